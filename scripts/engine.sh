@@ -1,0 +1,75 @@
+#!/usr/bin/env bash
+# Ensures the Pulumi engine (CLI) exists in .tools/bin, building it from the Go module proxy
+# when no compatible `pulumi` is on PATH. Cached in $PULUMI_OPENBSD_CACHE (default ~/.cache/pulumi-openbsd)
+# so a second run, or CI on the same machine, is a no-op. See README "The engine".
+set -euo pipefail
+PULUMI_VERSION="${PULUMI_VERSION:-3.248.0}"
+here="$(cd "$(dirname "$0")/.." && pwd)"
+cache="${PULUMI_OPENBSD_CACHE:-$HOME/.cache/pulumi-openbsd}"
+out="$cache/engine/v$PULUMI_VERSION"
+bin="$here/.tools/bin"
+mkdir -p "$bin" "$out/bin"
+step() { printf '[engine] %s\n' "$*" >&2; }
+fail() { printf '[engine] FAILED at step "%s": %s\n' "$1" "$2" >&2; exit 1; }
+
+link_all() {
+  ln -sf "$1" "$bin/pulumi"
+  # The Node.js dynamic-provider shim ships inside @pulumi/pulumi; the engine looks beside `pulumi`.
+  if [ -f "$here/node_modules/@pulumi/pulumi/pulumi-resource-pulumi-nodejs" ]; then
+    ln -sf "$here/node_modules/@pulumi/pulumi/pulumi-resource-pulumi-nodejs" "$bin/pulumi-resource-pulumi-nodejs"
+  fi
+  ln -sf "$here/providers/bin/pulumi-resource-openbsd" "$bin/pulumi-resource-openbsd"
+  "$bin/pulumi" version
+}
+
+# 1. A compatible CLI already on PATH (a user's own installation) wins.
+if [ -z "${PULUMI_OPENBSD_FORCE_BUILD:-}" ]; then
+  for cand in $(type -ap pulumi 2>/dev/null || true); do
+    case "$cand" in "$bin"/*) continue;; esac
+    v="$("$cand" version 2>/dev/null || true)"
+    case "$v" in v3.*) step "using $cand ($v)"; link_all "$cand"; exit 0;; esac
+  done
+fi
+
+# 2. A cached build of the pinned version.
+if [ -x "$out/bin/pulumi" ] && [ "$("$out/bin/pulumi" version 2>/dev/null)" = "v$PULUMI_VERSION" ]; then
+  link_all "$out/bin/pulumi"; exit 0
+fi
+
+# 3. Build from the Go module proxy: a wrapper module that requires pkg/v3 and sdk/v3 at one version
+#    (`go install pkg/v3/cmd/pulumi@v` refuses because pkg/v3's go.mod has replace directives).
+command -v go >/dev/null || fail "find go" "the Go toolchain is needed to build the Pulumi CLI (apt-get install golang, or install Pulumi yourself)"
+export GOFLAGS="-mod=mod" GOTOOLCHAIN=local
+wrap="$out/src"; mkdir -p "$wrap"
+cat > "$wrap/go.mod" <<GOMOD
+module pulumi-openbsd/engine
+
+go 1.25
+
+require (
+	github.com/pulumi/pulumi/pkg/v3 v$PULUMI_VERSION
+	github.com/pulumi/pulumi/sdk/v3 v$PULUMI_VERSION
+)
+
+replace github.com/atotto/clipboard => github.com/tgummerer/clipboard v0.0.0-20241001131231-d02d263e614e
+GOMOD
+cat > "$wrap/tools.go" <<'GOSRC'
+//go:build tools
+
+package tools
+
+import _ "github.com/pulumi/pulumi/pkg/v3/cmd/pulumi"
+GOSRC
+cd "$wrap"
+start=$(date +%s)
+step "resolving modules for pulumi v$PULUMI_VERSION (first run downloads ~1 GB of Go modules)"
+go mod tidy -e >"$out/tidy.log" 2>&1 || { tail -20 "$out/tidy.log" >&2; fail "go mod tidy" "see $out/tidy.log"; }
+go mod download all >>"$out/tidy.log" 2>&1 || true
+step "compiling pulumi (several minutes on 2 cores; progress: go build -v)"
+go build -v -trimpath -o "$out/bin/pulumi.tmp" \
+  -ldflags "-s -w -X github.com/pulumi/pulumi/sdk/v3/go/common/version.Version=v$PULUMI_VERSION" \
+  github.com/pulumi/pulumi/pkg/v3/cmd/pulumi 2>&1 | awk '{n++; if (n%100==0) printf "[engine]   %d packages compiled\n", n > "/dev/stderr"}' 
+[ "${PIPESTATUS[0]}" = 0 ] && [ -x "$out/bin/pulumi.tmp" ] || fail "go build" "compiling github.com/pulumi/pulumi/pkg/v3/cmd/pulumi failed (rerun: cd $wrap && go build ./...)"
+mv "$out/bin/pulumi.tmp" "$out/bin/pulumi"
+step "built in $(( $(date +%s) - start ))s"
+link_all "$out/bin/pulumi"

@@ -1,0 +1,15 @@
+import { defineConfig } from "vitest/config";
+
+// Three projects, run in this order by scripts/test.sh:
+//  unit: pure model/planner/lint tests, no I/O beyond reading fixtures.
+//  lab:  the lab (network namespaces, sshd, emulator) and the provider against it. Needs root.
+//  e2e:  the real Pulumi engine (built by `npm run engine`) against the lab.
+export default defineConfig({
+  test: {
+    projects: [
+      { extends: true, test: { name: "unit", include: ["test/unit/**/*.test.ts"] } },
+      { extends: true, test: { name: "lab", include: ["test/lab/**/*.test.ts", "test/provider/**/*.test.ts"], testTimeout: 120_000, hookTimeout: 120_000, fileParallelism: false } },
+      { extends: true, test: { name: "e2e", include: ["test/e2e/**/*.test.ts"], testTimeout: 600_000, hookTimeout: 600_000, fileParallelism: false } },
+    ],
+  },
+});
