@@ -1,0 +1,26 @@
+/**
+ * The pulumi-openbsd provider: dispatches each RPC to the resource type named in the URN.
+ */
+import type { ResourceProvider } from "./resources/types";
+import { localFile } from "./resources/local-file";
+
+/** Provider version reported to the engine (GetPluginInfo). */
+export const PROVIDER_VERSION = "0.1.0";
+
+/** Resource type token → implementation. */
+export const resourceTypes: Record<string, ResourceProvider> = {
+  "openbsd:index:LocalFile": localFile,
+};
+
+/** `urn:pulumi:stack::project::parent$openbsd:index:X::name` → `openbsd:index:X`. */
+export function typeOfUrn(urn: string): string {
+  const qualified = urn.split("::")[2] ?? "";
+  return qualified.slice(qualified.lastIndexOf("$") + 1);
+}
+
+export function resourceFor(urn: string): ResourceProvider {
+  const t = typeOfUrn(urn);
+  const r = resourceTypes[t];
+  if (!r) throw new Error(`pulumi-resource-openbsd: unknown resource type ${t}; known: ${Object.keys(resourceTypes).join(", ")}`);
+  return r;
+}

@@ -1,0 +1,12 @@
+import type * as provider from "@pulumi/pulumi/provider";
+import type { DetailedDiffResult } from "../diff";
+
+/** One resource type's CRUD, as `provider.Provider` with a detailed diff. */
+export interface ResourceProvider {
+  check?: (urn: string, olds: any, news: any) => Promise<provider.CheckResult>;
+  diff?: (id: string, urn: string, olds: any, news: any) => Promise<DetailedDiffResult>;
+  create: (urn: string, inputs: any) => Promise<provider.CreateResult>;
+  read?: (id: string, urn: string, props?: any) => Promise<provider.ReadResult>;
+  update?: (id: string, urn: string, olds: any, news: any) => Promise<provider.UpdateResult>;
+  delete?: (id: string, urn: string, props: any) => Promise<void>;
+}

@@ -1,0 +1,41 @@
+/**
+ * Runs Pulumi programs through the real engine (the CLI built by `npm run engine`) with the
+ * Automation API. Programs are inline: the Node Automation API serves the language runtime
+ * in-process, so the engine needs no `pulumi-language-nodejs` binary (see README, "The engine").
+ */
+import { LocalWorkspace, PulumiCommand, type Stack, type PulumiFn } from "@pulumi/pulumi/automation";
+import * as path from "node:path";
+import { existsSync } from "node:fs";
+import { engineEnv, PLUGINS, ROOT } from "./env";
+
+export async function pulumiCommand(): Promise<PulumiCommand> {
+  const bin = path.join(ROOT, ".tools", "bin", "pulumi");
+  if (!existsSync(bin)) throw new Error(`the Pulumi engine is missing at ${bin}: run \`npm run engine\` first`);
+  return PulumiCommand.get({ root: path.join(ROOT, ".tools"), skipVersionCheck: true });
+}
+
+/** Creates (or selects) a stack in the local file backend; `project` names the Pulumi project. */
+export async function labStack(project: string, stackName: string, program: PulumiFn, config: Record<string, { value: string; secret?: boolean }> = {}): Promise<Stack> {
+  const env = engineEnv();
+  const stack = await LocalWorkspace.createOrSelectStack(
+    { projectName: project, stackName, program },
+    {
+      pulumiCommand: await pulumiCommand(),
+      envVars: env,
+      pulumiHome: env.PULUMI_HOME,
+      secretsProvider: "passphrase",
+      projectSettings: { name: project, runtime: "nodejs", backend: { url: env.PULUMI_BACKEND_URL }, plugins: PLUGINS } as any,
+    },
+  );
+  for (const [k, v] of Object.entries(config)) await stack.setConfig(k, v);
+  return stack;
+}
+
+/** Removes a stack and everything it holds (after destroy), ignoring a missing one. */
+export async function removeStack(stack: Stack): Promise<void> {
+  try {
+    await stack.workspace.removeStack(stack.name, { force: true });
+  } catch {
+    /* already gone */
+  }
+}
