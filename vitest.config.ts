@@ -5,6 +5,7 @@ import { defineConfig } from "vitest/config";
 //  lab:  the lab (network namespaces, sshd, emulator) and the provider against it. Needs root.
 //  e2e:  the real Pulumi engine (built by `npm run engine`) against the lab.
 export default defineConfig({
+  resolve: { alias: { "pulumi-openbsd": new URL("./sdk/index.ts", import.meta.url).pathname } },
   test: {
     projects: [
       { extends: true, test: { name: "unit", include: ["test/unit/**/*.test.ts"] } },

@@ -7,10 +7,8 @@
  * marked `secret: true`; the provider stores them as Pulumi secrets and shows fingerprints in diffs.
  */
 
-/** A file the provider owns on the host. */
+/** A file the provider owns on the host (keyed by its absolute path in {@link HostState.files}). */
 export interface ManagedFile {
-  /** Absolute path on the host, e.g. `/etc/ipsec.conf`. */
-  path: string;
   /** Full file content (UTF-8). Rendered by the model in canonical form. */
   content: string;
   /** Octal mode as a 4-digit string, e.g. `0600` for ipsec.conf/iked.conf/sasyncd.conf, `0640` for hostname.if. */
@@ -31,10 +29,10 @@ export interface ManagedFile {
 
 export type FileCheck = "pf" | "pf-anchor" | "ipsec" | "iked" | "sasyncd" | "none";
 
-/** A daemon managed through rcctl(8) / rc.conf.local. */
+/** A daemon managed through rcctl(8) / rc.conf.local (keyed by its rc.d name in {@link HostState.services}). */
 export interface ServiceState {
-  /** rc.d script name: `isakmpd`, `iked`, `sasyncd`, `ipsec` (the pseudo-service that runs ipsecctl -f at boot), `pf`… */
-  name: string;
+  /** Start position: services start in ascending `order` (isakmpd 1 → ipsec 2 → sasyncd 3 for a CARP pair). */
+  order: number;
   /** `rcctl enable` / `disable`. */
   enabled: boolean;
   /** `rcctl set NAME flags …`; undefined leaves the default. e.g. `-K` for isakmpd. */
@@ -43,31 +41,32 @@ export interface ServiceState {
   running: boolean;
 }
 
-/** A pf anchor loaded with `pfctl -a NAME -f FILE` and at boot by `load anchor` in pf.conf. */
+/** A pf anchor loaded with `pfctl -a NAME -f FILE` and at boot by `load anchor` in pf.conf (keyed by anchor name). */
 export interface AnchorState {
-  /** Anchor name, e.g. `vpn`. */
-  name: string;
   /** Path of the file holding its rules (also listed in `files`), e.g. `/etc/pf.anchors/vpn`. */
   file: string;
 }
 
 /** The whole desired state of one host, applied in /etc/rc order. */
 export interface HostState {
-  /** Every file the provider owns, including /etc/hostname.*, /etc/pf.conf, /etc/ipsec.conf. */
-  files: ManagedFile[];
+  /**
+   * Every file the provider owns, by absolute path (`/etc/ipsec.conf`, `/etc/hostname.em0`, `/etc/pf.conf` …).
+   * Maps, not arrays, so that diffs name items: `files["/etc/ipsec.conf"]`.
+   */
+  files: Record<string, ManagedFile>;
   /** sysctl MIB → value, persisted in /etc/sysctl.conf (which is also in `files`) and set live. */
   sysctls: Record<string, string>;
-  /** Services in start order (isakmpd → ipsec → sasyncd for a CARP pair). */
-  services: ServiceState[];
+  /** Services by rc.d name (`isakmpd`, `iked`, `sasyncd`, `ipsec` — the pseudo-service that runs `ipsecctl -f` at boot —, `pf`). */
+  services: Record<string, ServiceState>;
   /** Interfaces whose /etc/hostname.IF is managed; applied with `sh /etc/netstart IF` when changed. */
   interfaces: string[];
-  /** pf anchors managed on this host. */
-  anchors: AnchorState[];
+  /** pf anchors managed on this host, by anchor name (`vpn`). */
+  anchors: Record<string, AnchorState>;
   /** Which IKE daemon owns the IPsec configuration, and the ipsecctl rule file loaded with `ipsecctl -f`. */
   ipsec: { daemon: "isakmpd" | "iked" | "none"; ruleFile?: string };
 }
 
 /** An empty state (nothing managed). */
 export function emptyHostState(): HostState {
-  return { files: [], sysctls: {}, services: [], interfaces: [], anchors: [], ipsec: { daemon: "none" } };
+  return { files: {}, sysctls: {}, services: {}, interfaces: [], anchors: {}, ipsec: { daemon: "none" } };
 }

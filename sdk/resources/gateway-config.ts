@@ -1,0 +1,53 @@
+import * as pulumi from "@pulumi/pulumi";
+import type { HostState } from "../state";
+
+/** How the provider reaches a gateway over SSH (DESIGN.md D6). */
+export interface ConnectionArgs {
+  /** Address or name the provider connects to (the management address; may differ from the IPsec egress address). */
+  host: pulumi.Input<string>;
+  /** SSH port. Default 22. */
+  port?: pulumi.Input<number>;
+  /** Login user. Default `root`; any other user runs commands through doas(1). */
+  user?: pulumi.Input<string>;
+  /** OpenSSH private key (PEM/OpenSSH format). Always stored as a secret. */
+  privateKey: pulumi.Input<string>;
+  /**
+   * The gateway's pinned host key, as in known_hosts without the host name: `ssh-ed25519 AAAA…`.
+   * A different key is refused with both fingerprints in the error.
+   */
+  hostKey?: pulumi.Input<string>;
+  /** Skip host-key pinning. Dangerous: anyone on the path can impersonate the gateway. Default false. */
+  insecureSkipHostKeyCheck?: pulumi.Input<boolean>;
+}
+
+/** Arguments of {@link GatewayConfig}. */
+export interface GatewayConfigArgs {
+  /** SSH connection to the gateway. */
+  connection: pulumi.Input<ConnectionArgs>;
+  /** The gateway's whole desired state (files, sysctls, services, interfaces, anchors, IPsec daemon). */
+  state: pulumi.Input<HostState>;
+  /**
+   * Seconds the on-host rollback timer waits for the commit to be confirmed over a fresh SSH
+   * connection before restoring the previous files and reloading them. Default 60.
+   */
+  rollbackSeconds?: pulumi.Input<number>;
+}
+
+/**
+ * One gateway's whole configuration, committed in one SSH connection per operation (DESIGN.md D2).
+ * Components (`Gateway`, tunnels, pairs, anchors) build its `state`; users rarely create it directly.
+ */
+export class GatewayConfig extends pulumi.CustomResource {
+  /** The desired state as last applied. */
+  declare readonly state: pulumi.Output<HostState>;
+  /** What the last read observed, per item: `in sync`, `file drifted`, `running drifted`, `not persisted`. */
+  declare readonly drift: pulumi.Output<Record<string, string>>;
+
+  constructor(name: string, args: GatewayConfigArgs, opts?: pulumi.CustomResourceOptions) {
+    const connection = pulumi.output(args.connection).apply((c) => ({ ...c, privateKey: pulumi.secret(c.privateKey) }));
+    super("openbsd:index:GatewayConfig", name, { connection, state: args.state, rollbackSeconds: args.rollbackSeconds, drift: undefined }, {
+      ...opts,
+      additionalSecretOutputs: ["connection"],
+    });
+  }
+}
