@@ -44,7 +44,12 @@ export class GatewayConfig extends pulumi.CustomResource {
   declare readonly drift: pulumi.Output<Record<string, string>>;
 
   constructor(name: string, args: GatewayConfigArgs, opts?: pulumi.CustomResourceOptions) {
-    const connection = pulumi.output(args.connection).apply((c) => ({ ...c, privateKey: pulumi.secret(c.privateKey) }));
+    const c = pulumi.output(args.connection);
+    // the private key is a secret whatever the caller passed; the rest stays readable in diffs
+    const connection = {
+      host: c.host, port: c.port, user: c.user, privateKey: pulumi.secret(c.privateKey),
+      hostKey: c.hostKey, insecureSkipHostKeyCheck: c.insecureSkipHostKeyCheck,
+    };
     super("openbsd:index:GatewayConfig", name, { connection, state: args.state, rollbackSeconds: args.rollbackSeconds, drift: undefined }, {
       ...opts,
       additionalSecretOutputs: ["connection"],
