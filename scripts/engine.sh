@@ -65,11 +65,22 @@ start=$(date +%s)
 step "resolving modules for pulumi v$PULUMI_VERSION (first run downloads ~1 GB of Go modules)"
 go mod tidy -e >"$out/tidy.log" 2>&1 || { tail -20 "$out/tidy.log" >&2; fail "go mod tidy" "see $out/tidy.log"; }
 go mod download all >>"$out/tidy.log" 2>&1 || true
-step "compiling pulumi (several minutes on 2 cores; progress: go build -v)"
+step "compiling pulumi (several minutes on 2 cores; log: $out/build.log)"
+set +e
 go build -v -trimpath -o "$out/bin/pulumi.tmp" \
   -ldflags "-s -w -X github.com/pulumi/pulumi/sdk/v3/go/common/version.Version=v$PULUMI_VERSION" \
-  github.com/pulumi/pulumi/pkg/v3/cmd/pulumi 2>&1 | awk '{n++; if (n%100==0) printf "[engine]   %d packages compiled\n", n > "/dev/stderr"}' 
-[ "${PIPESTATUS[0]}" = 0 ] && [ -x "$out/bin/pulumi.tmp" ] || fail "go build" "compiling github.com/pulumi/pulumi/pkg/v3/cmd/pulumi failed (rerun: cd $wrap && go build ./...)"
+  github.com/pulumi/pulumi/pkg/v3/cmd/pulumi >"$out/build.log" 2>&1 &
+pid=$!
+while kill -0 "$pid" 2>/dev/null; do
+  sleep 15
+  step "  … $(grep -c . "$out/build.log" 2>/dev/null || echo 0) packages compiled, $(( $(date +%s) - start ))s"
+done
+wait "$pid"; rc=$?
+set -e
+if [ "$rc" != 0 ] || [ ! -x "$out/bin/pulumi.tmp" ]; then
+  tail -20 "$out/build.log" >&2
+  fail "go build" "compiling github.com/pulumi/pulumi/pkg/v3/cmd/pulumi failed (full log: $out/build.log)"
+fi
 mv "$out/bin/pulumi.tmp" "$out/bin/pulumi"
 step "built in $(( $(date +%s) - start ))s"
 link_all "$out/bin/pulumi"

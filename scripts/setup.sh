@@ -1,0 +1,31 @@
+#!/usr/bin/env bash
+# Installs everything the tests and the demo need on a fresh Debian machine (run as root):
+# npm packages (without install scripts), OpenSSH server and iproute2 for the lab, and the
+# Pulumi engine (built from the Go module proxy on first use, cached afterwards).
+set -euo pipefail
+cd "$(dirname "$0")/.."
+say() { printf '[setup] %s\n' "$*" >&2; }
+
+# 1. npm packages: only when the lock file changed since the last install.
+lockhash=$(sha256sum package-lock.json | cut -c1-64)
+if [ ! -f node_modules/.pob-lock-hash ] || [ "$(cat node_modules/.pob-lock-hash)" != "$lockhash" ]; then
+  say "npm ci (install scripts disabled: @pulumi/command's would try the internet)"
+  npm ci --ignore-scripts --no-audit --no-fund --loglevel=error
+  echo "$lockhash" > node_modules/.pob-lock-hash
+fi
+
+# 2. Debian packages for the lab: a real OpenSSH sshd, ip(8) for network namespaces.
+need=()
+[ -x /usr/sbin/sshd ] || need+=(openssh-server)
+command -v ip >/dev/null || need+=(iproute2)
+command -v ssh-keygen >/dev/null || need+=(openssh-client)
+if [ ${#need[@]} -gt 0 ]; then
+  say "apt-get install ${need[*]}"
+  export DEBIAN_FRONTEND=noninteractive
+  apt-get update -qq >/dev/null
+  apt-get install -y -qq --no-install-recommends "${need[@]}" >/dev/null
+fi
+
+# 3. The Pulumi engine.
+bash scripts/engine.sh >/dev/null
+say "ready: $(.tools/bin/pulumi version), node $(node --version)"

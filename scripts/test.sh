@@ -1,0 +1,26 @@
+#!/usr/bin/env bash
+# The test command of README.md (`npm test`): installs what it needs, then runs, in order,
+# the type check, the unit tests (pure), the lab tests (namespaces + sshd + emulator, provider
+# against the lab) and the end-to-end tests (the real Pulumi engine against the lab).
+set -uo pipefail
+cd "$(dirname "$0")/.."
+bash scripts/setup.sh || exit 1
+mkdir -p .state/reports
+fail=0
+echo "== typecheck"
+npx tsc -p tsconfig.json || fail=1
+for project in unit lab e2e; do
+  echo "== vitest --project $project"
+  npx vitest run --project "$project" --reporter=default --reporter=json --outputFile.json=".state/reports/$project.json" || fail=1
+done
+# The closing line CI reads: totals over the three projects.
+node -e '
+  let p = 0, f = 0, s = 0;
+  for (const n of ["unit", "lab", "e2e"]) {
+    try { const r = require(`./.state/reports/${n}.json`); p += r.numPassedTests; f += r.numFailedTests; s += r.numPendingTests + r.numTodoTests; }
+    catch { f += 1; console.error(`no report for ${n}`); }
+  }
+  console.log(`${p} passed, ${f} failed, ${s} skipped`);
+'
+npx pulumi-openbsd lab-clean >/dev/null 2>&1 || true
+exit $fail
