@@ -58,8 +58,9 @@ async function readWithImport(call: any, callback: any): Promise<void> {
     const req = call.request;
     const r = resourceFor(req.getUrn());
     const props = req.getProperties()?.toJavaScript() ?? {};
+    const inputs = req.getInputs?.()?.toJavaScript();
     const resp = new provproto.ReadResponse();
-    const result = r.read ? await r.read(req.getId(), req.getUrn(), props) : { id: req.getId(), props };
+    const result: { id?: string; props?: any; inputs?: any } = r.read ? await r.read(req.getId(), req.getUrn(), props, inputs) : { id: req.getId(), props };
     resp.setId(result.id ?? "");
     resp.setProperties(structproto.Struct.fromJavaScript(result.props ?? {}));
     if (result.inputs !== undefined) resp.setInputs(structproto.Struct.fromJavaScript(result.inputs));

@@ -3,6 +3,7 @@
  */
 import type { ResourceProvider } from "./resources/types";
 import { localFile } from "./resources/local-file";
+import { gatewayConfig } from "./resources/gateway-config";
 
 /** Provider version reported to the engine (GetPluginInfo). */
 export const PROVIDER_VERSION = "0.1.0";
@@ -10,6 +11,7 @@ export const PROVIDER_VERSION = "0.1.0";
 /** Resource type token → implementation. */
 export const resourceTypes: Record<string, ResourceProvider> = {
   "openbsd:index:LocalFile": localFile,
+  "openbsd:index:GatewayConfig": gatewayConfig,
 };
 
 /** `urn:pulumi:stack::project::parent$openbsd:index:X::name` → `openbsd:index:X`. */

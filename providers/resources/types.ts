@@ -6,7 +6,8 @@ export interface ResourceProvider {
   check?: (urn: string, olds: any, news: any) => Promise<provider.CheckResult>;
   diff?: (id: string, urn: string, olds: any, news: any) => Promise<DetailedDiffResult>;
   create: (urn: string, inputs: any) => Promise<provider.CreateResult>;
-  read?: (id: string, urn: string, props?: any) => Promise<provider.ReadResult>;
+  /** `inputs` are the program's inputs on an import (the engine sends no properties then). */
+  read?: (id: string, urn: string, props?: any, inputs?: any) => Promise<provider.ReadResult & { inputs?: any }>;
   update?: (id: string, urn: string, olds: any, news: any) => Promise<provider.UpdateResult>;
   delete?: (id: string, urn: string, props: any) => Promise<void>;
 }

@@ -1,0 +1,366 @@
+/**
+ * The scripts of one commit (DESIGN.md D2, D3), generated here as pure text and run by commit.ts.
+ *
+ * A commit is three commands:
+ * 1. {@link stageScript} — on the first connection: take the on-host lock, stage every desired file
+ *    next to its target (`PATH.pulumi-new`, 0600 from creation), keep only those that differ, validate
+ *    them with the host's own tools, record the baseline (first takeover) and the rollback copy, write
+ *    the restore script, arm the rollback timer, swap by rename. A validation failure removes the
+ *    staged files, releases the lock and exits 1 with the tool's own message: nothing changed.
+ * 2. {@link applyScript} — same connection: bring the running system in line in /etc/rc order
+ *    (sysctl; destroy/netstart of changed interfaces; pf; daemons by `order` with `ipsecctl -d -f OLD`
+ *    then `ipsecctl -f NEW` at the `ipsec` position; sasyncd last). A failing step runs the restore
+ *    script at once and exits 1 with that step's output.
+ * 3. {@link confirmScript} — over a FRESH connection (pf keeps the old connection's state, so it proves
+ *    nothing): disarm the timer, release the lock, print `ipsecctl -sf` for the flow baseline.
+ *
+ * If the connection dies after the swap, the detached timer (`sleep N; sh restore.sh`) restores the
+ * previous files, sysctls and services, reloads them and releases the lock; the next `up` converges.
+ *
+ * On-host layout, all under {@link STATE_DIR} (0700): `lock/` (mkdir lock, `owner` inside),
+ * `rollback/ID/` (copies, `changed`, `sysctl`, `svc`, `pending`, `restore.sh`), `baseline/PATH`
+ * (what the gateway had before the resource took a file over; `PATH.pulumi-absent` when it had nothing),
+ * `baseline-sysctl`, `baseline-svc`.
+ */
+import type { HostState, ManagedFile } from "../../sdk/state";
+import { isClonedInterface, sq, writeFileLines } from "./shell";
+
+/** Where the provider keeps its on-host state. */
+export const STATE_DIR = "/var/db/pulumi-openbsd";
+/** Seconds the lock is waited for before giving up. */
+export const LOCK_WAIT_SECONDS = 120;
+
+/** Daemons with an rc.d script (the others in `services` are rc.conf special variables). */
+const PSEUDO = new Set(["ipsec", "pf", "accounting", "check_quotas", "library_aslr", "multicast", "spamd_black"]);
+export const isPseudoService = (name: string): boolean => PSEUDO.has(name);
+
+/** Drift classifications reported by read (DESIGN.md D5). */
+export type DriftClass = "in sync" | "file drifted" | "running drifted" | "not persisted";
+
+export interface CommitInput {
+  /** Commit id (hex), names the rollback directory. */
+  id: string;
+  /** The state recorded before (undefined on create). */
+  olds?: HostState;
+  news: HostState;
+  /** Drift recorded by the last read, by item key (`anchors["vpn"]`, `flows`, `interfaces["em0"]`). */
+  drift?: Record<string, string>;
+  rollbackSeconds: number;
+}
+
+const PRELUDE = (id: string) => [
+  "set -u",
+  "umask 077",
+  `D=${STATE_DIR}`,
+  `ID=${id}`,
+  'R="$D/rollback/$ID"',
+  'ch() { grep -qxF "$1" "$R/changed" 2>/dev/null; }',
+];
+
+/** The anchor loaded from each file, by path. */
+function anchorsByFile(s: HostState): Map<string, string> {
+  return new Map(Object.entries(s.anchors).map(([n, a]) => [a.file, n]));
+}
+
+function lockLines(): string[] {
+  return [
+    'mkdir -p "$D" && chmod 700 "$D" || exit 1',
+    "n=0",
+    'while ! mkdir "$D/lock" 2>/dev/null; do',
+    `  n=$((n+1)); if [ $n -ge ${LOCK_WAIT_SECONDS} ]; then echo "pulumi-openbsd: the gateway is locked by commit $(cat "$D/lock/owner" 2>/dev/null) ($D/lock); another operation is running or was interrupted; wait for its rollback timer or remove $D/lock" >&2; exit 75; fi`,
+    "  sleep 1",
+    "done",
+    'echo "$ID" > "$D/lock/owner"',
+  ];
+}
+
+function validateLine(path: string, f: ManagedFile, anchor: string | undefined): string {
+  const t = sq(path + ".pulumi-new");
+  switch (f.check) {
+    case "pf":
+      return `v pfctl -nf ${sq(path + ".pulumi-check")}`;
+    case "pf-anchor":
+      return `v pfctl -a ${sq(anchor ?? path.slice(path.lastIndexOf("/") + 1))} -nf ${t}`;
+    case "ipsec":
+      return `v ipsecctl -nf ${t}`;
+    case "iked":
+      return `v iked -n -f ${t}`;
+    case "sasyncd":
+      return `v sasyncd -d -n -c ${t}`;
+    case "none":
+      return ":";
+  }
+}
+
+/** Lines recording `S on|off yes|no FLAGS` for each rc service into FILE (append-only when `once`). */
+function recordServices(names: string[], file: string, once: boolean): string[] {
+  const out: string[] = [];
+  for (const s of names) {
+    const q = sq(s);
+    const guard = once ? `grep -q "^${s} " ${file} 2>/dev/null || ` : "";
+    out.push(
+      `${guard}{ if rcctl get ${q} status >/dev/null 2>&1; then st=on; else st=off; fi; ` +
+        (isPseudoService(s) ? "run=-; fl=; " : `if rcctl check ${q} >/dev/null 2>&1; then run=yes; else run=no; fi; fl=$(rcctl get ${q} flags 2>/dev/null); `) +
+        `echo "${s} $st $run $fl" >> ${file}; }`,
+    );
+  }
+  return out;
+}
+
+/** Lines restoring services recorded by {@link recordServices}, in the order recorded. */
+function restoreServices(file: string): string[] {
+  return [
+    `[ -f ${file} ] && while read s st run fl; do`,
+    '  if [ "$st" = off ]; then [ "$run" = "-" ] || rcctl stop "$s" >/dev/null 2>&1; rcctl disable "$s" >/dev/null 2>&1',
+    '  else rcctl enable "$s" >/dev/null 2>&1; [ -n "$fl" ] && rcctl set "$s" flags $fl >/dev/null 2>&1',
+    '    if [ "$run" = yes ]; then rcctl restart "$s" >/dev/null 2>&1; elif [ "$run" = no ]; then rcctl stop "$s" >/dev/null 2>&1; fi',
+    "  fi",
+    `done < ${file}`,
+  ];
+}
+
+/**
+ * Lines that reload what changed after files were put back (restore and delete): interfaces, pf,
+ * anchors, services, ipsecctl — `changed` is a sh condition on a path.
+ */
+function reloadLines(s: HostState, changed: (path: string) => string, svcFile: string, ipsecFile?: string): string[] {
+  const out: string[] = [];
+  for (const ifc of s.interfaces) {
+    const p = `/etc/hostname.${ifc}`;
+    out.push(`if ${changed(p)}; then ${isClonedInterface(ifc) ? `ifconfig ${ifc} destroy >/dev/null 2>&1; ` : ""}[ -e ${p} ] && sh /etc/netstart ${ifc} >/dev/null 2>&1; fi`);
+  }
+  if (s.files["/etc/pf.conf"]) out.push(`if ${changed("/etc/pf.conf")}; then pfctl -f /etc/pf.conf >/dev/null 2>&1; fi`);
+  for (const [n, a] of Object.entries(s.anchors)) {
+    out.push(`if ${changed(a.file)}; then if [ -e ${sq(a.file)} ]; then pfctl -a ${sq(n)} -f ${sq(a.file)} >/dev/null 2>&1; else pfctl -a ${sq(n)} -F rules >/dev/null 2>&1; fi; fi`);
+  }
+  out.push(...restoreServices(svcFile));
+  if (ipsecFile) out.push(`if ${changed(ipsecFile)} && [ -e ${sq(ipsecFile)} ] && rcctl get ipsec status >/dev/null 2>&1; then ipsecctl -f ${sq(ipsecFile)} >/dev/null 2>&1; fi`);
+  return out;
+}
+
+function serviceNames(...states: (HostState | undefined)[]): string[] {
+  const m = new Map<string, number>();
+  for (const s of states) for (const [n, v] of Object.entries(s?.services ?? {})) if (!m.has(n)) m.set(n, v.order);
+  return [...m].sort((a, b) => a[1] - b[1] || a[0].localeCompare(b[0])).map(([n]) => n);
+}
+
+function ruleFileOf(s: HostState | undefined): string | undefined {
+  return s && s.ipsec.daemon !== "iked" ? s.ipsec.ruleFile : undefined;
+}
+
+/** Command 1: lock, stage, validate, baseline, rollback copy, arm timer, swap. Prints `@@changed PATH` lines. */
+export function stageScript(c: CommitInput): string {
+  const { news, olds } = c;
+  const L = [...PRELUDE(c.id), ...lockLines()];
+  L.push('trap \'rm -f "$R"/staged-* 2>/dev/null; for t in $(cat "$R/staged" 2>/dev/null); do rm -f "$t"; done; rm -rf "$R" "$D/lock"\' EXIT');
+  L.push('rm -rf "$R"; mkdir -p "$R/files" || exit 1', ': > "$R/changed"', ': > "$R/staged"');
+  L.push('v() { if ! OUT=$("$@" 2>&1); then printf \'@@fail %s\\n%s\\n\' "$*" "$OUT" >&2; exit 1; fi; }');
+  const anchors = anchorsByFile(news);
+  const paths = Object.keys(news.files).sort();
+  // stage each desired file next to its target
+  for (const p of paths) {
+    const f = news.files[p]!;
+    const t = p + ".pulumi-new";
+    L.push(`mkdir -p "$(dirname ${sq(p)})"`, `echo ${sq(t)} >> "$R/staged"`);
+    L.push(...writeFileLines(t, f.content));
+    L.push(`chown ${sq(f.owner)}:${sq(f.group)} ${sq(t)} && chmod ${f.mode} ${sq(t)} || exit 1`);
+    // unchanged content and metadata: drop the staged copy
+    L.push(
+      `if [ -f ${sq(p)} ] && cmp -s ${sq(p)} ${sq(t)} && [ "$(ls -ld ${sq(p)} | awk '{print $1, $3, $4}')" = "$(ls -ld ${sq(t)} | awk '{print $1, $3, $4}')" ]; then :; else echo ${sq(p)} >> "$R/changed"; fi`,
+    );
+  }
+  // validate every changed file with the host's own tools; a main pf.conf is checked against the staged
+  // anchor files (`load anchor … from "F"` → `F.pulumi-new`), so new anchors and rules are checked together
+  for (const p of paths) {
+    const f = news.files[p]!;
+    if (f.check === "none") continue;
+    if (f.check === "pf") {
+      let text = f.content;
+      for (const a of Object.values(news.anchors)) text = text.split(`"${a.file}"`).join(`"${a.file}.pulumi-new"`);
+      L.push(`if ch ${sq(p)} || [ -s "$R/changed" ]; then`, ...writeFileLines(p + ".pulumi-check", text), `echo ${sq(p + ".pulumi-check")} >> "$R/staged"`);
+      L.push(`chmod ${f.mode} ${sq(p + ".pulumi-check")}; ${validateLine(p, f, undefined)}; rm -f ${sq(p + ".pulumi-check")}; fi`);
+      continue;
+    }
+    L.push(`if ch ${sq(p)}; then ${validateLine(p, f, anchors.get(p))}; fi`);
+  }
+  // staged copies identical to their targets are dropped only now (pf.conf's check refers to them)
+  L.push('while read t; do f="${t%.pulumi-new}"; [ "$f" = "$t" ] && continue; grep -qxF "$f" "$R/changed" || rm -f "$t"; done < "$R/staged"');
+  // files no longer managed go back to their baseline
+  const removed = Object.keys(olds?.files ?? {}).filter((p) => !news.files[p]).sort();
+  for (const p of removed) L.push(`echo ${sq(p)} >> "$R/changed"`);
+  // baseline (first takeover only) and rollback copies
+  for (const p of paths) {
+    L.push(`B="$D/baseline"${sq(p)}; if [ ! -e "$B" ] && [ ! -e "$B.pulumi-absent" ]; then mkdir -p "$(dirname "$B")"; if [ -e ${sq(p)} ]; then cp -p ${sq(p)} "$B"; else : > "$B.pulumi-absent"; fi; fi`);
+  }
+  L.push('while read f; do if [ -e "$f" ]; then mkdir -p "$R/files$(dirname "$f")"; cp -p "$f" "$R/files$f"; fi; done < "$R/changed"');
+  for (const k of Object.keys(news.sysctls).sort()) {
+    L.push(`grep -q ${sq("^" + k + "=")} "$D/baseline-sysctl" 2>/dev/null || echo "${k}=$(sysctl -n ${sq(k)})" >> "$D/baseline-sysctl"`);
+    L.push(`echo "${k}=$(sysctl -n ${sq(k)})" >> "$R/sysctl"`);
+  }
+  const svcs = serviceNames(news, olds);
+  L.push(...recordServices(svcs, '"$D/baseline-svc"', true));
+  L.push(...recordServices(svcs, '"$R/svc"', false));
+  // the restore script, then the timer
+  const all: HostState = {
+    ...news,
+    interfaces: [...new Set([...news.interfaces, ...(olds?.interfaces ?? [])])],
+    anchors: { ...(olds?.anchors ?? {}), ...news.anchors },
+    files: { ...(olds?.files ?? {}), ...news.files },
+  };
+  const rf = ruleFileOf(news);
+  const restore = [
+    "set -u",
+    `D=${STATE_DIR}`,
+    `ID=${c.id}`,
+    'R="$D/rollback/$ID"',
+    'ch() { grep -qxF "$1" "$R/changed" 2>/dev/null; }',
+    '[ -e "$R/pending" ] || exit 0',
+    'rm -f "$R/pending"',
+    ...(rf ? [`if ch ${sq(rf)} && [ -e ${sq(rf)} ]; then ipsecctl -d -f ${sq(rf)} >/dev/null 2>&1; fi`] : []),
+    'while read f; do if [ -e "$R/files$f" ]; then cp -p "$R/files$f" "$f"; else rm -f "$f"; fi; done < "$R/changed"',
+    '[ -f "$R/sysctl" ] && while read l; do sysctl "$l" >/dev/null 2>&1; done < "$R/sysctl"',
+    ...reloadLines(all, (p) => `ch ${sq(p)}`, '"$R/svc"', ruleFileOf(olds) ?? rf),
+    'echo "$ID $(date)" > "$D/last-rollback"',
+    'rm -rf "$R" "$D/lock"',
+  ].join("\n");
+  L.push(...writeFileLines("$R/restore.sh".replace("$R", "__R__"), restore).map((l) => l.replace("'__R__/restore.sh'", '"$R/restore.sh"')));
+  // swap: rename each staged file over its target; removed files go back to their baseline
+  L.push(': > "$R/pending"');
+  L.push(`nohup sh -c "sleep ${c.rollbackSeconds}; sh $R/restore.sh" </dev/null >/dev/null 2>&1 &`);
+  L.push("trap - EXIT");
+  for (const p of paths) L.push(`if [ -e ${sq(p + ".pulumi-new")} ]; then mv -f ${sq(p + ".pulumi-new")} ${sq(p)}; fi`);
+  for (const p of removed) {
+    L.push(`B="$D/baseline"${sq(p)}; if [ -e "$B" ]; then cp -p "$B" ${sq(p)}; else rm -f ${sq(p)}; fi`);
+  }
+  L.push('sed "s/^/@@changed /" "$R/changed"');
+  return L.join("\n") + "\n";
+}
+
+function flagWords(flags: string): string {
+  const w = flags.trim().split(/\s+/).filter(Boolean);
+  return w.length ? w.map(sq).join(" ") : "''";
+}
+
+/** Non-empty lines of a/b: true when `a` has a line `b` lacks (the config shrank). */
+function shrank(a: string | undefined, b: string | undefined): boolean {
+  if (a === undefined) return false;
+  const nb = new Set((b ?? "").split("\n").map((l) => l.trim()).filter(Boolean));
+  return a.split("\n").map((l) => l.trim()).some((l) => l && !l.startsWith("#") && !nb.has(l));
+}
+
+/** Command 2: apply in /etc/rc order. Any failing step restores at once and exits 1. */
+export function applyScript(c: CommitInput): string {
+  const { news, olds } = c;
+  const drift = c.drift ?? {};
+  const drifted = (k: string) => (drift[k] ?? "in sync") !== "in sync";
+  const L = [...PRELUDE(c.id)];
+  L.push('step() { if ! OUT=$("$@" 2>&1); then printf \'@@fail %s\\n%s\\n\' "$*" "$OUT" >&2; sh "$R/restore.sh" >/dev/null 2>&1; exit 1; fi; [ -n "$OUT" ] && printf \'%s\\n\' "$OUT"; return 0; }');
+  // 1. sysctl
+  for (const [k, v] of Object.entries(news.sysctls).sort()) {
+    L.push(`[ "$(sysctl -n ${sq(k)} 2>/dev/null)" = ${sq(v)} ] || step sysctl ${sq(`${k}=${v}`)}`);
+  }
+  // 2. interfaces (netstart only for changed ones; cloned ones whose config shrank are destroyed first)
+  const ifaces = [...new Set([...(olds?.interfaces ?? []), ...news.interfaces])];
+  for (const ifc of ifaces) {
+    const p = `/etc/hostname.${ifc}`;
+    const kept = news.interfaces.includes(ifc);
+    const oldC = olds?.files[p]?.content;
+    const newC = news.files[p]?.content;
+    const cond = drifted(`interfaces["${ifc}"]`) ? "true" : `ch ${sq(p)}`;
+    const body: string[] = [];
+    if (isClonedInterface(ifc) && (!kept || shrank(oldC, newC))) body.push(`ifconfig ${ifc} destroy >/dev/null 2>&1`);
+    if (!isClonedInterface(ifc) && kept && oldC !== undefined && shrank(oldC, newC)) {
+      for (const l of oldC.split("\n")) {
+        const m = /^inet6?\s+(?:alias\s+)?([0-9a-fA-F:.]+)/.exec(l.trim());
+        if (m && !(newC ?? "").includes(m[1]!)) body.push(`ifconfig ${ifc} ${l.trim().startsWith("inet6") ? "inet6" : "inet"} ${m[1]} delete >/dev/null 2>&1`);
+      }
+    }
+    if (kept) body.push(`step sh /etc/netstart ${ifc}`);
+    if (body.length) L.push(`if ${cond}; then ${body.join("; ")}; fi`);
+  }
+  // 3. pf: main ruleset, then anchors
+  if (news.files["/etc/pf.conf"]) L.push(`if ch /etc/pf.conf; then step pfctl -f /etc/pf.conf; fi`);
+  for (const [n, a] of Object.entries(news.anchors).sort()) {
+    const cond = drifted(`anchors["${n}"]`) ? "true" : `ch ${sq(a.file)}`;
+    L.push(`if ${cond}; then step pfctl -a ${sq(n)} -f ${sq(a.file)}; fi`);
+  }
+  for (const n of Object.keys(olds?.anchors ?? {}).filter((n) => !news.anchors[n])) L.push(`pfctl -a ${sq(n)} -F rules >/dev/null 2>&1`);
+  // 4. daemons in order; ipsecctl at the `ipsec` position (else before sasyncd, else last)
+  const rf = ruleFileOf(news);
+  const oldRf = ruleFileOf(olds);
+  const ipsecLines: string[] = [];
+  if (oldRf && oldRf !== rf) ipsecLines.push(`if [ -e "$R/files"${sq(oldRf)} ]; then step ipsecctl -d -f "$R/files"${sq(oldRf)}; fi`);
+  if (rf) {
+    const cond = drifted("flows") ? "true" : `ch ${sq(rf)}`;
+    ipsecLines.push(
+      `if ${cond}; then if [ -e "$R/files"${sq(rf)} ]; then step ipsecctl -d -f "$R/files"${sq(rf)}; fi; step ipsecctl -f ${sq(rf)}; fi`,
+    );
+  }
+  const names = Object.entries(news.services).sort((a, b) => a[1].order - b[1].order || a[0].localeCompare(b[0])).map(([n]) => n);
+  let ipsecAt = names.indexOf("ipsec");
+  if (ipsecAt < 0) ipsecAt = names.indexOf("sasyncd") >= 0 ? names.indexOf("sasyncd") : names.length;
+  const cfgOf = (svc: string) => Object.entries(news.files).filter(([, f]) => (f.check === "iked" && svc === "iked") || (f.check === "sasyncd" && svc === "sasyncd")).map(([p]) => p);
+  names.forEach((n, i) => {
+    if (i === ipsecAt && n !== "ipsec") L.push(...ipsecLines);
+    const s = news.services[n]!;
+    const q = sq(n);
+    if (!s.enabled) {
+      if (!isPseudoService(n)) L.push(`if rcctl check ${q} >/dev/null 2>&1; then step rcctl stop ${q}; fi`);
+      L.push(`if rcctl get ${q} status >/dev/null 2>&1; then step rcctl disable ${q}; fi`);
+    } else {
+      L.push("restart=0");
+      L.push(`if ! rcctl get ${q} status >/dev/null 2>&1; then step rcctl enable ${q}; fi`);
+      if (s.flags !== undefined && !isPseudoService(n)) {
+        L.push(`if [ "$(rcctl get ${q} flags 2>/dev/null)" != ${sq(s.flags)} ]; then step rcctl set ${q} flags ${flagWords(s.flags)}; restart=1; fi`);
+      }
+      for (const p of cfgOf(n)) L.push(`if ch ${sq(p)}; then restart=1; fi`);
+      if (!isPseudoService(n)) {
+        if (s.running) {
+          L.push(`if rcctl check ${q} >/dev/null 2>&1; then [ $restart = 1 ] && step rcctl restart ${q}; else step rcctl start ${q}; fi`);
+        } else {
+          L.push(`if rcctl check ${q} >/dev/null 2>&1; then step rcctl stop ${q}; fi`);
+        }
+      }
+    }
+    if (n === "ipsec") L.push(...ipsecLines);
+  });
+  if (ipsecAt >= names.length) L.push(...ipsecLines);
+  L.push("exit 0");
+  return L.join("\n") + "\n";
+}
+
+/** Command 3, on a fresh connection: disarm the timer, release the lock, print the flows. */
+export function confirmScript(id: string): string {
+  return [
+    `D=${STATE_DIR}`,
+    `R="$D/rollback/${id}"`,
+    'if [ -e "$R/pending" ]; then rm -f "$R/pending"; rm -rf "$R" "$D/lock"; else echo "commit ' +
+      id +
+      ' was rolled back by the on-host timer before it could be confirmed; the gateway is on its previous configuration" >&2; exit 1; fi',
+    "ipsecctl -sf 2>/dev/null",
+    "exit 0",
+  ].join("\n") + "\n";
+}
+
+/** Delete: put back each file's baseline (or remove what the resource added), sysctls and services, and reload. */
+export function deleteScript(s: HostState): string {
+  const L = [...PRELUDE("delete"), ...lockLines()];
+  L.push('trap \'rm -rf "$D/lock"\' EXIT');
+  const rf = ruleFileOf(s);
+  if (rf) L.push(`[ -e ${sq(rf)} ] && ipsecctl -d -f ${sq(rf)} >/dev/null 2>&1`);
+  L.push(': > "$D/deleted"');
+  for (const p of Object.keys(s.files).sort()) {
+    L.push(
+      `B="$D/baseline"${sq(p)}; if [ -e "$B" ]; then cp -p "$B" ${sq(p)} && rm -f "$B"; elif [ -e "$B.pulumi-absent" ]; then rm -f ${sq(p)} "$B.pulumi-absent"; fi; echo ${sq(p)} >> "$D/deleted"`,
+    );
+  }
+  for (const k of Object.keys(s.sysctls).sort()) {
+    L.push(`l=$(grep ${sq("^" + k + "=")} "$D/baseline-sysctl" 2>/dev/null | head -1); [ -n "$l" ] && sysctl "$l" >/dev/null 2>&1`);
+  }
+  const names = new Set(Object.keys(s.services));
+  L.push(`[ -f "$D/baseline-svc" ] && { : > "$D/svc-restore"; while read s rest; do case " ${[...names].join(" ")} " in *" $s "*) echo "$s $rest" >> "$D/svc-restore";; esac; done < "$D/baseline-svc"; }`);
+  L.push(...reloadLines(s, (p) => `grep -qxF ${sq(p)} "$D/deleted"`, '"$D/svc-restore"', rf));
+  L.push('rm -f "$D/deleted" "$D/svc-restore" "$D/baseline-sysctl" "$D/baseline-svc"');
+  L.push("exit 0");
+  return L.join("\n") + "\n";
+}

@@ -1,0 +1,90 @@
+/**
+ * Runs a commit, a read and a delete against one host (DESIGN.md D2, D3, D6). Two operations on one
+ * host never interleave: an in-process mutex per host here, and the on-host `mkdir` lock in the
+ * scripts (another provider process, or a rollback timer still pending, holds the host off).
+ */
+import { randomBytes } from "node:crypto";
+import type { HostState } from "../../sdk/state";
+import { hostId, maskSecrets, SshSession, TransportError, withSession, type SshTarget } from "../transport/ssh";
+import { KeyedMutex } from "../transport/semaphore";
+import { applyScript, confirmScript, deleteScript, stageScript, type CommitInput } from "./commit-script";
+import { flowKeys, parseReadOutput, readScript, type LiveState } from "./read-script";
+import { nonce } from "./shell";
+
+const hostLock = new KeyedMutex();
+
+/**
+ * Test-only fault injection: `PULUMI_OPENBSD_FAULT=after-swap` kills the connection right after the
+ * swap, before anything is applied or confirmed (the on-host timer must put the host back).
+ */
+const FAULT = () => process.env.PULUMI_OPENBSD_FAULT;
+
+/** Values to mask in any error text: quoted strings, hex keys and `psk`/`sharedkey` words of secret files. */
+export function secretsOf(s: HostState, privateKey?: string): string[] {
+  const out: string[] = privateKey ? [privateKey] : [];
+  for (const f of Object.values(s.files)) {
+    if (!f.secret && f.check !== "ipsec" && f.check !== "iked" && f.check !== "sasyncd") continue;
+    for (const m of f.content.matchAll(/"([^"]{4,})"/g)) out.push(m[1]!);
+    for (const m of f.content.matchAll(/0x[0-9a-fA-F]{8,}/g)) out.push(m[0]);
+    for (const m of f.content.matchAll(/\b(?:psk|sharedkey|authkey|enckey)\s+(\S{4,})/g)) out.push(m[1]!.replace(/^"|"$/g, ""));
+  }
+  return out;
+}
+
+/** Turns a failed step (`@@fail CMD` + output on stderr) into an error naming host, command and tool output. */
+function failure(host: string, phase: string, r: { stderr: string; stdout: string; code: number }, secrets: string[]): TransportError {
+  const m = /@@fail ([^\n]*)\n([\s\S]*)$/.exec(r.stderr);
+  const msg = m
+    ? `${host}: ${phase}: \`${m[1]}\` failed: ${m[2]!.trim()}`
+    : `${host}: ${phase} failed (exit status ${r.code}): ${(r.stderr.trim() || r.stdout.trim()).split("\n").slice(-20).join("\n")}`;
+  return new TransportError(maskSecrets(msg, secrets), host, r.code);
+}
+
+export interface CommitResult {
+  /** Files the commit replaced. */
+  changed: string[];
+  /** `ipsecctl -sf` flows after the confirm (the flow baseline for drift). */
+  flows: string[];
+}
+
+/** One commit: stage+validate+arm+swap, apply (same connection), confirm on a fresh connection. */
+export async function commit(target: SshTarget, c: Omit<CommitInput, "id">): Promise<CommitResult> {
+  const host = hostId(target);
+  const input: CommitInput = { ...c, id: randomBytes(6).toString("hex") };
+  const secrets = secretsOf(c.news, target.privateKey);
+  return hostLock.with(host, async () => {
+    const s = await SshSession.open(target);
+    let changed: string[] = [];
+    try {
+      const a = await s.exec(stageScript(input), { name: "stage and validate" });
+      if (a.code !== 0) throw failure(host, "validation on the host (nothing was changed)", a, secrets);
+      changed = a.stdout.split("\n").filter((l) => l.startsWith("@@changed ")).map((l) => l.slice(10));
+      if (FAULT() === "after-swap") {
+        s.destroy();
+        throw new TransportError(`${host}: connection killed after the swap (PULUMI_OPENBSD_FAULT=after-swap); the on-host timer restores the previous configuration in ${c.rollbackSeconds} s`, host);
+      }
+      const b = await s.exec(applyScript(input), { name: "apply" });
+      if (b.code !== 0) throw failure(host, "apply (the previous configuration was restored)", b, secrets);
+    } finally {
+      s.close();
+    }
+    const conf = await withSession(target, (s2) => s2.run(confirmScript(input.id), { name: "confirm over a fresh connection", secrets }));
+    return { changed, flows: flowKeys(conf.stdout) };
+  });
+}
+
+/** One read: one connection, one command. */
+export async function readLive(target: SshTarget, desired: HostState): Promise<LiveState> {
+  const host = hostId(target);
+  const marker = nonce();
+  const r = await withSession(target, (s) => s.run(readScript(desired, marker), { name: "read live state" }));
+  const live = parseReadOutput(r.stdout, marker);
+  if (typeof live === "string") throw new TransportError(`${host}: ${live}`, host);
+  return live;
+}
+
+/** Delete: restore baselines and reload. */
+export async function uninstall(target: SshTarget, s: HostState): Promise<void> {
+  const host = hostId(target);
+  await hostLock.with(host, () => withSession(target, (ss) => ss.run(deleteScript(s), { name: "restore the baseline", secrets: secretsOf(s, target.privateKey) })));
+}

@@ -1,0 +1,258 @@
+/**
+ * The live-state read (DESIGN.md D5, D6): ONE script per host per read that prints sections, and
+ * the pure parser and classifier of its output.
+ *
+ * Sections (each introduced by a line `@@NONCE KIND [ARG]`): every managed file (`ls -ld` line and
+ * content), `sysctl` of the managed MIBs, `rcctl ls on`, `rcctl ls started`, `rcctl get NAME flags`
+ * per daemon, `ifconfig IF` per managed interface, per managed anchor `pfctl -a NAME -sr` and what
+ * the host's own `pfctl -a NAME -nv -f FILE` prints for its file (same optimizer: never compare
+ * `-sr` with the file text), and `ipsecctl -sf`.
+ */
+import type { HostState, ManagedFile, ServiceState } from "../../sdk/state";
+import { addressText, parseAddress, parseIfconfig, parseIpsecctlFlows, parseRcctlLs, parseSysctl, type IpsecFlow } from "../../sdk/model/output";
+import { isPseudoService, type DriftClass } from "./commit-script";
+import { sq } from "./shell";
+
+export function readScript(s: HostState, marker: string): string {
+  const M = `@@${marker}`;
+  const L = ["set +e", "PATH=/sbin:/usr/sbin:/bin:/usr/bin:$PATH"];
+  for (const p of Object.keys(s.files).sort()) {
+    const q = sq(p);
+    L.push(`if [ -e ${q} ]; then echo "${M} file" ${q}; ls -ld ${q}; echo "${M} content"; cat ${q}; echo; echo "${M} end"; else echo "${M} missing" ${q}; fi`);
+  }
+  const mibs = Object.keys(s.sysctls).sort();
+  if (mibs.length) L.push(`echo "${M} sysctl"`, `sysctl ${mibs.map(sq).join(" ")} 2>&1`);
+  L.push(`echo "${M} on"`, "rcctl ls on 2>/dev/null", `echo "${M} started"`, "rcctl ls started 2>/dev/null");
+  for (const n of Object.keys(s.services).sort()) {
+    if (isPseudoService(n)) continue;
+    L.push(`echo "${M} flags ${n}"`, `rcctl get ${sq(n)} flags 2>/dev/null`);
+  }
+  for (const i of [...s.interfaces].sort()) L.push(`echo "${M} ifconfig ${i}"`, `ifconfig ${sq(i)} 2>&1`);
+  for (const [n, a] of Object.entries(s.anchors).sort()) {
+    L.push(`echo "${M} anchor ${n}"`, `pfctl -a ${sq(n)} -sr 2>&1`);
+    L.push(`echo "${M} expect ${n}"`, `[ -e ${sq(a.file)} ] && pfctl -a ${sq(n)} -nv -f ${sq(a.file)} 2>&1`);
+  }
+  if (s.ipsec.ruleFile || s.ipsec.daemon !== "none") L.push(`echo "${M} flows"`, "ipsecctl -sf 2>/dev/null");
+  L.push(`echo "${M} done"`, "exit 0");
+  return L.join("\n") + "\n";
+}
+
+/** One file as read back. */
+export interface LiveFile {
+  content: string;
+  mode: string;
+  owner: string;
+  group: string;
+}
+
+/** What the read script printed, parsed. */
+export interface LiveState {
+  files: Record<string, LiveFile | null>;
+  sysctls: Record<string, string | undefined>;
+  on: string[];
+  started: string[];
+  flags: Record<string, string | undefined>;
+  ifconfig: Record<string, string>;
+  anchors: Record<string, { loaded: string[]; expected: string[] }>;
+  /** `ipsecctl -sf` flows as canonical text lines; undefined when not read. */
+  flows?: string[];
+}
+
+/** `-rw-r-----` → `0640` (setuid/setgid/sticky included). */
+export function modeOfLs(perm: string): string {
+  const p = perm.slice(1, 10);
+  let special = 0;
+  let bits = 0;
+  for (let i = 0; i < 9; i++) {
+    const c = p[i] ?? "-";
+    const bit = 1 << (8 - i);
+    if (c === "r" || c === "w" || c === "x" || c === "s" || c === "t") bits |= bit;
+    if ((c === "s" || c === "S") && i === 2) special |= 4;
+    if ((c === "s" || c === "S") && i === 5) special |= 2;
+    if ((c === "t" || c === "T") && i === 8) special |= 1;
+  }
+  return special.toString(8) + bits.toString(8).padStart(3, "0");
+}
+
+/** Rule lines of `pfctl -sr` / `pfctl -nv`: macros, `set`, tables and blank lines dropped. */
+function ruleLines(text: string): string[] {
+  return text
+    .split("\n")
+    .map((l) => l.trimEnd())
+    .filter((l) => l && !/^\S+ = /.test(l) && !/^set /.test(l) && !/^table /.test(l) && !/^pfctl: /.test(l));
+}
+
+/** Canonical text of each flow the model's parser accepts (the line as printed, whitespace collapsed). */
+function flowLines(text: string): string[] {
+  const lines = text.split("\n");
+  return parseIpsecctlFlows(text).value.map((f: IpsecFlow) => (lines[f.line - 1] ?? "").trim().replace(/\s+/g, " ")).sort();
+}
+
+/** Parses the read script's stdout. Returns an error text when the output is truncated. */
+export function parseReadOutput(stdout: string, marker: string): LiveState | string {
+  const M = `@@${marker} `;
+  const live: LiveState = { files: {}, sysctls: {}, on: [], started: [], flags: {}, ifconfig: {}, anchors: {} };
+  if (!stdout.includes(`@@${marker} done`)) return "the read script's output is incomplete (no `done` section)";
+  const lines = stdout.split("\n");
+  let i = 0;
+  const body = (): string[] => {
+    const out: string[] = [];
+    while (i < lines.length && !lines[i]!.startsWith(M)) out.push(lines[i++]!);
+    return out;
+  };
+  while (i < lines.length) {
+    const l = lines[i++]!;
+    if (!l.startsWith(M)) continue;
+    const [kind, ...rest] = l.slice(M.length).split(" ");
+    const arg = rest.join(" ");
+    switch (kind) {
+      case "file": {
+        const path = arg;
+        const ls = lines[i++] ?? "";
+        i++; // content marker
+        const content: string[] = [];
+        while (i < lines.length && lines[i] !== `@@${marker} end`) content.push(lines[i++]!);
+        i++;
+        const text = content.join("\n");
+        const f = ls.trim().split(/\s+/);
+        live.files[path] = { content: text, mode: modeOfLs(f[0] ?? ""), owner: f[2] ?? "", group: f[3] ?? "" };
+        break;
+      }
+      case "missing":
+        live.files[arg] = null;
+        break;
+      case "sysctl": {
+        const r = parseSysctl(body().join("\n"), { file: "sysctl" });
+        for (const [k, v] of Object.entries(r.value.values)) live.sysctls[k] = v;
+        break;
+      }
+      case "on":
+        live.on = parseRcctlLs(body().join("\n")).value;
+        break;
+      case "started":
+        live.started = parseRcctlLs(body().join("\n")).value;
+        break;
+      case "flags": {
+        const b = body().join("\n").trim();
+        live.flags[arg] = b === "NO" ? undefined : b;
+        break;
+      }
+      case "ifconfig":
+        live.ifconfig[arg] = body().join("\n");
+        break;
+      case "anchor":
+        (live.anchors[arg] ??= { loaded: [], expected: [] }).loaded = ruleLines(body().join("\n"));
+        break;
+      case "expect":
+        (live.anchors[arg] ??= { loaded: [], expected: [] }).expected = ruleLines(body().join("\n"));
+        break;
+      case "flows": {
+        live.flows = flowLines(body().join("\n"));
+        break;
+      }
+      case "done":
+        i = lines.length;
+        break;
+      default:
+        body();
+    }
+  }
+  return live;
+}
+
+/** Canonical flow keys of `ipsecctl -sf` text (the commit records them as the flow baseline). */
+export function flowKeys(text: string): string[] {
+  return flowLines(text);
+}
+
+/** Addresses named by `inet`/`inet6` lines of a hostname.if file, canonical. */
+export function hostnameIfAddresses(content: string): string[] {
+  const out: string[] = [];
+  for (const raw of content.split("\n")) {
+    const m = /^(inet6?)\s+(?:alias\s+)?([0-9a-fA-F:.]+)/.exec(raw.trim());
+    if (!m) continue;
+    const a = parseAddress(m[2]!);
+    if (a) out.push(addressText(a));
+  }
+  return out;
+}
+
+/** The drift keys of a state, in sync (what create/update report and an undrifted read returns). */
+export function driftKeys(s: HostState): string[] {
+  const k: string[] = [];
+  for (const p of Object.keys(s.files)) k.push(`files["${p}"]`);
+  for (const n of Object.keys(s.sysctls)) k.push(`sysctls["${n}"]`);
+  for (const n of Object.keys(s.services)) k.push(`services["${n}"]`);
+  for (const n of s.interfaces) k.push(`interfaces["${n}"]`);
+  for (const n of Object.keys(s.anchors)) k.push(`anchors["${n}"]`);
+  if (s.ipsec.ruleFile && s.ipsec.daemon !== "iked") k.push("flows");
+  return k.sort();
+}
+
+export function inSync(s: HostState): Record<string, DriftClass> {
+  return Object.fromEntries(driftKeys(s).map((k) => [k, "in sync" as DriftClass]));
+}
+
+/** The outcome of comparing the desired state with what the host runs. */
+export interface Classified {
+  /** Per item: in sync, file drifted, running drifted, not persisted. */
+  drift: Record<string, DriftClass>;
+  /** The desired state rewritten with what the host has (files, sysctls, services), for the read's inputs. */
+  observed: HostState;
+}
+
+/**
+ * Classifies every managed item (DESIGN.md D5). `flowBaseline` are the flows seen when the last
+ * commit was confirmed: a flow of that set no longer present is `running drifted`.
+ */
+export function classify(desired: HostState, live: LiveState, flowBaseline: readonly string[] = []): Classified {
+  const drift: Record<string, DriftClass> = inSync(desired);
+  const files: Record<string, ManagedFile> = {};
+  for (const [p, want] of Object.entries(desired.files)) {
+    const got = live.files[p];
+    if (!got) {
+      drift[`files["${p}"]`] = "file drifted";
+      continue; // missing on the host: the next up adds it
+    }
+    files[p] = { ...want, content: got.content, mode: got.mode, owner: got.owner, group: got.group };
+    if (got.content !== want.content || got.mode !== want.mode || got.owner !== want.owner || got.group !== want.group) drift[`files["${p}"]`] = "file drifted";
+  }
+  const sysctls: Record<string, string> = {};
+  const persisted = live.files["/etc/sysctl.conf"]?.content;
+  for (const [k, want] of Object.entries(desired.sysctls)) {
+    const got = live.sysctls[k];
+    sysctls[k] = got ?? want;
+    if (got !== want) drift[`sysctls["${k}"]`] = "running drifted";
+    else if (desired.files["/etc/sysctl.conf"] && persisted !== undefined && !persisted.split("\n").some((l) => l.replace(/\s*#.*$/, "").trim() === `${k}=${want}`)) {
+      drift[`sysctls["${k}"]`] = "not persisted";
+    }
+  }
+  const services: Record<string, ServiceState> = {};
+  for (const [n, want] of Object.entries(desired.services)) {
+    const enabled = live.on.includes(n);
+    const pseudo = isPseudoService(n);
+    const running = pseudo ? want.running : live.started.includes(n);
+    const flags = want.flags === undefined || pseudo ? want.flags : (live.flags[n] ?? want.flags);
+    services[n] = { ...want, enabled, running, ...(want.flags !== undefined ? { flags } : {}) };
+    if (!pseudo && want.enabled && running !== want.running) drift[`services["${n}"]`] = "running drifted";
+    else if (!pseudo && !want.enabled && running) drift[`services["${n}"]`] = "running drifted";
+    else if (enabled !== want.enabled || (want.enabled && flags !== want.flags)) drift[`services["${n}"]`] = "not persisted";
+  }
+  for (const ifc of desired.interfaces) {
+    const want = hostnameIfAddresses(desired.files[`/etc/hostname.${ifc}`]?.content ?? "");
+    const parsed = parseIfconfig(live.ifconfig[ifc] ?? "").value.find((x) => x.name === ifc);
+    const have = new Set<string>();
+    for (const a of parsed?.inet ?? []) have.add(addressText(a.address));
+    for (const a of parsed?.inet6 ?? []) have.add(addressText(a.address));
+    if (!parsed || want.some((a) => !have.has(a))) drift[`interfaces["${ifc}"]`] = "running drifted";
+  }
+  for (const n of Object.keys(desired.anchors)) {
+    const a = live.anchors[n] ?? { loaded: [], expected: [] };
+    if (a.loaded.join("\n") !== a.expected.join("\n")) drift[`anchors["${n}"]`] = "running drifted";
+  }
+  if ("flows" in drift && live.flows) {
+    const have = new Set(live.flows);
+    if (flowBaseline.some((f) => !have.has(f))) drift.flows = "running drifted";
+  }
+  return { drift, observed: { ...desired, files, sysctls, services } };
+}

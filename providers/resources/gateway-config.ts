@@ -1,0 +1,291 @@
+/**
+ * `openbsd:index:GatewayConfig` — one gateway's whole desired state (sdk/state.ts HostState),
+ * committed in one safe commit per operation (DESIGN.md D2, D3) and read back with two-layer drift (D5).
+ *
+ * - `check` and `diff` are pure and local: preview never connects to a host.
+ * - The id is `HOST` (or `HOST:PORT` when the port is not 22): stable for a host.
+ * - Outputs: `connection` (private key secret), `state` (the desired state as last applied; secret
+ *   file contents wrapped as secrets), `rollbackSeconds`, `drift` (item → in sync | file drifted |
+ *   running drifted | not persisted) and `flows` (the `ipsecctl -sf` flows seen at the last confirm).
+ * - `read` keeps `state` as last applied and reports what the host runs in `drift`; its returned
+ *   inputs carry the observed state (live file contents, sysctl values, services), so `pulumi refresh`
+ *   shows an update and the next `pulumi up` diffs to the drifted items and repairs them.
+ * - An unreachable host is an error, never "deleted".
+ *
+ * Decision (DESIGN.md "hard problem" 6): the engine may run operations on several resources at once;
+ * the per-host mutex and on-host lock (providers/gateway/commit.ts) serialise those on one host.
+ */
+import type { HostState, ManagedFile, FileCheck } from "../../sdk/state";
+import type { ResourceProvider } from "./types";
+import type { DetailedDiffResult, PropertyDiffKind } from "../diff";
+import { fingerprint, isSecret, secret, unwrap } from "../secrets";
+import { parseHostKey } from "../transport/hostkey";
+import { flushCounters } from "../transport/counters";
+import type { SshTarget } from "../transport/ssh";
+import { commit, readLive, uninstall } from "../gateway/commit";
+import { classify, driftKeys, inSync } from "../gateway/read-script";
+
+/** Default seconds before the on-host timer rolls an unconfirmed commit back. */
+export const DEFAULT_ROLLBACK_SECONDS = 60;
+const CHECKS: readonly FileCheck[] = ["pf", "pf-anchor", "ipsec", "iked", "sasyncd", "none"];
+
+interface Inputs {
+  connection: SshTarget;
+  state: HostState;
+  rollbackSeconds?: number;
+  drift?: Record<string, string>;
+  flows?: string[];
+}
+
+/** True when a file's content must be stored as a Pulumi secret. */
+export function isSecretFile(f: ManagedFile): boolean {
+  return !!f.secret || f.check === "ipsec" || f.check === "iked" || f.check === "sasyncd";
+}
+
+/** Fills defaults (owner root, group wheel, check none). */
+function normalizeState(s: HostState): HostState {
+  const files: Record<string, ManagedFile> = {};
+  for (const [p, f] of Object.entries(s.files ?? {})) {
+    files[p] = { ...f, owner: f.owner ?? "root", group: f.group ?? "wheel", check: f.check ?? "none", ...(f.secret ? { secret: true } : {}) };
+    if (!f.secret) delete files[p]!.secret;
+  }
+  return {
+    files,
+    sysctls: { ...(s.sysctls ?? {}) },
+    services: { ...(s.services ?? {}) },
+    interfaces: [...(s.interfaces ?? [])],
+    anchors: { ...(s.anchors ?? {}) },
+    ipsec: { daemon: s.ipsec?.daemon ?? "none", ...(s.ipsec?.ruleFile ? { ruleFile: s.ipsec.ruleFile } : {}) },
+  };
+}
+
+/** The state with secret file contents wrapped as Pulumi secrets (for inputs and outputs). */
+function wrapState(s: HostState): unknown {
+  const files: Record<string, unknown> = {};
+  for (const [p, f] of Object.entries(s.files)) files[p] = isSecretFile(f) ? { ...f, content: secret(f.content) } : f;
+  return { ...s, files };
+}
+
+function wrapConnection(c: SshTarget): unknown {
+  return { ...c, privateKey: secret(c.privateKey) };
+}
+
+/** Every problem with the inputs, as `field: value is wrong; allowed …` (no secret values shown). */
+export function validate(n: Inputs): { property: string; reason: string }[] {
+  const f: { property: string; reason: string }[] = [];
+  const bad = (property: string, reason: string) => f.push({ property, reason: `${property}: ${reason}` });
+  const c = n.connection as Partial<SshTarget> | undefined;
+  if (!c || typeof c !== "object") bad("connection", "missing; give { host, privateKey, hostKey }");
+  else {
+    if (typeof c.host !== "string" || !/^[A-Za-z0-9.:_-]+$/.test(c.host)) bad("connection.host", `\`${String(c.host)}\` is not a host name or address`);
+    if (c.port !== undefined && (!Number.isInteger(c.port) || c.port < 1 || c.port > 65535)) bad("connection.port", `\`${String(c.port)}\` is not a TCP port; give 1–65535 (default 22)`);
+    if (c.user !== undefined && (typeof c.user !== "string" || !/^[a-z_][a-z0-9_.-]{0,31}$/.test(c.user))) bad("connection.user", `\`${String(c.user)}\` is not a user name; default root (others use doas)`);
+    if (typeof c.privateKey !== "string" || !/-----BEGIN [A-Z ]*PRIVATE KEY-----/.test(c.privateKey)) bad("connection.privateKey", "is not an OpenSSH/PEM private key (value not shown)");
+    if (c.hostKey !== undefined && c.hostKey !== null && c.hostKey !== "") {
+      const k = parseHostKey(String(c.hostKey));
+      if (typeof k === "string") f.push({ property: "connection.hostKey", reason: "connection." + k });
+    } else if (!c.insecureSkipHostKeyCheck) bad("connection.hostKey", "missing; pin the gateway's key (`ssh-keyscan -t ed25519 HOST`) or set insecureSkipHostKeyCheck: true (dangerous)");
+  }
+  if (n.rollbackSeconds !== undefined && (!Number.isInteger(n.rollbackSeconds) || n.rollbackSeconds < 5 || n.rollbackSeconds > 3600)) {
+    bad("rollbackSeconds", `\`${String(n.rollbackSeconds)}\` must be a whole number of seconds from 5 to 3600 (default ${DEFAULT_ROLLBACK_SECONDS})`);
+  }
+  const s = n.state;
+  if (!s || typeof s !== "object") {
+    bad("state", "missing; give a HostState");
+    return f;
+  }
+  for (const [p, file] of Object.entries(s.files ?? {})) {
+    const at = `state.files["${p}"]`;
+    if (!/^\/[A-Za-z0-9._+@/-]+$/.test(p) || p.includes("/../") || p.endsWith("/")) bad(at, `\`${p}\` is not an absolute file path of letters, digits and ._+@-/`);
+    if (typeof file.content !== "string") bad(`${at}.content`, "must be a string");
+    if (!/^0?[0-7]{3,4}$/.test(String(file.mode))) bad(`${at}.mode`, `\`${String(file.mode)}\` is not an octal mode; give e.g. 0600`);
+    for (const k of ["owner", "group"] as const) {
+      if (file[k] !== undefined && !/^[a-z_][a-z0-9_-]{0,31}$/.test(String(file[k]))) bad(`${at}.${k}`, `\`${String(file[k])}\` is not a user/group name`);
+    }
+    if (file.check !== undefined && !CHECKS.includes(file.check)) bad(`${at}.check`, `unknown check \`${String(file.check)}\`; one of ${CHECKS.join(", ")}`);
+    const mode = parseInt(String(file.mode), 8);
+    if ((file.check === "iked" || file.check === "sasyncd") && (mode & 0o077) !== 0) {
+      bad(`${at}.mode`, `\`${file.mode}\`: ${file.check} refuses a config file with group or other access; give 0600`);
+    }
+    if (file.check === "ipsec" && (mode & 0o037) !== 0) {
+      bad(`${at}.mode`, `\`${file.mode}\`: ipsecctl refuses a file that is group writable or world read/writable; give 0600`);
+    }
+  }
+  for (const [k, v] of Object.entries(s.sysctls ?? {})) {
+    if (!/^[a-z0-9_]+(\.[a-z0-9_]+)+$/.test(k)) bad(`state.sysctls["${k}"]`, `\`${k}\` is not a sysctl MIB name like net.inet.ip.forwarding`);
+    if (typeof v !== "string" || /[\n\r]/.test(v)) bad(`state.sysctls["${k}"]`, `value \`${String(v)}\` must be a one-line string`);
+  }
+  for (const [k, v] of Object.entries(s.services ?? {})) {
+    if (!/^[a-z0-9_]+$/.test(k)) bad(`state.services["${k}"]`, `\`${k}\` is not an rc.d service name`);
+    if (!Number.isFinite(v.order)) bad(`state.services["${k}"].order`, `\`${String(v.order)}\` must be a number`);
+    if (v.flags !== undefined && /[\n\r'"`$;&|<>]/.test(v.flags)) bad(`state.services["${k}"].flags`, `\`${v.flags}\` must be plain flags such as -K (no quotes or shell characters)`);
+    if (v.flags !== undefined && /(^|\s)-S(\s|$)/.test(v.flags) && (k === "isakmpd" || k === "iked")) {
+      bad(`state.services["${k}"].flags`, `\`${v.flags}\`: do not set -S, rc.d/${k} adds it when sasyncd is enabled (it would appear twice)`);
+    }
+  }
+  for (const i of s.interfaces ?? []) {
+    if (!/^[a-z]+[0-9]+$/.test(i)) bad(`state.interfaces`, `\`${i}\` is not an interface name like em0`);
+    else if (!s.files?.[`/etc/hostname.${i}`]) bad(`state.interfaces`, `\`${i}\` has no /etc/hostname.${i} in state.files`);
+  }
+  for (const [a, v] of Object.entries(s.anchors ?? {})) {
+    if (!/^[A-Za-z0-9_][A-Za-z0-9_/-]*$/.test(a)) bad(`state.anchors["${a}"]`, `\`${a}\` is not an anchor name`);
+    if (!s.files?.[v.file]) bad(`state.anchors["${a}"].file`, `\`${v.file}\` is not in state.files`);
+  }
+  const d = s.ipsec?.daemon;
+  if (d !== undefined && !["isakmpd", "iked", "none"].includes(d)) bad("state.ipsec.daemon", `unknown daemon \`${String(d)}\`; one of isakmpd, iked, none`);
+  if (s.ipsec?.ruleFile && !s.files?.[s.ipsec.ruleFile]) bad("state.ipsec.ruleFile", `\`${s.ipsec.ruleFile}\` is not in state.files`);
+  return f;
+}
+
+function plain(v: unknown): Inputs {
+  const i = unwrap<Inputs>(v);
+  return { ...i, state: normalizeState(i.state ?? ({} as HostState)) };
+}
+
+function idOf(c: SshTarget): string {
+  return (c.port ?? 22) === 22 ? c.host : `${c.host}:${c.port}`;
+}
+
+const eq = (a: unknown, b: unknown) => JSON.stringify(a) === JSON.stringify(b);
+
+/** Pure detailed diff: per item of the state, plus items a read found drifted. */
+export function diffInputs(olds: Inputs, news: Inputs): DetailedDiffResult {
+  const d: Record<string, { kind: PropertyDiffKind }> = {};
+  const o = olds.state;
+  const n = news.state;
+  const maps = ["files", "sysctls", "services", "anchors"] as const;
+  for (const m of maps) {
+    const om = o[m] as Record<string, unknown>;
+    const nm = n[m] as Record<string, unknown>;
+    for (const k of new Set([...Object.keys(om), ...Object.keys(nm)])) {
+      if (!(k in om)) d[`${m}["${k}"]`] = { kind: "add" };
+      else if (!(k in nm)) d[`${m}["${k}"]`] = { kind: "delete" };
+      else if (!eq(om[k], nm[k])) d[`${m}["${k}"]`] = { kind: "update" };
+    }
+  }
+  for (const i of new Set([...o.interfaces, ...n.interfaces])) {
+    if (!o.interfaces.includes(i)) d[`interfaces["${i}"]`] = { kind: "add" };
+    else if (!n.interfaces.includes(i)) d[`interfaces["${i}"]`] = { kind: "delete" };
+  }
+  if (!eq(o.ipsec, n.ipsec)) d["ipsec"] = { kind: "update" };
+  const newKeys = new Set(driftKeys(n));
+  for (const [k, v] of Object.entries(olds.drift ?? {})) {
+    if (v !== "in sync" && newKeys.has(k) && !d[k]) d[k] = { kind: "update" };
+  }
+  let replace = false;
+  const oc = olds.connection;
+  const nc = news.connection;
+  if (oc.host !== nc.host || (oc.port ?? 22) !== (nc.port ?? 22)) {
+    d["connection.host"] = { kind: "update-replace" };
+    replace = true;
+  } else {
+    for (const k of ["user", "privateKey", "hostKey", "insecureSkipHostKeyCheck"] as const) if (!eq(oc[k], nc[k])) d[`connection.${k}`] = { kind: "update" };
+  }
+  if ((olds.rollbackSeconds ?? DEFAULT_ROLLBACK_SECONDS) !== (news.rollbackSeconds ?? DEFAULT_ROLLBACK_SECONDS)) d["rollbackSeconds"] = { kind: "update" };
+  return { changes: Object.keys(d).length > 0, replaces: replace ? ["connection"] : [], detailedDiff: d };
+}
+
+/** Human summary of a diff for logs: keys, with secret contents as fingerprints. */
+export function describeDiff(olds: Inputs, news: Inputs, d: DetailedDiffResult): string[] {
+  return Object.keys(d.detailedDiff ?? {}).map((k) => {
+    const m = /^files\["(.*)"\]$/.exec(k);
+    const f = m ? news.state.files[m[1]!] : undefined;
+    const of = m ? olds.state.files[m[1]!] : undefined;
+    if (f && isSecretFile(f)) return `${k}: ${of ? fingerprint(of.content) : "(none)"} → ${fingerprint(f.content)}`;
+    return k;
+  });
+}
+
+function outputs(n: Inputs, flows: string[]): Record<string, unknown> {
+  return {
+    connection: wrapConnection(n.connection),
+    state: wrapState(n.state),
+    ...(n.rollbackSeconds !== undefined ? { rollbackSeconds: n.rollbackSeconds } : {}),
+    drift: inSync(n.state),
+    flows,
+  };
+}
+
+async function apply(olds: Inputs | undefined, news: Inputs): Promise<string[]> {
+  try {
+    const r = await commit(news.connection, {
+      olds: olds?.state,
+      news: news.state,
+      drift: olds?.drift,
+      rollbackSeconds: news.rollbackSeconds ?? DEFAULT_ROLLBACK_SECONDS,
+    });
+    return r.flows;
+  } finally {
+    flushCounters();
+  }
+}
+
+export const gatewayConfig: ResourceProvider = {
+  async check(_urn, _olds, news) {
+    const n = plain(news);
+    const failures = validate(unwrap<Inputs>(news));
+    if (failures.length) return { inputs: news, failures };
+    const inputs: Record<string, unknown> = { connection: wrapConnection(n.connection), state: wrapState(n.state) };
+    if (n.rollbackSeconds !== undefined) inputs.rollbackSeconds = n.rollbackSeconds;
+    return { inputs, failures: [] };
+  },
+
+  async diff(_id, _urn, olds, news) {
+    const o = plain(olds);
+    const n = plain(news);
+    if (!o.connection || !o.state) return { changes: true, detailedDiff: {} };
+    return diffInputs(o, n);
+  },
+
+  async create(_urn, inputs) {
+    const n = plain(inputs);
+    const flows = await apply(undefined, n);
+    return { id: idOf(n.connection), outs: outputs(n, flows) };
+  },
+
+  async update(_id, _urn, olds, news) {
+    const o = plain(olds);
+    const n = plain(news);
+    const flows = await apply(o, n);
+    return { outs: outputs(n, flows) };
+  },
+
+  async read(id, _urn, props, inputs?: unknown) {
+    const fromProps = props && typeof props === "object" && "connection" in props;
+    const src = fromProps ? plain(props) : inputs && typeof inputs === "object" && "connection" in (inputs as object) ? plain(inputs) : undefined;
+    if (!src) throw new Error(`GatewayConfig ${id}: cannot read: no connection; import it from a program that declares the GatewayConfig with its connection and state (resource option \`import: "${id}"\`)`);
+    let live;
+    try {
+      live = await readLive(src.connection, src.state);
+    } finally {
+      flushCounters();
+    }
+    const { drift, observed } = classify(src.state, live, src.flows ?? []);
+    const base = {
+      connection: wrapConnection(src.connection),
+      ...(src.rollbackSeconds !== undefined ? { rollbackSeconds: src.rollbackSeconds } : {}),
+    };
+    // import: the observed state is all we know; refresh: keep the desired state as last applied
+    const props2 = { ...base, state: wrapState(fromProps ? src.state : observed), drift: fromProps ? drift : inSyncOf(observed, drift), flows: fromProps ? (src.flows ?? []) : (live.flows ?? []) };
+    const inputs2 = { ...base, state: wrapState(observed), ...(Object.values(drift).some((v) => v !== "in sync") ? { drift } : {}) };
+    return { id, props: props2, inputs: inputs2 };
+  },
+
+  async delete(_id, _urn, props) {
+    const o = plain(props);
+    try {
+      await uninstall(o.connection, o.state);
+    } finally {
+      flushCounters();
+    }
+  },
+};
+
+/** For an import: the drift map of the observed state (its files are as found, so only running layers can drift). */
+function inSyncOf(_observed: HostState, drift: Record<string, string>): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const [k, v] of Object.entries(drift)) out[k] = v === "file drifted" ? "in sync" : v;
+  return out;
+}
+
+export { isSecret };

@@ -1,0 +1,210 @@
+/**
+ * The SSH transport (DESIGN.md D6), on `ssh2`.
+ *
+ * - One {@link SshSession} per host per engine operation; at most {@link MAX_CHANNELS} channels on it
+ *   (OpenBSD's sshd allows 10 sessions per connection), and at most {@link MAX_HANDSHAKES} concurrent
+ *   handshakes per host (sshd's MaxStartups throttles bursts).
+ * - The host key is pinned: a different key is refused with both SHA256 fingerprints. Skipping the
+ *   check needs `insecureSkipHostKeyCheck`, and every such connection is announced on stderr.
+ * - Commands run as root: directly when the login user is root, through `doas` otherwise.
+ * - Every command is `/bin/sh -s` with its script on stdin, so secrets (heredocs in the script) never
+ *   appear in argv, in the environment or in `ps`.
+ * - Success is exit status 0. An error names the host, the command (secrets masked) and the tool's stderr.
+ */
+import { Client, type ConnectConfig } from "ssh2";
+import { blobType, keyFingerprint, parseHostKey } from "./hostkey";
+import { countersFor } from "./counters";
+import { Semaphore } from "./semaphore";
+
+/** At most this many channels are open at once on one connection. */
+export const MAX_CHANNELS = 8;
+/** At most this many handshakes run at once against one host. */
+export const MAX_HANDSHAKES = 4;
+
+/** How to reach a host (the plain, unwrapped `connection` input of GatewayConfig). */
+export interface SshTarget {
+  host: string;
+  /** Default 22. */
+  port?: number;
+  /** Default `root`; other users go through doas(1). */
+  user?: string;
+  privateKey: string;
+  /** `ssh-ed25519 AAAA…`; required unless insecureSkipHostKeyCheck. */
+  hostKey?: string;
+  insecureSkipHostKeyCheck?: boolean;
+}
+
+/** Result of one command. */
+export interface ExecResult {
+  stdout: string;
+  stderr: string;
+  code: number;
+}
+
+/** A failed command or connection; the message is safe to show (secrets masked). */
+export class TransportError extends Error {
+  constructor(
+    message: string,
+    readonly host: string,
+    readonly code?: number,
+  ) {
+    super(message);
+    this.name = "TransportError";
+  }
+}
+
+const handshakes = new Map<string, Semaphore>();
+
+export function hostId(t: SshTarget): string {
+  return `${t.host}:${t.port ?? 22}`;
+}
+
+/** Replaces every occurrence of a secret in `text` with `***`. */
+export function maskSecrets(text: string, secrets: readonly string[]): string {
+  let out = text;
+  for (const s of secrets) if (s.length >= 4) out = out.split(s).join("***");
+  return out;
+}
+
+/** Log line on stderr of the plugin (the engine shows it in its diagnostics). Never pass secrets. */
+export function log(line: string): void {
+  process.stderr.write(`pulumi-resource-openbsd: ${line}\n`);
+}
+
+/** An open connection to one host. */
+export class SshSession {
+  private readonly channels = new Semaphore(MAX_CHANNELS);
+  private closed = false;
+
+  private constructor(
+    private readonly client: Client,
+    readonly target: SshTarget,
+    readonly id: string,
+  ) {
+    client.on("close", () => (this.closed = true));
+  }
+
+  /** Opens a connection, verifying the host key. */
+  static async open(target: SshTarget, timeoutMs = 20_000): Promise<SshSession> {
+    const id = hostId(target);
+    let pinned: ReturnType<typeof parseHostKey> | undefined;
+    if (!target.insecureSkipHostKeyCheck) {
+      if (!target.hostKey) {
+        throw new TransportError(`${id}: no hostKey given; pin the gateway's host key (\`ssh-keyscan -t ed25519 HOST\`) or set insecureSkipHostKeyCheck: true`, id);
+      }
+      pinned = parseHostKey(target.hostKey);
+      if (typeof pinned === "string") throw new TransportError(`${id}: ${pinned}`, id);
+    } else {
+      log(`WARNING: ${id}: host key NOT verified (insecureSkipHostKeyCheck: true); anyone on the path can impersonate this gateway`);
+    }
+    let sem = handshakes.get(id);
+    if (!sem) handshakes.set(id, (sem = new Semaphore(MAX_HANDSHAKES)));
+    return sem.with(
+      () =>
+        new Promise<SshSession>((resolve, reject) => {
+          const client = new Client();
+          let mismatch: string | undefined;
+          countersFor(id).connections++;
+          const cfg: ConnectConfig = {
+            host: target.host,
+            port: target.port ?? 22,
+            username: target.user ?? "root",
+            privateKey: target.privateKey,
+            readyTimeout: timeoutMs,
+            keepaliveInterval: 5000,
+            keepaliveCountMax: 3,
+            hostVerifier: (key: Buffer) => {
+              if (!pinned || typeof pinned === "string") return true;
+              if (key.equals(pinned.blob)) return true;
+              mismatch =
+                `${id}: host key mismatch, connection refused: expected ${pinned.type} ${keyFingerprint(pinned.blob)}, ` +
+                `the host presented ${blobType(key)} ${keyFingerprint(key)}. If the gateway was reinstalled, update hostKey; otherwise someone may be impersonating it.`;
+              return false;
+            },
+          };
+          client.once("ready", () => resolve(new SshSession(client, target, id)));
+          client.once("error", (e: Error) => {
+            client.end();
+            reject(new TransportError(mismatch ?? `${id}: cannot connect as ${target.user ?? "root"}: ${e.message}`, id));
+          });
+          client.connect(cfg);
+        }),
+    );
+  }
+
+  /**
+   * Runs `script` with /bin/sh as root (doas when the login user is not root); the script travels on
+   * stdin. `name` is how the command is named in errors; `secrets` are masked in any error text.
+   * Resolves with the result whatever the exit status; see {@link SshSession.run} for checked runs.
+   */
+  exec(script: string, opts: { name?: string } = {}): Promise<ExecResult> {
+    const c = countersFor(this.id);
+    const argv = (this.target.user ?? "root") === "root" ? "/bin/sh -s" : "doas -n /bin/sh -s";
+    return this.channels.with(
+      () =>
+        new Promise<ExecResult>((resolve, reject) => {
+          if (this.closed) return reject(new TransportError(`${this.id}: connection closed before \`${opts.name ?? "script"}\``, this.id));
+          c.channels++;
+          c.commands++;
+          this.client.exec(argv, (err, stream) => {
+            if (err) return reject(new TransportError(`${this.id}: cannot open a channel for \`${opts.name ?? "script"}\`: ${err.message}`, this.id));
+            const out: Buffer[] = [];
+            const errb: Buffer[] = [];
+            let code: number | null = null;
+            stream.on("data", (d: Buffer) => {
+              c.bytesIn += d.length;
+              out.push(d);
+            });
+            stream.stderr.on("data", (d: Buffer) => {
+              c.bytesIn += d.length;
+              errb.push(d);
+            });
+            stream.on("exit", (status: number | null, signal?: string) => {
+              code = status ?? (signal ? 128 : 255);
+            });
+            stream.on("close", () => {
+              if (code === null) {
+                return reject(new TransportError(`${this.id}: connection lost during \`${opts.name ?? "script"}\``, this.id));
+              }
+              resolve({ stdout: Buffer.concat(out).toString("utf8"), stderr: Buffer.concat(errb).toString("utf8"), code });
+            });
+            const input = Buffer.from(script, "utf8");
+            c.bytesOut += input.length;
+            stream.end(input);
+          });
+        }),
+    );
+  }
+
+  /** As {@link exec}, but a non-zero exit status is a {@link TransportError} naming host, command and stderr. */
+  async run(script: string, opts: { name: string; secrets?: readonly string[] }): Promise<ExecResult> {
+    const r = await this.exec(script, opts);
+    if (r.code !== 0) {
+      const msg = (r.stderr.trim() || r.stdout.trim()).split("\n").slice(-20).join("\n");
+      throw new TransportError(maskSecrets(`${this.id}: \`${opts.name}\` failed (exit status ${r.code}): ${msg}`, opts.secrets ?? []), this.id, r.code);
+    }
+    return r;
+  }
+
+  /** Drops the connection (no further commands). */
+  close(): void {
+    this.closed = true;
+    this.client.end();
+  }
+
+  /** Kills the TCP connection at once (fault injection in tests). */
+  destroy(): void {
+    this.closed = true;
+    this.client.destroy();
+  }
+}
+
+/** Opens a session, runs `f`, always closes. */
+export async function withSession<T>(target: SshTarget, f: (s: SshSession) => Promise<T>): Promise<T> {
+  const s = await SshSession.open(target);
+  try {
+    return await f(s);
+  } finally {
+    s.close();
+  }
+}

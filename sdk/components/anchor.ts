@@ -1,0 +1,33 @@
+import * as pulumi from "@pulumi/pulumi";
+import type { PfRule } from "../model/pf/types";
+import type { Gateway } from "./gateway";
+import { groupOf, nodeOf, pfRules } from "./nodes";
+
+/** Arguments of {@link PfAnchor}. */
+export interface PfAnchorArgs {
+  /** The gateway whose ruleset gets the anchor. */
+  gateway: Gateway;
+  /** Anchor name (`anchor "NAME"` in /etc/pf.conf, rules in /etc/pf.anchors/NAME). Default: the resource name. `vpn` is reserved for the generated tunnel rules. */
+  name?: string;
+  /** The anchor's rules: typed pf rules, or pf.conf text parsed by the pf model (a syntax error fails at preview with file:line:column). */
+  rules: PfRule[] | string;
+}
+
+/**
+ * A named pf anchor on a gateway: hooked into the main ruleset (`anchor "NAME"` + `load anchor "NAME" from
+ * "/etc/pf.anchors/NAME"`, so it survives a reboot) and loaded atomically with `pfctl -a NAME -f FILE`.
+ */
+export class PfAnchor extends pulumi.ComponentResource {
+  /** The anchor's name on the host. */
+  readonly anchorName: string;
+
+  constructor(name: string, args: PfAnchorArgs, opts?: pulumi.ComponentResourceOptions) {
+    super("openbsd:index:PfAnchor", name, {}, opts);
+    const label = `PfAnchor "${name}"`;
+    this.anchorName = args.name ?? name;
+    const group = groupOf(label, [nodeOf(args.gateway)]);
+    const rules = pfRules(label, "rules", args.rules);
+    group.add("anchors", { label, spec: pulumi.output({ name: this.anchorName, gateway: args.gateway.gatewayName, rules }) });
+    this.registerOutputs({});
+  }
+}

@@ -1,0 +1,60 @@
+/** Helpers shared by the components: address parsing into planner values, errors naming the resource. */
+import * as pulumi from "@pulumi/pulumi";
+import { parseNet } from "../planner/addr";
+import type { IfAddress, PhaseSpec } from "../planner/spec";
+
+/** IKE phase transforms as a user writes them (ipsec.conf `main`/`quick`, iked.conf `ikesa`/`childsa`). */
+export interface PhaseArgs {
+  /** Authentication (integrity) transform, e.g. `hmac-sha2-256`. Default: the daemon's (isakmpd main hmac-sha1, quick hmac-sha2-256). */
+  auth?: string;
+  /** Encryption transform, e.g. `blowfish`, `aes-256`, `aes-128-gcm`. Default: `aes`. */
+  enc?: string;
+  /** Diffie-Hellman group, e.g. `modp3072`, `curve25519`, `none` (phase 2 only). Default modp3072 (isakmpd). */
+  group?: string;
+  /** iked `ikesa` only: pseudo-random function, e.g. `hmac-sha2-256`. Default: iked's. */
+  prf?: string;
+  /** SA lifetime in seconds. Default: the daemon's. */
+  lifetime?: number;
+}
+
+/** Copies the set fields of a phase. */
+export function phaseSpec(p: PhaseArgs | undefined): PhaseSpec | undefined {
+  if (!p) return undefined;
+  const out: PhaseSpec = {};
+  if (p.auth !== undefined) out.auth = p.auth;
+  if (p.enc !== undefined) out.enc = p.enc;
+  if (p.group !== undefined) out.group = p.group;
+  if (p.prf !== undefined) out.prf = p.prf;
+  if (p.lifetime !== undefined) out.lifetime = p.lifetime;
+  return out;
+}
+
+/** An error of a component argument: `Label: field = value: reason; fix`. */
+export function argError(label: string, field: string, value: string, reason: string, fix: string): Error {
+  return new Error(`${label}: ${field} = ${value}: ${reason}; ${fix}`);
+}
+
+/**
+ * `ADDR/LEN` or `ADDR` (then `defaultPrefix`) as an interface address. The host bits are kept
+ * (`172.16.0.1/24` is the address 172.16.0.1 on a /24).
+ */
+export function ifAddress(label: string, field: string, text: string, defaultPrefix?: number): IfAddress {
+  const [addr, len] = text.split("/");
+  const n = parseNet(addr ?? "");
+  const max = n?.family === 6 ? 128 : 32;
+  const prefix = len === undefined ? (defaultPrefix ?? max) : Number(len);
+  if (!n || n.prefix !== undefined || !Number.isInteger(prefix) || prefix < 0 || prefix > max || (len !== undefined && !/^\d+$/.test(len)))
+    throw argError(label, field, text, "not an address with an optional prefix length", "write `ADDRESS/LEN`, e.g. `192.0.2.153/24`");
+  return { address: n.address, prefix };
+}
+
+/** The network of an interface address (`172.16.0.1/24` → `172.16.0.0/24`). */
+export function networkOf(a: IfAddress): string {
+  const n = parseNet(`${a.address}/${a.prefix}`)!;
+  return `${n.address}/${n.prefix}`;
+}
+
+/** Wraps a value as a secret (an already-secret Output stays one). */
+export function secretInput(v: pulumi.Input<string>): pulumi.Output<string> {
+  return pulumi.secret(v);
+}

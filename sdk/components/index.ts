@@ -1,0 +1,9 @@
+/** The typed components (Pulumi ComponentResources) of pulumi-openbsd. */
+export { Gateway, type GatewayArgs, type ExternalArgs, type InternalArgs, type ExtraInterfaceArgs, type ServiceArgs } from "./gateway";
+export { SiteToSiteTunnel, type SiteToSiteTunnelArgs, type TunnelEndArgs, type PolicyArgs } from "./tunnel";
+export { CarpPair, type CarpPairArgs, type CarpSegmentArgs, type CarpMemberArgs } from "./carp";
+export { PfAnchor, type PfAnchorArgs } from "./anchor";
+export { GifTunnel, type GifTunnelArgs, type GifEndArgs, type GifIpsecArgs } from "./gif";
+export type { PhaseArgs } from "./common";
+export type { ManualKeysArgs, TunnelNode } from "./nodes";
+export { hold } from "./registry";

@@ -1,0 +1,106 @@
+/** What tunnels attach to (a Gateway or a CarpPair), and helpers to reach their group, names and seeds. */
+import * as pulumi from "@pulumi/pulumi";
+import { parsePf } from "../model/pf/parser";
+import { formatDiagnostic } from "../model/diagnostics";
+import type { PfFilterRule, PfRule } from "../model/pf/types";
+import { AUTH_KEY_BYTES, ENC_INFO, resolveTransform } from "../model/ipsec/transforms";
+import { deriveHexKey, deriveSpi } from "../planner/keys";
+import type { ManualKeys } from "../planner/spec";
+import { Gateway } from "./gateway";
+import type { Group } from "./registry";
+import { argError } from "./common";
+
+/** Anything a tunnel end can name: a {@link Gateway}, or a CARP pair (both members, bound to the CARP address). */
+export interface TunnelNode {
+  /** @internal */
+  readonly group: Group;
+  /** @internal name in the planner (gateway or pair name). */
+  readonly nodeName: string;
+  /** @internal label for errors. */
+  readonly nodeLabel: string;
+  /** @internal the gateways behind the node. */
+  readonly nodeGateways: Gateway[];
+}
+
+/** The node behind a Gateway or CarpPair. */
+export function nodeOf(x: Gateway | TunnelNode): TunnelNode {
+  if (x instanceof Gateway) return { group: x.group, nodeName: x.gatewayName, nodeLabel: `Gateway "${x.gatewayName}"`, nodeGateways: [x] };
+  return x;
+}
+
+/** Checks that every node is in one open declaration group and returns it. Throws the "too late" error otherwise. */
+export function groupOf(label: string, nodes: TunnelNode[]): Group {
+  for (const n of nodes) n.group.assertOpen(label, nodes.map((m) => m.nodeLabel));
+  const g = nodes[0]!.group;
+  for (const n of nodes)
+    if (n.group !== g)
+      throw new Error(`${label}: ${n.nodeLabel} and ${nodes[0]!.nodeLabel} belong to different declaration groups; declare them together, before the program's first await`);
+  return g;
+}
+
+/** The protected networks of a node: its gateway's internal networks (the first member's for a pair). */
+export function defaultNetworks(n: TunnelNode): pulumi.Output<string[]> {
+  const gw = n.nodeGateways[0]!;
+  return n.group.gateways.get(gw.gatewayName)!.spec.apply((s) => s.internal.map((i) => i.network));
+}
+
+/** pf rules given typed or as pf.conf text (parsed by the pf model; a syntax error names file:line:column). */
+export function pfRules(label: string, field: string, rules: PfRule[] | string | undefined): PfRule[] {
+  if (rules === undefined) return [];
+  if (typeof rules !== "string") return rules;
+  const r = parsePf(rules, `${label} ${field}`);
+  const errs = r.diagnostics.filter((d) => d.severity === "error");
+  if (errs.length) throw new Error(errs.map(formatDiagnostic).join("\n"));
+  if (r.value.macros.length || r.value.tables.length || r.value.options.length)
+    throw argError(label, field, "(text)", "only rules are allowed here (no macros, tables or `set` options)", "write the rules with literal values");
+  return r.value.rules.filter((s): s is PfRule => s.kind !== "load-anchor");
+}
+
+/** Only filter rules (tunnel ends). */
+export function filterRules(label: string, field: string, rules: PfFilterRule[] | string | undefined): PfFilterRule[] {
+  const rs = pfRules(label, field, rules);
+  for (const r of rs) if (r.kind !== "filter") throw argError(label, field, `anchor "${r.name}"`, "a tunnel end takes filter rules only", "declare nested anchors with PfAnchor");
+  return rs as PfFilterRule[];
+}
+
+/** Manual SA keys as given: hex with or without `0x`; absent ones are derived. */
+export interface ManualKeysArgs {
+  /** SPIs of the left→right and right→left SAs (`spi 0xdeadbeef:0xfeedbeef`). Default: derived. */
+  spi?: { leftToRight: number; rightToLeft: number };
+  /** Authentication transform. Default `hmac-sha2-256`. */
+  auth?: string;
+  /** Encryption transform. Default `aes` (AES with a 256-bit key when derived). */
+  enc?: string;
+  /** Authentication keys (hex), one per direction. Default: derived; kept secret. */
+  authkey?: { leftToRight: pulumi.Input<string>; rightToLeft: pulumi.Input<string> };
+  /** Encryption keys (hex), one per direction. Default: derived; kept secret. */
+  enckey?: { leftToRight: pulumi.Input<string>; rightToLeft: pulumi.Input<string> };
+}
+
+const hex = (s: string) => s.replace(/^0x/i, "").toLowerCase();
+
+/**
+ * Resolves manual keys: given keys are used as they are (lengths checked by the planner); missing ones
+ * are derived (HKDF) from both gateways' key seeds and the link name, so they are stable and secret.
+ */
+export function manualKeys(name: string, m: ManualKeysArgs, left: Gateway, right: Gateway): pulumi.Output<ManualKeys> {
+  const auth = m.auth ?? "hmac-sha2-256";
+  const enc = m.enc ?? "aes";
+  return pulumi
+    .all([left.keySeed, right.keySeed, pulumi.output(m.authkey ?? null), pulumi.output(m.enckey ?? null)])
+    .apply(([ls, rs, ak, ek]) => {
+      const seed = `${ls}\u0000${rs}`;
+      const a = resolveTransform("auth", auth);
+      const e = resolveTransform("enc", enc);
+      const aBytes = a ? AUTH_KEY_BYTES[a] : 32;
+      const eBytes = e ? ENC_INFO[e].keyMax : 32;
+      const k = (what: string, dir: string, n: number) => deriveHexKey(seed, `${name}/${what}/${dir}`, n);
+      return {
+        spi: m.spi ?? { leftToRight: deriveSpi(seed, `${name}/spi/leftToRight`), rightToLeft: deriveSpi(seed, `${name}/spi/rightToLeft`) },
+        auth,
+        enc,
+        authkey: ak ? { leftToRight: hex(ak.leftToRight), rightToLeft: hex(ak.rightToLeft) } : { leftToRight: k("authkey", "lr", aBytes), rightToLeft: k("authkey", "rl", aBytes) },
+        enckey: ek ? { leftToRight: hex(ek.leftToRight), rightToLeft: hex(ek.rightToLeft) } : { leftToRight: k("enckey", "lr", eBytes), rightToLeft: k("enckey", "rl", eBytes) },
+      };
+    });
+}

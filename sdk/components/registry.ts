@@ -1,0 +1,131 @@
+/**
+ * Many contributions, one commit (DESIGN.md Known hard problem 1).
+ *
+ * Each Gateway has exactly one provider resource (GatewayConfig), but tunnels, pairs, anchors and gif
+ * links attach to gateways after the gateways exist. Decision:
+ * - Gateways and everything attached to them join a *declaration group*. The group's GatewayConfig
+ *   inputs (`state`, `dependsOn`) are promises that resolve when the group is **sealed**.
+ * - A group seals two macrotask turns (`setImmediate`) after its last contribution, i.e. once the
+ *   program's synchronous declarations (and any `await` of already-settled promises) are done; a
+ *   program that must await real work before declaring more can keep the group open with
+ *   {@link hold}: the group seals only after the held promise settles.
+ * - Sealing resolves every input of the group, runs the planner once for the whole group (so checks
+ *   see both ends of each link) and hands each GatewayConfig its HostState.
+ * - A contribution to a gateway whose group is sealed throws at once, naming the component, the gateway
+ *   and what to move. Nothing is ever dropped silently.
+ * - A Gateway created after a group sealed starts a new group, so several independent groups can exist
+ *   in one program (and in one test process).
+ */
+import * as pulumi from "@pulumi/pulumi";
+import { randomBytes } from "node:crypto";
+import { planAndRender } from "../planner/run";
+import type { AnchorSpec, CarpPairSpec, GatewaySpec, LinkSpec, Topology, TunnelSpec } from "../planner/spec";
+import type { HostState } from "../state";
+
+/** A contribution: its label (`SiteToSiteTunnel "x"`) and its resolved spec. */
+interface Entry<T> {
+  label: string;
+  spec: pulumi.Output<T>;
+}
+
+/** The result of planning a group: HostState per gateway and the apply order. */
+export interface GroupPlan {
+  states: Record<string, HostState>;
+  dependsOn: Record<string, string[]>;
+}
+
+let current: Group | undefined;
+let holds = 0;
+
+/** The open group, or a new one. */
+export function openGroup(): Group {
+  if (!current || current.sealed) current = new Group();
+  return current;
+}
+
+/**
+ * Keeps the current declaration group open until `p` settles: use it when a program must `await` real
+ * work (a lookup, a file) between declaring gateways and attaching tunnels to them.
+ * Returns `p` unchanged.
+ */
+export function hold<T>(p: Promise<T>): Promise<T> {
+  holds++;
+  const release = () => {
+    holds--;
+    current?.schedule();
+  };
+  p.then(release, release);
+  return p;
+}
+
+/** One declaration group. */
+export class Group {
+  sealed = false;
+  readonly gateways = new Map<string, Entry<GatewaySpec>>();
+  readonly tunnels: Entry<TunnelSpec>[] = [];
+  readonly pairs: Entry<CarpPairSpec>[] = [];
+  readonly anchors: Entry<AnchorSpec>[] = [];
+  readonly links: Entry<LinkSpec>[] = [];
+  private generation = 0;
+  private resolveSeal!: () => void;
+  /** Resolves when the group is sealed; {@link plan} is set then. */
+  readonly sealedSignal: Promise<void>;
+  /** The planned group (set at sealing). */
+  plan?: pulumi.Output<GroupPlan>;
+  /** Apply order between gateways, from graph-shaping plain values (CARP: master → [backup]). */
+  readonly order = new Map<string, string[]>();
+  /** Key of the fingerprints in planner errors: random per run, so a fingerprint cannot be tested offline. */
+  private readonly fpKey = randomBytes(16).toString("hex");
+
+  constructor() {
+    this.sealedSignal = new Promise((resolve) => (this.resolveSeal = resolve));
+    this.schedule();
+  }
+
+  /** (Re)arms sealing: two macrotask turns after the last contribution, and only when nothing holds it open. */
+  schedule(): void {
+    if (this.sealed) return;
+    const g = ++this.generation;
+    setImmediate(() =>
+      setImmediate(() => {
+        if (g === this.generation && holds === 0 && !this.sealed) this.seal();
+      }),
+    );
+  }
+
+  /** Throws the "too late" error when the group is sealed. */
+  assertOpen(label: string, gatewayLabels: string[]): void {
+    if (!this.sealed) return;
+    const gws = gatewayLabels.join(" and ");
+    throw new Error(
+      `${label} attaches to ${gws} after ${gatewayLabels.length > 1 ? "their" : "its"} configuration was sealed ` +
+        `(the program yielded to the event loop after declaring ${gws}, so its GatewayConfig was already computed). ` +
+        `Declare ${label} in the same synchronous part of the program as ${gws} (move it before the first \`await\` that follows them), ` +
+        `or keep the declarations open across the await with \`openbsd.hold(promise)\`.`,
+    );
+  }
+
+  addGateway(name: string, spec: pulumi.Output<GatewaySpec>): void {
+    if (this.gateways.has(name)) throw new Error(`Gateway "${name}": two gateways have this name; give each Gateway a unique name`);
+    this.gateways.set(name, { label: `Gateway "${name}"`, spec });
+    this.schedule();
+  }
+
+  add<K extends "tunnels" | "pairs" | "anchors" | "links">(kind: K, entry: this[K][number]): void {
+    (this[kind] as Entry<unknown>[]).push(entry as Entry<unknown>);
+    this.schedule();
+  }
+
+  private seal(): void {
+    this.sealed = true;
+    const all = <T>(es: Entry<T>[]) => pulumi.all(es.map((e) => e.spec));
+    const topo = pulumi
+      .all([all([...this.gateways.values()]), all(this.tunnels), all(this.pairs), all(this.anchors), all(this.links)])
+      .apply(([gateways, tunnels, pairs, anchors, links]): Topology => ({ gateways, tunnels, pairs, anchors, links }));
+    // The plan is computed from (possibly secret) inputs; secrecy is carried per file by `secret: true`
+    // and re-applied by the provider (state contents of secret files are stored as Pulumi secrets).
+    const fpKey = this.fpKey;
+    this.plan = pulumi.unsecret(topo).apply((t) => planAndRender(t, { fingerprintKey: fpKey }));
+    this.resolveSeal();
+  }
+}

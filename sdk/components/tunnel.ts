@@ -1,0 +1,141 @@
+import * as pulumi from "@pulumi/pulumi";
+import type { PfFilterRule } from "../model/pf/types";
+import type { IkeDaemon, KeyingSpec, PolicySpec, TunnelEndSpec, TunnelSpec } from "../planner/spec";
+import { argError, phaseSpec, type PhaseArgs } from "./common";
+import { Gateway } from "./gateway";
+import { defaultNetworks, filterRules, groupOf, manualKeys, nodeOf, type ManualKeysArgs, type TunnelNode } from "./nodes";
+
+/** One end of a {@link SiteToSiteTunnel}, with per-end settings. */
+export interface TunnelEndArgs {
+  /** The gateway (or CARP pair) at this end. */
+  gateway: Gateway | TunnelNode;
+  /** Networks protected behind this end (`from` of its rules). Default: the gateway's internal networks. */
+  networks?: pulumi.Input<string>[];
+  /** What this end expects behind the other end; checked against the other end's networks (mirrored selectors). Default: the other end's networks. */
+  remoteNetworks?: pulumi.Input<string>[];
+  /** `active` (initiate; default), `passive` (wait; iked's default) or `dynamic` (active + dead peer detection; isakmpd). */
+  mode?: "active" | "passive" | "dynamic";
+  /** This end's `peer`; checked against the other end's egress or CARP address. Default: that address. */
+  peer?: pulumi.Input<string>;
+  /** This end's `local` address. Default: the CARP address for a pair (seeds/000 "Adding Redundancy"), none otherwise. */
+  local?: pulumi.Input<string>;
+  /** Override of the PSK at this end (checked equal to the other end's by keyed fingerprint). Secret. */
+  psk?: pulumi.Input<string>;
+  /** Local identity (`srcid`). Default: the daemon's (the local address; iked: the host name, or the address with public keys). */
+  srcid?: string;
+  /** Remote identity (`dstid`). */
+  dstid?: string;
+  /** pf tag put on packets decapsulated at this end (`tag net1-to-net2`); with `enc0: "filter"` they are passed with `tagged`. */
+  tag?: string;
+  /** Extra pf rules at this end (typed, or pf.conf text), e.g. what may leave on enc0. Loaded in the `vpn` anchor. */
+  rules?: PfFilterRule[] | string;
+}
+
+/** One traffic selector (one ike rule / iked policy per selector): seeds/000 "Filtering Traffic Using IKE Policy". */
+export interface PolicyArgs {
+  /** IP protocol (`tcp`, `udp`, `icmp`, a number). Default: all. */
+  proto?: string;
+  /** Port on the right side (e.g. 80 for a web server behind the right end). Needs proto tcp/udp. */
+  port?: number;
+  /** Port on the left side. */
+  localPort?: number;
+}
+
+/** Arguments of {@link SiteToSiteTunnel}. */
+export interface SiteToSiteTunnelArgs {
+  /** Left end: a Gateway or CarpPair, or {@link TunnelEndArgs}. */
+  left: Gateway | TunnelNode | TunnelEndArgs;
+  /** Right end. */
+  right: Gateway | TunnelNode | TunnelEndArgs;
+  /** IKE daemon: `isakmpd` (IKEv1, ipsec.conf) or `iked` (IKEv2, iked.conf). Default: the gateways' `ike`. */
+  ike?: IkeDaemon;
+  /** Pre-shared key (`psk`). Always stored as a secret. Required unless `auth: "publickey"` or `manual`. */
+  psk?: pulumi.Input<string>;
+  /**
+   * `psk` (default when `psk` is given) or `publickey`: ECDSA key pairs derived from each gateway's key seed,
+   * each gateway's private key and its peer's public key installed by this program (iked only).
+   */
+  auth?: "psk" | "publickey";
+  /** Phase 1 transforms (ipsec.conf `main auth … enc … group …`; iked `ikesa`). Default: the daemon's. */
+  main?: PhaseArgs;
+  /** Phase 2 transforms (ipsec.conf `quick …`; iked `childsa`). Default: the daemon's. */
+  quick?: PhaseArgs;
+  /** Manually keyed instead of IKE: `flow` and `esp tunnel … spi … authkey … enckey …` in ipsec.conf (scenario 8). */
+  manual?: ManualKeysArgs;
+  /** `esp` (default) or `ah`. */
+  satype?: "esp" | "ah";
+  /** Traffic selectors; several give several ike rules (seeds/000: port 80 and port 443). Default: all traffic between the networks. */
+  policies?: PolicyArgs[];
+  /**
+   * enc0 at both ends: `skip` (`set skip on enc0`: tunnel traffic unfiltered; default) or `filter`
+   * (`block on enc0`, ipencap from the peer passed `keep state (if-bound)`, tagged traffic passed).
+   */
+  enc0?: "skip" | "filter";
+}
+
+function isEndArgs(x: Gateway | TunnelNode | TunnelEndArgs): x is TunnelEndArgs {
+  return !(x instanceof Gateway) && "gateway" in x;
+}
+
+/**
+ * A site-to-site IPsec tunnel between two gateways (seeds/000): both ends' ike rules (or iked policies),
+ * and the pf rules each end needs. Attaches to its gateways: adding a tunnel never edits a Gateway.
+ */
+export class SiteToSiteTunnel extends pulumi.ComponentResource {
+  constructor(name: string, args: SiteToSiteTunnelArgs, opts?: pulumi.ComponentResourceOptions) {
+    super("openbsd:index:SiteToSiteTunnel", name, {}, opts);
+    const label = `SiteToSiteTunnel "${name}"`;
+    const lArgs: TunnelEndArgs = isEndArgs(args.left) ? args.left : { gateway: args.left };
+    const rArgs: TunnelEndArgs = isEndArgs(args.right) ? args.right : { gateway: args.right };
+    if (!lArgs.gateway || !rArgs.gateway) throw argError(label, lArgs.gateway ? "right" : "left", "undefined", "no gateway given", "pass a Gateway or CarpPair");
+    const ln = nodeOf(lArgs.gateway);
+    const rn = nodeOf(rArgs.gateway);
+    const group = groupOf(label, [ln, rn]);
+    const auth = args.auth ?? (args.psk !== undefined ? "psk" : "publickey");
+    if (args.manual && args.psk !== undefined) throw argError(label, "psk", "(secret)", "a manually keyed tunnel has no IKE and no PSK", "remove `psk` or `manual`");
+    if (!args.manual && auth === "psk" && args.psk === undefined) throw argError(label, "psk", "(none)", "`auth: \"psk\"` needs a pre-shared key", "pass `psk: cfg.requireSecret(\"psk\")`");
+    for (const [p, i] of (args.policies ?? []).map((p, i) => [p, i] as const))
+      if ((p.port !== undefined || p.localPort !== undefined) && !["tcp", "udp"].includes(p.proto ?? ""))
+        throw argError(label, `policies[${i}].proto`, String(p.proto), "a port needs `proto: \"tcp\"` or `\"udp\"`", "set proto or remove the port");
+
+    const endSpec = (e: TunnelEndArgs, side: string, node: TunnelNode): pulumi.Output<TunnelEndSpec> => {
+      const rules = filterRules(label, `${side}.rules`, e.rules);
+      return pulumi
+        .all([
+          e.networks ? pulumi.output(e.networks) : defaultNetworks(node),
+          pulumi.output(e.remoteNetworks ?? null),
+          pulumi.output(e.peer ?? null),
+          pulumi.output(e.local ?? null),
+          e.psk !== undefined ? pulumi.secret(e.psk) : pulumi.output(null),
+        ])
+        .apply(([networks, remote, peer, local, psk]) => ({
+          node: node.nodeName,
+          networks: networks as string[],
+          ...(remote ? { remoteNetworks: remote as string[] } : {}),
+          mode: e.mode ?? "active",
+          ...(peer ? { peer } : {}),
+          ...(local ? { local } : {}),
+          ...(psk !== null ? { psk } : {}),
+          ...(e.srcid ? { srcid: e.srcid } : {}),
+          ...(e.dstid ? { dstid: e.dstid } : {}),
+          ...(e.tag ? { tag: e.tag } : {}),
+          rules,
+        }));
+    };
+    const keying: pulumi.Output<KeyingSpec> = args.manual
+      ? manualKeys(name, args.manual, ln.nodeGateways[0]!, rn.nodeGateways[0]!).apply((keys) => ({ kind: "manual" as const, keys }))
+      : (auth === "psk" ? pulumi.secret(args.psk!) : pulumi.output("")).apply((psk) => ({
+          kind: "ike" as const,
+          ...(args.ike ? { daemon: args.ike } : {}),
+          auth: auth === "psk" ? { kind: "psk" as const, psk } : { kind: "publickey" as const },
+          ...(args.main ? { phase1: phaseSpec(args.main) } : {}),
+          ...(args.quick ? { phase2: phaseSpec(args.quick) } : {}),
+        }));
+    const policies: PolicySpec[] = (args.policies ?? []).map((p) => ({ ...(p.proto !== undefined ? { proto: p.proto } : {}), ...(p.port !== undefined ? { port: p.port } : {}), ...(p.localPort !== undefined ? { localPort: p.localPort } : {}) }));
+    const spec: pulumi.Output<TunnelSpec> = pulumi.all([endSpec(lArgs, "left", ln), endSpec(rArgs, "right", rn), keying]).apply(([left, right, k]) => ({
+      name, left, right, keying: k, satype: args.satype ?? "esp", policies, enc0: args.enc0 ?? "skip",
+    }));
+    group.add("tunnels", { label, spec });
+    this.registerOutputs({});
+  }
+}

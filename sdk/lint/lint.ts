@@ -1,0 +1,47 @@
+/**
+ * `lintFile`: every check `pulumi-openbsd lint` runs on one file — the file mode the daemon enforces
+ * (when the caller has a real file) and the language's own syntax and semantic checks.
+ */
+import type { Diagnostic } from "../model/diagnostics";
+import { kindOf, LINT_KINDS, type LintKind } from "./kinds";
+import { LANGUAGES } from "./languages";
+import { checkMode } from "./modes";
+
+/** Options of {@link lintFile}. */
+export interface LintOptions {
+  /** The file's kind; default: told from the path by {@link kindOf}. */
+  kind?: LintKind;
+  /** The file's mode (`st_mode` or permission bits) when it is a real file; undefined skips mode checks. */
+  mode?: number;
+  /** pf only: the host's interface table (`PfInterface[]` of sdk/model/pf) to expand interface names. */
+  pfInterfaces?: unknown[];
+}
+
+/**
+ * Lints one file. `path` is used for the kind and in every diagnostic. Never throws: a checker that
+ * throws is reported as an internal error at 1:1 (without its message, which could quote a secret).
+ */
+export function lintFile(path: string, text: string, opts: LintOptions = {}): Diagnostic[] {
+  const kind = opts.kind ?? kindOf(path);
+  if (kind === undefined) {
+    return [{ file: path, line: 1, column: 1, severity: "error", message: `cannot tell the kind of file from its name; pass --kind, one of ${LINT_KINDS.join(", ")}` }];
+  }
+  const out: Diagnostic[] = opts.mode === undefined ? [] : checkMode(kind, path, opts.mode);
+  const linter = LANGUAGES[kind];
+  if (linter === undefined) {
+    out.push({ file: path, line: 1, column: 1, severity: "warning", message: `no syntax check for ${kind} files yet; only the file mode was checked` });
+    return out;
+  }
+  try {
+    out.push(...linter(text, path, opts.pfInterfaces === undefined ? {} : { pfInterfaces: opts.pfInterfaces }));
+  } catch (e) {
+    // The thrown message is not shown: it could quote a value of the file (a PSK, a key).
+    out.push({ file: path, line: 1, column: 1, severity: "error", message: `internal error in the ${kind} checker (${e instanceof Error ? e.name : typeof e}); the file could not be checked` });
+  }
+  return out;
+}
+
+/** True when any diagnostic is an error (lint exits 1). */
+export function hasErrors(ds: readonly Diagnostic[]): boolean {
+  return ds.some((d) => d.severity === "error");
+}

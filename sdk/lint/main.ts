@@ -1,0 +1,110 @@
+/**
+ * `pulumi-openbsd lint [--kind K] FILE…`: prints one `file:line:col: message` per problem on stdout,
+ * exits 1 if any error was found, 0 otherwise (warnings alone keep 0), 2 on usage errors or an
+ * unreadable file (after printing why on stderr). `-` reads standard input and needs `--kind`.
+ *
+ * For a real file, the mode is checked the way the daemon checks it (see modes.ts).
+ */
+import { readFileSync, statSync } from "node:fs";
+import { pathToFileURL } from "node:url";
+import { formatDiagnostic } from "../model/diagnostics";
+import { kindOf, LINT_KINDS, parseKind, unknownKindMessage, type LintKind } from "./kinds";
+import { hasErrors, lintFile } from "./lint";
+
+/** The usage text printed on usage errors and for `--help`. */
+export const USAGE = `usage: pulumi-openbsd lint [--kind KIND] FILE...
+  Checks OpenBSD configuration files the way their tools do, and the file modes the daemons enforce.
+  KIND is told from the file name when not given: ${LINT_KINDS.join(", ")}
+  (ipsec.conf, iked.conf, pf.conf or a pf anchor (*.pf, pf.*.conf, pf.anchors/*), hostname.IF,
+  sasyncd.conf, sysctl.conf, rc.conf.local). FILE - reads standard input (needs --kind).
+  Exit status: 0 no errors, 1 errors found, 2 usage error or unreadable file.`;
+
+/** What the CLI touches; replaced in tests. */
+export interface CliIo {
+  /** Writes one line to standard output. */
+  out(line: string): void;
+  /** Writes one line to standard error. */
+  err(line: string): void;
+  /** Reads a file (or standard input for `-`) as UTF-8. */
+  read(path: string): string;
+  /** The `st_mode` of a real file, or undefined (standard input). */
+  mode(path: string): number | undefined;
+}
+
+/** The real process I/O. */
+export const processIo: CliIo = {
+  out: (line) => process.stdout.write(`${line}\n`),
+  err: (line) => process.stderr.write(`${line}\n`),
+  read: (path) => readFileSync(path === "-" ? 0 : path, "utf8"),
+  mode: (path) => (path === "-" ? undefined : statSync(path).mode),
+};
+
+function usageError(io: CliIo, message: string): number {
+  io.err(`pulumi-openbsd lint: ${message}`);
+  io.err(USAGE);
+  return 2;
+}
+
+/** Runs `lint` with the arguments after the subcommand; returns the exit status. */
+export function runLint(args: readonly string[], io: CliIo = processIo): number {
+  let kind: LintKind | undefined;
+  const files: string[] = [];
+  let options = true;
+  for (let i = 0; i < args.length; i++) {
+    const a = args[i]!;
+    if (options && a === "--") {
+      options = false;
+    } else if (options && (a === "-h" || a === "--help")) {
+      io.out(USAGE);
+      return 0;
+    } else if (options && (a === "--kind" || a === "-k" || a.startsWith("--kind="))) {
+      const v = a.startsWith("--kind=") ? a.slice("--kind=".length) : args[++i];
+      if (v === undefined) return usageError(io, "--kind needs a value");
+      kind = parseKind(v);
+      if (kind === undefined) return usageError(io, unknownKindMessage(v));
+    } else if (options && a.startsWith("-") && a !== "-") {
+      return usageError(io, `unknown option \`${a}\``);
+    } else {
+      files.push(a);
+    }
+  }
+  if (files.length === 0) return usageError(io, "no FILE given");
+  if (kind === undefined && files.includes("-")) return usageError(io, "reading standard input (-) needs --kind");
+  const unknown = kind === undefined ? files.find((f) => kindOf(f) === undefined) : undefined;
+  if (unknown !== undefined) return usageError(io, `${unknown}: cannot tell the kind of file from its name; pass --kind, one of ${LINT_KINDS.join(", ")}`);
+  let status = 0;
+  for (const file of files) {
+    let text: string;
+    let mode: number | undefined;
+    try {
+      text = io.read(file);
+      mode = io.mode(file);
+    } catch (e) {
+      const code = (e as NodeJS.ErrnoException).code;
+      io.err(`pulumi-openbsd lint: ${file}: cannot read${code === undefined ? "" : ` (${code})`}`);
+      status = 2;
+      continue;
+    }
+    const ds = lintFile(file === "-" ? "<stdin>" : file, text, { ...(kind === undefined ? {} : { kind }), ...(mode === undefined ? {} : { mode }) });
+    for (const d of ds) io.out(formatDiagnostic(d));
+    if (hasErrors(ds) && status === 0) status = 1;
+  }
+  return status;
+}
+
+/** Runs `pulumi-openbsd SUBCOMMAND …` (only `lint` exists); returns the exit status. */
+export function runCli(argv: readonly string[], io: CliIo = processIo): number {
+  const [sub, ...rest] = argv;
+  if (sub === "lint") return runLint(rest, io);
+  if (sub === "-h" || sub === "--help" || sub === "help") {
+    io.out(USAGE);
+    return 0;
+  }
+  io.err(sub === undefined ? "pulumi-openbsd: missing subcommand" : `pulumi-openbsd: unknown subcommand \`${sub}\`; one of lint`);
+  io.err(USAGE);
+  return 2;
+}
+
+if (process.argv[1] !== undefined && import.meta.url === pathToFileURL(process.argv[1]).href) {
+  process.exitCode = runCli(process.argv.slice(2));
+}

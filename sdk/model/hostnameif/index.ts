@@ -1,0 +1,432 @@
+/**
+ * hostname.if(5) as netstart(8) 1.236 reads it: one line becomes one ifconfig command (or a shell
+ * command for `!`). Fields are positional: after `inet [alias] ADDR` the next word is always the netmask
+ * and the one after it the broadcast address (`NONE` = default), so {@link renderHostnameIf} never writes
+ * `inet ADDR/LEN` followed by options; it writes `inet ADDR NETMASK NONE options…`.
+ */
+import { IPv4, IPv4Mask, IPv4Prefix, Validator } from "ip-num";
+import { ModelError, type Diagnostic, type ParseResult } from "../diagnostics";
+import { canonicalHost, parseAddr } from "../iked/address";
+
+/** carp(4) options that may appear on their own line or after an `inet` address. */
+export interface CarpOptions {
+  /** `vhid N`: virtual host id, 1–255 (required for carp). */
+  vhid?: number;
+  /** `carpdev IF`: parent interface. */
+  carpdev?: string;
+  /** `pass STRING`: advertisement password (a secret). */
+  pass?: string;
+  /** `advbase N`: seconds, 0–254; default 1. */
+  advbase?: number;
+  /** `advskew N`: 0–254; default 0; higher = less preferred. */
+  advskew?: number;
+  /** `carppeer ADDR`: unicast advertisements to this peer. */
+  carppeer?: string;
+}
+
+/** One line of a hostname.if file. */
+export type HostnameIfLine =
+  /** `inet [alias] ADDR [NETMASK [BROADCAST|NONE]] [options]`. `prefixlen` absent = no netmask given. */
+  | { kind: "inet"; alias?: true; address: string; prefixlen?: number; broadcast?: string; options?: string[] }
+  /** `inet6 [alias] ADDR [PREFIXLEN] [options]` (ADDR may be written ADDR/LEN). */
+  | { kind: "inet6"; alias?: true; address: string; prefixlen?: number; options?: string[] }
+  /** `inet autoconf` / `dhcp` (inet) or `inet6 autoconf`. */
+  | { kind: "autoconf"; af: "inet" | "inet6" }
+  /** `dest ADDR`: point-to-point destination of the previous address line (gif, gre). */
+  | { kind: "dest"; address: string }
+  /** `up` / `down`. */
+  | { kind: "up" }
+  | { kind: "down" }
+  /** `description "TEXT"`. */
+  | { kind: "description"; text: string }
+  /** carp options on their own line (e.g. `vhid 1 carpdev em0 pass s3cr3t advskew 100`). */
+  | ({ kind: "carp" } & CarpOptions)
+  /** `tunnel SRC DST` (gif, gre, eoip, etherip): outer addresses, same family. */
+  | { kind: "tunnel"; src: string; dst: string }
+  /** `tunneldomain N`: routing domain of the outer packets. */
+  | { kind: "tunneldomain"; rdomain: number }
+  /** `vnetid N`: GRE key / eoip tunnel id. */
+  | { kind: "vnetid"; id: number }
+  /** pfsync(4): `syncdev IF` and/or `syncpeer ADDR`. */
+  | { kind: "pfsync"; syncdev?: string; syncpeer?: string }
+  /** `!command`: run by the shell; `$if` is the interface name. */
+  | { kind: "command"; command: string }
+  /** `# text`. */
+  | { kind: "comment"; text: string }
+  /** Any other ifconfig arguments, passed through (`group egress`, `mtu 1400`, `alias A B`, …). */
+  | { kind: "ifconfig"; args: string[] };
+
+/** A hostname.IF file. */
+export interface HostnameIf {
+  /** Interface name (from the file name `hostname.carp1` → `carp1`). */
+  interface: string;
+  lines: HostnameIfLine[];
+}
+
+/** How netstart treats an interface. */
+export interface InterfaceKind {
+  /** Driver name (`em`, `carp`, `gif`, …). */
+  driver: string;
+  /** Unit number. */
+  unit: number;
+  /** physical, or the cloner family. */
+  kind: "physical" | "loopback" | "carp" | "gif" | "gre" | "eoip" | "etherip" | "vether" | "pfsync" | "enc" | "vlan" | "bridge" | "tunnel" | "other-cloned";
+  /** Created with `ifconfig X create` (destroyable). */
+  cloned: boolean;
+  /** netstart pass: 1 lo0; 2 most interfaces; 3 aggr/trunk/svlan/vlan/carp/pppoe; 4 (after default routes) tun/tap/gif/etherip/gre/egre/nvgre/eoip/vxlan/pflow/wg. */
+  pass: 1 | 2 | 3 | 4;
+}
+
+const PASS3 = ["aggr", "trunk", "svlan", "vlan", "carp", "pppoe"];
+const PASS4 = ["tun", "tap", "gif", "etherip", "gre", "egre", "nvgre", "eoip", "vxlan", "pflow", "wg", "mgre"];
+const CLONERS = ["carp", "gif", "gre", "mgre", "egre", "nvgre", "eoip", "etherip", "vether", "pfsync", "pflog", "pflow", "vlan", "svlan", "trunk", "aggr", "bridge", "veb", "vport", "tpmr", "tun", "tap", "wg", "vxlan", "pppoe", "mpe", "mpw", "mpip", "sec", "lo", "enc", "bpe", "switch"];
+
+/** Classifies an interface name for netstart's passes (carp after physical, tunnels after routes). */
+export function interfaceKind(name: string): InterfaceKind {
+  const m = /^([a-z]+)(\d+)$/.exec(name);
+  if (!m) throw new ModelError("interface", name, `\`${name}\` is not an interface name (driver followed by a unit number, e.g. em0, carp1)`);
+  const driver = m[1];
+  const unit = Number(m[2]);
+  const cloned = CLONERS.includes(driver) && !((driver === "lo" || driver === "enc") && unit === 0);
+  const pass: InterfaceKind["pass"] = name === "lo0" ? 1 : PASS3.includes(driver) ? 3 : PASS4.includes(driver) ? 4 : 2;
+  const kinds: Record<string, InterfaceKind["kind"]> = {
+    lo: "loopback", carp: "carp", gif: "gif", gre: "gre", mgre: "gre", egre: "gre", nvgre: "gre", eoip: "eoip", etherip: "etherip", vether: "vether",
+    pfsync: "pfsync", enc: "enc", vlan: "vlan", svlan: "vlan", bridge: "bridge", veb: "bridge", tun: "tunnel", tap: "tunnel", wg: "tunnel", vxlan: "tunnel",
+  };
+  return { driver, unit, kind: kinds[driver] ?? (cloned ? "other-cloned" : "physical"), cloned, pass };
+}
+
+/** Interface name from a path such as `/etc/hostname.carp1`; undefined when the name is not `hostname.X`. */
+export function interfaceFromFileName(file: string): string | undefined {
+  const m = /(?:^|\/)hostname\.([^/]+)$/.exec(file);
+  return m?.[1];
+}
+
+/** Splits a line into words the way the shell `eval` in netstart would (double/single quotes). */
+function words(line: string): string[] | undefined {
+  const out: string[] = [];
+  const re = /"((?:[^"\\]|\\.)*)"|'([^']*)'|(\S+)/g;
+  for (let m = re.exec(line); m; m = re.exec(line)) {
+    if (m[1] !== undefined) out.push(m[1].replace(/\\(.)/g, "$1"));
+    else if (m[2] !== undefined) out.push(m[2]);
+    else if (/["']/.test(m[3])) return undefined;
+    else out.push(m[3]);
+  }
+  return out;
+}
+
+function netmaskToPrefix(s: string): number | undefined {
+  let dotted = s;
+  if (/^0x[0-9a-fA-F]{8}$/.test(s)) dotted = IPv4.fromNumber(BigInt(s)).toString();
+  if (!Validator.isValidIPv4String(dotted)[0] || !/^\d+\.\d+\.\d+\.\d+$/.test(dotted)) return undefined;
+  if (!Validator.isValidIPv4Mask(dotted)[0]) return undefined;
+  return IPv4Mask.fromDecimalDottedString(dotted).prefix;
+}
+
+function prefixToNetmask(n: number): string {
+  return IPv4Prefix.fromNumber(BigInt(n)).toMask().toString();
+}
+
+const CARP_KEYS = new Set(["vhid", "carpdev", "pass", "advbase", "advskew", "carppeer"]);
+
+/** Parses carp options from words; returns an error message or the options. */
+function carpOptions(ws: string[]): CarpOptions | string {
+  const o: CarpOptions = {};
+  for (let i = 0; i < ws.length; i += 2) {
+    const k = ws[i];
+    const v = ws[i + 1];
+    if (!CARP_KEYS.has(k)) return `\`${k}\` is not a carp option; one of ${[...CARP_KEYS].join(", ")}`;
+    if (v === undefined) return `${k}: missing value`;
+    switch (k) {
+      case "vhid":
+      case "advbase":
+      case "advskew": {
+        const [lo, hi] = k === "vhid" ? [1, 255] : [0, 254];
+        if (!/^\d+$/.test(v) || Number(v) < lo || Number(v) > hi) return `${k}: \`${v}\` is out of range; ${lo}-${hi}`;
+        o[k] = Number(v);
+        break;
+      }
+      case "carpdev":
+        o.carpdev = v;
+        break;
+      case "pass":
+        o.pass = v;
+        break;
+      case "carppeer":
+        if (!parseAddr(v)) return `carppeer: \`${v}\` is not an address`;
+        o.carppeer = canonicalHost(v);
+        break;
+    }
+  }
+  return o;
+}
+
+/** Parses a hostname.if file. `file` gives the interface name (`hostname.carp1`); pass `iface` when it does not. */
+export function parseHostnameIf(text: string, file = "hostname.if", iface?: string): ParseResult<HostnameIf> {
+  const name = iface ?? interfaceFromFileName(file) ?? "";
+  const lines: HostnameIfLine[] = [];
+  const diagnostics: Diagnostic[] = [];
+  const src = text.endsWith("\n") ? text.slice(0, -1) : text;
+  if (!name) diagnostics.push({ file, line: 1, column: 1, message: `file name \`${file}\` does not name an interface; expected hostname.IF`, severity: "error" });
+  if (text === "") return { value: { interface: name, lines }, diagnostics };
+  src.split("\n").forEach((raw, idx) => {
+    const lineNo = idx + 1;
+    const t = raw.trim();
+    const col = raw.indexOf(t) + 1;
+    const err = (message: string, severity: "error" | "warning" = "error"): void => void diagnostics.push({ file, line: lineNo, column: col, message, severity });
+    if (t === "") return;
+    if (t.startsWith("#")) return void lines.push({ kind: "comment", text: t.slice(1).replace(/^ /, "") });
+    if (t.startsWith("!")) return void lines.push({ kind: "command", command: t.slice(1) });
+    const ws = words(t);
+    if (!ws) return err("unbalanced quotes");
+    const [w0, ...rest] = ws;
+    switch (w0) {
+      case "dhcp":
+        if (rest.length) return err("dhcp takes no arguments");
+        return void lines.push({ kind: "autoconf", af: "inet" });
+      case "up":
+      case "down":
+        if (rest.length) return void lines.push({ kind: "ifconfig", args: ws });
+        return void lines.push({ kind: w0 });
+      case "description":
+        if (rest.length !== 1) return err(`description: expected one quoted text, got ${rest.length} words (quote it: description "…")`);
+        return void lines.push({ kind: "description", text: rest[0] });
+      case "dest": {
+        if (rest.length !== 1 || !parseAddr(rest[0]) || rest[0].includes("/")) return err(`dest: expected one address, got \`${rest.join(" ")}\``);
+        return void lines.push({ kind: "dest", address: canonicalHost(rest[0]) });
+      }
+      case "tunnel": {
+        if (rest.length !== 2) return err(`tunnel: expected SRC DST, got \`${rest.join(" ")}\``);
+        const [s, d] = rest.map((a) => parseAddr(a));
+        if (!s || !d || s.mask !== undefined || d.mask !== undefined) return err(`tunnel: \`${rest.join(" ")}\` must be two addresses`);
+        if (s.af !== d.af) return err(`tunnel: source and destination address families do not match (${rest[0]}, ${rest[1]})`);
+        return void lines.push({ kind: "tunnel", src: s.text, dst: d.text });
+      }
+      case "tunneldomain":
+      case "vnetid": {
+        const max = w0 === "tunneldomain" ? 255 : 4294967295;
+        if (rest.length !== 1 || !/^\d+$/.test(rest[0]) || Number(rest[0]) > max) return err(`${w0}: expected a number 0-${max}, got \`${rest.join(" ")}\``);
+        return void lines.push(w0 === "tunneldomain" ? { kind: "tunneldomain", rdomain: Number(rest[0]) } : { kind: "vnetid", id: Number(rest[0]) });
+      }
+      case "syncdev":
+      case "syncpeer": {
+        const o: { kind: "pfsync"; syncdev?: string; syncpeer?: string } = { kind: "pfsync" };
+        for (let i = 0; i < ws.length; i += 2) {
+          const k = ws[i];
+          const v = ws[i + 1];
+          if ((k !== "syncdev" && k !== "syncpeer") || v === undefined) return err(`pfsync: expected syncdev IF and/or syncpeer ADDR, got \`${t}\``);
+          if (k === "syncpeer" && !parseAddr(v)) return err(`syncpeer: \`${v}\` is not an address`);
+          if (k === "syncdev") o.syncdev = v;
+          else o.syncpeer = canonicalHost(v);
+        }
+        return void lines.push(o);
+      }
+      case "inet": {
+        if (rest[0] === "autoconf" && rest.length === 1) return void lines.push({ kind: "autoconf", af: "inet" });
+        const l: Extract<HostnameIfLine, { kind: "inet" }> = { kind: "inet", address: "" };
+        let i = 0;
+        if (rest[i] === "alias") {
+          l.alias = true;
+          i++;
+        }
+        const a = rest[i] === undefined ? undefined : parseAddr(rest[i]);
+        if (!a || a.af !== "inet") return err(`inet: \`${rest[i] ?? ""}\` is not an IPv4 address`);
+        l.address = a.text;
+        i++;
+        if (a.mask !== undefined) {
+          l.prefixlen = a.mask;
+          if (rest.length > i)
+            return err(`inet: \`${rest[i - 1]} ${rest.slice(i).join(" ")}\`: fields are positional, so netstart reads \`${rest[i]}\` as the netmask; write \`inet ${a.text} ${prefixToNetmask(a.mask)} NONE ${rest.slice(i).join(" ")}\``);
+        } else if (rest[i] !== undefined) {
+          const p = netmaskToPrefix(rest[i]);
+          if (p === undefined) return err(`inet: netmask \`${rest[i]}\` is not a contiguous netmask (e.g. 255.255.255.0 or 0xffffff00)`);
+          l.prefixlen = p;
+          i++;
+          if (rest[i] !== undefined) {
+            if (rest[i] !== "NONE") {
+              const b = parseAddr(rest[i]);
+              if (!b || b.af !== "inet" || b.mask !== undefined) return err(`inet: broadcast \`${rest[i]}\` is not an IPv4 address (write NONE for the default)`);
+              l.broadcast = b.text;
+            }
+            i++;
+          }
+        }
+        if (rest.length > i) l.options = rest.slice(i);
+        const o = l.options ? carpOptionsIfAny(l.options) : undefined;
+        if (typeof o === "string") return err(`inet: ${o}`);
+        return void lines.push(l);
+      }
+      case "inet6": {
+        if (rest[0] === "autoconf" && rest.length === 1) return void lines.push({ kind: "autoconf", af: "inet6" });
+        const l: Extract<HostnameIfLine, { kind: "inet6" }> = { kind: "inet6", address: "" };
+        let i = 0;
+        if (rest[i] === "alias") {
+          l.alias = true;
+          i++;
+        }
+        const a = rest[i] === undefined ? undefined : parseAddr(rest[i]);
+        if (!a || a.af !== "inet6") return err(`inet6: \`${rest[i] ?? ""}\` is not an IPv6 address`);
+        l.address = a.text;
+        i++;
+        if (a.mask !== undefined) {
+          l.prefixlen = a.mask;
+          if (rest.length > i) return err(`inet6: \`${rest[i - 1]} ${rest.slice(i).join(" ")}\`: fields are positional, so netstart reads \`${rest[i]}\` as the prefix length; write \`inet6 ${a.text} ${a.mask} ${rest.slice(i).join(" ")}\``);
+        } else if (rest[i] !== undefined) {
+          if (!/^\d+$/.test(rest[i]) || Number(rest[i]) > 128) return err(`inet6: prefix length \`${rest[i]}\` is not a number 0-128`);
+          l.prefixlen = Number(rest[i]);
+          i++;
+        }
+        if (rest.length > i) l.options = rest.slice(i);
+        return void lines.push(l);
+      }
+      default: {
+        if (CARP_KEYS.has(w0)) {
+          const o = carpOptions(ws);
+          if (typeof o === "string") return err(o);
+          return void lines.push({ kind: "carp", ...o });
+        }
+        return void lines.push({ kind: "ifconfig", args: ws });
+      }
+    }
+  });
+  return { value: { interface: name, lines }, diagnostics };
+}
+
+/** Validates carp options appearing after an inet address (only when the first option is a carp keyword). */
+function carpOptionsIfAny(opts: string[]): CarpOptions | string | undefined {
+  return CARP_KEYS.has(opts[0]) ? carpOptions(opts) : undefined;
+}
+
+const quote = (s: string): string => (/^[A-Za-z0-9_.,:@%+=\/-]+$/.test(s) ? s : `"${s.replace(/(["\\$`])/g, "\\$1")}"`);
+
+function carpWords(o: CarpOptions, path: string): string[] {
+  const w: string[] = [];
+  if (o.vhid !== undefined) {
+    if (!Number.isInteger(o.vhid) || o.vhid < 1 || o.vhid > 255) throw new ModelError(`${path}.vhid`, o.vhid, `${o.vhid} is out of range; 1-255`);
+    w.push("vhid", String(o.vhid));
+  }
+  if (o.carpdev !== undefined) w.push("carpdev", o.carpdev);
+  if (o.pass !== undefined) {
+    if (!/^[^\s"'\\$`#]+$/.test(o.pass)) throw new ModelError(`${path}.pass`, "(secret)", `must be one word without quotes, #, $, \` or backslashes`);
+    w.push("pass", o.pass);
+  }
+  for (const k of ["advbase", "advskew"] as const) {
+    const v = o[k];
+    if (v === undefined) continue;
+    if (!Number.isInteger(v) || v < 0 || v > 254) throw new ModelError(`${path}.${k}`, v, `${v} is out of range; 0-254`);
+    w.push(k, String(v));
+  }
+  if (o.carppeer !== undefined) w.push("carppeer", o.carppeer);
+  return w;
+}
+
+/** Renders one line (positional fields respected). */
+export function renderHostnameIfLine(l: HostnameIfLine, path = "line"): string {
+  switch (l.kind) {
+    case "inet": {
+      const a = parseAddr(l.address);
+      if (!a || a.af !== "inet" || a.mask !== undefined) throw new ModelError(`${path}.address`, l.address, `\`${l.address}\` is not an IPv4 address`);
+      const w = ["inet"];
+      if (l.alias) w.push("alias");
+      w.push(a.text);
+      const opts = l.options ?? [];
+      if (l.prefixlen !== undefined) {
+        if (!Number.isInteger(l.prefixlen) || l.prefixlen < 0 || l.prefixlen > 32) throw new ModelError(`${path}.prefixlen`, l.prefixlen, `${l.prefixlen} is out of range; 0-32`);
+        w.push(prefixToNetmask(l.prefixlen));
+        if (l.broadcast !== undefined) w.push(l.broadcast);
+        else if (opts.length) w.push("NONE");
+      } else if (l.broadcast !== undefined || opts.length) throw new ModelError(`${path}.prefixlen`, undefined, `required when a broadcast address or options follow (fields are positional)`);
+      return [...w, ...opts.map(quote)].join(" ");
+    }
+    case "inet6": {
+      const a = parseAddr(l.address);
+      if (!a || a.af !== "inet6" || a.mask !== undefined) throw new ModelError(`${path}.address`, l.address, `\`${l.address}\` is not an IPv6 address`);
+      const w = ["inet6"];
+      if (l.alias) w.push("alias");
+      w.push(a.text);
+      if (l.prefixlen !== undefined) {
+        if (!Number.isInteger(l.prefixlen) || l.prefixlen < 0 || l.prefixlen > 128) throw new ModelError(`${path}.prefixlen`, l.prefixlen, `${l.prefixlen} is out of range; 0-128`);
+        w.push(String(l.prefixlen));
+      } else if (l.options?.length) throw new ModelError(`${path}.prefixlen`, undefined, `required when options follow (fields are positional)`);
+      return [...w, ...(l.options ?? []).map(quote)].join(" ");
+    }
+    case "autoconf":
+      return `${l.af} autoconf`;
+    case "dest":
+      return `dest ${l.address}`;
+    case "up":
+      return "up";
+    case "down":
+      return "down";
+    case "description":
+      if (/\n/.test(l.text)) throw new ModelError(`${path}.description`, l.text, "must be one line");
+      return `description "${l.text.replace(/(["\\$`])/g, "\\$1")}"`;
+    case "carp": {
+      const w = carpWords(l, path);
+      if (!w.length) throw new ModelError(path, l, `empty carp line; give vhid, carpdev, pass, advbase, advskew or carppeer`);
+      return w.join(" ");
+    }
+    case "tunnel": {
+      const s = parseAddr(l.src);
+      const d = parseAddr(l.dst);
+      if (!s || !d || s.mask !== undefined || d.mask !== undefined) throw new ModelError(`${path}.tunnel`, `${l.src} ${l.dst}`, `\`${l.src} ${l.dst}\` must be two addresses`);
+      if (s.af !== d.af) throw new ModelError(`${path}.tunnel`, `${l.src} ${l.dst}`, `source and destination address families do not match`);
+      return `tunnel ${s.text} ${d.text}`;
+    }
+    case "tunneldomain":
+      return `tunneldomain ${l.rdomain}`;
+    case "vnetid":
+      return `vnetid ${l.id}`;
+    case "pfsync": {
+      const w: string[] = [];
+      if (l.syncdev !== undefined) w.push("syncdev", l.syncdev);
+      if (l.syncpeer !== undefined) w.push("syncpeer", l.syncpeer);
+      if (!w.length) throw new ModelError(path, l, `empty pfsync line; give syncdev and/or syncpeer`);
+      return w.join(" ");
+    }
+    case "command":
+      if (/\n/.test(l.command)) throw new ModelError(`${path}.command`, l.command, `must be one line`);
+      return `!${l.command}`;
+    case "comment":
+      return l.text === "" ? "#" : `# ${l.text}`;
+    case "ifconfig":
+      if (!l.args.length) throw new ModelError(`${path}.args`, l.args, "empty ifconfig line");
+      return l.args.map(quote).join(" ");
+  }
+}
+
+/** Renders a hostname.if file (ends with a newline; install it 0640 root:wheel). */
+export function renderHostnameIf(h: HostnameIf): string {
+  interfaceKind(h.interface);
+  const out = h.lines.map((l, i) => renderHostnameIfLine(l, `hostname.${h.interface}[${i}]`));
+  return out.length ? `${out.join("\n")}\n` : "";
+}
+
+/** Lint: parse errors, plus checks that need the interface kind (carp without vhid, tunnels without tunnel …). */
+export function lintHostnameIf(text: string, file = "hostname.if", iface?: string): Diagnostic[] {
+  const r = parseHostnameIf(text, file, iface);
+  const out = [...r.diagnostics];
+  const name = r.value.interface;
+  let kind: InterfaceKind | undefined;
+  try {
+    kind = name ? interfaceKind(name) : undefined;
+  } catch (e) {
+    if (!(e instanceof ModelError)) throw e;
+    out.push({ file, line: 1, column: 1, message: e.message, severity: "error" });
+  }
+  const at = (message: string, severity: "error" | "warning" = "error"): void => void out.push({ file, line: 1, column: 1, message, severity });
+  const ls = r.value.lines;
+  if (kind?.kind === "carp") {
+    const hasVhid = ls.some((l) => (l.kind === "carp" && l.vhid !== undefined) || (l.kind === "inet" && l.options?.includes("vhid")));
+    if (!hasVhid) at(`${name}: carp interface without vhid; add \`vhid N\` (1-255)`);
+    const hasDev = ls.some((l) => (l.kind === "carp" && l.carpdev !== undefined) || (l.kind === "inet" && l.options?.includes("carpdev")));
+    if (!hasDev) at(`${name}: no carpdev; carp guesses the parent from the address's subnet, set \`carpdev IF\` explicitly`, "warning");
+  }
+  if ((kind?.kind === "gif" || kind?.kind === "gre" || kind?.kind === "eoip" || kind?.kind === "etherip") && !ls.some((l) => l.kind === "tunnel"))
+    at(`${name}: ${kind.kind} interface without \`tunnel SRC DST\``);
+  if (kind?.kind === "pfsync" && !ls.some((l) => l.kind === "pfsync" && l.syncdev !== undefined)) at(`${name}: pfsync without \`syncdev IF\``, "warning");
+  ls.forEach((l, i) => {
+    if (l.kind === "dest" && !ls.slice(0, i).some((p) => p.kind === "inet" || p.kind === "inet6")) at(`${name}: \`dest ${l.address}\` before any inet/inet6 line has nothing to attach to`);
+  });
+  return out;
+}

@@ -1,0 +1,27 @@
+/**
+ * Lint for iked.conf: the parser's errors plus every error iked only finds when it builds each policy
+ * (create_ike: local/peer, active mode, proposal consistency, address families of flows).
+ */
+import type { Diagnostic } from "../diagnostics";
+import { expandIkedPolicy } from "./expand";
+import { parseIkedConfDetailed } from "./parse";
+
+/** Diagnostics for an iked.conf text; an empty list means `iked -n` accepts it. */
+export function lintIkedConf(text: string, file = "iked.conf"): Diagnostic[] {
+  const r = parseIkedConfDetailed(text, file);
+  const out = [...r.diagnostics];
+  let seq = 0;
+  for (const ev of r.events) {
+    if (ev.kind !== "policy") continue;
+    seq++;
+    const p = r.value.policies[ev.index];
+    const x = expandIkedPolicy(p, seq);
+    const name = p.name ?? `policy${seq}`;
+    if (!x.ok) out.push({ file, line: ev.line, column: 1, message: `ikev2 "${name}": ${x.reason}`, severity: "error" });
+    else if (x.value.duplicates > 0) out.push({ file, line: ev.line, column: 1, message: `ikev2 "${name}": ${x.value.duplicates} duplicate flow(s) ignored by iked`, severity: "warning" });
+  }
+  for (const m of r.unusedMacros) out.push({ file, line: 1, column: 1, message: `macro \`${m}\` is defined but never used`, severity: "warning" });
+  if (r.value.policies.length === 0 && r.value.users.length === 0 && !out.some((d) => d.severity === "error"))
+    out.push({ file, line: 1, column: 1, message: "no ikev2 policy: iked would start with no valid configuration rules", severity: "warning" });
+  return out.sort((a, b) => a.line - b.line || a.column - b.column);
+}

@@ -1,0 +1,609 @@
+/**
+ * iked.conf parser: a recursive-descent port of iked parse.y 1.149's grammar. Policy options must come in
+ * the grammar's fixed order (name, flags, esp/ah, inet/inet6, proto, rdomain, from/to…, local/peer,
+ * ikesa…, childsa…, srcid/dstid, ikelifetime, lifetime, auth, config…, iface, tag/tap), exactly as iked
+ * requires. Every error carries two texts: the model's message (field, value, why, allowed) and iked's own
+ * message, used by the lab's `iked -n` emulator.
+ */
+import type { Diagnostic, ParseResult } from "../diagnostics";
+import { oneOf } from "../diagnostics";
+import { canonicalHost, parseAddr } from "./address";
+import { IkedLexer, type IkedToken } from "./lexer";
+import { AUTH_METHODS, allowedNames, canonicalTransform, type IkedAuthMethod, type IkedXfKind } from "./transforms";
+import {
+  IKED_SET_FLAGS,
+  type IkedAuth,
+  type IkedConf,
+  type IkedConfigItem,
+  type IkedFlow,
+  type IkedPolicy,
+  type IkedSetFlag,
+  type IkedSetting,
+  type IkedTransforms,
+} from "./types";
+
+/** What happened while parsing, in file order (used by the `iked -n` emulator). */
+export type IkedParseEvent =
+  /** A yyerror(): iked prints `FILE: LINE: message`. */
+  | { kind: "error"; line: number; message: string }
+  /** A bare line iked writes to stderr (e.g. `no IP address found for X`). */
+  | { kind: "stderr"; text: string }
+  /** A complete `ikev2` rule, handed to create_ike() when its terminating newline (at `line`) is read. */
+  | { kind: "policy"; index: number; line: number }
+  /** A `user` line. */
+  | { kind: "user"; index: number; line: number };
+
+/** Full parser output. */
+export interface IkedParseDetails extends ParseResult<IkedConf> {
+  events: IkedParseEvent[];
+  /** Macros defined but never used. */
+  unusedMacros: string[];
+}
+
+class Fail extends Error {
+  constructor(
+    readonly tok: IkedToken,
+    readonly iked: string,
+    readonly rich: string,
+  ) {
+    super(rich);
+  }
+}
+
+const PROTOCOLS: Record<string, number> = {
+  ip: 0, icmp: 1, igmp: 2, ipencap: 4, ipip: 4, tcp: 6, egp: 8, udp: 17, ipv6: 41, gre: 47, esp: 50, ah: 51,
+  "ipv6-icmp": 58, icmp6: 58, etherip: 97, ipcomp: 108, carp: 112, pfsync: 240, sctp: 132,
+};
+const SERVICES: Record<string, number> = { isakmp: 500, "ipsec-nat-t": 4500, ssh: 22, http: 80, https: 443, domain: 53, ntp: 123, bgp: 179, telnet: 23, smtp: 25 };
+
+/** Protocol number of a name (iked uses getprotobyname). */
+export function protocolNumber(p: string | number): number | undefined {
+  return typeof p === "number" ? p : PROTOCOLS[p];
+}
+/** Port number of a service name or number. */
+export function portNumber(p: string | number): number | undefined {
+  return typeof p === "number" ? p : SERVICES[p];
+}
+/** Name iked prints for a protocol number (print_proto: getprotobynumber, else the number). */
+export function protocolName(n: number): string {
+  const names: Record<number, string> = { 0: "ip", 1: "icmp", 2: "igmp", 4: "ipencap", 6: "tcp", 8: "egp", 17: "udp", 41: "ipv6", 47: "gre", 50: "esp", 51: "ah", 58: "ipv6-icmp", 97: "etherip", 108: "ipcomp", 112: "carp", 132: "sctp", 240: "pfsync" };
+  return names[n] ?? String(n);
+}
+
+/** Parses a time (`N`, `Nm`, `Nh`, as iked's time_spec) to seconds. */
+export function parseTimeSpec(t: IkedToken): number | { iked: string; rich: string } {
+  if (t.type === "number") return t.value;
+  if (t.type !== "string") return { iked: "syntax error", rich: "expected a time such as 3600, 60m or 8h" };
+  const m = /^(\d+)(.)/.exec(t.value);
+  if (!m) return { iked: `invalid time specification: ${t.value}`, rich: `invalid time \`${t.value}\`; write seconds, or a number followed by m or h` };
+  const n = Number(m[1]);
+  switch (m[2].toLowerCase()) {
+    case "m":
+      return n * 60;
+    case "h":
+      return n * 3600;
+    default:
+      return { iked: "invalid time unit", rich: `invalid time unit in \`${t.value}\`; one of m, h (or plain seconds)` };
+  }
+}
+
+/** Parses a byte count (`N`, `NK`, `NM`, `NG`, as iked's byte_spec). */
+export function parseByteSpec(t: IkedToken): number | { iked: string; rich: string } {
+  if (t.type === "number") return t.value;
+  if (t.type !== "string") return { iked: "syntax error", rich: "expected a byte count such as 1073741824, 512M or 4G" };
+  const m = /^(\d+)(.)/.exec(t.value);
+  if (!m) return { iked: `invalid byte specification: ${t.value}`, rich: `invalid byte count \`${t.value}\`; write bytes, or a number followed by K, M or G` };
+  const n = Number(m[1]);
+  switch (m[2].toUpperCase()) {
+    case "K":
+      return n * 1024;
+    case "M":
+      return n * 1024 * 1024;
+    case "G":
+      return n * 1024 * 1024 * 1024;
+    default:
+      return { iked: "invalid byte unit", rich: `invalid byte unit in \`${t.value}\`; one of K, M, G` };
+  }
+}
+
+const describe = (t: IkedToken): string => {
+  switch (t.type) {
+    case "kw":
+      return `\`${t.value}\``;
+    case "string":
+      return `\`${t.value}\``;
+    case "number":
+      return `\`${t.text}\``;
+    case "char":
+      return `\`${t.value}\``;
+    case "nl":
+      return "end of line";
+    case "eof":
+      return "end of file";
+    case "error":
+      return "an invalid token";
+  }
+};
+
+class Parser {
+  private tok: IkedToken;
+  private readonly lexer: IkedLexer;
+  readonly macros = new Map<string, string>();
+  readonly conf: IkedConf = { macros: [], settings: [], users: [], policies: [] };
+  readonly diagnostics: Diagnostic[] = [];
+  readonly events: IkedParseEvent[] = [];
+  private lexErrorsSeen = 0;
+
+  constructor(
+    text: string,
+    private readonly file: string,
+  ) {
+    this.lexer = new IkedLexer(text, this.macros);
+    this.tok = this.lex();
+  }
+
+  private lex(): IkedToken {
+    const t = this.lexer.next();
+    this.flushLexErrors();
+    return t;
+  }
+
+  private flushLexErrors(): void {
+    while (this.lexErrorsSeen < this.lexer.errors.length) {
+      const e = this.lexer.errors[this.lexErrorsSeen++];
+      this.events.push({ kind: "error", line: e.line, message: e.message });
+      this.diagnostics.push({ file: this.file, line: e.line, column: e.column, message: e.message, severity: "error" });
+    }
+  }
+
+  private cur(): IkedToken {
+    return this.tok;
+  }
+
+  private advance(): IkedToken {
+    const t = this.tok;
+    this.tok = this.lex();
+    return t;
+  }
+
+  private isKw(v: string): boolean {
+    const t = this.tok;
+    return t.type === "kw" && t.value === v;
+  }
+
+  private isChar(v: string): boolean {
+    const t = this.tok;
+    return t.type === "char" && t.value === v;
+  }
+
+  /** Consumes a keyword token known to be present (after isKw) and returns its text. */
+  private takeKw(): string {
+    const t = this.advance();
+    return t.type === "kw" ? t.value : "";
+  }
+
+  private acceptKw(v: string): boolean {
+    if (this.isKw(v)) {
+      this.advance();
+      return true;
+    }
+    return false;
+  }
+
+  private syntax(expected: string): never {
+    throw new Fail(this.tok, "syntax error", `syntax error: unexpected ${describe(this.tok)}; expected ${expected}`);
+  }
+
+  private expectKw(v: string): void {
+    if (!this.acceptKw(v)) this.syntax(`\`${v}\``);
+  }
+
+  private expectString(what: string): Extract<IkedToken, { type: "string" }> {
+    const t = this.tok;
+    if (t.type !== "string") this.syntax(what);
+    this.advance();
+    return t;
+  }
+
+  private expectNumber(what: string): Extract<IkedToken, { type: "number" }> {
+    const t = this.tok;
+    if (t.type !== "number") this.syntax(what);
+    this.advance();
+    return t;
+  }
+
+  run(): void {
+    while (this.cur().type !== "eof") {
+      if (this.cur().type === "nl") {
+        this.advance();
+        continue;
+      }
+      try {
+        this.statement();
+        if (this.cur().type !== "nl" && this.cur().type !== "eof") this.syntax("end of line");
+        this.finishStatement();
+        if (this.cur().type === "nl") this.advance();
+      } catch (e) {
+        if (!(e instanceof Fail)) throw e;
+        this.report(e);
+        // yacc's `grammar error '\n'`: drop tokens up to the end of the line
+        if (this.cur().type !== "nl" && this.cur().type !== "eof") {
+          this.tok = this.lexer.skipLine();
+          this.flushLexErrors();
+        }
+        if (this.cur().type === "nl") this.advance();
+      }
+    }
+  }
+
+  private pending: (() => void) | undefined;
+
+  private finishStatement(): void {
+    const p = this.pending;
+    this.pending = undefined;
+    p?.();
+  }
+
+  private report(e: Fail): void {
+    const line = e.tok.line;
+    this.events.push({ kind: "error", line, message: e.iked });
+    // the lexer already reported why the token is invalid
+    if (e.tok.type !== "error") this.diagnostics.push({ file: this.file, line, column: e.tok.column, message: e.rich, severity: "error" });
+  }
+
+  private statement(): void {
+    const t = this.tok;
+    if (t.type === "kw") {
+      switch (t.value) {
+        case "set":
+          return this.set();
+        case "user":
+          return this.user();
+        case "ikev2":
+          return this.ikev2();
+        case "include":
+          throw new Fail(t, "syntax error", "include: not supported by this model; put everything in one iked.conf");
+        case "ike":
+        case "flow":
+        case "tcpmd5":
+        case "sa":
+        case "from":
+        case "to":
+        case "tunnel":
+        case "transport":
+          // iked ignores ipsec.conf rules (otherrule skipline)
+          this.diagnostics.push({ file: this.file, line: t.line, column: t.column, message: `\`${t.value}\`: ipsec.conf rule ignored by iked; this line has no effect`, severity: "warning" });
+          this.tok = this.lexer.skipLine();
+          return;
+        default:
+          this.syntax("ikev2, set, user or a macro definition");
+      }
+    }
+    if (t.type === "string" && !t.quoted) {
+      this.advance();
+      if (this.isChar("=")) {
+        this.advance();
+        const parts: string[] = [];
+        for (let t = this.cur(); t.type === "string"; t = this.cur()) {
+          parts.push(t.value);
+          this.advance();
+        }
+        if (parts.length === 0) this.syntax("a macro value");
+        const name = t.value;
+        const value = parts.join(" ");
+        if (!/^[A-Za-z0-9_]+$/.test(name)) throw new Fail(t, "macro name cannot contain whitespace", `macro name \`${name}\`: only letters, digits and _ are allowed`);
+        this.pending = () => {
+          this.macros.set(name, value);
+          const existing = this.conf.macros.findIndex((m) => m.name === name);
+          if (existing >= 0) this.conf.macros.splice(existing, 1);
+          this.conf.macros.push({ name, value });
+        };
+        return;
+      }
+      throw new Fail(this.tok, "syntax error", `syntax error: unknown keyword \`${t.value}\`${t.value.startsWith("ike") ? " (did you mean `ikev2`?)" : ""}; expected ikev2, set, user or a macro definition`);
+    }
+    this.syntax("ikev2, set, user or a macro definition");
+  }
+
+  private set(): void {
+    this.advance();
+    const t = this.tok;
+    if (t.type !== "kw") this.syntax(`one of ${IKED_SET_FLAGS.join(", ")}, dpd_check_interval, ocsp`);
+    this.advance();
+    let s: IkedSetting;
+    if ((IKED_SET_FLAGS as readonly string[]).includes(t.value)) s = { kind: "flag", flag: t.value as IkedSetFlag };
+    else if (t.value === "dpd_check_interval") {
+      const n = this.expectNumber("a number of seconds");
+      if (n.value < 0) throw new Fail(n, "timeout outside range", `set dpd_check_interval: \`${n.text}\` is negative; give seconds >= 0`);
+      s = { kind: "dpd_check_interval", seconds: n.value };
+    } else if (t.value === "ocsp") {
+      const url = this.expectString("an OCSP URL").value;
+      s = { kind: "ocsp", url };
+      if (this.acceptKw("tolerate")) {
+        s.tolerate = this.time("set ocsp tolerate");
+        if (this.acceptKw("maxage")) s.maxage = this.time("set ocsp maxage");
+      }
+    } else this.syntax(`one of ${IKED_SET_FLAGS.join(", ")}, dpd_check_interval, ocsp`);
+    this.pending = () => this.conf.settings.push(s);
+  }
+
+  private time(field: string): number {
+    const t = this.advance();
+    const r = parseTimeSpec(t);
+    if (typeof r === "number") return r;
+    throw new Fail(t, r.iked, `${field}: ${r.rich}`);
+  }
+
+  private user(): void {
+    this.advance();
+    const name = this.expectString("a user name");
+    const pass = this.expectString("a password");
+    if (name.value === "") throw new Fail(name, "invalid user name", "user: empty user name");
+    if (pass.value === "") throw new Fail(pass, "invalid password", `user ${name.value}: empty password`);
+    this.pending = () => {
+      this.conf.users.push({ name: name.value, password: pass.value });
+      this.events.push({ kind: "user", index: this.conf.users.length - 1, line: this.cur().line });
+    };
+  }
+
+  private hostSpec(field: string): string {
+    const t = this.expectString("an address or host name");
+    let s = t.value;
+    if (this.isChar("/")) {
+      this.advance();
+      const n = this.expectNumber("a prefix length");
+      s = `${s}/${n.value}`;
+      const a = parseAddr(s);
+      if (!a) {
+        const bare = parseAddr(t.value);
+        const max = bare?.af === "inet6" ? 128 : 32;
+        if (bare || n.value > 128) throw new Fail(t, "could not parse host specification", `${field}: prefix length ${n.value} of \`${s}\` is out of range; 0-${max}`);
+        throw new Fail(t, "could not parse host specification", `${field}: \`${s}\` is not an address/prefix; write ADDR/LEN with a numeric address`);
+      }
+    }
+    if (!parseAddr(s) && !/^[A-Za-z0-9][A-Za-z0-9.-]*$/.test(s)) throw new Fail(t, "could not parse host specification", `${field}: \`${s}\` is neither an address nor a host name`);
+    return canonicalHost(s);
+  }
+
+  private host(field: string): { host: string; nat?: string } {
+    if (this.acceptKw("any")) return { host: "any" };
+    if (this.acceptKw("dynamic")) return { host: "dynamic" };
+    const host = this.hostSpec(field);
+    if (this.isChar("(")) {
+      this.advance();
+      const nat = this.hostSpec(`${field} NAT`);
+      if (!this.isChar(")")) this.syntax("`)`");
+      this.advance();
+      const a = parseAddr(host);
+      const b = parseAddr(nat);
+      if (a && b && a.af !== b.af) throw new Fail(this.tok, "Flow NAT address family mismatch", `${field}: NAT address \`${nat}\` is not of the same family as \`${host}\``);
+      return { host, nat };
+    }
+    return { host };
+  }
+
+  private anyhost(field: string): string {
+    if (this.acceptKw("any")) return "any";
+    return this.hostSpec(field);
+  }
+
+  private port(field: string): number | string | undefined {
+    if (!this.acceptKw("port")) return undefined;
+    const t = this.advance();
+    if (t.type === "number") {
+      if (t.value < 0 || t.value > 65535) throw new Fail(t, "port outside range", `${field}: port ${t.text} is out of range; 0-65535`);
+      return t.value;
+    }
+    if (t.type === "string") {
+      if (portNumber(t.value) === undefined) throw new Fail(t, `unknown port: ${t.value}`, `${field}: unknown service \`${t.value}\`; give a port number or one of ${Object.keys(SERVICES).join(", ")}`);
+      return t.value;
+    }
+    throw new Fail(t, "syntax error", `${field}: expected a port number or service name, got ${describe(t)}`);
+  }
+
+  private protoval(): string | number {
+    const t = this.advance();
+    if (t.type === "number") {
+      if (t.value < 0 || t.value > 255) throw new Fail(t, "protocol outside range", `proto: ${t.text} is out of range; 0-255`);
+      return t.value;
+    }
+    if (t.type === "string" || (t.type === "kw" && (t.value === "esp" || t.value === "ah"))) {
+      if (t.type === "kw") throw new Fail(t, "syntax error", `proto: \`${t.value}\` is a keyword here; write its number (${PROTOCOLS[t.value]})`);
+      if (PROTOCOLS[t.value] === undefined) throw new Fail(t, `unknown protocol: ${t.value}`, oneOf("protocol", t.value, Object.keys(PROTOCOLS)));
+      return t.value;
+    }
+    throw new Fail(t, "syntax error", `proto: expected a protocol name or number, got ${describe(t)}`);
+  }
+
+  private transforms(sa: "ikesa" | "childsa"): IkedTransforms {
+    const x: IkedTransforms = {};
+    const add = (kind: IkedXfKind): void => {
+      const t = this.expectString(`a ${kind} transform name`);
+      const name = canonicalTransform(kind, sa, t.value);
+      if (!name) throw new Fail(t, `${t.value} not a valid transform`, `${sa}.${kind}: ${oneOf("transform", t.value, allowedNames(kind, sa))}`);
+      (x[kind] ??= []).push(name);
+    };
+    let any = false;
+    for (;;) {
+      if (this.acceptKw("enc")) add("enc");
+      else if (this.acceptKw("auth")) add("auth");
+      else if (this.acceptKw("prf")) add("prf");
+      else if (this.acceptKw("group")) add("group");
+      else if (this.isKw("esn") || this.isKw("noesn")) (x.esn ??= []).push(this.takeKw() as "esn" | "noesn");
+      else break;
+      any = true;
+    }
+    if (!any) this.syntax(`a transform after \`${sa}\` (enc, auth, prf, group, esn, noesn)`);
+    return x;
+  }
+
+  private ikev2(): void {
+    const start = this.advance();
+    const p: IkedPolicy = { mode: "passive", encapsulation: "tunnel", saProto: "esp", flows: [] };
+    if (this.cur().type === "string") p.name = this.expectString("a name").value;
+    if (this.acceptKw("quick")) p.match = "quick";
+    else if (this.acceptKw("skip")) p.match = "skip";
+    else if (this.acceptKw("default")) p.match = "default";
+    if (this.acceptKw("active")) p.mode = "active";
+    else this.acceptKw("passive");
+    if (this.acceptKw("ipcomp")) p.ipcomp = true;
+    if (this.acceptKw("transport")) p.encapsulation = "transport";
+    else this.acceptKw("tunnel");
+    if (this.acceptKw("natt")) p.natt = true;
+    if (this.acceptKw("ah")) p.saProto = "ah";
+    else this.acceptKw("esp");
+    if (this.acceptKw("inet")) p.af = "inet";
+    else if (this.acceptKw("inet6")) p.af = "inet6";
+    if (this.acceptKw("proto")) {
+      if (this.isChar("{")) {
+        this.advance();
+        const list: (string | number)[] = [this.protoval()];
+        for (;;) {
+          if (this.isChar(",")) this.advance();
+          if (this.isChar("}")) break;
+          list.push(this.protoval());
+        }
+        this.advance();
+        p.proto = list;
+      } else p.proto = [this.protoval()];
+    }
+    if (this.acceptKw("rdomain")) {
+      const n = this.expectNumber("a routing domain number");
+      if (n.value < 0 || n.value > 255) throw new Fail(n, "rdomain outside range", `rdomain: ${n.text} is out of range; 0-255`);
+      p.rdomain = n.value;
+    }
+    // hosts_list
+    for (;;) {
+      if (this.isChar(",") && p.flows.length > 0) this.advance();
+      if (this.isKw("from")) {
+        this.advance();
+        const src = this.host("from");
+        const fromPort = this.port("from port");
+        this.expectKw("to");
+        const dst = this.host("to");
+        const toPort = this.port("to port");
+        if (dst.nat) throw new Fail(this.tok, `no flow NAT support for destination network: ${dst.host}`, `to: NAT \`(${dst.nat})\` is only allowed on the source`);
+        p.flows.push(flow(src.host, fromPort, src.nat, dst.host, toPort));
+      } else if (this.isKw("to")) {
+        this.advance();
+        const dst = this.host("to");
+        const toPort = this.port("to port");
+        this.expectKw("from");
+        const src = this.host("from");
+        const fromPort = this.port("from port");
+        if (dst.nat) throw new Fail(this.tok, `no flow NAT support for destination network: ${dst.host}`, `to: NAT \`(${dst.nat})\` is only allowed on the source`);
+        p.flows.push(flow(src.host, fromPort, src.nat, dst.host, toPort));
+      } else break;
+    }
+    if (p.flows.length === 0) this.syntax("`from SRC to DST`");
+    if (this.acceptKw("peer")) {
+      p.peer = this.anyhost("peer");
+      if (this.acceptKw("local")) p.local = this.anyhost("local");
+    } else if (this.acceptKw("local")) {
+      p.local = this.anyhost("local");
+      if (this.acceptKw("peer")) p.peer = this.anyhost("peer");
+    }
+    while (this.acceptKw("ikesa")) (p.ikesa ??= []).push(this.transforms("ikesa"));
+    while (this.acceptKw("childsa")) (p.childsa ??= []).push(this.transforms("childsa"));
+    if (this.acceptKw("srcid")) p.srcid = this.expectString("an identity").value;
+    if (this.acceptKw("dstid")) p.dstid = this.expectString("an identity").value;
+    if (this.acceptKw("ikelifetime")) p.ikelifetime = this.time("ikelifetime");
+    if (this.acceptKw("lifetime")) {
+      p.lifetime = { seconds: this.time("lifetime") };
+      if (this.acceptKw("bytes")) {
+        const t = this.advance();
+        const b = parseByteSpec(t);
+        if (typeof b !== "number") throw new Fail(t, b.iked, `lifetime bytes: ${b.rich}`);
+        p.lifetime.bytes = b;
+      }
+    }
+    p.auth = this.auth();
+    if (p.auth === undefined) delete p.auth;
+    for (;;) {
+      if (this.isKw("config") || this.isKw("request")) {
+        const action = this.takeKw() as "config" | "request";
+        const opt = this.expectString("a config option");
+        const address = action === "config" ? this.hostSpec(`${action} ${opt.value}`) : this.anyhost(`${action} ${opt.value}`);
+        const a = parseAddr(address);
+        const fam = a?.af ?? "inet";
+        if (!CONFIG_OPTIONS[fam].includes(opt.value)) throw new Fail(opt, "not a valid ikecfg option", `${action}: ${oneOf("option", opt.value, CONFIG_OPTIONS[fam])}`);
+        const item: IkedConfigItem = { action, option: opt.value, address };
+        (p.config ??= []).push(item);
+      } else break;
+    }
+    if (this.acceptKw("iface")) p.iface = this.expectString("an interface name").value;
+    for (;;) {
+      if (this.acceptKw("tag")) p.tag = this.expectString("a tag").value;
+      else if (this.isKw("tap")) {
+        this.advance();
+        const t = this.expectString("an enc interface such as enc1");
+        if (!/^enc\d+$/.test(t.value)) {
+          if (/^enc/.test(t.value)) throw new Fail(t, "invalid tap interface unit: invalid", `tap: \`${t.value}\` is not an enc(4) interface; write encN`);
+          throw new Fail(t, `invalid tap interface name: ${t.value}`, `tap: \`${t.value}\` is not an enc(4) interface; write encN`);
+        }
+        p.tap = t.value;
+      } else break;
+    }
+    void start;
+    this.pending = () => {
+      this.conf.policies.push(p);
+      this.events.push({ kind: "policy", index: this.conf.policies.length - 1, line: this.cur().line });
+    };
+  }
+
+  private auth(): IkedAuth | undefined {
+    if (this.acceptKw("psk")) {
+      if (this.acceptKw("file")) return { kind: "psk-file", path: this.expectString("a key file path").value };
+      const t = this.expectString("a pre-shared key (\"string\" or 0xHEX)");
+      if (t.value.startsWith("0x")) {
+        const hex = t.value.slice(2);
+        if (!/^([0-9A-Fa-f]{2})*$/.test(hex)) throw new Fail(t, "keys need to be specified in hex digits", `psk: a 0x key must be an even number of hex digits (${hex.length} characters given)`);
+      } else if (t.value.length > 1024) throw new Fail(t, "psk too long", `psk: ${t.value.length} characters is too long; at most 1024`);
+      return { kind: "psk", value: t.value };
+    }
+    if (this.acceptKw("eap")) {
+      const t = this.advance();
+      if (t.type === "kw" && t.value === "radius") return { kind: "eap", method: "radius" };
+      if (t.type !== "string") throw new Fail(t, "syntax error", `eap: expected "MSCHAP-V2" or radius, got ${describe(t)}`);
+      const m = t.value.replace(/-/g, "_").toLowerCase();
+      if (m === "mschap_v2") return { kind: "eap", method: "mschap-v2" };
+      if (m === "radius") return { kind: "eap", method: "radius" };
+      throw new Fail(t, `unsupported EAP method: ${t.value}`, `eap: ${oneOf("EAP method", t.value, ["MSCHAP-V2", "radius"])}`);
+    }
+    if (this.cur().type === "string") {
+      const t = this.advance() as Extract<IkedToken, { type: "string" }>;
+      const m = AUTH_METHODS.find((n) => n.startsWith(t.value) && t.value !== "");
+      if (!m) throw new Fail(t, "not a valid authentication mode", `auth: ${oneOf("authentication method", t.value, [...AUTH_METHODS, "psk", "eap"])}`);
+      return { kind: "method", method: m as IkedAuthMethod };
+    }
+    return undefined;
+  }
+}
+
+/** Options of `config`/`request` per address family (iked cpxfs). */
+export const CONFIG_OPTIONS: Record<"inet" | "inet6", string[]> = {
+  inet: ["address", "netmask", "name-server", "netbios-server", "dhcp-server", "protected-subnet", "access-server"],
+  inet6: ["address", "name-server", "netbios-server", "dhcp-server", "protected-subnet", "access-server"],
+};
+
+function flow(from: string, fromPort: number | string | undefined, fromNat: string | undefined, to: string, toPort: number | string | undefined): IkedFlow {
+  const f: IkedFlow = { from, to };
+  if (fromPort !== undefined) f.fromPort = fromPort;
+  if (fromNat !== undefined) f.fromNat = fromNat;
+  if (toPort !== undefined) f.toPort = toPort;
+  return { from: f.from, ...(f.fromPort !== undefined ? { fromPort: f.fromPort } : {}), ...(f.fromNat !== undefined ? { fromNat: f.fromNat } : {}), to: f.to, ...(f.toPort !== undefined ? { toPort: f.toPort } : {}) };
+}
+
+/** Parses iked.conf and returns the events the `iked -n` emulator replays. */
+export function parseIkedConfDetailed(text: string, file = "iked.conf"): IkedParseDetails {
+  const p = new Parser(text, file);
+  p.run();
+  const unusedMacros = p.conf.macros.map((m) => m.name).filter((n) => !(p as unknown as { lexer: IkedLexer }).lexer.usedMacros.has(n));
+  return { value: p.conf, diagnostics: p.diagnostics, events: p.events, unusedMacros };
+}
+
+/** Parses iked.conf(5). Never throws; problems are returned as diagnostics with file:line:column. */
+export function parseIkedConf(text: string, file = "iked.conf"): ParseResult<IkedConf> {
+  const { value, diagnostics } = parseIkedConfDetailed(text, file);
+  return { value, diagnostics };
+}

@@ -1,0 +1,215 @@
+/**
+ * Addresses, protocols and ports of ipsec.conf, canonicalised with ip-num.
+ */
+import { IPv4, IPv4CidrRange, IPv4Prefix, IPv6, IPv6CidrRange, IPv6Prefix, Validator, collapseIPv6Number } from "ip-num";
+import type { IpProtocol, IpsecAddress } from "./types";
+
+/** Address family of an address (`any` has none: it stands for both). */
+export function familyOf(a: IpsecAddress): 4 | 6 | undefined {
+  if (a.kind !== "ip") return undefined;
+  return a.address.includes(":") ? 6 : 4;
+}
+
+/**
+ * Parses `addr` or `addr/len` into a canonical {@link IpsecAddress} of kind `ip`.
+ * Returns an error text when it is not an IP literal or the prefix is out of range.
+ */
+export function parseIp(text: string): ParsedIp {
+  let r = ipCache.get(text);
+  if (r === undefined && !ipCache.has(text)) {
+    if (ipCache.size >= IP_CACHE_MAX) ipCache.clear();
+    r = parseIpUncached(text);
+    ipCache.set(text, r);
+  }
+  return r && "value" in r ? { value: { ...r.value }, hostBits: r.hostBits } : r;
+}
+
+/** Result of {@link parseIp}: undefined when the text is no IP literal. */
+export type ParsedIp = { value: IpsecAddress & { kind: "ip" }; hostBits: boolean } | { error: string } | undefined;
+
+/** ip-num's string conversions dominate parsing; configurations repeat addresses, and the validator re-checks them. */
+const IP_CACHE_MAX = 100_000;
+const ipCache = new Map<string, ParsedIp>();
+
+function parseIpUncached(text: string): ParsedIp {
+  const slash = text.indexOf("/");
+  const addr = slash < 0 ? text : text.slice(0, slash);
+  const lenText = slash < 0 ? undefined : text.slice(slash + 1);
+  const v4 = Validator.isValidIPv4String(addr)[0] && /^\d+\.\d+\.\d+\.\d+$/.test(addr);
+  const v6 = !v4 && addr.includes(":") && Validator.isValidIPv6String(addr)[0];
+  if (!v4 && !v6) return undefined;
+  const max = v4 ? 32 : 128;
+  if (lenText === undefined) {
+    const canonical = v4 ? new IPv4(addr).toString() : collapseIPv6Number(new IPv6(addr).toString());
+    return { value: { kind: "ip", address: canonical }, hostBits: false };
+  }
+  if (!/^\d+$/.test(lenText) || Number(lenText) > max) return { error: `invalid netmask '/${lenText}'` };
+  const len = Number(lenText);
+  if (v4) {
+    const range = new IPv4CidrRange(new IPv4(addr), IPv4Prefix.fromNumber(BigInt(len)));
+    const first = range.getFirst().toString();
+    return { value: { kind: "ip", address: first, prefix: len }, hostBits: first !== new IPv4(addr).toString() };
+  }
+  const range = new IPv6CidrRange(new IPv6(addr), IPv6Prefix.fromNumber(BigInt(len)));
+  const first = collapseIPv6Number(range.getFirst().toString());
+  return { value: { kind: "ip", address: first, prefix: len }, hostBits: first !== collapseIPv6Number(new IPv6(addr).toString()) };
+}
+
+/** Text of an address as written in ipsec.conf (`any`, `10.1.0.0/24`, `2001:db8::2`, `em0`). */
+export function formatAddress(a: IpsecAddress): string {
+  switch (a.kind) {
+    case "any":
+      return "any";
+    case "ip":
+      return a.prefix === undefined ? a.address : `${a.address}/${a.prefix}`;
+    case "name":
+      return a.name;
+  }
+}
+
+/**
+ * Text of an address as ipsecctl_print_addr prints it (`-sf`, `-nv`): inet_ntop plus `/bits`
+ * only when the mask is not a full host mask. `any` is printed per family.
+ */
+export function printAddress(a: IpsecAddress, family: 4 | 6 = 4): string {
+  switch (a.kind) {
+    case "any":
+      return family === 4 ? "0.0.0.0/0" : "::/0";
+    case "ip": {
+      const full = familyOf(a) === 4 ? 32 : 128;
+      return a.prefix === undefined || a.prefix === full ? a.address : `${a.address}/${a.prefix}`;
+    }
+    case "name":
+      return a.name;
+  }
+}
+
+/** Netmask text of an address (inet_ntop of the mask), for isakmpd `Netmask=` lines. */
+export function netmaskOf(a: IpsecAddress & { kind: "ip" }): string {
+  const len = BigInt(a.prefix ?? (familyOf(a) === 4 ? 32 : 128));
+  return familyOf(a) === 4
+    ? IPv4Prefix.fromNumber(len).toMask().toString()
+    : collapseIPv6Number(IPv6Prefix.fromNumber(len).toMask().toString());
+}
+
+/** /etc/protocols (OpenBSD etc/protocols 1.25), the names ipsec.conf rules use. */
+export const PROTOCOLS: Readonly<Record<string, number>> = {
+  ip: 0,
+  icmp: 1,
+  igmp: 2,
+  ggp: 3,
+  ipencap: 4,
+  st: 5,
+  tcp: 6,
+  egp: 8,
+  igp: 9,
+  pup: 12,
+  udp: 17,
+  hmp: 20,
+  "xns-idp": 22,
+  rdp: 27,
+  ipv6: 41,
+  "ipv6-route": 43,
+  "ipv6-frag": 44,
+  idrp: 45,
+  rsvp: 46,
+  gre: 47,
+  esp: 50,
+  ah: 51,
+  mobile: 55,
+  "ipv6-icmp": 58,
+  "ipv6-nonxt": 59,
+  "ipv6-opts": 60,
+  eigrp: 88,
+  ospf: 89,
+  "ax.25": 93,
+  ipip: 94,
+  etherip: 97,
+  encap: 98,
+  pim: 103,
+  ipcomp: 108,
+  vrrp: 112,
+  l2tp: 115,
+  sctp: 132,
+  pfsync: 240,
+  divert: 258,
+};
+/** Alias names of /etc/protocols. */
+const PROTOCOL_ALIASES: Readonly<Record<string, string>> = { carp: "vrrp", icmp6: "ipv6-icmp" };
+
+/** The number of a protocol. */
+export function protocolNumber(p: IpProtocol): number {
+  return typeof p === "number" ? p : PROTOCOLS[p]!;
+}
+
+/** The /etc/protocols name of a protocol number, or the number when it has none. */
+export function protocolName(p: IpProtocol): string {
+  if (typeof p === "string") return p;
+  const name = Object.entries(PROTOCOLS).find(([, n]) => n === p)?.[0];
+  return name ?? String(p);
+}
+
+/** Resolves `proto` text (name or number 0–255) to its canonical form; undefined when unknown. */
+export function resolveProtocol(text: string): IpProtocol | undefined {
+  const lower = text.toLowerCase();
+  if (lower in PROTOCOLS) return lower;
+  if (lower in PROTOCOL_ALIASES) return PROTOCOL_ALIASES[lower]!;
+  if (/^\d+$/.test(text) && Number(text) <= 255) {
+    const n = Number(text);
+    const name = Object.entries(PROTOCOLS).find(([, v]) => v === n)?.[0];
+    return name ?? n;
+  }
+  return undefined;
+}
+
+/** /etc/services names (OpenBSD) commonly used in ipsec.conf and pf; first name per port is the one printed. */
+export const SERVICES: readonly (readonly [string, number])[] = [
+  ["ftp", 21],
+  ["ssh", 22],
+  ["telnet", 23],
+  ["smtp", 25],
+  ["domain", 53],
+  ["www", 80],
+  ["http", 80],
+  ["kerberos", 88],
+  ["pop3", 110],
+  ["ntp", 123],
+  ["imap", 143],
+  ["snmp", 161],
+  ["bgp", 179],
+  ["ldap", 389],
+  ["https", 443],
+  ["isakmp", 500],
+  ["syslog", 514],
+  ["submission", 587],
+  ["ldaps", 636],
+  ["imaps", 993],
+  ["pop3s", 995],
+  ["l2tp", 1701],
+  ["openvpn", 1194],
+  ["radius", 1812],
+  ["nfsd", 2049],
+  ["ipsec-nat-t", 4500],
+  ["sip", 5060],
+];
+
+/** Resolves a port (number 0–65535 or service name); undefined when unknown. */
+export function resolvePort(text: string): number | undefined {
+  if (/^\d+$/.test(text)) return Number(text) <= 65535 ? Number(text) : undefined;
+  return SERVICES.find(([n]) => n === text)?.[1];
+}
+
+/** Service name printed for a port by getservbyport (ipsecctl -sf), or the number. */
+export function serviceName(port: number): string {
+  return SERVICES.find(([, p]) => p === port)?.[0] ?? String(port);
+}
+
+/** Whether `a` is a single host (no `/len` written): the only kind ipsecctl takes as a default peer. */
+export function isHost(a: IpsecAddress): boolean {
+  return a.kind === "ip" && a.prefix === undefined;
+}
+
+/** Structural equality of two addresses. */
+export function sameAddress(a: IpsecAddress, b: IpsecAddress): boolean {
+  return formatAddress(a) === formatAddress(b);
+}

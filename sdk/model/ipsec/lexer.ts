@@ -1,0 +1,175 @@
+/**
+ * Tokeniser of ipsec.conf, following ipsecctl parse.y's yylex:
+ * - `#` starts a comment to the end of the line; `\` before a newline joins lines;
+ * - `"…"`/`'…'` are quoted strings (no macro expansion, never keywords);
+ * - `-?[0-9]+` followed by white space, `)`, `,`, `/`, `}`, `=` or the end is a NUMBER;
+ * - `( ) { } , = / < > !` are single-character tokens; anything else up to one of them or a space is a STRING;
+ * - `$name` at the start of a token is replaced by the macro's value, which is tokenised again;
+ * - unquoted words of the keyword table are keywords.
+ */
+
+/** Keyword table of ipsecctl parse.y (complete, reference A.1.1). */
+export const KEYWORDS: ReadonlySet<string> = new Set([
+  "acquire", "active", "aggressive", "ah", "any", "auth", "authkey", "bundle", "bypass", "comp", "deny",
+  "dontacq", "dstid", "dynamic", "enc", "enckey", "esp", "file", "flow", "from", "group", "ike", "in",
+  "include", "interface", "ipcomp", "ipip", "lifetime", "local", "main", "out", "passive", "peer", "port",
+  "proto", "psk", "quick", "require", "rsa", "spi", "srcid", "tag", "tcpmd5", "to", "transport", "tunnel",
+  "type", "udpencap", "use",
+]);
+
+/** A token with its 1-based position. */
+export interface Token {
+  kind: "string" | "number" | "keyword" | "punct" | "nl" | "eof";
+  text: string;
+  /** Quoted string (never a keyword, never a number). */
+  quoted?: boolean;
+  file: string;
+  line: number;
+  column: number;
+}
+
+/** A lexing problem (unterminated quote, undefined macro). */
+export interface LexError {
+  file: string;
+  line: number;
+  column: number;
+  text: string;
+}
+
+const PUNCT = new Set(["(", ")", "{", "}", ",", "=", "/", "<", ">", "!"]);
+/** A run of word characters (a backslash is handled separately: it may start a line continuation). */
+const WORD = /[^\s(){},=\/<>!#"'\\]+/y;
+const ENDS_NUMBER = new Set([" ", "\t", "\n", "\r", "\f", "\v", ")", ",", "/", "}", "="]);
+
+/** Tokenises one file. Macros are looked up at the moment a `$name` is read, so definitions apply to later lines. */
+export class Lexer {
+  private pos = 0;
+  private line = 1;
+  private col = 1;
+  private readonly pending: Token[] = [];
+
+  constructor(
+    private readonly text: string,
+    readonly file: string,
+    private readonly macros: Map<string, string>,
+    private readonly onError: (e: LexError) => void,
+    private readonly onMacroUse: (name: string) => void = () => {},
+  ) {}
+
+  /** Current line (the line of the character about to be read). */
+  get currentLine(): number {
+    return this.line;
+  }
+
+  private peekChar(): string | undefined {
+    const c = this.text[this.pos];
+    if (c !== "\\") return c;
+    // a backslash-newline pair is a line continuation: skip it
+    while (this.text[this.pos] === "\\" && (this.text[this.pos + 1] === "\n" || (this.text[this.pos + 1] === "\r" && this.text[this.pos + 2] === "\n"))) {
+      this.pos += this.text[this.pos + 1] === "\r" ? 3 : 2;
+      this.line++;
+      this.col = 1;
+    }
+    return this.text[this.pos];
+  }
+
+  private nextChar(): string | undefined {
+    const c = this.peekChar();
+    if (c === undefined) return undefined;
+    this.pos++;
+    if (c === "\n") {
+      this.line++;
+      this.col = 1;
+    } else this.col++;
+    return c;
+  }
+
+  /** Reads the next token. */
+  next(): Token {
+    const p = this.pending.shift();
+    if (p) return p;
+    for (;;) {
+      const c = this.peekChar();
+      if (c === undefined) return this.tok("eof", "", this.line, this.col);
+      if (c === " " || c === "\t" || c === "\r" || c === "\f" || c === "\v") {
+        this.nextChar();
+        continue;
+      }
+      if (c === "#") {
+        while (this.peekChar() !== undefined && this.peekChar() !== "\n") this.nextChar();
+        continue;
+      }
+      const line = this.line;
+      const column = this.col;
+      if (c === "\n") {
+        this.nextChar();
+        return this.tok("nl", "\n", line, column);
+      }
+      if (c === '"' || c === "'") {
+        this.nextChar();
+        let s = "";
+        for (;;) {
+          const d = this.nextChar();
+          if (d === undefined || d === "\n") {
+            this.onError({ file: this.file, line, column, text: "unterminated quoted string" });
+            break;
+          }
+          if (d === c) break;
+          if (d === "\\" && (this.peekChar() === c || this.peekChar() === "\\")) {
+            s += this.nextChar();
+            continue;
+          }
+          s += d;
+        }
+        const t = this.tok("string", s, line, column);
+        t.quoted = true;
+        return t;
+      }
+      if (PUNCT.has(c)) {
+        this.nextChar();
+        return this.tok("punct", c, line, column);
+      }
+      if (c === "$") {
+        this.nextChar();
+        let name = "";
+        while (/[A-Za-z0-9_]/.test(this.peekChar() ?? "")) name += this.nextChar();
+        const value = this.macros.get(name);
+        if (value === undefined) {
+          this.onError({ file: this.file, line, column, text: `macro '${name}' not defined` });
+          continue;
+        }
+        this.onMacroUse(name);
+        const sub = new Lexer(value, this.file, this.macros, this.onError, this.onMacroUse);
+        for (let t = sub.next(); t.kind !== "eof"; t = sub.next()) {
+          if (t.kind === "nl") continue;
+          this.pending.push({ ...t, line, column });
+        }
+        const first = this.pending.shift();
+        if (first) return first;
+        continue;
+      }
+      let word = "";
+      for (;;) {
+        WORD.lastIndex = this.pos;
+        const m = WORD.exec(this.text);
+        if (m) {
+          word += m[0];
+          this.pos += m[0].length;
+          this.col += m[0].length;
+        }
+        // a backslash: a line continuation inside the word, or a character of it
+        if (this.text[this.pos] !== "\\") break;
+        const d = this.peekChar();
+        if (d === undefined || /\s/.test(d) || PUNCT.has(d) || d === "#" || d === '"' || d === "'") break;
+        if (d === "\\") word += this.nextChar();
+      }
+      if (/^-?\d+$/.test(word) && (this.peekChar() === undefined || ENDS_NUMBER.has(this.peekChar()!)))
+        return this.tok("number", word, line, column);
+      return this.tok(KEYWORDS.has(word) ? "keyword" : "string", word, line, column);
+    }
+  }
+
+  private tok(kind: Token["kind"], text: string, line: number, column: number): Token {
+    return { kind, text, file: this.file, line, column };
+  }
+}

@@ -1,0 +1,642 @@
+/**
+ * Parser of ipsec.conf(5) (ipsecctl parse.y 1.184 grammar, reference/openbsd.md A.1).
+ *
+ * Never throws on bad input. Besides the public {@link parseIpsecConf}, {@link parseIpsecConfDetailed}
+ * keeps what ipsecctl itself does with each problem, for the lab's `ipsecctl -n` emulator:
+ * - `soft`: yyerror() without YYERROR (unknown transform, "auth already set"): the rule is still built
+ *   with the default and printed by `-v`, the load fails at the end;
+ * - `hard`: the rule is dropped (syntax errors, validate_sa, missing peer, …);
+ * - `fatal`: err(1, …) ends ipsecctl at once (`invalid time unit`);
+ * - `generate`: the parser accepts it, generating isakmpd's configuration fails (`illegal transform`);
+ * - `warning`: accepted by ipsecctl, reported by lint only.
+ */
+import type { Diagnostic, ParseResult } from "../diagnostics";
+import { formatAddress, parseIp, resolvePort, resolveProtocol } from "./addresses";
+import { Lexer, type LexError, type Token } from "./lexer";
+import { resolveTransform, transformNames, type TransformKind } from "./transforms";
+import type {
+  FlowRule,
+  FlowType,
+  IkeMainPhase,
+  IkePhase,
+  IkeRule,
+  IpProtocol,
+  IpsecAddress,
+  IpsecConf,
+  IpsecEndpoint,
+  IpsecStatement,
+  KeyPair,
+  SaRule,
+  SaType,
+  TcpMd5Rule,
+} from "./types";
+import { statementProblems } from "./validate";
+
+/** One problem found while parsing, with both the token position and the line ipsecctl would report. */
+export interface ParseProblem {
+  file: string;
+  /** Line and column of the offending token. */
+  line: number;
+  column: number;
+  /** The line ipsecctl's yyerror prints (its lookahead token's line). */
+  ipsecctlLine: number;
+  /** Field path in the rule, when the problem concerns one. */
+  field?: string;
+  /** ipsecctl's wording. */
+  text: string;
+  /** What is allowed / how to fix it (lint only). */
+  hint?: string;
+  effect: "soft" | "hard" | "fatal" | "generate" | "warning";
+}
+
+/** What ipsecctl's parser does, statement by statement. */
+export type ParsedItem =
+  | { kind: "macro"; name: string; value: string }
+  | { kind: "rule"; statement: IpsecStatement; problems: ParseProblem[] }
+  | { kind: "dropped"; problems: ParseProblem[] };
+
+/** Options of the parser. */
+export interface ParseOptions {
+  /** Returns the text of an `include`d file, or undefined when it cannot be read. */
+  include?: (path: string) => string | undefined;
+  /** Macros defined on the command line (`ipsecctl -D name=value`). */
+  defines?: Record<string, string>;
+}
+
+class SyntaxError_ {
+  constructor(readonly token: Token) {}
+}
+
+const SATYPE_WORDS = new Set(["esp", "ah", "ipcomp", "ipip"]);
+const FLOW_TYPES = new Set(["use", "acquire", "require", "deny", "bypass", "dontacq"]);
+
+/** Message of a problem as a {@link Diagnostic} (`field: text; hint`). */
+export function problemMessage(p: ParseProblem): string {
+  return `${p.field ? `${p.field}: ` : ""}${p.text}${p.hint ? `; ${p.hint}` : ""}`;
+}
+
+/** Converts a problem into a shared {@link Diagnostic}. */
+export function problemDiagnostic(p: ParseProblem): Diagnostic {
+  return { file: p.file, line: p.line, column: p.column, message: problemMessage(p), severity: p.effect === "warning" ? "warning" : "error" };
+}
+
+class Parser {
+  readonly items: ParsedItem[] = [];
+  private lexer!: Lexer;
+  private buffered: Token[] = [];
+  private problems: ParseProblem[] = [];
+  private fieldTokens = new Map<string, Token>();
+  private depth = 0;
+
+  constructor(
+    private readonly macros: Map<string, string>,
+    private readonly opts: ParseOptions,
+  ) {}
+
+  parseFile(text: string, file: string): void {
+    const saved = { lexer: this.lexer, buffered: this.buffered };
+    this.lexer = new Lexer(text, file, this.macros, (e) => this.lexError(e));
+    this.buffered = [];
+    this.depth++;
+    try {
+      for (;;) {
+        const t = this.peek();
+        if (t.kind === "eof") break;
+        if (t.kind === "nl") {
+          this.next();
+          continue;
+        }
+        this.statement();
+      }
+    } finally {
+      this.depth--;
+      this.lexer = saved.lexer;
+      this.buffered = saved.buffered;
+    }
+  }
+
+  private lexError(e: LexError): void {
+    this.problems.push({ file: e.file, line: e.line, column: e.column, ipsecctlLine: e.line, text: e.text, effect: "hard" });
+  }
+
+  private peek(n = 0): Token {
+    while (this.buffered.length <= n) this.buffered.push(this.lexer.next());
+    return this.buffered[n]!;
+  }
+
+  private next(): Token {
+    const t = this.peek();
+    this.buffered.shift();
+    return t;
+  }
+
+  private isKw(word: string, n = 0): boolean {
+    const t = this.peek(n);
+    return t.kind === "keyword" && t.text === word;
+  }
+
+  private accept(word: string): Token | undefined {
+    return this.isKw(word) ? this.next() : undefined;
+  }
+
+  private expectKw(word: string): Token {
+    const t = this.next();
+    if (t.kind !== "keyword" || t.text !== word) throw new SyntaxError_(t);
+    return t;
+  }
+
+  private expectString(allowNumber = false): Token {
+    const t = this.next();
+    if (t.kind === "string" || (allowNumber && t.kind === "number")) return t;
+    throw new SyntaxError_(t);
+  }
+
+  private problem(tok: Token, effect: ParseProblem["effect"], text: string, field?: string, hint?: string, ipsecctlLine?: number): void {
+    this.problems.push({ file: tok.file, line: tok.line, column: tok.column, ipsecctlLine: ipsecctlLine ?? tok.line, text, field, hint, effect });
+  }
+
+  private mark(field: string, tok: Token): void {
+    if (!this.fieldTokens.has(field)) this.fieldTokens.set(field, tok);
+  }
+
+  /** Parses one statement, recording it (or why it was dropped) in {@link items}. */
+  private statement(): void {
+    this.problems = [];
+    this.fieldTokens = new Map();
+    const first = this.peek();
+    let stmt: IpsecStatement | undefined;
+    let end: Token | undefined;
+    try {
+      if (first.kind === "string" && !first.quoted && this.peek(1).kind === "punct" && this.peek(1).text === "=") {
+        this.macroDef();
+        return;
+      }
+      if (first.kind === "keyword") {
+        switch (first.text) {
+          case "include":
+            this.include();
+            return;
+          case "ike":
+            stmt = this.ikeRule();
+            break;
+          case "flow":
+            stmt = this.flowRule();
+            break;
+          case "tcpmd5":
+            stmt = this.tcpMd5Rule();
+            break;
+          case "esp":
+          case "ah":
+          case "ipcomp":
+          case "ipip":
+          case "tunnel":
+          case "transport":
+          case "from":
+            stmt = this.saRule();
+            break;
+          default:
+            throw new SyntaxError_(first);
+        }
+      } else throw new SyntaxError_(first);
+      end = this.next();
+      if (end.kind !== "nl" && end.kind !== "eof") throw new SyntaxError_(end);
+    } catch (e) {
+      if (!(e instanceof SyntaxError_)) throw e;
+      this.problem(e.token, "hard", "syntax error", undefined, e.token.kind === "eof" ? "unexpected end of file" : `unexpected \`${e.token.kind === "nl" ? "end of line" : e.token.text}\``);
+      // error recovery as parse.y's `grammar error '\n'`: skip to the end of the line
+      let t = e.token;
+      while (t.kind !== "nl" && t.kind !== "eof") t = this.next();
+      this.items.push({ kind: "dropped", problems: this.problems });
+      return;
+    }
+    this.finishRule(stmt, first, end);
+  }
+
+  /** Adds the semantic checks of parse.y (hard) and ike.c (generate) and records the rule. */
+  private finishRule(stmt: IpsecStatement, first: Token, end: Token): void {
+    const fatal = this.problems.some((p) => p.effect === "fatal" || p.effect === "hard");
+    if (!fatal) {
+      for (const p of statementProblems(stmt)) {
+        const key = [...this.fieldTokens.keys()].find((k) => p.field === k) ??
+          [...this.fieldTokens.keys()].find((k) => p.field.startsWith(`${k}.`) || p.field.startsWith(`${k}[`));
+        const tok = (key && this.fieldTokens.get(key)) || first;
+        this.problem(tok, p.stage === "generate" ? "generate" : "hard", p.text, p.field, p.hint, end.line);
+      }
+    }
+    const dropped = this.problems.some((p) => p.effect === "fatal" || p.effect === "hard");
+    this.items.push(dropped ? { kind: "dropped", problems: this.problems } : { kind: "rule", statement: stmt, problems: this.problems });
+  }
+
+  private macroDef(): void {
+    const nameTok = this.next();
+    this.next(); // '='
+    const parts: string[] = [];
+    while (this.peek().kind === "string" || this.peek().kind === "number" || this.peek().kind === "keyword") parts.push(this.next().text);
+    const end = this.next();
+    if (parts.length === 0 || (end.kind !== "nl" && end.kind !== "eof")) {
+      const bad = parts.length === 0 ? end : end;
+      this.problem(bad, "hard", "syntax error", undefined, "a macro is NAME = \"value\"");
+      let t = bad;
+      while (t.kind !== "nl" && t.kind !== "eof") t = this.next();
+      this.items.push({ kind: "dropped", problems: this.problems });
+      return;
+    }
+    const value = parts.join(" ");
+    if (!/^[A-Za-z0-9_]+$/.test(nameTok.text)) {
+      this.problem(nameTok, "hard", "macro name cannot contain whitespace", undefined, "letters, digits and _ only");
+      this.items.push({ kind: "dropped", problems: this.problems });
+      return;
+    }
+    this.macros.set(nameTok.text, value);
+    this.items.push({ kind: "macro", name: nameTok.text, value });
+  }
+
+  private include(): void {
+    this.next();
+    const pathTok = this.expectString();
+    const end = this.next();
+    if (end.kind !== "nl" && end.kind !== "eof") throw new SyntaxError_(end);
+    const text = this.opts.include?.(pathTok.text);
+    if (text === undefined || this.depth > 16) {
+      this.problem(pathTok, "hard", `failed to include file ${pathTok.text}`, "include", this.depth > 16 ? "includes nested too deeply" : undefined);
+      this.items.push({ kind: "dropped", problems: this.problems });
+      return;
+    }
+    this.parseFile(text, pathTok.text);
+  }
+
+  // ---- pieces shared by the rules -------------------------------------------------------------
+
+  /** `any`, `ADDR`, `ADDR/LEN`, `NAME`. */
+  private host(field: string): IpsecAddress {
+    const t = this.next();
+    this.mark(field, t);
+    if (t.kind === "keyword" && t.text === "any") return { kind: "any" };
+    if (t.kind !== "string") throw new SyntaxError_(t);
+    let text = t.text;
+    if (this.peek().kind === "punct" && this.peek().text === "/") {
+      this.next();
+      const len = this.next();
+      if (len.kind !== "number") throw new SyntaxError_(len);
+      text += `/${len.text}`;
+    }
+    const ip = parseIp(text);
+    if (ip && "error" in ip) {
+      this.problem(t, "hard", `host: ${ip.error}`, field);
+      return { kind: "any" };
+    }
+    if (ip) {
+      if (ip.hostBits)
+        this.problem(t, "warning", `${text} has host bits set`, field, `ipsecctl uses it verbatim in isakmpd section names; write ${formatAddress(ip.value)}`);
+      return ip.value;
+    }
+    if (text.includes("/") || !/^[A-Za-z][A-Za-z0-9._-]*$/.test(text)) {
+      this.problem(t, "hard", "could not parse host specification", field, `\`${text}\` is not an address, interface or host name`);
+      return { kind: "any" };
+    }
+    return { kind: "name", name: text };
+  }
+
+  /** `host` or `{ host, host … }`. */
+  private hostList(field: string): IpsecAddress[] {
+    const t = this.peek();
+    if (t.kind === "punct" && t.text === "{") {
+      this.next();
+      this.mark(field, t);
+      const list: IpsecAddress[] = [];
+      for (;;) {
+        const n = this.peek();
+        if (n.kind === "punct" && n.text === "}") {
+          this.next();
+          break;
+        }
+        if (n.kind === "punct" && n.text === ",") {
+          this.next();
+          continue;
+        }
+        list.push(this.host(field));
+      }
+      if (list.length === 0) throw new SyntaxError_(this.peek());
+      return list;
+    }
+    return [this.host(field)];
+  }
+
+  private port(field: string): number | undefined {
+    if (!this.isKw("port")) return undefined;
+    this.next();
+    const t = this.next();
+    this.mark(field, t);
+    if (t.kind !== "string" && t.kind !== "number") throw new SyntaxError_(t);
+    const p = resolvePort(t.text);
+    if (p === undefined) {
+      this.problem(t, "hard", `unknown port: ${t.text}`, field, "a number 0-65535 or an /etc/services name");
+      return 0;
+    }
+    return p;
+  }
+
+  private endpoint(field: "from" | "to", withPort: boolean): IpsecEndpoint {
+    const addresses = this.hostList(field);
+    const port = withPort ? this.port(`${field}.port`) : undefined;
+    if (field === "from" && this.peek().kind === "punct" && this.peek().text === "(") {
+      this.problem(this.peek(), "hard", "source NAT is not supported by this model", "from", "remove the (NATSRC) part");
+      while (!(this.peek().kind === "punct" && this.peek().text === ")") && this.peek().kind !== "nl" && this.peek().kind !== "eof") this.next();
+      if (this.peek().text === ")") this.next();
+    }
+    return port === undefined ? { addresses } : { addresses, port };
+  }
+
+  /** `from A [port P] to B [port P]` or `to B … from A …`. */
+  private hosts(withPort = true): { from: IpsecEndpoint; to: IpsecEndpoint } {
+    if (this.accept("from")) {
+      const from = this.endpoint("from", withPort);
+      this.expectKw("to");
+      const to = this.endpoint("to", withPort);
+      return { from, to };
+    }
+    if (this.accept("to")) {
+      const to = this.endpoint("to", withPort);
+      this.expectKw("from");
+      const from = this.endpoint("from", withPort);
+      return { from, to };
+    }
+    throw new SyntaxError_(this.peek());
+  }
+
+  private proto(): IpProtocol | undefined {
+    if (!this.accept("proto")) return undefined;
+    const t = this.next();
+    this.mark("proto", t);
+    if (t.kind !== "string" && t.kind !== "number" && !(t.kind === "keyword" && (t.text === "esp" || t.text === "ah"))) throw new SyntaxError_(t);
+    const p = resolveProtocol(t.text);
+    if (p === undefined) {
+      this.problem(t, "hard", `unknown protocol: ${t.text}`, "proto", "an /etc/protocols name or a number 0-255");
+      return 0;
+    }
+    return p;
+  }
+
+  private peers(): { local?: IpsecAddress; peer?: IpsecAddress } {
+    const r: { local?: IpsecAddress; peer?: IpsecAddress } = {};
+    for (let i = 0; i < 2; i++) {
+      if (r.peer === undefined && this.accept("peer")) r.peer = this.host("peer");
+      else if (r.local === undefined && this.accept("local")) {
+        r.local = this.host("local");
+        if (r.local.kind === "any") throw new SyntaxError_(this.peek());
+      }
+    }
+    return r;
+  }
+
+  private ids(r: { srcid?: string; dstid?: string }): void {
+    if (this.accept("srcid")) {
+      const t = this.expectString(true);
+      this.mark("srcid", t);
+      r.srcid = t.text;
+    }
+    if (this.accept("dstid")) {
+      const t = this.expectString(true);
+      this.mark("dstid", t);
+      r.dstid = t.text;
+    }
+  }
+
+  /** auth/enc/group (and comp) transforms in any order, then `lifetime`. */
+  private transforms(prefix: string, target: IkePhase | SaRule, allowComp: boolean, allowGroup: boolean): void {
+    for (;;) {
+      const t = this.peek();
+      if (t.kind !== "keyword") return;
+      const kind = ({ auth: "auth", enc: "enc", comp: "comp", group: "group" } as Record<string, TransformKind | undefined>)[t.text];
+      if (!kind || (kind === "comp" && !allowComp) || (kind === "group" && !allowGroup)) return;
+      this.next();
+      const v = this.expectString();
+      const field = prefix ? `${prefix}.${kind}` : kind;
+      this.mark(field, v);
+      const after = this.peek();
+      const rec = target as Record<string, unknown>;
+      if (rec[kind] !== undefined) {
+        this.problem(v, "soft", `${kind} already set`, field, "give each transform once", after.line);
+        continue;
+      }
+      const resolved = resolveTransform(kind, v.text);
+      if (resolved === undefined) {
+        this.problem(v, "soft", `${v.text} not a valid transform`, field, `one of ${transformNames(kind).join(", ")}`, after.line);
+        continue;
+      }
+      rec[kind] = resolved;
+    }
+  }
+
+  private lifetime(field: string, target: IkePhase): void {
+    if (!this.accept("lifetime")) return;
+    const t = this.next();
+    this.mark(field, t);
+    if (t.kind === "number") {
+      target.lifetime = Number(t.text);
+      return;
+    }
+    if (t.kind !== "string") throw new SyntaxError_(t);
+    const m = /^(\d+)([mMhH]?)$/.exec(t.text);
+    if (!m) {
+      this.problem(t, "fatal", "invalid time unit", field, "seconds, or a number with suffix m or h");
+      return;
+    }
+    const unit = m[2]!.toLowerCase();
+    target.lifetime = Number(m[1]) * (unit === "h" ? 3600 : unit === "m" ? 60 : 1);
+  }
+
+  // ---- rules ----------------------------------------------------------------------------------
+
+  private ikeRule(): IkeRule {
+    this.expectKw("ike");
+    const r: Partial<IkeRule> = { type: "ike" };
+    for (const m of ["active", "passive", "dynamic"] as const) if (!r.mode && this.accept(m)) r.mode = m;
+    const sat = this.peek();
+    if (sat.kind === "keyword" && SATYPE_WORDS.has(sat.text)) {
+      this.next();
+      this.mark("satype", sat);
+      if (sat.text === "esp" || sat.text === "ah") r.satype = sat.text;
+      else this.problem(sat, "hard", "illegal satype", "satype", `${sat.text} is not negotiated by isakmpd; use esp or ah`);
+    }
+    if (this.accept("tunnel")) r.encap = "tunnel";
+    else if (this.accept("transport")) r.encap = "transport";
+    const proto = this.proto();
+    if (proto !== undefined) r.proto = proto;
+    const { from, to } = this.hosts();
+    r.from = from;
+    r.to = to;
+    const peers = this.peers();
+    if (peers.local) r.local = peers.local;
+    if (peers.peer) r.peer = peers.peer;
+    if (this.isKw("main") || this.isKw("aggressive")) {
+      const t = this.next();
+      this.mark("main", t);
+      const main: IkeMainPhase = t.text === "aggressive" ? { aggressive: true } : {};
+      this.transforms("main", main, false, true);
+      this.lifetime("main.lifetime", main);
+      r.main = main;
+    }
+    if (this.isKw("quick")) {
+      this.mark("quick", this.next());
+      const quick: IkePhase = {};
+      this.transforms("quick", quick, false, true);
+      this.lifetime("quick.lifetime", quick);
+      r.quick = quick;
+    }
+    this.ids(r);
+    if (this.isKw("psk")) {
+      this.mark("psk", this.next());
+      const t = this.expectString();
+      r.auth = { kind: "psk", psk: t.text };
+    } else if (this.accept("rsa")) r.auth = { kind: "rsa" };
+    if (this.accept("tag")) {
+      const t = this.expectString(true);
+      this.mark("tag", t);
+      r.tag = t.text;
+    }
+    return r as IkeRule;
+  }
+
+  private flowRule(): FlowRule {
+    this.expectKw("flow");
+    const r: Partial<FlowRule> = { type: "flow" };
+    const sat = this.peek();
+    if (sat.kind === "keyword" && SATYPE_WORDS.has(sat.text)) r.satype = this.next().text as SaType;
+    if (this.accept("in")) r.direction = "in";
+    else if (this.accept("out")) r.direction = "out";
+    const proto = this.proto();
+    if (proto !== undefined) r.proto = proto;
+    const { from, to } = this.hosts();
+    r.from = from;
+    r.to = to;
+    const peers = this.peers();
+    if (peers.local) r.local = peers.local;
+    if (peers.peer) r.peer = peers.peer;
+    this.ids(r);
+    if (this.accept("type")) {
+      const t = this.next();
+      this.mark("flowType", t);
+      if (t.kind !== "keyword" || !FLOW_TYPES.has(t.text)) throw new SyntaxError_(t);
+      r.flowType = t.text as FlowType;
+    }
+    const ordered: FlowRule = { type: "flow", ...r } as FlowRule;
+    return ordered;
+  }
+
+  private spi(): { out: number; in?: number } {
+    const kw = this.expectKw("spi");
+    const t = this.next();
+    this.mark("spi", kw);
+    if (t.kind !== "string" && t.kind !== "number") throw new SyntaxError_(t);
+    const parts = t.text.split(":");
+    const nums = parts.map((p) => {
+      const n = /^0[xX][0-9a-fA-F]+$/.test(p) ? parseInt(p.slice(2), 16) : /^0[0-7]*$/.test(p) ? parseInt(p, 8) : /^[1-9]\d*$/.test(p) ? Number(p) : NaN;
+      return n;
+    });
+    if (parts.length > 2 || nums.some((n) => Number.isNaN(n) || n > 0xffffffff)) {
+      this.problem(t, "hard", "illegal SPI value", "spi", "a number 0x100-0xffffffff, optionally OUT:IN");
+      return { out: 0x100 };
+    }
+    return nums.length === 2 ? { out: nums[0]!, in: nums[1]! } : { out: nums[0]! };
+  }
+
+  private key(field: "authkey" | "enckey"): KeyPair | undefined {
+    if (!this.isKw(field)) return undefined;
+    this.next();
+    if (this.isKw("file")) {
+      this.problem(this.peek(), "hard", "key files are not supported by this model", field, "give the key inline as hex");
+      this.next();
+      this.next();
+      return undefined;
+    }
+    const t = this.next();
+    this.mark(field, t);
+    if (t.kind !== "string" && t.kind !== "number") throw new SyntaxError_(t);
+    const parts = t.text.split(":").map((p) => p.replace(/^0[xX]/, "").toLowerCase());
+    if (parts.length > 2 || parts.some((p) => !/^([0-9a-f]{2})+$/.test(p))) {
+      this.problem(t, "hard", "keys need to be specified in hex digits", field, "an even number of hex digits, optionally 0x-prefixed, OUT:IN");
+      return undefined;
+    }
+    return parts.length === 2 ? { out: parts[0]!, in: parts[1]! } : { out: parts[0]! };
+  }
+
+  private saHosts(): { from: IpsecAddress; to: IpsecAddress } {
+    const { from, to } = this.hosts(false);
+    if (from.addresses.length !== 1 || to.addresses.length !== 1) {
+      this.problem(this.peek(), "hard", "SA endpoints must be single addresses", "from", "write one rule per address pair");
+    }
+    return { from: from.addresses[0]!, to: to.addresses[0]! };
+  }
+
+  private saRule(): SaRule {
+    const r: Partial<SaRule> = { type: "sa" };
+    const sat = this.peek();
+    if (sat.kind === "keyword" && SATYPE_WORDS.has(sat.text)) r.satype = this.next().text as SaType;
+    if (this.accept("tunnel")) r.encap = "tunnel";
+    else if (this.accept("transport")) r.encap = "transport";
+    const { from, to } = this.saHosts();
+    r.from = from;
+    r.to = to;
+    r.spi = this.spi();
+    if (this.accept("udpencap")) {
+      r.udpencap = {};
+      if (this.accept("port")) {
+        const t = this.next();
+        this.mark("udpencap.port", t);
+        if (t.kind !== "number") throw new SyntaxError_(t);
+        r.udpencap.port = Number(t.text);
+      }
+    }
+    const target = r as SaRule;
+    this.transforms("", target, true, false);
+    const authkey = this.key("authkey");
+    if (authkey) r.authkey = authkey;
+    const enckey = this.key("enckey");
+    if (enckey) r.enckey = enckey;
+    if (this.accept("bundle")) {
+      const t = this.expectString();
+      this.problem(t, "hard", "bundle is not supported by this model", "bundle");
+    }
+    return r as SaRule;
+  }
+
+  private tcpMd5Rule(): TcpMd5Rule {
+    this.expectKw("tcpmd5");
+    const { from, to } = this.saHosts();
+    const spi = this.spi();
+    const authkey = this.key("authkey");
+    if (!authkey && !this.problems.length) throw new SyntaxError_(this.peek());
+    return { type: "tcpmd5", from, to, spi, authkey: authkey ?? { out: "" } };
+  }
+}
+
+/** Parses ipsec.conf and keeps, statement by statement, what ipsecctl does with each problem. */
+export function parseIpsecConfDetailed(text: string, file = "ipsec.conf", opts: ParseOptions = {}): ParsedItem[] {
+  const macros = new Map<string, string>(Object.entries(opts.defines ?? {}));
+  const p = new Parser(macros, opts);
+  p.parseFile(text, file);
+  return p.items;
+}
+
+/**
+ * Parses ipsec.conf(5) text: macros (`name = "value"`, `$name`), `include` (through `opts.include`),
+ * line continuations, comments and `{ a, b }` lists. The value holds every rule ipsecctl would load
+ * (a rule with an error is left out); diagnostics carry file:line:column and ipsecctl's wording
+ * prefixed by the field, e.g. `main.group: modp999 not a valid transform; one of none, modp768, …`.
+ * Problems ipsecctl only finds when generating isakmpd's configuration are reported too.
+ */
+export function parseIpsecConf(
+  text: string,
+  file = "ipsec.conf",
+  opts: { include?: (path: string) => string | undefined } = {},
+): ParseResult<IpsecConf> {
+  const items = parseIpsecConfDetailed(text, file, opts);
+  const statements: IpsecStatement[] = [];
+  const diagnostics: Diagnostic[] = [];
+  for (const item of items) {
+    if (item.kind === "rule") statements.push(item.statement);
+    if (item.kind !== "macro") for (const p of item.problems) diagnostics.push(problemDiagnostic(p));
+  }
+  return { value: { statements }, diagnostics };
+}

@@ -1,0 +1,393 @@
+/**
+ * Validation of typed ipsec.conf rules: every check ipsecctl's parse.y makes (the file would not load),
+ * plus the ones ike.c only makes when it generates isakmpd's configuration (`ipsecctl -n` still exits 0,
+ * a real load fails: `stage: "generate"`).
+ */
+import { ModelError, oneOf } from "../diagnostics";
+import { KEYWORDS } from "./lexer";
+import { familyOf, formatAddress, isHost, parseIp, printAddress, PROTOCOLS } from "./addresses";
+import {
+  AUTH_KEY_BYTES,
+  AUTH_TRANSFORMS,
+  COMP_TRANSFORMS,
+  ENC_INFO,
+  ENC_TRANSFORMS,
+  GROUP_TRANSFORMS,
+  PHASE1_AUTH,
+  PHASE1_ENC,
+  STATIC_ENC,
+  type AuthTransform,
+  type EncTransform,
+  type TransformKind,
+  transformNames,
+} from "./transforms";
+import type {
+  FlowRule,
+  IkePhase,
+  IkeRule,
+  IpsecAddress,
+  IpsecConf,
+  IpsecEndpoint,
+  IpsecStatement,
+  KeyPair,
+  SaRule,
+  TcpMd5Rule,
+} from "./types";
+
+/** One problem of a rule. `text` is ipsecctl's own wording where it has one. */
+export interface RuleProblem {
+  /** Dotted field path inside the rule, e.g. `quick.enc`. */
+  field: string;
+  /** The offending value. */
+  value: unknown;
+  /** ipsecctl-style message (`authentication is implicit for aes-256-gcm`). */
+  text: string;
+  /** What is allowed / how to fix it. */
+  hint?: string;
+  /** `parse`: ipsecctl's parser refuses the file; `generate`: only the isakmpd configuration generation fails. */
+  stage: "parse" | "generate";
+}
+
+/** `text; hint` */
+export function problemReason(p: RuleProblem): string {
+  return p.hint ? `${p.text}; ${p.hint}` : p.text;
+}
+
+const SATYPES = ["esp", "ah", "ipcomp", "ipip"] as const;
+const FLOW_TYPES = ["use", "acquire", "require", "deny", "bypass", "dontacq"] as const;
+
+function checkEnum(out: RuleProblem[], field: string, value: unknown, allowed: readonly string[], what: string): void {
+  if (value !== undefined && !allowed.includes(value as string))
+    out.push({ field, value, text: oneOf(what, String(value), allowed), stage: "parse" });
+}
+
+function checkTransform(out: RuleProblem[], field: string, kind: TransformKind, value: unknown): boolean {
+  if (value === undefined) return true;
+  if (!transformNames(kind).includes(value as string)) {
+    out.push({ field, value, text: oneOf("transform", String(value), transformNames(kind)), stage: "parse" });
+    return false;
+  }
+  return true;
+}
+
+function checkAddress(out: RuleProblem[], field: string, a: IpsecAddress | undefined, allowAny: boolean): void {
+  if (a === undefined) return;
+  switch (a.kind) {
+    case "any":
+      if (!allowAny) out.push({ field, value: "any", text: "`any` is not allowed here", hint: "give a single address", stage: "parse" });
+      return;
+    case "ip": {
+      const text = formatAddress(a);
+      const parsed = parseIp(text);
+      if (!parsed || "error" in parsed) {
+        out.push({ field, value: text, text: `\`${text}\` is not an IPv4 or IPv6 address${a.prefix !== undefined ? " with a prefix length" : ""}`, stage: "parse" });
+      } else if (formatAddress(parsed.value) !== text) {
+        out.push({ field, value: text, text: `\`${text}\` is not canonical`, hint: `write ${formatAddress(parsed.value)}`, stage: "parse" });
+      }
+      return;
+    }
+    case "name":
+      if (!/^[A-Za-z][A-Za-z0-9._-]*$/.test(a.name) || KEYWORDS.has(a.name))
+        out.push({ field, value: a.name, text: `\`${a.name}\` is not an interface, group or host name`, stage: "parse" });
+      return;
+  }
+}
+
+function checkEndpoint(out: RuleProblem[], field: string, e: IpsecEndpoint): void {
+  if (!e || !Array.isArray(e.addresses) || e.addresses.length === 0) {
+    out.push({ field: `${field}.addresses`, value: e?.addresses, text: "no address given", hint: "give at least one address or `any`", stage: "parse" });
+    return;
+  }
+  e.addresses.forEach((a, i) => checkAddress(out, e.addresses.length > 1 ? `${field}.addresses[${i}]` : field, a, true));
+  if (e.port !== undefined && !(Number.isInteger(e.port) && e.port >= 0 && e.port <= 65535))
+    out.push({ field: `${field}.port`, value: e.port, text: `port \`${e.port}\` out of range`, hint: "0-65535", stage: "parse" });
+}
+
+function checkProto(out: RuleProblem[], rule: { proto?: unknown; from: IpsecEndpoint; to: IpsecEndpoint }): void {
+  const p = rule.proto;
+  if (p !== undefined) {
+    const ok = typeof p === "number" ? Number.isInteger(p) && p >= 0 && p <= 255 : typeof p === "string" && p in PROTOCOLS;
+    if (!ok) out.push({ field: "proto", value: p, text: `unknown protocol: ${String(p)}`, hint: "an /etc/protocols name or a number 0-255", stage: "parse" });
+  }
+  if ((rule.from?.port !== undefined || rule.to?.port !== undefined) && p !== "tcp" && p !== "udp")
+    out.push({
+      field: rule.from?.port !== undefined ? "from.port" : "to.port",
+      value: rule.from?.port ?? rule.to?.port,
+      text: "no protocol supplied with source/destination ports",
+      hint: "add proto tcp or proto udp",
+      stage: "parse",
+    });
+}
+
+/** The src × dst pairs ipsecctl's expand_rule keeps (same family; `any` matches both). */
+export function expandPairs(from: IpsecAddress[], to: IpsecAddress[]): [IpsecAddress, IpsecAddress, 4 | 6][] {
+  const pairs: [IpsecAddress, IpsecAddress, 4 | 6][] = [];
+  for (const s of from)
+    for (const d of to) {
+      const fs = familyOf(s);
+      const fd = familyOf(d);
+      if (fs === undefined && fd === undefined) {
+        pairs.push([s, d, 4]);
+        if (s.kind === "any" && d.kind === "any") pairs.push([s, d, 6]);
+      } else if (fs === undefined || fd === undefined || fs === fd) pairs.push([s, d, (fs ?? fd)!]);
+    }
+  return pairs;
+}
+
+function checkPairs(out: RuleProblem[], from: IpsecEndpoint, to: IpsecEndpoint): void {
+  if (!from?.addresses?.length || !to?.addresses?.length) return;
+  if (expandPairs(from.addresses, to.addresses).length === 0)
+    out.push({
+      field: "to",
+      value: to.addresses.map(formatAddress).join(", "),
+      text: "rule expands to no valid combination",
+      hint: "from and to must have the same address family",
+      stage: "parse",
+    });
+}
+
+function checkId(out: RuleProblem[], field: string, v: unknown): void {
+  if (v === undefined) return;
+  if (typeof v !== "string" || v === "" || /[\s"\\]/.test(v))
+    out.push({ field, value: v, text: `invalid identity \`${String(v)}\``, hint: "an IP address, FQDN or user@fqdn without spaces or quotes", stage: "parse" });
+}
+
+function checkPhase(out: RuleProblem[], name: "main" | "quick", ph: IkePhase | undefined, satype: "esp" | "ah"): void {
+  if (ph === undefined) return;
+  const authOk = checkTransform(out, `${name}.auth`, "auth", ph.auth);
+  const encOk = checkTransform(out, `${name}.enc`, "enc", ph.enc);
+  const groupOk = checkTransform(out, `${name}.group`, "group", ph.group);
+  if (ph.lifetime !== undefined && !(Number.isInteger(ph.lifetime) && ph.lifetime > 0))
+    out.push({ field: `${name}.lifetime`, value: ph.lifetime, text: `invalid lifetime \`${ph.lifetime}\``, hint: "a positive number of seconds", stage: "parse" });
+  if (name === "quick") {
+    if (encOk && ph.enc && ENC_INFO[ph.enc].noAuth && ph.auth !== undefined)
+      out.push({ field: "quick.auth", value: ph.auth, text: `authentication is implicit for ${ph.enc}`, hint: "remove quick.auth", stage: "parse" });
+    if (encOk && ph.enc && satype === "ah")
+      out.push({ field: "quick.enc", value: ph.enc, text: `illegal transform ${ph.enc}`, hint: "ah does not encrypt; remove quick.enc or use esp", stage: "generate" });
+  } else {
+    if (authOk && ph.auth && !PHASE1_AUTH.includes(ph.auth))
+      out.push({ field: "main.auth", value: ph.auth, text: `illegal transform ${ph.auth}`, hint: `phase 1 accepts ${PHASE1_AUTH.join(", ")}`, stage: "generate" });
+    if (encOk && ph.enc && !PHASE1_ENC.includes(ph.enc))
+      out.push({ field: "main.enc", value: ph.enc, text: `illegal transform ${ph.enc}`, hint: `phase 1 accepts ${PHASE1_ENC.join(", ")}`, stage: "generate" });
+    if (groupOk && ph.group === "none")
+      out.push({ field: "main.group", value: "none", text: "illegal transform none", hint: "phase 1 needs a DH group", stage: "generate" });
+  }
+}
+
+/** All problems of an ike rule. */
+export function ikeRuleProblems(rule: IkeRule): RuleProblem[] {
+  const out: RuleProblem[] = [];
+  checkEnum(out, "mode", rule.mode, ["active", "passive", "dynamic"], "mode");
+  checkEnum(out, "satype", rule.satype, ["esp", "ah"], "ike satype");
+  checkEnum(out, "encap", rule.encap, ["tunnel", "transport"], "mode");
+  checkEndpoint(out, "from", rule.from);
+  checkEndpoint(out, "to", rule.to);
+  checkProto(out, rule);
+  checkPairs(out, rule.from, rule.to);
+  checkAddress(out, "local", rule.local, false);
+  checkAddress(out, "peer", rule.peer, true);
+  checkPhase(out, "main", rule.main, rule.satype ?? "esp");
+  checkPhase(out, "quick", rule.quick, rule.satype ?? "esp");
+  checkId(out, "srcid", rule.srcid);
+  checkId(out, "dstid", rule.dstid);
+  if (rule.auth !== undefined) {
+    if (rule.auth.kind === "psk") {
+      if (typeof rule.auth.psk !== "string" || rule.auth.psk === "" || /["\n\\]/.test(rule.auth.psk))
+        out.push({ field: "psk", value: "(secret)", text: "invalid pre-shared key", hint: "a non-empty string without quotes, backslashes or newlines", stage: "parse" });
+    } else if (rule.auth.kind !== "rsa") {
+      out.push({ field: "auth", value: (rule.auth as { kind: unknown }).kind, text: oneOf("auth", String((rule.auth as { kind: unknown }).kind), ["psk", "rsa"]), stage: "parse" });
+    }
+  }
+  if (rule.tag !== undefined && (typeof rule.tag !== "string" || rule.tag === "" || rule.tag.length > 63 || /["\n\\]/.test(rule.tag)))
+    out.push({ field: "tag", value: rule.tag, text: `invalid tag \`${String(rule.tag)}\``, hint: "1-63 characters without quotes or backslashes", stage: "parse" });
+  return out;
+}
+
+/** Problems of a flow rule (including "no peer specified for destination"). */
+export function flowRuleProblems(rule: FlowRule): RuleProblem[] {
+  const out: RuleProblem[] = [];
+  checkEnum(out, "satype", rule.satype, SATYPES, "satype");
+  checkEnum(out, "direction", rule.direction, ["in", "out"], "direction");
+  checkEnum(out, "flowType", rule.flowType, FLOW_TYPES, "flow type");
+  checkEndpoint(out, "from", rule.from);
+  checkEndpoint(out, "to", rule.to);
+  checkProto(out, rule);
+  checkPairs(out, rule.from, rule.to);
+  checkAddress(out, "local", rule.local, false);
+  checkAddress(out, "peer", rule.peer, true);
+  checkId(out, "srcid", rule.srcid);
+  checkId(out, "dstid", rule.dstid);
+  if (out.length === 0 && rule.peer === undefined && rule.flowType !== "deny" && rule.flowType !== "bypass") {
+    for (const [s, d, fam] of expandPairs(rule.from.addresses, rule.to.addresses)) {
+      const remote = rule.direction === "in" ? s : d;
+      if (!isHost(remote)) {
+        out.push({
+          field: "peer",
+          value: undefined,
+          text: `no peer specified for destination ${printAddress(d, fam)}`,
+          hint: "add peer ADDRESS (or type bypass/deny)",
+          stage: "parse",
+        });
+        break;
+      }
+    }
+  }
+  return out;
+}
+
+function keyBytes(out: RuleProblem[], field: string, k: KeyPair | undefined): number[] {
+  if (k === undefined) return [];
+  const lens: number[] = [];
+  for (const [part, hex] of [["out", k.out], ["in", k.in]] as const) {
+    if (hex === undefined) continue;
+    if (typeof hex !== "string" || !/^([0-9a-f]{2})+$/.test(hex)) {
+      out.push({ field, value: `(${typeof hex === "string" ? hex.length : 0} hex digits)`, text: "keys need to be specified in hex digits", hint: `${field}.${part}: an even number of lower-case hex digits without 0x`, stage: "parse" });
+      return [];
+    }
+    lens.push(hex.length / 2);
+  }
+  return lens;
+}
+
+function checkSpi(out: RuleProblem[], spi: { out: number; in?: number } | undefined): void {
+  if (!spi) {
+    out.push({ field: "spi", value: undefined, text: "no SPI specified", stage: "parse" });
+    return;
+  }
+  for (const v of [spi.out, spi.in]) {
+    if (v === undefined) continue;
+    if (!Number.isInteger(v) || v < 0 || v > 0xffffffff || (v >= 1 && v <= 255))
+      out.push({ field: "spi", value: v, text: "illegal SPI value", hint: "0x100-0xffffffff (1-255 are reserved)", stage: "parse" });
+  }
+  if (spi.out === 0) out.push({ field: "spi", value: 0, text: "no SPI specified", stage: "parse" });
+}
+
+/** The transforms a manual SA ends up with (parse.y defaults: esp aes + hmac-sha2-256, ah hmac-sha2-256, ipcomp deflate). */
+export function effectiveSaTransforms(rule: SaRule): { auth?: AuthTransform; enc?: EncTransform; comp?: "deflate" } {
+  const satype = rule.satype ?? "esp";
+  switch (satype) {
+    case "esp": {
+      const enc = rule.enc ?? "aes";
+      const auth = rule.auth ?? (ENC_INFO[enc]?.noAuth ? undefined : "hmac-sha2-256");
+      return { auth, enc };
+    }
+    case "ah":
+      return { auth: rule.auth ?? "hmac-sha2-256", enc: rule.enc };
+    case "ipcomp":
+      return { comp: rule.comp ?? "deflate" };
+    case "ipip":
+      return {};
+  }
+}
+
+/** Problems of a manual SA (parse.y validate_sa, in its order). */
+export function saRuleProblems(rule: SaRule): RuleProblem[] {
+  const out: RuleProblem[] = [];
+  checkEnum(out, "satype", rule.satype, SATYPES, "satype");
+  checkEnum(out, "encap", rule.encap, ["tunnel", "transport"], "mode");
+  checkAddress(out, "from", rule.from, false);
+  checkAddress(out, "to", rule.to, false);
+  if (rule.from && rule.to && familyOf(rule.from) && familyOf(rule.to) && familyOf(rule.from) !== familyOf(rule.to))
+    out.push({ field: "to", value: formatAddress(rule.to), text: "rule expands to no valid combination", hint: "from and to must have the same address family", stage: "parse" });
+  const okAuth = checkTransform(out, "auth", "auth", rule.auth);
+  const okEnc = checkTransform(out, "enc", "enc", rule.enc);
+  checkTransform(out, "comp", "comp", rule.comp);
+  if (rule.udpencap?.port !== undefined && !(Number.isInteger(rule.udpencap.port) && rule.udpencap.port > 0 && rule.udpencap.port <= 65535))
+    out.push({ field: "udpencap.port", value: rule.udpencap.port, text: `port \`${rule.udpencap.port}\` out of range`, hint: "1-65535", stage: "parse" });
+  if (out.length) return out;
+  checkSpi(out, rule.spi);
+  if (out.length) return out;
+  const satype = rule.satype ?? "esp";
+  const bad = (field: string, value: unknown, text: string, hint?: string): RuleProblem[] => {
+    out.push({ field, value, text, hint, stage: "parse" });
+    return out;
+  };
+  if (satype === "ah") {
+    if (rule.enc) return bad("enc", rule.enc, "ah does not provide encryption", "remove enc or use esp");
+    if (rule.comp) return bad("comp", rule.comp, "ah does not provide compression", "remove comp or use ipcomp");
+  }
+  if (satype === "esp") {
+    if (rule.comp) return bad("comp", rule.comp, "esp does not provide compression", "remove comp or use ipcomp");
+    if (okEnc && rule.enc && ENC_INFO[rule.enc].noStatic)
+      return bad("enc", rule.enc, `${rule.enc} is disallowed with static keys`, `manual SAs accept ${STATIC_ENC.join(", ")}`);
+    if (okEnc && rule.enc && ENC_INFO[rule.enc].noAuth && rule.auth)
+      return bad("auth", rule.auth, `authentication is implicit for ${rule.enc}`, "remove auth");
+  }
+  if (satype === "ipcomp" && (rule.auth || rule.enc))
+    return bad(rule.auth ? "auth" : "enc", rule.auth ?? rule.enc, "no encryption or authentication with ipcomp");
+  const xf = effectiveSaTransforms(rule);
+  const authLens = keyBytes(out, "authkey", rule.authkey);
+  const encLens = keyBytes(out, "enckey", rule.enckey);
+  if (out.length) return out;
+  if (okAuth && xf.auth) {
+    if (!rule.authkey) return bad("authkey", undefined, "no authentication key specified", `${xf.auth} needs ${AUTH_KEY_BYTES[xf.auth] * 8} bits (${AUTH_KEY_BYTES[xf.auth] * 2} hex digits)`);
+    for (const len of authLens)
+      if (len !== AUTH_KEY_BYTES[xf.auth])
+        return bad("authkey", `(${len * 8} bits)`, `wrong authentication key length, needs to be ${AUTH_KEY_BYTES[xf.auth] * 8} bits`, `${xf.auth} key given with ${len * 8} bits`);
+  }
+  if (okEnc && xf.enc) {
+    const info = ENC_INFO[xf.enc];
+    if (!rule.enckey && xf.enc !== "null") return bad("enckey", undefined, "no encryption key specified", `${xf.enc} needs ${info.keyMin * 8}-${info.keyMax * 8} bits`);
+    for (const len of encLens) {
+      if (len < info.keyMin) return bad("enckey", `(${len * 8} bits)`, `encryption key too short (${len * 8} bits), minimum ${info.keyMin * 8} bits`, `${xf.enc} keys are ${info.keyMin * 8}-${info.keyMax * 8} bits`);
+      if (len > info.keyMax) return bad("enckey", `(${len * 8} bits)`, `encryption key too long (${len * 8} bits), maximum ${info.keyMax * 8} bits`, `${xf.enc} keys are ${info.keyMin * 8}-${info.keyMax * 8} bits`);
+    }
+  }
+  return out;
+}
+
+/** Problems of a tcpmd5 rule. */
+export function tcpMd5RuleProblems(rule: TcpMd5Rule): RuleProblem[] {
+  const out: RuleProblem[] = [];
+  checkAddress(out, "from", rule.from, false);
+  checkAddress(out, "to", rule.to, false);
+  checkSpi(out, rule.spi);
+  if (!rule.authkey) out.push({ field: "authkey", value: undefined, text: "no authentication key specified", stage: "parse" });
+  else keyBytes(out, "authkey", rule.authkey);
+  return out;
+}
+
+/** Problems of any statement. */
+export function statementProblems(s: IpsecStatement): RuleProblem[] {
+  switch (s.type) {
+    case "ike":
+      return ikeRuleProblems(s);
+    case "flow":
+      return flowRuleProblems(s);
+    case "sa":
+      return saRuleProblems(s);
+    case "tcpmd5":
+      return tcpMd5RuleProblems(s);
+    default:
+      return [{ field: "type", value: (s as { type: unknown }).type, text: oneOf("statement type", String((s as { type: unknown }).type), ["ike", "flow", "sa", "tcpmd5"]), stage: "parse" }];
+  }
+}
+
+function toError(p: RuleProblem, prefix: string | undefined): ModelError {
+  return new ModelError(prefix ? `${prefix}.${p.field}` : p.field, p.value, problemReason(p));
+}
+
+/**
+ * Validates an ike rule; throws a {@link ModelError} naming the field (prefixed with `field` when given),
+ * the value, why and what is allowed, e.g. ``quick.enc: unknown transform `blowfsh`; one of 3des-cbc, aes, …``.
+ */
+export function validateIkeRule(rule: IkeRule, field?: string): void {
+  const p = ikeRuleProblems(rule)[0];
+  if (p) throw toError(p, field);
+}
+
+/** Validates any statement; throws the first problem as a {@link ModelError}. */
+export function validateStatement(s: IpsecStatement, field?: string): void {
+  const p = statementProblems(s)[0];
+  if (p) throw toError(p, field);
+}
+
+/** Every problem of a whole configuration, fields prefixed `statements[i].`. Empty when valid. */
+export function validateIpsecConf(conf: IpsecConf): ModelError[] {
+  const errors: ModelError[] = [];
+  conf.statements.forEach((s, i) => {
+    for (const p of statementProblems(s)) errors.push(toError(p, `statements[${i}]`));
+  });
+  return errors;
+}
+

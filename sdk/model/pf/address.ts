@@ -1,0 +1,113 @@
+/**
+ * Addresses in pf rules: literal addresses (canonicalised with ip-num, as pfctl prints them) and
+ * interface names replaced by the interface's addresses (pfctl's host_if()/ifa_lookup()).
+ */
+import { IPv4CidrRange, IPv6CidrRange, Validator, collapseIPv6Number } from "ip-num";
+import type { PfAddressFamily, PfIfModifier, PfInterface } from "./types";
+
+/** A literal address with its family, canonical: `10.0.0.0/24`, `192.0.2.1`, `2001:db8::2`. */
+export interface LiteralAddress {
+  address: string;
+  af: PfAddressFamily;
+}
+
+/**
+ * Parses a literal address or network (`192.0.2.1`, `10/8`, `10.1.2.3/24`, `2001:db8::/32`) into
+ * pfctl's canonical spelling: host bits masked off, no `/32`/`/128`, IPv6 compressed.
+ * Returns undefined when the text is not an address (then pfctl tries an interface, then DNS).
+ */
+export function parseLiteralAddress(text: string): LiteralAddress | undefined {
+  const slash = text.indexOf("/");
+  let addr = slash < 0 ? text : text.slice(0, slash);
+  const maskText = slash < 0 ? undefined : text.slice(slash + 1);
+  if (maskText !== undefined && !/^\d{1,3}$/.test(maskText)) return undefined;
+  const mask = maskText === undefined ? undefined : Number(maskText);
+  if (addr.includes(":")) {
+    if (!Validator.isValidIPv6String(addr)[0]) return undefined;
+    const bits = mask ?? 128;
+    if (bits > 128) return undefined;
+    const range = IPv6CidrRange.fromCidr(`${addr}/${bits}`);
+    const first = collapseIPv6Number(range.getFirst().toString());
+    return { address: bits === 128 ? first : `${first}/${bits}`, af: "inet6" };
+  }
+  // inet_net_pton accepts a shortened network when a mask is given (`10/8`).
+  if (mask !== undefined && /^\d{1,3}(\.\d{1,3}){0,2}$/.test(addr)) {
+    const parts = addr.split(".");
+    while (parts.length < 4) parts.push("0");
+    addr = parts.join(".");
+  }
+  if (!/^\d{1,3}(\.\d{1,3}){3}$/.test(addr) || !Validator.isValidIPv4String(addr)[0]) return undefined;
+  const bits = mask ?? 32;
+  if (bits > 32) return undefined;
+  const first = IPv4CidrRange.fromCidr(`${addr}/${bits}`).getFirst().toString();
+  return { address: bits === 32 ? first : `${first}/${bits}`, af: "inet" };
+}
+
+/** Family of a canonical literal address. */
+export function addressFamily(address: string): PfAddressFamily {
+  return address.includes(":") ? "inet6" : "inet";
+}
+
+/** Driver group of an interface name (`em0` → `em`), which OpenBSD adds to every interface. */
+function driverGroup(name: string): string {
+  return name.replace(/\d+$/, "");
+}
+
+/** The interfaces a name designates: the interface itself, the members of a group, or all for `self`. */
+export function interfacesNamed(name: string, interfaces: readonly PfInterface[]): PfInterface[] {
+  if (name === "self") return [...interfaces];
+  const exact = interfaces.filter((i) => i.name === name);
+  if (exact.length > 0) return exact;
+  return interfaces.filter((i) => i.groups.includes(name) || driverGroup(i.name) === name);
+}
+
+/** True when `name` is an interface, a group with members, or `self`. */
+export function interfaceExists(name: string, interfaces: readonly PfInterface[]): boolean {
+  return name === "self" || interfacesNamed(name, interfaces).length > 0 ||
+    interfaces.some((i) => i.groups.includes(name));
+}
+
+/**
+ * Addresses an interface name stands for (pfctl's ifa_lookup): each address as a host, or with
+ * `:network` the networks, `:broadcast` the IPv4 broadcast addresses, `:0` only the first address
+ * of each family, `:peer` nothing (no point-to-point peers are modelled).
+ */
+export function interfaceAddresses(
+  name: string,
+  modifier: PfIfModifier | undefined,
+  interfaces: readonly PfInterface[],
+): LiteralAddress[] {
+  const out: LiteralAddress[] = [];
+  for (const itf of interfacesNamed(name, interfaces)) {
+    const seen = new Set<PfAddressFamily>();
+    for (const a of itf.addresses) {
+      const slash = a.indexOf("/");
+      const host = slash < 0 ? a : a.slice(0, slash);
+      const parsed = parseLiteralAddress(host);
+      if (!parsed) continue;
+      const prefix = slash < 0 ? (parsed.af === "inet" ? 32 : 128) : Number(a.slice(slash + 1));
+      switch (modifier) {
+        case undefined:
+          out.push(parsed);
+          break;
+        case "0":
+          if (!seen.has(parsed.af)) out.push(parsed);
+          seen.add(parsed.af);
+          break;
+        case "network": {
+          const net = parseLiteralAddress(`${host}/${prefix}`);
+          if (net) out.push(net);
+          break;
+        }
+        case "broadcast":
+          if (parsed.af === "inet" && prefix < 32) {
+            out.push({ address: IPv4CidrRange.fromCidr(`${host}/${prefix}`).getLast().toString(), af: "inet" });
+          }
+          break;
+        case "peer":
+          break;
+      }
+    }
+  }
+  return out;
+}

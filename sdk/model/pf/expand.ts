@@ -1,0 +1,224 @@
+/**
+ * From statements (as written, with lists) to canonical rules (as pfctl loads them with `-o none`):
+ * pfctl's expand_rule(). Lists are expanded in pfctl's nesting order (interface, protocol, source
+ * address, source port, destination address, destination port); interface names become their
+ * addresses; combinations whose address families disagree are dropped; the address family, the
+ * block policy, the default `flags S/SA` and the state policy are filled in.
+ */
+import { addressFamily, interfaceAddresses } from "./address";
+import type {
+  PfAddressFamily,
+  PfAnchorCall,
+  PfBlockPolicy,
+  PfFilterRule,
+  PfHost,
+  PfIfSpec,
+  PfInterface,
+  PfOption,
+  PfPort,
+  PfRule,
+  PfRuleset,
+  PfStateOptions,
+} from "./types";
+
+/** Settings of the main ruleset that change how rules load. */
+export interface ExpandContext {
+  /** The host's interfaces; without them interface names stay names. */
+  interfaces?: readonly PfInterface[];
+  /** `set block-policy`; default `drop`. */
+  blockPolicy?: "drop" | "return";
+  /** `set state-policy`; default `floating`. */
+  statePolicy?: "if-bound" | "floating";
+}
+
+/** Outcome of expanding one statement: its rules and pfctl's complaints (without file:line). */
+export interface ExpandResult {
+  rules: PfRule[];
+  errors: string[];
+}
+
+interface HostAf {
+  host: PfHost | undefined;
+  af: PfAddressFamily | undefined;
+}
+
+/** Replaces interface names by addresses; `undefined` stands for `any`. */
+function resolveHosts(hosts: readonly PfHost[], ctx: ExpandContext, errors: string[]): HostAf[] {
+  if (hosts.length === 0) return [{ host: undefined, af: undefined }];
+  const out: HostAf[] = [];
+  for (const h of hosts) {
+    switch (h.kind) {
+      case "address":
+        out.push({ host: h, af: addressFamily(h.address) });
+        break;
+      case "interface": {
+        if (!ctx.interfaces) {
+          out.push({ host: h, af: undefined });
+          break;
+        }
+        const addrs = interfaceAddresses(h.name, h.modifier, ctx.interfaces);
+        if (addrs.length === 0) {
+          errors.push(`no IP address found for ${h.name}${h.modifier ? `:${h.modifier}` : ""}`);
+          break;
+        }
+        for (const a of addrs) out.push({ host: { kind: "address", address: a.address, ...(h.not ? { not: true } : {}) }, af: a.af });
+        break;
+      }
+      case "dynamic":
+      case "table":
+      case "no-route":
+      case "urpf-failed":
+        out.push({ host: h, af: undefined });
+        break;
+    }
+  }
+  return out;
+}
+
+/** pfctl's decide_address_family(): the common family of a host list, if any. */
+function decideAf(hosts: readonly HostAf[], af: PfAddressFamily | undefined): PfAddressFamily | undefined {
+  if (af !== undefined || hosts.length === 0 || hosts[0].host === undefined) return af;
+  const first = hosts[0].af;
+  return hosts.every((h) => h.af === first) ? first : undefined;
+}
+
+function orAny<T>(xs: readonly T[]): (T | undefined)[] {
+  return xs.length === 0 ? [undefined] : [...xs];
+}
+
+function cleanStateOptions(o: PfStateOptions | undefined, ifBoundDefault: boolean): PfStateOptions | undefined {
+  const out: PfStateOptions = {};
+  if (o?.max !== undefined) out.max = o.max;
+  if (o?.noSync) out.noSync = true;
+  if (o?.ifBound || (ifBoundDefault && !o?.floating)) out.ifBound = true;
+  if (o?.sloppy) out.sloppy = true;
+  if (o?.pflow) out.pflow = true;
+  return Object.keys(out).length > 0 ? out : undefined;
+}
+
+/** Expands one rule statement into canonical rules. */
+export function expandStatement(rule: PfRule, ctx: ExpandContext = {}): ExpandResult {
+  const errors: string[] = [];
+  const srcs = resolveHosts(rule.from.hosts, ctx, errors);
+  const dsts = resolveHosts(rule.to.hosts, ctx, errors);
+  if (errors.length > 0) return { rules: [], errors };
+  const stmtAf = decideAf(dsts, decideAf(srcs, rule.af));
+  const out: PfRule[] = [];
+  let portError = false;
+  for (const itf of orAny<PfIfSpec>(rule.on)) {
+    for (const proto of orAny<string>(rule.protos)) {
+      for (const src of srcs) {
+        for (const sport of orAny<PfPort>(rule.from.ports)) {
+          for (const dst of dsts) {
+            for (const dport of orAny<PfPort>(rule.to.ports)) {
+              let af = stmtAf;
+              if ((af && src.af && af !== src.af) || (af && dst.af && af !== dst.af) ||
+                (src.af && dst.af && src.af !== dst.af)) continue;
+              if (!af && src.af) af = src.af;
+              else if (!af && dst.af) af = dst.af;
+              if ((sport || dport) && proto !== "tcp" && proto !== "udp" && rule.kind === "filter") {
+                portError = true;
+                continue;
+              }
+              out.push(buildRule(rule, ctx, itf, proto, src.host, sport, dst.host, dport, af));
+            }
+          }
+        }
+      }
+    }
+  }
+  if (portError) errors.push("port only applies to tcp/udp", "skipping rule due to errors");
+  if (out.length === 0) errors.push("rule expands to no valid combination");
+  return { rules: out, errors };
+}
+
+function buildRule(
+  rule: PfRule,
+  ctx: ExpandContext,
+  itf: PfIfSpec | undefined,
+  proto: string | undefined,
+  src: PfHost | undefined,
+  sport: PfPort | undefined,
+  dst: PfHost | undefined,
+  dport: PfPort | undefined,
+  af: PfAddressFamily | undefined,
+): PfRule {
+  const sel = {
+    ...(rule.direction ? { direction: rule.direction } : {}),
+    ...(rule.quick ? { quick: true } : {}),
+    on: itf ? [itf.not ? { name: itf.name, not: true } : { name: itf.name }] : [],
+    ...(af ? { af } : {}),
+    protos: proto ? [proto] : [],
+    from: { hosts: src ? [src] : [], ports: sport ? [sport] : [] },
+    to: { hosts: dst ? [dst] : [], ports: dport ? [dport] : [] },
+  };
+  const tail = {
+    ...(rule.tag !== undefined ? { tag: rule.tag } : {}),
+    ...(rule.tagged ? { tagged: rule.tagged.not ? { name: rule.tagged.name, not: true } : { name: rule.tagged.name } } : {}),
+  };
+  if (rule.kind === "anchor") {
+    const a: PfAnchorCall = { kind: "anchor", name: rule.name, ...sel, ...tail };
+    return a;
+  }
+  const tcpish = proto === undefined || proto === "tcp";
+  let state = rule.state;
+  if ((state === "modulate" || state === "synproxy") && !tcpish) state = "keep";
+  const keeps = state === undefined ? rule.action === "pass" : state !== "no";
+  let flags: string | undefined;
+  if (tcpish) {
+    if (rule.flags !== undefined && rule.flags !== "any") flags = rule.flags;
+    else if (rule.flags === undefined && rule.action === "pass" && keeps && !rule.fragment) flags = "S/SA";
+    else if (rule.action !== "block" && keeps && !rule.fragment) flags = "any";
+  }
+  let canonicalState: PfFilterRule["state"];
+  if (state === "no") canonicalState = rule.action === "pass" ? "no" : undefined;
+  else if (state === "keep") canonicalState = rule.action === "pass" ? undefined : "keep";
+  else canonicalState = state;
+  const stateOptions = keeps ? cleanStateOptions(rule.stateOptions, ctx.statePolicy === "if-bound") : undefined;
+  const blockPolicy: PfBlockPolicy | undefined = rule.action === "block" ? rule.blockPolicy ?? ctx.blockPolicy ?? "drop" : undefined;
+  const r: PfFilterRule = {
+    kind: "filter",
+    action: rule.action,
+    ...(blockPolicy ? { blockPolicy } : {}),
+    ...sel,
+    ...(rule.log ? { log: true } : {}),
+    ...(flags ? { flags } : {}),
+    ...(canonicalState ? { state: canonicalState } : {}),
+    ...(stateOptions ? { stateOptions } : {}),
+    ...(rule.fragment ? { fragment: true } : {}),
+    ...(rule.allowOpts ? { allowOpts: true } : {}),
+    ...(rule.label !== undefined ? { label: rule.label } : {}),
+    ...(rule.once ? { once: true } : {}),
+    ...tail,
+    ...(rule.rtable !== undefined ? { rtable: rule.rtable } : {}),
+    ...(rule.natTo ? { natTo: rule.natTo } : {}),
+    ...(rule.rdrTo ? { rdrTo: rule.rdrTo } : {}),
+  };
+  return r;
+}
+
+/** Ruleset-wide settings from the `set` options. */
+export function contextOf(options: readonly PfOption[], interfaces?: readonly PfInterface[]): ExpandContext {
+  const ctx: ExpandContext = interfaces ? { interfaces } : {};
+  for (const o of options) {
+    if (o.kind === "block-policy") ctx.blockPolicy = o.policy;
+    else if (o.kind === "state-policy") ctx.statePolicy = o.policy;
+  }
+  return ctx;
+}
+
+/**
+ * The rules of a ruleset one per line as pfctl loads them with `-o none` (file order): lists
+ * expanded, interface names replaced by the addresses in `interfaces`, defaults filled in.
+ * `load anchor` statements load no rule and are skipped. Throws nothing: statements that expand to
+ * nothing (e.g. an unknown interface) contribute no rule; {@link lintPf} reports them.
+ */
+export function expandRules(ruleset: PfRuleset, interfaces?: readonly PfInterface[]): PfRule[] {
+  const ctx = contextOf(ruleset.options, interfaces);
+  const out: PfRule[] = [];
+  for (const s of ruleset.rules) {
+    if (s.kind === "load-anchor") continue;
+    out.push(...expandStatement(s, ctx).rules);
+  }
+  return out;
+}

@@ -1,0 +1,316 @@
+/**
+ * pfctl's default ruleset optimizer (pfctl_optimize.c, `-o basic`), which reorders and merges
+ * rules on load so that `pfctl -sr` differs from the file:
+ *
+ * 1. Rules are cut into *superblocks*: runs of consecutive rules equal in every field that changes
+ *    the ruleset's meaning when reordered (action, quick, log, state handling, tag, nat-to, …).
+ *    Anchor calls, labels and `max` state limits stand alone.
+ * 2. In each superblock, rules made redundant by another (identical, or a subset once the other's
+ *    wildcards are applied) are removed.
+ * 3. Rules are regrouped so that rules sharing a skip-step field (interface, direction, address
+ *    family, protocol, addresses, ports) are adjacent, largest group first, recursively.
+ *
+ * Decision: pfctl's fourth step, merging six or more rules that differ only in one address into an
+ * `<__automatic_…>` table, is not reproduced; such rulesets print differently (the emulator's test
+ * lists this). Load anchors with `-o none` to compare in file order instead.
+ */
+import type { PfHost, PfPort, PfRule } from "./types";
+
+type Opt = PfRule;
+
+function ifname(r: Opt): string {
+  return r.on[0]?.name ?? "";
+}
+
+function isGroup(name: string): boolean {
+  return name !== "" && !/\d$/.test(name);
+}
+
+function keepState(r: Opt): number {
+  if (r.kind === "anchor") return 0;
+  switch (r.state) {
+    case undefined:
+      return r.action === "pass" ? 1 : 0;
+    case "keep":
+      return 1;
+    case "no":
+      return 0;
+    case "modulate":
+      return 2;
+    case "synproxy":
+      return 3;
+  }
+}
+
+/** Fields that must be equal inside a superblock (BREAK fields and those pfctl does not list). */
+function breakKey(r: Opt): string {
+  if (r.kind === "anchor") return JSON.stringify(["anchor", r.name]);
+  return JSON.stringify([
+    r.action, r.blockPolicy ?? "", r.log ?? false, r.quick ?? false, r.tag ?? "", keepState(r),
+    r.stateOptions?.noSync ?? false, r.stateOptions?.ifBound ?? false, r.stateOptions?.sloppy ?? false,
+    r.stateOptions?.pflow ?? false, r.fragment ?? false, r.once ?? false, r.allowOpts ?? false,
+    r.rtable ?? -1, r.natTo ?? null, r.rdrTo ?? null,
+  ]);
+}
+
+function isBarrier(r: Opt): boolean {
+  return r.kind === "anchor" || r.label !== undefined || r.stateOptions?.max !== undefined;
+}
+
+function inclusive(block: Opt[], r: Opt): boolean {
+  if (block.length === 0 || isBarrier(r)) return false;
+  const first = block[0];
+  if (ifname(first) !== ifname(r) && (isGroup(ifname(first)) || isGroup(ifname(r)))) return false;
+  return breakKey(first) === breakKey(r);
+}
+
+// ---- redundant rules -------------------------------------------------------------------------
+
+interface Cmp {
+  ifname: string;
+  ifnot: boolean;
+  direction: string;
+  af: string;
+  proto: string;
+  flags: string;
+  src: PfHost | null;
+  dst: PfHost | null;
+  sport: PfPort | null;
+  dport: PfPort | null;
+  rest: string;
+}
+
+function cmpOf(r: Opt): Cmp {
+  const flags = r.kind === "filter" && r.flags !== undefined && r.flags !== "any" ? r.flags : "";
+  const rest = r.kind === "anchor" ? JSON.stringify(["anchor", r.name, r.tagged ?? null]) : JSON.stringify([breakKey(r), r.tagged ?? null, r.label ?? "", r.stateOptions?.max ?? 0]);
+  return {
+    ifname: ifname(r),
+    ifnot: r.on[0]?.not ?? false,
+    direction: r.direction ?? "",
+    af: r.af ?? "",
+    proto: r.protos[0] ?? "",
+    flags,
+    src: r.from.hosts[0] ?? null,
+    dst: r.to.hosts[0] ?? null,
+    sport: r.from.ports[0] ?? null,
+    dport: r.to.ports[0] ?? null,
+    rest,
+  };
+}
+
+function hostNot(h: PfHost | null): boolean {
+  return h?.not ?? false;
+}
+
+/** True when network `sup` strictly contains address/network `sub` (same family). */
+function contains(sup: string, sub: string): boolean {
+  const [sa, sl] = sup.split("/");
+  const [ba, bl] = sub.split("/");
+  const v6 = sa.includes(":");
+  if (v6 !== ba.includes(":")) return false;
+  const max = v6 ? 128 : 32;
+  const supLen = sl === undefined ? max : Number(sl);
+  const subLen = bl === undefined ? max : Number(bl);
+  if (supLen >= subLen) return false;
+  const bits = (a: string): bigint => {
+    if (!v6) return a.split(".").reduce((acc, o) => (acc << 8n) | BigInt(Number(o)), 0n);
+    const [head, tail] = a.includes("::") ? a.split("::") : [a, ""];
+    const h = head ? head.split(":") : [];
+    const t = tail ? tail.split(":") : [];
+    const groups = [...h, ...Array(8 - h.length - t.length).fill("0"), ...t];
+    return groups.reduce((acc, g) => (acc << 16n) | BigInt(parseInt(g, 16)), 0n);
+  };
+  const shift = BigInt(max - supLen);
+  return bits(sa) >> shift === bits(ba) >> shift;
+}
+
+function excludeAddr(sup: PfHost | null, sub: PfHost | null, supAf: string, subAf: string): PfHost | null {
+  if (sup === null) return sub === null || !hostNot(sub) ? null : sub;
+  if (sup.kind === "address" && sub?.kind === "address" && hostNot(sup) === hostNot(sub) && supAf === subAf && contains(sup.address, sub.address)) {
+    return sup;
+  }
+  return sub;
+}
+
+/** pfctl's exclude_supersets(): widen `sub` wherever `sup` is a wildcard. */
+function excludeSupersets(sup: Cmp, sub: Cmp): Cmp {
+  const out = { ...sub };
+  if (sup.ifname === "") out.ifname = "";
+  if (sup.direction === "") out.direction = "";
+  if ((sup.proto === "" || sup.proto === sub.proto) && sup.flags === "" && sub.flags !== "") out.flags = "";
+  if (sup.proto === "") out.proto = "";
+  if (sup.sport === null) out.sport = null;
+  if (sup.dport === null) out.dport = null;
+  out.src = excludeAddr(sup.src, sub.src, sup.af, sub.af);
+  out.dst = excludeAddr(sup.dst, sub.dst, sup.af, sub.af);
+  if (sup.af === "") out.af = "";
+  return out;
+}
+
+function same(a: Cmp, b: Cmp): boolean {
+  return JSON.stringify(a) === JSON.stringify(b);
+}
+
+function removeIdentical(block: Opt[]): Opt[] {
+  const rules = [...block];
+  for (let i = 0; i < rules.length; i++) {
+    for (let j = i + 1; j < rules.length; j++) {
+      const a = cmpOf(rules[i]);
+      const b = cmpOf(rules[j]);
+      if (same(a, excludeSupersets(a, b))) {
+        rules.splice(j, 1);
+        j--;
+      } else if (same(excludeSupersets(b, a), b)) {
+        rules.splice(i, 1);
+        i--;
+        break;
+      }
+    }
+  }
+  return rules;
+}
+
+// ---- skip-step reordering --------------------------------------------------------------------
+
+const SKIP_COUNT = 9;
+
+function hostEq(a: PfHost | undefined, b: PfHost | undefined): boolean {
+  if (a === undefined || b === undefined) return false; // `any` never shares a skip step
+  return JSON.stringify(a) === JSON.stringify(b);
+}
+
+function portEq(a: PfPort | undefined, b: PfPort | undefined): boolean {
+  return a !== undefined && b !== undefined && a.op === b.op && a.port === b.port && a.to === b.to;
+}
+
+/** pfctl's skip_cmp_*: true when `a` and `b` share skip step `i`. */
+function shares(i: number, a: Opt, b: Opt): boolean {
+  switch (i) {
+    case 0:
+      return ifname(a) !== "" && ifname(a) === ifname(b) && (a.on[0]?.not ?? false) === (b.on[0]?.not ?? false);
+    case 1:
+      return a.direction !== undefined && a.direction === b.direction;
+    case 2:
+      return false; // rdomain: not modelled
+    case 3:
+      return a.af !== undefined && a.af === b.af;
+    case 4:
+      return a.protos[0] !== undefined && a.protos[0] === b.protos[0];
+    case 5:
+      return hostEq(a.from.hosts[0], b.from.hosts[0]);
+    case 6:
+      return hostEq(a.to.hosts[0], b.to.hosts[0]);
+    case 7:
+      return portEq(a.from.ports[0], b.from.ports[0]);
+    case 8:
+      return portEq(a.to.ports[0], b.to.ports[0]);
+    default:
+      return false;
+  }
+}
+
+interface SkipList {
+  rules: Opt[];
+  count: number;
+}
+
+/** pfctl's reorder_rules(): returns the block split into sub-blocks, in output order. */
+function reorder(block: Opt[]): Opt[][] {
+  const steps: SkipList[][] = [];
+  for (let i = 0; i < SKIP_COUNT; i++) {
+    const lists: SkipList[] = [];
+    for (const r of block) {
+      let idx = lists.findIndex((l) => shares(i, r, l.rules[0]));
+      if (idx < 0) {
+        lists.push({ rules: [], count: 0 });
+        idx = lists.length - 1;
+      }
+      const l = lists[idx];
+      l.count++;
+      l.rules.push(r);
+      while (idx > 0 && lists[idx - 1].count < l.count) {
+        lists[idx] = lists[idx - 1];
+        lists[idx - 1] = l;
+        idx--;
+      }
+    }
+    steps.push(lists);
+  }
+  let largest = 0;
+  for (let i = 0; i < SKIP_COUNT; i++) {
+    const first = steps[i][0];
+    if (first.count === block.length || first.count === 1) first.count = 0;
+    else if (first.count > largest) largest = first.count;
+  }
+  if (largest === 0) return [block];
+
+  const before: Opt[][] = [];
+  const mine: Opt[] = [];
+  const head = [...block];
+  while (head.length > 0) {
+    largest = 1;
+    let largestList = -1;
+    for (let i = 0; i < SKIP_COUNT; i++) {
+      const first = steps[i][0];
+      if (first && first.count > largest) {
+        largest = first.count;
+        largestList = i;
+      }
+    }
+    if (largestList < 0) {
+      mine.push(...head.splice(0));
+      break;
+    }
+    const chosen = steps[largestList].shift() as SkipList;
+    const target: Opt[] = chosen.count > 2 ? [] : mine;
+    for (const r of chosen.rules) {
+      const at = head.indexOf(r);
+      if (at >= 0) head.splice(at, 1);
+      target.push(r);
+      removeFromSkipsteps(steps, r, chosen);
+    }
+    if (target !== mine) before.push(...reorder(target));
+  }
+  return [...before, mine];
+}
+
+function removeFromSkipsteps(steps: SkipList[][], r: Opt, active: SkipList): void {
+  for (let i = 0; i < SKIP_COUNT; i++) {
+    const lists = steps[i];
+    const first = lists[0];
+    if (first === undefined || first === active || first.count <= 1) continue;
+    for (let k = 0; k < lists.length; k++) {
+      const at = lists[k].rules.indexOf(r);
+      if (at < 0) continue;
+      const sk = lists[k];
+      sk.rules.splice(at, 1);
+      sk.count--;
+      let idx = k;
+      while (idx + 1 < lists.length && lists[idx + 1].count > sk.count) {
+        lists[idx] = lists[idx + 1];
+        lists[idx + 1] = sk;
+        idx++;
+      }
+      break;
+    }
+  }
+}
+
+/** Applies pfctl's basic optimizer to canonical rules (file order in, load order out). */
+export function optimizeRules(rules: readonly PfRule[]): PfRule[] {
+  const blocks: Opt[][] = [];
+  for (const r of rules) {
+    const last = blocks[blocks.length - 1];
+    if (last && inclusive(last, r)) last.push(r);
+    else blocks.push([r]);
+  }
+  const out: PfRule[] = [];
+  for (const b of blocks) {
+    if (b.length === 1) {
+      out.push(b[0]);
+      continue;
+    }
+    for (const sub of reorder(removeIdentical(b))) out.push(...sub);
+  }
+  return out;
+}

@@ -1,0 +1,967 @@
+/**
+ * pf.conf parser: a recursive-descent rendition of pfctl's parse.y (1.719) for the language in
+ * ./types. It reproduces pfctl's behaviour on bad input: the same messages on the same lines,
+ * yacc's error recovery (skip to the end of the line; no new "syntax error" until three tokens
+ * have been accepted), macros expanded by the lexer, interface names checked against the host's
+ * interfaces when they are given. It never throws on bad input.
+ *
+ * Decision: valid pf.conf features outside this model (queues, icmp-type, user/group, route-to,
+ * inline anchors, `include`, most `set` options) are rejected with a message saying so, instead
+ * of being passed through as opaque text: a rule the model cannot represent could not be rendered
+ * canonically or compared with `pfctl -sr` output.
+ */
+import type { Diagnostic, ParseResult } from "../diagnostics";
+import { interfaceExists, parseLiteralAddress } from "./address";
+import { contextOf, expandStatement, type ExpandContext } from "./expand";
+import { PfLexer, type Token } from "./lexer";
+import { canonicalProtocol, servicePort } from "./names";
+import { renderHost, renderTable } from "./render";
+import type {
+  PfAddressFamily,
+  PfAnchorCall,
+  PfBlockPolicy,
+  PfDirection,
+  PfEndpoint,
+  PfFilterRule,
+  PfHost,
+  PfIfModifier,
+  PfIfSpec,
+  PfInterface,
+  PfPort,
+  PfPortOp,
+  PfRule,
+  PfRuleset,
+  PfStateMode,
+  PfStateOptions,
+  PfTable,
+} from "./types";
+import { emptyPfRuleset } from "./types";
+
+/** Options of {@link parsePf}. */
+export interface PfParseOptions {
+  /**
+   * The host's interfaces. When given, bare interface names (`from em1`, `$ext_if`) must exist and
+   * have addresses, exactly as pfctl requires at load time; without it any name is accepted.
+   */
+  interfaces?: readonly PfInterface[];
+  /** Print parse-time echo lines as `pfctl -v` does (macros, `set skip`, tables). Default true. */
+  verbose?: boolean;
+}
+
+/** Everything pfctl's parser produces for one file. */
+export interface PfParseOutput {
+  ruleset: PfRuleset;
+  /** Canonical rules in file order (what `-o none` loads); complete only without errors. */
+  loaded: PfRule[];
+  /** Lines `pfctl -nv` prints on stdout while parsing (macros, `set skip on { … }`, tables). */
+  echo: string[];
+  /** Lines pfctl prints on stderr, in its words (`FILE:LINE: syntax error`). */
+  stderr: string[];
+  diagnostics: Diagnostic[];
+  /** pfctl's error count; the file is rejected when > 0. */
+  errors: number;
+}
+
+class Fail {
+  constructor(readonly tok: Token, readonly semantic: boolean) {}
+}
+
+const UNSUPPORTED_RULE_OPTS = new Set([
+  "user", "group", "icmp-type", "icmp6-type", "tos", "prio", "queue", "probability", "divert-to",
+  "divert-reply", "divert-packet", "scrub", "af-to", "binat-to", "route-to", "reply-to", "dup-to",
+  "received-on", "max-pkt-rate", "set", "os",
+]);
+const SUPPORTED_RULE_OPTS = "flags, keep state, no state, modulate state, synproxy state, tag, tagged, label, nat-to, rdr-to, once, fragment, allow-opts, rtable";
+const TCP_FLAGS = "FSRPAUEW";
+
+function describe(t: Token): string {
+  switch (t.type) {
+    case "NL":
+      return "end of line";
+    case "EOF":
+      return "end of file";
+    case "ERROR":
+      return "undefined macro";
+    default:
+      return `\`${t.text}\``;
+  }
+}
+
+function flagBits(s: string): number | undefined {
+  let f = 0;
+  for (const ch of s) {
+    const i = TCP_FLAGS.indexOf(ch);
+    if (i < 0) return undefined;
+    f |= 1 << i;
+  }
+  return f === 0 ? 0xff : f;
+}
+
+function flagString(bits: number): string {
+  let s = "";
+  for (let i = 0; i < TCP_FLAGS.length; i++) if (bits & (1 << i)) s += TCP_FLAGS[i];
+  return s;
+}
+
+class PfParser {
+  private readonly lex: PfLexer;
+  private la!: Token;
+  private errflag = 0;
+  private readonly macros = new Map<string, string>();
+  private readonly ctx: ExpandContext;
+  readonly out: PfParseOutput;
+
+  constructor(
+    text: string,
+    private readonly file: string,
+    private readonly opts: PfParseOptions,
+  ) {
+    this.lex = new PfLexer(text, this.macros, (line, col, message) => this.report(line, col, message));
+    this.ctx = opts.interfaces ? { interfaces: opts.interfaces } : {};
+    this.out = { ruleset: emptyPfRuleset(), loaded: [], echo: [], stderr: [], diagnostics: [], errors: 0 };
+  }
+
+  // ---- reporting -------------------------------------------------------------------------
+
+  private report(line: number, col: number, message: string, detail?: string): void {
+    this.out.errors++;
+    this.out.stderr.push(`${this.file}:${line}: ${message}`);
+    this.out.diagnostics.push({ file: this.file, line, column: col, message: detail ? `${message}: ${detail}` : message, severity: "error" });
+  }
+
+  /** yyerror() + YYERROR: a semantic error reported at the current lookahead's line. */
+  private fail(message: string, detail?: string, at: Token = this.la): never {
+    this.report(this.la.line, at.col, message, detail);
+    throw new Fail(at, true);
+  }
+
+  /** A syntax error at the lookahead. */
+  private syntax(): never {
+    throw new Fail(this.la, false);
+  }
+
+  // ---- tokens ----------------------------------------------------------------------------
+
+  private shift(): Token {
+    const t = this.la;
+    if (this.errflag > 0) this.errflag--;
+    this.la = this.lex.next();
+    return t;
+  }
+
+  private isKw(kw: string): boolean {
+    return this.la.type === "KW" && this.la.text === kw;
+  }
+
+  private isChar(c: string): boolean {
+    return this.la.type === "CHAR" && this.la.text === c;
+  }
+
+  private acceptKw(kw: string): boolean {
+    if (!this.isKw(kw)) return false;
+    this.shift();
+    return true;
+  }
+
+  private acceptChar(c: string): boolean {
+    if (!this.isChar(c)) return false;
+    this.shift();
+    return true;
+  }
+
+  private expectKw(kw: string): Token {
+    if (!this.isKw(kw)) this.syntax();
+    return this.shift();
+  }
+
+  private expectChar(c: string): Token {
+    if (!this.isChar(c)) this.syntax();
+    return this.shift();
+  }
+
+  private expectString(): Token {
+    if (this.la.type !== "STRING") this.syntax();
+    return this.shift();
+  }
+
+  private optnl(): void {
+    while (this.la.type === "NL") this.shift();
+  }
+
+  /** `string : STRING string | STRING` — consecutive words joined by spaces. */
+  private string(): string {
+    let s = this.expectString().text;
+    while (this.la.type === "STRING") s += " " + this.shift().text;
+    return s;
+  }
+
+  /** `numberstring : NUMBER | STRING`. */
+  private numberstring(): Token {
+    if (this.la.type !== "NUMBER" && this.la.type !== "STRING") this.syntax();
+    return this.shift();
+  }
+
+  // ---- driver ----------------------------------------------------------------------------
+
+  run(): PfParseOutput {
+    this.la = this.lex.next();
+    while (this.la.type !== "EOF") {
+      try {
+        this.statement();
+      } catch (e) {
+        if (!(e instanceof Fail)) throw e;
+        if (!e.semantic && this.errflag === 0) {
+          this.report(e.tok.line, e.tok.col, "syntax error", `unexpected ${describe(e.tok)}`);
+        }
+        if (!this.recover()) break;
+      }
+    }
+    return this.out;
+  }
+
+  /** yacc error recovery: `ruleset error '\n'`. Returns false at end of file. */
+  private recover(): boolean {
+    this.out.errors++;
+    this.errflag = 3;
+    while (this.la.type !== "NL") {
+      if (this.la.type === "EOF") return false;
+      this.la = this.lex.next();
+    }
+    this.shift();
+    return true;
+  }
+
+  private endOfStatement(): void {
+    if (this.la.type !== "NL") this.syntax();
+  }
+
+  private statement(): void {
+    const t = this.la;
+    if (t.type === "NL") {
+      this.shift();
+      return;
+    }
+    if (t.type === "KW") {
+      switch (t.text) {
+        case "pass":
+        case "block":
+        case "match":
+          this.pfrule();
+          break;
+        case "anchor":
+          this.anchorrule();
+          break;
+        case "load":
+          this.loadrule();
+          break;
+        case "set":
+          this.option();
+          break;
+        case "table":
+          this.tabledef();
+          break;
+        case "include":
+        case "antispoof":
+        case "queue":
+          this.fail(`\`${t.text}\` is valid pf.conf but not part of this model's pf language`, "allowed statements: macros, set, table, pass, block, match, anchor, load anchor");
+          break;
+        default:
+          this.syntax();
+      }
+    } else if (t.type === "STRING") {
+      this.varset();
+    } else {
+      this.syntax();
+    }
+    this.shift(); // the '\n'
+  }
+
+  // ---- macros ----------------------------------------------------------------------------
+
+  private varset(): void {
+    const name = this.shift().text;
+    this.expectChar("=");
+    const parts = [this.numberstring().text];
+    while (this.la.type === "NUMBER" || this.la.type === "STRING") parts.push(this.shift().text);
+    this.endOfStatement();
+    const value = parts.join(" ");
+    if (this.opts.verbose !== false) this.out.echo.push(`${name} = "${value}"`);
+    this.macros.set(name, value);
+    const macros = this.out.ruleset.macros;
+    const i = macros.findIndex((m) => m.name === name);
+    if (i >= 0) macros.splice(i, 1);
+    macros.push({ name, value });
+  }
+
+  // ---- options ---------------------------------------------------------------------------
+
+  private option(): void {
+    this.expectKw("set");
+    const t = this.la;
+    if (this.acceptKw("skip")) {
+      const ifs = this.isKw("on") ? this.interfaceSpec() : [];
+      this.endOfStatement();
+      for (const i of ifs) if (i.not) this.fail("skip on ! <interface> is not supported");
+      if (this.opts.verbose !== false) {
+        this.out.echo.push(ifs.length === 0 ? "set skip on none" : `set skip on { ${ifs.map((i) => i.name).join(" ")} }`);
+      }
+      this.out.ruleset.options.push({ kind: "skip", interfaces: ifs.map((i) => i.name) });
+      return;
+    }
+    if (this.acceptKw("block-policy")) {
+      let policy: "drop" | "return";
+      if (this.acceptKw("drop")) policy = "drop";
+      else if (this.acceptKw("return")) policy = "return";
+      else this.syntax();
+      this.endOfStatement();
+      if (this.opts.verbose !== false) this.out.echo.push(`set block-policy ${policy}`);
+      this.out.ruleset.options.push({ kind: "block-policy", policy });
+      this.ctx.blockPolicy = policy;
+      return;
+    }
+    if (this.acceptKw("state-policy")) {
+      let policy: "if-bound" | "floating";
+      if (this.acceptKw("if-bound")) policy = "if-bound";
+      else if (this.acceptKw("floating")) policy = "floating";
+      else this.syntax();
+      this.endOfStatement();
+      if (this.opts.verbose !== false) this.out.echo.push(`set state-policy ${policy}`);
+      this.out.ruleset.options.push({ kind: "state-policy", policy });
+      this.ctx.statePolicy = policy;
+      return;
+    }
+    if (this.acceptKw("ruleset-optimization")) {
+      const v = this.expectString();
+      this.endOfStatement();
+      if (v.text !== "none" && v.text !== "basic" && v.text !== "profile") {
+        this.fail(`unknown ruleset-optimization ${v.text}`, "one of none, basic, profile", v);
+      }
+      this.out.ruleset.options.push({ kind: "ruleset-optimization", level: v.text });
+      return;
+    }
+    if (t.type === "KW" || t.type === "STRING") {
+      this.fail(`\`set ${t.text}\` is valid pf.conf but not part of this model's pf language`, "supported: set skip on, set block-policy, set state-policy, set ruleset-optimization", t);
+    }
+    this.syntax();
+  }
+
+  // ---- tables ----------------------------------------------------------------------------
+
+  private tabledef(): void {
+    this.expectKw("table");
+    this.expectChar("<");
+    const name = this.expectString().text;
+    this.expectChar(">");
+    const table: PfTable = { name, addresses: [], files: [] };
+    const printed: PfHost[] = [];
+    for (;;) {
+      if (this.la.type === "STRING") {
+        const o = this.shift();
+        if (o.text === "persist") table.persist = true;
+        else if (o.text === "const") table.const = true;
+        else if (o.text === "counters") table.counters = true;
+        else this.fail(`invalid table option '${o.text}'`, "one of persist, const, counters", o);
+      } else if (this.acceptKw("file")) {
+        table.files.push(this.expectString().text);
+      } else if (this.acceptChar("{")) {
+        this.optnl();
+        while (!this.isChar("}")) {
+          const not = this.acceptChar("!");
+          const hosts = this.host(not);
+          for (const h of hosts) table.addresses.push(h);
+          printed.push(...this.resolveForPrint(hosts));
+          this.optnl();
+          this.acceptChar(",");
+          this.optnl();
+        }
+        this.shift();
+      } else break;
+    }
+    this.endOfStatement();
+    if (this.opts.verbose !== false) {
+      this.out.echo.push(renderTable({ ...table, addresses: printed }));
+      this.out.stderr.push(`${this.file}:${this.la.line}: skipping duplicate table checks for <${name}>`);
+    }
+    this.out.ruleset.tables.push(table);
+  }
+
+  /** Table entries as pfctl prints them: interface names replaced by their addresses. */
+  private resolveForPrint(hosts: PfHost[]): PfHost[] {
+    const out: PfHost[] = [];
+    for (const h of hosts) {
+      if (h.kind !== "interface" || !this.ctx.interfaces) {
+        out.push(h);
+        continue;
+      }
+      const probe: PfRule = { kind: "anchor", name: "x", on: [], protos: [], from: { hosts: [h], ports: [] }, to: { hosts: [], ports: [] } };
+      for (const r of expandStatement(probe, this.ctx).rules) out.push(...r.from.hosts);
+    }
+    return out;
+  }
+
+  // ---- anchors ---------------------------------------------------------------------------
+
+  private loadrule(): void {
+    this.expectKw("load");
+    this.expectKw("anchor");
+    const name = this.expectString().text;
+    this.expectKw("from");
+    const file = this.expectString().text;
+    this.endOfStatement();
+    this.out.ruleset.rules.push({ kind: "load-anchor", name, file });
+  }
+
+  private anchorrule(): void {
+    const kw = this.expectKw("anchor");
+    const name = this.la.type === "STRING" ? this.shift().text : undefined;
+    const direction = this.dir();
+    const quick = this.acceptKw("quick");
+    const on = this.isKw("on") ? this.interfaceSpec() : [];
+    const af = this.af();
+    const protos = this.protoSpec();
+    const { from, to } = this.fromto();
+    const fo = this.filterOpts(true);
+    if (this.isChar("{")) this.fail("inline anchor rules (`anchor \"name\" { … }`) are not part of this model's pf language", "load the anchor's rules from its own file");
+    this.endOfStatement();
+    if (name === undefined) this.fail("anchors without explicit rules must specify a name", undefined, kw);
+    if (name.startsWith("_") || name.includes("/_")) this.fail("anchor names beginning with '_' are reserved for internal use");
+    const rule: PfAnchorCall = {
+      kind: "anchor", name, ...(direction ? { direction } : {}), ...(quick ? { quick } : {}), on,
+      ...(af ? { af } : {}), protos, from, to,
+      ...(fo.tag !== undefined ? { tag: fo.tag } : {}), ...(fo.tagged ? { tagged: fo.tagged } : {}),
+    };
+    this.addRule(rule);
+  }
+
+  // ---- filter rules ----------------------------------------------------------------------
+
+  private pfrule(): void {
+    const actionTok = this.shift();
+    const action = actionTok.text as PfFilterRule["action"];
+    let blockPolicy: PfBlockPolicy | undefined;
+    if (action === "block") {
+      if (this.acceptKw("drop")) blockPolicy = "drop";
+      else if (this.acceptKw("return")) blockPolicy = "return";
+      else if (this.acceptKw("return-rst")) blockPolicy = "return-rst";
+      else if (this.acceptKw("return-icmp")) blockPolicy = "return-icmp";
+      else if (this.isKw("return-icmp6")) this.fail("`return-icmp6` is valid pf.conf but not part of this model's pf language", "one of drop, return, return-rst, return-icmp");
+      if (this.isChar("(") && blockPolicy && blockPolicy !== "drop") this.fail(`options of \`${blockPolicy}\` are not part of this model's pf language`);
+    }
+    const direction = this.dir();
+    let log = false;
+    let quick = false;
+    if (this.acceptKw("log")) {
+      log = true;
+      if (this.isChar("(")) this.fail("log options `log (…)` are not part of this model's pf language", "use plain `log`");
+      quick = this.acceptKw("quick");
+    } else if (this.acceptKw("quick")) {
+      quick = true;
+      if (this.acceptKw("log")) {
+        log = true;
+        if (this.isChar("(")) this.fail("log options `log (…)` are not part of this model's pf language", "use plain `log`");
+      }
+    }
+    const on = this.isKw("on") ? this.interfaceSpec() : [];
+    const af = this.af();
+    const protos = this.protoSpec();
+    const { from, to } = this.fromto();
+    const fo = this.filterOpts(false);
+    this.endOfStatement();
+    // `keep state` is a pass rule's default and `no state` a block/match rule's: pfctl keeps no trace.
+    if ((fo.state === "keep" && action === "pass") || (fo.state === "no" && action !== "pass")) delete fo.state;
+    const rule: PfFilterRule = {
+      kind: "filter", action, ...(blockPolicy ? { blockPolicy } : {}), ...(direction ? { direction } : {}),
+      ...(log ? { log } : {}), ...(quick ? { quick } : {}), on, ...(af ? { af } : {}), protos, from, to,
+      ...fo,
+    };
+    if (fo.flags !== undefined && fo.flags !== "any" && protos.length > 0 && !protos.includes("tcp")) {
+      this.fail("flags only apply to tcp", `\`flags ${fo.flags}\` with proto ${protos.join(", ")}`);
+    }
+    this.addRule(rule);
+  }
+
+  private addRule(rule: PfRule): void {
+    this.out.ruleset.rules.push(rule);
+    const { rules, errors } = expandStatement(rule, this.ctx);
+    for (const e of errors) this.report(this.la.line, 1, e);
+    this.out.loaded.push(...rules);
+  }
+
+  private dir(): PfDirection | undefined {
+    if (this.acceptKw("in")) return "in";
+    if (this.acceptKw("out")) return "out";
+    return undefined;
+  }
+
+  private af(): PfAddressFamily | undefined {
+    if (this.acceptKw("inet")) return "inet";
+    if (this.acceptKw("inet6")) return "inet6";
+    return undefined;
+  }
+
+  /** `on IF`, `on ! IF`, `on { IF … }`. */
+  private interfaceSpec(): PfIfSpec[] {
+    this.expectKw("on");
+    if (this.acceptChar("{")) {
+      this.optnl();
+      const out: PfIfSpec[] = [this.ifItemNot()];
+      this.optnl();
+      while (!this.isChar("}")) {
+        this.acceptChar(",");
+        out.push(this.ifItemNot());
+        this.optnl();
+      }
+      this.shift();
+      return out;
+    }
+    return [this.ifItemNot()];
+  }
+
+  private ifItemNot(): PfIfSpec {
+    const not = this.acceptChar("!");
+    if (this.la.type === "STRING") {
+      const t = this.shift();
+      if (t.text.length >= 16) this.fail("interface name too long", `\`${t.text}\` has ${t.text.length} characters; at most 15`, t);
+      return not ? { name: t.text, not } : { name: t.text };
+    }
+    if (this.acceptKw("any")) return not ? { name: "any", not } : { name: "any" };
+    if (this.isKw("rdomain")) this.fail("`on rdomain N` is valid pf.conf but not part of this model's pf language");
+    this.syntax();
+  }
+
+  private protoSpec(): string[] {
+    if (!this.acceptKw("proto")) return [];
+    if (this.acceptChar("{")) {
+      this.optnl();
+      const out = [this.protoItem()];
+      this.optnl();
+      while (!this.isChar("}")) {
+        this.acceptChar(",");
+        out.push(this.protoItem());
+        this.optnl();
+      }
+      this.shift();
+      return out;
+    }
+    return [this.protoItem()];
+  }
+
+  private protoItem(): string {
+    const t = this.la;
+    if (t.type === "NUMBER") {
+      this.shift();
+      const n = t.num as number;
+      if (n < 0 || n > 255) this.fail("protocol outside range", `\`${t.text}\`; a protocol number is 1-255`, t);
+      if (n === 0) this.fail("proto 0 cannot be used", undefined, t);
+      return canonicalProtocol(String(n)) as string;
+    }
+    if (t.type === "STRING") {
+      this.shift();
+      const p = canonicalProtocol(t.text);
+      if (p === undefined || /^\d+$/.test(t.text)) this.fail(`unknown protocol ${t.text}`, "a name from /etc/protocols such as tcp, udp, esp, ah, ipencap, gre, carp, pfsync, or a number 1-255", t);
+      return p;
+    }
+    this.syntax();
+  }
+
+  private fromto(): { from: PfEndpoint; to: PfEndpoint } {
+    const none = (): PfEndpoint => ({ hosts: [], ports: [] });
+    if (this.acceptKw("all")) return { from: none(), to: none() };
+    let from = none();
+    let to = none();
+    if (this.acceptKw("from")) from = this.ipportspec();
+    if (this.isKw("os")) this.fail("`os` fingerprints are not part of this model's pf language");
+    if (this.acceptKw("to")) {
+      to = this.ipportspec();
+      if (to.hosts.some((h) => h.kind === "urpf-failed")) this.fail('"urpf-failed" is not permitted in a destination address');
+    }
+    return { from, to };
+  }
+
+  private ipportspec(): PfEndpoint {
+    if (this.acceptKw("port")) return { hosts: [], ports: this.portspec() };
+    const hosts = this.ipspec();
+    const ports = this.acceptKw("port") ? this.portspec() : [];
+    return { hosts, ports };
+  }
+
+  /** `any`, one host, or `{ list }`; an `any` inside a list makes the whole list `any`. */
+  private ipspec(): PfHost[] {
+    if (this.acceptKw("any")) return [];
+    if (this.acceptChar("{")) {
+      this.optnl();
+      let any = false;
+      const out: PfHost[] = [];
+      let first = true;
+      while (!this.isChar("}")) {
+        if (!first) this.acceptChar(",");
+        first = false;
+        const hs = this.ipspec();
+        if (hs.length === 0) any = true;
+        out.push(...hs);
+        this.optnl();
+      }
+      if (first) this.syntax();
+      this.shift();
+      return any ? [] : out;
+    }
+    const not = this.acceptChar("!");
+    if (this.acceptKw("no-route")) return [{ kind: "no-route", ...(not ? { not } : {}) }];
+    if (this.acceptKw("urpf-failed")) return [{ kind: "urpf-failed", ...(not ? { not } : {}) }];
+    return this.host(not);
+  }
+
+  private host(not: boolean): PfHost[] {
+    const n = not ? { not: true } : {};
+    const t = this.la;
+    if (t.type === "STRING") {
+      this.shift();
+      if (this.isChar("-")) this.fail("address ranges (`a - b`) are not part of this model's pf language", "use a network or a table");
+      let text = t.text;
+      if (this.acceptChar("/")) {
+        if (this.la.type !== "NUMBER") this.syntax();
+        text += "/" + this.shift().text;
+      }
+      return [this.hostString(text, t, not)];
+    }
+    if (t.type === "NUMBER") {
+      this.shift();
+      this.expectChar("/");
+      if (this.la.type !== "NUMBER") this.syntax();
+      const text = `${t.text}/${this.shift().text}`;
+      return [this.hostString(text, t, not)];
+    }
+    if (this.acceptChar("(")) {
+      const nameTok = this.expectString();
+      this.expectChar(")");
+      let name = nameTok.text;
+      if (!/^[A-Za-z]/.test(name)) this.fail(`invalid interface name '${name}'`, undefined, nameTok);
+      let modifier: PfIfModifier | undefined;
+      const colon = name.indexOf(":");
+      if (colon >= 0) {
+        const m = name.slice(colon + 1);
+        if (m !== "network" && m !== "broadcast" && m !== "peer" && m !== "0") {
+          this.fail(`interface ${name} has bad modifier`, "one of :network, :broadcast, :peer, :0", nameTok);
+        }
+        modifier = m;
+        name = name.slice(0, colon);
+      }
+      if (this.isChar("/")) this.fail("masks on dynamic addresses (`(if)/N`) are not part of this model's pf language");
+      return [{ kind: "dynamic", name, ...(modifier ? { modifier } : {}), ...n }];
+    }
+    if (this.acceptChar("<")) {
+      const nameTok = this.expectString();
+      this.expectChar(">");
+      if (nameTok.text.length >= 32) this.fail(`table name '${nameTok.text}' too long`, "at most 31 characters", nameTok);
+      return [{ kind: "table", name: nameTok.text, ...n }];
+    }
+    if (this.isKw("route")) this.fail("`route LABEL` addresses are not part of this model's pf language");
+    this.syntax();
+  }
+
+  /** pfctl's host(): an address, else an interface or group (`em0`, `em0:network`, `egress`, `self`). */
+  private hostString(text: string, tok: Token, not: boolean): PfHost {
+    const n = not ? { not: true } : {};
+    const lit = parseLiteralAddress(text);
+    if (lit) return { kind: "address", address: lit.address, ...n };
+    let name = text;
+    let modifier: PfIfModifier | undefined;
+    const m = /^(.*):(network|broadcast|peer|0)$/.exec(text);
+    if (m) {
+      name = m[1];
+      modifier = m[2] as PfIfModifier;
+    }
+    const plausible = /^[A-Za-z][A-Za-z0-9_.-]*$/.test(name) && !text.includes("/");
+    const known = this.ctx.interfaces ? interfaceExists(name, this.ctx.interfaces) : plausible;
+    if (!known) {
+      this.out.stderr.push(`no IP address found for ${text}`);
+      const names = this.ctx.interfaces ? this.ctx.interfaces.map((i) => i.name).join(", ") : "";
+      this.fail("could not parse host specification", `\`${text}\` is not an IPv4/IPv6 address or network${this.ctx.interfaces ? `, nor an interface or group of this host (${names})` : " nor an interface name"}`, tok);
+    }
+    return { kind: "interface", name, ...(modifier ? { modifier } : {}), ...n };
+  }
+
+  private portspec(): PfPort[] {
+    if (this.acceptChar("{")) {
+      this.optnl();
+      const out = [this.portItem()];
+      this.optnl();
+      while (!this.isChar("}")) {
+        this.acceptChar(",");
+        out.push(this.portItem());
+        this.optnl();
+      }
+      this.shift();
+      return out;
+    }
+    return [this.portItem()];
+  }
+
+  private unaryop(): PfPortOp | undefined {
+    const t = this.la;
+    let op: PfPortOp | undefined;
+    if (t.type === "NE") op = "!=";
+    else if (t.type === "LE") op = "<=";
+    else if (t.type === "GE") op = ">=";
+    else if (t.type === "CHAR" && (t.text === "=" || t.text === "<" || t.text === ">")) op = t.text as PfPortOp;
+    if (op) this.shift();
+    return op;
+  }
+
+  private portItem(): PfPort {
+    const op = this.unaryop();
+    const first = this.portrange();
+    if (op) {
+      if (first.to !== undefined) this.fail("':' cannot be used with an other port operator");
+      return { op, port: first.port };
+    }
+    if (this.la.type === "PORTBINARY") {
+      const bin = this.shift().op as PfPortOp;
+      const second = this.portrange();
+      if (first.to !== undefined || second.to !== undefined) this.fail("':' cannot be used with an other port operator");
+      if ((bin === "><" && first.port >= second.port) || (bin === "<>" && first.port > second.port)) {
+        this.fail("invalid port range", `\`${first.port} ${bin} ${second.port}\`: the first port must be lower`);
+      }
+      return { op: bin, port: first.port, to: second.port };
+    }
+    if (first.to !== undefined) {
+      if (first.port > first.to) this.fail("invalid port range", `\`${first.port}:${first.to}\`: the first port must not be higher`);
+      return { op: ":", port: first.port, to: first.to };
+    }
+    return { op: "=", port: first.port };
+  }
+
+  /** portrange: a port, a service name, or `a:b`. */
+  private portrange(): { port: number; to?: number } {
+    const t = this.numberstring();
+    const colon = t.text.indexOf(":");
+    if (colon < 0) return { port: this.getservice(t.text, t) };
+    const a = this.getservice(t.text.slice(0, colon), t);
+    const b = this.getservice(t.text.slice(colon + 1), t);
+    return a === b ? { port: a } : { port: a, to: b };
+  }
+
+  private getservice(s: string, t: Token): number {
+    if (/^\d+$/.test(s)) {
+      const n = Number(s);
+      if (n > 65535) this.fail(`illegal port value ${s}`, "a port is 0-65535", t);
+      return n;
+    }
+    const p = servicePort(s);
+    if (p === undefined) this.fail(`unknown port ${s}`, "a number 0-65535 or a service name from /etc/services such as isakmp, ipsec-nat-t, ssh, https", t);
+    return p;
+  }
+
+  // ---- filter options ----------------------------------------------------------------------
+
+  private filterOpts(anchor: boolean): Partial<PfFilterRule> {
+    const o: Partial<PfFilterRule> = {};
+    let flagsSeen = false;
+    let keepSeen = false;
+    for (;;) {
+      const t = this.la;
+      if (t.type === "CHAR" && t.text === "!") {
+        this.shift();
+        if (this.isKw("received-on")) this.fail("`received-on` is valid pf.conf but not part of this model's pf language");
+        this.expectKw("tagged");
+        o.tagged = { name: this.string(), not: true };
+        continue;
+      }
+      if (t.type !== "KW") return o;
+      if (anchor && t.text !== "tag" && t.text !== "tagged") {
+        if (t.text === "flags" || t.text === "keep" || t.text === "no" || t.text === "label" || UNSUPPORTED_RULE_OPTS.has(t.text)) {
+          this.fail(`\`${t.text}\` on an anchor rule is not part of this model's pf language`, "anchor rules take tag and tagged");
+        }
+        return o;
+      }
+      switch (t.text) {
+        case "flags": {
+          this.shift();
+          if (flagsSeen) this.fail("flags cannot be redefined");
+          flagsSeen = true;
+          if (this.acceptKw("any")) {
+            o.flags = "any";
+            break;
+          }
+          let set = 0;
+          if (!this.isChar("/")) set = this.flag();
+          this.expectChar("/");
+          const mask = this.flag();
+          if ((set & mask) !== set) this.fail("flags always false", `\`${flagString(set)}/${flagString(mask)}\`: the flags must be a subset of the mask`);
+          o.flags = `${flagString(set)}/${flagString(mask)}`;
+          break;
+        }
+        case "no":
+        case "keep":
+        case "modulate":
+        case "synproxy": {
+          this.shift();
+          this.expectKw("state");
+          if (keepSeen) this.fail("modulate or keep cannot be redefined");
+          keepSeen = true;
+          o.state = t.text === "no" ? "no" : (t.text as PfStateMode);
+          if (t.text !== "no" && this.acceptChar("(")) {
+            const so = this.stateOpts();
+            if (Object.keys(so).length > 0) o.stateOptions = so;
+          }
+          break;
+        }
+        case "fragment":
+          this.shift();
+          o.fragment = true;
+          break;
+        case "allow-opts":
+          this.shift();
+          o.allowOpts = true;
+          break;
+        case "once":
+          this.shift();
+          o.once = true;
+          break;
+        case "label":
+          this.shift();
+          if (o.label !== undefined) this.fail("label cannot be redefined");
+          o.label = this.expectString().text;
+          break;
+        case "tag":
+          this.shift();
+          o.tag = this.string();
+          if (o.tag.length >= 64) this.fail("tag too long, max 63 chars");
+          break;
+        case "tagged":
+          this.shift();
+          o.tagged = { name: this.string() };
+          if (o.tagged.name.length >= 64) this.fail("tag too long, max 63 chars");
+          break;
+        case "rtable": {
+          this.shift();
+          if (this.la.type !== "NUMBER") this.syntax();
+          const n = this.shift().num as number;
+          if (n < 0 || n > 255) this.fail("invalid rtable id");
+          o.rtable = n;
+          break;
+        }
+        case "nat-to":
+        case "rdr-to": {
+          this.shift();
+          if (this.isChar("{")) this.fail(`address pools in \`${t.text}\` are not part of this model's pf language`, "give one address");
+          const not = this.acceptChar("!");
+          const hosts = this.host(not);
+          if (t.text === "nat-to") {
+            if (o.natTo) this.fail("cannot respecify nat-to/binat-to");
+            o.natTo = hosts[0];
+          } else {
+            if (o.rdrTo) this.fail("cannot respecify rdr-to");
+            let port: number | undefined;
+            if (this.acceptKw("port")) port = this.portrange().port;
+            o.rdrTo = port === undefined ? { host: hosts[0] } : { host: hosts[0], port };
+          }
+          for (const kw of ["bitmask", "random", "source-hash", "round-robin", "static-port", "sticky-address"]) {
+            if (this.isKw(kw)) this.fail(`pool option \`${kw}\` is not part of this model's pf language`);
+          }
+          break;
+        }
+        default:
+          if (UNSUPPORTED_RULE_OPTS.has(t.text)) {
+            this.fail(`\`${t.text}\` is valid pf.conf but not part of this model's pf language`, `supported rule options: ${SUPPORTED_RULE_OPTS}`);
+          }
+          return o;
+      }
+    }
+  }
+
+  private flag(): number {
+    const t = this.expectString();
+    const f = flagBits(t.text);
+    if (f === undefined) this.fail(`bad flags ${t.text}`, `TCP flags are letters of ${TCP_FLAGS}`, t);
+    return f;
+  }
+
+  private stateOpts(): PfStateOptions {
+    const o: PfStateOptions = {};
+    let lockSeen = false;
+    let first = true;
+    let adaptive: { start?: number; end?: number } = {};
+    while (!this.isChar(")")) {
+      if (!first) this.acceptChar(",");
+      first = false;
+      const t = this.la;
+      if (t.type === "STRING") {
+        this.shift();
+        if (this.la.type !== "NUMBER") this.syntax();
+        const v = this.shift().num as number;
+        if (t.text === "adaptive.start") adaptive.start = v;
+        else if (t.text === "adaptive.end") adaptive.end = v;
+        else this.fail(`state timeout \`${t.text}\` is not part of this model's pf language`, "supported state options: max, no-sync, if-bound, floating, sloppy, pflow", t);
+        continue;
+      }
+      if (t.type !== "KW") this.syntax();
+      switch (t.text) {
+        case "max":
+          this.shift();
+          if (this.la.type !== "NUMBER") this.syntax();
+          if (o.max !== undefined) this.fail("state option 'max' multiple definitions");
+          o.max = this.shift().num as number;
+          break;
+        case "no-sync":
+          this.shift();
+          if (o.noSync) this.fail("state option 'sync' multiple definitions");
+          o.noSync = true;
+          break;
+        case "if-bound":
+        case "floating":
+          this.shift();
+          if (lockSeen) this.fail("state locking option: multiple definitions");
+          lockSeen = true;
+          if (t.text === "if-bound") o.ifBound = true;
+          else o.floating = true;
+          break;
+        case "sloppy":
+          this.shift();
+          if (o.sloppy) this.fail("state sloppy option: multiple definitions");
+          o.sloppy = true;
+          break;
+        case "pflow":
+          this.shift();
+          if (o.pflow) this.fail("state pflow option: multiple definitions");
+          o.pflow = true;
+          break;
+        case "max-src-states":
+        case "max-src-conn":
+        case "max-src-conn-rate":
+        case "max-src-nodes":
+        case "source-track":
+        case "overload":
+          this.fail(`state option \`${t.text}\` is not part of this model's pf language`, "supported state options: max, no-sync, if-bound, floating, sloppy, pflow", t);
+          break;
+        default:
+          this.syntax();
+      }
+    }
+    this.shift();
+    if (adaptive.start !== undefined || adaptive.end !== undefined) {
+      const max = o.max ?? 0;
+      if (adaptive.start !== Math.floor(max / 10) * 6 || adaptive.end !== Math.floor(max / 10) * 12) {
+        this.fail("adaptive state timeouts are not part of this model's pf language", "only the values pfctl derives from `max N` are accepted");
+      }
+    }
+    return o;
+  }
+}
+
+/** Runs pfctl's parser on a file: the ruleset plus everything pfctl would print. */
+export function parsePfDetailed(text: string, file = "pf.conf", opts: PfParseOptions = {}): PfParseOutput {
+  return new PfParser(text, file, opts).run();
+}
+
+/**
+ * Parses pf.conf / anchor text. With `opts.interfaces`, bare interface names must exist on the
+ * host (as pfctl requires); `(em1)` stays dynamic. Errors carry pfctl's message (e.g.
+ * `syntax error`) with the line and column; the value holds every statement that parsed.
+ */
+export function parsePf(text: string, file = "pf.conf", opts: { interfaces?: readonly PfInterface[] } = {}): ParseResult<PfRuleset> {
+  const out = parsePfDetailed(text, file, { ...opts, verbose: false });
+  return { value: out.ruleset, diagnostics: out.diagnostics };
+}
+
+export { contextOf };

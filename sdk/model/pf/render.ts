@@ -1,0 +1,177 @@
+/**
+ * Rendering pf rules in the canonical form pfctl prints (pfctl_parser.c print_rule()), and whole
+ * rulesets as pf.conf text.
+ */
+import { expandStatement } from "./expand";
+import { validatePfStatement, validatePfTable } from "./validate";
+import type {
+  PfEndpoint,
+  PfHost,
+  PfIfSpec,
+  PfOption,
+  PfPort,
+  PfRule,
+  PfRuleset,
+  PfStatement,
+  PfStateOptions,
+  PfTable,
+} from "./types";
+
+/** `! ` prefix of a negated item. */
+function neg(not: boolean | undefined): string {
+  return not ? "! " : "";
+}
+
+/** One address as pfctl prints it: `10.0.0.0/24`, `(em1)`, `<peers>`, `no-route`, or an interface name. */
+export function renderHost(h: PfHost): string {
+  switch (h.kind) {
+    case "address":
+      return neg(h.not) + h.address;
+    case "interface":
+      return neg(h.not) + h.name + (h.modifier ? `:${h.modifier}` : "");
+    case "dynamic":
+      return `${neg(h.not)}(${h.name}${h.modifier ? `:${h.modifier}` : ""})`;
+    case "table":
+      return `${neg(h.not)}<${h.name}>`;
+    case "no-route":
+      return neg(h.not) + "no-route";
+    case "urpf-failed":
+      return neg(h.not) + "urpf-failed";
+  }
+}
+
+/** One port item after `port`: `= 500`, `!= 22`, `500:501`, `8000 >< 8100`. */
+export function renderPort(p: PfPort): string {
+  switch (p.op) {
+    case ":":
+    case "><":
+    case "<>":
+      return p.op === ":" ? `${p.port}:${p.to}` : `${p.port} ${p.op} ${p.to}`;
+    case "=":
+    case "!=":
+    case "<":
+    case "<=":
+    case ">":
+    case ">=":
+      return `${p.op} ${p.port}`;
+  }
+}
+
+function list<T>(xs: readonly T[], f: (x: T) => string): string {
+  return xs.length === 1 ? f(xs[0]) : `{ ${xs.map(f).join(" ")} }`;
+}
+
+function renderIf(i: PfIfSpec): string {
+  return neg(i.not) + i.name;
+}
+
+function renderEndpoint(e: PfEndpoint): string {
+  let s = e.hosts.length === 0 ? "any" : list(e.hosts, renderHost);
+  if (e.ports.length > 0) {
+    s += " port " + (e.ports.length === 1 ? renderPort(e.ports[0]) : `{ ${e.ports.map((p) => (p.op === "=" ? String(p.port) : renderPort(p))).join(" ")} }`);
+  }
+  return s;
+}
+
+function renderStateOptions(o: PfStateOptions, adaptive: boolean): string {
+  const parts: string[] = [];
+  if (o.max !== undefined) parts.push(`max ${o.max}`);
+  if (o.noSync) parts.push("no-sync");
+  if (o.ifBound) parts.push("if-bound");
+  if (o.floating) parts.push("floating");
+  if (o.sloppy) parts.push("sloppy");
+  if (o.pflow) parts.push("pflow");
+  if (adaptive && o.max !== undefined) {
+    parts.push(`adaptive.start ${Math.floor(o.max / 10) * 6}`, `adaptive.end ${Math.floor(o.max / 10) * 12}`);
+  }
+  return parts.join(", ");
+}
+
+/**
+ * Formats one statement on one line. With single-element lists this is exactly pfctl's
+ * print_rule() output; longer lists print as `{ a b }`.
+ */
+export function formatStatement(r: PfStatement): string {
+  if (r.kind === "load-anchor") return `load anchor "${r.name}" from "${r.file}"`;
+  let s = r.kind === "anchor" ? `anchor "${r.name}"` : r.action;
+  if (r.kind === "filter" && r.action === "block" && r.blockPolicy) s += ` ${r.blockPolicy}`;
+  if (r.direction) s += ` ${r.direction}`;
+  if (r.kind === "filter" && r.log) s += " log";
+  if (r.quick) s += " quick";
+  if (r.on.length > 0) s += ` on ${list(r.on, renderIf)}`;
+  if (r.af) s += ` ${r.af}`;
+  if (r.protos.length > 0) s += ` proto ${list(r.protos, (p) => p)}`;
+  const any = (e: PfEndpoint) => e.hosts.length === 0 && e.ports.length === 0;
+  if (any(r.from) && any(r.to)) s += " all";
+  else s += ` from ${renderEndpoint(r.from)} to ${renderEndpoint(r.to)}`;
+  if (r.kind === "filter") {
+    if (r.flags !== undefined) s += ` flags ${r.flags}`;
+    const opts = r.stateOptions ? renderStateOptions(r.stateOptions, true) : "";
+    if (r.state === "no") s += " no state";
+    else if (r.state === "modulate" || r.state === "synproxy") s += ` ${r.state} state`;
+    else if (opts || r.state === "keep") s += " keep state";
+    if (opts) s += ` (${opts})`;
+    if (r.fragment) s += " fragment";
+    if (r.allowOpts) s += " allow-opts";
+    if (r.label !== undefined) s += ` label "${r.label}"`;
+    if (r.once) s += " once";
+  }
+  if (r.tag !== undefined) s += ` tag ${r.tag}`;
+  if (r.tagged) s += `${r.tagged.not ? " !" : ""} tagged ${r.tagged.name}`;
+  if (r.kind === "filter") {
+    if (r.rtable !== undefined) s += ` rtable ${r.rtable}`;
+    if (r.natTo) s += ` nat-to ${renderHost(r.natTo)}`;
+    else if (r.rdrTo) s += ` rdr-to ${renderHost(r.rdrTo.host)}${r.rdrTo.port !== undefined ? ` port ${r.rdrTo.port}` : ""}`;
+  }
+  return s;
+}
+
+/**
+ * Renders a rule the way `pfctl -a NAME -sr` prints it: lists expanded one rule per element (one
+ * line each, joined by newlines), `port = 500`, `all` when there are no addresses, `flags S/SA`
+ * on pass rules that keep state. Interface names (not in parentheses) stay names here; use
+ * {@link expandRules} with the host's interfaces to get the addresses pfctl substitutes.
+ */
+export function renderPfRule(rule: PfRule): string {
+  validatePfStatement(rule);
+  return expandStatement(rule).rules.map(formatStatement).join("\n");
+}
+
+function renderOption(o: PfOption): string {
+  switch (o.kind) {
+    case "skip":
+      return `set skip on ${o.interfaces.length === 1 ? o.interfaces[0] : `{ ${o.interfaces.join(" ")} }`}`;
+    case "block-policy":
+      return `set block-policy ${o.policy}`;
+    case "state-policy":
+      return `set state-policy ${o.policy}`;
+    case "ruleset-optimization":
+      return `set ruleset-optimization ${o.level}`;
+  }
+}
+
+/** `table <name> …` as pfctl's print_tabledef() prints it. */
+export function renderTable(t: PfTable): string {
+  let s = `table <${t.name}>`;
+  if (t.const) s += " const";
+  if (t.persist) s += " persist";
+  if (t.counters) s += " counters";
+  for (const f of t.files) s += ` file "${f}"`;
+  if (t.addresses.length > 0) s += ` { ${t.addresses.map(renderHost).join(" ")} }`;
+  return s;
+}
+
+/**
+ * Renders a ruleset as a pf.conf file: macros, options, tables, then the statements in order
+ * (lists kept as `{ … }`), one per line, ending with a newline.
+ */
+export function renderPfConf(ruleset: PfRuleset): string {
+  ruleset.rules.forEach((r, i) => validatePfStatement(r, `rules[${i}]`));
+  ruleset.tables.forEach((t, i) => validatePfTable(t, `tables[${i}]`));
+  const lines: string[] = [];
+  for (const m of ruleset.macros) lines.push(`${m.name} = "${m.value}"`);
+  for (const o of ruleset.options) lines.push(renderOption(o));
+  for (const t of ruleset.tables) lines.push(renderTable(t));
+  for (const r of ruleset.rules) lines.push(formatStatement(r));
+  return lines.length === 0 ? "" : lines.join("\n") + "\n";
+}

@@ -1,0 +1,232 @@
+/**
+ * The pf(4) rule language (pf.conf(5)) as typed values: the subset a VPN gateway's main ruleset
+ * hooks and anchors use. One type serves two levels:
+ *
+ * - a *statement* as written in a file: every list (`on { em0 em1 }`, `proto { esp ah }`,
+ *   `from { a b }`, `port { 500 4500 }`) is an array;
+ * - a *canonical rule* as pfctl loads and prints it (`pfctl -sr`, `pfctl -nv`): every array has at
+ *   most one element, interface names are replaced by their addresses, the address family is
+ *   filled in, pass rules carry their default `flags S/SA`. {@link expandRules} turns statements into
+ *   canonical rules.
+ */
+
+/** What the rule does: `pass`, `block` or `match` (pf.conf ACTION). */
+export type PfAction = "pass" | "block" | "match";
+
+/**
+ * How a `block` rule blocks: `drop` silently (pf's default unless `set block-policy return`),
+ * `return` (TCP RST / ICMP unreachable), `return-rst` (TCP RST only), `return-icmp` (ICMP only).
+ */
+export type PfBlockPolicy = "drop" | "return" | "return-rst" | "return-icmp";
+
+/** Packet direction; absent means both (`in` and `out`). */
+export type PfDirection = "in" | "out";
+
+/** Address family: `inet` (IPv4) or `inet6` (IPv6); absent means both. */
+export type PfAddressFamily = "inet" | "inet6";
+
+/**
+ * One `on IF` item: an interface (`em0`), an interface group (`egress`, `carp`, `enc`) or `any`;
+ * `not: true` is `on ! IF`.
+ */
+export interface PfIfSpec {
+  /** Interface or interface-group name. */
+  name: string;
+  /** `on ! IF`: every interface except this one. Default false. */
+  not?: boolean;
+}
+
+/** Modifier of an interface address: `em0:network`, `em0:broadcast`, `em0:peer`, `em0:0` (no aliases). */
+export type PfIfModifier = "network" | "broadcast" | "peer" | "0";
+
+/**
+ * One address of a `from`/`to` (or table) list.
+ * - `address`: a literal address or network, canonical (`192.0.2.1`, `10.0.0.0/24`, `2001:db8::/64`);
+ * - `interface`: an interface or group name (or `self`) written without parentheses; pfctl replaces it
+ *   by the interface's addresses when the rules are loaded (see {@link PfInterface});
+ * - `dynamic`: `(em1)`, re-evaluated by the kernel when the interface's addresses change;
+ * - `table`: `<name>`;
+ * - `no-route`, `urpf-failed`: pf's special addresses.
+ */
+export type PfHost =
+  | { kind: "address"; address: string; not?: boolean }
+  | { kind: "interface"; name: string; modifier?: PfIfModifier; not?: boolean }
+  | { kind: "dynamic"; name: string; modifier?: PfIfModifier; not?: boolean }
+  | { kind: "table"; name: string; not?: boolean }
+  | { kind: "no-route"; not?: boolean }
+  | { kind: "urpf-failed"; not?: boolean };
+
+/**
+ * Port comparison. `=`/`!=`/`<`/`<=`/`>`/`>=` use `port`; the ranges use `port` and `to`:
+ * `:` inclusive range (`500:501`), `><` strictly between, `<>` outside.
+ */
+export type PfPortOp = "=" | "!=" | "<" | "<=" | ">" | ">=" | ":" | "><" | "<>";
+
+/** One port item, e.g. `{ op: "=", port: 500 }` (printed `port = 500`). Ports are 0–65535. */
+export interface PfPort {
+  op: PfPortOp;
+  /** The port, or the first port of a range. */
+  port: number;
+  /** The second port of a range operator (`:`, `><`, `<>`); absent otherwise. */
+  to?: number;
+}
+
+/** One side of a rule (`from …` or `to …`). */
+export interface PfEndpoint {
+  /** Addresses; empty means `any`. */
+  hosts: PfHost[];
+  /** Port items; empty means any port. Only meaningful with `proto tcp`/`udp`. */
+  ports: PfPort[];
+}
+
+/** `keep state (…)` options. All default to off/absent. */
+export interface PfStateOptions {
+  /** `max N`: at most N states for this rule. */
+  max?: number;
+  /** `no-sync`: do not synchronise these states over pfsync(4) (carp, pfsync rules). */
+  noSync?: boolean;
+  /** `if-bound`: states are bound to the interface they were created on (needed on enc0). */
+  ifBound?: boolean;
+  /** `floating`: states match on any interface (pf's default state policy). */
+  floating?: boolean;
+  /** `sloppy`: sloppy TCP state tracking. */
+  sloppy?: boolean;
+  /** `pflow`: export states to pflow(4). */
+  pflow?: boolean;
+}
+
+/**
+ * State tracking: `keep` (pf's default for pass rules), `no` (`no state`), `modulate`, `synproxy`.
+ * Absent means the action's default (keep for pass, none for block and match).
+ */
+export type PfStateMode = "keep" | "no" | "modulate" | "synproxy";
+
+/** Fields shared by filter rules and anchor calls (the packet selector). */
+export interface PfSelector {
+  /** `in`/`out`; absent = both. */
+  direction?: PfDirection;
+  /** `quick`: the first matching quick rule wins. Default false. */
+  quick?: boolean;
+  /** `on IF`/`on { … }`; empty = every interface. */
+  on: PfIfSpec[];
+  /** `inet`/`inet6`; absent = both (canonical rules get it from their addresses). */
+  af?: PfAddressFamily;
+  /** Protocols by /etc/protocols name (`esp`, `udp`, `ipencap`, `carp`, `pfsync`) or decimal number; empty = any. */
+  protos: string[];
+  /** `from …`; empty hosts and ports = `any`. */
+  from: PfEndpoint;
+  /** `to …`. */
+  to: PfEndpoint;
+  /** `tag NAME`: tag matching packets (e.g. set by ipsec.conf's `tag`). */
+  tag?: string;
+  /** `[!] tagged NAME`: only packets carrying this tag. */
+  tagged?: { name: string; not?: boolean };
+}
+
+/** A pass/block/match rule. */
+export interface PfFilterRule extends PfSelector {
+  kind: "filter";
+  action: PfAction;
+  /** Only for `block`; absent = the ruleset's `set block-policy` (default `drop`). */
+  blockPolicy?: PfBlockPolicy;
+  /** `log`: log matching packets to pflog0. Default false. */
+  log?: boolean;
+  /** `flags F/M` (e.g. `S/SA`) or `any`; TCP only. Canonical pass rules carry pf's default `S/SA`. */
+  flags?: string;
+  /** State tracking; absent = the action's default. */
+  state?: PfStateMode;
+  /** Options in `keep state (…)`. */
+  stateOptions?: PfStateOptions;
+  /** `label "text"`. */
+  label?: string;
+  /** `nat-to ADDR` (match/pass out rules): one literal address or `(if)`. */
+  natTo?: PfHost;
+  /** `rdr-to ADDR [port N]`. */
+  rdrTo?: { host: PfHost; port?: number };
+  /** `once`: the rule is removed after its first match. */
+  once?: boolean;
+  /** `fragment`: match fragments too. */
+  fragment?: boolean;
+  /** `allow-opts`: pass packets with IP options. */
+  allowOpts?: boolean;
+  /** `rtable N`. */
+  rtable?: number;
+}
+
+/** An anchor hook in the main ruleset: `anchor "NAME" [in|out] [on IF] [from … to …]`. */
+export interface PfAnchorCall extends PfSelector {
+  kind: "anchor";
+  /** Anchor path, e.g. `vpn` or `vpn/*` (evaluate every child anchor). */
+  name: string;
+}
+
+/** A loaded rule: what `pfctl -sr` prints one per line. */
+export type PfRule = PfFilterRule | PfAnchorCall;
+
+/** `load anchor "NAME" from "FILE"` (main ruleset only): load FILE into anchor NAME at boot. */
+export interface PfLoadAnchor {
+  kind: "load-anchor";
+  name: string;
+  file: string;
+}
+
+/** A statement of a rules file, in file order. */
+export type PfStatement = PfRule | PfLoadAnchor;
+
+/** `NAME = "value"` macro definition. */
+export interface PfMacro {
+  name: string;
+  /** The value, macros already expanded. */
+  value: string;
+}
+
+/** `table <NAME> [const] [persist] [counters] [file "…"] { … }`. */
+export interface PfTable {
+  name: string;
+  /** `const`: entries cannot change at run time. */
+  const?: boolean;
+  /** `persist`: keep the table even when no rule refers to it. */
+  persist?: boolean;
+  /** `counters`: per-entry statistics. */
+  counters?: boolean;
+  /** Initial entries (addresses, networks, interface names, `!` exclusions). */
+  addresses: PfHost[];
+  /** `file "PATH"` sources. */
+  files: string[];
+}
+
+/**
+ * Options (`set …`). Only those a VPN gateway needs are modelled:
+ * `set skip on IF…`, `set block-policy`, `set state-policy`, `set ruleset-optimization`.
+ */
+export type PfOption =
+  | { kind: "skip"; interfaces: string[] }
+  | { kind: "block-policy"; policy: "drop" | "return" }
+  | { kind: "state-policy"; policy: "if-bound" | "floating" }
+  | { kind: "ruleset-optimization"; level: "none" | "basic" | "profile" };
+
+/** A parsed rules file (main ruleset or anchor). */
+export interface PfRuleset {
+  macros: PfMacro[];
+  tables: PfTable[];
+  options: PfOption[];
+  rules: PfStatement[];
+}
+
+/**
+ * One interface of the host, as pfctl sees it when it loads rules: used to replace `em1`,
+ * `$ext_if`, `em0:network` or a group name like `egress` by addresses.
+ */
+export interface PfInterface {
+  /** Interface name, e.g. `em1`. */
+  name: string;
+  /** Addresses with prefix length, e.g. `172.16.0.1/24`, `2001:db8::1/64`; a bare address is a host. */
+  addresses: string[];
+  /** Interface groups it belongs to (besides its driver name), e.g. `egress`, `carp`. */
+  groups: string[];
+}
+
+/** An empty ruleset. */
+export function emptyPfRuleset(): PfRuleset {
+  return { macros: [], tables: [], options: [], rules: [] };
+}

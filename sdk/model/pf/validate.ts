@@ -1,0 +1,142 @@
+/**
+ * Validation of typed pf rules built in code (not parsed): every invalid value is rejected with a
+ * {@link ModelError} naming the field, the value, why it is wrong and what is allowed.
+ */
+import { ModelError, oneOf } from "../diagnostics";
+import { addressFamily, parseLiteralAddress } from "./address";
+import { expandStatement } from "./expand";
+import { canonicalProtocol } from "./names";
+import type { PfEndpoint, PfHost, PfIfSpec, PfPort, PfStatement, PfTable } from "./types";
+
+const ACTIONS = ["pass", "block", "match"];
+const POLICIES = ["drop", "return", "return-rst", "return-icmp"];
+const DIRECTIONS = ["in", "out"];
+const FAMILIES = ["inet", "inet6"];
+const PORT_OPS = ["=", "!=", "<", "<=", ">", ">=", ":", "><", "<>"];
+const STATES = ["keep", "no", "modulate", "synproxy"];
+const MODIFIERS = ["network", "broadcast", "peer", "0"];
+const NAME = /^[A-Za-z_][A-Za-z0-9_.-]*$/;
+
+function checkName(field: string, value: string, what: string, max: number): void {
+  if (typeof value !== "string" || !NAME.test(value) || value.length > max) {
+    throw new ModelError(field, value, `invalid ${what} \`${value}\`; a ${what} starts with a letter, holds letters, digits, \`_\`, \`.\`, \`-\` and has at most ${max} characters`);
+  }
+}
+
+function checkIf(field: string, i: PfIfSpec): void {
+  checkName(`${field}.name`, i.name, "interface name", 15);
+}
+
+function checkHost(field: string, h: PfHost): void {
+  switch (h.kind) {
+    case "address": {
+      const lit = parseLiteralAddress(h.address);
+      if (!lit) throw new ModelError(`${field}.address`, h.address, `\`${h.address}\` is not an IPv4/IPv6 address or network; e.g. 192.0.2.1, 10.0.0.0/24, 2001:db8::/32`);
+      if (lit.address !== h.address) throw new ModelError(`${field}.address`, h.address, `\`${h.address}\` is not in canonical form; write \`${lit.address}\` (as pfctl prints it)`);
+      return;
+    }
+    case "interface":
+    case "dynamic":
+      checkName(`${field}.name`, h.name, "interface name", 15);
+      if (h.modifier !== undefined && !MODIFIERS.includes(h.modifier)) throw new ModelError(`${field}.modifier`, h.modifier, oneOf("interface modifier", String(h.modifier), MODIFIERS));
+      return;
+    case "table":
+      checkName(`${field}.name`, h.name, "table name", 31);
+      return;
+    case "no-route":
+    case "urpf-failed":
+      return;
+    default:
+      throw new ModelError(`${field}.kind`, (h as { kind: unknown }).kind, oneOf("address kind", String((h as { kind: unknown }).kind), ["address", "interface", "dynamic", "table", "no-route", "urpf-failed"]));
+  }
+}
+
+function checkPort(field: string, p: PfPort): void {
+  if (!PORT_OPS.includes(p.op)) throw new ModelError(`${field}.op`, p.op, oneOf("port operator", String(p.op), PORT_OPS));
+  const range = p.op === ":" || p.op === "><" || p.op === "<>";
+  for (const [k, v] of [["port", p.port], ["to", p.to]] as const) {
+    if (v === undefined) continue;
+    if (!Number.isInteger(v) || v < 0 || v > 65535) throw new ModelError(`${field}.${k}`, v, `port ${v} out of range; a port is an integer 0-65535`);
+  }
+  if (range && p.to === undefined) throw new ModelError(`${field}.to`, p.to, `operator \`${p.op}\` needs a second port \`to\``);
+  if (!range && p.to !== undefined) throw new ModelError(`${field}.to`, p.to, `operator \`${p.op}\` takes one port; \`to\` is only for :, ><, <>`);
+  if (p.op === ":" && (p.to as number) <= p.port) throw new ModelError(`${field}.to`, p.to, `invalid port range ${p.port}:${p.to}; the second port must be higher (use op "=" for one port)`);
+  if (p.op === "><" && (p.to as number) <= p.port) throw new ModelError(`${field}.to`, p.to, `invalid port range ${p.port} >< ${p.to}; the second port must be higher`);
+}
+
+function checkEndpoint(field: string, e: PfEndpoint): void {
+  e.hosts.forEach((h, i) => checkHost(`${field}.hosts[${i}]`, h));
+  e.ports.forEach((p, i) => checkPort(`${field}.ports[${i}]`, p));
+}
+
+/**
+ * Throws a {@link ModelError} when a statement holds an invalid value (unknown protocol, port out
+ * of range, address not canonical, port without tcp/udp, flags without tcp, …). `field` prefixes
+ * the reported path, e.g. `rules[3]`.
+ */
+export function validatePfStatement(s: PfStatement, field = "rule"): void {
+  if (s.kind === "load-anchor") {
+    checkName(`${field}.name`, s.name.replace(/\//g, "_"), "anchor name", 63);
+    if (!s.file.startsWith("/")) throw new ModelError(`${field}.file`, s.file, `anchor file \`${s.file}\` must be an absolute path such as /etc/pf.anchors/${s.name}`);
+    return;
+  }
+  if (s.kind === "anchor") {
+    if (!/^[A-Za-z][A-Za-z0-9_.-]*(\/[A-Za-z0-9_.-]+)*(\/\*)?$/.test(s.name)) {
+      throw new ModelError(`${field}.name`, s.name, `invalid anchor name \`${s.name}\`; e.g. vpn, vpn/site1, vpn/* (names beginning with _ are reserved)`);
+    }
+  } else {
+    if (!ACTIONS.includes(s.action)) throw new ModelError(`${field}.action`, s.action, oneOf("action", String(s.action), ACTIONS));
+    if (s.blockPolicy !== undefined) {
+      if (s.action !== "block") throw new ModelError(`${field}.blockPolicy`, s.blockPolicy, `blockPolicy applies to block rules only, not to \`${s.action}\``);
+      if (!POLICIES.includes(s.blockPolicy)) throw new ModelError(`${field}.blockPolicy`, s.blockPolicy, oneOf("block policy", String(s.blockPolicy), POLICIES));
+    }
+    if (s.state !== undefined && !STATES.includes(s.state)) throw new ModelError(`${field}.state`, s.state, oneOf("state mode", String(s.state), STATES));
+    if (s.stateOptions && (s.state === "no" || (s.state === undefined && s.action !== "pass"))) {
+      throw new ModelError(`${field}.stateOptions`, s.stateOptions, `state options need state tracking, which a ${s.action} rule ${s.state === "no" ? "with state \"no\" " : ""}does not do; set state: "keep" or remove them`);
+    }
+    if (s.stateOptions?.max !== undefined && (!Number.isInteger(s.stateOptions.max) || s.stateOptions.max < 1)) {
+      throw new ModelError(`${field}.stateOptions.max`, s.stateOptions.max, `max ${s.stateOptions.max} is not a positive integer`);
+    }
+    if (s.stateOptions?.ifBound && s.stateOptions.floating) throw new ModelError(`${field}.stateOptions`, s.stateOptions, "ifBound and floating exclude each other; pick one");
+    if (s.flags !== undefined) {
+      const m = /^([FSRPAUEW]*)\/([FSRPAUEW]+)$/.exec(s.flags);
+      if (s.flags !== "any" && !m) throw new ModelError(`${field}.flags`, s.flags, `invalid TCP flags \`${s.flags}\`; write F/M with letters of FSRPAUEW (e.g. S/SA) or \`any\``);
+      if (s.protos.length > 0 && !s.protos.includes("tcp") && s.flags !== "any") throw new ModelError(`${field}.flags`, s.flags, `flags only apply to tcp; this rule is proto ${s.protos.join(", ")}`);
+    }
+    if (s.rtable !== undefined && (!Number.isInteger(s.rtable) || s.rtable < 0 || s.rtable > 255)) throw new ModelError(`${field}.rtable`, s.rtable, `invalid rtable id ${s.rtable}; 0-255`);
+    if (s.natTo) checkHost(`${field}.natTo`, s.natTo);
+    if (s.rdrTo) checkHost(`${field}.rdrTo.host`, s.rdrTo.host);
+    if (s.label !== undefined && (s.label.includes('"') || s.label.length > 63)) throw new ModelError(`${field}.label`, s.label, "a label has at most 63 characters and no double quote");
+  }
+  if (s.direction !== undefined && !DIRECTIONS.includes(s.direction)) throw new ModelError(`${field}.direction`, s.direction, oneOf("direction", String(s.direction), DIRECTIONS));
+  if (s.af !== undefined && !FAMILIES.includes(s.af)) throw new ModelError(`${field}.af`, s.af, oneOf("address family", String(s.af), FAMILIES));
+  s.on.forEach((i, k) => checkIf(`${field}.on[${k}]`, i));
+  s.protos.forEach((p, k) => {
+    const c = canonicalProtocol(p);
+    if (c === undefined) throw new ModelError(`${field}.protos[${k}]`, p, `unknown protocol \`${p}\`; a name from /etc/protocols (tcp, udp, esp, ah, ipencap, gre, etherip, carp, pfsync, …) or a number 1-255`);
+    if (c !== p) throw new ModelError(`${field}.protos[${k}]`, p, `write protocol \`${p}\` as \`${c}\` (as pfctl prints it)`);
+  });
+  checkEndpoint(`${field}.from`, s.from);
+  checkEndpoint(`${field}.to`, s.to);
+  if ((s.from.ports.length > 0 || s.to.ports.length > 0) && (s.protos.length === 0 || s.protos.some((p) => p !== "tcp" && p !== "udp"))) {
+    throw new ModelError(`${field}.protos`, s.protos, `port only applies to tcp/udp; this rule has ${s.protos.length === 0 ? "no proto" : `proto ${s.protos.join(", ")}`}`);
+  }
+  for (const [side, e] of [["from", s.from], ["to", s.to]] as const) {
+    for (const [i, h] of e.hosts.entries()) {
+      if (h.kind === "address" && s.af !== undefined && addressFamily(h.address) !== s.af && e.hosts.length === 1) {
+        throw new ModelError(`${field}.${side}.hosts[${i}]`, h.address, `address \`${h.address}\` is ${addressFamily(h.address)} but the rule is ${s.af}`);
+      }
+    }
+  }
+  if (s.tag !== undefined) checkName(`${field}.tag`, s.tag, "tag", 63);
+  if (s.tagged !== undefined) checkName(`${field}.tagged.name`, s.tagged.name, "tag", 63);
+  if (expandStatement(s).rules.length === 0) {
+    throw new ModelError(field, s, "rule expands to no valid combination: no from/to address pair shares the address family (inet/inet6) of the rule");
+  }
+}
+
+/** Throws a {@link ModelError} for an invalid table definition. */
+export function validatePfTable(t: PfTable, field = "table"): void {
+  checkName(`${field}.name`, t.name, "table name", 31);
+  t.addresses.forEach((h, i) => checkHost(`${field}.addresses[${i}]`, h));
+}

@@ -1,0 +1,284 @@
+/**
+ * sasyncd.conf(5) (sasyncd conf.y 1.22): types, parser, canonical renderer and lint.
+ *
+ * sasyncd's lexer splits the file on white space after removing `#` comments; each keyword takes the
+ * next word(s). A `0x…` word made only of hex digits is a hex key, a word of digits only is a number,
+ * anything else a string. Parsing stops at the first error, as sasyncd's yacc parser does (no error
+ * recovery); `events` records what sasyncd logs on the way, for the lab's `sasyncd -n` emulator.
+ */
+import { ModelError, oneOf, type Diagnostic, type ParseResult } from "../diagnostics";
+
+/** The key sasyncd uses to encrypt sync messages (AES: 128, 192 or 256 bits, the same on every peer). A secret. */
+export type SasyncdKey =
+  /** `sharedkey 0x…`: 32, 48 or 64 hex digits. */
+  | { kind: "hex"; hex: string }
+  /** `sharedkey WORD`: the word's bytes are the key (16, 24 or 32 characters). */
+  | { kind: "ascii"; value: string };
+
+/** A whole sasyncd.conf. */
+export interface SasyncdConf {
+  /** `interface carpN`: the carp interface whose MASTER/BACKUP state sasyncd follows. Required. */
+  interface?: string;
+  /** `group NAME`: interface group whose carp demotion counter sasyncd raises during initial sync; default `carp`. */
+  group?: string;
+  /** `peer ADDR|HOST` lines: the other sasyncd(s). */
+  peers: string[];
+  /** `listen on ADDR [inet|inet6] [port N]`: default all addresses, TCP port 500. */
+  listen?: { on: string; af?: "inet" | "inet6"; port?: number };
+  /** `flushmode startup|never|sync`: default `startup`. */
+  flushmode?: "startup" | "never" | "sync";
+  /** `mode master|slave` (debugging: force a state) or `mode skipslave`. */
+  mode?: "master" | "slave" | "skipslave";
+  /** `control isakmpd|iked|all|none`: which keying daemon sasyncd switches active/passive; default `isakmpd`. */
+  control?: "isakmpd" | "iked" | "all" | "none";
+  /** `sharedkey …`. Required. */
+  sharedkey?: SasyncdKey;
+}
+
+/** What sasyncd prints while parsing (for the emulator): log_msg(level), log_err, or yyerror. */
+export type SasyncdEvent =
+  | { kind: "log"; level: number; text: string }
+  | { kind: "err"; text: string }
+  | { kind: "yyerror"; text: string };
+
+/** Parser output with sasyncd's own log stream; `ok` is false when sasyncd's parser would fail. */
+export interface SasyncdParseDetails extends ParseResult<SasyncdConf> {
+  events: SasyncdEvent[];
+  ok: boolean;
+}
+
+const KEYWORDS = new Set(["control", "flushmode", "group", "inet", "inet6", "interface", "listen", "master", "mode", "never", "on", "peer", "port", "sharedkey", "skipslave", "slave", "startup", "sync"]);
+
+type Tok = { kind: "hex"; text: string; bytes: number[] } | { kind: "value"; text: string; value: number } | { kind: "kw"; text: string } | { kind: "string"; text: string };
+interface PosTok {
+  tok: Tok;
+  line: number;
+  column: number;
+}
+
+function classify(w: string): Tok {
+  if (w.startsWith("0x") && /^[0-9A-Fa-f]*$/.test(w.slice(2))) {
+    const h = w.slice(2);
+    const bytes: number[] = [];
+    for (let i = 0; i + 1 < h.length; i += 2) bytes.push(parseInt(h.slice(i, i + 2), 16));
+    return { kind: "hex", text: w, bytes };
+  }
+  if (/^[0-9]/.test(w) && !/[.:]/.test(w)) return { kind: "value", text: w, value: parseInt(w, 10) || 0 };
+  if (KEYWORDS.has(w)) return { kind: "kw", text: w };
+  return { kind: "string", text: w };
+}
+
+function tokenize(text: string): PosTok[] {
+  const out: PosTok[] = [];
+  text.split("\n").forEach((raw, i) => {
+    const hash = raw.indexOf("#");
+    const line = hash >= 0 ? raw.slice(0, hash) : raw;
+    const re = /\S+/g;
+    for (let m = re.exec(line); m; m = re.exec(line)) out.push({ tok: classify(m[0]), line: i + 1, column: m.index + 1 });
+  });
+  return out;
+}
+
+/** Parses sasyncd.conf, returning sasyncd's log events. Never throws. */
+export function parseSasyncdConfDetailed(text: string, file = "sasyncd.conf"): SasyncdParseDetails {
+  const toks = tokenize(text);
+  const conf: SasyncdConf = { peers: [] };
+  const diagnostics: Diagnostic[] = [];
+  const events: SasyncdEvent[] = [];
+  let i = 0;
+  const diag = (t: PosTok | undefined, message: string): void => {
+    const last = toks[toks.length - 1];
+    diagnostics.push({ file, line: t?.line ?? last?.line ?? 1, column: t?.column ?? 1, message, severity: "error" });
+  };
+  const syntax = (t: PosTok | undefined, expected: string): false => {
+    events.push({ kind: "yyerror", text: "syntax error" });
+    diag(t, `syntax error: ${t ? `unexpected \`${t.tok.text}\`` : "unexpected end of file"}; expected ${expected}`);
+    return false;
+  };
+  const word = (what: string): string | undefined => {
+    const t = toks[i];
+    if (t?.tok.kind !== "string") {
+      syntax(t, what);
+      return undefined;
+    }
+    i++;
+    return t.tok.text;
+  };
+  const setting = (): boolean => {
+    const t = toks[i++];
+    if (t.tok.kind !== "kw") return syntax(t, "one of interface, group, peer, listen, flushmode, mode, control, sharedkey");
+    switch (t.tok.text) {
+      case "interface": {
+        const w = word("an interface name such as carp0");
+        if (w === undefined) return false;
+        conf.interface = w;
+        events.push({ kind: "log", level: 2, text: `config: interface ${w}` });
+        return true;
+      }
+      case "group": {
+        const w = word("an interface group name");
+        if (w === undefined) return false;
+        conf.group = w;
+        events.push({ kind: "log", level: 2, text: `config: group ${w}` });
+        return true;
+      }
+      case "peer": {
+        const w = word("a peer address or host name");
+        if (w === undefined) return false;
+        conf.peers.push(w);
+        events.push({ kind: "log", level: 2, text: `config: add peer ${w}` });
+        return true;
+      }
+      case "flushmode": {
+        const n = toks[i];
+        if (n?.tok.kind !== "kw" || !["startup", "never", "sync"].includes(n.tok.text)) return syntax(n, "startup, never or sync");
+        i++;
+        conf.flushmode = n.tok.text as "startup" | "never" | "sync";
+        events.push({ kind: "log", level: 2, text: `config: flush mode set to ${n.tok.text.toUpperCase()}` });
+        return true;
+      }
+      case "mode": {
+        const n = toks[i];
+        if (n?.tok.kind !== "kw" || !["master", "slave", "skipslave"].includes(n.tok.text)) return syntax(n, "master, slave or skipslave");
+        i++;
+        conf.mode = n.tok.text as "master" | "slave" | "skipslave";
+        events.push({ kind: "log", level: 2, text: conf.mode === "skipslave" ? "config: not syncing SA to peers" : `config: mode set to ${conf.mode.toUpperCase()}` });
+        return true;
+      }
+      case "control": {
+        const n = toks[i];
+        if (n?.tok.kind !== "string") return syntax(n, "isakmpd, iked, all or none");
+        i++;
+        if (!["isakmpd", "iked", "all", "none"].includes(n.tok.text)) {
+          events.push({ kind: "err", text: "config: invalid control mode" });
+          diag(n, `control: ${oneOf("daemon", n.tok.text, ["isakmpd", "iked", "all", "none"])}`);
+          return false;
+        }
+        conf.control = n.tok.text as SasyncdConf["control"];
+        events.push({ kind: "log", level: 2, text: `config: control mode set to ${n.tok.text}` });
+        return true;
+      }
+      case "listen": {
+        const on = toks[i];
+        if (on?.tok.kind !== "kw" || on.tok.text !== "on") return syntax(on, "`on`");
+        i++;
+        const addr = word("an address, host or interface");
+        if (addr === undefined) return false;
+        const l: NonNullable<SasyncdConf["listen"]> = { on: addr };
+        const a = toks[i];
+        if (a?.tok.kind === "kw" && (a.tok.text === "inet" || a.tok.text === "inet6")) {
+          l.af = a.tok.text;
+          i++;
+        }
+        let port = 500;
+        const p = toks[i];
+        if (p?.tok.kind === "kw" && p.tok.text === "port") {
+          i++;
+          const v = toks[i];
+          if (v?.tok.kind !== "value") return syntax(v, "a port number");
+          i++;
+          port = v.tok.value;
+          l.port = port;
+          if (port < 1 || port > 65535) {
+            events.push({ kind: "log", level: 0, text: "config: bad port, listen-port reset to 500" });
+            diag(v, `listen on ${addr} port: ${port} is out of range; 1-65535`);
+          }
+        }
+        conf.listen = l;
+        events.push({ kind: "log", level: 2, text: `config: listen on ${addr} ${l.af === "inet6" ? "(IPv6) " : l.af === "inet" ? "(IPv4) " : ""}${port !== 500 ? `port ${port}` : ""}` });
+        return true;
+      }
+      case "sharedkey": {
+        const k = toks[i];
+        let bits: number;
+        if (k?.tok.kind === "hex") {
+          conf.sharedkey = { kind: "hex", hex: k.tok.text.slice(2).toLowerCase() };
+          bits = k.tok.bytes.length * 8;
+          events.push({ kind: "log", level: 2, text: `config: ${k.tok.bytes.length} byte shared hex key` });
+          if (k.tok.text.length % 2 === 1) diag(k, `sharedkey: odd number of hex digits (${k.tok.text.length - 2}); sasyncd ignores the last one`);
+        } else if (k?.tok.kind === "string") {
+          conf.sharedkey = { kind: "ascii", value: k.tok.text };
+          bits = Buffer.byteLength(k.tok.text) * 8;
+          events.push({ kind: "log", level: 2, text: "config: shared ascii key" });
+        } else return syntax(k, "a key (0x followed by 32, 48 or 64 hex digits)");
+        i++;
+        if (bits !== 128 && bits !== 192 && bits !== 256) {
+          events.push({ kind: "err", text: `config: bad shared key length ${bits}, should be 128, 192 or 256 bits\n` });
+          const hint = k.tok.kind === "string" && /^[0-9a-fA-F]+$/.test(k.tok.text) ? " (a hex key needs the 0x prefix)" : "";
+          diag(k, `sharedkey: key of ${bits} bits is not allowed${hint}; use 128, 192 or 256 bits (0x followed by 32, 48 or 64 hex digits)`);
+          return false;
+        }
+        events.push({ kind: "log", level: 2, text: "config: shared key set" });
+        return true;
+      }
+      default:
+        return syntax(t, "one of interface, group, peer, listen, flushmode, mode, control, sharedkey");
+    }
+  };
+  let ok = true;
+  while (i < toks.length) {
+    if (!setting()) {
+      ok = false;
+      break;
+    }
+  }
+  return { value: conf, diagnostics, events, ok };
+}
+
+/** Parses sasyncd.conf(5). Never throws. */
+export function parseSasyncdConf(text: string, file = "sasyncd.conf"): ParseResult<SasyncdConf> {
+  const { value, diagnostics } = parseSasyncdConfDetailed(text, file);
+  return { value, diagnostics };
+}
+
+/** Key length in bits. */
+export function sasyncdKeyBits(k: SasyncdKey): number {
+  return k.kind === "hex" ? Math.floor(k.hex.length / 2) * 8 : Buffer.byteLength(k.value) * 8;
+}
+
+const bareWord = (field: string, s: string): string => {
+  if (!/^[^\s#]+$/.test(s)) throw new ModelError(field, s, `\`${s}\` must be one word without white space or #`);
+  if (KEYWORDS.has(s)) throw new ModelError(field, s, `\`${s}\` is a sasyncd.conf keyword`);
+  if (classify(s).kind !== "string") throw new ModelError(field, s, `\`${s}\` would be read as a number or hex key`);
+  return s;
+};
+
+/** Checks a config the way sasyncd does at startup (interface and key required, key length). */
+export function validateSasyncdConf(c: SasyncdConf): void {
+  if (!c.interface) throw new ModelError("interface", c.interface, "required (the carp interface sasyncd tracks, e.g. carp0)");
+  if (!c.sharedkey) throw new ModelError("sharedkey", undefined, "required (0x followed by 32, 48 or 64 hex digits)");
+  const k = c.sharedkey;
+  if (k.kind === "hex" && !/^[0-9a-f]*$/.test(k.hex)) throw new ModelError("sharedkey", "(secret)", "hex key must contain only lower-case hex digits");
+  if (k.kind === "hex" && k.hex.length % 2 === 1) throw new ModelError("sharedkey", "(secret)", `odd number of hex digits (${k.hex.length})`);
+  const bits = sasyncdKeyBits(k);
+  if (bits !== 128 && bits !== 192 && bits !== 256) throw new ModelError("sharedkey", `${bits} bits`, `key of ${bits} bits is not allowed; use 128, 192 or 256 bits (0x followed by 32, 48 or 64 hex digits)`);
+  if (c.listen?.port !== undefined && (c.listen.port < 1 || c.listen.port > 65535)) throw new ModelError("listen.port", c.listen.port, `${c.listen.port} is out of range; 1-65535`);
+}
+
+/** Canonical sasyncd.conf: interface, group, peers, listen, flushmode, mode, control, sharedkey. Validates first. */
+export function renderSasyncdConf(c: SasyncdConf): string {
+  validateSasyncdConf(c);
+  const out: string[] = [`interface ${bareWord("interface", c.interface!)}`];
+  if (c.group !== undefined) out.push(`group ${bareWord("group", c.group)}`);
+  c.peers.forEach((p, i) => out.push(`peer ${bareWord(`peers[${i}]`, p)}`));
+  if (c.listen) out.push(`listen on ${bareWord("listen.on", c.listen.on)}${c.listen.af ? ` ${c.listen.af}` : ""}${c.listen.port !== undefined ? ` port ${c.listen.port}` : ""}`);
+  if (c.flushmode) out.push(`flushmode ${c.flushmode}`);
+  if (c.mode) out.push(`mode ${c.mode}`);
+  if (c.control) out.push(`control ${c.control}`);
+  const k = c.sharedkey!;
+  out.push(`sharedkey ${k.kind === "hex" ? `0x${k.hex}` : bareWord("sharedkey", k.value)}`);
+  return `${out.join("\n")}\n`;
+}
+
+/** Lint: parse errors, then sasyncd's startup checks (key first, then interface, as sasyncd reports them). */
+export function lintSasyncdConf(text: string, file = "sasyncd.conf"): Diagnostic[] {
+  const r = parseSasyncdConfDetailed(text, file);
+  const out = [...r.diagnostics];
+  if (r.ok) {
+    const at = (message: string): Diagnostic => ({ file, line: 1, column: 1, message, severity: "error" });
+    if (!r.value.sharedkey) out.push(at("sharedkey: required; sasyncd refuses to start without a shared key (0x followed by 32, 48 or 64 hex digits)"));
+    if (!r.value.interface) out.push(at("interface: required; sasyncd needs the carp interface to track (e.g. `interface carp0`)"));
+    if (r.value.peers.length === 0) out.push({ ...at("peer: none given; this sasyncd has nobody to synchronise with"), severity: "warning" });
+  }
+  return out;
+}

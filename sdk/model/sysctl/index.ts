@@ -1,0 +1,142 @@
+/**
+ * /etc/sysctl.conf: one `mib=value` per line, `#` comments (also after a value: /etc/rc strips them
+ * with stripcom before running `sysctl "$line"`). /etc/rc applies the file before netstart. The MIBs
+ * this project sets are described in {@link KNOWN_MIBS} with their defaults and allowed values.
+ */
+import { ModelError, oneOf, type Diagnostic, type ParseResult } from "../diagnostics";
+
+/** One line of sysctl.conf. */
+export type SysctlLine =
+  /** `mib=value [# comment]`. */
+  | { kind: "set"; mib: string; value: string; comment?: string }
+  /** `# text` (text without the `#`). */
+  | { kind: "comment"; text: string }
+  /** An empty line. */
+  | { kind: "blank" };
+
+/** A sysctl.conf file, line by line. */
+export interface SysctlConf {
+  lines: SysctlLine[];
+}
+
+/** What a known MIB accepts. */
+export interface MibInfo {
+  /** Value on a fresh OpenBSD system. */
+  default: string;
+  /** Allowed values (integers as strings). */
+  allowed: readonly string[];
+  /** What it does. */
+  meaning: string;
+}
+
+const bool = (def: string, meaning: string): MibInfo => ({ default: def, allowed: ["0", "1"], meaning });
+
+/** MIBs a VPN gateway sets (reference A.10, C.7). */
+export const KNOWN_MIBS: Readonly<Record<string, MibInfo>> = {
+  "net.inet.ip.forwarding": { default: "0", allowed: ["0", "1", "2"], meaning: "1 forwards IPv4; 2 forwards only IPsec-processed packets" },
+  "net.inet6.ip6.forwarding": { default: "0", allowed: ["0", "1", "2"], meaning: "1 forwards IPv6; 2 forwards only IPsec-processed packets" },
+  "net.inet.esp.enable": bool("1", "accept ESP"),
+  "net.inet.ah.enable": bool("1", "accept AH"),
+  "net.inet.esp.udpencap": bool("1", "accept ESP in UDP (NAT-T)"),
+  "net.inet.ipcomp.enable": bool("0", "accept IPComp (needed by ipcomp rules)"),
+  "net.inet.carp.allow": bool("1", "send and accept carp; 0 disables carp entirely"),
+  "net.inet.carp.preempt": bool("0", "the host with the lowest advskew takes over; all carp interfaces fail over together"),
+  "net.inet.carp.log": { default: "2", allowed: ["0", "1", "2", "3", "4", "5", "6", "7"], meaning: "carp log level" },
+  "net.inet.gre.allow": bool("0", "accept GRE (gre, egre, mgre, nvgre, eoip)"),
+  "net.inet.gre.wccp": { default: "0", allowed: ["0", "1", "2"], meaning: "WCCP over GRE" },
+  "net.inet.etherip.allow": bool("0", "accept EtherIP not protected by IPsec"),
+  "net.inet.ipip.allow": { default: "0", allowed: ["0", "1", "2"], meaning: "accept IP-in-IP no gif claims; 2 also skips the spoofing check" },
+};
+
+/** Checks a value against {@link KNOWN_MIBS}; unknown MIBs only need a sane name. Throws ModelError. */
+export function validateSysctl(mib: string, value: string): void {
+  if (!/^[a-z][a-z0-9_]*(\.[A-Za-z0-9_-]+)+$/.test(mib)) throw new ModelError(mib, mib, `\`${mib}\` is not a MIB name (dot-separated words such as net.inet.ip.forwarding)`);
+  const info = KNOWN_MIBS[mib];
+  if (info && !info.allowed.includes(value)) throw new ModelError(mib, value, `value \`${value}\` is not allowed; one of ${info.allowed.join(", ")}`);
+  if (/[\n#]/.test(value) || value !== value.trim() || value === "") throw new ModelError(mib, value, `value \`${value}\` must be non-empty, without #, newline or surrounding spaces`);
+}
+
+/** Parses sysctl.conf. Never throws. */
+export function parseSysctlConf(text: string, file = "sysctl.conf"): ParseResult<SysctlConf> {
+  const lines: SysctlLine[] = [];
+  const diagnostics: Diagnostic[] = [];
+  const src = text.endsWith("\n") ? text.slice(0, -1) : text;
+  if (src === "" && text === "") return { value: { lines }, diagnostics };
+  src.split("\n").forEach((raw, i) => {
+    const t = raw.trim();
+    if (t === "") return void lines.push({ kind: "blank" });
+    if (t.startsWith("#")) return void lines.push({ kind: "comment", text: t.slice(1).replace(/^ /, "") });
+    const hash = t.indexOf("#");
+    const body = (hash >= 0 ? t.slice(0, hash) : t).trimEnd();
+    const comment = hash >= 0 ? t.slice(hash + 1).trim() : undefined;
+    const eq = body.indexOf("=");
+    const col = raw.indexOf(t) + 1;
+    if (eq < 0) {
+      diagnostics.push({ file, line: i + 1, column: col, message: `\`${body}\`: expected mib=value (a bare MIB only prints its value at boot)`, severity: "error" });
+      return;
+    }
+    const mib = body.slice(0, eq);
+    const value = body.slice(eq + 1);
+    if (mib !== mib.trim() || value !== value.trim()) {
+      diagnostics.push({ file, line: i + 1, column: col, message: `\`${body}\`: no spaces around = (sysctl would look up \`${mib}\`)`, severity: "error" });
+      return;
+    }
+    try {
+      validateSysctl(mib, value);
+    } catch (e) {
+      if (!(e instanceof ModelError)) throw e;
+      diagnostics.push({ file, line: i + 1, column: col + (e.field === mib && e.value === value ? eq + 1 : 0), message: e.message, severity: "error" });
+    }
+    lines.push(comment !== undefined ? { kind: "set", mib, value, comment } : { kind: "set", mib, value });
+  });
+  return { value: { lines }, diagnostics };
+}
+
+/** Renders sysctl.conf (validating every `set` line). */
+export function renderSysctlConf(c: SysctlConf): string {
+  const out = c.lines.map((l) => {
+    switch (l.kind) {
+      case "set":
+        validateSysctl(l.mib, l.value);
+        if (l.comment !== undefined && /\n/.test(l.comment)) throw new ModelError(`${l.mib}.comment`, l.comment, "must be one line");
+        return `${l.mib}=${l.value}${l.comment !== undefined ? ` # ${l.comment}` : ""}`;
+      case "comment":
+        if (/\n/.test(l.text)) throw new ModelError("comment", l.text, "must be one line");
+        return l.text === "" ? "#" : `# ${l.text}`;
+      case "blank":
+        return "";
+    }
+  });
+  return out.length ? `${out.join("\n")}\n` : "";
+}
+
+/** Builds a sysctl.conf from settings (sorted by MIB, one line each). */
+export function sysctlConfFromSettings(settings: Readonly<Record<string, string | number>>): SysctlConf {
+  return { lines: Object.keys(settings).sort().map((mib) => ({ kind: "set" as const, mib, value: String(settings[mib]) })) };
+}
+
+/** The effective settings of a file: the last value of each MIB wins (as /etc/rc applies them in order). */
+export function sysctlSettings(c: SysctlConf): Map<string, string> {
+  const m = new Map<string, string>();
+  for (const l of c.lines) if (l.kind === "set") m.set(l.mib, l.value);
+  return m;
+}
+
+/** Lint: parse errors, duplicates (the earlier line is dead), and values equal to the default (warnings). */
+export function lintSysctlConf(text: string, file = "sysctl.conf"): Diagnostic[] {
+  const r = parseSysctlConf(text, file);
+  const out = [...r.diagnostics];
+  const seen = new Map<string, number>();
+  let lineNo = 0;
+  for (const raw of text.split("\n")) {
+    lineNo++;
+    const m = /^\s*([^#=\s]+)=([^#\s]*)/.exec(raw);
+    if (!m) continue;
+    const prev = seen.get(m[1]);
+    if (prev !== undefined) out.push({ file, line: lineNo, column: 1, message: `${m[1]}: set again (line ${prev} has no effect)`, severity: "warning" });
+    seen.set(m[1], lineNo);
+    if (!KNOWN_MIBS[m[1]] && !m[1].startsWith("net.") && !m[1].startsWith("kern.") && !m[1].startsWith("vm.") && !m[1].startsWith("hw.") && !m[1].startsWith("ddb.") && !m[1].startsWith("machdep."))
+      out.push({ file, line: lineNo, column: 1, message: oneOf("top-level MIB", m[1].split(".")[0], ["net", "kern", "vm", "hw", "ddb", "machdep"]), severity: "warning" });
+  }
+  return out.sort((a, b) => a.line - b.line);
+}

@@ -1,0 +1,36 @@
+/**
+ * Errors of the planner: every problem found in the declared topology, all reported at once, each naming
+ * the resources involved, the field, the value, why it is wrong and the fix. Secret values never appear:
+ * PSKs and keys are shown as keyed fingerprints (`fp:…`).
+ */
+
+/** One problem of the declared topology. */
+export interface PlanIssue {
+  /** The resources involved, e.g. `SiteToSiteTunnel "net1-net2"`, `Gateway "gw2"`. */
+  resources: string[];
+  /** The field(s), dotted, e.g. `left.peer`. */
+  field: string;
+  /** The offending value, printable (never a secret). */
+  value: string;
+  /** Why it is wrong. */
+  reason: string;
+  /** What to do about it. */
+  fix: string;
+}
+
+/** `A, B: field = value: reason; fix` */
+export function formatIssue(i: PlanIssue): string {
+  return `${i.resources.join(", ")}: ${i.field} = ${i.value}: ${i.reason}; ${i.fix}`;
+}
+
+/** Thrown by {@link planTopology} when the topology has problems; `issues` lists them all. */
+export class PlanError extends Error {
+  constructor(readonly issues: PlanIssue[]) {
+    super(
+      issues.length === 1
+        ? formatIssue(issues[0]!)
+        : `${issues.length} problems in the declared topology:\n${issues.map((i) => `- ${formatIssue(i)}`).join("\n")}`,
+    );
+    this.name = "PlanError";
+  }
+}

@@ -1,0 +1,101 @@
+/**
+ * From a gateway's typed documents to its {@link HostState}: every file rendered by the model's canonical
+ * renderers (ipsec.conf, iked.conf, pf.conf and anchors, hostname.if, sasyncd.conf, sysctl.conf), with the
+ * modes OpenBSD's tools require (C.1): ipsec.conf, iked.conf, sasyncd.conf and private keys 0600,
+ * hostname.if 0640, pf files 0600.
+ */
+import type { HostnameIfLine } from "../model/hostnameif/index";
+import { renderHostnameIf } from "../model/hostnameif/index";
+import { renderIkedConf } from "../model/iked/render";
+import { renderIpsecConf } from "../model/ipsec/render";
+import { renderPfConf } from "../model/pf/render";
+import { renderSasyncdConf } from "../model/sasyncd/index";
+import { renderSysctlConf, sysctlConfFromSettings } from "../model/sysctl/index";
+import type { HostState, ManagedFile, FileCheck } from "../state";
+import type { GatewayDocs, IfLine } from "./docs";
+import { ANCHOR_DIR } from "./plan";
+
+function file(content: string, mode: string, check: FileCheck, secret = false): ManagedFile {
+  return { content, mode, owner: "root", group: "wheel", check, ...(secret ? { secret: true } : {}) };
+}
+
+/** Planner lines → the hostname.if model's lines (`inet ADDR MASK NONE carp-options`, then `dest`). */
+export function hostnameLines(lines: IfLine[]): HostnameIfLine[] {
+  const out: HostnameIfLine[] = [];
+  for (const l of lines) {
+    switch (l.kind) {
+      case "inet": {
+        const opts: string[] = [];
+        if (l.carp) {
+          opts.push("vhid", String(l.carp.vhid), "carpdev", l.carp.carpdev);
+          if (l.carp.pass !== undefined) opts.push("pass", l.carp.pass);
+          if (l.carp.advbase !== undefined) opts.push("advbase", String(l.carp.advbase));
+          if (l.carp.advskew !== undefined) opts.push("advskew", String(l.carp.advskew));
+        }
+        out.push({ kind: "inet", address: l.address, prefixlen: l.prefix, ...(opts.length ? { options: opts } : {}) });
+        if (l.dest) out.push({ kind: "dest", address: l.dest });
+        break;
+      }
+      case "inet6":
+        out.push({ kind: "inet6", address: l.address, prefixlen: l.prefix });
+        if (l.dest) out.push({ kind: "dest", address: l.dest });
+        break;
+      case "tunnel":
+        out.push({ kind: "tunnel", src: l.source, dst: l.destination });
+        break;
+      case "vnetid":
+        out.push({ kind: "vnetid", id: l.id });
+        break;
+      case "keepalive":
+        out.push({ kind: "ifconfig", args: ["keepalive", String(l.period), String(l.count)] });
+        break;
+      case "syncdev":
+        out.push({ kind: "pfsync", syncdev: l.dev, ...(l.syncpeer ? { syncpeer: l.syncpeer } : {}) });
+        break;
+      case "description":
+        out.push({ kind: "description", text: l.text });
+        break;
+      case "up":
+        out.push({ kind: "up" });
+        break;
+    }
+  }
+  return out;
+}
+
+/** Renders one gateway's documents into its desired {@link HostState}. Throws ModelError on an invalid value. */
+export function renderGateway(d: GatewayDocs): HostState {
+  const files: Record<string, ManagedFile> = {};
+  if (d.ipsec) files["/etc/ipsec.conf"] = file(renderIpsecConf(d.ipsec), "0600", "ipsec", d.secrets.ipsec);
+  if (d.iked) files["/etc/iked.conf"] = file(renderIkedConf(d.iked), "0600", "iked", d.secrets.iked);
+  files["/etc/pf.conf"] = file(renderPfConf(d.pf), "0600", "pf");
+  const anchors: HostState["anchors"] = {};
+  for (const [name, rs] of Object.entries(d.anchors)) {
+    const path = `${ANCHOR_DIR}/${name}`;
+    files[path] = file(renderPfConf(rs), "0600", "pf-anchor");
+    anchors[name] = { file: path };
+  }
+  const interfaces = Object.keys(d.hostnames).sort();
+  for (const i of interfaces) {
+    const lines = d.hostnames[i]!;
+    const secret = lines.some((l) => l.kind === "inet" && l.carp?.pass !== undefined);
+    files[`/etc/hostname.${i}`] = file(renderHostnameIf({ interface: i, lines: hostnameLines(lines) }), "0640", "none", secret);
+  }
+  if (d.sasyncd) {
+    const s = d.sasyncd;
+    files["/etc/sasyncd.conf"] = file(
+      renderSasyncdConf({ interface: s.interface, peers: s.peers, ...(s.flushmode ? { flushmode: s.flushmode } : {}), ...(s.control && s.control !== "isakmpd" ? { control: s.control } : {}), sharedkey: { kind: "hex", hex: s.sharedkey } }),
+      "0600", "sasyncd", true,
+    );
+  }
+  if (Object.keys(d.sysctls).length > 0) files["/etc/sysctl.conf"] = file(renderSysctlConf(sysctlConfFromSettings(d.sysctls)), "0644", "none");
+  for (const [path, f] of Object.entries(d.rawFiles)) files[path] = file(f.content, f.mode, "none", f.secret);
+  return {
+    files,
+    sysctls: { ...d.sysctls },
+    services: { ...d.services },
+    interfaces,
+    anchors,
+    ipsec: { daemon: d.daemon, ...(d.ipsec ? { ruleFile: "/etc/ipsec.conf" } : {}) },
+  };
+}

@@ -1,0 +1,241 @@
+/**
+ * The declared topology as plain, resolved values: what the components hand to the planner once every
+ * `pulumi.Input` has resolved. Pure data (no Pulumi types). Secrets (PSKs, sharedkeys, manual keys, key
+ * seeds) are plain strings here: the planner never prints them (errors show keyed fingerprints), and the
+ * components mark every file holding one as `secret` (DESIGN.md D7).
+ */
+import type { PfFilterRule, PfRule } from "../model/pf/types";
+
+/** Which IKE daemon owns a gateway's IPsec configuration: isakmpd (IKEv1, ipsec.conf) or iked (IKEv2, iked.conf). */
+export type IkeDaemon = "isakmpd" | "iked";
+
+/** An interface address: `address` canonical text, `prefix` its length. */
+export interface IfAddress {
+  address: string;
+  prefix: number;
+}
+
+/** The gateway's egress (Internet-facing) interface. */
+export interface ExternalSpec {
+  /** Interface name, e.g. `em1`. */
+  interface: string;
+  /** IPv4 egress address (the IPsec peer address the other side uses). */
+  address?: IfAddress;
+  /** IPv6 egress address (for IPv6 outer tunnels). */
+  address6?: IfAddress;
+  /** Write `/etc/hostname.IF` for it (`inet ADDR MASK NONE`, `up`). Default false: left as installed. */
+  configure: boolean;
+}
+
+/** An internal (protected) interface. */
+export interface InternalSpec {
+  interface: string;
+  /** The gateway's address on it (optional). */
+  address?: IfAddress;
+  /** The protected network, canonical CIDR (`172.16.0.0/24`). */
+  network: string;
+  /** Write `/etc/hostname.IF`. Default false. */
+  configure: boolean;
+}
+
+/** One gateway: its interfaces, host settings and IKE daemon. */
+export interface GatewaySpec {
+  /** Pulumi resource name of the Gateway component. */
+  name: string;
+  external: ExternalSpec;
+  internal: InternalSpec[];
+  /** IKE daemon used by tunnels that do not name one. Default isakmpd. */
+  ike: IkeDaemon;
+  /** `net.inet.ip.forwarding` / `net.inet6.ip6.forwarding`: 0, 1, or 2 (IPsec-only forwarding, IPv4). */
+  forwarding: { ipv4: 0 | 1 | 2; ipv6: 0 | 1 };
+  /** `net.inet.esp.enable`, `net.inet.ah.enable`, `net.inet.ipcomp.enable` (undefined = leave the default). */
+  esp?: boolean;
+  ah?: boolean;
+  ipcomp?: boolean;
+  /** Extra sysctls, MIB → value. */
+  sysctls: Record<string, string>;
+  /** Extra rc.d services (`rcctl enable`, `rcctl set NAME flags …`). */
+  services: Record<string, { enabled: boolean; flags?: string; running?: boolean }>;
+  /** Base pf.conf: `pass` (OpenBSD's default `block return` + `pass`) or `block` (block in, pass out, ssh in). */
+  pfPolicy: "pass" | "block";
+  /** Extra interfaces in `set skip on` (besides `lo`, and `enc0` when a tunnel asks). */
+  pfSkip: string[];
+  /** Extra loopback/vether interfaces (e.g. `lo1` holding a tunnel-mode peer's inner address). */
+  extraInterfaces: { interface: string; addresses: IfAddress[] }[];
+  /** Secret seed from which the gateway's IKE key pair is derived (public-key authentication). */
+  keySeed: string;
+}
+
+/** Phase 1 (isakmpd `main`, iked `ikesa`) or phase 2 (`quick`, `childsa`) transforms. */
+export interface PhaseSpec {
+  auth?: string;
+  enc?: string;
+  group?: string;
+  /** iked only: pseudo-random function. */
+  prf?: string;
+  /** Lifetime in seconds. */
+  lifetime?: number;
+}
+
+/** One traffic selector of a tunnel: protocol and ports, as seen from the left end. */
+export interface PolicySpec {
+  /** IP protocol name or number (`tcp`, `udp`, `icmp`); absent = all. */
+  proto?: string;
+  /** Port on the right side (destination port of left→right traffic). */
+  port?: number;
+  /** Port on the left side. */
+  localPort?: number;
+}
+
+/** One end of a site-to-site tunnel. */
+export interface TunnelEndSpec {
+  /** Name of a Gateway or CarpPair. */
+  node: string;
+  /** Networks protected behind this end (canonical CIDR or host addresses). */
+  networks: string[];
+  /** What this end believes is behind the other end; default the other end's `networks`. */
+  remoteNetworks?: string[];
+  /** `active` (initiate), `passive` (respond), `dynamic` (active + DPD; isakmpd only). */
+  mode: "active" | "passive" | "dynamic";
+  /** Override of this end's `peer` (default: the other end's egress or CARP address). */
+  peer?: string;
+  /** `local` address (default: the CARP address for a pair, none otherwise). */
+  local?: string;
+  /** Override of the PSK on this end (default the tunnel's). */
+  psk?: string;
+  /** Identities. */
+  srcid?: string;
+  dstid?: string;
+  /** pf tag put on packets decapsulated at this end (ipsec.conf/iked.conf `tag`). */
+  tag?: string;
+  /** Extra pf rules for this end (e.g. what may leave on enc0), loaded in the `vpn` anchor. */
+  rules: PfFilterRule[];
+}
+
+/** Authentication of an IKE tunnel. */
+export type TunnelAuth = { kind: "psk"; psk: string } | { kind: "publickey" };
+
+/** Keys of a manually keyed tunnel, hex without `0x`. */
+export interface ManualKeys {
+  /** SPIs of the left→right and right→left SAs. */
+  spi: { leftToRight: number; rightToLeft: number };
+  auth: string;
+  enc: string;
+  authkey: { leftToRight: string; rightToLeft: string };
+  enckey: { leftToRight: string; rightToLeft: string };
+}
+
+/** How a tunnel is keyed. */
+export type KeyingSpec =
+  | { kind: "ike"; daemon?: IkeDaemon; auth: TunnelAuth; phase1?: PhaseSpec; phase2?: PhaseSpec }
+  | { kind: "manual"; keys: ManualKeys };
+
+/** A site-to-site tunnel between two gateways (or pairs). */
+export interface TunnelSpec {
+  name: string;
+  left: TunnelEndSpec;
+  right: TunnelEndSpec;
+  keying: KeyingSpec;
+  /** `esp` (default) or `ah`. */
+  satype: "esp" | "ah";
+  /** Traffic selectors (several → several ike rules / iked policies); default one for all traffic. */
+  policies: PolicySpec[];
+  /** enc0 filtering at both ends: `skip` (`set skip on enc0`) or `filter` (`block on enc0` + ipencap pass, if-bound states). */
+  enc0: "skip" | "filter";
+}
+
+/** One CARP segment shared by a pair. */
+export interface CarpSegmentSpec {
+  /** carp interface name, e.g. `carp2`. */
+  interface: string;
+  /** Parent interface (`carpdev`), e.g. `em1`. */
+  carpdev: string;
+  address: IfAddress;
+  /** 1–255, unique per segment. */
+  vhid: number;
+  /** carp `pass` (secret). */
+  password?: string;
+  /** `advbase`, seconds. */
+  advbase?: number;
+}
+
+/** A member of a CARP pair. */
+export interface CarpMemberSpec {
+  /** Gateway name. */
+  gateway: string;
+  /** carp advskew: lower = preferred master. */
+  advskew: number;
+  /** Address of this member that the other one uses as sasyncd/pfsync peer. */
+  syncAddress: string;
+  /** Per-member overrides used for checks (normally equal to the pair's). */
+  vhids?: Record<string, number>;
+  passwords?: Record<string, string>;
+}
+
+/** Two gateways sharing addresses with carp(4), synchronising SAs with sasyncd(8) and states with pfsync(4). */
+export interface CarpPairSpec {
+  name: string;
+  members: [CarpMemberSpec, CarpMemberSpec];
+  segments: CarpSegmentSpec[];
+  /** carp interface whose address tunnels bind to (`local`), and which sasyncd tracks. */
+  external: string;
+  /** pfsync(4) `syncdev`; absent = no pfsync. */
+  pfsyncDev?: string;
+  /** sasyncd sharedkey, hex without `0x`, 16/24/32 bytes. */
+  sharedkey: string;
+  /** `net.inet.carp.preempt=1`. Default true. */
+  preempt: boolean;
+  /** sasyncd `flushmode`. */
+  flushmode?: "sync" | "startup" | "never";
+}
+
+/** A named pf anchor on a gateway. */
+export interface AnchorSpec {
+  name: string;
+  gateway: string;
+  rules: PfRule[];
+}
+
+/** One end of a gif/gre/eoip/etherip tunnel. */
+export interface LinkEndSpec {
+  /** Gateway name. */
+  node: string;
+  /** Tunnel interface (`gif0`, `gre0`, `eoip0`, `etherip0`), or for `role: "ipsec-tunnel"` the loopback holding the inner address (`lo1`). */
+  interface: string;
+  /** Outer source address (default the gateway's egress address of the chosen family). */
+  outer?: string;
+  /** Inner address (point-to-point), absent for etherip/eoip. */
+  inner?: IfAddress;
+  /** `gif` (a tunnel interface) or `ipsec-tunnel` (RFC 3884 interop: plain tunnel-mode IPsec, no gif). */
+  role: "gif" | "ipsec-tunnel";
+}
+
+/** How a gif link is protected by IPsec (RFC 3884: transport mode for `proto ipencap`). */
+export type LinkIpsecSpec =
+  | { kind: "none" }
+  | { kind: "manual"; keys: ManualKeys }
+  | { kind: "ike"; psk: string; phase1?: PhaseSpec; phase2?: PhaseSpec };
+
+/** An IP-in-IP (or GRE/EoIP/EtherIP) link. */
+export interface LinkSpec {
+  name: string;
+  kind: "gif" | "gre" | "eoip" | "etherip";
+  /** Outer address family. */
+  outer: 4 | 6;
+  left: LinkEndSpec;
+  right: LinkEndSpec;
+  ipsec: LinkIpsecSpec;
+  /** GRE key / eoip tunnel id. */
+  vnetid?: number;
+  /** eoip/gre keepalive `PERIOD COUNT`. */
+  keepalive?: { period: number; count: number };
+}
+
+/** Everything declared in one program. */
+export interface Topology {
+  gateways: GatewaySpec[];
+  tunnels: TunnelSpec[];
+  pairs: CarpPairSpec[];
+  anchors: AnchorSpec[];
+  links: LinkSpec[];
+}

@@ -1,0 +1,482 @@
+/**
+ * The lab: OpenBSD gateways emulated in Linux network namespaces, each with a real OpenSSH sshd and the
+ * OpenBSD userland emulator (test/lab/emu, a TEST DOUBLE) on its PATH.
+ *
+ * Layout of one lab `<id>` (= its prefix):
+ * - netns `<id>-hub`: one Linux bridge per segment (`internet`, `net1`, …), optional routers between segments;
+ * - netns `<id>-<gw>` per gateway: veths named as on OpenBSD (`em0`, `em1`, `vio0`) into the hub, plus
+ *   `mgmt0`, a veth to the root namespace on a private 169.254.X.0/24 link (/31 per gateway) that carries ssh;
+ * - a persistent mount + UTS namespace per gateway (`/run/obsdlab/<id>-<gw>.{mnt,uts}`) in which the gateway's
+ *   own `/etc` and `/var` (copies of the host's, gid 0 named `wheel`) are bind-mounted, `/run` is private, and
+ *   `/usr/sbin` (= `/sbin`) and `/usr/bin` are overlaid with the emulator's wrappers;
+ * - netns `<id>-<host>` per plain host on an internal segment.
+ * Everything made is recorded in `.state/lab/<id>.json`; {@link labDown} removes exactly that.
+ */
+import { spawn } from "node:child_process";
+import { existsSync } from "node:fs";
+import { chmod, mkdir, readFile, readdir, rename, rm, writeFile } from "node:fs/promises";
+import { connect } from "node:net";
+import { dirname, join, resolve } from "node:path";
+import { fileURLToPath } from "node:url";
+import { ipBatch, must, pmap, run } from "./sh";
+import { loadTopology, type Topology } from "./topology";
+
+/** One gateway of a running lab, with everything a client needs to reach it over ssh. */
+export interface LabGateway {
+  name: string;
+  /** Management address reachable from the root namespace. */
+  host: string;
+  port: number;
+  user: "root";
+  privateKeyPath: string;
+  /** OpenSSH PEM of the test runner's key. */
+  privateKey: string;
+  /** `ssh-ed25519 AAAA…` — pin it. */
+  hostKey: string;
+  netns: string;
+  /** Directory on the Linux host holding this gateway's /etc and /var. */
+  root: string;
+}
+
+export interface Lab { id: string; topology: string; gateways: Record<string, LabGateway>; stateFile: string }
+
+/** What the state file records beyond {@link Lab}: every namespace, link, pid, mount and path the lab made. */
+interface LabRecord extends Lab {
+  created: string;
+  mgmtNet: number;
+  /** Test process that owns a lab made without an explicit prefix; the lab is collected when it dies. */
+  ownerPid?: number;
+  netns: string[];
+  rootLinks: string[];
+  pids: number[];
+  nsFiles: string[];
+  dirs: string[];
+  hosts: Record<string, { netns: string; address: string }>;
+  /** Per gateway: mount/uts namespace files. */
+  ns: Record<string, { mnt: string; uts: string }>;
+}
+
+const here = dirname(fileURLToPath(import.meta.url));
+const repo = resolve(here, "../..");
+const stateRoot = join(repo, ".state", "lab");
+const nsDir = "/run/obsdlab";
+
+/** OpenBSD commands the emulator provides, by the directory of their wrapper (overlaid on /usr/sbin or /usr/bin). */
+const SBIN = ["ifconfig", "sysctl", "rcctl", "pfctl", "ipsecctl", "isakmpd", "iked", "ikectl", "sasyncd"];
+const BIN = ["sha256"];
+/** rc.d scripts created in each gateway's /etc/rc.d (the emulated daemons and a few base ones). */
+export const RC_D = ["cron", "iked", "isakmpd", "ntpd", "pflogd", "sasyncd", "sshd", "syslogd"];
+
+function stateFileOf(id: string): string {
+  return join(stateRoot, `${id}.json`);
+}
+
+let saving: Promise<void> = Promise.resolve();
+
+/** Write the lab record (serialised: parallel steps save as they go, so a crash leaves a complete record). */
+function save(rec: LabRecord): Promise<void> {
+  const text = JSON.stringify(rec, null, 2) + "\n";
+  saving = saving.catch(() => undefined).then(async () => {
+    await mkdir(stateRoot, { recursive: true });
+    await writeFile(rec.stateFile + ".tmp", text);
+    await rename(rec.stateFile + ".tmp", rec.stateFile);
+  });
+  return saving;
+}
+
+async function load(id: string): Promise<LabRecord | undefined> {
+  try {
+    return JSON.parse(await readFile(stateFileOf(id), "utf8")) as LabRecord;
+  } catch {
+    return undefined;
+  }
+}
+
+/** Ensure the host tools the lab needs exist, installing Debian packages non-interactively when missing. */
+async function ensureTools(): Promise<void> {
+  const missing: string[] = [];
+  if (!existsSync("/usr/sbin/sshd")) missing.push("openssh-server");
+  if (!existsSync("/usr/sbin/ip") && !existsSync("/sbin/ip")) missing.push("iproute2");
+  if (!existsSync("/usr/bin/nsenter")) missing.push("util-linux");
+  if (!existsSync("/usr/bin/ping") && !existsSync("/bin/ping")) missing.push("iputils-ping");
+  if (!existsSync("/usr/bin/python3")) missing.push("python3");
+  if (!missing.length) return;
+  const env = { ...process.env, DEBIAN_FRONTEND: "noninteractive" };
+  let r = await run(["apt-get", "install", "-y", "--no-install-recommends", ...missing], { env });
+  if (r.code !== 0) {
+    await run(["apt-get", "update"], { env });
+    r = await run(["apt-get", "install", "-y", "--no-install-recommends", ...missing], { env });
+  }
+  if (r.code !== 0) throw new Error(`lab: cannot install ${missing.join(" ")}: ${r.stderr.trim()}`);
+}
+
+/** Reserve a management /24 for this lab with an exclusively created marker file (labs may start concurrently). */
+async function reserveMgmtNet(): Promise<{ net: number; file: string }> {
+  await mkdir(stateRoot, { recursive: true });
+  for (let tries = 0; tries < 150; tries++) {
+    const net = await pickMgmtNet(tries);
+    const file = join(stateRoot, `.mgmt-${net}`);
+    try {
+      await writeFile(file, String(process.pid), { flag: "wx" });
+      return { net, file };
+    } catch {
+      /* taken by a lab starting right now: try the next */
+    }
+  }
+  throw new Error("lab: no free 169.254.X.0/24 management network");
+}
+
+/** Tear down labs whose owning test process died without labDown (only labs created without an explicit prefix). */
+async function collectOrphans(): Promise<void> {
+  for (const id of await labList()) {
+    const r = await load(id);
+    const owner = r?.ownerPid;
+    if (!owner || owner === process.pid) continue;
+    try { process.kill(owner, 0); } catch { await labDown(id); }
+  }
+}
+
+/** Pick a management /24 (169.254.X.0) no other lab and no root-namespace address uses (skipping `skip` free ones). */
+async function pickMgmtNet(skip = 0): Promise<number> {
+  const used = new Set<number>();
+  for (const f of existsSync(stateRoot) ? await readdir(stateRoot) : []) {
+    if (!f.endsWith(".json")) continue;
+    const r = await load(f.slice(0, -5));
+    if (r) used.add(r.mgmtNet);
+  }
+  const addrs = await must(["ip", "-4", "-o", "addr"]);
+  for (const m of addrs.matchAll(/169\.254\.(\d+)\./g)) used.add(Number(m[1]));
+  for (const f of existsSync(stateRoot) ? await readdir(stateRoot) : []) if (f.startsWith(".mgmt-")) used.add(Number(f.slice(6)));
+  for (let x = 100; x < 250; x++) if (x !== 169 && !used.has(x) && skip-- <= 0) return x;
+  throw new Error("lab: no free 169.254.X.0/24 management network");
+}
+
+async function bundleEmulator(dir: string): Promise<string | undefined> {
+  try {
+    const esbuild = await import("esbuild");
+    const out = join(dir, "emu.mjs");
+    await esbuild.build({
+      entryPoints: [join(here, "emu", "main.ts")], bundle: true, platform: "node", format: "esm", target: "node20",
+      outfile: out, logLevel: "silent", sourcemap: "inline",
+      banner: { js: "import { createRequire as __cr } from 'node:module'; const require = __cr(import.meta.url);" },
+      plugins: [{
+        // `import(variable)` of a sibling module ("./pfctl-nv") cannot be bundled as written: turn it into a glob
+        // import over the emulator's own ./*.ts, which esbuild bundles. Only the bundle is changed, never the source.
+        name: "emu-computed-imports",
+        setup(b) {
+          b.onLoad({ filter: /test\/lab\/emu\/[^/]+\.ts$/ }, async (a) => {
+            const src = await readFile(a.path, "utf8");
+            if (!/\bimport\(\s*[A-Za-z_$][\w$]*\s*\)/.test(src)) return undefined;
+            return { loader: "ts", contents: src.replace(/\bimport\(\s*([A-Za-z_$][\w$]*)\s*\)/g, "import(`./${String($1).replace(/^\\.\\//, \"\")}.ts`)") };
+          });
+        },
+      }],
+    });
+    // a dynamic import of a computed path (not a literal) cannot be bundled: run the sources through tsx instead
+    const text = await readFile(out, "utf8");
+    const computed = [...text.matchAll(/\bimport\(\s*([A-Za-z_$][\w$]*)\s*\)/g)].map((m) => m[1]);
+    if (computed.length) {
+      process.stderr.write(`lab: emulator has computed dynamic imports (import(${computed[0]})); using tsx (slower commands)\n`);
+      return undefined;
+    }
+    return out;
+  } catch (e) {
+    process.stderr.write(`lab: could not bundle the emulator (${(e as Error).message.split("\n")[0]}); using tsx\n`);
+    return undefined;
+  }
+}
+
+/** Shell line that runs the emulator's dispatcher with the given arguments. */
+function emuExec(bundle: string | undefined, args: string): string {
+  const node = process.execPath;
+  const env = `EMU_SRC=${join(here, "emu")} `;
+  if (bundle) return `${env}exec ${node} ${bundle} ${args}`;
+  return `${env}exec ${node} --import ${join(repo, "node_modules/tsx/dist/esm/index.mjs")} ${join(here, "emu/main.ts")} ${args}`;
+}
+
+function wrapper(what: string, line: string): string {
+  return `#!/bin/sh\n# TEST DOUBLE: ${what} emulated by the pulumi-openbsd lab (test/lab/emu); this is Linux, not OpenBSD.\n${line}\n`;
+}
+
+/** Write the emulator wrappers shared by every gateway of the lab. */
+async function writeWrappers(dir: string, bundle: string | undefined): Promise<void> {
+  await mkdir(join(dir, "sbin"), { recursive: true });
+  await mkdir(join(dir, "bin"), { recursive: true });
+  for (const c of SBIN) {
+    await writeFile(join(dir, "sbin", c), wrapper(c, emuExec(bundle, `${c} "$@"`)), { mode: 0o755 });
+  }
+  for (const c of BIN) await writeFile(join(dir, "bin", c), wrapper(c, emuExec(bundle, `${c} "$@"`)), { mode: 0o755 });
+}
+
+function sshdConfig(mgmt: string): string {
+  return [
+    "# pulumi-openbsd lab gateway sshd (real OpenSSH, management link only)",
+    `ListenAddress ${mgmt}`,
+    "Port 22",
+    "HostKey /etc/ssh/ssh_host_ed25519_key",
+    "PermitRootLogin prohibit-password",
+    "PubkeyAuthentication yes",
+    "AuthorizedKeysFile /etc/ssh/lab_authorized_keys",
+    "PasswordAuthentication no",
+    "KbdInteractiveAuthentication no",
+    "UsePAM no",
+    "PidFile /run/sshd.pid",
+    "MaxSessions 64",
+    "MaxStartups 100:30:200",
+    "Subsystem sftp internal-sftp",
+    "",
+  ].join("\n");
+}
+
+/** Prepare a gateway root: copies of /etc and a skeleton /var, OpenBSD-isms, ssh, hostname.if files, scripts. */
+async function makeRoot(root: string, name: string, t: Topology, mgmt: string, clientPub: string, bundle: string | undefined, peers: { name: string; root: string; addresses: string[] }[]): Promise<string> {
+  const gw = t.gateways[name]!;
+  await mkdir(root, { recursive: true });
+  await must(["cp", "-a", "/etc", join(root, "etc")]);
+  const etc = join(root, "etc");
+  const group = await readFile(join(etc, "group"), "utf8");
+  await writeFile(join(etc, "group"), "wheel:x:0:root\n" + group.split("\n").filter((l) => !l.startsWith("wheel:")).join("\n"));
+  await rm(join(etc, "ssh"), { recursive: true, force: true });
+  await mkdir(join(etc, "ssh"), { recursive: true });
+  await writeFile(join(etc, "ssh", "sshd_config"), sshdConfig(mgmt));
+  await writeFile(join(etc, "ssh", "lab_authorized_keys"), clientPub, { mode: 0o600 });
+  await must(["ssh-keygen", "-q", "-t", "ed25519", "-N", "", "-C", `${name}@lab`, "-f", join(etc, "ssh", "ssh_host_ed25519_key")]);
+  await writeFile(join(etc, "myname"), `${name}.lab.example\n`);
+  await writeFile(join(etc, "hostname"), `${name}\n`);
+  for (const i of gw.interfaces) await writeFile(join(etc, `hostname.${i.name}`), i.hostname.join("\n") + "\n", { mode: 0o640 });
+  if (gw.mygate) await writeFile(join(etc, "mygate"), gw.mygate + "\n");
+  await writeFile(join(etc, "netstart"), wrapper("netstart(8)", emuExec(bundle, `netstart "$@"`)), { mode: 0o644 });
+  await writeFile(join(etc, "rc"), wrapper("rc(8)", emuExec(bundle, `rc "$@"`)), { mode: 0o644 });
+  await mkdir(join(etc, "rc.d"), { recursive: true });
+  for (const d of RC_D) await writeFile(join(etc, "rc.d", d), wrapper(`rc.d/${d}`, emuExec(bundle, `rcd ${d} "$@"`)), { mode: 0o555 });
+  const pf = "# pf.conf written by the lab at first boot\nset skip on lo\npass\n";
+  await writeFile(join(etc, "pf.conf"), pf, { mode: 0o600 });
+  const v = join(root, "var");
+  for (const d of ["db", "empty", "log", "tmp", "emu", "cache", "lib", "spool"]) await mkdir(join(v, d), { recursive: true });
+  await chmod(join(v, "tmp"), 0o1777);
+  await must(["ln", "-s", "/run", join(v, "run")]);
+  const hw = await Promise.all(gw.interfaces.map(async (i) => ({ name: i.name, segment: i.segment, lladdr: "" })));
+  await writeFile(join(v, "emu", "hw.json"), JSON.stringify(hw) + "\n");
+  await writeFile(join(v, "emu", "lab.json"), JSON.stringify({ name, lab: "", peers: peers.map((p) => ({ name: p.name, stateDir: join(p.root, "var", "emu"), addresses: p.addresses })) }) + "\n");
+  return (await readFile(join(etc, "ssh", "ssh_host_ed25519_key.pub"), "utf8")).split(" ").slice(0, 2).join(" ");
+}
+
+function nsenterArgs(rec: LabRecord, gw: string): string[] {
+  const g = rec.gateways[gw];
+  const ns = rec.ns[gw];
+  if (!g || !ns) throw new Error(`lab ${rec.id}: no gateway \`${gw}\`; one of ${Object.keys(rec.gateways).join(", ")}`);
+  return ["nsenter", `--mount=${ns.mnt}`, `--uts=${ns.uts}`, `--net=/run/netns/${g.netns}`, "--"];
+}
+
+const GW_ENV = { PATH: "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin", HOME: "/root", LANG: "C", USER: "root", LOGNAME: "root" };
+
+/** Run a shell command as root inside gateway `gw` (its network, mount and UTS namespaces), without ssh. */
+export async function labExec(lab: Lab, gw: string, cmd: string, stdin?: string): Promise<{ stdout: string; stderr: string; code: number }> {
+  const rec = (lab as LabRecord).ns ? (lab as LabRecord) : await load(lab.id);
+  if (!rec) throw new Error(`lab ${lab.id}: not running`);
+  return run([...nsenterArgs(rec, gw), "/bin/sh", "-c", cmd], { stdin, env: { ...GW_ENV, TERM: "dumb" } });
+}
+
+function waitPort(host: string, port: number, ms: number): Promise<void> {
+  const deadline = Date.now() + ms;
+  return new Promise((resolve, reject) => {
+    const attempt = () => {
+      const s = connect({ host, port });
+      s.once("connect", () => { s.destroy(); resolve(); });
+      s.once("error", () => {
+        s.destroy();
+        if (Date.now() > deadline) reject(new Error(`lab: ${host}:${port} not reachable`));
+        else setTimeout(attempt, 20);
+      });
+    };
+    attempt();
+  });
+}
+
+/** Bring up a lab: `site-to-site`, `carp`, `gif` or `mesh-N`. Prints the time it took on stderr. */
+export async function labUp(topology: string, opts: { prefix?: string; quiet?: boolean } = {}): Promise<Lab> {
+  const t0 = performance.now();
+  const t = loadTopology(topology);
+  // without a prefix, one unique to this process (several test processes may run labs at once)
+  const id = opts.prefix ?? `l${(process.pid % 36 ** 4).toString(36)}`;
+  if (!/^[a-z][a-z0-9]{0,5}$/.test(id)) throw new Error(`lab prefix \`${id}\`: must be 1–6 lower-case letters/digits starting with a letter`);
+  await collectOrphans();
+  if (existsSync(stateFileOf(id))) await labDown(id);
+  await ensureTools();
+  const dir = join(stateRoot, id);
+  const mgmt = await reserveMgmtNet();
+  const rec: LabRecord = {
+    id, topology, stateFile: stateFileOf(id), gateways: {}, created: new Date().toISOString(), mgmtNet: mgmt.net,
+    netns: [], rootLinks: [], pids: [], nsFiles: [], dirs: [dir, mgmt.file], hosts: {}, ns: {},
+    ...(opts.prefix ? {} : { ownerPid: process.pid }),
+  };
+  await save(rec);
+  try {
+    await rm(dir, { recursive: true, force: true });
+    await mkdir(dir, { recursive: true });
+    // client key of the test runner
+    const keyPath = join(dir, "id_ed25519");
+    await must(["ssh-keygen", "-q", "-t", "ed25519", "-N", "", "-C", `lab-${id}-runner`, "-f", keyPath]);
+    const privateKey = await readFile(keyPath, "utf8");
+    const clientPub = await readFile(keyPath + ".pub", "utf8");
+    const bundle = await bundleEmulator(dir);
+    await writeWrappers(dir, bundle);
+
+    // namespaces and links
+    const hub = `${id}-hub`;
+    const names = Object.keys(t.gateways);
+    const nsNames = [hub, ...names.map((g) => `${id}-${g}`), ...Object.keys(t.hosts).map((h) => `${id}-${h}`)];
+    rec.netns.push(...nsNames);
+    await save(rec);
+    await ipBatch(nsNames.map((n) => `netns add ${n}`));
+    const hubCmds = ["link set lo up"];
+    for (const [seg, s] of Object.entries(t.segments)) {
+      hubCmds.push(`link add br-${seg} type bridge`, `link set br-${seg} up`);
+      for (const r of s.routers ?? []) hubCmds.push(`addr add ${r} dev br-${seg}`);
+    }
+    await ipBatch(hubCmds, hub);
+    await must(["ip", "netns", "exec", hub, "sh", "-c", "echo 1 > /proc/sys/net/ipv4/ip_forward; echo 1 > /proc/sys/net/ipv6/conf/all/forwarding"]);
+    const rootCmds: string[] = [];
+    const mgmtAddr = (i: number) => ({ root: `169.254.${rec.mgmtNet}.${2 * i}`, gw: `169.254.${rec.mgmtNet}.${2 * i + 1}` });
+    names.forEach((g, i) => {
+      const ns = `${id}-${g}`;
+      let p = 0;
+      for (const ifc of t.gateways[g]!.interfaces) {
+        const peer = `g${i}p${p++}`;
+        rootCmds.push(`link add ${ifc.name} netns ${ns} type veth peer name ${peer} netns ${hub}`);
+      }
+      const m = mgmtAddr(i + 1);
+      const link = `${id}m${i + 1}`;
+      rec.rootLinks.push(link);
+      rootCmds.push(`link add ${link} type veth peer name mgmt0 netns ${ns}`, `addr add ${m.root}/31 dev ${link}`, `link set ${link} up`);
+    });
+    Object.entries(t.hosts).forEach(([h], i) => rootCmds.push(`link add eth0 netns ${id}-${h} type veth peer name h${i} netns ${hub}`));
+    await save(rec);
+    await ipBatch(rootCmds);
+    const hubLinks: string[] = [];
+    names.forEach((g, i) => t.gateways[g]!.interfaces.forEach((ifc, p) => hubLinks.push(`link set g${i}p${p} master br-${ifc.segment} up`)));
+    Object.values(t.hosts).forEach((h, i) => hubLinks.push(`link set h${i} master br-${h.segment} up`));
+    await ipBatch(hubLinks, hub);
+    await Promise.all(Object.entries(t.hosts).map(async ([h, host]) => {
+      const ns = `${id}-${h}`;
+      await ipBatch(["link set lo up", "link set eth0 up", `addr add ${host.address} dev eth0`, ...(host.gateway ? [`route add default via ${host.gateway}`] : [])], ns);
+      rec.hosts[h] = { netns: ns, address: host.address.split("/")[0]! };
+    }));
+
+    // gateway roots, mount namespaces, sshd
+    await mkdir(nsDir, { recursive: true });
+    if (!(await run(["mountpoint", "-q", nsDir])).code) { /* already a mount point */ } else {
+      await must(["mount", "--bind", nsDir, nsDir]);
+    }
+    await must(["mount", "--make-private", nsDir]);
+    const staticAddrs = (g: string) => t.gateways[g]!.interfaces.flatMap((i) => i.hostname.map((l) => /^inet6?\s+(?:alias\s+)?([0-9a-fA-F:.]+)/.exec(l)?.[1]).filter((x): x is string => !!x));
+    await pmap(names, 8, async (g, i) => {
+      const ns = `${id}-${g}`;
+      const root = join(dir, g);
+      const m = mgmtAddr(i + 1);
+      const peers = names.filter((o) => o !== g).map((o) => ({ name: o, root: join(dir, o), addresses: staticAddrs(o) }));
+      const hostKey = await makeRoot(root, g, t, m.gw, clientPub, bundle, peers);
+      // hardware: real MACs of the veths
+      const links = JSON.parse(await must(["ip", "-n", ns, "-j", "link", "show"])) as { ifname: string; address: string }[];
+      const hw = t.gateways[g]!.interfaces.map((ifc) => ({ name: ifc.name, segment: ifc.segment, lladdr: links.find((l) => l.ifname === ifc.name)?.address ?? "" }));
+      await writeFile(join(root, "var", "emu", "hw.json"), JSON.stringify(hw) + "\n");
+      const lab = JSON.parse(await readFile(join(root, "var", "emu", "lab.json"), "utf8")) as { lab: string };
+      lab.lab = id;
+      await writeFile(join(root, "var", "emu", "lab.json"), JSON.stringify(lab) + "\n");
+      await ipBatch(["link set lo up", `addr add ${m.gw}/31 dev mgmt0`, "link set mgmt0 up"], ns);
+      const mnt = join(nsDir, `${id}-${g}.mnt`);
+      const uts = join(nsDir, `${id}-${g}.uts`);
+      await writeFile(mnt, "");
+      await writeFile(uts, "");
+      rec.nsFiles.push(mnt, uts);
+      rec.ns[g] = { mnt, uts };
+      const setup = [
+        "set -e",
+        `hostname ${g}`,
+        `mount --bind ${root}/etc /etc`,
+        `mount --bind ${root}/var /var`,
+        "mount -t tmpfs -o mode=0755 tmpfs /run",
+        "mkdir -p /run/sshd /run/rc.d",
+        `mount -t overlay overlay -o lowerdir=${dir}/sbin:/usr/sbin /usr/sbin`,
+        `mount -t overlay overlay -o lowerdir=${dir}/bin:/usr/bin /usr/bin`,
+      ].join("\n");
+      await must(["unshare", `--mount=${mnt}`, `--uts=${uts}`, "--propagation", "private", "/bin/sh", "-c", setup]);
+      rec.gateways[g] = { name: g, host: m.gw, port: 22, user: "root", privateKeyPath: keyPath, privateKey, hostKey, netns: ns, root };
+      await save(rec);
+      const sshd = spawn(nsenterArgs(rec, g)[0]!, [...nsenterArgs(rec, g).slice(1), "/usr/sbin/sshd", "-D", "-f", "/etc/ssh/sshd_config"], { detached: true, stdio: "ignore", env: GW_ENV });
+      sshd.unref();
+      if (sshd.pid) rec.pids.push(sshd.pid);
+      await save(rec);
+    });
+
+    rec.gateways = Object.fromEntries(names.map((g) => [g, rec.gateways[g]!]));
+    // boot every gateway: /etc/rc order from the files on disk
+    await pmap(names, 8, async (g) => {
+      const r = await labExec(rec, g, "sh /etc/rc");
+      if (r.code !== 0) throw new Error(`lab: boot of ${g} failed (${r.code}): ${r.stderr.trim()}`);
+    });
+    await Promise.all(names.map((g) => waitPort(rec.gateways[g]!.host, 22, 10_000)));
+    await save(rec);
+  } catch (e) {
+    await labDown(rec).catch(() => undefined);
+    throw e;
+  }
+  const ms = performance.now() - t0;
+  if (!opts.quiet) process.stderr.write(`lab ${id}: ${topology} up in ${(ms / 1000).toFixed(2)} s (${Object.keys(rec.gateways).length} gateways)\n`);
+  return { id: rec.id, topology: rec.topology, gateways: rec.gateways, stateFile: rec.stateFile, ...{ ns: rec.ns, hosts: rec.hosts } } as Lab;
+}
+
+/** Reboot gateway `gw`: forget its kernel/daemon state and replay /etc/rc from the files on disk. */
+export async function labReboot(lab: Lab, gw: string): Promise<void> {
+  const r = await labExec(lab, gw, "sh /etc/rc reboot");
+  if (r.code !== 0) throw new Error(`lab: reboot of ${gw} failed (${r.code}): ${r.stderr.trim()}`);
+}
+
+/** Labs recorded in `.state/lab/`. */
+export async function labList(): Promise<string[]> {
+  if (!existsSync(stateRoot)) return [];
+  return (await readdir(stateRoot)).filter((f) => f.endsWith(".json")).map((f) => f.slice(0, -5));
+}
+
+/** Tear down a lab (by object or id; all recorded labs when omitted). Idempotent; removes only what was recorded. */
+export async function labDown(lab?: Lab | string): Promise<void> {
+  if (lab === undefined) {
+    for (const id of await labList()) await labDown(id);
+    return;
+  }
+  const id = typeof lab === "string" ? lab : lab.id;
+  const rec = await load(id);
+  if (!rec) return;
+  // processes: those recorded, then whatever still runs inside the lab's namespaces (sessions, tunnel helpers)
+  const pids = new Set(rec.pids);
+  for (const ns of rec.netns) {
+    const r = await run(["ip", "netns", "pids", ns]);
+    for (const p of r.stdout.split(/\s+/).filter(Boolean)) pids.add(Number(p));
+  }
+  for (const p of pids) { try { process.kill(p, "SIGKILL"); } catch { /* gone */ } }
+  for (let i = 0; i < 100 && [...pids].some((p) => { try { process.kill(p, 0); return true; } catch { return false; } }); i++) await new Promise((r) => setTimeout(r, 10));
+  const existing = new Set((await run(["ip", "netns", "list"])).stdout.split("\n").map((l) => l.split(" ")[0]));
+  await ipBatch(rec.netns.filter((n) => existing.has(n)).map((n) => `netns del ${n}`)).catch(() => undefined);
+  for (const l of rec.rootLinks) await run(["ip", "link", "del", l]);
+  for (const f of rec.nsFiles) {
+    await run(["umount", f]);
+    await rm(f, { force: true });
+  }
+  for (const d of rec.dirs) await rm(d, { recursive: true, force: true });
+  await rm(rec.stateFile, { force: true });
+  if ((await labList()).length === 0 && existsSync(nsDir) && (await readdir(nsDir)).length === 0) {
+    await run(["umount", nsDir]);
+    await rm(nsDir, { recursive: true, force: true });
+  }
+}
+
+/** Copy a file into a gateway's root (tests). */
+export async function labPut(lab: Lab, gw: string, path: string, content: string, mode = 0o644): Promise<void> {
+  const g = lab.gateways[gw];
+  if (!g) throw new Error(`lab ${lab.id}: no gateway \`${gw}\``);
+  const p = join(g.root, path);
+  await mkdir(dirname(p), { recursive: true });
+  await writeFile(p, content, { mode });
+  await chmod(p, mode);
+}
+

@@ -1,0 +1,341 @@
+/**
+ * TEST DOUBLE — emulated pfctl(8) of the lab (not OpenBSD's pfctl).
+ *
+ * Parses with the pure printer test/lab/emu/pfctl-nv.ts (pfctl's own `-nv` output, golden-tested) and keeps the
+ * loaded rules in the emulated kernel state (pf-kernel.ts). Emulated: `-n`, `-v`/`-vv`, `-o none|basic|profile`,
+ * `-f FILE|-` (main ruleset: atomic, `load anchor … from …` loaded in the same transaction; named anchors
+ * survive a main reload), `-a NAME -f FILE` (atomic replace of the anchor), `-s rules|Anchors|Tables|states` (with `-a`;
+ * the lab keeps no states, so `-ss` prints nothing),
+ * `-F rules|Tables|all` (with `-a`), `-e`, `-d`, `-q`. The order of work is pfctl.c main()'s: disable, show,
+ * flush, load, enable. Other options are refused with an `emulator:` message rather than silently ignored.
+ */
+import type { Command, Io } from "../command";
+import { readArgFile } from "../command";
+import { interfaces, readState, withState } from "../state";
+import { getopt, lookupOption } from "../ipsec-getopt";
+import { calledAnchors, emptyPf, loadAnchorDirectives, pfInterfaces, splitNvOutput, type PfKernel, type PfRuleset } from "../pf-kernel";
+import { loadPfctlNv, type PfctlNv } from "../ipsec-printers";
+
+const USAGE =
+  "usage: pfctl [-deghNnPqrvz] [-a anchor] [-D macro=value] [-F modifier] [-f file]\n" +
+  "\t[-i interface] [-K key] [-k key] [-L statefile] [-o level]\n" +
+  "\t[-p device] [-S statefile] [-s modifier [-R id]]\n" +
+  "\t[-t table -T command [address ...]] [-V rdomain] [-x level]\n";
+
+const CLEAR = ["rules", "Sources", "states", "info", "Tables", "osfp", "Reset", "all"];
+const SHOW = ["queue", "rules", "Anchors", "Sources", "states", "info", "Interfaces", "labels", "timeouts", "memory", "Tables", "osfp", "all"];
+const OPTI = ["none", "basic", "profile"];
+/** Options pfctl has that the lab does not emulate: refused loudly. */
+const NOT_EMULATED = "DghiKkLNPpRrSTtVxz";
+
+interface Parsed {
+  anchor: string;
+  recurse: boolean;
+  wildcard: boolean;
+  noaction: boolean;
+  verbose: number;
+  quiet: boolean;
+  enable: boolean;
+  disable: boolean;
+  optimize: boolean;
+  rules?: string;
+  show?: string;
+  clear?: string;
+}
+
+function usage(io: Io): number {
+  io.err(USAGE);
+  return 1;
+}
+
+const pfctl: Command = async (io) => {
+  if (io.argv.length < 1) return usage(io);
+  const g = getopt("pfctl", io.argv, "a:dD:eqf:F:ghi:k:K:L:Nno:Pp:R:rS:s:t:T:vV:x:z");
+  if (!g.ok) {
+    io.err(g.error);
+    return usage(io);
+  }
+  const p: Parsed = { anchor: "", recurse: false, wildcard: false, noaction: false, verbose: 0, quiet: false, enable: false, disable: false, optimize: true };
+  let anchoropt: string | undefined;
+  let rdwr = false;
+  for (const o of g.opts) {
+    switch (o.ch) {
+      case "a": anchoropt = o.arg!; break;
+      case "d": p.disable = true; rdwr = true; break;
+      case "e": p.enable = true; rdwr = true; break;
+      case "q": p.quiet = true; break;
+      case "n": p.noaction = true; break;
+      case "v": p.verbose++; break;
+      case "f": p.rules = o.arg!; rdwr = true; break;
+      case "F": {
+        const r = lookupOption(o.arg!, CLEAR, true);
+        if (r.ambiguous) { io.err(`pfctl: ${o.arg} is ambigious\n`); return 1; }
+        if (!r.item) { io.err(`pfctl: Unknown flush modifier '${o.arg}'\n`); return usage(io); }
+        p.clear = r.item;
+        rdwr = true;
+        break;
+      }
+      case "s": {
+        const r = lookupOption(o.arg!, SHOW, true);
+        if (r.ambiguous) { io.err(`pfctl: ${o.arg} is ambigious\n`); return 1; }
+        if (!r.item) { io.err(`pfctl: Unknown show modifier '${o.arg}'\n`); return usage(io); }
+        p.show = r.item;
+        break;
+      }
+      case "o": {
+        const r = lookupOption(o.arg!, OPTI, true);
+        if (r.ambiguous) { io.err(`pfctl: ${o.arg} is ambigious\n`); return 1; }
+        if (!r.item) { io.err(`pfctl: Unknown optimization '${o.arg}'\n`); return usage(io); }
+        p.optimize = r.item !== "none";
+        break;
+      }
+      default:
+        if (NOT_EMULATED.includes(o.ch)) {
+          io.err(`pfctl: emulator: option -${o.ch} is not emulated by the lab\n`);
+          return 1;
+        }
+        return usage(io);
+    }
+  }
+  if (g.rest.length) {
+    io.err(`pfctl: unknown command line argument: ${g.rest[0]} ...\n`);
+    return usage(io);
+  }
+  if (anchoropt !== undefined) {
+    if (anchoropt === "") { io.err("pfctl: anchor name must not be empty\n"); return 1; }
+    if (!rdwr && p.show === undefined) {
+      io.err("pfctl: anchors apply to -f, -F, -s, and -T only\n");
+      return usage(io);
+    }
+    if (rdwr && (anchoropt.startsWith("_") || anchoropt.includes("/_"))) {
+      io.err("pfctl: anchor names beginning with '_' cannot be modified from the command line\n");
+      return 1;
+    }
+    let a = anchoropt;
+    if (a.endsWith("*")) {
+      if (a.length >= 2 && a[a.length - 2] === "/") { a = a.slice(0, -2); p.wildcard = true; } else a = a.slice(0, -1);
+      p.recurse = true;
+    }
+    p.anchor = a;
+  }
+  if (p.noaction) {
+    p.enable = p.disable = false;
+    p.clear = p.show = undefined;
+  }
+
+  if (p.disable) {
+    let was = false;
+    await withState<PfKernel>("pf", emptyPf, (k) => {
+      was = k.enabled;
+      return { ...k, enabled: false };
+    });
+    if (!was) {
+      io.err("pfctl: pf not enabled\n");
+      return 1;
+    }
+    if (!p.quiet) io.err("pf disabled\n");
+  }
+  return run(io, p);
+};
+
+async function run(io: Io, p: Parsed): Promise<number> {
+  let exit = 0;
+  if (p.show) {
+    const k = await readState<PfKernel>("pf", emptyPf);
+    const r = show(io, p, k);
+    if (r !== 0) return r;
+  }
+  if (p.clear) {
+    const r = await clear(io, p);
+    if (r !== 0) exit = r;
+  }
+  if (p.rules !== undefined) {
+    const r = await load(io, p);
+    if (r !== 0) return r;
+  }
+  if (p.enable) {
+    let already = false;
+    await withState<PfKernel>("pf", emptyPf, (k) => {
+      already = k.enabled;
+      return { ...k, enabled: true };
+    });
+    if (already) {
+      io.err("pfctl: pf already enabled\n");
+      return 1;
+    }
+    if (!p.quiet) io.err("pf enabled\n");
+  }
+  return exit;
+}
+
+function exists(k: PfKernel, anchor: string): boolean {
+  return anchor === "" || anchor in k.rulesets || calledAnchors(k.rulesets[""]).includes(anchor);
+}
+
+function counters(p: Parsed): string {
+  if (!p.verbose) return "";
+  return "  [ Evaluations: 0         Packets: 0         Bytes: 0           States: 0     ]\n" +
+    `  [ Inserted: uid 0 pid ${process.pid} State Creations: 0     ]\n`;
+}
+
+function showRules(io: Io, p: Parsed, k: PfKernel, anchor: string, depth: number): void {
+  const pad = p.verbose ? "" : "  ".repeat(depth);
+  (k.rulesets[anchor]?.rules ?? []).forEach((r, i) => {
+    io.out(`${pad}${p.verbose > 1 ? `@${i} ` : ""}${r}\n${counters(p)}`);
+  });
+}
+
+function childAnchors(k: PfKernel, parent: string): string[] {
+  const all = new Set([...Object.keys(k.rulesets), ...calledAnchors(k.rulesets[""])]);
+  all.delete("");
+  return [...all].filter((a) => (parent === "" ? !a.includes("/") : a.startsWith(parent + "/") && !a.slice(parent.length + 1).includes("/"))).sort();
+}
+
+function show(io: Io, p: Parsed, k: PfKernel): number {
+  switch (p.show) {
+    case "rules": {
+      if (!exists(k, p.anchor)) {
+        io.err("pfctl: Anchor does not exist\n");
+        return 0;
+      }
+      if (p.wildcard) {
+        for (const c of childAnchors(k, p.anchor)) {
+          io.out(`anchor "${c.slice(p.anchor ? p.anchor.length + 1 : 0)}" all {\n`);
+          showRules(io, p, k, c, 1);
+          io.out("}\n");
+        }
+        return 0;
+      }
+      showRules(io, p, k, p.anchor, 0);
+      return 0;
+    }
+    case "Anchors": {
+      const walk = (a: string): void => {
+        for (const c of childAnchors(k, a)) {
+          io.out(`  ${c}\n`);
+          walk(c);
+        }
+      };
+      walk(p.anchor);
+      return 0;
+    }
+    case "states":
+      // the lab keeps no pf states
+      return 0;
+    case "Tables": {
+      for (const t of k.rulesets[p.anchor]?.tables ?? []) {
+        const m = /^table <([^>]+)>/.exec(t);
+        if (m) io.out(`${m[1]}\n`);
+      }
+      return 0;
+    }
+    default:
+      io.err(`pfctl: emulator: -s ${p.show} is not emulated by the lab\n`);
+      return 1;
+  }
+}
+
+async function clear(io: Io, p: Parsed): Promise<number> {
+  const quiet = p.quiet;
+  switch (p.clear) {
+    case "rules":
+    case "Tables":
+    case "all": {
+      const what = p.clear;
+      let tables = 0;
+      const removed: string[] = [];
+      await withState<PfKernel>("pf", emptyPf, (k) => {
+        const targets = p.recurse ? [p.anchor, ...Object.keys(k.rulesets).filter((a) => p.anchor === "" ? a !== "" : a.startsWith(p.anchor + "/"))] : [p.anchor];
+        for (const a of targets) {
+          const rs: PfRuleset = k.rulesets[a] ?? { rules: [], tables: [] };
+          if (what !== "rules") { tables += rs.tables.length; rs.tables = []; }
+          if (what !== "Tables") rs.rules = [];
+          removed.push(a);
+          if (a !== "" && rs.rules.length === 0 && rs.tables.length === 0) delete k.rulesets[a];
+          else k.rulesets[a] = rs;
+        }
+        return k;
+      });
+      if (p.recurse) {
+        io.out("Removing:\n");
+        for (const a of removed) io.out(`  ${a === "" ? "/" : a}\n`);
+        return 0;
+      }
+      if (quiet) return 0;
+      if (what !== "rules") io.err(`${tables} tables deleted.\n`);
+      if (what !== "Tables") io.err("rules cleared\n");
+      if (what === "all" && p.anchor === "") {
+        io.err("0 states cleared\n");
+        io.err("source tracking entries cleared\n");
+        io.err("pf: statistics cleared\n");
+        io.err("pf: interface flags reset\n");
+      }
+      return 0;
+    }
+    case "states":
+      if (!quiet) io.err("0 states cleared\n");
+      return 0;
+    default:
+      io.err(`pfctl: emulator: -F ${p.clear} is not emulated by the lab\n`);
+      return 1;
+  }
+}
+
+/** Read a rules file as pfctl does; on failure print pfctl's two warnings (pushfile + parse_config). */
+async function readRules(io: Io, file: string): Promise<{ text: string; name: string } | undefined> {
+  try {
+    return { text: await readArgFile(io, file), name: file === "-" ? "stdin" : file };
+  } catch (e) {
+    const code = (e as NodeJS.ErrnoException).code;
+    const why = code === "ENOENT" ? "No such file or directory" : code === "EISDIR" ? "Is a directory" : code === "EACCES" ? "Permission denied" : String(code);
+    io.err(`pfctl: ${file}: ${why}\n`);
+    io.err(`pfctl: cannot open the main config file!: ${why}\n`);
+    return undefined;
+  }
+}
+
+async function load(io: Io, p: Parsed): Promise<number> {
+  const nv: PfctlNv = await loadPfctlNv();
+  const ifs = pfInterfaces(await interfaces());
+  const notLoaded = () => {
+    if (!p.noaction) io.err("pfctl: Syntax error in config file: pf rules not loaded\n");
+    return 1;
+  };
+  const src = await readRules(io, p.rules!);
+  if (!src) return notLoaded();
+  const shown = nv(src.text, src.name, { optimize: p.optimize, interfaces: ifs, verbose: p.verbose > 0 });
+  io.out(shown.stdout);
+  io.err(shown.stderr);
+  if (shown.rc !== 0) return notLoaded();
+  const staged: Record<string, PfRuleset> = {};
+  staged[p.anchor] = splitNvOutput(p.verbose > 0 ? shown.stdout : nv(src.text, src.name, { optimize: p.optimize, interfaces: ifs, verbose: true }).stdout);
+  if (p.anchor === "") {
+    for (const la of loadAnchorDirectives(src.text)) {
+      if (p.verbose) io.err(`\nLoading anchor ${la.anchor} from ${la.file}\n`);
+      const sub = await readRules(io, la.file);
+      let ok = false;
+      if (sub) {
+        const r = nv(sub.text, sub.name, { optimize: p.optimize, interfaces: ifs, verbose: true });
+        if (p.verbose) io.out(r.stdout);
+        io.err(r.stderr);
+        if (r.rc === 0) {
+          staged[la.anchor] = splitNvOutput(r.stdout);
+          ok = true;
+        }
+      }
+      if (!ok) {
+        if (!p.noaction) io.err("pfctl: Syntax error in config file: pf rules not loaded\n");
+        io.err("pfctl: load anchors\n");
+        return 1;
+      }
+    }
+  }
+  if (p.noaction) return 0;
+  await withState<PfKernel>("pf", emptyPf, (k) => {
+    for (const [a, rs] of Object.entries(staged)) k.rulesets[a] = rs;
+    return k;
+  });
+  return 0;
+}
+
+export default pfctl;

@@ -1,0 +1,41 @@
+/**
+ * TEST DOUBLE helper — how the emulated keying daemons (isakmpd, iked, sasyncd) "run".
+ *
+ * There is no process: a daemon runs when services.json (state.ts) says so. Starting one (`isakmpd -K`, as
+ * rc.d/isakmpd's rc_start does through the lab's rcctl) checks what the real daemon checks before it forks,
+ * then records the run with its flags and a fresh `since` stamp and exits 0, like a daemon that detached.
+ * Stopping is `setServiceRunning(name, false)` (rcctl stop); state tied to a run (isakmpd's configuration,
+ * iked's policies) is keyed by that stamp, so it is forgotten on stop or restart. With `-d` (foreground) the
+ * command stays until SIGINT/SIGTERM and then marks the daemon stopped.
+ */
+import type { Io } from "./command";
+import { readState, setServiceRunning, type ServiceTable } from "./state";
+
+/** Record `name` as running with `flags`; returns the run's `since` stamp. */
+export async function startDaemon(name: string, flags: string): Promise<string> {
+  await setServiceRunning(name, true, flags);
+  const run = (await readState<ServiceTable>("services", () => ({ running: {} }))).running[name];
+  return run?.since ?? "";
+}
+
+/** `-d`: stay in the foreground until a signal, then mark the daemon stopped. */
+export async function foreground(io: Io, name: string): Promise<number> {
+  void io;
+  await new Promise<void>((resolve) => {
+    const done = () => resolve();
+    process.once("SIGINT", done);
+    process.once("SIGTERM", done);
+  });
+  await setServiceRunning(name, false);
+  return 0;
+}
+
+/** The flags string as rc.d passes it (the argv joined by spaces). */
+export function flagString(argv: readonly string[]): string {
+  return argv.join(" ");
+}
+
+/** Does a flags string contain the single-letter flag `ch` (alone or clustered: `-K`, `-KS`)? */
+export function hasFlag(flags: string, ch: string): boolean {
+  return flags.split(/\s+/).some((t) => /^-[A-Za-z0-9]+$/.test(t) && t.slice(1).includes(ch));
+}

@@ -1,0 +1,179 @@
+/**
+ * TEST DOUBLE helper — iked(8)'s loaded policies and when two iked instances agree (IKEv2).
+ *
+ * The emulated iked keeps the text of the configuration it loaded (`iked -f`, `ikectl load|reload`) in
+ * `/var/emu/iked.json` with the `since` stamp of its run. A child SA is up between policy A (this gateway) and
+ * policy B (a peer) when both ikeds run (and neither is held passive by `-S`), at least one policy is active and
+ * no `set passive` applies to it, each side's `peer` (when not any) is an address of the other gateway and its
+ * `local` (when not any) one of its own, the flows are mirrored (same set, source and destination swapped),
+ * both use the same PSK (string and `0x` hex compared as bytes) or both a signature method (keys are not
+ * checked), `dstid` (when set) equals the other side's `srcid` (default: its hostname), the SA protocol and
+ * mode are equal, and the IKE SA and child SA proposals intersect (enc, prf, auth, group; esn for child SAs).
+ * iked then installs, per flow, an inbound `type use` and an outbound `type require` flow with typed
+ * identities (`srcid FQDN/gw1`), and — when no policy of this gateway has an IPv6 flow — the
+ * `flow esp out from ::/0 to ::/0 type deny` (reference B.2).
+ */
+import { expandIkedPolicy, parseIkedConf, type IkedExpandedPolicy, type IkedProposal, type IkedResolvedAddr } from "../../../sdk/model/iked";
+import { flowKey, portText, protoText, spiFor, type KernelFlow, type KernelSa } from "./ipsec-kernel";
+import type { ServiceTable } from "./state";
+
+/** `/var/emu/iked.json`. */
+export interface IkedState {
+  /** `since` of the iked run that loaded it. */
+  since?: string;
+  /** The loaded configuration text and its file name. */
+  conf?: { file: string; text: string };
+}
+
+export const emptyIked = (): IkedState => ({});
+
+type Reader = <T>(where: string | undefined, name: string, init: () => T) => Promise<T>;
+
+/** iked's view of one gateway. */
+interface IkedGateway {
+  name: string;
+  addresses: string[];
+  policies: IkedExpandedPolicy[];
+  globalPassive: boolean;
+  held: boolean;
+}
+
+/** Parse and expand a loaded configuration; policies that fail expansion are skipped (iked refused the file). */
+export function ikedPolicies(text: string, file: string): { policies: IkedExpandedPolicy[]; passive: boolean } {
+  const conf = parseIkedConf(text, file).value;
+  const policies: IkedExpandedPolicy[] = [];
+  conf.policies.forEach((p, i) => {
+    const r = expandIkedPolicy(p, i + 1);
+    if (r.ok) policies.push(r.value);
+  });
+  const passive = conf.settings.some((s) => s.kind === "flag" && s.flag === "passive");
+  return { policies, passive };
+}
+
+async function gateway(name: string, where: string | undefined, read: Reader, addresses: (w: string | undefined) => Promise<string[]>, held: (d: string, w: string | undefined) => Promise<boolean>): Promise<IkedGateway | undefined> {
+  const run = (await read<ServiceTable>(where, "services", () => ({ running: {} }))).running.iked;
+  if (!run) return undefined;
+  const st = await read<IkedState>(where, "iked", emptyIked);
+  const loaded = st.since === run.since && st.conf ? ikedPolicies(st.conf.text, st.conf.file) : { policies: [], passive: false };
+  return { name, addresses: await addresses(where), policies: loaded.policies, globalPassive: loaded.passive, held: await held("iked", where) };
+}
+
+function addrText(a: IkedResolvedAddr): string {
+  const full = a.af === "inet6" ? 128 : 32;
+  if (a.af === undefined) return "any";
+  return a.mask === full ? a.text : `${a.text}/${a.mask}`;
+}
+
+function flowSig(src: IkedResolvedAddr, dst: IkedResolvedAddr, proto: number): string {
+  return `${proto}|${addrText(src)}:${src.port}|${addrText(dst)}:${dst.port}`;
+}
+
+function pskBytes(p: IkedExpandedPolicy): string | undefined {
+  const a = p.policy.auth;
+  if (a?.kind !== "psk") return undefined;
+  return /^0x[0-9a-f]+$/i.test(a.value) ? a.value.slice(2).toLowerCase() : Buffer.from(a.value, "utf8").toString("hex");
+}
+
+/** The typed identity iked installs: `FQDN/host`, `UFQDN/user@host`, `IPV4/a.b.c.d`, `ASN1_DN//C=…`. */
+function typedId(id: string): string {
+  if (/^(FQDN|UFQDN|IPV4|IPV6|ASN1_DN|KEYID)\//.test(id)) return id;
+  if (id.startsWith("/")) return `ASN1_DN/${id}`;
+  if (/^\d+\.\d+\.\d+\.\d+$/.test(id)) return `IPV4/${id}`;
+  if (id.includes(":")) return `IPV6/${id}`;
+  if (id.includes("@")) return `UFQDN/${id}`;
+  return `FQDN/${id}`;
+}
+
+const inter = (a: readonly string[], b: readonly string[]) => a.filter((x) => b.includes(x));
+
+/** First pair of proposals (initiator order) that intersect; the agreed child transforms. */
+function agreedProposal(init: IkedProposal[], resp: IkedProposal[], sa: "ikesa" | "childsa"): { enc: string; auth?: string } | undefined {
+  for (const a of init.filter((p) => p.sa === sa)) {
+    for (const b of resp.filter((p) => p.sa === sa)) {
+      const enc = inter(a.enc, b.enc);
+      if (!enc.length) continue;
+      if (a.auth.length + b.auth.length && !inter(a.auth, b.auth).length) continue;
+      if (sa === "ikesa" && !inter(a.prf, b.prf).length) continue;
+      if (!inter(a.group, b.group).length) continue;
+      if (sa === "childsa" && a.esn.length + b.esn.length && !inter(a.esn, b.esn).length) continue;
+      return { enc: enc[0]!, auth: inter(a.auth, b.auth)[0] };
+    }
+  }
+  return undefined;
+}
+
+function endpoints(ga: IkedGateway, a: IkedExpandedPolicy, gb: IkedGateway, b: IkedExpandedPolicy): { la: string; lb: string } | undefined {
+  const named = (x: IkedResolvedAddr) => (x.af === undefined || x.net ? undefined : x.text);
+  const la = named(a.local) ?? named(b.peer) ?? ga.addresses[0];
+  const lb = named(b.local) ?? named(a.peer) ?? gb.addresses[0];
+  if (!la || !lb || !ga.addresses.includes(la) || !gb.addresses.includes(lb)) return undefined;
+  if (named(a.peer) !== undefined && named(a.peer) !== lb) return undefined;
+  if (named(b.peer) !== undefined && named(b.peer) !== la) return undefined;
+  return { la, lb };
+}
+
+function agree(ga: IkedGateway, a: IkedExpandedPolicy, gb: IkedGateway, b: IkedExpandedPolicy): { la: string; lb: string; child: { enc: string; auth?: string } } | undefined {
+  const activeA = a.policy.mode === "active" && !ga.globalPassive;
+  const activeB = b.policy.mode === "active" && !gb.globalPassive;
+  if (!activeA && !activeB) return undefined;
+  const ends = endpoints(ga, a, gb, b);
+  if (!ends) return undefined;
+  if (a.policy.saProto !== b.policy.saProto || a.policy.encapsulation !== b.policy.encapsulation) return undefined;
+  const mine = new Set(a.flows.map((f) => flowSig(f.src, f.dst, f.proto)));
+  const theirs = new Set(b.flows.map((f) => flowSig(f.dst, f.src, f.proto)));
+  if (mine.size !== theirs.size || [...mine].some((s) => !theirs.has(s))) return undefined;
+  const pa = pskBytes(a), pb = pskBytes(b);
+  if (pa !== pb) return undefined;
+  if (a.policy.dstid !== undefined && a.policy.dstid !== (b.policy.srcid ?? gb.name)) return undefined;
+  if (b.policy.dstid !== undefined && b.policy.dstid !== (a.policy.srcid ?? ga.name)) return undefined;
+  const [init, resp] = activeA ? [a, b] : [b, a];
+  if (!agreedProposal(init.proposals, resp.proposals, "ikesa")) return undefined;
+  const child = agreedProposal(init.proposals, resp.proposals, "childsa");
+  return child ? { ...ends, child } : undefined;
+}
+
+const ENC_SA: Record<string, string> = { "aes-128": "aes", "aes-192": "aes-192", "aes-256": "aes-256", "3des": "3des-cbc", cast: "cast128", "aes-128-ctr": "aesctr", "aes-192-ctr": "aesctr", "aes-256-ctr": "aesctr" };
+
+/** Flows and SAs iked negotiated for this gateway (none until both ends' policies agree). */
+export async function ikedTunnels(
+  self: string,
+  peers: readonly { name: string; stateDir: string; addresses: string[] }[],
+  read: Reader,
+  addresses: (where: string | undefined) => Promise<string[]>,
+  held: (daemon: string, where: string | undefined) => Promise<boolean>,
+): Promise<{ flows: KernelFlow[]; sas: KernelSa[] }> {
+  const flows: KernelFlow[] = [];
+  const sas: KernelSa[] = [];
+  const me = await gateway(self, undefined, read, addresses, held);
+  if (!me) return { flows, sas };
+  const others = (await Promise.all(peers.map((p) => gateway(p.name, p.stateDir, read, addresses, held)))).filter((g): g is IkedGateway => g !== undefined && !g.held);
+  const push = (line: string) => flows.push({ line, key: flowKey(line) });
+  if (!me.held) {
+    for (const a of me.policies) {
+      for (const g of others) {
+        const b = g.policies.find((p) => agree(me, a, g, p));
+        if (!b) continue;
+        const ok = agree(me, a, g, b)!;
+        const sat = a.policy.saProto;
+        const ids = ` srcid ${typedId(a.policy.srcid ?? self)} dstid ${typedId(b.policy.srcid ?? g.name)}`;
+        for (const f of a.flows) {
+          const proto = f.proto ? ` proto ${protoText(f.proto)}` : "";
+          const end = (x: IkedResolvedAddr) => `${addrText(x)}${x.port ? ` port ${portText(x.port)}` : ""}`;
+          push(`flow ${sat} in${proto} from ${end(f.dst)} to ${end(f.src)} peer ${ok.lb}${ids} type use`);
+          push(`flow ${sat} out${proto} from ${end(f.src)} to ${end(f.dst)} peer ${ok.lb}${ids} type require`);
+        }
+        const algs = `${ok.child.auth ? ` auth ${ok.child.auth}` : ""} enc ${ENC_SA[ok.child.enc] ?? ok.child.enc}`;
+        const mode = a.policy.encapsulation;
+        for (const [src, dst] of [[ok.la, ok.lb], [ok.lb, ok.la]] as const) {
+          // the same seed on both gateways: selectors seen from the SA's source side
+          const sel = a.flows.map((f) => (src === ok.la ? flowSig(f.src, f.dst, f.proto) : flowSig(f.dst, f.src, f.proto))).sort().join(",");
+          const spi = spiFor(`iked|${src}>${dst}|${sel}`);
+          sas.push({ line: `${sat} ${mode} from ${src} to ${dst} spi 0x${spi.toString(16).padStart(8, "0")}${algs}`, key: `${sat}|${dst}|${spi}`, spi });
+        }
+        break;
+      }
+    }
+  }
+  if (!me.policies.some((p) => p.flows.some((f) => f.src.af === "inet6"))) push("flow esp out from ::/0 to ::/0 type deny");
+  return { flows, sas };
+}

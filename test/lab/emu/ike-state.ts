@@ -1,0 +1,135 @@
+/**
+ * TEST DOUBLE helper — the running IKE daemons' state on this gateway and its peers, and the kernel view that
+ * `ipsecctl -s` prints.
+ *
+ * isakmpd's configuration database lives in `/var/emu/isakmpd.json` together with the `since` stamp of the
+ * daemon run that built it (services.json): when isakmpd is restarted (new stamp) or stopped, the database is
+ * empty again, exactly as a real isakmpd forgets what `ipsecctl -f` told it. iked keeps its loaded policies in
+ * `/var/emu/iked.json` the same way; sasyncd records its carp interface in `/var/emu/sasyncd.json`.
+ */
+import { readPeerState, readState, withState, peerGateways, interfaces, type InterfaceTable, type ServiceTable } from "./state";
+import { type IkeDb } from "./ike-db";
+import { establishedTunnels, ikeConnections, type IkeGateway } from "./ike-agree";
+import { emptyKernel, saAlgorithms, tunnelFlows, tunnelSas, type IpsecKernel, type KernelFlow, type KernelSa } from "./ipsec-kernel";
+import { hasFlag } from "./ike-daemon";
+import { ikedTunnels, type IkedState, emptyIked } from "./ike-iked";
+
+/** `/var/emu/isakmpd.json`. */
+export interface IsakmpdState {
+  /** `since` of the isakmpd run this database belongs to. */
+  since?: string;
+  db: IkeDb;
+}
+
+/** `/var/emu/sasyncd.json`. */
+export interface SasyncdState {
+  since?: string;
+  /** carp interface from sasyncd.conf `interface`. */
+  interface?: string;
+  /** `control isakmpd|iked|all|none`. */
+  control?: string;
+}
+
+export const emptyIsakmpd = (): IsakmpdState => ({ db: {} });
+const emptyServices = (): ServiceTable => ({ running: {} });
+const emptyIfs = (): InterfaceTable => ({ interfaces: [], demote: {} });
+
+/** Where to read a gateway's state: this gateway (`undefined`) or a peer's `/var/emu`. */
+type Where = string | undefined;
+
+async function read<T>(where: Where, name: string, init: () => T): Promise<T> {
+  return where === undefined ? readState(name, init) : readPeerState(where, name, init);
+}
+
+/** The daemon's run stamp, or undefined when it is not running. */
+export async function runStamp(name: string, where?: Where): Promise<{ since: string; flags: string } | undefined> {
+  return (await read(where, "services", emptyServices)).running[name];
+}
+
+/** The running isakmpd's database (undefined when isakmpd does not run). */
+export async function isakmpdDb(where?: Where): Promise<IkeDb | undefined> {
+  const run = await runStamp("isakmpd", where);
+  if (!run) return undefined;
+  const st = await read(where, "isakmpd", emptyIsakmpd);
+  return st.since === run.since ? st.db : {};
+}
+
+/** Read-modify-write the running isakmpd's database; false when isakmpd does not run. */
+export async function withIsakmpdDb(fn: (db: IkeDb) => IkeDb): Promise<boolean> {
+  const run = await runStamp("isakmpd");
+  if (!run) return false;
+  await withState<IsakmpdState>("isakmpd", emptyIsakmpd, (st) => {
+    const db = st.since === run.since ? st.db : {};
+    return { since: run.since, db: fn(db) };
+  });
+  return true;
+}
+
+/** True when a keying daemon started with `-S` must stay passive: sasyncd has not made this node carp MASTER. */
+async function heldBySasyncd(daemon: string, where: Where): Promise<boolean> {
+  const run = await runStamp(daemon, where);
+  if (!run || !hasFlag(run.flags, "S")) return false;
+  const sas = await runStamp("sasyncd", where);
+  if (!sas) return true;
+  const st = await read<SasyncdState>(where, "sasyncd", () => ({}));
+  // sasyncd only switches the daemon(s) named by `control` (default isakmpd)
+  const control = st.since === sas.since ? (st.control ?? "isakmpd") : "none";
+  if (control !== daemon && control !== "all") return true;
+  const ifs = (await read(where, "interfaces", emptyIfs)).interfaces;
+  const carp = ifs.find((i) => i.name === st.interface);
+  return carp?.carp?.state !== "MASTER";
+}
+
+async function addressesOf(where: Where): Promise<string[]> {
+  const ifs = where === undefined ? await interfaces() : (await read(where, "interfaces", emptyIfs)).interfaces;
+  // a carp address answers only on the MASTER; link-local and loopback addresses never carry IKE here
+  return ifs
+    .filter((i) => i.up !== false && i.name !== "lo0" && (!i.carp || i.carp.state === "MASTER"))
+    .flatMap((i) => i.addresses.map((a) => a.address))
+    .filter((a) => !a.startsWith("fe80:"));
+}
+
+async function ikeGateway(name: string, where: Where, extra: string[] = []): Promise<IkeGateway> {
+  const db = await isakmpdDb(where);
+  const run = await runStamp("isakmpd", where);
+  const own = await addressesOf(where);
+  return {
+    name,
+    addresses: [...new Set([...own, ...extra])],
+    // without -K isakmpd checks keynote policy, which the lab never satisfies: no tunnel
+    connections: db && run && hasFlag(run.flags, "K") ? ikeConnections(db) : [],
+    held: await heldBySasyncd("isakmpd", where),
+  };
+}
+
+/** Everything PF_KEY shows on this gateway: manual flows/SAs plus those the IKE daemons negotiated. */
+export async function kernelView(selfName: string): Promise<{ flows: KernelFlow[]; sas: KernelSa[] }> {
+  const kernel = await readState<IpsecKernel>("ipsec", emptyKernel);
+  const flows = [...kernel.flows];
+  const sas = [...kernel.sas];
+  const peers = await peerGateways();
+  const self = await ikeGateway(selfName, undefined);
+  if (self.connections.length) {
+    const others = await Promise.all(peers.map((p) => ikeGateway(p.name, p.stateDir)));
+    for (const t of establishedTunnels(self, others)) {
+      const satype = t.conn.protocol === "IPSEC_AH" ? "ah" : "esp";
+      flows.push(...tunnelFlows({ satype, local: t.conn.local2, remote: t.conn.remote2, peer: t.peerAddress, srcid: t.srcid, dstid: t.dstid }));
+      sas.push(...tunnelSas({
+        satype,
+        mode: t.p2.attrs.ENCAPSULATION_MODE === "TRANSPORT" ? "transport" : "tunnel",
+        local: t.conn.local2,
+        remote: t.conn.remote2,
+        localAddress: t.localAddress,
+        peerAddress: t.peerAddress,
+        algs: saAlgorithms(t.p2.attrs),
+      }));
+    }
+  }
+  const iked = await ikedTunnels(selfName, peers, read, addressesOf, heldBySasyncd);
+  flows.push(...iked.flows);
+  sas.push(...iked.sas);
+  return { flows, sas };
+}
+
+export type { IkedState };
+export { emptyIked };

@@ -1,0 +1,301 @@
+/**
+ * TEST DOUBLE — `ipsecctl -n -f FILE` and `ipsecctl -nv -f FILE` (ipsecctl.c 1.88, parse.y 1.184, ike.c 1.85),
+ * a pure function: stdout, stderr and exit status as OpenBSD prints them (golden/ipsecctl, reference B.3).
+ *
+ * - Errors: `FILE: LINE: message` on stderr, then `ipsecctl: Syntax error in config file: ipsec rules not
+ *   loaded`, exit 1. A rule with a soft error (unknown transform) is still printed with the default.
+ * - `-v` echoes macro definitions, prints flow and manual SA rules as ipsecctl_print_flow/_sa do, and ike rules
+ *   as the isakmpd FIFO command stream of ike_gen_config. A generation error (`illegal transform X`) cuts the
+ *   stream there and is printed as `ipsecctl: illegal transform X`; the exit status stays 0, as on OpenBSD.
+ * - `invalid time unit` ends ipsecctl at once (err(3)); the errno text after it varies by platform.
+ *
+ * Not reproduced: interface names and DNS names as addresses (printed verbatim instead of resolved), the
+ * hostname used as srcid by `dynamic` rules without srcid (taken from `opts.hostname`, default `localhost`),
+ * source NAT, `interface secN` rules, key files and bundles (the model refuses them).
+ * The output of an ike rule contains the PSK in clear text, as on OpenBSD: never log it.
+ */
+import {
+  ENC_INFO,
+  flowsOfFlowRule,
+  formatAddress,
+  formatConfiguredSa,
+  formatFlow,
+  expandPairs,
+  isakmpdGroupName,
+  isHost,
+  netmaskOf,
+  parseIpsecConfDetailed,
+  PHASE1_AUTH,
+  PHASE1_ENC,
+  protocolNumber,
+  type AuthTransform,
+  type EncTransform,
+  type GroupTransform,
+  type IkeRule,
+  type IpsecAddress,
+  type IpsecStatement,
+} from "../../../sdk/model/ipsec";
+
+/** Options of the emulated command. */
+export interface IpsecctlNvOptions {
+  /** `-v`: print what would be loaded. */
+  verbose?: boolean;
+  /** Hostname used as srcid of `dynamic` rules without one. */
+  hostname?: string;
+  /** Contents of `include`d files. */
+  include?: (path: string) => string | undefined;
+  /** `-D name=value` macros. */
+  defines?: Record<string, string>;
+}
+
+const HASH: Record<AuthTransform, string> = {
+  "hmac-md5": "MD5",
+  "hmac-ripemd160": "RIPEMD",
+  "hmac-sha1": "SHA",
+  "hmac-sha2-256": "SHA2_256",
+  "hmac-sha2-384": "SHA2_384",
+  "hmac-sha2-512": "SHA2_512",
+};
+
+/** Phase 1: name in the transform section name, ENCRYPTION_ALGORITHM, KEY_LENGTH. */
+const P1_ENC: Partial<Record<EncTransform, [string, string, string | undefined]>> = {
+  "3des-cbc": ["3DES", "3DES_CBC", undefined],
+  aes: ["AES", "AES_CBC", "128,128:256"],
+  "aes-128": ["AES", "AES_CBC", "128,128:128"],
+  "aes-192": ["AES", "AES_CBC", "192,192:192"],
+  "aes-256": ["AES", "AES_CBC", "256,256:256"],
+  blowfish: ["BLOWFISH", "BLOWFISH_CBC", "128,96:192"],
+  cast128: ["CAST", "CAST_CBC", undefined],
+};
+
+/** Phase 2: TRANSFORM_ID and KEY_LENGTH. */
+const P2_ENC: Record<EncTransform, [string, string | undefined]> = {
+  "3des-cbc": ["3DES", undefined],
+  aes: ["AES", "128,128:256"],
+  "aes-128": ["AES", "128,128:128"],
+  "aes-192": ["AES", "192,192:192"],
+  "aes-256": ["AES", "256,256:256"],
+  aesctr: ["AES_CTR", "128,128:256"],
+  "aes-128-ctr": ["AES_CTR", "128,128:128"],
+  "aes-192-ctr": ["AES_CTR", "192,192:192"],
+  "aes-256-ctr": ["AES_CTR", "256,256:256"],
+  "aes-128-gcm": ["AES_GCM_16", "128,128:128"],
+  "aes-192-gcm": ["AES_GCM_16", "192,192:192"],
+  "aes-256-gcm": ["AES_GCM_16", "256,256:256"],
+  "aes-128-gmac": ["AES_GMAC", "128,128:128"],
+  "aes-192-gmac": ["AES_GMAC", "192,192:192"],
+  "aes-256-gmac": ["AES_GMAC", "256,256:256"],
+  blowfish: ["BLOWFISH", "128,96:192"],
+  cast128: ["CAST", undefined],
+  "chacha20-poly1305": ["CHACHA20_POLY1305", undefined],
+  null: ["NULL", undefined],
+};
+
+class GenerateError {
+  constructor(readonly message: string) {}
+}
+
+function idName(a: IpsecAddress, fam: 4 | 6): string {
+  if (a.kind === "any") return fam === 4 ? "0.0.0.0/0" : "::/0";
+  if (a.kind === "ip" && fam === 6 && a.prefix === 128) return a.address;
+  return formatAddress(a);
+}
+
+function idType(id: string): [string, string] {
+  if (/^\d+\.\d+\.\d+\.\d+$/.test(id)) return ["IPV4_ADDR", "Address"];
+  if (/^[0-9a-fA-F:]+$/.test(id) && id.includes(":")) return ["IPV6_ADDR", "Address"];
+  if (id.includes("@")) return ["USER_FQDN", "Name"];
+  return ["FQDN", "Name"];
+}
+
+function groupName(g: GroupTransform | undefined): string | undefined {
+  const group = g ?? "modp3072";
+  return group === "none" ? undefined : isakmpdGroupName(group);
+}
+
+/** ike_gen_config for one expanded rule; lines are appended to `out` as they are produced. */
+function ikeGenConfig(r: IkeRule, s: IpsecAddress, d: IpsecAddress, fam: 4 | 6, out: string[], hostname: string): void {
+  const set = (line: string) => out.push(`C set ${line} force`);
+  const peer = r.peer && r.peer.kind !== "any" ? r.peer : !r.peer && isHost(d) ? d : undefined;
+  const peerName = peer ? formatAddress(peer) : undefined;
+  const p1name = peerName ? `peer-${peerName}${r.local ? `-local-${formatAddress(r.local)}` : ""}` : "peer-default";
+
+  if (r.mode === "dynamic") {
+    set("[General]:Check-interval=30");
+    set("[General]:DPD-check-interval=5");
+  }
+  set(peerName ? `[Phase 1]:${peerName}=${p1name}` : `[Phase 1]:Default=${p1name}`);
+  set(`[${p1name}]:Phase=1`);
+  if (peerName) set(`[${p1name}]:Address=${peerName}`);
+  if (r.local) set(`[${p1name}]:Local-address=${formatAddress(r.local)}`);
+  if (r.auth?.kind === "psk") set(`[${p1name}]:Authentication=${r.auth.psk}`);
+  set(`[${p1name}]:Configuration=phase1-${p1name}`);
+  set(`[phase1-${p1name}]:EXCHANGE_TYPE=${r.main?.aggressive ? "AGGRESSIVE" : "ID_PROT"}`);
+
+  // phase 1 transform
+  const p1auth = r.main?.auth ?? "hmac-sha1";
+  const p1enc = r.main?.enc ?? "aes";
+  if (!PHASE1_AUTH.includes(p1auth)) throw new GenerateError(`illegal transform ${p1auth}`);
+  if (!PHASE1_ENC.includes(p1enc)) throw new GenerateError(`illegal transform ${p1enc}`);
+  const p1group = groupName(r.main?.group);
+  if (p1group === undefined) throw new GenerateError("illegal transform none");
+  const [encShort, encAlg, keyLen] = P1_ENC[p1enc]!;
+  const method = r.auth?.kind === "psk" ? "PRE_SHARED" : "RSA_SIG";
+  const xf1 = `phase1-transform-${p1name}-${method}-${HASH[p1auth]}-${encShort}${keyLen ? keyLen.split(",")[0] : ""}-${p1group}`;
+  out.push(`C add [phase1-${p1name}]:Transforms=${xf1} force`);
+  set(`[${xf1}]:AUTHENTICATION_METHOD=${method}`);
+  set(`[${xf1}]:HASH_ALGORITHM=${HASH[p1auth]}`);
+  set(`[${xf1}]:ENCRYPTION_ALGORITHM=${encAlg}`);
+  if (keyLen) set(`[${xf1}]:KEY_LENGTH=${keyLen}`);
+  set(`[${xf1}]:GROUP_DESCRIPTION=${p1group}`);
+  life(set, xf1, r.main?.lifetime, "LIFE_MAIN_MODE");
+
+  // phase 1 identities
+  const srcid = r.srcid ?? (r.mode === "dynamic" ? hostname : undefined);
+  if (srcid !== undefined) {
+    const [t, key] = idType(srcid);
+    set(`[${p1name}]:ID=id-${srcid}`);
+    set(`[id-${srcid}]:ID-type=${t}`);
+    set(`[id-${srcid}]:${key}=${srcid}`);
+  }
+  if (r.dstid !== undefined) {
+    const [t, key] = idType(r.dstid);
+    set(`[${p1name}]:Remote-ID=id-${r.dstid}`);
+    set(`[id-${r.dstid}]:ID-type=${t}`);
+    set(`[id-${r.dstid}]:${key}=${r.dstid}`);
+  }
+
+  // phase 2
+  const proto = r.proto !== undefined ? protocolNumber(r.proto) : undefined;
+  const p2lid = `from-${idName(s, fam)}${proto !== undefined ? `=${proto}` : ""}${r.from.port !== undefined ? `:${r.from.port}` : ""}`;
+  const p2rid = `to-${idName(d, fam)}${proto !== undefined ? `=${proto}` : ""}${r.to.port !== undefined ? `:${r.to.port}` : ""}`;
+  const p2name = `${p2lid}-${p2rid}`;
+  set(`[${p2name}]:Phase=2`);
+  set(`[${p2name}]:ISAKMP-peer=${p1name}`);
+  set(`[${p2name}]:Configuration=phase2-${p2name}`);
+  set(`[${p2name}]:Local-ID=${p2lid}`);
+  set(`[${p2name}]:Remote-ID=${p2rid}`);
+  if (r.tag !== undefined) set(`[${p2name}]:PF-Tag=${r.tag}`);
+  set(`[phase2-${p2name}]:EXCHANGE_TYPE=QUICK_MODE`);
+  set(`[phase2-${p2name}]:Suites=phase2-suite-${p2name}`);
+  set(`[phase2-suite-${p2name}]:Protocols=phase2-protocol-${p2name}`);
+  const ah = r.satype === "ah";
+  set(`[phase2-protocol-${p2name}]:PROTOCOL_ID=${ah ? "IPSEC_AH" : "IPSEC_ESP"}`);
+
+  const mode = r.encap === "transport" ? "TRANSPORT" : "TUNNEL";
+  const p2group = groupName(r.quick?.group);
+  let transformId: string;
+  let encPart: string;
+  let keyLen2: string | undefined;
+  let auth: AuthTransform | undefined;
+  if (ah) {
+    if (r.quick?.enc) throw new GenerateError(`illegal transform ${r.quick.enc}`);
+    auth = r.quick?.auth ?? "hmac-sha2-256";
+    transformId = HASH[auth];
+    encPart = "NONE";
+  } else {
+    const enc = r.quick?.enc ?? "aes";
+    [transformId, keyLen2] = P2_ENC[enc];
+    encPart = `${transformId}${keyLen2 ? keyLen2.split(",")[0] : ""}`;
+    auth = ENC_INFO[enc].noAuth ? undefined : (r.quick?.auth ?? "hmac-sha2-256");
+  }
+  const xf2 = `phase2-transform-${p2name}-${encPart}-${auth ? HASH[auth] : "NONE"}-${p2group ?? "NONE"}-${mode}`;
+  set(`[phase2-protocol-${p2name}]:Transforms=${xf2}`);
+  set(`[${xf2}]:TRANSFORM_ID=${transformId}`);
+  if (keyLen2) set(`[${xf2}]:KEY_LENGTH=${keyLen2}`);
+  set(`[${xf2}]:ENCAPSULATION_MODE=${mode}`);
+  if (auth) set(`[${xf2}]:AUTHENTICATION_ALGORITHM=HMAC_${HASH[auth]}`);
+  if (p2group) set(`[${xf2}]:GROUP_DESCRIPTION=${p2group}`);
+  life(set, xf2, r.quick?.lifetime, "LIFE_QUICK_MODE");
+
+  // phase 2 identities
+  for (const [a, id] of [[s, p2lid], [d, p2rid]] as const) {
+    const v6 = fam === 6;
+    if (a.kind === "ip" && a.prefix === undefined) {
+      set(`[${id}]:ID-type=${v6 ? "IPV6_ADDR" : "IPV4_ADDR"}`);
+      set(`[${id}]:Address=${a.address}`);
+    } else {
+      const net: IpsecAddress & { kind: "ip" } =
+        a.kind === "ip" ? a : { kind: "ip", address: v6 ? "::" : "0.0.0.0", prefix: 0 };
+      set(`[${id}]:ID-type=${v6 ? "IPV6_ADDR_SUBNET" : "IPV4_ADDR_SUBNET"}`);
+      set(`[${id}]:Network=${net.address}`);
+      set(`[${id}]:Netmask=${netmaskOf(net)}`);
+    }
+  }
+  if (proto !== undefined) {
+    set(`[${p2lid}]:Protocol=${proto}`);
+    set(`[${p2rid}]:Protocol=${proto}`);
+  }
+  if (r.from.port !== undefined) set(`[${p2lid}]:Port=${r.from.port}`);
+  if (r.to.port !== undefined) set(`[${p2rid}]:Port=${r.to.port}`);
+  out.push(`C add [Phase 2]:${r.mode === "passive" ? "Passive-Connections" : "Connections"}=${p2name}`);
+}
+
+function life(set: (l: string) => void, xf: string, seconds: number | undefined, dflt: string): void {
+  if (seconds === undefined) {
+    set(`[${xf}]:Life=${dflt}`);
+    return;
+  }
+  set(`[${xf}]:Life=${xf}-life`);
+  set(`[${xf}-life]:LIFE_TYPE=SECONDS`);
+  set(`[${xf}-life]:LIFE_DURATION=${seconds}`);
+}
+
+/** Prints one loaded rule the way `ipsecctl -nv` does; returns stdout lines and stderr lines. */
+function printRule(s: IpsecStatement, hostname: string): { stdout: string[]; stderr: string[] } {
+  switch (s.type) {
+    case "flow":
+      return { stdout: flowsOfFlowRule(s).map(formatFlow), stderr: [] };
+    case "sa":
+    case "tcpmd5":
+      return { stdout: formatConfiguredSa(s), stderr: [] };
+    case "ike": {
+      const stdout: string[] = [];
+      const stderr: string[] = [];
+      for (const [src, dst, fam] of expandPairs(s.from.addresses, s.to.addresses)) {
+        try {
+          ikeGenConfig(s, src, dst, fam, stdout, hostname);
+        } catch (e) {
+          if (!(e instanceof GenerateError)) throw e;
+          stderr.push(`ipsecctl: ${e.message}`);
+        }
+      }
+      return { stdout, stderr };
+    }
+  }
+}
+
+/** `ipsecctl -n[v] -f FILE` on `text`: OpenBSD's stdout, stderr and exit status. */
+export function ipsecctlNv(text: string, file: string, opts: IpsecctlNvOptions = {}): { stdout: string; stderr: string; rc: number } {
+  const items = parseIpsecConfDetailed(text, file, { include: opts.include, defines: opts.defines });
+  const stdout: string[] = [];
+  const stderr: string[] = [];
+  const join = (l: string[]) => (l.length ? `${l.join("\n")}\n` : "");
+  let errors = 0;
+  for (const item of items) {
+    if (item.kind === "macro") {
+      if (opts.verbose) stdout.push(`${item.name} = "${item.value}"`);
+      continue;
+    }
+    for (const p of item.problems) {
+      if (p.effect === "fatal") {
+        stderr.push(`ipsecctl: ${p.text}: Inappropriate ioctl for device`);
+        return { stdout: join(stdout), stderr: join(stderr), rc: 1 };
+      }
+      if (p.effect === "soft" || p.effect === "hard") {
+        stderr.push(`${p.file}: ${p.ipsecctlLine}: ${p.text}`);
+        errors++;
+      }
+    }
+    if (item.kind === "rule" && opts.verbose) {
+      const printed = printRule(item.statement, opts.hostname ?? "localhost");
+      stdout.push(...printed.stdout);
+      stderr.push(...printed.stderr);
+    }
+  }
+  if (errors > 0) {
+    stderr.push("ipsecctl: Syntax error in config file: ipsec rules not loaded");
+    return { stdout: join(stdout), stderr: join(stderr), rc: 1 };
+  }
+  return { stdout: join(stdout), stderr: join(stderr), rc: 0 };
+}

@@ -1,0 +1,80 @@
+/**
+ * TEST DOUBLE helper — the emulated pf(4) kernel state: enabled flag, the main ruleset and named anchors, each
+ * kept as the rule lines `pfctl -sr` prints (`/var/emu/pf.json`).
+ *
+ * A load stores the rules in the form pfctl's own `-nv` printer gives for the same file, interfaces and optimizer
+ * level (test/lab/emu/pfctl-nv.ts), which is what `pfctl -sr` shows after a real load (reference B.4, golden
+ * README). With the default optimizer the lab prints only what pfctl-nv.ts reproduces of pf's optimizer; the
+ * provider loads with `-o none` and must not depend on optimizer output.
+ */
+import type { EmuInterface } from "./state";
+
+/** One ruleset (the main one, `""`, or an anchor path such as `vpn`). */
+export interface PfRuleset {
+  /** Rule lines as `pfctl -sr` prints them. */
+  rules: string[];
+  /** Table definitions as `pfctl -nv` echoes them (`table <x> { … }`). */
+  tables: string[];
+}
+
+/** `/var/emu/pf.json`. */
+export interface PfKernel {
+  /** `pfctl -e` / `-d`; pf=YES enables it at boot. */
+  enabled: boolean;
+  /** Rulesets by anchor path; `""` is the main ruleset. */
+  rulesets: Record<string, PfRuleset>;
+}
+
+export const emptyPf = (): PfKernel => ({ enabled: true, rulesets: {} });
+
+/** The interface table pf expands `em1`, `(em1)`, groups with (the shape pfctl-nv.ts takes). */
+export interface PfIfView {
+  name: string;
+  /** `172.16.0.1/24`, `::1/128`. */
+  addresses: string[];
+  groups: string[];
+}
+
+/** Emulated interfaces → pf's view of them (addresses with prefix length, groups). */
+export function pfInterfaces(ifs: readonly EmuInterface[]): PfIfView[] {
+  return ifs.map((i) => ({ name: i.name, addresses: i.addresses.map((a) => `${a.address}/${a.prefixlen}`), groups: [...i.groups] }));
+}
+
+/** Split `pfctl -nv` stdout into rule lines and table lines (macro echoes and `set …` options are dropped). */
+export function splitNvOutput(stdout: string): PfRuleset {
+  const rules: string[] = [];
+  const tables: string[] = [];
+  for (const line of stdout.split("\n")) {
+    if (line === "") continue;
+    if (/^[A-Za-z_][A-Za-z0-9_]* = "/.test(line)) continue;
+    if (/^set /.test(line)) continue;
+    if (/^table </.test(line)) {
+      tables.push(line);
+      continue;
+    }
+    rules.push(line);
+  }
+  return { rules, tables };
+}
+
+/** `load anchor NAME from "FILE"` directives of a main ruleset file, in order (pf.conf(5) GRAMMAR). */
+export function loadAnchorDirectives(text: string): { anchor: string; file: string }[] {
+  const out: { anchor: string; file: string }[] = [];
+  const joined = text.replace(/\\\n/g, " ");
+  for (const raw of joined.split("\n")) {
+    const line = raw.replace(/#.*$/, "").trim();
+    const m = /^load\s+anchor\s+(?:"([^"]+)"|(\S+))\s+from\s+(?:"([^"]+)"|(\S+))$/.exec(line);
+    if (m) out.push({ anchor: (m[1] ?? m[2])!, file: (m[3] ?? m[4])! });
+  }
+  return out;
+}
+
+/** Anchor paths the main ruleset calls (`anchor "vpn"` / `anchor "vpn/*"` lines as loaded). */
+export function calledAnchors(main: PfRuleset | undefined): string[] {
+  const out: string[] = [];
+  for (const r of main?.rules ?? []) {
+    const m = /^anchor "([^"]+)"/.exec(r);
+    if (m) out.push(m[1]!.replace(/\/\*$/, ""));
+  }
+  return out;
+}

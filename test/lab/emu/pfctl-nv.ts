@@ -1,0 +1,53 @@
+/**
+ * Test double of OpenBSD's `pfctl -nv -f FILE` (and `pfctl -o none -nv -f FILE`): parses a pf file
+ * with the model's parser (a rendition of pfctl's parse.y), prints what pfctl prints — macros,
+ * options and tables while parsing, then every loaded rule — and exits like pfctl.
+ * Pure: no I/O. Not OpenBSD: it says so in the lab, and golden/pfctl is the ground truth.
+ */
+import { formatStatement } from "../../../sdk/model/pf/render";
+import { optimizeRules } from "../../../sdk/model/pf/optimize";
+import { parsePfDetailed } from "../../../sdk/model/pf/parser";
+import type { PfInterface } from "../../../sdk/model/pf/types";
+
+/** The interfaces the golden pfctl cases were recorded with (golden/README.md). */
+export const GOLDEN_INTERFACES: PfInterface[] = [
+  { name: "em0", addresses: ["172.16.0.1/24"], groups: [] },
+  { name: "em1", addresses: ["203.0.113.1/24"], groups: ["egress"] },
+  { name: "lo0", addresses: ["127.0.0.1/8", "::1/128", "fe80::1/64"], groups: [] },
+  { name: "enc0", addresses: [], groups: [] },
+  { name: "carp1", addresses: ["172.16.0.254/24"], groups: ["carp"] },
+  { name: "carp2", addresses: ["203.0.113.254/24"], groups: ["carp"] },
+  { name: "gif0", addresses: [], groups: [] },
+];
+
+/** Options: `optimize: false` is `-o none`; `verbose: false` drops `-v` (default true). */
+export interface PfctlNvOptions {
+  optimize: boolean;
+  interfaces: PfInterface[];
+  verbose?: boolean;
+}
+
+/** What pfctl printed and its exit status. */
+export interface ToolResult {
+  stdout: string;
+  stderr: string;
+  rc: number;
+}
+
+function lines(xs: readonly string[]): string {
+  return xs.map((l) => l + "\n").join("");
+}
+
+/** Reproduces `pfctl [-o none] -nv -f FILE` for `text` read from `file`. */
+export function pfctlNv(text: string, file: string, opts: PfctlNvOptions): ToolResult {
+  const verbose = opts.verbose !== false;
+  const out = parsePfDetailed(text, file, { interfaces: opts.interfaces, verbose });
+  if (out.errors > 0) return { stdout: lines(out.echo), stderr: lines(out.stderr), rc: 1 };
+  let level: "none" | "basic" | "profile" = opts.optimize ? "basic" : "none";
+  if (opts.optimize) {
+    for (const o of out.ruleset.options) if (o.kind === "ruleset-optimization") level = o.level;
+  }
+  const rules = level === "none" ? out.loaded : optimizeRules(out.loaded);
+  const stdout = verbose ? [...out.echo, ...rules.map(formatStatement)] : [];
+  return { stdout: lines(stdout), stderr: lines(out.stderr), rc: 0 };
+}

@@ -1,0 +1,57 @@
+// labReboot replays /etc/rc from the files on disk: what was persisted survives, what was only applied live does
+// not. Also gif IPv4-in-IPv4 and IPv4-in-IPv6 tunnels with real pings on the `gif` topology.
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { labDown, labExec, labReboot, labUp, type Lab } from "./api";
+
+describe("gif topology and labReboot", () => {
+  let lab: Lab;
+  const sh = (gw: string, cmd: string, stdin?: string) => labExec(lab, gw, cmd, stdin);
+  beforeAll(async () => { lab = await labUp("gif", { prefix: "t5r", quiet: true }); });
+  afterAll(async () => { await labDown("t5r"); });
+
+  it("boots alice and bob with IPv4 and IPv6 on vio0", async () => {
+    const out = (await sh("alice", "ifconfig vio0")).stdout;
+    expect(out).toContain("\tinet 192.0.2.1 netmask 0xffffff00 broadcast 192.0.2.255\n\tinet6 2001:db8::1 prefixlen 64\n");
+    expect((await sh("alice", "ping -c1 -W2 192.0.2.2")).code).toBe(0);
+    expect((await sh("alice", "ping -c1 -W2 2001:db8::2")).code).toBe(0);
+  });
+
+  it("carries IPv4 in IPv6 through gif1", async () => {
+    expect((await sh("alice", "ifconfig gif1 create && ifconfig gif1 tunnel 2001:db8::1 2001:db8::2 && ifconfig gif1 inet 10.8.0.1 10.8.0.2 netmask 255.255.255.252")).code).toBe(0);
+    expect((await sh("bob", "ifconfig gif1 tunnel 2001:db8::2 2001:db8::1 && ifconfig gif1 inet 10.8.0.2 10.8.0.1 netmask 255.255.255.252")).code).toBe(0);
+    expect((await sh("alice", "ifconfig gif1")).stdout).toContain("\ttunnel: inet6 2001:db8::1 --> 2001:db8::2 ttl 64 nodf ecn\n");
+    const p = await sh("bob", "ping -c2 -W2 10.8.0.1");
+    expect(p.stdout).toContain("2 packets transmitted, 2 received");
+  });
+
+  it("keeps what is persisted across a reboot and forgets what was only live", async () => {
+    const files = [
+      "umask 077",
+      "printf 'net.inet.ip.forwarding=1\\nnet.inet.gre.allow=1 # gre tunnels\\n' > /etc/sysctl.conf",
+      "printf 'tunnel 192.0.2.1 192.0.2.2\\ninet 10.9.0.1 255.255.255.252\\ndest 10.9.0.2\\n' > /etc/hostname.gif0",
+      "chmod 640 /etc/hostname.gif0",
+      "rcctl disable ntpd",
+      "rcctl enable isakmpd && rcctl set isakmpd flags -K",
+    ].join(" && ");
+    expect(await sh("alice", files)).toEqual({ stdout: "", stderr: "", code: 0 });
+    // live only: not in any file
+    expect((await sh("alice", "ifconfig vio0 description temporary && sysctl net.inet.ipip.allow=1 && ifconfig gif1 destroy")).code).toBe(0);
+    expect((await sh("bob", "printf 'tunnel 192.0.2.2 192.0.2.1\\ninet 10.9.0.2 255.255.255.252\\ndest 10.9.0.1\\n' > /etc/hostname.gif0 && chmod 640 /etc/hostname.gif0 && sh /etc/netstart gif0")).code).toBe(0);
+
+    await labReboot(lab, "alice");
+
+    expect((await sh("alice", "sysctl net.inet.ip.forwarding net.inet.gre.allow net.inet.ipip.allow")).stdout)
+      .toBe("net.inet.ip.forwarding=1\nnet.inet.gre.allow=1\nnet.inet.ipip.allow=0\n");
+    expect((await sh("alice", "cat /proc/sys/net/ipv4/ip_forward")).stdout).toBe("1\n");
+    expect((await sh("alice", "ifconfig vio0")).stdout).not.toContain("description");
+    expect((await sh("alice", "ifconfig gif1")).stderr).toBe("ifconfig: gif1: no such interface\n");
+    expect((await sh("alice", "ifconfig gif0")).stdout).toContain("\ttunnel: inet 192.0.2.1 --> 192.0.2.2 ttl 64 nodf ecn\n\tinet 10.9.0.1 --> 10.9.0.2 netmask 0xfffffffc\n");
+    const started = (await sh("alice", "rcctl ls started")).stdout.split("\n");
+    expect(started).toContain("isakmpd");
+    expect(started).toContain("sshd");
+    expect(started).not.toContain("ntpd");
+    expect((await sh("alice", "rcctl get isakmpd flags")).stdout).toBe("-K\n");
+    // the tunnel from the files is real again
+    expect((await sh("bob", "ping -c2 -W2 10.9.0.1")).stdout).toContain("2 packets transmitted, 2 received");
+  });
+});

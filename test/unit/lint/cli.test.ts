@@ -1,0 +1,145 @@
+import { execFile } from "node:child_process";
+import { chmodSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { fileURLToPath } from "node:url";
+import { promisify } from "node:util";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { runCli, runLint, USAGE, type CliIo } from "../../../sdk/lint";
+
+const ROOT = fileURLToPath(new URL("../../../", import.meta.url));
+const BIN = join(ROOT, "bin/pulumi-openbsd.mjs");
+const run = promisify(execFile);
+
+/** Runs the real CLI (`node bin/pulumi-openbsd.mjs ARGS`) and returns its exit status and output lines. */
+async function cli(args: string[], cwd = ROOT): Promise<{ rc: number; out: string[]; err: string[] }> {
+  const lines = (s: string) => s.split("\n").filter((l) => l !== "");
+  try {
+    const r = await run(process.execPath, [BIN, ...args], { cwd });
+    return { rc: 0, out: lines(r.stdout), err: lines(r.stderr) };
+  } catch (e) {
+    const x = e as { code: number; stdout: string; stderr: string };
+    return { rc: x.code, out: lines(x.stdout), err: lines(x.stderr) };
+  }
+}
+
+/** An in-memory CliIo: files by path with a mode. */
+function memoryIo(files: Record<string, { text: string; mode?: number }>): CliIo & { outs: string[]; errs: string[] } {
+  const outs: string[] = [];
+  const errs: string[] = [];
+  return {
+    outs,
+    errs,
+    out: (l) => outs.push(l),
+    err: (l) => errs.push(l),
+    read: (p) => {
+      const f = files[p];
+      if (f === undefined) throw Object.assign(new Error("nope"), { code: "ENOENT" });
+      return f.text;
+    },
+    mode: (p) => files[p]?.mode,
+  };
+}
+
+let dir = "";
+beforeAll(() => {
+  dir = mkdtempSync(join(tmpdir(), "h4-lint-"));
+  writeFileSync(join(dir, "iked.conf"), 'ikev2 "e" active esp from 10.1.0.0/24 to 10.2.0.0/24 peer 198.51.100.2\n');
+  chmodSync(join(dir, "iked.conf"), 0o644);
+  writeFileSync(join(dir, "sasyncd.conf"), "interface carp2\n");
+  chmodSync(join(dir, "sasyncd.conf"), 0o640);
+  writeFileSync(join(dir, "sysctl.conf"), "net.inet.ip.forwarding=1\n");
+  chmodSync(join(dir, "sysctl.conf"), 0o644);
+});
+afterAll(() => {
+  if (dir !== "") rmSync(dir, { recursive: true, force: true });
+});
+
+describe("pulumi-openbsd lint, the real process", () => {
+  it("exits 1 and prints `file:line:col: message` for a world-readable iked.conf", async () => {
+    const f = join(dir, "iked.conf");
+    const r = await cli(["lint", f]);
+    expect(r.rc).toBe(1);
+    expect(r.out[0]).toBe(`${f}:1:1: group writable or world read/writable (mode 0644); iked refuses the file: chmod 0600 ${f}`);
+  });
+
+  it("exits 1 for a sasyncd.conf with group bits, with sasyncd's message", async () => {
+    const f = join(dir, "sasyncd.conf");
+    const r = await cli(["lint", "--kind", "sasyncd", f]);
+    expect(r.rc).toBe(1);
+    expect(r.out[0]).toBe(`${f}:1:1: configuration file has bad owner, type or mode (mode 0640); sasyncd refuses the file: make it a regular file, chmod 0600 ${f}`);
+  });
+
+  it("exits 2 with the usage text when no file is given", async () => {
+    const r = await cli(["lint"]);
+    expect(r.rc).toBe(2);
+    expect(r.out).toEqual([]);
+    expect(r.err).toEqual(["pulumi-openbsd lint: no FILE given", ...USAGE.split("\n")]);
+  });
+
+  it("exits 2 for an unknown kind and an unknown subcommand", async () => {
+    expect((await cli(["lint", "--kind", "ike", "x"])).err[0]).toBe("pulumi-openbsd lint: --kind: unknown kind `ike`; one of ipsec, iked, pf, hostname, sasyncd, sysctl, rcconf");
+    const r = await cli(["frob"]);
+    expect([r.rc, r.err[0]]).toEqual([2, "pulumi-openbsd: unknown subcommand `frob`; one of lint"]);
+  });
+
+  it("works as `npx pulumi-openbsd lint FILE` from the repository root", async () => {
+    const f = join(dir, "iked.conf");
+    let rc = 0;
+    let stdout = "";
+    try {
+      stdout = (await run("npx", ["--no-install", "pulumi-openbsd", "lint", f], { cwd: ROOT })).stdout;
+    } catch (e) {
+      rc = (e as { code: number }).code;
+      stdout = (e as { stdout: string }).stdout;
+    }
+    expect(rc).toBe(1);
+    expect(stdout.split("\n")[0]).toBe(`${f}:1:1: group writable or world read/writable (mode 0644); iked refuses the file: chmod 0600 ${f}`);
+  });
+});
+
+describe("runLint in process", () => {
+  it("prints every diagnostic of every file and exits 1 when any is an error", () => {
+    const io = memoryIo({ "/etc/ipsec.conf": { text: "", mode: 0o100604 }, "/etc/iked.conf": { text: "", mode: 0o100600 } });
+    expect(runLint(["/etc/ipsec.conf", "/etc/iked.conf"], io)).toBe(1);
+    expect(io.outs[0]).toBe("/etc/ipsec.conf:1:1: group writable or world read/writable (mode 0604); ipsecctl refuses the file: chmod 0600 /etc/ipsec.conf");
+    expect(io.errs).toEqual([]);
+  });
+
+  it("exits 0 when there are only warnings", () => {
+    const io = memoryIo({ "/etc/hostname.em0": { text: "up\n", mode: 0o100644 } });
+    expect(runLint(["/etc/hostname.em0"], io)).toBe(0);
+    expect(io.outs[0]).toBe("/etc/hostname.em0:1:1: warning: world-accessible hostname.if (mode 0644); netstart fixes it with a WARNING at every run: chmod 0640 /etc/hostname.em0");
+  });
+
+  it("accepts --kind=K, `--` and `-` for standard input", () => {
+    const io = memoryIo({ "-": { text: "# nothing\n" }, "--weird": { text: "# nothing\n", mode: 0o600 } });
+    expect(runLint(["--kind=ipsec", "-", "--", "--weird"], io)).toBe(0);
+    expect(io.errs).toEqual([]);
+  });
+
+  it("refuses `-` without --kind and names without a kind (exit 2)", () => {
+    const io = memoryIo({});
+    expect(runLint(["-"], io)).toBe(2);
+    expect(io.errs[0]).toBe("pulumi-openbsd lint: reading standard input (-) needs --kind");
+    const io2 = memoryIo({});
+    expect(runLint(["notes.txt"], io2)).toBe(2);
+    expect(io2.errs[0]).toBe("pulumi-openbsd lint: notes.txt: cannot tell the kind of file from its name; pass --kind, one of ipsec, iked, pf, hostname, sasyncd, sysctl, rcconf");
+  });
+
+  it("exits 2 for an unreadable file and still lints the others", () => {
+    const io = memoryIo({ "/etc/iked.conf": { text: "", mode: 0o100644 } });
+    expect(runLint(["/etc/missing/ipsec.conf", "/etc/iked.conf"], io)).toBe(2);
+    expect(io.errs).toEqual(["pulumi-openbsd lint: /etc/missing/ipsec.conf: cannot read (ENOENT)"]);
+    expect(io.outs[0]).toMatch(/^\/etc\/iked\.conf:1:1: group writable/);
+  });
+
+  it("prints the usage for --help and exits 0; unknown options exit 2", () => {
+    const io = memoryIo({});
+    expect(runCli(["lint", "--help"], io)).toBe(0);
+    expect(io.outs).toEqual([USAGE]);
+    const io2 = memoryIo({});
+    expect(runCli(["lint", "--fix", "x"], io2)).toBe(2);
+    expect(io2.errs[0]).toBe("pulumi-openbsd lint: unknown option `--fix`");
+  });
+});

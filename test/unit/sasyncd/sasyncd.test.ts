@@ -1,0 +1,125 @@
+import { readFileSync, readdirSync } from "node:fs";
+import fc from "fast-check";
+import { describe, expect, it } from "vitest";
+import { formatDiagnostic } from "../../../sdk/model/diagnostics";
+import { lintSasyncdConf, parseSasyncdConf, renderSasyncdConf, type SasyncdConf } from "../../../sdk/model/sasyncd";
+import { sasyncdN } from "../../lab/emu/sasyncd-n";
+
+const dir = "/work/shared/golden/sasyncd/";
+const read = (n: string): string => readFileSync(dir + n, "utf8");
+const cases = readdirSync(dir).filter((f) => f.endsWith(".conf")).map((f) => f.slice(0, -5)).sort();
+const fixture = (n: string): string => readFileSync(new URL(`./fixtures/${n}`, import.meta.url), "utf8");
+const expected = (c: string, suf: string) => ({ stdout: read(`${c}${suf}.out`), stderr: read(`${c}${suf}.err`), rc: Number(read(`${c}${suf}.rc`).trim()) });
+
+describe("golden/sasyncd: emulated sasyncd -n is byte-identical", () => {
+  it("has cases", () => expect(cases.length).toBeGreaterThanOrEqual(9));
+  for (const c of cases) {
+    const text = read(`${c}.conf`);
+    it(`${c}: sasyncd -d -n`, () => expect(sasyncdN(text, `${c}.conf`, { debug: true, verbosity: 0 })).toEqual(expected(c, "")));
+    it(`${c}: sasyncd -n`, () => expect(sasyncdN(text, `${c}.conf`, { debug: false, verbosity: 0 })).toEqual(expected(c, ".n")));
+    it(`${c}: sasyncd -d -v -v -n`, () => expect(sasyncdN(text, `${c}.conf`, { debug: true, verbosity: 2 })).toEqual(expected(c, ".vv")));
+    const valid = read(`${c}.rc`).trim() === "0";
+    it(`${c}: lint ${valid ? "accepts" : "rejects"} it`, () => expect(lintSasyncdConf(text).filter((d) => d.severity === "error").length === 0).toBe(valid));
+  }
+  it("a group- or world-readable file is refused", () => {
+    expect(sasyncdN(read("s01-base-valid.conf"), "/etc/sasyncd.conf", { debug: true, verbosity: 0, mode: 0o644 })).toEqual({
+      stdout: "",
+      stderr: 'configuration file has bad owner, type or mode\nfailed to open "/etc/sasyncd.conf"\n',
+      rc: 1,
+    });
+  });
+});
+
+describe("sasyncd.conf errors, word for word", () => {
+  it("short hex key", () => {
+    expect(lintSasyncdConf(read("s02-sharedkey-16hex.conf")).map(formatDiagnostic)).toEqual([
+      "sasyncd.conf:3:11: sharedkey: key of 64 bits is not allowed; use 128, 192 or 256 bits (0x followed by 32, 48 or 64 hex digits)",
+    ]);
+  });
+  it("missing key and interface", () => {
+    expect(lintSasyncdConf("peer 10.0.0.3\n").map(formatDiagnostic)).toEqual([
+      "sasyncd.conf:1:1: sharedkey: required; sasyncd refuses to start without a shared key (0x followed by 32, 48 or 64 hex digits)",
+      "sasyncd.conf:1:1: interface: required; sasyncd needs the carp interface to track (e.g. `interface carp0`)",
+    ]);
+  });
+  it("unknown keyword", () => {
+    expect(lintSasyncdConf("interface carp0\nfrobnicate yes\n").map(formatDiagnostic)).toEqual([
+      "sasyncd.conf:2:1: syntax error: unexpected `frobnicate`; expected one of interface, group, peer, listen, flushmode, mode, control, sharedkey",
+    ]);
+  });
+  it("bad control daemon", () => {
+    expect(lintSasyncdConf("control ikedd\n").map(formatDiagnostic)).toEqual(["sasyncd.conf:1:9: control: unknown daemon `ikedd`; one of isakmpd, iked, all, none"]);
+  });
+  it("renderer: key length, never the key itself", () => {
+    const c: SasyncdConf = { interface: "carp0", peers: [], sharedkey: { kind: "hex", hex: "00112233" } };
+    expect(() => renderSasyncdConf(c)).toThrow("sharedkey: key of 32 bits is not allowed; use 128, 192 or 256 bits (0x followed by 32, 48 or 64 hex digits)");
+    try {
+      renderSasyncdConf(c);
+    } catch (e) {
+      expect(String(e)).not.toContain("00112233");
+    }
+    expect(() => renderSasyncdConf({ peers: [] })).toThrow("interface: required (the carp interface sasyncd tracks, e.g. carp0)");
+  });
+});
+
+describe("sasyncd.conf from the guides", () => {
+  it("seed 000 as printed: the interface is swallowed by a comment and the key is 61 hex digits", () => {
+    const t = fixture("guide-000-gw1a.conf");
+    expect(lintSasyncdConf(t).map(formatDiagnostic)).toEqual([
+      "sasyncd.conf:5:11: sharedkey: odd number of hex digits (61); sasyncd ignores the last one",
+      "sasyncd.conf:5:11: sharedkey: key of 240 bits is not allowed; use 128, 192 or 256 bits (0x followed by 32, 48 or 64 hex digits)",
+    ]);
+    expect(sasyncdN(t, "/etc/sasyncd.conf", { debug: true, verbosity: 0 }).rc).toBe(1);
+  });
+  it("seed 001 as printed: a hex key without 0x is a 512-bit ASCII key", () => {
+    const t = fixture("guide-001-gw1a.conf");
+    expect(lintSasyncdConf(t).map(formatDiagnostic)).toEqual([
+      "sasyncd.conf:5:11: sharedkey: key of 512 bits is not allowed (a hex key needs the 0x prefix); use 128, 192 or 256 bits (0x followed by 32, 48 or 64 hex digits)",
+    ]);
+  });
+  it("the fixed file parses and renders back line for line (comments aside)", () => {
+    const t = fixture("guide-001-gw1a-fixed.conf");
+    const r = parseSasyncdConf(t);
+    expect(r.diagnostics).toEqual([]);
+    expect(lintSasyncdConf(t)).toEqual([]);
+    expect(renderSasyncdConf(r.value)).toBe("interface carp2\npeer 172.16.0.3\nsharedkey 0xda23169c9f49bb1fcdfab7d5565889754331b3f831b3723d273a06e9d780f2cc\n");
+    expect(sasyncdN(renderSasyncdConf(r.value), "/etc/sasyncd.conf", { debug: true, verbosity: 0 })).toEqual({ stdout: "", stderr: "configuration OK\n", rc: 0 });
+  });
+});
+
+const RUNS = 500;
+const word = fc.stringMatching(/^[a-z][a-z0-9.:-]{0,12}$/).filter((s) => !["control", "flushmode", "group", "inet", "inet6", "interface", "listen", "master", "mode", "never", "on", "peer", "port", "sharedkey", "skipslave", "slave", "startup", "sync"].includes(s));
+const conf: fc.Arbitrary<SasyncdConf> = fc.record(
+  {
+    interface: word,
+    group: word,
+    peers: fc.array(word, { maxLength: 3 }),
+    listen: fc.record({ on: word, af: fc.constantFrom("inet" as const, "inet6" as const), port: fc.integer({ min: 1, max: 65535 }) }, { requiredKeys: ["on"] }),
+    flushmode: fc.constantFrom("startup" as const, "never" as const, "sync" as const),
+    mode: fc.constantFrom("master" as const, "slave" as const, "skipslave" as const),
+    control: fc.constantFrom("isakmpd" as const, "iked" as const, "all" as const, "none" as const),
+    sharedkey: fc.oneof(
+      fc.constantFrom(16, 24, 32).chain((n) => fc.stringMatching(new RegExp(`^[0-9a-f]{${n * 2}}$`))).map((hex) => ({ kind: "hex" as const, hex })),
+      fc.constantFrom(16, 24, 32).chain((n) => fc.stringMatching(new RegExp(`^[g-z][a-z]{${n - 1}}$`))).map((value) => ({ kind: "ascii" as const, value })),
+    ),
+  },
+  { requiredKeys: ["interface", "peers", "sharedkey"] },
+);
+
+describe("sasyncd.conf round trip", () => {
+  it(`parse(render(x)) deep-equals x and sasyncd accepts it (${RUNS} runs)`, () => {
+    let runs = 0;
+    fc.assert(
+      fc.property(conf, (c) => {
+        runs++;
+        const t = renderSasyncdConf(c);
+        const r = parseSasyncdConf(t);
+        expect(r.diagnostics).toEqual([]);
+        expect(r.value).toEqual(c);
+        expect(sasyncdN(t, "sasyncd.conf", { debug: true, verbosity: 0 }).rc).toBe(0);
+      }),
+      { numRuns: RUNS },
+    );
+    expect(runs).toBe(RUNS);
+  });
+});

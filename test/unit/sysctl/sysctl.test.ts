@@ -1,0 +1,77 @@
+import { readFileSync } from "node:fs";
+import fc from "fast-check";
+import { describe, expect, it } from "vitest";
+import { formatDiagnostic } from "../../../sdk/model/diagnostics";
+import { KNOWN_MIBS, lintSysctlConf, parseSysctlConf, renderSysctlConf, sysctlConfFromSettings, sysctlSettings, validateSysctl, type SysctlConf } from "../../../sdk/model/sysctl";
+
+const fixture = (n: string): string => readFileSync(new URL(`./fixtures/${n}`, import.meta.url), "utf8");
+
+describe("sysctl.conf from the guides", () => {
+  for (const f of ["guide-002-sysctl.conf", "guide-003-sysctl.conf"]) {
+    it(`${f} parses and renders back line for line`, () => {
+      const t = fixture(f);
+      const r = parseSysctlConf(t, f);
+      expect(r.diagnostics).toEqual([]);
+      expect(lintSysctlConf(t, f)).toEqual([]);
+      expect(renderSysctlConf(r.value)).toBe(t.replace(/^#/gm, "# "));
+    });
+  }
+  it("guide 002's settings", () => {
+    expect(Object.fromEntries(sysctlSettings(parseSysctlConf(fixture("guide-002-sysctl.conf")).value))).toEqual({
+      "net.inet.ip.forwarding": "1",
+      "net.inet6.ip6.forwarding": "1",
+      "net.inet.gre.allow": "1",
+    });
+    expect(renderSysctlConf(sysctlConfFromSettings({ "net.inet.ip.forwarding": 1, "net.inet.esp.enable": 1 }))).toBe("net.inet.esp.enable=1\nnet.inet.ip.forwarding=1\n");
+  });
+});
+
+describe("sysctl.conf errors, word for word", () => {
+  it("value outside the MIB's range", () => {
+    expect(lintSysctlConf("net.inet.ip.forwarding=3\n").map(formatDiagnostic)).toEqual(["sysctl.conf:1:24: net.inet.ip.forwarding: value `3` is not allowed; one of 0, 1, 2"]);
+    expect(() => validateSysctl("net.inet.carp.allow", "yes")).toThrow("net.inet.carp.allow: value `yes` is not allowed; one of 0, 1");
+  });
+  it("spaces around = and duplicates", () => {
+    expect(lintSysctlConf("net.inet.ip.forwarding = 1\nnet.inet.gre.allow=1\nnet.inet.gre.allow=0\n").map(formatDiagnostic)).toEqual([
+      "sysctl.conf:1:1: `net.inet.ip.forwarding = 1`: no spaces around = (sysctl would look up `net.inet.ip.forwarding `)",
+      "sysctl.conf:3:1: warning: net.inet.gre.allow: set again (line 2 has no effect)",
+    ]);
+  });
+  it("every known MIB's default is allowed", () => {
+    for (const [mib, info] of Object.entries(KNOWN_MIBS)) expect(() => validateSysctl(mib, info.default)).not.toThrow();
+  });
+});
+
+const RUNS = 500;
+const mib = fc.oneof(fc.constantFrom(...Object.keys(KNOWN_MIBS)), fc.stringMatching(/^kern\.[a-z]{1,8}$/));
+const conf: fc.Arbitrary<SysctlConf> = fc.record({
+  lines: fc.array(
+    fc.oneof(
+      mib.chain((m) =>
+        fc.record(
+          { kind: fc.constant("set" as const), mib: fc.constant(m), value: KNOWN_MIBS[m] ? fc.constantFrom(...KNOWN_MIBS[m].allowed) : fc.stringMatching(/^[0-9a-z]{1,5}$/), comment: fc.stringMatching(/^[!-~]([ -~]{0,10}[!-~])?$/) },
+          { requiredKeys: ["kind", "mib", "value"] },
+        ),
+      ),
+      fc.stringMatching(/^([!-~]([ -~]{0,10}[!-~])?)?$/).map((text) => ({ kind: "comment" as const, text })),
+      fc.constant({ kind: "blank" as const }),
+    ),
+    { maxLength: 8 },
+  ),
+});
+
+describe("sysctl.conf round trip", () => {
+  it(`parse(render(x)) deep-equals x (${RUNS} runs)`, () => {
+    let runs = 0;
+    fc.assert(
+      fc.property(conf, (c) => {
+        runs++;
+        const r = parseSysctlConf(renderSysctlConf(c));
+        expect(r.diagnostics).toEqual([]);
+        expect(r.value).toEqual(c);
+      }),
+      { numRuns: RUNS },
+    );
+    expect(runs).toBe(RUNS);
+  });
+});
