@@ -158,19 +158,21 @@ export function diffInputs(olds: Inputs, news: Inputs): DetailedDiffResult {
     const om = o[m] as Record<string, unknown>;
     const nm = n[m] as Record<string, unknown>;
     for (const k of new Set([...Object.keys(om), ...Object.keys(nm)])) {
-      if (!(k in om)) d[`${m}["${k}"]`] = { kind: "add" };
-      else if (!(k in nm)) d[`${m}["${k}"]`] = { kind: "delete" };
-      else if (!eq(om[k], nm[k])) d[`${m}["${k}"]`] = { kind: "update" };
+      if (!(k in om)) d[`state.${m}["${k}"]`] = { kind: "add" };
+      else if (!(k in nm)) d[`state.${m}["${k}"]`] = { kind: "delete" };
+      else if (!eq(om[k], nm[k])) d[`state.${m}["${k}"]`] = { kind: "update" };
     }
   }
   for (const i of new Set([...o.interfaces, ...n.interfaces])) {
-    if (!o.interfaces.includes(i)) d[`interfaces["${i}"]`] = { kind: "add" };
-    else if (!n.interfaces.includes(i)) d[`interfaces["${i}"]`] = { kind: "delete" };
+    if (!o.interfaces.includes(i) || !n.interfaces.includes(i)) d["state.interfaces"] = { kind: "update" };
   }
-  if (!eq(o.ipsec, n.ipsec)) d["ipsec"] = { kind: "update" };
+  if (!eq(o.ipsec, n.ipsec)) d["state.ipsec"] = { kind: "update" };
   const newKeys = new Set(driftKeys(n));
   for (const [k, v] of Object.entries(olds.drift ?? {})) {
-    if (v !== "in sync" && newKeys.has(k) && !d[k]) d[k] = { kind: "update" };
+    if (v === "in sync" || !newKeys.has(k) || d[`state.${k}`]) continue;
+    // files/sysctls/services: the read's inputs hold what the host has, so the engine shows old → new
+    if (/^(files|sysctls|services)\[/.test(k)) d[`state.${k}`] = { kind: "update" };
+    else d[`drift[${JSON.stringify(k)}]`] = { kind: "update" };
   }
   let replace = false;
   const oc = olds.connection;
@@ -267,7 +269,8 @@ export const gatewayConfig: ResourceProvider = {
     };
     // import: the observed state is all we know; refresh: keep the desired state as last applied
     const props2 = { ...base, state: wrapState(fromProps ? src.state : observed), drift: fromProps ? drift : inSyncOf(observed, drift), flows: fromProps ? (src.flows ?? []) : (live.flows ?? []) };
-    const inputs2 = { ...base, state: wrapState(observed), ...(Object.values(drift).some((v) => v !== "in sync") ? { drift } : {}) };
+    const drifted = Object.fromEntries(Object.entries(drift).filter(([, v]) => v !== "in sync"));
+    const inputs2 = { ...base, state: wrapState(observed), ...(Object.keys(drifted).length ? { drift: drifted } : {}) };
     return { id, props: props2, inputs: inputs2 };
   },
 

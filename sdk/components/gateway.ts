@@ -98,6 +98,8 @@ export class Gateway extends pulumi.ComponentResource {
   readonly connection: pulumi.Output<{ host: string; port: number; user: string; privateKey: string; hostKey?: string }>;
   /** Default IKE daemon. */
   readonly ike: IkeDaemon;
+  /** Names of the gateways whose commit must finish before this one's (CARP: the master waits for the backup). */
+  readonly appliedAfter: pulumi.Output<string[]>;
   /** Egress interface name. */
   readonly externalInterface: string;
   /** @internal the declaration group. */
@@ -166,6 +168,7 @@ export class Gateway extends pulumi.ComponentResource {
     const plan = (): pulumi.Output<GroupPlan> => group.plan!;
     this.state = pulumi.output(group.sealedSignal.then(() => 0)).apply(() => plan().apply((p) => p.states[name]!));
     // CARP: the master's commit waits for the backup's (Known hard problem 5); known from plain values at sealing
+    this.appliedAfter = pulumi.output(group.sealedSignal.then(() => [...(group.order.get(name) ?? [])]));
     const deps: Promise<pulumi.Resource[]> = group.sealedSignal.then(() =>
       (group.order.get(name) ?? []).map((g) => gatewayRegistry.get(group)?.get(g)?.config).filter((r): r is GatewayConfig => r !== undefined),
     );

@@ -74,8 +74,8 @@ export class GifTunnel extends pulumi.ComponentResource {
       ipsec = pulumi.secret(ip.psk).apply((psk) => ({
         kind: "ike" as const, psk, ...(ip.main ? { phase1: phaseSpec(ip.main) } : {}), ...(ip.quick ? { phase2: phaseSpec(ip.quick) } : {}),
       }));
-    const spec: pulumi.Output<LinkSpec> = pulumi.all([end(args.left, "left"), end(args.right, "right"), ipsec]).apply(([left, right, ipsec]) => ({
-      name, kind, outer: args.outer === "inet6" ? 6 : 4, left, right, ipsec,
+    const spec: pulumi.Output<LinkSpec> = pulumi.all([end(args.left, "left"), end(args.right, "right"), ipsec]).apply(([left, right, ipsec]): LinkSpec => ({
+      name, kind, outer: args.outer === "inet6" ? 6 : 4, left: left as LinkEndSpec, right: right as LinkEndSpec, ipsec: ipsec as LinkIpsecSpec,
       ...(args.vnetid !== undefined ? { vnetid: args.vnetid } : {}),
       ...(args.keepalive ? { keepalive: args.keepalive } : {}),
     }));

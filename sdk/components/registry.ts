@@ -97,10 +97,11 @@ export class Group {
   assertOpen(label: string, gatewayLabels: string[]): void {
     if (!this.sealed) return;
     const gws = gatewayLabels.join(" and ");
+    const many = gatewayLabels.length > 1;
     throw new Error(
-      `${label} attaches to ${gws} after ${gatewayLabels.length > 1 ? "their" : "its"} configuration was sealed ` +
-        `(the program yielded to the event loop after declaring ${gws}, so its GatewayConfig was already computed). ` +
-        `Declare ${label} in the same synchronous part of the program as ${gws} (move it before the first \`await\` that follows them), ` +
+      `${label} attaches to ${gws} after ${many ? "their" : "its"} configuration was sealed ` +
+        `(the program yielded to the event loop after declaring ${many ? "them" : "it"}, so ${many ? "their GatewayConfigs were" : "its GatewayConfig was"} already computed). ` +
+        `Declare ${label} in the same synchronous part of the program as ${gws} (move it before the first \`await\` that follows ${many ? "them" : "it"}), ` +
         `or keep the declarations open across the await with \`openbsd.hold(promise)\`.`,
     );
   }

@@ -2,4 +2,4 @@
 export * from "./kinds";
 export * from "./lint";
 export * from "./modes";
-export { runCli, runLint, USAGE } from "./main";
+export { processIo, runCli, runLint, USAGE, type CliIo } from "./main";

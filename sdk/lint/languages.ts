@@ -1,27 +1,36 @@
 /**
  * The language checkers `lint` dispatches to, one per {@link LintKind}. Each lives with its language
- * in sdk/model; a kind whose module does not exist yet maps to undefined and lint says so.
+ * in sdk/model; lint only adds the file-mode checks (modes.ts).
  */
 import type { Diagnostic } from "../model/diagnostics";
+import { lintHostnameIf } from "../model/hostnameif";
 import { lintIkedConf } from "../model/iked";
+import { lintIpsecConf } from "../model/ipsec";
+import { lintPf, type PfInterface } from "../model/pf";
+import { lintRcConfLocal } from "../model/rcconf";
+import { lintSasyncdConf } from "../model/sasyncd";
+import { lintSysctlConf } from "../model/sysctl";
 import type { LintKind } from "./kinds";
 
 /** Options a checker may use. */
 export interface LanguageOptions {
-  /** pf only: the host's interfaces, used to expand interface names into addresses. */
-  pfInterfaces?: unknown[];
+  /**
+   * pf only: the host's interfaces, used to expand interface names into addresses and to check them
+   * as pfctl does. Without them interface names are not checked.
+   */
+  pfInterfaces?: readonly PfInterface[];
 }
 
 /** A language checker: the diagnostics of one file's text. */
 export type LanguageLinter = (text: string, file: string, opts: LanguageOptions) => Diagnostic[];
 
-/** The checker of each kind (undefined: not written yet). */
+/** The checker of each kind (undefined: none written yet). */
 export const LANGUAGES: Readonly<Record<LintKind, LanguageLinter | undefined>> = {
-  ipsec: undefined,
+  ipsec: (text, file) => lintIpsecConf(text, file),
   iked: (text, file) => lintIkedConf(text, file),
-  pf: undefined,
-  hostname: undefined,
-  sasyncd: undefined,
-  sysctl: undefined,
-  rcconf: undefined,
+  pf: (text, file, opts) => lintPf(text, file, opts.pfInterfaces === undefined ? {} : { interfaces: opts.pfInterfaces }),
+  hostname: (text, file) => lintHostnameIf(text, file),
+  sasyncd: (text, file) => lintSasyncdConf(text, file),
+  sysctl: (text, file) => lintSysctlConf(text, file),
+  rcconf: (text, file) => lintRcConfLocal(text, file),
 };

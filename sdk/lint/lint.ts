@@ -3,6 +3,7 @@
  * (when the caller has a real file) and the language's own syntax and semantic checks.
  */
 import type { Diagnostic } from "../model/diagnostics";
+import type { PfInterface } from "../model/pf";
 import { kindOf, LINT_KINDS, type LintKind } from "./kinds";
 import { LANGUAGES } from "./languages";
 import { checkMode } from "./modes";
@@ -14,7 +15,7 @@ export interface LintOptions {
   /** The file's mode (`st_mode` or permission bits) when it is a real file; undefined skips mode checks. */
   mode?: number;
   /** pf only: the host's interface table (`PfInterface[]` of sdk/model/pf) to expand interface names. */
-  pfInterfaces?: unknown[];
+  pfInterfaces?: readonly PfInterface[];
 }
 
 /**

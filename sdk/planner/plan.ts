@@ -468,6 +468,13 @@ function planTunnel(
     }
   if (issues.length > before) return;
 
+  // transforms, resolved once per tunnel (both ends use the same proposal)
+  const main = k.kind === "ike" && L.daemon === "isakmpd" ? resolvePhase1(k.phase1, "main", both, issues) : undefined;
+  const quick = k.kind === "ike" && L.daemon === "isakmpd" ? resolvePhase(k.phase2, "quick", both, issues) : undefined;
+  const ikesa = k.kind === "ike" && L.daemon === "iked" ? ikedTransforms(k.phase1, "ikesa", "ikesa", both, issues) : undefined;
+  const childsa = k.kind === "ike" && L.daemon === "iked" ? ikedTransforms(k.phase2, "childsa", "childsa", both, issues) : undefined;
+  if (issues.length > before) return;
+
   // contributions to each gateway of each end
   const policies: PolicySpec[] = tun.policies.length > 0 ? tun.policies : [{}];
   for (const [me, other, side, flip] of [[L, R, "left", false], [R, L, "right", true]] as const) {
@@ -479,8 +486,6 @@ function planTunnel(
       if (k.kind === "ike") {
         useDaemon(acc, me.daemon!, T);
         if (me.daemon === "isakmpd") {
-          const main = resolvePhase1(k.phase1, "main", label, issues);
-          const quick = resolvePhase(k.phase2, "quick", label, issues);
           const psk = k.auth.kind === "psk" ? (me.spec.psk ?? k.auth.psk) : undefined;
           for (const p of policies) {
             const r: IkeRule = {
@@ -503,8 +508,6 @@ function planTunnel(
             if (psk !== undefined) acc.ipsecSecret = true;
           }
         } else {
-          const ikesa = ikedTransforms(k.phase1, "ikesa", "ikesa", label, issues);
-          const childsa = ikedTransforms(k.phase2, "childsa", "childsa", label, issues);
           let auth: IkedAuth | undefined;
           if (k.auth.kind === "psk") auth = { kind: "psk", value: me.spec.psk ?? k.auth.psk };
           else {
@@ -771,7 +774,8 @@ function planLink(l: LinkSpec, accs: Map<string, Acc>, issues: PlanIssue[]): voi
     if (l.kind === "gre" || l.kind === "eoip") acc.sysctls.set("net.inet.gre.allow", "1");
     if (l.kind === "etherip") acc.sysctls.set("net.inet.etherip.allow", "1");
     const on = acc.gw.external.interface;
-    acc.vpnRules.push(rule("in", on, wireProto, [host(peer)], [host(self)]), rule("out", on, wireProto, [host(self)], [host(peer)]));
+    // the encapsulated packets on the wire (a tunnel-mode IPsec end sees only ESP)
+    if (me.role === "gif") acc.vpnRules.push(rule("in", on, wireProto, [host(peer)], [host(self)]), rule("out", on, wireProto, [host(self)], [host(peer)]));
 
     const ip = l.ipsec;
     switch (ip.kind) {

@@ -13,7 +13,7 @@
  * Everything made is recorded in `.state/lab/<id>.json`; {@link labDown} removes exactly that.
  */
 import { spawn } from "node:child_process";
-import { existsSync } from "node:fs";
+import { existsSync, readFileSync } from "node:fs";
 import { chmod, mkdir, readFile, readdir, rename, rm, writeFile } from "node:fs/promises";
 import { connect } from "node:net";
 import { dirname, join, resolve } from "node:path";
@@ -50,6 +50,8 @@ interface LabRecord extends Lab {
   rootLinks: string[];
   pids: number[];
   nsFiles: string[];
+  /** tmpfs mounted on the lab directory (in the root mount namespace). */
+  mounts?: string[];
   dirs: string[];
   hosts: Record<string, { netns: string; address: string }>;
   /** Per gateway: mount/uts namespace files. */
@@ -157,7 +159,7 @@ async function bundleEmulator(dir: string): Promise<string | undefined> {
     const out = join(dir, "emu.mjs");
     await esbuild.build({
       entryPoints: [join(here, "emu", "main.ts")], bundle: true, platform: "node", format: "esm", target: "node20",
-      outfile: out, logLevel: "silent", sourcemap: "inline",
+      outfile: out, logLevel: "silent",
       banner: { js: "import { createRequire as __cr } from 'node:module'; const require = __cr(import.meta.url);" },
       plugins: [{
         // `import(variable)` of a sibling module ("./pfctl-nv") cannot be bundled as written: turn it into a glob
@@ -229,7 +231,7 @@ function sshdConfig(mgmt: string): string {
 }
 
 /** Prepare a gateway root: copies of /etc and a skeleton /var, OpenBSD-isms, ssh, hostname.if files, scripts. */
-async function makeRoot(root: string, name: string, t: Topology, mgmt: string, clientPub: string, bundle: string | undefined, peers: { name: string; root: string; addresses: string[] }[]): Promise<string> {
+async function makeRoot(root: string, name: string, t: Topology, mgmt: string, clientPub: string, bundle: string | undefined, peers: { name: string; root: string; addresses: string[]; netns: string }[]): Promise<string> {
   const gw = t.gateways[name]!;
   await mkdir(root, { recursive: true });
   await must(["cp", "-a", "/etc", join(root, "etc")]);
@@ -257,7 +259,7 @@ async function makeRoot(root: string, name: string, t: Topology, mgmt: string, c
   await must(["ln", "-s", "/run", join(v, "run")]);
   const hw = await Promise.all(gw.interfaces.map(async (i) => ({ name: i.name, segment: i.segment, lladdr: "" })));
   await writeFile(join(v, "emu", "hw.json"), JSON.stringify(hw) + "\n");
-  await writeFile(join(v, "emu", "lab.json"), JSON.stringify({ name, lab: "", peers: peers.map((p) => ({ name: p.name, stateDir: join(p.root, "var", "emu"), addresses: p.addresses })) }) + "\n");
+  await writeFile(join(v, "emu", "lab.json"), JSON.stringify({ name, lab: "", netns: "", peers: peers.map((p) => ({ name: p.name, stateDir: join(p.root, "var", "emu"), addresses: p.addresses, netns: p.netns })) }) + "\n");
   return (await readFile(join(etc, "ssh", "ssh_host_ed25519_key.pub"), "utf8")).split(" ").slice(0, 2).join(" ");
 }
 
@@ -266,6 +268,12 @@ function nsenterArgs(rec: LabRecord, gw: string): string[] {
   const ns = rec.ns[gw];
   if (!g || !ns) throw new Error(`lab ${rec.id}: no gateway \`${gw}\`; one of ${Object.keys(rec.gateways).join(", ")}`);
   return ["nsenter", `--mount=${ns.mnt}`, `--uts=${ns.uts}`, `--net=/run/netns/${g.netns}`, "--"];
+}
+
+const trace0 = performance.now();
+/** `LAB_TRACE=1` prints the time of each step on stderr. */
+function trace(step: string): void {
+  if (process.env.LAB_TRACE) process.stderr.write(`lab trace ${((performance.now() - trace0) / 1000).toFixed(3)} s: ${step}\n`);
 }
 
 const GW_ENV = { PATH: "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin", HOME: "/root", LANG: "C", USER: "root", LOGNAME: "root" };
@@ -314,6 +322,10 @@ export async function labUp(topology: string, opts: { prefix?: string; quiet?: b
   try {
     await rm(dir, { recursive: true, force: true });
     await mkdir(dir, { recursive: true });
+    // gateway roots on a tmpfs: copying /etc per gateway on the disk costs seconds, on tmpfs milliseconds
+    await must(["mount", "-t", "tmpfs", "-o", "size=4g,mode=0755", `obsdlab-${id}`, dir]);
+    rec.mounts = [dir];
+    await save(rec);
     // client key of the test runner
     const keyPath = join(dir, "id_ed25519");
     await must(["ssh-keygen", "-q", "-t", "ed25519", "-N", "", "-C", `lab-${id}-runner`, "-f", keyPath]);
@@ -322,6 +334,7 @@ export async function labUp(topology: string, opts: { prefix?: string; quiet?: b
     const bundle = await bundleEmulator(dir);
     await writeWrappers(dir, bundle);
 
+    trace("keys+bundle");
     // namespaces and links
     const hub = `${id}-hub`;
     const names = Object.keys(t.gateways);
@@ -363,7 +376,13 @@ export async function labUp(topology: string, opts: { prefix?: string; quiet?: b
       rec.hosts[h] = { netns: ns, address: host.address.split("/")[0]! };
     }));
 
+    trace("links");
     // gateway roots, mount namespaces, sshd
+    // handles on this lab's gateway netns, bind-mounted once, shown to every gateway as its /run/netns
+    await mkdir(join(dir, "netns"), { recursive: true });
+    await must(["sh", "-c", names.map((o) => `touch ${dir}/netns/${id}-${o} && mount --bind /run/netns/${id}-${o} ${dir}/netns/${id}-${o}`).join(" && ")]);
+    rec.mounts = [join(dir, "netns"), ...(rec.mounts ?? [])];
+    await save(rec);
     await mkdir(nsDir, { recursive: true });
     if (!(await run(["mountpoint", "-q", nsDir])).code) { /* already a mount point */ } else {
       await must(["mount", "--bind", nsDir, nsDir]);
@@ -374,14 +393,15 @@ export async function labUp(topology: string, opts: { prefix?: string; quiet?: b
       const ns = `${id}-${g}`;
       const root = join(dir, g);
       const m = mgmtAddr(i + 1);
-      const peers = names.filter((o) => o !== g).map((o) => ({ name: o, root: join(dir, o), addresses: staticAddrs(o) }));
+      const peers = names.filter((o) => o !== g).map((o) => ({ name: o, root: join(dir, o), addresses: staticAddrs(o), netns: `${id}-${o}` }));
       const hostKey = await makeRoot(root, g, t, m.gw, clientPub, bundle, peers);
       // hardware: real MACs of the veths
       const links = JSON.parse(await must(["ip", "-n", ns, "-j", "link", "show"])) as { ifname: string; address: string }[];
       const hw = t.gateways[g]!.interfaces.map((ifc) => ({ name: ifc.name, segment: ifc.segment, lladdr: links.find((l) => l.ifname === ifc.name)?.address ?? "" }));
       await writeFile(join(root, "var", "emu", "hw.json"), JSON.stringify(hw) + "\n");
-      const lab = JSON.parse(await readFile(join(root, "var", "emu", "lab.json"), "utf8")) as { lab: string };
+      const lab = JSON.parse(await readFile(join(root, "var", "emu", "lab.json"), "utf8")) as { lab: string; netns: string };
       lab.lab = id;
+      lab.netns = ns;
       await writeFile(join(root, "var", "emu", "lab.json"), JSON.stringify(lab) + "\n");
       await ipBatch(["link set lo up", `addr add ${m.gw}/31 dev mgmt0`, "link set mgmt0 up"], ns);
       const mnt = join(nsDir, `${id}-${g}.mnt`);
@@ -395,8 +415,13 @@ export async function labUp(topology: string, opts: { prefix?: string; quiet?: b
         `hostname ${g}`,
         `mount --bind ${root}/etc /etc`,
         `mount --bind ${root}/var /var`,
+        // keep the lab's netns handles visible under the private /run (carp moves addresses between peers)
+        // only this lab's gateways (${dir}/netns): a handle on another lab's netns would keep it alive after that lab's labDown
+        `mkdir -p ${dir}/.netns-${g}`,
+        `mount --rbind ${dir}/netns ${dir}/.netns-${g}`,
         "mount -t tmpfs -o mode=0755 tmpfs /run",
-        "mkdir -p /run/sshd /run/rc.d",
+        "mkdir -p /run/sshd /run/rc.d /run/netns",
+        `mount --move ${dir}/.netns-${g} /run/netns`,
         `mount -t overlay overlay -o lowerdir=${dir}/sbin:/usr/sbin /usr/sbin`,
         `mount -t overlay overlay -o lowerdir=${dir}/bin:/usr/bin /usr/bin`,
       ].join("\n");
@@ -409,12 +434,14 @@ export async function labUp(topology: string, opts: { prefix?: string; quiet?: b
       await save(rec);
     });
 
+    trace("roots+sshd");
     rec.gateways = Object.fromEntries(names.map((g) => [g, rec.gateways[g]!]));
     // boot every gateway: /etc/rc order from the files on disk
     await pmap(names, 8, async (g) => {
       const r = await labExec(rec, g, "sh /etc/rc");
       if (r.code !== 0) throw new Error(`lab: boot of ${g} failed (${r.code}): ${r.stderr.trim()}`);
     });
+    trace("boot");
     await Promise.all(names.map((g) => waitPort(rec.gateways[g]!.host, 22, 10_000)));
     await save(rec);
   } catch (e) {
@@ -453,15 +480,32 @@ export async function labDown(lab?: Lab | string): Promise<void> {
     const r = await run(["ip", "netns", "pids", ns]);
     for (const p of r.stdout.split(/\s+/).filter(Boolean)) pids.add(Number(p));
   }
+  trace("down: pids");
   for (const p of pids) { try { process.kill(p, "SIGKILL"); } catch { /* gone */ } }
-  for (let i = 0; i < 100 && [...pids].some((p) => { try { process.kill(p, 0); return true; } catch { return false; } }); i++) await new Promise((r) => setTimeout(r, 10));
+  const alive = (p: number) => {
+    try {
+      return !/^\d+ \(.*\) Z/.test(readFileSync(`/proc/${p}/stat`, "utf8"));
+    } catch {
+      return false;
+    }
+  };
+  for (let i = 0; i < 200 && [...pids].some(alive); i++) await new Promise((r) => setTimeout(r, 10));
+  trace("down: killed");
+  const handles = (rec.mounts ?? []).filter((m) => m.endsWith("/netns"));
+  for (const m of handles) await run(["umount", "-R", m]);
   const existing = new Set((await run(["ip", "netns", "list"])).stdout.split("\n").map((l) => l.split(" ")[0]));
   await ipBatch(rec.netns.filter((n) => existing.has(n)).map((n) => `netns del ${n}`)).catch(() => undefined);
+  trace("down: netns");
   for (const l of rec.rootLinks) await run(["ip", "link", "del", l]);
+  trace("down: links");
   for (const f of rec.nsFiles) {
     await run(["umount", f]);
     await rm(f, { force: true });
   }
+  for (const m of rec.mounts ?? []) {
+    if ((await run(["umount", "-R", m])).code !== 0) await run(["umount", "-l", "-R", m]);
+  }
+  trace("down: mounts");
   for (const d of rec.dirs) await rm(d, { recursive: true, force: true });
   await rm(rec.stateFile, { force: true });
   if ((await labList()).length === 0 && existsSync(nsDir) && (await readdir(nsDir)).length === 0) {

@@ -176,7 +176,7 @@ export function parseHostnameIf(text: string, file = "hostname.if", iface?: stri
     const err = (message: string, severity: "error" | "warning" = "error"): void => void diagnostics.push({ file, line: lineNo, column: col, message, severity });
     if (t === "") return;
     if (t.startsWith("#")) return void lines.push({ kind: "comment", text: t.slice(1).replace(/^ /, "") });
-    if (t.startsWith("!")) return void lines.push({ kind: "command", command: t.slice(1) });
+    if (t.startsWith("!")) return void lines.push({ kind: "command", command: raw.trimStart().slice(1) });
     const ws = words(t);
     if (!ws) return err("unbalanced quotes");
     const [w0, ...rest] = ws;

@@ -90,9 +90,13 @@ function resolve(h: string, port: number | string | undefined): IkedResolvedAddr
   return { af: a.af, value: a.value, mask: a.mask ?? full, net: a.mask !== undefined, text: a.text, port: p };
 }
 
-function keyword(af: "inet" | "inet6", kind: "any" | "dynamic", port: number): IkedResolvedAddr {
-  if (kind === "any") return { af, value: 0n, mask: 0, net: true, text: af === "inet" ? "0.0.0.0" : "::", port };
-  return { af, value: 0n, mask: af === "inet" ? 32 : 128, net: false, text: af === "inet" ? "0.0.0.0" : "::", port };
+/**
+ * expand_keyword(): `any` becomes 0.0.0.0/0 or ::/0, `dynamic` 0.0.0.0 or ::. iked builds these with
+ * host(), which sets no port, so a port written after `any`/`dynamic` is dropped (as iked does).
+ */
+function keyword(af: "inet" | "inet6", kind: "any" | "dynamic"): IkedResolvedAddr {
+  if (kind === "any") return { af, value: 0n, mask: 0, net: true, text: af === "inet" ? "0.0.0.0" : "::", port: 0 };
+  return { af, value: 0n, mask: af === "inet" ? 32 : 128, net: false, text: af === "inet" ? "0.0.0.0" : "::", port: 0 };
 }
 
 const afOrder = (af: "inet" | "inet6" | undefined): number => (af === undefined ? 0 : af === "inet" ? 2 : 24);
@@ -180,12 +184,10 @@ export function expandIkedPolicy(policy: IkedPolicy, seq: number): IkedExpandRes
       const pairs: [IkedResolvedAddr, IkedResolvedAddr][] = [];
       const sk = s === "dynamic" ? "dynamic" : s.af === undefined ? "any" : undefined;
       const dk = d === "dynamic" ? "dynamic" : d.af === undefined ? "any" : undefined;
-      const sp = f.fromPort === undefined ? 0 : (portNumber(f.fromPort) ?? 0);
-      const dp = f.toPort === undefined ? 0 : (portNumber(f.toPort) ?? 0);
       if (sk && dk) {
-        for (const fam of ["inet", "inet6"] as const) pairs.push([keyword(fam, sk, sp), keyword(fam, dk, dp)]);
-      } else if (sk) pairs.push([keyword((d as IkedResolvedAddr).af!, sk, sp), d as IkedResolvedAddr]);
-      else if (dk) pairs.push([s as IkedResolvedAddr, keyword((s as IkedResolvedAddr).af!, dk, dp)]);
+        for (const fam of ["inet", "inet6"] as const) pairs.push([keyword(fam, sk), keyword(fam, dk)]);
+      } else if (sk) pairs.push([keyword((d as IkedResolvedAddr).af!, sk), d as IkedResolvedAddr]);
+      else if (dk) pairs.push([s as IkedResolvedAddr, keyword((s as IkedResolvedAddr).af!, dk)]);
       else pairs.push([s as IkedResolvedAddr, d as IkedResolvedAddr]);
       for (const [src, dst] of pairs) {
         if (src.af !== dst.af)

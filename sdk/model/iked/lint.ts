@@ -17,6 +17,11 @@ export function lintIkedConf(text: string, file = "iked.conf"): Diagnostic[] {
     const p = r.value.policies[ev.index];
     const x = expandIkedPolicy(p, seq);
     const name = p.name ?? `policy${seq}`;
+    p.flows.forEach((f, i) => {
+      for (const [h, port, side] of [[f.from, f.fromPort, "from"], [f.to, f.toPort, "to"]] as const)
+        if ((h === "any" || h === "dynamic") && port !== undefined)
+          out.push({ file, line: ev.line, column: 1, message: `ikev2 "${name}": flows[${i}].${side}: iked drops \`port ${port}\` after \`${h}\`; write ${h === "any" ? "0.0.0.0/0" : "an address"} port ${port}`, severity: "warning" });
+    });
     if (!x.ok) out.push({ file, line: ev.line, column: 1, message: `ikev2 "${name}": ${x.reason}`, severity: "error" });
     else if (x.value.duplicates > 0) out.push({ file, line: ev.line, column: 1, message: `ikev2 "${name}": ${x.value.duplicates} duplicate flow(s) ignored by iked`, severity: "warning" });
   }

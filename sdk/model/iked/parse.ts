@@ -128,6 +128,8 @@ const describe = (t: IkedToken): string => {
 class Parser {
   private tok: IkedToken;
   private readonly lexer: IkedLexer;
+  /** Names of the macros expanded so far. */
+  readonly usedMacros = new Set<string>();
   readonly macros = new Map<string, string>();
   readonly conf: IkedConf = { macros: [], settings: [], users: [], policies: [] };
   readonly diagnostics: Diagnostic[] = [];
@@ -138,7 +140,7 @@ class Parser {
     text: string,
     private readonly file: string,
   ) {
-    this.lexer = new IkedLexer(text, this.macros);
+    this.lexer = new IkedLexer(text, this.macros, this.usedMacros);
     this.tok = this.lex();
   }
 
@@ -438,7 +440,7 @@ class Parser {
   }
 
   private ikev2(): void {
-    const start = this.advance();
+    this.advance();
     const p: IkedPolicy = { mode: "passive", encapsulation: "tunnel", saProto: "esp", flows: [] };
     if (this.cur().type === "string") p.name = this.expectString("a name").value;
     if (this.acceptKw("quick")) p.match = "quick";
@@ -544,7 +546,6 @@ class Parser {
         p.tap = t.value;
       } else break;
     }
-    void start;
     this.pending = () => {
       this.conf.policies.push(p);
       this.events.push({ kind: "policy", index: this.conf.policies.length - 1, line: this.cur().line });
@@ -586,19 +587,22 @@ export const CONFIG_OPTIONS: Record<"inet" | "inet6", string[]> = {
   inet6: ["address", "name-server", "netbios-server", "dhcp-server", "protected-subnet", "access-server"],
 };
 
+/** Builds a flow with only the keys that were written (so parsed and constructed values deep-equal). */
 function flow(from: string, fromPort: number | string | undefined, fromNat: string | undefined, to: string, toPort: number | string | undefined): IkedFlow {
-  const f: IkedFlow = { from, to };
-  if (fromPort !== undefined) f.fromPort = fromPort;
-  if (fromNat !== undefined) f.fromNat = fromNat;
-  if (toPort !== undefined) f.toPort = toPort;
-  return { from: f.from, ...(f.fromPort !== undefined ? { fromPort: f.fromPort } : {}), ...(f.fromNat !== undefined ? { fromNat: f.fromNat } : {}), to: f.to, ...(f.toPort !== undefined ? { toPort: f.toPort } : {}) };
+  return {
+    from,
+    ...(fromPort !== undefined ? { fromPort } : {}),
+    ...(fromNat !== undefined ? { fromNat } : {}),
+    to,
+    ...(toPort !== undefined ? { toPort } : {}),
+  };
 }
 
 /** Parses iked.conf and returns the events the `iked -n` emulator replays. */
 export function parseIkedConfDetailed(text: string, file = "iked.conf"): IkedParseDetails {
   const p = new Parser(text, file);
   p.run();
-  const unusedMacros = p.conf.macros.map((m) => m.name).filter((n) => !(p as unknown as { lexer: IkedLexer }).lexer.usedMacros.has(n));
+  const unusedMacros = p.conf.macros.map((m) => m.name).filter((n) => !p.usedMacros.has(n));
   return { value: p.conf, diagnostics: p.diagnostics, events: p.events, unusedMacros };
 }
 

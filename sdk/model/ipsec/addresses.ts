@@ -28,31 +28,35 @@ export function parseIp(text: string): ParsedIp {
 export type ParsedIp = { value: IpsecAddress & { kind: "ip" }; hostBits: boolean } | { error: string } | undefined;
 
 /** ip-num's string conversions dominate parsing; configurations repeat addresses, and the validator re-checks them. */
-const IP_CACHE_MAX = 100_000;
+const IP_CACHE_MAX = 250_000;
 const ipCache = new Map<string, ParsedIp>();
+
+/** Dotted quad in canonical form (no leading zeros, octets 0-255): ip-num's own text of it is the same. */
+const CANONICAL_V4 = /^(25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)(\.(25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)){3}$/;
 
 function parseIpUncached(text: string): ParsedIp {
   const slash = text.indexOf("/");
   const addr = slash < 0 ? text : text.slice(0, slash);
-  const lenText = slash < 0 ? undefined : text.slice(slash + 1);
-  const v4 = Validator.isValidIPv4String(addr)[0] && /^\d+\.\d+\.\d+\.\d+$/.test(addr);
+  const lenText = slash < 0 ? undefined : text.slice(1 + slash);
+  const v4 = CANONICAL_V4.test(addr) || (/^\d+\.\d+\.\d+\.\d+$/.test(addr) && Validator.isValidIPv4String(addr)[0]);
   const v6 = !v4 && addr.includes(":") && Validator.isValidIPv6String(addr)[0];
   if (!v4 && !v6) return undefined;
   const max = v4 ? 32 : 128;
-  if (lenText === undefined) {
-    const canonical = v4 ? new IPv4(addr).toString() : collapseIPv6Number(new IPv6(addr).toString());
-    return { value: { kind: "ip", address: canonical }, hostBits: false };
-  }
-  if (!/^\d+$/.test(lenText) || Number(lenText) > max) return { error: `invalid netmask '/${lenText}'` };
-  const len = Number(lenText);
+  if (lenText !== undefined && (!/^\d+$/.test(lenText) || Number(lenText) > max)) return { error: `invalid netmask '/${lenText}'` };
   if (v4) {
-    const range = new IPv4CidrRange(new IPv4(addr), IPv4Prefix.fromNumber(BigInt(len)));
-    const first = range.getFirst().toString();
-    return { value: { kind: "ip", address: first, prefix: len }, hostBits: first !== new IPv4(addr).toString() };
+    const ip = CANONICAL_V4.test(addr) ? undefined : new IPv4(addr);
+    const asText = ip ? ip.toString() : addr;
+    if (lenText === undefined) return { value: { kind: "ip", address: asText }, hostBits: false };
+    const len = Number(lenText);
+    const first = new IPv4CidrRange(ip ?? new IPv4(addr), IPv4Prefix.fromNumber(BigInt(len))).getFirst().toString();
+    return { value: { kind: "ip", address: first, prefix: len }, hostBits: first !== asText };
   }
-  const range = new IPv6CidrRange(new IPv6(addr), IPv6Prefix.fromNumber(BigInt(len)));
-  const first = collapseIPv6Number(range.getFirst().toString());
-  return { value: { kind: "ip", address: first, prefix: len }, hostBits: first !== collapseIPv6Number(new IPv6(addr).toString()) };
+  const ip = new IPv6(addr);
+  const asText = collapseIPv6Number(ip.toString());
+  if (lenText === undefined) return { value: { kind: "ip", address: asText }, hostBits: false };
+  const len = Number(lenText);
+  const first = collapseIPv6Number(new IPv6CidrRange(ip, IPv6Prefix.fromNumber(BigInt(len))).getFirst().toString());
+  return { value: { kind: "ip", address: first, prefix: len }, hostBits: first !== asText };
 }
 
 /** Text of an address as written in ipsec.conf (`any`, `10.1.0.0/24`, `2001:db8::2`, `em0`). */

@@ -54,6 +54,7 @@ export class Lexer {
     private readonly macros: Map<string, string>,
     private readonly onError: (e: LexError) => void,
     private readonly onMacroUse: (name: string) => void = () => {},
+    private readonly depth = 0,
   ) {}
 
   /** Current line (the line of the character about to be read). */
@@ -138,8 +139,12 @@ export class Lexer {
           this.onError({ file: this.file, line, column, text: `macro '${name}' not defined` });
           continue;
         }
+        if (this.depth >= 16) {
+          this.onError({ file: this.file, line, column, text: `macro '${name}' expands recursively` });
+          continue;
+        }
         this.onMacroUse(name);
-        const sub = new Lexer(value, this.file, this.macros, this.onError, this.onMacroUse);
+        const sub = new Lexer(value, this.file, this.macros, (e) => this.onError({ ...e, line, column }), this.onMacroUse, this.depth + 1);
         for (let t = sub.next(); t.kind !== "eof"; t = sub.next()) {
           if (t.kind === "nl") continue;
           this.pending.push({ ...t, line, column });

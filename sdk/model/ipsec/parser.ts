@@ -64,7 +64,11 @@ export interface ParseOptions {
 }
 
 class SyntaxError_ {
-  constructor(readonly token: Token) {}
+  /** `secret`: the token may be a key or PSK, never echo it. */
+  constructor(
+    readonly token: Token,
+    readonly secret = false,
+  ) {}
 }
 
 const SATYPE_WORDS = new Set(["esp", "ah", "ipcomp", "ipip"]);
@@ -202,7 +206,8 @@ class Parser {
       if (end.kind !== "nl" && end.kind !== "eof") throw new SyntaxError_(end);
     } catch (e) {
       if (!(e instanceof SyntaxError_)) throw e;
-      this.problem(e.token, "hard", "syntax error", undefined, e.token.kind === "eof" ? "unexpected end of file" : `unexpected \`${e.token.kind === "nl" ? "end of line" : e.token.text}\``);
+      const what = e.token.kind === "eof" ? "end of file" : e.token.kind === "nl" ? "end of line" : e.secret ? "value (not shown: it may be a secret)" : e.token.text;
+      this.problem(e.token, "hard", "syntax error", undefined, e.token.kind === "eof" || e.token.kind === "nl" || e.secret ? `unexpected ${what}` : `unexpected \`${what}\``);
       // error recovery as parse.y's `grammar error '\n'`: skip to the end of the line
       let t = e.token;
       while (t.kind !== "nl" && t.kind !== "eof") t = this.next();
@@ -487,7 +492,8 @@ class Parser {
     this.ids(r);
     if (this.isKw("psk")) {
       this.mark("psk", this.next());
-      const t = this.expectString();
+      const t = this.next();
+      if (t.kind !== "string") throw new SyntaxError_(t, true);
       r.auth = { kind: "psk", psk: t.text };
     } else if (this.accept("rsa")) r.auth = { kind: "rsa" };
     if (this.accept("tag")) {
@@ -552,7 +558,7 @@ class Parser {
     }
     const t = this.next();
     this.mark(field, t);
-    if (t.kind !== "string" && t.kind !== "number") throw new SyntaxError_(t);
+    if (t.kind !== "string" && t.kind !== "number") throw new SyntaxError_(t, true);
     const parts = t.text.split(":").map((p) => p.replace(/^0[xX]/, "").toLowerCase());
     if (parts.length > 2 || parts.some((p) => !/^([0-9a-f]{2})+$/.test(p))) {
       this.problem(t, "hard", "keys need to be specified in hex digits", field, "an even number of hex digits, optionally 0x-prefixed, OUT:IN");

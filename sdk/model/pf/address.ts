@@ -17,6 +17,25 @@ export interface LiteralAddress {
  * Returns undefined when the text is not an address (then pfctl tries an interface, then DNS).
  */
 export function parseLiteralAddress(text: string): LiteralAddress | undefined {
+  // Fast path (validation only, no address arithmetic): a dotted quad without mask is canonical
+  // when every octet is 0-255 without leading zeros.
+  const q = DOTTED_QUAD.exec(text);
+  if (q) {
+    return q.slice(1).every((o) => Number(o) <= 255 && (o.length === 1 || o[0] !== "0")) ? { address: text, af: "inet" } : undefined;
+  }
+  const hit = cache.get(text);
+  if (hit !== undefined || cache.has(text)) return hit;
+  if (cache.size > 50_000) cache.clear();
+  const parsed = parseWithIpNum(text);
+  cache.set(text, parsed);
+  return parsed;
+}
+
+const DOTTED_QUAD = /^(\d{1,3})\.(\d{1,3})\.(\d{1,3})\.(\d{1,3})$/;
+/** ip-num is thorough but slow (tens of µs per call); rule sets repeat addresses. */
+const cache = new Map<string, LiteralAddress | undefined>();
+
+function parseWithIpNum(text: string): LiteralAddress | undefined {
   const slash = text.indexOf("/");
   let addr = slash < 0 ? text : text.slice(0, slash);
   const maskText = slash < 0 ? undefined : text.slice(slash + 1);

@@ -143,58 +143,51 @@ function buildRule(
   dport: PfPort | undefined,
   af: PfAddressFamily | undefined,
 ): PfRule {
-  const sel = {
-    ...(rule.direction ? { direction: rule.direction } : {}),
-    ...(rule.quick ? { quick: true } : {}),
-    on: itf ? [itf.not ? { name: itf.name, not: true } : { name: itf.name }] : [],
-    ...(af ? { af } : {}),
-    protos: proto ? [proto] : [],
-    from: { hosts: src ? [src] : [], ports: sport ? [sport] : [] },
-    to: { hosts: dst ? [dst] : [], ports: dport ? [dport] : [] },
-  };
-  const tail = {
-    ...(rule.tag !== undefined ? { tag: rule.tag } : {}),
-    ...(rule.tagged ? { tagged: rule.tagged.not ? { name: rule.tagged.name, not: true } : { name: rule.tagged.name } } : {}),
-  };
-  if (rule.kind === "anchor") {
-    const a: PfAnchorCall = { kind: "anchor", name: rule.name, ...sel, ...tail };
-    return a;
+  // Built field by field (no object spreads): this runs once per loaded rule.
+  const r: Record<string, unknown> = rule.kind === "anchor" ? { kind: "anchor", name: rule.name } : { kind: "filter", action: rule.action };
+  let blockPolicy: PfBlockPolicy | undefined;
+  if (rule.kind === "filter" && rule.action === "block") blockPolicy = rule.blockPolicy ?? ctx.blockPolicy ?? "drop";
+  if (blockPolicy) r.blockPolicy = blockPolicy;
+  if (rule.direction) r.direction = rule.direction;
+  if (rule.kind === "filter" && rule.log) r.log = true;
+  if (rule.quick) r.quick = true;
+  r.on = itf ? [itf.not ? { name: itf.name, not: true } : { name: itf.name }] : [];
+  if (af) r.af = af;
+  r.protos = proto ? [proto] : [];
+  r.from = { hosts: src ? [src] : [], ports: sport ? [sport] : [] };
+  r.to = { hosts: dst ? [dst] : [], ports: dport ? [dport] : [] };
+  if (rule.kind === "filter") {
+    const tcpish = proto === undefined || proto === "tcp";
+    let state = rule.state;
+    if ((state === "modulate" || state === "synproxy") && !tcpish) state = "keep";
+    const keeps = state === undefined ? rule.action === "pass" : state !== "no";
+    let flags: string | undefined;
+    if (tcpish) {
+      if (rule.flags !== undefined && rule.flags !== "any") flags = rule.flags;
+      else if (rule.flags === undefined && rule.action === "pass" && keeps && !rule.fragment) flags = "S/SA";
+      else if (rule.action !== "block" && keeps && !rule.fragment) flags = "any";
+    }
+    if (flags) r.flags = flags;
+    if (state === "no") {
+      if (rule.action === "pass") r.state = "no";
+    } else if (state === "keep") {
+      if (rule.action !== "pass") r.state = "keep";
+    } else if (state) r.state = state;
+    const stateOptions = keeps ? cleanStateOptions(rule.stateOptions, ctx.statePolicy === "if-bound") : undefined;
+    if (stateOptions) r.stateOptions = stateOptions;
+    if (rule.fragment) r.fragment = true;
+    if (rule.allowOpts) r.allowOpts = true;
+    if (rule.label !== undefined) r.label = rule.label;
+    if (rule.once) r.once = true;
   }
-  const tcpish = proto === undefined || proto === "tcp";
-  let state = rule.state;
-  if ((state === "modulate" || state === "synproxy") && !tcpish) state = "keep";
-  const keeps = state === undefined ? rule.action === "pass" : state !== "no";
-  let flags: string | undefined;
-  if (tcpish) {
-    if (rule.flags !== undefined && rule.flags !== "any") flags = rule.flags;
-    else if (rule.flags === undefined && rule.action === "pass" && keeps && !rule.fragment) flags = "S/SA";
-    else if (rule.action !== "block" && keeps && !rule.fragment) flags = "any";
+  if (rule.tag !== undefined) r.tag = rule.tag;
+  if (rule.tagged) r.tagged = rule.tagged.not ? { name: rule.tagged.name, not: true } : { name: rule.tagged.name };
+  if (rule.kind === "filter") {
+    if (rule.rtable !== undefined) r.rtable = rule.rtable;
+    if (rule.natTo) r.natTo = rule.natTo;
+    if (rule.rdrTo) r.rdrTo = rule.rdrTo;
   }
-  let canonicalState: PfFilterRule["state"];
-  if (state === "no") canonicalState = rule.action === "pass" ? "no" : undefined;
-  else if (state === "keep") canonicalState = rule.action === "pass" ? undefined : "keep";
-  else canonicalState = state;
-  const stateOptions = keeps ? cleanStateOptions(rule.stateOptions, ctx.statePolicy === "if-bound") : undefined;
-  const blockPolicy: PfBlockPolicy | undefined = rule.action === "block" ? rule.blockPolicy ?? ctx.blockPolicy ?? "drop" : undefined;
-  const r: PfFilterRule = {
-    kind: "filter",
-    action: rule.action,
-    ...(blockPolicy ? { blockPolicy } : {}),
-    ...sel,
-    ...(rule.log ? { log: true } : {}),
-    ...(flags ? { flags } : {}),
-    ...(canonicalState ? { state: canonicalState } : {}),
-    ...(stateOptions ? { stateOptions } : {}),
-    ...(rule.fragment ? { fragment: true } : {}),
-    ...(rule.allowOpts ? { allowOpts: true } : {}),
-    ...(rule.label !== undefined ? { label: rule.label } : {}),
-    ...(rule.once ? { once: true } : {}),
-    ...tail,
-    ...(rule.rtable !== undefined ? { rtable: rule.rtable } : {}),
-    ...(rule.natTo ? { natTo: rule.natTo } : {}),
-    ...(rule.rdrTo ? { rdrTo: rule.rdrTo } : {}),
-  };
-  return r;
+  return r as unknown as PfRule;
 }
 
 /** Ruleset-wide settings from the `set` options. */

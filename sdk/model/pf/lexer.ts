@@ -37,13 +37,17 @@ const DONE_EXPAND = "\u0002";
 const EOF = "";
 
 function isAlnum(c: string): boolean {
-  return /^[A-Za-z0-9]$/.test(c);
+  if (c.length !== 1) return false;
+  const x = c.charCodeAt(0);
+  return (x >= 48 && x <= 57) || (x >= 65 && x <= 90) || (x >= 97 && x <= 122);
 }
 function isDigit(c: string): boolean {
-  return c >= "0" && c <= "9";
+  return c.length === 1 && c >= "0" && c <= "9";
 }
 function isPunct(c: string): boolean {
-  return /^[!-\/:-@\[-`{-~]$/.test(c);
+  if (c.length !== 1) return false;
+  const x = c.charCodeAt(0);
+  return x > 32 && x < 127 && !isAlnum(c);
 }
 function allowedInString(c: string): boolean {
   return isAlnum(c) || (isPunct(c) && !"(){}<>!=/#,".includes(c));
@@ -56,6 +60,8 @@ function allowedToEndNumber(c: string): boolean {
 export class PfLexer {
   private pos = 0;
   private lineStart = 0;
+  /** Column of the last newline read. */
+  private nlCol = 1;
   private unget: string[] = [];
   private expanding = false;
   private eofReached = false;
@@ -81,7 +87,10 @@ export class PfLexer {
       if (this.unget.length > 0) c = this.unget.pop() as string;
       else if (this.pos < this.src.length) {
         c = this.src[this.pos++];
-        if (c === "\n") this.lineStart = this.pos;
+        if (c === "\n") {
+          this.nlCol = this.pos - this.lineStart;
+          this.lineStart = this.pos;
+        }
       } else c = EOF;
       if (c === START_EXPAND) this.expanding = true;
       else if (c === DONE_EXPAND) {
@@ -138,7 +147,7 @@ export class PfLexer {
       let c: string;
       while ((c = this.lgetc(false)) === " " || c === "\t");
       this.tokLine = this.lineno;
-      const col = Math.max(1, this.col() - 1);
+      const col = c === "\n" && this.macroCol === undefined ? this.nlCol : Math.max(1, this.col() - 1);
       if (c === "#") while ((c = this.lgetc(false)) !== "\n" && c !== EOF);
       if (c === "$" && !this.expanding) {
         let name = "";

@@ -483,7 +483,7 @@ class PfParser {
   private addRule(rule: PfRule): void {
     this.out.ruleset.rules.push(rule);
     const { rules, errors } = expandStatement(rule, this.ctx);
-    for (const e of errors) this.report(this.la.line, 1, e);
+    for (const e of errors) this.report(this.la.line, this.la.col, e);
     this.out.loaded.push(...rules);
   }
 

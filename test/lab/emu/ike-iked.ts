@@ -23,6 +23,8 @@ export interface IkedState {
   since?: string;
   /** The loaded configuration text and its file name. */
   conf?: { file: string; text: string };
+  /** The file iked was started with (`-f`, default /etc/iked.conf): what `ikectl reload` re-reads. */
+  startFile?: string;
 }
 
 export const emptyIked = (): IkedState => ({});

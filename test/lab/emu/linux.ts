@@ -23,10 +23,10 @@ export function ip(...args: string[]): string | undefined {
   return r.status === 0 ? undefined : (r.stderr || `ip ${args.join(" ")} failed`).trim();
 }
 
-/** Addresses currently on a Linux device (`a.b.c.d/len`). */
-export function linuxAddrs(dev: string): string[] {
+/** Addresses currently on a Linux device (`a.b.c.d/len`), in this namespace or in netns `ns` (a peer's). */
+export function linuxAddrs(dev: string, ns?: string): string[] {
   if (!linuxEnabled()) return [];
-  const r = spawnSync("ip", ["-j", "addr", "show", "dev", dev], { encoding: "utf8" });
+  const r = spawnSync("ip", [...(ns ? ["-n", ns] : []), "-j", "addr", "show", "dev", dev], { encoding: "utf8" });
   if (r.status !== 0) return [];
   const j = JSON.parse(r.stdout || "[]") as { addr_info?: { local: string; prefixlen: number }[] }[];
   return (j[0]?.addr_info ?? []).map((a) => `${a.local}/${a.prefixlen}`);
@@ -39,10 +39,10 @@ function gifdPath(): string {
   return existsSync(p) ? p : join(dirname(fileURLToPath(import.meta.url)), "gifd.py");
 }
 
-/** Start the userspace tunnel helper for `dev`; returns its pid. */
-export function startTunnel(dev: string, kind: "gif" | "gre", src: string, dst: string, key?: number): number | undefined {
+/** Start the userspace tunnel helper (gifd.py) for `dev`; returns its pid. */
+export function startTunnel(dev: string, kind: "gif" | "gre" | "etherip" | "eoip", src: string, dst: string, key?: number): number | undefined {
   if (!linuxEnabled()) return undefined;
-  ip("tuntap", "add", "dev", dev, "mode", "tun");
+  ip("tuntap", "add", "dev", dev, "mode", kind === "etherip" || kind === "eoip" ? "tap" : "tun");
   const p = spawn("/usr/bin/python3", [gifdPath(), dev, kind, src, dst, key === undefined ? "none" : String(key)], { detached: true, stdio: "ignore" });
   p.unref();
   return p.pid;

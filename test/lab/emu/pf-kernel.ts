@@ -8,6 +8,7 @@
  * provider loads with `-o none` and must not depend on optimizer output.
  */
 import type { EmuInterface } from "./state";
+import type { PfInterface } from "../../../sdk/model/pf/types";
 
 /** One ruleset (the main one, `""`, or an anchor path such as `vpn`). */
 export interface PfRuleset {
@@ -27,16 +28,8 @@ export interface PfKernel {
 
 export const emptyPf = (): PfKernel => ({ enabled: true, rulesets: {} });
 
-/** The interface table pf expands `em1`, `(em1)`, groups with (the shape pfctl-nv.ts takes). */
-export interface PfIfView {
-  name: string;
-  /** `172.16.0.1/24`, `::1/128`. */
-  addresses: string[];
-  groups: string[];
-}
-
-/** Emulated interfaces → pf's view of them (addresses with prefix length, groups). */
-export function pfInterfaces(ifs: readonly EmuInterface[]): PfIfView[] {
+/** Emulated interfaces → pf's view of them (addresses with prefix length, groups), as pfctl-nv.ts takes it. */
+export function pfInterfaces(ifs: readonly EmuInterface[]): PfInterface[] {
   return ifs.map((i) => ({ name: i.name, addresses: i.addresses.map((a) => `${a.address}/${a.prefixlen}`), groups: [...i.groups] }));
 }
 

@@ -33,8 +33,10 @@ export interface LabInfo {
   name: string;
   /** Lab id. */
   lab: string;
-  /** The other gateways of the lab: name, their `/var/emu` as seen from inside this gateway, static addresses. */
-  peers: { name: string; stateDir: string; addresses: string[] }[];
+  /** This gateway's Linux network namespace (lab only). */
+  netns?: string;
+  /** The other gateways of the lab: name, their `/var/emu` as seen from inside this gateway, static addresses, netns. */
+  peers: { name: string; stateDir: string; addresses: string[]; netns?: string }[];
 }
 
 /** This gateway's lab description, or undefined outside a lab. */
@@ -221,13 +223,13 @@ export function withInterfaces<T extends InterfaceTable>(fn: (t: InterfaceTable)
   return withState<InterfaceTable>("interfaces", emptyInterfaceTable, fn);
 }
 
-/** The OTHER gateways of this lab (read-only access to their `/var/emu`) with their current addresses. */
+/** The OTHER gateways of this lab (read-only access to their `/var/emu`) with their current non-loopback, non-link-local addresses plus the topology's static ones. */
 export async function peerGateways(): Promise<{ name: string; stateDir: string; addresses: string[] }[]> {
   const info = labInfo();
   if (!info) return [];
   return Promise.all(info.peers.map(async (p) => {
     const t = await readPeerState<InterfaceTable>(p.stateDir, "interfaces", () => ({ interfaces: [], demote: {} }));
-    const live = t.interfaces.flatMap((i) => i.addresses.map((a) => a.address));
+    const live = t.interfaces.filter((i) => !i.name.startsWith("lo")).flatMap((i) => i.addresses.map((a) => a.address).filter((a) => !a.startsWith("fe80:")));
     return { name: p.name, stateDir: p.stateDir, addresses: [...new Set([...live, ...p.addresses])] };
   }));
 }

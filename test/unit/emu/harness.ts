@@ -8,7 +8,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { runCommand, type RunResult } from "../../lab/emu/command";
-import { setServiceRunning, type InterfaceTable } from "../../lab/emu/state";
+import { setServiceRunning, withInterfaces, type EmuInterface, type InterfaceTable } from "../../lab/emu/state";
 
 export const GOLDEN = process.env.GOLDEN_DIR ?? fileURLToPath(new URL("../../../../shared/golden", import.meta.url));
 
@@ -97,13 +97,15 @@ export interface MiniLab {
   roots: Record<string, string>;
   run(gw: string, cmd: string, argv: string[], stdin?: string): Promise<RunResult>;
   write(gw: string, path: string, text: string, mode?: number): Promise<string>;
+  /** Set the carp state of interface `ifname` on `gw`. */
+  carp(gw: string, ifname: string, state: "MASTER" | "BACKUP"): Promise<void>;
   /** Stop a daemon on `gw` as `rcctl stop` does (marks it not running). */
   stop(gw: string, daemon: string): Promise<void>;
   done(): Promise<void>;
 }
 
 /** `gateways`: name → addresses (`192.0.2.153/24` on em1, internal network on em0). */
-export async function miniLab(gateways: Record<string, { em0: string; em1: string }>): Promise<MiniLab> {
+export async function miniLab(gateways: Record<string, { em0: string; em1: string; extra?: EmuInterface[] }>): Promise<MiniLab> {
   const base = await mkdtemp(join(tmpdir(), "emu-lab-"));
   const roots: Record<string, string> = {};
   for (const gw of Object.keys(gateways)) roots[gw] = join(base, gw);
@@ -120,6 +122,7 @@ export async function miniLab(gateways: Record<string, { em0: string; em1: strin
         { name: "em1", flags: [], up: true, mtu: 1500, index: 2, groups: ["egress"], addresses: [addr(a.em1)] },
         { name: "lo0", flags: [], up: true, mtu: 32768, index: 3, groups: ["lo"], addresses: [{ family: "inet", address: "127.0.0.1", prefixlen: 8 }] },
         { name: "enc0", flags: [], up: false, mtu: 0, index: 4, groups: ["enc"], addresses: [] },
+        ...(a.extra ?? []),
       ],
     };
     await writeFile(join(root, "var/emu/interfaces.json"), JSON.stringify(table));
@@ -146,6 +149,13 @@ export async function miniLab(gateways: Record<string, { em0: string; em1: strin
       await writeFile(dst, text);
       await chmod(dst, mode);
       return dst;
+    },
+    async carp(gw, ifname, state) {
+      use(gw);
+      await withInterfaces((t) => {
+        for (const i of t.interfaces) if (i.name === ifname && i.carp) i.carp.state = state;
+        return t;
+      });
     },
     async stop(gw, daemon) {
       use(gw);

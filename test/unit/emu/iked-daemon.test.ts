@@ -61,6 +61,27 @@ describe("iked as a service", () => {
   });
 });
 
+describe("ikectl", () => {
+  it("load FILE replaces iked's policies; an invalid file is ignored; show sa lists the negotiated SAs", async () => {
+    await lab.write("gw1", "/etc/iked.conf", GW1.replace("s3cret", "wrong"));
+    await lab.write("gw1", "/etc/iked.good", GW1);
+    await lab.write("gw1", "/etc/iked.bad", "ikev2 bogus\n");
+    await lab.write("gw2", "/etc/iked.conf", GW2);
+    await lab.run("gw1", "iked", []);
+    await lab.run("gw2", "iked", []);
+    expect((await lab.run("gw1", "ikectl", ["show", "sa"])).stdout).toBe("");
+    expect(await lab.run("gw1", "ikectl", ["load", "/etc/iked.good"])).toEqual({ stdout: "", stderr: "", code: 0 });
+    const shown = (await lab.run("gw1", "ikectl", ["show", "sa"])).stdout.split("\n").filter(Boolean);
+    expect(shown).toHaveLength(2);
+    expect(shown.every((l) => /^iked_sas: esp tunnel from 192\.0\.\S+ to 192\.0\.\S+ spi 0x[0-9a-f]{8} enc aes-128-gcm$/.test(l))).toBe(true);
+    expect(await lab.run("gw1", "ikectl", ["load", "/etc/iked.bad"])).toEqual({ stdout: "", stderr: "", code: 0 });
+    expect((await lab.run("gw1", "ipsecctl", ["-sf"])).stdout).toContain("type require");
+    // reload re-reads the file iked was started with (the wrong PSK): the tunnel goes down
+    expect(await lab.run("gw1", "ikectl", ["reload"])).toEqual({ stdout: "", stderr: "", code: 0 });
+    expect((await lab.run("gw1", "ipsecctl", ["-sf"])).stdout).toBe("flow esp out from ::/0 to ::/0 type deny\n");
+  });
+});
+
 describe("sasyncd as a service", () => {
   const CONF = "interface carp2\npeer 10.0.0.3\nsharedkey 0x000102030405060708090a0b0c0d0e0f101112131415161718191a1b1c1d1e1f\n";
   it("refuses a group-readable sasyncd.conf: silent without -d, sasyncd's words with -d", async () => {

@@ -179,3 +179,16 @@ describe("refusals", () => {
     expect(await lab.run("gw1", "ipsecctl", ["-s", "x"])).toEqual({ stdout: "", stderr: "ipsecctl: Unknown show modifier 'x'\nusage: ipsecctl [-cdFkmnv] [-D macro=value] [-f file] [-i fifo] [-s modifier]\n", code: 1 });
   });
 });
+
+describe("kernel SA names", () => {
+  it("`enc aes` with a 256-bit key shows as aes-256 in -ss (the kernel names by key length), -nv keeps the rule's name", async () => {
+    const k = "00112233445566778899aabbccddeeff00112233445566778899aabbccddeeff";
+    const a = "0102030405060708090a0b0c0d0e0f101112131415161718191a1b1c1d1e1f20";
+    await lab.write("gw1", "/etc/sa.conf", `esp tunnel from 192.0.2.1 to 192.0.2.2 spi 0x3000 enc aes authkey 0x${a} enckey 0x${k}\n`);
+    expect((await lab.run("gw1", "ipsecctl", ["-nvf", "/etc/sa.conf"])).stdout).toBe("esp tunnel from 192.0.2.1 to 192.0.2.2 spi 0x00003000 auth hmac-sha2-256 enc aes\n");
+    expect(await lab.run("gw1", "ipsecctl", ["-f", "/etc/sa.conf"])).toEqual({ stdout: "", stderr: "", code: 0 });
+    expect((await lab.run("gw1", "ipsecctl", ["-ss"])).stdout).toBe("esp tunnel from 192.0.2.1 to 192.0.2.2 spi 0x00003000 auth hmac-sha2-256 enc aes-256\n");
+    expect(await lab.run("gw1", "ipsecctl", ["-d", "-f", "/etc/sa.conf"])).toEqual({ stdout: "", stderr: "", code: 0 });
+    expect((await lab.run("gw1", "ipsecctl", ["-ss"])).stdout).toBe("");
+  });
+});

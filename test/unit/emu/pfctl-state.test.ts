@@ -77,6 +77,18 @@ describe("pfctl loads", () => {
     expect((await sb.run("pfctl", ["-sr"])).stdout).toBe('block return all\npass all flags S/SA\nanchor "vpn" all\n');
   });
 
+  it("a syntax error in a new main ruleset changes nothing", async () => {
+    await sb.write("/etc/pf.conf", MAIN);
+    await sb.run("pfctl", ["-f", "/etc/pf.conf"]);
+    await sb.write("/etc/pf.conf", 'a = "em0"; b = "em1"\npass in on $a\n');
+    expect(await sb.run("pfctl", ["-f", "/etc/pf.conf"])).toEqual({
+      stdout: "",
+      stderr: "/etc/pf.conf:1: syntax error\n/etc/pf.conf:2: macro 'a' not defined\n/etc/pf.conf:2: syntax error\npfctl: Syntax error in config file: pf rules not loaded\n",
+      code: 1,
+    });
+    expect((await sb.run("pfctl", ["-sr"])).stdout).toBe('block return all\npass all flags S/SA\nanchor "vpn" all\n');
+  });
+
   it("-a NAME -F rules empties the anchor; -e/-d toggle pf", async () => {
     await sb.write("/etc/pf.vpn", VPN);
     await sb.run("pfctl", ["-a", "vpn", "-f", "/etc/pf.vpn"]);

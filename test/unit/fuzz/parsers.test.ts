@@ -1,20 +1,42 @@
 import { describe, expect, it } from "vitest";
+import type { Diagnostic } from "../../../sdk/model/diagnostics";
 import { parseIfconfig, parseIpsecctlAll, parseIpsecctlFlows, parseIpsecctlSas, parseRcctlGet, parseRcctlLs, parseSysctl } from "../../../sdk/model/output";
 import { lintFile } from "../../../sdk/lint";
+import { parseHostnameIf } from "../../../sdk/model/hostnameif";
 import { parseIkedConf } from "../../../sdk/model/iked";
-import { fuzz, mutate, seedFiles } from "./harness";
+import { parseIpsecConf } from "../../../sdk/model/ipsec";
+import { parsePf, parsePfctlSr } from "../../../sdk/model/pf";
+import { parseRcConfLocal } from "../../../sdk/model/rcconf";
+import { parseSasyncdConf } from "../../../sdk/model/sasyncd";
+import { parseSysctlConf } from "../../../sdk/model/sysctl";
+import { GOLDEN_PF_INTERFACES } from "../lint/golden-cases";
+
+/**
+ * Known defect of the pf parser (reported): at the end of the input (notably without a final newline)
+ * `unexpected end of line` / `unexpected end of file` get the column of the previous line's end.
+ */
+const PF_EOF_COLUMN: KnownIssue = (d: Diagnostic, text: string) =>
+  /unexpected end of (line|file)$/.test(d.message) && d.line >= text.split("\n").length;
+import { checkDiagnostic, fuzz, mutate, seedFiles, type KnownIssue } from "./harness";
+
+/**
+ * Known defect of parseIkedConf (reported): after a `#` comment continued by a trailing `\`, the
+ * column of an end-of-input error is counted on the previous physical line.
+ */
+const IKED_COMMENT_CONTINUATION: KnownIssue = (d: Diagnostic, text: string) => /#[^\n]*\\\n/.test(text) && d.column > (text.split("\n")[d.line - 1]?.length ?? 0) + 1;
 
 // Property tests: every parser of sdk/model gets random strings, token soups and mutated valid inputs
 // (golden cases and fixtures); none may throw, and every diagnostic must point inside the input.
 // Counts are printed (`fuzz NAME: N inputs`). RUNS keeps the whole file well under 20 s.
-const RUNS = 10_000;
+const RUNS = 2500;
+const T = 60_000;
 const GOLDEN = "/work/shared/golden";
 const OUT = new URL("../output/fixtures", import.meta.url).pathname;
 const UNIT = new URL("..", import.meta.url).pathname;
 
 const lines = (re: RegExp) => seedFiles(`${GOLDEN}/ipsecctl`, /\.out$/).flatMap((t) => t.split("\n").filter((l) => re.test(l)));
 
-describe("fuzz: command-output parsers (sdk/model/output)", () => {
+describe("fuzz: command-output parsers (sdk/model/output)", { timeout: T }, () => {
   it("parseIfconfig", () => {
     expect(fuzz("parseIfconfig", parseIfconfig, seedFiles(OUT, /^ifconfig-/), RUNS)).toBeGreaterThan(RUNS);
   });
@@ -42,16 +64,55 @@ describe("fuzz: command-output parsers (sdk/model/output)", () => {
   });
 });
 
-describe("fuzz: configuration-language parsers (sdk/model/*)", () => {
+describe("fuzz: configuration-language parsers (sdk/model/*)", { timeout: T }, () => {
   it("parseIkedConf", () => {
-    const seeds = [...seedFiles(`${GOLDEN}/iked`, /\.conf$/), ...seedFiles(`${UNIT}/iked/fixtures`, /./)];
-    expect(fuzz("parseIkedConf", parseIkedConf, seeds, RUNS)).toBeGreaterThan(RUNS);
+    const seeds = [...seedFiles(`${GOLDEN}/iked`, /\.conf$/), ...seedFiles(`${UNIT}/iked/fixtures`, /\.conf$/)];
+    expect(fuzz("parseIkedConf", parseIkedConf, seeds, RUNS, IKED_COMMENT_CONTINUATION)).toBeGreaterThan(RUNS);
+  });
+  it("parseIpsecConf", () => {
+    const seeds = [...seedFiles(`${GOLDEN}/ipsecctl`, /\.conf$/), ...seedFiles(`${UNIT}/ipsec/fixtures`, /\.conf$/)];
+    expect(fuzz("parseIpsecConf", parseIpsecConf, seeds, RUNS)).toBeGreaterThan(RUNS);
+  });
+  it("parsePf (with and without an interface table)", () => {
+    const seeds = [...seedFiles(`${GOLDEN}/pfctl`, /\.conf$/), ...seedFiles(`${UNIT}/pf/fixtures`, /\.conf$/)];
+    fuzz("parsePf", parsePf, seeds, RUNS / 2, PF_EOF_COLUMN);
+    fuzz("parsePf interfaces", (t, file) => parsePf(t, file, { interfaces: GOLDEN_PF_INTERFACES }), seeds, RUNS / 2, PF_EOF_COLUMN);
+  });
+  it("parsePfctlSr", () => {
+    const seeds = seedFiles(`${GOLDEN}/pfctl`, /\.out$/).map((t) => t.split("\n").filter((l) => /^(pass|block|match|anchor)\b/.test(l)).join("\n"));
+    expect(fuzz("parsePfctlSr", parsePfctlSr, seeds, RUNS, PF_EOF_COLUMN)).toBeGreaterThan(RUNS);
+  });
+  it("parseSasyncdConf", () => {
+    expect(fuzz("parseSasyncdConf", parseSasyncdConf, seedFiles(`${GOLDEN}/sasyncd`, /\.conf$/), RUNS)).toBeGreaterThan(RUNS);
+  });
+  it("parseHostnameIf", () => {
+    const seeds = seedFiles(`${UNIT}/hostnameif/fixtures`, /^(guide|reference)-/);
+    expect(fuzz("parseHostnameIf", (t, file) => parseHostnameIf(t, file, "em0"), seeds, RUNS)).toBeGreaterThan(RUNS);
+  });
+  it("parseSysctlConf", () => {
+    const seeds = ["net.inet.ip.forwarding=1\nnet.inet.esp.enable=1 # esp\n# comment\n\nnet.inet.carp.preempt=1\n", ...seedFiles(`${UNIT}/sysctl/fixtures`, /./)];
+    expect(fuzz("parseSysctlConf", parseSysctlConf, seeds, RUNS)).toBeGreaterThan(RUNS);
+  });
+  it("parseRcConfLocal", () => {
+    const seeds = ["ipsec=YES\nisakmpd_flags=-K\npkg_scripts=\nsasyncd_flags=\n", ...seedFiles(`${UNIT}/rcconf/fixtures`, /./)];
+    expect(fuzz("parseRcConfLocal", parseRcConfLocal, seeds, RUNS)).toBeGreaterThan(RUNS);
   });
   it("lintFile (every kind, through the lint command's library)", () => {
     const seeds = seedFiles(GOLDEN, /\.conf$/);
     for (const kind of ["ipsec", "iked", "pf", "hostname", "sasyncd", "sysctl", "rcconf"] as const) {
-      fuzz(`lintFile --kind ${kind}`, (t, file) => lintFile(file, t, { kind, mode: 0o600 }), seeds, RUNS / 6);
+      fuzz(`lintFile --kind ${kind}`, (t, file) => lintFile(file, t, { kind, mode: 0o600 }), seeds, RUNS / 5, kind === "iked" ? IKED_COMMENT_CONTINUATION : kind === "pf" ? PF_EOF_COLUMN : undefined);
     }
+  });
+});
+
+describe("known issues found by fuzzing (it.fails until fixed; then delete the KnownIssue)", () => {
+  it.fails("parseIkedConf: error column after a `#` comment continued with `\\` lies inside its line", () => {
+    const text = "ikev2 passive esp from # to 192.168.1.0/24 \\\n\tfr";
+    for (const d of parseIkedConf(text, "f").diagnostics) checkDiagnostic(d, text, "f");
+  });
+  it.fails("parsePf: `unexpected end of line` at the end of a text without a final newline lies inside its line", () => {
+    const text = 'anchor "vpn/*"\npass in on';
+    for (const d of parsePf(text, "f").diagnostics) checkDiagnostic(d, text, "f");
   });
 });
 
@@ -62,6 +123,14 @@ describe("fuzz harness", () => {
     expect(() => fuzz("bad line", (t, file) => [{ file, line: t.split("\n").length + 2, column: 1, message: "m", severity: "error" }], ["a"], 10)).toThrow();
     expect(() => fuzz("bad column", (t, file) => [{ file, line: 1, column: 0, message: "m", severity: "error" }], ["a"], 10)).toThrow();
     expect(quiet).toBeDefined();
+  });
+
+  it("checkDiagnostic accepts positions inside the text (or one past its end) and nothing else", () => {
+    const d = (line: number, column: number): Diagnostic => ({ file: "f", line, column, message: "m", severity: "error" });
+    for (const [l, c] of [[1, 1], [1, 4], [2, 5], [3, 1], [3, 2]] as const) expect(() => checkDiagnostic(d(l, c), "ab\ncde", "f")).not.toThrow();
+    for (const [l, c] of [[0, 1], [1, 5], [2, 6], [3, 3], [4, 1], [1.5, 1]] as const) expect(() => checkDiagnostic(d(l, c), "ab\ncde", "f"), `${l}:${c}`).toThrow();
+    expect(() => checkDiagnostic({ ...d(1, 1), file: "g" }, "x", "f")).toThrow();
+    expect(() => checkDiagnostic({ ...d(1, 1), message: "" }, "x", "f")).toThrow();
   });
 
   it("mutations change the text the way they say", () => {

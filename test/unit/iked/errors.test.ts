@@ -50,6 +50,12 @@ describe("iked.conf errors, word for word", () => {
       "iked.conf:1:65: lifetime: invalid time unit in `3d`; one of m, h (or plain seconds)",
     ]);
   });
+  it("a port after `any` is dropped by iked", () => {
+    expect(lint("ikev2 passive from 10.1.0.0/24 to any port 80 peer any\n")).toEqual([
+      'iked.conf:1:1: warning: ikev2 "policy1": flows[0].to: iked drops `port 80` after `any`; write 0.0.0.0/0 port 80',
+    ]);
+    expect(ikedN("ikev2 passive from 10.1.0.0/24 to any port 80 peer any\n", "x.conf", { verbose: true }).stderr).toContain(" from 10.1.0.0/24 to 0.0.0.0/0 local any peer any ");
+  });
   it("undefined macro", () => {
     expect(lint("ikev2 passive from $lan to 10.2.0.0/24 peer any\n")).toEqual(["iked.conf:1:20: macro 'lan' not defined"]);
   });

@@ -152,6 +152,24 @@ describe("parser diagnostics", () => {
     expect(renderIpsecConf(r.value)).toBe("ike esp from 10.1.0.0/24 to 10.2.0.0/24\n");
   });
 
+  it("a syntax error at a PSK or key never shows it", () => {
+    const d = lint("ike esp from 10.1.0.0/24 to 10.2.0.0/24 psk 908172635\nike esp from 10.1.0.0/24 to 10.2.0.0/24 psk\n");
+    expect(d).toEqual([
+      "/etc/ipsec.conf:1:45: syntax error; unexpected value (not shown: it may be a secret)",
+      "/etc/ipsec.conf:2:44: syntax error; unexpected end of line",
+    ]);
+    expect(lint("esp from 192.0.2.1 to 192.0.2.2 spi 0x1000 authkey 0xzz00112233 enckey 0x00\n")).toEqual([
+      "/etc/ipsec.conf:1:52: authkey: keys need to be specified in hex digits; an even number of hex digits, optionally 0x-prefixed, OUT:IN",
+    ]);
+  });
+
+  it("a recursive macro is reported at its use, not expanded forever", () => {
+    expect(lint('a = "$a"\nike esp from $a to any\n')).toEqual([
+      "/etc/ipsec.conf:2:14: macro 'a' expands recursively",
+      "/etc/ipsec.conf:2:17: syntax error; unexpected `to`",
+    ]);
+  });
+
   it("never throws on garbage", () => {
     for (const t of ["{", "}", "ike", "ike esp from", "= = =", '"unterminated', "$", "esp spi", "flow esp from 1.2.3.4 to", "\\", "ike esp from { } to any"])
       expect(() => parseIpsecConf(t)).not.toThrow();

@@ -5,6 +5,8 @@ import { parseIpsecConf, renderIpsecConf } from "../../../sdk/model/ipsec";
 import { flowRule, ikeRule, saRule, statement, tcpMd5Rule } from "./arbitraries";
 
 const RUNS = 400;
+/** Property runs are CPU-bound; under a loaded machine they need more than vitest's default 5 s (no wall-time assertion). */
+const TIMEOUT = 120_000;
 
 describe(`parse(render(x)) deep-equals x (${RUNS} runs per property)`, () => {
   it.each([
@@ -25,7 +27,7 @@ describe(`parse(render(x)) deep-equals x (${RUNS} runs per property)`, () => {
       { numRuns: RUNS },
     );
     expect(runs).toBe(RUNS);
-  });
+  }, TIMEOUT);
 
   it(`whole files of 0-8 mixed statements (${RUNS} runs); rendering is canonical`, () => {
     let runs = 0;
@@ -42,5 +44,5 @@ describe(`parse(render(x)) deep-equals x (${RUNS} runs per property)`, () => {
       { numRuns: RUNS },
     );
     expect(runs).toBe(RUNS);
-  });
+  }, TIMEOUT);
 });

@@ -55,7 +55,7 @@ afterAll(() => {
   if (dir !== "") rmSync(dir, { recursive: true, force: true });
 });
 
-describe("pulumi-openbsd lint, the real process", () => {
+describe("pulumi-openbsd lint, the real process", { timeout: 60_000 }, () => {
   it("exits 1 and prints `file:line:col: message` for a world-readable iked.conf", async () => {
     const f = join(dir, "iked.conf");
     const r = await cli(["lint", f]);

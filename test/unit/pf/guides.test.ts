@@ -71,10 +71,10 @@ describe("pf rule sets of the guides (test/unit/pf/fixtures)", () => {
     expect(parsePf(fixture(name), name, { interfaces: GOLDEN_INTERFACES }).diagnostics.map(formatDiagnostic)).toEqual([
       `${name}:1:35: syntax error: unexpected \`=\``,
       `${name}:3:12: macro 'ext_if' not defined`,
-      `${name}:3:1: syntax error: unexpected undefined macro`,
+      `${name}:3:12: syntax error: unexpected undefined macro`,
       `${name}:5:13: macro 'ext_if' not defined`,
       `${name}:8:12: macro 'ext_if' not defined`,
-      `${name}:8:1: syntax error: unexpected undefined macro`,
+      `${name}:8:12: syntax error: unexpected undefined macro`,
       `${name}:9:13: macro 'ext_if' not defined`,
     ]);
   });

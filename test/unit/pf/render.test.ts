@@ -8,7 +8,7 @@ import {
   renderPfConf,
   renderPfRule,
   type PfFilterRule,
-  type PfRule,
+  type PfStatement,
 } from "../../../sdk/model/pf";
 import { GOLDEN_INTERFACES } from "../../lab/emu/pfctl-nv";
 
@@ -173,7 +173,7 @@ describe("error messages, word for word", () => {
   });
 
   it("a rule the model cannot hold is rejected, not dropped", () => {
-    const rules: PfRule[] = parsePf("pass in on em1 proto tcp to port ssh user root\n").value.rules;
+    const rules: PfStatement[] = parsePf("pass in on em1 proto tcp to port ssh user root\n").value.rules;
     expect(rules).toEqual([]);
   });
 });

@@ -5,10 +5,10 @@
  */
 import type { Command, Io } from "../command";
 import { broadcast, canon4, canon6, classfulLen, hexMask, isV4, isV6, parseNetmask } from "../ifaddr";
-import { ip, linuxAddrs, startTunnel, stopHelper } from "../linux";
+import { ip, linuxAddrs, linuxEnabled, startTunnel, stopHelper } from "../linux";
 import {
   hardware, labInfo, readPeerState, readState, withInterfaces,
-  type EmuInterface, type HwInterface, type InterfaceTable,
+  type EmuInterface, type InterfaceTable,
 } from "../state";
 
 /** Cloner types `ifconfig X create` accepts, with their default flags, mtu and group. */
@@ -37,31 +37,63 @@ export function ifType(name: string): string {
 
 class Fail extends Error {}
 
-/** carp state as the pair would elect it: INIT when down/no carpdev, else MASTER for the best (demote, advbase, advskew, name). */
-export async function carpElect(t: InterfaceTable, ifc: EmuInterface): Promise<"INIT" | "BACKUP" | "MASTER"> {
+/** One carp instance of a vhid on a segment, on this gateway or a peer. */
+interface CarpMember { gw: string; netns?: string; self: boolean; table: InterfaceTable; ifc: EmuInterface; eligible: boolean }
+
+async function carpAllowed(dir?: string): Promise<boolean> {
+  const init = () => ({ values: {} as Record<string, string> });
+  const s = dir === undefined ? await readState("sysctl", init) : await readPeerState(dir, "sysctl", init);
+  return s.values["net.inet.carp.allow"] !== "0";
+}
+
+function eligibleIn(t: InterfaceTable, ifc: EmuInterface, allow: boolean): boolean {
   const c = ifc.carp;
-  if (!c) return "INIT";
-  const parent = t.interfaces.find((i) => i.name === c.carpdev);
-  const allow = (await readState<{ values: Record<string, string> }>("sysctl", () => ({ values: {} }))).values["net.inet.carp.allow"];
-  if (!ifc.up || !parent || !parent.up || ifc.addresses.length === 0 || allow === "0") return "INIT";
+  const parent = c && t.interfaces.find((i) => i.name === c.carpdev);
+  return !!c && c.vhid > 0 && ifc.up && !!parent?.up && ifc.addresses.length > 0 && allow;
+}
+
+const demoteOf = (t: InterfaceTable, i: EmuInterface) => Math.max(0, ...i.groups.map((g) => t.demote[g] ?? 0));
+
+/** Every instance of `ifc`'s vhid on the same segment: this gateway's and its peers' (read-only). */
+async function carpMembers(t: InterfaceTable, ifc: EmuInterface): Promise<CarpMember[]> {
+  const info = labInfo();
+  const me: CarpMember = { gw: info?.name ?? "", netns: info?.netns, self: true, table: t, ifc, eligible: eligibleIn(t, ifc, await carpAllowed()) };
+  const c = ifc.carp;
+  if (!c) return [me];
   const seg = hardware().find((h) => h.name === c.carpdev)?.segment;
-  const demote = (tab: InterfaceTable, i: EmuInterface) => Math.max(0, ...i.groups.map((g) => tab.demote[g] ?? 0));
-  const me = { demote: demote(t, ifc), advbase: c.advbase, advskew: c.advskew, name: labInfo()?.name ?? "" };
-  const rivals: (typeof me)[] = [];
-  for (const p of labInfo()?.peers ?? []) {
+  const out = [me];
+  for (const p of info?.peers ?? []) {
     const pt = await readPeerState<InterfaceTable>(p.stateDir, "interfaces", () => ({ interfaces: [], demote: {} }));
-    const phw: HwInterface[] = (() => { try { return hardware(p.stateDir); } catch { return []; } })();
+    const phw = hardware(p.stateDir);
+    const allow = await carpAllowed(p.stateDir);
     for (const o of pt.interfaces) {
-      if (!o.carp || o.carp.vhid !== c.vhid || !o.up || o.addresses.length === 0) continue;
-      const oparent = pt.interfaces.find((i) => i.name === o.carp!.carpdev);
-      if (!oparent?.up) continue;
+      if (!o.carp || o.carp.vhid !== c.vhid) continue;
       if (seg !== undefined && phw.find((h) => h.name === o.carp!.carpdev)?.segment !== seg) continue;
-      rivals.push({ demote: demote(pt, o), advbase: o.carp.advbase, advskew: o.carp.advskew, name: p.name });
+      out.push({ gw: p.name, netns: p.netns, self: false, table: pt, ifc: o, eligible: eligibleIn(pt, o, allow) });
     }
   }
-  const better = (a: typeof me, b: typeof me) =>
-    a.demote !== b.demote ? a.demote < b.demote : a.advbase !== b.advbase ? a.advbase < b.advbase : a.advskew !== b.advskew ? a.advskew < b.advskew : a.name < b.name;
-  return rivals.every((r) => better(me, r)) ? "MASTER" : "BACKUP";
+  return out;
+}
+
+/** The elected master among members: lowest (demote, advbase, advskew), then gateway name. */
+function carpMaster(ms: CarpMember[]): CarpMember | undefined {
+  const key = (m: CarpMember) => [demoteOf(m.table, m.ifc), m.ifc.carp!.advbase, m.ifc.carp!.advskew] as const;
+  let best: CarpMember | undefined;
+  for (const m of ms.filter((x) => x.eligible)) {
+    if (!best) { best = m; continue; }
+    const a = key(m);
+    const b = key(best);
+    const cmp = a[0] - b[0] || a[1] - b[1] || a[2] - b[2] || (m.gw < best.gw ? -1 : 1);
+    if (cmp < 0) best = m;
+  }
+  return best;
+}
+
+/** carp state as the pair would elect it: INIT when down/no carpdev/no address, else MASTER for the best member. */
+export async function carpElect(t: InterfaceTable, ifc: EmuInterface): Promise<"INIT" | "BACKUP" | "MASTER"> {
+  const ms = await carpMembers(t, ifc);
+  if (!ms[0]!.eligible) return "INIT";
+  return carpMaster(ms) === ms[0] ? "MASTER" : "BACKUP";
 }
 
 function flagsWord(ifc: EmuInterface): string {
@@ -166,12 +198,18 @@ function syncLinux(ifc: EmuInterface): void {
   }
 }
 
-/** Put each MASTER carp interface's addresses on its carpdev's Linux device, and take them off on BACKUP/INIT. */
+/**
+ * Put each MASTER carp interface's addresses on its carpdev's Linux device and take them off BACKUP/INIT members,
+ * here and on the peers sharing the vhid (what carp advertisements would make them do).
+ */
 async function syncCarp(t: InterfaceTable): Promise<void> {
+  if (!linuxEnabled()) return;
+  const self = t.interfaces.filter((i) => i.carp);
+  const peersDone = new Set<string>();
   for (const parent of t.interfaces.filter((i) => i.linux)) {
     const p = parent as EmuInterface & { carpVips?: string[] };
     const want: string[] = [];
-    for (const c of t.interfaces.filter((i) => i.carp?.carpdev === parent.name)) {
+    for (const c of self.filter((i) => i.carp!.carpdev === parent.name)) {
       if ((await carpElect(t, c)) === "MASTER") want.push(...c.addresses.map((a) => `${a.address}/${a.prefixlen}`));
     }
     const had = p.carpVips ?? [];
@@ -180,11 +218,27 @@ async function syncCarp(t: InterfaceTable): Promise<void> {
     for (const a of want) if (!have.includes(a)) ip("addr", "add", a, "dev", parent.linux!);
     p.carpVips = want;
   }
+  // peers: move the shared addresses to whoever is master now
+  for (const c of self) {
+    const ms = await carpMembers(t, c);
+    const master = carpMaster(ms);
+    for (const m of ms.filter((x) => !x.self && x.netns)) {
+      const key = `${m.gw}/${m.ifc.name}`;
+      if (peersDone.has(key)) continue;
+      peersDone.add(key);
+      const dev = m.ifc.carp!.carpdev;
+      const have = linuxAddrs(dev, m.netns);
+      for (const a of m.ifc.addresses.map((x) => `${x.address}/${x.prefixlen}`)) {
+        if (m === master && !have.includes(a)) ip("-n", m.netns!, "addr", "add", a, "dev", dev);
+        if (m !== master && have.includes(a)) ip("-n", m.netns!, "addr", "del", a, "dev", dev);
+      }
+    }
+  }
 }
 
 function restartTunnel(ifc: EmuInterface & { helperPid?: number }): void {
   const type = ifType(ifc.name);
-  if (type !== "gif" && type !== "gre") return;
+  if (type !== "gif" && type !== "gre" && type !== "etherip" && type !== "eoip") return;
   stopHelper(ifc.helperPid);
   ifc.helperPid = undefined;
   if (!ifc.tunnel) return;
@@ -437,6 +491,11 @@ const ifconfig: Command = async (io) => {
         if (!cloneable(name) || name === "enc0" || name === "lo0") throw new Fail("ifconfig: SIOCIFDESTROY: Invalid argument");
         stopHelper(ifc.helperPid);
         if (ifc.linux === ifc.name) ip("link", "del", ifc.name);
+        if (ifc.carp) {
+          // leave the carp group first so a peer takes over the shared addresses
+          ifc.up = false;
+          await syncCarp(t);
+        }
         t.interfaces = t.interfaces.filter((i) => i !== ifc);
         await syncCarp(t);
         return t;

@@ -44,7 +44,7 @@ const ikectl: Command = async (io) => {
   }
   if ("reload".startsWith(cmd!)) {
     const st = await readState<IkedState>("iked", emptyIked);
-    return load(io, st.conf?.file ?? "/etc/iked.conf", run.since);
+    return load(io, st.startFile ?? "/etc/iked.conf", run.since);
   }
   if (args.join(" ") !== "sa") {
     io.err(`ikectl: emulator: show ${args.join(" ")} is not emulated by the lab\n`);
@@ -58,7 +58,7 @@ const ikectl: Command = async (io) => {
 async function load(io: Io, file: string, since: string): Promise<number> {
   const r = await checkIkedConf(io, file, false);
   if (r.rc !== 0) return 0;
-  await withState<IkedState>("iked", emptyIked, () => ({ since, conf: { file, text: r.text } }));
+  await withState<IkedState>("iked", emptyIked, (st) => ({ ...st, since, conf: { file, text: r.text } }));
   return 0;
 }
 

@@ -72,7 +72,7 @@ const iked: Command = async (io) => {
     return 1;
   }
   const since = await startDaemon("iked", flagString(io.argv));
-  await withState<IkedState>("iked", emptyIked, () => ({ since, conf: { file, text: r.text } }));
+  await withState<IkedState>("iked", emptyIked, () => ({ since, conf: { file, text: r.text }, startFile: file }));
   return debug ? foreground(io, "iked") : 0;
 };
 

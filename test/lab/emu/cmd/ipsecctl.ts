@@ -24,10 +24,11 @@ import { argPath, readArgFile } from "../command";
 import { gatewayName, withState } from "../state";
 import { getopt, lookupOption } from "../ipsec-getopt";
 import { emptyKernel, flowKey, saKey, showIpsec, type IpsecKernel } from "../ipsec-kernel";
-import { commitRules } from "../ipsec-rules";
+import { commitRules, type CommitRule } from "../ipsec-rules";
 import { applyFifo, deleteStreamFor } from "../ike-db";
 import { kernelView, withIsakmpdDb } from "../ike-state";
-import { loadIpsecctlNv } from "../ipsec-printers";
+import { ipsecctlNv } from "../ipsecctl-nv";
+import { formatSa, parseIpsecConfDetailed, sasOfSaRule, sasOfTcpMd5Rule, type Sa } from "../../../../sdk/model/ipsec";
 
 const USAGE = "usage: ipsecctl [-cdFkmnv] [-D macro=value] [-f file] [-i fifo] [-s modifier]\n";
 const SHOW = ["flow", "sa", "all"] as const;
@@ -120,7 +121,7 @@ async function rules(io: Io, file: string, o: { del: boolean; noaction: boolean;
     io.err("ipsecctl: Syntax error in config file: ipsec rules not loaded\n");
     return 1;
   }
-  const nv = await loadIpsecctlNv();
+  const nv = ipsecctlNv;
   const popts = {
     hostname: gatewayName(),
     defines: o.defines,
@@ -140,6 +141,11 @@ async function rules(io: Io, file: string, o: { del: boolean; noaction: boolean;
     return 1;
   }
   const list = commitRules(full.stdout);
+  // the kernel names SAs by algorithm and key length (`enc aes` with a 256-bit key is `aes-256`, B.2)
+  const kernelSas = sasOf(src.text, src.name, popts);
+  const saLines = list.filter((r) => r.kind === "sa");
+  const kernelLine = new Map<CommitRule, string>();
+  if (kernelSas.length === saLines.length) saLines.forEach((r, i) => kernelLine.set(r, formatSa(kernelSas[i]!)));
   if (o.verbose) {
     if (!o.del) io.out(full.stdout);
     else {
@@ -159,7 +165,7 @@ async function rules(io: Io, file: string, o: { del: boolean; noaction: boolean;
     switch (r.kind) {
       case "flow":
       case "sa": {
-        const failed = await pfkey(r.kind, r.line, o.del);
+        const failed = await pfkey(r.kind, kernelLine.get(r) ?? r.line, o.del);
         if (failed) {
           io.err(failed);
           io.err(`ipsecctl: failed to ${o.del ? "delete" : "add"} rule ${r.nr}\n`);
@@ -187,6 +193,15 @@ async function rules(io: Io, file: string, o: { del: boolean; noaction: boolean;
     }
   }
   return ret === 0 ? 0 : 1;
+}
+
+/** The SAs the file's manual SA and tcpmd5 rules install, in order, with kernel algorithm names. */
+function sasOf(text: string, file: string, opts: { include: (p: string) => string | undefined; defines: Record<string, string> }): Sa[] {
+  return parseIpsecConfDetailed(text, file, opts).flatMap((item) => {
+    if (item.kind !== "rule") return [];
+    const st = item.statement;
+    return st.type === "sa" ? sasOfSaRule(st) : st.type === "tcpmd5" ? sasOfTcpMd5Rule(st) : [];
+  });
 }
 
 function flowKeyOrSa(line: string): boolean {

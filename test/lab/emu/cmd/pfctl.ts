@@ -14,7 +14,7 @@ import { readArgFile } from "../command";
 import { interfaces, readState, withState } from "../state";
 import { getopt, lookupOption } from "../ipsec-getopt";
 import { calledAnchors, emptyPf, loadAnchorDirectives, pfInterfaces, splitNvOutput, type PfKernel, type PfRuleset } from "../pf-kernel";
-import { loadPfctlNv, type PfctlNv } from "../ipsec-printers";
+import { pfctlNv } from "../pfctl-nv";
 
 const USAGE =
   "usage: pfctl [-deghNnPqrvz] [-a anchor] [-D macro=value] [-F modifier] [-f file]\n" +
@@ -295,7 +295,7 @@ async function readRules(io: Io, file: string): Promise<{ text: string; name: st
 }
 
 async function load(io: Io, p: Parsed): Promise<number> {
-  const nv: PfctlNv = await loadPfctlNv();
+  const nv = pfctlNv;
   const ifs = pfInterfaces(await interfaces());
   const notLoaded = () => {
     if (!p.noaction) io.err("pfctl: Syntax error in config file: pf rules not loaded\n");
