@@ -6,7 +6,7 @@
 import { planAndRender } from "../sdk/planner/run";
 import type { GatewaySpec, Topology, TunnelSpec } from "../sdk/planner/spec";
 
-function mesh(n: number): Topology {
+export function mesh(n: number): Topology {
   const gateways: GatewaySpec[] = [];
   for (let i = 0; i < n; i++)
     gateways.push({
@@ -29,7 +29,7 @@ function mesh(n: number): Topology {
 }
 
 export default async function bench(): Promise<void> {
-  planAndRender(mesh(10), { fingerprintKey: "warmup" });
+  for (let i = 0; i < 3; i++) planAndRender(mesh(40), { fingerprintKey: "warmup" }); // JIT warm-up
   for (const n of [25, 50, 100, 200]) {
     const t = mesh(n);
     const ends = t.tunnels.length * 2;

@@ -17,7 +17,7 @@ import { AUTH_KEY_BYTES, ENC_INFO, resolveTransform, transformNames, type AuthTr
 import type { FlowRule, IkeMainPhase, IkePhase, IkeRule, IpsecStatement, SaRule } from "../model/ipsec/types";
 import type { PfFilterRule, PfHost, PfPort, PfRule, PfRuleset, PfStatement } from "../model/pf/types";
 import type { ServiceState } from "../state";
-import { contains, netText, overlaps, parseNet, sameNets, toIpsec, type Net } from "./addr";
+import { contains, NetSet, netText, overlaps, parseNet, sameNets, toIpsec, type Net } from "./addr";
 import type { GatewayDocs, IfLine, Plan, RawFile, SasyncdDoc } from "./docs";
 import { PlanError, type PlanIssue } from "./errors";
 import { deriveEcdsaKeyPair, fingerprint } from "./keys";
@@ -70,7 +70,7 @@ interface Acc {
   services: Map<string, ServiceState>;
   rawFiles: Map<string, RawFile>;
   /** Remote protected networks → tunnel label (overlap between tunnels of one gateway). */
-  remoteNets: { net: Net; by: string }[];
+  remoteNets: NetSet<string>;
 }
 
 const gwLabel = (n: string) => `Gateway "${n}"`;
@@ -178,7 +178,7 @@ export function planTopology(t: Topology, opts: PlanOptions): Plan {
 function newAcc(gw: GatewaySpec): Acc {
   return {
     gw, ipsec: [], ipsecSecret: false, iked: [], daemons: new Map(), manual: false, enc0: new Map(), enc0Rules: [], vpnRules: [],
-    anchors: new Map(), hostnames: new Map(), sysctls: new Map(), services: new Map(), rawFiles: new Map(), remoteNets: [],
+    anchors: new Map(), hostnames: new Map(), sysctls: new Map(), services: new Map(), rawFiles: new Map(), remoteNets: new NetSet<string>(),
   };
 }
 
@@ -196,11 +196,10 @@ function rule(
   to: PfHost[],
   extra: Partial<PfFilterRule> & { fromPorts?: PfPort[]; toPorts?: PfPort[] } = {},
 ): PfFilterRule {
-  const { fromPorts, toPorts, ...rest } = extra;
-  return {
-    kind: "filter", action: "pass", ...(direction ? { direction } : {}), on: on ? [{ name: on }] : [], protos: proto ? [proto] : [],
-    from: { hosts: from, ports: fromPorts ?? [] }, to: { hosts: to, ports: toPorts ?? [] }, ...rest,
-  };
+  const r: PfFilterRule = { kind: "filter", action: "pass", on: on ? [{ name: on }] : [], protos: proto ? [proto] : [], from: { hosts: from, ports: extra.fromPorts ?? [] }, to: { hosts: to, ports: extra.toPorts ?? [] } };
+  if (direction) r.direction = direction;
+  for (const k of Object.keys(extra) as (keyof typeof extra)[]) if (k !== "fromPorts" && k !== "toPorts") (r as unknown as Record<string, unknown>)[k] = extra[k];
+  return r;
 }
 
 /**
@@ -461,9 +460,8 @@ function planTunnel(
     for (const g of me.node.gateways) {
       const acc = accs.get(g.name)!;
       for (const n of other.nets) {
-        const clash = acc.remoteNets.find((x) => overlaps(x.net, n));
-        if (clash) issues.push({ resources: [T, clash.by, gwLabel(g.name)], field: "networks", value: `${netText(n)}, ${netText(clash.net)}`, reason: `both tunnels of ${gwLabel(g.name)} protect overlapping remote networks`, fix: "route each remote network through one tunnel" });
-        else acc.remoteNets.push({ net: n, by: T });
+        const clash = acc.remoteNets.addOrClash(n, T);
+        if (clash) issues.push({ resources: [T, clash.tag, gwLabel(g.name)], field: "networks", value: `${netText(n)}, ${netText(clash.net)}`, reason: `both tunnels of ${gwLabel(g.name)} protect overlapping remote networks`, fix: "route each remote network through one tunnel" });
       }
     }
   if (issues.length > before) return;

@@ -7,6 +7,10 @@ import type { Topology } from "./spec";
 export function planAndRender(t: Topology, opts: PlanOptions): { states: Record<string, HostState>; dependsOn: Record<string, string[]> } {
   const plan = planTopology(t, opts);
   const states: Record<string, HostState> = {};
-  for (const [name, docs] of Object.entries(plan.gateways)) states[name] = renderGateway(docs);
+  // render gateway by gateway and drop its typed documents at once: a large mesh keeps only the text alive
+  for (const name of Object.keys(plan.gateways)) {
+    states[name] = renderGateway(plan.gateways[name]!);
+    delete plan.gateways[name];
+  }
   return { states, dependsOn: plan.dependsOn };
 }

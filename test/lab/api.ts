@@ -38,7 +38,14 @@ export interface LabGateway {
   root: string;
 }
 
-export interface Lab { id: string; topology: string; gateways: Record<string, LabGateway>; stateFile: string }
+export interface Lab {
+  id: string;
+  topology: string;
+  gateways: Record<string, LabGateway>;
+  stateFile: string;
+  /** Plain hosts of the topology (`h1` on gw1's internal network): their netns and address. */
+  hosts?: Record<string, { netns: string; address: string }>;
+}
 
 /** What the state file records beyond {@link Lab}: every namespace, link, pid, mount and path the lab made. */
 interface LabRecord extends Lab {
@@ -280,7 +287,7 @@ const GW_ENV = { PATH: "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:
 
 /** Run a shell command as root inside gateway `gw` (its network, mount and UTS namespaces), without ssh. */
 export async function labExec(lab: Lab, gw: string, cmd: string, stdin?: string): Promise<{ stdout: string; stderr: string; code: number }> {
-  const rec = (lab as LabRecord).ns ? (lab as LabRecord) : await load(lab.id);
+  const rec = await load(lab.id);
   if (!rec) throw new Error(`lab ${lab.id}: not running`);
   return run([...nsenterArgs(rec, gw), "/bin/sh", "-c", cmd], { stdin, env: { ...GW_ENV, TERM: "dumb" } });
 }
@@ -450,7 +457,7 @@ export async function labUp(topology: string, opts: { prefix?: string; quiet?: b
   }
   const ms = performance.now() - t0;
   if (!opts.quiet) process.stderr.write(`lab ${id}: ${topology} up in ${(ms / 1000).toFixed(2)} s (${Object.keys(rec.gateways).length} gateways)\n`);
-  return { id: rec.id, topology: rec.topology, gateways: rec.gateways, stateFile: rec.stateFile, ...{ ns: rec.ns, hosts: rec.hosts } } as Lab;
+  return { id: rec.id, topology: rec.topology, gateways: rec.gateways, stateFile: rec.stateFile, hosts: rec.hosts };
 }
 
 /** Reboot gateway `gw`: forget its kernel/daemon state and replay /etc/rc from the files on disk. */
@@ -465,10 +472,18 @@ export async function labList(): Promise<string[]> {
   return (await readdir(stateRoot)).filter((f) => f.endsWith(".json")).map((f) => f.slice(0, -5));
 }
 
-/** Tear down a lab (by object or id; all recorded labs when omitted). Idempotent; removes only what was recorded. */
+/**
+ * Tear down a lab (by object or id). Idempotent; removes only what the lab recorded. Without an argument: every
+ * recorded lab except those owned by a test process that is still running (so `npm run lab:down` never pulls a
+ * lab from under a running test).
+ */
 export async function labDown(lab?: Lab | string): Promise<void> {
   if (lab === undefined) {
-    for (const id of await labList()) await labDown(id);
+    for (const id of await labList()) {
+      const owner = (await load(id))?.ownerPid;
+      if (owner && owner !== process.pid && existsSync(`/proc/${owner}`)) continue;
+      await labDown(id);
+    }
     return;
   }
   const id = typeof lab === "string" ? lab : lab.id;
@@ -512,6 +527,14 @@ export async function labDown(lab?: Lab | string): Promise<void> {
     await run(["umount", nsDir]);
     await rm(nsDir, { recursive: true, force: true });
   }
+}
+
+/** Run a shell command on one of the lab's plain hosts (`h1`, the host on gw1's internal network). */
+export async function labHostExec(lab: Lab, host: string, cmd: string): Promise<{ stdout: string; stderr: string; code: number }> {
+  const rec = await load(lab.id);
+  const h = rec?.hosts[host];
+  if (!rec || !h) throw new Error(`lab ${lab.id}: no host \`${host}\`; one of ${Object.keys(rec?.hosts ?? {}).join(", ")}`);
+  return run(["ip", "netns", "exec", h.netns, "/bin/sh", "-c", cmd], { env: { ...GW_ENV } });
 }
 
 /** Copy a file into a gateway's root (tests). */

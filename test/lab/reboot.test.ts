@@ -24,6 +24,21 @@ describe("gif topology and labReboot", () => {
     expect(p.stdout).toContain("2 packets transmitted, 2 received");
   });
 
+  it("drops gre and etherip input until net.inet.gre.allow / net.inet.etherip.allow are 1 (C.7)", async () => {
+    for (const [me, peer, n] of [["alice", "192.0.2.2", 1], ["bob", "192.0.2.1", 2]] as const) {
+      const src = n === 1 ? "192.0.2.1" : "192.0.2.2";
+      const r = await sh(me, `ifconfig gre0 create && ifconfig gre0 tunnel ${src} ${peer} && ifconfig gre0 10.7.0.${n} 10.7.0.${3 - n} netmask 255.255.255.252 && ifconfig etherip0 create && ifconfig etherip0 tunnel ${src} ${peer} && ifconfig etherip0 inet 10.6.0.${n}/24`);
+      expect(r).toEqual({ stdout: "", stderr: "", code: 0 });
+    }
+    expect((await sh("alice", "ifconfig gre0")).stdout).toContain("\tencap: vnetid none txprio payload rxprio packet\n");
+    const ping = async () => [(await sh("bob", "ping -c1 -W1 10.7.0.1")).code, (await sh("bob", "ping -c1 -W1 10.6.0.1")).code];
+    expect(await ping()).toEqual([1, 1]);
+    await sh("alice", "sysctl -q net.inet.gre.allow=1 net.inet.etherip.allow=1");
+    await sh("bob", "sysctl -q net.inet.gre.allow=1 net.inet.etherip.allow=1");
+    expect(await ping()).toEqual([0, 0]);
+    await sh("alice", "ifconfig gre0 destroy && ifconfig etherip0 destroy");
+  });
+
   it("keeps what is persisted across a reboot and forgets what was only live", async () => {
     const files = [
       "umask 077",

@@ -2,7 +2,7 @@
 // through a gif tunnel between the gateways, and a teardown that leaves nothing behind.
 import { existsSync, readFileSync } from "node:fs";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { labDown, labExec, labUp, type Lab } from "./api";
+import { labDown, labExec, labHostExec, labUp, type Lab } from "./api";
 import { run } from "./sh";
 import { sshConnect, type Session } from "./helpers/ssh";
 
@@ -51,8 +51,9 @@ describe("site-to-site lab", () => {
   });
 
   it("wires the internal segment for real and mirrors forwarding into the namespace's kernel", async () => {
-    expect((await run(["ip", "netns", "exec", "t5s-h1", "ping", "-c1", "-W2", "172.16.0.1"])).code).toBe(0);
-    expect((await run(["ip", "netns", "exec", "t5s-h2", "ping", "-c1", "-W2", "192.168.15.1"])).code).toBe(0);
+    expect(lab.hosts).toEqual({ h1: { netns: "t5s-h1", address: "172.16.0.10" }, h2: { netns: "t5s-h2", address: "192.168.15.10" } });
+    expect((await labHostExec(lab, "h1", "ping -c1 -W2 172.16.0.1")).code).toBe(0);
+    expect((await labHostExec(lab, "h2", "ping -c1 -W2 192.168.15.1")).code).toBe(0);
     expect(await labExec(lab, "gw1", "cat /proc/sys/net/ipv4/ip_forward")).toEqual({ stdout: "0\n", stderr: "", code: 0 });
     expect((await gw1.exec("sysctl net.inet.ip.forwarding=1")).stdout).toBe("net.inet.ip.forwarding: 0 -> 1\n");
     expect(await labExec(lab, "gw1", "cat /proc/sys/net/ipv4/ip_forward")).toEqual({ stdout: "1\n", stderr: "", code: 0 });

@@ -239,9 +239,8 @@ class Parser {
     while (this.peek().kind === "string" || this.peek().kind === "number" || this.peek().kind === "keyword") parts.push(this.next().text);
     const end = this.next();
     if (parts.length === 0 || (end.kind !== "nl" && end.kind !== "eof")) {
-      const bad = parts.length === 0 ? end : end;
-      this.problem(bad, "hard", "syntax error", undefined, "a macro is NAME = \"value\"");
-      let t = bad;
+      this.problem(end, "hard", "syntax error", undefined, "a macro is NAME = \"value\"");
+      let t = end;
       while (t.kind !== "nl" && t.kind !== "eof") t = this.next();
       this.items.push({ kind: "dropped", problems: this.problems });
       return;

@@ -26,7 +26,12 @@ export function parseLiteralAddress(text: string): LiteralAddress | undefined {
   const hit = cache.get(text);
   if (hit !== undefined || cache.has(text)) return hit;
   if (cache.size > 50_000) cache.clear();
-  const parsed = parseWithIpNum(text);
+  let parsed: LiteralAddress | undefined;
+  try {
+    parsed = parseWithIpNum(text);
+  } catch {
+    parsed = undefined; // ip-num rejects some forms its validator accepts (e.g. `::192.168.15.5`)
+  }
   cache.set(text, parsed);
   return parsed;
 }

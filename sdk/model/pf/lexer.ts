@@ -115,6 +115,7 @@ export class PfLexer {
     if (c === EOF) {
       if (!this.eofReached) {
         this.eofReached = true;
+        this.nlCol = this.pos - this.lineStart + 1;
         return "\n";
       }
     }

@@ -112,7 +112,7 @@ class PfParser {
   readonly out: PfParseOutput;
 
   constructor(
-    text: string,
+    private readonly text: string,
     private readonly file: string,
     private readonly opts: PfParseOptions,
   ) {
@@ -123,15 +123,34 @@ class PfParser {
 
   // ---- reporting -------------------------------------------------------------------------
 
-  private report(line: number, col: number, message: string, detail?: string): void {
+  /**
+   * Records an error: pfctl's stderr line uses `line` (yylval.lineno); the diagnostic points at
+   * `at` (the offending token's own line and column) when given.
+   */
+  private report(line: number, col: number, message: string, detail?: string, at?: Token): void {
     this.out.errors++;
     this.out.stderr.push(`${this.file}:${line}: ${message}`);
-    this.out.diagnostics.push({ file: this.file, line, column: col, message: detail ? `${message}: ${detail}` : message, severity: "error" });
+    let dLine = at ? at.line : line;
+    let dCol = at ? at.col : col;
+    if (at?.type === "EOF") {
+      // pfctl counts a line past the end; point at the end of the last line instead.
+      const lines = this.text.split("\n");
+      if (lines.length > 1 && lines[lines.length - 1] === "") lines.pop();
+      dLine = Math.max(1, lines.length);
+      dCol = (lines[lines.length - 1] ?? "").length + 1;
+    }
+    this.out.diagnostics.push({
+      file: this.file,
+      line: dLine,
+      column: dCol,
+      message: detail ? `${message}: ${detail}` : message,
+      severity: "error",
+    });
   }
 
   /** yyerror() + YYERROR: a semantic error reported at the current lookahead's line. */
   private fail(message: string, detail?: string, at: Token = this.la): never {
-    this.report(this.la.line, at.col, message, detail);
+    this.report(this.la.line, at.col, message, detail, at);
     throw new Fail(at, true);
   }
 
@@ -211,7 +230,7 @@ class PfParser {
       } catch (e) {
         if (!(e instanceof Fail)) throw e;
         if (!e.semantic && this.errflag === 0) {
-          this.report(e.tok.line, e.tok.col, "syntax error", `unexpected ${describe(e.tok)}`);
+          this.report(e.tok.line, e.tok.col, "syntax error", `unexpected ${describe(e.tok)}`, e.tok);
         }
         if (!this.recover()) break;
       }

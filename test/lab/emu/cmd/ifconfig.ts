@@ -133,7 +133,7 @@ export async function formatInterface(t: InterfaceTable, ifc: EmuInterface): Pro
     L.push(`\tpfsync: syncdev: ${p.syncdev ?? "none"} ${p.syncpeer ? `syncpeer: ${p.syncpeer} ` : ""}maxupd: ${p.maxupd} defer: ${p.defer ? "on" : "off"}`);
   }
   if (ifc.groups.length) L.push(`\tgroups: ${ifc.groups.join(" ")}`);
-  if (ifc.linux && ifc.lladdr && type !== "carp") {
+  if (hardware().some((h) => h.name === ifc.name)) {
     L.push(ifc.up ? `\tmedia: Ethernet autoselect (1000baseT full-duplex)` : "\tmedia: Ethernet autoselect (none)");
     L.push(ifc.up ? "\tstatus: active" : "\tstatus: no carrier");
   } else if (carpState) {
@@ -247,6 +247,7 @@ function restartTunnel(ifc: EmuInterface & { helperPid?: number }): void {
   if (pid) {
     ifc.helperPid = pid;
     ifc.linux = ifc.name;
+    if (ifc.lladdr) ip("link", "set", "dev", ifc.name, "address", ifc.lladdr);
   }
 }
 

@@ -1,0 +1,118 @@
+/**
+ * The provider's transport and commit against the lab (in-process, no engine): host-key pinning,
+ * read budget, a connection killed right after the swap (the on-host timer reverts), the on-host
+ * lock, and a validation failure that changes nothing.
+ */
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { labDown, labExec, labUp, type Lab } from "../lab/api";
+import { commit, readLive } from "../../providers/gateway/commit";
+import { classify } from "../../providers/gateway/read-script";
+import { getCounters, resetCounters } from "../../providers/transport/counters";
+import { keyFingerprint, parseHostKey } from "../../providers/transport/hostkey";
+import { SshSession } from "../../providers/transport/ssh";
+import { anchorRules, gwState, PSK, targetOf } from "./fixtures";
+
+let lab: Lab;
+const gw = async (cmd: string) => {
+  const r = await labExec(lab, "gw1", cmd);
+  return r.stdout + r.stderr;
+};
+const SNAPSHOT = "sha256 -q /etc/pf.conf /etc/pf.anchors/vpn /etc/ipsec.conf /etc/sysctl.conf; pfctl -a vpn -sr; ls /etc/pf.anchors /var/db/pulumi-openbsd";
+
+beforeAll(async () => {
+  lab = await labUp("site-to-site", { prefix: "pprov", quiet: true });
+  await commit(targetOf(lab.gateways.gw1!), { news: gwState("gw1"), rollbackSeconds: 30 });
+});
+afterAll(async () => {
+  if (lab) await labDown(lab);
+});
+
+describe("transport", () => {
+  it("refuses a host that presents another key, naming both fingerprints", async () => {
+    const t = { ...targetOf(lab.gateways.gw1!), hostKey: lab.gateways.gw2!.hostKey };
+    const expected = keyFingerprint((parseHostKey(lab.gateways.gw2!.hostKey) as { blob: Buffer }).blob);
+    const presented = keyFingerprint((parseHostKey(lab.gateways.gw1!.hostKey) as { blob: Buffer }).blob);
+    await expect(SshSession.open(t)).rejects.toThrow(
+      `${lab.gateways.gw1!.host}:22: host key mismatch, connection refused: expected ssh-ed25519 ${expected}, the host presented ssh-ed25519 ${presented}.`,
+    );
+    await expect(commit(t, { news: gwState("gw1"), rollbackSeconds: 30 })).rejects.toThrow("host key mismatch");
+  });
+
+  it("a read is one connection and one command", async () => {
+    resetCounters();
+    const live = await readLive(targetOf(lab.gateways.gw1!), gwState("gw1"));
+    const c = getCounters()[`${lab.gateways.gw1!.host}:22`]!;
+    expect(c).toMatchObject({ connections: 1, channels: 1, commands: 1 });
+    expect(Object.entries(classify(gwState("gw1"), live).drift).filter(([, v]) => v !== "in sync")).toEqual([]);
+  });
+
+  it("a failing command names the host, the command and the tool's own message", async () => {
+    const s = await SshSession.open(targetOf(lab.gateways.gw1!));
+    try {
+      await expect(s.run("rcctl start nosuchd\n", { name: "rcctl start nosuchd" })).rejects.toThrow(
+        new RegExp(`^${lab.gateways.gw1!.host.replace(/\./g, "\\.")}:22: \`rcctl start nosuchd\` failed \\(exit status \\d+\\): rcctl: service nosuchd does not exist`),
+      );
+    } finally {
+      s.close();
+    }
+  });
+});
+
+describe("the commit", () => {
+  it("an invalid ipsec.conf fails with ipsecctl's own message and changes nothing", async () => {
+    const before = await gw(SNAPSHOT);
+    const bad = gwState("gw1");
+    bad.files["/etc/ipsec.conf"]!.content = `ike esp from 172.16.0.0/24 to 192.168.15.0/24 peer 192.0.123.85 quick enc blowfsh psk "${PSK}"\n`;
+    let err = "";
+    await commit(targetOf(lab.gateways.gw1!), { olds: gwState("gw1"), news: bad, rollbackSeconds: 30 }).catch((e: Error) => (err = e.message));
+    expect(err).toContain("validation on the host (nothing was changed): `ipsecctl -nf /etc/ipsec.conf.pulumi-new` failed:");
+    expect(err).toContain("/etc/ipsec.conf.pulumi-new: 1: blowfsh not a valid transform\nipsecctl: Syntax error in config file: ipsec rules not loaded");
+    expect(err).not.toContain(PSK);
+    expect(await gw(SNAPSHOT)).toBe(before);
+  });
+
+  it("a connection killed right after the swap is reverted by the on-host timer; the next commit converges", async () => {
+    const t = targetOf(lab.gateways.gw1!);
+    const before = await gw(SNAPSHOT);
+    const changed = gwState("gw1", { anchor: anchorRules("gw1") + "pass in on em1 proto tcp from 192.0.123.85 to 192.0.2.153 port 22\n" });
+    process.env.PULUMI_OPENBSD_FAULT = "after-swap";
+    let err = "";
+    try {
+      await commit(t, { olds: gwState("gw1"), news: changed, rollbackSeconds: 5 }).catch((e: Error) => (err = e.message));
+    } finally {
+      delete process.env.PULUMI_OPENBSD_FAULT;
+    }
+    expect(err).toContain("connection killed after the swap");
+    expect(await gw("cat /etc/pf.anchors/vpn")).toContain("port 22"); // swapped, not confirmed
+    expect(await gw("cat /var/db/pulumi-openbsd/lock/owner")).toMatch(/^[0-9a-f]{12}\n$/); // held until the timer runs
+    let after = "";
+    for (let i = 0; i < 60 && after !== before; i++) {
+      await new Promise((r) => setTimeout(r, 500));
+      after = await gw(SNAPSHOT);
+    }
+    expect(after).toBe(before); // files, loaded anchor and lock back as before
+    expect(await gw("cat /var/db/pulumi-openbsd/last-rollback")).toMatch(/^[0-9a-f]{12} /);
+    const r = await commit(t, { olds: gwState("gw1"), news: changed, rollbackSeconds: 30 });
+    expect(r.changed).toEqual(["/etc/pf.anchors/vpn"]);
+    expect(await gw("pfctl -a vpn -sr")).toContain("pass in on em1 inet proto tcp from 192.0.123.85 to 192.0.2.153 port = 22");
+    await commit(t, { olds: changed, news: gwState("gw1"), rollbackSeconds: 30 });
+  });
+
+  it("waits for the on-host lock held by another operation", async () => {
+    const t = targetOf(lab.gateways.gw1!);
+    await gw("mkdir /var/db/pulumi-openbsd/lock && echo other > /var/db/pulumi-openbsd/lock/owner");
+    let released = false;
+    const p = commit(t, { olds: gwState("gw1"), news: gwState("gw1", { forwarding: "2" }), rollbackSeconds: 30 }).then(() => released);
+    await new Promise((r) => setTimeout(r, 2500));
+    expect(await gw("sysctl -n net.inet.ip.forwarding")).toBe("1\n"); // nothing applied while locked
+    released = true;
+    await gw("rm -rf /var/db/pulumi-openbsd/lock");
+    expect(await p).toBe(true);
+    expect(await gw("sysctl -n net.inet.ip.forwarding")).toBe("2\n");
+    await commit(t, { olds: gwState("gw1", { forwarding: "2" }), news: gwState("gw1"), rollbackSeconds: 30 });
+  });
+
+  it("secret files are 0600 from creation and no staged or rollback copies remain", async () => {
+    expect(await gw("ls -l /etc/ipsec.conf | cut -c1-10; ls /etc/*.pulumi-* /etc/pf.anchors/*.pulumi-* 2>/dev/null; ls /var/db/pulumi-openbsd/rollback")).toBe("-rw-------\n");
+  });
+});
