@@ -51,8 +51,12 @@ export interface Lab {
 interface LabRecord extends Lab {
   created: string;
   mgmtNet: number;
-  /** Test process that owns a lab made without an explicit prefix; the lab is collected when it dies. */
+  /** Process that made the lab. */
   ownerPid?: number;
+  /** Made by `npm run lab:up` (so `npm run lab:down` takes it down). */
+  cli?: boolean;
+  /** Prefix chosen by labUp (per process): the lab is collected once its owner process is gone. */
+  autoPrefix?: boolean;
   netns: string[];
   rootLinks: string[];
   pids: number[];
@@ -139,9 +143,8 @@ async function reserveMgmtNet(): Promise<{ net: number; file: string }> {
 async function collectOrphans(): Promise<void> {
   for (const id of await labList()) {
     const r = await load(id);
-    const owner = r?.ownerPid;
-    if (!owner || owner === process.pid) continue;
-    try { process.kill(owner, 0); } catch { await labDown(id); }
+    if (!r?.autoPrefix || !r.ownerPid || r.ownerPid === process.pid) continue;
+    if (!existsSync(`/proc/${r.ownerPid}`)) await labDown(id);
   }
 }
 
@@ -309,7 +312,7 @@ function waitPort(host: string, port: number, ms: number): Promise<void> {
 }
 
 /** Bring up a lab: `site-to-site`, `carp`, `gif` or `mesh-N`. Prints the time it took on stderr. */
-export async function labUp(topology: string, opts: { prefix?: string; quiet?: boolean } = {}): Promise<Lab> {
+export async function labUp(topology: string, opts: { prefix?: string; quiet?: boolean; /** made by the CLI */ cli?: boolean } = {}): Promise<Lab> {
   const t0 = performance.now();
   const t = loadTopology(topology);
   // without a prefix, one unique to this process (several test processes may run labs at once)
@@ -323,7 +326,7 @@ export async function labUp(topology: string, opts: { prefix?: string; quiet?: b
   const rec: LabRecord = {
     id, topology, stateFile: stateFileOf(id), gateways: {}, created: new Date().toISOString(), mgmtNet: mgmt.net,
     netns: [], rootLinks: [], pids: [], nsFiles: [], dirs: [dir, mgmt.file], hosts: {}, ns: {},
-    ...(opts.prefix ? {} : { ownerPid: process.pid }),
+    ownerPid: process.pid, ...(opts.cli ? { cli: true } : {}), ...(opts.prefix ? {} : { autoPrefix: true }),
   };
   await save(rec);
   try {
@@ -473,16 +476,16 @@ export async function labList(): Promise<string[]> {
 }
 
 /**
- * Tear down a lab (by object or id). Idempotent; removes only what the lab recorded. Without an argument: every
- * recorded lab except those owned by a test process that is still running (so `npm run lab:down` never pulls a
- * lab from under a running test).
+ * Tear down a lab (by object or id). Idempotent; removes only what the lab recorded. Without an argument (what
+ * `npm run lab:down` does): the labs made by `npm run lab:up`, and labs with a per-process prefix whose process is
+ * gone; labs that tests or scripts made with an explicit prefix are left to them (name one to take it down).
  */
 export async function labDown(lab?: Lab | string): Promise<void> {
   if (lab === undefined) {
     for (const id of await labList()) {
-      const owner = (await load(id))?.ownerPid;
-      if (owner && owner !== process.pid && existsSync(`/proc/${owner}`)) continue;
-      await labDown(id);
+      const r = await load(id);
+      if (r?.cli || (r?.autoPrefix && r.ownerPid && !existsSync(`/proc/${r.ownerPid}`))) await labDown(id);
+      else process.stderr.write(`lab ${id}: left up (made by pid ${r?.ownerPid ?? "?"} with an explicit prefix); \`npm run lab:down -- ${id}\` takes it down\n`);
     }
     return;
   }

@@ -21,7 +21,7 @@ const opt = (name: string) => {
 switch (verb) {
   case "up": {
     const prefix = opt("--prefix");
-    const lab = await labUp(args[0] ?? "site-to-site", { prefix: prefix ?? "obl" });
+    const lab = await labUp(args[0] ?? "site-to-site", { prefix: prefix ?? "obl", cli: true });
     for (const g of Object.values(lab.gateways)) {
       process.stdout.write(`${g.name}\tssh -i ${g.privateKeyPath} -o StrictHostKeyChecking=no root@${g.host}\t${g.hostKey}\n`);
     }

@@ -131,5 +131,10 @@ export async function kernelView(selfName: string): Promise<{ flows: KernelFlow[
   return { flows, sas };
 }
 
+/** Only what iked negotiated on this gateway (for `ikectl show sa`). */
+export async function ikedView(selfName: string): Promise<{ flows: KernelFlow[]; sas: KernelSa[] }> {
+  return ikedTunnels(selfName, await peerGateways(), read, addressesOf, heldBySasyncd);
+}
+
 export type { IkedState };
 export { emptyIked };

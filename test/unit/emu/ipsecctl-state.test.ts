@@ -192,3 +192,16 @@ describe("kernel SA names", () => {
     expect((await lab.run("gw1", "ipsecctl", ["-ss"])).stdout).toBe("");
   });
 });
+
+describe("ike rules ipsecctl -n accepts but a load rejects (golden err-ah-enc)", () => {
+  it("-n exits 0 silently; -f writes the partial stream and reports the failed rule", async () => {
+    await lab.write("gw1", "/etc/ipsec.conf", 'ike ah from 10.1.0.0/24 to 10.2.0.0/24 peer 198.51.100.2 quick enc aes psk "x-secret"\n');
+    expect(await lab.run("gw1", "ipsecctl", ["-n", "-f", "/etc/ipsec.conf"])).toEqual({ stdout: "", stderr: "", code: 0 });
+    await lab.run("gw1", "isakmpd", ["-K"]);
+    expect(await lab.run("gw1", "ipsecctl", ["-f", "/etc/ipsec.conf"])).toEqual({
+      stdout: "",
+      stderr: "ipsecctl: illegal transform aes\nipsecctl: failed to add ike rule 0\n",
+      code: 1,
+    });
+  });
+});

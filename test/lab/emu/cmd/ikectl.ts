@@ -11,7 +11,7 @@ import type { Command, Io } from "../command";
 import { getopt } from "../ipsec-getopt";
 import { gatewayName, readState, withState, type ServiceTable } from "../state";
 import { emptyIked, type IkedState } from "../ike-iked";
-import { kernelView } from "../ike-state";
+import { ikedView } from "../ike-state";
 import { checkIkedConf } from "./iked";
 
 function usage(io: Io): number {
@@ -50,7 +50,7 @@ const ikectl: Command = async (io) => {
     io.err(`ikectl: emulator: show ${args.join(" ")} is not emulated by the lab\n`);
     return 1;
   }
-  const k = await kernelView(gatewayName());
+  const k = await ikedView(gatewayName());
   for (const sa of [...k.sas].sort((a, b) => a.spi - b.spi)) io.out(`iked_sas: ${sa.line}\n`);
   return 0;
 };
