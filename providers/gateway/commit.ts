@@ -15,7 +15,8 @@ const hostLock = new KeyedMutex();
 
 /**
  * Test-only fault injection: `PULUMI_OPENBSD_FAULT=after-swap` kills the connection right after the
- * swap, before anything is applied or confirmed (the on-host timer must put the host back).
+ * swap, before anything is applied; `before-confirm` after the apply, before the confirm. Either way
+ * the on-host timer must put the host back on its own.
  */
 const FAULT = () => process.env.PULUMI_OPENBSD_FAULT;
 
@@ -65,6 +66,10 @@ export async function commit(target: SshTarget, c: Omit<CommitInput, "id">): Pro
       }
       const b = await s.exec(applyScript(input), { name: "apply" });
       if (b.code !== 0) throw failure(host, "apply (the previous configuration was restored)", b, secrets);
+      if (FAULT() === "before-confirm") {
+        s.destroy();
+        throw new TransportError(`${host}: connection killed before the confirm (PULUMI_OPENBSD_FAULT=before-confirm); the on-host timer restores the previous configuration in ${c.rollbackSeconds} s`, host);
+      }
     } finally {
       s.close();
     }

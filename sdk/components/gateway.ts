@@ -172,7 +172,13 @@ export class Gateway extends pulumi.ComponentResource {
     const deps: Promise<pulumi.Resource[]> = group.sealedSignal.then(() =>
       (group.order.get(name) ?? []).map((g) => gatewayRegistry.get(group)?.get(g)?.config).filter((r): r is GatewayConfig => r !== undefined),
     );
-    this.config = new GatewayConfig(name, { connection: args.connection, state: this.state, rollbackSeconds: args.rollbackSeconds }, { parent: this, dependsOn: deps });
+    // defaults filled here so the provider never sees an absent (null) field
+    const connection = conn.apply((c) => ({
+      host: c.host, port: c.port ?? 22, user: c.user ?? "root", privateKey: c.privateKey,
+      ...(c.hostKey !== undefined ? { hostKey: c.hostKey } : {}),
+      insecureSkipHostKeyCheck: c.insecureSkipHostKeyCheck ?? false,
+    }));
+    this.config = new GatewayConfig(name, { connection, state: this.state, rollbackSeconds: args.rollbackSeconds }, { parent: this, dependsOn: deps });
     let byName = gatewayRegistry.get(group);
     if (!byName) gatewayRegistry.set(group, (byName = new Map()));
     byName.set(name, this);

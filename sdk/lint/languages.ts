@@ -19,6 +19,8 @@ export interface LanguageOptions {
    * as pfctl does. Without them interface names are not checked.
    */
   pfInterfaces?: readonly PfInterface[];
+  /** ipsec.conf only: reads an `include`d file (undefined when unreadable: ipsecctl's `failed to include file`). */
+  include?: (path: string) => string | undefined;
 }
 
 /** A language checker: the diagnostics of one file's text. */
@@ -26,7 +28,7 @@ export type LanguageLinter = (text: string, file: string, opts: LanguageOptions)
 
 /** The checker of each kind (undefined: none written yet). */
 export const LANGUAGES: Readonly<Record<LintKind, LanguageLinter | undefined>> = {
-  ipsec: (text, file) => lintIpsecConf(text, file),
+  ipsec: (text, file, opts) => lintIpsecConf(text, file, opts.include === undefined ? {} : { include: opts.include }),
   iked: (text, file) => lintIkedConf(text, file),
   pf: (text, file, opts) => lintPf(text, file, opts.pfInterfaces === undefined ? {} : { interfaces: opts.pfInterfaces }),
   hostname: (text, file) => lintHostnameIf(text, file),

@@ -16,6 +16,11 @@ export interface LintOptions {
   mode?: number;
   /** pf only: the host's interface table (`PfInterface[]` of sdk/model/pf) to expand interface names. */
   pfInterfaces?: readonly PfInterface[];
+  /**
+   * ipsec.conf only: reads a file named by `include` (the path as written, as ipsecctl opens it);
+   * undefined when it cannot be read. Without it every `include` is reported as unreadable.
+   */
+  include?: (path: string) => string | undefined;
 }
 
 /**
@@ -34,7 +39,7 @@ export function lintFile(path: string, text: string, opts: LintOptions = {}): Di
     return out;
   }
   try {
-    out.push(...linter(text, path, opts.pfInterfaces === undefined ? {} : { pfInterfaces: opts.pfInterfaces }));
+    out.push(...linter(text, path, { ...(opts.pfInterfaces === undefined ? {} : { pfInterfaces: opts.pfInterfaces }), ...(opts.include === undefined ? {} : { include: opts.include }) }));
   } catch (e) {
     // The thrown message is not shown: it could quote a value of the file (a PSK, a key).
     out.push({ file: path, line: 1, column: 1, severity: "error", message: `internal error in the ${kind} checker (${e instanceof Error ? e.name : typeof e}); the file could not be checked` });

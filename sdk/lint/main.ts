@@ -29,6 +29,8 @@ export interface CliIo {
   read(path: string): string;
   /** The `st_mode` of a real file, or undefined (standard input). */
   mode(path: string): number | undefined;
+  /** Reads a file named by an ipsec.conf `include`; undefined when unreadable. */
+  include?(path: string): string | undefined;
 }
 
 /** The real process I/O. */
@@ -37,6 +39,13 @@ export const processIo: CliIo = {
   err: (line) => process.stderr.write(`${line}\n`),
   read: (path) => readFileSync(path === "-" ? 0 : path, "utf8"),
   mode: (path) => (path === "-" ? undefined : statSync(path).mode),
+  include: (path) => {
+    try {
+      return readFileSync(path, "utf8");
+    } catch {
+      return undefined;
+    }
+  },
 };
 
 function usageError(io: CliIo, message: string): number {
@@ -85,7 +94,11 @@ export function runLint(args: readonly string[], io: CliIo = processIo): number 
       status = 2;
       continue;
     }
-    const ds = lintFile(file === "-" ? "<stdin>" : file, text, { ...(kind === undefined ? {} : { kind }), ...(mode === undefined ? {} : { mode }) });
+    const ds = lintFile(file === "-" ? "<stdin>" : file, text, {
+      ...(kind === undefined ? {} : { kind }),
+      ...(mode === undefined ? {} : { mode }),
+      ...(io.include === undefined ? {} : { include: (p: string) => io.include!(p) }),
+    });
     for (const d of ds) io.out(formatDiagnostic(d));
     if (hasErrors(ds) && status === 0) status = 1;
   }

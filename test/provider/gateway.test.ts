@@ -71,32 +71,39 @@ describe("the commit", () => {
     expect(await gw(SNAPSHOT)).toBe(before);
   });
 
-  it("a connection killed right after the swap is reverted by the on-host timer; the next commit converges", async () => {
-    const t = targetOf(lab.gateways.gw1!);
-    const before = await gw(SNAPSHOT);
-    const changed = gwState("gw1", { anchor: anchorRules("gw1") + "pass in on em1 proto tcp from 192.0.123.85 to 192.0.2.153 port 22\n" });
-    process.env.PULUMI_OPENBSD_FAULT = "after-swap";
-    let err = "";
-    try {
-      await commit(t, { olds: gwState("gw1"), news: changed, rollbackSeconds: 5 }).catch((e: Error) => (err = e.message));
-    } finally {
-      delete process.env.PULUMI_OPENBSD_FAULT;
-    }
-    expect(err).toContain("connection killed after the swap");
-    expect(await gw("cat /etc/pf.anchors/vpn")).toContain("port 22"); // swapped, not confirmed
-    expect(await gw("cat /var/db/pulumi-openbsd/lock/owner")).toMatch(/^[0-9a-f]{12}\n$/); // held until the timer runs
-    let after = "";
-    for (let i = 0; i < 60 && after !== before; i++) {
-      await new Promise((r) => setTimeout(r, 500));
-      after = await gw(SNAPSHOT);
-    }
-    expect(after).toBe(before); // files, loaded anchor and lock back as before
-    expect(await gw("cat /var/db/pulumi-openbsd/last-rollback")).toMatch(/^[0-9a-f]{12} /);
-    const r = await commit(t, { olds: gwState("gw1"), news: changed, rollbackSeconds: 30 });
-    expect(r.changed).toEqual(["/etc/pf.anchors/vpn"]);
-    expect(await gw("pfctl -a vpn -sr")).toContain("pass in on em1 inet proto tcp from 192.0.123.85 to 192.0.2.153 port = 22");
-    await commit(t, { olds: changed, news: gwState("gw1"), rollbackSeconds: 30 });
-  });
+  for (const fault of ["after-swap", "before-confirm"] as const) {
+    it(`a connection killed ${fault} is reverted by the on-host timer; the next commit converges`, async () => {
+      const t = targetOf(lab.gateways.gw1!);
+      await gw("rm -f /var/db/pulumi-openbsd/last-rollback");
+      const before = await gw(SNAPSHOT);
+      const changed = gwState("gw1", { forwarding: "2", anchor: anchorRules("gw1") + "pass in on em1 proto tcp from 192.0.123.85 to 192.0.2.153 port 22\n" });
+      process.env.PULUMI_OPENBSD_FAULT = fault;
+      let err = "";
+      try {
+        await commit(t, { olds: gwState("gw1"), news: changed, rollbackSeconds: 5 }).catch((e: Error) => (err = e.message));
+      } finally {
+        delete process.env.PULUMI_OPENBSD_FAULT;
+      }
+      expect(err).toContain(`(PULUMI_OPENBSD_FAULT=${fault}); the on-host timer restores the previous configuration in 5 s`);
+      expect(await gw("cat /etc/pf.anchors/vpn")).toContain("port 22"); // swapped, not confirmed
+      if (fault === "before-confirm") {
+        expect(await gw("sysctl -n net.inet.ip.forwarding; pfctl -a vpn -sr | grep -c 'port = 22'")).toBe("2\n1\n"); // applied
+      }
+      expect(await gw("cat /var/db/pulumi-openbsd/lock/owner")).toMatch(/^[0-9a-f]{12}\n$/); // held until the timer runs
+      let done = "";
+      for (let i = 0; i < 60 && !done; i++) {
+        await new Promise((r) => setTimeout(r, 500));
+        done = (await labExec(lab, "gw1", "cat /var/db/pulumi-openbsd/last-rollback")).stdout;
+      }
+      expect(done).toMatch(/^[0-9a-f]{12} /);
+      expect(await gw(SNAPSHOT)).toBe(before.replace("baseline-sysctl\n", "baseline-sysctl\nlast-rollback\n"));
+      expect(await gw("sysctl -n net.inet.ip.forwarding; ls /var/db/pulumi-openbsd/lock 2>&1 | wc -l")).toBe("1\n1\n");
+      const r = await commit(t, { olds: gwState("gw1"), news: changed, rollbackSeconds: 30 });
+      expect(r.changed).toEqual(["/etc/pf.anchors/vpn", "/etc/sysctl.conf"]);
+      expect(await gw("pfctl -a vpn -sr")).toContain("pass in on em1 inet proto tcp from 192.0.123.85 to 192.0.2.153 port = 22");
+      await commit(t, { olds: changed, news: gwState("gw1"), rollbackSeconds: 30 });
+    });
+  }
 
   it("waits for the on-host lock held by another operation", async () => {
     const t = targetOf(lab.gateways.gw1!);

@@ -576,3 +576,24 @@ export function parseIfconfig(text: string, file = "ifconfig"): ParseResult<Ifco
   }
   return { value: out, diagnostics: rep.diagnostics };
 }
+
+/** `ifconfig -g GROUP` output: `carp: carp demote count N` (reference B.1). */
+export interface IfconfigGroup {
+  /** Group name, e.g. `carp`. */
+  group: string;
+  /** carp demotion counter of the group (0 = not demoted). */
+  demote: number;
+}
+
+/** Parses `ifconfig -g GROUP` (one line: `GROUP: carp demote count N`). */
+export function parseIfconfigGroup(text: string, file = "ifconfig -g"): ParseResult<IfconfigGroup | undefined> {
+  const rep = new Reporter(file);
+  let value: IfconfigGroup | undefined;
+  splitLines(text).forEach((raw, n) => {
+    if (raw.trim() === "") return;
+    const m = /^([A-Za-z][A-Za-z0-9_]*): carp demote count ([0-9]{1,10})$/.exec(raw);
+    if (m === null || value !== undefined) rep.error(n + 1, 1, value !== undefined ? "ifconfig -g: more than one group line" : "ifconfig -g: expected `GROUP: carp demote count N`");
+    else value = { group: m[1]!, demote: Number(m[2]) };
+  });
+  return { value, diagnostics: rep.diagnostics };
+}

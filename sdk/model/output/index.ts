@@ -7,3 +7,5 @@ export * from "./ifconfig";
 export * from "./ipsecctl";
 export * from "./rcctl";
 export * from "./sysctl";
+/** `pfctl -sr` / `pfctl -a ANCHOR -sr` (reference B.4) lives with the pf language; re-exported here. */
+export { parsePfctlSr } from "../pf";

@@ -1,7 +1,8 @@
 import { describe, expect, it } from "vitest";
 import type { Diagnostic } from "../../../sdk/model/diagnostics";
-import { parseIfconfig, parseIpsecctlAll, parseIpsecctlFlows, parseIpsecctlSas, parseRcctlGet, parseRcctlLs, parseSysctl } from "../../../sdk/model/output";
-import { lintFile } from "../../../sdk/lint";
+import { parseIfconfig, parseIfconfigGroup, parseIpsecctlAll, parseIpsecctlFlows, parseIpsecctlSas, parseRcctlGet, parseRcctlLs, parseSysctl } from "../../../sdk/model/output";
+import fc from "fast-check";
+import { lintFile, runLint } from "../../../sdk/lint";
 import { parseHostnameIf } from "../../../sdk/model/hostnameif";
 import { parseIkedConf } from "../../../sdk/model/iked";
 import { parseIpsecConf } from "../../../sdk/model/ipsec";
@@ -12,7 +13,7 @@ import { parseSysctlConf } from "../../../sdk/model/sysctl";
 import { GOLDEN_PF_INTERFACES } from "../lint/golden-cases";
 
 
-import { checkDiagnostic, fuzz, mutate, seedFiles, type KnownIssue } from "./harness";
+import { checkDiagnostic, fuzz, FUZZ_SEED, mutate, seedFiles, type KnownIssue } from "./harness";
 
 /**
  * Known defect of parseIkedConf and the pf parsers (reported): after a `#` comment continued by a
@@ -35,6 +36,9 @@ const lines = (re: RegExp) => seedFiles(`${GOLDEN}/ipsecctl`, /\.out$/).flatMap(
 describe("fuzz: command-output parsers (sdk/model/output)", { timeout: T }, () => {
   it("parseIfconfig", () => {
     expect(fuzz("parseIfconfig", parseIfconfig, seedFiles(OUT, /^ifconfig-/), RUNS)).toBeGreaterThan(RUNS);
+  });
+  it("parseIfconfigGroup", () => {
+    fuzz("parseIfconfigGroup", parseIfconfigGroup, ["carp: carp demote count 0\n"], RUNS / 5);
   });
   it("parseIpsecctlFlows", () => {
     expect(fuzz("parseIpsecctlFlows", parseIpsecctlFlows, [...seedFiles(OUT, /^ipsecctl-sf/), lines(/^flow /).join("\n")], RUNS)).toBeGreaterThan(RUNS);
@@ -98,6 +102,23 @@ describe("fuzz: configuration-language parsers (sdk/model/*)", { timeout: T }, (
     for (const kind of ["ipsec", "iked", "pf", "hostname", "sasyncd", "sysctl", "rcconf"] as const) {
       fuzz(`lintFile --kind ${kind}`, (t, file) => lintFile(file, t, { kind, mode: 0o600 }), seeds, RUNS / 5, kind === "iked" || kind === "pf" ? COMMENT_CONTINUATION : undefined);
     }
+  });
+});
+
+describe("fuzz: the lint command line", { timeout: T }, () => {
+  it("runLint never throws and exits 0, 1 or 2 for any arguments", () => {
+    const files: Record<string, string> = { "/etc/ipsec.conf": "ike esp from 10.1.0.0/24 to 10.2.0.0/24 peer 192.0.2.2\n", "/etc/pf.conf": "pass\n", "x.txt": "?" };
+    const io = { out: () => {}, err: () => {}, read: (p: string) => files[p] ?? (() => { throw Object.assign(new Error("x"), { code: "ENOENT" }); })(), mode: () => 0o100644 };
+    const arg = fc.oneof(fc.constantFrom("--kind", "-k", "--kind=pf", "--kind=x", "--", "-", "--help", "-h", "--fix", ...Object.keys(files), "ipsec", "pf"), fc.string({ maxLength: 6 }));
+    let n = 0;
+    fc.assert(
+      fc.property(fc.array(arg, { maxLength: 6 }), (args) => {
+        n++;
+        expect([0, 1, 2]).toContain(runLint(args, io));
+      }),
+      { numRuns: RUNS / 5, seed: FUZZ_SEED },
+    );
+    console.log(`fuzz runLint: ${n} argument lists`);
   });
 });
 

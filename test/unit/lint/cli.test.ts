@@ -1,5 +1,5 @@
 import { execFile } from "node:child_process";
-import { chmodSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { chmodSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
@@ -70,6 +70,26 @@ describe("pulumi-openbsd lint, the real process", { timeout: 60_000 }, () => {
     expect(r.out[0]).toBe(`${f}:1:1: configuration file has bad owner, type or mode (mode 0640); sasyncd refuses the file: make it a regular file, chmod 0600 ${f}`);
   });
 
+  it("golden cases through the CLI: err-undefined-macro and err-ah-enc exit 1 at OpenBSD's line; guide-gw1 exits 0", async () => {
+    const copy = (tool: string, name: string): string => {
+      const f = join(dir, `${name}.conf`);
+      writeFileSync(f, readFileSync(`/work/shared/golden/${tool}/${name}.conf`));
+      chmodSync(f, 0o600);
+      return f;
+    };
+    const macro = copy("pfctl", "err-undefined-macro");
+    const r1 = await cli(["lint", "--kind", "pf", macro]);
+    expect(r1.rc).toBe(1);
+    expect(r1.out[0]).toMatch(new RegExp(`^${macro.replace(/[.]/g, "\\.")}:1:[0-9]+: `));
+    const ah = copy("ipsecctl", "err-ah-enc");
+    const r2 = await cli(["lint", "--kind", "ipsec", ah]);
+    expect(r2.rc).toBe(1);
+    expect(r2.out.length).toBeGreaterThan(0);
+    const gw1 = copy("ipsecctl", "guide-gw1");
+    const r3 = await cli(["lint", "--kind=ipsec.conf", gw1]);
+    expect(r3).toEqual({ rc: 0, out: [], err: [] });
+  });
+
   it("exits 2 with the usage text when no file is given", async () => {
     const r = await cli(["lint"]);
     expect(r.rc).toBe(2);
@@ -125,6 +145,15 @@ describe("runLint in process", () => {
     const io2 = memoryIo({});
     expect(runLint(["notes.txt"], io2)).toBe(2);
     expect(io2.errs[0]).toBe("pulumi-openbsd lint: notes.txt: cannot tell the kind of file from its name; pass --kind, one of ipsec, iked, pf, hostname, sasyncd, sysctl, rcconf");
+  });
+
+  it("follows ipsec.conf `include` through the I/O reader", () => {
+    const io = memoryIo({ "/etc/ipsec.conf": { text: 'include "/etc/ipsec.d/tunnels.conf"\n', mode: 0o100600 } });
+    expect(runLint(["/etc/ipsec.conf"], io)).toBe(1);
+    expect(io.outs.join("\n")).toContain("failed to include file /etc/ipsec.d/tunnels.conf");
+    const withInclude = { ...memoryIo({ "/etc/ipsec.conf": { text: 'include "/etc/ipsec.d/tunnels.conf"\n', mode: 0o100600 } }), include: (p: string) => (p === "/etc/ipsec.d/tunnels.conf" ? "flow esp from 10.1.0.0/24 to 10.2.0.0/24 peer 192.0.2.2\n" : undefined) };
+    expect(runLint(["/etc/ipsec.conf"], withInclude)).toBe(0);
+    expect(withInclude.outs).toEqual([]);
   });
 
   it("exits 2 for an unreadable file and still lints the others", () => {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { parseIfconfig } from "../../../sdk/model/output";
+import { parseIfconfig, parseIfconfigGroup } from "../../../sdk/model/output";
 import { fixture } from "./fixture";
 
 // Fixtures follow reference/openbsd.md B.1 (`ifconfig IF`, ifconfig.c 1.476) and its composed examples.
@@ -132,5 +132,16 @@ describe("parseIfconfig (reference B.1)", () => {
       [1, 2, "ifconfig: detail line `groups:` before any interface header"],
       [2, 1, "ifconfig: expected `NAME: flags=HEX<FLAGS>`, got `ifconfig:`"],
     ]);
+  });
+});
+
+// reference B.1: `ifconfig -g carp` prints `carp: carp demote count N` (real capture).
+describe("parseIfconfigGroup (reference B.1)", () => {
+  it("reads the carp demote counter", () => {
+    expect(parseIfconfigGroup("carp: carp demote count 0\n")).toEqual({ value: { group: "carp", demote: 0 }, diagnostics: [] });
+    expect(parseIfconfigGroup("carp: carp demote count 128\n").value).toEqual({ group: "carp", demote: 128 });
+  });
+  it("reports anything else", () => {
+    expect(parseIfconfigGroup("ifconfig: no such group\n").diagnostics.map((d) => `${d.line}:${d.column}: ${d.message}`)).toEqual(["1:1: ifconfig -g: expected `GROUP: carp demote count N`"]);
   });
 });

@@ -113,3 +113,13 @@ describe("parseIpsecctlSas (reference B.2, `-ss`)", () => {
     expect(r.diagnostics.map((d) => `${d.line}:${d.column}: ${d.message}`)).toEqual(["1:44: sa.spi: expected `spi 0xHEX` (at most 8 hex digits)"]);
   });
 });
+
+describe("output index", () => {
+  it("re-exports the pf module's `pfctl -sr` parser", async () => {
+    const [output, pf] = await Promise.all([import("../../../sdk/model/output"), import("../../../sdk/model/pf")]);
+    expect(output.parsePfctlSr).toBe(pf.parsePfctlSr);
+    const r = output.parsePfctlSr("pass in quick on em0 inet proto udp from 198.51.100.2 to (em0) port = 500\n");
+    expect(r.diagnostics).toEqual([]);
+    expect(r.value).toHaveLength(1);
+  });
+});
