@@ -11,6 +11,8 @@
  *   inputs carry the observed state (live file contents, sysctl values, services), so `pulumi refresh`
  *   shows an update and the next `pulumi up` diffs to the drifted items and repairs them.
  * - An unreachable host is an error, never "deleted".
+ * - `PULUMI_OPENBSD_STUB=1` (benchmarks only) makes `read` return what it was given without connecting,
+ *   to measure the engine's own floor.
  *
  * Decision (DESIGN.md "hard problem" 6): the engine may run operations on several resources at once;
  * the per-host mutex and on-host lock (providers/gateway/commit.ts) serialise those on one host.
@@ -256,6 +258,11 @@ export const gatewayConfig: ResourceProvider = {
     const fromProps = props && typeof props === "object" && "connection" in props;
     const src = fromProps ? plain(props) : inputs && typeof inputs === "object" && "connection" in (inputs as object) ? plain(inputs) : undefined;
     if (!src) throw new Error(`GatewayConfig ${id}: cannot read: no connection; import it from a program that declares the GatewayConfig with its connection and state (resource option \`import: "${id}"\`)`);
+    if (process.env.PULUMI_OPENBSD_STUB === "1") {
+      // benchmarks only: the engine's own floor, with the provider's work stubbed out
+      const inputs = { connection: wrapConnection(src.connection), state: wrapState(src.state), ...(src.rollbackSeconds !== undefined ? { rollbackSeconds: src.rollbackSeconds } : {}) };
+      return { id, props, inputs };
+    }
     let live;
     try {
       live = await readLive(src.connection, src.state);

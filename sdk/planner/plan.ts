@@ -15,7 +15,7 @@ import type { IkedAuth, IkedFlow, IkedPolicy, IkedTransforms } from "../model/ik
 import { statementProblems } from "../model/ipsec/validate";
 import { AUTH_KEY_BYTES, ENC_INFO, resolveTransform, transformNames, type AuthTransform, type EncTransform, type GroupTransform } from "../model/ipsec/transforms";
 import type { FlowRule, IkeMainPhase, IkePhase, IkeRule, IpsecStatement, SaRule } from "../model/ipsec/types";
-import type { PfFilterRule, PfHost, PfPort, PfRule, PfRuleset, PfStatement } from "../model/pf/types";
+import type { PfFilterRule, PfHost, PfPort, PfRule, PfRuleset, PfStatement, PfTable } from "../model/pf/types";
 import type { ServiceState } from "../state";
 import { contains, NetSet, netText, overlaps, parseNet, sameNets, toIpsec, type Net } from "./addr";
 import type { GatewayDocs, IfLine, Plan, RawFile, SasyncdDoc } from "./docs";
@@ -43,6 +43,8 @@ export interface PlanOptions {
 
 /** The generated anchor holding every tunnel's, pair's and link's pf rules. */
 export const VPN_ANCHOR = "vpn";
+/** From this many IPsec peers on one egress binding, a gateway's peer rules use a pf table. */
+export const PEER_TABLE_MIN = 9;
 /** Where anchors' files live. */
 export const ANCHOR_DIR = "/etc/pf.anchors";
 
@@ -62,7 +64,12 @@ interface Acc {
   manual: boolean;
   enc0: Map<"skip" | "filter", string>;
   enc0Rules: PfRule[];
+  /** Rules of pairs and links, in declaration order. */
   vpnRules: PfRule[];
+  /** IKE/ESP peers by egress binding: rendered one rule set per peer, or through a table when there are many. */
+  peerGroups: Map<string, { ext: { interface?: string; address: string }; ike: boolean; satype: "esp" | "ah"; peers: Set<string> }>;
+  /** Rules given by tunnel ends (after the generated ones). */
+  userRules: PfRule[];
   anchors: Map<string, PfRule[]>;
   hostnames: Map<string, IfLine[]>;
   sasyncd?: SasyncdDoc;
@@ -177,7 +184,7 @@ export function planTopology(t: Topology, opts: PlanOptions): Plan {
 
 function newAcc(gw: GatewaySpec): Acc {
   return {
-    gw, ipsec: [], ipsecSecret: false, iked: [], daemons: new Map(), manual: false, enc0: new Map(), enc0Rules: [], vpnRules: [],
+    gw, ipsec: [], ipsecSecret: false, iked: [], daemons: new Map(), manual: false, enc0: new Map(), enc0Rules: [], vpnRules: [], peerGroups: new Map(), userRules: [],
     anchors: new Map(), hostnames: new Map(), sysctls: new Map(), services: new Map(), rawFiles: new Map(), remoteNets: new NetSet<string>(),
   };
 }
@@ -208,16 +215,17 @@ function rule(
  * interface (`to (em1)`, `from em1`); on a CARP member to the CARP address (packets arrive on the carp
  * interface, not its carpdev).
  */
-function ipsecPeerRules(ext: { interface?: string; address: string }, peer: string, ike: boolean, satype: "esp" | "ah"): PfFilterRule[] {
+function ipsecPeerRules(ext: { interface?: string; address: string }, peerAddress: string | PfHost, ike: boolean, satype: "esp" | "ah"): PfFilterRule[] {
+  const peer = typeof peerAddress === "string" ? host(peerAddress) : peerAddress;
   const self: PfHost[] = ext.interface ? [{ kind: "interface", name: ext.interface }] : [host(ext.address)];
   const selfIn: PfHost[] = ext.interface ? [{ kind: "dynamic", name: ext.interface }] : [host(ext.address)];
   const out: PfFilterRule[] = [];
   if (ike) {
-    out.push(rule("in", ext.interface, "udp", [host(peer)], selfIn, { toPorts: ports(500, 4500) }));
-    out.push(rule("out", ext.interface, "udp", self, [host(peer)], { toPorts: ports(500, 4500) }));
+    out.push(rule("in", ext.interface, "udp", [peer], selfIn, { toPorts: ports(500, 4500) }));
+    out.push(rule("out", ext.interface, "udp", self, [peer], { toPorts: ports(500, 4500) }));
   }
-  out.push(rule("in", ext.interface, satype, [host(peer)], selfIn));
-  out.push(rule("out", ext.interface, satype, self, [host(peer)]));
+  out.push(rule("in", ext.interface, satype, [peer], selfIn));
+  out.push(rule("out", ext.interface, satype, self, [peer]));
   return out;
 }
 
@@ -564,14 +572,17 @@ function planTunnel(
       if (tun.satype === "ah") acc.sysctls.set("net.inet.ah.enable", "1");
       // pf
       const ext = me.node.kind === "pair" ? { address: me.address } : { interface: g.external.interface, address: me.address };
-      acc.vpnRules.push(...ipsecPeerRules(ext, peer, k.kind === "ike", tun.satype));
+      const gkey = `${ext.interface ?? ""}|${ext.address}|${k.kind}|${tun.satype}`;
+      let group = acc.peerGroups.get(gkey);
+      if (!group) acc.peerGroups.set(gkey, (group = { ext, ike: k.kind === "ike", satype: tun.satype, peers: new Set() }));
+      group.peers.add(peer);
       if (!acc.enc0.has(tun.enc0)) acc.enc0.set(tun.enc0, T);
       if (tun.enc0 === "filter") {
         const to: PfHost[] = ext.interface ? [{ kind: "dynamic", name: ext.interface }] : [host(me.address)];
         acc.enc0Rules.push(rule("in", "enc0", "ipencap", [host(peer)], to, { ...ifBound }));
         if (me.spec.tag) acc.enc0Rules.push(rule("in", "enc0", undefined, [], [], { ...ifBound, tagged: { name: me.spec.tag } }));
       }
-      acc.vpnRules.push(...me.spec.rules);
+      acc.userRules.push(...me.spec.rules);
     }
   }
 }
@@ -840,12 +851,24 @@ function finish(acc: Acc): GatewayDocs {
   const vpn: PfRule[] = [];
   if (acc.enc0.has("filter")) vpn.push({ kind: "filter", action: "block", on: [{ name: "enc0" }], protos: [], from: { hosts: [], ports: [] }, to: { hosts: [], ports: [] } }, ...acc.enc0Rules);
   vpn.push(...acc.vpnRules);
+  // IPsec peers: the guide's four rules per peer, or, beyond PEER_TABLE_MIN peers, the same four rules
+  // on a table of peers (a mesh gateway then loads O(1) rules instead of O(peers))
+  const tables: PfTable[] = [];
+  for (const g of acc.peerGroups.values()) {
+    if (g.peers.size < PEER_TABLE_MIN) for (const p of g.peers) vpn.push(...ipsecPeerRules(g.ext, p, g.ike, g.satype));
+    else {
+      const name = `vpn_peers${tables.length > 0 ? `_${tables.length}` : ""}`;
+      tables.push({ name, const: true, addresses: [...g.peers].map(host), files: [] });
+      vpn.push(...ipsecPeerRules(g.ext, { kind: "table", name }, g.ike, g.satype));
+    }
+  }
+  vpn.push(...acc.userRules);
   const hook = (name: string) => {
     rules.push({ kind: "anchor", name, on: [], protos: [], from: { hosts: [], ports: [] }, to: { hosts: [], ports: [] } });
     rules.push({ kind: "load-anchor", name, file: `${ANCHOR_DIR}/${name}` });
   };
   if (vpn.length > 0) {
-    anchors[VPN_ANCHOR] = { macros: [], tables: [], options: [], rules: vpn };
+    anchors[VPN_ANCHOR] = { macros: [], tables, options: [], rules: vpn };
     hook(VPN_ANCHOR);
   }
   for (const [name, rs] of acc.anchors) {

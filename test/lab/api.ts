@@ -75,7 +75,7 @@ const stateRoot = join(repo, ".state", "lab");
 const nsDir = "/run/obsdlab";
 
 /** OpenBSD commands the emulator provides, by the directory of their wrapper (overlaid on /usr/sbin or /usr/bin). */
-const SBIN = ["ifconfig", "sysctl", "rcctl", "pfctl", "ipsecctl", "isakmpd", "iked", "ikectl", "sasyncd"];
+const SBIN = ["ifconfig", "sysctl", "rcctl", "pfctl", "ipsecctl", "isakmpd", "iked", "ikectl", "sasyncd", "route"];
 const BIN = ["sha256"];
 /** rc.d scripts created in each gateway's /etc/rc.d (the emulated daemons and a few base ones). */
 export const RC_D = ["cron", "iked", "isakmpd", "ntpd", "pflogd", "sasyncd", "sshd", "syslogd"];

@@ -43,7 +43,7 @@ describe("gif topology and labReboot", () => {
     const files = [
       "umask 077",
       "printf 'net.inet.ip.forwarding=1\\nnet.inet.gre.allow=1 # gre tunnels\\n' > /etc/sysctl.conf",
-      "printf 'tunnel 192.0.2.1 192.0.2.2\\ninet 10.9.0.1 255.255.255.252\\ndest 10.9.0.2\\n' > /etc/hostname.gif0",
+      "printf 'tunnel 192.0.2.1 192.0.2.2\\ninet 10.9.0.1 255.255.255.252\\ndest 10.9.0.2\\n!route -qn add -net 10.2.0.0/24 10.9.0.2\\n' > /etc/hostname.gif0",
       "chmod 640 /etc/hostname.gif0",
       "rcctl disable ntpd",
       "rcctl enable isakmpd && rcctl set isakmpd flags -K",
@@ -61,6 +61,7 @@ describe("gif topology and labReboot", () => {
     expect((await sh("alice", "ifconfig vio0")).stdout).not.toContain("description");
     expect((await sh("alice", "ifconfig gif1")).stderr).toBe("ifconfig: gif1: no such interface\n");
     expect((await sh("alice", "ifconfig gif0")).stdout).toContain("\ttunnel: inet 192.0.2.1 --> 192.0.2.2 ttl 64 nodf ecn\n\tinet 10.9.0.1 --> 10.9.0.2 netmask 0xfffffffc\n");
+    expect((await sh("alice", "ip route show 10.2.0.0/24")).stdout).toContain("10.2.0.0/24 via 10.9.0.2 dev gif0");
     const started = (await sh("alice", "rcctl ls started")).stdout.split("\n");
     expect(started).toContain("isakmpd");
     expect(started).toContain("sshd");

@@ -134,11 +134,15 @@ export class IkedLexer {
     for (;;) {
       let c = this.lgetc(false);
       while (c === 32 || c === 9) c = this.lgetc(false);
-      const line = this.line;
-      const column = this.column();
+      let line = this.line;
+      let column = this.column();
       if (c === 35 /* # */) {
+        // the comment swallows the rest of the line, and the next ones while it ends with `\`
         do c = this.lgetc(false);
         while (c !== 10 && c !== EOF);
+        // the newline (or end of file) that ends it is on the comment's last physical line
+        line = this.line;
+        column = this.column();
       }
       if (c === 36 /* $ */ && !this.expanding) {
         let name = "";

@@ -4,9 +4,21 @@
  * err-phase1-gcm exit 0 yet cannot be loaded), plus warnings (addresses with host bits set).
  */
 import type { Diagnostic } from "../diagnostics";
-import { parseIpsecConf } from "./parser";
+import { parseIpsecConfDetailed, problemDiagnostic } from "./parser";
 
-/** Problems of an ipsec.conf text; severity `error` means ipsecctl would not (fully) load it. */
+/**
+ * Problems of an ipsec.conf text; severity `error` means ipsecctl would not (fully) load it.
+ *
+ * Each diagnostic is on the line ipsecctl reports: for a problem found once a rule has been read (a
+ * transform refused with static keys, a key of the wrong length…) that is the line where the rule ends,
+ * after its `\` continuations, and the column is then the end of the rule. When the offending token
+ * is on that line the position is the token's, as in {@link parseIpsecConf}.
+ */
 export function lintIpsecConf(text: string, file: string, opts: { include?: (path: string) => string | undefined } = {}): Diagnostic[] {
-  return parseIpsecConf(text, file, opts).diagnostics;
+  const out: Diagnostic[] = [];
+  for (const item of parseIpsecConfDetailed(text, file, opts)) {
+    if (item.kind === "macro") continue;
+    for (const p of item.problems) out.push({ ...problemDiagnostic(p), line: p.ipsecctlLine, column: p.ipsecctlColumn });
+  }
+  return out;
 }

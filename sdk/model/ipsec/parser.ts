@@ -40,6 +40,11 @@ export interface ParseProblem {
   column: number;
   /** The line ipsecctl's yyerror prints (its lookahead token's line). */
   ipsecctlLine: number;
+  /**
+   * Column of ipsecctl's lookahead token on {@link ipsecctlLine} (ipsecctl prints none); equal to
+   * `column` when the offending token is itself on that line.
+   */
+  ipsecctlColumn: number;
   /** Field path in the rule, when the problem concerns one. */
   field?: string;
   /** ipsecctl's wording. */
@@ -120,7 +125,7 @@ class Parser {
   }
 
   private lexError(e: LexError): void {
-    this.problems.push({ file: e.file, line: e.line, column: e.column, ipsecctlLine: e.line, text: e.text, effect: "hard" });
+    this.problems.push({ file: e.file, line: e.line, column: e.column, ipsecctlLine: e.line, ipsecctlColumn: e.column, text: e.text, effect: "hard" });
   }
 
   private peek(n = 0): Token {
@@ -155,8 +160,10 @@ class Parser {
     throw new SyntaxError_(t);
   }
 
-  private problem(tok: Token, effect: ParseProblem["effect"], text: string, field?: string, hint?: string, ipsecctlLine?: number): void {
-    this.problems.push({ file: tok.file, line: tok.line, column: tok.column, ipsecctlLine: ipsecctlLine ?? tok.line, text, field, hint, effect });
+  /** Records a problem at `tok`; `lookahead` is the token ipsecctl has read when it reports it (default `tok`). */
+  private problem(tok: Token, effect: ParseProblem["effect"], text: string, field?: string, hint?: string, lookahead: Token = tok): void {
+    const at = lookahead.line === tok.line ? tok : lookahead;
+    this.problems.push({ file: tok.file, line: tok.line, column: tok.column, ipsecctlLine: at.line, ipsecctlColumn: at.column, text, field, hint, effect });
   }
 
   private mark(field: string, tok: Token): void {
@@ -225,7 +232,7 @@ class Parser {
         const key = [...this.fieldTokens.keys()].find((k) => p.field === k) ??
           [...this.fieldTokens.keys()].find((k) => p.field.startsWith(`${k}.`) || p.field.startsWith(`${k}[`));
         const tok = (key && this.fieldTokens.get(key)) || first;
-        this.problem(tok, p.stage === "generate" ? "generate" : "hard", p.text, p.field, p.hint, end.line);
+        this.problem(tok, p.stage === "generate" ? "generate" : "hard", p.text, p.field, p.hint, end);
       }
     }
     const dropped = this.problems.some((p) => p.effect === "fatal" || p.effect === "hard");
@@ -420,12 +427,12 @@ class Parser {
       const after = this.peek();
       const rec = target as Record<string, unknown>;
       if (rec[kind] !== undefined) {
-        this.problem(v, "soft", `${kind} already set`, field, "give each transform once", after.line);
+        this.problem(v, "soft", `${kind} already set`, field, "give each transform once", after);
         continue;
       }
       const resolved = resolveTransform(kind, v.text);
       if (resolved === undefined) {
-        this.problem(v, "soft", `${v.text} not a valid transform`, field, `one of ${transformNames(kind).join(", ")}`, after.line);
+        this.problem(v, "soft", `${v.text} not a valid transform`, field, `one of ${transformNames(kind).join(", ")}`, after);
         continue;
       }
       rec[kind] = resolved;

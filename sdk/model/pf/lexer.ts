@@ -148,8 +148,13 @@ export class PfLexer {
       let c: string;
       while ((c = this.lgetc(false)) === " " || c === "\t");
       this.tokLine = this.lineno;
-      const col = c === "\n" && this.macroCol === undefined ? this.nlCol : Math.max(1, this.col() - 1);
-      if (c === "#") while ((c = this.lgetc(false)) !== "\n" && c !== EOF);
+      let col = c === "\n" && this.macroCol === undefined ? this.nlCol : Math.max(1, this.col() - 1);
+      if (c === "#") {
+        // the comment swallows the rest of the line, and the next ones while it ends with `\`;
+        // the newline that ends it is placed on its own (last physical) line
+        while ((c = this.lgetc(false)) !== "\n" && c !== EOF);
+        if (c === "\n" && this.macroCol === undefined) col = this.nlCol;
+      }
       if (c === "$" && !this.expanding) {
         let name = "";
         for (;;) {

@@ -374,3 +374,25 @@ it("plans gw1 of scenario 1 the same whatever the order of declarations", () => 
   const b = plan(topo({ gateways: [gw2(), gw1()] })).states.gw1;
   expect(b).toEqual(a);
 });
+
+describe("large meshes", () => {
+  it("a gateway with many IPsec peers passes them through one table instead of four rules per peer", () => {
+    const n = 12;
+    const gws = Array.from({ length: n }, (_, i) => gw(`m${i}`, `198.18.0.${i + 1}`, `10.0.${i}.0/24`));
+    const tunnels = [];
+    for (let i = 1; i < n; i++)
+      tunnels.push(tunnel({ name: `m0-m${i}`, left: { node: "m0", networks: ["10.0.0.0/24"], mode: "active", rules: [] }, right: { node: `m${i}`, networks: [`10.0.${i}.0/24`], mode: "active", rules: [] } }));
+    const r = plan(topo({ gateways: gws, tunnels }));
+    const peers = Array.from({ length: n - 1 }, (_, i) => `198.18.0.${i + 2}`).join(" ");
+    expect(lines(file(r.states.m0, "/etc/pf.anchors/vpn").content)).toEqual([
+      `table <vpn_peers> const { ${peers} }`,
+      "pass in on em1 proto udp from <vpn_peers> to (em1) port { 500 4500 }",
+      "pass out on em1 proto udp from em1 to <vpn_peers> port { 500 4500 }",
+      "pass in on em1 proto esp from <vpn_peers> to (em1)",
+      "pass out on em1 proto esp from em1 to <vpn_peers>",
+    ]);
+    // the spokes have one peer each: the guide's rules
+    expect(lines(file(r.states.m1, "/etc/pf.anchors/vpn").content)).toEqual(lines(GUIDE_GW1_PF.replaceAll("192.0.123.85", "198.18.0.1")));
+    expect(lines(file(r.states.m0, "/etc/ipsec.conf").content)).toHaveLength(n - 1);
+  });
+});

@@ -1,0 +1,63 @@
+/**
+ * TEST DOUBLE — OpenBSD route(8), the subset hostname.if `!route …` lines and /etc/mygate use, emulated for the
+ * pulumi-openbsd lab: `route [-nq] add|change|delete [-net|-host] [-inet|-inet6] DEST [-netmask MASK] [GATEWAY]`.
+ * The route is made for real in the gateway's namespace (`ip route`); the output is route(8)'s
+ * (`add net 10.2.0.0/24: gateway 10.255.0.2`).
+ */
+import type { Command } from "../command";
+import { isV4, isV6, parseNetmask } from "../ifaddr";
+import { ip } from "../linux";
+
+const USAGE = "usage: route [-dnqtv] [-T rtable] command [[modifiers] args]\n";
+
+const route: Command = async (io) => {
+  const argv = [...io.argv];
+  let quiet = false;
+  while (argv[0]?.startsWith("-") && argv[0].length > 1 && !/^-(net|host|inet6?|netmask)$/.test(argv[0])) {
+    const o = argv.shift()!;
+    if (o.includes("q")) quiet = true;
+    if (o === "-T") argv.shift();
+  }
+  const verb = argv.shift();
+  if (verb !== "add" && verb !== "change" && verb !== "delete") {
+    if (verb === "show" || verb === "-n") return 0;
+    io.err(USAGE);
+    return 1;
+  }
+  let kind: "net" | "host" | undefined;
+  let v6 = false;
+  let mask: string | undefined;
+  const rest: string[] = [];
+  for (let i = 0; i < argv.length; i++) {
+    const w = argv[i]!;
+    if (w === "-net") kind = "net";
+    else if (w === "-host") kind = "host";
+    else if (w === "-inet6") v6 = true;
+    else if (w === "-inet") v6 = false;
+    else if (w === "-netmask" || w === "-prefixlen") mask = argv[++i];
+    else if (w.startsWith("-")) { /* -blackhole, -iface, …: accepted, ignored */ } else rest.push(w);
+  }
+  const [destText, gw] = rest;
+  if (!destText) { io.err(USAGE); return 1; }
+  let dest = destText;
+  if (dest !== "default") {
+    const [a, len] = dest.split("/");
+    if (!a || !(isV4(a) || isV6(a))) { io.err(`route: ${destText}: bad address\n`); return 1; }
+    v6 ||= isV6(a);
+    const l = len ?? (mask !== undefined ? (v6 ? mask : String(parseNetmask(mask) ?? "")) : kind === "net" ? undefined : v6 ? "128" : "32");
+    dest = l === undefined ? a : `${a}/${l}`;
+  }
+  const word = dest === "default" ? "net" : dest.endsWith(v6 ? "/128" : "/32") && kind !== "net" ? "host" : "net";
+  const shown = dest.replace(v6 ? /\/128$/ : /\/32$/, "");
+  const ipArgs = [...(v6 ? ["-6"] : []), "route", verb === "add" ? "add" : verb === "change" ? "replace" : "del", dest, ...(gw ? ["via", gw] : [])];
+  const e = ip(...ipArgs);
+  if (e) {
+    const why = /exists/i.test(e) ? "File exists" : /No such process|not found/i.test(e) ? "No such process" : "Network is unreachable";
+    io.err(`${verb} ${word} ${shown}${gw ? `: gateway ${gw}` : ""}: ${why}\n`);
+    return 1;
+  }
+  if (!quiet) io.out(`${verb} ${word} ${shown}${gw ? `: gateway ${gw}` : ""}\n`);
+  return 0;
+};
+
+export default route;

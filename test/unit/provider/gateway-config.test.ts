@@ -1,0 +1,227 @@
+/** Pure parts of the GatewayConfig provider: validation messages, detailed diffs, drift classification, read parsing. */
+import { describe, expect, it } from "vitest";
+import { diffInputs, validate } from "../../../providers/resources/gateway-config";
+import { classify, inSync, modeOfLs, parseReadOutput, readScript, type LiveState } from "../../../providers/gateway/read-script";
+import { applyScript, stageScript } from "../../../providers/gateway/commit-script";
+import { writeFileLines } from "../../../providers/gateway/shell";
+import { keyFingerprint, parseHostKey } from "../../../providers/transport/hostkey";
+import { maskSecrets } from "../../../providers/transport/ssh";
+import { gwState, PSK } from "../../provider/fixtures";
+
+const KEY = "ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIIDhPUN+SiwXu9uU3Y2TyQFMDg1phBcwnVILW7sslqXB";
+const conn = { host: "192.0.2.153", privateKey: "-----BEGIN OPENSSH PRIVATE KEY-----\nx\n-----END OPENSSH PRIVATE KEY-----\n", hostKey: KEY };
+
+describe("validate", () => {
+  it("accepts the site-to-site state", () => {
+    expect(validate({ connection: conn, state: gwState("gw1") })).toEqual([]);
+  });
+  it("names field, value and what is allowed", () => {
+    const s = gwState("gw1");
+    s.files["/etc/iked.conf"] = { content: "", mode: "0644", owner: "root", group: "wheel", check: "iked" };
+    s.files["/etc/x"] = { content: "", mode: "rw", owner: "root", group: "wheel", check: "pfx" as never };
+    s.services.isakmpd!.flags = "-K -S";
+    s.interfaces.push("gif0");
+    const f = validate({ connection: { ...conn, port: 70000, hostKey: undefined }, state: s, rollbackSeconds: 1 }).map((x) => x.reason);
+    expect(f).toEqual([
+      "connection.port: `70000` is not a TCP port; give 1–65535 (default 22)",
+      "connection.hostKey: missing; pin the gateway's key (`ssh-keyscan -t ed25519 HOST`) or set insecureSkipHostKeyCheck: true (dangerous)",
+      "rollbackSeconds: `1` must be a whole number of seconds from 5 to 3600 (default 60)",
+      'state.files["/etc/iked.conf"].mode: `0644`: iked refuses a config file with group or other access; give 0600',
+      'state.files["/etc/x"].mode: `rw` is not an octal mode; give e.g. 0600',
+      'state.files["/etc/x"].check: unknown check `pfx`; one of pf, pf-anchor, ipsec, iked, sasyncd, none',
+      'state.services["isakmpd"].flags: `-K -S`: do not set -S, rc.d/isakmpd adds it when sasyncd is enabled (it would appear twice)',
+      "state.interfaces: `gif0` has no /etc/hostname.gif0 in state.files",
+    ]);
+  });
+  it("never shows the private key", () => {
+    const f = validate({ connection: { ...conn, privateKey: "hunter2-secret" }, state: gwState("gw1") });
+    expect(f.map((x) => x.reason)).toEqual(["connection.privateKey: is not an OpenSSH/PEM private key (value not shown)"]);
+  });
+});
+
+describe("diffInputs", () => {
+  it("no change, no diff", () => {
+    expect(diffInputs({ connection: conn, state: gwState("gw1") }, { connection: conn, state: gwState("gw1") })).toEqual({ changes: false, replaces: [], detailedDiff: {} });
+  });
+  it("keys each changed item", () => {
+    const d = diffInputs({ connection: conn, state: gwState("gw1") }, { connection: conn, state: gwState("gw1", { psk: "other", forwarding: "2" }) });
+    expect(d.detailedDiff).toEqual({
+      'state.files["/etc/ipsec.conf"]': { kind: "update" },
+      'state.files["/etc/sysctl.conf"]': { kind: "update" },
+      'state.sysctls["net.inet.ip.forwarding"]': { kind: "update" },
+    });
+  });
+  it("items a read found drifted are changes; a new host replaces", () => {
+    const drift = { ...inSync(gwState("gw1")), 'anchors["vpn"]': "running drifted", flows: "running drifted", 'sysctls["net.inet.ip.forwarding"]': "running drifted" };
+    const d = diffInputs({ connection: conn, state: gwState("gw1"), drift }, { connection: { ...conn, host: "192.0.2.154" }, state: gwState("gw1") });
+    expect(d).toEqual({
+      changes: true,
+      replaces: ["connection"],
+      detailedDiff: {
+        'drift["anchors[\\"vpn\\"]"]': { kind: "update" },
+        'drift["flows"]': { kind: "update" },
+        'state.sysctls["net.inet.ip.forwarding"]': { kind: "update" },
+        "connection.host": { kind: "update-replace" },
+      },
+    });
+  });
+});
+
+const live = (over: Partial<LiveState> = {}): LiveState => {
+  const s = gwState("gw1");
+  return {
+    files: Object.fromEntries(Object.entries(s.files).map(([p, f]) => [p, { content: f.content, mode: f.mode, owner: f.owner, group: f.group }])),
+    sysctls: { ...s.sysctls },
+    on: ["ipsec", "isakmpd", "pf"],
+    started: ["isakmpd", "sshd"],
+    flags: { isakmpd: "-K" },
+    ifconfig: { em0: "em0: flags=8843<UP,BROADCAST,RUNNING,SIMPLEX,MULTICAST> mtu 1500\n\tinet 172.16.0.1 netmask 0xffffff00 broadcast 172.16.0.255\n" },
+    anchors: { vpn: { loaded: ["pass all flags S/SA"], expected: ["pass all flags S/SA"] } },
+    flows: ["flow esp out from 172.16.0.0/24 to 192.168.15.0/24 peer 192.0.123.85 type require"],
+    ...over,
+  };
+};
+
+describe("classify (two-layer drift)", () => {
+  const baseline = ["flow esp out from 172.16.0.0/24 to 192.168.15.0/24 peer 192.0.123.85 type require"];
+  it("all in sync; the observed state equals the desired one", () => {
+    const c = classify(gwState("gw1"), live(), baseline);
+    expect(Object.values(c.drift).every((v) => v === "in sync")).toBe(true);
+    expect(c.observed).toEqual(gwState("gw1"));
+  });
+  it("reports each kind of hand edit under its item", () => {
+    const l = live({
+      sysctls: { "net.inet.ip.forwarding": "0", "net.inet.esp.enable": "1" },
+      started: ["sshd"],
+      ifconfig: { em0: "em0: flags=8843<UP,BROADCAST,RUNNING,SIMPLEX,MULTICAST> mtu 1500\n" },
+      anchors: { vpn: { loaded: [], expected: ["pass all flags S/SA"] } },
+      flows: [],
+      on: ["pf", "isakmpd"],
+    });
+    l.files["/etc/pf.conf"] = { content: "pass\n", mode: "0644", owner: "root", group: "wheel" };
+    const c = classify(gwState("gw1"), l, baseline);
+    expect(Object.fromEntries(Object.entries(c.drift).filter(([, v]) => v !== "in sync"))).toEqual({
+      'files["/etc/pf.conf"]': "file drifted",
+      'sysctls["net.inet.ip.forwarding"]': "running drifted",
+      'services["isakmpd"]': "running drifted",
+      'services["ipsec"]': "not persisted",
+      'interfaces["em0"]': "running drifted",
+      'anchors["vpn"]': "running drifted",
+      flows: "running drifted",
+    });
+    expect(c.observed.files["/etc/pf.conf"]).toMatchObject({ content: "pass\n", mode: "0644" });
+    expect(c.observed.sysctls["net.inet.ip.forwarding"]).toBe("0");
+    expect(c.observed.services.isakmpd!.running).toBe(false);
+  });
+  it("a sysctl set live but missing from sysctl.conf is not persisted", () => {
+    const l = live();
+    l.files["/etc/sysctl.conf"] = { content: "net.inet.esp.enable=1\n", mode: "0644", owner: "root", group: "wheel" };
+    const c = classify(gwState("gw1"), l, baseline);
+    expect(c.drift['sysctls["net.inet.ip.forwarding"]']).toBe("not persisted");
+    expect(c.drift['files["/etc/sysctl.conf"]']).toBe("file drifted");
+  });
+});
+
+describe("the read script and its output", () => {
+  it("parses every section", () => {
+    const out = [
+      "@@m file /etc/pf.conf",
+      "-rw------- 1 root wheel 5 Nov 24 21:31 /etc/pf.conf",
+      "@@m content",
+      "pass",
+      "",
+      "@@m end",
+      "@@m file /etc/x",
+      "-rw-r----- 1 root wheel 2 Nov 24 21:31 /etc/x",
+      "@@m content",
+      "no newline",
+      "@@m end",
+      "@@m missing /etc/ipsec.conf",
+      "@@m sysctl",
+      "net.inet.ip.forwarding=1",
+      "@@m on",
+      "ipsec",
+      "pf",
+      "@@m started",
+      "isakmpd",
+      "@@m flags isakmpd",
+      "-K",
+      "@@m anchor vpn",
+      "pass in on em1 inet proto esp all",
+      "@@m expect vpn",
+      'ext = "em1"',
+      "pass in on em1 inet proto esp all",
+      "@@m flows",
+      "flow esp in from 192.168.15.0/24 to 172.16.0.0/24 peer 192.0.123.85 type use",
+      "@@m done",
+      "",
+    ].join("\n");
+    expect(parseReadOutput(out, "m")).toEqual({
+      files: {
+        "/etc/pf.conf": { content: "pass\n", mode: "0600", owner: "root", group: "wheel" },
+        "/etc/x": { content: "no newline", mode: "0640", owner: "root", group: "wheel" },
+        "/etc/ipsec.conf": null,
+      },
+      sysctls: { "net.inet.ip.forwarding": "1" },
+      on: ["ipsec", "pf"],
+      started: ["isakmpd"],
+      flags: { isakmpd: "-K" },
+      ifconfig: {},
+      anchors: { vpn: { loaded: ["pass in on em1 inet proto esp all"], expected: ["pass in on em1 inet proto esp all"] } },
+      flows: ["flow esp in from 192.168.15.0/24 to 172.16.0.0/24 peer 192.0.123.85 type use"],
+    });
+    expect(parseReadOutput("@@m on\npf\n", "m")).toBe("the read script's output is incomplete (no `done` section)");
+  });
+  it("is one script with no secret in it", () => {
+    const s = readScript(gwState("gw1"), "m");
+    expect(s).not.toContain(PSK);
+    expect(s).toContain("pfctl -a 'vpn' -sr");
+    expect(s).toContain("ipsecctl -sf");
+  });
+  it("modeOfLs", () => {
+    expect(["-rw-------", "-rw-r-----", "-rwsr-xr-x", "drwxrwxrwt", "-rwxr-sr-T"].map(modeOfLs)).toEqual(["0600", "0640", "4755", "1777", "3754"]);
+  });
+});
+
+describe("commit scripts", () => {
+  it("secrets travel only in heredocs on stdin, never as arguments", () => {
+    const s = stageScript({ id: "0123456789ab", news: gwState("gw1"), rollbackSeconds: 60 });
+    const lines = s.split("\n");
+    const i = lines.findIndex((l) => l.includes(PSK));
+    expect(lines[i - 1]).toMatch(/^cat > '\/etc\/ipsec\.conf\.pulumi-new' <<'PULUMI_OPENBSD_EOF_[0-9a-f]{12}'$/);
+    expect(lines.filter((l) => l.includes(PSK))).toHaveLength(1);
+    expect(lines.slice(0, 2)).toEqual(["set -u", "umask 077"]);
+    expect(s).toContain("v ipsecctl -nf '/etc/ipsec.conf.pulumi-new'");
+    expect(s).toContain("v pfctl -a 'vpn' -nf '/etc/pf.anchors/vpn.pulumi-new'");
+    expect(s).toContain('nohup sh -c "sleep 60; sh $R/restore.sh" </dev/null >/dev/null 2>&1 &');
+  });
+  it("applies in /etc/rc order: sysctl, netstart, pf, isakmpd, ipsecctl", () => {
+    const s = applyScript({ id: "0123456789ab", news: gwState("gw1"), rollbackSeconds: 60 });
+    const at = (x: string) => s.indexOf(x);
+    expect(at("step sysctl")).toBeGreaterThan(0);
+    expect(at("step sysctl")).toBeLessThan(at("step sh /etc/netstart em0"));
+    expect(at("step sh /etc/netstart em0")).toBeLessThan(at("step pfctl -f /etc/pf.conf"));
+    expect(at("step pfctl -f /etc/pf.conf")).toBeLessThan(at("step pfctl -a 'vpn' -f"));
+    expect(at("step pfctl -a 'vpn' -f")).toBeLessThan(at("step rcctl enable 'isakmpd'"));
+    expect(at("step rcctl enable 'isakmpd'")).toBeLessThan(at("step rcctl set 'isakmpd' flags '-K'"));
+    expect(at("step rcctl set 'isakmpd' flags '-K'")).toBeLessThan(at("step ipsecctl -d -f"));
+    expect(at("step ipsecctl -d -f")).toBeLessThan(at("step ipsecctl -f '/etc/ipsec.conf'"));
+  });
+  it("writes exact bytes, with or without a final newline", () => {
+    expect(writeFileLines("/f", "a\n")[0]).toMatch(/^cat > '\/f' <</);
+    expect(writeFileLines("/f", "a")[0]).toMatch(/^dd bs=1 count=1 of='\/f' 2>\/dev\/null <</);
+  });
+});
+
+describe("host keys and masking", () => {
+  it("fingerprints as ssh-keygen -l prints them; rejects what is not a key", () => {
+    const k = parseHostKey(KEY);
+    expect(typeof k).toBe("object");
+    expect(keyFingerprint((k as { blob: Buffer }).blob)).toMatch(/^SHA256:[A-Za-z0-9+/]{43}$/);
+    expect(parseHostKey("ssh-ed25519")).toBe("hostKey: `ssh-ed25519` is not an OpenSSH public key; give it as in known_hosts without the host name, e.g. `ssh-ed25519 AAAAC3Nz…`");
+    expect(parseHostKey("ssh-rsa " + KEY.split(" ")[1])).toBe("hostKey: the key data does not hold a `ssh-rsa` key");
+  });
+  it("masks secrets in error text", () => {
+    expect(maskSecrets(`ipsecctl: line 1: psk "${PSK}" bad`, [PSK])).toBe('ipsecctl: line 1: psk "***" bad');
+  });
+});
