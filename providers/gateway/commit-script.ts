@@ -152,7 +152,7 @@ function ruleFileOf(s: HostState | undefined): string | undefined {
 export function stageScript(c: CommitInput): string {
   const { news, olds } = c;
   const L = [...PRELUDE(c.id), ...lockLines()];
-  L.push('trap \'rm -f "$R"/staged-* 2>/dev/null; for t in $(cat "$R/staged" 2>/dev/null); do rm -f "$t"; done; rm -rf "$R" "$D/lock"\' EXIT');
+  L.push('trap \'for t in $(cat "$R/staged" 2>/dev/null); do rm -f "$t"; done; rm -rf "$R" "$D/lock"\' EXIT');
   L.push('rm -rf "$R"; mkdir -p "$R/files" || exit 1', ': > "$R/changed"', ': > "$R/staged"');
   L.push('v() { if ! OUT=$("$@" 2>&1); then printf \'@@fail %s\\n%s\\n\' "$*" "$OUT" >&2; exit 1; fi; }');
   const anchors = anchorsByFile(news);

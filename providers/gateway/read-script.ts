@@ -22,7 +22,7 @@ export function readScript(s: HostState, marker: string): string {
   }
   const mibs = Object.keys(s.sysctls).sort();
   if (mibs.length) L.push(`echo "${M} sysctl"`, `sysctl ${mibs.map(sq).join(" ")} 2>&1`);
-  L.push(`echo "${M} on"`, "rcctl ls on 2>/dev/null", `echo "${M} started"`, "rcctl ls started 2>/dev/null");
+  if (Object.keys(s.services).length) L.push(`echo "${M} on"`, "rcctl ls on 2>/dev/null", `echo "${M} started"`, "rcctl ls started 2>/dev/null");
   for (const n of Object.keys(s.services).sort()) {
     if (isPseudoService(n)) continue;
     L.push(`echo "${M} flags ${n}"`, `rcctl get ${sq(n)} flags 2>/dev/null`);

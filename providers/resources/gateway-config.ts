@@ -23,7 +23,7 @@ import type { DetailedDiffResult, PropertyDiffKind } from "../diff";
 import { fingerprint, isSecret, secret, unwrap } from "../secrets";
 import { parseHostKey } from "../transport/hostkey";
 import { flushCounters } from "../transport/counters";
-import type { SshTarget } from "../transport/ssh";
+import { log, type SshTarget } from "../transport/ssh";
 import { commit, readLive, uninstall } from "../gateway/commit";
 import { classify, driftKeys, inSync } from "../gateway/read-script";
 
@@ -218,6 +218,11 @@ async function apply(olds: Inputs | undefined, news: Inputs): Promise<string[]> 
       drift: olds?.drift,
       rollbackSeconds: news.rollbackSeconds ?? DEFAULT_ROLLBACK_SECONDS,
     });
+    const files = r.changed.map((p) => {
+      const f = news.state.files[p];
+      return f && isSecretFile(f) ? `${p} (${fingerprint(f.content)})` : p;
+    });
+    log(`${idOf(news.connection)}: committed and confirmed; files replaced: ${files.join(", ") || "none"}`);
     return r.flows;
   } finally {
     flushCounters();
@@ -257,7 +262,12 @@ export const gatewayConfig: ResourceProvider = {
   async read(id, _urn, props, inputs?: unknown) {
     const fromProps = props && typeof props === "object" && "connection" in props;
     const src = fromProps ? plain(props) : inputs && typeof inputs === "object" && "connection" in (inputs as object) ? plain(inputs) : undefined;
-    if (!src) throw new Error(`GatewayConfig ${id}: cannot read: no connection; import it from a program that declares the GatewayConfig with its connection and state (resource option \`import: "${id}"\`)`);
+    if (!src) {
+      throw new Error(
+        `GatewayConfig ${id}: cannot import: the engine sends no inputs with an import, so the provider has no SSH connection (private key, host key) to read the gateway with; ` +
+          "declare the GatewayConfig without `import` (the first up takes the files over and keeps what the gateway had as the baseline that destroy restores)",
+      );
+    }
     if (process.env.PULUMI_OPENBSD_STUB === "1") {
       // benchmarks only: the engine's own floor, with the provider's work stubbed out
       const inputs = { connection: wrapConnection(src.connection), state: wrapState(src.state), ...(src.rollbackSeconds !== undefined ? { rollbackSeconds: src.rollbackSeconds } : {}) };

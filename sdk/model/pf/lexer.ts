@@ -77,8 +77,9 @@ export class PfLexer {
     private readonly report: (line: number, col: number, message: string) => void,
   ) {}
 
+  /** Column of the character read last (the macro's column while macro text is being read). */
   private col(): number {
-    return this.macroCol ?? this.pos - this.lineStart + 1;
+    return this.macroCol ?? Math.max(1, this.pos - this.lineStart);
   }
 
   private igetc(): string {
@@ -148,7 +149,7 @@ export class PfLexer {
       let c: string;
       while ((c = this.lgetc(false)) === " " || c === "\t");
       this.tokLine = this.lineno;
-      let col = c === "\n" && this.macroCol === undefined ? this.nlCol : Math.max(1, this.col() - 1);
+      let col = c === "\n" && this.macroCol === undefined ? this.nlCol : this.col();
       if (c === "#") {
         // the comment swallows the rest of the line, and the next ones while it ends with `\`;
         // the newline that ends it is placed on its own (last physical) line
@@ -156,6 +157,7 @@ export class PfLexer {
         if (c === "\n" && this.macroCol === undefined) col = this.nlCol;
       }
       if (c === "$" && !this.expanding) {
+        const dollarLine = this.lineno;
         let name = "";
         for (;;) {
           const d = this.lgetc(false);
@@ -175,7 +177,8 @@ export class PfLexer {
         this.lungetc(DONE_EXPAND);
         for (let i = val.length - 1; i >= 0; i--) this.lungetc(val[i]);
         this.lungetc(START_EXPAND);
-        this.macroCol = col;
+        // the macro's tokens are placed at its `$`, or at the start of the line its name was continued onto
+        this.macroCol = this.lineno === dollarLine ? col : 1;
         continue;
       }
       return this.token(c, col);

@@ -19,7 +19,11 @@ scenario({
     // "A matching policy needs to be created on gateway #2": the mirror image
     gw2: { "/etc/ipsec.conf": rule("192.168.15.0/24 port 80", "172.16.0.0/24", "192.0.2.153") + rule("192.168.15.0/24 port 443", "172.16.0.0/24", "192.0.2.153") },
   },
-  flows: { gw1: ["flow esp out proto tcp from 172.16.0.0/24 to 192.168.15.0/24 port 80 peer 192.0.123.85"] },
+  // ipsecctl prints ports by /etc/services name
+  flows: {
+    gw1: ["flow esp out proto tcp from 172.16.0.0/24 to 192.168.15.0/24 port www peer 192.0.123.85", "flow esp out proto tcp from 172.16.0.0/24 to 192.168.15.0/24 port https peer 192.0.123.85"],
+    gw2: ["flow esp out proto tcp from 192.168.15.0/24 port www to 172.16.0.0/24 peer 192.0.2.153"],
+  },
   edit: { gateway: "gw1", command: "sed -i 's/port 443/port 8443/' /etc/ipsec.conf", file: "/etc/ipsec.conf" },
   reboot: "gw1",
 });

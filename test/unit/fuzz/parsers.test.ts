@@ -141,6 +141,13 @@ describe("regressions found by fuzzing: `#` comment continued by a trailing `\\`
     expect(positions(parsePf("pass # c \\\nnot a rule\npass\n", "f").diagnostics)).toEqual([]);
     expect(positions(parsePf("pass # c\nnot a rule\npass\n", "f").diagnostics)).toEqual(["2:5: syntax error: unexpected `a`"]);
   });
+  it("parsePf: an error in a macro whose name is continued onto the next line is placed on that line (found with FUZZ_SEED=16)", () => {
+    const text = 'p = "\u0000x"\npass in from $\\\np to any\n';
+    const ds = parsePf(text, "f").diagnostics;
+    expect(positions(ds)).toEqual(["3:1: syntax error: unexpected `\u0000`"]);
+    for (const d of ds) checkDiagnostic(d, text, "f");
+    expect(positions(parsePf('p = "%"\npass in from $p to any\n', "f").diagnostics)).toEqual(["2:14: syntax error: unexpected `%`"]);
+  });
   it("lintIpsecConf: a continued comment swallows the next line too", () => {
     expect(positions(lintIpsecConf("ike esp from 10.1.0.0/24 to 10.2.0.0/24 # c \\\npeer 192.0.2.2 psk\n", "f"))).toEqual([]);
     expect(positions(lintIpsecConf("ike esp from 10.1.0.0/24 to 10.2.0.0/24 # c\npeer 192.0.2.2 psk\n", "f"))).toEqual(["2:1: syntax error; unexpected `peer`"]);
