@@ -325,6 +325,13 @@ export function applyScript(c: CommitInput): string {
     if (n === "ipsec") L.push(...ipsecLines);
   });
   if (ipsecAt >= names.length) L.push(...ipsecLines);
+  // services no longer managed go back to what the gateway had before the resource took them over
+  const dropped = Object.keys(olds?.services ?? {}).filter((n) => !news.services[n]).sort();
+  if (dropped.length) {
+    L.push(': > "$R/svc-dropped"');
+    for (const n of dropped) L.push(`grep "^${n} " "$D/baseline-svc" >> "$R/svc-dropped" 2>/dev/null`);
+    L.push(...restoreServices('"$R/svc-dropped"'));
+  }
   L.push("exit 0");
   return L.join("\n") + "\n";
 }

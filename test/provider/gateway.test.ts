@@ -119,6 +119,16 @@ describe("the commit", () => {
     await commit(t, { olds: gwState("gw1", { forwarding: "2" }), news: gwState("gw1"), rollbackSeconds: 30 });
   });
 
+  it("a service the state no longer lists goes back to what the gateway had (isakmpd off)", async () => {
+    const t = targetOf(lab.gateways.gw1!);
+    const news = gwState("gw1");
+    delete news.services.isakmpd;
+    await commit(t, { olds: gwState("gw1"), news, rollbackSeconds: 30 });
+    expect(await gw("rcctl ls started | grep -c isakmpd; rcctl get isakmpd flags")).toBe("0\nNO\n");
+    await commit(t, { olds: news, news: gwState("gw1"), rollbackSeconds: 30 });
+    expect(await gw("rcctl get isakmpd flags; rcctl ls started | grep -c isakmpd")).toBe("-K\n1\n");
+  });
+
   it("secret files are 0600 from creation and no staged or rollback copies remain", async () => {
     expect(await gw("ls -l /etc/ipsec.conf | cut -c1-10; ls /etc/*.pulumi-* /etc/pf.anchors/*.pulumi-* 2>/dev/null; ls /var/db/pulumi-openbsd/rollback")).toBe("-rw-------\n");
   });

@@ -38,7 +38,9 @@ export interface LexError {
 
 const PUNCT = new Set(["(", ")", "{", "}", ",", "=", "/", "<", ">", "!"]);
 /** A run of word characters (a backslash is handled separately: it may start a line continuation). */
-const WORD = /[^\s(){},=\/<>!#"'\\]+/y;
+const WORD = /[^ \t\n\r\f\v(){},=\/<>!#"'\\]+/y;
+/** The white space ipsecctl's lexer skips between tokens (other Unicode spaces are word characters). */
+const SPACE = /^[ \t\n\r\f\v]$/;
 const ENDS_NUMBER = new Set([" ", "\t", "\n", "\r", "\f", "\v", ")", ",", "/", "}", "="]);
 
 /** Tokenises one file. Macros are looked up at the moment a `$name` is read, so definitions apply to later lines. */
@@ -165,9 +167,12 @@ export class Lexer {
         // a backslash: a line continuation inside the word, or a character of it
         if (this.text[this.pos] !== "\\") break;
         const d = this.peekChar();
-        if (d === undefined || /\s/.test(d) || PUNCT.has(d) || d === "#" || d === '"' || d === "'") break;
+        if (d === undefined || SPACE.test(d) || PUNCT.has(d) || d === "#" || d === '"' || d === "'") break;
         if (d === "\\") word += this.nextChar();
       }
+      // every character is a word character, white space or handled above, so a word is never empty;
+      // keep the lexer moving on whatever this may have missed
+      if (word === "") word = this.nextChar() ?? "";
       if (/^-?\d+$/.test(word) && (this.peekChar() === undefined || ENDS_NUMBER.has(this.peekChar()!)))
         return this.tok("number", word, line, column);
       return this.tok(KEYWORDS.has(word) ? "keyword" : "string", word, line, column);

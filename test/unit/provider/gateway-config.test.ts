@@ -207,6 +207,13 @@ describe("commit scripts", () => {
     expect(at("step rcctl set 'isakmpd' flags '-K'")).toBeLessThan(at("step ipsecctl -d -f"));
     expect(at("step ipsecctl -d -f")).toBeLessThan(at("step ipsecctl -f '/etc/ipsec.conf'"));
   });
+  it("a service no longer managed goes back to its baseline", () => {
+    const news = gwState("gw1");
+    delete news.services.isakmpd;
+    const s = applyScript({ id: "0123456789ab", olds: gwState("gw1"), news, rollbackSeconds: 60 });
+    expect(s).toContain('grep "^isakmpd " "$D/baseline-svc" >> "$R/svc-dropped"');
+    expect(s).not.toContain("rcctl start 'isakmpd'");
+  });
   it("writes exact bytes, with or without a final newline", () => {
     expect(writeFileLines("/f", "a\n")[0]).toMatch(/^cat > '\/f' <</);
     expect(writeFileLines("/f", "a")[0]).toMatch(/^dd bs=1 count=1 of='\/f' 2>\/dev\/null <</);
