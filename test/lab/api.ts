@@ -228,7 +228,7 @@ function sshdConfig(mgmt: string): string {
     "HostKey /etc/ssh/ssh_host_ed25519_key",
     "PermitRootLogin prohibit-password",
     "PubkeyAuthentication yes",
-    "AuthorizedKeysFile /etc/ssh/lab_authorized_keys",
+    "AuthorizedKeysFile .ssh/authorized_keys",
     "PasswordAuthentication no",
     "KbdInteractiveAuthentication no",
     "UsePAM no",
@@ -251,7 +251,15 @@ async function makeRoot(root: string, name: string, t: Topology, mgmt: string, c
   await rm(join(etc, "ssh"), { recursive: true, force: true });
   await mkdir(join(etc, "ssh"), { recursive: true });
   await writeFile(join(etc, "ssh", "sshd_config"), sshdConfig(mgmt));
-  await writeFile(join(etc, "ssh", "lab_authorized_keys"), clientPub, { mode: 0o600 });
+  // root: home is the gateway's own /root (bind-mounted in its mount namespace, never the host's), holding only
+  // .ssh/authorized_keys; login shell /bin/sh (OpenBSD root uses ksh: a POSIX sh, no host dotfiles)
+  const passwd = await readFile(join(etc, "passwd"), "utf8");
+  await writeFile(join(etc, "passwd"), passwd.split("\n").map((l) => (l.startsWith("root:") ? "root:x:0:0:Charlie &:/root:/bin/sh" : l)).join("\n"));
+  const home = join(root, "root");
+  await mkdir(join(home, ".ssh"), { recursive: true, mode: 0o700 });
+  await chmod(home, 0o700);
+  await chmod(join(home, ".ssh"), 0o700);
+  await writeFile(join(home, ".ssh", "authorized_keys"), clientPub, { mode: 0o600 });
   await must(["ssh-keygen", "-q", "-t", "ed25519", "-N", "", "-C", `${name}@lab`, "-f", join(etc, "ssh", "ssh_host_ed25519_key")]);
   await writeFile(join(etc, "myname"), `${name}.lab.example\n`);
   await writeFile(join(etc, "hostname"), `${name}\n`);
@@ -425,6 +433,7 @@ export async function labUp(topology: string, opts: { prefix?: string; quiet?: b
         `hostname ${g}`,
         `mount --bind ${root}/etc /etc`,
         `mount --bind ${root}/var /var`,
+        `mount --bind ${root}/root /root`,
         // keep the lab's netns handles visible under the private /run (carp moves addresses between peers)
         // only this lab's gateways (${dir}/netns): a handle on another lab's netns would keep it alive after that lab's labDown
         `mkdir -p ${dir}/.netns-${g}`,

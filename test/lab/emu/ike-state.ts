@@ -7,7 +7,8 @@
  * empty again, exactly as a real isakmpd forgets what `ipsecctl -f` told it. iked keeps its loaded policies in
  * `/var/emu/iked.json` the same way; sasyncd records its carp interface in `/var/emu/sasyncd.json`.
  */
-import { readPeerState, readState, withState, peerGateways, interfaces, type InterfaceTable, type ServiceTable } from "./state";
+import { readPeerState, readState, withState, peerGateways, emptyInterfaceTable, stateDir, type InterfaceTable, type ServiceTable } from "./state";
+import { carpStates } from "./carp-elect";
 import { type IkeDb } from "./ike-db";
 import { establishedTunnels, ikeConnections, type IkeGateway } from "./ike-agree";
 import { emptyKernel, saAlgorithms, tunnelFlows, tunnelSas, type IpsecKernel, type KernelFlow, type KernelSa } from "./ipsec-kernel";
@@ -75,16 +76,16 @@ async function heldBySasyncd(daemon: string, where: Where): Promise<boolean> {
   // sasyncd only switches the daemon(s) named by `control` (default isakmpd)
   const control = st.since === sas.since ? (st.control ?? "isakmpd") : "none";
   if (control !== daemon && control !== "all") return true;
-  const ifs = (await read(where, "interfaces", emptyIfs)).interfaces;
-  const carp = ifs.find((i) => i.name === st.interface);
-  return carp?.carp?.state !== "MASTER";
+  const states = await carpStates(await read(where, "interfaces", emptyIfs), where ?? stateDir());
+  return st.interface === undefined || states.get(st.interface) !== "MASTER";
 }
 
 async function addressesOf(where: Where): Promise<string[]> {
-  const ifs = where === undefined ? await interfaces() : (await read(where, "interfaces", emptyIfs)).interfaces;
-  // a carp address answers only on the MASTER; link-local and loopback addresses never carry IKE here
-  return ifs
-    .filter((i) => i.up !== false && i.name !== "lo0" && (!i.carp || i.carp.state === "MASTER"))
+  const table = where === undefined ? await readState<InterfaceTable>("interfaces", emptyInterfaceTable) : await read(where, "interfaces", emptyIfs);
+  // a carp address answers only on the elected MASTER (carp-elect.ts); link-local and loopback addresses never carry IKE here
+  const states = await carpStates(table, where ?? stateDir());
+  return table.interfaces
+    .filter((i) => i.up !== false && i.name !== "lo0" && (!i.carp || states.get(i.name) === "MASTER"))
     .flatMap((i) => i.addresses.map((a) => a.address))
     .filter((a) => !a.startsWith("fe80:"));
 }

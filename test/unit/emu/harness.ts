@@ -97,7 +97,7 @@ export interface MiniLab {
   roots: Record<string, string>;
   run(gw: string, cmd: string, argv: string[], stdin?: string): Promise<RunResult>;
   write(gw: string, path: string, text: string, mode?: number): Promise<string>;
-  /** Set the carp state of interface `ifname` on `gw`. */
+  /** Make `gw`'s carp interface `ifname` win (advskew 0) or lose (advskew 200) the election (carp-elect.ts). */
   carp(gw: string, ifname: string, state: "MASTER" | "BACKUP"): Promise<void>;
   /** Stop a daemon on `gw` as `rcctl stop` does (marks it not running). */
   stop(gw: string, daemon: string): Promise<void>;
@@ -153,7 +153,7 @@ export async function miniLab(gateways: Record<string, { em0: string; em1: strin
     async carp(gw, ifname, state) {
       use(gw);
       await withInterfaces((t) => {
-        for (const i of t.interfaces) if (i.name === ifname && i.carp) i.carp.state = state;
+        for (const i of t.interfaces) if (i.name === ifname && i.carp) i.carp = { ...i.carp, state, advskew: state === "MASTER" ? 0 : 200 };
         return t;
       });
     },

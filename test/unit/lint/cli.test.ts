@@ -55,22 +55,24 @@ afterAll(() => {
   if (dir !== "") rmSync(dir, { recursive: true, force: true });
 });
 
-describe("pulumi-openbsd lint, the real process", { timeout: 60_000 }, () => {
-  it("exits 1 and prints `file:line:col: message` for a world-readable iked.conf", async () => {
+// Each test starts node (and one npx); they are independent (own files in `dir`), so they run
+// concurrently: the processes' start-up overlaps instead of adding up. `expect` is the test's own.
+describe.concurrent("pulumi-openbsd lint, the real process", { timeout: 60_000 }, () => {
+  it("exits 1 and prints `file:line:col: message` for a world-readable iked.conf", async ({ expect }) => {
     const f = join(dir, "iked.conf");
     const r = await cli(["lint", f]);
     expect(r.rc).toBe(1);
     expect(r.out[0]).toBe(`${f}:1:1: group writable or world read/writable (mode 0644); iked refuses the file: chmod 0600 ${f}`);
   });
 
-  it("exits 1 for a sasyncd.conf with group bits, with sasyncd's message", async () => {
+  it("exits 1 for a sasyncd.conf with group bits, with sasyncd's message", async ({ expect }) => {
     const f = join(dir, "sasyncd.conf");
     const r = await cli(["lint", "--kind", "sasyncd", f]);
     expect(r.rc).toBe(1);
     expect(r.out[0]).toBe(`${f}:1:1: configuration file has bad owner, type or mode (mode 0640); sasyncd refuses the file: make it a regular file, chmod 0600 ${f}`);
   });
 
-  it("golden cases through the CLI: err-undefined-macro and err-ah-enc exit 1 at OpenBSD's line; guide-gw1 exits 0", async () => {
+  it("golden cases through the CLI: err-undefined-macro and err-ah-enc exit 1 at OpenBSD's line; guide-gw1 exits 0", async ({ expect }) => {
     const copy = (tool: string, name: string): string => {
       const f = join(dir, `${name}.conf`);
       writeFileSync(f, readFileSync(`/work/shared/golden/${tool}/${name}.conf`));
@@ -78,32 +80,30 @@ describe("pulumi-openbsd lint, the real process", { timeout: 60_000 }, () => {
       return f;
     };
     const macro = copy("pfctl", "err-undefined-macro");
-    const r1 = await cli(["lint", "--kind", "pf", macro]);
+    const ah = copy("ipsecctl", "err-ah-enc");
+    const gw1 = copy("ipsecctl", "guide-gw1");
+    const [r1, r2, r3] = await Promise.all([cli(["lint", "--kind", "pf", macro]), cli(["lint", "--kind", "ipsec", ah]), cli(["lint", "--kind=ipsec.conf", gw1])]);
     expect(r1.rc).toBe(1);
     expect(r1.out[0]).toMatch(new RegExp(`^${macro.replace(/[.]/g, "\\.")}:1:[0-9]+: `));
-    const ah = copy("ipsecctl", "err-ah-enc");
-    const r2 = await cli(["lint", "--kind", "ipsec", ah]);
     expect(r2.rc).toBe(1);
     expect(r2.out.length).toBeGreaterThan(0);
-    const gw1 = copy("ipsecctl", "guide-gw1");
-    const r3 = await cli(["lint", "--kind=ipsec.conf", gw1]);
     expect(r3).toEqual({ rc: 0, out: [], err: [] });
   });
 
-  it("exits 2 with the usage text when no file is given", async () => {
+  it("exits 2 with the usage text when no file is given", async ({ expect }) => {
     const r = await cli(["lint"]);
     expect(r.rc).toBe(2);
     expect(r.out).toEqual([]);
     expect(r.err).toEqual(["pulumi-openbsd lint: no FILE given", ...USAGE.split("\n")]);
   });
 
-  it("exits 2 for an unknown kind and an unknown subcommand", async () => {
-    expect((await cli(["lint", "--kind", "ike", "x"])).err[0]).toBe("pulumi-openbsd lint: --kind: unknown kind `ike`; one of ipsec, iked, pf, hostname, sasyncd, sysctl, rcconf");
-    const r = await cli(["frob"]);
+  it("exits 2 for an unknown kind and an unknown subcommand", async ({ expect }) => {
+    const [k, r] = await Promise.all([cli(["lint", "--kind", "ike", "x"]), cli(["frob"])]);
+    expect(k.err[0]).toBe("pulumi-openbsd lint: --kind: unknown kind `ike`; one of ipsec, iked, pf, hostname, sasyncd, sysctl, rcconf");
     expect([r.rc, r.err[0]]).toEqual([2, "pulumi-openbsd: unknown subcommand `frob`; one of lint"]);
   });
 
-  it("works as `npx pulumi-openbsd lint FILE` from the repository root", async () => {
+  it("works as `npx pulumi-openbsd lint FILE` from the repository root", async ({ expect }) => {
     const f = join(dir, "iked.conf");
     let rc = 0;
     let stdout = "";

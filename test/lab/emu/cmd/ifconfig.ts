@@ -7,9 +7,10 @@ import type { Command, Io } from "../command";
 import { broadcast, canon4, canon6, classfulLen, hexMask, isV4, isV6, parseNetmask } from "../ifaddr";
 import { ip, linuxAddrs, linuxEnabled, startTunnel, stopHelper } from "../linux";
 import {
-  hardware, labInfo, readPeerState, readState, withInterfaces,
+  hardware, readState, withInterfaces,
   type EmuInterface, type InterfaceTable,
 } from "../state";
+import { carpElect, carpMaster, carpMembers } from "../carp-elect";
 
 /** Cloner types `ifconfig X create` accepts, with their default flags, mtu and group. */
 const CLONERS: Record<string, { flags: string[]; mtu: number; ether: boolean }> = {
@@ -37,64 +38,7 @@ export function ifType(name: string): string {
 
 class Fail extends Error {}
 
-/** One carp instance of a vhid on a segment, on this gateway or a peer. */
-interface CarpMember { gw: string; netns?: string; self: boolean; table: InterfaceTable; ifc: EmuInterface; eligible: boolean }
-
-async function carpAllowed(dir?: string): Promise<boolean> {
-  const init = () => ({ values: {} as Record<string, string> });
-  const s = dir === undefined ? await readState("sysctl", init) : await readPeerState(dir, "sysctl", init);
-  return s.values["net.inet.carp.allow"] !== "0";
-}
-
-function eligibleIn(t: InterfaceTable, ifc: EmuInterface, allow: boolean): boolean {
-  const c = ifc.carp;
-  const parent = c && t.interfaces.find((i) => i.name === c.carpdev);
-  return !!c && c.vhid > 0 && ifc.up && !!parent?.up && ifc.addresses.length > 0 && allow;
-}
-
-const demoteOf = (t: InterfaceTable, i: EmuInterface) => Math.max(0, ...i.groups.map((g) => t.demote[g] ?? 0));
-
-/** Every instance of `ifc`'s vhid on the same segment: this gateway's and its peers' (read-only). */
-async function carpMembers(t: InterfaceTable, ifc: EmuInterface): Promise<CarpMember[]> {
-  const info = labInfo();
-  const me: CarpMember = { gw: info?.name ?? "", netns: info?.netns, self: true, table: t, ifc, eligible: eligibleIn(t, ifc, await carpAllowed()) };
-  const c = ifc.carp;
-  if (!c) return [me];
-  const seg = hardware().find((h) => h.name === c.carpdev)?.segment;
-  const out = [me];
-  for (const p of info?.peers ?? []) {
-    const pt = await readPeerState<InterfaceTable>(p.stateDir, "interfaces", () => ({ interfaces: [], demote: {} }));
-    const phw = hardware(p.stateDir);
-    const allow = await carpAllowed(p.stateDir);
-    for (const o of pt.interfaces) {
-      if (!o.carp || o.carp.vhid !== c.vhid) continue;
-      if (seg !== undefined && phw.find((h) => h.name === o.carp!.carpdev)?.segment !== seg) continue;
-      out.push({ gw: p.name, netns: p.netns, self: false, table: pt, ifc: o, eligible: eligibleIn(pt, o, allow) });
-    }
-  }
-  return out;
-}
-
-/** The elected master among members: lowest (demote, advbase, advskew), then gateway name. */
-function carpMaster(ms: CarpMember[]): CarpMember | undefined {
-  const key = (m: CarpMember) => [demoteOf(m.table, m.ifc), m.ifc.carp!.advbase, m.ifc.carp!.advskew] as const;
-  let best: CarpMember | undefined;
-  for (const m of ms.filter((x) => x.eligible)) {
-    if (!best) { best = m; continue; }
-    const a = key(m);
-    const b = key(best);
-    const cmp = a[0] - b[0] || a[1] - b[1] || a[2] - b[2] || (m.gw < best.gw ? -1 : 1);
-    if (cmp < 0) best = m;
-  }
-  return best;
-}
-
-/** carp state as the pair would elect it: INIT when down/no carpdev/no address, else MASTER for the best member. */
-export async function carpElect(t: InterfaceTable, ifc: EmuInterface): Promise<"INIT" | "BACKUP" | "MASTER"> {
-  const ms = await carpMembers(t, ifc);
-  if (!ms[0]!.eligible) return "INIT";
-  return carpMaster(ms) === ms[0] ? "MASTER" : "BACKUP";
-}
+export { carpElect };
 
 function flagsWord(ifc: EmuInterface): string {
   const names = new Set(ifc.flags);
