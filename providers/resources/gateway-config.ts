@@ -72,11 +72,23 @@ function wrapConnection(c: SshTarget): unknown {
   return { ...c, privateKey: secret(c.privateKey) };
 }
 
+/**
+ * The connection with its documented defaults for absent optional fields: the SDK sends an unset
+ * `user`, `port`, `hostKey` or `insecureSkipHostKeyCheck` as `null`, which means the default
+ * (root, 22, none, false), so null and undefined are dropped here.
+ */
+export function normalizeConnection<T>(c: T): T {
+  if (!c || typeof c !== "object") return c;
+  const out: Record<string, unknown> = {};
+  for (const [k, v] of Object.entries(c as Record<string, unknown>)) if (v !== null && v !== undefined) out[k] = v;
+  return out as T;
+}
+
 /** Every problem with the inputs, as `field: value is wrong; allowed …` (no secret values shown). */
 export function validate(n: Inputs): { property: string; reason: string }[] {
   const f: { property: string; reason: string }[] = [];
   const bad = (property: string, reason: string) => f.push({ property, reason: `${property}: ${reason}` });
-  const c = n.connection as Partial<SshTarget> | undefined;
+  const c = normalizeConnection(n.connection as Partial<SshTarget> | undefined);
   if (!c || typeof c !== "object") bad("connection", "missing; give { host, privateKey, hostKey }");
   else {
     if (typeof c.host !== "string" || !/^[A-Za-z0-9.:_-]+$/.test(c.host)) bad("connection.host", `\`${String(c.host)}\` is not a host name or address`);
@@ -88,7 +100,7 @@ export function validate(n: Inputs): { property: string; reason: string }[] {
       if (typeof k === "string") f.push({ property: "connection.hostKey", reason: "connection." + k });
     } else if (!c.insecureSkipHostKeyCheck) bad("connection.hostKey", "missing; pin the gateway's key (`ssh-keyscan -t ed25519 HOST`) or set insecureSkipHostKeyCheck: true (dangerous)");
   }
-  if (n.rollbackSeconds !== undefined && (!Number.isInteger(n.rollbackSeconds) || n.rollbackSeconds < 5 || n.rollbackSeconds > 3600)) {
+  if (n.rollbackSeconds !== undefined && n.rollbackSeconds !== null && (!Number.isInteger(n.rollbackSeconds) || n.rollbackSeconds < 5 || n.rollbackSeconds > 3600)) {
     bad("rollbackSeconds", `\`${String(n.rollbackSeconds)}\` must be a whole number of seconds from 5 to 3600 (default ${DEFAULT_ROLLBACK_SECONDS})`);
   }
   const s = n.state;
@@ -141,7 +153,9 @@ export function validate(n: Inputs): { property: string; reason: string }[] {
 
 function plain(v: unknown): Inputs {
   const i = unwrap<Inputs>(v);
-  return { ...i, state: normalizeState(i.state ?? ({} as HostState)) };
+  const out: Inputs = { ...i, connection: normalizeConnection(i.connection), state: normalizeState(i.state ?? ({} as HostState)) };
+  if (out.rollbackSeconds === null || out.rollbackSeconds === undefined) delete out.rollbackSeconds;
+  return out;
 }
 
 function idOf(c: SshTarget): string {

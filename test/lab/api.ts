@@ -7,7 +7,8 @@
  * - netns `<id>-<gw>` per gateway: veths named as on OpenBSD (`em0`, `em1`, `vio0`) into the hub, plus
  *   `mgmt0`, a veth to the root namespace on a private 169.254.X.0/24 link (/31 per gateway) that carries ssh;
  * - a persistent mount + UTS namespace per gateway (`/run/obsdlab/<id>-<gw>.{mnt,uts}`) in which the gateway's
- *   own `/etc` and `/var` (copies of the host's, gid 0 named `wheel`) are bind-mounted, `/run` is private, and
+ *   own `/etc` and `/var` (copies of the host's, gid 0 named `wheel`, root's shell /bin/sh) and a private `/root`
+ *   (only `.ssh/authorized_keys`) are bind-mounted, `/run` is private, and
  *   `/usr/sbin` (= `/sbin`) and `/usr/bin` are overlaid with the emulator's wrappers;
  * - netns `<id>-<host>` per plain host on an internal segment.
  * Everything made is recorded in `.state/lab/<id>.json`; {@link labDown} removes exactly that.

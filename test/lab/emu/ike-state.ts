@@ -5,7 +5,7 @@
  * isakmpd's configuration database lives in `/var/emu/isakmpd.json` together with the `since` stamp of the
  * daemon run that built it (services.json): when isakmpd is restarted (new stamp) or stopped, the database is
  * empty again, exactly as a real isakmpd forgets what `ipsecctl -f` told it. iked keeps its loaded policies in
- * `/var/emu/iked.json` the same way; sasyncd records its carp interface in `/var/emu/sasyncd.json`.
+ * `/var/emu/iked.json` the same way; sasyncd records its carp interface, peers and key hash in `/var/emu/sasyncd.json`.
  */
 import { readPeerState, readState, withState, peerGateways, emptyInterfaceTable, stateDir, type InterfaceTable, type ServiceTable } from "./state";
 import { carpStates } from "./carp-elect";
@@ -29,6 +29,10 @@ export interface SasyncdState {
   interface?: string;
   /** `control isakmpd|iked|all|none`. */
   control?: string;
+  /** `peer` addresses/names. */
+  peers?: string[];
+  /** SHA-256 of the `sharedkey` (hex digits or word as written): two sasyncds talk only with the same key. */
+  keyHash?: string;
 }
 
 export const emptyIsakmpd = (): IsakmpdState => ({ db: {} });
@@ -103,28 +107,71 @@ async function ikeGateway(name: string, where: Where, extra: string[] = []): Pro
   };
 }
 
-/** Everything PF_KEY shows on this gateway: manual flows/SAs plus those the IKE daemons negotiated. */
+/** The running sasyncd's configuration (undefined when sasyncd does not run). */
+async function sasyncdOf(where: Where): Promise<SasyncdState | undefined> {
+  const run = await runStamp("sasyncd", where);
+  if (!run) return undefined;
+  const st = await read<SasyncdState>(where, "sasyncd", () => ({}));
+  return st.since === run.since ? st : undefined;
+}
+
+/** Is the carp interface sasyncd follows on that gateway MASTER (elected, carp-elect.ts)? */
+async function sasyncdMaster(st: SasyncdState, where: Where): Promise<boolean> {
+  if (st.interface === undefined) return false;
+  const states = await carpStates(await read(where, "interfaces", emptyIfs), where ?? stateDir());
+  return states.get(st.interface) === "MASTER";
+}
+
+/**
+ * sasyncd(8) on a carp BACKUP: the SAs and flows of the MASTER's IKE tunnels, as its sasyncd sends them (both run,
+ * same sharedkey, each names an address of the other as `peer`, the other follows a carp interface it is MASTER
+ * of). Only isakmpd's tunnels are copied (the lab does not sync iked's); a real sasyncd also syncs manual SAs.
+ */
+async function syncedFromMaster(self: IkeGateway, peers: { name: string; stateDir: string }[]): Promise<IkeGateway[]> {
+  const mine = await sasyncdOf(undefined);
+  if (!mine || (await sasyncdMaster(mine, undefined))) return [];
+  const out: IkeGateway[] = [];
+  for (const p of peers) {
+    const theirs = await sasyncdOf(p.stateDir);
+    if (!theirs || theirs.keyHash === undefined || theirs.keyHash !== mine.keyHash) continue;
+    const theirAddrs = await addressesOf(p.stateDir);
+    if (!(mine.peers ?? []).some((a) => theirAddrs.includes(a))) continue;
+    if (!(theirs.peers ?? []).some((a) => self.addresses.includes(a))) continue;
+    if (await sasyncdMaster(theirs, p.stateDir)) out.push(await ikeGateway(p.name, p.stateDir));
+  }
+  return out;
+}
+
+function addTunnels(flows: KernelFlow[], sas: KernelSa[], self: IkeGateway, others: readonly IkeGateway[]): void {
+  for (const t of establishedTunnels(self, others)) {
+    const satype = t.conn.protocol === "IPSEC_AH" ? "ah" : "esp";
+    flows.push(...tunnelFlows({ satype, local: t.conn.local2, remote: t.conn.remote2, peer: t.peerAddress, srcid: t.srcid, dstid: t.dstid }));
+    sas.push(...tunnelSas({
+      satype,
+      mode: t.p2.attrs.ENCAPSULATION_MODE === "TRANSPORT" ? "transport" : "tunnel",
+      local: t.conn.local2,
+      remote: t.conn.remote2,
+      localAddress: t.localAddress,
+      peerAddress: t.peerAddress,
+      algs: saAlgorithms(t.p2.attrs),
+    }));
+  }
+}
+
+/**
+ * Everything PF_KEY shows on this gateway: manual flows/SAs, those the IKE daemons negotiated, and on a carp
+ * BACKUP running sasyncd those its MASTER's sasyncd copied over.
+ */
 export async function kernelView(selfName: string): Promise<{ flows: KernelFlow[]; sas: KernelSa[] }> {
   const kernel = await readState<IpsecKernel>("ipsec", emptyKernel);
   const flows = [...kernel.flows];
   const sas = [...kernel.sas];
   const peers = await peerGateways();
   const self = await ikeGateway(selfName, undefined);
-  if (self.connections.length) {
-    const others = await Promise.all(peers.map((p) => ikeGateway(p.name, p.stateDir)));
-    for (const t of establishedTunnels(self, others)) {
-      const satype = t.conn.protocol === "IPSEC_AH" ? "ah" : "esp";
-      flows.push(...tunnelFlows({ satype, local: t.conn.local2, remote: t.conn.remote2, peer: t.peerAddress, srcid: t.srcid, dstid: t.dstid }));
-      sas.push(...tunnelSas({
-        satype,
-        mode: t.p2.attrs.ENCAPSULATION_MODE === "TRANSPORT" ? "transport" : "tunnel",
-        local: t.conn.local2,
-        remote: t.conn.remote2,
-        localAddress: t.localAddress,
-        peerAddress: t.peerAddress,
-        algs: saAlgorithms(t.p2.attrs),
-      }));
-    }
+  const others = self.connections.length || (await sasyncdOf(undefined)) ? await Promise.all(peers.map((p) => ikeGateway(p.name, p.stateDir))) : [];
+  if (self.connections.length) addTunnels(flows, sas, self, others);
+  for (const master of await syncedFromMaster(self, peers)) {
+    addTunnels(flows, sas, master, [self, ...others.filter((g) => g.name !== master.name)]);
   }
   const iked = await ikedTunnels(selfName, peers, read, addressesOf, heldBySasyncd);
   flows.push(...iked.flows);

@@ -10,6 +10,7 @@
  * its carp interface and `control` mode in /var/emu/sasyncd.json: isakmpd/iked started with `-S` become active
  * on the node whose carp interface is MASTER (ike-state.ts). Not emulated: replicating SAs to the peer.
  */
+import { createHash } from "node:crypto";
 import { stat } from "node:fs/promises";
 import type { Command, Io } from "../command";
 import { argPath, readArgFile } from "../command";
@@ -60,7 +61,9 @@ const sasyncd: Command = async (io) => {
   if (debug) io.err(r.stderr.replace(/^configuration OK\n/m, ""));
   const conf = parseSasyncdConf(text, file).value;
   const since = await startDaemon("sasyncd", flagString(io.argv));
-  await withState<SasyncdState>("sasyncd", () => ({}), () => ({ since, interface: conf.interface, control: conf.control ?? "isakmpd" }));
+  const key = conf.sharedkey ? (conf.sharedkey.kind === "hex" ? conf.sharedkey.hex.toLowerCase() : conf.sharedkey.value) : "";
+  const keyHash = createHash("sha256").update(key).digest("hex");
+  await withState<SasyncdState>("sasyncd", () => ({}), () => ({ since, interface: conf.interface, control: conf.control ?? "isakmpd", peers: conf.peers, keyHash }));
   return debug ? foreground(io, "sasyncd") : 0;
 };
 

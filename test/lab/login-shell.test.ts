@@ -1,0 +1,34 @@
+// A gateway's root login is its own: /bin/sh as in its private /etc/passwd, and a private /root holding only
+// .ssh/authorized_keys (never the host's /root and its dotfiles).
+import { existsSync } from "node:fs";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { labDown, labUp, type Lab } from "./api";
+import { sshConnect, type Session } from "./helpers/ssh";
+
+describe("root's login on a gateway", () => {
+  let lab: Lab;
+  let gw1: Session;
+  beforeAll(async () => {
+    lab = await labUp("site-to-site", { prefix: "t9h", quiet: true });
+    gw1 = await sshConnect(lab.gateways.gw1!);
+  });
+  afterAll(async () => {
+    gw1?.end();
+    await labDown("t9h");
+  });
+
+  it("runs /bin/sh with a home holding only .ssh/authorized_keys", async () => {
+    expect(await gw1.exec("echo $0; ls -a ~")).toEqual({ stdout: "sh\n.\n..\n.ssh\n", stderr: "", code: 0 });
+    expect(await gw1.exec("ls -a ~/.ssh; grep '^root:' /etc/passwd")).toEqual({
+      stdout: ".\n..\nauthorized_keys\nroot:x:0:0:Charlie &:/root:/bin/sh\n", stderr: "", code: 0,
+    });
+  });
+
+  it("keeps what a session writes to ~ off the host's /root", async () => {
+    const probe = `.lab-probe-${process.pid}`;
+    expect((await gw1.exec(`touch ~/${probe} && ls -a ~`)).stdout).toBe(`.\n..\n${probe}\n.ssh\n`);
+    expect(existsSync(`/root/${probe}`)).toBe(false);
+    expect(existsSync(`${lab.gateways.gw1!.root}/root/${probe}`)).toBe(true);
+    expect((await gw1.exec(`rm ~/${probe}`)).code).toBe(0);
+  });
+});
