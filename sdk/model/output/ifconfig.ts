@@ -545,9 +545,10 @@ export function parseIfconfig(text: string, file = "ifconfig"): ParseResult<Ifco
         break;
       case "media:": {
         const body = raw.slice(raw.indexOf("media:") + "media:".length).trim();
-        const m = /^(.*?)(?: \(([^)]*)\))?$/.exec(body)!;
-        iface.media = m[1]!;
-        if (m[2] !== undefined) iface.mediaActive = m[2];
+        // `s`: a stray \r (or other line terminator) inside the line must not defeat the match
+        const m = /^(.*?)(?: \(([^)]*)\))?$/s.exec(body);
+        iface.media = m ? m[1]! : body;
+        if (m?.[2] !== undefined) iface.mediaActive = m[2];
         break;
       }
       case "status:":
