@@ -24,6 +24,7 @@
  */
 import type { HostState, ManagedFile } from "../../sdk/state";
 import { isClonedInterface, sq, writeFileLines } from "./shell";
+import { IPSEC_DELETE_FN, verifyKernelLines } from "./ipsec-kernel";
 
 /** Where the provider keeps its on-host state. */
 export const STATE_DIR = "/var/db/pulumi-openbsd";
@@ -112,7 +113,8 @@ function restoreServices(file: string): string[] {
   return [
     `[ -f ${file} ] && while read s st run fl; do`,
     '  if [ "$st" = off ]; then [ "$run" = "-" ] || rcctl stop "$s" >/dev/null 2>&1; rcctl disable "$s" >/dev/null 2>&1',
-    '  else rcctl enable "$s" >/dev/null 2>&1; [ -n "$fl" ] && rcctl set "$s" flags $fl >/dev/null 2>&1',
+    // empty flags too: `rcctl set S flags` with the default drops the S_flags line rcctl set wrote
+    '  else rcctl enable "$s" >/dev/null 2>&1; [ "$run" = "-" ] || rcctl set "$s" flags $fl >/dev/null 2>&1',
     '    if [ "$run" = yes ]; then rcctl restart "$s" >/dev/null 2>&1; elif [ "$run" = no ]; then rcctl stop "$s" >/dev/null 2>&1; fi',
     "  fi",
     `done < ${file}`,
@@ -255,6 +257,7 @@ export function applyScript(c: CommitInput): string {
   const drifted = (k: string) => (drift[k] ?? "in sync") !== "in sync";
   const L = [...PRELUDE(c.id)];
   L.push('step() { if ! OUT=$("$@" 2>&1); then printf \'@@fail %s\\n%s\\n\' "$*" "$OUT" >&2; sh "$R/restore.sh" >/dev/null 2>&1; exit 1; fi; [ -n "$OUT" ] && printf \'%s\\n\' "$OUT"; return 0; }');
+  L.push(...IPSEC_DELETE_FN);
   // 1. sysctl
   for (const [k, v] of Object.entries(news.sysctls).sort()) {
     L.push(`[ "$(sysctl -n ${sq(k)} 2>/dev/null)" = ${sq(v)} ] || step sysctl ${sq(`${k}=${v}`)}`);
@@ -289,11 +292,15 @@ export function applyScript(c: CommitInput): string {
   const rf = ruleFileOf(news);
   const oldRf = ruleFileOf(olds);
   const ipsecLines: string[] = [];
-  if (oldRf && oldRf !== rf) ipsecLines.push(`if [ -e "$R/files"${sq(oldRf)} ]; then step ipsecctl -d -f "$R/files"${sq(oldRf)}; fi`);
+  // the old file's flows and SAs go first (ipsecctl -f only adds); entries already gone (a hand edit
+  // changed an SPI or added a flow that was never loaded) are ESRCH, which ipdel tolerates
+  if (oldRf && oldRf !== rf) ipsecLines.push(`if [ -e "$R/files"${sq(oldRf)} ]; then ipdel "$R/files"${sq(oldRf)}; fi`);
   if (rf) {
     const cond = drifted("flows") ? "true" : `ch ${sq(rf)}`;
     ipsecLines.push(
-      `if ${cond}; then if [ -e "$R/files"${sq(rf)} ]; then step ipsecctl -d -f "$R/files"${sq(rf)}; fi; step ipsecctl -f ${sq(rf)}; fi`,
+      `if ${cond}; then if [ -e "$R/files"${sq(rf)} ]; then ipdel "$R/files"${sq(rf)}; fi; step ipsecctl -f ${sq(rf)}`,
+      ...verifyKernelLines(news.files[rf]?.content ?? "", rf),
+      "fi",
     );
   }
   const names = Object.entries(news.services).sort((a, b) => a[1].order - b[1].order || a[0].localeCompare(b[0])).map(([n]) => n);
@@ -368,6 +375,8 @@ export function deleteScript(s: HostState): string {
   L.push(`[ -f "$D/baseline-svc" ] && { : > "$D/svc-restore"; while read s rest; do case " ${[...names].join(" ")} " in *" $s "*) echo "$s $rest" >> "$D/svc-restore";; esac; done < "$D/baseline-svc"; }`);
   L.push(...reloadLines(s, (p) => `grep -qxF ${sq(p)} "$D/deleted"`, '"$D/svc-restore"', rf));
   L.push('rm -f "$D/deleted" "$D/svc-restore" "$D/baseline-sysctl" "$D/baseline-svc"');
+  // directories left empty (baseline copies all restored, no rollback pending)
+  L.push('[ -d "$D/baseline" ] && find "$D/baseline" -depth -type d -exec rmdir {} \\; 2>/dev/null; rmdir "$D/rollback" 2>/dev/null');
   L.push("exit 0");
   return L.join("\n") + "\n";
 }

@@ -23,6 +23,4 @@ scenario({
   },
   edit: { gateway: "gw1", command: "sed -i 's/ip6.forwarding=1/ip6.forwarding=0/' /etc/sysctl.conf", file: "/etc/sysctl.conf" },
   reboot: "gw1",
-  // the provider's destroy leaves `ntpd_flags=-s` in rc.conf.local (it does not restore rcctl settings): reported
-  knownGaps: ["destroy"],
 });

@@ -183,7 +183,7 @@ function sameSelector(a: IkeSelector, b: IkeSelector): boolean {
 /** A gateway as the negotiation sees it. */
 export interface IkeGateway {
   name: string;
-  /** Every address of the gateway (interfaces, carp included). */
+  /** Every address of the gateway (interfaces; a carp interface's only where it is the elected MASTER, carp-elect.ts). */
   addresses: string[];
   /** Connections of its running isakmpd (empty when isakmpd does not run). */
   connections: IkeConnection[];

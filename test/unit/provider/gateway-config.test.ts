@@ -204,8 +204,8 @@ describe("commit scripts", () => {
     expect(at("step pfctl -f /etc/pf.conf")).toBeLessThan(at("step pfctl -a 'vpn' -f"));
     expect(at("step pfctl -a 'vpn' -f")).toBeLessThan(at("step rcctl enable 'isakmpd'"));
     expect(at("step rcctl enable 'isakmpd'")).toBeLessThan(at("step rcctl set 'isakmpd' flags '-K'"));
-    expect(at("step rcctl set 'isakmpd' flags '-K'")).toBeLessThan(at("step ipsecctl -d -f"));
-    expect(at("step ipsecctl -d -f")).toBeLessThan(at("step ipsecctl -f '/etc/ipsec.conf'"));
+    expect(at("step rcctl set 'isakmpd' flags '-K'")).toBeLessThan(at('ipdel "$R/files"'));
+    expect(at('ipdel "$R/files"')).toBeLessThan(at("step ipsecctl -f '/etc/ipsec.conf'"));
   });
   it("a service no longer managed goes back to its baseline", () => {
     const news = gwState("gw1");

@@ -1,0 +1,52 @@
+/**
+ * Delete (destroy) puts back everything the resource changed: files (baseline copies), rc.conf.local
+ * entries through rcctl (flags, enable/disable), sysctls and running services, then reloads.
+ */
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { labDown, labExec, labUp, type Lab } from "../lab/api";
+import { commit, uninstall } from "../../providers/gateway/commit";
+import { gwState, targetOf } from "./fixtures";
+
+let lab: Lab;
+const gw = async (cmd: string) => {
+  const r = await labExec(lab, "gw1", cmd);
+  return r.stdout + r.stderr;
+};
+const FILES = ["/etc/rc.conf.local", "/etc/sysctl.conf", "/etc/pf.conf", "/etc/ipsec.conf", "/etc/hostname.em0", "/etc/pf.anchors/vpn"];
+const SNAPSHOT = [
+  ...FILES.map((p) => `echo "== ${p}"; cat ${p} 2>/dev/null || echo ABSENT`),
+  "sysctl net.inet.ip.forwarding net.inet6.ip6.forwarding net.inet.esp.enable",
+  "echo '== on'; rcctl ls on",
+  "echo '== started'; rcctl ls started",
+  "rcctl get ntpd flags; rcctl get isakmpd flags",
+  "echo '== flows'; ipsecctl -sf",
+].join("; ");
+
+function state() {
+  const s = gwState("gw1");
+  s.services.ntpd = { order: 0, enabled: true, flags: "-s", running: true };
+  s.sysctls["net.inet6.ip6.forwarding"] = "1";
+  return s;
+}
+
+beforeAll(async () => {
+  lab = await labUp("site-to-site", { prefix: "h6del", quiet: true });
+});
+afterAll(async () => {
+  if (lab) await labDown(lab);
+});
+
+describe("delete", () => {
+  it("restores files, rc.conf.local (ntpd_flags, isakmpd_flags, ipsec), sysctls and running services", async () => {
+    const before = await gw(SNAPSHOT);
+    const t = targetOf(lab.gateways.gw1!);
+    await commit(t, { news: state(), rollbackSeconds: 30 });
+    const during = await gw(SNAPSHOT);
+    expect(during).toContain("ntpd_flags=-s");
+    expect(during).toContain("isakmpd_flags=-K");
+    expect(during).toContain("net.inet6.ip6.forwarding=1");
+    await uninstall(t, state());
+    expect(await gw(SNAPSHOT)).toBe(before);
+    expect(await gw("ls /var/db/pulumi-openbsd")).toBe("");
+  });
+});

@@ -1,0 +1,49 @@
+/** `ipdel`: `ipsecctl -d -f OLD` tolerating only ESRCH (entries already gone), run with a stub ipsecctl. */
+import { describe, expect, it } from "vitest";
+import { execFileSync } from "node:child_process";
+import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import * as path from "node:path";
+import { IPSEC_DELETE_FN, manualKernelEntries } from "../../../providers/gateway/ipsec-kernel";
+
+function run(stderr: string, code: number): { code: number; stderr: string } {
+  const dir = mkdtempSync(path.join(tmpdir(), "ipdel-"));
+  try {
+    writeFileSync(path.join(dir, "ipsecctl"), `#!/bin/sh\nprintf '%s' '${stderr}' >&2\nexit ${code}\n`, { mode: 0o755 });
+    const script = [`PATH=${dir}:$PATH`, `R=${dir}`, ...IPSEC_DELETE_FN, "ipdel /old/ipsec.conf", "echo done"].join("\n");
+    try {
+      execFileSync("/bin/sh", ["-c", script], { stdio: "pipe" });
+      return { code: 0, stderr: "" };
+    } catch (e) {
+      const x = e as { status: number; stderr: Buffer };
+      return { code: x.status, stderr: x.stderr.toString() };
+    }
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+describe("ipdel", () => {
+  it("tolerates PF_KEY ESRCH and its `failed to delete rule N`", () => {
+    expect(run("ipsecctl: PF_KEY failed: No such process\nipsecctl: failed to delete rule 2\n", 1)).toEqual({ code: 0, stderr: "" });
+  });
+  it("fails on anything else, with ipsecctl's own message", () => {
+    expect(run("ipsecctl: PF_KEY failed: No such process\nipsecctl: PF_KEY failed: Operation not permitted\n", 1)).toEqual({
+      code: 1,
+      stderr: "@@fail ipsecctl -d -f /old/ipsec.conf\nipsecctl: PF_KEY failed: No such process\nipsecctl: PF_KEY failed: Operation not permitted\n",
+    });
+  });
+});
+
+describe("manualKernelEntries", () => {
+  it("flows and SAs of manual rules as ipsecctl -sf/-ss print them; ike rules left out", () => {
+    const conf = `flow esp from 172.16.0.0/24 to 192.168.15.0/24 peer 192.0.123.85
+esp tunnel from 192.0.2.153 to 192.0.123.85 spi 0xdeadbeef:0xfeedbeef auth hmac-sha2-256 enc aes authkey 0x${"a".repeat(64)}:0x${"b".repeat(64)} enckey 0x${"c".repeat(32)}:0x${"d".repeat(32)}
+ike esp from 10.1.0.0/24 to 10.2.0.0/24 peer 198.51.100.2 psk "x"
+`;
+    expect(manualKernelEntries(conf, "/etc/ipsec.conf")).toEqual({
+      flows: ["flow esp out from 172.16.0.0/24 to 192.168.15.0/24 peer 192.0.123.85 type require", "flow esp in from 192.168.15.0/24 to 172.16.0.0/24 peer 192.0.123.85 type require"],
+      sas: ["esp tunnel from 192.0.2.153 to 192.0.123.85 spi 0xdeadbeef auth hmac-sha2-256 enc aes", "esp tunnel from 192.0.123.85 to 192.0.2.153 spi 0xfeedbeef auth hmac-sha2-256 enc aes"],
+    });
+  });
+});
