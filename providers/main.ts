@@ -3,12 +3,15 @@
  *
  * Served by `@pulumi/pulumi/provider`'s `main()` (DESIGN.md D1). One addition: 3.248's server
  * discards the detailed diff, so the Diff RPC is replaced with one that sends it — the engine then
- * shows per-item changes such as `files["/etc/ipsec.conf"]`. Everything else is the SDK's own server.
+ * shows per-item changes such as `files["/etc/ipsec.conf"]`; Read accepts an import (no properties);
+ * Configure records the provider configuration (`openbsd:privateKey`, providers/config.ts), which the
+ * SDK's Configure ignores. Everything else is the SDK's own server.
  */
 import * as grpc from "@grpc/grpc-js";
 import * as provider from "@pulumi/pulumi/provider";
 import { createRequire } from "node:module";
 import { PROVIDER_VERSION, resourceFor } from "./provider";
+import { setProviderConfig } from "./config";
 import type { PropertyDiffKind } from "./diff";
 
 const require = createRequire(import.meta.url);
@@ -31,7 +34,8 @@ async function detailedDiff(call: any, callback: any): Promise<void> {
       callback(undefined, resp);
       return;
     }
-    const d = await r.diff(req.getId(), req.getUrn(), olds, news);
+    const oldInputs = req.getOldInputs?.()?.toJavaScript();
+    const d = await r.diff(req.getId(), req.getUrn(), olds, news, oldInputs);
     resp.setChanges(d.changes ? provproto.DiffResponse.DiffChanges.DIFF_SOME : provproto.DiffResponse.DiffChanges.DIFF_NONE);
     if (d.replaces?.length) resp.setReplacesList(d.replaces);
     if (d.deleteBeforeReplace) resp.setDeletebeforereplace(true);
@@ -70,12 +74,30 @@ async function readWithImport(call: any, callback: any): Promise<void> {
   }
 }
 
+/** Configure, as the SDK's (secrets, resources, outputs accepted), recording `openbsd:*` config first. */
+function configureWithConfig(call: any, callback: any): void {
+  try {
+    const req = call.request;
+    const vars: Record<string, string> = {};
+    req.getVariablesMap().forEach((v: string, k: string) => (vars[k] = v));
+    setProviderConfig(req.getArgs?.()?.toJavaScript(), vars);
+    const resp = new provproto.ConfigureResponse();
+    resp.setAcceptsecrets(true);
+    resp.setAcceptresources(true);
+    resp.setAcceptoutputs(true);
+    callback(undefined, resp);
+  } catch (e) {
+    callback({ code: grpc.status.UNKNOWN, details: (e as Error).message }, undefined);
+  }
+}
+
 // Wrap addService so the SDK's Server gets our Diff handler (the Server class is not exported).
 const addService = grpc.Server.prototype.addService;
 grpc.Server.prototype.addService = function (service: any, impl: any) {
   if (impl && typeof impl.diff === "function" && "check" in impl) {
     impl.diff = detailedDiff;
     impl.read = readWithImport;
+    impl.configure = configureWithConfig;
   }
   return addService.call(this, service, impl);
 };

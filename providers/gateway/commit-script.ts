@@ -163,7 +163,12 @@ export function stageScript(c: CommitInput): string {
   for (const p of paths) {
     const f = news.files[p]!;
     const t = p + ".pulumi-new";
-    L.push(`mkdir -p "$(dirname ${sq(p)})"`, `echo ${sq(t)} >> "$R/staged"`);
+    // directories the resource creates are recorded (first creation) so that delete removes them again
+    L.push(
+      `x="$(dirname ${sq(p)})"; while [ ! -d "$x" ]; do grep -qxF "$x" "$D/baseline-dirs" 2>/dev/null || echo "$x" >> "$D/baseline-dirs"; x="$(dirname "$x")"; done`,
+      `mkdir -p "$(dirname ${sq(p)})"`,
+      `echo ${sq(t)} >> "$R/staged"`,
+    );
     L.push(...writeFileLines(t, f.content));
     L.push(`chown ${sq(f.owner)}:${sq(f.group)} ${sq(t)} && chmod ${f.mode} ${sq(t)} || exit 1`);
     // unchanged content and metadata: drop the staged copy
@@ -374,7 +379,8 @@ export function deleteScript(s: HostState): string {
   const names = new Set(Object.keys(s.services));
   L.push(`[ -f "$D/baseline-svc" ] && { : > "$D/svc-restore"; while read s rest; do case " ${[...names].join(" ")} " in *" $s "*) echo "$s $rest" >> "$D/svc-restore";; esac; done < "$D/baseline-svc"; }`);
   L.push(...reloadLines(s, (p) => `grep -qxF ${sq(p)} "$D/deleted"`, '"$D/svc-restore"', rf));
-  L.push('rm -f "$D/deleted" "$D/svc-restore" "$D/baseline-sysctl" "$D/baseline-svc"');
+  L.push('[ -f "$D/baseline-dirs" ] && sort -r "$D/baseline-dirs" | while read x; do rmdir "$x" 2>/dev/null; done');
+  L.push('rm -f "$D/deleted" "$D/svc-restore" "$D/baseline-sysctl" "$D/baseline-svc" "$D/baseline-dirs"');
   // directories left empty (baseline copies all restored, no rollback pending)
   L.push('[ -d "$D/baseline" ] && find "$D/baseline" -depth -type d -exec rmdir {} \\; 2>/dev/null; rmdir "$D/rollback" 2>/dev/null');
   L.push("exit 0");

@@ -3,7 +3,9 @@
  * committed in one safe commit per operation (DESIGN.md D2, D3) and read back with two-layer drift (D5).
  *
  * - `check` and `diff` are pure and local: preview never connects to a host.
- * - The id is `HOST` (or `HOST:PORT` when the port is not 22): stable for a host.
+ * - The id is `HOST` (or `HOST:PORT` when the port is not 22): stable for a host. An import id is
+ *   `[USER@]HOST[:PORT] HOSTKEY` (e.g. `root@192.0.2.153:22 ssh-ed25519 AAAAC3…`) with the private key
+ *   from the provider configuration `openbsd:privateKey` (providers/gateway/import.ts).
  * - Outputs: `connection` (private key secret), `state` (the desired state as last applied; secret
  *   file contents wrapped as secrets), `rollbackSeconds`, `drift` (item → in sync | file drifted |
  *   running drifted | not persisted) and `flows` (the `ipsecctl -sf` flows seen at the last confirm).
@@ -25,7 +27,10 @@ import { parseHostKey } from "../transport/hostkey";
 import { flushCounters } from "../transport/counters";
 import { log, type SshTarget } from "../transport/ssh";
 import { commit, readLive, uninstall } from "../gateway/commit";
+import { isPseudoService } from "../gateway/commit-script";
 import { classify, driftKeys, inSync } from "../gateway/read-script";
+import { daemonOf, discover, IMPORT_ID_FORMAT, parseImportId } from "../gateway/import";
+import { providerConfig } from "../config";
 
 /** Default seconds before the on-host timer rolls an unconfirmed commit back. */
 export const DEFAULT_ROLLBACK_SECONDS = 60;
@@ -37,6 +42,13 @@ interface Inputs {
   rollbackSeconds?: number;
   drift?: Record<string, string>;
   flows?: string[];
+  /**
+   * Output set by an import's read: `state` is what the gateway had, not something the resource
+   * applied. The import step's diff is empty (the engine refuses an import whose inputs differ from
+   * the program's); the next update takes the gateway over as a create does (baselines from the files
+   * it finds), so what was found is what destroy restores.
+   */
+  imported?: boolean;
 }
 
 /** True when a file's content must be stored as a Pulumi secret. */
@@ -243,6 +255,9 @@ async function apply(olds: Inputs | undefined, news: Inputs): Promise<string[]> 
   }
 }
 
+/** URNs imported by this plugin process whose import-step diff has not run yet. */
+const justImported = new Set<string>();
+
 export const gatewayConfig: ResourceProvider = {
   async check(_urn, _olds, news) {
     const n = plain(news);
@@ -253,7 +268,10 @@ export const gatewayConfig: ResourceProvider = {
     return { inputs, failures: [] };
   },
 
-  async diff(_id, _urn, olds, news) {
+  async diff(_id, urn, olds, news) {
+    // the import step: right after the import read, the engine diffs what it read against the program and
+    // refuses the import on any difference; the next up (another plugin process) diffs and converges
+    if (justImported.delete(urn)) return { changes: false, detailedDiff: {} };
     const o = plain(olds);
     const n = plain(news);
     if (!o.connection || !o.state) return { changes: true, detailedDiff: {} };
@@ -269,18 +287,18 @@ export const gatewayConfig: ResourceProvider = {
   async update(_id, _urn, olds, news) {
     const o = plain(olds);
     const n = plain(news);
-    const flows = await apply(o, n);
+    // after an import the recorded state is what the gateway had: take it over as a create does
+    const flows = await apply(o.imported ? undefined : o, n);
     return { outs: outputs(n, flows) };
   },
 
-  async read(id, _urn, props, inputs?: unknown) {
+  async read(id, urn, props, inputs?: unknown) {
     const fromProps = props && typeof props === "object" && "connection" in props;
     const src = fromProps ? plain(props) : inputs && typeof inputs === "object" && "connection" in (inputs as object) ? plain(inputs) : undefined;
     if (!src) {
-      throw new Error(
-        `GatewayConfig ${id}: cannot import: the engine sends no inputs with an import, so the provider has no SSH connection (private key, host key) to read the gateway with; ` +
-          "declare the GatewayConfig without `import` (the first up takes the files over and keeps what the gateway had as the baseline that destroy restores)",
-      );
+      const r = await importRead(id);
+      justImported.add(urn);
+      return r;
     }
     if (process.env.PULUMI_OPENBSD_STUB === "1") {
       // benchmarks only: the engine's own floor, with the provider's work stubbed out
@@ -299,7 +317,13 @@ export const gatewayConfig: ResourceProvider = {
       ...(src.rollbackSeconds !== undefined ? { rollbackSeconds: src.rollbackSeconds } : {}),
     };
     // import: the observed state is all we know; refresh: keep the desired state as last applied
-    const props2 = { ...base, state: wrapState(fromProps ? src.state : observed), drift: fromProps ? drift : inSyncOf(observed, drift), flows: fromProps ? (src.flows ?? []) : (live.flows ?? []) };
+    const props2 = {
+      ...base,
+      state: wrapState(fromProps ? src.state : observed),
+      drift: fromProps ? drift : inSyncOf(observed, drift),
+      flows: fromProps ? (src.flows ?? []) : (live.flows ?? []),
+      ...(src.imported ? { imported: true } : {}),
+    };
     const drifted = Object.fromEntries(Object.entries(drift).filter(([, v]) => v !== "in sync"));
     const inputs2 = { ...base, state: wrapState(observed), ...(Object.keys(drifted).length ? { drift: drifted } : {}) };
     return { id, props: props2, inputs: inputs2 };
@@ -314,6 +338,50 @@ export const gatewayConfig: ResourceProvider = {
     }
   },
 };
+
+/**
+ * An import (the engine sends neither properties nor inputs): the connection from the id
+ * ({@link IMPORT_ID_FORMAT}) and the private key from `openbsd:privateKey`; the state as found on the
+ * gateway (providers/gateway/import.ts), returned as both properties and inputs, marked `imported`.
+ */
+async function importRead(id: string): Promise<{ id: string; props: Record<string, unknown>; inputs: Record<string, unknown> }> {
+  const conn = parseImportId(id);
+  const key = providerConfig().privateKey;
+  if (typeof conn === "string" || !key) {
+    const problems = [
+      ...(typeof conn === "string" ? [conn] : []),
+      ...(!key ? ["no private key: the provider configuration `openbsd:privateKey` is not set"] : []),
+    ];
+    throw new Error(
+      `GatewayConfig import \`${id}\`: the engine sends no inputs with an import, so the connection must come from the id and the provider configuration: ${problems.join("; ")}. ` +
+        `Give the id as ${IMPORT_ID_FORMAT} and set the key with \`pulumi config set --secret openbsd:privateKey -- "$(cat KEY)"\`.`,
+    );
+  }
+  const connection = normalizeConnection({ ...conn, privateKey: key }) as SshTarget;
+  const failures = validate({ connection, state: normalizeState({} as HostState) });
+  if (failures.length) throw new Error(`GatewayConfig import \`${id}\`: ${failures.map((f) => f.reason).join("; ")}`);
+  let found: HostState;
+  let live;
+  try {
+    found = await discover(connection);
+    live = await readLive(connection, found);
+  } finally {
+    flushCounters();
+  }
+  const { drift, observed } = classify(found, live);
+  for (const [n, v] of Object.entries(observed.services)) if (!v.enabled && !v.running) delete observed.services[n];
+  for (const [n, v] of Object.entries(observed.services)) {
+    if (v.flags === "") delete v.flags;
+    if (isPseudoService(n)) v.running = v.enabled; // rc.conf variables: "running" is being on
+  }
+  const state = normalizeState({ ...observed, ipsec: { ...observed.ipsec, daemon: daemonOf(observed) } });
+  if (state.ipsec.daemon === "iked") delete state.ipsec.ruleFile;
+  // the state is what the host has: only running layers of anchors and interfaces can differ from it
+  const kept = Object.fromEntries(driftKeys(state).map((k) => [k, /^(anchors|interfaces)\[/.test(k) ? (drift[k] ?? "in sync") : "in sync"]));
+  const inputs = { connection: wrapConnection(connection), state: wrapState(state) };
+  log(`${idOf(connection)}: imported ${Object.keys(state.files).length} files, ${Object.keys(state.sysctls).length} sysctls, ${Object.keys(state.services).length} services`);
+  return { id, props: { ...inputs, drift: kept, flows: live.flows ?? [], imported: true }, inputs };
+}
 
 /** For an import: the drift map of the observed state (its files are as found, so only running layers can drift). */
 function inSyncOf(_observed: HostState, drift: Record<string, string>): Record<string, string> {

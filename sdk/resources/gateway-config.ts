@@ -36,6 +36,14 @@ export interface GatewayConfigArgs {
 /**
  * One gateway's whole configuration, committed in one SSH connection per operation (DESIGN.md D2).
  * Components (`Gateway`, tunnels, pairs, anchors) build its `state`; users rarely create it directly.
+ *
+ * Import (resource option `import: ID`): the id is `[USER@]HOST[:PORT] HOSTKEY`, e.g.
+ * `root@192.0.2.153:22 ssh-ed25519 AAAAC3…` (user default root, port default 22, an IPv6 host in
+ * brackets, the host key as `ssh-keyscan -t ed25519 HOST` prints it without the host name), and the
+ * private key comes from the provider configuration `openbsd:privateKey`
+ * (`pulumi config set --secret openbsd:privateKey -- "$(cat KEY)"`): the engine sends no inputs with
+ * an import. The import reads what the gateway has without changing it; the next `up` converges to
+ * `state`, and destroy puts back what the gateway had when it was imported.
  */
 export class GatewayConfig extends pulumi.CustomResource {
   /** The desired state as last applied. */

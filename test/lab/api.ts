@@ -20,6 +20,7 @@ import { connect } from "node:net";
 import { dirname, join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import { ipBatch, must, pmap, run } from "./sh";
+import { procStart, recordAlive, withLock } from "./reserve";
 import { loadTopology, type Topology } from "./topology";
 
 /** One gateway of a running lab, with everything a client needs to reach it over ssh. */
@@ -52,8 +53,10 @@ export interface Lab {
 interface LabRecord extends Lab {
   created: string;
   mgmtNet: number;
-  /** Process that made the lab. */
+  /** Process that made the lab: while it runs (same start time) the lab is alive and its prefix taken. */
   ownerPid?: number;
+  /** Start time of the owner process (/proc/PID/stat field 22), so a reused pid is not taken for the owner. */
+  ownerStart?: string;
   /** Made by `npm run lab:up` (so `npm run lab:down` takes it down). */
   cli?: boolean;
   /** Prefix chosen by labUp (per process): the lab is collected once its owner process is gone. */
@@ -124,44 +127,40 @@ async function ensureTools(): Promise<void> {
   if (r.code !== 0) throw new Error(`lab: cannot install ${missing.join(" ")}: ${r.stderr.trim()}`);
 }
 
-/** Reserve a management /24 for this lab with an exclusively created marker file (labs may start concurrently). */
-async function reserveMgmtNet(): Promise<{ net: number; file: string }> {
-  await mkdir(stateRoot, { recursive: true });
-  for (let tries = 0; tries < 150; tries++) {
-    const net = await pickMgmtNet(tries);
-    const file = join(stateRoot, `.mgmt-${net}`);
-    try {
-      await writeFile(file, String(process.pid), { flag: "wx" });
-      return { net, file };
-    } catch {
-      /* taken by a lab starting right now: try the next */
-    }
-  }
-  throw new Error("lab: no free 169.254.X.0/24 management network");
-}
+const lockFile = join(stateRoot, ".lock");
 
-/** Tear down labs whose owning test process died without labDown (only labs created without an explicit prefix). */
-async function collectOrphans(): Promise<void> {
+/** Tear down every lab whose record is stale (its owner process gone; for CLI labs, its sshds gone). Under the lock. */
+async function collectStale(): Promise<string[]> {
+  const collected: string[] = [];
   for (const id of await labList()) {
     const r = await load(id);
-    if (!r?.autoPrefix || !r.ownerPid || r.ownerPid === process.pid) continue;
-    if (!existsSync(`/proc/${r.ownerPid}`)) await labDown(id);
+    if (!r || recordAlive(r)) continue;
+    process.stderr.write(`lab ${id}: stale (its owner pid ${r.ownerPid ?? "?"} is gone); collecting it\n`);
+    await labDownLocked(id);
+    collected.push(id);
   }
+  return collected;
 }
 
-/** Pick a management /24 (169.254.X.0) no other lab and no root-namespace address uses (skipping `skip` free ones). */
-async function pickMgmtNet(skip = 0): Promise<number> {
+/**
+ * Pick a management /24 (169.254.X.0) that no lab record (alive or being torn down), no reservation marker of an
+ * older lab and no root-namespace address uses. Called under the lock, and the caller writes its record before
+ * releasing it, so two labs never get the same X.
+ */
+async function pickMgmtNet(): Promise<number> {
   const used = new Set<number>();
   for (const f of existsSync(stateRoot) ? await readdir(stateRoot) : []) {
+    if (f.startsWith(".mgmt-")) used.add(Number(f.slice(6)));
     if (!f.endsWith(".json")) continue;
-    const r = await load(f.slice(0, -5));
-    if (r) used.add(r.mgmtNet);
+    // a record that does not parse still holds its /24
+    const text = await readFile(join(stateRoot, f), "utf8").catch(() => "");
+    const m = /"mgmtNet":\s*(\d+)/.exec(text);
+    if (m) used.add(Number(m[1]));
   }
   const addrs = await must(["ip", "-4", "-o", "addr"]);
   for (const m of addrs.matchAll(/169\.254\.(\d+)\./g)) used.add(Number(m[1]));
-  for (const f of existsSync(stateRoot) ? await readdir(stateRoot) : []) if (f.startsWith(".mgmt-")) used.add(Number(f.slice(6)));
-  for (let x = 100; x < 250; x++) if (x !== 169 && !used.has(x) && skip-- <= 0) return x;
-  throw new Error("lab: no free 169.254.X.0/24 management network");
+  for (let x = 100; x < 250; x++) if (x !== 169 && !used.has(x)) return x;
+  throw new Error("lab: no free 169.254.X.0/24 management network (100–249 all used by labs or addresses)");
 }
 
 async function bundleEmulator(dir: string): Promise<string | undefined> {
@@ -327,17 +326,29 @@ export async function labUp(topology: string, opts: { prefix?: string; quiet?: b
   // without a prefix, one unique to this process (several test processes may run labs at once)
   const id = opts.prefix ?? `l${(process.pid % 36 ** 4).toString(36)}`;
   if (!/^[a-z][a-z0-9]{0,5}$/.test(id)) throw new Error(`lab prefix \`${id}\`: must be 1–6 lower-case letters/digits starting with a letter`);
-  await collectOrphans();
-  if (existsSync(stateFileOf(id))) await labDown(id);
   await ensureTools();
   const dir = join(stateRoot, id);
-  const mgmt = await reserveMgmtNet();
-  const rec: LabRecord = {
-    id, topology, stateFile: stateFileOf(id), gateways: {}, created: new Date().toISOString(), mgmtNet: mgmt.net,
-    netns: [], rootLinks: [], pids: [], nsFiles: [], dirs: [dir, mgmt.file], hosts: {}, ns: {},
-    ownerPid: process.pid, ...(opts.cli ? { cli: true } : {}), ...(opts.prefix ? {} : { autoPrefix: true }),
-  };
-  await save(rec);
+  await mkdir(stateRoot, { recursive: true });
+  // atomic across processes: collect stale labs, claim the prefix, choose the management /24 and write the record
+  // (which holds both) under one lock
+  const rec = await withLock(lockFile, async () => {
+    await collectStale();
+    const other = await load(id);
+    if (other) {
+      const who = other.cli ? "`npm run lab:up`" : `pid ${other.ownerPid ?? "?"}${other.ownerPid === process.pid ? " (this process)" : ""}`;
+      throw new Error(`lab prefix \`${id}\`: already in use by a running lab (${other.topology}, made by ${who} at ${other.created}); choose another prefix, or take it down first with labDown("${id}") or \`npm run lab:down -- ${id}\``);
+    }
+    const mgmtNet = await pickMgmtNet();
+    // test hook: widen the window between choosing the /24 and recording it (test/lab/concurrent.test.ts)
+    if (process.env.LAB_RESERVE_HOLD_MS) await new Promise((res) => setTimeout(res, Number(process.env.LAB_RESERVE_HOLD_MS)));
+    const r: LabRecord = {
+      id, topology, stateFile: stateFileOf(id), gateways: {}, created: new Date().toISOString(), mgmtNet,
+      netns: [], rootLinks: [], pids: [], nsFiles: [], dirs: [dir], hosts: {}, ns: {},
+      ownerPid: process.pid, ownerStart: procStart(process.pid), ...(opts.cli ? { cli: true } : {}), ...(opts.prefix ? {} : { autoPrefix: true }),
+    };
+    await save(r);
+    return r;
+  });
   try {
     await rm(dir, { recursive: true, force: true });
     await mkdir(dir, { recursive: true });
@@ -494,12 +505,35 @@ export async function labDown(lab?: Lab | string): Promise<void> {
   if (lab === undefined) {
     for (const id of await labList()) {
       const r = await load(id);
-      if (r?.cli || (r?.autoPrefix && r.ownerPid && !existsSync(`/proc/${r.ownerPid}`))) await labDown(id);
-      else process.stderr.write(`lab ${id}: left up (made by pid ${r?.ownerPid ?? "?"} with an explicit prefix); \`npm run lab:down -- ${id}\` takes it down\n`);
+      if (!r || r.cli || !recordAlive(r)) await labDown(id);
+      else process.stderr.write(`lab ${id}: left up (owned by running pid ${r.ownerPid ?? "?"}); \`npm run lab:down -- ${id}\` takes it down\n`);
     }
     return;
   }
   const id = typeof lab === "string" ? lab : lab.id;
+  await teardown(id);
+  if (await nsDirUnused()) await withLock(lockFile, removeNsDir);
+}
+
+/** {@link labDown} of one lab by a caller that holds the labs' lock. */
+async function labDownLocked(id: string): Promise<void> {
+  await teardown(id);
+  await removeNsDir();
+}
+
+async function nsDirUnused(): Promise<boolean> {
+  return (await labList()).length === 0 && existsSync(nsDir) && (await readdir(nsDir)).length === 0;
+}
+
+/** Unmount and remove /run/obsdlab once no lab uses it (under the lock: a labUp may be about to use it). */
+async function removeNsDir(): Promise<void> {
+  if (!(await nsDirUnused())) return;
+  await run(["umount", nsDir]);
+  await rm(nsDir, { recursive: true, force: true });
+}
+
+/** Remove everything lab `id` recorded, then its record. */
+async function teardown(id: string): Promise<void> {
   const rec = await load(id);
   if (!rec) return;
   // processes: those recorded, then whatever still runs inside the lab's namespaces (sessions, tunnel helpers)
@@ -536,10 +570,6 @@ export async function labDown(lab?: Lab | string): Promise<void> {
   trace("down: mounts");
   for (const d of rec.dirs) await rm(d, { recursive: true, force: true });
   await rm(rec.stateFile, { force: true });
-  if ((await labList()).length === 0 && existsSync(nsDir) && (await readdir(nsDir)).length === 0) {
-    await run(["umount", nsDir]);
-    await rm(nsDir, { recursive: true, force: true });
-  }
 }
 
 /** Run a shell command on one of the lab's plain hosts (`h1`, the host on gw1's internal network). */

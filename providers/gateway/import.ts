@@ -1,0 +1,115 @@
+/**
+ * `import` of an existing gateway (resource option `import: ID`). The 3.248 engine sends no inputs
+ * with an import read, so:
+ * - the connection comes from the id, `[USER@]HOST[:PORT] HOSTKEY`, e.g.
+ *   `root@192.0.2.153:22 ssh-ed25519 AAAAC3…` (user default root, port default 22, an IPv6 host in
+ *   brackets: `root@[2001:db8::1]:22 ssh-ed25519 …`; the pinned host key as in known_hosts without the
+ *   host name), and the private key from the provider configuration `openbsd:privateKey` (secret);
+ * - what to read is discovered on the host: the well-known files that exist (/etc/ipsec.conf,
+ *   /etc/iked.conf, /etc/sasyncd.conf, /etc/pf.conf, /etc/sysctl.conf, /etc/hostname.*, the anchors
+ *   pf.conf loads), the sysctls sysctl.conf sets, and the IPsec daemons' rc settings.
+ */
+import type { HostState, ManagedFile, ServiceState } from "../../sdk/state";
+import { parseSysctl } from "../../sdk/model/output";
+import { hostId, TransportError, withSession, type SshTarget } from "../transport/ssh";
+import { sq, nonce } from "./shell";
+
+/** The well-known files an import reads when present, with their validation. */
+const WELL_KNOWN: Record<string, Pick<ManagedFile, "check" | "secret">> = {
+  "/etc/ipsec.conf": { check: "ipsec", secret: true },
+  "/etc/iked.conf": { check: "iked", secret: true },
+  "/etc/sasyncd.conf": { check: "sasyncd", secret: true },
+  "/etc/pf.conf": { check: "pf" },
+  "/etc/sysctl.conf": { check: "none" },
+};
+
+/** The IPsec-related services an import reads (rc order). */
+const SERVICES: Record<string, ServiceState> = {
+  isakmpd: { order: 1, enabled: false, flags: "", running: false },
+  iked: { order: 1, enabled: false, flags: "", running: false },
+  ipsec: { order: 2, enabled: false, running: false },
+  sasyncd: { order: 3, enabled: false, flags: "", running: false },
+};
+
+/** The import id format, for error messages. */
+export const IMPORT_ID_FORMAT = "`[USER@]HOST[:PORT] HOSTKEY`, e.g. `root@192.0.2.153:22 ssh-ed25519 AAAAC3…`";
+
+/** Parses an import id into a connection without the private key; a string is the error. */
+export function parseImportId(id: string): Omit<SshTarget, "privateKey"> | string {
+  const m = /^(?:([a-z_][a-z0-9_.-]{0,31})@)?(\[[0-9A-Fa-f:.]+\]|[A-Za-z0-9._-]+)(?::(\d{1,5}))?(?:\s+(\S+\s+\S+))?\s*$/.exec(id.trim());
+  if (!m) return `import id \`${id}\` is not ${IMPORT_ID_FORMAT}`;
+  const port = m[3] === undefined ? undefined : Number(m[3]);
+  if (port !== undefined && (port < 1 || port > 65535)) return `import id \`${id}\`: port ${port} is not 1–65535`;
+  if (!m[4]) return `import id \`${id}\` has no host key; give ${IMPORT_ID_FORMAT} (\`ssh-keyscan -t ed25519 HOST\` prints it)`;
+  const host = m[2]!.replace(/^\[|\]$/g, "");
+  return { host, ...(port !== undefined && port !== 22 ? { port } : {}), ...(m[1] && m[1] !== "root" ? { user: m[1] } : {}), hostKey: m[4] };
+}
+
+/** The discovery script: existing candidate files, and the texts of pf.conf and sysctl.conf. */
+export function discoveryScript(marker: string): string {
+  const M = `@@${marker}`;
+  return [
+    "set +e",
+    `echo "${M} ls"`,
+    `for f in ${Object.keys(WELL_KNOWN).map(sq).join(" ")} /etc/hostname.* /etc/pf.anchors/*; do [ -f "$f" ] && echo "$f"; done`,
+    `echo "${M} pf"`,
+    "cat /etc/pf.conf 2>/dev/null",
+    `echo "${M} sysctl"`,
+    "cat /etc/sysctl.conf 2>/dev/null",
+    `echo "${M} done"`,
+    "exit 0",
+  ].join("\n") + "\n";
+}
+
+/** The state an import reads, from the discovery script's output (pure). */
+export function discoveredState(stdout: string, marker: string): HostState | string {
+  if (!stdout.includes(`@@${marker} done`)) return "the discovery script's output is incomplete (no `done` section)";
+  const sections: Record<string, string[]> = {};
+  let cur = "";
+  for (const l of stdout.split("\n")) {
+    const h = l.startsWith(`@@${marker} `) ? l.slice(marker.length + 3) : undefined;
+    if (h !== undefined) sections[(cur = h)] = [];
+    else if (cur) sections[cur]!.push(l);
+  }
+  const present = new Set((sections.ls ?? []).filter(Boolean));
+  const files: Record<string, ManagedFile> = {};
+  const interfaces: string[] = [];
+  const anchors: Record<string, { file: string }> = {};
+  for (const p of [...present].sort()) {
+    const known = WELL_KNOWN[p];
+    const ifc = /^\/etc\/hostname\.([a-z]+[0-9]+)$/.exec(p)?.[1];
+    if (known) files[p] = { content: "", mode: "0600", owner: "root", group: "wheel", ...known };
+    else if (ifc) {
+      files[p] = { content: "", mode: "0640", owner: "root", group: "wheel", check: "none" };
+      interfaces.push(ifc);
+    }
+  }
+  // anchors: what pf.conf loads (`load anchor NAME from "FILE"`), when the file exists
+  for (const l of sections.pf ?? []) {
+    const m = /^\s*load\s+anchor\s+"?([A-Za-z0-9_/-]+)"?\s+from\s+"([^"]+)"/.exec(l);
+    if (m && present.has(m[2]!)) {
+      anchors[m[1]!] = { file: m[2]! };
+      files[m[2]!] = { content: "", mode: "0600", owner: "root", group: "wheel", check: "pf-anchor" };
+    }
+  }
+  const text = (sections.sysctl ?? []).map((l) => l.replace(/#.*$/, "").trim()).filter(Boolean).join("\n");
+  const sysctls = { ...parseSysctl(text, { file: "/etc/sysctl.conf" }).value.values };
+  const ruleFile = files["/etc/ipsec.conf"] ? "/etc/ipsec.conf" : undefined;
+  return { files, sysctls, services: structuredClone(SERVICES), interfaces, anchors, ipsec: { daemon: "none", ...(ruleFile ? { ruleFile } : {}) } };
+}
+
+/** Which IPsec daemon an observed state runs (enabled wins). */
+export function daemonOf(s: HostState): HostState["ipsec"]["daemon"] {
+  if (s.services.iked?.enabled) return "iked";
+  if (s.services.isakmpd?.enabled) return "isakmpd";
+  return "none";
+}
+
+/** Runs the discovery script (one command on one connection). */
+export async function discover(target: SshTarget): Promise<HostState> {
+  const marker = nonce();
+  const r = await withSession(target, (s) => s.run(discoveryScript(marker), { name: "discover the gateway's configuration for import" }));
+  const st = discoveredState(r.stdout, marker);
+  if (typeof st === "string") throw new TransportError(`${hostId(target)}: ${st}`, hostId(target));
+  return st;
+}

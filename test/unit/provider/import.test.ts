@@ -1,0 +1,44 @@
+/** Import: the id format and what the discovery script's output turns into. */
+import { describe, expect, it } from "vitest";
+import { discoveredState, parseImportId } from "../../../providers/gateway/import";
+
+const KEY = "ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIIDhPUN+SiwXu9uU3Y2TyQFMDg1phBcwnVILW7sslqXB";
+
+describe("parseImportId", () => {
+  it("reads [USER@]HOST[:PORT] HOSTKEY with the defaults root and 22", () => {
+    expect(parseImportId(`root@192.0.2.153:22 ${KEY}`)).toEqual({ host: "192.0.2.153", hostKey: KEY });
+    expect(parseImportId(`admin@gw1.example.com:2222 ${KEY}`)).toEqual({ host: "gw1.example.com", port: 2222, user: "admin", hostKey: KEY });
+    expect(parseImportId(`[2001:db8::1] ${KEY}`)).toEqual({ host: "2001:db8::1", hostKey: KEY });
+  });
+  it("names what is wrong", () => {
+    expect(parseImportId("192.0.2.153")).toBe(
+      "import id `192.0.2.153` has no host key; give `[USER@]HOST[:PORT] HOSTKEY`, e.g. `root@192.0.2.153:22 ssh-ed25519 AAAAC3…` (`ssh-keyscan -t ed25519 HOST` prints it)",
+    );
+    expect(parseImportId(`root@h:70000 ${KEY}`)).toBe(`import id \`root@h:70000 ${KEY}\`: port 70000 is not 1–65535`);
+    expect(parseImportId("a b c d")).toBe("import id `a b c d` is not `[USER@]HOST[:PORT] HOSTKEY`, e.g. `root@192.0.2.153:22 ssh-ed25519 AAAAC3…`");
+  });
+});
+
+describe("discoveredState", () => {
+  it("well-known files, hostname.if interfaces, anchors pf.conf loads, sysctls of sysctl.conf", () => {
+    const out = [
+      "@@n ls", "/etc/ipsec.conf", "/etc/pf.conf", "/etc/sysctl.conf", "/etc/hostname.em0", "/etc/pf.anchors/vpn", "/etc/pf.anchors/unused",
+      "@@n pf", 'set skip on lo', 'anchor "vpn"', 'load anchor "vpn" from "/etc/pf.anchors/vpn"',
+      "@@n sysctl", "# forwarding", "net.inet.ip.forwarding=1 # on", "net.inet.esp.enable=1",
+      "@@n done", "",
+    ].join("\n");
+    const s = discoveredState(out, "n");
+    if (typeof s === "string") throw new Error(s);
+    expect(Object.keys(s.files).sort()).toEqual(["/etc/hostname.em0", "/etc/ipsec.conf", "/etc/pf.anchors/vpn", "/etc/pf.conf", "/etc/sysctl.conf"]);
+    expect(s.files["/etc/ipsec.conf"]).toMatchObject({ check: "ipsec", secret: true });
+    expect(s.files["/etc/pf.anchors/vpn"]).toMatchObject({ check: "pf-anchor" });
+    expect(s.interfaces).toEqual(["em0"]);
+    expect(s.anchors).toEqual({ vpn: { file: "/etc/pf.anchors/vpn" } });
+    expect(s.sysctls).toEqual({ "net.inet.ip.forwarding": "1", "net.inet.esp.enable": "1" });
+    expect(s.ipsec).toEqual({ daemon: "none", ruleFile: "/etc/ipsec.conf" });
+    expect(Object.keys(s.services)).toEqual(["isakmpd", "iked", "ipsec", "sasyncd"]);
+  });
+  it("a truncated output is an error", () => {
+    expect(discoveredState("@@n ls\n/etc/pf.conf\n", "n")).toBe("the discovery script's output is incomplete (no `done` section)");
+  });
+});
