@@ -528,8 +528,10 @@ async function nsDirUnused(): Promise<boolean> {
 /** Unmount and remove /run/obsdlab once no lab uses it (under the lock: a labUp may be about to use it). */
 async function removeNsDir(): Promise<void> {
   if (!(await nsDirUnused())) return;
-  await run(["umount", nsDir]);
-  await rm(nsDir, { recursive: true, force: true });
+  // Another process may still hold the bind mount (a namespace being torn down concurrently): then the
+  // empty directory stays for the next lab to reuse, which is harmless; tidying must never fail a teardown.
+  if ((await run(["umount", nsDir])).code !== 0) return;
+  await rm(nsDir, { recursive: true, force: true }).catch(() => undefined);
 }
 
 /** Remove everything lab `id` recorded, then its record. */
