@@ -24,7 +24,7 @@
  */
 import type { HostState, ManagedFile } from "../../sdk/state";
 import { isClonedInterface, sq, writeFileLines } from "./shell";
-import { IPSEC_DELETE_FN, verifyKernelLines } from "./ipsec-kernel";
+import { flowsPresentCondition, IPSEC_DELETE_FN, verifyKernelLines, type FlowPattern } from "./ipsec-kernel";
 
 /** Where the provider keeps its on-host state. */
 export const STATE_DIR = "/var/db/pulumi-openbsd";
@@ -303,7 +303,7 @@ export function applyScript(c: CommitInput): string {
   if (rf) {
     const cond = drifted("flows") ? "true" : `ch ${sq(rf)}`;
     ipsecLines.push(
-      `if ${cond}; then if [ -e "$R/files"${sq(rf)} ]; then ipdel "$R/files"${sq(rf)}; fi; step ipsecctl -f ${sq(rf)}`,
+      `if ${cond}; then if [ -e "$R/files"${sq(rf)} ]; then ipdel "$R/files"${sq(rf)}; fi; step ipsecctl -f ${sq(rf)}; : > "$R/ipsec-loaded"`,
       ...verifyKernelLines(news.files[rf]?.content ?? "", rf),
       "fi",
     );
@@ -348,11 +348,31 @@ export function applyScript(c: CommitInput): string {
   return L.join("\n") + "\n";
 }
 
-/** Command 3, on a fresh connection: disarm the timer, release the lock, print the flows. */
-export function confirmScript(id: string): string {
+/** Seconds the confirm waits for a declared tunnel's flows: at most 20, and half the rollback timer. */
+export function flowWaitSeconds(rollbackSeconds: number): number {
+  return Math.max(0, Math.min(20, Math.floor(rollbackSeconds / 2)));
+}
+
+/**
+ * Command 3, on a fresh connection: when the commit loaded the rule file and it declares tunnels, wait up
+ * to `waitSeconds` for their flows in `ipsecctl -sf` (DESIGN.md D3; `@@noflows` on stderr when they did
+ * not come up — the peer may not be configured yet), then disarm the timer, release the lock, print the flows.
+ */
+export function confirmScript(id: string, flows: readonly FlowPattern[] = [], waitSeconds = 0): string {
+  const wait = flows.length && waitSeconds > 0
+    ? [
+        'if [ -e "$R/pending" ] && [ -e "$R/ipsec-loaded" ]; then',
+        `  n=0; F=$(ipsecctl -sf 2>/dev/null); until ${flowsPresentCondition(flows)}; do`,
+        `    if [ $n -ge ${waitSeconds} ]; then echo "@@noflows ${waitSeconds}" >&2; break; fi`,
+        "    sleep 1; n=$((n+1)); F=$(ipsecctl -sf 2>/dev/null)",
+        "  done",
+        "fi",
+      ]
+    : [];
   return [
     `D=${STATE_DIR}`,
     `R="$D/rollback/${id}"`,
+    ...wait,
     'if [ -e "$R/pending" ]; then rm -f "$R/pending"; rm -rf "$R" "$D/lock"; else echo "commit ' +
       id +
       ' was rolled back by the on-host timer before it could be confirmed; the gateway is on its previous configuration" >&2; exit 1; fi',

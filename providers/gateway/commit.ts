@@ -5,9 +5,10 @@
  */
 import { randomBytes } from "node:crypto";
 import type { HostState } from "../../sdk/state";
-import { hostId, maskSecrets, SshSession, TransportError, withSession, type SshTarget } from "../transport/ssh";
+import { hostId, log, maskSecrets, SshSession, TransportError, withSession, type SshTarget } from "../transport/ssh";
 import { KeyedMutex } from "../transport/semaphore";
-import { applyScript, confirmScript, deleteScript, stageScript, type CommitInput } from "./commit-script";
+import { applyScript, confirmScript, deleteScript, flowWaitSeconds, stageScript, type CommitInput } from "./commit-script";
+import { declaredTunnelFlows } from "./ipsec-kernel";
 import { flowKeys, parseReadOutput, readScript, type LiveState } from "./read-script";
 import { nonce } from "./shell";
 
@@ -73,7 +74,13 @@ export async function commit(target: SshTarget, c: Omit<CommitInput, "id">): Pro
     } finally {
       s.close();
     }
-    const conf = await withSession(target, (s2) => s2.run(confirmScript(input.id), { name: "confirm over a fresh connection", secrets }));
+    const rf = c.news.ipsec.daemon === "isakmpd" ? c.news.ipsec.ruleFile : undefined;
+    const declared = rf && c.news.files[rf] ? declaredTunnelFlows(c.news.files[rf]!.content, rf) : [];
+    const wait = flowWaitSeconds(c.rollbackSeconds);
+    const conf = await withSession(target, (s2) => s2.run(confirmScript(input.id, declared, wait), { name: "confirm over a fresh connection", secrets }));
+    if (conf.stderr.includes("@@noflows")) {
+      log(`${host}: the declared tunnels' flows were not present ${wait} s after loading ${rf}; confirmed anyway (the peer may not be configured yet)`);
+    }
     return { changed, flows: flowKeys(conf.stdout) };
   });
 }

@@ -4,7 +4,7 @@
  * `ipsecctl -d -f OLD; ipsecctl -f NEW`. ike rules are left out: isakmpd installs their flows and SAs
  * only after negotiating with the peer.
  */
-import { flowsOfFlowRule, formatFlow, formatSa, parseIpsecConf, sasOf } from "../../sdk/model/ipsec";
+import { flowsOfFlowRule, flowsOfIkeRule, formatFlow, formatSa, parseIpsecConf, sasOf } from "../../sdk/model/ipsec";
 import { sq } from "./shell";
 
 /** Flow and SA lines (no keys) the manual `flow`, SA and tcpmd5 rules of `content` load. */
@@ -39,4 +39,33 @@ export function verifyKernelLines(content: string, file: string): string[] {
     `if [ -n "$MISSING" ]; then printf '@@fail %s\\n%s\\n' ${sq(`ipsecctl -sf; ipsecctl -ss (after ipsecctl -f ${file})`)} "not loaded:$MISSING" >&2; sh "$R/restore.sh" >/dev/null 2>&1; exit 1; fi`,
   );
   return L;
+}
+
+/** A flow isakmpd installs for a declared tunnel: the line starts with `prefix ` and ends with ` type TYPE`. */
+export interface FlowPattern {
+  prefix: string;
+  type: string;
+}
+
+/**
+ * The flows of the `ike` rules of `content` (isakmpd installs them after phase 2), as patterns: the
+ * identities (`srcid`/`dstid`) isakmpd fills in are not compared.
+ */
+export function declaredTunnelFlows(content: string, file: string): FlowPattern[] {
+  const conf = parseIpsecConf(content, file).value;
+  return conf.statements.flatMap((s) =>
+    s.type !== "ike"
+      ? []
+      : flowsOfIkeRule(s).map((f) => {
+          const { srcid: _s, dstid: _d, ...rest } = f;
+          const line = formatFlow(rest);
+          const at = line.lastIndexOf(" type ");
+          return { prefix: line.slice(0, at), type: line.slice(at + 6) };
+        }),
+  );
+}
+
+/** Sh condition: every pattern has a line in "$F" (the `ipsecctl -sf` output). */
+export function flowsPresentCondition(flows: readonly FlowPattern[]): string {
+  return flows.map((f) => `printf '%s\\n' "$F" | grep -F ${sq(f.prefix + " ")} | grep -q ${sq(" type " + f.type + "$")}`).join(" && ") || "true";
 }
