@@ -9,8 +9,9 @@ import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { runCommand, type RunResult } from "../../lab/emu/command";
 import { setServiceRunning, withInterfaces, type EmuInterface, type InterfaceTable } from "../../lab/emu/state";
+import { GOLDEN as SHARED_GOLDEN } from "../../support/shared";
 
-export const GOLDEN = process.env.GOLDEN_DIR ?? fileURLToPath(new URL("../../../../shared/golden", import.meta.url));
+export const GOLDEN = process.env.GOLDEN_DIR ?? SHARED_GOLDEN;
 
 /** Case names of one golden folder (`ipsecctl`, `pfctl`, …). */
 export function goldenCases(tool: string): string[] {

@@ -14,13 +14,14 @@ import { GOLDEN_PF_INTERFACES } from "../lint/golden-cases";
 
 
 import { checkDiagnostic, fuzz, FUZZ_SEED, mutate, seedFiles } from "./harness";
+import { SHARED } from "../../support/shared";
 
 // Property tests: every parser of sdk/model gets random strings, token soups and mutated valid inputs
 // (golden cases and fixtures); none may throw, and every diagnostic must point inside the input.
 // Counts are printed (`fuzz NAME: N inputs`). RUNS keeps the whole file well under 20 s.
 const RUNS = 2500;
 const T = 60_000;
-const GOLDEN = "/work/shared/golden";
+const GOLDEN = `${SHARED}/golden`;
 const OUT = new URL("../output/fixtures", import.meta.url).pathname;
 const UNIT = new URL("..", import.meta.url).pathname;
 

@@ -2,8 +2,9 @@ import { readFileSync, readdirSync } from "node:fs";
 import { describe, expect, it } from "vitest";
 import { lintIkedConf, parseIkedConf, renderIkedConf } from "../../../sdk/model/iked";
 import { ikedN } from "../../lab/emu/iked-n";
+import { SHARED } from "../../support/shared";
 
-const dir = "/work/shared/golden/iked/";
+const dir = `${SHARED}/golden/iked/`;
 const cases = readdirSync(dir)
   .filter((f) => f.endsWith(".conf"))
   .map((f) => f.slice(0, -5))

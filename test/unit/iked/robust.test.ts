@@ -8,9 +8,10 @@ import { lintSasyncdConf, parseSasyncdConf } from "../../../sdk/model/sasyncd";
 import { lintSysctlConf, parseSysctlConf } from "../../../sdk/model/sysctl";
 import { ikedN } from "../../lab/emu/iked-n";
 import { sasyncdN } from "../../lab/emu/sasyncd-n";
+import { SHARED } from "../../support/shared";
 
 const RUNS = 300;
-const golden = (d: string): string[] => readdirSync(`/work/shared/golden/${d}`).filter((f) => f.endsWith(".conf")).map((f) => readFileSync(`/work/shared/golden/${d}/${f}`, "utf8"));
+const golden = (d: string): string[] => readdirSync(`${SHARED}/golden/${d}`).filter((f) => f.endsWith(".conf")).map((f) => readFileSync(`${SHARED}/golden/${d}/${f}`, "utf8"));
 /** Random text, and golden files with random slices cut out or garbage spliced in. */
 const texts = (seeds: string[]) =>
   fc.oneof(

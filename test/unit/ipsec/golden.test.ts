@@ -8,8 +8,9 @@ import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { lintIpsecConf } from "../../../sdk/model/ipsec";
 import { ipsecctlNv } from "../../lab/emu/ipsecctl-nv";
+import { SHARED } from "../../support/shared";
 
-const DIR = "/work/shared/golden/ipsecctl";
+const DIR = `${SHARED}/golden/ipsecctl`;
 const cases = readdirSync(DIR)
   .filter((f) => f.endsWith(".conf"))
   .map((f) => f.slice(0, -".conf".length))

@@ -6,6 +6,7 @@ import { fileURLToPath } from "node:url";
 import { promisify } from "node:util";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { runCli, runLint, USAGE, type CliIo } from "../../../sdk/lint";
+import { SHARED } from "../../support/shared";
 
 const ROOT = fileURLToPath(new URL("../../../", import.meta.url));
 const BIN = join(ROOT, "bin/pulumi-openbsd.mjs");
@@ -75,7 +76,7 @@ describe.concurrent("pulumi-openbsd lint, the real process", { timeout: 60_000 }
   it("golden cases through the CLI: err-undefined-macro and err-ah-enc exit 1 at OpenBSD's line; guide-gw1 exits 0", async ({ expect }) => {
     const copy = (tool: string, name: string): string => {
       const f = join(dir, `${name}.conf`);
-      writeFileSync(f, readFileSync(`/work/shared/golden/${tool}/${name}.conf`));
+      writeFileSync(f, readFileSync(`${SHARED}/golden/${tool}/${name}.conf`));
       chmodSync(f, 0o600);
       return f;
     };

@@ -4,8 +4,9 @@
  */
 import { readdirSync, readFileSync, existsSync } from "node:fs";
 import type { LintKind } from "../../../sdk/lint";
+import { SHARED } from "../../support/shared";
 
-export const GOLDEN = "/work/shared/golden";
+export const GOLDEN = `${SHARED}/golden`;
 
 /** One golden case. */
 export interface GoldenCase {

@@ -2,6 +2,7 @@ import { readdirSync, readFileSync } from "node:fs";
 import { describe, expect, it } from "vitest";
 import { parseIpsecctlAll, parseIpsecctlFlows, parseIpsecctlSas } from "../../../sdk/model/output";
 import { fixture } from "./fixture";
+import { SHARED } from "../../support/shared";
 
 const text = (p: { range: { toCidrString(): string } }[]) => p.map((x) => x.range.toCidrString());
 
@@ -50,7 +51,7 @@ describe("parseIpsecctlFlows (reference B.2, `-sf`)", () => {
   });
 
   it("parses every flow line that OpenBSD's ipsecctl -nv printed in golden/ipsecctl", () => {
-    const dir = "/work/shared/golden/ipsecctl";
+    const dir = `${SHARED}/golden/ipsecctl`;
     let n = 0;
     for (const f of readdirSync(dir).filter((x) => x.endsWith(".out"))) {
       const lines = readFileSync(`${dir}/${f}`, "utf8").split("\n").filter((l) => /^(@[0-9]+ )?flow /.test(l));
@@ -91,7 +92,7 @@ describe("parseIpsecctlSas (reference B.2, `-ss`)", () => {
   });
 
   it("parses every SA line that OpenBSD's ipsecctl -nv printed in golden/ipsecctl", () => {
-    const dir = "/work/shared/golden/ipsecctl";
+    const dir = `${SHARED}/golden/ipsecctl`;
     for (const f of readdirSync(dir).filter((x) => x.endsWith(".out"))) {
       const lines = readFileSync(`${dir}/${f}`, "utf8").split("\n").filter((l) => /^(esp|ah|ipcomp|tcpmd5|ipip) /.test(l));
       const r = parseIpsecctlSas(lines.join("\n"), f);

@@ -4,6 +4,7 @@ import { describe, expect, it } from "vitest";
 import { familyOf, flowsOf, formatFlows, formatSas, parseIpsecConf, protocolName, sasOf, serviceName, type Flow, type IpsecAddress, type Sa } from "../../../sdk/model/ipsec";
 import { parseIpsecctlFlows, parseIpsecctlSas, type IpAddress, type IpPrefix } from "../../../sdk/model/output";
 import { seedFiles } from "../fuzz/harness";
+import { SHARED } from "../../support/shared";
 
 // Round trip: the ipsec model's printers of `ipsecctl -sf` / `-ss` (formatFlow/formatSa, reference B.2)
 // → these parsers → the same values, compared through ip-num (never through the printed text).
@@ -52,7 +53,7 @@ function expectSasRoundTrip(sas: Sa[], where: string): void {
 const printable = (a: IpsecAddress | undefined) => a === undefined || a.kind !== "name";
 
 describe("ipsecctl -sf/-ss round trip with the ipsec model's printers (reference B.2)", () => {
-  const confs = [...seedFiles("/work/shared/golden/ipsecctl", /\.conf$/), ...seedFiles(new URL("../ipsec/fixtures", import.meta.url).pathname, /\.conf$/)];
+  const confs = [...seedFiles(`${SHARED}/golden/ipsecctl`, /\.conf$/), ...seedFiles(new URL("../ipsec/fixtures", import.meta.url).pathname, /\.conf$/)];
 
   it("flows and SAs of every golden and guide ipsec.conf", () => {
     let flows = 0;

@@ -2,8 +2,9 @@ import { readdirSync, readFileSync } from "node:fs";
 import { describe, expect, it } from "vitest";
 import { lintPf, parsePfctlSr, renderPfRule } from "../../../sdk/model/pf";
 import { GOLDEN_INTERFACES, pfctlNv } from "../../lab/emu/pfctl-nv";
+import { SHARED } from "../../support/shared";
 
-const DIR = "/work/shared/golden/pfctl";
+const DIR = `${SHARED}/golden/pfctl`;
 const cases = readdirSync(DIR).filter((f) => f.endsWith(".conf")).map((f) => f.slice(0, -".conf".length)).sort();
 const read = (name: string) => readFileSync(`${DIR}/${name}`, "utf8");
 

@@ -3,10 +3,11 @@ import { describe, expect, it } from "vitest";
 import { formatDiagnostic } from "../../../sdk/model/diagnostics";
 import { expandRules, parsePf, renderPfConf } from "../../../sdk/model/pf";
 import { GOLDEN_INTERFACES, pfctlNv } from "../../lab/emu/pfctl-nv";
+import { SHARED } from "../../support/shared";
 
 const FIX = new URL("./fixtures/", import.meta.url).pathname;
 const fixture = (name: string) => readFileSync(FIX + name, "utf8");
-const golden = (name: string) => readFileSync(`/work/shared/golden/pfctl/${name}`, "utf8");
+const golden = (name: string) => readFileSync(`${SHARED}/golden/pfctl/${name}`, "utf8");
 const valid = readdirSync(FIX).filter((f) => f.endsWith(".conf") && !f.endsWith(".broken.conf")).sort();
 
 describe("pf rule sets of the guides (test/unit/pf/fixtures)", () => {

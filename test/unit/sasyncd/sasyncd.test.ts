@@ -4,8 +4,9 @@ import { describe, expect, it } from "vitest";
 import { formatDiagnostic } from "../../../sdk/model/diagnostics";
 import { lintSasyncdConf, parseSasyncdConf, renderSasyncdConf, type SasyncdConf } from "../../../sdk/model/sasyncd";
 import { sasyncdN } from "../../lab/emu/sasyncd-n";
+import { SHARED } from "../../support/shared";
 
-const dir = "/work/shared/golden/sasyncd/";
+const dir = `${SHARED}/golden/sasyncd/`;
 const read = (n: string): string => readFileSync(dir + n, "utf8");
 const cases = readdirSync(dir).filter((f) => f.endsWith(".conf")).map((f) => f.slice(0, -5)).sort();
 const fixture = (n: string): string => readFileSync(new URL(`./fixtures/${n}`, import.meta.url), "utf8");
