@@ -12,9 +12,20 @@ const PSK = "demo-only-psk-" + Math.random().toString(36).slice(2); // demo stac
 const step = (n: number, s: string) => console.log(`\n\x1b[1m${n}. ${s}\x1b[0m`);
 const ok = (s: string) => console.log(`   ✔ ${s}`);
 
-/** The changed items of a preview, one line each: `~ files["/etc/ipsec.conf"]` … */
+/** The changed items of a preview, one line each, under the name of the resource they belong to. */
 function changedItems(stdout: string): string[] {
-  return stdout.split("\n").filter((l) => /^\s+[~+-] \S/.test(l) && !/\[(id|urn)=/.test(l)).map((l) => l.trimEnd());
+  const lines = stdout.split("\n");
+  const out: string[] = [];
+  for (let i = 0; i < lines.length; i++) {
+    const l = lines[i]!;
+    const urn = /\[urn=.*::([^:\]]+)\]/.exec(l);
+    if (urn && out.length && /openbsd:index:GatewayConfig: \(update\)$/.test(out[out.length - 1]!)) {
+      out[out.length - 1] = out[out.length - 1]!.replace("openbsd:index:GatewayConfig: (update)", `${urn[1]} (GatewayConfig): update`);
+      continue;
+    }
+    if (/^\s+[~+-] \S/.test(l) && !/\[(id|urn)=/.test(l)) out.push(l.trimEnd());
+  }
+  return out;
 }
 
 let lab: Lab | undefined;
