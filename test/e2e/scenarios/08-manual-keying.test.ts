@@ -26,7 +26,7 @@ esp tunnel from 192.0.123.85 to 192.0.2.153 spi 0xfeedbeef:0xdeadbeef auth hmac-
     },
   },
   flows: { gw1: ["flow esp out from 172.16.0.0/24 to 192.168.15.0/24 peer 192.0.123.85"], gw2: ["flow esp out from 192.168.15.0/24 to 172.16.0.0/24 peer 192.0.2.153"] },
-  // (a changed SPI would make the provider's `ipsecctl -d -f OLD` fail on the SA that was never loaded: reported)
-  edit: { gateway: "gw1", command: "echo '# edited by hand' >> /etc/ipsec.conf", file: "/etc/ipsec.conf" },
+  // someone changes an SPI and loads it: the repair must remove the stray SA and restore the declared one
+  edit: { gateway: "gw1", command: "sed -i 's/spi 0xdeadbeef:0xfeedbeef/spi 0xdeadbee0:0xfeedbeef/' /etc/ipsec.conf && ipsecctl -f /etc/ipsec.conf", file: "/etc/ipsec.conf" },
   reboot: "gw2",
 });
