@@ -472,14 +472,7 @@ class Parser {
     }
     if (this.accept("tunnel")) r.encap = "tunnel";
     else if (this.accept("transport")) r.encap = "transport";
-    const proto = this.proto();
-    if (proto !== undefined) r.proto = proto;
-    const { from, to } = this.hosts();
-    r.from = from;
-    r.to = to;
-    const peers = this.peers();
-    if (peers.local) r.local = peers.local;
-    if (peers.peer) r.peer = peers.peer;
+    this.selectors(r);
     if (this.isKw("main") || this.isKw("aggressive")) {
       const t = this.next();
       this.mark("main", t);
@@ -510,13 +503,8 @@ class Parser {
     return r as IkeRule;
   }
 
-  private flowRule(): FlowRule {
-    this.expectKw("flow");
-    const r: Partial<FlowRule> = { type: "flow" };
-    const sat = this.peek();
-    if (sat.kind === "keyword" && SATYPE_WORDS.has(sat.text)) r.satype = this.next().text as SaType;
-    if (this.accept("in")) r.direction = "in";
-    else if (this.accept("out")) r.direction = "out";
+  /** `[proto P] from A [port] to B [port] [local L] [peer P]`: the part ike and flow rules share (parse.y ikerule/flowrule). */
+  private selectors(r: Partial<IkeRule> | Partial<FlowRule>): void {
     const proto = this.proto();
     if (proto !== undefined) r.proto = proto;
     const { from, to } = this.hosts();
@@ -525,6 +513,16 @@ class Parser {
     const peers = this.peers();
     if (peers.local) r.local = peers.local;
     if (peers.peer) r.peer = peers.peer;
+  }
+
+  private flowRule(): FlowRule {
+    this.expectKw("flow");
+    const r: Partial<FlowRule> = { type: "flow" };
+    const sat = this.peek();
+    if (sat.kind === "keyword" && SATYPE_WORDS.has(sat.text)) r.satype = this.next().text as SaType;
+    if (this.accept("in")) r.direction = "in";
+    else if (this.accept("out")) r.direction = "out";
+    this.selectors(r);
     this.ids(r);
     if (this.accept("type")) {
       const t = this.next();
