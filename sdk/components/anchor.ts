@@ -1,7 +1,10 @@
 import * as pulumi from "@pulumi/pulumi";
 import type { PfRule } from "../model/pf/types";
-import type { Gateway } from "./gateway";
 import { groupOf, nodeOf, pfRules } from "./nodes";
+import { Gateway } from "./gateway";
+import { argError } from "./common";
+import { take } from "./check";
+import { anchorName } from "../model/tokens/index";
 
 /** Arguments of {@link PfAnchor}. */
 export interface PfAnchorArgs {
@@ -24,7 +27,10 @@ export class PfAnchor extends pulumi.ComponentResource {
   constructor(name: string, args: PfAnchorArgs, opts?: pulumi.ComponentResourceOptions) {
     super("openbsd:index:PfAnchor", name, {}, opts);
     const label = `PfAnchor "${name}"`;
-    this.anchorName = args.name ?? name;
+    if (!args || typeof args !== "object") throw argError(label, "args", String(args), "no arguments", "pass `{ gateway, rules }`");
+    if (!(args.gateway instanceof Gateway)) throw argError(label, "gateway", args.gateway === undefined ? "(none)" : typeof args.gateway, "not a Gateway", "pass a Gateway declared in this program");
+    this.anchorName = take(label, args.name === undefined ? "name (default: the resource name)" : "name", args.name ?? name, anchorName);
+    if (this.anchorName === "vpn") throw argError(label, args.name === undefined ? "name (default: the resource name)" : "name", "vpn", "`vpn` is the anchor the tunnels' rules are generated into", "choose another anchor name");
     const group = groupOf(label, [nodeOf(args.gateway)]);
     const rules = pfRules(label, "rules", args.rules);
     group.add("anchors", { label, spec: pulumi.output({ name: this.anchorName, gateway: args.gateway.gatewayName, rules }) });

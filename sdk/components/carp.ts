@@ -1,7 +1,9 @@
 import * as pulumi from "@pulumi/pulumi";
 import type { CarpPairSpec } from "../planner/spec";
 import { argError, ifAddress } from "./common";
-import type { Gateway } from "./gateway";
+import { Gateway } from "./gateway";
+import { need, take } from "./check";
+import { carpPassword, hostAddress, integer, interfaceName, interfaceOf, oneOf, sasyncdKey } from "../model/tokens/index";
 import { groupOf, nodeOf, type TunnelNode } from "./nodes";
 import type { Group } from "./registry";
 
@@ -69,7 +71,7 @@ export class CarpPair extends pulumi.ComponentResource implements TunnelNode {
     const label = `CarpPair "${name}"`;
     this.nodeName = name;
     this.nodeLabel = label;
-    if (!Array.isArray(args.members) || args.members.length !== 2) throw argError(label, "members", String(args.members?.length), "a pair has exactly two members", "pass two `{ gateway, syncAddress }`");
+    checkPairArgs(label, args);
     const [a, b] = args.members;
     this.nodeGateways = [a.gateway, b.gateway];
     this.group = groupOf(label, this.nodeGateways.map(nodeOf));
@@ -77,6 +79,8 @@ export class CarpPair extends pulumi.ComponentResource implements TunnelNode {
     const skewB = b.advskew ?? 100;
     [this.master, this.backup] = skewA <= skewB ? [a.gateway, b.gateway] : [b.gateway, a.gateway];
     if (skewA !== skewB) this.group.order.set(this.master.gatewayName, [...(this.group.order.get(this.master.gatewayName) ?? []), this.backup.gatewayName]);
+    if (args.external !== undefined && !args.segments.some((s) => s.interface === args.external))
+      throw argError(label, "external", args.external, "no segment has this carp interface", `name one of ${args.segments.map((s) => s.interface).join(", ")}`);
     const external =
       args.external ?? args.segments.find((s) => s.carpdev === a.gateway.externalInterface)?.interface ?? "";
     if (!external) throw argError(label, "external", "(none)", `no segment's carpdev is the egress interface ${a.gateway.externalInterface}`, "name the external carp interface with `external`");
@@ -90,24 +94,59 @@ export class CarpPair extends pulumi.ComponentResource implements TunnelNode {
       .apply(([addrs, pws, syncs, key]) => ({
         name,
         members: [
-          { gateway: a.gateway.gatewayName, advskew: skewA, syncAddress: syncs[0]! },
-          { gateway: b.gateway.gatewayName, advskew: skewB, syncAddress: syncs[1]! },
+          { gateway: a.gateway.gatewayName, advskew: skewA, syncAddress: take(label, "members[0].syncAddress", syncs[0], hostAddress()) },
+          { gateway: b.gateway.gatewayName, advskew: skewB, syncAddress: take(label, "members[1].syncAddress", syncs[1], hostAddress()) },
         ] as CarpPairSpec["members"],
         segments: args.segments.map((s, i) => ({
           interface: s.interface,
           carpdev: s.carpdev,
           address: ifAddress(label, `segments[${i}].address`, addrs[i]!, 24),
           vhid: s.vhid,
-          ...(pws[i] !== null && pws[i] !== undefined ? { password: pws[i]! } : {}),
+          ...(pws[i] !== null && pws[i] !== undefined ? { password: take(label, `segments[${i}].password`, pws[i], carpPassword, { secret: true }) } : {}),
           ...(s.advbase !== undefined ? { advbase: s.advbase } : {}),
         })),
         external,
         ...(args.pfsync ? { pfsyncDev: args.pfsync.syncdev } : {}),
-        sharedkey: key.replace(/^0x/i, ""),
+        sharedkey: take(label, "sharedkey", key, sasyncdKey, { secret: true }),
         preempt: args.preempt ?? true,
         ...(args.flushmode ? { flushmode: args.flushmode } : {}),
       }));
     this.group.add("pairs", { label, spec });
     this.registerOutputs({});
   }
+}
+
+/** The pair of each gateway (a gateway has one sasyncd.conf and one set of carp interfaces: one pair). */
+const pairOf = new WeakMap<Gateway, string>();
+
+/** The plain arguments of a CarpPair, checked when it is declared. */
+function checkPairArgs(label: string, args: CarpPairArgs): void {
+  if (!args || typeof args !== "object") throw argError(label, "args", String(args), "no arguments", "pass `{ members, segments, sharedkey }`");
+  if (!Array.isArray(args.members) || args.members.length !== 2) throw argError(label, "members", String(args.members?.length ?? "(none)"), "a pair has exactly two members", "pass two `{ gateway, syncAddress }`");
+  args.members.forEach((m, i) => {
+    if (!m || !(m.gateway instanceof Gateway)) throw argError(label, `members[${i}].gateway`, m?.gateway === undefined ? "(none)" : typeof m.gateway, "not a Gateway", "pass a Gateway declared in this program");
+    need(label, `members[${i}].syncAddress`, m.syncAddress, "give the member's address the other uses for sasyncd, e.g. `172.16.0.2`");
+    if (m.advskew !== undefined) take(label, `members[${i}].advskew`, m.advskew, integer("advskew", 0, 254, "use 0 for the master and e.g. 100 for the backup"));
+  });
+  if (args.members[0].gateway === args.members[1].gateway) throw argError(label, "members", args.members[0].gateway.gatewayName, "a pair needs two different gateways", "pass two Gateways");
+  need(label, "sharedkey", args.sharedkey, "give 64 hex digits, e.g. `cfg.requireSecret(\"sasyncdKey\")` from `openssl rand -hex 32`");
+  if (!Array.isArray(args.segments) || args.segments.length === 0) throw argError(label, "segments", "(none)", "a pair shares at least one address", "give `segments: [{ interface: \"carp2\", carpdev: \"em1\", address, vhid }]`");
+  const seen = new Set<string>();
+  args.segments.forEach((s, i) => {
+    const iface = take(label, `segments[${i}].interface`, s?.interface, interfaceOf("carp"));
+    if (seen.has(iface)) throw argError(label, `segments[${i}].interface`, iface, "two segments use this interface", "one carp interface per segment");
+    seen.add(iface);
+    take(label, `segments[${i}].carpdev`, s.carpdev, interfaceName);
+    take(label, `segments[${i}].vhid`, s.vhid, integer("a vhid", 1, 255, "choose a vhid in 1–255, unique on the segment"));
+    if (s.advbase !== undefined) take(label, `segments[${i}].advbase`, s.advbase, integer("advbase", 0, 254));
+    need(label, `segments[${i}].address`, s.address, "give the shared address with its prefix, e.g. `192.0.2.153/24`");
+  });
+  if (args.pfsync) take(label, "pfsync.syncdev", args.pfsync.syncdev, interfaceName);
+  if (args.flushmode !== undefined) take(label, "flushmode", args.flushmode, oneOf(["sync", "startup", "never"] as const));
+  args.members.forEach((m, i) => {
+    const other = pairOf.get(m.gateway);
+    if (other !== undefined && other !== label)
+      throw argError(label, `members[${i}].gateway`, m.gateway.gatewayName, `Gateway "${m.gateway.gatewayName}" is already a member of ${other}: a gateway has one sasyncd.conf, the second pair would overwrite the first's`, "put each gateway in one CarpPair (share more addresses with more `segments`)");
+  });
+  for (const m of args.members) pairOf.set(m.gateway, label);
 }

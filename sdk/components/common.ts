@@ -2,6 +2,8 @@
 import * as pulumi from "@pulumi/pulumi";
 import { parseNet } from "../planner/addr";
 import type { IfAddress, PhaseSpec } from "../planner/spec";
+import { interfaceAddress, shown, type Family } from "../model/tokens/index";
+import { take, userError, type UserError } from "./check";
 
 /** IKE phase transforms as a user writes them (ipsec.conf `main`/`quick`, iked.conf `ikesa`/`childsa`). */
 export interface PhaseArgs {
@@ -29,23 +31,17 @@ export function phaseSpec(p: PhaseArgs | undefined): PhaseSpec | undefined {
   return out;
 }
 
-/** An error of a component argument: `Label: field = value: reason; fix`. */
-export function argError(label: string, field: string, value: string, reason: string, fix: string): Error {
-  return new Error(`${label}: ${field} = ${value}: ${reason}; ${fix}`);
+/** An error of a component argument: `Label: field = value: reason; fix` (the value escaped for a terminal). */
+export function argError(label: string, field: string, value: string, reason: string, fix: string): UserError {
+  return userError(label, field, shown(value), reason, fix);
 }
 
 /**
  * `ADDR/LEN` or `ADDR` (then `defaultPrefix`) as an interface address. The host bits are kept
  * (`172.16.0.1/24` is the address 172.16.0.1 on a /24).
  */
-export function ifAddress(label: string, field: string, text: string, defaultPrefix?: number): IfAddress {
-  const [addr, len] = text.split("/");
-  const n = parseNet(addr ?? "");
-  const max = n?.family === 6 ? 128 : 32;
-  const prefix = len === undefined ? (defaultPrefix ?? max) : Number(len);
-  if (!n || n.prefix !== undefined || !Number.isInteger(prefix) || prefix < 0 || prefix > max || (len !== undefined && !/^\d+$/.test(len)))
-    throw argError(label, field, text, "not an address with an optional prefix length", "write `ADDRESS/LEN`, e.g. `192.0.2.153/24`");
-  return { address: n.address, prefix };
+export function ifAddress(label: string, field: string, text: string, defaultPrefix?: number, family?: Family): IfAddress {
+  return take(label, field, text, interfaceAddress(defaultPrefix, family));
 }
 
 /** The network of an interface address (`172.16.0.1/24` → `172.16.0.0/24`). */

@@ -3,6 +3,8 @@ import type { GatewaySpec, IkeDaemon } from "../planner/spec";
 import { GatewayConfig, type ConnectionArgs } from "../resources/gateway-config";
 import type { HostState } from "../state";
 import { argError, ifAddress, networkOf } from "./common";
+import { isPlain, need, take, takeOpt } from "./check";
+import { integer, interfaceName, network, oneOf, rcFlags, serviceName, sysctlName, sysctlValue } from "../model/tokens/index";
 import { openGroup, type Group, type GroupPlan } from "./registry";
 
 /** The gateway's egress (Internet-facing) interface: the address IPsec peers use. */
@@ -113,16 +115,23 @@ export class Gateway extends pulumi.ComponentResource {
     super("openbsd:index:Gateway", name, {}, opts);
     const label = `Gateway "${name}"`;
     this.gatewayName = name;
+    const internals = checkGatewayArgs(label, args);
+    const internalField = (k: number, f: string) => (Array.isArray(args.internal) ? `internal[${k}].${f}` : `internal.${f}`);
     this.ike = args.ike ?? "isakmpd";
-    if (!["isakmpd", "iked"].includes(this.ike)) throw argError(label, "ike", String(args.ike), "unknown IKE daemon", "use `isakmpd` (IKEv1) or `iked` (IKEv2)");
-    if (!/^[a-z]+\d+$/.test(args.external?.interface ?? "")) throw argError(label, "external.interface", String(args.external?.interface), "not an interface name", "give the egress interface, e.g. `em1`");
     this.externalInterface = args.external.interface;
-    const conn = pulumi.output(args.connection);
+    const conn = pulumi.output(args.connection).apply((c) => {
+      if (!c || typeof c !== "object") throw argError(label, "connection", String(c), "not a connection", "give `{ host, privateKey, hostKey }`");
+      if (typeof c.host !== "string" || c.host === "") throw argError(label, "connection.host", String(c.host), "required", "give the management address or host name, e.g. `192.0.2.153`");
+      if (!/^[A-Za-z0-9.:_-]+$/.test(c.host)) throw argError(label, "connection.host", c.host, "not a host name or address", "give e.g. `192.0.2.153` or `gw1.example.org`");
+      if (c.port !== undefined) take(label, "connection.port", c.port, integer("a TCP port", 1, 65535));
+      if (c.user !== undefined && !/^[a-z_][a-z0-9_-]{0,31}$/.test(String(c.user))) throw argError(label, "connection.user", String(c.user), "not a user name", "give e.g. `root`");
+      if (typeof c.privateKey !== "string" || c.privateKey === "") throw argError(label, "connection.privateKey", "(none)", "required", "pass `cfg.requireSecret(\"sshKey\")`");
+      return c;
+    });
     this.connection = pulumi.secret(
       conn.apply((c) => ({ host: c.host, port: c.port ?? 22, user: c.user ?? "root", privateKey: c.privateKey, ...(c.hostKey ? { hostKey: c.hostKey } : {}) })),
     );
     this.keySeed = pulumi.secret(args.keySeed ?? conn.apply((c) => c.privateKey));
-    const internals = args.internal === undefined ? [] : Array.isArray(args.internal) ? args.internal : [args.internal];
     const fwd = args.forwarding ?? {};
     const spec: pulumi.Output<GatewaySpec> = pulumi
       .all([
@@ -138,24 +147,27 @@ export class Gateway extends pulumi.ComponentResource {
         name,
         external: {
           interface: args.external.interface,
-          ...(ext4 ? { address: ifAddress(label, "external.address", ext4, 24) } : {}),
-          ...(ext6 ? { address6: ifAddress(label, "external.address6", ext6, 64) } : {}),
+          ...(ext4 ? { address: ifAddress(label, "external.address", ext4, 24, 4) } : {}),
+          ...(ext6 ? { address6: ifAddress(label, "external.address6", ext6, 64, 6) } : {}),
           configure: args.external.configure ?? false,
         },
         internal: internals.map((i, k) => {
-          const a = ints[k]!.address ? ifAddress(label, `internal[${k}].address`, ints[k]!.address!, 24) : undefined;
-          const network = ints[k]!.network ?? (a ? networkOf(a) : undefined);
-          if (!network) throw argError(label, `internal[${k}]`, i.interface, "neither `network` nor `address` given", "give the protected network, e.g. `network: \"172.16.0.0/24\"`");
-          return { interface: i.interface, network, ...(a ? { address: a } : {}), configure: i.configure ?? false };
+          const a = ints[k]!.address ? ifAddress(label, internalField(k, "address"), ints[k]!.address!, 24) : undefined;
+          const network_ = ints[k]!.network !== undefined && ints[k]!.network !== null ? take(label, internalField(k, "network"), ints[k]!.network, network()) : a ? networkOf(a) : undefined;
+          if (!network_) throw argError(label, Array.isArray(args.internal) ? `internal[${k}]` : "internal", i.interface, "neither `network` nor `address` given", "give the protected network, e.g. `network: \"172.16.0.0/24\"`");
+          return { interface: i.interface, network: network_, ...(a ? { address: a } : {}), configure: i.configure ?? false };
         }),
         ike: this.ike,
         forwarding: { ipv4: fwd.ipv4 ?? 1, ipv6: fwd.ipv6 ?? 0 },
         ...(args.esp !== undefined ? { esp: args.esp } : {}),
         ...(args.ah !== undefined ? { ah: args.ah } : {}),
         ...(args.ipcomp !== undefined ? { ipcomp: args.ipcomp } : {}),
-        sysctls: sysctls as Record<string, string>,
+        sysctls: Object.fromEntries(Object.entries(sysctls as Record<string, unknown>).map(([k, v]) => [k, take(label, `sysctls["${k}"]`, v, sysctlValue)])),
         services: Object.fromEntries(
-          Object.entries(args.services ?? {}).map(([k, s]) => [k, { enabled: s.enabled ?? true, ...((svcFlags as Record<string, { flags?: string }>)[k]?.flags !== undefined ? { flags: (svcFlags as Record<string, { flags?: string }>)[k]!.flags! } : {}), ...(s.running !== undefined ? { running: s.running } : {}) }]),
+          Object.entries(args.services ?? {}).map(([k, s]) => {
+            const flags = takeOpt(label, `services.${k}.flags`, (svcFlags as Record<string, { flags?: string }>)[k]?.flags, rcFlags);
+            return [k, { enabled: s.enabled ?? true, ...(flags !== undefined ? { flags } : {}), ...(s.running !== undefined ? { running: s.running } : {}) }];
+          }),
         ),
         pfPolicy: args.pf?.policy ?? "pass",
         pfSkip: args.pf?.skip ?? [],
@@ -188,3 +200,49 @@ export class Gateway extends pulumi.ComponentResource {
 
 /** Gateways by group and name (to turn the planner's `dependsOn` into resources). */
 const gatewayRegistry = new WeakMap<Group, Map<string, Gateway>>();
+
+/**
+ * The plain arguments of a Gateway, checked when it is declared (values given as Outputs are checked
+ * when they resolve, still at preview). Returns the internal interfaces as a list.
+ */
+function checkGatewayArgs(label: string, args: GatewayArgs): InternalArgs[] {
+  if (!args || typeof args !== "object") throw argError(label, "args", String(args), "no arguments", "pass `{ connection, external, internal }`");
+  need(label, "connection", args.connection, "give `{ host, privateKey, hostKey }` (the SSH connection to the gateway)");
+  need(label, "external", args.external, "give the egress interface, e.g. `external: { interface: \"em1\", address: \"192.0.2.153\" }`");
+  take(label, "external.interface", args.external.interface, interfaceName);
+  if (args.ike !== undefined) take(label, "ike", args.ike, oneOf(["isakmpd", "iked"] as const));
+  const internals = args.internal === undefined ? [] : Array.isArray(args.internal) ? args.internal : [args.internal];
+  const seen = new Map<string, string>([[args.external.interface, "external.interface"]]);
+  internals.forEach((i, k) => {
+    const f = Array.isArray(args.internal) ? `internal[${k}]` : "internal";
+    if (!i || typeof i !== "object") throw argError(label, f, String(i), "not an internal interface", "give `{ interface, network }`");
+    const iface = take(label, `${f}.interface`, i.interface, interfaceName);
+    const other = seen.get(iface);
+    if (other !== undefined)
+      throw argError(label, `${f}.interface`, iface, other === "external.interface" ? "it is also the external interface: its hostname.if would renumber the egress" : `it is also ${other}`, "give each interface once: the internal one faces the protected network, e.g. `em0`");
+    seen.set(iface, `${f}.interface`);
+  });
+  const fwd = args.forwarding ?? {};
+  if (fwd.ipv4 !== undefined) take(label, "forwarding.ipv4", fwd.ipv4, integer("net.inet.ip.forwarding", 0, 2, "use 0, 1 (forward) or 2 (forward IPsec traffic only)"));
+  if (fwd.ipv6 !== undefined) take(label, "forwarding.ipv6", fwd.ipv6, integer("net.inet6.ip6.forwarding", 0, 1, "use 0 or 1"));
+  for (const k of ["esp", "ah", "ipcomp"] as const)
+    if (args[k] !== undefined && typeof args[k] !== "boolean") throw argError(label, k, String(args[k]), "not a boolean", "use `true` or `false`");
+  for (const [k, v] of Object.entries(args.sysctls ?? {})) {
+    take(label, `sysctls["${k}"]`, k, sysctlName);
+    if (isPlain(v)) take(label, `sysctls["${k}"]`, v, sysctlValue);
+  }
+  for (const [k, s] of Object.entries(args.services ?? {})) {
+    take(label, `services.${k}`, k, serviceName);
+    if (s?.flags !== undefined && isPlain(s.flags)) take(label, `services.${k}.flags`, s.flags, rcFlags);
+  }
+  if (args.pf?.policy !== undefined) take(label, "pf.policy", args.pf.policy, oneOf(["pass", "block"] as const));
+  (args.pf?.skip ?? []).forEach((x, k) => take(label, `pf.skip[${k}]`, x, interfaceName));
+  (args.extraInterfaces ?? []).forEach((x, k) => {
+    const iface = take(label, `extraInterfaces[${k}].interface`, x?.interface, interfaceName);
+    const other = seen.get(iface);
+    if (other !== undefined) throw argError(label, `extraInterfaces[${k}].interface`, iface, `it is also ${other}`, "give each interface once, e.g. `lo1`");
+    seen.set(iface, `extraInterfaces[${k}].interface`);
+  });
+  if (args.rollbackSeconds !== undefined && isPlain(args.rollbackSeconds)) take(label, "rollbackSeconds", args.rollbackSeconds, integer("the rollback delay in seconds", 5, 3600));
+  return internals;
+}

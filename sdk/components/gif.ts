@@ -1,7 +1,9 @@
 import * as pulumi from "@pulumi/pulumi";
 import type { LinkEndSpec, LinkIpsecSpec, LinkSpec } from "../planner/spec";
 import { argError, ifAddress, phaseSpec, type PhaseArgs } from "./common";
-import type { Gateway } from "./gateway";
+import { Gateway } from "./gateway";
+import { need, take } from "./check";
+import { hostAddress, integer, interfaceName, oneOf, psk as pskRule } from "../model/tokens/index";
 import { groupOf, manualKeys, nodeOf, type ManualKeysArgs } from "./nodes";
 
 /** One end of a {@link GifTunnel}. */
@@ -55,24 +57,25 @@ export class GifTunnel extends pulumi.ComponentResource {
   constructor(name: string, args: GifTunnelArgs, opts?: pulumi.ComponentResourceOptions) {
     super("openbsd:index:GifTunnel", name, {}, opts);
     const label = `GifTunnel "${name}"`;
+    checkLinkArgs(label, args);
     const group = groupOf(label, [nodeOf(args.left.gateway), nodeOf(args.right.gateway)]);
     const kind = args.kind ?? "gif";
-    if (!["gif", "gre", "eoip", "etherip"].includes(kind)) throw argError(label, "kind", kind, "unknown tunnel kind", "use gif, gre, eoip or etherip");
+    const family = args.outer === "inet6" ? 6 : 4;
     const end = (e: GifEndArgs, side: string): pulumi.Output<LinkEndSpec> =>
       pulumi.all([pulumi.output(e.inner ?? null), pulumi.output(e.outer ?? null)]).apply(([inner, outer]) => ({
         node: e.gateway.gatewayName,
         interface: e.interface,
-        ...(outer ? { outer } : {}),
+        ...(outer ? { outer: take(label, `${side}.outer`, outer, hostAddress(family)) } : {}),
         ...(inner ? { inner: ifAddress(label, `${side}.inner`, inner) } : {}),
         role: e.role ?? "gif",
       }));
     let ipsec: pulumi.Output<LinkIpsecSpec>;
     const ip = args.ipsec;
     if (!ip) ipsec = pulumi.output({ kind: "none" as const });
-    else if (ip.keying === "manual") ipsec = manualKeys(name, ip, args.left.gateway, args.right.gateway).apply((keys) => ({ kind: "manual" as const, keys }));
+    else if (ip.keying === "manual") ipsec = manualKeys(name, ip, args.left.gateway, args.right.gateway, label, "ipsec").apply((keys) => ({ kind: "manual" as const, keys }));
     else
       ipsec = pulumi.secret(ip.psk).apply((psk) => ({
-        kind: "ike" as const, psk, ...(ip.main ? { phase1: phaseSpec(ip.main) } : {}), ...(ip.quick ? { phase2: phaseSpec(ip.quick) } : {}),
+        kind: "ike" as const, psk: take(label, "ipsec.psk", psk, pskRule, { secret: true }), ...(ip.main ? { phase1: phaseSpec(ip.main) } : {}), ...(ip.quick ? { phase2: phaseSpec(ip.quick) } : {}),
       }));
     const spec: pulumi.Output<LinkSpec> = pulumi.all([end(args.left, "left"), end(args.right, "right"), ipsec]).apply(([left, right, ipsec]): LinkSpec => ({
       name, kind, outer: args.outer === "inet6" ? 6 : 4, left: left as LinkEndSpec, right: right as LinkEndSpec, ipsec: ipsec as LinkIpsecSpec,
@@ -81,5 +84,39 @@ export class GifTunnel extends pulumi.ComponentResource {
     }));
     group.add("links", { label, spec });
     this.registerOutputs({});
+  }
+}
+
+/** vnetid ranges of the drivers (sys/net/if_gre.c): the 32-bit GRE key; eoip's 16-bit tunnel id. */
+const VNETID: Partial<Record<string, [number, number]>> = { gre: [0, 0xffffffff], eoip: [0, 0xffff] };
+
+/** The plain arguments of a GifTunnel, checked when it is declared. */
+function checkLinkArgs(label: string, args: GifTunnelArgs): void {
+  if (!args || typeof args !== "object") throw argError(label, "args", String(args), "no arguments", "pass `{ left, right }`");
+  const kind = args.kind === undefined ? "gif" : take(label, "kind", args.kind, oneOf(["gif", "gre", "eoip", "etherip"] as const));
+  if (args.outer !== undefined) take(label, "outer", args.outer, oneOf(["inet", "inet6"] as const));
+  for (const side of ["left", "right"] as const) {
+    const e = args[side];
+    need(label, side, e, "give `{ gateway, interface, inner }`");
+    if (!(e.gateway instanceof Gateway)) throw argError(label, `${side}.gateway`, e.gateway === undefined ? "(none)" : typeof e.gateway, "not a Gateway", "pass a Gateway declared in this program");
+    const iface = take(label, `${side}.interface`, e.interface, interfaceName);
+    if (iface === e.gateway.externalInterface) throw argError(label, `${side}.interface`, iface, `it is Gateway "${e.gateway.gatewayName}"'s external interface`, `use e.g. \`${kind}0\``);
+    if (e.role !== undefined) take(label, `${side}.role`, e.role, oneOf(["gif", "ipsec-tunnel"] as const));
+  }
+  if (args.vnetid !== undefined) {
+    const r = VNETID[kind];
+    if (!r) throw argError(label, "vnetid", String(args.vnetid), `a ${kind} tunnel has no vnetid`, "remove `vnetid` (it is for gre and eoip)");
+    take(label, "vnetid", args.vnetid, integer(`a ${kind} vnetid`, r[0], r[1]));
+  }
+  if (args.keepalive) {
+    if (kind !== "gre" && kind !== "eoip") throw argError(label, "keepalive", `${args.keepalive.period} ${args.keepalive.count}`, `a ${kind} tunnel has no keepalive`, "remove `keepalive` (it is for gre and eoip)");
+    take(label, "keepalive.period", args.keepalive.period, integer("a keepalive period in seconds", 1, 60));
+    take(label, "keepalive.count", args.keepalive.count, integer("a keepalive count", 2, 255));
+  }
+  const ip = args.ipsec;
+  if (ip) {
+    take(label, "ipsec.keying", ip.keying, oneOf(["manual", "ike"] as const));
+    if (ip.keying === "manual" && ip.spi) for (const d of ["leftToRight", "rightToLeft"] as const) take(label, `ipsec.spi.${d}`, ip.spi[d], integer("an SPI", 256, 0xfffffffe, "choose an SPI in 0x100–0xfffffffe (0–255 are reserved)"));
+    if (ip.keying === "ike") need(label, "ipsec.psk", ip.psk, "pass `psk: cfg.requireSecret(\"psk\")`");
   }
 }

@@ -9,6 +9,8 @@ import type { ManualKeys } from "../planner/spec";
 import { Gateway } from "./gateway";
 import type { Group } from "./registry";
 import { argError } from "./common";
+import { take } from "./check";
+import { hexKey } from "../model/tokens/index";
 
 /** Anything a tunnel end can name: a {@link Gateway}, or a CARP pair (both members, bound to the CARP address). */
 export interface TunnelNode {
@@ -83,7 +85,7 @@ const hex = (s: string) => s.replace(/^0x/i, "").toLowerCase();
  * Resolves manual keys: given keys are used as they are (lengths checked by the planner); missing ones
  * are derived (HKDF) from both gateways' key seeds and the link name, so they are stable and secret.
  */
-export function manualKeys(name: string, m: ManualKeysArgs, left: Gateway, right: Gateway): pulumi.Output<ManualKeys> {
+export function manualKeys(name: string, m: ManualKeysArgs, left: Gateway, right: Gateway, label = "", field = "manual"): pulumi.Output<ManualKeys> {
   const auth = m.auth ?? "hmac-sha2-256";
   const enc = m.enc ?? "aes";
   return pulumi
@@ -95,6 +97,13 @@ export function manualKeys(name: string, m: ManualKeysArgs, left: Gateway, right
       const aBytes = a ? AUTH_KEY_BYTES[a] : 32;
       const eBytes = e ? ENC_INFO[e].keyMax : 32;
       const k = (what: string, dir: string, n: number) => deriveHexKey(seed, `${name}/${what}/${dir}`, n);
+      // given keys: hex of the transform's key size (a non-hex key is refused as such, not as a length)
+      const aRule = hexKey(`a ${a ?? auth} key`, [aBytes]);
+      const eRule = hexKey(`a ${e ?? enc} key`, e ? { min: ENC_INFO[e].keyMin, max: ENC_INFO[e].keyMax } : { min: 1, max: 64 });
+      for (const d of ["leftToRight", "rightToLeft"] as const) {
+        if (ak && a) take(label, `${field}.authkey.${d}`, ak[d], aRule, { secret: true });
+        if (ek && e) take(label, `${field}.enckey.${d}`, ek[d], eRule, { secret: true });
+      }
       return {
         spi: m.spi ?? { leftToRight: deriveSpi(seed, `${name}/spi/leftToRight`), rightToLeft: deriveSpi(seed, `${name}/spi/rightToLeft`) },
         auth,

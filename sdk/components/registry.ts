@@ -21,6 +21,8 @@ import { randomBytes } from "node:crypto";
 import { planAndRender } from "../planner/run";
 import type { AnchorSpec, CarpPairSpec, GatewaySpec, LinkSpec, Topology, TunnelSpec } from "../planner/spec";
 import type { HostState } from "../state";
+import { PlanError } from "../planner/errors";
+import { UserError } from "./check";
 
 /** A contribution: its label (`SiteToSiteTunnel "x"`) and its resolved spec. */
 interface Entry<T> {
@@ -126,7 +128,15 @@ export class Group {
     // The plan is computed from (possibly secret) inputs; secrecy is carried per file by `secret: true`
     // and re-applied by the provider (state contents of secret files are stored as Pulumi secrets).
     const fpKey = this.fpKey;
-    this.plan = pulumi.unsecret(topo).apply((t) => planAndRender(t, { fingerprintKey: fpKey }));
+    this.plan = pulumi.unsecret(topo).apply((t) => {
+      try {
+        return planAndRender(t, { fingerprintKey: fpKey });
+      } catch (e) {
+        // one error for the whole group, reported once however many gateways' outputs it rejects
+        if (e instanceof PlanError) throw new UserError(e.message);
+        throw e;
+      }
+    });
     this.resolveSeal();
   }
 }

@@ -2,6 +2,9 @@ import * as pulumi from "@pulumi/pulumi";
 import type { PfFilterRule } from "../model/pf/types";
 import type { IkeDaemon, KeyingSpec, PolicySpec, TunnelEndSpec, TunnelSpec } from "../planner/spec";
 import { argError, phaseSpec, type PhaseArgs } from "./common";
+import { need, take, takeOpt } from "./check";
+import { hostAddress, identity, integer, network, oneOf, psk as pskRule, tagName } from "../model/tokens/index";
+import { canonicalProtocol } from "../model/pf/names";
 import { Gateway } from "./gateway";
 import { defaultNetworks, filterRules, groupOf, manualKeys, nodeOf, type ManualKeysArgs, type TunnelNode } from "./nodes";
 
@@ -74,7 +77,7 @@ export interface SiteToSiteTunnelArgs {
 }
 
 function isEndArgs(x: Gateway | TunnelNode | TunnelEndArgs): x is TunnelEndArgs {
-  return !(x instanceof Gateway) && "gateway" in x;
+  return typeof x === "object" && x !== null && !(x instanceof Gateway) && "gateway" in x;
 }
 
 /**
@@ -85,18 +88,35 @@ export class SiteToSiteTunnel extends pulumi.ComponentResource {
   constructor(name: string, args: SiteToSiteTunnelArgs, opts?: pulumi.ComponentResourceOptions) {
     super("openbsd:index:SiteToSiteTunnel", name, {}, opts);
     const label = `SiteToSiteTunnel "${name}"`;
+    if (!args || typeof args !== "object") throw argError(label, "args", String(args), "no arguments", "pass `{ left, right, psk }`");
+    need(label, "left", args.left, "pass a Gateway or CarpPair (or `{ gateway, … }`)");
+    need(label, "right", args.right, "pass a Gateway or CarpPair (or `{ gateway, … }`)");
     const lArgs: TunnelEndArgs = isEndArgs(args.left) ? args.left : { gateway: args.left };
     const rArgs: TunnelEndArgs = isEndArgs(args.right) ? args.right : { gateway: args.right };
-    if (!lArgs.gateway || !rArgs.gateway) throw argError(label, lArgs.gateway ? "right" : "left", "undefined", "no gateway given", "pass a Gateway or CarpPair");
+    for (const [e, side] of [[lArgs, "left"], [rArgs, "right"]] as const) checkEnd(label, side, e, isEndArgs(side === "left" ? args.left : args.right));
     const ln = nodeOf(lArgs.gateway);
     const rn = nodeOf(rArgs.gateway);
     const group = groupOf(label, [ln, rn]);
+    if (args.ike !== undefined) take(label, "ike", args.ike, oneOf(["isakmpd", "iked"] as const));
+    if (args.auth !== undefined) take(label, "auth", args.auth, oneOf(["psk", "publickey"] as const));
+    if (args.satype !== undefined) take(label, "satype", args.satype, oneOf(["esp", "ah"] as const));
+    if (args.enc0 !== undefined) take(label, "enc0", args.enc0, oneOf(["skip", "filter"] as const));
+    for (const [ph, f] of [[args.main, "main"], [args.quick, "quick"]] as const) {
+      if (ph === undefined) continue;
+      for (const k of ["auth", "enc", "group", "prf"] as const) if (ph[k] !== undefined && typeof ph[k] !== "string") throw argError(label, `${f}.${k}`, String(ph[k]), "not a transform name", "give a name such as `aes-256` or remove it");
+      if (ph.lifetime !== undefined) take(label, `${f}.lifetime`, ph.lifetime, integer("a lifetime in seconds", 60, 7 * 24 * 3600));
+    }
     const auth = args.auth ?? (args.psk !== undefined ? "psk" : "publickey");
     if (args.manual && args.psk !== undefined) throw argError(label, "psk", "(secret)", "a manually keyed tunnel has no IKE and no PSK", "remove `psk` or `manual`");
     if (!args.manual && auth === "psk" && args.psk === undefined) throw argError(label, "psk", "(none)", "`auth: \"psk\"` needs a pre-shared key", "pass `psk: cfg.requireSecret(\"psk\")`");
-    for (const [p, i] of (args.policies ?? []).map((p, i) => [p, i] as const))
+    if (args.manual?.spi) for (const d of ["leftToRight", "rightToLeft"] as const) take(label, `manual.spi.${d}`, args.manual.spi[d], integer("an SPI", 256, 0xfffffffe, "choose an SPI in 0x100–0xfffffffe (0–255 are reserved)"));
+    for (const [p, i] of (args.policies ?? []).map((p, i) => [p, i] as const)) {
+      if (p.proto !== undefined && (typeof p.proto !== "string" || canonicalProtocol(p.proto) === undefined)) throw argError(label, `policies[${i}].proto`, String(p.proto), "not an IP protocol of /etc/protocols", "use e.g. `tcp`, `udp`, `icmp` or a number 1–255");
+      if (p.port !== undefined) take(label, `policies[${i}].port`, p.port, integer("a port", 1, 65535));
+      if (p.localPort !== undefined) take(label, `policies[${i}].localPort`, p.localPort, integer("a port", 1, 65535));
       if ((p.port !== undefined || p.localPort !== undefined) && !["tcp", "udp"].includes(p.proto ?? ""))
         throw argError(label, `policies[${i}].proto`, String(p.proto), "a port needs `proto: \"tcp\"` or `\"udp\"`", "set proto or remove the port");
+    }
 
     const endSpec = (e: TunnelEndArgs, side: string, node: TunnelNode): pulumi.Output<TunnelEndSpec> => {
       const rules = filterRules(label, `${side}.rules`, e.rules);
@@ -110,12 +130,12 @@ export class SiteToSiteTunnel extends pulumi.ComponentResource {
         ])
         .apply(([networks, remote, peer, local, psk]) => ({
           node: node.nodeName,
-          networks: networks as string[],
-          ...(remote ? { remoteNetworks: remote as string[] } : {}),
+          networks: e.networks ? (networks as unknown[]).map((n, i) => take(label, `${side}.networks[${i}]`, n, network())) : (networks as string[]),
+          ...(remote ? { remoteNetworks: (remote as unknown[]).map((n, i) => take(label, `${side}.remoteNetworks[${i}]`, n, network())) } : {}),
           mode: e.mode ?? "active",
-          ...(peer ? { peer } : {}),
-          ...(local ? { local } : {}),
-          ...(psk !== null ? { psk } : {}),
+          ...(peer ? { peer: take(label, `${side}.peer`, peer, hostAddress()) } : {}),
+          ...(local ? { local: take(label, `${side}.local`, local, hostAddress()) } : {}),
+          ...(psk !== null ? { psk: take(label, `${side}.psk`, psk, pskRule, { secret: true }) } : {}),
           ...(e.srcid ? { srcid: e.srcid } : {}),
           ...(e.dstid ? { dstid: e.dstid } : {}),
           ...(e.tag ? { tag: e.tag } : {}),
@@ -123,11 +143,11 @@ export class SiteToSiteTunnel extends pulumi.ComponentResource {
         }));
     };
     const keying: pulumi.Output<KeyingSpec> = args.manual
-      ? manualKeys(name, args.manual, ln.nodeGateways[0]!, rn.nodeGateways[0]!).apply((keys) => ({ kind: "manual" as const, keys }))
+      ? manualKeys(name, args.manual, ln.nodeGateways[0]!, rn.nodeGateways[0]!, label, "manual").apply((keys) => ({ kind: "manual" as const, keys }))
       : (auth === "psk" ? pulumi.secret(args.psk!) : pulumi.output("")).apply((psk) => ({
           kind: "ike" as const,
           ...(args.ike ? { daemon: args.ike } : {}),
-          auth: auth === "psk" ? { kind: "psk" as const, psk } : { kind: "publickey" as const },
+          auth: auth === "psk" ? { kind: "psk" as const, psk: take(label, "psk", psk, pskRule, { secret: true }) } : { kind: "publickey" as const },
           ...(args.main ? { phase1: phaseSpec(args.main) } : {}),
           ...(args.quick ? { phase2: phaseSpec(args.quick) } : {}),
         }));
@@ -138,4 +158,20 @@ export class SiteToSiteTunnel extends pulumi.ComponentResource {
     group.add("tunnels", { label, spec });
     this.registerOutputs({});
   }
+}
+
+/** What a tunnel end may name: a Gateway or a CarpPair. */
+function isNode(x: unknown): x is Gateway | TunnelNode {
+  return x instanceof Gateway || (typeof x === "object" && x !== null && "nodeName" in x && "group" in x && "nodeGateways" in x);
+}
+
+/** The plain settings of one end, checked when the tunnel is declared. */
+function checkEnd(label: string, side: "left" | "right", e: TunnelEndArgs, explicit: boolean): void {
+  const f = explicit ? `${side}.gateway` : side;
+  if (!isNode(e.gateway)) throw argError(label, f, e.gateway === undefined ? "(none)" : typeof e.gateway, "not a Gateway or CarpPair", "pass a Gateway or CarpPair declared in this program");
+  if (e.mode !== undefined) take(label, `${side}.mode`, e.mode, oneOf(["active", "passive", "dynamic"] as const));
+  takeOpt(label, `${side}.srcid`, e.srcid, identity);
+  takeOpt(label, `${side}.dstid`, e.dstid, identity);
+  takeOpt(label, `${side}.tag`, e.tag, tagName);
+  for (const k of ["networks", "remoteNetworks"] as const) if (e[k] !== undefined && !Array.isArray(e[k])) throw argError(label, `${side}.${k}`, String(e[k]), "not a list of networks", "give e.g. `[\"172.16.0.0/24\"]`");
 }

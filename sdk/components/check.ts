@@ -1,0 +1,64 @@
+/**
+ * Arguments checked at preview (DESIGN.md D11): every value a user gives is passed through the token rule
+ * of what it becomes, before the planner and before any SSH. A refusal becomes one {@link UserError}
+ * naming the resource, the field as the user wrote it, the value (never a secret) and the fix.
+ */
+import * as pulumi from "@pulumi/pulumi";
+import { Refusal, shown, type TokenRule } from "../model/tokens/refusal";
+
+/**
+ * A mistake in the user's program. The Pulumi SDK prints a ResourceError with `hideStack` as one
+ * `error:` line without a stack trace, and reports one error object once however many outputs it
+ * rejects. The message is fixed at construction: the SDK prefixes `error serializing property "…"` to
+ * the message of every rejected input it meets, which would echo the path of each output it crossed.
+ */
+export class UserError extends pulumi.ResourceError {
+  constructor(message: string, resource?: pulumi.Resource) {
+    super(message, resource, true);
+    this.name = "UserError";
+    Object.defineProperty(this, "message", { get: () => message, set: () => undefined, enumerable: false, configurable: false });
+    // the stack would only show this module's frames
+    this.stack = `${this.name}: ${message}`;
+  }
+
+  /** Whether `e` is a UserError (also across copies of this module). */
+  static is(e: unknown): e is UserError {
+    return e instanceof Error && e.name === "UserError" && pulumi.ResourceError.isInstance(e);
+  }
+}
+
+/** `Label: field = value: reason; fix` (the value escaped for a terminal: `\n`, `\u202e`). */
+export function userError(label: string, field: string, value: string, reason: string, fix: string): UserError {
+  return new UserError(`${label}: ${field} = ${value}: ${reason}; ${fix}`);
+}
+
+/** Options of {@link take}. */
+export interface TakeOptions {
+  /** The value is a secret: shown as `(secret)`. */
+  secret?: boolean;
+}
+
+/** `rule(value)`, or the {@link UserError} naming `label`, `field`, the value and the rule's fix. */
+export function take<T>(label: string, field: string, value: unknown, rule: TokenRule<T>, o: TakeOptions = {}): T {
+  try {
+    return rule(value);
+  } catch (e) {
+    if (e instanceof Refusal) throw userError(label, field, o.secret ? "(secret)" : shown(value), e.reason, e.fix);
+    throw e;
+  }
+}
+
+/** Like {@link take} for an optional value: undefined stays undefined. */
+export function takeOpt<T>(label: string, field: string, value: unknown, rule: TokenRule<T>, o: TakeOptions = {}): T | undefined {
+  return value === undefined || value === null ? undefined : take(label, field, value, rule, o);
+}
+
+/** A required argument: the error when it is missing. */
+export function need(label: string, field: string, value: unknown, fix: string): void {
+  if (value === undefined || value === null) throw userError(label, field, "(none)", "required", fix);
+}
+
+/** Whether a value is known now (not a Pulumi Output or promise). */
+export function isPlain(v: unknown): boolean {
+  return !pulumi.Output.isInstance(v) && !(v instanceof Promise);
+}

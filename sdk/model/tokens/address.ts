@@ -1,0 +1,66 @@
+/**
+ * Addresses and networks (ipsec.conf, iked.conf, pf.conf, hostname.if, sasyncd.conf), parsed by ip-num
+ * through the ipsec model's canonicaliser: a value is one IPv4 or IPv6 literal with at most one prefix
+ * length, of the family the field needs.
+ */
+import { parseIp } from "../ipsec/addresses";
+import { aString, Refusal, refuseUnsafe, type TokenRule } from "./refusal";
+
+/** An IP family a field needs; undefined accepts both. */
+export type Family = 4 | 6 | undefined;
+
+const EXAMPLE = { 4: "192.0.2.1", 6: "2001:db8::1" } as const;
+const NET_EXAMPLE = { 4: "172.16.0.0/24", 6: "2001:db8:1::/64" } as const;
+const famName = (f: 4 | 6) => `IPv${f}`;
+
+interface Parsed {
+  address: string;
+  prefix?: number;
+  family: 4 | 6;
+}
+
+function parse(v: unknown, what: string, example: string, family: Family): Parsed {
+  const s = aString(v, what, example);
+  refuseUnsafe(s, "an address", `write ${what}, e.g. \`${example}\``);
+  const slashes = s.split("/").length - 1;
+  if (slashes > 1) throw new Refusal("more than one prefix length", `write one \`ADDRESS/LEN\`, e.g. \`${example}\``);
+  if (s !== s.trim() || s === "") throw new Refusal(`not ${what}`, `write e.g. \`${example}\` (no spaces)`);
+  const r = parseIp(s);
+  if (!r) throw new Refusal(`not ${what}`, `write e.g. \`${example}\``);
+  if ("error" in r) throw new Refusal(`${r.error.replace(/'/g, "`")}: a prefix length is 0–${s.slice(0, s.indexOf("/")).includes(":") ? 128 : 32}`, `write e.g. \`${example}\``);
+  const f: 4 | 6 = r.value.address.includes(":") ? 6 : 4;
+  if (family !== undefined && f !== family) throw new Refusal(`an ${famName(f)} address where an ${famName(family)} one is needed`, `give an ${famName(family)} address, e.g. \`${family === 6 ? example.replace(/^[\d.]+/, EXAMPLE[6]) : EXAMPLE[4]}\``);
+  return { address: r.value.address, ...(r.value.prefix !== undefined ? { prefix: r.value.prefix } : {}), family: f };
+}
+
+/** One host address (no prefix length), of `family` when given. Returns the canonical text. */
+export function hostAddress(family?: Family): TokenRule {
+  return (v) => {
+    const ex = EXAMPLE[family ?? 4];
+    const p = parse(v, family ? `an ${famName(family)} address` : "an IP address", ex, family);
+    if (p.prefix !== undefined) throw new Refusal("a host address takes no prefix length", `write \`${p.address}\``);
+    return p.address;
+  };
+}
+
+/** A network `ADDRESS/LEN` (or one host `ADDRESS`), of `family` when given. Returns the canonical text (host bits cleared). */
+export function network(family?: Family): TokenRule {
+  return (v) => {
+    const ex = NET_EXAMPLE[family ?? 4];
+    const p = parse(v, family ? `an ${famName(family)} network` : "an IP network", ex, family);
+    return p.prefix === undefined ? p.address : `${p.address}/${p.prefix}`;
+  };
+}
+
+/** An interface address `ADDRESS[/LEN]` (host bits kept: `172.16.0.1/24` is 172.16.0.1 on a /24); LEN defaults to `defaultPrefix` or a host prefix. */
+export function interfaceAddress(defaultPrefix?: number, family?: Family): TokenRule<{ address: string; prefix: number }> {
+  return (v) => {
+    const ex = family === 6 ? "2001:db8::1/64" : "192.0.2.153/24";
+    const p = parse(v, family ? `an ${famName(family)} address` : "an address", ex, family);
+    const s = v as string;
+    const max = p.family === 6 ? 128 : 32;
+    const address = parseIp(s.split("/")[0]!) as { value: { address: string } };
+    const prefix = p.prefix ?? (defaultPrefix !== undefined && defaultPrefix <= max ? defaultPrefix : max);
+    return { address: address.value.address, prefix };
+  };
+}

@@ -1,0 +1,6 @@
+/** Token rules (DESIGN.md D11): one rule per kind of token of every language this project writes. */
+export * from "./refusal";
+export * from "./names";
+export * from "./address";
+export * from "./secrets";
+export * from "./words";

@@ -1,0 +1,86 @@
+/**
+ * Token rules (DESIGN.md D11): every string a user gives reaches a file or a command of OpenBSD. Each kind
+ * of token has one rule that either returns the token as it is written or refuses the value with why and
+ * a fix; a value is never escaped into something else. The rules are pure and shared by the components,
+ * the planner and the provider's check.
+ */
+
+/** A value refused by a token rule: why (`reason`) and what to write instead (`fix`). */
+export class Refusal extends Error {
+  constructor(
+    readonly reason: string,
+    readonly fix: string,
+  ) {
+    super(`${reason}; ${fix}`);
+    this.name = "Refusal";
+  }
+}
+
+/** A token rule: returns the token (as written) or throws {@link Refusal}. */
+export type TokenRule<T = string> = (value: unknown) => T;
+
+/** The refusal of `value` by `rule`, or undefined when the rule accepts it. */
+export function refusalOf<T>(rule: TokenRule<T>, value: unknown): Refusal | undefined {
+  try {
+    rule(value);
+    return undefined;
+  } catch (e) {
+    if (e instanceof Refusal) return e;
+    throw e;
+  }
+}
+
+/** Escapes of the characters {@link shown} never prints raw. */
+const NAMED: Record<string, string> = { "\n": "\\n", "\r": "\\r", "\t": "\\t", "\0": "\\0", "\\": "\\\\" };
+
+/**
+ * A value as it may be echoed in a message to a terminal: control, format (bidi overrides such as
+ * U+202E), separator and unassigned characters are shown as `\n`, `\u202e`; long values are cut.
+ */
+export function shown(value: unknown, max = 80): string {
+  if (value === undefined) return "(none)";
+  if (value === null) return "(null)";
+  const s = typeof value === "string" ? value : typeof value === "number" || typeof value === "boolean" ? String(value) : safeJson(value);
+  const esc = s.replace(/[\p{C}\p{Zl}\p{Zp}\\]/gu, (c) => NAMED[c] ?? `\\u${c.codePointAt(0)!.toString(16).padStart(4, "0")}`);
+  if (s === "") return '""';
+  return esc.length > max ? `${esc.slice(0, max)}… (${Buffer.byteLength(s)} bytes)` : esc;
+}
+
+function safeJson(v: unknown): string {
+  try {
+    return JSON.stringify(v) ?? String(v);
+  } catch {
+    return Object.prototype.toString.call(v);
+  }
+}
+
+/** The string, or a refusal naming what was given instead. */
+export function aString(value: unknown, what: string, example: string): string {
+  if (typeof value === "string") return value;
+  throw new Refusal(`not ${what} (${value === undefined ? "nothing" : typeof value} given)`, `give ${what}, e.g. \`${example}\``);
+}
+
+/**
+ * The first character no OpenBSD file this project writes may hold: controls (newline, NUL, CR, ESC …),
+ * Unicode format characters (bidi overrides U+202A–U+202E, U+2066–U+2069, zero-width characters),
+ * line/paragraph separators and unassigned code points. Undefined when there is none.
+ */
+export function unsafeChar(s: string): string | undefined {
+  const m = /[\p{C}\p{Zl}\p{Zp}]/u.exec(s);
+  return m?.[0];
+}
+
+/** How a character is named in a reason: `newline (\n)`, `U+202E`. */
+export function charName(c: string): string {
+  const cp = c.codePointAt(0)!;
+  const names: Record<number, string> = { 0: "a NUL byte (\\0)", 9: "a tab (\\t)", 10: "a newline (\\n)", 13: "a carriage return (\\r)", 27: "an escape (\\u001b)" };
+  if (names[cp]) return names[cp]!;
+  if ((cp >= 0x202a && cp <= 0x202e) || (cp >= 0x2066 && cp <= 0x2069)) return `a bidirectional override (U+${cp.toString(16).toUpperCase()})`;
+  return `the invisible character U+${cp.toString(16).toUpperCase().padStart(4, "0")}`;
+}
+
+/** Refuses a string holding an {@link unsafeChar}: `where` names the file or command the token reaches. */
+export function refuseUnsafe(s: string, where: string, fix: string): void {
+  const c = unsafeChar(s);
+  if (c !== undefined) throw new Refusal(`holds ${charName(c)}, which ${where} cannot hold safely`, fix);
+}
