@@ -30,6 +30,7 @@ import { commit, readLive, uninstall } from "../gateway/commit";
 import { isPseudoService } from "../gateway/commit-script";
 import { classify, driftKeys, inSync } from "../gateway/read-script";
 import { daemonOf, discover, IMPORT_ID_FORMAT, parseImportId } from "../gateway/import";
+import { anchorName, interfaceName, rcFlags, refusalOf, serviceName, shown, sysctlName, sysctlValue } from "../../sdk/model/tokens/index";
 import { providerConfig } from "../config";
 
 /** Default seconds before the on-host timer rolls an unconfirmed commit back. */
@@ -138,23 +139,29 @@ export function validate(n: Inputs): { property: string; reason: string }[] {
     }
   }
   for (const [k, v] of Object.entries(s.sysctls ?? {})) {
-    if (!/^[a-z0-9_]+(\.[a-z0-9_]+)+$/.test(k)) bad(`state.sysctls["${k}"]`, `\`${k}\` is not a sysctl MIB name like net.inet.ip.forwarding`);
-    if (typeof v !== "string" || /[\n\r]/.test(v)) bad(`state.sysctls["${k}"]`, `value \`${String(v)}\` must be a one-line string`);
+    const kr = refusalOf(sysctlName, k);
+    if (kr) bad(`state.sysctls["${k}"]`, `\`${shown(k)}\`: ${kr.reason}; ${kr.fix}`);
+    const vr = refusalOf(sysctlValue, v);
+    if (vr) bad(`state.sysctls["${k}"]`, `value \`${shown(v)}\`: ${vr.reason}; ${vr.fix}`);
   }
   for (const [k, v] of Object.entries(s.services ?? {})) {
-    if (!/^[a-z0-9_]+$/.test(k)) bad(`state.services["${k}"]`, `\`${k}\` is not an rc.d service name`);
+    const sr = refusalOf(serviceName, k);
+    if (sr) bad(`state.services["${k}"]`, `\`${shown(k)}\`: ${sr.reason}; ${sr.fix}`);
     if (!Number.isFinite(v.order)) bad(`state.services["${k}"].order`, `\`${String(v.order)}\` must be a number`);
-    if (v.flags !== undefined && /[\n\r'"`$;&|<>]/.test(v.flags)) bad(`state.services["${k}"].flags`, `\`${v.flags}\` must be plain flags such as -K (no quotes or shell characters)`);
+    const fr = v.flags !== undefined ? refusalOf(rcFlags, v.flags) : undefined;
+    if (fr) bad(`state.services["${k}"].flags`, `\`${shown(v.flags)}\`: ${fr.reason}; ${fr.fix}`);
     if (v.flags !== undefined && /(^|\s)-S(\s|$)/.test(v.flags) && (k === "isakmpd" || k === "iked")) {
       bad(`state.services["${k}"].flags`, `\`${v.flags}\`: do not set -S, rc.d/${k} adds it when sasyncd is enabled (it would appear twice)`);
     }
   }
   for (const i of s.interfaces ?? []) {
-    if (!/^[a-z]+[0-9]+$/.test(i)) bad(`state.interfaces`, `\`${i}\` is not an interface name like em0`);
+    const ir = refusalOf(interfaceName, i);
+    if (ir) bad(`state.interfaces`, `\`${shown(i)}\`: ${ir.reason}; ${ir.fix}`);
     else if (!s.files?.[`/etc/hostname.${i}`]) bad(`state.interfaces`, `\`${i}\` has no /etc/hostname.${i} in state.files`);
   }
   for (const [a, v] of Object.entries(s.anchors ?? {})) {
-    if (!/^[A-Za-z0-9_][A-Za-z0-9_/-]*$/.test(a)) bad(`state.anchors["${a}"]`, `\`${a}\` is not an anchor name`);
+    const ar = refusalOf(anchorName, a);
+    if (ar) bad(`state.anchors["${a}"]`, `\`${shown(a)}\`: ${ar.reason}; ${ar.fix}`);
     if (!s.files?.[v.file]) bad(`state.anchors["${a}"].file`, `\`${v.file}\` is not in state.files`);
   }
   const d = s.ipsec?.daemon;

@@ -20,6 +20,7 @@ import type { ServiceState } from "../state";
 import { contains, NetSet, netText, overlaps, parseNet, sameNets, toIpsec, type Net } from "./addr";
 import type { GatewayDocs, IfLine, Plan, RawFile, SasyncdDoc } from "./docs";
 import { PlanError, type PlanIssue } from "./errors";
+import { anchorName, interfaceName, refusalOf, sysctlName, sysctlValue } from "../model/tokens/index";
 import { deriveEcdsaKeyPair, fingerprint } from "./keys";
 import type {
   CarpPairSpec,
@@ -141,11 +142,12 @@ export function planTopology(t: Topology, opts: PlanOptions): Plan {
       issues.push({ resources: [anchorLabel(a.name)], field: "gateway", value: a.gateway, reason: "no Gateway has this name", fix: "pass a Gateway declared in the same program" });
       continue;
     }
-    if (!/^[A-Za-z0-9_][A-Za-z0-9_.-]*$/.test(a.name) || a.name === VPN_ANCHOR) {
+    const bad = refusalOf(anchorName, a.name);
+    if (bad || a.name === VPN_ANCHOR) {
       issues.push({
         resources: [anchorLabel(a.name), gwLabel(a.gateway)], field: "name", value: a.name,
-        reason: a.name === VPN_ANCHOR ? `\`${VPN_ANCHOR}\` is the anchor the tunnels' rules are generated into` : "an anchor name is letters, digits, `_`, `.` and `-`",
-        fix: "choose another anchor name",
+        reason: bad ? bad.reason : `\`${VPN_ANCHOR}\` is the anchor the tunnels' rules are generated into`,
+        fix: bad ? bad.fix : "choose another anchor name",
       });
       continue;
     }
@@ -242,8 +244,9 @@ function planGatewayBase(acc: Acc, issues: PlanIssue[]): void {
   if (gw.ah !== undefined) acc.sysctls.set("net.inet.ah.enable", gw.ah ? "1" : "0");
   if (gw.ipcomp !== undefined) acc.sysctls.set("net.inet.ipcomp.enable", gw.ipcomp ? "1" : "0");
   for (const [k, v] of Object.entries(gw.sysctls)) {
-    if (!/^[a-z0-9_]+(\.[a-z0-9_]+)+$/.test(k)) {
-      issues.push({ resources: [gwLabel(gw.name)], field: `sysctls["${k}"]`, value: v, reason: "not a sysctl MIB name", fix: "use a dotted MIB such as `net.inet.ip.forwarding`" });
+    const bad = refusalOf(sysctlName, k) ?? refusalOf(sysctlValue, v);
+    if (bad) {
+      issues.push({ resources: [gwLabel(gw.name)], field: `sysctls["${k}"]`, value: refusalOf(sysctlName, k) ? k : v, reason: bad.reason, fix: bad.fix });
       continue;
     }
     acc.sysctls.set(k, v);
@@ -264,6 +267,10 @@ function planGatewayBase(acc: Acc, issues: PlanIssue[]): void {
     acc.hostnames.set(i.interface, [{ kind: "inet", ...i.address }, { kind: "up" }]);
   }
   for (const x of gw.extraInterfaces) acc.hostnames.set(x.interface, [...x.addresses.map((a): IfLine => (a.address.includes(":") ? { kind: "inet6", ...a } : { kind: "inet", ...a })), { kind: "up" }]);
+  for (const [k, x] of gw.pfSkip.entries()) {
+    const bad = refusalOf(interfaceName, x);
+    if (bad) issues.push({ resources: [gwLabel(gw.name)], field: `pf.skip[${k}]`, value: x, reason: bad.reason, fix: bad.fix });
+  }
   let order = 10;
   for (const [name, s] of Object.entries(gw.services)) {
     acc.services.set(name, { order: order++, enabled: s.enabled, ...(s.flags !== undefined ? { flags: s.flags } : {}), running: s.running ?? s.enabled });
@@ -624,14 +631,18 @@ function checkManualKeys(keys: ManualKeys, satype: "esp" | "ah", by: string[], f
     if (auth) {
       const want = AUTH_KEY_BYTES[auth] * 2;
       const got = keys.authkey[dir];
-      if (!/^[0-9a-f]*$/i.test(got) || got.length !== want)
+      if (!/^[0-9a-f]*$/i.test(got))
+        issues.push({ resources: by, field: `${field}.authkey.${dir}`, value: "(secret)", reason: "not hex: a key is written as hex digits 0-9 a-f", fix: `give ${want} hex digits, e.g. from \`openssl rand -hex ${AUTH_KEY_BYTES[auth]}\`, or omit the keys to have them derived` });
+      else if (got.length !== want)
         issues.push({ resources: by, field: `${field}.authkey.${dir}`, value: `(secret, ${got.length / 2} bytes)`, reason: `${auth} needs a ${AUTH_KEY_BYTES[auth]}-byte key`, fix: `give ${want} hex digits, e.g. from \`openssl rand -hex ${AUTH_KEY_BYTES[auth]}\`, or omit the keys to have them derived` });
     }
     if (satype === "esp" && enc) {
       const info = ENC_INFO[enc];
       const got = keys.enckey[dir];
       const bytes = got.length / 2;
-      if (!/^[0-9a-f]*$/i.test(got) || bytes < info.keyMin || bytes > info.keyMax || got.length % 2)
+      if (!/^[0-9a-f]*$/i.test(got))
+        issues.push({ resources: by, field: `${field}.enckey.${dir}`, value: "(secret)", reason: "not hex: a key is written as hex digits 0-9 a-f", fix: `give ${info.keyMin * 2}${info.keyMin === info.keyMax ? "" : `–${info.keyMax * 2}`} hex digits, or omit the keys to have them derived` });
+      else if (bytes < info.keyMin || bytes > info.keyMax || got.length % 2)
         issues.push({
           resources: by, field: `${field}.enckey.${dir}`, value: `(secret, ${bytes} bytes)`,
           reason: `${enc} needs a ${info.keyMin === info.keyMax ? info.keyMin : `${info.keyMin}–${info.keyMax}`}-byte key`,
@@ -666,7 +677,9 @@ function planPair(p: CarpPairSpec, accs: Map<string, Acc>, issues: PlanIssue[], 
   if (!p.segments.some((s) => s.interface === p.external))
     issues.push({ resources: [P], field: "external", value: p.external, reason: "no segment has this carp interface", fix: `name one of ${p.segments.map((s) => s.interface).join(", ")}` });
   const keyBytes = p.sharedkey.length / 2;
-  if (!/^[0-9a-f]+$/i.test(p.sharedkey) || p.sharedkey.length % 2 || ![16, 24, 32].includes(keyBytes))
+  if (!/^[0-9a-f]+$/i.test(p.sharedkey))
+    issues.push({ resources: [P], field: "sharedkey", value: "(secret)", reason: "not hex: sasyncd reads `0x` and hex digits 0-9 a-f", fix: "give 32, 48 or 64 hex digits, e.g. from `openssl rand -hex 32`" });
+  else if (p.sharedkey.length % 2 || ![16, 24, 32].includes(keyBytes))
     issues.push({ resources: [P], field: "sharedkey", value: `(secret, ${p.sharedkey.length} hex digits)`, reason: "sasyncd needs an AES key of 16, 24 or 32 bytes", fix: "give 32, 48 or 64 hex digits, e.g. from `openssl rand -hex 32`" });
   const names = new Set<string>();
   for (const s of p.segments) {
