@@ -29,7 +29,7 @@ function parse(v: unknown, what: string, example: string, family: Family): Parse
   if (!r) throw new Refusal(`not ${what}`, `write e.g. \`${example}\``);
   if ("error" in r) throw new Refusal(`${r.error.replace(/'/g, "`")}: a prefix length is 0–${s.slice(0, s.indexOf("/")).includes(":") ? 128 : 32}`, `write e.g. \`${example}\``);
   const f: 4 | 6 = r.value.address.includes(":") ? 6 : 4;
-  if (family !== undefined && f !== family) throw new Refusal(`an ${famName(f)} address where an ${famName(family)} one is needed`, `give an ${famName(family)} address, e.g. \`${family === 6 ? example.replace(/^[\d.]+/, EXAMPLE[6]) : EXAMPLE[4]}\``);
+  if (family !== undefined && f !== family) throw new Refusal(`an ${famName(f)} address where an ${famName(family)} one is needed`, `give an ${famName(family)} address, e.g. \`${example}\``);
   return { address: r.value.address, ...(r.value.prefix !== undefined ? { prefix: r.value.prefix } : {}), family: f };
 }
 

@@ -1,0 +1,95 @@
+/**
+ * Issue 11, "Bad input": every bad input of the table is refused at preview (through Pulumi's mocks, no
+ * provider), with one message naming the resource, the field as the user wrote it, the value (never a
+ * secret) and the fix, asserted word for word. Hostile values (shell, newline, bidi) never reach a file.
+ */
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import * as pulumi from "@pulumi/pulumi";
+import * as openbsd from "pulumi-openbsd";
+import { setupMocks, valueOf } from "./mocks";
+import { BAD_INPUTS, Kit, PSK } from "../../support/bad-inputs";
+
+/**
+ * An error in an apply rejects every output derived from it; the Pulumi runtime reports such rejections
+ * through `unhandledRejection`, once per error object. Here they are collected instead of failing the
+ * run, and each must be one of the UserErrors the cases expect.
+ */
+const unhandled = new Set<unknown>();
+let saved: NodeJS.UnhandledRejectionListener[] = [];
+const collect = (e: unknown) => void unhandled.add(e);
+
+beforeAll(async () => {
+  await setupMocks();
+  saved = process.listeners("unhandledRejection");
+  process.removeAllListeners("unhandledRejection");
+  process.on("unhandledRejection", collect);
+});
+
+afterAll(async () => {
+  // the last case's outputs settle on later turns
+  await new Promise((r) => setTimeout(r, 300));
+  process.off("unhandledRejection", collect);
+  for (const l of saved) process.on("unhandledRejection", l);
+  const others = [...unhandled].filter((e) => !openbsd.UserError.is(e));
+  expect(others.map((e) => String((e as Error)?.stack ?? e))).toEqual([]);
+});
+
+/** Runs `build` and returns the one error it produced: thrown at declaration, or rejected by the gateways' state. */
+async function refusalOf(build: (k: Kit) => void, s: string): Promise<{ message: string; error: unknown; when: "declaration" | "preview" }> {
+  const gateways: openbsd.Gateway[] = [];
+  const k = new Kit(s);
+  const spy = (k as unknown as Record<string, unknown>);
+  for (const m of ["gw1", "gw2", "member"] as const) {
+    const f = (k[m] as (...a: unknown[]) => openbsd.Gateway).bind(k);
+    spy[m] = (...a: unknown[]) => {
+      const g = f(...a);
+      gateways.push(g);
+      return g;
+    };
+  }
+  try {
+    build(k);
+  } catch (e) {
+    return { message: (e as Error).message, error: e, when: "declaration" };
+  }
+  const results = await Promise.allSettled(gateways.map((g) => valueOf(g.state)));
+  const errors = [...new Set(results.filter((r): r is PromiseRejectedResult => r.status === "rejected").map((r) => r.reason))];
+  if (errors.length === 0) throw new Error("accepted");
+  expect(errors).toHaveLength(1); // one error object, however many gateways it rejects
+  return { message: (errors[0] as Error).message, error: errors[0], when: "preview" };
+}
+
+describe("bad inputs: refused at preview, one message naming resource, field, value and fix", () => {
+  BAD_INPUTS.forEach((c, i) => {
+    it(`[${c.class}] ${c.name}`, async () => {
+      const s = `-b${i}`;
+      const r = await refusalOf(c.build, s);
+      expect(r.message).toBe(c.message(s));
+      expect(openbsd.UserError.is(r.error)).toBe(true);
+      // printed by the SDK without a stack trace
+      expect((r.error as pulumi.ResourceError).hideStack).toBe(true);
+      // never raw control or bidi characters in what reaches the terminal
+      expect(r.message).not.toMatch(/[\p{Cc}\p{Cf}]/u);
+    });
+  });
+
+  it("covers every class with many cases", () => {
+    const by = (k: string) => BAD_INPUTS.filter((c) => c.class === k).length;
+    expect(by("injection")).toBeGreaterThanOrEqual(25);
+    expect(by("silently wrong")).toBeGreaterThanOrEqual(25);
+    expect(by("messages")).toBeGreaterThanOrEqual(15);
+  });
+
+  it("no secret appears in any message", async () => {
+    for (const c of BAD_INPUTS) {
+      const m = c.message("");
+      for (const secret of ["p1\n!reboot", "p1;reboot", PSK, "abc", "zz".repeat(32), "xy".repeat(32)]) expect(m.includes(secret), `${c.name}: ${secret}`).toBe(false);
+    }
+  });
+
+  it("the SDK's `error serializing property` prefixes cannot echo into the message", () => {
+    const e = new openbsd.UserError("Gateway \"x\": once");
+    (e as { message: string }).message = `error serializing property "state": ${e.message}`;
+    expect(e.message).toBe("Gateway \"x\": once");
+  });
+});
