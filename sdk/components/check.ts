@@ -7,6 +7,14 @@ import * as pulumi from "@pulumi/pulumi";
 import { Refusal, shown, type TokenRule } from "../model/tokens/refusal";
 
 /**
+ * Fixes an error's message: the Pulumi SDK prefixes `error serializing property "…"` to the message of
+ * every rejected input it meets (in place), which would print the path of each output the error crossed.
+ */
+function fixMessage(e: Error, message: string): void {
+  Object.defineProperty(e, "message", { get: () => message, set: () => undefined, enumerable: false, configurable: false });
+}
+
+/**
  * A mistake in the user's program. The Pulumi SDK prints a ResourceError with `hideStack` as one
  * `error:` line without a stack trace, and reports one error object once however many outputs it
  * rejects. The message is fixed at construction: the SDK prefixes `error serializing property "…"` to
@@ -16,7 +24,7 @@ export class UserError extends pulumi.ResourceError {
   constructor(message: string, resource?: pulumi.Resource) {
     super(message, resource, true);
     this.name = "UserError";
-    Object.defineProperty(this, "message", { get: () => message, set: () => undefined, enumerable: false, configurable: false });
+    fixMessage(this, message);
     // the stack would only show this module's frames
     this.stack = `${this.name}: ${message}`;
   }
@@ -25,6 +33,44 @@ export class UserError extends pulumi.ResourceError {
   static is(e: unknown): e is UserError {
     return e instanceof Error && e.name === "UserError" && pulumi.ResourceError.isInstance(e);
   }
+}
+
+/**
+ * What the program fails with once a {@link UserError} was reported: one object per process, so the
+ * SDK, which reports an error object once however many outputs it rejects, prints it once. Its message
+ * does not repeat the user error (already printed on its resource), so nothing is printed twice.
+ */
+export class Refused extends pulumi.RunError {
+  constructor() {
+    const message = "pulumi-openbsd refused the program's arguments (the error above says which); no gateway was contacted";
+    super(message);
+    this.name = "Refused";
+    fixMessage(this, message);
+    this.stack = `${this.name}: ${message}`;
+  }
+}
+
+let refused: Refused | undefined;
+const reported = new WeakSet<Error>();
+const listeners = new Set<(e: UserError) => void>();
+
+/** Calls `l` with each user error when it is reported (tests). Returns the function that stops it. */
+export function onUserError(l: (e: UserError) => void): () => void {
+  listeners.add(l);
+  return () => void listeners.delete(l);
+}
+
+/**
+ * Reports a user error once, as a Pulumi error on `resource` (no stack trace), and returns the
+ * {@link Refused} to throw instead: the message reaches the user exactly once.
+ */
+export function report(e: UserError, resource?: pulumi.Resource): Refused {
+  if (!reported.has(e)) {
+    reported.add(e);
+    void pulumi.log.error(e.message, resource ?? e.resource);
+    for (const l of listeners) l(e);
+  }
+  return (refused ??= new Refused());
 }
 
 /** `Label: field = value: reason; fix` (the value escaped for a terminal: `\n`, `\u202e`). */
@@ -38,12 +84,12 @@ export interface TakeOptions {
   secret?: boolean;
 }
 
-/** `rule(value)`, or the {@link UserError} naming `label`, `field`, the value and the rule's fix. */
+/** `rule(value)`, or (reported, then thrown as {@link Refused}) the {@link UserError} naming `label`, `field`, the value and the rule's fix. */
 export function take<T>(label: string, field: string, value: unknown, rule: TokenRule<T>, o: TakeOptions = {}): T {
   try {
     return rule(value);
   } catch (e) {
-    if (e instanceof Refusal) throw userError(label, field, o.secret ? "(secret)" : shown(value), e.reason, e.fix);
+    if (e instanceof Refusal) throw report(userError(label, field, o.secret ? "(secret)" : shown(value), e.reason, e.fix));
     throw e;
   }
 }
@@ -55,7 +101,7 @@ export function takeOpt<T>(label: string, field: string, value: unknown, rule: T
 
 /** A required argument: the error when it is missing. */
 export function need(label: string, field: string, value: unknown, fix: string): void {
-  if (value === undefined || value === null) throw userError(label, field, "(none)", "required", fix);
+  if (value === undefined || value === null) throw report(userError(label, field, "(none)", "required", fix));
 }
 
 /** Whether a value is known now (not a Pulumi Output or promise). */

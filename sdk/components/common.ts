@@ -3,7 +3,7 @@ import * as pulumi from "@pulumi/pulumi";
 import { parseNet } from "../planner/addr";
 import type { IfAddress, PhaseSpec } from "../planner/spec";
 import { interfaceAddress, shown, type Family } from "../model/tokens/index";
-import { take, userError, type UserError } from "./check";
+import { report, take, userError, type Refused } from "./check";
 
 /** IKE phase transforms as a user writes them (ipsec.conf `main`/`quick`, iked.conf `ikesa`/`childsa`). */
 export interface PhaseArgs {
@@ -31,9 +31,12 @@ export function phaseSpec(p: PhaseArgs | undefined): PhaseSpec | undefined {
   return out;
 }
 
-/** An error of a component argument: `Label: field = value: reason; fix` (the value escaped for a terminal). */
-export function argError(label: string, field: string, value: string, reason: string, fix: string): UserError {
-  return userError(label, field, shown(value), reason, fix);
+/**
+ * An error of a component argument, `Label: field = value: reason; fix` (the value escaped for a
+ * terminal): reported to the user once, and returned as the {@link Refused} the caller throws.
+ */
+export function argError(label: string, field: string, value: string, reason: string, fix: string): Refused {
+  return report(userError(label, field, shown(value), reason, fix));
 }
 
 /**

@@ -7,4 +7,4 @@ export { GifTunnel, type GifTunnelArgs, type GifEndArgs, type GifIpsecArgs } fro
 export type { PhaseArgs } from "./common";
 export type { ManualKeysArgs, TunnelNode } from "./nodes";
 export { hold } from "./registry";
-export { UserError } from "./check";
+export { UserError, Refused, onUserError } from "./check";

@@ -9,7 +9,7 @@ import type { ManualKeys } from "../planner/spec";
 import { Gateway } from "./gateway";
 import type { Group } from "./registry";
 import { argError } from "./common";
-import { take } from "./check";
+import { report, take, UserError } from "./check";
 import { hexKey } from "../model/tokens/index";
 
 /** Anything a tunnel end can name: a {@link Gateway}, or a CARP pair (both members, bound to the CARP address). */
@@ -36,7 +36,7 @@ export function groupOf(label: string, nodes: TunnelNode[]): Group {
   const g = nodes[0]!.group;
   for (const n of nodes)
     if (n.group !== g)
-      throw new Error(`${label}: ${n.nodeLabel} and ${nodes[0]!.nodeLabel} belong to different declaration groups; declare them together, before the program's first await`);
+      throw report(new UserError(`${label}: ${n.nodeLabel} and ${nodes[0]!.nodeLabel} belong to different declaration groups; declare them together, before the program's first await`));
   return g;
 }
 
@@ -52,7 +52,7 @@ export function pfRules(label: string, field: string, rules: PfRule[] | string |
   if (typeof rules !== "string") return rules;
   const r = parsePf(rules, `${label} ${field}`);
   const errs = r.diagnostics.filter((d) => d.severity === "error");
-  if (errs.length) throw new Error(errs.map(formatDiagnostic).join("\n"));
+  if (errs.length) throw report(new UserError(errs.map(formatDiagnostic).join("\n")));
   if (r.value.macros.length || r.value.tables.length || r.value.options.length)
     throw argError(label, field, "(text)", "only rules are allowed here (no macros, tables or `set` options)", "write the rules with literal values");
   return r.value.rules.filter((s): s is PfRule => s.kind !== "load-anchor");

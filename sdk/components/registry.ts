@@ -22,7 +22,7 @@ import { planAndRender } from "../planner/run";
 import type { AnchorSpec, CarpPairSpec, GatewaySpec, LinkSpec, Topology, TunnelSpec } from "../planner/spec";
 import type { HostState } from "../state";
 import { PlanError } from "../planner/errors";
-import { UserError } from "./check";
+import { report, UserError } from "./check";
 
 /** A contribution: its label (`SiteToSiteTunnel "x"`) and its resolved spec. */
 interface Entry<T> {
@@ -100,16 +100,16 @@ export class Group {
     if (!this.sealed) return;
     const gws = gatewayLabels.join(" and ");
     const many = gatewayLabels.length > 1;
-    throw new Error(
+    throw report(new UserError(
       `${label} attaches to ${gws} after ${many ? "their" : "its"} configuration was sealed ` +
         `(the program yielded to the event loop after declaring ${many ? "them" : "it"}, so ${many ? "their GatewayConfigs were" : "its GatewayConfig was"} already computed). ` +
         `Declare ${label} in the same synchronous part of the program as ${gws} (move it before the first \`await\` that follows ${many ? "them" : "it"}), ` +
         `or keep the declarations open across the await with \`openbsd.hold(promise)\`.`,
-    );
+    ));
   }
 
   addGateway(name: string, spec: pulumi.Output<GatewaySpec>): void {
-    if (this.gateways.has(name)) throw new Error(`Gateway "${name}": two gateways have this name; give each Gateway a unique name`);
+    if (this.gateways.has(name)) throw report(new UserError(`Gateway "${name}": two gateways have this name; give each Gateway a unique name`));
     this.gateways.set(name, { label: `Gateway "${name}"`, spec });
     this.schedule();
   }
@@ -133,7 +133,7 @@ export class Group {
         return planAndRender(t, { fingerprintKey: fpKey });
       } catch (e) {
         // one error for the whole group, reported once however many gateways' outputs it rejects
-        if (e instanceof PlanError) throw new UserError(e.message);
+        if (e instanceof PlanError) throw report(new UserError(e.message));
         throw e;
       }
     });

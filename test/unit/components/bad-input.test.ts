@@ -12,7 +12,7 @@ import { BAD_INPUTS, Kit, PSK } from "../../support/bad-inputs";
 /**
  * An error in an apply rejects every output derived from it; the Pulumi runtime reports such rejections
  * through `unhandledRejection`, once per error object. Here they are collected instead of failing the
- * run, and each must be one of the UserErrors the cases expect.
+ * run, and each must be the Refused the cases expect.
  */
 const unhandled = new Set<unknown>();
 let saved: NodeJS.UnhandledRejectionListener[] = [];
@@ -30,33 +30,42 @@ afterAll(async () => {
   await new Promise((r) => setTimeout(r, 300));
   process.off("unhandledRejection", collect);
   for (const l of saved) process.on("unhandledRejection", l);
-  const others = [...unhandled].filter((e) => !openbsd.UserError.is(e));
+  const others = [...unhandled].filter((e) => !(e instanceof openbsd.Refused));
   expect(others.map((e) => String((e as Error)?.stack ?? e))).toEqual([]);
 });
 
-/** Runs `build` and returns the one error it produced: thrown at declaration, or rejected by the gateways' state. */
-async function refusalOf(build: (k: Kit) => void, s: string): Promise<{ message: string; error: unknown; when: "declaration" | "preview" }> {
-  const gateways: openbsd.Gateway[] = [];
-  const k = new Kit(s);
-  const spy = (k as unknown as Record<string, unknown>);
-  for (const m of ["gw1", "gw2", "member"] as const) {
-    const f = (k[m] as (...a: unknown[]) => openbsd.Gateway).bind(k);
-    spy[m] = (...a: unknown[]) => {
-      const g = f(...a);
-      gateways.push(g);
-      return g;
-    };
-  }
+/**
+ * Runs `build` and returns what the user sees: the user errors reported (each printed once by Pulumi on
+ * its resource) and what the program fails with (thrown at declaration, or rejected by the gateways' state).
+ */
+async function refusalOf(build: (k: Kit) => void, s: string): Promise<{ reported: openbsd.UserError[]; failure: unknown; when: "declaration" | "preview" }> {
+  const reported: openbsd.UserError[] = [];
+  const stop = openbsd.onUserError((e) => reported.push(e));
   try {
-    build(k);
-  } catch (e) {
-    return { message: (e as Error).message, error: e, when: "declaration" };
+    const gateways: openbsd.Gateway[] = [];
+    const k = new Kit(s);
+    const spy = k as unknown as Record<string, unknown>;
+    for (const m of ["gw1", "gw2", "member"] as const) {
+      const f = (k[m] as (...a: unknown[]) => openbsd.Gateway).bind(k);
+      spy[m] = (...a: unknown[]) => {
+        const g = f(...a);
+        gateways.push(g);
+        return g;
+      };
+    }
+    try {
+      build(k);
+    } catch (e) {
+      return { reported, failure: e, when: "declaration" };
+    }
+    const results = await Promise.allSettled(gateways.map((g) => valueOf(g.state)));
+    const failures = [...new Set(results.filter((r): r is PromiseRejectedResult => r.status === "rejected").map((r) => r.reason))];
+    if (failures.length === 0) throw new Error("accepted");
+    expect(failures).toHaveLength(1); // one error object, however many gateways it rejects
+    return { reported, failure: failures[0], when: "preview" };
+  } finally {
+    stop();
   }
-  const results = await Promise.allSettled(gateways.map((g) => valueOf(g.state)));
-  const errors = [...new Set(results.filter((r): r is PromiseRejectedResult => r.status === "rejected").map((r) => r.reason))];
-  if (errors.length === 0) throw new Error("accepted");
-  expect(errors).toHaveLength(1); // one error object, however many gateways it rejects
-  return { message: (errors[0] as Error).message, error: errors[0], when: "preview" };
 }
 
 describe("bad inputs: refused at preview, one message naming resource, field, value and fix", () => {
@@ -64,12 +73,14 @@ describe("bad inputs: refused at preview, one message naming resource, field, va
     it(`[${c.class}] ${c.name}`, async () => {
       const s = `-b${i}`;
       const r = await refusalOf(c.build, s);
-      expect(r.message).toBe(c.message(s));
-      expect(openbsd.UserError.is(r.error)).toBe(true);
-      // printed by the SDK without a stack trace
-      expect((r.error as pulumi.ResourceError).hideStack).toBe(true);
+      // reported once, word for word
+      expect(r.reported.map((e) => e.message)).toEqual([c.message(s)]);
       // never raw control or bidi characters in what reaches the terminal
-      expect(r.message).not.toMatch(/[\p{Cc}\p{Cf}]/u);
+      expect(r.reported[0]!.message).not.toMatch(/[\p{Cc}\p{Cf}]/u);
+      // the program then fails with the one Refused (a RunError: no stack trace, no repetition of the message)
+      expect(r.failure).toBeInstanceOf(openbsd.Refused);
+      expect(pulumi.RunError.isInstance(r.failure)).toBe(true);
+      expect((r.failure as Error).message).toBe("pulumi-openbsd refused the program's arguments (the error above says which); no gateway was contacted");
     });
   });
 

@@ -17,6 +17,21 @@ function pair() {
   const b = new openbsd.Gateway(`gw2-${i}`, { connection: conn("169.254.0.3"), external: { interface: "em1", address: "192.0.123.85" }, internal: { interface: "em0", network: "192.168.15.0/24" } });
   return [a, b] as const;
 }
+/** The user error `fn` reports (printed once by Pulumi) before it throws openbsd.Refused. */
+function reportedBy(fn: () => unknown): string {
+  const seen: string[] = [];
+  const stop = openbsd.onUserError((e) => seen.push(e.message));
+  try {
+    fn();
+  } catch (e) {
+    expect(e).toBeInstanceOf(openbsd.Refused);
+    expect(seen).toHaveLength(1);
+    return seen[0]!;
+  } finally {
+    stop();
+  }
+  throw new Error("no error");
+}
 const tick = (ms: number) => new Promise((r) => setTimeout(r, ms));
 /** A real await (a timer), then enough event-loop turns for the declaration group to seal even on a busy loop. */
 async function realAwait(): Promise<void> {
@@ -50,7 +65,7 @@ describe("attachment and sealing", () => {
   it("a tunnel attached after the gateways were sealed is an error saying what to move", async () => {
     const [a, b] = pair();
     await realAwait(); // the group seals meanwhile
-    expect(() => new openbsd.SiteToSiteTunnel("late", { left: a, right: b, psk: PSK })).toThrow(
+    expect(reportedBy(() => new openbsd.SiteToSiteTunnel("late", { left: a, right: b, psk: PSK }))).toContain(
       `SiteToSiteTunnel "late" attaches to Gateway "gw1-${n}" and Gateway "gw2-${n}" after their configuration was sealed ` +
         "(the program yielded to the event loop after declaring them, so their GatewayConfigs were already computed). " +
         `Declare SiteToSiteTunnel "late" in the same synchronous part of the program as Gateway "gw1-${n}" and Gateway "gw2-${n}" (move it before the first \`await\` that follows them), ` +
@@ -70,7 +85,7 @@ describe("attachment and sealing", () => {
   it("an anchor attached late to one gateway names it", async () => {
     const [a] = pair();
     await realAwait();
-    expect(() => new openbsd.PfAnchor("ssh", { gateway: a, rules: "pass in proto tcp to port 22" })).toThrow(
+    expect(reportedBy(() => new openbsd.PfAnchor("ssh", { gateway: a, rules: "pass in proto tcp to port 22" }))).toContain(
       `PfAnchor "ssh" attaches to Gateway "gw1-${n}" after its configuration was sealed (the program yielded to the event loop after declaring it, so its GatewayConfig was already computed).`,
     );
   });
@@ -92,13 +107,13 @@ describe("attachment and sealing", () => {
 describe("argument errors", () => {
   it("argument errors name the component, field, value and fix", () => {
     const [a, b] = pair();
-    expect(() => new openbsd.SiteToSiteTunnel("no-psk", { left: a, right: b, auth: "psk" })).toThrow(
+    expect(reportedBy(() => new openbsd.SiteToSiteTunnel("no-psk", { left: a, right: b, auth: "psk" }))).toContain(
       'SiteToSiteTunnel "no-psk": psk = (none): `auth: "psk"` needs a pre-shared key; pass `psk: cfg.requireSecret("psk")`',
     );
-    expect(() => new openbsd.SiteToSiteTunnel("port", { left: a, right: b, psk: PSK, policies: [{ port: 80 }] })).toThrow(
+    expect(reportedBy(() => new openbsd.SiteToSiteTunnel("port", { left: a, right: b, psk: PSK, policies: [{ port: 80 }] }))).toContain(
       'SiteToSiteTunnel "port": policies[0].proto = undefined: a port needs `proto: "tcp"` or `"udp"`; set proto or remove the port',
     );
-    expect(() => new openbsd.PfAnchor("syntax", { gateway: a, rules: "pass in proto tcp to port" })).toThrow(/^PfAnchor "syntax" rules:1:/);
+    expect(reportedBy(() => new openbsd.PfAnchor("syntax", { gateway: a, rules: "pass in proto tcp to port" }))).toMatch(/^PfAnchor "syntax" rules:1:/);
   });
 });
 
