@@ -70,6 +70,11 @@ export function report(e: UserError, resource?: pulumi.Resource): Refused {
     void pulumi.log.error(e.message, resource ?? e.resource);
     for (const l of listeners) l(e);
   }
+  return theRefused();
+}
+
+/** The one {@link Refused} of this process. */
+export function theRefused(): Refused {
   return (refused ??= new Refused());
 }
 

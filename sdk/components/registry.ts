@@ -22,7 +22,7 @@ import { planAndRender } from "../planner/run";
 import type { AnchorSpec, CarpPairSpec, GatewaySpec, LinkSpec, Topology, TunnelSpec } from "../planner/spec";
 import type { HostState } from "../state";
 import { PlanError } from "../planner/errors";
-import { report, UserError } from "./check";
+import { onUserError, report, theRefused, UserError } from "./check";
 
 /** A contribution: its label (`SiteToSiteTunnel "x"`) and its resolved spec. */
 interface Entry<T> {
@@ -78,9 +78,16 @@ export class Group {
   readonly order = new Map<string, string[]>();
   /** Key of the fingerprints in planner errors: random per run, so a fingerprint cannot be tested offline. */
   private readonly fpKey = randomBytes(16).toString("hex");
+  /**
+   * Whether a user error was reported while the group was open: then no gateway of the group gets a
+   * state (nothing is committed from a program that is being refused), and nothing more is printed.
+   */
+  private refused = false;
+  private readonly stopListening: () => void;
 
   constructor() {
     this.sealedSignal = new Promise((resolve) => (this.resolveSeal = resolve));
+    this.stopListening = onUserError(() => (this.refused = true));
     this.schedule();
   }
 
@@ -121,6 +128,7 @@ export class Group {
 
   private seal(): void {
     this.sealed = true;
+    this.stopListening();
     const all = <T>(es: Entry<T>[]) => pulumi.all(es.map((e) => e.spec));
     const topo = pulumi
       .all([all([...this.gateways.values()]), all(this.tunnels), all(this.pairs), all(this.anchors), all(this.links)])
@@ -129,6 +137,7 @@ export class Group {
     // and re-applied by the provider (state contents of secret files are stored as Pulumi secrets).
     const fpKey = this.fpKey;
     this.plan = pulumi.unsecret(topo).apply((t) => {
+      if (this.refused) throw theRefused();
       try {
         return planAndRender(t, { fingerprintKey: fpKey });
       } catch (e) {

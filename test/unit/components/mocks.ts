@@ -32,3 +32,24 @@ export function valueOf<T>(o: pulumi.Output<T>): Promise<T> {
     (o as unknown as { promise(): Promise<T> }).promise().then(resolve, reject);
   });
 }
+
+/**
+ * A refused program rejects its outputs; the Pulumi runtime reports those rejections through
+ * `unhandledRejection` (once per error object). Between `tolerate()` and the returned `stop()`, such
+ * rejections are collected instead of failing the test run; `stop()` returns the ones that were not
+ * `accept`ed, which the caller asserts to be empty.
+ */
+export function tolerateRejections(accept: (e: unknown) => boolean): () => Promise<unknown[]> {
+  const seen: unknown[] = [];
+  const collect = (e: unknown) => void seen.push(e);
+  const saved = process.listeners("unhandledRejection");
+  process.removeAllListeners("unhandledRejection");
+  process.on("unhandledRejection", collect);
+  return async () => {
+    // late rejections settle on later turns
+    await new Promise((r) => setTimeout(r, 300));
+    process.off("unhandledRejection", collect);
+    for (const l of saved) process.on("unhandledRejection", l);
+    return seen.filter((e) => !accept(e));
+  };
+}
