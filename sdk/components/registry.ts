@@ -22,6 +22,7 @@ import { planAndRender } from "../planner/run";
 import type { AnchorSpec, CarpPairSpec, GatewaySpec, LinkSpec, Topology, TunnelSpec } from "../planner/spec";
 import type { HostState } from "../state";
 import { PlanError } from "../planner/errors";
+import { ModelError } from "../model/diagnostics";
 import { onUserError, report, theRefused, UserError } from "./check";
 
 /** A contribution: its label (`SiteToSiteTunnel "x"`) and its resolved spec. */
@@ -143,6 +144,8 @@ export class Group {
       } catch (e) {
         // one error for the whole group, reported once however many gateways' outputs it rejects
         if (e instanceof PlanError) throw report(new UserError(e.message));
+        // a value the arguments' checks let through but a renderer refuses: still one clean error
+        if (e instanceof ModelError) throw report(new UserError(`a value cannot be written safely: ${e.message}`));
         throw e;
       }
     });
