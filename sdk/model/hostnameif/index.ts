@@ -7,6 +7,8 @@
 import { IPv4, IPv4Mask, IPv4Prefix, Validator } from "ip-num";
 import { ModelError, type Diagnostic, type ParseResult } from "../diagnostics";
 import { canonicalHost, parseAddr } from "../iked/address";
+import { hostnameIfText, hostnameIfWord } from "../tokens/words";
+import { refusalOf, shown, unsafeChar } from "../tokens/refusal";
 
 /** carp(4) options that may appear on their own line or after an `inet` address. */
 export interface CarpOptions {
@@ -297,7 +299,15 @@ function carpOptionsIfAny(opts: string[]): CarpOptions | string | undefined {
   return CARP_KEYS.has(opts[0]) ? carpOptions(opts) : undefined;
 }
 
-const quote = (s: string): string => (/^[A-Za-z0-9_.,:@%+=\/-]+$/.test(s) ? s : `"${s.replace(/(["\\$`])/g, "\\$1")}"`);
+/**
+ * A word as written to hostname.if: netstart `eval`s every line, so a word is refused (never quoted or
+ * escaped) unless it is letters, digits and `_.,:@%+=/-` (DESIGN.md D11).
+ */
+function word(path: string, s: string, secret = false): string {
+  const r = refusalOf(hostnameIfWord, s);
+  if (r) throw new ModelError(path, secret ? "(secret)" : shown(s), `${r.reason}; ${r.fix}`);
+  return s;
+}
 
 function carpWords(o: CarpOptions, path: string): string[] {
   const w: string[] = [];
@@ -305,18 +315,15 @@ function carpWords(o: CarpOptions, path: string): string[] {
     if (!Number.isInteger(o.vhid) || o.vhid < 1 || o.vhid > 255) throw new ModelError(`${path}.vhid`, o.vhid, `${o.vhid} is out of range; 1-255`);
     w.push("vhid", String(o.vhid));
   }
-  if (o.carpdev !== undefined) w.push("carpdev", o.carpdev);
-  if (o.pass !== undefined) {
-    if (!/^[^\s"'\\$`#]+$/.test(o.pass)) throw new ModelError(`${path}.pass`, "(secret)", `must be one word without quotes, #, $, \` or backslashes`);
-    w.push("pass", o.pass);
-  }
+  if (o.carpdev !== undefined) w.push("carpdev", word(`${path}.carpdev`, o.carpdev));
+  if (o.pass !== undefined) w.push("pass", word(`${path}.pass`, o.pass, true));
   for (const k of ["advbase", "advskew"] as const) {
     const v = o[k];
     if (v === undefined) continue;
     if (!Number.isInteger(v) || v < 0 || v > 254) throw new ModelError(`${path}.${k}`, v, `${v} is out of range; 0-254`);
     w.push(k, String(v));
   }
-  if (o.carppeer !== undefined) w.push("carppeer", o.carppeer);
+  if (o.carppeer !== undefined) w.push("carppeer", word(`${path}.carppeer`, o.carppeer));
   return w;
 }
 
@@ -336,7 +343,7 @@ export function renderHostnameIfLine(l: HostnameIfLine, path = "line"): string {
         if (l.broadcast !== undefined) w.push(l.broadcast);
         else if (opts.length) w.push("NONE");
       } else if (l.broadcast !== undefined || opts.length) throw new ModelError(`${path}.prefixlen`, undefined, `required when a broadcast address or options follow (fields are positional)`);
-      return [...w, ...opts.map(quote)].join(" ");
+      return [...w, ...opts.map((o, i) => word(`${path}.options[${i}]`, o, opts[i - 1] === "pass"))].join(" ");
     }
     case "inet6": {
       const a = parseAddr(l.address);
@@ -348,7 +355,7 @@ export function renderHostnameIfLine(l: HostnameIfLine, path = "line"): string {
         if (!Number.isInteger(l.prefixlen) || l.prefixlen < 0 || l.prefixlen > 128) throw new ModelError(`${path}.prefixlen`, l.prefixlen, `${l.prefixlen} is out of range; 0-128`);
         w.push(String(l.prefixlen));
       } else if (l.options?.length) throw new ModelError(`${path}.prefixlen`, undefined, `required when options follow (fields are positional)`);
-      return [...w, ...(l.options ?? []).map(quote)].join(" ");
+      return [...w, ...(l.options ?? []).map((o, i) => word(`${path}.options[${i}]`, o, l.options![i - 1] === "pass"))].join(" ");
     }
     case "autoconf":
       return `${l.af} autoconf`;
@@ -359,8 +366,11 @@ export function renderHostnameIfLine(l: HostnameIfLine, path = "line"): string {
     case "down":
       return "down";
     case "description":
-      if (/\n/.test(l.text)) throw new ModelError(`${path}.description`, l.text, "must be one line");
-      return `description "${l.text.replace(/(["\\$`])/g, "\\$1")}"`;
+      {
+        const r = refusalOf(hostnameIfText, l.text);
+        if (r) throw new ModelError(`${path}.description`, shown(l.text), `${r.reason}; ${r.fix}`);
+      }
+      return `description "${l.text}"`;
     case "carp": {
       const w = carpWords(l, path);
       if (!w.length) throw new ModelError(path, l, `empty carp line; give vhid, carpdev, pass, advbase, advskew or carppeer`);
@@ -379,19 +389,20 @@ export function renderHostnameIfLine(l: HostnameIfLine, path = "line"): string {
       return `vnetid ${l.id}`;
     case "pfsync": {
       const w: string[] = [];
-      if (l.syncdev !== undefined) w.push("syncdev", l.syncdev);
-      if (l.syncpeer !== undefined) w.push("syncpeer", l.syncpeer);
+      if (l.syncdev !== undefined) w.push("syncdev", word(`${path}.syncdev`, l.syncdev));
+      if (l.syncpeer !== undefined) w.push("syncpeer", word(`${path}.syncpeer`, l.syncpeer));
       if (!w.length) throw new ModelError(path, l, `empty pfsync line; give syncdev and/or syncpeer`);
       return w.join(" ");
     }
     case "command":
-      if (/\n/.test(l.command)) throw new ModelError(`${path}.command`, l.command, `must be one line`);
+      if (unsafeChar(l.command) !== undefined) throw new ModelError(`${path}.command`, shown(l.command), `must be one line of printable text`);
       return `!${l.command}`;
     case "comment":
+      if (unsafeChar(l.text) !== undefined) throw new ModelError(`${path}.text`, shown(l.text), "a comment is one line of printable text");
       return l.text === "" ? "#" : `# ${l.text}`;
     case "ifconfig":
       if (!l.args.length) throw new ModelError(`${path}.args`, l.args, "empty ifconfig line");
-      return l.args.map(quote).join(" ");
+      return l.args.map((a, i) => word(`${path}.args[${i}]`, a)).join(" ");
   }
 }
 

@@ -43,3 +43,29 @@ export function integer(what: string, min: number, max: number, fix?: string): T
     throw new Refusal(`${what} is an integer in ${min}–${max}; this is ${got}`, fix ?? `give an integer in ${min}–${max}`);
   };
 }
+
+/** Characters of a hostname.if word that survive netstart's `read` (backslashes), word splitting and `eval` unchanged. */
+const HN_WORD = /^[A-Za-z0-9_.,:@%+=/-]+$/;
+
+/**
+ * A word of /etc/hostname.IF. netstart(8) reads each line without `-r` (backslashes are eaten), splits it
+ * on blanks and `eval`s the resulting ifconfig command as root: a word is written bare, of letters,
+ * digits and `_.,:@%+=/-` only — no quoting can make other characters safe.
+ */
+export const hostnameIfWord: TokenRule = (v) => {
+  const s = aString(v, "a hostname.if word", "up");
+  refuseUnsafe(s, "/etc/hostname.IF (run through the shell by netstart)", "use letters, digits and `_.,:@%+=/-`");
+  if (!HN_WORD.test(s)) throw new Refusal("holds a character the shell interprets: netstart `eval`s each line of /etc/hostname.IF as root", "use letters, digits and `_.,:@%+=/-`");
+  return s;
+};
+
+/** A hostname.if free text (`description "…"`): {@link hostnameIfWord}s separated by single spaces (written between double quotes). */
+export const hostnameIfText: TokenRule = (v) => {
+  const s = aString(v, "a description", "uplink to ISP");
+  if (s === "") return s;
+  for (const w of s.split(" ")) {
+    if (w === "") throw new Refusal("two blanks in a row or a leading/trailing blank (netstart's word splitting would change the text)", "separate words with one space");
+    hostnameIfWord(w);
+  }
+  return s;
+};

@@ -99,7 +99,8 @@ const line: fc.Arbitrary<HostnameIfLine> = fc.oneof(
   fc.record({ kind: fc.constant("dest" as const), address: fc.oneof(v4, v6) }),
   fc.constant({ kind: "up" as const }),
   fc.constant({ kind: "down" as const }),
-  fc.record({ kind: fc.constant("description" as const), text: fc.stringMatching(/^[ -~]{0,20}$/) }),
+  // the renderer writes only what netstart's read/split/eval keeps unchanged (DESIGN.md D11): words of safe characters, one space apart
+  fc.record({ kind: fc.constant("description" as const), text: fc.array(fc.stringMatching(/^[A-Za-z0-9_.,:@%+=/-]{1,6}$/), { maxLength: 3 }).map((ws) => ws.join(" ")) }),
   fc.record({ kind: fc.constant("carp" as const), vhid: fc.integer({ min: 1, max: 255 }), carpdev: word, pass: fc.stringMatching(/^[a-zA-Z0-9]{1,10}$/), advbase: fc.nat(254), advskew: fc.nat(254) }, { requiredKeys: ["kind", "vhid"] }),
   fc.oneof(fc.tuple(v4, v4), fc.tuple(v6, v6)).map(([src, dst]) => ({ kind: "tunnel" as const, src, dst })),
   fc.nat(255).map((rdomain) => ({ kind: "tunneldomain" as const, rdomain })),
@@ -125,4 +126,21 @@ describe("hostname.if round trip", () => {
     );
     expect(runs).toBe(RUNS);
   }, 60_000);
+});
+
+describe("hostname.if renderer refuses what netstart would run", () => {
+  const render = (lines: HostnameIfLine[], iface = "carp1") => () => renderHostnameIf({ interface: iface, lines });
+  it("refuses a newline, a `!` line, quotes or shell characters in any word, never escaping them", () => {
+    expect(render([{ kind: "inet", address: "172.16.0.1", prefixlen: 24, options: ["vhid", "1", "pass", "x\n!reboot"] }])).toThrow(
+      "hostname.carp1[0].options[3]: holds a newline (\\n), which /etc/hostname.IF (run through the shell by netstart) cannot hold safely; use letters, digits and `_.,:@%+=/-`",
+    );
+    expect(render([{ kind: "carp", vhid: 1, pass: "a;reboot" }])).toThrow(
+      "hostname.carp1[0].pass: holds a character the shell interprets: netstart `eval`s each line of /etc/hostname.IF as root; use letters, digits and `_.,:@%+=/-`",
+    );
+    expect(render([{ kind: "description", text: 'uplink $(reboot)' }], "em0")).toThrow(
+      "hostname.em0[0].description: holds a character the shell interprets: netstart `eval`s each line of /etc/hostname.IF as root; use letters, digits and `_.,:@%+=/-`",
+    );
+    expect(render([{ kind: "ifconfig", args: ["group", "egress`reboot`"] }], "em0")).toThrow(/hostname\.em0\[0\]\.args\[1\]: holds a character the shell interprets/);
+    expect(render([{ kind: "description", text: "uplink to ISP" }], "em0")()).toBe('description "uplink to ISP"\n');
+  });
 });
