@@ -4,6 +4,7 @@
  * this project sets are described in {@link KNOWN_MIBS} with their defaults and allowed values.
  */
 import { ModelError, oneOf, type Diagnostic, type ParseResult } from "../diagnostics";
+import { shown, unsafeChar } from "../tokens/refusal";
 
 /** One line of sysctl.conf. */
 export type SysctlLine =
@@ -54,6 +55,7 @@ export function validateSysctl(mib: string, value: string): void {
   const info = KNOWN_MIBS[mib];
   if (info && !info.allowed.includes(value)) throw new ModelError(mib, value, `value \`${value}\` is not allowed; one of ${info.allowed.join(", ")}`);
   if (/[\n#]/.test(value) || value !== value.trim() || value === "") throw new ModelError(mib, value, `value \`${value}\` must be non-empty, without #, newline or surrounding spaces`);
+  if (unsafeChar(value) !== undefined) throw new ModelError(mib, shown(value), `value \`${shown(value)}\` holds a control or invisible character; give one printable word`);
 }
 
 /** Parses sysctl.conf. Never throws. */
