@@ -52,15 +52,18 @@ export function network(family?: Family): TokenRule {
   };
 }
 
-/** An interface address `ADDRESS[/LEN]` (host bits kept: `172.16.0.1/24` is 172.16.0.1 on a /24); LEN defaults to `defaultPrefix` or a host prefix. */
+/**
+ * An interface address `ADDRESS[/LEN]` (host bits kept: `172.16.0.1/24` is 172.16.0.1 on a /24). Without
+ * LEN: `defaultPrefix` for IPv4 (else /32); for IPv6 /64 when a default is given (a /24 would be
+ * silently wrong), else /128.
+ */
 export function interfaceAddress(defaultPrefix?: number, family?: Family): TokenRule<{ address: string; prefix: number }> {
   return (v) => {
     const ex = family === 6 ? "2001:db8::1/64" : "192.0.2.153/24";
     const p = parse(v, family ? `an ${famName(family)} address` : "an address", ex, family);
     const s = v as string;
-    const max = p.family === 6 ? 128 : 32;
     const address = parseIp(s.split("/")[0]!) as { value: { address: string } };
-    const prefix = p.prefix ?? (defaultPrefix !== undefined && defaultPrefix <= max ? defaultPrefix : max);
-    return { address: address.value.address, prefix };
+    const dflt = p.family === 6 ? (family === 6 && defaultPrefix !== undefined ? defaultPrefix : defaultPrefix !== undefined ? 64 : 128) : (defaultPrefix ?? 32);
+    return { address: address.value.address, prefix: p.prefix ?? dflt };
   };
 }
