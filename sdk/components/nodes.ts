@@ -1,7 +1,8 @@
 /** What tunnels attach to (a Gateway or a CarpPair), and helpers to reach their group, names and seeds. */
 import * as pulumi from "@pulumi/pulumi";
 import { parsePf } from "../model/pf/parser";
-import { formatDiagnostic } from "../model/diagnostics";
+import { formatDiagnostic, ModelError } from "../model/diagnostics";
+import { validatePfStatement } from "../model/pf/validate";
 import type { PfFilterRule, PfRule } from "../model/pf/types";
 import { AUTH_KEY_BYTES, ENC_INFO, resolveTransform } from "../model/ipsec/transforms";
 import { deriveHexKey, deriveSpi } from "../planner/keys";
@@ -49,7 +50,19 @@ export function defaultNetworks(n: TunnelNode): pulumi.Output<string[]> {
 /** pf rules given typed or as pf.conf text (parsed by the pf model; a syntax error names file:line:column). */
 export function pfRules(label: string, field: string, rules: PfRule[] | string | undefined): PfRule[] {
   if (rules === undefined) return [];
-  if (typeof rules !== "string") return rules;
+  if (typeof rules !== "string") {
+    if (!Array.isArray(rules)) throw argError(label, field, typeof rules, "not pf rules", "give pf.conf text or a list of typed rules");
+    // typed rules are checked here, named by the field the user wrote (`left.rules[2].to.ports[0]`)
+    rules.forEach((r, i) => {
+      try {
+        validatePfStatement(r, `${field}[${i}]`);
+      } catch (e) {
+        if (e instanceof ModelError) throw argError(label, e.field, typeof e.value === "string" || typeof e.value === "number" ? String(e.value) : JSON.stringify(e.value) ?? "(none)", e.reason, "see pf.conf(5)");
+        throw e;
+      }
+    });
+    return rules;
+  }
   const r = parsePf(rules, `${label} ${field}`);
   const errs = r.diagnostics.filter((d) => d.severity === "error");
   if (errs.length) throw report(new UserError(errs.map(formatDiagnostic).join("\n")));

@@ -139,20 +139,20 @@ export function planTopology(t: Topology, opts: PlanOptions): Plan {
   for (const a of t.anchors) {
     const acc = accs.get(a.gateway);
     if (!acc) {
-      issues.push({ resources: [anchorLabel(a.name)], field: "gateway", value: a.gateway, reason: "no Gateway has this name", fix: "pass a Gateway declared in the same program" });
+      issues.push({ resources: [anchorLabel(a.resource ?? a.name)], field: "gateway", value: a.gateway, reason: "no Gateway has this name", fix: "pass a Gateway declared in the same program" });
       continue;
     }
     const bad = refusalOf(anchorName, a.name);
     if (bad || a.name === VPN_ANCHOR) {
       issues.push({
-        resources: [anchorLabel(a.name), gwLabel(a.gateway)], field: "name", value: a.name,
+        resources: [anchorLabel(a.resource ?? a.name), gwLabel(a.gateway)], field: "name", value: a.name,
         reason: bad ? bad.reason : `\`${VPN_ANCHOR}\` is the anchor the tunnels' rules are generated into`,
         fix: bad ? bad.fix : "choose another anchor name",
       });
       continue;
     }
     if (acc.anchors.has(a.name)) {
-      issues.push({ resources: [anchorLabel(a.name), gwLabel(a.gateway)], field: "name", value: a.name, reason: "two anchors of this gateway have this name", fix: "merge their rules or rename one" });
+      issues.push({ resources: [anchorLabel(a.resource ?? a.name), gwLabel(a.gateway)], field: "name", value: a.name, reason: "two anchors of this gateway have this name", fix: "merge their rules or rename one" });
       continue;
     }
     acc.anchors.set(a.name, a.rules);

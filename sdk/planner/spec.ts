@@ -194,6 +194,8 @@ export interface AnchorSpec {
   name: string;
   gateway: string;
   rules: PfRule[];
+  /** The PfAnchor resource's name, when it differs from the anchor's (errors name the resource). */
+  resource?: string;
 }
 
 /** One end of a gif/gre/eoip/etherip tunnel. */
