@@ -2,6 +2,11 @@
  * Arguments checked at preview (DESIGN.md D11): every value a user gives is passed through the token rule
  * of what it becomes, before the planner and before any SSH. A refusal becomes one {@link UserError}
  * naming the resource, the field as the user wrote it, the value (never a secret) and the fix.
+ *
+ * Printing (issue 11): a user error is logged once as a Pulumi error (`pulumi.log.error`, no stack), and
+ * the program then fails with the one {@link Refused} of the process, a RunError whose one-line message
+ * does not repeat it. Throwing the user error itself would print it twice or more: once by the SDK's
+ * handler of the rejected outputs, again as the language host's result (`One or more errors occurred: …`).
  */
 import * as pulumi from "@pulumi/pulumi";
 import { Refusal, shown, type TokenRule } from "../model/tokens/refusal";
@@ -15,10 +20,9 @@ function fixMessage(e: Error, message: string): void {
 }
 
 /**
- * A mistake in the user's program. The Pulumi SDK prints a ResourceError with `hideStack` as one
- * `error:` line without a stack trace, and reports one error object once however many outputs it
- * rejects. The message is fixed at construction: the SDK prefixes `error serializing property "…"` to
- * the message of every rejected input it meets, which would echo the path of each output it crossed.
+ * A mistake in the user's program (a ResourceError with `hideStack`, should one ever reach the SDK's
+ * handler: one `error:` line, no stack). Reported with {@link report}; its message is fixed at
+ * construction (see {@link fixMessage}).
  */
 export class UserError extends pulumi.ResourceError {
   constructor(message: string, resource?: pulumi.Resource) {
