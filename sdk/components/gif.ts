@@ -106,7 +106,7 @@ function checkLinkArgs(label: string, args: GifTunnelArgs): void {
   if (args.vnetid !== undefined) {
     const r = VNETID[kind];
     if (!r) throw argError(label, "vnetid", String(args.vnetid), `a ${kind} tunnel has no vnetid`, "remove `vnetid` (it is for gre and eoip)");
-    take(label, "vnetid", args.vnetid, integer(`a ${kind} vnetid`, r[0], r[1]));
+    take(label, "vnetid", args.vnetid, integer(`${/^[aeio]/.test(kind) ? "an" : "a"} ${kind} vnetid`, r[0], r[1]));
   }
   if (args.keepalive) {
     if (kind !== "gre" && kind !== "eoip") throw argError(label, "keepalive", `${args.keepalive.period} ${args.keepalive.count}`, `a ${kind} tunnel has no keepalive`, "remove `keepalive` (it is for gre and eoip)");

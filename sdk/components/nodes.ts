@@ -111,8 +111,9 @@ export function manualKeys(name: string, m: ManualKeysArgs, left: Gateway, right
       const eBytes = e ? ENC_INFO[e].keyMax : 32;
       const k = (what: string, dir: string, n: number) => deriveHexKey(seed, `${name}/${what}/${dir}`, n);
       // given keys: hex of the transform's key size (a non-hex key is refused as such, not as a length)
-      const aRule = hexKey(`a ${a ?? auth} key`, [aBytes]);
-      const eRule = hexKey(`a ${e ?? enc} key`, e ? { min: ENC_INFO[e].keyMin, max: ENC_INFO[e].keyMax } : { min: 1, max: 64 });
+      const an = (w: string) => `${/^[aeio]/.test(w) ? "an" : "a"} ${w} key`;
+      const aRule = hexKey(an(a ?? auth), [aBytes]);
+      const eRule = hexKey(an(e ?? enc), e ? { min: ENC_INFO[e].keyMin, max: ENC_INFO[e].keyMax } : { min: 1, max: 64 });
       for (const d of ["leftToRight", "rightToLeft"] as const) {
         if (ak && a) take(label, `${field}.authkey.${d}`, ak[d], aRule, { secret: true });
         if (ek && e) take(label, `${field}.enckey.${d}`, ek[d], eRule, { secret: true });
