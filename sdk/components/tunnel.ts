@@ -131,6 +131,7 @@ export class SiteToSiteTunnel extends pulumi.ComponentResource {
         .apply(([networks, remote, peer, local, psk]) => ({
           node: node.nodeName,
           networks: e.networks ? (networks as unknown[]).map((n, i) => take(label, `${side}.networks[${i}]`, n, network())) : (networks as string[]),
+          ...(e.networks ? {} : { networksFrom: `${node.nodeLabel} ${node.nodeLabel.startsWith("CarpPair") ? "members' internal.network" : "internal.network"}` }),
           ...(remote ? { remoteNetworks: (remote as unknown[]).map((n, i) => take(label, `${side}.remoteNetworks[${i}]`, n, network())) } : {}),
           mode: e.mode ?? "active",
           ...(peer ? { peer: take(label, `${side}.peer`, peer, hostAddress()) } : {}),

@@ -395,8 +395,11 @@ function planTunnel(
     });
     return;
   }
-  const L: EndCtx = { spec: tun.left, node: ln, nets: parseNets(tun.left.networks, "left.networks", both, issues), address: egressOf(ln, family)! };
-  const R: EndCtx = { spec: tun.right, node: rn, nets: parseNets(tun.right.networks, "right.networks", both, issues), address: egressOf(rn, family)! };
+  // the field the user wrote the protected networks in: the end's `networks`, or the gateway's internal network
+  const nf = (side: "left" | "right") => tun[side].networksFrom ?? `${side}.networks`;
+  const both2 = `${nf("left")}, ${nf("right")}`;
+  const L: EndCtx = { spec: tun.left, node: ln, nets: parseNets(tun.left.networks, nf("left"), both, issues), address: egressOf(ln, family)! };
+  const R: EndCtx = { spec: tun.right, node: rn, nets: parseNets(tun.right.networks, nf("right"), both, issues), address: egressOf(rn, family)! };
   if (L.nets.length === 0 && tun.left.networks.length === 0) issues.push({ resources: both, field: "left.networks", value: "[]", reason: `no protected network: ${ln.label} has no internal network`, fix: "give the Gateway an `internal` network or the tunnel end `networks`" });
   if (R.nets.length === 0 && tun.right.networks.length === 0) issues.push({ resources: both, field: "right.networks", value: "[]", reason: `no protected network: ${rn.label} has no internal network`, fix: "give the Gateway an `internal` network or the tunnel end `networks`" });
 
@@ -406,7 +409,7 @@ function planTunnel(
     const expect = parseNets(me.spec.remoteNetworks, `${side}.remoteNetworks`, both, issues);
     if (!sameNets(expect, other.nets)) {
       issues.push({
-        resources: both, field: `${side}.remoteNetworks, ${oside}.networks`, value: `${expect.map(netText).join(" ")} ≠ ${other.nets.map(netText).join(" ")}`,
+        resources: both, field: `${side}.remoteNetworks, ${nf(oside)}`, value: `${expect.map(netText).join(" ")} ≠ ${other.nets.map(netText).join(" ")}`,
         reason: "the selectors are not mirrored: the ends would propose different flows and phase 2 never completes",
         fix: `set ${side}.remoteNetworks to ${other.nets.map(netText).join(", ")} (or remove it)`,
       });
@@ -415,14 +418,14 @@ function planTunnel(
   // address families of the protected networks, and overlap
   for (const a of L.nets) {
     if (!R.nets.some((b) => b.family === a.family))
-      issues.push({ resources: both, field: "left.networks, right.networks", value: `${netText(a)}, ${R.nets.map(netText).join(" ")}`, reason: `${netText(a)} is IPv${a.family} and the right end protects no IPv${a.family} network`, fix: "pair each network with one of the same family on the other end" });
+      issues.push({ resources: both, field: both2, value: `${netText(a)}, ${R.nets.map(netText).join(" ")}`, reason: `${netText(a)} is IPv${a.family} and the right end protects no IPv${a.family} network`, fix: "pair each network with one of the same family on the other end" });
     for (const b of R.nets)
       if (overlaps(a, b))
-        issues.push({ resources: both, field: "left.networks, right.networks", value: `${netText(a)}, ${netText(b)}`, reason: "the protected networks overlap: traffic between them would never enter the tunnel", fix: "renumber one side or narrow the networks" });
+        issues.push({ resources: both, field: both2, value: `${netText(a)}, ${netText(b)}`, reason: "the protected networks overlap: traffic between them would never enter the tunnel", fix: "renumber one side or narrow the networks" });
   }
   for (const b of R.nets)
     if (!L.nets.some((a) => a.family === b.family))
-      issues.push({ resources: both, field: "left.networks, right.networks", value: `${L.nets.map(netText).join(" ")}, ${netText(b)}`, reason: `${netText(b)} is IPv${b.family} and the left end protects no IPv${b.family} network`, fix: "pair each network with one of the same family on the other end" });
+      issues.push({ resources: both, field: both2, value: `${L.nets.map(netText).join(" ")}, ${netText(b)}`, reason: `${netText(b)} is IPv${b.family} and the left end protects no IPv${b.family} network`, fix: "pair each network with one of the same family on the other end" });
 
   // peer = the other end's egress or CARP address
   for (const [me, other, side] of [[L, R, "left"], [R, L, "right"]] as const) {

@@ -93,6 +93,11 @@ export interface TunnelEndSpec {
   node: string;
   /** Networks protected behind this end (canonical CIDR or host addresses). */
   networks: string[];
+  /**
+   * Where the user wrote `networks`, for errors: absent = the end's own `networks`; e.g.
+   * `Gateway "gw1" internal.network` when they default to the gateway's internal networks.
+   */
+  networksFrom?: string;
   /** What this end believes is behind the other end; default the other end's `networks`. */
   remoteNetworks?: string[];
   /** `active` (initiate), `passive` (respond), `dynamic` (active + DPD; isakmpd only). */
