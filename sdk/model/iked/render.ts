@@ -8,10 +8,11 @@ import { ModelError, oneOf } from "../diagnostics";
 import { allowedNames, canonicalTransform, type IkedXfKind } from "./transforms";
 import type { IkedConf, IkedPolicy, IkedSetting, IkedTransforms } from "./types";
 import { IKED_KEYWORDS } from "./lexer";
+import { shown, unsafeChar } from "../tokens/refusal";
 
 /** Quotes a string for iked's lexer (`"…"`, with `\"` for quotes). */
 export function ikedQuote(field: string, s: string): string {
-  if (/[\\\n\0]/.test(s)) throw new ModelError(field, s, "must not contain a backslash, newline or NUL");
+  if (/[\\\n\0]/.test(s) || unsafeChar(s) !== undefined) throw new ModelError(field, /psk|password/.test(field) ? "(secret)" : shown(s), "must not contain a backslash, newline, NUL or other control or invisible character");
   return `"${s.replace(/"/g, '\\"')}"`;
 }
 

@@ -9,9 +9,16 @@ import { formatAddress, protocolName } from "./addresses";
 import { KEYWORDS } from "./lexer";
 import type { FlowRule, IkePhase, IkeRule, IpsecConf, IpsecEndpoint, IpsecStatement, KeyPair, SaRule, TcpMd5Rule } from "./types";
 import { validateStatement } from "./validate";
+import { shown, unsafeChar } from "../tokens/refusal";
 
-/** A string as one ipsec.conf token: bare when the lexer reads it back as the same STRING, else quoted. */
-export function quoteWord(s: string): string {
+/**
+ * A string as one ipsec.conf token: bare when the lexer reads it back as the same STRING, else quoted.
+ * A value the quoted word cannot hold unchanged (a quote, backslash, newline or other control or
+ * invisible character) is refused, never escaped (DESIGN.md D11).
+ */
+export function quoteWord(s: string, field = "word", secret = false): string {
+  if (/["\\]/.test(s) || unsafeChar(s) !== undefined)
+    throw new ModelError(field, secret ? "(secret)" : shown(s), "holds a quote, backslash, control or invisible character, which an ipsec.conf word cannot hold unchanged");
   return /^[A-Za-z0-9][A-Za-z0-9._:@+-]*$/.test(s) && !/^-?\d+$/.test(s) && !KEYWORDS.has(s) ? s : `"${s}"`;
 }
 
@@ -35,8 +42,8 @@ function phase(words: string[], ph: IkePhase): void {
 }
 
 function ids(words: string[], r: { srcid?: string; dstid?: string }): void {
-  if (r.srcid !== undefined) words.push("srcid", quoteWord(r.srcid));
-  if (r.dstid !== undefined) words.push("dstid", quoteWord(r.dstid));
+  if (r.srcid !== undefined) words.push("srcid", quoteWord(r.srcid, "srcid"));
+  if (r.dstid !== undefined) words.push("dstid", quoteWord(r.dstid, "dstid"));
 }
 
 function peers(words: string[], r: { local?: IkeRule["local"]; peer?: IkeRule["peer"] }): void {
@@ -61,9 +68,9 @@ function renderIke(r: IkeRule): string {
     phase(w, r.quick);
   }
   ids(w, r);
-  if (r.auth?.kind === "psk") w.push("psk", quoteWord(r.auth.psk));
+  if (r.auth?.kind === "psk") w.push("psk", quoteWord(r.auth.psk, "psk", true));
   else if (r.auth?.kind === "rsa") w.push("rsa");
-  if (r.tag !== undefined) w.push("tag", quoteWord(r.tag));
+  if (r.tag !== undefined) w.push("tag", quoteWord(r.tag, "tag"));
   return w.join(" ");
 }
 

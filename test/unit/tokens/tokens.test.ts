@@ -123,3 +123,19 @@ describe("one anchor rule for the planner and the provider's check", () => {
     expect(checked("_x")).toContain("pfctl reserves anchor names beginning with `_` for internal use");
   });
 });
+
+describe("renderers refuse, never escape, what their word cannot hold", () => {
+  it("ipsec.conf words", async () => {
+    const { quoteWord } = await import("../../../sdk/model/ipsec/render");
+    expect(quoteWord("gw1.example.org", "srcid")).toBe("gw1.example.org");
+    expect(quoteWord("a b", "tag")).toBe('"a b"');
+    expect(() => quoteWord('gw1" psk "x', "srcid")).toThrow('srcid: holds a quote, backslash, control or invisible character, which an ipsec.conf word cannot hold unchanged');
+    expect(() => quoteWord("gw1\u202e", "dstid")).toThrow("dstid: holds a quote");
+    expect(() => quoteWord("s3cret\nike", "psk", true)).toThrow("psk: holds a quote");
+  });
+  it("iked.conf words", async () => {
+    const { ikedQuote } = await import("../../../sdk/model/iked/render");
+    expect(ikedQuote("p.srcid", 'a"b')).toBe('"a\\"b"');
+    expect(() => ikedQuote("p.auth.psk", "s3cret\u202e")).toThrow("p.auth.psk: must not contain a backslash, newline, NUL or other control or invisible character");
+  });
+});
