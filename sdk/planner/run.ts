@@ -1,6 +1,7 @@
 import type { HostState } from "../state";
 import { planTopology, type PlanOptions } from "./plan";
 import { renderGateway } from "./render";
+import { gatewaySecrets, sealSecrets } from "./secrets";
 import type { Topology } from "./spec";
 
 /** Plans and renders a whole topology: HostState per gateway, plus the apply-order constraints. */
@@ -9,7 +10,7 @@ export function planAndRender(t: Topology, opts: PlanOptions): { states: Record<
   const states: Record<string, HostState> = {};
   // render gateway by gateway and drop its typed documents at once: a large mesh keeps only the text alive
   for (const name of Object.keys(plan.gateways)) {
-    states[name] = renderGateway(plan.gateways[name]!);
+    states[name] = sealSecrets(renderGateway(plan.gateways[name]!), gatewaySecrets(t, name));
     delete plan.gateways[name];
   }
   return { states, dependsOn: plan.dependsOn };
