@@ -5,6 +5,6 @@ export * from "./errors";
 export { planTopology, VPN_ANCHOR, ANCHOR_DIR, type PlanOptions } from "./plan";
 export { renderGateway, hostnameLines } from "./render";
 export { deriveBytes, deriveHexKey, deriveSpi, deriveEcdsaKeyPair, ikedKeyPair, fingerprint, type PemKeyPair } from "./keys";
-export { gatewaySecrets, sealSecrets, holdsSecrets, secretForms } from "./secrets";
+export { gatewaySecrets, secretsByGateway, sealSecrets, occurring, holdsSecrets, secretForms } from "./secrets";
 export { tunnelIdentities, type EndIdentity, type TunnelIdentities } from "./identities";
 export { planAndRender } from "./run";

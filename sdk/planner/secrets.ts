@@ -2,7 +2,7 @@
  * The secret flow, in one place (issue 14: "secrets travel as secrets").
  *
  * Decision: a gateway's secret values are listed by *type* — every field of the spec that holds a
- * secret for it ({@link gatewaySecrets}, an exhaustive walk of the spec types) plus the key material the
+ * secret for it ({@link secretsByGateway}, an exhaustive walk of the spec types) plus the key material the
  * planner derives (the contents of raw key files it marks secret). After rendering, one rule marks the
  * files: **a file holds a secret when its content contains one of those values** ({@link sealSecrets}).
  * Such a file is `secret: true` and mode `0600` (OpenBSD's tools and netstart accept 0600 for every file
@@ -47,28 +47,39 @@ function linkValues(k: LinkIpsecSpec): string[] {
 }
 
 /**
- * The secret values declared for one gateway (by name) in a topology: PSKs of its tunnels (tunnel-wide
- * and per-end overrides) and gif links, manual SA keys (given or derived), and for a member of a CARP
- * pair the sasyncd sharedkey and carp passwords (pair-wide and per-member). A tunnel end may be a pair
- * the gateway belongs to. Key seeds are secret too but never reach a file (only what is derived from
- * them does), so they are not listed.
+ * The secret values declared for each gateway of a topology, by gateway name: PSKs of its tunnels
+ * (tunnel-wide and per-end overrides) and gif links, manual SA keys (given or derived), and for a member
+ * of a CARP pair the sasyncd sharedkey and carp passwords (pair-wide and per-member). A tunnel end may
+ * be a pair: its values go to both members. Key seeds are secret too but never reach a file (only what
+ * is derived from them does), so they are not listed. One pass over the topology.
  */
-export function gatewaySecrets(t: Topology, gateway: string): string[] {
-  const out: string[] = [];
-  const pairs = t.pairs.filter((p) => p.members.some((m) => m.gateway === gateway));
-  const mine = new Set([gateway, ...pairs.map((p) => p.name)]);
+export function secretsByGateway(t: Topology): Map<string, string[]> {
+  const out = new Map<string, string[]>(t.gateways.map((g) => [g.name, []]));
+  const members = new Map<string, string[]>(t.pairs.map((p) => [p.name, p.members.map((m) => m.gateway)]));
+  const add = (node: string, values: string[]) => {
+    for (const g of members.get(node) ?? [node]) out.get(g)?.push(...values);
+  };
   for (const tun of t.tunnels) {
-    if (!mine.has(tun.left.node) && !mine.has(tun.right.node)) continue;
-    out.push(...keyingValues(tun.keying));
-    for (const e of [tun.left, tun.right]) if (e.psk !== undefined) out.push(e.psk);
+    const values = [...keyingValues(tun.keying), ...[tun.left, tun.right].flatMap((e) => (e.psk !== undefined ? [e.psk] : []))];
+    add(tun.left.node, values);
+    if (tun.right.node !== tun.left.node) add(tun.right.node, values);
   }
-  for (const l of t.links) if (mine.has(l.left.node) || mine.has(l.right.node)) out.push(...linkValues(l.ipsec));
-  for (const p of pairs) {
-    out.push(p.sharedkey);
-    for (const s of p.segments) if (s.password !== undefined) out.push(s.password);
-    for (const m of p.members) out.push(...Object.values(m.passwords ?? {}));
+  for (const l of t.links) {
+    const values = linkValues(l.ipsec);
+    add(l.left.node, values);
+    if (l.right.node !== l.left.node) add(l.right.node, values);
   }
-  return unique(out);
+  for (const p of t.pairs) {
+    const values = [p.sharedkey, ...p.segments.flatMap((s) => (s.password !== undefined ? [s.password] : [])), ...p.members.flatMap((m) => Object.values(m.passwords ?? {}))];
+    add(p.name, values);
+  }
+  for (const [g, vs] of out) out.set(g, unique(vs));
+  return out;
+}
+
+/** The secret values declared for one gateway (see {@link secretsByGateway}). */
+export function gatewaySecrets(t: Topology, gateway: string): string[] {
+  return secretsByGateway(t).get(gateway) ?? [];
 }
 
 /**
@@ -96,13 +107,51 @@ export function sealSecrets(s: HostState, declared: readonly string[]): HostStat
   const found = new Set<string>();
   const files: Record<string, ManagedFile> = {};
   for (const [path, f] of Object.entries(s.files)) {
-    const held = candidates.filter((v) => f.content.includes(v));
+    const held = occurring(f.content, candidates);
     for (const v of held) found.add(v);
     files[path] = held.length > 0 || f.secret ? { ...f, secret: true, mode: "0600" } : f;
   }
   const secrets = [...found].sort();
   const { secrets: _drop, ...rest } = s;
   return { ...rest, files, ...(secrets.length > 0 ? { secrets } : {}) };
+}
+
+/**
+ * The values of `candidates` that occur in `text` (exact substrings). Values of 8 characters or more are
+ * found in one rolling-hash pass (Rabin–Karp on their first L characters, L the shortest such length)
+ * instead of one scan per value: a gateway of a large mesh has hundreds of PSKs and files of tens of
+ * kilobytes. Shorter values are searched one by one.
+ */
+export function occurring(text: string, candidates: readonly string[]): string[] {
+  const found = new Set<string>();
+  const long = candidates.filter((c) => c.length >= 8 && c.length <= text.length);
+  for (const c of candidates) if (c.length > 0 && c.length < 8 && text.includes(c)) found.add(c);
+  if (long.length > 0) {
+    const n = Math.min(...long.map((c) => c.length));
+    const B = 131;
+    const hash = (t: string, from: number): number => {
+      let h = 0;
+      for (let i = from; i < from + n; i++) h = (Math.imul(h, B) + t.charCodeAt(i)) >>> 0;
+      return h;
+    };
+    // candidates by the hash of their first n characters, and a 64 Ki-bit filter of those hashes
+    const table = new Map<number, string[]>();
+    const filter = new Uint8Array(1 << 13);
+    for (const c of long) {
+      const h = hash(c, 0);
+      table.set(h, [...(table.get(h) ?? []), c]);
+      filter[(h & 0xffff) >>> 3]! |= 1 << (h & 7);
+    }
+    let pow = 1;
+    for (let i = 1; i < n; i++) pow = Math.imul(pow, B) >>> 0;
+    let h = hash(text, 0);
+    for (let i = 0; ; i++) {
+      if (filter[(h & 0xffff) >>> 3]! & (1 << (h & 7))) for (const c of table.get(h) ?? []) if (!found.has(c) && text.startsWith(c, i)) found.add(c);
+      if (i + n >= text.length) break;
+      h = (Math.imul((h - Math.imul(text.charCodeAt(i), pow)) >>> 0, B) + text.charCodeAt(i + n)) >>> 0;
+    }
+  }
+  return candidates.filter((c) => found.has(c));
 }
 
 /** True when some file of the state holds a secret. */

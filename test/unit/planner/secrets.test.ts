@@ -4,7 +4,8 @@
  * file it is —, and files holding none stay readable. Plus the tunnels' identities (sdk/planner/identities.ts).
  */
 import { describe, expect, it } from "vitest";
-import { gatewaySecrets, ikedKeyPair, planAndRender, sealSecrets, tunnelIdentities } from "../../../sdk/planner/index";
+import fc from "fast-check";
+import { gatewaySecrets, ikedKeyPair, occurring, planAndRender, sealSecrets, tunnelIdentities } from "../../../sdk/planner/index";
 import type { HostState } from "../../../sdk/state";
 import type { Topology } from "../../../sdk/planner/spec";
 import { FP_KEY, gw, gw2, PSK, topo, tunnel } from "./fixtures";
@@ -96,6 +97,22 @@ describe("which files hold secrets, and the values handed to the provider", () =
     expect(r.files["/etc/y"]).toEqual(s.files["/etc/y"]);
     expect(r.secrets).toEqual(["hunter22"]);
     expect(sealSecrets(s, []).secrets).toBeUndefined();
+  });
+});
+
+describe("occurring (one rolling-hash pass per file)", () => {
+  it("finds exactly the candidates that are substrings, as a scan per candidate would", () => {
+    const alphabet = fc.constantFrom("a", "b", "0", "x", " ", "\n");
+    const str = (max: number) => fc.array(alphabet, { maxLength: max }).map((a) => a.join(""));
+    fc.assert(
+      fc.property(str(300), fc.array(str(14), { maxLength: 12 }), (text, extra) => {
+        // some candidates cut from the text itself, so that hits of every length occur
+        const cut = [3, 8, 9, 13].map((n, i) => text.slice(i * 7, i * 7 + n));
+        const candidates = [...new Set([...cut, ...extra])];
+        expect(occurring(text, candidates)).toEqual(candidates.filter((c) => c.length > 0 && text.includes(c)));
+      }),
+      { numRuns: 300 },
+    );
   });
 });
 
