@@ -1,11 +1,22 @@
 import type { HostState } from "../state";
 import { planTopology, type PlanOptions } from "./plan";
 import { renderGateway } from "./render";
-import { secretsByGateway, sealSecrets } from "./secrets";
+import { redactError, secretsByGateway, sealSecrets } from "./secrets";
 import type { Topology } from "./spec";
 
-/** Plans and renders a whole topology: HostState per gateway, plus the apply-order constraints. */
+/**
+ * Plans and renders a whole topology: HostState per gateway, plus the apply-order constraints. An error
+ * leaves with every secret value of the topology masked (secrets.ts redactError).
+ */
 export function planAndRender(t: Topology, opts: PlanOptions): { states: Record<string, HostState>; dependsOn: Record<string, string[]> } {
+  try {
+    return planAndRenderUnsafe(t, opts);
+  } catch (e) {
+    throw redactError(e, t);
+  }
+}
+
+function planAndRenderUnsafe(t: Topology, opts: PlanOptions): { states: Record<string, HostState>; dependsOn: Record<string, string[]> } {
   const plan = planTopology(t, opts);
   const secrets = secretsByGateway(t);
   const states: Record<string, HostState> = {};

@@ -154,6 +154,25 @@ export function occurring(text: string, candidates: readonly string[]): string[]
   return candidates.filter((c) => found.has(c));
 }
 
+/**
+ * The error with every secret value of the topology (PSKs, keys, passwords, key seeds) replaced by
+ * `(secret)` in its message and, for a PlanError, in its issues: a safety net under the planner's own
+ * rule (issues name secret fields with `(secret)` or keyed fingerprints), so a check that echoes a
+ * value it should not can never carry a secret to the engine's output.
+ */
+export function redactError(e: unknown, t: Topology): unknown {
+  if (!(e instanceof Error)) return e;
+  const values = [...new Set([...[...secretsByGateway(t).values()].flat(), ...t.gateways.map((g) => g.keySeed)])]
+    .filter((v) => v.length >= MIN_REDACTED_LENGTH)
+    .sort((a, b) => b.length - a.length);
+  const mask = (text: string) => values.reduce((acc, v) => (acc.includes(v) ? acc.split(v).join("(secret)") : acc), text);
+  e.message = mask(e.message);
+  if (e.stack) e.stack = mask(e.stack);
+  const issues = (e as { issues?: { value: string; field: string; reason: string; fix: string }[] }).issues;
+  for (const i of issues ?? []) for (const k of ["value", "field", "reason", "fix"] as const) i[k] = mask(i[k]);
+  return e;
+}
+
 /** True when some file of the state holds a secret. */
 export function holdsSecrets(s: HostState): boolean {
   return Object.values(s.files).some((f) => f.secret === true);

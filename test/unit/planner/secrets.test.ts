@@ -5,7 +5,8 @@
  */
 import { describe, expect, it } from "vitest";
 import fc from "fast-check";
-import { gatewaySecrets, ikedKeyPair, occurring, planAndRender, sealSecrets, tunnelIdentities } from "../../../sdk/planner/index";
+import { gatewaySecrets, ikedKeyPair, occurring, planAndRender, PlanError, sealSecrets, tunnelIdentities } from "../../../sdk/planner/index";
+import { redactError } from "../../../sdk/planner/secrets";
 import type { HostState } from "../../../sdk/state";
 import type { Topology } from "../../../sdk/planner/spec";
 import { FP_KEY, gw, gw2, PSK, topo, tunnel } from "./fixtures";
@@ -97,6 +98,16 @@ describe("which files hold secrets, and the values handed to the provider", () =
     expect(r.files["/etc/y"]).toEqual(s.files["/etc/y"]);
     expect(r.secrets).toEqual(["hunter22"]);
     expect(sealSecrets(s, []).secrets).toBeUndefined();
+  });
+});
+
+describe("a planner error never carries a secret", () => {
+  it("a message or issue echoing a PSK or key seed has it masked (the safety net under each check's own rule)", () => {
+    const t = topo();
+    const e = new PlanError([{ resources: ['Gateway "gw1"'], field: "psk", value: `${PSK} / seed-gw1`, reason: `was ${PSK}`, fix: "none" }]);
+    expect(redactError(e, t)).toBe(e);
+    expect(e.message).toBe('Gateway "gw1": psk = (secret) / (secret): was (secret); none');
+    expect(e.issues[0]!.value).toBe("(secret) / (secret)");
   });
 });
 
