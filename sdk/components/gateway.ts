@@ -109,8 +109,8 @@ export class Gateway extends pulumi.ComponentResource {
   /**
    * The gateway's iked public key (ECDSA P-256, PEM `-----BEGIN PUBLIC KEY-----`), derived from its key
    * seed: what a peer needs in /etc/iked/pubkeys/ipv4/ADDR for `auth: "publickey"`. Installed at
-   * /etc/iked/local.pub when a public-key tunnel uses this gateway (a CARP pair answers with its first
-   * member's key). Not secret. Registered as the component's `publicKey` output.
+   * /etc/iked/local.pub when a public-key tunnel uses this gateway (the peers of a CARP pair are given its
+   * first member's key). Not secret. Registered as the component's `publicKey` output.
    */
   readonly publicKey: pulumi.Output<string>;
   /** The connection, ready for `@pulumi/command`'s `remote.Command` (`{ host, port, user, privateKey, hostKey }`). */

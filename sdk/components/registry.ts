@@ -84,7 +84,7 @@ export class Group {
    * Key of the fingerprints in planner errors (`left.psk, right.psk = fp:… ≠ fp:…`): random per program
    * run and never stored, so a fingerprint in a log cannot be used to test PSK guesses offline. It only
    * has to make the two values of one message comparable. (The provider's diffs and logs use the
-   * per-gateway secret key GatewayConfig keeps in its state: providers/fingerprint-key.ts.)
+   * per-gateway secret key each GatewayConfig generates and keeps in its state: providers/secrets.ts.)
    */
   private readonly fpKey = randomBytes(16).toString("hex");
 
