@@ -28,21 +28,32 @@ export function rememberSecrets(values: Iterable<string>): void {
   if (added) ordered = [...known].sort((a, b) => b.length - a.length);
 }
 
-/** Every string inside a secret wrapper of a request's properties, and `state.secrets` however sent. */
+/**
+ * The secret values of a request's properties: each value the engine sent as a secret on its own (a
+ * string, or a list of strings: the private key, a secret file's content, the `secrets` list) — not the
+ * public strings of an object that is secret as a whole (a connection's host, a state's paths and modes)
+ * —, plus, however the state was sent, its `secrets` list and the contents of its secret files.
+ */
 export function secretsInRequest(v: unknown): string[] {
   const out: string[] = [];
-  const walk = (x: unknown, inSecret: boolean): void => {
-    if (isSecret(x)) return walk(x.value, true);
-    if (typeof x === "string") {
-      if (inSecret) out.push(x);
-    } else if (Array.isArray(x)) for (const y of x) walk(y, inSecret);
-    else if (typeof x === "object" && x !== null) for (const y of Object.values(x)) walk(y, inSecret);
+  const strings = (x: unknown): string[] => (typeof x === "string" ? [x] : Array.isArray(x) && x.every((y) => typeof y === "string") ? (x as string[]) : []);
+  const walk = (x: unknown): void => {
+    if (isSecret(x)) {
+      out.push(...strings(x.value));
+      return walk(x.value);
+    }
+    if (Array.isArray(x)) x.forEach(walk);
+    else if (typeof x === "object" && x !== null) Object.values(x).forEach(walk);
   };
-  walk(v, false);
-  const state = (v as { state?: unknown } | undefined)?.state;
-  const listed = (isSecret(state) ? state.value : state) as { secrets?: unknown } | undefined;
-  const secrets = isSecret(listed?.secrets) ? listed.secrets.value : listed?.secrets;
-  if (Array.isArray(secrets)) for (const s of secrets) if (typeof s === "string") out.push(s);
+  walk(v);
+  const open = (x: unknown): unknown => (isSecret(x) ? open(x.value) : x);
+  const state = open((open(v) as { state?: unknown } | undefined)?.state) as { secrets?: unknown; files?: unknown } | undefined;
+  out.push(...strings(open(state?.secrets)));
+  for (const f of Object.values((open(state?.files) as Record<string, unknown> | undefined) ?? {})) {
+    const file = open(f) as { secret?: unknown; check?: unknown; content?: unknown } | undefined;
+    const content = open(file?.content);
+    if (typeof content === "string" && (file?.secret === true || ["ipsec", "iked", "sasyncd"].includes(String(file?.check)))) out.push(content);
+  }
   return out;
 }
 

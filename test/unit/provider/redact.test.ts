@@ -29,11 +29,16 @@ describe("secret values travel typed", () => {
     );
   });
 
-  it("a request's secrets are every secret-wrapped string and the state's `secrets` list, however sent", () => {
+  it("a request's secrets: each value sent as a secret on its own, the state's `secrets` list and secret file contents, however sent", () => {
     const wrapped = { connection: { host: "h", privateKey: secret(PEM) }, state: { files: { "/etc/x": { content: secret("file text") } }, secrets: secret(["psk-one", "sharedkey-two"]) } };
-    expect(secretsInRequest(wrapped).sort()).toEqual([PEM, "file text", "psk-one", "psk-one", "sharedkey-two", "sharedkey-two"].sort());
+    expect([...new Set(secretsInRequest(wrapped))].sort()).toEqual([PEM, "file text", "psk-one", "sharedkey-two"].sort());
     expect(secretsInRequest({ state: { files: {}, secrets: ["plain-listed"] } })).toEqual(["plain-listed"]);
-    expect(secretsInRequest(secret({ state: { secrets: ["in-a-secret-state"] } }))).toContain("in-a-secret-state");
+    // a state or a connection secret as a whole: its listed values and secret files count, not its public strings
+    const whole = { connection: secret({ host: "192.0.2.153", user: "root", privateKey: PEM }), state: secret(gwState("gw1")) };
+    const got = [...new Set(secretsInRequest(whole))];
+    expect(got.sort()).toEqual([PSK, gwState("gw1").files["/etc/ipsec.conf"]!.content].sort());
+    expect(got).not.toContain("192.0.2.153");
+    expect(got).not.toContain("/etc/pf.anchors/vpn");
   });
 
   it("every operation remembers its request's secrets: a later error or log line is masked, longest value first", async () => {
