@@ -5,7 +5,7 @@
  * `{ "4dabf18193072939515e22adb298388d": "1b47061264138c4ac30d75fd1eb44270", value }`
  * and outputs wrapped the same way stay secret in the state file.
  */
-import { createHash } from "node:crypto";
+import { createHmac, randomBytes } from "node:crypto";
 
 export const SIG_KEY = "4dabf18193072939515e22adb298388d";
 export const SECRET_SIG = "1b47061264138c4ac30d75fd1eb44270";
@@ -40,9 +40,20 @@ export function unwrap<T = unknown>(v: unknown, found?: { secret: boolean }): T 
 }
 
 /**
- * Fingerprint of secret material for diffs and logs: `fp:` + 12 hex digits of a keyed SHA-256.
- * The key is fixed per project so equal secrets compare equal across runs without revealing them.
+ * Fingerprint of secret material for diffs and logs: `fp:` + 12 hex digits of HMAC-SHA256 keyed with
+ * the gateway's fingerprint key ({@link newFingerprintKey}). Equal secrets under one key compare equal
+ * from one run to the next; without the key (a Pulumi secret in the stack's state) a fingerprint seen
+ * in a log cannot be used to test guesses of the secret offline.
  */
-export function fingerprint(material: string): string {
-  return "fp:" + createHash("sha256").update("pulumi-openbsd/v1\0").update(material).digest("hex").slice(0, 12);
+export function fingerprint(key: string, material: string): string {
+  return "fp:" + createHmac("sha256", key).update(material).digest("hex").slice(0, 12);
+}
+
+/**
+ * A new fingerprint key: 32 random bytes, hex. Decision: each GatewayConfig generates its own when it
+ * is created (or imported) and keeps it as the secret output `fingerprintKey`, carried from its old
+ * state on every update and refresh; no configuration is needed and nothing public keys it.
+ */
+export function newFingerprintKey(): string {
+  return randomBytes(32).toString("hex");
 }

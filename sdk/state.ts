@@ -3,8 +3,10 @@
  * which computes it from the user's components, and the provider (providers/), which commits
  * it to the host in one SSH connection and reads it back on refresh (DESIGN.md D2, D5).
  *
- * Pure data: JSON-serialisable, no functions, no Pulumi types. Secret file contents are
- * marked `secret: true`; the provider stores them as Pulumi secrets and shows fingerprints in diffs.
+ * Pure data: JSON-serialisable, no functions, no Pulumi types. A file holding a secret is marked
+ * `secret: true` (and is mode 0600); the values themselves are listed in {@link HostState.secrets}
+ * (sdk/planner/secrets.ts). The components hand both to Pulumi as secrets; the provider stores them as
+ * secrets, shows keyed fingerprints in diffs and redacts the values from every error and log line.
  */
 
 /** A file the provider owns on the host (keyed by its absolute path in {@link HostState.files}). */
@@ -17,7 +19,7 @@ export interface ManagedFile {
   owner: string;
   /** Owner group name; default `wheel`. */
   group: string;
-  /** True when the content holds key material (PSK, sharedkey, manual SA keys). */
+  /** True when the content holds a secret (PSK, sasyncd sharedkey, carp password, manual SA keys, a private key); such a file is 0600. */
   secret?: boolean;
   /**
    * How the host validates the staged file before the swap:
@@ -64,6 +66,12 @@ export interface HostState {
   anchors: Record<string, AnchorState>;
   /** Which IKE daemon owns the IPsec configuration, and the ipsecctl rule file loaded with `ipsecctl -f`. */
   ipsec: { daemon: "isakmpd" | "iked" | "none"; ruleFile?: string };
+  /**
+   * The secret values held by this host's files (PSKs, sharedkey, carp passwords, manual keys, derived
+   * private keys), as the planner knows them: the provider redacts each from any error or log it emits.
+   * Never shown; stored as a Pulumi secret. Absent when no file holds a secret.
+   */
+  secrets?: string[];
 }
 
 /** An empty state (nothing managed). */

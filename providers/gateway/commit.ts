@@ -11,6 +11,8 @@ import { applyScript, confirmScript, deleteScript, flowWaitSeconds, stageScript,
 import { declaredTunnelFlows } from "./ipsec-kernel";
 import { flowKeys, parseReadOutput, readScript, type LiveState } from "./read-script";
 import { nonce } from "./shell";
+import { secretForms } from "../../sdk/planner/secrets";
+import { rememberSecrets } from "../redact";
 
 const hostLock = new KeyedMutex();
 
@@ -21,16 +23,15 @@ const hostLock = new KeyedMutex();
  */
 const FAULT = () => process.env.PULUMI_OPENBSD_FAULT;
 
-/** Values to mask in any error text: quoted strings, hex keys and `psk`/`sharedkey` words of secret files. */
+/**
+ * Values to mask in any error text: the secret values the planner listed for this state
+ * (`state.secrets`: PSKs, sharedkey, carp passwords, manual keys, derived private keys) and the SSH
+ * private key, each with its line forms. Typed, never scraped out of the rendered files.
+ */
 export function secretsOf(s: HostState, privateKey?: string): string[] {
-  const out: string[] = privateKey ? [privateKey] : [];
-  for (const f of Object.values(s.files)) {
-    if (!f.secret && f.check !== "ipsec" && f.check !== "iked" && f.check !== "sasyncd") continue;
-    for (const m of f.content.matchAll(/"([^"]{4,})"/g)) out.push(m[1]!);
-    for (const m of f.content.matchAll(/0x[0-9a-fA-F]{8,}/g)) out.push(m[0]);
-    for (const m of f.content.matchAll(/\b(?:psk|sharedkey|authkey|enckey)\s+(\S{4,})/g)) out.push(m[1]!.replace(/^"|"$/g, ""));
-  }
-  return out;
+  const values = [...(s.secrets ?? []), ...(privateKey ? [privateKey] : [])];
+  rememberSecrets(values);
+  return values.flatMap(secretForms);
 }
 
 /** Turns a failed step (`@@fail CMD` + output on stderr) into an error naming host, command and tool output. */
@@ -89,7 +90,7 @@ export async function commit(target: SshTarget, c: Omit<CommitInput, "id">): Pro
 export async function readLive(target: SshTarget, desired: HostState): Promise<LiveState> {
   const host = hostId(target);
   const marker = nonce();
-  const r = await withSession(target, (s) => s.run(readScript(desired, marker), { name: "read live state" }));
+  const r = await withSession(target, (s) => s.run(readScript(desired, marker), { name: "read live state", secrets: secretsOf(desired, target.privateKey) }));
   const live = parseReadOutput(r.stdout, marker);
   if (typeof live === "string") throw new TransportError(`${host}: ${live}`, host);
   return live;

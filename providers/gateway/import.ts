@@ -80,7 +80,8 @@ export function discoveredState(stdout: string, marker: string): HostState | str
     const ifc = /^\/etc\/hostname\.([a-z]+[0-9]+)$/.exec(p)?.[1];
     if (known) files[p] = { content: "", mode: "0600", owner: "root", group: "wheel", ...known };
     else if (ifc) {
-      files[p] = { content: "", mode: "0640", owner: "root", group: "wheel", check: "none" };
+      // a carp interface's file may hold its `pass`: stored as a secret (the state is written before anyone reads it)
+      files[p] = { content: "", mode: "0640", owner: "root", group: "wheel", check: "none", ...(ifc.startsWith("carp") ? { secret: true } : {}) };
       interfaces.push(ifc);
     }
   }

@@ -7,8 +7,11 @@
  *   `[USER@]HOST[:PORT] HOSTKEY` (e.g. `root@192.0.2.153:22 ssh-ed25519 AAAAC3…`) with the private key
  *   from the provider configuration `openbsd:privateKey` (providers/gateway/import.ts).
  * - Outputs: `connection` (private key secret), `state` (the desired state as last applied; secret
- *   file contents wrapped as secrets), `rollbackSeconds`, `drift` (item → in sync | file drifted |
- *   running drifted | not persisted) and `flows` (the `ipsecctl -sf` flows seen at the last confirm).
+ *   file contents and the `secrets` list wrapped as secrets), `rollbackSeconds`, `drift` (item → in sync |
+ *   file drifted | running drifted | not persisted), `flows` (the `ipsecctl -sf` flows seen at the last
+ *   confirm) and `fingerprintKey` (secret: the key of the `fp:…` fingerprints in its logs, providers/secrets.ts).
+ * - Secrets: every secret value of a request is remembered and masked from every error and log line
+ *   (providers/redact.ts); diffs and logs show secret files as keyed fingerprints only.
  * - `read` keeps `state` as last applied and reports what the host runs in `drift`; its returned
  *   inputs carry the observed state (live file contents, sysctl values, services), so `pulumi refresh`
  *   shows an update and the next `pulumi up` diffs to the drifted items and repairs them.
@@ -22,7 +25,8 @@
 import type { HostState, ManagedFile, FileCheck } from "../../sdk/state";
 import type { ResourceProvider } from "./types";
 import type { DetailedDiffResult, PropertyDiffKind } from "../diff";
-import { fingerprint, isSecret, secret, unwrap } from "../secrets";
+import { fingerprint, isSecret, newFingerprintKey, secret, unwrap } from "../secrets";
+import { redacting, rememberRequest } from "../redact";
 import { parseHostKey } from "../transport/hostkey";
 import { flushCounters } from "../transport/counters";
 import { log, type SshTarget } from "../transport/ssh";
@@ -43,6 +47,8 @@ interface Inputs {
   rollbackSeconds?: number;
   drift?: Record<string, string>;
   flows?: string[];
+  /** Output: key of this gateway's fingerprints (secret), generated at create or import. */
+  fingerprintKey?: string;
   /**
    * Output set by an import's read: `state` is what the gateway had, not something the resource
    * applied. The import step's diff is empty (the engine refuses an import whose inputs differ from
@@ -71,14 +77,15 @@ function normalizeState(s: HostState): HostState {
     interfaces: [...(s.interfaces ?? [])],
     anchors: { ...(s.anchors ?? {}) },
     ipsec: { daemon: s.ipsec?.daemon ?? "none", ...(s.ipsec?.ruleFile ? { ruleFile: s.ipsec.ruleFile } : {}) },
+    ...(Array.isArray(s.secrets) && s.secrets.length > 0 ? { secrets: [...s.secrets] } : {}),
   };
 }
 
-/** The state with secret file contents wrapped as Pulumi secrets (for inputs and outputs). */
+/** The state with secret file contents and the `secrets` list wrapped as Pulumi secrets (for inputs and outputs). */
 function wrapState(s: HostState): unknown {
   const files: Record<string, unknown> = {};
   for (const [p, f] of Object.entries(s.files)) files[p] = isSecretFile(f) ? { ...f, content: secret(f.content) } : f;
-  return { ...s, files };
+  return { ...s, files, ...(s.secrets ? { secrets: secret(s.secrets) } : {}) };
 }
 
 function wrapConnection(c: SshTarget): unknown {
@@ -164,6 +171,7 @@ export function validate(n: Inputs): { property: string; reason: string }[] {
     if (ar) bad(`state.anchors["${a}"]`, `\`${shown(a)}\`: ${ar.reason}; ${ar.fix}`);
     if (!s.files?.[v.file]) bad(`state.anchors["${a}"].file`, `\`${v.file}\` is not in state.files`);
   }
+  if (s.secrets !== undefined && (!Array.isArray(s.secrets) || s.secrets.some((v) => typeof v !== "string"))) bad("state.secrets", "must be a list of strings (values not shown)");
   const d = s.ipsec?.daemon;
   if (d !== undefined && !["isakmpd", "iked", "none"].includes(d)) bad("state.ipsec.daemon", `unknown daemon \`${String(d)}\`; one of isakmpd, iked, none`);
   if (s.ipsec?.ruleFile && !s.files?.[s.ipsec.ruleFile]) bad("state.ipsec.ruleFile", `\`${s.ipsec.ruleFile}\` is not in state.files`);
@@ -222,19 +230,9 @@ export function diffInputs(olds: Inputs, news: Inputs): DetailedDiffResult {
   return { changes: Object.keys(d).length > 0, replaces: replace ? ["connection"] : [], detailedDiff: d };
 }
 
-/** Human summary of a diff for logs: keys, with secret contents as fingerprints. */
-export function describeDiff(olds: Inputs, news: Inputs, d: DetailedDiffResult): string[] {
-  return Object.keys(d.detailedDiff ?? {}).map((k) => {
-    const m = /^files\["(.*)"\]$/.exec(k);
-    const f = m ? news.state.files[m[1]!] : undefined;
-    const of = m ? olds.state.files[m[1]!] : undefined;
-    if (f && isSecretFile(f)) return `${k}: ${of ? fingerprint(of.content) : "(none)"} → ${fingerprint(f.content)}`;
-    return k;
-  });
-}
-
-function outputs(n: Inputs, flows: string[]): Record<string, unknown> {
+function outputs(n: Inputs, flows: string[], fingerprintKey: string): Record<string, unknown> {
   return {
+    fingerprintKey: secret(fingerprintKey),
     connection: wrapConnection(n.connection),
     state: wrapState(n.state),
     ...(n.rollbackSeconds !== undefined ? { rollbackSeconds: n.rollbackSeconds } : {}),
@@ -243,7 +241,7 @@ function outputs(n: Inputs, flows: string[]): Record<string, unknown> {
   };
 }
 
-async function apply(olds: Inputs | undefined, news: Inputs): Promise<string[]> {
+async function apply(olds: Inputs | undefined, news: Inputs, fingerprintKey: string): Promise<string[]> {
   try {
     const r = await commit(news.connection, {
       olds: olds?.state,
@@ -253,7 +251,7 @@ async function apply(olds: Inputs | undefined, news: Inputs): Promise<string[]> 
     });
     const files = r.changed.map((p) => {
       const f = news.state.files[p];
-      return f && isSecretFile(f) ? `${p} (${fingerprint(f.content)})` : p;
+      return f && isSecretFile(f) ? `${p} (${fingerprint(fingerprintKey, f.content)})` : p;
     });
     log(`${idOf(news.connection)}: committed and confirmed; files replaced: ${files.join(", ") || "none"}`);
     return r.flows;
@@ -265,7 +263,24 @@ async function apply(olds: Inputs | undefined, news: Inputs): Promise<string[]> 
 /** URNs imported by this plugin process whose import-step diff has not run yet. */
 const justImported = new Set<string>();
 
-export const gatewayConfig: ResourceProvider = {
+/**
+ * Every operation of a resource remembers the secrets of its request before anything runs, and any
+ * error it throws leaves with them masked (providers/redact.ts).
+ */
+function guarded(p: ResourceProvider): ResourceProvider {
+  const out: Record<string, unknown> = {};
+  for (const [k, fn] of Object.entries(p) as [string, (...a: unknown[]) => Promise<unknown>][])
+    out[k] = (...args: unknown[]) => {
+      rememberRequest(...args);
+      return redacting(() => fn(...args));
+    };
+  return out as unknown as ResourceProvider;
+}
+
+/** Key of the fingerprints in this resource's logs: kept from its old state, new on create and import. */
+const keyOf = (o?: Inputs): string => o?.fingerprintKey ?? newFingerprintKey();
+
+export const gatewayConfig: ResourceProvider = guarded({
   async check(_urn, _olds, news) {
     const n = plain(news);
     const failures = validate(unwrap<Inputs>(news));
@@ -287,16 +302,18 @@ export const gatewayConfig: ResourceProvider = {
 
   async create(_urn, inputs) {
     const n = plain(inputs);
-    const flows = await apply(undefined, n);
-    return { id: idOf(n.connection), outs: outputs(n, flows) };
+    const key = keyOf();
+    const flows = await apply(undefined, n, key);
+    return { id: idOf(n.connection), outs: outputs(n, flows, key) };
   },
 
   async update(_id, _urn, olds, news) {
     const o = plain(olds);
     const n = plain(news);
     // after an import the recorded state is what the gateway had: take it over as a create does
-    const flows = await apply(o.imported ? undefined : o, n);
-    return { outs: outputs(n, flows) };
+    const key = keyOf(o);
+    const flows = await apply(o.imported ? undefined : o, n, key);
+    return { outs: outputs(n, flows, key) };
   },
 
   async read(id, urn, props, inputs?: unknown) {
@@ -326,6 +343,7 @@ export const gatewayConfig: ResourceProvider = {
     // import: the observed state is all we know; refresh: keep the desired state as last applied
     const props2 = {
       ...base,
+      fingerprintKey: secret(keyOf(fromProps ? src : undefined)),
       state: wrapState(fromProps ? src.state : observed),
       drift: fromProps ? drift : inSyncOf(observed, drift),
       flows: fromProps ? (src.flows ?? []) : (live.flows ?? []),
@@ -344,7 +362,7 @@ export const gatewayConfig: ResourceProvider = {
       flushCounters();
     }
   },
-};
+});
 
 /**
  * An import (the engine sends neither properties nor inputs): the connection from the id
@@ -387,7 +405,7 @@ async function importRead(id: string): Promise<{ id: string; props: Record<strin
   const kept = Object.fromEntries(driftKeys(state).map((k) => [k, /^(anchors|interfaces)\[/.test(k) ? (drift[k] ?? "in sync") : "in sync"]));
   const inputs = { connection: wrapConnection(connection), state: wrapState(state) };
   log(`${idOf(connection)}: imported ${Object.keys(state.files).length} files, ${Object.keys(state.sysctls).length} sysctls, ${Object.keys(state.services).length} services`);
-  return { id, props: { ...inputs, drift: kept, flows: live.flows ?? [], imported: true }, inputs };
+  return { id, props: { ...inputs, drift: kept, flows: live.flows ?? [], imported: true, fingerprintKey: secret(newFingerprintKey()) }, inputs };
 }
 
 /** For an import: the drift map of the observed state (its files are as found, so only running layers can drift). */

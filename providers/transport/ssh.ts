@@ -15,6 +15,8 @@ import { Client, type ConnectConfig } from "ssh2";
 import { blobType, keyFingerprint, parseHostKey } from "./hostkey";
 import { countersFor } from "./counters";
 import { Semaphore } from "./semaphore";
+import { redact } from "../redact";
+import { MIN_REDACTED_LENGTH } from "../../sdk/planner/secrets";
 
 /** At most this many channels are open at once on one connection. */
 export const MAX_CHANNELS = 8;
@@ -59,16 +61,19 @@ export function hostId(t: SshTarget): string {
   return `${t.host}:${t.port ?? 22}`;
 }
 
-/** Replaces every occurrence of a secret in `text` with `***`. */
+/** Replaces every occurrence of a secret in `text` (longest first) with `***`, then every secret the plugin has seen. */
 export function maskSecrets(text: string, secrets: readonly string[]): string {
   let out = text;
-  for (const s of secrets) if (s.length >= 4) out = out.split(s).join("***");
-  return out;
+  for (const s of [...secrets].sort((a, b) => b.length - a.length)) if (s.length >= MIN_REDACTED_LENGTH) out = out.split(s).join("***");
+  return redact(out);
 }
 
-/** Log line on stderr of the plugin (the engine shows it in its diagnostics). Never pass secrets. */
+/**
+ * Log line on stderr of the plugin (the engine shows it in its diagnostics). Never pass secrets; as a
+ * second line of defence every secret value the plugin has seen is masked (providers/redact.ts).
+ */
 export function log(line: string): void {
-  process.stderr.write(`pulumi-resource-openbsd: ${line}\n`);
+  process.stderr.write(`pulumi-resource-openbsd: ${redact(line)}\n`);
 }
 
 /** An open connection to one host. */

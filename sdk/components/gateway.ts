@@ -6,6 +6,8 @@ import { argError, ifAddress, networkOf } from "./common";
 import { isPlain, need, take, takeOpt } from "./check";
 import { integer, interfaceName, network, oneOf, rcFlags, serviceName, sysctlName, sysctlValue } from "../model/tokens/index";
 import { openGroup, type Group, type GroupPlan } from "./registry";
+import { publishFiles, publishState, wholeState, type GatewayFile } from "./outputs";
+import { ikedKeyPair } from "../planner/keys";
 
 /** The gateway's egress (Internet-facing) interface: the address IPsec peers use. */
 export interface ExternalArgs {
@@ -94,8 +96,25 @@ export interface GatewayArgs {
 export class Gateway extends pulumi.ComponentResource {
   /** The provider resource holding the gateway's whole desired state. */
   readonly config: GatewayConfig;
-  /** The desired state computed by the planner (available once the program's declarations are sealed). */
+  /**
+   * The desired state computed by the planner (available once the program's declarations are sealed).
+   * A Pulumi secret as a whole when any of its files holds a secret; {@link files} keeps the others readable.
+   */
   readonly state: pulumi.Output<HostState>;
+  /**
+   * Every file this gateway installs, by absolute path (`/etc/ipsec.conf`, `/etc/pf.conf`, `/etc/hostname.carp1` …),
+   * as rendered: content, mode, owner, group. The content of a file that holds a secret (PSK, sasyncd
+   * sharedkey, carp password, manual SA keys, private key) is a Pulumi secret, and such a file is 0600.
+   * Registered as the component's `files` output.
+   */
+  readonly files: pulumi.Output<Record<string, GatewayFile>>;
+  /**
+   * The gateway's iked public key (ECDSA P-256, PEM `-----BEGIN PUBLIC KEY-----`), derived from its key
+   * seed: what a peer needs in /etc/iked/pubkeys/ipv4/ADDR for `auth: "publickey"`. Installed at
+   * /etc/iked/local.pub when a public-key tunnel uses this gateway (the peers of a CARP pair are given its
+   * first member's key). Not secret. Registered as the component's `publicKey` output.
+   */
+  readonly publicKey: pulumi.Output<string>;
   /** The connection, ready for `@pulumi/command`'s `remote.Command` (`{ host, port, user, privateKey, hostKey }`). */
   readonly connection: pulumi.Output<{ host: string; port: number; user: string; privateKey: string; hostKey?: string }>;
   /** Default IKE daemon. */
@@ -178,7 +197,11 @@ export class Gateway extends pulumi.ComponentResource {
     this.group.addGateway(name, spec);
     const group = this.group;
     const plan = (): pulumi.Output<GroupPlan> => group.plan!;
-    this.state = pulumi.output(group.sealedSignal.then(() => 0)).apply(() => plan().apply((p) => p.states[name]!));
+    const planned = pulumi.output(group.sealedSignal.then(() => 0)).apply(() => plan().apply((p) => p.states[name]!));
+    this.state = planned.apply(wholeState);
+    this.files = planned.apply(publishFiles);
+    // a public key is public: derived from the (secret) seed, it is deliberately not secret
+    this.publicKey = pulumi.unsecret(this.keySeed.apply((seed) => ikedKeyPair(seed).publicKey));
     // CARP: the master's commit waits for the backup's (Known hard problem 5); known from plain values at sealing
     this.appliedAfter = pulumi.output(group.sealedSignal.then(() => [...(group.order.get(name) ?? [])]));
     const deps: Promise<pulumi.Resource[]> = group.sealedSignal.then(() =>
@@ -190,11 +213,11 @@ export class Gateway extends pulumi.ComponentResource {
       ...(c.hostKey !== undefined ? { hostKey: c.hostKey } : {}),
       insecureSkipHostKeyCheck: c.insecureSkipHostKeyCheck ?? false,
     }));
-    this.config = new GatewayConfig(name, { connection, state: this.state, rollbackSeconds: args.rollbackSeconds }, { parent: this, dependsOn: deps });
+    this.config = new GatewayConfig(name, { connection, state: planned.apply(publishState), rollbackSeconds: args.rollbackSeconds }, { parent: this, dependsOn: deps });
     let byName = gatewayRegistry.get(group);
     if (!byName) gatewayRegistry.set(group, (byName = new Map()));
     byName.set(name, this);
-    this.registerOutputs({ state: this.state });
+    this.registerOutputs({ files: this.files, publicKey: this.publicKey });
   }
 }
 

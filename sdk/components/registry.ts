@@ -19,6 +19,7 @@
 import * as pulumi from "@pulumi/pulumi";
 import { randomBytes } from "node:crypto";
 import { planAndRender } from "../planner/run";
+import { tunnelIdentities, type TunnelIdentities } from "../planner/identities";
 import type { AnchorSpec, CarpPairSpec, GatewaySpec, LinkSpec, Topology, TunnelSpec } from "../planner/spec";
 import type { HostState } from "../state";
 import { PlanError } from "../planner/errors";
@@ -31,10 +32,15 @@ interface Entry<T> {
   spec: pulumi.Output<T>;
 }
 
-/** The result of planning a group: HostState per gateway and the apply order. */
+/**
+ * The result of planning a group: HostState per gateway, the apply order and each tunnel's identities.
+ * Plain data computed from un-secreted inputs: never registered as it is; it leaves the program only
+ * through components/outputs.ts, which re-wraps every part that holds a secret.
+ */
 export interface GroupPlan {
   states: Record<string, HostState>;
   dependsOn: Record<string, string[]>;
+  tunnels: Record<string, TunnelIdentities>;
 }
 
 let current: Group | undefined;
@@ -77,7 +83,12 @@ export class Group {
   plan?: pulumi.Output<GroupPlan>;
   /** Apply order between gateways, from graph-shaping plain values (CARP: master → [backup]). */
   readonly order = new Map<string, string[]>();
-  /** Key of the fingerprints in planner errors: random per run, so a fingerprint cannot be tested offline. */
+  /**
+   * Key of the fingerprints in planner errors (`left.psk, right.psk = fp:… ≠ fp:…`): random per program
+   * run and never stored, so a fingerprint in a log cannot be used to test PSK guesses offline. It only
+   * has to make the two values of one message comparable. (The provider's diffs and logs use the
+   * per-gateway secret key each GatewayConfig generates and keeps in its state: providers/secrets.ts.)
+   */
   private readonly fpKey = randomBytes(16).toString("hex");
   /**
    * Whether a user error was reported while the group was open: then no gateway of the group gets a
@@ -134,13 +145,14 @@ export class Group {
     const topo = pulumi
       .all([all([...this.gateways.values()]), all(this.tunnels), all(this.pairs), all(this.anchors), all(this.links)])
       .apply(([gateways, tunnels, pairs, anchors, links]): Topology => ({ gateways, tunnels, pairs, anchors, links }));
-    // The plan is computed from (possibly secret) inputs; secrecy is carried per file by `secret: true`
-    // and re-applied by the provider (state contents of secret files are stored as Pulumi secrets).
+    // The planner reads the secrets (to render them and compare fingerprints), so it runs on un-secreted
+    // inputs; its plain result is internal: components/outputs.ts re-wraps every part holding a secret
+    // (per file, `secret: true` from planner/secrets.ts) before anything reaches Pulumi.
     const fpKey = this.fpKey;
     this.plan = pulumi.unsecret(topo).apply((t) => {
       if (this.refused) throw theRefused();
       try {
-        return planAndRender(t, { fingerprintKey: fpKey });
+        return { ...planAndRender(t, { fingerprintKey: fpKey }), tunnels: tunnelIdentities(t) };
       } catch (e) {
         // one error for the whole group, reported once however many gateways' outputs it rejects
         if (e instanceof PlanError) throw report(new UserError(e.message));

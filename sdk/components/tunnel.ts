@@ -6,6 +6,7 @@ import { need, take, takeOpt } from "./check";
 import { hostAddress, identity, integer, network, oneOf, psk as pskRule, tagName } from "../model/tokens/index";
 import { canonicalProtocol } from "../model/pf/names";
 import { Gateway } from "./gateway";
+import type { EndIdentity } from "../planner/identities";
 import { defaultNetworks, filterRules, groupOf, manualKeys, nodeOf, type ManualKeysArgs, type TunnelNode } from "./nodes";
 
 /** One end of a {@link SiteToSiteTunnel}, with per-end settings. */
@@ -85,6 +86,16 @@ function isEndArgs(x: Gateway | TunnelNode | TunnelEndArgs): x is TunnelEndArgs 
  * and the pf rules each end needs. Attaches to its gateways: adding a tunnel never edits a Gateway.
  */
 export class SiteToSiteTunnel extends pulumi.ComponentResource {
+  /**
+   * The left end's IKE identity as the daemons use it: its node, its outer address (egress or CARP
+   * address, the other end's `peer`), and its ID (`srcid` when given; else isakmpd's local address, iked's
+   * address with public keys, or `kind: "fqdn"`, the host's name, for iked with a PSK; `kind: "none"` when
+   * manually keyed). Registered as the component's `left` output. Not secret.
+   */
+  readonly left: pulumi.Output<EndIdentity>;
+  /** The right end's IKE identity (see {@link left}). Registered as the component's `right` output. */
+  readonly right: pulumi.Output<EndIdentity>;
+
   constructor(name: string, args: SiteToSiteTunnelArgs, opts?: pulumi.ComponentResourceOptions) {
     super("openbsd:index:SiteToSiteTunnel", name, {}, opts);
     const label = `SiteToSiteTunnel "${name}"`;
@@ -157,7 +168,10 @@ export class SiteToSiteTunnel extends pulumi.ComponentResource {
       name, left, right, keying: k, satype: args.satype ?? "esp", policies, enc0: args.enc0 ?? "skip",
     }));
     group.add("tunnels", { label, spec });
-    this.registerOutputs({});
+    const identities = pulumi.output(group.sealedSignal.then(() => 0)).apply(() => group.plan!.apply((p) => p.tunnels[name]!));
+    this.left = identities.apply((i) => i.left);
+    this.right = identities.apply((i) => i.right);
+    this.registerOutputs({ left: this.left, right: this.right });
   }
 }
 

@@ -4,5 +4,7 @@ export * from "./docs";
 export * from "./errors";
 export { planTopology, VPN_ANCHOR, ANCHOR_DIR, type PlanOptions } from "./plan";
 export { renderGateway, hostnameLines } from "./render";
-export { deriveBytes, deriveHexKey, deriveSpi, deriveEcdsaKeyPair, fingerprint, type PemKeyPair } from "./keys";
+export { deriveBytes, deriveHexKey, deriveSpi, deriveEcdsaKeyPair, ikedKeyPair, fingerprint, type PemKeyPair } from "./keys";
+export { gatewaySecrets, secretsByGateway, sealSecrets, occurring, holdsSecrets, secretForms } from "./secrets";
+export { tunnelIdentities, type EndIdentity, type TunnelIdentities } from "./identities";
 export { planAndRender } from "./run";

@@ -65,3 +65,12 @@ export function deriveEcdsaKeyPair(seed: string, purpose: string): PemKeyPair {
 export function fingerprint(key: string, secret: string): string {
   return "fp:" + createHmac("sha256", key).update(secret).digest("hex").slice(0, 12);
 }
+
+/**
+ * A gateway's iked key pair (ECDSA P-256), derived from its key seed: the private key is installed at
+ * /etc/iked/private/local.key (0600) and the public key at /etc/iked/local.pub and, on its peers, at
+ * /etc/iked/pubkeys/ipv4/ADDR. Members of a CARP pair answer with the first member's pair.
+ */
+export function ikedKeyPair(seed: string): PemKeyPair {
+  return deriveEcdsaKeyPair(seed, "iked-local-key");
+}

@@ -21,7 +21,7 @@ import { contains, NetSet, netText, overlaps, parseNet, sameNets, toIpsec, type 
 import type { GatewayDocs, IfLine, Plan, RawFile, SasyncdDoc } from "./docs";
 import { PlanError, type PlanIssue } from "./errors";
 import { anchorName, interfaceName, refusalOf, sysctlName, sysctlValue } from "../model/tokens/index";
-import { deriveEcdsaKeyPair, fingerprint } from "./keys";
+import { fingerprint, ikedKeyPair } from "./keys";
 import type {
   CarpPairSpec,
   CarpSegmentSpec,
@@ -614,12 +614,12 @@ function pushStatement(acc: Acc, s: IpsecStatement, by: string[], issues: PlanIs
 
 /** iked public-key files: this gateway's private and public key, and the peer's public key by its address. */
 function installKeys(acc: Acc, g: GatewaySpec, other: EndCtx, family: 4 | 6): void {
-  const mine = deriveEcdsaKeyPair(g.keySeed, "iked-local-key");
+  const mine = ikedKeyPair(g.keySeed);
   acc.rawFiles.set("/etc/iked/private/local.key", { content: mine.privateKey, mode: "0600", secret: true });
   acc.rawFiles.set("/etc/iked/local.pub", { content: mine.publicKey, mode: "0644", secret: false });
   // a pair end: both members answer for the CARP address; they share the first member's key
   const peerGw = other.node.gateways[0]!;
-  const theirs = deriveEcdsaKeyPair(peerGw.keySeed, "iked-local-key");
+  const theirs = ikedKeyPair(peerGw.keySeed);
   acc.rawFiles.set(`/etc/iked/pubkeys/${family === 4 ? "ipv4" : "ipv6"}/${other.address}`, { content: theirs.publicKey, mode: "0644", secret: false });
 }
 

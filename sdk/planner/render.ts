@@ -2,7 +2,8 @@
  * From a gateway's typed documents to its {@link HostState}: every file rendered by the model's canonical
  * renderers (ipsec.conf, iked.conf, pf.conf and anchors, hostname.if, sasyncd.conf, sysctl.conf), with the
  * modes OpenBSD's tools require (C.1): ipsec.conf, iked.conf, sasyncd.conf and private keys 0600,
- * hostname.if 0640, pf files 0600.
+ * hostname.if 0640, pf files 0600. Which files hold secrets (then 0600) is decided afterwards, by one
+ * rule, in secrets.ts; only key files the planner derives are marked here.
  */
 import type { HostnameIfLine } from "../model/hostnameif/index";
 import { renderHostnameIf } from "../model/hostnameif/index";
@@ -66,8 +67,8 @@ export function hostnameLines(lines: IfLine[]): HostnameIfLine[] {
 /** Renders one gateway's documents into its desired {@link HostState}. Throws ModelError on an invalid value. */
 export function renderGateway(d: GatewayDocs): HostState {
   const files: Record<string, ManagedFile> = {};
-  if (d.ipsec) files["/etc/ipsec.conf"] = file(renderIpsecConf(d.ipsec), "0600", "ipsec", d.secrets.ipsec);
-  if (d.iked) files["/etc/iked.conf"] = file(renderIkedConf(d.iked), "0600", "iked", d.secrets.iked);
+  if (d.ipsec) files["/etc/ipsec.conf"] = file(renderIpsecConf(d.ipsec), "0600", "ipsec");
+  if (d.iked) files["/etc/iked.conf"] = file(renderIkedConf(d.iked), "0600", "iked");
   files["/etc/pf.conf"] = file(renderPfConf(d.pf), "0600", "pf");
   const anchors: HostState["anchors"] = {};
   for (const [name, rs] of Object.entries(d.anchors)) {
@@ -78,14 +79,13 @@ export function renderGateway(d: GatewayDocs): HostState {
   const interfaces = Object.keys(d.hostnames).sort();
   for (const i of interfaces) {
     const lines = d.hostnames[i]!;
-    const secret = lines.some((l) => l.kind === "inet" && l.carp?.pass !== undefined);
-    files[`/etc/hostname.${i}`] = file(renderHostnameIf({ interface: i, lines: hostnameLines(lines) }), "0640", "none", secret);
+    files[`/etc/hostname.${i}`] = file(renderHostnameIf({ interface: i, lines: hostnameLines(lines) }), "0640", "none");
   }
   if (d.sasyncd) {
     const s = d.sasyncd;
     files["/etc/sasyncd.conf"] = file(
       renderSasyncdConf({ interface: s.interface, peers: s.peers, ...(s.flushmode ? { flushmode: s.flushmode } : {}), ...(s.control && s.control !== "isakmpd" ? { control: s.control } : {}), sharedkey: { kind: "hex", hex: s.sharedkey } }),
-      "0600", "sasyncd", true,
+      "0600", "sasyncd",
     );
   }
   if (Object.keys(d.sysctls).length > 0) files["/etc/sysctl.conf"] = file(renderSysctlConf(sysctlConfFromSettings(d.sysctls)), "0644", "none");

@@ -1,5 +1,14 @@
 import * as pulumi from "@pulumi/pulumi";
-import type { HostState } from "../state";
+import type { HostState, ManagedFile } from "../state";
+
+/**
+ * A {@link HostState} whose secret parts are Pulumi secrets of their own: the content of each file that
+ * holds a secret, and the `secrets` list. What a Gateway passes, so that only those parts are encrypted.
+ */
+export type HostStateInput = Omit<HostState, "files" | "secrets"> & {
+  files: Record<string, Omit<ManagedFile, "content"> & { content: pulumi.Input<string> }>;
+  secrets?: pulumi.Input<string[]>;
+};
 
 /** How the provider reaches a gateway over SSH (DESIGN.md D6). */
 export interface ConnectionArgs {
@@ -24,8 +33,12 @@ export interface ConnectionArgs {
 export interface GatewayConfigArgs {
   /** SSH connection to the gateway. */
   connection: pulumi.Input<ConnectionArgs>;
-  /** The gateway's whole desired state (files, sysctls, services, interfaces, anchors, IPsec daemon). */
-  state: pulumi.Input<HostState>;
+  /**
+   * The gateway's whole desired state (files, sysctls, services, interfaces, anchors, IPsec daemon, and the
+   * secret values its files hold). Whatever is passed, the provider stores the content of each file marked
+   * `secret` and the `secrets` list as Pulumi secrets.
+   */
+  state: pulumi.Input<HostState | HostStateInput>;
   /**
    * Seconds the on-host rollback timer waits for the commit to be confirmed over a fresh SSH
    * connection before restoring the previous files and reloading them. Default 60.

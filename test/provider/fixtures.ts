@@ -50,6 +50,8 @@ export function gwState(side: Side = "gw1", opts: { psk?: string; anchor?: strin
     interfaces: ["em0"],
     anchors: { vpn: { file: "/etc/pf.anchors/vpn" } },
     ipsec: { daemon: "isakmpd", ruleFile: "/etc/ipsec.conf" },
+    // what the planner hands the provider: the secret values its files hold (providers/redact.ts masks them)
+    secrets: [opts.psk ?? PSK],
   };
 }
 

@@ -71,6 +71,20 @@ describe("the commit", () => {
     expect(await gw(SNAPSHOT)).toBe(before);
   });
 
+  it("ipsecctl -nf failing on the line that holds the PSK: the error quotes ipsecctl with the PSK masked", async () => {
+    const before = await gw(SNAPSHOT);
+    const bad = gwState("gw1");
+    // the PSK pasted where a transform goes: ipsecctl echoes the offending word, i.e. the PSK itself
+    bad.files["/etc/ipsec.conf"]!.content = `ike esp from 172.16.0.0/24 to 192.168.15.0/24 peer 192.0.123.85 quick enc ${PSK} psk "${PSK}"\n`;
+    let err = "";
+    await commit(targetOf(lab.gateways.gw1!), { olds: gwState("gw1"), news: bad, rollbackSeconds: 30 }).catch((e: Error) => (err = e.message));
+    expect(err).toBe(
+      `${lab.gateways.gw1!.host}:22: validation on the host (nothing was changed): \`ipsecctl -nf /etc/ipsec.conf.pulumi-new\` failed: ` +
+        "/etc/ipsec.conf.pulumi-new: 1: *** not a valid transform\nipsecctl: Syntax error in config file: ipsec rules not loaded",
+    );
+    expect(await gw(SNAPSHOT)).toBe(before);
+  });
+
   for (const fault of ["after-swap", "before-confirm"] as const) {
     it(`a connection killed ${fault} is reverted by the on-host timer; the next commit converges`, async () => {
       const t = targetOf(lab.gateways.gw1!);

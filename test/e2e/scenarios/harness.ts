@@ -4,12 +4,15 @@
  * lab up → up → every file on the gateways line-for-line equivalent to the guide's → `ipsecctl -sf`
  * shows the flows on both ends → preview shows no changes → a hand edit is reported by refresh and
  * repaired by up → `labReboot` leaves the gateway in the same state → destroy leaves the gateways as
- * they were before.
+ * they were before; and through all of it, neither `pulumi stack export` (without --show-secrets) nor the
+ * engine's output at default verbosity holds a secret in plaintext.
  */
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { Stack } from "@pulumi/pulumi/automation";
 import { labDown, labExec, labReboot, labUp, type Lab } from "../../lab/api";
-import { labStack, removeStack } from "../../support/stack";
+import { removeStack } from "../../support/stack";
+import { exampleStack } from "../../support/example";
+import { engineSecrets, exportWithoutSecrets, leaks } from "../../support/secrets";
 import { parsePf } from "../../../sdk/model/pf/parser";
 
 /** What a scenario checks. */
@@ -96,8 +99,7 @@ export function scenario(s: Scenario): void {
     beforeAll(async () => {
       lab = await labUp(s.topology, { prefix: s.prefix, quiet: true });
       for (const gw of gateways) baseline[gw] = await snapshot(gw);
-      const mod = (await import(`../../../examples/${s.example}/index.ts`)) as { default: () => Promise<Record<string, unknown>> };
-      stack = await labStack(s.project, `${s.prefix}${process.pid}`, mod.default, { ...connectionConfig(lab), ...(s.config ?? {}) });
+      stack = await exampleStack(s.example, s.project, `${s.prefix}${process.pid}`, { ...connectionConfig(lab), ...(s.config ?? {}) });
     });
     afterAll(async () => {
       if (stack) {
@@ -108,15 +110,18 @@ export function scenario(s: Scenario): void {
     });
 
     let resources = 0;
+    /** The engine's output of every operation (default verbosity), checked for secrets at the end. */
+    const engineOutput: string[] = [];
+    const seen = <T extends { stdout: string; stderr: string }>(r: T): T => (engineOutput.push(r.stdout, r.stderr), r);
     it("up succeeds and writes every file as the guide shows it", async () => {
-      const u = await stack.up();
+      const u = seen(await stack.up());
       expect(u.summary.result).toBe("succeeded");
       resources = Object.values(u.summary.resourceChanges ?? {}).reduce((a, b) => a + (b ?? 0), 0);
       await checkFiles();
     });
     if (s.flows) (s.knownGaps?.includes("flows") ? it.fails : it)("ipsecctl -sf shows the flows on both ends", checkFlows);
     it("preview shows no changes", async () => {
-      expect((await stack.preview()).changeSummary).toEqual(same(resources));
+      expect(seen(await stack.preview()).changeSummary).toEqual(same(resources));
     });
     it("a hand edit is reported by refresh and repaired by up", async () => {
       const { gateway, command, file } = s.edit;
@@ -124,18 +129,32 @@ export function scenario(s: Scenario): void {
       const x = await labExec(lab, gateway, command);
       expect(x.code, x.stderr).toBe(0);
       expect(await cat(gateway, file)).not.toBe(before);
-      const r = await stack.refresh();
+      const r = seen(await stack.refresh());
       expect(r.summary.resourceChanges?.update).toBeGreaterThanOrEqual(1);
-      const u = await stack.up();
+      const u = seen(await stack.up());
       expect(u.summary.resourceChanges?.update).toBeGreaterThanOrEqual(1);
       expect(await cat(gateway, file)).toBe(before);
-      expect((await stack.preview()).changeSummary).toEqual(same(resources));
+      expect(seen(await stack.preview()).changeSummary).toEqual(same(resources));
     });
     it("a reboot leaves the gateway in the same state", async () => {
       await labReboot(lab, s.reboot);
       await checkFiles();
       if (!s.knownGaps?.includes("flows")) await checkFlows();
-      expect((await stack.refresh()).summary.resourceChanges).toEqual(same(resources));
+      expect(seen(await stack.refresh()).summary.resourceChanges).toEqual(same(resources));
+    });
+    it("no secret in plaintext in `pulumi stack export` or the engine's output", async () => {
+      const known: Record<string, string> = {};
+      for (const [k, v] of Object.entries({ ...connectionConfig(lab), ...(s.config ?? {}) })) if (v.secret) known[`config ${k}`] = v.value;
+      (await engineSecrets(stack)).forEach((v, i) => (known[`engine secret #${i}`] = v));
+      // derived key material the program never saw as config: iked private keys on the hosts
+      for (const gw of gateways) {
+        const k = await labExec(lab, gw, "cat /etc/iked/private/local.key 2>/dev/null");
+        if (k.stdout.includes("PRIVATE KEY")) known[`${gw} /etc/iked/private/local.key`] = k.stdout;
+      }
+      expect(Object.keys(known).length).toBeGreaterThan(1);
+      const exported = await exportWithoutSecrets(stack);
+      expect(exported).toContain("openbsd:index:Gateway");
+      expect([...leaks("stack export", exported, known), ...leaks("engine output", engineOutput.join("\n"), known)]).toEqual([]);
     });
     (s.knownGaps?.includes("destroy") ? it.fails : it)("destroy leaves the gateways as they were before", async () => {
       const d = await stack.destroy();

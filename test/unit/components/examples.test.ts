@@ -8,6 +8,7 @@ import { beforeAll, describe, expect, it } from "vitest";
 import * as pulumi from "@pulumi/pulumi";
 import type { HostState } from "pulumi-openbsd";
 import { recorded, setupMocks } from "./mocks";
+import { unwrap } from "../../../providers/secrets";
 
 const KEY = "-----BEGIN OPENSSH PRIVATE KEY-----\nlab\n-----END OPENSSH PRIVATE KEY-----\n";
 const HOSTS = ["gw1", "gw2", "gw1a", "gw1b", "alice", "bob"];
@@ -39,7 +40,7 @@ async function run(dir: string): Promise<Record<string, HostState>> {
   }
   await new Promise((r) => setTimeout(r, 50));
   const out: Record<string, HostState> = {};
-  for (const r of recorded.slice(before)) if (r.type === "openbsd:index:GatewayConfig") out[r.name] = r.inputs.state as HostState;
+  for (const r of recorded.slice(before)) if (r.type === "openbsd:index:GatewayConfig") out[r.name] = unwrap<HostState>(r.inputs.state);
   return out;
 }
 

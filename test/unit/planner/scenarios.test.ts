@@ -158,7 +158,10 @@ describe("scenario 4: redundant gateways with CARP and sasyncd (seeds/000)", () 
   it("carp interfaces with equal vhid/pass and advskew ordering, pfsync0", () => {
     expect(file(r.states.gw1a, "/etc/hostname.carp2").content).toBe("inet 192.0.2.153 255.255.255.0 NONE vhid 2 carpdev em1 pass p2 advskew 0\n");
     expect(file(r.states.gw1b, "/etc/hostname.carp2").content).toBe("inet 192.0.2.153 255.255.255.0 NONE vhid 2 carpdev em1 pass p2 advskew 100\n");
-    expect(file(r.states.gw1a, "/etc/hostname.carp2")).toMatchObject({ mode: "0640", secret: true });
+    // it holds the carp password: secret and 0600 (netstart only insists on no access for others)
+    expect(file(r.states.gw1a, "/etc/hostname.carp2")).toMatchObject({ mode: "0600", secret: true });
+    expect(file(r.states.gw1a, "/etc/hostname.pfsync0")).toMatchObject({ mode: "0640" });
+    expect(file(r.states.gw1a, "/etc/hostname.pfsync0").secret).toBeUndefined();
     expect(file(r.states.gw1a, "/etc/hostname.pfsync0").content).toBe("syncdev em2\nup\n");
     expect(r.states.gw1a!.interfaces).toEqual(["carp1", "carp2", "pfsync0"]);
   });

@@ -1,0 +1,179 @@
+/**
+ * The secret flow, in one place (issue 14: "secrets travel as secrets").
+ *
+ * Decision: a gateway's secret values are listed by *type* — every field of the spec that holds a
+ * secret for it ({@link secretsByGateway}, an exhaustive walk of the spec types) plus the key material the
+ * planner derives (the contents of raw key files it marks secret). After rendering, one rule marks the
+ * files: **a file holds a secret when its content contains one of those values** ({@link sealSecrets}).
+ * Such a file is `secret: true` and mode `0600` (OpenBSD's tools and netstart accept 0600 for every file
+ * we write; ipsecctl, iked and sasyncd refuse wider modes for their own files), and the values found in
+ * the gateway's files travel to the provider in {@link HostState.secrets}, so the provider can redact
+ * them from any error or log line (a tool's stderr can echo a line of ipsec.conf holding a PSK) without
+ * ever scraping them back out of text.
+ *
+ * Pure: no I/O, no randomness.
+ */
+import type { HostState, ManagedFile } from "../state";
+import type { KeyingSpec, LinkIpsecSpec, ManualKeys, Topology } from "./spec";
+
+/**
+ * Shortest value the provider redacts from text: shorter strings occur everywhere by chance (a 2-letter
+ * carp password would garble every message). Files are marked by every non-empty secret, however short.
+ */
+export const MIN_REDACTED_LENGTH = 4;
+
+function manualKeyValues(k: ManualKeys): string[] {
+  return [k.authkey.leftToRight, k.authkey.rightToLeft, k.enckey.leftToRight, k.enckey.rightToLeft];
+}
+
+function keyingValues(k: KeyingSpec): string[] {
+  switch (k.kind) {
+    case "ike":
+      return k.auth.kind === "psk" ? [k.auth.psk] : [];
+    case "manual":
+      return manualKeyValues(k.keys);
+  }
+}
+
+function linkValues(k: LinkIpsecSpec): string[] {
+  switch (k.kind) {
+    case "none":
+      return [];
+    case "ike":
+      return [k.psk];
+    case "manual":
+      return manualKeyValues(k.keys);
+  }
+}
+
+/**
+ * The secret values declared for each gateway of a topology, by gateway name: PSKs of its tunnels
+ * (tunnel-wide and per-end overrides) and gif links, manual SA keys (given or derived), and for a member
+ * of a CARP pair the sasyncd sharedkey and carp passwords (pair-wide and per-member). A tunnel end may
+ * be a pair: its values go to both members. Key seeds are secret too but never reach a file (only what
+ * is derived from them does), so they are not listed. One pass over the topology.
+ */
+export function secretsByGateway(t: Topology): Map<string, string[]> {
+  const out = new Map<string, string[]>(t.gateways.map((g) => [g.name, []]));
+  const members = new Map<string, string[]>(t.pairs.map((p) => [p.name, p.members.map((m) => m.gateway)]));
+  const add = (node: string, values: string[]) => {
+    for (const g of members.get(node) ?? [node]) out.get(g)?.push(...values);
+  };
+  for (const tun of t.tunnels) {
+    const values = [...keyingValues(tun.keying), ...[tun.left, tun.right].flatMap((e) => (e.psk !== undefined ? [e.psk] : []))];
+    add(tun.left.node, values);
+    if (tun.right.node !== tun.left.node) add(tun.right.node, values);
+  }
+  for (const l of t.links) {
+    const values = linkValues(l.ipsec);
+    add(l.left.node, values);
+    if (l.right.node !== l.left.node) add(l.right.node, values);
+  }
+  for (const p of t.pairs) {
+    const values = [p.sharedkey, ...p.segments.flatMap((s) => (s.password !== undefined ? [s.password] : [])), ...p.members.flatMap((m) => Object.values(m.passwords ?? {}))];
+    add(p.name, values);
+  }
+  for (const [g, vs] of out) out.set(g, unique(vs));
+  return out;
+}
+
+/** The secret values declared for one gateway (see {@link secretsByGateway}). */
+export function gatewaySecrets(t: Topology, gateway: string): string[] {
+  return secretsByGateway(t).get(gateway) ?? [];
+}
+
+/**
+ * The redaction forms of a secret value: the value itself and, for a multi-line value (a PEM key), each
+ * of its lines long enough to be key material (a tool may echo a single line).
+ */
+export function secretForms(v: string): string[] {
+  const lines = v.includes("\n") ? v.split("\n").map((l) => l.trim()).filter((l) => l.length >= 16 && !l.startsWith("-----")) : [];
+  return [v, ...lines];
+}
+
+function unique(vs: string[]): string[] {
+  return [...new Set(vs.filter((v) => v.length > 0))];
+}
+
+/**
+ * Marks the files of one gateway's state that hold a secret (`secret: true`, mode `0600`) and records the
+ * values found in them (with the derived key material of files already marked secret) in `secrets`,
+ * sorted so that the state is stable from one run to the next. Returns a new state.
+ */
+export function sealSecrets(s: HostState, declared: readonly string[]): HostState {
+  const values = [...declared];
+  for (const f of Object.values(s.files)) if (f.secret) values.push(f.content.trim());
+  const candidates = unique(values);
+  const found = new Set<string>();
+  const files: Record<string, ManagedFile> = {};
+  for (const [path, f] of Object.entries(s.files)) {
+    const held = occurring(f.content, candidates);
+    for (const v of held) found.add(v);
+    files[path] = held.length > 0 || f.secret ? { ...f, secret: true, mode: "0600" } : f;
+  }
+  const secrets = [...found].sort();
+  const { secrets: _drop, ...rest } = s;
+  return { ...rest, files, ...(secrets.length > 0 ? { secrets } : {}) };
+}
+
+/**
+ * The values of `candidates` that occur in `text` (exact substrings). Values of 8 characters or more are
+ * found in one rolling-hash pass (Rabin–Karp on their first L characters, L the shortest such length)
+ * instead of one scan per value: a gateway of a large mesh has hundreds of PSKs and files of tens of
+ * kilobytes. Shorter values are searched one by one.
+ */
+export function occurring(text: string, candidates: readonly string[]): string[] {
+  const found = new Set<string>();
+  const long = candidates.filter((c) => c.length >= 8 && c.length <= text.length);
+  for (const c of candidates) if (c.length > 0 && c.length < 8 && text.includes(c)) found.add(c);
+  if (long.length > 0) {
+    const n = Math.min(...long.map((c) => c.length));
+    const B = 131;
+    const hash = (t: string, from: number): number => {
+      let h = 0;
+      for (let i = from; i < from + n; i++) h = (Math.imul(h, B) + t.charCodeAt(i)) >>> 0;
+      return h;
+    };
+    // candidates by the hash of their first n characters, and a 64 Ki-bit filter of those hashes
+    const table = new Map<number, string[]>();
+    const filter = new Uint8Array(1 << 13);
+    for (const c of long) {
+      const h = hash(c, 0);
+      table.set(h, [...(table.get(h) ?? []), c]);
+      filter[(h & 0xffff) >>> 3]! |= 1 << (h & 7);
+    }
+    let pow = 1;
+    for (let i = 1; i < n; i++) pow = Math.imul(pow, B) >>> 0;
+    let h = hash(text, 0);
+    for (let i = 0; ; i++) {
+      if (filter[(h & 0xffff) >>> 3]! & (1 << (h & 7))) for (const c of table.get(h) ?? []) if (!found.has(c) && text.startsWith(c, i)) found.add(c);
+      if (i + n >= text.length) break;
+      h = (Math.imul((h - Math.imul(text.charCodeAt(i), pow)) >>> 0, B) + text.charCodeAt(i + n)) >>> 0;
+    }
+  }
+  return candidates.filter((c) => found.has(c));
+}
+
+/**
+ * The error with every secret value of the topology (PSKs, keys, passwords, key seeds) replaced by
+ * `(secret)` in its message and, for a PlanError, in its issues: a safety net under the planner's own
+ * rule (issues name secret fields with `(secret)` or keyed fingerprints), so a check that echoes a
+ * value it should not can never carry a secret to the engine's output.
+ */
+export function redactError(e: unknown, t: Topology): unknown {
+  if (!(e instanceof Error)) return e;
+  const values = [...new Set([...[...secretsByGateway(t).values()].flat(), ...t.gateways.map((g) => g.keySeed)])]
+    .filter((v) => v.length >= MIN_REDACTED_LENGTH)
+    .sort((a, b) => b.length - a.length);
+  const mask = (text: string) => values.reduce((acc, v) => (acc.includes(v) ? acc.split(v).join("(secret)") : acc), text);
+  e.message = mask(e.message);
+  if (e.stack) e.stack = mask(e.stack);
+  const issues = (e as { issues?: { value: string; field: string; reason: string; fix: string }[] }).issues;
+  for (const i of issues ?? []) for (const k of ["value", "field", "reason", "fix"] as const) i[k] = mask(i[k]);
+  return e;
+}
+
+/** True when some file of the state holds a secret. */
+export function holdsSecrets(s: HostState): boolean {
+  return Object.values(s.files).some((f) => f.secret === true);
+}

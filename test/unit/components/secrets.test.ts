@@ -1,0 +1,130 @@
+/**
+ * Secrets through the public components, under Pulumi's mocks: every output derived from a secret is a
+ * Pulumi secret (per file where the file holds one), nothing a component registers carries a secret in
+ * plaintext — on every example program —, and the outputs a user wants exist (files, public key, identities).
+ */
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import * as pulumi from "@pulumi/pulumi";
+import * as openbsd from "pulumi-openbsd";
+import { recorded, setupMocks, valueOf } from "./mocks";
+import { unwrap } from "../../../providers/secrets";
+import type { HostState } from "pulumi-openbsd";
+
+const SIG = "4dabf18193072939515e22adb298388d";
+const PSK = "204931646879ae1265a7d0437a51cc08fe8d7484";
+const SHAREDKEY = "da23169c9f49bb1fcdfab7d556588975433f831b3723d273a06e9d780f2cc0ab";
+const KEY = "-----BEGIN OPENSSH PRIVATE KEY-----\nb3BlbnNzaC1rZXktdjEAAAAABG5vbmUAAAAEbm9uZQ\n-----END OPENSSH PRIVATE KEY-----\n";
+const CONFIG_SECRETS: Record<string, string> = { sshKey: KEY, psk: PSK, sharedkey: SHAREDKEY, carpPass: "carp-secret" };
+const HOSTS = ["gw1", "gw2", "gw1a", "gw1b", "alice", "bob"];
+const isSecret = (o: pulumi.Output<unknown>) => (o as unknown as { isSecret: Promise<boolean> }).isSecret;
+const conn = (host: string) => ({ host, privateKey: pulumi.secret(KEY), hostKey: "ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIHostKey" });
+
+/** Every component's registered outputs, as the SDK would send them to the engine. */
+const registered: { type: string; name: string; outputs: pulumi.Inputs | undefined }[] = [];
+const original = pulumi.ComponentResource.prototype["registerOutputs"];
+
+beforeAll(async () => {
+  await setupMocks();
+  const cfg: Record<string, string> = {};
+  for (const [k, v] of Object.entries(CONFIG_SECRETS)) cfg[`unit:${k}`] = v;
+  HOSTS.forEach((h, i) => {
+    cfg[`unit:${h}Host`] = `169.254.9.${i * 2 + 1}`;
+    cfg[`unit:${h}HostKey`] = "ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIFake";
+  });
+  pulumi.runtime.setAllConfig(cfg, Object.keys(CONFIG_SECRETS).map((k) => `unit:${k}`));
+  pulumi.ComponentResource.prototype["registerOutputs"] = function (this: pulumi.ComponentResource, outputs?: pulumi.Inputs | Promise<pulumi.Inputs> | pulumi.Output<pulumi.Inputs>) {
+    registered.push({ type: (this as unknown as { __pulumiType: string }).__pulumiType, name: (this as unknown as { __name: string }).__name, outputs: outputs as pulumi.Inputs });
+    return original.call(this, outputs);
+  };
+});
+afterAll(() => {
+  pulumi.ComponentResource.prototype["registerOutputs"] = original;
+});
+
+/** Plaintext strings (outside secret wrappers) and secret strings of a serialized value. */
+function split(v: unknown, into: { plain: string[]; secret: string[] }, inSecret = false): void {
+  if (typeof v === "string") (inSecret ? into.secret : into.plain).push(v);
+  else if (Array.isArray(v)) v.forEach((x) => split(x, into, inSecret));
+  else if (v && typeof v === "object") {
+    const o = v as Record<string, unknown>;
+    if (SIG in o && "value" in o) return split(o.value, into, true);
+    Object.values(o).forEach((x) => split(x, into, inSecret));
+  }
+}
+
+const tick = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+describe("component outputs derived from secrets are secrets", () => {
+  it("Gateway.files: ipsec.conf's content is a secret, pf.conf's is not; Gateway.state is a secret as a whole", async () => {
+    const a = new openbsd.Gateway("s-a", { connection: conn("169.254.1.1"), external: { interface: "em1", address: "192.0.2.153" }, internal: { interface: "em0", network: "172.16.0.0/24" } });
+    const b = new openbsd.Gateway("s-b", { connection: conn("169.254.1.3"), external: { interface: "em1", address: "192.0.123.85" }, internal: { interface: "em0", network: "192.168.15.0/24" } });
+    const t = new openbsd.SiteToSiteTunnel("s-t", { left: a, right: b, psk: pulumi.secret(PSK) });
+    const files = await valueOf(a.files);
+    expect(await isSecret(a.files)).toBe(false);
+    expect(Object.keys(files).sort()).toEqual(["/etc/ipsec.conf", "/etc/pf.anchors/vpn", "/etc/pf.conf", "/etc/sysctl.conf"]);
+    expect(files["/etc/ipsec.conf"]).toMatchObject({ mode: "0600", secret: true });
+    expect(await isSecret(files["/etc/ipsec.conf"]!.content)).toBe(true);
+    expect(await valueOf(files["/etc/ipsec.conf"]!.content)).toContain(`psk ${PSK}`);
+    expect(await isSecret(files["/etc/pf.conf"]!.content)).toBe(false);
+    expect(await isSecret(a.state)).toBe(true);
+    // a user's apply keeps the secret
+    expect(await isSecret(a.files.apply((f) => f["/etc/ipsec.conf"]!.content))).toBe(true);
+    // identities: not secret
+    expect(await valueOf(t.left)).toEqual({ node: "s-a", address: "192.0.2.153", kind: "address", id: "192.0.2.153" });
+    expect(await valueOf(t.right)).toEqual({ node: "s-b", address: "192.0.123.85", kind: "address", id: "192.0.123.85" });
+    expect(await isSecret(t.left)).toBe(false);
+  });
+
+  it("a gateway whose files hold no secret has a readable state", async () => {
+    const g = new openbsd.Gateway("s-plain", { connection: conn("169.254.1.5"), external: { interface: "em1", address: "192.0.2.10" } });
+    expect(await isSecret(g.state)).toBe(false);
+    expect(Object.keys(await valueOf(g.state)).length).toBeGreaterThan(0);
+  });
+
+  it("Gateway.publicKey is the iked public key it installs, not secret; its private key file is secret", async () => {
+    const a = new openbsd.Gateway("k-a", { ike: "iked", connection: conn("169.254.2.1"), external: { interface: "em1", address: "192.0.2.153" }, internal: { interface: "em0", network: "172.16.0.0/24" } });
+    const b = new openbsd.Gateway("k-b", { ike: "iked", connection: conn("169.254.2.3"), external: { interface: "em1", address: "192.0.123.85" }, internal: { interface: "em0", network: "192.168.15.0/24" } });
+    const t = new openbsd.SiteToSiteTunnel("k-t", { left: a, right: b, auth: "publickey" });
+    const [fa, fb] = [await valueOf(a.files), await valueOf(b.files)];
+    const pub = await valueOf(a.publicKey);
+    expect(pub).toMatch(/^-----BEGIN PUBLIC KEY-----\n/);
+    expect(await isSecret(a.publicKey)).toBe(false);
+    expect(await valueOf(fa["/etc/iked/local.pub"]!.content)).toBe(pub);
+    expect(await valueOf(fb["/etc/iked/pubkeys/ipv4/192.0.2.153"]!.content)).toBe(pub);
+    expect(fa["/etc/iked/private/local.key"]).toMatchObject({ mode: "0600", secret: true });
+    expect(await isSecret(fa["/etc/iked/private/local.key"]!.content)).toBe(true);
+    expect(await valueOf(t.left)).toEqual({ node: "k-a", address: "192.0.2.153", kind: "address", id: "192.0.2.153" });
+  });
+});
+
+describe("no example registers a secret in plaintext", () => {
+  for (const example of ["01-site-to-site", "02-enc0-filtering", "03-ike-policy", "04-carp-redundancy", "05-gif-tunnels", "06-rfc3884", "07-iked", "08-manual-keying", "09-host-basics"]) {
+    it(example, async () => {
+      const r0 = registered.length;
+      const c0 = recorded.length;
+      const mod = (await import(`../../../examples/${example}/index.ts`)) as { default: () => Promise<unknown> };
+      await mod.default();
+      for (let i = 0; i < 200 && !recorded.slice(c0).some((r) => r.type === "openbsd:index:GatewayConfig"); i++) await tick(10);
+      await tick(100);
+      const all = { plain: [] as string[], secret: [] as string[] };
+      const mine = registered.slice(r0);
+      expect(mine.some((r) => r.type === "openbsd:index:Gateway")).toBe(true);
+      for (const r of mine) split(await pulumi.runtime.serializeProperties(`${r.type} ${r.name}`, r.outputs ?? {}), all);
+      // the mocks hand a GatewayConfig's inputs back with the whole state as one secret: only its plaintext
+      // strings and its `secrets` list (the planner's values, derived keys included) are looked at
+      const listed: string[] = [];
+      for (const r of recorded.slice(c0)) {
+        const into = { plain: all.plain, secret: [] as string[] };
+        split(r.inputs, into);
+        if (r.type === "openbsd:index:GatewayConfig") listed.push(...(unwrap<{ state: HostState }>(r.inputs).state.secrets ?? []));
+      }
+      // 05 and 09 hold no secret but the SSH key (gif without IPsec, host settings)
+      expect(listed.length > 0).toBe(!["05-gif-tunnels", "09-host-basics"].includes(example));
+      // the secrets: the program's secret config, and every string it sent as a secret (derived keys, secret file contents)
+      const secrets = [...Object.values(CONFIG_SECRETS), ...all.secret, ...listed].filter((s) => s.length >= 8);
+      expect(all.secret.length > 0).toBe(listed.length > 0);
+      const leaked = all.plain.flatMap((p) => secrets.filter((s) => p.includes(s.trim())).map((s) => `${s.slice(0, 6)}… in plaintext ${JSON.stringify(p.slice(0, 80))}`));
+      expect(leaked).toEqual([]);
+    });
+  }
+});
