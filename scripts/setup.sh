@@ -26,6 +26,10 @@ if [ ${#need[@]} -gt 0 ]; then
   apt-get install -y -qq --no-install-recommends "${need[@]}" >/dev/null
 fi
 
-# 3. The Pulumi engine.
+# 3. The package itself, compiled (dist/): the plugin, the lint CLI and the examples run the build.
+say "npm run build"
+bash scripts/build.sh
+
+# 4. The Pulumi engine.
 bash scripts/engine.sh >/dev/null
 say "ready: $(.tools/bin/pulumi version), node $(node --version)"
