@@ -32,4 +32,7 @@ bash scripts/build.sh
 
 # 4. The Pulumi engine.
 bash scripts/engine.sh >/dev/null
+
+# 5. A language host for `pulumi up` in a program folder: a real pulumi-language-nodejs wins, else ours.
+bash scripts/language-host.sh
 say "ready: $(.tools/bin/pulumi version), node $(node --version)"
