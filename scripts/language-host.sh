@@ -9,7 +9,7 @@ ours="$here/tools/language-host/pulumi-language-nodejs"
 mkdir -p "$bin"
 real=""
 engine_dir=""
-[ -e "$bin/pulumi" ] && engine_dir="$(dirname "$(readlink -f "$bin/pulumi")")"
+[ -L "$bin/pulumi" ] && engine_dir="$(dirname "$(readlink -f "$bin/pulumi")")"
 for cand in "$engine_dir/pulumi-language-nodejs" $(type -ap pulumi-language-nodejs 2>/dev/null || true); do
   case "$cand" in "$bin"/*|/pulumi-language-nodejs) continue;; esac
   [ -x "$cand" ] && [ "$(readlink -f "$cand")" != "$(readlink -f "$ours")" ] && { real="$cand"; break; }
@@ -18,6 +18,10 @@ if [ -n "$real" ]; then
   ln -sf "$real" "$bin/pulumi-language-nodejs"
   printf '[language-host] using %s\n' "$real" >&2
 else
-  ln -sf "$ours" "$bin/pulumi-language-nodejs"
+  # A small script, not a symlink: the engine (hard-linked into .tools/bin by engine.sh) then finds the
+  # same path beside itself and on PATH, and says nothing.
+  rm -f "$bin/pulumi-language-nodejs"
+  printf '#!/bin/sh\n# pulumi-openbsd'"'"'s language host stand-in (scripts/language-host.sh): no real one was found.\nexec "%s" "$@"\n' "$ours" > "$bin/pulumi-language-nodejs"
+  chmod +x "$bin/pulumi-language-nodejs"
   printf '[language-host] no pulumi-language-nodejs found: using pulumi-openbsd'"'"'s stand-in (%s)\n' "$ours" >&2
 fi
