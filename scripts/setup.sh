@@ -14,6 +14,10 @@ if [ ! -f node_modules/.pob-lock-hash ] || [ "$(cat node_modules/.pob-lock-hash)
   echo "$lockhash" > node_modules/.pob-lock-hash
 fi
 
+# The repo's own package as a user's project imports it (`import … from "pulumi-openbsd"` in the top-level
+# project, Pulumi.yaml): a link to the repo, whose exports are the build (step 3). npm removes it on install.
+ln -sfn .. node_modules/pulumi-openbsd
+
 # 2. Debian packages for the lab: a real OpenSSH sshd, ip(8) for network namespaces.
 need=()
 [ -x /usr/sbin/sshd ] || need+=(openssh-server)
