@@ -63,6 +63,9 @@ function newestPulumiForThisNode(): string {
 
 const HOST_KEY = "ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIOMqqnkVzrm0SdG6UOoqKLsabgH5C9okWi0dh2l9GKJl";
 const PSK = "e2e-user-folder-psk-" + "5f1d8c0b9a7e6d4c3b2a1908f7e6d5c4";
+/** Stacks of this run (the file backend under .state/ is shared by every test). */
+const DEV = `dev${process.pid}`;
+const LAB = `lab${process.pid}`;
 let dir: string;
 let key: string;
 let pulumiVersion: string;
@@ -88,7 +91,8 @@ beforeAll(async () => {
   execFileSync("ssh-keygen", ["-q", "-t", "ed25519", "-N", "", "-C", "user-folder", "-f", path.join(dir, ".id_ed25519")]);
   key = readFileSync(path.join(dir, ".id_ed25519"), "utf8");
 });
-afterAll(() => {
+afterAll(async () => {
+  if (dir) await cli(["stack", "rm", "--yes", "--force", DEV]);
   if (dir) rmSync(dir, { recursive: true, force: true });
 });
 
@@ -120,7 +124,7 @@ describe("the packed package in a fresh folder", () => {
 
 describe("pulumi in the folder, with no network at all", () => {
   beforeAll(async () => {
-    await ok(["stack", "init", "dev"]);
+    await ok(["stack", "init", DEV]);
     await ok(["config", "set", "--secret", "psk", PSK]);
     await ok(["config", "set", "--secret", "sshKey"], { stdin: key });
     await ok(["config", "set", "gw1HostKey", HOST_KEY]);
@@ -130,7 +134,7 @@ describe("pulumi in the folder, with no network at all", () => {
   it("preview shows the creates (Pulumi's TypeScript loader, type-checked) and touches no host", async () => {
     const r = await ok(["preview"], { wrap: NO_NETWORK });
     for (const l of [
-      "+  pulumi:pulumi:Stack vpn-dev create",
+      `+  pulumi:pulumi:Stack vpn-${DEV} create`,
       "+  openbsd:index:Gateway gw1 create",
       "+  openbsd:index:Gateway gw2 create",
       "+  openbsd:index:SiteToSiteTunnel net1-net2 create",
@@ -172,7 +176,7 @@ describe("pulumi in the folder, on the lab", () => {
   beforeAll(async () => {
     lab = await labUp("site-to-site", { prefix: "uf", quiet: true });
     writeFileSync(path.join(dir, "index.ts"), LAB_PROGRAM);
-    await ok(["stack", "init", "lab"]);
+    await ok(["stack", "init", LAB]);
     await ok(["config", "set", "--secret", "psk", PSK]);
     await ok(["config", "set", "--secret", "sshKey"], { stdin: lab.gateways.gw1!.privateKey });
     for (const [name, g] of Object.entries(lab.gateways)) {
@@ -182,8 +186,8 @@ describe("pulumi in the folder, on the lab", () => {
     }
   });
   afterAll(async () => {
-    await cli(["destroy", "--yes", "--stack", "lab"]);
-    await cli(["stack", "rm", "--yes", "--force", "lab"]);
+    await cli(["destroy", "--yes", "--stack", LAB]);
+    await cli(["stack", "rm", "--yes", "--force", LAB]);
     if (lab) await labDown(lab);
   });
 
