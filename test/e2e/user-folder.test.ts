@@ -7,7 +7,7 @@
  *
  * Without any network (a fresh network namespace: nothing can be reached, so nothing can be touched):
  * preview shows the creates; up fails with one clean error per gateway. On the lab: up, a clean preview,
- * refresh finds a hand edit, up repairs it, destroy.
+ * refresh finds a hand edit, up repairs it, destroy; `pulumi import` adopts a gateway configured by hand.
  */
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { execFileSync } from "node:child_process";
@@ -219,6 +219,48 @@ describe("pulumi in the folder, on the lab", () => {
     const r = await ok(["destroy", "--yes", "--skip-preview"]);
     expect(r.stdout).toContain("- 6 deleted");
     expect((await labExec(lab, "gw1", "cat /etc/ipsec.conf 2>&1 || true")).stdout).not.toContain("peer 192.0.123.85");
+  });
+
+  describe("pulumi import adopts a gateway configured by hand", () => {
+    const IMP = `imp${process.pid}`;
+    const OLD_PSK = "old-psk-made-by-hand";
+    const OLD_IPSEC = `ike esp from 172.16.0.0/24 to 192.168.15.0/24 peer 192.0.123.85 psk "${OLD_PSK}"\n`;
+    const OLD_SYSCTL = "net.inet.ip.forwarding=1\nnet.inet.esp.enable=1\n";
+    const SNAPSHOT = "cat /etc/ipsec.conf /etc/sysctl.conf; ls -l /etc/ipsec.conf | cut -c1-10; rcctl get isakmpd flags; rcctl ls started | grep -c isakmpd";
+    const snapshot = async () => (await labExec(lab, "gw1", SNAPSHOT)).stdout;
+    let before = "";
+    beforeAll(async () => {
+      const setup = `umask 077; printf '%s' '${OLD_IPSEC}' > /etc/ipsec.conf; printf '%s' '${OLD_SYSCTL}' > /etc/sysctl.conf; sysctl net.inet.ip.forwarding=1 net.inet.esp.enable=1 >/dev/null; rcctl enable isakmpd; rcctl set isakmpd flags -K; rcctl start isakmpd >/dev/null; rcctl enable ipsec`;
+      const r = await labExec(lab, "gw1", setup);
+      expect(r.stdout + r.stderr).toBe("");
+      before = await snapshot();
+      await ok(["stack", "init", IMP]);
+      await ok(["config", "set", "--secret", "openbsd:privateKey"], { stdin: lab.gateways.gw1!.privateKey });
+    });
+    afterAll(async () => {
+      await cli(["destroy", "--yes", "--stack", IMP]);
+      await cli(["stack", "rm", "--yes", "--force", IMP]);
+    });
+
+    it("`pulumi import openbsd:index:GatewayConfig gw1 ID` reads the gateway's state in and changes nothing on it", async () => {
+      const g = lab.gateways.gw1!;
+      const r = await ok(["import", "openbsd:index:GatewayConfig", "gw1", `root@${g.host}:${g.port} ${g.hostKey}`, "--yes", "--generate-code=false"]);
+      expect(r.stdout).toContain("= 1 imported");
+      expect(await snapshot()).toBe(before);
+      const exp = await ok(["stack", "export"]);
+      const res = (JSON.parse(exp.stdout).deployment.resources as { type: string; outputs?: Record<string, any> }[]).find((x) => x.type === "openbsd:index:GatewayConfig")!;
+      expect(res.outputs!.state.files["/etc/sysctl.conf"].content).toBe(OLD_SYSCTL);
+      expect(res.outputs!.state.services.isakmpd).toEqual({ order: 1, enabled: true, flags: "-K", running: true });
+      expect(exp.stdout).not.toContain(OLD_PSK);
+    });
+    // The generated code: `pulumi import` then fails with "loading package 'openbsd@nil': it looks like GetSchema is
+    // not implemented" — the provider serves no schema, and the language host stand-in answers GenerateProgram with
+    // Unimplemented. Both are needed before the generated program can preview clean.
+    it.skip("the generated code previews clean [needs the provider's GetSchema and the host's GenerateProgram]", () => {});
+    it("destroy puts back what the gateway had when it was imported", async () => {
+      await ok(["destroy", "--yes", "--skip-preview"]);
+      expect(await snapshot()).toBe(before);
+    });
   });
 });
 
