@@ -238,6 +238,7 @@ describe("pulumi in the folder, on the lab", () => {
       await ok(["config", "set", "--secret", "openbsd:privateKey"], { stdin: lab.gateways.gw1!.privateKey });
     });
     afterAll(async () => {
+      await cli(["state", "unprotect", "--all", "--yes", "--stack", IMP]);
       await cli(["destroy", "--yes", "--stack", IMP]);
       await cli(["stack", "rm", "--yes", "--force", IMP]);
     });
@@ -257,7 +258,12 @@ describe("pulumi in the folder, on the lab", () => {
     // not implemented" — the provider serves no schema, and the language host stand-in answers GenerateProgram with
     // Unimplemented. Both are needed before the generated program can preview clean.
     it.skip("the generated code previews clean [needs the provider's GetSchema and the host's GenerateProgram]", () => {});
-    it("destroy puts back what the gateway had when it was imported", async () => {
+    it("import protects the resource; once unprotected, destroy puts back what the gateway had when it was imported", async () => {
+      const d = await cli(["destroy", "--yes", "--skip-preview"]);
+      expect(d.code).not.toBe(0);
+      expect(d.stdout).toContain("cannot be deleted\n    because it is protected.");
+      expect(await snapshot()).toBe(before);
+      await ok(["state", "unprotect", "--all", "--yes"]);
       await ok(["destroy", "--yes", "--skip-preview"]);
       expect(await snapshot()).toBe(before);
     });
