@@ -7,10 +7,12 @@ import { defineConfig } from "vitest/config";
 export default defineConfig({
   resolve: { alias: { "pulumi-openbsd": new URL("./sdk/index.ts", import.meta.url).pathname } },
   test: {
+    // every project runs the compiled package where a user would (lint CLI, plugin, example programs)
+    globalSetup: ["test/support/build.ts"],
     projects: [
       { extends: true, test: { name: "unit", include: ["test/unit/**/*.test.ts"] } },
       { extends: true, test: { name: "lab", include: ["test/lab/**/*.test.ts", "test/provider/**/*.test.ts"], testTimeout: 120_000, hookTimeout: 120_000, fileParallelism: false } },
-      { extends: true, test: { name: "e2e", include: ["test/e2e/**/*.test.ts"], testTimeout: 600_000, hookTimeout: 600_000, fileParallelism: false } },
+      { extends: true, test: { name: "e2e", include: ["test/e2e/**/*.test.ts"], globalSetup: ["test/support/build.ts", "test/support/examples-setup.ts"], testTimeout: 600_000, hookTimeout: 600_000, fileParallelism: false } },
     ],
   },
 });

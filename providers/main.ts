@@ -7,16 +7,19 @@
  * Configure records the provider configuration (`openbsd:privateKey`, providers/config.ts), which the
  * SDK's Configure ignores. Everything else is the SDK's own server.
  */
-import * as grpc from "@grpc/grpc-js";
 import * as provider from "@pulumi/pulumi/provider";
 import { createRequire } from "node:module";
 import { PROVIDER_VERSION, resourceFor } from "./provider";
 import { setProviderConfig } from "./config";
 import type { PropertyDiffKind } from "./diff";
 
-const require = createRequire(import.meta.url);
-const provproto = require("@pulumi/pulumi/proto/provider_pb.js");
-const structproto = require("google-protobuf/google/protobuf/struct_pb.js");
+// grpc-js, the generated stubs and google-protobuf are @pulumi/pulumi's own dependencies: load the very copies
+// the SDK's server uses (npm may place them anywhere), resolved from wherever @pulumi/pulumi itself is.
+// This file is compiled to CommonJS (tsconfig.build.json) and run by providers/bin/pulumi-resource-openbsd.
+const fromPulumi = createRequire(require.resolve("@pulumi/pulumi/package.json"));
+const grpc: typeof import("@grpc/grpc-js") = fromPulumi("@grpc/grpc-js");
+const provproto = fromPulumi("@pulumi/pulumi/proto/provider_pb.js");
+const structproto = fromPulumi("google-protobuf/google/protobuf/struct_pb.js");
 
 const KIND: Record<PropertyDiffKind, number> = {
   add: 0, "add-replace": 1, delete: 2, "delete-replace": 3, update: 4, "update-replace": 5,

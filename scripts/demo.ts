@@ -2,11 +2,14 @@
  * The demo (README's first command, `npm run demo`): brings up the site-to-site lab, runs
  * `pulumi up` of examples/01-site-to-site through the real engine, shows a clean preview, changes
  * the gateway by hand, shows refresh reporting the drift, repairs it with up, and tears down.
+ * It drives the repo's top-level project (Pulumi.yaml: main examples/01-site-to-site/) with
+ * LocalWorkspace `workDir`: the CLI and the language host run the example as `pulumi up` there does.
  */
 import { labDown, labExec, labUp, type Lab } from "../test/lab/api";
-import { labStack, removeStack } from "../test/support/stack";
+import { removeStack } from "../test/support/stack";
+import { projectStack } from "../test/support/project";
+import { ROOT } from "../test/support/env";
 import type { Stack } from "@pulumi/pulumi/automation";
-import program from "../examples/01-site-to-site/index";
 
 const PSK = "demo-only-psk-" + Math.random().toString(36).slice(2); // demo stack only; a real stack uses `pulumi config set --secret psk`
 const step = (n: number, s: string) => console.log(`\n\x1b[1m${n}. ${s}\x1b[0m`);
@@ -42,7 +45,7 @@ try {
     cfg[`${g}Port`] = { value: String(lab.gateways[g].port) };
     cfg[`${g}HostKey`] = { value: lab.gateways[g].hostKey };
   }
-  stack = await labStack("site-to-site", "demo", program, cfg);
+  stack = await projectStack(ROOT, "demo", cfg);
 
   step(2, "pulumi up examples/01-site-to-site");
   const up = await stack.up({ onOutput: undefined });

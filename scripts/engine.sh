@@ -13,7 +13,15 @@ step() { printf '[engine] %s\n' "$*" >&2; }
 fail() { printf '[engine] FAILED at step "%s": %s\n' "$1" "$2" >&2; exit 1; }
 
 link_all() {
-  ln -sf "$1" "$bin/pulumi"
+  rm -f "$bin/pulumi"
+  case "$1" in
+    "$out"/*)
+      # Our build: a hard link (a symlink when the cache is on another file system). The engine looks for
+      # bundled plugins (pulumi-language-nodejs) beside its own resolved path, so the language host that
+      # scripts/language-host.sh puts in .tools/bin is then found there, without a "from $PATH" warning.
+      ln -f "$1" "$bin/pulumi" 2>/dev/null || ln -sf "$1" "$bin/pulumi";;
+    *) ln -sf "$1" "$bin/pulumi";;
+  esac
   # The Node.js dynamic-provider shim ships inside @pulumi/pulumi; the engine looks beside `pulumi`.
   if [ -f "$here/node_modules/@pulumi/pulumi/pulumi-resource-pulumi-nodejs" ]; then
     ln -sf "$here/node_modules/@pulumi/pulumi/pulumi-resource-pulumi-nodejs" "$bin/pulumi-resource-pulumi-nodejs"

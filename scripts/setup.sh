@@ -14,6 +14,10 @@ if [ ! -f node_modules/.pob-lock-hash ] || [ "$(cat node_modules/.pob-lock-hash)
   echo "$lockhash" > node_modules/.pob-lock-hash
 fi
 
+# The repo's own package as a user's project imports it (`import … from "pulumi-openbsd"` in the top-level
+# project, Pulumi.yaml): a link to the repo, whose exports are the build (step 3). npm removes it on install.
+ln -sfn .. node_modules/pulumi-openbsd
+
 # 2. Debian packages for the lab: a real OpenSSH sshd, ip(8) for network namespaces.
 need=()
 [ -x /usr/sbin/sshd ] || need+=(openssh-server)
@@ -26,6 +30,13 @@ if [ ${#need[@]} -gt 0 ]; then
   apt-get install -y -qq --no-install-recommends "${need[@]}" >/dev/null
 fi
 
-# 3. The Pulumi engine.
+# 3. The package itself, compiled (dist/): the plugin, the lint CLI and the examples run the build.
+say "npm run build"
+bash scripts/build.sh
+
+# 4. The Pulumi engine.
 bash scripts/engine.sh >/dev/null
+
+# 5. A language host for `pulumi up` in a program folder: a real pulumi-language-nodejs wins, else ours.
+bash scripts/language-host.sh
 say "ready: $(.tools/bin/pulumi version), node $(node --version)"

@@ -6,7 +6,6 @@
  * For a real file, the mode is checked the way the daemon checks it (see modes.ts).
  */
 import { readFileSync, statSync } from "node:fs";
-import { pathToFileURL } from "node:url";
 import { formatDiagnostic } from "../model/diagnostics";
 import { kindOf, LINT_KINDS, parseKind, unknownKindMessage, type LintKind } from "./kinds";
 import { hasErrors, lintFile } from "./lint";
@@ -116,8 +115,4 @@ export function runCli(argv: readonly string[], io: CliIo = processIo): number {
   io.err(sub === undefined ? "pulumi-openbsd: missing subcommand" : `pulumi-openbsd: unknown subcommand \`${sub}\`; one of lint`);
   io.err(USAGE);
   return 2;
-}
-
-if (process.argv[1] !== undefined && import.meta.url === pathToFileURL(process.argv[1]).href) {
-  process.exitCode = runCli(process.argv.slice(2));
 }

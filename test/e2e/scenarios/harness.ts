@@ -1,6 +1,8 @@
 /**
  * One end-to-end run of an example program (examples/NN-*) through the real engine against the lab
- * topology it is written for (DESIGN.md "Scenarios"):
+ * topology it is written for (DESIGN.md "Scenarios"), as a user runs it: the example folder (its
+ * Pulumi.yaml, package.json, index.ts) with the packed package installed, driven by LocalWorkspace with
+ * `workDir` — the CLI, the language host and Pulumi's TypeScript loader run the program (test/support/project.ts):
  * lab up → up → every file on the gateways line-for-line equivalent to the guide's → `ipsecctl -sf`
  * shows the flows on both ends → preview shows no changes → a hand edit is reported by refresh and
  * repaired by up → `labReboot` leaves the gateway in the same state → destroy leaves the gateways as
@@ -11,15 +13,17 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { Stack } from "@pulumi/pulumi/automation";
 import { labDown, labExec, labReboot, labUp, type Lab } from "../../lab/api";
 import { removeStack } from "../../support/stack";
-import { exampleStack } from "../../support/example";
 import { engineSecrets, exportWithoutSecrets, leaks } from "../../support/secrets";
+import { exampleProject, projectStack } from "../../support/project";
+import { readFileSync, rmSync } from "node:fs";
+import * as nodePath from "node:path";
 import { parsePf } from "../../../sdk/model/pf/parser";
 
 /** What a scenario checks. */
 export interface Scenario {
   /** examples/ folder. */
   example: string;
-  /** Pulumi project name (Pulumi.yaml `name`). */
+  /** Pulumi project name (the example's Pulumi.yaml `name`). */
   project: string;
   /** Lab topology. */
   topology: "site-to-site" | "carp" | "gif";
@@ -68,6 +72,7 @@ const BASELINE_PATHS = ["/etc/pf.conf", "/etc/sysctl.conf", "/etc/rc.conf.local"
 export function scenario(s: Scenario): void {
   let lab: Lab;
   let stack: Stack;
+  let dir: string | undefined;
   const baseline: Record<string, string> = {};
   const gateways = Object.keys(s.files);
   const paths = (gw: string) => [...new Set([...BASELINE_PATHS, ...Object.keys(s.files[gw] ?? {})])];
@@ -99,7 +104,9 @@ export function scenario(s: Scenario): void {
     beforeAll(async () => {
       lab = await labUp(s.topology, { prefix: s.prefix, quiet: true });
       for (const gw of gateways) baseline[gw] = await snapshot(gw);
-      stack = await exampleStack(s.example, s.project, `${s.prefix}${process.pid}`, { ...connectionConfig(lab), ...(s.config ?? {}) });
+      dir = exampleProject(s.example, `${s.prefix}${process.pid}`);
+      expect(readFileSync(nodePath.join(dir, "Pulumi.yaml"), "utf8")).toMatch(new RegExp(`^name: ${s.project}$`, "m"));
+      stack = await projectStack(dir, `${s.prefix}${process.pid}`, { ...connectionConfig(lab), ...(s.config ?? {}) });
     });
     afterAll(async () => {
       if (stack) {
@@ -107,6 +114,7 @@ export function scenario(s: Scenario): void {
         await removeStack(stack);
       }
       if (lab) await labDown(lab);
+      if (dir) rmSync(dir, { recursive: true, force: true });
     });
 
     let resources = 0;

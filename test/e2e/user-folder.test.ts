@@ -1,0 +1,278 @@
+/**
+ * A user's first hour (issue 9): the package packed as the registry would serve it, installed into a fresh
+ * folder next to the newest @pulumi/pulumi that runs on this Node, and driven by the real `pulumi` CLI in
+ * that folder — the language host (Pulumi's, or tools/language-host where none exists) starts the
+ * program with Pulumi's own TypeScript loader, with full type checking, the README's Pulumi.yaml plugin
+ * entry finds the provider in node_modules.
+ *
+ * Without any network (a fresh network namespace: nothing can be reached, so nothing can be touched):
+ * preview shows the creates; up fails with one clean error per gateway. On the lab: up, a clean preview,
+ * refresh finds a hand edit, up repairs it, destroy; `pulumi import` adopts a gateway configured by hand.
+ */
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { execFileSync } from "node:child_process";
+import { createRequire } from "node:module";
+import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import * as path from "node:path";
+import { labDown, labExec, labUp, type Lab } from "../lab/api";
+import { NO_NETWORK, packTarball, projectEnv, pulumiCli } from "../support/project";
+import { ROOT } from "../support/env";
+
+/** README "Using it with your own Pulumi CLI", word for word. */
+const README_PROGRAM = readmeBlock("ts");
+const README_PULUMI_YAML = readmeBlock("yaml");
+
+function readmeBlock(lang: string): string {
+  const readme = readFileSync(path.join(ROOT, "README.md"), "utf8");
+  const m = new RegExp("```" + lang + "\\n([\\s\\S]*?)```").exec(readme);
+  if (!m) throw new Error(`README.md has no \`\`\`${lang} block`);
+  return m[1]!;
+}
+
+/** The README's program with each gateway's SSH address from the stack config (the lab's management network). */
+const LAB_PROGRAM = README_PROGRAM.replace(
+  "const conn = (host: string, key: string) => ({ host, privateKey: cfg.requireSecret(\"sshKey\"), hostKey: cfg.require(key) });",
+  "const conn = (_host: string, key: string) => { const gw = key.replace(\"HostKey\", \"\"); return { host: cfg.require(`${gw}Host`), port: cfg.requireNumber(`${gw}Port`), privateKey: cfg.requireSecret(\"sshKey\"), hostKey: cfg.require(key) }; };",
+);
+
+const STRICT_TSCONFIG = {
+  compilerOptions: {
+    target: "ES2022",
+    module: "nodenext",
+    moduleResolution: "nodenext",
+    strict: true,
+    noUncheckedIndexedAccess: true,
+    exactOptionalPropertyTypes: true,
+    skipLibCheck: false,
+    noEmit: true,
+  },
+  files: ["index.ts"],
+};
+
+/** The newest @pulumi/pulumi 3.x (≥ 3.248.0, our peer range) whose `engines.node` this Node satisfies. */
+function newestPulumiForThisNode(): string {
+  const semver = createRequire(createRequire(import.meta.url).resolve("@pulumi/pulumi/package.json"))("semver") as typeof import("semver");
+  const out = execFileSync("npm", ["view", "@pulumi/pulumi@^3.248.0", "version", "engines", "--json"], { encoding: "utf8" });
+  const rows = ([] as { version: string; engines?: { node?: string } }[]).concat(JSON.parse(out));
+  const ok = rows.filter((r) => !r.engines?.node || semver.satisfies(process.version, r.engines.node)).map((r) => r.version);
+  const best = semver.maxSatisfying(ok, "^3.248.0");
+  if (!best) throw new Error(`no @pulumi/pulumi ^3.248.0 supports node ${process.version}`);
+  return best;
+}
+
+const HOST_KEY = "ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIOMqqnkVzrm0SdG6UOoqKLsabgH5C9okWi0dh2l9GKJl";
+const PSK = "e2e-user-folder-psk-" + "5f1d8c0b9a7e6d4c3b2a1908f7e6d5c4";
+/** Stacks of this run (the file backend under .state/ is shared by every test). */
+const DEV = `dev${process.pid}`;
+const LAB = `lab${process.pid}`;
+let dir: string;
+let key: string;
+let pulumiVersion: string;
+const env = () => projectEnv({ PULUMI_NODEJS_TRANSPILE_ONLY: "false" });
+const cli = (args: string[], opts: { stdin?: string; wrap?: string[] } = {}) => pulumiCli(dir, args, { env: env(), ...opts });
+const ok = async (args: string[], opts: { stdin?: string; wrap?: string[] } = {}) => {
+  const r = await cli(args, opts);
+  expect(r.code, `pulumi ${args.join(" ")}\n${r.stdout}\n${r.stderr}`).toBe(0);
+  return r;
+};
+const node = (args: string[]) => execFileSync(process.execPath, args, { cwd: dir, encoding: "utf8" });
+
+beforeAll(async () => {
+  dir = mkdtempSync(path.join(tmpdir(), "pulumi-openbsd-user-"));
+  const tarball = packTarball(path.join(dir, ".tarball"));
+  pulumiVersion = newestPulumiForThisNode();
+  // a user's project as Pulumi's TypeScript template lays it out
+  writeFileSync(path.join(dir, "package.json"), JSON.stringify({ name: "vpn", main: "index.ts", devDependencies: {}, dependencies: {} }, null, 2));
+  execFileSync("npm", ["install", "--no-audit", "--no-fund", "--loglevel=error", tarball, `@pulumi/pulumi@${pulumiVersion}`, "typescript@^5.9.3", "@types/node@^20.19.0"], { cwd: dir, stdio: ["ignore", "inherit", "inherit"] });
+  writeFileSync(path.join(dir, "Pulumi.yaml"), README_PULUMI_YAML);
+  writeFileSync(path.join(dir, "index.ts"), README_PROGRAM);
+  writeFileSync(path.join(dir, "tsconfig.json"), JSON.stringify(STRICT_TSCONFIG, null, 2));
+  execFileSync("ssh-keygen", ["-q", "-t", "ed25519", "-N", "", "-C", "user-folder", "-f", path.join(dir, ".id_ed25519")]);
+  key = readFileSync(path.join(dir, ".id_ed25519"), "utf8");
+});
+afterAll(async () => {
+  if (dir) await cli(["stack", "rm", "--yes", "--force", DEV]);
+  if (dir) rmSync(dir, { recursive: true, force: true });
+});
+
+describe("the packed package in a fresh folder", () => {
+  it("holds exactly one copy of @pulumi/pulumi, the newest that runs on this Node", () => {
+    const out = execFileSync("npm", ["ls", "@pulumi/pulumi", "--all", "--parseable"], { cwd: dir, encoding: "utf8" });
+    expect(out.trim().split("\n")).toEqual([path.join(dir, "node_modules", "@pulumi", "pulumi")]);
+    expect(JSON.parse(readFileSync(path.join(dir, "node_modules/@pulumi/pulumi/package.json"), "utf8")).version).toBe(pulumiVersion);
+  });
+  it("ships the build, the plugin and the CLI, and no tests, lab or sources", () => {
+    const files = execFileSync("tar", ["tzf", readdirTarball()], { encoding: "utf8" }).trim().split("\n");
+    expect(files.filter((f) => /^package\/(test|bench|examples|scripts|tools\/.*\.ts|sdk|providers\/[^b])/.test(f) || f.endsWith(".test.js"))).toEqual([]);
+    expect(files).toEqual(expect.arrayContaining(["package/dist/sdk/index.js", "package/dist/sdk/index.d.ts", "package/providers/bin/pulumi-resource-openbsd", "package/bin/pulumi-openbsd.mjs", "package/dist/providers/main.js"]));
+  });
+  it("loads from CommonJS and from ESM (named imports included)", () => {
+    expect(node(["-e", 'const o = require("pulumi-openbsd"); console.log(typeof o.Gateway, typeof o.SiteToSiteTunnel)']).trim()).toBe("function function");
+    writeFileSync(path.join(dir, "esm.mjs"), 'import * as openbsd from "pulumi-openbsd";\nimport { Gateway, CarpPair } from "pulumi-openbsd";\nimport * as model from "pulumi-openbsd/model";\nconsole.log(typeof openbsd.SiteToSiteTunnel, typeof Gateway, typeof CarpPair, typeof model);\n');
+    expect(node(["esm.mjs"]).trim()).toBe("function function function object");
+  });
+  it("type-checks the README's program under a strict tsconfig (nodenext, noUncheckedIndexedAccess, exactOptionalPropertyTypes, skipLibCheck false)", () => {
+    execFileSync(process.execPath, [path.join(dir, "node_modules/typescript/bin/tsc"), "-p", "."], { cwd: dir, encoding: "utf8" });
+  });
+  it("the lint CLI runs from the installed package", () => {
+    writeFileSync(path.join(dir, "ipsec.conf"), "ike esp from 172.16.0.0/24 to 192.168.15.0/24 peer 192.0.123.85\n", { mode: 0o600 });
+    const r = execFileSync(path.join(dir, "node_modules/.bin/pulumi-openbsd"), ["lint", "ipsec.conf"], { cwd: dir, encoding: "utf8" });
+    expect(r).toBe("");
+  });
+});
+
+describe("pulumi in the folder, with no network at all", () => {
+  beforeAll(async () => {
+    await ok(["stack", "init", DEV]);
+    await ok(["config", "set", "--secret", "psk", PSK]);
+    await ok(["config", "set", "--secret", "sshKey"], { stdin: key });
+    await ok(["config", "set", "gw1HostKey", HOST_KEY]);
+    await ok(["config", "set", "gw2HostKey", HOST_KEY]);
+  });
+
+  it("preview shows the creates (Pulumi's TypeScript loader, type-checked) and touches no host", async () => {
+    const r = await ok(["preview"], { wrap: NO_NETWORK });
+    for (const l of [
+      `+  pulumi:pulumi:Stack vpn-${DEV} create`,
+      "+  openbsd:index:Gateway gw1 create",
+      "+  openbsd:index:Gateway gw2 create",
+      "+  openbsd:index:SiteToSiteTunnel net1-net2 create",
+      "+  openbsd:index:GatewayConfig gw1 create",
+      "+  openbsd:index:GatewayConfig gw2 create",
+    ])
+      expect(r.stdout).toContain(l);
+    expect(r.stdout).toContain("+ 6 to create");
+    expect(r.stdout + r.stderr).not.toMatch(/warning|error/i);
+  });
+
+  it("up against unreachable hosts fails cleanly: one error per gateway naming host and cause, no stack trace", async () => {
+    const r = await cli(["up", "--yes", "--skip-preview"], { wrap: NO_NETWORK });
+    expect(r.code).not.toBe(0);
+    const diagnostics = r.stdout.slice(r.stdout.indexOf("Diagnostics:"));
+    expect(diagnostics.split("\n").filter((l) => /^\s+error: /.test(l)).sort()).toEqual([
+      "    error: 192.0.123.85:22: cannot connect as root: connect ENETUNREACH 192.0.123.85:22 - Local (0.0.0.0:0)",
+      "    error: 192.0.2.153:22: cannot connect as root: connect ENETUNREACH 192.0.2.153:22 - Local (0.0.0.0:0)",
+      "    error: update failed",
+    ]);
+    expect(r.stdout + r.stderr).not.toMatch(/^\s+at /m);
+  });
+
+  it("`pulumi stack export` holds no plaintext SSH private key", async () => {
+    const r = await ok(["stack", "export"]);
+    expect(r.stdout).not.toContain("PRIVATE KEY");
+    expect(r.stdout).not.toContain(key.split("\n")[1]!);
+  });
+  it("`pulumi stack export` holds no plaintext PSK (the components register secret outputs)", async () => {
+    const r = await ok(["stack", "export"]);
+    expect(r.stdout).not.toContain(PSK);
+  });
+});
+
+describe("pulumi in the folder, on the lab", () => {
+  let lab: Lab;
+  beforeAll(async () => {
+    lab = await labUp("site-to-site", { prefix: "uf", quiet: true });
+    writeFileSync(path.join(dir, "index.ts"), LAB_PROGRAM);
+    await ok(["stack", "init", LAB]);
+    await ok(["config", "set", "--secret", "psk", PSK]);
+    await ok(["config", "set", "--secret", "sshKey"], { stdin: lab.gateways.gw1!.privateKey });
+    for (const [name, g] of Object.entries(lab.gateways)) {
+      await ok(["config", "set", `${name}Host`, g.host]);
+      await ok(["config", "set", `${name}Port`, String(g.port)]);
+      await ok(["config", "set", `${name}HostKey`, g.hostKey]);
+    }
+  });
+  afterAll(async () => {
+    await cli(["destroy", "--yes", "--stack", LAB]);
+    await cli(["stack", "rm", "--yes", "--force", LAB]);
+    if (lab) await labDown(lab);
+  });
+
+  it("up commits both gateways", async () => {
+    const r = await ok(["up", "--yes", "--skip-preview"]);
+    expect(r.stdout).toContain("+ 6 created");
+    expect((await labExec(lab, "gw1", "cat /etc/ipsec.conf")).stdout).toContain("peer 192.0.123.85");
+    const exported = (await ok(["stack", "export"])).stdout;
+    expect(exported).toContain("ipsec.conf");
+    expect(exported).not.toContain(PSK);
+    expect(exported).not.toContain(lab.gateways.gw1!.privateKey.split("\n")[1]!);
+  });
+  it("then preview shows no changes", async () => {
+    await ok(["preview", "--expect-no-changes"]);
+  });
+  it("refresh finds a hand edit, preview shows it, up repairs it", async () => {
+    const before = (await labExec(lab, "gw1", "cat /etc/pf.anchors/vpn")).stdout;
+    expect((await labExec(lab, "gw1", "echo 'pass in on em1 proto tcp to port 22' >> /etc/pf.anchors/vpn")).code).toBe(0);
+    const r = await ok(["refresh", "--yes", "--skip-preview"]);
+    expect(r.stdout).toMatch(/~\s+openbsd:index:GatewayConfig gw1 (updated|refreshing)/);
+    const p = await cli(["preview", "--expect-no-changes", "--diff"]);
+    expect(p.code).not.toBe(0);
+    expect(p.stdout).toContain('files["/etc/pf.anchors/vpn"]');
+    await ok(["up", "--yes", "--skip-preview"]);
+    expect((await labExec(lab, "gw1", "cat /etc/pf.anchors/vpn")).stdout).toBe(before);
+    await ok(["preview", "--expect-no-changes"]);
+  });
+  it("`pulumi stack export` after up holds no plaintext SSH private key", async () => {
+    const r = await ok(["stack", "export"]);
+    expect(r.stdout).not.toContain(lab.gateways.gw1!.privateKey.split("\n")[1]!);
+  });
+  it("destroy removes what up installed", async () => {
+    const r = await ok(["destroy", "--yes", "--skip-preview"]);
+    expect(r.stdout).toContain("- 6 deleted");
+    expect((await labExec(lab, "gw1", "cat /etc/ipsec.conf 2>&1 || true")).stdout).not.toContain("peer 192.0.123.85");
+  });
+
+  describe("pulumi import adopts a gateway configured by hand", () => {
+    const IMP = `imp${process.pid}`;
+    const OLD_PSK = "old-psk-made-by-hand";
+    const OLD_IPSEC = `ike esp from 172.16.0.0/24 to 192.168.15.0/24 peer 192.0.123.85 psk "${OLD_PSK}"\n`;
+    const OLD_SYSCTL = "net.inet.ip.forwarding=1\nnet.inet.esp.enable=1\n";
+    const SNAPSHOT = "cat /etc/ipsec.conf /etc/sysctl.conf; ls -l /etc/ipsec.conf | cut -c1-10; rcctl get isakmpd flags; rcctl ls started | grep -c isakmpd";
+    const snapshot = async () => (await labExec(lab, "gw1", SNAPSHOT)).stdout;
+    let before = "";
+    beforeAll(async () => {
+      const setup = `umask 077; printf '%s' '${OLD_IPSEC}' > /etc/ipsec.conf; printf '%s' '${OLD_SYSCTL}' > /etc/sysctl.conf; sysctl net.inet.ip.forwarding=1 net.inet.esp.enable=1 >/dev/null; rcctl enable isakmpd; rcctl set isakmpd flags -K; rcctl start isakmpd >/dev/null; rcctl enable ipsec`;
+      const r = await labExec(lab, "gw1", setup);
+      expect(r.stdout + r.stderr).toBe("");
+      before = await snapshot();
+      await ok(["stack", "init", IMP]);
+      await ok(["config", "set", "--secret", "openbsd:privateKey"], { stdin: lab.gateways.gw1!.privateKey });
+    });
+    afterAll(async () => {
+      await cli(["state", "unprotect", "--all", "--yes", "--stack", IMP]);
+      await cli(["destroy", "--yes", "--stack", IMP]);
+      await cli(["stack", "rm", "--yes", "--force", IMP]);
+    });
+
+    it("`pulumi import openbsd:index:GatewayConfig gw1 ID` reads the gateway's state in and changes nothing on it", async () => {
+      const g = lab.gateways.gw1!;
+      const r = await ok(["import", "openbsd:index:GatewayConfig", "gw1", `root@${g.host}:${g.port} ${g.hostKey}`, "--yes", "--generate-code=false"]);
+      expect(r.stdout).toContain("= 1 imported");
+      expect(await snapshot()).toBe(before);
+      const exp = await ok(["stack", "export"]);
+      const res = (JSON.parse(exp.stdout).deployment.resources as { type: string; outputs?: Record<string, any> }[]).find((x) => x.type === "openbsd:index:GatewayConfig")!;
+      expect(res.outputs!.state.files["/etc/sysctl.conf"].content).toBe(OLD_SYSCTL);
+      expect(res.outputs!.state.services.isakmpd).toEqual({ order: 1, enabled: true, flags: "-K", running: true });
+      expect(exp.stdout).not.toContain(OLD_PSK);
+    });
+    // The generated code: `pulumi import` then fails with "loading package 'openbsd@nil': it looks like GetSchema is
+    // not implemented" — the provider serves no schema, and the language host stand-in answers GenerateProgram with
+    // Unimplemented. Both are needed before the generated program can preview clean.
+    it.skip("the generated code previews clean [needs the provider's GetSchema and the host's GenerateProgram]", () => {});
+    it("import protects the resource; once unprotected, destroy puts back what the gateway had when it was imported", async () => {
+      const d = await cli(["destroy", "--yes", "--skip-preview"]);
+      expect(d.code).not.toBe(0);
+      expect(d.stdout).toContain("cannot be deleted\n    because it is protected.");
+      expect(await snapshot()).toBe(before);
+      await ok(["state", "unprotect", "--all", "--yes"]);
+      await ok(["destroy", "--yes", "--skip-preview"]);
+      expect(await snapshot()).toBe(before);
+    });
+  });
+});
+
+function readdirTarball(): string {
+  const d = path.join(dir, ".tarball");
+  return path.join(d, readdirSync(d).find((x) => x.endsWith(".tgz"))!);
+}

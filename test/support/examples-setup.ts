@@ -1,0 +1,12 @@
+/**
+ * globalSetup of the e2e project: packs the package and installs it once (with the example folders'
+ * dependencies) into .state/packed/modules-HASH, shared by every example project of the run
+ * (test/support/project.ts). Runs after test/support/build.ts has refreshed dist/.
+ */
+import { sharedModules } from "./project";
+
+export default function setup(): void {
+  const t0 = Date.now();
+  process.env.POB_EXAMPLES_MODULES = sharedModules();
+  process.stderr.write(`[e2e] examples' node_modules: ${process.env.POB_EXAMPLES_MODULES} (${((Date.now() - t0) / 1000).toFixed(1)}s)\n`);
+}
