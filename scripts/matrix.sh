@@ -11,20 +11,23 @@
 #   vitest runs on Node 22 in the copy, so the tests' inline programs and Automation API are the newest SDK too.
 #
 # Usage: bash scripts/matrix.sh [vitest args…]   (MATRIX_TESTS overrides the test files)
+#   MATRIX_NODE_VERSION=24.21.0 bash scripts/matrix.sh   runs the same leg on Node 24 (.tools/matrix/node24/)
 set -uo pipefail
 here="$(cd "$(dirname "$0")/.." && pwd)"
+MATRIX_NODE_VERSION="${MATRIX_NODE_VERSION:-${NODE22_VERSION:-22.23.3}}"
+major="${MATRIX_NODE_VERSION%%.*}"
 MATRIX_SDK_VERSION="${MATRIX_SDK_VERSION:-3.276.0}"
 MATRIX_CLI_VERSION="${MATRIX_CLI_VERSION:-$MATRIX_SDK_VERSION}"
 MATRIX_TESTS="${MATRIX_TESTS:-test/unit/provider/sdk-compat.test.ts test/e2e/plugin-rpc.test.ts test/e2e/skeleton.test.ts test/e2e/provider-import.test.ts}"
-copy="$here/.tools/matrix/node22"
+copy="$here/.tools/matrix/node$major"
 step() { printf '[matrix] %s\n' "$*" >&2; }
 fail() { printf '[matrix] FAILED at step "%s": %s\n' "$1" "$2" >&2; exit 1; }
 start=$(date +%s)
 
-# 1. Node 22
-node22="$(bash "$here/scripts/node22.sh")" || fail "node 22" "scripts/node22.sh failed"
-export PATH="$(dirname "$node22"):$PATH"
-[ "$(command -v node)" = "$(dirname "$node22")/node" ] || fail "node 22" "node 22 is not first on PATH"
+# 1. Node (22 unless MATRIX_NODE_VERSION says otherwise)
+nodebin="$(bash "$here/scripts/node.sh" "$MATRIX_NODE_VERSION")" || fail "node $major" "scripts/node.sh $MATRIX_NODE_VERSION failed"
+export PATH="$(dirname "$nodebin"):$PATH"
+[ "$(command -v node)" = "$(dirname "$nodebin")/node" ] || fail "node $major" "node $MATRIX_NODE_VERSION is not first on PATH"
 
 # 2. The sources, as they are in this checkout (committed or not)
 mkdir -p "$copy"
@@ -32,7 +35,7 @@ find "$copy" -mindepth 1 -maxdepth 1 ! -name node_modules ! -name .tools ! -name
 tar -C "$here" --exclude=./node_modules --exclude=./.tools --exclude=./.state --exclude=./.git -cf - . | tar -C "$copy" -xf - \
   || fail "copy sources" "tar $here -> $copy"
 
-# 3. npm packages with the newest SDK, installed by npm on Node 22 (engines checked as a user's npm would)
+# 3. npm packages with the newest SDK, installed by npm running on that node (engines checked as a user's npm would)
 node -e '
   const fs = require("fs"), f = process.argv[1], v = process.argv[2];
   const p = JSON.parse(fs.readFileSync(f, "utf8"));
@@ -56,9 +59,9 @@ got="$(cd "$copy" && node -p 'require("@pulumi/pulumi/package.json").version')"
   || fail "engine" "building pulumi v$MATRIX_CLI_VERSION (scripts/engine.sh)"
 step "ready in $(( $(date +%s) - start ))s: node $(node --version), @pulumi/pulumi $got, $("$copy/.tools/bin/pulumi" version)"
 
-# 5. The tests, on Node 22, from the copy
+# 5. The tests, on that node, from the copy
 if [ -z "${PULUMI_OPENBSD_SHARED:-}" ] && [ -d "$here/../shared/golden" ]; then export PULUMI_OPENBSD_SHARED="$(cd "$here/../shared" && pwd)"; fi
-export PULUMI_OPENBSD_EXPECT_NODE=22 PULUMI_OPENBSD_EXPECT_SDK="$MATRIX_SDK_VERSION" PULUMI_OPENBSD_EXPECT_CLI="$MATRIX_CLI_VERSION"
+export PULUMI_OPENBSD_EXPECT_NODE="$major" PULUMI_OPENBSD_EXPECT_SDK="$MATRIX_SDK_VERSION" PULUMI_OPENBSD_EXPECT_CLI="$MATRIX_CLI_VERSION"
 cd "$copy"
 # shellcheck disable=SC2086
 exec node node_modules/vitest/vitest.mjs run $MATRIX_TESTS "$@"
