@@ -13,7 +13,9 @@ import { createRequire } from "node:module";
 import type { DetailedDiffResult, PropertyDiffKind } from "./diff";
 import type { ResourceProvider } from "./resources/types";
 
-const here = createRequire(import.meta.url);
+// `require` where the module system gives one (the CommonJS build, vitest), else (tsx running the ESM sources)
+// one for the entry file; no `import.meta`, which a CommonJS build rejects.
+const here: NodeRequire = typeof require === "function" ? require : createRequire(process.argv[1]!);
 /** `require` as seen from the installed `@pulumi/pulumi`: the SDK's own grpc-js, protobuf and generated code. */
 const sdkRequire = createRequire(here.resolve("@pulumi/pulumi/package.json"));
 const grpc = sdkRequire("@grpc/grpc-js");

@@ -18,7 +18,8 @@ MATRIX_NODE_VERSION="${MATRIX_NODE_VERSION:-${NODE22_VERSION:-22.23.3}}"
 major="${MATRIX_NODE_VERSION%%.*}"
 MATRIX_SDK_VERSION="${MATRIX_SDK_VERSION:-3.276.0}"
 MATRIX_CLI_VERSION="${MATRIX_CLI_VERSION:-$MATRIX_SDK_VERSION}"
-MATRIX_TESTS="${MATRIX_TESTS:-test/unit/provider/sdk-compat.test.ts test/e2e/plugin-rpc.test.ts test/e2e/skeleton.test.ts test/e2e/provider-import.test.ts}"
+# the plugin's diff/read/import paths; the packed package in a user's folder where the checkout has that test
+MATRIX_TESTS="${MATRIX_TESTS:-test/unit/provider/sdk-compat.test.ts test/e2e/plugin-rpc.test.ts test/e2e/skeleton.test.ts test/e2e/provider-import.test.ts$([ -f "$here/test/e2e/user-folder.test.ts" ] && echo " test/e2e/user-folder.test.ts")}"
 copy="$here/.tools/matrix/node$major"
 step() { printf '[matrix] %s\n' "$*" >&2; }
 fail() { printf '[matrix] FAILED at step "%s": %s\n' "$1" "$2" >&2; exit 1; }
@@ -39,7 +40,9 @@ tar -C "$here" --exclude=./node_modules --exclude=./.tools --exclude=./.state --
 node -e '
   const fs = require("fs"), f = process.argv[1], v = process.argv[2];
   const p = JSON.parse(fs.readFileSync(f, "utf8"));
-  p.dependencies["@pulumi/pulumi"] = v;
+  // wherever the package declares it (dependencies or devDependencies; a peer range is left as it is)
+  const where = ["dependencies", "devDependencies"].filter((k) => p[k] && p[k]["@pulumi/pulumi"]);
+  for (const k of where.length ? where : ["devDependencies"]) (p[k] ??= {})["@pulumi/pulumi"] = v;
   p.overrides = { ...(p.overrides || {}), "@pulumi/pulumi": v };  // @pulumi/command and the rest share it
   fs.writeFileSync(f, JSON.stringify(p, null, 2) + "\n");
 ' "$copy/package.json" "$MATRIX_SDK_VERSION"
@@ -57,6 +60,10 @@ got="$(cd "$copy" && node -p 'require("@pulumi/pulumi/package.json").version')"
 # 4. The CLI at MATRIX_CLI_VERSION (cached in ~/.cache/pulumi-openbsd/engine/vX after the first build)
 (cd "$copy" && PULUMI_VERSION="$MATRIX_CLI_VERSION" PULUMI_OPENBSD_TOOLS_BIN="$copy/.tools/bin" bash scripts/engine.sh >/dev/null) \
   || fail "engine" "building pulumi v$MATRIX_CLI_VERSION (scripts/engine.sh)"
+# a language host beside that CLI for programs run in a project folder, where the package provides one
+if [ -f "$copy/scripts/language-host.sh" ]; then
+  (cd "$copy" && bash scripts/language-host.sh >&2) || fail "language host" "scripts/language-host.sh in $copy"
+fi
 step "ready in $(( $(date +%s) - start ))s: node $(node --version), @pulumi/pulumi $got, $("$copy/.tools/bin/pulumi" version)"
 
 # 5. The tests, on that node, from the copy
