@@ -36,6 +36,9 @@ find "$copy" -mindepth 1 -maxdepth 1 ! -name node_modules ! -name .tools ! -name
 tar -C "$here" --exclude=./node_modules --exclude=./.tools --exclude=./.state --exclude=./.git -cf - . | tar -C "$copy" -xf - \
   || fail "copy sources" "tar $here -> $copy"
 
+# the copy's stacks are throwaway: none left by an earlier, interrupted run (caches under .state stay)
+rm -rf "$copy/.state/backend"
+
 # 3. npm packages with the newest SDK, installed by npm running on that node (engines checked as a user's npm would)
 node -e '
   const fs = require("fs"), f = process.argv[1], v = process.argv[2];
