@@ -4,7 +4,7 @@
 # release (scripts/engine.sh with PULUMI_VERSION). It installs what it needs itself, then runs the
 # plugin-path tests unchanged on that combination:
 #
-#   .tools/matrix/node22/   a copy of this checkout's sources (no node_modules/.tools/.state), with
+#   .tools/matrix/node22/   a copy of this checkout's sources (no node_modules/.tools/.state/dist), with
 #                           @pulumi/pulumi set to $MATRIX_SDK_VERSION and installed by npm running on Node 22;
 #                           its .tools/bin/pulumi is the CLI at $MATRIX_CLI_VERSION, its providers/bin the
 #                           plugin, whose launcher finds Node 22 first on PATH and the newest SDK beside it.
@@ -33,7 +33,7 @@ export PATH="$(dirname "$nodebin"):$PATH"
 # 2. The sources, as they are in this checkout (committed or not)
 mkdir -p "$copy"
 find "$copy" -mindepth 1 -maxdepth 1 ! -name node_modules ! -name .tools ! -name .state -exec rm -rf {} +
-tar -C "$here" --exclude=./node_modules --exclude=./.tools --exclude=./.state --exclude=./.git -cf - . | tar -C "$copy" -xf - \
+tar -C "$here" --exclude=./node_modules --exclude=./.tools --exclude=./.state --exclude=./.git --exclude=./dist --exclude=./tmp --exclude=./test/lab/.scratch -cf - . | tar -C "$copy" -xf - \
   || fail "copy sources" "tar $here -> $copy"
 
 # the copy's stacks are throwaway: none left by an earlier, interrupted run (caches under .state stay)
