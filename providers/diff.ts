@@ -1,6 +1,6 @@
 /**
- * Detailed diffs. `@pulumi/pulumi` 3.248's `provider.main` drops everything but `changes` and
- * `replaces` from a DiffResult; {@link installDetailedDiff} (used by main.ts) restores the
+ * Detailed diffs. `@pulumi/pulumi`'s `provider.main` (3.248.0 … 3.276.0) drops everything but `changes` and
+ * `replaces` from a DiffResult; providers/sdk-compat.ts (used by main.ts) restores the
  * engine's per-property view (`files["/etc/ipsec.conf"]`, `sysctls["net.inet.ip.forwarding"]`).
  */
 export type PropertyDiffKind = "add" | "add-replace" | "delete" | "delete-replace" | "update" | "update-replace";

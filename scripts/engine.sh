@@ -2,12 +2,20 @@
 # Ensures the Pulumi engine (CLI) exists in .tools/bin, building it from the Go module proxy
 # when no compatible `pulumi` is on PATH. Cached in $PULUMI_OPENBSD_CACHE (default ~/.cache/pulumi-openbsd)
 # so a second run, or CI on the same machine, is a no-op. See README "The engine".
+#
+# PULUMI_VERSION=X.Y.Z builds/links that release instead of the default one, into .tools/vX.Y.Z/bin
+# (the default's .tools/bin is left alone); only a `pulumi` on PATH of exactly that version is taken.
+# PULUMI_OPENBSD_TOOLS_BIN overrides the folder the links go to (the support matrix uses it).
 set -euo pipefail
-PULUMI_VERSION="${PULUMI_VERSION:-3.248.0}"
+DEFAULT_PULUMI_VERSION=3.248.0
+explicit="${PULUMI_VERSION:+yes}"
+PULUMI_VERSION="${PULUMI_VERSION:-$DEFAULT_PULUMI_VERSION}"
 here="$(cd "$(dirname "$0")/.." && pwd)"
 cache="${PULUMI_OPENBSD_CACHE:-$HOME/.cache/pulumi-openbsd}"
 out="$cache/engine/v$PULUMI_VERSION"
-bin="$here/.tools/bin"
+if [ -n "${PULUMI_OPENBSD_TOOLS_BIN:-}" ]; then bin="$PULUMI_OPENBSD_TOOLS_BIN"
+elif [ "$PULUMI_VERSION" = "$DEFAULT_PULUMI_VERSION" ]; then bin="$here/.tools/bin"
+else bin="$here/.tools/v$PULUMI_VERSION/bin"; fi
 mkdir -p "$bin" "$out/bin"
 step() { printf '[engine] %s\n' "$*" >&2; }
 fail() { printf '[engine] FAILED at step "%s": %s\n' "$1" "$2" >&2; exit 1; }
@@ -35,7 +43,9 @@ if [ -z "${PULUMI_OPENBSD_FORCE_BUILD:-}" ]; then
   for cand in $(type -ap pulumi 2>/dev/null || true); do
     case "$cand" in "$bin"/*) continue;; esac
     v="$("$cand" version 2>/dev/null || true)"
-    case "$v" in v3.*) step "using $cand ($v)"; link_all "$cand"; exit 0;; esac
+    if [ -n "$explicit" ]; then want="v$PULUMI_VERSION"; else want="v3.*"; fi
+    # shellcheck disable=SC2254
+    case "$v" in $want) step "using $cand ($v)"; link_all "$cand"; exit 0;; esac
   done
 fi
 
@@ -45,22 +55,26 @@ if [ -x "$out/bin/pulumi" ] && [ "$("$out/bin/pulumi" version 2>/dev/null)" = "v
 fi
 
 # 3. Build from the Go module proxy: a wrapper module that requires pkg/v3 and sdk/v3 at one version
-#    (`go install pkg/v3/cmd/pulumi@v` refuses because pkg/v3's go.mod has replace directives).
+#    (`go install pkg/v3/cmd/pulumi@v` refuses because pkg/v3's go.mod has replace directives). The
+#    wrapper copies pkg/v3's own `go` line and its replace directives that point at other modules (the
+#    ones to local folders, such as sdk/v3 => ../sdk, are what the `require` of sdk/v3 stands for), so
+#    any release builds the way upstream builds it.
 command -v go >/dev/null || fail "find go" "the Go toolchain is needed to build the Pulumi CLI (apt-get install golang, or install Pulumi yourself)"
 export GOFLAGS="-mod=mod" GOTOOLCHAIN=local
 wrap="$out/src"; mkdir -p "$wrap"
-cat > "$wrap/go.mod" <<GOMOD
-module pulumi-openbsd/engine
-
-go 1.25
-
-require (
-	github.com/pulumi/pulumi/pkg/v3 v$PULUMI_VERSION
-	github.com/pulumi/pulumi/sdk/v3 v$PULUMI_VERSION
-)
-
-replace github.com/atotto/clipboard => github.com/tgummerer/clipboard v0.0.0-20241001131231-d02d263e614e
-GOMOD
+pkgmod="$(cd "$wrap" && GOFLAGS= go mod download -json "github.com/pulumi/pulumi/pkg/v3@v$PULUMI_VERSION" 2>"$out/download.log" | sed -n 's/^[[:space:]]*"GoMod": "\(.*\)",\{0,1\}$/\1/p')" || true
+[ -n "$pkgmod" ] && [ -f "$pkgmod" ] || { cat "$out/download.log" >&2; fail "go mod download" "github.com/pulumi/pulumi/pkg/v3@v$PULUMI_VERSION is not served by the Go module proxy ($(go env GOPROXY)); list the served ones with: go list -m -versions github.com/pulumi/pulumi/pkg/v3"; }
+gover="$(sed -n 's/^go \([0-9.]*\)$/\1/p' "$pkgmod" | head -1)"
+have="$(go env GOVERSION | sed 's/^go//')"
+if [ -n "$gover" ] && [ "$(printf '%s\n%s\n' "$gover" "$have" | sort -V | head -1)" != "$gover" ]; then
+  fail "check go version" "pulumi v$PULUMI_VERSION needs Go >= $gover, this machine has go$have (GOTOOLCHAIN=local: nothing is downloaded)"
+fi
+{
+  printf 'module pulumi-openbsd/engine\n\ngo %s\n\n' "${gover:-1.25}"
+  printf 'require (\n\tgithub.com/pulumi/pulumi/pkg/v3 v%s\n\tgithub.com/pulumi/pulumi/sdk/v3 v%s\n)\n\n' "$PULUMI_VERSION" "$PULUMI_VERSION"
+  # single-line `replace a => b vX` directives of pkg/v3 whose target is a module, not a ../folder
+  grep -E '^replace [^ ]+ => [^.][^ ]* v[^ ]+$' "$pkgmod" || true
+} > "$wrap/go.mod"
 cat > "$wrap/tools.go" <<'GOSRC'
 //go:build tools
 

@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # The test command of README.md (`npm test`): installs what it needs, then runs, in order,
 # the type check, the unit tests (pure), the lab tests (namespaces + sshd + emulator, provider
-# against the lab) and the end-to-end tests (the real Pulumi engine against the lab).
+# against the lab) and the end-to-end tests (the real Pulumi engine against the lab); then the support
+# matrix's second combination (scripts/matrix.sh: Node 22, newest @pulumi/pulumi, CLI at the same release).
 set -uo pipefail
 cd "$(dirname "$0")/.."
 bash scripts/setup.sh || exit 1
@@ -13,10 +14,12 @@ for project in unit lab e2e; do
   echo "== vitest --project $project"
   npx vitest run --project "$project" --reporter=default --reporter=json --outputFile.json=".state/reports/$project.json" || fail=1
 done
-# The closing line CI reads: totals over the three projects.
+echo "== matrix: Node 22 + newest @pulumi/pulumi + CLI (scripts/matrix.sh)"
+bash scripts/matrix.sh --reporter=default --reporter=json --outputFile.json="$PWD/.state/reports/matrix.json" || fail=1
+# The closing line CI reads: totals over the three projects and the matrix leg.
 node -e '
   let p = 0, f = 0, s = 0;
-  for (const n of ["unit", "lab", "e2e"]) {
+  for (const n of ["unit", "lab", "e2e", "matrix"]) {
     try { const r = require(`./.state/reports/${n}.json`); p += r.numPassedTests; f += r.numFailedTests; s += r.numPendingTests + r.numTodoTests; }
     catch { f += 1; console.error(`no report for ${n}`); }
   }
