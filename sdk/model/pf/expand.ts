@@ -93,6 +93,22 @@ function cleanStateOptions(o: PfStateOptions | undefined, ifBoundDefault: boolea
   if (o?.ifBound || (ifBoundDefault && !o?.floating)) out.ifBound = true;
   if (o?.sloppy) out.sloppy = true;
   if (o?.pflow) out.pflow = true;
+  // parse.y: max-src-conn, -conn-rate and -nodes turn on per-rule source tracking, max-src-states tracking
+  if (o?.maxSrcStates !== undefined) out.maxSrcStates = o.maxSrcStates;
+  if (o?.maxSrcConn !== undefined) out.maxSrcConn = o.maxSrcConn;
+  if (o?.maxSrcConnRate) out.maxSrcConnRate = o.maxSrcConnRate;
+  if (o?.maxSrcNodes !== undefined) out.maxSrcNodes = o.maxSrcNodes;
+  if (o?.overload) out.overload = o.overload;
+  const ruleTrack = o?.sourceTrack === "rule" || o?.maxSrcConn !== undefined || o?.maxSrcConnRate !== undefined || o?.maxSrcNodes !== undefined;
+  if (ruleTrack) out.sourceTrack = "rule";
+  else if (o?.sourceTrack !== undefined || o?.maxSrcStates !== undefined) out.sourceTrack = "global";
+  const timeouts = [...(o?.timeouts ?? [])];
+  if (out.sourceTrack && o?.maxSrcConnRate) {
+    const i = timeouts.findIndex((t) => t.name === "src.track");
+    if (i < 0) timeouts.push({ name: "src.track", seconds: o.maxSrcConnRate.seconds });
+    else if (timeouts[i]!.seconds < o.maxSrcConnRate.seconds) timeouts[i] = { name: "src.track", seconds: o.maxSrcConnRate.seconds };
+  }
+  if (timeouts.length > 0) out.timeouts = timeouts;
   return Object.keys(out).length > 0 ? out : undefined;
 }
 
@@ -105,6 +121,7 @@ export function expandStatement(rule: PfRule, ctx: ExpandContext = {}): ExpandRe
   const stmtAf = decideAf(dsts, decideAf(srcs, rule.af));
   const out: PfRule[] = [];
   let portError = false;
+  const icmps = rule.kind === "filter" && rule.icmpTypes?.length ? rule.icmpTypes : [undefined];
   for (const itf of orAny<PfIfSpec>(rule.on)) {
     for (const proto of orAny<string>(rule.protos)) {
       for (const src of srcs) {
@@ -116,11 +133,27 @@ export function expandStatement(rule: PfRule, ctx: ExpandContext = {}): ExpandRe
                 (src.af && dst.af && src.af !== dst.af)) continue;
               if (!af && src.af) af = src.af;
               else if (!af && dst.af) af = dst.af;
-              if ((sport || dport) && proto !== "tcp" && proto !== "udp" && rule.kind === "filter") {
-                portError = true;
-                continue;
+              for (const icmp of icmps) {
+                if (icmp) {
+                  // expand_rule's `icmp-type mismatch`, then rule_consistent() in its order
+                  const errs: string[] = [];
+                  if (proto !== (icmp.v6 ? "ipv6-icmp" : "icmp")) errs.push("icmp-type mismatch");
+                  if ((sport || dport) && proto !== "tcp" && proto !== "udp") errs.push("port only applies to tcp/udp");
+                  if (proto !== "icmp" && proto !== "ipv6-icmp") errs.push("icmp-type/code only applies to icmp");
+                  if (!af) errs.push("must indicate address family with icmp-type/code");
+                  if (errs.length > 0) {
+                    errors.push(...errs, "skipping rule due to errors");
+                    continue;
+                  }
+                }
+                if ((sport || dport) && proto !== "tcp" && proto !== "udp" && rule.kind === "filter") {
+                  portError = true;
+                  continue;
+                }
+                const built = buildRule(rule, ctx, itf, proto, src.host, sport, dst.host, dport, af);
+                if (icmp && built.kind === "filter") built.icmpTypes = [icmp];
+                out.push(built);
               }
-              out.push(buildRule(rule, ctx, itf, proto, src.host, sport, dst.host, dport, af));
             }
           }
         }
@@ -150,6 +183,8 @@ function buildRule(
   if (blockPolicy) r.blockPolicy = blockPolicy;
   if (rule.direction) r.direction = rule.direction;
   if (rule.kind === "filter" && rule.log) r.log = true;
+  if (rule.kind === "filter" && rule.logOptions) r.logOptions = rule.logOptions;
+  if (blockPolicy === "return-icmp" && rule.kind === "filter") r.returnIcmp = rule.returnIcmp ?? { icmp: (3 << 8) | 3, icmp6: (1 << 8) | 4 };
   if (rule.quick) r.quick = true;
   r.on = itf ? [itf.not ? { name: itf.name, not: true } : { name: itf.name }] : [];
   if (af) r.af = af;
@@ -176,6 +211,7 @@ function buildRule(
     const stateOptions = keeps ? cleanStateOptions(rule.stateOptions, ctx.statePolicy === "if-bound") : undefined;
     if (stateOptions) r.stateOptions = stateOptions;
     if (rule.fragment) r.fragment = true;
+    if (rule.scrub) r.scrub = rule.scrub;
     if (rule.allowOpts) r.allowOpts = true;
     if (rule.label !== undefined) r.label = rule.label;
     if (rule.once) r.once = true;
@@ -185,6 +221,7 @@ function buildRule(
   if (rule.kind === "filter") {
     if (rule.rtable !== undefined) r.rtable = rule.rtable;
     if (rule.natTo) r.natTo = rule.natTo;
+    if (rule.natTo && rule.staticPort) r.staticPort = true;
     if (rule.rdrTo) r.rdrTo = rule.rdrTo;
   }
   return r as unknown as PfRule;

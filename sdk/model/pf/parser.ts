@@ -15,6 +15,10 @@ import { interfaceExists, parseLiteralAddress } from "./address";
 import { contextOf, expandStatement, type ExpandContext } from "./expand";
 import { PfLexer, type Token } from "./lexer";
 import { canonicalProtocol, servicePort } from "./names";
+import {
+  ICMP6_CODES, ICMP6_TYPES, ICMP_CODES, ICMP_TYPES, icmpCodeNumber, icmpTypeNumber, PF_LIMIT_NAMES, PF_OPTIMIZATIONS,
+  PF_TIMEOUT_NAMES, RETURN_ICMP6_DEFAULT, RETURN_ICMP_DEFAULT,
+} from "./icmp";
 import { renderHost, renderTable } from "./render";
 import type {
   PfAddressFamily,
@@ -25,12 +29,16 @@ import type {
   PfFilterRule,
   PfHost,
   PfIfModifier,
+  PfIcmpType,
   PfIfSpec,
   PfInterface,
+  PfLogOptions,
   PfPort,
   PfPortOp,
   PfRule,
   PfRuleset,
+  PfScrub,
+  PfStatement,
   PfStateMode,
   PfStateOptions,
   PfTable,
@@ -66,12 +74,13 @@ class Fail {
   constructor(readonly tok: Token, readonly semantic: boolean) {}
 }
 
+/** Valid pf rule options outside the model (see the header): refused with a message naming them. */
 const UNSUPPORTED_RULE_OPTS = new Set([
-  "user", "group", "icmp-type", "icmp6-type", "tos", "prio", "queue", "probability", "divert-to",
-  "divert-reply", "divert-packet", "scrub", "af-to", "binat-to", "route-to", "reply-to", "dup-to",
+  "user", "group", "tos", "prio", "queue", "probability", "divert-to",
+  "divert-reply", "divert-packet", "af-to", "binat-to", "route-to", "reply-to", "dup-to",
   "received-on", "max-pkt-rate", "set", "os",
 ]);
-const SUPPORTED_RULE_OPTS = "flags, keep state, no state, modulate state, synproxy state, tag, tagged, label, nat-to, rdr-to, once, fragment, allow-opts, rtable";
+const SUPPORTED_RULE_OPTS = "flags, keep state, no state, modulate state, synproxy state, icmp-type, icmp6-type, scrub, tag, tagged, label, nat-to [static-port], rdr-to, once, fragment, allow-opts, rtable";
 const TCP_FLAGS = "FSRPAUEW";
 
 function describe(t: Token): string {
@@ -110,6 +119,8 @@ class PfParser {
   private readonly macros = new Map<string, string>();
   private readonly ctx: ExpandContext;
   readonly out: PfParseOutput;
+  /** Where rules go: the file's ruleset, or the inline anchor being parsed (`anchor "x" { … }`). */
+  private sink: { rules: PfStatement[]; loaded: PfRule[] } | undefined;
 
   constructor(
     private readonly text: string,
@@ -279,10 +290,12 @@ class PfParser {
         case "table":
           this.tabledef();
           break;
-        case "include":
         case "antispoof":
+          this.antispoof();
+          break;
+        case "include":
         case "queue":
-          this.fail(`\`${t.text}\` is valid pf.conf but not part of this model's pf language`, "allowed statements: macros, set, table, pass, block, match, anchor, load anchor");
+          this.fail(`\`${t.text}\` is valid pf.conf but not part of this model's pf language`, "allowed statements: macros, set, table, pass, block, match, antispoof, anchor, load anchor");
           break;
         default:
           this.syntax();
@@ -358,8 +371,84 @@ class PfParser {
       this.out.ruleset.options.push({ kind: "ruleset-optimization", level: v.text });
       return;
     }
+    if (this.acceptKw("limit")) {
+      // pfctl_set_limit: `set limit NAME N` or `set limit { NAME N, … }`, printed one per line by -v
+      const items: [Token, number][] = [];
+      const one = () => {
+        const n = this.numberstring();
+        if (this.la.type !== "NUMBER") this.syntax();
+        items.push([n, this.shift().num as number]);
+      };
+      if (this.acceptChar("{")) {
+        this.optnl();
+        while (!this.isChar("}")) {
+          this.acceptChar(",");
+          this.optnl();
+          one();
+          this.optnl();
+        }
+        this.shift();
+      } else one();
+      this.endOfStatement();
+      for (const [n, v] of items) {
+        if (!PF_LIMIT_NAMES.includes(n.text)) {
+          this.out.stderr.push("pfctl: Bad pool name.");
+          this.fail(`unable to set limit ${n.text} ${v}`, `one of ${PF_LIMIT_NAMES.join(", ")}`, n);
+        }
+        if (this.opts.verbose !== false) this.out.echo.push(`set limit ${n.text} ${v}`);
+        this.out.ruleset.options.push({ kind: "limit", name: n.text, value: v });
+      }
+      return;
+    }
+    if (this.acceptKw("timeout")) {
+      const items: [Token, number][] = [];
+      const one = () => {
+        const n = this.expectString();
+        if (this.la.type !== "NUMBER") this.syntax();
+        items.push([n, this.shift().num as number]);
+      };
+      if (this.acceptChar("{")) {
+        this.optnl();
+        while (!this.isChar("}")) {
+          this.acceptChar(",");
+          this.optnl();
+          one();
+          this.optnl();
+        }
+        this.shift();
+      } else one();
+      this.endOfStatement();
+      for (const [n, v] of items) {
+        if (!PF_TIMEOUT_NAMES.includes(n.text)) {
+          this.out.stderr.push("pfctl: Bad timeout name.");
+          this.fail(`unknown timeout ${n.text}`, `one of ${PF_TIMEOUT_NAMES.join(", ")}`, n);
+        }
+        if (this.opts.verbose !== false) this.out.echo.push(`set timeout ${n.text} ${v}`);
+        this.out.ruleset.options.push({ kind: "timeout", name: n.text, seconds: v });
+      }
+      return;
+    }
+    if (this.acceptKw("optimization")) {
+      const v = this.expectString();
+      this.endOfStatement();
+      const level = v.text === "default" ? "normal" : v.text;
+      if (!PF_OPTIMIZATIONS.includes(level)) {
+        this.out.stderr.push("pfctl: invalid state timeouts optimization");
+        this.fail(`unknown optimization ${v.text}`, `one of default, ${PF_OPTIMIZATIONS.join(", ")}`, v);
+      }
+      if (this.opts.verbose !== false) this.out.echo.push(`set optimization ${level}`);
+      this.out.ruleset.options.push({ kind: "optimization", level });
+      return;
+    }
+    if (this.acceptKw("loginterface")) {
+      const v = this.expectString();
+      this.endOfStatement();
+      if (this.opts.verbose !== false) this.out.echo.push(`set loginterface ${v.text}`);
+      this.out.ruleset.options.push({ kind: "loginterface", interface: v.text });
+      return;
+    }
     if (t.type === "KW" || t.type === "STRING") {
-      this.fail(`\`set ${t.text}\` is valid pf.conf but not part of this model's pf language`, "supported: set skip on, set block-policy, set state-policy, set ruleset-optimization", t);
+      this.fail(`\`set ${t.text}\` is valid pf.conf but not part of this model's pf language`, "supported: set skip on, set block-policy, set state-policy, set ruleset-optimization, set limit, set timeout, set optimization, set loginterface", t);
     }
     this.syntax();
   }
@@ -440,7 +529,23 @@ class PfParser {
     const protos = this.protoSpec();
     const { from, to } = this.fromto();
     const fo = this.filterOpts(true);
-    if (this.isChar("{")) this.fail("inline anchor rules (`anchor \"name\" { … }`) are not part of this model's pf language", "load the anchor's rules from its own file");
+    let inline: { rules: PfStatement[]; loaded: PfRule[] } | undefined;
+    if (this.acceptChar("{")) {
+      // parse.y pfa_anchorlist: rules, anchors and tables, one per line, up to the closing brace
+      inline = { rules: [], loaded: [] };
+      const outer = this.sink;
+      this.sink = inline;
+      try {
+        while (!this.isChar("}")) {
+          if (this.la.type === "EOF") this.syntax();
+          this.statement();
+        }
+      } finally {
+        this.sink = outer;
+      }
+      this.shift();
+      if (name !== undefined && name.includes("/")) this.fail("anchor paths containing '/' cannot be used for inline anchors.");
+    }
     this.endOfStatement();
     if (name === undefined) this.fail("anchors without explicit rules must specify a name", undefined, kw);
     if (name.startsWith("_") || name.includes("/_")) this.fail("anchor names beginning with '_' are reserved for internal use");
@@ -448,8 +553,77 @@ class PfParser {
       kind: "anchor", name, ...(direction ? { direction } : {}), ...(quick ? { quick } : {}), on,
       ...(af ? { af } : {}), protos, from, to,
       ...(fo.tag !== undefined ? { tag: fo.tag } : {}), ...(fo.tagged ? { tagged: fo.tagged } : {}),
+      ...(inline ? { inline: inline.rules as PfRule[] } : {}),
     };
-    this.addRule(rule);
+    this.addRule(rule, inline?.loaded);
+  }
+
+  /**
+   * parse.y antispoof: for each interface, `block drop in on ! IF from IF:network to any` and, unless it is
+   * a loopback interface, `block drop in from IF to any` (its own addresses), with the log/quick/af given.
+   */
+  private antispoof(): void {
+    this.expectKw("antispoof");
+    let log = false;
+    let logOptions: PfLogOptions | undefined;
+    let quick = false;
+    if (this.acceptKw("log")) {
+      log = true;
+      logOptions = this.logOpts();
+      quick = this.acceptKw("quick");
+    } else if (this.acceptKw("quick")) {
+      quick = true;
+      if (this.acceptKw("log")) {
+        log = true;
+        logOptions = this.logOpts();
+      }
+    }
+    this.expectKw("for");
+    const ifs: PfIfSpec[] = [];
+    if (this.acceptChar("{")) {
+      this.optnl();
+      while (!this.isChar("}")) {
+        this.acceptChar(",");
+        ifs.push(this.ifItemNot());
+        this.optnl();
+      }
+      this.shift();
+    } else ifs.push(this.ifItemNot());
+    const af = this.af();
+    let label: string | undefined;
+    if (this.acceptKw("label")) label = this.expectString().text;
+    this.endOfStatement();
+    for (const i of ifs) {
+      const base = {
+        kind: "filter" as const, action: "block" as const, blockPolicy: "drop" as const, direction: "in" as const,
+        ...(log ? { log } : {}), ...(logOptions ? { logOptions } : {}), ...(quick ? { quick } : {}), protos: [],
+        ...(af ? { af } : {}), to: { hosts: [], ports: [] }, ...(label !== undefined ? { label } : {}),
+      };
+      this.addRule({ ...base, on: [{ name: i.name, not: true }], from: { hosts: [{ kind: "interface", name: i.name, modifier: "network" }], ports: [] } });
+      if (!/^lo\d+$/.test(i.name)) this.addRule({ ...base, on: [], from: { hosts: [{ kind: "interface", name: i.name }], ports: [] } });
+    }
+  }
+
+  /** `log (all, matches, user, to pflogN)` after `log`; undefined for plain `log`. */
+  private logOpts(): PfLogOptions | undefined {
+    if (!this.acceptChar("(")) return undefined;
+    const o: PfLogOptions = {};
+    let first = true;
+    while (!this.isChar(")")) {
+      if (!first) this.acceptChar(",");
+      first = false;
+      if (this.acceptKw("all")) o.all = true;
+      else if (this.acceptKw("matches")) o.matches = true;
+      else if (this.acceptKw("user")) o.user = true;
+      else if (this.acceptKw("to")) {
+        const t = this.expectString();
+        const m = /^pflog(\d+)$/.exec(t.text);
+        if (!m) this.fail(`${t.text}: not a pflog interface`, "to pflogN", t);
+        o.to = Number(m[1]);
+      } else this.syntax();
+    }
+    this.shift();
+    return Object.keys(o).length > 0 ? o : undefined;
   }
 
   // ---- filter rules ----------------------------------------------------------------------
@@ -458,26 +632,43 @@ class PfParser {
     const actionTok = this.shift();
     const action = actionTok.text as PfFilterRule["action"];
     let blockPolicy: PfBlockPolicy | undefined;
+    let returnIcmp: { icmp: number; icmp6: number } | undefined;
     if (action === "block") {
       if (this.acceptKw("drop")) blockPolicy = "drop";
       else if (this.acceptKw("return")) blockPolicy = "return";
       else if (this.acceptKw("return-rst")) blockPolicy = "return-rst";
-      else if (this.acceptKw("return-icmp")) blockPolicy = "return-icmp";
-      else if (this.isKw("return-icmp6")) this.fail("`return-icmp6` is valid pf.conf but not part of this model's pf language", "one of drop, return, return-rst, return-icmp");
-      if (this.isChar("(") && blockPolicy && blockPolicy !== "drop") this.fail(`options of \`${blockPolicy}\` are not part of this model's pf language`);
+      else if (this.isKw("return-icmp") || this.isKw("return-icmp6")) {
+        // parse.y blockspec: codes as (type << 8) | code; `return-icmp(C)` sets the IPv6 code to the IPv4 default
+        const six = this.shift().text === "return-icmp6";
+        blockPolicy = "return-icmp";
+        let icmp = RETURN_ICMP_DEFAULT;
+        let icmp6 = RETURN_ICMP6_DEFAULT;
+        if (this.acceptChar("(")) {
+          if (six) icmp6 = this.reticmpspec(true);
+          else {
+            icmp = this.reticmpspec(false);
+            icmp6 = RETURN_ICMP_DEFAULT;
+            if (this.acceptChar(",")) icmp6 = this.reticmpspec(true);
+          }
+          this.expectChar(")");
+        }
+        returnIcmp = { icmp, icmp6 };
+      }
+      if (this.isChar("(") && blockPolicy === "return-rst") this.fail("`return-rst(ttl N)` is not part of this model's pf language");
     }
     const direction = this.dir();
     let log = false;
+    let logOptions: PfLogOptions | undefined;
     let quick = false;
     if (this.acceptKw("log")) {
       log = true;
-      if (this.isChar("(")) this.fail("log options `log (…)` are not part of this model's pf language", "use plain `log`");
+      logOptions = this.logOpts();
       quick = this.acceptKw("quick");
     } else if (this.acceptKw("quick")) {
       quick = true;
       if (this.acceptKw("log")) {
         log = true;
-        if (this.isChar("(")) this.fail("log options `log (…)` are not part of this model's pf language", "use plain `log`");
+        logOptions = this.logOpts();
       }
     }
     const on = this.isKw("on") ? this.interfaceSpec() : [];
@@ -489,8 +680,8 @@ class PfParser {
     // `keep state` is a pass rule's default and `no state` a block/match rule's: pfctl keeps no trace.
     if ((fo.state === "keep" && action === "pass") || (fo.state === "no" && action !== "pass")) delete fo.state;
     const rule: PfFilterRule = {
-      kind: "filter", action, ...(blockPolicy ? { blockPolicy } : {}), ...(direction ? { direction } : {}),
-      ...(log ? { log } : {}), ...(quick ? { quick } : {}), on, ...(af ? { af } : {}), protos, from, to,
+      kind: "filter", action, ...(blockPolicy ? { blockPolicy } : {}), ...(returnIcmp ? { returnIcmp } : {}), ...(direction ? { direction } : {}),
+      ...(log ? { log } : {}), ...(logOptions ? { logOptions } : {}), ...(quick ? { quick } : {}), on, ...(af ? { af } : {}), protos, from, to,
       ...fo,
     };
     if (fo.flags !== undefined && fo.flags !== "any" && protos.length > 0 && !protos.includes("tcp")) {
@@ -499,11 +690,12 @@ class PfParser {
     this.addRule(rule);
   }
 
-  private addRule(rule: PfRule): void {
-    this.out.ruleset.rules.push(rule);
+  private addRule(rule: PfRule, loadedInline?: PfRule[]): void {
+    (this.sink?.rules ?? this.out.ruleset.rules).push(rule);
     const { rules, errors } = expandStatement(rule, this.ctx);
     for (const e of errors) this.report(this.la.line, this.la.col, e);
-    this.out.loaded.push(...rules);
+    if (loadedInline) for (const r of rules) if (r.kind === "anchor") r.inline = loadedInline;
+    (this.sink?.loaded ?? this.out.loaded).push(...rules);
   }
 
   private dir(): PfDirection | undefined {
@@ -829,6 +1021,38 @@ class PfParser {
           this.shift();
           o.fragment = true;
           break;
+        case "icmp-type":
+        case "icmp6-type":
+          this.shift();
+          if (o.icmpTypes) this.fail("icmp-type cannot be redefined");
+          o.icmpTypes = this.icmpspec(t.text === "icmp6-type");
+          break;
+        case "scrub": {
+          this.shift();
+          this.expectChar("(");
+          const sc: PfScrub = {};
+          let first = true;
+          while (!this.isChar(")")) {
+            if (!first) this.acceptChar(",");
+            first = false;
+            if (this.acceptKw("no-df")) sc.noDf = true;
+            else if (this.acceptKw("random-id")) sc.randomId = true;
+            else if (this.acceptKw("min-ttl")) {
+              if (this.la.type !== "NUMBER") this.syntax();
+              sc.minTtl = this.shift().num as number;
+            } else if (this.acceptKw("max-mss")) {
+              if (this.la.type !== "NUMBER") this.syntax();
+              sc.maxMss = this.shift().num as number;
+            } else if (this.acceptKw("reassemble")) {
+              const w = this.expectString();
+              if (w.text !== "tcp") this.fail("reassemble only supports tcp, not '%s'".replace("%s", w.text), undefined, w);
+              sc.reassembleTcp = true;
+            } else this.syntax();
+          }
+          this.shift();
+          o.scrub = sc;
+          break;
+        }
         case "allow-opts":
           this.shift();
           o.allowOpts = true;
@@ -875,6 +1099,7 @@ class PfParser {
             if (this.acceptKw("port")) port = this.portrange().port;
             o.rdrTo = port === undefined ? { host: hosts[0] } : { host: hosts[0], port };
           }
+          if (t.text === "nat-to" && this.acceptKw("static-port")) o.staticPort = true;
           for (const kw of ["bitmask", "random", "source-hash", "round-robin", "static-port", "sticky-address"]) {
             if (this.isKw(kw)) this.fail(`pool option \`${kw}\` is not part of this model's pf language`);
           }
@@ -887,6 +1112,65 @@ class PfParser {
           return o;
       }
     }
+  }
+
+  /** parse.y reticmpspec/reticmp6spec: a code name of unreach or a number 0-255, as (type << 8) | code. */
+  private reticmpspec(v6: boolean): number {
+    const t = this.la;
+    const type = v6 ? 1 : 3;
+    if (t.type === "NUMBER") {
+      this.shift();
+      const n = t.num as number;
+      if (n < 0 || n > 255) this.fail("invalid icmp code %lu".replace("%lu", String(n)), "0-255", t);
+      return (type << 8) | n;
+    }
+    const word = this.expectString();
+    const c = icmpCodeNumber(type, word.text, v6);
+    if (c === undefined) this.fail(`unknown icmp code ${word.text}`, `one of ${(v6 ? ICMP6_CODES : ICMP_CODES).filter(([, ty]) => ty === type).map(([n]) => n).join(", ")}`, word);
+    return (type << 8) | c;
+  }
+
+  /** `icmp-type`/`icmp6-type` list: `T [code C]` or `{ T [code C], … }`. */
+  private icmpspec(v6: boolean): PfIcmpType[] {
+    const item = (): PfIcmpType => {
+      const t = this.la;
+      let type: number;
+      if (t.type === "NUMBER") {
+        this.shift();
+        type = t.num as number;
+        if (type < 0 || type > 255) this.fail("illegal icmp-type %lu".replace("%lu", String(type)), "0-255", t);
+      } else {
+        const w = this.expectString();
+        const n = icmpTypeNumber(w.text, v6);
+        if (n === undefined) this.fail(`unknown icmp${v6 ? "6" : ""}-type ${w.text}`, `one of ${(v6 ? ICMP6_TYPES : ICMP_TYPES).map(([x]) => x).join(", ")}`, w);
+        type = n;
+      }
+      if (!this.acceptKw("code")) return v6 ? { type, v6 } : { type };
+      const c = this.la;
+      let code: number;
+      if (c.type === "NUMBER") {
+        this.shift();
+        code = c.num as number;
+        if (code < 0 || code > 255) this.fail("illegal icmp-code %lu".replace("%lu", String(code)), "0-255", c);
+      } else {
+        const w = this.expectString();
+        const n = icmpCodeNumber(type, w.text, v6);
+        if (n === undefined) this.fail(`unknown icmp-code ${w.text}`, undefined, w);
+        code = n;
+      }
+      return v6 ? { type, code, v6 } : { type, code };
+    };
+    if (!this.acceptChar("{")) return [item()];
+    this.optnl();
+    const out: PfIcmpType[] = [];
+    while (!this.isChar("}")) {
+      this.acceptChar(",");
+      this.optnl();
+      out.push(item());
+      this.optnl();
+    }
+    this.shift();
+    return out;
   }
 
   private flag(): number {
@@ -911,7 +1195,9 @@ class PfParser {
         const v = this.shift().num as number;
         if (t.text === "adaptive.start") adaptive.start = v;
         else if (t.text === "adaptive.end") adaptive.end = v;
-        else this.fail(`state timeout \`${t.text}\` is not part of this model's pf language`, "supported state options: max, no-sync, if-bound, floating, sloppy, pflow", t);
+        else if (PF_TIMEOUT_NAMES.includes(t.text) && t.text !== "interval") {
+          (o.timeouts ??= []).push({ name: t.text, seconds: v });
+        } else this.fail(`unknown timeout ${t.text}`, `one of ${PF_TIMEOUT_NAMES.join(", ")}`, t);
         continue;
       }
       if (t.type !== "KW") this.syntax();
@@ -947,12 +1233,39 @@ class PfParser {
           break;
         case "max-src-states":
         case "max-src-conn":
-        case "max-src-conn-rate":
-        case "max-src-nodes":
-        case "source-track":
-        case "overload":
-          this.fail(`state option \`${t.text}\` is not part of this model's pf language`, "supported state options: max, no-sync, if-bound, floating, sloppy, pflow", t);
+        case "max-src-nodes": {
+          this.shift();
+          if (this.la.type !== "NUMBER") this.syntax();
+          const n = this.shift().num as number;
+          const key = t.text === "max-src-states" ? "maxSrcStates" : t.text === "max-src-conn" ? "maxSrcConn" : "maxSrcNodes";
+          if (o[key] !== undefined) this.fail(`state option '${t.text}' multiple definitions`);
+          o[key] = n;
           break;
+        }
+        case "max-src-conn-rate": {
+          this.shift();
+          const r = this.numberstring();
+          const m = /^(\d+)\/(\d+)$/.exec(r.text);
+          if (!m) this.syntax();
+          if (o.maxSrcConnRate) this.fail("state option 'max-src-conn-rate' multiple definitions");
+          o.maxSrcConnRate = { limit: Number(m[1]), seconds: Number(m[2]) };
+          break;
+        }
+        case "source-track":
+          this.shift();
+          if (o.sourceTrack) this.fail("state option 'source-track' multiple definitions");
+          o.sourceTrack = this.acceptKw("global") ? "global" : (this.acceptKw("rule"), "rule");
+          break;
+        case "overload": {
+          this.shift();
+          this.expectChar("<");
+          const tbl = this.expectString().text;
+          this.expectChar(">");
+          if (o.overload) this.fail("state option 'overload' multiple definitions");
+          o.overload = { table: tbl };
+          if (this.acceptKw("flush")) o.overload.flush = this.acceptKw("global") ? "global" : "rule";
+          break;
+        }
         default:
           this.syntax();
       }

@@ -4,8 +4,12 @@
  */
 import { expandStatement } from "./expand";
 import { validatePfStatement, validatePfTable } from "./validate";
+import { icmpCodeName, icmpTypeName, PF_TIMEOUT_NAMES, RETURN_ICMP6_DEFAULT, RETURN_ICMP_DEFAULT } from "./icmp";
 import type {
   PfEndpoint,
+  PfIcmpType,
+  PfLogOptions,
+  PfScrub,
   PfHost,
   PfIfSpec,
   PfOption,
@@ -73,18 +77,67 @@ function renderEndpoint(e: PfEndpoint): string {
   return s;
 }
 
+/** State options in print_rule()'s order; timeouts in pf_timeouts order (adaptive ones derived from `max`). */
 function renderStateOptions(o: PfStateOptions, adaptive: boolean): string {
   const parts: string[] = [];
   if (o.max !== undefined) parts.push(`max ${o.max}`);
   if (o.noSync) parts.push("no-sync");
+  if (o.sourceTrack) parts.push(`source-track ${o.sourceTrack}`);
+  if (o.maxSrcStates !== undefined) parts.push(`max-src-states ${o.maxSrcStates}`);
+  if (o.maxSrcConn !== undefined) parts.push(`max-src-conn ${o.maxSrcConn}`);
+  if (o.maxSrcConnRate) parts.push(`max-src-conn-rate ${o.maxSrcConnRate.limit}/${o.maxSrcConnRate.seconds}`);
+  if (o.maxSrcNodes !== undefined) parts.push(`max-src-nodes ${o.maxSrcNodes}`);
+  if (o.overload) parts.push(`overload <${o.overload.table}>${o.overload.flush ? " flush" : ""}${o.overload.flush === "global" ? " global" : ""}`);
   if (o.ifBound) parts.push("if-bound");
   if (o.floating) parts.push("floating");
   if (o.sloppy) parts.push("sloppy");
   if (o.pflow) parts.push("pflow");
-  if (adaptive && o.max !== undefined) {
-    parts.push(`adaptive.start ${Math.floor(o.max / 10) * 6}`, `adaptive.end ${Math.floor(o.max / 10) * 12}`);
+  const timeouts = new Map((o.timeouts ?? []).map((t) => [t.name, t.seconds] as const));
+  if (adaptive && o.max !== undefined && !timeouts.has("adaptive.start") && !timeouts.has("adaptive.end")) {
+    timeouts.set("adaptive.start", Math.floor(o.max / 10) * 6);
+    timeouts.set("adaptive.end", Math.floor(o.max / 10) * 12);
+  }
+  for (const name of PF_TIMEOUT_NAMES) {
+    const v = timeouts.get(name);
+    if (v) parts.push(`${name} ${v}`);
   }
   return parts.join(", ");
+}
+
+/** `return-icmp(…)`/`return-icmp6(…)` as print_rule() prints it for the rule's address family. */
+function renderReturnIcmp(ri: { icmp: number; icmp6: number }, af: string | undefined): string {
+  const c4 = icmpCodeName(ri.icmp >> 8, ri.icmp & 255, false) ?? String(ri.icmp & 255);
+  const c6 = icmpCodeName(ri.icmp6 >> 8, ri.icmp6 & 255, true) ?? String(ri.icmp6 & 255);
+  if (af === "inet") return `return-icmp(${c4})`;
+  if (af === "inet6") return `return-icmp6(${c6})`;
+  return `return-icmp(${c4}, ${c6})`;
+}
+
+function renderIcmpType(t: PfIcmpType): string {
+  const v6 = t.v6 === true;
+  let s = `${v6 ? "icmp6-type" : "icmp-type"} ${icmpTypeName(t.type, v6) ?? t.type}`;
+  if (t.code !== undefined) s += ` code ${icmpCodeName(t.type, t.code, v6) ?? t.code}`;
+  return s;
+}
+
+function renderLog(o: PfLogOptions | undefined): string {
+  if (!o) return " log";
+  const parts: string[] = [];
+  if (o.all) parts.push("all");
+  if (o.matches) parts.push("matches");
+  if (o.user) parts.push("user");
+  if (o.to) parts.push(`to pflog${o.to}`);
+  return parts.length ? ` log (${parts.join(", ")})` : " log";
+}
+
+function renderScrub(sc: PfScrub): string {
+  const parts: string[] = [];
+  if (sc.noDf) parts.push("no-df");
+  if (sc.randomId) parts.push("random-id");
+  if (sc.minTtl) parts.push(`min-ttl ${sc.minTtl}`);
+  if (sc.reassembleTcp) parts.push("reassemble tcp");
+  if (sc.maxMss) parts.push(`max-mss ${sc.maxMss}`);
+  return ` scrub (${parts.join(" ")})`;
 }
 
 /**
@@ -94,9 +147,11 @@ function renderStateOptions(o: PfStateOptions, adaptive: boolean): string {
 export function formatStatement(r: PfStatement): string {
   if (r.kind === "load-anchor") return `load anchor "${r.name}" from "${r.file}"`;
   let s = r.kind === "anchor" ? `anchor "${r.name}"` : r.action;
-  if (r.kind === "filter" && r.action === "block" && r.blockPolicy) s += ` ${r.blockPolicy}`;
+  if (r.kind === "filter" && r.action === "block" && r.blockPolicy) {
+    s += r.blockPolicy === "return-icmp" ? ` ${renderReturnIcmp(r.returnIcmp ?? { icmp: RETURN_ICMP_DEFAULT, icmp6: RETURN_ICMP6_DEFAULT }, r.af)}` : ` ${r.blockPolicy}`;
+  }
   if (r.direction) s += ` ${r.direction}`;
-  if (r.kind === "filter" && r.log) s += " log";
+  if (r.kind === "filter" && r.log) s += renderLog(r.logOptions);
   if (r.quick) s += " quick";
   if (r.on.length > 0) s += ` on ${list(r.on, renderIf)}`;
   if (r.af) s += ` ${r.af}`;
@@ -106,12 +161,14 @@ export function formatStatement(r: PfStatement): string {
   else s += ` from ${renderEndpoint(r.from)} to ${renderEndpoint(r.to)}`;
   if (r.kind === "filter") {
     if (r.flags !== undefined) s += ` flags ${r.flags}`;
+    if (r.icmpTypes?.length) s += ` ${r.icmpTypes.length === 1 ? renderIcmpType(r.icmpTypes[0]!) : `{ ${r.icmpTypes.map((t) => renderIcmpType(t).replace(/^icmp6?-type /, "")).join(", ")} }`}`;
     const opts = r.stateOptions ? renderStateOptions(r.stateOptions, true) : "";
     if (r.state === "no") s += " no state";
     else if (r.state === "modulate" || r.state === "synproxy") s += ` ${r.state} state`;
     else if (opts || r.state === "keep") s += " keep state";
     if (opts) s += ` (${opts})`;
     if (r.fragment) s += " fragment";
+    if (r.scrub) s += renderScrub(r.scrub);
     if (r.allowOpts) s += " allow-opts";
     if (r.label !== undefined) s += ` label "${r.label}"`;
     if (r.once) s += " once";
@@ -120,8 +177,14 @@ export function formatStatement(r: PfStatement): string {
   if (r.tagged) s += `${r.tagged.not ? " !" : ""} tagged ${r.tagged.name}`;
   if (r.kind === "filter") {
     if (r.rtable !== undefined) s += ` rtable ${r.rtable}`;
-    if (r.natTo) s += ` nat-to ${renderHost(r.natTo)}`;
+    if (r.natTo) s += ` nat-to ${renderHost(r.natTo)}${r.staticPort ? " static-port" : ""}`;
     else if (r.rdrTo) s += ` rdr-to ${renderHost(r.rdrTo.host)}${r.rdrTo.port !== undefined ? ` port ${r.rdrTo.port}` : ""}`;
+  }
+  if (r.kind === "anchor" && r.inline) {
+    // print_rule + pfctl's recursive anchor printing: `anchor "x" all {`, the rules indented, `}`
+    s += " {";
+    for (const inner of r.inline) for (const l of formatStatement(inner).split("\n")) s += `\n  ${l}`;
+    s += "\n}";
   }
   return s;
 }
@@ -147,6 +210,14 @@ function renderOption(o: PfOption): string {
       return `set state-policy ${o.policy}`;
     case "ruleset-optimization":
       return `set ruleset-optimization ${o.level}`;
+    case "limit":
+      return `set limit ${o.name} ${o.value}`;
+    case "timeout":
+      return `set timeout ${o.name} ${o.seconds}`;
+    case "optimization":
+      return `set optimization ${o.level}`;
+    case "loginterface":
+      return `set loginterface ${o.interface}`;
   }
 }
 
@@ -157,7 +228,8 @@ export function renderTable(t: PfTable): string {
   if (t.persist) s += " persist";
   if (t.counters) s += " counters";
   for (const f of t.files) s += ` file "${f}"`;
-  if (t.addresses.length > 0) s += ` { ${t.addresses.map(renderHost).join(" ")} }`;
+  // print_tabledef: a negated entry is `!ADDR`, without the space rules use
+  if (t.addresses.length > 0) s += ` { ${t.addresses.map((h) => (h.not ? `!${renderHost({ ...h, not: false })}` : renderHost(h))).join(" ")} }`;
   return s;
 }
 

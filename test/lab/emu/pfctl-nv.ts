@@ -13,7 +13,7 @@
 import { formatStatement } from "../../../sdk/model/pf/render";
 import { optimizeRules } from "../../../sdk/model/pf/optimize";
 import { parsePfDetailed } from "../../../sdk/model/pf/parser";
-import type { PfInterface } from "../../../sdk/model/pf/types";
+import type { PfInterface, PfRule } from "../../../sdk/model/pf/types";
 
 /** The interfaces the golden pfctl cases were recorded with (golden/README.md). */
 export const GOLDEN_INTERFACES: PfInterface[] = [
@@ -53,7 +53,10 @@ export function pfctlNv(text: string, file: string, opts: PfctlNvOptions): ToolR
   if (opts.optimize) {
     for (const o of out.ruleset.options) if (o.kind === "ruleset-optimization") level = o.level;
   }
-  const rules = level === "none" ? out.loaded : optimizeRules(out.loaded);
+  // each ruleset is optimized on its own, inline anchors' rules included
+  const opt = (rs: PfRule[]): PfRule[] =>
+    (level === "none" ? rs : optimizeRules(rs)).map((r) => (r.kind === "anchor" && r.inline ? { ...r, inline: opt(r.inline) } : r));
+  const rules = opt(out.loaded);
   const stdout = verbose ? [...out.echo, ...rules.map(formatStatement)] : [];
   return { stdout: lines(stdout), stderr: lines(out.stderr), rc: 0 };
 }
