@@ -40,6 +40,8 @@ export interface ExpandResult {
 interface HostAf {
   host: PfHost | undefined;
   af: PfAddressFamily | undefined;
+  /** Interface of a scoped (link-local) address: the rule is bound to it (expand_rule's ifindex). */
+  scope?: string;
 }
 
 /** Replaces interface names by addresses; `undefined` stands for `any`. */
@@ -61,7 +63,7 @@ function resolveHosts(hosts: readonly PfHost[], ctx: ExpandContext, errors: stri
           errors.push(`no IP address found for ${h.name}${h.modifier ? `:${h.modifier}` : ""}`);
           break;
         }
-        for (const a of addrs) out.push({ host: { kind: "address", address: a.address, ...(h.not ? { not: true } : {}) }, af: a.af });
+        for (const a of addrs) out.push({ host: { kind: "address", address: a.address, ...(h.not ? { not: true } : {}) }, af: a.af, ...(a.scope ? { scope: a.scope } : {}) });
         break;
       }
       case "dynamic":
@@ -133,6 +135,18 @@ export function expandStatement(rule: PfRule, ctx: ExpandContext = {}): ExpandRe
                 (src.af && dst.af && src.af !== dst.af)) continue;
               if (!af && src.af) af = src.af;
               else if (!af && dst.af) af = dst.af;
+              // a scoped address binds the rule to its interface; another `on IF` excludes the combination
+              const scope = src.scope ?? dst.scope;
+              let on = itf;
+              if (scope !== undefined) {
+                if (itf && itf.name !== scope) continue;
+                on = { name: scope };
+              }
+              // pfctl takes the address family of a nat-to/rdr-to address when the rule has none
+              if (!af && rule.kind === "filter") {
+                const t = rule.natTo ?? rule.rdrTo?.host;
+                if (t?.kind === "address") af = addressFamily(t.address);
+              }
               for (const icmp of icmps) {
                 if (icmp) {
                   // expand_rule's `icmp-type mismatch`, then rule_consistent() in its order
@@ -150,7 +164,7 @@ export function expandStatement(rule: PfRule, ctx: ExpandContext = {}): ExpandRe
                   portError = true;
                   continue;
                 }
-                const built = buildRule(rule, ctx, itf, proto, src.host, sport, dst.host, dport, af);
+                const built = buildRule(rule, ctx, on, proto, src.host, sport, dst.host, dport, af);
                 if (icmp && built.kind === "filter") built.icmpTypes = [icmp];
                 out.push(built);
               }
@@ -163,6 +177,20 @@ export function expandStatement(rule: PfRule, ctx: ExpandContext = {}): ExpandRe
   if (portError) errors.push("port only applies to tcp/udp", "skipping rule due to errors");
   if (out.length === 0) errors.push("rule expands to no valid combination");
   return { rules: out, errors };
+}
+
+/** pfctl's expand_label(): `$if`, `$proto`, `$srcaddr`, `$dstaddr`, `$srcport`, `$dstport` in a label. */
+function expandLabel(label: string, itf: PfIfSpec | undefined, proto: string | undefined, src: HostAf["host"], sport: PfPort | undefined, dst: HostAf["host"], dport: PfPort | undefined): string {
+  if (!label.includes("$")) return label;
+  const addr = (h: PfHost | undefined) => (h === undefined ? "any" : h.kind === "address" ? `${h.not ? "! " : ""}${h.address}` : h.kind === "table" ? `<${h.name}>` : h.kind === "dynamic" ? `(${h.name})` : h.kind === "interface" ? h.name : h.kind);
+  const port = (p: PfPort | undefined) => (p === undefined ? "" : p.op === "=" ? String(p.port) : p.to !== undefined ? `${p.port}${p.op}${p.to}` : `${p.op}${p.port}`);
+  return label
+    .replaceAll("$if", itf?.name ?? "")
+    .replaceAll("$srcaddr", addr(src))
+    .replaceAll("$dstaddr", addr(dst))
+    .replaceAll("$srcport", port(sport))
+    .replaceAll("$dstport", port(dport))
+    .replaceAll("$proto", proto ?? "");
 }
 
 function buildRule(
@@ -213,7 +241,7 @@ function buildRule(
     if (rule.fragment) r.fragment = true;
     if (rule.scrub) r.scrub = rule.scrub;
     if (rule.allowOpts) r.allowOpts = true;
-    if (rule.label !== undefined) r.label = rule.label;
+    if (rule.label !== undefined) r.label = expandLabel(rule.label, itf, proto, src, sport, dst, dport);
     if (rule.once) r.once = true;
   }
   if (rule.tag !== undefined) r.tag = rule.tag;

@@ -1099,6 +1099,8 @@ class PfParser {
             if (this.acceptKw("port")) port = this.portrange().port;
             o.rdrTo = port === undefined ? { host: hosts[0] } : { host: hosts[0], port };
           }
+          // round-robin is the only pool type of an interface or table pool: pfctl prints it, so it is read back
+          if ((hosts[0]?.kind === "dynamic" || hosts[0]?.kind === "table") && this.isKw("round-robin")) this.shift();
           if (t.text === "nat-to" && this.acceptKw("static-port")) o.staticPort = true;
           for (const kw of ["bitmask", "random", "source-hash", "round-robin", "static-port", "sticky-address"]) {
             if (this.isKw(kw)) this.fail(`pool option \`${kw}\` is not part of this model's pf language`);

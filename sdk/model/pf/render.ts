@@ -177,8 +177,10 @@ export function formatStatement(r: PfStatement): string {
   if (r.tagged) s += `${r.tagged.not ? " !" : ""} tagged ${r.tagged.name}`;
   if (r.kind === "filter") {
     if (r.rtable !== undefined) s += ` rtable ${r.rtable}`;
-    if (r.natTo) s += ` nat-to ${renderHost(r.natTo)}${r.staticPort ? " static-port" : ""}`;
-    else if (r.rdrTo) s += ` rdr-to ${renderHost(r.rdrTo.host)}${r.rdrTo.port !== undefined ? ` port ${r.rdrTo.port}` : ""}`;
+    // print_pool(): a pool on an interface or table is round-robin (parse.y sets it for them)
+    const rr = (h: PfHost) => (h.kind === "dynamic" || h.kind === "table" ? " round-robin" : "");
+    if (r.natTo) s += ` nat-to ${renderHost(r.natTo)}${rr(r.natTo)}${r.staticPort ? " static-port" : ""}`;
+    else if (r.rdrTo) s += ` rdr-to ${renderHost(r.rdrTo.host)}${r.rdrTo.port !== undefined ? ` port ${r.rdrTo.port}` : ""}${rr(r.rdrTo.host)}`;
   }
   if (r.kind === "anchor" && r.inline) {
     // print_rule + pfctl's recursive anchor printing: `anchor "x" all {`, the rules indented, `}`
