@@ -1246,11 +1246,15 @@ class PfParser {
         }
         case "max-src-conn-rate": {
           this.shift();
-          const r = this.numberstring();
-          const m = /^(\d+)\/(\d+)$/.exec(r.text);
-          if (!m) this.syntax();
+          // parse.y: MAXSRCCONNRATE NUMBER '/' NUMBER
+          if (this.la.type !== "NUMBER") this.syntax();
+          const limit = this.shift().num as number;
+          this.expectChar("/");
+          if (this.la.type !== "NUMBER") this.syntax();
+          const seconds = this.shift().num as number;
           if (o.maxSrcConnRate) this.fail("state option 'max-src-conn-rate' multiple definitions");
-          o.maxSrcConnRate = { limit: Number(m[1]), seconds: Number(m[2]) };
+          if (!limit || !seconds) this.fail("'max-src-conn-rate' values must be > 0");
+          o.maxSrcConnRate = { limit, seconds };
           break;
         }
         case "source-track":

@@ -19,7 +19,7 @@ import type { PfInterface, PfRule } from "../../../sdk/model/pf/types";
 export const GOLDEN_INTERFACES: PfInterface[] = [
   { name: "em0", addresses: ["172.16.0.1/24"], groups: [] },
   { name: "em1", addresses: ["203.0.113.1/24"], groups: ["egress"] },
-  { name: "lo0", addresses: ["127.0.0.1/8", "::1/128", "fe80::1/64"], groups: [] },
+  { name: "lo0", addresses: ["::1/128", "fe80::1/64", "127.0.0.1/8"], groups: [] },
   { name: "enc0", addresses: [], groups: [] },
   { name: "carp1", addresses: ["172.16.0.254/24"], groups: ["carp"] },
   { name: "carp2", addresses: ["203.0.113.254/24"], groups: ["carp"] },
