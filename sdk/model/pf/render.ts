@@ -105,9 +105,15 @@ function renderStateOptions(o: PfStateOptions, adaptive: boolean): string {
 }
 
 /** `return-icmp(…)`/`return-icmp6(…)` as print_rule() prints it for the rule's address family. */
-function renderReturnIcmp(ri: { icmp: number; icmp6: number }, af: string | undefined): string {
+function renderReturnIcmp(ri: { icmp: number; icmp6: number }, af: string | undefined, asFile: boolean): string {
   const c4 = icmpCodeName(ri.icmp >> 8, ri.icmp & 255, false) ?? String(ri.icmp & 255);
   const c6 = icmpCodeName(ri.icmp6 >> 8, ri.icmp6 & 255, true) ?? String(ri.icmp6 & 255);
+  // `return-icmp(C)` leaves pfctl's IPv4 default in the IPv6 slot (printed `, 3`): a file writes it back as written
+  if (asFile) {
+    if (ri.icmp6 === RETURN_ICMP_DEFAULT) return `return-icmp(${c4})`;
+    if (ri.icmp === RETURN_ICMP_DEFAULT) return `return-icmp6(${c6})`;
+    return `return-icmp(${c4}, ${c6})`;
+  }
   if (af === "inet") return `return-icmp(${c4})`;
   if (af === "inet6") return `return-icmp6(${c6})`;
   return `return-icmp(${c4}, ${c6})`;
@@ -145,10 +151,22 @@ function renderScrub(sc: PfScrub): string {
  * print_rule() output; longer lists print as `{ a b }`.
  */
 export function formatStatement(r: PfStatement): string {
+  return format(r, false);
+}
+
+/**
+ * {@link formatStatement} for a file: the same, except that a `return-icmp(CODE)` on a rule without address
+ * family is written as written (pfctl prints it with its own IPv6 quirk, `return-icmp(CODE, 3)`).
+ */
+export function formatStatementForFile(r: PfStatement): string {
+  return format(r, true);
+}
+
+function format(r: PfStatement, asFile: boolean): string {
   if (r.kind === "load-anchor") return `load anchor "${r.name}" from "${r.file}"`;
   let s = r.kind === "anchor" ? `anchor "${r.name}"` : r.action;
   if (r.kind === "filter" && r.action === "block" && r.blockPolicy) {
-    s += r.blockPolicy === "return-icmp" ? ` ${renderReturnIcmp(r.returnIcmp ?? { icmp: RETURN_ICMP_DEFAULT, icmp6: RETURN_ICMP6_DEFAULT }, r.af)}` : ` ${r.blockPolicy}`;
+    s += r.blockPolicy === "return-icmp" ? ` ${renderReturnIcmp(r.returnIcmp ?? { icmp: RETURN_ICMP_DEFAULT, icmp6: RETURN_ICMP6_DEFAULT }, r.af, asFile)}` : ` ${r.blockPolicy}`;
   }
   if (r.direction) s += ` ${r.direction}`;
   if (r.kind === "filter" && r.log) s += renderLog(r.logOptions);
@@ -161,7 +179,8 @@ export function formatStatement(r: PfStatement): string {
   else s += ` from ${renderEndpoint(r.from)} to ${renderEndpoint(r.to)}`;
   if (r.kind === "filter") {
     if (r.flags !== undefined) s += ` flags ${r.flags}`;
-    if (r.icmpTypes?.length) s += ` ${r.icmpTypes.length === 1 ? renderIcmpType(r.icmpTypes[0]!) : `{ ${r.icmpTypes.map((t) => renderIcmpType(t).replace(/^icmp6?-type /, "")).join(", ")} }`}`;
+    if (r.icmpTypes?.length === 1) s += ` ${renderIcmpType(r.icmpTypes[0]!)}`;
+    else if (r.icmpTypes?.length) s += ` ${r.icmpTypes[0]!.v6 ? "icmp6-type" : "icmp-type"} { ${r.icmpTypes.map((t) => renderIcmpType(t).replace(/^icmp6?-type /, "")).join(", ")} }`;
     const opts = r.stateOptions ? renderStateOptions(r.stateOptions, true) : "";
     if (r.state === "no") s += " no state";
     else if (r.state === "modulate" || r.state === "synproxy") s += ` ${r.state} state`;
@@ -185,7 +204,7 @@ export function formatStatement(r: PfStatement): string {
   if (r.kind === "anchor" && r.inline) {
     // print_rule + pfctl's recursive anchor printing: `anchor "x" all {`, the rules indented, `}`
     s += " {";
-    for (const inner of r.inline) for (const l of formatStatement(inner).split("\n")) s += `\n  ${l}`;
+    for (const inner of r.inline) for (const l of format(inner, asFile).split("\n")) s += `\n  ${l}`;
     s += "\n}";
   }
   return s;
@@ -246,6 +265,6 @@ export function renderPfConf(ruleset: PfRuleset): string {
   for (const m of ruleset.macros) lines.push(`${m.name} = "${m.value}"`);
   for (const o of ruleset.options) lines.push(renderOption(o));
   for (const t of ruleset.tables) lines.push(renderTable(t));
-  for (const r of ruleset.rules) lines.push(formatStatement(r));
+  for (const r of ruleset.rules) lines.push(formatStatementForFile(r));
   return lines.length === 0 ? "" : lines.join("\n") + "\n";
 }
