@@ -5,10 +5,29 @@
  * have been accepted), macros expanded by the lexer, interface names checked against the host's
  * interfaces when they are given. It never throws on bad input.
  *
- * Decision: valid pf.conf features outside this model (queues, icmp-type, user/group, route-to,
- * inline anchors, `include`, most `set` options) are rejected with a message saying so, instead
- * of being passed through as opaque text: a rule the model cannot represent could not be rendered
- * canonically or compared with `pfctl -sr` output.
+ * Covered (what a VPN gateway's pf.conf uses): macros; `set skip on`, `set block-policy`,
+ * `set state-policy`, `set ruleset-optimization`, `set limit`, `set timeout`, `set optimization`,
+ * `set loginterface`; tables (`const`, `persist`, `counters`, `file`, negated `!ADDR` entries);
+ * pass/block/match with `drop`/`return`/`return-rst`/`return-icmp(…)`/`return-icmp6(…)`, `log` and
+ * `log (all, matches, user, to pflogN)`, `quick`, `on [!] IF`, `inet`/`inet6`, `proto`, `from`/`to`
+ * with addresses, networks, interfaces and their `:network`/`:broadcast`/`:peer`/`:0` modifiers,
+ * `(IF)`, `<table>`, `self`, `no-route`, `urpf-failed` and ports; `flags`, `icmp-type`/`icmp6-type
+ * [code]`, `keep`/`modulate`/`synproxy`/`no state` with `max`, `no-sync`, `if-bound`, `floating`,
+ * `sloppy`, `pflow`, `source-track`, `max-src-states`, `max-src-conn`, `max-src-conn-rate`,
+ * `max-src-nodes`, `overload <T> [flush [global]]` and per-rule timeouts; `fragment`, `allow-opts`,
+ * `scrub (no-df random-id min-ttl max-mss reassemble tcp)`, `label` (with `$if`, `$srcaddr`, …),
+ * `tag`, `[!] tagged`, `once`, `rtable`, `nat-to ADDR [static-port]`, `rdr-to ADDR [port N]`;
+ * `antispoof`; `anchor "NAME" … [{ inline rules, tables, anchors }]`; `load anchor … from`.
+ *
+ * Decision — deliberately outside the model, refused with "`X` is valid pf.conf but not part of this
+ * model's pf language" (never passed through as opaque text: a rule the model cannot represent could not
+ * be rendered canonically or compared with `pfctl -sr`): `include`, queues (`queue`, `set queue`),
+ * `route-to`/`reply-to`/`dup-to`, `af-to`, `binat-to`, address pools and pool options other than the
+ * round-robin of an interface or table (`nat-to { a b }`, `random`, `source-hash`, `bitmask`,
+ * `sticky-address`), `divert-to`/`divert-reply`/`divert-packet`, `user`/`group`, `os`, `received-on`,
+ * `probability`, `max-pkt-rate`, `tos`, `prio`, `set prio/tos/delay`, `on rdomain`, `return-rst(ttl)`,
+ * address ranges (`a - b`), `(IF)/N`, `route` labels, and the options `set reassemble`, `set debug`,
+ * `set hostid`, `set syncookies`, `set fingerprints`, `set state-defaults`.
  */
 import type { Diagnostic, ParseResult } from "../diagnostics";
 import { interfaceExists, parseLiteralAddress } from "./address";
