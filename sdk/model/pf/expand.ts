@@ -120,6 +120,10 @@ export function expandStatement(rule: PfRule, ctx: ExpandContext = {}): ExpandRe
   const srcs = resolveHosts(rule.from.hosts, ctx, errors);
   const dsts = resolveHosts(rule.to.hosts, ctx, errors);
   if (errors.length > 0) return { rules: [], errors };
+  if (rule.kind === "filter" && rule.route?.host.kind === "dynamic" && rule.route.host.modifier !== "peer") {
+    // parse.y: a route-to pool on an interface needs its :peer address
+    return { rules: [], errors: ["route spec requires :peer with dynamic interface addresses", `interface (${rule.route.host.name}) is not supported by pool type`, "skipping rule due to errors", "rule expands to no valid combination"] };
+  }
   const stmtAf = decideAf(dsts, decideAf(srcs, rule.af));
   const out: PfRule[] = [];
   let portError = false;
@@ -142,9 +146,9 @@ export function expandStatement(rule: PfRule, ctx: ExpandContext = {}): ExpandRe
                 if (itf && itf.name !== scope) continue;
                 on = { name: scope };
               }
-              // pfctl takes the address family of a nat-to/rdr-to address when the rule has none
+              // pfctl takes the address family of a nat-to/rdr-to/binat-to address when the rule has none
               if (!af && rule.kind === "filter") {
-                const t = rule.natTo ?? rule.rdrTo?.host;
+                const t = rule.natTo ?? rule.rdrTo?.host ?? rule.binatTo;
                 if (t?.kind === "address") af = addressFamily(t.address);
               }
               for (const icmp of icmps) {
@@ -166,6 +170,13 @@ export function expandStatement(rule: PfRule, ctx: ExpandContext = {}): ExpandRe
                 }
                 const built = buildRule(rule, ctx, on, proto, src.host, sport, dst.host, dport, af);
                 if (icmp && built.kind === "filter") built.icmpTypes = [icmp];
+                if (built.kind === "filter" && rule.kind === "filter" && rule.binatTo) {
+                  // parse.y binat-to: `out … nat-to B static-port` and the reverse `in … from any to B rdr-to SRC`
+                  const b = rule.binatTo;
+                  out.push({ ...built, direction: "out", natTo: b, staticPort: true });
+                  out.push({ ...built, direction: "in", from: { hosts: [], ports: [] }, to: { hosts: [b], ports: sport ? [sport] : [] }, rdrTo: { host: src.host ?? { kind: "address", address: "0.0.0.0/0" } } });
+                  continue;
+                }
                 out.push(built);
               }
             }
@@ -244,12 +255,14 @@ function buildRule(
     if (rule.label !== undefined) r.label = expandLabel(rule.label, itf, proto, src, sport, dst, dport);
     if (rule.once) r.once = true;
   }
+  if (rule.kind === "filter" && rule.receivedOn) r.receivedOn = rule.receivedOn;
   if (rule.tag !== undefined) r.tag = rule.tag;
   if (rule.tagged) r.tagged = rule.tagged.not ? { name: rule.tagged.name, not: true } : { name: rule.tagged.name };
   if (rule.kind === "filter") {
     if (rule.rtable !== undefined) r.rtable = rule.rtable;
     if (rule.natTo) r.natTo = rule.natTo;
     if (rule.natTo && rule.staticPort) r.staticPort = true;
+    if (rule.route) r.route = rule.route;
     if (rule.rdrTo) r.rdrTo = rule.rdrTo;
   }
   return r as unknown as PfRule;

@@ -51,7 +51,7 @@ function breakKey(r: Opt): string {
     r.stateOptions?.pflow ?? false, r.fragment ?? false, r.once ?? false, r.allowOpts ?? false,
     r.rtable ?? -1, r.natTo ?? null, r.rdrTo ?? null,
     // BREAK fields of the options beyond the first model: logif/log flags, overload, rule_flag bits
-    r.logOptions ?? null, r.stateOptions?.overload ?? null, r.stateOptions?.sourceTrack ?? "", r.staticPort ?? false, r.scrub ?? null,
+    r.logOptions ?? null, r.stateOptions?.overload ?? null, r.stateOptions?.sourceTrack ?? "", r.staticPort ?? false, r.scrub ?? null, r.route ?? null, r.binatTo ?? null,
   ]);
 }
 
@@ -86,7 +86,7 @@ interface Cmp {
 
 function cmpOf(r: Opt): Cmp {
   const flags = r.kind === "filter" && r.flags !== undefined && r.flags !== "any" ? r.flags : "";
-  const rest = r.kind === "anchor" ? JSON.stringify(["anchor", r.name, r.tagged ?? null]) : JSON.stringify([breakKey(r), r.tagged ?? null, r.label ?? "", r.stateOptions?.max ?? 0, r.returnIcmp ?? null, r.icmpTypes ?? null, r.stateOptions?.timeouts ?? null]);
+  const rest = r.kind === "anchor" ? JSON.stringify(["anchor", r.name, r.tagged ?? null]) : JSON.stringify([breakKey(r), r.tagged ?? null, r.label ?? "", r.stateOptions?.max ?? 0, r.returnIcmp ?? null, r.icmpTypes ?? null, r.stateOptions?.timeouts ?? null, r.receivedOn ?? null]);
   return {
     ifname: ifname(r),
     ifnot: r.on[0]?.not ?? false,

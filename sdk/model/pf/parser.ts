@@ -16,15 +16,16 @@
  * `sloppy`, `pflow`, `source-track`, `max-src-states`, `max-src-conn`, `max-src-conn-rate`,
  * `max-src-nodes`, `overload <T> [flush [global]]` and per-rule timeouts; `fragment`, `allow-opts`,
  * `scrub (no-df random-id min-ttl max-mss reassemble tcp)`, `label` (with `$if`, `$srcaddr`, …),
- * `tag`, `[!] tagged`, `once`, `rtable`, `nat-to ADDR [static-port]`, `rdr-to ADDR [port N]`;
+ * `tag`, `[!] tagged`, `once`, `rtable`, `nat-to ADDR [static-port]`, `rdr-to ADDR [port N]`, `binat-to ADDR`,
+ * `route-to`/`reply-to`/`dup-to HOST` (one next hop), `[!] received-on IF`;
  * `antispoof`; `anchor "NAME" … [{ inline rules, tables, anchors }]`; `load anchor … from`.
  *
  * Decision — deliberately outside the model, refused with "`X` is valid pf.conf but not part of this
  * model's pf language" (never passed through as opaque text: a rule the model cannot represent could not
  * be rendered canonically or compared with `pfctl -sr`): `include`, queues (`queue`, `set queue`),
- * `route-to`/`reply-to`/`dup-to`, `af-to`, `binat-to`, address pools and pool options other than the
+ * `af-to`, address pools (several addresses after nat-to/rdr-to/route-to…) and pool options other than the
  * round-robin of an interface or table (`nat-to { a b }`, `random`, `source-hash`, `bitmask`,
- * `sticky-address`), `divert-to`/`divert-reply`/`divert-packet`, `user`/`group`, `os`, `received-on`,
+ * `sticky-address`), `divert-to`/`divert-reply`/`divert-packet`, `user`/`group`, `os`,
  * `probability`, `max-pkt-rate`, `tos`, `prio`, `set prio/tos/delay`, `on rdomain`, `return-rst(ttl)`,
  * address ranges (`a - b`), `(IF)/N`, `route` labels, and the options `set reassemble`, `set debug`,
  * `set hostid`, `set syncookies`, `set fingerprints`, `set state-defaults`.
@@ -96,10 +97,9 @@ class Fail {
 /** Valid pf rule options outside the model (see the header): refused with a message naming them. */
 const UNSUPPORTED_RULE_OPTS = new Set([
   "user", "group", "tos", "prio", "queue", "probability", "divert-to",
-  "divert-reply", "divert-packet", "af-to", "binat-to", "route-to", "reply-to", "dup-to",
-  "received-on", "max-pkt-rate", "set", "os",
+  "divert-reply", "divert-packet", "af-to", "max-pkt-rate", "set", "os",
 ]);
-const SUPPORTED_RULE_OPTS = "flags, keep state, no state, modulate state, synproxy state, icmp-type, icmp6-type, scrub, tag, tagged, label, nat-to [static-port], rdr-to, once, fragment, allow-opts, rtable";
+const SUPPORTED_RULE_OPTS = "flags, keep state, no state, modulate state, synproxy state, icmp-type, icmp6-type, scrub, tag, tagged, label, nat-to [static-port], rdr-to, binat-to, route-to, reply-to, dup-to, received-on, once, fragment, allow-opts, rtable";
 const TCP_FLAGS = "FSRPAUEW";
 
 function describe(t: Token): string {
@@ -992,7 +992,10 @@ class PfParser {
       const t = this.la;
       if (t.type === "CHAR" && t.text === "!") {
         this.shift();
-        if (this.isKw("received-on")) this.fail("`received-on` is valid pf.conf but not part of this model's pf language");
+        if (this.acceptKw("received-on")) {
+          o.receivedOn = { name: this.expectString().text, not: true };
+          continue;
+        }
         this.expectKw("tagged");
         o.tagged = { name: this.string(), not: true };
         continue;
@@ -1040,6 +1043,28 @@ class PfParser {
           this.shift();
           o.fragment = true;
           break;
+        case "received-on":
+          this.shift();
+          o.receivedOn = { name: this.expectString().text };
+          break;
+        case "route-to":
+        case "reply-to":
+        case "dup-to": {
+          this.shift();
+          if (this.isChar("{")) this.fail(`address pools in \`${t.text}\` are not part of this model's pf language`, "give one next hop");
+          if (o.route) this.fail("cannot respecify route-to/reply-to/dup-to");
+          const h = this.host(this.acceptChar("!"));
+          o.route = { kind: t.text as "route-to" | "reply-to" | "dup-to", host: h[0]! };
+          if ((h[0]?.kind === "dynamic" || h[0]?.kind === "table") && this.isKw("round-robin")) this.shift();
+          break;
+        }
+        case "binat-to": {
+          this.shift();
+          if (this.isChar("{")) this.fail("address pools in `binat-to` are not part of this model's pf language", "give one address");
+          if (o.natTo || o.binatTo) this.fail("cannot respecify nat-to/binat-to");
+          o.binatTo = this.host(false)[0]!;
+          break;
+        }
         case "icmp-type":
         case "icmp6-type":
           this.shift();

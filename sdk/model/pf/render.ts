@@ -178,6 +178,7 @@ function format(r: PfStatement, asFile: boolean): string {
   if (any(r.from) && any(r.to)) s += " all";
   else s += ` from ${renderEndpoint(r.from)} to ${renderEndpoint(r.to)}`;
   if (r.kind === "filter") {
+    if (r.receivedOn) s += ` ${r.receivedOn.not ? "!" : ""}received-on ${r.receivedOn.name}`;
     if (r.flags !== undefined) s += ` flags ${r.flags}`;
     if (r.icmpTypes?.length === 1) s += ` ${renderIcmpType(r.icmpTypes[0]!)}`;
     else if (r.icmpTypes?.length) s += ` ${r.icmpTypes[0]!.v6 ? "icmp6-type" : "icmp-type"} { ${r.icmpTypes.map((t) => renderIcmpType(t).replace(/^icmp6?-type /, "")).join(", ")} }`;
@@ -200,6 +201,8 @@ function format(r: PfStatement, asFile: boolean): string {
     const rr = (h: PfHost) => (h.kind === "dynamic" || h.kind === "table" ? " round-robin" : "");
     if (r.natTo) s += ` nat-to ${renderHost(r.natTo)}${rr(r.natTo)}${r.staticPort ? " static-port" : ""}`;
     else if (r.rdrTo) s += ` rdr-to ${renderHost(r.rdrTo.host)}${r.rdrTo.port !== undefined ? ` port ${r.rdrTo.port}` : ""}${rr(r.rdrTo.host)}`;
+    if (r.binatTo) s += ` binat-to ${renderHost(r.binatTo)}`;
+    if (r.route) s += ` ${r.route.kind} ${renderHost(r.route.host)}${rr(r.route.host)}`;
   }
   if (r.kind === "anchor" && r.inline) {
     // print_rule + pfctl's recursive anchor printing: `anchor "x" all {`, the rules indented, `}`

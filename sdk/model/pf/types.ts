@@ -195,6 +195,12 @@ export interface PfFilterRule extends PfSelector {
   scrub?: PfScrub;
   /** `nat-to … static-port`: keep the source port. */
   staticPort?: boolean;
+  /** `binat-to ADDR` (pass/match on an interface from one address): loads as a `nat-to … static-port` out rule and the reverse `rdr-to` in rule. */
+  binatTo?: PfHost;
+  /** `route-to`/`reply-to`/`dup-to HOST`: policy routing to one next hop (an address or `(IF)`). */
+  route?: { kind: "route-to" | "reply-to" | "dup-to"; host: PfHost };
+  /** `[!] received-on IF`: only packets that came in on IF. */
+  receivedOn?: { name: string; not?: boolean };
   /** `flags F/M` (e.g. `S/SA`) or `any`; TCP only. Canonical pass rules carry pf's default `S/SA`. */
   flags?: string;
   /** State tracking; absent = the action's default. */

@@ -22,7 +22,6 @@ const KNOWN: Readonly<Record<string, string>> = {
   "pfctl/af-to": OUTSIDE_PF_MODEL,
   "pfctl/misc-options": OUTSIDE_PF_MODEL,
   "pfctl/nat-pool": OUTSIDE_PF_MODEL,
-  "pfctl/nat-rdr": `${OUTSIDE_PF_MODEL} (binat-to)`,
   "pfctl/queueing": OUTSIDE_PF_MODEL,
   "pfctl/route-to": OUTSIDE_PF_MODEL,
   "pfctl/set-misc": OUTSIDE_PF_MODEL,
