@@ -32,7 +32,10 @@ export function lintIkedConf(text: string, file = "iked.conf"): Diagnostic[] {
         if ((h === "any" || h === "dynamic") && port !== undefined)
           out.push({ file, line: ev.line, column: 1, message: `ikev2 "${name}": flows[${i}].${side}: iked drops \`port ${port}\` after \`${h}\`; write ${h === "any" ? "0.0.0.0/0" : "an address"} port ${port}`, severity: "warning" });
     });
-    if (!x.ok) out.push({ file, line: ev.line, column: 1, message: `ikev2 "${name}": ${x.reason}`, severity: "error" });
+    if (!x.ok) {
+      const said = x.yyerrors[0] ?? x.fatal;
+      out.push({ file, line: ev.line, column: 1, message: `ikev2 "${name}": ${said !== undefined && !x.reason.includes(said) ? `${said.replace(/\.$/, "")}: ` : ""}${x.reason}`, severity: "error" });
+    }
     else if (x.value.duplicates > 0) out.push({ file, line: ev.line, column: 1, message: `ikev2 "${name}": ${x.value.duplicates} duplicate flow(s) ignored by iked`, severity: "warning" });
   }
   for (const m of r.unusedMacros) out.push({ file, line: 1, column: 1, message: `macro \`${m}\` is defined but never used`, severity: "warning" });

@@ -250,7 +250,9 @@ class Parser {
     const line = e.tok.line;
     this.events.push({ kind: "error", line, message: e.iked });
     // the lexer already reported why the token is invalid
-    if (e.tok.type !== "error") this.diagnostics.push({ file: this.file, line, column: e.tok.column, message: e.rich, severity: "error" });
+    // iked's own words first (what `iked -n` prints), then the model's detail
+    const message = e.rich.includes(e.iked) ? e.rich : `${e.iked}: ${e.rich}`;
+    if (e.tok.type !== "error") this.diagnostics.push({ file: this.file, line, column: e.tok.column, message, severity: "error" });
   }
 
   private statement(): void {
@@ -432,7 +434,7 @@ class Parser {
     const add = (kind: IkedXfKind): void => {
       const t = this.expectString(`a ${kind} transform name`);
       const name = canonicalTransform(kind, sa, t.value);
-      if (!name) throw new Fail(t, `${t.value} not a valid transform`, `${sa}.${kind}: ${oneOf("transform", t.value, allowedNames(kind, sa))}`);
+      if (!name) throw new Fail(t, `${t.value} not a valid transform`, `${sa}.${kind}: ${t.value} not a valid transform; one of ${allowedNames(kind, sa).join(", ")}`);
       (x[kind] ??= []).push(name);
     };
     let any = false;

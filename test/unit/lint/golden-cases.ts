@@ -18,6 +18,8 @@ export interface GoldenCase {
   valid: boolean;
   /** Line of OpenBSD's first `FILE:LINE:` / `FILE: LINE:` error, when it printed one. */
   errorLine?: number;
+  /** Text of that first error (after `FILE:LINE: `). */
+  errorText?: string;
   /** Mode the input had when recorded (all 0600 except iked c09, 0644). */
   mode: number;
   /** pf only: the anchor the file was loaded into (`pfctl -a`, from NAME.anchor), when one was. */
@@ -43,9 +45,12 @@ export function goldenCases(tool: GoldenCase["tool"], dir = `${GOLDEN}/${tool}`)
       // a real load fails, so any stderr from ipsecctl marks the case invalid (golden/README.md).
       const valid = rc === 0 && !(tool === "ipsecctl" && err.trim() !== "");
       const esc = file.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
-      const m = new RegExp(`^${esc}: ?([0-9]+): `, "m").exec(err);
+      const m = new RegExp(`^${esc}: ?([0-9]+): (.*)$`, "m").exec(err);
       const c: GoldenCase = { tool, kind: KIND[tool], name, file, text: readFileSync(`${dir}/${file}`, "utf8"), valid, mode: name.includes("mode0644") ? 0o644 : 0o600 };
-      if (!valid && m !== null) c.errorLine = Number(m[1]);
+      if (!valid && m !== null) {
+        c.errorLine = Number(m[1]);
+        c.errorText = m[2];
+      }
       const anchor = read(`${dir}/${name}.anchor`).split("\n")[0]?.trim();
       if (anchor) c.anchor = anchor;
       return c;

@@ -8,7 +8,7 @@ import { GOLDEN_PF_INTERFACES, goldenCases, type GoldenCase } from "./golden-cas
  * (recorded by scripts/record-oracle.sh with ../shared/oracle's parse-only ipsecctl, pfctl and iked):
  * valid vs invalid (an ipsecctl case with any stderr is invalid: `illegal transform …` fails a real
  * load although `-n` exits 0), and an invalid case's first error is on the line OpenBSD's first
- * `FILE:LINE:` error names.
+ * `FILE:LINE:` error names, in OpenBSD's words.
  */
 const FIXTURES = fileURLToPath(new URL("../../fixtures/oracle", import.meta.url));
 
@@ -53,6 +53,8 @@ for (const tool of ["ipsecctl", "pfctl", "iked"] as const) {
         const ds = lint(c);
         expect(hasErrors(ds)).toBe(true);
         if (c.errorLine !== undefined) expect(ds.find((d) => d.severity === "error")?.line).toBe(c.errorLine);
+        // the message carries OpenBSD's own words (lint may prefix the field and add a hint)
+        if (c.errorText !== undefined) expect(ds.find((d) => d.severity === "error")?.message).toContain(c.errorText.replace(/\.$/, ""));
       });
     }
   });
