@@ -74,6 +74,11 @@ export interface PfParseOptions {
   interfaces?: readonly PfInterface[];
   /** Print parse-time echo lines as `pfctl -v` does (macros, `set skip`, tables). Default true. */
   verbose?: boolean;
+  /**
+   * Whether a table's `file "PATH"` can be read (pfctl -n loads it: `cannot load "PATH": …`). Without it
+   * table files are not checked (lint has no access to the host's files).
+   */
+  tableFileExists?: (path: string) => boolean;
 }
 
 /** Everything pfctl's parser produces for one file. */
@@ -505,6 +510,9 @@ class PfParser {
       } else break;
     }
     this.endOfStatement();
+    for (const f of table.files) {
+      if (this.opts.tableFileExists && !this.opts.tableFileExists(f)) this.fail(`cannot load "${f}": No such file or directory`, "the table file must exist when pfctl loads the ruleset");
+    }
     if (this.opts.verbose !== false) {
       this.out.echo.push(renderTable({ ...table, addresses: printed }));
       this.out.stderr.push(`${this.file}:${this.la.line}: skipping duplicate table checks for <${name}>`);

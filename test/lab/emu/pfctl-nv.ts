@@ -31,6 +31,8 @@ export interface PfctlNvOptions {
   optimize: boolean;
   interfaces: PfInterface[];
   verbose?: boolean;
+  /** Whether a table file exists on the gateway (pfctl -n loads table files); default: every file does. */
+  tableFileExists?: (path: string) => boolean;
 }
 
 /** What pfctl printed and its exit status. */
@@ -47,7 +49,7 @@ function lines(xs: readonly string[]): string {
 /** Reproduces `pfctl [-o none] -nv -f FILE` for `text` read from `file`. */
 export function pfctlNv(text: string, file: string, opts: PfctlNvOptions): ToolResult {
   const verbose = opts.verbose !== false;
-  const out = parsePfDetailed(text, file, { interfaces: opts.interfaces, verbose });
+  const out = parsePfDetailed(text, file, { interfaces: opts.interfaces, verbose, ...(opts.tableFileExists ? { tableFileExists: opts.tableFileExists } : {}) });
   if (out.errors > 0) return { stdout: lines(out.echo), stderr: lines(out.stderr), rc: 1 };
   let level: "none" | "basic" | "profile" = opts.optimize ? "basic" : "none";
   if (opts.optimize) {

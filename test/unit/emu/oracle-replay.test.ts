@@ -28,7 +28,6 @@ const KNOWN: Readonly<Record<string, string>> = {
   "pfctl/route-to": OUTSIDE_PF_MODEL,
   "pfctl/set-misc": OUTSIDE_PF_MODEL,
   "pfctl/user-group": OUTSIDE_PF_MODEL,
-  "pfctl/err-table-file": "table files are not read by the emulated pfctl",
   "pfctl/load-anchor-err": "`load anchor` files are not followed by the emulated pfctl",
 };
 const test = (key: string) => (KNOWN[key] === undefined ? it : it.fails);
