@@ -227,7 +227,18 @@ class Parser {
         }
       } else throw new SyntaxError_(first);
       end = this.next();
-      if (end.kind !== "nl" && end.kind !== "eof") throw new SyntaxError_(end);
+      if (end.kind !== "nl" && end.kind !== "eof") {
+        // byacc's default reductions: when the rule's last element (ike `tag`, flow `type`, tcpmd5 `authkey`)
+        // is complete, the rule is reduced, and so added, before the unexpected token is seen
+        const complete = (stmt.type === "ike" && stmt.tag !== undefined) || (stmt.type === "flow" && stmt.flowType !== undefined) || (stmt.type === "tcpmd5" && stmt.authkey.out !== "");
+        if (complete) {
+          const bad = end;
+          this.finishRule(stmt, first, bad);
+          this.problems = [];
+          throw new SyntaxError_(bad);
+        }
+        throw new SyntaxError_(end);
+      }
     } catch (e) {
       if (!(e instanceof SyntaxError_)) throw e;
       const what = e.token.kind === "eof" ? "end of file" : e.token.kind === "nl" ? "end of line" : e.secret ? "value (not shown: it may be a secret)" : e.token.text;

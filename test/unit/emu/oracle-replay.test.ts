@@ -20,7 +20,6 @@ const want = (tool: string, base: string) => ({ stdout: read(tool, `${base}.out`
 const OUTSIDE_PF_MODEL = "valid pf.conf outside the pf model's documented list: refused instead of printed";
 const KNOWN: Readonly<Record<string, string>> = {
   "ipsecctl/netmask-host-bits": "ipsecctl prints the address as written (10.1.0.5/24) in isakmpd section names; the model keeps it canonical",
-  "ipsecctl/tag-lifetime": "yacc's default reduction adds the rule before the syntax error at `psk` after `tag`; the parser drops it",
   "pfctl/af-to": OUTSIDE_PF_MODEL,
   "pfctl/misc-options": OUTSIDE_PF_MODEL,
   "pfctl/nat-pool": OUTSIDE_PF_MODEL,
