@@ -27,8 +27,8 @@
  * round-robin of an interface or table (`nat-to { a b }`, `random`, `source-hash`, `bitmask`,
  * `sticky-address`), `divert-to`/`divert-reply`/`divert-packet`, `user`/`group`, `os`,
  * `probability`, `max-pkt-rate`, `tos`, `prio`, `set prio/tos/delay`, `on rdomain`, `return-rst(ttl)`,
- * address ranges (`a - b`), `(IF)/N`, `route` labels, and the options `set reassemble`, `set debug`,
- * `set hostid`, `set syncookies`, `set fingerprints`, `set state-defaults`.
+ * address ranges (`a - b`), `(IF)/N`, `route` labels, and the options `set fingerprints`,
+ * `set state-defaults`.
  */
 import type { Diagnostic, ParseResult } from "../diagnostics";
 import { interfaceExists, parseLiteralAddress } from "./address";
@@ -471,8 +471,88 @@ class PfParser {
       this.out.ruleset.options.push({ kind: "loginterface", interface: v.text });
       return;
     }
+    if (this.acceptKw("reassemble")) {
+      // pfctl_set_reassembly prints `set reassemble yes|no NODF` (an empty NODF leaves a trailing space)
+      let on: boolean;
+      if (this.acceptKw("no")) on = false;
+      else {
+        const v = this.expectString();
+        if (v.text !== "yes") this.fail(`invalid value '${v.text}', expected 'yes' or 'no'`, undefined, v);
+        on = true;
+      }
+      const noDf = this.acceptKw("no-df");
+      this.endOfStatement();
+      if (this.opts.verbose !== false) this.out.echo.push(`set reassemble ${on ? "yes" : "no"} ${noDf ? "no-df" : ""}`);
+      this.out.ruleset.options.push({ kind: "reassemble", on, ...(noDf ? { noDf } : {}) });
+      return;
+    }
+    if (this.acceptKw("debug")) {
+      const v = this.isKw("debug") ? this.shift() : this.expectString();
+      this.endOfStatement();
+      const LEVELS = ["emerg", "alert", "crit", "err", "warning", "notice", "info", "debug"];
+      if (!LEVELS.includes(v.text)) {
+        this.out.stderr.push(`pfctl: unknown debug level "${v.text}"`);
+        this.fail(`error setting debuglevel ${v.text}`, `one of ${LEVELS.join(", ")}`, v);
+      }
+      if (this.opts.verbose !== false) this.out.echo.push(`set debug ${v.text}`);
+      this.out.ruleset.options.push({ kind: "debug", level: v.text });
+      return;
+    }
+    if (this.acceptKw("hostid")) {
+      if (this.la.type !== "NUMBER") this.syntax();
+      const v = this.shift();
+      this.endOfStatement();
+      const id = v.num as number;
+      if (id === 0 || id > 0xffffffff) this.fail("hostid must be non-zero", undefined, v);
+      if (this.opts.verbose !== false) this.out.echo.push(`set hostid 0x${id.toString(16).padStart(8, "0")}`);
+      this.out.ruleset.options.push({ kind: "hostid", id });
+      return;
+    }
+    if (this.acceptKw("syncookies")) {
+      const v = this.expectString();
+      if (v.text !== "never" && v.text !== "always" && v.text !== "adaptive") this.fail("illegal value for syncookies", "one of never, always, adaptive", v);
+      let start: number | undefined;
+      let end: number | undefined;
+      let given = false;
+      if (this.acceptChar("(")) {
+        given = true;
+        let first = true;
+        while (!this.isChar(")")) {
+          if (!first) this.acceptChar(",");
+          first = false;
+          const k = this.expectString();
+          let pct: number;
+          if (this.la.type === "STRING" && /^\d+(\.\d+)?%$/.test(this.la.text)) pct = Number(this.shift().text.slice(0, -1));
+          else if (this.la.type === "NUMBER") {
+            pct = this.shift().num as number;
+            this.expectChar("%");
+          } else this.syntax();
+          if (pct <= 0 || pct > 100) this.fail("illegal percentage value");
+          if (k.text === "start") start = pct;
+          else if (k.text === "end") end = pct;
+          else this.fail(`unknown option ${k.text}`, "start or end", k);
+        }
+        this.shift();
+      }
+      this.endOfStatement();
+      if (given && v.text !== "adaptive") {
+        this.out.stderr.push("pfctl: syncookies start/end only apply to adaptive");
+        this.fail("error setting syncookies");
+      }
+      if (given) {
+        start ??= 25;
+        end ??= Math.floor(start / 2);
+        if (end >= start) {
+          this.out.stderr.push("pfctl: start must be higher than end");
+          this.fail("error setting syncookies");
+        }
+      }
+      if (this.opts.verbose !== false) this.out.echo.push(`set syncookies ${v.text}${given ? ` (start ${start}%, end ${end}%)` : ""}`);
+      this.out.ruleset.options.push({ kind: "syncookies", mode: v.text, ...(given ? { start, end } : {}) });
+      return;
+    }
     if (t.type === "KW" || t.type === "STRING") {
-      this.fail(`\`set ${t.text}\` is valid pf.conf but not part of this model's pf language`, "supported: set skip on, set block-policy, set state-policy, set ruleset-optimization, set limit, set timeout, set optimization, set loginterface", t);
+      this.fail(`\`set ${t.text}\` is valid pf.conf but not part of this model's pf language`, "supported: set skip on, set block-policy, set state-policy, set ruleset-optimization, set limit, set timeout, set optimization, set loginterface, set reassemble, set debug, set hostid, set syncookies", t);
     }
     this.syntax();
   }

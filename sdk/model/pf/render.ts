@@ -242,6 +242,14 @@ function renderOption(o: PfOption): string {
       return `set optimization ${o.level}`;
     case "loginterface":
       return `set loginterface ${o.interface}`;
+    case "reassemble":
+      return `set reassemble ${o.on ? "yes" : "no"}${o.noDf ? " no-df" : ""}`;
+    case "debug":
+      return `set debug ${o.level}`;
+    case "hostid":
+      return `set hostid ${o.id}`;
+    case "syncookies":
+      return `set syncookies ${o.mode}${o.start !== undefined ? ` (start ${o.start}%, end ${o.end}%)` : ""}`;
   }
 }
 

@@ -283,7 +283,15 @@ export type PfOption =
   /** `set optimization`: default (= normal), normal, high-latency, satellite, aggressive, conservative. */
   | { kind: "optimization"; level: string }
   /** `set loginterface IF|none`. */
-  | { kind: "loginterface"; interface: string };
+  | { kind: "loginterface"; interface: string }
+  /** `set reassemble yes|no [no-df]`: fragment reassembly (default yes). */
+  | { kind: "reassemble"; on: boolean; noDf?: boolean }
+  /** `set debug LEVEL` (syslog level: emerg … debug). */
+  | { kind: "debug"; level: string }
+  /** `set hostid N`: pfsync host id (non-zero). */
+  | { kind: "hostid"; id: number }
+  /** `set syncookies never|always|adaptive [(start N%, end M%)]`. */
+  | { kind: "syncookies"; mode: "never" | "always" | "adaptive"; start?: number; end?: number };
 
 /** A parsed rules file (main ruleset or anchor). */
 export interface PfRuleset {

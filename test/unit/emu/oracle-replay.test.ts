@@ -25,7 +25,6 @@ const KNOWN: Readonly<Record<string, string>> = {
   "pfctl/nat-pool": OUTSIDE_PF_MODEL,
   "pfctl/queueing": OUTSIDE_PF_MODEL,
   "pfctl/route-to": OUTSIDE_PF_MODEL,
-  "pfctl/set-misc": OUTSIDE_PF_MODEL,
   "pfctl/user-group": OUTSIDE_PF_MODEL,
   "pfctl/load-anchor-err": "`load anchor` files are not followed by the emulated pfctl",
 };

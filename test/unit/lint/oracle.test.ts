@@ -24,7 +24,6 @@ const KNOWN: Readonly<Record<string, string>> = {
   "pfctl/nat-pool": OUTSIDE_PF_MODEL,
   "pfctl/queueing": OUTSIDE_PF_MODEL,
   "pfctl/route-to": OUTSIDE_PF_MODEL,
-  "pfctl/set-misc": OUTSIDE_PF_MODEL,
   "pfctl/user-group": OUTSIDE_PF_MODEL,
   "pfctl/err-table-file": "lint does not read the host's table files (pfctl -n loads them)",
   "pfctl/load-anchor-err": "lint does not follow `load anchor … from FILE` (pfctl -n loads it)",

@@ -128,8 +128,9 @@ describe("error messages, word for word", () => {
     expect(lint("pass proto esp to port 500\n")).toEqual(["1:27: port only applies to tcp/udp", "1:27: skipping rule due to errors", "1:27: rule expands to no valid combination"]);
     expect(lint("pass keep state (if-bond)\n")).toEqual(["1:25: syntax error: unexpected `)`"]);
     expect(lint("set limit states 10000\n")).toEqual([]);
-    expect(lint("set debug warning\n")).toEqual([
-      "1:5: `set debug` is valid pf.conf but not part of this model's pf language: supported: set skip on, set block-policy, set state-policy, set ruleset-optimization, set limit, set timeout, set optimization, set loginterface",
+    expect(lint("set debug warning\n")).toEqual([]);
+    expect(lint("set fingerprints \"/etc/pf.os\"\n")).toEqual([
+      "1:5: `set fingerprints` is valid pf.conf but not part of this model's pf language: supported: set skip on, set block-policy, set state-policy, set ruleset-optimization, set limit, set timeout, set optimization, set loginterface, set reassemble, set debug, set hostid, set syncookies",
     ]);
   });
 
