@@ -148,7 +148,7 @@ export function expandStatement(rule: PfRule, ctx: ExpandContext = {}): ExpandRe
               }
               // pfctl takes the address family of a nat-to/rdr-to/binat-to address when the rule has none
               if (!af && rule.kind === "filter") {
-                const t = rule.natTo ?? rule.rdrTo?.host ?? rule.binatTo;
+                const t = rule.natTo ?? rule.rdrTo?.host ?? rule.binatTo ?? (rule.divertTo ? { kind: "address" as const, address: rule.divertTo.address } : undefined);
                 if (t?.kind === "address") af = addressFamily(t.address);
               }
               for (const icmp of icmps) {
@@ -163,6 +163,10 @@ export function expandStatement(rule: PfRule, ctx: ExpandContext = {}): ExpandRe
                     errors.push(...errs, "skipping rule due to errors");
                     continue;
                   }
+                }
+                if (rule.kind === "filter" && rule.os !== undefined && proto !== "tcp") {
+                  errors.push("os only applies to tcp", "skipping rule due to errors");
+                  continue;
                 }
                 if ((sport || dport) && proto !== "tcp" && proto !== "udp" && rule.kind === "filter") {
                   portError = true;
@@ -255,7 +259,15 @@ function buildRule(
     if (rule.label !== undefined) r.label = expandLabel(rule.label, itf, proto, src, sport, dst, dport);
     if (rule.once) r.once = true;
   }
-  if (rule.kind === "filter" && rule.receivedOn) r.receivedOn = rule.receivedOn;
+  if (rule.kind === "filter") {
+    if (rule.receivedOn) r.receivedOn = rule.receivedOn;
+    if (rule.os !== undefined) r.os = rule.os;
+    if (rule.prio !== undefined) r.prio = rule.prio;
+    if (rule.setPrio) r.setPrio = rule.setPrio;
+    if (rule.setTos !== undefined) r.setTos = rule.setTos;
+    if (rule.maxPktRate) r.maxPktRate = rule.maxPktRate;
+    if (rule.probability !== undefined) r.probability = rule.probability;
+  }
   if (rule.tag !== undefined) r.tag = rule.tag;
   if (rule.tagged) r.tagged = rule.tagged.not ? { name: rule.tagged.name, not: true } : { name: rule.tagged.name };
   if (rule.kind === "filter") {
@@ -263,6 +275,7 @@ function buildRule(
     if (rule.natTo) r.natTo = rule.natTo;
     if (rule.natTo && rule.staticPort) r.staticPort = true;
     if (rule.route) r.route = rule.route;
+    if (rule.divertTo) r.divertTo = rule.divertTo;
     if (rule.rdrTo) r.rdrTo = rule.rdrTo;
   }
   return r as unknown as PfRule;

@@ -17,7 +17,8 @@
  * `max-src-nodes`, `overload <T> [flush [global]]` and per-rule timeouts; `fragment`, `allow-opts`,
  * `scrub (no-df random-id min-ttl max-mss reassemble tcp)`, `label` (with `$if`, `$srcaddr`, …),
  * `tag`, `[!] tagged`, `once`, `rtable`, `nat-to ADDR [static-port]`, `rdr-to ADDR [port N]`, `binat-to ADDR`,
- * `route-to`/`reply-to`/`dup-to HOST` (one next hop), `[!] received-on IF`;
+ * `route-to`/`reply-to`/`dup-to HOST` (one next hop), `[!] received-on IF`, `prio`, `set prio`, `set tos`,
+ * `max-pkt-rate`, `probability`, `divert-to ADDR port N`, `os "NAME"`;
  * `antispoof`; `anchor "NAME" … [{ inline rules, tables, anchors }]`; `load anchor … from`.
  *
  * Decision — deliberately outside the model, refused with "`X` is valid pf.conf but not part of this
@@ -25,8 +26,8 @@
  * be rendered canonically or compared with `pfctl -sr`): `include`, queues (`queue`, `set queue`),
  * `af-to`, address pools (several addresses after nat-to/rdr-to/route-to…) and pool options other than the
  * round-robin of an interface or table (`nat-to { a b }`, `random`, `source-hash`, `bitmask`,
- * `sticky-address`), `divert-to`/`divert-reply`/`divert-packet`, `user`/`group`, `os`,
- * `probability`, `max-pkt-rate`, `tos`, `prio`, `set prio/tos/delay`, `on rdomain`, `return-rst(ttl)`,
+ * `sticky-address`), `divert-reply`/`divert-packet`, `user`/`group`, `tos` (matching), `set queue`,
+ * `set delay`, `on rdomain`, `return-rst(ttl)`,
  * address ranges (`a - b`), `(IF)/N`, `route` labels, and the options `set fingerprints`,
  * `set state-defaults`.
  */
@@ -100,11 +101,16 @@ class Fail {
 }
 
 /** Valid pf rule options outside the model (see the header): refused with a message naming them. */
-const UNSUPPORTED_RULE_OPTS = new Set([
-  "user", "group", "tos", "prio", "queue", "probability", "divert-to",
-  "divert-reply", "divert-packet", "af-to", "max-pkt-rate", "set", "os",
-]);
-const SUPPORTED_RULE_OPTS = "flags, keep state, no state, modulate state, synproxy state, icmp-type, icmp6-type, scrub, tag, tagged, label, nat-to [static-port], rdr-to, binat-to, route-to, reply-to, dup-to, received-on, once, fragment, allow-opts, rtable";
+const UNSUPPORTED_RULE_OPTS = new Set(["user", "group", "tos", "queue", "divert-reply", "divert-packet", "af-to", "os"]);
+const SUPPORTED_RULE_OPTS = "flags, keep state, no state, modulate state, synproxy state, icmp-type, icmp6-type, scrub, tag, tagged, label, nat-to [static-port], rdr-to, binat-to, route-to, reply-to, dup-to, received-on, prio, set prio, set tos, max-pkt-rate, probability, divert-to, once, fragment, allow-opts, rtable";
+
+/** map_tos() words (parse.y): DiffServ code points and the old ToS names. */
+const TOS_WORDS: Readonly<Record<string, number>> = {
+  af11: 0x28, af12: 0x30, af13: 0x38, af21: 0x48, af22: 0x50, af23: 0x58, af31: 0x68, af32: 0x70, af33: 0x78,
+  af41: 0x88, af42: 0x90, af43: 0x98, critical: 0xa0, cs0: 0x00, cs1: 0x20, cs2: 0x40, cs3: 0x60, cs4: 0x80,
+  cs5: 0xa0, cs6: 0xc0, cs7: 0xe0, ef: 0xb8, inetcontrol: 0xc0, lowdelay: 0x10, netcontrol: 0xe0,
+  reliability: 0x04, throughput: 0x08,
+};
 const TCP_FLAGS = "FSRPAUEW";
 
 function describe(t: Token): string {
@@ -143,6 +149,8 @@ class PfParser {
   private readonly macros = new Map<string, string>();
   private readonly ctx: ExpandContext;
   readonly out: PfParseOutput;
+  /** `os "NAME"` read by fromto(), moved into the rule by filterOpts(). */
+  private osName: string | undefined;
   /** Where rules go: the file's ruleset, or the inline anchor being parsed (`anchor "x" { … }`). */
   private sink: { rules: PfStatement[]; loaded: PfRule[] } | undefined;
 
@@ -888,7 +896,7 @@ class PfParser {
     let from = none();
     let to = none();
     if (this.acceptKw("from")) from = this.ipportspec();
-    if (this.isKw("os")) this.fail("`os` fingerprints are not part of this model's pf language");
+    if (this.acceptKw("os")) this.osName = this.expectString().text;
     if (this.acceptKw("to")) {
       to = this.ipportspec();
       if (to.hosts.some((h) => h.kind === "urpf-failed")) this.fail('"urpf-failed" is not permitted in a destination address');
@@ -1074,6 +1082,10 @@ class PfParser {
 
   private filterOpts(anchor: boolean): Partial<PfFilterRule> {
     const o: Partial<PfFilterRule> = {};
+    if (this.osName !== undefined) {
+      o.os = this.osName;
+      this.osName = undefined;
+    }
     let flagsSeen = false;
     let keepSeen = false;
     for (;;) {
@@ -1135,6 +1147,90 @@ class PfParser {
           this.shift();
           o.receivedOn = { name: this.expectString().text };
           break;
+        case "prio": {
+          this.shift();
+          if (o.prio !== undefined) this.fail("prio cannot be redefined");
+          if (this.la.type !== "NUMBER") this.syntax();
+          const n = this.shift().num as number;
+          if (n < 0 || n > 7) this.fail("prio must be 0 - 7");
+          o.prio = n;
+          break;
+        }
+        case "max-pkt-rate": {
+          this.shift();
+          if (this.la.type !== "NUMBER") this.syntax();
+          const limit = this.shift().num as number;
+          this.expectChar("/");
+          if (this.la.type !== "NUMBER") this.syntax();
+          const seconds = this.shift().num as number;
+          if (o.maxPktRate) this.fail("cannot respecify max-pkt-rate");
+          o.maxPktRate = { limit, seconds };
+          break;
+        }
+        case "probability": {
+          this.shift();
+          const v = this.numberstring();
+          const m = /^(\d+(?:\.\d*)?)(%?)$/.exec(v.text);
+          if (!m) this.fail(`invalid probability: ${v.text}`, undefined, v);
+          const p = Number(m[1]) * (m[2] ? 0.01 : 1);
+          const u = Math.floor(p * 0xffffffff + 0.5);
+          if (u < 0 || u > 0xffffffff) this.fail(`invalid probability: ${p * 100}%`, undefined, v);
+          o.probability = u === 0 ? 1 : u;
+          break;
+        }
+        case "divert-to": {
+          this.shift();
+          const a = this.expectString();
+          const lit = parseLiteralAddress(a.text);
+          if (!lit || lit.address.includes("/")) this.fail(`could not parse divert address: ${a.text}`, undefined, a);
+          this.expectKw("port");
+          const port = this.portrange().port;
+          if (o.divertTo) this.fail("more than one divert option");
+          o.divertTo = { address: lit.address, port };
+          break;
+        }
+        case "set": {
+          // filter_sets: `set prio …`, `set tos …`, or `set ( …, … )`
+          this.shift();
+          const one = () => {
+            if (this.acceptKw("prio")) {
+              if (o.setPrio) this.fail("prio cannot be redefined");
+              if (this.acceptChar("(")) {
+                if (this.la.type !== "NUMBER") this.syntax();
+                const a = this.shift().num as number;
+                this.acceptChar(",");
+                if (this.la.type !== "NUMBER") this.syntax();
+                const b = this.shift().num as number;
+                this.expectChar(")");
+                if (a < 0 || a > 7 || b < 0 || b > 7) this.fail("prio must be 0 - 7");
+                o.setPrio = [a, b];
+              } else {
+                if (this.la.type !== "NUMBER") this.syntax();
+                const a = this.shift().num as number;
+                if (a < 0 || a > 7) this.fail("prio must be 0 - 7");
+                o.setPrio = [a, a];
+              }
+            } else if (this.acceptKw("tos")) {
+              if (o.setTos !== undefined) this.fail("tos cannot be respecified");
+              const v = this.numberstring();
+              const n = v.type === "NUMBER" ? (v.num as number) : TOS_WORDS[v.text.toLowerCase()] ?? (/^0x[0-9a-fA-F]+$/.test(v.text) ? parseInt(v.text, 16) : 256);
+              if (n < 0 || n > 255) this.fail(`illegal tos value ${v.text}`, `a number 0-255 or one of ${Object.keys(TOS_WORDS).join(", ")}`, v);
+              o.setTos = n;
+            } else if (this.isKw("queue") || this.isKw("delay")) {
+              this.fail(`\`set ${this.la.text}\` is valid pf.conf but not part of this model's pf language`);
+            } else this.syntax();
+          };
+          if (this.acceptChar("(")) {
+            let first = true;
+            while (!this.isChar(")")) {
+              if (!first) this.acceptChar(",");
+              first = false;
+              one();
+            }
+            this.shift();
+          } else one();
+          break;
+        }
         case "route-to":
         case "reply-to":
         case "dup-to": {

@@ -136,6 +136,13 @@ function renderLog(o: PfLogOptions | undefined): string {
   return parts.length ? ` log (${parts.join(", ")})` : " log";
 }
 
+/** print_rule(): prob * 100 / 2^32 with `%f`, trailing zeros (and a trailing dot) removed. */
+function probabilityText(prob: number): string {
+  let t = ((prob * 100) / 4294967296).toFixed(6);
+  t = t.replace(/0+$/, "").replace(/\.$/, "");
+  return t;
+}
+
 function renderScrub(sc: PfScrub): string {
   const parts: string[] = [];
   if (sc.noDf) parts.push("no-df");
@@ -175,17 +182,25 @@ function format(r: PfStatement, asFile: boolean): string {
   if (r.af) s += ` ${r.af}`;
   if (r.protos.length > 0) s += ` proto ${list(r.protos, (p) => p)}`;
   const any = (e: PfEndpoint) => e.hosts.length === 0 && e.ports.length === 0;
-  if (any(r.from) && any(r.to)) s += " all";
-  else s += ` from ${renderEndpoint(r.from)} to ${renderEndpoint(r.to)}`;
+  const os = r.kind === "filter" && r.os !== undefined ? ` os "${r.os}"` : "";
+  if (any(r.from) && any(r.to) && !os) s += " all";
+  else s += ` from ${renderEndpoint(r.from)}${os} to ${renderEndpoint(r.to)}`;
   if (r.kind === "filter") {
     if (r.receivedOn) s += ` ${r.receivedOn.not ? "!" : ""}received-on ${r.receivedOn.name}`;
     if (r.flags !== undefined) s += ` flags ${r.flags}`;
     if (r.icmpTypes?.length === 1) s += ` ${renderIcmpType(r.icmpTypes[0]!)}`;
     else if (r.icmpTypes?.length) s += ` ${r.icmpTypes[0]!.v6 ? "icmp6-type" : "icmp-type"} { ${r.icmpTypes.map((t) => renderIcmpType(t).replace(/^icmp6?-type /, "")).join(", ")} }`;
+    if (r.prio !== undefined) s += ` prio ${r.prio}`;
+    if (r.maxPktRate) s += ` max-pkt-rate ${r.maxPktRate.limit}/${r.maxPktRate.seconds}`;
+    const sets: string[] = [];
+    if (r.setPrio) sets.push(r.setPrio[0] === r.setPrio[1] ? `prio ${r.setPrio[0]}` : `prio(${r.setPrio[0]}, ${r.setPrio[1]})`);
+    if (r.setTos !== undefined) sets.push(`tos 0x${r.setTos.toString(16).padStart(2, "0")}`);
+    if (sets.length) s += ` set (${sets.join(", ")})`;
     const opts = r.stateOptions ? renderStateOptions(r.stateOptions, true) : "";
     if (r.state === "no") s += " no state";
     else if (r.state === "modulate" || r.state === "synproxy") s += ` ${r.state} state`;
     else if (opts || r.state === "keep") s += " keep state";
+    if (r.probability !== undefined) s += ` probability ${probabilityText(r.probability)}%`;
     if (opts) s += ` (${opts})`;
     if (r.fragment) s += " fragment";
     if (r.scrub) s += renderScrub(r.scrub);
@@ -197,6 +212,7 @@ function format(r: PfStatement, asFile: boolean): string {
   if (r.tagged) s += `${r.tagged.not ? " !" : ""} tagged ${r.tagged.name}`;
   if (r.kind === "filter") {
     if (r.rtable !== undefined) s += ` rtable ${r.rtable}`;
+    if (r.divertTo) s += ` divert-to ${r.divertTo.address} port ${r.divertTo.port}`;
     // print_pool(): a pool on an interface or table is round-robin (parse.y sets it for them)
     const rr = (h: PfHost) => (h.kind === "dynamic" || h.kind === "table" ? " round-robin" : "");
     if (r.natTo) s += ` nat-to ${renderHost(r.natTo)}${rr(r.natTo)}${r.staticPort ? " static-port" : ""}`;

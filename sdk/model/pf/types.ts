@@ -201,6 +201,20 @@ export interface PfFilterRule extends PfSelector {
   route?: { kind: "route-to" | "reply-to" | "dup-to"; host: PfHost };
   /** `[!] received-on IF`: only packets that came in on IF. */
   receivedOn?: { name: string; not?: boolean };
+  /** `prio N`: only packets of priority N (0-7). */
+  prio?: number;
+  /** `set prio N` / `set prio (N, M)`: priority of matching packets (M for TCP ACKs and lowdelay ToS), 0-7. */
+  setPrio?: [number, number];
+  /** `set tos VALUE`: rewrite the IPv4 ToS / IPv6 traffic class (0-255; words such as lowdelay, ef, af21). */
+  setTos?: number;
+  /** `max-pkt-rate N/S`: the rule matches at most N packets per S seconds. */
+  maxPktRate?: { limit: number; seconds: number };
+  /** `probability P%`, as pfctl stores it: floor(P * 0xffffffff + 0.5), at least 1. */
+  probability?: number;
+  /** `divert-to ADDR port N`: hand packets to a local socket (a proxy). */
+  divertTo?: { address: string; port: number };
+  /** `from … os "NAME"`: passive OS fingerprint of the source (TCP only). */
+  os?: string;
   /** `flags F/M` (e.g. `S/SA`) or `any`; TCP only. Canonical pass rules carry pf's default `S/SA`. */
   flags?: string;
   /** State tracking; absent = the action's default. */

@@ -20,7 +20,6 @@ const OUTSIDE_PF_MODEL = "valid pf.conf outside the model's documented list";
  */
 const KNOWN: Readonly<Record<string, string>> = {
   "pfctl/af-to": OUTSIDE_PF_MODEL,
-  "pfctl/misc-options": OUTSIDE_PF_MODEL,
   "pfctl/nat-pool": OUTSIDE_PF_MODEL,
   "pfctl/queueing": OUTSIDE_PF_MODEL,
   "pfctl/route-to": OUTSIDE_PF_MODEL,
