@@ -274,6 +274,7 @@ function buildRule(
     if (rule.rtable !== undefined) r.rtable = rule.rtable;
     if (rule.natTo) r.natTo = rule.natTo;
     if (rule.natTo && rule.staticPort) r.staticPort = true;
+    if (rule.pool) r.pool = rule.pool;
     if (rule.route) r.route = rule.route;
     if (rule.divertTo) r.divertTo = rule.divertTo;
     if (rule.rdrTo) r.rdrTo = rule.rdrTo;

@@ -18,15 +18,15 @@
  * `scrub (no-df random-id min-ttl max-mss reassemble tcp)`, `label` (with `$if`, `$srcaddr`, …),
  * `tag`, `[!] tagged`, `once`, `rtable`, `nat-to ADDR [static-port]`, `rdr-to ADDR [port N]`, `binat-to ADDR`,
  * `route-to`/`reply-to`/`dup-to HOST` (one next hop), `[!] received-on IF`, `prio`, `set prio`, `set tos`,
- * `max-pkt-rate`, `probability`, `divert-to ADDR port N`, `os "NAME"`;
+ * `max-pkt-rate`, `probability`, `divert-to ADDR port N`, `os "NAME"`; pool options after one nat-to/rdr-to/
+ * route-to target (`bitmask`, `random`, `source-hash 0xKEY`, `round-robin`, `least-states`, `sticky-address`);
  * `antispoof`; `anchor "NAME" … [{ inline rules, tables, anchors }]`; `load anchor … from`.
  *
  * Decision — deliberately outside the model, refused with "`X` is valid pf.conf but not part of this
  * model's pf language" (never passed through as opaque text: a rule the model cannot represent could not
  * be rendered canonically or compared with `pfctl -sr`): `include`, queues (`queue`, `set queue`),
- * `af-to`, address pools (several addresses after nat-to/rdr-to/route-to…) and pool options other than the
- * round-robin of an interface or table (`nat-to { a b }`, `random`, `source-hash`, `bitmask`,
- * `sticky-address`), `divert-reply`/`divert-packet`, `user`/`group`, `tos` (matching), `set queue`,
+ * `af-to`, address lists as pools (`nat-to { a b }`, loaded as `<__automatic_N>` tables), `source-hash`
+ * with a string or a random key, `divert-reply`/`divert-packet`, `user`/`group`, `tos` (matching), `set queue`,
  * `set delay`, `on rdomain`, `return-rst(ttl)`,
  * address ranges (`a - b`), `(IF)/N`, `route` labels, and the options `set fingerprints`,
  * `set state-defaults`.
@@ -1239,7 +1239,7 @@ class PfParser {
           if (o.route) this.fail("cannot respecify route-to/reply-to/dup-to");
           const h = this.host(this.acceptChar("!"));
           o.route = { kind: t.text as "route-to" | "reply-to" | "dup-to", host: h[0]! };
-          if ((h[0]?.kind === "dynamic" || h[0]?.kind === "table") && this.isKw("round-robin")) this.shift();
+          this.poolOpts(o, h[0]!);
           break;
         }
         case "binat-to": {
@@ -1327,12 +1327,8 @@ class PfParser {
             if (this.acceptKw("port")) port = this.portrange().port;
             o.rdrTo = port === undefined ? { host: hosts[0] } : { host: hosts[0], port };
           }
-          // round-robin is the only pool type of an interface or table pool: pfctl prints it, so it is read back
-          if ((hosts[0]?.kind === "dynamic" || hosts[0]?.kind === "table") && this.isKw("round-robin")) this.shift();
+          this.poolOpts(o, hosts[0]!);
           if (t.text === "nat-to" && this.acceptKw("static-port")) o.staticPort = true;
-          for (const kw of ["bitmask", "random", "source-hash", "round-robin", "static-port", "sticky-address"]) {
-            if (this.isKw(kw)) this.fail(`pool option \`${kw}\` is not part of this model's pf language`);
-          }
           break;
         }
         default:
@@ -1401,6 +1397,34 @@ class PfParser {
     }
     this.shift();
     return out;
+  }
+
+  /**
+   * parse.y pool_opts after a translation or route target. `round-robin` on an interface or table target is
+   * pfctl's own choice (printed back, so read back without being stored); other types are kept.
+   */
+  private poolOpts(o: Partial<PfFilterRule>, target: PfHost): void {
+    const pool: NonNullable<PfFilterRule["pool"]> = {};
+    for (;;) {
+      const t = this.la;
+      if (t.type !== "KW") break;
+      if (t.text === "sticky-address") {
+        this.shift();
+        if (pool.sticky) this.fail("sticky-address cannot be redefined");
+        pool.sticky = true;
+        continue;
+      }
+      if (t.text !== "bitmask" && t.text !== "random" && t.text !== "source-hash" && t.text !== "round-robin" && t.text !== "least-states") break;
+      this.shift();
+      if (pool.type) this.fail("pool type cannot be redefined");
+      pool.type = t.text;
+      if (t.text === "source-hash") {
+        if (this.la.type === "STRING" && /^0x[0-9a-fA-F]{32}$/.test(this.la.text)) pool.key = this.shift().text.toLowerCase();
+        else if (this.la.type === "STRING" || this.la.type === "NUMBER") this.fail("source-hash keys other than 0x followed by 32 hex digits are not part of this model's pf language");
+      }
+    }
+    if (pool.type === "round-robin" && (target.kind === "dynamic" || target.kind === "table")) delete pool.type;
+    if (pool.type !== undefined || pool.sticky) o.pool = pool;
   }
 
   private flag(): number {

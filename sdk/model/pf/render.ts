@@ -214,7 +214,11 @@ function format(r: PfStatement, asFile: boolean): string {
     if (r.rtable !== undefined) s += ` rtable ${r.rtable}`;
     if (r.divertTo) s += ` divert-to ${r.divertTo.address} port ${r.divertTo.port}`;
     // print_pool(): a pool on an interface or table is round-robin (parse.y sets it for them)
-    const rr = (h: PfHost) => (h.kind === "dynamic" || h.kind === "table" ? " round-robin" : "");
+    // print_pool(): the pool type (round-robin for an interface or table target), sticky-address
+    const rr = (h: PfHost) => {
+      const type = r.pool?.type ?? (h.kind === "dynamic" || h.kind === "table" ? "round-robin" : undefined);
+      return `${type ? ` ${type}${type === "source-hash" && r.pool?.key ? ` ${r.pool.key}` : ""}` : ""}${r.pool?.sticky ? " sticky-address" : ""}`;
+    };
     if (r.natTo) s += ` nat-to ${renderHost(r.natTo)}${rr(r.natTo)}${r.staticPort ? " static-port" : ""}`;
     else if (r.rdrTo) s += ` rdr-to ${renderHost(r.rdrTo.host)}${r.rdrTo.port !== undefined ? ` port ${r.rdrTo.port}` : ""}${rr(r.rdrTo.host)}`;
     if (r.binatTo) s += ` binat-to ${renderHost(r.binatTo)}`;
