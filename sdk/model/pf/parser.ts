@@ -18,15 +18,15 @@
  * `scrub (no-df random-id min-ttl max-mss reassemble tcp)`, `label` (with `$if`, `$srcaddr`, …),
  * `tag`, `[!] tagged`, `once`, `rtable`, `nat-to ADDR [static-port]`, `rdr-to ADDR [port N]`, `binat-to ADDR`,
  * `route-to`/`reply-to`/`dup-to HOST` (one next hop), `[!] received-on IF`, `prio`, `set prio`, `set tos`,
- * `max-pkt-rate`, `probability`, `divert-to ADDR port N`, `os "NAME"`; pool options after one nat-to/rdr-to/
- * route-to target (`bitmask`, `random`, `source-hash 0xKEY`, `round-robin`, `least-states`, `sticky-address`);
+ * `max-pkt-rate`, `probability`, `divert-to ADDR port N`, `os "NAME"`; nat-to/rdr-to/route-to pools (one
+ * target or `{ list }`, loaded as `<__automatic_N>`) with `bitmask`, `random`, `source-hash 0xKEY`,
+ * `round-robin`, `least-states`, `sticky-address`;
  * `antispoof`; `anchor "NAME" … [{ inline rules, tables, anchors }]`; `load anchor … from`.
  *
  * Decision — deliberately outside the model, refused with "`X` is valid pf.conf but not part of this
  * model's pf language" (never passed through as opaque text: a rule the model cannot represent could not
  * be rendered canonically or compared with `pfctl -sr`): `include`, queues (`queue`, `set queue`),
- * `af-to`, address lists as pools (`nat-to { a b }`, loaded as `<__automatic_N>` tables), `source-hash`
- * with a string or a random key, `divert-reply`/`divert-packet`, `user`/`group`, `tos` (matching), `set queue`,
+ * `af-to`, `source-hash` with a string or a random key, `divert-reply`/`divert-packet`, `user`/`group`, `tos` (matching), `set queue`,
  * `set delay`, `on rdomain`, `return-rst(ttl)`,
  * address ranges (`a - b`), `(IF)/N`, `route` labels, and the options `set fingerprints`,
  * `set state-defaults`.
@@ -151,6 +151,8 @@ class PfParser {
   readonly out: PfParseOutput;
   /** `os "NAME"` read by fromto(), moved into the rule by filterOpts(). */
   private osName: string | undefined;
+  /** Counter of the `<__automatic_N>` tables address lists in pools become. */
+  private autoTables = 0;
   /** Where rules go: the file's ruleset, or the inline anchor being parsed (`anchor "x" { … }`). */
   private sink: { rules: PfStatement[]; loaded: PfRule[] } | undefined;
 
@@ -1235,11 +1237,11 @@ class PfParser {
         case "reply-to":
         case "dup-to": {
           this.shift();
-          if (this.isChar("{")) this.fail(`address pools in \`${t.text}\` are not part of this model's pf language`, "give one next hop");
           if (o.route) this.fail("cannot respecify route-to/reply-to/dup-to");
-          const h = this.host(this.acceptChar("!"));
-          o.route = { kind: t.text as "route-to" | "reply-to" | "dup-to", host: h[0]! };
-          this.poolOpts(o, h[0]!);
+          const { target, list } = this.poolTarget();
+          o.route = { kind: t.text as "route-to" | "reply-to" | "dup-to", host: target };
+          this.poolOpts(o, target);
+          if (list) o.pool = { ...(o.pool ?? {}), list };
           break;
         }
         case "binat-to": {
@@ -1315,9 +1317,8 @@ class PfParser {
         case "nat-to":
         case "rdr-to": {
           this.shift();
-          if (this.isChar("{")) this.fail(`address pools in \`${t.text}\` are not part of this model's pf language`, "give one address");
-          const not = this.acceptChar("!");
-          const hosts = this.host(not);
+          const { target, list } = this.poolTarget();
+          const hosts = [target];
           if (t.text === "nat-to") {
             if (o.natTo) this.fail("cannot respecify nat-to/binat-to");
             o.natTo = hosts[0];
@@ -1328,6 +1329,7 @@ class PfParser {
             o.rdrTo = port === undefined ? { host: hosts[0] } : { host: hosts[0], port };
           }
           this.poolOpts(o, hosts[0]!);
+          if (list) o.pool = { ...(o.pool ?? {}), list };
           if (t.text === "nat-to" && this.acceptKw("static-port")) o.staticPort = true;
           break;
         }
@@ -1397,6 +1399,27 @@ class PfParser {
     }
     this.shift();
     return out;
+  }
+
+  /**
+   * A translation or route target: one host, or `{ list }`. A list of several addresses becomes the
+   * constant table `<__automatic_N>` (parse.y collapse_redirspec/add_opt_table), echoed by `-v` as pfctl does.
+   */
+  private poolTarget(): { target: PfHost; list?: PfHost[] } {
+    if (!this.acceptChar("{")) return { target: this.host(this.acceptChar("!"))[0]! };
+    this.optnl();
+    const list: PfHost[] = [];
+    while (!this.isChar("}")) {
+      this.acceptChar(",");
+      this.optnl();
+      list.push(...this.host(this.acceptChar("!")));
+      this.optnl();
+    }
+    this.shift();
+    if (list.length === 1) return { target: list[0]! };
+    const name = `__automatic_${this.autoTables++}`;
+    if (this.opts.verbose !== false) this.out.echo.push(renderTable({ name, const: true, addresses: this.resolveForPrint(list), files: [] }));
+    return { target: { kind: "table", name }, list };
   }
 
   /**

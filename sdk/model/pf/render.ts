@@ -219,10 +219,12 @@ function format(r: PfStatement, asFile: boolean): string {
       const type = r.pool?.type ?? (h.kind === "dynamic" || h.kind === "table" ? "round-robin" : undefined);
       return `${type ? ` ${type}${type === "source-hash" && r.pool?.key ? ` ${r.pool.key}` : ""}` : ""}${r.pool?.sticky ? " sticky-address" : ""}`;
     };
-    if (r.natTo) s += ` nat-to ${renderHost(r.natTo)}${rr(r.natTo)}${r.staticPort ? " static-port" : ""}`;
-    else if (r.rdrTo) s += ` rdr-to ${renderHost(r.rdrTo.host)}${r.rdrTo.port !== undefined ? ` port ${r.rdrTo.port}` : ""}${rr(r.rdrTo.host)}`;
+    // a file writes a pool's address list back as written; pfctl prints the table it became
+    const target = (h: PfHost) => (asFile && r.pool?.list && h.kind === "table" && h.name.startsWith("__automatic_") ? `{ ${r.pool.list.map(renderHost).join(" ")} }` : renderHost(h));
+    if (r.natTo) s += ` nat-to ${target(r.natTo)}${rr(r.natTo)}${r.staticPort ? " static-port" : ""}`;
+    else if (r.rdrTo) s += ` rdr-to ${target(r.rdrTo.host)}${r.rdrTo.port !== undefined ? ` port ${r.rdrTo.port}` : ""}${rr(r.rdrTo.host)}`;
     if (r.binatTo) s += ` binat-to ${renderHost(r.binatTo)}`;
-    if (r.route) s += ` ${r.route.kind} ${renderHost(r.route.host)}${rr(r.route.host)}`;
+    if (r.route) s += ` ${r.route.kind} ${target(r.route.host)}${rr(r.route.host)}`;
   }
   if (r.kind === "anchor" && r.inline) {
     // print_rule + pfctl's recursive anchor printing: `anchor "x" all {`, the rules indented, `}`

@@ -199,7 +199,13 @@ export interface PfFilterRule extends PfSelector {
    * Pool options after the nat-to/rdr-to/route-to target: `bitmask`, `random`, `source-hash [0xKEY]`,
    * `round-robin` (pfctl's choice for an interface or table target), `least-states`, and `sticky-address`.
    */
-  pool?: { type?: "bitmask" | "random" | "source-hash" | "round-robin" | "least-states"; key?: string; sticky?: boolean };
+  pool?: {
+    type?: "bitmask" | "random" | "source-hash" | "round-robin" | "least-states";
+    key?: string;
+    sticky?: boolean;
+    /** The addresses of a `{ a b }` target as written; the loaded target is the table `<__automatic_N>` holding them. */
+    list?: PfHost[];
+  };
   /** `binat-to ADDR` (pass/match on an interface from one address): loads as a `nat-to … static-port` out rule and the reverse `rdr-to` in rule. */
   binatTo?: PfHost;
   /** `route-to`/`reply-to`/`dup-to HOST`: policy routing to one next hop (an address or `(IF)`). */
