@@ -128,6 +128,8 @@ export function expandStatement(rule: PfRule, ctx: ExpandContext = {}): ExpandRe
   const out: PfRule[] = [];
   let portError = false;
   const icmps = rule.kind === "filter" && rule.icmpTypes?.length ? rule.icmpTypes : [undefined];
+  const uids = rule.kind === "filter" && rule.users?.length ? rule.users : [undefined];
+  const gids = rule.kind === "filter" && rule.groups?.length ? rule.groups : [undefined];
   for (const itf of orAny<PfIfSpec>(rule.on)) {
     for (const proto of orAny<string>(rule.protos)) {
       for (const src of srcs) {
@@ -151,7 +153,7 @@ export function expandStatement(rule: PfRule, ctx: ExpandContext = {}): ExpandRe
                 const t = rule.natTo ?? rule.rdrTo?.host ?? rule.binatTo ?? (rule.divertTo ? { kind: "address" as const, address: rule.divertTo.address } : undefined);
                 if (t?.kind === "address") af = addressFamily(t.address);
               }
-              for (const icmp of icmps) {
+              for (const uid of uids) for (const gid of gids) for (const icmp of icmps) {
                 if (icmp) {
                   // expand_rule's `icmp-type mismatch`, then rule_consistent() in its order
                   const errs: string[] = [];
@@ -164,6 +166,14 @@ export function expandStatement(rule: PfRule, ctx: ExpandContext = {}): ExpandRe
                     continue;
                   }
                 }
+                if ((uid || gid) && proto !== "tcp" && proto !== "udp") {
+                  // rule_consistent(): port, user, group in that order
+                  if (sport || dport) errors.push("port only applies to tcp/udp");
+                  if (uid) errors.push("user only applies to tcp/udp");
+                  if (gid) errors.push("group only applies to tcp/udp");
+                  errors.push("skipping rule due to errors");
+                  continue;
+                }
                 if (rule.kind === "filter" && rule.os !== undefined && proto !== "tcp") {
                   errors.push("os only applies to tcp", "skipping rule due to errors");
                   continue;
@@ -174,6 +184,8 @@ export function expandStatement(rule: PfRule, ctx: ExpandContext = {}): ExpandRe
                 }
                 const built = buildRule(rule, ctx, on, proto, src.host, sport, dst.host, dport, af);
                 if (icmp && built.kind === "filter") built.icmpTypes = [icmp];
+                if (uid && built.kind === "filter") built.users = [uid];
+                if (gid && built.kind === "filter") built.groups = [gid];
                 if (built.kind === "filter" && rule.kind === "filter" && rule.binatTo) {
                   // parse.y binat-to: `out … nat-to B static-port` and the reverse `in … from any to B rdr-to SRC`
                   const b = rule.binatTo;

@@ -18,7 +18,8 @@
  * `scrub (no-df random-id min-ttl max-mss reassemble tcp)`, `label` (with `$if`, `$srcaddr`, …),
  * `tag`, `[!] tagged`, `once`, `rtable`, `nat-to ADDR [static-port]`, `rdr-to ADDR [port N]`, `binat-to ADDR`,
  * `route-to`/`reply-to`/`dup-to HOST` (one next hop), `[!] received-on IF`, `prio`, `set prio`, `set tos`,
- * `max-pkt-rate`, `probability`, `divert-to ADDR port N`, `os "NAME"`; nat-to/rdr-to/route-to pools (one
+ * `max-pkt-rate`, `probability`, `divert-to ADDR port N`, `os "NAME"`, `user`/`group` (names resolved with
+ * the host's ids when given); nat-to/rdr-to/route-to pools (one
  * target or `{ list }`, loaded as `<__automatic_N>`) with `bitmask`, `random`, `source-hash 0xKEY`,
  * `round-robin`, `least-states`, `sticky-address`;
  * `antispoof`; `anchor "NAME" … [{ inline rules, tables, anchors }]`; `load anchor … from`.
@@ -26,7 +27,7 @@
  * Decision — deliberately outside the model, refused with "`X` is valid pf.conf but not part of this
  * model's pf language" (never passed through as opaque text: a rule the model cannot represent could not
  * be rendered canonically or compared with `pfctl -sr`): `include`, queues (`queue`, `set queue`),
- * `af-to`, `source-hash` with a string or a random key, `divert-reply`/`divert-packet`, `user`/`group`, `tos` (matching), `set queue`,
+ * `af-to`, `source-hash` with a string or a random key, `divert-reply`/`divert-packet`, `tos` (matching), `set queue`,
  * `set delay`, `on rdomain`, `return-rst(ttl)`,
  * address ranges (`a - b`), `(IF)/N`, `route` labels, and the options `set fingerprints`,
  * `set state-defaults`.
@@ -61,6 +62,7 @@ import type {
   PfScrub,
   PfStatement,
   PfStateMode,
+  PfUgid,
   PfStateOptions,
   PfTable,
 } from "./types";
@@ -80,6 +82,9 @@ export interface PfParseOptions {
    * table files are not checked (lint has no access to the host's files).
    */
   tableFileExists?: (path: string) => boolean;
+  /** The host's user and group ids by name (pfctl's uid_from_user/gid_from_group); without it names stay names. */
+  userId?: (name: string) => number | undefined;
+  groupId?: (name: string) => number | undefined;
 }
 
 /** Everything pfctl's parser produces for one file. */
@@ -101,7 +106,7 @@ class Fail {
 }
 
 /** Valid pf rule options outside the model (see the header): refused with a message naming them. */
-const UNSUPPORTED_RULE_OPTS = new Set(["user", "group", "tos", "queue", "divert-reply", "divert-packet", "af-to", "os"]);
+const UNSUPPORTED_RULE_OPTS = new Set(["tos", "queue", "divert-reply", "divert-packet", "af-to", "os"]);
 const SUPPORTED_RULE_OPTS = "flags, keep state, no state, modulate state, synproxy state, icmp-type, icmp6-type, scrub, tag, tagged, label, nat-to [static-port], rdr-to, binat-to, route-to, reply-to, dup-to, received-on, prio, set prio, set tos, max-pkt-rate, probability, divert-to, once, fragment, allow-opts, rtable";
 
 /** map_tos() words (parse.y): DiffServ code points and the old ToS names. */
@@ -1149,6 +1154,14 @@ class PfParser {
           this.shift();
           o.receivedOn = { name: this.expectString().text };
           break;
+        case "user":
+        case "group": {
+          this.shift();
+          const items = this.ugids(t.text);
+          if (t.text === "user") o.users = items;
+          else o.groups = items;
+          break;
+        }
         case "prio": {
           this.shift();
           if (o.prio !== undefined) this.fail("prio cannot be redefined");
@@ -1391,6 +1404,52 @@ class PfParser {
     if (!this.acceptChar("{")) return [item()];
     this.optnl();
     const out: PfIcmpType[] = [];
+    while (!this.isChar("}")) {
+      this.acceptChar(",");
+      this.optnl();
+      out.push(item());
+      this.optnl();
+    }
+    this.shift();
+    return out;
+  }
+
+  /** parse.y uids/gids: one item or `{ list }`; an item is `ID`, `OP ID` or `ID >< ID`. */
+  private ugids(what: "user" | "group"): PfUgid[] {
+    const id = (): number | string => {
+      const t = this.la;
+      if (t.type === "NUMBER") {
+        this.shift();
+        const n = t.num as number;
+        if (n < 0 || n >= 0xffffffff) this.fail(`illegal ${what === "user" ? "uid" : "gid"} value ${n}`, undefined, t);
+        return n;
+      }
+      const w = this.expectString();
+      if (w.text === "unknown") return "unknown";
+      const look = what === "user" ? this.opts.userId : this.opts.groupId;
+      if (!look) return w.text;
+      const n = look(w.text);
+      if (n === undefined) this.fail(`unknown ${what} ${w.text}`, `a ${what} of the host or a number`, w);
+      return n;
+    };
+    const item = (): PfUgid => {
+      const op = this.unaryop();
+      const a = id();
+      if (op) {
+        if (a === "unknown" && op !== "=" && op !== "!=") this.fail(`${what} unknown requires operator = or !=`);
+        return { op, id: a };
+      }
+      if (this.la.type === "PORTBINARY") {
+        const bin = this.shift().op as PfPortOp;
+        const b = id();
+        if (a === "unknown" || b === "unknown") this.fail(`${what} unknown requires operator = or !=`);
+        return { op: bin, id: a, to: b };
+      }
+      return { op: "=", id: a };
+    };
+    if (!this.acceptChar("{")) return [item()];
+    this.optnl();
+    const out: PfUgid[] = [];
     while (!this.isChar("}")) {
       this.acceptChar(",");
       this.optnl();

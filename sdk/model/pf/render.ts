@@ -10,6 +10,7 @@ import type {
   PfIcmpType,
   PfLogOptions,
   PfScrub,
+  PfUgid,
   PfHost,
   PfIfSpec,
   PfOption,
@@ -104,6 +105,12 @@ function renderStateOptions(o: PfStateOptions, adaptive: boolean): string {
   return parts.join(", ");
 }
 
+/** print_ugid(): `= 0`, `>= 1000`, `1 >< 5`; a list (statement only) as `{ … }`. */
+function ugids(xs: readonly PfUgid[]): string {
+  const one = (u: PfUgid) => (u.to !== undefined ? `${u.id} ${u.op} ${u.to}` : `${u.op} ${u.id}`);
+  return xs.length === 1 ? one(xs[0]!) : `{ ${xs.map(one).join(", ")} }`;
+}
+
 /** `return-icmp(…)`/`return-icmp6(…)` as print_rule() prints it for the rule's address family. */
 function renderReturnIcmp(ri: { icmp: number; icmp6: number }, af: string | undefined, asFile: boolean): string {
   const c4 = icmpCodeName(ri.icmp >> 8, ri.icmp & 255, false) ?? String(ri.icmp & 255);
@@ -187,6 +194,8 @@ function format(r: PfStatement, asFile: boolean): string {
   else s += ` from ${renderEndpoint(r.from)}${os} to ${renderEndpoint(r.to)}`;
   if (r.kind === "filter") {
     if (r.receivedOn) s += ` ${r.receivedOn.not ? "!" : ""}received-on ${r.receivedOn.name}`;
+    if (r.users?.length) s += ` user ${ugids(r.users)}`;
+    if (r.groups?.length) s += ` group ${ugids(r.groups)}`;
     if (r.flags !== undefined) s += ` flags ${r.flags}`;
     if (r.icmpTypes?.length === 1) s += ` ${renderIcmpType(r.icmpTypes[0]!)}`;
     else if (r.icmpTypes?.length) s += ` ${r.icmpTypes[0]!.v6 ? "icmp6-type" : "icmp-type"} { ${r.icmpTypes.map((t) => renderIcmpType(t).replace(/^icmp6?-type /, "")).join(", ")} }`;

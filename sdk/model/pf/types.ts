@@ -109,6 +109,18 @@ export interface PfStateOptions {
   timeouts?: { name: string; seconds: number }[];
 }
 
+/**
+ * One `user`/`group` item: `ID`, `OP ID` or `ID >< ID` / `ID <> ID`. `id` is numeric once resolved (pfctl
+ * looks names up in the host's passwd/group files), a name when the host's files were not available,
+ * or `unknown` (sockets without an owner; only with `=`/`!=`).
+ */
+export interface PfUgid {
+  op: PfPortOp;
+  id: number | string;
+  /** Second id of a range operator. */
+  to?: number | string;
+}
+
 /** `icmp-type T [code C]` (IPv4) or `icmp6-type T [code C]` (IPv6): numeric type and code. */
 export interface PfIcmpType {
   /** ICMP (or ICMPv6 when `v6`) type number, e.g. 8 for echoreq. */
@@ -212,6 +224,10 @@ export interface PfFilterRule extends PfSelector {
   route?: { kind: "route-to" | "reply-to" | "dup-to"; host: PfHost };
   /** `[!] received-on IF`: only packets that came in on IF. */
   receivedOn?: { name: string; not?: boolean };
+  /** `user …` items: the socket's owner (TCP/UDP, local sockets only); a loaded rule has at most one. */
+  users?: PfUgid[];
+  /** `group …` items, as `users`. */
+  groups?: PfUgid[];
   /** `prio N`: only packets of priority N (0-7). */
   prio?: number;
   /** `set prio N` / `set prio (N, M)`: priority of matching packets (M for TCP ACKs and lowdelay ToS), 0-7. */

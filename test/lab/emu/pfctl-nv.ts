@@ -33,7 +33,14 @@ export interface PfctlNvOptions {
   verbose?: boolean;
   /** Whether a table file exists on the gateway (pfctl -n loads table files); default: every file does. */
   tableFileExists?: (path: string) => boolean;
+  /** The gateway's user and group ids by name (`user root`); default: OpenBSD's root/wheel (0) only. */
+  userId?: (name: string) => number | undefined;
+  groupId?: (name: string) => number | undefined;
 }
+
+/** OpenBSD's base ids the emulator knows without a passwd/group file. */
+const BASE_USERS: Readonly<Record<string, number>> = { root: 0, daemon: 1, operator: 2, bin: 3, nobody: 32767 };
+const BASE_GROUPS: Readonly<Record<string, number>> = { wheel: 0, daemon: 1, kmem: 2, sys: 3, tty: 4, operator: 5, bin: 7, staff: 20, nobody: 32767 };
 
 /** What pfctl printed and its exit status. */
 export interface ToolResult {
@@ -49,7 +56,10 @@ function lines(xs: readonly string[]): string {
 /** Reproduces `pfctl [-o none] -nv -f FILE` for `text` read from `file`. */
 export function pfctlNv(text: string, file: string, opts: PfctlNvOptions): ToolResult {
   const verbose = opts.verbose !== false;
-  const out = parsePfDetailed(text, file, { interfaces: opts.interfaces, verbose, ...(opts.tableFileExists ? { tableFileExists: opts.tableFileExists } : {}) });
+  const out = parsePfDetailed(text, file, {
+    interfaces: opts.interfaces, verbose, ...(opts.tableFileExists ? { tableFileExists: opts.tableFileExists } : {}),
+    userId: (n) => opts.userId?.(n) ?? BASE_USERS[n], groupId: (n) => opts.groupId?.(n) ?? BASE_GROUPS[n],
+  });
   if (out.errors > 0) return { stdout: lines(out.echo), stderr: lines(out.stderr), rc: 1 };
   let level: "none" | "basic" | "profile" = opts.optimize ? "basic" : "none";
   if (opts.optimize) {

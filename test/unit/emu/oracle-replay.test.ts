@@ -22,7 +22,6 @@ const KNOWN: Readonly<Record<string, string>> = {
   "ipsecctl/netmask-host-bits": "ipsecctl prints the address as written (10.1.0.5/24) in isakmpd section names; the model keeps it canonical",
   "pfctl/af-to": OUTSIDE_PF_MODEL,
   "pfctl/queueing": OUTSIDE_PF_MODEL,
-  "pfctl/user-group": OUTSIDE_PF_MODEL,
   "pfctl/load-anchor-err": "`load anchor` files are not followed by the emulated pfctl",
 };
 const test = (key: string) => (KNOWN[key] === undefined ? it : it.fails);
