@@ -591,6 +591,18 @@ function planTunnel(
         const to: PfHost[] = ext.interface ? [{ kind: "dynamic", name: ext.interface }] : [host(me.address)];
         acc.enc0Rules.push(rule("in", "enc0", "ipencap", [host(peer)], to, { ...ifBound }));
         if (me.spec.tag) acc.enc0Rules.push(rule("in", "enc0", undefined, [], [], { ...ifBound, tagged: { name: me.spec.tag } }));
+        // `block on enc0` passes only ipencap (and tagged packets): an end with neither a tag nor a rule that
+        // passes on enc0 carries nothing through the tunnel, silently. Refused here with the guide's rule.
+        const passesOnEnc0 = me.spec.rules.some((r) => r.kind === "filter" && r.action === "pass" && r.on.some((i) => !i.not && (i.name === "enc0" || i.name === "enc")));
+        if (!me.spec.tag && !passesOnEnc0) {
+          const a = me.nets[0] ? netText(me.nets[0]) : "LOCAL";
+          const b = other.nets[0] ? netText(other.nets[0]) : "REMOTE";
+          issues.push({
+            resources: label, field: `${side}.rules`, value: "(none on enc0)",
+            reason: 'with enc0: "filter" only ipencap is passed on enc0, so no traffic can cross the tunnel',
+            fix: `add rules passing the tunnel's traffic, as the guide does: \`pass out on enc0 from ${a} to ${b} keep state (if-bound)\` (and \`pass in on enc0 from ${b} to ${a} keep state (if-bound)\` for the other way), or set ${side}.tag and pass what is tagged, or use enc0: "skip"`,
+          });
+        }
       }
       acc.userRules.push(...me.spec.rules);
     }

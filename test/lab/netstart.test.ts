@@ -25,6 +25,40 @@ describe("hostname.if translation (A.4)", () => {
   });
 });
 
+describe("hostname.if translation follows etc/netstart parse_hn_line line by line", () => {
+  it("skips empty, comment and bare inet/inet6 lines (netstart:45-49, 63)", () => {
+    expect(translate("em0", "\n   \n# x\n  # indented\ninet\ninet6\n")).toEqual([]);
+  });
+  it("passes `inet autoconf …`/`inet6 autoconf …` whole; `dhcp` is `inet autoconf` alone (50-54, 64-68, 82-84)", () => {
+    expect(translate("em0", "inet autoconf\ninet6 autoconf -temporary\ndhcp lease 3600\n")).toEqual([
+      { kind: "ifconfig", words: ["inet", "autoconf"] },
+      { kind: "ifconfig", words: ["inet6", "autoconf", "-temporary"] },
+      { kind: "ifconfig", words: ["inet", "autoconf"] },
+    ]);
+  });
+  it("drops a broadcast word ending in NONE, keeps another one (57-60)", () => {
+    expect(translate("em0", "inet 10.0.0.1 255.255.255.0 10.0.0.255\ninet alias 10.0.0.2 255.255.255.255 xNONE\n")).toEqual([
+      { kind: "ifconfig", words: ["inet", "10.0.0.1", "netmask", "255.255.255.0", "broadcast", "10.0.0.255"] },
+      { kind: "ifconfig", words: ["inet", "alias", "10.0.0.2", "netmask", "255.255.255.255"] },
+    ]);
+  });
+  it("`dest` edits the previous command whatever it is, and needs exactly one address (73-80)", () => {
+    expect(translate("gif0", "inet6 alias 2001:db8::1 128\ndest 2001:db8::2\ndest a b\n")).toEqual([
+      { kind: "ifconfig", words: ["inet6", "alias", "2001:db8::1", "2001:db8::2", "prefixlen", "128"] },
+    ]);
+    expect(translate("gif0", "up\ndest 10.0.0.2\n")).toEqual([{ kind: "ifconfig", words: ["up", "10.0.0.2"] }]);
+  });
+  it("`!` lines: words re-joined, every `$if` replaced by sed, `${if}` left to the shell (85-86)", () => {
+    expect(translate("gre0", "!route   add 10.0.0.0/8 -iface $if  ${if} $iface\n")).toEqual([{ kind: "sh", cmd: "route add 10.0.0.0/8 -iface gre0 ${if} gre0ace" }]);
+  });
+  it("a word starting with # ends the command when netstart evals it", () => {
+    expect(translate("em0", "inet 10.0.0.1 255.255.255.0 NONE # lan\nup # bring it up\n")).toEqual([
+      { kind: "ifconfig", words: ["inet", "10.0.0.1", "netmask", "255.255.255.0"] },
+      { kind: "ifconfig", words: ["up"] },
+    ]);
+  });
+});
+
 describe("netstart (A.4, C.8)", () => {
   let gw: EmuRoot;
   beforeEach(() => { gw = emuRoot("gw1", [["em0", "52:54:00:00:00:01", "lan"], ["em2", "52:54:00:00:00:02", "sync"]]); });

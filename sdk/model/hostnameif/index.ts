@@ -184,7 +184,8 @@ export function parseHostnameIf(text: string, file = "hostname.if", iface?: stri
     const [w0, ...rest] = ws;
     switch (w0) {
       case "dhcp":
-        if (rest.length) return err("dhcp takes no arguments");
+        // netstart:82-84: `dhcp` becomes `ifconfig IF inet autoconf`, whatever follows is dropped
+        if (rest.length) err(`dhcp: netstart ignores \`${rest.join(" ")}\` after dhcp`, "warning");
         return void lines.push({ kind: "autoconf", af: "inet" });
       case "up":
       case "down":
@@ -225,6 +226,9 @@ export function parseHostnameIf(text: string, file = "hostname.if", iface?: stri
       }
       case "inet": {
         if (rest[0] === "autoconf" && rest.length === 1) return void lines.push({ kind: "autoconf", af: "inet" });
+        // netstart:49-54: a bare `inet` is skipped; `inet autoconf …` is passed to ifconfig whole
+        if (rest.length === 0) return err("inet: netstart skips an `inet` line without an address", "warning");
+        if (rest[0] === "autoconf") return void lines.push({ kind: "ifconfig", args: ws });
         const l: Extract<HostnameIfLine, { kind: "inet" }> = { kind: "inet", address: "" };
         let i = 0;
         if (rest[i] === "alias") {
@@ -260,6 +264,9 @@ export function parseHostnameIf(text: string, file = "hostname.if", iface?: stri
       }
       case "inet6": {
         if (rest[0] === "autoconf" && rest.length === 1) return void lines.push({ kind: "autoconf", af: "inet6" });
+        // netstart:63-68: a bare `inet6` is skipped; `inet6 autoconf …` is passed to ifconfig whole
+        if (rest.length === 0) return err("inet6: netstart skips an `inet6` line without an address", "warning");
+        if (rest[0] === "autoconf") return void lines.push({ kind: "ifconfig", args: ws });
         const l: Extract<HostnameIfLine, { kind: "inet6" }> = { kind: "inet6", address: "" };
         let i = 0;
         if (rest[i] === "alias") {

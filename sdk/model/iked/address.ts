@@ -51,7 +51,8 @@ export function parseAddr(s: string): IkedAddr | undefined {
     mask = Number(m);
   }
   if (Validator.isValidIPv4String(a)[0] && /^\d+\.\d+\.\d+\.\d+$/.test(a)) {
-    if (mask !== undefined && mask > 32) return undefined;
+    // iked's host(): strtonum(mask, 0, 128) for both families; an IPv4 mask above 32 is kept as written
+    if (mask !== undefined && mask > 128) return undefined;
     const ip = IPv4.fromString(a);
     return { af: "inet", value: ip.value, mask, text: ip.toString() };
   }

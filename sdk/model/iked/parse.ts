@@ -250,7 +250,9 @@ class Parser {
     const line = e.tok.line;
     this.events.push({ kind: "error", line, message: e.iked });
     // the lexer already reported why the token is invalid
-    if (e.tok.type !== "error") this.diagnostics.push({ file: this.file, line, column: e.tok.column, message: e.rich, severity: "error" });
+    // iked's own words first (what `iked -n` prints), then the model's detail
+    const message = e.rich.includes(e.iked) ? e.rich : `${e.iked}: ${e.rich}`;
+    if (e.tok.type !== "error") this.diagnostics.push({ file: this.file, line, column: e.tok.column, message, severity: "error" });
   }
 
   private statement(): void {
@@ -263,8 +265,14 @@ class Parser {
           return this.user();
         case "ikev2":
           return this.ikev2();
-        case "include":
-          throw new Fail(t, "syntax error", "include: not supported by this model; put everything in one iked.conf");
+        case "include": {
+          // parse.y `include STRING`: pushfile() fails (the model reads no other file), iked warns and
+          // reports `failed to include file`, then goes on with the next line.
+          this.advance();
+          const path = this.expectString("a file name in quotes");
+          this.events.push({ kind: "stderr", text: `iked: pushfile: ${path.value}: No such file or directory` });
+          throw new Fail(path, `failed to include file ${path.value}`, `include "${path.value}": the model does not read included files; put everything in one iked.conf`);
+        }
         case "ike":
         case "flow":
         case "tcpmd5":
@@ -356,6 +364,10 @@ class Parser {
       const n = this.expectNumber("a prefix length");
       s = `${s}/${n.value}`;
       const a = parseAddr(s);
+      if (a?.af === "inet" && n.value > 32) {
+        // host(): strtonum(mask, 0, 128) and host_ip() keep an IPv4 mask above 32 as written (`10.0.0.0/40`)
+        this.diagnostics.push({ file: this.file, line: t.line, column: t.column, message: `${field}: prefix length ${n.value} of \`${s}\` is above 32; iked accepts it as written, write at most /32`, severity: "warning" });
+      }
       if (!a) {
         const bare = parseAddr(t.value);
         const max = bare?.af === "inet6" ? 128 : 32;
@@ -422,7 +434,7 @@ class Parser {
     const add = (kind: IkedXfKind): void => {
       const t = this.expectString(`a ${kind} transform name`);
       const name = canonicalTransform(kind, sa, t.value);
-      if (!name) throw new Fail(t, `${t.value} not a valid transform`, `${sa}.${kind}: ${oneOf("transform", t.value, allowedNames(kind, sa))}`);
+      if (!name) throw new Fail(t, `${t.value} not a valid transform`, `${sa}.${kind}: ${t.value} not a valid transform; one of ${allowedNames(kind, sa).join(", ")}`);
       (x[kind] ??= []).push(name);
     };
     let any = false;
@@ -557,8 +569,21 @@ class Parser {
       if (this.acceptKw("file")) return { kind: "psk-file", path: this.expectString("a key file path").value };
       const t = this.expectString("a pre-shared key (\"string\" or 0xHEX)");
       if (t.value.startsWith("0x")) {
+        // parse.y parsekey(): strlen/2 bytes from pairs of characters; a pair that is not two hex digits is
+        // reported (the rule is still created, the file fails) and read as 0xff; an odd last character is dropped
         const hex = t.value.slice(2);
-        if (!/^([0-9A-Fa-f]{2})*$/.test(hex)) throw new Fail(t, "keys need to be specified in hex digits", `psk: a 0x key must be an even number of hex digits (${hex.length} characters given)`);
+        let bytes = "";
+        for (let i = 0; i + 1 < hex.length; i += 2) {
+          const pair = hex.slice(i, i + 2);
+          if (/^[0-9A-Fa-f]{2}$/.test(pair)) bytes += pair;
+          else {
+            bytes += "ff";
+            this.events.push({ kind: "error", line: t.line, message: "keys need to be specified in hex digits" });
+            this.diagnostics.push({ file: this.file, line: t.line, column: t.column, message: `keys need to be specified in hex digits: psk: characters ${i + 1}-${i + 2} after 0x are not two hex digits`, severity: "error" });
+          }
+        }
+        if (hex.length % 2 === 1) this.diagnostics.push({ file: this.file, line: t.line, column: t.column, message: "psk: odd number of hex digits; iked ignores the last one", severity: "warning" });
+        return { kind: "psk", value: `0x${bytes}` };
       } else if (t.value.length > 1024) throw new Fail(t, "psk too long", `psk: ${t.value.length} characters is too long; at most 1024`);
       return { kind: "psk", value: t.value };
     }

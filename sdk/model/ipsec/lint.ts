@@ -18,7 +18,7 @@ export function lintIpsecConf(text: string, file: string, opts: { include?: (pat
   const out: Diagnostic[] = [];
   for (const item of parseIpsecConfDetailed(text, file, opts)) {
     if (item.kind === "macro") continue;
-    for (const p of item.problems) out.push({ ...problemDiagnostic(p), line: p.ipsecctlLine, column: p.ipsecctlColumn });
+    for (const p of item.problems) if (p.effect !== "stderr") out.push({ ...problemDiagnostic(p), line: p.ipsecctlLine, column: p.ipsecctlColumn });
   }
   return out;
 }

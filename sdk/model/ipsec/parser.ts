@@ -8,12 +8,14 @@
  * - `hard`: the rule is dropped (syntax errors, validate_sa, missing peer, …);
  * - `fatal`: err(1, …) ends ipsecctl at once (`invalid time unit`);
  * - `generate`: the parser accepts it, generating isakmpd's configuration fails (`illegal transform`);
- * - `warning`: accepted by ipsecctl, reported by lint only.
+ * - `warning`: accepted by ipsecctl, reported by lint only;
+ * - `stderr`: a line ipsecctl prints without counting an error (`no IP address found for X`, the
+ *   `pushfile:` warning of an include it cannot open); not a diagnostic.
  */
 import type { Diagnostic, ParseResult } from "../diagnostics";
 import { formatAddress, parseIp, resolvePort, resolveProtocol } from "./addresses";
 import { Lexer, type LexError, type Token } from "./lexer";
-import { resolveTransform, transformNames, type TransformKind } from "./transforms";
+import { ENC_INFO, PHASE1_AUTH, PHASE1_ENC, resolveTransform, transformNames, type EncTransform, type TransformKind } from "./transforms";
 import type {
   FlowRule,
   FlowType,
@@ -51,7 +53,9 @@ export interface ParseProblem {
   text: string;
   /** What is allowed / how to fix it (lint only). */
   hint?: string;
-  effect: "soft" | "hard" | "fatal" | "generate" | "warning";
+  effect: "soft" | "hard" | "fatal" | "generate" | "warning" | "stderr";
+  /** `fatal` only: errx() (no errno text after the message), e.g. `host: invalid netmask '/129'`. */
+  noErrno?: boolean;
 }
 
 /** What ipsecctl's parser does, statement by statement. */
@@ -77,6 +81,10 @@ class SyntaxError_ {
 }
 
 const SATYPE_WORDS = new Set(["esp", "ah", "ipcomp", "ipip"]);
+/** The first entries of parse.y's auth and enc tables, matched by prefix before the real transforms. */
+const NULL_XFS = ["unknown", "none"];
+/** ipsecctl.h's satype numbers, printed by ike.c's `illegal satype N`. */
+const SATYPE_NUMBER: Readonly<Record<string, number>> = { ipcomp: 3, ipip: 5 };
 const FLOW_TYPES = new Set(["use", "acquire", "require", "deny", "bypass", "dontacq"]);
 
 /** Message of a problem as a {@link Diagnostic} (`field: text; hint`). */
@@ -96,6 +104,12 @@ class Parser {
   private problems: ParseProblem[] = [];
   private fieldTokens = new Map<string, Token>();
   private depth = 0;
+  /** auth/enc written as `none`/`unknown` in an ike rule's main or quick mode (see transforms()). */
+  private nullXfs: { field: string; name: string; tok: Token }[] = [];
+  /** An ike rule's satype isakmpd cannot negotiate (ipcomp, ipip): a generation error, as ike.c reports it. */
+  private badSatype: { tok: Token; number: number } | undefined;
+  /** A flow's `(NATSRC)`: refused by the model, after parse.y's own checks of the rule. */
+  private natSrc: Token | undefined;
 
   constructor(
     private readonly macros: Map<string, string>,
@@ -174,6 +188,9 @@ class Parser {
   private statement(): void {
     this.problems = [];
     this.fieldTokens = new Map();
+    this.nullXfs = [];
+    this.badSatype = undefined;
+    this.natSrc = undefined;
     const first = this.peek();
     let stmt: IpsecStatement | undefined;
     let end: Token | undefined;
@@ -210,7 +227,18 @@ class Parser {
         }
       } else throw new SyntaxError_(first);
       end = this.next();
-      if (end.kind !== "nl" && end.kind !== "eof") throw new SyntaxError_(end);
+      if (end.kind !== "nl" && end.kind !== "eof") {
+        // byacc's default reductions: when the rule's last element (ike `tag`, flow `type`, tcpmd5 `authkey`)
+        // is complete, the rule is reduced, and so added, before the unexpected token is seen
+        const complete = (stmt.type === "ike" && stmt.tag !== undefined) || (stmt.type === "flow" && stmt.flowType !== undefined) || (stmt.type === "tcpmd5" && stmt.authkey.out !== "");
+        if (complete) {
+          const bad = end;
+          this.finishRule(stmt, first, bad);
+          this.problems = [];
+          throw new SyntaxError_(bad);
+        }
+        throw new SyntaxError_(end);
+      }
     } catch (e) {
       if (!(e instanceof SyntaxError_)) throw e;
       const what = e.token.kind === "eof" ? "end of file" : e.token.kind === "nl" ? "end of line" : e.secret ? "value (not shown: it may be a secret)" : e.token.text;
@@ -227,6 +255,22 @@ class Parser {
   /** Adds the semantic checks of parse.y (hard) and ike.c (generate) and records the rule. */
   private finishRule(stmt: IpsecStatement, first: Token, end: Token): void {
     const fatal = this.problems.some((p) => p.effect === "fatal" || p.effect === "hard");
+    // transforms written as `none`/`unknown` were stored as null: checked here as create_ike and ike.c do
+    const rec = stmt as unknown as Record<string, Record<string, unknown> | undefined>;
+    for (const n of this.nullXfs) {
+      const [phase, kind] = n.field.split(".") as [string, string];
+      const ph = rec[phase];
+      if (ph) delete ph[kind];
+      const enc = rec.quick?.enc;
+      if (n.field === "quick.auth" && typeof enc === "string" && ENC_INFO[enc as EncTransform]?.noAuth) {
+        this.problem(n.tok, "hard", `authentication is implicit for ${enc}`, n.field, "remove quick.auth", end);
+      }
+    }
+    const created = !this.problems.some((p) => p.effect === "fatal" || p.effect === "hard");
+    if (created) {
+      if (this.badSatype) this.problem(this.badSatype.tok, "generate", `illegal satype ${this.badSatype.number}`, "satype", "isakmpd negotiates esp and ah only", end);
+      for (const n of this.nullXfs) this.problem(n.tok, "generate", `illegal transform ${n.name}`, n.field, n.field.startsWith("main") ? `phase 1 accepts ${n.field.endsWith("auth") ? PHASE1_AUTH.join(", ") : PHASE1_ENC.join(", ")}` : "name a transform", end);
+    }
     if (!fatal) {
       for (const p of statementProblems(stmt)) {
         const key = [...this.fieldTokens.keys()].find((k) => p.field === k) ??
@@ -234,6 +278,9 @@ class Parser {
         const tok = (key && this.fieldTokens.get(key)) || first;
         this.problem(tok, p.stage === "generate" ? "generate" : "hard", p.text, p.field, p.hint, end);
       }
+    }
+    if (this.natSrc && !this.problems.some((p) => p.effect === "fatal" || p.effect === "hard")) {
+      this.problem(this.natSrc, "hard", "source NAT is not supported by this model", "from", "remove the (NATSRC) part");
     }
     const dropped = this.problems.some((p) => p.effect === "fatal" || p.effect === "hard");
     this.items.push(dropped ? { kind: "dropped", problems: this.problems } : { kind: "rule", statement: stmt, problems: this.problems });
@@ -269,6 +316,7 @@ class Parser {
     if (end.kind !== "nl" && end.kind !== "eof") throw new SyntaxError_(end);
     const text = this.opts.include?.(pathTok.text);
     if (text === undefined || this.depth > 16) {
+      if (text === undefined) this.problem(pathTok, "stderr", `ipsecctl: pushfile: ${pathTok.text}: No such file or directory`, "include");
       this.problem(pathTok, "hard", `failed to include file ${pathTok.text}`, "include", this.depth > 16 ? "includes nested too deeply" : undefined);
       this.items.push({ kind: "dropped", problems: this.problems });
       return;
@@ -291,9 +339,17 @@ class Parser {
       if (len.kind !== "number") throw new SyntaxError_(len);
       text += `/${len.text}`;
     }
+    // parse.y host(): a mask above 128 ends ipsecctl (errx); otherwise interface, IPv4, IPv6 and (without a
+    // mask) DNS are tried in turn, and a miss prints `no IP address found for TEXT` before the yyerror.
+    const slash = text.lastIndexOf("/");
+    if (slash >= 0 && Number(text.slice(slash + 1)) > 128) {
+      this.problems.push({ file: t.file, line: t.line, column: t.column, ipsecctlLine: t.line, ipsecctlColumn: t.column, text: `host: invalid netmask '${text.slice(slash)}'`, field, hint: "at most /32 for IPv4, /128 for IPv6", effect: "fatal", noErrno: true });
+      return { kind: "any" };
+    }
     const ip = parseIp(text);
     if (ip && "error" in ip) {
-      this.problem(t, "hard", `host: ${ip.error}`, field);
+      this.problem(t, "stderr", `no IP address found for ${text}`, field);
+      this.problem(t, "hard", "could not parse host specification", field, `\`${text}\`: ${ip.error}; IPv4 masks are /0-/32`, this.peek());
       return { kind: "any" };
     }
     if (ip) {
@@ -302,7 +358,8 @@ class Parser {
       return ip.value;
     }
     if (text.includes("/") || !/^[A-Za-z][A-Za-z0-9._-]*$/.test(text)) {
-      this.problem(t, "hard", "could not parse host specification", field, `\`${text}\` is not an address, interface or host name`);
+      this.problem(t, "stderr", `no IP address found for ${text}`, field);
+      this.problem(t, "hard", "could not parse host specification", field, `\`${text}\` is not an address, interface or host name (ipsecctl has no :network modifiers)`, this.peek());
       return { kind: "any" };
     }
     return { kind: "name", name: text };
@@ -351,7 +408,7 @@ class Parser {
     const addresses = this.hostList(field);
     const port = withPort ? this.port(`${field}.port`) : undefined;
     if (field === "from" && this.peek().kind === "punct" && this.peek().text === "(") {
-      this.problem(this.peek(), "hard", "source NAT is not supported by this model", "from", "remove the (NATSRC) part");
+      this.natSrc = this.peek();
       while (!(this.peek().kind === "punct" && this.peek().text === ")") && this.peek().kind !== "nl" && this.peek().kind !== "eof") this.next();
       if (this.peek().text === ")") this.next();
     }
@@ -431,6 +488,14 @@ class Parser {
         continue;
       }
       const resolved = resolveTransform(kind, v.text);
+      const nullName = kind === "auth" || kind === "enc" ? NULL_XFS.find((n) => n.startsWith(v.text)) : undefined;
+      if (resolved === undefined && nullName !== undefined && prefix !== "") {
+        // parse.y's tables start with `unknown` and `none`, found by prefix like any other name: the rule
+        // parses and isakmpd's configuration cannot be generated (ike.c: `illegal transform none`).
+        this.nullXfs.push({ field, name: nullName, tok: v });
+        rec[kind] = null;
+        continue;
+      }
       if (resolved === undefined) {
         this.problem(v, "soft", `${v.text} not a valid transform`, field, `one of ${transformNames(kind).join(", ")}`, after);
         continue;
@@ -468,7 +533,7 @@ class Parser {
       this.next();
       this.mark("satype", sat);
       if (sat.text === "esp" || sat.text === "ah") r.satype = sat.text;
-      else this.problem(sat, "hard", "illegal satype", "satype", `${sat.text} is not negotiated by isakmpd; use esp or ah`);
+      else this.badSatype = { tok: sat, number: SATYPE_NUMBER[sat.text]! };
     }
     if (this.accept("tunnel")) r.encap = "tunnel";
     else if (this.accept("transport")) r.encap = "transport";
@@ -544,7 +609,19 @@ class Parser {
       const n = /^0[xX][0-9a-fA-F]+$/.test(p) ? parseInt(p.slice(2), 16) : /^0[0-7]*$/.test(p) ? parseInt(p, 8) : /^[1-9]\d*$/.test(p) ? Number(p) : NaN;
       return n;
     });
-    if (parts.length > 2 || nums.some((n) => Number.isNaN(n) || n > 0xffffffff)) {
+    // parse.y spispec/atospi: the IN part (after ':') is checked first, then OUT; 1-255 are reserved.
+    const after = this.peek();
+    for (const n of nums.length === 2 ? [nums[1]!, nums[0]!] : nums) {
+      if (!Number.isNaN(n) && n > 0xffffffff) {
+        this.problem(t, "hard", `${n} not a valid spi`, "spi", "at most 0xffffffff", after);
+        return { out: 0x100 };
+      }
+      if (n >= 1 && n <= 255) {
+        this.problem(t, "hard", `${n} within reserved spi range`, "spi", "SPIs 1-255 are reserved; use 0x100-0xffffffff", after);
+        return { out: 0x100 };
+      }
+    }
+    if (parts.length > 2 || nums.some((n) => Number.isNaN(n))) {
       this.problem(t, "hard", "illegal SPI value", "spi", "a number 0x100-0xffffffff, optionally OUT:IN");
       return { out: 0x100 };
     }
@@ -563,12 +640,28 @@ class Parser {
     const t = this.next();
     this.mark(field, t);
     if (t.kind !== "string" && t.kind !== "number") throw new SyntaxError_(t, true);
-    const parts = t.text.split(":").map((p) => p.replace(/^0[xX]/, "").toLowerCase());
-    if (parts.length > 2 || parts.some((p) => !/^([0-9a-f]{2})+$/.test(p))) {
-      this.problem(t, "hard", "keys need to be specified in hex digits", field, "an even number of hex digits, optionally 0x-prefixed, OUT:IN");
-      return undefined;
-    }
-    return parts.length === 2 ? { out: parts[0]!, in: parts[1]! } : { out: parts[0]! };
+    // parse.y keyspec/parsekey: OUT[:IN], each without a leading `0x`; strlen/2 bytes, each byte from two
+    // characters; a pair that is not two hex digits is reported (once per pair, IN before OUT) and read
+    // as 0xff; an odd last character is ignored. The key lengths are checked afterwards (validate_sa).
+    const colon = t.text.indexOf(":");
+    const texts = colon < 0 ? [t.text] : [t.text.slice(0, colon), t.text.slice(colon + 1)];
+    const after = this.peek();
+    const bytes = (hex: string): string => {
+      const h = hex.startsWith("0x") ? hex.slice(2) : hex;
+      let out = "";
+      for (let i = 0; i + 1 < h.length; i += 2) {
+        const pair = h.slice(i, i + 2);
+        if (/^[0-9a-fA-F]{2}$/.test(pair)) out += pair.toLowerCase();
+        else {
+          this.problem(t, "soft", "keys need to be specified in hex digits", field, "hex digits, optionally 0x-prefixed, OUT:IN", after);
+          out += "ff";
+        }
+      }
+      return out;
+    };
+    const keyIn = texts.length === 2 ? bytes(texts[1]!) : undefined;
+    const keyOut = bytes(texts[0]!);
+    return keyIn === undefined ? { out: keyOut } : { out: keyOut, in: keyIn };
   }
 
   private saHosts(): { from: IpsecAddress; to: IpsecAddress } {
@@ -616,7 +709,6 @@ class Parser {
     const { from, to } = this.saHosts();
     const spi = this.spi();
     const authkey = this.key("authkey");
-    if (!authkey && !this.problems.length) throw new SyntaxError_(this.peek());
     return { type: "tcpmd5", from, to, spi, authkey: authkey ?? { out: "" } };
   }
 }
@@ -646,7 +738,7 @@ export function parseIpsecConf(
   const diagnostics: Diagnostic[] = [];
   for (const item of items) {
     if (item.kind === "rule") statements.push(item.statement);
-    if (item.kind !== "macro") for (const p of item.problems) diagnostics.push(problemDiagnostic(p));
+    if (item.kind !== "macro") for (const p of item.problems) if (p.effect !== "stderr") diagnostics.push(problemDiagnostic(p));
   }
   return { value: { statements }, diagnostics };
 }

@@ -142,6 +142,11 @@ export const ENC_INFO: Readonly<Record<EncTransform, EncInfo>> = {
 export const PHASE1_AUTH: readonly AuthTransform[] = AUTH_TRANSFORMS.filter((a) => a !== "hmac-ripemd160");
 /** Encryption transforms ike.c accepts in phase 1. */
 export const PHASE1_ENC: readonly EncTransform[] = ENC_TRANSFORMS.filter((e) => ENC_INFO[e].phase1);
+/**
+ * Encryption transforms ike.c (ike_section_p2) turns into an isakmpd phase 2 ESP transform: every one but
+ * chacha20-poly1305, which parse.y accepts and isakmpd cannot negotiate (`illegal transform chacha20-poly1305`).
+ */
+export const PHASE2_ESP_ENC: readonly EncTransform[] = ENC_TRANSFORMS.filter((e) => e !== "chacha20-poly1305");
 /** Encryption transforms usable in manual SAs (no `nostatic`). */
 export const STATIC_ENC: readonly EncTransform[] = ENC_TRANSFORMS.filter((e) => !ENC_INFO[e].noStatic);
 

@@ -15,6 +15,7 @@ import {
   GROUP_TRANSFORMS,
   PHASE1_AUTH,
   PHASE1_ENC,
+  PHASE2_ESP_ENC,
   STATIC_ENC,
   type AuthTransform,
   type EncTransform,
@@ -134,9 +135,34 @@ export function expandPairs(from: IpsecAddress[], to: IpsecAddress[]): [IpsecAdd
   return pairs;
 }
 
+/** parse.y validate_af: the families of `from` and `to` do not overlap (`any` and names never mismatch). */
+function familiesMismatch(from: readonly IpsecAddress[], to: readonly IpsecAddress[]): boolean {
+  const fams = (l: readonly IpsecAddress[]): { v4: boolean; v6: boolean } | undefined => {
+    const r = { v4: false, v6: false };
+    for (const a of l) {
+      const f = familyOf(a);
+      if (f === undefined) return undefined;
+      if (f === 4) r.v4 = true;
+      else r.v6 = true;
+    }
+    return r;
+  };
+  const s = fams(from);
+  const d = fams(to);
+  return s !== undefined && d !== undefined && s.v4 !== d.v4 && s.v6 !== d.v6;
+}
+
 function checkPairs(out: RuleProblem[], from: IpsecEndpoint, to: IpsecEndpoint): void {
   if (!from?.addresses?.length || !to?.addresses?.length) return;
-  if (expandPairs(from.addresses, to.addresses).length === 0)
+  if (familiesMismatch(from.addresses, to.addresses))
+    out.push({
+      field: "to",
+      value: to.addresses.map(formatAddress).join(", "),
+      text: "source/destination address families do not match",
+      hint: "from and to must have the same address family",
+      stage: "parse",
+    });
+  else if (expandPairs(from.addresses, to.addresses).length === 0)
     out.push({
       field: "to",
       value: to.addresses.map(formatAddress).join(", "),
@@ -164,13 +190,15 @@ function checkPhase(out: RuleProblem[], name: "main" | "quick", ph: IkePhase | u
       out.push({ field: "quick.auth", value: ph.auth, text: `authentication is implicit for ${ph.enc}`, hint: "remove quick.auth", stage: "parse" });
     if (encOk && ph.enc && satype === "ah")
       out.push({ field: "quick.enc", value: ph.enc, text: `illegal transform ${ph.enc}`, hint: "ah does not encrypt; remove quick.enc or use esp", stage: "generate" });
+    else if (encOk && ph.enc && !PHASE2_ESP_ENC.includes(ph.enc))
+      out.push({ field: "quick.enc", value: ph.enc, text: `illegal transform ${ph.enc}`, hint: `isakmpd's quick mode (phase 2) accepts ${PHASE2_ESP_ENC.join(", ")}; chacha20-poly1305 needs iked`, stage: "generate" });
   } else {
     if (authOk && ph.auth && !PHASE1_AUTH.includes(ph.auth))
       out.push({ field: "main.auth", value: ph.auth, text: `illegal transform ${ph.auth}`, hint: `phase 1 accepts ${PHASE1_AUTH.join(", ")}`, stage: "generate" });
     if (encOk && ph.enc && !PHASE1_ENC.includes(ph.enc))
       out.push({ field: "main.enc", value: ph.enc, text: `illegal transform ${ph.enc}`, hint: `phase 1 accepts ${PHASE1_ENC.join(", ")}`, stage: "generate" });
     if (groupOk && ph.group === "none")
-      out.push({ field: "main.group", value: "none", text: "illegal transform none", hint: "phase 1 needs a DH group", stage: "generate" });
+      out.push({ field: "main.group", value: "none", text: "illegal group none", hint: "phase 1 needs a DH group", stage: "generate" });
   }
 }
 
@@ -342,8 +370,9 @@ export function tcpMd5RuleProblems(rule: TcpMd5Rule): RuleProblem[] {
   checkAddress(out, "from", rule.from, false);
   checkAddress(out, "to", rule.to, false);
   checkSpi(out, rule.spi);
-  if (!rule.authkey) out.push({ field: "authkey", value: undefined, text: "no authentication key specified", stage: "parse" });
-  else keyBytes(out, "authkey", rule.authkey);
+  // parse.y validate_sa asks tcpmd5 for a key only outside transport mode, and tcpmd5 rules are transport:
+  // `tcpmd5 from A to B spi X` without authkey is accepted (the parser stores an empty key).
+  if (rule.authkey && rule.authkey.out !== "") keyBytes(out, "authkey", rule.authkey);
   return out;
 }
 

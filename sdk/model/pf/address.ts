@@ -9,6 +9,8 @@ import type { PfAddressFamily, PfIfModifier, PfInterface } from "./types";
 export interface LiteralAddress {
   address: string;
   af: PfAddressFamily;
+  /** An interface address with a scope (IPv6 link-local): the interface it belongs to (pfctl's ifindex). */
+  scope?: string;
 }
 
 /**
@@ -110,15 +112,19 @@ export function interfaceAddresses(
       const parsed = parseLiteralAddress(host);
       if (!parsed) continue;
       const prefix = slash < 0 ? (parsed.af === "inet" ? 32 : 128) : Number(a.slice(slash + 1));
+      // pfctl ifa_lookup(): a link-local IPv6 address carries its interface as scope; `:network` skips it
+      const linkLocal = parsed.af === "inet6" && /^fe[89ab][0-9a-f]:/i.test(parsed.address);
+      const scoped = linkLocal ? { ...parsed, scope: itf.name } : parsed;
       switch (modifier) {
         case undefined:
-          out.push(parsed);
+          out.push(scoped);
           break;
         case "0":
-          if (!seen.has(parsed.af)) out.push(parsed);
+          if (!seen.has(parsed.af)) out.push(scoped);
           seen.add(parsed.af);
           break;
         case "network": {
+          if (linkLocal) break;
           const net = parseLiteralAddress(`${host}/${prefix}`);
           if (net) out.push(net);
           break;

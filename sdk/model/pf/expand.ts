@@ -40,6 +40,8 @@ export interface ExpandResult {
 interface HostAf {
   host: PfHost | undefined;
   af: PfAddressFamily | undefined;
+  /** Interface of a scoped (link-local) address: the rule is bound to it (expand_rule's ifindex). */
+  scope?: string;
 }
 
 /** Replaces interface names by addresses; `undefined` stands for `any`. */
@@ -61,7 +63,7 @@ function resolveHosts(hosts: readonly PfHost[], ctx: ExpandContext, errors: stri
           errors.push(`no IP address found for ${h.name}${h.modifier ? `:${h.modifier}` : ""}`);
           break;
         }
-        for (const a of addrs) out.push({ host: { kind: "address", address: a.address, ...(h.not ? { not: true } : {}) }, af: a.af });
+        for (const a of addrs) out.push({ host: { kind: "address", address: a.address, ...(h.not ? { not: true } : {}) }, af: a.af, ...(a.scope ? { scope: a.scope } : {}) });
         break;
       }
       case "dynamic":
@@ -93,6 +95,22 @@ function cleanStateOptions(o: PfStateOptions | undefined, ifBoundDefault: boolea
   if (o?.ifBound || (ifBoundDefault && !o?.floating)) out.ifBound = true;
   if (o?.sloppy) out.sloppy = true;
   if (o?.pflow) out.pflow = true;
+  // parse.y: max-src-conn, -conn-rate and -nodes turn on per-rule source tracking, max-src-states tracking
+  if (o?.maxSrcStates !== undefined) out.maxSrcStates = o.maxSrcStates;
+  if (o?.maxSrcConn !== undefined) out.maxSrcConn = o.maxSrcConn;
+  if (o?.maxSrcConnRate) out.maxSrcConnRate = o.maxSrcConnRate;
+  if (o?.maxSrcNodes !== undefined) out.maxSrcNodes = o.maxSrcNodes;
+  if (o?.overload) out.overload = o.overload;
+  const ruleTrack = o?.sourceTrack === "rule" || o?.maxSrcConn !== undefined || o?.maxSrcConnRate !== undefined || o?.maxSrcNodes !== undefined;
+  if (ruleTrack) out.sourceTrack = "rule";
+  else if (o?.sourceTrack !== undefined || o?.maxSrcStates !== undefined) out.sourceTrack = "global";
+  const timeouts = [...(o?.timeouts ?? [])];
+  if (out.sourceTrack && o?.maxSrcConnRate) {
+    const i = timeouts.findIndex((t) => t.name === "src.track");
+    if (i < 0) timeouts.push({ name: "src.track", seconds: o.maxSrcConnRate.seconds });
+    else if (timeouts[i]!.seconds < o.maxSrcConnRate.seconds) timeouts[i] = { name: "src.track", seconds: o.maxSrcConnRate.seconds };
+  }
+  if (timeouts.length > 0) out.timeouts = timeouts;
   return Object.keys(out).length > 0 ? out : undefined;
 }
 
@@ -102,9 +120,16 @@ export function expandStatement(rule: PfRule, ctx: ExpandContext = {}): ExpandRe
   const srcs = resolveHosts(rule.from.hosts, ctx, errors);
   const dsts = resolveHosts(rule.to.hosts, ctx, errors);
   if (errors.length > 0) return { rules: [], errors };
+  if (rule.kind === "filter" && rule.route?.host.kind === "dynamic" && rule.route.host.modifier !== "peer") {
+    // parse.y: a route-to pool on an interface needs its :peer address
+    return { rules: [], errors: ["route spec requires :peer with dynamic interface addresses", `interface (${rule.route.host.name}) is not supported by pool type`, "skipping rule due to errors", "rule expands to no valid combination"] };
+  }
   const stmtAf = decideAf(dsts, decideAf(srcs, rule.af));
   const out: PfRule[] = [];
   let portError = false;
+  const icmps = rule.kind === "filter" && rule.icmpTypes?.length ? rule.icmpTypes : [undefined];
+  const uids = rule.kind === "filter" && rule.users?.length ? rule.users : [undefined];
+  const gids = rule.kind === "filter" && rule.groups?.length ? rule.groups : [undefined];
   for (const itf of orAny<PfIfSpec>(rule.on)) {
     for (const proto of orAny<string>(rule.protos)) {
       for (const src of srcs) {
@@ -116,11 +141,60 @@ export function expandStatement(rule: PfRule, ctx: ExpandContext = {}): ExpandRe
                 (src.af && dst.af && src.af !== dst.af)) continue;
               if (!af && src.af) af = src.af;
               else if (!af && dst.af) af = dst.af;
-              if ((sport || dport) && proto !== "tcp" && proto !== "udp" && rule.kind === "filter") {
-                portError = true;
-                continue;
+              // a scoped address binds the rule to its interface; another `on IF` excludes the combination
+              const scope = src.scope ?? dst.scope;
+              let on = itf;
+              if (scope !== undefined) {
+                if (itf && itf.name !== scope) continue;
+                on = { name: scope };
               }
-              out.push(buildRule(rule, ctx, itf, proto, src.host, sport, dst.host, dport, af));
+              // pfctl takes the address family of a nat-to/rdr-to/binat-to address when the rule has none
+              if (!af && rule.kind === "filter") {
+                const t = rule.natTo ?? rule.rdrTo?.host ?? rule.binatTo ?? (rule.divertTo ? { kind: "address" as const, address: rule.divertTo.address } : undefined);
+                if (t?.kind === "address") af = addressFamily(t.address);
+              }
+              for (const uid of uids) for (const gid of gids) for (const icmp of icmps) {
+                if (icmp) {
+                  // expand_rule's `icmp-type mismatch`, then rule_consistent() in its order
+                  const errs: string[] = [];
+                  if (proto !== (icmp.v6 ? "ipv6-icmp" : "icmp")) errs.push("icmp-type mismatch");
+                  if ((sport || dport) && proto !== "tcp" && proto !== "udp") errs.push("port only applies to tcp/udp");
+                  if (proto !== "icmp" && proto !== "ipv6-icmp") errs.push("icmp-type/code only applies to icmp");
+                  if (!af) errs.push("must indicate address family with icmp-type/code");
+                  if (errs.length > 0) {
+                    errors.push(...errs, "skipping rule due to errors");
+                    continue;
+                  }
+                }
+                if ((uid || gid) && proto !== "tcp" && proto !== "udp") {
+                  // rule_consistent(): port, user, group in that order
+                  if (sport || dport) errors.push("port only applies to tcp/udp");
+                  if (uid) errors.push("user only applies to tcp/udp");
+                  if (gid) errors.push("group only applies to tcp/udp");
+                  errors.push("skipping rule due to errors");
+                  continue;
+                }
+                if (rule.kind === "filter" && rule.os !== undefined && proto !== "tcp") {
+                  errors.push("os only applies to tcp", "skipping rule due to errors");
+                  continue;
+                }
+                if ((sport || dport) && proto !== "tcp" && proto !== "udp" && rule.kind === "filter") {
+                  portError = true;
+                  continue;
+                }
+                const built = buildRule(rule, ctx, on, proto, src.host, sport, dst.host, dport, af);
+                if (icmp && built.kind === "filter") built.icmpTypes = [icmp];
+                if (uid && built.kind === "filter") built.users = [uid];
+                if (gid && built.kind === "filter") built.groups = [gid];
+                if (built.kind === "filter" && rule.kind === "filter" && rule.binatTo) {
+                  // parse.y binat-to: `out … nat-to B static-port` and the reverse `in … from any to B rdr-to SRC`
+                  const b = rule.binatTo;
+                  out.push({ ...built, direction: "out", natTo: b, staticPort: true });
+                  out.push({ ...built, direction: "in", from: { hosts: [], ports: [] }, to: { hosts: [b], ports: sport ? [sport] : [] }, rdrTo: { host: src.host ?? { kind: "address", address: "0.0.0.0/0" } } });
+                  continue;
+                }
+                out.push(built);
+              }
             }
           }
         }
@@ -130,6 +204,20 @@ export function expandStatement(rule: PfRule, ctx: ExpandContext = {}): ExpandRe
   if (portError) errors.push("port only applies to tcp/udp", "skipping rule due to errors");
   if (out.length === 0) errors.push("rule expands to no valid combination");
   return { rules: out, errors };
+}
+
+/** pfctl's expand_label(): `$if`, `$proto`, `$srcaddr`, `$dstaddr`, `$srcport`, `$dstport` in a label. */
+function expandLabel(label: string, itf: PfIfSpec | undefined, proto: string | undefined, src: HostAf["host"], sport: PfPort | undefined, dst: HostAf["host"], dport: PfPort | undefined): string {
+  if (!label.includes("$")) return label;
+  const addr = (h: PfHost | undefined) => (h === undefined ? "any" : h.kind === "address" ? `${h.not ? "! " : ""}${h.address}` : h.kind === "table" ? `<${h.name}>` : h.kind === "dynamic" ? `(${h.name})` : h.kind === "interface" ? h.name : h.kind);
+  const port = (p: PfPort | undefined) => (p === undefined ? "" : p.op === "=" ? String(p.port) : p.to !== undefined ? `${p.port}${p.op}${p.to}` : `${p.op}${p.port}`);
+  return label
+    .replaceAll("$if", itf?.name ?? "")
+    .replaceAll("$srcaddr", addr(src))
+    .replaceAll("$dstaddr", addr(dst))
+    .replaceAll("$srcport", port(sport))
+    .replaceAll("$dstport", port(dport))
+    .replaceAll("$proto", proto ?? "");
 }
 
 function buildRule(
@@ -150,6 +238,8 @@ function buildRule(
   if (blockPolicy) r.blockPolicy = blockPolicy;
   if (rule.direction) r.direction = rule.direction;
   if (rule.kind === "filter" && rule.log) r.log = true;
+  if (rule.kind === "filter" && rule.logOptions) r.logOptions = rule.logOptions;
+  if (blockPolicy === "return-icmp" && rule.kind === "filter") r.returnIcmp = rule.returnIcmp ?? { icmp: (3 << 8) | 3, icmp6: (1 << 8) | 4 };
   if (rule.quick) r.quick = true;
   r.on = itf ? [itf.not ? { name: itf.name, not: true } : { name: itf.name }] : [];
   if (af) r.af = af;
@@ -176,15 +266,29 @@ function buildRule(
     const stateOptions = keeps ? cleanStateOptions(rule.stateOptions, ctx.statePolicy === "if-bound") : undefined;
     if (stateOptions) r.stateOptions = stateOptions;
     if (rule.fragment) r.fragment = true;
+    if (rule.scrub) r.scrub = rule.scrub;
     if (rule.allowOpts) r.allowOpts = true;
-    if (rule.label !== undefined) r.label = rule.label;
+    if (rule.label !== undefined) r.label = expandLabel(rule.label, itf, proto, src, sport, dst, dport);
     if (rule.once) r.once = true;
+  }
+  if (rule.kind === "filter") {
+    if (rule.receivedOn) r.receivedOn = rule.receivedOn;
+    if (rule.os !== undefined) r.os = rule.os;
+    if (rule.prio !== undefined) r.prio = rule.prio;
+    if (rule.setPrio) r.setPrio = rule.setPrio;
+    if (rule.setTos !== undefined) r.setTos = rule.setTos;
+    if (rule.maxPktRate) r.maxPktRate = rule.maxPktRate;
+    if (rule.probability !== undefined) r.probability = rule.probability;
   }
   if (rule.tag !== undefined) r.tag = rule.tag;
   if (rule.tagged) r.tagged = rule.tagged.not ? { name: rule.tagged.name, not: true } : { name: rule.tagged.name };
   if (rule.kind === "filter") {
     if (rule.rtable !== undefined) r.rtable = rule.rtable;
     if (rule.natTo) r.natTo = rule.natTo;
+    if (rule.natTo && rule.staticPort) r.staticPort = true;
+    if (rule.pool) r.pool = rule.pool;
+    if (rule.route) r.route = rule.route;
+    if (rule.divertTo) r.divertTo = rule.divertTo;
     if (rule.rdrTo) r.rdrTo = rule.rdrTo;
   }
   return r as unknown as PfRule;

@@ -1,7 +1,7 @@
 /** The pf language: types, parser, canonical renderer, `pfctl -sr` parser, lint, optimizer. */
 export * from "./types";
 export { parsePf, parsePfDetailed, type PfParseOptions, type PfParseOutput } from "./parser";
-export { renderPfRule, renderPfConf, renderHost, renderPort, renderTable, formatStatement } from "./render";
+export { renderPfRule, renderPfConf, renderHost, renderPort, renderTable, formatStatement, formatStatementForFile } from "./render";
 export { expandRules, expandStatement, type ExpandContext, type ExpandResult } from "./expand";
 export { parsePfctlSr } from "./sr";
 export { lintPf, type PfLintOptions } from "./lint";

@@ -50,11 +50,15 @@ function breakKey(r: Opt): string {
     r.stateOptions?.noSync ?? false, r.stateOptions?.ifBound ?? false, r.stateOptions?.sloppy ?? false,
     r.stateOptions?.pflow ?? false, r.fragment ?? false, r.once ?? false, r.allowOpts ?? false,
     r.rtable ?? -1, r.natTo ?? null, r.rdrTo ?? null,
+    // BREAK fields of the options beyond the first model: logif/log flags, overload, rule_flag bits
+    r.logOptions ?? null, r.stateOptions?.overload ?? null, r.stateOptions?.sourceTrack ?? "", r.staticPort ?? false, r.scrub ?? null, r.route ?? null, r.binatTo ?? null, r.divertTo ?? null, r.setPrio ?? null, r.setTos ?? -1, r.pool ?? null,
   ]);
 }
 
 function isBarrier(r: Opt): boolean {
-  return r.kind === "anchor" || r.label !== undefined || r.stateOptions?.max !== undefined;
+  const so = r.kind === "filter" ? r.stateOptions : undefined;
+  return r.kind === "anchor" || r.label !== undefined || (r.kind === "filter" && r.probability !== undefined) || so?.max !== undefined || so?.maxSrcNodes !== undefined ||
+    so?.maxSrcStates !== undefined || so?.maxSrcConn !== undefined || so?.maxSrcConnRate !== undefined;
 }
 
 function inclusive(block: Opt[], r: Opt): boolean {
@@ -82,7 +86,7 @@ interface Cmp {
 
 function cmpOf(r: Opt): Cmp {
   const flags = r.kind === "filter" && r.flags !== undefined && r.flags !== "any" ? r.flags : "";
-  const rest = r.kind === "anchor" ? JSON.stringify(["anchor", r.name, r.tagged ?? null]) : JSON.stringify([breakKey(r), r.tagged ?? null, r.label ?? "", r.stateOptions?.max ?? 0]);
+  const rest = r.kind === "anchor" ? JSON.stringify(["anchor", r.name, r.tagged ?? null]) : JSON.stringify([breakKey(r), r.tagged ?? null, r.label ?? "", r.stateOptions?.max ?? 0, r.returnIcmp ?? null, r.icmpTypes ?? null, r.stateOptions?.timeouts ?? null, r.receivedOn ?? null, r.os ?? null, r.prio ?? -1, r.maxPktRate ?? null, r.users ?? null, r.groups ?? null]);
   return {
     ifname: ifname(r),
     ifnot: r.on[0]?.not ?? false,

@@ -5,16 +5,42 @@
  * have been accepted), macros expanded by the lexer, interface names checked against the host's
  * interfaces when they are given. It never throws on bad input.
  *
- * Decision: valid pf.conf features outside this model (queues, icmp-type, user/group, route-to,
- * inline anchors, `include`, most `set` options) are rejected with a message saying so, instead
- * of being passed through as opaque text: a rule the model cannot represent could not be rendered
- * canonically or compared with `pfctl -sr` output.
+ * Covered (what a VPN gateway's pf.conf uses): macros; `set skip on`, `set block-policy`,
+ * `set state-policy`, `set ruleset-optimization`, `set limit`, `set timeout`, `set optimization`,
+ * `set loginterface`; tables (`const`, `persist`, `counters`, `file`, negated `!ADDR` entries);
+ * pass/block/match with `drop`/`return`/`return-rst`/`return-icmp(…)`/`return-icmp6(…)`, `log` and
+ * `log (all, matches, user, to pflogN)`, `quick`, `on [!] IF`, `inet`/`inet6`, `proto`, `from`/`to`
+ * with addresses, networks, interfaces and their `:network`/`:broadcast`/`:peer`/`:0` modifiers,
+ * `(IF)`, `<table>`, `self`, `no-route`, `urpf-failed` and ports; `flags`, `icmp-type`/`icmp6-type
+ * [code]`, `keep`/`modulate`/`synproxy`/`no state` with `max`, `no-sync`, `if-bound`, `floating`,
+ * `sloppy`, `pflow`, `source-track`, `max-src-states`, `max-src-conn`, `max-src-conn-rate`,
+ * `max-src-nodes`, `overload <T> [flush [global]]` and per-rule timeouts; `fragment`, `allow-opts`,
+ * `scrub (no-df random-id min-ttl max-mss reassemble tcp)`, `label` (with `$if`, `$srcaddr`, …),
+ * `tag`, `[!] tagged`, `once`, `rtable`, `nat-to ADDR [static-port]`, `rdr-to ADDR [port N]`, `binat-to ADDR`,
+ * `route-to`/`reply-to`/`dup-to HOST` (one next hop), `[!] received-on IF`, `prio`, `set prio`, `set tos`,
+ * `max-pkt-rate`, `probability`, `divert-to ADDR port N`, `os "NAME"`, `user`/`group` (names resolved with
+ * the host's ids when given); nat-to/rdr-to/route-to pools (one
+ * target or `{ list }`, loaded as `<__automatic_N>`) with `bitmask`, `random`, `source-hash 0xKEY`,
+ * `round-robin`, `least-states`, `sticky-address`;
+ * `antispoof`; `anchor "NAME" … [{ inline rules, tables, anchors }]`; `load anchor … from`.
+ *
+ * Decision — deliberately outside the model, refused with "`X` is valid pf.conf but not part of this
+ * model's pf language" (never passed through as opaque text: a rule the model cannot represent could not
+ * be rendered canonically or compared with `pfctl -sr`): `include`, queues (`queue`, `set queue`),
+ * `af-to`, `source-hash` with a string or a random key, `divert-reply`/`divert-packet`, `tos` (matching), `set queue`,
+ * `set delay`, `on rdomain`, `return-rst(ttl)`,
+ * address ranges (`a - b`), `(IF)/N`, `route` labels, and the options `set fingerprints`,
+ * `set state-defaults`.
  */
 import type { Diagnostic, ParseResult } from "../diagnostics";
 import { interfaceExists, parseLiteralAddress } from "./address";
 import { contextOf, expandStatement, type ExpandContext } from "./expand";
 import { PfLexer, type Token } from "./lexer";
 import { canonicalProtocol, servicePort } from "./names";
+import {
+  ICMP6_CODES, ICMP6_TYPES, ICMP_CODES, ICMP_TYPES, icmpCodeNumber, icmpTypeNumber, PF_LIMIT_NAMES, PF_OPTIMIZATIONS,
+  PF_TIMEOUT_NAMES, RETURN_ICMP6_DEFAULT, RETURN_ICMP_DEFAULT,
+} from "./icmp";
 import { renderHost, renderTable } from "./render";
 import type {
   PfAddressFamily,
@@ -25,13 +51,18 @@ import type {
   PfFilterRule,
   PfHost,
   PfIfModifier,
+  PfIcmpType,
   PfIfSpec,
   PfInterface,
+  PfLogOptions,
   PfPort,
   PfPortOp,
   PfRule,
   PfRuleset,
+  PfScrub,
+  PfStatement,
   PfStateMode,
+  PfUgid,
   PfStateOptions,
   PfTable,
 } from "./types";
@@ -46,6 +77,14 @@ export interface PfParseOptions {
   interfaces?: readonly PfInterface[];
   /** Print parse-time echo lines as `pfctl -v` does (macros, `set skip`, tables). Default true. */
   verbose?: boolean;
+  /**
+   * Whether a table's `file "PATH"` can be read (pfctl -n loads it: `cannot load "PATH": …`). Without it
+   * table files are not checked (lint has no access to the host's files).
+   */
+  tableFileExists?: (path: string) => boolean;
+  /** The host's user and group ids by name (pfctl's uid_from_user/gid_from_group); without it names stay names. */
+  userId?: (name: string) => number | undefined;
+  groupId?: (name: string) => number | undefined;
 }
 
 /** Everything pfctl's parser produces for one file. */
@@ -66,12 +105,17 @@ class Fail {
   constructor(readonly tok: Token, readonly semantic: boolean) {}
 }
 
-const UNSUPPORTED_RULE_OPTS = new Set([
-  "user", "group", "icmp-type", "icmp6-type", "tos", "prio", "queue", "probability", "divert-to",
-  "divert-reply", "divert-packet", "scrub", "af-to", "binat-to", "route-to", "reply-to", "dup-to",
-  "received-on", "max-pkt-rate", "set", "os",
-]);
-const SUPPORTED_RULE_OPTS = "flags, keep state, no state, modulate state, synproxy state, tag, tagged, label, nat-to, rdr-to, once, fragment, allow-opts, rtable";
+/** Valid pf rule options outside the model (see the header): refused with a message naming them. */
+const UNSUPPORTED_RULE_OPTS = new Set(["tos", "queue", "divert-reply", "divert-packet", "af-to", "os"]);
+const SUPPORTED_RULE_OPTS = "flags, keep state, no state, modulate state, synproxy state, icmp-type, icmp6-type, scrub, tag, tagged, label, nat-to [static-port], rdr-to, binat-to, route-to, reply-to, dup-to, received-on, prio, set prio, set tos, max-pkt-rate, probability, divert-to, once, fragment, allow-opts, rtable";
+
+/** map_tos() words (parse.y): DiffServ code points and the old ToS names. */
+const TOS_WORDS: Readonly<Record<string, number>> = {
+  af11: 0x28, af12: 0x30, af13: 0x38, af21: 0x48, af22: 0x50, af23: 0x58, af31: 0x68, af32: 0x70, af33: 0x78,
+  af41: 0x88, af42: 0x90, af43: 0x98, critical: 0xa0, cs0: 0x00, cs1: 0x20, cs2: 0x40, cs3: 0x60, cs4: 0x80,
+  cs5: 0xa0, cs6: 0xc0, cs7: 0xe0, ef: 0xb8, inetcontrol: 0xc0, lowdelay: 0x10, netcontrol: 0xe0,
+  reliability: 0x04, throughput: 0x08,
+};
 const TCP_FLAGS = "FSRPAUEW";
 
 function describe(t: Token): string {
@@ -110,6 +154,12 @@ class PfParser {
   private readonly macros = new Map<string, string>();
   private readonly ctx: ExpandContext;
   readonly out: PfParseOutput;
+  /** `os "NAME"` read by fromto(), moved into the rule by filterOpts(). */
+  private osName: string | undefined;
+  /** Counter of the `<__automatic_N>` tables address lists in pools become. */
+  private autoTables = 0;
+  /** Where rules go: the file's ruleset, or the inline anchor being parsed (`anchor "x" { … }`). */
+  private sink: { rules: PfStatement[]; loaded: PfRule[] } | undefined;
 
   constructor(
     private readonly text: string,
@@ -279,10 +329,12 @@ class PfParser {
         case "table":
           this.tabledef();
           break;
-        case "include":
         case "antispoof":
+          this.antispoof();
+          break;
+        case "include":
         case "queue":
-          this.fail(`\`${t.text}\` is valid pf.conf but not part of this model's pf language`, "allowed statements: macros, set, table, pass, block, match, anchor, load anchor");
+          this.fail(`\`${t.text}\` is valid pf.conf but not part of this model's pf language`, "allowed statements: macros, set, table, pass, block, match, antispoof, anchor, load anchor");
           break;
         default:
           this.syntax();
@@ -358,8 +410,164 @@ class PfParser {
       this.out.ruleset.options.push({ kind: "ruleset-optimization", level: v.text });
       return;
     }
+    if (this.acceptKw("limit")) {
+      // pfctl_set_limit: `set limit NAME N` or `set limit { NAME N, … }`, printed one per line by -v
+      const items: [Token, number][] = [];
+      const one = () => {
+        const n = this.numberstring();
+        if (this.la.type !== "NUMBER") this.syntax();
+        items.push([n, this.shift().num as number]);
+      };
+      if (this.acceptChar("{")) {
+        this.optnl();
+        while (!this.isChar("}")) {
+          this.acceptChar(",");
+          this.optnl();
+          one();
+          this.optnl();
+        }
+        this.shift();
+      } else one();
+      this.endOfStatement();
+      for (const [n, v] of items) {
+        if (!PF_LIMIT_NAMES.includes(n.text)) {
+          this.out.stderr.push("pfctl: Bad pool name.");
+          this.fail(`unable to set limit ${n.text} ${v}`, `one of ${PF_LIMIT_NAMES.join(", ")}`, n);
+        }
+        if (this.opts.verbose !== false) this.out.echo.push(`set limit ${n.text} ${v}`);
+        this.out.ruleset.options.push({ kind: "limit", name: n.text, value: v });
+      }
+      return;
+    }
+    if (this.acceptKw("timeout")) {
+      const items: [Token, number][] = [];
+      const one = () => {
+        const n = this.expectString();
+        if (this.la.type !== "NUMBER") this.syntax();
+        items.push([n, this.shift().num as number]);
+      };
+      if (this.acceptChar("{")) {
+        this.optnl();
+        while (!this.isChar("}")) {
+          this.acceptChar(",");
+          this.optnl();
+          one();
+          this.optnl();
+        }
+        this.shift();
+      } else one();
+      this.endOfStatement();
+      for (const [n, v] of items) {
+        if (!PF_TIMEOUT_NAMES.includes(n.text)) {
+          this.out.stderr.push("pfctl: Bad timeout name.");
+          this.fail(`unknown timeout ${n.text}`, `one of ${PF_TIMEOUT_NAMES.join(", ")}`, n);
+        }
+        if (this.opts.verbose !== false) this.out.echo.push(`set timeout ${n.text} ${v}`);
+        this.out.ruleset.options.push({ kind: "timeout", name: n.text, seconds: v });
+      }
+      return;
+    }
+    if (this.acceptKw("optimization")) {
+      const v = this.expectString();
+      this.endOfStatement();
+      const level = v.text === "default" ? "normal" : v.text;
+      if (!PF_OPTIMIZATIONS.includes(level)) {
+        this.out.stderr.push("pfctl: invalid state timeouts optimization");
+        this.fail(`unknown optimization ${v.text}`, `one of default, ${PF_OPTIMIZATIONS.join(", ")}`, v);
+      }
+      if (this.opts.verbose !== false) this.out.echo.push(`set optimization ${level}`);
+      this.out.ruleset.options.push({ kind: "optimization", level });
+      return;
+    }
+    if (this.acceptKw("loginterface")) {
+      const v = this.expectString();
+      this.endOfStatement();
+      if (this.opts.verbose !== false) this.out.echo.push(`set loginterface ${v.text}`);
+      this.out.ruleset.options.push({ kind: "loginterface", interface: v.text });
+      return;
+    }
+    if (this.acceptKw("reassemble")) {
+      // pfctl_set_reassembly prints `set reassemble yes|no NODF` (an empty NODF leaves a trailing space)
+      let on: boolean;
+      if (this.acceptKw("no")) on = false;
+      else {
+        const v = this.expectString();
+        if (v.text !== "yes") this.fail(`invalid value '${v.text}', expected 'yes' or 'no'`, undefined, v);
+        on = true;
+      }
+      const noDf = this.acceptKw("no-df");
+      this.endOfStatement();
+      if (this.opts.verbose !== false) this.out.echo.push(`set reassemble ${on ? "yes" : "no"} ${noDf ? "no-df" : ""}`);
+      this.out.ruleset.options.push({ kind: "reassemble", on, ...(noDf ? { noDf } : {}) });
+      return;
+    }
+    if (this.acceptKw("debug")) {
+      const v = this.isKw("debug") ? this.shift() : this.expectString();
+      this.endOfStatement();
+      const LEVELS = ["emerg", "alert", "crit", "err", "warning", "notice", "info", "debug"];
+      if (!LEVELS.includes(v.text)) {
+        this.out.stderr.push(`pfctl: unknown debug level "${v.text}"`);
+        this.fail(`error setting debuglevel ${v.text}`, `one of ${LEVELS.join(", ")}`, v);
+      }
+      if (this.opts.verbose !== false) this.out.echo.push(`set debug ${v.text}`);
+      this.out.ruleset.options.push({ kind: "debug", level: v.text });
+      return;
+    }
+    if (this.acceptKw("hostid")) {
+      if (this.la.type !== "NUMBER") this.syntax();
+      const v = this.shift();
+      this.endOfStatement();
+      const id = v.num as number;
+      if (id === 0 || id > 0xffffffff) this.fail("hostid must be non-zero", undefined, v);
+      if (this.opts.verbose !== false) this.out.echo.push(`set hostid 0x${id.toString(16).padStart(8, "0")}`);
+      this.out.ruleset.options.push({ kind: "hostid", id });
+      return;
+    }
+    if (this.acceptKw("syncookies")) {
+      const v = this.expectString();
+      if (v.text !== "never" && v.text !== "always" && v.text !== "adaptive") this.fail("illegal value for syncookies", "one of never, always, adaptive", v);
+      let start: number | undefined;
+      let end: number | undefined;
+      let given = false;
+      if (this.acceptChar("(")) {
+        given = true;
+        let first = true;
+        while (!this.isChar(")")) {
+          if (!first) this.acceptChar(",");
+          first = false;
+          const k = this.expectString();
+          let pct: number;
+          if (this.la.type === "STRING" && /^\d+(\.\d+)?%$/.test(this.la.text)) pct = Number(this.shift().text.slice(0, -1));
+          else if (this.la.type === "NUMBER") {
+            pct = this.shift().num as number;
+            this.expectChar("%");
+          } else this.syntax();
+          if (pct <= 0 || pct > 100) this.fail("illegal percentage value");
+          if (k.text === "start") start = pct;
+          else if (k.text === "end") end = pct;
+          else this.fail(`unknown option ${k.text}`, "start or end", k);
+        }
+        this.shift();
+      }
+      this.endOfStatement();
+      if (given && v.text !== "adaptive") {
+        this.out.stderr.push("pfctl: syncookies start/end only apply to adaptive");
+        this.fail("error setting syncookies");
+      }
+      if (given) {
+        start ??= 25;
+        end ??= Math.floor(start / 2);
+        if (end >= start) {
+          this.out.stderr.push("pfctl: start must be higher than end");
+          this.fail("error setting syncookies");
+        }
+      }
+      if (this.opts.verbose !== false) this.out.echo.push(`set syncookies ${v.text}${given ? ` (start ${start}%, end ${end}%)` : ""}`);
+      this.out.ruleset.options.push({ kind: "syncookies", mode: v.text, ...(given ? { start, end } : {}) });
+      return;
+    }
     if (t.type === "KW" || t.type === "STRING") {
-      this.fail(`\`set ${t.text}\` is valid pf.conf but not part of this model's pf language`, "supported: set skip on, set block-policy, set state-policy, set ruleset-optimization", t);
+      this.fail(`\`set ${t.text}\` is valid pf.conf but not part of this model's pf language`, "supported: set skip on, set block-policy, set state-policy, set ruleset-optimization, set limit, set timeout, set optimization, set loginterface, set reassemble, set debug, set hostid, set syncookies", t);
     }
     this.syntax();
   }
@@ -397,6 +605,9 @@ class PfParser {
       } else break;
     }
     this.endOfStatement();
+    for (const f of table.files) {
+      if (this.opts.tableFileExists && !this.opts.tableFileExists(f)) this.fail(`cannot load "${f}": No such file or directory`, "the table file must exist when pfctl loads the ruleset");
+    }
     if (this.opts.verbose !== false) {
       this.out.echo.push(renderTable({ ...table, addresses: printed }));
       this.out.stderr.push(`${this.file}:${this.la.line}: skipping duplicate table checks for <${name}>`);
@@ -440,7 +651,23 @@ class PfParser {
     const protos = this.protoSpec();
     const { from, to } = this.fromto();
     const fo = this.filterOpts(true);
-    if (this.isChar("{")) this.fail("inline anchor rules (`anchor \"name\" { … }`) are not part of this model's pf language", "load the anchor's rules from its own file");
+    let inline: { rules: PfStatement[]; loaded: PfRule[] } | undefined;
+    if (this.acceptChar("{")) {
+      // parse.y pfa_anchorlist: rules, anchors and tables, one per line, up to the closing brace
+      inline = { rules: [], loaded: [] };
+      const outer = this.sink;
+      this.sink = inline;
+      try {
+        while (!this.isChar("}")) {
+          if (this.la.type === "EOF") this.syntax();
+          this.statement();
+        }
+      } finally {
+        this.sink = outer;
+      }
+      this.shift();
+      if (name !== undefined && name.includes("/")) this.fail("anchor paths containing '/' cannot be used for inline anchors.");
+    }
     this.endOfStatement();
     if (name === undefined) this.fail("anchors without explicit rules must specify a name", undefined, kw);
     if (name.startsWith("_") || name.includes("/_")) this.fail("anchor names beginning with '_' are reserved for internal use");
@@ -448,8 +675,77 @@ class PfParser {
       kind: "anchor", name, ...(direction ? { direction } : {}), ...(quick ? { quick } : {}), on,
       ...(af ? { af } : {}), protos, from, to,
       ...(fo.tag !== undefined ? { tag: fo.tag } : {}), ...(fo.tagged ? { tagged: fo.tagged } : {}),
+      ...(inline ? { inline: inline.rules as PfRule[] } : {}),
     };
-    this.addRule(rule);
+    this.addRule(rule, inline?.loaded);
+  }
+
+  /**
+   * parse.y antispoof: for each interface, `block drop in on ! IF from IF:network to any` and, unless it is
+   * a loopback interface, `block drop in from IF to any` (its own addresses), with the log/quick/af given.
+   */
+  private antispoof(): void {
+    this.expectKw("antispoof");
+    let log = false;
+    let logOptions: PfLogOptions | undefined;
+    let quick = false;
+    if (this.acceptKw("log")) {
+      log = true;
+      logOptions = this.logOpts();
+      quick = this.acceptKw("quick");
+    } else if (this.acceptKw("quick")) {
+      quick = true;
+      if (this.acceptKw("log")) {
+        log = true;
+        logOptions = this.logOpts();
+      }
+    }
+    this.expectKw("for");
+    const ifs: PfIfSpec[] = [];
+    if (this.acceptChar("{")) {
+      this.optnl();
+      while (!this.isChar("}")) {
+        this.acceptChar(",");
+        ifs.push(this.ifItemNot());
+        this.optnl();
+      }
+      this.shift();
+    } else ifs.push(this.ifItemNot());
+    const af = this.af();
+    let label: string | undefined;
+    if (this.acceptKw("label")) label = this.expectString().text;
+    this.endOfStatement();
+    for (const i of ifs) {
+      const base = {
+        kind: "filter" as const, action: "block" as const, blockPolicy: "drop" as const, direction: "in" as const,
+        ...(log ? { log } : {}), ...(logOptions ? { logOptions } : {}), ...(quick ? { quick } : {}), protos: [],
+        ...(af ? { af } : {}), to: { hosts: [], ports: [] }, ...(label !== undefined ? { label } : {}),
+      };
+      this.addRule({ ...base, on: [{ name: i.name, not: true }], from: { hosts: [{ kind: "interface", name: i.name, modifier: "network" }], ports: [] } });
+      if (!/^lo\d+$/.test(i.name)) this.addRule({ ...base, on: [], from: { hosts: [{ kind: "interface", name: i.name }], ports: [] } });
+    }
+  }
+
+  /** `log (all, matches, user, to pflogN)` after `log`; undefined for plain `log`. */
+  private logOpts(): PfLogOptions | undefined {
+    if (!this.acceptChar("(")) return undefined;
+    const o: PfLogOptions = {};
+    let first = true;
+    while (!this.isChar(")")) {
+      if (!first) this.acceptChar(",");
+      first = false;
+      if (this.acceptKw("all")) o.all = true;
+      else if (this.acceptKw("matches")) o.matches = true;
+      else if (this.acceptKw("user")) o.user = true;
+      else if (this.acceptKw("to")) {
+        const t = this.expectString();
+        const m = /^pflog(\d+)$/.exec(t.text);
+        if (!m) this.fail(`${t.text}: not a pflog interface`, "to pflogN", t);
+        o.to = Number(m[1]);
+      } else this.syntax();
+    }
+    this.shift();
+    return Object.keys(o).length > 0 ? o : undefined;
   }
 
   // ---- filter rules ----------------------------------------------------------------------
@@ -458,26 +754,43 @@ class PfParser {
     const actionTok = this.shift();
     const action = actionTok.text as PfFilterRule["action"];
     let blockPolicy: PfBlockPolicy | undefined;
+    let returnIcmp: { icmp: number; icmp6: number } | undefined;
     if (action === "block") {
       if (this.acceptKw("drop")) blockPolicy = "drop";
       else if (this.acceptKw("return")) blockPolicy = "return";
       else if (this.acceptKw("return-rst")) blockPolicy = "return-rst";
-      else if (this.acceptKw("return-icmp")) blockPolicy = "return-icmp";
-      else if (this.isKw("return-icmp6")) this.fail("`return-icmp6` is valid pf.conf but not part of this model's pf language", "one of drop, return, return-rst, return-icmp");
-      if (this.isChar("(") && blockPolicy && blockPolicy !== "drop") this.fail(`options of \`${blockPolicy}\` are not part of this model's pf language`);
+      else if (this.isKw("return-icmp") || this.isKw("return-icmp6")) {
+        // parse.y blockspec: codes as (type << 8) | code; `return-icmp(C)` sets the IPv6 code to the IPv4 default
+        const six = this.shift().text === "return-icmp6";
+        blockPolicy = "return-icmp";
+        let icmp = RETURN_ICMP_DEFAULT;
+        let icmp6 = RETURN_ICMP6_DEFAULT;
+        if (this.acceptChar("(")) {
+          if (six) icmp6 = this.reticmpspec(true);
+          else {
+            icmp = this.reticmpspec(false);
+            icmp6 = RETURN_ICMP_DEFAULT;
+            if (this.acceptChar(",")) icmp6 = this.reticmpspec(true);
+          }
+          this.expectChar(")");
+        }
+        returnIcmp = { icmp, icmp6 };
+      }
+      if (this.isChar("(") && blockPolicy === "return-rst") this.fail("`return-rst(ttl N)` is not part of this model's pf language");
     }
     const direction = this.dir();
     let log = false;
+    let logOptions: PfLogOptions | undefined;
     let quick = false;
     if (this.acceptKw("log")) {
       log = true;
-      if (this.isChar("(")) this.fail("log options `log (…)` are not part of this model's pf language", "use plain `log`");
+      logOptions = this.logOpts();
       quick = this.acceptKw("quick");
     } else if (this.acceptKw("quick")) {
       quick = true;
       if (this.acceptKw("log")) {
         log = true;
-        if (this.isChar("(")) this.fail("log options `log (…)` are not part of this model's pf language", "use plain `log`");
+        logOptions = this.logOpts();
       }
     }
     const on = this.isKw("on") ? this.interfaceSpec() : [];
@@ -489,8 +802,8 @@ class PfParser {
     // `keep state` is a pass rule's default and `no state` a block/match rule's: pfctl keeps no trace.
     if ((fo.state === "keep" && action === "pass") || (fo.state === "no" && action !== "pass")) delete fo.state;
     const rule: PfFilterRule = {
-      kind: "filter", action, ...(blockPolicy ? { blockPolicy } : {}), ...(direction ? { direction } : {}),
-      ...(log ? { log } : {}), ...(quick ? { quick } : {}), on, ...(af ? { af } : {}), protos, from, to,
+      kind: "filter", action, ...(blockPolicy ? { blockPolicy } : {}), ...(returnIcmp ? { returnIcmp } : {}), ...(direction ? { direction } : {}),
+      ...(log ? { log } : {}), ...(logOptions ? { logOptions } : {}), ...(quick ? { quick } : {}), on, ...(af ? { af } : {}), protos, from, to,
       ...fo,
     };
     if (fo.flags !== undefined && fo.flags !== "any" && protos.length > 0 && !protos.includes("tcp")) {
@@ -499,11 +812,12 @@ class PfParser {
     this.addRule(rule);
   }
 
-  private addRule(rule: PfRule): void {
-    this.out.ruleset.rules.push(rule);
+  private addRule(rule: PfRule, loadedInline?: PfRule[]): void {
+    (this.sink?.rules ?? this.out.ruleset.rules).push(rule);
     const { rules, errors } = expandStatement(rule, this.ctx);
     for (const e of errors) this.report(this.la.line, this.la.col, e);
-    this.out.loaded.push(...rules);
+    if (loadedInline) for (const r of rules) if (r.kind === "anchor") r.inline = loadedInline;
+    (this.sink?.loaded ?? this.out.loaded).push(...rules);
   }
 
   private dir(): PfDirection | undefined {
@@ -589,7 +903,7 @@ class PfParser {
     let from = none();
     let to = none();
     if (this.acceptKw("from")) from = this.ipportspec();
-    if (this.isKw("os")) this.fail("`os` fingerprints are not part of this model's pf language");
+    if (this.acceptKw("os")) this.osName = this.expectString().text;
     if (this.acceptKw("to")) {
       to = this.ipportspec();
       if (to.hosts.some((h) => h.kind === "urpf-failed")) this.fail('"urpf-failed" is not permitted in a destination address');
@@ -775,13 +1089,20 @@ class PfParser {
 
   private filterOpts(anchor: boolean): Partial<PfFilterRule> {
     const o: Partial<PfFilterRule> = {};
+    if (this.osName !== undefined) {
+      o.os = this.osName;
+      this.osName = undefined;
+    }
     let flagsSeen = false;
     let keepSeen = false;
     for (;;) {
       const t = this.la;
       if (t.type === "CHAR" && t.text === "!") {
         this.shift();
-        if (this.isKw("received-on")) this.fail("`received-on` is valid pf.conf but not part of this model's pf language");
+        if (this.acceptKw("received-on")) {
+          o.receivedOn = { name: this.expectString().text, not: true };
+          continue;
+        }
         this.expectKw("tagged");
         o.tagged = { name: this.string(), not: true };
         continue;
@@ -829,6 +1150,152 @@ class PfParser {
           this.shift();
           o.fragment = true;
           break;
+        case "received-on":
+          this.shift();
+          o.receivedOn = { name: this.expectString().text };
+          break;
+        case "user":
+        case "group": {
+          this.shift();
+          const items = this.ugids(t.text);
+          if (t.text === "user") o.users = items;
+          else o.groups = items;
+          break;
+        }
+        case "prio": {
+          this.shift();
+          if (o.prio !== undefined) this.fail("prio cannot be redefined");
+          if (this.la.type !== "NUMBER") this.syntax();
+          const n = this.shift().num as number;
+          if (n < 0 || n > 7) this.fail("prio must be 0 - 7");
+          o.prio = n;
+          break;
+        }
+        case "max-pkt-rate": {
+          this.shift();
+          if (this.la.type !== "NUMBER") this.syntax();
+          const limit = this.shift().num as number;
+          this.expectChar("/");
+          if (this.la.type !== "NUMBER") this.syntax();
+          const seconds = this.shift().num as number;
+          if (o.maxPktRate) this.fail("cannot respecify max-pkt-rate");
+          o.maxPktRate = { limit, seconds };
+          break;
+        }
+        case "probability": {
+          this.shift();
+          const v = this.numberstring();
+          const m = /^(\d+(?:\.\d*)?)(%?)$/.exec(v.text);
+          if (!m) this.fail(`invalid probability: ${v.text}`, undefined, v);
+          const p = Number(m[1]) * (m[2] ? 0.01 : 1);
+          const u = Math.floor(p * 0xffffffff + 0.5);
+          if (u < 0 || u > 0xffffffff) this.fail(`invalid probability: ${p * 100}%`, undefined, v);
+          o.probability = u === 0 ? 1 : u;
+          break;
+        }
+        case "divert-to": {
+          this.shift();
+          const a = this.expectString();
+          const lit = parseLiteralAddress(a.text);
+          if (!lit || lit.address.includes("/")) this.fail(`could not parse divert address: ${a.text}`, undefined, a);
+          this.expectKw("port");
+          const port = this.portrange().port;
+          if (o.divertTo) this.fail("more than one divert option");
+          o.divertTo = { address: lit.address, port };
+          break;
+        }
+        case "set": {
+          // filter_sets: `set prio …`, `set tos …`, or `set ( …, … )`
+          this.shift();
+          const one = () => {
+            if (this.acceptKw("prio")) {
+              if (o.setPrio) this.fail("prio cannot be redefined");
+              if (this.acceptChar("(")) {
+                if (this.la.type !== "NUMBER") this.syntax();
+                const a = this.shift().num as number;
+                this.acceptChar(",");
+                if (this.la.type !== "NUMBER") this.syntax();
+                const b = this.shift().num as number;
+                this.expectChar(")");
+                if (a < 0 || a > 7 || b < 0 || b > 7) this.fail("prio must be 0 - 7");
+                o.setPrio = [a, b];
+              } else {
+                if (this.la.type !== "NUMBER") this.syntax();
+                const a = this.shift().num as number;
+                if (a < 0 || a > 7) this.fail("prio must be 0 - 7");
+                o.setPrio = [a, a];
+              }
+            } else if (this.acceptKw("tos")) {
+              if (o.setTos !== undefined) this.fail("tos cannot be respecified");
+              const v = this.numberstring();
+              const n = v.type === "NUMBER" ? (v.num as number) : TOS_WORDS[v.text.toLowerCase()] ?? (/^0x[0-9a-fA-F]+$/.test(v.text) ? parseInt(v.text, 16) : 256);
+              if (n < 0 || n > 255) this.fail(`illegal tos value ${v.text}`, `a number 0-255 or one of ${Object.keys(TOS_WORDS).join(", ")}`, v);
+              o.setTos = n;
+            } else if (this.isKw("queue") || this.isKw("delay")) {
+              this.fail(`\`set ${this.la.text}\` is valid pf.conf but not part of this model's pf language`);
+            } else this.syntax();
+          };
+          if (this.acceptChar("(")) {
+            let first = true;
+            while (!this.isChar(")")) {
+              if (!first) this.acceptChar(",");
+              first = false;
+              one();
+            }
+            this.shift();
+          } else one();
+          break;
+        }
+        case "route-to":
+        case "reply-to":
+        case "dup-to": {
+          this.shift();
+          if (o.route) this.fail("cannot respecify route-to/reply-to/dup-to");
+          const { target, list } = this.poolTarget();
+          o.route = { kind: t.text as "route-to" | "reply-to" | "dup-to", host: target };
+          this.poolOpts(o, target);
+          if (list) o.pool = { ...(o.pool ?? {}), list };
+          break;
+        }
+        case "binat-to": {
+          this.shift();
+          if (this.isChar("{")) this.fail("address pools in `binat-to` are not part of this model's pf language", "give one address");
+          if (o.natTo || o.binatTo) this.fail("cannot respecify nat-to/binat-to");
+          o.binatTo = this.host(false)[0]!;
+          break;
+        }
+        case "icmp-type":
+        case "icmp6-type":
+          this.shift();
+          if (o.icmpTypes) this.fail("icmp-type cannot be redefined");
+          o.icmpTypes = this.icmpspec(t.text === "icmp6-type");
+          break;
+        case "scrub": {
+          this.shift();
+          this.expectChar("(");
+          const sc: PfScrub = {};
+          let first = true;
+          while (!this.isChar(")")) {
+            if (!first) this.acceptChar(",");
+            first = false;
+            if (this.acceptKw("no-df")) sc.noDf = true;
+            else if (this.acceptKw("random-id")) sc.randomId = true;
+            else if (this.acceptKw("min-ttl")) {
+              if (this.la.type !== "NUMBER") this.syntax();
+              sc.minTtl = this.shift().num as number;
+            } else if (this.acceptKw("max-mss")) {
+              if (this.la.type !== "NUMBER") this.syntax();
+              sc.maxMss = this.shift().num as number;
+            } else if (this.acceptKw("reassemble")) {
+              const w = this.expectString();
+              if (w.text !== "tcp") this.fail("reassemble only supports tcp, not '%s'".replace("%s", w.text), undefined, w);
+              sc.reassembleTcp = true;
+            } else this.syntax();
+          }
+          this.shift();
+          o.scrub = sc;
+          break;
+        }
         case "allow-opts":
           this.shift();
           o.allowOpts = true;
@@ -863,9 +1330,8 @@ class PfParser {
         case "nat-to":
         case "rdr-to": {
           this.shift();
-          if (this.isChar("{")) this.fail(`address pools in \`${t.text}\` are not part of this model's pf language`, "give one address");
-          const not = this.acceptChar("!");
-          const hosts = this.host(not);
+          const { target, list } = this.poolTarget();
+          const hosts = [target];
           if (t.text === "nat-to") {
             if (o.natTo) this.fail("cannot respecify nat-to/binat-to");
             o.natTo = hosts[0];
@@ -875,9 +1341,9 @@ class PfParser {
             if (this.acceptKw("port")) port = this.portrange().port;
             o.rdrTo = port === undefined ? { host: hosts[0] } : { host: hosts[0], port };
           }
-          for (const kw of ["bitmask", "random", "source-hash", "round-robin", "static-port", "sticky-address"]) {
-            if (this.isKw(kw)) this.fail(`pool option \`${kw}\` is not part of this model's pf language`);
-          }
+          this.poolOpts(o, hosts[0]!);
+          if (list) o.pool = { ...(o.pool ?? {}), list };
+          if (t.text === "nat-to" && this.acceptKw("static-port")) o.staticPort = true;
           break;
         }
         default:
@@ -887,6 +1353,160 @@ class PfParser {
           return o;
       }
     }
+  }
+
+  /** parse.y reticmpspec/reticmp6spec: a code name of unreach or a number 0-255, as (type << 8) | code. */
+  private reticmpspec(v6: boolean): number {
+    const t = this.la;
+    const type = v6 ? 1 : 3;
+    if (t.type === "NUMBER") {
+      this.shift();
+      const n = t.num as number;
+      if (n < 0 || n > 255) this.fail("invalid icmp code %lu".replace("%lu", String(n)), "0-255", t);
+      return (type << 8) | n;
+    }
+    const word = this.expectString();
+    const c = icmpCodeNumber(type, word.text, v6);
+    if (c === undefined) this.fail(`unknown icmp code ${word.text}`, `one of ${(v6 ? ICMP6_CODES : ICMP_CODES).filter(([, ty]) => ty === type).map(([n]) => n).join(", ")}`, word);
+    return (type << 8) | c;
+  }
+
+  /** `icmp-type`/`icmp6-type` list: `T [code C]` or `{ T [code C], … }`. */
+  private icmpspec(v6: boolean): PfIcmpType[] {
+    const item = (): PfIcmpType => {
+      const t = this.la;
+      let type: number;
+      if (t.type === "NUMBER") {
+        this.shift();
+        type = t.num as number;
+        if (type < 0 || type > 255) this.fail("illegal icmp-type %lu".replace("%lu", String(type)), "0-255", t);
+      } else {
+        const w = this.expectString();
+        const n = icmpTypeNumber(w.text, v6);
+        if (n === undefined) this.fail(`unknown icmp${v6 ? "6" : ""}-type ${w.text}`, `one of ${(v6 ? ICMP6_TYPES : ICMP_TYPES).map(([x]) => x).join(", ")}`, w);
+        type = n;
+      }
+      if (!this.acceptKw("code")) return v6 ? { type, v6 } : { type };
+      const c = this.la;
+      let code: number;
+      if (c.type === "NUMBER") {
+        this.shift();
+        code = c.num as number;
+        if (code < 0 || code > 255) this.fail("illegal icmp-code %lu".replace("%lu", String(code)), "0-255", c);
+      } else {
+        const w = this.expectString();
+        const n = icmpCodeNumber(type, w.text, v6);
+        if (n === undefined) this.fail(`unknown icmp-code ${w.text}`, undefined, w);
+        code = n;
+      }
+      return v6 ? { type, code, v6 } : { type, code };
+    };
+    if (!this.acceptChar("{")) return [item()];
+    this.optnl();
+    const out: PfIcmpType[] = [];
+    while (!this.isChar("}")) {
+      this.acceptChar(",");
+      this.optnl();
+      out.push(item());
+      this.optnl();
+    }
+    this.shift();
+    return out;
+  }
+
+  /** parse.y uids/gids: one item or `{ list }`; an item is `ID`, `OP ID` or `ID >< ID`. */
+  private ugids(what: "user" | "group"): PfUgid[] {
+    const id = (): number | string => {
+      const t = this.la;
+      if (t.type === "NUMBER") {
+        this.shift();
+        const n = t.num as number;
+        if (n < 0 || n >= 0xffffffff) this.fail(`illegal ${what === "user" ? "uid" : "gid"} value ${n}`, undefined, t);
+        return n;
+      }
+      const w = this.expectString();
+      if (w.text === "unknown") return "unknown";
+      const look = what === "user" ? this.opts.userId : this.opts.groupId;
+      if (!look) return w.text;
+      const n = look(w.text);
+      if (n === undefined) this.fail(`unknown ${what} ${w.text}`, `a ${what} of the host or a number`, w);
+      return n;
+    };
+    const item = (): PfUgid => {
+      const op = this.unaryop();
+      const a = id();
+      if (op) {
+        if (a === "unknown" && op !== "=" && op !== "!=") this.fail(`${what} unknown requires operator = or !=`);
+        return { op, id: a };
+      }
+      if (this.la.type === "PORTBINARY") {
+        const bin = this.shift().op as PfPortOp;
+        const b = id();
+        if (a === "unknown" || b === "unknown") this.fail(`${what} unknown requires operator = or !=`);
+        return { op: bin, id: a, to: b };
+      }
+      return { op: "=", id: a };
+    };
+    if (!this.acceptChar("{")) return [item()];
+    this.optnl();
+    const out: PfUgid[] = [];
+    while (!this.isChar("}")) {
+      this.acceptChar(",");
+      this.optnl();
+      out.push(item());
+      this.optnl();
+    }
+    this.shift();
+    return out;
+  }
+
+  /**
+   * A translation or route target: one host, or `{ list }`. A list of several addresses becomes the
+   * constant table `<__automatic_N>` (parse.y collapse_redirspec/add_opt_table), echoed by `-v` as pfctl does.
+   */
+  private poolTarget(): { target: PfHost; list?: PfHost[] } {
+    if (!this.acceptChar("{")) return { target: this.host(this.acceptChar("!"))[0]! };
+    this.optnl();
+    const list: PfHost[] = [];
+    while (!this.isChar("}")) {
+      this.acceptChar(",");
+      this.optnl();
+      list.push(...this.host(this.acceptChar("!")));
+      this.optnl();
+    }
+    this.shift();
+    if (list.length === 1) return { target: list[0]! };
+    const name = `__automatic_${this.autoTables++}`;
+    if (this.opts.verbose !== false) this.out.echo.push(renderTable({ name, const: true, addresses: this.resolveForPrint(list), files: [] }));
+    return { target: { kind: "table", name }, list };
+  }
+
+  /**
+   * parse.y pool_opts after a translation or route target. `round-robin` on an interface or table target is
+   * pfctl's own choice (printed back, so read back without being stored); other types are kept.
+   */
+  private poolOpts(o: Partial<PfFilterRule>, target: PfHost): void {
+    const pool: NonNullable<PfFilterRule["pool"]> = {};
+    for (;;) {
+      const t = this.la;
+      if (t.type !== "KW") break;
+      if (t.text === "sticky-address") {
+        this.shift();
+        if (pool.sticky) this.fail("sticky-address cannot be redefined");
+        pool.sticky = true;
+        continue;
+      }
+      if (t.text !== "bitmask" && t.text !== "random" && t.text !== "source-hash" && t.text !== "round-robin" && t.text !== "least-states") break;
+      this.shift();
+      if (pool.type) this.fail("pool type cannot be redefined");
+      pool.type = t.text;
+      if (t.text === "source-hash") {
+        if (this.la.type === "STRING" && /^0x[0-9a-fA-F]{32}$/.test(this.la.text)) pool.key = this.shift().text.toLowerCase();
+        else if (this.la.type === "STRING" || this.la.type === "NUMBER") this.fail("source-hash keys other than 0x followed by 32 hex digits are not part of this model's pf language");
+      }
+    }
+    if (pool.type === "round-robin" && (target.kind === "dynamic" || target.kind === "table")) delete pool.type;
+    if (pool.type !== undefined || pool.sticky) o.pool = pool;
   }
 
   private flag(): number {
@@ -911,7 +1531,9 @@ class PfParser {
         const v = this.shift().num as number;
         if (t.text === "adaptive.start") adaptive.start = v;
         else if (t.text === "adaptive.end") adaptive.end = v;
-        else this.fail(`state timeout \`${t.text}\` is not part of this model's pf language`, "supported state options: max, no-sync, if-bound, floating, sloppy, pflow", t);
+        else if (PF_TIMEOUT_NAMES.includes(t.text) && t.text !== "interval") {
+          (o.timeouts ??= []).push({ name: t.text, seconds: v });
+        } else this.fail(`unknown timeout ${t.text}`, `one of ${PF_TIMEOUT_NAMES.join(", ")}`, t);
         continue;
       }
       if (t.type !== "KW") this.syntax();
@@ -947,12 +1569,43 @@ class PfParser {
           break;
         case "max-src-states":
         case "max-src-conn":
-        case "max-src-conn-rate":
-        case "max-src-nodes":
-        case "source-track":
-        case "overload":
-          this.fail(`state option \`${t.text}\` is not part of this model's pf language`, "supported state options: max, no-sync, if-bound, floating, sloppy, pflow", t);
+        case "max-src-nodes": {
+          this.shift();
+          if (this.la.type !== "NUMBER") this.syntax();
+          const n = this.shift().num as number;
+          const key = t.text === "max-src-states" ? "maxSrcStates" : t.text === "max-src-conn" ? "maxSrcConn" : "maxSrcNodes";
+          if (o[key] !== undefined) this.fail(`state option '${t.text}' multiple definitions`);
+          o[key] = n;
           break;
+        }
+        case "max-src-conn-rate": {
+          this.shift();
+          // parse.y: MAXSRCCONNRATE NUMBER '/' NUMBER
+          if (this.la.type !== "NUMBER") this.syntax();
+          const limit = this.shift().num as number;
+          this.expectChar("/");
+          if (this.la.type !== "NUMBER") this.syntax();
+          const seconds = this.shift().num as number;
+          if (o.maxSrcConnRate) this.fail("state option 'max-src-conn-rate' multiple definitions");
+          if (!limit || !seconds) this.fail("'max-src-conn-rate' values must be > 0");
+          o.maxSrcConnRate = { limit, seconds };
+          break;
+        }
+        case "source-track":
+          this.shift();
+          if (o.sourceTrack) this.fail("state option 'source-track' multiple definitions");
+          o.sourceTrack = this.acceptKw("global") ? "global" : (this.acceptKw("rule"), "rule");
+          break;
+        case "overload": {
+          this.shift();
+          this.expectChar("<");
+          const tbl = this.expectString().text;
+          this.expectChar(">");
+          if (o.overload) this.fail("state option 'overload' multiple definitions");
+          o.overload = { table: tbl };
+          if (this.acceptKw("flush")) o.overload.flush = this.acceptKw("global") ? "global" : "rule";
+          break;
+        }
         default:
           this.syntax();
       }

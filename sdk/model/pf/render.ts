@@ -4,8 +4,13 @@
  */
 import { expandStatement } from "./expand";
 import { validatePfStatement, validatePfTable } from "./validate";
+import { icmpCodeName, icmpTypeName, PF_TIMEOUT_NAMES, RETURN_ICMP6_DEFAULT, RETURN_ICMP_DEFAULT } from "./icmp";
 import type {
   PfEndpoint,
+  PfIcmpType,
+  PfLogOptions,
+  PfScrub,
+  PfUgid,
   PfHost,
   PfIfSpec,
   PfOption,
@@ -73,18 +78,86 @@ function renderEndpoint(e: PfEndpoint): string {
   return s;
 }
 
+/** State options in print_rule()'s order; timeouts in pf_timeouts order (adaptive ones derived from `max`). */
 function renderStateOptions(o: PfStateOptions, adaptive: boolean): string {
   const parts: string[] = [];
   if (o.max !== undefined) parts.push(`max ${o.max}`);
   if (o.noSync) parts.push("no-sync");
+  if (o.sourceTrack) parts.push(`source-track ${o.sourceTrack}`);
+  if (o.maxSrcStates !== undefined) parts.push(`max-src-states ${o.maxSrcStates}`);
+  if (o.maxSrcConn !== undefined) parts.push(`max-src-conn ${o.maxSrcConn}`);
+  if (o.maxSrcConnRate) parts.push(`max-src-conn-rate ${o.maxSrcConnRate.limit}/${o.maxSrcConnRate.seconds}`);
+  if (o.maxSrcNodes !== undefined) parts.push(`max-src-nodes ${o.maxSrcNodes}`);
+  if (o.overload) parts.push(`overload <${o.overload.table}>${o.overload.flush ? " flush" : ""}${o.overload.flush === "global" ? " global" : ""}`);
   if (o.ifBound) parts.push("if-bound");
   if (o.floating) parts.push("floating");
   if (o.sloppy) parts.push("sloppy");
   if (o.pflow) parts.push("pflow");
-  if (adaptive && o.max !== undefined) {
-    parts.push(`adaptive.start ${Math.floor(o.max / 10) * 6}`, `adaptive.end ${Math.floor(o.max / 10) * 12}`);
+  const timeouts = new Map((o.timeouts ?? []).map((t) => [t.name, t.seconds] as const));
+  if (adaptive && o.max !== undefined && !timeouts.has("adaptive.start") && !timeouts.has("adaptive.end")) {
+    timeouts.set("adaptive.start", Math.floor(o.max / 10) * 6);
+    timeouts.set("adaptive.end", Math.floor(o.max / 10) * 12);
+  }
+  for (const name of PF_TIMEOUT_NAMES) {
+    const v = timeouts.get(name);
+    if (v) parts.push(`${name} ${v}`);
   }
   return parts.join(", ");
+}
+
+/** print_ugid(): `= 0`, `>= 1000`, `1 >< 5`; a list (statement only) as `{ … }`. */
+function ugids(xs: readonly PfUgid[]): string {
+  const one = (u: PfUgid) => (u.to !== undefined ? `${u.id} ${u.op} ${u.to}` : `${u.op} ${u.id}`);
+  return xs.length === 1 ? one(xs[0]!) : `{ ${xs.map(one).join(", ")} }`;
+}
+
+/** `return-icmp(…)`/`return-icmp6(…)` as print_rule() prints it for the rule's address family. */
+function renderReturnIcmp(ri: { icmp: number; icmp6: number }, af: string | undefined, asFile: boolean): string {
+  const c4 = icmpCodeName(ri.icmp >> 8, ri.icmp & 255, false) ?? String(ri.icmp & 255);
+  const c6 = icmpCodeName(ri.icmp6 >> 8, ri.icmp6 & 255, true) ?? String(ri.icmp6 & 255);
+  // `return-icmp(C)` leaves pfctl's IPv4 default in the IPv6 slot (printed `, 3`): a file writes it back as written
+  if (asFile) {
+    if (ri.icmp6 === RETURN_ICMP_DEFAULT) return `return-icmp(${c4})`;
+    if (ri.icmp === RETURN_ICMP_DEFAULT) return `return-icmp6(${c6})`;
+    return `return-icmp(${c4}, ${c6})`;
+  }
+  if (af === "inet") return `return-icmp(${c4})`;
+  if (af === "inet6") return `return-icmp6(${c6})`;
+  return `return-icmp(${c4}, ${c6})`;
+}
+
+function renderIcmpType(t: PfIcmpType): string {
+  const v6 = t.v6 === true;
+  let s = `${v6 ? "icmp6-type" : "icmp-type"} ${icmpTypeName(t.type, v6) ?? t.type}`;
+  if (t.code !== undefined) s += ` code ${icmpCodeName(t.type, t.code, v6) ?? t.code}`;
+  return s;
+}
+
+function renderLog(o: PfLogOptions | undefined): string {
+  if (!o) return " log";
+  const parts: string[] = [];
+  if (o.all) parts.push("all");
+  if (o.matches) parts.push("matches");
+  if (o.user) parts.push("user");
+  if (o.to) parts.push(`to pflog${o.to}`);
+  return parts.length ? ` log (${parts.join(", ")})` : " log";
+}
+
+/** print_rule(): prob * 100 / 2^32 with `%f`, trailing zeros (and a trailing dot) removed. */
+function probabilityText(prob: number): string {
+  let t = ((prob * 100) / 4294967296).toFixed(6);
+  t = t.replace(/0+$/, "").replace(/\.$/, "");
+  return t;
+}
+
+function renderScrub(sc: PfScrub): string {
+  const parts: string[] = [];
+  if (sc.noDf) parts.push("no-df");
+  if (sc.randomId) parts.push("random-id");
+  if (sc.minTtl) parts.push(`min-ttl ${sc.minTtl}`);
+  if (sc.reassembleTcp) parts.push("reassemble tcp");
+  if (sc.maxMss) parts.push(`max-mss ${sc.maxMss}`);
+  return ` scrub (${parts.join(" ")})`;
 }
 
 /**
@@ -92,26 +165,54 @@ function renderStateOptions(o: PfStateOptions, adaptive: boolean): string {
  * print_rule() output; longer lists print as `{ a b }`.
  */
 export function formatStatement(r: PfStatement): string {
+  return format(r, false);
+}
+
+/**
+ * {@link formatStatement} for a file: the same, except that a `return-icmp(CODE)` on a rule without address
+ * family is written as written (pfctl prints it with its own IPv6 quirk, `return-icmp(CODE, 3)`).
+ */
+export function formatStatementForFile(r: PfStatement): string {
+  return format(r, true);
+}
+
+function format(r: PfStatement, asFile: boolean): string {
   if (r.kind === "load-anchor") return `load anchor "${r.name}" from "${r.file}"`;
   let s = r.kind === "anchor" ? `anchor "${r.name}"` : r.action;
-  if (r.kind === "filter" && r.action === "block" && r.blockPolicy) s += ` ${r.blockPolicy}`;
+  if (r.kind === "filter" && r.action === "block" && r.blockPolicy) {
+    s += r.blockPolicy === "return-icmp" ? ` ${renderReturnIcmp(r.returnIcmp ?? { icmp: RETURN_ICMP_DEFAULT, icmp6: RETURN_ICMP6_DEFAULT }, r.af, asFile)}` : ` ${r.blockPolicy}`;
+  }
   if (r.direction) s += ` ${r.direction}`;
-  if (r.kind === "filter" && r.log) s += " log";
+  if (r.kind === "filter" && r.log) s += renderLog(r.logOptions);
   if (r.quick) s += " quick";
   if (r.on.length > 0) s += ` on ${list(r.on, renderIf)}`;
   if (r.af) s += ` ${r.af}`;
   if (r.protos.length > 0) s += ` proto ${list(r.protos, (p) => p)}`;
   const any = (e: PfEndpoint) => e.hosts.length === 0 && e.ports.length === 0;
-  if (any(r.from) && any(r.to)) s += " all";
-  else s += ` from ${renderEndpoint(r.from)} to ${renderEndpoint(r.to)}`;
+  const os = r.kind === "filter" && r.os !== undefined ? ` os "${r.os}"` : "";
+  if (any(r.from) && any(r.to) && !os) s += " all";
+  else s += ` from ${renderEndpoint(r.from)}${os} to ${renderEndpoint(r.to)}`;
   if (r.kind === "filter") {
+    if (r.receivedOn) s += ` ${r.receivedOn.not ? "!" : ""}received-on ${r.receivedOn.name}`;
+    if (r.users?.length) s += ` user ${ugids(r.users)}`;
+    if (r.groups?.length) s += ` group ${ugids(r.groups)}`;
     if (r.flags !== undefined) s += ` flags ${r.flags}`;
+    if (r.icmpTypes?.length === 1) s += ` ${renderIcmpType(r.icmpTypes[0]!)}`;
+    else if (r.icmpTypes?.length) s += ` ${r.icmpTypes[0]!.v6 ? "icmp6-type" : "icmp-type"} { ${r.icmpTypes.map((t) => renderIcmpType(t).replace(/^icmp6?-type /, "")).join(", ")} }`;
+    if (r.prio !== undefined) s += ` prio ${r.prio}`;
+    if (r.maxPktRate) s += ` max-pkt-rate ${r.maxPktRate.limit}/${r.maxPktRate.seconds}`;
+    const sets: string[] = [];
+    if (r.setPrio) sets.push(r.setPrio[0] === r.setPrio[1] ? `prio ${r.setPrio[0]}` : `prio(${r.setPrio[0]}, ${r.setPrio[1]})`);
+    if (r.setTos !== undefined) sets.push(`tos 0x${r.setTos.toString(16).padStart(2, "0")}`);
+    if (sets.length) s += ` set (${sets.join(", ")})`;
     const opts = r.stateOptions ? renderStateOptions(r.stateOptions, true) : "";
     if (r.state === "no") s += " no state";
     else if (r.state === "modulate" || r.state === "synproxy") s += ` ${r.state} state`;
     else if (opts || r.state === "keep") s += " keep state";
+    if (r.probability !== undefined) s += ` probability ${probabilityText(r.probability)}%`;
     if (opts) s += ` (${opts})`;
     if (r.fragment) s += " fragment";
+    if (r.scrub) s += renderScrub(r.scrub);
     if (r.allowOpts) s += " allow-opts";
     if (r.label !== undefined) s += ` label "${r.label}"`;
     if (r.once) s += " once";
@@ -120,8 +221,25 @@ export function formatStatement(r: PfStatement): string {
   if (r.tagged) s += `${r.tagged.not ? " !" : ""} tagged ${r.tagged.name}`;
   if (r.kind === "filter") {
     if (r.rtable !== undefined) s += ` rtable ${r.rtable}`;
-    if (r.natTo) s += ` nat-to ${renderHost(r.natTo)}`;
-    else if (r.rdrTo) s += ` rdr-to ${renderHost(r.rdrTo.host)}${r.rdrTo.port !== undefined ? ` port ${r.rdrTo.port}` : ""}`;
+    if (r.divertTo) s += ` divert-to ${r.divertTo.address} port ${r.divertTo.port}`;
+    // print_pool(): a pool on an interface or table is round-robin (parse.y sets it for them)
+    // print_pool(): the pool type (round-robin for an interface or table target), sticky-address
+    const rr = (h: PfHost) => {
+      const type = r.pool?.type ?? (h.kind === "dynamic" || h.kind === "table" ? "round-robin" : undefined);
+      return `${type ? ` ${type}${type === "source-hash" && r.pool?.key ? ` ${r.pool.key}` : ""}` : ""}${r.pool?.sticky ? " sticky-address" : ""}`;
+    };
+    // a file writes a pool's address list back as written; pfctl prints the table it became
+    const target = (h: PfHost) => (asFile && r.pool?.list && h.kind === "table" && h.name.startsWith("__automatic_") ? `{ ${r.pool.list.map(renderHost).join(" ")} }` : renderHost(h));
+    if (r.natTo) s += ` nat-to ${target(r.natTo)}${rr(r.natTo)}${r.staticPort ? " static-port" : ""}`;
+    else if (r.rdrTo) s += ` rdr-to ${target(r.rdrTo.host)}${r.rdrTo.port !== undefined ? ` port ${r.rdrTo.port}` : ""}${rr(r.rdrTo.host)}`;
+    if (r.binatTo) s += ` binat-to ${renderHost(r.binatTo)}`;
+    if (r.route) s += ` ${r.route.kind} ${target(r.route.host)}${rr(r.route.host)}`;
+  }
+  if (r.kind === "anchor" && r.inline) {
+    // print_rule + pfctl's recursive anchor printing: `anchor "x" all {`, the rules indented, `}`
+    s += " {";
+    for (const inner of r.inline) for (const l of format(inner, asFile).split("\n")) s += `\n  ${l}`;
+    s += "\n}";
   }
   return s;
 }
@@ -147,6 +265,22 @@ function renderOption(o: PfOption): string {
       return `set state-policy ${o.policy}`;
     case "ruleset-optimization":
       return `set ruleset-optimization ${o.level}`;
+    case "limit":
+      return `set limit ${o.name} ${o.value}`;
+    case "timeout":
+      return `set timeout ${o.name} ${o.seconds}`;
+    case "optimization":
+      return `set optimization ${o.level}`;
+    case "loginterface":
+      return `set loginterface ${o.interface}`;
+    case "reassemble":
+      return `set reassemble ${o.on ? "yes" : "no"}${o.noDf ? " no-df" : ""}`;
+    case "debug":
+      return `set debug ${o.level}`;
+    case "hostid":
+      return `set hostid ${o.id}`;
+    case "syncookies":
+      return `set syncookies ${o.mode}${o.start !== undefined ? ` (start ${o.start}%, end ${o.end}%)` : ""}`;
   }
 }
 
@@ -157,7 +291,8 @@ export function renderTable(t: PfTable): string {
   if (t.persist) s += " persist";
   if (t.counters) s += " counters";
   for (const f of t.files) s += ` file "${f}"`;
-  if (t.addresses.length > 0) s += ` { ${t.addresses.map(renderHost).join(" ")} }`;
+  // print_tabledef: a negated entry is `!ADDR`, without the space rules use
+  if (t.addresses.length > 0) s += ` { ${t.addresses.map((h) => (h.not ? `!${renderHost({ ...h, not: false })}` : renderHost(h))).join(" ")} }`;
   return s;
 }
 
@@ -172,6 +307,6 @@ export function renderPfConf(ruleset: PfRuleset): string {
   for (const m of ruleset.macros) lines.push(`${m.name} = "${m.value}"`);
   for (const o of ruleset.options) lines.push(renderOption(o));
   for (const t of ruleset.tables) lines.push(renderTable(t));
-  for (const r of ruleset.rules) lines.push(formatStatement(r));
+  for (const r of ruleset.rules) lines.push(formatStatementForFile(r));
   return lines.length === 0 ? "" : lines.join("\n") + "\n";
 }

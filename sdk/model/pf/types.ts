@@ -93,6 +93,68 @@ export interface PfStateOptions {
   sloppy?: boolean;
   /** `pflow`: export states to pflow(4). */
   pflow?: boolean;
+  /** `source-track [rule|global]`: track states per source address (`rule` is pfctl's default). */
+  sourceTrack?: "rule" | "global";
+  /** `max-src-states N`: at most N states per source address. */
+  maxSrcStates?: number;
+  /** `max-src-conn N`: at most N established TCP connections per source address. */
+  maxSrcConn?: number;
+  /** `max-src-conn-rate N/S`: at most N new connections per S seconds per source address. */
+  maxSrcConnRate?: { limit: number; seconds: number };
+  /** `max-src-nodes N`: at most N source addresses tracked. */
+  maxSrcNodes?: number;
+  /** `overload <TABLE> [flush [global]]`: add offending sources to TABLE (and kill their states). */
+  overload?: { table: string; flush?: "rule" | "global" };
+  /** Per-rule timeouts (`tcp.established 600`, …), in pfctl's timeout order; see PF_TIMEOUT_NAMES. */
+  timeouts?: { name: string; seconds: number }[];
+}
+
+/**
+ * One `user`/`group` item: `ID`, `OP ID` or `ID >< ID` / `ID <> ID`. `id` is numeric once resolved (pfctl
+ * looks names up in the host's passwd/group files), a name when the host's files were not available,
+ * or `unknown` (sockets without an owner; only with `=`/`!=`).
+ */
+export interface PfUgid {
+  op: PfPortOp;
+  id: number | string;
+  /** Second id of a range operator. */
+  to?: number | string;
+}
+
+/** `icmp-type T [code C]` (IPv4) or `icmp6-type T [code C]` (IPv6): numeric type and code. */
+export interface PfIcmpType {
+  /** ICMP (or ICMPv6 when `v6`) type number, e.g. 8 for echoreq. */
+  type: number;
+  /** Code number within the type; absent = any code. */
+  code?: number;
+  /** `icmp6-type`. Default false (`icmp-type`). */
+  v6?: boolean;
+}
+
+/** `log (all, matches, user, to pflogN)` options; plain `log` has none. */
+export interface PfLogOptions {
+  /** `all`: log every packet of the state, not only the first. */
+  all?: boolean;
+  /** `matches`: log every later matching rule too. */
+  matches?: boolean;
+  /** `user`: log the socket's user/pid. */
+  user?: boolean;
+  /** `to pflogN`: the pflog interface number (0 = pflog0, the default, not printed). */
+  to?: number;
+}
+
+/** `scrub (…)` options of a match/pass rule (packet normalisation). */
+export interface PfScrub {
+  /** `no-df`: clear the don't-fragment bit. */
+  noDf?: boolean;
+  /** `random-id`: randomise the IPv4 identification field. */
+  randomId?: boolean;
+  /** `min-ttl N`. */
+  minTtl?: number;
+  /** `max-mss N`: clamp the TCP MSS. */
+  maxMss?: number;
+  /** `reassemble tcp`: TCP stream normalisation. */
+  reassembleTcp?: boolean;
 }
 
 /**
@@ -129,8 +191,57 @@ export interface PfFilterRule extends PfSelector {
   action: PfAction;
   /** Only for `block`; absent = the ruleset's `set block-policy` (default `drop`). */
   blockPolicy?: PfBlockPolicy;
+  /**
+   * `return-icmp`/`return-icmp6` codes as pfctl stores them, `(type << 8) | code` (absent = pfctl's
+   * defaults: port-unr for both, 0x0303 and 0x0104). Note pfctl's own quirk: `return-icmp(CODE)` sets the
+   * IPv6 code to the IPv4 default (printed `, 3` on rules without address family).
+   */
+  returnIcmp?: { icmp: number; icmp6: number };
   /** `log`: log matching packets to pflog0. Default false. */
   log?: boolean;
+  /** `log (…)` options; absent = plain `log`. */
+  logOptions?: PfLogOptions;
+  /** `icmp-type`/`icmp6-type` items (a statement may list several; a loaded rule has at most one). */
+  icmpTypes?: PfIcmpType[];
+  /** `scrub (…)`. */
+  scrub?: PfScrub;
+  /** `nat-to … static-port`: keep the source port. */
+  staticPort?: boolean;
+  /**
+   * Pool options after the nat-to/rdr-to/route-to target: `bitmask`, `random`, `source-hash [0xKEY]`,
+   * `round-robin` (pfctl's choice for an interface or table target), `least-states`, and `sticky-address`.
+   */
+  pool?: {
+    type?: "bitmask" | "random" | "source-hash" | "round-robin" | "least-states";
+    key?: string;
+    sticky?: boolean;
+    /** The addresses of a `{ a b }` target as written; the loaded target is the table `<__automatic_N>` holding them. */
+    list?: PfHost[];
+  };
+  /** `binat-to ADDR` (pass/match on an interface from one address): loads as a `nat-to … static-port` out rule and the reverse `rdr-to` in rule. */
+  binatTo?: PfHost;
+  /** `route-to`/`reply-to`/`dup-to HOST`: policy routing to one next hop (an address or `(IF)`). */
+  route?: { kind: "route-to" | "reply-to" | "dup-to"; host: PfHost };
+  /** `[!] received-on IF`: only packets that came in on IF. */
+  receivedOn?: { name: string; not?: boolean };
+  /** `user …` items: the socket's owner (TCP/UDP, local sockets only); a loaded rule has at most one. */
+  users?: PfUgid[];
+  /** `group …` items, as `users`. */
+  groups?: PfUgid[];
+  /** `prio N`: only packets of priority N (0-7). */
+  prio?: number;
+  /** `set prio N` / `set prio (N, M)`: priority of matching packets (M for TCP ACKs and lowdelay ToS), 0-7. */
+  setPrio?: [number, number];
+  /** `set tos VALUE`: rewrite the IPv4 ToS / IPv6 traffic class (0-255; words such as lowdelay, ef, af21). */
+  setTos?: number;
+  /** `max-pkt-rate N/S`: the rule matches at most N packets per S seconds. */
+  maxPktRate?: { limit: number; seconds: number };
+  /** `probability P%`, as pfctl stores it: floor(P * 0xffffffff + 0.5), at least 1. */
+  probability?: number;
+  /** `divert-to ADDR port N`: hand packets to a local socket (a proxy). */
+  divertTo?: { address: string; port: number };
+  /** `from … os "NAME"`: passive OS fingerprint of the source (TCP only). */
+  os?: string;
   /** `flags F/M` (e.g. `S/SA`) or `any`; TCP only. Canonical pass rules carry pf's default `S/SA`. */
   flags?: string;
   /** State tracking; absent = the action's default. */
@@ -153,11 +264,13 @@ export interface PfFilterRule extends PfSelector {
   rtable?: number;
 }
 
-/** An anchor hook in the main ruleset: `anchor "NAME" [in|out] [on IF] [from … to …]`. */
+/** An anchor hook in the main ruleset: `anchor "NAME" [in|out] [on IF] [from … to …] [{ rules }]`. */
 export interface PfAnchorCall extends PfSelector {
   kind: "anchor";
   /** Anchor path, e.g. `vpn` or `vpn/*` (evaluate every child anchor). */
   name: string;
+  /** Inline rules (`anchor "x" { … }`), loaded into the anchor with the ruleset; absent = none. */
+  inline?: PfRule[];
 }
 
 /** A loaded rule: what `pfctl -sr` prints one per line. */
@@ -196,14 +309,30 @@ export interface PfTable {
 }
 
 /**
- * Options (`set …`). Only those a VPN gateway needs are modelled:
- * `set skip on IF…`, `set block-policy`, `set state-policy`, `set ruleset-optimization`.
+ * Options (`set …`) a gateway uses: `set skip on IF…`, `set block-policy`, `set state-policy`,
+ * `set ruleset-optimization`, `set limit`, `set timeout`, `set optimization`, `set loginterface`.
  */
 export type PfOption =
   | { kind: "skip"; interfaces: string[] }
   | { kind: "block-policy"; policy: "drop" | "return" }
   | { kind: "state-policy"; policy: "if-bound" | "floating" }
-  | { kind: "ruleset-optimization"; level: "none" | "basic" | "profile" };
+  | { kind: "ruleset-optimization"; level: "none" | "basic" | "profile" }
+  /** `set limit NAME N`: states, frags, src-nodes, tables, table-entries, pktdelay_pkts, anchors. */
+  | { kind: "limit"; name: string; value: number }
+  /** `set timeout NAME SECONDS` (names of PF_TIMEOUT_NAMES). */
+  | { kind: "timeout"; name: string; seconds: number }
+  /** `set optimization`: default (= normal), normal, high-latency, satellite, aggressive, conservative. */
+  | { kind: "optimization"; level: string }
+  /** `set loginterface IF|none`. */
+  | { kind: "loginterface"; interface: string }
+  /** `set reassemble yes|no [no-df]`: fragment reassembly (default yes). */
+  | { kind: "reassemble"; on: boolean; noDf?: boolean }
+  /** `set debug LEVEL` (syslog level: emerg … debug). */
+  | { kind: "debug"; level: string }
+  /** `set hostid N`: pfsync host id (non-zero). */
+  | { kind: "hostid"; id: number }
+  /** `set syncookies never|always|adaptive [(start N%, end M%)]`. */
+  | { kind: "syncookies"; mode: "never" | "always" | "adaptive"; start?: number; end?: number };
 
 /** A parsed rules file (main ruleset or anchor). */
 export interface PfRuleset {

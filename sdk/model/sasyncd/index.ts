@@ -63,6 +63,8 @@ function classify(w: string): Tok {
     for (let i = 0; i + 1 < h.length; i += 2) bytes.push(parseInt(h.slice(i, i + 2), 16));
     return { kind: "hex", text: w, bytes };
   }
+  // conf.y yylex: a `0x` word that is not all hex jumps to is_string, past the number test
+  if (w.startsWith("0x")) return KEYWORDS.has(w) ? { kind: "kw", text: w } : { kind: "string", text: w };
   if (/^[0-9]/.test(w) && !/[.:]/.test(w)) return { kind: "value", text: w, value: parseInt(w, 10) || 0 };
   if (KEYWORDS.has(w)) return { kind: "kw", text: w };
   return { kind: "string", text: w };
@@ -86,9 +88,9 @@ export function parseSasyncdConfDetailed(text: string, file = "sasyncd.conf"): S
   const diagnostics: Diagnostic[] = [];
   const events: SasyncdEvent[] = [];
   let i = 0;
-  const diag = (t: PosTok | undefined, message: string): void => {
+  const diag = (t: PosTok | undefined, message: string, severity: "error" | "warning" = "error"): void => {
     const last = toks[toks.length - 1];
-    diagnostics.push({ file, line: t?.line ?? last?.line ?? 1, column: t?.column ?? 1, message, severity: "error" });
+    diagnostics.push({ file, line: t?.line ?? last?.line ?? 1, column: t?.column ?? 1, message, severity });
   };
   const syntax = (t: PosTok | undefined, expected: string): false => {
     events.push({ kind: "yyerror", text: "syntax error" });
@@ -181,7 +183,8 @@ export function parseSasyncdConfDetailed(text: string, file = "sasyncd.conf"): S
           l.port = port;
           if (port < 1 || port > 65535) {
             events.push({ kind: "log", level: 0, text: "config: bad port, listen-port reset to 500" });
-            diag(v, `listen on ${addr} port: ${port} is out of range; 1-65535`);
+            // conf.y:197-201: not an error, sasyncd logs and listens on 500
+            diag(v, `listen on ${addr} port: ${port} is out of range (1-65535); sasyncd uses port 500 instead`, "warning");
           }
         }
         conf.listen = l;
@@ -195,7 +198,8 @@ export function parseSasyncdConfDetailed(text: string, file = "sasyncd.conf"): S
           conf.sharedkey = { kind: "hex", hex: k.tok.text.slice(2).toLowerCase() };
           bits = k.tok.bytes.length * 8;
           events.push({ kind: "log", level: 2, text: `config: ${k.tok.bytes.length} byte shared hex key` });
-          if (k.tok.text.length % 2 === 1) diag(k, `sharedkey: odd number of hex digits (${k.tok.text.length - 2}); sasyncd ignores the last one`);
+          // conf.y yylex: strlen/2 bytes, an odd last digit is dropped (the key may still be a valid length)
+          if (k.tok.text.length % 2 === 1) diag(k, `sharedkey: odd number of hex digits (${k.tok.text.length - 2}); sasyncd ignores the last one`, "warning");
         } else if (k?.tok.kind === "string") {
           conf.sharedkey = { kind: "ascii", value: k.tok.text };
           bits = Buffer.byteLength(k.tok.text) * 8;

@@ -72,7 +72,25 @@ export function printIkedPolicy(x: IkedExpandedPolicy): string {
 }
 
 /** `iked -n [-v] -f file`: `mode` is the file's permission bits (default 0600). */
-export function ikedN(text: string, file: string, opts: { verbose: boolean; mode?: number }): { stdout: string; stderr: string; rc: number } {
+/** An interface as iked's host_if() sees it: name, groups, addresses in kernel order. */
+export interface IkedHostInterface {
+  name: string;
+  groups?: readonly string[];
+  addresses: readonly { family: "inet" | "inet6"; address: string }[];
+}
+
+/**
+ * parse.y host_if(): an interface (or group) name stands for the interface's addresses (link-local IPv6
+ * skipped); undefined when `name` is no interface. The first address is used: the double keeps one address
+ * per written host.
+ */
+function interfaceAddress(name: string, ifs: readonly IkedHostInterface[]): string | undefined {
+  const hit = ifs.filter((i) => i.name === name || (i.groups ?? []).includes(name));
+  for (const i of hit) for (const a of i.addresses) if (!(a.family === "inet6" && /^fe80:/i.test(a.address))) return a.address;
+  return undefined;
+}
+
+export function ikedN(text: string, file: string, opts: { verbose: boolean; mode?: number; interfaces?: readonly IkedHostInterface[] }): { stdout: string; stderr: string; rc: number } {
   const mode = opts.mode ?? 0o600;
   // check_file_secrecy: S_IWGRP | S_IXGRP | S_IRWXO
   if (mode & (0o020 | 0o010 | 0o007)) return { stdout: "", stderr: `iked: ${file}: group writable or world read/writable\n`, rc: 1 };
@@ -97,8 +115,16 @@ export function ikedN(text: string, file: string, opts: { verbose: boolean; mode
         break;
       }
       case "policy": {
-        const p = r.value.policies[ev.index];
-        // host(): no DNS and no interfaces in the double, so a name fails in the grammar (create_ike is not run)
+        const written = r.value.policies[ev.index];
+        const ifs = opts.interfaces ?? [];
+        const resolve = <T extends string | undefined>(h: T): T => {
+          if (h === undefined || h === "any" || h === "dynamic") return h;
+          const slash = h.indexOf("/");
+          const a = interfaceAddress(slash < 0 ? h : h.slice(0, slash), ifs);
+          return (a === undefined ? h : slash < 0 ? a : `${a}${h.slice(slash)}`) as T;
+        };
+        const p = { ...written, flows: written.flows.map((f) => ({ ...f, from: resolve(f.from), to: resolve(f.to) })), local: resolve(written.local), peer: resolve(written.peer) };
+        // host(): interface names were resolved above; no DNS in the double, so another name fails in the grammar
         const name = [...p.flows.flatMap((f) => [f.from, f.to]), p.local, p.peer].find((h) => h !== undefined && h !== "any" && h !== "dynamic" && !/^[0-9a-fA-F:.]+(\/\d+)?$/.test(h));
         if (name !== undefined) {
           err += `no IP address found for ${name}\n${file}: ${ev.line}: could not parse host specification\n`;

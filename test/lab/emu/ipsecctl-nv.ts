@@ -69,7 +69,7 @@ const P1_ENC: Partial<Record<EncTransform, [string, string, string | undefined]>
 };
 
 /** Phase 2: TRANSFORM_ID and KEY_LENGTH. */
-const P2_ENC: Record<EncTransform, [string, string | undefined]> = {
+const P2_ENC: Partial<Record<EncTransform, [string, string | undefined]>> = {
   "3des-cbc": ["3DES", undefined],
   aes: ["AES", "128,128:256"],
   "aes-128": ["AES", "128,128:128"],
@@ -87,13 +87,23 @@ const P2_ENC: Record<EncTransform, [string, string | undefined]> = {
   "aes-256-gmac": ["AES_GMAC", "256,256:256"],
   blowfish: ["BLOWFISH", "128,96:192"],
   cast128: ["CAST", undefined],
-  "chacha20-poly1305": ["CHACHA20_POLY1305", undefined],
   null: ["NULL", undefined],
 };
 
 class GenerateError {
   constructor(readonly message: string) {}
 }
+
+const NULL_XF_WORDS = new Set(["none", "unknown"]);
+
+/** Marks a stdout line that ends without a newline (ike.c's `PROTOCOL_ID=` before `illegal satype N`). */
+const NO_EOL = "\u0000";
+
+/**
+ * What the parser found that ike.c stops at, by field: `main.auth`/`main.enc`/`quick.auth`/`quick.enc`
+ * written as `none`/`unknown` (→ `illegal transform none`), `satype` ipcomp/ipip (→ `illegal satype N`).
+ */
+type GenerateStops = Partial<Record<string, string>>;
 
 function idName(a: IpsecAddress, fam: 4 | 6): string {
   if (a.kind === "any") return fam === 4 ? "0.0.0.0/0" : "::/0";
@@ -114,7 +124,7 @@ function groupName(g: GroupTransform | undefined): string | undefined {
 }
 
 /** ike_gen_config for one expanded rule; lines are appended to `out` as they are produced. */
-function ikeGenConfig(r: IkeRule, s: IpsecAddress, d: IpsecAddress, fam: 4 | 6, out: string[], hostname: string): void {
+function ikeGenConfig(r: IkeRule, s: IpsecAddress, d: IpsecAddress, fam: 4 | 6, out: string[], hostname: string, stops: GenerateStops = {}): void {
   const set = (line: string) => out.push(`C set ${line} force`);
   const peer = r.peer && r.peer.kind !== "any" ? r.peer : !r.peer && isHost(d) ? d : undefined;
   const peerName = peer ? formatAddress(peer) : undefined;
@@ -133,12 +143,15 @@ function ikeGenConfig(r: IkeRule, s: IpsecAddress, d: IpsecAddress, fam: 4 | 6, 
   set(`[phase1-${p1name}]:EXCHANGE_TYPE=${r.main?.aggressive ? "AGGRESSIVE" : "ID_PROT"}`);
 
   // phase 1 transform
+  // ike_section_p1: enc, then auth, then group
   const p1auth = r.main?.auth ?? "hmac-sha1";
   const p1enc = r.main?.enc ?? "aes";
-  if (!PHASE1_AUTH.includes(p1auth)) throw new GenerateError(`illegal transform ${p1auth}`);
+  if (stops["main.enc"]) throw new GenerateError(`illegal transform ${stops["main.enc"]}`);
   if (!PHASE1_ENC.includes(p1enc)) throw new GenerateError(`illegal transform ${p1enc}`);
+  if (stops["main.auth"]) throw new GenerateError(`illegal transform ${stops["main.auth"]}`);
+  if (!PHASE1_AUTH.includes(p1auth)) throw new GenerateError(`illegal transform ${p1auth}`);
   const p1group = groupName(r.main?.group);
-  if (p1group === undefined) throw new GenerateError("illegal transform none");
+  if (p1group === undefined) throw new GenerateError("illegal group none");
   const [encShort, encAlg, keyLen] = P1_ENC[p1enc]!;
   const method = r.auth?.kind === "psk" ? "PRE_SHARED" : "RSA_SIG";
   const xf1 = `phase1-transform-${p1name}-${method}-${HASH[p1auth]}-${encShort}${keyLen ? keyLen.split(",")[0] : ""}-${p1group}`;
@@ -180,6 +193,10 @@ function ikeGenConfig(r: IkeRule, s: IpsecAddress, d: IpsecAddress, fam: 4 | 6, 
   set(`[phase2-${p2name}]:Suites=phase2-suite-${p2name}`);
   set(`[phase2-suite-${p2name}]:Protocols=phase2-protocol-${p2name}`);
   const ah = r.satype === "ah";
+  if (stops.satype) {
+    out.push(`C set [phase2-protocol-${p2name}]:PROTOCOL_ID=${NO_EOL}`);
+    throw new GenerateError(`illegal satype ${stops.satype}`);
+  }
   set(`[phase2-protocol-${p2name}]:PROTOCOL_ID=${ah ? "IPSEC_AH" : "IPSEC_ESP"}`);
 
   const mode = r.encap === "transport" ? "TRANSPORT" : "TUNNEL";
@@ -188,6 +205,7 @@ function ikeGenConfig(r: IkeRule, s: IpsecAddress, d: IpsecAddress, fam: 4 | 6, 
   let encPart: string;
   let keyLen2: string | undefined;
   let auth: AuthTransform | undefined;
+  if (stops["quick.enc"]) throw new GenerateError(`illegal transform ${stops["quick.enc"]}`);
   if (ah) {
     if (r.quick?.enc) throw new GenerateError(`illegal transform ${r.quick.enc}`);
     auth = r.quick?.auth ?? "hmac-sha2-256";
@@ -195,10 +213,13 @@ function ikeGenConfig(r: IkeRule, s: IpsecAddress, d: IpsecAddress, fam: 4 | 6, 
     encPart = "NONE";
   } else {
     const enc = r.quick?.enc ?? "aes";
-    [transformId, keyLen2] = P2_ENC[enc];
+    const p2 = P2_ENC[enc];
+    if (p2 === undefined) throw new GenerateError(`illegal transform ${enc}`);
+    [transformId, keyLen2] = p2;
     encPart = `${transformId}${keyLen2 ? keyLen2.split(",")[0] : ""}`;
     auth = ENC_INFO[enc].noAuth ? undefined : (r.quick?.auth ?? "hmac-sha2-256");
   }
+  if (stops["quick.auth"]) throw new GenerateError(`illegal transform ${stops["quick.auth"]}`);
   const xf2 = `phase2-transform-${p2name}-${encPart}-${auth ? HASH[auth] : "NONE"}-${p2group ?? "NONE"}-${mode}`;
   set(`[phase2-protocol-${p2name}]:Transforms=${xf2}`);
   set(`[${xf2}]:TRANSFORM_ID=${transformId}`);
@@ -214,6 +235,10 @@ function ikeGenConfig(r: IkeRule, s: IpsecAddress, d: IpsecAddress, fam: 4 | 6, 
     if (a.kind === "ip" && a.prefix === undefined) {
       set(`[${id}]:ID-type=${v6 ? "IPV6_ADDR" : "IPV4_ADDR"}`);
       set(`[${id}]:Address=${a.address}`);
+    } else if (a.kind === "name") {
+      // host_if/host_dns give a host address whose name is the word as written: ike.c prints it as is
+      set(`[${id}]:ID-type=${v6 ? "IPV6_ADDR" : "IPV4_ADDR"}`);
+      set(`[${id}]:Address=${a.name}`);
     } else {
       const net: IpsecAddress & { kind: "ip" } =
         a.kind === "ip" ? a : { kind: "ip", address: v6 ? "::" : "0.0.0.0", prefix: 0 };
@@ -242,7 +267,7 @@ function life(set: (l: string) => void, xf: string, seconds: number | undefined,
 }
 
 /** Prints one loaded rule the way `ipsecctl -nv` does; returns stdout lines and stderr lines. */
-function printRule(s: IpsecStatement, hostname: string): { stdout: string[]; stderr: string[] } {
+function printRule(s: IpsecStatement, hostname: string, stops: GenerateStops = {}): { stdout: string[]; stderr: string[] } {
   switch (s.type) {
     case "flow":
       return { stdout: flowsOfFlowRule(s).map(formatFlow), stderr: [] };
@@ -254,7 +279,7 @@ function printRule(s: IpsecStatement, hostname: string): { stdout: string[]; std
       const stderr: string[] = [];
       for (const [src, dst, fam] of expandPairs(s.from.addresses, s.to.addresses)) {
         try {
-          ikeGenConfig(s, src, dst, fam, stdout, hostname);
+          ikeGenConfig(s, src, dst, fam, stdout, hostname, stops);
         } catch (e) {
           if (!(e instanceof GenerateError)) throw e;
           stderr.push(`ipsecctl: ${e.message}`);
@@ -270,7 +295,7 @@ export function ipsecctlNv(text: string, file: string, opts: IpsecctlNvOptions =
   const items = parseIpsecConfDetailed(text, file, { include: opts.include, defines: opts.defines });
   const stdout: string[] = [];
   const stderr: string[] = [];
-  const join = (l: string[]) => (l.length ? `${l.join("\n")}\n` : "");
+  const join = (l: string[]) => l.map((x) => (x.endsWith(NO_EOL) ? x.slice(0, -NO_EOL.length) : `${x}\n`)).join("");
   let errors = 0;
   for (const item of items) {
     if (item.kind === "macro") {
@@ -278,8 +303,12 @@ export function ipsecctlNv(text: string, file: string, opts: IpsecctlNvOptions =
       continue;
     }
     for (const p of item.problems) {
+      if (p.effect === "stderr") {
+        stderr.push(p.text);
+        continue;
+      }
       if (p.effect === "fatal") {
-        stderr.push(`ipsecctl: ${p.text}: Inappropriate ioctl for device`);
+        stderr.push(`ipsecctl: ${p.text}${p.noErrno ? "" : ": Inappropriate ioctl for device"}`);
         return { stdout: join(stdout), stderr: join(stderr), rc: 1 };
       }
       if (p.effect === "soft" || p.effect === "hard") {
@@ -288,7 +317,12 @@ export function ipsecctlNv(text: string, file: string, opts: IpsecctlNvOptions =
       }
     }
     if (item.kind === "rule" && opts.verbose) {
-      const printed = printRule(item.statement, opts.hostname ?? "localhost");
+      const stops: GenerateStops = {};
+      for (const p of item.problems) {
+        const m = /^illegal (?:transform|satype) (\S+)$/.exec(p.text);
+        if (p.effect === "generate" && m && p.field && (p.field === "satype" || NULL_XF_WORDS.has(m[1]!))) stops[p.field] = m[1];
+      }
+      const printed = printRule(item.statement, opts.hostname ?? "localhost", stops);
       stdout.push(...printed.stdout);
       stderr.push(...printed.stderr);
     }

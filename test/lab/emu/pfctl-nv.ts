@@ -13,13 +13,13 @@
 import { formatStatement } from "../../../sdk/model/pf/render";
 import { optimizeRules } from "../../../sdk/model/pf/optimize";
 import { parsePfDetailed } from "../../../sdk/model/pf/parser";
-import type { PfInterface } from "../../../sdk/model/pf/types";
+import type { PfInterface, PfRule } from "../../../sdk/model/pf/types";
 
 /** The interfaces the golden pfctl cases were recorded with (golden/README.md). */
 export const GOLDEN_INTERFACES: PfInterface[] = [
   { name: "em0", addresses: ["172.16.0.1/24"], groups: [] },
   { name: "em1", addresses: ["203.0.113.1/24"], groups: ["egress"] },
-  { name: "lo0", addresses: ["127.0.0.1/8", "::1/128", "fe80::1/64"], groups: [] },
+  { name: "lo0", addresses: ["::1/128", "fe80::1/64", "127.0.0.1/8"], groups: [] },
   { name: "enc0", addresses: [], groups: [] },
   { name: "carp1", addresses: ["172.16.0.254/24"], groups: ["carp"] },
   { name: "carp2", addresses: ["203.0.113.254/24"], groups: ["carp"] },
@@ -31,7 +31,16 @@ export interface PfctlNvOptions {
   optimize: boolean;
   interfaces: PfInterface[];
   verbose?: boolean;
+  /** Whether a table file exists on the gateway (pfctl -n loads table files); default: every file does. */
+  tableFileExists?: (path: string) => boolean;
+  /** The gateway's user and group ids by name (`user root`); default: OpenBSD's root/wheel (0) only. */
+  userId?: (name: string) => number | undefined;
+  groupId?: (name: string) => number | undefined;
 }
+
+/** OpenBSD's base ids the emulator knows without a passwd/group file. */
+const BASE_USERS: Readonly<Record<string, number>> = { root: 0, daemon: 1, operator: 2, bin: 3, nobody: 32767 };
+const BASE_GROUPS: Readonly<Record<string, number>> = { wheel: 0, daemon: 1, kmem: 2, sys: 3, tty: 4, operator: 5, bin: 7, staff: 20, nobody: 32767 };
 
 /** What pfctl printed and its exit status. */
 export interface ToolResult {
@@ -47,13 +56,19 @@ function lines(xs: readonly string[]): string {
 /** Reproduces `pfctl [-o none] -nv -f FILE` for `text` read from `file`. */
 export function pfctlNv(text: string, file: string, opts: PfctlNvOptions): ToolResult {
   const verbose = opts.verbose !== false;
-  const out = parsePfDetailed(text, file, { interfaces: opts.interfaces, verbose });
+  const out = parsePfDetailed(text, file, {
+    interfaces: opts.interfaces, verbose, ...(opts.tableFileExists ? { tableFileExists: opts.tableFileExists } : {}),
+    userId: (n) => opts.userId?.(n) ?? BASE_USERS[n], groupId: (n) => opts.groupId?.(n) ?? BASE_GROUPS[n],
+  });
   if (out.errors > 0) return { stdout: lines(out.echo), stderr: lines(out.stderr), rc: 1 };
   let level: "none" | "basic" | "profile" = opts.optimize ? "basic" : "none";
   if (opts.optimize) {
     for (const o of out.ruleset.options) if (o.kind === "ruleset-optimization") level = o.level;
   }
-  const rules = level === "none" ? out.loaded : optimizeRules(out.loaded);
+  // each ruleset is optimized on its own, inline anchors' rules included
+  const opt = (rs: PfRule[]): PfRule[] =>
+    (level === "none" ? rs : optimizeRules(rs)).map((r) => (r.kind === "anchor" && r.inline ? { ...r, inline: opt(r.inline) } : r));
+  const rules = opt(out.loaded);
   const stdout = verbose ? [...out.echo, ...rules.map(formatStatement)] : [];
   return { stdout: lines(stdout), stderr: lines(out.stderr), rc: 0 };
 }

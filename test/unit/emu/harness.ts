@@ -84,7 +84,7 @@ export function goldenInterfaces(): InterfaceTable {
     interfaces: [
       { ...base, name: "em0", index: 1, groups: [], addresses: [{ family: "inet", address: "172.16.0.1", prefixlen: 24 }] },
       { ...base, name: "em1", index: 2, groups: ["egress"], addresses: [{ family: "inet", address: "203.0.113.1", prefixlen: 24 }] },
-      { ...base, name: "lo0", index: 3, mtu: 32768, groups: ["lo"], addresses: [{ family: "inet", address: "127.0.0.1", prefixlen: 8 }, { family: "inet6", address: "::1", prefixlen: 128 }, { family: "inet6", address: "fe80::1", prefixlen: 64 }] },
+      { ...base, name: "lo0", index: 3, mtu: 32768, groups: ["lo"], addresses: [{ family: "inet6", address: "::1", prefixlen: 128 }, { family: "inet6", address: "fe80::1", prefixlen: 64 }, { family: "inet", address: "127.0.0.1", prefixlen: 8 }] },
       { ...base, name: "enc0", index: 4, mtu: 0, groups: ["enc"], addresses: [] },
       { ...base, name: "carp1", index: 5, groups: ["carp"], addresses: [{ family: "inet", address: "172.16.0.254", prefixlen: 24 }] },
       { ...base, name: "carp2", index: 6, groups: ["carp"], addresses: [{ family: "inet", address: "203.0.113.254", prefixlen: 24 }] },

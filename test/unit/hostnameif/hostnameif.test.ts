@@ -144,3 +144,20 @@ describe("hostname.if renderer refuses what netstart would run", () => {
     expect(render([{ kind: "description", text: "uplink to ISP" }], "em0")()).toBe('description "uplink to ISP"\n');
   });
 });
+
+describe("lint follows what etc/netstart parse_hn_line does with each line kind", () => {
+  const lint = (t: string) => lintHostnameIf(t, "hostname.em0").map((d) => `${d.severity}: ${d.message}`);
+  it("bare inet/inet6 lines are skipped by netstart (netstart:49, 63): a warning, not an error", () => {
+    expect(lint("inet\ninet6\n")).toEqual([
+      "warning: inet: netstart skips an `inet` line without an address",
+      "warning: inet6: netstart skips an `inet6` line without an address",
+    ]);
+  });
+  it("`inet6 autoconf OPTIONS` is passed to ifconfig whole (64-68); `dhcp` drops what follows (82-84)", () => {
+    expect(lint("inet6 autoconf -temporary\n")).toEqual([]);
+    expect(lint("dhcp lease\n")).toEqual(["warning: dhcp: netstart ignores `lease` after dhcp"]);
+  });
+  it("a trailing # comment after an address line is fine (the shell drops it when netstart evals the line)", () => {
+    expect(lint("inet 10.0.0.1 255.255.255.0 NONE # lan\n")).toEqual([]);
+  });
+});

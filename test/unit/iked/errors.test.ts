@@ -9,7 +9,7 @@ const base: IkedPolicy = { mode: "active", encapsulation: "tunnel", saProto: "es
 describe("iked.conf errors, word for word", () => {
   it("misspelled transform", () => {
     expect(lint('ikev2 "e" active esp from 10.1.0.0/24 to 10.2.0.0/24 peer 198.51.100.2 childsa enc blowfsh psk "x"\n')).toEqual([
-      "iked.conf:1:84: childsa.enc: unknown transform `blowfsh`; one of 3des, aes-128, aes-192, aes-256, aes-128-ctr, aes-192-ctr, aes-256-ctr, aes-128-gcm, aes-192-gcm, aes-256-gcm, aes-128-gmac, aes-192-gmac, aes-256-gmac, blowfish, cast, chacha20-poly1305, null",
+      "iked.conf:1:84: childsa.enc: blowfsh not a valid transform; one of 3des, aes-128, aes-192, aes-256, aes-128-ctr, aes-192-ctr, aes-256-ctr, aes-128-gcm, aes-192-gcm, aes-256-gcm, aes-128-gmac, aes-192-gmac, aes-256-gmac, blowfish, cast, chacha20-poly1305, null",
     ]);
   });
   it("the guide's iked2 typo", () => {
@@ -24,15 +24,15 @@ describe("iked.conf errors, word for word", () => {
   });
   it("IPv4 to IPv6 flow", () => {
     expect(lint('ikev2 "e" active esp from 10.1.0.0/24 to fdd0:48b3:1360:ab79::/64 peer 198.51.100.2 psk "x"\n')).toEqual([
-      'iked.conf:1:1: ikev2 "e": flow from 10.1.0.0/24 to fdd0:48b3:1360:ab79::/64 mixes IPv4 and IPv6',
+      'iked.conf:1:1: ikev2 "e": cannot mix different address families: flow from 10.1.0.0/24 to fdd0:48b3:1360:ab79::/64 mixes IPv4 and IPv6',
     ]);
   });
   it("active without peer", () => {
     expect(lint('ikev2 active esp from 10.1.0.0/24 to 10.2.0.0/24 from 10.1.0.0/24 to 10.3.0.0/24 psk "x"\n')).toEqual([
-      'iked.conf:1:1: ikev2 "policy1": no local or peer address and more than one flow: give `peer` (and `local`)',
+      'iked.conf:1:1: ikev2 "policy1": could not get local/peer specification: no local or peer address and more than one flow: give `peer` (and `local`)',
     ]);
     expect(lint('ikev2 active esp from 10.1.0.0/24 to 10.2.0.0/24 peer any psk "x"\n')).toEqual([
-      'iked.conf:1:1: ikev2 "policy1": an active policy needs `peer ADDR` (a single address, not any or a network)',
+      'iked.conf:1:1: ikev2 "policy1": active mode requires local/peer address: an active policy needs `peer ADDR` (a single address, not any or a network)',
     ]);
   });
   it("auth with GCM", () => {

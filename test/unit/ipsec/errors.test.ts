@@ -51,7 +51,7 @@ describe("validateIkeRule", () => {
       "main.enc: illegal transform aes-128-gcm; phase 1 accepts 3des-cbc, aes, aes-128, aes-192, aes-256, blowfish, cast128",
     );
     expect(thrown(() => validateIkeRule({ ...base, main: { group: "none" } })).message).toBe(
-      "main.group: illegal transform none; phase 1 needs a DH group",
+      "main.group: illegal group none; phase 1 needs a DH group",
     );
   });
 
@@ -69,7 +69,7 @@ describe("validateIkeRule", () => {
 
   it("refuses mixed address families and non-canonical addresses", () => {
     expect(thrown(() => validateIkeRule({ ...base, to: { addresses: [{ kind: "ip", address: "2001:db8::", prefix: 64 }] } })).message).toBe(
-      "to: rule expands to no valid combination; from and to must have the same address family",
+      "to: source/destination address families do not match; from and to must have the same address family",
     );
     expect(thrown(() => validateIkeRule({ ...base, from: { addresses: [{ kind: "ip", address: "172.16.0.1", prefix: 24 }] } })).message).toBe(
       "from: `172.16.0.1/24` is not canonical; write 172.16.0.0/24",
@@ -138,7 +138,7 @@ describe("parser diagnostics", () => {
       "/etc/ipsec.conf:1:14: macro 'lan' not defined",
       "/etc/ipsec.conf:1:19: syntax error; unexpected `to`",
     ]);
-    expect(lint("ike esp from 10.1.0.0/33 to 10.2.0.0/24\n")).toEqual(["/etc/ipsec.conf:1:14: from: host: invalid netmask '/33'"]);
+    expect(lint("ike esp from 10.1.0.0/33 to 10.2.0.0/24\n")).toEqual(["/etc/ipsec.conf:1:14: from: could not parse host specification; `10.1.0.0/33`: invalid netmask '/33'; IPv4 masks are /0-/32"]);
     expect(lint("ike esp from 10.1.0.0/24 to 10.2.0.0/24 quick enc aes enc blowfish\n")).toEqual([
       "/etc/ipsec.conf:1:59: quick.enc: enc already set; give each transform once",
     ]);
@@ -159,7 +159,8 @@ describe("parser diagnostics", () => {
       "/etc/ipsec.conf:2:44: syntax error; unexpected end of line",
     ]);
     expect(lint("esp from 192.0.2.1 to 192.0.2.2 spi 0x1000 authkey 0xzz00112233 enckey 0x00\n")).toEqual([
-      "/etc/ipsec.conf:1:52: authkey: keys need to be specified in hex digits; an even number of hex digits, optionally 0x-prefixed, OUT:IN",
+      "/etc/ipsec.conf:1:52: authkey: keys need to be specified in hex digits; hex digits, optionally 0x-prefixed, OUT:IN",
+      "/etc/ipsec.conf:1:52: authkey: wrong authentication key length, needs to be 256 bits; hmac-sha2-256 key given with 40 bits",
     ]);
   });
 

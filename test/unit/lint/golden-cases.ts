@@ -18,8 +18,12 @@ export interface GoldenCase {
   valid: boolean;
   /** Line of OpenBSD's first `FILE:LINE:` / `FILE: LINE:` error, when it printed one. */
   errorLine?: number;
+  /** Text of that first error (after `FILE:LINE: `). */
+  errorText?: string;
   /** Mode the input had when recorded (all 0600 except iked c09, 0644). */
   mode: number;
+  /** pf only: the anchor the file was loaded into (`pfctl -a`, from NAME.anchor), when one was. */
+  anchor?: string;
 }
 
 const KIND = { ipsecctl: "ipsec", pfctl: "pf", iked: "iked", sasyncd: "sasyncd" } as const;
@@ -28,9 +32,8 @@ function read(path: string): string {
   return existsSync(path) ? readFileSync(path, "utf8") : "";
 }
 
-/** Every case of one tool's folder, sorted by name. */
-export function goldenCases(tool: GoldenCase["tool"]): GoldenCase[] {
-  const dir = `${GOLDEN}/${tool}`;
+/** Every case of one tool's folder (default: the shared golden one), sorted by name. */
+export function goldenCases(tool: GoldenCase["tool"], dir = `${GOLDEN}/${tool}`): GoldenCase[] {
   return readdirSync(dir)
     .filter((f) => f.endsWith(".conf"))
     .sort()
@@ -42,9 +45,14 @@ export function goldenCases(tool: GoldenCase["tool"]): GoldenCase[] {
       // a real load fails, so any stderr from ipsecctl marks the case invalid (golden/README.md).
       const valid = rc === 0 && !(tool === "ipsecctl" && err.trim() !== "");
       const esc = file.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
-      const m = new RegExp(`^${esc}: ?([0-9]+): `, "m").exec(err);
+      const m = new RegExp(`^${esc}: ?([0-9]+): (.*)$`, "m").exec(err);
       const c: GoldenCase = { tool, kind: KIND[tool], name, file, text: readFileSync(`${dir}/${file}`, "utf8"), valid, mode: name.includes("mode0644") ? 0o644 : 0o600 };
-      if (!valid && m !== null) c.errorLine = Number(m[1]);
+      if (!valid && m !== null) {
+        c.errorLine = Number(m[1]);
+        c.errorText = m[2];
+      }
+      const anchor = read(`${dir}/${name}.anchor`).split("\n")[0]?.trim();
+      if (anchor) c.anchor = anchor;
       return c;
     });
 }
@@ -53,7 +61,7 @@ export function goldenCases(tool: GoldenCase["tool"]): GoldenCase[] {
 export const GOLDEN_PF_INTERFACES = [
   { name: "em0", addresses: ["172.16.0.1/24"], groups: [] },
   { name: "em1", addresses: ["203.0.113.1/24"], groups: ["egress"] },
-  { name: "lo0", addresses: ["127.0.0.1/8", "::1/128", "fe80::1/64"], groups: [] },
+  { name: "lo0", addresses: ["::1/128", "fe80::1/64", "127.0.0.1/8"], groups: [] },
   { name: "enc0", addresses: [], groups: [] },
   { name: "carp1", addresses: ["172.16.0.254/24"], groups: ["carp"] },
   { name: "carp2", addresses: ["203.0.113.254/24"], groups: ["carp"] },

@@ -127,8 +127,10 @@ describe("error messages, word for word", () => {
     expect(lint("pass proto esp flags S/SA\n")).toEqual(["1:26: flags only apply to tcp: `flags S/SA` with proto esp"]);
     expect(lint("pass proto esp to port 500\n")).toEqual(["1:27: port only applies to tcp/udp", "1:27: skipping rule due to errors", "1:27: rule expands to no valid combination"]);
     expect(lint("pass keep state (if-bond)\n")).toEqual(["1:25: syntax error: unexpected `)`"]);
-    expect(lint("set limit states 10000\n")).toEqual([
-      "1:5: `set limit` is valid pf.conf but not part of this model's pf language: supported: set skip on, set block-policy, set state-policy, set ruleset-optimization",
+    expect(lint("set limit states 10000\n")).toEqual([]);
+    expect(lint("set debug warning\n")).toEqual([]);
+    expect(lint("set fingerprints \"/etc/pf.os\"\n")).toEqual([
+      "1:5: `set fingerprints` is valid pf.conf but not part of this model's pf language: supported: set skip on, set block-policy, set state-policy, set ruleset-optimization, set limit, set timeout, set optimization, set loginterface, set reassemble, set debug, set hostid, set syncookies",
     ]);
   });
 
@@ -173,7 +175,9 @@ describe("error messages, word for word", () => {
   });
 
   it("a rule the model cannot hold is rejected, not dropped", () => {
-    const rules: PfStatement[] = parsePf("pass in on em1 proto tcp to port ssh user root\n").value.rules;
+    const r = parsePf("pass out on em1 proto tcp to port ssh af-to inet6 from 2001:db8::1\n");
+    const rules: PfStatement[] = r.value.rules;
     expect(rules).toEqual([]);
+    expect(r.diagnostics.map((d) => d.message)[0]).toMatch(/^`af-to` is valid pf.conf but not part of this model's pf language/);
   });
 });

@@ -67,7 +67,7 @@ describe("sasyncd.conf from the guides", () => {
   it("seed 000 as printed: the interface is swallowed by a comment and the key is 61 hex digits", () => {
     const t = fixture("guide-000-gw1a.conf");
     expect(lintSasyncdConf(t).map(formatDiagnostic)).toEqual([
-      "sasyncd.conf:5:11: sharedkey: odd number of hex digits (61); sasyncd ignores the last one",
+      "sasyncd.conf:5:11: warning: sharedkey: odd number of hex digits (61); sasyncd ignores the last one",
       "sasyncd.conf:5:11: sharedkey: key of 240 bits is not allowed; use 128, 192 or 256 bits (0x followed by 32, 48 or 64 hex digits)",
     ]);
     expect(sasyncdN(t, "/etc/sasyncd.conf", { debug: true, verbosity: 0 }).rc).toBe(1);
@@ -123,4 +123,29 @@ describe("sasyncd.conf round trip", () => {
     );
     expect(runs).toBe(RUNS);
   }, 60_000);
+});
+
+describe("sasyncd.conf as usr.sbin/sasyncd/conf.y reads it", () => {
+  const ok = "interface carp1\npeer 10.0.0.2\n";
+  const lint = (t: string) => lintSasyncdConf(ok + t).map((d) => `${d.severity}: ${d.message}`);
+  it("a `0x` word that is not all hex is a string (yylex jumps to is_string): an ascii key of its length", () => {
+    expect(lint(`sharedkey 0x${"z".repeat(14)}\n`)).toEqual([]);
+    expect(lint(`sharedkey 0x${"z".repeat(32)}\n`)).toEqual([
+      "error: sharedkey: key of 272 bits is not allowed; use 128, 192 or 256 bits (0x followed by 32, 48 or 64 hex digits)",
+    ]);
+  });
+  it("an ascii key of 16, 24 or 32 characters is accepted (conf.y key: STRING, strlen * 8 bits)", () => {
+    for (const n of [16, 24, 32]) expect(lint(`sharedkey ${"k".repeat(n)}\n`)).toEqual([]);
+  });
+  it("an odd last hex digit is dropped: 33 digits are a 128-bit key, accepted with a warning", () => {
+    expect(lint(`sharedkey 0x${"a".repeat(33)}\n`)).toEqual(["warning: sharedkey: odd number of hex digits (33); sasyncd ignores the last one"]);
+  });
+  it("a listen port out of range is reset to 500, not refused (conf.y listen rule)", () => {
+    expect(lint(`sharedkey 0x${"a".repeat(32)}\nlisten on 10.0.0.1 port 70000\n`)).toEqual([
+      "warning: listen on 10.0.0.1 port: 70000 is out of range (1-65535); sasyncd uses port 500 instead",
+    ]);
+  });
+  it("a word starting with a digit and without . or : is a number: `peer 10host` is a syntax error", () => {
+    expect(lint(`sharedkey 0x${"a".repeat(32)}\npeer 10host\n`)[0]).toBe("error: syntax error: unexpected `10host`; expected a peer address or host name");
+  });
 });

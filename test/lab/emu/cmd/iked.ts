@@ -15,7 +15,7 @@ import type { Command, Io } from "../command";
 import { argPath, readArgFile } from "../command";
 import { getopt } from "../ipsec-getopt";
 import { foreground, flagString, startDaemon } from "../ike-daemon";
-import { serviceRunning, withState } from "../state";
+import { interfaces, serviceRunning, withState } from "../state";
 import { ikedN } from "../iked-n";
 import { emptyIked, type IkedState } from "../ike-iked";
 
@@ -38,7 +38,7 @@ export async function checkIkedConf(io: Io, file: string, verbose: boolean): Pro
     const code = (e as NodeJS.ErrnoException).code;
     return { stderr: `iked: ${file}: ${code === "ENOENT" ? "No such file or directory" : String(code)}\n`, rc: 1, text: "" };
   }
-  const r = ikedN(text, file, { verbose, mode });
+  const r = ikedN(text, file, { verbose, mode, interfaces: await interfaces() });
   return { stderr: r.stderr, rc: r.rc, text };
 }
 

@@ -21,52 +21,71 @@ export function shellWords(line: string): string[] {
   return out;
 }
 
-/** Translate one hostname.if file into ifconfig argument lists and shell commands (netstart parse_hn_line). */
+/**
+ * Translate one hostname.if file into ifconfig argument lists and shell commands, as etc/netstart 1.236
+ * parse_hn_line() does (each line word-split with globbing off, the command later eval'ed):
+ * - a line whose first word is empty or starts with `#` is skipped (netstart:45-47);
+ * - `inet`/`inet6` with no other word is skipped (49, 63); `inet autoconf …`/`inet6 autoconf …` are passed
+ *   whole (50-54, 64-68); otherwise the word after `inet [alias] ADDR` becomes `netmask W`, the next one
+ *   `broadcast W` unless it ends in `NONE` (55-61), and after `inet6 [alias] ADDR` `prefixlen W` (69-71);
+ * - `dest ADDR` (exactly two words, 73) appends ADDR to the address word of the *previous* command,
+ *   whatever it was (74-80);
+ * - `dhcp` is `inet autoconf`, the rest of the line dropped (82-84);
+ * - `!…`: the words re-joined with single spaces, every `$if` replaced by the interface name (sed, 85-86);
+ * - anything else: `ifconfig IF WORDS…` (88).
+ * At eval, a word starting with `#` starts a shell comment (the rest of the command is dropped).
+ */
 export function translate(ifname: string, text: string): ({ kind: "ifconfig"; words: string[] } | { kind: "sh"; cmd: string })[] {
   const out: ({ kind: "ifconfig"; words: string[] } | { kind: "sh"; cmd: string })[] = [];
+  const evalWords = (ws: string[]): string[] => {
+    const i = ws.findIndex((w) => w.startsWith("#"));
+    return i < 0 ? ws : ws.slice(0, i);
+  };
+  const ifc = (ws: string[]) => out.push({ kind: "ifconfig", words: evalWords(ws) });
   for (const raw of text.split("\n")) {
-    const line = raw.replace(/^\s+|\s+$/g, "");
-    if (!line || line.startsWith("#")) continue;
-    if (line.startsWith("!")) {
-      out.push({ kind: "sh", cmd: line.slice(1).replace(/\$if\b/g, ifname).replace(/\$\{if\}/g, ifname) });
+    const c = raw.split(/[ \t]+/).filter((x) => x !== "");
+    const af = c[0];
+    if (af === undefined || af.startsWith("#")) continue;
+    if (af === "inet" || af === "inet6") {
+      if (c.length <= 1) continue;
+      if (c[1] === "autoconf") {
+        ifc(c);
+        continue;
+      }
+      const alias = c[1] === "alias";
+      const words = [...c];
+      if (af === "inet") {
+        const m = alias ? 3 : 2;
+        const bc = alias ? 4 : 3;
+        if (words[m] !== undefined && words[m] !== "") words[m] = `netmask ${words[m]}`;
+        if (words[bc] !== undefined && words[bc] !== "") words[bc] = words[bc]!.endsWith("NONE") ? "" : `broadcast ${words[bc]}`;
+      } else {
+        const pl = alias ? 3 : 2;
+        if (words[pl] !== undefined && words[pl] !== "") words[pl] = `prefixlen ${words[pl]}`;
+      }
+      ifc(shellWords(words.join(" ")));
       continue;
     }
-    const w = shellWords(line);
-    const [af] = w;
-    if (af === "inet" && w[1] !== "autoconf" && w[1] !== undefined) {
-      const words = ["inet"];
-      let i = 1;
-      if (w[i] === "alias") words.push(w[i++]!);
-      words.push(w[i++]!);
-      const mask = w[i++];
-      const bc = w[i++];
-      if (mask !== undefined) words.push("netmask", mask);
-      if (bc !== undefined && bc !== "NONE") words.push("broadcast", bc);
-      words.push(...w.slice(i));
-      out.push({ kind: "ifconfig", words });
-    } else if (af === "inet6" && w[1] !== "autoconf" && w[1] !== undefined) {
-      const words = ["inet6"];
-      let i = 1;
-      if (w[i] === "alias") words.push(w[i++]!);
-      words.push(w[i++]!);
-      const plen = w[i++];
-      if (plen !== undefined) words.push("prefixlen", plen);
-      words.push(...w.slice(i));
-      out.push({ kind: "ifconfig", words });
-    } else if (af === "dhcp" || (af === "inet" && w[1] === "autoconf")) {
-      out.push({ kind: "ifconfig", words: ["inet", "autoconf"] });
-    } else if (af === "dest") {
-      for (let k = out.length - 1; k >= 0; k--) {
-        const c = out[k]!;
-        if (c.kind === "ifconfig" && (c.words[0] === "inet" || c.words[0] === "inet6")) {
-          const at = c.words[1] === "alias" ? 3 : 2;
-          c.words.splice(at, 0, w[1] ?? "");
-          break;
-        }
-      }
-    } else {
-      out.push({ kind: "ifconfig", words: w });
+    if (af === "dest") {
+      if (c.length !== 2 || out.length === 0) continue;
+      const prev = out[out.length - 1]!;
+      const full = prev.kind === "ifconfig" ? ["ifconfig", ifname, ...prev.words] : prev.cmd.split(/[ \t]+/).filter((x) => x !== "");
+      const name = full[3] === "alias" ? 4 : 3;
+      full[name] = `${full[name] ?? ""} ${c[1]}`;
+      const joined = full.join(" ");
+      if (prev.kind === "ifconfig") out[out.length - 1] = { kind: "ifconfig", words: shellWords(joined).slice(2) };
+      else out[out.length - 1] = { kind: "sh", cmd: joined };
+      continue;
     }
+    if (af === "dhcp") {
+      out.push({ kind: "ifconfig", words: ["inet", "autoconf"] });
+      continue;
+    }
+    if (af.startsWith("!")) {
+      out.push({ kind: "sh", cmd: c.join(" ").replaceAll("$if", ifname).slice(1) });
+      continue;
+    }
+    ifc(shellWords(c.join(" ")));
   }
   return out;
 }

@@ -11,7 +11,8 @@
  */
 import type { Command, Io } from "../command";
 import { readArgFile } from "../command";
-import { interfaces, readState, withState } from "../state";
+import { existsSync } from "node:fs";
+import { interfaces, readState, rootPath, withState } from "../state";
 import { getopt, lookupOption } from "../ipsec-getopt";
 import { calledAnchors, emptyPf, loadAnchorDirectives, pfInterfaces, splitNvOutput, type PfKernel, type PfRuleset } from "../pf-kernel";
 import { pfctlNv } from "../pfctl-nv";
@@ -295,7 +296,7 @@ async function readRules(io: Io, file: string): Promise<{ text: string; name: st
 }
 
 async function load(io: Io, p: Parsed): Promise<number> {
-  const nv = pfctlNv;
+  const nv: typeof pfctlNv = (t, n, o) => pfctlNv(t, n, { ...o, tableFileExists: (f) => existsSync(rootPath(f)) });
   const ifs = pfInterfaces(await interfaces());
   const notLoaded = () => {
     if (!p.noaction) io.err("pfctl: Syntax error in config file: pf rules not loaded\n");
