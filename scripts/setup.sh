@@ -14,11 +14,13 @@ if [ ! -f node_modules/.pob-lock-hash ] || [ "$(cat node_modules/.pob-lock-hash)
   echo "$lockhash" > node_modules/.pob-lock-hash
 fi
 
-# 2. Debian packages for the lab: a real OpenSSH sshd, ip(8) for network namespaces.
+# 2. Debian packages for the lab: a real OpenSSH sshd, ip(8) for network namespaces; shellcheck for the
+#    on-host scripts' lint test.
 need=()
 [ -x /usr/sbin/sshd ] || need+=(openssh-server)
 command -v ip >/dev/null || need+=(iproute2)
 command -v ssh-keygen >/dev/null || need+=(openssh-client)
+command -v shellcheck >/dev/null || need+=(shellcheck)
 if [ ${#need[@]} -gt 0 ]; then
   say "apt-get install ${need[*]}"
   export DEBIAN_FRONTEND=noninteractive
