@@ -285,7 +285,7 @@ export function stageScript(c: CommitInput): string {
   L.push(`echo ${READY}`, "go=", "read -r go || go=", `[ "$go" = ${GO} ] || exit 1`);
   // arm the timer (it holds the lock from now on), then swap: rename each staged file over its target
   L.push('put "$R/pending" 0 < /dev/null');
-  L.push(`nohup sh -c "sleep ${c.rollbackSeconds}; sh $R/restore.sh" </dev/null >/dev/null 2>&1 &`, "TPID=$!", 'own "$TPID"', "trap - EXIT");
+  L.push(`nohup sh -c "sleep ${c.rollbackSeconds}; sh $R/restore.sh" </dev/null >/dev/null 2>&1 &`, "TPID=$!", 'own "$TPID" || exit 1', "trap - EXIT");
   L.push('swapfail() { RE=$(sh "$R/restore.sh" 2>&1); printf \'@@fail %s\\n%s\\n\' "$1" "$2" >&2; [ -z "$RE" ] || printf \'@@restore %s\\n\' "$RE" >&2; exit 1; }');
   for (const p of paths) L.push(`if [ -e ${sq(p + ".pulumi-new")} ]; then E=$(mv -f ${sq(p + ".pulumi-new")} ${sq(p)} 2>&1) || swapfail ${sq(`mv -f ${p}.pulumi-new ${p}`)} "$E"; fi`);
   for (const p of removed) {

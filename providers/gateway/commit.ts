@@ -63,7 +63,7 @@ function stageFailure(host: string, r: ExecResult, c: CommitInput, secrets: stri
   if (r.code === 3 && owner) {
     msg =
       `${host}: the gateway is owned by stack ${owner[1]}${owner[2] ? ` (resource ${owner[2]})` : ""}; ` +
-      `${c.owner?.urn ?? "this resource"} of stack ${c.owner?.stack ?? "?"} may not change it. Nothing was changed (${ON_OLD}). ` +
+      `${c.owner?.urn ?? "this resource"} of stack ${c.owner?.stack ?? "?"} may not change or destroy it. Nothing was changed (${ON_OLD}). ` +
       `A gateway has one owner: to move it, remove it from the owning stack without destroying it ` +
       `(\`pulumi state delete ${owner[2] || "URN"}\` there), then adopt it here with \`pulumi import openbsd:index:GatewayConfig NAME ID\`.`;
   } else if (r.code === 75 && locked) {

@@ -12,7 +12,8 @@
  * - `rec LINE FILE` — append a line to a state file, checked.
  * - `keep SRC DST` — copy with mode and owner, then compare byte for byte (a rollback copy is only trusted
  *   once it is verified).
- * - `lock` / `own PID` / `dead` / `recover` — the on-host commit lock (`$D/lock/owner` = `ID PID BOOT`),
+ * - `lock` / `own PID` / `dead` / `recover` — the on-host commit lock (released again when its owner
+ *   cannot be recorded) (`$D/lock/owner` = `ID PID BOOT`),
  *   and the detection of a dead commit: its owner process is gone, or the host booted since
  *   (`sysctl -n kern.boottime` changed). A dead commit that swapped files is restored by its own
  *   restore script; one that only staged has its staged files removed. Either way the lock is released
@@ -50,8 +51,9 @@ keep() {
 }
 BOOT=$(sysctl -n kern.boottime 2>/dev/null || echo unknown)
 own() {
-  E=$(printf '%s %s %s\\n' "$ID" "$1" "$BOOT" | cat 2>&1 > "$D/lock/owner.new") || fail "write $D/lock/owner" "$E"
-  mv -f "$D/lock/owner.new" "$D/lock/owner" || fail "write $D/lock/owner" "rename failed"
+  if E=$(printf '%s %s %s\\n' "$ID" "$1" "$BOOT" | cat 2>&1 > "$D/lock/owner.new") && E=$(mv -f "$D/lock/owner.new" "$D/lock/owner" 2>&1); then return 0; fi
+  printf '@@fail %s\\n%s\\n' "write $D/lock/owner" "$E" >&2
+  return 1
 }
 dead() {
   oid=; opid=; oboot=
@@ -84,7 +86,7 @@ lock() {
     fi
     sleep 1
   done
-  own $$
+  own $$ || { rm -rf "$D/lock"; exit 1; }
 }
 owns() {
   if [ -f "$D/owner" ] && [ "$2" != takeover ]; then

@@ -21,8 +21,9 @@ keep() {
 }
 BOOT=$(sysctl -n kern.boottime 2>/dev/null || echo unknown)
 own() {
-  E=$(printf '%s %s %s\n' "$ID" "$1" "$BOOT" | cat 2>&1 > "$D/lock/owner.new") || fail "write $D/lock/owner" "$E"
-  mv -f "$D/lock/owner.new" "$D/lock/owner" || fail "write $D/lock/owner" "rename failed"
+  if E=$(printf '%s %s %s\n' "$ID" "$1" "$BOOT" | cat 2>&1 > "$D/lock/owner.new") && E=$(mv -f "$D/lock/owner.new" "$D/lock/owner" 2>&1); then return 0; fi
+  printf '@@fail %s\n%s\n' "write $D/lock/owner" "$E" >&2
+  return 1
 }
 dead() {
   oid=; opid=; oboot=
@@ -55,7 +56,7 @@ lock() {
     fi
     sleep 1
   done
-  own $$
+  own $$ || { rm -rf "$D/lock"; exit 1; }
 }
 owns() {
   if [ -f "$D/owner" ] && [ "$2" != takeover ]; then

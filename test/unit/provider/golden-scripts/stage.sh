@@ -23,8 +23,9 @@ keep() {
 }
 BOOT=$(sysctl -n kern.boottime 2>/dev/null || echo unknown)
 own() {
-  E=$(printf '%s %s %s\n' "$ID" "$1" "$BOOT" | cat 2>&1 > "$D/lock/owner.new") || fail "write $D/lock/owner" "$E"
-  mv -f "$D/lock/owner.new" "$D/lock/owner" || fail "write $D/lock/owner" "rename failed"
+  if E=$(printf '%s %s %s\n' "$ID" "$1" "$BOOT" | cat 2>&1 > "$D/lock/owner.new") && E=$(mv -f "$D/lock/owner.new" "$D/lock/owner" 2>&1); then return 0; fi
+  printf '@@fail %s\n%s\n' "write $D/lock/owner" "$E" >&2
+  return 1
 }
 dead() {
   oid=; opid=; oboot=
@@ -57,7 +58,7 @@ lock() {
     fi
     sleep 1
   done
-  own $$
+  own $$ || { rm -rf "$D/lock"; exit 1; }
 }
 owns() {
   if [ -f "$D/owner" ] && [ "$2" != takeover ]; then
@@ -174,7 +175,7 @@ grep -q "^isakmpd " "$D/baseline-svc" 2>/dev/null || { if rcctl get 'isakmpd' st
 grep -q "^ipsec " "$D/baseline-svc" 2>/dev/null || { if rcctl get 'ipsec' status >/dev/null 2>&1; then st=on; else st=off; fi; run=-; fl=; rec "ipsec $st $run $fl" "$D/baseline-svc"; }
 { if rcctl get 'isakmpd' status >/dev/null 2>&1; then st=on; else st=off; fi; if rcctl check 'isakmpd' >/dev/null 2>&1; then run=yes; else run=no; fi; fl=$(rcctl get 'isakmpd' flags 2>/dev/null); rec "isakmpd $st $run $fl" "$R/svc"; }
 { if rcctl get 'ipsec' status >/dev/null 2>&1; then st=on; else st=off; fi; run=-; fl=; rec "ipsec $st $run $fl" "$R/svc"; }
-put "$R/restore.sh" 4253 <<'PULUMI_OPENBSD_EOF_X'
+put "$R/restore.sh" 4307 <<'PULUMI_OPENBSD_EOF_X'
 # shellcheck disable=SC2317,SC2012 # library functions a script may not call; `ls -ld` of one named file
 set -u
 umask 077
@@ -198,8 +199,9 @@ keep() {
 }
 BOOT=$(sysctl -n kern.boottime 2>/dev/null || echo unknown)
 own() {
-  E=$(printf '%s %s %s\n' "$ID" "$1" "$BOOT" | cat 2>&1 > "$D/lock/owner.new") || fail "write $D/lock/owner" "$E"
-  mv -f "$D/lock/owner.new" "$D/lock/owner" || fail "write $D/lock/owner" "rename failed"
+  if E=$(printf '%s %s %s\n' "$ID" "$1" "$BOOT" | cat 2>&1 > "$D/lock/owner.new") && E=$(mv -f "$D/lock/owner.new" "$D/lock/owner" 2>&1); then return 0; fi
+  printf '@@fail %s\n%s\n' "write $D/lock/owner" "$E" >&2
+  return 1
 }
 dead() {
   oid=; opid=; oboot=
@@ -232,7 +234,7 @@ lock() {
     fi
     sleep 1
   done
-  own $$
+  own $$ || { rm -rf "$D/lock"; exit 1; }
 }
 owns() {
   if [ -f "$D/owner" ] && [ "$2" != takeover ]; then
@@ -281,7 +283,7 @@ read -r go || go=
 put "$R/pending" 0 < /dev/null
 nohup sh -c "sleep 60; sh $R/restore.sh" </dev/null >/dev/null 2>&1 &
 TPID=$!
-own "$TPID"
+own "$TPID" || exit 1
 trap - EXIT
 swapfail() { RE=$(sh "$R/restore.sh" 2>&1); printf '@@fail %s\n%s\n' "$1" "$2" >&2; [ -z "$RE" ] || printf '@@restore %s\n' "$RE" >&2; exit 1; }
 if [ -e '/etc/hostname.em0.pulumi-new' ]; then E=$(mv -f '/etc/hostname.em0.pulumi-new' '/etc/hostname.em0' 2>&1) || swapfail 'mv -f /etc/hostname.em0.pulumi-new /etc/hostname.em0' "$E"; fi
