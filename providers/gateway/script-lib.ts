@@ -40,8 +40,8 @@ put() {
   else
     E=$(cat 2>&1 > "$1") || fail "write $1" "$E"
   fi
-  n=$(wc -c < "$1" | tr -d ' ')
-  [ "$n" = "$2" ] || fail "write $1" "wrote $n of $2 bytes"
+  n=$(wc -c < "$1")
+  [ "$n" -eq "$2" ] 2>/dev/null || fail "write $1" "wrote $((n)) of $2 bytes"
 }
 rec() { E=$(printf '%s\\n' "$1" | cat 2>&1 >> "$2") || fail "write $2" "$E"; }
 keep() {
@@ -49,8 +49,10 @@ keep() {
   E=$(cp -p "$1" "$2" 2>&1) || fail "copy $1 to $2" "$E"
   cmp -s "$1" "$2" || fail "copy $1 to $2" "the copy differs from $1"
 }
-BOOT=$(sysctl -n kern.boottime 2>/dev/null || echo unknown)
+BOOT=
+boot() { [ -n "$BOOT" ] || BOOT=$(sysctl -n kern.boottime 2>/dev/null || echo unknown); }
 own() {
+  boot
   if E=$(printf '%s %s %s\\n' "$ID" "$1" "$BOOT" | cat 2>&1 > "$D/lock/owner.new") && E=$(mv -f "$D/lock/owner.new" "$D/lock/owner" 2>&1); then return 0; fi
   printf '@@fail %s\\n%s\\n' "write $D/lock/owner" "$E" >&2
   return 1
@@ -60,6 +62,7 @@ dead() {
   [ -f "$D/lock/owner" ] || return 1
   read -r oid opid oboot < "$D/lock/owner" || return 1
   [ -n "$oboot" ] || return 1
+  boot
   [ "$oboot" != "$BOOT" ] && return 0
   ! kill -0 "$opid" 2>/dev/null
 }

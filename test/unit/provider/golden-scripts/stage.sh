@@ -12,8 +12,8 @@ put() {
   else
     E=$(cat 2>&1 > "$1") || fail "write $1" "$E"
   fi
-  n=$(wc -c < "$1" | tr -d ' ')
-  [ "$n" = "$2" ] || fail "write $1" "wrote $n of $2 bytes"
+  n=$(wc -c < "$1")
+  [ "$n" -eq "$2" ] 2>/dev/null || fail "write $1" "wrote $((n)) of $2 bytes"
 }
 rec() { E=$(printf '%s\n' "$1" | cat 2>&1 >> "$2") || fail "write $2" "$E"; }
 keep() {
@@ -21,8 +21,10 @@ keep() {
   E=$(cp -p "$1" "$2" 2>&1) || fail "copy $1 to $2" "$E"
   cmp -s "$1" "$2" || fail "copy $1 to $2" "the copy differs from $1"
 }
-BOOT=$(sysctl -n kern.boottime 2>/dev/null || echo unknown)
+BOOT=
+boot() { [ -n "$BOOT" ] || BOOT=$(sysctl -n kern.boottime 2>/dev/null || echo unknown); }
 own() {
+  boot
   if E=$(printf '%s %s %s\n' "$ID" "$1" "$BOOT" | cat 2>&1 > "$D/lock/owner.new") && E=$(mv -f "$D/lock/owner.new" "$D/lock/owner" 2>&1); then return 0; fi
   printf '@@fail %s\n%s\n' "write $D/lock/owner" "$E" >&2
   return 1
@@ -32,6 +34,7 @@ dead() {
   [ -f "$D/lock/owner" ] || return 1
   read -r oid opid oboot < "$D/lock/owner" || return 1
   [ -n "$oboot" ] || return 1
+  boot
   [ "$oboot" != "$BOOT" ] && return 0
   ! kill -0 "$opid" 2>/dev/null
 }
@@ -175,7 +178,7 @@ grep -q "^isakmpd " "$D/baseline-svc" 2>/dev/null || { if rcctl get 'isakmpd' st
 grep -q "^ipsec " "$D/baseline-svc" 2>/dev/null || { if rcctl get 'ipsec' status >/dev/null 2>&1; then st=on; else st=off; fi; run=-; fl=; rec "ipsec $st $run $fl" "$D/baseline-svc"; }
 { if rcctl get 'isakmpd' status >/dev/null 2>&1; then st=on; else st=off; fi; if rcctl check 'isakmpd' >/dev/null 2>&1; then run=yes; else run=no; fi; fl=$(rcctl get 'isakmpd' flags 2>/dev/null); rec "isakmpd $st $run $fl" "$R/svc"; }
 { if rcctl get 'ipsec' status >/dev/null 2>&1; then st=on; else st=off; fi; run=-; fl=; rec "ipsec $st $run $fl" "$R/svc"; }
-put "$R/restore.sh" 4307 <<'PULUMI_OPENBSD_EOF_X'
+put "$R/restore.sh" 4363 <<'PULUMI_OPENBSD_EOF_X'
 # shellcheck disable=SC2317,SC2012 # library functions a script may not call; `ls -ld` of one named file
 set -u
 umask 077
@@ -188,8 +191,8 @@ put() {
   else
     E=$(cat 2>&1 > "$1") || fail "write $1" "$E"
   fi
-  n=$(wc -c < "$1" | tr -d ' ')
-  [ "$n" = "$2" ] || fail "write $1" "wrote $n of $2 bytes"
+  n=$(wc -c < "$1")
+  [ "$n" -eq "$2" ] 2>/dev/null || fail "write $1" "wrote $((n)) of $2 bytes"
 }
 rec() { E=$(printf '%s\n' "$1" | cat 2>&1 >> "$2") || fail "write $2" "$E"; }
 keep() {
@@ -197,8 +200,10 @@ keep() {
   E=$(cp -p "$1" "$2" 2>&1) || fail "copy $1 to $2" "$E"
   cmp -s "$1" "$2" || fail "copy $1 to $2" "the copy differs from $1"
 }
-BOOT=$(sysctl -n kern.boottime 2>/dev/null || echo unknown)
+BOOT=
+boot() { [ -n "$BOOT" ] || BOOT=$(sysctl -n kern.boottime 2>/dev/null || echo unknown); }
 own() {
+  boot
   if E=$(printf '%s %s %s\n' "$ID" "$1" "$BOOT" | cat 2>&1 > "$D/lock/owner.new") && E=$(mv -f "$D/lock/owner.new" "$D/lock/owner" 2>&1); then return 0; fi
   printf '@@fail %s\n%s\n' "write $D/lock/owner" "$E" >&2
   return 1
@@ -208,6 +213,7 @@ dead() {
   [ -f "$D/lock/owner" ] || return 1
   read -r oid opid oboot < "$D/lock/owner" || return 1
   [ -n "$oboot" ] || return 1
+  boot
   [ "$oboot" != "$BOOT" ] && return 0
   ! kill -0 "$opid" 2>/dev/null
 }
