@@ -8,14 +8,16 @@
  * - the rollback timer killed, with and without a reboot, then the next commit;
  * - a missing rollback copy;
  * - netstart's ifconfig failing while netstart exits 0;
- * - two stacks on one gateway.
+ * - two stacks on one gateway;
+ * - one end of a tunnel failing while the other is already on the new proposal.
  */
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { labDown, labExec, labReboot, labUp, type Lab } from "../lab/api";
 import { commit, uninstall } from "../../providers/gateway/commit";
 import type { Owner } from "../../providers/gateway/commit-script";
 import type { HostState } from "../../sdk/state";
-import { anchorRules, gwState, targetOf } from "./fixtures";
+import { anchorRules, gwState, targetOf, type Side } from "./fixtures";
+import { gatewayConfig } from "../../providers/resources/gateway-config";
 
 let lab: Lab;
 let host = "";
@@ -215,5 +217,39 @@ describe("one owner per gateway (D12)", () => {
     expect(await errOf(commit(t(), { olds: base(), news: base(), rollbackSeconds: 90, owner: A }))).toContain("the gateway is owned by stack vpn/b");
     await uninstall(t(), base(), B);
     expect(await gw(`ls ${D}/owner 2>&1`)).toBe(`ls: cannot access '${D}/owner': No such file or directory\n`);
+  });
+});
+
+describe("one end of a tunnel failing", () => {
+  const urn = (g: string) => `urn:pulumi:faults::hosts::openbsd:index:GatewayConfig::${g}`;
+  const inputs = (side: Side, state: HostState) => ({ connection: targetOf(lab.gateways[side]!), state, rollbackSeconds: 120 });
+  /** The new proposal (aes-128), and on gw2 a pf anchor its pfctl refuses. */
+  const proposal = (side: Side) => {
+    const s = gwState(side);
+    s.files["/etc/ipsec.conf"]!.content = s.files["/etc/ipsec.conf"]!.content.replace(/enc aes-256/g, "enc aes-128");
+    return s;
+  };
+
+  it("the error says this end is on its OLD configuration and its peer may be on the NEW; the next up converges", async () => {
+    await gw(`rm -f ${D}/owner`);
+    await gatewayConfig.create(urn("gw1"), inputs("gw1", gwState("gw1")));
+    await gatewayConfig.create(urn("gw2"), inputs("gw2", gwState("gw2")));
+    await gatewayConfig.update!("gw1", urn("gw1"), inputs("gw1", gwState("gw1")), inputs("gw1", proposal("gw1")));
+    const bad = proposal("gw2");
+    bad.files["/etc/pf.anchors/vpn"]!.content += "pass in on em1 proto tcp to port sshh\n";
+    const host2 = `${lab.gateways.gw2!.host}:22`;
+    const err = await errOf(gatewayConfig.update!("gw2", urn("gw2"), inputs("gw2", gwState("gw2")), inputs("gw2", bad)));
+    expect(err).toBe(
+      `${host2}: validation on the host failed, nothing was changed (the gateway is on its OLD configuration): ` +
+        "`pfctl -a vpn -nf /etc/pf.anchors/vpn.pulumi-new` failed: /etc/pf.anchors/vpn.pulumi-new:5: unknown port sshh\n" +
+        "The other ends of this gateway's tunnels (peer 192.0.2.153) are committed separately and may already be on their NEW configuration; " +
+        "the tunnels to them stay down until the next `pulumi up` retries this gateway and converges.",
+    );
+    expect((await labExec(lab, "gw2", "grep -c aes-256 /etc/ipsec.conf")).stdout).toBe("1\n"); // OLD
+    expect(await gw("grep -c aes-128 /etc/ipsec.conf")).toBe("1\n"); // NEW
+    // the next up retries gw2 (the engine kept its old state) with the program fixed: both on the NEW proposal, flows up
+    const r = await gatewayConfig.update!("gw2", urn("gw2"), inputs("gw2", gwState("gw2")), inputs("gw2", proposal("gw2")));
+    expect((r.outs as { flows: string[] }).flows.length).toBeGreaterThan(0);
+    expect((await labExec(lab, "gw2", "grep -c aes-128 /etc/ipsec.conf")).stdout).toBe("1\n");
   });
 });
