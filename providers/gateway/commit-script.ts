@@ -490,10 +490,14 @@ export function deleteScript(s: HostState, owner?: Owner): string {
   if (owner) L.push(`owns ${sq(owner.stack)} -`);
   const rf = ruleFileOf(s);
   if (rf) L.push(`[ -e ${sq(rf)} ] && ipsecctl -d -f ${sq(rf)} >/dev/null 2>&1`);
-  L.push(': > "$D/deleted"');
+  // each baseline is copied beside its target and renamed over it (a full disk leaves the target whole); what
+  // could not be put back is reported and its baseline kept, so that destroying again retries
+  L.push("bad=", "DEL=", 'del() { case "$DEL" in *"|$1|"*) return 0 ;; esac; return 1; }');
   for (const p of Object.keys(s.files).sort()) {
+    const q = sq(p);
+    const back = sq(p + ".pulumi-back");
     L.push(
-      `B="$D/baseline"${sq(p)}; if [ -e "$B" ]; then cp -p "$B" ${sq(p)} && rm -f "$B"; elif [ -e "$B.pulumi-absent" ]; then rm -f ${sq(p)} "$B.pulumi-absent"; fi; echo ${sq(p)} >> "$D/deleted"`,
+      `B="$D/baseline"${q}; if [ -e "$B" ]; then if cp -p "$B" ${back} 2>/dev/null && mv -f ${back} ${q}; then rm -f "$B"; else rm -f ${back}; bad="$bad "${q}; fi; elif [ -e "$B.pulumi-absent" ]; then rm -f ${q} "$B.pulumi-absent"; fi; DEL="$DEL"${sq(`|${p}|`)}`,
     );
   }
   for (const k of Object.keys(s.sysctls).sort()) {
@@ -501,9 +505,10 @@ export function deleteScript(s: HostState, owner?: Owner): string {
   }
   const names = new Set(Object.keys(s.services));
   L.push(`[ -f "$D/baseline-svc" ] && { : > "$D/svc-restore"; while read -r s rest; do case "$s" in ${[...names].map(sq).join("|") || "''"}) echo "$s $rest" >> "$D/svc-restore";; esac; done < "$D/baseline-svc"; }`);
-  L.push(...reloadLines(s, (p) => `grep -qxF ${sq(p)} "$D/deleted"`, '"$D/svc-restore"', rf));
+  L.push(...reloadLines(s, (p) => `del ${sq(p)}`, '"$D/svc-restore"', rf));
+  L.push('if [ -n "$bad" ]; then printf \'@@notrestored%s\\n\' "$bad" >&2; exit 1; fi');
   L.push('[ -f "$D/baseline-dirs" ] && sort -r "$D/baseline-dirs" | while read -r x; do rmdir "$x" 2>/dev/null; done');
-  L.push('rm -f "$D/deleted" "$D/svc-restore" "$D/baseline-sysctl" "$D/baseline-svc" "$D/baseline-dirs"' + (owner ? ' "$D/owner"' : ""));
+  L.push('rm -f "$D/svc-restore" "$D/baseline-sysctl" "$D/baseline-svc" "$D/baseline-dirs"' + (owner ? ' "$D/owner"' : ""));
   // directories left empty (baseline copies all restored, no rollback pending)
   L.push('[ -d "$D/baseline" ] && find "$D/baseline" -depth -type d -exec rmdir {} \\; 2>/dev/null; rmdir "$D/rollback" 2>/dev/null');
   L.push("exit 0");

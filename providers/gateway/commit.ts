@@ -211,5 +211,13 @@ export async function uninstall(target: SshTarget, s: HostState, owner?: Owner):
   const r = await hostLock.with(host, () => withSession(target, (ss) => ss.exec(deleteScript(s, owner), { name: "restore the baseline" })));
   recovered(host, r.stderr);
   if (r.code === 3 || r.code === 75) throw stageFailure(host, r, { id: "delete", news: s, rollbackSeconds: 0, ...(owner ? { owner } : {}) }, secrets);
-  if (r.code !== 0) throw new TransportError(maskSecrets(`${host}: \`restore the baseline\` failed (exit status ${r.code}): ${tail(r)}`, secrets), host, r.code);
+  const lost = /^@@notrestored(.*)$/m.exec(r.stderr);
+  if (lost) {
+    throw new TransportError(
+      maskSecrets(`${host}: destroy could not put back:${lost[1]} (they keep this resource's NEW configuration; everything else is back on the gateway's OLD configuration). Their baseline copies are kept in ${STATE_DIR}/baseline: \`pulumi destroy\` again retries.${r.stderr.includes("@@fail") ? ` ${tail(r)}` : ""}`, secrets),
+      host,
+      r.code,
+    );
+  }
+  if (r.code !== 0) throw new TransportError(maskSecrets(`${host}: \`restore the baseline\` failed (exit status ${r.code}), the gateway may be partly restored (between its NEW and its OLD configuration; \`pulumi destroy\` again retries): ${tail(r)}`, secrets), host, r.code);
 }

@@ -77,20 +77,22 @@ lock
 trap 'rm -rf "$D/lock"' EXIT
 owns 'vpn/prod' -
 [ -e '/etc/ipsec.conf' ] && ipsecctl -d -f '/etc/ipsec.conf' >/dev/null 2>&1
-: > "$D/deleted"
-B="$D/baseline"'/etc/hostname.em0'; if [ -e "$B" ]; then cp -p "$B" '/etc/hostname.em0' && rm -f "$B"; elif [ -e "$B.pulumi-absent" ]; then rm -f '/etc/hostname.em0' "$B.pulumi-absent"; fi; echo '/etc/hostname.em0' >> "$D/deleted"
-B="$D/baseline"'/etc/hostname.gre0'; if [ -e "$B" ]; then cp -p "$B" '/etc/hostname.gre0' && rm -f "$B"; elif [ -e "$B.pulumi-absent" ]; then rm -f '/etc/hostname.gre0' "$B.pulumi-absent"; fi; echo '/etc/hostname.gre0' >> "$D/deleted"
-B="$D/baseline"'/etc/ipsec.conf'; if [ -e "$B" ]; then cp -p "$B" '/etc/ipsec.conf' && rm -f "$B"; elif [ -e "$B.pulumi-absent" ]; then rm -f '/etc/ipsec.conf' "$B.pulumi-absent"; fi; echo '/etc/ipsec.conf' >> "$D/deleted"
-B="$D/baseline"'/etc/pf.anchors/vpn'; if [ -e "$B" ]; then cp -p "$B" '/etc/pf.anchors/vpn' && rm -f "$B"; elif [ -e "$B.pulumi-absent" ]; then rm -f '/etc/pf.anchors/vpn' "$B.pulumi-absent"; fi; echo '/etc/pf.anchors/vpn' >> "$D/deleted"
-B="$D/baseline"'/etc/pf.conf'; if [ -e "$B" ]; then cp -p "$B" '/etc/pf.conf' && rm -f "$B"; elif [ -e "$B.pulumi-absent" ]; then rm -f '/etc/pf.conf' "$B.pulumi-absent"; fi; echo '/etc/pf.conf' >> "$D/deleted"
-B="$D/baseline"'/etc/sysctl.conf'; if [ -e "$B" ]; then cp -p "$B" '/etc/sysctl.conf' && rm -f "$B"; elif [ -e "$B.pulumi-absent" ]; then rm -f '/etc/sysctl.conf' "$B.pulumi-absent"; fi; echo '/etc/sysctl.conf' >> "$D/deleted"
+bad=
+DEL=
+del() { case "$DEL" in *"|$1|"*) return 0 ;; esac; return 1; }
+B="$D/baseline"'/etc/hostname.em0'; if [ -e "$B" ]; then if cp -p "$B" '/etc/hostname.em0.pulumi-back' 2>/dev/null && mv -f '/etc/hostname.em0.pulumi-back' '/etc/hostname.em0'; then rm -f "$B"; else rm -f '/etc/hostname.em0.pulumi-back'; bad="$bad "'/etc/hostname.em0'; fi; elif [ -e "$B.pulumi-absent" ]; then rm -f '/etc/hostname.em0' "$B.pulumi-absent"; fi; DEL="$DEL"'|/etc/hostname.em0|'
+B="$D/baseline"'/etc/hostname.gre0'; if [ -e "$B" ]; then if cp -p "$B" '/etc/hostname.gre0.pulumi-back' 2>/dev/null && mv -f '/etc/hostname.gre0.pulumi-back' '/etc/hostname.gre0'; then rm -f "$B"; else rm -f '/etc/hostname.gre0.pulumi-back'; bad="$bad "'/etc/hostname.gre0'; fi; elif [ -e "$B.pulumi-absent" ]; then rm -f '/etc/hostname.gre0' "$B.pulumi-absent"; fi; DEL="$DEL"'|/etc/hostname.gre0|'
+B="$D/baseline"'/etc/ipsec.conf'; if [ -e "$B" ]; then if cp -p "$B" '/etc/ipsec.conf.pulumi-back' 2>/dev/null && mv -f '/etc/ipsec.conf.pulumi-back' '/etc/ipsec.conf'; then rm -f "$B"; else rm -f '/etc/ipsec.conf.pulumi-back'; bad="$bad "'/etc/ipsec.conf'; fi; elif [ -e "$B.pulumi-absent" ]; then rm -f '/etc/ipsec.conf' "$B.pulumi-absent"; fi; DEL="$DEL"'|/etc/ipsec.conf|'
+B="$D/baseline"'/etc/pf.anchors/vpn'; if [ -e "$B" ]; then if cp -p "$B" '/etc/pf.anchors/vpn.pulumi-back' 2>/dev/null && mv -f '/etc/pf.anchors/vpn.pulumi-back' '/etc/pf.anchors/vpn'; then rm -f "$B"; else rm -f '/etc/pf.anchors/vpn.pulumi-back'; bad="$bad "'/etc/pf.anchors/vpn'; fi; elif [ -e "$B.pulumi-absent" ]; then rm -f '/etc/pf.anchors/vpn' "$B.pulumi-absent"; fi; DEL="$DEL"'|/etc/pf.anchors/vpn|'
+B="$D/baseline"'/etc/pf.conf'; if [ -e "$B" ]; then if cp -p "$B" '/etc/pf.conf.pulumi-back' 2>/dev/null && mv -f '/etc/pf.conf.pulumi-back' '/etc/pf.conf'; then rm -f "$B"; else rm -f '/etc/pf.conf.pulumi-back'; bad="$bad "'/etc/pf.conf'; fi; elif [ -e "$B.pulumi-absent" ]; then rm -f '/etc/pf.conf' "$B.pulumi-absent"; fi; DEL="$DEL"'|/etc/pf.conf|'
+B="$D/baseline"'/etc/sysctl.conf'; if [ -e "$B" ]; then if cp -p "$B" '/etc/sysctl.conf.pulumi-back' 2>/dev/null && mv -f '/etc/sysctl.conf.pulumi-back' '/etc/sysctl.conf'; then rm -f "$B"; else rm -f '/etc/sysctl.conf.pulumi-back'; bad="$bad "'/etc/sysctl.conf'; fi; elif [ -e "$B.pulumi-absent" ]; then rm -f '/etc/sysctl.conf' "$B.pulumi-absent"; fi; DEL="$DEL"'|/etc/sysctl.conf|'
 l=$(grep '^net.inet.esp.enable=' "$D/baseline-sysctl" 2>/dev/null | head -1); [ -n "$l" ] && sysctl "$l" >/dev/null 2>&1
 l=$(grep '^net.inet.ip.forwarding=' "$D/baseline-sysctl" 2>/dev/null | head -1); [ -n "$l" ] && sysctl "$l" >/dev/null 2>&1
 [ -f "$D/baseline-svc" ] && { : > "$D/svc-restore"; while read -r s rest; do case "$s" in 'isakmpd'|'ipsec') echo "$s $rest" >> "$D/svc-restore";; esac; done < "$D/baseline-svc"; }
-if grep -qxF '/etc/hostname.em0' "$D/deleted"; then [ -e /etc/hostname.em0 ] && sh /etc/netstart em0 >/dev/null 2>&1; fi
-if grep -qxF '/etc/hostname.gre0' "$D/deleted"; then ifconfig gre0 destroy >/dev/null 2>&1; [ -e /etc/hostname.gre0 ] && sh /etc/netstart gre0 >/dev/null 2>&1; fi
-if grep -qxF '/etc/pf.conf' "$D/deleted"; then pfctl -f /etc/pf.conf >/dev/null 2>&1; fi
-if grep -qxF '/etc/pf.anchors/vpn' "$D/deleted"; then if [ -e '/etc/pf.anchors/vpn' ]; then pfctl -a 'vpn' -f '/etc/pf.anchors/vpn' >/dev/null 2>&1; else pfctl -a 'vpn' -F rules >/dev/null 2>&1; fi; fi
+if del '/etc/hostname.em0'; then [ -e /etc/hostname.em0 ] && sh /etc/netstart em0 >/dev/null 2>&1; fi
+if del '/etc/hostname.gre0'; then ifconfig gre0 destroy >/dev/null 2>&1; [ -e /etc/hostname.gre0 ] && sh /etc/netstart gre0 >/dev/null 2>&1; fi
+if del '/etc/pf.conf'; then pfctl -f /etc/pf.conf >/dev/null 2>&1; fi
+if del '/etc/pf.anchors/vpn'; then if [ -e '/etc/pf.anchors/vpn' ]; then pfctl -a 'vpn' -f '/etc/pf.anchors/vpn' >/dev/null 2>&1; else pfctl -a 'vpn' -F rules >/dev/null 2>&1; fi; fi
 # shellcheck disable=SC2086 # $fl: the recorded flags, split into words on purpose
 [ -f "$D/svc-restore" ] && while read -r s st run fl; do
   if [ "$st" = off ]; then [ "$run" = "-" ] || rcctl stop "$s" >/dev/null 2>&1; rcctl disable "$s" >/dev/null 2>&1
@@ -98,8 +100,9 @@ if grep -qxF '/etc/pf.anchors/vpn' "$D/deleted"; then if [ -e '/etc/pf.anchors/v
     if [ "$run" = yes ]; then rcctl restart "$s" >/dev/null 2>&1; elif [ "$run" = no ]; then rcctl stop "$s" >/dev/null 2>&1; fi
   fi
 done < "$D/svc-restore"
-if grep -qxF '/etc/ipsec.conf' "$D/deleted" && [ -e '/etc/ipsec.conf' ] && rcctl get ipsec status >/dev/null 2>&1; then ipsecctl -f '/etc/ipsec.conf' >/dev/null 2>&1; fi
+if del '/etc/ipsec.conf' && [ -e '/etc/ipsec.conf' ] && rcctl get ipsec status >/dev/null 2>&1; then ipsecctl -f '/etc/ipsec.conf' >/dev/null 2>&1; fi
+if [ -n "$bad" ]; then printf '@@notrestored%s\n' "$bad" >&2; exit 1; fi
 [ -f "$D/baseline-dirs" ] && sort -r "$D/baseline-dirs" | while read -r x; do rmdir "$x" 2>/dev/null; done
-rm -f "$D/deleted" "$D/svc-restore" "$D/baseline-sysctl" "$D/baseline-svc" "$D/baseline-dirs" "$D/owner"
+rm -f "$D/svc-restore" "$D/baseline-sysctl" "$D/baseline-svc" "$D/baseline-dirs" "$D/owner"
 [ -d "$D/baseline" ] && find "$D/baseline" -depth -type d -exec rmdir {} \; 2>/dev/null; rmdir "$D/rollback" 2>/dev/null
 exit 0
