@@ -193,6 +193,25 @@ describe("apply errors", () => {
     );
     expect(await gw(SNAPSHOT)).toBe(before.replace("baseline-sysctl\n", "baseline-sysctl\nlast-rollback\n"));
   });
+  it("netstart silent but the interface lacks what hostname.if asks for: named, restored, OLD configuration", async () => {
+    await gw(`rm -f ${D}/last-rollback`);
+    const before = await gw(SNAPSHOT);
+    const bad: HostState = base();
+    // a `!` line (refused by the planner, possible on a host edited by hand) takes the address away again, silently
+    bad.files["/etc/hostname.gre0"] = { content: "tunnel 192.0.2.153 192.0.123.85\ninet 10.9.0.1 255.255.255.252 10.9.0.2\n!ifconfig gre0 inet 10.9.0.1 delete\nup\n", mode: "0640", owner: "root", group: "wheel", check: "none" };
+    bad.interfaces = ["em0", "gre0"];
+    const err = await errOf(commit(t(), { olds: base(), news: bad, rollbackSeconds: 90 }));
+    expect(err).toMatch(
+      new RegExp(
+        `^${host.replace(/\./g, "\\.")}: apply failed: \`sh /etc/netstart gre0\` failed: gre0 does not show \`inet 10\\.9\\.0\\.1 \` that /etc/hostname\\.gre0 asks for; ifconfig gre0 prints:\\ngre0: flags=[\\s\\S]*tunnel: inet 192\\.0\\.2\\.153 --> 192\\.0\\.123\\.85[\\s\\S]*\\n` +
+          "the previous configuration was restored \\(the gateway is on its OLD configuration\\)$",
+      ),
+    );
+    expect(await gw("ls /etc/hostname.gre0 2>&1; ifconfig gre0 2>&1")).toBe(
+      "ls: cannot access '/etc/hostname.gre0': No such file or directory\nifconfig: gre0: no such interface\n",
+    );
+    expect(await gw(SNAPSHOT)).toBe(before.replace("baseline-sysctl\n", "baseline-sysctl\nlast-rollback\n"));
+  });
 });
 
 describe("one owner per gateway (D12)", () => {

@@ -9,7 +9,8 @@ import { execFileSync, spawnSync } from "node:child_process";
 import { existsSync, readFileSync, writeFileSync } from "node:fs";
 import * as path from "node:path";
 import { fileURLToPath } from "node:url";
-import { applyScript, confirmScript, deleteScript, stageScript, type CommitInput } from "../../../providers/gateway/commit-script";
+import { applyScript, confirmScript, deleteScript, ifWants, ownerOf, stageScript, type CommitInput } from "../../../providers/gateway/commit-script";
+import { peersOf } from "../../../providers/resources/gateway-config";
 import { gwState } from "../../provider/fixtures";
 
 const dir = path.join(path.dirname(fileURLToPath(import.meta.url)), "golden-scripts");
@@ -83,5 +84,29 @@ describe("commit scripts", () => {
     expect(at("echo @@ready")).toBeLessThan(at('[ "$go" = go ] || exit 1'));
     expect(at('[ "$go" = go ] || exit 1')).toBeLessThan(at("nohup sh -c"));
     expect(at("nohup sh -c")).toBeLessThan(at("mv -f '/etc/pf.anchors/vpn.pulumi-new' '/etc/pf.anchors/vpn'"));
+  });
+});
+
+describe("what netstart must have done (ifWants)", () => {
+  it("IPv4 addresses, up, vnetid, vhid and tunnel endpoints, as ifconfig prints them; `!` lines and comments ignored", () => {
+    expect(ifWants("gre0", "# x\ntunnel 192.0.2.1 2001:db8::2\nvnetid 7\ninet alias 10.0.0.1 255.255.255.0\ninet6 2001:db8::1 64\n!echo up\nup\n")).toEqual([
+      "ifwant gre0 'tunnel: inet 192.0.2.1 --> 2001:db8::2 ' 'vnetid 7 ' 'inet 10.0.0.1 ' '<UP'",
+    ]);
+    expect(ifWants("carp0", "inet 192.0.2.10 255.255.255.0 NONE vhid 3 carpdev em1 pass secret\n")).toEqual(["ifwant carp0 'inet 192.0.2.10 ' 'vhid 3 '"]);
+    expect(ifWants("em0", "dhcp\n")).toEqual([]);
+  });
+});
+
+describe("owner and peers", () => {
+  it("the owner of a URN is PROJECT/STACK; adoption only when asked", () => {
+    expect(ownerOf("urn:pulumi:prod::vpn::openbsd:index:GatewayConfig::gw1")).toEqual({ stack: "vpn/prod", urn: "urn:pulumi:prod::vpn::openbsd:index:GatewayConfig::gw1" });
+    expect(ownerOf("urn:pulumi:prod::vpn::openbsd:index:GatewayConfig::gw1", true)?.takeover).toBe(true);
+    expect(ownerOf("not-a-urn")).toBeUndefined();
+  });
+  it("the peers a failing end names are the `peer` addresses of its ipsec.conf/iked.conf", () => {
+    expect(peersOf(gwState("gw1"))).toEqual(["192.0.123.85"]);
+    const none = gwState("gw1");
+    delete none.files["/etc/ipsec.conf"];
+    expect(peersOf(none)).toEqual([]);
   });
 });
