@@ -86,6 +86,12 @@ export function ownerOf(urn: string, takeover = false): Owner | undefined {
   return m ? { stack: `${m[2]}/${m[1]}`, urn, ...(takeover ? { takeover } : {}) } : undefined;
 }
 
+/**
+ * Scripts open a `{ … }` block (after the shellcheck directive), so sh reads the whole script before
+ * running any of it: one cut short by a lost connection runs nothing.
+ */
+const BLOCK_START = [SCRIPT_LIB.split("\n")[0]!, "{"];
+
 const PRELUDE = (id: string) => [
   SCRIPT_LIB.trimEnd(),
   `LOCK_WAIT=${LOCK_WAIT_SECONDS}`,
@@ -202,7 +208,8 @@ function restoreScript(c: CommitInput, all: HostState): string {
     'if [ -f "$R/sysctl" ]; then while read -r l; do sysctl "$l" >/dev/null 2>&1; done < "$R/sysctl"; fi',
     ...reloadLines(all, (p) => `ch ${sq(p)}`, '"$R/svc"', ruleFileOf(c.olds) ?? rf),
     'echo "$ID $(date)" > "$D/last-rollback"',
-    'rm -rf "$R" "$D/lock"',
+    // the lock is released only while this commit holds it (a recovery has renamed it away)
+    'rm -rf "$R"; o=; read -r o _ < "$D/lock/owner" 2>/dev/null; [ "$o" != "$ID" ] || rm -rf "$D/lock"',
     'if [ -n "$bad" ]; then printf \'@@notrestored%s\\n\' "$bad" >&2; exit 1; fi',
     "exit 0",
   ].join("\n") + "\n";
@@ -214,8 +221,7 @@ function restoreScript(c: CommitInput, all: HostState): string {
  */
 export function stageScript(c: CommitInput): string {
   const { news, olds } = c;
-  // one block: sh reads all of it before running any of it (a script cut short by a lost connection runs nothing)
-  const L = [SCRIPT_LIB.split("\n")[0]!, "{", ...PRELUDE(c.id)];
+  const L = [...BLOCK_START, ...PRELUDE(c.id)];
   // the connection's loss must not kill the script half way: it notices it at `read` (EOF) instead
   L.push("trap '' HUP PIPE", "lock", "TPID=");
   L.push('cleanup() { if [ -n "$TPID" ]; then kill "$TPID" 2>/dev/null; fi; if [ -f "$R/staged" ]; then while read -r t; do rm -f "$t"; done < "$R/staged"; fi; rm -rf "$R" "$D/lock"; }', "trap cleanup EXIT");
@@ -355,7 +361,7 @@ export function applyScript(c: CommitInput): string {
   const { news, olds } = c;
   const drift = c.drift ?? {};
   const drifted = (k: string) => (drift[k] ?? "in sync") !== "in sync";
-  const L = [...PRELUDE(c.id)];
+  const L = [...BLOCK_START, ...PRELUDE(c.id)];
   L.push(...APPLY_FNS);
   L.push(...IPSEC_DELETE_FN);
   // 1. sysctl
@@ -439,7 +445,7 @@ export function applyScript(c: CommitInput): string {
     for (const n of dropped) L.push(`grep "^${n} " "$D/baseline-svc" >> "$R/svc-dropped" 2>/dev/null`);
     L.push(...restoreServices('"$R/svc-dropped"'));
   }
-  L.push("exit 0");
+  L.push("exit 0", "}");
   return L.join("\n") + "\n";
 }
 
@@ -471,7 +477,9 @@ export function confirmScript(id: string, flows: readonly FlowPattern[] = [], wa
       ]
     : [];
   return [
+    ...BLOCK_START,
     ...PRELUDE(id),
+    "trap '' HUP PIPE",
     ...wait,
     // the claim: only one of the confirm, the timer and a failing step gets `pending`
     'if ! mv "$R/pending" "$R/confirmed" 2>/dev/null; then printf \'@@rolledback %s\\n\' "$ID" >&2; exit 1; fi',
@@ -480,12 +488,13 @@ export function confirmScript(id: string, flows: readonly FlowPattern[] = [], wa
     'rm -rf "$R" "$D/lock"',
     "ipsecctl -sf 2>/dev/null",
     "exit 0",
+    "}",
   ].join("\n") + "\n";
 }
 
 /** Delete: put back each file's baseline (or remove what the resource added), sysctls and services, and reload. */
 export function deleteScript(s: HostState, owner?: Owner): string {
-  const L = [...PRELUDE("delete"), "trap '' HUP PIPE", "lock"];
+  const L = [...BLOCK_START, ...PRELUDE("delete"), "trap '' HUP PIPE", "lock"];
   L.push('trap \'rm -rf "$D/lock"\' EXIT');
   if (owner) L.push(`owns ${sq(owner.stack)} -`);
   const rf = ruleFileOf(s);
@@ -511,6 +520,6 @@ export function deleteScript(s: HostState, owner?: Owner): string {
   L.push('rm -f "$D/svc-restore" "$D/baseline-sysctl" "$D/baseline-svc" "$D/baseline-dirs"' + (owner ? ' "$D/owner"' : ""));
   // directories left empty (baseline copies all restored, no rollback pending)
   L.push('[ -d "$D/baseline" ] && find "$D/baseline" -depth -type d -exec rmdir {} \\; 2>/dev/null; rmdir "$D/rollback" 2>/dev/null');
-  L.push("exit 0");
+  L.push("exit 0", "}");
   return L.join("\n") + "\n";
 }

@@ -23,7 +23,9 @@
  *   is an adoption after `pulumi import` (`takeover`).
  *
  * The pending rollback is claimed by renaming `$R/pending` (atomic): the timer, a failing step and
- * the confirm all claim it, and only the one whose rename succeeds acts.
+ * the confirm all claim it, and only the one whose rename succeeds acts. A dead lock is claimed the same
+ * way (renamed to `lock.PID`, then checked to still be the dead commit's), so two operations that find it
+ * at once do not both recover it; a restore script releases the lock only while its own commit holds it.
  */
 import { STATE_DIR } from "./state-dir";
 
@@ -67,6 +69,12 @@ dead() {
   ! kill -0 "$opid" 2>/dev/null
 }
 recover() {
+  mv "$D/lock" "$D/lock.$$" 2>/dev/null || return 0
+  c=; read -r c _ < "$D/lock.$$/owner" 2>/dev/null
+  if [ "$c" != "$oid" ]; then
+    if [ -e "$D/lock" ]; then rm -rf "$D/lock.$$"; else mv "$D/lock.$$" "$D/lock"; fi
+    return 0
+  fi
   r="$D/rollback/$oid"
   if [ -f "$r/restore.sh" ] && [ -e "$r/pending" ]; then
     E=$(sh "$r/restore.sh" 2>&1)
@@ -75,7 +83,7 @@ recover() {
     if [ -f "$r/staged" ]; then while read -r t; do rm -f "$t"; done < "$r/staged"; fi
     printf '@@recovered %s dropped\\n' "$oid" >&2
   fi
-  rm -rf "$r" "$D/lock"
+  rm -rf "$r" "$D/lock.$$"
 }
 lock() {
   E=$(mkdir -p "$D" 2>&1 && chmod 700 "$D") || fail "mkdir $D" "$E"

@@ -1,4 +1,6 @@
 # shellcheck disable=SC2317,SC2012 # library functions a script may not call; `ls -ld` of one named file
+{
+# shellcheck disable=SC2317,SC2012 # library functions a script may not call; `ls -ld` of one named file
 set -u
 umask 077
 D=/var/db/pulumi-openbsd
@@ -37,6 +39,12 @@ dead() {
   ! kill -0 "$opid" 2>/dev/null
 }
 recover() {
+  mv "$D/lock" "$D/lock.$$" 2>/dev/null || return 0
+  c=; read -r c _ < "$D/lock.$$/owner" 2>/dev/null
+  if [ "$c" != "$oid" ]; then
+    if [ -e "$D/lock" ]; then rm -rf "$D/lock.$$"; else mv "$D/lock.$$" "$D/lock"; fi
+    return 0
+  fi
   r="$D/rollback/$oid"
   if [ -f "$r/restore.sh" ] && [ -e "$r/pending" ]; then
     E=$(sh "$r/restore.sh" 2>&1)
@@ -45,7 +53,7 @@ recover() {
     if [ -f "$r/staged" ]; then while read -r t; do rm -f "$t"; done < "$r/staged"; fi
     printf '@@recovered %s dropped\n' "$oid" >&2
   fi
-  rm -rf "$r" "$D/lock"
+  rm -rf "$r" "$D/lock.$$"
 }
 lock() {
   E=$(mkdir -p "$D" 2>&1 && chmod 700 "$D") || fail "mkdir $D" "$E"
@@ -101,3 +109,4 @@ if ! rcctl get 'ipsec' status >/dev/null 2>&1; then step rcctl enable 'ipsec'; f
 if ch '/etc/ipsec.conf'; then if [ -e "$R/files"'/etc/ipsec.conf' ]; then ipdel "$R/files"'/etc/ipsec.conf'; fi; step ipsecctl -f '/etc/ipsec.conf'; : > "$R/ipsec-loaded"
 fi
 exit 0
+}

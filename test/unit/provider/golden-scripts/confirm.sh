@@ -1,4 +1,6 @@
 # shellcheck disable=SC2317,SC2012 # library functions a script may not call; `ls -ld` of one named file
+{
+# shellcheck disable=SC2317,SC2012 # library functions a script may not call; `ls -ld` of one named file
 set -u
 umask 077
 D=/var/db/pulumi-openbsd
@@ -37,6 +39,12 @@ dead() {
   ! kill -0 "$opid" 2>/dev/null
 }
 recover() {
+  mv "$D/lock" "$D/lock.$$" 2>/dev/null || return 0
+  c=; read -r c _ < "$D/lock.$$/owner" 2>/dev/null
+  if [ "$c" != "$oid" ]; then
+    if [ -e "$D/lock" ]; then rm -rf "$D/lock.$$"; else mv "$D/lock.$$" "$D/lock"; fi
+    return 0
+  fi
   r="$D/rollback/$oid"
   if [ -f "$r/restore.sh" ] && [ -e "$r/pending" ]; then
     E=$(sh "$r/restore.sh" 2>&1)
@@ -45,7 +53,7 @@ recover() {
     if [ -f "$r/staged" ]; then while read -r t; do rm -f "$t"; done < "$r/staged"; fi
     printf '@@recovered %s dropped\n' "$oid" >&2
   fi
-  rm -rf "$r" "$D/lock"
+  rm -rf "$r" "$D/lock.$$"
 }
 lock() {
   E=$(mkdir -p "$D" 2>&1 && chmod 700 "$D") || fail "mkdir $D" "$E"
@@ -72,6 +80,7 @@ LOCK_WAIT=120
 ID=0123456789ab
 R="$D/rollback/$ID"
 ch() { grep -qxF "$1" "$R/changed" 2>/dev/null; }
+trap '' HUP PIPE
 if [ -e "$R/pending" ] && [ -e "$R/ipsec-loaded" ]; then
   n=0; F=$(ipsecctl -sf 2>/dev/null); until printf '%s\n' "$F" | grep -F 'flow esp in from 192.168.15.0/24 to 172.16.0.0/24 peer 192.0.123.85 ' | grep -q ' type require$'; do
     if [ $n -ge 20 ]; then echo "@@noflows 20" >&2; break; fi
@@ -84,3 +93,4 @@ if ! { printf '%s\n' 'vpn/prod' 'urn:pulumi:prod::vpn::openbsd:index:GatewayConf
 rm -rf "$R" "$D/lock"
 ipsecctl -sf 2>/dev/null
 exit 0
+}

@@ -39,6 +39,12 @@ dead() {
   ! kill -0 "$opid" 2>/dev/null
 }
 recover() {
+  mv "$D/lock" "$D/lock.$$" 2>/dev/null || return 0
+  c=; read -r c _ < "$D/lock.$$/owner" 2>/dev/null
+  if [ "$c" != "$oid" ]; then
+    if [ -e "$D/lock" ]; then rm -rf "$D/lock.$$"; else mv "$D/lock.$$" "$D/lock"; fi
+    return 0
+  fi
   r="$D/rollback/$oid"
   if [ -f "$r/restore.sh" ] && [ -e "$r/pending" ]; then
     E=$(sh "$r/restore.sh" 2>&1)
@@ -47,7 +53,7 @@ recover() {
     if [ -f "$r/staged" ]; then while read -r t; do rm -f "$t"; done < "$r/staged"; fi
     printf '@@recovered %s dropped\n' "$oid" >&2
   fi
-  rm -rf "$r" "$D/lock"
+  rm -rf "$r" "$D/lock.$$"
 }
 lock() {
   E=$(mkdir -p "$D" 2>&1 && chmod 700 "$D") || fail "mkdir $D" "$E"
@@ -178,7 +184,7 @@ grep -q "^isakmpd " "$D/baseline-svc" 2>/dev/null || { if rcctl get 'isakmpd' st
 grep -q "^ipsec " "$D/baseline-svc" 2>/dev/null || { if rcctl get 'ipsec' status >/dev/null 2>&1; then st=on; else st=off; fi; run=-; fl=; rec "ipsec $st $run $fl" "$D/baseline-svc"; }
 { if rcctl get 'isakmpd' status >/dev/null 2>&1; then st=on; else st=off; fi; if rcctl check 'isakmpd' >/dev/null 2>&1; then run=yes; else run=no; fi; fl=$(rcctl get 'isakmpd' flags 2>/dev/null); rec "isakmpd $st $run $fl" "$R/svc"; }
 { if rcctl get 'ipsec' status >/dev/null 2>&1; then st=on; else st=off; fi; run=-; fl=; rec "ipsec $st $run $fl" "$R/svc"; }
-put "$R/restore.sh" 4363 <<'PULUMI_OPENBSD_EOF_X'
+put "$R/restore.sh" 4679 <<'PULUMI_OPENBSD_EOF_X'
 # shellcheck disable=SC2317,SC2012 # library functions a script may not call; `ls -ld` of one named file
 set -u
 umask 077
@@ -218,6 +224,12 @@ dead() {
   ! kill -0 "$opid" 2>/dev/null
 }
 recover() {
+  mv "$D/lock" "$D/lock.$$" 2>/dev/null || return 0
+  c=; read -r c _ < "$D/lock.$$/owner" 2>/dev/null
+  if [ "$c" != "$oid" ]; then
+    if [ -e "$D/lock" ]; then rm -rf "$D/lock.$$"; else mv "$D/lock.$$" "$D/lock"; fi
+    return 0
+  fi
   r="$D/rollback/$oid"
   if [ -f "$r/restore.sh" ] && [ -e "$r/pending" ]; then
     E=$(sh "$r/restore.sh" 2>&1)
@@ -226,7 +238,7 @@ recover() {
     if [ -f "$r/staged" ]; then while read -r t; do rm -f "$t"; done < "$r/staged"; fi
     printf '@@recovered %s dropped\n' "$oid" >&2
   fi
-  rm -rf "$r" "$D/lock"
+  rm -rf "$r" "$D/lock.$$"
 }
 lock() {
   E=$(mkdir -p "$D" 2>&1 && chmod 700 "$D") || fail "mkdir $D" "$E"
@@ -278,7 +290,7 @@ if ch '/etc/pf.anchors/vpn'; then if [ -e '/etc/pf.anchors/vpn' ]; then pfctl -a
 done < "$R/svc"
 if ch '/etc/ipsec.conf' && [ -e '/etc/ipsec.conf' ] && rcctl get ipsec status >/dev/null 2>&1; then ipsecctl -f '/etc/ipsec.conf' >/dev/null 2>&1; fi
 echo "$ID $(date)" > "$D/last-rollback"
-rm -rf "$R" "$D/lock"
+rm -rf "$R"; o=; read -r o _ < "$D/lock/owner" 2>/dev/null; [ "$o" != "$ID" ] || rm -rf "$D/lock"
 if [ -n "$bad" ]; then printf '@@notrestored%s\n' "$bad" >&2; exit 1; fi
 exit 0
 PULUMI_OPENBSD_EOF_X
