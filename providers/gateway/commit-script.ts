@@ -1,33 +1,48 @@
 /**
- * The scripts of one commit (DESIGN.md D2, D3), generated here as pure text and run by commit.ts.
+ * The scripts of one commit (DESIGN.md D2, D3, D12), generated here as pure text and run by commit.ts.
+ * Each script is the shell library of providers/gateway/script-lib.ts (emitted once, at its top) and a
+ * body of calls to it, so every write, copy and rename is checked.
  *
  * A commit is three commands:
- * 1. {@link stageScript} — on the first connection: take the on-host lock, stage every desired file
- *    next to its target (`PATH.pulumi-new`, 0600 from creation), keep only those that differ, validate
- *    them with the host's own tools, record the baseline (first takeover) and the rollback copy, write
- *    the restore script, arm the rollback timer, swap by rename. A validation failure removes the
- *    staged files, releases the lock and exits 1 with the tool's own message: nothing changed.
+ * 1. {@link stageScript} — on the first connection: take the on-host lock (finishing a dead commit that
+ *    still holds it), refuse a gateway another stack owns, stage every desired file next to its target
+ *    (`PATH.pulumi-new`, 0600 from creation, size checked), keep only those that differ, validate them
+ *    with the host's own tools, record the baseline (first takeover), the rollback copies (verified
+ *    byte for byte) and the `manifest` (`present PATH` / `absent PATH`: whether each target existed,
+ *    recorded explicitly, so a missing copy is never read as "the file did not exist"), write the
+ *    restore script, print `@@ready` and wait for the provider's `go` on stdin. The whole script is one
+ *    `{ … }` block, so sh reads all of it before running any of it and a truncated script runs nothing.
+ *    Without `go` (the connection is gone: EOF) it removes what it staged, releases the lock and exits:
+ *    nothing changed. With it: arm the rollback timer, hand the lock to the timer's pid, swap by rename.
+ *    Any failure before the swap removes the staged files and releases the lock: nothing changed.
  * 2. {@link applyScript} — same connection: bring the running system in line in /etc/rc order
- *    (sysctl; destroy/netstart of changed interfaces; pf; daemons by `order` with `ipsecctl -d -f OLD`
- *    then `ipsecctl -f NEW` at the `ipsec` position; sasyncd last). A failing step runs the restore
- *    script at once and exits 1 with that step's output.
+ *    (sysctl; destroy/netstart of changed interfaces — netstart's stderr is a failure and the
+ *    interface must then show what its hostname.if asks for; pf; daemons by `order` with
+ *    `ipsecctl -d -f OLD` then `ipsecctl -f NEW` at the `ipsec` position; sasyncd last). A failing step
+ *    runs the restore script at once (`@@restore` reports anything it could not put back) and exits 1
+ *    with that step's own output.
  * 3. {@link confirmScript} — over a FRESH connection (pf keeps the old connection's state, so it proves
- *    nothing): disarm the timer, release the lock, print `ipsecctl -sf` for the flow baseline.
+ *    nothing): claim the pending rollback, stop the timer, record the owner, release the lock, print
+ *    `ipsecctl -sf` for the flow baseline.
  *
  * If the connection dies after the swap, the detached timer (`sleep N; sh restore.sh`) restores the
  * previous files, sysctls and services, reloads them and releases the lock; the next `up` converges.
+ * If the timer is lost too (killed; the host rebooted), the lock's owner is dead and the next commit's
+ * `lock` runs the dead commit's restore script before going on (D12).
  *
- * On-host layout, all under {@link STATE_DIR} (0700): `lock/` (mkdir lock, `owner` inside),
- * `rollback/ID/` (copies, `changed`, `sysctl`, `svc`, `pending`, `restore.sh`), `baseline/PATH`
- * (what the gateway had before the resource took a file over; `PATH.pulumi-absent` when it had nothing),
- * `baseline-sysctl`, `baseline-svc`.
+ * On-host layout, all under {@link STATE_DIR} (0700): `lock/` (mkdir lock; `owner` = `ID PID BOOT`),
+ * `owner` (`PROJECT/STACK` and the resource URN), `rollback/ID/` (copies under `files/`, `changed`,
+ * `manifest`, `staged`, `sysctl`, `svc`, `pending`, `restore.sh`), `baseline/PATH` (what the gateway had
+ * before the resource took a file over; `PATH.pulumi-absent` when it had nothing), `baseline-sysctl`,
+ * `baseline-svc`, `baseline-dirs`, `last-rollback`.
  */
 import type { HostState, ManagedFile } from "../../sdk/state";
 import { isClonedInterface, sq, writeFileLines } from "./shell";
 import { flowsPresentCondition, IPSEC_DELETE_FN, verifyKernelLines, type FlowPattern } from "./ipsec-kernel";
+import { SCRIPT_LIB } from "./script-lib";
+import { STATE_DIR } from "./state-dir";
 
-/** Where the provider keeps its on-host state. */
-export const STATE_DIR = "/var/db/pulumi-openbsd";
+export { STATE_DIR };
 /** Seconds the lock is waited for before giving up. */
 export const LOCK_WAIT_SECONDS = 120;
 
@@ -47,12 +62,39 @@ export interface CommitInput {
   /** Drift recorded by the last read, by item key (`anchors["vpn"]`, `flows`, `interfaces["em0"]`). */
   drift?: Record<string, string>;
   rollbackSeconds: number;
+  /**
+   * The owner recorded on the host (DESIGN.md D12): `PROJECT/STACK`, and the resource's URN. Another
+   * owner's gateway is refused unless `takeover` (an adoption after `pulumi import`). Without an
+   * owner (tests of the commit alone) ownership is neither checked nor recorded.
+   */
+  owner?: Owner;
 }
 
+/** Who owns a gateway (DESIGN.md D12). */
+export interface Owner {
+  /** `PROJECT/STACK`, compared. */
+  stack: string;
+  /** The owning resource's URN, recorded for the message. */
+  urn: string;
+  /** Adopt a gateway another stack owns (after `pulumi import`). */
+  takeover?: boolean;
+}
+
+/** The owner of a URN `urn:pulumi:STACK::PROJECT::TYPE::NAME`: `PROJECT/STACK`. */
+export function ownerOf(urn: string, takeover = false): Owner | undefined {
+  const m = /^urn:pulumi:([^:]+)::([^:]+)::/.exec(urn);
+  return m ? { stack: `${m[2]}/${m[1]}`, urn, ...(takeover ? { takeover } : {}) } : undefined;
+}
+
+/**
+ * Scripts open a `{ … }` block (after the shellcheck directive), so sh reads the whole script before
+ * running any of it: one cut short by a lost connection runs nothing.
+ */
+const BLOCK_START = [SCRIPT_LIB.split("\n")[0]!, "{"];
+
 const PRELUDE = (id: string) => [
-  "set -u",
-  "umask 077",
-  `D=${STATE_DIR}`,
+  SCRIPT_LIB.trimEnd(),
+  `LOCK_WAIT=${LOCK_WAIT_SECONDS}`,
   `ID=${id}`,
   'R="$D/rollback/$ID"',
   'ch() { grep -qxF "$1" "$R/changed" 2>/dev/null; }',
@@ -61,18 +103,6 @@ const PRELUDE = (id: string) => [
 /** The anchor loaded from each file, by path. */
 function anchorsByFile(s: HostState): Map<string, string> {
   return new Map(Object.entries(s.anchors).map(([n, a]) => [a.file, n]));
-}
-
-function lockLines(): string[] {
-  return [
-    'mkdir -p "$D" && chmod 700 "$D" || exit 1',
-    "n=0",
-    'while ! mkdir "$D/lock" 2>/dev/null; do',
-    `  n=$((n+1)); if [ $n -ge ${LOCK_WAIT_SECONDS} ]; then echo "pulumi-openbsd: the gateway is locked by commit $(cat "$D/lock/owner" 2>/dev/null) ($D/lock); another operation is running or was interrupted; wait for its rollback timer or remove $D/lock" >&2; exit 75; fi`,
-    "  sleep 1",
-    "done",
-    'echo "$ID" > "$D/lock/owner"',
-  ];
 }
 
 function validateLine(path: string, f: ManagedFile, anchor: string | undefined): string {
@@ -102,7 +132,7 @@ function recordServices(names: string[], file: string, once: boolean): string[] 
     out.push(
       `${guard}{ if rcctl get ${q} status >/dev/null 2>&1; then st=on; else st=off; fi; ` +
         (isPseudoService(s) ? "run=-; fl=; " : `if rcctl check ${q} >/dev/null 2>&1; then run=yes; else run=no; fi; fl=$(rcctl get ${q} flags 2>/dev/null); `) +
-        `echo "${s} $st $run $fl" >> ${file}; }`,
+        `rec "${s} $st $run $fl" ${file}; }`,
     );
   }
   return out;
@@ -111,7 +141,8 @@ function recordServices(names: string[], file: string, once: boolean): string[] 
 /** Lines restoring services recorded by {@link recordServices}, in the order recorded. */
 function restoreServices(file: string): string[] {
   return [
-    `[ -f ${file} ] && while read s st run fl; do`,
+    "# shellcheck disable=SC2086 # $fl: the recorded flags, split into words on purpose",
+    `[ -f ${file} ] && while read -r s st run fl; do`,
     '  if [ "$st" = off ]; then [ "$run" = "-" ] || rcctl stop "$s" >/dev/null 2>&1; rcctl disable "$s" >/dev/null 2>&1',
     // empty flags too: `rcctl set S flags` with the default drops the S_flags line rcctl set wrote
     '  else rcctl enable "$s" >/dev/null 2>&1; [ "$run" = "-" ] || rcctl set "$s" flags $fl >/dev/null 2>&1',
@@ -150,13 +181,52 @@ function ruleFileOf(s: HostState | undefined): string | undefined {
   return s && s.ipsec.daemon !== "iked" ? s.ipsec.ruleFile : undefined;
 }
 
-/** Command 1: lock, stage, validate, baseline, rollback copy, arm timer, swap. Prints `@@changed PATH` lines. */
+/** The marker the stage script prints before it waits for {@link GO} on stdin. */
+export const READY = "@@ready";
+/** The marker printed once every file is staged (before validation). */
+export const STAGED = "@@staged";
+/** What the provider sends on the stage script's stdin to let it swap. */
+export const GO = "go";
+
+/** The restore script (run by the timer, a failing step, or the next commit that finds this one dead). */
+function restoreScript(c: CommitInput, all: HostState): string {
+  const rf = ruleFileOf(c.news);
+  return [
+    PRELUDE(c.id).join("\n"),
+    // the claim: whoever renames `pending` restores; everyone else leaves it alone
+    'mv "$R/pending" "$R/claimed" 2>/dev/null || exit 0',
+    "bad=",
+    ...(rf ? [`if ch ${sq(rf)} && [ -e ${sq(rf)} ]; then ipsecctl -d -f ${sq(rf)} >/dev/null 2>&1; fi`] : []),
+    'if [ ! -f "$R/manifest" ]; then bad=" (no manifest $R/manifest: no file was put back)"; else',
+    "while read -r st f; do",
+    '  case "$st" in',
+    '    present) if [ -f "$R/files$f" ] && cp -p "$R/files$f" "$f.pulumi-back" 2>/dev/null && mv -f "$f.pulumi-back" "$f"; then :; else rm -f "$f.pulumi-back"; bad="$bad $f"; fi ;;',
+    '    absent) rm -f "$f" ;;',
+    "  esac",
+    'done < "$R/manifest"',
+    "fi",
+    'if [ -f "$R/sysctl" ]; then while read -r l; do sysctl "$l" >/dev/null 2>&1; done < "$R/sysctl"; fi',
+    ...reloadLines(all, (p) => `ch ${sq(p)}`, '"$R/svc"', ruleFileOf(c.olds) ?? rf),
+    'echo "$ID $(date)" > "$D/last-rollback"',
+    // the lock is released only while this commit holds it (a recovery has renamed it away)
+    'rm -rf "$R"; o=; read -r o _ < "$D/lock/owner" 2>/dev/null; [ "$o" != "$ID" ] || rm -rf "$D/lock"',
+    'if [ -n "$bad" ]; then printf \'@@notrestored%s\\n\' "$bad" >&2; exit 1; fi',
+    "exit 0",
+  ].join("\n") + "\n";
+}
+
+/**
+ * Command 1: lock, owner check, stage, validate, baseline, verified rollback copies and manifest, restore
+ * script; `@@ready`, then wait for `go` on stdin; arm the timer, swap. Prints `@@changed PATH` lines.
+ */
 export function stageScript(c: CommitInput): string {
   const { news, olds } = c;
-  const L = [...PRELUDE(c.id), ...lockLines()];
-  L.push('trap \'for t in $(cat "$R/staged" 2>/dev/null); do rm -f "$t"; done; rm -rf "$R" "$D/lock"\' EXIT');
-  L.push('rm -rf "$R"; mkdir -p "$R/files" || exit 1', ': > "$R/changed"', ': > "$R/staged"');
-  L.push('v() { if ! OUT=$("$@" 2>&1); then printf \'@@fail %s\\n%s\\n\' "$*" "$OUT" >&2; exit 1; fi; }');
+  const L = [...BLOCK_START, ...PRELUDE(c.id)];
+  // the connection's loss must not kill the script half way: it notices it at `read` (EOF) instead
+  L.push("trap '' HUP PIPE", "lock", "TPID=");
+  L.push('cleanup() { if [ -n "$TPID" ]; then kill "$TPID" 2>/dev/null; fi; if [ -f "$R/staged" ]; then while read -r t; do rm -f "$t"; done < "$R/staged"; fi; rm -rf "$R" "$D/lock"; }', "trap cleanup EXIT");
+  if (c.owner) L.push(`owns ${sq(c.owner.stack)} ${c.owner.takeover ? "takeover" : "-"}`);
+  L.push('rm -rf "$R"', 'E=$(mkdir -p "$R/files" 2>&1) || fail "mkdir $R/files" "$E"', 'put "$R/changed" 0 < /dev/null', 'put "$R/staged" 0 < /dev/null');
   const anchors = anchorsByFile(news);
   const paths = Object.keys(news.files).sort();
   // stage each desired file next to its target
@@ -165,17 +235,18 @@ export function stageScript(c: CommitInput): string {
     const t = p + ".pulumi-new";
     // directories the resource creates are recorded (first creation) so that delete removes them again
     L.push(
-      `x="$(dirname ${sq(p)})"; while [ ! -d "$x" ]; do grep -qxF "$x" "$D/baseline-dirs" 2>/dev/null || echo "$x" >> "$D/baseline-dirs"; x="$(dirname "$x")"; done`,
-      `mkdir -p "$(dirname ${sq(p)})"`,
-      `echo ${sq(t)} >> "$R/staged"`,
+      `x="$(dirname ${sq(p)})"; while [ ! -d "$x" ]; do grep -qxF "$x" "$D/baseline-dirs" 2>/dev/null || rec "$x" "$D/baseline-dirs"; x="$(dirname "$x")"; done`,
+      `E=$(mkdir -p "$(dirname ${sq(p)})" 2>&1) || fail "mkdir $(dirname ${sq(p)})" "$E"`,
+      `rec ${sq(t)} "$R/staged"`,
     );
     L.push(...writeFileLines(t, f.content));
-    L.push(`chown ${sq(f.owner)}:${sq(f.group)} ${sq(t)} && chmod ${f.mode} ${sq(t)} || exit 1`);
+    L.push(`v chown ${sq(`${f.owner}:${f.group}`)} ${sq(t)}`, `v chmod ${f.mode} ${sq(t)}`);
     // unchanged content and metadata: drop the staged copy
     L.push(
-      `if [ -f ${sq(p)} ] && cmp -s ${sq(p)} ${sq(t)} && [ "$(ls -ld ${sq(p)} | awk '{print $1, $3, $4}')" = "$(ls -ld ${sq(t)} | awk '{print $1, $3, $4}')" ]; then :; else echo ${sq(p)} >> "$R/changed"; fi`,
+      `if [ -f ${sq(p)} ] && cmp -s ${sq(p)} ${sq(t)} && [ "$(ls -ld ${sq(p)} | awk '{print $1, $3, $4}')" = "$(ls -ld ${sq(t)} | awk '{print $1, $3, $4}')" ]; then :; else rec ${sq(p)} "$R/changed"; fi`,
     );
   }
+  L.push(`echo ${STAGED}`);
   // validate every changed file with the host's own tools; a main pf.conf is checked against the staged
   // anchor files (`load anchor … from "F"` → `F.pulumi-new`), so new anchors and rules are checked together
   for (const p of paths) {
@@ -184,62 +255,50 @@ export function stageScript(c: CommitInput): string {
     if (f.check === "pf") {
       let text = f.content;
       for (const a of Object.values(news.anchors)) text = text.split(`"${a.file}"`).join(`"${a.file}.pulumi-new"`);
-      L.push(`if ch ${sq(p)} || [ -s "$R/changed" ]; then`, ...writeFileLines(p + ".pulumi-check", text), `echo ${sq(p + ".pulumi-check")} >> "$R/staged"`);
-      L.push(`chmod ${f.mode} ${sq(p + ".pulumi-check")}; ${validateLine(p, f, undefined)}; rm -f ${sq(p + ".pulumi-check")}; fi`);
+      L.push(`if ch ${sq(p)} || [ -s "$R/changed" ]; then`, `rec ${sq(p + ".pulumi-check")} "$R/staged"`, ...writeFileLines(p + ".pulumi-check", text));
+      L.push(`v chmod ${f.mode} ${sq(p + ".pulumi-check")}; ${validateLine(p, f, undefined)}; rm -f ${sq(p + ".pulumi-check")}; fi`);
       continue;
     }
     L.push(`if ch ${sq(p)}; then ${validateLine(p, f, anchors.get(p))}; fi`);
   }
   // staged copies identical to their targets are dropped only now (pf.conf's check refers to them)
-  L.push('while read t; do f="${t%.pulumi-new}"; [ "$f" = "$t" ] && continue; grep -qxF "$f" "$R/changed" || rm -f "$t"; done < "$R/staged"');
+  L.push('while read -r t; do f="${t%.pulumi-new}"; [ "$f" = "$t" ] && continue; grep -qxF "$f" "$R/changed" || rm -f "$t"; done < "$R/staged"');
   // files no longer managed go back to their baseline
   const removed = Object.keys(olds?.files ?? {}).filter((p) => !news.files[p]).sort();
-  for (const p of removed) L.push(`echo ${sq(p)} >> "$R/changed"`);
-  // baseline (first takeover only) and rollback copies
+  for (const p of removed) L.push(`rec ${sq(p)} "$R/changed"`);
+  // baseline (first takeover only) and rollback copies, each verified; the manifest says which targets existed
   for (const p of paths) {
-    L.push(`B="$D/baseline"${sq(p)}; if [ ! -e "$B" ] && [ ! -e "$B.pulumi-absent" ]; then mkdir -p "$(dirname "$B")"; if [ -e ${sq(p)} ]; then cp -p ${sq(p)} "$B"; else : > "$B.pulumi-absent"; fi; fi`);
+    L.push(`B="$D/baseline"${sq(p)}; if [ ! -e "$B" ] && [ ! -e "$B.pulumi-absent" ]; then if [ -e ${sq(p)} ]; then keep ${sq(p)} "$B"; else keep /dev/null "$B.pulumi-absent"; fi; fi`);
   }
-  L.push('while read f; do if [ -e "$f" ]; then mkdir -p "$R/files$(dirname "$f")"; cp -p "$f" "$R/files$f"; fi; done < "$R/changed"');
+  L.push('put "$R/manifest" 0 < /dev/null');
+  L.push('while read -r f; do if [ -e "$f" ]; then keep "$f" "$R/files$f"; rec "present $f" "$R/manifest"; else rec "absent $f" "$R/manifest"; fi; done < "$R/changed"');
   for (const k of Object.keys(news.sysctls).sort()) {
-    L.push(`grep -q ${sq("^" + k + "=")} "$D/baseline-sysctl" 2>/dev/null || echo "${k}=$(sysctl -n ${sq(k)})" >> "$D/baseline-sysctl"`);
-    L.push(`echo "${k}=$(sysctl -n ${sq(k)})" >> "$R/sysctl"`);
+    L.push(`grep -q ${sq("^" + k + "=")} "$D/baseline-sysctl" 2>/dev/null || rec "${k}=$(sysctl -n ${sq(k)})" "$D/baseline-sysctl"`);
+    L.push(`rec "${k}=$(sysctl -n ${sq(k)})" "$R/sysctl"`);
   }
   const svcs = serviceNames(news, olds);
   L.push(...recordServices(svcs, '"$D/baseline-svc"', true));
   L.push(...recordServices(svcs, '"$R/svc"', false));
-  // the restore script, then the timer
+  // the restore script
   const all: HostState = {
     ...news,
     interfaces: [...new Set([...news.interfaces, ...(olds?.interfaces ?? [])])],
     anchors: { ...(olds?.anchors ?? {}), ...news.anchors },
     files: { ...(olds?.files ?? {}), ...news.files },
   };
-  const rf = ruleFileOf(news);
-  const restore = [
-    "set -u",
-    `D=${STATE_DIR}`,
-    `ID=${c.id}`,
-    'R="$D/rollback/$ID"',
-    'ch() { grep -qxF "$1" "$R/changed" 2>/dev/null; }',
-    '[ -e "$R/pending" ] || exit 0',
-    'rm -f "$R/pending"',
-    ...(rf ? [`if ch ${sq(rf)} && [ -e ${sq(rf)} ]; then ipsecctl -d -f ${sq(rf)} >/dev/null 2>&1; fi`] : []),
-    'while read f; do if [ -e "$R/files$f" ]; then cp -p "$R/files$f" "$f"; else rm -f "$f"; fi; done < "$R/changed"',
-    '[ -f "$R/sysctl" ] && while read l; do sysctl "$l" >/dev/null 2>&1; done < "$R/sysctl"',
-    ...reloadLines(all, (p) => `ch ${sq(p)}`, '"$R/svc"', ruleFileOf(olds) ?? rf),
-    'echo "$ID $(date)" > "$D/last-rollback"',
-    'rm -rf "$R" "$D/lock"',
-  ].join("\n");
-  L.push(...writeFileLines("$R/restore.sh".replace("$R", "__R__"), restore).map((l) => l.replace("'__R__/restore.sh'", '"$R/restore.sh"')));
-  // swap: rename each staged file over its target; removed files go back to their baseline
-  L.push(': > "$R/pending"');
-  L.push(`nohup sh -c "sleep ${c.rollbackSeconds}; sh $R/restore.sh" </dev/null >/dev/null 2>&1 &`);
-  L.push("trap - EXIT");
-  for (const p of paths) L.push(`if [ -e ${sq(p + ".pulumi-new")} ]; then mv -f ${sq(p + ".pulumi-new")} ${sq(p)}; fi`);
+  L.push(...writeFileLines('"$R/restore.sh"', restoreScript(c, all), true));
+  // the last point where nothing has changed: go on only while the provider is still connected
+  L.push(`echo ${READY}`, "go=", "read -r go || go=", `[ "$go" = ${GO} ] || exit 1`);
+  // arm the timer (it holds the lock from now on), then swap: rename each staged file over its target
+  L.push('put "$R/pending" 0 < /dev/null');
+  L.push(`nohup sh -c "sleep ${c.rollbackSeconds}; sh $R/restore.sh" </dev/null >/dev/null 2>&1 &`, "TPID=$!", 'own "$TPID" || exit 1', "trap - EXIT");
+  L.push('swapfail() { RE=$(sh "$R/restore.sh" 2>&1); printf \'@@fail %s\\n%s\\n\' "$1" "$2" >&2; [ -z "$RE" ] || printf \'@@restore %s\\n\' "$RE" >&2; exit 1; }');
+  for (const p of paths) L.push(`if [ -e ${sq(p + ".pulumi-new")} ]; then E=$(mv -f ${sq(p + ".pulumi-new")} ${sq(p)} 2>&1) || swapfail ${sq(`mv -f ${p}.pulumi-new ${p}`)} "$E"; fi`);
   for (const p of removed) {
-    L.push(`B="$D/baseline"${sq(p)}; if [ -e "$B" ]; then cp -p "$B" ${sq(p)}; else rm -f ${sq(p)}; fi`);
+    L.push(`B="$D/baseline"${sq(p)}; if [ -e "$B" ]; then E=$(cp -p "$B" ${sq(p)} 2>&1) || swapfail ${sq(`cp -p (baseline of ${p}) ${p}`)} "$E"; else rm -f ${sq(p)}; fi`);
   }
   L.push('sed "s/^/@@changed /" "$R/changed"');
+  L.push("exit 0", "}");
   return L.join("\n") + "\n";
 }
 
@@ -255,13 +314,55 @@ function shrank(a: string | undefined, b: string | undefined): boolean {
   return a.split("\n").map((l) => l.trim()).some((l) => l && !l.startsWith("#") && !nb.has(l));
 }
 
+/**
+ * The apply's own functions: `undo WHAT MSG` restores at once (reporting what it could not put back as
+ * `@@restore …`) and fails; `step CMD…` runs a step, `undo` on a non-zero exit; `netup IF` runs
+ * `sh /etc/netstart IF`, which exits 0 even when an ifconfig it ran failed, so anything on its stderr
+ * (`ifconfig: vnetid -1: invalid`) is the failure; `ifwant IF STR…` checks that `ifconfig IF` shows each
+ * STR that /etc/hostname.IF asked for.
+ */
+const APPLY_FNS = [
+  'undo() { RE=$(sh "$R/restore.sh" 2>&1); printf \'@@fail %s\\n%s\\n\' "$1" "$2" >&2; [ -z "$RE" ] || printf \'@@restore %s\\n\' "$RE" >&2; exit 1; }',
+  'step() { OUT=$("$@" 2>&1) || undo "$*" "$OUT"; [ -z "$OUT" ] || printf \'%s\\n\' "$OUT"; }',
+  'netup() { { E=$(sh /etc/netstart "$1" 2>&1 1>&3); } 3>&1 || undo "sh /etc/netstart $1" "$E"; [ -z "$E" ] || undo "sh /etc/netstart $1" "$E"; }',
+  "ifwant() {",
+  '  i=$1; shift; I=$(ifconfig "$i" 2>&1) || undo "ifconfig $i" "$I"',
+  '  for w in "$@"; do case "$I" in *"$w"*) ;; *) undo "sh /etc/netstart $i" "$i does not show \\`$w\\` that /etc/hostname.$i asks for; ifconfig $i prints:',
+  '$I" ;; esac; done',
+  "}",
+];
+
+/**
+ * `ifwant` line checking, after netstart, what a hostname.if asks for and ifconfig shows verbatim: IPv4
+ * addresses (`inet A`), `up`, `vnetid N`, `vhid N` and `tunnel A B`. IPv6 addresses are not compared
+ * (ifconfig prints them in its own canonical form).
+ */
+export function ifWants(ifc: string, content: string): string[] {
+  const want: string[] = [];
+  for (const raw of content.split("\n")) {
+    const w = raw.trim().split(/\s+/);
+    if (!w[0] || w[0].startsWith("#") || w[0].startsWith("!")) continue;
+    if (w[0] === "inet" && w[1] !== "autoconf") {
+      const a = w[1] === "alias" ? w[2] : w[1];
+      if (a && /^\d+\.\d+\.\d+\.\d+$/.test(a)) want.push(`inet ${a} `);
+    }
+    for (let i = 0; i < w.length; i++) {
+      if (w[i] === "up") want.push("<UP");
+      if ((w[i] === "vnetid" || w[i] === "vhid") && /^\d+$/.test(w[i + 1] ?? "")) want.push(`${w[i]} ${w[i + 1]} `);
+      if (w[i] === "tunnel" && w[i + 1] && w[i + 2]) want.push(`tunnel: ${w[i + 1]!.includes(":") ? "inet6" : "inet"} ${w[i + 1]} --> ${w[i + 2]} `);
+    }
+  }
+  const uniq = [...new Set(want)];
+  return uniq.length ? [`ifwant ${ifc} ${uniq.map(sq).join(" ")}`] : [];
+}
+
 /** Command 2: apply in /etc/rc order. Any failing step restores at once and exits 1. */
 export function applyScript(c: CommitInput): string {
   const { news, olds } = c;
   const drift = c.drift ?? {};
   const drifted = (k: string) => (drift[k] ?? "in sync") !== "in sync";
-  const L = [...PRELUDE(c.id)];
-  L.push('step() { if ! OUT=$("$@" 2>&1); then printf \'@@fail %s\\n%s\\n\' "$*" "$OUT" >&2; sh "$R/restore.sh" >/dev/null 2>&1; exit 1; fi; [ -n "$OUT" ] && printf \'%s\\n\' "$OUT"; return 0; }');
+  const L = [...BLOCK_START, ...PRELUDE(c.id)];
+  L.push(...APPLY_FNS);
   L.push(...IPSEC_DELETE_FN);
   // 1. sysctl
   for (const [k, v] of Object.entries(news.sysctls).sort()) {
@@ -283,7 +384,7 @@ export function applyScript(c: CommitInput): string {
         if (m && !(newC ?? "").includes(m[1]!)) body.push(`ifconfig ${ifc} ${l.trim().startsWith("inet6") ? "inet6" : "inet"} ${m[1]} delete >/dev/null 2>&1`);
       }
     }
-    if (kept) body.push(`step sh /etc/netstart ${ifc}`);
+    if (kept) body.push(`netup ${ifc}`, ...ifWants(ifc, newC ?? ""));
     if (body.length) L.push(`if ${cond}; then ${body.join("; ")}; fi`);
   }
   // 3. pf: main ruleset, then anchors
@@ -344,7 +445,7 @@ export function applyScript(c: CommitInput): string {
     for (const n of dropped) L.push(`grep "^${n} " "$D/baseline-svc" >> "$R/svc-dropped" 2>/dev/null`);
     L.push(...restoreServices('"$R/svc-dropped"'));
   }
-  L.push("exit 0");
+  L.push("exit 0", "}");
   return L.join("\n") + "\n";
 }
 
@@ -358,7 +459,7 @@ export function flowWaitSeconds(rollbackSeconds: number): number {
  * to `waitSeconds` for their flows in `ipsecctl -sf` (DESIGN.md D3; `@@noflows` on stderr when they did
  * not come up — the peer may not be configured yet), then disarm the timer, release the lock, print the flows.
  */
-export function confirmScript(id: string, flows: readonly FlowPattern[] = [], waitSeconds = 0): string {
+export function confirmScript(id: string, flows: readonly FlowPattern[] = [], waitSeconds = 0, owner?: Owner): string {
   const wait = flows.length && waitSeconds > 0
     ? [
         'if [ -e "$R/pending" ] && [ -e "$R/ipsec-loaded" ]; then',
@@ -369,40 +470,56 @@ export function confirmScript(id: string, flows: readonly FlowPattern[] = [], wa
         "fi",
       ]
     : [];
+  const record = owner
+    ? [
+        // the owner (D12); a failure to record it is reported, the commit stands
+        `if ! { printf '%s\\n' ${sq(owner.stack)} ${sq(owner.urn)} > "$D/owner.new" && mv -f "$D/owner.new" "$D/owner"; } 2>/dev/null; then rm -f "$D/owner.new"; echo "@@noowner" >&2; fi`,
+      ]
+    : [];
   return [
-    `D=${STATE_DIR}`,
-    `R="$D/rollback/${id}"`,
+    ...BLOCK_START,
+    ...PRELUDE(id),
+    "trap '' HUP PIPE",
     ...wait,
-    'if [ -e "$R/pending" ]; then rm -f "$R/pending"; rm -rf "$R" "$D/lock"; else echo "commit ' +
-      id +
-      ' was rolled back by the on-host timer before it could be confirmed; the gateway is on its previous configuration" >&2; exit 1; fi',
+    // the claim: only one of the confirm, the timer and a failing step gets `pending`
+    'if ! mv "$R/pending" "$R/confirmed" 2>/dev/null; then printf \'@@rolledback %s\\n\' "$ID" >&2; exit 1; fi',
+    'if dead; then :; elif [ -n "$opid" ] && [ "$opid" != "$$" ]; then kill "$opid" 2>/dev/null; fi',
+    ...record,
+    'rm -rf "$R" "$D/lock"',
     "ipsecctl -sf 2>/dev/null",
     "exit 0",
+    "}",
   ].join("\n") + "\n";
 }
 
 /** Delete: put back each file's baseline (or remove what the resource added), sysctls and services, and reload. */
-export function deleteScript(s: HostState): string {
-  const L = [...PRELUDE("delete"), ...lockLines()];
+export function deleteScript(s: HostState, owner?: Owner): string {
+  const L = [...BLOCK_START, ...PRELUDE("delete"), "trap '' HUP PIPE", "lock"];
   L.push('trap \'rm -rf "$D/lock"\' EXIT');
+  if (owner) L.push(`owns ${sq(owner.stack)} -`);
   const rf = ruleFileOf(s);
   if (rf) L.push(`[ -e ${sq(rf)} ] && ipsecctl -d -f ${sq(rf)} >/dev/null 2>&1`);
-  L.push(': > "$D/deleted"');
+  // each baseline is copied beside its target and renamed over it (a full disk leaves the target whole); what
+  // could not be put back is reported and its baseline kept, so that destroying again retries
+  L.push("bad=", "DEL=", 'del() { case "$DEL" in *"|$1|"*) return 0 ;; esac; return 1; }');
   for (const p of Object.keys(s.files).sort()) {
+    const q = sq(p);
+    const back = sq(p + ".pulumi-back");
     L.push(
-      `B="$D/baseline"${sq(p)}; if [ -e "$B" ]; then cp -p "$B" ${sq(p)} && rm -f "$B"; elif [ -e "$B.pulumi-absent" ]; then rm -f ${sq(p)} "$B.pulumi-absent"; fi; echo ${sq(p)} >> "$D/deleted"`,
+      `B="$D/baseline"${q}; if [ -e "$B" ]; then if cp -p "$B" ${back} 2>/dev/null && mv -f ${back} ${q}; then rm -f "$B"; else rm -f ${back}; bad="$bad "${q}; fi; elif [ -e "$B.pulumi-absent" ]; then rm -f ${q} "$B.pulumi-absent"; fi; DEL="$DEL"${sq(`|${p}|`)}`,
     );
   }
   for (const k of Object.keys(s.sysctls).sort()) {
     L.push(`l=$(grep ${sq("^" + k + "=")} "$D/baseline-sysctl" 2>/dev/null | head -1); [ -n "$l" ] && sysctl "$l" >/dev/null 2>&1`);
   }
   const names = new Set(Object.keys(s.services));
-  L.push(`[ -f "$D/baseline-svc" ] && { : > "$D/svc-restore"; while read s rest; do case " ${[...names].join(" ")} " in *" $s "*) echo "$s $rest" >> "$D/svc-restore";; esac; done < "$D/baseline-svc"; }`);
-  L.push(...reloadLines(s, (p) => `grep -qxF ${sq(p)} "$D/deleted"`, '"$D/svc-restore"', rf));
-  L.push('[ -f "$D/baseline-dirs" ] && sort -r "$D/baseline-dirs" | while read x; do rmdir "$x" 2>/dev/null; done');
-  L.push('rm -f "$D/deleted" "$D/svc-restore" "$D/baseline-sysctl" "$D/baseline-svc" "$D/baseline-dirs"');
+  L.push(`[ -f "$D/baseline-svc" ] && { : > "$D/svc-restore"; while read -r s rest; do case "$s" in ${[...names].map(sq).join("|") || "''"}) echo "$s $rest" >> "$D/svc-restore";; esac; done < "$D/baseline-svc"; }`);
+  L.push(...reloadLines(s, (p) => `del ${sq(p)}`, '"$D/svc-restore"', rf));
+  L.push('if [ -n "$bad" ]; then printf \'@@notrestored%s\\n\' "$bad" >&2; exit 1; fi');
+  L.push('[ -f "$D/baseline-dirs" ] && sort -r "$D/baseline-dirs" | while read -r x; do rmdir "$x" 2>/dev/null; done');
+  L.push('rm -f "$D/svc-restore" "$D/baseline-sysctl" "$D/baseline-svc" "$D/baseline-dirs"' + (owner ? ' "$D/owner"' : ""));
   // directories left empty (baseline copies all restored, no rollback pending)
   L.push('[ -d "$D/baseline" ] && find "$D/baseline" -depth -type d -exec rmdir {} \\; 2>/dev/null; rmdir "$D/rollback" 2>/dev/null');
-  L.push("exit 0");
+  L.push("exit 0", "}");
   return L.join("\n") + "\n";
 }

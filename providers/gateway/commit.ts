@@ -1,13 +1,14 @@
 /**
- * Runs a commit, a read and a delete against one host (DESIGN.md D2, D3, D6). Two operations on one
+ * Runs a commit, a read and a delete against one host (DESIGN.md D2, D3, D6, D12). Every error of a
+ * commit says whether the gateway is on its OLD or its NEW configuration. Two operations on one
  * host never interleave: an in-process mutex per host here, and the on-host `mkdir` lock in the
  * scripts (another provider process, or a rollback timer still pending, holds the host off).
  */
 import { randomBytes } from "node:crypto";
 import type { HostState } from "../../sdk/state";
-import { hostId, log, maskSecrets, SshSession, TransportError, withSession, type SshTarget } from "../transport/ssh";
+import { hostId, log, maskSecrets, SshSession, TransportError, withSession, type ExecResult, type SshTarget } from "../transport/ssh";
 import { KeyedMutex } from "../transport/semaphore";
-import { applyScript, confirmScript, deleteScript, flowWaitSeconds, stageScript, type CommitInput } from "./commit-script";
+import { applyScript, confirmScript, deleteScript, flowWaitSeconds, GO, READY, STAGED, stageScript, STATE_DIR, type CommitInput, type Owner } from "./commit-script";
 import { declaredTunnelFlows } from "./ipsec-kernel";
 import { flowKeys, parseReadOutput, readScript, type LiveState } from "./read-script";
 import { nonce } from "./shell";
@@ -17,11 +18,14 @@ import { rememberSecrets } from "../redact";
 const hostLock = new KeyedMutex();
 
 /**
- * Test-only fault injection: `PULUMI_OPENBSD_FAULT=after-swap` kills the connection right after the
- * swap, before anything is applied; `before-confirm` after the apply, before the confirm. Either way
- * the on-host timer must put the host back on its own.
+ * Test-only fault injection (`PULUMI_OPENBSD_FAULT`), each a point where the connection dies:
+ * `before-stage` (half of the stage script sent), `after-stage` (files staged, validation running),
+ * `before-swap` (the stage script waits for `go`), `after-swap` (before anything is applied),
+ * `before-confirm` (after the apply). The first three must leave the host unchanged and unlocked, the
+ * last two are put back by the on-host timer.
  */
-const FAULT = () => process.env.PULUMI_OPENBSD_FAULT;
+export type Fault = "before-stage" | "after-stage" | "before-swap" | "after-swap" | "before-confirm";
+const FAULT = () => process.env.PULUMI_OPENBSD_FAULT as Fault | undefined;
 
 /**
  * Values to mask in any error text: the secret values the planner listed for this state
@@ -34,13 +38,71 @@ export function secretsOf(s: HostState, privateKey?: string): string[] {
   return values.flatMap(secretForms);
 }
 
-/** Turns a failed step (`@@fail CMD` + output on stderr) into an error naming host, command and tool output. */
-function failure(host: string, phase: string, r: { stderr: string; stdout: string; code: number }, secrets: string[]): TransportError {
-  const m = /@@fail ([^\n]*)\n([\s\S]*)$/.exec(r.stderr);
-  const msg = m
-    ? `${host}: ${phase}: \`${m[1]}\` failed: ${m[2]!.trim()}`
-    : `${host}: ${phase} failed (exit status ${r.code}): ${(r.stderr.trim() || r.stdout.trim()).split("\n").slice(-20).join("\n")}`;
+/** What the host is on after a failure (DESIGN.md D2, D3): every commit error says it. */
+export const ON_OLD = "the gateway is on its OLD configuration";
+const onNewUnconfirmed = (s: number) => `the gateway is on its NEW configuration, unconfirmed, and its on-host timer puts it back on its OLD configuration within ${s} s`;
+
+/** The `@@fail CMD` + output of a failed script, and a `@@restore …` report if any. */
+function failedStep(stderr: string): { cmd: string; out: string; restore?: string } | undefined {
+  const r = /^@@restore ([\s\S]*)$/m.exec(stderr);
+  const rest = r ? stderr.slice(0, r.index) : stderr;
+  const m = /@@fail ([^\n]*)\n([\s\S]*)$/.exec(rest);
+  if (!m) return undefined;
+  return { cmd: m[1]!, out: m[2]!.replace(/^@@recovered .*\n?/gm, "").trim(), ...(r ? { restore: r[1]!.trim() } : {}) };
+}
+
+function tail(r: ExecResult): string {
+  return (r.stderr.replace(/^@@\w+.*\n?/gm, "").trim() || r.stdout.trim()).split("\n").slice(-20).join("\n");
+}
+
+/** The error of a stage script that exited non-zero (nothing was changed). */
+function stageFailure(host: string, r: ExecResult, c: CommitInput, secrets: string[]): TransportError {
+  let msg: string;
+  const owner = /^@@owner (\S*) ?(.*)$/m.exec(r.stderr);
+  const locked = /^@@locked ?(.*)$/m.exec(r.stderr);
+  const f = failedStep(r.stderr);
+  if (r.code === 3 && owner) {
+    msg =
+      `${host}: the gateway is owned by stack ${owner[1]}${owner[2] ? ` (resource ${owner[2]})` : ""}; ` +
+      `${c.owner?.urn ?? "this resource"} of stack ${c.owner?.stack ?? "?"} may not change or destroy it. Nothing was changed (${ON_OLD}). ` +
+      `A gateway has one owner: to move it, remove it from the owning stack without destroying it ` +
+      `(\`pulumi state delete ${owner[2] || "URN"}\` there), then adopt it here with \`pulumi import openbsd:index:GatewayConfig NAME ID\`.`;
+  } else if (r.code === 75 && locked) {
+    msg =
+      `${host}: the gateway is locked by commit ${locked[1] || "?"} (${STATE_DIR}/lock): another operation is running, ` +
+      `or its rollback timer is pending. Nothing was changed (${ON_OLD}); retry once it has finished.`;
+  } else if (f) {
+    const phase = /^(write|copy|mkdir) /.test(f.cmd) ? "staging" : "validation";
+    msg = `${host}: ${phase} on the host failed, nothing was changed (${ON_OLD}): \`${f.cmd}\` failed: ${f.out}`;
+    if (f.restore) msg += `\nthe restore reported: ${f.restore}`;
+  } else {
+    msg = `${host}: staging on the host failed (exit status ${r.code}), nothing was changed (${ON_OLD}): ${tail(r)}`;
+  }
   return new TransportError(maskSecrets(msg, secrets), host, r.code);
+}
+
+/** The error of an apply that failed (its step restored the previous files at once). */
+function applyFailure(host: string, r: ExecResult, secrets: string[]): TransportError {
+  const f = failedStep(r.stderr);
+  const lost = f?.restore && /@@notrestored(.*)/.exec(f.restore);
+  const state = lost
+    ? `the restore could not put back:${lost[1]} (kept on their NEW content; everything else is on the OLD configuration)`
+    : `the previous configuration was restored (${ON_OLD})`;
+  const msg = f
+    ? `${host}: apply failed: \`${f.cmd}\` failed: ${f.out}\n${state}`
+    : `${host}: apply failed (exit status ${r.code}): ${tail(r)}\n${state}`;
+  return new TransportError(maskSecrets(msg, secrets), host, r.code);
+}
+
+/** Dead commits the script found holding the lock and finished (DESIGN.md D12), for the log. */
+function recovered(host: string, stderr: string): void {
+  for (const m of stderr.matchAll(/^@@recovered (\S+) (restored|dropped) ?(.*)$/gm)) {
+    log(
+      m[2] === "restored"
+        ? `${host}: commit ${m[1]} was dead (its process gone or the host rebooted since) and unconfirmed: put the gateway back on the configuration before it${m[3] ? ` (${m[3]})` : ""}, released its lock, and went on`
+        : `${host}: commit ${m[1]} was dead before its swap: removed what it had staged, released its lock, and went on`,
+    );
+  }
 }
 
 export interface CommitResult {
@@ -48,6 +110,8 @@ export interface CommitResult {
   changed: string[];
   /** `ipsecctl -sf` flows after the confirm (the flow baseline for drift). */
   flows: string[];
+  /** Dead commits found holding the lock and finished first (their ids). */
+  recovered: string[];
 }
 
 /** One commit: stage+validate+arm+swap, apply (same connection), confirm on a fresh connection. */
@@ -55,22 +119,55 @@ export async function commit(target: SshTarget, c: Omit<CommitInput, "id">): Pro
   const host = hostId(target);
   const input: CommitInput = { ...c, id: randomBytes(6).toString("hex") };
   const secrets = secretsOf(c.news, target.privateKey);
+  const fault = FAULT();
   return hostLock.with(host, async () => {
-    const s = await SshSession.open(target);
-    let changed: string[] = [];
+    let s: SshSession;
     try {
-      const a = await s.exec(stageScript(input), { name: "stage and validate" });
-      if (a.code !== 0) throw failure(host, "validation on the host (nothing was changed)", a, secrets);
+      s = await SshSession.open(target);
+    } catch (e) {
+      throw new TransportError(`${(e as Error).message}; nothing was changed (${ON_OLD})`, host);
+    }
+    let changed: string[] = [];
+    let stderr = "";
+    try {
+      let went = false;
+      const script = stageScript(input);
+      const a = await s
+        .exec(script, {
+          name: "stage and validate",
+          ...(fault === "before-stage" ? { cutAt: Math.floor(script.length / 2) } : {}),
+          gate: {
+            marker: fault === "after-stage" ? STAGED : READY,
+            answer: () => {
+              if (fault === "after-stage" || fault === "before-swap") return undefined;
+              went = true;
+              return GO + "\n";
+            },
+          },
+        })
+        .catch((e: Error) => {
+          throw new TransportError(
+            went
+              ? `${e.message} (fault: ${fault ?? "none"}); ${onNewUnconfirmed(c.rollbackSeconds)}`
+              : `${e.message}${fault ? ` (PULUMI_OPENBSD_FAULT=${fault})` : ""}; the on-host script stops before the swap once its connection is gone: nothing was changed (${ON_OLD})`,
+            host,
+          );
+        });
+      stderr = a.stderr;
+      recovered(host, a.stderr);
+      if (a.code !== 0) throw stageFailure(host, a, input, secrets);
       changed = a.stdout.split("\n").filter((l) => l.startsWith("@@changed ")).map((l) => l.slice(10));
-      if (FAULT() === "after-swap") {
+      if (fault === "after-swap") {
         s.destroy();
-        throw new TransportError(`${host}: connection killed after the swap (PULUMI_OPENBSD_FAULT=after-swap); the on-host timer restores the previous configuration in ${c.rollbackSeconds} s`, host);
+        throw new TransportError(`${host}: connection killed after the swap (PULUMI_OPENBSD_FAULT=after-swap); ${onNewUnconfirmed(c.rollbackSeconds)}`, host);
       }
-      const b = await s.exec(applyScript(input), { name: "apply" });
-      if (b.code !== 0) throw failure(host, "apply (the previous configuration was restored)", b, secrets);
-      if (FAULT() === "before-confirm") {
+      const b = await s.exec(applyScript(input), { name: "apply" }).catch((e: Error) => {
+        throw new TransportError(`${e.message}; ${onNewUnconfirmed(c.rollbackSeconds)}`, host);
+      });
+      if (b.code !== 0) throw applyFailure(host, b, secrets);
+      if (fault === "before-confirm") {
         s.destroy();
-        throw new TransportError(`${host}: connection killed before the confirm (PULUMI_OPENBSD_FAULT=before-confirm); the on-host timer restores the previous configuration in ${c.rollbackSeconds} s`, host);
+        throw new TransportError(`${host}: connection killed before the confirm (PULUMI_OPENBSD_FAULT=before-confirm); ${onNewUnconfirmed(c.rollbackSeconds)}`, host);
       }
     } finally {
       s.close();
@@ -78,11 +175,23 @@ export async function commit(target: SshTarget, c: Omit<CommitInput, "id">): Pro
     const rf = c.news.ipsec.daemon === "isakmpd" ? c.news.ipsec.ruleFile : undefined;
     const declared = rf && c.news.files[rf] ? declaredTunnelFlows(c.news.files[rf]!.content, rf) : [];
     const wait = flowWaitSeconds(c.rollbackSeconds);
-    const conf = await withSession(target, (s2) => s2.run(confirmScript(input.id, declared, wait), { name: "confirm over a fresh connection", secrets }));
+    let conf: ExecResult;
+    try {
+      conf = await withSession(target, (s2) => s2.exec(confirmScript(input.id, declared, wait, c.owner), { name: "confirm over a fresh connection" }));
+    } catch (e) {
+      throw new TransportError(`${(e as Error).message}: the commit could not be confirmed over a fresh connection; ${onNewUnconfirmed(c.rollbackSeconds)}`, host);
+    }
+    if (conf.code !== 0) {
+      const msg = conf.stderr.includes("@@rolledback")
+        ? `${host}: commit ${input.id} was rolled back by the on-host timer before it could be confirmed; ${ON_OLD}`
+        : `${host}: the confirm failed (exit status ${conf.code}): ${tail(conf)}; ${onNewUnconfirmed(c.rollbackSeconds)}`;
+      throw new TransportError(maskSecrets(msg, secrets), host, conf.code);
+    }
     if (conf.stderr.includes("@@noflows")) {
       log(`${host}: the declared tunnels' flows were not present ${wait} s after loading ${rf}; confirmed anyway (the peer may not be configured yet)`);
     }
-    return { changed, flows: flowKeys(conf.stdout) };
+    if (conf.stderr.includes("@@noowner")) log(`${host}: committed, but the owner could not be recorded in ${STATE_DIR}/owner`);
+    return { changed, flows: flowKeys(conf.stdout), recovered: [...stderr.matchAll(/^@@recovered (\S+)/gm)].map((m) => m[1]!) };
   });
 }
 
@@ -97,7 +206,19 @@ export async function readLive(target: SshTarget, desired: HostState): Promise<L
 }
 
 /** Delete: restore baselines and reload. */
-export async function uninstall(target: SshTarget, s: HostState): Promise<void> {
+export async function uninstall(target: SshTarget, s: HostState, owner?: Owner): Promise<void> {
   const host = hostId(target);
-  await hostLock.with(host, () => withSession(target, (ss) => ss.run(deleteScript(s), { name: "restore the baseline", secrets: secretsOf(s, target.privateKey) })));
+  const secrets = secretsOf(s, target.privateKey);
+  const r = await hostLock.with(host, () => withSession(target, (ss) => ss.exec(deleteScript(s, owner), { name: "restore the baseline" })));
+  recovered(host, r.stderr);
+  if (r.code === 3 || r.code === 75) throw stageFailure(host, r, { id: "delete", news: s, rollbackSeconds: 0, ...(owner ? { owner } : {}) }, secrets);
+  const lost = /^@@notrestored(.*)$/m.exec(r.stderr);
+  if (lost) {
+    throw new TransportError(
+      maskSecrets(`${host}: destroy could not put back:${lost[1]} (they keep this resource's NEW configuration; everything else is back on the gateway's OLD configuration). Their baseline copies are kept in ${STATE_DIR}/baseline: \`pulumi destroy\` again retries.${r.stderr.includes("@@fail") ? ` ${tail(r)}` : ""}`, secrets),
+      host,
+      r.code,
+    );
+  }
+  if (r.code !== 0) throw new TransportError(maskSecrets(`${host}: \`restore the baseline\` failed (exit status ${r.code}), the gateway may be partly restored (between its NEW and its OLD configuration; \`pulumi destroy\` again retries): ${tail(r)}`, secrets), host, r.code);
 }

@@ -17,14 +17,14 @@ export function manualKernelEntries(content: string, file: string): { flows: str
 /**
  * `ipsecctl -d -f OLD`, tolerating exactly the errors of entries that are already gone: `PF_KEY failed:
  * No such process` (ESRCH) and its `failed to delete rule N`. ipsecctl goes on with the other rules after
- * such a failure, so everything that was loaded is deleted. Any other message fails the step (`fail`).
+ * such a failure, so everything that was loaded is deleted. Any other message fails the step (`undo`, commit-script.ts: restore at once).
  */
 export const IPSEC_DELETE_FN = [
   "ipdel() {",
   '  if OUT=$(ipsecctl -d -f "$1" 2>&1); then return 0; fi',
   "  BAD=$(printf '%s\\n' \"$OUT\" | grep -v -e '^$' -e '^\\(ipsecctl: \\)\\{0,1\\}PF_KEY failed: No such process$' -e '^\\(ipsecctl: \\)\\{0,1\\}failed to delete rule [0-9][0-9]*$')",
   '  [ -z "$BAD" ] && return 0',
-  "  printf '@@fail %s\\n%s\\n' \"ipsecctl -d -f $1\" \"$OUT\" >&2; sh \"$R/restore.sh\" >/dev/null 2>&1; exit 1",
+  '  undo "ipsecctl -d -f $1" "$OUT"',
   "}",
 ];
 
@@ -36,7 +36,7 @@ export function verifyKernelLines(content: string, file: string): string[] {
   for (const f of flows) L.push(`printf '%s\\n' "$SF" | grep -qxF ${sq(f)} || MISSING="$MISSING"${sq("\n" + f)}`);
   for (const s of sas) L.push(`printf '%s\\n' "$SS" | grep -qxF ${sq(s)} || MISSING="$MISSING"${sq("\n" + s)}`);
   L.push(
-    `if [ -n "$MISSING" ]; then printf '@@fail %s\\n%s\\n' ${sq(`ipsecctl -sf; ipsecctl -ss (after ipsecctl -f ${file})`)} "not loaded:$MISSING" >&2; sh "$R/restore.sh" >/dev/null 2>&1; exit 1; fi`,
+    `if [ -n "$MISSING" ]; then undo ${sq(`ipsecctl -sf; ipsecctl -ss (after ipsecctl -f ${file})`)} "not loaded:$MISSING"; fi`,
   );
   return L;
 }

@@ -14,17 +14,31 @@ export function nonce(): string {
   return randomBytes(6).toString("hex");
 }
 
+/** A heredoc delimiter for `content`: random, and never equal to one of its lines. */
+export function heredocTag(content: string): string {
+  const lines = new Set(content.split("\n"));
+  let tag = `PULUMI_OPENBSD_EOF_${nonce()}`;
+  while (lines.has(tag)) tag = `PULUMI_OPENBSD_EOF_${nonce()}`;
+  return tag;
+}
+
 /**
  * Lines that write `content` to `path` through a quoted heredoc (the content travels on the script's
- * stdin, never in argv). The caller sets `umask 077` first, so the file is 0600 from its creation.
+ * stdin, never in argv) with the library's checked `put` (providers/gateway/script-lib.ts): a short
+ * write (`No space left on device`) stops the script with the tool's message. The caller sets
+ * `umask 077` first, so the file is 0600 from its creation. `path` is quoted unless `raw` (a sh word
+ * such as `"$R/restore.sh"`).
  */
-export function writeFileLines(path: string, content: string): string[] {
-  let tag = `PULUMI_OPENBSD_EOF_${nonce()}`;
-  while (content.split("\n").includes(tag)) tag = `PULUMI_OPENBSD_EOF_${nonce()}`;
-  if (content.endsWith("\n")) return [`cat > ${sq(path)} <<'${tag}'`, content + tag];
-  // the heredoc always ends with a newline: cut the file to its exact byte length
+export function writeFileLines(path: string, content: string, raw = false): string[] {
+  const tag = heredocTag(content);
+  const p = raw ? path : sq(path);
   const n = Buffer.byteLength(content, "utf8");
-  return [`dd bs=1 count=${n} of=${sq(path)} 2>/dev/null <<'${tag}'`, content + "\n" + tag];
+  if (content.endsWith("\n") || content === "") {
+    if (content === "") return [`put ${p} 0 < /dev/null`];
+    return [`put ${p} ${n} <<'${tag}'`, content + tag];
+  }
+  // the heredoc always ends with a newline: cut the file to its exact byte length
+  return [`put ${p} ${n} cut <<'${tag}'`, content + "\n" + tag];
 }
 
 /** Interfaces created by `ifconfig IF create` (destroyed and recreated when their config shrinks). */

@@ -31,7 +31,7 @@ import { parseHostKey } from "../transport/hostkey";
 import { flushCounters } from "../transport/counters";
 import { log, type SshTarget } from "../transport/ssh";
 import { commit, readLive, uninstall } from "../gateway/commit";
-import { isPseudoService } from "../gateway/commit-script";
+import { isPseudoService, ownerOf, type Owner } from "../gateway/commit-script";
 import { classify, driftKeys, inSync } from "../gateway/read-script";
 import { daemonOf, discover, IMPORT_ID_FORMAT, parseImportId } from "../gateway/import";
 import { anchorName, interfaceName, rcFlags, refusalOf, serviceName, shown, sysctlName, sysctlValue } from "../../sdk/model/tokens/index";
@@ -241,14 +241,45 @@ function outputs(n: Inputs, flows: string[], fingerprintKey: string): Record<str
   };
 }
 
-async function apply(olds: Inputs | undefined, news: Inputs, fingerprintKey: string): Promise<string[]> {
+/** The IPsec peers a state's ipsec.conf / iked.conf names (`peer ADDRESS`). */
+export function peersOf(s: HostState): string[] {
+  const out = new Set<string>();
+  for (const f of Object.values(s.files)) {
+    if (f.check !== "ipsec" && f.check !== "iked") continue;
+    for (const m of f.content.matchAll(/\bpeer\s+([0-9A-Fa-f.:]+)/g)) out.add(m[1]!);
+  }
+  return [...out].sort();
+}
+
+/**
+ * Decision (issue 11, "one end of a tunnel failing"): each gateway is its own resource and its own
+ * commit (DESIGN.md D2), so the ends of a tunnel are not staged and validated together before either
+ * swaps: that would need a two-phase commit across resources the engine runs independently, holding one
+ * gateway's lock while waiting on another's, and a lost connection in between would leave both locked.
+ * Instead each end fails alone and safely (its own host back on its OLD configuration, which the error
+ * says), every cross-end check that can be done runs at preview (D4: mirrored selectors, PSK, proposal),
+ * and the error names the peers, which may already be on their NEW configuration: the tunnel between
+ * them is down until the next `pulumi up`, which retries only the failed end (the engine keeps its old
+ * state) and so converges.
+ */
+function withPeers(e: unknown, s: HostState): never {
+  const peers = peersOf(s);
+  if (!(e instanceof Error) || !peers.length) throw e;
+  e.message +=
+    `\nThe other ends of this gateway's tunnels (peer ${peers.join(", ")}) are committed separately and may already be on their NEW configuration; ` +
+    "the tunnels to them stay down until the next `pulumi up` retries this gateway and converges.";
+  throw e;
+}
+
+async function apply(olds: Inputs | undefined, news: Inputs, owner: Owner | undefined, fingerprintKey: string): Promise<string[]> {
   try {
     const r = await commit(news.connection, {
       olds: olds?.state,
       news: news.state,
       drift: olds?.drift,
       rollbackSeconds: news.rollbackSeconds ?? DEFAULT_ROLLBACK_SECONDS,
-    });
+      ...(owner ? { owner } : {}),
+    }).catch((e: unknown) => withPeers(e, news.state));
     const files = r.changed.map((p) => {
       const f = news.state.files[p];
       return f && isSecretFile(f) ? `${p} (${fingerprint(fingerprintKey, f.content)})` : p;
@@ -300,19 +331,20 @@ export const gatewayConfig: ResourceProvider = guarded({
     return diffInputs(o, n);
   },
 
-  async create(_urn, inputs) {
+  async create(urn, inputs) {
     const n = plain(inputs);
     const key = keyOf();
-    const flows = await apply(undefined, n, key);
+    const flows = await apply(undefined, n, ownerOf(urn), key);
     return { id: idOf(n.connection), outs: outputs(n, flows, key) };
   },
 
-  async update(_id, _urn, olds, news) {
+  async update(_id, urn, olds, news) {
     const o = plain(olds);
     const n = plain(news);
-    // after an import the recorded state is what the gateway had: take it over as a create does
+    // after an import the recorded state is what the gateway had: take it over as a create does, and
+    // adopt the gateway (the import is how ownership moves between stacks, DESIGN.md D12)
     const key = keyOf(o);
-    const flows = await apply(o.imported ? undefined : o, n, key);
+    const flows = await apply(o.imported ? undefined : o, n, ownerOf(urn, !!o.imported), key);
     return { outs: outputs(n, flows, key) };
   },
 
@@ -354,10 +386,10 @@ export const gatewayConfig: ResourceProvider = guarded({
     return { id, props: props2, inputs: inputs2 };
   },
 
-  async delete(_id, _urn, props) {
+  async delete(_id, urn, props) {
     const o = plain(props);
     try {
-      await uninstall(o.connection, o.state);
+      await uninstall(o.connection, o.state, ownerOf(urn));
     } finally {
       flushCounters();
     }

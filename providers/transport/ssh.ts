@@ -76,6 +76,17 @@ export function log(line: string): void {
   process.stderr.write(`pulumi-resource-openbsd: ${redact(line)}\n`);
 }
 
+/**
+ * A script that waits on its stdin (the stage script's `read go`): stdin stays open after the script
+ * until stdout shows the line `marker`; then `answer()` is sent and stdin closed — or, when it returns
+ * undefined, the connection is killed (fault injection). If the connection dies first, the script sees
+ * EOF instead of the answer.
+ */
+export interface Gate {
+  marker: string;
+  answer: () => string | undefined;
+}
+
 /** An open connection to one host. */
 export class SshSession {
   private readonly channels = new Semaphore(MAX_CHANNELS);
@@ -142,7 +153,7 @@ export class SshSession {
    * stdin. `name` is how the command is named in errors; `secrets` are masked in any error text.
    * Resolves with the result whatever the exit status; see {@link SshSession.run} for checked runs.
    */
-  exec(script: string, opts: { name?: string } = {}): Promise<ExecResult> {
+  exec(script: string, opts: { name?: string; gate?: Gate; cutAt?: number } = {}): Promise<ExecResult> {
     const c = countersFor(this.id);
     const argv = (this.target.user ?? "root") === "root" ? "/bin/sh -s" : "doas -n /bin/sh -s";
     return this.channels.with(
@@ -156,9 +167,20 @@ export class SshSession {
             const out: Buffer[] = [];
             const errb: Buffer[] = [];
             let code: number | null = null;
+            let gated = false;
             stream.on("data", (d: Buffer) => {
               c.bytesIn += d.length;
               out.push(d);
+              const gate = opts.gate;
+              if (gate && !gated && Buffer.concat(out).toString("utf8").split("\n").slice(0, -1).includes(gate.marker)) {
+                gated = true;
+                const answer = gate.answer();
+                if (answer === undefined) this.destroy();
+                else {
+                  c.bytesOut += answer.length;
+                  stream.end(answer);
+                }
+              }
             });
             stream.stderr.on("data", (d: Buffer) => {
               c.bytesIn += d.length;
@@ -175,7 +197,11 @@ export class SshSession {
             });
             const input = Buffer.from(script, "utf8");
             c.bytesOut += input.length;
-            stream.end(input);
+            if (opts.cutAt !== undefined) {
+              // fault injection: part of the script, then the connection dies
+              stream.write(input.subarray(0, opts.cutAt), () => setTimeout(() => this.destroy(), 200));
+            } else if (opts.gate) stream.write(input);
+            else stream.end(input);
           });
         }),
     );

@@ -20,7 +20,7 @@ const gw = async (cmd: string) => {
 const SNAPSHOT = "sha256 -q /etc/pf.conf /etc/pf.anchors/vpn /etc/ipsec.conf /etc/sysctl.conf; pfctl -a vpn -sr; ls /etc/pf.anchors /var/db/pulumi-openbsd";
 
 beforeAll(async () => {
-  lab = await labUp("site-to-site", { prefix: "pprov", quiet: true });
+  lab = await labUp("site-to-site", { quiet: true });
   await commit(targetOf(lab.gateways.gw1!), { news: gwState("gw1"), rollbackSeconds: 30 });
 });
 afterAll(async () => {
@@ -65,7 +65,7 @@ describe("the commit", () => {
     bad.files["/etc/ipsec.conf"]!.content = `ike esp from 172.16.0.0/24 to 192.168.15.0/24 peer 192.0.123.85 quick enc blowfsh psk "${PSK}"\n`;
     let err = "";
     await commit(targetOf(lab.gateways.gw1!), { olds: gwState("gw1"), news: bad, rollbackSeconds: 30 }).catch((e: Error) => (err = e.message));
-    expect(err).toContain("validation on the host (nothing was changed): `ipsecctl -nf /etc/ipsec.conf.pulumi-new` failed:");
+    expect(err).toContain("validation on the host failed, nothing was changed (the gateway is on its OLD configuration): `ipsecctl -nf /etc/ipsec.conf.pulumi-new` failed:");
     expect(err).toContain("/etc/ipsec.conf.pulumi-new: 1: blowfsh not a valid transform\nipsecctl: Syntax error in config file: ipsec rules not loaded");
     expect(err).not.toContain(PSK);
     expect(await gw(SNAPSHOT)).toBe(before);
@@ -98,12 +98,12 @@ describe("the commit", () => {
       } finally {
         delete process.env.PULUMI_OPENBSD_FAULT;
       }
-      expect(err).toContain(`(PULUMI_OPENBSD_FAULT=${fault}); the on-host timer restores the previous configuration in 5 s`);
+      expect(err).toContain(`(PULUMI_OPENBSD_FAULT=${fault}); the gateway is on its NEW configuration, unconfirmed, and its on-host timer puts it back on its OLD configuration within 5 s`);
       expect(await gw("cat /etc/pf.anchors/vpn")).toContain("port 22"); // swapped, not confirmed
       if (fault === "before-confirm") {
         expect(await gw("sysctl -n net.inet.ip.forwarding; pfctl -a vpn -sr | grep -c 'port = 22'")).toBe("2\n1\n"); // applied
       }
-      expect(await gw("cat /var/db/pulumi-openbsd/lock/owner")).toMatch(/^[0-9a-f]{12}\n$/); // held until the timer runs
+      expect(await gw("cat /var/db/pulumi-openbsd/lock/owner")).toMatch(/^[0-9a-f]{12} \d+ \d+\n$/); // held by the timer (ID PID BOOT) until it runs
       let done = "";
       for (let i = 0; i < 60 && !done; i++) {
         await new Promise((r) => setTimeout(r, 500));

@@ -188,9 +188,9 @@ describe("commit scripts", () => {
     const s = stageScript({ id: "0123456789ab", news: gwState("gw1"), rollbackSeconds: 60 });
     const lines = s.split("\n");
     const i = lines.findIndex((l) => l.includes(PSK));
-    expect(lines[i - 1]).toMatch(/^cat > '\/etc\/ipsec\.conf\.pulumi-new' <<'PULUMI_OPENBSD_EOF_[0-9a-f]{12}'$/);
+    expect(lines[i - 1]).toMatch(/^put '\/etc\/ipsec\.conf\.pulumi-new' 171 <<'PULUMI_OPENBSD_EOF_[0-9a-f]{12}'$/);
     expect(lines.filter((l) => l.includes(PSK))).toHaveLength(1);
-    expect(lines.slice(0, 2)).toEqual(["set -u", "umask 077"]);
+    expect(lines.slice(3, 5)).toEqual(["set -u", "umask 077"]); // after the shellcheck directives and the `{`
     expect(s).toContain("v ipsecctl -nf '/etc/ipsec.conf.pulumi-new'");
     expect(s).toContain("v pfctl -a 'vpn' -nf '/etc/pf.anchors/vpn.pulumi-new'");
     expect(s).toContain('nohup sh -c "sleep 60; sh $R/restore.sh" </dev/null >/dev/null 2>&1 &');
@@ -199,8 +199,8 @@ describe("commit scripts", () => {
     const s = applyScript({ id: "0123456789ab", news: gwState("gw1"), rollbackSeconds: 60 });
     const at = (x: string) => s.indexOf(x);
     expect(at("step sysctl")).toBeGreaterThan(0);
-    expect(at("step sysctl")).toBeLessThan(at("step sh /etc/netstart em0"));
-    expect(at("step sh /etc/netstart em0")).toBeLessThan(at("step pfctl -f /etc/pf.conf"));
+    expect(at("step sysctl")).toBeLessThan(at("netup em0"));
+    expect(at("netup em0")).toBeLessThan(at("step pfctl -f /etc/pf.conf"));
     expect(at("step pfctl -f /etc/pf.conf")).toBeLessThan(at("step pfctl -a 'vpn' -f"));
     expect(at("step pfctl -a 'vpn' -f")).toBeLessThan(at("step rcctl enable 'isakmpd'"));
     expect(at("step rcctl enable 'isakmpd'")).toBeLessThan(at("step rcctl set 'isakmpd' flags '-K'"));
@@ -215,8 +215,9 @@ describe("commit scripts", () => {
     expect(s).not.toContain("rcctl start 'isakmpd'");
   });
   it("writes exact bytes, with or without a final newline", () => {
-    expect(writeFileLines("/f", "a\n")[0]).toMatch(/^cat > '\/f' <</);
-    expect(writeFileLines("/f", "a")[0]).toMatch(/^dd bs=1 count=1 of='\/f' 2>\/dev\/null <</);
+    expect(writeFileLines("/f", "a\n")[0]).toMatch(/^put '\/f' 2 <<'PULUMI_OPENBSD_EOF_[0-9a-f]{12}'$/);
+    expect(writeFileLines("/f", "a")[0]).toMatch(/^put '\/f' 1 cut <<'PULUMI_OPENBSD_EOF_[0-9a-f]{12}'$/);
+    expect(writeFileLines("/f", "")).toEqual(["put '/f' 0 < /dev/null"]);
   });
 });
 

@@ -10,7 +10,7 @@ function run(stderr: string, code: number): { code: number; stderr: string } {
   const dir = mkdtempSync(path.join(tmpdir(), "ipdel-"));
   try {
     writeFileSync(path.join(dir, "ipsecctl"), `#!/bin/sh\nprintf '%s' '${stderr}' >&2\nexit ${code}\n`, { mode: 0o755 });
-    const script = [`PATH=${dir}:$PATH`, `R=${dir}`, ...IPSEC_DELETE_FN, "ipdel /old/ipsec.conf", "echo done"].join("\n");
+    const script = [`PATH=${dir}:$PATH`, `R=${dir}`, `undo() { printf '@@fail %s\\n%s\\n' "$1" "$2" >&2; exit 1; }`, ...IPSEC_DELETE_FN, "ipdel /old/ipsec.conf", "echo done"].join("\n");
     try {
       execFileSync("/bin/sh", ["-c", script], { stdio: "pipe" });
       return { code: 0, stderr: "" };

@@ -14,6 +14,8 @@ export const MIBS: Record<string, { def: string; int: boolean; ro?: boolean; min
   "kern.ostype": { def: "OpenBSD", int: false, ro: true },
   "kern.osrelease": { def: "7.6", int: false, ro: true },
   "kern.hostname": { def: "", int: false },
+  // seconds since the epoch at boot: set on the first read after a (lab) boot, forgotten by `sh /etc/rc reboot`
+  "kern.boottime": { def: "", int: true, ro: true },
   "kern.securelevel": { def: "1", int: true },
   "net.inet.ip.forwarding": { def: "0", int: true, min: 0, max: 2 },
   "net.inet.ip.mforwarding": { def: "0", int: true, min: 0, max: 1 },
@@ -58,6 +60,10 @@ export async function sysctlValue(name: string): Promise<string | undefined> {
   const m = MIBS[name];
   if (!m) return undefined;
   if (name === "kern.hostname") return (await readState("sysctl", init)).values[name] ?? gatewayName();
+  if (name === "kern.boottime") {
+    const s = await withState("sysctl", init, (s) => ((s.values[name] ??= String(Math.floor(Date.now() / 1000))), s));
+    return s.values[name];
+  }
   return (await readState("sysctl", init)).values[name] ?? m.def;
 }
 

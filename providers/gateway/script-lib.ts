@@ -1,0 +1,109 @@
+/**
+ * The on-host shell library: the few POSIX sh functions every commit script is made of (DESIGN.md D2, D3,
+ * D12), emitted once at the top of each script the provider runs on a gateway (stage, apply, confirm,
+ * restore, delete). Every write, copy and rename goes through a function here that checks it, so a full
+ * disk (`No space left on device`), a read-only file system or a vanished file stops the script with the
+ * tool's own message instead of being taken for success.
+ *
+ * The functions (names kept short; the scripts call them hundreds of times):
+ * - `fail WHAT MSG` — report a failed step as `@@fail WHAT` + the tool's message on stderr, exit 1.
+ * - `v CMD…` — run a check (pfctl -nf, ipsecctl -nf…); its failure is `fail`.
+ * - `put FILE SIZE [cut]` — write stdin (a heredoc) to FILE, then check it has SIZE bytes.
+ * - `rec LINE FILE` — append a line to a state file, checked.
+ * - `keep SRC DST` — copy with mode and owner, then compare byte for byte (a rollback copy is only trusted
+ *   once it is verified).
+ * - `lock` / `own PID` / `dead` / `recover` — the on-host commit lock (released again when its owner
+ *   cannot be recorded) (`$D/lock/owner` = `ID PID BOOT`),
+ *   and the detection of a dead commit: its owner process is gone, or the host booted since
+ *   (`sysctl -n kern.boottime` changed). A dead commit that swapped files is restored by its own
+ *   restore script; one that only staged has its staged files removed. Either way the lock is released
+ *   and the script that found it goes on, saying so (`@@recovered ID restored|dropped`).
+ * - `owns OWNER TAKEOVER` — one owner per gateway: `$D/owner` holds `PROJECT/STACK` and the URN of the
+ *   resource that committed last; another owner is refused (`@@owner …`, exit 3) unless the commit
+ *   is an adoption after `pulumi import` (`takeover`).
+ *
+ * The pending rollback is claimed by renaming `$R/pending` (atomic): the timer, a failing step and
+ * the confirm all claim it, and only the one whose rename succeeds acts. A dead lock is claimed the same
+ * way (renamed to `lock.PID`, then checked to still be the dead commit's), so two operations that find it
+ * at once do not both recover it; a restore script releases the lock only while its own commit holds it.
+ */
+import { STATE_DIR } from "./state-dir";
+
+/** The library's text (POSIX sh; `shellcheck -s sh` clean, see test/unit/provider/scripts.test.ts). */
+export const SCRIPT_LIB = `# shellcheck disable=SC2317,SC2012 # library functions a script may not call; \`ls -ld\` of one named file
+set -u
+umask 077
+D=${STATE_DIR}
+fail() { printf '@@fail %s\\n%s\\n' "$1" "$2" >&2; exit 1; }
+v() { OUT=$("$@" 2>&1) || fail "$*" "$OUT"; }
+put() {
+  if [ "\${3:-}" = cut ]; then
+    E=$(dd bs=1 count="$2" of="$1" 2>&1) || fail "write $1" "$(printf '%s\\n' "$E" | head -n 1)"
+  else
+    E=$(cat 2>&1 > "$1") || fail "write $1" "$E"
+  fi
+  n=$(wc -c < "$1")
+  [ "$n" -eq "$2" ] 2>/dev/null || fail "write $1" "wrote $((n)) of $2 bytes"
+}
+rec() { E=$(printf '%s\\n' "$1" | cat 2>&1 >> "$2") || fail "write $2" "$E"; }
+keep() {
+  E=$(mkdir -p "$(dirname "$2")" 2>&1) || fail "mkdir $(dirname "$2")" "$E"
+  E=$(cp -p "$1" "$2" 2>&1) || fail "copy $1 to $2" "$E"
+  cmp -s "$1" "$2" || fail "copy $1 to $2" "the copy differs from $1"
+}
+BOOT=
+boot() { [ -n "$BOOT" ] || BOOT=$(sysctl -n kern.boottime 2>/dev/null || echo unknown); }
+own() {
+  boot
+  if E=$(printf '%s %s %s\\n' "$ID" "$1" "$BOOT" | cat 2>&1 > "$D/lock/owner.new") && E=$(mv -f "$D/lock/owner.new" "$D/lock/owner" 2>&1); then return 0; fi
+  printf '@@fail %s\\n%s\\n' "write $D/lock/owner" "$E" >&2
+  return 1
+}
+dead() {
+  oid=; opid=; oboot=
+  [ -f "$D/lock/owner" ] || return 1
+  read -r oid opid oboot < "$D/lock/owner" || return 1
+  [ -n "$oboot" ] || return 1
+  boot
+  [ "$oboot" != "$BOOT" ] && return 0
+  ! kill -0 "$opid" 2>/dev/null
+}
+recover() {
+  mv "$D/lock" "$D/lock.$$" 2>/dev/null || return 0
+  c=; read -r c _ < "$D/lock.$$/owner" 2>/dev/null
+  if [ "$c" != "$oid" ]; then
+    if [ -e "$D/lock" ]; then rm -rf "$D/lock.$$"; else mv "$D/lock.$$" "$D/lock"; fi
+    return 0
+  fi
+  r="$D/rollback/$oid"
+  if [ -f "$r/restore.sh" ] && [ -e "$r/pending" ]; then
+    E=$(sh "$r/restore.sh" 2>&1)
+    printf '@@recovered %s restored %s\\n' "$oid" "$E" >&2
+  else
+    if [ -f "$r/staged" ]; then while read -r t; do rm -f "$t"; done < "$r/staged"; fi
+    printf '@@recovered %s dropped\\n' "$oid" >&2
+  fi
+  rm -rf "$r" "$D/lock.$$"
+}
+lock() {
+  E=$(mkdir -p "$D" 2>&1 && chmod 700 "$D") || fail "mkdir $D" "$E"
+  n=0
+  while ! mkdir "$D/lock" 2>/dev/null; do
+    if dead; then recover; continue; fi
+    n=$((n+1))
+    if [ "$n" -ge "$LOCK_WAIT" ]; then
+      printf '@@locked %s\\n' "$(cat "$D/lock/owner" 2>/dev/null)" >&2
+      exit 75
+    fi
+    sleep 1
+  done
+  own $$ || { rm -rf "$D/lock"; exit 1; }
+}
+owns() {
+  if [ -f "$D/owner" ] && [ "$2" != takeover ]; then
+    o=; u=
+    { read -r o; read -r u; } < "$D/owner"
+    if [ "$o" != "$1" ]; then printf '@@owner %s %s\\n' "$o" "$u" >&2; exit 3; fi
+  fi
+}
+`;

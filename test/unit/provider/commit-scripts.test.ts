@@ -1,0 +1,112 @@
+/**
+ * The on-host scripts of one commit, for a fixed plan, compared line for line with checked-in golden
+ * files (test/unit/provider/golden-scripts/*.sh; `UPDATE_GOLDEN=1` rewrites them after a deliberate
+ * change — review the diff), and `shellcheck -s sh` clean: stage, its embedded restore script, apply,
+ * confirm, delete. Heredoc delimiters are random per run and normalised to `PULUMI_OPENBSD_EOF_X`.
+ */
+import { describe, expect, it } from "vitest";
+import { execFileSync, spawnSync } from "node:child_process";
+import { existsSync, readFileSync, writeFileSync } from "node:fs";
+import * as path from "node:path";
+import { fileURLToPath } from "node:url";
+import { applyScript, confirmScript, deleteScript, ifWants, ownerOf, stageScript, type CommitInput } from "../../../providers/gateway/commit-script";
+import { peersOf } from "../../../providers/resources/gateway-config";
+import { gwState } from "../../provider/fixtures";
+
+const dir = path.join(path.dirname(fileURLToPath(import.meta.url)), "golden-scripts");
+const norm = (s: string) => s.replace(/PULUMI_OPENBSD_EOF_[0-9a-f]{12}/g, "PULUMI_OPENBSD_EOF_X");
+
+/** gw1 of the site-to-site lab, forwarding changed and a gre tunnel added (exercises netstart's checks). */
+function plan(): CommitInput {
+  const news = gwState("gw1", { forwarding: "2" });
+  news.files["/etc/hostname.gre0"] = { content: "tunnel 192.0.2.153 192.0.123.85\nvnetid 42\ninet 10.9.0.1 255.255.255.252 10.9.0.2\nup\n", mode: "0640", owner: "root", group: "wheel", check: "none" };
+  news.interfaces = ["em0", "gre0"];
+  return {
+    id: "0123456789ab",
+    olds: gwState("gw1"),
+    news,
+    rollbackSeconds: 60,
+    owner: { stack: "vpn/prod", urn: "urn:pulumi:prod::vpn::openbsd:index:GatewayConfig::gw1" },
+  };
+}
+
+function scripts(): Record<string, string> {
+  const c = plan();
+  const stage = norm(stageScript(c));
+  // the restore script travels inside the stage script as a heredoc
+  const m = /^put "\$R\/restore\.sh" \d+ <<'PULUMI_OPENBSD_EOF_X'\n([\s\S]*?)^PULUMI_OPENBSD_EOF_X$/m.exec(stage);
+  return {
+    "stage.sh": stage,
+    "restore.sh": m ? m[1]! : "(no restore script found in stage.sh)",
+    "apply.sh": norm(applyScript(c)),
+    "confirm.sh": norm(confirmScript(c.id, [{ prefix: "flow esp in from 192.168.15.0/24 to 172.16.0.0/24 peer 192.0.123.85", type: "require" }], 20, c.owner)),
+    "delete.sh": norm(deleteScript(c.news, c.owner)),
+  };
+}
+
+describe("commit scripts", () => {
+  for (const [name, text] of Object.entries(scripts())) {
+    it(`${name} is the checked-in golden file`, () => {
+      const file = path.join(dir, name);
+      if (process.env.UPDATE_GOLDEN === "1") writeFileSync(file, text);
+      expect(text).toBe(readFileSync(file, "utf8"));
+    });
+
+    it(`${name} is shellcheck clean (POSIX sh)`, () => {
+      const which = spawnSync("sh", ["-c", "command -v shellcheck"], { encoding: "utf8" });
+      if (which.status !== 0) throw new Error("shellcheck is not installed: run `bash scripts/setup.sh` (it installs the Debian package shellcheck)");
+      let out = "";
+      try {
+        execFileSync("shellcheck", ["-s", "sh", "-f", "gcc", "-"], { input: text, encoding: "utf8", stdio: ["pipe", "pipe", "pipe"] });
+      } catch (e) {
+        out = String((e as { stdout?: string }).stdout ?? e);
+      }
+      expect(out).toBe("");
+    });
+  }
+
+  it("the stage script is one block, so a script cut short runs nothing", () => {
+    const s = scripts()["stage.sh"]!;
+    const lines = s.trimEnd().split("\n");
+    expect(lines[1]).toBe("{");
+    expect(lines.at(-1)).toBe("}");
+    const cut = s.slice(0, Math.floor(s.length / 2));
+    const r = spawnSync("sh", ["-s"], { input: cut.replace(/^D=.*$/m, "D=/nonexistent/never-created"), encoding: "utf8" });
+    expect(r.status).not.toBe(0);
+    expect(r.stdout).toBe("");
+    expect(existsSync("/nonexistent/never-created")).toBe(false);
+  });
+
+  it("the swap comes only after `@@ready` and the provider's `go`; the timer is armed between", () => {
+    const s = scripts()["stage.sh"]!;
+    const at = (x: string) => s.indexOf(x);
+    expect(at("keep \"$f\" \"$R/files$f\"")).toBeLessThan(at("echo @@ready"));
+    expect(at("echo @@ready")).toBeLessThan(at('[ "$go" = go ] || exit 1'));
+    expect(at('[ "$go" = go ] || exit 1')).toBeLessThan(at("nohup sh -c"));
+    expect(at("nohup sh -c")).toBeLessThan(at("mv -f '/etc/pf.anchors/vpn.pulumi-new' '/etc/pf.anchors/vpn'"));
+  });
+});
+
+describe("what netstart must have done (ifWants)", () => {
+  it("IPv4 addresses, up, vnetid, vhid and tunnel endpoints, as ifconfig prints them; `!` lines and comments ignored", () => {
+    expect(ifWants("gre0", "# x\ntunnel 192.0.2.1 2001:db8::2\nvnetid 7\ninet alias 10.0.0.1 255.255.255.0\ninet6 2001:db8::1 64\n!echo up\nup\n")).toEqual([
+      "ifwant gre0 'tunnel: inet 192.0.2.1 --> 2001:db8::2 ' 'vnetid 7 ' 'inet 10.0.0.1 ' '<UP'",
+    ]);
+    expect(ifWants("carp0", "inet 192.0.2.10 255.255.255.0 NONE vhid 3 carpdev em1 pass secret\n")).toEqual(["ifwant carp0 'inet 192.0.2.10 ' 'vhid 3 '"]);
+    expect(ifWants("em0", "dhcp\n")).toEqual([]);
+  });
+});
+
+describe("owner and peers", () => {
+  it("the owner of a URN is PROJECT/STACK; adoption only when asked", () => {
+    expect(ownerOf("urn:pulumi:prod::vpn::openbsd:index:GatewayConfig::gw1")).toEqual({ stack: "vpn/prod", urn: "urn:pulumi:prod::vpn::openbsd:index:GatewayConfig::gw1" });
+    expect(ownerOf("urn:pulumi:prod::vpn::openbsd:index:GatewayConfig::gw1", true)?.takeover).toBe(true);
+    expect(ownerOf("not-a-urn")).toBeUndefined();
+  });
+  it("the peers a failing end names are the `peer` addresses of its ipsec.conf/iked.conf", () => {
+    expect(peersOf(gwState("gw1"))).toEqual(["192.0.123.85"]);
+    const none = gwState("gw1");
+    delete none.files["/etc/ipsec.conf"];
+    expect(peersOf(none)).toEqual([]);
+  });
+});

@@ -1,0 +1,112 @@
+# shellcheck disable=SC2317,SC2012 # library functions a script may not call; `ls -ld` of one named file
+{
+# shellcheck disable=SC2317,SC2012 # library functions a script may not call; `ls -ld` of one named file
+set -u
+umask 077
+D=/var/db/pulumi-openbsd
+fail() { printf '@@fail %s\n%s\n' "$1" "$2" >&2; exit 1; }
+v() { OUT=$("$@" 2>&1) || fail "$*" "$OUT"; }
+put() {
+  if [ "${3:-}" = cut ]; then
+    E=$(dd bs=1 count="$2" of="$1" 2>&1) || fail "write $1" "$(printf '%s\n' "$E" | head -n 1)"
+  else
+    E=$(cat 2>&1 > "$1") || fail "write $1" "$E"
+  fi
+  n=$(wc -c < "$1")
+  [ "$n" -eq "$2" ] 2>/dev/null || fail "write $1" "wrote $((n)) of $2 bytes"
+}
+rec() { E=$(printf '%s\n' "$1" | cat 2>&1 >> "$2") || fail "write $2" "$E"; }
+keep() {
+  E=$(mkdir -p "$(dirname "$2")" 2>&1) || fail "mkdir $(dirname "$2")" "$E"
+  E=$(cp -p "$1" "$2" 2>&1) || fail "copy $1 to $2" "$E"
+  cmp -s "$1" "$2" || fail "copy $1 to $2" "the copy differs from $1"
+}
+BOOT=
+boot() { [ -n "$BOOT" ] || BOOT=$(sysctl -n kern.boottime 2>/dev/null || echo unknown); }
+own() {
+  boot
+  if E=$(printf '%s %s %s\n' "$ID" "$1" "$BOOT" | cat 2>&1 > "$D/lock/owner.new") && E=$(mv -f "$D/lock/owner.new" "$D/lock/owner" 2>&1); then return 0; fi
+  printf '@@fail %s\n%s\n' "write $D/lock/owner" "$E" >&2
+  return 1
+}
+dead() {
+  oid=; opid=; oboot=
+  [ -f "$D/lock/owner" ] || return 1
+  read -r oid opid oboot < "$D/lock/owner" || return 1
+  [ -n "$oboot" ] || return 1
+  boot
+  [ "$oboot" != "$BOOT" ] && return 0
+  ! kill -0 "$opid" 2>/dev/null
+}
+recover() {
+  mv "$D/lock" "$D/lock.$$" 2>/dev/null || return 0
+  c=; read -r c _ < "$D/lock.$$/owner" 2>/dev/null
+  if [ "$c" != "$oid" ]; then
+    if [ -e "$D/lock" ]; then rm -rf "$D/lock.$$"; else mv "$D/lock.$$" "$D/lock"; fi
+    return 0
+  fi
+  r="$D/rollback/$oid"
+  if [ -f "$r/restore.sh" ] && [ -e "$r/pending" ]; then
+    E=$(sh "$r/restore.sh" 2>&1)
+    printf '@@recovered %s restored %s\n' "$oid" "$E" >&2
+  else
+    if [ -f "$r/staged" ]; then while read -r t; do rm -f "$t"; done < "$r/staged"; fi
+    printf '@@recovered %s dropped\n' "$oid" >&2
+  fi
+  rm -rf "$r" "$D/lock.$$"
+}
+lock() {
+  E=$(mkdir -p "$D" 2>&1 && chmod 700 "$D") || fail "mkdir $D" "$E"
+  n=0
+  while ! mkdir "$D/lock" 2>/dev/null; do
+    if dead; then recover; continue; fi
+    n=$((n+1))
+    if [ "$n" -ge "$LOCK_WAIT" ]; then
+      printf '@@locked %s\n' "$(cat "$D/lock/owner" 2>/dev/null)" >&2
+      exit 75
+    fi
+    sleep 1
+  done
+  own $$ || { rm -rf "$D/lock"; exit 1; }
+}
+owns() {
+  if [ -f "$D/owner" ] && [ "$2" != takeover ]; then
+    o=; u=
+    { read -r o; read -r u; } < "$D/owner"
+    if [ "$o" != "$1" ]; then printf '@@owner %s %s\n' "$o" "$u" >&2; exit 3; fi
+  fi
+}
+LOCK_WAIT=120
+ID=0123456789ab
+R="$D/rollback/$ID"
+ch() { grep -qxF "$1" "$R/changed" 2>/dev/null; }
+undo() { RE=$(sh "$R/restore.sh" 2>&1); printf '@@fail %s\n%s\n' "$1" "$2" >&2; [ -z "$RE" ] || printf '@@restore %s\n' "$RE" >&2; exit 1; }
+step() { OUT=$("$@" 2>&1) || undo "$*" "$OUT"; [ -z "$OUT" ] || printf '%s\n' "$OUT"; }
+netup() { { E=$(sh /etc/netstart "$1" 2>&1 1>&3); } 3>&1 || undo "sh /etc/netstart $1" "$E"; [ -z "$E" ] || undo "sh /etc/netstart $1" "$E"; }
+ifwant() {
+  i=$1; shift; I=$(ifconfig "$i" 2>&1) || undo "ifconfig $i" "$I"
+  for w in "$@"; do case "$I" in *"$w"*) ;; *) undo "sh /etc/netstart $i" "$i does not show \`$w\` that /etc/hostname.$i asks for; ifconfig $i prints:
+$I" ;; esac; done
+}
+ipdel() {
+  if OUT=$(ipsecctl -d -f "$1" 2>&1); then return 0; fi
+  BAD=$(printf '%s\n' "$OUT" | grep -v -e '^$' -e '^\(ipsecctl: \)\{0,1\}PF_KEY failed: No such process$' -e '^\(ipsecctl: \)\{0,1\}failed to delete rule [0-9][0-9]*$')
+  [ -z "$BAD" ] && return 0
+  undo "ipsecctl -d -f $1" "$OUT"
+}
+[ "$(sysctl -n 'net.inet.esp.enable' 2>/dev/null)" = '1' ] || step sysctl 'net.inet.esp.enable=1'
+[ "$(sysctl -n 'net.inet.ip.forwarding' 2>/dev/null)" = '2' ] || step sysctl 'net.inet.ip.forwarding=2'
+if ch '/etc/hostname.em0'; then netup em0; ifwant em0 'inet 172.16.0.1 ' '<UP'; fi
+if ch '/etc/hostname.gre0'; then netup gre0; ifwant gre0 'tunnel: inet 192.0.2.153 --> 192.0.123.85 ' 'vnetid 42 ' 'inet 10.9.0.1 ' '<UP'; fi
+if ch /etc/pf.conf; then step pfctl -f /etc/pf.conf; fi
+if ch '/etc/pf.anchors/vpn'; then step pfctl -a 'vpn' -f '/etc/pf.anchors/vpn'; fi
+restart=0
+if ! rcctl get 'isakmpd' status >/dev/null 2>&1; then step rcctl enable 'isakmpd'; fi
+if [ "$(rcctl get 'isakmpd' flags 2>/dev/null)" != '-K' ]; then step rcctl set 'isakmpd' flags '-K'; restart=1; fi
+if rcctl check 'isakmpd' >/dev/null 2>&1; then [ $restart = 1 ] && step rcctl restart 'isakmpd'; else step rcctl start 'isakmpd'; fi
+restart=0
+if ! rcctl get 'ipsec' status >/dev/null 2>&1; then step rcctl enable 'ipsec'; fi
+if ch '/etc/ipsec.conf'; then if [ -e "$R/files"'/etc/ipsec.conf' ]; then ipdel "$R/files"'/etc/ipsec.conf'; fi; step ipsecctl -f '/etc/ipsec.conf'; : > "$R/ipsec-loaded"
+fi
+exit 0
+}

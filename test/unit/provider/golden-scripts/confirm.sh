@@ -1,0 +1,96 @@
+# shellcheck disable=SC2317,SC2012 # library functions a script may not call; `ls -ld` of one named file
+{
+# shellcheck disable=SC2317,SC2012 # library functions a script may not call; `ls -ld` of one named file
+set -u
+umask 077
+D=/var/db/pulumi-openbsd
+fail() { printf '@@fail %s\n%s\n' "$1" "$2" >&2; exit 1; }
+v() { OUT=$("$@" 2>&1) || fail "$*" "$OUT"; }
+put() {
+  if [ "${3:-}" = cut ]; then
+    E=$(dd bs=1 count="$2" of="$1" 2>&1) || fail "write $1" "$(printf '%s\n' "$E" | head -n 1)"
+  else
+    E=$(cat 2>&1 > "$1") || fail "write $1" "$E"
+  fi
+  n=$(wc -c < "$1")
+  [ "$n" -eq "$2" ] 2>/dev/null || fail "write $1" "wrote $((n)) of $2 bytes"
+}
+rec() { E=$(printf '%s\n' "$1" | cat 2>&1 >> "$2") || fail "write $2" "$E"; }
+keep() {
+  E=$(mkdir -p "$(dirname "$2")" 2>&1) || fail "mkdir $(dirname "$2")" "$E"
+  E=$(cp -p "$1" "$2" 2>&1) || fail "copy $1 to $2" "$E"
+  cmp -s "$1" "$2" || fail "copy $1 to $2" "the copy differs from $1"
+}
+BOOT=
+boot() { [ -n "$BOOT" ] || BOOT=$(sysctl -n kern.boottime 2>/dev/null || echo unknown); }
+own() {
+  boot
+  if E=$(printf '%s %s %s\n' "$ID" "$1" "$BOOT" | cat 2>&1 > "$D/lock/owner.new") && E=$(mv -f "$D/lock/owner.new" "$D/lock/owner" 2>&1); then return 0; fi
+  printf '@@fail %s\n%s\n' "write $D/lock/owner" "$E" >&2
+  return 1
+}
+dead() {
+  oid=; opid=; oboot=
+  [ -f "$D/lock/owner" ] || return 1
+  read -r oid opid oboot < "$D/lock/owner" || return 1
+  [ -n "$oboot" ] || return 1
+  boot
+  [ "$oboot" != "$BOOT" ] && return 0
+  ! kill -0 "$opid" 2>/dev/null
+}
+recover() {
+  mv "$D/lock" "$D/lock.$$" 2>/dev/null || return 0
+  c=; read -r c _ < "$D/lock.$$/owner" 2>/dev/null
+  if [ "$c" != "$oid" ]; then
+    if [ -e "$D/lock" ]; then rm -rf "$D/lock.$$"; else mv "$D/lock.$$" "$D/lock"; fi
+    return 0
+  fi
+  r="$D/rollback/$oid"
+  if [ -f "$r/restore.sh" ] && [ -e "$r/pending" ]; then
+    E=$(sh "$r/restore.sh" 2>&1)
+    printf '@@recovered %s restored %s\n' "$oid" "$E" >&2
+  else
+    if [ -f "$r/staged" ]; then while read -r t; do rm -f "$t"; done < "$r/staged"; fi
+    printf '@@recovered %s dropped\n' "$oid" >&2
+  fi
+  rm -rf "$r" "$D/lock.$$"
+}
+lock() {
+  E=$(mkdir -p "$D" 2>&1 && chmod 700 "$D") || fail "mkdir $D" "$E"
+  n=0
+  while ! mkdir "$D/lock" 2>/dev/null; do
+    if dead; then recover; continue; fi
+    n=$((n+1))
+    if [ "$n" -ge "$LOCK_WAIT" ]; then
+      printf '@@locked %s\n' "$(cat "$D/lock/owner" 2>/dev/null)" >&2
+      exit 75
+    fi
+    sleep 1
+  done
+  own $$ || { rm -rf "$D/lock"; exit 1; }
+}
+owns() {
+  if [ -f "$D/owner" ] && [ "$2" != takeover ]; then
+    o=; u=
+    { read -r o; read -r u; } < "$D/owner"
+    if [ "$o" != "$1" ]; then printf '@@owner %s %s\n' "$o" "$u" >&2; exit 3; fi
+  fi
+}
+LOCK_WAIT=120
+ID=0123456789ab
+R="$D/rollback/$ID"
+ch() { grep -qxF "$1" "$R/changed" 2>/dev/null; }
+trap '' HUP PIPE
+if [ -e "$R/pending" ] && [ -e "$R/ipsec-loaded" ]; then
+  n=0; F=$(ipsecctl -sf 2>/dev/null); until printf '%s\n' "$F" | grep -F 'flow esp in from 192.168.15.0/24 to 172.16.0.0/24 peer 192.0.123.85 ' | grep -q ' type require$'; do
+    if [ $n -ge 20 ]; then echo "@@noflows 20" >&2; break; fi
+    sleep 1; n=$((n+1)); F=$(ipsecctl -sf 2>/dev/null)
+  done
+fi
+if ! mv "$R/pending" "$R/confirmed" 2>/dev/null; then printf '@@rolledback %s\n' "$ID" >&2; exit 1; fi
+if dead; then :; elif [ -n "$opid" ] && [ "$opid" != "$$" ]; then kill "$opid" 2>/dev/null; fi
+if ! { printf '%s\n' 'vpn/prod' 'urn:pulumi:prod::vpn::openbsd:index:GatewayConfig::gw1' > "$D/owner.new" && mv -f "$D/owner.new" "$D/owner"; } 2>/dev/null; then rm -f "$D/owner.new"; echo "@@noowner" >&2; fi
+rm -rf "$R" "$D/lock"
+ipsecctl -sf 2>/dev/null
+exit 0
+}

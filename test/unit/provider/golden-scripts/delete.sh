@@ -1,0 +1,117 @@
+# shellcheck disable=SC2317,SC2012 # library functions a script may not call; `ls -ld` of one named file
+{
+# shellcheck disable=SC2317,SC2012 # library functions a script may not call; `ls -ld` of one named file
+set -u
+umask 077
+D=/var/db/pulumi-openbsd
+fail() { printf '@@fail %s\n%s\n' "$1" "$2" >&2; exit 1; }
+v() { OUT=$("$@" 2>&1) || fail "$*" "$OUT"; }
+put() {
+  if [ "${3:-}" = cut ]; then
+    E=$(dd bs=1 count="$2" of="$1" 2>&1) || fail "write $1" "$(printf '%s\n' "$E" | head -n 1)"
+  else
+    E=$(cat 2>&1 > "$1") || fail "write $1" "$E"
+  fi
+  n=$(wc -c < "$1")
+  [ "$n" -eq "$2" ] 2>/dev/null || fail "write $1" "wrote $((n)) of $2 bytes"
+}
+rec() { E=$(printf '%s\n' "$1" | cat 2>&1 >> "$2") || fail "write $2" "$E"; }
+keep() {
+  E=$(mkdir -p "$(dirname "$2")" 2>&1) || fail "mkdir $(dirname "$2")" "$E"
+  E=$(cp -p "$1" "$2" 2>&1) || fail "copy $1 to $2" "$E"
+  cmp -s "$1" "$2" || fail "copy $1 to $2" "the copy differs from $1"
+}
+BOOT=
+boot() { [ -n "$BOOT" ] || BOOT=$(sysctl -n kern.boottime 2>/dev/null || echo unknown); }
+own() {
+  boot
+  if E=$(printf '%s %s %s\n' "$ID" "$1" "$BOOT" | cat 2>&1 > "$D/lock/owner.new") && E=$(mv -f "$D/lock/owner.new" "$D/lock/owner" 2>&1); then return 0; fi
+  printf '@@fail %s\n%s\n' "write $D/lock/owner" "$E" >&2
+  return 1
+}
+dead() {
+  oid=; opid=; oboot=
+  [ -f "$D/lock/owner" ] || return 1
+  read -r oid opid oboot < "$D/lock/owner" || return 1
+  [ -n "$oboot" ] || return 1
+  boot
+  [ "$oboot" != "$BOOT" ] && return 0
+  ! kill -0 "$opid" 2>/dev/null
+}
+recover() {
+  mv "$D/lock" "$D/lock.$$" 2>/dev/null || return 0
+  c=; read -r c _ < "$D/lock.$$/owner" 2>/dev/null
+  if [ "$c" != "$oid" ]; then
+    if [ -e "$D/lock" ]; then rm -rf "$D/lock.$$"; else mv "$D/lock.$$" "$D/lock"; fi
+    return 0
+  fi
+  r="$D/rollback/$oid"
+  if [ -f "$r/restore.sh" ] && [ -e "$r/pending" ]; then
+    E=$(sh "$r/restore.sh" 2>&1)
+    printf '@@recovered %s restored %s\n' "$oid" "$E" >&2
+  else
+    if [ -f "$r/staged" ]; then while read -r t; do rm -f "$t"; done < "$r/staged"; fi
+    printf '@@recovered %s dropped\n' "$oid" >&2
+  fi
+  rm -rf "$r" "$D/lock.$$"
+}
+lock() {
+  E=$(mkdir -p "$D" 2>&1 && chmod 700 "$D") || fail "mkdir $D" "$E"
+  n=0
+  while ! mkdir "$D/lock" 2>/dev/null; do
+    if dead; then recover; continue; fi
+    n=$((n+1))
+    if [ "$n" -ge "$LOCK_WAIT" ]; then
+      printf '@@locked %s\n' "$(cat "$D/lock/owner" 2>/dev/null)" >&2
+      exit 75
+    fi
+    sleep 1
+  done
+  own $$ || { rm -rf "$D/lock"; exit 1; }
+}
+owns() {
+  if [ -f "$D/owner" ] && [ "$2" != takeover ]; then
+    o=; u=
+    { read -r o; read -r u; } < "$D/owner"
+    if [ "$o" != "$1" ]; then printf '@@owner %s %s\n' "$o" "$u" >&2; exit 3; fi
+  fi
+}
+LOCK_WAIT=120
+ID=delete
+R="$D/rollback/$ID"
+ch() { grep -qxF "$1" "$R/changed" 2>/dev/null; }
+trap '' HUP PIPE
+lock
+trap 'rm -rf "$D/lock"' EXIT
+owns 'vpn/prod' -
+[ -e '/etc/ipsec.conf' ] && ipsecctl -d -f '/etc/ipsec.conf' >/dev/null 2>&1
+bad=
+DEL=
+del() { case "$DEL" in *"|$1|"*) return 0 ;; esac; return 1; }
+B="$D/baseline"'/etc/hostname.em0'; if [ -e "$B" ]; then if cp -p "$B" '/etc/hostname.em0.pulumi-back' 2>/dev/null && mv -f '/etc/hostname.em0.pulumi-back' '/etc/hostname.em0'; then rm -f "$B"; else rm -f '/etc/hostname.em0.pulumi-back'; bad="$bad "'/etc/hostname.em0'; fi; elif [ -e "$B.pulumi-absent" ]; then rm -f '/etc/hostname.em0' "$B.pulumi-absent"; fi; DEL="$DEL"'|/etc/hostname.em0|'
+B="$D/baseline"'/etc/hostname.gre0'; if [ -e "$B" ]; then if cp -p "$B" '/etc/hostname.gre0.pulumi-back' 2>/dev/null && mv -f '/etc/hostname.gre0.pulumi-back' '/etc/hostname.gre0'; then rm -f "$B"; else rm -f '/etc/hostname.gre0.pulumi-back'; bad="$bad "'/etc/hostname.gre0'; fi; elif [ -e "$B.pulumi-absent" ]; then rm -f '/etc/hostname.gre0' "$B.pulumi-absent"; fi; DEL="$DEL"'|/etc/hostname.gre0|'
+B="$D/baseline"'/etc/ipsec.conf'; if [ -e "$B" ]; then if cp -p "$B" '/etc/ipsec.conf.pulumi-back' 2>/dev/null && mv -f '/etc/ipsec.conf.pulumi-back' '/etc/ipsec.conf'; then rm -f "$B"; else rm -f '/etc/ipsec.conf.pulumi-back'; bad="$bad "'/etc/ipsec.conf'; fi; elif [ -e "$B.pulumi-absent" ]; then rm -f '/etc/ipsec.conf' "$B.pulumi-absent"; fi; DEL="$DEL"'|/etc/ipsec.conf|'
+B="$D/baseline"'/etc/pf.anchors/vpn'; if [ -e "$B" ]; then if cp -p "$B" '/etc/pf.anchors/vpn.pulumi-back' 2>/dev/null && mv -f '/etc/pf.anchors/vpn.pulumi-back' '/etc/pf.anchors/vpn'; then rm -f "$B"; else rm -f '/etc/pf.anchors/vpn.pulumi-back'; bad="$bad "'/etc/pf.anchors/vpn'; fi; elif [ -e "$B.pulumi-absent" ]; then rm -f '/etc/pf.anchors/vpn' "$B.pulumi-absent"; fi; DEL="$DEL"'|/etc/pf.anchors/vpn|'
+B="$D/baseline"'/etc/pf.conf'; if [ -e "$B" ]; then if cp -p "$B" '/etc/pf.conf.pulumi-back' 2>/dev/null && mv -f '/etc/pf.conf.pulumi-back' '/etc/pf.conf'; then rm -f "$B"; else rm -f '/etc/pf.conf.pulumi-back'; bad="$bad "'/etc/pf.conf'; fi; elif [ -e "$B.pulumi-absent" ]; then rm -f '/etc/pf.conf' "$B.pulumi-absent"; fi; DEL="$DEL"'|/etc/pf.conf|'
+B="$D/baseline"'/etc/sysctl.conf'; if [ -e "$B" ]; then if cp -p "$B" '/etc/sysctl.conf.pulumi-back' 2>/dev/null && mv -f '/etc/sysctl.conf.pulumi-back' '/etc/sysctl.conf'; then rm -f "$B"; else rm -f '/etc/sysctl.conf.pulumi-back'; bad="$bad "'/etc/sysctl.conf'; fi; elif [ -e "$B.pulumi-absent" ]; then rm -f '/etc/sysctl.conf' "$B.pulumi-absent"; fi; DEL="$DEL"'|/etc/sysctl.conf|'
+l=$(grep '^net.inet.esp.enable=' "$D/baseline-sysctl" 2>/dev/null | head -1); [ -n "$l" ] && sysctl "$l" >/dev/null 2>&1
+l=$(grep '^net.inet.ip.forwarding=' "$D/baseline-sysctl" 2>/dev/null | head -1); [ -n "$l" ] && sysctl "$l" >/dev/null 2>&1
+[ -f "$D/baseline-svc" ] && { : > "$D/svc-restore"; while read -r s rest; do case "$s" in 'isakmpd'|'ipsec') echo "$s $rest" >> "$D/svc-restore";; esac; done < "$D/baseline-svc"; }
+if del '/etc/hostname.em0'; then [ -e /etc/hostname.em0 ] && sh /etc/netstart em0 >/dev/null 2>&1; fi
+if del '/etc/hostname.gre0'; then ifconfig gre0 destroy >/dev/null 2>&1; [ -e /etc/hostname.gre0 ] && sh /etc/netstart gre0 >/dev/null 2>&1; fi
+if del '/etc/pf.conf'; then pfctl -f /etc/pf.conf >/dev/null 2>&1; fi
+if del '/etc/pf.anchors/vpn'; then if [ -e '/etc/pf.anchors/vpn' ]; then pfctl -a 'vpn' -f '/etc/pf.anchors/vpn' >/dev/null 2>&1; else pfctl -a 'vpn' -F rules >/dev/null 2>&1; fi; fi
+# shellcheck disable=SC2086 # $fl: the recorded flags, split into words on purpose
+[ -f "$D/svc-restore" ] && while read -r s st run fl; do
+  if [ "$st" = off ]; then [ "$run" = "-" ] || rcctl stop "$s" >/dev/null 2>&1; rcctl disable "$s" >/dev/null 2>&1
+  else rcctl enable "$s" >/dev/null 2>&1; [ "$run" = "-" ] || rcctl set "$s" flags $fl >/dev/null 2>&1
+    if [ "$run" = yes ]; then rcctl restart "$s" >/dev/null 2>&1; elif [ "$run" = no ]; then rcctl stop "$s" >/dev/null 2>&1; fi
+  fi
+done < "$D/svc-restore"
+if del '/etc/ipsec.conf' && [ -e '/etc/ipsec.conf' ] && rcctl get ipsec status >/dev/null 2>&1; then ipsecctl -f '/etc/ipsec.conf' >/dev/null 2>&1; fi
+if [ -n "$bad" ]; then printf '@@notrestored%s\n' "$bad" >&2; exit 1; fi
+[ -f "$D/baseline-dirs" ] && sort -r "$D/baseline-dirs" | while read -r x; do rmdir "$x" 2>/dev/null; done
+rm -f "$D/svc-restore" "$D/baseline-sysctl" "$D/baseline-svc" "$D/baseline-dirs" "$D/owner"
+[ -d "$D/baseline" ] && find "$D/baseline" -depth -type d -exec rmdir {} \; 2>/dev/null; rmdir "$D/rollback" 2>/dev/null
+exit 0
+}

@@ -1,0 +1,315 @@
+# shellcheck disable=SC2317,SC2012 # library functions a script may not call; `ls -ld` of one named file
+{
+# shellcheck disable=SC2317,SC2012 # library functions a script may not call; `ls -ld` of one named file
+set -u
+umask 077
+D=/var/db/pulumi-openbsd
+fail() { printf '@@fail %s\n%s\n' "$1" "$2" >&2; exit 1; }
+v() { OUT=$("$@" 2>&1) || fail "$*" "$OUT"; }
+put() {
+  if [ "${3:-}" = cut ]; then
+    E=$(dd bs=1 count="$2" of="$1" 2>&1) || fail "write $1" "$(printf '%s\n' "$E" | head -n 1)"
+  else
+    E=$(cat 2>&1 > "$1") || fail "write $1" "$E"
+  fi
+  n=$(wc -c < "$1")
+  [ "$n" -eq "$2" ] 2>/dev/null || fail "write $1" "wrote $((n)) of $2 bytes"
+}
+rec() { E=$(printf '%s\n' "$1" | cat 2>&1 >> "$2") || fail "write $2" "$E"; }
+keep() {
+  E=$(mkdir -p "$(dirname "$2")" 2>&1) || fail "mkdir $(dirname "$2")" "$E"
+  E=$(cp -p "$1" "$2" 2>&1) || fail "copy $1 to $2" "$E"
+  cmp -s "$1" "$2" || fail "copy $1 to $2" "the copy differs from $1"
+}
+BOOT=
+boot() { [ -n "$BOOT" ] || BOOT=$(sysctl -n kern.boottime 2>/dev/null || echo unknown); }
+own() {
+  boot
+  if E=$(printf '%s %s %s\n' "$ID" "$1" "$BOOT" | cat 2>&1 > "$D/lock/owner.new") && E=$(mv -f "$D/lock/owner.new" "$D/lock/owner" 2>&1); then return 0; fi
+  printf '@@fail %s\n%s\n' "write $D/lock/owner" "$E" >&2
+  return 1
+}
+dead() {
+  oid=; opid=; oboot=
+  [ -f "$D/lock/owner" ] || return 1
+  read -r oid opid oboot < "$D/lock/owner" || return 1
+  [ -n "$oboot" ] || return 1
+  boot
+  [ "$oboot" != "$BOOT" ] && return 0
+  ! kill -0 "$opid" 2>/dev/null
+}
+recover() {
+  mv "$D/lock" "$D/lock.$$" 2>/dev/null || return 0
+  c=; read -r c _ < "$D/lock.$$/owner" 2>/dev/null
+  if [ "$c" != "$oid" ]; then
+    if [ -e "$D/lock" ]; then rm -rf "$D/lock.$$"; else mv "$D/lock.$$" "$D/lock"; fi
+    return 0
+  fi
+  r="$D/rollback/$oid"
+  if [ -f "$r/restore.sh" ] && [ -e "$r/pending" ]; then
+    E=$(sh "$r/restore.sh" 2>&1)
+    printf '@@recovered %s restored %s\n' "$oid" "$E" >&2
+  else
+    if [ -f "$r/staged" ]; then while read -r t; do rm -f "$t"; done < "$r/staged"; fi
+    printf '@@recovered %s dropped\n' "$oid" >&2
+  fi
+  rm -rf "$r" "$D/lock.$$"
+}
+lock() {
+  E=$(mkdir -p "$D" 2>&1 && chmod 700 "$D") || fail "mkdir $D" "$E"
+  n=0
+  while ! mkdir "$D/lock" 2>/dev/null; do
+    if dead; then recover; continue; fi
+    n=$((n+1))
+    if [ "$n" -ge "$LOCK_WAIT" ]; then
+      printf '@@locked %s\n' "$(cat "$D/lock/owner" 2>/dev/null)" >&2
+      exit 75
+    fi
+    sleep 1
+  done
+  own $$ || { rm -rf "$D/lock"; exit 1; }
+}
+owns() {
+  if [ -f "$D/owner" ] && [ "$2" != takeover ]; then
+    o=; u=
+    { read -r o; read -r u; } < "$D/owner"
+    if [ "$o" != "$1" ]; then printf '@@owner %s %s\n' "$o" "$u" >&2; exit 3; fi
+  fi
+}
+LOCK_WAIT=120
+ID=0123456789ab
+R="$D/rollback/$ID"
+ch() { grep -qxF "$1" "$R/changed" 2>/dev/null; }
+trap '' HUP PIPE
+lock
+TPID=
+cleanup() { if [ -n "$TPID" ]; then kill "$TPID" 2>/dev/null; fi; if [ -f "$R/staged" ]; then while read -r t; do rm -f "$t"; done < "$R/staged"; fi; rm -rf "$R" "$D/lock"; }
+trap cleanup EXIT
+owns 'vpn/prod' -
+rm -rf "$R"
+E=$(mkdir -p "$R/files" 2>&1) || fail "mkdir $R/files" "$E"
+put "$R/changed" 0 < /dev/null
+put "$R/staged" 0 < /dev/null
+x="$(dirname '/etc/hostname.em0')"; while [ ! -d "$x" ]; do grep -qxF "$x" "$D/baseline-dirs" 2>/dev/null || rec "$x" "$D/baseline-dirs"; x="$(dirname "$x")"; done
+E=$(mkdir -p "$(dirname '/etc/hostname.em0')" 2>&1) || fail "mkdir $(dirname '/etc/hostname.em0')" "$E"
+rec '/etc/hostname.em0.pulumi-new' "$R/staged"
+put '/etc/hostname.em0.pulumi-new' 38 <<'PULUMI_OPENBSD_EOF_X'
+inet 172.16.0.1 255.255.255.0 NONE
+up
+PULUMI_OPENBSD_EOF_X
+v chown 'root:wheel' '/etc/hostname.em0.pulumi-new'
+v chmod 0640 '/etc/hostname.em0.pulumi-new'
+if [ -f '/etc/hostname.em0' ] && cmp -s '/etc/hostname.em0' '/etc/hostname.em0.pulumi-new' && [ "$(ls -ld '/etc/hostname.em0' | awk '{print $1, $3, $4}')" = "$(ls -ld '/etc/hostname.em0.pulumi-new' | awk '{print $1, $3, $4}')" ]; then :; else rec '/etc/hostname.em0' "$R/changed"; fi
+x="$(dirname '/etc/hostname.gre0')"; while [ ! -d "$x" ]; do grep -qxF "$x" "$D/baseline-dirs" 2>/dev/null || rec "$x" "$D/baseline-dirs"; x="$(dirname "$x")"; done
+E=$(mkdir -p "$(dirname '/etc/hostname.gre0')" 2>&1) || fail "mkdir $(dirname '/etc/hostname.gre0')" "$E"
+rec '/etc/hostname.gre0.pulumi-new' "$R/staged"
+put '/etc/hostname.gre0.pulumi-new' 84 <<'PULUMI_OPENBSD_EOF_X'
+tunnel 192.0.2.153 192.0.123.85
+vnetid 42
+inet 10.9.0.1 255.255.255.252 10.9.0.2
+up
+PULUMI_OPENBSD_EOF_X
+v chown 'root:wheel' '/etc/hostname.gre0.pulumi-new'
+v chmod 0640 '/etc/hostname.gre0.pulumi-new'
+if [ -f '/etc/hostname.gre0' ] && cmp -s '/etc/hostname.gre0' '/etc/hostname.gre0.pulumi-new' && [ "$(ls -ld '/etc/hostname.gre0' | awk '{print $1, $3, $4}')" = "$(ls -ld '/etc/hostname.gre0.pulumi-new' | awk '{print $1, $3, $4}')" ]; then :; else rec '/etc/hostname.gre0' "$R/changed"; fi
+x="$(dirname '/etc/ipsec.conf')"; while [ ! -d "$x" ]; do grep -qxF "$x" "$D/baseline-dirs" 2>/dev/null || rec "$x" "$D/baseline-dirs"; x="$(dirname "$x")"; done
+E=$(mkdir -p "$(dirname '/etc/ipsec.conf')" 2>&1) || fail "mkdir $(dirname '/etc/ipsec.conf')" "$E"
+rec '/etc/ipsec.conf.pulumi-new' "$R/staged"
+put '/etc/ipsec.conf.pulumi-new' 171 <<'PULUMI_OPENBSD_EOF_X'
+ike esp from 172.16.0.0/24 to 192.168.15.0/24 peer 192.0.123.85 main auth hmac-sha2-256 enc aes-256 quick auth hmac-sha2-256 enc aes-256 psk "t3st-PSK-never-in-logs-7d1e"
+PULUMI_OPENBSD_EOF_X
+v chown 'root:wheel' '/etc/ipsec.conf.pulumi-new'
+v chmod 0600 '/etc/ipsec.conf.pulumi-new'
+if [ -f '/etc/ipsec.conf' ] && cmp -s '/etc/ipsec.conf' '/etc/ipsec.conf.pulumi-new' && [ "$(ls -ld '/etc/ipsec.conf' | awk '{print $1, $3, $4}')" = "$(ls -ld '/etc/ipsec.conf.pulumi-new' | awk '{print $1, $3, $4}')" ]; then :; else rec '/etc/ipsec.conf' "$R/changed"; fi
+x="$(dirname '/etc/pf.anchors/vpn')"; while [ ! -d "$x" ]; do grep -qxF "$x" "$D/baseline-dirs" 2>/dev/null || rec "$x" "$D/baseline-dirs"; x="$(dirname "$x")"; done
+E=$(mkdir -p "$(dirname '/etc/pf.anchors/vpn')" 2>&1) || fail "mkdir $(dirname '/etc/pf.anchors/vpn')" "$E"
+rec '/etc/pf.anchors/vpn.pulumi-new' "$R/staged"
+put '/etc/pf.anchors/vpn.pulumi-new' 270 <<'PULUMI_OPENBSD_EOF_X'
+pass in on em1 proto udp from 192.0.123.85 to 192.0.2.153 port { 500 4500 }
+pass in on em1 proto esp from 192.0.123.85 to 192.0.2.153
+pass out on em1 proto udp from 192.0.2.153 to 192.0.123.85 port { 500 4500 }
+pass out on em1 proto esp from 192.0.2.153 to 192.0.123.85
+PULUMI_OPENBSD_EOF_X
+v chown 'root:wheel' '/etc/pf.anchors/vpn.pulumi-new'
+v chmod 0600 '/etc/pf.anchors/vpn.pulumi-new'
+if [ -f '/etc/pf.anchors/vpn' ] && cmp -s '/etc/pf.anchors/vpn' '/etc/pf.anchors/vpn.pulumi-new' && [ "$(ls -ld '/etc/pf.anchors/vpn' | awk '{print $1, $3, $4}')" = "$(ls -ld '/etc/pf.anchors/vpn.pulumi-new' | awk '{print $1, $3, $4}')" ]; then :; else rec '/etc/pf.anchors/vpn' "$R/changed"; fi
+x="$(dirname '/etc/pf.conf')"; while [ ! -d "$x" ]; do grep -qxF "$x" "$D/baseline-dirs" 2>/dev/null || rec "$x" "$D/baseline-dirs"; x="$(dirname "$x")"; done
+E=$(mkdir -p "$(dirname '/etc/pf.conf')" 2>&1) || fail "mkdir $(dirname '/etc/pf.conf')" "$E"
+rec '/etc/pf.conf.pulumi-new' "$R/staged"
+put '/etc/pf.conf.pulumi-new' 78 <<'PULUMI_OPENBSD_EOF_X'
+set skip on lo
+pass
+anchor "vpn"
+load anchor "vpn" from "/etc/pf.anchors/vpn"
+PULUMI_OPENBSD_EOF_X
+v chown 'root:wheel' '/etc/pf.conf.pulumi-new'
+v chmod 0600 '/etc/pf.conf.pulumi-new'
+if [ -f '/etc/pf.conf' ] && cmp -s '/etc/pf.conf' '/etc/pf.conf.pulumi-new' && [ "$(ls -ld '/etc/pf.conf' | awk '{print $1, $3, $4}')" = "$(ls -ld '/etc/pf.conf.pulumi-new' | awk '{print $1, $3, $4}')" ]; then :; else rec '/etc/pf.conf' "$R/changed"; fi
+x="$(dirname '/etc/sysctl.conf')"; while [ ! -d "$x" ]; do grep -qxF "$x" "$D/baseline-dirs" 2>/dev/null || rec "$x" "$D/baseline-dirs"; x="$(dirname "$x")"; done
+E=$(mkdir -p "$(dirname '/etc/sysctl.conf')" 2>&1) || fail "mkdir $(dirname '/etc/sysctl.conf')" "$E"
+rec '/etc/sysctl.conf.pulumi-new' "$R/staged"
+put '/etc/sysctl.conf.pulumi-new' 47 <<'PULUMI_OPENBSD_EOF_X'
+net.inet.ip.forwarding=2
+net.inet.esp.enable=1
+PULUMI_OPENBSD_EOF_X
+v chown 'root:wheel' '/etc/sysctl.conf.pulumi-new'
+v chmod 0644 '/etc/sysctl.conf.pulumi-new'
+if [ -f '/etc/sysctl.conf' ] && cmp -s '/etc/sysctl.conf' '/etc/sysctl.conf.pulumi-new' && [ "$(ls -ld '/etc/sysctl.conf' | awk '{print $1, $3, $4}')" = "$(ls -ld '/etc/sysctl.conf.pulumi-new' | awk '{print $1, $3, $4}')" ]; then :; else rec '/etc/sysctl.conf' "$R/changed"; fi
+echo @@staged
+if ch '/etc/ipsec.conf'; then v ipsecctl -nf '/etc/ipsec.conf.pulumi-new'; fi
+if ch '/etc/pf.anchors/vpn'; then v pfctl -a 'vpn' -nf '/etc/pf.anchors/vpn.pulumi-new'; fi
+if ch '/etc/pf.conf' || [ -s "$R/changed" ]; then
+rec '/etc/pf.conf.pulumi-check' "$R/staged"
+put '/etc/pf.conf.pulumi-check' 89 <<'PULUMI_OPENBSD_EOF_X'
+set skip on lo
+pass
+anchor "vpn"
+load anchor "vpn" from "/etc/pf.anchors/vpn.pulumi-new"
+PULUMI_OPENBSD_EOF_X
+v chmod 0600 '/etc/pf.conf.pulumi-check'; v pfctl -nf '/etc/pf.conf.pulumi-check'; rm -f '/etc/pf.conf.pulumi-check'; fi
+while read -r t; do f="${t%.pulumi-new}"; [ "$f" = "$t" ] && continue; grep -qxF "$f" "$R/changed" || rm -f "$t"; done < "$R/staged"
+B="$D/baseline"'/etc/hostname.em0'; if [ ! -e "$B" ] && [ ! -e "$B.pulumi-absent" ]; then if [ -e '/etc/hostname.em0' ]; then keep '/etc/hostname.em0' "$B"; else keep /dev/null "$B.pulumi-absent"; fi; fi
+B="$D/baseline"'/etc/hostname.gre0'; if [ ! -e "$B" ] && [ ! -e "$B.pulumi-absent" ]; then if [ -e '/etc/hostname.gre0' ]; then keep '/etc/hostname.gre0' "$B"; else keep /dev/null "$B.pulumi-absent"; fi; fi
+B="$D/baseline"'/etc/ipsec.conf'; if [ ! -e "$B" ] && [ ! -e "$B.pulumi-absent" ]; then if [ -e '/etc/ipsec.conf' ]; then keep '/etc/ipsec.conf' "$B"; else keep /dev/null "$B.pulumi-absent"; fi; fi
+B="$D/baseline"'/etc/pf.anchors/vpn'; if [ ! -e "$B" ] && [ ! -e "$B.pulumi-absent" ]; then if [ -e '/etc/pf.anchors/vpn' ]; then keep '/etc/pf.anchors/vpn' "$B"; else keep /dev/null "$B.pulumi-absent"; fi; fi
+B="$D/baseline"'/etc/pf.conf'; if [ ! -e "$B" ] && [ ! -e "$B.pulumi-absent" ]; then if [ -e '/etc/pf.conf' ]; then keep '/etc/pf.conf' "$B"; else keep /dev/null "$B.pulumi-absent"; fi; fi
+B="$D/baseline"'/etc/sysctl.conf'; if [ ! -e "$B" ] && [ ! -e "$B.pulumi-absent" ]; then if [ -e '/etc/sysctl.conf' ]; then keep '/etc/sysctl.conf' "$B"; else keep /dev/null "$B.pulumi-absent"; fi; fi
+put "$R/manifest" 0 < /dev/null
+while read -r f; do if [ -e "$f" ]; then keep "$f" "$R/files$f"; rec "present $f" "$R/manifest"; else rec "absent $f" "$R/manifest"; fi; done < "$R/changed"
+grep -q '^net.inet.esp.enable=' "$D/baseline-sysctl" 2>/dev/null || rec "net.inet.esp.enable=$(sysctl -n 'net.inet.esp.enable')" "$D/baseline-sysctl"
+rec "net.inet.esp.enable=$(sysctl -n 'net.inet.esp.enable')" "$R/sysctl"
+grep -q '^net.inet.ip.forwarding=' "$D/baseline-sysctl" 2>/dev/null || rec "net.inet.ip.forwarding=$(sysctl -n 'net.inet.ip.forwarding')" "$D/baseline-sysctl"
+rec "net.inet.ip.forwarding=$(sysctl -n 'net.inet.ip.forwarding')" "$R/sysctl"
+grep -q "^isakmpd " "$D/baseline-svc" 2>/dev/null || { if rcctl get 'isakmpd' status >/dev/null 2>&1; then st=on; else st=off; fi; if rcctl check 'isakmpd' >/dev/null 2>&1; then run=yes; else run=no; fi; fl=$(rcctl get 'isakmpd' flags 2>/dev/null); rec "isakmpd $st $run $fl" "$D/baseline-svc"; }
+grep -q "^ipsec " "$D/baseline-svc" 2>/dev/null || { if rcctl get 'ipsec' status >/dev/null 2>&1; then st=on; else st=off; fi; run=-; fl=; rec "ipsec $st $run $fl" "$D/baseline-svc"; }
+{ if rcctl get 'isakmpd' status >/dev/null 2>&1; then st=on; else st=off; fi; if rcctl check 'isakmpd' >/dev/null 2>&1; then run=yes; else run=no; fi; fl=$(rcctl get 'isakmpd' flags 2>/dev/null); rec "isakmpd $st $run $fl" "$R/svc"; }
+{ if rcctl get 'ipsec' status >/dev/null 2>&1; then st=on; else st=off; fi; run=-; fl=; rec "ipsec $st $run $fl" "$R/svc"; }
+put "$R/restore.sh" 4679 <<'PULUMI_OPENBSD_EOF_X'
+# shellcheck disable=SC2317,SC2012 # library functions a script may not call; `ls -ld` of one named file
+set -u
+umask 077
+D=/var/db/pulumi-openbsd
+fail() { printf '@@fail %s\n%s\n' "$1" "$2" >&2; exit 1; }
+v() { OUT=$("$@" 2>&1) || fail "$*" "$OUT"; }
+put() {
+  if [ "${3:-}" = cut ]; then
+    E=$(dd bs=1 count="$2" of="$1" 2>&1) || fail "write $1" "$(printf '%s\n' "$E" | head -n 1)"
+  else
+    E=$(cat 2>&1 > "$1") || fail "write $1" "$E"
+  fi
+  n=$(wc -c < "$1")
+  [ "$n" -eq "$2" ] 2>/dev/null || fail "write $1" "wrote $((n)) of $2 bytes"
+}
+rec() { E=$(printf '%s\n' "$1" | cat 2>&1 >> "$2") || fail "write $2" "$E"; }
+keep() {
+  E=$(mkdir -p "$(dirname "$2")" 2>&1) || fail "mkdir $(dirname "$2")" "$E"
+  E=$(cp -p "$1" "$2" 2>&1) || fail "copy $1 to $2" "$E"
+  cmp -s "$1" "$2" || fail "copy $1 to $2" "the copy differs from $1"
+}
+BOOT=
+boot() { [ -n "$BOOT" ] || BOOT=$(sysctl -n kern.boottime 2>/dev/null || echo unknown); }
+own() {
+  boot
+  if E=$(printf '%s %s %s\n' "$ID" "$1" "$BOOT" | cat 2>&1 > "$D/lock/owner.new") && E=$(mv -f "$D/lock/owner.new" "$D/lock/owner" 2>&1); then return 0; fi
+  printf '@@fail %s\n%s\n' "write $D/lock/owner" "$E" >&2
+  return 1
+}
+dead() {
+  oid=; opid=; oboot=
+  [ -f "$D/lock/owner" ] || return 1
+  read -r oid opid oboot < "$D/lock/owner" || return 1
+  [ -n "$oboot" ] || return 1
+  boot
+  [ "$oboot" != "$BOOT" ] && return 0
+  ! kill -0 "$opid" 2>/dev/null
+}
+recover() {
+  mv "$D/lock" "$D/lock.$$" 2>/dev/null || return 0
+  c=; read -r c _ < "$D/lock.$$/owner" 2>/dev/null
+  if [ "$c" != "$oid" ]; then
+    if [ -e "$D/lock" ]; then rm -rf "$D/lock.$$"; else mv "$D/lock.$$" "$D/lock"; fi
+    return 0
+  fi
+  r="$D/rollback/$oid"
+  if [ -f "$r/restore.sh" ] && [ -e "$r/pending" ]; then
+    E=$(sh "$r/restore.sh" 2>&1)
+    printf '@@recovered %s restored %s\n' "$oid" "$E" >&2
+  else
+    if [ -f "$r/staged" ]; then while read -r t; do rm -f "$t"; done < "$r/staged"; fi
+    printf '@@recovered %s dropped\n' "$oid" >&2
+  fi
+  rm -rf "$r" "$D/lock.$$"
+}
+lock() {
+  E=$(mkdir -p "$D" 2>&1 && chmod 700 "$D") || fail "mkdir $D" "$E"
+  n=0
+  while ! mkdir "$D/lock" 2>/dev/null; do
+    if dead; then recover; continue; fi
+    n=$((n+1))
+    if [ "$n" -ge "$LOCK_WAIT" ]; then
+      printf '@@locked %s\n' "$(cat "$D/lock/owner" 2>/dev/null)" >&2
+      exit 75
+    fi
+    sleep 1
+  done
+  own $$ || { rm -rf "$D/lock"; exit 1; }
+}
+owns() {
+  if [ -f "$D/owner" ] && [ "$2" != takeover ]; then
+    o=; u=
+    { read -r o; read -r u; } < "$D/owner"
+    if [ "$o" != "$1" ]; then printf '@@owner %s %s\n' "$o" "$u" >&2; exit 3; fi
+  fi
+}
+LOCK_WAIT=120
+ID=0123456789ab
+R="$D/rollback/$ID"
+ch() { grep -qxF "$1" "$R/changed" 2>/dev/null; }
+mv "$R/pending" "$R/claimed" 2>/dev/null || exit 0
+bad=
+if ch '/etc/ipsec.conf' && [ -e '/etc/ipsec.conf' ]; then ipsecctl -d -f '/etc/ipsec.conf' >/dev/null 2>&1; fi
+if [ ! -f "$R/manifest" ]; then bad=" (no manifest $R/manifest: no file was put back)"; else
+while read -r st f; do
+  case "$st" in
+    present) if [ -f "$R/files$f" ] && cp -p "$R/files$f" "$f.pulumi-back" 2>/dev/null && mv -f "$f.pulumi-back" "$f"; then :; else rm -f "$f.pulumi-back"; bad="$bad $f"; fi ;;
+    absent) rm -f "$f" ;;
+  esac
+done < "$R/manifest"
+fi
+if [ -f "$R/sysctl" ]; then while read -r l; do sysctl "$l" >/dev/null 2>&1; done < "$R/sysctl"; fi
+if ch '/etc/hostname.em0'; then [ -e /etc/hostname.em0 ] && sh /etc/netstart em0 >/dev/null 2>&1; fi
+if ch '/etc/hostname.gre0'; then ifconfig gre0 destroy >/dev/null 2>&1; [ -e /etc/hostname.gre0 ] && sh /etc/netstart gre0 >/dev/null 2>&1; fi
+if ch '/etc/pf.conf'; then pfctl -f /etc/pf.conf >/dev/null 2>&1; fi
+if ch '/etc/pf.anchors/vpn'; then if [ -e '/etc/pf.anchors/vpn' ]; then pfctl -a 'vpn' -f '/etc/pf.anchors/vpn' >/dev/null 2>&1; else pfctl -a 'vpn' -F rules >/dev/null 2>&1; fi; fi
+# shellcheck disable=SC2086 # $fl: the recorded flags, split into words on purpose
+[ -f "$R/svc" ] && while read -r s st run fl; do
+  if [ "$st" = off ]; then [ "$run" = "-" ] || rcctl stop "$s" >/dev/null 2>&1; rcctl disable "$s" >/dev/null 2>&1
+  else rcctl enable "$s" >/dev/null 2>&1; [ "$run" = "-" ] || rcctl set "$s" flags $fl >/dev/null 2>&1
+    if [ "$run" = yes ]; then rcctl restart "$s" >/dev/null 2>&1; elif [ "$run" = no ]; then rcctl stop "$s" >/dev/null 2>&1; fi
+  fi
+done < "$R/svc"
+if ch '/etc/ipsec.conf' && [ -e '/etc/ipsec.conf' ] && rcctl get ipsec status >/dev/null 2>&1; then ipsecctl -f '/etc/ipsec.conf' >/dev/null 2>&1; fi
+echo "$ID $(date)" > "$D/last-rollback"
+rm -rf "$R"; o=; read -r o _ < "$D/lock/owner" 2>/dev/null; [ "$o" != "$ID" ] || rm -rf "$D/lock"
+if [ -n "$bad" ]; then printf '@@notrestored%s\n' "$bad" >&2; exit 1; fi
+exit 0
+PULUMI_OPENBSD_EOF_X
+echo @@ready
+go=
+read -r go || go=
+[ "$go" = go ] || exit 1
+put "$R/pending" 0 < /dev/null
+nohup sh -c "sleep 60; sh $R/restore.sh" </dev/null >/dev/null 2>&1 &
+TPID=$!
+own "$TPID" || exit 1
+trap - EXIT
+swapfail() { RE=$(sh "$R/restore.sh" 2>&1); printf '@@fail %s\n%s\n' "$1" "$2" >&2; [ -z "$RE" ] || printf '@@restore %s\n' "$RE" >&2; exit 1; }
+if [ -e '/etc/hostname.em0.pulumi-new' ]; then E=$(mv -f '/etc/hostname.em0.pulumi-new' '/etc/hostname.em0' 2>&1) || swapfail 'mv -f /etc/hostname.em0.pulumi-new /etc/hostname.em0' "$E"; fi
+if [ -e '/etc/hostname.gre0.pulumi-new' ]; then E=$(mv -f '/etc/hostname.gre0.pulumi-new' '/etc/hostname.gre0' 2>&1) || swapfail 'mv -f /etc/hostname.gre0.pulumi-new /etc/hostname.gre0' "$E"; fi
+if [ -e '/etc/ipsec.conf.pulumi-new' ]; then E=$(mv -f '/etc/ipsec.conf.pulumi-new' '/etc/ipsec.conf' 2>&1) || swapfail 'mv -f /etc/ipsec.conf.pulumi-new /etc/ipsec.conf' "$E"; fi
+if [ -e '/etc/pf.anchors/vpn.pulumi-new' ]; then E=$(mv -f '/etc/pf.anchors/vpn.pulumi-new' '/etc/pf.anchors/vpn' 2>&1) || swapfail 'mv -f /etc/pf.anchors/vpn.pulumi-new /etc/pf.anchors/vpn' "$E"; fi
+if [ -e '/etc/pf.conf.pulumi-new' ]; then E=$(mv -f '/etc/pf.conf.pulumi-new' '/etc/pf.conf' 2>&1) || swapfail 'mv -f /etc/pf.conf.pulumi-new /etc/pf.conf' "$E"; fi
+if [ -e '/etc/sysctl.conf.pulumi-new' ]; then E=$(mv -f '/etc/sysctl.conf.pulumi-new' '/etc/sysctl.conf' 2>&1) || swapfail 'mv -f /etc/sysctl.conf.pulumi-new /etc/sysctl.conf' "$E"; fi
+sed "s/^/@@changed /" "$R/changed"
+exit 0
+}
