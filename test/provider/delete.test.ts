@@ -40,7 +40,7 @@ describe("delete", () => {
   it("restores files, rc.conf.local (ntpd_flags, isakmpd_flags, ipsec), sysctls and running services", async () => {
     const before = await gw(SNAPSHOT);
     const t = targetOf(lab.gateways.gw1!);
-    await commit(t, { news: state(), rollbackSeconds: 10 }); // gw2 has no tunnel: the confirm waits 5 s for flows
+    await commit(t, { news: state(), rollbackSeconds: 60 }); // gw2 has no tunnel: the confirm waits 5 s for flows (the timer must outlast it on a loaded machine)
     const during = await gw(SNAPSHOT);
     expect(during).toContain("ntpd_flags=-s");
     expect(during).toContain("isakmpd_flags=-K");
