@@ -79,7 +79,7 @@ describe("the commit", () => {
     let err = "";
     await commit(targetOf(lab.gateways.gw1!), { olds: gwState("gw1"), news: bad, rollbackSeconds: 30 }).catch((e: Error) => (err = e.message));
     expect(err).toBe(
-      `${lab.gateways.gw1!.host}:22: validation on the host (nothing was changed): \`ipsecctl -nf /etc/ipsec.conf.pulumi-new\` failed: ` +
+      `${lab.gateways.gw1!.host}:22: validation on the host failed, nothing was changed (the gateway is on its OLD configuration): \`ipsecctl -nf /etc/ipsec.conf.pulumi-new\` failed: ` +
         "/etc/ipsec.conf.pulumi-new: 1: *** not a valid transform\nipsecctl: Syntax error in config file: ipsec rules not loaded",
     );
     expect(await gw(SNAPSHOT)).toBe(before);
