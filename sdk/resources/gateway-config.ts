@@ -66,10 +66,14 @@ export class GatewayConfig extends pulumi.CustomResource {
 
   constructor(name: string, args: GatewayConfigArgs, opts?: pulumi.CustomResourceOptions) {
     const c = pulumi.output(args.connection);
-    // the private key is a secret whatever the caller passed; the rest stays readable in diffs
+    // The private key is a secret whatever the caller passed; the rest is public and stays readable in diffs
+    // and errors. A connection object holding a secret key is secret as a whole, and so is every property
+    // lifted from it: the public ones are un-secreted here, or the provider would mask the host and the
+    // user (`***:22: cannot connect as ***`) in every message, as it masks every secret it is sent.
+    const pub = <K extends keyof ConnectionArgs>(k: K) => pulumi.unsecret(c.apply((x) => x[k]));
     const connection = {
-      host: c.host, port: c.port, user: c.user, privateKey: pulumi.secret(c.privateKey),
-      hostKey: c.hostKey, insecureSkipHostKeyCheck: c.insecureSkipHostKeyCheck,
+      host: pub("host"), port: pub("port"), user: pub("user"), privateKey: pulumi.secret(c.privateKey),
+      hostKey: pub("hostKey"), insecureSkipHostKeyCheck: pub("insecureSkipHostKeyCheck"),
     };
     super("openbsd:index:GatewayConfig", name, { connection, state: args.state, rollbackSeconds: args.rollbackSeconds, drift: undefined }, {
       ...opts,
