@@ -6,6 +6,8 @@
 import { performance } from "node:perf_hooks";
 import { labDown, labExec, labUp, type Lab } from "../test/lab/api";
 import { sshConnect } from "../test/lab/helpers/ssh";
+import { ROOT } from "../test/support/env";
+import { dirname, join } from "node:path";
 
 function median(xs: number[]): number {
   const s = [...xs].sort((a, b) => a - b);
@@ -52,6 +54,11 @@ export default async function bench(): Promise<void> {
       // the issue-13 measure: 100 commands in one ssh session (no channel setup per command)
       const loop = await s.exec(`s=$(date +%s%N); for i in $(seq 100); do ${cmd} >/dev/null; done; e=$(date +%s%N); echo $(( (e - s) / 100 ))`);
       console.log(`lab command in one ssh session, 100 times (${cmd}): ${(Number(loop.stdout.trim()) / 1e6).toFixed(1)} ms each`);
+      // what it cost before the resident emulator: one node process per command (the one-shot bundle, emu/main.ts)
+      const dir = dirname(lab.gateways.gw1!.privateKeyPath);
+      const oneShot = `EMU_SRC=${join(ROOT, "test", "lab", "emu")} ${process.execPath} ${join(dir, "emu.mjs")} ${cmd}`;
+      const loop1 = await s.exec(`s=$(date +%s%N); for i in $(seq 20); do ${oneShot} >/dev/null; done; e=$(date +%s%N); echo $(( (e - s) / 20 ))`);
+      console.log(`lab command in one ssh session, 20 times, one node process per command as before (${cmd}): ${(Number(loop1.stdout.trim()) / 1e6).toFixed(1)} ms each`);
     } finally {
       s.end();
     }
