@@ -390,7 +390,8 @@ export async function labUp(topology: string, opts: { prefix?: string; quiet?: b
     const privateKey = await readFile(keyPath, "utf8");
     const clientPub = await readFile(keyPath + ".pub", "utf8");
     const bundle: Emu = await bundleEmulator(dir);
-    if (bundle.server) bundle.client = await buildClient(join(here, "emu", "client.c"), stateRoot, dir);
+    // LAB_EMU=oneshot: one node process per command, as before the resident emulator (to compare)
+    if (bundle.server && process.env.LAB_EMU !== "oneshot") bundle.client = await buildClient(join(here, "emu", "client.c"), stateRoot, dir);
     rec.emu = bundle;
     await writeWrappers(dir, bundle);
 
