@@ -1,11 +1,13 @@
 /**
  * The lab: time to bring up and tear down `site-to-site`, `carp` and `mesh-20` (median of 3 each), and the time of
  * one emulated command (`sysctl net.inet.ip.forwarding`) over an open ssh session and via labExec (median of 5,
- * after a warm-up). Prints `name: value unit` lines. Prefixes `bl…` (its own labs; other labs may run meanwhile).
+ * after a warm-up), and 100 of them in a loop inside one ssh session. Prints `name: value unit` lines. Prefixes `bl…` (its own labs; other labs may run meanwhile).
  */
 import { performance } from "node:perf_hooks";
 import { labDown, labExec, labUp, type Lab } from "../test/lab/api";
 import { sshConnect } from "../test/lab/helpers/ssh";
+import { ROOT } from "../test/support/env";
+import { dirname, join } from "node:path";
 
 function median(xs: number[]): number {
   const s = [...xs].sort((a, b) => a - b);
@@ -49,6 +51,14 @@ export default async function bench(): Promise<void> {
       for (let i = 0; i < 5; i++) ssh.push(await time(async () => expect((await s.exec(cmd)).stdout, "over ssh")));
       console.log(`lab ssh connect (pinned host key): ${median(connect).toFixed(1)} ms`);
       console.log(`lab command over ssh (${cmd}): ${median(ssh).toFixed(1)} ms`);
+      // the issue-13 measure: 100 commands in one ssh session (no channel setup per command)
+      const loop = await s.exec(`s=$(date +%s%N); for i in $(seq 100); do ${cmd} >/dev/null; done; e=$(date +%s%N); echo $(( (e - s) / 100 ))`);
+      console.log(`lab command in one ssh session, 100 times (${cmd}): ${(Number(loop.stdout.trim()) / 1e6).toFixed(1)} ms each`);
+      // what it cost before the resident emulator: one node process per command (the one-shot bundle, emu/main.ts)
+      const dir = dirname(lab.gateways.gw1!.privateKeyPath);
+      const oneShot = `EMU_SRC=${join(ROOT, "test", "lab", "emu")} ${process.execPath} ${join(dir, "emu.mjs")} ${cmd}`;
+      const loop1 = await s.exec(`s=$(date +%s%N); for i in $(seq 20); do ${oneShot} >/dev/null; done; e=$(date +%s%N); echo $(( (e - s) / 20 ))`);
+      console.log(`lab command in one ssh session, 20 times, one node process per command as before (${cmd}): ${(Number(loop1.stdout.trim()) / 1e6).toFixed(1)} ms each`);
     } finally {
       s.end();
     }

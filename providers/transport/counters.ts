@@ -7,6 +7,7 @@
  */
 import { mkdirSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
+import { flushUsage } from "./usage";
 
 /** Totals for one host (`host:port`). */
 export interface HostCounters {
@@ -44,6 +45,7 @@ export function resetCounters(): void {
 
 /** Writes this process's totals to `$PULUMI_OPENBSD_COUNTERS_DIR/<pid>.json` when that variable is set. */
 export function flushCounters(): void {
+  flushUsage();
   const dir = process.env.PULUMI_OPENBSD_COUNTERS_DIR;
   if (!dir) return;
   try {

@@ -144,6 +144,9 @@ export class SshSession {
             reject(new TransportError(mismatch ?? `${id}: cannot connect as ${target.user ?? "root"}: ${e.message}`, id));
           });
           client.connect(cfg);
+          // small writes go out at once: with Nagle's algorithm each command's request waits for the peer's delayed
+          // ACK (~40 ms, twice per exec: ~90 ms a command on a LAN, measured against the lab)
+          client.setNoDelay(true);
         }),
     );
   }

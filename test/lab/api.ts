@@ -22,6 +22,7 @@ import { fileURLToPath } from "node:url";
 import { ipBatch, must, pmap, run } from "./sh";
 import { procStart, recordAlive, withLock } from "./reserve";
 import { loadTopology, type Topology } from "./topology";
+import { buildClient, startServer, stopServer } from "./resident";
 
 /** One gateway of a running lab, with everything a client needs to reach it over ssh. */
 export interface LabGateway {
@@ -71,6 +72,10 @@ interface LabRecord extends Lab {
   hosts: Record<string, { netns: string; address: string }>;
   /** Per gateway: mount/uts namespace files. */
   ns: Record<string, { mnt: string; uts: string }>;
+  /** How gateways run emulated commands (bundles, thin client). */
+  emu?: Emu;
+  /** Per gateway: pid of its resident emulator (also in {@link pids}). */
+  emud?: Record<string, number>;
 }
 
 const here = dirname(fileURLToPath(import.meta.url));
@@ -163,13 +168,23 @@ async function pickMgmtNet(): Promise<number> {
   throw new Error("lab: no free 169.254.X.0/24 management network (100–249 all used by labs or addresses)");
 }
 
-async function bundleEmulator(dir: string): Promise<string | undefined> {
+/** How a gateway runs its emulated commands: the bundles (one-shot `emu.mjs`, resident `emud.mjs`) and the thin client. */
+interface Emu {
+  /** esbuild bundle of emu/main.ts (one process per command); undefined: run the sources through tsx. */
+  bundle?: string;
+  /** esbuild bundle of emu/server.ts (the resident emulator). */
+  server?: string;
+  /** The compiled thin client (emu/client.c): with {@link server}, commands go to the gateway's resident emulator. */
+  client?: string;
+}
+
+async function bundleEmulator(dir: string): Promise<Pick<Emu, "bundle" | "server">> {
   try {
     const esbuild = await import("esbuild");
     const out = join(dir, "emu.mjs");
     await esbuild.build({
-      entryPoints: [join(here, "emu", "main.ts")], bundle: true, platform: "node", format: "esm", target: "node20",
-      outfile: out, logLevel: "silent",
+      entryPoints: { emu: join(here, "emu", "main.ts"), emud: join(here, "emu", "server.ts") }, bundle: true, platform: "node", format: "esm", target: "node20",
+      outdir: dir, outExtension: { ".js": ".mjs" }, logLevel: "silent",
       banner: { js: "import { createRequire as __cr } from 'node:module'; const require = __cr(import.meta.url);" },
       plugins: [{
         // `import(variable)` of a sibling module ("./pfctl-nv") cannot be bundled as written: turn it into a glob
@@ -189,17 +204,19 @@ async function bundleEmulator(dir: string): Promise<string | undefined> {
     const computed = [...text.matchAll(/\bimport\(\s*([A-Za-z_$][\w$]*)\s*\)/g)].map((m) => m[1]);
     if (computed.length) {
       process.stderr.write(`lab: emulator has computed dynamic imports (import(${computed[0]})); using tsx (slower commands)\n`);
-      return undefined;
+      return {};
     }
-    return out;
+    return { bundle: out, server: join(dir, "emud.mjs") };
   } catch (e) {
     process.stderr.write(`lab: could not bundle the emulator (${(e as Error).message.split("\n")[0]}); using tsx\n`);
-    return undefined;
+    return {};
   }
 }
 
 /** Shell line that runs the emulator's dispatcher with the given arguments. */
-function emuExec(bundle: string | undefined, args: string): string {
+function emuExec(emu: Emu, args: string): string {
+  if (emu.client && emu.server) return `exec ${emu.client} ${args}`;
+  const bundle = emu.bundle;
   const node = process.execPath;
   const env = `EMU_SRC=${join(here, "emu")} `;
   if (bundle) return `${env}exec ${node} ${bundle} ${args}`;
@@ -211,7 +228,7 @@ function wrapper(what: string, line: string): string {
 }
 
 /** Write the emulator wrappers shared by every gateway of the lab. */
-async function writeWrappers(dir: string, bundle: string | undefined): Promise<void> {
+async function writeWrappers(dir: string, bundle: Emu): Promise<void> {
   await mkdir(join(dir, "sbin"), { recursive: true });
   await mkdir(join(dir, "bin"), { recursive: true });
   for (const c of SBIN) {
@@ -241,7 +258,7 @@ function sshdConfig(mgmt: string): string {
 }
 
 /** Prepare a gateway root: copies of /etc and a skeleton /var, OpenBSD-isms, ssh, hostname.if files, scripts. */
-async function makeRoot(root: string, name: string, t: Topology, mgmt: string, clientPub: string, bundle: string | undefined, peers: { name: string; root: string; addresses: string[]; netns: string }[]): Promise<string> {
+async function makeRoot(root: string, name: string, t: Topology, mgmt: string, clientPub: string, bundle: Emu, peers: { name: string; root: string; addresses: string[]; netns: string }[]): Promise<string> {
   const gw = t.gateways[name]!;
   await mkdir(root, { recursive: true });
   await must(["cp", "-a", "/etc", join(root, "etc")]);
@@ -295,6 +312,17 @@ function trace(step: string): void {
 }
 
 const GW_ENV = { PATH: "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin", HOME: "/root", LANG: "C", USER: "root", LOGNAME: "root" };
+
+/** Start gateway `gw`'s resident emulator (when the lab has one) in its namespaces; records its pid. */
+async function startEmud(rec: LabRecord, gw: string): Promise<void> {
+  if (!rec.emu?.client || !rec.emu.server) return;
+  const root = rec.gateways[gw]!.root;
+  const env = { ...GW_ENV, EMU_SRC: join(here, "emu") };
+  const pid = await startServer(nsenterArgs(rec, gw), process.execPath, rec.emu.server, env, join(root, "var", "log", "emud.log"));
+  rec.pids.push(pid);
+  rec.emud = { ...rec.emud, [gw]: pid };
+  await save(rec);
+}
 
 /** Run a shell command as root inside gateway `gw` (its network, mount and UTS namespaces), without ssh. */
 export async function labExec(lab: Lab, gw: string, cmd: string, stdin?: string): Promise<{ stdout: string; stderr: string; code: number }> {
@@ -361,7 +389,10 @@ export async function labUp(topology: string, opts: { prefix?: string; quiet?: b
     await must(["ssh-keygen", "-q", "-t", "ed25519", "-N", "", "-C", `lab-${id}-runner`, "-f", keyPath]);
     const privateKey = await readFile(keyPath, "utf8");
     const clientPub = await readFile(keyPath + ".pub", "utf8");
-    const bundle = await bundleEmulator(dir);
+    const bundle: Emu = await bundleEmulator(dir);
+    // LAB_EMU=oneshot: one node process per command, as before the resident emulator (to compare)
+    if (bundle.server && process.env.LAB_EMU !== "oneshot") bundle.client = await buildClient(join(here, "emu", "client.c"), stateRoot, dir);
+    rec.emu = bundle;
     await writeWrappers(dir, bundle);
 
     trace("keys+bundle");
@@ -459,6 +490,7 @@ export async function labUp(topology: string, opts: { prefix?: string; quiet?: b
       await must(["unshare", `--mount=${mnt}`, `--uts=${uts}`, "--propagation", "private", "/bin/sh", "-c", setup]);
       rec.gateways[g] = { name: g, host: m.gw, port: 22, user: "root", privateKeyPath: keyPath, privateKey, hostKey, netns: ns, root };
       await save(rec);
+      await startEmud(rec, g);
       const sshd = spawn(nsenterArgs(rec, g)[0]!, [...nsenterArgs(rec, g).slice(1), "/usr/sbin/sshd", "-D", "-f", "/etc/ssh/sshd_config"], { detached: true, stdio: "ignore", env: GW_ENV });
       sshd.unref();
       if (sshd.pid) rec.pids.push(sshd.pid);
@@ -486,6 +518,15 @@ export async function labUp(topology: string, opts: { prefix?: string; quiet?: b
 
 /** Reboot gateway `gw`: forget its kernel/daemon state and replay /etc/rc from the files on disk. */
 export async function labReboot(lab: Lab, gw: string): Promise<void> {
+  const rec = await load(lab.id);
+  if (!rec) throw new Error(`lab ${lab.id}: not running`);
+  if (!rec.gateways[gw]) throw new Error(`lab ${lab.id}: no gateway \`${gw}\`; one of ${Object.keys(rec.gateways).join(", ")}`);
+  // a reboot ends every process of the emulated OpenBSD: the resident emulator starts afresh (lab sshd stays)
+  if (rec.emud?.[gw]) {
+    await stopServer(rec.emud[gw]);
+    rec.pids = rec.pids.filter((p) => p !== rec.emud![gw]);
+    await startEmud(rec, gw);
+  }
   const r = await labExec(lab, gw, "sh /etc/rc reboot");
   if (r.code !== 0) throw new Error(`lab: reboot of ${gw} failed (${r.code}): ${r.stderr.trim()}`);
 }

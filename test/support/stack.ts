@@ -27,7 +27,8 @@ export async function labStack(project: string, stackName: string, program: Pulu
       projectSettings: { name: project, runtime: "nodejs", backend: { url: env.PULUMI_BACKEND_URL }, plugins: PLUGINS } as any,
     },
   );
-  for (const [k, v] of Object.entries(config)) await stack.setConfig(k, v);
+  // one `pulumi config set-all` (each CLI call costs an engine start)
+  if (Object.keys(config).length) await stack.setAllConfig(config);
   return stack;
 }
 

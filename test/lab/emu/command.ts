@@ -2,8 +2,9 @@
  * TEST DOUBLE — the calling convention of the emulated OpenBSD commands.
  *
  * Each emulated command is a module `test/lab/emu/cmd/<name>.ts` whose default export is a {@link Command}.
- * Inside a lab gateway, `/sbin/ifconfig` etc. are small wrapper scripts that run `main.ts NAME "$@"`, which
- * loads the module and calls it with the process's argv/stdio. Tests call {@link runCommand} in-process.
+ * Inside a lab gateway, `/sbin/ifconfig` etc. are small wrapper scripts that run the thin client (`client.c`),
+ * which hands argv, stdin, cwd and environment to the gateway's resident emulator (`server.ts`); that calls the
+ * module with them and sends back stdout, stderr and the exit status. Tests call {@link runCommand} in-process.
  */
 import { readFile } from "node:fs/promises";
 import { isAbsolute, join } from "node:path";
@@ -21,6 +22,12 @@ export interface Io {
   err: (s: string) => void;
   env: NodeJS.ProcessEnv;
   cwd: string;
+  /**
+   * Catch SIGINT/SIGTERM/SIGHUP sent to this command (a foreground daemon's `-d`). Given by the resident emulator,
+   * where the command is not a process of its own: the thin client forwards the signal. A command that does not
+   * catch a signal dies of it, as a process would. Absent in a one-shot process: use `process.once` there.
+   */
+  onSignal?: (handler: (signal: NodeJS.Signals) => void) => void;
 }
 
 /** An emulated command: returns its exit status. */

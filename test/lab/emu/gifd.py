@@ -37,6 +37,12 @@ for p in protos:
     s.bind((local, 0))
     socks[p] = s
 bysock = {s.fileno(): (p, s) for p, s in socks.items()}
+# tell the emulator the tunnel carries packets now (its ifconfig returns only then, as the kernel's would)
+try:
+    os.write(1, b"ready\n")
+    os.close(1)
+except OSError:
+    pass
 dst = (remote, 0, 0, 0) if v6 else (remote, 0)
 
 def encap(pkt):

@@ -20,9 +20,9 @@ export async function startDaemon(name: string, flags: string): Promise<string> 
 
 /** `-d`: stay in the foreground until a signal, then mark the daemon stopped. */
 export async function foreground(io: Io, name: string): Promise<number> {
-  void io;
   await new Promise<void>((resolve) => {
     const done = () => resolve();
+    if (io.onSignal) return io.onSignal(done); // resident emulator: the client forwards its signals
     process.once("SIGINT", done);
     process.once("SIGTERM", done);
   });

@@ -43,9 +43,32 @@ function gifdPath(): string {
 export function startTunnel(dev: string, kind: "gif" | "gre" | "etherip" | "eoip", src: string, dst: string, key?: number): number | undefined {
   if (!linuxEnabled()) return undefined;
   ip("tuntap", "add", "dev", dev, "mode", kind === "etherip" || kind === "eoip" ? "tap" : "tun");
-  const p = spawn("/usr/bin/python3", [gifdPath(), dev, kind, src, dst, key === undefined ? "none" : String(key)], { detached: true, stdio: "ignore" });
+  const p = spawn("/usr/bin/python3", [gifdPath(), dev, kind, src, dst, key === undefined ? "none" : String(key)], { detached: true, stdio: ["ignore", "pipe", "ignore"] });
   p.unref();
+  starting.add(new Promise<void>((resolve) => {
+    const done = () => {
+      clearTimeout(timer);
+      p.stdout!.destroy();
+      resolve();
+    };
+    const timer = setTimeout(done, 5_000);
+    p.stdout!.once("data", done).once("close", done).once("error", done);
+    p.once("error", done);
+  }));
   return p.pid;
+}
+
+/** Tunnel helpers started by the current commands that have not yet said they are ready. */
+const starting = new Set<Promise<void>>();
+
+/**
+ * Resolves once every tunnel helper started so far carries packets. The emulator's entry points await it before a
+ * command's exit status is reported, so `ifconfig gif0 tunnel …` returns with the tunnel up, as on OpenBSD.
+ */
+export async function tunnelHelpersReady(): Promise<void> {
+  const all = [...starting];
+  await Promise.all(all);
+  for (const x of all) starting.delete(x);
 }
 
 /** Stop a tunnel helper. */

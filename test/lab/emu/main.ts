@@ -1,8 +1,10 @@
 /**
- * TEST DOUBLE — dispatcher of the OpenBSD userland emulator: `tsx main.ts NAME ARGS…` runs `cmd/NAME.ts`.
- * Inside a lab gateway `/sbin/ifconfig` etc. are wrapper scripts that exec this file.
+ * TEST DOUBLE — one-shot entry point of the OpenBSD userland emulator: `tsx main.ts NAME ARGS…` runs `cmd/NAME.ts`
+ * in a process of its own. Lab gateways normally use the resident emulator instead (`server.ts`, one per gateway,
+ * reached by the thin client `client.c`); this entry point remains for a lab built without a C compiler and for
+ * running a command by hand.
  */
-import { loadCommand } from "./command";
+import { dispatch } from "./dispatch";
 
 const [name, ...argv] = process.argv.slice(2);
 let stdinText: Promise<string> | undefined;
@@ -17,25 +19,14 @@ function readStdin(): Promise<string> {
   return stdinText;
 }
 
-const cmd = name ? await loadCommand(name) : undefined;
-if (!cmd) {
-  process.stderr.write(`emu: ${name ?? ""}: no such emulated command\n`);
-  process.exit(127);
-}
-let code: number;
-try {
-  code = await cmd({
-    argv,
-    stdin: readStdin,
-    out: (s) => process.stdout.write(s),
-    err: (s) => process.stderr.write(s),
-    env: process.env,
-    cwd: process.cwd(),
-  });
-} catch (e) {
-  process.stderr.write(`${name}: emulator error: ${(e as Error).stack ?? String(e)}\n`);
-  code = 1;
-}
+const code = await dispatch(name, {
+  argv,
+  stdin: readStdin,
+  out: (s) => process.stdout.write(s),
+  err: (s) => process.stderr.write(s),
+  env: process.env,
+  cwd: process.cwd(),
+});
 // flush before exit
 await new Promise<void>((r) => process.stdout.write("", () => r()));
 await new Promise<void>((r) => process.stderr.write("", () => r()));

@@ -27,5 +27,6 @@ export function sshConnect(gw: LabGateway, hostKey = gw.hostKey): Promise<Sessio
     }));
     c.on("error", reject);
     c.connect({ host: gw.host, port: gw.port, username: gw.user, privateKey: gw.privateKey, hostVerifier: (key: Buffer) => key.equals(pinned), readyTimeout: 10_000 });
+    c.setNoDelay(true); // no Nagle: ~90 ms less per command (delayed ACKs)
   });
 }

@@ -3,12 +3,12 @@
  * `sh /etc/netstart [-n] [IF …]` replays /etc/hostname.IF files through the emulated ifconfig, in netstart's
  * passes (physical, then carp & co., then default routes, then tunnels). It only adds, like the real one.
  */
-import { spawnSync } from "node:child_process";
 import { chmod, chown, readdir, readFile, stat } from "node:fs/promises";
 import type { Command, Io } from "../command";
 import { linuxEnabled, ip } from "../linux";
 import { rootPath, withInterfaces } from "../state";
 import ifconfig, { ifType } from "./ifconfig";
+import { shell } from "../subprocess";
 
 const PASS2 = ["aggr", "trunk", "svlan", "vlan", "carp", "pppoe"];
 const PASS3 = ["tun", "tap", "gif", "etherip", "gre", "egre", "nvgre", "eoip", "vxlan", "pflow", "wg"];
@@ -124,9 +124,7 @@ async function configure(io: Io, ifname: string, dry: boolean): Promise<void> {
   for (const c of cmds) {
     if (c.kind === "ifconfig") await runIfconfig(io, [ifname, ...c.words]);
     else {
-      const r = spawnSync("/bin/sh", ["-c", c.cmd], { encoding: "utf8", cwd: process.env.EMU_ROOT ?? "/" });
-      if (r.stdout) io.out(r.stdout);
-      if (r.stderr) io.err(r.stderr);
+      await shell(io, c.cmd, process.env.EMU_ROOT ?? "/");
     }
   }
 }

@@ -1,0 +1,144 @@
+/*
+ * TEST DOUBLE — the thin client of the pulumi-openbsd lab's resident OpenBSD emulator (test/lab/emu/server.ts).
+ * This is Linux, not OpenBSD. `emuc NAME ARGS...` (what /sbin/ifconfig etc. exec) hands its arguments,
+ * environment, working directory and, when the command asks for it, standard input to the gateway's emulator over
+ * the unix socket $EMU_SOCK (default /run/emud.sock), writes what it sends back to stdout and stderr, and exits
+ * with the command's status. SIGINT and SIGTERM are forwarded: a command that catches them (a daemon run with -d)
+ * finishes; otherwise the server answers "die of it" and this process does. Protocol: see server.ts.
+ * Built by the lab with the host's C compiler (test/lab/resident.ts).
+ */
+#include <errno.h>
+#include <poll.h>
+#include <signal.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <sys/un.h>
+#include <unistd.h>
+
+extern char **environ;
+static int sigpipe_fds[2];
+
+static void die(const char *what) {
+  fprintf(stderr, "emu: resident emulator: %s: %s\n", what, strerror(errno));
+  exit(125);
+}
+
+static void write_all(int fd, const void *p, size_t n) {
+  const char *c = p;
+  while (n > 0) {
+    ssize_t w = write(fd, c, n);
+    if (w < 0) {
+      if (errno == EINTR) continue;
+      if (fd == 1 || fd == 2) return; /* our stdout went away: keep consuming the command's output */
+      die("write");
+    }
+    c += w;
+    n -= (size_t)w;
+  }
+}
+
+static void send_frame(int s, char type, const void *p, uint32_t n) {
+  unsigned char h[5];
+  h[0] = (unsigned char)type;
+  h[1] = n >> 24; h[2] = n >> 16; h[3] = n >> 8; h[4] = n;
+  write_all(s, h, 5);
+  if (n) write_all(s, p, n);
+}
+
+static void on_signal(int sig) {
+  unsigned char b = (unsigned char)sig;
+  int e = errno;
+  (void)!write(sigpipe_fds[1], &b, 1);
+  errno = e;
+}
+
+int main(int argc, char **argv) {
+  if (argc < 2) { fprintf(stderr, "usage: emuc NAME [ARG ...]\n"); return 2; }
+  const char *path = getenv("EMU_SOCK");
+  if (!path || !*path) path = "/run/emud.sock";
+  int s = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
+  if (s < 0) die("socket");
+  struct sockaddr_un a;
+  memset(&a, 0, sizeof a);
+  a.sun_family = AF_UNIX;
+  strncpy(a.sun_path, path, sizeof a.sun_path - 1);
+  if (connect(s, (struct sockaddr *)&a, sizeof a) < 0) {
+    fprintf(stderr, "emu: %s: resident emulator not running (%s): %s\n", argv[1], path, strerror(errno));
+    return 125;
+  }
+  if (pipe(sigpipe_fds) < 0) die("pipe");
+  struct sigaction sa;
+  memset(&sa, 0, sizeof sa);
+  sa.sa_handler = on_signal;
+  sigaction(SIGINT, &sa, NULL);
+  sigaction(SIGTERM, &sa, NULL);
+
+  for (int i = 1; i < argc; i++) send_frame(s, 'A', argv[i], (uint32_t)strlen(argv[i]));
+  for (char **e = environ; *e; e++) send_frame(s, 'E', *e, (uint32_t)strlen(*e));
+  char cwd[4096];
+  if (getcwd(cwd, sizeof cwd)) send_frame(s, 'C', cwd, (uint32_t)strlen(cwd));
+  if (isatty(0)) send_frame(s, 'T', NULL, 0);
+  send_frame(s, 'G', NULL, 0);
+
+  static unsigned char buf[65536 + 5];
+  size_t have = 0;
+  int want_stdin = 0;
+  for (;;) {
+    struct pollfd p[3];
+    int n = 0;
+    p[n].fd = s; p[n].events = POLLIN; n++;
+    p[n].fd = sigpipe_fds[0]; p[n].events = POLLIN; n++;
+    if (want_stdin) { p[n].fd = 0; p[n].events = POLLIN; n++; }
+    if (poll(p, (nfds_t)n, -1) < 0) {
+      if (errno == EINTR) continue;
+      die("poll");
+    }
+    if (p[1].revents & POLLIN) {
+      unsigned char sig;
+      if (read(sigpipe_fds[0], &sig, 1) == 1) send_frame(s, 'S', &sig, 1);
+    }
+    if (want_stdin && p[2].revents) {
+      unsigned char in[65536];
+      ssize_t r = read(0, in, sizeof in);
+      if (r > 0) send_frame(s, 'I', in, (uint32_t)r);
+      else if (r == 0 || errno != EINTR) { send_frame(s, 'Z', NULL, 0); want_stdin = 0; }
+    }
+    if (p[0].revents) {
+      ssize_t r = read(s, buf + have, sizeof buf - have);
+      if (r < 0 && errno == EINTR) continue;
+      if (r <= 0) {
+        fprintf(stderr, "emu: %s: the resident emulator closed the connection\n", argv[1]);
+        return 125;
+      }
+      have += (size_t)r;
+      for (;;) {
+        if (have < 5) break;
+        uint32_t len = ((uint32_t)buf[1] << 24) | ((uint32_t)buf[2] << 16) | ((uint32_t)buf[3] << 8) | buf[4];
+        if (len > sizeof buf - 5) { errno = EMSGSIZE; die("frame"); }
+        if (have < 5 + len) break;
+        unsigned char *q = buf + 5;
+        switch (buf[0]) {
+          case 'O': write_all(1, q, len); break;
+          case 'R': write_all(2, q, len); break;
+          case 'W': want_stdin = 1; break;
+          case 'X': {
+            int32_t code = (int32_t)(((uint32_t)q[0] << 24) | ((uint32_t)q[1] << 16) | ((uint32_t)q[2] << 8) | q[3]);
+            return code & 0xff;
+          }
+          case 'K': {
+            int sig = q[0];
+            signal(sig, SIG_DFL);
+            raise(sig);
+            return 128 + sig;
+          }
+          default: errno = EPROTO; die("frame");
+        }
+        memmove(buf, buf + 5 + len, have - 5 - len);
+        have -= 5 + len;
+      }
+    }
+  }
+}

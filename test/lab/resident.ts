@@ -1,0 +1,83 @@
+/**
+ * The resident emulator's life in the lab (DESIGN.md D9): the thin client (`emu/client.c`, compiled once with
+ * the host's C compiler and cached by the hash of its source), and one emulator server (`emu/server.ts`, bundled
+ * as `emud.mjs`) per gateway, started inside the gateway's namespaces before it boots, stopped with the lab and
+ * restarted by `labReboot`.
+ */
+import { spawn } from "node:child_process";
+import { createHash } from "node:crypto";
+import { existsSync, openSync, closeSync } from "node:fs";
+import { copyFile, mkdir, readFile, rename } from "node:fs/promises";
+import { join } from "node:path";
+import { run } from "./sh";
+
+/** The server's socket inside a gateway (its private /run). */
+export const EMUD_SOCKET = "/run/emud.sock";
+
+/**
+ * Path of the compiled client copied into `dir` (`dir/emuc`), or undefined when the host has no C compiler (the
+ * lab then falls back to one node process per command, as before the resident emulator).
+ */
+export async function buildClient(source: string, cacheDir: string, dir: string): Promise<string | undefined> {
+  const src = await readFile(source);
+  const hash = createHash("sha256").update(src).digest("hex").slice(0, 16);
+  const cached = join(cacheDir, `emuc-${hash}`);
+  if (!existsSync(cached)) {
+    const cc = ["/usr/bin/cc", "/usr/bin/gcc", "/usr/bin/clang"].find((c) => existsSync(c));
+    if (!cc) {
+      process.stderr.write("lab: no C compiler (cc/gcc/clang): every emulated command starts node (slow); `apt-get install gcc` for the resident emulator\n");
+      return undefined;
+    }
+    await mkdir(cacheDir, { recursive: true });
+    const tmp = `${cached}.${process.pid}.tmp`;
+    const r = await run([cc, "-O2", "-Wall", "-o", tmp, source]);
+    if (r.code !== 0) throw new Error(`lab: cannot build the emulator client: ${cc} ${source}: ${r.stderr.trim()}`);
+    await rename(tmp, cached);
+  }
+  const out = join(dir, "emuc");
+  await copyFile(cached, out);
+  return out;
+}
+
+/**
+ * Start gateway's emulator server: `enter` is the nsenter prefix into its namespaces, `log` a host path for the
+ * server's stderr. Resolves with its pid once it listens on {@link EMUD_SOCKET}.
+ */
+export async function startServer(enter: string[], node: string, bundle: string, env: NodeJS.ProcessEnv, log: string): Promise<number> {
+  const fd = openSync(log, "a");
+  try {
+    const p = spawn(enter[0]!, [...enter.slice(1), node, bundle, EMUD_SOCKET], { detached: true, stdio: ["ignore", "pipe", fd], env });
+    return await new Promise<number>((resolve, reject) => {
+      let out = "";
+      const timer = setTimeout(() => fail(new Error("not ready after 20 s")), 20_000);
+      const fail = (e: Error) => {
+        clearTimeout(timer);
+        try { if (p.pid) process.kill(p.pid, "SIGKILL"); } catch { /* gone */ }
+        reject(new Error(`lab: the resident emulator did not start (${e.message}); see ${log}`));
+      };
+      p.on("error", fail);
+      p.on("exit", (code) => fail(new Error(`exited ${code}`)));
+      p.stdout!.setEncoding("utf8").on("data", (d: string) => {
+        out += d;
+        const m = /^ready (\d+)\n/.exec(out);
+        if (!m) return;
+        clearTimeout(timer);
+        p.removeAllListeners("exit");
+        p.stdout!.destroy();
+        p.unref();
+        resolve(Number(m[1]));
+      });
+    });
+  } finally {
+    closeSync(fd);
+  }
+}
+
+/** Stop a gateway's emulator server (SIGTERM, then SIGKILL after 2 s); never throws. */
+export async function stopServer(pid: number | undefined): Promise<void> {
+  if (!pid) return;
+  const alive = () => { try { process.kill(pid, 0); return true; } catch { return false; } };
+  try { process.kill(pid, "SIGTERM"); } catch { return; }
+  for (let i = 0; i < 200 && alive(); i++) await new Promise((r) => setTimeout(r, 10));
+  try { process.kill(pid, "SIGKILL"); } catch { /* gone */ }
+}
