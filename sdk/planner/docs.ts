@@ -31,7 +31,9 @@ export type IfLine =
   /** `description "…"`. */
   | { kind: "description"; text: string }
   /** `up`. */
-  | { kind: "up" };
+  | { kind: "up" }
+  /** Other ifconfig arguments, one command (wg(4): `wgkey …`, `wgpeer …`). */
+  | { kind: "ifconfig"; args: string[] };
 
 /** sasyncd.conf(5). */
 export interface SasyncdDoc {

@@ -59,6 +59,9 @@ export function hostnameLines(lines: IfLine[]): HostnameIfLine[] {
       case "up":
         out.push({ kind: "up" });
         break;
+      case "ifconfig":
+        out.push({ kind: "ifconfig", args: l.args });
+        break;
     }
   }
   return out;
