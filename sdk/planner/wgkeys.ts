@@ -44,8 +44,12 @@ export function wgPublicKey(privateKey: string): string {
   return x25519PublicKey(Buffer.from(privateKey, "base64")).toString("base64");
 }
 
-/** The key pair of `iface` on the gateway whose key seed is `seed`. */
-export function deriveWgKeyPair(seed: string, iface: string): WgKeyPair {
-  const priv = clamp(deriveBytes(seed, `wg-key/${iface}`, 32));
+/**
+ * The key pair of `iface` on gateway `gateway` whose key seed is `seed`. The gateway's name is part of
+ * the derivation: gateways that share a seed (one SSH key for a fleet) still get distinct keys, which
+ * WireGuard needs (a peer is identified by its public key).
+ */
+export function deriveWgKeyPair(seed: string, gateway: string, iface: string): WgKeyPair {
+  const priv = clamp(deriveBytes(seed, `wg-key/${gateway}/${iface}`, 32));
   return { privateKey: priv.toString("base64"), publicKey: x25519PublicKey(priv).toString("base64") };
 }

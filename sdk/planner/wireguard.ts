@@ -110,6 +110,8 @@ function planOne(t: WireGuardSpec, accs: ReadonlyMap<string, WgTarget>, ifs: Map
   const both = [L, gwLabel(t.left.node), gwLabel(t.right.node)];
   const before = issues.length;
   if (t.left.node === t.right.node) issues.push({ resources: both, field: "left.gateway, right.gateway", value: t.left.node, reason: "both ends are the same gateway", fix: "connect two different gateways" });
+  if (t.left.publicKey === t.right.publicKey)
+    issues.push({ resources: both, field: "left.privateKey, right.privateKey", value: "(secret)", reason: "both ends have the same key (a WireGuard peer is identified by its public key)", fix: "give each end its own private key" });
   const li = t.left.inner;
   const ri = t.right.inner;
   const lnet = parseNet(`${li.address}/${li.prefix}`)!;

@@ -19,10 +19,11 @@ describe("WireGuard keys", () => {
   });
 
   it("derives stable, distinct, valid key pairs from the seed", () => {
-    const a = deriveWgKeyPair("seed-1", "wg0");
-    expect(deriveWgKeyPair("seed-1", "wg0")).toEqual(a);
-    expect(deriveWgKeyPair("seed-1", "wg1").privateKey).not.toBe(a.privateKey);
-    expect(deriveWgKeyPair("seed-2", "wg0").privateKey).not.toBe(a.privateKey);
+    const a = deriveWgKeyPair("seed-1", "gw1", "wg0");
+    expect(deriveWgKeyPair("seed-1", "gw1", "wg0")).toEqual(a);
+    expect(deriveWgKeyPair("seed-1", "gw1", "wg1").privateKey).not.toBe(a.privateKey);
+    expect(deriveWgKeyPair("seed-2", "gw1", "wg0").privateKey).not.toBe(a.privateKey);
+    expect(deriveWgKeyPair("seed-1", "gw2", "wg0").privateKey).not.toBe(a.privateKey);
     expect(refusalOf(wgKey("k"), a.privateKey)).toBeUndefined();
     expect(refusalOf(wgKey("k"), a.publicKey)).toBeUndefined();
     expect(wgPublicKey(a.privateKey)).toBe(a.publicKey);

@@ -4,8 +4,8 @@ import { deriveWgKeyPair } from "../../../sdk/planner/wgkeys";
 import type { WireGuardEndSpec, WireGuardSpec } from "../../../sdk/planner/wireguard";
 import { FP_KEY, gw, gw1, gw2, topo } from "../planner/fixtures";
 
-const k1 = deriveWgKeyPair("seed-gw1", "wg0");
-const k2 = deriveWgKeyPair("seed-gw2", "wg0");
+const k1 = deriveWgKeyPair("seed-gw1", "gw1", "wg0");
+const k2 = deriveWgKeyPair("seed-gw2", "gw2", "wg0");
 const end = (node: string, inner: string, k: typeof k1, more: Partial<WireGuardEndSpec> = {}): WireGuardEndSpec => ({
   node, interface: "wg0", inner: { address: inner, prefix: 24 }, port: 51820, privateKey: k.privateKey, publicKey: k.publicKey, ...more,
 });
@@ -52,7 +52,7 @@ describe("WireGuardTunnel in the planner", () => {
   });
 
   it("merges the peers of tunnels sharing a hub's interface", () => {
-    const k3 = deriveWgKeyPair("seed-gw3", "wg0");
+    const k3 = deriveWgKeyPair("seed-gw3", "gw3", "wg0");
     const gw3 = gw("gw3", "198.51.100.7", "10.3.0.0/24");
     const r = plan([wgt(), { name: "hub-c", left: end("gw1", "10.9.0.1", k1), right: end("gw3", "10.9.0.3", k3) }], [gw1(), gw2(), gw3]);
     const lines = r.states.gw1!.files["/etc/hostname.wg0"]!.content.split("\n");
@@ -81,9 +81,9 @@ describe("WireGuardTunnel in the planner", () => {
   });
 
   it("refuses a hub whose tunnels disagree on the interface, without showing keys", () => {
-    const k3 = deriveWgKeyPair("seed-gw3", "wg0");
+    const k3 = deriveWgKeyPair("seed-gw3", "gw3", "wg0");
     const gw3 = gw("gw3", "198.51.100.7", "10.3.0.0/24");
-    const other = deriveWgKeyPair("seed-x", "wg0");
+    const other = deriveWgKeyPair("seed-x", "gw1", "wg0");
     const msg = issuesOf([wgt(), { name: "hub-c", left: end("gw1", "10.9.0.1", other, { port: 51821 }), right: end("gw3", "10.9.0.3", k3) }], [gw1(), gw2(), gw3]);
     expect(msg).toEqual([
       "2 problems in the declared topology:",
