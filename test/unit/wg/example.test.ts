@@ -21,7 +21,7 @@ beforeAll(async () => {
 
 describe("examples/10-wireguard", () => {
   it("renders hostname.wg0 on both gateways, the private keys only inside secrets", async () => {
-    const mod = (await import("../../../examples/10-wireguard/index.ts")) as { default: () => Promise<Record<string, pulumi.Output<string>>> };
+    const mod = (await import(`../../../examples/${"10-wireguard"}/index.ts`)) as { default: () => Promise<Record<string, pulumi.Output<string>>> };
     const out = await mod.default();
     for (let i = 0; i < 200 && recorded.filter((r) => r.type === "openbsd:index:GatewayConfig").length < 2; i++) await new Promise((r) => setTimeout(r, 10));
     const cfgs = recorded.filter((r) => r.type === "openbsd:index:GatewayConfig");
