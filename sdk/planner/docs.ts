@@ -33,7 +33,9 @@ export type IfLine =
   /** `up`. */
   | { kind: "up" }
   /** Other ifconfig arguments, one command (wg(4): `wgkey …`, `wgpeer …`). */
-  | { kind: "ifconfig"; args: string[] };
+  | { kind: "ifconfig"; args: string[] }
+  /** `!command` run by netstart's shell (wg(4): `!route -q add -inet NET PEER`). */
+  | { kind: "command"; command: string };
 
 /** sasyncd.conf(5). */
 export interface SasyncdDoc {

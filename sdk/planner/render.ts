@@ -62,6 +62,9 @@ export function hostnameLines(lines: IfLine[]): HostnameIfLine[] {
       case "ifconfig":
         out.push({ kind: "ifconfig", args: l.args });
         break;
+      case "command":
+        out.push({ kind: "command", command: l.command });
+        break;
     }
   }
   return out;

@@ -1,7 +1,9 @@
 /**
  * WireGuard tunnels (wg(4)) in the planner: each end becomes /etc/hostname.wgN (`wgkey`, `wgport`, one
  * `wgpeer … wgendpoint … wgaip …` line per peer, the inner address, `up`) and pf rules in the `vpn`
- * anchor (udp to the peer's wg port on the egress interface, in and out; traffic on wgN). Several tunnels
+ * anchor (udp to the peer's wg port on the egress interface, in and out; traffic on wgN). wg(4) on
+ * OpenBSD routes nothing by itself (allowed IPs only filter and pick the peer): every allowed network
+ * outside the inner subnet gets `!route -q add -inet NET PEER-INNER` after `up`. Several tunnels
  * may share one wg interface of a gateway (a hub, a mesh): their peers are merged, and the interface's own
  * settings (key, port, inner address, rtable) must then agree.
  *
@@ -11,7 +13,7 @@
  */
 import type { PfFilterRule, PfHost, PfRule } from "../model/pf/types";
 import { wgLines, type WgInterface, type WgPeer } from "../model/wg/index";
-import { NetSet, netText, parseNet, type Net } from "./addr";
+import { contains, NetSet, netText, parseNet, type Net } from "./addr";
 import type { IfLine } from "./docs";
 import type { PlanIssue } from "./errors";
 import type { GatewaySpec, IfAddress } from "./spec";
@@ -62,6 +64,8 @@ interface WgIf {
   end: WireGuardEndSpec;
   peers: WgPeer[];
   rules: PfRule[];
+  /** `!route` lines: routes to the peers' networks beyond the inner subnet. */
+  routes: IfLine[];
   aips: NetSet<string>;
 }
 
@@ -93,7 +97,7 @@ export function planWireGuard(specs: readonly WireGuardSpec[], accs: ReadonlyMap
       ports.set(w.end.port, iface);
       const wg: WgInterface = { privateKey: w.end.privateKey, port: w.end.port, ...(w.end.rtable !== undefined ? { rtable: w.end.rtable } : {}), peers: w.peers };
       const lines: IfLine[] = wgLines(wg, `hostname.${iface}`).map((l) => ({ kind: "ifconfig", args: (l as { args: string[] }).args }));
-      lines.push(w.end.inner.address.includes(":") ? { kind: "inet6", ...w.end.inner } : { kind: "inet", ...w.end.inner }, { kind: "up" });
+      lines.push(w.end.inner.address.includes(":") ? { kind: "inet6", ...w.end.inner } : { kind: "inet", ...w.end.inner }, { kind: "up" }, ...w.routes);
       acc.hostnames.set(iface, lines);
       acc.vpnRules.push(...w.rules, pass(undefined, iface, undefined, [], []));
     }
@@ -146,7 +150,7 @@ function planOne(t: WireGuardSpec, accs: ReadonlyMap<string, WgTarget>, ifs: Map
     if (!m) ifs.set(acc.gw.name, (m = new Map()));
     let w = m.get(me.interface);
     if (!w) {
-      w = { by: L, end: me, peers: [], rules: [], aips: new NetSet<string>() };
+      w = { by: L, end: me, peers: [], rules: [], routes: [], aips: new NetSet<string>() };
       for (const i of acc.gw.internal) w.aips.addOrClash(parseNet(i.network)!, `${gwLabel(acc.gw.name)} internal network ${i.network}`);
       w.aips.addOrClash(parseNet(me.inner.address)!, `${side}.inner`);
       m.set(me.interface, w);
@@ -177,6 +181,15 @@ function planOne(t: WireGuardSpec, accs: ReadonlyMap<string, WgTarget>, ifs: Map
       endpoint: { host: peerEp, port: other.port },
       allowedIps: peerNets.map((n) => (n.prefix === undefined ? `${n.address}/${n.family === 4 ? 32 : 128}` : netText(n))),
     });
+    const innerNet = parseNet(`${me.inner.address}/${me.inner.prefix}`)!;
+    for (const n of peerNets) {
+      if (n.family === innerNet.family && contains(innerNet, n)) continue;
+      if (n.family !== innerNet.family) {
+        issues.push({ resources: at, field: `${otherSide}.networks`, value: netText(n), reason: `an IPv${n.family} network routed through an IPv${innerNet.family} inner address`, fix: "give networks of the inner addresses' family" });
+        continue;
+      }
+      w.routes.push({ kind: "command", command: `route -q add -inet${n.family === 6 ? "6" : ""} ${n.prefix === undefined ? n.address : netText(n)} ${other.inner.address}` });
+    }
     const ext = acc.gw.external.interface;
     // bound to the egress interface as the IPsec peer rules are (`to (em1)`, `from em1`)
     w.rules.push(

@@ -28,7 +28,10 @@ describe("emulated ifconfig: wg(4)", () => {
         right: { node: "gw2", interface: "wg0", inner: { address: "10.9.0.2", prefix: 24 }, port: 51821, ...k2 },
       }],
     }), { fingerprintKey: FP_KEY });
-    await sb.write("/etc/hostname.wg0", r.states.gw1!.files["/etc/hostname.wg0"]!.content, 0o600);
+    const text = r.states.gw1!.files["/etc/hostname.wg0"]!.content;
+    expect(text).toContain("\n!route -q add -inet 192.168.15.0/24 10.9.0.2\n");
+    // without its `!route` line: netstart would run it through the sandbox host's shell
+    await sb.write("/etc/hostname.wg0", text.replace(/^!.*\n/m, ""), 0o600);
     const ns = await sb.run("netstart", ["wg0"]);
     expect(ns.stderr).toBe("");
     const out = await sb.run("ifconfig", ["wg0"]);

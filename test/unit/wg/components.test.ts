@@ -65,6 +65,7 @@ describe("WireGuardTunnel", () => {
       `wgpeer ${wgPublicKey(USER_KEY)} wgpsk ${PSK} wgpka 25 wgendpoint 192.0.123.85 51821 wgaip 10.9.0.2/32 wgaip 192.168.15.0/24`,
       "inet 10.9.0.1 255.255.255.0",
       "up",
+      "!route -q add -inet 192.168.15.0/24 10.9.0.2",
       "",
     ]);
     const fb = await valueOf(b.files);

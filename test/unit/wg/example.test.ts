@@ -31,7 +31,7 @@ describe("examples/10-wireguard", () => {
     expect(s.gw1!.files["/etc/hostname.wg0"]!.content).toBe(
       `wgkey ${k1.privateKey} wgport 51820\n` +
         `wgpeer ${k2.publicKey} wgpka 25 wgendpoint 192.0.123.85 51820 wgaip 10.9.0.2/32 wgaip 192.168.15.0/24\n` +
-        "inet 10.9.0.1 255.255.255.0\nup\n",
+        "inet 10.9.0.1 255.255.255.0\nup\n!route -q add -inet 192.168.15.0/24 10.9.0.2\n",
     );
     expect(s.gw2!.files["/etc/hostname.wg0"]).toMatchObject({ mode: "0600", secret: true });
     expect(await valueOf(out.gw1PublicKey!)).toBe(k1.publicKey);
