@@ -4,7 +4,14 @@
  * sbin/ifconfig/ifconfig.c does (wgport, wgpubkey, then per peer wgpeer, wgdescr, wgpsk (present), wgpka,
  * wgendpoint, tx/rx, wgaip). Keywords and errors follow setwg*() there. No data path.
  */
+import { spawnSync } from "node:child_process";
 import { createPrivateKey, createPublicKey } from "node:crypto";
+import { existsSync } from "node:fs";
+import { createConnection } from "node:net";
+import { homedir } from "node:os";
+import { dirname, join, resolve } from "node:path";
+import { fileURLToPath } from "node:url";
+import { linuxEnabled } from "../linux";
 import type { EmuInterface } from "../state";
 
 /** wg(4) clone defaults (sys/net/if_wg.c: IFF_BROADCAST | IFF_MULTICAST | IFF_NOARP, DEFAULT_MTU 1420). */
@@ -15,6 +22,8 @@ export interface EmuWgPeer {
   publicKey: string;
   description?: string;
   psk?: boolean;
+  /** The psk (base64) for wireguard-go; only `wgpsk (present)` is printed. */
+  pskKey?: string;
   pka?: number;
   endpoint?: { host: string; port: number };
   aips: string[];
@@ -22,6 +31,8 @@ export interface EmuWgPeer {
 
 /** The wg settings of an emulated interface. */
 export interface EmuWg {
+  /** The private key (base64), kept as the kernel keeps it: never printed; fed to wireguard-go in the lab. */
+  privateKey?: string;
   port?: number;
   rtable?: number;
   publicKey?: string;
@@ -82,6 +93,7 @@ export function applyWg(ifc: WgIfc, words: string[], i: number, cmd: WgCommand, 
   switch (w) {
     case "wgkey":
       wg.publicKey = publicOf(key(v, "wgkey", fail));
+      wg.privateKey = v!;
       return i + 1;
     case "wgport":
       wg.port = num(v, 65535, "wgport", fail);
@@ -111,6 +123,7 @@ export function applyWg(ifc: WgIfc, words: string[], i: number, cmd: WgCommand, 
       needPeer();
       key(v, "wgpsk", fail);
       cmd.peer!.psk = true;
+      cmd.peer!.pskKey = v!;
       return i + 1;
     case "wgpka":
       needPeer().pka = num(v, 43200, "wgpka", fail);
@@ -155,4 +168,61 @@ export function formatWg(ifc: WgIfc): string[] {
     for (const a of p.aips) L.push(`\t\twgaip ${a}`);
   }
   return L;
+}
+
+/**
+ * wireguard-go (scripts/wireguard-go.sh): where the lab finds it. A gateway's /root is its own, so the
+ * binary is looked up in the repository (`.state/wireguard-go/wireguard`, next to the emulator's sources)
+ * and then in the builder's cache.
+ */
+function wireguardGo(): string | undefined {
+  const src = process.env.EMU_SRC ?? dirname(fileURLToPath(import.meta.url));
+  const candidates = [process.env.WIREGUARD_GO, resolve(src, "../../../.state/wireguard-go/wireguard"), resolve(src, "../../../../.state/wireguard-go/wireguard"), join(homedir(), ".cache/pulumi-openbsd/wireguard-go/wireguard")];
+  return candidates.find((c): c is string => c !== undefined && existsSync(c));
+}
+
+function uapiSet(dev: string, body: string): Promise<string> {
+  return new Promise((done) => {
+    const c = createConnection(`/var/run/wireguard/${dev}.sock`);
+    let got = "";
+    c.on("data", (d) => {
+      got += d.toString();
+      if (got.endsWith("\n\n")) {
+        c.end();
+        done(got.trim());
+      }
+    });
+    c.on("error", (e) => done(String(e)));
+    c.write(`set=1\n${body}\n`);
+  });
+}
+
+const hex = (b64: string) => Buffer.from(b64, "base64").toString("hex");
+
+/**
+ * Lab only: the wg interface's data path by wireguard-go, a userspace WireGuard on a Linux tun device of
+ * the same name in the gateway's namespace (started on the first configuration, stopped when the device
+ * is deleted by `ifconfig wgN destroy`), configured over its UAPI socket with the interface's settings.
+ */
+export async function syncWgLinux(ifc: WgIfc): Promise<void> {
+  const wg = ifc.wg;
+  if (!linuxEnabled() || !/^wg\d+$/.test(ifc.name) || !wg?.privateKey) return;
+  const sock = `/var/run/wireguard/${ifc.name}.sock`;
+  if (!existsSync(sock)) {
+    const bin = wireguardGo();
+    if (!bin) return;
+    spawnSync(bin, [ifc.name], { stdio: "ignore", env: { ...process.env, LOG_LEVEL: "error" } });
+    for (let i = 0; i < 100 && !existsSync(sock); i++) await new Promise((r) => setTimeout(r, 50));
+    if (!existsSync(sock)) return;
+  }
+  ifc.linux = ifc.name;
+  const L = [`private_key=${hex(wg.privateKey)}`, ...(wg.port !== undefined ? [`listen_port=${wg.port}`] : []), "replace_peers=true"];
+  for (const p of wg.peers) {
+    L.push(`public_key=${hex(p.publicKey)}`);
+    if (p.pskKey) L.push(`preshared_key=${hex(p.pskKey)}`);
+    if (p.endpoint) L.push(`endpoint=${p.endpoint.host.includes(":") ? `[${p.endpoint.host}]` : p.endpoint.host}:${p.endpoint.port}`);
+    if (p.pka) L.push(`persistent_keepalive_interval=${p.pka}`);
+    L.push("replace_allowed_ips=true", ...p.aips.map((a) => `allowed_ip=${a}`));
+  }
+  await uapiSet(ifc.name, L.join("\n") + "\n");
 }

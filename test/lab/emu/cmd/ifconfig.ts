@@ -11,7 +11,7 @@ import {
   type EmuInterface, type InterfaceTable,
 } from "../state";
 import { carpElect, carpMaster, carpMembers } from "../carp-elect";
-import { applyWg, formatWg, WG_CLONER, type WgCommand } from "./ifconfig-wg";
+import { applyWg, formatWg, syncWgLinux, WG_CLONER, type WgCommand } from "./ifconfig-wg";
 
 /** Cloner types `ifconfig X create` accepts, with their default flags, mtu and group. */
 const CLONERS: Record<string, { flags: string[]; mtu: number; ether: boolean }> = {
@@ -299,6 +299,7 @@ async function apply(t: InterfaceTable, ifc: EmuInterface & { helperPid?: number
     }
   }
   if (tunnelChanged) restartTunnel(ifc);
+  await syncWgLinux(ifc);
 }
 
 /** `inet ADDR[/len] [netmask M] [broadcast B] [alias|-alias|delete] [DEST]` and the inet6 form; returns words consumed after ADDR. */
