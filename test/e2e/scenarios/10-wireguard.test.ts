@@ -1,8 +1,7 @@
 /**
  * Scenario 10: WireGuard between the site-to-site lab's gateways, examples/10-wireguard. The keys are
- * derived from the `keySeed` config (so the expected files are known here); the emulated ifconfig keeps
- * wg(4)'s settings (no data path in the emulator: test/lab/wg-datapath.test.ts carries packets through
- * the same rendered files with wireguard-go).
+ * derived from the `keySeed` config (so the expected files are known here); the emulated ifconfig runs
+ * wireguard-go for wg0 (scripts/wireguard-go.sh), so h1 pings h2 through the tunnel.
  */
 import { scenario } from "./harness";
 import { deriveWgKeyPair } from "../../../sdk/planner/wgkeys";
@@ -41,6 +40,8 @@ up
       "/etc/pf.anchors/vpn": vpn("192.0.2.153"),
     },
   },
+  // the first pings wait for the handshake (wireguard-go in the emulator); then three of three
+  traffic: [{ host: "h1", command: "for i in 1 2 3 4 5 6 7 8 9 10; do ping -c 1 -W 1 192.168.15.10 >/dev/null && break; done; ping -c 3 -i 0.3 -W 2 192.168.15.10" }],
   edit: { gateway: "gw2", command: "echo 'description hand-edited' >> /etc/hostname.wg0", file: "/etc/hostname.wg0" },
   reboot: "gw1",
 });
