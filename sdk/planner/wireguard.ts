@@ -188,6 +188,8 @@ function planOne(t: WireGuardSpec, accs: ReadonlyMap<string, WgTarget>, ifs: Map
         issues.push({ resources: at, field: `${otherSide}.networks`, value: netText(n), reason: `an IPv${n.family} network routed through an IPv${innerNet.family} inner address`, fix: "give networks of the inner addresses' family" });
         continue;
       }
+      if (acc.gw.forwarding.ipv4 === 2 && n.family === 4 && !w.routes.length)
+        issues.push({ resources: at, field: "forwarding.ipv4", value: "2", reason: `net.inet.ip.forwarding=2 forwards only IPsec traffic, so ${netText(n)} behind ${me.interface} would not be forwarded`, fix: "set `forwarding: { ipv4: 1 }` on the gateway" });
       w.routes.push({ kind: "command", command: `route -q add -inet${n.family === 6 ? "6" : ""} ${n.prefix === undefined ? n.address : netText(n)} ${other.inner.address}` });
     }
     const ext = acc.gw.external.interface;

@@ -82,6 +82,12 @@ describe("WireGuardTunnel in the planner", () => {
     );
   });
 
+  it("refuses IPsec-only forwarding on a gateway that routes networks through wg", () => {
+    expect(issuesOf([wgt()], [gw1(), gw("gw2", "192.0.123.85", "192.168.15.0/24", { forwarding: { ipv4: 2, ipv6: 0 } })])).toEqual([
+      'WireGuardTunnel "site-a-b", Gateway "gw2": forwarding.ipv4 = 2: net.inet.ip.forwarding=2 forwards only IPsec traffic, so 172.16.0.0/24 behind wg0 would not be forwarded; set `forwarding: { ipv4: 1 }` on the gateway',
+    ]);
+  });
+
   it("refuses a hub whose tunnels disagree on the interface, without showing keys", () => {
     const k3 = deriveWgKeyPair("seed-gw3", "gw3", "wg0");
     const gw3 = gw("gw3", "198.51.100.7", "10.3.0.0/24");
