@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { parseHostnameIf, renderHostnameIf } from "../../../sdk/model/hostnameif/index";
+import { lintHostnameIf, parseHostnameIf, renderHostnameIf } from "../../../sdk/model/hostnameif/index";
 import { parseWg, wgLines, type WgInterface } from "../../../sdk/model/wg/index";
 import { udpPort, wgKey } from "../../../sdk/model/tokens/wg";
 import { refusalOf } from "../../../sdk/model/tokens/refusal";
@@ -44,6 +44,11 @@ describe("wg(4) lines of hostname.wgN", () => {
       "wgpeer: a wgpeer key is 32 bytes in base64 (44 characters ending in =); this decodes to 2 bytes",
       "wgpka: wgpeer not set",
     ]);
+  });
+
+  it("lint reports them for a hostname.wgN file", () => {
+    expect(lintHostnameIf(`wgkey ${PRIV}\nwgaip 10.0.0.0/8\nup\n`, "/etc/hostname.wg0").map((d) => `${d.severity}: ${d.message}`)).toEqual(["error: wg0: wgaip: wgpeer not set"]);
+    expect(lintHostnameIf(`wgkey ${PRIV}\nwgpeer ${PUB} wgaip 10.0.0.0/8\nup\n`, "/etc/hostname.wg0")).toEqual([]);
   });
 
   it("refuses bad keys, ports and prefixes before writing", () => {
