@@ -8,4 +8,4 @@ export type { PhaseArgs } from "./common";
 export type { ManualKeysArgs, TunnelNode } from "./nodes";
 export { hold } from "./registry";
 export { UserError, Refused, onUserError } from "./check";
-export { WireGuardTunnel, WireGuardMesh, type WireGuardTunnelArgs, type WireGuardEndArgs, type WireGuardMeshArgs, type WireGuardMemberArgs } from "./wireguard";
+export { WireGuardTunnel, WireGuardMesh, WireGuardHub, type WireGuardTunnelArgs, type WireGuardEndArgs, type WireGuardMeshArgs, type WireGuardMemberArgs, type WireGuardHubArgs } from "./wireguard";

@@ -5,7 +5,7 @@ import { hostAddress, integer, interfaceOf, network, udpPort, wgKey, WG_PKA_MAX 
 import { argError, ifAddress } from "./common";
 import { need, take } from "./check";
 import { Gateway } from "./gateway";
-import { groupOf, nodeOf } from "./nodes";
+import { defaultNetworks, groupOf, nodeOf } from "./nodes";
 
 /** Default `wgport` (the port WireGuard's documentation uses). */
 export const WG_DEFAULT_PORT = 51820;
@@ -34,7 +34,7 @@ export interface WireGuardEndArgs {
    * What is reached through this end: the other end's `wgaip`s (traffic it accepts from this end and
    * routes to it). Default: this end's inner address and its gateway's internal networks.
    */
-  networks?: pulumi.Input<string>[];
+  networks?: pulumi.Input<pulumi.Input<string>[]>;
   /** `wgrtable`: routing table of the outer UDP packets, 0–255. Default 0 (not written). */
   rtable?: number;
 }
@@ -122,7 +122,7 @@ function checkArgs(label: string, args: WireGuardTunnelArgs): void {
 /** One member of a {@link WireGuardMesh}. */
 export interface WireGuardMemberArgs extends Omit<WireGuardEndArgs, "networks"> {
   /** What is reached through this member (its `wgaip`s at every other member). Default: its inner address and internal networks. */
-  networks?: pulumi.Input<string>[];
+  networks?: pulumi.Input<pulumi.Input<string>[]>;
 }
 
 /** Arguments of {@link WireGuardMesh}. */
@@ -165,5 +165,65 @@ export class WireGuardMesh extends pulumi.ComponentResource {
         this.publicKeys[b.gateway.gatewayName] ??= t.rightPublicKey;
       }
     this.registerOutputs({ publicKeys: this.publicKeys });
+  }
+}
+
+/** Arguments of {@link WireGuardHub}. */
+export interface WireGuardHubArgs {
+  /** The hub: every spoke's peer, on one wg interface. */
+  hub: WireGuardMemberArgs;
+  /** The spokes: each has the hub as its only peer. */
+  spokes: WireGuardMemberArgs[];
+  /**
+   * Whether spokes reach each other through the hub: then each spoke's `wgaip`s for the hub (and its
+   * routes) also cover the other spokes' inner addresses and internal networks. Default true.
+   */
+  spokeToSpoke?: boolean;
+  /** `wgpka` on every peer line, seconds (spokes behind NAT keep their mapping open). Default off. */
+  keepalive?: number;
+  /** `wgpsk` shared by every hub–spoke pair (a secret). Default none. */
+  psk?: pulumi.Input<string>;
+}
+
+/**
+ * Hub and spoke: one {@link WireGuardTunnel} per spoke, all on the hub's one wg interface. With
+ * `spokeToSpoke` (default), the hub forwards between spokes (its gateway must forward: `forwarding.ipv4`
+ * 1, the Gateway's default).
+ */
+export class WireGuardHub extends pulumi.ComponentResource {
+  /** The hub's public key (not secret). */
+  readonly hubPublicKey: pulumi.Output<string>;
+  /** Each spoke's public key by gateway name (not secret). */
+  readonly spokePublicKeys: Record<string, pulumi.Output<string>> = {};
+  readonly tunnels: WireGuardTunnel[] = [];
+
+  constructor(name: string, args: WireGuardHubArgs, opts?: pulumi.ComponentResourceOptions) {
+    super("openbsd:index:WireGuardHub", name, {}, opts);
+    const label = `WireGuardHub "${name}"`;
+    if (!args || !args.hub || !(args.hub.gateway instanceof Gateway)) throw argError(label, "hub.gateway", "(none)", "not a Gateway", "pass `hub: { gateway, inner }`");
+    if (!Array.isArray(args.spokes) || args.spokes.length === 0) throw argError(label, "spokes", String(args.spokes?.length ?? "(none)"), "a hub needs at least one spoke", "give `spokes: [{ gateway, inner }, …]`");
+    args.spokes.forEach((s, i) => {
+      if (!s || !(s.gateway instanceof Gateway)) throw argError(label, `spokes[${i}].gateway`, "(none)", "not a Gateway", "pass a Gateway declared in this program");
+    });
+    // what is reached through a member: its own `networks`, or its inner address and internal networks
+    const reach = (m: WireGuardMemberArgs): pulumi.Output<string[]> =>
+      m.networks
+        ? pulumi.output(m.networks).apply((ns) => ns as string[])
+        : pulumi.all([pulumi.output(m.inner), defaultNetworks(nodeOf(m.gateway))]).apply(([inner, nets]) => [`${String(inner).split("/")[0]}`, ...nets]);
+    const spokeToSpoke = args.spokeToSpoke ?? true;
+    args.spokes.forEach((s, i) => {
+      const others = spokeToSpoke ? args.spokes.filter((_, j) => j !== i).map(reach) : [];
+      const hubNets = pulumi.all([reach(args.hub), ...others]).apply((xs) => xs.flat());
+      const t = new WireGuardTunnel(`${name}-${s.gateway.gatewayName}`, {
+        left: { ...args.hub, networks: hubNets },
+        right: s,
+        ...(args.keepalive !== undefined ? { keepalive: args.keepalive } : {}),
+        ...(args.psk !== undefined ? { psk: args.psk } : {}),
+      }, { parent: this });
+      this.tunnels.push(t);
+      this.spokePublicKeys[s.gateway.gatewayName] = t.rightPublicKey;
+    });
+    this.hubPublicKey = this.tunnels[0]!.leftPublicKey;
+    this.registerOutputs({ hubPublicKey: this.hubPublicKey, spokePublicKeys: this.spokePublicKeys });
   }
 }

@@ -87,6 +87,23 @@ describe("WireGuardTunnel", () => {
     expect(Object.keys(m.publicKeys)).toHaveLength(3);
   });
 
+  it("hub and spoke: spokes reach each other through the hub", async () => {
+    const [h, s1, s2] = [gw("198.19.0.1", "10.1.0.0/24"), gw("198.19.0.2", "10.2.0.0/24"), gw("198.19.0.3", "10.3.0.0/24")];
+    const hub = new openbsd.WireGuardHub("hub", { hub: { gateway: h, inner: "10.8.0.1/24" }, spokes: [{ gateway: s1, inner: "10.8.0.2/24" }, { gateway: s2, inner: "10.8.0.3/24" }], keepalive: 25 });
+    const f1 = (await valueOf((await valueOf(s1.files))["/etc/hostname.wg0"]!.content)).split("\n");
+    expect(f1.slice(1)).toEqual([
+      `wgpeer ${await valueOf(hub.hubPublicKey)} wgpka 25 wgendpoint 198.19.0.1 51820 wgaip 10.8.0.1/32 wgaip 10.1.0.0/24 wgaip 10.8.0.3/32 wgaip 10.3.0.0/24`,
+      "inet 10.8.0.2 255.255.255.0",
+      "up",
+      "!route -q add -inet 10.1.0.0/24 10.8.0.1",
+      "!route -q add -inet 10.3.0.0/24 10.8.0.1",
+      "",
+    ]);
+    const fh = (await valueOf((await valueOf(h.files))["/etc/hostname.wg0"]!.content)).split("\n");
+    expect(fh.filter((l) => l.startsWith("wgpeer")).map((l) => l.split(" ")[1])).toEqual([await valueOf(hub.spokePublicKeys[s1.gatewayName]!), await valueOf(hub.spokePublicKeys[s2.gatewayName]!)]);
+    expect(fh.filter((l) => l.startsWith("!route"))).toEqual(["!route -q add -inet 10.2.0.0/24 10.8.0.2", "!route -q add -inet 10.3.0.0/24 10.8.0.3"]);
+  });
+
   it("refuses bad input with one message naming resource, field, value and fix (never a key)", async () => {
     const a = gw("192.0.2.1", "172.16.1.0/24");
     const b = gw("192.0.2.2", "172.16.2.0/24");
