@@ -144,7 +144,7 @@ function planOne(t: WireGuardSpec, accs: ReadonlyMap<string, WgTarget>, ifs: Map
   const rnets = netsOf(t.right, ra, "right");
   if (issues.length > before || !lep || !rep) return;
 
-  for (const [me, other, acc, myNets, peerNets, peerEp, side] of [[t.left, t.right, la, lnets, rnets, rep, "left"], [t.right, t.left, ra, rnets, lnets, lep, "right"]] as const) {
+  for (const [me, other, acc, peerNets, peerEp, side] of [[t.left, t.right, la, rnets, rep, "left"], [t.right, t.left, ra, lnets, lep, "right"]] as const) {
     const at = [L, gwLabel(acc.gw.name)];
     let m = ifs.get(acc.gw.name);
     if (!m) ifs.set(acc.gw.name, (m = new Map()));
@@ -173,7 +173,6 @@ function planOne(t: WireGuardSpec, accs: ReadonlyMap<string, WgTarget>, ifs: Map
       const c = w.aips.addOrClash(n, `${L} ${otherSide}.networks`);
       if (c) issues.push({ resources: at, field: `${otherSide}.networks`, value: netText(n), reason: `overlaps ${netText(c.net)} (${c.tag}) on ${me.interface} of ${gwLabel(acc.gw.name)}: wg(4) routes each address to one peer`, fix: "give each peer distinct allowed networks" });
     }
-    void myNets;
     w.peers.push({
       publicKey: other.publicKey,
       ...(t.psk !== undefined ? { psk: t.psk } : {}),
