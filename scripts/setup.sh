@@ -41,4 +41,7 @@ bash scripts/engine.sh >/dev/null
 
 # 5. A language host for `pulumi up` in a program folder: a real pulumi-language-nodejs wins, else ours.
 bash scripts/language-host.sh
+
+# 6. wireguard-go for wg(4)'s data path in the lab (the lab kernel has no wireguard module).
+if command -v go >/dev/null; then say "wireguard-go: $(bash scripts/wireguard-go.sh)"; else say "no go: wg interfaces in the lab carry no packets"; fi
 say "ready: $(.tools/bin/pulumi version), node $(node --version)"

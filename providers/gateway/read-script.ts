@@ -12,6 +12,8 @@ import type { HostState, ManagedFile, ServiceState } from "../../sdk/state";
 import { addressText, parseAddress, parseIfconfig, parseIpsecctlFlows, parseRcctlLs, parseSysctl, type IpsecFlow } from "../../sdk/model/output";
 import { isPseudoService, type DriftClass } from "./commit-script";
 import { sq } from "./shell";
+import { wgRunningMatches } from "../../sdk/model/wg/live";
+import { wgPublicKey } from "../../sdk/planner/wgkeys";
 
 export function readScript(s: HostState, marker: string): string {
   const M = `@@${marker}`;
@@ -244,7 +246,8 @@ export function classify(desired: HostState, live: LiveState, flowBaseline: read
     const have = new Set<string>();
     for (const a of parsed?.inet ?? []) have.add(addressText(a.address));
     for (const a of parsed?.inet6 ?? []) have.add(addressText(a.address));
-    if (!parsed || want.some((a) => !have.has(a))) drift[`interfaces["${ifc}"]`] = "running drifted";
+    const wgDrift = wgRunningMatches(desired.files[`/etc/hostname.${ifc}`]?.content ?? "", live.ifconfig[ifc] ?? "", wgPublicKey) === false;
+    if (!parsed || want.some((a) => !have.has(a)) || wgDrift) drift[`interfaces["${ifc}"]`] = "running drifted";
   }
   for (const n of Object.keys(desired.anchors)) {
     const a = live.anchors[n] ?? { loaded: [], expected: [] };

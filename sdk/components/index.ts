@@ -8,3 +8,4 @@ export type { PhaseArgs } from "./common";
 export type { ManualKeysArgs, TunnelNode } from "./nodes";
 export { hold } from "./registry";
 export { UserError, Refused, onUserError } from "./check";
+export { WireGuardTunnel, WireGuardMesh, WireGuardHub, type WireGuardTunnelArgs, type WireGuardEndArgs, type WireGuardMeshArgs, type WireGuardMemberArgs, type WireGuardHubArgs } from "./wireguard";

@@ -31,7 +31,11 @@ export type IfLine =
   /** `description "…"`. */
   | { kind: "description"; text: string }
   /** `up`. */
-  | { kind: "up" };
+  | { kind: "up" }
+  /** Other ifconfig arguments, one command (wg(4): `wgkey …`, `wgpeer …`). */
+  | { kind: "ifconfig"; args: string[] }
+  /** `!command` run by netstart's shell (wg(4): `!route -q add -inet NET PEER`). */
+  | { kind: "command"; command: string };
 
 /** sasyncd.conf(5). */
 export interface SasyncdDoc {

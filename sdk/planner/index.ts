@@ -8,3 +8,5 @@ export { deriveBytes, deriveHexKey, deriveSpi, deriveEcdsaKeyPair, ikedKeyPair, 
 export { gatewaySecrets, secretsByGateway, sealSecrets, occurring, holdsSecrets, secretForms } from "./secrets";
 export { tunnelIdentities, type EndIdentity, type TunnelIdentities } from "./identities";
 export { planAndRender } from "./run";
+export { planWireGuard, type WireGuardSpec, type WireGuardEndSpec } from "./wireguard";
+export { deriveWgKeyPair, wgPublicKey, x25519PublicKey, type WgKeyPair } from "./wgkeys";

@@ -22,6 +22,7 @@ import type { GatewayDocs, IfLine, Plan, RawFile, SasyncdDoc } from "./docs";
 import { PlanError, type PlanIssue } from "./errors";
 import { anchorName, interfaceName, refusalOf, sysctlName, sysctlValue } from "../model/tokens/index";
 import { fingerprint, ikedKeyPair } from "./keys";
+import { planWireGuard } from "./wireguard";
 import type {
   CarpPairSpec,
   CarpSegmentSpec,
@@ -134,6 +135,9 @@ export function planTopology(t: Topology, opts: PlanOptions): Plan {
 
   // --- gif/gre/eoip/etherip links
   for (const l of t.links) planLink(l, accs, issues);
+
+  // --- WireGuard tunnels (wireguard.ts)
+  planWireGuard(t.wireguard ?? [], accs, issues);
 
   // --- anchors
   for (const a of t.anchors) {

@@ -59,6 +59,12 @@ export function hostnameLines(lines: IfLine[]): HostnameIfLine[] {
       case "up":
         out.push({ kind: "up" });
         break;
+      case "ifconfig":
+        out.push({ kind: "ifconfig", args: l.args });
+        break;
+      case "command":
+        out.push({ kind: "command", command: l.command });
+        break;
     }
   }
   return out;

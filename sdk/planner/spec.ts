@@ -5,6 +5,7 @@
  * components mark every file holding one as `secret` (DESIGN.md D7).
  */
 import type { PfFilterRule, PfRule } from "../model/pf/types";
+import type { WireGuardSpec } from "./wireguard";
 
 /** Which IKE daemon owns a gateway's IPsec configuration: isakmpd (IKEv1, ipsec.conf) or iked (IKEv2, iked.conf). */
 export type IkeDaemon = "isakmpd" | "iked";
@@ -245,4 +246,6 @@ export interface Topology {
   pairs: CarpPairSpec[];
   anchors: AnchorSpec[];
   links: LinkSpec[];
+  /** WireGuard tunnels (planner/wireguard.ts). */
+  wireguard?: WireGuardSpec[];
 }

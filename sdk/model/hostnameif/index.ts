@@ -9,6 +9,7 @@ import { ModelError, type Diagnostic, type ParseResult } from "../diagnostics";
 import { canonicalHost, parseAddr } from "../iked/address";
 import { hostnameIfText, hostnameIfWord } from "../tokens/words";
 import { refusalOf, shown, unsafeChar } from "../tokens/refusal";
+import { parseWg } from "../wg/index";
 
 /** carp(4) options that may appear on their own line or after an `inet` address. */
 export interface CarpOptions {
@@ -443,6 +444,8 @@ export function lintHostnameIf(text: string, file = "hostname.if", iface?: strin
   if ((kind?.kind === "gif" || kind?.kind === "gre" || kind?.kind === "eoip" || kind?.kind === "etherip") && !ls.some((l) => l.kind === "tunnel"))
     at(`${name}: ${kind.kind} interface without \`tunnel SRC DST\``);
   if (kind?.kind === "pfsync" && !ls.some((l) => l.kind === "pfsync" && l.syncdev !== undefined)) at(`${name}: pfsync without \`syncdev IF\``, "warning");
+  // wg(4): what ifconfig's setwg*() would refuse (model/wg)
+  if (kind?.driver === "wg") for (const e of parseWg(ls).errors) at(`${name}: ${e}`);
   ls.forEach((l, i) => {
     if (l.kind === "dest" && !ls.slice(0, i).some((p) => p.kind === "inet" || p.kind === "inet6")) at(`${name}: \`dest ${l.address}\` before any inet/inet6 line has nothing to attach to`);
   });

@@ -4,3 +4,4 @@ export * from "./names";
 export * from "./address";
 export * from "./secrets";
 export * from "./words";
+export * from "./wg";

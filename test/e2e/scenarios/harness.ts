@@ -11,7 +11,7 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { Stack } from "@pulumi/pulumi/automation";
-import { labDown, labExec, labReboot, labUp, type Lab } from "../../lab/api";
+import { labDown, labExec, labHostExec, labReboot, labUp, type Lab } from "../../lab/api";
 import { removeStack } from "../../support/stack";
 import { engineSecrets, exportWithoutSecrets, leaks } from "../../support/secrets";
 import { exampleProject, projectStack } from "../../support/project";
@@ -44,6 +44,8 @@ export interface Scenario {
    * `it.fails`, so they turn red the day the gap is fixed and the entry must be removed.
    */
   knownGaps?: ("destroy" | "flows")[];
+  /** Commands run on a lab host after up that must succeed: traffic across the tunnel (`ping …`). */
+  traffic?: { host: string; command: string }[];
 }
 
 /** Normalises config text: continuations joined, whitespace collapsed, comments and blank lines dropped. */
@@ -128,6 +130,13 @@ export function scenario(s: Scenario): void {
       await checkFiles();
     });
     if (s.flows) (s.knownGaps?.includes("flows") ? it.fails : it)("ipsecctl -sf shows the flows on both ends", checkFlows);
+    if (s.traffic)
+      it("traffic crosses the tunnel", async () => {
+        for (const t of s.traffic!) {
+          const r = await labHostExec(lab, t.host, t.command);
+          expect(r.code, `${t.host}: ${t.command}\n${r.stdout}${r.stderr}`).toBe(0);
+        }
+      });
     it("preview shows no changes", async () => {
       expect(seen(await stack.preview()).changeSummary).toEqual(same(resources));
     });

@@ -11,6 +11,7 @@ import {
   type EmuInterface, type InterfaceTable,
 } from "../state";
 import { carpElect, carpMaster, carpMembers } from "../carp-elect";
+import { applyWg, formatWg, syncWgLinux, WG_CLONER, type WgCommand } from "./ifconfig-wg";
 
 /** Cloner types `ifconfig X create` accepts, with their default flags, mtu and group. */
 const CLONERS: Record<string, { flags: string[]; mtu: number; ether: boolean }> = {
@@ -24,6 +25,7 @@ const CLONERS: Record<string, { flags: string[]; mtu: number; ether: boolean }> 
   pflog: { flags: [], mtu: 33136, ether: false },
   enc: { flags: [], mtu: 0, ether: false },
   lo: { flags: ["LOOPBACK", "MULTICAST"], mtu: 32768, ether: false },
+  wg: WG_CLONER,
 };
 
 const FLAG_BITS: [string, number][] = [
@@ -76,6 +78,7 @@ export async function formatInterface(t: InterfaceTable, ifc: EmuInterface): Pro
     const p = ifc.pfsync ?? { maxupd: 128, defer: false };
     L.push(`\tpfsync: syncdev: ${p.syncdev ?? "none"} ${p.syncpeer ? `syncpeer: ${p.syncpeer} ` : ""}maxupd: ${p.maxupd} defer: ${p.defer ? "on" : "off"}`);
   }
+  L.push(...formatWg(ifc));
   if (ifc.groups.length) L.push(`\tgroups: ${ifc.groups.join(" ")}`);
   if (hardware().some((h) => h.name === ifc.name)) {
     L.push(ifc.up ? `\tmedia: Ethernet autoselect (1000baseT full-duplex)` : "\tmedia: Ethernet autoselect (none)");
@@ -206,8 +209,14 @@ async function apply(t: InterfaceTable, ifc: EmuInterface & { helperPid?: number
   let i = 0;
   let tunnelChanged = false;
   const next = () => words[++i];
+  const wgCmd: WgCommand = {};
   for (; i < words.length; i++) {
     const w = words[i]!;
+    const wgLast = applyWg(ifc, words, i, wgCmd, (m) => new Fail(m));
+    if (wgLast !== undefined) {
+      i = wgLast;
+      continue;
+    }
     switch (w) {
       case "up": ifc.up = true; break;
       case "down": ifc.up = false; break;
@@ -290,6 +299,7 @@ async function apply(t: InterfaceTable, ifc: EmuInterface & { helperPid?: number
     }
   }
   if (tunnelChanged) restartTunnel(ifc);
+  await syncWgLinux(ifc);
 }
 
 /** `inet ADDR[/len] [netmask M] [broadcast B] [alias|-alias|delete] [DEST]` and the inet6 form; returns words consumed after ADDR. */

@@ -1,0 +1,229 @@
+import * as pulumi from "@pulumi/pulumi";
+import { deriveWgKeyPair, wgPublicKey } from "../planner/wgkeys";
+import type { WireGuardEndSpec, WireGuardSpec } from "../planner/wireguard";
+import { hostAddress, integer, interfaceOf, network, udpPort, wgKey, WG_PKA_MAX } from "../model/tokens/index";
+import { argError, ifAddress } from "./common";
+import { need, take } from "./check";
+import { Gateway } from "./gateway";
+import { defaultNetworks, groupOf, nodeOf } from "./nodes";
+
+/** Default `wgport` (the port WireGuard's documentation uses). */
+export const WG_DEFAULT_PORT = 51820;
+
+/** One end of a {@link WireGuardTunnel}. */
+export interface WireGuardEndArgs {
+  gateway: Gateway;
+  /** The wg(4) interface, `wgN`, written to /etc/hostname.wgN (mode 0600: it holds the private key). Default `wg0`. */
+  interface?: string;
+  /**
+   * Inner address on the wg interface, `ADDR/LEN` (`inet ADDR MASK` in hostname.wgN); without `/LEN`, /24
+   * (IPv4) or /64 (IPv6). Both ends must be in one subnet.
+   */
+  inner: pulumi.Input<string>;
+  /** `wgport`: the UDP port this end listens on, 1–65535. Default 51820. */
+  port?: number;
+  /**
+   * `wgkey`: this end's private key, 32 bytes in base64 (a secret; e.g. `openssl rand -base64 32`).
+   * Default: derived from the gateway's key seed (stable across runs, rotated with the seed), so preview
+   * needs no host.
+   */
+  privateKey?: pulumi.Input<string>;
+  /** Address the other end sends to (its `wgendpoint`). Default: this gateway's external address. */
+  endpoint?: pulumi.Input<string>;
+  /**
+   * What is reached through this end: the other end's `wgaip`s (traffic it accepts from this end and
+   * routes to it). Default: this end's inner address and its gateway's internal networks.
+   */
+  networks?: pulumi.Input<pulumi.Input<string>[]>;
+  /** `wgrtable`: routing table of the outer UDP packets, 0–255. Default 0 (not written). */
+  rtable?: number;
+}
+
+/** Arguments of {@link WireGuardTunnel}. */
+export interface WireGuardTunnelArgs {
+  left: WireGuardEndArgs;
+  right: WireGuardEndArgs;
+  /** `wgpka`: persistent keepalive in seconds on both ends, 0–43200 (useful behind NAT). Default off. */
+  keepalive?: number;
+  /** `wgpsk`: an optional pre-shared key on both ends, 32 bytes in base64 (a secret). Default none. */
+  psk?: pulumi.Input<string>;
+}
+
+/**
+ * A WireGuard (wg(4)) tunnel between two gateways: /etc/hostname.wgN on each (its private key, the
+ * other as `wgpeer` with `wgendpoint` and `wgaip`s, the inner address, `up`), applied with
+ * `sh /etc/netstart wgN`, and pf rules passing udp between the peers' wg ports. Several tunnels may
+ * share a gateway's wg interface (a hub): their peers are merged.
+ */
+export class WireGuardTunnel extends pulumi.ComponentResource {
+  /** The left end's public key (base64; not a secret). */
+  readonly leftPublicKey: pulumi.Output<string>;
+  /** The right end's public key (base64; not a secret). */
+  readonly rightPublicKey: pulumi.Output<string>;
+
+  constructor(name: string, args: WireGuardTunnelArgs, opts?: pulumi.ComponentResourceOptions) {
+    super("openbsd:index:WireGuardTunnel", name, {}, opts);
+    const label = `WireGuardTunnel "${name}"`;
+    checkArgs(label, args);
+    const group = groupOf(label, [nodeOf(args.left.gateway), nodeOf(args.right.gateway)]);
+    const keys = (e: WireGuardEndArgs, side: string): pulumi.Output<{ privateKey: string; publicKey: string }> => {
+      const iface = e.interface ?? "wg0";
+      if (e.privateKey !== undefined)
+        return pulumi.secret(e.privateKey).apply((k) => {
+          const privateKey = take(label, `${side}.privateKey`, k, wgKey("a wgkey (private key)"), { secret: true });
+          return { privateKey, publicKey: wgPublicKey(privateKey) };
+        });
+      return e.gateway.keySeed.apply((seed) => deriveWgKeyPair(seed, e.gateway.gatewayName, iface));
+    };
+    const lk = keys(args.left, "left");
+    const rk = keys(args.right, "right");
+    this.leftPublicKey = pulumi.unsecret(lk.apply((k) => k.publicKey));
+    this.rightPublicKey = pulumi.unsecret(rk.apply((k) => k.publicKey));
+    const end = (e: WireGuardEndArgs, side: string, k: pulumi.Output<{ privateKey: string; publicKey: string }>): pulumi.Output<WireGuardEndSpec> =>
+      pulumi
+        .all([pulumi.output(e.inner), pulumi.output(e.endpoint ?? null), pulumi.output(e.networks ?? null), pulumi.unsecret(k)])
+        .apply(([inner, endpoint, networks, key]): WireGuardEndSpec => ({
+          node: e.gateway.gatewayName,
+          interface: e.interface ?? "wg0",
+          inner: ifAddress(label, `${side}.inner`, inner, 24),
+          port: e.port ?? WG_DEFAULT_PORT,
+          privateKey: key.privateKey,
+          publicKey: key.publicKey,
+          ...(endpoint !== null ? { endpoint: take(label, `${side}.endpoint`, endpoint, hostAddress()) } : {}),
+          ...(networks !== null ? { networks: (networks as string[]).map((n, i) => take(label, `${side}.networks[${i}]`, n, network())) } : {}),
+          ...(e.rtable !== undefined ? { rtable: e.rtable } : {}),
+        }));
+    const psk = args.psk === undefined ? pulumi.output(null) : pulumi.unsecret(pulumi.secret(args.psk)).apply((p) => take(label, "psk", p, wgKey("a wgpsk"), { secret: true }));
+    const spec: pulumi.Output<WireGuardSpec> = pulumi.all([end(args.left, "left", lk), end(args.right, "right", rk), psk]).apply(([left, right, psk]) => ({
+      name, left, right,
+      ...(args.keepalive ? { keepalive: args.keepalive } : {}),
+      ...(psk !== null ? { psk } : {}),
+    }));
+    group.add("wireguard", { label, spec });
+    this.registerOutputs({ leftPublicKey: this.leftPublicKey, rightPublicKey: this.rightPublicKey });
+  }
+}
+
+/** The plain arguments of a WireGuardTunnel, checked when it is declared. */
+function checkArgs(label: string, args: WireGuardTunnelArgs): void {
+  if (!args || typeof args !== "object") throw argError(label, "args", String(args), "no arguments", "pass `{ left, right }`");
+  for (const side of ["left", "right"] as const) {
+    const e = args[side];
+    need(label, side, e, "give `{ gateway, inner }`");
+    if (!(e.gateway instanceof Gateway)) throw argError(label, `${side}.gateway`, e.gateway === undefined ? "(none)" : typeof e.gateway, "not a Gateway", "pass a Gateway declared in this program");
+    if (e.interface !== undefined) take(label, `${side}.interface`, e.interface, interfaceOf("wg"));
+    need(label, `${side}.inner`, e.inner, "give the inner address, e.g. `10.9.0.1/24`");
+    if (e.port !== undefined) take(label, `${side}.port`, e.port, udpPort("wgport"));
+    if (e.rtable !== undefined) take(label, `${side}.rtable`, e.rtable, integer("a routing table (wgrtable)", 0, 255));
+  }
+  if (args.keepalive !== undefined) take(label, "keepalive", args.keepalive, integer("a keepalive interval in seconds (wgpka)", 0, WG_PKA_MAX));
+}
+
+/** One member of a {@link WireGuardMesh}. */
+export interface WireGuardMemberArgs extends Omit<WireGuardEndArgs, "networks"> {
+  /** What is reached through this member (its `wgaip`s at every other member). Default: its inner address and internal networks. */
+  networks?: pulumi.Input<pulumi.Input<string>[]>;
+}
+
+/** Arguments of {@link WireGuardMesh}. */
+export interface WireGuardMeshArgs {
+  /** The gateways, each with its end of the shared wg subnet (same interface settings on every tunnel of a member). */
+  members: WireGuardMemberArgs[];
+  /** `wgpka` on every peer line, seconds. Default off. */
+  keepalive?: number;
+  /** `wgpsk` shared by every pair (a secret). Default none. */
+  psk?: pulumi.Input<string>;
+}
+
+/**
+ * A full mesh: one {@link WireGuardTunnel} per pair of members, all on each member's one wg interface
+ * (each member gets every other member as a `wgpeer`).
+ */
+export class WireGuardMesh extends pulumi.ComponentResource {
+  /** Each member's public key by gateway name (not secret). */
+  readonly publicKeys: Record<string, pulumi.Output<string>> = {};
+  /** The tunnels, `A-B` by gateway names. */
+  readonly tunnels: WireGuardTunnel[] = [];
+
+  constructor(name: string, args: WireGuardMeshArgs, opts?: pulumi.ComponentResourceOptions) {
+    super("openbsd:index:WireGuardMesh", name, {}, opts);
+    const label = `WireGuardMesh "${name}"`;
+    if (!args || !Array.isArray(args.members) || args.members.length < 2)
+      throw argError(label, "members", String(args?.members?.length ?? "(none)"), "a mesh needs at least two members", "give two or more `{ gateway, inner }`");
+    const ms = args.members;
+    for (let i = 0; i < ms.length; i++)
+      for (let j = i + 1; j < ms.length; j++) {
+        const [a, b] = [ms[i]!, ms[j]!];
+        if (!(a.gateway instanceof Gateway) || !(b.gateway instanceof Gateway)) throw argError(label, `members[${a.gateway instanceof Gateway ? j : i}].gateway`, "(not a Gateway)", "not a Gateway", "pass a Gateway declared in this program");
+        const t = new WireGuardTunnel(`${name}-${a.gateway.gatewayName}-${b.gateway.gatewayName}`, {
+          left: a, right: b,
+          ...(args.keepalive !== undefined ? { keepalive: args.keepalive } : {}),
+          ...(args.psk !== undefined ? { psk: args.psk } : {}),
+        }, { parent: this });
+        this.tunnels.push(t);
+        this.publicKeys[a.gateway.gatewayName] ??= t.leftPublicKey;
+        this.publicKeys[b.gateway.gatewayName] ??= t.rightPublicKey;
+      }
+    this.registerOutputs({ publicKeys: this.publicKeys });
+  }
+}
+
+/** Arguments of {@link WireGuardHub}. */
+export interface WireGuardHubArgs {
+  /** The hub: every spoke's peer, on one wg interface. */
+  hub: WireGuardMemberArgs;
+  /** The spokes: each has the hub as its only peer. */
+  spokes: WireGuardMemberArgs[];
+  /**
+   * Whether spokes reach each other through the hub: then each spoke's `wgaip`s for the hub (and its
+   * routes) also cover the other spokes' inner addresses and internal networks. Default true.
+   */
+  spokeToSpoke?: boolean;
+  /** `wgpka` on every peer line, seconds (spokes behind NAT keep their mapping open). Default off. */
+  keepalive?: number;
+  /** `wgpsk` shared by every hub–spoke pair (a secret). Default none. */
+  psk?: pulumi.Input<string>;
+}
+
+/**
+ * Hub and spoke: one {@link WireGuardTunnel} per spoke, all on the hub's one wg interface. With
+ * `spokeToSpoke` (default), the hub forwards between spokes (its gateway must forward: `forwarding.ipv4`
+ * 1, the Gateway's default).
+ */
+export class WireGuardHub extends pulumi.ComponentResource {
+  /** The hub's public key (not secret). */
+  readonly hubPublicKey: pulumi.Output<string>;
+  /** Each spoke's public key by gateway name (not secret). */
+  readonly spokePublicKeys: Record<string, pulumi.Output<string>> = {};
+  readonly tunnels: WireGuardTunnel[] = [];
+
+  constructor(name: string, args: WireGuardHubArgs, opts?: pulumi.ComponentResourceOptions) {
+    super("openbsd:index:WireGuardHub", name, {}, opts);
+    const label = `WireGuardHub "${name}"`;
+    if (!args || !args.hub || !(args.hub.gateway instanceof Gateway)) throw argError(label, "hub.gateway", "(none)", "not a Gateway", "pass `hub: { gateway, inner }`");
+    if (!Array.isArray(args.spokes) || args.spokes.length === 0) throw argError(label, "spokes", String(args.spokes?.length ?? "(none)"), "a hub needs at least one spoke", "give `spokes: [{ gateway, inner }, …]`");
+    args.spokes.forEach((s, i) => {
+      if (!s || !(s.gateway instanceof Gateway)) throw argError(label, `spokes[${i}].gateway`, "(none)", "not a Gateway", "pass a Gateway declared in this program");
+    });
+    // what is reached through a member: its own `networks`, or its inner address and internal networks
+    const reach = (m: WireGuardMemberArgs): pulumi.Output<string[]> =>
+      m.networks
+        ? pulumi.output(m.networks).apply((ns) => ns as string[])
+        : pulumi.all([pulumi.output(m.inner), defaultNetworks(nodeOf(m.gateway))]).apply(([inner, nets]) => [`${String(inner).split("/")[0]}`, ...nets]);
+    const spokeToSpoke = args.spokeToSpoke ?? true;
+    args.spokes.forEach((s, i) => {
+      const others = spokeToSpoke ? args.spokes.filter((_, j) => j !== i).map(reach) : [];
+      const hubNets = pulumi.all([reach(args.hub), ...others]).apply((xs) => xs.flat());
+      const t = new WireGuardTunnel(`${name}-${s.gateway.gatewayName}`, {
+        left: { ...args.hub, networks: hubNets },
+        right: s,
+        ...(args.keepalive !== undefined ? { keepalive: args.keepalive } : {}),
+        ...(args.psk !== undefined ? { psk: args.psk } : {}),
+      }, { parent: this });
+      this.tunnels.push(t);
+      this.spokePublicKeys[s.gateway.gatewayName] = t.rightPublicKey;
+    });
+    this.hubPublicKey = this.tunnels[0]!.leftPublicKey;
+    this.registerOutputs({ hubPublicKey: this.hubPublicKey, spokePublicKeys: this.spokePublicKeys });
+  }
+}

@@ -1,0 +1,201 @@
+/**
+ * WireGuard tunnels (wg(4)) in the planner: each end becomes /etc/hostname.wgN (`wgkey`, `wgport`, one
+ * `wgpeer … wgendpoint … wgaip …` line per peer, the inner address, `up`) and pf rules in the `vpn`
+ * anchor (udp to the peer's wg port on the egress interface, in and out; traffic on wgN). wg(4) on
+ * OpenBSD routes nothing by itself (allowed IPs only filter and pick the peer): every allowed network
+ * outside the inner subnet gets `!route -q add -inet NET PEER-INNER` after `up`. Several tunnels
+ * may share one wg interface of a gateway (a hub, a mesh): their peers are merged, and the interface's own
+ * settings (key, port, inner address, rtable) must then agree.
+ *
+ * Checks that need both ends (at preview): same inner subnet, distinct inner addresses, an endpoint for
+ * each end, allowed IPs that do not overlap between the peers of one interface nor with the gateway's own
+ * networks. Pure: no I/O.
+ */
+import type { PfFilterRule, PfHost, PfRule } from "../model/pf/types";
+import { wgLines, type WgInterface, type WgPeer } from "../model/wg/index";
+import { contains, NetSet, netText, parseNet, type Net } from "./addr";
+import type { IfLine } from "./docs";
+import type { PlanIssue } from "./errors";
+import type { GatewaySpec, IfAddress } from "./spec";
+
+/** One end of a WireGuard tunnel, resolved. */
+export interface WireGuardEndSpec {
+  /** Gateway name. */
+  node: string;
+  /** The wg interface, `wgN`. */
+  interface: string;
+  /** Inner address on wgN (`inet ADDR MASK`). */
+  inner: IfAddress;
+  /** `wgport`: UDP port this end listens on. */
+  port: number;
+  /** `wgkey` (base64, secret). */
+  privateKey: string;
+  /** The public key of `privateKey` (the other end's `wgpeer`). */
+  publicKey: string;
+  /** Address the other end sends to (its `wgendpoint`); default this gateway's external address of the inner family, else IPv4. */
+  endpoint?: string;
+  /** What is reached through this end: the other end's `wgaip`s; default this end's inner address and its gateway's internal networks. */
+  networks?: string[];
+  /** `wgrtable`. */
+  rtable?: number;
+}
+
+/** A WireGuard tunnel between two gateways. */
+export interface WireGuardSpec {
+  name: string;
+  left: WireGuardEndSpec;
+  right: WireGuardEndSpec;
+  /** `wgpka` on both ends' peer lines (seconds; absent = off). */
+  keepalive?: number;
+  /** `wgpsk` on both ends (base64, secret). */
+  psk?: string;
+}
+
+/** What the planner keeps per gateway that WireGuard writes to (its per-gateway accumulator has these). */
+export interface WgTarget {
+  gw: GatewaySpec;
+  hostnames: Map<string, IfLine[]>;
+  vpnRules: PfRule[];
+}
+
+/** One wg interface of one gateway, merged over the tunnels that use it. */
+interface WgIf {
+  by: string;
+  end: WireGuardEndSpec;
+  peers: WgPeer[];
+  rules: PfRule[];
+  /** `!route` lines: routes to the peers' networks beyond the inner subnet. */
+  routes: IfLine[];
+  aips: NetSet<string>;
+}
+
+const wgLabel = (n: string) => `WireGuardTunnel "${n}"`;
+const gwLabel = (n: string) => `Gateway "${n}"`;
+
+const host = (address: string): PfHost => ({ kind: "address", address });
+function pass(direction: "in" | "out" | undefined, on: string, proto: string | undefined, from: PfHost[], to: PfHost[], toPort?: number): PfFilterRule {
+  const r: PfFilterRule = { kind: "filter", action: "pass", on: [{ name: on }], protos: proto ? [proto] : [], from: { hosts: from, ports: [] }, to: { hosts: to, ports: toPort !== undefined ? [{ op: "=", port: toPort }] : [] } };
+  if (direction) r.direction = direction;
+  return r;
+}
+
+/** Plans every WireGuard tunnel of a topology into the gateways' hostname files and vpn rules. */
+export function planWireGuard(specs: readonly WireGuardSpec[], accs: ReadonlyMap<string, WgTarget>, issues: PlanIssue[]): void {
+  const ifs = new Map<string, Map<string, WgIf>>();
+  for (const t of specs) planOne(t, accs, ifs, issues);
+  for (const [gwName, m] of ifs) {
+    const acc = accs.get(gwName)!;
+    const ports = new Map<number, string>();
+    for (const [iface, w] of m) {
+      const at = [w.by, gwLabel(gwName)];
+      if (acc.hostnames.has(iface)) {
+        issues.push({ resources: at, field: "interface", value: iface, reason: `another resource already writes /etc/hostname.${iface}`, fix: "use another wg interface, e.g. `wg1`" });
+        continue;
+      }
+      const other = ports.get(w.end.port);
+      if (other !== undefined) issues.push({ resources: at, field: "port", value: String(w.end.port), reason: `${other} on this gateway listens on the same UDP port`, fix: "give each wg interface its own port" });
+      ports.set(w.end.port, iface);
+      const wg: WgInterface = { privateKey: w.end.privateKey, port: w.end.port, ...(w.end.rtable !== undefined ? { rtable: w.end.rtable } : {}), peers: w.peers };
+      const lines: IfLine[] = wgLines(wg, `hostname.${iface}`).map((l) => ({ kind: "ifconfig", args: (l as { args: string[] }).args }));
+      lines.push(w.end.inner.address.includes(":") ? { kind: "inet6", ...w.end.inner } : { kind: "inet", ...w.end.inner }, { kind: "up" }, ...w.routes);
+      acc.hostnames.set(iface, lines);
+      acc.vpnRules.push(...w.rules, pass(undefined, iface, undefined, [], []));
+    }
+  }
+}
+
+function planOne(t: WireGuardSpec, accs: ReadonlyMap<string, WgTarget>, ifs: Map<string, Map<string, WgIf>>, issues: PlanIssue[]): void {
+  const L = wgLabel(t.name);
+  const la = accs.get(t.left.node);
+  const ra = accs.get(t.right.node);
+  for (const [e, acc, side] of [[t.left, la, "left"], [t.right, ra, "right"]] as const)
+    if (!acc) issues.push({ resources: [L], field: `${side}.gateway`, value: e.node, reason: "no Gateway has this name", fix: "pass a Gateway declared in the same program" });
+  if (!la || !ra) return;
+  const both = [L, gwLabel(t.left.node), gwLabel(t.right.node)];
+  const before = issues.length;
+  if (t.left.node === t.right.node) issues.push({ resources: both, field: "left.gateway, right.gateway", value: t.left.node, reason: "both ends are the same gateway", fix: "connect two different gateways" });
+  if (t.left.publicKey === t.right.publicKey)
+    issues.push({ resources: both, field: "left.privateKey, right.privateKey", value: "(secret)", reason: "both ends have the same key (a WireGuard peer is identified by its public key)", fix: "give each end its own private key" });
+  const li = t.left.inner;
+  const ri = t.right.inner;
+  const lnet = parseNet(`${li.address}/${li.prefix}`)!;
+  const rnet = parseNet(`${ri.address}/${ri.prefix}`)!;
+  if (lnet.family !== rnet.family || netText(lnet) !== netText(rnet))
+    issues.push({ resources: both, field: "left.inner, right.inner", value: `${li.address}/${li.prefix}, ${ri.address}/${ri.prefix}`, reason: "the inner addresses are not in the same subnet", fix: `give both ends addresses of one subnet, e.g. \`${netText(lnet)}\`` });
+  else if (li.address === ri.address)
+    issues.push({ resources: both, field: "left.inner, right.inner", value: li.address, reason: "both ends have the same inner address", fix: "give each end its own address of the subnet" });
+  const endpointOf = (e: WireGuardEndSpec, acc: WgTarget, side: string): string | undefined => {
+    const ext = lnet.family === 6 ? (acc.gw.external.address6 ?? acc.gw.external.address) : (acc.gw.external.address ?? acc.gw.external.address6);
+    const a = e.endpoint ?? ext?.address;
+    if (!a) issues.push({ resources: both, field: `${side}.endpoint`, value: "(none)", reason: `${gwLabel(acc.gw.name)} has no external address for its peer to send to`, fix: `give \`${side}.endpoint\` or the gateway's external address` });
+    return a;
+  };
+  const lep = endpointOf(t.left, la, "left");
+  const rep = endpointOf(t.right, ra, "right");
+  const netsOf = (e: WireGuardEndSpec, acc: WgTarget, side: string): Net[] => {
+    const given = e.networks ?? [`${e.inner.address}/${e.inner.address.includes(":") ? 128 : 32}`, ...acc.gw.internal.map((i) => i.network)];
+    return given.flatMap((n) => {
+      const x = parseNet(n);
+      if (!x) issues.push({ resources: both, field: `${side}.networks`, value: n, reason: "not a network", fix: "write e.g. `172.16.1.0/24`" });
+      return x ? [x] : [];
+    });
+  };
+  const lnets = netsOf(t.left, la, "left");
+  const rnets = netsOf(t.right, ra, "right");
+  if (issues.length > before || !lep || !rep) return;
+
+  for (const [me, other, acc, peerNets, peerEp, side] of [[t.left, t.right, la, rnets, rep, "left"], [t.right, t.left, ra, lnets, lep, "right"]] as const) {
+    const at = [L, gwLabel(acc.gw.name)];
+    let m = ifs.get(acc.gw.name);
+    if (!m) ifs.set(acc.gw.name, (m = new Map()));
+    let w = m.get(me.interface);
+    if (!w) {
+      w = { by: L, end: me, peers: [], rules: [], routes: [], aips: new NetSet<string>() };
+      for (const i of acc.gw.internal) w.aips.addOrClash(parseNet(i.network)!, `${gwLabel(acc.gw.name)} internal network ${i.network}`);
+      w.aips.addOrClash(parseNet(me.inner.address)!, `${side}.inner`);
+      m.set(me.interface, w);
+    } else {
+      // a second tunnel on the same interface: the interface's own settings must agree
+      const diff = (f: string, a: unknown, b: unknown, shownA: string, shownB: string) => {
+        if (a !== b) issues.push({ resources: [w!.by, ...at], field: `${side}.${f}`, value: `${shownA} ≠ ${shownB}`, reason: `${w!.by} already sets ${me.interface} on this gateway differently`, fix: `give every tunnel on ${me.interface} the same ${f}, or use another interface` });
+      };
+      diff("inner", `${w.end.inner.address}/${w.end.inner.prefix}`, `${me.inner.address}/${me.inner.prefix}`, `${w.end.inner.address}/${w.end.inner.prefix}`, `${me.inner.address}/${me.inner.prefix}`);
+      diff("port", w.end.port, me.port, String(w.end.port), String(me.port));
+      diff("privateKey", w.end.privateKey, me.privateKey, "(secret)", "(secret)");
+      diff("rtable", w.end.rtable, me.rtable, String(w.end.rtable ?? "(none)"), String(me.rtable ?? "(none)"));
+    }
+    if (w.peers.some((p) => p.publicKey === other.publicKey)) {
+      issues.push({ resources: at, field: `${side === "left" ? "right" : "left"}`, value: other.publicKey, reason: `this peer is already on ${me.interface} of ${gwLabel(acc.gw.name)}`, fix: "declare one tunnel per pair of gateways" });
+      continue;
+    }
+    const otherSide = side === "left" ? "right" : "left";
+    for (const n of peerNets) {
+      const c = w.aips.addOrClash(n, `${L} ${otherSide}.networks`);
+      if (c) issues.push({ resources: at, field: `${otherSide}.networks`, value: netText(n), reason: `overlaps ${netText(c.net)} (${c.tag}) on ${me.interface} of ${gwLabel(acc.gw.name)}: wg(4) routes each address to one peer`, fix: "give each peer distinct allowed networks" });
+    }
+    w.peers.push({
+      publicKey: other.publicKey,
+      ...(t.psk !== undefined ? { psk: t.psk } : {}),
+      ...(t.keepalive ? { keepalive: t.keepalive } : {}),
+      endpoint: { host: peerEp, port: other.port },
+      allowedIps: peerNets.map((n) => (n.prefix === undefined ? `${n.address}/${n.family === 4 ? 32 : 128}` : netText(n))),
+    });
+    const innerNet = parseNet(`${me.inner.address}/${me.inner.prefix}`)!;
+    for (const n of peerNets) {
+      if (n.family === innerNet.family && contains(innerNet, n)) continue;
+      if (n.family !== innerNet.family) {
+        issues.push({ resources: at, field: `${otherSide}.networks`, value: netText(n), reason: `an IPv${n.family} network routed through an IPv${innerNet.family} inner address`, fix: "give networks of the inner addresses' family" });
+        continue;
+      }
+      if (acc.gw.forwarding.ipv4 === 2 && n.family === 4 && !w.routes.length)
+        issues.push({ resources: at, field: "forwarding.ipv4", value: "2", reason: `net.inet.ip.forwarding=2 forwards only IPsec traffic, so ${netText(n)} behind ${me.interface} would not be forwarded`, fix: "set `forwarding: { ipv4: 1 }` on the gateway" });
+      w.routes.push({ kind: "command", command: `route -q add -inet${n.family === 6 ? "6" : ""} ${n.prefix === undefined ? n.address : netText(n)} ${other.inner.address}` });
+    }
+    const ext = acc.gw.external.interface;
+    // bound to the egress interface as the IPsec peer rules are (`to (em1)`, `from em1`)
+    w.rules.push(
+      pass("in", ext, "udp", [host(peerEp)], [{ kind: "dynamic", name: ext }], me.port),
+      pass("out", ext, "udp", [{ kind: "interface", name: ext }], [host(peerEp)], other.port),
+    );
+  }
+}
