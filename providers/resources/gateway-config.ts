@@ -23,6 +23,7 @@
  * the per-host mutex and on-host lock (providers/gateway/commit.ts) serialise those on one host.
  */
 import type { HostState, ManagedFile, FileCheck } from "../../sdk/state";
+import { SSH_PORT } from "../../sdk/connection";
 import type { ResourceProvider } from "./types";
 import type { DetailedDiffResult, PropertyDiffKind } from "../diff";
 import { fingerprint, isSecret, newFingerprintKey, secret, unwrap } from "../secrets";
@@ -186,7 +187,7 @@ function plain(v: unknown): Inputs {
 }
 
 function idOf(c: SshTarget): string {
-  return (c.port ?? 22) === 22 ? c.host : `${c.host}:${c.port}`;
+  return (c.port ?? SSH_PORT) === SSH_PORT ? c.host : `${c.host}:${c.port}`;
 }
 
 const eq = (a: unknown, b: unknown) => JSON.stringify(a) === JSON.stringify(b);
@@ -220,7 +221,7 @@ export function diffInputs(olds: Inputs, news: Inputs): DetailedDiffResult {
   let replace = false;
   const oc = olds.connection;
   const nc = news.connection;
-  if (oc.host !== nc.host || (oc.port ?? 22) !== (nc.port ?? 22)) {
+  if (oc.host !== nc.host || (oc.port ?? SSH_PORT) !== (nc.port ?? SSH_PORT)) {
     d["connection.host"] = { kind: "update-replace" };
     replace = true;
   } else {

@@ -8,6 +8,7 @@ import { integer, interfaceName, network, oneOf, rcFlags, serviceName, sysctlNam
 import { openGroup, type Group, type GroupPlan } from "./registry";
 import { publishFiles, publishState, wholeState, type GatewayFile } from "./outputs";
 import { ikedKeyPair } from "../planner/keys";
+import { withConnectionDefaults } from "../connection";
 
 /** The gateway's egress (Internet-facing) interface: the address IPsec peers use. */
 export interface ExternalArgs {
@@ -147,9 +148,9 @@ export class Gateway extends pulumi.ComponentResource {
       if (typeof c.privateKey !== "string" || c.privateKey === "") throw argError(label, "connection.privateKey", "(none)", "required", "pass `cfg.requireSecret(\"sshKey\")`");
       return c;
     });
-    this.connection = pulumi.secret(
-      conn.apply((c) => ({ host: c.host, port: c.port ?? 22, user: c.user ?? "root", privateKey: c.privateKey, ...(c.hostKey ? { hostKey: c.hostKey } : {}) })),
-    );
+    // defaults filled once, here, so the provider never sees an absent (null) field
+    const connection = conn.apply(withConnectionDefaults);
+    this.connection = pulumi.secret(connection.apply(({ insecureSkipHostKeyCheck: _, ...c }) => c));
     this.keySeed = pulumi.secret(args.keySeed ?? conn.apply((c) => c.privateKey));
     const fwd = args.forwarding ?? {};
     const spec: pulumi.Output<GatewaySpec> = pulumi
@@ -207,12 +208,6 @@ export class Gateway extends pulumi.ComponentResource {
     const deps: Promise<pulumi.Resource[]> = group.sealedSignal.then(() =>
       (group.order.get(name) ?? []).map((g) => gatewayRegistry.get(group)?.get(g)?.config).filter((r): r is GatewayConfig => r !== undefined),
     );
-    // defaults filled here so the provider never sees an absent (null) field
-    const connection = conn.apply((c) => ({
-      host: c.host, port: c.port ?? 22, user: c.user ?? "root", privateKey: c.privateKey,
-      ...(c.hostKey !== undefined ? { hostKey: c.hostKey } : {}),
-      insecureSkipHostKeyCheck: c.insecureSkipHostKeyCheck ?? false,
-    }));
     this.config = new GatewayConfig(name, { connection, state: planned.apply(publishState), rollbackSeconds: args.rollbackSeconds }, { parent: this, dependsOn: deps });
     let byName = gatewayRegistry.get(group);
     if (!byName) gatewayRegistry.set(group, (byName = new Map()));
