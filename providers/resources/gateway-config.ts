@@ -35,7 +35,7 @@ import { commit, readLive, uninstall } from "../gateway/commit";
 import { isPseudoService } from "../gateway/commit-script";
 import { classify, driftKeys, inSync } from "../gateway/read-script";
 import { daemonOf, discover, IMPORT_ID_FORMAT, parseImportId } from "../gateway/import";
-import { anchorName, interfaceName, rcFlags, refusalOf, serviceName, shown, sysctlName, sysctlValue } from "../../sdk/model/tokens/index";
+import { anchorName, interfaceName, rcFlags, refusalOf, serviceName, shown, sysctlName, sysctlValue, userName } from "../../sdk/model/tokens/index";
 import { providerConfig } from "../config";
 
 /** Default seconds before the on-host timer rolls an unconfirmed commit back. */
@@ -114,7 +114,7 @@ export function validate(n: Inputs): { property: string; reason: string }[] {
   else {
     if (typeof c.host !== "string" || !/^[A-Za-z0-9.:_-]+$/.test(c.host)) bad("connection.host", `\`${String(c.host)}\` is not a host name or address`);
     if (c.port !== undefined && (!Number.isInteger(c.port) || c.port < 1 || c.port > 65535)) bad("connection.port", `\`${String(c.port)}\` is not a TCP port; give 1–65535 (default 22)`);
-    if (c.user !== undefined && (typeof c.user !== "string" || !/^[a-z_][a-z0-9_.-]{0,31}$/.test(c.user))) bad("connection.user", `\`${String(c.user)}\` is not a user name; default root (others use doas)`);
+    if (c.user !== undefined && refusalOf(userName, c.user)) bad("connection.user", `\`${String(c.user)}\` is not a user name; default root (others use doas)`);
     if (typeof c.privateKey !== "string" || !/-----BEGIN [A-Z ]*PRIVATE KEY-----/.test(c.privateKey)) bad("connection.privateKey", "is not an OpenSSH/PEM private key (value not shown)");
     if (c.hostKey !== undefined && c.hostKey !== null && c.hostKey !== "") {
       const k = parseHostKey(String(c.hostKey));
@@ -135,7 +135,7 @@ export function validate(n: Inputs): { property: string; reason: string }[] {
     if (typeof file.content !== "string") bad(`${at}.content`, "must be a string");
     if (!/^0?[0-7]{3,4}$/.test(String(file.mode))) bad(`${at}.mode`, `\`${String(file.mode)}\` is not an octal mode; give e.g. 0600`);
     for (const k of ["owner", "group"] as const) {
-      if (file[k] !== undefined && !/^[a-z_][a-z0-9_-]{0,31}$/.test(String(file[k]))) bad(`${at}.${k}`, `\`${String(file[k])}\` is not a user/group name`);
+      if (file[k] !== undefined && refusalOf(userName, file[k])) bad(`${at}.${k}`, `\`${String(file[k])}\` is not a user/group name`);
     }
     if (file.check !== undefined && !CHECKS.includes(file.check)) bad(`${at}.check`, `unknown check \`${String(file.check)}\`; one of ${CHECKS.join(", ")}`);
     const mode = parseInt(String(file.mode), 8);

@@ -4,7 +4,7 @@ import { GatewayConfig, type ConnectionArgs } from "../resources/gateway-config"
 import type { HostState } from "../state";
 import { argError, ifAddress, networkOf } from "./common";
 import { isPlain, need, take, takeOpt } from "./check";
-import { integer, interfaceName, network, oneOf, rcFlags, serviceName, sysctlName, sysctlValue } from "../model/tokens/index";
+import { integer, interfaceName, network, oneOf, rcFlags, serviceName, sysctlName, sysctlValue, userName } from "../model/tokens/index";
 import { openGroup, type Group, type GroupPlan } from "./registry";
 import { publishFiles, publishState, wholeState, type GatewayFile } from "./outputs";
 import { ikedKeyPair } from "../planner/keys";
@@ -144,7 +144,7 @@ export class Gateway extends pulumi.ComponentResource {
       if (typeof c.host !== "string" || c.host === "") throw argError(label, "connection.host", String(c.host), "required", "give the management address or host name, e.g. `192.0.2.153`");
       if (!/^[A-Za-z0-9.:_-]+$/.test(c.host)) throw argError(label, "connection.host", c.host, "not a host name or address", "give e.g. `192.0.2.153` or `gw1.example.org`");
       if (c.port !== undefined) take(label, "connection.port", c.port, integer("a TCP port", 1, 65535));
-      if (c.user !== undefined && !/^[a-z_][a-z0-9_-]{0,31}$/.test(String(c.user))) throw argError(label, "connection.user", String(c.user), "not a user name", "give e.g. `root`");
+      if (c.user !== undefined) take(label, "connection.user", c.user, userName);
       if (typeof c.privateKey !== "string" || c.privateKey === "") throw argError(label, "connection.privateKey", "(none)", "required", "pass `cfg.requireSecret(\"sshKey\")`");
       return c;
     });

@@ -3,6 +3,7 @@
  * passwords equal within the pair and vhids unique per segment, the sasyncd key), the master/backup roles
  * and apply order, and each member's carp interfaces, pfsync, sasyncd and pf rules.
  */
+import { interfaceOf, refusalOf } from "../model/tokens/index";
 import { gwLabel, pairLabel, type Acc } from "./acc";
 import { overlaps, type Net } from "./addr";
 import type { PlanIssue } from "./errors";
@@ -95,7 +96,8 @@ function checkSegments(p: CarpPairSpec, both: string[], seen: SegmentVhid[], iss
   const [a, b] = p.members;
   const names = new Set<string>();
   for (const s of p.segments) {
-    if (!/^carp\d+$/.test(s.interface)) issues.push({ resources: [P], field: `segments[${s.interface}].interface`, value: s.interface, reason: "not a carp interface name", fix: "use `carpN`, e.g. `carp1`" });
+    const badIface = refusalOf(interfaceOf("carp"), s.interface);
+    if (badIface) issues.push({ resources: [P], field: `segments[${s.interface}].interface`, value: s.interface, reason: badIface.reason, fix: badIface.fix });
     if (names.has(s.interface)) issues.push({ resources: [P], field: `segments[${s.interface}].interface`, value: s.interface, reason: "two segments use this interface", fix: "one carp interface per segment" });
     names.add(s.interface);
     if (!Number.isInteger(s.vhid) || s.vhid < 1 || s.vhid > 255) issues.push({ resources: [P], field: `segments[${s.interface}].vhid`, value: String(s.vhid), reason: "a vhid is 1–255", fix: "choose a vhid in 1–255, unique on the segment" });

@@ -4,6 +4,7 @@
  * or with isakmpd.
  */
 import type { AuthTransform, EncTransform } from "../model/ipsec/transforms";
+import { interfaceOf, refusalOf } from "../model/tokens/index";
 import type { FlowRule, IkeRule, SaRule } from "../model/ipsec/types";
 import { gwLabel, linkLabel, pushStatement, useDaemon, useManual, type Acc } from "./acc";
 import { parseNet } from "./addr";
@@ -36,7 +37,7 @@ function checkLink(l: LinkSpec, la: Acc, ra: Acc, issues: PlanIssue[]): [string,
   const lo = outerOf(l.left, la, "left");
   const ro = outerOf(l.right, ra, "right");
   for (const [e, side] of [[l.left, "left"], [l.right, "right"]] as const) {
-    if (e.role === "gif" && !e.interface.startsWith(LINK_PREFIX[l.kind]))
+    if (e.role === "gif" && refusalOf(interfaceOf(LINK_PREFIX[l.kind]), e.interface))
       issues.push({ resources: both, field: `${side}.interface`, value: e.interface, reason: `a ${l.kind} tunnel's interface is ${LINK_PREFIX[l.kind]}N`, fix: `use e.g. \`${LINK_PREFIX[l.kind]}0\`` });
     if (e.role === "ipsec-tunnel" && (l.kind !== "gif" || l.ipsec.kind === "none"))
       issues.push({ resources: both, field: `${side}.role`, value: e.role, reason: "a tunnel-mode IPsec end interoperates only with a gif end protected by IPsec (RFC 3884)", fix: "set `ipsec` or use `role: \"gif\"`" });
