@@ -8,7 +8,7 @@ import { statementProblems } from "../model/ipsec/validate";
 import type { IpsecStatement } from "../model/ipsec/types";
 import type { PfRule } from "../model/pf/types";
 import type { ServiceState } from "../state";
-import { NetSet } from "./addr";
+import { NetSet } from "../model/address/index";
 import type { IfLine, RawFile, SasyncdDoc } from "./docs";
 import type { PlanIssue } from "./errors";
 import type { CarpPairSpec, CarpSegmentSpec, GatewaySpec, IkeDaemon } from "./spec";

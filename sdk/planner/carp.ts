@@ -5,7 +5,7 @@
  */
 import { interfaceOf, refusalOf } from "../model/tokens/index";
 import { gwLabel, pairLabel, type Acc } from "./acc";
-import { overlaps, type Net } from "./addr";
+import { overlaps, type IpNet } from "../model/address/index";
 import type { PlanIssue } from "./errors";
 import { host, ports, rule } from "./pf-rules";
 import type { CarpMemberSpec, CarpPairSpec } from "./spec";
@@ -25,7 +25,7 @@ export function carpRoles<T extends { advskew: number }>(a: T, b: T): { master: 
 
 /** A segment's vhid already taken (vhids are unique per segment across pairs). */
 export interface SegmentVhid {
-  net: Net;
+  net: IpNet;
   vhid: number;
   by: string;
   iface: string;
@@ -111,7 +111,7 @@ function checkSegments(p: CarpPairSpec, both: string[], seen: SegmentVhid[], iss
         issues.push({ resources: both, field: `${m.gateway}.passwords.${s.interface}`, value: "(secret)", reason: "the carp passwords differ: advertisements fail their HMAC and both members become MASTER", fix: "use one `password` per segment" });
     }
     // unique per segment (same network, same vhid)
-    const net: Net = { address: s.address.address, prefix: s.address.prefix, family: s.address.address.includes(":") ? 6 : 4 };
+    const net: IpNet = { address: s.address.address, prefix: s.address.prefix, family: s.address.address.includes(":") ? 6 : 4 };
     const clash = seen.find((x) => x.vhid === s.vhid && overlaps(x.net, net));
     if (clash) issues.push({ resources: [P, clash.by], field: `segments[${s.interface}].vhid`, value: String(s.vhid), reason: `${clash.by} already uses vhid ${s.vhid} on this segment (${clash.iface})`, fix: "choose a vhid unused on the segment" });
     else seen.push({ net, vhid: s.vhid, by: P, iface: s.interface });

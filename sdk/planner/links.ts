@@ -7,7 +7,7 @@ import type { AuthTransform, EncTransform } from "../model/ipsec/transforms";
 import { interfaceOf, refusalOf } from "../model/tokens/index";
 import type { FlowRule, IkeRule, SaRule } from "../model/ipsec/types";
 import { gwLabel, linkLabel, pushStatement, useDaemon, useManual, type Acc } from "./acc";
-import { parseNet } from "./addr";
+import { parseNet } from "../model/address/index";
 import type { IfLine } from "./docs";
 import type { PlanIssue } from "./errors";
 import { checkManualKeys, resolvePhase, resolvePhase1 } from "./phases";

@@ -3,7 +3,7 @@
  * protected networks (mirrored selectors, families, overlap), `peer` equal to the other end's address, one
  * IKE daemon and one PSK on both ends, manual key lengths.
  */
-import { netText, overlaps, parseNet, sameNets, type Net } from "./addr";
+import { netText, overlaps, parseNet, sameNets, type IpNet } from "../model/address/index";
 import { gwLabel, type Acc, type Node } from "./acc";
 import type { PlanIssue } from "./errors";
 import { checkManualKeys } from "./phases";
@@ -11,8 +11,8 @@ import { egressOf, endPairs, type EndCtx, type TunnelCtx } from "./tunnel-end";
 import type { TunnelSpec } from "./spec";
 
 /** Parses a list of networks, reporting each one that is not an address or network. */
-export function parseNets(list: string[], field: string, by: string[], issues: PlanIssue[]): Net[] {
-  const out: Net[] = [];
+export function parseNets(list: string[], field: string, by: string[], issues: PlanIssue[]): IpNet[] {
+  const out: IpNet[] = [];
   for (const s of list) {
     const n = parseNet(s);
     if (n) out.push(n);
@@ -65,7 +65,7 @@ export function checkSelectors(t: TunnelCtx, issues: PlanIssue[]): void {
       });
     }
   }
-  const familyIssue = (n: Net, otherSide: "left" | "right", value: string) =>
+  const familyIssue = (n: IpNet, otherSide: "left" | "right", value: string) =>
     issues.push({ resources: both, field: both2, value, reason: `${netText(n)} is IPv${n.family} and the ${otherSide} end protects no IPv${n.family} network`, fix: "pair each network with one of the same family on the other end" });
   for (const a of L.nets) {
     if (!R.nets.some((b) => b.family === a.family)) familyIssue(a, "right", `${netText(a)}, ${R.nets.map(netText).join(" ")}`);

@@ -1,13 +1,13 @@
 /** What a tunnel's planners share: its two ends, and one end's contribution to one gateway. */
 import type { Acc, Node } from "./acc";
-import type { Net } from "./addr";
+import type { IpNet } from "../model/address/index";
 import type { GatewaySpec, IkeDaemon, PolicySpec, TunnelEndSpec, TunnelSpec } from "./spec";
 
 /** One end of a tunnel, resolved. */
 export interface EndCtx {
   spec: TunnelEndSpec;
   node: Node;
-  nets: Net[];
+  nets: IpNet[];
   /** This end's egress/CARP address (what the other end uses as `peer`). */
   address: string;
   daemon?: IkeDaemon;

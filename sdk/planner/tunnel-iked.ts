@@ -4,7 +4,7 @@
  */
 import type { IkedAuth, IkedFlow, IkedTransforms } from "../model/iked/types";
 import { useDaemon, type Acc } from "./acc";
-import { netText } from "./addr";
+import { netText } from "../model/address/index";
 import { ikedKeyPair } from "./keys";
 import { portOf, type EndCtx, type EndOnGateway } from "./tunnel-end";
 import type { GatewaySpec, PolicySpec } from "./spec";

@@ -1,7 +1,7 @@
 /** An isakmpd tunnel end: one ipsec.conf `ike` rule per policy (seeds/000). */
 import type { IkeMainPhase, IkePhase, IkeRule } from "../model/ipsec/types";
 import { pushStatement, useDaemon } from "./acc";
-import { toIpsec } from "./addr";
+import { ipsecAddress } from "../model/ipsec/address";
 import type { PlanIssue } from "./errors";
 import { portOf, type EndOnGateway } from "./tunnel-end";
 import type { PolicySpec } from "./spec";
@@ -28,8 +28,8 @@ export function planIsakmpdEnd(e: EndOnGateway, policies: PolicySpec[], proposal
       ...(me.spec.mode !== "active" ? { mode: me.spec.mode } : {}),
       satype: t.tun.satype,
       ...(p.proto !== undefined ? { proto: p.proto } : {}),
-      from: { addresses: me.nets.map(toIpsec), ...port(p, "from") },
-      to: { addresses: other.nets.map(toIpsec), ...port(p, "to") },
+      from: { addresses: me.nets.map(ipsecAddress), ...port(p, "from") },
+      to: { addresses: other.nets.map(ipsecAddress), ...port(p, "to") },
       ...(local ? { local: { kind: "ip", address: local } } : {}),
       peer: { kind: "ip", address: peer },
       ...(proposal.main ? { main: proposal.main } : {}),

@@ -2,7 +2,7 @@
 import type { AuthTransform, EncTransform } from "../model/ipsec/transforms";
 import type { FlowRule, SaRule } from "../model/ipsec/types";
 import { pushStatement, useManual } from "./acc";
-import { toIpsec } from "./addr";
+import { ipsecAddress } from "../model/ipsec/address";
 import type { PlanIssue } from "./errors";
 import type { EndOnGateway } from "./tunnel-end";
 
@@ -16,7 +16,7 @@ export function planManualEnd(e: EndOnGateway, issues: PlanIssue[]): void {
   const out = flip ? "rightToLeft" : "leftToRight";
   const inn = flip ? "leftToRight" : "rightToLeft";
   const flow: FlowRule = {
-    type: "flow", satype, from: { addresses: me.nets.map(toIpsec) }, to: { addresses: other.nets.map(toIpsec) },
+    type: "flow", satype, from: { addresses: me.nets.map(ipsecAddress) }, to: { addresses: other.nets.map(ipsecAddress) },
     ...(local ? { local: { kind: "ip", address: local } } : {}), peer: { kind: "ip", address: peer },
   };
   const sa: SaRule = {

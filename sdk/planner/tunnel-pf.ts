@@ -4,7 +4,7 @@
  */
 import type { PfHost } from "../model/pf/types";
 import type { Egress } from "./acc";
-import { netText } from "./addr";
+import { netText } from "../model/address/index";
 import type { PlanIssue } from "./errors";
 import { host, ifBound, rule } from "./pf-rules";
 import type { EndOnGateway } from "./tunnel-end";

@@ -1,9 +1,10 @@
 /**
  * Address literals as iked handles them (host_ip(): numeric only, optional `/len`), parsed and printed
- * with ip-num. IPv6 is printed the way getnameinfo(NI_NUMERICHOST) does: lower case, the first longest
+ * with the shared address model (model/address) and ip-num. IPv6 is printed the way getnameinfo(NI_NUMERICHOST) does: lower case, the first longest
  * run of two or more zero groups compressed to `::`.
  */
-import { IPv4, IPv6, Validator } from "ip-num";
+import { IPv4, IPv6 } from "ip-num";
+import { formatIPv6, isIPv4Literal, isIPv6Literal } from "../address/index";
 
 /** A numeric address, optionally with a prefix length. */
 export interface IkedAddr {
@@ -16,29 +17,7 @@ export interface IkedAddr {
   text: string;
 }
 
-/** Formats a 128-bit value the way inet_ntop(3) does. */
-export function formatIPv6(value: bigint): string {
-  const groups: number[] = [];
-  for (let i = 7; i >= 0; i--) groups.push(Number((value >> BigInt(i * 16)) & 0xffffn));
-  let bestStart = -1;
-  let bestLen = 0;
-  for (let i = 0; i < 8; ) {
-    if (groups[i] !== 0) {
-      i++;
-      continue;
-    }
-    let j = i;
-    while (j < 8 && groups[j] === 0) j++;
-    if (j - i > bestLen) {
-      bestStart = i;
-      bestLen = j - i;
-    }
-    i = j;
-  }
-  const hex = groups.map((g) => g.toString(16));
-  if (bestLen < 2) return hex.join(":");
-  return `${hex.slice(0, bestStart).join(":")}::${hex.slice(bestStart + bestLen).join(":")}`;
-}
+export { formatIPv6 };
 
 /** Parses `ADDR` or `ADDR/LEN` (numeric only); undefined when it is not a numeric address. */
 export function parseAddr(s: string): IkedAddr | undefined {
@@ -50,13 +29,13 @@ export function parseAddr(s: string): IkedAddr | undefined {
     if (!/^\d{1,3}$/.test(m)) return undefined;
     mask = Number(m);
   }
-  if (Validator.isValidIPv4String(a)[0] && /^\d+\.\d+\.\d+\.\d+$/.test(a)) {
+  if (isIPv4Literal(a)) {
     // iked's host(): strtonum(mask, 0, 128) for both families; an IPv4 mask above 32 is kept as written
     if (mask !== undefined && mask > 128) return undefined;
     const ip = IPv4.fromString(a);
     return { af: "inet", value: ip.value, mask, text: ip.toString() };
   }
-  if (a.includes(":") && Validator.isValidIPv6String(a)[0]) {
+  if (isIPv6Literal(a)) {
     if (mask !== undefined && mask > 128) return undefined;
     const ip = IPv6.fromString(a);
     return { af: "inet6", value: ip.value, mask, text: formatIPv6(ip.value) };

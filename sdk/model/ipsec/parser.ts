@@ -13,7 +13,7 @@
  *   `pushfile:` warning of an include it cannot open); not a diagnostic.
  */
 import type { Diagnostic, ParseResult } from "../diagnostics";
-import { formatAddress, parseIp, resolvePort, resolveProtocol } from "./addresses";
+import { formatAddress, parseIp, resolvePort, resolveProtocol } from "./address";
 import { Lexer, type LexError, type Token } from "./lexer";
 import { ENC_INFO, PHASE1_AUTH, PHASE1_ENC, resolveTransform, transformNames, type EncTransform, type TransformKind } from "./transforms";
 import type {

@@ -5,7 +5,7 @@
  * Validates first: an invalid rule throws a ModelError naming the field.
  */
 import { ModelError } from "../diagnostics";
-import { formatAddress, protocolName } from "./addresses";
+import { formatAddress, protocolName } from "./address";
 import { KEYWORDS } from "./lexer";
 import type { FlowRule, IkePhase, IkeRule, IpsecConf, IpsecEndpoint, IpsecStatement, KeyPair, SaRule, TcpMd5Rule } from "./types";
 import { validateStatement } from "./validate";

@@ -5,7 +5,7 @@
  */
 import { ModelError, oneOf } from "../diagnostics";
 import { KEYWORDS } from "./lexer";
-import { familyOf, formatAddress, isHost, parseIp, printAddress, PROTOCOLS } from "./addresses";
+import { familyOf, formatAddress, isHost, parseIp, printAddress, PROTOCOLS } from "./address";
 import {
   AUTH_KEY_BYTES,
   AUTH_TRANSFORMS,
