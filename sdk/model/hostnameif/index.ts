@@ -6,7 +6,7 @@
  */
 import { IPv4, IPv4Mask, IPv4Prefix, Validator } from "ip-num";
 import { ModelError, type Diagnostic, type ParseResult } from "../diagnostics";
-import { canonicalHost, parseAddr } from "../iked/address";
+import { canonicalWritten as canonicalHost, isIPv4Literal, parseWrittenAddress as parseAddr } from "../address/index";
 import { hostnameIfText, hostnameIfWord } from "../tokens/words";
 import { refusalOf, shown, unsafeChar } from "../tokens/refusal";
 
@@ -120,7 +120,7 @@ function words(line: string): string[] | undefined {
 function netmaskToPrefix(s: string): number | undefined {
   let dotted = s;
   if (/^0x[0-9a-fA-F]{8}$/.test(s)) dotted = IPv4.fromNumber(BigInt(s)).toString();
-  if (!Validator.isValidIPv4String(dotted)[0] || !/^\d+\.\d+\.\d+\.\d+$/.test(dotted)) return undefined;
+  if (!isIPv4Literal(dotted)) return undefined;
   if (!Validator.isValidIPv4Mask(dotted)[0]) return undefined;
   return IPv4Mask.fromDecimalDottedString(dotted).prefix;
 }
