@@ -1,6 +1,6 @@
 /**
  * `openbsd:index:GatewayConfig` — one gateway's whole desired state (sdk/state.ts HostState),
- * committed in one safe commit per operation (DESIGN.md D2, D3) and read back with two-layer drift (D5).
+ * committed in one safe commit per operation (ARCHITECTURE.md D2, D3) and read back with two-layer drift (D5).
  *
  * - `check` and `diff` are pure and local: preview never connects to a host.
  * - The id is `HOST` (or `HOST:PORT` when the port is not 22): stable for a host. An import id is
@@ -19,7 +19,7 @@
  * - `PULUMI_OPENBSD_STUB=1` (benchmarks only) makes `read` return what it was given without connecting,
  *   to measure the engine's own floor.
  *
- * Decision (DESIGN.md "hard problem" 6): the engine may run operations on several resources at once;
+ * Decision (ARCHITECTURE.md H6): the engine may run operations on several resources at once;
  * the per-host mutex and on-host lock (providers/gateway/commit.ts) serialise those on one host.
  */
 import type { HostState, ManagedFile, FileCheck } from "../../sdk/state";

@@ -1,5 +1,5 @@
 /**
- * The SSH transport (DESIGN.md D6), on `ssh2`.
+ * The SSH transport (ARCHITECTURE.md D6), on `ssh2`.
  *
  * - One {@link SshSession} per host per engine operation; at most {@link MAX_CHANNELS} channels on it
  *   (OpenBSD's sshd allows 10 sessions per connection), and at most {@link MAX_HANDSHAKES} concurrent

@@ -1,7 +1,7 @@
 /**
  * The planner: from the declared topology to each gateway's typed documents (pure: no I/O, no clock).
  *
- * Every check that needs both ends of a link runs here, at preview, before any SSH (ARCHITECTURE.md, "Checks"):
+ * Every check that needs both ends of a link runs here, at preview, before any SSH (ARCHITECTURE.md D4):
  * mirrored selectors, equal PSK (keyed fingerprints), a transform both daemons accept, `peer` equal to the
  * other end's egress or CARP address, the same IKE daemon, CARP vhid/password equal within a pair and
  * vhids unique per segment, address families, overlapping protected networks, manual key lengths. All

@@ -308,7 +308,7 @@ function carpOptionsIfAny(opts: string[]): CarpOptions | string | undefined {
 
 /**
  * A word as written to hostname.if: netstart `eval`s every line, so a word is refused (never quoted or
- * escaped) unless it is letters, digits and `_.,:@%+=/-` (DESIGN.md D11).
+ * escaped) unless it is letters, digits and `_.,:@%+=/-` (ARCHITECTURE.md D11).
  */
 function word(path: string, s: string, secret = false): string {
   const r = refusalOf(hostnameIfWord, s);
