@@ -199,6 +199,18 @@ export abstract class PfRulePartParser extends PfHostParser {
     return f;
   }
 
+  /** A timeout in a rule's state options (`tcp.established 600`, `adaptive.start N`). */
+  protected stateTimeout(t: Token, o: PfStateOptions, adaptive: { start?: number; end?: number }): void {
+    this.shift();
+    if (this.la.type !== "NUMBER") this.syntax();
+    const v = this.shift().num as number;
+    if (t.text === "adaptive.start") adaptive.start = v;
+    else if (t.text === "adaptive.end") adaptive.end = v;
+    else if (PF_TIMEOUT_NAMES.includes(t.text) && t.text !== "interval") {
+      (o.timeouts ??= []).push({ name: t.text, seconds: v });
+    } else this.fail(`unknown timeout ${t.text}`, `one of ${PF_TIMEOUT_NAMES.join(", ")}`, t);
+  }
+
   protected stateOpts(): PfStateOptions {
     const o: PfStateOptions = {};
     let lockSeen = false;
@@ -209,14 +221,7 @@ export abstract class PfRulePartParser extends PfHostParser {
       first = false;
       const t = this.la;
       if (t.type === "STRING") {
-        this.shift();
-        if (this.la.type !== "NUMBER") this.syntax();
-        const v = this.shift().num as number;
-        if (t.text === "adaptive.start") adaptive.start = v;
-        else if (t.text === "adaptive.end") adaptive.end = v;
-        else if (PF_TIMEOUT_NAMES.includes(t.text) && t.text !== "interval") {
-          (o.timeouts ??= []).push({ name: t.text, seconds: v });
-        } else this.fail(`unknown timeout ${t.text}`, `one of ${PF_TIMEOUT_NAMES.join(", ")}`, t);
+        this.stateTimeout(t, o, adaptive);
         continue;
       }
       if (t.type !== "KW") this.syntax();
