@@ -148,9 +148,8 @@ class Parser extends ParserBase {
     this.pending = () => this.conf.settings.push(s);
   }
 
-  protected ikev2(): void {
-    this.advance();
-    const p: IkedPolicy = { mode: "passive", encapsulation: "tunnel", saProto: "esp", flows: [] };
+  /** A policy's leading words: name, quick/skip/default, active/passive, ipcomp, transport/tunnel, natt, ah/esp, inet/inet6. */
+  protected policyHead(p: IkedPolicy): void {
     if (this.cur().type === "string") p.name = this.expectString("a name").value;
     if (this.acceptKw("quick")) p.match = "quick";
     else if (this.acceptKw("skip")) p.match = "skip";
@@ -165,6 +164,12 @@ class Parser extends ParserBase {
     else this.acceptKw("esp");
     if (this.acceptKw("inet")) p.af = "inet";
     else if (this.acceptKw("inet6")) p.af = "inet6";
+  }
+
+  protected ikev2(): void {
+    this.advance();
+    const p: IkedPolicy = { mode: "passive", encapsulation: "tunnel", saProto: "esp", flows: [] };
+    this.policyHead(p);
     if (this.acceptKw("proto")) {
       if (this.isChar("{")) {
         this.advance();
