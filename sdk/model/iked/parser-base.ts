@@ -7,17 +7,7 @@ import { oneOf } from "../diagnostics";
 import { canonicalHost, parseAddr } from "./address";
 import { IkedLexer, type IkedToken } from "./lexer";
 import { AUTH_METHODS, allowedNames, canonicalTransform, type IkedAuthMethod, type IkedXfKind } from "./transforms";
-import {
-  IKED_SET_FLAGS,
-  type IkedAuth,
-  type IkedConf,
-  type IkedConfigItem,
-  type IkedFlow,
-  type IkedPolicy,
-  type IkedSetFlag,
-  type IkedSetting,
-  type IkedTransforms,
-} from "./types";
+import { type IkedAuth, type IkedConf, type IkedTransforms } from "./types";
 
 /** What happened while parsing, in file order (used by the `iked -n` emulator). */
 export type IkedParseEvent =

@@ -5,23 +5,11 @@
  * requires. Every error carries two texts: the model's message (field, value, why, allowed) and iked's own
  * message, used by the lab's `iked -n` emulator.
  */
-import type { Diagnostic, ParseResult } from "../diagnostics";
+import type { ParseResult } from "../diagnostics";
 import { oneOf } from "../diagnostics";
-import { canonicalHost, parseAddr } from "./address";
-import { IkedLexer, type IkedToken } from "./lexer";
-import { AUTH_METHODS, allowedNames, canonicalTransform, type IkedAuthMethod, type IkedXfKind } from "./transforms";
-import {
-  IKED_SET_FLAGS,
-  type IkedAuth,
-  type IkedConf,
-  type IkedConfigItem,
-  type IkedFlow,
-  type IkedPolicy,
-  type IkedSetFlag,
-  type IkedSetting,
-  type IkedTransforms,
-} from "./types";
-import { Fail, ParserBase, describe, parseByteSpec, parseTimeSpec, portNumber, protocolName, protocolNumber, type IkedParseDetails, type IkedParseEvent } from "./parser-base";
+import { parseAddr } from "./address";
+import { IKED_SET_FLAGS, type IkedConf, type IkedConfigItem, type IkedFlow, type IkedPolicy, type IkedSetFlag, type IkedSetting } from "./types";
+import { Fail, ParserBase, parseByteSpec, parseTimeSpec, portNumber, protocolName, protocolNumber, type IkedParseDetails, type IkedParseEvent } from "./parser-base";
 
 export { parseByteSpec, parseTimeSpec, portNumber, protocolName, protocolNumber, type IkedParseDetails, type IkedParseEvent } from "./parser-base";
 

@@ -2,27 +2,10 @@
  * The ipsec.conf parser's token stream and clauses (hosts, ports, endpoints, peers, ids, transforms,
  * lifetimes), shared by the statement and rule parsers in parser.ts. Problems are collected, never thrown.
  */
-import type { Diagnostic, ParseResult } from "../diagnostics";
 import { formatAddress, parseIp, resolvePort, resolveProtocol } from "./address";
 import { Lexer, type LexError, type Token } from "./lexer";
-import { ENC_INFO, PHASE1_AUTH, PHASE1_ENC, resolveTransform, transformNames, type EncTransform, type TransformKind } from "./transforms";
-import type {
-  FlowRule,
-  FlowType,
-  IkeMainPhase,
-  IkePhase,
-  IkeRule,
-  IpProtocol,
-  IpsecAddress,
-  IpsecConf,
-  IpsecEndpoint,
-  IpsecStatement,
-  KeyPair,
-  SaRule,
-  SaType,
-  TcpMd5Rule,
-} from "./types";
-import { statementProblems } from "./validate";
+import { resolveTransform, transformNames, type TransformKind } from "./transforms";
+import type { IkePhase, IpProtocol, IpsecAddress, IpsecEndpoint, IpsecStatement, SaRule } from "./types";
 
 /** One problem found while parsing, with both the token position and the line ipsecctl would report. */
 export interface ParseProblem {

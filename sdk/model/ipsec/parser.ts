@@ -13,28 +13,12 @@
  *   `pushfile:` warning of an include it cannot open); not a diagnostic.
  */
 import type { Diagnostic, ParseResult } from "../diagnostics";
-import { formatAddress, parseIp, resolvePort, resolveProtocol } from "./address";
-import { Lexer, type LexError, type Token } from "./lexer";
-import { ENC_INFO, PHASE1_AUTH, PHASE1_ENC, resolveTransform, transformNames, type EncTransform, type TransformKind } from "./transforms";
-import type {
-  FlowRule,
-  FlowType,
-  IkeMainPhase,
-  IkePhase,
-  IkeRule,
-  IpProtocol,
-  IpsecAddress,
-  IpsecConf,
-  IpsecEndpoint,
-  IpsecStatement,
-  KeyPair,
-  SaRule,
-  SaType,
-  TcpMd5Rule,
-} from "./types";
+import { Lexer, type Token } from "./lexer";
+import { ENC_INFO, PHASE1_AUTH, PHASE1_ENC, type EncTransform } from "./transforms";
+import type { FlowRule, FlowType, IkeMainPhase, IkePhase, IkeRule, IpsecAddress, IpsecConf, IpsecStatement, KeyPair, SaRule, SaType, TcpMd5Rule } from "./types";
 import { statementProblems } from "./validate";
 
-import { FLOW_TYPES, NULL_XFS, ParserBase, SATYPE_NUMBER, SATYPE_WORDS, SyntaxError_, type ParsedItem, type ParseOptions, type ParseProblem } from "./parser-base";
+import { FLOW_TYPES, ParserBase, SATYPE_NUMBER, SATYPE_WORDS, SyntaxError_, type ParsedItem, type ParseOptions, type ParseProblem } from "./parser-base";
 
 export type { ParsedItem, ParseOptions, ParseProblem } from "./parser-base";
 /** Message of a problem as a {@link Diagnostic} (`field: text; hint`). */

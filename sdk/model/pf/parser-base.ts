@@ -2,40 +2,10 @@
  * pf.conf parser (see parser.ts), part 1: options and output types, pfctl's token helpers and the error
  * reporting every part shares.
  */
-import type { Diagnostic, ParseResult } from "../diagnostics";
-import { interfaceExists, parseLiteralAddress } from "./address";
-import { contextOf, expandStatement, type ExpandContext } from "./expand";
+import type { Diagnostic } from "../diagnostics";
+import { type ExpandContext } from "./expand";
 import { PfLexer, type Token } from "./lexer";
-import { canonicalProtocol, servicePort } from "./names";
-import {
-  ICMP6_CODES, ICMP6_TYPES, ICMP_CODES, ICMP_TYPES, icmpCodeNumber, icmpTypeNumber, PF_LIMIT_NAMES, PF_OPTIMIZATIONS,
-  PF_TIMEOUT_NAMES, RETURN_ICMP6_DEFAULT, RETURN_ICMP_DEFAULT,
-} from "./icmp";
-import { renderHost, renderTable } from "./render";
-import type {
-  PfAddressFamily,
-  PfAnchorCall,
-  PfBlockPolicy,
-  PfDirection,
-  PfEndpoint,
-  PfFilterRule,
-  PfHost,
-  PfIfModifier,
-  PfIcmpType,
-  PfIfSpec,
-  PfInterface,
-  PfLogOptions,
-  PfPort,
-  PfPortOp,
-  PfRule,
-  PfRuleset,
-  PfScrub,
-  PfStatement,
-  PfStateMode,
-  PfUgid,
-  PfStateOptions,
-  PfTable,
-} from "./types";
+import type { PfInterface, PfRule, PfRuleset, PfStatement } from "./types";
 import { emptyPfRuleset } from "./types";
 
 /** Options of {@link parsePf}. */

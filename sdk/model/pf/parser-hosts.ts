@@ -1,40 +1,10 @@
 /** pf.conf parser, part 2: direction, family, interfaces, protocols, hosts and ports (parse.y's ipspec, portspec). */
-import type { Diagnostic, ParseResult } from "../diagnostics";
 import { interfaceExists, parseLiteralAddress } from "./address";
-import { contextOf, expandStatement, type ExpandContext } from "./expand";
-import { PfLexer, type Token } from "./lexer";
+import { expandStatement } from "./expand";
+import { type Token } from "./lexer";
 import { canonicalProtocol, servicePort } from "./names";
-import {
-  ICMP6_CODES, ICMP6_TYPES, ICMP_CODES, ICMP_TYPES, icmpCodeNumber, icmpTypeNumber, PF_LIMIT_NAMES, PF_OPTIMIZATIONS,
-  PF_TIMEOUT_NAMES, RETURN_ICMP6_DEFAULT, RETURN_ICMP_DEFAULT,
-} from "./icmp";
-import { renderHost, renderTable } from "./render";
-import type {
-  PfAddressFamily,
-  PfAnchorCall,
-  PfBlockPolicy,
-  PfDirection,
-  PfEndpoint,
-  PfFilterRule,
-  PfHost,
-  PfIfModifier,
-  PfIcmpType,
-  PfIfSpec,
-  PfInterface,
-  PfLogOptions,
-  PfPort,
-  PfPortOp,
-  PfRule,
-  PfRuleset,
-  PfScrub,
-  PfStatement,
-  PfStateMode,
-  PfUgid,
-  PfStateOptions,
-  PfTable,
-} from "./types";
-import { emptyPfRuleset } from "./types";
-import { Fail, UNSUPPORTED_RULE_OPTS, SUPPORTED_RULE_OPTS, TOS_WORDS, TCP_FLAGS, describe, flagBits, flagString, PfParserBase, type PfParseOptions, type PfParseOutput } from "./parser-base";
+import type { PfAddressFamily, PfDirection, PfEndpoint, PfHost, PfIfModifier, PfIfSpec, PfPort, PfPortOp, PfRule } from "./types";
+import { PfParserBase } from "./parser-base";
 
 export abstract class PfHostParser extends PfParserBase {
   protected resolveForPrint(hosts: PfHost[]): PfHost[] {

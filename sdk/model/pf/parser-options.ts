@@ -1,40 +1,8 @@
 /** pf.conf parser, part 4: a rule's options (parse.y filter_opts). */
-import type { Diagnostic, ParseResult } from "../diagnostics";
-import { interfaceExists, parseLiteralAddress } from "./address";
-import { contextOf, expandStatement, type ExpandContext } from "./expand";
-import { PfLexer, type Token } from "./lexer";
-import { canonicalProtocol, servicePort } from "./names";
-import {
-  ICMP6_CODES, ICMP6_TYPES, ICMP_CODES, ICMP_TYPES, icmpCodeNumber, icmpTypeNumber, PF_LIMIT_NAMES, PF_OPTIMIZATIONS,
-  PF_TIMEOUT_NAMES, RETURN_ICMP6_DEFAULT, RETURN_ICMP_DEFAULT,
-} from "./icmp";
-import { renderHost, renderTable } from "./render";
-import type {
-  PfAddressFamily,
-  PfAnchorCall,
-  PfBlockPolicy,
-  PfDirection,
-  PfEndpoint,
-  PfFilterRule,
-  PfHost,
-  PfIfModifier,
-  PfIcmpType,
-  PfIfSpec,
-  PfInterface,
-  PfLogOptions,
-  PfPort,
-  PfPortOp,
-  PfRule,
-  PfRuleset,
-  PfScrub,
-  PfStatement,
-  PfStateMode,
-  PfUgid,
-  PfStateOptions,
-  PfTable,
-} from "./types";
-import { emptyPfRuleset } from "./types";
-import { Fail, UNSUPPORTED_RULE_OPTS, SUPPORTED_RULE_OPTS, TOS_WORDS, TCP_FLAGS, describe, flagBits, flagString, PfParserBase, type PfParseOptions, type PfParseOutput } from "./parser-base";
+import { parseLiteralAddress } from "./address";
+import { type Token } from "./lexer";
+import type { PfFilterRule, PfScrub, PfStateMode } from "./types";
+import { UNSUPPORTED_RULE_OPTS, SUPPORTED_RULE_OPTS, TOS_WORDS, flagString } from "./parser-base";
 import { PfRulePartParser } from "./parser-rule-parts";
 
 export abstract class PfOptionParser extends PfRulePartParser {

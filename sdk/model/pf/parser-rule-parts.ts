@@ -1,40 +1,9 @@
 /** pf.conf parser, part 3: parts of a rule's options (icmp types, users/groups, pools, tcp flags, state options). */
-import type { Diagnostic, ParseResult } from "../diagnostics";
-import { interfaceExists, parseLiteralAddress } from "./address";
-import { contextOf, expandStatement, type ExpandContext } from "./expand";
-import { PfLexer, type Token } from "./lexer";
-import { canonicalProtocol, servicePort } from "./names";
-import {
-  ICMP6_CODES, ICMP6_TYPES, ICMP_CODES, ICMP_TYPES, icmpCodeNumber, icmpTypeNumber, PF_LIMIT_NAMES, PF_OPTIMIZATIONS,
-  PF_TIMEOUT_NAMES, RETURN_ICMP6_DEFAULT, RETURN_ICMP_DEFAULT,
-} from "./icmp";
-import { renderHost, renderTable } from "./render";
-import type {
-  PfAddressFamily,
-  PfAnchorCall,
-  PfBlockPolicy,
-  PfDirection,
-  PfEndpoint,
-  PfFilterRule,
-  PfHost,
-  PfIfModifier,
-  PfIcmpType,
-  PfIfSpec,
-  PfInterface,
-  PfLogOptions,
-  PfPort,
-  PfPortOp,
-  PfRule,
-  PfRuleset,
-  PfScrub,
-  PfStatement,
-  PfStateMode,
-  PfUgid,
-  PfStateOptions,
-  PfTable,
-} from "./types";
-import { emptyPfRuleset } from "./types";
-import { Fail, UNSUPPORTED_RULE_OPTS, SUPPORTED_RULE_OPTS, TOS_WORDS, TCP_FLAGS, describe, flagBits, flagString, PfParserBase, type PfParseOptions, type PfParseOutput } from "./parser-base";
+import { type Token } from "./lexer";
+import { ICMP6_CODES, ICMP6_TYPES, ICMP_CODES, ICMP_TYPES, icmpCodeNumber, icmpTypeNumber, PF_TIMEOUT_NAMES } from "./icmp";
+import { renderTable } from "./render";
+import type { PfFilterRule, PfHost, PfIcmpType, PfPortOp, PfUgid, PfStateOptions } from "./types";
+import { TCP_FLAGS, flagBits } from "./parser-base";
 import { PfHostParser } from "./parser-hosts";
 
 export abstract class PfRulePartParser extends PfHostParser {

@@ -32,42 +32,11 @@
  * address ranges (`a - b`), `(IF)/N`, `route` labels, and the options `set fingerprints`,
  * `set state-defaults`.
  */
-import type { Diagnostic, ParseResult } from "../diagnostics";
-import { interfaceExists, parseLiteralAddress } from "./address";
-import { contextOf, expandStatement, type ExpandContext } from "./expand";
-import { PfLexer, type Token } from "./lexer";
-import { canonicalProtocol, servicePort } from "./names";
-import {
-  ICMP6_CODES, ICMP6_TYPES, ICMP_CODES, ICMP_TYPES, icmpCodeNumber, icmpTypeNumber, PF_LIMIT_NAMES, PF_OPTIMIZATIONS,
-  PF_TIMEOUT_NAMES, RETURN_ICMP6_DEFAULT, RETURN_ICMP_DEFAULT,
-} from "./icmp";
-import { renderHost, renderTable } from "./render";
-import type {
-  PfAddressFamily,
-  PfAnchorCall,
-  PfBlockPolicy,
-  PfDirection,
-  PfEndpoint,
-  PfFilterRule,
-  PfHost,
-  PfIfModifier,
-  PfIcmpType,
-  PfIfSpec,
-  PfInterface,
-  PfLogOptions,
-  PfPort,
-  PfPortOp,
-  PfRule,
-  PfRuleset,
-  PfScrub,
-  PfStatement,
-  PfStateMode,
-  PfUgid,
-  PfStateOptions,
-  PfTable,
-} from "./types";
-import { emptyPfRuleset } from "./types";
-import { Fail, UNSUPPORTED_RULE_OPTS, SUPPORTED_RULE_OPTS, TOS_WORDS, TCP_FLAGS, describe, flagBits, flagString, PfParserBase, type PfParseOptions, type PfParseOutput } from "./parser-base";
+import type { ParseResult } from "../diagnostics";
+import { contextOf, expandStatement } from "./expand";
+import { RETURN_ICMP6_DEFAULT, RETURN_ICMP_DEFAULT } from "./icmp";
+import type { PfAnchorCall, PfBlockPolicy, PfFilterRule, PfIfSpec, PfInterface, PfLogOptions, PfRule, PfRuleset, PfStatement } from "./types";
+import { Fail, describe, type PfParseOptions, type PfParseOutput } from "./parser-base";
 import { PfSettingsParser } from "./parser-settings";
 
 export type { PfParseOptions, PfParseOutput } from "./parser-base";
