@@ -123,23 +123,7 @@ export abstract class PfSettingsParser extends PfOptionParser {
     }
     if (this.acceptKw("limit")) {
       // pfctl_set_limit: `set limit NAME N` or `set limit { NAME N, … }`, printed one per line by -v
-      const items: [Token, number][] = [];
-      const one = () => {
-        const n = this.numberstring();
-        if (this.la.type !== "NUMBER") this.syntax();
-        items.push([n, this.shift().num as number]);
-      };
-      if (this.acceptChar("{")) {
-        this.optnl();
-        while (!this.isChar("}")) {
-          this.acceptChar(",");
-          this.optnl();
-          one();
-          this.optnl();
-        }
-        this.shift();
-      } else one();
-      this.endOfStatement();
+      const items = this.namedNumbers(() => this.numberstring());
       for (const [n, v] of items) {
         if (!PF_LIMIT_NAMES.includes(n.text)) {
           this.out.stderr.push("pfctl: Bad pool name.");
@@ -153,26 +137,32 @@ export abstract class PfSettingsParser extends PfOptionParser {
     return false;
   }
 
+  /** `NAME N` or `{ NAME N, … }` up to the end of the statement (`set limit`, `set timeout`). */
+  protected namedNumbers(name: () => Token): [Token, number][] {
+    const items: [Token, number][] = [];
+    const one = () => {
+      const n = name();
+      if (this.la.type !== "NUMBER") this.syntax();
+      items.push([n, this.shift().num as number]);
+    };
+    if (this.acceptChar("{")) {
+      this.optnl();
+      while (!this.isChar("}")) {
+        this.acceptChar(",");
+        this.optnl();
+        one();
+        this.optnl();
+      }
+      this.shift();
+    } else one();
+    this.endOfStatement();
+    return items;
+  }
+
   /** `set` timeout, optimization, loginterface, reassemble; false when the next word is none of them. */
   protected timeoutOption(): boolean {
     if (this.acceptKw("timeout")) {
-      const items: [Token, number][] = [];
-      const one = () => {
-        const n = this.expectString();
-        if (this.la.type !== "NUMBER") this.syntax();
-        items.push([n, this.shift().num as number]);
-      };
-      if (this.acceptChar("{")) {
-        this.optnl();
-        while (!this.isChar("}")) {
-          this.acceptChar(",");
-          this.optnl();
-          one();
-          this.optnl();
-        }
-        this.shift();
-      } else one();
-      this.endOfStatement();
+      const items = this.namedNumbers(() => this.expectString());
       for (const [n, v] of items) {
         if (!PF_TIMEOUT_NAMES.includes(n.text)) {
           this.out.stderr.push("pfctl: Bad timeout name.");

@@ -164,12 +164,8 @@ class PfParser extends PfSettingsParser {
     this.addRule(rule, inline?.loaded);
   }
 
-  /**
-   * parse.y antispoof: for each interface, `block drop in on ! IF from IF:network to any` and, unless it is
-   * a loopback interface, `block drop in from IF to any` (its own addresses), with the log/quick/af given.
-   */
-  protected antispoof(): void {
-    this.expectKw("antispoof");
+  /** `[log [(opts)]] [quick]` or `quick [log [(opts)]]`, in either order. */
+  protected logAndQuick(): { log: boolean; logOptions: PfLogOptions | undefined; quick: boolean } {
     let log = false;
     let logOptions: PfLogOptions | undefined;
     let quick = false;
@@ -184,6 +180,16 @@ class PfParser extends PfSettingsParser {
         logOptions = this.logOpts();
       }
     }
+    return { log, logOptions, quick };
+  }
+
+  /**
+   * parse.y antispoof: for each interface, `block drop in on ! IF from IF:network to any` and, unless it is
+   * a loopback interface, `block drop in from IF to any` (its own addresses), with the log/quick/af given.
+   */
+  protected antispoof(): void {
+    this.expectKw("antispoof");
+    const { log, logOptions, quick } = this.logAndQuick();
     this.expectKw("for");
     const ifs: PfIfSpec[] = [];
     if (this.acceptChar("{")) {
@@ -263,20 +269,7 @@ class PfParser extends PfSettingsParser {
       if (this.isChar("(") && blockPolicy === "return-rst") this.fail("`return-rst(ttl N)` is not part of this model's pf language");
     }
     const direction = this.dir();
-    let log = false;
-    let logOptions: PfLogOptions | undefined;
-    let quick = false;
-    if (this.acceptKw("log")) {
-      log = true;
-      logOptions = this.logOpts();
-      quick = this.acceptKw("quick");
-    } else if (this.acceptKw("quick")) {
-      quick = true;
-      if (this.acceptKw("log")) {
-        log = true;
-        logOptions = this.logOpts();
-      }
-    }
+    const { log, logOptions, quick } = this.logAndQuick();
     const on = this.isKw("on") ? this.interfaceSpec() : [];
     const af = this.af();
     const protos = this.protoSpec();
