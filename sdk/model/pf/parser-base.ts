@@ -217,4 +217,29 @@ export abstract class PfParserBase {
     if (this.la.type !== "NL") this.syntax();
   }
 
+
+  /** One item, or `{ item, item … }` (commas and newlines optional), as parse.y's list rules. */
+  protected braceList<T>(item: () => T): T[] {
+    if (!this.acceptChar("{")) return [item()];
+    this.optnl();
+    const out: T[] = [];
+    while (!this.isChar("}")) {
+      this.acceptChar(",");
+      this.optnl();
+      out.push(item());
+      this.optnl();
+    }
+    this.shift();
+    return out;
+  }
+
+  /** `NUMBER '/' NUMBER` (max-pkt-rate, max-src-conn-rate). */
+  protected rate(): { limit: number; seconds: number } {
+    if (this.la.type !== "NUMBER") this.syntax();
+    const limit = this.shift().num as number;
+    this.expectChar("/");
+    if (this.la.type !== "NUMBER") this.syntax();
+    const seconds = this.shift().num as number;
+    return { limit, seconds };
+  }
 }

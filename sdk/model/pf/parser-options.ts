@@ -106,11 +106,7 @@ export abstract class PfOptionParser extends PfRulePartParser {
     }
     case "max-pkt-rate": {
       this.shift();
-      if (this.la.type !== "NUMBER") this.syntax();
-      const limit = this.shift().num as number;
-      this.expectChar("/");
-      if (this.la.type !== "NUMBER") this.syntax();
-      const seconds = this.shift().num as number;
+      const { limit, seconds } = this.rate();
       if (o.maxPktRate) this.fail("cannot respecify max-pkt-rate");
       o.maxPktRate = { limit, seconds };
       break;

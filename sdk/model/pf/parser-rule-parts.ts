@@ -53,17 +53,7 @@ export abstract class PfRulePartParser extends PfHostParser {
       }
       return v6 ? { type, code, v6 } : { type, code };
     };
-    if (!this.acceptChar("{")) return [item()];
-    this.optnl();
-    const out: PfIcmpType[] = [];
-    while (!this.isChar("}")) {
-      this.acceptChar(",");
-      this.optnl();
-      out.push(item());
-      this.optnl();
-    }
-    this.shift();
-    return out;
+    return this.braceList(item);
   }
 
   /** parse.y uids/gids: one item or `{ list }`; an item is `ID`, `OP ID` or `ID >< ID`. */
@@ -99,17 +89,7 @@ export abstract class PfRulePartParser extends PfHostParser {
       }
       return { op: "=", id: a };
     };
-    if (!this.acceptChar("{")) return [item()];
-    this.optnl();
-    const out: PfUgid[] = [];
-    while (!this.isChar("}")) {
-      this.acceptChar(",");
-      this.optnl();
-      out.push(item());
-      this.optnl();
-    }
-    this.shift();
-    return out;
+    return this.braceList(item);
   }
 
   /**
@@ -238,11 +218,7 @@ export abstract class PfRulePartParser extends PfHostParser {
         case "max-src-conn-rate": {
           this.shift();
           // parse.y: MAXSRCCONNRATE NUMBER '/' NUMBER
-          if (this.la.type !== "NUMBER") this.syntax();
-          const limit = this.shift().num as number;
-          this.expectChar("/");
-          if (this.la.type !== "NUMBER") this.syntax();
-          const seconds = this.shift().num as number;
+          const { limit, seconds } = this.rate();
           if (o.maxSrcConnRate) this.fail("state option 'max-src-conn-rate' multiple definitions");
           if (!limit || !seconds) this.fail("'max-src-conn-rate' values must be > 0");
           o.maxSrcConnRate = { limit, seconds };
