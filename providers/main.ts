@@ -1,7 +1,7 @@
 /**
  * Entry point of the `pulumi-resource-openbsd` plugin (see bin/pulumi-resource-openbsd).
  *
- * Served by `@pulumi/pulumi/provider`'s `main()` (DESIGN.md D1), with three RPC handlers checked or replaced
+ * Served by `@pulumi/pulumi/provider`'s `main()` (ARCHITECTURE.md D1), with three RPC handlers checked or replaced
  * by providers/sdk-compat.ts. Upstream evidence, `provider/server.js` of the npm package (byte-identical in
  * 3.248.0 and 3.276.0, the newest 3.x on 2026-12-04; line numbers are the same in both):
  *

@@ -1,7 +1,7 @@
 /**
  * The desired state of one OpenBSD gateway: the contract between the planner (sdk/planner),
  * which computes it from the user's components, and the provider (providers/), which commits
- * it to the host in one SSH connection and reads it back on refresh (DESIGN.md D2, D5).
+ * it to the host in one SSH connection and reads it back on refresh (ARCHITECTURE.md D2, D5).
  *
  * Pure data: JSON-serialisable, no functions, no Pulumi types. A file holding a secret is marked
  * `secret: true` (and is mode 0600); the values themselves are listed in {@link HostState.secrets}

@@ -1,6 +1,6 @@
 /**
  * `openbsd:index:GatewayConfig` — one gateway's whole desired state (sdk/state.ts HostState),
- * committed in one safe commit per operation (DESIGN.md D2, D3) and read back with two-layer drift (D5).
+ * committed in one safe commit per operation (ARCHITECTURE.md D2, D3) and read back with two-layer drift (D5).
  *
  * - `check` and `diff` are pure and local: preview never connects to a host.
  * - The id is `HOST` (or `HOST:PORT` when the port is not 22): stable for a host. An import id is
@@ -19,10 +19,11 @@
  * - `PULUMI_OPENBSD_STUB=1` (benchmarks only) makes `read` return what it was given without connecting,
  *   to measure the engine's own floor.
  *
- * Decision (DESIGN.md "hard problem" 6): the engine may run operations on several resources at once;
+ * Decision (ARCHITECTURE.md H6): the engine may run operations on several resources at once;
  * the per-host mutex and on-host lock (providers/gateway/commit.ts) serialise those on one host.
  */
 import type { HostState, ManagedFile, FileCheck } from "../../sdk/state";
+import { SSH_PORT } from "../../sdk/connection";
 import type { ResourceProvider } from "./types";
 import type { DetailedDiffResult, PropertyDiffKind } from "../diff";
 import { fingerprint, isSecret, newFingerprintKey, secret, unwrap } from "../secrets";
@@ -34,7 +35,7 @@ import { commit, readLive, uninstall } from "../gateway/commit";
 import { isPseudoService, ownerOf, type Owner } from "../gateway/commit-script";
 import { classify, driftKeys, inSync } from "../gateway/read-script";
 import { daemonOf, discover, IMPORT_ID_FORMAT, parseImportId } from "../gateway/import";
-import { anchorName, interfaceName, rcFlags, refusalOf, serviceName, shown, sysctlName, sysctlValue } from "../../sdk/model/tokens/index";
+import { anchorName, interfaceName, rcFlags, refusalOf, serviceName, shown, sysctlName, sysctlValue, userName } from "../../sdk/model/tokens/index";
 import { providerConfig } from "../config";
 
 /** Default seconds before the on-host timer rolls an unconfirmed commit back. */
@@ -113,7 +114,7 @@ export function validate(n: Inputs): { property: string; reason: string }[] {
   else {
     if (typeof c.host !== "string" || !/^[A-Za-z0-9.:_-]+$/.test(c.host)) bad("connection.host", `\`${String(c.host)}\` is not a host name or address`);
     if (c.port !== undefined && (!Number.isInteger(c.port) || c.port < 1 || c.port > 65535)) bad("connection.port", `\`${String(c.port)}\` is not a TCP port; give 1–65535 (default 22)`);
-    if (c.user !== undefined && (typeof c.user !== "string" || !/^[a-z_][a-z0-9_.-]{0,31}$/.test(c.user))) bad("connection.user", `\`${String(c.user)}\` is not a user name; default root (others use doas)`);
+    if (c.user !== undefined && refusalOf(userName, c.user)) bad("connection.user", `\`${String(c.user)}\` is not a user name; default root (others use doas)`);
     if (typeof c.privateKey !== "string" || !/-----BEGIN [A-Z ]*PRIVATE KEY-----/.test(c.privateKey)) bad("connection.privateKey", "is not an OpenSSH/PEM private key (value not shown)");
     if (c.hostKey !== undefined && c.hostKey !== null && c.hostKey !== "") {
       const k = parseHostKey(String(c.hostKey));
@@ -134,7 +135,7 @@ export function validate(n: Inputs): { property: string; reason: string }[] {
     if (typeof file.content !== "string") bad(`${at}.content`, "must be a string");
     if (!/^0?[0-7]{3,4}$/.test(String(file.mode))) bad(`${at}.mode`, `\`${String(file.mode)}\` is not an octal mode; give e.g. 0600`);
     for (const k of ["owner", "group"] as const) {
-      if (file[k] !== undefined && !/^[a-z_][a-z0-9_-]{0,31}$/.test(String(file[k]))) bad(`${at}.${k}`, `\`${String(file[k])}\` is not a user/group name`);
+      if (file[k] !== undefined && refusalOf(userName, file[k])) bad(`${at}.${k}`, `\`${String(file[k])}\` is not a user/group name`);
     }
     if (file.check !== undefined && !CHECKS.includes(file.check)) bad(`${at}.check`, `unknown check \`${String(file.check)}\`; one of ${CHECKS.join(", ")}`);
     const mode = parseInt(String(file.mode), 8);
@@ -186,7 +187,7 @@ function plain(v: unknown): Inputs {
 }
 
 function idOf(c: SshTarget): string {
-  return (c.port ?? 22) === 22 ? c.host : `${c.host}:${c.port}`;
+  return (c.port ?? SSH_PORT) === SSH_PORT ? c.host : `${c.host}:${c.port}`;
 }
 
 const eq = (a: unknown, b: unknown) => JSON.stringify(a) === JSON.stringify(b);
@@ -220,7 +221,7 @@ export function diffInputs(olds: Inputs, news: Inputs): DetailedDiffResult {
   let replace = false;
   const oc = olds.connection;
   const nc = news.connection;
-  if (oc.host !== nc.host || (oc.port ?? 22) !== (nc.port ?? 22)) {
+  if (oc.host !== nc.host || (oc.port ?? SSH_PORT) !== (nc.port ?? SSH_PORT)) {
     d["connection.host"] = { kind: "update-replace" };
     replace = true;
   } else {

@@ -1,6 +1,6 @@
 /**
  * Transport instrumentation: connections, channels, commands and bytes per host. Tests assert the
- * budgets of DESIGN.md ("a read is one connection and one command per host") from these numbers.
+ * budgets of ARCHITECTURE.md ("a read is one connection and one command per host") from these numbers.
  *
  * The plugin runs in its own process under the engine, so when `PULUMI_OPENBSD_COUNTERS_DIR` is set
  * each process also writes its totals to `DIR/<pid>.json` after every operation ({@link flushCounters}).

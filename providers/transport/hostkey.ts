@@ -1,5 +1,5 @@
 /**
- * Host-key pinning (DESIGN.md D6): the expected key is given as in known_hosts without the host
+ * Host-key pinning (ARCHITECTURE.md D6): the expected key is given as in known_hosts without the host
  * name (`ssh-ed25519 AAAA…`); the key the server presents is compared blob for blob, and a mismatch
  * is refused with both SHA256 fingerprints, as OpenSSH prints them.
  */

@@ -1,5 +1,5 @@
 /**
- * The SSH transport (DESIGN.md D6), on `ssh2`.
+ * The SSH transport (ARCHITECTURE.md D6), on `ssh2`.
  *
  * - One {@link SshSession} per host per engine operation; at most {@link MAX_CHANNELS} channels on it
  *   (OpenBSD's sshd allows 10 sessions per connection), and at most {@link MAX_HANDSHAKES} concurrent
@@ -17,6 +17,7 @@ import { countersFor } from "./counters";
 import { Semaphore } from "./semaphore";
 import { redact } from "../redact";
 import { MIN_REDACTED_LENGTH } from "../../sdk/planner/secrets";
+import { SSH_PORT, SSH_USER } from "../../sdk/connection";
 
 /** At most this many channels are open at once on one connection. */
 export const MAX_CHANNELS = 8;
@@ -58,7 +59,7 @@ export class TransportError extends Error {
 const handshakes = new Map<string, Semaphore>();
 
 export function hostId(t: SshTarget): string {
-  return `${t.host}:${t.port ?? 22}`;
+  return `${t.host}:${t.port ?? SSH_PORT}`;
 }
 
 /** Replaces every occurrence of a secret in `text` (longest first) with `***`, then every secret the plugin has seen. */
@@ -123,8 +124,8 @@ export class SshSession {
           countersFor(id).connections++;
           const cfg: ConnectConfig = {
             host: target.host,
-            port: target.port ?? 22,
-            username: target.user ?? "root",
+            port: target.port ?? SSH_PORT,
+            username: target.user ?? SSH_USER,
             privateKey: target.privateKey,
             readyTimeout: timeoutMs,
             keepaliveInterval: 5000,
@@ -141,7 +142,7 @@ export class SshSession {
           client.once("ready", () => resolve(new SshSession(client, target, id)));
           client.once("error", (e: Error) => {
             client.end();
-            reject(new TransportError(mismatch ?? `${id}: cannot connect as ${target.user ?? "root"}: ${e.message}`, id));
+            reject(new TransportError(mismatch ?? `${id}: cannot connect as ${target.user ?? SSH_USER}: ${e.message}`, id));
           });
           client.connect(cfg);
           // small writes go out at once: with Nagle's algorithm each command's request waits for the peer's delayed
@@ -158,7 +159,7 @@ export class SshSession {
    */
   exec(script: string, opts: { name?: string; gate?: Gate; cutAt?: number } = {}): Promise<ExecResult> {
     const c = countersFor(this.id);
-    const argv = (this.target.user ?? "root") === "root" ? "/bin/sh -s" : "doas -n /bin/sh -s";
+    const argv = (this.target.user ?? SSH_USER) === "root" ? "/bin/sh -s" : "doas -n /bin/sh -s";
     return this.channels.with(
       () =>
         new Promise<ExecResult>((resolve, reject) => {

@@ -1,5 +1,6 @@
 import * as pulumi from "@pulumi/pulumi";
 import type { CarpPairSpec } from "../planner/spec";
+import { carpRoles, DEFAULT_ADVSKEW } from "../planner/carp";
 import { argError, ifAddress } from "./common";
 import { Gateway } from "./gateway";
 import { need, take } from "./check";
@@ -75,10 +76,11 @@ export class CarpPair extends pulumi.ComponentResource implements TunnelNode {
     const [a, b] = args.members;
     this.nodeGateways = [a.gateway, b.gateway];
     this.group = groupOf(label, this.nodeGateways.map(nodeOf));
-    const skewA = a.advskew ?? 0;
-    const skewB = b.advskew ?? 100;
-    [this.master, this.backup] = skewA <= skewB ? [a.gateway, b.gateway] : [b.gateway, a.gateway];
-    if (skewA !== skewB) this.group.order.set(this.master.gatewayName, [...(this.group.order.get(this.master.gatewayName) ?? []), this.backup.gatewayName]);
+    const skewA = a.advskew ?? DEFAULT_ADVSKEW[0];
+    const skewB = b.advskew ?? DEFAULT_ADVSKEW[1];
+    const roles = carpRoles({ advskew: skewA, gateway: a.gateway }, { advskew: skewB, gateway: b.gateway });
+    [this.master, this.backup] = [roles.master.gateway, roles.backup.gateway];
+    if (roles.decided) this.group.order.set(this.master.gatewayName, [...(this.group.order.get(this.master.gatewayName) ?? []), this.backup.gatewayName]);
     if (args.external !== undefined && !args.segments.some((s) => s.interface === args.external))
       throw argError(label, "external", args.external, "no segment has this carp interface", `name one of ${args.segments.map((s) => s.interface).join(", ")}`);
     const external =

@@ -1,5 +1,5 @@
 /**
- * Arguments checked at preview (DESIGN.md D11): every value a user gives is passed through the token rule
+ * Arguments checked at preview (ARCHITECTURE.md D11): every value a user gives is passed through the token rule
  * of what it becomes, before the planner and before any SSH. A refusal becomes one {@link UserError}
  * naming the resource, the field as the user wrote it, the value (never a secret) and the fix.
  *

@@ -1,6 +1,6 @@
 /** Helpers shared by the components: address parsing into planner values, errors naming the resource. */
 import * as pulumi from "@pulumi/pulumi";
-import { parseNet } from "../planner/addr";
+import { parseNet } from "../model/address/index";
 import type { IfAddress, PhaseSpec } from "../planner/spec";
 import { interfaceAddress, shown, type Family } from "../model/tokens/index";
 import { report, take, userError, type Refused } from "./check";

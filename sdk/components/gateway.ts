@@ -4,10 +4,11 @@ import { GatewayConfig, type ConnectionArgs } from "../resources/gateway-config"
 import type { HostState } from "../state";
 import { argError, ifAddress, networkOf } from "./common";
 import { isPlain, need, take, takeOpt } from "./check";
-import { integer, interfaceName, network, oneOf, rcFlags, serviceName, sysctlName, sysctlValue } from "../model/tokens/index";
+import { integer, interfaceName, network, oneOf, rcFlags, serviceName, sysctlName, sysctlValue, userName } from "../model/tokens/index";
 import { openGroup, type Group, type GroupPlan } from "./registry";
 import { publishFiles, publishState, wholeState, type GatewayFile } from "./outputs";
 import { ikedKeyPair } from "../planner/keys";
+import { withConnectionDefaults } from "../connection";
 
 /** The gateway's egress (Internet-facing) interface: the address IPsec peers use. */
 export interface ExternalArgs {
@@ -143,13 +144,13 @@ export class Gateway extends pulumi.ComponentResource {
       if (typeof c.host !== "string" || c.host === "") throw argError(label, "connection.host", String(c.host), "required", "give the management address or host name, e.g. `192.0.2.153`");
       if (!/^[A-Za-z0-9.:_-]+$/.test(c.host)) throw argError(label, "connection.host", c.host, "not a host name or address", "give e.g. `192.0.2.153` or `gw1.example.org`");
       if (c.port !== undefined) take(label, "connection.port", c.port, integer("a TCP port", 1, 65535));
-      if (c.user !== undefined && !/^[a-z_][a-z0-9_-]{0,31}$/.test(String(c.user))) throw argError(label, "connection.user", String(c.user), "not a user name", "give e.g. `root`");
+      if (c.user !== undefined) take(label, "connection.user", c.user, userName);
       if (typeof c.privateKey !== "string" || c.privateKey === "") throw argError(label, "connection.privateKey", "(none)", "required", "pass `cfg.requireSecret(\"sshKey\")`");
       return c;
     });
-    this.connection = pulumi.secret(
-      conn.apply((c) => ({ host: c.host, port: c.port ?? 22, user: c.user ?? "root", privateKey: c.privateKey, ...(c.hostKey ? { hostKey: c.hostKey } : {}) })),
-    );
+    // defaults filled once, here, so the provider never sees an absent (null) field
+    const connection = conn.apply(withConnectionDefaults);
+    this.connection = pulumi.secret(connection.apply(({ insecureSkipHostKeyCheck: _, ...c }) => c));
     this.keySeed = pulumi.secret(args.keySeed ?? conn.apply((c) => c.privateKey));
     const fwd = args.forwarding ?? {};
     const spec: pulumi.Output<GatewaySpec> = pulumi
@@ -202,17 +203,11 @@ export class Gateway extends pulumi.ComponentResource {
     this.files = planned.apply(publishFiles);
     // a public key is public: derived from the (secret) seed, it is deliberately not secret
     this.publicKey = pulumi.unsecret(this.keySeed.apply((seed) => ikedKeyPair(seed).publicKey));
-    // CARP: the master's commit waits for the backup's (Known hard problem 5); known from plain values at sealing
+    // CARP: the master's commit waits for the backup's (ARCHITECTURE.md H5); known from plain values at sealing
     this.appliedAfter = pulumi.output(group.sealedSignal.then(() => [...(group.order.get(name) ?? [])]));
     const deps: Promise<pulumi.Resource[]> = group.sealedSignal.then(() =>
       (group.order.get(name) ?? []).map((g) => gatewayRegistry.get(group)?.get(g)?.config).filter((r): r is GatewayConfig => r !== undefined),
     );
-    // defaults filled here so the provider never sees an absent (null) field
-    const connection = conn.apply((c) => ({
-      host: c.host, port: c.port ?? 22, user: c.user ?? "root", privateKey: c.privateKey,
-      ...(c.hostKey !== undefined ? { hostKey: c.hostKey } : {}),
-      insecureSkipHostKeyCheck: c.insecureSkipHostKeyCheck ?? false,
-    }));
     this.config = new GatewayConfig(name, { connection, state: planned.apply(publishState), rollbackSeconds: args.rollbackSeconds }, { parent: this, dependsOn: deps });
     let byName = gatewayRegistry.get(group);
     if (!byName) gatewayRegistry.set(group, (byName = new Map()));

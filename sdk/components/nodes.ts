@@ -4,8 +4,8 @@ import { parsePf } from "../model/pf/parser";
 import { formatDiagnostic, ModelError } from "../model/diagnostics";
 import { validatePfStatement } from "../model/pf/validate";
 import type { PfFilterRule, PfRule } from "../model/pf/types";
-import { AUTH_KEY_BYTES, ENC_INFO, resolveTransform } from "../model/ipsec/transforms";
-import { deriveHexKey, deriveSpi } from "../planner/keys";
+import { ENC_INFO, resolveTransform } from "../model/ipsec/transforms";
+import { DEFAULT_MANUAL_AUTH, DEFAULT_MANUAL_ENC, manualKeyBytes, resolveManualKeys } from "../planner/manual-keys";
 import type { ManualKeys } from "../planner/spec";
 import { Gateway } from "./gateway";
 import type { Group } from "./registry";
@@ -92,38 +92,27 @@ export interface ManualKeysArgs {
   enckey?: { leftToRight: pulumi.Input<string>; rightToLeft: pulumi.Input<string> };
 }
 
-const hex = (s: string) => s.replace(/^0x/i, "").toLowerCase();
-
 /**
- * Resolves manual keys: given keys are used as they are (lengths checked by the planner); missing ones
- * are derived (HKDF) from both gateways' key seeds and the link name, so they are stable and secret.
+ * Resolves manual keys: given keys are checked here (hex of the transform's key size) and used as they
+ * are; missing ones are derived by the planner (planner/manual-keys.ts) from both gateways' key seeds.
  */
 export function manualKeys(name: string, m: ManualKeysArgs, left: Gateway, right: Gateway, label = "", field = "manual"): pulumi.Output<ManualKeys> {
-  const auth = m.auth ?? "hmac-sha2-256";
-  const enc = m.enc ?? "aes";
+  const auth = m.auth ?? DEFAULT_MANUAL_AUTH;
+  const enc = m.enc ?? DEFAULT_MANUAL_ENC;
   return pulumi
     .all([left.keySeed, right.keySeed, pulumi.output(m.authkey ?? null), pulumi.output(m.enckey ?? null)])
     .apply(([ls, rs, ak, ek]) => {
-      const seed = `${ls}\u0000${rs}`;
       const a = resolveTransform("auth", auth);
       const e = resolveTransform("enc", enc);
-      const aBytes = a ? AUTH_KEY_BYTES[a] : 32;
-      const eBytes = e ? ENC_INFO[e].keyMax : 32;
-      const k = (what: string, dir: string, n: number) => deriveHexKey(seed, `${name}/${what}/${dir}`, n);
+      const bytes = manualKeyBytes(auth, enc);
       // given keys: hex of the transform's key size (a non-hex key is refused as such, not as a length)
       const an = (w: string) => `${/^[aeio]/.test(w) ? "an" : "a"} ${w} key`;
-      const aRule = hexKey(an(a ?? auth), [aBytes]);
+      const aRule = hexKey(an(a ?? auth), [bytes.auth]);
       const eRule = hexKey(an(e ?? enc), e ? { min: ENC_INFO[e].keyMin, max: ENC_INFO[e].keyMax } : { min: 1, max: 64 });
       for (const d of ["leftToRight", "rightToLeft"] as const) {
         if (ak && a) take(label, `${field}.authkey.${d}`, ak[d], aRule, { secret: true });
         if (ek && e) take(label, `${field}.enckey.${d}`, ek[d], eRule, { secret: true });
       }
-      return {
-        spi: m.spi ?? { leftToRight: deriveSpi(seed, `${name}/spi/leftToRight`), rightToLeft: deriveSpi(seed, `${name}/spi/rightToLeft`) },
-        auth,
-        enc,
-        authkey: ak ? { leftToRight: hex(ak.leftToRight), rightToLeft: hex(ak.rightToLeft) } : { leftToRight: k("authkey", "lr", aBytes), rightToLeft: k("authkey", "rl", aBytes) },
-        enckey: ek ? { leftToRight: hex(ek.leftToRight), rightToLeft: hex(ek.rightToLeft) } : { leftToRight: k("enckey", "lr", eBytes), rightToLeft: k("enckey", "rl", eBytes) },
-      };
+      return resolveManualKeys(name, { ...(m.spi ? { spi: m.spi } : {}), auth, enc, authkey: ak, enckey: ek }, ls, rs);
     });
 }

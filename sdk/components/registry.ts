@@ -1,5 +1,5 @@
 /**
- * Many contributions, one commit (DESIGN.md Known hard problem 1).
+ * Many contributions, one commit (ARCHITECTURE.md H1).
  *
  * Each Gateway has exactly one provider resource (GatewayConfig), but tunnels, pairs, anchors and gif
  * links attach to gateways after the gateways exist. Decision:

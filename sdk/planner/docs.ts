@@ -80,8 +80,6 @@ export interface GatewayDocs {
   services: Record<string, ServiceState>;
   /** Key files by path. */
   rawFiles: Record<string, RawFile>;
-  /** Whether ipsec.conf/iked.conf or any file holds secrets. */
-  secrets: { ipsec: boolean; iked: boolean };
 }
 
 /** What the planner returns: documents per gateway and the apply order constraints between gateways. */

@@ -1,5 +1,5 @@
 /**
- * Deterministic key material (Known hard problem 2, and manual SA keys).
+ * Deterministic key material (ARCHITECTURE.md H2, and manual SA keys).
  *
  * Decision: key pairs and manual keys are *derived* (HKDF-SHA256) from a secret seed the program holds —
  * by default each Gateway's SSH private key, or an explicit `keySeed` secret — so that:

@@ -2,7 +2,7 @@
  * The declared topology as plain, resolved values: what the components hand to the planner once every
  * `pulumi.Input` has resolved. Pure data (no Pulumi types). Secrets (PSKs, sharedkeys, manual keys, key
  * seeds) are plain strings here: the planner never prints them (errors show keyed fingerprints), and the
- * components mark every file holding one as `secret` (DESIGN.md D7).
+ * components mark every file holding one as `secret` (ARCHITECTURE.md D7).
  */
 import type { PfFilterRule, PfRule } from "../model/pf/types";
 import type { WireGuardSpec } from "./wireguard";

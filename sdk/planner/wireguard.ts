@@ -13,7 +13,7 @@
  */
 import type { PfFilterRule, PfHost, PfRule } from "../model/pf/types";
 import { wgLines, type WgInterface, type WgPeer } from "../model/wg/index";
-import { contains, NetSet, netText, parseNet, type Net } from "./addr";
+import { contains, NetSet, netText, parseNet, type IpNet as Net } from "../model/address/index";
 import type { IfLine } from "./docs";
 import type { PlanIssue } from "./errors";
 import type { GatewaySpec, IfAddress } from "./spec";
@@ -55,7 +55,7 @@ export interface WireGuardSpec {
 export interface WgTarget {
   gw: GatewaySpec;
   hostnames: Map<string, IfLine[]>;
-  vpnRules: PfRule[];
+  pf: { vpnRules: PfRule[] };
 }
 
 /** One wg interface of one gateway, merged over the tunnels that use it. */
@@ -99,7 +99,7 @@ export function planWireGuard(specs: readonly WireGuardSpec[], accs: ReadonlyMap
       const lines: IfLine[] = wgLines(wg, `hostname.${iface}`).map((l) => ({ kind: "ifconfig", args: (l as { args: string[] }).args }));
       lines.push(w.end.inner.address.includes(":") ? { kind: "inet6", ...w.end.inner } : { kind: "inet", ...w.end.inner }, { kind: "up" }, ...w.routes);
       acc.hostnames.set(iface, lines);
-      acc.vpnRules.push(...w.rules, pass(undefined, iface, undefined, [], []));
+      acc.pf.vpnRules.push(...w.rules, pass(undefined, iface, undefined, [], []));
     }
   }
 }

@@ -10,7 +10,7 @@ export type HostStateInput = Omit<HostState, "files" | "secrets"> & {
   secrets?: pulumi.Input<string[]>;
 };
 
-/** How the provider reaches a gateway over SSH (DESIGN.md D6). */
+/** How the provider reaches a gateway over SSH (ARCHITECTURE.md D6). */
 export interface ConnectionArgs {
   /** Address or name the provider connects to (the management address; may differ from the IPsec egress address). */
   host: pulumi.Input<string>;
@@ -47,7 +47,7 @@ export interface GatewayConfigArgs {
 }
 
 /**
- * One gateway's whole configuration, committed in one SSH connection per operation (DESIGN.md D2).
+ * One gateway's whole configuration, committed in one SSH connection per operation (ARCHITECTURE.md D2).
  * Components (`Gateway`, tunnels, pairs, anchors) build its `state`; users rarely create it directly.
  *
  * Import (resource option `import: ID`): the id is `[USER@]HOST[:PORT] HOSTKEY`, e.g.

@@ -1,5 +1,5 @@
 /**
- * A stand-in for Pulumi's `pulumi-language-nodejs` (DESIGN.md D10), for machines that cannot get the
+ * A stand-in for Pulumi's `pulumi-language-nodejs` (ARCHITECTURE.md D10), for machines that cannot get the
  * real one (it is a Go binary from a module the proxy here refuses). It speaks the LanguageRuntime gRPC
  * protocol with the stubs @pulumi/pulumi ships and starts programs exactly as the Go host does: by
  * spawning `node @pulumi/pulumi/cmd/run …` from the program folder (see run.ts), so the program is

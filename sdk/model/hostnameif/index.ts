@@ -6,7 +6,7 @@
  */
 import { IPv4, IPv4Mask, IPv4Prefix, Validator } from "ip-num";
 import { ModelError, type Diagnostic, type ParseResult } from "../diagnostics";
-import { canonicalHost, parseAddr } from "../iked/address";
+import { canonicalWritten as canonicalHost, isIPv4Literal, parseWrittenAddress as parseAddr } from "../address/index";
 import { hostnameIfText, hostnameIfWord } from "../tokens/words";
 import { refusalOf, shown, unsafeChar } from "../tokens/refusal";
 import { parseWg } from "../wg/index";
@@ -121,7 +121,7 @@ function words(line: string): string[] | undefined {
 function netmaskToPrefix(s: string): number | undefined {
   let dotted = s;
   if (/^0x[0-9a-fA-F]{8}$/.test(s)) dotted = IPv4.fromNumber(BigInt(s)).toString();
-  if (!Validator.isValidIPv4String(dotted)[0] || !/^\d+\.\d+\.\d+\.\d+$/.test(dotted)) return undefined;
+  if (!isIPv4Literal(dotted)) return undefined;
   if (!Validator.isValidIPv4Mask(dotted)[0]) return undefined;
   return IPv4Mask.fromDecimalDottedString(dotted).prefix;
 }
@@ -162,6 +162,79 @@ function carpOptions(ws: string[]): CarpOptions | string {
     }
   }
   return o;
+}
+
+/** Reports a problem on the current line. */
+type LineError = (message: string, severity?: "error" | "warning") => void;
+
+/** `inet [alias] ADDR[/LEN] [NETMASK [BROADCAST|NONE]] [options]` (netstart:49-54, positional fields). */
+function inetLine(rest: string[], ws: string[], err: LineError, push: (l: HostnameIfLine) => void): void {
+    if (rest[0] === "autoconf" && rest.length === 1) return push({ kind: "autoconf", af: "inet" });
+    // netstart:49-54: a bare `inet` is skipped; `inet autoconf …` is passed to ifconfig whole
+    if (rest.length === 0) return err("inet: netstart skips an `inet` line without an address", "warning");
+    if (rest[0] === "autoconf") return push({ kind: "ifconfig", args: ws });
+    const l: Extract<HostnameIfLine, { kind: "inet" }> = { kind: "inet", address: "" };
+    let i = 0;
+    if (rest[i] === "alias") {
+      l.alias = true;
+      i++;
+    }
+    const a = rest[i] === undefined ? undefined : parseAddr(rest[i]);
+    if (!a || a.af !== "inet") return err(`inet: \`${rest[i] ?? ""}\` is not an IPv4 address`);
+    l.address = a.text;
+    i++;
+    if (a.mask !== undefined) {
+      l.prefixlen = a.mask;
+      if (rest.length > i)
+        return err(`inet: \`${rest[i - 1]} ${rest.slice(i).join(" ")}\`: fields are positional, so netstart reads \`${rest[i]}\` as the netmask; write \`inet ${a.text} ${prefixToNetmask(a.mask)} NONE ${rest.slice(i).join(" ")}\``);
+    } else if (rest[i] !== undefined) {
+      const p = netmaskToPrefix(rest[i]);
+      if (p === undefined) return err(`inet: netmask \`${rest[i]}\` is not a contiguous netmask (e.g. 255.255.255.0 or 0xffffff00)`);
+      l.prefixlen = p;
+      i++;
+      if (rest[i] !== undefined) {
+        if (rest[i] !== "NONE") {
+          const b = parseAddr(rest[i]);
+          if (!b || b.af !== "inet" || b.mask !== undefined) return err(`inet: broadcast \`${rest[i]}\` is not an IPv4 address (write NONE for the default)`);
+          l.broadcast = b.text;
+        }
+        i++;
+      }
+    }
+    if (rest.length > i) l.options = rest.slice(i);
+    const o = l.options ? carpOptionsIfAny(l.options) : undefined;
+    if (typeof o === "string") return err(`inet: ${o}`);
+    return push(l);
+  
+}
+
+/** `inet6 [alias] ADDR[/LEN] [PREFIXLEN] [options]` (netstart:63-68). */
+function inet6Line(rest: string[], ws: string[], err: LineError, push: (l: HostnameIfLine) => void): void {
+    if (rest[0] === "autoconf" && rest.length === 1) return push({ kind: "autoconf", af: "inet6" });
+    // netstart:63-68: a bare `inet6` is skipped; `inet6 autoconf …` is passed to ifconfig whole
+    if (rest.length === 0) return err("inet6: netstart skips an `inet6` line without an address", "warning");
+    if (rest[0] === "autoconf") return push({ kind: "ifconfig", args: ws });
+    const l: Extract<HostnameIfLine, { kind: "inet6" }> = { kind: "inet6", address: "" };
+    let i = 0;
+    if (rest[i] === "alias") {
+      l.alias = true;
+      i++;
+    }
+    const a = rest[i] === undefined ? undefined : parseAddr(rest[i]);
+    if (!a || a.af !== "inet6") return err(`inet6: \`${rest[i] ?? ""}\` is not an IPv6 address`);
+    l.address = a.text;
+    i++;
+    if (a.mask !== undefined) {
+      l.prefixlen = a.mask;
+      if (rest.length > i) return err(`inet6: \`${rest[i - 1]} ${rest.slice(i).join(" ")}\`: fields are positional, so netstart reads \`${rest[i]}\` as the prefix length; write \`inet6 ${a.text} ${a.mask} ${rest.slice(i).join(" ")}\``);
+    } else if (rest[i] !== undefined) {
+      if (!/^\d+$/.test(rest[i]) || Number(rest[i]) > 128) return err(`inet6: prefix length \`${rest[i]}\` is not a number 0-128`);
+      l.prefixlen = Number(rest[i]);
+      i++;
+    }
+    if (rest.length > i) l.options = rest.slice(i);
+    return push(l);
+  
 }
 
 /** Parses a hostname.if file. `file` gives the interface name (`hostname.carp1`); pass `iface` when it does not. */
@@ -226,68 +299,10 @@ export function parseHostnameIf(text: string, file = "hostname.if", iface?: stri
         return void lines.push(o);
       }
       case "inet": {
-        if (rest[0] === "autoconf" && rest.length === 1) return void lines.push({ kind: "autoconf", af: "inet" });
-        // netstart:49-54: a bare `inet` is skipped; `inet autoconf …` is passed to ifconfig whole
-        if (rest.length === 0) return err("inet: netstart skips an `inet` line without an address", "warning");
-        if (rest[0] === "autoconf") return void lines.push({ kind: "ifconfig", args: ws });
-        const l: Extract<HostnameIfLine, { kind: "inet" }> = { kind: "inet", address: "" };
-        let i = 0;
-        if (rest[i] === "alias") {
-          l.alias = true;
-          i++;
-        }
-        const a = rest[i] === undefined ? undefined : parseAddr(rest[i]);
-        if (!a || a.af !== "inet") return err(`inet: \`${rest[i] ?? ""}\` is not an IPv4 address`);
-        l.address = a.text;
-        i++;
-        if (a.mask !== undefined) {
-          l.prefixlen = a.mask;
-          if (rest.length > i)
-            return err(`inet: \`${rest[i - 1]} ${rest.slice(i).join(" ")}\`: fields are positional, so netstart reads \`${rest[i]}\` as the netmask; write \`inet ${a.text} ${prefixToNetmask(a.mask)} NONE ${rest.slice(i).join(" ")}\``);
-        } else if (rest[i] !== undefined) {
-          const p = netmaskToPrefix(rest[i]);
-          if (p === undefined) return err(`inet: netmask \`${rest[i]}\` is not a contiguous netmask (e.g. 255.255.255.0 or 0xffffff00)`);
-          l.prefixlen = p;
-          i++;
-          if (rest[i] !== undefined) {
-            if (rest[i] !== "NONE") {
-              const b = parseAddr(rest[i]);
-              if (!b || b.af !== "inet" || b.mask !== undefined) return err(`inet: broadcast \`${rest[i]}\` is not an IPv4 address (write NONE for the default)`);
-              l.broadcast = b.text;
-            }
-            i++;
-          }
-        }
-        if (rest.length > i) l.options = rest.slice(i);
-        const o = l.options ? carpOptionsIfAny(l.options) : undefined;
-        if (typeof o === "string") return err(`inet: ${o}`);
-        return void lines.push(l);
+        return inetLine(rest, ws, err, (l) => void lines.push(l));
       }
       case "inet6": {
-        if (rest[0] === "autoconf" && rest.length === 1) return void lines.push({ kind: "autoconf", af: "inet6" });
-        // netstart:63-68: a bare `inet6` is skipped; `inet6 autoconf …` is passed to ifconfig whole
-        if (rest.length === 0) return err("inet6: netstart skips an `inet6` line without an address", "warning");
-        if (rest[0] === "autoconf") return void lines.push({ kind: "ifconfig", args: ws });
-        const l: Extract<HostnameIfLine, { kind: "inet6" }> = { kind: "inet6", address: "" };
-        let i = 0;
-        if (rest[i] === "alias") {
-          l.alias = true;
-          i++;
-        }
-        const a = rest[i] === undefined ? undefined : parseAddr(rest[i]);
-        if (!a || a.af !== "inet6") return err(`inet6: \`${rest[i] ?? ""}\` is not an IPv6 address`);
-        l.address = a.text;
-        i++;
-        if (a.mask !== undefined) {
-          l.prefixlen = a.mask;
-          if (rest.length > i) return err(`inet6: \`${rest[i - 1]} ${rest.slice(i).join(" ")}\`: fields are positional, so netstart reads \`${rest[i]}\` as the prefix length; write \`inet6 ${a.text} ${a.mask} ${rest.slice(i).join(" ")}\``);
-        } else if (rest[i] !== undefined) {
-          if (!/^\d+$/.test(rest[i]) || Number(rest[i]) > 128) return err(`inet6: prefix length \`${rest[i]}\` is not a number 0-128`);
-          l.prefixlen = Number(rest[i]);
-          i++;
-        }
-        if (rest.length > i) l.options = rest.slice(i);
-        return void lines.push(l);
+        return inet6Line(rest, ws, err, (l) => void lines.push(l));
       }
       default: {
         if (CARP_KEYS.has(w0)) {
@@ -309,7 +324,7 @@ function carpOptionsIfAny(opts: string[]): CarpOptions | string | undefined {
 
 /**
  * A word as written to hostname.if: netstart `eval`s every line, so a word is refused (never quoted or
- * escaped) unless it is letters, digits and `_.,:@%+=/-` (DESIGN.md D11).
+ * escaped) unless it is letters, digits and `_.,:@%+=/-` (ARCHITECTURE.md D11).
  */
 function word(path: string, s: string, secret = false): string {
   const r = refusalOf(hostnameIfWord, s);

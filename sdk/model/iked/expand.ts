@@ -4,7 +4,7 @@
  * and reports the errors iked reports at that stage. Used by lint and by the lab's `iked -n` emulator.
  */
 import { parseAddr } from "./address";
-import { portNumber, protocolNumber } from "./parse";
+import { portNumber, protocolNumber } from "./parser";
 import { isAead } from "./transforms";
 import type { IkedPolicy, IkedTransforms } from "./types";
 

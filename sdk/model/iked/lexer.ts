@@ -129,6 +129,39 @@ export class IkedLexer {
     }
   }
 
+  /** A quoted string (`'…'` or `"…"`, backslash escapes the quote, blanks and newlines), after its opening quote. */
+  private quoted(quote: number, line: number, column: number): IkedToken {
+    let c: number;
+    let buf = "";
+    for (;;) {
+      c = this.lgetc(true);
+      if (c === EOF) {
+        this.error("reached end of file while parsing quoted string", this.line, this.column());
+        return { type: "eof", line: this.line, column: this.column() };
+      }
+      if (c === 10) {
+        this.newline();
+        continue;
+      }
+      if (c === 92) {
+        const next = this.lgetc(true);
+        if (next === EOF) return { type: "eof", line: this.line, column: this.column() };
+        if (next === quote || next === 32 || next === 9) c = next;
+        else if (next === 10) {
+          this.newline();
+          continue;
+        } else this.ungetc(next);
+      } else if (c === quote) break;
+      else if (c === 0) {
+        this.error("syntax error", line, column);
+        return this.skipLine();
+      }
+      buf += String.fromCharCode(c);
+    }
+    return { type: "string", value: buf, quoted: true, line, column };
+  
+  }
+
   /** Next token. */
   next(): IkedToken {
     for (;;) {
@@ -168,36 +201,7 @@ export class IkedLexer {
         this.unget.push(START_EXPAND);
         continue;
       }
-      if (c === 39 || c === 34) {
-        const quote = c;
-        let buf = "";
-        for (;;) {
-          c = this.lgetc(true);
-          if (c === EOF) {
-            this.error("reached end of file while parsing quoted string", this.line, this.column());
-            return { type: "eof", line: this.line, column: this.column() };
-          }
-          if (c === 10) {
-            this.newline();
-            continue;
-          }
-          if (c === 92) {
-            const next = this.lgetc(true);
-            if (next === EOF) return { type: "eof", line: this.line, column: this.column() };
-            if (next === quote || next === 32 || next === 9) c = next;
-            else if (next === 10) {
-              this.newline();
-              continue;
-            } else this.ungetc(next);
-          } else if (c === quote) break;
-          else if (c === 0) {
-            this.error("syntax error", line, column);
-            return this.skipLine();
-          }
-          buf += String.fromCharCode(c);
-        }
-        return { type: "string", value: buf, quoted: true, line, column };
-      }
+      if (c === 39 || c === 34) return this.quoted(c, line, column);
       if (c === 45 /* - */ || isDigit(c)) {
         let buf = "";
         do {

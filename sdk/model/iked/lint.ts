@@ -5,7 +5,7 @@
 import type { Diagnostic } from "../diagnostics";
 import { expandIkedPolicy } from "./expand";
 import { parseAddr } from "./address";
-import { parseIkedConfDetailed } from "./parse";
+import { parseIkedConfDetailed } from "./parser";
 
 /** Diagnostics for an iked.conf text; an empty list means `iked -n` accepts it. */
 export function lintIkedConf(text: string, file = "iked.conf"): Diagnostic[] {

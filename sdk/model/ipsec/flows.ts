@@ -4,7 +4,7 @@
  * The same flow printer serves `ipsecctl -nv` for flow rules; {@link formatConfiguredSa} is the `-nv`
  * printer of manual SA rules (parse-table names, `spi 0x%08x`).
  */
-import { familyOf, isHost, printAddress, protocolName, serviceName } from "./addresses";
+import { familyOf, isHost, printAddress, protocolName, serviceName } from "./address";
 import { ENC_INFO, type AuthTransform, type EncTransform } from "./transforms";
 import type { FlowRule, FlowType, IkeRule, IpProtocol, IpsecAddress, IpsecConf, SaRule, SaType, TcpMd5Rule } from "./types";
 import { effectiveSaTransforms, expandPairs } from "./validate";

@@ -18,7 +18,7 @@ export {
   serviceName,
   PROTOCOLS,
   SERVICES,
-} from "./addresses";
+} from "./address";
 export { KEYWORDS, type Token } from "./lexer";
 export {
   parseIpsecConf,

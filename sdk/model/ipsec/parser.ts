@@ -13,80 +13,14 @@
  *   `pushfile:` warning of an include it cannot open); not a diagnostic.
  */
 import type { Diagnostic, ParseResult } from "../diagnostics";
-import { formatAddress, parseIp, resolvePort, resolveProtocol } from "./addresses";
-import { Lexer, type LexError, type Token } from "./lexer";
-import { ENC_INFO, PHASE1_AUTH, PHASE1_ENC, resolveTransform, transformNames, type EncTransform, type TransformKind } from "./transforms";
-import type {
-  FlowRule,
-  FlowType,
-  IkeMainPhase,
-  IkePhase,
-  IkeRule,
-  IpProtocol,
-  IpsecAddress,
-  IpsecConf,
-  IpsecEndpoint,
-  IpsecStatement,
-  KeyPair,
-  SaRule,
-  SaType,
-  TcpMd5Rule,
-} from "./types";
+import { Lexer, type Token } from "./lexer";
+import { ENC_INFO, PHASE1_AUTH, PHASE1_ENC, type EncTransform } from "./transforms";
+import type { FlowRule, FlowType, IkeMainPhase, IkePhase, IkeRule, IpsecAddress, IpsecConf, IpsecStatement, KeyPair, SaRule, SaType, TcpMd5Rule } from "./types";
 import { statementProblems } from "./validate";
 
-/** One problem found while parsing, with both the token position and the line ipsecctl would report. */
-export interface ParseProblem {
-  file: string;
-  /** Line and column of the offending token. */
-  line: number;
-  column: number;
-  /** The line ipsecctl's yyerror prints (its lookahead token's line). */
-  ipsecctlLine: number;
-  /**
-   * Column of ipsecctl's lookahead token on {@link ipsecctlLine} (ipsecctl prints none); equal to
-   * `column` when the offending token is itself on that line.
-   */
-  ipsecctlColumn: number;
-  /** Field path in the rule, when the problem concerns one. */
-  field?: string;
-  /** ipsecctl's wording. */
-  text: string;
-  /** What is allowed / how to fix it (lint only). */
-  hint?: string;
-  effect: "soft" | "hard" | "fatal" | "generate" | "warning" | "stderr";
-  /** `fatal` only: errx() (no errno text after the message), e.g. `host: invalid netmask '/129'`. */
-  noErrno?: boolean;
-}
+import { FLOW_TYPES, ParserBase, SATYPE_NUMBER, SATYPE_WORDS, SyntaxError_, type ParsedItem, type ParseOptions, type ParseProblem } from "./parser-base";
 
-/** What ipsecctl's parser does, statement by statement. */
-export type ParsedItem =
-  | { kind: "macro"; name: string; value: string }
-  | { kind: "rule"; statement: IpsecStatement; problems: ParseProblem[] }
-  | { kind: "dropped"; problems: ParseProblem[] };
-
-/** Options of the parser. */
-export interface ParseOptions {
-  /** Returns the text of an `include`d file, or undefined when it cannot be read. */
-  include?: (path: string) => string | undefined;
-  /** Macros defined on the command line (`ipsecctl -D name=value`). */
-  defines?: Record<string, string>;
-}
-
-class SyntaxError_ {
-  /** `secret`: the token may be a key or PSK, never echo it. */
-  constructor(
-    readonly token: Token,
-    readonly secret = false,
-  ) {}
-}
-
-const SATYPE_WORDS = new Set(["esp", "ah", "ipcomp", "ipip"]);
-/** The first entries of parse.y's auth and enc tables, matched by prefix before the real transforms. */
-const NULL_XFS = ["unknown", "none"];
-/** ipsecctl.h's satype numbers, printed by ike.c's `illegal satype N`. */
-const SATYPE_NUMBER: Readonly<Record<string, number>> = { ipcomp: 3, ipip: 5 };
-const FLOW_TYPES = new Set(["use", "acquire", "require", "deny", "bypass", "dontacq"]);
-
+export type { ParsedItem, ParseOptions, ParseProblem } from "./parser-base";
 /** Message of a problem as a {@link Diagnostic} (`field: text; hint`). */
 export function problemMessage(p: ParseProblem): string {
   return `${p.field ? `${p.field}: ` : ""}${p.text}${p.hint ? `; ${p.hint}` : ""}`;
@@ -97,25 +31,7 @@ export function problemDiagnostic(p: ParseProblem): Diagnostic {
   return { file: p.file, line: p.line, column: p.column, message: problemMessage(p), severity: p.effect === "warning" ? "warning" : "error" };
 }
 
-class Parser {
-  readonly items: ParsedItem[] = [];
-  private lexer!: Lexer;
-  private buffered: Token[] = [];
-  private problems: ParseProblem[] = [];
-  private fieldTokens = new Map<string, Token>();
-  private depth = 0;
-  /** auth/enc written as `none`/`unknown` in an ike rule's main or quick mode (see transforms()). */
-  private nullXfs: { field: string; name: string; tok: Token }[] = [];
-  /** An ike rule's satype isakmpd cannot negotiate (ipcomp, ipip): a generation error, as ike.c reports it. */
-  private badSatype: { tok: Token; number: number } | undefined;
-  /** A flow's `(NATSRC)`: refused by the model, after parse.y's own checks of the rule. */
-  private natSrc: Token | undefined;
-
-  constructor(
-    private readonly macros: Map<string, string>,
-    private readonly opts: ParseOptions,
-  ) {}
-
+class Parser extends ParserBase {
   parseFile(text: string, file: string): void {
     const saved = { lexer: this.lexer, buffered: this.buffered };
     this.lexer = new Lexer(text, file, this.macros, (e) => this.lexError(e));
@@ -138,54 +54,7 @@ class Parser {
     }
   }
 
-  private lexError(e: LexError): void {
-    this.problems.push({ file: e.file, line: e.line, column: e.column, ipsecctlLine: e.line, ipsecctlColumn: e.column, text: e.text, effect: "hard" });
-  }
-
-  private peek(n = 0): Token {
-    while (this.buffered.length <= n) this.buffered.push(this.lexer.next());
-    return this.buffered[n]!;
-  }
-
-  private next(): Token {
-    const t = this.peek();
-    this.buffered.shift();
-    return t;
-  }
-
-  private isKw(word: string, n = 0): boolean {
-    const t = this.peek(n);
-    return t.kind === "keyword" && t.text === word;
-  }
-
-  private accept(word: string): Token | undefined {
-    return this.isKw(word) ? this.next() : undefined;
-  }
-
-  private expectKw(word: string): Token {
-    const t = this.next();
-    if (t.kind !== "keyword" || t.text !== word) throw new SyntaxError_(t);
-    return t;
-  }
-
-  private expectString(allowNumber = false): Token {
-    const t = this.next();
-    if (t.kind === "string" || (allowNumber && t.kind === "number")) return t;
-    throw new SyntaxError_(t);
-  }
-
-  /** Records a problem at `tok`; `lookahead` is the token ipsecctl has read when it reports it (default `tok`). */
-  private problem(tok: Token, effect: ParseProblem["effect"], text: string, field?: string, hint?: string, lookahead: Token = tok): void {
-    const at = lookahead.line === tok.line ? tok : lookahead;
-    this.problems.push({ file: tok.file, line: tok.line, column: tok.column, ipsecctlLine: at.line, ipsecctlColumn: at.column, text, field, hint, effect });
-  }
-
-  private mark(field: string, tok: Token): void {
-    if (!this.fieldTokens.has(field)) this.fieldTokens.set(field, tok);
-  }
-
-  /** Parses one statement, recording it (or why it was dropped) in {@link items}. */
-  private statement(): void {
+  protected statement(): void {
     this.problems = [];
     this.fieldTokens = new Map();
     this.nullXfs = [];
@@ -253,7 +122,7 @@ class Parser {
   }
 
   /** Adds the semantic checks of parse.y (hard) and ike.c (generate) and records the rule. */
-  private finishRule(stmt: IpsecStatement, first: Token, end: Token): void {
+  protected finishRule(stmt: IpsecStatement, first: Token, end: Token): void {
     const fatal = this.problems.some((p) => p.effect === "fatal" || p.effect === "hard");
     // transforms written as `none`/`unknown` were stored as null: checked here as create_ike and ike.c do
     const rec = stmt as unknown as Record<string, Record<string, unknown> | undefined>;
@@ -286,7 +155,7 @@ class Parser {
     this.items.push(dropped ? { kind: "dropped", problems: this.problems } : { kind: "rule", statement: stmt, problems: this.problems });
   }
 
-  private macroDef(): void {
+  protected macroDef(): void {
     const nameTok = this.next();
     this.next(); // '='
     const parts: string[] = [];
@@ -309,7 +178,7 @@ class Parser {
     this.items.push({ kind: "macro", name: nameTok.text, value });
   }
 
-  private include(): void {
+  protected include(): void {
     this.next();
     const pathTok = this.expectString();
     const end = this.next();
@@ -327,204 +196,7 @@ class Parser {
   // ---- pieces shared by the rules -------------------------------------------------------------
 
   /** `any`, `ADDR`, `ADDR/LEN`, `NAME`. */
-  private host(field: string): IpsecAddress {
-    const t = this.next();
-    this.mark(field, t);
-    if (t.kind === "keyword" && t.text === "any") return { kind: "any" };
-    if (t.kind !== "string") throw new SyntaxError_(t);
-    let text = t.text;
-    if (this.peek().kind === "punct" && this.peek().text === "/") {
-      this.next();
-      const len = this.next();
-      if (len.kind !== "number") throw new SyntaxError_(len);
-      text += `/${len.text}`;
-    }
-    // parse.y host(): a mask above 128 ends ipsecctl (errx); otherwise interface, IPv4, IPv6 and (without a
-    // mask) DNS are tried in turn, and a miss prints `no IP address found for TEXT` before the yyerror.
-    const slash = text.lastIndexOf("/");
-    if (slash >= 0 && Number(text.slice(slash + 1)) > 128) {
-      this.problems.push({ file: t.file, line: t.line, column: t.column, ipsecctlLine: t.line, ipsecctlColumn: t.column, text: `host: invalid netmask '${text.slice(slash)}'`, field, hint: "at most /32 for IPv4, /128 for IPv6", effect: "fatal", noErrno: true });
-      return { kind: "any" };
-    }
-    const ip = parseIp(text);
-    if (ip && "error" in ip) {
-      this.problem(t, "stderr", `no IP address found for ${text}`, field);
-      this.problem(t, "hard", "could not parse host specification", field, `\`${text}\`: ${ip.error}; IPv4 masks are /0-/32`, this.peek());
-      return { kind: "any" };
-    }
-    if (ip) {
-      if (ip.hostBits)
-        this.problem(t, "warning", `${text} has host bits set`, field, `ipsecctl uses it verbatim in isakmpd section names; write ${formatAddress(ip.value)}`);
-      return ip.value;
-    }
-    if (text.includes("/") || !/^[A-Za-z][A-Za-z0-9._-]*$/.test(text)) {
-      this.problem(t, "stderr", `no IP address found for ${text}`, field);
-      this.problem(t, "hard", "could not parse host specification", field, `\`${text}\` is not an address, interface or host name (ipsecctl has no :network modifiers)`, this.peek());
-      return { kind: "any" };
-    }
-    return { kind: "name", name: text };
-  }
-
-  /** `host` or `{ host, host … }`. */
-  private hostList(field: string): IpsecAddress[] {
-    const t = this.peek();
-    if (t.kind === "punct" && t.text === "{") {
-      this.next();
-      this.mark(field, t);
-      const list: IpsecAddress[] = [];
-      for (;;) {
-        const n = this.peek();
-        if (n.kind === "punct" && n.text === "}") {
-          this.next();
-          break;
-        }
-        if (n.kind === "punct" && n.text === ",") {
-          this.next();
-          continue;
-        }
-        list.push(this.host(field));
-      }
-      if (list.length === 0) throw new SyntaxError_(this.peek());
-      return list;
-    }
-    return [this.host(field)];
-  }
-
-  private port(field: string): number | undefined {
-    if (!this.isKw("port")) return undefined;
-    this.next();
-    const t = this.next();
-    this.mark(field, t);
-    if (t.kind !== "string" && t.kind !== "number") throw new SyntaxError_(t);
-    const p = resolvePort(t.text);
-    if (p === undefined) {
-      this.problem(t, "hard", `unknown port: ${t.text}`, field, "a number 0-65535 or an /etc/services name");
-      return 0;
-    }
-    return p;
-  }
-
-  private endpoint(field: "from" | "to", withPort: boolean): IpsecEndpoint {
-    const addresses = this.hostList(field);
-    const port = withPort ? this.port(`${field}.port`) : undefined;
-    if (field === "from" && this.peek().kind === "punct" && this.peek().text === "(") {
-      this.natSrc = this.peek();
-      while (!(this.peek().kind === "punct" && this.peek().text === ")") && this.peek().kind !== "nl" && this.peek().kind !== "eof") this.next();
-      if (this.peek().text === ")") this.next();
-    }
-    return port === undefined ? { addresses } : { addresses, port };
-  }
-
-  /** `from A [port P] to B [port P]` or `to B … from A …`. */
-  private hosts(withPort = true): { from: IpsecEndpoint; to: IpsecEndpoint } {
-    if (this.accept("from")) {
-      const from = this.endpoint("from", withPort);
-      this.expectKw("to");
-      const to = this.endpoint("to", withPort);
-      return { from, to };
-    }
-    if (this.accept("to")) {
-      const to = this.endpoint("to", withPort);
-      this.expectKw("from");
-      const from = this.endpoint("from", withPort);
-      return { from, to };
-    }
-    throw new SyntaxError_(this.peek());
-  }
-
-  private proto(): IpProtocol | undefined {
-    if (!this.accept("proto")) return undefined;
-    const t = this.next();
-    this.mark("proto", t);
-    if (t.kind !== "string" && t.kind !== "number" && !(t.kind === "keyword" && (t.text === "esp" || t.text === "ah"))) throw new SyntaxError_(t);
-    const p = resolveProtocol(t.text);
-    if (p === undefined) {
-      this.problem(t, "hard", `unknown protocol: ${t.text}`, "proto", "an /etc/protocols name or a number 0-255");
-      return 0;
-    }
-    return p;
-  }
-
-  private peers(): { local?: IpsecAddress; peer?: IpsecAddress } {
-    const r: { local?: IpsecAddress; peer?: IpsecAddress } = {};
-    for (let i = 0; i < 2; i++) {
-      if (r.peer === undefined && this.accept("peer")) r.peer = this.host("peer");
-      else if (r.local === undefined && this.accept("local")) {
-        r.local = this.host("local");
-        if (r.local.kind === "any") throw new SyntaxError_(this.peek());
-      }
-    }
-    return r;
-  }
-
-  private ids(r: { srcid?: string; dstid?: string }): void {
-    if (this.accept("srcid")) {
-      const t = this.expectString(true);
-      this.mark("srcid", t);
-      r.srcid = t.text;
-    }
-    if (this.accept("dstid")) {
-      const t = this.expectString(true);
-      this.mark("dstid", t);
-      r.dstid = t.text;
-    }
-  }
-
-  /** auth/enc/group (and comp) transforms in any order, then `lifetime`. */
-  private transforms(prefix: string, target: IkePhase | SaRule, allowComp: boolean, allowGroup: boolean): void {
-    for (;;) {
-      const t = this.peek();
-      if (t.kind !== "keyword") return;
-      const kind = ({ auth: "auth", enc: "enc", comp: "comp", group: "group" } as Record<string, TransformKind | undefined>)[t.text];
-      if (!kind || (kind === "comp" && !allowComp) || (kind === "group" && !allowGroup)) return;
-      this.next();
-      const v = this.expectString();
-      const field = prefix ? `${prefix}.${kind}` : kind;
-      this.mark(field, v);
-      const after = this.peek();
-      const rec = target as Record<string, unknown>;
-      if (rec[kind] !== undefined) {
-        this.problem(v, "soft", `${kind} already set`, field, "give each transform once", after);
-        continue;
-      }
-      const resolved = resolveTransform(kind, v.text);
-      const nullName = kind === "auth" || kind === "enc" ? NULL_XFS.find((n) => n.startsWith(v.text)) : undefined;
-      if (resolved === undefined && nullName !== undefined && prefix !== "") {
-        // parse.y's tables start with `unknown` and `none`, found by prefix like any other name: the rule
-        // parses and isakmpd's configuration cannot be generated (ike.c: `illegal transform none`).
-        this.nullXfs.push({ field, name: nullName, tok: v });
-        rec[kind] = null;
-        continue;
-      }
-      if (resolved === undefined) {
-        this.problem(v, "soft", `${v.text} not a valid transform`, field, `one of ${transformNames(kind).join(", ")}`, after);
-        continue;
-      }
-      rec[kind] = resolved;
-    }
-  }
-
-  private lifetime(field: string, target: IkePhase): void {
-    if (!this.accept("lifetime")) return;
-    const t = this.next();
-    this.mark(field, t);
-    if (t.kind === "number") {
-      target.lifetime = Number(t.text);
-      return;
-    }
-    if (t.kind !== "string") throw new SyntaxError_(t);
-    const m = /^(\d+)([mMhH]?)$/.exec(t.text);
-    if (!m) {
-      this.problem(t, "fatal", "invalid time unit", field, "seconds, or a number with suffix m or h");
-      return;
-    }
-    const unit = m[2]!.toLowerCase();
-    target.lifetime = Number(m[1]) * (unit === "h" ? 3600 : unit === "m" ? 60 : 1);
-  }
-
-  // ---- rules ----------------------------------------------------------------------------------
-
-  private ikeRule(): IkeRule {
+  protected ikeRule(): IkeRule {
     this.expectKw("ike");
     const r: Partial<IkeRule> = { type: "ike" };
     for (const m of ["active", "passive", "dynamic"] as const) if (!r.mode && this.accept(m)) r.mode = m;
@@ -569,7 +241,7 @@ class Parser {
   }
 
   /** `[proto P] from A [port] to B [port] [local L] [peer P]`: the part ike and flow rules share (parse.y ikerule/flowrule). */
-  private selectors(r: Partial<IkeRule> | Partial<FlowRule>): void {
+  protected selectors(r: Partial<IkeRule> | Partial<FlowRule>): void {
     const proto = this.proto();
     if (proto !== undefined) r.proto = proto;
     const { from, to } = this.hosts();
@@ -580,7 +252,7 @@ class Parser {
     if (peers.peer) r.peer = peers.peer;
   }
 
-  private flowRule(): FlowRule {
+  protected flowRule(): FlowRule {
     this.expectKw("flow");
     const r: Partial<FlowRule> = { type: "flow" };
     const sat = this.peek();
@@ -599,7 +271,7 @@ class Parser {
     return ordered;
   }
 
-  private spi(): { out: number; in?: number } {
+  protected spi(): { out: number; in?: number } {
     const kw = this.expectKw("spi");
     const t = this.next();
     this.mark("spi", kw);
@@ -628,7 +300,7 @@ class Parser {
     return nums.length === 2 ? { out: nums[0]!, in: nums[1]! } : { out: nums[0]! };
   }
 
-  private key(field: "authkey" | "enckey"): KeyPair | undefined {
+  protected key(field: "authkey" | "enckey"): KeyPair | undefined {
     if (!this.isKw(field)) return undefined;
     this.next();
     if (this.isKw("file")) {
@@ -664,7 +336,7 @@ class Parser {
     return keyIn === undefined ? { out: keyOut } : { out: keyOut, in: keyIn };
   }
 
-  private saHosts(): { from: IpsecAddress; to: IpsecAddress } {
+  protected saHosts(): { from: IpsecAddress; to: IpsecAddress } {
     const { from, to } = this.hosts(false);
     if (from.addresses.length !== 1 || to.addresses.length !== 1) {
       this.problem(this.peek(), "hard", "SA endpoints must be single addresses", "from", "write one rule per address pair");
@@ -672,7 +344,7 @@ class Parser {
     return { from: from.addresses[0]!, to: to.addresses[0]! };
   }
 
-  private saRule(): SaRule {
+  protected saRule(): SaRule {
     const r: Partial<SaRule> = { type: "sa" };
     const sat = this.peek();
     if (sat.kind === "keyword" && SATYPE_WORDS.has(sat.text)) r.satype = this.next().text as SaType;
@@ -704,7 +376,7 @@ class Parser {
     return r as SaRule;
   }
 
-  private tcpMd5Rule(): TcpMd5Rule {
+  protected tcpMd5Rule(): TcpMd5Rule {
     this.expectKw("tcpmd5");
     const { from, to } = this.saHosts();
     const spi = this.spi();

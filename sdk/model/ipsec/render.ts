@@ -5,7 +5,7 @@
  * Validates first: an invalid rule throws a ModelError naming the field.
  */
 import { ModelError } from "../diagnostics";
-import { formatAddress, protocolName } from "./addresses";
+import { formatAddress, protocolName } from "./address";
 import { KEYWORDS } from "./lexer";
 import type { FlowRule, IkePhase, IkeRule, IpsecConf, IpsecEndpoint, IpsecStatement, KeyPair, SaRule, TcpMd5Rule } from "./types";
 import { validateStatement } from "./validate";
@@ -14,7 +14,7 @@ import { shown, unsafeChar } from "../tokens/refusal";
 /**
  * A string as one ipsec.conf token: bare when the lexer reads it back as the same STRING, else quoted.
  * A value the quoted word cannot hold unchanged (a quote, backslash, newline or other control or
- * invisible character) is refused, never escaped (DESIGN.md D11).
+ * invisible character) is refused, never escaped (ARCHITECTURE.md D11).
  */
 export function quoteWord(s: string, field = "word", secret = false): string {
   if (/["\\]/.test(s) || unsafeChar(s) !== undefined)

@@ -5,7 +5,7 @@
  */
 import { ModelError, oneOf } from "../diagnostics";
 import { KEYWORDS } from "./lexer";
-import { familyOf, formatAddress, isHost, parseIp, printAddress, PROTOCOLS } from "./addresses";
+import { familyOf, formatAddress, isHost, parseIp, printAddress, PROTOCOLS } from "./address";
 import {
   AUTH_KEY_BYTES,
   AUTH_TRANSFORMS,
@@ -202,18 +202,23 @@ function checkPhase(out: RuleProblem[], name: "main" | "quick", ph: IkePhase | u
   }
 }
 
-/** All problems of an ike rule. */
-export function ikeRuleProblems(rule: IkeRule): RuleProblem[] {
-  const out: RuleProblem[] = [];
-  checkEnum(out, "mode", rule.mode, ["active", "passive", "dynamic"], "mode");
-  checkEnum(out, "satype", rule.satype, ["esp", "ah"], "ike satype");
-  checkEnum(out, "encap", rule.encap, ["tunnel", "transport"], "mode");
+/** What ike and flow rules share: `from`/`to` endpoints, `proto`, address pairs, `local` and `peer`. */
+function checkSelectorsAndPeers(out: RuleProblem[], rule: IkeRule | FlowRule): void {
   checkEndpoint(out, "from", rule.from);
   checkEndpoint(out, "to", rule.to);
   checkProto(out, rule);
   checkPairs(out, rule.from, rule.to);
   checkAddress(out, "local", rule.local, false);
   checkAddress(out, "peer", rule.peer, true);
+}
+
+/** All problems of an ike rule. */
+export function ikeRuleProblems(rule: IkeRule): RuleProblem[] {
+  const out: RuleProblem[] = [];
+  checkEnum(out, "mode", rule.mode, ["active", "passive", "dynamic"], "mode");
+  checkEnum(out, "satype", rule.satype, ["esp", "ah"], "ike satype");
+  checkEnum(out, "encap", rule.encap, ["tunnel", "transport"], "mode");
+  checkSelectorsAndPeers(out, rule);
   checkPhase(out, "main", rule.main, rule.satype ?? "esp");
   checkPhase(out, "quick", rule.quick, rule.satype ?? "esp");
   checkId(out, "srcid", rule.srcid);
@@ -237,12 +242,7 @@ export function flowRuleProblems(rule: FlowRule): RuleProblem[] {
   checkEnum(out, "satype", rule.satype, SATYPES, "satype");
   checkEnum(out, "direction", rule.direction, ["in", "out"], "direction");
   checkEnum(out, "flowType", rule.flowType, FLOW_TYPES, "flow type");
-  checkEndpoint(out, "from", rule.from);
-  checkEndpoint(out, "to", rule.to);
-  checkProto(out, rule);
-  checkPairs(out, rule.from, rule.to);
-  checkAddress(out, "local", rule.local, false);
-  checkAddress(out, "peer", rule.peer, true);
+  checkSelectorsAndPeers(out, rule);
   checkId(out, "srcid", rule.srcid);
   checkId(out, "dstid", rule.dstid);
   if (out.length === 0 && rule.peer === undefined && rule.flowType !== "deny" && rule.flowType !== "bypass") {

@@ -1,7 +1,9 @@
 /**
- * Addresses and prefixes as OpenBSD tools print them, parsed with ip-num (never hand-written CIDR math).
+ * Addresses and prefixes as OpenBSD tools print them: the shared address model's literal rules
+ * (model/address), kept as ip-num objects for the readers' range arithmetic.
  */
-import { IPv4, IPv4CidrRange, IPv4Mask, IPv6, IPv6CidrRange, Validator } from "ip-num";
+import { IPv4, IPv4CidrRange, IPv4Mask, IPv6, IPv6CidrRange } from "ip-num";
+import { isIPv4Literal, isIPv6Literal } from "../address/index";
 
 /** An IPv4 or IPv6 host address as printed by ifconfig/ipsecctl. */
 export type IpAddress =
@@ -35,23 +37,15 @@ export type IpPrefix =
       range: IPv6CidrRange;
     };
 
-function isV4(text: string): boolean {
-  return /^[0-9]{1,3}(\.[0-9]{1,3}){3}$/.test(text) && Validator.isValidIPv4String(text)[0];
-}
-
-function isV6(text: string): boolean {
-  return /^[0-9A-Fa-f:.]+$/.test(text) && text.includes(":") && Validator.isValidIPv6String(text)[0];
-}
-
 /** Parses `192.0.2.1`, `2001:db8::1` or `fe80::1%em0`; undefined when it is not an address. */
 export function parseAddress(text: string): IpAddress | undefined {
   try {
-    if (isV4(text)) return { family: "inet", address: IPv4.fromString(text) };
+    if (isIPv4Literal(text)) return { family: "inet", address: IPv4.fromString(text) };
     const pct = text.indexOf("%");
     const bare = pct >= 0 ? text.slice(0, pct) : text;
     const scope = pct >= 0 ? text.slice(pct + 1) : undefined;
     if (scope !== undefined && !/^[A-Za-z0-9_.]+$/.test(scope)) return undefined;
-    if (isV6(bare)) return scope === undefined ? { family: "inet6", address: IPv6.fromString(bare) } : { family: "inet6", address: IPv6.fromString(bare), scope };
+    if (isIPv6Literal(bare)) return scope === undefined ? { family: "inet6", address: IPv6.fromString(bare) } : { family: "inet6", address: IPv6.fromString(bare), scope };
   } catch {
     return undefined;
   }
@@ -65,12 +59,12 @@ export function parsePrefix(text: string): IpPrefix | undefined {
   const len = slash >= 0 ? text.slice(slash + 1) : undefined;
   if (len !== undefined && !/^[0-9]{1,3}$/.test(len)) return undefined;
   try {
-    if (isV4(addr)) {
+    if (isIPv4Literal(addr)) {
       const bits = len === undefined ? 32 : Number(len);
       if (bits > 32) return undefined;
       return { family: "inet", range: IPv4CidrRange.fromCidr(`${addr}/${bits}`) };
     }
-    if (isV6(addr)) {
+    if (isIPv6Literal(addr)) {
       const bits = len === undefined ? 128 : Number(len);
       if (bits > 128) return undefined;
       return { family: "inet6", range: IPv6CidrRange.fromCidr(`${addr}/${bits}`) };

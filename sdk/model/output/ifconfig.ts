@@ -8,177 +8,10 @@
 import type { ParseResult } from "../diagnostics";
 import { hexNetmaskToPrefix, parseAddress, type IpAddress } from "./address";
 import { Reporter, parseUint, quote, splitLines, tokenize, type Token } from "./lines";
+import type { CarpState, CarpNode, CarpStatus, PfsyncStatus, TunnelStatus, InetAddress, Inet6Address, IfconfigInterface } from "./ifconfig-types";
 
-/** carp(4) state as printed by ifconfig: `INIT` (not yet advertising/parent down), `BACKUP`, `MASTER`. */
-export type CarpState = "INIT" | "BACKUP" | "MASTER";
+export type { CarpState, CarpNode, CarpStatus, PfsyncStatus, TunnelStatus, InetAddress, Inet6Address, IfconfigInterface } from "./ifconfig-types";
 
-/** One carp node of a multi-vhid (balancing) carp interface: `\t\tstate MASTER vhid 1 advskew 0`. */
-export interface CarpNode {
-  /** Node state. */
-  state: CarpState;
-  /** Virtual host id, 1–255. */
-  vhid: number;
-  /** Advertisement skew, 0–254 (lower wins master). */
-  advskew: number;
-}
-
-/** The `carp:` line of a carp interface. */
-export type CarpStatus =
-  | {
-      /** `carp: STATE carpdev IF vhid N advbase N advskew N[ carppeer ADDR]` (one vhid). */
-      kind: "single";
-      /** Current state. */
-      state: CarpState;
-      /** Parent interface (`carpdev`). */
-      carpdev: string;
-      /** Virtual host id. */
-      vhid: number;
-      /** Advertisement base interval in seconds (default 1). */
-      advbase: number;
-      /** Advertisement skew (default 0). */
-      advskew: number;
-      /** Unicast peer (`carppeer`), when set; multicast otherwise. */
-      carppeer?: IpAddress;
-    }
-  | {
-      /** `carp: carpdev IF advbase N balancing MODE[ carppeer ADDR]` followed by one line per node. */
-      kind: "multi";
-      /** Parent interface. */
-      carpdev: string;
-      /** Advertisement base interval in seconds. */
-      advbase: number;
-      /** Balancing mode (`none`, `ip`, `ip-stealth`, `ip-unicast`). */
-      balancing: string;
-      /** Unicast peer, when set. */
-      carppeer?: IpAddress;
-      /** The carp nodes, in printed order. */
-      nodes: CarpNode[];
-    };
-
-/** The `pfsync:` line: `pfsync: syncdev: IF [syncpeer: ADDR ]maxupd: N defer: on|off`. */
-export interface PfsyncStatus {
-  /** Interface pfsync sends on (`none` when unset). */
-  syncdev: string;
-  /** Unicast peer, when set (multicast otherwise). */
-  syncpeer?: IpAddress;
-  /** Maximum updates per state before a pfsync packet is sent (default 128). */
-  maxupd: number;
-  /** Whether `defer` is on. */
-  defer: boolean;
-}
-
-/** The `tunnel:` line of gif/gre/etherip/eoip/… interfaces. */
-export type TunnelStatus =
-  | {
-      /** `tunnel: (unset)`: no endpoints configured. */
-      kind: "unset";
-    }
-  | {
-      /** `tunnel: inet[6] SRC[:PORT] --> DST[:PORT] …`. */
-      kind: "set";
-      /** Outer address family. */
-      family: "inet" | "inet6";
-      /** Local endpoint. */
-      source: IpAddress;
-      /** Local port, when non-zero. */
-      sourcePort?: number;
-      /** Remote endpoint. */
-      destination: IpAddress;
-      /** Remote port, when non-zero. */
-      destinationPort?: number;
-      /** Outer TTL: a number or `copy`; undefined when not printed. */
-      ttl?: number | "copy";
-      /** `df` (true) or `nodf` (false); undefined when not printed. */
-      df?: boolean;
-      /** `ecn` (true) or `noecn` (false); undefined when not printed. */
-      ecn?: boolean;
-      /** Tunnel routing domain, when printed. */
-      rdomain?: number;
-    };
-
-/** An `inet` line: `inet A[ --> DST] netmask 0xM[ broadcast B]`. */
-export interface InetAddress {
-  /** The address. */
-  address: IpAddress & { family: "inet" };
-  /** Prefix length converted from the hex netmask (0xffffff00 → 24). */
-  prefixlen: number;
-  /** Point-to-point destination (`-->`), on POINTOPOINT interfaces. */
-  destination?: IpAddress;
-  /** Broadcast address, on BROADCAST interfaces. */
-  broadcast?: IpAddress;
-}
-
-/** An `inet6` line: `inet6 ADDR[%IF][ --> DST] prefixlen N[ FLAGS…][ scopeid 0xN][ pltime N vltime N]`. */
-export interface Inet6Address {
-  /** The address (scope kept in `address.scope`). */
-  address: IpAddress & { family: "inet6" };
-  /** Prefix length. */
-  prefixlen: number;
-  /** Point-to-point destination. */
-  destination?: IpAddress;
-  /** Flags printed after the prefix length: anycast, tentative, duplicated, detached, deprecated, autoconf, temporary. */
-  flags: string[];
-  /** `scopeid 0xN`, when printed. */
-  scopeid?: number;
-  /** Preferred lifetime (`-L`), seconds or `infty`. */
-  pltime?: string;
-  /** Valid lifetime (`-L`), seconds or `infty`. */
-  vltime?: string;
-}
-
-/** One interface as `ifconfig` prints it. */
-export interface IfconfigInterface {
-  /** Interface name, e.g. `em0`, `carp1`, `enc0`. */
-  name: string;
-  /** 1-based line of the header line in the parsed text. */
-  line: number;
-  /** Numeric interface flags (the hex before `<…>`). */
-  flags: number;
-  /** Flag names between `<` and `>`, e.g. `UP`, `RUNNING`. */
-  flagNames: string[];
-  /** Routing domain, when not 0. */
-  rdomain?: number;
-  /** Routing metric, when not 0. */
-  metric?: number;
-  /** MTU; undefined when not printed (modern enc0). */
-  mtu?: number;
-  /** Link-layer address (Ethernet-type and carp interfaces). */
-  lladdr?: string;
-  /** `description: TEXT` (text after the colon and one space). */
-  description?: string;
-  /** Interface index. */
-  index?: number;
-  /** Route priority (absent for bridges). */
-  priority?: number;
-  /** Link-layer priority. */
-  llprio?: number;
-  /** `keepalive: timeout T count C` (gre/eoip). */
-  keepalive?: { timeout: number; count: number };
-  /** `patch: IF` (pair interfaces). */
-  patch?: string;
-  /** `encap:` key/value pairs, e.g. `{ vnetid: "none", txprio: "payload" }`. */
-  encap?: Record<string, string>;
-  /** The carp status, on carp interfaces. */
-  carp?: CarpStatus;
-  /** The pfsync status, on pfsync interfaces. */
-  pfsync?: PfsyncStatus;
-  /** Interface groups (the implicit `all` is never printed). */
-  groups: string[];
-  /** Media text after `media: ` without the active part, e.g. `Ethernet autoselect`. */
-  media?: string;
-  /** The active medium in parentheses, when it differs, e.g. `1000baseT full-duplex`. */
-  mediaActive?: string;
-  /** Link status text: `active`, `no carrier`, `master`, `backup`, `invalid`, `down`, … */
-  status?: string;
-  /** Tunnel endpoints, on tunnel interfaces. */
-  tunnel?: TunnelStatus;
-  /** IPv4 addresses in printed (kernel) order. */
-  inet: InetAddress[];
-  /** IPv6 addresses in printed (kernel) order. */
-  inet6: Inet6Address[];
-  /** Detail lines not modelled here, trimmed, in order. */
-  other: string[];
-}
 
 const HEADER = /^([A-Za-z][A-Za-z0-9_]*[0-9]+): flags=([0-9a-fA-F]{1,8})<([A-Za-z0-9_,]*)>(.*)$/;
 const MAC = /^[0-9a-fA-F]{2}(:[0-9a-fA-F]{2}){5}$/;
@@ -460,17 +293,8 @@ export function parseIfconfig(text: string, file = "ifconfig"): ParseResult<Ifco
         rep.error(lineNo, 1, `ifconfig: expected \`NAME: flags=HEX<FLAGS>\`, got ${quote(first.text)}`);
         continue;
       }
-      cur = { name: h[1]!, line: lineNo, flags: Number.parseInt(h[2]!, 16), flagNames: h[3] === "" ? [] : h[3]!.split(","), groups: [], inet: [], inet6: [], other: [] };
+      cur = headerLine(raw, h, lineNo, rep);
       out.push(cur);
-      const restCol = raw.length - h[4]!.length + 1;
-      const rest = tokenize(h[4]!).map((t) => ({ text: t.text, column: t.column + restCol - 1 }));
-      for (let i = 0; i < rest.length; i += 2) {
-        const k = rest[i]!;
-        const v = rest[i + 1];
-        const num = v === undefined ? undefined : parseUint(v.text);
-        if ((k.text === "mtu" || k.text === "rdomain" || k.text === "metric") && num !== undefined) cur[k.text] = num;
-        else rep.error(lineNo, k.column, `${cur.name}: unexpected ${quote(k.text)} after flags; expected rdomain N, metric N, mtu N`);
-      }
       continue;
     }
     const tokens = tokenize(raw);
@@ -480,102 +304,123 @@ export function parseIfconfig(text: string, file = "ifconfig"): ParseResult<Ifco
       rep.error(lineNo, key.column, `ifconfig: detail line ${quote(key.text)} before any interface header`);
       continue;
     }
-    const iface = cur;
-    const trimmed = raw.trim();
-    switch (key.text) {
-      case "lladdr":
-        if (args.length === 1 && MAC.test(args[0]!.text)) iface.lladdr = args[0]!.text.toLowerCase();
-        else rep.error(lineNo, args[0]?.column ?? key.column, `${iface.name}.lladdr: ${args[0] === undefined ? "missing" : quote(args[0].text)}; expected xx:xx:xx:xx:xx:xx`);
-        break;
-      case "description:":
-        iface.description = raw.slice(raw.indexOf("description:") + "description:".length).replace(/^ /, "");
-        break;
-      case "index": {
-        const m = pairs(tokens, new Set(["index", "priority", "llprio"]), rep, lineNo, iface.name);
-        if (m === undefined) break;
-        const index = uintField(m, "index", rep, lineNo, iface.name);
-        const priority = uintField(m, "priority", rep, lineNo, iface.name);
-        const llprio = uintField(m, "llprio", rep, lineNo, iface.name);
-        if (index !== undefined) iface.index = index;
-        if (priority !== undefined) iface.priority = priority;
-        if (llprio !== undefined) iface.llprio = llprio;
-        break;
-      }
-      case "priority:": {
-        const n = args.length === 1 ? parseUint(args[0]!.text) : undefined;
-        if (n === undefined) rep.error(lineNo, args[0]?.column ?? key.column, `${iface.name}.priority: expected one number`);
-        else iface.priority = n;
-        break;
-      }
-      case "keepalive:": {
-        const m = pairs(args, new Set(["timeout", "count"]), rep, lineNo, `${iface.name}.keepalive`);
-        const timeout = m && uintField(m, "timeout", rep, lineNo, `${iface.name}.keepalive`);
-        const count = m && uintField(m, "count", rep, lineNo, `${iface.name}.keepalive`);
-        if (timeout !== undefined && count !== undefined) iface.keepalive = { timeout, count };
-        else if (m !== undefined && (!m.has("timeout") || !m.has("count"))) rep.error(lineNo, key.column, `${iface.name}.keepalive: expected \`timeout T count C\``);
-        break;
-      }
-      case "patch:":
-        if (args.length === 1 && IFNAME.test(args[0]!.text)) iface.patch = args[0]!.text;
-        else rep.error(lineNo, args[0]?.column ?? key.column, `${iface.name}.patch: expected one interface name`);
-        break;
-      case "encap:": {
-        const m = pairs(args, new Set(["vnetid", "parent", "txprio", "rxprio"]), rep, lineNo, `${iface.name}.encap`);
-        if (m !== undefined) iface.encap = Object.fromEntries([...m].map(([k, v]) => [k, v.text]));
-        break;
-      }
-      case "carp:": {
-        const c = parseCarp(args, rep, lineNo, key.column);
-        if (c !== undefined) iface.carp = c;
-        break;
-      }
-      case "state":
-        if (iface.carp?.kind === "multi") {
-          const node = parseCarpNode(tokens, rep, lineNo);
-          if (node !== undefined) iface.carp.nodes.push(node);
-        } else iface.other.push(trimmed);
-        break;
-      case "pfsync:": {
-        const p = parsePfsync(args, rep, lineNo);
-        if (p !== undefined) iface.pfsync = p;
-        break;
-      }
-      case "groups:":
-        iface.groups = args.map((t) => t.text);
-        break;
-      case "media:": {
-        const body = raw.slice(raw.indexOf("media:") + "media:".length).trim();
-        // `s`: a stray \r (or other line terminator) inside the line must not defeat the match
-        const m = /^(.*?)(?: \(([^)]*)\))?$/s.exec(body);
-        iface.media = m ? m[1]! : body;
-        if (m?.[2] !== undefined) iface.mediaActive = m[2];
-        break;
-      }
-      case "status:":
-        if (args.length === 0) rep.error(lineNo, key.column, `${iface.name}.status: missing value`);
-        else iface.status = args.map((t) => t.text).join(" ");
-        break;
-      case "tunnel:": {
-        const t = parseTunnel(args, rep, lineNo, key.column);
-        if (t !== undefined) iface.tunnel = t;
-        break;
-      }
-      case "inet": {
-        const a = parseInet(args, rep, lineNo);
-        if (a !== undefined) iface.inet.push(a);
-        break;
-      }
-      case "inet6": {
-        const a = parseInet6(args, rep, lineNo);
-        if (a !== undefined) iface.inet6.push(a);
-        break;
-      }
-      default:
-        iface.other.push(trimmed);
-        if (!UNMODELLED.has(key.text)) rep.warning(lineNo, key.column, `${iface.name}: line starting with ${quote(key.text)} not understood; kept as is`);
-    }
+    detailLine(cur, raw, tokens, lineNo, rep);
   }
   return { value: out, diagnostics: rep.diagnostics };
+}
+
+/** The header line `NAME: flags=HEX<FLAGS> [rdomain N] [metric N] mtu N`: a new interface. */
+function headerLine(raw: string, h: RegExpExecArray, lineNo: number, rep: Reporter): IfconfigInterface {
+  const cur: IfconfigInterface = { name: h[1]!, line: lineNo, flags: Number.parseInt(h[2]!, 16), flagNames: h[3] === "" ? [] : h[3]!.split(","), groups: [], inet: [], inet6: [], other: [] };
+  const restCol = raw.length - h[4]!.length + 1;
+  const rest = tokenize(h[4]!).map((t) => ({ text: t.text, column: t.column + restCol - 1 }));
+  for (let i = 0; i < rest.length; i += 2) {
+    const k = rest[i]!;
+    const v = rest[i + 1];
+    const num = v === undefined ? undefined : parseUint(v.text);
+    if ((k.text === "mtu" || k.text === "rdomain" || k.text === "metric") && num !== undefined) cur[k.text] = num;
+    else rep.error(lineNo, k.column, `${cur.name}: unexpected ${quote(k.text)} after flags; expected rdomain N, metric N, mtu N`);
+  }
+  return cur;
+}
+
+/** One indented detail line of an interface (`inet …`, `carp: …`, `groups: …`; unmodelled ones kept verbatim). */
+function detailLine(iface: IfconfigInterface, raw: string, tokens: Token[], lineNo: number, rep: Reporter): void {
+  const key = tokens[0]!;
+  const args = tokens.slice(1);
+  const trimmed = raw.trim();
+  switch (key.text) {
+    case "lladdr":
+      if (args.length === 1 && MAC.test(args[0]!.text)) iface.lladdr = args[0]!.text.toLowerCase();
+      else rep.error(lineNo, args[0]?.column ?? key.column, `${iface.name}.lladdr: ${args[0] === undefined ? "missing" : quote(args[0].text)}; expected xx:xx:xx:xx:xx:xx`);
+      break;
+    case "description:":
+      iface.description = raw.slice(raw.indexOf("description:") + "description:".length).replace(/^ /, "");
+      break;
+    case "index": {
+      const m = pairs(tokens, new Set(["index", "priority", "llprio"]), rep, lineNo, iface.name);
+      if (m === undefined) break;
+      const index = uintField(m, "index", rep, lineNo, iface.name);
+      const priority = uintField(m, "priority", rep, lineNo, iface.name);
+      const llprio = uintField(m, "llprio", rep, lineNo, iface.name);
+      if (index !== undefined) iface.index = index;
+      if (priority !== undefined) iface.priority = priority;
+      if (llprio !== undefined) iface.llprio = llprio;
+      break;
+    }
+    case "priority:": {
+      const n = args.length === 1 ? parseUint(args[0]!.text) : undefined;
+      if (n === undefined) rep.error(lineNo, args[0]?.column ?? key.column, `${iface.name}.priority: expected one number`);
+      else iface.priority = n;
+      break;
+    }
+    case "keepalive:": {
+      const m = pairs(args, new Set(["timeout", "count"]), rep, lineNo, `${iface.name}.keepalive`);
+      const timeout = m && uintField(m, "timeout", rep, lineNo, `${iface.name}.keepalive`);
+      const count = m && uintField(m, "count", rep, lineNo, `${iface.name}.keepalive`);
+      if (timeout !== undefined && count !== undefined) iface.keepalive = { timeout, count };
+      else if (m !== undefined && (!m.has("timeout") || !m.has("count"))) rep.error(lineNo, key.column, `${iface.name}.keepalive: expected \`timeout T count C\``);
+      break;
+    }
+    case "patch:":
+      if (args.length === 1 && IFNAME.test(args[0]!.text)) iface.patch = args[0]!.text;
+      else rep.error(lineNo, args[0]?.column ?? key.column, `${iface.name}.patch: expected one interface name`);
+      break;
+    case "encap:": {
+      const m = pairs(args, new Set(["vnetid", "parent", "txprio", "rxprio"]), rep, lineNo, `${iface.name}.encap`);
+      if (m !== undefined) iface.encap = Object.fromEntries([...m].map(([k, v]) => [k, v.text]));
+      break;
+    }
+    case "carp:": {
+      const c = parseCarp(args, rep, lineNo, key.column);
+      if (c !== undefined) iface.carp = c;
+      break;
+    }
+    case "state":
+      if (iface.carp?.kind === "multi") {
+        const node = parseCarpNode(tokens, rep, lineNo);
+        if (node !== undefined) iface.carp.nodes.push(node);
+      } else iface.other.push(trimmed);
+      break;
+    case "pfsync:": {
+      const p = parsePfsync(args, rep, lineNo);
+      if (p !== undefined) iface.pfsync = p;
+      break;
+    }
+    case "groups:":
+      iface.groups = args.map((t) => t.text);
+      break;
+    case "media:": {
+      const body = raw.slice(raw.indexOf("media:") + "media:".length).trim();
+      // `s`: a stray \r (or other line terminator) inside the line must not defeat the match
+      const m = /^(.*?)(?: \(([^)]*)\))?$/s.exec(body);
+      iface.media = m ? m[1]! : body;
+      if (m?.[2] !== undefined) iface.mediaActive = m[2];
+      break;
+    }
+    case "status:":
+      if (args.length === 0) rep.error(lineNo, key.column, `${iface.name}.status: missing value`);
+      else iface.status = args.map((t) => t.text).join(" ");
+      break;
+    case "tunnel:": {
+      const t = parseTunnel(args, rep, lineNo, key.column);
+      if (t !== undefined) iface.tunnel = t;
+      break;
+    }
+    case "inet": {
+      const a = parseInet(args, rep, lineNo);
+      if (a !== undefined) iface.inet.push(a);
+      break;
+    }
+    case "inet6": {
+      const a = parseInet6(args, rep, lineNo);
+      if (a !== undefined) iface.inet6.push(a);
+      break;
+    }
+    default:
+      iface.other.push(trimmed);
+      if (!UNMODELLED.has(key.text)) rep.warning(lineNo, key.column, `${iface.name}: line starting with ${quote(key.text)} not understood; kept as is`);
+  }
 }
 
 /** `ifconfig -g GROUP` output: `carp: carp demote count N` (reference B.1). */

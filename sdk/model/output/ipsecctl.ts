@@ -154,6 +154,54 @@ function address(c: Cursor, rep: Reporter, lineNo: number, field: string, at: nu
   return a;
 }
 
+/** The fields after a flow's selectors (`local`, `peer`, `srcid`, `dstid`, `psk`/`rsa`, `type`); false (reported) on an error. */
+function flowFields(c: Cursor, rep: Reporter, lineNo: number, flow: Partial<IpsecFlow>): boolean {
+  for (let t = c.next(); t !== undefined; t = c.next()) {
+    switch (t.text) {
+      case "local":
+      case "peer": {
+        const a = address(c, rep, lineNo, `flow.${t.text}`, t.column);
+        if (a === undefined) return false;
+        flow[t.text] = a;
+        break;
+      }
+      case "srcid":
+      case "dstid": {
+        const v = c.next();
+        if (v === undefined) {
+          rep.error(lineNo, t.column, `flow.${t.text}: missing identity`);
+          return false;
+        }
+        flow[t.text] = v.text;
+        break;
+      }
+      case "psk":
+      case "rsa":
+        flow.auth = t.text;
+        break;
+      case "type": {
+        const v = c.next();
+        const type = FLOW_TYPES.find((x) => x === v?.text);
+        if (type === undefined) {
+          rep.error(lineNo, v?.column ?? t.column, `flow.type: ${v === undefined ? "missing" : `unknown flow type ${quote(v.text)}`}; one of ${FLOW_TYPES.join(", ")}`);
+          return false;
+        }
+        flow.type = type;
+        const extra = c.next();
+        if (extra !== undefined) {
+          rep.error(lineNo, extra.column, `flow: unexpected ${quote(extra.text)} after the flow type`);
+          return false;
+        }
+        break;
+      }
+      default:
+        rep.error(lineNo, t.column, `flow: unknown field ${quote(t.text)}; one of local, peer, srcid, dstid, psk, rsa, type`);
+        return false;
+    }
+  }
+  return true;
+}
+
 /** Parses one flow line (tokens already split); reports and returns undefined when it is not one. */
 function parseFlowLine(toks: Token[], rep: Reporter, lineNo: number): IpsecFlow | undefined {
   const c = new Cursor(toks);
@@ -213,49 +261,7 @@ function parseFlowLine(toks: Token[], rep: Reporter, lineNo: number): IpsecFlow 
   if (proto !== undefined) flow.proto = proto;
   if (fromPort !== undefined) flow.fromPort = fromPort;
   if (toPort !== undefined) flow.toPort = toPort;
-  for (let t = c.next(); t !== undefined; t = c.next()) {
-    switch (t.text) {
-      case "local":
-      case "peer": {
-        const a = address(c, rep, lineNo, `flow.${t.text}`, t.column);
-        if (a === undefined) return undefined;
-        flow[t.text] = a;
-        break;
-      }
-      case "srcid":
-      case "dstid": {
-        const v = c.next();
-        if (v === undefined) {
-          rep.error(lineNo, t.column, `flow.${t.text}: missing identity`);
-          return undefined;
-        }
-        flow[t.text] = v.text;
-        break;
-      }
-      case "psk":
-      case "rsa":
-        flow.auth = t.text;
-        break;
-      case "type": {
-        const v = c.next();
-        const type = FLOW_TYPES.find((x) => x === v?.text);
-        if (type === undefined) {
-          rep.error(lineNo, v?.column ?? t.column, `flow.type: ${v === undefined ? "missing" : `unknown flow type ${quote(v.text)}`}; one of ${FLOW_TYPES.join(", ")}`);
-          return undefined;
-        }
-        flow.type = type;
-        const extra = c.next();
-        if (extra !== undefined) {
-          rep.error(lineNo, extra.column, `flow: unexpected ${quote(extra.text)} after the flow type`);
-          return undefined;
-        }
-        break;
-      }
-      default:
-        rep.error(lineNo, t.column, `flow: unknown field ${quote(t.text)}; one of local, peer, srcid, dstid, psk, rsa, type`);
-        return undefined;
-    }
-  }
+  if (!flowFields(c, rep, lineNo, flow)) return undefined;
   if (flow.type === undefined) {
     rep.error(lineNo, end, "flow: missing `type TYPE` at the end of the line");
     return undefined;

@@ -1,8 +1,10 @@
 /**
- * Addresses in pf rules: literal addresses (canonicalised with ip-num, as pfctl prints them) and
+ * Addresses in pf rules: literal addresses (the shared model's literal rules, model/address, plus pfctl's
+ * `10/8` shorthand; canonicalised with ip-num as pfctl prints them) and
  * interface names replaced by the interface's addresses (pfctl's host_if()/ifa_lookup()).
  */
-import { IPv4CidrRange, IPv6CidrRange, Validator, collapseIPv6Number } from "ip-num";
+import { IPv4CidrRange, IPv6CidrRange, collapseIPv6Number } from "ip-num";
+import { isIPv4Literal, isIPv6Literal } from "../address/index";
 import type { PfAddressFamily, PfIfModifier, PfInterface } from "./types";
 
 /** A literal address with its family, canonical: `10.0.0.0/24`, `192.0.2.1`, `2001:db8::2`. */
@@ -49,7 +51,7 @@ function parseWithIpNum(text: string): LiteralAddress | undefined {
   if (maskText !== undefined && !/^\d{1,3}$/.test(maskText)) return undefined;
   const mask = maskText === undefined ? undefined : Number(maskText);
   if (addr.includes(":")) {
-    if (!Validator.isValidIPv6String(addr)[0]) return undefined;
+    if (!isIPv6Literal(addr)) return undefined;
     const bits = mask ?? 128;
     if (bits > 128) return undefined;
     const range = IPv6CidrRange.fromCidr(`${addr}/${bits}`);
@@ -62,7 +64,7 @@ function parseWithIpNum(text: string): LiteralAddress | undefined {
     while (parts.length < 4) parts.push("0");
     addr = parts.join(".");
   }
-  if (!/^\d{1,3}(\.\d{1,3}){3}$/.test(addr) || !Validator.isValidIPv4String(addr)[0]) return undefined;
+  if (!isIPv4Literal(addr)) return undefined;
   const bits = mask ?? 32;
   if (bits > 32) return undefined;
   const first = IPv4CidrRange.fromCidr(`${addr}/${bits}`).getFirst().toString();

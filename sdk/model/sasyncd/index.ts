@@ -81,152 +81,173 @@ function tokenize(text: string): PosTok[] {
   return out;
 }
 
-/** Parses sasyncd.conf, returning sasyncd's log events. Never throws. */
-export function parseSasyncdConfDetailed(text: string, file = "sasyncd.conf"): SasyncdParseDetails {
-  const toks = tokenize(text);
-  const conf: SasyncdConf = { peers: [] };
-  const diagnostics: Diagnostic[] = [];
-  const events: SasyncdEvent[] = [];
-  let i = 0;
-  const diag = (t: PosTok | undefined, message: string, severity: "error" | "warning" = "error"): void => {
-    const last = toks[toks.length - 1];
-    diagnostics.push({ file, line: t?.line ?? last?.line ?? 1, column: t?.column ?? 1, message, severity });
-  };
-  const syntax = (t: PosTok | undefined, expected: string): false => {
-    events.push({ kind: "yyerror", text: "syntax error" });
-    diag(t, `syntax error: ${t ? `unexpected \`${t.tok.text}\`` : "unexpected end of file"}; expected ${expected}`);
+/** sasyncd's conf.y over the tokens of one file: the configuration, sasyncd's log events and diagnostics. */
+class SasyncdParser {
+  readonly conf: SasyncdConf = { peers: [] };
+  readonly diagnostics: Diagnostic[] = [];
+  readonly events: SasyncdEvent[] = [];
+  private i = 0;
+
+  constructor(
+    private readonly toks: PosTok[],
+    private readonly file: string,
+  ) {}
+
+  private diag(t: PosTok | undefined, message: string, severity: "error" | "warning" = "error"): void {
+    const last = this.toks[this.toks.length - 1];
+    this.diagnostics.push({ file: this.file, line: t?.line ?? last?.line ?? 1, column: t?.column ?? 1, message, severity });
+  }
+
+  private syntax(t: PosTok | undefined, expected: string): false {
+    this.events.push({ kind: "yyerror", text: "syntax error" });
+    this.diag(t, `syntax error: ${t ? `unexpected \`${t.tok.text}\`` : "unexpected end of file"}; expected ${expected}`);
     return false;
-  };
-  const word = (what: string): string | undefined => {
-    const t = toks[i];
+  }
+
+  private word(what: string): string | undefined {
+    const t = this.toks[this.i];
     if (t?.tok.kind !== "string") {
-      syntax(t, what);
+      this.syntax(t, what);
       return undefined;
     }
-    i++;
+    this.i++;
     return t.tok.text;
-  };
-  const setting = (): boolean => {
-    const t = toks[i++];
-    if (t.tok.kind !== "kw") return syntax(t, "one of interface, group, peer, listen, flushmode, mode, control, sharedkey");
+  }
+
+  /** All settings; false at the first error (sasyncd stops there). */
+  run(): boolean {
+    while (this.i < this.toks.length) if (!this.setting()) return false;
+    return true;
+  }
+
+  private setting(): boolean {
+    const t = this.toks[this.i++]!;
+    if (t.tok.kind !== "kw") return this.syntax(t, "one of interface, group, peer, listen, flushmode, mode, control, sharedkey");
     switch (t.tok.text) {
       case "interface": {
-        const w = word("an interface name such as carp0");
+        const w = this.word("an interface name such as carp0");
         if (w === undefined) return false;
-        conf.interface = w;
-        events.push({ kind: "log", level: 2, text: `config: interface ${w}` });
+        this.conf.interface = w;
+        this.events.push({ kind: "log", level: 2, text: `config: interface ${w}` });
         return true;
       }
       case "group": {
-        const w = word("an interface group name");
+        const w = this.word("an interface group name");
         if (w === undefined) return false;
-        conf.group = w;
-        events.push({ kind: "log", level: 2, text: `config: group ${w}` });
+        this.conf.group = w;
+        this.events.push({ kind: "log", level: 2, text: `config: group ${w}` });
         return true;
       }
       case "peer": {
-        const w = word("a peer address or host name");
+        const w = this.word("a peer address or host name");
         if (w === undefined) return false;
-        conf.peers.push(w);
-        events.push({ kind: "log", level: 2, text: `config: add peer ${w}` });
+        this.conf.peers.push(w);
+        this.events.push({ kind: "log", level: 2, text: `config: add peer ${w}` });
         return true;
       }
       case "flushmode": {
-        const n = toks[i];
-        if (n?.tok.kind !== "kw" || !["startup", "never", "sync"].includes(n.tok.text)) return syntax(n, "startup, never or sync");
-        i++;
-        conf.flushmode = n.tok.text as "startup" | "never" | "sync";
-        events.push({ kind: "log", level: 2, text: `config: flush mode set to ${n.tok.text.toUpperCase()}` });
+        const n = this.toks[this.i];
+        if (n?.tok.kind !== "kw" || !["startup", "never", "sync"].includes(n.tok.text)) return this.syntax(n, "startup, never or sync");
+        this.i++;
+        this.conf.flushmode = n.tok.text as "startup" | "never" | "sync";
+        this.events.push({ kind: "log", level: 2, text: `config: flush mode set to ${n.tok.text.toUpperCase()}` });
         return true;
       }
       case "mode": {
-        const n = toks[i];
-        if (n?.tok.kind !== "kw" || !["master", "slave", "skipslave"].includes(n.tok.text)) return syntax(n, "master, slave or skipslave");
-        i++;
-        conf.mode = n.tok.text as "master" | "slave" | "skipslave";
-        events.push({ kind: "log", level: 2, text: conf.mode === "skipslave" ? "config: not syncing SA to peers" : `config: mode set to ${conf.mode.toUpperCase()}` });
+        const n = this.toks[this.i];
+        if (n?.tok.kind !== "kw" || !["master", "slave", "skipslave"].includes(n.tok.text)) return this.syntax(n, "master, slave or skipslave");
+        this.i++;
+        this.conf.mode = n.tok.text as "master" | "slave" | "skipslave";
+        this.events.push({ kind: "log", level: 2, text: this.conf.mode === "skipslave" ? "config: not syncing SA to peers" : `config: mode set to ${this.conf.mode.toUpperCase()}` });
         return true;
       }
       case "control": {
-        const n = toks[i];
-        if (n?.tok.kind !== "string") return syntax(n, "isakmpd, iked, all or none");
-        i++;
+        const n = this.toks[this.i];
+        if (n?.tok.kind !== "string") return this.syntax(n, "isakmpd, iked, all or none");
+        this.i++;
         if (!["isakmpd", "iked", "all", "none"].includes(n.tok.text)) {
-          events.push({ kind: "err", text: "config: invalid control mode" });
-          diag(n, `control: ${oneOf("daemon", n.tok.text, ["isakmpd", "iked", "all", "none"])}`);
+          this.events.push({ kind: "err", text: "config: invalid control mode" });
+          this.diag(n, `control: ${oneOf("daemon", n.tok.text, ["isakmpd", "iked", "all", "none"])}`);
           return false;
         }
-        conf.control = n.tok.text as SasyncdConf["control"];
-        events.push({ kind: "log", level: 2, text: `config: control mode set to ${n.tok.text}` });
+        this.conf.control = n.tok.text as SasyncdConf["control"];
+        this.events.push({ kind: "log", level: 2, text: `config: control mode set to ${n.tok.text}` });
         return true;
       }
-      case "listen": {
-        const on = toks[i];
-        if (on?.tok.kind !== "kw" || on.tok.text !== "on") return syntax(on, "`on`");
-        i++;
-        const addr = word("an address, host or interface");
-        if (addr === undefined) return false;
-        const l: NonNullable<SasyncdConf["listen"]> = { on: addr };
-        const a = toks[i];
-        if (a?.tok.kind === "kw" && (a.tok.text === "inet" || a.tok.text === "inet6")) {
-          l.af = a.tok.text;
-          i++;
-        }
-        let port = 500;
-        const p = toks[i];
-        if (p?.tok.kind === "kw" && p.tok.text === "port") {
-          i++;
-          const v = toks[i];
-          if (v?.tok.kind !== "value") return syntax(v, "a port number");
-          i++;
-          port = v.tok.value;
-          l.port = port;
-          if (port < 1 || port > 65535) {
-            events.push({ kind: "log", level: 0, text: "config: bad port, listen-port reset to 500" });
-            // conf.y:197-201: not an error, sasyncd logs and listens on 500
-            diag(v, `listen on ${addr} port: ${port} is out of range (1-65535); sasyncd uses port 500 instead`, "warning");
-          }
-        }
-        conf.listen = l;
-        events.push({ kind: "log", level: 2, text: `config: listen on ${addr} ${l.af === "inet6" ? "(IPv6) " : l.af === "inet" ? "(IPv4) " : ""}${port !== 500 ? `port ${port}` : ""}` });
-        return true;
-      }
-      case "sharedkey": {
-        const k = toks[i];
-        let bits: number;
-        if (k?.tok.kind === "hex") {
-          conf.sharedkey = { kind: "hex", hex: k.tok.text.slice(2).toLowerCase() };
-          bits = k.tok.bytes.length * 8;
-          events.push({ kind: "log", level: 2, text: `config: ${k.tok.bytes.length} byte shared hex key` });
-          // conf.y yylex: strlen/2 bytes, an odd last digit is dropped (the key may still be a valid length)
-          if (k.tok.text.length % 2 === 1) diag(k, `sharedkey: odd number of hex digits (${k.tok.text.length - 2}); sasyncd ignores the last one`, "warning");
-        } else if (k?.tok.kind === "string") {
-          conf.sharedkey = { kind: "ascii", value: k.tok.text };
-          bits = Buffer.byteLength(k.tok.text) * 8;
-          events.push({ kind: "log", level: 2, text: "config: shared ascii key" });
-        } else return syntax(k, "a key (0x followed by 32, 48 or 64 hex digits)");
-        i++;
-        if (bits !== 128 && bits !== 192 && bits !== 256) {
-          events.push({ kind: "err", text: `config: bad shared key length ${bits}, should be 128, 192 or 256 bits\n` });
-          const hint = k.tok.kind === "string" && /^[0-9a-fA-F]+$/.test(k.tok.text) ? " (a hex key needs the 0x prefix)" : "";
-          diag(k, `sharedkey: key of ${bits} bits is not allowed${hint}; use 128, 192 or 256 bits (0x followed by 32, 48 or 64 hex digits)`);
-          return false;
-        }
-        events.push({ kind: "log", level: 2, text: "config: shared key set" });
-        return true;
-      }
+      case "listen":
+        return this.listen();
+      case "sharedkey":
+        return this.sharedkey();
       default:
-        return syntax(t, "one of interface, group, peer, listen, flushmode, mode, control, sharedkey");
-    }
-  };
-  let ok = true;
-  while (i < toks.length) {
-    if (!setting()) {
-      ok = false;
-      break;
+        return this.syntax(t, "one of interface, group, peer, listen, flushmode, mode, control, sharedkey");
     }
   }
-  return { value: conf, diagnostics, events, ok };
+
+  /** `listen on ADDR [inet|inet6] [port N]`. */
+  private listen(): boolean {
+    const on = this.toks[this.i];
+    if (on?.tok.kind !== "kw" || on.tok.text !== "on") return this.syntax(on, "`on`");
+    this.i++;
+    const addr = this.word("an address, host or interface");
+    if (addr === undefined) return false;
+    const l: NonNullable<SasyncdConf["listen"]> = { on: addr };
+    const a = this.toks[this.i];
+    if (a?.tok.kind === "kw" && (a.tok.text === "inet" || a.tok.text === "inet6")) {
+      l.af = a.tok.text;
+      this.i++;
+    }
+    let port = 500;
+    const p = this.toks[this.i];
+    if (p?.tok.kind === "kw" && p.tok.text === "port") {
+      this.i++;
+      const v = this.toks[this.i];
+      if (v?.tok.kind !== "value") return this.syntax(v, "a port number");
+      this.i++;
+      port = v.tok.value;
+      l.port = port;
+      if (port < 1 || port > 65535) {
+        this.events.push({ kind: "log", level: 0, text: "config: bad port, listen-port reset to 500" });
+        // this.conf.y:197-201: not an error, sasyncd logs and listens on 500
+        this.diag(v, `listen on ${addr} port: ${port} is out of range (1-65535); sasyncd uses port 500 instead`, "warning");
+      }
+    }
+    this.conf.listen = l;
+    this.events.push({ kind: "log", level: 2, text: `config: listen on ${addr} ${l.af === "inet6" ? "(IPv6) " : l.af === "inet" ? "(IPv4) " : ""}${port !== 500 ? `port ${port}` : ""}` });
+    return true;
+    }
+
+  /** `sharedkey 0xHEX` or `sharedkey "ascii"`: 128, 192 or 256 bits. */
+  private sharedkey(): boolean {
+    const k = this.toks[this.i];
+    let bits: number;
+    if (k?.tok.kind === "hex") {
+      this.conf.sharedkey = { kind: "hex", hex: k.tok.text.slice(2).toLowerCase() };
+      bits = k.tok.bytes.length * 8;
+      this.events.push({ kind: "log", level: 2, text: `config: ${k.tok.bytes.length} byte shared hex key` });
+      // this.conf.y yylex: strlen/2 bytes, an odd last digit is dropped (the key may still be a valid length)
+      if (k.tok.text.length % 2 === 1) this.diag(k, `sharedkey: odd number of hex digits (${k.tok.text.length - 2}); sasyncd ignores the last one`, "warning");
+    } else if (k?.tok.kind === "string") {
+      this.conf.sharedkey = { kind: "ascii", value: k.tok.text };
+      bits = Buffer.byteLength(k.tok.text) * 8;
+      this.events.push({ kind: "log", level: 2, text: "config: shared ascii key" });
+    } else return this.syntax(k, "a key (0x followed by 32, 48 or 64 hex digits)");
+    this.i++;
+    if (bits !== 128 && bits !== 192 && bits !== 256) {
+      this.events.push({ kind: "err", text: `config: bad shared key length ${bits}, should be 128, 192 or 256 bits\n` });
+      const hint = k.tok.kind === "string" && /^[0-9a-fA-F]+$/.test(k.tok.text) ? " (a hex key needs the 0x prefix)" : "";
+      this.diag(k, `sharedkey: key of ${bits} bits is not allowed${hint}; use 128, 192 or 256 bits (0x followed by 32, 48 or 64 hex digits)`);
+      return false;
+    }
+    this.events.push({ kind: "log", level: 2, text: "config: shared key set" });
+    return true;
+    }
+}
+
+/** Parses sasyncd.conf, returning sasyncd's log events. Never throws. */
+export function parseSasyncdConfDetailed(text: string, file = "sasyncd.conf"): SasyncdParseDetails {
+  const p = new SasyncdParser(tokenize(text), file);
+  const ok = p.run();
+  return { value: p.conf, diagnostics: p.diagnostics, events: p.events, ok };
 }
 
 /** Parses sasyncd.conf(5). Never throws. */

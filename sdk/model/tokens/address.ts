@@ -1,9 +1,9 @@
 /**
  * Addresses and networks (ipsec.conf, iked.conf, pf.conf, hostname.if, sasyncd.conf), parsed by ip-num
- * through the ipsec model's canonicaliser: a value is one IPv4 or IPv6 literal with at most one prefix
+ * through the shared address model (model/address): a value is one IPv4 or IPv6 literal with at most one prefix
  * length, of the family the field needs.
  */
-import { parseIp } from "../ipsec/addresses";
+import { parseIpNet } from "../address/index";
 import { aString, Refusal, refuseUnsafe, type TokenRule } from "./refusal";
 
 /** An IP family a field needs; undefined accepts both. */
@@ -25,7 +25,7 @@ function parse(v: unknown, what: string, example: string, family: Family): Parse
   const slashes = s.split("/").length - 1;
   if (slashes > 1) throw new Refusal("more than one prefix length", `write one \`ADDRESS/LEN\`, e.g. \`${example}\``);
   if (s !== s.trim() || s === "") throw new Refusal(`not ${what}`, `write e.g. \`${example}\` (no spaces)`);
-  const r = parseIp(s);
+  const r = parseIpNet(s);
   if (!r) throw new Refusal(`not ${what}`, `write e.g. \`${example}\``);
   if ("error" in r) throw new Refusal(`${r.error.replace(/'/g, "`")}: a prefix length is 0–${s.slice(0, s.indexOf("/")).includes(":") ? 128 : 32}`, `write e.g. \`${example}\``);
   const f: 4 | 6 = r.value.address.includes(":") ? 6 : 4;
@@ -62,7 +62,7 @@ export function interfaceAddress(defaultPrefix?: number, family?: Family): Token
     const ex = family === 6 ? "2001:db8::1/64" : "192.0.2.153/24";
     const p = parse(v, family ? `an ${famName(family)} address` : "an address", ex, family);
     const s = v as string;
-    const address = parseIp(s.split("/")[0]!) as { value: { address: string } };
+    const address = parseIpNet(s.split("/")[0]!) as { value: { address: string } };
     const dflt = p.family === 6 ? (family === 6 && defaultPrefix !== undefined ? defaultPrefix : defaultPrefix !== undefined ? 64 : 128) : (defaultPrefix ?? 32);
     return { address: address.value.address, prefix: p.prefix ?? dflt };
   };

@@ -1,4 +1,4 @@
-/** Token rules (DESIGN.md D11): one rule per kind of token of every language this project writes. */
+/** Token rules (ARCHITECTURE.md D11): one rule per kind of token of every language this project writes. */
 export * from "./refusal";
 export * from "./names";
 export * from "./address";

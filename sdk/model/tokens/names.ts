@@ -85,3 +85,14 @@ export const serviceName: TokenRule = (v) => {
   if (!/^[a-z_][a-z0-9_]*$/.test(s) || s.length > 64) throw new Refusal("not an rc.d service name (lower-case letters, digits and `_`, not starting with a digit)", "use the rc.d script's name, e.g. `ntpd`");
   return s;
 };
+
+/**
+ * A user or group name (the SSH login user, a file's owner and group): passwd(5) names as useradd(8)
+ * takes them, lower-case letters, digits, `_`, `.` and `-`, not starting with a digit, `.` or `-`,
+ * at most 32 bytes.
+ */
+export const userName: TokenRule = (v) => {
+  const s = aString(v, "a user name", "root");
+  if (!/^[a-z_][a-z0-9_.-]{0,31}$/.test(s)) throw new Refusal("not a user name", "give e.g. `root`");
+  return s;
+};

@@ -1,5 +1,5 @@
 /**
- * Token rules (DESIGN.md D11): every string a user gives reaches a file or a command of OpenBSD. Each kind
+ * Token rules (ARCHITECTURE.md D11): every string a user gives reaches a file or a command of OpenBSD. Each kind
  * of token has one rule that either returns the token as it is written or refuses the value with why and
  * a fix; a value is never escaped into something else. The rules are pure and shared by the components,
  * the planner and the provider's check.

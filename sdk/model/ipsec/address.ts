@@ -1,7 +1,9 @@
 /**
- * Addresses, protocols and ports of ipsec.conf, canonicalised with ip-num.
+ * Addresses, protocols and ports of ipsec.conf: the shared address model (model/address) with
+ * ipsec.conf's and ipsecctl's printing rules.
  */
-import { IPv4, IPv4CidrRange, IPv4Prefix, IPv6, IPv6CidrRange, IPv6Prefix, Validator, collapseIPv6Number } from "ip-num";
+import { IPv4Prefix, IPv6Prefix, collapseIPv6Number } from "ip-num";
+import { parseIpNet, type IpNet } from "../address/index";
 import type { IpProtocol, IpsecAddress } from "./types";
 
 /** Address family of an address (`any` has none: it stands for both). */
@@ -11,52 +13,20 @@ export function familyOf(a: IpsecAddress): 4 | 6 | undefined {
 }
 
 /**
- * Parses `addr` or `addr/len` into a canonical {@link IpsecAddress} of kind `ip`.
- * Returns an error text when it is not an IP literal or the prefix is out of range.
+ * Parses `addr` or `addr/len` into a canonical {@link IpsecAddress} of kind `ip` (the shared address
+ * model, model/address). Returns an error text when the prefix is out of range.
  */
 export function parseIp(text: string): ParsedIp {
-  let r = ipCache.get(text);
-  if (r === undefined && !ipCache.has(text)) {
-    if (ipCache.size >= IP_CACHE_MAX) ipCache.clear();
-    r = parseIpUncached(text);
-    ipCache.set(text, r);
-  }
-  return r && "value" in r ? { value: { ...r.value }, hostBits: r.hostBits } : r;
+  const r = parseIpNet(text);
+  return r && "value" in r ? { value: ipsecAddress(r.value), hostBits: r.hostBits } : r;
 }
 
 /** Result of {@link parseIp}: undefined when the text is no IP literal. */
 export type ParsedIp = { value: IpsecAddress & { kind: "ip" }; hostBits: boolean } | { error: string } | undefined;
 
-/** ip-num's string conversions dominate parsing; configurations repeat addresses, and the validator re-checks them. */
-const IP_CACHE_MAX = 250_000;
-const ipCache = new Map<string, ParsedIp>();
-
-/** Dotted quad in canonical form (no leading zeros, octets 0-255): ip-num's own text of it is the same. */
-const CANONICAL_V4 = /^(25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)(\.(25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)){3}$/;
-
-function parseIpUncached(text: string): ParsedIp {
-  const slash = text.indexOf("/");
-  const addr = slash < 0 ? text : text.slice(0, slash);
-  const lenText = slash < 0 ? undefined : text.slice(1 + slash);
-  const v4 = CANONICAL_V4.test(addr) || (/^\d+\.\d+\.\d+\.\d+$/.test(addr) && Validator.isValidIPv4String(addr)[0]);
-  const v6 = !v4 && addr.includes(":") && Validator.isValidIPv6String(addr)[0];
-  if (!v4 && !v6) return undefined;
-  const max = v4 ? 32 : 128;
-  if (lenText !== undefined && (!/^\d+$/.test(lenText) || Number(lenText) > max)) return { error: `invalid netmask '/${lenText}'` };
-  if (v4) {
-    const ip = CANONICAL_V4.test(addr) ? undefined : new IPv4(addr);
-    const asText = ip ? ip.toString() : addr;
-    if (lenText === undefined) return { value: { kind: "ip", address: asText }, hostBits: false };
-    const len = Number(lenText);
-    const first = new IPv4CidrRange(ip ?? new IPv4(addr), IPv4Prefix.fromNumber(BigInt(len))).getFirst().toString();
-    return { value: { kind: "ip", address: first, prefix: len }, hostBits: first !== asText };
-  }
-  const ip = new IPv6(addr);
-  const asText = collapseIPv6Number(ip.toString());
-  if (lenText === undefined) return { value: { kind: "ip", address: asText }, hostBits: false };
-  const len = Number(lenText);
-  const first = collapseIPv6Number(new IPv6CidrRange(ip, IPv6Prefix.fromNumber(BigInt(len))).getFirst().toString());
-  return { value: { kind: "ip", address: first, prefix: len }, hostBits: first !== asText };
+/** An address of the shared model as an ipsec.conf address: networks keep their `/len`, hosts have none. */
+export function ipsecAddress(n: IpNet): IpsecAddress & { kind: "ip" } {
+  return n.prefix === undefined ? { kind: "ip", address: n.address } : { kind: "ip", address: n.address, prefix: n.prefix };
 }
 
 /** Text of an address as written in ipsec.conf (`any`, `10.1.0.0/24`, `2001:db8::2`, `em0`). */

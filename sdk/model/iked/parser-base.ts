@@ -1,0 +1,359 @@
+/**
+ * The iked.conf parser's token stream and clauses (hosts, ports, protocols, transforms, lifetimes, auth),
+ * shared by the statement parser in parser.ts; and the token helpers the `iked -n` emulator uses.
+ */
+import type { Diagnostic, ParseResult } from "../diagnostics";
+import { oneOf } from "../diagnostics";
+import { canonicalHost, parseAddr } from "./address";
+import { IkedLexer, type IkedToken } from "./lexer";
+import { AUTH_METHODS, allowedNames, canonicalTransform, type IkedAuthMethod, type IkedXfKind } from "./transforms";
+import { type IkedAuth, type IkedConf, type IkedTransforms } from "./types";
+
+/** What happened while parsing, in file order (used by the `iked -n` emulator). */
+export type IkedParseEvent =
+  /** A yyerror(): iked prints `FILE: LINE: message`. */
+  | { kind: "error"; line: number; message: string }
+  /** A bare line iked writes to stderr (e.g. `no IP address found for X`). */
+  | { kind: "stderr"; text: string }
+  /** A complete `ikev2` rule, handed to create_ike() when its terminating newline (at `line`) is read. */
+  | { kind: "policy"; index: number; line: number }
+  /** A `user` line. */
+  | { kind: "user"; index: number; line: number };
+
+/** Full parser output. */
+export interface IkedParseDetails extends ParseResult<IkedConf> {
+  events: IkedParseEvent[];
+  /** Macros defined but never used. */
+  unusedMacros: string[];
+}
+
+export class Fail extends Error {
+  constructor(
+    readonly tok: IkedToken,
+    readonly iked: string,
+    readonly rich: string,
+  ) {
+    super(rich);
+  }
+}
+
+const PROTOCOLS: Record<string, number> = {
+  ip: 0, icmp: 1, igmp: 2, ipencap: 4, ipip: 4, tcp: 6, egp: 8, udp: 17, ipv6: 41, gre: 47, esp: 50, ah: 51,
+  "ipv6-icmp": 58, icmp6: 58, etherip: 97, ipcomp: 108, carp: 112, pfsync: 240, sctp: 132,
+};
+const SERVICES: Record<string, number> = { isakmp: 500, "ipsec-nat-t": 4500, ssh: 22, http: 80, https: 443, domain: 53, ntp: 123, bgp: 179, telnet: 23, smtp: 25 };
+
+/** Protocol number of a name (iked uses getprotobyname). */
+export function protocolNumber(p: string | number): number | undefined {
+  return typeof p === "number" ? p : PROTOCOLS[p];
+}
+/** Port number of a service name or number. */
+export function portNumber(p: string | number): number | undefined {
+  return typeof p === "number" ? p : SERVICES[p];
+}
+/** Name iked prints for a protocol number (print_proto: getprotobynumber, else the number). */
+export function protocolName(n: number): string {
+  const names: Record<number, string> = { 0: "ip", 1: "icmp", 2: "igmp", 4: "ipencap", 6: "tcp", 8: "egp", 17: "udp", 41: "ipv6", 47: "gre", 50: "esp", 51: "ah", 58: "ipv6-icmp", 97: "etherip", 108: "ipcomp", 112: "carp", 132: "sctp", 240: "pfsync" };
+  return names[n] ?? String(n);
+}
+
+/** Parses a time (`N`, `Nm`, `Nh`, as iked's time_spec) to seconds. */
+export function parseTimeSpec(t: IkedToken): number | { iked: string; rich: string } {
+  if (t.type === "number") return t.value;
+  if (t.type !== "string") return { iked: "syntax error", rich: "expected a time such as 3600, 60m or 8h" };
+  const m = /^(\d+)(.)/.exec(t.value);
+  if (!m) return { iked: `invalid time specification: ${t.value}`, rich: `invalid time \`${t.value}\`; write seconds, or a number followed by m or h` };
+  const n = Number(m[1]);
+  switch (m[2].toLowerCase()) {
+    case "m":
+      return n * 60;
+    case "h":
+      return n * 3600;
+    default:
+      return { iked: "invalid time unit", rich: `invalid time unit in \`${t.value}\`; one of m, h (or plain seconds)` };
+  }
+}
+
+/** Parses a byte count (`N`, `NK`, `NM`, `NG`, as iked's byte_spec). */
+export function parseByteSpec(t: IkedToken): number | { iked: string; rich: string } {
+  if (t.type === "number") return t.value;
+  if (t.type !== "string") return { iked: "syntax error", rich: "expected a byte count such as 1073741824, 512M or 4G" };
+  const m = /^(\d+)(.)/.exec(t.value);
+  if (!m) return { iked: `invalid byte specification: ${t.value}`, rich: `invalid byte count \`${t.value}\`; write bytes, or a number followed by K, M or G` };
+  const n = Number(m[1]);
+  switch (m[2].toUpperCase()) {
+    case "K":
+      return n * 1024;
+    case "M":
+      return n * 1024 * 1024;
+    case "G":
+      return n * 1024 * 1024 * 1024;
+    default:
+      return { iked: "invalid byte unit", rich: `invalid byte unit in \`${t.value}\`; one of K, M, G` };
+  }
+}
+
+export const describe = (t: IkedToken): string => {
+  switch (t.type) {
+    case "kw":
+      return `\`${t.value}\``;
+    case "string":
+      return `\`${t.value}\``;
+    case "number":
+      return `\`${t.text}\``;
+    case "char":
+      return `\`${t.value}\``;
+    case "nl":
+      return "end of line";
+    case "eof":
+      return "end of file";
+    case "error":
+      return "an invalid token";
+  }
+};
+
+export abstract class ParserBase {
+  protected pending: (() => void) | undefined;
+  protected tok: IkedToken;
+  protected readonly lexer: IkedLexer;
+  /** Names of the macros expanded so far. */
+  readonly usedMacros = new Set<string>();
+  readonly macros = new Map<string, string>();
+  readonly conf: IkedConf = { macros: [], settings: [], users: [], policies: [] };
+  readonly diagnostics: Diagnostic[] = [];
+  readonly events: IkedParseEvent[] = [];
+  protected lexErrorsSeen = 0;
+
+  constructor(
+    text: string,
+    protected readonly file: string,
+  ) {
+    this.lexer = new IkedLexer(text, this.macros, this.usedMacros);
+    this.tok = this.lex();
+  }
+
+  protected lex(): IkedToken {
+    const t = this.lexer.next();
+    this.flushLexErrors();
+    return t;
+  }
+
+  protected flushLexErrors(): void {
+    while (this.lexErrorsSeen < this.lexer.errors.length) {
+      const e = this.lexer.errors[this.lexErrorsSeen++];
+      this.events.push({ kind: "error", line: e.line, message: e.message });
+      this.diagnostics.push({ file: this.file, line: e.line, column: e.column, message: e.message, severity: "error" });
+    }
+  }
+
+  protected cur(): IkedToken {
+    return this.tok;
+  }
+
+  protected advance(): IkedToken {
+    const t = this.tok;
+    this.tok = this.lex();
+    return t;
+  }
+
+  protected isKw(v: string): boolean {
+    const t = this.tok;
+    return t.type === "kw" && t.value === v;
+  }
+
+  protected isChar(v: string): boolean {
+    const t = this.tok;
+    return t.type === "char" && t.value === v;
+  }
+
+  /** Consumes a keyword token known to be present (after isKw) and returns its text. */
+  protected takeKw(): string {
+    const t = this.advance();
+    return t.type === "kw" ? t.value : "";
+  }
+
+  protected acceptKw(v: string): boolean {
+    if (this.isKw(v)) {
+      this.advance();
+      return true;
+    }
+    return false;
+  }
+
+  protected syntax(expected: string): never {
+    throw new Fail(this.tok, "syntax error", `syntax error: unexpected ${describe(this.tok)}; expected ${expected}`);
+  }
+
+  protected expectKw(v: string): void {
+    if (!this.acceptKw(v)) this.syntax(`\`${v}\``);
+  }
+
+  protected expectString(what: string): Extract<IkedToken, { type: "string" }> {
+    const t = this.tok;
+    if (t.type !== "string") this.syntax(what);
+    this.advance();
+    return t;
+  }
+
+  protected expectNumber(what: string): Extract<IkedToken, { type: "number" }> {
+    const t = this.tok;
+    if (t.type !== "number") this.syntax(what);
+    this.advance();
+    return t;
+  }
+
+  protected time(field: string): number {
+    const t = this.advance();
+    const r = parseTimeSpec(t);
+    if (typeof r === "number") return r;
+    throw new Fail(t, r.iked, `${field}: ${r.rich}`);
+  }
+
+  protected user(): void {
+    this.advance();
+    const name = this.expectString("a user name");
+    const pass = this.expectString("a password");
+    if (name.value === "") throw new Fail(name, "invalid user name", "user: empty user name");
+    if (pass.value === "") throw new Fail(pass, "invalid password", `user ${name.value}: empty password`);
+    this.pending = () => {
+      this.conf.users.push({ name: name.value, password: pass.value });
+      this.events.push({ kind: "user", index: this.conf.users.length - 1, line: this.cur().line });
+    };
+  }
+
+  protected hostSpec(field: string): string {
+    const t = this.expectString("an address or host name");
+    let s = t.value;
+    if (this.isChar("/")) {
+      this.advance();
+      const n = this.expectNumber("a prefix length");
+      s = `${s}/${n.value}`;
+      const a = parseAddr(s);
+      if (a?.af === "inet" && n.value > 32) {
+        // host(): strtonum(mask, 0, 128) and host_ip() keep an IPv4 mask above 32 as written (`10.0.0.0/40`)
+        this.diagnostics.push({ file: this.file, line: t.line, column: t.column, message: `${field}: prefix length ${n.value} of \`${s}\` is above 32; iked accepts it as written, write at most /32`, severity: "warning" });
+      }
+      if (!a) {
+        const bare = parseAddr(t.value);
+        const max = bare?.af === "inet6" ? 128 : 32;
+        if (bare || n.value > 128) throw new Fail(t, "could not parse host specification", `${field}: prefix length ${n.value} of \`${s}\` is out of range; 0-${max}`);
+        throw new Fail(t, "could not parse host specification", `${field}: \`${s}\` is not an address/prefix; write ADDR/LEN with a numeric address`);
+      }
+    }
+    if (!parseAddr(s) && !/^[A-Za-z0-9][A-Za-z0-9.-]*$/.test(s)) throw new Fail(t, "could not parse host specification", `${field}: \`${s}\` is neither an address nor a host name`);
+    return canonicalHost(s);
+  }
+
+  protected host(field: string): { host: string; nat?: string } {
+    if (this.acceptKw("any")) return { host: "any" };
+    if (this.acceptKw("dynamic")) return { host: "dynamic" };
+    const host = this.hostSpec(field);
+    if (this.isChar("(")) {
+      this.advance();
+      const nat = this.hostSpec(`${field} NAT`);
+      if (!this.isChar(")")) this.syntax("`)`");
+      this.advance();
+      const a = parseAddr(host);
+      const b = parseAddr(nat);
+      if (a && b && a.af !== b.af) throw new Fail(this.tok, "Flow NAT address family mismatch", `${field}: NAT address \`${nat}\` is not of the same family as \`${host}\``);
+      return { host, nat };
+    }
+    return { host };
+  }
+
+  protected anyhost(field: string): string {
+    if (this.acceptKw("any")) return "any";
+    return this.hostSpec(field);
+  }
+
+  protected port(field: string): number | string | undefined {
+    if (!this.acceptKw("port")) return undefined;
+    const t = this.advance();
+    if (t.type === "number") {
+      if (t.value < 0 || t.value > 65535) throw new Fail(t, "port outside range", `${field}: port ${t.text} is out of range; 0-65535`);
+      return t.value;
+    }
+    if (t.type === "string") {
+      if (portNumber(t.value) === undefined) throw new Fail(t, `unknown port: ${t.value}`, `${field}: unknown service \`${t.value}\`; give a port number or one of ${Object.keys(SERVICES).join(", ")}`);
+      return t.value;
+    }
+    throw new Fail(t, "syntax error", `${field}: expected a port number or service name, got ${describe(t)}`);
+  }
+
+  protected protoval(): string | number {
+    const t = this.advance();
+    if (t.type === "number") {
+      if (t.value < 0 || t.value > 255) throw new Fail(t, "protocol outside range", `proto: ${t.text} is out of range; 0-255`);
+      return t.value;
+    }
+    if (t.type === "string" || (t.type === "kw" && (t.value === "esp" || t.value === "ah"))) {
+      if (t.type === "kw") throw new Fail(t, "syntax error", `proto: \`${t.value}\` is a keyword here; write its number (${PROTOCOLS[t.value]})`);
+      if (PROTOCOLS[t.value] === undefined) throw new Fail(t, `unknown protocol: ${t.value}`, oneOf("protocol", t.value, Object.keys(PROTOCOLS)));
+      return t.value;
+    }
+    throw new Fail(t, "syntax error", `proto: expected a protocol name or number, got ${describe(t)}`);
+  }
+
+  protected transforms(sa: "ikesa" | "childsa"): IkedTransforms {
+    const x: IkedTransforms = {};
+    const add = (kind: IkedXfKind): void => {
+      const t = this.expectString(`a ${kind} transform name`);
+      const name = canonicalTransform(kind, sa, t.value);
+      if (!name) throw new Fail(t, `${t.value} not a valid transform`, `${sa}.${kind}: ${t.value} not a valid transform; one of ${allowedNames(kind, sa).join(", ")}`);
+      (x[kind] ??= []).push(name);
+    };
+    let any = false;
+    for (;;) {
+      if (this.acceptKw("enc")) add("enc");
+      else if (this.acceptKw("auth")) add("auth");
+      else if (this.acceptKw("prf")) add("prf");
+      else if (this.acceptKw("group")) add("group");
+      else if (this.isKw("esn") || this.isKw("noesn")) (x.esn ??= []).push(this.takeKw() as "esn" | "noesn");
+      else break;
+      any = true;
+    }
+    if (!any) this.syntax(`a transform after \`${sa}\` (enc, auth, prf, group, esn, noesn)`);
+    return x;
+  }
+
+  protected auth(): IkedAuth | undefined {
+    if (this.acceptKw("psk")) {
+      if (this.acceptKw("file")) return { kind: "psk-file", path: this.expectString("a key file path").value };
+      const t = this.expectString("a pre-shared key (\"string\" or 0xHEX)");
+      if (t.value.startsWith("0x")) {
+        // parse.y parsekey(): strlen/2 bytes from pairs of characters; a pair that is not two hex digits is
+        // reported (the rule is still created, the file fails) and read as 0xff; an odd last character is dropped
+        const hex = t.value.slice(2);
+        let bytes = "";
+        for (let i = 0; i + 1 < hex.length; i += 2) {
+          const pair = hex.slice(i, i + 2);
+          if (/^[0-9A-Fa-f]{2}$/.test(pair)) bytes += pair;
+          else {
+            bytes += "ff";
+            this.events.push({ kind: "error", line: t.line, message: "keys need to be specified in hex digits" });
+            this.diagnostics.push({ file: this.file, line: t.line, column: t.column, message: `keys need to be specified in hex digits: psk: characters ${i + 1}-${i + 2} after 0x are not two hex digits`, severity: "error" });
+          }
+        }
+        if (hex.length % 2 === 1) this.diagnostics.push({ file: this.file, line: t.line, column: t.column, message: "psk: odd number of hex digits; iked ignores the last one", severity: "warning" });
+        return { kind: "psk", value: `0x${bytes}` };
+      } else if (t.value.length > 1024) throw new Fail(t, "psk too long", `psk: ${t.value.length} characters is too long; at most 1024`);
+      return { kind: "psk", value: t.value };
+    }
+    if (this.acceptKw("eap")) {
+      const t = this.advance();
+      if (t.type === "kw" && t.value === "radius") return { kind: "eap", method: "radius" };
+      if (t.type !== "string") throw new Fail(t, "syntax error", `eap: expected "MSCHAP-V2" or radius, got ${describe(t)}`);
+      const m = t.value.replace(/-/g, "_").toLowerCase();
+      if (m === "mschap_v2") return { kind: "eap", method: "mschap-v2" };
+      if (m === "radius") return { kind: "eap", method: "radius" };
+      throw new Fail(t, `unsupported EAP method: ${t.value}`, `eap: ${oneOf("EAP method", t.value, ["MSCHAP-V2", "radius"])}`);
+    }
+    if (this.cur().type === "string") {
+      const t = this.advance() as Extract<IkedToken, { type: "string" }>;
+      const m = AUTH_METHODS.find((n) => n.startsWith(t.value) && t.value !== "");
+      if (!m) throw new Fail(t, "not a valid authentication mode", `auth: ${oneOf("authentication method", t.value, [...AUTH_METHODS, "psk", "eap"])}`);
+      return { kind: "method", method: m as IkedAuthMethod };
+    }
+    return undefined;
+  }
+}

@@ -1,0 +1,288 @@
+/**
+ * iked.conf parser: a recursive-descent port of iked parse.y 1.149's grammar. Policy options must come in
+ * the grammar's fixed order (name, flags, esp/ah, inet/inet6, proto, rdomain, from/to…, local/peer,
+ * ikesa…, childsa…, srcid/dstid, ikelifetime, lifetime, auth, config…, iface, tag/tap), exactly as iked
+ * requires. Every error carries two texts: the model's message (field, value, why, allowed) and iked's own
+ * message, used by the lab's `iked -n` emulator.
+ */
+import type { ParseResult } from "../diagnostics";
+import { oneOf } from "../diagnostics";
+import { parseAddr } from "./address";
+import { IKED_SET_FLAGS, type IkedConf, type IkedConfigItem, type IkedFlow, type IkedPolicy, type IkedSetFlag, type IkedSetting } from "./types";
+import { Fail, ParserBase, parseByteSpec, parseTimeSpec, portNumber, protocolName, protocolNumber, type IkedParseDetails, type IkedParseEvent } from "./parser-base";
+
+export { parseByteSpec, parseTimeSpec, portNumber, protocolName, protocolNumber, type IkedParseDetails, type IkedParseEvent } from "./parser-base";
+
+class Parser extends ParserBase {
+  run(): void {
+    while (this.cur().type !== "eof") {
+      if (this.cur().type === "nl") {
+        this.advance();
+        continue;
+      }
+      try {
+        this.statement();
+        if (this.cur().type !== "nl" && this.cur().type !== "eof") this.syntax("end of line");
+        this.finishStatement();
+        if (this.cur().type === "nl") this.advance();
+      } catch (e) {
+        if (!(e instanceof Fail)) throw e;
+        this.report(e);
+        // yacc's `grammar error '\n'`: drop tokens up to the end of the line
+        if (this.cur().type !== "nl" && this.cur().type !== "eof") {
+          this.tok = this.lexer.skipLine();
+          this.flushLexErrors();
+        }
+        if (this.cur().type === "nl") this.advance();
+      }
+    }
+  }
+
+
+  protected finishStatement(): void {
+    const p = this.pending;
+    this.pending = undefined;
+    p?.();
+  }
+
+  protected report(e: Fail): void {
+    const line = e.tok.line;
+    this.events.push({ kind: "error", line, message: e.iked });
+    // the lexer already reported why the token is invalid
+    // iked's own words first (what `iked -n` prints), then the model's detail
+    const message = e.rich.includes(e.iked) ? e.rich : `${e.iked}: ${e.rich}`;
+    if (e.tok.type !== "error") this.diagnostics.push({ file: this.file, line, column: e.tok.column, message, severity: "error" });
+  }
+
+  protected statement(): void {
+    const t = this.tok;
+    if (t.type === "kw") {
+      switch (t.value) {
+        case "set":
+          return this.set();
+        case "user":
+          return this.user();
+        case "ikev2":
+          return this.ikev2();
+        case "include": {
+          // parse.y `include STRING`: pushfile() fails (the model reads no other file), iked warns and
+          // reports `failed to include file`, then goes on with the next line.
+          this.advance();
+          const path = this.expectString("a file name in quotes");
+          this.events.push({ kind: "stderr", text: `iked: pushfile: ${path.value}: No such file or directory` });
+          throw new Fail(path, `failed to include file ${path.value}`, `include "${path.value}": the model does not read included files; put everything in one iked.conf`);
+        }
+        case "ike":
+        case "flow":
+        case "tcpmd5":
+        case "sa":
+        case "from":
+        case "to":
+        case "tunnel":
+        case "transport":
+          // iked ignores ipsec.conf rules (otherrule skipline)
+          this.diagnostics.push({ file: this.file, line: t.line, column: t.column, message: `\`${t.value}\`: ipsec.conf rule ignored by iked; this line has no effect`, severity: "warning" });
+          this.tok = this.lexer.skipLine();
+          return;
+        default:
+          this.syntax("ikev2, set, user or a macro definition");
+      }
+    }
+    if (t.type === "string" && !t.quoted) {
+      this.advance();
+      if (this.isChar("=")) {
+        this.advance();
+        const parts: string[] = [];
+        for (let t = this.cur(); t.type === "string"; t = this.cur()) {
+          parts.push(t.value);
+          this.advance();
+        }
+        if (parts.length === 0) this.syntax("a macro value");
+        const name = t.value;
+        const value = parts.join(" ");
+        if (!/^[A-Za-z0-9_]+$/.test(name)) throw new Fail(t, "macro name cannot contain whitespace", `macro name \`${name}\`: only letters, digits and _ are allowed`);
+        this.pending = () => {
+          this.macros.set(name, value);
+          const existing = this.conf.macros.findIndex((m) => m.name === name);
+          if (existing >= 0) this.conf.macros.splice(existing, 1);
+          this.conf.macros.push({ name, value });
+        };
+        return;
+      }
+      throw new Fail(this.tok, "syntax error", `syntax error: unknown keyword \`${t.value}\`${t.value.startsWith("ike") ? " (did you mean `ikev2`?)" : ""}; expected ikev2, set, user or a macro definition`);
+    }
+    this.syntax("ikev2, set, user or a macro definition");
+  }
+
+  protected set(): void {
+    this.advance();
+    const t = this.tok;
+    if (t.type !== "kw") this.syntax(`one of ${IKED_SET_FLAGS.join(", ")}, dpd_check_interval, ocsp`);
+    this.advance();
+    let s: IkedSetting;
+    if ((IKED_SET_FLAGS as readonly string[]).includes(t.value)) s = { kind: "flag", flag: t.value as IkedSetFlag };
+    else if (t.value === "dpd_check_interval") {
+      const n = this.expectNumber("a number of seconds");
+      if (n.value < 0) throw new Fail(n, "timeout outside range", `set dpd_check_interval: \`${n.text}\` is negative; give seconds >= 0`);
+      s = { kind: "dpd_check_interval", seconds: n.value };
+    } else if (t.value === "ocsp") {
+      const url = this.expectString("an OCSP URL").value;
+      s = { kind: "ocsp", url };
+      if (this.acceptKw("tolerate")) {
+        s.tolerate = this.time("set ocsp tolerate");
+        if (this.acceptKw("maxage")) s.maxage = this.time("set ocsp maxage");
+      }
+    } else this.syntax(`one of ${IKED_SET_FLAGS.join(", ")}, dpd_check_interval, ocsp`);
+    this.pending = () => this.conf.settings.push(s);
+  }
+
+  /** A policy's leading words: name, quick/skip/default, active/passive, ipcomp, transport/tunnel, natt, ah/esp, inet/inet6. */
+  protected policyHead(p: IkedPolicy): void {
+    if (this.cur().type === "string") p.name = this.expectString("a name").value;
+    if (this.acceptKw("quick")) p.match = "quick";
+    else if (this.acceptKw("skip")) p.match = "skip";
+    else if (this.acceptKw("default")) p.match = "default";
+    if (this.acceptKw("active")) p.mode = "active";
+    else this.acceptKw("passive");
+    if (this.acceptKw("ipcomp")) p.ipcomp = true;
+    if (this.acceptKw("transport")) p.encapsulation = "transport";
+    else this.acceptKw("tunnel");
+    if (this.acceptKw("natt")) p.natt = true;
+    if (this.acceptKw("ah")) p.saProto = "ah";
+    else this.acceptKw("esp");
+    if (this.acceptKw("inet")) p.af = "inet";
+    else if (this.acceptKw("inet6")) p.af = "inet6";
+  }
+
+  protected ikev2(): void {
+    this.advance();
+    const p: IkedPolicy = { mode: "passive", encapsulation: "tunnel", saProto: "esp", flows: [] };
+    this.policyHead(p);
+    if (this.acceptKw("proto")) {
+      if (this.isChar("{")) {
+        this.advance();
+        const list: (string | number)[] = [this.protoval()];
+        for (;;) {
+          if (this.isChar(",")) this.advance();
+          if (this.isChar("}")) break;
+          list.push(this.protoval());
+        }
+        this.advance();
+        p.proto = list;
+      } else p.proto = [this.protoval()];
+    }
+    if (this.acceptKw("rdomain")) {
+      const n = this.expectNumber("a routing domain number");
+      if (n.value < 0 || n.value > 255) throw new Fail(n, "rdomain outside range", `rdomain: ${n.text} is out of range; 0-255`);
+      p.rdomain = n.value;
+    }
+    // hosts_list
+    for (;;) {
+      if (this.isChar(",") && p.flows.length > 0) this.advance();
+      if (this.isKw("from")) {
+        this.advance();
+        const src = this.host("from");
+        const fromPort = this.port("from port");
+        this.expectKw("to");
+        const dst = this.host("to");
+        const toPort = this.port("to port");
+        if (dst.nat) throw new Fail(this.tok, `no flow NAT support for destination network: ${dst.host}`, `to: NAT \`(${dst.nat})\` is only allowed on the source`);
+        p.flows.push(flow(src.host, fromPort, src.nat, dst.host, toPort));
+      } else if (this.isKw("to")) {
+        this.advance();
+        const dst = this.host("to");
+        const toPort = this.port("to port");
+        this.expectKw("from");
+        const src = this.host("from");
+        const fromPort = this.port("from port");
+        if (dst.nat) throw new Fail(this.tok, `no flow NAT support for destination network: ${dst.host}`, `to: NAT \`(${dst.nat})\` is only allowed on the source`);
+        p.flows.push(flow(src.host, fromPort, src.nat, dst.host, toPort));
+      } else break;
+    }
+    if (p.flows.length === 0) this.syntax("`from SRC to DST`");
+    if (this.acceptKw("peer")) {
+      p.peer = this.anyhost("peer");
+      if (this.acceptKw("local")) p.local = this.anyhost("local");
+    } else if (this.acceptKw("local")) {
+      p.local = this.anyhost("local");
+      if (this.acceptKw("peer")) p.peer = this.anyhost("peer");
+    }
+    while (this.acceptKw("ikesa")) (p.ikesa ??= []).push(this.transforms("ikesa"));
+    while (this.acceptKw("childsa")) (p.childsa ??= []).push(this.transforms("childsa"));
+    if (this.acceptKw("srcid")) p.srcid = this.expectString("an identity").value;
+    if (this.acceptKw("dstid")) p.dstid = this.expectString("an identity").value;
+    if (this.acceptKw("ikelifetime")) p.ikelifetime = this.time("ikelifetime");
+    if (this.acceptKw("lifetime")) {
+      p.lifetime = { seconds: this.time("lifetime") };
+      if (this.acceptKw("bytes")) {
+        const t = this.advance();
+        const b = parseByteSpec(t);
+        if (typeof b !== "number") throw new Fail(t, b.iked, `lifetime bytes: ${b.rich}`);
+        p.lifetime.bytes = b;
+      }
+    }
+    p.auth = this.auth();
+    if (p.auth === undefined) delete p.auth;
+    for (;;) {
+      if (this.isKw("config") || this.isKw("request")) {
+        const action = this.takeKw() as "config" | "request";
+        const opt = this.expectString("a config option");
+        const address = action === "config" ? this.hostSpec(`${action} ${opt.value}`) : this.anyhost(`${action} ${opt.value}`);
+        const a = parseAddr(address);
+        const fam = a?.af ?? "inet";
+        if (!CONFIG_OPTIONS[fam].includes(opt.value)) throw new Fail(opt, "not a valid ikecfg option", `${action}: ${oneOf("option", opt.value, CONFIG_OPTIONS[fam])}`);
+        const item: IkedConfigItem = { action, option: opt.value, address };
+        (p.config ??= []).push(item);
+      } else break;
+    }
+    if (this.acceptKw("iface")) p.iface = this.expectString("an interface name").value;
+    for (;;) {
+      if (this.acceptKw("tag")) p.tag = this.expectString("a tag").value;
+      else if (this.isKw("tap")) {
+        this.advance();
+        const t = this.expectString("an enc interface such as enc1");
+        if (!/^enc\d+$/.test(t.value)) {
+          if (/^enc/.test(t.value)) throw new Fail(t, "invalid tap interface unit: invalid", `tap: \`${t.value}\` is not an enc(4) interface; write encN`);
+          throw new Fail(t, `invalid tap interface name: ${t.value}`, `tap: \`${t.value}\` is not an enc(4) interface; write encN`);
+        }
+        p.tap = t.value;
+      } else break;
+    }
+    this.pending = () => {
+      this.conf.policies.push(p);
+      this.events.push({ kind: "policy", index: this.conf.policies.length - 1, line: this.cur().line });
+    };
+  }
+
+}
+
+/** Options of `config`/`request` per address family (iked cpxfs). */
+export const CONFIG_OPTIONS: Record<"inet" | "inet6", string[]> = {
+  inet: ["address", "netmask", "name-server", "netbios-server", "dhcp-server", "protected-subnet", "access-server"],
+  inet6: ["address", "name-server", "netbios-server", "dhcp-server", "protected-subnet", "access-server"],
+};
+
+/** Builds a flow with only the keys that were written (so parsed and constructed values deep-equal). */
+function flow(from: string, fromPort: number | string | undefined, fromNat: string | undefined, to: string, toPort: number | string | undefined): IkedFlow {
+  return {
+    from,
+    ...(fromPort !== undefined ? { fromPort } : {}),
+    ...(fromNat !== undefined ? { fromNat } : {}),
+    to,
+    ...(toPort !== undefined ? { toPort } : {}),
+  };
+}
+
+/** Parses iked.conf and returns the events the `iked -n` emulator replays. */
+export function parseIkedConfDetailed(text: string, file = "iked.conf"): IkedParseDetails {
+  const p = new Parser(text, file);
+  p.run();
+  const unusedMacros = p.conf.macros.map((m) => m.name).filter((n) => !p.usedMacros.has(n));
+  return { value: p.conf, diagnostics: p.diagnostics, events: p.events, unusedMacros };
+}
+
+/** Parses iked.conf(5). Never throws; problems are returned as diagnostics with file:line:column. */
+export function parseIkedConf(text: string, file = "iked.conf"): ParseResult<IkedConf> {
+  const { value, diagnostics } = parseIkedConfDetailed(text, file);
+  return { value, diagnostics };
+}

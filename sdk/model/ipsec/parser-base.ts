@@ -1,0 +1,327 @@
+/**
+ * The ipsec.conf parser's token stream and clauses (hosts, ports, endpoints, peers, ids, transforms,
+ * lifetimes), shared by the statement and rule parsers in parser.ts. Problems are collected, never thrown.
+ */
+import { formatAddress, parseIp, resolvePort, resolveProtocol } from "./address";
+import { Lexer, type LexError, type Token } from "./lexer";
+import { resolveTransform, transformNames, type TransformKind } from "./transforms";
+import type { IkePhase, IpProtocol, IpsecAddress, IpsecEndpoint, IpsecStatement, SaRule } from "./types";
+
+/** One problem found while parsing, with both the token position and the line ipsecctl would report. */
+export interface ParseProblem {
+  file: string;
+  /** Line and column of the offending token. */
+  line: number;
+  column: number;
+  /** The line ipsecctl's yyerror prints (its lookahead token's line). */
+  ipsecctlLine: number;
+  /**
+   * Column of ipsecctl's lookahead token on {@link ipsecctlLine} (ipsecctl prints none); equal to
+   * `column` when the offending token is itself on that line.
+   */
+  ipsecctlColumn: number;
+  /** Field path in the rule, when the problem concerns one. */
+  field?: string;
+  /** ipsecctl's wording. */
+  text: string;
+  /** What is allowed / how to fix it (lint only). */
+  hint?: string;
+  effect: "soft" | "hard" | "fatal" | "generate" | "warning" | "stderr";
+  /** `fatal` only: errx() (no errno text after the message), e.g. `host: invalid netmask '/129'`. */
+  noErrno?: boolean;
+}
+
+/** What ipsecctl's parser does, statement by statement. */
+export type ParsedItem =
+  | { kind: "macro"; name: string; value: string }
+  | { kind: "rule"; statement: IpsecStatement; problems: ParseProblem[] }
+  | { kind: "dropped"; problems: ParseProblem[] };
+
+/** Options of the parser. */
+export interface ParseOptions {
+  /** Returns the text of an `include`d file, or undefined when it cannot be read. */
+  include?: (path: string) => string | undefined;
+  /** Macros defined on the command line (`ipsecctl -D name=value`). */
+  defines?: Record<string, string>;
+}
+
+export class SyntaxError_ {
+  /** `secret`: the token may be a key or PSK, never echo it. */
+  constructor(
+    readonly token: Token,
+    readonly secret = false,
+  ) {}
+}
+
+export const SATYPE_WORDS = new Set(["esp", "ah", "ipcomp", "ipip"]);
+/** The first entries of parse.y's auth and enc tables, matched by prefix before the real transforms. */
+export const NULL_XFS = ["unknown", "none"];
+/** ipsecctl.h's satype numbers, printed by ike.c's `illegal satype N`. */
+export const SATYPE_NUMBER: Readonly<Record<string, number>> = { ipcomp: 3, ipip: 5 };
+export const FLOW_TYPES = new Set(["use", "acquire", "require", "deny", "bypass", "dontacq"]);
+
+
+export abstract class ParserBase {
+  readonly items: ParsedItem[] = [];
+  protected lexer!: Lexer;
+  protected buffered: Token[] = [];
+  protected problems: ParseProblem[] = [];
+  protected fieldTokens = new Map<string, Token>();
+  protected depth = 0;
+  /** auth/enc written as `none`/`unknown` in an ike rule's main or quick mode (see transforms()). */
+  protected nullXfs: { field: string; name: string; tok: Token }[] = [];
+  /** An ike rule's satype isakmpd cannot negotiate (ipcomp, ipip): a generation error, as ike.c reports it. */
+  protected badSatype: { tok: Token; number: number } | undefined;
+  /** A flow's `(NATSRC)`: refused by the model, after parse.y's own checks of the rule. */
+  protected natSrc: Token | undefined;
+
+  constructor(
+    protected readonly macros: Map<string, string>,
+    protected readonly opts: ParseOptions,
+  ) {}
+
+  protected lexError(e: LexError): void {
+    this.problems.push({ file: e.file, line: e.line, column: e.column, ipsecctlLine: e.line, ipsecctlColumn: e.column, text: e.text, effect: "hard" });
+  }
+
+  protected peek(n = 0): Token {
+    while (this.buffered.length <= n) this.buffered.push(this.lexer.next());
+    return this.buffered[n]!;
+  }
+
+  protected next(): Token {
+    const t = this.peek();
+    this.buffered.shift();
+    return t;
+  }
+
+  protected isKw(word: string, n = 0): boolean {
+    const t = this.peek(n);
+    return t.kind === "keyword" && t.text === word;
+  }
+
+  protected accept(word: string): Token | undefined {
+    return this.isKw(word) ? this.next() : undefined;
+  }
+
+  protected expectKw(word: string): Token {
+    const t = this.next();
+    if (t.kind !== "keyword" || t.text !== word) throw new SyntaxError_(t);
+    return t;
+  }
+
+  protected expectString(allowNumber = false): Token {
+    const t = this.next();
+    if (t.kind === "string" || (allowNumber && t.kind === "number")) return t;
+    throw new SyntaxError_(t);
+  }
+
+  /** Records a problem at `tok`; `lookahead` is the token ipsecctl has read when it reports it (default `tok`). */
+  protected problem(tok: Token, effect: ParseProblem["effect"], text: string, field?: string, hint?: string, lookahead: Token = tok): void {
+    const at = lookahead.line === tok.line ? tok : lookahead;
+    this.problems.push({ file: tok.file, line: tok.line, column: tok.column, ipsecctlLine: at.line, ipsecctlColumn: at.column, text, field, hint, effect });
+  }
+
+  protected mark(field: string, tok: Token): void {
+    if (!this.fieldTokens.has(field)) this.fieldTokens.set(field, tok);
+  }
+
+  /** Parses one statement, recording it (or why it was dropped) in {@link items}. */
+  protected host(field: string): IpsecAddress {
+    const t = this.next();
+    this.mark(field, t);
+    if (t.kind === "keyword" && t.text === "any") return { kind: "any" };
+    if (t.kind !== "string") throw new SyntaxError_(t);
+    let text = t.text;
+    if (this.peek().kind === "punct" && this.peek().text === "/") {
+      this.next();
+      const len = this.next();
+      if (len.kind !== "number") throw new SyntaxError_(len);
+      text += `/${len.text}`;
+    }
+    // parse.y host(): a mask above 128 ends ipsecctl (errx); otherwise interface, IPv4, IPv6 and (without a
+    // mask) DNS are tried in turn, and a miss prints `no IP address found for TEXT` before the yyerror.
+    const slash = text.lastIndexOf("/");
+    if (slash >= 0 && Number(text.slice(slash + 1)) > 128) {
+      this.problems.push({ file: t.file, line: t.line, column: t.column, ipsecctlLine: t.line, ipsecctlColumn: t.column, text: `host: invalid netmask '${text.slice(slash)}'`, field, hint: "at most /32 for IPv4, /128 for IPv6", effect: "fatal", noErrno: true });
+      return { kind: "any" };
+    }
+    const ip = parseIp(text);
+    if (ip && "error" in ip) {
+      this.problem(t, "stderr", `no IP address found for ${text}`, field);
+      this.problem(t, "hard", "could not parse host specification", field, `\`${text}\`: ${ip.error}; IPv4 masks are /0-/32`, this.peek());
+      return { kind: "any" };
+    }
+    if (ip) {
+      if (ip.hostBits)
+        this.problem(t, "warning", `${text} has host bits set`, field, `ipsecctl uses it verbatim in isakmpd section names; write ${formatAddress(ip.value)}`);
+      return ip.value;
+    }
+    if (text.includes("/") || !/^[A-Za-z][A-Za-z0-9._-]*$/.test(text)) {
+      this.problem(t, "stderr", `no IP address found for ${text}`, field);
+      this.problem(t, "hard", "could not parse host specification", field, `\`${text}\` is not an address, interface or host name (ipsecctl has no :network modifiers)`, this.peek());
+      return { kind: "any" };
+    }
+    return { kind: "name", name: text };
+  }
+
+  /** `host` or `{ host, host … }`. */
+  protected hostList(field: string): IpsecAddress[] {
+    const t = this.peek();
+    if (t.kind === "punct" && t.text === "{") {
+      this.next();
+      this.mark(field, t);
+      const list: IpsecAddress[] = [];
+      for (;;) {
+        const n = this.peek();
+        if (n.kind === "punct" && n.text === "}") {
+          this.next();
+          break;
+        }
+        if (n.kind === "punct" && n.text === ",") {
+          this.next();
+          continue;
+        }
+        list.push(this.host(field));
+      }
+      if (list.length === 0) throw new SyntaxError_(this.peek());
+      return list;
+    }
+    return [this.host(field)];
+  }
+
+  protected port(field: string): number | undefined {
+    if (!this.isKw("port")) return undefined;
+    this.next();
+    const t = this.next();
+    this.mark(field, t);
+    if (t.kind !== "string" && t.kind !== "number") throw new SyntaxError_(t);
+    const p = resolvePort(t.text);
+    if (p === undefined) {
+      this.problem(t, "hard", `unknown port: ${t.text}`, field, "a number 0-65535 or an /etc/services name");
+      return 0;
+    }
+    return p;
+  }
+
+  protected endpoint(field: "from" | "to", withPort: boolean): IpsecEndpoint {
+    const addresses = this.hostList(field);
+    const port = withPort ? this.port(`${field}.port`) : undefined;
+    if (field === "from" && this.peek().kind === "punct" && this.peek().text === "(") {
+      this.natSrc = this.peek();
+      while (!(this.peek().kind === "punct" && this.peek().text === ")") && this.peek().kind !== "nl" && this.peek().kind !== "eof") this.next();
+      if (this.peek().text === ")") this.next();
+    }
+    return port === undefined ? { addresses } : { addresses, port };
+  }
+
+  /** `from A [port P] to B [port P]` or `to B … from A …`. */
+  protected hosts(withPort = true): { from: IpsecEndpoint; to: IpsecEndpoint } {
+    if (this.accept("from")) {
+      const from = this.endpoint("from", withPort);
+      this.expectKw("to");
+      const to = this.endpoint("to", withPort);
+      return { from, to };
+    }
+    if (this.accept("to")) {
+      const to = this.endpoint("to", withPort);
+      this.expectKw("from");
+      const from = this.endpoint("from", withPort);
+      return { from, to };
+    }
+    throw new SyntaxError_(this.peek());
+  }
+
+  protected proto(): IpProtocol | undefined {
+    if (!this.accept("proto")) return undefined;
+    const t = this.next();
+    this.mark("proto", t);
+    if (t.kind !== "string" && t.kind !== "number" && !(t.kind === "keyword" && (t.text === "esp" || t.text === "ah"))) throw new SyntaxError_(t);
+    const p = resolveProtocol(t.text);
+    if (p === undefined) {
+      this.problem(t, "hard", `unknown protocol: ${t.text}`, "proto", "an /etc/protocols name or a number 0-255");
+      return 0;
+    }
+    return p;
+  }
+
+  protected peers(): { local?: IpsecAddress; peer?: IpsecAddress } {
+    const r: { local?: IpsecAddress; peer?: IpsecAddress } = {};
+    for (let i = 0; i < 2; i++) {
+      if (r.peer === undefined && this.accept("peer")) r.peer = this.host("peer");
+      else if (r.local === undefined && this.accept("local")) {
+        r.local = this.host("local");
+        if (r.local.kind === "any") throw new SyntaxError_(this.peek());
+      }
+    }
+    return r;
+  }
+
+  protected ids(r: { srcid?: string; dstid?: string }): void {
+    if (this.accept("srcid")) {
+      const t = this.expectString(true);
+      this.mark("srcid", t);
+      r.srcid = t.text;
+    }
+    if (this.accept("dstid")) {
+      const t = this.expectString(true);
+      this.mark("dstid", t);
+      r.dstid = t.text;
+    }
+  }
+
+  /** auth/enc/group (and comp) transforms in any order, then `lifetime`. */
+  protected transforms(prefix: string, target: IkePhase | SaRule, allowComp: boolean, allowGroup: boolean): void {
+    for (;;) {
+      const t = this.peek();
+      if (t.kind !== "keyword") return;
+      const kind = ({ auth: "auth", enc: "enc", comp: "comp", group: "group" } as Record<string, TransformKind | undefined>)[t.text];
+      if (!kind || (kind === "comp" && !allowComp) || (kind === "group" && !allowGroup)) return;
+      this.next();
+      const v = this.expectString();
+      const field = prefix ? `${prefix}.${kind}` : kind;
+      this.mark(field, v);
+      const after = this.peek();
+      const rec = target as Record<string, unknown>;
+      if (rec[kind] !== undefined) {
+        this.problem(v, "soft", `${kind} already set`, field, "give each transform once", after);
+        continue;
+      }
+      const resolved = resolveTransform(kind, v.text);
+      const nullName = kind === "auth" || kind === "enc" ? NULL_XFS.find((n) => n.startsWith(v.text)) : undefined;
+      if (resolved === undefined && nullName !== undefined && prefix !== "") {
+        // parse.y's tables start with `unknown` and `none`, found by prefix like any other name: the rule
+        // parses and isakmpd's configuration cannot be generated (ike.c: `illegal transform none`).
+        this.nullXfs.push({ field, name: nullName, tok: v });
+        rec[kind] = null;
+        continue;
+      }
+      if (resolved === undefined) {
+        this.problem(v, "soft", `${v.text} not a valid transform`, field, `one of ${transformNames(kind).join(", ")}`, after);
+        continue;
+      }
+      rec[kind] = resolved;
+    }
+  }
+
+  protected lifetime(field: string, target: IkePhase): void {
+    if (!this.accept("lifetime")) return;
+    const t = this.next();
+    this.mark(field, t);
+    if (t.kind === "number") {
+      target.lifetime = Number(t.text);
+      return;
+    }
+    if (t.kind !== "string") throw new SyntaxError_(t);
+    const m = /^(\d+)([mMhH]?)$/.exec(t.text);
+    if (!m) {
+      this.problem(t, "fatal", "invalid time unit", field, "seconds, or a number with suffix m or h");
+      return;
+    }
+    const unit = m[2]!.toLowerCase();
+    target.lifetime = Number(m[1]) * (unit === "h" ? 3600 : unit === "m" ? 60 : 1);
+  }
+
+  // ---- rules ----------------------------------------------------------------------------------
+
+}

@@ -1,0 +1,245 @@
+/**
+ * pf.conf parser (see parser.ts), part 1: options and output types, pfctl's token helpers and the error
+ * reporting every part shares.
+ */
+import type { Diagnostic } from "../diagnostics";
+import { type ExpandContext } from "./expand";
+import { PfLexer, type Token } from "./lexer";
+import type { PfInterface, PfRule, PfRuleset, PfStatement } from "./types";
+import { emptyPfRuleset } from "./types";
+
+/** Options of {@link parsePf}. */
+export interface PfParseOptions {
+  /**
+   * The host's interfaces. When given, bare interface names (`from em1`, `$ext_if`) must exist and
+   * have addresses, exactly as pfctl requires at load time; without it any name is accepted.
+   */
+  interfaces?: readonly PfInterface[];
+  /** Print parse-time echo lines as `pfctl -v` does (macros, `set skip`, tables). Default true. */
+  verbose?: boolean;
+  /**
+   * Whether a table's `file "PATH"` can be read (pfctl -n loads it: `cannot load "PATH": …`). Without it
+   * table files are not checked (lint has no access to the host's files).
+   */
+  tableFileExists?: (path: string) => boolean;
+  /** The host's user and group ids by name (pfctl's uid_from_user/gid_from_group); without it names stay names. */
+  userId?: (name: string) => number | undefined;
+  groupId?: (name: string) => number | undefined;
+}
+
+/** Everything pfctl's parser produces for one file. */
+export interface PfParseOutput {
+  ruleset: PfRuleset;
+  /** Canonical rules in file order (what `-o none` loads); complete only without errors. */
+  loaded: PfRule[];
+  /** Lines `pfctl -nv` prints on stdout while parsing (macros, `set skip on { … }`, tables). */
+  echo: string[];
+  /** Lines pfctl prints on stderr, in its words (`FILE:LINE: syntax error`). */
+  stderr: string[];
+  diagnostics: Diagnostic[];
+  /** pfctl's error count; the file is rejected when > 0. */
+  errors: number;
+}
+
+export class Fail {
+  constructor(readonly tok: Token, readonly semantic: boolean) {}
+}
+
+/** Valid pf rule options outside the model (see the header): refused with a message naming them. */
+export const UNSUPPORTED_RULE_OPTS = new Set(["tos", "queue", "divert-reply", "divert-packet", "af-to", "os"]);
+export const SUPPORTED_RULE_OPTS = "flags, keep state, no state, modulate state, synproxy state, icmp-type, icmp6-type, scrub, tag, tagged, label, nat-to [static-port], rdr-to, binat-to, route-to, reply-to, dup-to, received-on, prio, set prio, set tos, max-pkt-rate, probability, divert-to, once, fragment, allow-opts, rtable";
+
+/** map_tos() words (parse.y): DiffServ code points and the old ToS names. */
+export const TOS_WORDS: Readonly<Record<string, number>> = {
+  af11: 0x28, af12: 0x30, af13: 0x38, af21: 0x48, af22: 0x50, af23: 0x58, af31: 0x68, af32: 0x70, af33: 0x78,
+  af41: 0x88, af42: 0x90, af43: 0x98, critical: 0xa0, cs0: 0x00, cs1: 0x20, cs2: 0x40, cs3: 0x60, cs4: 0x80,
+  cs5: 0xa0, cs6: 0xc0, cs7: 0xe0, ef: 0xb8, inetcontrol: 0xc0, lowdelay: 0x10, netcontrol: 0xe0,
+  reliability: 0x04, throughput: 0x08,
+};
+export const TCP_FLAGS = "FSRPAUEW";
+
+export function describe(t: Token): string {
+  switch (t.type) {
+    case "NL":
+      return "end of line";
+    case "EOF":
+      return "end of file";
+    case "ERROR":
+      return "undefined macro";
+    default:
+      return `\`${t.text}\``;
+  }
+}
+
+export function flagBits(s: string): number | undefined {
+  let f = 0;
+  for (const ch of s) {
+    const i = TCP_FLAGS.indexOf(ch);
+    if (i < 0) return undefined;
+    f |= 1 << i;
+  }
+  return f === 0 ? 0xff : f;
+}
+
+export function flagString(bits: number): string {
+  let s = "";
+  for (let i = 0; i < TCP_FLAGS.length; i++) if (bits & (1 << i)) s += TCP_FLAGS[i];
+  return s;
+}
+
+
+export abstract class PfParserBase {
+  protected readonly lex: PfLexer;
+  protected la!: Token;
+  protected errflag = 0;
+  protected readonly macros = new Map<string, string>();
+  protected readonly ctx: ExpandContext;
+  readonly out: PfParseOutput;
+  /** `os "NAME"` read by fromto(), moved into the rule by filterOpts(). */
+  protected osName: string | undefined;
+  /** Counter of the `<__automatic_N>` tables address lists in pools become. */
+  protected autoTables = 0;
+  /** Where rules go: the file's ruleset, or the inline anchor being parsed (`anchor "x" { … }`). */
+  protected sink: { rules: PfStatement[]; loaded: PfRule[] } | undefined;
+
+  constructor(
+    protected readonly text: string,
+    protected readonly file: string,
+    protected readonly opts: PfParseOptions,
+  ) {
+    this.lex = new PfLexer(text, this.macros, (line, col, message) => this.report(line, col, message));
+    this.ctx = opts.interfaces ? { interfaces: opts.interfaces } : {};
+    this.out = { ruleset: emptyPfRuleset(), loaded: [], echo: [], stderr: [], diagnostics: [], errors: 0 };
+  }
+
+  // ---- reporting -------------------------------------------------------------------------
+
+  /**
+   * Records an error: pfctl's stderr line uses `line` (yylval.lineno); the diagnostic points at
+   * `at` (the offending token's own line and column) when given.
+   */
+  protected report(line: number, col: number, message: string, detail?: string, at?: Token): void {
+    this.out.errors++;
+    this.out.stderr.push(`${this.file}:${line}: ${message}`);
+    let dLine = at ? at.line : line;
+    let dCol = at ? at.col : col;
+    if (at?.type === "EOF") {
+      // pfctl counts a line past the end; point at the end of the last line instead.
+      const lines = this.text.split("\n");
+      if (lines.length > 1 && lines[lines.length - 1] === "") lines.pop();
+      dLine = Math.max(1, lines.length);
+      dCol = (lines[lines.length - 1] ?? "").length + 1;
+    }
+    this.out.diagnostics.push({
+      file: this.file,
+      line: dLine,
+      column: dCol,
+      message: detail ? `${message}: ${detail}` : message,
+      severity: "error",
+    });
+  }
+
+  /** yyerror() + YYERROR: a semantic error reported at the current lookahead's line. */
+  protected fail(message: string, detail?: string, at: Token = this.la): never {
+    this.report(this.la.line, at.col, message, detail, at);
+    throw new Fail(at, true);
+  }
+
+  /** A syntax error at the lookahead. */
+  protected syntax(): never {
+    throw new Fail(this.la, false);
+  }
+
+  // ---- tokens ----------------------------------------------------------------------------
+
+  protected shift(): Token {
+    const t = this.la;
+    if (this.errflag > 0) this.errflag--;
+    this.la = this.lex.next();
+    return t;
+  }
+
+  protected isKw(kw: string): boolean {
+    return this.la.type === "KW" && this.la.text === kw;
+  }
+
+  protected isChar(c: string): boolean {
+    return this.la.type === "CHAR" && this.la.text === c;
+  }
+
+  protected acceptKw(kw: string): boolean {
+    if (!this.isKw(kw)) return false;
+    this.shift();
+    return true;
+  }
+
+  protected acceptChar(c: string): boolean {
+    if (!this.isChar(c)) return false;
+    this.shift();
+    return true;
+  }
+
+  protected expectKw(kw: string): Token {
+    if (!this.isKw(kw)) this.syntax();
+    return this.shift();
+  }
+
+  protected expectChar(c: string): Token {
+    if (!this.isChar(c)) this.syntax();
+    return this.shift();
+  }
+
+  protected expectString(): Token {
+    if (this.la.type !== "STRING") this.syntax();
+    return this.shift();
+  }
+
+  protected optnl(): void {
+    while (this.la.type === "NL") this.shift();
+  }
+
+  /** `string : STRING string | STRING` — consecutive words joined by spaces. */
+  protected string(): string {
+    let s = this.expectString().text;
+    while (this.la.type === "STRING") s += " " + this.shift().text;
+    return s;
+  }
+
+  /** `numberstring : NUMBER | STRING`. */
+  protected numberstring(): Token {
+    if (this.la.type !== "NUMBER" && this.la.type !== "STRING") this.syntax();
+    return this.shift();
+  }
+
+  // ---- driver ----------------------------------------------------------------------------
+
+  protected endOfStatement(): void {
+    if (this.la.type !== "NL") this.syntax();
+  }
+
+
+  /** One item, or `{ item, item … }` (commas and newlines optional), as parse.y's list rules. */
+  protected braceList<T>(item: () => T): T[] {
+    if (!this.acceptChar("{")) return [item()];
+    this.optnl();
+    const out: T[] = [];
+    while (!this.isChar("}")) {
+      this.acceptChar(",");
+      this.optnl();
+      out.push(item());
+      this.optnl();
+    }
+    this.shift();
+    return out;
+  }
+
+  /** `NUMBER '/' NUMBER` (max-pkt-rate, max-src-conn-rate). */
+  protected rate(): { limit: number; seconds: number } {
+    if (this.la.type !== "NUMBER") this.syntax();
+    const limit = this.shift().num as number;
+    this.expectChar("/");
+    if (this.la.type !== "NUMBER") this.syntax();
+    const seconds = this.shift().num as number;
+    return { limit, seconds };
+  }
+}

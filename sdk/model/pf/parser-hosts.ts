@@ -1,0 +1,292 @@
+/** pf.conf parser, part 2: direction, family, interfaces, protocols, hosts and ports (parse.y's ipspec, portspec). */
+import { interfaceExists, parseLiteralAddress } from "./address";
+import { expandStatement } from "./expand";
+import { type Token } from "./lexer";
+import { canonicalProtocol, servicePort } from "./names";
+import type { PfAddressFamily, PfDirection, PfEndpoint, PfHost, PfIfModifier, PfIfSpec, PfPort, PfPortOp, PfRule } from "./types";
+import { PfParserBase } from "./parser-base";
+
+export abstract class PfHostParser extends PfParserBase {
+  protected resolveForPrint(hosts: PfHost[]): PfHost[] {
+    const out: PfHost[] = [];
+    for (const h of hosts) {
+      if (h.kind !== "interface" || !this.ctx.interfaces) {
+        out.push(h);
+        continue;
+      }
+      const probe: PfRule = { kind: "anchor", name: "x", on: [], protos: [], from: { hosts: [h], ports: [] }, to: { hosts: [], ports: [] } };
+      for (const r of expandStatement(probe, this.ctx).rules) out.push(...r.from.hosts);
+    }
+    return out;
+  }
+
+  // ---- anchors ---------------------------------------------------------------------------
+
+  protected dir(): PfDirection | undefined {
+    if (this.acceptKw("in")) return "in";
+    if (this.acceptKw("out")) return "out";
+    return undefined;
+  }
+
+  protected af(): PfAddressFamily | undefined {
+    if (this.acceptKw("inet")) return "inet";
+    if (this.acceptKw("inet6")) return "inet6";
+    return undefined;
+  }
+
+  /** `on IF`, `on ! IF`, `on { IF … }`. */
+  protected interfaceSpec(): PfIfSpec[] {
+    this.expectKw("on");
+    if (this.acceptChar("{")) {
+      this.optnl();
+      const out: PfIfSpec[] = [this.ifItemNot()];
+      this.optnl();
+      while (!this.isChar("}")) {
+        this.acceptChar(",");
+        out.push(this.ifItemNot());
+        this.optnl();
+      }
+      this.shift();
+      return out;
+    }
+    return [this.ifItemNot()];
+  }
+
+  protected ifItemNot(): PfIfSpec {
+    const not = this.acceptChar("!");
+    if (this.la.type === "STRING") {
+      const t = this.shift();
+      if (t.text.length >= 16) this.fail("interface name too long", `\`${t.text}\` has ${t.text.length} characters; at most 15`, t);
+      return not ? { name: t.text, not } : { name: t.text };
+    }
+    if (this.acceptKw("any")) return not ? { name: "any", not } : { name: "any" };
+    if (this.isKw("rdomain")) this.fail("`on rdomain N` is valid pf.conf but not part of this model's pf language");
+    this.syntax();
+  }
+
+  protected protoSpec(): string[] {
+    if (!this.acceptKw("proto")) return [];
+    if (this.acceptChar("{")) {
+      this.optnl();
+      const out = [this.protoItem()];
+      this.optnl();
+      while (!this.isChar("}")) {
+        this.acceptChar(",");
+        out.push(this.protoItem());
+        this.optnl();
+      }
+      this.shift();
+      return out;
+    }
+    return [this.protoItem()];
+  }
+
+  protected protoItem(): string {
+    const t = this.la;
+    if (t.type === "NUMBER") {
+      this.shift();
+      const n = t.num as number;
+      if (n < 0 || n > 255) this.fail("protocol outside range", `\`${t.text}\`; a protocol number is 1-255`, t);
+      if (n === 0) this.fail("proto 0 cannot be used", undefined, t);
+      return canonicalProtocol(String(n)) as string;
+    }
+    if (t.type === "STRING") {
+      this.shift();
+      const p = canonicalProtocol(t.text);
+      if (p === undefined || /^\d+$/.test(t.text)) this.fail(`unknown protocol ${t.text}`, "a name from /etc/protocols such as tcp, udp, esp, ah, ipencap, gre, carp, pfsync, or a number 1-255", t);
+      return p;
+    }
+    this.syntax();
+  }
+
+  protected fromto(): { from: PfEndpoint; to: PfEndpoint } {
+    const none = (): PfEndpoint => ({ hosts: [], ports: [] });
+    if (this.acceptKw("all")) return { from: none(), to: none() };
+    let from = none();
+    let to = none();
+    if (this.acceptKw("from")) from = this.ipportspec();
+    if (this.acceptKw("os")) this.osName = this.expectString().text;
+    if (this.acceptKw("to")) {
+      to = this.ipportspec();
+      if (to.hosts.some((h) => h.kind === "urpf-failed")) this.fail('"urpf-failed" is not permitted in a destination address');
+    }
+    return { from, to };
+  }
+
+  protected ipportspec(): PfEndpoint {
+    if (this.acceptKw("port")) return { hosts: [], ports: this.portspec() };
+    const hosts = this.ipspec();
+    const ports = this.acceptKw("port") ? this.portspec() : [];
+    return { hosts, ports };
+  }
+
+  /** `any`, one host, or `{ list }`; an `any` inside a list makes the whole list `any`. */
+  protected ipspec(): PfHost[] {
+    if (this.acceptKw("any")) return [];
+    if (this.acceptChar("{")) {
+      this.optnl();
+      let any = false;
+      const out: PfHost[] = [];
+      let first = true;
+      while (!this.isChar("}")) {
+        if (!first) this.acceptChar(",");
+        first = false;
+        const hs = this.ipspec();
+        if (hs.length === 0) any = true;
+        out.push(...hs);
+        this.optnl();
+      }
+      if (first) this.syntax();
+      this.shift();
+      return any ? [] : out;
+    }
+    const not = this.acceptChar("!");
+    if (this.acceptKw("no-route")) return [{ kind: "no-route", ...(not ? { not } : {}) }];
+    if (this.acceptKw("urpf-failed")) return [{ kind: "urpf-failed", ...(not ? { not } : {}) }];
+    return this.host(not);
+  }
+
+  protected host(not: boolean): PfHost[] {
+    const n = not ? { not: true } : {};
+    const t = this.la;
+    if (t.type === "STRING") {
+      this.shift();
+      if (this.isChar("-")) this.fail("address ranges (`a - b`) are not part of this model's pf language", "use a network or a table");
+      let text = t.text;
+      if (this.acceptChar("/")) {
+        if (this.la.type !== "NUMBER") this.syntax();
+        text += "/" + this.shift().text;
+      }
+      return [this.hostString(text, t, not)];
+    }
+    if (t.type === "NUMBER") {
+      this.shift();
+      this.expectChar("/");
+      if (this.la.type !== "NUMBER") this.syntax();
+      const text = `${t.text}/${this.shift().text}`;
+      return [this.hostString(text, t, not)];
+    }
+    if (this.acceptChar("(")) {
+      const nameTok = this.expectString();
+      this.expectChar(")");
+      let name = nameTok.text;
+      if (!/^[A-Za-z]/.test(name)) this.fail(`invalid interface name '${name}'`, undefined, nameTok);
+      let modifier: PfIfModifier | undefined;
+      const colon = name.indexOf(":");
+      if (colon >= 0) {
+        const m = name.slice(colon + 1);
+        if (m !== "network" && m !== "broadcast" && m !== "peer" && m !== "0") {
+          this.fail(`interface ${name} has bad modifier`, "one of :network, :broadcast, :peer, :0", nameTok);
+        }
+        modifier = m;
+        name = name.slice(0, colon);
+      }
+      if (this.isChar("/")) this.fail("masks on dynamic addresses (`(if)/N`) are not part of this model's pf language");
+      return [{ kind: "dynamic", name, ...(modifier ? { modifier } : {}), ...n }];
+    }
+    if (this.acceptChar("<")) {
+      const nameTok = this.expectString();
+      this.expectChar(">");
+      if (nameTok.text.length >= 32) this.fail(`table name '${nameTok.text}' too long`, "at most 31 characters", nameTok);
+      return [{ kind: "table", name: nameTok.text, ...n }];
+    }
+    if (this.isKw("route")) this.fail("`route LABEL` addresses are not part of this model's pf language");
+    this.syntax();
+  }
+
+  /** pfctl's host(): an address, else an interface or group (`em0`, `em0:network`, `egress`, `self`). */
+  protected hostString(text: string, tok: Token, not: boolean): PfHost {
+    const n = not ? { not: true } : {};
+    const lit = parseLiteralAddress(text);
+    if (lit) return { kind: "address", address: lit.address, ...n };
+    let name = text;
+    let modifier: PfIfModifier | undefined;
+    const m = /^(.*):(network|broadcast|peer|0)$/.exec(text);
+    if (m) {
+      name = m[1];
+      modifier = m[2] as PfIfModifier;
+    }
+    const plausible = /^[A-Za-z][A-Za-z0-9_.-]*$/.test(name) && !text.includes("/");
+    const known = this.ctx.interfaces ? interfaceExists(name, this.ctx.interfaces) : plausible;
+    if (!known) {
+      this.out.stderr.push(`no IP address found for ${text}`);
+      const names = this.ctx.interfaces ? this.ctx.interfaces.map((i) => i.name).join(", ") : "";
+      this.fail("could not parse host specification", `\`${text}\` is not an IPv4/IPv6 address or network${this.ctx.interfaces ? `, nor an interface or group of this host (${names})` : " nor an interface name"}`, tok);
+    }
+    return { kind: "interface", name, ...(modifier ? { modifier } : {}), ...n };
+  }
+
+  protected portspec(): PfPort[] {
+    if (this.acceptChar("{")) {
+      this.optnl();
+      const out = [this.portItem()];
+      this.optnl();
+      while (!this.isChar("}")) {
+        this.acceptChar(",");
+        out.push(this.portItem());
+        this.optnl();
+      }
+      this.shift();
+      return out;
+    }
+    return [this.portItem()];
+  }
+
+  protected unaryop(): PfPortOp | undefined {
+    const t = this.la;
+    let op: PfPortOp | undefined;
+    if (t.type === "NE") op = "!=";
+    else if (t.type === "LE") op = "<=";
+    else if (t.type === "GE") op = ">=";
+    else if (t.type === "CHAR" && (t.text === "=" || t.text === "<" || t.text === ">")) op = t.text as PfPortOp;
+    if (op) this.shift();
+    return op;
+  }
+
+  protected portItem(): PfPort {
+    const op = this.unaryop();
+    const first = this.portrange();
+    if (op) {
+      if (first.to !== undefined) this.fail("':' cannot be used with an other port operator");
+      return { op, port: first.port };
+    }
+    if (this.la.type === "PORTBINARY") {
+      const bin = this.shift().op as PfPortOp;
+      const second = this.portrange();
+      if (first.to !== undefined || second.to !== undefined) this.fail("':' cannot be used with an other port operator");
+      if ((bin === "><" && first.port >= second.port) || (bin === "<>" && first.port > second.port)) {
+        this.fail("invalid port range", `\`${first.port} ${bin} ${second.port}\`: the first port must be lower`);
+      }
+      return { op: bin, port: first.port, to: second.port };
+    }
+    if (first.to !== undefined) {
+      if (first.port > first.to) this.fail("invalid port range", `\`${first.port}:${first.to}\`: the first port must not be higher`);
+      return { op: ":", port: first.port, to: first.to };
+    }
+    return { op: "=", port: first.port };
+  }
+
+  /** portrange: a port, a service name, or `a:b`. */
+  protected portrange(): { port: number; to?: number } {
+    const t = this.numberstring();
+    const colon = t.text.indexOf(":");
+    if (colon < 0) return { port: this.getservice(t.text, t) };
+    const a = this.getservice(t.text.slice(0, colon), t);
+    const b = this.getservice(t.text.slice(colon + 1), t);
+    return a === b ? { port: a } : { port: a, to: b };
+  }
+
+  protected getservice(s: string, t: Token): number {
+    if (/^\d+$/.test(s)) {
+      const n = Number(s);
+      if (n > 65535) this.fail(`illegal port value ${s}`, "a port is 0-65535", t);
+      return n;
+    }
+    const p = servicePort(s);
+    if (p === undefined) this.fail(`unknown port ${s}`, "a number 0-65535 or a service name from /etc/services such as isakmp, ipsec-nat-t, ssh, https", t);
+    return p;
+  }
+
+  // ---- filter options ----------------------------------------------------------------------
+
+}

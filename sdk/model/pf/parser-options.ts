@@ -1,0 +1,301 @@
+/** pf.conf parser, part 4: a rule's options (parse.y filter_opts). */
+import { parseLiteralAddress } from "./address";
+import { type Token } from "./lexer";
+import type { PfFilterRule, PfScrub, PfStateMode } from "./types";
+import { UNSUPPORTED_RULE_OPTS, SUPPORTED_RULE_OPTS, TOS_WORDS, flagString } from "./parser-base";
+import { PfRulePartParser } from "./parser-rule-parts";
+
+export abstract class PfOptionParser extends PfRulePartParser {
+  protected filterOpts(anchor: boolean): Partial<PfFilterRule> {
+    const o: Partial<PfFilterRule> = {};
+    if (this.osName !== undefined) {
+      o.os = this.osName;
+      this.osName = undefined;
+    }
+    let flagsSeen = false;
+    let keepSeen = false;
+    for (;;) {
+      const t = this.la;
+      if (t.type === "CHAR" && t.text === "!") {
+        this.shift();
+        if (this.acceptKw("received-on")) {
+          o.receivedOn = { name: this.expectString().text, not: true };
+          continue;
+        }
+        this.expectKw("tagged");
+        o.tagged = { name: this.string(), not: true };
+        continue;
+      }
+      if (t.type !== "KW") return o;
+      if (anchor && t.text !== "tag" && t.text !== "tagged") {
+        if (t.text === "flags" || t.text === "keep" || t.text === "no" || t.text === "label" || UNSUPPORTED_RULE_OPTS.has(t.text)) {
+          this.fail(`\`${t.text}\` on an anchor rule is not part of this model's pf language`, "anchor rules take tag and tagged");
+        }
+        return o;
+      }
+      switch (t.text) {
+        case "flags": {
+          this.shift();
+          if (flagsSeen) this.fail("flags cannot be redefined");
+          flagsSeen = true;
+          if (this.acceptKw("any")) {
+            o.flags = "any";
+            break;
+          }
+          let set = 0;
+          if (!this.isChar("/")) set = this.flag();
+          this.expectChar("/");
+          const mask = this.flag();
+          if ((set & mask) !== set) this.fail("flags always false", `\`${flagString(set)}/${flagString(mask)}\`: the flags must be a subset of the mask`);
+          o.flags = `${flagString(set)}/${flagString(mask)}`;
+          break;
+        }
+        case "no":
+        case "keep":
+        case "modulate":
+        case "synproxy": {
+          this.shift();
+          this.expectKw("state");
+          if (keepSeen) this.fail("modulate or keep cannot be redefined");
+          keepSeen = true;
+          o.state = t.text === "no" ? "no" : (t.text as PfStateMode);
+          if (t.text !== "no" && this.acceptChar("(")) {
+            const so = this.stateOpts();
+            if (Object.keys(so).length > 0) o.stateOptions = so;
+          }
+          break;
+        }
+        case "fragment":
+          this.shift();
+          o.fragment = true;
+          break;
+        case "received-on":
+          this.shift();
+          o.receivedOn = { name: this.expectString().text };
+          break;
+        case "user":
+        case "group": {
+          this.shift();
+          const items = this.ugids(t.text);
+          if (t.text === "user") o.users = items;
+          else o.groups = items;
+          break;
+        }
+        default:
+          if (this.ruleSettingOpt(t, o) || this.routeOpt(t, o) || this.markOpt(t, o)) break;
+          if (UNSUPPORTED_RULE_OPTS.has(t.text)) {
+            this.fail(`\`${t.text}\` is valid pf.conf but not part of this model's pf language`, `supported rule options: ${SUPPORTED_RULE_OPTS}`);
+          }
+          return o;
+      }
+    }
+  }
+
+
+  /** filter_opts: prio, max-pkt-rate, probability, divert-to, set …. Returns false when `t` is none of them. */
+  protected ruleSettingOpt(t: Token, o: Partial<PfFilterRule>): boolean {
+    switch (t.text) {
+    case "prio": {
+      this.shift();
+      if (o.prio !== undefined) this.fail("prio cannot be redefined");
+      if (this.la.type !== "NUMBER") this.syntax();
+      const n = this.shift().num as number;
+      if (n < 0 || n > 7) this.fail("prio must be 0 - 7");
+      o.prio = n;
+      break;
+    }
+    case "max-pkt-rate": {
+      this.shift();
+      const { limit, seconds } = this.rate();
+      if (o.maxPktRate) this.fail("cannot respecify max-pkt-rate");
+      o.maxPktRate = { limit, seconds };
+      break;
+    }
+    case "probability": {
+      this.shift();
+      const v = this.numberstring();
+      const m = /^(\d+(?:\.\d*)?)(%?)$/.exec(v.text);
+      if (!m) this.fail(`invalid probability: ${v.text}`, undefined, v);
+      const p = Number(m[1]) * (m[2] ? 0.01 : 1);
+      const u = Math.floor(p * 0xffffffff + 0.5);
+      if (u < 0 || u > 0xffffffff) this.fail(`invalid probability: ${p * 100}%`, undefined, v);
+      o.probability = u === 0 ? 1 : u;
+      break;
+    }
+    case "divert-to": {
+      this.shift();
+      const a = this.expectString();
+      const lit = parseLiteralAddress(a.text);
+      if (!lit || lit.address.includes("/")) this.fail(`could not parse divert address: ${a.text}`, undefined, a);
+      this.expectKw("port");
+      const port = this.portrange().port;
+      if (o.divertTo) this.fail("more than one divert option");
+      o.divertTo = { address: lit.address, port };
+      break;
+    }
+    case "set": {
+      // filter_sets: `set prio …`, `set tos …`, or `set ( …, … )`
+      this.shift();
+      const one = () => {
+        if (this.acceptKw("prio")) {
+          if (o.setPrio) this.fail("prio cannot be redefined");
+          if (this.acceptChar("(")) {
+            if (this.la.type !== "NUMBER") this.syntax();
+            const a = this.shift().num as number;
+            this.acceptChar(",");
+            if (this.la.type !== "NUMBER") this.syntax();
+            const b = this.shift().num as number;
+            this.expectChar(")");
+            if (a < 0 || a > 7 || b < 0 || b > 7) this.fail("prio must be 0 - 7");
+            o.setPrio = [a, b];
+          } else {
+            if (this.la.type !== "NUMBER") this.syntax();
+            const a = this.shift().num as number;
+            if (a < 0 || a > 7) this.fail("prio must be 0 - 7");
+            o.setPrio = [a, a];
+          }
+        } else if (this.acceptKw("tos")) {
+          if (o.setTos !== undefined) this.fail("tos cannot be respecified");
+          const v = this.numberstring();
+          const n = v.type === "NUMBER" ? (v.num as number) : TOS_WORDS[v.text.toLowerCase()] ?? (/^0x[0-9a-fA-F]+$/.test(v.text) ? parseInt(v.text, 16) : 256);
+          if (n < 0 || n > 255) this.fail(`illegal tos value ${v.text}`, `a number 0-255 or one of ${Object.keys(TOS_WORDS).join(", ")}`, v);
+          o.setTos = n;
+        } else if (this.isKw("queue") || this.isKw("delay")) {
+          this.fail(`\`set ${this.la.text}\` is valid pf.conf but not part of this model's pf language`);
+        } else this.syntax();
+      };
+      if (this.acceptChar("(")) {
+        let first = true;
+        while (!this.isChar(")")) {
+          if (!first) this.acceptChar(",");
+          first = false;
+          one();
+        }
+        this.shift();
+      } else one();
+      break;
+    }
+      default:
+        return false;
+    }
+    return true;
+  }
+
+  /** filter_opts: route-to, reply-to, dup-to, binat-to, icmp types, scrub. Returns false when `t` is none of them. */
+  protected routeOpt(t: Token, o: Partial<PfFilterRule>): boolean {
+    switch (t.text) {
+    case "route-to":
+    case "reply-to":
+    case "dup-to": {
+      this.shift();
+      if (o.route) this.fail("cannot respecify route-to/reply-to/dup-to");
+      const { target, list } = this.poolTarget();
+      o.route = { kind: t.text as "route-to" | "reply-to" | "dup-to", host: target };
+      this.poolOpts(o, target);
+      if (list) o.pool = { ...(o.pool ?? {}), list };
+      break;
+    }
+    case "binat-to": {
+      this.shift();
+      if (this.isChar("{")) this.fail("address pools in `binat-to` are not part of this model's pf language", "give one address");
+      if (o.natTo || o.binatTo) this.fail("cannot respecify nat-to/binat-to");
+      o.binatTo = this.host(false)[0]!;
+      break;
+    }
+    case "icmp-type":
+    case "icmp6-type":
+      this.shift();
+      if (o.icmpTypes) this.fail("icmp-type cannot be redefined");
+      o.icmpTypes = this.icmpspec(t.text === "icmp6-type");
+      break;
+    case "scrub": {
+      this.shift();
+      this.expectChar("(");
+      const sc: PfScrub = {};
+      let first = true;
+      while (!this.isChar(")")) {
+        if (!first) this.acceptChar(",");
+        first = false;
+        if (this.acceptKw("no-df")) sc.noDf = true;
+        else if (this.acceptKw("random-id")) sc.randomId = true;
+        else if (this.acceptKw("min-ttl")) {
+          if (this.la.type !== "NUMBER") this.syntax();
+          sc.minTtl = this.shift().num as number;
+        } else if (this.acceptKw("max-mss")) {
+          if (this.la.type !== "NUMBER") this.syntax();
+          sc.maxMss = this.shift().num as number;
+        } else if (this.acceptKw("reassemble")) {
+          const w = this.expectString();
+          if (w.text !== "tcp") this.fail("reassemble only supports tcp, not '%s'".replace("%s", w.text), undefined, w);
+          sc.reassembleTcp = true;
+        } else this.syntax();
+      }
+      this.shift();
+      o.scrub = sc;
+      break;
+    }
+      default:
+        return false;
+    }
+    return true;
+  }
+
+  /** filter_opts: allow-opts, once, label, tag, tagged, rtable, nat-to, rdr-to. Returns false when `t` is none of them. */
+  protected markOpt(t: Token, o: Partial<PfFilterRule>): boolean {
+    switch (t.text) {
+    case "allow-opts":
+      this.shift();
+      o.allowOpts = true;
+      break;
+    case "once":
+      this.shift();
+      o.once = true;
+      break;
+    case "label":
+      this.shift();
+      if (o.label !== undefined) this.fail("label cannot be redefined");
+      o.label = this.expectString().text;
+      break;
+    case "tag":
+      this.shift();
+      o.tag = this.string();
+      if (o.tag.length >= 64) this.fail("tag too long, max 63 chars");
+      break;
+    case "tagged":
+      this.shift();
+      o.tagged = { name: this.string() };
+      if (o.tagged.name.length >= 64) this.fail("tag too long, max 63 chars");
+      break;
+    case "rtable": {
+      this.shift();
+      if (this.la.type !== "NUMBER") this.syntax();
+      const n = this.shift().num as number;
+      if (n < 0 || n > 255) this.fail("invalid rtable id");
+      o.rtable = n;
+      break;
+    }
+    case "nat-to":
+    case "rdr-to": {
+      this.shift();
+      const { target, list } = this.poolTarget();
+      const hosts = [target];
+      if (t.text === "nat-to") {
+        if (o.natTo) this.fail("cannot respecify nat-to/binat-to");
+        o.natTo = hosts[0];
+      } else {
+        if (o.rdrTo) this.fail("cannot respecify rdr-to");
+        let port: number | undefined;
+        if (this.acceptKw("port")) port = this.portrange().port;
+        o.rdrTo = port === undefined ? { host: hosts[0] } : { host: hosts[0], port };
+      }
+      this.poolOpts(o, hosts[0]!);
+      if (list) o.pool = { ...(o.pool ?? {}), list };
+      if (t.text === "nat-to" && this.acceptKw("static-port")) o.staticPort = true;
+      break;
+    }
+      default:
+        return false;
+    }
+    return true;
+  }
+}

@@ -1,0 +1,255 @@
+/** pf.conf parser, part 3: parts of a rule's options (icmp types, users/groups, pools, tcp flags, state options). */
+import { type Token } from "./lexer";
+import { ICMP6_CODES, ICMP6_TYPES, ICMP_CODES, ICMP_TYPES, icmpCodeNumber, icmpTypeNumber, PF_TIMEOUT_NAMES } from "./icmp";
+import { renderTable } from "./render";
+import type { PfFilterRule, PfHost, PfIcmpType, PfPortOp, PfUgid, PfStateOptions } from "./types";
+import { TCP_FLAGS, flagBits } from "./parser-base";
+import { PfHostParser } from "./parser-hosts";
+
+export abstract class PfRulePartParser extends PfHostParser {
+  /** parse.y reticmpspec/reticmp6spec: a code name of unreach or a number 0-255, as (type << 8) | code. */
+  protected reticmpspec(v6: boolean): number {
+    const t = this.la;
+    const type = v6 ? 1 : 3;
+    if (t.type === "NUMBER") {
+      this.shift();
+      const n = t.num as number;
+      if (n < 0 || n > 255) this.fail("invalid icmp code %lu".replace("%lu", String(n)), "0-255", t);
+      return (type << 8) | n;
+    }
+    const word = this.expectString();
+    const c = icmpCodeNumber(type, word.text, v6);
+    if (c === undefined) this.fail(`unknown icmp code ${word.text}`, `one of ${(v6 ? ICMP6_CODES : ICMP_CODES).filter(([, ty]) => ty === type).map(([n]) => n).join(", ")}`, word);
+    return (type << 8) | c;
+  }
+
+  /** `icmp-type`/`icmp6-type` list: `T [code C]` or `{ T [code C], … }`. */
+  protected icmpspec(v6: boolean): PfIcmpType[] {
+    const item = (): PfIcmpType => {
+      const t = this.la;
+      let type: number;
+      if (t.type === "NUMBER") {
+        this.shift();
+        type = t.num as number;
+        if (type < 0 || type > 255) this.fail("illegal icmp-type %lu".replace("%lu", String(type)), "0-255", t);
+      } else {
+        const w = this.expectString();
+        const n = icmpTypeNumber(w.text, v6);
+        if (n === undefined) this.fail(`unknown icmp${v6 ? "6" : ""}-type ${w.text}`, `one of ${(v6 ? ICMP6_TYPES : ICMP_TYPES).map(([x]) => x).join(", ")}`, w);
+        type = n;
+      }
+      if (!this.acceptKw("code")) return v6 ? { type, v6 } : { type };
+      const c = this.la;
+      let code: number;
+      if (c.type === "NUMBER") {
+        this.shift();
+        code = c.num as number;
+        if (code < 0 || code > 255) this.fail("illegal icmp-code %lu".replace("%lu", String(code)), "0-255", c);
+      } else {
+        const w = this.expectString();
+        const n = icmpCodeNumber(type, w.text, v6);
+        if (n === undefined) this.fail(`unknown icmp-code ${w.text}`, undefined, w);
+        code = n;
+      }
+      return v6 ? { type, code, v6 } : { type, code };
+    };
+    return this.braceList(item);
+  }
+
+  /** parse.y uids/gids: one item or `{ list }`; an item is `ID`, `OP ID` or `ID >< ID`. */
+  protected ugids(what: "user" | "group"): PfUgid[] {
+    const id = (): number | string => {
+      const t = this.la;
+      if (t.type === "NUMBER") {
+        this.shift();
+        const n = t.num as number;
+        if (n < 0 || n >= 0xffffffff) this.fail(`illegal ${what === "user" ? "uid" : "gid"} value ${n}`, undefined, t);
+        return n;
+      }
+      const w = this.expectString();
+      if (w.text === "unknown") return "unknown";
+      const look = what === "user" ? this.opts.userId : this.opts.groupId;
+      if (!look) return w.text;
+      const n = look(w.text);
+      if (n === undefined) this.fail(`unknown ${what} ${w.text}`, `a ${what} of the host or a number`, w);
+      return n;
+    };
+    const item = (): PfUgid => {
+      const op = this.unaryop();
+      const a = id();
+      if (op) {
+        if (a === "unknown" && op !== "=" && op !== "!=") this.fail(`${what} unknown requires operator = or !=`);
+        return { op, id: a };
+      }
+      if (this.la.type === "PORTBINARY") {
+        const bin = this.shift().op as PfPortOp;
+        const b = id();
+        if (a === "unknown" || b === "unknown") this.fail(`${what} unknown requires operator = or !=`);
+        return { op: bin, id: a, to: b };
+      }
+      return { op: "=", id: a };
+    };
+    return this.braceList(item);
+  }
+
+  /**
+   * A translation or route target: one host, or `{ list }`. A list of several addresses becomes the
+   * constant table `<__automatic_N>` (parse.y collapse_redirspec/add_opt_table), echoed by `-v` as pfctl does.
+   */
+  protected poolTarget(): { target: PfHost; list?: PfHost[] } {
+    if (!this.acceptChar("{")) return { target: this.host(this.acceptChar("!"))[0]! };
+    this.optnl();
+    const list: PfHost[] = [];
+    while (!this.isChar("}")) {
+      this.acceptChar(",");
+      this.optnl();
+      list.push(...this.host(this.acceptChar("!")));
+      this.optnl();
+    }
+    this.shift();
+    if (list.length === 1) return { target: list[0]! };
+    const name = `__automatic_${this.autoTables++}`;
+    if (this.opts.verbose !== false) this.out.echo.push(renderTable({ name, const: true, addresses: this.resolveForPrint(list), files: [] }));
+    return { target: { kind: "table", name }, list };
+  }
+
+  /**
+   * parse.y pool_opts after a translation or route target. `round-robin` on an interface or table target is
+   * pfctl's own choice (printed back, so read back without being stored); other types are kept.
+   */
+  protected poolOpts(o: Partial<PfFilterRule>, target: PfHost): void {
+    const pool: NonNullable<PfFilterRule["pool"]> = {};
+    for (;;) {
+      const t = this.la;
+      if (t.type !== "KW") break;
+      if (t.text === "sticky-address") {
+        this.shift();
+        if (pool.sticky) this.fail("sticky-address cannot be redefined");
+        pool.sticky = true;
+        continue;
+      }
+      if (t.text !== "bitmask" && t.text !== "random" && t.text !== "source-hash" && t.text !== "round-robin" && t.text !== "least-states") break;
+      this.shift();
+      if (pool.type) this.fail("pool type cannot be redefined");
+      pool.type = t.text;
+      if (t.text === "source-hash") {
+        if (this.la.type === "STRING" && /^0x[0-9a-fA-F]{32}$/.test(this.la.text)) pool.key = this.shift().text.toLowerCase();
+        else if (this.la.type === "STRING" || this.la.type === "NUMBER") this.fail("source-hash keys other than 0x followed by 32 hex digits are not part of this model's pf language");
+      }
+    }
+    if (pool.type === "round-robin" && (target.kind === "dynamic" || target.kind === "table")) delete pool.type;
+    if (pool.type !== undefined || pool.sticky) o.pool = pool;
+  }
+
+  protected flag(): number {
+    const t = this.expectString();
+    const f = flagBits(t.text);
+    if (f === undefined) this.fail(`bad flags ${t.text}`, `TCP flags are letters of ${TCP_FLAGS}`, t);
+    return f;
+  }
+
+  /** A timeout in a rule's state options (`tcp.established 600`, `adaptive.start N`). */
+  protected stateTimeout(t: Token, o: PfStateOptions, adaptive: { start?: number; end?: number }): void {
+    this.shift();
+    if (this.la.type !== "NUMBER") this.syntax();
+    const v = this.shift().num as number;
+    if (t.text === "adaptive.start") adaptive.start = v;
+    else if (t.text === "adaptive.end") adaptive.end = v;
+    else if (PF_TIMEOUT_NAMES.includes(t.text) && t.text !== "interval") {
+      (o.timeouts ??= []).push({ name: t.text, seconds: v });
+    } else this.fail(`unknown timeout ${t.text}`, `one of ${PF_TIMEOUT_NAMES.join(", ")}`, t);
+  }
+
+  protected stateOpts(): PfStateOptions {
+    const o: PfStateOptions = {};
+    let lockSeen = false;
+    let first = true;
+    let adaptive: { start?: number; end?: number } = {};
+    while (!this.isChar(")")) {
+      if (!first) this.acceptChar(",");
+      first = false;
+      const t = this.la;
+      if (t.type === "STRING") {
+        this.stateTimeout(t, o, adaptive);
+        continue;
+      }
+      if (t.type !== "KW") this.syntax();
+      switch (t.text) {
+        case "max":
+          this.shift();
+          if (this.la.type !== "NUMBER") this.syntax();
+          if (o.max !== undefined) this.fail("state option 'max' multiple definitions");
+          o.max = this.shift().num as number;
+          break;
+        case "no-sync":
+          this.shift();
+          if (o.noSync) this.fail("state option 'sync' multiple definitions");
+          o.noSync = true;
+          break;
+        case "if-bound":
+        case "floating":
+          this.shift();
+          if (lockSeen) this.fail("state locking option: multiple definitions");
+          lockSeen = true;
+          if (t.text === "if-bound") o.ifBound = true;
+          else o.floating = true;
+          break;
+        case "sloppy":
+          this.shift();
+          if (o.sloppy) this.fail("state sloppy option: multiple definitions");
+          o.sloppy = true;
+          break;
+        case "pflow":
+          this.shift();
+          if (o.pflow) this.fail("state pflow option: multiple definitions");
+          o.pflow = true;
+          break;
+        case "max-src-states":
+        case "max-src-conn":
+        case "max-src-nodes": {
+          this.shift();
+          if (this.la.type !== "NUMBER") this.syntax();
+          const n = this.shift().num as number;
+          const key = t.text === "max-src-states" ? "maxSrcStates" : t.text === "max-src-conn" ? "maxSrcConn" : "maxSrcNodes";
+          if (o[key] !== undefined) this.fail(`state option '${t.text}' multiple definitions`);
+          o[key] = n;
+          break;
+        }
+        case "max-src-conn-rate": {
+          this.shift();
+          // parse.y: MAXSRCCONNRATE NUMBER '/' NUMBER
+          const { limit, seconds } = this.rate();
+          if (o.maxSrcConnRate) this.fail("state option 'max-src-conn-rate' multiple definitions");
+          if (!limit || !seconds) this.fail("'max-src-conn-rate' values must be > 0");
+          o.maxSrcConnRate = { limit, seconds };
+          break;
+        }
+        case "source-track":
+          this.shift();
+          if (o.sourceTrack) this.fail("state option 'source-track' multiple definitions");
+          o.sourceTrack = this.acceptKw("global") ? "global" : (this.acceptKw("rule"), "rule");
+          break;
+        case "overload": {
+          this.shift();
+          this.expectChar("<");
+          const tbl = this.expectString().text;
+          this.expectChar(">");
+          if (o.overload) this.fail("state option 'overload' multiple definitions");
+          o.overload = { table: tbl };
+          if (this.acceptKw("flush")) o.overload.flush = this.acceptKw("global") ? "global" : "rule";
+          break;
+        }
+        default:
+          this.syntax();
+      }
+    }
+    this.shift();
+    if (adaptive.start !== undefined || adaptive.end !== undefined) {
+      const max = o.max ?? 0;
+      if (adaptive.start !== Math.floor(max / 10) * 6 || adaptive.end !== Math.floor(max / 10) * 12) {
+        this.fail("adaptive state timeouts are not part of this model's pf language", "only the values pfctl derives from `max N` are accepted");
+      }
+    }
+    return o;
+  }
+}

@@ -1,0 +1,282 @@
+/** pf.conf parser, part 5: macros, `set` options and tables. */
+import { type Token } from "./lexer";
+import { PF_LIMIT_NAMES, PF_OPTIMIZATIONS, PF_TIMEOUT_NAMES } from "./icmp";
+import { renderTable } from "./render";
+import type { PfHost, PfTable } from "./types";
+import { PfOptionParser } from "./parser-options";
+
+export abstract class PfSettingsParser extends PfOptionParser {
+  protected varset(): void {
+    const name = this.shift().text;
+    this.expectChar("=");
+    const parts = [this.numberstring().text];
+    while (this.la.type === "NUMBER" || this.la.type === "STRING") parts.push(this.shift().text);
+    this.endOfStatement();
+    const value = parts.join(" ");
+    if (this.opts.verbose !== false) this.out.echo.push(`${name} = "${value}"`);
+    this.macros.set(name, value);
+    const macros = this.out.ruleset.macros;
+    const i = macros.findIndex((m) => m.name === name);
+    if (i >= 0) macros.splice(i, 1);
+    macros.push({ name, value });
+  }
+
+  // ---- options ---------------------------------------------------------------------------
+
+  protected option(): void {
+    this.expectKw("set");
+    const t = this.la;
+    if (this.interfaceAndPolicyOption() || this.timeoutOption() || this.hostOption()) return;
+    if (t.type === "KW" || t.type === "STRING") {
+      this.fail(`\`set ${t.text}\` is valid pf.conf but not part of this model's pf language`, "supported: set skip on, set block-policy, set state-policy, set ruleset-optimization, set limit, set timeout, set optimization, set loginterface, set reassemble, set debug, set hostid, set syncookies", t);
+    }
+    this.syntax();
+  }
+
+  // ---- tables ----------------------------------------------------------------------------
+
+  protected tabledef(): void {
+    this.expectKw("table");
+    this.expectChar("<");
+    const name = this.expectString().text;
+    this.expectChar(">");
+    const table: PfTable = { name, addresses: [], files: [] };
+    const printed: PfHost[] = [];
+    for (;;) {
+      if (this.la.type === "STRING") {
+        const o = this.shift();
+        if (o.text === "persist") table.persist = true;
+        else if (o.text === "const") table.const = true;
+        else if (o.text === "counters") table.counters = true;
+        else this.fail(`invalid table option '${o.text}'`, "one of persist, const, counters", o);
+      } else if (this.acceptKw("file")) {
+        table.files.push(this.expectString().text);
+      } else if (this.acceptChar("{")) {
+        this.optnl();
+        while (!this.isChar("}")) {
+          const not = this.acceptChar("!");
+          const hosts = this.host(not);
+          for (const h of hosts) table.addresses.push(h);
+          printed.push(...this.resolveForPrint(hosts));
+          this.optnl();
+          this.acceptChar(",");
+          this.optnl();
+        }
+        this.shift();
+      } else break;
+    }
+    this.endOfStatement();
+    for (const f of table.files) {
+      if (this.opts.tableFileExists && !this.opts.tableFileExists(f)) this.fail(`cannot load "${f}": No such file or directory`, "the table file must exist when pfctl loads the ruleset");
+    }
+    if (this.opts.verbose !== false) {
+      this.out.echo.push(renderTable({ ...table, addresses: printed }));
+      this.out.stderr.push(`${this.file}:${this.la.line}: skipping duplicate table checks for <${name}>`);
+    }
+    this.out.ruleset.tables.push(table);
+  }
+
+  /** Table entries as pfctl prints them: interface names replaced by their addresses. */
+
+  /** `set` skip, block-policy, state-policy, ruleset-optimization, limit; false when the next word is none of them. */
+  protected interfaceAndPolicyOption(): boolean {
+    if (this.acceptKw("skip")) {
+      const ifs = this.isKw("on") ? this.interfaceSpec() : [];
+      this.endOfStatement();
+      for (const i of ifs) if (i.not) this.fail("skip on ! <interface> is not supported");
+      if (this.opts.verbose !== false) {
+        this.out.echo.push(ifs.length === 0 ? "set skip on none" : `set skip on { ${ifs.map((i) => i.name).join(" ")} }`);
+      }
+      this.out.ruleset.options.push({ kind: "skip", interfaces: ifs.map((i) => i.name) });
+      return true;
+    }
+    if (this.acceptKw("block-policy")) {
+      let policy: "drop" | "return";
+      if (this.acceptKw("drop")) policy = "drop";
+      else if (this.acceptKw("return")) policy = "return";
+      else this.syntax();
+      this.endOfStatement();
+      if (this.opts.verbose !== false) this.out.echo.push(`set block-policy ${policy}`);
+      this.out.ruleset.options.push({ kind: "block-policy", policy });
+      this.ctx.blockPolicy = policy;
+      return true;
+    }
+    if (this.acceptKw("state-policy")) {
+      let policy: "if-bound" | "floating";
+      if (this.acceptKw("if-bound")) policy = "if-bound";
+      else if (this.acceptKw("floating")) policy = "floating";
+      else this.syntax();
+      this.endOfStatement();
+      if (this.opts.verbose !== false) this.out.echo.push(`set state-policy ${policy}`);
+      this.out.ruleset.options.push({ kind: "state-policy", policy });
+      this.ctx.statePolicy = policy;
+      return true;
+    }
+    if (this.acceptKw("ruleset-optimization")) {
+      const v = this.expectString();
+      this.endOfStatement();
+      if (v.text !== "none" && v.text !== "basic" && v.text !== "profile") {
+        this.fail(`unknown ruleset-optimization ${v.text}`, "one of none, basic, profile", v);
+      }
+      this.out.ruleset.options.push({ kind: "ruleset-optimization", level: v.text });
+      return true;
+    }
+    if (this.acceptKw("limit")) {
+      // pfctl_set_limit: `set limit NAME N` or `set limit { NAME N, … }`, printed one per line by -v
+      const items = this.namedNumbers(() => this.numberstring());
+      for (const [n, v] of items) {
+        if (!PF_LIMIT_NAMES.includes(n.text)) {
+          this.out.stderr.push("pfctl: Bad pool name.");
+          this.fail(`unable to set limit ${n.text} ${v}`, `one of ${PF_LIMIT_NAMES.join(", ")}`, n);
+        }
+        if (this.opts.verbose !== false) this.out.echo.push(`set limit ${n.text} ${v}`);
+        this.out.ruleset.options.push({ kind: "limit", name: n.text, value: v });
+      }
+      return true;
+    }
+    return false;
+  }
+
+  /** `NAME N` or `{ NAME N, … }` up to the end of the statement (`set limit`, `set timeout`). */
+  protected namedNumbers(name: () => Token): [Token, number][] {
+    const items: [Token, number][] = [];
+    const one = () => {
+      const n = name();
+      if (this.la.type !== "NUMBER") this.syntax();
+      items.push([n, this.shift().num as number]);
+    };
+    if (this.acceptChar("{")) {
+      this.optnl();
+      while (!this.isChar("}")) {
+        this.acceptChar(",");
+        this.optnl();
+        one();
+        this.optnl();
+      }
+      this.shift();
+    } else one();
+    this.endOfStatement();
+    return items;
+  }
+
+  /** `set` timeout, optimization, loginterface, reassemble; false when the next word is none of them. */
+  protected timeoutOption(): boolean {
+    if (this.acceptKw("timeout")) {
+      const items = this.namedNumbers(() => this.expectString());
+      for (const [n, v] of items) {
+        if (!PF_TIMEOUT_NAMES.includes(n.text)) {
+          this.out.stderr.push("pfctl: Bad timeout name.");
+          this.fail(`unknown timeout ${n.text}`, `one of ${PF_TIMEOUT_NAMES.join(", ")}`, n);
+        }
+        if (this.opts.verbose !== false) this.out.echo.push(`set timeout ${n.text} ${v}`);
+        this.out.ruleset.options.push({ kind: "timeout", name: n.text, seconds: v });
+      }
+      return true;
+    }
+    if (this.acceptKw("optimization")) {
+      const v = this.expectString();
+      this.endOfStatement();
+      const level = v.text === "default" ? "normal" : v.text;
+      if (!PF_OPTIMIZATIONS.includes(level)) {
+        this.out.stderr.push("pfctl: invalid state timeouts optimization");
+        this.fail(`unknown optimization ${v.text}`, `one of default, ${PF_OPTIMIZATIONS.join(", ")}`, v);
+      }
+      if (this.opts.verbose !== false) this.out.echo.push(`set optimization ${level}`);
+      this.out.ruleset.options.push({ kind: "optimization", level });
+      return true;
+    }
+    if (this.acceptKw("loginterface")) {
+      const v = this.expectString();
+      this.endOfStatement();
+      if (this.opts.verbose !== false) this.out.echo.push(`set loginterface ${v.text}`);
+      this.out.ruleset.options.push({ kind: "loginterface", interface: v.text });
+      return true;
+    }
+    if (this.acceptKw("reassemble")) {
+      // pfctl_set_reassembly prints `set reassemble yes|no NODF` (an empty NODF leaves a trailing space)
+      let on: boolean;
+      if (this.acceptKw("no")) on = false;
+      else {
+        const v = this.expectString();
+        if (v.text !== "yes") this.fail(`invalid value '${v.text}', expected 'yes' or 'no'`, undefined, v);
+        on = true;
+      }
+      const noDf = this.acceptKw("no-df");
+      this.endOfStatement();
+      if (this.opts.verbose !== false) this.out.echo.push(`set reassemble ${on ? "yes" : "no"} ${noDf ? "no-df" : ""}`);
+      this.out.ruleset.options.push({ kind: "reassemble", on, ...(noDf ? { noDf } : {}) });
+      return true;
+    }
+    return false;
+  }
+
+  /** `set` debug, hostid, syncookies; false when the next word is none of them. */
+  protected hostOption(): boolean {
+    if (this.acceptKw("debug")) {
+      const v = this.isKw("debug") ? this.shift() : this.expectString();
+      this.endOfStatement();
+      const LEVELS = ["emerg", "alert", "crit", "err", "warning", "notice", "info", "debug"];
+      if (!LEVELS.includes(v.text)) {
+        this.out.stderr.push(`pfctl: unknown debug level "${v.text}"`);
+        this.fail(`error setting debuglevel ${v.text}`, `one of ${LEVELS.join(", ")}`, v);
+      }
+      if (this.opts.verbose !== false) this.out.echo.push(`set debug ${v.text}`);
+      this.out.ruleset.options.push({ kind: "debug", level: v.text });
+      return true;
+    }
+    if (this.acceptKw("hostid")) {
+      if (this.la.type !== "NUMBER") this.syntax();
+      const v = this.shift();
+      this.endOfStatement();
+      const id = v.num as number;
+      if (id === 0 || id > 0xffffffff) this.fail("hostid must be non-zero", undefined, v);
+      if (this.opts.verbose !== false) this.out.echo.push(`set hostid 0x${id.toString(16).padStart(8, "0")}`);
+      this.out.ruleset.options.push({ kind: "hostid", id });
+      return true;
+    }
+    if (this.acceptKw("syncookies")) {
+      const v = this.expectString();
+      if (v.text !== "never" && v.text !== "always" && v.text !== "adaptive") this.fail("illegal value for syncookies", "one of never, always, adaptive", v);
+      let start: number | undefined;
+      let end: number | undefined;
+      let given = false;
+      if (this.acceptChar("(")) {
+        given = true;
+        let first = true;
+        while (!this.isChar(")")) {
+          if (!first) this.acceptChar(",");
+          first = false;
+          const k = this.expectString();
+          let pct: number;
+          if (this.la.type === "STRING" && /^\d+(\.\d+)?%$/.test(this.la.text)) pct = Number(this.shift().text.slice(0, -1));
+          else if (this.la.type === "NUMBER") {
+            pct = this.shift().num as number;
+            this.expectChar("%");
+          } else this.syntax();
+          if (pct <= 0 || pct > 100) this.fail("illegal percentage value");
+          if (k.text === "start") start = pct;
+          else if (k.text === "end") end = pct;
+          else this.fail(`unknown option ${k.text}`, "start or end", k);
+        }
+        this.shift();
+      }
+      this.endOfStatement();
+      if (given && v.text !== "adaptive") {
+        this.out.stderr.push("pfctl: syncookies start/end only apply to adaptive");
+        this.fail("error setting syncookies");
+      }
+      if (given) {
+        start ??= 25;
+        end ??= Math.floor(start / 2);
+        if (end >= start) {
+          this.out.stderr.push("pfctl: start must be higher than end");
+          this.fail("error setting syncookies");
+        }
+      }
+      if (this.opts.verbose !== false) this.out.echo.push(`set syncookies ${v.text}${given ? ` (start ${start}%, end ${end}%)` : ""}`);
+      this.out.ruleset.options.push({ kind: "syncookies", mode: v.text, ...(given ? { start, end } : {}) });
+      return true;
+    }
+    return false;
+  }
+}

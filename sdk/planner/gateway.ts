@@ -1,0 +1,46 @@
+/** A gateway's own settings: forwarding and IPsec sysctls, its interfaces' hostname.if files, pf skip, services. */
+import { interfaceName, refusalOf, sysctlName, sysctlValue } from "../model/tokens/index";
+import { gwLabel, type Acc } from "./acc";
+import type { IfLine } from "./docs";
+import type { PlanIssue } from "./errors";
+
+export function planGatewayBase(acc: Acc, issues: PlanIssue[]): void {
+  const gw = acc.gw;
+  acc.sysctls.set("net.inet.ip.forwarding", String(gw.forwarding.ipv4));
+  if (gw.forwarding.ipv6) acc.sysctls.set("net.inet6.ip6.forwarding", "1");
+  if (gw.esp !== undefined) acc.sysctls.set("net.inet.esp.enable", gw.esp ? "1" : "0");
+  if (gw.ah !== undefined) acc.sysctls.set("net.inet.ah.enable", gw.ah ? "1" : "0");
+  if (gw.ipcomp !== undefined) acc.sysctls.set("net.inet.ipcomp.enable", gw.ipcomp ? "1" : "0");
+  for (const [k, v] of Object.entries(gw.sysctls)) {
+    const bad = refusalOf(sysctlName, k) ?? refusalOf(sysctlValue, v);
+    if (bad) {
+      issues.push({ resources: [gwLabel(gw.name)], field: `sysctls["${k}"]`, value: refusalOf(sysctlName, k) ? k : v, reason: bad.reason, fix: bad.fix });
+      continue;
+    }
+    acc.sysctls.set(k, v);
+  }
+  if (gw.external.configure) {
+    const lines: IfLine[] = [];
+    if (gw.external.address) lines.push({ kind: "inet", ...gw.external.address });
+    if (gw.external.address6) lines.push({ kind: "inet6", ...gw.external.address6 });
+    lines.push({ kind: "up" });
+    acc.hostnames.set(gw.external.interface, lines);
+  }
+  for (const i of gw.internal) {
+    if (!i.configure) continue;
+    if (!i.address) {
+      issues.push({ resources: [gwLabel(gw.name)], field: `internal[${i.interface}].address`, value: "(none)", reason: "`configure: true` needs the gateway's address on the interface", fix: "give `address` (e.g. `172.16.0.1/24`) or set `configure: false`" });
+      continue;
+    }
+    acc.hostnames.set(i.interface, [{ kind: "inet", ...i.address }, { kind: "up" }]);
+  }
+  for (const x of gw.extraInterfaces) acc.hostnames.set(x.interface, [...x.addresses.map((a): IfLine => (a.address.includes(":") ? { kind: "inet6", ...a } : { kind: "inet", ...a })), { kind: "up" }]);
+  for (const [k, x] of gw.pfSkip.entries()) {
+    const bad = refusalOf(interfaceName, x);
+    if (bad) issues.push({ resources: [gwLabel(gw.name)], field: `pf.skip[${k}]`, value: x, reason: bad.reason, fix: bad.fix });
+  }
+  let order = 10;
+  for (const [name, s] of Object.entries(gw.services)) {
+    acc.services.set(name, { order: order++, enabled: s.enabled, ...(s.flags !== undefined ? { flags: s.flags } : {}), running: s.running ?? s.enabled });
+  }
+}

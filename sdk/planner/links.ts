@@ -1,0 +1,138 @@
+/**
+ * gif / gre / eoip / etherip links between two gateways (hostname.if `tunnel`, inner addresses, pf for the
+ * encapsulated packets), optionally protected by IPsec: RFC 3884 transport mode over gif, manually keyed
+ * or with isakmpd.
+ */
+import type { AuthTransform, EncTransform } from "../model/ipsec/transforms";
+import { interfaceOf, refusalOf } from "../model/tokens/index";
+import type { FlowRule, IkeRule, SaRule } from "../model/ipsec/types";
+import { gwLabel, linkLabel, pushStatement, useDaemon, useManual, type Acc } from "./acc";
+import { parseNet } from "../model/address/index";
+import type { IfLine } from "./docs";
+import type { PlanIssue } from "./errors";
+import { checkManualKeys, resolvePhase, resolvePhase1 } from "./phases";
+import { host, ipsecPeerRules, rule } from "./pf-rules";
+import type { LinkEndSpec, LinkSpec } from "./spec";
+
+const LINK_PREFIX: Record<LinkSpec["kind"], string> = { gif: "gif", gre: "gre", eoip: "eoip", etherip: "etherip" };
+
+/** The link's checks; the outer addresses of both ends, or undefined (reported). */
+function checkLink(l: LinkSpec, la: Acc, ra: Acc, issues: PlanIssue[]): [string, string] | undefined {
+  const G = linkLabel(l.name);
+  const both = [G, gwLabel(l.left.node), gwLabel(l.right.node)];
+  const before = issues.length;
+  const outerOf = (e: typeof l.left, acc: Acc, side: string): string | undefined => {
+    const text = e.outer ?? (l.outer === 4 ? acc.gw.external.address : acc.gw.external.address6)?.address;
+    if (!text) {
+      issues.push({ resources: both, field: `${side}.outer`, value: "(none)", reason: `${gwLabel(acc.gw.name)} has no IPv${l.outer} external address`, fix: `give \`${side}.outer\` or the gateway's external IPv${l.outer} address` });
+      return undefined;
+    }
+    const n = parseNet(text);
+    if (!n || n.prefix !== undefined || n.family !== l.outer) {
+      issues.push({ resources: both, field: `${side}.outer`, value: text, reason: `the tunnel's outer family is IPv${l.outer} (source and destination address families must match)`, fix: `give an IPv${l.outer} host address` });
+      return undefined;
+    }
+    return n.address;
+  };
+  const lo = outerOf(l.left, la, "left");
+  const ro = outerOf(l.right, ra, "right");
+  for (const [e, side] of [[l.left, "left"], [l.right, "right"]] as const) {
+    if (e.role === "gif" && refusalOf(interfaceOf(LINK_PREFIX[l.kind]), e.interface))
+      issues.push({ resources: both, field: `${side}.interface`, value: e.interface, reason: `a ${l.kind} tunnel's interface is ${LINK_PREFIX[l.kind]}N`, fix: `use e.g. \`${LINK_PREFIX[l.kind]}0\`` });
+    if (e.role === "ipsec-tunnel" && (l.kind !== "gif" || l.ipsec.kind === "none"))
+      issues.push({ resources: both, field: `${side}.role`, value: e.role, reason: "a tunnel-mode IPsec end interoperates only with a gif end protected by IPsec (RFC 3884)", fix: "set `ipsec` or use `role: \"gif\"`" });
+    if ((l.kind === "gif" || l.kind === "gre") && !e.inner)
+      issues.push({ resources: both, field: `${side}.inner`, value: "(none)", reason: `a ${l.kind} tunnel needs inner addresses`, fix: "give `inner`, e.g. `172.16.0.1`" });
+  }
+  if (l.left.role === "ipsec-tunnel" && l.right.role === "ipsec-tunnel")
+    issues.push({ resources: both, field: "left.role, right.role", value: "ipsec-tunnel, ipsec-tunnel", reason: "no end has a gif interface", fix: "make at least one end `role: \"gif\"`" });
+  if (l.left.inner && l.right.inner && l.left.inner.address.includes(":") !== l.right.inner.address.includes(":"))
+    issues.push({ resources: both, field: "left.inner, right.inner", value: `${l.left.inner.address}, ${l.right.inner.address}`, reason: "the inner addresses are of different families", fix: "use two IPv4 or two IPv6 inner addresses" });
+  if (l.kind === "eoip" && l.vnetid === undefined)
+    issues.push({ resources: both, field: "vnetid", value: "(none)", reason: "an eoip tunnel needs its tunnel id", fix: "give `vnetid` (the same on both ends)" });
+  if (l.ipsec.kind === "manual") checkManualKeys(l.ipsec.keys, "esp", both, "ipsec.keys", issues);
+  if (l.ipsec.kind === "ike" && l.ipsec.psk.length === 0) issues.push({ resources: both, field: "ipsec.psk", value: "(empty)", reason: "an empty pre-shared key", fix: "give a PSK" });
+  if (issues.length > before || !lo || !ro) return undefined;
+  return [lo, ro];
+}
+
+export function planLink(l: LinkSpec, accs: Map<string, Acc>, issues: PlanIssue[]): void {
+  const G = linkLabel(l.name);
+  const la = accs.get(l.left.node);
+  const ra = accs.get(l.right.node);
+  for (const [e, acc, side] of [[l.left, la, "left"], [l.right, ra, "right"]] as const)
+    if (!acc) issues.push({ resources: [G], field: side, value: e.node, reason: "no Gateway has this name", fix: "pass a Gateway declared in the same program" });
+  if (!la || !ra) return;
+  const outer = checkLink(l, la, ra, issues);
+  if (!outer) return;
+  const [lo, ro] = outer;
+  const innerProto = (l.left.inner ?? l.right.inner)?.address.includes(":") ? "ipv6" : "ipencap";
+  const wireProto = l.kind === "gif" ? innerProto : l.kind === "etherip" ? "etherip" : "gre";
+  for (const [me, other, acc, self, peer, flip] of [[l.left, l.right, la, lo, ro, false], [l.right, l.left, ra, ro, lo, true]] as const) {
+    const label = [G, gwLabel(acc.gw.name)];
+    if (me.role === "gif") {
+      const lines: IfLine[] = [{ kind: "tunnel", source: self, destination: peer }];
+      if (me.inner) lines.push(me.inner.address.includes(":") ? { kind: "inet6", ...me.inner, ...(other.inner ? { dest: other.inner.address } : {}) } : { kind: "inet", ...me.inner, ...(other.inner ? { dest: other.inner.address } : {}) });
+      if (l.vnetid !== undefined) lines.push({ kind: "vnetid", id: l.vnetid });
+      if (l.keepalive) lines.push({ kind: "keepalive", ...l.keepalive });
+      lines.push({ kind: "up" });
+      acc.hostnames.set(me.interface, lines);
+    } else if (me.inner) {
+      acc.hostnames.set(me.interface, [{ kind: "inet", ...me.inner }, { kind: "up" }]);
+    }
+    if (l.kind === "gre" || l.kind === "eoip") acc.sysctls.set("net.inet.gre.allow", "1");
+    if (l.kind === "etherip") acc.sysctls.set("net.inet.etherip.allow", "1");
+    const on = acc.gw.external.interface;
+    // the encapsulated packets on the wire (a tunnel-mode IPsec end sees only ESP)
+    if (me.role === "gif") acc.pf.vpnRules.push(rule("in", on, wireProto, [host(peer)], [host(self)]), rule("out", on, wireProto, [host(self)], [host(peer)]));
+
+    planLinkIpsec(l, me, other, acc, self, peer, flip, innerProto, label, issues);
+  }
+}
+
+/** IPsec over the link: RFC 3884 transport mode over gif (or tunnel mode towards an `ipsec-tunnel` end). */
+function planLinkIpsec(l: LinkSpec, me: LinkEndSpec, other: LinkEndSpec, acc: Acc, self: string, peer: string, flip: boolean, innerProto: string, label: string[], issues: PlanIssue[]): void {
+  const on = acc.gw.external.interface;
+  const G = label[0]!;
+  const ip = l.ipsec;
+  switch (ip.kind) {
+    case "none":
+      break;
+    case "manual": {
+      useManual(acc);
+            const out = flip ? "rightToLeft" : "leftToRight";
+      const inn = flip ? "leftToRight" : "rightToLeft";
+      const tunnelMode = me.role === "ipsec-tunnel";
+      const flow: FlowRule = tunnelMode
+        ? { type: "flow", satype: "esp", from: { addresses: [{ kind: "ip", address: me.inner!.address }] }, to: { addresses: [{ kind: "ip", address: other.inner!.address }] }, local: { kind: "ip", address: self }, peer: { kind: "ip", address: peer } }
+        : { type: "flow", satype: "esp", proto: innerProto, from: { addresses: [{ kind: "ip", address: self }] }, to: { addresses: [{ kind: "ip", address: peer }] } };
+      const sa: SaRule = {
+        type: "sa", satype: "esp", encap: tunnelMode ? "tunnel" : "transport", from: { kind: "ip", address: self }, to: { kind: "ip", address: peer },
+        spi: { out: ip.keys.spi[out], in: ip.keys.spi[inn] }, auth: ip.keys.auth as AuthTransform, enc: ip.keys.enc as EncTransform,
+        authkey: { out: ip.keys.authkey[out], in: ip.keys.authkey[inn] }, enckey: { out: ip.keys.enckey[out], in: ip.keys.enckey[inn] },
+      };
+      pushStatement(acc, flow, label, issues);
+      pushStatement(acc, sa, label, issues);
+      acc.pf.vpnRules.push(...ipsecPeerRules({ interface: on, address: self }, peer, false, "esp"));
+      break;
+    }
+    case "ike": {
+      useDaemon(acc, "isakmpd", G);
+            const main = resolvePhase1(ip.phase1, "ipsec.phase1", label, issues);
+      const quick = resolvePhase(ip.phase2, "ipsec.phase2", label, issues);
+      const tunnelMode = me.role === "ipsec-tunnel";
+      const r: IkeRule = {
+        type: "ike", satype: "esp", ...(tunnelMode ? {} : { encap: "transport" as const, proto: innerProto }),
+        from: { addresses: [{ kind: "ip", address: tunnelMode ? me.inner!.address : self }] },
+        to: { addresses: [{ kind: "ip", address: tunnelMode ? other.inner!.address : peer }] },
+        ...(tunnelMode ? { local: { kind: "ip" as const, address: self } } : {}),
+        peer: { kind: "ip", address: peer },
+        ...(main ? { main } : {}), ...(quick ? { quick } : {}),
+        auth: { kind: "psk", psk: ip.psk },
+      };
+      pushStatement(acc, r, label, issues);
+      acc.pf.vpnRules.push(...ipsecPeerRules({ interface: on, address: self }, peer, true, "esp"));
+      break;
+    }
+  }
+}

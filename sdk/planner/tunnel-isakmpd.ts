@@ -1,0 +1,44 @@
+/** An isakmpd tunnel end: one ipsec.conf `ike` rule per policy (seeds/000). */
+import type { IkeMainPhase, IkePhase, IkeRule } from "../model/ipsec/types";
+import { pushStatement, useDaemon } from "./acc";
+import { ipsecAddress } from "../model/ipsec/address";
+import type { PlanIssue } from "./errors";
+import { portOf, type EndOnGateway } from "./tunnel-end";
+import type { PolicySpec } from "./spec";
+
+/** The tunnel's isakmpd proposal, resolved once for both ends. */
+export interface IsakmpdProposal {
+  main?: IkeMainPhase;
+  quick?: IkePhase;
+}
+
+export function planIsakmpdEnd(e: EndOnGateway, policies: PolicySpec[], proposal: IsakmpdProposal, issues: PlanIssue[]): void {
+  const { t, acc, me, other, flip, local, peer } = e;
+  const k = t.tun.keying;
+  if (k.kind !== "ike") return;
+  useDaemon(acc, "isakmpd", t.label);
+  const psk = k.auth.kind === "psk" ? (me.spec.psk ?? k.auth.psk) : undefined;
+  const port = (p: PolicySpec, side: "from" | "to") => {
+    const n = portOf(p, flip, side);
+    return n !== undefined ? { port: n } : {};
+  };
+  for (const p of policies) {
+    const r: IkeRule = {
+      type: "ike",
+      ...(me.spec.mode !== "active" ? { mode: me.spec.mode } : {}),
+      satype: t.tun.satype,
+      ...(p.proto !== undefined ? { proto: p.proto } : {}),
+      from: { addresses: me.nets.map(ipsecAddress), ...port(p, "from") },
+      to: { addresses: other.nets.map(ipsecAddress), ...port(p, "to") },
+      ...(local ? { local: { kind: "ip", address: local } } : {}),
+      peer: { kind: "ip", address: peer },
+      ...(proposal.main ? { main: proposal.main } : {}),
+      ...(proposal.quick ? { quick: proposal.quick } : {}),
+      ...(me.spec.srcid ? { srcid: me.spec.srcid } : {}),
+      ...(me.spec.dstid ? { dstid: me.spec.dstid } : {}),
+      ...(psk !== undefined ? { auth: { kind: "psk", psk } } : {}),
+      ...(me.spec.tag ? { tag: me.spec.tag } : {}),
+    };
+    pushStatement(acc, r, e.label, issues);
+  }
+}
