@@ -202,7 +202,7 @@ export class Gateway extends pulumi.ComponentResource {
     this.state = planned.apply(wholeState);
     this.files = planned.apply(publishFiles);
     // a public key is public: derived from the (secret) seed, it is deliberately not secret
-    this.publicKey = pulumi.unsecret(this.keySeed.apply((seed) => ikedKeyPair(seed).publicKey));
+    this.publicKey = pulumi.unsecret(this.keySeed.apply((seed) => ikedKeyPair(seed, name).publicKey));
     // CARP: the master's commit waits for the backup's (ARCHITECTURE.md H5); known from plain values at sealing
     this.appliedAfter = pulumi.output(group.sealedSignal.then(() => [...(group.order.get(name) ?? [])]));
     const deps: Promise<pulumi.Resource[]> = group.sealedSignal.then(() =>

@@ -69,8 +69,10 @@ export function fingerprint(key: string, secret: string): string {
 /**
  * A gateway's iked key pair (ECDSA P-256), derived from its key seed: the private key is installed at
  * /etc/iked/private/local.key (0600) and the public key at /etc/iked/local.pub and, on its peers, at
- * /etc/iked/pubkeys/ipv4/ADDR. Members of a CARP pair answer with the first member's pair.
+ * /etc/iked/pubkeys/ipv4/ADDR. Members of a CARP pair answer with the first member's pair (both install it).
  */
-export function ikedKeyPair(seed: string): PemKeyPair {
-  return deriveEcdsaKeyPair(seed, "iked-local-key");
+export function ikedKeyPair(seed: string, gateway: string): PemKeyPair {
+  // the gateway's name is part of the derivation: gateways that share one SSH key (the default seed) must
+  // not share one iked identity, or any of them could answer for any other
+  return deriveEcdsaKeyPair(seed, `iked-local-key:${gateway}`);
 }

@@ -7,7 +7,7 @@ import { useDaemon, type Acc } from "./acc";
 import { netText } from "../model/address/index";
 import { ikedKeyPair } from "./keys";
 import { portOf, type EndCtx, type EndOnGateway } from "./tunnel-end";
-import type { GatewaySpec, PolicySpec } from "./spec";
+import type { PolicySpec } from "./spec";
 
 /** The tunnel's iked proposals, resolved once for both ends. */
 export interface IkedProposal {
@@ -16,13 +16,15 @@ export interface IkedProposal {
 }
 
 /** iked public-key files: this gateway's private and public key, and the peer's public key by its address. */
-function installKeys(acc: Acc, g: GatewaySpec, other: EndCtx, family: 4 | 6): void {
-  const mine = ikedKeyPair(g.keySeed);
+function installKeys(acc: Acc, me: EndCtx, other: EndCtx, family: 4 | 6): void {
+  // a pair end: both members answer for the CARP address, so both install its first member's key pair
+  const owner = me.node.gateways[0]!;
+  const mine = ikedKeyPair(owner.keySeed, owner.name);
   acc.rawFiles.set("/etc/iked/private/local.key", { content: mine.privateKey, mode: "0600", secret: true });
   acc.rawFiles.set("/etc/iked/local.pub", { content: mine.publicKey, mode: "0644", secret: false });
   // a pair end: both members answer for the CARP address; they share the first member's key
   const peerGw = other.node.gateways[0]!;
-  const theirs = ikedKeyPair(peerGw.keySeed);
+  const theirs = ikedKeyPair(peerGw.keySeed, peerGw.name);
   acc.rawFiles.set(`/etc/iked/pubkeys/${family === 4 ? "ipv4" : "ipv6"}/${other.address}`, { content: theirs.publicKey, mode: "0644", secret: false });
 }
 
@@ -47,7 +49,7 @@ export function planIkedEnd(e: EndOnGateway, policies: PolicySpec[], proposal: I
   if (k.auth.kind === "psk") auth = { kind: "psk", value: me.spec.psk ?? k.auth.psk };
   else {
     auth = { kind: "method", method: "ecdsa256" };
-    installKeys(acc, g, other, t.family);
+    installKeys(acc, me, other, t.family);
   }
   const publickey = k.auth.kind === "publickey";
   policies.forEach((p, i) => {

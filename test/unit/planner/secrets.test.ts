@@ -73,9 +73,31 @@ describe("which files hold secrets, and the values handed to the provider", () =
     });
     const s = plan(t).states.gw1!;
     expect(secretFiles(s)).toEqual(["/etc/iked/private/local.key 0600"]);
-    expect(s.secrets).toEqual([ikedKeyPair("seed-gw1").privateKey.trim()]);
-    expect(s.files["/etc/iked/local.pub"]!.content).toBe(ikedKeyPair("seed-gw1").publicKey);
+    expect(s.secrets).toEqual([ikedKeyPair("seed-gw1", "gw1").privateKey.trim()]);
+    expect(s.files["/etc/iked/local.pub"]!.content).toBe(ikedKeyPair("seed-gw1", "gw1").publicKey);
     expect(s.files["/etc/iked.conf"]!.secret).toBeUndefined();
+  });
+
+  it("iked public keys: two gateways sharing one key seed (one SSH key) still get two identities", () => {
+    const same = (name: string, ext: string, net: string) => ({ ...gw(name, ext, net, { ike: "iked" }), keySeed: "one-ssh-key-for-all" });
+    const t = topo({ gateways: [same("gw1", "192.0.2.153", "172.16.0.0/24"), same("gw2", "192.0.123.85", "192.168.15.0/24")], tunnels: [tunnel({ keying: { kind: "ike", auth: { kind: "publickey" } } })] });
+    const p = plan(t);
+    const pub1 = p.states.gw1!.files["/etc/iked/local.pub"]!.content;
+    const pub2 = p.states.gw2!.files["/etc/iked/local.pub"]!.content;
+    expect(pub1).not.toBe(pub2);
+    expect(p.states.gw2!.files["/etc/iked/pubkeys/ipv4/192.0.2.153"]!.content).toBe(pub1);
+    expect(p.states.gw1!.files["/etc/iked/pubkeys/ipv4/192.0.123.85"]!.content).toBe(pub2);
+  });
+
+  it("iked public keys on a CARP pair: both members install the first member's key pair, the one the peer trusts", () => {
+    const t = carp();
+    t.gateways = t.gateways.map((g) => ({ ...g, ike: "iked" as const }));
+    t.tunnels = [{ ...t.tunnels[0]!, keying: { kind: "ike", auth: { kind: "publickey" } } }];
+    const p = plan(t);
+    const key = ikedKeyPair("seed-gw1a", "gw1a");
+    expect(p.states.gw1a!.files["/etc/iked/private/local.key"]!.content).toBe(key.privateKey);
+    expect(p.states.gw1b!.files["/etc/iked/private/local.key"]!.content).toBe(key.privateKey);
+    expect(p.states.gw2!.files["/etc/iked/pubkeys/ipv4/192.0.2.153"]!.content).toBe(key.publicKey);
   });
 
   it("a gateway is handed only its own secrets: a tunnel between two others does not reach it", () => {
