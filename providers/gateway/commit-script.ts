@@ -1,5 +1,5 @@
 /**
- * The scripts of one commit (DESIGN.md D2, D3, D12), generated here as pure text and run by commit.ts.
+ * The scripts of one commit (ARCHITECTURE.md D2, D3, D12), generated here as pure text and run by commit.ts.
  * Each script is the shell library of providers/gateway/script-lib.ts (emitted once, at its top) and a
  * body of calls to it, so every write, copy and rename is checked.
  *
@@ -41,17 +41,12 @@ import { isClonedInterface, sq, writeFileLines } from "./shell";
 import { flowsPresentCondition, IPSEC_DELETE_FN, verifyKernelLines, type FlowPattern } from "./ipsec-kernel";
 import { SCRIPT_LIB } from "./script-lib";
 import { STATE_DIR } from "./state-dir";
+import { type Owner } from "./owner";
+import { isPseudoService, recordServices, restoreServices, serviceNames } from "./services-script";
 
 export { STATE_DIR };
 /** Seconds the lock is waited for before giving up. */
 export const LOCK_WAIT_SECONDS = 120;
-
-/** Daemons with an rc.d script (the others in `services` are rc.conf special variables). */
-const PSEUDO = new Set(["ipsec", "pf", "accounting", "check_quotas", "library_aslr", "multicast", "spamd_black"]);
-export const isPseudoService = (name: string): boolean => PSEUDO.has(name);
-
-/** Drift classifications reported by read (DESIGN.md D5). */
-export type DriftClass = "in sync" | "file drifted" | "running drifted" | "not persisted";
 
 export interface CommitInput {
   /** Commit id (hex), names the rollback directory. */
@@ -63,27 +58,11 @@ export interface CommitInput {
   drift?: Record<string, string>;
   rollbackSeconds: number;
   /**
-   * The owner recorded on the host (DESIGN.md D12): `PROJECT/STACK`, and the resource's URN. Another
+   * The owner recorded on the host (ARCHITECTURE.md D12): `PROJECT/STACK`, and the resource's URN. Another
    * owner's gateway is refused unless `takeover` (an adoption after `pulumi import`). Without an
    * owner (tests of the commit alone) ownership is neither checked nor recorded.
    */
   owner?: Owner;
-}
-
-/** Who owns a gateway (DESIGN.md D12). */
-export interface Owner {
-  /** `PROJECT/STACK`, compared. */
-  stack: string;
-  /** The owning resource's URN, recorded for the message. */
-  urn: string;
-  /** Adopt a gateway another stack owns (after `pulumi import`). */
-  takeover?: boolean;
-}
-
-/** The owner of a URN `urn:pulumi:STACK::PROJECT::TYPE::NAME`: `PROJECT/STACK`. */
-export function ownerOf(urn: string, takeover = false): Owner | undefined {
-  const m = /^urn:pulumi:([^:]+)::([^:]+)::/.exec(urn);
-  return m ? { stack: `${m[2]}/${m[1]}`, urn, ...(takeover ? { takeover } : {}) } : undefined;
 }
 
 /**
@@ -123,35 +102,6 @@ function validateLine(path: string, f: ManagedFile, anchor: string | undefined):
   }
 }
 
-/** Lines recording `S on|off yes|no FLAGS` for each rc service into FILE (append-only when `once`). */
-function recordServices(names: string[], file: string, once: boolean): string[] {
-  const out: string[] = [];
-  for (const s of names) {
-    const q = sq(s);
-    const guard = once ? `grep -q "^${s} " ${file} 2>/dev/null || ` : "";
-    out.push(
-      `${guard}{ if rcctl get ${q} status >/dev/null 2>&1; then st=on; else st=off; fi; ` +
-        (isPseudoService(s) ? "run=-; fl=; " : `if rcctl check ${q} >/dev/null 2>&1; then run=yes; else run=no; fi; fl=$(rcctl get ${q} flags 2>/dev/null); `) +
-        `rec "${s} $st $run $fl" ${file}; }`,
-    );
-  }
-  return out;
-}
-
-/** Lines restoring services recorded by {@link recordServices}, in the order recorded. */
-function restoreServices(file: string): string[] {
-  return [
-    "# shellcheck disable=SC2086 # $fl: the recorded flags, split into words on purpose",
-    `[ -f ${file} ] && while read -r s st run fl; do`,
-    '  if [ "$st" = off ]; then [ "$run" = "-" ] || rcctl stop "$s" >/dev/null 2>&1; rcctl disable "$s" >/dev/null 2>&1',
-    // empty flags too: `rcctl set S flags` with the default drops the S_flags line rcctl set wrote
-    '  else rcctl enable "$s" >/dev/null 2>&1; [ "$run" = "-" ] || rcctl set "$s" flags $fl >/dev/null 2>&1',
-    '    if [ "$run" = yes ]; then rcctl restart "$s" >/dev/null 2>&1; elif [ "$run" = no ]; then rcctl stop "$s" >/dev/null 2>&1; fi',
-    "  fi",
-    `done < ${file}`,
-  ];
-}
-
 /**
  * Lines that reload what changed after files were put back (restore and delete): interfaces, pf,
  * anchors, services, ipsecctl — `changed` is a sh condition on a path.
@@ -169,12 +119,6 @@ function reloadLines(s: HostState, changed: (path: string) => string, svcFile: s
   out.push(...restoreServices(svcFile));
   if (ipsecFile) out.push(`if ${changed(ipsecFile)} && [ -e ${sq(ipsecFile)} ] && rcctl get ipsec status >/dev/null 2>&1; then ipsecctl -f ${sq(ipsecFile)} >/dev/null 2>&1; fi`);
   return out;
-}
-
-function serviceNames(...states: (HostState | undefined)[]): string[] {
-  const m = new Map<string, number>();
-  for (const s of states) for (const [n, v] of Object.entries(s?.services ?? {})) if (!m.has(n)) m.set(n, v.order);
-  return [...m].sort((a, b) => a[1] - b[1] || a[0].localeCompare(b[0])).map(([n]) => n);
 }
 
 function ruleFileOf(s: HostState | undefined): string | undefined {
@@ -456,7 +400,7 @@ export function flowWaitSeconds(rollbackSeconds: number): number {
 
 /**
  * Command 3, on a fresh connection: when the commit loaded the rule file and it declares tunnels, wait up
- * to `waitSeconds` for their flows in `ipsecctl -sf` (DESIGN.md D3; `@@noflows` on stderr when they did
+ * to `waitSeconds` for their flows in `ipsecctl -sf` (ARCHITECTURE.md D3; `@@noflows` on stderr when they did
  * not come up — the peer may not be configured yet), then disarm the timer, release the lock, print the flows.
  */
 export function confirmScript(id: string, flows: readonly FlowPattern[] = [], waitSeconds = 0, owner?: Owner): string {

@@ -1,5 +1,5 @@
 /**
- * Runs a commit, a read and a delete against one host (DESIGN.md D2, D3, D6, D12). Every error of a
+ * Runs a commit, a read and a delete against one host (ARCHITECTURE.md D2, D3, D6, D12). Every error of a
  * commit says whether the gateway is on its OLD or its NEW configuration. Two operations on one
  * host never interleave: an in-process mutex per host here, and the on-host `mkdir` lock in the
  * scripts (another provider process, or a rollback timer still pending, holds the host off).
@@ -8,7 +8,8 @@ import { randomBytes } from "node:crypto";
 import type { HostState } from "../../sdk/state";
 import { hostId, log, maskSecrets, SshSession, TransportError, withSession, type ExecResult, type SshTarget } from "../transport/ssh";
 import { KeyedMutex } from "../transport/semaphore";
-import { applyScript, confirmScript, deleteScript, flowWaitSeconds, GO, READY, STAGED, stageScript, STATE_DIR, type CommitInput, type Owner } from "./commit-script";
+import { applyScript, confirmScript, deleteScript, flowWaitSeconds, GO, READY, STAGED, stageScript, STATE_DIR, type CommitInput } from "./commit-script";
+import type { Owner } from "./owner";
 import { declaredTunnelFlows } from "./ipsec-kernel";
 import { flowKeys, parseReadOutput, readScript, type LiveState } from "./read-script";
 import { nonce } from "./shell";
@@ -38,7 +39,7 @@ export function secretsOf(s: HostState, privateKey?: string): string[] {
   return values.flatMap(secretForms);
 }
 
-/** What the host is on after a failure (DESIGN.md D2, D3): every commit error says it. */
+/** What the host is on after a failure (ARCHITECTURE.md D2, D3): every commit error says it. */
 export const ON_OLD = "the gateway is on its OLD configuration";
 const onNewUnconfirmed = (s: number) => `the gateway is on its NEW configuration, unconfirmed, and its on-host timer puts it back on its OLD configuration within ${s} s`;
 
@@ -94,7 +95,7 @@ function applyFailure(host: string, r: ExecResult, secrets: string[]): Transport
   return new TransportError(maskSecrets(msg, secrets), host, r.code);
 }
 
-/** Dead commits the script found holding the lock and finished (DESIGN.md D12), for the log. */
+/** Dead commits the script found holding the lock and finished (ARCHITECTURE.md D12), for the log. */
 function recovered(host: string, stderr: string): void {
   for (const m of stderr.matchAll(/^@@recovered (\S+) (restored|dropped) ?(.*)$/gm)) {
     log(

@@ -1,5 +1,5 @@
 /**
- * The live-state read (DESIGN.md D5, D6): ONE script per host per read that prints sections, and
+ * The live-state read (ARCHITECTURE.md D5, D6): ONE script per host per read that prints sections, and
  * the pure parser and classifier of its output.
  *
  * Sections (each introduced by a line `@@NONCE KIND [ARG]`): every managed file (`ls -ld` line and
@@ -10,7 +10,8 @@
  */
 import type { HostState, ManagedFile, ServiceState } from "../../sdk/state";
 import { addressText, parseAddress, parseIfconfig, parseIpsecctlFlows, parseRcctlLs, parseSysctl, type IpsecFlow } from "../../sdk/model/output";
-import { isPseudoService, type DriftClass } from "./commit-script";
+import { isPseudoService } from "./services-script";
+import type { DriftClass } from "./drift";
 import { sq } from "./shell";
 import { wgRunningMatches } from "../../sdk/model/wg/live";
 import { wgPublicKey } from "../../sdk/planner/wgkeys";
@@ -204,7 +205,7 @@ export interface Classified {
 }
 
 /**
- * Classifies every managed item (DESIGN.md D5). `flowBaseline` are the flows seen when the last
+ * Classifies every managed item (ARCHITECTURE.md D5). `flowBaseline` are the flows seen when the last
  * commit was confirmed: a flow of that set no longer present is `running drifted`.
  */
 export function classify(desired: HostState, live: LiveState, flowBaseline: readonly string[] = []): Classified {

@@ -1,5 +1,5 @@
 /**
- * The on-host shell library: the few POSIX sh functions every commit script is made of (DESIGN.md D2, D3,
+ * The on-host shell library: the few POSIX sh functions every commit script is made of (ARCHITECTURE.md D2, D3,
  * D12), emitted once at the top of each script the provider runs on a gateway (stage, apply, confirm,
  * restore, delete). Every write, copy and rename goes through a function here that checks it, so a full
  * disk (`No space left on device`), a read-only file system or a vanished file stops the script with the

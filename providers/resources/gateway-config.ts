@@ -32,7 +32,8 @@ import { parseHostKey } from "../transport/hostkey";
 import { flushCounters } from "../transport/counters";
 import { log, type SshTarget } from "../transport/ssh";
 import { commit, readLive, uninstall } from "../gateway/commit";
-import { isPseudoService, ownerOf, type Owner } from "../gateway/commit-script";
+import { isPseudoService } from "../gateway/services-script";
+import { ownerOf, type Owner } from "../gateway/owner";
 import { classify, driftKeys, inSync } from "../gateway/read-script";
 import { daemonOf, discover, IMPORT_ID_FORMAT, parseImportId } from "../gateway/import";
 import { anchorName, interfaceName, rcFlags, refusalOf, serviceName, shown, sysctlName, sysctlValue, userName } from "../../sdk/model/tokens/index";
@@ -254,7 +255,7 @@ export function peersOf(s: HostState): string[] {
 
 /**
  * Decision (issue 11, "one end of a tunnel failing"): each gateway is its own resource and its own
- * commit (DESIGN.md D2), so the ends of a tunnel are not staged and validated together before either
+ * commit (ARCHITECTURE.md D2), so the ends of a tunnel are not staged and validated together before either
  * swaps: that would need a two-phase commit across resources the engine runs independently, holding one
  * gateway's lock while waiting on another's, and a lost connection in between would leave both locked.
  * Instead each end fails alone and safely (its own host back on its OLD configuration, which the error
@@ -343,7 +344,7 @@ export const gatewayConfig: ResourceProvider = guarded({
     const o = plain(olds);
     const n = plain(news);
     // after an import the recorded state is what the gateway had: take it over as a create does, and
-    // adopt the gateway (the import is how ownership moves between stacks, DESIGN.md D12)
+    // adopt the gateway (the import is how ownership moves between stacks, ARCHITECTURE.md D12)
     const key = keyOf(o);
     const flows = await apply(o.imported ? undefined : o, n, ownerOf(urn, !!o.imported), key);
     return { outs: outputs(n, flows, key) };

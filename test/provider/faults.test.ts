@@ -14,7 +14,7 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { labDown, labExec, labReboot, labUp, type Lab } from "../lab/api";
 import { commit, uninstall } from "../../providers/gateway/commit";
-import type { Owner } from "../../providers/gateway/commit-script";
+import type { Owner } from "../../providers/gateway/owner";
 import type { HostState } from "../../sdk/state";
 import { anchorRules, gwState, targetOf, type Side } from "./fixtures";
 import { gatewayConfig } from "../../providers/resources/gateway-config";

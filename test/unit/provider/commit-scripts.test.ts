@@ -9,7 +9,8 @@ import { execFileSync, spawnSync } from "node:child_process";
 import { existsSync, readFileSync, writeFileSync } from "node:fs";
 import * as path from "node:path";
 import { fileURLToPath } from "node:url";
-import { applyScript, confirmScript, deleteScript, ifWants, ownerOf, stageScript, type CommitInput } from "../../../providers/gateway/commit-script";
+import { applyScript, confirmScript, deleteScript, ifWants, stageScript, type CommitInput } from "../../../providers/gateway/commit-script";
+import { ownerOf } from "../../../providers/gateway/owner";
 import { peersOf } from "../../../providers/resources/gateway-config";
 import { gwState } from "../../provider/fixtures";
 

@@ -1,0 +1,20 @@
+/**
+ * Who owns a gateway (ARCHITECTURE.md, D12): the host records `PROJECT/STACK` and the owning resource's URN;
+ * a commit or destroy from another stack is refused, and adoption goes through `pulumi import`.
+ */
+
+/** Who owns a gateway. */
+export interface Owner {
+  /** `PROJECT/STACK`, compared. */
+  stack: string;
+  /** The owning resource's URN, recorded for the message. */
+  urn: string;
+  /** Adopt a gateway another stack owns (after `pulumi import`). */
+  takeover?: boolean;
+}
+
+/** The owner of a URN `urn:pulumi:STACK::PROJECT::TYPE::NAME`: `PROJECT/STACK`. */
+export function ownerOf(urn: string, takeover = false): Owner | undefined {
+  const m = /^urn:pulumi:([^:]+)::([^:]+)::/.exec(urn);
+  return m ? { stack: `${m[2]}/${m[1]}`, urn, ...(takeover ? { takeover } : {}) } : undefined;
+}
