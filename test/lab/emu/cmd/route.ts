@@ -53,7 +53,8 @@ const route: Command = async (io) => {
   const e = ip(...ipArgs);
   if (e) {
     const why = /exists/i.test(e) ? "File exists" : /No such process|not found/i.test(e) ? "No such process" : "Network is unreachable";
-    io.err(`${verb} ${word} ${shown}${gw ? `: gateway ${gw}` : ""}: ${why}\n`);
+    // route.c newroute(): the failure is printed with printf (stdout), and only without -q
+    if (!quiet) io.out(`${verb} ${word} ${shown}${gw ? `: gateway ${gw}` : ""}: ${why}\n`);
     return 1;
   }
   if (!quiet) io.out(`${verb} ${word} ${shown}${gw ? `: gateway ${gw}` : ""}\n`);
