@@ -9,13 +9,19 @@ export const SSH_PORT = 22;
 /** The login user when none is given; other users run the scripts through doas(1). */
 export const SSH_USER = "root";
 
-/** A connection as the user may give it. */
+/** A connection as the user may give it (and as the provider's transport takes it). */
 export interface ConnectionInput {
+  /** The management address or host name. */
   host: string;
+  /** Default 22. */
   port?: number;
+  /** Default `root`; other users go through doas(1). */
   user?: string;
+  /** The SSH private key (a secret). */
   privateKey: string;
+  /** `ssh-ed25519 AAAA…`; required unless insecureSkipHostKeyCheck. */
   hostKey?: string;
+  /** Skip the host key check (loud; tests only). */
   insecureSkipHostKeyCheck?: boolean;
 }
 

@@ -17,7 +17,7 @@ import { countersFor } from "./counters";
 import { Semaphore } from "./semaphore";
 import { redact } from "../redact";
 import { MIN_REDACTED_LENGTH } from "../../sdk/planner/secrets";
-import { SSH_PORT, SSH_USER } from "../../sdk/connection";
+import { SSH_PORT, SSH_USER, type ConnectionInput } from "../../sdk/connection";
 
 /** At most this many channels are open at once on one connection. */
 export const MAX_CHANNELS = 8;
@@ -25,17 +25,7 @@ export const MAX_CHANNELS = 8;
 export const MAX_HANDSHAKES = 4;
 
 /** How to reach a host (the plain, unwrapped `connection` input of GatewayConfig). */
-export interface SshTarget {
-  host: string;
-  /** Default 22. */
-  port?: number;
-  /** Default `root`; other users go through doas(1). */
-  user?: string;
-  privateKey: string;
-  /** `ssh-ed25519 AAAA…`; required unless insecureSkipHostKeyCheck. */
-  hostKey?: string;
-  insecureSkipHostKeyCheck?: boolean;
-}
+export type SshTarget = ConnectionInput;
 
 /** Result of one command. */
 export interface ExecResult {
