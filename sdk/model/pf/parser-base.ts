@@ -121,20 +121,23 @@ export abstract class PfParserBase {
   protected report(line: number, col: number, message: string, detail?: string, at?: Token): void {
     this.out.errors++;
     this.out.stderr.push(`${this.file}:${line}: ${message}`);
-    let dLine = at ? at.line : line;
+    const dLine = at ? at.line : line;
     let dCol = at ? at.col : col;
+    let where = "";
     if (at?.type === "EOF") {
-      // pfctl counts a line past the end; point at the end of the last line instead.
+      // pfctl may count lines past the end (an open `{` at end of file: two past): the diagnostic keeps
+      // pfctl's line, and says where the file ends; on a line that exists it points past its last character.
       const lines = this.text.split("\n");
       if (lines.length > 1 && lines[lines.length - 1] === "") lines.pop();
-      dLine = Math.max(1, lines.length);
-      dCol = (lines[lines.length - 1] ?? "").length + 1;
+      const last = Math.max(1, lines.length);
+      dCol = dLine <= last ? (lines[dLine - 1] ?? "").length + 1 : 1;
+      if (dLine > last) where = ` (the file ends on line ${last})`;
     }
     this.out.diagnostics.push({
       file: this.file,
       line: dLine,
       column: dCol,
-      message: detail ? `${message}: ${detail}` : message,
+      message: (detail ? `${message}: ${detail}` : message) + where,
       severity: "error",
     });
   }

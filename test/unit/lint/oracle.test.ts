@@ -23,7 +23,6 @@ const KNOWN: Readonly<Record<string, string>> = {
   "pfctl/queueing": OUTSIDE_PF_MODEL,
   "pfctl/err-table-file": "lint does not read the host's table files (pfctl -n loads them)",
   "pfctl/load-anchor-err": "lint does not follow `load anchor … from FILE` (pfctl -n loads it)",
-  "pfctl/err-unclosed-brace-anchor": "pfctl reports end of file on the line after the last; lint points at the last line",
 };
 
 function lint(c: GoldenCase) {
