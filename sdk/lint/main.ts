@@ -28,7 +28,7 @@ export interface CliIo {
   read(path: string): string;
   /** The `st_mode` of a real file, or undefined (standard input). */
   mode(path: string): number | undefined;
-  /** Reads a file named by an ipsec.conf `include`; undefined when unreadable. */
+  /** Reads a file the linted file names (ipsec.conf `include`, pf table `file`, pf `load anchor … from`); undefined when unreadable. */
   include?(path: string): string | undefined;
 }
 

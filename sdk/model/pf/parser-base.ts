@@ -39,6 +39,11 @@ export interface PfParseOutput {
   diagnostics: Diagnostic[];
   /** pfctl's error count; the file is rejected when > 0. */
   errors: number;
+  /**
+   * The file's `load anchor NAME from "FILE"` statements with their line, in file order: pfctl loads
+   * each FILE into anchor NAME once the whole file parsed (pfctl.c pfctl_load_anchors).
+   */
+  loads: { name: string; file: string; line: number }[];
 }
 
 export class Fail {
@@ -109,7 +114,7 @@ export abstract class PfParserBase {
   ) {
     this.lex = new PfLexer(text, this.macros, (line, col, message) => this.report(line, col, message));
     this.ctx = opts.interfaces ? { interfaces: opts.interfaces } : {};
-    this.out = { ruleset: emptyPfRuleset(), loaded: [], echo: [], stderr: [], diagnostics: [], errors: 0 };
+    this.out = { ruleset: emptyPfRuleset(), loaded: [], echo: [], stderr: [], diagnostics: [], errors: 0, loads: [] };
   }
 
   // ---- reporting -------------------------------------------------------------------------
