@@ -21,7 +21,6 @@ const OUTSIDE_PF_MODEL = "valid pf.conf outside the pf model's documented list: 
 const KNOWN: Readonly<Record<string, string>> = {
   "pfctl/af-to": OUTSIDE_PF_MODEL,
   "pfctl/queueing": OUTSIDE_PF_MODEL,
-  "pfctl/load-anchor-err": "`load anchor` files are not followed by the emulated pfctl",
 };
 const test = (key: string) => (KNOWN[key] === undefined ? it : it.fails);
 const title = (key: string, c: string) => (KNOWN[key] === undefined ? c : `${c} (known difference: ${KNOWN[key]})`);
