@@ -2,8 +2,12 @@
  * Lint opens what a pf.conf names, as pfctl -n does: a table's `file "PATH"` and `load anchor NAME from
  * "PATH"` (the loaded file is linted as that anchor, its diagnostics under its own path).
  */
+import { execFileSync } from "node:child_process";
+import { chmodSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import { describe, expect, it } from "vitest";
-import { lintFile } from "../../../sdk/lint";
+import { lintFile, processIo, runLint, type CliIo } from "../../../sdk/lint";
 import { formatDiagnostic } from "../../../sdk/model/diagnostics";
 
 const files: Record<string, string> = {
@@ -36,5 +40,33 @@ describe("lint follows the files a pf.conf names", () => {
 
   it("without a reader nothing is opened (as before)", () => {
     expect(lintFile("pf.conf", 'table <t> file "/etc/nope"\nanchor "a"\nload anchor "a" from "/etc/nope"\n', { kind: "pf" })).toEqual([]);
+  });
+});
+
+describe("the CLI's reader of named files", () => {
+  it("reads regular files only: a FIFO or a device named as a table file is unreadable, and lint does not hang", () => {
+    const dir = mkdtempSync(join(tmpdir(), "pf-files-"));
+    try {
+      writeFileSync(join(dir, "ok.table"), "192.0.2.1\n");
+      writeFileSync(join(dir, "a.pf"), "pass in\npass bogus\n");
+      execFileSync("mkfifo", [join(dir, "fifo")]);
+      const conf = join(dir, "pf.conf");
+      const outs: string[] = [];
+      const io: CliIo = { ...processIo, out: (l) => outs.push(l), err: (l) => outs.push(l) };
+      const put = (text: string) => {
+        writeFileSync(conf, text);
+        chmodSync(conf, 0o600);
+        outs.length = 0;
+        return runLint([conf], io);
+      };
+      expect(put(`table <t> persist file "${dir}/ok.table"\npass in from <t>\n`)).toBe(0);
+      expect(outs).toEqual([]);
+      expect(put(`table <t> persist file "${dir}/fifo"\ntable <z> persist file "/dev/zero"\npass in from { <t> <z> }\n`)).toBe(1);
+      expect(outs[0]).toBe(`${conf}:1:${`table <t> persist file "${dir}/fifo"`.length + 1}: cannot load "${dir}/fifo": No such file or directory: the table file must exist when pfctl loads the ruleset`);
+      expect(put(`anchor "a"\nload anchor "a" from "${dir}/a.pf"\n`)).toBe(1);
+      expect(outs).toEqual([`${dir}/a.pf:2:6: syntax error: unexpected \`bogus\``]);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 });
