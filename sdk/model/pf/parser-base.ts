@@ -19,7 +19,7 @@ export interface PfParseOptions {
   verbose?: boolean;
   /**
    * Whether a table's `file "PATH"` can be read (pfctl -n loads it: `cannot load "PATH": …`). Without it
-   * table files are not checked (lint has no access to the host's files).
+   * table files are not checked (lintPf passes its file reader: lint opens the path as written, as pfctl does).
    */
   tableFileExists?: (path: string) => boolean;
   /** The host's user and group ids by name (pfctl's uid_from_user/gid_from_group); without it names stay names. */
