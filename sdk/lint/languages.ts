@@ -19,7 +19,10 @@ export interface LanguageOptions {
    * as pfctl does. Without them interface names are not checked.
    */
   pfInterfaces?: readonly PfInterface[];
-  /** ipsec.conf only: reads an `include`d file (undefined when unreadable: ipsecctl's `failed to include file`). */
+  /**
+   * Reads a file the checked file names, the path as written (undefined when unreadable): an ipsec.conf
+   * `include` (ipsecctl's `failed to include file`), a pf table's `file "PATH"`, a pf `load anchor … from "PATH"`.
+   */
   include?: (path: string) => string | undefined;
 }
 
@@ -30,7 +33,7 @@ export type LanguageLinter = (text: string, file: string, opts: LanguageOptions)
 export const LANGUAGES: Readonly<Record<LintKind, LanguageLinter | undefined>> = {
   ipsec: (text, file, opts) => lintIpsecConf(text, file, opts.include === undefined ? {} : { include: opts.include }),
   iked: (text, file) => lintIkedConf(text, file),
-  pf: (text, file, opts) => lintPf(text, file, opts.pfInterfaces === undefined ? {} : { interfaces: opts.pfInterfaces }),
+  pf: (text, file, opts) => lintPf(text, file, { ...(opts.pfInterfaces === undefined ? {} : { interfaces: opts.pfInterfaces }), ...(opts.include === undefined ? {} : { readFile: opts.include }) }),
   hostname: (text, file) => lintHostnameIf(text, file),
   sasyncd: (text, file) => lintSasyncdConf(text, file),
   sysctl: (text, file) => lintSysctlConf(text, file),

@@ -17,8 +17,9 @@ export interface LintOptions {
   /** pf only: the host's interface table (`PfInterface[]` of sdk/model/pf) to expand interface names. */
   pfInterfaces?: readonly PfInterface[];
   /**
-   * ipsec.conf only: reads a file named by `include` (the path as written, as ipsecctl opens it);
-   * undefined when it cannot be read. Without it every `include` is reported as unreadable.
+   * Reads a file the checked file names, the path as written, as the daemon's tool opens it; undefined when
+   * it cannot be read: an ipsec.conf `include` (without a reader every `include` is reported as unreadable),
+   * a pf table's `file "PATH"` and `load anchor NAME from "PATH"` (without a reader they are not checked).
    */
   include?: (path: string) => string | undefined;
 }

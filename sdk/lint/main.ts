@@ -5,7 +5,7 @@
  *
  * For a real file, the mode is checked the way the daemon checks it (see modes.ts).
  */
-import { readFileSync, statSync } from "node:fs";
+import { closeSync, constants, fstatSync, openSync, readFileSync, statSync } from "node:fs";
 import { formatDiagnostic } from "../model/diagnostics";
 import { kindOf, LINT_KINDS, parseKind, unknownKindMessage, type LintKind } from "./kinds";
 import { hasErrors, lintFile } from "./lint";
@@ -28,7 +28,7 @@ export interface CliIo {
   read(path: string): string;
   /** The `st_mode` of a real file, or undefined (standard input). */
   mode(path: string): number | undefined;
-  /** Reads a file named by an ipsec.conf `include`; undefined when unreadable. */
+  /** Reads a file the linted file names (ipsec.conf `include`, pf table `file`, pf `load anchor … from`); undefined when unreadable. */
   include?(path: string): string | undefined;
 }
 
@@ -38,14 +38,30 @@ export const processIo: CliIo = {
   err: (line) => process.stderr.write(`${line}\n`),
   read: (path) => readFileSync(path === "-" ? 0 : path, "utf8"),
   mode: (path) => (path === "-" ? undefined : statSync(path).mode),
-  include: (path) => {
-    try {
-      return readFileSync(path, "utf8");
-    } catch {
-      return undefined;
-    }
-  },
+  include: readNamedFile,
 };
+
+/** The largest file a linted file may name that lint reads (pf tables of a few hundred thousand lines). */
+const NAMED_FILE_MAX = 64 * 1024 * 1024;
+
+/**
+ * Reads a file the linted file names (the path as written, as pfctl/ipsecctl open it). Only a regular
+ * file up to {@link NAMED_FILE_MAX} is read: a device or FIFO (`file "/dev/zero"`) would never end, so
+ * it counts as unreadable. Undefined when unreadable.
+ */
+function readNamedFile(path: string): string | undefined {
+  let fd: number | undefined;
+  try {
+    fd = openSync(path, constants.O_RDONLY | constants.O_NONBLOCK);
+    const st = fstatSync(fd);
+    if (!st.isFile() || st.size > NAMED_FILE_MAX) return undefined;
+    return readFileSync(fd, "utf8");
+  } catch {
+    return undefined;
+  } finally {
+    if (fd !== undefined) closeSync(fd);
+  }
+}
 
 function usageError(io: CliIo, message: string): number {
   io.err(`pulumi-openbsd lint: ${message}`);

@@ -153,9 +153,11 @@ export abstract class ParserBase {
       return { kind: "any" };
     }
     if (ip) {
-      if (ip.hostBits)
-        this.problem(t, "warning", `${text} has host bits set`, field, `ipsecctl uses it verbatim in isakmpd section names; write ${formatAddress(ip.value)}`);
-      return ip.value;
+      if (!ip.hostBits) return ip.value;
+      this.problem(t, "warning", `${text} has host bits set`, field, `ipsecctl uses it verbatim in isakmpd section names; write ${formatAddress(ip.value)}`);
+      // host_v4/host_v6 (inet_net_pton) keep the address as written: flows, IDs and section names carry its host bits
+      const host = parseIp(text.slice(0, slash));
+      return host && "value" in host ? { ...ip.value, address: host.value.address } : ip.value;
     }
     if (text.includes("/") || !/^[A-Za-z][A-Za-z0-9._-]*$/.test(text)) {
       this.problem(t, "stderr", `no IP address found for ${text}`, field);

@@ -142,6 +142,7 @@ class Parser extends ParserBase {
     }
     if (!fatal) {
       for (const p of statementProblems(stmt)) {
+        if (p.stage === "model") continue; // host bits: ipsecctl keeps the address as written; host() warned
         const key = [...this.fieldTokens.keys()].find((k) => p.field === k) ??
           [...this.fieldTokens.keys()].find((k) => p.field.startsWith(`${k}.`) || p.field.startsWith(`${k}[`));
         const tok = (key && this.fieldTokens.get(key)) || first;

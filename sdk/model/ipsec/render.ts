@@ -116,9 +116,12 @@ function renderTcpMd5(r: TcpMd5Rule): string {
   return `tcpmd5 from ${formatAddress(r.from)} to ${formatAddress(r.to)} spi ${formatSpi(r.spi)} authkey ${key(r.authkey)}`;
 }
 
-/** One statement as one line (no newline). Throws ModelError when the statement is invalid. */
+/**
+ * One statement as one line (no newline). Throws ModelError when ipsecctl would refuse the statement (an
+ * address with host bits set, which ipsecctl takes as written, renders as written: components refuse it earlier).
+ */
 export function renderStatement(s: IpsecStatement): string {
-  validateStatement(s);
+  validateStatement(s, undefined, "ipsecctl");
   switch (s.type) {
     case "ike":
       return renderIke(s);

@@ -17,7 +17,7 @@ export type IpsecAddress =
   /** `any`: 0.0.0.0/0 and ::/0 (ipsecctl expands it to both families). */
   | { kind: "any" }
   /**
-   * An IPv4 or IPv6 address. `address` is canonical text (`10.1.0.0`, `2001:db8::2`). With `prefix`
+   * An IPv4 or IPv6 address. `address` is canonical text (`10.1.0.0`, `2001:db8::2`), host bits kept as written (`10.1.0.5/24`: ipsecctl keeps them too). With `prefix`
    * it is a network (`/len` written, even `/32`: isakmpd then gets an `*_ADDR_SUBNET` ID); without, a host.
    */
   | { kind: "ip"; address: string; prefix?: number }

@@ -45,8 +45,12 @@ export interface RuleProblem {
   text: string;
   /** What is allowed / how to fix it. */
   hint?: string;
-  /** `parse`: ipsecctl's parser refuses the file; `generate`: only the isakmpd configuration generation fails. */
-  stage: "parse" | "generate";
+  /**
+   * `parse`: ipsecctl's parser refuses the file; `generate`: only the isakmpd configuration generation fails;
+   * `model`: ipsecctl takes it, this model's inputs do not (an address with host bits set: ipsec.conf's parser
+   * keeps it as written and warns instead).
+   */
+  stage: "parse" | "generate" | "model";
 }
 
 /** `text; hint` */
@@ -83,7 +87,7 @@ function checkAddress(out: RuleProblem[], field: string, a: IpsecAddress | undef
       if (!parsed || "error" in parsed) {
         out.push({ field, value: text, text: `\`${text}\` is not an IPv4 or IPv6 address${a.prefix !== undefined ? " with a prefix length" : ""}`, stage: "parse" });
       } else if (formatAddress(parsed.value) !== text) {
-        out.push({ field, value: text, text: `\`${text}\` is not canonical`, hint: `write ${formatAddress(parsed.value)}`, stage: "parse" });
+        out.push({ field, value: text, text: `\`${text}\` is not canonical`, hint: `write ${formatAddress(parsed.value)}`, stage: "model" });
       }
       return;
     }
@@ -405,9 +409,12 @@ export function validateIkeRule(rule: IkeRule, field?: string): void {
   if (p) throw toError(p, field);
 }
 
-/** Validates any statement; throws the first problem as a {@link ModelError}. */
-export function validateStatement(s: IpsecStatement, field?: string): void {
-  const p = statementProblems(s)[0];
+/**
+ * Validates any statement; throws the first problem as a {@link ModelError}. `as` `ipsecctl` leaves out what
+ * ipsecctl takes and only this model's inputs refuse (stage `model`).
+ */
+export function validateStatement(s: IpsecStatement, field?: string, as: "model" | "ipsecctl" = "model"): void {
+  const p = statementProblems(s).find((q) => as === "model" || q.stage !== "model");
   if (p) throw toError(p, field);
 }
 

@@ -19,7 +19,7 @@ export interface PfParseOptions {
   verbose?: boolean;
   /**
    * Whether a table's `file "PATH"` can be read (pfctl -n loads it: `cannot load "PATH": …`). Without it
-   * table files are not checked (lint has no access to the host's files).
+   * table files are not checked (lintPf passes its file reader: lint opens the path as written, as pfctl does).
    */
   tableFileExists?: (path: string) => boolean;
   /** The host's user and group ids by name (pfctl's uid_from_user/gid_from_group); without it names stay names. */
@@ -39,6 +39,11 @@ export interface PfParseOutput {
   diagnostics: Diagnostic[];
   /** pfctl's error count; the file is rejected when > 0. */
   errors: number;
+  /**
+   * The file's `load anchor NAME from "FILE"` statements with their line, in file order: pfctl loads
+   * each FILE into anchor NAME once the whole file parsed (pfctl.c pfctl_load_anchors).
+   */
+  loads: { name: string; file: string; line: number }[];
 }
 
 export class Fail {
@@ -109,7 +114,7 @@ export abstract class PfParserBase {
   ) {
     this.lex = new PfLexer(text, this.macros, (line, col, message) => this.report(line, col, message));
     this.ctx = opts.interfaces ? { interfaces: opts.interfaces } : {};
-    this.out = { ruleset: emptyPfRuleset(), loaded: [], echo: [], stderr: [], diagnostics: [], errors: 0 };
+    this.out = { ruleset: emptyPfRuleset(), loaded: [], echo: [], stderr: [], diagnostics: [], errors: 0, loads: [] };
   }
 
   // ---- reporting -------------------------------------------------------------------------
@@ -121,20 +126,23 @@ export abstract class PfParserBase {
   protected report(line: number, col: number, message: string, detail?: string, at?: Token): void {
     this.out.errors++;
     this.out.stderr.push(`${this.file}:${line}: ${message}`);
-    let dLine = at ? at.line : line;
+    const dLine = at ? at.line : line;
     let dCol = at ? at.col : col;
+    let where = "";
     if (at?.type === "EOF") {
-      // pfctl counts a line past the end; point at the end of the last line instead.
+      // pfctl may count lines past the end (an open `{` at end of file: two past): the diagnostic keeps
+      // pfctl's line, and says where the file ends; on a line that exists it points past its last character.
       const lines = this.text.split("\n");
       if (lines.length > 1 && lines[lines.length - 1] === "") lines.pop();
-      dLine = Math.max(1, lines.length);
-      dCol = (lines[lines.length - 1] ?? "").length + 1;
+      const last = Math.max(1, lines.length);
+      dCol = dLine <= last ? (lines[dLine - 1] ?? "").length + 1 : 1;
+      if (dLine > last) where = ` (the file ends on line ${last})`;
     }
     this.out.diagnostics.push({
       file: this.file,
       line: dLine,
       column: dCol,
-      message: detail ? `${message}: ${detail}` : message,
+      message: (detail ? `${message}: ${detail}` : message) + where,
       severity: "error",
     });
   }

@@ -116,13 +116,14 @@ class PfParser extends PfSettingsParser {
   // ---- macros ----------------------------------------------------------------------------
 
   protected loadrule(): void {
-    this.expectKw("load");
+    const line = this.expectKw("load").line;
     this.expectKw("anchor");
     const name = this.expectString().text;
     this.expectKw("from");
     const file = this.expectString().text;
     this.endOfStatement();
     this.out.ruleset.rules.push({ kind: "load-anchor", name, file });
+    this.out.loads.push({ name, file, line });
   }
 
   protected anchorrule(): void {

@@ -19,10 +19,8 @@ const want = (tool: string, base: string) => ({ stdout: read(tool, `${base}.out`
 
 const OUTSIDE_PF_MODEL = "valid pf.conf outside the pf model's documented list: refused instead of printed";
 const KNOWN: Readonly<Record<string, string>> = {
-  "ipsecctl/netmask-host-bits": "ipsecctl prints the address as written (10.1.0.5/24) in isakmpd section names; the model keeps it canonical",
   "pfctl/af-to": OUTSIDE_PF_MODEL,
   "pfctl/queueing": OUTSIDE_PF_MODEL,
-  "pfctl/load-anchor-err": "`load anchor` files are not followed by the emulated pfctl",
 };
 const test = (key: string) => (KNOWN[key] === undefined ? it : it.fails);
 const title = (key: string, c: string) => (KNOWN[key] === undefined ? c : `${c} (known difference: ${KNOWN[key]})`);

@@ -105,7 +105,7 @@ describe("pfctl refusals", () => {
   it("word for word", async () => {
     expect(await sb.run("pfctl", ["-f", "/etc/nope"])).toEqual({
       stdout: "",
-      stderr: "pfctl: /etc/nope: No such file or directory\npfctl: cannot open the main config file!: No such file or directory\npfctl: Syntax error in config file: pf rules not loaded\n",
+      stderr: "pfctl: pushfile: /etc/nope: No such file or directory\npfctl: cannot open the main config file!: No such file or directory\npfctl: Syntax error in config file: pf rules not loaded\n",
       code: 1,
     });
     const usage = "usage: pfctl [-deghNnPqrvz] [-a anchor] [-D macro=value] [-F modifier] [-f file]\n\t[-i interface] [-K key] [-k key] [-L statefile] [-o level]\n\t[-p device] [-S statefile] [-s modifier [-R id]]\n\t[-t table -T command [address ...]] [-V rdomain] [-x level]\n";

@@ -7,6 +7,7 @@ import {
   renderIpsecConf,
   validateIkeRule,
   validateIpsecConf,
+  validateStatement,
   type IkeRule,
   type SaRule,
 } from "../../../sdk/model/ipsec";
@@ -144,12 +145,15 @@ describe("parser diagnostics", () => {
     ]);
   });
 
-  it("host bits set is a warning, and the address is canonicalised", () => {
+  it("host bits set is a warning, and the address is kept as written (ipsecctl's host_v4 keeps it too)", () => {
     const r = parseIpsecConf("ike esp from 10.1.0.1/24 to 10.2.0.0/24\n", "ipsec.conf");
     expect(r.diagnostics.map(formatDiagnostic)).toEqual([
       "ipsec.conf:1:14: warning: from: 10.1.0.1/24 has host bits set; ipsecctl uses it verbatim in isakmpd section names; write 10.1.0.0/24",
     ]);
-    expect(renderIpsecConf(r.value)).toBe("ike esp from 10.1.0.0/24 to 10.2.0.0/24\n");
+    expect(r.value.statements[0]).toMatchObject({ from: { addresses: [{ kind: "ip", address: "10.1.0.1", prefix: 24 }] } });
+    expect(renderIpsecConf(r.value)).toBe("ike esp from 10.1.0.1/24 to 10.2.0.0/24\n");
+    // a model input (a component's rule) still refuses it
+    expect(() => validateStatement(r.value.statements[0]!)).toThrow("from: `10.1.0.1/24` is not canonical; write 10.1.0.0/24");
   });
 
   it("a syntax error at a PSK or key never shows it", () => {

@@ -282,14 +282,17 @@ async function clear(io: Io, p: Parsed): Promise<number> {
   }
 }
 
-/** Read a rules file as pfctl does; on failure print pfctl's two warnings (pushfile + parse_config). */
+/**
+ * Read a rules file as pfctl does; on failure print pfctl's two warnings: parse.y pushfile's
+ * `warn("%s: %s", __func__, name)` and parse_config's `cannot open the main config file!`.
+ */
 async function readRules(io: Io, file: string): Promise<{ text: string; name: string } | undefined> {
   try {
     return { text: await readArgFile(io, file), name: file === "-" ? "stdin" : file };
   } catch (e) {
     const code = (e as NodeJS.ErrnoException).code;
     const why = code === "ENOENT" ? "No such file or directory" : code === "EISDIR" ? "Is a directory" : code === "EACCES" ? "Permission denied" : String(code);
-    io.err(`pfctl: ${file}: ${why}\n`);
+    io.err(`pfctl: pushfile: ${file}: ${why}\n`);
     io.err(`pfctl: cannot open the main config file!: ${why}\n`);
     return undefined;
   }
