@@ -7,7 +7,8 @@
  * always wins: setup installs this one (.tools/bin) only where none exists.
  *
  * Started by the engine as `pulumi-language-nodejs [--logtostderr] [-v=N] [--tracing URL] ENGINE_ADDR`;
- * prints the port it serves on, as every plugin does. Code generation (GenerateProgram/Project/Package),
+ * prints the port it serves on, as every plugin does. GenerateProgram (what `pulumi import` calls) handles the
+ * PCL subset imports of openbsd resources produce (pcl.ts, generate-typescript.ts); GenerateProject/Package,
  * Pack, Link, Template and RunPlugin answer Unimplemented.
  */
 import { spawn, type ChildProcess } from "node:child_process";
