@@ -25,11 +25,14 @@ import * as provider from "@pulumi/pulumi/provider";
 import { PROVIDER_VERSION, resourceFor } from "./provider";
 import { setProviderConfig } from "./config";
 import { installSdkCompat, sdkCompatChoice } from "./sdk-compat";
+import { packageSchema } from "./schema";
 
 installSdkCompat(resourceFor, setProviderConfig as (args: unknown, vars: Record<string, string>) => void);
 
 const impl: provider.Provider = {
   version: PROVIDER_VERSION,
+  // the engine loads it to generate code for `pulumi import`
+  getSchema: () => Promise.resolve(packageSchema()),
   check: (urn, olds, news) => resourceFor(urn).check?.(urn, olds, news) ?? Promise.resolve({ inputs: news }),
   // used by the SDK's own Diff handler once it forwards detailed diffs (see above); ours calls resourceFor directly
   diff: (id, urn, olds, news) => resourceFor(urn).diff?.(id, urn, olds, news) ?? Promise.resolve({}),

@@ -7,7 +7,8 @@
  * always wins: setup installs this one (.tools/bin) only where none exists.
  *
  * Started by the engine as `pulumi-language-nodejs [--logtostderr] [-v=N] [--tracing URL] ENGINE_ADDR`;
- * prints the port it serves on, as every plugin does. Code generation (GenerateProgram/Project/Package),
+ * prints the port it serves on, as every plugin does. GenerateProgram (what `pulumi import` calls) handles the
+ * PCL subset imports of openbsd resources produce (pcl.ts, generate-typescript.ts); GenerateProject/Package,
  * Pack, Link, Template and RunPlugin answer Unimplemented.
  */
 import { spawn, type ChildProcess } from "node:child_process";
@@ -17,6 +18,8 @@ import * as path from "node:path";
 import { nodeArguments, programEnv, runResult, runtimeOptions, type RunSpec } from "./run";
 import { programDependencies, requiredPlugins } from "./packages";
 import { parseArgs } from "./args";
+import { parsePcl } from "./pcl";
+import { generateTypeScript } from "./generate-typescript";
 
 // grpc-js and the generated stubs are @pulumi/pulumi's own: load them from wherever npm put it.
 const fromPulumi = createRequire(require.resolve("@pulumi/pulumi/package.json"));
@@ -24,6 +27,7 @@ const grpc: typeof import("@grpc/grpc-js") = fromPulumi("@grpc/grpc-js");
 const langrpc = fromPulumi("@pulumi/pulumi/proto/language_grpc_pb.js");
 const langproto = fromPulumi("@pulumi/pulumi/proto/language_pb.js");
 const plugproto = fromPulumi("@pulumi/pulumi/proto/plugin_pb.js");
+const codegenproto = fromPulumi("@pulumi/pulumi/proto/codegen/hcl_pb.js");
 const emptyproto = fromPulumi("google-protobuf/google/protobuf/empty_pb.js");
 
 const VERSION: string = (JSON.parse(readFileSync(path.join(__dirname, "../../../package.json"), "utf8")) as { version: string }).version;
@@ -199,6 +203,28 @@ const server = {
     } catch (e) {
       fail(callback, e);
     }
+  },
+  /** `pulumi import`'s code generation: PCL in (file name → text), `index.ts` out; errors come back as one diagnostic. */
+  generateProgram(call: any, callback: Callback) {
+    const req = call.request;
+    const resp = new langproto.GenerateProgramResponse();
+    try {
+      const files: [string, string][] = [];
+      req.getSourceMap().forEach((text: string, file: string) => files.push([file, text]));
+      const resources = files
+        .sort(([a], [b]) => a.localeCompare(b))
+        .flatMap(([file, text]) => {
+          if (process.env.PULUMI_OPENBSD_PCL_LOG) require("node:fs").appendFileSync(process.env.PULUMI_OPENBSD_PCL_LOG, `--- ${file}\n${text}`);
+          return parsePcl(text, file);
+        });
+      resp.getSourceMap().set("index.ts", Buffer.from(generateTypeScript(resources), "utf8"));
+    } catch (e) {
+      const d = new codegenproto.Diagnostic();
+      d.setSeverity(codegenproto.DiagnosticSeverity.DIAG_ERROR);
+      d.setSummary(e instanceof Error ? e.message : String(e));
+      resp.setDiagnosticsList([d]);
+    }
+    callback(null, resp);
   },
   cancel(_call: any, callback: Callback) {
     // The engine cancels the deployment through the resource monitor; programs exit on their own.
