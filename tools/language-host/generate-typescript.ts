@@ -9,12 +9,31 @@ import { PclError, type Expr, type PclResource } from "./pcl";
 const MODULES: Record<string, string> = { openbsd: "pulumi-openbsd" };
 const OPTIONS = new Set(["protect", "retainOnDelete", "ignoreChanges", "deleteBeforeReplace", "import"]);
 
+/** TypeScript written as is (never from PCL text): a reference the generator puts in place of a value. */
+type Gen = Expr | { kind: "code"; code: string };
+
+/**
+ * The SSH private key an import read from the `openbsd:privateKey` config: the program refers to that config
+ * instead of writing the key into source (Pulumi's generator would inline it, wrapped in `pulumi.secret`).
+ * The value is the same, so the generated program still previews clean.
+ */
+const PRIVATE_KEY_REF: Gen = { kind: "code", code: 'new pulumi.Config("openbsd").requireSecret("privateKey")' };
+
+function withKeyReference(token: string, attributes: [string, Expr][]): [string, Gen][] {
+  if (token !== "openbsd:index:GatewayConfig") return attributes;
+  return attributes.map(([k, v]): [string, Gen] =>
+    k === "connection" && v.kind === "object" ? [k, { kind: "object", entries: v.entries.map(([ck, cv]) => [ck, ck === "privateKey" ? (PRIVATE_KEY_REF as Expr) : cv]) }] : [k, v],
+  );
+}
+
 const IDENT = /^[A-Za-z_$][A-Za-z0-9_$]*$/;
 const key = (k: string) => (IDENT.test(k) ? k : JSON.stringify(k));
 
-function expr(e: Expr, indent: string): string {
+function expr(e: Gen, indent: string): string {
   const inner = indent + "    ";
   switch (e.kind) {
+    case "code":
+      return e.code;
     case "string":
       return JSON.stringify(e.value);
     case "number":
@@ -48,7 +67,7 @@ export function generateTypeScript(resources: PclResource[]): string {
     if (!m || !pkg || !(pkg in MODULES)) throw new PclError(`resource ${r.name}: type ${r.token} is not supported; the stand-in language host knows ${Object.keys(MODULES).map((p) => `${p}:index:*`).join(", ")}`);
     modules.set(pkg, MODULES[pkg]!);
     for (const [k] of r.options) if (!OPTIONS.has(k)) throw new PclError(`resource ${r.name}: option ${k} is not supported; known: ${[...OPTIONS].join(", ")}`);
-    const args = expr({ kind: "object", entries: r.attributes }, "");
+    const args = expr({ kind: "object", entries: withKeyReference(r.token, r.attributes) as [string, Expr][] }, "");
     const opts = r.options.length ? `, ${expr({ kind: "object", entries: r.options }, "")}` : "";
     bodies.push(`const ${camel(r.name)} = new ${pkg}.${m[2]}(${JSON.stringify(r.name)}, ${args}${opts});\n`);
   }

@@ -71,10 +71,11 @@ describe("generateTypeScript", () => {
       ].join("\n"),
     );
   });
-  it("turns the captured import into a program that keeps every secret wrapped", () => {
+  it("turns the captured import into a program that keeps every secret wrapped, and the SSH key out of the source", () => {
     const code = generateTypeScript(parsePcl(captured));
     expect(code).toContain('const gw1 = new openbsd.GatewayConfig("gw1", {\n    connection: {\n        host: "169.254.100.3",\n');
-    expect(code).toContain('        privateKey: pulumi.secret("-----BEGIN OPENSSH PRIVATE KEY-----\\nFAKEKEY\\n-----END OPENSSH PRIVATE KEY-----"),\n');
+    expect(code).toContain('        privateKey: new pulumi.Config("openbsd").requireSecret("privateKey"),\n');
+    expect(code).not.toContain("PRIVATE KEY");
     expect(code).toContain('content: pulumi.secret("ike esp from 172.16.0.0/24 to 192.168.15.0/24 peer 192.0.123.85 psk \\"old-psk-made-by-hand\\"\\n"),');
     expect(code.endsWith("}, {\n    protect: true,\n});\n")).toBe(true);
   });
