@@ -1,5 +1,5 @@
 /**
- * The planner renders, for each scenario of DESIGN.md, the files the guides show (seeds/000 site-to-site,
+ * The planner renders, for each scenario of the guides, the files the guides show (seeds/000 site-to-site,
  * seeds/002 gif and iked, seeds/004 RFC 3884), line for line (continuations and whitespace aside).
  */
 import { describe, expect, it } from "vitest";
