@@ -9,10 +9,12 @@
  * `-sr` with the file text), and `ipsecctl -sf`.
  */
 import type { HostState, ManagedFile, ServiceState } from "../../sdk/state";
-import { addressText, parseAddress, parseIfconfig, parseIpsecctlFlows, parseRcctlLs, parseSysctl, type IpsecFlow } from "../../sdk/model/output";
+import { addressText, parseIfconfig, parseIpsecctlFlows, parseRcctlLs, parseSysctl, type IpsecFlow } from "../../sdk/model/output";
 import { isPseudoService } from "./services-script";
 import type { DriftClass } from "./drift";
 import { sq } from "./shell";
+import { hostnameIfAddresses } from "./interfaces";
+import { canonicalWritten } from "../../sdk/model/address/index";
 import { wgRunningMatches } from "../../sdk/model/wg/live";
 import { wgPublicKey } from "../../sdk/planner/wgkeys";
 
@@ -168,18 +170,6 @@ export function flowKeys(text: string): string[] {
   return flowLines(text);
 }
 
-/** Addresses named by `inet`/`inet6` lines of a hostname.if file, canonical. */
-export function hostnameIfAddresses(content: string): string[] {
-  const out: string[] = [];
-  for (const raw of content.split("\n")) {
-    const m = /^(inet6?)\s+(?:alias\s+)?([0-9a-fA-F:.]+)/.exec(raw.trim());
-    if (!m) continue;
-    const a = parseAddress(m[2]!);
-    if (a) out.push(addressText(a));
-  }
-  return out;
-}
-
 /** The drift keys of a state, in sync (what create/update report and an undrifted read returns). */
 export function driftKeys(s: HostState): string[] {
   const k: string[] = [];
@@ -242,11 +232,10 @@ export function classify(desired: HostState, live: LiveState, flowBaseline: read
     else if (enabled !== want.enabled || (want.enabled && flags !== want.flags)) drift[`services["${n}"]`] = "not persisted";
   }
   for (const ifc of desired.interfaces) {
-    const want = hostnameIfAddresses(desired.files[`/etc/hostname.${ifc}`]?.content ?? "");
+    const want = hostnameIfAddresses(ifc, desired.files[`/etc/hostname.${ifc}`]?.content ?? "").map((a) => a.address);
     const parsed = parseIfconfig(live.ifconfig[ifc] ?? "").value.find((x) => x.name === ifc);
     const have = new Set<string>();
-    for (const a of parsed?.inet ?? []) have.add(addressText(a.address));
-    for (const a of parsed?.inet6 ?? []) have.add(addressText(a.address));
+    for (const a of [...(parsed?.inet ?? []), ...(parsed?.inet6 ?? [])]) have.add(canonicalWritten(addressText(a.address)));
     const wgDrift = wgRunningMatches(desired.files[`/etc/hostname.${ifc}`]?.content ?? "", live.ifconfig[ifc] ?? "", wgPublicKey) === false;
     if (!parsed || want.some((a) => !have.has(a)) || wgDrift) drift[`interfaces["${ifc}"]`] = "running drifted";
   }
