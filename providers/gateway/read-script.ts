@@ -9,7 +9,7 @@
  * `-sr` with the file text), and `ipsecctl -sf`.
  */
 import type { HostState, ManagedFile, ServiceState } from "../../sdk/state";
-import { addressText, parseIfconfig, parseIpsecctlFlows, parseRcctlLs, parseSysctl, type IpsecFlow } from "../../sdk/model/output";
+import { addressText, parseIfconfig, parseIpsecctlFlows, parseRcctlLs, parseSysctl } from "../../sdk/model/output";
 import { isPseudoService } from "./services-script";
 import type { DriftClass } from "./drift";
 import { sq } from "./shell";
@@ -90,7 +90,7 @@ function ruleLines(text: string): string[] {
 /** Canonical text of each flow the model's parser accepts (the line as printed, whitespace collapsed). */
 function flowLines(text: string): string[] {
   const lines = text.split("\n");
-  return parseIpsecctlFlows(text).value.map((f: IpsecFlow) => (lines[f.line - 1] ?? "").trim().replace(/\s+/g, " ")).sort();
+  return parseIpsecctlFlows(text).value.map((f) => (lines[f.line - 1] ?? "").trim().replace(/\s+/g, " ")).sort();
 }
 
 /** Parses the read script's stdout. Returns an error text when the output is truncated. */
