@@ -308,7 +308,7 @@ export function applyScript(c: CommitInput): string {
     const cond = drifted("flows") ? "true" : `ch ${sq(rf)}`;
     ipsecLines.push(
       `if ${cond}; then if [ -e "$R/files"${sq(rf)} ]; then ipdel "$R/files"${sq(rf)}; fi; step ipsecctl -f ${sq(rf)}; : > "$R/ipsec-loaded"`,
-      ...verifyKernelLines(news.files[rf]?.content ?? "", rf),
+      ...verifyKernelLines(news.ipsecKernel, rf),
       "fi",
     );
   }

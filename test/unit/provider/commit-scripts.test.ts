@@ -107,10 +107,10 @@ describe("owner and peers", () => {
     expect(ownerOf("urn:pulumi:prod::vpn::openbsd:index:GatewayConfig::gw1", true)?.takeover).toBe(true);
     expect(ownerOf("not-a-urn")).toBeUndefined();
   });
-  it("the peers a failing end names are the `peer` addresses of its ipsec.conf/iked.conf", () => {
+  it("the peers a failing end names are the `peer` addresses of its ipsec.conf/iked.conf, as the planner listed them", () => {
     expect(peersOf(gwState("gw1"))).toEqual(["192.0.123.85"]);
     const none = gwState("gw1");
-    delete none.files["/etc/ipsec.conf"];
+    delete none.ipsecKernel;
     expect(peersOf(none)).toEqual([]);
   });
 });
