@@ -9,12 +9,11 @@
  * `-sr` with the file text), and `ipsecctl -sf`.
  */
 import type { HostState, ManagedFile, ServiceState } from "../../sdk/state";
-import { addressText, parseIfconfig, parseIpsecctlFlows, parseRcctlLs, parseSysctl } from "../../sdk/model/output";
+import { parseIfconfig, parseIpsecctlFlows, parseRcctlLs, parseSysctl } from "../../sdk/model/output";
 import { isPseudoService } from "./services-script";
 import type { DriftClass } from "./drift";
 import { sq } from "./shell";
 import { hostnameIfAddresses } from "./interfaces";
-import { canonicalWritten } from "../../sdk/model/address/index";
 import { wgRunningMatches } from "../../sdk/model/wg/live";
 import { wgPublicKey } from "../../sdk/planner/wgkeys";
 
@@ -235,7 +234,7 @@ export function classify(desired: HostState, live: LiveState, flowBaseline: read
     const want = hostnameIfAddresses(ifc, desired.files[`/etc/hostname.${ifc}`]?.content ?? "").map((a) => a.address);
     const parsed = parseIfconfig(live.ifconfig[ifc] ?? "").value.find((x) => x.name === ifc);
     const have = new Set<string>();
-    for (const a of [...(parsed?.inet ?? []), ...(parsed?.inet6 ?? [])]) have.add(canonicalWritten(addressText(a.address)));
+    for (const a of [...(parsed?.inet ?? []), ...(parsed?.inet6 ?? [])]) have.add(a.address.address);
     const wgDrift = wgRunningMatches(desired.files[`/etc/hostname.${ifc}`]?.content ?? "", live.ifconfig[ifc] ?? "", wgPublicKey) === false;
     if (!parsed || want.some((a) => !have.has(a)) || wgDrift) drift[`interfaces["${ifc}"]`] = "running drifted";
   }

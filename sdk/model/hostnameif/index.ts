@@ -4,9 +4,9 @@
  * and the one after it the broadcast address (`NONE` = default), so {@link renderHostnameIf} never writes
  * `inet ADDR/LEN` followed by options; it writes `inet ADDR NETMASK NONE options…`.
  */
-import { IPv4, IPv4Mask, IPv4Prefix, Validator } from "ip-num";
+import { IPv4Prefix } from "ip-num";
 import { ModelError, type Diagnostic, type ParseResult } from "../diagnostics";
-import { canonicalWritten as canonicalHost, isIPv4Literal, parseWrittenAddress as parseAddr } from "../address/index";
+import { canonicalWritten as canonicalHost, netmaskPrefix, parseWrittenAddress as parseAddr } from "../address/index";
 import { hostnameIfText, hostnameIfWord } from "../tokens/words";
 import { refusalOf, shown, unsafeChar } from "../tokens/refusal";
 import { parseWg } from "../wg/index";
@@ -82,14 +82,6 @@ function words(line: string): string[] | undefined {
   return out;
 }
 
-function netmaskToPrefix(s: string): number | undefined {
-  let dotted = s;
-  if (/^0x[0-9a-fA-F]{8}$/.test(s)) dotted = IPv4.fromNumber(BigInt(s)).toString();
-  if (!isIPv4Literal(dotted)) return undefined;
-  if (!Validator.isValidIPv4Mask(dotted)[0]) return undefined;
-  return IPv4Mask.fromDecimalDottedString(dotted).prefix;
-}
-
 function prefixToNetmask(n: number): string {
   return IPv4Prefix.fromNumber(BigInt(n)).toMask().toString();
 }
@@ -152,7 +144,7 @@ function inetLine(rest: string[], ws: string[], err: LineError, push: (l: Hostna
       if (rest.length > i)
         return err(`inet: \`${rest[i - 1]} ${rest.slice(i).join(" ")}\`: fields are positional, so netstart reads \`${rest[i]}\` as the netmask; write \`inet ${a.text} ${prefixToNetmask(a.mask)} NONE ${rest.slice(i).join(" ")}\``);
     } else if (rest[i] !== undefined) {
-      const p = netmaskToPrefix(rest[i]);
+      const p = netmaskPrefix(rest[i]);
       if (p === undefined) return err(`inet: netmask \`${rest[i]}\` is not a contiguous netmask (e.g. 255.255.255.0 or 0xffffff00)`);
       l.prefixlen = p;
       i++;
