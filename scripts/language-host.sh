@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Puts a `pulumi-language-nodejs` beside the engine (.tools/bin) so `pulumi up` works in a program
 # folder. A real one (Pulumi's own, on PATH or beside the real `pulumi` binary) always wins; only where
-# none exists does this link our stand-in, tools/language-host/ (DESIGN.md D10, README "The engine").
+# none exists does this link our stand-in, tools/language-host/ (ARCHITECTURE.md D10, README "The engine").
 set -euo pipefail
 here="$(cd "$(dirname "$0")/.." && pwd)"
 bin="$here/.tools/bin"

@@ -3,11 +3,13 @@
  * which computes it from the user's components, and the provider (providers/), which commits
  * it to the host in one SSH connection and reads it back on refresh (ARCHITECTURE.md D2, D5).
  *
- * Pure data: JSON-serialisable, no functions, no Pulumi types. A file holding a secret is marked
+ * Pure data: JSON-serialisable, no functions, no Pulumi types (the model's types of what it holds). A file holding a secret is marked
  * `secret: true` (and is mode 0600); the values themselves are listed in {@link HostState.secrets}
  * (sdk/planner/secrets.ts). The components hand both to Pulumi as secrets; the provider stores them as
  * secrets, shows keyed fingerprints in diffs and redacts the values from every error and log line.
  */
+
+import type { ExpectedKernel } from "./model/ipsec/kernel";
 
 /** A file the provider owns on the host (keyed by its absolute path in {@link HostState.files}). */
 export interface ManagedFile {
@@ -66,6 +68,14 @@ export interface HostState {
   anchors: Record<string, AnchorState>;
   /** Which IKE daemon owns the IPsec configuration, and the ipsecctl rule file loaded with `ipsecctl -f`. */
   ipsec: { daemon: "isakmpd" | "iked" | "none"; ruleFile?: string };
+  /**
+   * What the kernel must hold once the IPsec configuration is loaded, typed (model/ipsec/kernel.ts): the
+   * manual flows and SAs (keyless) `ipsecctl -f` loads, checked after the load; the flows isakmpd installs
+   * for the declared tunnels, awaited by the confirm; the peers, named when one end of a tunnel fails.
+   * Computed by the planner from the typed ipsec.conf/iked.conf it renders: the provider never parses a
+   * rendered file to find them. Absent when the gateway has no IPsec (nothing to verify or wait for).
+   */
+  ipsecKernel?: ExpectedKernel;
   /**
    * The secret values held by this host's files (PSKs, sharedkey, carp passwords, manual keys, derived
    * private keys), as the planner knows them: the provider redacts each from any error or log it emits.

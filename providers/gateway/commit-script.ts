@@ -37,7 +37,9 @@
  * `baseline-svc`, `baseline-dirs`, `last-rollback`.
  */
 import type { HostState, ManagedFile } from "../../sdk/state";
-import { isClonedInterface, sq, writeFileLines } from "./shell";
+import { sq, writeFileLines } from "./shell";
+import { isClonedInterface } from "../../sdk/model/tokens/interface";
+import { interfaceApply } from "./interfaces";
 import { flowsPresentCondition, IPSEC_DELETE_FN, verifyKernelLines, type FlowPattern } from "./ipsec-kernel";
 import { SCRIPT_LIB } from "./script-lib";
 import { STATE_DIR } from "./state-dir";
@@ -251,13 +253,6 @@ function flagWords(flags: string): string {
   return w.length ? w.map(sq).join(" ") : "''";
 }
 
-/** Non-empty lines of a/b: true when `a` has a line `b` lacks (the config shrank). */
-function shrank(a: string | undefined, b: string | undefined): boolean {
-  if (a === undefined) return false;
-  const nb = new Set((b ?? "").split("\n").map((l) => l.trim()).filter(Boolean));
-  return a.split("\n").map((l) => l.trim()).some((l) => l && !l.startsWith("#") && !nb.has(l));
-}
-
 /**
  * The apply's own functions: `undo WHAT MSG` restores at once (reporting what it could not put back as
  * `@@restore …`) and fails; `step CMD…` runs a step, `undo` on a non-zero exit; `netup IF` runs
@@ -276,30 +271,6 @@ const APPLY_FNS = [
   "}",
 ];
 
-/**
- * `ifwant` line checking, after netstart, what a hostname.if asks for and ifconfig shows verbatim: IPv4
- * addresses (`inet A`), `up`, `vnetid N`, `vhid N` and `tunnel A B`. IPv6 addresses are not compared
- * (ifconfig prints them in its own canonical form).
- */
-export function ifWants(ifc: string, content: string): string[] {
-  const want: string[] = [];
-  for (const raw of content.split("\n")) {
-    const w = raw.trim().split(/\s+/);
-    if (!w[0] || w[0].startsWith("#") || w[0].startsWith("!")) continue;
-    if (w[0] === "inet" && w[1] !== "autoconf") {
-      const a = w[1] === "alias" ? w[2] : w[1];
-      if (a && /^\d+\.\d+\.\d+\.\d+$/.test(a)) want.push(`inet ${a} `);
-    }
-    for (let i = 0; i < w.length; i++) {
-      if (w[i] === "up") want.push("<UP");
-      if ((w[i] === "vnetid" || w[i] === "vhid") && /^\d+$/.test(w[i + 1] ?? "")) want.push(`${w[i]} ${w[i + 1]} `);
-      if (w[i] === "tunnel" && w[i + 1] && w[i + 2]) want.push(`tunnel: ${w[i + 1]!.includes(":") ? "inet6" : "inet"} ${w[i + 1]} --> ${w[i + 2]} `);
-    }
-  }
-  const uniq = [...new Set(want)];
-  return uniq.length ? [`ifwant ${ifc} ${uniq.map(sq).join(" ")}`] : [];
-}
-
 /** Command 2: apply in /etc/rc order. Any failing step restores at once and exits 1. */
 export function applyScript(c: CommitInput): string {
   const { news, olds } = c;
@@ -313,22 +284,10 @@ export function applyScript(c: CommitInput): string {
     L.push(`[ "$(sysctl -n ${sq(k)} 2>/dev/null)" = ${sq(v)} ] || step sysctl ${sq(`${k}=${v}`)}`);
   }
   // 2. interfaces (netstart only for changed ones; cloned ones whose config shrank are destroyed first)
-  const ifaces = [...new Set([...(olds?.interfaces ?? []), ...news.interfaces])];
-  for (const ifc of ifaces) {
+  for (const ifc of [...new Set([...(olds?.interfaces ?? []), ...news.interfaces])]) {
     const p = `/etc/hostname.${ifc}`;
-    const kept = news.interfaces.includes(ifc);
-    const oldC = olds?.files[p]?.content;
-    const newC = news.files[p]?.content;
+    const body = interfaceApply(ifc, olds?.files[p]?.content, news.interfaces.includes(ifc) ? (news.files[p]?.content ?? "") : undefined);
     const cond = drifted(`interfaces["${ifc}"]`) ? "true" : `ch ${sq(p)}`;
-    const body: string[] = [];
-    if (isClonedInterface(ifc) && (!kept || shrank(oldC, newC))) body.push(`ifconfig ${ifc} destroy >/dev/null 2>&1`);
-    if (!isClonedInterface(ifc) && kept && oldC !== undefined && shrank(oldC, newC)) {
-      for (const l of oldC.split("\n")) {
-        const m = /^inet6?\s+(?:alias\s+)?([0-9a-fA-F:.]+)/.exec(l.trim());
-        if (m && !(newC ?? "").includes(m[1]!)) body.push(`ifconfig ${ifc} ${l.trim().startsWith("inet6") ? "inet6" : "inet"} ${m[1]} delete >/dev/null 2>&1`);
-      }
-    }
-    if (kept) body.push(`netup ${ifc}`, ...ifWants(ifc, newC ?? ""));
     if (body.length) L.push(`if ${cond}; then ${body.join("; ")}; fi`);
   }
   // 3. pf: main ruleset, then anchors
@@ -349,7 +308,7 @@ export function applyScript(c: CommitInput): string {
     const cond = drifted("flows") ? "true" : `ch ${sq(rf)}`;
     ipsecLines.push(
       `if ${cond}; then if [ -e "$R/files"${sq(rf)} ]; then ipdel "$R/files"${sq(rf)}; fi; step ipsecctl -f ${sq(rf)}; : > "$R/ipsec-loaded"`,
-      ...verifyKernelLines(news.files[rf]?.content ?? "", rf),
+      ...verifyKernelLines(news.ipsecKernel, rf),
       "fi",
     );
   }

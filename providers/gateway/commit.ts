@@ -174,7 +174,7 @@ export async function commit(target: SshTarget, c: Omit<CommitInput, "id">): Pro
       s.close();
     }
     const rf = c.news.ipsec.daemon === "isakmpd" ? c.news.ipsec.ruleFile : undefined;
-    const declared = rf && c.news.files[rf] ? declaredTunnelFlows(c.news.files[rf]!.content, rf) : [];
+    const declared = rf ? declaredTunnelFlows(c.news.ipsecKernel) : [];
     const wait = flowWaitSeconds(c.rollbackSeconds);
     let conf: ExecResult;
     try {

@@ -11,6 +11,8 @@
  */
 import type { HostState, ManagedFile, ServiceState } from "../../sdk/state";
 import { parseSysctl } from "../../sdk/model/output";
+import { managedHostnameIf } from "../../sdk/model/tokens/interface";
+import { anchorName, refusalOf, userName } from "../../sdk/model/tokens";
 import { hostId, TransportError, withSession, type SshTarget } from "../transport/ssh";
 import { sq, nonce } from "./shell";
 
@@ -36,8 +38,8 @@ export const IMPORT_ID_FORMAT = "`[USER@]HOST[:PORT] HOSTKEY`, e.g. `root@192.0.
 
 /** Parses an import id into a connection without the private key; a string is the error. */
 export function parseImportId(id: string): Omit<SshTarget, "privateKey"> | string {
-  const m = /^(?:([a-z_][a-z0-9_.-]{0,31})@)?(\[[0-9A-Fa-f:.]+\]|[A-Za-z0-9._-]+)(?::(\d{1,5}))?(?:\s+(\S+\s+\S+))?\s*$/.exec(id.trim());
-  if (!m) return `import id \`${id}\` is not ${IMPORT_ID_FORMAT}`;
+  const m = /^(?:([^@\s]+)@)?(\[[0-9A-Fa-f:.]+\]|[A-Za-z0-9._-]+)(?::(\d{1,5}))?(?:\s+(\S+\s+\S+))?\s*$/.exec(id.trim());
+  if (!m || (m[1] !== undefined && refusalOf(userName, m[1]))) return `import id \`${id}\` is not ${IMPORT_ID_FORMAT}`;
   const port = m[3] === undefined ? undefined : Number(m[3]);
   if (port !== undefined && (port < 1 || port > 65535)) return `import id \`${id}\`: port ${port} is not 1–65535`;
   if (!m[4]) return `import id \`${id}\` has no host key; give ${IMPORT_ID_FORMAT} (\`ssh-keyscan -t ed25519 HOST\` prints it)`;
@@ -77,7 +79,7 @@ export function discoveredState(stdout: string, marker: string): HostState | str
   const anchors: Record<string, { file: string }> = {};
   for (const p of [...present].sort()) {
     const known = WELL_KNOWN[p];
-    const ifc = /^\/etc\/hostname\.([a-z]+[0-9]+)$/.exec(p)?.[1];
+    const ifc = managedHostnameIf(p);
     if (known) files[p] = { content: "", mode: "0600", owner: "root", group: "wheel", ...known };
     else if (ifc) {
       // a carp interface's file may hold its `pass`: stored as a secret (the state is written before anyone reads it)
@@ -87,10 +89,11 @@ export function discoveredState(stdout: string, marker: string): HostState | str
   }
   // anchors: what pf.conf loads (`load anchor NAME from "FILE"`), when the file exists
   for (const l of sections.pf ?? []) {
-    const m = /^\s*load\s+anchor\s+"?([A-Za-z0-9_/-]+)"?\s+from\s+"([^"]+)"/.exec(l);
-    if (m && present.has(m[2]!)) {
-      anchors[m[1]!] = { file: m[2]! };
-      files[m[2]!] = { content: "", mode: "0600", owner: "root", group: "wheel", check: "pf-anchor" };
+    const m = /^\s*load\s+anchor\s+(?:"([^"]*)"|(\S+))\s+from\s+"([^"]+)"/.exec(l);
+    const name = m?.[1] ?? m?.[2];
+    if (m && name !== undefined && !refusalOf(anchorName, name) && present.has(m[3]!)) {
+      anchors[name] = { file: m[3]! };
+      files[m[3]!] = { content: "", mode: "0600", owner: "root", group: "wheel", check: "pf-anchor" };
     }
   }
   const text = (sections.sysctl ?? []).map((l) => l.replace(/#.*$/, "").trim()).filter(Boolean).join("\n");

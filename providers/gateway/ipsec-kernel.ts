@@ -1,17 +1,19 @@
 /**
- * What `ipsecctl -f FILE` puts in the kernel for the manually keyed parts of an ipsec.conf, as
- * `ipsecctl -sf` / `ipsecctl -ss` print it (B.2) — used to verify the end state of a commit after
- * `ipsecctl -d -f OLD; ipsecctl -f NEW`. ike rules are left out: isakmpd installs their flows and SAs
- * only after negotiating with the peer.
+ * The kernel's IPsec entries in the commit (ARCHITECTURE.md D3): what `ipsecctl -f FILE` must have put
+ * in the kernel for the manually keyed rules, checked after `ipsecctl -d -f OLD; ipsecctl -f NEW`, and
+ * the flows isakmpd installs for the declared tunnels, which the confirm waits for. Both come typed in
+ * the state (`HostState.ipsecKernel`, computed by the planner) and are printed here as `ipsecctl -sf` /
+ * `ipsecctl -ss` print them (B.2); no rendered file is parsed.
  */
-import { flowsOfFlowRule, flowsOfIkeRule, formatFlow, formatSa, parseIpsecConf, sasOf } from "../../sdk/model/ipsec";
+import { formatFlow, formatSa, kernelFlow, type ExpectedKernel } from "../../sdk/model/ipsec";
+import { parseIpsecctlFlows, parseIpsecctlSas } from "../../sdk/model/output/ipsecctl";
+import { hostAddress, refusalOf, shown } from "../../sdk/model/tokens/index";
+import { isDeepStrictEqual } from "node:util";
 import { sq } from "./shell";
 
-/** Flow and SA lines (no keys) the manual `flow`, SA and tcpmd5 rules of `content` load. */
-export function manualKernelEntries(content: string, file: string): { flows: string[]; sas: string[] } {
-  const conf = parseIpsecConf(content, file).value;
-  const flows = conf.statements.flatMap((s) => (s.type === "flow" ? flowsOfFlowRule(s).map(formatFlow) : []));
-  return { flows, sas: sasOf(conf).map((sa) => formatSa(sa)) };
+/** Flow and SA lines (no keys) of the manual entries, as `ipsecctl -sf` / `ipsecctl -ss` print them. */
+export function manualKernelEntries(k: ExpectedKernel | undefined): { flows: string[]; sas: string[] } {
+  return { flows: (k?.flows ?? []).map(formatFlow), sas: (k?.sas ?? []).map((sa) => formatSa(sa)) };
 }
 
 /**
@@ -28,9 +30,9 @@ export const IPSEC_DELETE_FN = [
   "}",
 ];
 
-/** Lines that fail the step (restoring) unless every manual flow and SA of `content` is loaded. */
-export function verifyKernelLines(content: string, file: string): string[] {
-  const { flows, sas } = manualKernelEntries(content, file);
+/** Lines that fail the step (restoring) unless every manual flow and SA of `k` is loaded (after `ipsecctl -f file`). */
+export function verifyKernelLines(k: ExpectedKernel | undefined, file: string): string[] {
+  const { flows, sas } = manualKernelEntries(k);
   if (!flows.length && !sas.length) return [];
   const L = ["SF=$(ipsecctl -sf 2>&1); SS=$(ipsecctl -ss 2>&1); MISSING="];
   for (const f of flows) L.push(`printf '%s\\n' "$SF" | grep -qxF ${sq(f)} || MISSING="$MISSING"${sq("\n" + f)}`);
@@ -47,25 +49,45 @@ export interface FlowPattern {
   type: string;
 }
 
-/**
- * The flows of the `ike` rules of `content` (isakmpd installs them after phase 2), as patterns: the
- * identities (`srcid`/`dstid`) isakmpd fills in are not compared.
- */
-export function declaredTunnelFlows(content: string, file: string): FlowPattern[] {
-  const conf = parseIpsecConf(content, file).value;
-  return conf.statements.flatMap((s) =>
-    s.type !== "ike"
-      ? []
-      : flowsOfIkeRule(s).map((f) => {
-          const { srcid: _s, dstid: _d, ...rest } = f;
-          const line = formatFlow(rest);
-          const at = line.lastIndexOf(" type ");
-          return { prefix: line.slice(0, at), type: line.slice(at + 6) };
-        }),
-  );
+/** The flows of the declared tunnels (identities left out: isakmpd fills them in) as line patterns. */
+export function declaredTunnelFlows(k: ExpectedKernel | undefined): FlowPattern[] {
+  return (k?.tunnels ?? []).map((f) => {
+    const line = formatFlow(f);
+    const at = line.lastIndexOf(" type ");
+    return { prefix: line.slice(0, at), type: line.slice(at + 6) };
+  });
 }
 
 /** Sh condition: every pattern has a line in "$F" (the `ipsecctl -sf` output). */
 export function flowsPresentCondition(flows: readonly FlowPattern[]): string {
   return flows.map((f) => `printf '%s\\n' "$F" | grep -F ${sq(f.prefix + " ")} | grep -q ${sq(" type " + f.type + "$")}`).join(" && ") || "true";
+}
+
+/**
+ * What is wrong with a state's `ipsecKernel` (the provider's check; the planner's are right by
+ * construction): every flow and SA must print as `ipsecctl -sf`/`-ss` does and read back through the one
+ * parser of that output unchanged, and every peer must be an IP address. Undefined when it is fine.
+ */
+export function kernelProblem(k: ExpectedKernel | undefined): string | undefined {
+  if (k === undefined) return undefined;
+  let flows: string[];
+  let sas: string[];
+  try {
+    if (![k.flows, k.sas, k.tunnels, k.peers].every(Array.isArray)) return "must be { flows, sas, tunnels, peers }, each a list";
+    flows = [...k.flows, ...k.tunnels].map(formatFlow);
+    sas = k.sas.map((sa) => formatSa(sa));
+  } catch (e) {
+    return `a flow or SA is malformed (${(e as Error).message})`;
+  }
+  for (const [i, f] of [...k.flows, ...k.tunnels].entries()) {
+    const back = parseIpsecctlFlows(flows[i]!);
+    if (back.diagnostics.length || !isDeepStrictEqual(back.value.map(({ line: _l, ...g }) => g), [kernelFlow(f)])) return `flow \`${flows[i]}\` does not read back as itself (${back.diagnostics[0]?.message ?? "fields differ"})`;
+  }
+  for (const [i, s] of sas.entries()) {
+    const back = parseIpsecctlSas(s);
+    if (back.diagnostics.length || back.value.length !== 1) return `SA \`${s}\` does not read back as itself (${back.diagnostics[0]?.message ?? "fields differ"})`;
+    if (k.sas[i]!.authkey !== undefined || k.sas[i]!.enckey !== undefined) return "an SA carries a key: keys are never stored in the state's kernel entries";
+  }
+  const bad = k.peers.find((p) => typeof p !== "string" || refusalOf(hostAddress(), p));
+  return bad === undefined ? undefined : `peer \`${shown(String(bad))}\` is not an IP address`;
 }

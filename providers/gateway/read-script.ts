@@ -9,10 +9,11 @@
  * `-sr` with the file text), and `ipsecctl -sf`.
  */
 import type { HostState, ManagedFile, ServiceState } from "../../sdk/state";
-import { addressText, parseAddress, parseIfconfig, parseIpsecctlFlows, parseRcctlLs, parseSysctl, type IpsecFlow } from "../../sdk/model/output";
+import { parseIfconfig, parseIpsecctlFlows, parseRcctlLs, parseSysctl } from "../../sdk/model/output";
 import { isPseudoService } from "./services-script";
 import type { DriftClass } from "./drift";
 import { sq } from "./shell";
+import { hostnameIfAddresses } from "./interfaces";
 import { wgRunningMatches } from "../../sdk/model/wg/live";
 import { wgPublicKey } from "../../sdk/planner/wgkeys";
 
@@ -88,7 +89,7 @@ function ruleLines(text: string): string[] {
 /** Canonical text of each flow the model's parser accepts (the line as printed, whitespace collapsed). */
 function flowLines(text: string): string[] {
   const lines = text.split("\n");
-  return parseIpsecctlFlows(text).value.map((f: IpsecFlow) => (lines[f.line - 1] ?? "").trim().replace(/\s+/g, " ")).sort();
+  return parseIpsecctlFlows(text).value.map((f) => (lines[f.line - 1] ?? "").trim().replace(/\s+/g, " ")).sort();
 }
 
 /** Parses the read script's stdout. Returns an error text when the output is truncated. */
@@ -168,18 +169,6 @@ export function flowKeys(text: string): string[] {
   return flowLines(text);
 }
 
-/** Addresses named by `inet`/`inet6` lines of a hostname.if file, canonical. */
-export function hostnameIfAddresses(content: string): string[] {
-  const out: string[] = [];
-  for (const raw of content.split("\n")) {
-    const m = /^(inet6?)\s+(?:alias\s+)?([0-9a-fA-F:.]+)/.exec(raw.trim());
-    if (!m) continue;
-    const a = parseAddress(m[2]!);
-    if (a) out.push(addressText(a));
-  }
-  return out;
-}
-
 /** The drift keys of a state, in sync (what create/update report and an undrifted read returns). */
 export function driftKeys(s: HostState): string[] {
   const k: string[] = [];
@@ -242,11 +231,10 @@ export function classify(desired: HostState, live: LiveState, flowBaseline: read
     else if (enabled !== want.enabled || (want.enabled && flags !== want.flags)) drift[`services["${n}"]`] = "not persisted";
   }
   for (const ifc of desired.interfaces) {
-    const want = hostnameIfAddresses(desired.files[`/etc/hostname.${ifc}`]?.content ?? "");
+    const want = hostnameIfAddresses(ifc, desired.files[`/etc/hostname.${ifc}`]?.content ?? "").map((a) => a.address);
     const parsed = parseIfconfig(live.ifconfig[ifc] ?? "").value.find((x) => x.name === ifc);
     const have = new Set<string>();
-    for (const a of parsed?.inet ?? []) have.add(addressText(a.address));
-    for (const a of parsed?.inet6 ?? []) have.add(addressText(a.address));
+    for (const a of [...(parsed?.inet ?? []), ...(parsed?.inet6 ?? [])]) have.add(a.address.address);
     const wgDrift = wgRunningMatches(desired.files[`/etc/hostname.${ifc}`]?.content ?? "", live.ifconfig[ifc] ?? "", wgPublicKey) === false;
     if (!parsed || want.some((a) => !have.has(a)) || wgDrift) drift[`interfaces["${ifc}"]`] = "running drifted";
   }

@@ -29,7 +29,7 @@
  */
 import { STATE_DIR } from "./state-dir";
 
-/** The library's text (POSIX sh; `shellcheck -s sh` clean, see test/unit/provider/scripts.test.ts). */
+/** The library's text (POSIX sh; `shellcheck -s sh` clean, see test/unit/provider/commit-scripts.test.ts). */
 export const SCRIPT_LIB = `# shellcheck disable=SC2317,SC2012 # library functions a script may not call; \`ls -ld\` of one named file
 set -u
 umask 077

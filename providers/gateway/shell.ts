@@ -40,8 +40,3 @@ export function writeFileLines(path: string, content: string, raw = false): stri
   // the heredoc always ends with a newline: cut the file to its exact byte length
   return [`put ${p} ${n} cut <<'${tag}'`, content + "\n" + tag];
 }
-
-/** Interfaces created by `ifconfig IF create` (destroyed and recreated when their config shrinks). */
-export function isClonedInterface(name: string): boolean {
-  return /^(gif|gre|egre|mgre|nvgre|eoip|etherip|carp|vether|vlan|svlan|trunk|aggr|tpmr|veb|bridge|pfsync|wg|tun|tap|lo)\d+$/.test(name) && name !== "lo0";
-}

@@ -36,6 +36,7 @@ import { isPseudoService } from "../gateway/services-script";
 import { ownerOf, type Owner } from "../gateway/owner";
 import { classify, driftKeys, inSync } from "../gateway/read-script";
 import { daemonOf, discover, IMPORT_ID_FORMAT, parseImportId } from "../gateway/import";
+import { kernelProblem } from "../gateway/ipsec-kernel";
 import { anchorName, interfaceName, rcFlags, refusalOf, serviceName, shown, sysctlName, sysctlValue, userName } from "../../sdk/model/tokens/index";
 import { providerConfig } from "../config";
 
@@ -80,6 +81,7 @@ function normalizeState(s: HostState): HostState {
     anchors: { ...(s.anchors ?? {}) },
     ipsec: { daemon: s.ipsec?.daemon ?? "none", ...(s.ipsec?.ruleFile ? { ruleFile: s.ipsec.ruleFile } : {}) },
     ...(Array.isArray(s.secrets) && s.secrets.length > 0 ? { secrets: [...s.secrets] } : {}),
+    ...(s.ipsecKernel ? { ipsecKernel: s.ipsecKernel } : {}),
   };
 }
 
@@ -177,6 +179,8 @@ export function validate(n: Inputs): { property: string; reason: string }[] {
   const d = s.ipsec?.daemon;
   if (d !== undefined && !["isakmpd", "iked", "none"].includes(d)) bad("state.ipsec.daemon", `unknown daemon \`${String(d)}\`; one of isakmpd, iked, none`);
   if (s.ipsec?.ruleFile && !s.files?.[s.ipsec.ruleFile]) bad("state.ipsec.ruleFile", `\`${s.ipsec.ruleFile}\` is not in state.files`);
+  const k = kernelProblem(s.ipsecKernel);
+  if (k) bad("state.ipsecKernel", k);
   return f;
 }
 
@@ -243,14 +247,9 @@ function outputs(n: Inputs, flows: string[], fingerprintKey: string): Record<str
   };
 }
 
-/** The IPsec peers a state's ipsec.conf / iked.conf names (`peer ADDRESS`). */
+/** The IPsec peers of a state (the other ends of its tunnels), as the planner listed them (`ipsecKernel.peers`). */
 export function peersOf(s: HostState): string[] {
-  const out = new Set<string>();
-  for (const f of Object.values(s.files)) {
-    if (f.check !== "ipsec" && f.check !== "iked") continue;
-    for (const m of f.content.matchAll(/\bpeer\s+([0-9A-Fa-f.:]+)/g)) out.add(m[1]!);
-  }
-  return [...out].sort();
+  return s.ipsecKernel?.peers ?? [];
 }
 
 /**

@@ -9,6 +9,8 @@ import type { HostnameIfLine } from "../model/hostnameif/index";
 import { renderHostnameIf } from "../model/hostnameif/index";
 import { renderIkedConf } from "../model/iked/render";
 import { renderIpsecConf } from "../model/ipsec/render";
+import { expectedKernel, type ExpectedKernel } from "../model/ipsec/kernel";
+import { canonicalWritten } from "../model/address/index";
 import { renderPfConf } from "../model/pf/render";
 import { renderSasyncdConf } from "../model/sasyncd/index";
 import { renderSysctlConf, sysctlConfFromSettings } from "../model/sysctl/index";
@@ -103,5 +105,16 @@ export function renderGateway(d: GatewayDocs): HostState {
     interfaces,
     anchors,
     ipsec: { daemon: d.daemon, ...(d.ipsec ? { ruleFile: "/etc/ipsec.conf" } : {}) },
+    ...(d.ipsec || d.iked ? { ipsecKernel: ipsecKernelOf(d) } : {}),
   };
+}
+
+/**
+ * What the kernel must hold (model/ipsec/kernel.ts), from the typed documents: the ipsec.conf's manual
+ * entries and tunnel flows, and the peers of both daemons' configurations (iked's `peer` as written).
+ */
+export function ipsecKernelOf(d: Pick<GatewayDocs, "ipsec" | "iked">): ExpectedKernel {
+  const k = d.ipsec ? expectedKernel(d.ipsec) : { flows: [], sas: [], tunnels: [], peers: [] };
+  const iked = (d.iked?.policies ?? []).flatMap((p) => (p.peer !== undefined && p.peer !== "any" ? [canonicalWritten(p.peer)] : []));
+  return { ...k, peers: [...new Set([...k.peers, ...iked])].sort() };
 }

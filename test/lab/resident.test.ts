@@ -1,4 +1,4 @@
-// The resident emulator (DESIGN.md D9): one server per gateway, the command names thin clients. What a user of
+// The resident emulator (ARCHITECTURE.md D9): one server per gateway, the command names thin clients. What a user of
 // the lab would notice: the same bytes and exit status as a one-shot emulator process, stdin only when a command
 // reads it, signals, concurrency, a killed client that wedges nothing, a reboot that restarts it, and the speed.
 import { createHash } from "node:crypto";

@@ -1,5 +1,5 @@
 /**
- * The resident emulator's life in the lab (DESIGN.md D9): the thin client (`emu/client.c`, compiled once with
+ * The resident emulator's life in the lab (ARCHITECTURE.md D9): the thin client (`emu/client.c`, compiled once with
  * the host's C compiler and cached by the hash of its source), and one emulator server (`emu/server.ts`, bundled
  * as `emud.mjs`) per gateway, started inside the gateway's namespaces before it boots, stopped with the lab and
  * restarted by `labReboot`.

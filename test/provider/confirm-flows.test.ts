@@ -1,5 +1,5 @@
 /**
- * The confirm (DESIGN.md D3) waits, bounded, for a declared tunnel's flows: gw1 is committed while
+ * The confirm (ARCHITECTURE.md D3) waits, bounded, for a declared tunnel's flows: gw1 is committed while
  * its peer gw2 has no IPsec yet; gw2 is configured a few seconds later, while gw1's confirm waits, so
  * gw1's confirm sees the negotiated flows (and records them as the flow baseline).
  */

@@ -3,6 +3,7 @@
  * components build these for users). The PSK is a throwaway value that tests grep for in logs/state.
  */
 import type { HostState } from "../../sdk/state";
+import { expectedKernel, parseIpsecConf } from "../../sdk/model/ipsec";
 import type { LabGateway } from "../lab/api";
 import type { SshTarget } from "../../providers/transport/ssh";
 
@@ -50,6 +51,8 @@ export function gwState(side: Side = "gw1", opts: { psk?: string; anchor?: strin
     interfaces: ["em0"],
     anchors: { vpn: { file: "/etc/pf.anchors/vpn" } },
     ipsec: { daemon: "isakmpd", ruleFile: "/etc/ipsec.conf" },
+    // what the planner hands the provider with the ipsec.conf: the kernel entries it stands for, typed
+    ipsecKernel: expectedKernel(parseIpsecConf(ipsecConf(side, opts.psk)).value),
     // what the planner hands the provider: the secret values its files hold (providers/redact.ts masks them)
     secrets: [opts.psk ?? PSK],
   };

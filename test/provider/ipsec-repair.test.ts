@@ -7,6 +7,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { labDown, labExec, labUp, type Lab } from "../lab/api";
 import { commit } from "../../providers/gateway/commit";
 import type { HostState } from "../../sdk/state";
+import { expectedKernel, parseIpsecConf } from "../../sdk/model/ipsec";
 import { targetOf } from "./fixtures";
 
 const AK = "ebfd3e8038fd1c9eadcc32308e5f12aba813114614855e4a93e7407f3c40f827";
@@ -26,6 +27,7 @@ const state = (): HostState => ({
   interfaces: [],
   anchors: {},
   ipsec: { daemon: "none", ruleFile: "/etc/ipsec.conf" },
+  ipsecKernel: expectedKernel(parseIpsecConf(CONF).value),
 });
 
 let lab: Lab;

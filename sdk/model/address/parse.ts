@@ -5,7 +5,7 @@
  * through here; each language keeps only its own printing rules (a thin function over {@link IpNet}).
  * pf.conf's literal parser (pf/address.ts) adds pfctl's shorthand (`10/8`) over the same validators.
  */
-import { IPv4, IPv4CidrRange, IPv4Prefix, IPv6, IPv6CidrRange, IPv6Prefix, Validator, collapseIPv6Number } from "ip-num";
+import { IPv4, IPv4CidrRange, IPv4Mask, IPv4Prefix, IPv6, IPv6CidrRange, IPv6Prefix, Validator, collapseIPv6Number } from "ip-num";
 
 /** An IP family: 4 or 6. */
 export type IpFamily = 4 | 6;
@@ -120,4 +120,31 @@ export function formatIPv6(value: bigint): string {
   const hex = groups.map((g) => g.toString(16));
   if (bestLen < 2) return hex.join(":");
   return `${hex.slice(0, bestStart).join(":")}::${hex.slice(bestStart + bestLen).join(":")}`;
+}
+
+/**
+ * The prefix length of an IPv4 netmask written dotted (`255.255.255.0`, hostname.if) or in hex
+ * (`0xffffff00`, as ifconfig prints it and netstart accepts); undefined when it is not a contiguous mask.
+ */
+export function netmaskPrefix(text: string): number | undefined {
+  const dotted = /^0x[0-9a-fA-F]{1,8}$/.test(text) ? IPv4.fromNumber(BigInt(text)).toString() : text;
+  if (!isIPv4Literal(dotted) || !Validator.isValidIPv4Mask(dotted)[0]) return undefined;
+  return IPv4Mask.fromDecimalDottedString(dotted).prefix;
+}
+
+/** An IP address, host only (no `/len`), with a KAME scope when written `fe80::1%em0`. */
+export type ScopedIp = IpNet & {
+  /** The scope zone of a link-local IPv6 address (`fe80::1%em0` → `em0`), when written. */
+  scope?: string;
+};
+
+/** Parses a host address as the tools print it (`192.0.2.1`, `2001:db8::1`, `fe80::1%em0`), canonical; undefined when it is none. */
+export function parseScopedIp(text: string): ScopedIp | undefined {
+  const pct = text.indexOf("%");
+  const bare = pct >= 0 ? text.slice(0, pct) : text;
+  const scope = pct >= 0 ? text.slice(pct + 1) : undefined;
+  if (bare.includes("/") || (scope !== undefined && !/^[A-Za-z0-9_.]+$/.test(scope))) return undefined;
+  const n = parseNet(bare);
+  if (!n || (scope !== undefined && n.family !== 6)) return undefined;
+  return scope === undefined ? n : { ...n, scope };
 }

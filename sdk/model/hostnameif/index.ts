@@ -4,12 +4,15 @@
  * and the one after it the broadcast address (`NONE` = default), so {@link renderHostnameIf} never writes
  * `inet ADDR/LEN` followed by options; it writes `inet ADDR NETMASK NONE options…`.
  */
-import { IPv4, IPv4Mask, IPv4Prefix, Validator } from "ip-num";
+import { IPv4Prefix } from "ip-num";
 import { ModelError, type Diagnostic, type ParseResult } from "../diagnostics";
-import { canonicalWritten as canonicalHost, isIPv4Literal, parseWrittenAddress as parseAddr } from "../address/index";
+import { canonicalWritten as canonicalHost, netmaskPrefix, parseWrittenAddress as parseAddr } from "../address/index";
 import { hostnameIfText, hostnameIfWord } from "../tokens/words";
 import { refusalOf, shown, unsafeChar } from "../tokens/refusal";
 import { parseWg } from "../wg/index";
+import { interfaceFromFileName, interfaceKind, type InterfaceKind } from "../tokens/interface";
+
+export { interfaceFromFileName, interfaceKind, isClonedInterface, type InterfaceKind } from "../tokens/interface";
 
 /** carp(4) options that may appear on their own line or after an `inet` address. */
 export interface CarpOptions {
@@ -66,45 +69,6 @@ export interface HostnameIf {
   lines: HostnameIfLine[];
 }
 
-/** How netstart treats an interface. */
-export interface InterfaceKind {
-  /** Driver name (`em`, `carp`, `gif`, …). */
-  driver: string;
-  /** Unit number. */
-  unit: number;
-  /** physical, or the cloner family. */
-  kind: "physical" | "loopback" | "carp" | "gif" | "gre" | "eoip" | "etherip" | "vether" | "pfsync" | "enc" | "vlan" | "bridge" | "tunnel" | "other-cloned";
-  /** Created with `ifconfig X create` (destroyable). */
-  cloned: boolean;
-  /** netstart pass: 1 lo0; 2 most interfaces; 3 aggr/trunk/svlan/vlan/carp/pppoe; 4 (after default routes) tun/tap/gif/etherip/gre/egre/nvgre/eoip/vxlan/pflow/wg. */
-  pass: 1 | 2 | 3 | 4;
-}
-
-const PASS3 = ["aggr", "trunk", "svlan", "vlan", "carp", "pppoe"];
-const PASS4 = ["tun", "tap", "gif", "etherip", "gre", "egre", "nvgre", "eoip", "vxlan", "pflow", "wg", "mgre"];
-const CLONERS = ["carp", "gif", "gre", "mgre", "egre", "nvgre", "eoip", "etherip", "vether", "pfsync", "pflog", "pflow", "vlan", "svlan", "trunk", "aggr", "bridge", "veb", "vport", "tpmr", "tun", "tap", "wg", "vxlan", "pppoe", "mpe", "mpw", "mpip", "sec", "lo", "enc", "bpe", "switch"];
-
-/** Classifies an interface name for netstart's passes (carp after physical, tunnels after routes). */
-export function interfaceKind(name: string): InterfaceKind {
-  const m = /^([a-z]+)(\d+)$/.exec(name);
-  if (!m) throw new ModelError("interface", name, `\`${name}\` is not an interface name (driver followed by a unit number, e.g. em0, carp1)`);
-  const driver = m[1];
-  const unit = Number(m[2]);
-  const cloned = CLONERS.includes(driver) && !((driver === "lo" || driver === "enc") && unit === 0);
-  const pass: InterfaceKind["pass"] = name === "lo0" ? 1 : PASS3.includes(driver) ? 3 : PASS4.includes(driver) ? 4 : 2;
-  const kinds: Record<string, InterfaceKind["kind"]> = {
-    lo: "loopback", carp: "carp", gif: "gif", gre: "gre", mgre: "gre", egre: "gre", nvgre: "gre", eoip: "eoip", etherip: "etherip", vether: "vether",
-    pfsync: "pfsync", enc: "enc", vlan: "vlan", svlan: "vlan", bridge: "bridge", veb: "bridge", tun: "tunnel", tap: "tunnel", wg: "tunnel", vxlan: "tunnel",
-  };
-  return { driver, unit, kind: kinds[driver] ?? (cloned ? "other-cloned" : "physical"), cloned, pass };
-}
-
-/** Interface name from a path such as `/etc/hostname.carp1`; undefined when the name is not `hostname.X`. */
-export function interfaceFromFileName(file: string): string | undefined {
-  const m = /(?:^|\/)hostname\.([^/]+)$/.exec(file);
-  return m?.[1];
-}
-
 /** Splits a line into words the way the shell `eval` in netstart would (double/single quotes). */
 function words(line: string): string[] | undefined {
   const out: string[] = [];
@@ -116,14 +80,6 @@ function words(line: string): string[] | undefined {
     else out.push(m[3]);
   }
   return out;
-}
-
-function netmaskToPrefix(s: string): number | undefined {
-  let dotted = s;
-  if (/^0x[0-9a-fA-F]{8}$/.test(s)) dotted = IPv4.fromNumber(BigInt(s)).toString();
-  if (!isIPv4Literal(dotted)) return undefined;
-  if (!Validator.isValidIPv4Mask(dotted)[0]) return undefined;
-  return IPv4Mask.fromDecimalDottedString(dotted).prefix;
 }
 
 function prefixToNetmask(n: number): string {
@@ -188,7 +144,7 @@ function inetLine(rest: string[], ws: string[], err: LineError, push: (l: Hostna
       if (rest.length > i)
         return err(`inet: \`${rest[i - 1]} ${rest.slice(i).join(" ")}\`: fields are positional, so netstart reads \`${rest[i]}\` as the netmask; write \`inet ${a.text} ${prefixToNetmask(a.mask)} NONE ${rest.slice(i).join(" ")}\``);
     } else if (rest[i] !== undefined) {
-      const p = netmaskToPrefix(rest[i]);
+      const p = netmaskPrefix(rest[i]);
       if (p === undefined) return err(`inet: netmask \`${rest[i]}\` is not a contiguous netmask (e.g. 255.255.255.0 or 0xffffff00)`);
       l.prefixlen = p;
       i++;

@@ -21,6 +21,17 @@ export function parseIp(text: string): ParsedIp {
   return r && "value" in r ? { value: ipsecAddress(r.value), hostBits: r.hostBits } : r;
 }
 
+/**
+ * {@link parseIp}, keeping host bits as written (`10.1.0.5/24` stays `10.1.0.5/24`), as ipsecctl's
+ * host_v4/host_v6 (inet_net_pton) do: flows, IDs and isakmpd section names carry them.
+ */
+export function parseIpAsWritten(text: string): ParsedIp {
+  const ip = parseIp(text);
+  if (!ip || "error" in ip || !ip.hostBits) return ip;
+  const host = parseIp(text.slice(0, text.indexOf("/")));
+  return host && "value" in host ? { value: { ...ip.value, address: host.value.address }, hostBits: true } : ip;
+}
+
 /** Result of {@link parseIp}: undefined when the text is no IP literal. */
 export type ParsedIp = { value: IpsecAddress & { kind: "ip" }; hostBits: boolean } | { error: string } | undefined;
 

@@ -9,22 +9,55 @@ import { ENC_INFO, type AuthTransform, type EncTransform } from "./transforms";
 import type { FlowRule, FlowType, IkeRule, IpProtocol, IpsecAddress, IpsecConf, SaRule, SaType, TcpMd5Rule } from "./types";
 import { effectiveSaTransforms, expandPairs } from "./validate";
 
-/** One SPD entry as ipsecctl prints it. */
+/**
+ * One SPD entry (a kernel flow): what the ipsec.conf rules install ({@link flowsOf}), what `ipsecctl -sf`
+ * prints ({@link formatFlow}) and what its parser reads back (model/output/ipsecctl.ts) — one type for all
+ * three. {@link kernelFlow} gives the form the kernel keeps (a full-length prefix is a host, `0.0.0.0/0` is `any`).
+ */
 export interface Flow {
+  /** SA type protecting the flow. */
   satype: SaType | "tcpmd5";
+  /** `in` or `out`. */
   direction: "in" | "out";
+  /** IP protocol; undefined = any. */
   proto?: IpProtocol;
+  /** Source network or host. */
   from: IpsecAddress;
+  /** Source port (printed as its /etc/services name). */
   fromPort?: number;
+  /** Destination network or host. */
   to: IpsecAddress;
+  /** Destination port. */
   toPort?: number;
-  /** Family used to print `any`. */
+  /** Family of the flow (prints `any` as `0.0.0.0/0` or `::/0`). */
   family: 4 | 6;
+  /** Local IKE endpoint (`local`), when the SPD entry has one. */
   local?: IpsecAddress;
+  /** Peer (`peer`). */
   peer?: IpsecAddress;
+  /** Source identity as the IKE daemon installs it (`192.0.2.1/32`, `FQDN/gw1`). */
   srcid?: string;
+  /** Destination identity. */
   dstid?: string;
+  /** Authentication the IKE daemon recorded for the flow (`psk`, `rsa`), printed after the identities. */
+  auth?: "psk" | "rsa";
+  /** Flow type. */
   type: FlowType;
+}
+
+/** An address as the kernel keeps it: a full-length prefix is a host, an all-zero `/0` is `any`. */
+export function kernelAddress(a: IpsecAddress): IpsecAddress {
+  if (a.kind !== "ip" || a.prefix === undefined) return a;
+  if (a.prefix === 0 && (a.address === "0.0.0.0" || a.address === "::")) return { kind: "any" };
+  return a.prefix === (familyOf(a) === 4 ? 32 : 128) ? { kind: "ip", address: a.address } : a;
+}
+
+/** A flow in the form the kernel keeps and `ipsecctl -sf` prints back: equal to what the parser reads from {@link formatFlow}'s line. */
+export function kernelFlow(f: Flow): Flow {
+  const out: Flow = { ...f, from: kernelAddress(f.from), to: kernelAddress(f.to) };
+  if (f.local) out.local = kernelAddress(f.local);
+  if (f.peer) out.peer = kernelAddress(f.peer);
+  return out;
 }
 
 /** `flow esp out[ proto P] from A[ port P] to B[ port P][ local L][ peer P][ srcid S][ dstid D] type T` */
@@ -39,6 +72,7 @@ export function formatFlow(f: Flow): string {
   if (f.peer) s += ` peer ${printAddress(f.peer, f.family)}`;
   if (f.srcid !== undefined) s += ` srcid ${f.srcid}`;
   if (f.dstid !== undefined) s += ` dstid ${f.dstid}`;
+  if (f.auth !== undefined) s += ` ${f.auth}`;
   return `${s} type ${f.type}`;
 }
 
@@ -133,22 +167,39 @@ export function flowsOf(conf: IpsecConf, ctx: IkeContext = {}): Flow[] {
   return conf.statements.flatMap((s) => (s.type === "flow" ? flowsOfFlowRule(s) : s.type === "ike" ? flowsOfIkeRule(s, ctx) : []));
 }
 
-/** One SA. `enc`/`auth` hold the names to print. */
+/**
+ * One SA (SAD entry): what the manual rules load ({@link sasOf}), what `ipsecctl -ss` prints
+ * ({@link formatSa}) and what its parser reads back (model/output/ipsecctl.ts). `enc`/`auth` hold the kernel's names.
+ */
 export interface Sa {
+  /** SA type. */
   satype: SaType | "tcpmd5";
-  /** Omitted for tcpmd5 and ipip. */
+  /** `tunnel` or `transport`; omitted for tcpmd5 and ipip, which print no mode. */
   mode?: "tunnel" | "transport";
+  /** Source endpoint (a host). */
   from: IpsecAddress;
+  /** Destination endpoint (a host). */
   to: IpsecAddress;
+  /** Security parameter index. */
   spi: number;
+  /** Authentication algorithm, e.g. `hmac-sha2-256` (absent for AEAD ciphers). */
   auth?: string;
+  /** Encryption algorithm as the kernel names it from algorithm and key length, e.g. `aes`, `aes-256`, `aes-128-gcm`. */
   enc?: string;
+  /** Compression algorithm (ipcomp). */
   comp?: string;
-  /** NAT-T port (printed only with -v). */
+  /** NAT-T port (`udpencap port N`, printed only with -v). */
   udpencapPort?: number;
-  /** Keys in hex without 0x (printed only with -k). Secrets. */
+  /** Authentication key in hex without `0x` (printed only with -k). Secret: never log it. */
   authkey?: string;
+  /** Encryption key in hex without `0x` (printed only with -k). Secret: never log it. */
   enckey?: string;
+}
+
+/** An SA without its keys: what may be stored, shown and compared in the clear. */
+export function keylessSa(sa: Sa): Sa {
+  const { authkey: _a, enckey: _e, ...rest } = sa;
+  return rest;
 }
 
 /** Options of the SA printers. */

@@ -46,3 +46,4 @@ export {
 } from "./validate";
 export { lintIpsecConf } from "./lint";
 export * from "./flows";
+export * from "./kernel";

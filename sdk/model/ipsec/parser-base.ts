@@ -2,7 +2,7 @@
  * The ipsec.conf parser's token stream and clauses (hosts, ports, endpoints, peers, ids, transforms,
  * lifetimes), shared by the statement and rule parsers in parser.ts. Problems are collected, never thrown.
  */
-import { formatAddress, parseIp, resolvePort, resolveProtocol } from "./address";
+import { formatAddress, parseIp, parseIpAsWritten, resolvePort, resolveProtocol } from "./address";
 import { Lexer, type LexError, type Token } from "./lexer";
 import { resolveTransform, transformNames, type TransformKind } from "./transforms";
 import type { IkePhase, IpProtocol, IpsecAddress, IpsecEndpoint, IpsecStatement, SaRule } from "./types";
@@ -146,18 +146,16 @@ export abstract class ParserBase {
       this.problems.push({ file: t.file, line: t.line, column: t.column, ipsecctlLine: t.line, ipsecctlColumn: t.column, text: `host: invalid netmask '${text.slice(slash)}'`, field, hint: "at most /32 for IPv4, /128 for IPv6", effect: "fatal", noErrno: true });
       return { kind: "any" };
     }
-    const ip = parseIp(text);
+    const ip = parseIpAsWritten(text);
     if (ip && "error" in ip) {
       this.problem(t, "stderr", `no IP address found for ${text}`, field);
       this.problem(t, "hard", "could not parse host specification", field, `\`${text}\`: ${ip.error}; IPv4 masks are /0-/32`, this.peek());
       return { kind: "any" };
     }
     if (ip) {
-      if (!ip.hostBits) return ip.value;
-      this.problem(t, "warning", `${text} has host bits set`, field, `ipsecctl uses it verbatim in isakmpd section names; write ${formatAddress(ip.value)}`);
       // host_v4/host_v6 (inet_net_pton) keep the address as written: flows, IDs and section names carry its host bits
-      const host = parseIp(text.slice(0, slash));
-      return host && "value" in host ? { ...ip.value, address: host.value.address } : ip.value;
+      if (ip.hostBits) this.problem(t, "warning", `${text} has host bits set`, field, `ipsecctl uses it verbatim in isakmpd section names; write ${maskedText(text)}`);
+      return ip.value;
     }
     if (text.includes("/") || !/^[A-Za-z][A-Za-z0-9._-]*$/.test(text)) {
       this.problem(t, "stderr", `no IP address found for ${text}`, field);
@@ -326,4 +324,10 @@ export abstract class ParserBase {
 
   // ---- rules ----------------------------------------------------------------------------------
 
+}
+
+/** The network of an address written with host bits set (`10.1.0.5/24` → `10.1.0.0/24`). */
+function maskedText(text: string): string {
+  const ip = parseIp(text);
+  return ip && "value" in ip ? formatAddress(ip.value) : text;
 }

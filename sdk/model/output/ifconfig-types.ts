@@ -1,5 +1,5 @@
 /** The interfaces `ifconfig` prints, typed (parsed by ifconfig.ts). */
-import type { IpAddress } from "./address";
+import type { ScopedIp as IpAddress } from "../address/index";
 
 /** carp(4) state as printed by ifconfig: `INIT` (not yet advertising/parent down), `BACKUP`, `MASTER`. */
 export type CarpState = "INIT" | "BACKUP" | "MASTER";
@@ -91,7 +91,7 @@ export type TunnelStatus =
 /** An `inet` line: `inet A[ --> DST] netmask 0xM[ broadcast B]`. */
 export interface InetAddress {
   /** The address. */
-  address: IpAddress & { family: "inet" };
+  address: IpAddress & { family: 4 };
   /** Prefix length converted from the hex netmask (0xffffff00 → 24). */
   prefixlen: number;
   /** Point-to-point destination (`-->`), on POINTOPOINT interfaces. */
@@ -103,7 +103,7 @@ export interface InetAddress {
 /** An `inet6` line: `inet6 ADDR[%IF][ --> DST] prefixlen N[ FLAGS…][ scopeid 0xN][ pltime N vltime N]`. */
 export interface Inet6Address {
   /** The address (scope kept in `address.scope`). */
-  address: IpAddress & { family: "inet6" };
+  address: IpAddress & { family: 6 };
   /** Prefix length. */
   prefixlen: number;
   /** Point-to-point destination. */

@@ -6,7 +6,7 @@
  * model (trunk, pppoe, wg, …) are kept verbatim in {@link IfconfigInterface.other} with a warning.
  */
 import type { ParseResult } from "../diagnostics";
-import { hexNetmaskToPrefix, parseAddress, type IpAddress } from "./address";
+import { netmaskPrefix, parseScopedIp as parseAddress, type ScopedIp as IpAddress } from "../address/index";
 import { Reporter, parseUint, quote, splitLines, tokenize, type Token } from "./lines";
 import type { CarpState, CarpNode, CarpStatus, PfsyncStatus, TunnelStatus, InetAddress, Inet6Address, IfconfigInterface } from "./ifconfig-types";
 
@@ -175,7 +175,7 @@ function parseTunnel(tokens: Token[], rep: Reporter, lineNo: number, col: number
 function parseInet(tokens: Token[], rep: Reporter, lineNo: number): InetAddress | undefined {
   const [addrTok, ...rest] = tokens;
   const address = addrTok === undefined ? undefined : parseAddress(addrTok.text);
-  if (address?.family !== "inet") {
+  if (address?.family !== 4) {
     rep.error(lineNo, addrTok?.column ?? 1, `inet: ${addrTok === undefined ? "missing address" : `${quote(addrTok.text)} is not an IPv4 address`}`);
     return undefined;
   }
@@ -190,7 +190,7 @@ function parseInet(tokens: Token[], rep: Reporter, lineNo: number): InetAddress 
       return undefined;
     }
     if (k.text === "netmask") {
-      prefixlen = hexNetmaskToPrefix(v.text);
+      prefixlen = /^0x/.test(v.text) ? netmaskPrefix(v.text) : undefined;
       if (prefixlen === undefined) rep.error(lineNo, v.column, `inet.netmask: ${quote(v.text)} is not a contiguous hex netmask like 0xffffff00`);
     } else if (k.text === "-->" || k.text === "broadcast") {
       const a = parseAddress(v.text);
@@ -205,7 +205,7 @@ function parseInet(tokens: Token[], rep: Reporter, lineNo: number): InetAddress 
     if (!rest.some((t) => t.text === "netmask")) rep.error(lineNo, addrTok!.column, "inet: missing `netmask`");
     return undefined;
   }
-  const out: InetAddress = { address, prefixlen };
+  const out: InetAddress = { address: { ...address, family: 4 }, prefixlen };
   if (destination !== undefined) out.destination = destination;
   if (broadcast !== undefined) out.broadcast = broadcast;
   return out;
@@ -214,12 +214,12 @@ function parseInet(tokens: Token[], rep: Reporter, lineNo: number): InetAddress 
 function parseInet6(tokens: Token[], rep: Reporter, lineNo: number): Inet6Address | undefined {
   const [addrTok, ...rest] = tokens;
   const address = addrTok === undefined ? undefined : parseAddress(addrTok.text);
-  if (address?.family !== "inet6") {
+  if (address?.family !== 6) {
     rep.error(lineNo, addrTok?.column ?? 1, `inet6: ${addrTok === undefined ? "missing address" : `${quote(addrTok.text)} is not an IPv6 address`}`);
     return undefined;
   }
   let prefixlen: number | undefined;
-  const out: Omit<Inet6Address, "prefixlen"> = { address, flags: [] };
+  const out: Omit<Inet6Address, "prefixlen"> = { address: { ...address, family: 6 }, flags: [] };
   const withPrefix = (): Inet6Address => ({ ...out, prefixlen: prefixlen! });
   for (let i = 0; i < rest.length; i++) {
     const k = rest[i]!;

@@ -2,7 +2,8 @@
  * Parsers of OpenBSD command output, exactly as the tools print it (reference/openbsd.md part B).
  * Pure: they take text and return typed values plus diagnostics; they never throw on bad input.
  */
-export * from "./address";
+/** Addresses as the tools print them: the shared address model (model/address). */
+export { netmaskPrefix, parseScopedIp, type ScopedIp } from "../address/index";
 export * from "./ifconfig";
 export * from "./ipsecctl";
 export * from "./rcctl";

@@ -2,89 +2,35 @@
  * Parsers of `ipsecctl -sf`, `ipsecctl -ss` and `ipsecctl -s all` output (reference/openbsd.md B.2,
  * ipsecctl.c ipsecctl_print_flow/ipsecctl_print_addr, pfkdump.c pfkey_print_sa).
  *
- * Key material (`-k` prints `authkey 0x…`/`enckey 0x…`) is parsed into the value but never appears in
- * a diagnostic. `-v` extension lines under an SA (TAB-indented) are skipped: they are not a drift source.
+ * Each entry is of the ipsec model's one type for it (model/ipsec/flows.ts {@link Flow}, {@link Sa}), in
+ * the form the kernel keeps (`kernelFlow`), so `parse(formatFlow(f))` is `kernelFlow(f)`.
+ * Key material (`-k` prints `authkey 0x…`/`enckey 0x…`) is parsed into the value (without `0x`) but never
+ * appears in a diagnostic. `-v` extension lines under an SA (TAB-indented) are skipped: they are not a drift source.
  */
 import type { ParseResult } from "../diagnostics";
-import { parseAddress, parsePrefix, type IpAddress, type IpPrefix } from "./address";
+import { kernelAddress, type Flow, type Sa } from "../ipsec/flows";
+import { familyOf, parseIpAsWritten, resolvePort, resolveProtocol } from "../ipsec/address";
+import type { FlowType, IpProtocol, IpsecAddress } from "../ipsec/types";
 import { Reporter, parseUint, quote, splitLines, tokenize, type Token } from "./lines";
 
-/** SA type of a flow or SA: `esp`, `ah`, `ipcomp`, `tcpmd5`, `ipip`. */
-export type IpsecSaType = "esp" | "ah" | "ipcomp" | "tcpmd5" | "ipip";
-/** Flow type as the kernel stores it (`require` is what ipsecctl installs for `out` by default). */
-export type IpsecFlowType = "use" | "acquire" | "require" | "deny" | "bypass" | "dontacq";
+/** SA types `ipsecctl -s` prints. */
+const SA_TYPES: readonly Flow["satype"][] = ["esp", "ah", "ipcomp", "tcpmd5", "ipip"];
+const FLOW_TYPES: readonly FlowType[] = ["use", "acquire", "require", "deny", "bypass", "dontacq"];
 
-const SA_TYPES: readonly IpsecSaType[] = ["esp", "ah", "ipcomp", "tcpmd5", "ipip"];
-const FLOW_TYPES: readonly IpsecFlowType[] = ["use", "acquire", "require", "deny", "bypass", "dontacq"];
-
-/** One flow (SPD entry) line. */
-export interface IpsecFlow {
+/** Where a parsed entry stands: its 1-based line in the parsed text, and its rule number when printed with `-vv` (`@N `). */
+export interface Located {
   /** 1-based line in the parsed text. */
   line: number;
   /** Rule number, when printed with `-vv` (`@N `). */
   rule?: number;
-  /** SA type protecting the flow. */
-  satype: IpsecSaType;
-  /** `in` or `out`. */
-  direction: "in" | "out";
-  /** Protocol name from /etc/protocols (`ipencap`, `udp`, …) or number; undefined = any. */
-  proto?: string;
-  /** Source networks (one unless printed collapsed with `-c`). Hosts are /32 or /128; any is /0. */
-  from: IpPrefix[];
-  /** Source port: a service name (`isakmp`) or a number as printed. */
-  fromPort?: string;
-  /** Destination networks. */
-  to: IpPrefix[];
-  /** Destination port as printed. */
-  toPort?: string;
-  /** Local endpoint (`local`), when the SPD entry has one. */
-  local?: IpAddress;
-  /** Peer endpoint (`peer`). */
-  peer?: IpAddress;
-  /** Source identity string as installed by the IKE daemon (e.g. `192.0.2.1/32`, `FQDN/gw1`). */
-  srcid?: string;
-  /** Destination identity string. */
-  dstid?: string;
-  /** Authentication hint printed for the flow (`psk` or `rsa`), when printed. */
-  auth?: "psk" | "rsa";
-  /** Flow type. */
-  type: IpsecFlowType;
 }
 
-/** One SA (SAD entry) line, optionally with `-k` key continuation lines. */
-export interface IpsecSa {
-  /** 1-based line in the parsed text. */
-  line: number;
-  /** SA type. */
-  satype: IpsecSaType;
-  /** `tunnel` or `transport`; undefined for tcpmd5/ipip, which print no mode. */
-  mode?: "tunnel" | "transport";
-  /** Source endpoint. */
-  from: IpAddress;
-  /** Destination endpoint. */
-  to: IpAddress;
-  /** Security parameter index. */
-  spi: number;
-  /** Authentication algorithm name, e.g. `hmac-sha2-256` (absent for AEAD ciphers). */
-  auth?: string;
-  /** Encryption algorithm name derived from algorithm and key length, e.g. `aes`, `aes-256`, `aes-128-gcm`. */
-  enc?: string;
-  /** Compression algorithm (ipcomp). */
-  comp?: string;
-  /** `udpencap port N` (NAT-T), printed with `-v` only. */
-  udpencapPort?: number;
-  /** Authentication key as printed by `-k` (`0x…`). Secret: never log it. */
-  authkey?: string;
-  /** Encryption key as printed by `-k` (`0x…`). Secret: never log it. */
-  enckey?: string;
-}
-
-/** `ipsecctl -s all`: both sections. */
+/** `ipsecctl -s all`: both sections, each entry of the ipsec model's one type ({@link Flow}, {@link Sa}). */
 export interface IpsecctlAll {
   /** Lines of the FLOWS: section (empty for `No flows`). */
-  flows: IpsecFlow[];
-  /** Lines of the SAD: section (empty for `No entries`). */
-  sas: IpsecSa[];
+  flows: (Flow & Located)[];
+  /** Lines of the SAD: section (empty for `No entries`); keys without `0x`. */
+  sas: (Sa & Located)[];
 }
 
 class Cursor {
@@ -106,7 +52,13 @@ class Cursor {
   }
 }
 
-function prefixList(c: Cursor, rep: Reporter, lineNo: number, field: string, endCol: number): IpPrefix[] | undefined {
+/** One address of `ipsecctl -s` output as printed (host bits kept); undefined when it is none. */
+function printedIp(text: string): (IpsecAddress & { kind: "ip" }) | undefined {
+  const ip = parseIpAsWritten(text);
+  return ip && "value" in ip ? ip.value : undefined;
+}
+
+function addressList(c: Cursor, rep: Reporter, lineNo: number, field: string, endCol: number): (IpsecAddress & { kind: "ip" })[] | undefined {
   const first = c.next();
   if (first === undefined) {
     rep.error(lineNo, endCol, `flow.${field}: missing address`);
@@ -123,9 +75,9 @@ function prefixList(c: Cursor, rep: Reporter, lineNo: number, field: string, end
       for (const part of t.text.split(",")) if (part !== "") texts.push({ text: part, column: t.column });
     }
   } else texts.push(first);
-  const out: IpPrefix[] = [];
+  const out: (IpsecAddress & { kind: "ip" })[] = [];
   for (const t of texts) {
-    const p = parsePrefix(t.text);
+    const p = printedIp(t.text);
     if (p === undefined) {
       rep.error(lineNo, t.column, `flow.${field}: ${quote(t.text)} is not an address or network`);
       return undefined;
@@ -136,26 +88,28 @@ function prefixList(c: Cursor, rep: Reporter, lineNo: number, field: string, end
   return out.length === 0 ? undefined : out;
 }
 
-function port(c: Cursor, rep: Reporter, lineNo: number, field: string): string | undefined | null {
+function port(c: Cursor, rep: Reporter, lineNo: number, field: string): number | undefined | null {
   const kw = c.accept("port");
   if (kw === undefined) return undefined;
   const v = c.next();
-  if (v === undefined || !/^[A-Za-z0-9][A-Za-z0-9_.+-]*$/.test(v.text) || (/^[0-9]+$/.test(v.text) && Number(v.text) > 65535)) {
-    rep.error(lineNo, v?.column ?? kw.column, `flow.${field}: ${v === undefined ? "missing port" : `${quote(v.text)} is not a service name or port 0–65535`}`);
+  const n = v === undefined ? undefined : resolvePort(v.text);
+  if (n === undefined) {
+    rep.error(lineNo, v?.column ?? kw.column, `flow.${field}: ${v === undefined ? "missing port" : `${quote(v!.text)} is not a known service name or port 0–65535`}`);
     return null;
   }
-  return v.text;
+  return n;
 }
 
-function address(c: Cursor, rep: Reporter, lineNo: number, field: string, at: number): IpAddress | undefined {
+function address(c: Cursor, rep: Reporter, lineNo: number, field: string, at: number): IpsecAddress | undefined {
   const v = c.next();
-  const a = v === undefined ? undefined : parseAddress(v.text);
+  const p = v === undefined ? undefined : printedIp(v.text);
+  const a = p?.prefix === undefined ? p : undefined;
   if (a === undefined) rep.error(lineNo, v?.column ?? at, `${field}: ${v === undefined ? "missing address" : `${quote(v.text)} is not an IP address`}`);
   return a;
 }
 
 /** The fields after a flow's selectors (`local`, `peer`, `srcid`, `dstid`, `psk`/`rsa`, `type`); false (reported) on an error. */
-function flowFields(c: Cursor, rep: Reporter, lineNo: number, flow: Partial<IpsecFlow>): boolean {
+function flowFields(c: Cursor, rep: Reporter, lineNo: number, flow: Partial<Flow>): boolean {
   for (let t = c.next(); t !== undefined; t = c.next()) {
     switch (t.text) {
       case "local":
@@ -202,8 +156,8 @@ function flowFields(c: Cursor, rep: Reporter, lineNo: number, flow: Partial<Ipse
   return true;
 }
 
-/** Parses one flow line (tokens already split); reports and returns undefined when it is not one. */
-function parseFlowLine(toks: Token[], rep: Reporter, lineNo: number): IpsecFlow | undefined {
+/** Parses one flow line (tokens already split; a `-c` collapsed line gives every source × destination); reports and returns undefined when it is not one. */
+function parseFlowLine(toks: Token[], rep: Reporter, lineNo: number): (Flow & Located)[] | undefined {
   const c = new Cursor(toks);
   let rule: number | undefined;
   const at = c.peek();
@@ -228,22 +182,23 @@ function parseFlowLine(toks: Token[], rep: Reporter, lineNo: number): IpsecFlow 
     return undefined;
   }
   const end = (toks[toks.length - 1]?.column ?? 1) + (toks[toks.length - 1]?.text.length ?? 0);
-  let proto: string | undefined;
+  let proto: IpProtocol | undefined;
   const protoKw = c.accept("proto");
   if (protoKw !== undefined) {
     const p = c.next();
-    if (p === undefined || !/^[A-Za-z0-9][A-Za-z0-9_.-]*$/.test(p.text)) {
+    const resolved = p === undefined ? undefined : resolveProtocol(p.text);
+    if (p === undefined || resolved === undefined) {
       rep.error(lineNo, p?.column ?? protoKw.column, `flow.proto: ${p === undefined ? "missing protocol" : `${quote(p.text)} is not a protocol name or number`}`);
       return undefined;
     }
-    proto = p.text;
+    proto = resolved;
   }
   const fromKw = c.next();
   if (fromKw?.text !== "from") {
     rep.error(lineNo, fromKw?.column ?? end, `flow: expected \`from\`, got ${fromKw === undefined ? "end of line" : quote(fromKw.text)}`);
     return undefined;
   }
-  const from = prefixList(c, rep, lineNo, "from", end);
+  const from = addressList(c, rep, lineNo, "from", end);
   if (from === undefined) return undefined;
   const fromPort = port(c, rep, lineNo, "fromPort");
   if (fromPort === null) return undefined;
@@ -252,27 +207,28 @@ function parseFlowLine(toks: Token[], rep: Reporter, lineNo: number): IpsecFlow 
     rep.error(lineNo, toKw?.column ?? end, `flow: expected \`to\`, got ${toKw === undefined ? "end of line" : quote(toKw.text)}`);
     return undefined;
   }
-  const to = prefixList(c, rep, lineNo, "to", end);
+  const to = addressList(c, rep, lineNo, "to", end);
   if (to === undefined) return undefined;
   const toPort = port(c, rep, lineNo, "toPort");
   if (toPort === null) return undefined;
-  const flow: Partial<IpsecFlow> & Pick<IpsecFlow, "line" | "satype" | "direction" | "from" | "to"> = { line: lineNo, satype, direction: dirTok.text, from, to };
-  if (rule !== undefined) flow.rule = rule;
-  if (proto !== undefined) flow.proto = proto;
-  if (fromPort !== undefined) flow.fromPort = fromPort;
-  if (toPort !== undefined) flow.toPort = toPort;
-  if (!flowFields(c, rep, lineNo, flow)) return undefined;
-  if (flow.type === undefined) {
+  const fields: Partial<Flow> = {};
+  if (proto !== undefined) fields.proto = proto;
+  if (fromPort !== undefined) fields.fromPort = fromPort;
+  if (toPort !== undefined) fields.toPort = toPort;
+  if (!flowFields(c, rep, lineNo, fields)) return undefined;
+  const type = fields.type;
+  if (type === undefined) {
     rep.error(lineNo, end, "flow: missing `type TYPE` at the end of the line");
     return undefined;
   }
-  return flow as IpsecFlow;
+  const family = familyOf(from[0]!) ?? 4;
+  return from.flatMap((f) => to.map((d) => ({ ...(rule !== undefined ? { rule } : {}), line: lineNo, satype, direction: dirTok.text as "in" | "out", ...fields, from: kernelAddress(f), to: kernelAddress(d), family, type })));
 }
 
 const HEX_KEY = /^0x[0-9a-fA-F]+$/;
 
 /** Parses one SA line; returns undefined (after reporting) when it is not one. */
-function parseSaLine(toks: Token[], rep: Reporter, lineNo: number): IpsecSa | undefined {
+function parseSaLine(toks: Token[], rep: Reporter, lineNo: number): (Sa & Located) | undefined {
   const c = new Cursor(toks);
   const st = c.next();
   const satype = SA_TYPES.find((s) => s === st?.text);
@@ -302,7 +258,7 @@ function parseSaLine(toks: Token[], rep: Reporter, lineNo: number): IpsecSa | un
     rep.error(lineNo, spiTok?.column ?? spiKw?.column ?? toKw.column, `sa.spi: expected \`spi 0xHEX\` (at most 8 hex digits)`);
     return undefined;
   }
-  const sa: IpsecSa = { line: lineNo, satype, from, to, spi: Number.parseInt(spiTok.text.slice(2), 16) };
+  const sa: Sa & Located = { line: lineNo, satype, from, to, spi: Number.parseInt(spiTok.text.slice(2), 16) };
   if (mode !== undefined) sa.mode = mode;
   for (let t = c.next(); t !== undefined; t = c.next()) {
     if (t.text === "\\") {
@@ -334,7 +290,7 @@ function parseSaLine(toks: Token[], rep: Reporter, lineNo: number): IpsecSa | un
           rep.error(lineNo, v.column, `sa.${t.text}: not a hex key (0x…); value not shown`);
           return undefined;
         }
-        sa[t.text] = v.text;
+        sa[t.text] = v.text.slice(2);
         break;
       case "udpencap": {
         const n = c.next();
@@ -355,7 +311,7 @@ function parseSaLine(toks: Token[], rep: Reporter, lineNo: number): IpsecSa | un
 }
 
 /** Applies a `-k` continuation line (`\tauthkey 0x…` / `\tenckey 0x…`, maybe ending in `\`) to `sa`. */
-function parseKeyLine(toks: Token[], sa: IpsecSa, rep: Reporter, lineNo: number): void {
+function parseKeyLine(toks: Token[], sa: Sa, rep: Reporter, lineNo: number): void {
   const body = toks[toks.length - 1]?.text === "\\" ? toks.slice(0, -1) : toks;
   for (let i = 0; i < body.length; i += 2) {
     const k = body[i]!;
@@ -364,21 +320,17 @@ function parseKeyLine(toks: Token[], sa: IpsecSa, rep: Reporter, lineNo: number)
       rep.error(lineNo, k.column, `sa: expected \`authkey 0xHEX\` or \`enckey 0xHEX\` on a key line; value not shown`);
       return;
     }
-    sa[k.text] = v.text;
+    sa[k.text] = v.text.slice(2);
   }
 }
 
-interface Section {
-  flows: IpsecFlow[];
-  sas: IpsecSa[];
-}
 
 /** Core: parses flow and SA lines in any mix; `mode` restricts what is allowed. */
-function parseLines(text: string, file: string, mode: "flows" | "sas" | "all"): ParseResult<Section> {
+function parseLines(text: string, file: string, mode: "flows" | "sas" | "all"): ParseResult<IpsecctlAll> {
   const rep = new Reporter(file);
-  const out: Section = { flows: [], sas: [] };
+  const out: IpsecctlAll = { flows: [], sas: [] };
   let section: "flows" | "sas" | undefined = mode === "all" ? undefined : mode;
-  let lastSa: IpsecSa | undefined;
+  let lastSa: Sa | undefined;
   let keyContinuation = false;
   const lines = splitLines(text);
   for (let n = 0; n < lines.length; n++) {
@@ -420,7 +372,7 @@ function parseLines(text: string, file: string, mode: "flows" | "sas" | "all"): 
     }
     if (section === "flows") {
       const f = parseFlowLine(toks, rep, lineNo);
-      if (f !== undefined) out.flows.push(f);
+      if (f !== undefined) out.flows.push(...f);
     } else {
       const sa = parseSaLine(toks, rep, lineNo);
       lastSa = sa;
@@ -434,13 +386,13 @@ function parseLines(text: string, file: string, mode: "flows" | "sas" | "all"): 
 }
 
 /** Parses `ipsecctl -sf` (also the flow lines of `ipsecctl -nv`): one flow per line, no titles. */
-export function parseIpsecctlFlows(text: string, file = "ipsecctl -sf"): ParseResult<IpsecFlow[]> {
+export function parseIpsecctlFlows(text: string, file = "ipsecctl -sf"): ParseResult<(Flow & Located)[]> {
   const r = parseLines(text, file, "flows");
   return { value: r.value.flows, diagnostics: r.diagnostics };
 }
 
 /** Parses `ipsecctl -ss` (with or without `-k`/`-v`): one SA per line, no titles. */
-export function parseIpsecctlSas(text: string, file = "ipsecctl -ss"): ParseResult<IpsecSa[]> {
+export function parseIpsecctlSas(text: string, file = "ipsecctl -ss"): ParseResult<(Sa & Located)[]> {
   const r = parseLines(text, file, "sas");
   return { value: r.value.sas, diagnostics: r.diagnostics };
 }

@@ -4,7 +4,8 @@
  * this project sets are described in {@link KNOWN_MIBS} with their defaults and allowed values.
  */
 import { ModelError, oneOf, type Diagnostic, type ParseResult } from "../diagnostics";
-import { shown, unsafeChar } from "../tokens/refusal";
+import { refusalOf, shown, unsafeChar } from "../tokens/refusal";
+import { sysctlName } from "../tokens/names";
 
 /** One line of sysctl.conf. */
 export type SysctlLine =
@@ -49,9 +50,10 @@ export const KNOWN_MIBS: Readonly<Record<string, MibInfo>> = {
   "net.inet.ipip.allow": { default: "0", allowed: ["0", "1", "2"], meaning: "accept IP-in-IP no gif claims; 2 also skips the spoofing check" },
 };
 
-/** Checks a value against {@link KNOWN_MIBS}; unknown MIBs only need a sane name. Throws ModelError. */
+/** Checks a value against {@link KNOWN_MIBS}; unknown MIBs only need a name the {@link sysctlName} rule accepts. Throws ModelError. */
 export function validateSysctl(mib: string, value: string): void {
-  if (!/^[a-z][a-z0-9_]*(\.[A-Za-z0-9_-]+)+$/.test(mib)) throw new ModelError(mib, mib, `\`${mib}\` is not a MIB name (dot-separated words such as net.inet.ip.forwarding)`);
+  const bad = refusalOf(sysctlName, mib);
+  if (bad) throw new ModelError(mib, shown(mib), `\`${shown(mib)}\`: ${bad.reason}; ${bad.fix}`);
   const info = KNOWN_MIBS[mib];
   if (info && !info.allowed.includes(value)) throw new ModelError(mib, value, `value \`${value}\` is not allowed; one of ${info.allowed.join(", ")}`);
   if (/[\n#]/.test(value) || value !== value.trim() || value === "") throw new ModelError(mib, value, `value \`${value}\` must be non-empty, without #, newline or surrounding spaces`);

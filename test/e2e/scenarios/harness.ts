@@ -1,6 +1,6 @@
 /**
  * One end-to-end run of an example program (examples/NN-*) through the real engine against the lab
- * topology it is written for (DESIGN.md "Scenarios"), as a user runs it: the example folder (its
+ * topology it is written for (the scenarios of the guides (examples/, README)), as a user runs it: the example folder (its
  * Pulumi.yaml, package.json, index.ts) with the packed package installed, driven by LocalWorkspace with
  * `workDir` — the CLI, the language host and Pulumi's TypeScript loader run the program (test/support/project.ts):
  * lab up → up → every file on the gateways line-for-line equivalent to the guide's → `ipsecctl -sf`

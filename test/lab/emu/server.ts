@@ -1,5 +1,5 @@
 /**
- * TEST DOUBLE — the resident OpenBSD userland emulator of one lab gateway (DESIGN.md D9: "one resident emulator
+ * TEST DOUBLE — the resident OpenBSD userland emulator of one lab gateway (ARCHITECTURE.md D9: "one resident emulator
  * per gateway; the command names are thin clients").
  *
  * The lab starts one `node emud.mjs SOCKET` per gateway inside the gateway's network, mount and UTS namespaces

@@ -7,7 +7,7 @@
  * - ipsecctl `err-lifetime`: after `invalid time unit:` comes an errno string that varies by platform
  *   (golden/README.md); compared up to it.
  * Every pfctl case, including the default optimizer's reordering (guide-gw2-tagged, port-operators, …), is
- * reproduced by the printer; the provider still loads with `-o none` (DESIGN.md D5).
+ * reproduced by the printer; the provider still loads with `-o none` (ARCHITECTURE.md D5).
  */
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { golden, goldenCases, goldenInterfaces, sandbox, type Sandbox } from "./harness";

@@ -99,7 +99,7 @@ const line: fc.Arbitrary<HostnameIfLine> = fc.oneof(
   fc.record({ kind: fc.constant("dest" as const), address: fc.oneof(v4, v6) }),
   fc.constant({ kind: "up" as const }),
   fc.constant({ kind: "down" as const }),
-  // the renderer writes only what netstart's read/split/eval keeps unchanged (DESIGN.md D11): words of safe characters, one space apart
+  // the renderer writes only what netstart's read/split/eval keeps unchanged (ARCHITECTURE.md D11): words of safe characters, one space apart
   fc.record({ kind: fc.constant("description" as const), text: fc.array(fc.stringMatching(/^[A-Za-z0-9_.,:@%+=/-]{1,6}$/), { maxLength: 3 }).map((ws) => ws.join(" ")) }),
   fc.record({ kind: fc.constant("carp" as const), vhid: fc.integer({ min: 1, max: 255 }), carpdev: word, pass: fc.stringMatching(/^[a-zA-Z0-9]{1,10}$/), advbase: fc.nat(254), advskew: fc.nat(254) }, { requiredKeys: ["kind", "vhid"] }),
   fc.oneof(fc.tuple(v4, v4), fc.tuple(v6, v6)).map(([src, dst]) => ({ kind: "tunnel" as const, src, dst })),

@@ -77,9 +77,9 @@ describe("parseIfconfig (reference B.1)", () => {
     const [lo0, enc0, , pfsync0, gre0, gif1] = value;
     expect(lo0!.flagNames).toContain("LRO");
     // inet6 printed before inet: order is kept per family, nothing assumed across families.
-    expect(lo0!.inet6.map((a) => [a.address.address.toString(), a.address.family === "inet6" ? a.address.scope : "", a.prefixlen, a.scopeid])).toEqual([
-      ["0:0:0:0:0:0:0:1", undefined, 128, undefined],
-      ["fe80:0:0:0:0:0:0:1", "lo0", 64, 5],
+    expect(lo0!.inet6.map((a) => [a.address.address.toString(), a.address.family === 6 ? a.address.scope : "", a.prefixlen, a.scopeid])).toEqual([
+      ["::1", undefined, 128, undefined],
+      ["fe80::1", "lo0", 64, 5],
     ]);
     expect(lo0!.inet[0]!.prefixlen).toBe(8);
     expect([enc0!.flags, enc0!.flagNames, enc0!.mtu, enc0!.status]).toEqual([0, [], undefined, "active"]);
@@ -88,7 +88,7 @@ describe("parseIfconfig (reference B.1)", () => {
     expect(gre0!.keepalive).toEqual({ timeout: 10, count: 3 });
     expect(gre0!.encap).toEqual({ vnetid: "none", txprio: "payload", rxprio: "packet" });
     const t = gre0!.tunnel!;
-    expect(t.kind === "set" && [t.family, t.source.address.toString(), t.rdomain, t.ecn]).toEqual(["inet6", "2001:db8:0:0:0:0:0:1", 0, false]);
+    expect(t.kind === "set" && [t.family, t.source.address.toString(), t.rdomain, t.ecn]).toEqual(["inet6", "2001:db8::1", 0, false]);
     expect(gre0!.inet6[0]!.flags).toEqual(["tentative"]);
     expect(gif1!.tunnel).toEqual({ kind: "unset" });
   });

@@ -4,7 +4,7 @@ import { parseIpsecctlAll, parseIpsecctlFlows, parseIpsecctlSas } from "../../..
 import { fixture } from "./fixture";
 import { SHARED } from "../../support/shared";
 
-const text = (p: { range: { toCidrString(): string } }[]) => p.map((x) => x.range.toCidrString());
+const ip = (address: string, prefix?: number) => (prefix === undefined ? { kind: "ip", address } : { kind: "ip", address, prefix });
 
 // Fixtures follow reference/openbsd.md B.2 (`ipsecctl -s …`, ipsecctl.c ipsecctl_print_flow, pfkdump.c pfkey_print_sa).
 describe("parseIpsecctlAll (reference B.2, `-s all`)", () => {
@@ -13,13 +13,13 @@ describe("parseIpsecctlAll (reference B.2, `-s all`)", () => {
     expect(diagnostics).toEqual([]);
     expect(value.flows).toHaveLength(2);
     const [fin, fout] = value.flows;
-    expect([fin!.satype, fin!.direction, text(fin!.from), text(fin!.to), fin!.peer?.address.toString(), fin!.srcid, fin!.dstid, fin!.type]).toEqual([
-      "esp", "in", ["10.2.0.0/24"], ["10.1.0.0/24"], "198.51.100.2", "192.0.2.1/32", "198.51.100.2/32", "use",
-    ]);
+    expect(fin).toEqual({
+      line: 2, satype: "esp", direction: "in", from: ip("10.2.0.0", 24), to: ip("10.1.0.0", 24), family: 4, peer: ip("198.51.100.2"), srcid: "192.0.2.1/32", dstid: "198.51.100.2/32", type: "use",
+    });
     expect(fout!.type).toBe("require");
-    expect(value.sas.map((s) => [s.satype, s.mode, s.from.address.toString(), s.to.address.toString(), s.spi, s.auth, s.enc])).toEqual([
-      ["esp", "tunnel", "192.0.2.1", "198.51.100.2", 0x3a1b2c4d, "hmac-sha2-256", "aes"],
-      ["esp", "tunnel", "198.51.100.2", "192.0.2.1", 0xc9d8e7f6, "hmac-sha2-256", "aes"],
+    expect(value.sas).toEqual([
+      { line: 6, satype: "esp", mode: "tunnel", from: ip("192.0.2.1"), to: ip("198.51.100.2"), spi: 0x3a1b2c4d, auth: "hmac-sha2-256", enc: "aes" },
+      { line: 7, satype: "esp", mode: "tunnel", from: ip("198.51.100.2"), to: ip("192.0.2.1"), spi: 0xc9d8e7f6, auth: "hmac-sha2-256", enc: "aes" },
     ]);
   });
 
@@ -38,16 +38,32 @@ describe("parseIpsecctlFlows (reference B.2, `-sf`)", () => {
     const { value, diagnostics } = parseIpsecctlFlows(fixture("ipsecctl-sf-iked.txt"));
     expect(diagnostics).toEqual([]);
     expect(value[0]!.srcid).toBe("FQDN/server1.domain");
-    expect([text(value[1]!.from), value[1]!.from[0]!.family, value[1]!.type]).toEqual([["0:0:0:0:0:0:0:0/0"], "inet6", "deny"]);
-    const f = value[2]!;
-    expect([f.proto, f.fromPort, text(f.to), f.toPort, f.local?.address.toString(), f.auth]).toEqual(["udp", "isakmp", ["10.0.2.5/32"], "1701", "192.0.2.1", "psk"]);
-    expect([value[3]!.rule, value[3]!.satype, text(value[3]!.from)]).toEqual([3, "ah", ["0.0.0.0/0"]]);
+    expect([value[1]!.from, value[1]!.to, value[1]!.family, value[1]!.type]).toEqual([{ kind: "any" }, { kind: "any" }, 6, "deny"]);
+    expect(value[2]).toEqual({
+      line: 3, satype: "esp", direction: "out", proto: "udp", from: ip("10.0.1.0", 24), fromPort: 500, to: ip("10.0.2.5"), toPort: 1701, family: 4,
+      local: ip("192.0.2.1"), peer: ip("198.51.100.1"), auth: "psk", type: "require",
+    });
+    expect([value[3]!.rule, value[3]!.satype, value[3]!.from, value[3]!.to]).toEqual([3, "ah", { kind: "any" }, ip("10.0.1.7")]);
   });
 
-  it("expands `-c` collapsed lists", () => {
+  it("expands `-c` collapsed lists (every source × destination)", () => {
     const { value, diagnostics } = parseIpsecctlFlows("flow esp out from { 10.1.0.0/24, 10.3.0.0/24 } to { 10.2.0.0/24 } peer 192.0.2.2 type require\n");
     expect(diagnostics).toEqual([]);
-    expect([text(value[0]!.from), text(value[0]!.to)]).toEqual([["10.1.0.0/24", "10.3.0.0/24"], ["10.2.0.0/24"]]);
+    expect(value.map((f) => [f.from, f.to, f.peer])).toEqual([
+      [ip("10.1.0.0", 24), ip("10.2.0.0", 24), ip("192.0.2.2")],
+      [ip("10.3.0.0", 24), ip("10.2.0.0", 24), ip("192.0.2.2")],
+    ]);
+  });
+
+  it("reads back every field the ipsec model's printer writes, as the kernel keeps it", () => {
+    const line = "flow esp out proto tcp from 10.1.0.5/24 port ssh to 2001:DB8::1 port 8080 local 192.0.2.1 peer 192.0.2.2 srcid a dstid b rsa type dontacq";
+    expect(parseIpsecctlFlows(line).value).toEqual([{
+      line: 1, satype: "esp", direction: "out", proto: "tcp", from: ip("10.1.0.5", 24), fromPort: 22, to: ip("2001:db8::1"), toPort: 8080, family: 4,
+      local: ip("192.0.2.1"), peer: ip("192.0.2.2"), srcid: "a", dstid: "b", auth: "rsa", type: "dontacq",
+    }]);
+    expect(parseIpsecctlFlows("flow esp in from 10.0.0.0/8 port nosuchservice to 0.0.0.0/0 type use").diagnostics.map((d) => `${d.line}:${d.column}: ${d.message}`)).toEqual([
+      "1:34: flow.fromPort: `nosuchservice` is not a known service name or port 0–65535",
+    ]);
   });
 
   it("parses every flow line that OpenBSD's ipsecctl -nv printed in golden/ipsecctl", () => {
@@ -80,8 +96,8 @@ describe("parseIpsecctlSas (reference B.2, `-ss`)", () => {
     const { value, diagnostics } = parseIpsecctlSas(fixture("ipsecctl-ss-k.txt"));
     expect(diagnostics).toEqual([]);
     expect(value).toHaveLength(3);
-    expect([value[0]!.enc, value[0]!.authkey?.length, value[0]!.enckey?.slice(0, 6)]).toEqual(["aes-256", 66, "0xffee"]);
-    expect([value[1]!.mode, value[1]!.from.family, value[1]!.auth, value[1]!.enc, value[1]!.spi]).toEqual(["transport", "inet6", undefined, "aes-128-gcm", 0xdeadbeef]);
+    expect([value[0]!.enc, value[0]!.authkey?.length, value[0]!.enckey?.slice(0, 4)]).toEqual(["aes-256", 64, "ffee"]);
+    expect([value[1]!.mode, value[1]!.from, value[1]!.auth, value[1]!.enc, value[1]!.spi]).toEqual(["transport", ip("2001:db8::1"), undefined, "aes-128-gcm", 0xdeadbeef]);
     expect([value[2]!.satype, value[2]!.mode, value[2]!.spi]).toEqual(["tcpmd5", undefined, 0x10]);
   });
 

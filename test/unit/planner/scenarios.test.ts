@@ -1,5 +1,5 @@
 /**
- * The planner renders, for each scenario of DESIGN.md, the files the guides show (seeds/000 site-to-site,
+ * The planner renders, for each scenario of the guides, the files the guides show (seeds/000 site-to-site,
  * seeds/002 gif and iked, seeds/004 RFC 3884), line for line (continuations and whitespace aside).
  */
 import { describe, expect, it } from "vitest";
@@ -62,6 +62,17 @@ describe("scenario 1: site-to-site IKEv1 tunnel with PSK (seeds/000)", () => {
       ipsec: { order: 2, enabled: true, running: true },
     });
     expect(g1.ipsec).toEqual({ daemon: "isakmpd", ruleFile: "/etc/ipsec.conf" });
+    // what the kernel must hold travels typed: the flows isakmpd installs (identities left to it), the peer; no manual entries
+    const net = (address: string) => ({ kind: "ip", address, prefix: 24 });
+    expect(g1.ipsecKernel).toEqual({
+      flows: [],
+      sas: [],
+      tunnels: [
+        { satype: "esp", family: 4, peer: { kind: "ip", address: "192.0.123.85" }, direction: "in", from: net("192.168.15.0"), to: net("172.16.0.0"), type: "use" },
+        { satype: "esp", family: 4, peer: { kind: "ip", address: "192.0.123.85" }, direction: "out", from: net("172.16.0.0"), to: net("192.168.15.0"), type: "require" },
+      ],
+      peers: ["192.0.123.85"],
+    });
     expect(g1.sysctls).toEqual({ "net.inet.ip.forwarding": "1" });
     expect(file(g1, "/etc/sysctl.conf").content).toBe("net.inet.ip.forwarding=1\n");
   });

@@ -9,7 +9,8 @@ import { execFileSync, spawnSync } from "node:child_process";
 import { existsSync, readFileSync, writeFileSync } from "node:fs";
 import * as path from "node:path";
 import { fileURLToPath } from "node:url";
-import { applyScript, confirmScript, deleteScript, ifWants, stageScript, type CommitInput } from "../../../providers/gateway/commit-script";
+import { applyScript, confirmScript, deleteScript, stageScript, type CommitInput } from "../../../providers/gateway/commit-script";
+import { ifWants, interfaceApply } from "../../../providers/gateway/interfaces";
 import { ownerOf } from "../../../providers/gateway/owner";
 import { peersOf } from "../../../providers/resources/gateway-config";
 import { gwState } from "../../provider/fixtures";
@@ -90,9 +91,11 @@ describe("commit scripts", () => {
 
 describe("what netstart must have done (ifWants)", () => {
   it("IPv4 addresses, up, vnetid, vhid and tunnel endpoints, as ifconfig prints them; `!` lines and comments ignored", () => {
-    expect(ifWants("gre0", "# x\ntunnel 192.0.2.1 2001:db8::2\nvnetid 7\ninet alias 10.0.0.1 255.255.255.0\ninet6 2001:db8::1 64\n!echo up\nup\n")).toEqual([
-      "ifwant gre0 'tunnel: inet 192.0.2.1 --> 2001:db8::2 ' 'vnetid 7 ' 'inet 10.0.0.1 ' '<UP'",
+    expect(ifWants("gre0", "# x\ntunnel 192.0.2.1 198.51.100.2\nvnetid 7\ninet alias 10.0.0.1 255.255.255.0\ninet6 2001:db8::1 64\n!echo up\nup\n")).toEqual([
+      "ifwant gre0 'tunnel: inet 192.0.2.1 --> 198.51.100.2 ' 'vnetid 7 ' 'inet 10.0.0.1 ' '<UP'",
     ]);
+    // read through the hostname.if model: an address written ADDR/LEN, an IPv6 tunnel in canonical form
+    expect(ifWants("gif0", "tunnel 2001:DB8:0::1 2001:db8::2\ninet 10.9.0.1/30\n")).toEqual(["ifwant gif0 'tunnel: inet6 2001:db8::1 --> 2001:db8::2 ' 'inet 10.9.0.1 '"]);
     expect(ifWants("carp0", "inet 192.0.2.10 255.255.255.0 NONE vhid 3 carpdev em1 pass secret\n")).toEqual(["ifwant carp0 'inet 192.0.2.10 ' 'vhid 3 '"]);
     expect(ifWants("em0", "dhcp\n")).toEqual([]);
   });
@@ -104,10 +107,35 @@ describe("owner and peers", () => {
     expect(ownerOf("urn:pulumi:prod::vpn::openbsd:index:GatewayConfig::gw1", true)?.takeover).toBe(true);
     expect(ownerOf("not-a-urn")).toBeUndefined();
   });
-  it("the peers a failing end names are the `peer` addresses of its ipsec.conf/iked.conf", () => {
+  it("the peers a failing end names are the `peer` addresses of its ipsec.conf/iked.conf, as the planner listed them", () => {
     expect(peersOf(gwState("gw1"))).toEqual(["192.0.123.85"]);
     const none = gwState("gw1");
-    delete none.files["/etc/ipsec.conf"];
+    delete none.ipsecKernel;
     expect(peersOf(none)).toEqual([]);
+  });
+});
+
+describe("an interface whose hostname.if changed (interfaceApply)", () => {
+  it("a physical interface loses exactly the addresses its new file no longer names (10.0.0.1 goes though 10.0.0.10 stays)", () => {
+    const oldC = "inet 10.0.0.10 255.255.255.0 NONE\ninet alias 10.0.0.1 255.255.255.255 NONE\ninet6 2001:db8::1 64\nup\n";
+    expect(interfaceApply("em0", oldC, "inet 10.0.0.10 255.255.255.0 NONE\nup\n")).toEqual([
+      "ifconfig em0 inet 10.0.0.1 delete >/dev/null 2>&1",
+      "ifconfig em0 inet6 2001:db8::1 delete >/dev/null 2>&1",
+      "netup em0",
+      "ifwant em0 'inet 10.0.0.10 ' '<UP'",
+    ]);
+  });
+  it("a cloned interface that shrank or is no longer managed is destroyed; lo0 is not cloned", () => {
+    expect(interfaceApply("gif0", "tunnel 192.0.2.1 192.0.2.2\nup\n", undefined)).toEqual(["ifconfig gif0 destroy >/dev/null 2>&1"]);
+    expect(interfaceApply("gif0", "tunnel 192.0.2.1 192.0.2.2\nup\n", "tunnel 192.0.2.1 192.0.2.3\nup\n")).toEqual([
+      "ifconfig gif0 destroy >/dev/null 2>&1",
+      "netup gif0",
+      "ifwant gif0 'tunnel: inet 192.0.2.1 --> 192.0.2.3 ' '<UP'",
+    ]);
+    expect(interfaceApply("lo0", "inet 127.0.0.1 255.0.0.0 NONE\ninet alias 10.1.1.1 255.255.255.255 NONE\n", "inet 127.0.0.1 255.0.0.0 NONE\n")).toEqual([
+      "ifconfig lo0 inet 10.1.1.1 delete >/dev/null 2>&1",
+      "netup lo0",
+      "ifwant lo0 'inet 127.0.0.1 '",
+    ]);
   });
 });

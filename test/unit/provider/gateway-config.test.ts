@@ -33,6 +33,23 @@ describe("validate", () => {
       "state.interfaces: `gif0` has no /etc/hostname.gif0 in state.files",
     ]);
   });
+  it("checks the typed kernel entries with the one ipsecctl grammar: a flow must read back as itself, no SA key, peers are addresses", () => {
+    const flowIn = (k: NonNullable<ReturnType<typeof gwState>["ipsecKernel"]>) => k.tunnels[0]!;
+    const withSrcid = gwState("gw1");
+    flowIn(withSrcid.ipsecKernel!).srcid = "a b; reboot";
+    const keyed = gwState("gw1");
+    keyed.ipsecKernel!.sas.push({ satype: "esp", mode: "tunnel", from: { kind: "ip", address: "192.0.2.153" }, to: { kind: "ip", address: "192.0.123.85" }, spi: 0x1000, enc: "aes", enckey: "00".repeat(16) });
+    const peer = gwState("gw1");
+    peer.ipsecKernel!.peers.push("gw2.example.com");
+    const shape = gwState("gw1");
+    (shape.ipsecKernel as unknown as Record<string, unknown>).flows = "x";
+    expect([withSrcid, keyed, peer, shape].map((s) => validate({ connection: conn, state: s }).map((x) => x.reason))).toEqual([
+      ["state.ipsecKernel: flow `flow esp in from 192.168.15.0/24 to 172.16.0.0/24 peer 192.0.123.85 srcid a b; reboot type use` does not read back as itself (flow: unknown field `b;`; one of local, peer, srcid, dstid, psk, rsa, type)"],
+      ["state.ipsecKernel: an SA carries a key: keys are never stored in the state's kernel entries"],
+      ["state.ipsecKernel: peer `gw2.example.com` is not an IP address"],
+      ["state.ipsecKernel: must be { flows, sas, tunnels, peers }, each a list"],
+    ]);
+  });
   it("never shows the private key", () => {
     const f = validate({ connection: { ...conn, privateKey: "hunter2-secret" }, state: gwState("gw1") });
     expect(f.map((x) => x.reason)).toEqual(["connection.privateKey: is not an OpenSSH/PEM private key (value not shown)"]);

@@ -15,6 +15,7 @@ describe("parseImportId", () => {
       "import id `192.0.2.153` has no host key; give `[USER@]HOST[:PORT] HOSTKEY`, e.g. `root@192.0.2.153:22 ssh-ed25519 AAAAC3…` (`ssh-keyscan -t ed25519 HOST` prints it)",
     );
     expect(parseImportId(`root@h:70000 ${KEY}`)).toBe(`import id \`root@h:70000 ${KEY}\`: port 70000 is not 1–65535`);
+    expect(parseImportId(`Admin@h ${KEY}`)).toBe(`import id \`Admin@h ${KEY}\` is not \`[USER@]HOST[:PORT] HOSTKEY\`, e.g. \`root@192.0.2.153:22 ssh-ed25519 AAAAC3…\``);
     expect(parseImportId("a b c d")).toBe("import id `a b c d` is not `[USER@]HOST[:PORT] HOSTKEY`, e.g. `root@192.0.2.153:22 ssh-ed25519 AAAAC3…`");
   });
 });
@@ -40,6 +41,18 @@ describe("discoveredState", () => {
     expect(s.sysctls).toEqual({ "net.inet.ip.forwarding": "1", "net.inet.esp.enable": "1" });
     expect(s.ipsec).toEqual({ daemon: "none", ruleFile: "/etc/ipsec.conf" });
     expect(Object.keys(s.services)).toEqual(["isakmpd", "iked", "ipsec", "sasyncd"]);
+  });
+  it("names go through the token rules the provider's check applies: anchors (`web.v2` yes, `_x` and `a/b` no) and interfaces (`em01`, `hostname.EM0` no)", () => {
+    const out = [
+      "@@n ls", "/etc/pf.conf", "/etc/hostname.em01", "/etc/hostname.EM0", "/etc/hostname.vether0", "/etc/pf.anchors/web.v2", "/etc/pf.anchors/_x", "/etc/pf.anchors/a",
+      "@@n pf", 'load anchor "web.v2" from "/etc/pf.anchors/web.v2"', 'load anchor _x from "/etc/pf.anchors/_x"', 'load anchor "a/b" from "/etc/pf.anchors/a"',
+      "@@n sysctl", "@@n done", "",
+    ].join("\n");
+    const s = discoveredState(out, "n");
+    if (typeof s === "string") throw new Error(s);
+    expect(s.anchors).toEqual({ "web.v2": { file: "/etc/pf.anchors/web.v2" } });
+    expect(s.interfaces).toEqual(["vether0"]);
+    expect(Object.keys(s.files).sort()).toEqual(["/etc/hostname.vether0", "/etc/pf.anchors/web.v2", "/etc/pf.conf"]);
   });
   it("a truncated output is an error", () => {
     expect(discoveredState("@@n ls\n/etc/pf.conf\n", "n")).toBe("the discovery script's output is incomplete (no `done` section)");

@@ -4,7 +4,8 @@ import { execFileSync } from "node:child_process";
 import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import * as path from "node:path";
-import { IPSEC_DELETE_FN, manualKernelEntries } from "../../../providers/gateway/ipsec-kernel";
+import { declaredTunnelFlows, IPSEC_DELETE_FN, manualKernelEntries } from "../../../providers/gateway/ipsec-kernel";
+import { expectedKernel, parseIpsecConf } from "../../../sdk/model/ipsec";
 
 function run(stderr: string, code: number): { code: number; stderr: string } {
   const dir = mkdtempSync(path.join(tmpdir(), "ipdel-"));
@@ -36,12 +37,19 @@ describe("ipdel", () => {
 });
 
 describe("manualKernelEntries", () => {
-  it("flows and SAs of manual rules as ipsecctl -sf/-ss print them; ike rules left out", () => {
+  it("flows and SAs of manual rules as ipsecctl -sf/-ss print them, from the typed state; ike rules left out", () => {
     const conf = `flow esp from 172.16.0.0/24 to 192.168.15.0/24 peer 192.0.123.85
 esp tunnel from 192.0.2.153 to 192.0.123.85 spi 0xdeadbeef:0xfeedbeef auth hmac-sha2-256 enc aes authkey 0x${"a".repeat(64)}:0x${"b".repeat(64)} enckey 0x${"c".repeat(32)}:0x${"d".repeat(32)}
 ike esp from 10.1.0.0/24 to 10.2.0.0/24 peer 198.51.100.2 psk "x"
 `;
-    expect(manualKernelEntries(conf, "/etc/ipsec.conf")).toEqual({
+    const k = expectedKernel(parseIpsecConf(conf, "/etc/ipsec.conf").value);
+    expect(k.sas.some((s) => s.authkey !== undefined || s.enckey !== undefined)).toBe(false); // keys never travel in the state's kernel entries
+    expect(k.peers).toEqual(["192.0.123.85", "198.51.100.2"]);
+    expect(declaredTunnelFlows(k)).toEqual([
+      { prefix: "flow esp in from 10.2.0.0/24 to 10.1.0.0/24 peer 198.51.100.2", type: "use" },
+      { prefix: "flow esp out from 10.1.0.0/24 to 10.2.0.0/24 peer 198.51.100.2", type: "require" },
+    ]);
+    expect(manualKernelEntries(k)).toEqual({
       flows: ["flow esp out from 172.16.0.0/24 to 192.168.15.0/24 peer 192.0.123.85 type require", "flow esp in from 192.168.15.0/24 to 172.16.0.0/24 peer 192.0.123.85 type require"],
       sas: ["esp tunnel from 192.0.2.153 to 192.0.123.85 spi 0xdeadbeef auth hmac-sha2-256 enc aes", "esp tunnel from 192.0.123.85 to 192.0.2.153 spi 0xfeedbeef auth hmac-sha2-256 enc aes"],
     });

@@ -30,6 +30,8 @@ describe("sysctl.conf errors, word for word", () => {
   it("value outside the MIB's range", () => {
     expect(lintSysctlConf("net.inet.ip.forwarding=3\n").map(formatDiagnostic)).toEqual(["sysctl.conf:1:24: net.inet.ip.forwarding: value `3` is not allowed; one of 0, 1, 2"]);
     expect(() => validateSysctl("net.inet.carp.allow", "yes")).toThrow("net.inet.carp.allow: value `yes` is not allowed; one of 0, 1");
+    // the MIB name goes through the one sysctl-name rule the components, planner and provider use
+    expect(() => validateSysctl("net.inet.IP.forwarding", "1")).toThrow("net.inet.IP.forwarding: `net.inet.IP.forwarding`: not a sysctl MIB name; use a dotted MIB such as `net.inet.ip.forwarding`");
   });
   it("spaces around = and duplicates", () => {
     expect(lintSysctlConf("net.inet.ip.forwarding = 1\nnet.inet.gre.allow=1\nnet.inet.gre.allow=0\n").map(formatDiagnostic)).toEqual([

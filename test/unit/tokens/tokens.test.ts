@@ -1,5 +1,5 @@
 /**
- * The token rules (DESIGN.md D11): each returns the token as written or refuses the value with a reason
+ * The token rules (ARCHITECTURE.md D11): each returns the token as written or refuses the value with a reason
  * and a fix, word for word; one rule per kind of name, shared by the components, the planner and the
  * provider's check (which therefore agree, e.g. on `web.v2`).
  */

@@ -1,0 +1,91 @@
+/**
+ * The interface step of the apply (ARCHITECTURE.md D2): what runs for one /etc/hostname.IF that changed,
+ * and what ifconfig must show afterwards. Both read the file through the hostname.if model
+ * (`parseHostnameIf`), never with a regex of their own.
+ */
+import { parseHostnameIf, type HostnameIfLine } from "../../sdk/model/hostnameif/index";
+import { isClonedInterface } from "../../sdk/model/tokens/interface";
+import { sq } from "./shell";
+
+function lines(ifc: string, content: string): HostnameIfLine[] {
+  return parseHostnameIf(content, `hostname.${ifc}`, ifc).value.lines;
+}
+
+/** `up`, `vnetid N`, `vhid N` among the words of a line, as ifconfig prints them. */
+function optionWants(ws: readonly string[]): string[] {
+  const out: string[] = [];
+  ws.forEach((w, i) => {
+    if (w === "up") out.push("<UP");
+    if ((w === "vnetid" || w === "vhid") && /^\d+$/.test(ws[i + 1] ?? "")) out.push(`${w} ${ws[i + 1]} `);
+  });
+  return out;
+}
+
+/** What ifconfig shows verbatim for one hostname.if line. */
+function wantsOf(l: HostnameIfLine): string[] {
+  switch (l.kind) {
+    case "inet":
+      return [`inet ${l.address} `, ...optionWants(l.options ?? [])];
+    case "inet6":
+      // ifconfig prints IPv6 addresses in its own canonical form: not compared
+      return optionWants(l.options ?? []);
+    case "up":
+      return ["<UP"];
+    case "vnetid":
+      return [`vnetid ${l.id} `];
+    case "carp":
+      return l.vhid !== undefined ? [`vhid ${l.vhid} `] : [];
+    case "tunnel":
+      return [`tunnel: ${l.src.includes(":") ? "inet6" : "inet"} ${l.src} --> ${l.dst} `];
+    case "ifconfig":
+      return optionWants(l.args);
+    case "autoconf":
+    case "dest":
+    case "down":
+    case "description":
+    case "tunneldomain":
+    case "pfsync":
+    case "command":
+    case "comment":
+      return [];
+  }
+}
+
+/**
+ * `ifwant` line checking, after netstart, what a hostname.if asks for and ifconfig shows verbatim: IPv4
+ * addresses (`inet A`), `up`, `vnetid N`, `vhid N` and `tunnel A B`. IPv6 addresses are not compared
+ * (ifconfig prints them in its own canonical form).
+ */
+export function ifWants(ifc: string, content: string): string[] {
+  const uniq = [...new Set(lines(ifc, content).flatMap(wantsOf))];
+  return uniq.length ? [`ifwant ${ifc} ${uniq.map(sq).join(" ")}`] : [];
+}
+
+/** The addresses (`inet`/`inet6` lines) of a hostname.if file, canonical, with their family. */
+export function hostnameIfAddresses(ifc: string, content: string): { af: "inet" | "inet6"; address: string }[] {
+  return lines(ifc, content).flatMap((l) => (l.kind === "inet" || l.kind === "inet6" ? [{ af: l.kind, address: l.address }] : []));
+}
+
+/** Non-empty lines of a/b: true when `a` has a line `b` lacks (the config shrank). */
+function shrank(a: string | undefined, b: string | undefined): boolean {
+  if (a === undefined) return false;
+  const nb = new Set((b ?? "").split("\n").map((l) => l.trim()).filter(Boolean));
+  return a.split("\n").map((l) => l.trim()).some((l) => l && !l.startsWith("#") && !nb.has(l));
+}
+
+/**
+ * The commands for one interface whose hostname.if changed: a cloned interface whose configuration shrank
+ * (or that is no longer managed, `newC` undefined) is destroyed; a physical one loses the addresses its
+ * new file no longer names; a managed one is brought up with netstart and checked with {@link ifWants}.
+ */
+export function interfaceApply(ifc: string, oldC: string | undefined, newC: string | undefined): string[] {
+  const body: string[] = [];
+  const kept = newC !== undefined;
+  if (isClonedInterface(ifc) && (!kept || shrank(oldC, newC))) body.push(`ifconfig ${ifc} destroy >/dev/null 2>&1`);
+  if (!isClonedInterface(ifc) && kept && oldC !== undefined && shrank(oldC, newC)) {
+    const still = new Set(hostnameIfAddresses(ifc, newC).map((a) => a.address));
+    for (const a of hostnameIfAddresses(ifc, oldC)) if (!still.has(a.address)) body.push(`ifconfig ${ifc} ${a.af} ${a.address} delete >/dev/null 2>&1`);
+  }
+  if (kept) body.push(`netup ${ifc}`, ...ifWants(ifc, newC));
+  return body;
+}
