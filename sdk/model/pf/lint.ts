@@ -29,7 +29,7 @@ export function lintPf(text: string, file: string, opts: PfLintOptions = {}): Di
 
 function lintDepth(text: string, file: string, opts: PfLintOptions, depth: number): Diagnostic[] {
   const read = opts.readFile;
-  const out = parsePfDetailed(text, file, { interfaces: opts.interfaces, verbose: false, ...(read ? { tableFileExists: (p: string) => read(p) !== undefined } : {}) });
+  const out = parsePfDetailed(text, file, { interfaces: opts.interfaces, verbose: false, ...(read ? { readTableFile: read } : {}) });
   const ds = [...out.diagnostics];
   // pfctl_load_anchors runs only once the whole file parsed, and stops at the first anchor that fails
   if (read === undefined || out.errors > 0 || depth >= MAX_LOAD_DEPTH) return ds;

@@ -18,10 +18,11 @@ export interface PfParseOptions {
   /** Print parse-time echo lines as `pfctl -v` does (macros, `set skip`, tables). Default true. */
   verbose?: boolean;
   /**
-   * Whether a table's `file "PATH"` can be read (pfctl -n loads it: `cannot load "PATH": …`). Without it
-   * table files are not checked (lintPf passes its file reader: lint opens the path as written, as pfctl does).
+   * Reads a table's `file "PATH"` (the path as written; undefined when it cannot be read). pfctl -n loads
+   * table files: a missing one fails with `cannot load "PATH": …`, a bad entry with `file "PATH" contains
+   * bad data` (./table-file). Without it table files are not checked (lintPf passes its file reader).
    */
-  tableFileExists?: (path: string) => boolean;
+  readTableFile?: (path: string) => string | undefined;
   /** The host's user and group ids by name (pfctl's uid_from_user/gid_from_group); without it names stay names. */
   userId?: (name: string) => number | undefined;
   groupId?: (name: string) => number | undefined;

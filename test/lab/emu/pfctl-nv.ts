@@ -31,8 +31,8 @@ export interface PfctlNvOptions {
   optimize: boolean;
   interfaces: PfInterface[];
   verbose?: boolean;
-  /** Whether a table file exists on the gateway (pfctl -n loads table files); default: every file does. */
-  tableFileExists?: (path: string) => boolean;
+  /** Reads a table file on the gateway (pfctl -n loads table files); undefined when unreadable. Default: not checked. */
+  readTableFile?: (path: string) => string | undefined;
   /** The gateway's user and group ids by name (`user root`); default: OpenBSD's root/wheel (0) only. */
   userId?: (name: string) => number | undefined;
   groupId?: (name: string) => number | undefined;
@@ -57,7 +57,7 @@ function lines(xs: readonly string[]): string {
 export function pfctlNv(text: string, file: string, opts: PfctlNvOptions): ToolResult {
   const verbose = opts.verbose !== false;
   const out = parsePfDetailed(text, file, {
-    interfaces: opts.interfaces, verbose, ...(opts.tableFileExists ? { tableFileExists: opts.tableFileExists } : {}),
+    interfaces: opts.interfaces, verbose, ...(opts.readTableFile ? { readTableFile: opts.readTableFile } : {}),
     userId: (n) => opts.userId?.(n) ?? BASE_USERS[n], groupId: (n) => opts.groupId?.(n) ?? BASE_GROUPS[n],
   });
   if (out.errors > 0) return { stdout: lines(out.echo), stderr: lines(out.stderr), rc: 1 };

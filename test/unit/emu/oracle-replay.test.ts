@@ -32,8 +32,11 @@ beforeEach(async () => {
 });
 afterEach(async () => { await sb.done(); });
 
+/** The case's input, and the files of NAME.files/ next to it (as scripts/record-oracle.sh runs it). */
 async function put(tool: string, c: string): Promise<void> {
   await sb.write(`${c}.conf`, read(tool, `${c}.conf`));
+  const side = `${FIXTURES}/${tool}/${c}.files`;
+  if (existsSync(side)) for (const f of readdirSync(side)) await sb.write(f, readFileSync(`${side}/${f}`, "utf8"));
 }
 
 describe("ipsecctl -nv -f (fixtures/oracle/ipsecctl)", () => {

@@ -1,4 +1,5 @@
 import { describe, expect, it } from "vitest";
+import { existsSync, readFileSync } from "node:fs";
 import { fileURLToPath } from "node:url";
 import { hasErrors, lintFile } from "../../../sdk/lint";
 import { GOLDEN_PF_INTERFACES, goldenCases, type GoldenCase } from "./golden-cases";
@@ -23,8 +24,14 @@ const KNOWN: Readonly<Record<string, string>> = {
   "pfctl/queueing": OUTSIDE_PF_MODEL,
 };
 
-function lint(c: GoldenCase) {
-  return lintFile(c.file, c.text, { kind: c.kind, mode: c.mode, ...(c.kind === "pf" ? { pfInterfaces: GOLDEN_PF_INTERFACES } : {}), include: () => undefined });
+/** The files a case's input names (NAME.files/, next to which it was recorded), by the path as written. */
+function sideFile(tool: string, c: GoldenCase, path: string): string | undefined {
+  const p = `${FIXTURES}/${tool}/${c.name}.files/${path}`;
+  return !path.includes("..") && !path.startsWith("/") && existsSync(p) ? readFileSync(p, "utf8") : undefined;
+}
+
+function lint(tool: string, c: GoldenCase) {
+  return lintFile(c.file, c.text, { kind: c.kind, mode: c.mode, ...(c.kind === "pf" ? { pfInterfaces: GOLDEN_PF_INTERFACES } : {}), include: (p) => sideFile(tool, c, p) });
 }
 
 for (const tool of ["ipsecctl", "pfctl", "iked"] as const) {
@@ -37,12 +44,12 @@ for (const tool of ["ipsecctl", "pfctl", "iked"] as const) {
       const why = known === undefined ? "" : ` (known difference: ${known})`;
       if (c.valid) {
         it_(`${c.name}: valid, no error${why}`, () => {
-          expect(lint(c).filter((d) => d.severity === "error")).toEqual([]);
+          expect(lint(tool, c).filter((d) => d.severity === "error")).toEqual([]);
         });
         continue;
       }
       it_(`${c.name}: invalid${c.errorLine === undefined ? "" : `, first error on line ${c.errorLine}`}${why}`, () => {
-        const ds = lint(c);
+        const ds = lint(tool, c);
         expect(hasErrors(ds)).toBe(true);
         if (c.errorLine !== undefined) expect(ds.find((d) => d.severity === "error")?.line).toBe(c.errorLine);
         // the message carries OpenBSD's own words (lint may prefix the field and add a hint)

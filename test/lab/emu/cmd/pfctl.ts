@@ -10,9 +10,9 @@
  * flush, load, enable. Other options are refused with an `emulator:` message rather than silently ignored.
  */
 import type { Command, Io } from "../command";
-import { readArgFile } from "../command";
-import { existsSync } from "node:fs";
-import { interfaces, readState, rootPath, withState } from "../state";
+import { argPath, readArgFile } from "../command";
+import { readFileSync } from "node:fs";
+import { interfaces, readState, withState } from "../state";
 import { getopt, lookupOption } from "../ipsec-getopt";
 import { calledAnchors, emptyPf, loadAnchorDirectives, pfInterfaces, splitNvOutput, type PfKernel, type PfRuleset } from "../pf-kernel";
 import { pfctlNv } from "../pfctl-nv";
@@ -298,8 +298,17 @@ async function readRules(io: Io, file: string): Promise<{ text: string; name: st
   }
 }
 
+/** A table file as pfctl opens it (relative to the working directory); undefined when it cannot be read. */
+function readTableFile(io: Io, f: string): string | undefined {
+  try {
+    return readFileSync(argPath(io, f), "utf8");
+  } catch {
+    return undefined;
+  }
+}
+
 async function load(io: Io, p: Parsed): Promise<number> {
-  const nv: typeof pfctlNv = (t, n, o) => pfctlNv(t, n, { ...o, tableFileExists: (f) => existsSync(rootPath(f)) });
+  const nv: typeof pfctlNv = (t, n, o) => pfctlNv(t, n, { ...o, readTableFile: (f) => readTableFile(io, f) });
   const ifs = pfInterfaces(await interfaces());
   const notLoaded = () => {
     if (!p.noaction) io.err("pfctl: Syntax error in config file: pf rules not loaded\n");
