@@ -24,6 +24,8 @@ export interface LanguageOptions {
    * `include` (ipsecctl's `failed to include file`), a pf table's `file "PATH"`, a pf `load anchor … from "PATH"`.
    */
   include?: (path: string) => string | undefined;
+  /** pf only: the anchor the file is loaded into (`pfctl -a NAME`); absent: the main ruleset. */
+  pfAnchor?: string;
 }
 
 /** A language checker: the diagnostics of one file's text. */
@@ -33,7 +35,7 @@ export type LanguageLinter = (text: string, file: string, opts: LanguageOptions)
 export const LANGUAGES: Readonly<Record<LintKind, LanguageLinter | undefined>> = {
   ipsec: (text, file, opts) => lintIpsecConf(text, file, opts.include === undefined ? {} : { include: opts.include }),
   iked: (text, file) => lintIkedConf(text, file),
-  pf: (text, file, opts) => lintPf(text, file, { ...(opts.pfInterfaces === undefined ? {} : { interfaces: opts.pfInterfaces }), ...(opts.include === undefined ? {} : { readFile: opts.include }) }),
+  pf: (text, file, opts) => lintPf(text, file, { ...(opts.pfInterfaces === undefined ? {} : { interfaces: opts.pfInterfaces }), ...(opts.include === undefined ? {} : { readFile: opts.include }), ...(opts.pfAnchor === undefined ? {} : { anchor: opts.pfAnchor }) }),
   hostname: (text, file) => lintHostnameIf(text, file),
   sasyncd: (text, file) => lintSasyncdConf(text, file),
   sysctl: (text, file) => lintSysctlConf(text, file),

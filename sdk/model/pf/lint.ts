@@ -17,6 +17,8 @@ export interface PfLintOptions {
    * written, as pfctl opens it; undefined when it cannot be read. Without it such files are not checked.
    */
   readFile?: (path: string) => string | undefined;
+  /** The anchor the file is loaded into (`pfctl -a NAME`); absent: the main ruleset (queues allowed and checked). */
+  anchor?: string;
 }
 
 /** How deep `load anchor` files are followed (a file that loads itself stops here). */
@@ -29,7 +31,7 @@ export function lintPf(text: string, file: string, opts: PfLintOptions = {}): Di
 
 function lintDepth(text: string, file: string, opts: PfLintOptions, depth: number): Diagnostic[] {
   const read = opts.readFile;
-  const out = parsePfDetailed(text, file, { interfaces: opts.interfaces, verbose: false, ...(read ? { readTableFile: read } : {}) });
+  const out = parsePfDetailed(text, file, { interfaces: opts.interfaces, verbose: false, ...(read ? { readTableFile: read } : {}), ...(opts.anchor ? { anchor: opts.anchor } : {}) });
   const ds = [...out.diagnostics];
   // pfctl_load_anchors runs only once the whole file parsed, and stops at the first anchor that fails
   if (read === undefined || out.errors > 0 || depth >= MAX_LOAD_DEPTH) return ds;
@@ -39,7 +41,7 @@ function lintDepth(text: string, file: string, opts: PfLintOptions, depth: numbe
       ds.push({ file, line: l.line, column: 1, severity: "error", message: `load anchor ${l.name}: pushfile: ${l.file}: No such file or directory; pfctl loads it with the ruleset: the file must exist on the host` });
       return ds;
     }
-    const inner = lintDepth(body, l.file, opts, depth + 1);
+    const inner = lintDepth(body, l.file, { ...opts, anchor: l.name }, depth + 1);
     ds.push(...inner);
     if (inner.some((d) => d.severity === "error")) return ds;
   }

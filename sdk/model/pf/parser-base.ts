@@ -5,6 +5,7 @@
 import type { Diagnostic } from "../diagnostics";
 import { type ExpandContext } from "./expand";
 import { PfLexer, type Token } from "./lexer";
+import { QueueRegistry } from "./queues";
 import type { PfInterface, PfRule, PfRuleset, PfStatement } from "./types";
 import { emptyPfRuleset } from "./types";
 
@@ -23,6 +24,11 @@ export interface PfParseOptions {
    * bad data` (./table-file). Without it table files are not checked (lintPf passes its file reader).
    */
   readTableFile?: (path: string) => string | undefined;
+  /**
+   * The anchor the file is loaded into (`pfctl -a NAME`; empty or absent: the main ruleset). Queues can only
+   * be defined in the main ruleset, and only there are queue trees checked and printed.
+   */
+  anchor?: string;
   /** The host's user and group ids by name (pfctl's uid_from_user/gid_from_group); without it names stay names. */
   userId?: (name: string) => number | undefined;
   groupId?: (name: string) => number | undefined;
@@ -35,6 +41,8 @@ export interface PfParseOutput {
   loaded: PfRule[];
   /** Lines `pfctl -nv` prints on stdout while parsing (macros, `set skip on { … }`, tables). */
   echo: string[];
+  /** The queue trees as `pfctl -nv` prints them once the file parsed (before the rules); main ruleset only. */
+  queues: string[];
   /** Lines pfctl prints on stderr, in its words (`FILE:LINE: syntax error`). */
   stderr: string[];
   diagnostics: Diagnostic[];
@@ -52,8 +60,8 @@ export class Fail {
 }
 
 /** Valid pf rule options outside the model (see the header): refused with a message naming them. */
-export const UNSUPPORTED_RULE_OPTS = new Set(["tos", "queue", "divert-reply", "divert-packet", "af-to", "os"]);
-export const SUPPORTED_RULE_OPTS = "flags, keep state, no state, modulate state, synproxy state, icmp-type, icmp6-type, scrub, tag, tagged, label, nat-to [static-port], rdr-to, binat-to, route-to, reply-to, dup-to, received-on, prio, set prio, set tos, max-pkt-rate, probability, divert-to, once, fragment, allow-opts, rtable";
+export const UNSUPPORTED_RULE_OPTS = new Set(["tos", "divert-reply", "divert-packet", "os"]);
+export const SUPPORTED_RULE_OPTS = "flags, keep state, no state, modulate state, synproxy state, icmp-type, icmp6-type, scrub, tag, tagged, label, nat-to [static-port], rdr-to, binat-to, af-to, queue, set queue, route-to, reply-to, dup-to, received-on, prio, set prio, set tos, max-pkt-rate, probability, divert-to, once, fragment, allow-opts, rtable";
 
 /** map_tos() words (parse.y): DiffServ code points and the old ToS names. */
 export const TOS_WORDS: Readonly<Record<string, number>> = {
@@ -105,6 +113,8 @@ export abstract class PfParserBase {
   protected osName: string | undefined;
   /** Counter of the `<__automatic_N>` tables address lists in pools become. */
   protected autoTables = 0;
+  /** The queues defined so far (pfctl's rootqs and qspecs). */
+  protected readonly queues = new QueueRegistry();
   /** Where rules go: the file's ruleset, or the inline anchor being parsed (`anchor "x" { … }`). */
   protected sink: { rules: PfStatement[]; loaded: PfRule[] } | undefined;
 
@@ -115,7 +125,7 @@ export abstract class PfParserBase {
   ) {
     this.lex = new PfLexer(text, this.macros, (line, col, message) => this.report(line, col, message));
     this.ctx = opts.interfaces ? { interfaces: opts.interfaces } : {};
-    this.out = { ruleset: emptyPfRuleset(), loaded: [], echo: [], stderr: [], diagnostics: [], errors: 0, loads: [] };
+    this.out = { ruleset: emptyPfRuleset(), loaded: [], echo: [], queues: [], stderr: [], diagnostics: [], errors: 0, loads: [] };
   }
 
   // ---- reporting -------------------------------------------------------------------------

@@ -30,6 +30,8 @@ export const GOLDEN_INTERFACES: PfInterface[] = [
 export interface PfctlNvOptions {
   optimize: boolean;
   interfaces: PfInterface[];
+  /** `-a ANCHOR`: the anchor the file is loaded into (default: the main ruleset). */
+  anchor?: string;
   verbose?: boolean;
   /** Reads a table file on the gateway (pfctl -n loads table files); undefined when unreadable. Default: not checked. */
   readTableFile?: (path: string) => string | undefined;
@@ -57,7 +59,7 @@ function lines(xs: readonly string[]): string {
 export function pfctlNv(text: string, file: string, opts: PfctlNvOptions): ToolResult {
   const verbose = opts.verbose !== false;
   const out = parsePfDetailed(text, file, {
-    interfaces: opts.interfaces, verbose, ...(opts.readTableFile ? { readTableFile: opts.readTableFile } : {}),
+    interfaces: opts.interfaces, verbose, ...(opts.anchor ? { anchor: opts.anchor } : {}), ...(opts.readTableFile ? { readTableFile: opts.readTableFile } : {}),
     userId: (n) => opts.userId?.(n) ?? BASE_USERS[n], groupId: (n) => opts.groupId?.(n) ?? BASE_GROUPS[n],
   });
   if (out.errors > 0) return { stdout: lines(out.echo), stderr: lines(out.stderr), rc: 1 };
@@ -69,6 +71,6 @@ export function pfctlNv(text: string, file: string, opts: PfctlNvOptions): ToolR
   const opt = (rs: PfRule[]): PfRule[] =>
     (level === "none" ? rs : optimizeRules(rs)).map((r) => (r.kind === "anchor" && r.inline ? { ...r, inline: opt(r.inline) } : r));
   const rules = opt(out.loaded);
-  const stdout = verbose ? [...out.echo, ...rules.map(formatStatement)] : [];
+  const stdout = verbose ? [...out.echo, ...out.queues, ...rules.map(formatStatement)] : [];
   return { stdout: lines(stdout), stderr: lines(out.stderr), rc: 0 };
 }

@@ -13,16 +13,11 @@ import { GOLDEN_PF_INTERFACES, goldenCases, type GoldenCase } from "./golden-cas
  */
 const FIXTURES = fileURLToPath(new URL("../../fixtures/oracle", import.meta.url));
 
-/** pf.conf features outside the model (sdk/model/pf/parser.ts header): refused with a clean message. */
-const OUTSIDE_PF_MODEL = "valid pf.conf outside the model's documented list";
 /**
  * Cases where lint and OpenBSD disagree, with the reason. Pinned with `it.fails`: when lint is fixed the
  * test fails; then delete the entry.
  */
-const KNOWN: Readonly<Record<string, string>> = {
-  "pfctl/af-to": OUTSIDE_PF_MODEL,
-  "pfctl/queueing": OUTSIDE_PF_MODEL,
-};
+const KNOWN: Readonly<Record<string, string>> = {};
 
 /** The files a case's input names (NAME.files/, next to which it was recorded), by the path as written. */
 function sideFile(tool: string, c: GoldenCase, path: string): string | undefined {
@@ -31,7 +26,7 @@ function sideFile(tool: string, c: GoldenCase, path: string): string | undefined
 }
 
 function lint(tool: string, c: GoldenCase) {
-  return lintFile(c.file, c.text, { kind: c.kind, mode: c.mode, ...(c.kind === "pf" ? { pfInterfaces: GOLDEN_PF_INTERFACES } : {}), include: (p) => sideFile(tool, c, p) });
+  return lintFile(c.file, c.text, { kind: c.kind, mode: c.mode, ...(c.kind === "pf" ? { pfInterfaces: GOLDEN_PF_INTERFACES, ...(c.anchor ? { pfAnchor: c.anchor } : {}) } : {}), include: (p) => sideFile(tool, c, p) });
 }
 
 for (const tool of ["ipsecctl", "pfctl", "iked"] as const) {

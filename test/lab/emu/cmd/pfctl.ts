@@ -316,19 +316,19 @@ async function load(io: Io, p: Parsed): Promise<number> {
   };
   const src = await readRules(io, p.rules!);
   if (!src) return notLoaded();
-  const shown = nv(src.text, src.name, { optimize: p.optimize, interfaces: ifs, verbose: p.verbose > 0 });
+  const shown = nv(src.text, src.name, { optimize: p.optimize, interfaces: ifs, verbose: p.verbose > 0, anchor: p.anchor });
   io.out(shown.stdout);
   io.err(shown.stderr);
   if (shown.rc !== 0) return notLoaded();
   const staged: Record<string, PfRuleset> = {};
-  staged[p.anchor] = splitNvOutput(p.verbose > 0 ? shown.stdout : nv(src.text, src.name, { optimize: p.optimize, interfaces: ifs, verbose: true }).stdout);
+  staged[p.anchor] = splitNvOutput(p.verbose > 0 ? shown.stdout : nv(src.text, src.name, { optimize: p.optimize, interfaces: ifs, verbose: true, anchor: p.anchor }).stdout);
   if (p.anchor === "") {
     for (const la of loadAnchorDirectives(src.text)) {
       if (p.verbose) io.err(`\nLoading anchor ${la.anchor} from ${la.file}\n`);
       const sub = await readRules(io, la.file);
       let ok = false;
       if (sub) {
-        const r = nv(sub.text, sub.name, { optimize: p.optimize, interfaces: ifs, verbose: true });
+        const r = nv(sub.text, sub.name, { optimize: p.optimize, interfaces: ifs, verbose: true, anchor: la.anchor });
         if (p.verbose) io.out(r.stdout);
         io.err(r.stderr);
         if (r.rc === 0) {
