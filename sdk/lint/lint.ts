@@ -25,8 +25,9 @@ export interface LintOptions {
    * Reads a file the checked file names, the path as written, as the daemon's tool opens it; undefined when
    * it cannot be read: an ipsec.conf `include` (without a reader every `include` is reported as unreadable),
    * a pf table's `file "PATH"` and `load anchor NAME from "PATH"` (without a reader they are not checked).
+   * `{ error }`: why it cannot be read, in strerror's words (`Is a directory`), where the tool prints it.
    */
-  include?: (path: string) => string | undefined;
+  include?: (path: string) => string | { error: string } | undefined;
 }
 
 /**

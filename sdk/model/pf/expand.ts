@@ -235,6 +235,8 @@ function afToErrors(rule: PfFilterRule, af: PfAddressFamily | undefined, ctx: Ex
   }
   if (errs.length > 0) return errs;
   if (af === t.af) errs.push("must indicate different address family with af-to");
+  const keeps = rule.state === undefined ? rule.action === "pass" : rule.state !== "no";
+  if (rule.action !== "match" && !keeps) errs.push("nat-to and rdr-to require keep state");
   if (rule.action === "match") errs.push("af-to is not supported on match rules");
   return errs;
 }

@@ -16,7 +16,7 @@ export interface PfLintOptions {
    * Reads a file the ruleset names (`table <t> file "PATH"`, `load anchor NAME from "PATH"`), the path as
    * written, as pfctl opens it; undefined when it cannot be read. Without it such files are not checked.
    */
-  readFile?: (path: string) => string | undefined;
+  readFile?: (path: string) => string | { error: string } | undefined;
   /** The anchor the file is loaded into (`pfctl -a NAME`); absent: the main ruleset (queues allowed and checked). */
   anchor?: string;
 }
@@ -37,8 +37,8 @@ function lintDepth(text: string, file: string, opts: PfLintOptions, depth: numbe
   if (read === undefined || out.errors > 0 || depth >= MAX_LOAD_DEPTH) return ds;
   for (const l of out.loads) {
     const body = read(l.file);
-    if (body === undefined) {
-      ds.push({ file, line: l.line, column: 1, severity: "error", message: `load anchor ${l.name}: pushfile: ${l.file}: No such file or directory; pfctl loads it with the ruleset: the file must exist on the host` });
+    if (typeof body !== "string") {
+      ds.push({ file, line: l.line, column: 1, severity: "error", message: `load anchor ${l.name}: pushfile: ${l.file}: ${body?.error ?? "No such file or directory"}; pfctl loads it with the ruleset: the file must exist on the host` });
       return ds;
     }
     const inner = lintDepth(body, l.file, { ...opts, anchor: l.name }, depth + 1);

@@ -21,9 +21,9 @@ export interface PfParseOptions {
   /**
    * Reads a table's `file "PATH"` (the path as written; undefined when it cannot be read). pfctl -n loads
    * table files: a missing one fails with `cannot load "PATH": …`, a bad entry with `file "PATH" contains
-   * bad data` (./table-file). Without it table files are not checked (lintPf passes its file reader).
+   * bad data` (./table-file); `{ error }` carries why it cannot be read (strerror, e.g. `Is a directory`). Without it table files are not checked (lintPf passes its file reader).
    */
-  readTableFile?: (path: string) => string | undefined;
+  readTableFile?: (path: string) => string | { error: string } | undefined;
   /**
    * The anchor the file is loaded into (`pfctl -a NAME`; empty or absent: the main ruleset). Queues can only
    * be defined in the main ruleset, and only there are queue trees checked and printed.
@@ -113,6 +113,8 @@ export abstract class PfParserBase {
   protected osName: string | undefined;
   /** Counter of the `<__automatic_N>` tables address lists in pools become. */
   protected autoTables = 0;
+  /** The family of the rule being parsed when known (`inet`/`inet6`, or all its literal addresses'). */
+  protected ruleAf: "inet" | "inet6" | undefined;
   /** The queues defined so far (pfctl's rootqs and qspecs). */
   protected readonly queues = new QueueRegistry();
   /** Where rules go: the file's ruleset, or the inline anchor being parsed (`anchor "x" { … }`). */

@@ -1,6 +1,7 @@
 /** pf.conf parser, part 4: a rule's options (parse.y filter_opts). */
 import { addressFamily, interfaceAddresses, parseLiteralAddress } from "./address";
 import { type Token } from "./lexer";
+import { renderTable } from "./render";
 import type { PfFilterRule, PfHost, PfScrub, PfStateMode } from "./types";
 import { UNSUPPORTED_RULE_OPTS, SUPPORTED_RULE_OPTS, TOS_WORDS, flagString } from "./parser-base";
 import { PfRulePartParser } from "./parser-rule-parts";
@@ -191,7 +192,7 @@ export abstract class PfOptionParser extends PfRulePartParser {
     case "dup-to": {
       this.shift();
       if (o.route) this.fail("cannot respecify route-to/reply-to/dup-to");
-      const { target, list } = this.poolTarget();
+      const { target, list } = this.poolTarget(this.ruleAf);
       o.route = { kind: t.text as "route-to" | "reply-to" | "dup-to", host: target };
       this.poolOpts(o, target);
       if (list) o.pool = { ...(o.pool ?? {}), list };
@@ -288,7 +289,7 @@ export abstract class PfOptionParser extends PfRulePartParser {
       this.shift();
       if (t.text === "nat-to" && o.afTo) this.fail("cannot respecify nat-to/binat-to");
       if (t.text === "rdr-to" && o.afTo) this.fail("cannot respecify rdr-to");
-      const { target, list } = this.poolTarget();
+      const { target, list } = this.poolTarget(this.ruleAf);
       const hosts = [target];
       if (t.text === "nat-to") {
         if (o.natTo) this.fail("cannot respecify nat-to/binat-to");
@@ -338,7 +339,7 @@ export abstract class PfOptionParser extends PfRulePartParser {
     this.shift();
     const af = this.af();
     this.expectKw("from");
-    const from = this.poolTarget();
+    const from = this.poolTarget(undefined, false);
     const fromOpts: Partial<PfFilterRule> = {};
     this.poolOpts(fromOpts, from.target);
     const staticPort = this.acceptKw("static-port");
@@ -346,7 +347,7 @@ export abstract class PfOptionParser extends PfRulePartParser {
     let opts = fromOpts;
     let staticTo = false;
     if (this.acceptKw("to")) {
-      to = this.poolTarget();
+      to = this.poolTarget(undefined, false);
       if (this.acceptKw("port")) to.port = this.portrange().port;
       opts = {};
       this.poolOpts(opts, from.target);
@@ -360,6 +361,12 @@ export abstract class PfOptionParser extends PfRulePartParser {
       const a = hostAf(first(from.target, from.list));
       const b = hostAf(first(to.target, to.list));
       if ((a && a !== af) || (b && b !== af)) this.fail("af-to addresses must be in the target address family");
+    }
+    // collapse_redirspec loads an address list as a table only when all its addresses are in the target family
+    for (const p of [to, from]) {
+      if (p?.list && this.opts.verbose !== false && p.list.every((h) => h.kind !== "address" || addressFamily(h.address) === af)) {
+        this.out.echo.push(renderTable({ name: (p.target as { name: string }).name, const: true, addresses: this.resolveForPrint(p.list), files: [] }));
+      }
     }
     o.afTo = {
       af, from: from.target,

@@ -71,7 +71,7 @@ export abstract class PfSettingsParser extends PfOptionParser {
     if (read) {
       for (const f of table.files) {
         const body = read(f);
-        if (body === undefined) this.fail(`cannot load "${f}": No such file or directory`, "the table file must exist when pfctl loads the ruleset");
+        if (body === undefined || typeof body !== "string") this.fail(`cannot load "${f}": ${body?.error ?? "No such file or directory"}`, "the table file must exist when pfctl loads the ruleset");
         const e = checkTableFile(f, body, this.ctx.interfaces);
         if (e) {
           this.out.stderr.push(...e.stderr);

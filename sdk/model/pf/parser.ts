@@ -37,7 +37,8 @@
 import type { ParseResult } from "../diagnostics";
 import { contextOf, expandStatement } from "./expand";
 import { RETURN_ICMP6_DEFAULT, RETURN_ICMP_DEFAULT } from "./icmp";
-import type { PfAnchorCall, PfBlockPolicy, PfFilterRule, PfIfSpec, PfInterface, PfLogOptions, PfRule, PfRuleset, PfStatement } from "./types";
+import { addressFamily } from "./address";
+import type { PfAnchorCall, PfBlockPolicy, PfFilterRule, PfHost, PfIfSpec, PfInterface, PfLogOptions, PfRule, PfRuleset, PfStatement } from "./types";
 import { Fail, describe, type PfParseOptions, type PfParseOutput } from "./parser-base";
 import { PfQueueParser } from "./parser-queues";
 
@@ -294,6 +295,12 @@ class PfParser extends PfQueueParser {
     const af = this.af();
     const protos = this.protoSpec();
     const { from, to } = this.fromto();
+    // decide_address_family(): the rule's family, or the one all its literal source (then destination) addresses share
+    const common = (hs: PfHost[]) => {
+      const fams = new Set(hs.map((h) => (h.kind === "address" ? addressFamily(h.address) : undefined)));
+      return fams.size === 1 ? [...fams][0] : undefined;
+    };
+    this.ruleAf = af ?? common(from.hosts) ?? common(to.hosts);
     const fo = this.filterOpts(false);
     this.endOfStatement();
     // `keep state` is a pass rule's default and `no state` a block/match rule's: pfctl keeps no trace.

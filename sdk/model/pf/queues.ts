@@ -34,10 +34,19 @@ function bw(prefix: string, bps: number): string {
   return `${prefix}${rate}${unit[i]}`;
 }
 
-function sc(prefix: string, c: PfServiceCurve | undefined): string {
+/** A bandwidth as a file writes it: the largest of K, M, G that divides it, else bits per second. */
+function bwFile(prefix: string, bps: number): string {
+  let rate = bps;
+  let i = 0;
+  for (; rate >= 1000 && i < 3 && rate % 1000 === 0; i++) rate /= 1000;
+  return `${prefix}${rate}${["", "K", "M", "G"][i]}`;
+}
+
+function sc(prefix: string, c: PfServiceCurve | undefined, asFile = false): string {
   if (!c) return "";
-  let s = bw(prefix, c.bps);
-  if (c.burst?.ms) s += ` burst ${bw("", c.burst.bps)} for ${c.burst.ms}ms`;
+  const f = asFile ? bwFile : bw;
+  let s = asFile || c.bps ? f(prefix, c.bps) : "";
+  if (c.burst?.ms || (asFile && c.burst)) s += ` burst ${f("", c.burst!.bps)} for ${c.burst!.ms}ms`;
   return s;
 }
 
@@ -63,10 +72,10 @@ export function formatQueueStatement(q: PfQueue): string {
   if (q.parent) s += ` parent ${q.parent}`;
   if (q.flows !== undefined) s += ` flows ${q.flows}`;
   if (q.quantum !== undefined) s += ` quantum ${q.quantum}`;
-  if (q.bandwidth) s += sc(" bandwidth ", q.bandwidth) + sc(", min ", q.min) + sc(", max ", q.max);
+  if (q.bandwidth) s += sc(" bandwidth ", q.bandwidth, true) + sc(", min ", q.min, true) + sc(", max ", q.max, true);
   if (q.default) s += " default";
   if (q.qlimit !== undefined) s += ` qlimit ${q.qlimit}`;
-  return s.replace(/ ,/g, ",");
+  return s;
 }
 
 /** One queue per interface, as pfctl_add_queue stores it. */

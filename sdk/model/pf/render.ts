@@ -46,6 +46,14 @@ export function renderHost(h: PfHost): string {
   }
 }
 
+/**
+ * apply_redirspec: a pool without a type on a table or on an interface that may have several addresses
+ * (DYNIF_MULTIADDR: not `(IF:0)` of an interface whose name ends in a digit) is round-robin.
+ */
+export function autoRoundRobin(h: PfHost): boolean {
+  return h.kind === "table" || (h.kind === "dynamic" && !(h.modifier === "0" && /\d$/.test(h.name)));
+}
+
 /** One port item after `port`: `= 500`, `!= 22`, `500:501`, `8000 >< 8100`. */
 export function renderPort(p: PfPort): string {
   switch (p.op) {
@@ -227,7 +235,7 @@ function format(r: PfStatement, asFile: boolean): string {
     // print_pool(): a pool on an interface or table is round-robin (parse.y sets it for them)
     // print_pool(): the pool type (round-robin for an interface or table target), sticky-address
     const rr = (h: PfHost) => {
-      const type = r.pool?.type ?? (h.kind === "dynamic" || h.kind === "table" ? "round-robin" : undefined);
+      const type = r.pool?.type ?? (autoRoundRobin(h) ? "round-robin" : undefined);
       return `${type ? ` ${type}${type === "source-hash" && r.pool?.key ? ` ${r.pool.key}` : ""}` : ""}${r.pool?.sticky ? " sticky-address" : ""}`;
     };
     // a file writes a pool's address list back as written; pfctl prints the table it became
@@ -241,7 +249,7 @@ function format(r: PfStatement, asFile: boolean): string {
       s += ` af-to ${r.afTo.af} from ${target(r.afTo.from)}${asFile && t ? "" : natOpts}`;
       if (t) {
         s += ` to ${toTarget(t.host)}${t.port !== undefined ? ` port ${t.port}` : ""}`;
-        s += asFile ? natOpts : t.host.kind === "dynamic" || t.host.kind === "table" ? " round-robin" : "";
+        s += asFile ? natOpts : autoRoundRobin(t.host) ? " round-robin" : "";
       }
     } else if (r.natTo) s += ` nat-to ${target(r.natTo)}${rr(r.natTo)}${r.staticPort ? " static-port" : ""}`;
     else if (r.rdrTo) s += ` rdr-to ${target(r.rdrTo.host)}${r.rdrTo.port !== undefined ? ` port ${r.rdrTo.port}` : ""}${rr(r.rdrTo.host)}`;

@@ -34,7 +34,7 @@ export interface PfctlNvOptions {
   anchor?: string;
   verbose?: boolean;
   /** Reads a table file on the gateway (pfctl -n loads table files); undefined when unreadable. Default: not checked. */
-  readTableFile?: (path: string) => string | undefined;
+  readTableFile?: (path: string) => string | { error: string } | undefined;
   /** The gateway's user and group ids by name (`user root`); default: OpenBSD's root/wheel (0) only. */
   userId?: (name: string) => number | undefined;
   groupId?: (name: string) => number | undefined;

@@ -7,7 +7,7 @@
  * Known differences are listed in KNOWN with their reason and pinned with `it.fails` (a fix makes the test fail:
  * then delete the entry).
  */
-import { readFileSync, existsSync, readdirSync } from "node:fs";
+import { readFileSync, existsSync, readdirSync, statSync } from "node:fs";
 import { fileURLToPath } from "node:url";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { goldenInterfaces, sandbox, type Sandbox } from "./harness";
@@ -32,7 +32,11 @@ afterEach(async () => { await sb.done(); });
 async function put(tool: string, c: string): Promise<void> {
   await sb.write(`${c}.conf`, read(tool, `${c}.conf`));
   const side = `${FIXTURES}/${tool}/${c}.files`;
-  if (existsSync(side)) for (const f of readdirSync(side)) await sb.write(f, readFileSync(`${side}/${f}`, "utf8"));
+  if (existsSync(side)) {
+    for (const f of readdirSync(side, { recursive: true }) as string[]) {
+      if (statSync(`${side}/${f}`).isFile()) await sb.write(f, readFileSync(`${side}/${f}`, "utf8"));
+    }
+  }
 }
 
 describe("ipsecctl -nv -f (fixtures/oracle/ipsecctl)", () => {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { existsSync, readFileSync } from "node:fs";
+import { existsSync, readFileSync, statSync } from "node:fs";
 import { fileURLToPath } from "node:url";
 import { hasErrors, lintFile } from "../../../sdk/lint";
 import { GOLDEN_PF_INTERFACES, goldenCases, type GoldenCase } from "./golden-cases";
@@ -20,9 +20,10 @@ const FIXTURES = fileURLToPath(new URL("../../fixtures/oracle", import.meta.url)
 const KNOWN: Readonly<Record<string, string>> = {};
 
 /** The files a case's input names (NAME.files/, next to which it was recorded), by the path as written. */
-function sideFile(tool: string, c: GoldenCase, path: string): string | undefined {
+function sideFile(tool: string, c: GoldenCase, path: string): string | { error: string } | undefined {
   const p = `${FIXTURES}/${tool}/${c.name}.files/${path}`;
-  return !path.includes("..") && !path.startsWith("/") && existsSync(p) ? readFileSync(p, "utf8") : undefined;
+  if (path.includes("..") || path.startsWith("/") || !existsSync(p)) return undefined;
+  return statSync(p).isDirectory() ? { error: "Is a directory" } : readFileSync(p, "utf8");
 }
 
 function lint(tool: string, c: GoldenCase) {

@@ -299,11 +299,12 @@ async function readRules(io: Io, file: string): Promise<{ text: string; name: st
 }
 
 /** A table file as pfctl opens it (relative to the working directory); undefined when it cannot be read. */
-function readTableFile(io: Io, f: string): string | undefined {
+function readTableFile(io: Io, f: string): string | { error: string } | undefined {
   try {
     return readFileSync(argPath(io, f), "utf8");
-  } catch {
-    return undefined;
+  } catch (e) {
+    const code = (e as NodeJS.ErrnoException).code;
+    return code === "EISDIR" ? { error: "Is a directory" } : code === "EACCES" ? { error: "Permission denied" } : undefined;
   }
 }
 
