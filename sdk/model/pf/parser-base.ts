@@ -29,6 +29,11 @@ export interface PfParseOptions {
    * be defined in the main ruleset, and only there are queue trees checked and printed.
    */
   anchor?: string;
+  /**
+   * Queues (with a parent) the main ruleset loaded in the same pfctl run defined: a `load anchor` file may
+   * assign them (pfctl_load_anchors runs before the queue list is cleared). See {@link PfParseOutput.queueNames}.
+   */
+  knownQueues?: readonly string[];
   /** The host's user and group ids by name (pfctl's uid_from_user/gid_from_group); without it names stay names. */
   userId?: (name: string) => number | undefined;
   groupId?: (name: string) => number | undefined;
@@ -43,6 +48,8 @@ export interface PfParseOutput {
   echo: string[];
   /** The queue trees as `pfctl -nv` prints them once the file parsed (before the rules); main ruleset only. */
   queues: string[];
+  /** The names rules may assign (queues with a parent), for the `load anchor` files of the same load. */
+  queueNames: string[];
   /** Lines pfctl prints on stderr, in its words (`FILE:LINE: syntax error`). */
   stderr: string[];
   diagnostics: Diagnostic[];
@@ -116,7 +123,7 @@ export abstract class PfParserBase {
   /** The family of the rule being parsed when known (`inet`/`inet6`, or all its literal addresses'). */
   protected ruleAf: "inet" | "inet6" | undefined;
   /** The queues defined so far (pfctl's rootqs and qspecs). */
-  protected readonly queues = new QueueRegistry();
+  protected readonly queues: QueueRegistry;
   /** Where rules go: the file's ruleset, or the inline anchor being parsed (`anchor "x" { … }`). */
   protected sink: { rules: PfStatement[]; loaded: PfRule[] } | undefined;
 
@@ -127,7 +134,8 @@ export abstract class PfParserBase {
   ) {
     this.lex = new PfLexer(text, this.macros, (line, col, message) => this.report(line, col, message));
     this.ctx = opts.interfaces ? { interfaces: opts.interfaces } : {};
-    this.out = { ruleset: emptyPfRuleset(), loaded: [], echo: [], queues: [], stderr: [], diagnostics: [], errors: 0, loads: [] };
+    this.queues = new QueueRegistry(opts.knownQueues);
+    this.out = { ruleset: emptyPfRuleset(), loaded: [], echo: [], queues: [], queueNames: [], stderr: [], diagnostics: [], errors: 0, loads: [] };
   }
 
   // ---- reporting -------------------------------------------------------------------------

@@ -59,6 +59,7 @@ class PfParser extends PfQueueParser {
       }
     }
     if (this.out.errors === 0 && !this.opts.anchor) this.checkQueues();
+    this.out.queueNames = this.queues.names();
     return this.out;
   }
 

@@ -104,6 +104,14 @@ export class QueueRegistry {
   readonly roots: QItem[] = [];
   readonly specs: QItem[] = [];
 
+  /** `known`: names of queues an earlier ruleset of the same load defined (a `load anchor` file may use them). */
+  constructor(private readonly known: readonly string[] = []) {}
+
+  /** The names rules may assign: queues with a parent. */
+  names(): string[] {
+    return [...new Set([...this.known, ...this.specs.map((s) => s.q.name)])];
+  }
+
   /** pfctl_add_queue for one interface: the stdout line when refused (then `cannot add queue`). */
   add(q: PfQueue, ifname: string, inAnchor: boolean): string | undefined {
     if (inAnchor) return "must not have queue definitions in an anchor";
@@ -117,7 +125,7 @@ export class QueueRegistry {
   }
 
   defined(name: string): boolean {
-    return this.specs.some((s) => s.q.name === name);
+    return this.known.includes(name) || this.specs.some((s) => s.q.name === name);
   }
 
   /** pfctl_find_childqs, the children of one queue (its pre-order step). */

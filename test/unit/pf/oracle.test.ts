@@ -12,6 +12,7 @@ import { pfRules } from "../../../sdk/components/nodes";
 import { expandRules } from "../../../sdk/model/pf/expand";
 import { parsePf } from "../../../sdk/model/pf/parser";
 import { formatStatement, formatStatementForFile, renderPfConf } from "../../../sdk/model/pf/render";
+import type { PfFilterRule, PfStatement } from "../../../sdk/model/pf/types";
 import { GOLDEN_PF_INTERFACES } from "../lint/golden-cases";
 
 const DIR = fileURLToPath(new URL("../../fixtures/oracle/pfctl", import.meta.url));
@@ -26,6 +27,16 @@ describe("the pf model on every pf.conf pfctl accepted (fixtures/oracle/pfctl)",
   it("has the accepted cases", () => expect(accepted.length).toBeGreaterThanOrEqual(30));
   for (const c of accepted) {
     const text = readFileSync(`${DIR}/${c}.conf`, "utf8");
+    const relLoad = parsePf(text, `${c}.conf`, opts).value.rules.find((s) => s.kind === "load-anchor" && !s.file.startsWith("/"));
+    if (relLoad?.kind === "load-anchor") {
+      // recorded next to its anchor file; the model writes only absolute anchor paths (as /etc/pf.conf needs)
+      it(`${c}: parses; rendering refuses its relative load anchor path`, () => {
+        const r = parsePf(text, `${c}.conf`, opts);
+        expect(r.diagnostics.filter((d) => d.severity === "error")).toEqual([]);
+        expect(() => renderPfConf(r.value)).toThrow(`anchor file \`${relLoad.file}\` must be an absolute path`);
+      });
+      continue;
+    }
     it(`${c}: parses, renders and parses back to the same ruleset`, () => {
       const r = parsePf(text, `${c}.conf`, opts);
       expect(r.diagnostics.filter((d) => d.severity === "error")).toEqual([]);
@@ -36,8 +47,16 @@ describe("the pf model on every pf.conf pfctl accepted (fixtures/oracle/pfctl)",
       expect(again.value.queues).toEqual(r.value.queues);
       expect(expandRules(again.value, GOLDEN_PF_INTERFACES).map(formatStatement)).toEqual(expandRules(r.value, GOLDEN_PF_INTERFACES).map(formatStatement));
     });
-    const queued = parsePf(text, `${c}.conf`, opts).value.rules.find((s) => s.kind === "filter" && s.queue !== undefined);
-    if (queued?.kind === "filter") {
+    const withQueue = (rs: readonly PfStatement[]): PfFilterRule | undefined => {
+      for (const s of rs) {
+        if (s.kind === "filter" && s.queue !== undefined) return s;
+        const inner = s.kind === "anchor" && s.inline ? withQueue(s.inline) : undefined;
+        if (inner) return inner;
+      }
+      return undefined;
+    };
+    const queued = withQueue(parsePf(text, `${c}.conf`, opts).value.rules);
+    if (queued) {
       it(`${c}: PfAnchor refuses its rules that assign a queue, as pfctl -a does`, () => {
         const r = parsePf(text, `${c}.conf`, opts);
         const rulesText = r.value.rules.filter((s) => s.kind !== "load-anchor").map(formatStatementForFile).join("\n") + "\n";

@@ -329,7 +329,7 @@ async function load(io: Io, p: Parsed): Promise<number> {
       const sub = await readRules(io, la.file);
       let ok = false;
       if (sub) {
-        const r = nv(sub.text, sub.name, { optimize: p.optimize, interfaces: ifs, verbose: true, anchor: la.anchor });
+        const r = nv(sub.text, sub.name, { optimize: p.optimize, interfaces: ifs, verbose: true, anchor: la.anchor, knownQueues: shown.queueNames ?? [] });
         if (p.verbose) io.out(r.stdout);
         io.err(r.stderr);
         if (r.rc === 0) {
