@@ -76,5 +76,5 @@ export function pfctlNv(text: string, file: string, opts: PfctlNvOptions): ToolR
     (level === "none" ? rs : optimizeRules(rs)).map((r) => (r.kind === "anchor" && r.inline ? { ...r, inline: opt(r.inline) } : r));
   const rules = opt(out.loaded);
   const stdout = verbose ? [...out.echo, ...out.queues, ...rules.map(formatStatement)] : [];
-  return { stdout: lines(stdout), stderr: lines(out.stderr), rc: 0, queueNames: out.queueNames };
+  return { stdout: lines(stdout), stderr: lines(out.stderr), rc: 0, ...(out.queueNames.length > 0 ? { queueNames: out.queueNames } : {}) };
 }
