@@ -7,6 +7,8 @@
 #   pfctl [-a ANCHOR] -o none -nv -f ... -> NAME.noopt.out
 #   iked -nv -f NAME.conf                -> NAME.out NAME.err NAME.rc ; iked -n -f -> NAME.n.{out,err,rc}
 # A pf case with a NAME.anchor file is loaded into that anchor (`-a` + the file's first line).
+# A case with a NAME.files/ folder runs next to copies of its files (0600), e.g. the table files a
+# pf.conf names relatively (`table <t> file "t.txt"`).
 # BIN holds ipsecctl, pfctl and iked as built by ../shared/oracle/build.sh (parse-only, on the emulated
 # interfaces of golden/README.md). This script neither builds nor contains OpenBSD code; CI only reads
 # the recordings. Inputs are copied to a scratch dir as 0600 and run from there (file name as given).
@@ -27,6 +29,7 @@ for dir in "${dirs[@]}"; do
   for conf in "$dir"/*.conf; do
     name=$(basename "${conf%.conf}"); base=${conf%.conf}
     rm -rf "$tmp/w"; mkdir -p "$tmp/w"; cp "$conf" "$tmp/w/$name.conf"; chmod 600 "$tmp/w/$name.conf"
+    if [ -d "$base.files" ]; then cp -R "$base.files/." "$tmp/w/"; find "$tmp/w" -type f -exec chmod 600 {} +; fi
     case $tool in
       ipsecctl) run "$base" ipsecctl -nv -f "$name.conf";;
       pfctl)

@@ -66,8 +66,8 @@ export function pfRules(label: string, field: string, rules: PfRule[] | string |
   const r = parsePf(rules, `${label} ${field}`);
   const errs = r.diagnostics.filter((d) => d.severity === "error");
   if (errs.length) throw report(new UserError(errs.map(formatDiagnostic).join("\n")));
-  if (r.value.macros.length || r.value.tables.length || r.value.options.length)
-    throw argError(label, field, "(text)", "only rules are allowed here (no macros, tables or `set` options)", "write the rules with literal values");
+  if (r.value.macros.length || r.value.tables.length || r.value.options.length || r.value.queues?.length)
+    throw argError(label, field, "(text)", "only rules are allowed here (no macros, tables, queues or `set` options)", "write the rules with literal values");
   return r.value.rules.filter((s): s is PfRule => s.kind !== "load-anchor");
 }
 

@@ -17,11 +17,17 @@ export interface LintOptions {
   /** pf only: the host's interface table (`PfInterface[]` of sdk/model/pf) to expand interface names. */
   pfInterfaces?: readonly PfInterface[];
   /**
+   * pf only: the anchor the file is loaded into (`pfctl -a NAME`), where queues cannot be defined; default: the
+   * file's name for a file in a `pf.anchors` folder, else the main ruleset.
+   */
+  pfAnchor?: string;
+  /**
    * Reads a file the checked file names, the path as written, as the daemon's tool opens it; undefined when
    * it cannot be read: an ipsec.conf `include` (without a reader every `include` is reported as unreadable),
    * a pf table's `file "PATH"` and `load anchor NAME from "PATH"` (without a reader they are not checked).
+   * `{ error }`: why it cannot be read, in strerror's words (`Is a directory`), where the tool prints it.
    */
-  include?: (path: string) => string | undefined;
+  include?: (path: string) => string | { error: string } | undefined;
 }
 
 /**
@@ -40,7 +46,8 @@ export function lintFile(path: string, text: string, opts: LintOptions = {}): Di
     return out;
   }
   try {
-    out.push(...linter(text, path, { ...(opts.pfInterfaces === undefined ? {} : { pfInterfaces: opts.pfInterfaces }), ...(opts.include === undefined ? {} : { include: opts.include }) }));
+    const anchor = opts.pfAnchor ?? (/(^|\/)pf\.anchors\/[^/]+$/.test(path) ? path.replace(/^.*\//, "") : undefined);
+    out.push(...linter(text, path, { ...(opts.pfInterfaces === undefined ? {} : { pfInterfaces: opts.pfInterfaces }), ...(opts.include === undefined ? {} : { include: opts.include }), ...(anchor === undefined ? {} : { pfAnchor: anchor }) }));
   } catch (e) {
     // The thrown message is not shown: it could quote a value of the file (a PSK, a key).
     out.push({ file: path, line: 1, column: 1, severity: "error", message: `internal error in the ${kind} checker (${e instanceof Error ? e.name : typeof e}); the file could not be checked` });

@@ -29,7 +29,7 @@ export interface CliIo {
   /** The `st_mode` of a real file, or undefined (standard input). */
   mode(path: string): number | undefined;
   /** Reads a file the linted file names (ipsec.conf `include`, pf table `file`, pf `load anchor … from`); undefined when unreadable. */
-  include?(path: string): string | undefined;
+  include?(path: string): string | { error: string } | undefined;
 }
 
 /** The real process I/O. */
@@ -47,17 +47,19 @@ const NAMED_FILE_MAX = 64 * 1024 * 1024;
 /**
  * Reads a file the linted file names (the path as written, as pfctl/ipsecctl open it). Only a regular
  * file up to {@link NAMED_FILE_MAX} is read: a device or FIFO (`file "/dev/zero"`) would never end, so
- * it counts as unreadable. Undefined when unreadable.
+ * it counts as unreadable. Undefined when unreadable; a directory or a file lint may not read says so (as pfctl prints it).
  */
-function readNamedFile(path: string): string | undefined {
+function readNamedFile(path: string): string | { error: string } | undefined {
   let fd: number | undefined;
   try {
     fd = openSync(path, constants.O_RDONLY | constants.O_NONBLOCK);
     const st = fstatSync(fd);
+    if (st.isDirectory()) return { error: "Is a directory" };
     if (!st.isFile() || st.size > NAMED_FILE_MAX) return undefined;
     return readFileSync(fd, "utf8");
-  } catch {
-    return undefined;
+  } catch (e) {
+    const code = (e as NodeJS.ErrnoException).code;
+    return code === "EISDIR" ? { error: "Is a directory" } : code === "EACCES" ? { error: "Permission denied" } : undefined;
   } finally {
     if (fd !== undefined) closeSync(fd);
   }

@@ -141,8 +141,12 @@ class Parser extends ParserBase {
       for (const n of this.nullXfs) this.problem(n.tok, "generate", `illegal transform ${n.name}`, n.field, n.field.startsWith("main") ? `phase 1 accepts ${n.field.endsWith("auth") ? PHASE1_AUTH.join(", ") : PHASE1_ENC.join(", ")}` : "name a transform", end);
     }
     if (!fatal) {
-      for (const p of statementProblems(stmt)) {
+      const sp = statementProblems(stmt);
+      // a rule parse.y refuses is never generated: no `illegal transform` of ike.c beside a parse error
+      const refused = sp.some((p) => p.stage !== "model" && p.stage !== "generate");
+      for (const p of sp) {
         if (p.stage === "model") continue; // host bits: ipsecctl keeps the address as written; host() warned
+        if (refused && p.stage === "generate") continue;
         const key = [...this.fieldTokens.keys()].find((k) => p.field === k) ??
           [...this.fieldTokens.keys()].find((k) => p.field.startsWith(`${k}.`) || p.field.startsWith(`${k}[`));
         const tok = (key && this.fieldTokens.get(key)) || first;

@@ -124,7 +124,9 @@ export function expandStatement(rule: PfRule, ctx: ExpandContext = {}): ExpandRe
     // parse.y: a route-to pool on an interface needs its :peer address
     return { rules: [], errors: ["route spec requires :peer with dynamic interface addresses", `interface (${rule.route.host.name}) is not supported by pool type`, "skipping rule due to errors", "rule expands to no valid combination"] };
   }
-  const stmtAf = decideAf(dsts, decideAf(srcs, rule.af));
+  // collapse_redirspec: an af-to rule without family gets the other one than its target's
+  const afToAf = rule.kind === "filter" ? rule.afTo?.af : undefined;
+  const stmtAf = decideAf(dsts, decideAf(srcs, rule.af)) ?? (afToAf === undefined ? undefined : afToAf === "inet" ? "inet6" : "inet");
   const out: PfRule[] = [];
   let portError = false;
   const icmps = rule.kind === "filter" && rule.icmpTypes?.length ? rule.icmpTypes : [undefined];
@@ -174,6 +176,13 @@ export function expandStatement(rule: PfRule, ctx: ExpandContext = {}): ExpandRe
                   errors.push("skipping rule due to errors");
                   continue;
                 }
+                if (rule.kind === "filter" && rule.afTo) {
+                  const errs = afToErrors(rule, af, ctx);
+                  if (errs.length > 0) {
+                    errors.push(...errs, "skipping rule due to errors");
+                    continue;
+                  }
+                }
                 if (rule.kind === "filter" && rule.os !== undefined && proto !== "tcp") {
                   errors.push("os only applies to tcp", "skipping rule due to errors");
                   continue;
@@ -204,6 +213,32 @@ export function expandStatement(rule: PfRule, ctx: ExpandContext = {}): ExpandRe
   if (portError) errors.push("port only applies to tcp/udp", "skipping rule due to errors");
   if (out.length === 0) errors.push("rule expands to no valid combination");
   return { rules: out, errors };
+}
+
+/**
+ * An af-to rule's errors for one combination, in pfctl's order: collapse_redirspec's (the `to` pool, then
+ * the `from` pool: every address in the target family), then rule_consistent()'s.
+ */
+function afToErrors(rule: PfFilterRule, af: PfAddressFamily | undefined, ctx: ExpandContext): string[] {
+  const t = rule.afTo!;
+  const errs: string[] = [];
+  const hostAfs = (h: PfHost, list: readonly PfHost[] | undefined): (PfAddressFamily | undefined)[] =>
+    (list ?? [h]).flatMap((x) => (x.kind === "address" ? [addressFamily(x.address)] : x.kind === "interface" && ctx.interfaces ? interfaceAddresses(x.name, x.modifier, ctx.interfaces).map((a) => a.af) : [undefined]));
+  const pools: (PfAddressFamily | undefined)[][] = [];
+  if (t.to) pools.push(hostAfs(t.to.host, t.to.list));
+  pools.push(hostAfs(t.from, rule.pool?.list));
+  for (const p of pools) {
+    if (p.some((a) => a !== undefined && a !== t.af)) {
+      errs.push("translation spec contains addresses that don't match target address family");
+      break;
+    }
+  }
+  if (errs.length > 0) return errs;
+  if (af === t.af) errs.push("must indicate different address family with af-to");
+  const keeps = rule.state === undefined ? rule.action === "pass" : rule.state !== "no";
+  if (rule.action !== "match" && !keeps) errs.push("nat-to and rdr-to require keep state");
+  if (rule.action === "match") errs.push("af-to is not supported on match rules");
+  return errs;
 }
 
 /** pfctl's expand_label(): `$if`, `$proto`, `$srcaddr`, `$dstaddr`, `$srcport`, `$dstport` in a label. */
@@ -276,6 +311,7 @@ function buildRule(
     if (rule.os !== undefined) r.os = rule.os;
     if (rule.prio !== undefined) r.prio = rule.prio;
     if (rule.setPrio) r.setPrio = rule.setPrio;
+    if (rule.queue) r.queue = rule.queue;
     if (rule.setTos !== undefined) r.setTos = rule.setTos;
     if (rule.maxPktRate) r.maxPktRate = rule.maxPktRate;
     if (rule.probability !== undefined) r.probability = rule.probability;
@@ -285,11 +321,12 @@ function buildRule(
   if (rule.kind === "filter") {
     if (rule.rtable !== undefined) r.rtable = rule.rtable;
     if (rule.natTo) r.natTo = rule.natTo;
-    if (rule.natTo && rule.staticPort) r.staticPort = true;
+    if ((rule.natTo || rule.afTo) && rule.staticPort) r.staticPort = true;
     if (rule.pool) r.pool = rule.pool;
     if (rule.route) r.route = rule.route;
     if (rule.divertTo) r.divertTo = rule.divertTo;
     if (rule.rdrTo) r.rdrTo = rule.rdrTo;
+    if (rule.afTo) r.afTo = rule.afTo;
   }
   return r as unknown as PfRule;
 }

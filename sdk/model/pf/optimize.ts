@@ -51,7 +51,7 @@ function breakKey(r: Opt): string {
     r.stateOptions?.pflow ?? false, r.fragment ?? false, r.once ?? false, r.allowOpts ?? false,
     r.rtable ?? -1, r.natTo ?? null, r.rdrTo ?? null,
     // BREAK fields of the options beyond the first model: logif/log flags, overload, rule_flag bits
-    r.logOptions ?? null, r.stateOptions?.overload ?? null, r.stateOptions?.sourceTrack ?? "", r.staticPort ?? false, r.scrub ?? null, r.route ?? null, r.binatTo ?? null, r.divertTo ?? null, r.setPrio ?? null, r.setTos ?? -1, r.pool ?? null,
+    r.logOptions ?? null, r.stateOptions?.overload ?? null, r.stateOptions?.sourceTrack ?? "", r.staticPort ?? false, r.scrub ?? null, r.route ?? null, r.binatTo ?? null, r.divertTo ?? null, r.setPrio ?? null, r.setTos ?? -1, r.pool ?? null, r.afTo ?? null, r.queue ?? null,
   ]);
 }
 

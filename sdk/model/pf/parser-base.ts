@@ -5,6 +5,7 @@
 import type { Diagnostic } from "../diagnostics";
 import { type ExpandContext } from "./expand";
 import { PfLexer, type Token } from "./lexer";
+import { QueueRegistry } from "./queues";
 import type { PfInterface, PfRule, PfRuleset, PfStatement } from "./types";
 import { emptyPfRuleset } from "./types";
 
@@ -18,10 +19,21 @@ export interface PfParseOptions {
   /** Print parse-time echo lines as `pfctl -v` does (macros, `set skip`, tables). Default true. */
   verbose?: boolean;
   /**
-   * Whether a table's `file "PATH"` can be read (pfctl -n loads it: `cannot load "PATH": …`). Without it
-   * table files are not checked (lintPf passes its file reader: lint opens the path as written, as pfctl does).
+   * Reads a table's `file "PATH"` (the path as written; undefined when it cannot be read). pfctl -n loads
+   * table files: a missing one fails with `cannot load "PATH": …`, a bad entry with `file "PATH" contains
+   * bad data` (./table-file); `{ error }` carries why it cannot be read (strerror, e.g. `Is a directory`). Without it table files are not checked (lintPf passes its file reader).
    */
-  tableFileExists?: (path: string) => boolean;
+  readTableFile?: (path: string) => string | { error: string } | undefined;
+  /**
+   * The anchor the file is loaded into (`pfctl -a NAME`; empty or absent: the main ruleset). Queues can only
+   * be defined in the main ruleset, and only there are queue trees checked and printed.
+   */
+  anchor?: string;
+  /**
+   * Queues (with a parent) the main ruleset loaded in the same pfctl run defined: a `load anchor` file may
+   * assign them (pfctl_load_anchors runs before the queue list is cleared). See {@link PfParseOutput.queueNames}.
+   */
+  knownQueues?: readonly string[];
   /** The host's user and group ids by name (pfctl's uid_from_user/gid_from_group); without it names stay names. */
   userId?: (name: string) => number | undefined;
   groupId?: (name: string) => number | undefined;
@@ -34,6 +46,10 @@ export interface PfParseOutput {
   loaded: PfRule[];
   /** Lines `pfctl -nv` prints on stdout while parsing (macros, `set skip on { … }`, tables). */
   echo: string[];
+  /** The queue trees as `pfctl -nv` prints them once the file parsed (before the rules); main ruleset only. */
+  queues: string[];
+  /** The names rules may assign (queues with a parent), for the `load anchor` files of the same load. */
+  queueNames: string[];
   /** Lines pfctl prints on stderr, in its words (`FILE:LINE: syntax error`). */
   stderr: string[];
   diagnostics: Diagnostic[];
@@ -51,8 +67,8 @@ export class Fail {
 }
 
 /** Valid pf rule options outside the model (see the header): refused with a message naming them. */
-export const UNSUPPORTED_RULE_OPTS = new Set(["tos", "queue", "divert-reply", "divert-packet", "af-to", "os"]);
-export const SUPPORTED_RULE_OPTS = "flags, keep state, no state, modulate state, synproxy state, icmp-type, icmp6-type, scrub, tag, tagged, label, nat-to [static-port], rdr-to, binat-to, route-to, reply-to, dup-to, received-on, prio, set prio, set tos, max-pkt-rate, probability, divert-to, once, fragment, allow-opts, rtable";
+export const UNSUPPORTED_RULE_OPTS = new Set(["tos", "divert-reply", "divert-packet", "os"]);
+export const SUPPORTED_RULE_OPTS = "flags, keep state, no state, modulate state, synproxy state, icmp-type, icmp6-type, scrub, tag, tagged, label, nat-to [static-port], rdr-to, binat-to, af-to, queue, set queue, route-to, reply-to, dup-to, received-on, prio, set prio, set tos, max-pkt-rate, probability, divert-to, once, fragment, allow-opts, rtable";
 
 /** map_tos() words (parse.y): DiffServ code points and the old ToS names. */
 export const TOS_WORDS: Readonly<Record<string, number>> = {
@@ -104,6 +120,10 @@ export abstract class PfParserBase {
   protected osName: string | undefined;
   /** Counter of the `<__automatic_N>` tables address lists in pools become. */
   protected autoTables = 0;
+  /** The family of the rule being parsed when known (`inet`/`inet6`, or all its literal addresses'). */
+  protected ruleAf: "inet" | "inet6" | undefined;
+  /** The queues defined so far (pfctl's rootqs and qspecs). */
+  protected readonly queues: QueueRegistry;
   /** Where rules go: the file's ruleset, or the inline anchor being parsed (`anchor "x" { … }`). */
   protected sink: { rules: PfStatement[]; loaded: PfRule[] } | undefined;
 
@@ -114,7 +134,8 @@ export abstract class PfParserBase {
   ) {
     this.lex = new PfLexer(text, this.macros, (line, col, message) => this.report(line, col, message));
     this.ctx = opts.interfaces ? { interfaces: opts.interfaces } : {};
-    this.out = { ruleset: emptyPfRuleset(), loaded: [], echo: [], stderr: [], diagnostics: [], errors: 0, loads: [] };
+    this.queues = new QueueRegistry(opts.knownQueues);
+    this.out = { ruleset: emptyPfRuleset(), loaded: [], echo: [], queues: [], queueNames: [], stderr: [], diagnostics: [], errors: 0, loads: [] };
   }
 
   // ---- reporting -------------------------------------------------------------------------

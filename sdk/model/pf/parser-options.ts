@@ -1,7 +1,8 @@
 /** pf.conf parser, part 4: a rule's options (parse.y filter_opts). */
-import { parseLiteralAddress } from "./address";
+import { addressFamily, interfaceAddresses, parseLiteralAddress } from "./address";
 import { type Token } from "./lexer";
-import type { PfFilterRule, PfScrub, PfStateMode } from "./types";
+import { renderTable } from "./render";
+import type { PfFilterRule, PfHost, PfScrub, PfStateMode } from "./types";
 import { UNSUPPORTED_RULE_OPTS, SUPPORTED_RULE_OPTS, TOS_WORDS, flagString } from "./parser-base";
 import { PfRulePartParser } from "./parser-rule-parts";
 
@@ -160,7 +161,9 @@ export abstract class PfOptionParser extends PfRulePartParser {
           const n = v.type === "NUMBER" ? (v.num as number) : TOS_WORDS[v.text.toLowerCase()] ?? (/^0x[0-9a-fA-F]+$/.test(v.text) ? parseInt(v.text, 16) : 256);
           if (n < 0 || n > 255) this.fail(`illegal tos value ${v.text}`, `a number 0-255 or one of ${Object.keys(TOS_WORDS).join(", ")}`, v);
           o.setTos = n;
-        } else if (this.isKw("queue") || this.isKw("delay")) {
+        } else if (this.acceptKw("queue")) {
+          this.qname(o);
+        } else if (this.isKw("delay")) {
           this.fail(`\`set ${this.la.text}\` is valid pf.conf but not part of this model's pf language`);
         } else this.syntax();
       };
@@ -189,7 +192,7 @@ export abstract class PfOptionParser extends PfRulePartParser {
     case "dup-to": {
       this.shift();
       if (o.route) this.fail("cannot respecify route-to/reply-to/dup-to");
-      const { target, list } = this.poolTarget();
+      const { target, list } = this.poolTarget(this.ruleAf);
       o.route = { kind: t.text as "route-to" | "reply-to" | "dup-to", host: target };
       this.poolOpts(o, target);
       if (list) o.pool = { ...(o.pool ?? {}), list };
@@ -198,7 +201,7 @@ export abstract class PfOptionParser extends PfRulePartParser {
     case "binat-to": {
       this.shift();
       if (this.isChar("{")) this.fail("address pools in `binat-to` are not part of this model's pf language", "give one address");
-      if (o.natTo || o.binatTo) this.fail("cannot respecify nat-to/binat-to");
+      if (o.natTo || o.binatTo || o.afTo) this.fail("cannot respecify nat-to/binat-to");
       o.binatTo = this.host(false)[0]!;
       break;
     }
@@ -274,10 +277,19 @@ export abstract class PfOptionParser extends PfRulePartParser {
       o.rtable = n;
       break;
     }
+    case "af-to":
+      this.afTo(o);
+      break;
+    case "queue":
+      this.shift();
+      this.qname(o);
+      break;
     case "nat-to":
     case "rdr-to": {
       this.shift();
-      const { target, list } = this.poolTarget();
+      if (t.text === "nat-to" && o.afTo) this.fail("cannot respecify nat-to/binat-to");
+      if (t.text === "rdr-to" && o.afTo) this.fail("cannot respecify rdr-to");
+      const { target, list } = this.poolTarget(this.ruleAf);
       const hosts = [target];
       if (t.text === "nat-to") {
         if (o.natTo) this.fail("cannot respecify nat-to/binat-to");
@@ -297,5 +309,70 @@ export abstract class PfOptionParser extends PfRulePartParser {
         return false;
     }
     return true;
+  }
+
+  /** parse.y qname after `queue`/`set queue`: `NAME`, `(NAME)` or `(NAME, ACKNAME)`, each a queue defined before. */
+  protected qname(o: Partial<PfFilterRule>): void {
+    const name = (): string => {
+      const t = this.expectString();
+      if (!this.queues.defined(t.text)) this.fail(`queue ${t.text} is not defined`, "define it first with `queue NAME parent …` (a queue with a parent)", t);
+      return t.text;
+    };
+    let q: { name: string; ack?: string };
+    if (this.acceptChar("(")) {
+      q = { name: name() };
+      if (!this.isChar(")")) {
+        this.acceptChar(",");
+        q.ack = name();
+      }
+      this.expectChar(")");
+    } else q = { name: name() };
+    if (o.queue) this.fail("queue cannot be redefined");
+    o.queue = q;
+  }
+
+  /**
+   * parse.y `AFTO af FROM redirpool pool_opts [TO redirpool pool_opts]`. pfctl's own quirk kept: in the
+   * `to` form the pool options written after the `to` pool are the `from` pool's (those after `from` are lost).
+   */
+  protected afTo(o: Partial<PfFilterRule>): void {
+    this.shift();
+    const af = this.af();
+    this.expectKw("from");
+    const from = this.poolTarget(undefined, false);
+    const fromOpts: Partial<PfFilterRule> = {};
+    this.poolOpts(fromOpts, from.target);
+    const staticPort = this.acceptKw("static-port");
+    let to: { target: PfHost; list?: PfHost[]; port?: number } | undefined;
+    let opts = fromOpts;
+    let staticTo = false;
+    if (this.acceptKw("to")) {
+      to = this.poolTarget(undefined, false);
+      if (this.acceptKw("port")) to.port = this.portrange().port;
+      opts = {};
+      this.poolOpts(opts, from.target);
+      staticTo = this.acceptKw("static-port");
+    }
+    if (o.natTo || o.binatTo || o.afTo) this.fail("cannot respecify af-to");
+    if (af === undefined) this.fail(to ? "no address family specified" : "no target address family specified");
+    const first = (h: PfHost, list?: PfHost[]) => (list ? list[0]! : h);
+    const hostAf = (h: PfHost) => (h.kind === "address" ? addressFamily(h.address) : h.kind === "interface" && this.ctx.interfaces ? interfaceAddresses(h.name, h.modifier, this.ctx.interfaces)[0]?.af : undefined);
+    if (to) {
+      const a = hostAf(first(from.target, from.list));
+      const b = hostAf(first(to.target, to.list));
+      if ((a && a !== af) || (b && b !== af)) this.fail("af-to addresses must be in the target address family");
+    }
+    // collapse_redirspec loads an address list as a table only when all its addresses are in the target family
+    for (const p of [to, from]) {
+      if (p?.list && this.opts.verbose !== false && p.list.every((h) => h.kind !== "address" || addressFamily(h.address) === af)) {
+        this.out.echo.push(renderTable({ name: (p.target as { name: string }).name, const: true, addresses: this.resolveForPrint(p.list), files: [] }));
+      }
+    }
+    o.afTo = {
+      af, from: from.target,
+      ...(to ? { to: { host: to.target, ...(to.port !== undefined ? { port: to.port } : {}), ...(to.list ? { list: to.list } : {}) } } : {}),
+    };
+    if (opts.pool || from.list) o.pool = { ...(opts.pool ?? {}), ...(from.list ? { list: from.list } : {}) };
+    if (to ? staticTo : staticPort) o.staticPort = true;
   }
 }

@@ -1,8 +1,9 @@
 /** pf.conf parser, part 3: parts of a rule's options (icmp types, users/groups, pools, tcp flags, state options). */
 import { type Token } from "./lexer";
 import { ICMP6_CODES, ICMP6_TYPES, ICMP_CODES, ICMP_TYPES, icmpCodeNumber, icmpTypeNumber, PF_TIMEOUT_NAMES } from "./icmp";
-import { renderTable } from "./render";
-import type { PfFilterRule, PfHost, PfIcmpType, PfPortOp, PfUgid, PfStateOptions } from "./types";
+import { addressFamily } from "./address";
+import { autoRoundRobin, renderTable } from "./render";
+import type { PfAddressFamily, PfFilterRule, PfHost, PfIcmpType, PfPortOp, PfUgid, PfStateOptions } from "./types";
 import { TCP_FLAGS, flagBits } from "./parser-base";
 import { PfHostParser } from "./parser-hosts";
 
@@ -96,8 +97,18 @@ export abstract class PfRulePartParser extends PfHostParser {
    * A translation or route target: one host, or `{ list }`. A list of several addresses becomes the
    * constant table `<__automatic_N>` (parse.y collapse_redirspec/add_opt_table), echoed by `-v` as pfctl does.
    */
-  protected poolTarget(): { target: PfHost; list?: PfHost[] } {
-    if (!this.acceptChar("{")) return { target: this.host(this.acceptChar("!"))[0]! };
+  protected poolTarget(af?: PfAddressFamily, echo = true): { target: PfHost; list?: PfHost[] } {
+    if (!this.acceptChar("{")) {
+      const h = this.host(this.acceptChar("!"))[0]!;
+      if (h.kind !== "interface" || !this.ctx.interfaces) return { target: h };
+      // host(): an interface name is its addresses (those of the rule's family: collapse_redirspec); several
+      // become a table, as a list does
+      const addrs = this.resolveForPrint([h]).filter((a) => af === undefined || a.kind !== "address" || addressFamily(a.address) === af);
+      if (addrs.length <= 1) return { target: addrs[0] ?? h };
+      const name = `__automatic_${this.autoTables++}`;
+      if (echo && this.opts.verbose !== false) this.out.echo.push(renderTable({ name, const: true, addresses: addrs, files: [] }));
+      return { target: { kind: "table", name }, list: addrs };
+    }
     this.optnl();
     const list: PfHost[] = [];
     while (!this.isChar("}")) {
@@ -109,7 +120,7 @@ export abstract class PfRulePartParser extends PfHostParser {
     this.shift();
     if (list.length === 1) return { target: list[0]! };
     const name = `__automatic_${this.autoTables++}`;
-    if (this.opts.verbose !== false) this.out.echo.push(renderTable({ name, const: true, addresses: this.resolveForPrint(list), files: [] }));
+    if (echo && this.opts.verbose !== false) this.out.echo.push(renderTable({ name, const: true, addresses: this.resolveForPrint(list), files: [] }));
     return { target: { kind: "table", name }, list };
   }
 
@@ -137,7 +148,7 @@ export abstract class PfRulePartParser extends PfHostParser {
         else if (this.la.type === "STRING" || this.la.type === "NUMBER") this.fail("source-hash keys other than 0x followed by 32 hex digits are not part of this model's pf language");
       }
     }
-    if (pool.type === "round-robin" && (target.kind === "dynamic" || target.kind === "table")) delete pool.type;
+    if (pool.type === "round-robin" && autoRoundRobin(target)) delete pool.type;
     if (pool.type !== undefined || pool.sticky) o.pool = pool;
   }
 

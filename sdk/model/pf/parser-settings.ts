@@ -2,6 +2,7 @@
 import { type Token } from "./lexer";
 import { PF_LIMIT_NAMES, PF_OPTIMIZATIONS, PF_TIMEOUT_NAMES } from "./icmp";
 import { renderTable } from "./render";
+import { checkTableFile } from "./table-file";
 import type { PfHost, PfTable } from "./types";
 import { PfOptionParser } from "./parser-options";
 
@@ -66,8 +67,17 @@ export abstract class PfSettingsParser extends PfOptionParser {
       } else break;
     }
     this.endOfStatement();
-    for (const f of table.files) {
-      if (this.opts.tableFileExists && !this.opts.tableFileExists(f)) this.fail(`cannot load "${f}": No such file or directory`, "the table file must exist when pfctl loads the ruleset");
+    const read = this.opts.readTableFile;
+    if (read) {
+      for (const f of table.files) {
+        const body = read(f);
+        if (body === undefined || typeof body !== "string") this.fail(`cannot load "${f}": ${body?.error ?? "No such file or directory"}`, "the table file must exist when pfctl loads the ruleset");
+        const e = checkTableFile(f, body, this.ctx.interfaces);
+        if (e) {
+          this.out.stderr.push(...e.stderr);
+          this.fail(e.message, `\`${e.word}\` is not an address, network or interface of this host`);
+        }
+      }
     }
     if (this.opts.verbose !== false) {
       this.out.echo.push(renderTable({ ...table, addresses: printed }));

@@ -22,12 +22,14 @@
  * the host's ids when given); nat-to/rdr-to/route-to pools (one
  * target or `{ list }`, loaded as `<__automatic_N>`) with `bitmask`, `random`, `source-hash 0xKEY`,
  * `round-robin`, `least-states`, `sticky-address`;
- * `antispoof`; `anchor "NAME" … [{ inline rules, tables, anchors }]`; `load anchor … from`.
+ * `antispoof`; `anchor "NAME" … [{ inline rules, tables, anchors }]`; `load anchor … from`;
+ * `af-to inet|inet6 from POOL [to POOL [port N]]` (NAT64/NAT46); queues (`queue NAME on IF bandwidth … [min …]
+ * [max …] [burst … for Nms] [parent P] [default] [qlimit N] [flows N] [quantum N]`, checked and printed as
+ * pfctl does: ./queues) and `set queue NAME` / `set queue (NAME, ACK)` / `queue NAME` in rules.
  *
  * Decision — deliberately outside the model, refused with "`X` is valid pf.conf but not part of this
  * model's pf language" (never passed through as opaque text: a rule the model cannot represent could not
- * be rendered canonically or compared with `pfctl -sr`): `include`, queues (`queue`, `set queue`),
- * `af-to`, `source-hash` with a string or a random key, `divert-reply`/`divert-packet`, `tos` (matching), `set queue`,
+ * be rendered canonically or compared with `pfctl -sr`): `include`, `source-hash` with a string or a random key, `divert-reply`/`divert-packet`, `tos` (matching),
  * `set delay`, `on rdomain`, `return-rst(ttl)`,
  * address ranges (`a - b`), `(IF)/N`, `route` labels, and the options `set fingerprints`,
  * `set state-defaults`.
@@ -35,13 +37,14 @@
 import type { ParseResult } from "../diagnostics";
 import { contextOf, expandStatement } from "./expand";
 import { RETURN_ICMP6_DEFAULT, RETURN_ICMP_DEFAULT } from "./icmp";
-import type { PfAnchorCall, PfBlockPolicy, PfFilterRule, PfIfSpec, PfInterface, PfLogOptions, PfRule, PfRuleset, PfStatement } from "./types";
+import { addressFamily } from "./address";
+import type { PfAnchorCall, PfBlockPolicy, PfFilterRule, PfHost, PfIfSpec, PfInterface, PfLogOptions, PfRule, PfRuleset, PfStatement } from "./types";
 import { Fail, describe, type PfParseOptions, type PfParseOutput } from "./parser-base";
-import { PfSettingsParser } from "./parser-settings";
+import { PfQueueParser } from "./parser-queues";
 
 export type { PfParseOptions, PfParseOutput } from "./parser-base";
 
-class PfParser extends PfSettingsParser {
+class PfParser extends PfQueueParser {
   run(): PfParseOutput {
     this.la = this.lex.next();
     while (this.la.type !== "EOF") {
@@ -55,7 +58,23 @@ class PfParser extends PfSettingsParser {
         if (!this.recover()) break;
       }
     }
+    if (this.out.errors === 0 && !this.opts.anchor) this.checkQueues();
+    this.out.queueNames = this.queues.names();
     return this.out;
+  }
+
+  /** pfctl_check_qassignments and pfctl_load_queues: the main ruleset's queue trees, once it parsed. */
+  private checkQueues(): void {
+    const r = this.queues.check(this.out.loaded);
+    if ("printed" in r) {
+      this.out.queues = r.printed;
+      return;
+    }
+    this.out.echo.push(...r.failure.stdout);
+    this.out.stderr.push(...r.failure.stderr);
+    this.out.errors++;
+    const msg = [...r.failure.stderr.map((l) => l.replace(/^pfctl: /, "")), ...r.failure.stdout].join("; ");
+    this.out.diagnostics.push({ file: this.file, line: 1, column: 1, severity: "error", message: `${msg} (pfctl checks the queue trees once the file parsed)` });
   }
 
   /** yacc error recovery: `ruleset error '\n'`. Returns false at end of file. */
@@ -98,8 +117,10 @@ class PfParser extends PfSettingsParser {
         case "antispoof":
           this.antispoof();
           break;
-        case "include":
         case "queue":
+          this.queuespec();
+          break;
+        case "include":
           this.fail(`\`${t.text}\` is valid pf.conf but not part of this model's pf language`, "allowed statements: macros, set, table, pass, block, match, antispoof, anchor, load anchor");
           break;
         default:
@@ -275,6 +296,12 @@ class PfParser extends PfSettingsParser {
     const af = this.af();
     const protos = this.protoSpec();
     const { from, to } = this.fromto();
+    // decide_address_family(): the rule's family, or the one all its literal source (then destination) addresses share
+    const common = (hs: PfHost[]) => {
+      const fams = new Set(hs.map((h) => (h.kind === "address" ? addressFamily(h.address) : undefined)));
+      return fams.size === 1 ? [...fams][0] : undefined;
+    };
+    this.ruleAf = af ?? common(from.hosts) ?? common(to.hosts);
     const fo = this.filterOpts(false);
     this.endOfStatement();
     // `keep state` is a pass rule's default and `no state` a block/match rule's: pfctl keeps no trace.
@@ -284,6 +311,9 @@ class PfParser extends PfSettingsParser {
       ...(log ? { log } : {}), ...(logOptions ? { logOptions } : {}), ...(quick ? { quick } : {}), on, ...(af ? { af } : {}), protos, from, to,
       ...fo,
     };
+    // parse.y filteropts_to_rule
+    if (fo.afTo && direction !== "in") this.fail("af-to can only be used with direction in");
+    if (fo.afTo && fo.route) this.fail("af-to cannot be used together with route-to, reply-to, dup-to");
     if (fo.flags !== undefined && fo.flags !== "any" && protos.length > 0 && !protos.includes("tcp")) {
       this.fail("flags only apply to tcp", `\`flags ${fo.flags}\` with proto ${protos.join(", ")}`);
     }

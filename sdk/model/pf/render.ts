@@ -3,6 +3,7 @@
  * rulesets as pf.conf text.
  */
 import { expandStatement } from "./expand";
+import { formatQueueStatement } from "./queues";
 import { validatePfStatement, validatePfTable } from "./validate";
 import { icmpCodeName, icmpTypeName, PF_TIMEOUT_NAMES, RETURN_ICMP6_DEFAULT, RETURN_ICMP_DEFAULT } from "./icmp";
 import type {
@@ -43,6 +44,14 @@ export function renderHost(h: PfHost): string {
     case "urpf-failed":
       return neg(h.not) + "urpf-failed";
   }
+}
+
+/**
+ * apply_redirspec: a pool without a type on a table or on an interface that may have several addresses
+ * (DYNIF_MULTIADDR: not `(IF:0)` of an interface whose name ends in a digit) is round-robin.
+ */
+export function autoRoundRobin(h: PfHost): boolean {
+  return h.kind === "table" || (h.kind === "dynamic" && !(h.modifier === "0" && /\d$/.test(h.name)));
 }
 
 /** One port item after `port`: `= 500`, `!= 22`, `500:501`, `8000 >< 8100`. */
@@ -203,6 +212,7 @@ function format(r: PfStatement, asFile: boolean): string {
     if (r.maxPktRate) s += ` max-pkt-rate ${r.maxPktRate.limit}/${r.maxPktRate.seconds}`;
     const sets: string[] = [];
     if (r.setPrio) sets.push(r.setPrio[0] === r.setPrio[1] ? `prio ${r.setPrio[0]}` : `prio(${r.setPrio[0]}, ${r.setPrio[1]})`);
+    if (r.queue) sets.push(r.queue.ack !== undefined ? `queue(${r.queue.name}, ${r.queue.ack})` : `queue ${r.queue.name}`);
     if (r.setTos !== undefined) sets.push(`tos 0x${r.setTos.toString(16).padStart(2, "0")}`);
     if (sets.length) s += ` set (${sets.join(", ")})`;
     const opts = r.stateOptions ? renderStateOptions(r.stateOptions, true) : "";
@@ -225,12 +235,23 @@ function format(r: PfStatement, asFile: boolean): string {
     // print_pool(): a pool on an interface or table is round-robin (parse.y sets it for them)
     // print_pool(): the pool type (round-robin for an interface or table target), sticky-address
     const rr = (h: PfHost) => {
-      const type = r.pool?.type ?? (h.kind === "dynamic" || h.kind === "table" ? "round-robin" : undefined);
+      const type = r.pool?.type ?? (autoRoundRobin(h) ? "round-robin" : undefined);
       return `${type ? ` ${type}${type === "source-hash" && r.pool?.key ? ` ${r.pool.key}` : ""}` : ""}${r.pool?.sticky ? " sticky-address" : ""}`;
     };
     // a file writes a pool's address list back as written; pfctl prints the table it became
     const target = (h: PfHost) => (asFile && r.pool?.list && h.kind === "table" && h.name.startsWith("__automatic_") ? `{ ${r.pool.list.map(renderHost).join(" ")} }` : renderHost(h));
-    if (r.natTo) s += ` nat-to ${target(r.natTo)}${rr(r.natTo)}${r.staticPort ? " static-port" : ""}`;
+    if (r.afTo) {
+      // print_pool() of the nat pool, then of the rdr pool (its type only pfctl's own round-robin); a file writes
+      // the pool options where pfctl reads them back: after the `to` pool when there is one (parse.y's quirk)
+      const t = r.afTo.to;
+      const natOpts = `${rr(r.afTo.from)}${r.staticPort ? " static-port" : ""}`;
+      const toTarget = (h: PfHost) => (asFile && t?.list && h.kind === "table" && h.name.startsWith("__automatic_") ? `{ ${t.list.map(renderHost).join(" ")} }` : renderHost(h));
+      s += ` af-to ${r.afTo.af} from ${target(r.afTo.from)}${asFile && t ? "" : natOpts}`;
+      if (t) {
+        s += ` to ${toTarget(t.host)}${t.port !== undefined ? ` port ${t.port}` : ""}`;
+        s += asFile ? natOpts : autoRoundRobin(t.host) ? " round-robin" : "";
+      }
+    } else if (r.natTo) s += ` nat-to ${target(r.natTo)}${rr(r.natTo)}${r.staticPort ? " static-port" : ""}`;
     else if (r.rdrTo) s += ` rdr-to ${target(r.rdrTo.host)}${r.rdrTo.port !== undefined ? ` port ${r.rdrTo.port}` : ""}${rr(r.rdrTo.host)}`;
     if (r.binatTo) s += ` binat-to ${renderHost(r.binatTo)}`;
     if (r.route) s += ` ${r.route.kind} ${target(r.route.host)}${rr(r.route.host)}`;
@@ -307,6 +328,7 @@ export function renderPfConf(ruleset: PfRuleset): string {
   for (const m of ruleset.macros) lines.push(`${m.name} = "${m.value}"`);
   for (const o of ruleset.options) lines.push(renderOption(o));
   for (const t of ruleset.tables) lines.push(renderTable(t));
+  for (const q of ruleset.queues ?? []) lines.push(formatQueueStatement(q));
   for (const r of ruleset.rules) lines.push(formatStatementForFile(r));
   return lines.length === 0 ? "" : lines.join("\n") + "\n";
 }

@@ -232,6 +232,11 @@ export interface PfFilterRule extends PfSelector {
   prio?: number;
   /** `set prio N` / `set prio (N, M)`: priority of matching packets (M for TCP ACKs and lowdelay ToS), 0-7. */
   setPrio?: [number, number];
+  /**
+   * `set queue NAME` / `set queue (NAME, ACKNAME)`: the queue (a leaf of a `queue` tree defined before the
+   * rule) packets are assigned to; `ack` takes TCP ACKs and lowdelay-ToS packets. Default: the tree's default queue.
+   */
+  queue?: { name: string; ack?: string };
   /** `set tos VALUE`: rewrite the IPv4 ToS / IPv6 traffic class (0-255; words such as lowdelay, ef, af21). */
   setTos?: number;
   /** `max-pkt-rate N/S`: the rule matches at most N packets per S seconds. */
@@ -254,6 +259,14 @@ export interface PfFilterRule extends PfSelector {
   natTo?: PfHost;
   /** `rdr-to ADDR [port N]`. */
   rdrTo?: { host: PfHost; port?: number };
+  /**
+   * `af-to inet|inet6 from POOL [to POOL [port N]]` (pass in rules only): translate the packet to the other
+   * address family (NAT64/NAT46), its source taken from `from` and, when given, its destination from `to`
+   * (otherwise derived from the destination address, e.g. the last 32 bits of `64:ff9b::/96`). `from`'s
+   * pool options are in {@link pool}; a `{ list }` target loads as `<__automatic_N>` (pool.list). The rule's
+   * own family is the other one (pfctl fills it in when the rule has none).
+   */
+  afTo?: { af: PfAddressFamily; from: PfHost; to?: { host: PfHost; port?: number; list?: PfHost[] } };
   /** `once`: the rule is removed after its first match. */
   once?: boolean;
   /** `fragment`: match fragments too. */
@@ -334,11 +347,49 @@ export type PfOption =
   /** `set syncookies never|always|adaptive [(start N%, end M%)]`. */
   | { kind: "syncookies"; mode: "never" | "always" | "adaptive"; start?: number; end?: number };
 
+/**
+ * A bandwidth of a queue's service curve in bits per second (`100M` = 100000000), with an optional
+ * `burst B for Nms`: B during the first N milliseconds of a backlog.
+ */
+export interface PfServiceCurve {
+  bps: number;
+  burst?: { bps: number; ms: number };
+}
+
+/**
+ * `queue NAME [on IF] [parent P] [bandwidth BW [, min BW] [, max BW]] [flows N] [quantum N] [qlimit N] [default]`
+ * (pf.conf QUEUEING): an HFSC class, or with `flows` an FQ-CoDel queue. A root queue names its interface and
+ * has no parent; every tree needs one `default` leaf.
+ */
+export interface PfQueue {
+  name: string;
+  /** `on IF` / `on { IF … }`: the interfaces (root queues; optional for children). */
+  on: string[];
+  /** `parent NAME`: the parent queue; absent for a root queue. */
+  parent?: string;
+  /** `bandwidth`: the link-share curve (target bandwidth). */
+  bandwidth?: PfServiceCurve;
+  /** `, min BW`: the real-time curve (guaranteed minimum). */
+  min?: PfServiceCurve;
+  /** `, max BW`: the upper-limit curve. */
+  max?: PfServiceCurve;
+  /** `default`: packets no rule assigns go here (a leaf queue). */
+  default?: boolean;
+  /** `qlimit N`: packets held, 0-65535 (0: pf's default, 50). */
+  qlimit?: number;
+  /** `flows N` (1-32767): an FQ-CoDel queue with N flows. */
+  flows?: number;
+  /** `quantum N` (1-65535): FQ-CoDel's bytes per round. */
+  quantum?: number;
+}
+
 /** A parsed rules file (main ruleset or anchor). */
 export interface PfRuleset {
   macros: PfMacro[];
   tables: PfTable[];
   options: PfOption[];
+  /** `queue` definitions, in file order (main ruleset only); absent or empty: none. */
+  queues?: PfQueue[];
   rules: PfStatement[];
 }
 

@@ -33,7 +33,7 @@ export function pfInterfaces(ifs: readonly EmuInterface[]): PfInterface[] {
   return ifs.map((i) => ({ name: i.name, addresses: i.addresses.map((a) => `${a.address}/${a.prefixlen}`), groups: [...i.groups] }));
 }
 
-/** Split `pfctl -nv` stdout into rule lines and table lines (macro echoes and `set …` options are dropped). */
+/** Split `pfctl -nv` stdout into rule lines and table lines (macro echoes, `set …` options and queues are dropped). */
 export function splitNvOutput(stdout: string): PfRuleset {
   const rules: string[] = [];
   const tables: string[] = [];
@@ -41,6 +41,7 @@ export function splitNvOutput(stdout: string): PfRuleset {
     if (line === "") continue;
     if (/^[A-Za-z_][A-Za-z0-9_]* = "/.test(line)) continue;
     if (/^set /.test(line)) continue;
+    if (/^queue /.test(line)) continue; // queues load into the kernel's queue list, not the rules (`pfctl -s queue`)
     if (/^table </.test(line)) {
       tables.push(line);
       continue;

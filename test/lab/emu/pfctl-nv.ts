@@ -30,9 +30,13 @@ export const GOLDEN_INTERFACES: PfInterface[] = [
 export interface PfctlNvOptions {
   optimize: boolean;
   interfaces: PfInterface[];
+  /** `-a ANCHOR`: the anchor the file is loaded into (default: the main ruleset). */
+  anchor?: string;
+  /** Queues the main ruleset of the same load defined (for its `load anchor` files). */
+  knownQueues?: readonly string[];
   verbose?: boolean;
-  /** Whether a table file exists on the gateway (pfctl -n loads table files); default: every file does. */
-  tableFileExists?: (path: string) => boolean;
+  /** Reads a table file on the gateway (pfctl -n loads table files); undefined when unreadable. Default: not checked. */
+  readTableFile?: (path: string) => string | { error: string } | undefined;
   /** The gateway's user and group ids by name (`user root`); default: OpenBSD's root/wheel (0) only. */
   userId?: (name: string) => number | undefined;
   groupId?: (name: string) => number | undefined;
@@ -47,6 +51,8 @@ export interface ToolResult {
   stdout: string;
   stderr: string;
   rc: number;
+  /** The queue names the file defined (rules of its `load anchor` files may assign them). */
+  queueNames?: string[];
 }
 
 function lines(xs: readonly string[]): string {
@@ -57,7 +63,7 @@ function lines(xs: readonly string[]): string {
 export function pfctlNv(text: string, file: string, opts: PfctlNvOptions): ToolResult {
   const verbose = opts.verbose !== false;
   const out = parsePfDetailed(text, file, {
-    interfaces: opts.interfaces, verbose, ...(opts.tableFileExists ? { tableFileExists: opts.tableFileExists } : {}),
+    interfaces: opts.interfaces, verbose, ...(opts.anchor ? { anchor: opts.anchor } : {}), ...(opts.knownQueues ? { knownQueues: opts.knownQueues } : {}), ...(opts.readTableFile ? { readTableFile: opts.readTableFile } : {}),
     userId: (n) => opts.userId?.(n) ?? BASE_USERS[n], groupId: (n) => opts.groupId?.(n) ?? BASE_GROUPS[n],
   });
   if (out.errors > 0) return { stdout: lines(out.echo), stderr: lines(out.stderr), rc: 1 };
@@ -69,6 +75,6 @@ export function pfctlNv(text: string, file: string, opts: PfctlNvOptions): ToolR
   const opt = (rs: PfRule[]): PfRule[] =>
     (level === "none" ? rs : optimizeRules(rs)).map((r) => (r.kind === "anchor" && r.inline ? { ...r, inline: opt(r.inline) } : r));
   const rules = opt(out.loaded);
-  const stdout = verbose ? [...out.echo, ...rules.map(formatStatement)] : [];
-  return { stdout: lines(stdout), stderr: lines(out.stderr), rc: 0 };
+  const stdout = verbose ? [...out.echo, ...out.queues, ...rules.map(formatStatement)] : [];
+  return { stdout: lines(stdout), stderr: lines(out.stderr), rc: 0, ...(out.queueNames.length > 0 ? { queueNames: out.queueNames } : {}) };
 }

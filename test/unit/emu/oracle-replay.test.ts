@@ -7,7 +7,7 @@
  * Known differences are listed in KNOWN with their reason and pinned with `it.fails` (a fix makes the test fail:
  * then delete the entry).
  */
-import { readFileSync, existsSync, readdirSync } from "node:fs";
+import { readFileSync, existsSync, readdirSync, statSync } from "node:fs";
 import { fileURLToPath } from "node:url";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { goldenInterfaces, sandbox, type Sandbox } from "./harness";
@@ -17,11 +17,7 @@ const read = (tool: string, f: string) => (existsSync(`${FIXTURES}/${tool}/${f}`
 const cases = (tool: string) => readdirSync(`${FIXTURES}/${tool}`).filter((f) => f.endsWith(".conf")).map((f) => f.slice(0, -5)).sort();
 const want = (tool: string, base: string) => ({ stdout: read(tool, `${base}.out`), stderr: read(tool, `${base}.err`), code: Number(read(tool, `${base}.rc`).trim()) });
 
-const OUTSIDE_PF_MODEL = "valid pf.conf outside the pf model's documented list: refused instead of printed";
-const KNOWN: Readonly<Record<string, string>> = {
-  "pfctl/af-to": OUTSIDE_PF_MODEL,
-  "pfctl/queueing": OUTSIDE_PF_MODEL,
-};
+const KNOWN: Readonly<Record<string, string>> = {};
 const test = (key: string) => (KNOWN[key] === undefined ? it : it.fails);
 const title = (key: string, c: string) => (KNOWN[key] === undefined ? c : `${c} (known difference: ${KNOWN[key]})`);
 
@@ -32,8 +28,15 @@ beforeEach(async () => {
 });
 afterEach(async () => { await sb.done(); });
 
+/** The case's input, and the files of NAME.files/ next to it (as scripts/record-oracle.sh runs it). */
 async function put(tool: string, c: string): Promise<void> {
   await sb.write(`${c}.conf`, read(tool, `${c}.conf`));
+  const side = `${FIXTURES}/${tool}/${c}.files`;
+  if (existsSync(side)) {
+    for (const f of readdirSync(side, { recursive: true }) as string[]) {
+      if (statSync(`${side}/${f}`).isFile()) await sb.write(f, readFileSync(`${side}/${f}`, "utf8"));
+    }
+  }
 }
 
 describe("ipsecctl -nv -f (fixtures/oracle/ipsecctl)", () => {

@@ -1,4 +1,5 @@
 import { describe, expect, it } from "vitest";
+import { existsSync, readFileSync, statSync } from "node:fs";
 import { fileURLToPath } from "node:url";
 import { hasErrors, lintFile } from "../../../sdk/lint";
 import { GOLDEN_PF_INTERFACES, goldenCases, type GoldenCase } from "./golden-cases";
@@ -12,19 +13,21 @@ import { GOLDEN_PF_INTERFACES, goldenCases, type GoldenCase } from "./golden-cas
  */
 const FIXTURES = fileURLToPath(new URL("../../fixtures/oracle", import.meta.url));
 
-/** pf.conf features outside the model (sdk/model/pf/parser.ts header): refused with a clean message. */
-const OUTSIDE_PF_MODEL = "valid pf.conf outside the model's documented list";
 /**
  * Cases where lint and OpenBSD disagree, with the reason. Pinned with `it.fails`: when lint is fixed the
  * test fails; then delete the entry.
  */
-const KNOWN: Readonly<Record<string, string>> = {
-  "pfctl/af-to": OUTSIDE_PF_MODEL,
-  "pfctl/queueing": OUTSIDE_PF_MODEL,
-};
+const KNOWN: Readonly<Record<string, string>> = {};
 
-function lint(c: GoldenCase) {
-  return lintFile(c.file, c.text, { kind: c.kind, mode: c.mode, ...(c.kind === "pf" ? { pfInterfaces: GOLDEN_PF_INTERFACES } : {}), include: () => undefined });
+/** The files a case's input names (NAME.files/, next to which it was recorded), by the path as written. */
+function sideFile(tool: string, c: GoldenCase, path: string): string | { error: string } | undefined {
+  const p = `${FIXTURES}/${tool}/${c.name}.files/${path}`;
+  if (path.includes("..") || path.startsWith("/") || !existsSync(p)) return undefined;
+  return statSync(p).isDirectory() ? { error: "Is a directory" } : readFileSync(p, "utf8");
+}
+
+function lint(tool: string, c: GoldenCase) {
+  return lintFile(c.file, c.text, { kind: c.kind, mode: c.mode, ...(c.kind === "pf" ? { pfInterfaces: GOLDEN_PF_INTERFACES, ...(c.anchor ? { pfAnchor: c.anchor } : {}) } : {}), include: (p) => sideFile(tool, c, p) });
 }
 
 for (const tool of ["ipsecctl", "pfctl", "iked"] as const) {
@@ -37,12 +40,12 @@ for (const tool of ["ipsecctl", "pfctl", "iked"] as const) {
       const why = known === undefined ? "" : ` (known difference: ${known})`;
       if (c.valid) {
         it_(`${c.name}: valid, no error${why}`, () => {
-          expect(lint(c).filter((d) => d.severity === "error")).toEqual([]);
+          expect(lint(tool, c).filter((d) => d.severity === "error")).toEqual([]);
         });
         continue;
       }
       it_(`${c.name}: invalid${c.errorLine === undefined ? "" : `, first error on line ${c.errorLine}`}${why}`, () => {
-        const ds = lint(c);
+        const ds = lint(tool, c);
         expect(hasErrors(ds)).toBe(true);
         if (c.errorLine !== undefined) expect(ds.find((d) => d.severity === "error")?.line).toBe(c.errorLine);
         // the message carries OpenBSD's own words (lint may prefix the field and add a hint)

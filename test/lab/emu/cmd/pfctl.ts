@@ -10,9 +10,9 @@
  * flush, load, enable. Other options are refused with an `emulator:` message rather than silently ignored.
  */
 import type { Command, Io } from "../command";
-import { readArgFile } from "../command";
-import { existsSync } from "node:fs";
-import { interfaces, readState, rootPath, withState } from "../state";
+import { argPath, readArgFile } from "../command";
+import { readFileSync } from "node:fs";
+import { interfaces, readState, withState } from "../state";
 import { getopt, lookupOption } from "../ipsec-getopt";
 import { calledAnchors, emptyPf, loadAnchorDirectives, pfInterfaces, splitNvOutput, type PfKernel, type PfRuleset } from "../pf-kernel";
 import { pfctlNv } from "../pfctl-nv";
@@ -298,8 +298,18 @@ async function readRules(io: Io, file: string): Promise<{ text: string; name: st
   }
 }
 
+/** A table file as pfctl opens it (relative to the working directory); undefined when it cannot be read. */
+function readTableFile(io: Io, f: string): string | { error: string } | undefined {
+  try {
+    return readFileSync(argPath(io, f), "utf8");
+  } catch (e) {
+    const code = (e as NodeJS.ErrnoException).code;
+    return code === "EISDIR" ? { error: "Is a directory" } : code === "EACCES" ? { error: "Permission denied" } : undefined;
+  }
+}
+
 async function load(io: Io, p: Parsed): Promise<number> {
-  const nv: typeof pfctlNv = (t, n, o) => pfctlNv(t, n, { ...o, tableFileExists: (f) => existsSync(rootPath(f)) });
+  const nv: typeof pfctlNv = (t, n, o) => pfctlNv(t, n, { ...o, readTableFile: (f) => readTableFile(io, f) });
   const ifs = pfInterfaces(await interfaces());
   const notLoaded = () => {
     if (!p.noaction) io.err("pfctl: Syntax error in config file: pf rules not loaded\n");
@@ -307,19 +317,19 @@ async function load(io: Io, p: Parsed): Promise<number> {
   };
   const src = await readRules(io, p.rules!);
   if (!src) return notLoaded();
-  const shown = nv(src.text, src.name, { optimize: p.optimize, interfaces: ifs, verbose: p.verbose > 0 });
+  const shown = nv(src.text, src.name, { optimize: p.optimize, interfaces: ifs, verbose: p.verbose > 0, anchor: p.anchor });
   io.out(shown.stdout);
   io.err(shown.stderr);
   if (shown.rc !== 0) return notLoaded();
   const staged: Record<string, PfRuleset> = {};
-  staged[p.anchor] = splitNvOutput(p.verbose > 0 ? shown.stdout : nv(src.text, src.name, { optimize: p.optimize, interfaces: ifs, verbose: true }).stdout);
+  staged[p.anchor] = splitNvOutput(p.verbose > 0 ? shown.stdout : nv(src.text, src.name, { optimize: p.optimize, interfaces: ifs, verbose: true, anchor: p.anchor }).stdout);
   if (p.anchor === "") {
     for (const la of loadAnchorDirectives(src.text)) {
       if (p.verbose) io.err(`\nLoading anchor ${la.anchor} from ${la.file}\n`);
       const sub = await readRules(io, la.file);
       let ok = false;
       if (sub) {
-        const r = nv(sub.text, sub.name, { optimize: p.optimize, interfaces: ifs, verbose: true });
+        const r = nv(sub.text, sub.name, { optimize: p.optimize, interfaces: ifs, verbose: true, anchor: la.anchor, knownQueues: shown.queueNames ?? [] });
         if (p.verbose) io.out(r.stdout);
         io.err(r.stderr);
         if (r.rc === 0) {
