@@ -12,8 +12,19 @@ import { ROOT } from "../test/support/env";
 import type { Stack } from "@pulumi/pulumi/automation";
 
 const PSK = "demo-only-psk-" + Math.random().toString(36).slice(2); // demo stack only; a real stack uses `pulumi config set --secret psk`
-const step = (n: number, s: string) => console.log(`\n\x1b[1m${n}. ${s}\x1b[0m`);
-const ok = (s: string) => console.log(`   ✔ ${s}`);
+let lap = Date.now();
+/** Seconds since the previous step or check mark (each line says what its work cost). */
+const took = () => {
+  const now = Date.now();
+  const s = ((now - lap) / 1000).toFixed(1);
+  lap = now;
+  return s;
+};
+const step = (n: number, s: string) => {
+  lap = Date.now();
+  console.log(`\n\x1b[1m${n}. ${s}\x1b[0m`);
+};
+const ok = (s: string) => console.log(`   ✔ ${s} (${took()} s)`);
 
 /** The changed items of a preview, one line each, under the name of the resource they belong to. */
 function changedItems(stdout: string): string[] {

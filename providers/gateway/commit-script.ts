@@ -352,9 +352,21 @@ export function applyScript(c: CommitInput): string {
   return L.join("\n") + "\n";
 }
 
-/** Seconds the confirm waits for a declared tunnel's flows: at most 20, and half the rollback timer. */
-export function flowWaitSeconds(rollbackSeconds: number): number {
-  return Math.max(0, Math.min(20, Math.floor(rollbackSeconds / 2)));
+/**
+ * Seconds the confirm waits for a declared tunnel's flows: at most 20, and half the rollback timer; at most
+ * `cap` when given (PULUMI_OPENBSD_FLOW_WAIT, {@link flowWaitCap}).
+ */
+export function flowWaitSeconds(rollbackSeconds: number, cap = 20): number {
+  return Math.max(0, Math.min(20, cap, Math.floor(rollbackSeconds / 2)));
+}
+
+/**
+ * PULUMI_OPENBSD_FLOW_WAIT=SECONDS (a whole number) lowers the confirm's wait for the declared tunnels' flows, for
+ * runs where they cannot come up (a lab whose peer is never configured); unset or not a whole number: 20.
+ */
+export function flowWaitCap(env: NodeJS.ProcessEnv = process.env): number {
+  const v = env.PULUMI_OPENBSD_FLOW_WAIT;
+  return v !== undefined && /^[0-9]{1,4}$/.test(v) ? Number(v) : 20;
 }
 
 /**

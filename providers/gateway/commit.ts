@@ -8,7 +8,7 @@ import { randomBytes } from "node:crypto";
 import type { HostState } from "../../sdk/state";
 import { hostId, log, maskSecrets, SshSession, TransportError, withSession, type ExecResult, type SshTarget } from "../transport/ssh";
 import { KeyedMutex } from "../transport/semaphore";
-import { applyScript, confirmScript, deleteScript, flowWaitSeconds, GO, READY, STAGED, stageScript, STATE_DIR, type CommitInput } from "./commit-script";
+import { applyScript, confirmScript, deleteScript, flowWaitCap, flowWaitSeconds, GO, READY, STAGED, stageScript, STATE_DIR, type CommitInput } from "./commit-script";
 import type { Owner } from "./owner";
 import { declaredTunnelFlows } from "./ipsec-kernel";
 import { flowKeys, parseReadOutput, readScript, type LiveState } from "./read-script";
@@ -175,7 +175,7 @@ export async function commit(target: SshTarget, c: Omit<CommitInput, "id">): Pro
     }
     const rf = c.news.ipsec.daemon === "isakmpd" ? c.news.ipsec.ruleFile : undefined;
     const declared = rf ? declaredTunnelFlows(c.news.ipsecKernel) : [];
-    const wait = flowWaitSeconds(c.rollbackSeconds);
+    const wait = flowWaitSeconds(c.rollbackSeconds, flowWaitCap());
     let conf: ExecResult;
     try {
       conf = await withSession(target, (s2) => s2.exec(confirmScript(input.id, declared, wait, c.owner), { name: "confirm over a fresh connection" }));

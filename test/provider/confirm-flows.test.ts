@@ -6,7 +6,7 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { labDown, labExec, labUp, type Lab } from "../lab/api";
 import { commit } from "../../providers/gateway/commit";
-import { confirmScript, flowWaitSeconds } from "../../providers/gateway/commit-script";
+import { confirmScript, flowWaitCap, flowWaitSeconds } from "../../providers/gateway/commit-script";
 import { gwState, targetOf } from "./fixtures";
 
 let lab: Lab;
@@ -30,7 +30,11 @@ describe("confirm waits for the declared tunnel's flows", () => {
   });
 
   it("the wait is bounded: at most 20 s and half the rollback timer", () => {
-    expect([5, 20, 60, 600].map(flowWaitSeconds)).toEqual([2, 10, 20, 20]);
+    expect([5, 20, 60, 600].map((r) => flowWaitSeconds(r))).toEqual([2, 10, 20, 20]);
+    // PULUMI_OPENBSD_FLOW_WAIT lowers it (labs whose peer never comes up); nonsense leaves 20
+    expect([5, 20, 60, 600].map((r) => flowWaitSeconds(r, flowWaitCap({ PULUMI_OPENBSD_FLOW_WAIT: "3" })))).toEqual([2, 3, 3, 3]);
+    expect(["", "x", "-1", "2.5", "12345"].map((v) => flowWaitCap({ PULUMI_OPENBSD_FLOW_WAIT: v }))).toEqual([20, 20, 20, 20, 20]);
+    expect(flowWaitCap({})).toBe(20);
     expect(confirmScript("0123456789ab", [])).not.toContain("ipsec-loaded");
   });
 });

@@ -151,16 +151,40 @@ function excludeSupersets(sup: Cmp, sub: Cmp): Cmp {
   return out;
 }
 
+const CMP_FIELDS = ["ifname", "ifnot", "direction", "af", "proto", "flags", "src", "dst", "sport", "dport", "rest"] as const satisfies readonly (keyof Cmp)[];
+
+/** JSON text of a host or port, computed once per object (excludeSupersets passes the objects on unchanged). */
+const jsonOf = new WeakMap<object, string>();
+function json(o: object): string {
+  let t = jsonOf.get(o);
+  if (t === undefined) jsonOf.set(o, (t = JSON.stringify(o)));
+  return t;
+}
+
+/** `JSON.stringify(a) === JSON.stringify(b)`, field by field (both have every field of Cmp, in one order). */
 function same(a: Cmp, b: Cmp): boolean {
-  return JSON.stringify(a) === JSON.stringify(b);
+  for (const k of CMP_FIELDS) {
+    const x = a[k];
+    const y = b[k];
+    if (x === y) continue;
+    if (x === null || y === null || typeof x !== "object" || typeof y !== "object" || json(x) !== json(y)) return false;
+  }
+  return true;
 }
 
 function removeIdentical(block: Opt[]): Opt[] {
   const rules = [...block];
+  // every pair is compared: each rule's fields once (the rules themselves are not changed here)
+  const cmps = new Map<Opt, Cmp>();
+  const cmpOfRule = (r: Opt): Cmp => {
+    let c = cmps.get(r);
+    if (!c) cmps.set(r, (c = cmpOf(r)));
+    return c;
+  };
   for (let i = 0; i < rules.length; i++) {
     for (let j = i + 1; j < rules.length; j++) {
-      const a = cmpOf(rules[i]);
-      const b = cmpOf(rules[j]);
+      const a = cmpOfRule(rules[i]);
+      const b = cmpOfRule(rules[j]);
       if (same(a, excludeSupersets(a, b))) {
         rules.splice(j, 1);
         j--;
