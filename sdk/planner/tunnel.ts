@@ -11,6 +11,7 @@ import { endPairs, type TunnelCtx } from "./tunnel-end";
 import { planIkedEnd, type IkedProposal } from "./tunnel-iked";
 import { planIsakmpdEnd, type IsakmpdProposal } from "./tunnel-isakmpd";
 import { planManualEnd } from "./tunnel-manual";
+import { checkKeyedIdentities } from "./ike-ids";
 import { planTunnelPf } from "./tunnel-pf";
 
 /** Resolves a node name (a Gateway or CarpPair), reporting an unknown one. */
@@ -46,6 +47,8 @@ export function planTunnel(tun: TunnelSpec, accs: Map<string, Acc>, resolveNode:
   checkSelectors(t, issues);
   checkPeers(t, issues);
   checkKeying(t, fp, issues);
+  if (issues.length > before) return;
+  if (tun.keying.kind === "ike" && tun.keying.auth.kind !== "psk") checkKeyedIdentities(t, issues);
   if (issues.length > before) return;
   checkRemoteOverlap(t, accs, issues);
   if (issues.length > before) return;
