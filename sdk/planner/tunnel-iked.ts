@@ -8,6 +8,8 @@ import { netText } from "../model/address/index";
 import { ikedKeyPair } from "./keys";
 import { portOf, type EndCtx, type EndOnGateway } from "./tunnel-end";
 import type { PolicySpec } from "./spec";
+import type { PlanIssue } from "./errors";
+import { installX509 } from "./x509-files";
 
 /** The tunnel's iked proposals, resolved once for both ends. */
 export interface IkedProposal {
@@ -40,18 +42,22 @@ function flowsOf(e: EndOnGateway, p: PolicySpec): IkedFlow[] {
   return flows;
 }
 
-export function planIkedEnd(e: EndOnGateway, policies: PolicySpec[], proposal: IkedProposal): void {
+export function planIkedEnd(e: EndOnGateway, policies: PolicySpec[], proposal: IkedProposal, issues: PlanIssue[]): void {
   const { t, acc, g, me, other, local, peer } = e;
   const k = t.tun.keying;
   if (k.kind !== "ike") return;
   useDaemon(acc, "iked", t.label);
   let auth: IkedAuth;
   if (k.auth.kind === "psk") auth = { kind: "psk", value: me.spec.psk ?? k.auth.psk };
-  else {
+  else if (k.auth.kind === "x509") {
+    // RFC 7427 signatures with the certificate's RSA key; the peer's certificate is checked against ca/
+    auth = { kind: "method", method: "rfc7427" };
+    installX509(acc, "iked", me, k.auth.ca, e.label, issues);
+  } else {
     auth = { kind: "method", method: "ecdsa256" };
     installKeys(acc, me, other, t.family);
   }
-  const publickey = k.auth.kind === "publickey";
+  const publickey = k.auth.kind !== "psk";
   policies.forEach((p, i) => {
     const active = me.spec.mode !== "passive";
     acc.iked.push({

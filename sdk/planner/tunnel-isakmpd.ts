@@ -7,6 +7,7 @@ import { portOf, type EndOnGateway } from "./tunnel-end";
 import type { PolicySpec } from "./spec";
 import { installIsakmpdPubkeys } from "./isakmpd-keys";
 import { keyedIdentity } from "./ike-ids";
+import { installX509 } from "./x509-files";
 
 /** The tunnel's isakmpd proposal, resolved once for both ends. */
 export interface IsakmpdProposal {
@@ -22,6 +23,7 @@ export function planIsakmpdEnd(e: EndOnGateway, policies: PolicySpec[], proposal
   const psk = k.auth.kind === "psk" ? (me.spec.psk ?? k.auth.psk) : undefined;
   const keyed = k.auth.kind !== "psk";
   if (k.auth.kind === "publickey") installIsakmpdPubkeys(acc, me, other);
+  if (k.auth.kind === "x509") installX509(acc, "isakmpd", me, k.auth.ca, e.label, issues);
   const port = (p: PolicySpec, side: "from" | "to") => {
     const n = portOf(p, flip, side);
     return n !== undefined ? { port: n } : {};

@@ -63,7 +63,7 @@ export function planTunnel(tun: TunnelSpec, accs: Map<string, Acc>, resolveNode:
       const e = { t, acc, g, me, other, side, flip, local, peer: other.address, label: [T, gwLabel(g.name)] };
       if (tun.keying.kind === "manual") planManualEnd(e, issues);
       else if (me.daemon === "isakmpd") planIsakmpdEnd(e, policies, proposal, issues);
-      else planIkedEnd(e, policies, proposal);
+      else planIkedEnd(e, policies, proposal, issues);
       if (tun.satype === "ah") acc.sysctls.set("net.inet.ah.enable", "1");
       planTunnelPf(e, issues);
     }
