@@ -10,6 +10,8 @@ import type { Acc } from "./acc";
 import { keyedIdentity, pubkeyName } from "./ike-ids";
 import { gatewayRsaKeyPair } from "./rsakeys";
 import type { EndCtx } from "./tunnel-end";
+import type { PlanIssue } from "./errors";
+import { setKeyFile } from "./key-files";
 
 /** The RSA key pair a tunnel end answers with: a pair's first member's (both members install it). */
 export function endRsaKeyPair(end: EndCtx) {
@@ -18,9 +20,9 @@ export function endRsaKeyPair(end: EndCtx) {
 }
 
 /** This gateway's local.key and local.pub, and the peer's public key under the identity it presents. */
-export function installIsakmpdPubkeys(acc: Acc, me: EndCtx, other: EndCtx): void {
+export function installIsakmpdPubkeys(acc: Acc, me: EndCtx, other: EndCtx, by: string[], issues: PlanIssue[]): void {
   const mine = endRsaKeyPair(me);
-  acc.rawFiles.set("/etc/isakmpd/private/local.key", { content: mine.privateKey, mode: "0600", secret: true });
-  acc.rawFiles.set("/etc/isakmpd/local.pub", { content: mine.publicKey, mode: "0644", secret: false });
-  acc.rawFiles.set(`/etc/isakmpd/pubkeys/${pubkeyName(keyedIdentity(other))}`, { content: endRsaKeyPair(other).publicKey, mode: "0644", secret: false });
+  setKeyFile(acc, "/etc/isakmpd/private/local.key", { content: mine.privateKey, mode: "0600", secret: true }, by, issues);
+  setKeyFile(acc, "/etc/isakmpd/local.pub", { content: mine.publicKey, mode: "0644", secret: false }, by, issues);
+  setKeyFile(acc, `/etc/isakmpd/pubkeys/${pubkeyName(keyedIdentity(other))}`, { content: endRsaKeyPair(other).publicKey, mode: "0644", secret: false }, by, issues);
 }

@@ -22,7 +22,7 @@ export function planIsakmpdEnd(e: EndOnGateway, policies: PolicySpec[], proposal
   useDaemon(acc, "isakmpd", t.label);
   const psk = k.auth.kind === "psk" ? (me.spec.psk ?? k.auth.psk) : undefined;
   const keyed = k.auth.kind !== "psk";
-  if (k.auth.kind === "publickey") installIsakmpdPubkeys(acc, me, other);
+  if (k.auth.kind === "publickey") installIsakmpdPubkeys(acc, me, other, e.label, issues);
   if (k.auth.kind === "x509") installX509(acc, "isakmpd", me, k.auth.ca, e.label, issues);
   const port = (p: PolicySpec, side: "from" | "to") => {
     const n = portOf(p, flip, side);
