@@ -3,7 +3,9 @@
  * the CA certificate, each gateway's certificate for the identity it presents (SAN IP for gateway 1, DNS
  * gw2.example.org for gateway 2, both signed by the CA, of the gateway's own key) and its local.key (0600);
  * the emulated daemon establishes the flows only when each side's certificate names its ID and was issued
- * by a CA the other trusts (test/lab/emu/ike-keys.ts). Checked with the lab's own `openssl`.
+ * by a CA the other trusts, as loaded when the daemon started (test/lab/emu/ike-keys.ts). Checked with the
+ * lab's own `openssl`. The hand edit replaces gateway 2's certificate: refresh reports it, and up puts the
+ * issued one back and restarts the daemon, which reads certificates only at start.
  */
 import { expect } from "vitest";
 import { labExec, type Lab } from "../../lab/api";
@@ -56,10 +58,14 @@ export function x509Scenario(ike: "isakmpd" | "iked", prefix: string, files: Rec
       {
         name: "a certificate from another CA is refused: the tunnel goes down, and comes back with the CA's",
         run: async (lab) => {
+          // the daemon loads ca/ when it starts: restart it (isakmpd then needs its ike rules again)
+          const restart = ike === "isakmpd" ? "rcctl restart isakmpd >/dev/null && ipsecctl -f /etc/ipsec.conf" : "rcctl restart iked >/dev/null";
           // gw1 trusts a CA of its own making instead of the VPN CA
           await out(lab, "gw1", `cp ${CA} /tmp/vpn-ca.crt && openssl req -x509 -newkey rsa:2048 -nodes -keyout /tmp/rogue.key -subj /CN=rogue -days 1 -out ${CA} 2>/dev/null`);
+          await flowOn(lab, "gw2", flow2, true); // still the CA it loaded at start
+          await out(lab, "gw1", restart);
           await flowOn(lab, "gw2", flow2, false);
-          await out(lab, "gw1", `cp /tmp/vpn-ca.crt ${CA}`);
+          await out(lab, "gw1", `cp /tmp/vpn-ca.crt ${CA} && ${restart}`);
           await flowOn(lab, "gw2", flow2, true);
         },
       },

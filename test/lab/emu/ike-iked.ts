@@ -16,7 +16,7 @@
 import { expandIkedPolicy, parseIkedConf, type IkedExpandedPolicy, type IkedProposal, type IkedResolvedAddr } from "../../../sdk/model/iked";
 import { flowKey, portText, protoText, spiFor, type KernelFlow, type KernelSa } from "./ipsec-kernel";
 import { rootPath, type ServiceTable } from "./state";
-import { authenticates, readIkeKeys, type IkeKeys } from "./ike-keys";
+import { authenticates, readIkeKeys, type IkeKeys, type StartSnapshot } from "./ike-keys";
 import { join } from "node:path";
 
 /** `/var/emu/iked.json`. */
@@ -64,7 +64,8 @@ async function gateway(name: string, where: string | undefined, read: Reader, ad
   // signature authentication: the keys and certificates under its /etc/iked (a peer's root is beside its /var/emu)
   const etc = where === undefined ? rootPath("/etc/iked") : join(where, "..", "..", "etc", "iked");
   const signs = loaded.policies.some((p) => p.policy.auth?.kind !== "psk");
-  const keys = signs ? await readIkeKeys(etc, false) : { pubkeys: {}, cas: [], certs: [] };
+  const snap = await read<Partial<StartSnapshot>>(where, "iked-x509", () => ({}));
+  const keys = signs ? await readIkeKeys(etc, false, snap.since === run.since ? (snap as StartSnapshot) : undefined) : { pubkeys: {}, cas: [], certs: [] };
   return { name, keys, addresses: await addresses(where), policies: loaded.policies, globalPassive: loaded.passive, held: await held("iked", where) };
 }
 

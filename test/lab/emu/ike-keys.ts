@@ -11,6 +11,10 @@
  * - X.509: the signer sends a certificate of its key from `certs/` whose subjectAltName holds its ID (IP
  *   address, DNS name or e-mail for IPV4/IPV6_ADDR, FQDN, USER_FQDN); the verifier accepts it when a CA
  *   certificate in its `ca/` directory issued and signed it and it is within its validity.
+ * - what each daemon reads only when it starts (isakmpd's `x509_init`: ca/ and certs/; iked's ca process: also
+ *   private/local.key) is taken from the snapshot made when the emulated daemon started
+ *   ({@link snapshotAtStart}, kept in `/var/emu/NAME-x509.json` with the run's stamp); raw public keys and
+ *   isakmpd's local.key are read from the files at each negotiation, as the real daemons do.
  * A peer's /etc is read where its root is on the host: beside its `/var/emu` (lab.json `stateDir`).
  * Limits: no CRLs, no chains longer than CA → end certificate; keys are compared, not used to sign.
  */
@@ -64,10 +68,29 @@ function certsOf(list: [string, string][]): X509Certificate[] {
   return out;
 }
 
-/** The keys under `dir` (`/etc/isakmpd` or `/etc/iked` of some gateway); `rsaOnly` for isakmpd. */
-export async function readIkeKeys(dir: string, rsaOnly: boolean): Promise<IkeKeys> {
-  const keys: IkeKeys = { pubkeys: {}, cas: certsOf(await files(join(dir, "ca"))), certs: certsOf(await files(join(dir, "certs"))) };
+/** What a daemon loaded when it started (`/var/emu/NAME-x509.json`). */
+export interface StartSnapshot {
+  /** `since` of the run that loaded it. */
+  since: string;
+  daemon: "isakmpd" | "iked";
+  /** PEM texts of ca/ and certs/. */
+  cas: string[];
+  certs: string[];
+  /** iked: the local key as loaded at start. */
+  local?: string;
+  localProblem?: string;
+}
+
+/** What `daemon` loads at start from `dir`: isakmpd its CA and certificates, iked also its local key. */
+export async function snapshotAtStart(dir: string, daemon: "isakmpd" | "iked", since: string): Promise<StartSnapshot> {
+  const snap: StartSnapshot = { since, daemon, cas: (await files(join(dir, "ca"))).map(([, t]) => t), certs: (await files(join(dir, "certs"))).map(([, t]) => t) };
+  if (daemon === "iked") Object.assign(snap, await localKey(dir, false));
+  return snap;
+}
+
+async function localKey(dir: string, rsaOnly: boolean): Promise<Pick<IkeKeys, "local" | "localProblem">> {
   const keyFile = join(dir, "private", "local.key");
+  const keys: Pick<IkeKeys, "local" | "localProblem"> = {};
   try {
     const st = await stat(keyFile);
     const text = await readFile(keyFile, "utf8");
@@ -80,6 +103,24 @@ export async function readIkeKeys(dir: string, rsaOnly: boolean): Promise<IkeKey
   } catch (e) {
     if ((e as NodeJS.ErrnoException).code !== "ENOENT") keys.localProblem = `${keyFile}: ${(e as Error).message}`;
   }
+  return keys;
+}
+
+/**
+ * The keys under `dir` (`/etc/isakmpd` or `/etc/iked` of some gateway); `rsaOnly` for isakmpd. With `atStart`,
+ * the CA and certificates (and iked's local key) are those the running daemon loaded when it started.
+ */
+export async function readIkeKeys(dir: string, rsaOnly: boolean, atStart?: StartSnapshot): Promise<IkeKeys> {
+  const pems = (list: string[]): [string, string][] => list.map((t) => ["", t]);
+  const keys: IkeKeys = {
+    pubkeys: {},
+    cas: certsOf(atStart ? pems(atStart.cas) : await files(join(dir, "ca"))),
+    certs: certsOf(atStart ? pems(atStart.certs) : await files(join(dir, "certs"))),
+  };
+  // iked loads its key at start; isakmpd reads local.key at each negotiation
+  const withKey = atStart?.daemon === "iked" ? atStart : await localKey(dir, rsaOnly);
+  if (withKey.local !== undefined) keys.local = withKey.local;
+  if (withKey.localProblem !== undefined) keys.localProblem = withKey.localProblem;
   for (const t of ["ipv4", "ipv6", "fqdn", "ufqdn"]) {
     for (const [n, text] of await files(join(dir, "pubkeys", t))) {
       try {

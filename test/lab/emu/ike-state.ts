@@ -8,7 +8,7 @@
  * `/var/emu/iked.json` the same way; sasyncd records its carp interface, peers and key hash in `/var/emu/sasyncd.json`.
  */
 import { readPeerState, readState, withState, peerGateways, emptyInterfaceTable, rootPath, stateDir, type InterfaceTable, type ServiceTable } from "./state";
-import { readIkeKeys } from "./ike-keys";
+import { readIkeKeys, type StartSnapshot } from "./ike-keys";
 import { join } from "node:path";
 import { carpStates } from "./carp-elect";
 import { type IkeDb } from "./ike-db";
@@ -110,8 +110,14 @@ async function ikeGateway(name: string, where: Where, extra: string[] = []): Pro
     addresses: [...new Set([...own, ...extra])],
     connections,
     held: await heldBySasyncd("isakmpd", where),
-    ...(rsa ? { keys: await readIkeKeys(etc, true) } : {}),
+    ...(rsa ? { keys: await readIkeKeys(etc, true, await startSnapshot("isakmpd", run?.since, where)) } : {}),
   };
+}
+
+/** What the daemon's current run loaded at start (ike-daemon.ts), when it is recorded. */
+async function startSnapshot(daemon: "isakmpd" | "iked", since: string | undefined, where: Where): Promise<StartSnapshot | undefined> {
+  const snap = await read<Partial<StartSnapshot>>(where, `${daemon}-x509`, () => ({}));
+  return since !== undefined && snap.since === since ? (snap as StartSnapshot) : undefined;
 }
 
 /** The running sasyncd's configuration (undefined when sasyncd does not run). */
