@@ -3,11 +3,11 @@
  * the signer's local.key must be root-owned and 0600, and the verifier must hold its public key under
  * pubkeys/ID or trust the CA of its certificate for that ID, within its validity.
  */
-import { chmodSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { chmodSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
-import { authenticates, readIkeKeys } from "../../lab/emu/ike-keys";
+import { authenticates, readIkeKeys, snapshotAtStart } from "../../lab/emu/ike-keys";
 import { planAndRender } from "../../../sdk/planner/index";
 import type { CaSpec } from "../../../sdk/planner/x509";
 import { FP_KEY, topo, tunnel } from "../planner/fixtures";
@@ -65,5 +65,17 @@ describe("emulated IKE authentication", () => {
     // gw2 trusts another CA only
     const other = install("x509-other", { kind: "x509", ca: { ...CA, keySeed: "another-seed-0123456789" } });
     expect(authenticates(k1, ID1, await readIkeKeys(other.gw2!, true))).toBeUndefined();
+  });
+
+  it("the CA and certificates are those loaded when the daemon started", async () => {
+    const d = install("start", { kind: "x509", ca: CA });
+    const atStart = await snapshotAtStart(d.gw2!, "isakmpd", "run-1");
+    // gw2's CA replaced on disk after the start: the running daemon still trusts the one it loaded
+    const other = install("start-other", { kind: "x509", ca: { ...CA, keySeed: "another-seed-0123456789" } });
+    writeFileSync(join(d.gw2!, "ca", "vpn-ca.crt"), readFileSync(join(other.gw2!, "ca", "vpn-ca.crt")));
+    const k1 = await readIkeKeys(d.gw1!, true);
+    expect(authenticates(k1, ID1, await readIkeKeys(d.gw2!, true, atStart))).toBe("x509");
+    // after a restart it loads the new one
+    expect(authenticates(k1, ID1, await readIkeKeys(d.gw2!, true, await snapshotAtStart(d.gw2!, "isakmpd", "run-2")))).toBeUndefined();
   });
 });
