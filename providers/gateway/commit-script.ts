@@ -279,6 +279,8 @@ export function applyScript(c: CommitInput): string {
   const L = [...BLOCK_START, ...PRELUDE(c.id)];
   L.push(...APPLY_FNS);
   L.push(...IPSEC_DELETE_FN);
+  // set when isakmpd is restarted below: a new isakmpd knows no ike rule until ipsecctl -f loads them again
+  L.push("reload_ipsec=0");
   // 1. sysctl
   for (const [k, v] of Object.entries(news.sysctls).sort()) {
     L.push(`[ "$(sysctl -n ${sq(k)} 2>/dev/null)" = ${sq(v)} ] || step sysctl ${sq(`${k}=${v}`)}`);
@@ -305,7 +307,7 @@ export function applyScript(c: CommitInput): string {
   // changed an SPI or added a flow that was never loaded) are ESRCH, which ipdel tolerates
   if (oldRf && oldRf !== rf) ipsecLines.push(`if [ -e "$R/files"${sq(oldRf)} ]; then ipdel "$R/files"${sq(oldRf)}; fi`);
   if (rf) {
-    const cond = drifted("flows") ? "true" : `ch ${sq(rf)}`;
+    const cond = drifted("flows") ? "true" : `ch ${sq(rf)} || [ $reload_ipsec = 1 ]`;
     ipsecLines.push(
       `if ${cond}; then if [ -e "$R/files"${sq(rf)} ]; then ipdel "$R/files"${sq(rf)}; fi; step ipsecctl -f ${sq(rf)}; : > "$R/ipsec-loaded"`,
       ...verifyKernelLines(news.ipsecKernel, rf),
@@ -315,7 +317,12 @@ export function applyScript(c: CommitInput): string {
   const names = Object.entries(news.services).sort((a, b) => a[1].order - b[1].order || a[0].localeCompare(b[0])).map(([n]) => n);
   let ipsecAt = names.indexOf("ipsec");
   if (ipsecAt < 0) ipsecAt = names.indexOf("sasyncd") >= 0 ? names.indexOf("sasyncd") : names.length;
-  const cfgOf = (svc: string) => Object.entries(news.files).filter(([, f]) => (f.check === "iked" && svc === "iked") || (f.check === "sasyncd" && svc === "sasyncd")).map(([p]) => p);
+  // what a daemon reads only when it starts: its configuration, and the certificates (isakmpd's x509_init,
+  // iked's ca process also loads local.key); raw public keys and isakmpd's local.key are read per negotiation
+  const readAtStart = (svc: string, p: string, f: { check?: string }) =>
+    (f.check === "iked" && svc === "iked") || (f.check === "sasyncd" && svc === "sasyncd") ||
+    (svc === "isakmpd" && /^\/etc\/isakmpd\/(ca|certs|crls)\//.test(p)) || (svc === "iked" && /^\/etc\/iked\/(ca|certs|crls|private)\//.test(p));
+  const cfgOf = (svc: string) => Object.entries(news.files).filter(([p, f]) => readAtStart(svc, p, f)).map(([p]) => p);
   names.forEach((n, i) => {
     if (i === ipsecAt && n !== "ipsec") L.push(...ipsecLines);
     const s = news.services[n]!;
@@ -333,6 +340,7 @@ export function applyScript(c: CommitInput): string {
       if (!isPseudoService(n)) {
         if (s.running) {
           L.push(`if rcctl check ${q} >/dev/null 2>&1; then [ $restart = 1 ] && step rcctl restart ${q}; else step rcctl start ${q}; fi`);
+          if (n === "isakmpd") L.push("[ $restart = 1 ] && reload_ipsec=1");
         } else {
           L.push(`if rcctl check ${q} >/dev/null 2>&1; then step rcctl stop ${q}; fi`);
         }

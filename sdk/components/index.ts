@@ -7,5 +7,6 @@ export { GifTunnel, type GifTunnelArgs, type GifEndArgs, type GifIpsecArgs } fro
 export type { PhaseArgs } from "./common";
 export type { ManualKeysArgs, TunnelNode } from "./nodes";
 export { hold } from "./registry";
+export { CertificateAuthority, type CertificateAuthorityArgs } from "./ca";
 export { UserError, Refused, onUserError } from "./check";
 export { WireGuardTunnel, WireGuardMesh, WireGuardHub, type WireGuardTunnelArgs, type WireGuardEndArgs, type WireGuardMeshArgs, type WireGuardMemberArgs, type WireGuardHubArgs } from "./wireguard";

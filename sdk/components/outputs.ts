@@ -22,19 +22,29 @@ export interface GatewayFile {
   owner: string;
   /** Group (wheel). */
   group: string;
-  /** True when the content holds a secret (and `content` is a Pulumi secret). */
+  /** True when `content` is a Pulumi secret: the file holds a secret, or it is ipsec.conf, iked.conf or sasyncd.conf. */
   secret: boolean;
+}
+
+/**
+ * Whether a file's content is a Pulumi secret: it holds one, or it is a keying daemon's configuration
+ * (ipsec.conf, iked.conf, sasyncd.conf), which the provider always stores encrypted
+ * (providers/resources/gateway-config.ts `isSecretFile`) — one rule on both sides, so a file without a key
+ * today (public-key or certificate authentication) is never plaintext here and ciphertext there.
+ */
+function isSecretFile(f: ManagedFile): boolean {
+  return !!f.secret || f.check === "ipsec" || f.check === "iked" || f.check === "sasyncd";
 }
 
 /** The content of one file: a secret Output when the file holds a secret, a plain Output otherwise. */
 function content(f: ManagedFile): pulumi.Output<string> {
-  return f.secret ? pulumi.secret(f.content) : pulumi.output(f.content);
+  return isSecretFile(f) ? pulumi.secret(f.content) : pulumi.output(f.content);
 }
 
 /** Each file of a state, its content a secret where the file holds one. */
 export function publishFiles(s: HostState): Record<string, GatewayFile> {
   const out: Record<string, GatewayFile> = {};
-  for (const [path, f] of Object.entries(s.files)) out[path] = { content: content(f), mode: f.mode, owner: f.owner, group: f.group, secret: f.secret === true };
+  for (const [path, f] of Object.entries(s.files)) out[path] = { content: content(f), mode: f.mode, owner: f.owner, group: f.group, secret: isSecretFile(f) };
   return out;
 }
 

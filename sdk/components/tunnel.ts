@@ -6,6 +6,7 @@ import { need, take, takeOpt } from "./check";
 import { hostAddress, identity, integer, network, oneOf, psk as pskRule, tagName } from "../model/tokens/index";
 import { canonicalProtocol } from "../model/pf/names";
 import { Gateway } from "./gateway";
+import { CertificateAuthority } from "./ca";
 import type { EndIdentity } from "../planner/identities";
 import { defaultNetworks, filterRules, groupOf, manualKeys, nodeOf, type ManualKeysArgs, type TunnelNode } from "./nodes";
 
@@ -56,10 +57,14 @@ export interface SiteToSiteTunnelArgs {
   /** Pre-shared key (`psk`). Always stored as a secret. Required unless `auth: "publickey"` or `manual`. */
   psk?: pulumi.Input<string>;
   /**
-   * `psk` (default when `psk` is given) or `publickey`: ECDSA key pairs derived from each gateway's key seed,
-   * each gateway's private key and its peer's public key installed by this program (iked only).
+   * `psk` (default when `psk` is given), `publickey` or `x509`. `publickey`: key pairs derived from each
+   * gateway's key seed — ECDSA for iked (/etc/iked/private/local.key, pubkeys/ipv4/PEER), RSA for isakmpd
+   * (/etc/isakmpd/private/local.key, pubkeys/TYPE/ID) — each gateway's private key and its peer's public key
+   * installed by this program. `x509`: certificates issued by `ca` for the identity each end presents.
    */
-  auth?: "psk" | "publickey";
+  auth?: "psk" | "publickey" | "x509";
+  /** The {@link CertificateAuthority} that issues both ends' certificates (with `auth: "x509"`). */
+  ca?: CertificateAuthority;
   /** Phase 1 transforms (ipsec.conf `main auth … enc … group …`; iked `ikesa`). Default: the daemon's. */
   main?: PhaseArgs;
   /** Phase 2 transforms (ipsec.conf `quick …`; iked `childsa`). Default: the daemon's. */
@@ -109,7 +114,7 @@ export class SiteToSiteTunnel extends pulumi.ComponentResource {
     const rn = nodeOf(rArgs.gateway);
     const group = groupOf(label, [ln, rn]);
     if (args.ike !== undefined) take(label, "ike", args.ike, oneOf(["isakmpd", "iked"] as const));
-    if (args.auth !== undefined) take(label, "auth", args.auth, oneOf(["psk", "publickey"] as const));
+    if (args.auth !== undefined) take(label, "auth", args.auth, oneOf(["psk", "publickey", "x509"] as const));
     if (args.satype !== undefined) take(label, "satype", args.satype, oneOf(["esp", "ah"] as const));
     if (args.enc0 !== undefined) take(label, "enc0", args.enc0, oneOf(["skip", "filter"] as const));
     for (const [ph, f] of [[args.main, "main"], [args.quick, "quick"]] as const) {
@@ -117,7 +122,9 @@ export class SiteToSiteTunnel extends pulumi.ComponentResource {
       for (const k of ["auth", "enc", "group", "prf"] as const) if (ph[k] !== undefined && typeof ph[k] !== "string") throw argError(label, `${f}.${k}`, String(ph[k]), "not a transform name", "give a name such as `aes-256` or remove it");
       if (ph.lifetime !== undefined) take(label, `${f}.lifetime`, ph.lifetime, integer("a lifetime in seconds", 60, 7 * 24 * 3600));
     }
-    const auth = args.auth ?? (args.psk !== undefined ? "psk" : "publickey");
+    const auth = args.auth ?? (args.psk !== undefined ? "psk" : args.ca !== undefined ? "x509" : "publickey");
+    if (auth === "x509" && !(args.ca instanceof CertificateAuthority)) throw argError(label, "ca", args.ca === undefined ? "(none)" : typeof args.ca, "`auth: \"x509\"` needs the CertificateAuthority that issues the certificates", "pass `ca: new openbsd.CertificateAuthority(\"vpn-ca\", { keySeed: cfg.requireSecret(\"caSeed\") })`");
+    if (args.ca !== undefined && auth !== "x509") throw argError(label, "ca", "(CertificateAuthority)", "a CA is only used with `auth: \"x509\"`", "set `auth: \"x509\"` or remove `ca`");
     if (args.manual && args.psk !== undefined) throw argError(label, "psk", "(secret)", "a manually keyed tunnel has no IKE and no PSK", "remove `psk` or `manual`");
     if (!args.manual && auth === "psk" && args.psk === undefined) throw argError(label, "psk", "(none)", "`auth: \"psk\"` needs a pre-shared key", "pass `psk: cfg.requireSecret(\"psk\")`");
     if (args.manual?.spi) for (const d of ["leftToRight", "rightToLeft"] as const) take(label, `manual.spi.${d}`, args.manual.spi[d], integer("an SPI", 256, 0xfffffffe, "choose an SPI in 0x100–0xfffffffe (0–255 are reserved)"));
@@ -156,10 +163,10 @@ export class SiteToSiteTunnel extends pulumi.ComponentResource {
     };
     const keying: pulumi.Output<KeyingSpec> = args.manual
       ? manualKeys(name, args.manual, ln.nodeGateways[0]!, rn.nodeGateways[0]!, label, "manual").apply((keys) => ({ kind: "manual" as const, keys }))
-      : (auth === "psk" ? pulumi.secret(args.psk!) : pulumi.output("")).apply((psk) => ({
+      : pulumi.all([auth === "psk" ? pulumi.secret(args.psk!) : pulumi.output(""), args.ca ? args.ca.spec : pulumi.output(null)]).apply(([psk, ca]) => ({
           kind: "ike" as const,
           ...(args.ike ? { daemon: args.ike } : {}),
-          auth: auth === "psk" ? { kind: "psk" as const, psk: take(label, "psk", psk, pskRule, { secret: true }) } : { kind: "publickey" as const },
+          auth: auth === "psk" ? { kind: "psk" as const, psk: take(label, "psk", psk, pskRule, { secret: true }) } : ca ? { kind: "x509" as const, ca } : { kind: "publickey" as const },
           ...(args.main ? { phase1: phaseSpec(args.main) } : {}),
           ...(args.quick ? { phase2: phaseSpec(args.quick) } : {}),
         }));

@@ -51,7 +51,7 @@ function endIdentity(t: Topology, tun: TunnelSpec, end: TunnelEndSpec, address: 
   if (tun.keying.kind === "manual") return { ...base, kind: "none" };
   if (end.srcid) return { ...base, kind: "srcid", id: end.srcid };
   const daemon = daemonOf(t, tun, end);
-  if (daemon === "iked") return tun.keying.auth.kind === "publickey" ? { ...base, kind: "address", id: address } : { ...base, kind: "fqdn" };
+  if (daemon === "iked") return tun.keying.auth.kind !== "psk" ? { ...base, kind: "address", id: address } : { ...base, kind: "fqdn" };
   return { ...base, kind: "address", id: end.local ?? address };
 }
 

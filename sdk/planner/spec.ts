@@ -6,6 +6,7 @@
  */
 import type { PfFilterRule, PfRule } from "../model/pf/types";
 import type { WireGuardSpec } from "./wireguard";
+import type { CaSpec } from "./x509";
 
 /** Which IKE daemon owns a gateway's IPsec configuration: isakmpd (IKEv1, ipsec.conf) or iked (IKEv2, iked.conf). */
 export type IkeDaemon = "isakmpd" | "iked";
@@ -118,8 +119,11 @@ export interface TunnelEndSpec {
   rules: PfFilterRule[];
 }
 
-/** Authentication of an IKE tunnel. */
-export type TunnelAuth = { kind: "psk"; psk: string } | { kind: "publickey" };
+/**
+ * Authentication of an IKE tunnel: a pre-shared key, public keys derived from the gateways' key seeds
+ * (iked ECDSA, isakmpd RSA), or X.509 certificates issued by a CA (x509.ts).
+ */
+export type TunnelAuth = { kind: "psk"; psk: string } | { kind: "publickey" } | { kind: "x509"; ca: CaSpec };
 
 /** Keys of a manually keyed tunnel, hex without `0x`. */
 export interface ManualKeys {

@@ -114,12 +114,6 @@ export function checkKeying(t: TunnelCtx, fp: (s: string) => string, issues: Pla
     const rp = tun.right.psk ?? k.auth.psk;
     if (lp !== rp) issues.push({ resources: both, field: "left.psk, right.psk", value: `${fp(lp)} ≠ ${fp(rp)}`, reason: "the pre-shared keys differ (keyed fingerprints shown)", fix: "use one `psk` for the tunnel" });
     if (lp.length === 0) issues.push({ resources: both, field: "psk", value: "(empty)", reason: "an empty pre-shared key", fix: "generate one, e.g. `openssl rand -hex 20`, and keep it with `pulumi config set --secret`" });
-  } else if (L.daemon === "isakmpd" || R.daemon === "isakmpd") {
-    issues.push({
-      resources: both, field: "auth", value: "publickey",
-      reason: "public-key authentication is generated for iked (ECDSA keys derived from each gateway's key seed); isakmpd needs RSA keys",
-      fix: "set `ike: \"iked\"` or use a `psk`",
-    });
   }
   for (const [me, , side] of endPairs(t))
     if (me.daemon === "iked" && me.spec.mode === "dynamic")

@@ -8,6 +8,10 @@ import { netText } from "../model/address/index";
 import { ikedKeyPair } from "./keys";
 import { portOf, type EndCtx, type EndOnGateway } from "./tunnel-end";
 import type { PolicySpec } from "./spec";
+import type { PlanIssue } from "./errors";
+import { installX509 } from "./x509-files";
+import { setKeyFile } from "./key-files";
+import { keyedIdentity, pubkeyName } from "./ike-ids";
 
 /** The tunnel's iked proposals, resolved once for both ends. */
 export interface IkedProposal {
@@ -15,17 +19,19 @@ export interface IkedProposal {
   childsa?: IkedTransforms[];
 }
 
-/** iked public-key files: this gateway's private and public key, and the peer's public key by its address. */
-function installKeys(acc: Acc, me: EndCtx, other: EndCtx, family: 4 | 6): void {
+/**
+ * iked public-key files: this gateway's private and public key, and the peer's public key under the
+ * identity it presents (pubkeys/ipv4/ADDR, or pubkeys/fqdn/NAME with a `srcid`), as iked looks it up.
+ */
+function installKeys(acc: Acc, me: EndCtx, other: EndCtx, by: string[], issues: PlanIssue[]): void {
   // a pair end: both members answer for the CARP address, so both install its first member's key pair
   const owner = me.node.gateways[0]!;
   const mine = ikedKeyPair(owner.keySeed, owner.name);
-  acc.rawFiles.set("/etc/iked/private/local.key", { content: mine.privateKey, mode: "0600", secret: true });
-  acc.rawFiles.set("/etc/iked/local.pub", { content: mine.publicKey, mode: "0644", secret: false });
-  // a pair end: both members answer for the CARP address; they share the first member's key
+  setKeyFile(acc, "/etc/iked/private/local.key", { content: mine.privateKey, mode: "0600", secret: true }, by, issues);
+  setKeyFile(acc, "/etc/iked/local.pub", { content: mine.publicKey, mode: "0644", secret: false }, by, issues);
   const peerGw = other.node.gateways[0]!;
   const theirs = ikedKeyPair(peerGw.keySeed, peerGw.name);
-  acc.rawFiles.set(`/etc/iked/pubkeys/${family === 4 ? "ipv4" : "ipv6"}/${other.address}`, { content: theirs.publicKey, mode: "0644", secret: false });
+  setKeyFile(acc, `/etc/iked/pubkeys/${pubkeyName(keyedIdentity(other))}`, { content: theirs.publicKey, mode: "0644", secret: false }, by, issues);
 }
 
 /** The flows of one policy: every pair of same-family networks of the two ends. */
@@ -40,18 +46,22 @@ function flowsOf(e: EndOnGateway, p: PolicySpec): IkedFlow[] {
   return flows;
 }
 
-export function planIkedEnd(e: EndOnGateway, policies: PolicySpec[], proposal: IkedProposal): void {
+export function planIkedEnd(e: EndOnGateway, policies: PolicySpec[], proposal: IkedProposal, issues: PlanIssue[]): void {
   const { t, acc, g, me, other, local, peer } = e;
   const k = t.tun.keying;
   if (k.kind !== "ike") return;
   useDaemon(acc, "iked", t.label);
   let auth: IkedAuth;
   if (k.auth.kind === "psk") auth = { kind: "psk", value: me.spec.psk ?? k.auth.psk };
-  else {
+  else if (k.auth.kind === "x509") {
+    // RFC 7427 signatures with the certificate's RSA key; the peer's certificate is checked against ca/
+    auth = { kind: "method", method: "rfc7427" };
+    installX509(acc, "iked", me, k.auth.ca, e.label, issues);
+  } else {
     auth = { kind: "method", method: "ecdsa256" };
-    installKeys(acc, me, other, t.family);
+    installKeys(acc, me, other, e.label, issues);
   }
-  const publickey = k.auth.kind === "publickey";
+  const publickey = k.auth.kind !== "psk";
   policies.forEach((p, i) => {
     const active = me.spec.mode !== "passive";
     acc.iked.push({
@@ -66,8 +76,8 @@ export function planIkedEnd(e: EndOnGateway, policies: PolicySpec[], proposal: I
       ...(active || me.spec.peer !== undefined ? { peer } : {}),
       ...(proposal.ikesa ? { ikesa: proposal.ikesa } : {}),
       ...(proposal.childsa ? { childsa: proposal.childsa } : {}),
-      ...(me.spec.srcid ? { srcid: me.spec.srcid } : publickey ? { srcid: me.address } : {}),
-      ...(me.spec.dstid ? { dstid: me.spec.dstid } : publickey ? { dstid: peer } : {}),
+      ...(me.spec.srcid ? { srcid: me.spec.srcid } : publickey ? { srcid: keyedIdentity(me) } : {}),
+      ...(me.spec.dstid ? { dstid: me.spec.dstid } : publickey ? { dstid: keyedIdentity(other) } : {}),
       auth,
       ...(me.spec.tag ? { tag: me.spec.tag } : {}),
     });

@@ -5,6 +5,9 @@ import { ipsecAddress } from "../model/ipsec/address";
 import type { PlanIssue } from "./errors";
 import { portOf, type EndOnGateway } from "./tunnel-end";
 import type { PolicySpec } from "./spec";
+import { installIsakmpdPubkeys } from "./isakmpd-keys";
+import { keyedIdentity } from "./ike-ids";
+import { installX509 } from "./x509-files";
 
 /** The tunnel's isakmpd proposal, resolved once for both ends. */
 export interface IsakmpdProposal {
@@ -18,6 +21,9 @@ export function planIsakmpdEnd(e: EndOnGateway, policies: PolicySpec[], proposal
   if (k.kind !== "ike") return;
   useDaemon(acc, "isakmpd", t.label);
   const psk = k.auth.kind === "psk" ? (me.spec.psk ?? k.auth.psk) : undefined;
+  const keyed = k.auth.kind !== "psk";
+  if (k.auth.kind === "publickey") installIsakmpdPubkeys(acc, me, other, e.label, issues);
+  if (k.auth.kind === "x509") installX509(acc, "isakmpd", me, k.auth.ca, e.label, issues);
   const port = (p: PolicySpec, side: "from" | "to") => {
     const n = portOf(p, flip, side);
     return n !== undefined ? { port: n } : {};
@@ -34,8 +40,9 @@ export function planIsakmpdEnd(e: EndOnGateway, policies: PolicySpec[], proposal
       peer: { kind: "ip", address: peer },
       ...(proposal.main ? { main: proposal.main } : {}),
       ...(proposal.quick ? { quick: proposal.quick } : {}),
-      ...(me.spec.srcid ? { srcid: me.spec.srcid } : {}),
-      ...(me.spec.dstid ? { dstid: me.spec.dstid } : {}),
+      // with keys, both identities are written (the FAQ's "isakmpd has never been told what ID that should be")
+      ...(me.spec.srcid ? { srcid: me.spec.srcid } : keyed ? { srcid: keyedIdentity(me) } : {}),
+      ...(me.spec.dstid ? { dstid: me.spec.dstid } : keyed ? { dstid: keyedIdentity(other) } : {}),
       ...(psk !== undefined ? { auth: { kind: "psk", psk } } : {}),
       ...(me.spec.tag ? { tag: me.spec.tag } : {}),
     };

@@ -11,6 +11,7 @@ import { endPairs, type TunnelCtx } from "./tunnel-end";
 import { planIkedEnd, type IkedProposal } from "./tunnel-iked";
 import { planIsakmpdEnd, type IsakmpdProposal } from "./tunnel-isakmpd";
 import { planManualEnd } from "./tunnel-manual";
+import { checkKeyedIdentities } from "./ike-ids";
 import { planTunnelPf } from "./tunnel-pf";
 
 /** Resolves a node name (a Gateway or CarpPair), reporting an unknown one. */
@@ -47,6 +48,8 @@ export function planTunnel(tun: TunnelSpec, accs: Map<string, Acc>, resolveNode:
   checkPeers(t, issues);
   checkKeying(t, fp, issues);
   if (issues.length > before) return;
+  if (tun.keying.kind === "ike" && tun.keying.auth.kind !== "psk") checkKeyedIdentities(t, issues);
+  if (issues.length > before) return;
   checkRemoteOverlap(t, accs, issues);
   if (issues.length > before) return;
   const proposal = proposalOf(t, issues);
@@ -60,7 +63,7 @@ export function planTunnel(tun: TunnelSpec, accs: Map<string, Acc>, resolveNode:
       const e = { t, acc, g, me, other, side, flip, local, peer: other.address, label: [T, gwLabel(g.name)] };
       if (tun.keying.kind === "manual") planManualEnd(e, issues);
       else if (me.daemon === "isakmpd") planIsakmpdEnd(e, policies, proposal, issues);
-      else planIkedEnd(e, policies, proposal);
+      else planIkedEnd(e, policies, proposal, issues);
       if (tun.satype === "ah") acc.sysctls.set("net.inet.ah.enable", "1");
       planTunnelPf(e, issues);
     }

@@ -46,7 +46,14 @@ export interface Scenario {
   knownGaps?: ("destroy" | "flows")[];
   /** Commands run on a lab host after up that must succeed: traffic across the tunnel (`ping …`). */
   traffic?: { host: string; command: string }[];
+  /** More files per gateway that must be as before after destroy (e.g. key files the program derives). */
+  baselinePaths?: Record<string, string[]>;
+  /** More steps after the flows (and traffic) checks, in order, with the lab and the stack. */
+  checks?: { name: string; run: (lab: Lab, stack: Stack) => Promise<void> }[];
 }
+
+/** Private keys the program derives and installs: read from the hosts for the leak check. */
+const PRIVATE_KEY_FILES = ["/etc/iked/private/local.key", "/etc/isakmpd/private/local.key"];
 
 /** Normalises config text: continuations joined, whitespace collapsed, comments and blank lines dropped. */
 export function lines(text: string): string[] {
@@ -77,7 +84,7 @@ export function scenario(s: Scenario): void {
   let dir: string | undefined;
   const baseline: Record<string, string> = {};
   const gateways = Object.keys(s.files);
-  const paths = (gw: string) => [...new Set([...BASELINE_PATHS, ...Object.keys(s.files[gw] ?? {})])];
+  const paths = (gw: string) => [...new Set([...BASELINE_PATHS, ...Object.keys(s.files[gw] ?? {}), ...(s.baselinePaths?.[gw] ?? [])])];
   const snapshot = async (gw: string) => (await labExec(lab, gw, paths(gw).map((p) => `echo "== ${p}"; cat ${p} 2>/dev/null || echo ABSENT`).join("; "))).stdout;
   const cat = async (gw: string, path: string) => {
     const r = await labExec(lab, gw, `cat ${path}`);
@@ -137,6 +144,7 @@ export function scenario(s: Scenario): void {
           expect(r.code, `${t.host}: ${t.command}\n${r.stdout}${r.stderr}`).toBe(0);
         }
       });
+    for (const c of s.checks ?? []) it(c.name, () => c.run(lab, stack));
     it("preview shows no changes", async () => {
       expect(seen(await stack.preview()).changeSummary).toEqual(same(resources));
     });
@@ -163,11 +171,12 @@ export function scenario(s: Scenario): void {
       const known: Record<string, string> = {};
       for (const [k, v] of Object.entries({ ...connectionConfig(lab), ...(s.config ?? {}) })) if (v.secret) known[`config ${k}`] = v.value;
       (await engineSecrets(stack)).forEach((v, i) => (known[`engine secret #${i}`] = v));
-      // derived key material the program never saw as config: iked private keys on the hosts
-      for (const gw of gateways) {
-        const k = await labExec(lab, gw, "cat /etc/iked/private/local.key 2>/dev/null");
-        if (k.stdout.includes("PRIVATE KEY")) known[`${gw} /etc/iked/private/local.key`] = k.stdout;
-      }
+      // derived key material the program never saw as config: iked and isakmpd private keys on the hosts
+      for (const gw of gateways)
+        for (const f of PRIVATE_KEY_FILES) {
+          const k = await labExec(lab, gw, `cat ${f} 2>/dev/null`);
+          if (k.stdout.includes("PRIVATE KEY")) known[`${gw} ${f}`] = k.stdout;
+        }
       expect(Object.keys(known).length).toBeGreaterThan(1);
       const exported = await exportWithoutSecrets(stack);
       expect(exported).toContain("openbsd:index:Gateway");

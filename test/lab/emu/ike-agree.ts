@@ -17,13 +17,17 @@
  *   ports), same protocol (ESP/AH), a transform with the same cipher, key length, authentication, PFS group and
  *   encapsulation mode.
  *
- * Not emulated (documented limits): pf filtering of udp 500/4500 and esp between the peers, NAT-T, RSA key
- * verification (two RSA_SIG sides agree), lifetimes and rekeying, DPD. Flows are recomputed on every read, so a
+ * - for RSA_SIG, each side can authenticate to the other (ike-keys.ts): it has a usable local.key, and the
+ *   other holds its public key under pubkeys/ID or trusts the CA of its certificate naming the ID.
+ *
+ * Not emulated (documented limits): pf filtering of udp 500/4500 and esp between the peers, NAT-T,
+ * lifetimes and rekeying, DPD. Flows are recomputed on every read, so a
  * change of configuration on either side shows at once (a real isakmpd keeps an established SA until it expires
  * or `ipsecctl -d`/`-F` removes it).
  */
 import { IPv4, IPv4CidrRange, IPv4Mask, IPv6, IPv6CidrRange, IPv6Mask, collapseIPv6Number } from "ip-num";
 import { type IkeDb, splitList } from "./ike-db";
+import { authenticates, idFileName, type IkeKeys } from "./ike-keys";
 
 /** A phase 2 selector (isakmpd ID section of type IPV4/IPV6_ADDR[_SUBNET]). */
 export interface IkeSelector {
@@ -189,6 +193,8 @@ export interface IkeGateway {
   connections: IkeConnection[];
   /** isakmpd runs with `-S` and sasyncd has not made this node the carp master: initiates nothing, answers nothing. */
   held: boolean;
+  /** Its /etc/isakmpd keys and certificates (read when a connection uses RSA_SIG; ike-keys.ts). */
+  keys?: IkeKeys;
 }
 
 /** An established phase 2 between a local connection and a peer's connection. */
@@ -274,6 +280,13 @@ function agrees(ga: IkeGateway, a: IkeConnection, gb: IkeGateway, b: IkeConnecti
   const idB = b.id ?? addrId(ends.lb);
   if (a.remoteId !== undefined && a.remoteId !== idB) return false;
   if (b.remoteId !== undefined && b.remoteId !== idA) return false;
+  if (p1.attrs.AUTHENTICATION_METHOD === "RSA_SIG") {
+    // each side signs with its local.key; the other verifies with pubkeys/ID or the certificate its CA issued
+    const na = idFileName(idA);
+    const nb = idFileName(idB);
+    if (!ga.keys || !gb.keys || !na || !nb) return false;
+    if (!authenticates(ga.keys, na, gb.keys) || !authenticates(gb.keys, nb, ga.keys)) return false;
+  }
   if (!sameSelector(a.local2, b.remote2) || !sameSelector(a.remote2, b.local2)) return false;
   if (a.protocol !== b.protocol) return false;
   return agreedTransform(init.p2, resp.p2, P2_KEYS) !== undefined;

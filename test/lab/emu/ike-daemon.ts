@@ -9,13 +9,22 @@
  * command stays until SIGINT/SIGTERM and then marks the daemon stopped.
  */
 import type { Io } from "./command";
-import { readState, setServiceRunning, type ServiceTable } from "./state";
+import { readState, rootPath, setServiceRunning, withState, type ServiceTable } from "./state";
+import { snapshotAtStart, type StartSnapshot } from "./ike-keys";
 
-/** Record `name` as running with `flags`; returns the run's `since` stamp. */
+/**
+ * Record `name` as running with `flags`; returns the run's `since` stamp. isakmpd and iked load their CA and
+ * certificates (iked also its key) now, as the real ones do at start: kept in `/var/emu/NAME-x509.json`.
+ */
 export async function startDaemon(name: string, flags: string): Promise<string> {
   await setServiceRunning(name, true, flags);
   const run = (await readState<ServiceTable>("services", () => ({ running: {} }))).running[name];
-  return run?.since ?? "";
+  const since = run?.since ?? "";
+  if (name === "isakmpd" || name === "iked") {
+    const snap = await snapshotAtStart(rootPath(`/etc/${name}`), name, since);
+    await withState<StartSnapshot | Record<string, never>>(`${name}-x509`, () => ({}), () => snap);
+  }
+  return since;
 }
 
 /** `-d`: stay in the foreground until a signal, then mark the daemon stopped. */

@@ -6,8 +6,8 @@
  * policy B (a peer) when both ikeds run (and neither is held passive by `-S`), at least one policy is active and
  * no `set passive` applies to it, each side's `peer` (when not any) is an address of the other gateway and its
  * `local` (when not any) one of its own, the flows are mirrored (same set, source and destination swapped),
- * both use the same PSK (string and `0x` hex compared as bytes) or both a signature method (keys are not
- * checked), `dstid` (when set) equals the other side's `srcid` (default: its hostname), the SA protocol and
+ * both use the same PSK (string and `0x` hex compared as bytes) or both sign and each can verify the other
+ * (its public key under pubkeys/ID, or a certificate for its ID from a trusted CA: ike-keys.ts), `dstid` (when set) equals the other side's `srcid` (default: its hostname), the SA protocol and
  * mode are equal, and the IKE SA and child SA proposals intersect (enc, prf, auth, group; esn for child SAs).
  * iked then installs, per flow, an inbound `type use` and an outbound `type require` flow with typed
  * identities (`srcid FQDN/gw1`), and — when no policy of this gateway has an IPv6 flow — the
@@ -15,7 +15,9 @@
  */
 import { expandIkedPolicy, parseIkedConf, type IkedExpandedPolicy, type IkedProposal, type IkedResolvedAddr } from "../../../sdk/model/iked";
 import { flowKey, portText, protoText, spiFor, type KernelFlow, type KernelSa } from "./ipsec-kernel";
-import type { ServiceTable } from "./state";
+import { rootPath, type ServiceTable } from "./state";
+import { authenticates, readIkeKeys, type IkeKeys, type StartSnapshot } from "./ike-keys";
+import { join } from "node:path";
 
 /** `/var/emu/iked.json`. */
 export interface IkedState {
@@ -34,6 +36,8 @@ type Reader = <T>(where: string | undefined, name: string, init: () => T) => Pro
 /** iked's view of one gateway. */
 interface IkedGateway {
   name: string;
+  /** Its /etc/iked keys and certificates (ike-keys.ts). */
+  keys: IkeKeys;
   addresses: string[];
   policies: IkedExpandedPolicy[];
   globalPassive: boolean;
@@ -57,7 +61,12 @@ async function gateway(name: string, where: string | undefined, read: Reader, ad
   if (!run) return undefined;
   const st = await read<IkedState>(where, "iked", emptyIked);
   const loaded = st.since === run.since && st.conf ? ikedPolicies(st.conf.text, st.conf.file) : { policies: [], passive: false };
-  return { name, addresses: await addresses(where), policies: loaded.policies, globalPassive: loaded.passive, held: await held("iked", where) };
+  // signature authentication: the keys and certificates under its /etc/iked (a peer's root is beside its /var/emu)
+  const etc = where === undefined ? rootPath("/etc/iked") : join(where, "..", "..", "etc", "iked");
+  const signs = loaded.policies.some((p) => p.policy.auth?.kind !== "psk");
+  const snap = await read<Partial<StartSnapshot>>(where, "iked-x509", () => ({}));
+  const keys = signs ? await readIkeKeys(etc, false, snap.since === run.since ? (snap as StartSnapshot) : undefined) : { pubkeys: {}, cas: [], certs: [] };
+  return { name, keys, addresses: await addresses(where), policies: loaded.policies, globalPassive: loaded.passive, held: await held("iked", where) };
 }
 
 function addrText(a: IkedResolvedAddr): string {
@@ -87,6 +96,13 @@ function typedId(id: string): string {
 }
 
 const inter = (a: readonly string[], b: readonly string[]) => a.filter((x) => b.includes(x));
+
+/** `IPV4/192.0.2.1` → `ipv4/192.0.2.1` (pubkeys/ and SAN lookups); undefined for DN and key IDs. */
+function idFile(typed: string): string | undefined {
+  const i = typed.indexOf("/");
+  const t = { IPV4: "ipv4", IPV6: "ipv6", FQDN: "fqdn", UFQDN: "ufqdn" }[typed.slice(0, i)];
+  return t === undefined ? undefined : `${t}/${typed.slice(i + 1)}`;
+}
 
 /** First pair of proposals (initiator order) that intersect; the agreed child transforms. */
 function agreedProposal(init: IkedProposal[], resp: IkedProposal[], sa: "ikesa" | "childsa"): { enc: string; auth?: string } | undefined {
@@ -126,6 +142,12 @@ function agree(ga: IkedGateway, a: IkedExpandedPolicy, gb: IkedGateway, b: IkedE
   if (mine.size !== theirs.size || [...mine].some((s) => !theirs.has(s))) return undefined;
   const pa = pskBytes(a), pb = pskBytes(b);
   if (pa !== pb) return undefined;
+  if (pa === undefined) {
+    // signatures: each side signs with its local.key; the other verifies with pubkeys/ID or its CA (ike-keys.ts)
+    const na = idFile(typedId(a.policy.srcid ?? ga.name));
+    const nb = idFile(typedId(b.policy.srcid ?? gb.name));
+    if (!na || !nb || !authenticates(ga.keys, na, gb.keys) || !authenticates(gb.keys, nb, ga.keys)) return undefined;
+  }
   if (a.policy.dstid !== undefined && a.policy.dstid !== (b.policy.srcid ?? gb.name)) return undefined;
   if (b.policy.dstid !== undefined && b.policy.dstid !== (a.policy.srcid ?? ga.name)) return undefined;
   const [init, resp] = activeA ? [a, b] : [b, a];

@@ -7,7 +7,9 @@
  * empty again, exactly as a real isakmpd forgets what `ipsecctl -f` told it. iked keeps its loaded policies in
  * `/var/emu/iked.json` the same way; sasyncd records its carp interface, peers and key hash in `/var/emu/sasyncd.json`.
  */
-import { readPeerState, readState, withState, peerGateways, emptyInterfaceTable, stateDir, type InterfaceTable, type ServiceTable } from "./state";
+import { readPeerState, readState, withState, peerGateways, emptyInterfaceTable, rootPath, stateDir, type InterfaceTable, type ServiceTable } from "./state";
+import { readIkeKeys, type StartSnapshot } from "./ike-keys";
+import { join } from "node:path";
 import { carpStates } from "./carp-elect";
 import { type IkeDb } from "./ike-db";
 import { establishedTunnels, ikeConnections, type IkeGateway } from "./ike-agree";
@@ -98,13 +100,24 @@ async function ikeGateway(name: string, where: Where, extra: string[] = []): Pro
   const db = await isakmpdDb(where);
   const run = await runStamp("isakmpd", where);
   const own = await addressesOf(where);
+  // without -K isakmpd checks keynote policy, which the lab never satisfies: no tunnel
+  const connections = db && run && hasFlag(run.flags, "K") ? ikeConnections(db) : [];
+  // RSA_SIG: the keys and certificates under its /etc/isakmpd (a peer's root is beside its /var/emu)
+  const rsa = connections.some((c) => c.p1.some((t) => t.attrs.AUTHENTICATION_METHOD === "RSA_SIG"));
+  const etc = where === undefined ? rootPath("/etc/isakmpd") : join(where, "..", "..", "etc", "isakmpd");
   return {
     name,
     addresses: [...new Set([...own, ...extra])],
-    // without -K isakmpd checks keynote policy, which the lab never satisfies: no tunnel
-    connections: db && run && hasFlag(run.flags, "K") ? ikeConnections(db) : [],
+    connections,
     held: await heldBySasyncd("isakmpd", where),
+    ...(rsa ? { keys: await readIkeKeys(etc, true, await startSnapshot("isakmpd", run?.since, where)) } : {}),
   };
+}
+
+/** What the daemon's current run loaded at start (ike-daemon.ts), when it is recorded. */
+async function startSnapshot(daemon: "isakmpd" | "iked", since: string | undefined, where: Where): Promise<StartSnapshot | undefined> {
+  const snap = await read<Partial<StartSnapshot>>(where, `${daemon}-x509`, () => ({}));
+  return since !== undefined && snap.since === since ? (snap as StartSnapshot) : undefined;
 }
 
 /** The running sasyncd's configuration (undefined when sasyncd does not run). */

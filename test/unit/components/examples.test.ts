@@ -20,12 +20,13 @@ beforeAll(async () => {
     "unit:psk": "204931646879ae1265a7d0437a51cc08fe8d7484",
     "unit:sharedkey": "da23169c9f49bb1fcdfab7d556588975433f831b3723d273a06e9d780f2cc0ab",
     "unit:carpPass": "carp-secret",
+    "unit:caSeed": "ca-seed-0123456789abcdef",
   };
   HOSTS.forEach((h, i) => {
     cfg[`unit:${h}Host`] = `169.254.9.${i * 2 + 1}`;
     cfg[`unit:${h}HostKey`] = "ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIFake";
   });
-  pulumi.runtime.setAllConfig(cfg, ["unit:sshKey", "unit:psk", "unit:sharedkey", "unit:carpPass"]);
+  pulumi.runtime.setAllConfig(cfg, ["unit:sshKey", "unit:psk", "unit:sharedkey", "unit:carpPass", "unit:caSeed"]);
 });
 
 /** Runs an example and returns the HostState of each GatewayConfig it declared. */
@@ -89,5 +90,23 @@ describe("examples under mocks", () => {
     const conn = cmd?.inputs.connection as { "4dabf18193072939515e22adb298388d": string; value: Record<string, unknown> };
     expect(conn["4dabf18193072939515e22adb298388d"]).toBe("1b47061264138c4ac30d75fd1eb44270");
     expect(conn.value).toMatchObject({ host: "169.254.9.1", user: "root", port: 22, hostKey: "ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIFake" });
+  });
+
+  it("14-isakmpd-pubkey", async () => {
+    const s = await run("14-isakmpd-pubkey");
+    expect(Object.keys(s).sort()).toEqual(["gw1", "gw2"]);
+    const keys = (gw: string) => Object.keys(s[gw]!.files).filter((p) => p.startsWith("/etc/isakmpd/")).sort();
+    expect(keys("gw1")).toEqual(["/etc/isakmpd/local.pub", "/etc/isakmpd/private/local.key", "/etc/isakmpd/pubkeys/fqdn/gw2.example.org"]);
+    expect(keys("gw2")).toEqual(["/etc/isakmpd/local.pub", "/etc/isakmpd/private/local.key", "/etc/isakmpd/pubkeys/ipv4/192.0.2.153"]);
+    expect(s.gw1!.files["/etc/isakmpd/private/local.key"]).toMatchObject({ mode: "0600", secret: true });
+    expect(s.gw1!.files["/etc/ipsec.conf"]!.content).not.toContain("psk");
+  });
+
+  it("15-x509", async () => {
+    const s = await run("15-x509");
+    expect(Object.keys(s).sort()).toEqual(["gw1", "gw2"]);
+    const keys = (gw: string) => Object.keys(s[gw]!.files).filter((p) => p.startsWith("/etc/isakmpd/")).sort();
+    expect(keys("gw1")).toEqual(["/etc/isakmpd/ca/vpn-ca.crt", "/etc/isakmpd/certs/192.0.2.153.crt", "/etc/isakmpd/private/local.key"]);
+    expect(keys("gw2")).toEqual(["/etc/isakmpd/ca/vpn-ca.crt", "/etc/isakmpd/certs/gw2.example.org.crt", "/etc/isakmpd/private/local.key"]);
   });
 });

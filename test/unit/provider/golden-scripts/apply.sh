@@ -94,6 +94,7 @@ ipdel() {
   [ -z "$BAD" ] && return 0
   undo "ipsecctl -d -f $1" "$OUT"
 }
+reload_ipsec=0
 [ "$(sysctl -n 'net.inet.esp.enable' 2>/dev/null)" = '1' ] || step sysctl 'net.inet.esp.enable=1'
 [ "$(sysctl -n 'net.inet.ip.forwarding' 2>/dev/null)" = '2' ] || step sysctl 'net.inet.ip.forwarding=2'
 if ch '/etc/hostname.em0'; then netup em0; ifwant em0 'inet 172.16.0.1 ' '<UP'; fi
@@ -104,9 +105,10 @@ restart=0
 if ! rcctl get 'isakmpd' status >/dev/null 2>&1; then step rcctl enable 'isakmpd'; fi
 if [ "$(rcctl get 'isakmpd' flags 2>/dev/null)" != '-K' ]; then step rcctl set 'isakmpd' flags '-K'; restart=1; fi
 if rcctl check 'isakmpd' >/dev/null 2>&1; then [ $restart = 1 ] && step rcctl restart 'isakmpd'; else step rcctl start 'isakmpd'; fi
+[ $restart = 1 ] && reload_ipsec=1
 restart=0
 if ! rcctl get 'ipsec' status >/dev/null 2>&1; then step rcctl enable 'ipsec'; fi
-if ch '/etc/ipsec.conf'; then if [ -e "$R/files"'/etc/ipsec.conf' ]; then ipdel "$R/files"'/etc/ipsec.conf'; fi; step ipsecctl -f '/etc/ipsec.conf'; : > "$R/ipsec-loaded"
+if ch '/etc/ipsec.conf' || [ $reload_ipsec = 1 ]; then if [ -e "$R/files"'/etc/ipsec.conf' ]; then ipdel "$R/files"'/etc/ipsec.conf'; fi; step ipsecctl -f '/etc/ipsec.conf'; : > "$R/ipsec-loaded"
 fi
 exit 0
 }
