@@ -97,6 +97,9 @@ function validateLine(path: string, f: ManagedFile, anchor: string | undefined):
       return `v iked -n -f ${t}`;
     case "sasyncd":
       return `v sasyncd -d -n -c ${t}`;
+    case "sshd":
+      // sshd(8) -t: the staged file must parse and its host keys load, or the swap never happens
+      return `v sshd -t -f ${t}`;
     case "none":
       return ":";
   }
@@ -113,12 +116,18 @@ function reloadLines(s: HostState, changed: (path: string) => string, svcFile: s
     out.push(`if ${changed(p)}; then ${isClonedInterface(ifc) ? `ifconfig ${ifc} destroy >/dev/null 2>&1; ` : ""}[ -e ${p} ] && sh /etc/netstart ${ifc} >/dev/null 2>&1; fi`);
   }
   if (s.files["/etc/pf.conf"]) out.push(`if ${changed("/etc/pf.conf")}; then pfctl -f /etc/pf.conf >/dev/null 2>&1; fi`);
+  for (const p of sshdFiles(s)) out.push(`if ${changed(p)}; then rcctl reload sshd >/dev/null 2>&1; fi`);
   for (const [n, a] of Object.entries(s.anchors)) {
     out.push(`if ${changed(a.file)}; then if [ -e ${sq(a.file)} ]; then pfctl -a ${sq(n)} -f ${sq(a.file)} >/dev/null 2>&1; else pfctl -a ${sq(n)} -F rules >/dev/null 2>&1; fi; fi`);
   }
   out.push(...restoreServices(svcFile));
   if (ipsecFile) out.push(`if ${changed(ipsecFile)} && [ -e ${sq(ipsecFile)} ] && rcctl get ipsec status >/dev/null 2>&1; then ipsecctl -f ${sq(ipsecFile)} >/dev/null 2>&1; fi`);
   return out;
+}
+
+/** sshd_config files of a state (FileCheck `sshd`): sshd is reloaded when one changed. */
+function sshdFiles(s: HostState): string[] {
+  return Object.entries(s.files).filter(([, f]) => f.check === "sshd").map(([p]) => p).sort();
 }
 
 function ruleFileOf(s: HostState | undefined): string | undefined {
@@ -338,6 +347,9 @@ export function applyScript(c: CommitInput): string {
     L.push(`if ${cond}; then step pfctl -a ${sq(n)} -f ${sq(a.file)}; fi`);
   }
   for (const n of Object.keys(olds?.anchors ?? {}).filter((n) => !news.anchors[n])) L.push(`pfctl -a ${sq(n)} -F rules >/dev/null 2>&1`);
+  // sshd: SIGHUP (sessions, the provider's own included, stay up); a file no longer managed was put back
+  const sshdChanged = [...new Set([...sshdFiles(news), ...(olds ? sshdFiles(olds) : [])])].sort();
+  for (const p of sshdChanged) L.push(`if ch ${sq(p)}; then step rcctl reload sshd; fi`);
   // 4. daemons in order; ipsecctl at the `ipsec` position (else before sasyncd, else last)
   const rf = ruleFileOf(news);
   const oldRf = ruleFileOf(olds);
