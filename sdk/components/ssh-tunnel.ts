@@ -166,6 +166,12 @@ export class SshTunnel extends pulumi.ComponentResource {
         aliveCountMax: args.serverAliveCountMax ?? SSH_TUNNEL_ALIVE_COUNT,
       }));
     group.add("sshTunnels", { label, spec });
+    // the server commits first: its sshd accepts the tunnel by the time the client's rc.d daemon starts (a
+    // pair of gateways serving each other keeps no order: the client retries at its next start)
+    const cName = c.gateway.gatewayName;
+    const sName = s.gateway.gatewayName;
+    if (cName !== sName && !(group.order.get(sName) ?? []).includes(cName) && !(group.order.get(cName) ?? []).includes(sName))
+      group.order.set(cName, [...(group.order.get(cName) ?? []), sName]);
     this.registerOutputs({ clientPublicKey: this.clientPublicKey, service: this.service });
   }
 }
