@@ -46,6 +46,8 @@ export interface Scenario {
   knownGaps?: ("destroy" | "flows")[];
   /** Commands run on a lab host after up that must succeed: traffic across the tunnel (`ping …`). */
   traffic?: { host: string; command: string }[];
+  /** Secret values the program derives and never sees as config (a derived key file): never in state or output. */
+  secrets?: Record<string, string>;
 }
 
 /** Normalises config text: continuations joined, whitespace collapsed, comments and blank lines dropped. */
@@ -168,6 +170,7 @@ export function scenario(s: Scenario): void {
         const k = await labExec(lab, gw, "cat /etc/iked/private/local.key 2>/dev/null");
         if (k.stdout.includes("PRIVATE KEY")) known[`${gw} /etc/iked/private/local.key`] = k.stdout;
       }
+      for (const [k, v] of Object.entries(s.secrets ?? {})) known[k] = v;
       expect(Object.keys(known).length).toBeGreaterThan(1);
       const exported = await exportWithoutSecrets(stack);
       expect(exported).toContain("openbsd:index:Gateway");
