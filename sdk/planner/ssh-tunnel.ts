@@ -135,6 +135,8 @@ export function planSshTunnels(specs: readonly SshTunnelSpec[], accs: ReadonlyMa
     const clientAddr = t.client.source ?? ext(ca.gw);
     if (!serverAddr) issues.push({ resources: both, field: "server.address", value: "(none)", reason: `${gwLabel(t.server.node)} has no external address for the client to connect to`, fix: "give `server.address` or the gateway's external address" });
     if (!clientAddr) issues.push({ resources: both, field: "client.source", value: "(none)", reason: `${gwLabel(t.client.node)} has no external address to connect from`, fix: "give `client.source` or the gateway's external address" });
+    if (serverAddr && clientAddr && serverAddr.includes(":") !== clientAddr.includes(":"))
+      issues.push({ resources: both, field: "client.source, server.address", value: `${clientAddr}, ${serverAddr}`, reason: "ssh cannot connect from an address of one family to an address of the other", fix: "give two IPv4 or two IPv6 addresses" });
     if (!t.server.hostKey) issues.push({ resources: both, field: "server.hostKey", value: "(none)", reason: `the client must check the server's host key, and ${gwLabel(t.server.node)}'s connection pins none`, fix: "give `server.hostKey` (`ssh-ed25519 AAAA…`, from `ssh-keyscan`) or the server gateway's `connection.hostKey`" });
     // the sshd base: one per server gateway
     const srv = servers.get(t.server.node);

@@ -120,6 +120,9 @@ describe("SshTunnel in the planner", () => {
       `- ${T}: server.networks = 172.16.0.0/24: overlaps Gateway "gw1"'s own internal network 172.16.0.0/24, which it would route into the tunnel; give each end distinct networks`,
       `- ${T}: client.networks, server.networks = 172.16.0.0/24, 172.16.0.0/24: the networks of the two ends overlap; give each end distinct networks`,
     ]);
+    expect(issuesOf([st({}, { address: "2001:db8::2" })])).toEqual([
+      `${T}: client.source, server.address = 192.0.2.153, 2001:db8::2: ssh cannot connect from an address of one family to an address of the other; give two IPv4 or two IPv6 addresses`,
+    ]);
     expect(issuesOf([st({}, { hostKey: undefined })])).toEqual([
       `${T}: server.hostKey = (none): the client must check the server's host key, and Gateway "gw2"'s connection pins none; give \`server.hostKey\` (\`ssh-ed25519 AAAA…\`, from \`ssh-keyscan\`) or the server gateway's \`connection.hostKey\``,
     ]);
