@@ -68,6 +68,14 @@ describe("SshTunnel arguments", () => {
     }
     return reported;
   };
+  it("commits the server before the client (its sshd accepts the tunnel when the client's ssh starts)", async () => {
+    const g1 = new openbsd.Gateway("order-c", { connection: conn("169.254.7.5"), external: { interface: "em1", address: "192.0.2.153" }, internal: { interface: "em0", network: "172.16.0.0/24" } });
+    const g2 = new openbsd.Gateway("order-s", { connection: conn("169.254.7.7"), external: { interface: "em1", address: "192.0.123.85" }, internal: { interface: "em0", network: "192.168.15.0/24" } });
+    new openbsd.SshTunnel("order", { client: { gateway: g1, inner: "172.16.2.1" }, server: { gateway: g2, inner: "172.16.2.2" } });
+    expect(await valueOf(g1.appliedAfter)).toEqual(["order-s"]);
+    expect(await valueOf(g2.appliedAfter)).toEqual([]);
+  });
+
   it("refuses a non-tun interface, a bad user and port, word for word", () => {
     expect(refused((g1, g2) => new openbsd.SshTunnel("t1", { client: { gateway: g1, interface: "gif0", inner: "172.16.2.1" }, server: { gateway: g2, inner: "172.16.2.2" } }), "1")).toEqual([
       'SshTunnel "t1": client.interface = gif0: not a tun interface; use `tunN`, e.g. `tun1`',
