@@ -81,8 +81,10 @@ export interface SshTunnelArgs {
   user?: string;
   /** ssh `ServerAliveInterval` (seconds, 1–3600): how often the client probes the server. Default 15. */
   serverAliveInterval?: number;
-  /** ssh `ServerAliveCountMax` (1–100): unanswered probes before the client exits (rc.d then shows it down). Default 3. */
+  /** ssh `ServerAliveCountMax` (1–100): unanswered probes before ssh exits (and its rc.d loop starts it again). Default 3. */
   serverAliveCountMax?: number;
+  /** Seconds (1–3600) the client's rc.d loop waits after ssh exited before starting it again. Default 10. */
+  restartDelay?: number;
 }
 
 /** A host key as known_hosts writes it after the host name: `TYPE BASE64`. */
@@ -113,7 +115,8 @@ function innerText(v: string): string {
  * networks), the server's sshd_config allowing point-to-point tunnels (validated with `sshd -t` before it
  * replaces the working file, so the management connection is never locked out; sshd reloaded after), the
  * client's key restricted to the tunnel in the server's /etc/ssh/sshtun_authorized_keys, and on the client
- * an rc.d daemon `sshtunN` running `ssh -N -w N:M` at boot and now (see planner/ssh-rcd.ts for why rc.d).
+ * an rc.d daemon `sshtunN` keeping `ssh -N -w N:M` running — started at boot and now, started again after it
+ * exits (see planner/ssh-rcd.ts for why rc.d and how).
  * pf passes tcp to sshd between the two and everything on the tun interfaces (the `vpn` anchor).
  */
 export class SshTunnel extends pulumi.ComponentResource {
@@ -164,6 +167,7 @@ export class SshTunnel extends pulumi.ComponentResource {
         publicKey: k.publicKey,
         aliveInterval: args.serverAliveInterval ?? SSH_TUNNEL_ALIVE_INTERVAL,
         aliveCountMax: args.serverAliveCountMax ?? SSH_TUNNEL_ALIVE_COUNT,
+        ...(args.restartDelay !== undefined ? { restartDelay: args.restartDelay } : {}),
       }));
     group.add("sshTunnels", { label, spec });
     // the server commits first: its sshd accepts the tunnel by the time the client's rc.d daemon starts (a
@@ -193,5 +197,6 @@ function checkArgs(label: string, args: SshTunnelArgs): void {
   if (args.server.port !== undefined) take(label, "server.port", args.server.port, integer("a TCP port", 1, 65535));
   if (args.user !== undefined) take(label, "user", args.user, userName);
   if (args.serverAliveInterval !== undefined) take(label, "serverAliveInterval", args.serverAliveInterval, integer("a ServerAliveInterval in seconds", 1, 3600));
+  if (args.restartDelay !== undefined) take(label, "restartDelay", args.restartDelay, integer("a restart delay in seconds", 1, 3600));
   if (args.serverAliveCountMax !== undefined) take(label, "serverAliveCountMax", args.serverAliveCountMax, integer("a ServerAliveCountMax", 1, 100));
 }

@@ -66,7 +66,12 @@ export interface SshTunnelSpec {
   aliveInterval: number;
   /** ssh `ServerAliveCountMax`. */
   aliveCountMax: number;
+  /** Seconds the rc.d supervisor waits before starting ssh again; default {@link SSH_TUNNEL_RESTART_DELAY}. */
+  restartDelay?: number;
 }
+
+/** Default seconds between the client's exit and its next attempt. */
+export const SSH_TUNNEL_RESTART_DELAY = 10;
 
 /** What the planner keeps per gateway that an ssh tunnel writes to. */
 export interface SshTunnelTarget {
@@ -196,7 +201,7 @@ export function planSshTunnels(specs: readonly SshTunnelSpec[], accs: ReadonlyMa
     ca.rawFiles.set(paths.rcd, {
       content: renderSshTunnelRcd({
         clientUnit: t.client.unit, serverUnit: t.server.unit, user: t.server.user, server: serverAddr, port, bind: clientAddr,
-        key: paths.key, knownHosts: paths.knownHosts, aliveInterval: t.aliveInterval, aliveCountMax: t.aliveCountMax,
+        key: paths.key, knownHosts: paths.knownHosts, aliveInterval: t.aliveInterval, aliveCountMax: t.aliveCountMax, restartDelay: t.restartDelay ?? SSH_TUNNEL_RESTART_DELAY,
       }),
       mode: "0555", secret: false,
     });

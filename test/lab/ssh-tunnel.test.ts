@@ -58,7 +58,7 @@ describe("ssh -w through the lab (real ssh and sshd, tun devices)", () => {
         name: "alice-bob",
         client: { node: "gw1", unit: 0, inner: { address: "172.16.2.1", prefix: 30 } },
         server: { node: "gw2", unit: 0, inner: { address: "172.16.2.2", prefix: 30 }, port: 22, user: "root", hostKey: lab.gateways.gw2!.hostKey, sshdConfig: base },
-        privateKey: key.privateKey, publicKey: key.publicKey, aliveInterval: 5, aliveCountMax: 3,
+        privateKey: key.privateKey, publicKey: key.publicKey, aliveInterval: 5, aliveCountMax: 3, restartDelay: 1,
       }],
     }, { fingerprintKey: FP_KEY }).states;
   }, 120_000);
@@ -100,12 +100,26 @@ describe("ssh -w through the lab (real ssh and sshd, tun devices)", () => {
     expect(await must("gw2", "ifconfig tun0")).toContain("\tstatus: active\n");
   }, 60_000);
 
+  it("the rc.d loop starts ssh again after it dies (the link or the server went away)", async () => {
+    const pid = (await must("gw1", "pgrep -f '^/usr/bin/ssh -N -w 0:0'")).trim();
+    expect(pid).toMatch(/^\d+$/);
+    await must("gw1", `kill ${pid}`);
+    await pingsThrough();
+    const again = (await must("gw1", "pgrep -f '^/usr/bin/ssh -N -w 0:0'")).trim();
+    expect(again).toMatch(/^\d+$/);
+    expect(again).not.toBe(pid);
+    // the service ran throughout: the loop supervised it
+    expect(await must("gw1", "rcctl ls started")).toContain("sshtun0\n");
+  }, 60_000);
+
   it("comes back after the client gateway reboots (rc starts the enabled daemon)", async () => {
     await labReboot(lab, "gw1");
     await pingsThrough();
     // and rcctl stop ends the real process
     await must("gw1", "rcctl stop sshtun0");
     expect(await must("gw1", "rcctl ls started")).not.toContain("sshtun0");
+    // and stays stopped (the loop ended with it)
+    await new Promise((r) => setTimeout(r, 2500));
     expect((await labExec(lab, "gw1", "pgrep -f '^/usr/bin/ssh -N -w 0:0'")).code).toBe(1);
   }, 60_000);
 });

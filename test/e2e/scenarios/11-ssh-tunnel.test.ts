@@ -42,6 +42,20 @@ daemon_flags="-N -w 0:0 -o Tunnel=point-to-point -o BatchMode=yes -o ExitOnForwa
 rc_bg=YES
 rc_reload=NO
 
+# supervise ssh: start it again 10 seconds after it exits (the link or the server went away)
+rc_start() {
+	rc_exec "while :; do \${daemon} \${daemon_flags}; sleep 10; done"
+}
+
+rc_check() {
+	pgrep -T "\${daemon_rtable}" -q -f "while :; do \${pexp}; sleep 10; done"
+}
+
+rc_stop() {
+	pkill -T "\${daemon_rtable}" -f "while :; do \${pexp}; sleep 10; done"
+	_rc_sendsig TERM
+}
+
 rc_cmd $1
 `,
       "/etc/pf.anchors/vpn": "pass out on em1 proto tcp from 192.0.2.153 to 192.0.123.85 port 22\npass on tun0 all\n",

@@ -237,7 +237,7 @@ export async function peerGateways(): Promise<{ name: string; stateDir: string; 
 /** Running daemons, `/var/emu/services.json`. */
 export interface ServiceTable {
   /** `pid`: a daemon the lab runs for real (emu/rcd-real.ts); it runs while that process lives. */
-  running: Record<string, { flags: string; since: string; pid?: number }>;
+  running: Record<string, { flags: string; since: string; pid?: number; supervised?: boolean }>;
 }
 
 const emptyServices = (): ServiceTable => ({ running: {} });
@@ -246,7 +246,8 @@ const emptyServices = (): ServiceTable => ({ running: {} });
 export async function serviceRunning(name: string): Promise<boolean> {
   const e = (await readState("services", emptyServices)).running[name];
   if (!e) return false;
-  if (e.pid === undefined) return true;
+  // a supervised daemon's service runs while its loop does (between two attempts too)
+  if (e.pid === undefined || e.supervised) return true;
   try {
     process.kill(e.pid, 0);
     return true;

@@ -31,10 +31,10 @@ describe("emulated tun(4) and real rc.d daemons", () => {
   });
 
   it("reads daemon and daemon_flags of a project rc.d script; rcctl enables, starts, lists and stops it", async () => {
-    const script = renderSshTunnelRcd({ clientUnit: 0, serverUnit: 1, user: "root", server: "192.0.123.85", port: 22, bind: "192.0.2.153", key: "/etc/ssh/sshtun0_ed25519", knownHosts: "/etc/ssh/sshtun0_known_hosts", aliveInterval: 15, aliveCountMax: 3 });
+    const script = renderSshTunnelRcd({ clientUnit: 0, serverUnit: 1, user: "root", server: "192.0.123.85", port: 22, bind: "192.0.2.153", key: "/etc/ssh/sshtun0_ed25519", knownHosts: "/etc/ssh/sshtun0_known_hosts", aliveInterval: 15, aliveCountMax: 3, restartDelay: 10 });
     await sb.write("/etc/rc.d/sshtun0", script, 0o555);
     // the sandbox sets EMU_ROOT: rootPath() reads the script under it
-    expect(realDaemon("sshtun0")).toEqual({ daemon: "/usr/bin/ssh", flags: expect.stringMatching(/^-N -w 0:1 -o Tunnel=point-to-point .* -l root 192\.0\.123\.85$/) });
+    expect(realDaemon("sshtun0")).toEqual({ daemon: "/usr/bin/ssh", flags: expect.stringMatching(/^-N -w 0:1 -o Tunnel=point-to-point .* -l root 192\.0\.123\.85$/), restartDelay: 10 });
     // the lab's own wrappers are emulated daemons, not run for real
     await sb.write("/etc/rc.d/sshd", '#!/bin/sh\n# TEST DOUBLE: rc.d/sshd emulated by the pulumi-openbsd lab\ndaemon="/usr/sbin/sshd"\n', 0o555);
     expect(realDaemon("sshd")).toBeUndefined();
