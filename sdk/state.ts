@@ -26,12 +26,13 @@ export interface ManagedFile {
   /**
    * How the host validates the staged file before the swap:
    * `pf` = `pfctl -nf`, `pf-anchor` = `pfctl -a ANCHOR -nf`, `ipsec` = `ipsecctl -nf`,
-   * `iked` = `iked -n -f`, `sasyncd` = mode and key-length checks, `none` = nothing.
+   * `iked` = `iked -n -f`, `sasyncd` = mode and key-length checks, `sshd` = `sshd -t -f` (and sshd is
+   * reloaded once it is swapped in), `none` = nothing.
    */
   check: FileCheck;
 }
 
-export type FileCheck = "pf" | "pf-anchor" | "ipsec" | "iked" | "sasyncd" | "none";
+export type FileCheck = "pf" | "pf-anchor" | "ipsec" | "iked" | "sasyncd" | "sshd" | "none";
 
 /** A daemon managed through rcctl(8) / rc.conf.local (keyed by its rc.d name in {@link HostState.services}). */
 export interface ServiceState {

@@ -44,7 +44,7 @@ import { flowsPresentCondition, IPSEC_DELETE_FN, verifyKernelLines, type FlowPat
 import { SCRIPT_LIB } from "./script-lib";
 import { STATE_DIR } from "./state-dir";
 import { type Owner } from "./owner";
-import { isPseudoService, recordServices, restoreServices, serviceNames } from "./services-script";
+import { isPseudoService, recordServices, restoreServices, serviceNames, stopAddedServices } from "./services-script";
 
 export { STATE_DIR };
 /** Seconds the lock is waited for before giving up. */
@@ -99,6 +99,9 @@ function validateLine(path: string, f: ManagedFile, anchor: string | undefined):
       return `v iked -n -f ${t}`;
     case "sasyncd":
       return `v sasyncd -d -n -c ${t}`;
+    case "sshd":
+      // sshd(8) -t: the staged file must parse and its host keys load, or the swap never happens
+      return `v sshd -t -f ${t}`;
     case "none":
       return ":";
   }
@@ -115,12 +118,18 @@ function reloadLines(s: HostState, changed: (path: string) => string, svcFile: s
     out.push(`if ${changed(p)}; then ${isClonedInterface(ifc) ? `ifconfig ${ifc} destroy >/dev/null 2>&1; ` : ""}[ -e ${p} ] && sh /etc/netstart ${ifc} >/dev/null 2>&1; fi`);
   }
   if (s.files["/etc/pf.conf"]) out.push(`if ${changed("/etc/pf.conf")}; then pfctl -f /etc/pf.conf >/dev/null 2>&1; fi`);
+  for (const p of sshdFiles(s)) out.push(`if ${changed(p)}; then rcctl reload sshd >/dev/null 2>&1; fi`);
   for (const [n, a] of Object.entries(s.anchors)) {
     out.push(`if ${changed(a.file)}; then if [ -e ${sq(a.file)} ]; then pfctl -a ${sq(n)} -f ${sq(a.file)} >/dev/null 2>&1; else pfctl -a ${sq(n)} -F rules >/dev/null 2>&1; fi; fi`);
   }
   out.push(...restoreServices(svcFile));
   if (ipsecFile) out.push(`if ${changed(ipsecFile)} && [ -e ${sq(ipsecFile)} ] && rcctl get ipsec status >/dev/null 2>&1; then ipsecctl -f ${sq(ipsecFile)} >/dev/null 2>&1; fi`);
   return out;
+}
+
+/** sshd_config files of a state (FileCheck `sshd`): sshd is reloaded when one changed. */
+function sshdFiles(s: HostState): string[] {
+  return Object.entries(s.files).filter(([, f]) => f.check === "sshd").map(([p]) => p).sort();
 }
 
 function ruleFileOf(s: HostState | undefined): string | undefined {
@@ -143,6 +152,7 @@ function restoreScript(c: CommitInput, all: HostState): string {
     'mv "$R/pending" "$R/claimed" 2>/dev/null || exit 0',
     "bad=",
     ...(rf ? [`if ch ${sq(rf)} && [ -e ${sq(rf)} ]; then ipsecctl -d -f ${sq(rf)} >/dev/null 2>&1; fi`] : []),
+    ...stopAddedServices('"$R/svc"'),
     'if [ ! -f "$R/manifest" ]; then bad=" (no manifest $R/manifest: no file was put back)"; else',
     "while read -r st f; do",
     '  case "$st" in',
@@ -239,6 +249,12 @@ export function stageScript(c: CommitInput): string {
   L.push('put "$R/pending" 0 < /dev/null');
   L.push(`nohup sh -c "sleep ${c.rollbackSeconds}; sh $R/restore.sh" </dev/null >/dev/null 2>&1 &`, "TPID=$!", 'own "$TPID" || exit 1', "trap - EXIT");
   L.push('swapfail() { RE=$(sh "$R/restore.sh" 2>&1); printf \'@@fail %s\\n%s\\n\' "$1" "$2" >&2; [ -z "$RE" ] || printf \'@@restore %s\\n\' "$RE" >&2; exit 1; }');
+  const dropped = Object.keys(olds?.services ?? {}).filter((n) => !news.services[n]).sort();
+  if (dropped.length) {
+    L.push(': > "$R/svc-dropped-pre"');
+    for (const n of dropped) L.push(`grep "^${n} " "$D/baseline-svc" >> "$R/svc-dropped-pre" 2>/dev/null`);
+    L.push(...stopAddedServices('"$R/svc-dropped-pre"'));
+  }
   for (const p of paths) L.push(`if [ -e ${sq(p + ".pulumi-new")} ]; then E=$(mv -f ${sq(p + ".pulumi-new")} ${sq(p)} 2>&1) || swapfail ${sq(`mv -f ${p}.pulumi-new ${p}`)} "$E"; fi`);
   for (const p of removed) {
     L.push(`B="$D/baseline"${sq(p)}; if [ -e "$B" ]; then E=$(cp -p "$B" ${sq(p)} 2>&1) || swapfail ${sq(`cp -p (baseline of ${p}) ${p}`)} "$E"; else rm -f ${sq(p)}; fi`);
@@ -299,6 +315,9 @@ export function applyScript(c: CommitInput): string {
     L.push(`if ${cond}; then step pfctl -a ${sq(n)} -f ${sq(a.file)}; fi`);
   }
   for (const n of Object.keys(olds?.anchors ?? {}).filter((n) => !news.anchors[n])) L.push(`pfctl -a ${sq(n)} -F rules >/dev/null 2>&1`);
+  // sshd: SIGHUP (sessions, the provider's own included, stay up); a file no longer managed was put back
+  const sshdChanged = [...new Set([...sshdFiles(news), ...(olds ? sshdFiles(olds) : [])])].sort();
+  for (const p of sshdChanged) L.push(`if ch ${sq(p)}; then step rcctl reload sshd; fi`);
   // 4. daemons in order; ipsecctl at the `ipsec` position (else before sasyncd, else last)
   const rf = ruleFileOf(news);
   const oldRf = ruleFileOf(olds);
@@ -422,6 +441,9 @@ export function deleteScript(s: HostState, owner?: Owner): string {
   if (owner) L.push(`owns ${sq(owner.stack)} -`);
   const rf = ruleFileOf(s);
   if (rf) L.push(`[ -e ${sq(rf)} ] && ipsecctl -d -f ${sq(rf)} >/dev/null 2>&1`);
+  const names = new Set(Object.keys(s.services));
+  L.push(`[ -f "$D/baseline-svc" ] && { : > "$D/svc-restore"; while read -r s rest; do case "$s" in ${[...names].map(sq).join("|") || "''"}) echo "$s $rest" >> "$D/svc-restore";; esac; done < "$D/baseline-svc"; }`);
+  L.push(...stopAddedServices('"$D/svc-restore"'));
   // each baseline is copied beside its target and renamed over it (a full disk leaves the target whole); what
   // could not be put back is reported and its baseline kept, so that destroying again retries
   L.push("bad=", "DEL=", 'del() { case "$DEL" in *"|$1|"*) return 0 ;; esac; return 1; }');
@@ -435,8 +457,6 @@ export function deleteScript(s: HostState, owner?: Owner): string {
   for (const k of Object.keys(s.sysctls).sort()) {
     L.push(`l=$(grep ${sq("^" + k + "=")} "$D/baseline-sysctl" 2>/dev/null | head -1); [ -n "$l" ] && sysctl "$l" >/dev/null 2>&1`);
   }
-  const names = new Set(Object.keys(s.services));
-  L.push(`[ -f "$D/baseline-svc" ] && { : > "$D/svc-restore"; while read -r s rest; do case "$s" in ${[...names].map(sq).join("|") || "''"}) echo "$s $rest" >> "$D/svc-restore";; esac; done < "$D/baseline-svc"; }`);
   L.push(...reloadLines(s, (p) => `del ${sq(p)}`, '"$D/svc-restore"', rf));
   L.push('if [ -n "$bad" ]; then printf \'@@notrestored%s\\n\' "$bad" >&2; exit 1; fi');
   L.push('[ -f "$D/baseline-dirs" ] && sort -r "$D/baseline-dirs" | while read -r x; do rmdir "$x" 2>/dev/null; done');

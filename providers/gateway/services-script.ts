@@ -38,6 +38,19 @@ export function restoreServices(file: string): string[] {
   ];
 }
 
+/**
+ * Lines stopping and disabling, BEFORE files are put back, the services recorded `off` in FILE: daemons the
+ * resource added, whose rc.d script (a managed file, e.g. /etc/rc.d/sshtun0) may be about to disappear —
+ * after that, `rcctl stop` no longer knows them and the process would run on.
+ */
+export function stopAddedServices(file: string): string[] {
+  return [
+    `[ -f ${file} ] && while read -r s st run fl; do`,
+    '  if [ "$st" = off ]; then [ "$run" = "-" ] || rcctl stop "$s" >/dev/null 2>&1; rcctl disable "$s" >/dev/null 2>&1; fi',
+    `done < ${file}`,
+  ];
+}
+
 /** The services of the states, in their apply order. */
 export function serviceNames(...states: (HostState | undefined)[]): string[] {
   const m = new Map<string, number>();

@@ -42,7 +42,7 @@ import { providerConfig } from "../config";
 
 /** Default seconds before the on-host timer rolls an unconfirmed commit back. */
 export const DEFAULT_ROLLBACK_SECONDS = 60;
-const CHECKS: readonly FileCheck[] = ["pf", "pf-anchor", "ipsec", "iked", "sasyncd", "none"];
+const CHECKS: readonly FileCheck[] = ["pf", "pf-anchor", "ipsec", "iked", "sasyncd", "sshd", "none"];
 
 interface Inputs {
   connection: SshTarget;

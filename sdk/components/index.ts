@@ -10,3 +10,4 @@ export { hold } from "./registry";
 export { CertificateAuthority, type CertificateAuthorityArgs } from "./ca";
 export { UserError, Refused, onUserError } from "./check";
 export { WireGuardTunnel, WireGuardMesh, WireGuardHub, type WireGuardTunnelArgs, type WireGuardEndArgs, type WireGuardMeshArgs, type WireGuardMemberArgs, type WireGuardHubArgs } from "./wireguard";
+export { SshTunnel, type SshTunnelArgs, type SshTunnelClientArgs, type SshTunnelServerArgs } from "./ssh-tunnel";

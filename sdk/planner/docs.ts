@@ -5,7 +5,7 @@
 import type { IkedConf } from "../model/iked/types";
 import type { IpsecConf } from "../model/ipsec/types";
 import type { PfRuleset } from "../model/pf/types";
-import type { ServiceState } from "../state";
+import type { FileCheck, ServiceState } from "../state";
 import type { IkeDaemon } from "./spec";
 
 /** One line of a hostname.if(5) file, in the order netstart replays them. */
@@ -55,6 +55,8 @@ export interface RawFile {
   content: string;
   mode: string;
   secret: boolean;
+  /** How the host validates it before the swap; default `none`. */
+  check?: FileCheck;
 }
 
 /** Everything one gateway needs, typed. */

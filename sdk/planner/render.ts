@@ -97,7 +97,7 @@ export function renderGateway(d: GatewayDocs): HostState {
     );
   }
   if (Object.keys(d.sysctls).length > 0) files["/etc/sysctl.conf"] = file(renderSysctlConf(sysctlConfFromSettings(d.sysctls)), "0644", "none");
-  for (const [path, f] of Object.entries(d.rawFiles)) files[path] = file(f.content, f.mode, "none", f.secret);
+  for (const [path, f] of Object.entries(d.rawFiles)) files[path] = file(f.content, f.mode, f.check ?? "none", f.secret);
   return {
     files,
     sysctls: { ...d.sysctls },

@@ -70,6 +70,7 @@ export function secretsByGateway(t: Topology): Map<string, string[]> {
     if (l.right.node !== l.left.node) add(l.right.node, values);
   }
   for (const w of t.wireguard ?? []) for (const e of [w.left, w.right]) add(e.node, [e.privateKey, ...(w.psk !== undefined ? [w.psk] : [])]);
+  for (const s of t.sshTunnels ?? []) add(s.client.node, [s.privateKey]);
   for (const p of t.pairs) {
     const values = [p.sharedkey, ...p.segments.flatMap((s) => (s.password !== undefined ? [s.password] : [])), ...p.members.flatMap((m) => Object.values(m.passwords ?? {}))];
     add(p.name, values);

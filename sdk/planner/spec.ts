@@ -7,6 +7,7 @@
 import type { PfFilterRule, PfRule } from "../model/pf/types";
 import type { WireGuardSpec } from "./wireguard";
 import type { CaSpec } from "./x509";
+import type { SshTunnelSpec } from "./ssh-tunnel";
 
 /** Which IKE daemon owns a gateway's IPsec configuration: isakmpd (IKEv1, ipsec.conf) or iked (IKEv2, iked.conf). */
 export type IkeDaemon = "isakmpd" | "iked";
@@ -252,4 +253,6 @@ export interface Topology {
   links: LinkSpec[];
   /** WireGuard tunnels (planner/wireguard.ts). */
   wireguard?: WireGuardSpec[];
+  /** ssh -w tun(4) tunnels (planner/ssh-tunnel.ts). */
+  sshTunnels?: SshTunnelSpec[];
 }

@@ -237,7 +237,7 @@ async function writeWrappers(dir: string, bundle: Emu): Promise<void> {
   for (const c of BIN) await writeFile(join(dir, "bin", c), wrapper(c, emuExec(bundle, `${c} "$@"`)), { mode: 0o755 });
 }
 
-function sshdConfig(mgmt: string): string {
+export function sshdConfig(mgmt: string): string {
   return [
     "# pulumi-openbsd lab gateway sshd (real OpenSSH, management link only)",
     `ListenAddress ${mgmt}`,

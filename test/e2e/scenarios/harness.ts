@@ -50,6 +50,8 @@ export interface Scenario {
   baselinePaths?: Record<string, string[]>;
   /** More steps after the flows (and traffic) checks, in order, with the lab and the stack. */
   checks?: { name: string; run: (lab: Lab, stack: Stack) => Promise<void> }[];
+  /** Secret values the program derives and never sees as config (a derived key file): never in state or output. */
+  secrets?: Record<string, string>;
 }
 
 /** Private keys the program derives and installs: read from the hosts for the leak check. */
@@ -177,6 +179,7 @@ export function scenario(s: Scenario): void {
           const k = await labExec(lab, gw, `cat ${f} 2>/dev/null`);
           if (k.stdout.includes("PRIVATE KEY")) known[`${gw} ${f}`] = k.stdout;
         }
+      for (const [k, v] of Object.entries(s.secrets ?? {})) known[k] = v;
       expect(Object.keys(known).length).toBeGreaterThan(1);
       const exported = await exportWithoutSecrets(stack);
       expect(exported).toContain("openbsd:index:Gateway");

@@ -236,14 +236,24 @@ export async function peerGateways(): Promise<{ name: string; stateDir: string; 
 
 /** Running daemons, `/var/emu/services.json`. */
 export interface ServiceTable {
-  running: Record<string, { flags: string; since: string }>;
+  /** `pid`: a daemon the lab runs for real (emu/rcd-real.ts); it runs while that process lives. */
+  running: Record<string, { flags: string; since: string; pid?: number; supervised?: boolean }>;
 }
 
 const emptyServices = (): ServiceTable => ({ running: {} });
 
 /** Whether the emulated daemon `name` (isakmpd, iked, sasyncd, sshd …) runs on this gateway. */
 export async function serviceRunning(name: string): Promise<boolean> {
-  return name in (await readState("services", emptyServices)).running;
+  const e = (await readState("services", emptyServices)).running[name];
+  if (!e) return false;
+  // a supervised daemon's service runs while its loop does (between two attempts too)
+  if (e.pid === undefined || e.supervised) return true;
+  try {
+    process.kill(e.pid, 0);
+    return true;
+  } catch {
+    return false;
+  }
 }
 
 /** Flags the running daemon was started with, or undefined when it is not running. */

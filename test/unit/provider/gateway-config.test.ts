@@ -28,7 +28,7 @@ describe("validate", () => {
       "rollbackSeconds: `1` must be a whole number of seconds from 5 to 3600 (default 60)",
       'state.files["/etc/iked.conf"].mode: `0644`: iked refuses a config file with group or other access; give 0600',
       'state.files["/etc/x"].mode: `rw` is not an octal mode; give e.g. 0600',
-      'state.files["/etc/x"].check: unknown check `pfx`; one of pf, pf-anchor, ipsec, iked, sasyncd, none',
+      'state.files["/etc/x"].check: unknown check `pfx`; one of pf, pf-anchor, ipsec, iked, sasyncd, sshd, none',
       'state.services["isakmpd"].flags: `-K -S`: do not set -S, rc.d/isakmpd adds it when sasyncd is enabled (it would appear twice)',
       "state.interfaces: `gif0` has no /etc/hostname.gif0 in state.files",
     ]);

@@ -12,6 +12,7 @@ import {
 } from "../state";
 import { carpElect, carpMaster, carpMembers } from "../carp-elect";
 import { applyWg, formatWg, syncWgLinux, WG_CLONER, type WgCommand } from "./ifconfig-wg";
+import { createTunLinux, TUN_CLONER, tunStatus } from "../tun";
 
 /** Cloner types `ifconfig X create` accepts, with their default flags, mtu and group. */
 const CLONERS: Record<string, { flags: string[]; mtu: number; ether: boolean }> = {
@@ -26,6 +27,7 @@ const CLONERS: Record<string, { flags: string[]; mtu: number; ether: boolean }> 
   enc: { flags: [], mtu: 0, ether: false },
   lo: { flags: ["LOOPBACK", "MULTICAST"], mtu: 32768, ether: false },
   wg: WG_CLONER,
+  tun: TUN_CLONER,
 };
 
 const FLAG_BITS: [string, number][] = [
@@ -87,6 +89,8 @@ export async function formatInterface(t: InterfaceTable, ifc: EmuInterface): Pro
     L.push(`\tstatus: ${carpState === "MASTER" ? "master" : carpState === "BACKUP" ? "backup" : "invalid"}`);
   } else if (type === "enc") {
     L.push("\tstatus: active");
+  } else if (type === "tun") {
+    L.push(tunStatus(ifc));
   } else if (type === "vether" || type === "eoip" || type === "etherip") {
     L.push("\tmedia: Ethernet autoselect", "\tstatus: active");
   }
@@ -118,6 +122,7 @@ function newInterface(t: InterfaceTable, name: string): EmuInterface {
   if (type === "vether") ifc.lladdr = "fe:e1:ba:d0:" + [0, 0].map(() => Math.floor(Math.random() * 256).toString(16).padStart(2, "0")).join(":");
   else if (c.ether && type !== "carp") ifc.lladdr = "fe:e1:ba:d1:" + [0, 0].map(() => Math.floor(Math.random() * 256).toString(16).padStart(2, "0")).join(":");
   if (type === "pfsync") ifc.pfsync = { maxupd: 128, defer: false };
+  createTunLinux(ifc);
   return ifc;
 }
 

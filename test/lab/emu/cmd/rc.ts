@@ -17,6 +17,8 @@ import { hardware, readState, rootPath, stateDir, setServiceRunning, type Interf
 import ifconfig from "./ifconfig";
 import netstart from "./netstart";
 import { rcAction } from "./rcd";
+import { realDaemon, stopPid } from "../rcd-real";
+import type { ServiceTable } from "../state";
 import { sysctlSet } from "./sysctl";
 
 /** Forget all emulated state and undo Linux side effects (the power switch). */
@@ -34,6 +36,8 @@ export async function powerOff(): Promise<void> {
     await procSysctl("net/ipv4/ip_forward", "0");
     await procSysctl("net/ipv6/conf/all/forwarding", "0");
   }
+  // daemons the lab runs for real end with the power
+  for (const e of Object.values((await readState<ServiceTable>("services", () => ({ running: {} }))).running)) stopPid(e.pid);
   for (const f of await readdir(stateDir()).catch(() => [] as string[])) {
     if (f === "lab.json" || f === "hw.json") continue;
     await rm(`${stateDir()}/${f}`, { recursive: true, force: true });
@@ -84,7 +88,9 @@ const rc: Command = async (io) => {
   if (enabled(lines, "ipsec") && existsSync(rootPath("/etc/ipsec.conf"))) await sub(io, "ipsecctl", ["-f", "/etc/ipsec.conf"]);
   for (const d of await rcdScripts()) {
     if (["isakmpd", "iked", "sasyncd"].includes(d)) continue;
-    if (enabled(lines, d)) await setServiceRunning(d, true, "");
+    if (!enabled(lines, d)) continue;
+    if (realDaemon(d)) await rcAction(quiet, d, "start");
+    else await setServiceRunning(d, true, "");
   }
   await ifconfig({ ...io, argv: ["-g", "carp", "-carpdemote", "128"] });
   return 0;

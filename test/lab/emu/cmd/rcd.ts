@@ -7,7 +7,9 @@
 import type { Command, Io } from "../command";
 import { loadCommand } from "../command";
 import { effective, enabled, readLocal } from "../rcconf";
-import { serviceRunning, setServiceRunning } from "../state";
+import { readState, serviceRunning, setServiceRunning, type ServiceTable } from "../state";
+import { realDaemon, startReal, stopPid } from "../rcd-real";
+import { reloadLabSshd } from "../sshd";
 
 /** Emulated daemons that are real commands of the emulator. */
 const DAEMON_CMDS = new Set(["isakmpd", "iked", "sasyncd"]);
@@ -22,6 +24,8 @@ export function startFlags(lines: string[], svc: string): string {
 }
 
 async function startDaemon(io: Io, svc: string, flags: string): Promise<boolean> {
+  const real = realDaemon(svc);
+  if (real) return startReal(svc, real, flags);
   const cmd = DAEMON_CMDS.has(svc) ? await loadCommand(svc) : undefined;
   if (cmd) {
     const argv = flags.split(/\s+/).filter(Boolean);
@@ -49,11 +53,17 @@ export async function rcAction(io: Io, svc: string, action: RcAction, opts: { fo
       say("failed", true);
       return 1;
     }
-    case "stop":
-      if (!running) return 0;
+    case "stop": {
+      const pid = (await readState<ServiceTable>("services", () => ({ running: {} }))).running[svc]?.pid;
+      stopPid(pid);
+      if (!running) {
+        if (pid !== undefined) await setServiceRunning(svc, false);
+        return 0;
+      }
       await setServiceRunning(svc, false);
       say("ok");
       return 0;
+    }
     case "restart": {
       const s = await rcAction(io, svc, "stop", opts);
       if (s !== 0) return s;
@@ -61,6 +71,8 @@ export async function rcAction(io: Io, svc: string, action: RcAction, opts: { fo
     }
     case "reload":
       if (!running) { say("failed", true); return 1; }
+      // the lab's real sshd (the management plane) rereads /etc/ssh/sshd_config, as rc.d/sshd's SIGHUP makes it
+      if (svc === "sshd" && !(await reloadLabSshd())) { say("failed", true); return 1; }
       say("ok");
       return 0;
     case "check":

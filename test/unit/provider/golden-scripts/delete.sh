@@ -85,6 +85,10 @@ lock
 trap 'rm -rf "$D/lock"' EXIT
 owns 'vpn/prod' -
 [ -e '/etc/ipsec.conf' ] && ipsecctl -d -f '/etc/ipsec.conf' >/dev/null 2>&1
+[ -f "$D/baseline-svc" ] && { : > "$D/svc-restore"; while read -r s rest; do case "$s" in 'isakmpd'|'ipsec') echo "$s $rest" >> "$D/svc-restore";; esac; done < "$D/baseline-svc"; }
+[ -f "$D/svc-restore" ] && while read -r s st run fl; do
+  if [ "$st" = off ]; then [ "$run" = "-" ] || rcctl stop "$s" >/dev/null 2>&1; rcctl disable "$s" >/dev/null 2>&1; fi
+done < "$D/svc-restore"
 bad=
 DEL=
 del() { case "$DEL" in *"|$1|"*) return 0 ;; esac; return 1; }
@@ -96,7 +100,6 @@ B="$D/baseline"'/etc/pf.conf'; if [ -e "$B" ]; then if cp -p "$B" '/etc/pf.conf.
 B="$D/baseline"'/etc/sysctl.conf'; if [ -e "$B" ]; then if cp -p "$B" '/etc/sysctl.conf.pulumi-back' 2>/dev/null && mv -f '/etc/sysctl.conf.pulumi-back' '/etc/sysctl.conf'; then rm -f "$B"; else rm -f '/etc/sysctl.conf.pulumi-back'; bad="$bad "'/etc/sysctl.conf'; fi; elif [ -e "$B.pulumi-absent" ]; then rm -f '/etc/sysctl.conf' "$B.pulumi-absent"; fi; DEL="$DEL"'|/etc/sysctl.conf|'
 l=$(grep '^net.inet.esp.enable=' "$D/baseline-sysctl" 2>/dev/null | head -1); [ -n "$l" ] && sysctl "$l" >/dev/null 2>&1
 l=$(grep '^net.inet.ip.forwarding=' "$D/baseline-sysctl" 2>/dev/null | head -1); [ -n "$l" ] && sysctl "$l" >/dev/null 2>&1
-[ -f "$D/baseline-svc" ] && { : > "$D/svc-restore"; while read -r s rest; do case "$s" in 'isakmpd'|'ipsec') echo "$s $rest" >> "$D/svc-restore";; esac; done < "$D/baseline-svc"; }
 if del '/etc/hostname.em0'; then [ -e /etc/hostname.em0 ] && sh /etc/netstart em0 >/dev/null 2>&1; fi
 if del '/etc/hostname.gre0'; then ifconfig gre0 destroy >/dev/null 2>&1; [ -e /etc/hostname.gre0 ] && sh /etc/netstart gre0 >/dev/null 2>&1; fi
 if del '/etc/pf.conf'; then pfctl -f /etc/pf.conf >/dev/null 2>&1; fi

@@ -81,6 +81,9 @@ ch() { grep -qxF "$1" "$R/changed" 2>/dev/null; }
 mv "$R/pending" "$R/claimed" 2>/dev/null || exit 0
 bad=
 if ch '/etc/ipsec.conf' && [ -e '/etc/ipsec.conf' ]; then ipsecctl -d -f '/etc/ipsec.conf' >/dev/null 2>&1; fi
+[ -f "$R/svc" ] && while read -r s st run fl; do
+  if [ "$st" = off ]; then [ "$run" = "-" ] || rcctl stop "$s" >/dev/null 2>&1; rcctl disable "$s" >/dev/null 2>&1; fi
+done < "$R/svc"
 if [ ! -f "$R/manifest" ]; then bad=" (no manifest $R/manifest: no file was put back)"; else
 while read -r st f; do
   case "$st" in

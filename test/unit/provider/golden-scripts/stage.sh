@@ -184,7 +184,7 @@ grep -q "^isakmpd " "$D/baseline-svc" 2>/dev/null || { if rcctl get 'isakmpd' st
 grep -q "^ipsec " "$D/baseline-svc" 2>/dev/null || { if rcctl get 'ipsec' status >/dev/null 2>&1; then st=on; else st=off; fi; run=-; fl=; rec "ipsec $st $run $fl" "$D/baseline-svc"; }
 { if rcctl get 'isakmpd' status >/dev/null 2>&1; then st=on; else st=off; fi; if rcctl check 'isakmpd' >/dev/null 2>&1; then run=yes; else run=no; fi; fl=$(rcctl get 'isakmpd' flags 2>/dev/null); rec "isakmpd $st $run $fl" "$R/svc"; }
 { if rcctl get 'ipsec' status >/dev/null 2>&1; then st=on; else st=off; fi; run=-; fl=; rec "ipsec $st $run $fl" "$R/svc"; }
-put "$R/restore.sh" 4679 <<'PULUMI_OPENBSD_EOF_X'
+put "$R/restore.sh" 4863 <<'PULUMI_OPENBSD_EOF_X'
 # shellcheck disable=SC2317,SC2012 # library functions a script may not call; `ls -ld` of one named file
 set -u
 umask 077
@@ -268,6 +268,9 @@ ch() { grep -qxF "$1" "$R/changed" 2>/dev/null; }
 mv "$R/pending" "$R/claimed" 2>/dev/null || exit 0
 bad=
 if ch '/etc/ipsec.conf' && [ -e '/etc/ipsec.conf' ]; then ipsecctl -d -f '/etc/ipsec.conf' >/dev/null 2>&1; fi
+[ -f "$R/svc" ] && while read -r s st run fl; do
+  if [ "$st" = off ]; then [ "$run" = "-" ] || rcctl stop "$s" >/dev/null 2>&1; rcctl disable "$s" >/dev/null 2>&1; fi
+done < "$R/svc"
 if [ ! -f "$R/manifest" ]; then bad=" (no manifest $R/manifest: no file was put back)"; else
 while read -r st f; do
   case "$st" in
