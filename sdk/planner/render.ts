@@ -103,5 +103,6 @@ export function renderGateway(d: GatewayDocs): HostState {
     interfaces,
     anchors,
     ipsec: { daemon: d.daemon, ...(d.ipsec ? { ruleFile: "/etc/ipsec.conf" } : {}) },
+    ...(d.packages.length > 0 ? { packages: [...d.packages] } : {}),
   };
 }

@@ -63,6 +63,8 @@ export interface GatewaySpec {
   pfSkip: string[];
   /** Extra loopback/vether interfaces (e.g. `lo1` holding a tunnel-mode peer's inner address). */
   extraInterfaces: { interface: string; addresses: IfAddress[] }[];
+  /** Packages to install with pkg_add (names as pkg_add takes them: `openvpn`, `tinc`); default none. */
+  packages?: string[];
   /** Secret seed from which the gateway's IKE key pair is derived (public-key authentication). */
   keySeed: string;
 }

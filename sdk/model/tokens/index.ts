@@ -5,3 +5,4 @@ export * from "./address";
 export * from "./secrets";
 export * from "./words";
 export * from "./wg";
+export * from "./package";

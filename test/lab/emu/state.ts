@@ -236,14 +236,28 @@ export async function peerGateways(): Promise<{ name: string; stateDir: string; 
 
 /** Running daemons, `/var/emu/services.json`. */
 export interface ServiceTable {
-  running: Record<string, { flags: string; since: string }>;
+  /** `pid`: a real process the lab runs for the daemon (a package daemon: emu/packages.ts); it runs while the pid lives. */
+  running: Record<string, { flags: string; since: string; pid?: number }>;
 }
 
 const emptyServices = (): ServiceTable => ({ running: {} });
 
 /** Whether the emulated daemon `name` (isakmpd, iked, sasyncd, sshd …) runs on this gateway. */
 export async function serviceRunning(name: string): Promise<boolean> {
-  return name in (await readState("services", emptyServices)).running;
+  const r = (await readState("services", emptyServices)).running[name];
+  if (!r) return false;
+  if (r.pid === undefined) return true;
+  try {
+    process.kill(r.pid, 0);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/** The pid of a daemon the lab runs for real (a package daemon), if recorded. */
+export async function servicePid(name: string): Promise<number | undefined> {
+  return (await readState("services", emptyServices)).running[name]?.pid;
 }
 
 /** Flags the running daemon was started with, or undefined when it is not running. */
@@ -252,9 +266,9 @@ export async function serviceFlags(name: string): Promise<string | undefined> {
 }
 
 /** Mark a daemon as started (with its flags) or stopped. */
-export async function setServiceRunning(name: string, running: boolean, flags = ""): Promise<void> {
+export async function setServiceRunning(name: string, running: boolean, flags = "", pid?: number): Promise<void> {
   await withState("services", emptyServices, (s) => {
-    if (running) s.running[name] = { flags, since: new Date().toISOString() };
+    if (running) s.running[name] = { flags, since: new Date().toISOString(), ...(pid !== undefined ? { pid } : {}) };
     else delete s.running[name];
     return s;
   });

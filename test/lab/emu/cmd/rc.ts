@@ -12,8 +12,9 @@ import { readdir, readFile, rm } from "node:fs/promises";
 import type { Command, Io } from "../command";
 import { loadCommand } from "../command";
 import { ip, linuxAddrs, linuxEnabled, procSysctl, stopHelper } from "../linux";
-import { enabled, rcdScripts, readLocal } from "../rcconf";
-import { hardware, readState, rootPath, stateDir, setServiceRunning, type InterfaceTable } from "../state";
+import { enabled, isBase, pkgScripts, rcdScripts, readLocal } from "../rcconf";
+import { hardware, readState, rootPath, stateDir, setServiceRunning, type InterfaceTable, type ServiceTable } from "../state";
+import { stopPid } from "../packages";
 import ifconfig from "./ifconfig";
 import netstart from "./netstart";
 import { rcAction } from "./rcd";
@@ -21,6 +22,9 @@ import { sysctlSet } from "./sysctl";
 
 /** Forget all emulated state and undo Linux side effects (the power switch). */
 export async function powerOff(): Promise<void> {
+  // package daemons the lab runs for real end with the power
+  const svcs = await readState<ServiceTable>("services", () => ({ running: {} }));
+  for (const r of Object.values(svcs.running)) await stopPid(r.pid);
   const t = await readState<InterfaceTable>("interfaces", () => ({ interfaces: [], demote: {} }));
   for (const i of t.interfaces as (InterfaceTable["interfaces"][number] & { helperPid?: number })[]) {
     stopHelper(i.helperPid);
@@ -83,8 +87,13 @@ const rc: Command = async (io) => {
   if (started.length) io.out(`starting network daemons: ${started.join(" ")}.\n`);
   if (enabled(lines, "ipsec") && existsSync(rootPath("/etc/ipsec.conf"))) await sub(io, "ipsecctl", ["-f", "/etc/ipsec.conf"]);
   for (const d of await rcdScripts()) {
-    if (["isakmpd", "iked", "sasyncd"].includes(d)) continue;
+    if (["isakmpd", "iked", "sasyncd"].includes(d) || !isBase(d)) continue;
     if (enabled(lines, d)) await setServiceRunning(d, true, "");
+  }
+  // package daemons last, in pkg_scripts order (rc(8) start_daemon ${pkg_scripts}), for real (emu/packages.ts)
+  for (const d of pkgScripts(lines)) {
+    if (!enabled(lines, d) || !(await rcdScripts()).includes(d)) continue;
+    if ((await rcAction(quiet, d, "start")) !== 0) io.err(`rc: ${d} failed to start\n`);
   }
   await ifconfig({ ...io, argv: ["-g", "carp", "-carpdemote", "128"] });
   return 0;

@@ -7,7 +7,8 @@
 import type { Command, Io } from "../command";
 import { loadCommand } from "../command";
 import { effective, enabled, readLocal } from "../rcconf";
-import { serviceRunning, setServiceRunning } from "../state";
+import { servicePid, serviceRunning, setServiceRunning } from "../state";
+import { packageDaemon, startDaemon as startPackageDaemon, stopPid } from "../packages";
 
 /** Emulated daemons that are real commands of the emulator. */
 const DAEMON_CMDS = new Set(["isakmpd", "iked", "sasyncd"]);
@@ -22,6 +23,17 @@ export function startFlags(lines: string[], svc: string): string {
 }
 
 async function startDaemon(io: Io, svc: string, flags: string): Promise<boolean> {
+  const pkg = packageDaemon(svc);
+  if (pkg) {
+    // a package daemon (openvpn, tincd): the real program, supervised by the lab
+    const r = await startPackageDaemon(pkg, flags);
+    if ("error" in r) {
+      io.err(`${r.error}\n`);
+      return false;
+    }
+    await setServiceRunning(svc, true, flags, r.pid);
+    return true;
+  }
   const cmd = DAEMON_CMDS.has(svc) ? await loadCommand(svc) : undefined;
   if (cmd) {
     const argv = flags.split(/\s+/).filter(Boolean);
@@ -51,6 +63,7 @@ export async function rcAction(io: Io, svc: string, action: RcAction, opts: { fo
     }
     case "stop":
       if (!running) return 0;
+      await stopPid(await servicePid(svc));
       await setServiceRunning(svc, false);
       say("ok");
       return 0;
