@@ -9,3 +9,4 @@ export type { ManualKeysArgs, TunnelNode } from "./nodes";
 export { hold } from "./registry";
 export { UserError, Refused, onUserError } from "./check";
 export { WireGuardTunnel, WireGuardMesh, WireGuardHub, type WireGuardTunnelArgs, type WireGuardEndArgs, type WireGuardMeshArgs, type WireGuardMemberArgs, type WireGuardHubArgs } from "./wireguard";
+export { OpenVpnTunnel, type OpenVpnTunnelArgs, type OpenVpnEndArgs } from "./openvpn";

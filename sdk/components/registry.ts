@@ -22,6 +22,7 @@ import { planAndRender } from "../planner/run";
 import { tunnelIdentities, type TunnelIdentities } from "../planner/identities";
 import type { AnchorSpec, CarpPairSpec, GatewaySpec, LinkSpec, Topology, TunnelSpec } from "../planner/spec";
 import type { WireGuardSpec } from "../planner/wireguard";
+import type { OpenVpnSpec } from "../planner/openvpn";
 import type { HostState } from "../state";
 import { PlanError } from "../planner/errors";
 import { ModelError } from "../model/diagnostics";
@@ -77,6 +78,7 @@ export class Group {
   readonly anchors: Entry<AnchorSpec>[] = [];
   readonly links: Entry<LinkSpec>[] = [];
   readonly wireguard: Entry<WireGuardSpec>[] = [];
+  readonly openvpn: Entry<OpenVpnSpec>[] = [];
   private generation = 0;
   private resolveSeal!: () => void;
   /** Resolves when the group is sealed; {@link plan} is set then. */
@@ -135,7 +137,7 @@ export class Group {
     this.schedule();
   }
 
-  add<K extends "tunnels" | "pairs" | "anchors" | "links" | "wireguard">(kind: K, entry: this[K][number]): void {
+  add<K extends "tunnels" | "pairs" | "anchors" | "links" | "wireguard" | "openvpn">(kind: K, entry: this[K][number]): void {
     (this[kind] as Entry<unknown>[]).push(entry as Entry<unknown>);
     this.schedule();
   }
@@ -145,8 +147,10 @@ export class Group {
     this.stopListening();
     const all = <T>(es: Entry<T>[]) => pulumi.all(es.map((e) => e.spec));
     const topo = pulumi
-      .all([all([...this.gateways.values()]), all(this.tunnels), all(this.pairs), all(this.anchors), all(this.links), all(this.wireguard)])
-      .apply(([gateways, tunnels, pairs, anchors, links, wireguard]): Topology => ({ gateways, tunnels, pairs, anchors, links, ...(wireguard.length ? { wireguard } : {}) }));
+      .all([all([...this.gateways.values()]), all(this.tunnels), all(this.pairs), all(this.anchors), all(this.links), all(this.wireguard), all(this.openvpn)])
+      .apply(([gateways, tunnels, pairs, anchors, links, wireguard, openvpn]): Topology => ({
+        gateways, tunnels, pairs, anchors, links, ...(wireguard.length ? { wireguard } : {}), ...(openvpn.length ? { openvpn } : {}),
+      }));
     // The planner reads the secrets (to render them and compare fingerprints), so it runs on un-secreted
     // inputs; its plain result is internal: components/outputs.ts re-wraps every part holding a secret
     // (per file, `secret: true` from planner/secrets.ts) before anything reaches Pulumi.

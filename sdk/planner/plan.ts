@@ -27,6 +27,7 @@ import { planLink } from "./links";
 import type { CarpPairSpec, GatewaySpec, IkeDaemon, Topology } from "./spec";
 import { planTunnel, type ResolveNode } from "./tunnel";
 import { planWireGuard } from "./wireguard";
+import { planOpenVpn } from "./openvpn";
 
 export { ANCHOR_DIR, PEER_TABLE_MIN, VPN_ANCHOR } from "./pf-rules";
 
@@ -61,6 +62,7 @@ export function planTopology(t: Topology, opts: PlanOptions): Plan {
 
   // --- WireGuard tunnels (wireguard.ts)
   planWireGuard(t.wireguard ?? [], accs, issues);
+  planOpenVpn(t.openvpn ?? [], accs, issues);
   for (const a of t.anchors) planAnchor(a, accs, issues);
   for (const acc of accs.values()) checkGateway(acc, issues);
   if (issues.length > 0) throw new PlanError(issues);

@@ -6,6 +6,7 @@
  */
 import type { PfFilterRule, PfRule } from "../model/pf/types";
 import type { WireGuardSpec } from "./wireguard";
+import type { OpenVpnSpec } from "./openvpn";
 
 /** Which IKE daemon owns a gateway's IPsec configuration: isakmpd (IKEv1, ipsec.conf) or iked (IKEv2, iked.conf). */
 export type IkeDaemon = "isakmpd" | "iked";
@@ -250,4 +251,6 @@ export interface Topology {
   links: LinkSpec[];
   /** WireGuard tunnels (planner/wireguard.ts). */
   wireguard?: WireGuardSpec[];
+  /** OpenVPN tunnels (planner/openvpn.ts). */
+  openvpn?: OpenVpnSpec[];
 }
