@@ -46,6 +46,13 @@ export interface Scenario {
   knownGaps?: ("destroy" | "flows")[];
   /** Commands run on a lab host after up that must succeed: traffic across the tunnel (`ping …`). */
   traffic?: { host: string; command: string }[];
+  /**
+   * More steps of the scenario, registered after the reboot step (before the secrets and destroy steps):
+   * `ctx()` gives the running lab and stack.
+   */
+  more?: (ctx: () => { lab: Lab; stack: Stack }) => void;
+  /** Checked after destroy, beyond the files being back (e.g. packages removed). */
+  destroyed?: (lab: Lab) => Promise<void>;
 }
 
 /** Normalises config text: continuations joined, whitespace collapsed, comments and blank lines dropped. */
@@ -159,6 +166,7 @@ export function scenario(s: Scenario): void {
       if (!s.knownGaps?.includes("flows")) await checkFlows();
       expect(seen(await stack.refresh()).summary.resourceChanges).toEqual(same(resources));
     });
+    s.more?.(() => ({ lab, stack }));
     it("no secret in plaintext in `pulumi stack export` or the engine's output", async () => {
       const known: Record<string, string> = {};
       for (const [k, v] of Object.entries({ ...connectionConfig(lab), ...(s.config ?? {}) })) if (v.secret) known[`config ${k}`] = v.value;
@@ -177,6 +185,7 @@ export function scenario(s: Scenario): void {
       const d = await stack.destroy();
       expect(d.summary.result).toBe("succeeded");
       for (const gw of gateways) expect(await snapshot(gw), gw).toBe(baseline[gw]);
+      await s.destroyed?.(lab);
     });
   });
 }
