@@ -10,3 +10,4 @@ export { hold } from "./registry";
 export { UserError, Refused, onUserError } from "./check";
 export { WireGuardTunnel, WireGuardMesh, WireGuardHub, type WireGuardTunnelArgs, type WireGuardEndArgs, type WireGuardMeshArgs, type WireGuardMemberArgs, type WireGuardHubArgs } from "./wireguard";
 export { OpenVpnTunnel, type OpenVpnTunnelArgs, type OpenVpnEndArgs } from "./openvpn";
+export { TincNetwork, type TincNetworkArgs, type TincMemberArgs } from "./tinc";

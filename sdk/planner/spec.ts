@@ -7,6 +7,7 @@
 import type { PfFilterRule, PfRule } from "../model/pf/types";
 import type { WireGuardSpec } from "./wireguard";
 import type { OpenVpnSpec } from "./openvpn";
+import type { TincSpec } from "./tinc";
 
 /** Which IKE daemon owns a gateway's IPsec configuration: isakmpd (IKEv1, ipsec.conf) or iked (IKEv2, iked.conf). */
 export type IkeDaemon = "isakmpd" | "iked";
@@ -253,4 +254,6 @@ export interface Topology {
   wireguard?: WireGuardSpec[];
   /** OpenVPN tunnels (planner/openvpn.ts). */
   openvpn?: OpenVpnSpec[];
+  /** tinc networks (planner/tinc.ts). */
+  tinc?: TincSpec[];
 }

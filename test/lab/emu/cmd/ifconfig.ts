@@ -26,6 +26,8 @@ const CLONERS: Record<string, { flags: string[]; mtu: number; ether: boolean }> 
   enc: { flags: [], mtu: 0, ether: false },
   lo: { flags: ["LOOPBACK", "MULTICAST"], mtu: 32768, ether: false },
   wg: WG_CLONER,
+  // tun(4): opened by a daemon (a package's tincd/openvpn in the lab makes the Linux device of the same name)
+  tun: { flags: ["POINTOPOINT", "MULTICAST"], mtu: 1500, ether: false },
 };
 
 const FLAG_BITS: [string, number][] = [
@@ -118,6 +120,8 @@ function newInterface(t: InterfaceTable, name: string): EmuInterface {
   if (type === "vether") ifc.lladdr = "fe:e1:ba:d0:" + [0, 0].map(() => Math.floor(Math.random() * 256).toString(16).padStart(2, "0")).join(":");
   else if (c.ether && type !== "carp") ifc.lladdr = "fe:e1:ba:d1:" + [0, 0].map(() => Math.floor(Math.random() * 256).toString(16).padStart(2, "0")).join(":");
   if (type === "pfsync") ifc.pfsync = { maxupd: 128, defer: false };
+  // a tun a real daemon opened in the lab: its addresses go on that Linux device
+  if (type === "tun" && linuxEnabled() && ip("link", "show", "dev", name) === undefined) ifc.linux = name;
   return ifc;
 }
 
