@@ -44,6 +44,8 @@ export interface ServiceState {
   flags?: string;
   /** Whether it should be running now (`rcctl start`/`stop`). Ignored for `ipsec` and `pf`. */
   running: boolean;
+  /** Files (paths in {@link HostState.files}) the daemon reads at start: a change to one restarts it (`rcctl restart`). */
+  restartOn?: string[];
 }
 
 /** A pf anchor loaded with `pfctl -a NAME -f FILE` and at boot by `load anchor` in pf.conf (keyed by anchor name). */
@@ -67,6 +69,14 @@ export interface HostState {
   interfaces: string[];
   /** pf anchors managed on this host, by anchor name (`vpn`). */
   anchors: Record<string, AnchorState>;
+  /**
+   * Packages installed with `pkg_add -I NAME` before the files are staged (their rc.d scripts must exist
+   * for `rcctl`), by name as pkg_add takes it (a stem: `openvpn`, `tinc`; sdk/model/tokens/package.ts),
+   * sorted. Read back with `pkg_info -q`; a package the provider installed is removed with `pkg_delete`
+   * when it leaves this list or the resource is destroyed, one that was there before is left alone.
+   * Absent when none.
+   */
+  packages?: string[];
   /** Which IKE daemon owns the IPsec configuration, and the ipsecctl rule file loaded with `ipsecctl -f`. */
   ipsec: { daemon: "isakmpd" | "iked" | "none"; ruleFile?: string };
   /**

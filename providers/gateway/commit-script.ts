@@ -45,6 +45,7 @@ import { SCRIPT_LIB } from "./script-lib";
 import { STATE_DIR } from "./state-dir";
 import { type Owner } from "./owner";
 import { isPseudoService, recordServices, restoreServices, serviceNames, stopAddedServices } from "./services-script";
+import { installLines, removeLines } from "./packages-script";
 
 export { STATE_DIR };
 /** Seconds the lock is waited for before giving up. */
@@ -183,6 +184,8 @@ export function stageScript(c: CommitInput): string {
   L.push('cleanup() { if [ -n "$TPID" ]; then kill "$TPID" 2>/dev/null; fi; if [ -f "$R/staged" ]; then while read -r t; do rm -f "$t"; done < "$R/staged"; fi; rm -rf "$R" "$D/lock"; }', "trap cleanup EXIT");
   if (c.owner) L.push(`owns ${sq(c.owner.stack)} ${c.owner.takeover ? "takeover" : "-"}`);
   L.push('rm -rf "$R"', 'E=$(mkdir -p "$R/files" 2>&1) || fail "mkdir $R/files" "$E"', 'put "$R/changed" 0 < /dev/null', 'put "$R/staged" 0 < /dev/null');
+  // packages first: the rc.d scripts they install are what rcctl records and applies (packages-script.ts)
+  L.push(...installLines(news.packages));
   const anchors = anchorsByFile(news);
   const paths = Object.keys(news.files).sort();
   // stage each desired file next to its target
@@ -355,7 +358,7 @@ export function applyScript(c: CommitInput): string {
       if (s.flags !== undefined && !isPseudoService(n)) {
         L.push(`if [ "$(rcctl get ${q} flags 2>/dev/null)" != ${sq(s.flags)} ]; then step rcctl set ${q} flags ${flagWords(s.flags)}; restart=1; fi`);
       }
-      for (const p of cfgOf(n)) L.push(`if ch ${sq(p)}; then restart=1; fi`);
+      for (const p of [...cfgOf(n), ...(s.restartOn ?? [])]) L.push(`if ch ${sq(p)}; then restart=1; fi`);
       if (!isPseudoService(n)) {
         if (s.running) {
           L.push(`if rcctl check ${q} >/dev/null 2>&1; then [ $restart = 1 ] && step rcctl restart ${q}; else step rcctl start ${q}; fi`);
@@ -375,6 +378,8 @@ export function applyScript(c: CommitInput): string {
     for (const n of dropped) L.push(`grep "^${n} " "$D/baseline-svc" >> "$R/svc-dropped" 2>/dev/null`);
     L.push(...restoreServices('"$R/svc-dropped"'));
   }
+  // packages no longer wanted, after their daemons stopped: removed when the provider installed them
+  L.push(...removeLines((olds?.packages ?? []).filter((p) => !(news.packages ?? []).includes(p))));
   L.push("exit 0", "}");
   return L.join("\n") + "\n";
 }
@@ -458,6 +463,7 @@ export function deleteScript(s: HostState, owner?: Owner): string {
     L.push(`l=$(grep ${sq("^" + k + "=")} "$D/baseline-sysctl" 2>/dev/null | head -1); [ -n "$l" ] && sysctl "$l" >/dev/null 2>&1`);
   }
   L.push(...reloadLines(s, (p) => `del ${sq(p)}`, '"$D/svc-restore"', rf));
+  L.push(...removeLines(s.packages ?? []));
   L.push('if [ -n "$bad" ]; then printf \'@@notrestored%s\\n\' "$bad" >&2; exit 1; fi');
   L.push('[ -f "$D/baseline-dirs" ] && sort -r "$D/baseline-dirs" | while read -r x; do rmdir "$x" 2>/dev/null; done');
   L.push('rm -f "$D/svc-restore" "$D/baseline-sysctl" "$D/baseline-svc" "$D/baseline-dirs"' + (owner ? ' "$D/owner"' : ""));

@@ -16,6 +16,8 @@ import { sq } from "./shell";
 import { hostnameIfAddresses } from "./interfaces";
 import { wgRunningMatches } from "../../sdk/model/wg/live";
 import { wgPublicKey } from "../../sdk/planner/wgkeys";
+import { packageParts } from "../../sdk/model/tokens/index";
+import { installedStems } from "./packages-script";
 
 export function readScript(s: HostState, marker: string): string {
   const M = `@@${marker}`;
@@ -37,6 +39,7 @@ export function readScript(s: HostState, marker: string): string {
     L.push(`echo "${M} expect ${n}"`, `[ -e ${sq(a.file)} ] && pfctl -a ${sq(n)} -nv -f ${sq(a.file)} 2>&1`);
   }
   if (s.ipsec.ruleFile || s.ipsec.daemon !== "none") L.push(`echo "${M} flows"`, "ipsecctl -sf 2>/dev/null");
+  if (s.packages?.length) L.push(`echo "${M} packages"`, "pkg_info -q 2>/dev/null");
   L.push(`echo "${M} done"`, "exit 0");
   return L.join("\n") + "\n";
 }
@@ -60,6 +63,8 @@ export interface LiveState {
   anchors: Record<string, { loaded: string[]; expected: string[] }>;
   /** `ipsecctl -sf` flows as canonical text lines; undefined when not read. */
   flows?: string[];
+  /** Stems of the installed packages (`pkg_info -q`); undefined when not read. */
+  packages?: string[];
 }
 
 /** `-rw-r-----` → `0640` (setuid/setgid/sticky included). */
@@ -154,6 +159,9 @@ export function parseReadOutput(stdout: string, marker: string): LiveState | str
         live.flows = flowLines(body().join("\n"));
         break;
       }
+      case "packages":
+        live.packages = installedStems(body().join("\n"));
+        break;
       case "done":
         i = lines.length;
         break;
@@ -178,6 +186,7 @@ export function driftKeys(s: HostState): string[] {
   for (const n of s.interfaces) k.push(`interfaces["${n}"]`);
   for (const n of Object.keys(s.anchors)) k.push(`anchors["${n}"]`);
   if (s.ipsec.ruleFile && s.ipsec.daemon !== "iked") k.push("flows");
+  for (const p of s.packages ?? []) k.push(`packages["${p}"]`);
   return k.sort();
 }
 
@@ -246,5 +255,13 @@ export function classify(desired: HostState, live: LiveState, flowBaseline: read
     const have = new Set(live.flows);
     if (flowBaseline.some((f) => !have.has(f))) drift.flows = "running drifted";
   }
-  return { drift, observed: { ...desired, files, sysctls, services } };
+  // a package removed by hand: its files are gone (the next up installs it again)
+  let packages = desired.packages;
+  if (desired.packages?.length && live.packages) {
+    const have = new Set(live.packages);
+    packages = desired.packages.filter((p) => have.has(packageParts(p).stem));
+    for (const p of desired.packages) if (!have.has(packageParts(p).stem)) drift[`packages["${p}"]`] = "file drifted";
+  }
+  const { packages: _p, ...rest } = desired;
+  return { drift, observed: { ...rest, files, sysctls, services, ...(packages?.length ? { packages } : {}) } };
 }

@@ -37,7 +37,7 @@ import { ownerOf, type Owner } from "../gateway/owner";
 import { classify, driftKeys, inSync } from "../gateway/read-script";
 import { daemonOf, discover, IMPORT_ID_FORMAT, parseImportId } from "../gateway/import";
 import { kernelProblem } from "../gateway/ipsec-kernel";
-import { anchorName, interfaceName, rcFlags, refusalOf, serviceName, shown, sysctlName, sysctlValue, userName } from "../../sdk/model/tokens/index";
+import { anchorName, interfaceName, packageName, rcFlags, refusalOf, serviceName, shown, sysctlName, sysctlValue, userName } from "../../sdk/model/tokens/index";
 import { providerConfig } from "../config";
 
 /** Default seconds before the on-host timer rolls an unconfirmed commit back. */
@@ -82,6 +82,7 @@ function normalizeState(s: HostState): HostState {
     ipsec: { daemon: s.ipsec?.daemon ?? "none", ...(s.ipsec?.ruleFile ? { ruleFile: s.ipsec.ruleFile } : {}) },
     ...(Array.isArray(s.secrets) && s.secrets.length > 0 ? { secrets: [...s.secrets] } : {}),
     ...(s.ipsecKernel ? { ipsecKernel: s.ipsecKernel } : {}),
+    ...(Array.isArray(s.packages) && s.packages.length > 0 ? { packages: [...s.packages] } : {}),
   };
 }
 
@@ -175,6 +176,16 @@ export function validate(n: Inputs): { property: string; reason: string }[] {
     if (ar) bad(`state.anchors["${a}"]`, `\`${shown(a)}\`: ${ar.reason}; ${ar.fix}`);
     if (!s.files?.[v.file]) bad(`state.anchors["${a}"].file`, `\`${v.file}\` is not in state.files`);
   }
+  if (s.packages !== undefined && s.packages !== null) {
+    if (!Array.isArray(s.packages)) bad("state.packages", "must be a list of package names");
+    else
+      for (const p of s.packages) {
+        const pr = refusalOf(packageName, p);
+        if (pr) bad(`state.packages`, `\`${shown(p)}\`: ${pr.reason}; ${pr.fix}`);
+      }
+  }
+  for (const [k, v] of Object.entries(s.services ?? {}))
+    for (const p of v.restartOn ?? []) if (!s.files?.[p]) bad(`state.services["${k}"].restartOn`, `\`${shown(p)}\` is not in state.files`);
   if (s.secrets !== undefined && (!Array.isArray(s.secrets) || s.secrets.some((v) => typeof v !== "string"))) bad("state.secrets", "must be a list of strings (values not shown)");
   const d = s.ipsec?.daemon;
   if (d !== undefined && !["isakmpd", "iked", "none"].includes(d)) bad("state.ipsec.daemon", `unknown daemon \`${String(d)}\`; one of isakmpd, iked, none`);
@@ -216,11 +227,17 @@ export function diffInputs(olds: Inputs, news: Inputs): DetailedDiffResult {
     if (!o.interfaces.includes(i) || !n.interfaces.includes(i)) d["state.interfaces"] = { kind: "update" };
   }
   if (!eq(o.ipsec, n.ipsec)) d["state.ipsec"] = { kind: "update" };
+  const op = o.packages ?? [];
+  const np = n.packages ?? [];
+  for (const p of new Set([...op, ...np])) {
+    if (!op.includes(p)) d[`state.packages["${p}"]`] = { kind: "add" };
+    else if (!np.includes(p)) d[`state.packages["${p}"]`] = { kind: "delete" };
+  }
   const newKeys = new Set(driftKeys(n));
   for (const [k, v] of Object.entries(olds.drift ?? {})) {
     if (v === "in sync" || !newKeys.has(k) || d[`state.${k}`]) continue;
     // files/sysctls/services: the read's inputs hold what the host has, so the engine shows old → new
-    if (/^(files|sysctls|services)\[/.test(k)) d[`state.${k}`] = { kind: "update" };
+    if (/^(files|sysctls|services|packages)\[/.test(k)) d[`state.${k}`] = { kind: "update" };
     else d[`drift[${JSON.stringify(k)}]`] = { kind: "update" };
   }
   let replace = false;

@@ -4,7 +4,7 @@ import { GatewayConfig, type ConnectionArgs } from "../resources/gateway-config"
 import type { HostState } from "../state";
 import { argError, ifAddress, networkOf } from "./common";
 import { isPlain, need, take, takeOpt } from "./check";
-import { integer, interfaceName, network, oneOf, rcFlags, serviceName, sysctlName, sysctlValue, userName } from "../model/tokens/index";
+import { integer, interfaceName, network, oneOf, packageName, rcFlags, serviceName, sysctlName, sysctlValue, userName } from "../model/tokens/index";
 import { openGroup, type Group, type GroupPlan } from "./registry";
 import { publishFiles, publishState, wholeState, type GatewayFile } from "./outputs";
 import { ikedKeyPair } from "../planner/keys";
@@ -86,6 +86,14 @@ export interface GatewayArgs {
    * Default: the SSH private key. Rotating it rotates those keys.
    */
   keySeed?: pulumi.Input<string>;
+  /**
+   * Packages to install with `pkg_add -I` (names as pkg_add takes them: a stem such as `openvpn` or
+   * `tinc`, optionally `--flavor` and `%branch`; no version). Read back with `pkg_info` on refresh (a
+   * package removed by hand is drift); on destroy, or when dropped from this list, `pkg_delete` removes
+   * only the packages this gateway's resource installed. VPN components add what they need (OpenVPN:
+   * `openvpn`, tinc: `tinc`). Default none.
+   */
+  packages?: string[];
   /** Seconds before the on-host rollback restores the previous configuration if the commit is not confirmed. Default 60. */
   rollbackSeconds?: pulumi.Input<number>;
 }
@@ -192,6 +200,7 @@ export class Gateway extends pulumi.ComponentResource {
         pfPolicy: args.pf?.policy ?? "pass",
         pfSkip: args.pf?.skip ?? [],
         extraInterfaces: (args.extraInterfaces ?? []).map((x, k) => ({ interface: x.interface, addresses: (extraAddrs[k] ?? []).map((a, j) => ifAddress(label, `extraInterfaces[${k}].addresses[${j}]`, a)) })),
+        ...(args.packages?.length ? { packages: [...args.packages] } : {}),
         keySeed: seed,
       }));
     this.group = openGroup();
@@ -261,6 +270,10 @@ function checkGatewayArgs(label: string, args: GatewayArgs): InternalArgs[] {
     if (other !== undefined) throw argError(label, `extraInterfaces[${k}].interface`, iface, `it is also ${other}`, "give each interface once, e.g. `lo1`");
     seen.set(iface, `extraInterfaces[${k}].interface`);
   });
+  if (args.packages !== undefined) {
+    if (!Array.isArray(args.packages)) throw argError(label, "packages", String(args.packages), "not a list", "give package names, e.g. `[\"openvpn\"]`");
+    args.packages.forEach((p, k) => take(label, `packages[${k}]`, p, packageName));
+  }
   if (args.rollbackSeconds !== undefined && isPlain(args.rollbackSeconds)) take(label, "rollbackSeconds", args.rollbackSeconds, integer("the rollback delay in seconds", 5, 3600));
   return internals;
 }

@@ -11,3 +11,5 @@ export { CertificateAuthority, type CertificateAuthorityArgs } from "./ca";
 export { UserError, Refused, onUserError } from "./check";
 export { WireGuardTunnel, WireGuardMesh, WireGuardHub, type WireGuardTunnelArgs, type WireGuardEndArgs, type WireGuardMeshArgs, type WireGuardMemberArgs, type WireGuardHubArgs } from "./wireguard";
 export { SshTunnel, type SshTunnelArgs, type SshTunnelClientArgs, type SshTunnelServerArgs } from "./ssh-tunnel";
+export { OpenVpnTunnel, type OpenVpnTunnelArgs, type OpenVpnEndArgs } from "./openvpn";
+export { TincNetwork, type TincNetworkArgs, type TincMemberArgs } from "./tinc";

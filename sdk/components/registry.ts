@@ -23,6 +23,8 @@ import { tunnelIdentities, type TunnelIdentities } from "../planner/identities";
 import type { AnchorSpec, CarpPairSpec, GatewaySpec, LinkSpec, Topology, TunnelSpec } from "../planner/spec";
 import type { WireGuardSpec } from "../planner/wireguard";
 import type { SshTunnelSpec } from "../planner/ssh-tunnel";
+import type { OpenVpnSpec } from "../planner/openvpn";
+import type { TincSpec } from "../planner/tinc";
 import type { HostState } from "../state";
 import { PlanError } from "../planner/errors";
 import { ModelError } from "../model/diagnostics";
@@ -79,6 +81,8 @@ export class Group {
   readonly links: Entry<LinkSpec>[] = [];
   readonly wireguard: Entry<WireGuardSpec>[] = [];
   readonly sshTunnels: Entry<SshTunnelSpec>[] = [];
+  readonly openvpn: Entry<OpenVpnSpec>[] = [];
+  readonly tinc: Entry<TincSpec>[] = [];
   private generation = 0;
   private resolveSeal!: () => void;
   /** Resolves when the group is sealed; {@link plan} is set then. */
@@ -137,7 +141,7 @@ export class Group {
     this.schedule();
   }
 
-  add<K extends "tunnels" | "pairs" | "anchors" | "links" | "wireguard" | "sshTunnels">(kind: K, entry: this[K][number]): void {
+  add<K extends "tunnels" | "pairs" | "anchors" | "links" | "wireguard" | "sshTunnels" | "openvpn" | "tinc">(kind: K, entry: this[K][number]): void {
     (this[kind] as Entry<unknown>[]).push(entry as Entry<unknown>);
     this.schedule();
   }
@@ -147,8 +151,14 @@ export class Group {
     this.stopListening();
     const all = <T>(es: Entry<T>[]) => pulumi.all(es.map((e) => e.spec));
     const topo = pulumi
-      .all([all([...this.gateways.values()]), all(this.tunnels), all(this.pairs), all(this.anchors), all(this.links), all(this.wireguard), all(this.sshTunnels)])
-      .apply(([gateways, tunnels, pairs, anchors, links, wireguard, sshTunnels]): Topology => ({ gateways, tunnels, pairs, anchors, links, ...(wireguard.length ? { wireguard } : {}), ...(sshTunnels.length ? { sshTunnels } : {}) }));
+      .all([
+        all([...this.gateways.values()]), all(this.tunnels), all(this.pairs), all(this.anchors), all(this.links),
+        pulumi.all([all(this.wireguard), all(this.sshTunnels), all(this.openvpn), all(this.tinc)]),
+      ])
+      .apply(([gateways, tunnels, pairs, anchors, links, [wireguard, sshTunnels, openvpn, tinc]]): Topology => ({
+        gateways, tunnels, pairs, anchors, links,
+        ...(wireguard.length ? { wireguard } : {}), ...(sshTunnels.length ? { sshTunnels } : {}), ...(openvpn.length ? { openvpn } : {}), ...(tinc.length ? { tinc } : {}),
+      }));
     // The planner reads the secrets (to render them and compare fingerprints), so it runs on un-secreted
     // inputs; its plain result is internal: components/outputs.ts re-wraps every part holding a secret
     // (per file, `secret: true` from planner/secrets.ts) before anything reaches Pulumi.

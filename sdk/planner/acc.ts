@@ -53,6 +53,8 @@ export interface Acc {
   sysctls: Map<string, string>;
   services: Map<string, ServiceState>;
   rawFiles: Map<string, RawFile>;
+  /** Packages (pkg_add names) → the resource that asked for each (packages.ts). */
+  packages: Map<string, string>;
   /** Remote protected networks → tunnel label (overlap between tunnels of one gateway). */
   remoteNets: NetSet<string>;
 }
@@ -61,7 +63,7 @@ export function newAcc(gw: GatewaySpec): Acc {
   return {
     gw, ipsec: [], iked: [], daemons: new Map(),
     pf: { enc0: new Map(), enc0Rules: [], vpnRules: [], peerGroups: new Map(), userRules: [], anchors: new Map() },
-    hostnames: new Map(), sysctls: new Map(), services: new Map(), rawFiles: new Map(), remoteNets: new NetSet<string>(),
+    hostnames: new Map(), sysctls: new Map(), services: new Map(), rawFiles: new Map(), packages: new Map(), remoteNets: new NetSet<string>(),
   };
 }
 

@@ -82,6 +82,8 @@ export interface GatewayDocs {
   services: Record<string, ServiceState>;
   /** Key files by path. */
   rawFiles: Record<string, RawFile>;
+  /** Packages (pkg_add names), sorted. */
+  packages: string[];
 }
 
 /** What the planner returns: documents per gateway and the apply order constraints between gateways. */

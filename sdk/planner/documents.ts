@@ -1,6 +1,7 @@
 /** A gateway's typed documents, built once its accumulator holds every contribution. */
 import type { Acc } from "./acc";
 import type { GatewayDocs } from "./docs";
+import { packageList } from "./packages";
 import { pfDocuments } from "./pf-rules";
 
 export function gatewayDocuments(acc: Acc): GatewayDocs {
@@ -18,5 +19,6 @@ export function gatewayDocuments(acc: Acc): GatewayDocs {
     sysctls: Object.fromEntries(acc.sysctls),
     services: Object.fromEntries(acc.services),
     rawFiles: Object.fromEntries(acc.rawFiles),
+    packages: packageList(acc),
   };
 }

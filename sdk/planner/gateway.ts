@@ -1,6 +1,7 @@
 /** A gateway's own settings: forwarding and IPsec sysctls, its interfaces' hostname.if files, pf skip, services. */
 import { interfaceName, refusalOf, sysctlName, sysctlValue } from "../model/tokens/index";
 import { gwLabel, type Acc } from "./acc";
+import { needPackage } from "./packages";
 import type { IfLine } from "./docs";
 import type { PlanIssue } from "./errors";
 
@@ -39,6 +40,7 @@ export function planGatewayBase(acc: Acc, issues: PlanIssue[]): void {
     const bad = refusalOf(interfaceName, x);
     if (bad) issues.push({ resources: [gwLabel(gw.name)], field: `pf.skip[${k}]`, value: x, reason: bad.reason, fix: bad.fix });
   }
+  (gw.packages ?? []).forEach((p, k) => needPackage(acc, p, gwLabel(gw.name), `packages[${k}]`, issues));
   let order = 10;
   for (const [name, s] of Object.entries(gw.services)) {
     acc.services.set(name, { order: order++, enabled: s.enabled, ...(s.flags !== undefined ? { flags: s.flags } : {}), running: s.running ?? s.enabled });

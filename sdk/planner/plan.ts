@@ -28,6 +28,8 @@ import type { CarpPairSpec, GatewaySpec, IkeDaemon, Topology } from "./spec";
 import { planTunnel, type ResolveNode } from "./tunnel";
 import { planWireGuard } from "./wireguard";
 import { planSshTunnels } from "./ssh-tunnel";
+import { planOpenVpn } from "./openvpn";
+import { planTinc } from "./tinc";
 
 export { ANCHOR_DIR, PEER_TABLE_MIN, VPN_ANCHOR } from "./pf-rules";
 
@@ -63,6 +65,8 @@ export function planTopology(t: Topology, opts: PlanOptions): Plan {
   // --- WireGuard tunnels (wireguard.ts)
   planWireGuard(t.wireguard ?? [], accs, issues);
   planSshTunnels(t.sshTunnels ?? [], accs, issues);
+  planOpenVpn(t.openvpn ?? [], accs, issues);
+  planTinc(t.tinc ?? [], accs, issues);
   for (const a of t.anchors) planAnchor(a, accs, issues);
   for (const acc of accs.values()) checkGateway(acc, issues);
   if (issues.length > 0) throw new PlanError(issues);

@@ -106,6 +106,7 @@ export function renderGateway(d: GatewayDocs): HostState {
     anchors,
     ipsec: { daemon: d.daemon, ...(d.ipsec ? { ruleFile: "/etc/ipsec.conf" } : {}) },
     ...(d.ipsec || d.iked ? { ipsecKernel: ipsecKernelOf(d) } : {}),
+    ...(d.packages.length > 0 ? { packages: [...d.packages] } : {}),
   };
 }
 

@@ -69,6 +69,8 @@ export function secretsByGateway(t: Topology): Map<string, string[]> {
     add(l.left.node, values);
     if (l.right.node !== l.left.node) add(l.right.node, values);
   }
+  for (const n of t.tinc ?? []) for (const m of n.members) add(m.node, [m.privateKey]);
+  for (const o of t.openvpn ?? []) for (const e of [o.left, o.right]) add(e.node, [o.key]);
   for (const w of t.wireguard ?? []) for (const e of [w.left, w.right]) add(e.node, [e.privateKey, ...(w.psk !== undefined ? [w.psk] : [])]);
   for (const s of t.sshTunnels ?? []) add(s.client.node, [s.privateKey]);
   for (const p of t.pairs) {

@@ -8,6 +8,8 @@ import type { PfFilterRule, PfRule } from "../model/pf/types";
 import type { WireGuardSpec } from "./wireguard";
 import type { CaSpec } from "./x509";
 import type { SshTunnelSpec } from "./ssh-tunnel";
+import type { OpenVpnSpec } from "./openvpn";
+import type { TincSpec } from "./tinc";
 
 /** Which IKE daemon owns a gateway's IPsec configuration: isakmpd (IKEv1, ipsec.conf) or iked (IKEv2, iked.conf). */
 export type IkeDaemon = "isakmpd" | "iked";
@@ -65,6 +67,8 @@ export interface GatewaySpec {
   pfSkip: string[];
   /** Extra loopback/vether interfaces (e.g. `lo1` holding a tunnel-mode peer's inner address). */
   extraInterfaces: { interface: string; addresses: IfAddress[] }[];
+  /** Packages to install with pkg_add (names as pkg_add takes them: `openvpn`, `tinc`); default none. */
+  packages?: string[];
   /** Secret seed from which the gateway's IKE key pair is derived (public-key authentication). */
   keySeed: string;
 }
@@ -255,4 +259,8 @@ export interface Topology {
   wireguard?: WireGuardSpec[];
   /** ssh -w tun(4) tunnels (planner/ssh-tunnel.ts). */
   sshTunnels?: SshTunnelSpec[];
+  /** OpenVPN tunnels (planner/openvpn.ts). */
+  openvpn?: OpenVpnSpec[];
+  /** tinc networks (planner/tinc.ts). */
+  tinc?: TincSpec[];
 }

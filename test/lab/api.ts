@@ -84,7 +84,7 @@ const stateRoot = join(repo, ".state", "lab");
 const nsDir = "/run/obsdlab";
 
 /** OpenBSD commands the emulator provides, by the directory of their wrapper (overlaid on /usr/sbin or /usr/bin). */
-const SBIN = ["ifconfig", "sysctl", "rcctl", "pfctl", "ipsecctl", "isakmpd", "iked", "ikectl", "sasyncd", "route"];
+const SBIN = ["ifconfig", "sysctl", "rcctl", "pfctl", "ipsecctl", "isakmpd", "iked", "ikectl", "sasyncd", "route", "pkg_add", "pkg_info", "pkg_delete"];
 const BIN = ["sha256"];
 /** rc.d scripts created in each gateway's /etc/rc.d (the emulated daemons and a few base ones). */
 export const RC_D = ["cron", "iked", "isakmpd", "ntpd", "pflogd", "sasyncd", "sshd", "syslogd"];
@@ -477,6 +477,9 @@ export async function labUp(topology: string, opts: { prefix?: string; quiet?: b
         `mount --bind ${root}/etc /etc`,
         `mount --bind ${root}/var /var`,
         `mount --bind ${root}/root /root`,
+        // the gateway's own /usr/local/sbin: where the emulated pkg_add installs (emu/packages.ts)
+        `mkdir -p ${root}/usr-local-sbin /usr/local/sbin`,
+        `mount --bind ${root}/usr-local-sbin /usr/local/sbin`,
         // keep the lab's netns handles visible under the private /run (carp moves addresses between peers)
         // only this lab's gateways (${dir}/netns): a handle on another lab's netns would keep it alive after that lab's labDown
         `mkdir -p ${dir}/.netns-${g}`,

@@ -6,3 +6,4 @@ export * from "./secrets";
 export * from "./words";
 export * from "./wg";
 export * from "./interface";
+export * from "./package";

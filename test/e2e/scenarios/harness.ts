@@ -26,7 +26,7 @@ export interface Scenario {
   /** Pulumi project name (the example's Pulumi.yaml `name`). */
   project: string;
   /** Lab topology. */
-  topology: "site-to-site" | "carp" | "gif";
+  topology: "site-to-site" | "carp" | "gif" | `mesh-${number}`;
   /** Lab prefix (unique per scenario so runs never collide). */
   prefix: string;
   /** Stack config beyond the gateways' connections (`psk` …). */
@@ -52,6 +52,13 @@ export interface Scenario {
   checks?: { name: string; run: (lab: Lab, stack: Stack) => Promise<void> }[];
   /** Secret values the program derives and never sees as config (a derived key file): never in state or output. */
   secrets?: Record<string, string>;
+  /**
+   * More steps of the scenario, registered after the reboot step (before the secrets and destroy steps):
+   * `ctx()` gives the running lab and stack.
+   */
+  more?: (ctx: () => { lab: Lab; stack: Stack }) => void;
+  /** Checked after destroy, beyond the files being back (e.g. packages removed). */
+  destroyed?: (lab: Lab) => Promise<void>;
 }
 
 /** Private keys the program derives and installs: read from the hosts for the leak check. */
@@ -169,6 +176,7 @@ export function scenario(s: Scenario): void {
       if (!s.knownGaps?.includes("flows")) await checkFlows();
       expect(seen(await stack.refresh()).summary.resourceChanges).toEqual(same(resources));
     });
+    s.more?.(() => ({ lab, stack }));
     it("no secret in plaintext in `pulumi stack export` or the engine's output", async () => {
       const known: Record<string, string> = {};
       for (const [k, v] of Object.entries({ ...connectionConfig(lab), ...(s.config ?? {}) })) if (v.secret) known[`config ${k}`] = v.value;
@@ -189,6 +197,7 @@ export function scenario(s: Scenario): void {
       const d = await stack.destroy();
       expect(d.summary.result).toBe("succeeded");
       for (const gw of gateways) expect(await snapshot(gw), gw).toBe(baseline[gw]);
+      await s.destroyed?.(lab);
     });
   });
 }

@@ -4,6 +4,7 @@
  */
 import { readdir, readFile, rm, writeFile, chmod } from "node:fs/promises";
 import { rootPath } from "./state";
+import { packageDaemon } from "./packages";
 
 /** Special services: plain `NAME=VALUE` variables with no rc.d script, and their rc.conf defaults. */
 export const SPECIALS: Record<string, "YES" | "NO"> = {
@@ -19,11 +20,11 @@ export const VARIABLES = ["class", "execdir", "flags", "logger", "rtable", "time
 export type Variable = (typeof VARIABLES)[number];
 
 /** rc.d script defaults (what `rcctl getdef X VAR` prints). */
-export function rcdDefault(_svc: string, v: Variable): string {
+export function rcdDefault(svc: string, v: Variable): string {
   switch (v) {
     case "class": return "daemon";
     case "execdir": return "";
-    case "flags": return "";
+    case "flags": return packageDaemon(svc)?.defaultFlags ?? "";
     case "logger": return "";
     case "rtable": return "0";
     case "timeout": return "30";
@@ -84,8 +85,27 @@ export function effective(lines: string[], svc: string, v: Variable): string {
   return rcdDefault(svc, v);
 }
 
-/** Whether a daemon or special service is enabled. */
+/** Whether a daemon or special service is enabled (a package daemon also needs its name in `pkg_scripts`, rcctl.sh svc_get). */
 export function enabled(lines: string[], svc: string): boolean {
   if (svc in SPECIALS) return (localValue(lines, svc) ?? SPECIALS[svc]) !== "NO";
+  if (!isBase(svc) && !pkgScripts(lines).includes(svc)) return false;
   return effective(lines, svc, "flags") !== "NO";
+}
+
+/** A base daemon (rc.conf has its `_flags`); every other rc.d script is a package's (rcctl.sh svc_is_base). */
+export function isBase(svc: string): boolean {
+  return svc in DAEMON_DEFAULTS;
+}
+
+/** The `pkg_scripts` of rc.conf.local, in order. */
+export function pkgScripts(lines: string[]): string[] {
+  return (localValue(lines, "pkg_scripts") ?? "").split(/\s+/).filter(Boolean);
+}
+
+/** rc.conf.local lines with `svc` added to (`on`) or removed from `pkg_scripts` (rcctl.sh pkg_scripts_append/_rm). */
+export function withPkgScript(lines: string[], svc: string, on: boolean): string[] {
+  const now = pkgScripts(lines);
+  const next = on ? (now.includes(svc) ? now : [...now, svc]) : now.filter((s) => s !== svc);
+  const keep = lines.filter((l) => !/^pkg_scripts=/.test(l));
+  return next.length ? [...keep, `pkg_scripts=${next.join(" ")}`] : keep;
 }

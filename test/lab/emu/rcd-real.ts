@@ -94,10 +94,3 @@ export function pidAlive(pid: number | undefined): boolean {
   }
 }
 
-/** Stop a real daemon (SIGTERM, as rc.subr's rc_stop). */
-export function stopPid(pid: number | undefined): void {
-  if (!pid || !linuxEnabled()) return;
-  try {
-    process.kill(pid, "SIGTERM");
-  } catch { /* gone */ }
-}

@@ -236,7 +236,10 @@ export async function peerGateways(): Promise<{ name: string; stateDir: string; 
 
 /** Running daemons, `/var/emu/services.json`. */
 export interface ServiceTable {
-  /** `pid`: a daemon the lab runs for real (emu/rcd-real.ts); it runs while that process lives. */
+  /**
+   * `pid`: a real process the lab runs for the daemon (a package daemon: emu/packages.ts; an rc.d script of ours:
+   * emu/rcd-real.ts); it runs while that process lives, or, `supervised`, while its restart loop does.
+   */
   running: Record<string, { flags: string; since: string; pid?: number; supervised?: boolean }>;
 }
 
@@ -256,15 +259,20 @@ export async function serviceRunning(name: string): Promise<boolean> {
   }
 }
 
+/** The pid of a daemon the lab runs for real (a package daemon), if recorded. */
+export async function servicePid(name: string): Promise<number | undefined> {
+  return (await readState("services", emptyServices)).running[name]?.pid;
+}
+
 /** Flags the running daemon was started with, or undefined when it is not running. */
 export async function serviceFlags(name: string): Promise<string | undefined> {
   return (await readState("services", emptyServices)).running[name]?.flags;
 }
 
 /** Mark a daemon as started (with its flags) or stopped. */
-export async function setServiceRunning(name: string, running: boolean, flags = ""): Promise<void> {
+export async function setServiceRunning(name: string, running: boolean, flags = "", pid?: number): Promise<void> {
   await withState("services", emptyServices, (s) => {
-    if (running) s.running[name] = { flags, since: new Date().toISOString() };
+    if (running) s.running[name] = { flags, since: new Date().toISOString(), ...(pid !== undefined ? { pid } : {}) };
     else delete s.running[name];
     return s;
   });

@@ -27,6 +27,7 @@ const CLONERS: Record<string, { flags: string[]; mtu: number; ether: boolean }> 
   enc: { flags: [], mtu: 0, ether: false },
   lo: { flags: ["LOOPBACK", "MULTICAST"], mtu: 32768, ether: false },
   wg: WG_CLONER,
+  // tun(4): sys/net/if_tun.c defaults; in the lab a persistent Linux tun of the same name (emu/tun.ts) that ssh -w, openvpn or tincd opens
   tun: TUN_CLONER,
 };
 

@@ -12,17 +12,20 @@ import { readdir, readFile, rm } from "node:fs/promises";
 import type { Command, Io } from "../command";
 import { loadCommand } from "../command";
 import { ip, linuxAddrs, linuxEnabled, procSysctl, stopHelper } from "../linux";
-import { enabled, rcdScripts, readLocal } from "../rcconf";
-import { hardware, readState, rootPath, stateDir, setServiceRunning, type InterfaceTable } from "../state";
+import { enabled, isBase, pkgScripts, rcdScripts, readLocal } from "../rcconf";
+import { hardware, readState, rootPath, stateDir, setServiceRunning, type InterfaceTable, type ServiceTable } from "../state";
+import { stopPid } from "../packages";
 import ifconfig from "./ifconfig";
 import netstart from "./netstart";
 import { rcAction } from "./rcd";
-import { realDaemon, stopPid } from "../rcd-real";
-import type { ServiceTable } from "../state";
+import { realDaemon } from "../rcd-real";
 import { sysctlSet } from "./sysctl";
 
 /** Forget all emulated state and undo Linux side effects (the power switch). */
 export async function powerOff(): Promise<void> {
+  // daemons the lab runs for real (package daemons, rc.d scripts of ours) end with the power
+  const svcs = await readState<ServiceTable>("services", () => ({ running: {} }));
+  for (const r of Object.values(svcs.running)) await stopPid(r.pid);
   const t = await readState<InterfaceTable>("interfaces", () => ({ interfaces: [], demote: {} }));
   for (const i of t.interfaces as (InterfaceTable["interfaces"][number] & { helperPid?: number })[]) {
     stopHelper(i.helperPid);
@@ -36,8 +39,6 @@ export async function powerOff(): Promise<void> {
     await procSysctl("net/ipv4/ip_forward", "0");
     await procSysctl("net/ipv6/conf/all/forwarding", "0");
   }
-  // daemons the lab runs for real end with the power
-  for (const e of Object.values((await readState<ServiceTable>("services", () => ({ running: {} }))).running)) stopPid(e.pid);
   for (const f of await readdir(stateDir()).catch(() => [] as string[])) {
     if (f === "lab.json" || f === "hw.json") continue;
     await rm(`${stateDir()}/${f}`, { recursive: true, force: true });
@@ -87,10 +88,15 @@ const rc: Command = async (io) => {
   if (started.length) io.out(`starting network daemons: ${started.join(" ")}.\n`);
   if (enabled(lines, "ipsec") && existsSync(rootPath("/etc/ipsec.conf"))) await sub(io, "ipsecctl", ["-f", "/etc/ipsec.conf"]);
   for (const d of await rcdScripts()) {
-    if (["isakmpd", "iked", "sasyncd"].includes(d)) continue;
+    if (["isakmpd", "iked", "sasyncd"].includes(d) || !isBase(d)) continue;
     if (!enabled(lines, d)) continue;
     if (realDaemon(d)) await rcAction(quiet, d, "start");
     else await setServiceRunning(d, true, "");
+  }
+  // package daemons last, in pkg_scripts order (rc(8) start_daemon ${pkg_scripts}), for real (emu/packages.ts)
+  for (const d of pkgScripts(lines)) {
+    if (!enabled(lines, d) || !(await rcdScripts()).includes(d)) continue;
+    if ((await rcAction(quiet, d, "start")) !== 0) io.err(`rc: ${d} failed to start\n`);
   }
   await ifconfig({ ...io, argv: ["-g", "carp", "-carpdemote", "128"] });
   return 0;

@@ -5,7 +5,7 @@
  */
 import type { Command, Io } from "../command";
 import {
-  DAEMON_DEFAULTS, SPECIALS, VARIABLES, effective, enabled, isService, localValue, rcdDefault, rcdScripts, readLocal, writeLocal,
+  DAEMON_DEFAULTS, SPECIALS, VARIABLES, effective, enabled, isBase, isService, localValue, rcdDefault, rcdScripts, readLocal, withPkgScript, writeLocal,
   type Variable,
 } from "../rcconf";
 import { serviceRunning } from "../state";
@@ -41,6 +41,16 @@ async function setStatus(svc: string, on: boolean): Promise<void> {
     if (on && def === "NO") keep.push(`${svc}=YES`);
     if (!on && def === "YES") keep.push(`${svc}=NO`);
     await writeLocal(keep);
+    return;
+  }
+  if (!isBase(svc)) {
+    // a package daemon: listed in pkg_scripts, flags kept (rcctl.sh svc_set status on/off)
+    if (on) {
+      const keep = withPkgScript(lines, svc, true);
+      if (localValue(keep, `${svc}_flags`) === undefined || localValue(keep, `${svc}_flags`) === "NO") {
+        await writeLocal([...keep.filter((l) => !l.startsWith(`${svc}_flags=`)), `${svc}_flags=`]);
+      } else await writeLocal(keep);
+    } else await writeLocal(withPkgScript(lines, svc, false).filter((l) => !l.startsWith(`${svc}_`)));
     return;
   }
   if (on) {

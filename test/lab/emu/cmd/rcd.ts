@@ -8,8 +8,9 @@ import type { Command, Io } from "../command";
 import { loadCommand } from "../command";
 import { effective, enabled, readLocal } from "../rcconf";
 import { readState, serviceRunning, setServiceRunning, type ServiceTable } from "../state";
-import { realDaemon, startReal, stopPid } from "../rcd-real";
+import { realDaemon, startReal } from "../rcd-real";
 import { reloadLabSshd } from "../sshd";
+import { packageDaemon, startDaemon as startPackageDaemon, stopPid } from "../packages";
 
 /** Emulated daemons that are real commands of the emulator. */
 const DAEMON_CMDS = new Set(["isakmpd", "iked", "sasyncd"]);
@@ -24,6 +25,17 @@ export function startFlags(lines: string[], svc: string): string {
 }
 
 async function startDaemon(io: Io, svc: string, flags: string): Promise<boolean> {
+  const pkg = packageDaemon(svc);
+  if (pkg) {
+    // a package daemon (openvpn, tincd): the real program, supervised by the lab
+    const r = await startPackageDaemon(pkg, flags);
+    if ("error" in r) {
+      io.err(`${r.error}\n`);
+      return false;
+    }
+    await setServiceRunning(svc, true, flags, r.pid);
+    return true;
+  }
   const real = realDaemon(svc);
   if (real) return startReal(svc, real, flags);
   const cmd = DAEMON_CMDS.has(svc) ? await loadCommand(svc) : undefined;
@@ -55,7 +67,7 @@ export async function rcAction(io: Io, svc: string, action: RcAction, opts: { fo
     }
     case "stop": {
       const pid = (await readState<ServiceTable>("services", () => ({ running: {} }))).running[svc]?.pid;
-      stopPid(pid);
+      await stopPid(pid);
       if (!running) {
         if (pid !== undefined) await setServiceRunning(svc, false);
         return 0;

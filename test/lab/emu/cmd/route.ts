@@ -6,7 +6,17 @@
  */
 import type { Command } from "../command";
 import { isV4, isV6, parseNetmask } from "../ifaddr";
-import { ip } from "../linux";
+import { ip, linuxEnabled } from "../linux";
+import { spawnSync } from "node:child_process";
+
+/** The Linux device holding local address `a` in this namespace, if any. */
+function deviceOf(a: string): string | undefined {
+  if (!linuxEnabled()) return undefined;
+  const r = spawnSync("ip", ["-j", "addr", "show"], { encoding: "utf8" });
+  if (r.status !== 0) return undefined;
+  const links = JSON.parse(r.stdout || "[]") as { ifname: string; addr_info?: { local: string }[] }[];
+  return links.find((l) => (l.addr_info ?? []).some((x) => x.local === a))?.ifname;
+}
 
 const USAGE = "usage: route [-dnqtv] [-T rtable] command [[modifiers] args]\n";
 
@@ -49,7 +59,10 @@ const route: Command = async (io) => {
   }
   const word = dest === "default" ? "net" : dest.endsWith(v6 ? "/128" : "/32") && kind !== "net" ? "host" : "net";
   const shown = dest.replace(v6 ? /\/128$/ : /\/32$/, "");
-  const ipArgs = [...(v6 ? ["-6"] : []), "route", verb === "add" ? "add" : verb === "change" ? "replace" : "del", dest, ...(gw ? ["via", gw] : [])];
+  // a gateway that is one of this host's own addresses makes an interface route, as on OpenBSD (tinc-up's
+  // `route add NET OWN-ADDRESS` on a tun); Linux refuses such a `via`
+  const dev = gw ? deviceOf(gw) : undefined;
+  const ipArgs = [...(v6 ? ["-6"] : []), "route", verb === "add" ? "add" : verb === "change" ? "replace" : "del", dest, ...(dev ? ["dev", dev] : gw ? ["via", gw] : [])];
   const e = ip(...ipArgs);
   if (e) {
     const why = /exists/i.test(e) ? "File exists" : /No such process|not found/i.test(e) ? "No such process" : "Network is unreachable";

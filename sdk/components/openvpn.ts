@@ -1,0 +1,119 @@
+import * as pulumi from "@pulumi/pulumi";
+import { deriveOpenVpnKey, type OpenVpnEndSpec, type OpenVpnSpec } from "../planner/openvpn";
+import { OPENVPN_AUTHS, OPENVPN_CIPHERS, openVpnStaticKey, type OpenVpnAuth, type OpenVpnCipher } from "../model/openvpn/index";
+import { hostAddress, integer, interfaceOf, network, oneOf, Refusal, udpPort, type TokenRule } from "../model/tokens/index";
+import { argError } from "./common";
+import { need, take } from "./check";
+import { Gateway } from "./gateway";
+import { groupOf, nodeOf } from "./nodes";
+
+/** Default `lport`/`rport`: OpenVPN's registered port. */
+export const OPENVPN_DEFAULT_PORT = 1194;
+
+/** One end of an {@link OpenVpnTunnel}. */
+export interface OpenVpnEndArgs {
+  gateway: Gateway;
+  /** The tun(4) device OpenVPN opens, `dev tunN` (OpenBSD has /dev/tun0–3 by default). Default `tun0`. */
+  interface?: string;
+  /**
+   * This end's inner IPv4 address on the tun interface (`ifconfig THIS OTHER`, point to point), e.g. `10.8.0.1`.
+   * Both ends' addresses must differ and lie outside every network routed through the tunnel.
+   */
+  inner: pulumi.Input<string>;
+  /** UDP port this end listens on (`lport`; the other end's `rport`), 1–65535. Default 1194. */
+  port?: number;
+  /** Address the other end sends to (its `remote`; also this end's `local`). Default: this gateway's external address. */
+  endpoint?: pulumi.Input<string>;
+  /**
+   * IPv4 networks reached through this end: the other end's `route NETWORK NETMASK` lines (via this end's inner
+   * address). Default: this gateway's internal IPv4 networks.
+   */
+  networks?: pulumi.Input<pulumi.Input<string>[]>;
+}
+
+/** Arguments of {@link OpenVpnTunnel}. */
+export interface OpenVpnTunnelArgs {
+  left: OpenVpnEndArgs;
+  right: OpenVpnEndArgs;
+  /**
+   * The shared static key (a secret): the whole file `openvpn --genkey secret FILE` writes (2048 bits, 16 lines of
+   * hex). Installed 0600 as /etc/openvpn/NAME.key on both ends (`secret FILE 0` on the left, `1` on the right).
+   * Default: derived from the left gateway's key seed (stable across runs, rotated with the seed).
+   */
+  key?: pulumi.Input<string>;
+  /** `cipher`: AES-128-CBC, AES-192-CBC or AES-256-CBC (static-key mode has no AEAD). Default AES-256-CBC. */
+  cipher?: OpenVpnCipher;
+  /** `auth`: HMAC digest, SHA1, SHA256, SHA384 or SHA512. Default SHA256. */
+  auth?: OpenVpnAuth;
+  /** `keepalive INTERVAL TIMEOUT` in seconds (ping every INTERVAL, restart after TIMEOUT silent). Default 10 and 60. */
+  keepalive?: { interval: number; timeout: number };
+}
+
+/**
+ * The tunnel's name as it appears in /etc/openvpn/NAME.conf and NAME.key: letters, digits, `_.-`, starting
+ * with a letter or digit, at most 64 characters.
+ */
+const configName: TokenRule = (v) => {
+  if (typeof v === "string" && /^[A-Za-z0-9][A-Za-z0-9_.-]{0,63}$/.test(v)) return v;
+  throw new Refusal("names /etc/openvpn/NAME.conf: letters, digits and `_.-`, starting with a letter or digit, at most 64 characters", "name the resource e.g. `site1-site2`");
+};
+
+/**
+ * An OpenVPN point-to-point tunnel between two gateways, static-key mode (planner/openvpn.ts explains why):
+ * the `openvpn` package (pkg_add), /etc/openvpn/NAME.conf and the 0600 static key /etc/openvpn/NAME.key on each
+ * end, rc.d `openvpn` enabled with `--config /etc/openvpn/NAME.conf` and started (restarted when either file
+ * changes), a `route` per network behind the other end, and pf rules passing udp between the egress addresses.
+ */
+export class OpenVpnTunnel extends pulumi.ComponentResource {
+  /** The config file on both ends, `/etc/openvpn/NAME.conf`. */
+  readonly configFile: string;
+
+  constructor(name: string, args: OpenVpnTunnelArgs, opts?: pulumi.ComponentResourceOptions) {
+    super("openbsd:index:OpenVpnTunnel", name, {}, opts);
+    const label = `OpenVpnTunnel "${name}"`;
+    take(label, "name", name, configName);
+    checkArgs(label, args);
+    const group = groupOf(label, [nodeOf(args.left.gateway), nodeOf(args.right.gateway)]);
+    this.configFile = `/etc/openvpn/${name}.conf`;
+    const key: pulumi.Output<string> = args.key !== undefined
+      ? pulumi.secret(args.key).apply((k) => take(label, "key", k, openVpnStaticKey, { secret: true }))
+      : args.left.gateway.keySeed.apply((seed) => deriveOpenVpnKey(seed, name));
+    const end = (e: OpenVpnEndArgs, side: string): pulumi.Output<OpenVpnEndSpec> =>
+      pulumi.all([pulumi.output(e.inner), pulumi.output(e.endpoint ?? null), pulumi.output(e.networks ?? null)]).apply(([inner, endpoint, networks]): OpenVpnEndSpec => ({
+        node: e.gateway.gatewayName,
+        interface: e.interface ?? "tun0",
+        inner: take(label, `${side}.inner`, inner, hostAddress(4)),
+        port: e.port ?? OPENVPN_DEFAULT_PORT,
+        ...(endpoint !== null ? { endpoint: take(label, `${side}.endpoint`, endpoint, hostAddress(4)) } : {}),
+        ...(networks !== null ? { networks: (networks as string[]).map((n, i) => take(label, `${side}.networks[${i}]`, n, network(4))) } : {}),
+      }));
+    const spec: pulumi.Output<OpenVpnSpec> = pulumi.all([end(args.left, "left"), end(args.right, "right"), pulumi.unsecret(key)]).apply(([left, right, k]) => ({
+      name, left, right, key: k,
+      cipher: args.cipher ?? "AES-256-CBC",
+      auth: args.auth ?? "SHA256",
+      keepalive: args.keepalive ?? { interval: 10, timeout: 60 },
+    }));
+    group.add("openvpn", { label, spec });
+    this.registerOutputs({ configFile: this.configFile });
+  }
+}
+
+/** The plain arguments of an OpenVpnTunnel, checked when it is declared. */
+function checkArgs(label: string, args: OpenVpnTunnelArgs): void {
+  if (!args || typeof args !== "object") throw argError(label, "args", String(args), "no arguments", "pass `{ left, right }`");
+  for (const side of ["left", "right"] as const) {
+    const e = args[side];
+    need(label, side, e, "give `{ gateway, inner }`");
+    if (!(e.gateway instanceof Gateway)) throw argError(label, `${side}.gateway`, e.gateway === undefined ? "(none)" : typeof e.gateway, "not a Gateway", "pass a Gateway declared in this program");
+    if (e.interface !== undefined) take(label, `${side}.interface`, e.interface, interfaceOf("tun"));
+    need(label, `${side}.inner`, e.inner, "give the inner address, e.g. `10.8.0.1`");
+    if (e.port !== undefined) take(label, `${side}.port`, e.port, udpPort("lport"));
+  }
+  if (args.cipher !== undefined) take(label, "cipher", args.cipher, oneOf(OPENVPN_CIPHERS));
+  if (args.auth !== undefined) take(label, "auth", args.auth, oneOf(OPENVPN_AUTHS));
+  if (args.keepalive !== undefined) {
+    const i = take(label, "keepalive.interval", args.keepalive?.interval, integer("a keepalive interval in seconds", 1, 3600));
+    const t = take(label, "keepalive.timeout", args.keepalive?.timeout, integer("a keepalive timeout in seconds", 2, 86400));
+    if (t <= i) throw argError(label, "keepalive.timeout", String(t), `not longer than the interval (${i} s): the link would restart between two pings`, "give a timeout several intervals long, e.g. `{ interval: 10, timeout: 60 }`");
+  }
+}

@@ -1,0 +1,91 @@
+import * as pulumi from "@pulumi/pulumi";
+import type { TincMemberSpec, TincSpec } from "../planner/tinc";
+import { deriveRsaKeyPair } from "../planner/rsakeys";
+import { tincName } from "../model/tinc/index";
+import { hostAddress, network, udpPort } from "../model/tokens/index";
+import { argError, ifAddress } from "./common";
+import { need, take } from "./check";
+import { Gateway } from "./gateway";
+import { groupOf, nodeOf } from "./nodes";
+
+/** tinc's registered port (tcp and udp). */
+export const TINC_DEFAULT_PORT = 655;
+
+/** One member of a {@link TincNetwork}. */
+export interface TincMemberArgs {
+  gateway: Gateway;
+  /** The node's tinc name (`Name =`, /etc/tinc/NET/hosts/NAME): letters, digits, `_`. Default the gateway's name. */
+  name?: string;
+  /**
+   * The node's address in the VPN with the VPN subnet's prefix, e.g. `10.10.0.1/24` (`ifconfig $INTERFACE …` in
+   * tinc-up, and a `Subnet = 10.10.0.1/32`). Every member's must be in the same subnet. Without `/LEN`, /24.
+   */
+  inner: pulumi.Input<string>;
+  /** `Port =`: tcp and udp port it listens on. Default 655. */
+  port?: number;
+  /** `Address =` in its hosts file (where the others connect to). Default: the gateway's external address. */
+  address?: pulumi.Input<string>;
+  /** `Subnet =` lines: IPv4 networks behind it, routed to it by the others. Default: the gateway's internal IPv4 networks. */
+  subnets?: pulumi.Input<pulumi.Input<string>[]>;
+}
+
+/** Arguments of {@link TincNetwork}. */
+export interface TincNetworkArgs {
+  /** The network name (`tincd -n NET`, /etc/tinc/NET): letters, digits, `_`. Default the resource's name. */
+  netname?: string;
+  /** The members (two or more); every member connects to every other (`ConnectTo`). */
+  members: TincMemberArgs[];
+}
+
+/**
+ * A tinc mesh VPN (seeds/002 "Configuring a VPN with Tinc": `pkg_add tinc`) between N gateways, tinc 1.0 in
+ * router mode on tun0: the `tinc` package; /etc/tinc/NET/tinc.conf, hosts/NAME of every member with its RSA
+ * public key, rsa_key.priv (0600, a secret derived from the gateway's key seed), tinc-up (address and routes);
+ * rc.d `tincd` enabled with flags `-n NET`, restarted when a file changes; pf rules for the tinc port.
+ */
+export class TincNetwork extends pulumi.ComponentResource {
+  /** Each member's RSA public key (PKCS#1 PEM, not secret), by tinc node name. */
+  readonly publicKeys: Record<string, pulumi.Output<string>> = {};
+  /** The network name. */
+  readonly netname: string;
+
+  constructor(name: string, args: TincNetworkArgs, opts?: pulumi.ComponentResourceOptions) {
+    super("openbsd:index:TincNetwork", name, {}, opts);
+    const label = `TincNetwork "${name}"`;
+    if (!args || typeof args !== "object") throw argError(label, "args", String(args), "no arguments", "pass `{ members: [{ gateway, inner }, …] }`");
+    this.netname = take(label, args.netname === undefined ? "name" : "netname", args.netname ?? name, tincName);
+    if (!Array.isArray(args.members) || args.members.length < 2) throw argError(label, "members", String(args.members?.length ?? "(none)"), "a network needs at least two members", "give two or more `{ gateway, inner }`");
+    args.members.forEach((m, i) => {
+      need(label, `members[${i}]`, m, "give `{ gateway, inner }`");
+      if (!(m.gateway instanceof Gateway)) throw argError(label, `members[${i}].gateway`, m.gateway === undefined ? "(none)" : typeof m.gateway, "not a Gateway", "pass a Gateway declared in this program");
+      take(label, m.name === undefined ? `members[${i}].gateway` : `members[${i}].name`, m.name ?? m.gateway.gatewayName, tincName);
+      need(label, `members[${i}].inner`, m.inner, "give the node's VPN address, e.g. `10.10.0.1/24`");
+      if (m.port !== undefined) take(label, `members[${i}].port`, m.port, udpPort("a tinc port"));
+    });
+    const group = groupOf(label, args.members.map((m) => nodeOf(m.gateway)));
+    const netname = this.netname;
+    const member = (m: TincMemberArgs, i: number): pulumi.Output<TincMemberSpec> => {
+      const nodeName = m.name ?? m.gateway.gatewayName;
+      return pulumi
+        .all([pulumi.output(m.inner), pulumi.output(m.address ?? null), pulumi.output(m.subnets ?? null), pulumi.unsecret(m.gateway.keySeed)])
+        .apply(([inner, address, subnets, seed]): TincMemberSpec => {
+          const keys = deriveRsaKeyPair(seed, `tinc/${m.gateway.gatewayName}/${netname}/${nodeName}`);
+          return {
+            node: m.gateway.gatewayName,
+            name: nodeName,
+            inner: ifAddress(label, `members[${i}].inner`, inner, 24, 4),
+            port: m.port ?? TINC_DEFAULT_PORT,
+            ...(address !== null ? { address: take(label, `members[${i}].address`, address, hostAddress(4)) } : {}),
+            ...(subnets !== null ? { subnets: (subnets as string[]).map((n, k) => take(label, `members[${i}].subnets[${k}]`, n, network(4))) } : {}),
+            privateKey: keys.privateKey,
+            publicKey: keys.publicKey,
+          };
+        });
+    };
+    const members = args.members.map(member);
+    args.members.forEach((m, i) => (this.publicKeys[m.name ?? m.gateway.gatewayName] = members[i]!.apply((s) => s.publicKey)));
+    const spec: pulumi.Output<TincSpec> = pulumi.all(members).apply((ms) => ({ resource: name, netname, members: ms }));
+    group.add("tinc", { label, spec });
+    this.registerOutputs({ publicKeys: this.publicKeys });
+  }
+}

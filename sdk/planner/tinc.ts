@@ -1,0 +1,149 @@
+/**
+ * tinc networks in the planner: each member gets the `tinc` package, /etc/tinc/NET/tinc.conf (its name,
+ * `Interface = tun0`, its port, `ConnectTo` every other member: a full mesh), hosts/NAME for every member
+ * (egress address, port, `Subnet`s: its inner address and the networks behind it, its RSA public key),
+ * rsa_key.priv (0600, a secret), tinc-up (0755: the inner address on $INTERFACE, routes to the other
+ * members' networks); rc.d `tincd` enabled with flags `-n NET` and restarted when a file of the network
+ * changes; pf rules in the `vpn` anchor passing tcp and udp to the tinc ports between the members' egress
+ * addresses, and traffic on tun0.
+ *
+ * Keys: tinc 1.0 speaks RSA only; each member's pair is derived from its gateway's key seed (rsakeys.ts),
+ * so every member knows the others' public keys at preview. rc.d/tincd runs one network, so a gateway is in
+ * at most one TincNetwork, and tun0 (tinc's default device on OpenBSD) must not be an OpenVPN tunnel's too.
+ *
+ * Checks that need every member (at preview): at least two members on distinct gateways, distinct node
+ * names, inner addresses in one subnet and distinct, an egress address for each, Subnets that do not
+ * overlap between members. Pure: no I/O.
+ */
+import type { PfFilterRule, PfHost, PfRule } from "../model/pf/types";
+import { renderTincConf, renderTincHost, renderTincUp } from "../model/tinc/index";
+import { NetSet, netText, parseNet, type IpNet } from "../model/address/index";
+import type { PlanIssue } from "./errors";
+import { needPackage, type PackageTarget } from "./packages";
+import type { RawFile } from "./docs";
+import type { ServiceState } from "../state";
+import type { GatewaySpec } from "./spec";
+
+/** One member of a tinc network, resolved. */
+export interface TincMemberSpec {
+  /** Gateway name. */
+  node: string;
+  /** tinc node name (`Name =`, hosts/NAME). */
+  name: string;
+  /** Inner address on the VPN interface with the VPN subnet's prefix, e.g. `10.10.0.1/24`. */
+  inner: { address: string; prefix: number };
+  /** `Port =`. */
+  port: number;
+  /** `Address =` in its hosts file; default the gateway's external IPv4 address. */
+  address?: string;
+  /** Networks behind it (`Subnet =`); default the gateway's internal IPv4 networks. */
+  subnets?: string[];
+  /** Its RSA key pair (PKCS#1 PEM; private secret). */
+  privateKey: string;
+  publicKey: string;
+}
+
+/** A tinc network. */
+export interface TincSpec {
+  /** The TincNetwork resource's name. */
+  resource: string;
+  /** Network name (`tincd -n NET`, /etc/tinc/NET). */
+  netname: string;
+  members: TincMemberSpec[];
+}
+
+/** What tinc writes to per gateway. */
+export interface TincTarget extends PackageTarget {
+  gw: GatewaySpec;
+  rawFiles: Map<string, RawFile>;
+  services: Map<string, ServiceState>;
+  pf: { vpnRules: PfRule[] };
+}
+
+/** The interface tinc uses (OpenBSD's default tinc device is /dev/tun0). */
+export const TINC_INTERFACE = "tun0";
+const ORDER = 6;
+const label = (n: string) => `TincNetwork "${n}"`;
+const gwLabel = (n: string) => `Gateway "${n}"`;
+
+const host = (address: string): PfHost => ({ kind: "address", address });
+function pass(direction: "in" | "out" | undefined, on: string, protos: string[], from: PfHost[], to: PfHost[], toPort?: number): PfFilterRule {
+  const r: PfFilterRule = { kind: "filter", action: "pass", on: [{ name: on }], protos, from: { hosts: from, ports: [] }, to: { hosts: to, ports: toPort !== undefined ? [{ op: "=", port: toPort }] : [] } };
+  if (direction) r.direction = direction;
+  return r;
+}
+
+/** Plans every tinc network. `openvpnTun0` names the gateways whose tun0 an OpenVPN tunnel already uses. */
+export function planTinc(specs: readonly TincSpec[], accs: ReadonlyMap<string, TincTarget>, issues: PlanIssue[]): void {
+  const byGateway = new Map<string, string>();
+  for (const t of specs) planOne(t, accs, byGateway, issues);
+}
+
+function planOne(t: TincSpec, accs: ReadonlyMap<string, TincTarget>, byGateway: Map<string, string>, issues: PlanIssue[]): void {
+  const L = label(t.resource);
+  const before = issues.length;
+  if (t.members.length < 2) issues.push({ resources: [L], field: "members", value: String(t.members.length), reason: "a network needs at least two members", fix: "give two or more `{ gateway, inner }`" });
+  const names = new Map<string, number>();
+  const gws = new Map<string, number>();
+  const subnets = new NetSet<string>();
+  let vpnNet: IpNet | undefined;
+  const resolved: { m: TincMemberSpec; acc: TincTarget; address: string; subnets: IpNet[] }[] = [];
+  t.members.forEach((m, i) => {
+    const f = `members[${i}]`;
+    const acc = accs.get(m.node);
+    if (!acc) {
+      issues.push({ resources: [L], field: `${f}.gateway`, value: m.node, reason: "no Gateway has this name", fix: "pass a Gateway declared in the same program" });
+      return;
+    }
+    const at = [L, gwLabel(m.node)];
+    if (gws.has(m.node)) issues.push({ resources: at, field: `${f}.gateway`, value: m.node, reason: `also members[${gws.get(m.node)}]`, fix: "list each gateway once" });
+    gws.set(m.node, i);
+    if (names.has(m.name)) issues.push({ resources: at, field: `${f}.name`, value: m.name, reason: `also the name of members[${names.get(m.name)}]`, fix: "give each member its own tinc name" });
+    names.set(m.name, i);
+    const other = byGateway.get(m.node);
+    if (other !== undefined && other !== L) issues.push({ resources: [L, other, gwLabel(m.node)], field: `${f}.gateway`, value: m.node, reason: `${other} already runs tincd on this gateway (rc.d/tincd starts one -n NET)`, fix: "put a gateway in at most one TincNetwork" });
+    byGateway.set(m.node, L);
+    if (acc.services.has("openvpn")) issues.push({ resources: at, field: `${f}.gateway`, value: m.node, reason: "an OpenVpnTunnel on this gateway already uses tun0, tinc's device", fix: "give the OpenVpnTunnel's end another interface, e.g. `tun1`" });
+    const net = parseNet(`${m.inner.address}/${m.inner.prefix}`)!;
+    if (!vpnNet) vpnNet = net;
+    else if (netText(vpnNet) !== netText(net)) issues.push({ resources: at, field: `${f}.inner`, value: `${m.inner.address}/${m.inner.prefix}`, reason: `not in the network's subnet ${netText(vpnNet)} (members[0].inner)`, fix: `give every member an address of ${netText(vpnNet)}` });
+    const address = m.address ?? acc.gw.external.address?.address;
+    if (!address) issues.push({ resources: at, field: `${f}.address`, value: "(none)", reason: `${gwLabel(m.node)} has no external IPv4 address for the others to connect to`, fix: `give \`${f}.address\` or the gateway's \`external.address\`` });
+    const own: IpNet[] = [];
+    for (const s of [`${m.inner.address}/32`, ...(m.subnets ?? acc.gw.internal.map((x) => x.network).filter((n) => !n.includes(":")))]) {
+      const n = parseNet(s);
+      if (!n || n.family !== 4) {
+        issues.push({ resources: at, field: `${f}.subnets`, value: s, reason: "not an IPv4 network", fix: "write e.g. `172.16.0.0/24`" });
+        continue;
+      }
+      const c = subnets.addOrClash(n, `${f}.subnets`);
+      if (c) issues.push({ resources: at, field: `${f}.subnets`, value: netText(n), reason: `overlaps ${netText(c.net)} (${c.tag}): tinc routes each address to one node`, fix: "give each member distinct subnets" });
+      own.push(n);
+    }
+    if (address) resolved.push({ m, acc, address, subnets: own });
+  });
+  if (issues.length > before || !vpnNet) return;
+  const dir = `/etc/tinc/${t.netname}`;
+  const sub = (n: IpNet) => (n.prefix === undefined ? `${n.address}/32` : netText(n));
+  const hostFiles = new Map(resolved.map((r) => [r.m.name, renderTincHost({ address: r.address, port: r.m.port, subnets: r.subnets.map(sub), publicKey: r.m.publicKey })]));
+  for (const me of resolved) {
+    const others = resolved.filter((r) => r !== me);
+    const acc = me.acc;
+    needPackage(acc, "tinc", L, `members[${t.members.indexOf(me.m)}].gateway`, issues);
+    const files: [string, RawFile][] = [
+      [`${dir}/tinc.conf`, { content: renderTincConf({ name: me.m.name, interface: TINC_INTERFACE, port: me.m.port, connectTo: others.map((o) => o.m.name) }), mode: "0644", secret: false }],
+      ...resolved.map((r): [string, RawFile] => [`${dir}/hosts/${r.m.name}`, { content: hostFiles.get(r.m.name)!, mode: "0644", secret: false }]),
+      [`${dir}/rsa_key.priv`, { content: me.m.privateKey, mode: "0600", secret: true }],
+      [`${dir}/tinc-up`, { content: renderTincUp({ address: me.m.inner.address, prefix: me.m.inner.prefix, routes: [netText(vpnNet), ...others.flatMap((o) => o.subnets.filter((n) => n.prefix !== undefined && n.prefix < 32).map(netText))] }), mode: "0755", secret: false }],
+    ];
+    for (const [p, f] of files) acc.rawFiles.set(p, f);
+    acc.services.set("tincd", { order: ORDER, enabled: true, flags: `-n ${t.netname}`, running: true, restartOn: files.map(([p]) => p) });
+    const ext = acc.gw.external.interface;
+    for (const o of others)
+      acc.pf.vpnRules.push(
+        pass("in", ext, ["tcp", "udp"], [host(o.address)], [{ kind: "dynamic", name: ext }], me.m.port),
+        pass("out", ext, ["tcp", "udp"], [{ kind: "interface", name: ext }], [host(o.address)], o.m.port),
+      );
+    acc.pf.vpnRules.push(pass(undefined, TINC_INTERFACE, [], [], []));
+  }
+}
