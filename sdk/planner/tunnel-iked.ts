@@ -25,7 +25,8 @@ function installKeys(acc: Acc, me: EndCtx, other: EndCtx, family: 4 | 6): void {
   // a pair end: both members answer for the CARP address; they share the first member's key
   const peerGw = other.node.gateways[0]!;
   const theirs = ikedKeyPair(peerGw.keySeed, peerGw.name);
-  acc.rawFiles.set(`/etc/iked/pubkeys/${family === 4 ? "ipv4" : "ipv6"}/${other.address}`, { content: theirs.publicKey, mode: "0644", secret: false });
+  // named by the peer's ID: its address as this end reaches it (a NAT's public address for a peer behind NAT)
+  acc.rawFiles.set(`/etc/iked/pubkeys/${family === 4 ? "ipv4" : "ipv6"}/${other.reach}`, { content: theirs.publicKey, mode: "0644", secret: false });
 }
 
 /** The flows of one policy: every pair of same-family networks of the two ends. */
@@ -33,10 +34,12 @@ function flowsOf(e: EndOnGateway, p: PolicySpec): IkedFlow[] {
   const flows: IkedFlow[] = [];
   const fromPort = portOf(p, e.flip, "from");
   const toPort = portOf(p, e.flip, "to");
-  for (const a of e.me.nets)
-    for (const b of e.other.nets)
+  // natTo: `from ADDR (NET)`, the translated address negotiated, the SA installed for the true network
+  const fromNat = e.me.spec.natTo !== undefined ? netText(e.me.nets[0]!) : undefined;
+  for (const a of e.me.wire)
+    for (const b of e.other.wire)
       if (a.family === b.family)
-        flows.push({ from: netText(a), ...(fromPort !== undefined ? { fromPort } : {}), to: netText(b), ...(toPort !== undefined ? { toPort } : {}) });
+        flows.push({ from: netText(a), ...(fromNat !== undefined ? { fromNat } : {}), ...(fromPort !== undefined ? { fromPort } : {}), to: netText(b), ...(toPort !== undefined ? { toPort } : {}) });
   return flows;
 }
 
@@ -66,7 +69,8 @@ export function planIkedEnd(e: EndOnGateway, policies: PolicySpec[], proposal: I
       ...(active || me.spec.peer !== undefined ? { peer } : {}),
       ...(proposal.ikesa ? { ikesa: proposal.ikesa } : {}),
       ...(proposal.childsa ? { childsa: proposal.childsa } : {}),
-      ...(me.spec.srcid ? { srcid: me.spec.srcid } : publickey ? { srcid: me.address } : {}),
+      // with public keys the ID is the address the peer knows this end by (behind NAT: the NAT's public address)
+      ...(me.spec.srcid ? { srcid: me.spec.srcid } : publickey ? { srcid: me.reach } : {}),
       ...(me.spec.dstid ? { dstid: me.spec.dstid } : publickey ? { dstid: peer } : {}),
       auth,
       ...(me.spec.tag ? { tag: me.spec.tag } : {}),

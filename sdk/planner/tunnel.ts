@@ -12,6 +12,7 @@ import { planIkedEnd, type IkedProposal } from "./tunnel-iked";
 import { planIsakmpdEnd, type IsakmpdProposal } from "./tunnel-isakmpd";
 import { planManualEnd } from "./tunnel-manual";
 import { planTunnelPf } from "./tunnel-pf";
+import { checkNat, planNatEnd } from "./tunnel-nat";
 
 /** Resolves a node name (a Gateway or CarpPair), reporting an unknown one. */
 export type ResolveNode = (name: string, by: string, field: string) => Node | undefined;
@@ -47,6 +48,8 @@ export function planTunnel(tun: TunnelSpec, accs: Map<string, Acc>, resolveNode:
   checkPeers(t, issues);
   checkKeying(t, fp, issues);
   if (issues.length > before) return;
+  checkNat(t, issues);
+  if (issues.length > before) return;
   checkRemoteOverlap(t, accs, issues);
   if (issues.length > before) return;
   const proposal = proposalOf(t, issues);
@@ -57,12 +60,13 @@ export function planTunnel(tun: TunnelSpec, accs: Map<string, Acc>, resolveNode:
     for (const g of me.node.gateways) {
       const acc = accs.get(g.name)!;
       const local = me.spec.local ?? (me.node.kind === "pair" ? me.address : undefined);
-      const e = { t, acc, g, me, other, side, flip, local, peer: other.address, label: [T, gwLabel(g.name)] };
+      const e = { t, acc, g, me, other, side, flip, local, peer: other.reach, label: [T, gwLabel(g.name)] };
       if (tun.keying.kind === "manual") planManualEnd(e, issues);
       else if (me.daemon === "isakmpd") planIsakmpdEnd(e, policies, proposal, issues);
       else planIkedEnd(e, policies, proposal);
       if (tun.satype === "ah") acc.sysctls.set("net.inet.ah.enable", "1");
       planTunnelPf(e, issues);
+      planNatEnd(e);
     }
   }
 }
