@@ -18,13 +18,14 @@ fi
 # project, Pulumi.yaml): a link to the repo, whose exports are the build (step 3). npm removes it on install.
 ln -sfn .. node_modules/pulumi-openbsd
 
-# 2. Debian packages for the lab: a real OpenSSH sshd, ip(8) for network namespaces; shellcheck for the
-#    on-host scripts' lint test.
+# 2. Debian packages for the lab: a real OpenSSH sshd, ip(8) for network namespaces, nft(8) for the `nat`
+#    topology's NAT router; shellcheck for the on-host scripts' lint test.
 need=()
 [ -x /usr/sbin/sshd ] || need+=(openssh-server)
 command -v ip >/dev/null || need+=(iproute2)
 command -v ssh-keygen >/dev/null || need+=(openssh-client)
 command -v shellcheck >/dev/null || need+=(shellcheck)
+command -v nft >/dev/null || need+=(nftables)
 if [ ${#need[@]} -gt 0 ]; then
   say "apt-get install ${need[*]}"
   export DEBIAN_FRONTEND=noninteractive
