@@ -438,7 +438,7 @@ export async function labUp(topology: string, opts: { prefix?: string; quiet?: b
       rec.hosts[h] = { netns: ns, address: host.address.split("/")[0]! };
     }));
 
-    await natRouters(t, id, hub);
+    Object.assign(rec.hosts, await natRouters(t, id, hub));
 
     trace("links");
     // gateway roots, mount namespaces, sshd

@@ -18,6 +18,9 @@ export function natRuleset(outside: string, forward?: string): string {
     "  }",
     "  chain postrouting {",
     "    type nat hook postrouting priority srcnat; policy accept;",
+    // counted per IKE port, so a test can show that IKE (500) and NAT-T (4500) crossed this NAT
+    '    oifname "out0" udp dport 500 counter masquerade',
+    '    oifname "out0" udp dport 4500 counter masquerade',
     '    oifname "out0" masquerade',
     "  }",
     "}",
@@ -25,10 +28,13 @@ export function natRuleset(outside: string, forward?: string): string {
   ].join("\n");
 }
 
-/** Creates every NAT router of `t` (their netns already exist), plugged into the hub's bridges. */
-export async function natRouters(t: Topology, id: string, hub: string): Promise<void> {
+/**
+ * Creates every NAT router of `t` (their netns already exist), plugged into the hub's bridges. Returns them
+ * as lab hosts (netns, outside address), so `labHostExec(lab, "nat1", "nft list ruleset")` reaches them.
+ */
+export async function natRouters(t: Topology, id: string, hub: string): Promise<Record<string, { netns: string; address: string }>> {
   const nats = Object.entries(t.nats ?? {});
-  if (nats.length === 0) return;
+  if (nats.length === 0) return {};
   const root: string[] = [];
   const hubLinks: string[] = [];
   nats.forEach(([n], i) => {
@@ -43,4 +49,5 @@ export async function natRouters(t: Topology, id: string, hub: string): Promise<
     await must(["ip", "netns", "exec", ns, "sh", "-c", "echo 1 > /proc/sys/net/ipv4/ip_forward"]);
     await must(["ip", "netns", "exec", ns, "nft", "-f", "-"], { stdin: natRuleset(nat.outside.address, nat.forward) });
   }
+  return Object.fromEntries(nats.map(([n, nat]) => [n, { netns: `${id}-${n}`, address: nat.outside.address.split("/")[0]! }]));
 }

@@ -26,7 +26,7 @@ export interface Scenario {
   /** Pulumi project name (the example's Pulumi.yaml `name`). */
   project: string;
   /** Lab topology. */
-  topology: "site-to-site" | "carp" | "gif";
+  topology: "site-to-site" | "carp" | "gif" | "nat";
   /** Lab prefix (unique per scenario so runs never collide). */
   prefix: string;
   /** Stack config beyond the gateways' connections (`psk` …). */
