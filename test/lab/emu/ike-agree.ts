@@ -196,8 +196,12 @@ export interface IkeGateway {
   seenAs?: Record<string, string>;
 }
 
-/** Is `x` an address the gateway answers at: its own, or a NAT's public address in front of it (natt.ts)? */
-const reachable = (g: IkeGateway, x: string) => g.addresses.includes(x) || g.seenAs?.[x] !== undefined;
+/**
+ * Can a peer reach the gateway at `x`? Its own addresses; behind a NAT (natt.ts) only the NAT's public address:
+ * the peer's packets to its private address never arrive, and its own packets reach the peer from the public one.
+ */
+const natted = (g: IkeGateway) => Object.keys(g.seenAs ?? {}).length > 0;
+const reachable = (g: IkeGateway, x: string) => (natted(g) ? g.seenAs![x] !== undefined : g.addresses.includes(x));
 /** The gateway's own address behind a public alias (what it binds to and sends as its default ID). */
 const own = (g: IkeGateway, x: string) => g.seenAs?.[x] ?? x;
 
@@ -236,9 +240,11 @@ function pair(ga: IkeGateway, a: IkeConnection, gb: IkeGateway, b: IkeConnection
   const la = a.local ?? b.peer ?? ga.addresses[0];
   const lb = b.local ?? a.peer ?? gb.addresses[0];
   if (la === undefined || lb === undefined) return undefined;
-  if (!reachable(ga, la) || !reachable(gb, lb)) return undefined;
-  if (a.peer !== undefined && a.peer !== lb) return undefined;
-  if (b.peer !== undefined && b.peer !== la) return undefined;
+  // `local` is the gateway's own address; what the other side names must reach it (behind a NAT: the public one)
+  if (a.local !== undefined ? !ga.addresses.includes(a.local) : !reachable(ga, la)) return undefined;
+  if (b.local !== undefined ? !gb.addresses.includes(b.local) : !reachable(gb, lb)) return undefined;
+  if (a.peer !== undefined && ((a.peer !== lb && own(gb, a.peer) !== lb) || !reachable(gb, a.peer))) return undefined;
+  if (b.peer !== undefined && ((b.peer !== la && own(ga, b.peer) !== la) || !reachable(ga, b.peer))) return undefined;
   if (a.peer === undefined && b.peer === undefined) return undefined;
   return { la, lb };
 }

@@ -13,7 +13,7 @@ import { type IkeDb } from "./ike-db";
 import { establishedTunnels, ikeConnections, type IkeGateway } from "./ike-agree";
 import { emptyKernel, saAlgorithms, tunnelFlows, tunnelSas, type IpsecKernel, type KernelFlow, type KernelSa } from "./ipsec-kernel";
 import { hasFlag } from "./ike-daemon";
-import { ikedTunnels, type IkedState, emptyIked } from "./ike-iked";
+import { ikedTunnels, type IkedNat, type IkedState, emptyIked } from "./ike-iked";
 import { discoverNat, peerAliases, selfAliases } from "./natt";
 
 /** `/var/emu/isakmpd.json`. */
@@ -182,15 +182,20 @@ export async function kernelView(selfName: string): Promise<{ flows: KernelFlow[
   for (const master of await syncedFromMaster(self, peers)) {
     addTunnels(flows, sas, master, [self, ...others.filter((g) => g.name !== master.name)]);
   }
-  const iked = await ikedTunnels(selfName, peers, read, addressesOf, heldBySasyncd);
+  const iked = await ikedTunnels(selfName, peers, read, addressesOf, heldBySasyncd, ikedNat(selfName));
   flows.push(...iked.flows);
   sas.push(...iked.sas);
   return { flows, sas };
 }
 
+/** NAT traversal for iked (natt.ts), as for isakmpd. */
+function ikedNat(selfName: string): IkedNat {
+  return { discover: (peer, local, own) => discoverNat(selfName, own, peer, local), selfAliases, peerAliases };
+}
+
 /** Only what iked negotiated on this gateway (for `ikectl show sa`). */
 export async function ikedView(selfName: string): Promise<{ flows: KernelFlow[]; sas: KernelSa[] }> {
-  return ikedTunnels(selfName, await peerGateways(), read, addressesOf, heldBySasyncd);
+  return ikedTunnels(selfName, await peerGateways(), read, addressesOf, heldBySasyncd, ikedNat(selfName));
 }
 
 export type { IkedState };
