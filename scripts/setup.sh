@@ -18,8 +18,9 @@ fi
 # project, Pulumi.yaml): a link to the repo, whose exports are the build (step 3). npm removes it on install.
 ln -sfn .. node_modules/pulumi-openbsd
 
-# 2. Debian packages for the lab: a real OpenSSH sshd, ip(8) for network namespaces; shellcheck for the
-#    on-host scripts' lint test; openvpn and tinc, the daemons of the lab's packages.
+# 2. Debian packages for the lab: a real OpenSSH sshd, ip(8) for network namespaces, nft(8) for the `nat`
+#    topology's NAT router; shellcheck for the on-host scripts' lint test; openvpn and tinc, the daemons of the
+#    lab's packages.
 need=()
 [ -x /usr/sbin/sshd ] || need+=(openssh-server)
 command -v ip >/dev/null || need+=(iproute2)
@@ -28,6 +29,7 @@ command -v shellcheck >/dev/null || need+=(shellcheck)
 # the programs the lab's emulated pkg_add installs under their OpenBSD names (test/lab/emu/packages.ts)
 [ -x /usr/sbin/openvpn ] || need+=(openvpn)
 [ -x /usr/sbin/tincd ] || need+=(tinc)
+command -v nft >/dev/null || need+=(nftables)
 if [ ${#need[@]} -gt 0 ]; then
   say "apt-get install ${need[*]}"
   export DEBIAN_FRONTEND=noninteractive

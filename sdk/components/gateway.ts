@@ -1,10 +1,10 @@
 import * as pulumi from "@pulumi/pulumi";
-import type { GatewaySpec, IkeDaemon } from "../planner/spec";
+import type { GatewaySpec, IkeDaemon, NatSpec } from "../planner/spec";
 import { GatewayConfig, type ConnectionArgs } from "../resources/gateway-config";
 import type { HostState } from "../state";
 import { argError, ifAddress, networkOf } from "./common";
 import { isPlain, need, take, takeOpt } from "./check";
-import { integer, interfaceName, network, oneOf, packageName, rcFlags, serviceName, sysctlName, sysctlValue, userName } from "../model/tokens/index";
+import { hostAddress, integer, interfaceName, network, oneOf, packageName, rcFlags, serviceName, sysctlName, sysctlValue, userName } from "../model/tokens/index";
 import { openGroup, type Group, type GroupPlan } from "./registry";
 import { publishFiles, publishState, wholeState, type GatewayFile } from "./outputs";
 import { ikedKeyPair } from "../planner/keys";
@@ -20,6 +20,25 @@ export interface ExternalArgs {
   address6?: pulumi.Input<string>;
   /** Write `/etc/hostname.IF` (`inet ADDR MASK`, `up`) and apply it with netstart. Default false: the interface is left as installed. */
   configure?: boolean;
+  /**
+   * The gateway sits behind a NAT router that masquerades `address` (seeds/002 "NAT traversal"). Its IPsec
+   * peers then use `nat.publicAddress` as their `peer`, while this gateway keeps `address` as its own
+   * endpoint; isakmpd and iked detect the NAT and move IKE and ESP to UDP 4500 (NAT-T). Default: none (the
+   * gateway is reachable at `address`). IPv4 only; not on a CarpPair member.
+   */
+  nat?: NatArgs;
+}
+
+/** The NAT router in front of a gateway's egress. */
+export interface NatArgs {
+  /** The public IPv4 address the NAT router gives this gateway's traffic, e.g. `198.51.100.2`: what its peers see and name as `peer`. */
+  publicAddress: pulumi.Input<string>;
+  /**
+   * The NAT router forwards udp 500 and 4500 on `publicAddress` to this gateway (a static port forward), so
+   * peers can initiate IKE. Default false: only this gateway can start a tunnel (a tunnel end behind such a
+   * NAT may not be `passive`, and two such ends cannot reach each other).
+   */
+  forwardsIke?: boolean;
 }
 
 /** An internal interface and the network it protects. */
@@ -170,14 +189,16 @@ export class Gateway extends pulumi.ComponentResource {
         pulumi.output(Object.fromEntries(Object.entries(args.services ?? {}).map(([k, s]) => [k, { flags: s.flags }]))),
         pulumi.output((args.extraInterfaces ?? []).map((x) => x.addresses)),
         this.keySeed,
+        pulumi.output(args.external.nat?.publicAddress ?? null),
       ])
-      .apply(([ext4, ext6, ints, sysctls, svcFlags, extraAddrs, seed]): GatewaySpec => ({
+      .apply(([ext4, ext6, ints, sysctls, svcFlags, extraAddrs, seed, natPublic]): GatewaySpec => ({
         name,
         external: {
           interface: args.external.interface,
           ...(ext4 ? { address: ifAddress(label, "external.address", ext4, 24, 4) } : {}),
           ...(ext6 ? { address6: ifAddress(label, "external.address6", ext6, 64, 6) } : {}),
           configure: args.external.configure ?? false,
+          ...(args.external.nat ? { nat: natSpec(label, ext4, natPublic, args.external.nat) } : {}),
         },
         internal: internals.map((i, k) => {
           const a = ints[k]!.address ? ifAddress(label, internalField(k, "address"), ints[k]!.address!, 24) : undefined;
@@ -237,6 +258,11 @@ function checkGatewayArgs(label: string, args: GatewayArgs): InternalArgs[] {
   need(label, "connection", args.connection, "give `{ host, privateKey, hostKey }` (the SSH connection to the gateway)");
   need(label, "external", args.external, "give the egress interface, e.g. `external: { interface: \"em1\", address: \"192.0.2.153\" }`");
   take(label, "external.interface", args.external.interface, interfaceName);
+  if (args.external.nat !== undefined) {
+    if (!args.external.nat || typeof args.external.nat !== "object") throw argError(label, "external.nat", String(args.external.nat), "not a NAT description", "give `{ publicAddress: \"198.51.100.2\" }`");
+    need(label, "external.nat.publicAddress", args.external.nat.publicAddress, "give the NAT router's public address, e.g. `198.51.100.2`");
+    if (args.external.nat.forwardsIke !== undefined && typeof args.external.nat.forwardsIke !== "boolean") throw argError(label, "external.nat.forwardsIke", String(args.external.nat.forwardsIke), "not a boolean", "write `true` or `false`");
+  }
   if (args.ike !== undefined) take(label, "ike", args.ike, oneOf(["isakmpd", "iked"] as const));
   const internals = args.internal === undefined ? [] : Array.isArray(args.internal) ? args.internal : [args.internal];
   const seen = new Map<string, string>([[args.external.interface, "external.interface"]]);
@@ -276,4 +302,13 @@ function checkGatewayArgs(label: string, args: GatewayArgs): InternalArgs[] {
   }
   if (args.rollbackSeconds !== undefined && isPlain(args.rollbackSeconds)) take(label, "rollbackSeconds", args.rollbackSeconds, integer("the rollback delay in seconds", 5, 3600));
   return internals;
+}
+
+/** `external.nat`, checked once its public address resolves: an IPv4 host address other than the egress address. */
+function natSpec(label: string, ext4: unknown, publicAddress: unknown, nat: NatArgs): NatSpec {
+  const pub = take(label, "external.nat.publicAddress", publicAddress, hostAddress(4));
+  if (!ext4) throw argError(label, "external.address", "(none)", "`external.nat` needs the gateway's own IPv4 egress address (the one the NAT router masquerades)", "give `external.address`, e.g. `10.0.0.2`");
+  const own = ifAddress(label, "external.address", ext4 as string, 24, 4).address;
+  if (pub === own) throw argError(label, "external.nat.publicAddress", pub, "it is the gateway's own external.address: a gateway reachable at its own address is not behind NAT", "give the NAT router's public address, or remove `external.nat`");
+  return { publicAddress: pub, forwardsIke: nat.forwardsIke ?? false };
 }

@@ -1,5 +1,5 @@
 /** The typed components (Pulumi ComponentResources) of pulumi-openbsd. */
-export { Gateway, type GatewayArgs, type ExternalArgs, type InternalArgs, type ExtraInterfaceArgs, type ServiceArgs } from "./gateway";
+export { Gateway, type GatewayArgs, type ExternalArgs, type NatArgs, type InternalArgs, type ExtraInterfaceArgs, type ServiceArgs } from "./gateway";
 export { SiteToSiteTunnel, type SiteToSiteTunnelArgs, type TunnelEndArgs, type PolicyArgs } from "./tunnel";
 export { CarpPair, type CarpPairArgs, type CarpSegmentArgs, type CarpMemberArgs } from "./carp";
 export { PfAnchor, type PfAnchorArgs } from "./anchor";

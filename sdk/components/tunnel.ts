@@ -34,6 +34,16 @@ export interface TunnelEndArgs {
   tag?: string;
   /** Extra pf rules at this end (typed, or pf.conf text), e.g. what may leave on enc0. Loaded in the `vpn` anchor. */
   rules?: PfFilterRule[] | string;
+  /**
+   * NAT of tunnel traffic on enc0 (seeds/001's readers; ipsec.conf(5) "OUTGOING NETWORK ADDRESS TRANSLATION"):
+   * this end's one network leaves through the tunnel as this single address, e.g. `10.99.0.1`. The anchor
+   * gets `match out on enc0 from NET to REMOTE nat-to ADDR` and `pass out on enc0 from ADDR to REMOTE keep
+   * state (if-bound)`; the flow is negotiated as `from ADDR (NET)`, so the other end protects ADDR (its
+   * `remoteNetworks`, if given, must say so). For a network that overlaps the peer's, or a peer that accepts
+   * one address. Needs IKE and the tunnel's `enc0: "filter"` (pf must see enc0). Connections go out only.
+   * Default: none.
+   */
+  natTo?: pulumi.Input<string>;
 }
 
 /** One traffic selector (one ike rule / iked policy per selector): seeds/000 "Filtering Traffic Using IKE Policy". */
@@ -145,8 +155,9 @@ export class SiteToSiteTunnel extends pulumi.ComponentResource {
           pulumi.output(e.peer ?? null),
           pulumi.output(e.local ?? null),
           e.psk !== undefined ? pulumi.secret(e.psk) : pulumi.output(null),
+          pulumi.output(e.natTo ?? null),
         ])
-        .apply(([networks, remote, peer, local, psk]) => ({
+        .apply(([networks, remote, peer, local, psk, natTo]) => ({
           node: node.nodeName,
           networks: e.networks ? (networks as unknown[]).map((n, i) => take(label, `${side}.networks[${i}]`, n, network())) : (networks as string[]),
           ...(e.networks ? {} : { networksFrom: `${node.nodeLabel} ${node.nodeLabel.startsWith("CarpPair") ? "members' internal.network" : "internal.network"}` }),
@@ -158,6 +169,7 @@ export class SiteToSiteTunnel extends pulumi.ComponentResource {
           ...(e.srcid ? { srcid: e.srcid } : {}),
           ...(e.dstid ? { dstid: e.dstid } : {}),
           ...(e.tag ? { tag: e.tag } : {}),
+          ...(natTo !== null ? { natTo: take(label, `${side}.natTo`, natTo, hostAddress()) } : {}),
           rules,
         }));
     };

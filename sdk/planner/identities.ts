@@ -3,9 +3,9 @@
  * configure a peer by hand, or to read `ipsecctl -sa`/`ikectl show sa` output.
  *
  * Rules (ipsec.conf(5) `srcid`, iked.conf(5) `srcid`): an explicit `srcid` is the identity; otherwise
- * isakmpd uses the address of the local endpoint (`local`, else the egress or CARP address), iked with
- * public keys uses the egress address (the planner writes it as `srcid`, the peer's key is installed
- * under pubkeys/ipv4/ADDR), and iked with a PSK uses the host's fully qualified name (`fqdn`: not known
+ * isakmpd uses the address of the local endpoint (`local`, else the egress or CARP address, also behind
+ * NAT), iked with public keys uses the address its peer knows it by (the egress address, or behind NAT the
+ * NAT's public address; the planner writes it as `srcid`, the peer's key is installed under pubkeys/ipv4/ADDR), and iked with a PSK uses the host's fully qualified name (`fqdn`: not known
  * to the planner). Manually keyed tunnels have no IKE identity; their SAs are named by address.
  * Pure; expects a topology the planner accepted.
  */
@@ -15,7 +15,7 @@ import type { CarpPairSpec, GatewaySpec, IkeDaemon, Topology, TunnelEndSpec, Tun
 export interface EndIdentity {
   /** The Gateway or CarpPair name of this end. */
   node: string;
-  /** The outer address of this end: its egress address, or the CARP address of a pair (the other end's `peer`). */
+  /** The outer address of this end as its peer sees it (the other end's `peer`): its egress address, the CARP address of a pair, or the NAT's public address of a gateway behind NAT. */
   address: string;
   /** How the identity is chosen: `srcid` (given), `address` (the local endpoint's address), `fqdn` (iked's default: the host name), `none` (manual keying). */
   kind: "srcid" | "address" | "fqdn" | "none";
@@ -46,13 +46,16 @@ function daemonOf(t: Topology, tun: TunnelSpec, end: TunnelEndSpec): IkeDaemon {
   return gw?.ike ?? "isakmpd";
 }
 
-function endIdentity(t: Topology, tun: TunnelSpec, end: TunnelEndSpec, address: string): EndIdentity {
+function endIdentity(t: Topology, tun: TunnelSpec, end: TunnelEndSpec, egressAddress: string, family: 4 | 6): EndIdentity {
+  // behind NAT (tunnel-nat.ts) the peer sees the NAT's public address; isakmpd still sends its own address as ID
+  const nat = family === 4 ? t.gateways.find((g) => g.name === end.node)?.external.nat : undefined;
+  const address = nat?.publicAddress ?? egressAddress;
   const base = { node: end.node, address };
   if (tun.keying.kind === "manual") return { ...base, kind: "none" };
   if (end.srcid) return { ...base, kind: "srcid", id: end.srcid };
   const daemon = daemonOf(t, tun, end);
   if (daemon === "iked") return tun.keying.auth.kind !== "psk" ? { ...base, kind: "address", id: address } : { ...base, kind: "fqdn" };
-  return { ...base, kind: "address", id: end.local ?? address };
+  return { ...base, kind: "address", id: end.local ?? egressAddress };
 }
 
 /** The identities of every tunnel of a topology, by tunnel name. */
@@ -61,8 +64,8 @@ export function tunnelIdentities(t: Topology): Record<string, TunnelIdentities> 
   for (const tun of t.tunnels) {
     const family: 4 | 6 = egress(t, tun.left.node, 4) && egress(t, tun.right.node, 4) ? 4 : 6;
     out[tun.name] = {
-      left: endIdentity(t, tun, tun.left, egress(t, tun.left.node, family) ?? ""),
-      right: endIdentity(t, tun, tun.right, egress(t, tun.right.node, family) ?? ""),
+      left: endIdentity(t, tun, tun.left, egress(t, tun.left.node, family) ?? "", family),
+      right: endIdentity(t, tun, tun.right, egress(t, tun.right.node, family) ?? "", family),
     };
   }
   return out;

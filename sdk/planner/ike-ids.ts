@@ -29,13 +29,14 @@ export function pubkeyName(id: string): string {
 
 /**
  * The identity one end presents when it authenticates with keys or certificates: its `srcid`, else the
- * address of its local endpoint — isakmpd's default (`local`, else the egress or CARP address); iked with
- * keys uses the egress (or CARP) address, which tunnel-iked.ts writes as `srcid`.
+ * address of its local endpoint — isakmpd's default (`local`, else the egress or CARP address: behind a NAT
+ * isakmpd still sends its own address); iked with keys uses the address its peer reaches it at (the egress or
+ * CARP address, or its NAT's public address), which tunnel-iked.ts writes as `srcid`.
  */
 export function keyedIdentity(end: EndCtx): string {
   if (end.spec.srcid) return end.spec.srcid;
   if (end.daemon === "isakmpd") return end.spec.local ?? end.address;
-  return end.address;
+  return end.reach;
 }
 
 /**

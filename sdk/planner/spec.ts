@@ -30,6 +30,16 @@ export interface ExternalSpec {
   address6?: IfAddress;
   /** Write `/etc/hostname.IF` for it (`inet ADDR MASK NONE`, `up`). Default false: left as installed. */
   configure: boolean;
+  /** The gateway sits behind a NAT router (planner/tunnel-nat.ts): what its IPsec peers see instead of `address`. */
+  nat?: NatSpec;
+}
+
+/** A gateway behind NAT (IPv4): the NAT router's public address, and whether it forwards IKE to the gateway. */
+export interface NatSpec {
+  /** The public IPv4 address the NAT router masquerades `address` as: the peers' `peer`. */
+  publicAddress: string;
+  /** The NAT router forwards udp 500 and 4500 on `publicAddress` to this gateway, so peers can initiate. */
+  forwardsIke: boolean;
 }
 
 /** An internal (protected) interface. */
@@ -122,6 +132,12 @@ export interface TunnelEndSpec {
   tag?: string;
   /** Extra pf rules for this end (e.g. what may leave on enc0), loaded in the `vpn` anchor. */
   rules: PfFilterRule[];
+  /**
+   * Translate this end's (single) network into this address on its way into the tunnel: pf
+   * `match out on enc0 from NET to REMOTE nat-to ADDR`, and the flow negotiated as `from ADDR (NET)`, so the
+   * other end's selectors name ADDR (planner/tunnel-nat.ts). Canonical host address.
+   */
+  natTo?: string;
 }
 
 /**

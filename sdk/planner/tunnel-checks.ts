@@ -7,7 +7,7 @@ import { netText, overlaps, parseNet, sameNets, type IpNet } from "../model/addr
 import { gwLabel, type Acc, type Node } from "./acc";
 import type { PlanIssue } from "./errors";
 import { checkManualKeys } from "./phases";
-import { egressOf, endPairs, type EndCtx, type TunnelCtx } from "./tunnel-end";
+import { egressOf, endPairs, natOf, type EndCtx, type TunnelCtx } from "./tunnel-end";
 import type { TunnelSpec } from "./spec";
 
 /** Parses a list of networks, reporting each one that is not an address or network. */
@@ -40,7 +40,12 @@ export function resolveEnds(tun: TunnelSpec, label: string, ln: Node, rn: Node, 
     });
     return undefined;
   }
-  const end = (side: "left" | "right", node: Node): EndCtx => ({ spec: tun[side], node, nets: parseNets(tun[side].networks, networksField(tun, side), both, issues), address: egressOf(node, family)! });
+  const end = (side: "left" | "right", node: Node): EndCtx => {
+    const nets = parseNets(tun[side].networks, networksField(tun, side), both, issues);
+    const natTo = tun[side].natTo !== undefined ? parseNet(tun[side].natTo!) : undefined;
+    const address = egressOf(node, family)!;
+    return { spec: tun[side], node, nets, address, reach: natOf(node, family)?.publicAddress ?? address, wire: natTo ? [natTo] : nets };
+  };
   const t: TunnelCtx = { tun, label, both, L: end("left", ln), R: end("right", rn), family };
   for (const [me, , side] of endPairs(t))
     if (me.nets.length === 0 && me.spec.networks.length === 0)
@@ -57,33 +62,37 @@ export function checkSelectors(t: TunnelCtx, issues: PlanIssue[]): void {
     if (!me.spec.remoteNetworks) continue;
     const oside = side === "left" ? "right" : "left";
     const expect = parseNets(me.spec.remoteNetworks, `${side}.remoteNetworks`, both, issues);
-    if (!sameNets(expect, other.nets)) {
+    if (!sameNets(expect, other.wire)) {
       issues.push({
-        resources: both, field: `${side}.remoteNetworks, ${nf(oside)}`, value: `${expect.map(netText).join(" ")} ≠ ${other.nets.map(netText).join(" ")}`,
+        resources: both, field: `${side}.remoteNetworks, ${other.spec.natTo !== undefined ? `${oside}.natTo` : nf(oside)}`, value: `${expect.map(netText).join(" ")} ≠ ${other.wire.map(netText).join(" ")}`,
         reason: "the selectors are not mirrored: the ends would propose different flows and phase 2 never completes",
-        fix: `set ${side}.remoteNetworks to ${other.nets.map(netText).join(", ")} (or remove it)`,
+        fix: `set ${side}.remoteNetworks to ${other.wire.map(netText).join(", ")} (or remove it)`,
       });
     }
   }
   const familyIssue = (n: IpNet, otherSide: "left" | "right", value: string) =>
     issues.push({ resources: both, field: both2, value, reason: `${netText(n)} is IPv${n.family} and the ${otherSide} end protects no IPv${n.family} network`, fix: "pair each network with one of the same family on the other end" });
-  for (const a of L.nets) {
-    if (!R.nets.some((b) => b.family === a.family)) familyIssue(a, "right", `${netText(a)}, ${R.nets.map(netText).join(" ")}`);
-    for (const b of R.nets)
+  // what the flows negotiate: a network translated on enc0 (natTo) may overlap the other side's, its address may not
+  for (const a of L.wire) {
+    if (!R.wire.some((b) => b.family === a.family)) familyIssue(a, "right", `${netText(a)}, ${R.wire.map(netText).join(" ")}`);
+    for (const b of R.wire)
       if (overlaps(a, b))
         issues.push({ resources: both, field: both2, value: `${netText(a)}, ${netText(b)}`, reason: "the protected networks overlap: traffic between them would never enter the tunnel", fix: "renumber one side or narrow the networks" });
   }
-  for (const b of R.nets) if (!L.nets.some((a) => a.family === b.family)) familyIssue(b, "left", `${L.nets.map(netText).join(" ")}, ${netText(b)}`);
+  for (const b of R.wire) if (!L.wire.some((a) => a.family === b.family)) familyIssue(b, "left", `${L.wire.map(netText).join(" ")}, ${netText(b)}`);
 }
 
 /** `peer`, when given, is the other end's egress or CARP address. */
 export function checkPeers(t: TunnelCtx, issues: PlanIssue[]): void {
   for (const [me, other, side] of endPairs(t)) {
-    if (me.spec.peer !== undefined && parseNet(me.spec.peer)?.address !== other.address) {
+    if (me.spec.peer !== undefined && parseNet(me.spec.peer)?.address !== other.reach) {
+      const behindNat = other.reach !== other.address;
       issues.push({
         resources: t.both, field: `${side}.peer`, value: me.spec.peer,
-        reason: `it is not ${other.node.label}'s ${other.node.kind === "pair" ? "CARP" : "egress"} address ${other.address}`,
-        fix: `set ${side}.peer to ${other.address} or remove it`,
+        reason: behindNat
+          ? `${other.node.label} is behind NAT: its peers reach it at its NAT's public address ${other.reach} (external.nat.publicAddress), not ${me.spec.peer}`
+          : `it is not ${other.node.label}'s ${other.node.kind === "pair" ? "CARP" : "egress"} address ${other.address}`,
+        fix: `set ${side}.peer to ${other.reach} or remove it`,
       });
     }
   }
@@ -125,7 +134,7 @@ export function checkRemoteOverlap(t: TunnelCtx, accs: Map<string, Acc>, issues:
   for (const [me, other] of endPairs(t))
     for (const g of me.node.gateways) {
       const acc = accs.get(g.name)!;
-      for (const n of other.nets) {
+      for (const n of other.wire) {
         const clash = acc.remoteNets.addOrClash(n, t.label);
         if (clash) issues.push({ resources: [t.label, clash.tag, gwLabel(g.name)], field: "networks", value: `${netText(n)}, ${netText(clash.net)}`, reason: `both tunnels of ${gwLabel(g.name)} protect overlapping remote networks`, fix: "route each remote network through one tunnel" });
       }

@@ -1,15 +1,19 @@
 /** What a tunnel's planners share: its two ends, and one end's contribution to one gateway. */
 import type { Acc, Node } from "./acc";
 import type { IpNet } from "../model/address/index";
-import type { GatewaySpec, IkeDaemon, PolicySpec, TunnelEndSpec, TunnelSpec } from "./spec";
+import type { GatewaySpec, IkeDaemon, NatSpec, PolicySpec, TunnelEndSpec, TunnelSpec } from "./spec";
 
 /** One end of a tunnel, resolved. */
 export interface EndCtx {
   spec: TunnelEndSpec;
   node: Node;
   nets: IpNet[];
-  /** This end's egress/CARP address (what the other end uses as `peer`). */
+  /** This end's egress/CARP address: its own endpoint (`local`, the pf rules on its egress). */
   address: string;
+  /** The address the other end reaches this end at (its `peer`): the NAT's public address behind NAT, else `address`. */
+  reach: string;
+  /** The networks as the other end sees them: `[natTo]` when this end translates them on enc0, else `nets`. */
+  wire: IpNet[];
   daemon?: IkeDaemon;
 }
 
@@ -38,7 +42,7 @@ export interface EndOnGateway {
   flip: boolean;
   /** `local`: the end's own, or the CARP address on a pair. */
   local: string | undefined;
-  /** The other end's egress or CARP address. */
+  /** The other end's address as this end reaches it (its egress or CARP address, or its NAT's public address). */
   peer: string;
   /** The tunnel's and this gateway's labels. */
   label: string[];
@@ -62,4 +66,9 @@ export function egressOf(node: Node, family: 4 | 6): string | undefined {
   if (node.kind === "pair") return node.ext.address.address.includes(":") === (family === 6) ? node.ext.address.address : undefined;
   const e = node.gateways[0]!.external;
   return (family === 4 ? e.address : e.address6)?.address;
+}
+
+/** The NAT in front of a node's egress, for IPv4 peers: a plain gateway's `external.nat` (pairs have none). */
+export function natOf(node: Node, family: 4 | 6): NatSpec | undefined {
+  return node.kind === "gateway" && family === 4 ? node.gateways[0]!.external.nat : undefined;
 }

@@ -39,10 +39,12 @@ function flowsOf(e: EndOnGateway, p: PolicySpec): IkedFlow[] {
   const flows: IkedFlow[] = [];
   const fromPort = portOf(p, e.flip, "from");
   const toPort = portOf(p, e.flip, "to");
-  for (const a of e.me.nets)
-    for (const b of e.other.nets)
+  // natTo: `from ADDR (NET)`, the translated address negotiated, the SA installed for the true network
+  const fromNat = e.me.spec.natTo !== undefined ? netText(e.me.nets[0]!) : undefined;
+  for (const a of e.me.wire)
+    for (const b of e.other.wire)
       if (a.family === b.family)
-        flows.push({ from: netText(a), ...(fromPort !== undefined ? { fromPort } : {}), to: netText(b), ...(toPort !== undefined ? { toPort } : {}) });
+        flows.push({ from: netText(a), ...(fromNat !== undefined ? { fromNat } : {}), ...(fromPort !== undefined ? { fromPort } : {}), to: netText(b), ...(toPort !== undefined ? { toPort } : {}) });
   return flows;
 }
 

@@ -34,8 +34,9 @@ export function planIsakmpdEnd(e: EndOnGateway, policies: PolicySpec[], proposal
       ...(me.spec.mode !== "active" ? { mode: me.spec.mode } : {}),
       satype: t.tun.satype,
       ...(p.proto !== undefined ? { proto: p.proto } : {}),
-      from: { addresses: me.nets.map(ipsecAddress), ...port(p, "from") },
-      to: { addresses: other.nets.map(ipsecAddress), ...port(p, "to") },
+      // natTo: the peer negotiates the translated address; the local SA is for the true network (`from ADDR (NET)`)
+      from: { addresses: me.wire.map(ipsecAddress), ...(me.spec.natTo !== undefined ? { nat: ipsecAddress(me.nets[0]!) } : {}), ...port(p, "from") },
+      to: { addresses: other.wire.map(ipsecAddress), ...port(p, "to") },
       ...(local ? { local: { kind: "ip", address: local } } : {}),
       peer: { kind: "ip", address: peer },
       ...(proposal.main ? { main: proposal.main } : {}),

@@ -23,10 +23,17 @@ export function planTunnelPf(e: EndOnGateway, issues: PlanIssue[]): void {
     const to: PfHost[] = ext.interface ? [{ kind: "dynamic", name: ext.interface }] : [host(me.address)];
     acc.pf.enc0Rules.push(rule("in", "enc0", "ipencap", [host(peer)], to, { ...ifBound }));
     if (me.spec.tag) acc.pf.enc0Rules.push(rule("in", "enc0", undefined, [], [], { ...ifBound, tagged: { name: me.spec.tag } }));
+    // natTo (tunnel-nat.ts): translate the network on its way into the tunnel, then pass it as translated
+    if (me.spec.natTo !== undefined) {
+      const remote = other.wire.map((n) => host(netText(n)));
+      const nets = me.nets.map((n) => host(netText(n)));
+      acc.pf.enc0Rules.push({ kind: "filter", action: "match", direction: "out", on: [{ name: "enc0" }], protos: [], from: { hosts: nets, ports: [] }, to: { hosts: remote, ports: [] }, natTo: host(me.spec.natTo) });
+      acc.pf.enc0Rules.push(rule("out", "enc0", undefined, [host(me.spec.natTo)], remote, { ...ifBound }));
+    }
     // `block on enc0` passes only ipencap (and tagged packets): an end with neither a tag nor a rule that
     // passes on enc0 carries nothing through the tunnel, silently. Refused here with the guide's rule.
     const passesOnEnc0 = me.spec.rules.some((r) => r.kind === "filter" && r.action === "pass" && r.on.some((i) => !i.not && (i.name === "enc0" || i.name === "enc")));
-    if (!me.spec.tag && !passesOnEnc0) {
+    if (!me.spec.tag && !passesOnEnc0 && me.spec.natTo === undefined) {
       const a = me.nets[0] ? netText(me.nets[0]) : "LOCAL";
       const b = other.nets[0] ? netText(other.nets[0]) : "REMOTE";
       issues.push({

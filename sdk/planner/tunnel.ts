@@ -13,6 +13,7 @@ import { planIsakmpdEnd, type IsakmpdProposal } from "./tunnel-isakmpd";
 import { planManualEnd } from "./tunnel-manual";
 import { checkKeyedIdentities } from "./ike-ids";
 import { planTunnelPf } from "./tunnel-pf";
+import { checkNat, planNatEnd } from "./tunnel-nat";
 
 /** Resolves a node name (a Gateway or CarpPair), reporting an unknown one. */
 export type ResolveNode = (name: string, by: string, field: string) => Node | undefined;
@@ -49,6 +50,7 @@ export function planTunnel(tun: TunnelSpec, accs: Map<string, Acc>, resolveNode:
   checkKeying(t, fp, issues);
   if (issues.length > before) return;
   if (tun.keying.kind === "ike" && tun.keying.auth.kind !== "psk") checkKeyedIdentities(t, issues);
+  checkNat(t, issues);
   if (issues.length > before) return;
   checkRemoteOverlap(t, accs, issues);
   if (issues.length > before) return;
@@ -60,12 +62,13 @@ export function planTunnel(tun: TunnelSpec, accs: Map<string, Acc>, resolveNode:
     for (const g of me.node.gateways) {
       const acc = accs.get(g.name)!;
       const local = me.spec.local ?? (me.node.kind === "pair" ? me.address : undefined);
-      const e = { t, acc, g, me, other, side, flip, local, peer: other.address, label: [T, gwLabel(g.name)] };
+      const e = { t, acc, g, me, other, side, flip, local, peer: other.reach, label: [T, gwLabel(g.name)] };
       if (tun.keying.kind === "manual") planManualEnd(e, issues);
       else if (me.daemon === "isakmpd") planIsakmpdEnd(e, policies, proposal, issues);
       else planIkedEnd(e, policies, proposal, issues);
       if (tun.satype === "ah") acc.sysctls.set("net.inet.ah.enable", "1");
       planTunnelPf(e, issues);
+      planNatEnd(e);
     }
   }
 }

@@ -20,6 +20,7 @@ import { connect } from "node:net";
 import { dirname, join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import { ipBatch, must, pmap, run } from "./sh";
+import { natRouters } from "./nat";
 import { procStart, recordAlive, withLock } from "./reserve";
 import { loadTopology, type Topology } from "./topology";
 import { buildClient, startServer, stopServer } from "./resident";
@@ -399,7 +400,7 @@ export async function labUp(topology: string, opts: { prefix?: string; quiet?: b
     // namespaces and links
     const hub = `${id}-hub`;
     const names = Object.keys(t.gateways);
-    const nsNames = [hub, ...names.map((g) => `${id}-${g}`), ...Object.keys(t.hosts).map((h) => `${id}-${h}`)];
+    const nsNames = [hub, ...names.map((g) => `${id}-${g}`), ...Object.keys(t.hosts).map((h) => `${id}-${h}`), ...Object.keys(t.nats ?? {}).map((n) => `${id}-${n}`)];
     rec.netns.push(...nsNames);
     await save(rec);
     await ipBatch(nsNames.map((n) => `netns add ${n}`));
@@ -436,6 +437,8 @@ export async function labUp(topology: string, opts: { prefix?: string; quiet?: b
       await ipBatch(["link set lo up", "link set eth0 up", `addr add ${host.address} dev eth0`, ...(host.gateway ? [`route add default via ${host.gateway}`] : [])], ns);
       rec.hosts[h] = { netns: ns, address: host.address.split("/")[0]! };
     }));
+
+    Object.assign(rec.hosts, await natRouters(t, id, hub));
 
     trace("links");
     // gateway roots, mount namespaces, sshd

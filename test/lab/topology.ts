@@ -12,6 +12,17 @@ export interface TopoInterface { name: string; segment: string; hostname: string
 export interface TopoGateway { interfaces: TopoInterface[]; mygate?: string }
 /** A plain Linux host on a segment (e.g. the one host on a gateway's internal network). */
 export interface TopoHost { segment: string; address: string; gateway?: string }
+/**
+ * A NAT router in its own namespace (`<id>-<name>`): `inside` on a private segment, `outside` on the
+ * "internet" segment, IPv4 forwarding, and Linux nftables masquerading everything that leaves `outside`
+ * (source NAT to the outside address, ports kept where free, conntrack mapping the replies back). With
+ * `forward`, udp 500 and 4500 arriving on the outside address are forwarded to that inside address.
+ */
+export interface TopoNat {
+  inside: { segment: string; address: string };
+  outside: { segment: string; address: string; gateway: string };
+  forward?: string;
+}
 /** A segment is a bridge in the lab's hub namespace; `routers` are addresses the hub routes between. */
 export interface TopoSegment { routers?: string[] }
 export interface Topology {
@@ -20,6 +31,8 @@ export interface Topology {
   segments: Record<string, TopoSegment>;
   gateways: Record<string, TopoGateway>;
   hosts: Record<string, TopoHost>;
+  /** NAT routers between a private segment and the internet (test/lab/nat.ts). */
+  nats?: Record<string, TopoNat>;
 }
 
 const here = dirname(fileURLToPath(import.meta.url));
@@ -45,12 +58,12 @@ export function meshTopology(n: number): Topology {
 export function loadTopology(name: string): Topology {
   const mesh = /^mesh-(\d+)$/.exec(name);
   if (mesh) return meshTopology(Number(mesh[1]));
-  if (!/^[a-z0-9-]+$/.test(name)) throw new Error(`topology \`${name}\`: unknown; one of site-to-site, carp, gif, mesh-N`);
+  if (!/^[a-z0-9-]+$/.test(name)) throw new Error(`topology \`${name}\`: unknown; one of site-to-site, carp, gif, nat, mesh-N`);
   let text: string;
   try {
     text = readFileSync(join(here, "topologies", `${name}.json`), "utf8");
   } catch {
-    throw new Error(`topology \`${name}\`: unknown; one of site-to-site, carp, gif, mesh-N`);
+    throw new Error(`topology \`${name}\`: unknown; one of site-to-site, carp, gif, nat, mesh-N`);
   }
   const t = JSON.parse(text) as Omit<Topology, "name">;
   return { name, ...t };

@@ -64,7 +64,8 @@ export function renderIkedPolicy(p: IkedPolicy, index = 0): string {
   if (p.proto?.length) head.push(p.proto.length === 1 ? `proto ${p.proto[0]}` : `proto { ${p.proto.join(", ")} }`);
   if (p.rdomain !== undefined) head.push(`rdomain ${p.rdomain}`);
   const lines: string[] = [head.join(" ")];
-  for (const f of p.flows) lines.push(`from ${f.from}${port(f.fromPort)}${f.fromNat ? ` (${f.fromNat})` : ""} to ${f.to}${port(f.toPort)}`);
+  // parse.y `host: host_spec '(' host_spec ')'`: the NAT network follows the address, before the port
+  for (const f of p.flows) lines.push(`from ${f.from}${f.fromNat ? ` (${f.fromNat})` : ""}${port(f.fromPort)} to ${f.to}${port(f.toPort)}`);
   const ends: string[] = [];
   if (p.local !== undefined) ends.push(`local ${p.local}`);
   if (p.peer !== undefined) ends.push(`peer ${p.peer}`);

@@ -205,14 +205,26 @@ export abstract class ParserBase {
   }
 
   protected endpoint(field: "from" | "to", withPort: boolean): IpsecEndpoint {
+    const list = this.peek().kind === "punct" && this.peek().text === "{";
     const addresses = this.hostList(field);
-    const port = withPort ? this.port(`${field}.port`) : undefined;
-    if (field === "from" && this.peek().kind === "punct" && this.peek().text === "(") {
-      this.natSrc = this.peek();
-      while (!(this.peek().kind === "punct" && this.peek().text === ")") && this.peek().kind !== "nl" && this.peek().kind !== "eof") this.next();
-      if (this.peek().text === ")") this.next();
+    let nat: IpsecAddress | undefined;
+    // parse.y `host: host_spec '(' host_spec ')'`: a single address (not `any`, not a list), before the port
+    if (this.peek().kind === "punct" && this.peek().text === "(") {
+      const open = this.peek();
+      if (list || addresses[0]?.kind === "any") throw new SyntaxError_(open);
+      this.next();
+      this.natSrc = open;
+      nat = this.host(`${field}.nat`);
+      const close = this.next();
+      if (!(close.kind === "punct" && close.text === ")")) throw new SyntaxError_(close);
+      const a = addresses[0]!;
+      if (a.kind === "ip" && nat.kind === "ip" && a.address.includes(":") !== nat.address.includes(":"))
+        this.problem(open, "hard", "Flow NAT address family mismatch", `${field}.nat`, "the NAT network must be of the same address family as the address before it");
+      if (field === "to")
+        this.problem(open, "hard", `no flow NAT support for destination network: ${formatAddress(a)}`, "to.nat", "only the source (`from ADDR (NAT)`) can be translated");
     }
-    return port === undefined ? { addresses } : { addresses, port };
+    const port = withPort ? this.port(`${field}.port`) : undefined;
+    return { addresses, ...(nat ? { nat } : {}), ...(port !== undefined ? { port } : {}) };
   }
 
   /** `from A [port P] to B [port P]` or `to B … from A …`. */

@@ -153,8 +153,8 @@ class Parser extends ParserBase {
         this.problem(tok, p.stage === "generate" ? "generate" : "hard", p.text, p.field, p.hint, end);
       }
     }
-    if (this.natSrc && !this.problems.some((p) => p.effect === "fatal" || p.effect === "hard")) {
-      this.problem(this.natSrc, "hard", "source NAT is not supported by this model", "from", "remove the (NATSRC) part");
+    if (this.natSrc && stmt?.type !== "ike" && !this.problems.some((p) => p.effect === "fatal" || p.effect === "hard")) {
+      this.problem(this.natSrc, "hard", "source NAT is not supported by this model on flow rules (ipsecctl ignores it there)", "from", "remove the (NATSRC) part");
     }
     const dropped = this.problems.some((p) => p.effect === "fatal" || p.effect === "hard");
     this.items.push(dropped ? { kind: "dropped", problems: this.problems } : { kind: "rule", statement: stmt, problems: this.problems });

@@ -24,7 +24,8 @@ export function quoteWord(s: string, field = "word", secret = false): string {
 
 function endpoint(kw: "from" | "to", e: IpsecEndpoint): string {
   const addrs = e.addresses.length === 1 ? formatAddress(e.addresses[0]!) : `{ ${e.addresses.map(formatAddress).join(", ")} }`;
-  return `${kw} ${addrs}${e.port !== undefined ? ` port ${e.port}` : ""}`;
+  // parse.y `host: host_spec '(' host_spec ')'`: the NAT network follows the address, before the port
+  return `${kw} ${addrs}${e.nat ? ` (${formatAddress(e.nat)})` : ""}${e.port !== undefined ? ` port ${e.port}` : ""}`;
 }
 
 /** Lifetime as written: `8h`, `30m` or seconds. */

@@ -30,6 +30,13 @@ export interface IpsecEndpoint {
   addresses: IpsecAddress[];
   /** TCP/UDP port (numeric; /etc/services names are resolved by the parser). Needs `proto tcp|udp`. */
   port?: number;
+  /**
+   * `from ADDR (NAT)`, ike rules' source only (ipsec.conf(5) "OUTGOING NETWORK ADDRESS TRANSLATION"): the
+   * true local network behind the single `addresses` entry, which is what isakmpd negotiates with the peer
+   * (its `NAT-ID`); the local SA is installed for `nat`, and pf's `match out on enc0 … nat-to ADDR`
+   * translates the traffic. Same address family as the address. Default: none.
+   */
+  nat?: IpsecAddress;
 }
 
 /** IP protocol of a rule: a lower-case /etc/protocols name (`tcp`, `udp`, `ipencap`, …) or a number 0–255 without a name. */

@@ -223,6 +223,7 @@ export function ikeRuleProblems(rule: IkeRule): RuleProblem[] {
   checkEnum(out, "satype", rule.satype, ["esp", "ah"], "ike satype");
   checkEnum(out, "encap", rule.encap, ["tunnel", "transport"], "mode");
   checkSelectorsAndPeers(out, rule);
+  checkNat(out, rule);
   checkPhase(out, "main", rule.main, rule.satype ?? "esp");
   checkPhase(out, "quick", rule.quick, rule.satype ?? "esp");
   checkId(out, "srcid", rule.srcid);
@@ -238,6 +239,22 @@ export function ikeRuleProblems(rule: IkeRule): RuleProblem[] {
   if (rule.tag !== undefined && (typeof rule.tag !== "string" || rule.tag === "" || rule.tag.length > 63 || /["\n\\]/.test(rule.tag)))
     out.push({ field: "tag", value: rule.tag, text: `invalid tag \`${String(rule.tag)}\``, hint: "1-63 characters without quotes or backslashes", stage: "parse" });
   return out;
+}
+
+/**
+ * `from ADDR (NAT)` (parse.y `host_spec '(' host_spec ')'`): one address of the NAT's family; never on the
+ * destination. Stage `model`: the parser reports these itself, in ipsecctl's words, from the tokens.
+ */
+function checkNat(out: RuleProblem[], rule: { from: IkeRule["from"]; to: IkeRule["to"] }): void {
+  const nat = rule.from.nat;
+  if (rule.to.nat !== undefined)
+    out.push({ field: "to.nat", value: formatAddress(rule.to.nat), text: "no flow NAT support for destination network", hint: "only the source (`from ADDR (NAT)`) can be translated", stage: "model" });
+  if (nat === undefined) return;
+  const a = rule.from.addresses;
+  if (a.length !== 1 || a[0]!.kind === "any")
+    out.push({ field: "from.nat", value: formatAddress(nat), text: "a NAT network follows one address, not a list or `any`", hint: "write `from ADDR (NAT)` with a single ADDR", stage: "model" });
+  else if (a[0]!.kind === "ip" && nat.kind === "ip" && a[0]!.address.includes(":") !== nat.address.includes(":"))
+    out.push({ field: "from.nat", value: formatAddress(nat), text: "Flow NAT address family mismatch", hint: "the NAT network must be of the same address family as the address before it", stage: "model" });
 }
 
 /** Problems of a flow rule (including "no peer specified for destination"). */

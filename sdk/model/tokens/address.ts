@@ -33,12 +33,19 @@ function parse(v: unknown, what: string, example: string, family: Family): Parse
   return { address: r.value.address, ...(r.value.prefix !== undefined ? { prefix: r.value.prefix } : {}), family: f };
 }
 
+/** The canonical host before a `/LEN`, as the user wrote it (host bits kept). */
+function hostPart(s: string): string | undefined {
+  const r = parseIpNet(s.slice(0, s.indexOf("/")));
+  return r && "value" in r ? r.value.address : undefined;
+}
+
 /** One host address (no prefix length), of `family` when given. Returns the canonical text. */
 export function hostAddress(family?: Family): TokenRule {
   return (v) => {
     const ex = EXAMPLE[family ?? 4];
     const p = parse(v, family ? `an ${famName(family)} address` : "an IP address", ex, family);
-    if (p.prefix !== undefined) throw new Refusal("a host address takes no prefix length", `write \`${p.address}\``);
+    // the fix keeps the host as written (`192.0.2.5/24` → `192.0.2.5`), not the network the prefix clears it to
+    if (p.prefix !== undefined) throw new Refusal("a host address takes no prefix length", `write \`${hostPart(String(v)) ?? p.address}\``);
     return p.address;
   };
 }

@@ -26,7 +26,7 @@ export interface Scenario {
   /** Pulumi project name (the example's Pulumi.yaml `name`). */
   project: string;
   /** Lab topology. */
-  topology: "site-to-site" | "carp" | "gif" | `mesh-${number}`;
+  topology: "site-to-site" | "carp" | "gif" | "nat" | `mesh-${number}`;
   /** Lab prefix (unique per scenario so runs never collide). */
   prefix: string;
   /** Stack config beyond the gateways' connections (`psk` …). */

@@ -20,7 +20,10 @@
  * - for RSA_SIG, each side can authenticate to the other (ike-keys.ts): it has a usable local.key, and the
  *   other holds its public key under pubkeys/ID or trusts the CA of its certificate naming the ID.
  *
- * Not emulated (documented limits): pf filtering of udp 500/4500 and esp between the peers, NAT-T,
+ * Behind a NAT (natt.ts): an end's endpoint may be the public address its peer saw its udp 500/4500 probes come
+ * from (`seenAs`); it still binds to and identifies with its own address (RFC 3947/3948 NAT-T).
+ *
+ * Not emulated (documented limits): pf filtering of udp 500/4500 and esp between the peers, ESP data,
  * lifetimes and rekeying, DPD. Flows are recomputed on every read, so a
  * change of configuration on either side shows at once (a real isakmpd keeps an established SA until it expires
  * or `ipsecctl -d`/`-F` removes it).
@@ -195,7 +198,18 @@ export interface IkeGateway {
   held: boolean;
   /** Its /etc/isakmpd keys and certificates (read when a connection uses RSA_SIG; ike-keys.ts). */
   keys?: IkeKeys;
+  /** Behind a NAT (natt.ts): public address → this gateway's own address, the addresses its peers see it at. */
+  seenAs?: Record<string, string>;
 }
+
+/**
+ * Can a peer reach the gateway at `x`? Its own addresses; behind a NAT (natt.ts) only the NAT's public address:
+ * the peer's packets to its private address never arrive, and its own packets reach the peer from the public one.
+ */
+const natted = (g: IkeGateway) => Object.keys(g.seenAs ?? {}).length > 0;
+const reachable = (g: IkeGateway, x: string) => (natted(g) ? g.seenAs![x] !== undefined : g.addresses.includes(x));
+/** The gateway's own address behind a public alias (what it binds to and sends as its default ID). */
+const own = (g: IkeGateway, x: string) => g.seenAs?.[x] ?? x;
 
 /** An established phase 2 between a local connection and a peer's connection. */
 export interface IkeTunnel {
@@ -212,6 +226,8 @@ export interface IkeTunnel {
   /** Our and the peer's phase 1 IDs as installed in flows (`192.0.2.1/32`, or the FQDN). */
   srcid: string;
   dstid: string;
+  /** A NAT is between the ends: IKE and ESP float to udp 4500 (the SAs are ESP-in-UDP). */
+  natt: boolean;
 }
 
 function idText(id: string | undefined, address: string): string {
@@ -230,9 +246,11 @@ function pair(ga: IkeGateway, a: IkeConnection, gb: IkeGateway, b: IkeConnection
   const la = a.local ?? b.peer ?? ga.addresses[0];
   const lb = b.local ?? a.peer ?? gb.addresses[0];
   if (la === undefined || lb === undefined) return undefined;
-  if (!ga.addresses.includes(la) || !gb.addresses.includes(lb)) return undefined;
-  if (a.peer !== undefined && a.peer !== lb) return undefined;
-  if (b.peer !== undefined && b.peer !== la) return undefined;
+  // `local` is the gateway's own address; what the other side names must reach it (behind a NAT: the public one)
+  if (a.local !== undefined ? !ga.addresses.includes(a.local) : !reachable(ga, la)) return undefined;
+  if (b.local !== undefined ? !gb.addresses.includes(b.local) : !reachable(gb, lb)) return undefined;
+  if (a.peer !== undefined && ((a.peer !== lb && own(gb, a.peer) !== lb) || !reachable(gb, a.peer))) return undefined;
+  if (b.peer !== undefined && ((b.peer !== la && own(ga, b.peer) !== la) || !reachable(ga, b.peer))) return undefined;
   if (a.peer === undefined && b.peer === undefined) return undefined;
   return { la, lb };
 }
@@ -250,14 +268,16 @@ export function establishedTunnels(self: IkeGateway, peers: readonly IkeGateway[
       const init = a.active ? a : found;
       const resp = init === a ? found : a;
       const p2 = agreedTransform(init.p2, resp.p2, P2_KEYS)!;
+      // behind a NAT each end binds to and identifies with its own address; the other names the public one
       out.push({
         conn: a,
-        localAddress: ends.la,
+        localAddress: own(self, ends.la),
         peerAddress: ends.lb,
         peerGateway: g.name,
         p2,
-        srcid: idText(a.id, ends.la),
-        dstid: idText(found.id, ends.lb),
+        srcid: idText(a.id, own(self, ends.la)),
+        dstid: idText(found.id, own(g, ends.lb)),
+        natt: own(self, ends.la) !== ends.la || own(g, ends.lb) !== ends.lb,
       });
       break;
     }
@@ -276,8 +296,8 @@ function agrees(ga: IkeGateway, a: IkeConnection, gb: IkeGateway, b: IkeConnecti
   if (!p1) return false;
   if (p1.attrs.AUTHENTICATION_METHOD === "PRE_SHARED" && (a.psk === undefined || a.psk !== b.psk)) return false;
   const addrId = (x: string) => `${x.includes(":") ? "IPV6_ADDR" : "IPV4_ADDR"}:${x}`;
-  const idA = a.id ?? addrId(ends.la);
-  const idB = b.id ?? addrId(ends.lb);
+  const idA = a.id ?? addrId(own(ga, ends.la));
+  const idB = b.id ?? addrId(own(gb, ends.lb));
   if (a.remoteId !== undefined && a.remoteId !== idB) return false;
   if (b.remoteId !== undefined && b.remoteId !== idA) return false;
   if (p1.attrs.AUTHENTICATION_METHOD === "RSA_SIG") {

@@ -42,7 +42,19 @@ interface IkedGateway {
   policies: IkedExpandedPolicy[];
   globalPassive: boolean;
   held: boolean;
+  /** Behind a NAT (natt.ts): public address → this gateway's own address. */
+  seenAs?: Record<string, string>;
 }
+
+/** NAT traversal hooks (natt.ts): discovery by an initiator, and the aliases each side knows. */
+export interface IkedNat {
+  discover(peer: string, local: string | undefined, own: string[]): Promise<unknown>;
+  selfAliases(): Promise<Record<string, string>>;
+  peerAliases(name: string): Promise<Record<string, string>>;
+}
+
+/** `x` names gateway `g`: its own address, or the public address of a NAT in front of `own` (natt.ts). */
+const names = (g: IkedGateway, x: string, own: string) => (Object.keys(g.seenAs ?? {}).length > 0 ? g.seenAs![x] === own : x === own);
 
 /** Parse and expand a loaded configuration; policies that fail expansion are skipped (iked refused the file). */
 export function ikedPolicies(text: string, file: string): { policies: IkedExpandedPolicy[]; passive: boolean } {
@@ -125,12 +137,12 @@ function endpoints(ga: IkedGateway, a: IkedExpandedPolicy, gb: IkedGateway, b: I
   const la = named(a.local) ?? named(b.peer) ?? ga.addresses[0];
   const lb = named(b.local) ?? named(a.peer) ?? gb.addresses[0];
   if (!la || !lb || !ga.addresses.includes(la) || !gb.addresses.includes(lb)) return undefined;
-  if (named(a.peer) !== undefined && named(a.peer) !== lb) return undefined;
-  if (named(b.peer) !== undefined && named(b.peer) !== la) return undefined;
+  if (named(a.peer) !== undefined && !names(gb, named(a.peer)!, lb)) return undefined;
+  if (named(b.peer) !== undefined && !names(ga, named(b.peer)!, la)) return undefined;
   return { la, lb };
 }
 
-function agree(ga: IkedGateway, a: IkedExpandedPolicy, gb: IkedGateway, b: IkedExpandedPolicy): { la: string; lb: string; child: { enc: string; auth?: string } } | undefined {
+function agree(ga: IkedGateway, a: IkedExpandedPolicy, gb: IkedGateway, b: IkedExpandedPolicy): { la: string; lb: string; via: string; child: { enc: string; auth?: string } } | undefined {
   const activeA = a.policy.mode === "active" && !ga.globalPassive;
   const activeB = b.policy.mode === "active" && !gb.globalPassive;
   if (!activeA && !activeB) return undefined;
@@ -153,7 +165,11 @@ function agree(ga: IkedGateway, a: IkedExpandedPolicy, gb: IkedGateway, b: IkedE
   const [init, resp] = activeA ? [a, b] : [b, a];
   if (!agreedProposal(init.proposals, resp.proposals, "ikesa")) return undefined;
   const child = agreedProposal(init.proposals, resp.proposals, "childsa");
-  return child ? { ...ends, child } : undefined;
+  // the peer as this end reaches it: its `peer` (a NAT's public address) or the other end's own address
+  // (a passive responder without `peer` sees the initiator at its NAT's public address)
+  const alias = Object.entries(gb.seenAs ?? {}).find(([, v]) => v === ends.lb)?.[0];
+  const via = a.peer.af === undefined || a.peer.net ? (alias ?? ends.lb) : a.peer.text;
+  return child ? { ...ends, via, child } : undefined;
 }
 
 const ENC_SA: Record<string, string> = { "aes-128": "aes", "aes-192": "aes-192", "aes-256": "aes-256", "3des": "3des-cbc", cast: "cast128", "aes-128-ctr": "aesctr", "aes-192-ctr": "aesctr", "aes-256-ctr": "aesctr" };
@@ -165,12 +181,25 @@ export async function ikedTunnels(
   read: Reader,
   addresses: (where: string | undefined) => Promise<string[]>,
   held: (daemon: string, where: string | undefined) => Promise<boolean>,
+  nat?: IkedNat,
 ): Promise<{ flows: KernelFlow[]; sas: KernelSa[] }> {
   const flows: KernelFlow[] = [];
   const sas: KernelSa[] = [];
   const me = await gateway(self, undefined, read, addresses, held);
   if (!me) return { flows, sas };
-  const others = (await Promise.all(peers.map((p) => gateway(p.name, p.stateDir, read, addresses, held)))).filter((g): g is IkedGateway => g !== undefined && !g.held);
+  if (nat && !me.held) {
+    // an initiator probes the peer gateways it names (udp 500, then 4500 behind a NAT)
+    for (const a of me.policies) {
+      const peer = a.peer.af === undefined || a.peer.net ? undefined : a.peer.text;
+      const local = a.local.af === undefined || a.local.net ? undefined : a.local.text;
+      if (a.policy.mode === "active" && !me.globalPassive && peer && peers.some((p) => p.addresses.includes(peer))) await nat.discover(peer, local, me.addresses);
+    }
+    me.seenAs = await nat.selfAliases();
+  }
+  const others = (await Promise.all(peers.map(async (p) => {
+    const g = await gateway(p.name, p.stateDir, read, addresses, held);
+    return g && nat ? { ...g, seenAs: await nat.peerAliases(p.name) } : g;
+  }))).filter((g): g is IkedGateway => g !== undefined && !g.held);
   const push = (line: string) => flows.push({ line, key: flowKey(line) });
   if (!me.held) {
     for (const a of me.policies) {
@@ -183,16 +212,17 @@ export async function ikedTunnels(
         for (const f of a.flows) {
           const proto = f.proto ? ` proto ${protoText(f.proto)}` : "";
           const end = (x: IkedResolvedAddr) => `${addrText(x)}${x.port ? ` port ${portText(x.port)}` : ""}`;
-          push(`flow ${sat} in${proto} from ${end(f.dst)} to ${end(f.src)} peer ${ok.lb}${ids} type use`);
-          push(`flow ${sat} out${proto} from ${end(f.src)} to ${end(f.dst)} peer ${ok.lb}${ids} type require`);
+          push(`flow ${sat} in${proto} from ${end(f.dst)} to ${end(f.src)} peer ${ok.via}${ids} type use`);
+          push(`flow ${sat} out${proto} from ${end(f.src)} to ${end(f.dst)} peer ${ok.via}${ids} type require`);
         }
         const algs = `${ok.child.auth ? ` auth ${ok.child.auth}` : ""} enc ${ENC_SA[ok.child.enc] ?? ok.child.enc}`;
         const mode = a.policy.encapsulation;
-        for (const [src, dst] of [[ok.la, ok.lb], [ok.lb, ok.la]] as const) {
+        const natt = ok.via !== ok.lb || Object.values(me.seenAs ?? {}).includes(ok.la);
+        for (const [src, dst] of [[ok.la, ok.via], [ok.via, ok.la]] as const) {
           // the same seed on both gateways: selectors seen from the SA's source side
           const sel = a.flows.map((f) => (src === ok.la ? flowSig(f.src, f.dst, f.proto) : flowSig(f.dst, f.src, f.proto))).sort().join(",");
           const spi = spiFor(`iked|${src}>${dst}|${sel}`);
-          sas.push({ line: `${sat} ${mode} from ${src} to ${dst} spi 0x${spi.toString(16).padStart(8, "0")}${algs}`, key: `${sat}|${dst}|${spi}`, spi });
+          sas.push({ line: `${sat} ${mode} from ${src} to ${dst} spi 0x${spi.toString(16).padStart(8, "0")}${algs}`, key: `${sat}|${dst}|${spi}`, spi, ...(natt ? { udpencap: 4500 } : {}) });
         }
         break;
       }

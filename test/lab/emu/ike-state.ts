@@ -15,7 +15,8 @@ import { type IkeDb } from "./ike-db";
 import { establishedTunnels, ikeConnections, type IkeGateway } from "./ike-agree";
 import { emptyKernel, saAlgorithms, tunnelFlows, tunnelSas, type IpsecKernel, type KernelFlow, type KernelSa } from "./ipsec-kernel";
 import { hasFlag } from "./ike-daemon";
-import { ikedTunnels, type IkedState, emptyIked } from "./ike-iked";
+import { ikedTunnels, type IkedNat, type IkedState, emptyIked } from "./ike-iked";
+import { discoverNat, peerAliases, selfAliases } from "./natt";
 
 /** `/var/emu/isakmpd.json`. */
 export interface IsakmpdState {
@@ -167,6 +168,7 @@ function addTunnels(flows: KernelFlow[], sas: KernelSa[], self: IkeGateway, othe
       localAddress: t.localAddress,
       peerAddress: t.peerAddress,
       algs: saAlgorithms(t.p2.attrs),
+      ...(t.natt ? { udpencap: 4500 } : {}),
     }));
   }
 }
@@ -181,20 +183,32 @@ export async function kernelView(selfName: string): Promise<{ flows: KernelFlow[
   const sas = [...kernel.sas];
   const peers = await peerGateways();
   const self = await ikeGateway(selfName, undefined);
-  const others = self.connections.length || (await sasyncdOf(undefined)) ? await Promise.all(peers.map((p) => ikeGateway(p.name, p.stateDir))) : [];
+  // NAT discovery (natt.ts): an initiator probes the peer gateways it names over udp 500 (and 4500 behind a NAT)
+  if (!self.held)
+    for (const c of self.connections)
+      if (c.active && c.peer !== undefined && peers.some((p) => p.addresses.includes(c.peer!))) await discoverNat(selfName, self.addresses, c.peer, c.local);
+  self.seenAs = await selfAliases();
+  const others = self.connections.length || (await sasyncdOf(undefined))
+    ? await Promise.all(peers.map(async (p) => ({ ...(await ikeGateway(p.name, p.stateDir)), seenAs: await peerAliases(p.name) })))
+    : [];
   if (self.connections.length) addTunnels(flows, sas, self, others);
   for (const master of await syncedFromMaster(self, peers)) {
     addTunnels(flows, sas, master, [self, ...others.filter((g) => g.name !== master.name)]);
   }
-  const iked = await ikedTunnels(selfName, peers, read, addressesOf, heldBySasyncd);
+  const iked = await ikedTunnels(selfName, peers, read, addressesOf, heldBySasyncd, ikedNat(selfName));
   flows.push(...iked.flows);
   sas.push(...iked.sas);
   return { flows, sas };
 }
 
+/** NAT traversal for iked (natt.ts), as for isakmpd. */
+function ikedNat(selfName: string): IkedNat {
+  return { discover: (peer, local, own) => discoverNat(selfName, own, peer, local), selfAliases, peerAliases };
+}
+
 /** Only what iked negotiated on this gateway (for `ikectl show sa`). */
 export async function ikedView(selfName: string): Promise<{ flows: KernelFlow[]; sas: KernelSa[] }> {
-  return ikedTunnels(selfName, await peerGateways(), read, addressesOf, heldBySasyncd);
+  return ikedTunnels(selfName, await peerGateways(), read, addressesOf, heldBySasyncd, ikedNat(selfName));
 }
 
 export type { IkedState };

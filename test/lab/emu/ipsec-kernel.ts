@@ -24,6 +24,8 @@ export interface KernelSa {
   /** SA identity: satype, destination, SPI. */
   key: string;
   spi: number;
+  /** NAT-T: the SA is ESP-in-UDP on this port (SADB_X_EXT_UDPENCAP), shown only by `ipsecctl -s… -v`. */
+  udpencap?: number;
 }
 
 /** `/var/emu/ipsec.json`: what PF_KEY holds from manual keying. */
@@ -113,12 +115,12 @@ export function saAlgorithms(attrs: Record<string, string>): string {
 }
 
 /** The two SAs of a tunnel, as this gateway's SAD shows them. */
-export function tunnelSas(t: { satype: string; mode: string; local: IkeSelector; remote: IkeSelector; localAddress: string; peerAddress: string; algs: string }): KernelSa[] {
+export function tunnelSas(t: { satype: string; mode: string; local: IkeSelector; remote: IkeSelector; localAddress: string; peerAddress: string; algs: string; udpencap?: number }): KernelSa[] {
   const sel = (s: IkeSelector) => `${selectorText(s)}:${s.proto}:${s.port}`;
   const mk = (src: string, dst: string, seed: string): KernelSa => {
     const spi = spiFor(seed);
     const line = `${t.satype} ${t.mode} from ${src} to ${dst} spi 0x${spi.toString(16).padStart(8, "0")}${t.algs}`;
-    return { line, key: `${t.satype}|${dst}|${spi}`, spi };
+    return { line, key: `${t.satype}|${dst}|${spi}`, spi, ...(t.udpencap ? { udpencap: t.udpencap } : {}) };
   };
   return [
     mk(t.localAddress, t.peerAddress, `${t.localAddress}>${t.peerAddress}|${sel(t.local)}>${sel(t.remote)}`),
@@ -127,7 +129,7 @@ export function tunnelSas(t: { satype: string; mode: string; local: IkeSelector;
 }
 
 /** `ipsecctl -s` output for the modifier (`flow`, `sa`, `all`), B.2: titles and "No …" lines only for `all`. */
-export function showIpsec(which: "flow" | "sa" | "all", flows: readonly KernelFlow[], sas: readonly KernelSa[]): string {
+export function showIpsec(which: "flow" | "sa" | "all", flows: readonly KernelFlow[], sas: readonly KernelSa[], verbose = false): string {
   let out = "";
   const sorted = [...sas].sort((a, b) => a.spi - b.spi);
   if (which === "flow" || which === "all") {
@@ -137,7 +139,8 @@ export function showIpsec(which: "flow" | "sa" | "all", flows: readonly KernelFl
   }
   if (which === "sa" || which === "all") {
     if (which === "all") out += "\nSAD:\n";
-    if (sorted.length) out += sorted.map((s) => s.line + "\n").join("");
+    // -v: of pfkdump.c's per-extension lines only `udpencap` (print_udpenc) is emulated (reference B.2: never parse -v)
+    if (sorted.length) out += sorted.map((s) => s.line + "\n" + (verbose && s.udpencap ? `\tudpencap: udpencap port ${s.udpencap}\n` : "")).join("");
     else if (which === "all") out += "No entries\n";
   }
   return out;

@@ -11,7 +11,7 @@
  *
  * Not reproduced: interface names and DNS names as addresses (printed verbatim instead of resolved), the
  * hostname used as srcid by `dynamic` rules without srcid (taken from `opts.hostname`, default `localhost`),
- * source NAT, `interface secN` rules, key files and bundles (the model refuses them).
+ * source NAT on flow rules, `interface secN` rules, key files and bundles (the model refuses them).
  * The output of an ike rule contains the PSK in clear text, as on OpenBSD: never log it.
  */
 import {
@@ -183,10 +183,14 @@ function ikeGenConfig(r: IkeRule, s: IpsecAddress, d: IpsecAddress, fam: 4 | 6, 
   const p2lid = `from-${idName(s, fam)}${proto !== undefined ? `=${proto}` : ""}${r.from.port !== undefined ? `:${r.from.port}` : ""}`;
   const p2rid = `to-${idName(d, fam)}${proto !== undefined ? `=${proto}` : ""}${r.to.port !== undefined ? `:${r.to.port}` : ""}`;
   const p2name = `${p2lid}-${p2rid}`;
+  // ike.c ike_setup_ids: `from ADDR (NAT)` names the true local network's ID section `nat-NAT[=proto][:sport]`
+  const nat = r.from.nat;
+  const p2nid = nat ? `nat-${idName(nat, fam)}${proto !== undefined ? `=${proto}` : ""}${r.from.port !== undefined ? `:${r.from.port}` : ""}` : undefined;
   set(`[${p2name}]:Phase=2`);
   set(`[${p2name}]:ISAKMP-peer=${p1name}`);
   set(`[${p2name}]:Configuration=phase2-${p2name}`);
   set(`[${p2name}]:Local-ID=${p2lid}`);
+  if (p2nid) set(`[${p2name}]:NAT-ID=${p2nid}`);
   set(`[${p2name}]:Remote-ID=${p2rid}`);
   if (r.tag !== undefined) set(`[${p2name}]:PF-Tag=${r.tag}`);
   set(`[phase2-${p2name}]:EXCHANGE_TYPE=QUICK_MODE`);
@@ -230,7 +234,8 @@ function ikeGenConfig(r: IkeRule, s: IpsecAddress, d: IpsecAddress, fam: 4 | 6, 
   life(set, xf2, r.quick?.lifetime, "LIFE_QUICK_MODE");
 
   // phase 2 identities
-  for (const [a, id] of [[s, p2lid], [d, p2rid]] as const) {
+  const idSections: [IpsecAddress, string][] = [[s, p2lid], ...(nat && p2nid ? [[nat, p2nid] as [IpsecAddress, string]] : []), [d, p2rid]];
+  for (const [a, id] of idSections) {
     const v6 = fam === 6;
     if (a.kind === "ip" && a.prefix === undefined) {
       set(`[${id}]:ID-type=${v6 ? "IPV6_ADDR" : "IPV4_ADDR"}`);

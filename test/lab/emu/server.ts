@@ -26,6 +26,8 @@
 import { createServer, type Socket } from "node:net";
 import { rmSync } from "node:fs";
 import { dispatch } from "./dispatch";
+import { startIkeResponder } from "./natt";
+import { gatewayName } from "./state";
 
 const SIGNALS: Record<number, NodeJS.Signals> = { 1: "SIGHUP", 2: "SIGINT", 15: "SIGTERM" };
 const SIGNUM: Partial<Record<NodeJS.Signals, number>> = { SIGHUP: 1, SIGINT: 2, SIGTERM: 15 };
@@ -145,6 +147,8 @@ process.on("unhandledRejection", (e) => process.stderr.write(`emud: unhandled re
 process.stdout.on("error", () => undefined);
 rmSync(path, { force: true });
 const server = createServer(serve);
+// IKE's udp 500 and 4500 answer NAT-discovery probes (natt.ts): real datagrams through the lab's NAT routers
+startIkeResponder(gatewayName);
 server.listen(path, () => {
   // the lab waits for this line before booting the gateway
   process.stdout.write(`ready ${process.pid}\n`);

@@ -93,7 +93,7 @@ const ipsecctl: Command = async (io) => {
   if (file !== undefined && (await rules(io, file, { del, noaction, verbose, fifo, defines })) !== 0) error = 1;
   if (show) {
     const k = await kernelView(gatewayName());
-    io.out(showIpsec(show, k.flows, k.sas));
+    io.out(showIpsec(show, k.flows, k.sas, verbose > 0));
   }
   return error;
 };

@@ -1,0 +1,138 @@
+/**
+ * TEST DOUBLE helper — NAT traversal as the emulated IKE daemons see it, with real UDP through the lab's real NAT.
+ *
+ * Real isakmpd/iked find a NAT during IKE (RFC 3947: each side hashes the addresses and ports it sees into NAT-D
+ * payloads; a mismatch means a NAT in between) and then float IKE and ESP to UDP 4500 (RFC 3948 ESP-in-UDP).
+ * The emulator's IKE is not a packet exchange (ike-agree.ts decides from both ends' configuration), so this
+ * module adds what a NAT changes, with real datagrams:
+ *
+ * - Every gateway's resident emulator (server.ts) answers on udp 500 and 4500: a probe `OBSDLAB-IKE PROBE
+ *   NONCE GATEWAY LOCAL` is answered `OBSDLAB-IKE SEEN NONCE ADDR PORT` with the source address and port the
+ *   datagram arrived from (what NAT-D compares), and the responder records in its `/var/emu/natt-seen.json`
+ *   that GATEWAY (whose own address is LOCAL) reaches it from ADDR.
+ * - An initiator (an active connection naming a peer gateway's address) probes udp 500 from its own address
+ *   before the agreement is computed; when the answer shows another address than its own, a NAT is in between
+ *   and it probes udp 4500 as NAT-T does, records the public address in `/var/emu/natt-self.json`, and the
+ *   agreement then accepts the peer naming that public address (the peer's flows and SAs show it as `peer`,
+ *   this gateway's show its own address), with `udpencap port 4500` on the SAs of both ends.
+ *
+ * A gateway behind a NAT that forwards nothing is therefore reachable only after it initiated, exactly as with
+ * a real NAT (its mapping exists only once it sent). What is NOT carried: ESP itself — the lab kernel has no
+ * ESP/xfrm, so no tunnel traffic crosses; the probes prove that IKE's udp 500 and 4500 pass the NAT and which
+ * address each end sees. The probe's source port is ephemeral (not 500): masquerading maps either.
+ */
+import { createSocket, type Socket } from "node:dgram";
+import { randomBytes } from "node:crypto";
+import { readPeerState, readState, withState } from "./state";
+
+const MAGIC = "OBSDLAB-IKE";
+export const IKE_PORTS = [500, 4500] as const;
+
+/** `/var/emu/natt-seen.json`: per peer gateway, where its probes came from (the responder's view). */
+export interface NattSeen {
+  peers: Record<string, { address: string; port: number; local: string; natted: boolean; at: string }>;
+}
+/**
+ * `/var/emu/natt-self.json`: per peer address, what this gateway's last probe showed (the initiator's view):
+ * `public` is the address the peer saw when a NAT is in between, `""` when there is none or no answer.
+ */
+export interface NattSelf {
+  peers: Record<string, { public: string; port: number; local: string; at: string }>;
+}
+/** A probe result is reused this long (ms): reads of `ipsecctl -s` come in bursts. */
+const FRESH_MS = 3000;
+const emptySeen = (): NattSeen => ({ peers: {} });
+const emptySelf = (): NattSelf => ({ peers: {} });
+
+/** Starts the udp 500/4500 responder in the resident emulator of `gateway`; never throws (a port in use is logged). */
+export function startIkeResponder(gateway: () => string): Socket[] {
+  return IKE_PORTS.map((port) => {
+    const s = createSocket({ type: "udp4", reuseAddr: true });
+    s.on("error", (e) => process.stderr.write(`emud: udp ${port}: ${e.message}\n`));
+    s.on("message", (msg, rinfo) => {
+      const w = msg.toString("utf8").split(" ");
+      if (w[0] !== MAGIC || w[1] !== "PROBE" || w.length !== 5) return;
+      const [, , nonce, from, local] = w as [string, string, string, string, string];
+      if (!/^[A-Za-z0-9_-]{1,64}$/.test(from) || !/^[0-9.]{7,15}$/.test(local)) return;
+      s.send(`${MAGIC} SEEN ${nonce} ${rinfo.address} ${rinfo.port}`, rinfo.port, rinfo.address);
+      if (from === gateway()) return;
+      void withState<NattSeen>("natt-seen", emptySeen, (st) => {
+        st.peers[from] = { address: rinfo.address, port: rinfo.port, local, natted: rinfo.address !== local, at: new Date().toISOString() };
+        return st;
+      }).catch((e) => process.stderr.write(`emud: natt-seen: ${(e as Error).message}\n`));
+    });
+    s.bind(port);
+    return s;
+  });
+}
+
+/** One probe to `peer`:`port` from `local` (or the routed source): the address and port the peer saw, or undefined. */
+export function probe(self: string, peer: string, port: number, local?: string, timeoutMs = 400, tries = 3): Promise<{ address: string; port: number; local: string } | undefined> {
+  return new Promise((resolve) => {
+    const s = createSocket("udp4");
+    const nonce = randomBytes(6).toString("hex");
+    let left = tries;
+    let timer: NodeJS.Timeout | undefined;
+    const done = (v: { address: string; port: number; local: string } | undefined) => {
+      if (timer) clearTimeout(timer);
+      try { s.close(); } catch { /* closed */ }
+      resolve(v);
+    };
+    s.on("error", () => done(undefined));
+    s.on("message", (msg) => {
+      const w = msg.toString("utf8").split(" ");
+      if (w[0] === MAGIC && w[1] === "SEEN" && w[2] === nonce) done({ address: w[3]!, port: Number(w[4]), local: s.address().address });
+    });
+    const send = () => {
+      if (left-- <= 0) return done(undefined);
+      s.send(`${MAGIC} PROBE ${nonce} ${self} ${s.address().address}`, port, peer);
+      timer = setTimeout(send, timeoutMs);
+    };
+    s.bind({ port: 0, ...(local ? { address: local } : {}) }, () => {
+      // connect() picks the routed source address, which the probe names as LOCAL
+      s.connect(port, peer, () => send());
+    });
+  });
+}
+
+/**
+ * NAT discovery from this gateway to `peer` (an address of a peer gateway): udp 500, then — behind a NAT —
+ * udp 4500. Returns the public address this gateway is seen at when a NAT is in between, else undefined.
+ */
+export async function discoverNat(self: string, own: readonly string[], peer: string, local?: string): Promise<string | undefined> {
+  const last = (await readState<NattSelf>("natt-self", emptySelf)).peers[peer];
+  if (last && Date.now() - Date.parse(last.at) < FRESH_MS) return last.public || undefined;
+  const p500 = await probe(self, peer, 500, local, 150, 3);
+  if (!p500 || own.includes(p500.address)) {
+    await withState<NattSelf>("natt-self", emptySelf, (st) => {
+      st.peers[peer] = { public: "", port: 0, local: p500?.local ?? "", at: new Date().toISOString() };
+      return st;
+    });
+    return undefined;
+  }
+  const p4500 = (await probe(self, peer, 4500, local, 150, 3)) ?? p500;
+  await withState<NattSelf>("natt-self", emptySelf, (st) => {
+    st.peers[peer] = { public: p4500.address, port: p4500.port, local: p4500.local, at: new Date().toISOString() };
+    return st;
+  });
+  return p4500.address;
+}
+
+/** This gateway's public aliases (public → own address) from its last probes to peers behind… its NAT. */
+export async function selfAliases(): Promise<Record<string, string>> {
+  const st = await readState<NattSelf>("natt-self", emptySelf);
+  return Object.fromEntries(Object.values(st.peers).filter((p) => p.public !== "").map((p) => [p.public, p.local]));
+}
+
+/** The aliases under which peer gateway `name` reached this gateway through a NAT (public → its own address). */
+export async function peerAliases(name: string): Promise<Record<string, string>> {
+  const st = await readState<NattSeen>("natt-seen", emptySeen);
+  const p = st.peers[name];
+  return p && p.natted ? { [p.address]: p.local } : {};
+}
+
+/** Did `gateway`'s probes to `peerAddress` go through a NAT (read from that gateway's state directory)? */
+export async function nattedVia(stateDir: string | undefined, peerAddress: string): Promise<boolean> {
+  const st = stateDir === undefined ? await readState<NattSelf>("natt-self", emptySelf) : await readPeerState<NattSelf>(stateDir, "natt-self", emptySelf);
+  return (st.peers[peerAddress]?.public ?? "") !== "";
+}
