@@ -1,6 +1,6 @@
 import * as pulumi from "@pulumi/pulumi";
 import type { TincMemberSpec, TincSpec } from "../planner/tinc";
-import { deriveRsaKeyPair } from "../planner/rsakeys";
+import { tincRsaKeyPair } from "../planner/rsakeys";
 import { tincName } from "../model/tinc/index";
 import { hostAddress, network, udpPort } from "../model/tokens/index";
 import { argError, ifAddress } from "./common";
@@ -69,7 +69,7 @@ export class TincNetwork extends pulumi.ComponentResource {
       return pulumi
         .all([pulumi.output(m.inner), pulumi.output(m.address ?? null), pulumi.output(m.subnets ?? null), pulumi.unsecret(m.gateway.keySeed)])
         .apply(([inner, address, subnets, seed]): TincMemberSpec => {
-          const keys = deriveRsaKeyPair(seed, `tinc/${m.gateway.gatewayName}/${netname}/${nodeName}`);
+          const keys = tincRsaKeyPair(seed, `tinc/${m.gateway.gatewayName}/${netname}/${nodeName}`);
           return {
             node: m.gateway.gatewayName,
             name: nodeName,

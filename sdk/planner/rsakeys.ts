@@ -123,3 +123,12 @@ export function deriveRsaKeyPair(seed: string, purpose: string): PemKeyPair {
 export function gatewayRsaKeyPair(seed: string, gateway: string): PemKeyPair {
   return deriveRsaKeyPair(seed, `gateway-local-key:${gateway}`);
 }
+
+/**
+ * A tinc 1.0 node's key pair: the same derivation, the public key in PKCS#1 (`-----BEGIN RSA PUBLIC KEY-----`),
+ * as `tincd -K` writes it into hosts/NAME (tinc 1.0 reads it with `PEM_read_RSAPublicKey`).
+ */
+export function tincRsaKeyPair(seed: string, purpose: string): PemKeyPair {
+  const pair = deriveRsaKeyPair(seed, purpose);
+  return { privateKey: pair.privateKey, publicKey: createPublicKey(pair.privateKey).export({ type: "pkcs1", format: "pem" }).toString() };
+}

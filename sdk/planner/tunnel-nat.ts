@@ -91,8 +91,10 @@ export function checkNat(t: TunnelCtx, issues: PlanIssue[]): void {
           });
       }
     // an explicit dstid must be the identity the other end sends; behind NAT that is not the address its peer sees
+    // (with public keys or certificates ike-ids.ts checkKeyedIdentities says it, from the keyed identity)
     const theirs = idOf(t, other);
-    if (me.spec.dstid !== undefined && theirs !== undefined && me.spec.dstid !== theirs) {
+    const keyed = tun.keying.kind === "ike" && tun.keying.auth.kind !== "psk";
+    if (!keyed && me.spec.dstid !== undefined && theirs !== undefined && me.spec.dstid !== theirs) {
       const oside = side === "left" ? "right" : "left";
       const natNote = behindNat(other) && me.spec.dstid === other.reach
         ? `: ${other.node.label} is behind NAT and ${other.daemon} sends its own address ${theirs} as its ID, not the NAT's public address`

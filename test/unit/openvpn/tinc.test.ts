@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { planAndRender, PlanError } from "../../../sdk/planner/index";
 import type { TincMemberSpec, TincSpec } from "../../../sdk/planner/tinc";
-import { deriveRsaKeyPair } from "../../../sdk/planner/rsakeys";
+import { tincRsaKeyPair as deriveRsaKeyPair } from "../../../sdk/planner/rsakeys";
 import { createPrivateKey, createPublicKey } from "node:crypto";
 import { FP_KEY, gw, gw1, gw2, topo } from "../planner/fixtures";
 
