@@ -5,10 +5,11 @@
  * Pure: no I/O. Not OpenBSD: it says so in the lab, and golden/pfctl is the ground truth.
  *
  * Reproduced byte for byte: all 20 golden cases, with `-o none` and with the default optimizer.
- * Not reproduced: `load anchor` files are not followed (pfctl -nv would parse them too and print
- * "Loading anchor …" on stderr); the optimizer's merging of six or more rules into an
- * `<__automatic_…>` table; pf.conf features outside the model (sdk/model/pf/parser.ts), which are
- * rejected with a message saying so rather than accepted as pfctl would.
+ * Queue trees are checked and printed between the parse-time lines and the rules, as pfctl_load_queues does
+ * (main ruleset only; `anchor` says which ruleset the file loads into). Not reproduced here: `load anchor`
+ * files (cmd/pfctl.ts follows them); the optimizer's merging of six or more rules into an `<__automatic_…>`
+ * table; pf.conf features outside the model (sdk/model/pf/parser.ts), which are rejected with a message
+ * saying so rather than accepted as pfctl would.
  */
 import { formatStatement } from "../../../sdk/model/pf/render";
 import { optimizeRules } from "../../../sdk/model/pf/optimize";
