@@ -118,6 +118,8 @@ class PfParser extends PfQueueParser {
           this.antispoof();
           break;
         case "queue":
+          // parse.y pfa_anchorlist: an inline anchor holds rules, anchors and tables, no queue
+          if (this.sink) this.syntax();
           this.queuespec();
           break;
         case "include":
