@@ -72,6 +72,7 @@ class PfParser extends PfQueueParser {
     }
     this.out.echo.push(...r.failure.stdout);
     this.out.stderr.push(...r.failure.stderr);
+    this.out.queueFailure = r.failure.stderr.length > 0 ? "errx" : "unloadable";
     this.out.errors++;
     const msg = [...r.failure.stderr.map((l) => l.replace(/^pfctl: /, "")), ...r.failure.stdout].join("; ");
     this.out.diagnostics.push({ file: this.file, line: 1, column: 1, severity: "error", message: `${msg} (pfctl checks the queue trees once the file parsed)` });
