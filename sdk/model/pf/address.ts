@@ -51,11 +51,18 @@ function parseWithIpNum(text: string): LiteralAddress | undefined {
   if (maskText !== undefined && !/^\d{1,3}$/.test(maskText)) return undefined;
   const mask = maskText === undefined ? undefined : Number(maskText);
   if (addr.includes(":")) {
+    // an embedded IPv4 tail (`::ffff:10.0.0.1`) as two 16-bit groups, which ip-num reads
+    const v4 = /^(.*:)(\d{1,3}(?:\.\d{1,3}){3})$/.exec(addr);
+    if (v4) {
+      if (!isIPv4Literal(v4[2]!)) return undefined;
+      const o = v4[2]!.split(".").map(Number);
+      addr = `${v4[1]}${((o[0]! << 8) | o[1]!).toString(16)}:${((o[2]! << 8) | o[3]!).toString(16)}`;
+    }
     if (!isIPv6Literal(addr)) return undefined;
     const bits = mask ?? 128;
     if (bits > 128) return undefined;
     const range = IPv6CidrRange.fromCidr(`${addr}/${bits}`);
-    const first = collapseIPv6Number(range.getFirst().toString());
+    const first = inetNtop6(collapseIPv6Number(range.getFirst().toString()));
     return { address: bits === 128 ? first : `${first}/${bits}`, af: "inet6" };
   }
   // inet_net_pton accepts a shortened network when a mask is given (`10/8`).
@@ -69,6 +76,18 @@ function parseWithIpNum(text: string): LiteralAddress | undefined {
   if (bits > 32) return undefined;
   const first = IPv4CidrRange.fromCidr(`${addr}/${bits}`).getFirst().toString();
   return { address: bits === 32 ? first : `${first}/${bits}`, af: "inet" };
+}
+
+/**
+ * inet_ntop(3)'s spelling of an IPv4-mapped address (`::ffff:a00:1` → `::ffff:10.0.0.1`), as pfctl prints it.
+ * (The v4-compatible form `::a.b.c.d` is left in hex: the model never writes it.)
+ */
+function inetNtop6(collapsed: string): string {
+  const m = /^::ffff:([0-9a-f]{1,4}):([0-9a-f]{1,4})$/.exec(collapsed);
+  if (!m) return collapsed;
+  const hi = parseInt(m[1]!, 16);
+  const lo = parseInt(m[2]!, 16);
+  return `::ffff:${hi >> 8}.${hi & 255}.${lo >> 8}.${lo & 255}`;
 }
 
 /** Family of a canonical literal address. */

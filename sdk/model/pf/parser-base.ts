@@ -50,6 +50,11 @@ export interface PfParseOutput {
   queues: string[];
   /** The names rules may assign (queues with a parent), for the `load anchor` files of the same load. */
   queueNames: string[];
+  /**
+   * How pfctl stopped when the file parsed but its queue trees did not load: `errx` (it exits at once with its
+   * `pfctl: …` line) or `unloadable` (the leaf check: `Unable to load queues into kernel` unless -n).
+   */
+  queueFailure?: "errx" | "unloadable";
   /** Lines pfctl prints on stderr, in its words (`FILE:LINE: syntax error`). */
   stderr: string[];
   diagnostics: Diagnostic[];

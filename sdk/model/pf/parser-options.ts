@@ -368,6 +368,8 @@ export abstract class PfOptionParser extends PfRulePartParser {
         this.out.echo.push(renderTable({ name: (p.target as { name: string }).name, const: true, addresses: this.resolveForPrint(p.list), files: [] }));
       }
     }
+    // af-to sets the rule's rdr pool (the `to` pool, else an empty one): an earlier rdr-to is dropped
+    delete o.rdrTo;
     o.afTo = {
       af, from: from.target,
       ...(to ? { to: { host: to.target, ...(to.port !== undefined ? { port: to.port } : {}), ...(to.list ? { list: to.list } : {}) } } : {}),

@@ -72,6 +72,7 @@ class PfParser extends PfQueueParser {
     }
     this.out.echo.push(...r.failure.stdout);
     this.out.stderr.push(...r.failure.stderr);
+    this.out.queueFailure = r.failure.stderr.length > 0 ? "errx" : "unloadable";
     this.out.errors++;
     const msg = [...r.failure.stderr.map((l) => l.replace(/^pfctl: /, "")), ...r.failure.stdout].join("; ");
     this.out.diagnostics.push({ file: this.file, line: 1, column: 1, severity: "error", message: `${msg} (pfctl checks the queue trees once the file parsed)` });
@@ -118,6 +119,8 @@ class PfParser extends PfQueueParser {
           this.antispoof();
           break;
         case "queue":
+          // parse.y pfa_anchorlist: an inline anchor holds rules, anchors and tables, no queue
+          if (this.sink) this.syntax();
           this.queuespec();
           break;
         case "include":

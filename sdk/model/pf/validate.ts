@@ -105,6 +105,26 @@ export function validatePfStatement(s: PfStatement, field = "rule"): void {
     }
     if (s.rtable !== undefined && (!Number.isInteger(s.rtable) || s.rtable < 0 || s.rtable > 255)) throw new ModelError(`${field}.rtable`, s.rtable, `invalid rtable id ${s.rtable}; 0-255`);
     if (s.natTo) checkHost(`${field}.natTo`, s.natTo);
+    if (s.afTo) {
+      // parse.y filteropts_to_rule / rule_consistent
+      if (!FAMILIES.includes(s.afTo.af)) throw new ModelError(`${field}.afTo.af`, s.afTo.af, oneOf("address family", String(s.afTo.af), FAMILIES));
+      if (s.direction !== "in") throw new ModelError(`${field}.direction`, s.direction ?? "(none)", "af-to can only be used with direction in; set direction: \"in\"");
+      if (s.action !== "pass") throw new ModelError(`${field}.afTo`, s.afTo.af, `af-to translates the packets a pass rule lets in, not a ${s.action} rule`);
+      if (s.route) throw new ModelError(`${field}.route`, s.route.kind, "af-to cannot be used together with route-to, reply-to, dup-to");
+      if (s.natTo || s.rdrTo || s.binatTo) throw new ModelError(`${field}.afTo`, s.afTo.af, "af-to replaces nat-to, rdr-to and binat-to; remove them");
+      if (s.af === s.afTo.af) throw new ModelError(`${field}.af`, s.af, "must indicate different address family with af-to");
+      checkHost(`${field}.afTo.from`, s.afTo.from);
+      if (s.afTo.to) checkHost(`${field}.afTo.to.host`, s.afTo.to.host);
+      for (const [k, h] of [["from", s.afTo.from], ["to.host", s.afTo.to?.host]] as const) {
+        if (h?.kind === "address" && addressFamily(h.address) !== s.afTo.af) {
+          throw new ModelError(`${field}.afTo.${k}`, h.address, `af-to addresses must be in the target address family (${s.afTo.af})`);
+        }
+      }
+    }
+    if (s.queue) {
+      checkName(`${field}.queue.name`, s.queue.name, "queue name", 63);
+      if (s.queue.ack !== undefined) checkName(`${field}.queue.ack`, s.queue.ack, "queue name", 63);
+    }
     if (s.rdrTo) checkHost(`${field}.rdrTo.host`, s.rdrTo.host);
     if (s.label !== undefined && (s.label.includes('"') || s.label.length > 63)) throw new ModelError(`${field}.label`, s.label, "a label has at most 63 characters and no double quote");
   }

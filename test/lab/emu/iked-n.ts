@@ -64,7 +64,8 @@ export function printIkedPolicy(x: IkedExpandedPolicy): string {
         o.push(`eap "${a.method === "radius" ? "RADIUS" : "MSCHAP_V2"}"`);
         break;
     }
-  for (const c of p.config ?? []) o.push(`${c.action} ${c.option} ${c.address}`);
+  // print.c print_policy: print_addr() of the address, without its prefix length
+  for (const c of p.config ?? []) o.push(`${c.action} ${c.option} ${c.address.replace(/\/\d+$/, "")}`);
   if (p.iface) o.push(`iface ${p.iface}`);
   if (p.tag) o.push(`tag "${p.tag}"`);
   if (p.tap) o.push(`tap "${p.tap}"`);

@@ -221,7 +221,8 @@ function ikeGenConfig(r: IkeRule, s: IpsecAddress, d: IpsecAddress, fam: 4 | 6, 
     if (p2 === undefined) throw new GenerateError(`illegal transform ${enc}`);
     [transformId, keyLen2] = p2;
     encPart = `${transformId}${keyLen2 ? keyLen2.split(",")[0] : ""}`;
-    auth = ENC_INFO[enc].noAuth ? undefined : (r.quick?.auth ?? "hmac-sha2-256");
+    // ike.c: hmac-sha2-256 by default, except for an AEAD transform and for `null` (needauth = 0)
+    auth = ENC_INFO[enc].noAuth ? undefined : (r.quick?.auth ?? (enc === "null" ? undefined : "hmac-sha2-256"));
   }
   if (stops["quick.auth"]) throw new GenerateError(`illegal transform ${stops["quick.auth"]}`);
   const xf2 = `phase2-transform-${p2name}-${encPart}-${auth ? HASH[auth] : "NONE"}-${p2group ?? "NONE"}-${mode}`;

@@ -5,10 +5,11 @@
  * Pure: no I/O. Not OpenBSD: it says so in the lab, and golden/pfctl is the ground truth.
  *
  * Reproduced byte for byte: all 20 golden cases, with `-o none` and with the default optimizer.
- * Not reproduced: `load anchor` files are not followed (pfctl -nv would parse them too and print
- * "Loading anchor …" on stderr); the optimizer's merging of six or more rules into an
- * `<__automatic_…>` table; pf.conf features outside the model (sdk/model/pf/parser.ts), which are
- * rejected with a message saying so rather than accepted as pfctl would.
+ * Queue trees are checked and printed between the parse-time lines and the rules, as pfctl_load_queues does
+ * (main ruleset only; `anchor` says which ruleset the file loads into). Not reproduced here: `load anchor`
+ * files (cmd/pfctl.ts follows them); the optimizer's merging of six or more rules into an `<__automatic_…>`
+ * table; pf.conf features outside the model (sdk/model/pf/parser.ts), which are rejected with a message
+ * saying so rather than accepted as pfctl would.
  */
 import { formatStatement } from "../../../sdk/model/pf/render";
 import { optimizeRules } from "../../../sdk/model/pf/optimize";
@@ -53,6 +54,8 @@ export interface ToolResult {
   rc: number;
   /** The queue names the file defined (rules of its `load anchor` files may assign them). */
   queueNames?: string[];
+  /** The file parsed but its queues did not load (see PfParseOutput.queueFailure): pfctl's own ending. */
+  queueFailure?: "errx" | "unloadable";
 }
 
 function lines(xs: readonly string[]): string {
@@ -66,7 +69,7 @@ export function pfctlNv(text: string, file: string, opts: PfctlNvOptions): ToolR
     interfaces: opts.interfaces, verbose, ...(opts.anchor ? { anchor: opts.anchor } : {}), ...(opts.knownQueues ? { knownQueues: opts.knownQueues } : {}), ...(opts.readTableFile ? { readTableFile: opts.readTableFile } : {}),
     userId: (n) => opts.userId?.(n) ?? BASE_USERS[n], groupId: (n) => opts.groupId?.(n) ?? BASE_GROUPS[n],
   });
-  if (out.errors > 0) return { stdout: lines(out.echo), stderr: lines(out.stderr), rc: 1 };
+  if (out.errors > 0) return { stdout: lines(out.echo), stderr: lines(out.stderr), rc: 1, ...(out.queueFailure ? { queueFailure: out.queueFailure } : {}) };
   let level: "none" | "basic" | "profile" = opts.optimize ? "basic" : "none";
   if (opts.optimize) {
     for (const o of out.ruleset.options) if (o.kind === "ruleset-optimization") level = o.level;

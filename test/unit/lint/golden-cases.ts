@@ -45,7 +45,8 @@ export function goldenCases(tool: GoldenCase["tool"], dir = `${GOLDEN}/${tool}`)
       // a real load fails, so any stderr from ipsecctl marks the case invalid (golden/README.md).
       const valid = rc === 0 && !(tool === "ipsecctl" && err.trim() !== "");
       const esc = file.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
-      const m = new RegExp(`^${esc}: ?([0-9]+): (.*)$`, "m").exec(err);
+      // the first error: pfctl's `skipping duplicate table checks` and `warning:` lines are not errors
+      const m = err.split("\n").map((l) => new RegExp(`^${esc}: ?([0-9]+): (.*)$`).exec(l)).find((x) => x !== null && !/^(skipping duplicate table checks|warning: )/.test(x[2]!)) ?? null;
       const c: GoldenCase = { tool, kind: KIND[tool], name, file, text: readFileSync(`${dir}/${file}`, "utf8"), valid, mode: name.includes("mode0644") ? 0o644 : 0o600 };
       if (!valid && m !== null) {
         c.errorLine = Number(m[1]);

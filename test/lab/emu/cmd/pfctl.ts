@@ -320,6 +320,12 @@ async function load(io: Io, p: Parsed): Promise<number> {
   const shown = nv(src.text, src.name, { optimize: p.optimize, interfaces: ifs, verbose: p.verbose > 0, anchor: p.anchor });
   io.out(shown.stdout);
   io.err(shown.stderr);
+  // pfctl_rules: a queue tree errx()s at once; the leaf check fails the load with its own words
+  if (shown.queueFailure === "errx") return 1;
+  if (shown.queueFailure === "unloadable") {
+    if (!p.noaction) io.err("pfctl: Unable to load queues into kernel\n");
+    return 1;
+  }
   if (shown.rc !== 0) return notLoaded();
   const staged: Record<string, PfRuleset> = {};
   staged[p.anchor] = splitNvOutput(p.verbose > 0 ? shown.stdout : nv(src.text, src.name, { optimize: p.optimize, interfaces: ifs, verbose: true, anchor: p.anchor }).stdout);
