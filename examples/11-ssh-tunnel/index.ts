@@ -11,8 +11,10 @@
  *   the working file; sshd reloaded after), and alice's key in /etc/ssh/sshtun_authorized_keys, restricted
  *   to the tunnel (`restrict,from="192.0.2.153",tunnel="0",command="/sbin/nologin"`);
  * - alice: the key (/etc/ssh/sshtun0_ed25519, 0600, derived from her key seed: a secret), bob's host key
- *   (/etc/ssh/sshtun0_known_hosts) and /etc/rc.d/sshtun0 (`ssh -N -w 0:0 …`), enabled and started with rcctl,
- *   so the tunnel comes back at every boot.
+ *   (/etc/ssh/sshtun0_known_hosts) and /etc/rc.d/sshtun0, enabled and started with rcctl: it keeps
+ *   `ssh -N -w 0:0 …` running (started again 10 s after it exits) and comes back at every boot;
+ * - bob's sshd drops alice's session when she stops answering (a `Match` block with ClientAliveInterval),
+ *   freeing tun0 for her next attempt.
  *
  * Config: gw1Host, gw1Port, gw1HostKey, gw2Host, gw2Port, gw2HostKey, sshKey (secret); optional keySeed
  * (secret); optional sshdConfigFile: a copy of bob's sshd_config as it is (the base the tunnel edits;

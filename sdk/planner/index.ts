@@ -10,3 +10,6 @@ export { tunnelIdentities, type EndIdentity, type TunnelIdentities } from "./ide
 export { planAndRender } from "./run";
 export { planWireGuard, type WireGuardSpec, type WireGuardEndSpec } from "./wireguard";
 export { deriveWgKeyPair, wgPublicKey, x25519PublicKey, type WgKeyPair } from "./wgkeys";
+export { planSshTunnels, type SshTunnelSpec, type SshTunnelEndSpec } from "./ssh-tunnel";
+export { deriveSshTunnelKey, sshPublicKeyOf, type SshKeyPair } from "./sshkeys";
+export { renderSshdConfig, OPENBSD_SSHD_CONFIG, TUNNEL_KEYS_FILE } from "./sshd-config";

@@ -23,7 +23,7 @@ import type { IfLine, RawFile } from "./docs";
 import type { PlanIssue } from "./errors";
 import { host, ports, rule } from "./pf-rules";
 import { renderSshTunnelRcd, sshTunnelService } from "./ssh-rcd";
-import { renderSshdConfig, sshdBaseProblem, TUNNEL_KEYS_FILE } from "./sshd-config";
+import { renderSshdConfig, sshdBaseProblem, TUNNEL_KEYS_FILE, type SshdTunnelClient } from "./sshd-config";
 import type { GatewaySpec, IfAddress } from "./spec";
 import type { ServiceState } from "../state";
 
@@ -98,7 +98,7 @@ export const SSH_TUNNEL_ORDER = 10;
 /** Plans every ssh tunnel of a topology. */
 export function planSshTunnels(specs: readonly SshTunnelSpec[], accs: ReadonlyMap<string, SshTunnelTarget>, issues: PlanIssue[]): void {
   /** Per server gateway: the sshd base and who gave it, and the authorized_keys lines. */
-  const servers = new Map<string, { base: string | undefined; by: string; keys: string[] }>();
+  const servers = new Map<string, { base: string | undefined; by: string; keys: string[]; clients: SshdTunnelClient[] }>();
   /** Per gateway, tun units used by ssh tunnels (a unit is one end of one tunnel). */
   const units = new Map<string, Map<number, string>>();
   for (const t of specs) {
@@ -179,7 +179,7 @@ export function planSshTunnels(specs: readonly SshTunnelSpec[], accs: ReadonlyMa
       if (a.family === b.family && overlaps(a, b))
         issues.push({ resources: both, field: "client.networks, server.networks", value: `${netText(a)}, ${netText(b)}`, reason: "the networks of the two ends overlap", fix: "give each end distinct networks" });
     if (issues.length > before || !serverAddr || !clientAddr || !t.server.hostKey) continue;
-    if (!srv) servers.set(t.server.node, { base: t.server.sshdConfig, by: L, keys: [] });
+    if (!srv) servers.set(t.server.node, { base: t.server.sshdConfig, by: L, keys: [], clients: [] });
 
     // hostname.tunN on both ends
     const routes = (nets: Net[], via: string): IfLine[] =>
@@ -208,6 +208,7 @@ export function planSshTunnels(specs: readonly SshTunnelSpec[], accs: ReadonlyMa
     ca.services.set(sshTunnelService(t.client.unit), { order: SSH_TUNNEL_ORDER, enabled: true, running: true });
 
     // server: the client's key, restricted to its address and the server's tun unit
+    servers.get(t.server.node)!.clients.push({ user: t.server.user, address: clientAddr, aliveInterval: t.aliveInterval, aliveCountMax: t.aliveCountMax });
     servers.get(t.server.node)!.keys.push(`restrict,from="${clientAddr}",tunnel="${t.server.unit}",command="/sbin/nologin" ${t.publicKey.trim().split(/\s+/).slice(0, 2).join(" ")} sshtun${t.client.unit}@${t.client.node}`);
 
     // pf: ssh between the egress addresses, anything on the tun interfaces
@@ -219,7 +220,7 @@ export function planSshTunnels(specs: readonly SshTunnelSpec[], accs: ReadonlyMa
   }
   for (const [node, s] of servers) {
     const acc = accs.get(node)!;
-    acc.rawFiles.set("/etc/ssh/sshd_config", { content: renderSshdConfig(s.base), mode: "0644", secret: false, check: "sshd" });
+    acc.rawFiles.set("/etc/ssh/sshd_config", { content: renderSshdConfig(s.base, s.clients), mode: "0644", secret: false, check: "sshd" });
     acc.rawFiles.set(TUNNEL_KEYS_FILE, { content: s.keys.join("\n") + "\n", mode: "0644", secret: false });
   }
 }

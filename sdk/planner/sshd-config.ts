@@ -9,6 +9,10 @@
  * {@link TUNNEL_KEYS_FILE}, so the tunnel's restricted key never touches root's own authorized_keys (the
  * file the management connection logs in with). Preview touches no host, so the base cannot be read
  * from it: a gateway whose sshd_config differs from the stock file must give its own as `sshdConfig`.
+ * For each tunnel client, a `Match User USER Address CLIENT` block at the end sets `ClientAliveInterval` and
+ * `ClientAliveCountMax` (the client's ServerAlive values): sshd drops a client that stopped answering, which
+ * frees the server's tun device for the client's next attempt (by default sshd keeps a dead session, and
+ * its tun device, until TCP gives up, hours later). Only the tunnel's logins are concerned.
  * sshd takes the first value of a keyword outside `Match` blocks, so each directive replaces the first
  * active one before the first `Match`, else the commented default (`#PermitTunnel no`, as the guide's
  * patch does), else goes before the first `Match` (or at the end).
@@ -173,11 +177,20 @@ function setDirective(lines: string[], key: string, value: (current: string | un
   lines.splice(limit, 0, `${key} ${value(undefined)}`);
 }
 
+/** A tunnel client as the server's sshd sees it. */
+export interface SshdTunnelClient {
+  user: string;
+  address: string;
+  aliveInterval: number;
+  aliveCountMax: number;
+}
+
 /**
  * The server's sshd_config: `base` with `PermitTunnel point-to-point` and {@link TUNNEL_KEYS_FILE} added
- * to `AuthorizedKeysFile` (after the files it lists, default `.ssh/authorized_keys`).
+ * to `AuthorizedKeysFile` (after the files it lists, default `.ssh/authorized_keys`), then one `Match`
+ * block per client.
  */
-export function renderSshdConfig(base: string = OPENBSD_SSHD_CONFIG): string {
+export function renderSshdConfig(base: string = OPENBSD_SSHD_CONFIG, clients: readonly SshdTunnelClient[] = []): string {
   const trailing = base.endsWith("\n");
   const lines = (trailing ? base.slice(0, -1) : base).split("\n");
   setDirective(lines, "PermitTunnel", () => "point-to-point");
@@ -186,5 +199,7 @@ export function renderSshdConfig(base: string = OPENBSD_SSHD_CONFIG): string {
     if (files.length === 1 && files[0]!.toLowerCase() === "none") return TUNNEL_KEYS_FILE;
     return files.includes(TUNNEL_KEYS_FILE) ? files.join(" ") : [...files, TUNNEL_KEYS_FILE].join(" ");
   });
+  for (const c of clients)
+    lines.push("", `# ssh -w tunnel client (pulumi-openbsd): drop it when it stops answering, freeing its tun device`, `Match User ${c.user} Address ${c.address}`, `\tClientAliveInterval ${c.aliveInterval}`, `\tClientAliveCountMax ${c.aliveCountMax}`);
   return lines.join("\n") + "\n";
 }

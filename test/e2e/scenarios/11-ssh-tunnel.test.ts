@@ -62,7 +62,7 @@ rc_cmd $1
     },
     gw2: {
       "/etc/hostname.tun0": "inet 172.16.2.2 255.255.255.252\ndest 172.16.2.1\nup\n!route -q add -inet 172.16.0.0/24 172.16.2.1\n",
-      "/etc/ssh/sshd_config": renderSshdConfig(base),
+      "/etc/ssh/sshd_config": renderSshdConfig(base, [{ user: "root", address: "192.0.2.153", aliveInterval: 15, aliveCountMax: 3 }]),
       "/etc/ssh/sshtun_authorized_keys": `restrict,from="192.0.2.153",tunnel="0",command="/sbin/nologin" ${key.publicKey}\n`,
       "/etc/pf.anchors/vpn": "pass in on em1 proto tcp from 192.0.2.153 to 192.0.123.85 port 22\npass on tun0 all\n",
     },

@@ -71,8 +71,8 @@ export async function startReal(svc: string, d: { daemon: string; flags: string;
   let pid: number | undefined;
   const since = new Date().toISOString();
   const supervised = d.restartDelay !== undefined;
-  if (linuxEnabled()) {
-    if (!existsSync(d.daemon)) return false;
+  // a daemon the lab does not have (a package another part of the lab maps) is only recorded, as before
+  if (linuxEnabled() && existsSync(d.daemon)) {
     pid = spawnDaemon(svc, d.daemon, f, supervised ? supervise(svc, d, f, d.restartDelay!, since) : undefined);
     if (!pid) return false;
   }

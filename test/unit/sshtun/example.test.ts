@@ -43,7 +43,7 @@ describe("examples/11-ssh-tunnel", () => {
     expect(s.gw1!.files["/etc/ssh/sshtun0_known_hosts"]!.content).toBe(`192.0.123.85 ${HOST_KEY}\n`);
     expect(s.gw1!.services.sshtun0).toEqual({ order: 10, enabled: true, running: true });
     // no sshdConfigFile: OpenBSD's stock file with the two edits
-    expect(s.gw2!.files["/etc/ssh/sshd_config"]!.content).toBe(renderSshdConfig(OPENBSD_SSHD_CONFIG));
+    expect(s.gw2!.files["/etc/ssh/sshd_config"]!.content).toBe(renderSshdConfig(OPENBSD_SSHD_CONFIG, [{ user: "root", address: "192.0.2.153", aliveInterval: 15, aliveCountMax: 3 }]));
     expect(s.gw2!.files["/etc/ssh/sshtun_authorized_keys"]!.content).toBe(`restrict,from="192.0.2.153",tunnel="0",command="/sbin/nologin" ${k.publicKey}\n`);
     expect(await valueOf(out.clientPublicKey as pulumi.Output<string>)).toBe(k.publicKey);
     expect(out.service).toBe("sshtun0");

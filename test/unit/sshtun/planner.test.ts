@@ -90,8 +90,16 @@ describe("SshTunnel in the planner", () => {
     expect(f).toMatchObject({ mode: "0644", check: "sshd" });
     const stock = OPENBSD_SSHD_CONFIG.split("\n");
     const got = f.content.split("\n");
-    expect(got.length).toBe(stock.length);
-    expect(got.flatMap((l, i) => (l === stock[i] ? [] : [`${stock[i]} -> ${l}`]))).toEqual([
+    // the stock file edited in place, then one Match block for the client
+    expect(got.slice(stock.length - 1)).toEqual([
+      "",
+      "# ssh -w tunnel client (pulumi-openbsd): drop it when it stops answering, freeing its tun device",
+      "Match User root Address 192.0.2.153",
+      "\tClientAliveInterval 15",
+      "\tClientAliveCountMax 3",
+      "",
+    ]);
+    expect(got.slice(0, stock.length - 1).flatMap((l, i) => (l === stock[i] ? [] : [`${stock[i]} -> ${l}`]))).toEqual([
       "AuthorizedKeysFile\t.ssh/authorized_keys -> AuthorizedKeysFile .ssh/authorized_keys /etc/ssh/sshtun_authorized_keys",
       "#PermitTunnel no -> PermitTunnel point-to-point",
     ]);
