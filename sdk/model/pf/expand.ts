@@ -5,7 +5,7 @@
  * addresses; combinations whose address families disagree are dropped; the address family, the
  * block policy, the default `flags S/SA` and the state policy are filled in.
  */
-import { addressFamily, interfaceAddresses } from "./address";
+import { addressFamily, interfaceAddresses, pfFamily } from "./address";
 import type {
   PfAddressFamily,
   PfAnchorCall,
@@ -63,7 +63,7 @@ function resolveHosts(hosts: readonly PfHost[], ctx: ExpandContext, errors: stri
           errors.push(`no IP address found for ${h.name}${h.modifier ? `:${h.modifier}` : ""}`);
           break;
         }
-        for (const a of addrs) out.push({ host: { kind: "address", address: a.address, ...(h.not ? { not: true } : {}) }, af: a.af, ...(a.scope ? { scope: a.scope } : {}) });
+        for (const a of addrs) out.push({ host: { kind: "address", address: a.text, ...(h.not ? { not: true } : {}) }, af: pfFamily(a), ...(a.scope ? { scope: a.scope } : {}) });
         break;
       }
       case "dynamic":

@@ -126,11 +126,11 @@ export abstract class PfOptionParser extends PfRulePartParser {
       this.shift();
       const a = this.expectString();
       const lit = parseLiteralAddress(a.text);
-      if (!lit || lit.address.includes("/")) this.fail(`could not parse divert address: ${a.text}`, undefined, a);
+      if (!lit || lit.text.includes("/")) this.fail(`could not parse divert address: ${a.text}`, undefined, a);
       this.expectKw("port");
       const port = this.portrange().port;
       if (o.divertTo) this.fail("more than one divert option");
-      o.divertTo = { address: lit.address, port };
+      o.divertTo = { address: lit.text, port };
       break;
     }
     case "set": {
