@@ -137,6 +137,13 @@ describe("classify (two-layer drift)", () => {
     expect(c.drift['sysctls["net.inet.ip.forwarding"]']).toBe("not persisted");
     expect(c.drift['files["/etc/sysctl.conf"]']).toBe("file drifted");
   });
+  it("sysctl.conf is read as /etc/rc applies it: a later line for the same MIB wins, a trailing comment is no value", () => {
+    const l = live();
+    l.files["/etc/sysctl.conf"] = { content: "net.inet.ip.forwarding=1 # on\nnet.inet.esp.enable=1\nnet.inet.ip.forwarding=0\n", mode: "0644", owner: "root", group: "wheel" };
+    expect(classify(gwState("gw1"), l, baseline).drift['sysctls["net.inet.ip.forwarding"]']).toBe("not persisted");
+    l.files["/etc/sysctl.conf"] = { content: "net.inet.ip.forwarding=0\nnet.inet.ip.forwarding=1 # on\nnet.inet.esp.enable=1\n", mode: "0644", owner: "root", group: "wheel" };
+    expect(classify(gwState("gw1"), l, baseline).drift['sysctls["net.inet.ip.forwarding"]']).toBe("in sync");
+  });
 });
 
 describe("the read script and its output", () => {
