@@ -1,6 +1,6 @@
 /** Pure parts of the GatewayConfig provider: validation messages, detailed diffs, drift classification, read parsing. */
 import { describe, expect, it } from "vitest";
-import { diffInputs, validate } from "../../../providers/resources/gateway-config";
+import { diffInputs, gatewayConfig, validate } from "../../../providers/resources/gateway-config";
 import { classify, inSync, modeOfLs, parseReadOutput, readScript, type LiveState } from "../../../providers/gateway/read-script";
 import { applyScript, stageScript } from "../../../providers/gateway/commit-script";
 import { writeFileLines } from "../../../providers/gateway/shell";
@@ -49,6 +49,13 @@ describe("validate", () => {
       ["state.ipsecKernel: peer `gw2.example.com` is not an IP address"],
       ["state.ipsecKernel: must be { flows, sas, tunnels, peers }, each a list"],
     ]);
+  });
+  it("check hands the typed kernel entries on to the commit unchanged", async () => {
+    const s = gwState("gw1");
+    const r = await gatewayConfig.check!("urn:pulumi:dev::vpn::openbsd:index:GatewayConfig::gw1", {}, { connection: conn, state: s });
+    expect(r.failures).toEqual([]);
+    expect((r.inputs as { state: { ipsecKernel: unknown } }).state.ipsecKernel).toEqual(s.ipsecKernel);
+    expect(s.ipsecKernel!.tunnels).toHaveLength(2);
   });
   it("never shows the private key", () => {
     const f = validate({ connection: { ...conn, privateKey: "hunter2-secret" }, state: gwState("gw1") });
