@@ -14,6 +14,7 @@ import { isPseudoService } from "./services-script";
 import type { DriftClass } from "./drift";
 import { sq } from "./shell";
 import { hostnameIfAddresses } from "./interfaces";
+import { parseSysctlConf, sysctlSettings } from "../../sdk/model/sysctl/index";
 import { wgRunningMatches } from "../../sdk/model/wg/live";
 import { wgPublicKey } from "../../sdk/planner/wgkeys";
 import { packageParts } from "../../sdk/model/tokens/index";
@@ -219,12 +220,14 @@ export function classify(desired: HostState, live: LiveState, flowBaseline: read
     if (got.content !== want.content || got.mode !== want.mode || got.owner !== want.owner || got.group !== want.group) drift[`files["${p}"]`] = "file drifted";
   }
   const sysctls: Record<string, string> = {};
-  const persisted = live.files["/etc/sysctl.conf"]?.content;
+  const text = live.files["/etc/sysctl.conf"]?.content;
+  // what /etc/rc applies at boot: the last `mib=value` of each MIB (the sysctl.conf model's reading)
+  const persisted = text === undefined ? undefined : sysctlSettings(parseSysctlConf(text, "/etc/sysctl.conf").value);
   for (const [k, want] of Object.entries(desired.sysctls)) {
     const got = live.sysctls[k];
     sysctls[k] = got ?? want;
     if (got !== want) drift[`sysctls["${k}"]`] = "running drifted";
-    else if (desired.files["/etc/sysctl.conf"] && persisted !== undefined && !persisted.split("\n").some((l) => l.replace(/\s*#.*$/, "").trim() === `${k}=${want}`)) {
+    else if (desired.files["/etc/sysctl.conf"] && persisted !== undefined && persisted.get(k) !== want) {
       drift[`sysctls["${k}"]`] = "not persisted";
     }
   }

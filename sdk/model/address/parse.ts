@@ -3,7 +3,7 @@
  * canonical spelling, its prefix length and whether host bits were set. Every language (ipsec.conf,
  * iked.conf, hostname.if, sasyncd.conf, the tools' outputs), the components' checks and the planner parse
  * through here; each language keeps only its own printing rules (a thin function over {@link IpNet}).
- * pf.conf's literal parser (pf/address.ts) adds pfctl's shorthand (`10/8`) over the same validators.
+ * pf.conf's literal parser (pf/address.ts) adds pfctl's shorthand (`10/8`) and prints through here.
  */
 import { IPv4, IPv4CidrRange, IPv4Mask, IPv4Prefix, IPv6, IPv6CidrRange, IPv6Prefix, Validator, collapseIPv6Number } from "ip-num";
 
@@ -69,11 +69,19 @@ function net(address: string, family: IpFamily, prefix?: number): IpNet {
 }
 
 function parseUncached(text: string): ParsedIpNet {
+  try {
+    return parseLiteral(text);
+  } catch {
+    return undefined; // ip-num refuses some forms its validator accepts (e.g. `::192.168.15.5`)
+  }
+}
+
+function parseLiteral(text: string): ParsedIpNet {
   const slash = text.indexOf("/");
   const addr = slash < 0 ? text : text.slice(0, slash);
   const lenText = slash < 0 ? undefined : text.slice(1 + slash);
-  const v4 = CANONICAL_V4.test(addr) || (/^\d+\.\d+\.\d+\.\d+$/.test(addr) && Validator.isValidIPv4String(addr)[0]);
-  const v6 = !v4 && addr.includes(":") && Validator.isValidIPv6String(addr)[0];
+  const v4 = isIPv4Literal(addr);
+  const v6 = !v4 && isIPv6Literal(addr);
   if (!v4 && !v6) return undefined;
   const max = v4 ? 32 : 128;
   if (lenText !== undefined && (!/^\d+$/.test(lenText) || Number(lenText) > max)) return { error: `invalid netmask '/${lenText}'` };

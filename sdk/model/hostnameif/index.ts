@@ -6,7 +6,7 @@
  */
 import { IPv4Prefix } from "ip-num";
 import { ModelError, type Diagnostic, type ParseResult } from "../diagnostics";
-import { canonicalWritten as canonicalHost, netmaskPrefix, parseWrittenAddress as parseAddr } from "../address/index";
+import { canonicalWritten as canonicalHost, netmaskPrefix, parseWrittenAddress as parseAddr, type WrittenAddress } from "../address/index";
 import { hostnameIfText, hostnameIfWord } from "../tokens/words";
 import { refusalOf, shown, unsafeChar } from "../tokens/refusal";
 import { parseWg } from "../wg/index";
@@ -123,22 +123,29 @@ function carpOptions(ws: string[]): CarpOptions | string {
 /** Reports a problem on the current line. */
 type LineError = (message: string, severity?: "error" | "warning") => void;
 
+/**
+ * What `inet` and `inet6` lines share (netstart:49-54, 63-68): `autoconf` alone, a bare keyword (skipped
+ * by netstart), `KEYWORD autoconf …` (passed to ifconfig whole), else `[alias] ADDR[/LEN]` of the family.
+ * Undefined when the line is already pushed or reported.
+ */
+function addressStart(af: "inet" | "inet6", rest: string[], ws: string[], err: LineError, push: (l: HostnameIfLine) => void): { alias: boolean; a: WrittenAddress; i: number } | undefined {
+  if (rest[0] === "autoconf" && rest.length === 1) return void push({ kind: "autoconf", af });
+  if (rest.length === 0) return void err(`${af}: netstart skips an \`${af}\` line without an address`, "warning");
+  if (rest[0] === "autoconf") return void push({ kind: "ifconfig", args: ws });
+  const alias = rest[0] === "alias";
+  const i = alias ? 1 : 0;
+  const a = rest[i] === undefined ? undefined : parseAddr(rest[i]);
+  if (!a || a.af !== af) return void err(`${af}: \`${rest[i] ?? ""}\` is not an ${af === "inet" ? "IPv4" : "IPv6"} address`);
+  return { alias, a, i: i + 1 };
+}
+
 /** `inet [alias] ADDR[/LEN] [NETMASK [BROADCAST|NONE]] [options]` (netstart:49-54, positional fields). */
 function inetLine(rest: string[], ws: string[], err: LineError, push: (l: HostnameIfLine) => void): void {
-    if (rest[0] === "autoconf" && rest.length === 1) return push({ kind: "autoconf", af: "inet" });
-    // netstart:49-54: a bare `inet` is skipped; `inet autoconf …` is passed to ifconfig whole
-    if (rest.length === 0) return err("inet: netstart skips an `inet` line without an address", "warning");
-    if (rest[0] === "autoconf") return push({ kind: "ifconfig", args: ws });
-    const l: Extract<HostnameIfLine, { kind: "inet" }> = { kind: "inet", address: "" };
-    let i = 0;
-    if (rest[i] === "alias") {
-      l.alias = true;
-      i++;
-    }
-    const a = rest[i] === undefined ? undefined : parseAddr(rest[i]);
-    if (!a || a.af !== "inet") return err(`inet: \`${rest[i] ?? ""}\` is not an IPv4 address`);
-    l.address = a.text;
-    i++;
+    const start = addressStart("inet", rest, ws, err, push);
+    if (!start) return;
+    const { a } = start;
+    let i = start.i;
+    const l: Extract<HostnameIfLine, { kind: "inet" }> = { kind: "inet", ...(start.alias ? { alias: true } : {}), address: a.text };
     if (a.mask !== undefined) {
       l.prefixlen = a.mask;
       if (rest.length > i)
@@ -166,20 +173,11 @@ function inetLine(rest: string[], ws: string[], err: LineError, push: (l: Hostna
 
 /** `inet6 [alias] ADDR[/LEN] [PREFIXLEN] [options]` (netstart:63-68). */
 function inet6Line(rest: string[], ws: string[], err: LineError, push: (l: HostnameIfLine) => void): void {
-    if (rest[0] === "autoconf" && rest.length === 1) return push({ kind: "autoconf", af: "inet6" });
-    // netstart:63-68: a bare `inet6` is skipped; `inet6 autoconf …` is passed to ifconfig whole
-    if (rest.length === 0) return err("inet6: netstart skips an `inet6` line without an address", "warning");
-    if (rest[0] === "autoconf") return push({ kind: "ifconfig", args: ws });
-    const l: Extract<HostnameIfLine, { kind: "inet6" }> = { kind: "inet6", address: "" };
-    let i = 0;
-    if (rest[i] === "alias") {
-      l.alias = true;
-      i++;
-    }
-    const a = rest[i] === undefined ? undefined : parseAddr(rest[i]);
-    if (!a || a.af !== "inet6") return err(`inet6: \`${rest[i] ?? ""}\` is not an IPv6 address`);
-    l.address = a.text;
-    i++;
+    const start = addressStart("inet6", rest, ws, err, push);
+    if (!start) return;
+    const { a } = start;
+    let i = start.i;
+    const l: Extract<HostnameIfLine, { kind: "inet6" }> = { kind: "inet6", ...(start.alias ? { alias: true } : {}), address: a.text };
     if (a.mask !== undefined) {
       l.prefixlen = a.mask;
       if (rest.length > i) return err(`inet6: \`${rest[i - 1]} ${rest.slice(i).join(" ")}\`: fields are positional, so netstart reads \`${rest[i]}\` as the prefix length; write \`inet6 ${a.text} ${a.mask} ${rest.slice(i).join(" ")}\``);

@@ -1,18 +1,28 @@
 /**
- * Addresses in pf rules: literal addresses (the shared model's literal rules, model/address, plus pfctl's
- * `10/8` shorthand; canonicalised with ip-num as pfctl prints them) and
- * interface names replaced by the interface's addresses (pfctl's host_if()/ifa_lookup()).
+ * Addresses in pf rules: literal addresses (the shared address model, model/address, after pfctl's
+ * `10/8` shorthand; printed as pfctl prints them) and interface names replaced by the interface's
+ * addresses (pfctl's host_if()/ifa_lookup()).
  */
-import { IPv4CidrRange, IPv6CidrRange, collapseIPv6Number } from "ip-num";
-import { isIPv4Literal, isIPv6Literal } from "../address/index";
+import { IPv4CidrRange } from "ip-num";
+import { netText, parseIpNet, type IpNet } from "../address/index";
 import type { PfAddressFamily, PfIfModifier, PfInterface } from "./types";
 
-/** A literal address with its family, canonical: `10.0.0.0/24`, `192.0.2.1`, `2001:db8::2`. */
-export interface LiteralAddress {
-  address: string;
-  af: PfAddressFamily;
+/** A literal address of a pf rule: the shared model's {@link IpNet} (host bits masked off), with the text pfctl prints for it. */
+export type LiteralAddress = IpNet & {
+  /** As pfctl prints it: `10.0.0.0/24`, `192.0.2.1` (no `/32` or `/128`), `2001:db8::2`. */
+  text: string;
   /** An interface address with a scope (IPv6 link-local): the interface it belongs to (pfctl's ifindex). */
   scope?: string;
+};
+
+/** pf's name of a family (`inet`, `inet6`). */
+export function pfFamily(n: IpNet): PfAddressFamily {
+  return n.family === 4 ? "inet" : "inet6";
+}
+
+/** The family of the first of `addrs` (an interface's addresses), undefined when there is none. */
+export function firstFamily(addrs: readonly IpNet[]): PfAddressFamily | undefined {
+  return addrs[0] ? pfFamily(addrs[0]) : undefined;
 }
 
 /**
@@ -21,62 +31,26 @@ export interface LiteralAddress {
  * Returns undefined when the text is not an address (then pfctl tries an interface, then DNS).
  */
 export function parseLiteralAddress(text: string): LiteralAddress | undefined {
-  // Fast path (validation only, no address arithmetic): a dotted quad without mask is canonical
-  // when every octet is 0-255 without leading zeros.
+  // inet_pton(3): a dotted quad without a mask has no leading zeros
   const q = DOTTED_QUAD.exec(text);
-  if (q) {
-    return q.slice(1).every((o) => Number(o) <= 255 && (o.length === 1 || o[0] !== "0")) ? { address: text, af: "inet" } : undefined;
-  }
-  const hit = cache.get(text);
-  if (hit !== undefined || cache.has(text)) return hit;
-  if (cache.size > 50_000) cache.clear();
-  let parsed: LiteralAddress | undefined;
-  try {
-    parsed = parseWithIpNum(text);
-  } catch {
-    parsed = undefined; // ip-num rejects some forms its validator accepts (e.g. `::192.168.15.5`)
-  }
-  cache.set(text, parsed);
-  return parsed;
+  if (q && !q.slice(1).every((o) => Number(o) <= 255 && (o.length === 1 || o[0] !== "0"))) return undefined;
+  const slash = text.indexOf("/");
+  // inet_net_pton accepts a shortened network when a mask is given (`10/8`)
+  const shorthand = slash >= 0 && /^\d{1,3}(\.\d{1,3}){0,2}$/.test(text.slice(0, slash));
+  const full = shorthand ? `${[...text.slice(0, slash).split("."), "0", "0", "0"].slice(0, 4).join(".")}${text.slice(slash)}` : text;
+  if (slash >= 0 && !/^\d{1,3}$/.test(text.slice(slash + 1))) return undefined;
+  const r = parseIpNet(full);
+  if (!r || "error" in r) return undefined;
+  const n = r.value;
+  const host = n.prefix === undefined || n.prefix === (n.family === 4 ? 32 : 128);
+  const net: IpNet = host ? { address: n.address, family: n.family } : n;
+  // inet_ntop(3) prints an IPv4-mapped address with its dotted tail, as pfctl does
+  const t = netText(net);
+  const slash2 = t.indexOf("/");
+  return { ...net, text: slash2 < 0 ? inetNtop6(t) : `${inetNtop6(t.slice(0, slash2))}${t.slice(slash2)}` };
 }
 
 const DOTTED_QUAD = /^(\d{1,3})\.(\d{1,3})\.(\d{1,3})\.(\d{1,3})$/;
-/** ip-num is thorough but slow (tens of µs per call); rule sets repeat addresses. */
-const cache = new Map<string, LiteralAddress | undefined>();
-
-function parseWithIpNum(text: string): LiteralAddress | undefined {
-  const slash = text.indexOf("/");
-  let addr = slash < 0 ? text : text.slice(0, slash);
-  const maskText = slash < 0 ? undefined : text.slice(slash + 1);
-  if (maskText !== undefined && !/^\d{1,3}$/.test(maskText)) return undefined;
-  const mask = maskText === undefined ? undefined : Number(maskText);
-  if (addr.includes(":")) {
-    // an embedded IPv4 tail (`::ffff:10.0.0.1`) as two 16-bit groups, which ip-num reads
-    const v4 = /^(.*:)(\d{1,3}(?:\.\d{1,3}){3})$/.exec(addr);
-    if (v4) {
-      if (!isIPv4Literal(v4[2]!)) return undefined;
-      const o = v4[2]!.split(".").map(Number);
-      addr = `${v4[1]}${((o[0]! << 8) | o[1]!).toString(16)}:${((o[2]! << 8) | o[3]!).toString(16)}`;
-    }
-    if (!isIPv6Literal(addr)) return undefined;
-    const bits = mask ?? 128;
-    if (bits > 128) return undefined;
-    const range = IPv6CidrRange.fromCidr(`${addr}/${bits}`);
-    const first = inetNtop6(collapseIPv6Number(range.getFirst().toString()));
-    return { address: bits === 128 ? first : `${first}/${bits}`, af: "inet6" };
-  }
-  // inet_net_pton accepts a shortened network when a mask is given (`10/8`).
-  if (mask !== undefined && /^\d{1,3}(\.\d{1,3}){0,2}$/.test(addr)) {
-    const parts = addr.split(".");
-    while (parts.length < 4) parts.push("0");
-    addr = parts.join(".");
-  }
-  if (!isIPv4Literal(addr)) return undefined;
-  const bits = mask ?? 32;
-  if (bits > 32) return undefined;
-  const first = IPv4CidrRange.fromCidr(`${addr}/${bits}`).getFirst().toString();
-  return { address: bits === 32 ? first : `${first}/${bits}`, af: "inet" };
-}
 
 /**
  * inet_ntop(3)'s spelling of an IPv4-mapped address (`::ffff:a00:1` → `::ffff:10.0.0.1`), as pfctl prints it.
@@ -126,23 +100,23 @@ export function interfaceAddresses(
 ): LiteralAddress[] {
   const out: LiteralAddress[] = [];
   for (const itf of interfacesNamed(name, interfaces)) {
-    const seen = new Set<PfAddressFamily>();
+    const seen = new Set<4 | 6>();
     for (const a of itf.addresses) {
       const slash = a.indexOf("/");
       const host = slash < 0 ? a : a.slice(0, slash);
       const parsed = parseLiteralAddress(host);
       if (!parsed) continue;
-      const prefix = slash < 0 ? (parsed.af === "inet" ? 32 : 128) : Number(a.slice(slash + 1));
+      const prefix = slash < 0 ? (parsed.family === 4 ? 32 : 128) : Number(a.slice(slash + 1));
       // pfctl ifa_lookup(): a link-local IPv6 address carries its interface as scope; `:network` skips it
-      const linkLocal = parsed.af === "inet6" && /^fe[89ab][0-9a-f]:/i.test(parsed.address);
+      const linkLocal = parsed.family === 6 && /^fe[89ab][0-9a-f]:/i.test(parsed.address);
       const scoped = linkLocal ? { ...parsed, scope: itf.name } : parsed;
       switch (modifier) {
         case undefined:
           out.push(scoped);
           break;
         case "0":
-          if (!seen.has(parsed.af)) out.push(scoped);
-          seen.add(parsed.af);
+          if (!seen.has(parsed.family)) out.push(scoped);
+          seen.add(parsed.family);
           break;
         case "network": {
           if (linkLocal) break;
@@ -151,8 +125,9 @@ export function interfaceAddresses(
           break;
         }
         case "broadcast":
-          if (parsed.af === "inet" && prefix < 32) {
-            out.push({ address: IPv4CidrRange.fromCidr(`${host}/${prefix}`).getLast().toString(), af: "inet" });
+          if (parsed.family === 4 && prefix < 32) {
+            const b = parseLiteralAddress(IPv4CidrRange.fromCidr(`${host}/${prefix}`).getLast().toString());
+            if (b) out.push(b);
           }
           break;
         case "peer":

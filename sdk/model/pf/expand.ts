@@ -5,7 +5,7 @@
  * addresses; combinations whose address families disagree are dropped; the address family, the
  * block policy, the default `flags S/SA` and the state policy are filled in.
  */
-import { addressFamily, interfaceAddresses } from "./address";
+import { addressFamily, interfaceAddresses, pfFamily } from "./address";
 import type {
   PfAddressFamily,
   PfAnchorCall,
@@ -63,7 +63,7 @@ function resolveHosts(hosts: readonly PfHost[], ctx: ExpandContext, errors: stri
           errors.push(`no IP address found for ${h.name}${h.modifier ? `:${h.modifier}` : ""}`);
           break;
         }
-        for (const a of addrs) out.push({ host: { kind: "address", address: a.address, ...(h.not ? { not: true } : {}) }, af: a.af, ...(a.scope ? { scope: a.scope } : {}) });
+        for (const a of addrs) out.push({ host: { kind: "address", address: a.text, ...(h.not ? { not: true } : {}) }, af: pfFamily(a), ...(a.scope ? { scope: a.scope } : {}) });
         break;
       }
       case "dynamic":
@@ -223,7 +223,7 @@ function afToErrors(rule: PfFilterRule, af: PfAddressFamily | undefined, ctx: Ex
   const t = rule.afTo!;
   const errs: string[] = [];
   const hostAfs = (h: PfHost, list: readonly PfHost[] | undefined): (PfAddressFamily | undefined)[] =>
-    (list ?? [h]).flatMap((x) => (x.kind === "address" ? [addressFamily(x.address)] : x.kind === "interface" && ctx.interfaces ? interfaceAddresses(x.name, x.modifier, ctx.interfaces).map((a) => a.af) : [undefined]));
+    (list ?? [h]).flatMap((x) => (x.kind === "address" ? [addressFamily(x.address)] : x.kind === "interface" && ctx.interfaces ? interfaceAddresses(x.name, x.modifier, ctx.interfaces).map((a) => pfFamily(a)) : [undefined]));
   const pools: (PfAddressFamily | undefined)[][] = [];
   if (t.to) pools.push(hostAfs(t.to.host, t.to.list));
   pools.push(hostAfs(t.from, rule.pool?.list));

@@ -198,7 +198,7 @@ export abstract class PfHostParser extends PfParserBase {
   protected hostString(text: string, tok: Token, not: boolean): PfHost {
     const n = not ? { not: true } : {};
     const lit = parseLiteralAddress(text);
-    if (lit) return { kind: "address", address: lit.address, ...n };
+    if (lit) return { kind: "address", address: lit.text, ...n };
     let name = text;
     let modifier: PfIfModifier | undefined;
     const m = /^(.*):(network|broadcast|peer|0)$/.exec(text);

@@ -1,5 +1,5 @@
 /** pf.conf parser, part 4: a rule's options (parse.y filter_opts). */
-import { addressFamily, interfaceAddresses, parseLiteralAddress } from "./address";
+import { addressFamily, firstFamily, interfaceAddresses, parseLiteralAddress } from "./address";
 import { type Token } from "./lexer";
 import { renderTable } from "./render";
 import type { PfFilterRule, PfHost, PfScrub, PfStateMode } from "./types";
@@ -127,11 +127,11 @@ export abstract class PfOptionParser extends PfRulePartParser {
       this.shift();
       const a = this.expectString();
       const lit = parseLiteralAddress(a.text);
-      if (!lit || lit.address.includes("/")) this.fail(`could not parse divert address: ${a.text}`, undefined, a);
+      if (!lit || lit.text.includes("/")) this.fail(`could not parse divert address: ${a.text}`, undefined, a);
       this.expectKw("port");
       const port = this.portrange().port;
       if (o.divertTo) this.fail("more than one divert option");
-      o.divertTo = { address: lit.address, port };
+      o.divertTo = { address: lit.text, port };
       break;
     }
     case "set": {
@@ -356,7 +356,7 @@ export abstract class PfOptionParser extends PfRulePartParser {
     if (o.natTo || o.binatTo || o.afTo) this.fail("cannot respecify af-to");
     if (af === undefined) this.fail(to ? "no address family specified" : "no target address family specified");
     const first = (h: PfHost, list?: PfHost[]) => (list ? list[0]! : h);
-    const hostAf = (h: PfHost) => (h.kind === "address" ? addressFamily(h.address) : h.kind === "interface" && this.ctx.interfaces ? interfaceAddresses(h.name, h.modifier, this.ctx.interfaces)[0]?.af : undefined);
+    const hostAf = (h: PfHost) => (h.kind === "address" ? addressFamily(h.address) : h.kind === "interface" && this.ctx.interfaces ? firstFamily(interfaceAddresses(h.name, h.modifier, this.ctx.interfaces)) : undefined);
     if (to) {
       const a = hostAf(first(from.target, from.list));
       const b = hostAf(first(to.target, to.list));

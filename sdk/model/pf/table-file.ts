@@ -85,14 +85,14 @@ export function checkTableFile(path: string, text: string, interfaces: readonly 
     const mods = mm[2]!.split(":").filter((x) => x !== "") as PfIfModifier[];
     if (interfaces !== undefined && mods.length <= 1 && interfaceExists(mm[1]!, interfaces) && interfaceAddresses(mm[1]!, mods[0], interfaces).length > 0) {
       const addrs = interfaceAddresses(mm[1]!, mods[0], interfaces);
-      if (bits !== undefined && addrs.some((a) => bits! > (a.af === "inet" ? 32 : 128))) return inval(w);
+      if (bits !== undefined && addrs.some((a) => bits! > (a.family === 4 ? 32 : 128))) return inval(w);
       continue;
     }
     if (interfaces === undefined && /^[A-Za-z][A-Za-z0-9_.-]*$/.test(mm[1]!) && !/^[0-9a-fA-F:.]+$/.test(base)) continue;
     // host_ip(): a literal address; a mask wider than the family fails in append_addr_host (EINVAL)
     const lit = parseLiteralAddress(base);
     if (lit !== undefined) {
-      if (bits !== undefined && bits > (lit.af === "inet" ? 32 : 128)) return inval(w);
+      if (bits !== undefined && bits > (lit.family === 4 ? 32 : 128)) return inval(w);
       continue;
     }
     if (bits !== undefined && bits <= 32 && /^\d{1,3}(\.\d{1,3}){0,2}$/.test(base) && parseLiteralAddress(s) !== undefined) continue;

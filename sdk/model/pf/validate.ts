@@ -32,7 +32,7 @@ function checkHost(field: string, h: PfHost): void {
     case "address": {
       const lit = parseLiteralAddress(h.address);
       if (!lit) throw new ModelError(`${field}.address`, h.address, `\`${h.address}\` is not an IPv4/IPv6 address or network; e.g. 192.0.2.1, 10.0.0.0/24, 2001:db8::/32`);
-      if (lit.address !== h.address) throw new ModelError(`${field}.address`, h.address, `\`${h.address}\` is not in canonical form; write \`${lit.address}\` (as pfctl prints it)`);
+      if (lit.text !== h.address) throw new ModelError(`${field}.address`, h.address, `\`${h.address}\` is not in canonical form; write \`${lit.text}\` (as pfctl prints it)`);
       return;
     }
     case "interface":

@@ -1,6 +1,6 @@
 /** Pure parts of the GatewayConfig provider: validation messages, detailed diffs, drift classification, read parsing. */
 import { describe, expect, it } from "vitest";
-import { diffInputs, validate } from "../../../providers/resources/gateway-config";
+import { diffInputs, gatewayConfig, validate } from "../../../providers/resources/gateway-config";
 import { classify, inSync, modeOfLs, parseReadOutput, readScript, type LiveState } from "../../../providers/gateway/read-script";
 import { applyScript, stageScript } from "../../../providers/gateway/commit-script";
 import { writeFileLines } from "../../../providers/gateway/shell";
@@ -49,6 +49,13 @@ describe("validate", () => {
       ["state.ipsecKernel: peer `gw2.example.com` is not an IP address"],
       ["state.ipsecKernel: must be { flows, sas, tunnels, peers }, each a list"],
     ]);
+  });
+  it("check hands the typed kernel entries on to the commit unchanged", async () => {
+    const s = gwState("gw1");
+    const r = await gatewayConfig.check!("urn:pulumi:dev::vpn::openbsd:index:GatewayConfig::gw1", {}, { connection: conn, state: s });
+    expect(r.failures).toEqual([]);
+    expect((r.inputs as { state: { ipsecKernel: unknown } }).state.ipsecKernel).toEqual(s.ipsecKernel);
+    expect(s.ipsecKernel!.tunnels).toHaveLength(2);
   });
   it("never shows the private key", () => {
     const f = validate({ connection: { ...conn, privateKey: "hunter2-secret" }, state: gwState("gw1") });
@@ -136,6 +143,13 @@ describe("classify (two-layer drift)", () => {
     const c = classify(gwState("gw1"), l, baseline);
     expect(c.drift['sysctls["net.inet.ip.forwarding"]']).toBe("not persisted");
     expect(c.drift['files["/etc/sysctl.conf"]']).toBe("file drifted");
+  });
+  it("sysctl.conf is read as /etc/rc applies it: a later line for the same MIB wins, a trailing comment is no value", () => {
+    const l = live();
+    l.files["/etc/sysctl.conf"] = { content: "net.inet.ip.forwarding=1 # on\nnet.inet.esp.enable=1\nnet.inet.ip.forwarding=0\n", mode: "0644", owner: "root", group: "wheel" };
+    expect(classify(gwState("gw1"), l, baseline).drift['sysctls["net.inet.ip.forwarding"]']).toBe("not persisted");
+    l.files["/etc/sysctl.conf"] = { content: "net.inet.ip.forwarding=0\nnet.inet.ip.forwarding=1 # on\nnet.inet.esp.enable=1\n", mode: "0644", owner: "root", group: "wheel" };
+    expect(classify(gwState("gw1"), l, baseline).drift['sysctls["net.inet.ip.forwarding"]']).toBe("in sync");
   });
 });
 
