@@ -9,7 +9,7 @@
  * (or /etc/iked with `ike: iked`).
  *
  * Config: gw1Host, gw1Port, gw1HostKey, gw2Host, gw2Port, gw2HostKey, sshKey (secret), caSeed (secret),
- * ike (isakmpd | iked, default isakmpd).
+ * ike (isakmpd | iked, default isakmpd), gw2Id (gateway 2's FQDN identity, default gw2.example.org).
  */
 import * as pulumi from "@pulumi/pulumi";
 import * as openbsd from "pulumi-openbsd";
@@ -36,7 +36,7 @@ export default async function main() {
   });
   new openbsd.SiteToSiteTunnel("net1-net2", {
     left: ike === "iked" ? { gateway: gw1, mode: "passive" } : gw1,
-    right: { gateway: gw2, srcid: "gw2.example.org" },
+    right: { gateway: gw2, srcid: cfg.get("gw2Id") ?? "gw2.example.org" },
     auth: "x509",
     ca,
   });

@@ -101,7 +101,8 @@ export interface GatewayArgs {
   /** Loopback/vether interfaces with addresses (e.g. `lo1` for a tunnel-mode peer's inner address). */
   extraInterfaces?: ExtraInterfaceArgs[];
   /**
-   * Secret seed of the gateway's derived keys (iked ECDSA key pair; manual SA keys of its links).
+   * Secret seed of the gateway's derived keys (iked ECDSA key pair; RSA key pair of isakmpd public-key
+   * authentication and of its X.509 certificates; manual SA keys of its links).
    * Default: the SSH private key. Rotating it rotates those keys.
    */
   keySeed?: pulumi.Input<string>;
@@ -143,6 +144,13 @@ export class Gateway extends pulumi.ComponentResource {
    * first member's key). Not secret. Registered as the component's `publicKey` output.
    */
   readonly publicKey: pulumi.Output<string>;
+  /**
+   * The gateway's RSA public key (2048 bits, PEM `-----BEGIN PUBLIC KEY-----`), derived from its key seed,
+   * when an isakmpd public-key tunnel uses it (undefined otherwise: deriving an RSA key costs 50–100 ms):
+   * /etc/isakmpd/local.pub, what a hand-configured peer needs in /etc/isakmpd/pubkeys/ipv4/ADDR (or
+   * fqdn/NAME). Not secret. Registered as the component's `rsaPublicKey` output.
+   */
+  readonly rsaPublicKey: pulumi.Output<string | undefined>;
   /** The connection, ready for `@pulumi/command`'s `remote.Command` (`{ host, port, user, privateKey, hostKey }`). */
   readonly connection: pulumi.Output<{ host: string; port: number; user: string; privateKey: string; hostKey?: string }>;
   /** Default IKE daemon. */
@@ -233,6 +241,7 @@ export class Gateway extends pulumi.ComponentResource {
     this.files = planned.apply(publishFiles);
     // a public key is public: derived from the (secret) seed, it is deliberately not secret
     this.publicKey = pulumi.unsecret(this.keySeed.apply((seed) => ikedKeyPair(seed, name).publicKey));
+    this.rsaPublicKey = pulumi.unsecret(planned.apply((s) => s.files["/etc/isakmpd/local.pub"]?.content));
     // CARP: the master's commit waits for the backup's (ARCHITECTURE.md H5); known from plain values at sealing
     this.appliedAfter = pulumi.output(group.sealedSignal.then(() => [...(group.order.get(name) ?? [])]));
     const deps: Promise<pulumi.Resource[]> = group.sealedSignal.then(() =>
@@ -242,7 +251,7 @@ export class Gateway extends pulumi.ComponentResource {
     let byName = gatewayRegistry.get(group);
     if (!byName) gatewayRegistry.set(group, (byName = new Map()));
     byName.set(name, this);
-    this.registerOutputs({ files: this.files, publicKey: this.publicKey });
+    this.registerOutputs({ files: this.files, publicKey: this.publicKey, rsaPublicKey: this.rsaPublicKey });
   }
 }
 

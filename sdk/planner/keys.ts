@@ -9,8 +9,8 @@
  *   secret file contents, shown as fingerprints);
  * - rotating the seed rotates the keys.
  * Public keys are ECDSA P-256 (iked `ecdsa256`), built from an HKDF scalar with node:crypto; isakmpd needs
- * RSA keys, which cannot be derived deterministically with node:crypto, so public-key authentication is
- * offered with iked only (isakmpd tunnels use PSKs).
+ * RSA keys, derived the same way in rsakeys.ts (primes walked up from HKDF output, tested by OpenSSL), which
+ * are also the keys of X.509 certificates (x509.ts).
  * Pure: no randomness, no clock, no I/O.
  */
 import { createECDH, createHmac, createPrivateKey, createPublicKey, hkdfSync } from "node:crypto";

@@ -69,6 +69,23 @@ export function x509Scenario(ike: "isakmpd" | "iked", prefix: string, files: Rec
           await flowOn(lab, "gw2", flow2, true);
         },
       },
+      {
+        name: "a new identity for gateway 2 reissues its certificate; up restarts the daemon, which loads it, and the tunnel stays up",
+        run: async (lab, stack) => {
+          // the daemons read certificates only at start: without the restart gw2 would present its old certificate
+          // (SAN gw2.example.org) with the new ID, and gw1 would refuse it
+          await stack.setConfig("gw2Id", { value: "gw2b.example.org" });
+          expect((await stack.up()).summary.result).toBe("succeeded");
+          expect(await out(lab, "gw2", `openssl x509 -in ${dir}/certs/gw2b.example.org.crt -noout -ext subjectAltName`)).toBe("X509v3 Subject Alternative Name: \n    DNS:gw2b.example.org\n");
+          await flowOn(lab, "gw1", flow1, true);
+          await flowOn(lab, "gw2", flow2, true);
+          await stack.removeConfig("gw2Id");
+          expect((await stack.up()).summary.result).toBe("succeeded");
+          expect((await labExec(lab, "gw2", `ls ${dir}/certs/gw2b.example.org.crt`)).code).not.toBe(0);
+          await flowOn(lab, "gw1", flow1, true);
+          await flowOn(lab, "gw2", flow2, true);
+        },
+      },
     ],
     // a hand edit of the certificate: refresh reports the file, up puts the issued one back
     edit: { gateway: "gw2", command: `cp ${CA} ${CERT2}`, file: CERT2 },

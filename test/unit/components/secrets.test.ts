@@ -14,7 +14,7 @@ const SIG = "4dabf18193072939515e22adb298388d";
 const PSK = "204931646879ae1265a7d0437a51cc08fe8d7484";
 const SHAREDKEY = "da23169c9f49bb1fcdfab7d556588975433f831b3723d273a06e9d780f2cc0ab";
 const KEY = "-----BEGIN OPENSSH PRIVATE KEY-----\nb3BlbnNzaC1rZXktdjEAAAAABG5vbmUAAAAEbm9uZQ\n-----END OPENSSH PRIVATE KEY-----\n";
-const CONFIG_SECRETS: Record<string, string> = { sshKey: KEY, psk: PSK, sharedkey: SHAREDKEY, carpPass: "carp-secret" };
+const CONFIG_SECRETS: Record<string, string> = { sshKey: KEY, psk: PSK, sharedkey: SHAREDKEY, carpPass: "carp-secret", caSeed: "ca-seed-0123456789abcdef" };
 const HOSTS = ["gw1", "gw2", "gw1a", "gw1b", "alice", "bob"];
 const isSecret = (o: pulumi.Output<unknown>) => (o as unknown as { isSecret: Promise<boolean> }).isSecret;
 const conn = (host: string) => ({ host, privateKey: pulumi.secret(KEY), hostKey: "ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIHostKey" });
@@ -95,10 +95,38 @@ describe("component outputs derived from secrets are secrets", () => {
     expect(await isSecret(fa["/etc/iked/private/local.key"]!.content)).toBe(true);
     expect(await valueOf(t.left)).toEqual({ node: "k-a", address: "192.0.2.153", kind: "address", id: "192.0.2.153" });
   });
+
+  it("isakmpd public keys: Gateway.rsaPublicKey is the key its peer installs, not secret; local.key is secret", async () => {
+    const a = new openbsd.Gateway("r-a", { connection: conn("169.254.2.5"), external: { interface: "em1", address: "192.0.2.153" }, internal: { interface: "em0", network: "172.16.0.0/24" } });
+    const b = new openbsd.Gateway("r-b", { connection: conn("169.254.2.7"), external: { interface: "em1", address: "192.0.123.85" }, internal: { interface: "em0", network: "192.168.15.0/24" } });
+    new openbsd.SiteToSiteTunnel("r-t", { left: a, right: b, auth: "publickey" });
+    const [fa, fb] = [await valueOf(a.files), await valueOf(b.files)];
+    const pub = await valueOf(a.rsaPublicKey);
+    expect(pub).toMatch(/^-----BEGIN PUBLIC KEY-----\n/);
+    expect(await isSecret(a.rsaPublicKey)).toBe(false);
+    expect(await valueOf(fb["/etc/isakmpd/pubkeys/ipv4/192.0.2.153"]!.content)).toBe(pub);
+    expect(await isSecret(fa["/etc/isakmpd/private/local.key"]!.content)).toBe(true);
+    expect(await isSecret(fa["/etc/ipsec.conf"]!.content)).toBe(true);
+  });
+
+  it("X.509: CertificateAuthority.certificate is the ca/NAME.crt installed, not secret; no gateway gets the CA key", async () => {
+    const a = new openbsd.Gateway("x-a", { connection: conn("169.254.2.9"), external: { interface: "em1", address: "192.0.2.153" }, internal: { interface: "em0", network: "172.16.0.0/24" } });
+    const b = new openbsd.Gateway("x-b", { connection: conn("169.254.2.11"), external: { interface: "em1", address: "192.0.123.85" }, internal: { interface: "em0", network: "192.168.15.0/24" } });
+    const ca = new openbsd.CertificateAuthority("x-ca", { keySeed: pulumi.secret("ca-seed-0123456789abcdef") });
+    new openbsd.SiteToSiteTunnel("x-t", { left: a, right: b, ca });
+    const cert = await valueOf(ca.certificate);
+    expect(cert).toMatch(/^-----BEGIN CERTIFICATE-----\n/);
+    expect(await isSecret(ca.certificate)).toBe(false);
+    expect(await isSecret(ca.spec)).toBe(true);
+    const fa = await valueOf(a.files);
+    expect(await valueOf(fa["/etc/isakmpd/ca/x-ca.crt"]!.content)).toBe(cert);
+    expect(Object.keys(fa).filter((p) => p.startsWith("/etc/isakmpd/")).sort()).toEqual(["/etc/isakmpd/ca/x-ca.crt", "/etc/isakmpd/certs/192.0.2.153.crt", "/etc/isakmpd/private/local.key"]);
+    expect(await valueOf(a.rsaPublicKey)).toBeUndefined();
+  });
 });
 
 describe("no example registers a secret in plaintext", () => {
-  for (const example of ["01-site-to-site", "02-enc0-filtering", "03-ike-policy", "04-carp-redundancy", "05-gif-tunnels", "06-rfc3884", "07-iked", "08-manual-keying", "09-host-basics"]) {
+  for (const example of ["01-site-to-site", "02-enc0-filtering", "03-ike-policy", "04-carp-redundancy", "05-gif-tunnels", "06-rfc3884", "07-iked", "08-manual-keying", "09-host-basics", "14-isakmpd-pubkey", "15-x509"]) {
     it(example, async () => {
       const r0 = registered.length;
       const c0 = recorded.length;

@@ -8,7 +8,8 @@ import { createPrivateKey, createPublicKey, sign, verify } from "node:crypto";
 import { describe, expect, it } from "vitest";
 import { planAndRender } from "../../../sdk/planner/index";
 import type { HostState } from "../../../sdk/state";
-import { FP_KEY, lines, topo, tunnel } from "./fixtures";
+import { FP_KEY, gw, gw2, lines, topo, tunnel } from "./fixtures";
+import type { CarpPairSpec } from "../../../sdk/planner/spec";
 
 const plan = (t: Parameters<typeof planAndRender>[0]) => planAndRender(t, { fingerprintKey: FP_KEY });
 const file = (s: HostState | undefined, path: string) => {
@@ -68,5 +69,18 @@ describe("isakmpd with public keys", () => {
     expect(Object.keys(s.states.gw1!.files).filter((p) => p.includes("pubkeys"))).toEqual(["/etc/isakmpd/pubkeys/fqdn/gw2.example.org"]);
     expect(lines(s.states.gw1!.files["/etc/ipsec.conf"]!.content)[0]).toMatch(/ srcid 192\.0\.2\.153 dstid gw2\.example\.org$/);
     expect(lines(s.states.gw2!.files["/etc/ipsec.conf"]!.content)[0]).toMatch(/ srcid gw2\.example\.org dstid 192\.0\.2\.153$/);
+  });
+
+  it("a CARP pair answers with its first member's key, known to the peer by the CARP address", () => {
+    const pair: CarpPairSpec = {
+      name: "gw1", members: [{ gateway: "gw1a", advskew: 0, syncAddress: "172.16.0.2" }, { gateway: "gw1b", advskew: 100, syncAddress: "172.16.0.3" }],
+      segments: [{ interface: "carp1", carpdev: "em0", address: { address: "172.16.0.1", prefix: 24 }, vhid: 1, password: "p1" }, { interface: "carp2", carpdev: "em1", address: { address: "192.0.2.153", prefix: 24 }, vhid: 2, password: "p2" }],
+      external: "carp2", sharedkey: "ab".repeat(32), preempt: true,
+    };
+    const s = plan(topo({ gateways: [gw("gw1a", "192.0.2.154", "172.16.0.0/24"), gw("gw1b", "192.0.2.155", "172.16.0.0/24"), gw2()], pairs: [pair], tunnels: [pubkeyTunnel()] }));
+    const key = (g: string) => file(s.states[g], "/etc/isakmpd/private/local.key").content;
+    expect(key("gw1a")).toBe(key("gw1b"));
+    expect(createPublicKey(createPrivateKey(key("gw1a"))).export({ type: "spki", format: "pem" })).toBe(file(s.states.gw2, "/etc/isakmpd/pubkeys/ipv4/192.0.2.153").content);
+    expect(lines(file(s.states.gw1b, "/etc/ipsec.conf").content)[0]).toMatch(/ local 192\.0\.2\.153 peer 192\.0\.123\.85 .* srcid 192\.0\.2\.153 dstid 192\.0\.123\.85$/);
   });
 });
