@@ -52,7 +52,7 @@ scenario({
   },
   destroyed: async (lab) => {
     for (const gw of ["gw1", "gw2", "gw3"]) {
-      const r = await labExec(lab, gw, "pkg_info -q; ls -A /usr/local/sbin; ls /etc/rc.d/tincd /etc/tinc 2>/dev/null; rcctl ls started | grep tincd");
+      const r = await labExec(lab, gw, "pkg_info -q; ls -A /usr/local/sbin; ls /etc/rc.d/tincd /etc/tinc/vpn 2>/dev/null; rcctl ls started | grep tincd");
       expect(r.stdout, gw).toBe("");
     }
   },
