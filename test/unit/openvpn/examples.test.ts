@@ -40,7 +40,7 @@ describe("examples/12-openvpn and 13-tinc", () => {
     expect(states.gw1!.packages).toEqual(["openvpn"]);
     expect(states.gw2!.services.openvpn!.flags).toBe("--config /etc/openvpn/site1-site2.conf");
     for (const i of inputs) expect(plainOf(i)).not.toContain(key.split("\n")[5]);
-  });
+  }, 30_000);
 
   it("13-tinc: three members, each private key only inside secrets and only on its gateway", async () => {
     const { states, inputs } = await run("13-tinc", 3);
@@ -52,5 +52,5 @@ describe("examples/12-openvpn and 13-tinc", () => {
     expect(states.gw2!.services.tincd!.flags).toBe("-n vpn");
     for (const i of inputs) expect(plainOf(i)).not.toContain(k1.privateKey.split("\n")[3]);
     expect(JSON.stringify(states.gw2)).not.toContain(k1.privateKey.split("\n")[3]);
-  });
+  }, 60_000); // three RSA prime searches (about a second each; more on a loaded machine)
 });
