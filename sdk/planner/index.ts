@@ -10,3 +10,7 @@ export { tunnelIdentities, type EndIdentity, type TunnelIdentities } from "./ide
 export { planAndRender } from "./run";
 export { planWireGuard, type WireGuardSpec, type WireGuardEndSpec } from "./wireguard";
 export { deriveWgKeyPair, wgPublicKey, x25519PublicKey, type WgKeyPair } from "./wgkeys";
+export { planOpenVpn, deriveOpenVpnKey, type OpenVpnSpec, type OpenVpnEndSpec } from "./openvpn";
+export { planTinc, type TincSpec, type TincMemberSpec } from "./tinc";
+export { deriveRsaKeyPair, type RsaKeyPair } from "./rsakeys";
+export { needPackage, packageList } from "./packages";

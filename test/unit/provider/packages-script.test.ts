@@ -82,6 +82,6 @@ describe("packages in check, read and diff", () => {
     const conn = { host: "192.0.2.153", privateKey: "k" };
     const d = diffInputs({ connection: conn, state: observed, drift: { 'packages["openvpn"]': "file drifted" } } as never, { connection: conn, state: desired } as never);
     expect(d.changes).toBe(true);
-    expect(d.detailedDiff['state.packages["openvpn"]']).toEqual({ kind: "add" });
+    expect(d.detailedDiff?.['state.packages["openvpn"]']).toEqual({ kind: "add" });
   });
 });
