@@ -3,14 +3,15 @@
  *
  * Decision: node:crypto cannot generate an RSA key from a given seed, so the primes are searched here, in
  * BigInt, from HKDF output (keys.ts deriveBytes): a 1024-bit odd candidate with its two top bits set,
- * then the next candidates upwards, sieved by the primes below 2^14 and tested with Miller–Rabin (bases
- * from the same HKDF stream, 24 rounds: probability of a composite below 2^-48), `e` = 65537 coprime to
- * p−1 and q−1. The key is then built by node:crypto from its JWK and printed in PKCS#1 PEM, as tinc's
- * `tincd -K` writes it. So preview needs no host, the keys are stable across runs and rotate with the seed.
- * The search costs about a second for a 2048-bit key, so results are memoised per seed and purpose.
- * Pure (no randomness, no clock, no I/O) apart from that cache.
+ * then the next candidates upwards, sieved by the primes below 2^14 and tested with OpenSSL's
+ * BN_check_prime (node:crypto `checkPrimeSync`: Miller–Rabin with as many rounds as OpenSSL needs for an
+ * error below 2^-128 — its random bases only decide how unlikely a wrong answer is, so the first candidate
+ * that passes, and with it the key, is the same on every run), `e` = 65537 coprime to p−1 and q−1. The key
+ * is built by node:crypto from its JWK and printed in PKCS#1 PEM, as tinc's `tincd -K` writes it. So
+ * preview needs no host, the keys are stable across runs and rotate with the seed. Results are memoised per
+ * seed and purpose. No clock, no I/O.
  */
-import { createPrivateKey, createPublicKey } from "node:crypto";
+import { checkPrimeSync, createPrivateKey, createPublicKey } from "node:crypto";
 import { deriveBytes } from "./keys";
 
 const SMALL: number[] = (() => {
@@ -27,44 +28,12 @@ const SMALL: number[] = (() => {
 
 const big = (b: Buffer): bigint => BigInt("0x" + (b.toString("hex") || "0"));
 
-function modPow(b: bigint, e: bigint, m: bigint): bigint {
-  let r = 1n;
-  b %= m;
-  while (e > 0n) {
-    if (e & 1n) r = (r * b) % m;
-    b = (b * b) % m;
-    e >>= 1n;
-  }
-  return r;
-}
-
-function millerRabin(n: bigint, bases: bigint[]): boolean {
-  let d = n - 1n;
-  let s = 0;
-  while ((d & 1n) === 0n) {
-    d >>= 1n;
-    s++;
-  }
-  outer: for (const a0 of bases) {
-    const a = 2n + (a0 % (n - 3n));
-    let x = modPow(a, d, n);
-    if (x === 1n || x === n - 1n) continue;
-    for (let i = 1; i < s; i++) {
-      x = (x * x) % n;
-      if (x === n - 1n) continue outer;
-    }
-    return false;
-  }
-  return true;
-}
-
 const E = 65537n;
 
 /** A `bits`-bit prime p with gcd(e, p−1) = 1, from `seed`/`purpose`. */
 function derivePrime(seed: string, purpose: string, bits: number): bigint {
   const bytes = bits / 8;
   const start = big(deriveBytes(seed, `${purpose}/start`, bytes)) | (3n << BigInt(bits - 2)) | 1n;
-  const bases = Array.from({ length: 24 }, (_, i) => big(deriveBytes(seed, `${purpose}/base/${i}`, bytes)));
   const residues = SMALL.map((p) => Number(start % BigInt(p)));
   for (let k = 0; ; k += 2) {
     let composite = false;
@@ -77,7 +46,7 @@ function derivePrime(seed: string, purpose: string, bits: number): bigint {
     if (composite) continue;
     const n = start + BigInt(k);
     if ((n - 1n) % E === 0n) continue;
-    if (millerRabin(n, bases)) return n;
+    if (checkPrimeSync(n)) return n;
   }
 }
 
