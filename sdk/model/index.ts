@@ -11,3 +11,5 @@ export * as sasyncd from "./sasyncd";
 export * as sysctl from "./sysctl";
 export * as rcconf from "./rcconf";
 export * as output from "./output";
+export * as openvpn from "./openvpn";
+export * as tinc from "./tinc";

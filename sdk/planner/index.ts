@@ -13,3 +13,7 @@ export { deriveWgKeyPair, wgPublicKey, x25519PublicKey, type WgKeyPair } from ".
 export { planSshTunnels, type SshTunnelSpec, type SshTunnelEndSpec } from "./ssh-tunnel";
 export { deriveSshTunnelKey, sshPublicKeyOf, type SshKeyPair } from "./sshkeys";
 export { renderSshdConfig, OPENBSD_SSHD_CONFIG, TUNNEL_KEYS_FILE } from "./sshd-config";
+export { planOpenVpn, deriveOpenVpnKey, type OpenVpnSpec, type OpenVpnEndSpec } from "./openvpn";
+export { planTinc, type TincSpec, type TincMemberSpec } from "./tinc";
+export { deriveRsaKeyPair, gatewayRsaKeyPair, tincRsaKeyPair } from "./rsakeys";
+export { needPackage, packageList } from "./packages";

@@ -38,10 +38,11 @@ scenario({
   prefix: "v13",
   config: { keySeed: { value: SEED, secret: true } },
   files: { gw1: files(1), gw2: files(2), gw3: files(3) },
+  traffic: ([[1, 2], [1, 3], [2, 3], [3, 1]] as const).map(([n, m]) => ({ gateway: `gw${n}`, command: ping(n, m) })),
   edit: { gateway: "gw2", command: "echo 'ConnectTo = nobody' >> /etc/tinc/vpn/tinc.conf", file: "/etc/tinc/vpn/tinc.conf" },
   reboot: "gw1",
   more: (ctx) => {
-    it("each site reaches the others through the mesh (real tincd)", pingAll(ctx));
+    it("each site still reaches the others through the mesh after the repair and the reboot (real tincd)", pingAll(ctx));
     it("the private key is installed 0600, tinc-up 0755, the package is there, and tincd runs with -n vpn", async () => {
       const { lab } = ctx();
       for (const gw of ["gw1", "gw2", "gw3"]) {
@@ -52,7 +53,7 @@ scenario({
   },
   destroyed: async (lab) => {
     for (const gw of ["gw1", "gw2", "gw3"]) {
-      const r = await labExec(lab, gw, "pkg_info -q; ls -A /usr/local/sbin; ls /etc/rc.d/tincd /etc/tinc 2>/dev/null; rcctl ls started | grep tincd");
+      const r = await labExec(lab, gw, "pkg_info -q; ls -A /usr/local/sbin; ls /etc/rc.d/tincd /etc/tinc/vpn 2>/dev/null; rcctl ls started | grep tincd");
       expect(r.stdout, gw).toBe("");
     }
   },

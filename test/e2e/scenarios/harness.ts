@@ -44,8 +44,11 @@ export interface Scenario {
    * `it.fails`, so they turn red the day the gap is fixed and the entry must be removed.
    */
   knownGaps?: ("destroy" | "flows")[];
-  /** Commands run on a lab host after up that must succeed: traffic across the tunnel (`ping …`). */
-  traffic?: { host: string; command: string }[];
+  /**
+   * Commands run after up that must succeed: traffic across the tunnel (`ping …`), on a lab host, or on a
+   * gateway (`gateway`: topologies without hosts, e.g. mesh-N, ping between the gateways' LAN addresses).
+   */
+  traffic?: ({ host: string; command: string } | { gateway: string; command: string })[];
   /** More files per gateway that must be as before after destroy (e.g. key files the program derives). */
   baselinePaths?: Record<string, string[]>;
   /** More steps after the flows (and traffic) checks, in order, with the lab and the stack. */
@@ -149,8 +152,8 @@ export function scenario(s: Scenario): void {
     if (s.traffic)
       it("traffic crosses the tunnel", async () => {
         for (const t of s.traffic!) {
-          const r = await labHostExec(lab, t.host, t.command);
-          expect(r.code, `${t.host}: ${t.command}\n${r.stdout}${r.stderr}`).toBe(0);
+          const r = "host" in t ? await labHostExec(lab, t.host, t.command) : await labExec(lab, t.gateway, t.command);
+          expect(r.code, `${"host" in t ? t.host : t.gateway}: ${t.command}\n${r.stdout}${r.stderr}`).toBe(0);
         }
       });
     for (const c of s.checks ?? []) it(c.name, () => c.run(lab, stack));

@@ -26,7 +26,7 @@ const issuesOf = (ns: TincSpec[], gateways = [gw1(), gw2(), gw3()]): string => {
 };
 
 describe("TincNetwork in the planner", () => {
-  it("derives a 2048-bit RSA pair per member in PKCS#1 PEM, stable", () => {
+  it("derives a 2048-bit RSA pair per member in PKCS#1 PEM, stable", { timeout: 60_000 }, () => {
     expect(k1.privateKey.startsWith("-----BEGIN RSA PRIVATE KEY-----\n")).toBe(true);
     expect(k1.publicKey.startsWith("-----BEGIN RSA PUBLIC KEY-----\n")).toBe(true);
     expect(createPrivateKey(k1.privateKey).asymmetricKeyDetails).toEqual({ modulusLength: 2048, publicExponent: 65537n });

@@ -58,3 +58,30 @@ describe("packages in the commit scripts", () => {
     expect(installedStems("openvpn-2.6.12\np5-Net-DNS-1.40\npython-3.11.9p0\n\n")).toEqual(["openvpn", "p5-Net-DNS", "python"]);
   });
 });
+
+describe("packages in check, read and diff", () => {
+  it("check refuses a package name outside the grammar, naming it", async () => {
+    const { validate } = await import("../../../providers/resources/gateway-config");
+    const state = { ...gwState("gw1"), packages: ["openvpn", "x;reboot"] };
+    const f = validate({ connection: { host: "192.0.2.153", user: "root", port: 22, privateKey: "-----BEGIN OPENSSH PRIVATE KEY-----\nk\n", hostKey: "ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIOiTE7+GTIvAgiHL8gWqtrDRhmHr6ugaoJ5R9CA1VeGy" }, state } as never);
+    expect(f.map((x) => x.reason)).toEqual(["state.packages: `x;reboot`: not a package stem (letters, digits and `_+.`, words joined by `-`); give the package's stem as pkg_add takes it, e.g. `openvpn`, `tinc`, `vim--no_x11` or `python%3.11`"]);
+  });
+
+  it("a package removed by hand is drift (`file drifted`), the read's inputs lack it, and the diff adds it back", async () => {
+    const { classify, parseReadOutput, readScript } = await import("../../../providers/gateway/read-script");
+    const { diffInputs } = await import("../../../providers/resources/gateway-config");
+    const desired = { ...gwState("gw1"), packages: ["openvpn", "tinc"] };
+    expect(readScript(desired, "M")).toContain('echo "@@M packages"\npkg_info -q 2>/dev/null\n');
+    const live = parseReadOutput("@@M packages\ntinc-1.0.36\n@@M done\n", "M");
+    if (typeof live === "string") throw new Error(live);
+    expect(live.packages).toEqual(["tinc"]);
+    const { drift, observed } = classify(desired, live);
+    expect(drift['packages["openvpn"]']).toBe("file drifted");
+    expect(drift['packages["tinc"]']).toBe("in sync");
+    expect(observed.packages).toEqual(["tinc"]);
+    const conn = { host: "192.0.2.153", privateKey: "k" };
+    const d = diffInputs({ connection: conn, state: observed, drift: { 'packages["openvpn"]': "file drifted" } } as never, { connection: conn, state: desired } as never);
+    expect(d.changes).toBe(true);
+    expect(d.detailedDiff?.['state.packages["openvpn"]']).toEqual({ kind: "add" });
+  });
+});
