@@ -139,7 +139,7 @@ const ENC_SA: Record<string, string> = { "aes-128": "aes", "aes-192": "aes-192",
 /** Flows and SAs iked negotiated for this gateway (none until both ends' policies agree). */
 export async function ikedTunnels(
   self: string,
-  peers: readonly { name: string; stateDir: string; addresses: string[] }[],
+  peers: readonly { name: string; stateDir: string; addresses: string[] }[] | (() => Promise<readonly { name: string; stateDir: string; addresses: string[] }[]>),
   read: Reader,
   addresses: (where: string | undefined) => Promise<string[]>,
   held: (daemon: string, where: string | undefined) => Promise<boolean>,
@@ -148,7 +148,9 @@ export async function ikedTunnels(
   const sas: KernelSa[] = [];
   const me = await gateway(self, undefined, read, addresses, held);
   if (!me) return { flows, sas };
-  const others = (await Promise.all(peers.map((p) => gateway(p.name, p.stateDir, read, addresses, held)))).filter((g): g is IkedGateway => g !== undefined && !g.held);
+  // the peers' state is read only when this gateway runs iked (a thunk: the caller's scan of every peer is skipped)
+  const peerList = typeof peers === "function" ? await peers() : peers;
+  const others = (await Promise.all(peerList.map((p) => gateway(p.name, p.stateDir, read, addresses, held)))).filter((g): g is IkedGateway => g !== undefined && !g.held);
   const push = (line: string) => flows.push({ line, key: flowKey(line) });
   if (!me.held) {
     for (const a of me.policies) {
