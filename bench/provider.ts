@@ -88,6 +88,25 @@ function readUsage(): { cpuMs: number; peakMb: number; processes: number } {
   return { cpuMs: us.reduce((a, u) => a + (u.userUs + u.systemUs) / 1000, 0), peakMb: Math.max(0, ...us.map((u) => u.maxRssKb / 1024)), processes: us.length };
 }
 
+/**
+ * CPU (ms) the lab's gateways have used so far: each sshd (with the sessions, shells and commands it has reaped)
+ * and each resident emulator, from /proc (pids from the lab's record). What a refresh costs the lab, apart from
+ * the provider's own CPU.
+ */
+function labCpuMs(lab: Lab): number {
+  const pids = (JSON.parse(readFileSync(lab.stateFile, "utf8")) as { pids: number[] }).pids;
+  let ticks = 0;
+  for (const pid of pids) {
+    try {
+      const f = readFileSync(`/proc/${pid}/stat`, "utf8").split(") ")[1]!.split(" ");
+      ticks += Number(f[11]) + Number(f[12]) + Number(f[13]) + Number(f[14]); // utime stime cutime cstime
+    } catch {
+      /* gone */
+    }
+  }
+  return ticks * 10; // USER_HZ = 100
+}
+
 /** What one mesh measured, for the 1000-gateway estimate. */
 interface MeshCosts { n: number; refreshMs: number; floorMs: number; cpuMs: number }
 
@@ -122,19 +141,28 @@ async function one(n: number): Promise<MeshCosts> {
       const run = () => (op === "refresh" ? stack!.refresh() : stack!.up());
       clearCounters(COUNTERS);
       clearUsage();
+      const lab0 = labCpuMs(lab);
       const first = await timed(run);
+      const labMs = labCpuMs(lab) - lab0;
       const c = sum(readCounters(COUNTERS));
       const u = usageLine(op);
+      console.log(`provider.mesh-${n}.${op}.lab-cpu: ${labMs} ms (${(labMs / n).toFixed(1)} ms per gateway: sshd, shells and the emulator)`);
       // real and floor alternate REPEAT times and the medians are compared: other load on a shared machine
       // then falls on both alike
       const reals = [first];
       const floors: { ms: number }[] = [];
+      const floorCpu: number[] = [];
       for (let i = 0; i < REPEAT; i++) {
         if (i > 0) reals.push(await timed(run));
         ws.envVars.PULUMI_OPENBSD_STUB = "1";
+        clearUsage();
         floors.push(await timed(run));
+        floorCpu.push(readUsage().cpuMs);
         delete ws.envVars.PULUMI_OPENBSD_STUB;
       }
+      // the plugin's CPU with its work stubbed out (engine RPCs, serialization): the rest of provider-cpu is the work
+      const fc = median(floorCpu);
+      console.log(`provider.mesh-${n}.${op}.floor-provider-cpu: ${fc.toFixed(0)} ms (${(fc / n).toFixed(1)} ms per gateway; the work: ${((u.cpuMs - fc) / n).toFixed(1)} ms per gateway)`);
       const real = { ms: median(reals.map((x) => x.ms)), r: first.r };
       const floor = { ms: median(floors.map((x) => x.ms)) };
       const same = (real.r.summary.resourceChanges as Record<string, number> | undefined)?.same ?? 0;

@@ -45,6 +45,9 @@ function changedItems(stdout: string): string[] {
 let lab: Lab | undefined;
 let stack: Stack | undefined;
 const t0 = Date.now();
+// the stack is made while the lab comes up (its config, the lab's addresses and keys, is set after)
+const made = projectStack(ROOT, "demo");
+made.catch(() => undefined);
 try {
   step(1, "Bring up the lab: gw1 and gw2 in network namespaces, each with a real sshd and the OpenBSD emulator");
   lab = await labUp("site-to-site", { prefix: "demo" });
@@ -56,7 +59,8 @@ try {
     cfg[`${g}Port`] = { value: String(lab.gateways[g].port) };
     cfg[`${g}HostKey`] = { value: lab.gateways[g].hostKey };
   }
-  stack = await projectStack(ROOT, "demo", cfg);
+  stack = await made;
+  await stack.setAllConfig(cfg);
 
   step(2, "pulumi up examples/01-site-to-site");
   const up = await stack.up({ onOutput: undefined });
@@ -93,7 +97,7 @@ try {
   await stack.destroy();
   ok("stack destroyed");
 } finally {
-  if (stack) await removeStack(stack);
-  await labDown(lab ?? "demo");
+  stack ??= await made.catch(() => undefined);
+  await Promise.all([stack ? removeStack(stack) : undefined, labDown(lab ?? "demo")]);
   ok(`lab down (${((Date.now() - t0) / 1000).toFixed(1)} s in all)`);
 }

@@ -15,7 +15,7 @@
  */
 import { spawn } from "node:child_process";
 import { existsSync, readFileSync } from "node:fs";
-import { chmod, mkdir, readFile, readdir, rename, rm, writeFile } from "node:fs/promises";
+import { chmod, mkdir, readFile, readdir, rename, rm, symlink, writeFile } from "node:fs/promises";
 import { connect } from "node:net";
 import { dirname, join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
@@ -228,14 +228,20 @@ function wrapper(what: string, line: string): string {
   return `#!/bin/sh\n# TEST DOUBLE: ${what} emulated by the pulumi-openbsd lab (test/lab/emu); this is Linux, not OpenBSD.\n${line}\n`;
 }
 
-/** Write the emulator wrappers shared by every gateway of the lab. */
+/**
+ * Write the emulator wrappers shared by every gateway of the lab. With the resident emulator each command is a link
+ * to the thin client, which takes the command's name from it (no shell starts before each command); otherwise a
+ * script that starts the emulator.
+ */
 async function writeWrappers(dir: string, bundle: Emu): Promise<void> {
   await mkdir(join(dir, "sbin"), { recursive: true });
   await mkdir(join(dir, "bin"), { recursive: true });
-  for (const c of SBIN) {
-    await writeFile(join(dir, "sbin", c), wrapper(c, emuExec(bundle, `${c} "$@"`)), { mode: 0o755 });
-  }
-  for (const c of BIN) await writeFile(join(dir, "bin", c), wrapper(c, emuExec(bundle, `${c} "$@"`)), { mode: 0o755 });
+  const put = async (sub: string, c: string) => {
+    if (bundle.client && bundle.server) await symlink(bundle.client, join(dir, sub, c));
+    else await writeFile(join(dir, sub, c), wrapper(c, emuExec(bundle, `${c} "$@"`)), { mode: 0o755 });
+  };
+  for (const c of SBIN) await put("sbin", c);
+  for (const c of BIN) await put("bin", c);
 }
 
 export function sshdConfig(mgmt: string): string {

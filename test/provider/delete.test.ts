@@ -40,7 +40,10 @@ describe("delete", () => {
   it("restores files, rc.conf.local (ntpd_flags, isakmpd_flags, ipsec), sysctls and running services", async () => {
     const before = await gw(SNAPSHOT);
     const t = targetOf(lab.gateways.gw1!);
-    await commit(t, { news: state(), rollbackSeconds: 60 }); // gw2 has no tunnel: the confirm waits 5 s for flows (the timer must outlast it on a loaded machine)
+    // gw2 has no tunnel: the declared flows never come up, the confirm waits PULUMI_OPENBSD_FLOW_WAIT (3 s, not 20;
+    // the 60 s timer outlasts it on a loaded machine)
+    process.env.PULUMI_OPENBSD_FLOW_WAIT = "3";
+    await commit(t, { news: state(), rollbackSeconds: 60 }).finally(() => delete process.env.PULUMI_OPENBSD_FLOW_WAIT);
     const during = await gw(SNAPSHOT);
     expect(during).toContain("ntpd_flags=-s");
     expect(during).toContain("isakmpd_flags=-K");

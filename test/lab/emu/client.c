@@ -1,6 +1,7 @@
 /*
  * TEST DOUBLE — the thin client of the pulumi-openbsd lab's resident OpenBSD emulator (test/lab/emu/server.ts).
- * This is Linux, not OpenBSD. `emuc NAME ARGS...` (what /sbin/ifconfig etc. exec) hands its arguments,
+ * This is Linux, not OpenBSD. `emuc NAME ARGS...`, or `NAME ARGS...` through a link named NAME to it (what
+ * /sbin/ifconfig etc. are in a gateway: no shell starts before the command), hands its arguments,
  * environment, working directory and, when the command asks for it, standard input to the gateway's emulator over
  * the unix socket $EMU_SOCK (default /run/emud.sock), writes what it sends back to stdout and stderr, and exits
  * with the command's status. SIGINT and SIGTERM are forwarded: a command that catches them (a daemon run with -d)
@@ -55,8 +56,16 @@ static void on_signal(int sig) {
   errno = e;
 }
 
+/* what `strings` shows of a gateway's /sbin/ifconfig */
+const char banner[] __attribute__((used)) = "TEST DOUBLE: an OpenBSD command emulated by the pulumi-openbsd lab (test/lab/emu); this is Linux, not OpenBSD.";
+
 int main(int argc, char **argv) {
-  if (argc < 2) { fprintf(stderr, "usage: emuc NAME [ARG ...]\n"); return 2; }
+  /* through a link named after the command: argv[0]'s last component is the command's name */
+  const char *base = strrchr(argv[0], '/');
+  base = base ? base + 1 : argv[0];
+  const int linked = strcmp(base, "emuc") != 0;
+  if (!linked && argc < 2) { fprintf(stderr, "usage: emuc NAME [ARG ...]\n"); return 2; }
+  const char *name = linked ? base : argv[1];
   const char *path = getenv("EMU_SOCK");
   if (!path || !*path) path = "/run/emud.sock";
   int s = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
@@ -66,7 +75,7 @@ int main(int argc, char **argv) {
   a.sun_family = AF_UNIX;
   strncpy(a.sun_path, path, sizeof a.sun_path - 1);
   if (connect(s, (struct sockaddr *)&a, sizeof a) < 0) {
-    fprintf(stderr, "emu: %s: resident emulator not running (%s): %s\n", argv[1], path, strerror(errno));
+    fprintf(stderr, "emu: %s: resident emulator not running (%s): %s\n", name, path, strerror(errno));
     return 125;
   }
   if (pipe(sigpipe_fds) < 0) die("pipe");
@@ -76,7 +85,8 @@ int main(int argc, char **argv) {
   sigaction(SIGINT, &sa, NULL);
   sigaction(SIGTERM, &sa, NULL);
 
-  for (int i = 1; i < argc; i++) send_frame(s, 'A', argv[i], (uint32_t)strlen(argv[i]));
+  send_frame(s, 'A', name, (uint32_t)strlen(name));
+  for (int i = linked ? 1 : 2; i < argc; i++) send_frame(s, 'A', argv[i], (uint32_t)strlen(argv[i]));
   for (char **e = environ; *e; e++) send_frame(s, 'E', *e, (uint32_t)strlen(*e));
   char cwd[4096];
   if (getcwd(cwd, sizeof cwd)) send_frame(s, 'C', cwd, (uint32_t)strlen(cwd));

@@ -177,7 +177,7 @@ const ENC_SA: Record<string, string> = { "aes-128": "aes", "aes-192": "aes-192",
 /** Flows and SAs iked negotiated for this gateway (none until both ends' policies agree). */
 export async function ikedTunnels(
   self: string,
-  peers: readonly { name: string; stateDir: string; addresses: string[] }[],
+  peers: readonly { name: string; stateDir: string; addresses: string[] }[] | (() => Promise<readonly { name: string; stateDir: string; addresses: string[] }[]>),
   read: Reader,
   addresses: (where: string | undefined) => Promise<string[]>,
   held: (daemon: string, where: string | undefined) => Promise<boolean>,
@@ -187,16 +187,18 @@ export async function ikedTunnels(
   const sas: KernelSa[] = [];
   const me = await gateway(self, undefined, read, addresses, held);
   if (!me) return { flows, sas };
+  // the peers' state is read only when this gateway runs iked (a thunk: the caller's scan of every peer is skipped)
+  const peerList = typeof peers === "function" ? await peers() : peers;
   if (nat && !me.held) {
     // an initiator probes the peer gateways it names (udp 500, then 4500 behind a NAT)
     for (const a of me.policies) {
       const peer = a.peer.af === undefined || a.peer.net ? undefined : a.peer.text;
       const local = a.local.af === undefined || a.local.net ? undefined : a.local.text;
-      if (a.policy.mode === "active" && !me.globalPassive && peer && peers.some((p) => p.addresses.includes(peer))) await nat.discover(peer, local, me.addresses);
+      if (a.policy.mode === "active" && !me.globalPassive && peer && peerList.some((p) => p.addresses.includes(peer))) await nat.discover(peer, local, me.addresses);
     }
     me.seenAs = await nat.selfAliases();
   }
-  const others = (await Promise.all(peers.map(async (p) => {
+  const others = (await Promise.all(peerList.map(async (p) => {
     const g = await gateway(p.name, p.stateDir, read, addresses, held);
     return g && nat ? { ...g, seenAs: await nat.peerAliases(p.name) } : g;
   }))).filter((g): g is IkedGateway => g !== undefined && !g.held);

@@ -141,11 +141,11 @@ async function sasyncdMaster(st: SasyncdState, where: Where): Promise<boolean> {
  * same sharedkey, each names an address of the other as `peer`, the other follows a carp interface it is MASTER
  * of). Only isakmpd's tunnels are copied (the lab does not sync iked's); a real sasyncd also syncs manual SAs.
  */
-async function syncedFromMaster(self: IkeGateway, peers: { name: string; stateDir: string }[]): Promise<IkeGateway[]> {
+async function syncedFromMaster(self: IkeGateway, peers: () => Promise<{ name: string; stateDir: string }[]>): Promise<IkeGateway[]> {
   const mine = await sasyncdOf(undefined);
   if (!mine || (await sasyncdMaster(mine, undefined))) return [];
   const out: IkeGateway[] = [];
-  for (const p of peers) {
+  for (const p of await peers()) {
     const theirs = await sasyncdOf(p.stateDir);
     if (!theirs || theirs.keyHash === undefined || theirs.keyHash !== mine.keyHash) continue;
     const theirAddrs = await addressesOf(p.stateDir);
@@ -181,15 +181,20 @@ export async function kernelView(selfName: string): Promise<{ flows: KernelFlow[
   const kernel = await readState<IpsecKernel>("ipsec", emptyKernel);
   const flows = [...kernel.flows];
   const sas = [...kernel.sas];
-  const peers = await peerGateways();
+  // every peer's state is read at most once, and only when something on this gateway needs the peers (a gateway
+  // without isakmpd connections, sasyncd or iked — most of a large mesh's reads — reads none)
+  let peerList: Promise<Awaited<ReturnType<typeof peerGateways>>> | undefined;
+  const peers = () => (peerList ??= peerGateways());
   const self = await ikeGateway(selfName, undefined);
   // NAT discovery (natt.ts): an initiator probes the peer gateways it names over udp 500 (and 4500 behind a NAT)
-  if (!self.held)
+  if (!self.held && self.connections.some((c) => c.active && c.peer !== undefined)) {
+    const list = await peers();
     for (const c of self.connections)
-      if (c.active && c.peer !== undefined && peers.some((p) => p.addresses.includes(c.peer!))) await discoverNat(selfName, self.addresses, c.peer, c.local);
+      if (c.active && c.peer !== undefined && list.some((p) => p.addresses.includes(c.peer!))) await discoverNat(selfName, self.addresses, c.peer, c.local);
+  }
   self.seenAs = await selfAliases();
   const others = self.connections.length || (await sasyncdOf(undefined))
-    ? await Promise.all(peers.map(async (p) => ({ ...(await ikeGateway(p.name, p.stateDir)), seenAs: await peerAliases(p.name) })))
+    ? await Promise.all((await peers()).map(async (p) => ({ ...(await ikeGateway(p.name, p.stateDir)), seenAs: await peerAliases(p.name) })))
     : [];
   if (self.connections.length) addTunnels(flows, sas, self, others);
   for (const master of await syncedFromMaster(self, peers)) {
