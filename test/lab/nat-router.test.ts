@@ -9,7 +9,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { labDown, labExec, labUp, type Lab } from "./api";
 import { planAndRender } from "../../sdk/planner/index";
 import { FP_KEY } from "../unit/planner/fixtures";
-import { ikedBehindNat, isakmpdBehindNat } from "../unit/planner/nat-cases";
+import { ikedBehindNat, isakmpdBehindNat, natToEnc0 } from "../unit/planner/nat-cases";
 
 let lab: Lab;
 beforeAll(async () => { lab = await labUp("nat", { prefix: "n1", quiet: true }); }, 120_000);
@@ -80,6 +80,23 @@ describe("the emulated IKE daemons across the NAT (NAT-T)", () => {
     expect(r.code, r.stderr).toBe(0);
     await labExec(lab, "gw1", "ipsecctl -sf");
     expect((await labExec(lab, "gw2", "ipsecctl -sf")).stdout).not.toContain("flow esp out from 192.168.15.0/24 to 172.16.0.0/24");
+    await labExec(lab, "gw1", "rcctl -f stop isakmpd; rcctl -f stop ipsec");
+    await labExec(lab, "gw2", "rcctl -f stop isakmpd; rcctl -f stop ipsec");
+  });
+
+  it("isakmpd with natTo: gw1's flows for its true network, gw2's for the translated address; the anchor loads", async () => {
+    const s = planAndRender(natToEnc0(), { fingerprintKey: FP_KEY }).states;
+    for (const g of ["gw1", "gw2"] as const) {
+      await put(g, "/etc/ipsec.conf", s[g]!.files["/etc/ipsec.conf"]!.content);
+      await put(g, "/tmp/vpn.anchor", s[g]!.files["/etc/pf.anchors/vpn"]!.content);
+      const r = await labExec(lab, g, "pfctl -a vpn -f /tmp/vpn.anchor && rcctl enable isakmpd && rcctl set isakmpd flags -K && rcctl start isakmpd && ipsecctl -f /etc/ipsec.conf");
+      expect(r.code, r.stderr).toBe(0);
+    }
+    await bothShow("ipsecctl -sf", {
+      gw1: ["flow esp out from 172.16.0.0/24 to 192.168.15.0/24 peer 192.0.123.85 srcid 10.0.0.2/32 dstid 192.0.123.85/32 type require"],
+      gw2: ["flow esp out from 192.168.15.0/24 to 10.99.0.1 peer 198.51.100.2 srcid 192.0.123.85/32 dstid 10.0.0.2/32 type require"],
+    });
+    expect((await labExec(lab, "gw1", "pfctl -a vpn -sr")).stdout).toContain("match out on enc0 inet from 172.16.0.0/24 to 192.168.15.0/24 nat-to 10.99.0.1\n");
     await labExec(lab, "gw1", "rcctl -f stop isakmpd; rcctl -f stop ipsec");
     await labExec(lab, "gw2", "rcctl -f stop isakmpd; rcctl -f stop ipsec");
   });

@@ -146,7 +146,8 @@ async function syncedFromMaster(self: IkeGateway, peers: { name: string; stateDi
 function addTunnels(flows: KernelFlow[], sas: KernelSa[], self: IkeGateway, others: readonly IkeGateway[]): void {
   for (const t of establishedTunnels(self, others)) {
     const satype = t.conn.protocol === "IPSEC_AH" ? "ah" : "esp";
-    flows.push(...tunnelFlows({ satype, local: t.conn.local2, remote: t.conn.remote2, peer: t.peerAddress, srcid: t.srcid, dstid: t.dstid }));
+    // with a NAT-ID (`from ADDR (NET)`) the local side of the flows is the true network NET
+    flows.push(...tunnelFlows({ satype, local: t.conn.nat2 ?? t.conn.local2, remote: t.conn.remote2, peer: t.peerAddress, srcid: t.srcid, dstid: t.dstid }));
     sas.push(...tunnelSas({
       satype,
       mode: t.p2.attrs.ENCAPSULATION_MODE === "TRANSPORT" ? "transport" : "tunnel",
