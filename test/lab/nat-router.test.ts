@@ -6,7 +6,7 @@
  * ESP-in-UDP on the SAs (`ipsecctl -sa -v`), and a gw2 that names gw1's private address gets nothing. Lab prefix `n1`.
  */
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { labDown, labExec, labUp, type Lab } from "./api";
+import { labDown, labExec, labHostExec, labUp, type Lab } from "./api";
 import { planAndRender } from "../../sdk/planner/index";
 import { FP_KEY } from "../unit/planner/fixtures";
 import { ikedBehindNat, isakmpdBehindNat, natToEnc0 } from "../unit/planner/nat-cases";
@@ -71,6 +71,11 @@ describe("the emulated IKE daemons across the NAT (NAT-T)", () => {
     expect(sa.gw1).not.toContain("198.51.100.2");
     // without -v the SA lines are the plain ones (reference B.2)
     expect((await labExec(lab, "gw1", "ipsecctl -sa")).stdout).not.toContain("udpencap");
+    // the tunnel carries h1's packets to h2 as ESP in UDP 4500 through the NAT (espd.py), and the replies back
+    for (const g of ["gw1", "gw2"]) expect((await labExec(lab, g, "sysctl net.inet.ip.forwarding=1")).code).toBe(0);
+    const ping = await labHostExec(lab, "h1", "for i in 1 2 3 4 5 6 7 8 9 10; do ping -c 1 -W 1 192.168.15.10 >/dev/null && break; done; ping -c 3 -i 0.3 -W 2 192.168.15.10");
+    expect(ping.code, ping.stdout + ping.stderr).toBe(0);
+    expect((await labHostExec(lab, "nat1", "nft list chain ip nat postrouting")).stdout).toMatch(/udp dport 4500 counter packets [1-9]/);
   });
 
   it("isakmpd: gw2 naming gw1's private address never reaches it", async () => {

@@ -18,9 +18,11 @@ import ifconfig from "./ifconfig";
 import netstart from "./netstart";
 import { rcAction } from "./rcd";
 import { sysctlSet } from "./sysctl";
+import { stopAllEspd } from "../natt";
 
 /** Forget all emulated state and undo Linux side effects (the power switch). */
 export async function powerOff(): Promise<void> {
+  await stopAllEspd();
   const t = await readState<InterfaceTable>("interfaces", () => ({ interfaces: [], demote: {} }));
   for (const i of t.interfaces as (InterfaceTable["interfaces"][number] & { helperPid?: number })[]) {
     stopHelper(i.helperPid);
