@@ -179,6 +179,8 @@ const alive = (pid: number) => {
  */
 export async function syncEspd(paths: readonly EspPath[]): Promise<void> {
   if (!linuxEnabled()) return;
+  // the common case (no NAT-T tunnel, none running) costs one read, no lock
+  if (paths.length === 0 && Object.keys((await readState<EspdState>("espd", () => ({ running: {} }))).running).length === 0) return;
   const want = new Map(paths.map((p) => [`${p.local}>${p.peer}|${p.remoteNet}`, p]));
   const started: Promise<void>[] = [];
   await withState<EspdState>("espd", () => ({ running: {} }), (st) => {
