@@ -121,5 +121,7 @@ describe("the emulated IKE daemons across the NAT (NAT-T)", () => {
       gw2: ["flow esp out from 192.168.15.0/24 to 172.16.0.0/24 peer 198.51.100.2 srcid IPV4/192.0.123.85 dstid IPV4/198.51.100.2 type require"],
     });
     await bothShow("ipsecctl -sa -v", { gw1: ["from 10.0.0.2 to 192.0.123.85 spi ", "udpencap port 4500"], gw2: ["from 192.0.123.85 to 198.51.100.2 spi ", "udpencap port 4500"] });
+    const ping = await labHostExec(lab, "h2", "for i in 1 2 3 4 5 6 7 8 9 10; do ping -c 1 -W 1 172.16.0.10 >/dev/null && break; done; ping -c 3 -i 0.3 -W 2 172.16.0.10");
+    expect(ping.code, ping.stdout + ping.stderr).toBe(0);
   });
 });

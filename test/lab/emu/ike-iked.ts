@@ -160,11 +160,13 @@ export async function ikedTunnels(
   addresses: (where: string | undefined) => Promise<string[]>,
   held: (daemon: string, where: string | undefined) => Promise<boolean>,
   nat?: IkedNat,
-): Promise<{ flows: KernelFlow[]; sas: KernelSa[] }> {
+): Promise<{ flows: KernelFlow[]; sas: KernelSa[]; esp: { local: string; peer: string; remoteNet: string }[] }> {
   const flows: KernelFlow[] = [];
   const sas: KernelSa[] = [];
+  // NAT-T tunnels' data paths (natt.ts espd.py): this end's own address, the peer as reached, the remote networks
+  const esp: { local: string; peer: string; remoteNet: string }[] = [];
   const me = await gateway(self, undefined, read, addresses, held);
-  if (!me) return { flows, sas };
+  if (!me) return { flows, sas, esp };
   if (nat && !me.held) {
     // an initiator probes the peer gateways it names (udp 500, then 4500 behind a NAT)
     for (const a of me.policies) {
@@ -196,6 +198,7 @@ export async function ikedTunnels(
         const algs = `${ok.child.auth ? ` auth ${ok.child.auth}` : ""} enc ${ENC_SA[ok.child.enc] ?? ok.child.enc}`;
         const mode = a.policy.encapsulation;
         const natt = ok.via !== ok.lb || Object.values(me.seenAs ?? {}).includes(ok.la);
+        if (natt) for (const f of a.flows) if (f.dst.af === "inet") esp.push({ local: ok.la, peer: ok.via, remoteNet: `${f.dst.text}/${f.dst.mask}` });
         for (const [src, dst] of [[ok.la, ok.via], [ok.via, ok.la]] as const) {
           // the same seed on both gateways: selectors seen from the SA's source side
           const sel = a.flows.map((f) => (src === ok.la ? flowSig(f.src, f.dst, f.proto) : flowSig(f.dst, f.src, f.proto))).sort().join(",");
@@ -207,5 +210,5 @@ export async function ikedTunnels(
     }
   }
   if (!me.policies.some((p) => p.flows.some((f) => f.src.af === "inet6"))) push("flow esp out from ::/0 to ::/0 type deny");
-  return { flows, sas };
+  return { flows, sas, esp };
 }

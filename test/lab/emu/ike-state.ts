@@ -183,13 +183,13 @@ export async function kernelView(selfName: string): Promise<{ flows: KernelFlow[
     : [];
   const esp: EspPath[] = [];
   if (self.connections.length) addTunnels(flows, sas, self, others, esp);
-  await syncEspd(esp);
   for (const master of await syncedFromMaster(self, peers)) {
     addTunnels(flows, sas, master, [self, ...others.filter((g) => g.name !== master.name)]);
   }
   const iked = await ikedTunnels(selfName, peers, read, addressesOf, heldBySasyncd, ikedNat(selfName));
   flows.push(...iked.flows);
   sas.push(...iked.sas);
+  await syncEspd([...esp, ...iked.esp]);
   return { flows, sas };
 }
 

@@ -20,10 +20,10 @@
  * a real NAT (its mapping exists only once it sent). The probe's source port is ephemeral (not 500):
  * masquerading maps either.
  *
- * Data: the lab kernel has no ESP/xfrm. For an established NAT-T tunnel (isakmpd), `espd.py` carries the
+ * Data: the lab kernel has no ESP/xfrm. For an established NAT-T tunnel (isakmpd or iked), `espd.py` carries the
  * tunnel's packets as ESP in UDP 4500 between the ends' own addresses, through the real NAT: RFC 4303 framing
- * with the NULL cipher and no ICV (the NAT crossing is real, the cryptography is not). Tunnels without NAT, and
- * iked's, carry no data in the lab (as before).
+ * with the NULL cipher and no ICV (the NAT crossing is real, the cryptography is not). Tunnels without NAT carry
+ * no data in the lab (as before). One espd per local address (it binds ADDR:4500): one NAT-T tunnel per gateway.
  */
 import { createSocket, type Socket } from "node:dgram";
 import { createHash, randomBytes } from "node:crypto";
