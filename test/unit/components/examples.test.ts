@@ -90,4 +90,9 @@ describe("examples under mocks", () => {
     expect(conn["4dabf18193072939515e22adb298388d"]).toBe("1b47061264138c4ac30d75fd1eb44270");
     expect(conn.value).toMatchObject({ host: "169.254.9.1", user: "root", port: 22, hostKey: "ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIFake" });
   });
+  it("16-nat-traversal", async () => {
+    const s = await run("16-nat-traversal");
+    expect(s.gw2!.files["/etc/ipsec.conf"]!.content).toContain("ike passive esp from 192.168.15.0/24 to 172.16.0.0/24 peer 198.51.100.2 ");
+    expect(s.gw1!.files["/etc/sysctl.conf"]!.content).toContain("net.inet.esp.udpencap=1\n");
+  });
 });
