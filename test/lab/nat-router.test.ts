@@ -69,6 +69,10 @@ describe("the emulated IKE daemons across the NAT (NAT-T)", () => {
     });
     const sa = await bothShow("ipsecctl -sa -v", { gw1: ["esp tunnel from 10.0.0.2 to 192.0.123.85 spi ", "\tudpencap: udpencap port 4500\n"], gw2: ["esp tunnel from 192.0.123.85 to 198.51.100.2 spi ", "\tudpencap: udpencap port 4500\n"] });
     expect(sa.gw1).not.toContain("198.51.100.2");
+    // one SA has one SPI, seen from both ends (the NAT changes the addresses each end shows, not the SPI)
+    const spis = (t: string) => [...t.matchAll(/ spi (0x[0-9a-f]{8})/g)].map((m) => m[1]).sort();
+    expect(spis(sa.gw1!)).toHaveLength(2);
+    expect(spis(sa.gw2!)).toEqual(spis(sa.gw1!));
     // without -v the SA lines are the plain ones (reference B.2)
     expect((await labExec(lab, "gw1", "ipsecctl -sa")).stdout).not.toContain("udpencap");
     // the tunnel carries h1's packets to h2 as ESP in UDP 4500 through the NAT (espd.py), and the replies back
@@ -120,7 +124,9 @@ describe("the emulated IKE daemons across the NAT (NAT-T)", () => {
       gw1: ["flow esp out from 172.16.0.0/24 to 192.168.15.0/24 peer 192.0.123.85 srcid IPV4/198.51.100.2 dstid IPV4/192.0.123.85 type require"],
       gw2: ["flow esp out from 192.168.15.0/24 to 172.16.0.0/24 peer 198.51.100.2 srcid IPV4/192.0.123.85 dstid IPV4/198.51.100.2 type require"],
     });
-    await bothShow("ipsecctl -sa -v", { gw1: ["from 10.0.0.2 to 192.0.123.85 spi ", "udpencap port 4500"], gw2: ["from 192.0.123.85 to 198.51.100.2 spi ", "udpencap port 4500"] });
+    const sa = await bothShow("ipsecctl -sa -v", { gw1: ["from 10.0.0.2 to 192.0.123.85 spi ", "udpencap port 4500"], gw2: ["from 192.0.123.85 to 198.51.100.2 spi ", "udpencap port 4500"] });
+    const spis = (t: string) => [...t.matchAll(/ spi (0x[0-9a-f]{8})/g)].map((m) => m[1]).sort();
+    expect(spis(sa.gw2!)).toEqual(spis(sa.gw1!));
     const ping = await labHostExec(lab, "h2", "for i in 1 2 3 4 5 6 7 8 9 10; do ping -c 1 -W 1 172.16.0.10 >/dev/null && break; done; ping -c 3 -i 0.3 -W 2 172.16.0.10");
     expect(ping.code, ping.stdout + ping.stderr).toBe(0);
   });

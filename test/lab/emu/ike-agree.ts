@@ -232,6 +232,8 @@ export interface IkeTunnel {
   dstid: string;
   /** A NAT is between the ends: IKE and ESP float to udp 4500 (the SAs are ESP-in-UDP). */
   natt: boolean;
+  /** The peer's own address (behind a NAT: not `peerAddress`); both ends derive the SAs' SPIs from own addresses. */
+  peerOwn: string;
 }
 
 function idText(id: string | undefined, address: string): string {
@@ -282,6 +284,7 @@ export function establishedTunnels(self: IkeGateway, peers: readonly IkeGateway[
         srcid: idText(a.id, own(self, ends.la)),
         dstid: idText(found.id, own(g, ends.lb)),
         natt: own(self, ends.la) !== ends.la || own(g, ends.lb) !== ends.lb,
+        peerOwn: own(g, ends.lb),
       });
       break;
     }

@@ -202,7 +202,8 @@ export async function ikedTunnels(
         for (const [src, dst] of [[ok.la, ok.via], [ok.via, ok.la]] as const) {
           // the same seed on both gateways: selectors seen from the SA's source side
           const sel = a.flows.map((f) => (src === ok.la ? flowSig(f.src, f.dst, f.proto) : flowSig(f.dst, f.src, f.proto))).sort().join(",");
-          const spi = spiFor(`iked|${src}>${dst}|${sel}`);
+          // seeded with the ends' own addresses, so both ends show the same SPI for one SA (a NAT changes `via`)
+          const spi = spiFor(`iked|${src === ok.la ? ok.la : ok.lb}>${dst === ok.la ? ok.la : ok.lb}|${sel}`);
           sas.push({ line: `${sat} ${mode} from ${src} to ${dst} spi 0x${spi.toString(16).padStart(8, "0")}${algs}`, key: `${sat}|${dst}|${spi}`, spi, ...(natt ? { udpencap: 4500 } : {}) });
         }
         break;

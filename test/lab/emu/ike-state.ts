@@ -159,6 +159,7 @@ function addTunnels(flows: KernelFlow[], sas: KernelSa[], self: IkeGateway, othe
       peerAddress: t.peerAddress,
       algs: saAlgorithms(t.p2.attrs),
       ...(t.natt ? { udpencap: 4500 } : {}),
+      peerOwn: t.peerOwn,
     }));
   }
 }
