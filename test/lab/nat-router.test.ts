@@ -6,10 +6,10 @@
  * ESP-in-UDP on the SAs (`ipsecctl -sa -v`), and a gw2 that names gw1's private address gets nothing. Lab prefix `n1`.
  */
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { labDown, labExec, labUp, type Lab } from "./api";
+import { labDown, labExec, labHostExec, labUp, type Lab } from "./api";
 import { planAndRender } from "../../sdk/planner/index";
 import { FP_KEY } from "../unit/planner/fixtures";
-import { ikedBehindNat, isakmpdBehindNat } from "../unit/planner/nat-cases";
+import { ikedBehindNat, isakmpdBehindNat, natToEnc0 } from "../unit/planner/nat-cases";
 
 let lab: Lab;
 beforeAll(async () => { lab = await labUp("nat", { prefix: "n1", quiet: true }); }, 120_000);
@@ -69,8 +69,17 @@ describe("the emulated IKE daemons across the NAT (NAT-T)", () => {
     });
     const sa = await bothShow("ipsecctl -sa -v", { gw1: ["esp tunnel from 10.0.0.2 to 192.0.123.85 spi ", "\tudpencap: udpencap port 4500\n"], gw2: ["esp tunnel from 192.0.123.85 to 198.51.100.2 spi ", "\tudpencap: udpencap port 4500\n"] });
     expect(sa.gw1).not.toContain("198.51.100.2");
+    // one SA has one SPI, seen from both ends (the NAT changes the addresses each end shows, not the SPI)
+    const spis = (t: string) => [...t.matchAll(/ spi (0x[0-9a-f]{8})/g)].map((m) => m[1]).sort();
+    expect(spis(sa.gw1!)).toHaveLength(2);
+    expect(spis(sa.gw2!)).toEqual(spis(sa.gw1!));
     // without -v the SA lines are the plain ones (reference B.2)
     expect((await labExec(lab, "gw1", "ipsecctl -sa")).stdout).not.toContain("udpencap");
+    // the tunnel carries h1's packets to h2 as ESP in UDP 4500 through the NAT (espd.py), and the replies back
+    for (const g of ["gw1", "gw2"]) expect((await labExec(lab, g, "sysctl net.inet.ip.forwarding=1")).code).toBe(0);
+    const ping = await labHostExec(lab, "h1", "for i in 1 2 3 4 5 6 7 8 9 10; do ping -c 1 -W 1 192.168.15.10 >/dev/null && break; done; ping -c 3 -i 0.3 -W 2 192.168.15.10");
+    expect(ping.code, ping.stdout + ping.stderr).toBe(0);
+    expect((await labHostExec(lab, "nat1", "nft list chain ip nat postrouting")).stdout).toMatch(/udp dport 4500 counter packets [1-9]/);
   });
 
   it("isakmpd: gw2 naming gw1's private address never reaches it", async () => {
@@ -80,6 +89,23 @@ describe("the emulated IKE daemons across the NAT (NAT-T)", () => {
     expect(r.code, r.stderr).toBe(0);
     await labExec(lab, "gw1", "ipsecctl -sf");
     expect((await labExec(lab, "gw2", "ipsecctl -sf")).stdout).not.toContain("flow esp out from 192.168.15.0/24 to 172.16.0.0/24");
+    await labExec(lab, "gw1", "rcctl -f stop isakmpd; rcctl -f stop ipsec");
+    await labExec(lab, "gw2", "rcctl -f stop isakmpd; rcctl -f stop ipsec");
+  });
+
+  it("isakmpd with natTo: gw1's flows for its true network, gw2's for the translated address; the anchor loads", async () => {
+    const s = planAndRender(natToEnc0(), { fingerprintKey: FP_KEY }).states;
+    for (const g of ["gw1", "gw2"] as const) {
+      await put(g, "/etc/ipsec.conf", s[g]!.files["/etc/ipsec.conf"]!.content);
+      await put(g, "/tmp/vpn.anchor", s[g]!.files["/etc/pf.anchors/vpn"]!.content);
+      const r = await labExec(lab, g, "pfctl -a vpn -f /tmp/vpn.anchor && rcctl enable isakmpd && rcctl set isakmpd flags -K && rcctl start isakmpd && ipsecctl -f /etc/ipsec.conf");
+      expect(r.code, r.stderr).toBe(0);
+    }
+    await bothShow("ipsecctl -sf", {
+      gw1: ["flow esp out from 172.16.0.0/24 to 192.168.15.0/24 peer 192.0.123.85 srcid 10.0.0.2/32 dstid 192.0.123.85/32 type require"],
+      gw2: ["flow esp out from 192.168.15.0/24 to 10.99.0.1 peer 198.51.100.2 srcid 192.0.123.85/32 dstid 10.0.0.2/32 type require"],
+    });
+    expect((await labExec(lab, "gw1", "pfctl -a vpn -sr")).stdout).toContain("match out on enc0 inet from 172.16.0.0/24 to 192.168.15.0/24 nat-to 10.99.0.1\n");
     await labExec(lab, "gw1", "rcctl -f stop isakmpd; rcctl -f stop ipsec");
     await labExec(lab, "gw2", "rcctl -f stop isakmpd; rcctl -f stop ipsec");
   });
@@ -98,6 +124,10 @@ describe("the emulated IKE daemons across the NAT (NAT-T)", () => {
       gw1: ["flow esp out from 172.16.0.0/24 to 192.168.15.0/24 peer 192.0.123.85 srcid IPV4/198.51.100.2 dstid IPV4/192.0.123.85 type require"],
       gw2: ["flow esp out from 192.168.15.0/24 to 172.16.0.0/24 peer 198.51.100.2 srcid IPV4/192.0.123.85 dstid IPV4/198.51.100.2 type require"],
     });
-    await bothShow("ipsecctl -sa -v", { gw1: ["from 10.0.0.2 to 192.0.123.85 spi ", "udpencap port 4500"], gw2: ["from 192.0.123.85 to 198.51.100.2 spi ", "udpencap port 4500"] });
+    const sa = await bothShow("ipsecctl -sa -v", { gw1: ["from 10.0.0.2 to 192.0.123.85 spi ", "udpencap port 4500"], gw2: ["from 192.0.123.85 to 198.51.100.2 spi ", "udpencap port 4500"] });
+    const spis = (t: string) => [...t.matchAll(/ spi (0x[0-9a-f]{8})/g)].map((m) => m[1]).sort();
+    expect(spis(sa.gw2!)).toEqual(spis(sa.gw1!));
+    const ping = await labHostExec(lab, "h2", "for i in 1 2 3 4 5 6 7 8 9 10; do ping -c 1 -W 1 172.16.0.10 >/dev/null && break; done; ping -c 3 -i 0.3 -W 2 172.16.0.10");
+    expect(ping.code, ping.stdout + ping.stderr).toBe(0);
   });
 });

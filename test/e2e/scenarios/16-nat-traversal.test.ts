@@ -3,9 +3,10 @@
  * a real NAT router (namespace nat1, nftables masquerade as 198.51.100.2), gw2 on the internet at 192.0.123.85.
  * Up renders gw2's `peer 198.51.100.2` and pf for udp 500/4500 and esp from it; the emulated isakmpds agree
  * only once gw1's IKE probes crossed the NAT on udp 500 and then 4500 (test/lab/emu/natt.ts), and then show the
- * flows each end would: gw1 to 192.0.123.85 from its own address, gw2 to the NAT's public address. The NAT
- * router's counters show that IKE and NAT-T datagrams crossed it. ESP data does not exist in the lab (no
- * ESP/xfrm in its kernel), so no ping crosses this tunnel (the report says so).
+ * flows each end would: gw1 to 192.0.123.85 from its own address, gw2 to the NAT's public address. h1 pings h2
+ * through the tunnel: the lab kernel has no ESP, so test/lab/emu/espd.py carries the established NAT-T SA pair's
+ * packets as ESP in UDP 4500 (RFC 4303 framing, NULL cipher) through the real NAT; the NAT router's counters
+ * show that IKE (udp 500) and NAT-T (udp 4500) datagrams crossed it.
  */
 import { scenario } from "./harness";
 import { PSK } from "./common";
@@ -36,6 +37,9 @@ scenario({
     gw2: ["flow esp out from 192.168.15.0/24 to 172.16.0.0/24 peer 198.51.100.2 srcid 192.0.123.85/32 dstid 10.0.0.2/32 type require"],
   },
   traffic: [
+    // the first pings may wait for the data path (espd.py) and the NAT mapping; then three of three
+    { host: "h1", command: "for i in 1 2 3 4 5 6 7 8 9 10; do ping -c 1 -W 1 192.168.15.10 >/dev/null && break; done; ping -c 3 -i 0.3 -W 2 192.168.15.10" },
+    { host: "h2", command: "ping -c 3 -i 0.3 -W 2 172.16.0.10" },
     // IKE (udp 500) and NAT-T (udp 4500) datagrams crossed the real NAT router
     { host: "nat1", command: "nft list chain ip nat postrouting | grep -E 'udp dport 500 counter packets [1-9]'" },
     { host: "nat1", command: "nft list chain ip nat postrouting | grep -E 'udp dport 4500 counter packets [1-9]'" },

@@ -69,6 +69,12 @@ export interface IkeConnection {
   remoteId?: string;
   local2: IkeSelector;
   remote2: IkeSelector;
+  /**
+   * `NAT-ID` (ipsec.conf `from ADDR (NET)`): the true local network. Phase 2 negotiates `local2` (what the
+   * peer's selectors name); the local flows and SAs are installed for this network, and pf nat-to on enc0
+   * translates between them (ipsec.conf(5) "OUTGOING NETWORK ADDRESS TRANSLATION").
+   */
+  nat2?: IkeSelector;
   protocol: string;
   p2: IkeTransform[];
   /** `PF-Tag`. */
@@ -135,6 +141,9 @@ export function ikeConnections(db: IkeDb): IkeConnection[] {
     const proto = suite ? db[splitList(suite.Protocols)[0] ?? ""] : undefined;
     const local2 = selector(db, c["Local-ID"]);
     const remote2 = selector(db, c["Remote-ID"]);
+    // ike.c writes Protocol/Port only into the Local-ID and Remote-ID sections: the NAT-ID's come from Local-ID
+    const natSel = c["NAT-ID"] !== undefined ? selector(db, c["NAT-ID"]) : undefined;
+    const nat2 = natSel && local2 ? { ...natSel, proto: local2.proto, port: local2.port } : undefined;
     if (!peer || !p1 || !proto || !local2 || !remote2) continue;
     const p1x = transforms(db, p1.Transforms);
     const psk = p1x.some((t) => t.attrs.AUTHENTICATION_METHOD === "PRE_SHARED") ? peer.Authentication : undefined;
@@ -150,6 +159,7 @@ export function ikeConnections(db: IkeDb): IkeConnection[] {
       remoteId: phase1Id(db, peer["Remote-ID"]),
       local2,
       remote2,
+      ...(nat2 ? { nat2 } : {}),
       protocol: proto.PROTOCOL_ID ?? "IPSEC_ESP",
       p2: transforms(db, proto.Transforms),
       tag: c["PF-Tag"],
@@ -228,6 +238,8 @@ export interface IkeTunnel {
   dstid: string;
   /** A NAT is between the ends: IKE and ESP float to udp 4500 (the SAs are ESP-in-UDP). */
   natt: boolean;
+  /** The peer's own address (behind a NAT: not `peerAddress`); both ends derive the SAs' SPIs from own addresses. */
+  peerOwn: string;
 }
 
 function idText(id: string | undefined, address: string): string {
@@ -278,6 +290,7 @@ export function establishedTunnels(self: IkeGateway, peers: readonly IkeGateway[
         srcid: idText(a.id, own(self, ends.la)),
         dstid: idText(found.id, own(g, ends.lb)),
         natt: own(self, ends.la) !== ends.la || own(g, ends.lb) !== ends.lb,
+        peerOwn: own(g, ends.lb),
       });
       break;
     }

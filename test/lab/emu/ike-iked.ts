@@ -182,11 +182,13 @@ export async function ikedTunnels(
   addresses: (where: string | undefined) => Promise<string[]>,
   held: (daemon: string, where: string | undefined) => Promise<boolean>,
   nat?: IkedNat,
-): Promise<{ flows: KernelFlow[]; sas: KernelSa[] }> {
+): Promise<{ flows: KernelFlow[]; sas: KernelSa[]; esp: { local: string; peer: string; remoteNet: string }[] }> {
   const flows: KernelFlow[] = [];
   const sas: KernelSa[] = [];
+  // NAT-T tunnels' data paths (natt.ts espd.py): this end's own address, the peer as reached, the remote networks
+  const esp: { local: string; peer: string; remoteNet: string }[] = [];
   const me = await gateway(self, undefined, read, addresses, held);
-  if (!me) return { flows, sas };
+  if (!me) return { flows, sas, esp };
   // the peers' state is read only when this gateway runs iked (a thunk: the caller's scan of every peer is skipped)
   const peerList = typeof peers === "function" ? await peers() : peers;
   if (nat && !me.held) {
@@ -220,10 +222,12 @@ export async function ikedTunnels(
         const algs = `${ok.child.auth ? ` auth ${ok.child.auth}` : ""} enc ${ENC_SA[ok.child.enc] ?? ok.child.enc}`;
         const mode = a.policy.encapsulation;
         const natt = ok.via !== ok.lb || Object.values(me.seenAs ?? {}).includes(ok.la);
+        if (natt) for (const f of a.flows) if (f.dst.af === "inet") esp.push({ local: ok.la, peer: ok.via, remoteNet: `${f.dst.text}/${f.dst.mask}` });
         for (const [src, dst] of [[ok.la, ok.via], [ok.via, ok.la]] as const) {
           // the same seed on both gateways: selectors seen from the SA's source side
           const sel = a.flows.map((f) => (src === ok.la ? flowSig(f.src, f.dst, f.proto) : flowSig(f.dst, f.src, f.proto))).sort().join(",");
-          const spi = spiFor(`iked|${src}>${dst}|${sel}`);
+          // seeded with the ends' own addresses, so both ends show the same SPI for one SA (a NAT changes `via`)
+          const spi = spiFor(`iked|${src === ok.la ? ok.la : ok.lb}>${dst === ok.la ? ok.la : ok.lb}|${sel}`);
           sas.push({ line: `${sat} ${mode} from ${src} to ${dst} spi 0x${spi.toString(16).padStart(8, "0")}${algs}`, key: `${sat}|${dst}|${spi}`, spi, ...(natt ? { udpencap: 4500 } : {}) });
         }
         break;
@@ -231,5 +235,5 @@ export async function ikedTunnels(
     }
   }
   if (!me.policies.some((p) => p.flows.some((f) => f.src.af === "inet6"))) push("flow esp out from ::/0 to ::/0 type deny");
-  return { flows, sas };
+  return { flows, sas, esp };
 }

@@ -16,7 +16,7 @@ import { establishedTunnels, ikeConnections, type IkeGateway } from "./ike-agree
 import { emptyKernel, saAlgorithms, tunnelFlows, tunnelSas, type IpsecKernel, type KernelFlow, type KernelSa } from "./ipsec-kernel";
 import { hasFlag } from "./ike-daemon";
 import { ikedTunnels, type IkedNat, type IkedState, emptyIked } from "./ike-iked";
-import { discoverNat, peerAliases, selfAliases } from "./natt";
+import { discoverNat, peerAliases, selfAliases, syncEspd, type EspPath } from "./natt";
 
 /** `/var/emu/isakmpd.json`. */
 export interface IsakmpdState {
@@ -156,10 +156,13 @@ async function syncedFromMaster(self: IkeGateway, peers: () => Promise<{ name: s
   return out;
 }
 
-function addTunnels(flows: KernelFlow[], sas: KernelSa[], self: IkeGateway, others: readonly IkeGateway[]): void {
+function addTunnels(flows: KernelFlow[], sas: KernelSa[], self: IkeGateway, others: readonly IkeGateway[], esp: EspPath[] = []): void {
   for (const t of establishedTunnels(self, others)) {
+    // NAT-T: espd.py carries the tunnel's packets as ESP in UDP 4500 (natt.ts)
+    if (t.natt) esp.push({ local: t.localAddress, peer: t.peerAddress, remoteNet: `${t.conn.remote2.address}/${t.conn.remote2.prefixlen}` });
     const satype = t.conn.protocol === "IPSEC_AH" ? "ah" : "esp";
-    flows.push(...tunnelFlows({ satype, local: t.conn.local2, remote: t.conn.remote2, peer: t.peerAddress, srcid: t.srcid, dstid: t.dstid }));
+    // with a NAT-ID (`from ADDR (NET)`) the local side of the flows is the true network NET
+    flows.push(...tunnelFlows({ satype, local: t.conn.nat2 ?? t.conn.local2, remote: t.conn.remote2, peer: t.peerAddress, srcid: t.srcid, dstid: t.dstid }));
     sas.push(...tunnelSas({
       satype,
       mode: t.p2.attrs.ENCAPSULATION_MODE === "TRANSPORT" ? "transport" : "tunnel",
@@ -169,6 +172,7 @@ function addTunnels(flows: KernelFlow[], sas: KernelSa[], self: IkeGateway, othe
       peerAddress: t.peerAddress,
       algs: saAlgorithms(t.p2.attrs),
       ...(t.natt ? { udpencap: 4500 } : {}),
+      peerOwn: t.peerOwn,
     }));
   }
 }
@@ -196,13 +200,15 @@ export async function kernelView(selfName: string): Promise<{ flows: KernelFlow[
   const others = self.connections.length || (await sasyncdOf(undefined))
     ? await Promise.all((await peers()).map(async (p) => ({ ...(await ikeGateway(p.name, p.stateDir)), seenAs: await peerAliases(p.name) })))
     : [];
-  if (self.connections.length) addTunnels(flows, sas, self, others);
+  const esp: EspPath[] = [];
+  if (self.connections.length) addTunnels(flows, sas, self, others, esp);
   for (const master of await syncedFromMaster(self, peers)) {
     addTunnels(flows, sas, master, [self, ...others.filter((g) => g.name !== master.name)]);
   }
   const iked = await ikedTunnels(selfName, peers, read, addressesOf, heldBySasyncd, ikedNat(selfName));
   flows.push(...iked.flows);
   sas.push(...iked.sas);
+  await syncEspd([...esp, ...iked.esp]);
   return { flows, sas };
 }
 

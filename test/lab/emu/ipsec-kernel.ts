@@ -115,16 +115,18 @@ export function saAlgorithms(attrs: Record<string, string>): string {
 }
 
 /** The two SAs of a tunnel, as this gateway's SAD shows them. */
-export function tunnelSas(t: { satype: string; mode: string; local: IkeSelector; remote: IkeSelector; localAddress: string; peerAddress: string; algs: string; udpencap?: number }): KernelSa[] {
+export function tunnelSas(t: { satype: string; mode: string; local: IkeSelector; remote: IkeSelector; localAddress: string; peerAddress: string; algs: string; udpencap?: number; peerOwn?: string }): KernelSa[] {
   const sel = (s: IkeSelector) => `${selectorText(s)}:${s.proto}:${s.port}`;
+  // the SPI of one SA is the same at both ends: seeded with the ends' own addresses (a NAT changes what one sees)
+  const po = t.peerOwn ?? t.peerAddress;
   const mk = (src: string, dst: string, seed: string): KernelSa => {
     const spi = spiFor(seed);
     const line = `${t.satype} ${t.mode} from ${src} to ${dst} spi 0x${spi.toString(16).padStart(8, "0")}${t.algs}`;
     return { line, key: `${t.satype}|${dst}|${spi}`, spi, ...(t.udpencap ? { udpencap: t.udpencap } : {}) };
   };
   return [
-    mk(t.localAddress, t.peerAddress, `${t.localAddress}>${t.peerAddress}|${sel(t.local)}>${sel(t.remote)}`),
-    mk(t.peerAddress, t.localAddress, `${t.peerAddress}>${t.localAddress}|${sel(t.remote)}>${sel(t.local)}`),
+    mk(t.localAddress, t.peerAddress, `${t.localAddress}>${po}|${sel(t.local)}>${sel(t.remote)}`),
+    mk(t.peerAddress, t.localAddress, `${po}>${t.localAddress}|${sel(t.remote)}>${sel(t.local)}`),
   ];
 }
 

@@ -17,13 +17,23 @@
  *   this gateway's show its own address), with `udpencap port 4500` on the SAs of both ends.
  *
  * A gateway behind a NAT that forwards nothing is therefore reachable only after it initiated, exactly as with
- * a real NAT (its mapping exists only once it sent). What is NOT carried: ESP itself — the lab kernel has no
- * ESP/xfrm, so no tunnel traffic crosses; the probes prove that IKE's udp 500 and 4500 pass the NAT and which
- * address each end sees. The probe's source port is ephemeral (not 500): masquerading maps either.
+ * a real NAT (its mapping exists only once it sent). The probe's source port is ephemeral (not 500):
+ * masquerading maps either.
+ *
+ * Data: the lab kernel has no ESP/xfrm. For an established NAT-T tunnel (isakmpd or iked), `espd.py` carries the
+ * tunnel's packets as ESP in UDP 4500 between the ends' own addresses, through the real NAT: RFC 4303 framing
+ * with the NULL cipher and no ICV (the NAT crossing is real, the cryptography is not). Tunnels without NAT carry
+ * no data in the lab (as before). One espd per local address (it binds ADDR:4500): one NAT-T tunnel per gateway.
  */
 import { createSocket, type Socket } from "node:dgram";
-import { randomBytes } from "node:crypto";
+import { createHash, randomBytes } from "node:crypto";
+import { spawn } from "node:child_process";
+import { existsSync } from "node:fs";
+import { dirname, join } from "node:path";
+import { fileURLToPath } from "node:url";
 import { readPeerState, readState, withState } from "./state";
+import { linuxEnabled, stopHelper } from "./linux";
+import { spiFor } from "./ipsec-kernel";
 
 const MAGIC = "OBSDLAB-IKE";
 export const IKE_PORTS = [500, 4500] as const;
@@ -135,4 +145,70 @@ export async function peerAliases(name: string): Promise<Record<string, string>>
 export async function nattedVia(stateDir: string | undefined, peerAddress: string): Promise<boolean> {
   const st = stateDir === undefined ? await readState<NattSelf>("natt-self", emptySelf) : await readPeerState<NattSelf>(stateDir, "natt-self", emptySelf);
   return (st.peers[peerAddress]?.public ?? "") !== "";
+}
+
+/** One NAT-T SA pair's data path (espd.py), keyed by this gateway's address, the peer and the remote network. */
+export interface EspPath {
+  local: string;
+  peer: string;
+  remoteNet: string;
+}
+/** `/var/emu/espd.json`: running espd.py helpers by path key. */
+interface EspdState {
+  running: Record<string, { pid: number; name: string }>;
+}
+
+function espdPath(): string {
+  const src = process.env.EMU_SRC ?? dirname(fileURLToPath(import.meta.url));
+  const p = join(src, "espd.py");
+  return existsSync(p) ? p : join(dirname(fileURLToPath(import.meta.url)), "espd.py");
+}
+
+const alive = (pid: number) => {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch {
+    return false;
+  }
+};
+
+/**
+ * Brings the running espd.py helpers in line with the NAT-T tunnels established now (started for new ones,
+ * stopped for gone ones): the data path of ESP in UDP 4500 through the lab's NAT. Only in a lab (Linux side on).
+ */
+export async function syncEspd(paths: readonly EspPath[]): Promise<void> {
+  if (!linuxEnabled()) return;
+  // the common case (no NAT-T tunnel, none running) costs one read, no lock
+  if (paths.length === 0 && Object.keys((await readState<EspdState>("espd", () => ({ running: {} }))).running).length === 0) return;
+  const want = new Map(paths.map((p) => [`${p.local}>${p.peer}|${p.remoteNet}`, p]));
+  const started: Promise<void>[] = [];
+  await withState<EspdState>("espd", () => ({ running: {} }), (st) => {
+    for (const [k, r] of Object.entries(st.running)) {
+      if (want.has(k) && alive(r.pid)) continue;
+      stopHelper(r.pid);
+      delete st.running[k];
+    }
+    for (const [k, p] of want) {
+      if (st.running[k]) continue;
+      const name = `natt${createHash("sha256").update(k).digest("hex").slice(0, 6)}`;
+      const spi = spiFor(`espd|${k}`);
+      const child = spawn("/usr/bin/python3", [espdPath(), name, p.local, p.peer, p.remoteNet, String(spi)], { detached: true, stdio: ["ignore", "pipe", "ignore"] });
+      child.unref();
+      started.push(new Promise<void>((resolve) => {
+        const timer = setTimeout(resolve, 5_000);
+        child.stdout!.once("data", () => { clearTimeout(timer); child.stdout!.destroy(); resolve(); });
+        child.once("error", () => { clearTimeout(timer); resolve(); });
+      }));
+      if (child.pid) st.running[k] = { pid: child.pid, name };
+    }
+    return st;
+  });
+  await Promise.all(started);
+}
+
+/** Stops every espd.py of this gateway (reboot: the emulated kernel forgets its SAs). */
+export async function stopAllEspd(): Promise<void> {
+  const st = await readState<EspdState>("espd", () => ({ running: {} }));
+  for (const r of Object.values(st.running)) stopHelper(r.pid);
 }

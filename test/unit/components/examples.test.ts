@@ -109,4 +109,10 @@ describe("examples under mocks", () => {
     expect(keys("gw1")).toEqual(["/etc/isakmpd/ca/vpn-ca.crt", "/etc/isakmpd/certs/192.0.2.153.crt", "/etc/isakmpd/private/local.key"]);
     expect(keys("gw2")).toEqual(["/etc/isakmpd/ca/vpn-ca.crt", "/etc/isakmpd/certs/gw2.example.org.crt", "/etc/isakmpd/private/local.key"]);
   });
+
+  it("16-nat-traversal", async () => {
+    const s = await run("16-nat-traversal");
+    expect(s.gw2!.files["/etc/ipsec.conf"]!.content).toContain("ike passive esp from 192.168.15.0/24 to 172.16.0.0/24 peer 198.51.100.2 ");
+    expect(s.gw1!.files["/etc/sysctl.conf"]!.content).toContain("net.inet.esp.udpencap=1\n");
+  });
 });

@@ -20,12 +20,14 @@ import netstart from "./netstart";
 import { rcAction } from "./rcd";
 import { realDaemon } from "../rcd-real";
 import { sysctlSet } from "./sysctl";
+import { stopAllEspd } from "../natt";
 
 /** Forget all emulated state and undo Linux side effects (the power switch). */
 export async function powerOff(): Promise<void> {
   // daemons the lab runs for real (package daemons, rc.d scripts of ours) end with the power
   const svcs = await readState<ServiceTable>("services", () => ({ running: {} }));
   for (const r of Object.values(svcs.running)) await stopPid(r.pid);
+  await stopAllEspd();
   const t = await readState<InterfaceTable>("interfaces", () => ({ interfaces: [], demote: {} }));
   for (const i of t.interfaces as (InterfaceTable["interfaces"][number] & { helperPid?: number })[]) {
     stopHelper(i.helperPid);
