@@ -8,10 +8,10 @@
 import { expect, it } from "vitest";
 import { scenario } from "./harness";
 import { labExec } from "../../lab/api";
-import { deriveRsaKeyPair } from "../../../sdk/planner/rsakeys";
+import { tincRsaKeyPair } from "../../../sdk/planner/rsakeys";
 
 const SEED = "e2e-tinc-key-seed-0123456789";
-const key = (n: number) => deriveRsaKeyPair(SEED, `tinc/gw${n}/vpn/gw${n}`);
+const key = (n: number) => tincRsaKeyPair(SEED, `tinc/gw${n}/vpn/gw${n}`);
 const hostFile = (n: number) => `Address = 10.254.0.${n}\nPort = 655\nSubnet = 10.10.0.${n}/32\nSubnet = 10.${n}.0.0/24\n\n${key(n).publicKey}`;
 const others = (n: number) => [1, 2, 3].filter((m) => m !== n);
 const files = (n: number): Record<string, string> => ({
