@@ -23,7 +23,7 @@ describe("several labs", () => {
   });
 
   it("refuses unknown topologies and bad prefixes", async () => {
-    await expect(labUp("hub-and-spoke", { prefix: "t5x" })).rejects.toThrow("topology `hub-and-spoke`: unknown; one of site-to-site, carp, gif, mesh-N");
+    await expect(labUp("hub-and-spoke", { prefix: "t5x" })).rejects.toThrow("topology `hub-and-spoke`: unknown; one of site-to-site, carp, gif, nat, mesh-N");
     await expect(labUp("mesh-51", { prefix: "t5x" })).rejects.toThrow("mesh-51: N must be an integer from 2 to 50");
     await expect(labUp("gif", { prefix: "Bad-Prefix" })).rejects.toThrow("lab prefix `Bad-Prefix`: must be 1–6 lower-case letters/digits starting with a letter");
   });
