@@ -23,6 +23,8 @@ import { needPackage, type PackageTarget } from "./packages";
 import type { RawFile } from "./docs";
 import type { ServiceState } from "../state";
 import type { GatewaySpec } from "./spec";
+import { tincRsaKeyPair } from "./rsakeys";
+import type { PemKeyPair } from "./keys";
 
 /** One member of a tinc network, resolved. */
 export interface TincMemberSpec {
@@ -38,9 +40,12 @@ export interface TincMemberSpec {
   address?: string;
   /** Networks behind it (`Subnet =`); default the gateway's internal IPv4 networks. */
   subnets?: string[];
-  /** Its RSA key pair (PKCS#1 PEM; private secret). */
-  privateKey: string;
-  publicKey: string;
+  /**
+   * Its RSA key pair (PKCS#1 PEM; private secret), when given. Default (absent): derived by the planner from
+   * the gateway's key seed ({@link tincMemberKeys}).
+   */
+  privateKey?: string;
+  publicKey?: string;
 }
 
 /** A tinc network. */
@@ -71,6 +76,16 @@ function pass(direction: "in" | "out" | undefined, on: string, protos: string[],
   const r: PfFilterRule = { kind: "filter", action: "pass", on: [{ name: on }], protos, from: { hosts: from, ports: [] }, to: { hosts: to, ports: toPort !== undefined ? [{ op: "=", port: toPort }] : [] } };
   if (direction) r.direction = direction;
   return r;
+}
+
+/**
+ * A member's RSA key pair: the one given, else derived from its gateway's key seed (`seed`) for this network
+ * and node name, so that every member knows the others' public keys at preview and the pair is stable from
+ * run to run. The one rule for tinc keys: the planner, the secret listing and TincNetwork's `publicKeys` call it.
+ */
+export function tincMemberKeys(m: Pick<TincMemberSpec, "node" | "name" | "privateKey" | "publicKey">, netname: string, seed: string): PemKeyPair {
+  if (m.privateKey !== undefined && m.publicKey !== undefined) return { privateKey: m.privateKey, publicKey: m.publicKey };
+  return tincRsaKeyPair(seed, `tinc/${m.node}/${netname}/${m.name}`);
 }
 
 /** Plans every tinc network. `openvpnTun0` names the gateways whose tun0 an OpenVPN tunnel already uses. */
@@ -125,7 +140,8 @@ function planOne(t: TincSpec, accs: ReadonlyMap<string, TincTarget>, byGateway: 
   if (issues.length > before || !vpnNet) return;
   const dir = `/etc/tinc/${t.netname}`;
   const sub = (n: IpNet) => (n.prefix === undefined ? `${n.address}/32` : netText(n));
-  const hostFiles = new Map(resolved.map((r) => [r.m.name, renderTincHost({ address: r.address, port: r.m.port, subnets: r.subnets.map(sub), publicKey: r.m.publicKey })]));
+  const keys = new Map(resolved.map((r) => [r.m.name, tincMemberKeys(r.m, t.netname, r.acc.gw.keySeed)]));
+  const hostFiles = new Map(resolved.map((r) => [r.m.name, renderTincHost({ address: r.address, port: r.m.port, subnets: r.subnets.map(sub), publicKey: keys.get(r.m.name)!.publicKey })]));
   for (const me of resolved) {
     const others = resolved.filter((r) => r !== me);
     const acc = me.acc;
@@ -133,7 +149,7 @@ function planOne(t: TincSpec, accs: ReadonlyMap<string, TincTarget>, byGateway: 
     const files: [string, RawFile][] = [
       [`${dir}/tinc.conf`, { content: renderTincConf({ name: me.m.name, interface: TINC_INTERFACE, port: me.m.port, connectTo: others.map((o) => o.m.name) }), mode: "0644", secret: false }],
       ...resolved.map((r): [string, RawFile] => [`${dir}/hosts/${r.m.name}`, { content: hostFiles.get(r.m.name)!, mode: "0644", secret: false }]),
-      [`${dir}/rsa_key.priv`, { content: me.m.privateKey, mode: "0600", secret: true }],
+      [`${dir}/rsa_key.priv`, { content: keys.get(me.m.name)!.privateKey, mode: "0600", secret: true }],
       [`${dir}/tinc-up`, { content: renderTincUp({ address: me.m.inner.address, prefix: me.m.inner.prefix, routes: [netText(vpnNet), ...others.flatMap((o) => o.subnets.filter((n) => n.prefix !== undefined && n.prefix < 32).map(netText))] }), mode: "0755", secret: false }],
     ];
     for (const [p, f] of files) acc.rawFiles.set(p, f);
