@@ -1,5 +1,5 @@
 import * as pulumi from "@pulumi/pulumi";
-import { deriveOpenVpnKey, type OpenVpnEndSpec, type OpenVpnSpec } from "../planner/openvpn";
+import { type OpenVpnEndSpec, type OpenVpnSpec } from "../planner/openvpn";
 import { OPENVPN_AUTHS, OPENVPN_CIPHERS, openVpnStaticKey, type OpenVpnAuth, type OpenVpnCipher } from "../model/openvpn/index";
 import { hostAddress, integer, interfaceOf, network, oneOf, Refusal, udpPort, type TokenRule } from "../model/tokens/index";
 import { argError } from "./common";
@@ -75,9 +75,10 @@ export class OpenVpnTunnel extends pulumi.ComponentResource {
     checkArgs(label, args);
     const group = groupOf(label, [nodeOf(args.left.gateway), nodeOf(args.right.gateway)]);
     this.configFile = `/etc/openvpn/${name}.conf`;
-    const key: pulumi.Output<string> = args.key !== undefined
+    // without a key, the planner derives one from the left gateway's seed (planner/openvpn.ts openVpnKeyOf)
+    const key: pulumi.Output<string | null> = args.key !== undefined
       ? pulumi.secret(args.key).apply((k) => take(label, "key", k, openVpnStaticKey, { secret: true }))
-      : args.left.gateway.keySeed.apply((seed) => deriveOpenVpnKey(seed, name));
+      : pulumi.output(null);
     const end = (e: OpenVpnEndArgs, side: string): pulumi.Output<OpenVpnEndSpec> =>
       pulumi.all([pulumi.output(e.inner), pulumi.output(e.endpoint ?? null), pulumi.output(e.networks ?? null)]).apply(([inner, endpoint, networks]): OpenVpnEndSpec => ({
         node: e.gateway.gatewayName,
@@ -88,7 +89,7 @@ export class OpenVpnTunnel extends pulumi.ComponentResource {
         ...(networks !== null ? { networks: (networks as string[]).map((n, i) => take(label, `${side}.networks[${i}]`, n, network(4))) } : {}),
       }));
     const spec: pulumi.Output<OpenVpnSpec> = pulumi.all([end(args.left, "left"), end(args.right, "right"), pulumi.unsecret(key)]).apply(([left, right, k]) => ({
-      name, left, right, key: k,
+      name, left, right, ...(k !== null ? { key: k } : {}),
       cipher: args.cipher ?? "AES-256-CBC",
       auth: args.auth ?? "SHA256",
       keepalive: args.keepalive ?? { interval: 10, timeout: 60 },

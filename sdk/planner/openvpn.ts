@@ -45,8 +45,11 @@ export interface OpenVpnSpec {
   name: string;
   left: OpenVpnEndSpec;
   right: OpenVpnEndSpec;
-  /** The static key file (secret). */
-  key: string;
+  /**
+   * The static key file (secret), when given. Default (absent): derived by the planner from the left
+   * gateway's key seed ({@link openVpnKeyOf}).
+   */
+  key?: string;
   cipher: OpenVpnCipher;
   auth: OpenVpnAuth;
   keepalive: { interval: number; timeout: number };
@@ -140,6 +143,7 @@ function planOne(t: OpenVpnSpec, accs: ReadonlyMap<string, OpenVpnTarget>, byGat
 
   const conf = `${OPENVPN_DIR}/${t.name}.conf`;
   const keyFile = `${OPENVPN_DIR}/${t.name}.key`;
+  const key = openVpnKeyOf(t, la.gw.keySeed);
   for (const [me, other, acc, peerNets, myEp, peerEp, direction, side] of [
     [t.left, t.right, la, rnets, lep, rep, 0, "left"],
     [t.right, t.left, ra, lnets, rep, lep, 1, "right"],
@@ -162,7 +166,7 @@ function planOne(t: OpenVpnSpec, accs: ReadonlyMap<string, OpenVpnTarget>, byGat
       mode: "0644",
       secret: false,
     });
-    acc.rawFiles.set(keyFile, { content: t.key, mode: "0600", secret: true });
+    acc.rawFiles.set(keyFile, { content: key, mode: "0600", secret: true });
     acc.services.set("openvpn", { order: ORDER, enabled: true, flags: `--config ${conf}`, running: true, restartOn: [conf, keyFile] });
     const ext = acc.gw.external.interface;
     acc.pf.vpnRules.push(
@@ -171,6 +175,11 @@ function planOne(t: OpenVpnSpec, accs: ReadonlyMap<string, OpenVpnTarget>, byGat
       pass(undefined, me.interface, undefined, [], []),
     );
   }
+}
+
+/** A tunnel's static key: the one given, else derived from the left gateway's key seed (`leftSeed`). */
+export function openVpnKeyOf(t: Pick<OpenVpnSpec, "name" | "key">, leftSeed: string): string {
+  return t.key ?? deriveOpenVpnKey(leftSeed, t.name);
 }
 
 /**
