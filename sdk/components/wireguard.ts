@@ -1,6 +1,5 @@
 import * as pulumi from "@pulumi/pulumi";
-import { deriveWgKeyPair, wgPublicKey } from "../planner/wgkeys";
-import type { WireGuardEndSpec, WireGuardSpec } from "../planner/wireguard";
+import { wireGuardEndKeys, type WireGuardEndSpec, type WireGuardSpec } from "../planner/wireguard";
 import { hostAddress, integer, interfaceOf, network, udpPort, wgKey, WG_PKA_MAX } from "../model/tokens/index";
 import { argError, ifAddress } from "./common";
 import { need, take } from "./check";
@@ -66,29 +65,26 @@ export class WireGuardTunnel extends pulumi.ComponentResource {
     const label = `WireGuardTunnel "${name}"`;
     checkArgs(label, args);
     const group = groupOf(label, [nodeOf(args.left.gateway), nodeOf(args.right.gateway)]);
-    const keys = (e: WireGuardEndArgs, side: string): pulumi.Output<{ privateKey: string; publicKey: string }> => {
-      const iface = e.interface ?? "wg0";
-      if (e.privateKey !== undefined)
-        return pulumi.secret(e.privateKey).apply((k) => {
-          const privateKey = take(label, `${side}.privateKey`, k, wgKey("a wgkey (private key)"), { secret: true });
-          return { privateKey, publicKey: wgPublicKey(privateKey) };
-        });
-      return e.gateway.keySeed.apply((seed) => deriveWgKeyPair(seed, e.gateway.gatewayName, iface));
-    };
-    const lk = keys(args.left, "left");
-    const rk = keys(args.right, "right");
-    this.leftPublicKey = pulumi.unsecret(lk.apply((k) => k.publicKey));
-    this.rightPublicKey = pulumi.unsecret(rk.apply((k) => k.publicKey));
-    const end = (e: WireGuardEndArgs, side: string, k: pulumi.Output<{ privateKey: string; publicKey: string }>): pulumi.Output<WireGuardEndSpec> =>
+    // a given private key is checked here; without one the planner derives the pair from the gateway's seed
+    // (planner/wireguard.ts wireGuardEndKeys, also called here for the public-key outputs)
+    const given = (e: WireGuardEndArgs, side: string): pulumi.Output<string | null> =>
+      e.privateKey === undefined ? pulumi.output(null) : pulumi.secret(e.privateKey).apply((k) => take(label, `${side}.privateKey`, k, wgKey("a wgkey (private key)"), { secret: true }));
+    const lk = given(args.left, "left");
+    const rk = given(args.right, "right");
+    const publicKey = (e: WireGuardEndArgs, k: pulumi.Output<string | null>): pulumi.Output<string> =>
+      pulumi.unsecret(pulumi.all([k, e.gateway.keySeed]).apply(([privateKey, seed]) =>
+        wireGuardEndKeys({ node: e.gateway.gatewayName, interface: e.interface ?? "wg0", ...(privateKey !== null ? { privateKey } : {}) }, seed).publicKey));
+    this.leftPublicKey = publicKey(args.left, lk);
+    this.rightPublicKey = publicKey(args.right, rk);
+    const end = (e: WireGuardEndArgs, side: string, k: pulumi.Output<string | null>): pulumi.Output<WireGuardEndSpec> =>
       pulumi
         .all([pulumi.output(e.inner), pulumi.output(e.endpoint ?? null), pulumi.output(e.networks ?? null), pulumi.unsecret(k)])
-        .apply(([inner, endpoint, networks, key]): WireGuardEndSpec => ({
+        .apply(([inner, endpoint, networks, privateKey]): WireGuardEndSpec => ({
           node: e.gateway.gatewayName,
           interface: e.interface ?? "wg0",
           inner: ifAddress(label, `${side}.inner`, inner, 24),
           port: e.port ?? WG_DEFAULT_PORT,
-          privateKey: key.privateKey,
-          publicKey: key.publicKey,
+          ...(privateKey !== null ? { privateKey } : {}),
           ...(endpoint !== null ? { endpoint: take(label, `${side}.endpoint`, endpoint, hostAddress()) } : {}),
           ...(networks !== null ? { networks: (networks as string[]).map((n, i) => take(label, `${side}.networks[${i}]`, n, network())) } : {}),
           ...(e.rtable !== undefined ? { rtable: e.rtable } : {}),

@@ -16,6 +16,7 @@
 import type { HostState, ManagedFile } from "../state";
 import { tincMemberKeys } from "./tinc";
 import { openVpnKeyOf } from "./openvpn";
+import { wireGuardEndKeys } from "./wireguard";
 import type { KeyingSpec, LinkIpsecSpec, ManualKeys, Topology } from "./spec";
 
 /**
@@ -75,7 +76,7 @@ export function secretsByGateway(t: Topology): Map<string, string[]> {
   const seed = new Map(t.gateways.map((g) => [g.name, g.keySeed]));
   for (const n of t.tinc ?? []) for (const m of n.members) if (seed.has(m.node)) add(m.node, [tincMemberKeys(m, n.netname, seed.get(m.node)!).privateKey]);
   for (const o of t.openvpn ?? []) if (seed.has(o.left.node)) for (const e of [o.left, o.right]) add(e.node, [openVpnKeyOf(o, seed.get(o.left.node)!)]);
-  for (const w of t.wireguard ?? []) for (const e of [w.left, w.right]) add(e.node, [e.privateKey, ...(w.psk !== undefined ? [w.psk] : [])]);
+  for (const w of t.wireguard ?? []) for (const e of [w.left, w.right]) if (seed.has(e.node)) add(e.node, [wireGuardEndKeys(e, seed.get(e.node)!).privateKey, ...(w.psk !== undefined ? [w.psk] : [])]);
   for (const s of t.sshTunnels ?? []) add(s.client.node, [s.privateKey]);
   for (const p of t.pairs) {
     const values = [p.sharedkey, ...p.segments.flatMap((s) => (s.password !== undefined ? [s.password] : [])), ...p.members.flatMap((m) => Object.values(m.passwords ?? {}))];

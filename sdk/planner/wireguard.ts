@@ -17,6 +17,7 @@ import { contains, NetSet, netText, parseNet, type IpNet as Net } from "../model
 import type { IfLine } from "./docs";
 import type { PlanIssue } from "./errors";
 import type { GatewaySpec, IfAddress } from "./spec";
+import { deriveWgKeyPair, wgPublicKey, type WgKeyPair } from "./wgkeys";
 
 /** One end of a WireGuard tunnel, resolved. */
 export interface WireGuardEndSpec {
@@ -28,10 +29,13 @@ export interface WireGuardEndSpec {
   inner: IfAddress;
   /** `wgport`: UDP port this end listens on. */
   port: number;
-  /** `wgkey` (base64, secret). */
-  privateKey: string;
-  /** The public key of `privateKey` (the other end's `wgpeer`). */
-  publicKey: string;
+  /**
+   * `wgkey` (base64, secret), when given. Default (absent): derived by the planner from the gateway's key
+   * seed for this interface ({@link wireGuardEndKeys}).
+   */
+  privateKey?: string;
+  /** The public key of `privateKey` (the other end's `wgpeer`); computed from it when absent. */
+  publicKey?: string;
   /** Address the other end sends to (its `wgendpoint`); default this gateway's external address of the inner family, else IPv4. */
   endpoint?: string;
   /** What is reached through this end: the other end's `wgaip`s; default this end's inner address and its gateway's internal networks. */
@@ -58,10 +62,23 @@ export interface WgTarget {
   pf: { vpnRules: PfRule[] };
 }
 
+/** A tunnel end with its key pair resolved. */
+type WgEnd = WireGuardEndSpec & WgKeyPair;
+
+/**
+ * An end's key pair: the private key given (its public key computed), else derived from its gateway's key
+ * seed (`seed`) for its interface. The one rule for wg keys: the planner, the secret listing and the
+ * WireGuard components' public-key outputs call it.
+ */
+export function wireGuardEndKeys(e: Pick<WireGuardEndSpec, "node" | "interface" | "privateKey" | "publicKey">, seed: string): WgKeyPair {
+  if (e.privateKey === undefined) return deriveWgKeyPair(seed, e.node, e.interface);
+  return { privateKey: e.privateKey, publicKey: e.publicKey ?? wgPublicKey(e.privateKey) };
+}
+
 /** One wg interface of one gateway, merged over the tunnels that use it. */
 interface WgIf {
   by: string;
-  end: WireGuardEndSpec;
+  end: WgEnd;
   peers: WgPeer[];
   rules: PfRule[];
   /** `!route` lines: routes to the peers' networks beyond the inner subnet. */
@@ -104,13 +121,14 @@ export function planWireGuard(specs: readonly WireGuardSpec[], accs: ReadonlyMap
   }
 }
 
-function planOne(t: WireGuardSpec, accs: ReadonlyMap<string, WgTarget>, ifs: Map<string, Map<string, WgIf>>, issues: PlanIssue[]): void {
-  const L = wgLabel(t.name);
-  const la = accs.get(t.left.node);
-  const ra = accs.get(t.right.node);
-  for (const [e, acc, side] of [[t.left, la, "left"], [t.right, ra, "right"]] as const)
+function planOne(spec: WireGuardSpec, accs: ReadonlyMap<string, WgTarget>, ifs: Map<string, Map<string, WgIf>>, issues: PlanIssue[]): void {
+  const L = wgLabel(spec.name);
+  const la = accs.get(spec.left.node);
+  const ra = accs.get(spec.right.node);
+  for (const [e, acc, side] of [[spec.left, la, "left"], [spec.right, ra, "right"]] as const)
     if (!acc) issues.push({ resources: [L], field: `${side}.gateway`, value: e.node, reason: "no Gateway has this name", fix: "pass a Gateway declared in the same program" });
   if (!la || !ra) return;
+  const t = { ...spec, left: { ...spec.left, ...wireGuardEndKeys(spec.left, la.gw.keySeed) }, right: { ...spec.right, ...wireGuardEndKeys(spec.right, ra.gw.keySeed) } };
   const both = [L, gwLabel(t.left.node), gwLabel(t.right.node)];
   const before = issues.length;
   if (t.left.node === t.right.node) issues.push({ resources: both, field: "left.gateway, right.gateway", value: t.left.node, reason: "both ends are the same gateway", fix: "connect two different gateways" });
@@ -124,7 +142,7 @@ function planOne(t: WireGuardSpec, accs: ReadonlyMap<string, WgTarget>, ifs: Map
     issues.push({ resources: both, field: "left.inner, right.inner", value: `${li.address}/${li.prefix}, ${ri.address}/${ri.prefix}`, reason: "the inner addresses are not in the same subnet", fix: `give both ends addresses of one subnet, e.g. \`${netText(lnet)}\`` });
   else if (li.address === ri.address)
     issues.push({ resources: both, field: "left.inner, right.inner", value: li.address, reason: "both ends have the same inner address", fix: "give each end its own address of the subnet" });
-  const endpointOf = (e: WireGuardEndSpec, acc: WgTarget, side: string): string | undefined => {
+  const endpointOf = (e: WgEnd, acc: WgTarget, side: string): string | undefined => {
     const ext = lnet.family === 6 ? (acc.gw.external.address6 ?? acc.gw.external.address) : (acc.gw.external.address ?? acc.gw.external.address6);
     const a = e.endpoint ?? ext?.address;
     if (!a) issues.push({ resources: both, field: `${side}.endpoint`, value: "(none)", reason: `${gwLabel(acc.gw.name)} has no external address for its peer to send to`, fix: `give \`${side}.endpoint\` or the gateway's external address` });
@@ -132,7 +150,7 @@ function planOne(t: WireGuardSpec, accs: ReadonlyMap<string, WgTarget>, ifs: Map
   };
   const lep = endpointOf(t.left, la, "left");
   const rep = endpointOf(t.right, ra, "right");
-  const netsOf = (e: WireGuardEndSpec, acc: WgTarget, side: string): Net[] => {
+  const netsOf = (e: WgEnd, acc: WgTarget, side: string): Net[] => {
     const given = e.networks ?? [`${e.inner.address}/${e.inner.address.includes(":") ? 128 : 32}`, ...acc.gw.internal.map((i) => i.network)];
     return given.flatMap((n) => {
       const x = parseNet(n);
