@@ -1,6 +1,6 @@
 import * as pulumi from "@pulumi/pulumi";
-import { deriveSshTunnelKey, sshPublicKeyOf } from "../planner/sshkeys";
-import type { SshTunnelSpec } from "../planner/ssh-tunnel";
+import { sshPublicKeyOf } from "../planner/sshkeys";
+import { sshTunnelClientKeys, type SshTunnelSpec } from "../planner/ssh-tunnel";
 import { sshTunnelService } from "../planner/ssh-rcd";
 import { hostAddress, integer, interfaceOf, network, userName } from "../model/tokens/index";
 import { Refusal, type TokenRule } from "../model/tokens/refusal";
@@ -133,11 +133,14 @@ export class SshTunnel extends pulumi.ComponentResource {
     const cUnit = unitOf(args.client.interface);
     const sUnit = unitOf(args.server.interface);
     this.service = sshTunnelService(cUnit);
-    const key: pulumi.Output<{ privateKey: string; publicKey: string }> =
+    // a given key is checked here; without one the planner derives it from the client gateway's seed
+    // (planner/ssh-tunnel.ts sshTunnelClientKeys, also called here for `clientPublicKey`)
+    const key: pulumi.Output<{ privateKey: string; publicKey: string } | null> =
       args.client.privateKey !== undefined
         ? pulumi.secret(args.client.privateKey).apply((k) => take(label, "client.privateKey", k, opensshPrivateKey, { secret: true }))
-        : args.client.gateway.keySeed.apply((seed) => deriveSshTunnelKey(seed, args.client.gateway.gatewayName, cUnit));
-    this.clientPublicKey = pulumi.unsecret(key.apply((k) => k.publicKey));
+        : pulumi.output(null);
+    const clientEnd = { node: args.client.gateway.gatewayName, unit: cUnit };
+    this.clientPublicKey = pulumi.unsecret(pulumi.all([key, args.client.gateway.keySeed]).apply(([k, seed]) => sshTunnelClientKeys({ client: clientEnd, ...(k ?? {}) }, seed).publicKey));
     const nets = (e: SshTunnelEndBase, side: string): pulumi.Output<string[] | null> =>
       pulumi.output(e.networks ?? null).apply((ns) => (ns === null ? null : (ns as string[]).map((n, i) => take(label, `${side}.networks[${i}]`, n, network()))));
     const c = args.client;
@@ -163,8 +166,7 @@ export class SshTunnel extends pulumi.ComponentResource {
           ...(hk !== null && hk !== undefined ? { hostKey: take(label, s.hostKey !== undefined ? "server.hostKey" : "server.gateway.connection.hostKey", hk, sshHostKey) } : {}),
           ...(sshd !== null ? { sshdConfig: typeof sshd === "string" ? sshd : String(sshd) } : {}),
         },
-        privateKey: k.privateKey,
-        publicKey: k.publicKey,
+        ...(k !== null ? { privateKey: k.privateKey, publicKey: k.publicKey } : {}),
         aliveInterval: args.serverAliveInterval ?? SSH_TUNNEL_ALIVE_INTERVAL,
         aliveCountMax: args.serverAliveCountMax ?? SSH_TUNNEL_ALIVE_COUNT,
         ...(args.restartDelay !== undefined ? { restartDelay: args.restartDelay } : {}),

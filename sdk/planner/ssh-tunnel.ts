@@ -26,6 +26,17 @@ import { renderSshTunnelRcd, sshTunnelService } from "./ssh-rcd";
 import { renderSshdConfig, sshdBaseProblem, TUNNEL_KEYS_FILE, type SshdTunnelClient } from "./sshd-config";
 import type { GatewaySpec, IfAddress } from "./spec";
 import type { ServiceState } from "../state";
+import { deriveSshTunnelKey, sshPublicKeyOf, type SshKeyPair } from "./sshkeys";
+
+/**
+ * The client's key pair: the private key given (its public key read from it), else derived from the client
+ * gateway's key seed (`seed`) for its tun unit. The one rule for tunnel keys: the planner, the secret listing
+ * and SshTunnel's `clientPublicKey` call it.
+ */
+export function sshTunnelClientKeys(t: { client: Pick<SshTunnelEndSpec, "node" | "unit">; privateKey?: string; publicKey?: string }, seed: string): SshKeyPair {
+  if (t.privateKey === undefined) return deriveSshTunnelKey(seed, t.client.node, t.client.unit);
+  return { privateKey: t.privateKey, publicKey: t.publicKey ?? sshPublicKeyOf(t.privateKey) ?? "" };
+}
 
 /** One end of an ssh tunnel, resolved. */
 export interface SshTunnelEndSpec {
@@ -58,10 +69,13 @@ export interface SshTunnelSpec {
     /** The base sshd_config; default OpenBSD's stock file. */
     sshdConfig?: string;
   };
-  /** The client's private key (OpenSSH format, secret). */
-  privateKey: string;
-  /** Its public key (`ssh-ed25519 AAAA…`). */
-  publicKey: string;
+  /**
+   * The client's private key (OpenSSH format, secret), when given. Default (absent): derived by the planner
+   * from the client gateway's key seed for its tun unit ({@link sshTunnelClientKeys}).
+   */
+  privateKey?: string;
+  /** Its public key (`ssh-ed25519 AAAA…`); read from `privateKey` when absent. */
+  publicKey?: string;
   /** ssh `ServerAliveInterval` seconds. */
   aliveInterval: number;
   /** ssh `ServerAliveCountMax`. */
@@ -194,9 +208,10 @@ export function planSshTunnels(specs: readonly SshTunnelSpec[], accs: ReadonlyMa
 
     // client: key, known_hosts, rc.d script, service
     const paths = sshTunnelPaths(t.client.unit);
+    const key = sshTunnelClientKeys(t, ca.gw.keySeed);
     const port = t.server.port;
     const hostPattern = port === 22 ? serverAddr : `[${serverAddr}]:${port}`;
-    ca.rawFiles.set(paths.key, { content: t.privateKey, mode: "0600", secret: true });
+    ca.rawFiles.set(paths.key, { content: key.privateKey, mode: "0600", secret: true });
     ca.rawFiles.set(paths.knownHosts, { content: `${hostPattern} ${t.server.hostKey.trim().split(/\s+/).slice(0, 2).join(" ")}\n`, mode: "0644", secret: false });
     ca.rawFiles.set(paths.rcd, {
       content: renderSshTunnelRcd({
@@ -209,7 +224,7 @@ export function planSshTunnels(specs: readonly SshTunnelSpec[], accs: ReadonlyMa
 
     // server: the client's key, restricted to its address and the server's tun unit
     servers.get(t.server.node)!.clients.push({ user: t.server.user, address: clientAddr, aliveInterval: t.aliveInterval, aliveCountMax: t.aliveCountMax });
-    servers.get(t.server.node)!.keys.push(`restrict,from="${clientAddr}",tunnel="${t.server.unit}",command="/sbin/nologin" ${t.publicKey.trim().split(/\s+/).slice(0, 2).join(" ")} sshtun${t.client.unit}@${t.client.node}`);
+    servers.get(t.server.node)!.keys.push(`restrict,from="${clientAddr}",tunnel="${t.server.unit}",command="/sbin/nologin" ${key.publicKey.trim().split(/\s+/).slice(0, 2).join(" ")} sshtun${t.client.unit}@${t.client.node}`);
 
     // pf: ssh between the egress addresses, anything on the tun interfaces
     const cext = ca.gw.external.interface;
