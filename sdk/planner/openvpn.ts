@@ -14,7 +14,8 @@
  * address on each end, networks routed through the tunnel that overlap neither end's own networks nor the
  * inner addresses. Pure: no I/O.
  */
-import type { PfFilterRule, PfHost, PfRule } from "../model/pf/types";
+import type { PfRule } from "../model/pf/types";
+import { egressPeerRules, passOn } from "./pf-rules";
 import { renderOpenVpnConf, renderStaticKey, type OpenVpnAuth, type OpenVpnCipher } from "../model/openvpn/index";
 import { deriveBytes } from "./keys";
 import { NetSet, netText, overlaps, parseNet, type IpNet } from "../model/address/index";
@@ -71,12 +72,6 @@ const ORDER = 5;
 const label = (n: string) => `OpenVpnTunnel "${n}"`;
 const gwLabel = (n: string) => `Gateway "${n}"`;
 
-const host = (address: string): PfHost => ({ kind: "address", address });
-function pass(direction: "in" | "out" | undefined, on: string, proto: string | undefined, from: PfHost[], to: PfHost[], toPort?: number): PfFilterRule {
-  const r: PfFilterRule = { kind: "filter", action: "pass", on: [{ name: on }], protos: proto ? [proto] : [], from: { hosts: from, ports: [] }, to: { hosts: to, ports: toPort !== undefined ? [{ op: "=", port: toPort }] : [] } };
-  if (direction) r.direction = direction;
-  return r;
-}
 
 /** Dotted-quad netmask of an IPv4 prefix length. */
 export function netmask(prefix: number): string {
@@ -170,9 +165,8 @@ function planOne(t: OpenVpnSpec, accs: ReadonlyMap<string, OpenVpnTarget>, byGat
     acc.services.set("openvpn", { order: ORDER, enabled: true, flags: `--config ${conf}`, running: true, restartOn: [conf, keyFile] });
     const ext = acc.gw.external.interface;
     acc.pf.vpnRules.push(
-      pass("in", ext, "udp", [host(peerEp)], [{ kind: "dynamic", name: ext }], me.port),
-      pass("out", ext, "udp", [{ kind: "interface", name: ext }], [host(peerEp)], other.port),
-      pass(undefined, me.interface, undefined, [], []),
+      ...egressPeerRules(ext, ["udp"], peerEp, me.port, other.port),
+      passOn(me.interface),
     );
   }
 }

@@ -15,7 +15,8 @@
  * names, inner addresses in one subnet and distinct, an egress address for each, Subnets that do not
  * overlap between members. Pure: no I/O.
  */
-import type { PfFilterRule, PfHost, PfRule } from "../model/pf/types";
+import type { PfRule } from "../model/pf/types";
+import { egressPeerRules, passOn } from "./pf-rules";
 import { renderTincConf, renderTincHost, renderTincUp } from "../model/tinc/index";
 import { NetSet, netText, parseNet, type IpNet } from "../model/address/index";
 import type { PlanIssue } from "./errors";
@@ -71,12 +72,6 @@ const ORDER = 6;
 const label = (n: string) => `TincNetwork "${n}"`;
 const gwLabel = (n: string) => `Gateway "${n}"`;
 
-const host = (address: string): PfHost => ({ kind: "address", address });
-function pass(direction: "in" | "out" | undefined, on: string, protos: string[], from: PfHost[], to: PfHost[], toPort?: number): PfFilterRule {
-  const r: PfFilterRule = { kind: "filter", action: "pass", on: [{ name: on }], protos, from: { hosts: from, ports: [] }, to: { hosts: to, ports: toPort !== undefined ? [{ op: "=", port: toPort }] : [] } };
-  if (direction) r.direction = direction;
-  return r;
-}
 
 /**
  * A member's RSA key pair: the one given, else derived from its gateway's key seed (`seed`) for this network
@@ -157,9 +152,8 @@ function planOne(t: TincSpec, accs: ReadonlyMap<string, TincTarget>, byGateway: 
     const ext = acc.gw.external.interface;
     for (const o of others)
       acc.pf.vpnRules.push(
-        pass("in", ext, ["tcp", "udp"], [host(o.address)], [{ kind: "dynamic", name: ext }], me.m.port),
-        pass("out", ext, ["tcp", "udp"], [{ kind: "interface", name: ext }], [host(o.address)], o.m.port),
+        ...egressPeerRules(ext, ["tcp", "udp"], o.address, me.m.port, o.m.port),
       );
-    acc.pf.vpnRules.push(pass(undefined, TINC_INTERFACE, [], [], []));
+    acc.pf.vpnRules.push(passOn(TINC_INTERFACE));
   }
 }

@@ -11,7 +11,8 @@
  * each end, allowed IPs that do not overlap between the peers of one interface nor with the gateway's own
  * networks. Pure: no I/O.
  */
-import type { PfFilterRule, PfHost, PfRule } from "../model/pf/types";
+import type { PfRule } from "../model/pf/types";
+import { egressPeerRules, passOn } from "./pf-rules";
 import { wgLines, type WgInterface, type WgPeer } from "../model/wg/index";
 import { contains, NetSet, netText, parseNet, type IpNet as Net } from "../model/address/index";
 import type { IfLine } from "./docs";
@@ -89,12 +90,6 @@ interface WgIf {
 const wgLabel = (n: string) => `WireGuardTunnel "${n}"`;
 const gwLabel = (n: string) => `Gateway "${n}"`;
 
-const host = (address: string): PfHost => ({ kind: "address", address });
-function pass(direction: "in" | "out" | undefined, on: string, proto: string | undefined, from: PfHost[], to: PfHost[], toPort?: number): PfFilterRule {
-  const r: PfFilterRule = { kind: "filter", action: "pass", on: [{ name: on }], protos: proto ? [proto] : [], from: { hosts: from, ports: [] }, to: { hosts: to, ports: toPort !== undefined ? [{ op: "=", port: toPort }] : [] } };
-  if (direction) r.direction = direction;
-  return r;
-}
 
 /** Plans every WireGuard tunnel of a topology into the gateways' hostname files and vpn rules. */
 export function planWireGuard(specs: readonly WireGuardSpec[], accs: ReadonlyMap<string, WgTarget>, issues: PlanIssue[]): void {
@@ -116,7 +111,7 @@ export function planWireGuard(specs: readonly WireGuardSpec[], accs: ReadonlyMap
       const lines: IfLine[] = wgLines(wg, `hostname.${iface}`).map((l) => ({ kind: "ifconfig", args: (l as { args: string[] }).args }));
       lines.push(w.end.inner.address.includes(":") ? { kind: "inet6", ...w.end.inner } : { kind: "inet", ...w.end.inner }, { kind: "up" }, ...w.routes);
       acc.hostnames.set(iface, lines);
-      acc.pf.vpnRules.push(...w.rules, pass(undefined, iface, undefined, [], []));
+      acc.pf.vpnRules.push(...w.rules, passOn(iface));
     }
   }
 }
@@ -212,8 +207,7 @@ function planOne(spec: WireGuardSpec, accs: ReadonlyMap<string, WgTarget>, ifs: 
     const ext = acc.gw.external.interface;
     // bound to the egress interface as the IPsec peer rules are (`to (em1)`, `from em1`)
     w.rules.push(
-      pass("in", ext, "udp", [host(peerEp)], [{ kind: "dynamic", name: ext }], me.port),
-      pass("out", ext, "udp", [{ kind: "interface", name: ext }], [host(peerEp)], other.port),
+      ...egressPeerRules(ext, ["udp"], peerEp, me.port, other.port),
     );
   }
 }
