@@ -19,6 +19,7 @@ import { egressPeerRules, passOn } from "./pf-rules";
 import { renderOpenVpnConf, renderStaticKey, type OpenVpnAuth, type OpenVpnCipher } from "../model/openvpn/index";
 import { deriveBytes } from "./keys";
 import { NetSet, netText, overlaps, parseNet, type IpNet } from "../model/address/index";
+import { endTargets } from "./end-targets";
 import type { PlanIssue } from "./errors";
 import { needPackage, type PackageTarget } from "./packages";
 import type { RawFile } from "./docs";
@@ -87,11 +88,9 @@ export function planOpenVpn(specs: readonly OpenVpnSpec[], accs: ReadonlyMap<str
 
 function planOne(t: OpenVpnSpec, accs: ReadonlyMap<string, OpenVpnTarget>, byGateway: Map<string, string>, issues: PlanIssue[]): void {
   const L = label(t.name);
-  const la = accs.get(t.left.node);
-  const ra = accs.get(t.right.node);
-  for (const [e, acc, side] of [[t.left, la, "left"], [t.right, ra, "right"]] as const)
-    if (!acc) issues.push({ resources: [L], field: `${side}.gateway`, value: e.node, reason: "no Gateway has this name", fix: "pass a Gateway declared in the same program" });
-  if (!la || !ra) return;
+  const targets = endTargets(L, [{ node: t.left.node, field: "left.gateway" }, { node: t.right.node, field: "right.gateway" }], accs, issues);
+  if (!targets) return;
+  const [la, ra] = targets;
   const both = [L, gwLabel(t.left.node), gwLabel(t.right.node)];
   const before = issues.length;
   if (t.left.node === t.right.node) issues.push({ resources: both, field: "left.gateway, right.gateway", value: t.left.node, reason: "both ends are the same gateway", fix: "connect two different gateways" });

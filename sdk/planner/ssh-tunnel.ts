@@ -20,6 +20,7 @@
 import type { PfRule } from "../model/pf/types";
 import { contains, netText, overlaps, parseNet, type IpNet as Net } from "../model/address/index";
 import type { IfLine, RawFile } from "./docs";
+import { endTargets } from "./end-targets";
 import type { PlanIssue } from "./errors";
 import { host, ports, rule } from "./pf-rules";
 import { renderSshTunnelRcd, sshTunnelService } from "./ssh-rcd";
@@ -117,11 +118,9 @@ export function planSshTunnels(specs: readonly SshTunnelSpec[], accs: ReadonlyMa
   const units = new Map<string, Map<number, string>>();
   for (const t of specs) {
     const L = sshTunLabel(t.name);
-    const ca = accs.get(t.client.node);
-    const sa = accs.get(t.server.node);
-    for (const [e, acc, side] of [[t.client, ca, "client"], [t.server, sa, "server"]] as const)
-      if (!acc) issues.push({ resources: [L], field: `${side}.gateway`, value: e.node, reason: "no Gateway has this name", fix: "pass a Gateway declared in the same program" });
-    if (!ca || !sa) continue;
+    const targets = endTargets(L, [{ node: t.client.node, field: "client.gateway" }, { node: t.server.node, field: "server.gateway" }], accs, issues);
+    if (!targets) continue;
+    const [ca, sa] = targets;
     const before = issues.length;
     const both = [L, gwLabel(t.client.node), gwLabel(t.server.node)];
     if (t.client.node === t.server.node) {

@@ -16,6 +16,7 @@ import { egressPeerRules, passOn } from "./pf-rules";
 import { wgLines, type WgInterface, type WgPeer } from "../model/wg/index";
 import { contains, NetSet, netText, parseNet, type IpNet as Net } from "../model/address/index";
 import type { IfLine } from "./docs";
+import { endTargets } from "./end-targets";
 import type { PlanIssue } from "./errors";
 import type { GatewaySpec, IfAddress } from "./spec";
 import { deriveWgKeyPair, wgPublicKey, type WgKeyPair } from "./wgkeys";
@@ -118,11 +119,9 @@ export function planWireGuard(specs: readonly WireGuardSpec[], accs: ReadonlyMap
 
 function planOne(spec: WireGuardSpec, accs: ReadonlyMap<string, WgTarget>, ifs: Map<string, Map<string, WgIf>>, issues: PlanIssue[]): void {
   const L = wgLabel(spec.name);
-  const la = accs.get(spec.left.node);
-  const ra = accs.get(spec.right.node);
-  for (const [e, acc, side] of [[spec.left, la, "left"], [spec.right, ra, "right"]] as const)
-    if (!acc) issues.push({ resources: [L], field: `${side}.gateway`, value: e.node, reason: "no Gateway has this name", fix: "pass a Gateway declared in the same program" });
-  if (!la || !ra) return;
+  const targets = endTargets(L, [{ node: spec.left.node, field: "left.gateway" }, { node: spec.right.node, field: "right.gateway" }], accs, issues);
+  if (!targets) return;
+  const [la, ra] = targets;
   const t = { ...spec, left: { ...spec.left, ...wireGuardEndKeys(spec.left, la.gw.keySeed) }, right: { ...spec.right, ...wireGuardEndKeys(spec.right, ra.gw.keySeed) } };
   const both = [L, gwLabel(t.left.node), gwLabel(t.right.node)];
   const before = issues.length;
