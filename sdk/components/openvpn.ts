@@ -1,10 +1,11 @@
 import * as pulumi from "@pulumi/pulumi";
 import { type OpenVpnEndSpec, type OpenVpnSpec } from "../planner/openvpn";
 import { OPENVPN_AUTHS, OPENVPN_CIPHERS, openVpnStaticKey, type OpenVpnAuth, type OpenVpnCipher } from "../model/openvpn/index";
-import { hostAddress, integer, interfaceOf, network, oneOf, Refusal, udpPort, type TokenRule } from "../model/tokens/index";
+import { hostAddress, integer, network, oneOf, Refusal, udpPort, type TokenRule } from "../model/tokens/index";
 import { argError } from "./common";
-import { need, take } from "./check";
+import { take } from "./check";
 import { Gateway } from "./gateway";
+import { checkEnds } from "./ends";
 import { groupOf, nodeOf } from "./nodes";
 
 /** Default `lport`/`rport`: OpenVPN's registered port. */
@@ -101,15 +102,9 @@ export class OpenVpnTunnel extends pulumi.ComponentResource {
 
 /** The plain arguments of an OpenVpnTunnel, checked when it is declared. */
 function checkArgs(label: string, args: OpenVpnTunnelArgs): void {
-  if (!args || typeof args !== "object") throw argError(label, "args", String(args), "no arguments", "pass `{ left, right }`");
-  for (const side of ["left", "right"] as const) {
-    const e = args[side];
-    need(label, side, e, "give `{ gateway, inner }`");
-    if (!(e.gateway instanceof Gateway)) throw argError(label, `${side}.gateway`, e.gateway === undefined ? "(none)" : typeof e.gateway, "not a Gateway", "pass a Gateway declared in this program");
-    if (e.interface !== undefined) take(label, `${side}.interface`, e.interface, interfaceOf("tun"));
-    need(label, `${side}.inner`, e.inner, "give the inner address, e.g. `10.8.0.1`");
+  checkEnds(label, args, ["left", "right"], "tun", "10.8.0.1", (e, side) => {
     if (e.port !== undefined) take(label, `${side}.port`, e.port, udpPort("lport"));
-  }
+  });
   if (args.cipher !== undefined) take(label, "cipher", args.cipher, oneOf(OPENVPN_CIPHERS));
   if (args.auth !== undefined) take(label, "auth", args.auth, oneOf(OPENVPN_AUTHS));
   if (args.keepalive !== undefined) {

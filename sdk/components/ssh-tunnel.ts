@@ -2,11 +2,12 @@ import * as pulumi from "@pulumi/pulumi";
 import { sshPublicKeyOf } from "../planner/sshkeys";
 import { sshTunnelClientKeys, type SshTunnelSpec } from "../planner/ssh-tunnel";
 import { sshTunnelService } from "../planner/ssh-rcd";
-import { hostAddress, integer, interfaceOf, network, userName } from "../model/tokens/index";
+import { hostAddress, integer, network, userName } from "../model/tokens/index";
 import { Refusal, type TokenRule } from "../model/tokens/refusal";
-import { argError, ifAddress } from "./common";
-import { need, take } from "./check";
+import { ifAddress } from "./common";
+import { take } from "./check";
 import { Gateway } from "./gateway";
+import { checkEnds } from "./ends";
 import { groupOf, nodeOf } from "./nodes";
 
 /** Default `ServerAliveInterval` (seconds) of the client. */
@@ -188,14 +189,7 @@ function unitOf(iface: string | undefined): number {
 
 /** The plain arguments of an SshTunnel, checked when it is declared. */
 function checkArgs(label: string, args: SshTunnelArgs): void {
-  if (!args || typeof args !== "object") throw argError(label, "args", String(args), "no arguments", "pass `{ client, server }`");
-  for (const side of ["client", "server"] as const) {
-    const e = args[side];
-    need(label, side, e, "give `{ gateway, inner }`");
-    if (!(e.gateway instanceof Gateway)) throw argError(label, `${side}.gateway`, e.gateway === undefined ? "(none)" : typeof e.gateway, "not a Gateway", "pass a Gateway declared in this program");
-    if (e.interface !== undefined) take(label, `${side}.interface`, e.interface, interfaceOf("tun"));
-    need(label, `${side}.inner`, e.inner, "give the inner address, e.g. `172.16.2.1/30`");
-  }
+  checkEnds(label, args, ["client", "server"], "tun", "172.16.2.1/30");
   if (args.server.port !== undefined) take(label, "server.port", args.server.port, integer("a TCP port", 1, 65535));
   if (args.user !== undefined) take(label, "user", args.user, userName);
   if (args.serverAliveInterval !== undefined) take(label, "serverAliveInterval", args.serverAliveInterval, integer("a ServerAliveInterval in seconds", 1, 3600));

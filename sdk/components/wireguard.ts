@@ -1,9 +1,10 @@
 import * as pulumi from "@pulumi/pulumi";
 import { wireGuardEndKeys, type WireGuardEndSpec, type WireGuardSpec } from "../planner/wireguard";
-import { hostAddress, integer, interfaceOf, network, udpPort, wgKey, WG_PKA_MAX } from "../model/tokens/index";
+import { hostAddress, integer, network, udpPort, wgKey, WG_PKA_MAX } from "../model/tokens/index";
 import { argError, ifAddress } from "./common";
-import { need, take } from "./check";
+import { take } from "./check";
 import { Gateway } from "./gateway";
+import { checkEnds } from "./ends";
 import { defaultNetworks, groupOf, nodeOf } from "./nodes";
 
 /** Default `wgport` (the port WireGuard's documentation uses). */
@@ -102,16 +103,10 @@ export class WireGuardTunnel extends pulumi.ComponentResource {
 
 /** The plain arguments of a WireGuardTunnel, checked when it is declared. */
 function checkArgs(label: string, args: WireGuardTunnelArgs): void {
-  if (!args || typeof args !== "object") throw argError(label, "args", String(args), "no arguments", "pass `{ left, right }`");
-  for (const side of ["left", "right"] as const) {
-    const e = args[side];
-    need(label, side, e, "give `{ gateway, inner }`");
-    if (!(e.gateway instanceof Gateway)) throw argError(label, `${side}.gateway`, e.gateway === undefined ? "(none)" : typeof e.gateway, "not a Gateway", "pass a Gateway declared in this program");
-    if (e.interface !== undefined) take(label, `${side}.interface`, e.interface, interfaceOf("wg"));
-    need(label, `${side}.inner`, e.inner, "give the inner address, e.g. `10.9.0.1/24`");
+  checkEnds(label, args, ["left", "right"], "wg", "10.9.0.1/24", (e, side) => {
     if (e.port !== undefined) take(label, `${side}.port`, e.port, udpPort("wgport"));
     if (e.rtable !== undefined) take(label, `${side}.rtable`, e.rtable, integer("a routing table (wgrtable)", 0, 255));
-  }
+  });
   if (args.keepalive !== undefined) take(label, "keepalive", args.keepalive, integer("a keepalive interval in seconds (wgpka)", 0, WG_PKA_MAX));
 }
 
