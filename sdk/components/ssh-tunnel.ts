@@ -1,6 +1,6 @@
 import * as pulumi from "@pulumi/pulumi";
 import { sshPublicKeyOf } from "../planner/sshkeys";
-import { sshTunnelClientKeys, type SshTunnelSpec } from "../planner/ssh-tunnel";
+import { orderSshTunnel, sshTunnelClientKeys, type SshTunnelSpec } from "../planner/ssh-tunnel";
 import { sshTunnelService } from "../planner/ssh-rcd";
 import { hostAddress, integer, network, userName } from "../model/tokens/index";
 import { Refusal, type TokenRule } from "../model/tokens/refusal";
@@ -173,12 +173,7 @@ export class SshTunnel extends pulumi.ComponentResource {
         ...(args.restartDelay !== undefined ? { restartDelay: args.restartDelay } : {}),
       }));
     group.add("sshTunnels", { label, spec });
-    // the server commits first: its sshd accepts the tunnel by the time the client's rc.d daemon starts (a
-    // pair of gateways serving each other keeps no order: the client retries at its next start)
-    const cName = c.gateway.gatewayName;
-    const sName = s.gateway.gatewayName;
-    if (cName !== sName && !(group.order.get(sName) ?? []).includes(cName) && !(group.order.get(cName) ?? []).includes(sName))
-      group.order.set(cName, [...(group.order.get(cName) ?? []), sName]);
+    orderSshTunnel(c.gateway.gatewayName, s.gateway.gatewayName, group.order);
     this.registerOutputs({ clientPublicKey: this.clientPublicKey, service: this.service });
   }
 }

@@ -85,6 +85,17 @@ export interface SshTunnelSpec {
   restartDelay?: number;
 }
 
+/**
+ * The apply order of an ssh tunnel's gateways, from plain names (it shapes the engine's graph, so it is
+ * known when the tunnel is declared): the server commits first, so its sshd accepts the tunnel by the time
+ * the client's rc.d daemon starts. Adds `client → [server]` to `order` (gateway → the gateways it applies
+ * after); a pair of gateways serving each other keeps no order (the client retries at its next start).
+ */
+export function orderSshTunnel(client: string, server: string, order: Map<string, string[]>): void {
+  if (client === server || (order.get(server) ?? []).includes(client) || (order.get(client) ?? []).includes(server)) return;
+  order.set(client, [...(order.get(client) ?? []), server]);
+}
+
 /** Default seconds between the client's exit and its next attempt. */
 export const SSH_TUNNEL_RESTART_DELAY = 10;
 
