@@ -1,5 +1,5 @@
 import * as pulumi from "@pulumi/pulumi";
-import { type OpenVpnEndSpec, type OpenVpnSpec } from "../planner/openvpn";
+import { OPENVPN_DEFAULTS, type OpenVpnEndSpec, type OpenVpnSpec } from "../planner/openvpn";
 import { OPENVPN_AUTHS, OPENVPN_CIPHERS, openVpnStaticKey, type OpenVpnAuth, type OpenVpnCipher } from "../model/openvpn/index";
 import { hostAddress, integer, network, oneOf, Refusal, udpPort, type TokenRule } from "../model/tokens/index";
 import { argError } from "./common";
@@ -8,8 +8,8 @@ import { Gateway } from "./gateway";
 import { checkEnds } from "./ends";
 import { groupOf, nodeOf } from "./nodes";
 
-/** Default `lport`/`rport`: OpenVPN's registered port. */
-export const OPENVPN_DEFAULT_PORT = 1194;
+/** Default `lport`/`rport`: OpenVPN's registered port (the planner applies it: planner/openvpn.ts OPENVPN_DEFAULTS). */
+export const OPENVPN_DEFAULT_PORT = OPENVPN_DEFAULTS.port;
 
 /** One end of an {@link OpenVpnTunnel}. */
 export interface OpenVpnEndArgs {
@@ -83,17 +83,17 @@ export class OpenVpnTunnel extends pulumi.ComponentResource {
     const end = (e: OpenVpnEndArgs, side: string): pulumi.Output<OpenVpnEndSpec> =>
       pulumi.all([pulumi.output(e.inner), pulumi.output(e.endpoint ?? null), pulumi.output(e.networks ?? null)]).apply(([inner, endpoint, networks]): OpenVpnEndSpec => ({
         node: e.gateway.gatewayName,
-        interface: e.interface ?? "tun0",
+        ...(e.interface !== undefined ? { interface: e.interface } : {}),
         inner: take(label, `${side}.inner`, inner, hostAddress(4)),
-        port: e.port ?? OPENVPN_DEFAULT_PORT,
+        ...(e.port !== undefined ? { port: e.port } : {}),
         ...(endpoint !== null ? { endpoint: take(label, `${side}.endpoint`, endpoint, hostAddress(4)) } : {}),
         ...(networks !== null ? { networks: (networks as string[]).map((n, i) => take(label, `${side}.networks[${i}]`, n, network(4))) } : {}),
       }));
     const spec: pulumi.Output<OpenVpnSpec> = pulumi.all([end(args.left, "left"), end(args.right, "right"), pulumi.unsecret(key)]).apply(([left, right, k]) => ({
       name, left, right, ...(k !== null ? { key: k } : {}),
-      cipher: args.cipher ?? "AES-256-CBC",
-      auth: args.auth ?? "SHA256",
-      keepalive: args.keepalive ?? { interval: 10, timeout: 60 },
+      ...(args.cipher !== undefined ? { cipher: args.cipher } : {}),
+      ...(args.auth !== undefined ? { auth: args.auth } : {}),
+      ...(args.keepalive !== undefined ? { keepalive: { interval: args.keepalive.interval, timeout: args.keepalive.timeout } } : {}),
     }));
     group.add("openvpn", { label, spec });
     this.registerOutputs({ configFile: this.configFile });

@@ -26,16 +26,16 @@ import type { RawFile } from "./docs";
 import type { ServiceState } from "../state";
 import type { GatewaySpec } from "./spec";
 
-/** One end of an OpenVPN tunnel, resolved. */
+/** One end of an OpenVPN tunnel, its values checked. */
 export interface OpenVpnEndSpec {
   /** Gateway name. */
   node: string;
-  /** `dev tunN`. */
-  interface: string;
+  /** `dev tunN`. Default {@link OPENVPN_DEFAULTS}.interface (`tun0`). */
+  interface?: string;
   /** Inner IPv4 address (`ifconfig THIS OTHER`). */
   inner: string;
-  /** `lport` on this end, the other's `rport`. */
-  port: number;
+  /** `lport` on this end, the other's `rport`. Default {@link OPENVPN_DEFAULTS}.port (1194). */
+  port?: number;
   /** Where the other end sends to (its `remote`); default this gateway's external IPv4 address. */
   endpoint?: string;
   /** Networks reached through this end (the other end's `route` lines); default this gateway's internal IPv4 networks. */
@@ -52,9 +52,33 @@ export interface OpenVpnSpec {
    * gateway's key seed ({@link openVpnKeyOf}).
    */
   key?: string;
-  cipher: OpenVpnCipher;
-  auth: OpenVpnAuth;
-  keepalive: { interval: number; timeout: number };
+  /** `cipher`. Default {@link OPENVPN_DEFAULTS}.cipher. */
+  cipher?: OpenVpnCipher;
+  /** `auth`. Default {@link OPENVPN_DEFAULTS}.auth. */
+  auth?: OpenVpnAuth;
+  /** `keepalive INTERVAL TIMEOUT`. Default {@link OPENVPN_DEFAULTS}.keepalive. */
+  keepalive?: { interval: number; timeout: number };
+}
+
+/**
+ * The defaults of an OpenVPN tunnel (the planner applies them): tun0, OpenVPN's registered port 1194,
+ * AES-256-CBC with HMAC-SHA256 (static-key mode has no AEAD), a ping every 10 s and a restart after 60 s.
+ */
+export const OPENVPN_DEFAULTS = {
+  interface: "tun0",
+  port: 1194,
+  cipher: "AES-256-CBC" as OpenVpnCipher,
+  auth: "SHA256" as OpenVpnAuth,
+  keepalive: { interval: 10, timeout: 60 },
+} as const;
+
+type OpenVpnEnd = OpenVpnEndSpec & Required<Pick<OpenVpnEndSpec, "interface" | "port">>;
+
+/** A tunnel with every default applied. */
+function withDefaults(t: OpenVpnSpec): OpenVpnSpec & { left: OpenVpnEnd; right: OpenVpnEnd; cipher: OpenVpnCipher; auth: OpenVpnAuth; keepalive: { interval: number; timeout: number } } {
+  const end = (e: OpenVpnEndSpec): OpenVpnEnd => ({ ...e, interface: e.interface ?? OPENVPN_DEFAULTS.interface, port: e.port ?? OPENVPN_DEFAULTS.port });
+  const d = OPENVPN_DEFAULTS;
+  return { ...t, left: end(t.left), right: end(t.right), cipher: t.cipher ?? d.cipher, auth: t.auth ?? d.auth, keepalive: t.keepalive ?? { ...d.keepalive } };
 }
 
 /** What OpenVPN writes to per gateway (the planner's accumulator has these). */
@@ -86,7 +110,8 @@ export function planOpenVpn(specs: readonly OpenVpnSpec[], accs: ReadonlyMap<str
   for (const t of specs) planOne(t, accs, byGateway, issues);
 }
 
-function planOne(t: OpenVpnSpec, accs: ReadonlyMap<string, OpenVpnTarget>, byGateway: Map<string, string>, issues: PlanIssue[]): void {
+function planOne(spec: OpenVpnSpec, accs: ReadonlyMap<string, OpenVpnTarget>, byGateway: Map<string, string>, issues: PlanIssue[]): void {
+  const t = withDefaults(spec);
   const L = label(t.name);
   const targets = endTargets(L, [{ node: t.left.node, field: "left.gateway" }, { node: t.right.node, field: "right.gateway" }], accs, issues);
   if (!targets) return;
