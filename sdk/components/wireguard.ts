@@ -1,5 +1,5 @@
 import * as pulumi from "@pulumi/pulumi";
-import { wireGuardEndKeys, type WireGuardEndSpec, type WireGuardSpec } from "../planner/wireguard";
+import { WG_DEFAULTS, wireGuardEndKeys, type WireGuardEndSpec, type WireGuardSpec } from "../planner/wireguard";
 import { hostAddress, integer, network, udpPort, wgKey, WG_PKA_MAX } from "../model/tokens/index";
 import { argError, ifAddress } from "./common";
 import { take } from "./check";
@@ -8,7 +8,7 @@ import { checkEnds } from "./ends";
 import { defaultNetworks, groupOf, nodeOf } from "./nodes";
 
 /** Default `wgport` (the port WireGuard's documentation uses). */
-export const WG_DEFAULT_PORT = 51820;
+export const WG_DEFAULT_PORT = WG_DEFAULTS.port;
 
 /** One end of a {@link WireGuardTunnel}. */
 export interface WireGuardEndArgs {
@@ -74,7 +74,7 @@ export class WireGuardTunnel extends pulumi.ComponentResource {
     const rk = given(args.right, "right");
     const publicKey = (e: WireGuardEndArgs, k: pulumi.Output<string | null>): pulumi.Output<string> =>
       pulumi.unsecret(pulumi.all([k, e.gateway.keySeed]).apply(([privateKey, seed]) =>
-        wireGuardEndKeys({ node: e.gateway.gatewayName, interface: e.interface ?? "wg0", ...(privateKey !== null ? { privateKey } : {}) }, seed).publicKey));
+        wireGuardEndKeys({ node: e.gateway.gatewayName, ...(e.interface !== undefined ? { interface: e.interface } : {}), ...(privateKey !== null ? { privateKey } : {}) }, seed).publicKey));
     this.leftPublicKey = publicKey(args.left, lk);
     this.rightPublicKey = publicKey(args.right, rk);
     const end = (e: WireGuardEndArgs, side: string, k: pulumi.Output<string | null>): pulumi.Output<WireGuardEndSpec> =>
@@ -82,9 +82,9 @@ export class WireGuardTunnel extends pulumi.ComponentResource {
         .all([pulumi.output(e.inner), pulumi.output(e.endpoint ?? null), pulumi.output(e.networks ?? null), pulumi.unsecret(k)])
         .apply(([inner, endpoint, networks, privateKey]): WireGuardEndSpec => ({
           node: e.gateway.gatewayName,
-          interface: e.interface ?? "wg0",
+          ...(e.interface !== undefined ? { interface: e.interface } : {}),
           inner: ifAddress(label, `${side}.inner`, inner, 24),
-          port: e.port ?? WG_DEFAULT_PORT,
+          ...(e.port !== undefined ? { port: e.port } : {}),
           ...(privateKey !== null ? { privateKey } : {}),
           ...(endpoint !== null ? { endpoint: take(label, `${side}.endpoint`, endpoint, hostAddress()) } : {}),
           ...(networks !== null ? { networks: (networks as string[]).map((n, i) => take(label, `${side}.networks[${i}]`, n, network())) } : {}),

@@ -25,12 +25,12 @@ import { deriveWgKeyPair, wgPublicKey, type WgKeyPair } from "./wgkeys";
 export interface WireGuardEndSpec {
   /** Gateway name. */
   node: string;
-  /** The wg interface, `wgN`. */
-  interface: string;
+  /** The wg interface, `wgN`. Default {@link WG_DEFAULTS}.interface (`wg0`). */
+  interface?: string;
   /** Inner address on wgN (`inet ADDR MASK`). */
   inner: IfAddress;
-  /** `wgport`: UDP port this end listens on. */
-  port: number;
+  /** `wgport`: UDP port this end listens on. Default {@link WG_DEFAULTS}.port (51820). */
+  port?: number;
   /**
    * `wgkey` (base64, secret), when given. Default (absent): derived by the planner from the gateway's key
    * seed for this interface ({@link wireGuardEndKeys}).
@@ -64,8 +64,16 @@ export interface WgTarget {
   pf: { vpnRules: PfRule[] };
 }
 
-/** A tunnel end with its key pair resolved. */
-type WgEnd = WireGuardEndSpec & WgKeyPair;
+/** The defaults of a WireGuard end (the planner applies them): wg0, WireGuard's customary port 51820. */
+export const WG_DEFAULTS = { interface: "wg0", port: 51820 } as const;
+
+/** A tunnel end with its defaults applied and its key pair resolved. */
+type WgEnd = WireGuardEndSpec & WgKeyPair & { interface: string; port: number };
+
+/** An end with its defaults and key pair (`seed`: its gateway's key seed). */
+function resolveEnd(e: WireGuardEndSpec, seed: string): WgEnd {
+  return { ...e, interface: e.interface ?? WG_DEFAULTS.interface, port: e.port ?? WG_DEFAULTS.port, ...wireGuardEndKeys(e, seed) };
+}
 
 /**
  * An end's key pair: the private key given (its public key computed), else derived from its gateway's key
@@ -73,7 +81,7 @@ type WgEnd = WireGuardEndSpec & WgKeyPair;
  * WireGuard components' public-key outputs call it.
  */
 export function wireGuardEndKeys(e: Pick<WireGuardEndSpec, "node" | "interface" | "privateKey" | "publicKey">, seed: string): WgKeyPair {
-  if (e.privateKey === undefined) return deriveWgKeyPair(seed, e.node, e.interface);
+  if (e.privateKey === undefined) return deriveWgKeyPair(seed, e.node, e.interface ?? WG_DEFAULTS.interface);
   return { privateKey: e.privateKey, publicKey: e.publicKey ?? wgPublicKey(e.privateKey) };
 }
 
@@ -122,7 +130,7 @@ function planOne(spec: WireGuardSpec, accs: ReadonlyMap<string, WgTarget>, ifs: 
   const targets = endTargets(L, [{ node: spec.left.node, field: "left.gateway" }, { node: spec.right.node, field: "right.gateway" }], accs, issues);
   if (!targets) return;
   const [la, ra] = targets;
-  const t = { ...spec, left: { ...spec.left, ...wireGuardEndKeys(spec.left, la.gw.keySeed) }, right: { ...spec.right, ...wireGuardEndKeys(spec.right, ra.gw.keySeed) } };
+  const t = { ...spec, left: resolveEnd(spec.left, la.gw.keySeed), right: resolveEnd(spec.right, ra.gw.keySeed) };
   const both = [L, gwLabel(t.left.node), gwLabel(t.right.node)];
   const before = issues.length;
   if (t.left.node === t.right.node) issues.push({ resources: both, field: "left.gateway, right.gateway", value: t.left.node, reason: "both ends are the same gateway", fix: "connect two different gateways" });
