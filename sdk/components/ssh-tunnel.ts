@@ -1,6 +1,6 @@
 import * as pulumi from "@pulumi/pulumi";
 import { sshPublicKeyOf } from "../planner/sshkeys";
-import { orderSshTunnel, sshTunnelClientKeys, type SshTunnelSpec } from "../planner/ssh-tunnel";
+import { orderSshTunnel, SSH_TUNNEL_DEFAULTS, sshTunnelClientKeys, type SshTunnelSpec } from "../planner/ssh-tunnel";
 import { sshTunnelService } from "../planner/ssh-rcd";
 import { hostAddress, integer, network, userName } from "../model/tokens/index";
 import { Refusal, type TokenRule } from "../model/tokens/refusal";
@@ -10,10 +10,10 @@ import { Gateway } from "./gateway";
 import { checkEnds } from "./ends";
 import { groupOf, nodeOf } from "./nodes";
 
-/** Default `ServerAliveInterval` (seconds) of the client. */
-export const SSH_TUNNEL_ALIVE_INTERVAL = 15;
+/** Default `ServerAliveInterval` (seconds) of the client (the planner applies it: planner/ssh-tunnel.ts SSH_TUNNEL_DEFAULTS). */
+export const SSH_TUNNEL_ALIVE_INTERVAL = SSH_TUNNEL_DEFAULTS.aliveInterval;
 /** Default `ServerAliveCountMax` of the client. */
-export const SSH_TUNNEL_ALIVE_COUNT = 3;
+export const SSH_TUNNEL_ALIVE_COUNT = SSH_TUNNEL_DEFAULTS.aliveCountMax;
 
 /** Settings both ends of an {@link SshTunnel} have. */
 interface SshTunnelEndBase {
@@ -162,14 +162,14 @@ export class SshTunnel extends pulumi.ComponentResource {
           node: s.gateway.gatewayName, unit: sUnit, inner: ifAddress(label, "server.inner", innerText(String(sInner))),
           ...(sNets ? { networks: sNets } : {}),
           ...(address !== null ? { address: take(label, "server.address", address, hostAddress()) } : {}),
-          port: s.port ?? 22,
-          user: args.user ?? "root",
+          ...(s.port !== undefined ? { port: s.port } : {}),
+          ...(args.user !== undefined ? { user: args.user } : {}),
           ...(hk !== null && hk !== undefined ? { hostKey: take(label, s.hostKey !== undefined ? "server.hostKey" : "server.gateway.connection.hostKey", hk, sshHostKey) } : {}),
           ...(sshd !== null ? { sshdConfig: typeof sshd === "string" ? sshd : String(sshd) } : {}),
         },
         ...(k !== null ? { privateKey: k.privateKey, publicKey: k.publicKey } : {}),
-        aliveInterval: args.serverAliveInterval ?? SSH_TUNNEL_ALIVE_INTERVAL,
-        aliveCountMax: args.serverAliveCountMax ?? SSH_TUNNEL_ALIVE_COUNT,
+        ...(args.serverAliveInterval !== undefined ? { aliveInterval: args.serverAliveInterval } : {}),
+        ...(args.serverAliveCountMax !== undefined ? { aliveCountMax: args.serverAliveCountMax } : {}),
         ...(args.restartDelay !== undefined ? { restartDelay: args.restartDelay } : {}),
       }));
     group.add("sshTunnels", { label, spec });

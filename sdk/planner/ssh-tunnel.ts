@@ -61,10 +61,10 @@ export interface SshTunnelSpec {
   server: SshTunnelEndSpec & {
     /** Address the client connects to; default the server's external address. */
     address?: string;
-    /** sshd's port. */
-    port: number;
-    /** The user ssh logs in as (root: only root may open tun(4) on the server). */
-    user: string;
+    /** sshd's port. Default {@link SSH_TUNNEL_DEFAULTS}.port (22). */
+    port?: number;
+    /** The user ssh logs in as (root: only root may open tun(4) on the server). Default `root`. */
+    user?: string;
     /** The server's SSH host key (`ssh-ed25519 AAAA…`), written to the client's known_hosts. */
     hostKey?: string;
     /** The base sshd_config; default OpenBSD's stock file. */
@@ -77,10 +77,10 @@ export interface SshTunnelSpec {
   privateKey?: string;
   /** Its public key (`ssh-ed25519 AAAA…`); read from `privateKey` when absent. */
   publicKey?: string;
-  /** ssh `ServerAliveInterval` seconds. */
-  aliveInterval: number;
-  /** ssh `ServerAliveCountMax`. */
-  aliveCountMax: number;
+  /** ssh `ServerAliveInterval` seconds. Default {@link SSH_TUNNEL_DEFAULTS}.aliveInterval (15). */
+  aliveInterval?: number;
+  /** ssh `ServerAliveCountMax`. Default {@link SSH_TUNNEL_DEFAULTS}.aliveCountMax (3). */
+  aliveCountMax?: number;
   /** Seconds the rc.d supervisor waits before starting ssh again; default {@link SSH_TUNNEL_RESTART_DELAY}. */
   restartDelay?: number;
 }
@@ -98,6 +98,22 @@ export function orderSshTunnel(client: string, server: string, order: Map<string
 
 /** Default seconds between the client's exit and its next attempt. */
 export const SSH_TUNNEL_RESTART_DELAY = 10;
+
+/**
+ * The defaults of an ssh tunnel (the planner applies them): sshd on port 22, logging in as root (only root
+ * may open tun(4) on the server), a server-alive probe every 15 s and a restart after 3 unanswered ones.
+ */
+export const SSH_TUNNEL_DEFAULTS = { port: 22, user: "root", aliveInterval: 15, aliveCountMax: 3, restartDelay: SSH_TUNNEL_RESTART_DELAY } as const;
+
+/** A tunnel with every default applied. */
+function withDefaults(t: SshTunnelSpec): SshTunnelSpec & { server: { port: number; user: string }; aliveInterval: number; aliveCountMax: number; restartDelay: number } {
+  const d = SSH_TUNNEL_DEFAULTS;
+  return {
+    ...t,
+    server: { ...t.server, port: t.server.port ?? d.port, user: t.server.user ?? d.user },
+    aliveInterval: t.aliveInterval ?? d.aliveInterval, aliveCountMax: t.aliveCountMax ?? d.aliveCountMax, restartDelay: t.restartDelay ?? d.restartDelay,
+  };
+}
 
 /** What the planner keeps per gateway that an ssh tunnel writes to. */
 export interface SshTunnelTarget {
@@ -127,7 +143,8 @@ export function planSshTunnels(specs: readonly SshTunnelSpec[], accs: ReadonlyMa
   const servers = new Map<string, { base: string | undefined; by: string; keys: string[]; clients: SshdTunnelClient[] }>();
   /** Per gateway, tun units used by ssh tunnels (a unit is one end of one tunnel). */
   const units = new Map<string, Map<number, string>>();
-  for (const t of specs) {
+  for (const spec of specs) {
+    const t = withDefaults(spec);
     const L = sshTunLabel(t.name);
     const targets = endTargets(L, [{ node: t.client.node, field: "client.gateway" }, { node: t.server.node, field: "server.gateway" }], accs, issues);
     if (!targets) continue;
@@ -226,7 +243,7 @@ export function planSshTunnels(specs: readonly SshTunnelSpec[], accs: ReadonlyMa
     ca.rawFiles.set(paths.rcd, {
       content: renderSshTunnelRcd({
         clientUnit: t.client.unit, serverUnit: t.server.unit, user: t.server.user, server: serverAddr, port, bind: clientAddr,
-        key: paths.key, knownHosts: paths.knownHosts, aliveInterval: t.aliveInterval, aliveCountMax: t.aliveCountMax, restartDelay: t.restartDelay ?? SSH_TUNNEL_RESTART_DELAY,
+        key: paths.key, knownHosts: paths.knownHosts, aliveInterval: t.aliveInterval, aliveCountMax: t.aliveCountMax, restartDelay: t.restartDelay,
       }),
       mode: "0555", secret: false,
     });
