@@ -7,8 +7,8 @@ import { need, take } from "./check";
 import { Gateway } from "./gateway";
 import { groupOf, nodeOf } from "./nodes";
 
-/** tinc's registered port (tcp and udp). */
-export const TINC_DEFAULT_PORT = 655;
+/** tinc's registered port (tcp and udp); the planner applies it (planner/tinc.ts). */
+export { TINC_DEFAULT_PORT } from "../planner/tinc";
 
 /** One member of a {@link TincNetwork}. */
 export interface TincMemberArgs {
@@ -71,7 +71,7 @@ export class TincNetwork extends pulumi.ComponentResource {
           node: m.gateway.gatewayName,
           name: nodeName,
           inner: ifAddress(label, `members[${i}].inner`, inner, 24, 4),
-          port: m.port ?? TINC_DEFAULT_PORT,
+          ...(m.port !== undefined ? { port: m.port } : {}),
           ...(address !== null ? { address: take(label, `members[${i}].address`, address, hostAddress(4)) } : {}),
           ...(subnets !== null ? { subnets: (subnets as string[]).map((n, k) => take(label, `members[${i}].subnets[${k}]`, n, network(4))) } : {}),
         }));

@@ -35,8 +35,8 @@ export interface TincMemberSpec {
   name: string;
   /** Inner address on the VPN interface with the VPN subnet's prefix, e.g. `10.10.0.1/24`. */
   inner: { address: string; prefix: number };
-  /** `Port =`. */
-  port: number;
+  /** `Port =`: tcp and udp port it listens on. Default {@link TINC_DEFAULT_PORT} (655). */
+  port?: number;
   /** `Address =` in its hosts file; default the gateway's external IPv4 address. */
   address?: string;
   /** Networks behind it (`Subnet =`); default the gateway's internal IPv4 networks. */
@@ -65,6 +65,9 @@ export interface TincTarget extends PackageTarget {
   services: Map<string, ServiceState>;
   pf: { vpnRules: PfRule[] };
 }
+
+/** tinc's registered port (tcp and udp): a member's `Port =` when none is given (the planner applies it). */
+export const TINC_DEFAULT_PORT = 655;
 
 /** The interface tinc uses (OpenBSD's default tinc device is /dev/tun0). */
 export const TINC_INTERFACE = "tun0";
@@ -97,7 +100,7 @@ function planOne(t: TincSpec, accs: ReadonlyMap<string, TincTarget>, byGateway: 
   const gws = new Map<string, number>();
   const subnets = new NetSet<string>();
   let vpnNet: IpNet | undefined;
-  const resolved: { m: TincMemberSpec; acc: TincTarget; address: string; subnets: IpNet[] }[] = [];
+  const resolved: { m: TincMemberSpec; acc: TincTarget; address: string; port: number; subnets: IpNet[] }[] = [];
   t.members.forEach((m, i) => {
     const f = `members[${i}]`;
     const acc = accs.get(m.node);
@@ -130,19 +133,19 @@ function planOne(t: TincSpec, accs: ReadonlyMap<string, TincTarget>, byGateway: 
       if (c) issues.push({ resources: at, field: `${f}.subnets`, value: netText(n), reason: `overlaps ${netText(c.net)} (${c.tag}): tinc routes each address to one node`, fix: "give each member distinct subnets" });
       own.push(n);
     }
-    if (address) resolved.push({ m, acc, address, subnets: own });
+    if (address) resolved.push({ m, acc, address, port: m.port ?? TINC_DEFAULT_PORT, subnets: own });
   });
   if (issues.length > before || !vpnNet) return;
   const dir = `/etc/tinc/${t.netname}`;
   const sub = (n: IpNet) => (n.prefix === undefined ? `${n.address}/32` : netText(n));
   const keys = new Map(resolved.map((r) => [r.m.name, tincMemberKeys(r.m, t.netname, r.acc.gw.keySeed)]));
-  const hostFiles = new Map(resolved.map((r) => [r.m.name, renderTincHost({ address: r.address, port: r.m.port, subnets: r.subnets.map(sub), publicKey: keys.get(r.m.name)!.publicKey })]));
+  const hostFiles = new Map(resolved.map((r) => [r.m.name, renderTincHost({ address: r.address, port: r.port, subnets: r.subnets.map(sub), publicKey: keys.get(r.m.name)!.publicKey })]));
   for (const me of resolved) {
     const others = resolved.filter((r) => r !== me);
     const acc = me.acc;
     needPackage(acc, "tinc", L, `members[${t.members.indexOf(me.m)}].gateway`, issues);
     const files: [string, RawFile][] = [
-      [`${dir}/tinc.conf`, { content: renderTincConf({ name: me.m.name, interface: TINC_INTERFACE, port: me.m.port, connectTo: others.map((o) => o.m.name) }), mode: "0644", secret: false }],
+      [`${dir}/tinc.conf`, { content: renderTincConf({ name: me.m.name, interface: TINC_INTERFACE, port: me.port, connectTo: others.map((o) => o.m.name) }), mode: "0644", secret: false }],
       ...resolved.map((r): [string, RawFile] => [`${dir}/hosts/${r.m.name}`, { content: hostFiles.get(r.m.name)!, mode: "0644", secret: false }]),
       [`${dir}/rsa_key.priv`, { content: keys.get(me.m.name)!.privateKey, mode: "0600", secret: true }],
       [`${dir}/tinc-up`, { content: renderTincUp({ address: me.m.inner.address, prefix: me.m.inner.prefix, routes: [netText(vpnNet), ...others.flatMap((o) => o.subnets.filter((n) => n.prefix !== undefined && n.prefix < 32).map(netText))] }), mode: "0755", secret: false }],
@@ -152,7 +155,7 @@ function planOne(t: TincSpec, accs: ReadonlyMap<string, TincTarget>, byGateway: 
     const ext = acc.gw.external.interface;
     for (const o of others)
       acc.pf.vpnRules.push(
-        ...egressPeerRules(ext, ["tcp", "udp"], o.address, me.m.port, o.m.port),
+        ...egressPeerRules(ext, ["tcp", "udp"], o.address, me.port, o.port),
       );
     acc.pf.vpnRules.push(passOn(TINC_INTERFACE));
   }
