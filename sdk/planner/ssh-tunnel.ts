@@ -22,7 +22,7 @@ import { contains, netText, overlaps, parseNet, type IpNet as Net } from "../mod
 import type { IfLine, RawFile } from "./docs";
 import { endTargets } from "./end-targets";
 import type { PlanIssue } from "./errors";
-import { host, ports, rule } from "./pf-rules";
+import { host, passOn, ports, rule } from "./pf-rules";
 import { renderSshTunnelRcd, sshTunnelService } from "./ssh-rcd";
 import { renderSshdConfig, sshdBaseProblem, TUNNEL_KEYS_FILE, type SshdTunnelClient } from "./sshd-config";
 import type { GatewaySpec, IfAddress } from "./spec";
@@ -106,7 +106,10 @@ export const SSH_TUNNEL_RESTART_DELAY = 10;
 export const SSH_TUNNEL_DEFAULTS = { port: 22, user: "root", aliveInterval: 15, aliveCountMax: 3, restartDelay: SSH_TUNNEL_RESTART_DELAY } as const;
 
 /** A tunnel with every default applied. */
-function withDefaults(t: SshTunnelSpec): SshTunnelSpec & { server: { port: number; user: string }; aliveInterval: number; aliveCountMax: number; restartDelay: number } {
+type Defaulted = SshTunnelSpec & { server: { port: number; user: string }; aliveInterval: number; aliveCountMax: number; restartDelay: number };
+
+/** The tunnel with {@link SSH_TUNNEL_DEFAULTS} applied. */
+function withDefaults(t: SshTunnelSpec): Defaulted {
   const d = SSH_TUNNEL_DEFAULTS;
   return {
     ...t,
@@ -192,77 +195,101 @@ export function planSshTunnels(specs: readonly SshTunnelSpec[], accs: ReadonlyMa
       const p = sshdBaseProblem(t.server.sshdConfig);
       if (p) issues.push({ resources: [L], field: "server.sshdConfig", value: "(the base sshd_config)", reason: p, fix: "give the gateway's sshd_config as it is on the host, without that line" });
     }
-    // networks routed through the tunnel
-    const netsOf = (e: SshTunnelEndSpec, acc: SshTunnelTarget, side: string): Net[] =>
-      (e.networks ?? acc.gw.internal.map((i) => i.network)).flatMap((n) => {
-        const x = parseNet(n);
-        if (!x) issues.push({ resources: both, field: `${side}.networks`, value: n, reason: "not a network", fix: "write e.g. `172.16.1.0/24`" });
-        return x ? [x] : [];
-      });
-    const cnets = netsOf(t.client, ca, "client");
-    const snets = netsOf(t.server, sa, "server");
-    for (const [nets, side, otherAcc, otherInner] of [[cnets, "client", sa, si], [snets, "server", ca, ci]] as const) {
-      const innerNet = parseNet(`${otherInner.address}/${otherInner.prefix}`)!;
-      for (const n of nets) {
-        if (n.family !== cnet.family) {
-          issues.push({ resources: both, field: `${side}.networks`, value: netText(n), reason: `an IPv${n.family} network routed through IPv${cnet.family} inner addresses`, fix: "give networks of the inner addresses' family" });
-          continue;
-        }
-        if (overlaps(n, innerNet)) issues.push({ resources: both, field: `${side}.networks`, value: netText(n), reason: `overlaps the tunnel's inner subnet ${netText(innerNet)}`, fix: "route networks outside the inner subnet" });
-        for (const own of otherAcc.gw.internal) {
-          const o = parseNet(own.network);
-          if (o && o.family === n.family && overlaps(n, o))
-            issues.push({ resources: both, field: `${side}.networks`, value: netText(n), reason: `overlaps ${gwLabel(otherAcc.gw.name)}'s own internal network ${own.network}, which it would route into the tunnel`, fix: "give each end distinct networks" });
-        }
-      }
-    }
-    for (const a of cnets) for (const b of snets)
-      if (a.family === b.family && overlaps(a, b))
-        issues.push({ resources: both, field: "client.networks, server.networks", value: `${netText(a)}, ${netText(b)}`, reason: "the networks of the two ends overlap", fix: "give each end distinct networks" });
+    const [cnets, snets] = routedNets(t, ca, sa, cnet, both, issues);
     if (issues.length > before || !serverAddr || !clientAddr || !t.server.hostKey) continue;
     if (!srv) servers.set(t.server.node, { base: t.server.sshdConfig, by: L, keys: [], clients: [] });
-
-    // hostname.tunN on both ends
-    const routes = (nets: Net[], via: string): IfLine[] =>
-      nets.filter((n) => !contains(cnet, n)).map((n) => ({ kind: "command" as const, command: `route -q add -inet${n.family === 6 ? "6" : ""} ${n.prefix === undefined ? n.address : netText(n)} ${via}` }));
-    const tunLines = (me: IfAddress, other: IfAddress, nets: Net[]): IfLine[] => [
-      me.address.includes(":") ? { kind: "inet6", ...me, dest: other.address } : { kind: "inet", ...me, dest: other.address },
-      { kind: "up" },
-      ...routes(nets, other.address),
-    ];
-    ca.hostnames.set(`tun${t.client.unit}`, tunLines(ci, si, snets));
-    sa.hostnames.set(`tun${t.server.unit}`, tunLines(si, ci, cnets));
-
-    // client: key, known_hosts, rc.d script, service
-    const paths = sshTunnelPaths(t.client.unit);
-    const key = sshTunnelClientKeys(t, ca.gw.keySeed);
-    const port = t.server.port;
-    const hostPattern = port === 22 ? serverAddr : `[${serverAddr}]:${port}`;
-    ca.rawFiles.set(paths.key, { content: key.privateKey, mode: "0600", secret: true });
-    ca.rawFiles.set(paths.knownHosts, { content: `${hostPattern} ${t.server.hostKey.trim().split(/\s+/).slice(0, 2).join(" ")}\n`, mode: "0644", secret: false });
-    ca.rawFiles.set(paths.rcd, {
-      content: renderSshTunnelRcd({
-        clientUnit: t.client.unit, serverUnit: t.server.unit, user: t.server.user, server: serverAddr, port, bind: clientAddr,
-        key: paths.key, knownHosts: paths.knownHosts, aliveInterval: t.aliveInterval, aliveCountMax: t.aliveCountMax, restartDelay: t.restartDelay,
-      }),
-      mode: "0555", secret: false,
-    });
-    ca.services.set(sshTunnelService(t.client.unit), { order: SSH_TUNNEL_ORDER, enabled: true, running: true });
-
-    // server: the client's key, restricted to its address and the server's tun unit
-    servers.get(t.server.node)!.clients.push({ user: t.server.user, address: clientAddr, aliveInterval: t.aliveInterval, aliveCountMax: t.aliveCountMax });
-    servers.get(t.server.node)!.keys.push(`restrict,from="${clientAddr}",tunnel="${t.server.unit}",command="/sbin/nologin" ${key.publicKey.trim().split(/\s+/).slice(0, 2).join(" ")} sshtun${t.client.unit}@${t.client.node}`);
-
-    // pf: ssh between the egress addresses, anything on the tun interfaces
-    const cext = ca.gw.external.interface;
-    const sext = sa.gw.external.interface;
-    const toPorts = ports(port);
-    ca.pf.vpnRules.push(rule("out", cext, "tcp", [host(clientAddr)], [host(serverAddr)], { toPorts }), rule(undefined, `tun${t.client.unit}`, undefined, [], []));
-    sa.pf.vpnRules.push(rule("in", sext, "tcp", [host(clientAddr)], [host(serverAddr)], { toPorts }), rule(undefined, `tun${t.server.unit}`, undefined, [], []));
+    writeSshTunnel(t, ca, sa, { cnet, cnets, snets, serverAddr, clientAddr, hostKey: t.server.hostKey }, servers.get(t.server.node)!);
   }
   for (const [node, s] of servers) {
     const acc = accs.get(node)!;
     acc.rawFiles.set("/etc/ssh/sshd_config", { content: renderSshdConfig(s.base, s.clients), mode: "0644", secret: false, check: "sshd" });
     acc.rawFiles.set(TUNNEL_KEYS_FILE, { content: s.keys.join("\n") + "\n", mode: "0644", secret: false });
   }
+}
+
+/** The networks routed through each end (given, else the gateway's internal ones), checked against the inner subnet and each other. */
+function routedNets(t: Defaulted, ca: SshTunnelTarget, sa: SshTunnelTarget, cnet: Net, both: string[], issues: PlanIssue[]): [Net[], Net[]] {
+  const ci = t.client.inner;
+  const si = t.server.inner;
+  const netsOf = (e: SshTunnelEndSpec, acc: SshTunnelTarget, side: string): Net[] =>
+    (e.networks ?? acc.gw.internal.map((i) => i.network)).flatMap((n) => {
+      const x = parseNet(n);
+      if (!x) issues.push({ resources: both, field: `${side}.networks`, value: n, reason: "not a network", fix: "write e.g. `172.16.1.0/24`" });
+      return x ? [x] : [];
+    });
+  const cnets = netsOf(t.client, ca, "client");
+  const snets = netsOf(t.server, sa, "server");
+  for (const [nets, side, otherAcc, otherInner] of [[cnets, "client", sa, si], [snets, "server", ca, ci]] as const) {
+    const innerNet = parseNet(`${otherInner.address}/${otherInner.prefix}`)!;
+    for (const n of nets) {
+      if (n.family !== cnet.family) {
+        issues.push({ resources: both, field: `${side}.networks`, value: netText(n), reason: `an IPv${n.family} network routed through IPv${cnet.family} inner addresses`, fix: "give networks of the inner addresses' family" });
+        continue;
+      }
+      if (overlaps(n, innerNet)) issues.push({ resources: both, field: `${side}.networks`, value: netText(n), reason: `overlaps the tunnel's inner subnet ${netText(innerNet)}`, fix: "route networks outside the inner subnet" });
+      for (const own of otherAcc.gw.internal) {
+        const o = parseNet(own.network);
+        if (o && o.family === n.family && overlaps(n, o))
+          issues.push({ resources: both, field: `${side}.networks`, value: netText(n), reason: `overlaps ${gwLabel(otherAcc.gw.name)}'s own internal network ${own.network}, which it would route into the tunnel`, fix: "give each end distinct networks" });
+      }
+    }
+  }
+  for (const a of cnets) for (const b of snets)
+    if (a.family === b.family && overlaps(a, b))
+      issues.push({ resources: both, field: "client.networks, server.networks", value: `${netText(a)}, ${netText(b)}`, reason: "the networks of the two ends overlap", fix: "give each end distinct networks" });
+  return [cnets, snets];
+}
+
+/** What the checks of one tunnel found, for writing it. */
+interface Checked {
+  cnet: Net;
+  cnets: Net[];
+  snets: Net[];
+  serverAddr: string;
+  clientAddr: string;
+  hostKey: string;
+}
+
+/** Writes one checked tunnel: hostname.tunN on both ends, the client's key, known_hosts and rc.d daemon, the server's authorized key, pf rules. */
+function writeSshTunnel(t: Defaulted, ca: SshTunnelTarget, sa: SshTunnelTarget, c: Checked, server: { keys: string[]; clients: SshdTunnelClient[] }): void {
+  const { cnet, cnets, snets, serverAddr, clientAddr } = c;
+  const ci = t.client.inner;
+  const si = t.server.inner;
+  // hostname.tunN on both ends
+  const routes = (nets: Net[], via: string): IfLine[] =>
+    nets.filter((n) => !contains(cnet, n)).map((n) => ({ kind: "command" as const, command: `route -q add -inet${n.family === 6 ? "6" : ""} ${n.prefix === undefined ? n.address : netText(n)} ${via}` }));
+  const tunLines = (me: IfAddress, other: IfAddress, nets: Net[]): IfLine[] => [
+    me.address.includes(":") ? { kind: "inet6", ...me, dest: other.address } : { kind: "inet", ...me, dest: other.address },
+    { kind: "up" },
+    ...routes(nets, other.address),
+  ];
+  ca.hostnames.set(`tun${t.client.unit}`, tunLines(ci, si, snets));
+  sa.hostnames.set(`tun${t.server.unit}`, tunLines(si, ci, cnets));
+
+  // client: key, known_hosts, rc.d script, service
+  const paths = sshTunnelPaths(t.client.unit);
+  const key = sshTunnelClientKeys(t, ca.gw.keySeed);
+  const port = t.server.port;
+  const hostPattern = port === 22 ? serverAddr : `[${serverAddr}]:${port}`;
+  ca.rawFiles.set(paths.key, { content: key.privateKey, mode: "0600", secret: true });
+  ca.rawFiles.set(paths.knownHosts, { content: `${hostPattern} ${c.hostKey.trim().split(/\s+/).slice(0, 2).join(" ")}\n`, mode: "0644", secret: false });
+  ca.rawFiles.set(paths.rcd, {
+    content: renderSshTunnelRcd({
+      clientUnit: t.client.unit, serverUnit: t.server.unit, user: t.server.user, server: serverAddr, port, bind: clientAddr,
+      key: paths.key, knownHosts: paths.knownHosts, aliveInterval: t.aliveInterval, aliveCountMax: t.aliveCountMax, restartDelay: t.restartDelay,
+    }),
+    mode: "0555", secret: false,
+  });
+  ca.services.set(sshTunnelService(t.client.unit), { order: SSH_TUNNEL_ORDER, enabled: true, running: true });
+
+  // server: the client's key, restricted to its address and the server's tun unit
+  server.clients.push({ user: t.server.user, address: clientAddr, aliveInterval: t.aliveInterval, aliveCountMax: t.aliveCountMax });
+  server.keys.push(`restrict,from="${clientAddr}",tunnel="${t.server.unit}",command="/sbin/nologin" ${key.publicKey.trim().split(/\s+/).slice(0, 2).join(" ")} sshtun${t.client.unit}@${t.client.node}`);
+
+  // pf: ssh between the egress addresses, anything on the tun interfaces
+  const cext = ca.gw.external.interface;
+  const sext = sa.gw.external.interface;
+  const toPorts = ports(port);
+  ca.pf.vpnRules.push(rule("out", cext, "tcp", [host(clientAddr)], [host(serverAddr)], { toPorts }), passOn(`tun${t.client.unit}`));
+  sa.pf.vpnRules.push(rule("in", sext, "tcp", [host(clientAddr)], [host(serverAddr)], { toPorts }), passOn(`tun${t.server.unit}`));
 }
