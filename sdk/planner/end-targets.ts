@@ -1,9 +1,11 @@
 /**
- * The gateways the two ends of a point-to-point resource name (a WireGuard, OpenVPN, ssh or gif tunnel):
- * one rule for "no Gateway has this name", so every resource reports an unknown gateway the same way.
- * Pure: no I/O.
+ * The two ends of a point-to-point resource (a WireGuard, OpenVPN, ssh or gif tunnel): one rule for "no
+ * Gateway has this name" and one for the inner addresses of a routed tunnel, so every resource reports
+ * them with the same words. Pure: no I/O.
  */
+import { netText, parseNet, type IpNet } from "../model/address/index";
 import type { PlanIssue } from "./errors";
+import type { IfAddress } from "./spec";
 
 /** One end: the gateway it names and the field that named it (`left.gateway`, `client.gateway`, …). */
 export interface EndRef {
@@ -23,4 +25,19 @@ export function endTargets<T>(by: string, ends: readonly [EndRef, EndRef], accs:
   });
   const [a, b] = found;
   return a !== undefined && b !== undefined ? [a, b] : undefined;
+}
+
+/**
+ * Checks that the inner addresses `a` and `b` of a tunnel's two ends (`sides`, e.g. `left`/`right`) are in
+ * one subnet (same family and prefix) and distinct; `sameFix` is the fix when they are equal. Returns the
+ * subnet of `a`.
+ */
+export function innerSubnet(both: string[], sides: readonly [string, string], a: IfAddress, b: IfAddress, issues: PlanIssue[], sameFix = "give each end its own address of the subnet"): IpNet {
+  const field = `${sides[0]}.inner, ${sides[1]}.inner`;
+  const an = parseNet(`${a.address}/${a.prefix}`)!;
+  const bn = parseNet(`${b.address}/${b.prefix}`)!;
+  if (an.family !== bn.family || netText(an) !== netText(bn))
+    issues.push({ resources: both, field, value: `${a.address}/${a.prefix}, ${b.address}/${b.prefix}`, reason: "the inner addresses are not in the same subnet", fix: `give both ends addresses of one subnet, e.g. \`${netText(an)}\`` });
+  else if (a.address === b.address) issues.push({ resources: both, field, value: a.address, reason: "both ends have the same inner address", fix: sameFix });
+  return an;
 }

@@ -20,7 +20,7 @@
 import type { PfRule } from "../model/pf/types";
 import { contains, netText, overlaps, parseNet, type IpNet as Net } from "../model/address/index";
 import type { IfLine, RawFile } from "./docs";
-import { endTargets } from "./end-targets";
+import { endTargets, innerSubnet } from "./end-targets";
 import type { PlanIssue } from "./errors";
 import { host, passOn, ports, rule } from "./pf-rules";
 import { renderSshTunnelRcd, sshTunnelService } from "./ssh-rcd";
@@ -159,14 +159,7 @@ export function planSshTunnels(specs: readonly SshTunnelSpec[], accs: ReadonlyMa
       continue;
     }
     // inner addresses: one family, one subnet, distinct
-    const ci = t.client.inner;
-    const si = t.server.inner;
-    const cnet = parseNet(`${ci.address}/${ci.prefix}`)!;
-    const snet = parseNet(`${si.address}/${si.prefix}`)!;
-    if (cnet.family !== snet.family || netText(cnet) !== netText(snet))
-      issues.push({ resources: both, field: "client.inner, server.inner", value: `${ci.address}/${ci.prefix}, ${si.address}/${si.prefix}`, reason: "the inner addresses are not in the same subnet", fix: `give both ends addresses of one subnet, e.g. \`${netText(cnet)}\`` });
-    else if (ci.address === si.address)
-      issues.push({ resources: both, field: "client.inner, server.inner", value: ci.address, reason: "both ends have the same inner address", fix: "give each end its own address of the subnet, e.g. `172.16.2.1/30` and `172.16.2.2/30`" });
+    const cnet = innerSubnet(both, ["client", "server"], t.client.inner, t.server.inner, issues, "give each end its own address of the subnet, e.g. `172.16.2.1/30` and `172.16.2.2/30`");
     // tun units: one writer per hostname.tunN
     for (const [e, acc, side] of [[t.client, ca, "client"], [t.server, sa, "server"]] as const) {
       let m = units.get(e.node);

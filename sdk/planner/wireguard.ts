@@ -16,7 +16,7 @@ import { egressPeerRules, passOn } from "./pf-rules";
 import { wgLines, type WgInterface, type WgPeer } from "../model/wg/index";
 import { contains, NetSet, netText, parseNet, type IpNet as Net } from "../model/address/index";
 import type { IfLine } from "./docs";
-import { endTargets } from "./end-targets";
+import { endTargets, innerSubnet } from "./end-targets";
 import type { PlanIssue } from "./errors";
 import type { GatewaySpec, IfAddress } from "./spec";
 import { deriveWgKeyPair, wgPublicKey, type WgKeyPair } from "./wgkeys";
@@ -136,14 +136,7 @@ function planOne(spec: WireGuardSpec, accs: ReadonlyMap<string, WgTarget>, ifs: 
   if (t.left.node === t.right.node) issues.push({ resources: both, field: "left.gateway, right.gateway", value: t.left.node, reason: "both ends are the same gateway", fix: "connect two different gateways" });
   if (t.left.publicKey === t.right.publicKey)
     issues.push({ resources: both, field: "left.privateKey, right.privateKey", value: "(secret)", reason: "both ends have the same key (a WireGuard peer is identified by its public key)", fix: "give each end its own private key" });
-  const li = t.left.inner;
-  const ri = t.right.inner;
-  const lnet = parseNet(`${li.address}/${li.prefix}`)!;
-  const rnet = parseNet(`${ri.address}/${ri.prefix}`)!;
-  if (lnet.family !== rnet.family || netText(lnet) !== netText(rnet))
-    issues.push({ resources: both, field: "left.inner, right.inner", value: `${li.address}/${li.prefix}, ${ri.address}/${ri.prefix}`, reason: "the inner addresses are not in the same subnet", fix: `give both ends addresses of one subnet, e.g. \`${netText(lnet)}\`` });
-  else if (li.address === ri.address)
-    issues.push({ resources: both, field: "left.inner, right.inner", value: li.address, reason: "both ends have the same inner address", fix: "give each end its own address of the subnet" });
+  const lnet = innerSubnet(both, ["left", "right"], t.left.inner, t.right.inner, issues);
   const endpointOf = (e: WgEnd, acc: WgTarget, side: string): string | undefined => {
     const ext = lnet.family === 6 ? (acc.gw.external.address6 ?? acc.gw.external.address) : (acc.gw.external.address ?? acc.gw.external.address6);
     const a = e.endpoint ?? ext?.address;
