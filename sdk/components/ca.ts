@@ -1,6 +1,5 @@
 import * as pulumi from "@pulumi/pulumi";
-import type { CaSpec } from "../planner/x509";
-import { caCertificate } from "../planner/x509";
+import { CA_DEFAULTS, caCertificate, type CaSpec } from "../planner/x509";
 import { argError } from "./common";
 import { take } from "./check";
 import { Refusal } from "../model/tokens/index";
@@ -48,11 +47,11 @@ export class CertificateAuthority extends pulumi.ComponentResource {
     if (!/^[A-Za-z0-9][A-Za-z0-9_.-]{0,63}$/.test(name))
       throw argError(label, "name", name, "the name is the file name of the CA certificate on the gateways (ca/NAME.crt)", "use letters, digits and `_.-`, starting with a letter or digit");
     if (args.keySeed === undefined || args.keySeed === null) throw argError(label, "keySeed", "(none)", "required", "pass `keySeed: cfg.requireSecret(\"caSeed\")` (e.g. `openssl rand -hex 32`)");
-    const commonName = args.commonName ?? name;
+    const commonName = args.commonName ?? name; // checked as it will be written (the planner applies the default)
     if (typeof commonName !== "string" || !/^[\x20-\x7e]{1,64}$/.test(commonName) || commonName.trim() !== commonName)
       throw argError(label, "commonName", String(commonName), "a common name is 1–64 printable ASCII characters without leading or trailing blanks", "write e.g. `VPN CA`");
-    const notBefore = args.notBefore ?? "2025-01-01T00:00:00Z";
-    const notAfter = args.notAfter ?? "2045-01-01T00:00:00Z";
+    const notBefore = args.notBefore ?? CA_DEFAULTS.notBefore;
+    const notAfter = args.notAfter ?? CA_DEFAULTS.notAfter;
     for (const [f, v] of [["notBefore", notBefore], ["notAfter", notAfter]] as const)
       if (typeof v !== "string" || !ISO.test(v) || Number.isNaN(Date.parse(v)) || new Date(v).toISOString().replace(".000Z", "Z") !== v)
         throw argError(label, f, String(v), "not an ISO 8601 UTC time", "write e.g. `2025-01-01T00:00:00Z`");
@@ -61,7 +60,12 @@ export class CertificateAuthority extends pulumi.ComponentResource {
       if (typeof v !== "string" || v.length < 16) throw new Refusal("a key seed is a string of at least 16 characters", "generate one with `openssl rand -hex 32` and keep it with `pulumi config set --secret`");
       return v;
     };
-    this.spec = pulumi.secret(args.keySeed).apply((seed) => ({ name, keySeed: take(label, "keySeed", seed, seedRule, { secret: true }), commonName, notBefore, notAfter }));
+    this.spec = pulumi.secret(args.keySeed).apply((seed) => ({
+      name, keySeed: take(label, "keySeed", seed, seedRule, { secret: true }),
+      ...(args.commonName !== undefined ? { commonName } : {}),
+      ...(args.notBefore !== undefined ? { notBefore } : {}),
+      ...(args.notAfter !== undefined ? { notAfter } : {}),
+    }));
     // a certificate is public: derived from the (secret) seed, it is deliberately not secret
     this.certificate = pulumi.unsecret(this.spec.apply(caCertificate));
     this.registerOutputs({ certificate: this.certificate });

@@ -1,14 +1,15 @@
 import * as pulumi from "@pulumi/pulumi";
-import { deriveOpenVpnKey, type OpenVpnEndSpec, type OpenVpnSpec } from "../planner/openvpn";
+import { OPENVPN_DEFAULTS, type OpenVpnEndSpec, type OpenVpnSpec } from "../planner/openvpn";
 import { OPENVPN_AUTHS, OPENVPN_CIPHERS, openVpnStaticKey, type OpenVpnAuth, type OpenVpnCipher } from "../model/openvpn/index";
-import { hostAddress, integer, interfaceOf, network, oneOf, Refusal, udpPort, type TokenRule } from "../model/tokens/index";
+import { hostAddress, integer, network, oneOf, Refusal, udpPort, type TokenRule } from "../model/tokens/index";
 import { argError } from "./common";
-import { need, take } from "./check";
+import { take } from "./check";
 import { Gateway } from "./gateway";
+import { checkEnds } from "./ends";
 import { groupOf, nodeOf } from "./nodes";
 
-/** Default `lport`/`rport`: OpenVPN's registered port. */
-export const OPENVPN_DEFAULT_PORT = 1194;
+/** Default `lport`/`rport`: OpenVPN's registered port (the planner applies it: planner/openvpn.ts OPENVPN_DEFAULTS). */
+export const OPENVPN_DEFAULT_PORT = OPENVPN_DEFAULTS.port;
 
 /** One end of an {@link OpenVpnTunnel}. */
 export interface OpenVpnEndArgs {
@@ -75,23 +76,24 @@ export class OpenVpnTunnel extends pulumi.ComponentResource {
     checkArgs(label, args);
     const group = groupOf(label, [nodeOf(args.left.gateway), nodeOf(args.right.gateway)]);
     this.configFile = `/etc/openvpn/${name}.conf`;
-    const key: pulumi.Output<string> = args.key !== undefined
+    // without a key, the planner derives one from the left gateway's seed (planner/openvpn.ts openVpnKeyOf)
+    const key: pulumi.Output<string | null> = args.key !== undefined
       ? pulumi.secret(args.key).apply((k) => take(label, "key", k, openVpnStaticKey, { secret: true }))
-      : args.left.gateway.keySeed.apply((seed) => deriveOpenVpnKey(seed, name));
+      : pulumi.output(null);
     const end = (e: OpenVpnEndArgs, side: string): pulumi.Output<OpenVpnEndSpec> =>
       pulumi.all([pulumi.output(e.inner), pulumi.output(e.endpoint ?? null), pulumi.output(e.networks ?? null)]).apply(([inner, endpoint, networks]): OpenVpnEndSpec => ({
         node: e.gateway.gatewayName,
-        interface: e.interface ?? "tun0",
+        ...(e.interface !== undefined ? { interface: e.interface } : {}),
         inner: take(label, `${side}.inner`, inner, hostAddress(4)),
-        port: e.port ?? OPENVPN_DEFAULT_PORT,
+        ...(e.port !== undefined ? { port: e.port } : {}),
         ...(endpoint !== null ? { endpoint: take(label, `${side}.endpoint`, endpoint, hostAddress(4)) } : {}),
         ...(networks !== null ? { networks: (networks as string[]).map((n, i) => take(label, `${side}.networks[${i}]`, n, network(4))) } : {}),
       }));
     const spec: pulumi.Output<OpenVpnSpec> = pulumi.all([end(args.left, "left"), end(args.right, "right"), pulumi.unsecret(key)]).apply(([left, right, k]) => ({
-      name, left, right, key: k,
-      cipher: args.cipher ?? "AES-256-CBC",
-      auth: args.auth ?? "SHA256",
-      keepalive: args.keepalive ?? { interval: 10, timeout: 60 },
+      name, left, right, ...(k !== null ? { key: k } : {}),
+      ...(args.cipher !== undefined ? { cipher: args.cipher } : {}),
+      ...(args.auth !== undefined ? { auth: args.auth } : {}),
+      ...(args.keepalive !== undefined ? { keepalive: { interval: args.keepalive.interval, timeout: args.keepalive.timeout } } : {}),
     }));
     group.add("openvpn", { label, spec });
     this.registerOutputs({ configFile: this.configFile });
@@ -100,15 +102,9 @@ export class OpenVpnTunnel extends pulumi.ComponentResource {
 
 /** The plain arguments of an OpenVpnTunnel, checked when it is declared. */
 function checkArgs(label: string, args: OpenVpnTunnelArgs): void {
-  if (!args || typeof args !== "object") throw argError(label, "args", String(args), "no arguments", "pass `{ left, right }`");
-  for (const side of ["left", "right"] as const) {
-    const e = args[side];
-    need(label, side, e, "give `{ gateway, inner }`");
-    if (!(e.gateway instanceof Gateway)) throw argError(label, `${side}.gateway`, e.gateway === undefined ? "(none)" : typeof e.gateway, "not a Gateway", "pass a Gateway declared in this program");
-    if (e.interface !== undefined) take(label, `${side}.interface`, e.interface, interfaceOf("tun"));
-    need(label, `${side}.inner`, e.inner, "give the inner address, e.g. `10.8.0.1`");
+  checkEnds(label, args, ["left", "right"], "tun", "10.8.0.1", (e, side) => {
     if (e.port !== undefined) take(label, `${side}.port`, e.port, udpPort("lport"));
-  }
+  });
   if (args.cipher !== undefined) take(label, "cipher", args.cipher, oneOf(OPENVPN_CIPHERS));
   if (args.auth !== undefined) take(label, "auth", args.auth, oneOf(OPENVPN_AUTHS));
   if (args.keepalive !== undefined) {

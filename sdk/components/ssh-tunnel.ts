@@ -1,18 +1,19 @@
 import * as pulumi from "@pulumi/pulumi";
-import { deriveSshTunnelKey, sshPublicKeyOf } from "../planner/sshkeys";
-import type { SshTunnelSpec } from "../planner/ssh-tunnel";
+import { sshPublicKeyOf } from "../planner/sshkeys";
+import { orderSshTunnel, SSH_TUNNEL_DEFAULTS, sshTunnelClientKeys, type SshTunnelSpec } from "../planner/ssh-tunnel";
 import { sshTunnelService } from "../planner/ssh-rcd";
-import { hostAddress, integer, interfaceOf, network, userName } from "../model/tokens/index";
+import { hostAddress, integer, network, userName } from "../model/tokens/index";
 import { Refusal, type TokenRule } from "../model/tokens/refusal";
-import { argError, ifAddress } from "./common";
-import { need, take } from "./check";
+import { ifAddress } from "./common";
+import { take } from "./check";
 import { Gateway } from "./gateway";
+import { checkEnds } from "./ends";
 import { groupOf, nodeOf } from "./nodes";
 
-/** Default `ServerAliveInterval` (seconds) of the client. */
-export const SSH_TUNNEL_ALIVE_INTERVAL = 15;
+/** Default `ServerAliveInterval` (seconds) of the client (the planner applies it: planner/ssh-tunnel.ts SSH_TUNNEL_DEFAULTS). */
+export const SSH_TUNNEL_ALIVE_INTERVAL = SSH_TUNNEL_DEFAULTS.aliveInterval;
 /** Default `ServerAliveCountMax` of the client. */
-export const SSH_TUNNEL_ALIVE_COUNT = 3;
+export const SSH_TUNNEL_ALIVE_COUNT = SSH_TUNNEL_DEFAULTS.aliveCountMax;
 
 /** Settings both ends of an {@link SshTunnel} have. */
 interface SshTunnelEndBase {
@@ -133,11 +134,14 @@ export class SshTunnel extends pulumi.ComponentResource {
     const cUnit = unitOf(args.client.interface);
     const sUnit = unitOf(args.server.interface);
     this.service = sshTunnelService(cUnit);
-    const key: pulumi.Output<{ privateKey: string; publicKey: string }> =
+    // a given key is checked here; without one the planner derives it from the client gateway's seed
+    // (planner/ssh-tunnel.ts sshTunnelClientKeys, also called here for `clientPublicKey`)
+    const key: pulumi.Output<{ privateKey: string; publicKey: string } | null> =
       args.client.privateKey !== undefined
         ? pulumi.secret(args.client.privateKey).apply((k) => take(label, "client.privateKey", k, opensshPrivateKey, { secret: true }))
-        : args.client.gateway.keySeed.apply((seed) => deriveSshTunnelKey(seed, args.client.gateway.gatewayName, cUnit));
-    this.clientPublicKey = pulumi.unsecret(key.apply((k) => k.publicKey));
+        : pulumi.output(null);
+    const clientEnd = { node: args.client.gateway.gatewayName, unit: cUnit };
+    this.clientPublicKey = pulumi.unsecret(pulumi.all([key, args.client.gateway.keySeed]).apply(([k, seed]) => sshTunnelClientKeys({ client: clientEnd, ...(k ?? {}) }, seed).publicKey));
     const nets = (e: SshTunnelEndBase, side: string): pulumi.Output<string[] | null> =>
       pulumi.output(e.networks ?? null).apply((ns) => (ns === null ? null : (ns as string[]).map((n, i) => take(label, `${side}.networks[${i}]`, n, network()))));
     const c = args.client;
@@ -158,24 +162,18 @@ export class SshTunnel extends pulumi.ComponentResource {
           node: s.gateway.gatewayName, unit: sUnit, inner: ifAddress(label, "server.inner", innerText(String(sInner))),
           ...(sNets ? { networks: sNets } : {}),
           ...(address !== null ? { address: take(label, "server.address", address, hostAddress()) } : {}),
-          port: s.port ?? 22,
-          user: args.user ?? "root",
+          ...(s.port !== undefined ? { port: s.port } : {}),
+          ...(args.user !== undefined ? { user: args.user } : {}),
           ...(hk !== null && hk !== undefined ? { hostKey: take(label, s.hostKey !== undefined ? "server.hostKey" : "server.gateway.connection.hostKey", hk, sshHostKey) } : {}),
           ...(sshd !== null ? { sshdConfig: typeof sshd === "string" ? sshd : String(sshd) } : {}),
         },
-        privateKey: k.privateKey,
-        publicKey: k.publicKey,
-        aliveInterval: args.serverAliveInterval ?? SSH_TUNNEL_ALIVE_INTERVAL,
-        aliveCountMax: args.serverAliveCountMax ?? SSH_TUNNEL_ALIVE_COUNT,
+        ...(k !== null ? { privateKey: k.privateKey, publicKey: k.publicKey } : {}),
+        ...(args.serverAliveInterval !== undefined ? { aliveInterval: args.serverAliveInterval } : {}),
+        ...(args.serverAliveCountMax !== undefined ? { aliveCountMax: args.serverAliveCountMax } : {}),
         ...(args.restartDelay !== undefined ? { restartDelay: args.restartDelay } : {}),
       }));
     group.add("sshTunnels", { label, spec });
-    // the server commits first: its sshd accepts the tunnel by the time the client's rc.d daemon starts (a
-    // pair of gateways serving each other keeps no order: the client retries at its next start)
-    const cName = c.gateway.gatewayName;
-    const sName = s.gateway.gatewayName;
-    if (cName !== sName && !(group.order.get(sName) ?? []).includes(cName) && !(group.order.get(cName) ?? []).includes(sName))
-      group.order.set(cName, [...(group.order.get(cName) ?? []), sName]);
+    orderSshTunnel(c.gateway.gatewayName, s.gateway.gatewayName, group.order);
     this.registerOutputs({ clientPublicKey: this.clientPublicKey, service: this.service });
   }
 }
@@ -186,14 +184,7 @@ function unitOf(iface: string | undefined): number {
 
 /** The plain arguments of an SshTunnel, checked when it is declared. */
 function checkArgs(label: string, args: SshTunnelArgs): void {
-  if (!args || typeof args !== "object") throw argError(label, "args", String(args), "no arguments", "pass `{ client, server }`");
-  for (const side of ["client", "server"] as const) {
-    const e = args[side];
-    need(label, side, e, "give `{ gateway, inner }`");
-    if (!(e.gateway instanceof Gateway)) throw argError(label, `${side}.gateway`, e.gateway === undefined ? "(none)" : typeof e.gateway, "not a Gateway", "pass a Gateway declared in this program");
-    if (e.interface !== undefined) take(label, `${side}.interface`, e.interface, interfaceOf("tun"));
-    need(label, `${side}.inner`, e.inner, "give the inner address, e.g. `172.16.2.1/30`");
-  }
+  checkEnds(label, args, ["client", "server"], "tun", "172.16.2.1/30");
   if (args.server.port !== undefined) take(label, "server.port", args.server.port, integer("a TCP port", 1, 65535));
   if (args.user !== undefined) take(label, "user", args.user, userName);
   if (args.serverAliveInterval !== undefined) take(label, "serverAliveInterval", args.serverAliveInterval, integer("a ServerAliveInterval in seconds", 1, 3600));

@@ -1,6 +1,5 @@
 import * as pulumi from "@pulumi/pulumi";
-import type { TincMemberSpec, TincSpec } from "../planner/tinc";
-import { tincRsaKeyPair } from "../planner/rsakeys";
+import { tincMemberKeys, type TincMemberSpec, type TincSpec } from "../planner/tinc";
 import { tincName } from "../model/tinc/index";
 import { hostAddress, network, udpPort } from "../model/tokens/index";
 import { argError, ifAddress } from "./common";
@@ -8,8 +7,8 @@ import { need, take } from "./check";
 import { Gateway } from "./gateway";
 import { groupOf, nodeOf } from "./nodes";
 
-/** tinc's registered port (tcp and udp). */
-export const TINC_DEFAULT_PORT = 655;
+/** tinc's registered port (tcp and udp); the planner applies it (planner/tinc.ts). */
+export { TINC_DEFAULT_PORT } from "../planner/tinc";
 
 /** One member of a {@link TincNetwork}. */
 export interface TincMemberArgs {
@@ -67,23 +66,22 @@ export class TincNetwork extends pulumi.ComponentResource {
     const member = (m: TincMemberArgs, i: number): pulumi.Output<TincMemberSpec> => {
       const nodeName = m.name ?? m.gateway.gatewayName;
       return pulumi
-        .all([pulumi.output(m.inner), pulumi.output(m.address ?? null), pulumi.output(m.subnets ?? null), pulumi.unsecret(m.gateway.keySeed)])
-        .apply(([inner, address, subnets, seed]): TincMemberSpec => {
-          const keys = tincRsaKeyPair(seed, `tinc/${m.gateway.gatewayName}/${netname}/${nodeName}`);
-          return {
-            node: m.gateway.gatewayName,
-            name: nodeName,
-            inner: ifAddress(label, `members[${i}].inner`, inner, 24, 4),
-            port: m.port ?? TINC_DEFAULT_PORT,
-            ...(address !== null ? { address: take(label, `members[${i}].address`, address, hostAddress(4)) } : {}),
-            ...(subnets !== null ? { subnets: (subnets as string[]).map((n, k) => take(label, `members[${i}].subnets[${k}]`, n, network(4))) } : {}),
-            privateKey: keys.privateKey,
-            publicKey: keys.publicKey,
-          };
-        });
+        .all([pulumi.output(m.inner), pulumi.output(m.address ?? null), pulumi.output(m.subnets ?? null)])
+        .apply(([inner, address, subnets]): TincMemberSpec => ({
+          node: m.gateway.gatewayName,
+          name: nodeName,
+          inner: ifAddress(label, `members[${i}].inner`, inner, 24, 4),
+          ...(m.port !== undefined ? { port: m.port } : {}),
+          ...(address !== null ? { address: take(label, `members[${i}].address`, address, hostAddress(4)) } : {}),
+          ...(subnets !== null ? { subnets: (subnets as string[]).map((n, k) => take(label, `members[${i}].subnets[${k}]`, n, network(4))) } : {}),
+        }));
     };
     const members = args.members.map(member);
-    args.members.forEach((m, i) => (this.publicKeys[m.name ?? m.gateway.gatewayName] = members[i]!.apply((s) => s.publicKey)));
+    // the planner derives each member's key pair (planner/tinc.ts tincMemberKeys); the public half is shown here
+    for (const m of args.members) {
+      const node = { node: m.gateway.gatewayName, name: m.name ?? m.gateway.gatewayName };
+      this.publicKeys[node.name] = pulumi.unsecret(m.gateway.keySeed.apply((seed) => tincMemberKeys(node, netname, seed).publicKey));
+    }
     const spec: pulumi.Output<TincSpec> = pulumi.all(members).apply((ms) => ({ resource: name, netname, members: ms }));
     group.add("tinc", { label, spec });
     this.registerOutputs({ publicKeys: this.publicKeys });

@@ -1,14 +1,14 @@
 import * as pulumi from "@pulumi/pulumi";
-import { deriveWgKeyPair, wgPublicKey } from "../planner/wgkeys";
-import type { WireGuardEndSpec, WireGuardSpec } from "../planner/wireguard";
-import { hostAddress, integer, interfaceOf, network, udpPort, wgKey, WG_PKA_MAX } from "../model/tokens/index";
+import { WG_DEFAULTS, wireGuardEndKeys, type WireGuardEndSpec, type WireGuardSpec } from "../planner/wireguard";
+import { hostAddress, integer, network, udpPort, wgKey, WG_PKA_MAX } from "../model/tokens/index";
 import { argError, ifAddress } from "./common";
-import { need, take } from "./check";
+import { take } from "./check";
 import { Gateway } from "./gateway";
+import { checkEnds } from "./ends";
 import { defaultNetworks, groupOf, nodeOf } from "./nodes";
 
 /** Default `wgport` (the port WireGuard's documentation uses). */
-export const WG_DEFAULT_PORT = 51820;
+export const WG_DEFAULT_PORT = WG_DEFAULTS.port;
 
 /** One end of a {@link WireGuardTunnel}. */
 export interface WireGuardEndArgs {
@@ -66,29 +66,26 @@ export class WireGuardTunnel extends pulumi.ComponentResource {
     const label = `WireGuardTunnel "${name}"`;
     checkArgs(label, args);
     const group = groupOf(label, [nodeOf(args.left.gateway), nodeOf(args.right.gateway)]);
-    const keys = (e: WireGuardEndArgs, side: string): pulumi.Output<{ privateKey: string; publicKey: string }> => {
-      const iface = e.interface ?? "wg0";
-      if (e.privateKey !== undefined)
-        return pulumi.secret(e.privateKey).apply((k) => {
-          const privateKey = take(label, `${side}.privateKey`, k, wgKey("a wgkey (private key)"), { secret: true });
-          return { privateKey, publicKey: wgPublicKey(privateKey) };
-        });
-      return e.gateway.keySeed.apply((seed) => deriveWgKeyPair(seed, e.gateway.gatewayName, iface));
-    };
-    const lk = keys(args.left, "left");
-    const rk = keys(args.right, "right");
-    this.leftPublicKey = pulumi.unsecret(lk.apply((k) => k.publicKey));
-    this.rightPublicKey = pulumi.unsecret(rk.apply((k) => k.publicKey));
-    const end = (e: WireGuardEndArgs, side: string, k: pulumi.Output<{ privateKey: string; publicKey: string }>): pulumi.Output<WireGuardEndSpec> =>
+    // a given private key is checked here; without one the planner derives the pair from the gateway's seed
+    // (planner/wireguard.ts wireGuardEndKeys, also called here for the public-key outputs)
+    const given = (e: WireGuardEndArgs, side: string): pulumi.Output<string | null> =>
+      e.privateKey === undefined ? pulumi.output(null) : pulumi.secret(e.privateKey).apply((k) => take(label, `${side}.privateKey`, k, wgKey("a wgkey (private key)"), { secret: true }));
+    const lk = given(args.left, "left");
+    const rk = given(args.right, "right");
+    const publicKey = (e: WireGuardEndArgs, k: pulumi.Output<string | null>): pulumi.Output<string> =>
+      pulumi.unsecret(pulumi.all([k, e.gateway.keySeed]).apply(([privateKey, seed]) =>
+        wireGuardEndKeys({ node: e.gateway.gatewayName, ...(e.interface !== undefined ? { interface: e.interface } : {}), ...(privateKey !== null ? { privateKey } : {}) }, seed).publicKey));
+    this.leftPublicKey = publicKey(args.left, lk);
+    this.rightPublicKey = publicKey(args.right, rk);
+    const end = (e: WireGuardEndArgs, side: string, k: pulumi.Output<string | null>): pulumi.Output<WireGuardEndSpec> =>
       pulumi
         .all([pulumi.output(e.inner), pulumi.output(e.endpoint ?? null), pulumi.output(e.networks ?? null), pulumi.unsecret(k)])
-        .apply(([inner, endpoint, networks, key]): WireGuardEndSpec => ({
+        .apply(([inner, endpoint, networks, privateKey]): WireGuardEndSpec => ({
           node: e.gateway.gatewayName,
-          interface: e.interface ?? "wg0",
+          ...(e.interface !== undefined ? { interface: e.interface } : {}),
           inner: ifAddress(label, `${side}.inner`, inner, 24),
-          port: e.port ?? WG_DEFAULT_PORT,
-          privateKey: key.privateKey,
-          publicKey: key.publicKey,
+          ...(e.port !== undefined ? { port: e.port } : {}),
+          ...(privateKey !== null ? { privateKey } : {}),
           ...(endpoint !== null ? { endpoint: take(label, `${side}.endpoint`, endpoint, hostAddress()) } : {}),
           ...(networks !== null ? { networks: (networks as string[]).map((n, i) => take(label, `${side}.networks[${i}]`, n, network())) } : {}),
           ...(e.rtable !== undefined ? { rtable: e.rtable } : {}),
@@ -106,16 +103,10 @@ export class WireGuardTunnel extends pulumi.ComponentResource {
 
 /** The plain arguments of a WireGuardTunnel, checked when it is declared. */
 function checkArgs(label: string, args: WireGuardTunnelArgs): void {
-  if (!args || typeof args !== "object") throw argError(label, "args", String(args), "no arguments", "pass `{ left, right }`");
-  for (const side of ["left", "right"] as const) {
-    const e = args[side];
-    need(label, side, e, "give `{ gateway, inner }`");
-    if (!(e.gateway instanceof Gateway)) throw argError(label, `${side}.gateway`, e.gateway === undefined ? "(none)" : typeof e.gateway, "not a Gateway", "pass a Gateway declared in this program");
-    if (e.interface !== undefined) take(label, `${side}.interface`, e.interface, interfaceOf("wg"));
-    need(label, `${side}.inner`, e.inner, "give the inner address, e.g. `10.9.0.1/24`");
+  checkEnds(label, args, ["left", "right"], "wg", "10.9.0.1/24", (e, side) => {
     if (e.port !== undefined) take(label, `${side}.port`, e.port, udpPort("wgport"));
     if (e.rtable !== undefined) take(label, `${side}.rtable`, e.rtable, integer("a routing table (wgrtable)", 0, 255));
-  }
+  });
   if (args.keepalive !== undefined) take(label, "keepalive", args.keepalive, integer("a keepalive interval in seconds (wgpka)", 0, WG_PKA_MAX));
 }
 

@@ -9,6 +9,7 @@ import type { FlowRule, IkeRule, SaRule } from "../model/ipsec/types";
 import { gwLabel, linkLabel, pushStatement, useDaemon, useManual, type Acc } from "./acc";
 import { parseNet } from "../model/address/index";
 import type { IfLine } from "./docs";
+import { endTargets } from "./end-targets";
 import type { PlanIssue } from "./errors";
 import { checkManualKeys, resolvePhase, resolvePhase1 } from "./phases";
 import { host, ipsecPeerRules, rule } from "./pf-rules";
@@ -58,11 +59,9 @@ function checkLink(l: LinkSpec, la: Acc, ra: Acc, issues: PlanIssue[]): [string,
 
 export function planLink(l: LinkSpec, accs: Map<string, Acc>, issues: PlanIssue[]): void {
   const G = linkLabel(l.name);
-  const la = accs.get(l.left.node);
-  const ra = accs.get(l.right.node);
-  for (const [e, acc, side] of [[l.left, la, "left"], [l.right, ra, "right"]] as const)
-    if (!acc) issues.push({ resources: [G], field: side, value: e.node, reason: "no Gateway has this name", fix: "pass a Gateway declared in the same program" });
-  if (!la || !ra) return;
+  const targets = endTargets(G, [{ node: l.left.node, field: "left" }, { node: l.right.node, field: "right" }], accs, issues);
+  if (!targets) return;
+  const [la, ra] = targets;
   const outer = checkLink(l, la, ra, issues);
   if (!outer) return;
   const [lo, ro] = outer;

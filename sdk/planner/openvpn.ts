@@ -14,26 +14,28 @@
  * address on each end, networks routed through the tunnel that overlap neither end's own networks nor the
  * inner addresses. Pure: no I/O.
  */
-import type { PfFilterRule, PfHost, PfRule } from "../model/pf/types";
+import type { PfRule } from "../model/pf/types";
+import { egressPeerRules, passOn } from "./pf-rules";
 import { renderOpenVpnConf, renderStaticKey, type OpenVpnAuth, type OpenVpnCipher } from "../model/openvpn/index";
 import { deriveBytes } from "./keys";
 import { NetSet, netText, overlaps, parseNet, type IpNet } from "../model/address/index";
+import { endTargets } from "./end-targets";
 import type { PlanIssue } from "./errors";
 import { needPackage, type PackageTarget } from "./packages";
 import type { RawFile } from "./docs";
 import type { ServiceState } from "../state";
 import type { GatewaySpec } from "./spec";
 
-/** One end of an OpenVPN tunnel, resolved. */
+/** One end of an OpenVPN tunnel, its values checked. */
 export interface OpenVpnEndSpec {
   /** Gateway name. */
   node: string;
-  /** `dev tunN`. */
-  interface: string;
+  /** `dev tunN`. Default {@link OPENVPN_DEFAULTS}.interface (`tun0`). */
+  interface?: string;
   /** Inner IPv4 address (`ifconfig THIS OTHER`). */
   inner: string;
-  /** `lport` on this end, the other's `rport`. */
-  port: number;
+  /** `lport` on this end, the other's `rport`. Default {@link OPENVPN_DEFAULTS}.port (1194). */
+  port?: number;
   /** Where the other end sends to (its `remote`); default this gateway's external IPv4 address. */
   endpoint?: string;
   /** Networks reached through this end (the other end's `route` lines); default this gateway's internal IPv4 networks. */
@@ -45,11 +47,38 @@ export interface OpenVpnSpec {
   name: string;
   left: OpenVpnEndSpec;
   right: OpenVpnEndSpec;
-  /** The static key file (secret). */
-  key: string;
-  cipher: OpenVpnCipher;
-  auth: OpenVpnAuth;
-  keepalive: { interval: number; timeout: number };
+  /**
+   * The static key file (secret), when given. Default (absent): derived by the planner from the left
+   * gateway's key seed ({@link openVpnKeyOf}).
+   */
+  key?: string;
+  /** `cipher`. Default {@link OPENVPN_DEFAULTS}.cipher. */
+  cipher?: OpenVpnCipher;
+  /** `auth`. Default {@link OPENVPN_DEFAULTS}.auth. */
+  auth?: OpenVpnAuth;
+  /** `keepalive INTERVAL TIMEOUT`. Default {@link OPENVPN_DEFAULTS}.keepalive. */
+  keepalive?: { interval: number; timeout: number };
+}
+
+/**
+ * The defaults of an OpenVPN tunnel (the planner applies them): tun0, OpenVPN's registered port 1194,
+ * AES-256-CBC with HMAC-SHA256 (static-key mode has no AEAD), a ping every 10 s and a restart after 60 s.
+ */
+export const OPENVPN_DEFAULTS = {
+  interface: "tun0",
+  port: 1194,
+  cipher: "AES-256-CBC" as OpenVpnCipher,
+  auth: "SHA256" as OpenVpnAuth,
+  keepalive: { interval: 10, timeout: 60 },
+} as const;
+
+type OpenVpnEnd = OpenVpnEndSpec & Required<Pick<OpenVpnEndSpec, "interface" | "port">>;
+
+/** A tunnel with every default applied. */
+function withDefaults(t: OpenVpnSpec): OpenVpnSpec & { left: OpenVpnEnd; right: OpenVpnEnd; cipher: OpenVpnCipher; auth: OpenVpnAuth; keepalive: { interval: number; timeout: number } } {
+  const end = (e: OpenVpnEndSpec): OpenVpnEnd => ({ ...e, interface: e.interface ?? OPENVPN_DEFAULTS.interface, port: e.port ?? OPENVPN_DEFAULTS.port });
+  const d = OPENVPN_DEFAULTS;
+  return { ...t, left: end(t.left), right: end(t.right), cipher: t.cipher ?? d.cipher, auth: t.auth ?? d.auth, keepalive: t.keepalive ?? { ...d.keepalive } };
 }
 
 /** What OpenVPN writes to per gateway (the planner's accumulator has these). */
@@ -68,12 +97,6 @@ const ORDER = 5;
 const label = (n: string) => `OpenVpnTunnel "${n}"`;
 const gwLabel = (n: string) => `Gateway "${n}"`;
 
-const host = (address: string): PfHost => ({ kind: "address", address });
-function pass(direction: "in" | "out" | undefined, on: string, proto: string | undefined, from: PfHost[], to: PfHost[], toPort?: number): PfFilterRule {
-  const r: PfFilterRule = { kind: "filter", action: "pass", on: [{ name: on }], protos: proto ? [proto] : [], from: { hosts: from, ports: [] }, to: { hosts: to, ports: toPort !== undefined ? [{ op: "=", port: toPort }] : [] } };
-  if (direction) r.direction = direction;
-  return r;
-}
 
 /** Dotted-quad netmask of an IPv4 prefix length. */
 export function netmask(prefix: number): string {
@@ -87,13 +110,12 @@ export function planOpenVpn(specs: readonly OpenVpnSpec[], accs: ReadonlyMap<str
   for (const t of specs) planOne(t, accs, byGateway, issues);
 }
 
-function planOne(t: OpenVpnSpec, accs: ReadonlyMap<string, OpenVpnTarget>, byGateway: Map<string, string>, issues: PlanIssue[]): void {
+function planOne(spec: OpenVpnSpec, accs: ReadonlyMap<string, OpenVpnTarget>, byGateway: Map<string, string>, issues: PlanIssue[]): void {
+  const t = withDefaults(spec);
   const L = label(t.name);
-  const la = accs.get(t.left.node);
-  const ra = accs.get(t.right.node);
-  for (const [e, acc, side] of [[t.left, la, "left"], [t.right, ra, "right"]] as const)
-    if (!acc) issues.push({ resources: [L], field: `${side}.gateway`, value: e.node, reason: "no Gateway has this name", fix: "pass a Gateway declared in the same program" });
-  if (!la || !ra) return;
+  const targets = endTargets(L, [{ node: t.left.node, field: "left.gateway" }, { node: t.right.node, field: "right.gateway" }], accs, issues);
+  if (!targets) return;
+  const [la, ra] = targets;
   const both = [L, gwLabel(t.left.node), gwLabel(t.right.node)];
   const before = issues.length;
   if (t.left.node === t.right.node) issues.push({ resources: both, field: "left.gateway, right.gateway", value: t.left.node, reason: "both ends are the same gateway", fix: "connect two different gateways" });
@@ -140,6 +162,7 @@ function planOne(t: OpenVpnSpec, accs: ReadonlyMap<string, OpenVpnTarget>, byGat
 
   const conf = `${OPENVPN_DIR}/${t.name}.conf`;
   const keyFile = `${OPENVPN_DIR}/${t.name}.key`;
+  const key = openVpnKeyOf(t, la.gw.keySeed);
   for (const [me, other, acc, peerNets, myEp, peerEp, direction, side] of [
     [t.left, t.right, la, rnets, lep, rep, 0, "left"],
     [t.right, t.left, ra, lnets, rep, lep, 1, "right"],
@@ -162,15 +185,19 @@ function planOne(t: OpenVpnSpec, accs: ReadonlyMap<string, OpenVpnTarget>, byGat
       mode: "0644",
       secret: false,
     });
-    acc.rawFiles.set(keyFile, { content: t.key, mode: "0600", secret: true });
+    acc.rawFiles.set(keyFile, { content: key, mode: "0600", secret: true });
     acc.services.set("openvpn", { order: ORDER, enabled: true, flags: `--config ${conf}`, running: true, restartOn: [conf, keyFile] });
     const ext = acc.gw.external.interface;
     acc.pf.vpnRules.push(
-      pass("in", ext, "udp", [host(peerEp)], [{ kind: "dynamic", name: ext }], me.port),
-      pass("out", ext, "udp", [{ kind: "interface", name: ext }], [host(peerEp)], other.port),
-      pass(undefined, me.interface, undefined, [], []),
+      ...egressPeerRules(ext, ["udp"], peerEp, me.port, other.port),
+      passOn(me.interface),
     );
   }
+}
+
+/** A tunnel's static key: the one given, else derived from the left gateway's key seed (`leftSeed`). */
+export function openVpnKeyOf(t: Pick<OpenVpnSpec, "name" | "key">, leftSeed: string): string {
+  return t.key ?? deriveOpenVpnKey(leftSeed, t.name);
 }
 
 /**

@@ -32,6 +32,23 @@ export function rule(
   return r;
 }
 
+/**
+ * The egress rules of a point-to-point VPN whose ends listen on their own ports (wg, OpenVPN, tinc), bound
+ * to the egress interface `ext` as the IPsec peer rules are: `pass in on EXT proto P from PEER to (EXT)
+ * port MINE` and `pass out on EXT proto P from EXT to PEER port THEIRS`.
+ */
+export function egressPeerRules(ext: string, protos: string[], peer: string, myPort: number, peerPort: number): PfFilterRule[] {
+  return [
+    rule("in", ext, undefined, [host(peer)], [{ kind: "dynamic", name: ext }], { protos, toPorts: ports(myPort) }),
+    rule("out", ext, undefined, [{ kind: "interface", name: ext }], [host(peer)], { protos, toPorts: ports(peerPort) }),
+  ];
+}
+
+/** `pass on IF`: everything on a tunnel's own interface. */
+export function passOn(iface: string): PfFilterRule {
+  return rule(undefined, iface, undefined, [], []);
+}
+
 const everything = () => ({ protos: [], from: { hosts: [], ports: [] }, to: { hosts: [], ports: [] } });
 
 /** `block [return] [on IF]`: everything, or everything on one interface. */

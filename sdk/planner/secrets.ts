@@ -14,6 +14,10 @@
  * Pure: no I/O, no randomness.
  */
 import type { HostState, ManagedFile } from "../state";
+import { tincMemberKeys } from "./tinc";
+import { openVpnKeyOf } from "./openvpn";
+import { wireGuardEndKeys } from "./wireguard";
+import { sshTunnelClientKeys } from "./ssh-tunnel";
 import type { KeyingSpec, LinkIpsecSpec, ManualKeys, Topology } from "./spec";
 
 /**
@@ -69,10 +73,12 @@ export function secretsByGateway(t: Topology): Map<string, string[]> {
     add(l.left.node, values);
     if (l.right.node !== l.left.node) add(l.right.node, values);
   }
-  for (const n of t.tinc ?? []) for (const m of n.members) add(m.node, [m.privateKey]);
-  for (const o of t.openvpn ?? []) for (const e of [o.left, o.right]) add(e.node, [o.key]);
-  for (const w of t.wireguard ?? []) for (const e of [w.left, w.right]) add(e.node, [e.privateKey, ...(w.psk !== undefined ? [w.psk] : [])]);
-  for (const s of t.sshTunnels ?? []) add(s.client.node, [s.privateKey]);
+  // keys the planner derives from a gateway's seed are listed as the planner derives them (one rule each)
+  const seed = new Map(t.gateways.map((g) => [g.name, g.keySeed]));
+  for (const n of t.tinc ?? []) for (const m of n.members) if (seed.has(m.node)) add(m.node, [tincMemberKeys(m, n.netname, seed.get(m.node)!).privateKey]);
+  for (const o of t.openvpn ?? []) if (seed.has(o.left.node)) for (const e of [o.left, o.right]) add(e.node, [openVpnKeyOf(o, seed.get(o.left.node)!)]);
+  for (const w of t.wireguard ?? []) for (const e of [w.left, w.right]) if (seed.has(e.node)) add(e.node, [wireGuardEndKeys(e, seed.get(e.node)!).privateKey, ...(w.psk !== undefined ? [w.psk] : [])]);
+  for (const s of t.sshTunnels ?? []) if (seed.has(s.client.node)) add(s.client.node, [sshTunnelClientKeys(s, seed.get(s.client.node)!).privateKey]);
   for (const p of t.pairs) {
     const values = [p.sharedkey, ...p.segments.flatMap((s) => (s.password !== undefined ? [s.password] : [])), ...p.members.flatMap((m) => Object.values(m.passwords ?? {}))];
     add(p.name, values);

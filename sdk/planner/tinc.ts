@@ -15,7 +15,8 @@
  * names, inner addresses in one subnet and distinct, an egress address for each, Subnets that do not
  * overlap between members. Pure: no I/O.
  */
-import type { PfFilterRule, PfHost, PfRule } from "../model/pf/types";
+import type { PfRule } from "../model/pf/types";
+import { egressPeerRules, passOn } from "./pf-rules";
 import { renderTincConf, renderTincHost, renderTincUp } from "../model/tinc/index";
 import { NetSet, netText, parseNet, type IpNet } from "../model/address/index";
 import type { PlanIssue } from "./errors";
@@ -23,6 +24,8 @@ import { needPackage, type PackageTarget } from "./packages";
 import type { RawFile } from "./docs";
 import type { ServiceState } from "../state";
 import type { GatewaySpec } from "./spec";
+import { tincRsaKeyPair } from "./rsakeys";
+import type { PemKeyPair } from "./keys";
 
 /** One member of a tinc network, resolved. */
 export interface TincMemberSpec {
@@ -32,15 +35,18 @@ export interface TincMemberSpec {
   name: string;
   /** Inner address on the VPN interface with the VPN subnet's prefix, e.g. `10.10.0.1/24`. */
   inner: { address: string; prefix: number };
-  /** `Port =`. */
-  port: number;
+  /** `Port =`: tcp and udp port it listens on. Default {@link TINC_DEFAULT_PORT} (655). */
+  port?: number;
   /** `Address =` in its hosts file; default the gateway's external IPv4 address. */
   address?: string;
   /** Networks behind it (`Subnet =`); default the gateway's internal IPv4 networks. */
   subnets?: string[];
-  /** Its RSA key pair (PKCS#1 PEM; private secret). */
-  privateKey: string;
-  publicKey: string;
+  /**
+   * Its RSA key pair (PKCS#1 PEM; private secret), when given. Default (absent): derived by the planner from
+   * the gateway's key seed ({@link tincMemberKeys}).
+   */
+  privateKey?: string;
+  publicKey?: string;
 }
 
 /** A tinc network. */
@@ -60,17 +66,24 @@ export interface TincTarget extends PackageTarget {
   pf: { vpnRules: PfRule[] };
 }
 
+/** tinc's registered port (tcp and udp): a member's `Port =` when none is given (the planner applies it). */
+export const TINC_DEFAULT_PORT = 655;
+
 /** The interface tinc uses (OpenBSD's default tinc device is /dev/tun0). */
 export const TINC_INTERFACE = "tun0";
 const ORDER = 6;
 const label = (n: string) => `TincNetwork "${n}"`;
 const gwLabel = (n: string) => `Gateway "${n}"`;
 
-const host = (address: string): PfHost => ({ kind: "address", address });
-function pass(direction: "in" | "out" | undefined, on: string, protos: string[], from: PfHost[], to: PfHost[], toPort?: number): PfFilterRule {
-  const r: PfFilterRule = { kind: "filter", action: "pass", on: [{ name: on }], protos, from: { hosts: from, ports: [] }, to: { hosts: to, ports: toPort !== undefined ? [{ op: "=", port: toPort }] : [] } };
-  if (direction) r.direction = direction;
-  return r;
+
+/**
+ * A member's RSA key pair: the one given, else derived from its gateway's key seed (`seed`) for this network
+ * and node name, so that every member knows the others' public keys at preview and the pair is stable from
+ * run to run. The one rule for tinc keys: the planner, the secret listing and TincNetwork's `publicKeys` call it.
+ */
+export function tincMemberKeys(m: Pick<TincMemberSpec, "node" | "name" | "privateKey" | "publicKey">, netname: string, seed: string): PemKeyPair {
+  if (m.privateKey !== undefined && m.publicKey !== undefined) return { privateKey: m.privateKey, publicKey: m.publicKey };
+  return tincRsaKeyPair(seed, `tinc/${m.node}/${netname}/${m.name}`);
 }
 
 /** Plans every tinc network. `openvpnTun0` names the gateways whose tun0 an OpenVPN tunnel already uses. */
@@ -87,7 +100,7 @@ function planOne(t: TincSpec, accs: ReadonlyMap<string, TincTarget>, byGateway: 
   const gws = new Map<string, number>();
   const subnets = new NetSet<string>();
   let vpnNet: IpNet | undefined;
-  const resolved: { m: TincMemberSpec; acc: TincTarget; address: string; subnets: IpNet[] }[] = [];
+  const resolved: { m: TincMemberSpec; acc: TincTarget; address: string; port: number; subnets: IpNet[] }[] = [];
   t.members.forEach((m, i) => {
     const f = `members[${i}]`;
     const acc = accs.get(m.node);
@@ -120,20 +133,21 @@ function planOne(t: TincSpec, accs: ReadonlyMap<string, TincTarget>, byGateway: 
       if (c) issues.push({ resources: at, field: `${f}.subnets`, value: netText(n), reason: `overlaps ${netText(c.net)} (${c.tag}): tinc routes each address to one node`, fix: "give each member distinct subnets" });
       own.push(n);
     }
-    if (address) resolved.push({ m, acc, address, subnets: own });
+    if (address) resolved.push({ m, acc, address, port: m.port ?? TINC_DEFAULT_PORT, subnets: own });
   });
   if (issues.length > before || !vpnNet) return;
   const dir = `/etc/tinc/${t.netname}`;
   const sub = (n: IpNet) => (n.prefix === undefined ? `${n.address}/32` : netText(n));
-  const hostFiles = new Map(resolved.map((r) => [r.m.name, renderTincHost({ address: r.address, port: r.m.port, subnets: r.subnets.map(sub), publicKey: r.m.publicKey })]));
+  const keys = new Map(resolved.map((r) => [r.m.name, tincMemberKeys(r.m, t.netname, r.acc.gw.keySeed)]));
+  const hostFiles = new Map(resolved.map((r) => [r.m.name, renderTincHost({ address: r.address, port: r.port, subnets: r.subnets.map(sub), publicKey: keys.get(r.m.name)!.publicKey })]));
   for (const me of resolved) {
     const others = resolved.filter((r) => r !== me);
     const acc = me.acc;
     needPackage(acc, "tinc", L, `members[${t.members.indexOf(me.m)}].gateway`, issues);
     const files: [string, RawFile][] = [
-      [`${dir}/tinc.conf`, { content: renderTincConf({ name: me.m.name, interface: TINC_INTERFACE, port: me.m.port, connectTo: others.map((o) => o.m.name) }), mode: "0644", secret: false }],
+      [`${dir}/tinc.conf`, { content: renderTincConf({ name: me.m.name, interface: TINC_INTERFACE, port: me.port, connectTo: others.map((o) => o.m.name) }), mode: "0644", secret: false }],
       ...resolved.map((r): [string, RawFile] => [`${dir}/hosts/${r.m.name}`, { content: hostFiles.get(r.m.name)!, mode: "0644", secret: false }]),
-      [`${dir}/rsa_key.priv`, { content: me.m.privateKey, mode: "0600", secret: true }],
+      [`${dir}/rsa_key.priv`, { content: keys.get(me.m.name)!.privateKey, mode: "0600", secret: true }],
       [`${dir}/tinc-up`, { content: renderTincUp({ address: me.m.inner.address, prefix: me.m.inner.prefix, routes: [netText(vpnNet), ...others.flatMap((o) => o.subnets.filter((n) => n.prefix !== undefined && n.prefix < 32).map(netText))] }), mode: "0755", secret: false }],
     ];
     for (const [p, f] of files) acc.rawFiles.set(p, f);
@@ -141,9 +155,8 @@ function planOne(t: TincSpec, accs: ReadonlyMap<string, TincTarget>, byGateway: 
     const ext = acc.gw.external.interface;
     for (const o of others)
       acc.pf.vpnRules.push(
-        pass("in", ext, ["tcp", "udp"], [host(o.address)], [{ kind: "dynamic", name: ext }], me.m.port),
-        pass("out", ext, ["tcp", "udp"], [{ kind: "interface", name: ext }], [host(o.address)], o.m.port),
+        ...egressPeerRules(ext, ["tcp", "udp"], o.address, me.port, o.port),
       );
-    acc.pf.vpnRules.push(pass(undefined, TINC_INTERFACE, [], [], []));
+    acc.pf.vpnRules.push(passOn(TINC_INTERFACE));
   }
 }

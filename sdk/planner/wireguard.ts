@@ -11,27 +11,33 @@
  * each end, allowed IPs that do not overlap between the peers of one interface nor with the gateway's own
  * networks. Pure: no I/O.
  */
-import type { PfFilterRule, PfHost, PfRule } from "../model/pf/types";
+import type { PfRule } from "../model/pf/types";
+import { egressPeerRules, passOn } from "./pf-rules";
 import { wgLines, type WgInterface, type WgPeer } from "../model/wg/index";
 import { contains, NetSet, netText, parseNet, type IpNet as Net } from "../model/address/index";
 import type { IfLine } from "./docs";
+import { endTargets, innerSubnet } from "./end-targets";
 import type { PlanIssue } from "./errors";
 import type { GatewaySpec, IfAddress } from "./spec";
+import { deriveWgKeyPair, wgPublicKey, type WgKeyPair } from "./wgkeys";
 
 /** One end of a WireGuard tunnel, resolved. */
 export interface WireGuardEndSpec {
   /** Gateway name. */
   node: string;
-  /** The wg interface, `wgN`. */
-  interface: string;
+  /** The wg interface, `wgN`. Default {@link WG_DEFAULTS}.interface (`wg0`). */
+  interface?: string;
   /** Inner address on wgN (`inet ADDR MASK`). */
   inner: IfAddress;
-  /** `wgport`: UDP port this end listens on. */
-  port: number;
-  /** `wgkey` (base64, secret). */
-  privateKey: string;
-  /** The public key of `privateKey` (the other end's `wgpeer`). */
-  publicKey: string;
+  /** `wgport`: UDP port this end listens on. Default {@link WG_DEFAULTS}.port (51820). */
+  port?: number;
+  /**
+   * `wgkey` (base64, secret), when given. Default (absent): derived by the planner from the gateway's key
+   * seed for this interface ({@link wireGuardEndKeys}).
+   */
+  privateKey?: string;
+  /** The public key of `privateKey` (the other end's `wgpeer`); computed from it when absent. */
+  publicKey?: string;
   /** Address the other end sends to (its `wgendpoint`); default this gateway's external address of the inner family, else IPv4. */
   endpoint?: string;
   /** What is reached through this end: the other end's `wgaip`s; default this end's inner address and its gateway's internal networks. */
@@ -58,10 +64,31 @@ export interface WgTarget {
   pf: { vpnRules: PfRule[] };
 }
 
+/** The defaults of a WireGuard end (the planner applies them): wg0, WireGuard's customary port 51820. */
+export const WG_DEFAULTS = { interface: "wg0", port: 51820 } as const;
+
+/** A tunnel end with its defaults applied and its key pair resolved. */
+type WgEnd = WireGuardEndSpec & WgKeyPair & { interface: string; port: number };
+
+/** An end with its defaults and key pair (`seed`: its gateway's key seed). */
+function resolveEnd(e: WireGuardEndSpec, seed: string): WgEnd {
+  return { ...e, interface: e.interface ?? WG_DEFAULTS.interface, port: e.port ?? WG_DEFAULTS.port, ...wireGuardEndKeys(e, seed) };
+}
+
+/**
+ * An end's key pair: the private key given (its public key computed), else derived from its gateway's key
+ * seed (`seed`) for its interface. The one rule for wg keys: the planner, the secret listing and the
+ * WireGuard components' public-key outputs call it.
+ */
+export function wireGuardEndKeys(e: Pick<WireGuardEndSpec, "node" | "interface" | "privateKey" | "publicKey">, seed: string): WgKeyPair {
+  if (e.privateKey === undefined) return deriveWgKeyPair(seed, e.node, e.interface ?? WG_DEFAULTS.interface);
+  return { privateKey: e.privateKey, publicKey: e.publicKey ?? wgPublicKey(e.privateKey) };
+}
+
 /** One wg interface of one gateway, merged over the tunnels that use it. */
 interface WgIf {
   by: string;
-  end: WireGuardEndSpec;
+  end: WgEnd;
   peers: WgPeer[];
   rules: PfRule[];
   /** `!route` lines: routes to the peers' networks beyond the inner subnet. */
@@ -72,12 +99,6 @@ interface WgIf {
 const wgLabel = (n: string) => `WireGuardTunnel "${n}"`;
 const gwLabel = (n: string) => `Gateway "${n}"`;
 
-const host = (address: string): PfHost => ({ kind: "address", address });
-function pass(direction: "in" | "out" | undefined, on: string, proto: string | undefined, from: PfHost[], to: PfHost[], toPort?: number): PfFilterRule {
-  const r: PfFilterRule = { kind: "filter", action: "pass", on: [{ name: on }], protos: proto ? [proto] : [], from: { hosts: from, ports: [] }, to: { hosts: to, ports: toPort !== undefined ? [{ op: "=", port: toPort }] : [] } };
-  if (direction) r.direction = direction;
-  return r;
-}
 
 /** Plans every WireGuard tunnel of a topology into the gateways' hostname files and vpn rules. */
 export function planWireGuard(specs: readonly WireGuardSpec[], accs: ReadonlyMap<string, WgTarget>, issues: PlanIssue[]): void {
@@ -99,32 +120,24 @@ export function planWireGuard(specs: readonly WireGuardSpec[], accs: ReadonlyMap
       const lines: IfLine[] = wgLines(wg, `hostname.${iface}`).map((l) => ({ kind: "ifconfig", args: (l as { args: string[] }).args }));
       lines.push(w.end.inner.address.includes(":") ? { kind: "inet6", ...w.end.inner } : { kind: "inet", ...w.end.inner }, { kind: "up" }, ...w.routes);
       acc.hostnames.set(iface, lines);
-      acc.pf.vpnRules.push(...w.rules, pass(undefined, iface, undefined, [], []));
+      acc.pf.vpnRules.push(...w.rules, passOn(iface));
     }
   }
 }
 
-function planOne(t: WireGuardSpec, accs: ReadonlyMap<string, WgTarget>, ifs: Map<string, Map<string, WgIf>>, issues: PlanIssue[]): void {
-  const L = wgLabel(t.name);
-  const la = accs.get(t.left.node);
-  const ra = accs.get(t.right.node);
-  for (const [e, acc, side] of [[t.left, la, "left"], [t.right, ra, "right"]] as const)
-    if (!acc) issues.push({ resources: [L], field: `${side}.gateway`, value: e.node, reason: "no Gateway has this name", fix: "pass a Gateway declared in the same program" });
-  if (!la || !ra) return;
+function planOne(spec: WireGuardSpec, accs: ReadonlyMap<string, WgTarget>, ifs: Map<string, Map<string, WgIf>>, issues: PlanIssue[]): void {
+  const L = wgLabel(spec.name);
+  const targets = endTargets(L, [{ node: spec.left.node, field: "left.gateway" }, { node: spec.right.node, field: "right.gateway" }], accs, issues);
+  if (!targets) return;
+  const [la, ra] = targets;
+  const t = { ...spec, left: resolveEnd(spec.left, la.gw.keySeed), right: resolveEnd(spec.right, ra.gw.keySeed) };
   const both = [L, gwLabel(t.left.node), gwLabel(t.right.node)];
   const before = issues.length;
   if (t.left.node === t.right.node) issues.push({ resources: both, field: "left.gateway, right.gateway", value: t.left.node, reason: "both ends are the same gateway", fix: "connect two different gateways" });
   if (t.left.publicKey === t.right.publicKey)
     issues.push({ resources: both, field: "left.privateKey, right.privateKey", value: "(secret)", reason: "both ends have the same key (a WireGuard peer is identified by its public key)", fix: "give each end its own private key" });
-  const li = t.left.inner;
-  const ri = t.right.inner;
-  const lnet = parseNet(`${li.address}/${li.prefix}`)!;
-  const rnet = parseNet(`${ri.address}/${ri.prefix}`)!;
-  if (lnet.family !== rnet.family || netText(lnet) !== netText(rnet))
-    issues.push({ resources: both, field: "left.inner, right.inner", value: `${li.address}/${li.prefix}, ${ri.address}/${ri.prefix}`, reason: "the inner addresses are not in the same subnet", fix: `give both ends addresses of one subnet, e.g. \`${netText(lnet)}\`` });
-  else if (li.address === ri.address)
-    issues.push({ resources: both, field: "left.inner, right.inner", value: li.address, reason: "both ends have the same inner address", fix: "give each end its own address of the subnet" });
-  const endpointOf = (e: WireGuardEndSpec, acc: WgTarget, side: string): string | undefined => {
+  const lnet = innerSubnet(both, ["left", "right"], t.left.inner, t.right.inner, issues);
+  const endpointOf = (e: WgEnd, acc: WgTarget, side: string): string | undefined => {
     const ext = lnet.family === 6 ? (acc.gw.external.address6 ?? acc.gw.external.address) : (acc.gw.external.address ?? acc.gw.external.address6);
     const a = e.endpoint ?? ext?.address;
     if (!a) issues.push({ resources: both, field: `${side}.endpoint`, value: "(none)", reason: `${gwLabel(acc.gw.name)} has no external address for its peer to send to`, fix: `give \`${side}.endpoint\` or the gateway's external address` });
@@ -132,7 +145,7 @@ function planOne(t: WireGuardSpec, accs: ReadonlyMap<string, WgTarget>, ifs: Map
   };
   const lep = endpointOf(t.left, la, "left");
   const rep = endpointOf(t.right, ra, "right");
-  const netsOf = (e: WireGuardEndSpec, acc: WgTarget, side: string): Net[] => {
+  const netsOf = (e: WgEnd, acc: WgTarget, side: string): Net[] => {
     const given = e.networks ?? [`${e.inner.address}/${e.inner.address.includes(":") ? 128 : 32}`, ...acc.gw.internal.map((i) => i.network)];
     return given.flatMap((n) => {
       const x = parseNet(n);
@@ -194,8 +207,7 @@ function planOne(t: WireGuardSpec, accs: ReadonlyMap<string, WgTarget>, ifs: Map
     const ext = acc.gw.external.interface;
     // bound to the egress interface as the IPsec peer rules are (`to (em1)`, `from em1`)
     w.rules.push(
-      pass("in", ext, "udp", [host(peerEp)], [{ kind: "dynamic", name: ext }], me.port),
-      pass("out", ext, "udp", [{ kind: "interface", name: ext }], [host(peerEp)], other.port),
+      ...egressPeerRules(ext, ["udp"], peerEp, me.port, other.port),
     );
   }
 }

@@ -31,11 +31,20 @@ export interface CaSpec {
   name: string;
   /** Secret seed of the CA's RSA key. */
   keySeed: string;
-  /** Subject common name (`CN=`). */
-  commonName: string;
-  /** Validity of every certificate it issues, ISO 8601 UTC (`2025-01-01T00:00:00Z`). */
-  notBefore: string;
-  notAfter: string;
+  /** Subject common name (`CN=`). Default the resource's name. */
+  commonName?: string;
+  /** Validity of every certificate it issues, ISO 8601 UTC (`2025-01-01T00:00:00Z`). Default {@link CA_DEFAULTS}. */
+  notBefore?: string;
+  notAfter?: string;
+}
+
+/** The validity of a CA's certificates when none is given (the planner applies it): 2025 to 2045. */
+export const CA_DEFAULTS = { notBefore: "2025-01-01T00:00:00Z", notAfter: "2045-01-01T00:00:00Z" } as const;
+
+/** A CA with its defaults applied. */
+type Ca = Required<CaSpec>;
+function withDefaults(ca: CaSpec): Ca {
+  return { ...ca, commonName: ca.commonName ?? ca.name, notBefore: ca.notBefore ?? CA_DEFAULTS.notBefore, notAfter: ca.notAfter ?? CA_DEFAULTS.notAfter };
 }
 
 const SHA256_RSA = "1.2.840.113549.1.1.11";
@@ -82,10 +91,11 @@ export function caKeyPair(ca: CaSpec): PemKeyPair {
 }
 
 // Time picks UTCTime before 2050 and GeneralizedTime from 2050 on (RFC 5280 4.1.2.5)
-const validity = (ca: CaSpec) => new Validity({ notBefore: new Date(ca.notBefore), notAfter: new Date(ca.notAfter) });
+const validity = (ca: Ca) => new Validity({ notBefore: new Date(ca.notBefore), notAfter: new Date(ca.notAfter) });
 
 /** The CA certificate (PEM): self-signed, CA:TRUE (critical), keyCertSign and cRLSign. */
-export function caCertificate(ca: CaSpec): string {
+export function caCertificate(spec: CaSpec): string {
+  const ca = withDefaults(spec);
   const key = caKeyPair(ca);
   const spki = spkiOf(key.publicKey);
   const tbs = new TBSCertificate({
@@ -122,7 +132,8 @@ function sanOf(id: string): GeneralName {
  * A gateway's certificate (PEM) for `identity`, of the public key `publicKey`, issued by `ca`: CN and
  * subjectAltName the identity, CA:FALSE, digitalSignature, authority/subject key identifiers.
  */
-export function gatewayCertificate(ca: CaSpec, identity: string, publicKey: string): string {
+export function gatewayCertificate(spec: CaSpec, identity: string, publicKey: string): string {
+  const ca = withDefaults(spec);
   const caKey = caKeyPair(ca);
   const caSpki = spkiOf(caKey.publicKey);
   const spki = spkiOf(publicKey);

@@ -45,7 +45,7 @@ describe("examples/12-openvpn and 13-tinc", () => {
   it("13-tinc: three members, each private key only inside secrets and only on its gateway", async () => {
     const { states, inputs } = await run("13-tinc", 3);
     expect(Object.keys(states).sort()).toEqual(["gw1", "gw2", "gw3"]);
-    const k1 = tincRsaKeyPair(KEY, "tinc/gw1/vpn/gw1");
+    const k1 = tincRsaKeyPair(KEY, "tinc/gw1/vpn/gw1"); // hosts/NAME holds the PKCS#1 public key
     expect(states.gw1!.files["/etc/tinc/vpn/rsa_key.priv"]).toMatchObject({ content: k1.privateKey, mode: "0600", secret: true });
     expect(states.gw3!.files["/etc/tinc/vpn/hosts/gw1"]!.content.endsWith(k1.publicKey)).toBe(true);
     expect(states.gw2!.files["/etc/tinc/vpn/tinc.conf"]!.content).toBe("Name = gw2\nAddressFamily = ipv4\nInterface = tun0\nPort = 655\nConnectTo = gw1\nConnectTo = gw3\n");

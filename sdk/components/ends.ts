@@ -1,0 +1,33 @@
+/**
+ * The declaration-time checks every two-gateway tunnel component shares (WireGuardTunnel, OpenVpnTunnel,
+ * SshTunnel): one rule, so each reports a missing end, a non-Gateway, a bad interface or a missing inner
+ * address with the same words.
+ */
+import type * as pulumi from "@pulumi/pulumi";
+import { interfaceOf } from "../model/tokens/index";
+import { argError } from "./common";
+import { need, take } from "./check";
+import { Gateway } from "./gateway";
+
+/** What every end of a two-gateway tunnel has. */
+export interface TunnelEndShape {
+  gateway: Gateway;
+  interface?: string;
+  inner: pulumi.Input<string>;
+}
+
+/**
+ * Checks `args` is an object holding both ends `sides`, each `{ gateway, inner }` with a Gateway, an
+ * optional interface of kind `ifKind` (`wg`, `tun`) and an inner address (`innerExample` in the fix).
+ */
+export function checkEnds<S extends string, A extends Record<S, TunnelEndShape>>(label: string, args: A, sides: readonly [S, S], ifKind: string, innerExample: string, more: (e: A[S], side: S) => void = () => {}): void {
+  if (!args || typeof args !== "object") throw argError(label, "args", String(args), "no arguments", `pass \`{ ${sides[0]}, ${sides[1]} }\``);
+  for (const side of sides) {
+    const e = (args as Partial<A>)[side] as A[S] | undefined;
+    need(label, side, e, "give `{ gateway, inner }`");
+    if (!(e!.gateway instanceof Gateway)) throw argError(label, `${side}.gateway`, e!.gateway === undefined ? "(none)" : typeof e!.gateway, "not a Gateway", "pass a Gateway declared in this program");
+    if (e!.interface !== undefined) take(label, `${side}.interface`, e!.interface, interfaceOf(ifKind));
+    need(label, `${side}.inner`, e!.inner, `give the inner address, e.g. \`${innerExample}\``);
+    more(e!, side);
+  }
+}

@@ -1,0 +1,43 @@
+/**
+ * The two ends of a point-to-point resource (a WireGuard, OpenVPN, ssh or gif tunnel): one rule for "no
+ * Gateway has this name" and one for the inner addresses of a routed tunnel, so every resource reports
+ * them with the same words. Pure: no I/O.
+ */
+import { netText, parseNet, type IpNet } from "../model/address/index";
+import type { PlanIssue } from "./errors";
+import type { IfAddress } from "./spec";
+
+/** One end: the gateway it names and the field that named it (`left.gateway`, `client.gateway`, …). */
+export interface EndRef {
+  node: string;
+  field: string;
+}
+
+/**
+ * The planner's per-gateway targets of both ends of resource `by`, or undefined after one issue per end
+ * whose gateway does not exist.
+ */
+export function endTargets<T>(by: string, ends: readonly [EndRef, EndRef], accs: ReadonlyMap<string, T>, issues: PlanIssue[]): [T, T] | undefined {
+  const found = ends.map((e) => {
+    const acc = accs.get(e.node);
+    if (!acc) issues.push({ resources: [by], field: e.field, value: e.node, reason: "no Gateway has this name", fix: "pass a Gateway declared in the same program" });
+    return acc;
+  });
+  const [a, b] = found;
+  return a !== undefined && b !== undefined ? [a, b] : undefined;
+}
+
+/**
+ * Checks that the inner addresses `a` and `b` of a tunnel's two ends (`sides`, e.g. `left`/`right`) are in
+ * one subnet (same family and prefix) and distinct; `sameFix` is the fix when they are equal. Returns the
+ * subnet of `a`.
+ */
+export function innerSubnet(both: string[], sides: readonly [string, string], a: IfAddress, b: IfAddress, issues: PlanIssue[], sameFix = "give each end its own address of the subnet"): IpNet {
+  const field = `${sides[0]}.inner, ${sides[1]}.inner`;
+  const an = parseNet(`${a.address}/${a.prefix}`)!;
+  const bn = parseNet(`${b.address}/${b.prefix}`)!;
+  if (an.family !== bn.family || netText(an) !== netText(bn))
+    issues.push({ resources: both, field, value: `${a.address}/${a.prefix}, ${b.address}/${b.prefix}`, reason: "the inner addresses are not in the same subnet", fix: `give both ends addresses of one subnet, e.g. \`${netText(an)}\`` });
+  else if (a.address === b.address) issues.push({ resources: both, field, value: a.address, reason: "both ends have the same inner address", fix: sameFix });
+  return an;
+}
