@@ -49,6 +49,11 @@ scenario({
   },
   baselinePaths: { gw1: [...KEYS, GW2_KEY_ON_GW1], gw2: [...KEYS, GW1_KEY_ON_GW2] },
   flows: { gw1: [FLOW1], gw2: [FLOW2] },
+  traffic: [
+    // ESP (IP protocol 50) between the gateways (test/lab/emu/espd.py); the first pings may wait for the data path
+    { host: "h1", command: "for i in 1 2 3 4 5 6 7 8 9 10; do ping -c 1 -W 1 192.168.15.10 >/dev/null && break; done; ping -c 3 -i 0.3 -W 2 192.168.15.10" },
+    { host: "h2", command: "ping -c 3 -i 0.3 -W 2 172.16.0.10" },
+  ],
   checks: [
     {
       name: "each gateway holds an RSA local.key (0600 root) and its peer's local.pub under the peer's ID",

@@ -20,10 +20,12 @@
  * a real NAT (its mapping exists only once it sent). The probe's source port is ephemeral (not 500):
  * masquerading maps either.
  *
- * Data: the lab kernel has no ESP/xfrm. For an established NAT-T tunnel (isakmpd or iked), `espd.py` carries the
- * tunnel's packets as ESP in UDP 4500 between the ends' own addresses, through the real NAT: RFC 4303 framing
- * with the NULL cipher and no ICV (the NAT crossing is real, the cryptography is not). Tunnels without NAT carry
- * no data in the lab (as before). One espd per local address (it binds ADDR:4500): one NAT-T tunnel per gateway.
+ * Data: the lab kernel has no ESP/xfrm. For every established tunnel-mode ESP SA pair with IPv4 ends and
+ * networks (isakmpd or iked), `espd.py` carries the tunnel's packets with the SPIs `ipsecctl -sa` shows, in
+ * RFC 4303 framing with the NULL cipher and no ICV (the path is real, the cryptography is not): as IP protocol
+ * 50 between the gateways' addresses without NAT, as ESP in UDP 4500 between the ends' own addresses through
+ * the real NAT with NAT-T. One NAT-T espd per local address (it binds ADDR:4500): one NAT-T tunnel per gateway.
+ * AH, transport mode and IPv6 carry no data in the lab.
  */
 import { createSocket, type Socket } from "node:dgram";
 import { createHash, randomBytes } from "node:crypto";
@@ -33,7 +35,6 @@ import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { readPeerState, readState, withState } from "./state";
 import { linuxEnabled, stopHelper } from "./linux";
-import { spiFor } from "./ipsec-kernel";
 
 const MAGIC = "OBSDLAB-IKE";
 export const IKE_PORTS = [500, 4500] as const;
@@ -147,12 +148,23 @@ export async function nattedVia(stateDir: string | undefined, peerAddress: strin
   return (st.peers[peerAddress]?.public ?? "") !== "";
 }
 
-/** One NAT-T SA pair's data path (espd.py), keyed by this gateway's address, the peer and the remote network. */
+/** One established SA pair's data path (espd.py). */
 export interface EspPath {
+  /** This gateway's own address (the SA's local end). */
   local: string;
+  /** The peer as reached (its NAT's public address with NAT-T). */
   peer: string;
-  remoteNet: string;
+  /** The remote networks routed into the tunnel (`ADDR/LEN`, IPv4). */
+  remoteNets: string[];
+  /** SPI of the outbound SA (this gateway to the peer) and of the inbound one. */
+  spiOut: number;
+  spiIn: number;
+  /** NAT-T: ESP in UDP 4500; else IP protocol 50. */
+  natt: boolean;
 }
+
+/** The path's key in `/var/emu/espd.json`: a changed SA pair or network list is a new helper. */
+const pathKey = (p: EspPath) => `${p.natt ? "udp" : "esp"}|${p.local}>${p.peer}|${p.spiOut}/${p.spiIn}|${[...p.remoteNets].sort().join(",")}`;
 /** `/var/emu/espd.json`: running espd.py helpers by path key. */
 interface EspdState {
   running: Record<string, { pid: number; name: string }>;
@@ -174,14 +186,14 @@ const alive = (pid: number) => {
 };
 
 /**
- * Brings the running espd.py helpers in line with the NAT-T tunnels established now (started for new ones,
- * stopped for gone ones): the data path of ESP in UDP 4500 through the lab's NAT. Only in a lab (Linux side on).
+ * Brings the running espd.py helpers in line with the tunnels established now (started for new ones, stopped
+ * for gone ones): their data path as ESP (IP protocol 50, or UDP 4500 with NAT-T). Only in a lab (Linux side on).
  */
 export async function syncEspd(paths: readonly EspPath[]): Promise<void> {
   if (!linuxEnabled()) return;
-  // the common case (no NAT-T tunnel, none running) costs one read, no lock
+  // the common case (no tunnel, none running) costs one read, no lock
   if (paths.length === 0 && Object.keys((await readState<EspdState>("espd", () => ({ running: {} }))).running).length === 0) return;
-  const want = new Map(paths.map((p) => [`${p.local}>${p.peer}|${p.remoteNet}`, p]));
+  const want = new Map(paths.map((p) => [pathKey(p), p]));
   const started: Promise<void>[] = [];
   await withState<EspdState>("espd", () => ({ running: {} }), (st) => {
     for (const [k, r] of Object.entries(st.running)) {
@@ -191,9 +203,9 @@ export async function syncEspd(paths: readonly EspPath[]): Promise<void> {
     }
     for (const [k, p] of want) {
       if (st.running[k]) continue;
-      const name = `natt${createHash("sha256").update(k).digest("hex").slice(0, 6)}`;
-      const spi = spiFor(`espd|${k}`);
-      const child = spawn("/usr/bin/python3", [espdPath(), name, p.local, p.peer, p.remoteNet, String(spi)], { detached: true, stdio: ["ignore", "pipe", "ignore"] });
+      const name = `${p.natt ? "natt" : "esp"}${createHash("sha256").update(k).digest("hex").slice(0, 6)}`;
+      const argv = [espdPath(), name, p.local, p.peer, p.remoteNets.join(","), String(p.spiOut), String(p.spiIn), p.natt ? "udp" : "esp"];
+      const child = spawn("/usr/bin/python3", argv, { detached: true, stdio: ["ignore", "pipe", "ignore"] });
       child.unref();
       started.push(new Promise<void>((resolve) => {
         const timer = setTimeout(resolve, 5_000);
