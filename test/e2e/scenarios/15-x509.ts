@@ -40,6 +40,11 @@ export function x509Scenario(ike: "isakmpd" | "iked", prefix: string, files: Rec
     files,
     baselinePaths: { gw1: [CA, CERT1, KEY], gw2: [CA, CERT2, KEY] },
     flows: { gw1: [flow1], gw2: [flow2] },
+    traffic: [
+      // ESP (IP protocol 50) between the gateways (test/lab/emu/espd.py); the first pings may wait for the data path
+      { host: "h1", command: "for i in 1 2 3 4 5 6 7 8 9 10; do ping -c 1 -W 1 192.168.15.10 >/dev/null && break; done; ping -c 3 -i 0.3 -W 2 192.168.15.10" },
+      { host: "h2", command: "ping -c 3 -i 0.3 -W 2 172.16.0.10" },
+    ],
     checks: [
       {
         name: "each gateway has the CA certificate and its own certificate for its ID, of its own key, issued by the CA",

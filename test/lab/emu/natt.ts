@@ -191,6 +191,7 @@ const alive = (pid: number) => {
  */
 export async function syncEspd(paths: readonly EspPath[]): Promise<void> {
   if (!linuxEnabled()) return;
+  syncs++;
   // the common case (no tunnel, none running) costs one read, no lock
   if (paths.length === 0 && Object.keys((await readState<EspdState>("espd", () => ({ running: {} }))).running).length === 0) return;
   const want = new Map(paths.map((p) => [pathKey(p), p]));
@@ -218,6 +219,29 @@ export async function syncEspd(paths: readonly EspPath[]): Promise<void> {
   });
   await Promise.all(started);
 }
+
+let syncs = 0;
+
+/** Emulated commands after which the data path follows the tunnels (they can establish or end one). */
+const AFFECTS_TUNNELS = new Set(["rc", "ipsecctl", "ikectl", "rcctl", "rcd", "isakmpd", "iked", "sasyncd", "ifconfig", "netstart", "sysctl"]);
+/** Of those, the ones that bring a tunnel up: after them the data path starts even when none runs yet. */
+const STARTS_TUNNELS = new Set(["rc", "ipsecctl", "ikectl", "rcctl"]);
+
+/**
+ * After emulated command `name`: the data path follows the tunnels at once (espd.py started for a tunnel the
+ * command established, stopped for one it ended: a daemon stopped, `ipsecctl -F`, a rule set without it), not
+ * only at the next `ipsecctl -s`. `sync` recomputes this gateway's kernel view (which calls {@link syncEspd});
+ * skipped when the command already did (a read) or cannot change a tunnel. A peer's espd stops at its own next
+ * command or read; until then what it sends finds no espd here (dropped, as ESP without an SA is).
+ */
+export async function espdAfter(name: string, syncsBefore: number, sync: () => Promise<unknown>): Promise<void> {
+  if (!linuxEnabled() || !AFFECTS_TUNNELS.has(name) || syncs !== syncsBefore) return;
+  if (!STARTS_TUNNELS.has(name) && Object.keys((await readState<EspdState>("espd", () => ({ running: {} }))).running).length === 0) return;
+  await sync();
+}
+
+/** How many times {@link syncEspd} ran in this process (to tell whether a command already synced). */
+export const espdSyncs = (): number => syncs;
 
 /** Stops every espd.py of this gateway (reboot: the emulated kernel forgets its SAs). */
 export async function stopAllEspd(): Promise<void> {
