@@ -2,7 +2,8 @@
  * isakmpd with RSA public keys (issue 12, isakmpd(8) "PUBLIC KEY AUTHENTICATION"), examples/14-isakmpd-pubkey:
  * ike rules without psk naming both identities, each gateway's derived local.key (0600) and its peer's
  * public key under pubkeys/ipv4/ADDR or pubkeys/fqdn/NAME; the emulated isakmpd establishes the flows only
- * when each side holds the other's public key under the ID it sends (test/lab/emu/ike-keys.ts).
+ * when each side holds the other's public key under the ID it sends (test/lab/emu/ike-keys.ts). h1 and h2
+ * ping each other across the tunnel: ESP (IP protocol 50) between the gateways (test/lab/emu/espd.py).
  */
 import { expect } from "vitest";
 import { labExec, type Lab } from "../../lab/api";

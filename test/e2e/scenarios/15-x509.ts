@@ -5,7 +5,8 @@
  * the emulated daemon establishes the flows only when each side's certificate names its ID and was issued
  * by a CA the other trusts, as loaded when the daemon started (test/lab/emu/ike-keys.ts). Checked with the
  * lab's own `openssl`. The hand edit replaces gateway 2's certificate: refresh reports it, and up puts the
- * issued one back and restarts the daemon, which reads certificates only at start.
+ * issued one back and restarts the daemon, which reads certificates only at start. h1 and h2 ping each other
+ * across the tunnel: ESP (IP protocol 50) between the gateways (test/lab/emu/espd.py).
  */
 import { expect } from "vitest";
 import { labExec, type Lab } from "../../lab/api";
