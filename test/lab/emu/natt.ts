@@ -33,7 +33,7 @@ import { spawn } from "node:child_process";
 import { existsSync } from "node:fs";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
-import { readPeerState, readState, withState } from "./state";
+import { readPeerState, readState, withState, type ServiceTable } from "./state";
 import { linuxEnabled, stopHelper } from "./linux";
 
 const MAGIC = "OBSDLAB-IKE";
@@ -165,6 +165,8 @@ export interface EspPath {
 
 /** The path's key in `/var/emu/espd.json`: a changed SA pair or network list is a new helper. */
 const pathKey = (p: EspPath) => `${p.natt ? "udp" : "esp"}|${p.local}>${p.peer}|${p.spiOut}/${p.spiIn}|${[...p.remoteNets].sort().join(",")}`;
+/** Data paths (espd.py processes) per gateway at most; the tunnels beyond carry no data in the lab. */
+export const MAX_ESPD = 16;
 /** `/var/emu/espd.json`: running espd.py helpers by path key. */
 interface EspdState {
   running: Record<string, { pid: number; name: string }>;
@@ -194,7 +196,10 @@ export async function syncEspd(paths: readonly EspPath[]): Promise<void> {
   syncs++;
   // the common case (no tunnel, none running) costs one read, no lock
   if (paths.length === 0 && Object.keys((await readState<EspdState>("espd", () => ({ running: {} }))).running).length === 0) return;
-  const want = new Map(paths.map((p) => [pathKey(p), p]));
+  // at most MAX_ESPD data paths per gateway (one python process each): a large IKE mesh must not exhaust the machine
+  const keyed = paths.map((p) => [pathKey(p), p] as const).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
+  if (keyed.length > MAX_ESPD) process.stderr.write(`emud: espd: ${keyed.length} tunnels, data paths for the first ${MAX_ESPD} only\n`);
+  const want = new Map(keyed.slice(0, MAX_ESPD));
   const started: Promise<void>[] = [];
   await withState<EspdState>("espd", () => ({ running: {} }), (st) => {
     for (const [k, r] of Object.entries(st.running)) {
@@ -236,7 +241,13 @@ const STARTS_TUNNELS = new Set(["rc", "ipsecctl", "ikectl", "rcctl"]);
  */
 export async function espdAfter(name: string, syncsBefore: number, sync: () => Promise<unknown>): Promise<void> {
   if (!linuxEnabled() || !AFFECTS_TUNNELS.has(name) || syncs !== syncsBefore) return;
-  if (!STARTS_TUNNELS.has(name) && Object.keys((await readState<EspdState>("espd", () => ({ running: {} }))).running).length === 0) return;
+  const running = Object.keys((await readState<EspdState>("espd", () => ({ running: {} }))).running).length > 0;
+  if (!running) {
+    // nothing to stop: only a command that can establish a tunnel, with an IKE daemon running, is worth a sync
+    if (!STARTS_TUNNELS.has(name)) return;
+    const daemons = (await readState<ServiceTable>("services", () => ({ running: {} }))).running;
+    if (!daemons.isakmpd && !daemons.iked) return;
+  }
   await sync();
 }
 
