@@ -84,4 +84,8 @@ scenario({
   // someone "fixes" the peer's key by hand with the wrong one: refresh reports the file, up puts it back
   edit: { gateway: "gw1", command: `cp /etc/isakmpd/local.pub ${GW2_KEY_ON_GW1}`, file: GW2_KEY_ON_GW1 },
   reboot: "gw2",
+  // the tunnel's data path (espd.py, a tun device esp…) ends with the flows
+  destroyed: async (lab) => {
+    for (const gw of ["gw1", "gw2"]) expect(await out(lab, gw, "ip -o link show | grep -c ' esp[0-9a-f]*:' || true")).toBe("0\n");
+  },
 });

@@ -96,5 +96,9 @@ export function x509Scenario(ike: "isakmpd" | "iked", prefix: string, files: Rec
     // a hand edit of the certificate: refresh reports the file, up puts the issued one back
     edit: { gateway: "gw2", command: `cp ${CA} ${CERT2}`, file: CERT2 },
     reboot: "gw1",
+    // the tunnel's data path (espd.py, a tun device esp…) ends with the flows
+    destroyed: async (lab) => {
+      for (const gw of ["gw1", "gw2"]) expect(await out(lab, gw, "ip -o link show | grep -c ' esp[0-9a-f]*:' || true")).toBe("0\n");
+    },
   });
 }
