@@ -16,6 +16,11 @@ scenario({
     gw1: ["flow esp out from 172.16.0.0/24 to 192.168.15.0/24 peer 192.0.123.85"],
     gw2: ["flow esp out from 192.168.15.0/24 to 172.16.0.0/24 peer 192.0.2.153"],
   },
+  traffic: [
+    // ESP (IP protocol 50) between the gateways (test/lab/emu/espd.py); the first pings may wait for the data path
+    { host: "h1", command: "for i in 1 2 3 4 5 6 7 8 9 10; do ping -c 1 -W 1 192.168.15.10 >/dev/null && break; done; ping -c 3 -i 0.3 -W 2 192.168.15.10" },
+    { host: "h2", command: "ping -c 3 -i 0.3 -W 2 172.16.0.10" },
+  ],
   edit: { gateway: "gw1", command: "echo 'pass in on em1 proto tcp to port 22' >> /etc/pf.anchors/vpn", file: "/etc/pf.anchors/vpn" },
   reboot: "gw2",
 });

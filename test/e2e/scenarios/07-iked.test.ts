@@ -28,6 +28,11 @@ scenario({
     },
   },
   flows: { gw2: ["from 192.168.15.0/24 to 172.16.0.0/24"] },
+  traffic: [
+    // ESP (IP protocol 50) between the gateways (test/lab/emu/espd.py; IPv4 only); the first pings may wait for the data path
+    { host: "h1", command: "for i in 1 2 3 4 5 6 7 8 9 10; do ping -c 1 -W 1 192.168.15.10 >/dev/null && break; done; ping -c 3 -i 0.3 -W 2 192.168.15.10" },
+    { host: "h2", command: "ping -c 3 -i 0.3 -W 2 172.16.0.10" },
+  ],
   edit: { gateway: "gw1", command: "sed -i 's/passive/active/' /etc/iked.conf", file: "/etc/iked.conf" },
   reboot: "gw1",
 });

@@ -2,7 +2,8 @@
  * isakmpd with RSA public keys (issue 12, isakmpd(8) "PUBLIC KEY AUTHENTICATION"), examples/14-isakmpd-pubkey:
  * ike rules without psk naming both identities, each gateway's derived local.key (0600) and its peer's
  * public key under pubkeys/ipv4/ADDR or pubkeys/fqdn/NAME; the emulated isakmpd establishes the flows only
- * when each side holds the other's public key under the ID it sends (test/lab/emu/ike-keys.ts).
+ * when each side holds the other's public key under the ID it sends (test/lab/emu/ike-keys.ts). h1 and h2
+ * ping each other across the tunnel: ESP (IP protocol 50) between the gateways (test/lab/emu/espd.py).
  */
 import { expect } from "vitest";
 import { labExec, type Lab } from "../../lab/api";
@@ -49,6 +50,11 @@ scenario({
   },
   baselinePaths: { gw1: [...KEYS, GW2_KEY_ON_GW1], gw2: [...KEYS, GW1_KEY_ON_GW2] },
   flows: { gw1: [FLOW1], gw2: [FLOW2] },
+  traffic: [
+    // ESP (IP protocol 50) between the gateways (test/lab/emu/espd.py); the first pings may wait for the data path
+    { host: "h1", command: "for i in 1 2 3 4 5 6 7 8 9 10; do ping -c 1 -W 1 192.168.15.10 >/dev/null && break; done; ping -c 3 -i 0.3 -W 2 192.168.15.10" },
+    { host: "h2", command: "ping -c 3 -i 0.3 -W 2 172.16.0.10" },
+  ],
   checks: [
     {
       name: "each gateway holds an RSA local.key (0600 root) and its peer's local.pub under the peer's ID",
@@ -78,4 +84,8 @@ scenario({
   // someone "fixes" the peer's key by hand with the wrong one: refresh reports the file, up puts it back
   edit: { gateway: "gw1", command: `cp /etc/isakmpd/local.pub ${GW2_KEY_ON_GW1}`, file: GW2_KEY_ON_GW1 },
   reboot: "gw2",
+  // the tunnel's data path (espd.py, a tun device esp…) ends with the flows
+  destroyed: async (lab) => {
+    for (const gw of ["gw1", "gw2"]) expect(await out(lab, gw, "ip -o link show | grep -c ' esp[0-9a-f]*:' || true")).toBe("0\n");
+  },
 });

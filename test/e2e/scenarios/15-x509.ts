@@ -5,7 +5,8 @@
  * the emulated daemon establishes the flows only when each side's certificate names its ID and was issued
  * by a CA the other trusts, as loaded when the daemon started (test/lab/emu/ike-keys.ts). Checked with the
  * lab's own `openssl`. The hand edit replaces gateway 2's certificate: refresh reports it, and up puts the
- * issued one back and restarts the daemon, which reads certificates only at start.
+ * issued one back and restarts the daemon, which reads certificates only at start. h1 and h2 ping each other
+ * across the tunnel: ESP (IP protocol 50) between the gateways (test/lab/emu/espd.py).
  */
 import { expect } from "vitest";
 import { labExec, type Lab } from "../../lab/api";
@@ -40,6 +41,11 @@ export function x509Scenario(ike: "isakmpd" | "iked", prefix: string, files: Rec
     files,
     baselinePaths: { gw1: [CA, CERT1, KEY], gw2: [CA, CERT2, KEY] },
     flows: { gw1: [flow1], gw2: [flow2] },
+    traffic: [
+      // ESP (IP protocol 50) between the gateways (test/lab/emu/espd.py); the first pings may wait for the data path
+      { host: "h1", command: "for i in 1 2 3 4 5 6 7 8 9 10; do ping -c 1 -W 1 192.168.15.10 >/dev/null && break; done; ping -c 3 -i 0.3 -W 2 192.168.15.10" },
+      { host: "h2", command: "ping -c 3 -i 0.3 -W 2 172.16.0.10" },
+    ],
     checks: [
       {
         name: "each gateway has the CA certificate and its own certificate for its ID, of its own key, issued by the CA",
@@ -90,5 +96,9 @@ export function x509Scenario(ike: "isakmpd" | "iked", prefix: string, files: Rec
     // a hand edit of the certificate: refresh reports the file, up puts the issued one back
     edit: { gateway: "gw2", command: `cp ${CA} ${CERT2}`, file: CERT2 },
     reboot: "gw1",
+    // the tunnel's data path (espd.py, a tun device esp…) ends with the flows
+    destroyed: async (lab) => {
+      for (const gw of ["gw1", "gw2"]) expect(await out(lab, gw, "ip -o link show | grep -c ' esp[0-9a-f]*:' || true")).toBe("0\n");
+    },
   });
 }

@@ -4,6 +4,8 @@
  */
 import { loadCommand, type Io } from "./command";
 import { tunnelHelpersReady } from "./linux";
+import { espdAfter, espdSyncs } from "./natt";
+import { gatewayName } from "./state";
 
 /**
  * Run command `name` (`ifconfig`, `rcd`, …) with `io`; returns its exit status. An unknown name prints
@@ -16,6 +18,7 @@ export async function dispatch(name: string | undefined, io: Io): Promise<number
     io.err(`emu: ${name ?? ""}: no such emulated command\n`);
     return 127;
   }
+  const syncs = espdSyncs();
   try {
     return await cmd(io);
   } catch (e) {
@@ -24,5 +27,9 @@ export async function dispatch(name: string | undefined, io: Io): Promise<number
   } finally {
     // a tunnel the command configured carries packets before the command returns (as the kernel's would)
     await tunnelHelpersReady();
+    // an IPsec tunnel's data path (espd.py) starts and stops with the tunnel
+    await espdAfter(name!, syncs, async () => (await import("./ike-state")).kernelView(gatewayName())).catch((e) => {
+      process.stderr.write(`emu: espd: ${(e as Error).message}\n`);
+    });
   }
 }

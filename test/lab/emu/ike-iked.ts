@@ -18,6 +18,7 @@ import { flowKey, portText, protoText, spiFor, type KernelFlow, type KernelSa } 
 import { rootPath, type ServiceTable } from "./state";
 import { authenticates, readIkeKeys, type IkeKeys, type StartSnapshot } from "./ike-keys";
 import { join } from "node:path";
+import type { EspPath } from "./natt";
 
 /** `/var/emu/iked.json`. */
 export interface IkedState {
@@ -182,11 +183,11 @@ export async function ikedTunnels(
   addresses: (where: string | undefined) => Promise<string[]>,
   held: (daemon: string, where: string | undefined) => Promise<boolean>,
   nat?: IkedNat,
-): Promise<{ flows: KernelFlow[]; sas: KernelSa[]; esp: { local: string; peer: string; remoteNet: string }[] }> {
+): Promise<{ flows: KernelFlow[]; sas: KernelSa[]; esp: EspPath[] }> {
   const flows: KernelFlow[] = [];
   const sas: KernelSa[] = [];
-  // NAT-T tunnels' data paths (natt.ts espd.py): this end's own address, the peer as reached, the remote networks
-  const esp: { local: string; peer: string; remoteNet: string }[] = [];
+  // the tunnels' data paths (natt.ts espd.py): this end's own address, the peer as reached, the remote networks
+  const esp: EspPath[] = [];
   const me = await gateway(self, undefined, read, addresses, held);
   if (!me) return { flows, sas, esp };
   // the peers' state is read only when this gateway runs iked (a thunk: the caller's scan of every peer is skipped)
@@ -222,7 +223,6 @@ export async function ikedTunnels(
         const algs = `${ok.child.auth ? ` auth ${ok.child.auth}` : ""} enc ${ENC_SA[ok.child.enc] ?? ok.child.enc}`;
         const mode = a.policy.encapsulation;
         const natt = ok.via !== ok.lb || Object.values(me.seenAs ?? {}).includes(ok.la);
-        if (natt) for (const f of a.flows) if (f.dst.af === "inet") esp.push({ local: ok.la, peer: ok.via, remoteNet: `${f.dst.text}/${f.dst.mask}` });
         for (const [src, dst] of [[ok.la, ok.via], [ok.via, ok.la]] as const) {
           // the same seed on both gateways: selectors seen from the SA's source side
           const sel = a.flows.map((f) => (src === ok.la ? flowSig(f.src, f.dst, f.proto) : flowSig(f.dst, f.src, f.proto))).sort().join(",");
@@ -230,6 +230,10 @@ export async function ikedTunnels(
           const spi = spiFor(`iked|${src === ok.la ? ok.la : ok.lb}>${dst === ok.la ? ok.la : ok.lb}|${sel}`);
           sas.push({ line: `${sat} ${mode} from ${src} to ${dst} spi 0x${spi.toString(16).padStart(8, "0")}${algs}`, key: `${sat}|${dst}|${spi}`, spi, ...(natt ? { udpencap: 4500 } : {}) });
         }
+        // the data path (natt.ts espd.py) of the pair just pushed (out, then in): ESP, or in UDP 4500 with NAT-T
+        const nets = a.flows.filter((f) => f.dst.af === "inet").map((f) => `${f.dst.text}/${f.dst.mask}`);
+        if (sat === "esp" && mode === "tunnel" && nets.length && !ok.la.includes(":") && !ok.via.includes(":"))
+          esp.push({ local: ok.la, peer: ok.via, remoteNets: [...new Set(nets)], spiOut: sas[sas.length - 2]!.spi, spiIn: sas[sas.length - 1]!.spi, natt });
         break;
       }
     }

@@ -158,14 +158,13 @@ async function syncedFromMaster(self: IkeGateway, peers: () => Promise<{ name: s
 
 function addTunnels(flows: KernelFlow[], sas: KernelSa[], self: IkeGateway, others: readonly IkeGateway[], esp: EspPath[] = []): void {
   for (const t of establishedTunnels(self, others)) {
-    // NAT-T: espd.py carries the tunnel's packets as ESP in UDP 4500 (natt.ts)
-    if (t.natt) esp.push({ local: t.localAddress, peer: t.peerAddress, remoteNet: `${t.conn.remote2.address}/${t.conn.remote2.prefixlen}` });
     const satype = t.conn.protocol === "IPSEC_AH" ? "ah" : "esp";
+    const mode = t.p2.attrs.ENCAPSULATION_MODE === "TRANSPORT" ? "transport" : "tunnel";
     // with a NAT-ID (`from ADDR (NET)`) the local side of the flows is the true network NET
     flows.push(...tunnelFlows({ satype, local: t.conn.nat2 ?? t.conn.local2, remote: t.conn.remote2, peer: t.peerAddress, srcid: t.srcid, dstid: t.dstid }));
-    sas.push(...tunnelSas({
+    const pair = tunnelSas({
       satype,
-      mode: t.p2.attrs.ENCAPSULATION_MODE === "TRANSPORT" ? "transport" : "tunnel",
+      mode,
       local: t.conn.local2,
       remote: t.conn.remote2,
       localAddress: t.localAddress,
@@ -173,7 +172,11 @@ function addTunnels(flows: KernelFlow[], sas: KernelSa[], self: IkeGateway, othe
       algs: saAlgorithms(t.p2.attrs),
       ...(t.natt ? { udpencap: 4500 } : {}),
       peerOwn: t.peerOwn,
-    }));
+    });
+    sas.push(...pair);
+    // the data path (natt.ts espd.py): ESP as IP protocol 50, or in UDP 4500 with NAT-T, with the pair's SPIs
+    if (satype === "esp" && mode === "tunnel" && t.conn.remote2.family === "inet" && !t.localAddress.includes(":") && !t.peerAddress.includes(":"))
+      esp.push({ local: t.localAddress, peer: t.peerAddress, remoteNets: [`${t.conn.remote2.address}/${t.conn.remote2.prefixlen}`], spiOut: pair[0]!.spi, spiIn: pair[1]!.spi, natt: t.natt === true });
   }
 }
 

@@ -20,10 +20,12 @@
  * a real NAT (its mapping exists only once it sent). The probe's source port is ephemeral (not 500):
  * masquerading maps either.
  *
- * Data: the lab kernel has no ESP/xfrm. For an established NAT-T tunnel (isakmpd or iked), `espd.py` carries the
- * tunnel's packets as ESP in UDP 4500 between the ends' own addresses, through the real NAT: RFC 4303 framing
- * with the NULL cipher and no ICV (the NAT crossing is real, the cryptography is not). Tunnels without NAT carry
- * no data in the lab (as before). One espd per local address (it binds ADDR:4500): one NAT-T tunnel per gateway.
+ * Data: the lab kernel has no ESP/xfrm. For every established tunnel-mode ESP SA pair with IPv4 ends and
+ * networks (isakmpd or iked), `espd.py` carries the tunnel's packets with the SPIs `ipsecctl -sa` shows, in
+ * RFC 4303 framing with the NULL cipher and no ICV (the path is real, the cryptography is not): as IP protocol
+ * 50 between the gateways' addresses without NAT, as ESP in UDP 4500 between the ends' own addresses through
+ * the real NAT with NAT-T. One NAT-T espd per local address (it binds ADDR:4500): one NAT-T tunnel per gateway.
+ * AH, transport mode and IPv6 carry no data in the lab.
  */
 import { createSocket, type Socket } from "node:dgram";
 import { createHash, randomBytes } from "node:crypto";
@@ -31,9 +33,8 @@ import { spawn } from "node:child_process";
 import { existsSync } from "node:fs";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
-import { readPeerState, readState, withState } from "./state";
+import { readPeerState, readState, withState, type ServiceTable } from "./state";
 import { linuxEnabled, stopHelper } from "./linux";
-import { spiFor } from "./ipsec-kernel";
 
 const MAGIC = "OBSDLAB-IKE";
 export const IKE_PORTS = [500, 4500] as const;
@@ -147,12 +148,25 @@ export async function nattedVia(stateDir: string | undefined, peerAddress: strin
   return (st.peers[peerAddress]?.public ?? "") !== "";
 }
 
-/** One NAT-T SA pair's data path (espd.py), keyed by this gateway's address, the peer and the remote network. */
+/** One established SA pair's data path (espd.py). */
 export interface EspPath {
+  /** This gateway's own address (the SA's local end). */
   local: string;
+  /** The peer as reached (its NAT's public address with NAT-T). */
   peer: string;
-  remoteNet: string;
+  /** The remote networks routed into the tunnel (`ADDR/LEN`, IPv4). */
+  remoteNets: string[];
+  /** SPI of the outbound SA (this gateway to the peer) and of the inbound one. */
+  spiOut: number;
+  spiIn: number;
+  /** NAT-T: ESP in UDP 4500; else IP protocol 50. */
+  natt: boolean;
 }
+
+/** The path's key in `/var/emu/espd.json`: a changed SA pair or network list is a new helper. */
+const pathKey = (p: EspPath) => `${p.natt ? "udp" : "esp"}|${p.local}>${p.peer}|${p.spiOut}/${p.spiIn}|${[...p.remoteNets].sort().join(",")}`;
+/** Data paths (espd.py processes) per gateway at most; the tunnels beyond carry no data in the lab. */
+export const MAX_ESPD = 16;
 /** `/var/emu/espd.json`: running espd.py helpers by path key. */
 interface EspdState {
   running: Record<string, { pid: number; name: string }>;
@@ -174,14 +188,18 @@ const alive = (pid: number) => {
 };
 
 /**
- * Brings the running espd.py helpers in line with the NAT-T tunnels established now (started for new ones,
- * stopped for gone ones): the data path of ESP in UDP 4500 through the lab's NAT. Only in a lab (Linux side on).
+ * Brings the running espd.py helpers in line with the tunnels established now (started for new ones, stopped
+ * for gone ones): their data path as ESP (IP protocol 50, or UDP 4500 with NAT-T). Only in a lab (Linux side on).
  */
 export async function syncEspd(paths: readonly EspPath[]): Promise<void> {
   if (!linuxEnabled()) return;
-  // the common case (no NAT-T tunnel, none running) costs one read, no lock
+  syncs++;
+  // the common case (no tunnel, none running) costs one read, no lock
   if (paths.length === 0 && Object.keys((await readState<EspdState>("espd", () => ({ running: {} }))).running).length === 0) return;
-  const want = new Map(paths.map((p) => [`${p.local}>${p.peer}|${p.remoteNet}`, p]));
+  // at most MAX_ESPD data paths per gateway (one python process each): a large IKE mesh must not exhaust the machine
+  const keyed = paths.map((p) => [pathKey(p), p] as const).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
+  if (keyed.length > MAX_ESPD) process.stderr.write(`emud: espd: ${keyed.length} tunnels, data paths for the first ${MAX_ESPD} only\n`);
+  const want = new Map(keyed.slice(0, MAX_ESPD));
   const started: Promise<void>[] = [];
   await withState<EspdState>("espd", () => ({ running: {} }), (st) => {
     for (const [k, r] of Object.entries(st.running)) {
@@ -191,9 +209,9 @@ export async function syncEspd(paths: readonly EspPath[]): Promise<void> {
     }
     for (const [k, p] of want) {
       if (st.running[k]) continue;
-      const name = `natt${createHash("sha256").update(k).digest("hex").slice(0, 6)}`;
-      const spi = spiFor(`espd|${k}`);
-      const child = spawn("/usr/bin/python3", [espdPath(), name, p.local, p.peer, p.remoteNet, String(spi)], { detached: true, stdio: ["ignore", "pipe", "ignore"] });
+      const name = `${p.natt ? "natt" : "esp"}${createHash("sha256").update(k).digest("hex").slice(0, 6)}`;
+      const argv = [espdPath(), name, p.local, p.peer, p.remoteNets.join(","), String(p.spiOut), String(p.spiIn), p.natt ? "udp" : "esp"];
+      const child = spawn("/usr/bin/python3", argv, { detached: true, stdio: ["ignore", "pipe", "ignore"] });
       child.unref();
       started.push(new Promise<void>((resolve) => {
         const timer = setTimeout(resolve, 5_000);
@@ -206,6 +224,35 @@ export async function syncEspd(paths: readonly EspPath[]): Promise<void> {
   });
   await Promise.all(started);
 }
+
+let syncs = 0;
+
+/** Emulated commands after which the data path follows the tunnels (they can establish or end one). */
+const AFFECTS_TUNNELS = new Set(["rc", "ipsecctl", "ikectl", "rcctl", "rcd", "isakmpd", "iked", "sasyncd", "ifconfig", "netstart", "sysctl"]);
+/** Of those, the ones that bring a tunnel up: after them the data path starts even when none runs yet. */
+const STARTS_TUNNELS = new Set(["rc", "ipsecctl", "ikectl", "rcctl"]);
+
+/**
+ * After emulated command `name`: the data path follows the tunnels at once (espd.py started for a tunnel the
+ * command established, stopped for one it ended: a daemon stopped, `ipsecctl -F`, a rule set without it), not
+ * only at the next `ipsecctl -s`. `sync` recomputes this gateway's kernel view (which calls {@link syncEspd});
+ * skipped when the command already did (a read) or cannot change a tunnel. A peer's espd stops at its own next
+ * command or read; until then what it sends finds no espd here (dropped, as ESP without an SA is).
+ */
+export async function espdAfter(name: string, syncsBefore: number, sync: () => Promise<unknown>): Promise<void> {
+  if (!linuxEnabled() || !AFFECTS_TUNNELS.has(name) || syncs !== syncsBefore) return;
+  const running = Object.keys((await readState<EspdState>("espd", () => ({ running: {} }))).running).length > 0;
+  if (!running) {
+    // nothing to stop: only a command that can establish a tunnel, with an IKE daemon running, is worth a sync
+    if (!STARTS_TUNNELS.has(name)) return;
+    const daemons = (await readState<ServiceTable>("services", () => ({ running: {} }))).running;
+    if (!daemons.isakmpd && !daemons.iked) return;
+  }
+  await sync();
+}
+
+/** How many times {@link syncEspd} ran in this process (to tell whether a command already synced). */
+export const espdSyncs = (): number => syncs;
 
 /** Stops every espd.py of this gateway (reboot: the emulated kernel forgets its SAs). */
 export async function stopAllEspd(): Promise<void> {
