@@ -49,7 +49,9 @@ echo "== lab + e2e: $((SECONDS - t)) s; npm test: $((SECONDS - t0)) s after setu
 node -e '
   let p = 0, f = 0, s = 0;
   for (const n of ["unit", "lab-e2e", "matrix"]) {
-    try { const r = require(`./.state/reports/${n}.json`); p += r.numPassedTests; f += r.numFailedTests; s += r.numPendingTests + r.numTodoTests; }
+    try { const r = require(`./.state/reports/${n}.json`); p += r.numPassedTests; f += r.numFailedTests; s += r.numPendingTests + r.numTodoTests;
+      // a file that failed outside its tests (a beforeAll, an import) skips them: count it as a failure
+      f += r.testResults.filter((t) => t.status === "failed" && t.assertionResults.every((a) => a.status !== "failed")).length; }
     catch { f += 1; console.error(`no report for ${n}`); }
   }
   console.log(`${p} passed, ${f} failed, ${s} skipped`);
