@@ -21,7 +21,8 @@ const files = (n: number): Record<string, string> => ({
   "/etc/tinc/vpn/tinc-up": `#!/bin/sh\nifconfig "$INTERFACE" 10.10.0.${n} netmask 255.255.255.0 up\nroute -q add -inet 10.10.0.0/24 10.10.0.${n}\n${others(n).map((m) => `route -q add -inet 10.${m}.0.0/24 10.10.0.${n}\n`).join("")}exit 0\n`,
 });
 /** From site N's LAN address to site M's gateway LAN address, through the mesh (the first pings wait for tincd's handshakes). */
-const ping = (n: number, m: number) => `for i in $(seq 1 30); do ping -c 1 -W 1 -I 10.${n}.0.1 10.${m}.0.1 >/dev/null && break; done; ping -c 3 -i 0.3 -W 2 -I 10.${n}.0.1 10.${m}.0.1`;
+// after a reboot tincd retries its ConnectTo peers with a growing back-off (5 s, 10 s, …): up to 90 one-second tries
+const ping = (n: number, m: number) => `for i in $(seq 1 90); do ping -c 1 -W 1 -I 10.${n}.0.1 10.${m}.0.1 >/dev/null && break; done; ping -c 3 -i 0.3 -W 2 -I 10.${n}.0.1 10.${m}.0.1`;
 
 const pingAll = (ctx: () => { lab: import("../../lab/api").Lab }) => async () => {
   const { lab } = ctx();

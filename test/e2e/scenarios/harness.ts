@@ -151,6 +151,10 @@ export function scenario(s: Scenario): void {
     if (s.flows) (s.knownGaps?.includes("flows") ? it.fails : it)("ipsecctl -sf shows the flows on both ends", checkFlows);
     if (s.traffic)
       it("traffic crosses the tunnel", async () => {
+        // The emulator's IPsec data path (emu/espd.py) follows each gateway's own view of its SAs, refreshed by that
+        // gateway's IPsec commands; a passive end configured before its peer has not looked since (a real kernel
+        // has the SAs as soon as IKE completes). `ipsecctl -sf` on every gateway is that look.
+        if (s.flows) for (const gw of gateways) await labExec(lab, gw, "ipsecctl -sf >/dev/null");
         for (const t of s.traffic!) {
           const r = "host" in t ? await labHostExec(lab, t.host, t.command) : await labExec(lab, t.gateway, t.command);
           expect(r.code, `${"host" in t ? t.host : t.gateway}: ${t.command}\n${r.stdout}${r.stderr}`).toBe(0);
