@@ -211,8 +211,8 @@ export interface CarpSegmentSpec {
 export interface CarpMemberSpec {
   /** Gateway name. */
   gateway: string;
-  /** carp advskew: lower = preferred master. */
-  advskew: number;
+  /** carp `advskew` on every segment: lower = preferred master. Default: 0 for the first member, 100 for the second (planner/carp.ts DEFAULT_ADVSKEW). */
+  advskew?: number;
   /** Address of this member that the other one uses as sasyncd/pfsync peer. */
   syncAddress: string;
   /** Per-member overrides used for checks (normally equal to the pair's). */
