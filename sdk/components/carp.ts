@@ -1,6 +1,6 @@
 import * as pulumi from "@pulumi/pulumi";
-import type { CarpPairSpec } from "../planner/spec";
-import { carpRoles, DEFAULT_ADVSKEW } from "../planner/carp";
+import type { CarpMemberSpec, CarpPairSpec } from "../planner/spec";
+import { orderCarpPair } from "../planner/carp";
 import { argError, ifAddress } from "./common";
 import { Gateway } from "./gateway";
 import { need, take } from "./check";
@@ -76,11 +76,10 @@ export class CarpPair extends pulumi.ComponentResource implements TunnelNode {
     const [a, b] = args.members;
     this.nodeGateways = [a.gateway, b.gateway];
     this.group = groupOf(label, this.nodeGateways.map(nodeOf));
-    const skewA = a.advskew ?? DEFAULT_ADVSKEW[0];
-    const skewB = b.advskew ?? DEFAULT_ADVSKEW[1];
-    const roles = carpRoles({ advskew: skewA, gateway: a.gateway }, { advskew: skewB, gateway: b.gateway });
-    [this.master, this.backup] = [roles.master.gateway, roles.backup.gateway];
-    if (roles.decided) this.group.order.set(this.master.gatewayName, [...(this.group.order.get(this.master.gatewayName) ?? []), this.backup.gatewayName]);
+    // as declared: the planner applies the advskew defaults, names the roles and records the apply order
+    const declared = args.members.map((m) => ({ gateway: m.gateway.gatewayName, ...(m.advskew !== undefined ? { advskew: m.advskew } : {}) })) as [DeclaredMember, DeclaredMember];
+    const roles = orderCarpPair(declared, this.group.order);
+    [this.master, this.backup] = [args.members[roles.master].gateway, args.members[roles.backup].gateway];
     if (args.external !== undefined && !args.segments.some((s) => s.interface === args.external))
       throw argError(label, "external", args.external, "no segment has this carp interface", `name one of ${args.segments.map((s) => s.interface).join(", ")}`);
     const external =
@@ -96,8 +95,8 @@ export class CarpPair extends pulumi.ComponentResource implements TunnelNode {
       .apply(([addrs, pws, syncs, key]) => ({
         name,
         members: [
-          { gateway: a.gateway.gatewayName, advskew: skewA, syncAddress: take(label, "members[0].syncAddress", syncs[0], hostAddress()) },
-          { gateway: b.gateway.gatewayName, advskew: skewB, syncAddress: take(label, "members[1].syncAddress", syncs[1], hostAddress()) },
+          { ...declared[0], syncAddress: take(label, "members[0].syncAddress", syncs[0], hostAddress()) },
+          { ...declared[1], syncAddress: take(label, "members[1].syncAddress", syncs[1], hostAddress()) },
         ] as CarpPairSpec["members"],
         segments: args.segments.map((s, i) => ({
           interface: s.interface,
@@ -117,6 +116,9 @@ export class CarpPair extends pulumi.ComponentResource implements TunnelNode {
     this.registerOutputs({});
   }
 }
+
+/** A member as the user declared it (the planner applies the defaults). */
+type DeclaredMember = Pick<CarpMemberSpec, "gateway" | "advskew">;
 
 /** The pair of each gateway (a gateway has one sasyncd.conf and one set of carp interfaces: one pair). */
 const pairOf = new WeakMap<Gateway, string>();

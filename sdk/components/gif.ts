@@ -72,7 +72,7 @@ export class GifTunnel extends pulumi.ComponentResource {
     let ipsec: pulumi.Output<LinkIpsecSpec>;
     const ip = args.ipsec;
     if (!ip) ipsec = pulumi.output({ kind: "none" as const });
-    else if (ip.keying === "manual") ipsec = manualKeys(name, ip, args.left.gateway, args.right.gateway, label, "ipsec").apply((keys) => ({ kind: "manual" as const, keys }));
+    else if (ip.keying === "manual") ipsec = manualKeys(ip, label, "ipsec").apply((keys) => ({ kind: "manual" as const, keys }));
     else
       ipsec = pulumi.secret(ip.psk).apply((psk) => ({
         kind: "ike" as const, psk: take(label, "ipsec.psk", psk, pskRule, { secret: true }), ...(ip.main ? { phase1: phaseSpec(ip.main) } : {}), ...(ip.quick ? { phase2: phaseSpec(ip.quick) } : {}),

@@ -5,8 +5,8 @@ import { formatDiagnostic, ModelError } from "../model/diagnostics";
 import { validatePfStatement } from "../model/pf/validate";
 import type { PfFilterRule, PfRule } from "../model/pf/types";
 import { ENC_INFO, resolveTransform } from "../model/ipsec/transforms";
-import { DEFAULT_MANUAL_AUTH, DEFAULT_MANUAL_ENC, manualKeyBytes, resolveManualKeys } from "../planner/manual-keys";
-import type { ManualKeys } from "../planner/spec";
+import { DEFAULT_MANUAL_AUTH, DEFAULT_MANUAL_ENC, manualKeyBytes } from "../planner/manual-keys";
+import type { ManualKeysSpec } from "../planner/spec";
 import { Gateway } from "./gateway";
 import type { Group } from "./registry";
 import { argError } from "./common";
@@ -93,26 +93,27 @@ export interface ManualKeysArgs {
 }
 
 /**
- * Resolves manual keys: given keys are checked here (hex of the transform's key size) and used as they
- * are; missing ones are derived by the planner (planner/manual-keys.ts) from both gateways' key seeds.
+ * Checks the manual keys the user gave (hex of the transform's key size) and returns them as given: the
+ * planner (planner/manual-keys.ts) derives the missing ones from both gateways' key seeds.
  */
-export function manualKeys(name: string, m: ManualKeysArgs, left: Gateway, right: Gateway, label = "", field = "manual"): pulumi.Output<ManualKeys> {
+export function manualKeys(m: ManualKeysArgs, label = "", field = "manual"): pulumi.Output<ManualKeysSpec> {
   const auth = m.auth ?? DEFAULT_MANUAL_AUTH;
   const enc = m.enc ?? DEFAULT_MANUAL_ENC;
-  return pulumi
-    .all([left.keySeed, right.keySeed, pulumi.output(m.authkey ?? null), pulumi.output(m.enckey ?? null)])
-    .apply(([ls, rs, ak, ek]) => {
-      const a = resolveTransform("auth", auth);
-      const e = resolveTransform("enc", enc);
-      const bytes = manualKeyBytes(auth, enc);
-      // given keys: hex of the transform's key size (a non-hex key is refused as such, not as a length)
-      const an = (w: string) => `${/^[aeio]/.test(w) ? "an" : "a"} ${w} key`;
-      const aRule = hexKey(an(a ?? auth), [bytes.auth]);
-      const eRule = hexKey(an(e ?? enc), e ? { min: ENC_INFO[e].keyMin, max: ENC_INFO[e].keyMax } : { min: 1, max: 64 });
-      for (const d of ["leftToRight", "rightToLeft"] as const) {
-        if (ak && a) take(label, `${field}.authkey.${d}`, ak[d], aRule, { secret: true });
-        if (ek && e) take(label, `${field}.enckey.${d}`, ek[d], eRule, { secret: true });
-      }
-      return resolveManualKeys(name, { ...(m.spi ? { spi: m.spi } : {}), auth, enc, authkey: ak, enckey: ek }, ls, rs);
-    });
+  return pulumi.all([pulumi.output(m.authkey ?? null), pulumi.output(m.enckey ?? null)]).apply(([ak, ek]) => {
+    const a = resolveTransform("auth", auth);
+    const e = resolveTransform("enc", enc);
+    const bytes = manualKeyBytes(auth, enc);
+    // given keys: hex of the transform's key size (a non-hex key is refused as such, not as a length)
+    const an = (w: string) => `${/^[aeio]/.test(w) ? "an" : "a"} ${w} key`;
+    const aRule = hexKey(an(a ?? auth), [bytes.auth]);
+    const eRule = hexKey(an(e ?? enc), e ? { min: ENC_INFO[e].keyMin, max: ENC_INFO[e].keyMax } : { min: 1, max: 64 });
+    for (const d of ["leftToRight", "rightToLeft"] as const) {
+      if (ak && a) take(label, `${field}.authkey.${d}`, ak[d], aRule, { secret: true });
+      if (ek && e) take(label, `${field}.enckey.${d}`, ek[d], eRule, { secret: true });
+    }
+    return {
+      ...(m.spi ? { spi: m.spi } : {}), ...(m.auth !== undefined ? { auth: m.auth } : {}), ...(m.enc !== undefined ? { enc: m.enc } : {}),
+      ...(ak ? { authkey: ak } : {}), ...(ek ? { enckey: ek } : {}),
+    };
+  });
 }

@@ -174,7 +174,7 @@ export class SiteToSiteTunnel extends pulumi.ComponentResource {
         }));
     };
     const keying: pulumi.Output<KeyingSpec> = args.manual
-      ? manualKeys(name, args.manual, ln.nodeGateways[0]!, rn.nodeGateways[0]!, label, "manual").apply((keys) => ({ kind: "manual" as const, keys }))
+      ? manualKeys(args.manual, label, "manual").apply((keys) => ({ kind: "manual" as const, keys }))
       : pulumi.all([auth === "psk" ? pulumi.secret(args.psk!) : pulumi.output(""), args.ca ? args.ca.spec : pulumi.output(null)]).apply(([psk, ca]) => ({
           kind: "ike" as const,
           ...(args.ike ? { daemon: args.ike } : {}),

@@ -1,11 +1,11 @@
 import * as pulumi from "@pulumi/pulumi";
-import { WG_DEFAULTS, wireGuardEndKeys, type WireGuardEndSpec, type WireGuardSpec } from "../planner/wireguard";
+import { WG_DEFAULTS, wireGuardEndKeys, type WireGuardEndSpec, type WireGuardHubReach, type WireGuardReach, type WireGuardSpec } from "../planner/wireguard";
 import { hostAddress, integer, network, udpPort, wgKey, WG_PKA_MAX } from "../model/tokens/index";
 import { argError, ifAddress } from "./common";
 import { take } from "./check";
 import { Gateway } from "./gateway";
 import { checkEnds } from "./ends";
-import { defaultNetworks, groupOf, nodeOf } from "./nodes";
+import { groupOf, nodeOf } from "./nodes";
 
 /** Default `wgport` (the port WireGuard's documentation uses). */
 export const WG_DEFAULT_PORT = WG_DEFAULTS.port;
@@ -47,6 +47,8 @@ export interface WireGuardTunnelArgs {
   keepalive?: number;
   /** `wgpsk`: an optional pre-shared key on both ends, 32 bytes in base64 (a secret). Default none. */
   psk?: pulumi.Input<string>;
+  /** @internal set by {@link WireGuardHub}: the left end is the hub, whose routed networks the planner works out. */
+  hub?: pulumi.Output<WireGuardHubReach>;
 }
 
 /**
@@ -91,8 +93,8 @@ export class WireGuardTunnel extends pulumi.ComponentResource {
           ...(e.rtable !== undefined ? { rtable: e.rtable } : {}),
         }));
     const psk = args.psk === undefined ? pulumi.output(null) : pulumi.unsecret(pulumi.secret(args.psk)).apply((p) => take(label, "psk", p, wgKey("a wgpsk"), { secret: true }));
-    const spec: pulumi.Output<WireGuardSpec> = pulumi.all([end(args.left, "left", lk), end(args.right, "right", rk), psk]).apply(([left, right, psk]) => ({
-      name, left, right,
+    const spec: pulumi.Output<WireGuardSpec> = pulumi.all([end(args.left, "left", lk), end(args.right, "right", rk), psk, args.hub ?? pulumi.output(null)]).apply(([left, right, psk, hub]) => ({
+      name, left: hub ? { ...left, hub } : left, right,
       ...(args.keepalive ? { keepalive: args.keepalive } : {}),
       ...(psk !== null ? { psk } : {}),
     }));
@@ -196,20 +198,26 @@ export class WireGuardHub extends pulumi.ComponentResource {
     args.spokes.forEach((s, i) => {
       if (!s || !(s.gateway instanceof Gateway)) throw argError(label, `spokes[${i}].gateway`, "(none)", "not a Gateway", "pass a Gateway declared in this program");
     });
-    // what is reached through a member: its own `networks`, or its inner address and internal networks
-    const reach = (m: WireGuardMemberArgs): pulumi.Output<string[]> =>
-      m.networks
-        ? pulumi.output(m.networks).apply((ns) => ns as string[])
-        : pulumi.all([pulumi.output(m.inner), defaultNetworks(nodeOf(m.gateway))]).apply(([inner, nets]) => [`${String(inner).split("/")[0]}`, ...nets]);
-    const spokeToSpoke = args.spokeToSpoke ?? true;
+    // a member as given (its networks checked here); the planner works out what the hub routes (planner/wireguard.ts hubNetworks)
+    const reach = (m: WireGuardMemberArgs, field: string): pulumi.Output<WireGuardReach> =>
+      pulumi.all([pulumi.output(m.inner), pulumi.output(m.networks ?? null)]).apply(([inner, networks]) => ({
+        node: m.gateway.gatewayName,
+        inner: String(inner),
+        ...(networks !== null ? { networks: (networks as string[]).map((n, i) => take(label, `${field}.networks[${i}]`, n, network())) } : {}),
+      }));
+    const hub = reach(args.hub, "hub");
+    const spokes = args.spokes.map((s, i) => reach(s, `spokes[${i}]`));
+    const { networks: _own, ...hubEnd } = args.hub;
     args.spokes.forEach((s, i) => {
-      const others = spokeToSpoke ? args.spokes.filter((_, j) => j !== i).map(reach) : [];
-      const hubNets = pulumi.all([reach(args.hub), ...others]).apply((xs) => xs.flat());
+      const relay = pulumi.all([hub, ...spokes.filter((_, j) => j !== i)]).apply(([h, ...others]): WireGuardHubReach => ({
+        hub: h, others, ...(args.spokeToSpoke !== undefined ? { spokeToSpoke: args.spokeToSpoke } : {}),
+      }));
       const t = new WireGuardTunnel(`${name}-${s.gateway.gatewayName}`, {
-        left: { ...args.hub, networks: hubNets },
+        left: hubEnd,
         right: s,
         ...(args.keepalive !== undefined ? { keepalive: args.keepalive } : {}),
         ...(args.psk !== undefined ? { psk: args.psk } : {}),
+        hub: relay,
       }, { parent: this });
       this.tunnels.push(t);
       this.spokePublicKeys[s.gateway.gatewayName] = t.rightPublicKey;

@@ -13,14 +13,36 @@ import type { CarpMemberSpec, CarpPairSpec } from "./spec";
 /** carp `advskew` of the first and second member when none is given: the first is the intended master. */
 export const DEFAULT_ADVSKEW = [0, 100] as const;
 
+/** A member whose advskew is the one the planner uses (given, else the default of its position). */
+export type CarpMember<T extends { advskew?: number } = CarpMemberSpec> = T & { advskew: number };
+
+/** The members with their advskew as the planner uses it: the given one, else {@link DEFAULT_ADVSKEW} of their position. */
+export function withAdvskew<T extends { advskew?: number }>(members: readonly [T, T]): [CarpMember<T>, CarpMember<T>] {
+  return [{ ...members[0], advskew: members[0].advskew ?? DEFAULT_ADVSKEW[0] }, { ...members[1], advskew: members[1].advskew ?? DEFAULT_ADVSKEW[1] }];
+}
+
 /**
- * The intended master (lower advskew) and backup of a pair: the one rule used by the CarpPair component
- * (its `master`/`backup` and the GatewayConfigs' apply order) and by the planner (`dependsOn`). Equal
- * values are refused by {@link planPair}; the first member is then named master.
+ * The intended master (lower advskew) and backup of a pair, defaults applied: the one rule behind the
+ * CarpPair component's `master`/`backup` and apply order ({@link orderCarpPair}) and the planner's
+ * `dependsOn`. Equal values are refused by {@link planPair}; the first member is then named master.
  */
-export function carpRoles<T extends { advskew: number }>(a: T, b: T): { master: T; backup: T; decided: boolean } {
-  const [master, backup] = a.advskew <= b.advskew ? [a, b] : [b, a];
-  return { master, backup, decided: a.advskew !== b.advskew };
+export function carpRoles<T extends { advskew?: number }>(members: readonly [T, T]): { master: 0 | 1; backup: 0 | 1; decided: boolean } {
+  const [a, b] = withAdvskew(members);
+  const master = a.advskew <= b.advskew ? 0 : 1;
+  return { master, backup: master === 0 ? 1 : 0, decided: a.advskew !== b.advskew };
+}
+
+/**
+ * The roles of a pair from its members as declared (plain values: they shape the engine's graph, so they
+ * are known when the pair is declared), and its apply order: the master's commit waits for the backup's,
+ * recorded as `master → [backup]` in `order` (gateway → the gateways it applies after) when the advskews
+ * differ. Returns the positions of the master and backup in `members`.
+ */
+export function orderCarpPair(members: readonly [{ gateway: string; advskew?: number }, { gateway: string; advskew?: number }], order: Map<string, string[]>): { master: 0 | 1; backup: 0 | 1 } {
+  const { master, backup, decided } = carpRoles(members);
+  const m = members[master].gateway;
+  if (decided) order.set(m, [...(order.get(m) ?? []), members[backup].gateway]);
+  return { master, backup };
 }
 
 /** A segment's vhid already taken (vhids are unique per segment across pairs). */
@@ -33,7 +55,7 @@ export interface SegmentVhid {
 
 export function planPair(p: CarpPairSpec, accs: Map<string, Acc>, issues: PlanIssue[], seen: SegmentVhid[], dependsOn: Record<string, string[]>): void {
   const P = pairLabel(p.name);
-  const [a, b] = p.members;
+  const [a, b] = withAdvskew(p.members);
   const accA = accs.get(a.gateway);
   const accB = accs.get(b.gateway);
   for (const [m, acc] of [[a, accA], [b, accB]] as const)
@@ -60,13 +82,13 @@ export function planPair(p: CarpPairSpec, accs: Map<string, Acc>, issues: PlanIs
   checkSegments(p, both, seen, issues);
   if (issues.length > before) return;
 
-  const { master, backup } = carpRoles(a, b);
-  (dependsOn[master.gateway] ??= []).push(backup.gateway);
+  const { master, backup } = carpRoles([a, b]);
+  (dependsOn[[a, b][master]!.gateway] ??= []).push([a, b][backup]!.gateway);
   for (const [m, other] of [[a, b], [b, a]] as const) planMember(p, accs.get(m.gateway)!, m, other);
 }
 
 /** One member's carp interfaces, pfsync, sysctls, sasyncd and pf rules. */
-function planMember(p: CarpPairSpec, acc: Acc, m: CarpMemberSpec, other: CarpMemberSpec): void {
+function planMember(p: CarpPairSpec, acc: Acc, m: CarpMember, other: CarpMember): void {
   for (const s of p.segments) {
     acc.hostnames.set(s.interface, [
       {

@@ -13,12 +13,13 @@ import { endTargets } from "./end-targets";
 import type { PlanIssue } from "./errors";
 import { checkManualKeys, resolvePhase, resolvePhase1 } from "./phases";
 import { host, ipsecPeerRules, rule } from "./pf-rules";
-import type { LinkEndSpec, LinkSpec } from "./spec";
+import { resolveManualKeys } from "./manual-keys";
+import type { LinkEndSpec, LinkSpec, ManualKeys } from "./spec";
 
 const LINK_PREFIX: Record<LinkSpec["kind"], string> = { gif: "gif", gre: "gre", eoip: "eoip", etherip: "etherip" };
 
 /** The link's checks; the outer addresses of both ends, or undefined (reported). */
-function checkLink(l: LinkSpec, la: Acc, ra: Acc, issues: PlanIssue[]): [string, string] | undefined {
+function checkLink(l: LinkSpec, la: Acc, ra: Acc, keys: ManualKeys | undefined, issues: PlanIssue[]): [string, string] | undefined {
   const G = linkLabel(l.name);
   const both = [G, gwLabel(l.left.node), gwLabel(l.right.node)];
   const before = issues.length;
@@ -51,7 +52,7 @@ function checkLink(l: LinkSpec, la: Acc, ra: Acc, issues: PlanIssue[]): [string,
     issues.push({ resources: both, field: "left.inner, right.inner", value: `${l.left.inner.address}, ${l.right.inner.address}`, reason: "the inner addresses are of different families", fix: "use two IPv4 or two IPv6 inner addresses" });
   if (l.kind === "eoip" && l.vnetid === undefined)
     issues.push({ resources: both, field: "vnetid", value: "(none)", reason: "an eoip tunnel needs its tunnel id", fix: "give `vnetid` (the same on both ends)" });
-  if (l.ipsec.kind === "manual") checkManualKeys(l.ipsec.keys, "esp", both, "ipsec.keys", issues);
+  if (keys) checkManualKeys(keys, "esp", both, "ipsec.keys", issues);
   if (l.ipsec.kind === "ike" && l.ipsec.psk.length === 0) issues.push({ resources: both, field: "ipsec.psk", value: "(empty)", reason: "an empty pre-shared key", fix: "give a PSK" });
   if (issues.length > before || !lo || !ro) return undefined;
   return [lo, ro];
@@ -62,7 +63,9 @@ export function planLink(l: LinkSpec, accs: Map<string, Acc>, issues: PlanIssue[
   const targets = endTargets(G, [{ node: l.left.node, field: "left" }, { node: l.right.node, field: "right" }], accs, issues);
   if (!targets) return;
   const [la, ra] = targets;
-  const outer = checkLink(l, la, ra, issues);
+  // manual keys: the given ones, the others derived once from both gateways' key seeds
+  const keys = l.ipsec.kind === "manual" ? resolveManualKeys(l.name, l.ipsec.keys, la.gw.keySeed, ra.gw.keySeed) : undefined;
+  const outer = checkLink(l, la, ra, keys, issues);
   if (!outer) return;
   const [lo, ro] = outer;
   const innerProto = (l.left.inner ?? l.right.inner)?.address.includes(":") ? "ipv6" : "ipencap";
@@ -85,12 +88,12 @@ export function planLink(l: LinkSpec, accs: Map<string, Acc>, issues: PlanIssue[
     // the encapsulated packets on the wire (a tunnel-mode IPsec end sees only ESP)
     if (me.role === "gif") acc.pf.vpnRules.push(rule("in", on, wireProto, [host(peer)], [host(self)]), rule("out", on, wireProto, [host(self)], [host(peer)]));
 
-    planLinkIpsec(l, me, other, acc, self, peer, flip, innerProto, label, issues);
+    planLinkIpsec(l, keys, me, other, acc, self, peer, flip, innerProto, label, issues);
   }
 }
 
 /** IPsec over the link: RFC 3884 transport mode over gif (or tunnel mode towards an `ipsec-tunnel` end). */
-function planLinkIpsec(l: LinkSpec, me: LinkEndSpec, other: LinkEndSpec, acc: Acc, self: string, peer: string, flip: boolean, innerProto: string, label: string[], issues: PlanIssue[]): void {
+function planLinkIpsec(l: LinkSpec, keys: ManualKeys | undefined, me: LinkEndSpec, other: LinkEndSpec, acc: Acc, self: string, peer: string, flip: boolean, innerProto: string, label: string[], issues: PlanIssue[]): void {
   const on = acc.gw.external.interface;
   const G = label[0]!;
   const ip = l.ipsec;
@@ -98,6 +101,7 @@ function planLinkIpsec(l: LinkSpec, me: LinkEndSpec, other: LinkEndSpec, acc: Ac
     case "none":
       break;
     case "manual": {
+      if (!keys) break;
       useManual(acc);
             const out = flip ? "rightToLeft" : "leftToRight";
       const inn = flip ? "leftToRight" : "rightToLeft";
@@ -107,8 +111,8 @@ function planLinkIpsec(l: LinkSpec, me: LinkEndSpec, other: LinkEndSpec, acc: Ac
         : { type: "flow", satype: "esp", proto: innerProto, from: { addresses: [{ kind: "ip", address: self }] }, to: { addresses: [{ kind: "ip", address: peer }] } };
       const sa: SaRule = {
         type: "sa", satype: "esp", encap: tunnelMode ? "tunnel" : "transport", from: { kind: "ip", address: self }, to: { kind: "ip", address: peer },
-        spi: { out: ip.keys.spi[out], in: ip.keys.spi[inn] }, auth: ip.keys.auth as AuthTransform, enc: ip.keys.enc as EncTransform,
-        authkey: { out: ip.keys.authkey[out], in: ip.keys.authkey[inn] }, enckey: { out: ip.keys.enckey[out], in: ip.keys.enckey[inn] },
+        spi: { out: keys.spi[out], in: keys.spi[inn] }, auth: keys.auth as AuthTransform, enc: keys.enc as EncTransform,
+        authkey: { out: keys.authkey[out], in: keys.authkey[inn] }, enckey: { out: keys.enckey[out], in: keys.enckey[inn] },
       };
       pushStatement(acc, flow, label, issues);
       pushStatement(acc, sa, label, issues);

@@ -6,7 +6,7 @@
  */
 import { AUTH_KEY_BYTES, ENC_INFO, resolveTransform } from "../model/ipsec/transforms";
 import { deriveHexKey, deriveSpi } from "./keys";
-import type { ManualKeys } from "./spec";
+import type { ManualKeys, ManualKeysSpec } from "./spec";
 
 /** The authentication transform when none is given. */
 export const DEFAULT_MANUAL_AUTH = "hmac-sha2-256";
@@ -14,13 +14,7 @@ export const DEFAULT_MANUAL_AUTH = "hmac-sha2-256";
 export const DEFAULT_MANUAL_ENC = "aes";
 
 /** Manual keys as given after their checks: anything absent is derived. */
-export interface GivenManualKeys {
-  spi?: ManualKeys["spi"];
-  auth?: string;
-  enc?: string;
-  authkey?: ManualKeys["authkey"] | null;
-  enckey?: ManualKeys["enckey"] | null;
-}
+export type GivenManualKeys = ManualKeysSpec;
 
 /** Key lengths in bytes of the transforms (a derived key has the longest length the transform takes). */
 export function manualKeyBytes(auth: string, enc: string): { auth: number; enc: number } {

@@ -18,7 +18,8 @@ import { tincMemberKeys } from "./tinc";
 import { openVpnKeyOf } from "./openvpn";
 import { wireGuardEndKeys } from "./wireguard";
 import { sshTunnelClientKeys } from "./ssh-tunnel";
-import type { KeyingSpec, LinkIpsecSpec, ManualKeys, Topology } from "./spec";
+import type { LinkSpec, ManualKeysSpec, Topology, TunnelSpec } from "./spec";
+import { resolveManualKeys } from "./manual-keys";
 
 /**
  * Shortest value the provider redacts from text: shorter strings occur everywhere by chance (a 2-letter
@@ -26,27 +27,36 @@ import type { KeyingSpec, LinkIpsecSpec, ManualKeys, Topology } from "./spec";
  */
 export const MIN_REDACTED_LENGTH = 4;
 
-function manualKeyValues(k: ManualKeys): string[] {
-  return [k.authkey.leftToRight, k.authkey.rightToLeft, k.enckey.leftToRight, k.enckey.rightToLeft];
+/** Key seeds of the gateways behind a node (a pair: its first member, as the planner derives manual keys). */
+type SeedOf = (node: string) => string | undefined;
+
+/** The keys of a manually keyed link as the planner resolves them (manual-keys.ts); only the given ones when a seed is unknown. */
+function manualKeyValues(name: string, given: ManualKeysSpec, left: string, right: string, seedOf: SeedOf): string[] {
+  const ls = seedOf(left);
+  const rs = seedOf(right);
+  const k = ls !== undefined && rs !== undefined ? resolveManualKeys(name, given, ls, rs) : given;
+  return [k.authkey?.leftToRight, k.authkey?.rightToLeft, k.enckey?.leftToRight, k.enckey?.rightToLeft].filter((v): v is string => v !== undefined);
 }
 
-function keyingValues(k: KeyingSpec): string[] {
+function keyingValues(tun: TunnelSpec, seedOf: SeedOf): string[] {
+  const k = tun.keying;
   switch (k.kind) {
     case "ike":
       return k.auth.kind === "psk" ? [k.auth.psk] : [];
     case "manual":
-      return manualKeyValues(k.keys);
+      return manualKeyValues(tun.name, k.keys, tun.left.node, tun.right.node, seedOf);
   }
 }
 
-function linkValues(k: LinkIpsecSpec): string[] {
+function linkValues(l: LinkSpec, seedOf: SeedOf): string[] {
+  const k = l.ipsec;
   switch (k.kind) {
     case "none":
       return [];
     case "ike":
       return [k.psk];
     case "manual":
-      return manualKeyValues(k.keys);
+      return manualKeyValues(l.name, k.keys, l.left.node, l.right.node, seedOf);
   }
 }
 
@@ -63,18 +73,19 @@ export function secretsByGateway(t: Topology): Map<string, string[]> {
   const add = (node: string, values: string[]) => {
     for (const g of members.get(node) ?? [node]) out.get(g)?.push(...values);
   };
+  const seed = new Map(t.gateways.map((g) => [g.name, g.keySeed]));
+  const seedOf: SeedOf = (node) => seed.get(members.get(node)?.[0] ?? node);
   for (const tun of t.tunnels) {
-    const values = [...keyingValues(tun.keying), ...[tun.left, tun.right].flatMap((e) => (e.psk !== undefined ? [e.psk] : []))];
+    const values = [...keyingValues(tun, seedOf), ...[tun.left, tun.right].flatMap((e) => (e.psk !== undefined ? [e.psk] : []))];
     add(tun.left.node, values);
     if (tun.right.node !== tun.left.node) add(tun.right.node, values);
   }
   for (const l of t.links) {
-    const values = linkValues(l.ipsec);
+    const values = linkValues(l, seedOf);
     add(l.left.node, values);
     if (l.right.node !== l.left.node) add(l.right.node, values);
   }
   // keys the planner derives from a gateway's seed are listed as the planner derives them (one rule each)
-  const seed = new Map(t.gateways.map((g) => [g.name, g.keySeed]));
   for (const n of t.tinc ?? []) for (const m of n.members) if (seed.has(m.node)) add(m.node, [tincMemberKeys(m, n.netname, seed.get(m.node)!).privateKey]);
   for (const o of t.openvpn ?? []) if (seed.has(o.left.node)) for (const e of [o.left, o.right]) add(e.node, [openVpnKeyOf(o, seed.get(o.left.node)!)]);
   for (const w of t.wireguard ?? []) for (const e of [w.left, w.right]) if (seed.has(e.node)) add(e.node, [wireGuardEndKeys(e, seed.get(e.node)!).privateKey, ...(w.psk !== undefined ? [w.psk] : [])]);

@@ -156,10 +156,27 @@ export interface ManualKeys {
   enckey: { leftToRight: string; rightToLeft: string };
 }
 
+/**
+ * Manual SA keys as the user gave them (hex, with or without `0x`; checked by the component): anything
+ * absent is derived by the planner from both gateways' key seeds (manual-keys.ts resolveManualKeys).
+ */
+export interface ManualKeysSpec {
+  /** SPIs of the left→right and right→left SAs. Default: derived. */
+  spi?: ManualKeys["spi"];
+  /** Authentication transform. Default `hmac-sha2-256`. */
+  auth?: string;
+  /** Encryption transform. Default `aes`. */
+  enc?: string;
+  /** Authentication keys, one per direction (secret). Default: derived. */
+  authkey?: ManualKeys["authkey"];
+  /** Encryption keys, one per direction (secret). Default: derived. */
+  enckey?: ManualKeys["enckey"];
+}
+
 /** How a tunnel is keyed. */
 export type KeyingSpec =
   | { kind: "ike"; daemon?: IkeDaemon; auth: TunnelAuth; phase1?: PhaseSpec; phase2?: PhaseSpec }
-  | { kind: "manual"; keys: ManualKeys };
+  | { kind: "manual"; keys: ManualKeysSpec };
 
 /** A site-to-site tunnel between two gateways (or pairs). */
 export interface TunnelSpec {
@@ -194,8 +211,8 @@ export interface CarpSegmentSpec {
 export interface CarpMemberSpec {
   /** Gateway name. */
   gateway: string;
-  /** carp advskew: lower = preferred master. */
-  advskew: number;
+  /** carp `advskew` on every segment: lower = preferred master. Default: 0 for the first member, 100 for the second (planner/carp.ts DEFAULT_ADVSKEW). */
+  advskew?: number;
   /** Address of this member that the other one uses as sasyncd/pfsync peer. */
   syncAddress: string;
   /** Per-member overrides used for checks (normally equal to the pair's). */
@@ -246,7 +263,7 @@ export interface LinkEndSpec {
 /** How a gif link is protected by IPsec (RFC 3884: transport mode for `proto ipencap`). */
 export type LinkIpsecSpec =
   | { kind: "none" }
-  | { kind: "manual"; keys: ManualKeys }
+  | { kind: "manual"; keys: ManualKeysSpec }
   | { kind: "ike"; psk: string; phase1?: PhaseSpec; phase2?: PhaseSpec };
 
 /** An IP-in-IP (or GRE/EoIP/EtherIP) link. */

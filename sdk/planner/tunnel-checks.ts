@@ -7,6 +7,7 @@ import { netText, overlaps, parseNet, sameNets, type IpNet } from "../model/addr
 import { gwLabel, type Acc, type Node } from "./acc";
 import type { PlanIssue } from "./errors";
 import { checkManualKeys } from "./phases";
+import { resolveManualKeys } from "./manual-keys";
 import { egressOf, endPairs, natOf, type EndCtx, type TunnelCtx } from "./tunnel-end";
 import type { TunnelSpec } from "./spec";
 
@@ -46,7 +47,9 @@ export function resolveEnds(tun: TunnelSpec, label: string, ln: Node, rn: Node, 
     const address = egressOf(node, family)!;
     return { spec: tun[side], node, nets, address, reach: natOf(node, family)?.publicAddress ?? address, wire: natTo ? [natTo] : nets };
   };
-  const t: TunnelCtx = { tun, label, both, L: end("left", ln), R: end("right", rn), family };
+  // manual keys: derived once, from the first member's seed on a pair (both members hold the same SAs)
+  const manual = tun.keying.kind === "manual" ? resolveManualKeys(tun.name, tun.keying.keys, ln.gateways[0]!.keySeed, rn.gateways[0]!.keySeed) : undefined;
+  const t: TunnelCtx = { tun, label, both, L: end("left", ln), R: end("right", rn), family, ...(manual ? { manual } : {}) };
   for (const [me, , side] of endPairs(t))
     if (me.nets.length === 0 && me.spec.networks.length === 0)
       issues.push({ resources: both, field: `${side}.networks`, value: "[]", reason: `no protected network: ${me.node.label} has no internal network`, fix: "give the Gateway an `internal` network or the tunnel end `networks`" });
@@ -103,7 +106,7 @@ export function checkKeying(t: TunnelCtx, fp: (s: string) => string, issues: Pla
   const { tun, both, L, R } = t;
   const k = tun.keying;
   if (k.kind === "manual") {
-    checkManualKeys(k.keys, tun.satype, both, "keys", issues);
+    if (t.manual) checkManualKeys(t.manual, tun.satype, both, "keys", issues);
     return;
   }
   for (const [me, , side] of endPairs(t)) {

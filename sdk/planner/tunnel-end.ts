@@ -1,7 +1,7 @@
 /** What a tunnel's planners share: its two ends, and one end's contribution to one gateway. */
 import type { Acc, Node } from "./acc";
 import type { IpNet } from "../model/address/index";
-import type { GatewaySpec, IkeDaemon, NatSpec, PolicySpec, TunnelEndSpec, TunnelSpec } from "./spec";
+import type { GatewaySpec, IkeDaemon, ManualKeys, NatSpec, PolicySpec, TunnelEndSpec, TunnelSpec } from "./spec";
 
 /** One end of a tunnel, resolved. */
 export interface EndCtx {
@@ -28,6 +28,8 @@ export interface TunnelCtx {
   R: EndCtx;
   /** Address family of the outer (peer) addresses. */
   family: 4 | 6;
+  /** A manually keyed tunnel's keys: the given ones, the others derived once from both ends' key seeds. */
+  manual?: ManualKeys;
 }
 
 /** One end's contribution to one gateway of its node (both members of a pair get the same). */

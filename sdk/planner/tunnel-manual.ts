@@ -8,11 +8,10 @@ import type { EndOnGateway } from "./tunnel-end";
 
 export function planManualEnd(e: EndOnGateway, issues: PlanIssue[]): void {
   const { t, acc, me, other, flip, local, peer } = e;
-  const k = t.tun.keying;
-  if (k.kind !== "manual") return;
+  const keys = t.manual;
+  if (t.tun.keying.kind !== "manual" || !keys) return;
   const satype = t.tun.satype;
   useManual(acc);
-  const keys = k.keys;
   const out = flip ? "rightToLeft" : "leftToRight";
   const inn = flip ? "leftToRight" : "rightToLeft";
   const flow: FlowRule = {

@@ -44,6 +44,40 @@ export interface WireGuardEndSpec {
   networks?: string[];
   /** `wgrtable`. */
   rtable?: number;
+  /** The hub's end of a WireGuardHub tunnel: what is reached through it is worked out from the hub's members ({@link hubNetworks}); replaces `networks`. */
+  hub?: WireGuardHubReach;
+}
+
+/** A member of a WireGuardHub as given: what is reached through it. */
+export interface WireGuardReach {
+  /** Gateway name. */
+  node: string;
+  /** The member's inner address as given (`10.8.0.2/24`): its address alone is reached. */
+  inner: string;
+  /** What is reached through the member, as given. Default: its inner address and its gateway's internal networks. */
+  networks?: string[];
+}
+
+/** What a hub end of a WireGuardHub tunnel reaches: the hub itself and, with spoke-to-spoke routing, the other spokes. */
+export interface WireGuardHubReach {
+  hub: WireGuardReach;
+  /** The spokes other than this tunnel's. */
+  others: WireGuardReach[];
+  /** Whether spokes reach each other through the hub. Default {@link WG_HUB_DEFAULTS}.spokeToSpoke (true). */
+  spokeToSpoke?: boolean;
+}
+
+/** The defaults of a WireGuardHub (the planner applies them): spokes reach each other through the hub. */
+export const WG_HUB_DEFAULTS = { spokeToSpoke: true } as const;
+
+/**
+ * The networks reached through a hub's end (each spoke's `wgaip`s for the hub and its routes): the hub's
+ * own, then with spoke-to-spoke routing every other spoke's; a member's are its `networks` when given,
+ * else its inner address and its gateway's internal networks (`internalOf`).
+ */
+export function hubNetworks(h: WireGuardHubReach, internalOf: (node: string) => string[]): string[] {
+  const reach = (m: WireGuardReach) => m.networks ?? [m.inner.split("/")[0]!, ...internalOf(m.node)];
+  return [...reach(h.hub), ...((h.spokeToSpoke ?? WG_HUB_DEFAULTS.spokeToSpoke) ? h.others.flatMap(reach) : [])];
 }
 
 /** A WireGuard tunnel between two gateways. */
@@ -146,7 +180,7 @@ function planOne(spec: WireGuardSpec, accs: ReadonlyMap<string, WgTarget>, ifs: 
   const lep = endpointOf(t.left, la, "left");
   const rep = endpointOf(t.right, ra, "right");
   const netsOf = (e: WgEnd, acc: WgTarget, side: string): Net[] => {
-    const given = e.networks ?? [`${e.inner.address}/${e.inner.address.includes(":") ? 128 : 32}`, ...acc.gw.internal.map((i) => i.network)];
+    const given = e.hub ? hubNetworks(e.hub, (n) => accs.get(n)?.gw.internal.map((i) => i.network) ?? []) : e.networks ?? [`${e.inner.address}/${e.inner.address.includes(":") ? 128 : 32}`, ...acc.gw.internal.map((i) => i.network)];
     return given.flatMap((n) => {
       const x = parseNet(n);
       if (!x) issues.push({ resources: both, field: `${side}.networks`, value: n, reason: "not a network", fix: "write e.g. `172.16.1.0/24`" });
