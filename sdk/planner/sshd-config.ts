@@ -135,11 +135,38 @@ export function sshdBaseProblem(base: string): string | undefined {
   const active = activeLines(base);
   const pt = active.find((l) => l.key === "permittunnel" && l.inMatch);
   if (pt) return `line ${pt.index + 1} sets PermitTunnel inside a Match block, which would override the tunnel's setting for some logins`;
+  return lockout(active.filter((l) => !l.inMatch));
+}
+
+/**
+ * A global setting that would shut out the management connection (root, with its key) once sshd reloads:
+ * `sshd -t` accepts all of these, so they are refused here, before any host is touched. sshd takes the first
+ * value of a keyword, as sshd_config(5) says.
+ */
+function lockout(global: Directive[]): string | undefined {
+  const first = (key: string) => global.find((l) => l.key === key);
+  const words = (d: Directive) => d.args.split(/[\s,]+/).filter(Boolean);
+  const at = (d: Directive) => `line ${d.index + 1} (\`${d.text}\`)`;
+  const force = first("forcecommand");
+  if (force && force.args.toLowerCase() !== "none") return `${at(force)} makes every login, the management connection's included, run that command instead of the provider's`;
+  const prl = first("permitrootlogin");
+  if (prl && /^(no|forced-commands-only)$/i.test(prl.args.trim())) return `${at(prl)} refuses the management connection, which logs in as root with its key`;
+  const pub = first("pubkeyauthentication");
+  if (pub && /^no$/i.test(pub.args.trim())) return `${at(pub)} refuses the management connection's key`;
+  const deny = first("denyusers");
+  if (deny && words(deny).some((w) => /^(root|\*)(@.*)?$/.test(w))) return `${at(deny)} refuses root, the management connection's login`;
+  const allow = first("allowusers");
+  if (allow && !words(allow).some((w) => /^(root|\*)(@.*)?$/.test(w))) return `${at(allow)} does not allow root, the management connection's login`;
+  const akf = first("authorizedkeysfile");
+  if (akf && !words(akf).some((w) => /^(\.ssh\/authorized_keys|%h\/\.ssh\/authorized_keys|\/root\/\.ssh\/authorized_keys)$/.test(w)))
+    return `${at(akf)} no longer reads root's .ssh/authorized_keys, which holds the management connection's key`;
   return undefined;
 }
 
 interface Directive {
   index: number;
+  /** The line as written (trimmed). */
+  text: string;
   key: string;
   args: string;
   inMatch: boolean;
@@ -154,7 +181,7 @@ function activeLines(text: string): Directive[] {
     const m = /^(\S+?)(?:\s*=\s*|\s+)(.*)$/.exec(l);
     const key = (m?.[1] ?? l).toLowerCase();
     if (key === "match") inMatch = true;
-    out.push({ index, key, args: m?.[2] ?? "", inMatch });
+    out.push({ index, text: l, key, args: m?.[2] ?? "", inMatch });
   });
   return out;
 }

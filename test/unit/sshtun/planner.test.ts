@@ -172,6 +172,19 @@ describe("sshd_config edit", () => {
       'SshTunnel "alice-bob": server.sshdConfig = (the base sshd_config): line 2 sets PermitTunnel inside a Match block, which would override the tunnel\'s setting for some logins; give the gateway\'s sshd_config as it is on the host, without that line',
     ]);
   });
+
+  it("refuses a base that would shut out the management connection (sshd -t accepts every one of these)", () => {
+    const refused = (base: string) => issuesOf([st({}, { sshdConfig: base })]);
+    const msg = (reason: string) => [`SshTunnel "alice-bob": server.sshdConfig = (the base sshd_config): ${reason}; give the gateway's sshd_config as it is on the host, without that line`];
+    expect(refused("PermitRootLogin yes\nForceCommand /bin/sh -c 'reboot'\n")).toEqual(msg("line 2 (`ForceCommand /bin/sh -c 'reboot'`) makes every login, the management connection's included, run that command instead of the provider's"));
+    expect(refused("PermitRootLogin no\n")).toEqual(msg("line 1 (`PermitRootLogin no`) refuses the management connection, which logs in as root with its key"));
+    expect(refused("PubkeyAuthentication no\n")).toEqual(msg("line 1 (`PubkeyAuthentication no`) refuses the management connection's key"));
+    expect(refused("AllowUsers git admin\n")).toEqual(msg("line 1 (`AllowUsers git admin`) does not allow root, the management connection's login"));
+    expect(refused("DenyUsers root\n")).toEqual(msg("line 1 (`DenyUsers root`) refuses root, the management connection's login"));
+    expect(refused("AuthorizedKeysFile none\n")).toEqual(msg("line 1 (`AuthorizedKeysFile none`) no longer reads root's .ssh/authorized_keys, which holds the management connection's key"));
+    // the first value of a keyword wins, and a Match block's settings are the user's business
+    expect(refused("PermitRootLogin prohibit-password\nPermitRootLogin no\nAllowUsers root git\nMatch User git\n\tForceCommand /usr/local/bin/git-shell\n")).toEqual([]);
+  });
 });
 
 describe("derived tunnel keys", () => {
