@@ -10,6 +10,10 @@
 #                           plugin, whose launcher finds Node 22 first on PATH and the newest SDK beside it.
 #   vitest runs on Node 22 in the copy, so the tests' inline programs and Automation API are the newest SDK too.
 #
+# Then a smoke on Node 24 (scripts/node-smoke.sh, about 7 s of CPU): the package loads (require, import) and
+# `pulumi preview` of README's program runs on it, language host, program and plugin (MATRIX_SMOKE_NODE_VERSION
+# picks the release; empty skips it).
+#
 # Usage: bash scripts/matrix.sh [vitest args…]   (MATRIX_TESTS overrides the test files)
 #   MATRIX_NODE_VERSION=24.21.0 bash scripts/matrix.sh   runs the same leg on Node 24 (.tools/matrix/node24/)
 set -uo pipefail
@@ -18,6 +22,7 @@ MATRIX_NODE_VERSION="${MATRIX_NODE_VERSION:-${NODE22_VERSION:-22.23.3}}"
 major="${MATRIX_NODE_VERSION%%.*}"
 MATRIX_SDK_VERSION="${MATRIX_SDK_VERSION:-3.276.0}"
 MATRIX_CLI_VERSION="${MATRIX_CLI_VERSION:-$MATRIX_SDK_VERSION}"
+MATRIX_SMOKE_NODE_VERSION="${MATRIX_SMOKE_NODE_VERSION-24.21.0}"
 # the plugin's diff/read/import paths; the packed package in a user's folder where the checkout has that test
 MATRIX_TESTS="${MATRIX_TESTS:-test/unit/provider/sdk-compat.test.ts test/e2e/plugin-rpc.test.ts test/e2e/skeleton.test.ts test/e2e/provider-import.test.ts$([ -f "$here/test/e2e/user-folder.test.ts" ] && echo " test/e2e/user-folder.test.ts")}"
 copy="$here/.tools/matrix/node$major"
@@ -69,9 +74,22 @@ if [ -f "$copy/scripts/language-host.sh" ]; then
 fi
 step "ready in $(( $(date +%s) - start ))s: node $(node --version), @pulumi/pulumi $got, $("$copy/.tools/bin/pulumi" version)"
 
-# 5. The tests, on that node, from the copy
+# 5. The smoke on Node 24 (when the leg itself is not on that major), from the copy
+smoke=0
+if [ -n "$MATRIX_SMOKE_NODE_VERSION" ] && [ "${MATRIX_SMOKE_NODE_VERSION%%.*}" != "$major" ]; then
+  if smokenode="$(bash "$here/scripts/node.sh" "$MATRIX_SMOKE_NODE_VERSION")"; then
+    (cd "$copy" && bash scripts/node-smoke.sh "$smokenode") || smoke=1
+  else
+    step "FAILED: scripts/node.sh $MATRIX_SMOKE_NODE_VERSION"; smoke=1
+  fi
+fi
+
+# 6. The tests, on that node, from the copy
 if [ -z "${PULUMI_OPENBSD_SHARED:-}" ] && [ -d "$here/../shared/golden" ]; then export PULUMI_OPENBSD_SHARED="$(cd "$here/../shared" && pwd)"; fi
 export PULUMI_OPENBSD_EXPECT_NODE="$major" PULUMI_OPENBSD_EXPECT_SDK="$MATRIX_SDK_VERSION" PULUMI_OPENBSD_EXPECT_CLI="$MATRIX_CLI_VERSION"
 cd "$copy"
 # shellcheck disable=SC2086
-exec node node_modules/vitest/vitest.mjs run $MATRIX_TESTS "$@"
+node node_modules/vitest/vitest.mjs run $MATRIX_TESTS "$@"
+rc=$?
+[ "$smoke" = 0 ] || step "FAILED: the smoke on Node $MATRIX_SMOKE_NODE_VERSION (its output is above)"
+[ "$rc" = 0 ] && [ "$smoke" = 0 ]
