@@ -10,7 +10,7 @@
  * refresh finds a hand edit, up repairs it, destroy; `pulumi import` adopts a gateway configured by hand.
  */
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { execFileSync } from "node:child_process";
+import { execFileSync, spawnSync } from "node:child_process";
 import { createRequire } from "node:module";
 import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
@@ -47,8 +47,31 @@ const STRICT_TSCONFIG = {
     skipLibCheck: false,
     noEmit: true,
   },
-  files: ["index.ts"],
+  files: ["index.ts", "subpaths.ts"],
 };
+
+/**
+ * The tsconfig.json of `pulumi new typescript` (Pulumi's TypeScript template): CommonJS with the `node` (node10)
+ * module resolution, which reads `types`/`typesVersions` and ignores `exports`; skipLibCheck unset (false).
+ */
+const TEMPLATE_TSCONFIG = {
+  compilerOptions: {
+    strict: true,
+    outDir: "bin",
+    target: "es2020",
+    module: "commonjs",
+    moduleResolution: "node",
+    sourceMap: true,
+    experimentalDecorators: true,
+    pretty: true,
+    noFallthroughCasesInSwitch: true,
+    noImplicitReturns: true,
+    forceConsistentCasingInFileNames: true,
+  },
+  files: ["index.ts", "subpaths.ts"],
+};
+/** Every entry point of the package's `exports`, as a program imports it. */
+const SUBPATHS_PROGRAM = 'import * as openbsd from "pulumi-openbsd";\nimport * as model from "pulumi-openbsd/model";\nexport const kinds: string[] = [typeof openbsd.Gateway, typeof model];\n';
 
 /** The newest @pulumi/pulumi 3.x (≥ 3.248.0, our peer range) whose `engines.node` this Node satisfies. */
 function newestPulumiForThisNode(): string {
@@ -87,6 +110,7 @@ beforeAll(async () => {
   execFileSync("npm", ["install", "--no-audit", "--no-fund", "--loglevel=error", tarball, `@pulumi/pulumi@${pulumiVersion}`, "typescript@^5.9.3", "@types/node@^20.19.0"], { cwd: dir, stdio: ["ignore", "inherit", "inherit"] });
   writeFileSync(path.join(dir, "Pulumi.yaml"), README_PULUMI_YAML);
   writeFileSync(path.join(dir, "index.ts"), README_PROGRAM);
+  writeFileSync(path.join(dir, "subpaths.ts"), SUBPATHS_PROGRAM);
   writeFileSync(path.join(dir, "tsconfig.json"), JSON.stringify(STRICT_TSCONFIG, null, 2));
   execFileSync("ssh-keygen", ["-q", "-t", "ed25519", "-N", "", "-C", "user-folder", "-f", path.join(dir, ".id_ed25519")]);
   key = readFileSync(path.join(dir, ".id_ed25519"), "utf8");
@@ -112,8 +136,13 @@ describe("the packed package in a fresh folder", () => {
     writeFileSync(path.join(dir, "esm.mjs"), 'import * as openbsd from "pulumi-openbsd";\nimport { Gateway, CarpPair } from "pulumi-openbsd";\nimport * as model from "pulumi-openbsd/model";\nconsole.log(typeof openbsd.SiteToSiteTunnel, typeof Gateway, typeof CarpPair, typeof model);\n');
     expect(node(["esm.mjs"]).trim()).toBe("function function function object");
   });
-  it("type-checks the README's program under a strict tsconfig (nodenext, noUncheckedIndexedAccess, exactOptionalPropertyTypes, skipLibCheck false)", () => {
+  it("type-checks the README's program and every entry point under a strict tsconfig (nodenext, noUncheckedIndexedAccess, exactOptionalPropertyTypes, skipLibCheck false)", () => {
     execFileSync(process.execPath, [path.join(dir, "node_modules/typescript/bin/tsc"), "-p", "."], { cwd: dir, encoding: "utf8" });
+  });
+  it("type-checks every entry point (`pulumi-openbsd`, `pulumi-openbsd/model`) under Pulumi's template tsconfig (moduleResolution node: `typesVersions`, not `exports`)", () => {
+    writeFileSync(path.join(dir, "tsconfig.template.json"), JSON.stringify(TEMPLATE_TSCONFIG, null, 2));
+    const r = spawnSync(process.execPath, [path.join(dir, "node_modules/typescript/bin/tsc"), "-p", "tsconfig.template.json", "--noEmit", "--pretty", "false"], { cwd: dir, encoding: "utf8" });
+    expect({ code: r.status, out: r.stdout + r.stderr }).toEqual({ code: 0, out: "" });
   });
   it("the lint CLI runs from the installed package", () => {
     writeFileSync(path.join(dir, "ipsec.conf"), "ike esp from 172.16.0.0/24 to 192.168.15.0/24 peer 192.0.123.85\n", { mode: 0o600 });
