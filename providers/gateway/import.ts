@@ -7,7 +7,8 @@
  *   host name), and the private key from the provider configuration `openbsd:privateKey` (secret);
  * - what to read is discovered on the host: the well-known files that exist (/etc/ipsec.conf,
  *   /etc/iked.conf, /etc/sasyncd.conf, /etc/pf.conf, /etc/sysctl.conf, /etc/hostname.*, the anchors
- *   pf.conf loads), the sysctls sysctl.conf sets, and the IPsec daemons' rc settings.
+ *   pf.conf loads), the sysctls sysctl.conf sets, and the IPsec daemons' rc settings. The contents of
+ *   ipsec.conf, iked.conf, sasyncd.conf and every hostname.* are stored as Pulumi secrets.
  */
 import type { HostState, ManagedFile, ServiceState } from "../../sdk/state";
 import { parseSysctl } from "../../sdk/model/output";
@@ -82,8 +83,10 @@ export function discoveredState(stdout: string, marker: string): HostState | str
     const ifc = managedHostnameIf(p);
     if (known) files[p] = { content: "", mode: "0600", owner: "root", group: "wheel", ...known };
     else if (ifc) {
-      // a carp interface's file may hold its `pass`: stored as a secret (the state is written before anyone reads it)
-      files[p] = { content: "", mode: "0640", owner: "root", group: "wheel", check: "none", ...(ifc.startsWith("carp") ? { secret: true } : {}) };
+      // any hostname.if may hold a secret, whatever the interface: a carp `pass`, a wg `wgkey`/`wgpsk`, a pppoe
+      // `authkey`, a wireless `wpakey`/`nwkey` (on a physical interface), a `!command` line; the content is not
+      // known yet (the state is described before anyone reads it), so every one is stored as a secret
+      files[p] = { content: "", mode: "0640", owner: "root", group: "wheel", check: "none", secret: true };
       interfaces.push(ifc);
     }
   }

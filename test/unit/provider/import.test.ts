@@ -23,20 +23,21 @@ describe("parseImportId", () => {
 describe("discoveredState", () => {
   it("well-known files, hostname.if interfaces, anchors pf.conf loads, sysctls of sysctl.conf", () => {
     const out = [
-      "@@n ls", "/etc/ipsec.conf", "/etc/pf.conf", "/etc/sysctl.conf", "/etc/hostname.em0", "/etc/hostname.carp1", "/etc/pf.anchors/vpn", "/etc/pf.anchors/unused",
+      "@@n ls", "/etc/ipsec.conf", "/etc/pf.conf", "/etc/sysctl.conf", "/etc/hostname.em0", "/etc/hostname.carp1", "/etc/hostname.wg0", "/etc/hostname.pppoe0", "/etc/pf.anchors/vpn", "/etc/pf.anchors/unused",
       "@@n pf", 'set skip on lo', 'anchor "vpn"', 'load anchor "vpn" from "/etc/pf.anchors/vpn"',
       "@@n sysctl", "# forwarding", "net.inet.ip.forwarding=1 # on", "net.inet.esp.enable=1",
       "@@n done", "",
     ].join("\n");
     const s = discoveredState(out, "n");
     if (typeof s === "string") throw new Error(s);
-    expect(Object.keys(s.files).sort()).toEqual(["/etc/hostname.carp1", "/etc/hostname.em0", "/etc/ipsec.conf", "/etc/pf.anchors/vpn", "/etc/pf.conf", "/etc/sysctl.conf"]);
-    // a carp interface's file may hold its password
-    expect(s.files["/etc/hostname.carp1"]!.secret).toBe(true);
-    expect(s.files["/etc/hostname.em0"]!.secret).toBeUndefined();
+    expect(Object.keys(s.files).sort()).toEqual(["/etc/hostname.carp1", "/etc/hostname.em0", "/etc/hostname.pppoe0", "/etc/hostname.wg0", "/etc/ipsec.conf", "/etc/pf.anchors/vpn", "/etc/pf.conf", "/etc/sysctl.conf"]);
+    // every hostname.if may hold a secret: carp `pass`, wg `wgkey`/`wgpsk`, pppoe `authkey`, a wireless NIC's `wpakey`
+    for (const f of ["/etc/hostname.carp1", "/etc/hostname.wg0", "/etc/hostname.pppoe0", "/etc/hostname.em0"]) expect([f, s.files[f]!.secret]).toEqual([f, true]);
     expect(s.files["/etc/ipsec.conf"]).toMatchObject({ check: "ipsec", secret: true });
+    expect(s.files["/etc/pf.conf"]!.secret).toBeUndefined();
+    expect(s.files["/etc/sysctl.conf"]!.secret).toBeUndefined();
     expect(s.files["/etc/pf.anchors/vpn"]).toMatchObject({ check: "pf-anchor" });
-    expect(s.interfaces).toEqual(["carp1", "em0"]);
+    expect(s.interfaces).toEqual(["carp1", "em0", "pppoe0", "wg0"]);
     expect(s.anchors).toEqual({ vpn: { file: "/etc/pf.anchors/vpn" } });
     expect(s.sysctls).toEqual({ "net.inet.ip.forwarding": "1", "net.inet.esp.enable": "1" });
     expect(s.ipsec).toEqual({ daemon: "none", ruleFile: "/etc/ipsec.conf" });
