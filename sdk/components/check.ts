@@ -50,7 +50,8 @@ export class Refused extends pulumi.RunError {
     super(message);
     this.name = "Refused";
     fixMessage(this, message);
-    this.stack = `${this.name}: ${message}`;
+    // the SDK prints `err.stack` for an error it meets after the program returned (cmd/run/index.js): the line alone
+    this.stack = message;
   }
 }
 

@@ -71,6 +71,20 @@ export function hold<T>(p: Promise<T>): Promise<T> {
   return p;
 }
 
+/**
+ * Marks a contribution's spec as awaited: the group reads it only when it seals (two macrotask turns
+ * later), and a spec refused by its component's checks rejects before that. Node reports such a
+ * rejection as unhandled, then prints `PromiseRejectionHandledWarning: Promise rejection was handled
+ * asynchronously` for each one when the seal reads it — noise under the one clean error. A no-op handler
+ * on each of the Output's promises (value, known, secret) marks them handled at once; the seal still sees
+ * the rejection. Returns `spec`.
+ */
+function awaitedLater<T>(spec: pulumi.Output<T>): pulumi.Output<T> {
+  const o = spec as unknown as { promise?: () => Promise<unknown>; isKnown?: Promise<unknown>; isSecret?: Promise<unknown> };
+  for (const p of [typeof o.promise === "function" ? o.promise() : undefined, o.isKnown, o.isSecret]) if (p instanceof Promise) p.catch(() => undefined);
+  return spec;
+}
+
 /** One declaration group. */
 export class Group {
   sealed = false;
@@ -137,11 +151,12 @@ export class Group {
 
   addGateway(name: string, spec: pulumi.Output<GatewaySpec>): void {
     if (this.gateways.has(name)) throw report(new UserError(`Gateway "${name}": two gateways have this name; give each Gateway a unique name`));
-    this.gateways.set(name, { label: `Gateway "${name}"`, spec });
+    this.gateways.set(name, { label: `Gateway "${name}"`, spec: awaitedLater(spec) });
     this.schedule();
   }
 
   add<K extends "tunnels" | "pairs" | "anchors" | "links" | "wireguard" | "sshTunnels" | "openvpn" | "tinc">(kind: K, entry: this[K][number]): void {
+    awaitedLater(entry.spec as pulumi.Output<unknown>);
     (this[kind] as Entry<unknown>[]).push(entry as Entry<unknown>);
     this.schedule();
   }

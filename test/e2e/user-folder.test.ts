@@ -175,6 +175,24 @@ describe("pulumi in the folder, with no network at all", () => {
     expect(r.stdout + r.stderr).not.toMatch(/warning|error/i);
   });
 
+  it("a bad input is refused at preview with its one error and the one refusal, nothing else (no Node warning)", async () => {
+    writeFileSync(path.join(dir, "index.ts"), README_PROGRAM.replace('psk: cfg.requireSecret("psk"),', 'psk: pulumi.secret("abc"),'));
+    try {
+      const r = await cli(["preview"], { wrap: NO_NETWORK });
+      expect(r.code).not.toBe(0);
+      const diagnostics = r.stdout.slice(r.stdout.indexOf("Diagnostics:"), r.stdout.indexOf("Resources:"));
+      expect(diagnostics.split("\n").filter((l) => l.trim() !== "")).toEqual([
+        "Diagnostics:",
+        `  pulumi:pulumi:Stack (vpn-${DEV}):`,
+        '    error: SiteToSiteTunnel "net1-net2": psk = (secret): 3 bytes is too short to resist an offline guess; give at least 8 bytes, e.g. `openssl rand -hex 20`',
+        "    error: pulumi-openbsd refused the program's arguments (the error above says which); no gateway was contacted",
+      ]);
+      expect(r.stdout + r.stderr).not.toMatch(/Warning|^\s+at /m);
+    } finally {
+      writeFileSync(path.join(dir, "index.ts"), README_PROGRAM);
+    }
+  });
+
   // --continue-on-error: without it the engine stops scheduling after the first failure, so whether the second
   // gateway is tried at all depends on timing; with it every gateway is tried and each reports its own error.
   it("up --continue-on-error against unreachable hosts fails cleanly: one error per gateway naming host and cause, no stack trace", async () => {
