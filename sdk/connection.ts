@@ -43,3 +43,31 @@ export function withConnectionDefaults(c: ConnectionInput): Connection {
     insecureSkipHostKeyCheck: c.insecureSkipHostKeyCheck ?? false,
   };
 }
+
+/** A parsed `TYPE BASE64` public key. */
+export interface PinnedKey {
+  /** Key type, e.g. `ssh-ed25519`. */
+  type: string;
+  /** The wire-format key blob. */
+  blob: Buffer;
+}
+
+/**
+ * Parses a pinned host key as known_hosts holds it without the host name (`ssh-ed25519 AAAA… [comment]`);
+ * returns an error text (`hostKey: …`) when malformed. The one rule of the Gateway component's check at
+ * preview and of the provider's transport.
+ */
+export function parseHostKey(text: string): PinnedKey | string {
+  const parts = text.trim().split(/\s+/);
+  const [type, b64] = parts;
+  if (!type || !b64 || !/^(ssh-(ed25519|rsa|dss)|ecdsa-sha2-nistp(256|384|521)|sk-\S+)$/.test(type)) {
+    return `hostKey: \`${text.slice(0, 40)}\` is not an OpenSSH public key; give it as in known_hosts without the host name, e.g. \`ssh-ed25519 AAAAC3Nz…\``;
+  }
+  if (!/^[A-Za-z0-9+/]+={0,2}$/.test(b64)) return `hostKey: the key data of \`${type}\` is not base64`;
+  const blob = Buffer.from(b64, "base64");
+  const len = blob.length >= 4 ? blob.readUInt32BE(0) : -1;
+  if (len < 0 || blob.subarray(4, 4 + len).toString("latin1") !== type) {
+    return `hostKey: the key data does not hold a \`${type}\` key`;
+  }
+  return { type, blob };
+}

@@ -8,7 +8,7 @@ import { hostAddress, integer, interfaceName, network, oneOf, packageName, rcFla
 import { openGroup, type Group, type GroupPlan } from "./registry";
 import { publishFiles, publishState, wholeState, type GatewayFile } from "./outputs";
 import { ikedKeyPair } from "../planner/keys";
-import { withConnectionDefaults } from "../connection";
+import { parseHostKey, withConnectionDefaults } from "../connection";
 
 /** The gateway's egress (Internet-facing) interface: the address IPsec peers use. */
 export interface ExternalArgs {
@@ -181,6 +181,14 @@ export class Gateway extends pulumi.ComponentResource {
       if (c.port !== undefined) take(label, "connection.port", c.port, integer("a TCP port", 1, 65535));
       if (c.user !== undefined) take(label, "connection.user", c.user, userName);
       if (typeof c.privateKey !== "string" || c.privateKey === "") throw argError(label, "connection.privateKey", "(none)", "required", "pass `cfg.requireSecret(\"sshKey\")`");
+      // the provider pins the host key (it refuses to connect without one): refused here, at preview, like any bad input
+      const keyFix = "give it as known_hosts holds it without the host name, e.g. `ssh-ed25519 AAAAC3Nz…` (`ssh-keyscan -t ed25519 HOST` prints it)";
+      if (c.hostKey === undefined || c.hostKey === null) {
+        if (c.insecureSkipHostKeyCheck !== true) throw argError(label, "connection.hostKey", "(none)", "required: each gateway's SSH host key is pinned, so that no one can pose as the gateway", `${keyFix}, or set \`insecureSkipHostKeyCheck: true\` (dangerous)`);
+      } else {
+        const k = typeof c.hostKey === "string" ? parseHostKey(c.hostKey) : "hostKey: not a string";
+        if (typeof k === "string") throw argError(label, "connection.hostKey", String(c.hostKey), / is not an OpenSSH public key/.test(k) ? "not an OpenSSH public key (`TYPE BASE64`, e.g. `ssh-ed25519 AAAA…`)" : k.replace(/^hostKey: /, ""), keyFix);
+      }
       return c;
     });
     // defaults filled once, here, so the provider never sees an absent (null) field
