@@ -21,7 +21,9 @@ export const EMUD_SOCKET = "/run/emud.sock";
 export async function buildClient(source: string, cacheDir: string, dir: string): Promise<string | undefined> {
   const src = await readFile(source);
   const hash = createHash("sha256").update(src).digest("hex").slice(0, 16);
-  const cached = join(cacheDir, `emuc-${hash}`);
+  // linked statically when the host can (libc.a): no dynamic loader at each of the thousands of commands a test
+  // run starts (about 0.2 ms of CPU each); otherwise as usual
+  const cached = join(cacheDir, `emuc-${hash}-static`);
   if (!existsSync(cached)) {
     const cc = ["/usr/bin/cc", "/usr/bin/gcc", "/usr/bin/clang"].find((c) => existsSync(c));
     if (!cc) {
@@ -30,7 +32,8 @@ export async function buildClient(source: string, cacheDir: string, dir: string)
     }
     await mkdir(cacheDir, { recursive: true });
     const tmp = `${cached}.${process.pid}.tmp`;
-    const r = await run([cc, "-O2", "-Wall", "-o", tmp, source]);
+    let r = await run([cc, "-O2", "-Wall", "-static", "-o", tmp, source]);
+    if (r.code !== 0) r = await run([cc, "-O2", "-Wall", "-o", tmp, source]);
     if (r.code !== 0) throw new Error(`lab: cannot build the emulator client: ${cc} ${source}: ${r.stderr.trim()}`);
     await rename(tmp, cached);
   }
