@@ -117,6 +117,9 @@ export class SshSession {
             port: target.port ?? SSH_PORT,
             username: target.user ?? SSH_USER,
             privateKey: target.privateKey,
+            // straight to the key: ssh2's default first tries `none` (one more round trip and a failed
+            // attempt in the gateway's authlog for every connection)
+            authHandler: ["publickey"],
             readyTimeout: timeoutMs,
             keepaliveInterval: 5000,
             keepaliveCountMax: 3,
