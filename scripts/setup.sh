@@ -30,6 +30,8 @@ command -v shellcheck >/dev/null || need+=(shellcheck)
 [ -x /usr/sbin/openvpn ] || need+=(openvpn)
 [ -x /usr/sbin/tincd ] || need+=(tinc)
 command -v nft >/dev/null || need+=(nftables)
+# musl's compiler for the lab's emulator client: the cheapest start for each emulated command (test/lab/resident.ts)
+command -v musl-gcc >/dev/null || need+=(musl-tools)
 if [ ${#need[@]} -gt 0 ]; then
   say "apt-get install ${need[*]}"
   export DEBIAN_FRONTEND=noninteractive
