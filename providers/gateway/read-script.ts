@@ -28,14 +28,29 @@ import { installedStems } from "./packages-script";
  * the script's rest). A command substitution drops NUL bytes: the `ls` size of each file is checked against the
  * content read, so a file with bytes that did not survive still counts as drifted.
  */
+/** Files per `cat` of the read script: each needs a descriptor of its own for its marker (3 to 9 in sh). */
+const FILES_PER_CAT = 7;
+/** OpenBSD's ksh parses at most 10 here-documents in one command (lex.h HERES; the whole `$(…)` is one). */
+const MAX_HEREDOCS = 10;
+
 export function readScript(s: HostState, marker: string): string {
   const M = `@@${marker}`;
   const L: string[] = [];
   const paths = Object.keys(s.files).sort();
-  for (const p of paths) {
-    const q = sq(p);
-    L.push(`if [ -e ${q} ]; then echo "${M} file" ${q}; cat ${q}; echo; echo "${M} end"; else echo "${M} missing" ${q}; fi`);
+  for (const p of paths) L.push(`[ -e ${sq(p)} ] || echo "${M} missing" ${sq(p)}`);
+  // the contents: one `cat` for up to FILES_PER_CAT files, each file followed by a marker it reads from a heredoc
+  // on its own descriptor (/dev/fd/N): the sections come out as they would from `cat F; echo; echo "@@… end"` per
+  // file, with one process instead of one per file. A missing file's complaint goes to /dev/null: it is said above.
+  const tag = `PULUMI_OPENBSD_READ_${marker}`;
+  const batched = paths.slice(0, MAX_HEREDOCS);
+  for (let i = 0; i < batched.length; i += FILES_PER_CAT) {
+    const chunk = batched.slice(i, i + FILES_PER_CAT);
+    const args = chunk.flatMap((p, k) => [sq(p), `/dev/fd/${3 + k}`]);
+    const docs = chunk.map((_, k) => ["", `${M} end`, ...(chunk[k + 1] ? [`${M} file ${chunk[k + 1]}`] : []), tag].join("\n"));
+    L.push(`echo "${M} file" ${sq(chunk[0]!)}`, `cat ${args.join(" ")} 2>/dev/null ${chunk.map((_, k) => `${3 + k}<<'${tag}'`).join(" ")}`, ...docs);
   }
+  // past what ksh allows, one `cat` each
+  for (const p of paths.slice(MAX_HEREDOCS)) L.push(`[ -e ${sq(p)} ] && { echo "${M} file" ${sq(p)}; cat ${sq(p)}; echo; echo "${M} end"; }`);
   // a missing file's complaint goes to /dev/null: its own section above says it is missing
   if (paths.length) L.push(`echo "${M} ls"`, `ls -ld ${paths.map(sq).join(" ")} 2>/dev/null`);
   const mibs = Object.keys(s.sysctls).sort();
@@ -142,8 +157,9 @@ export function parseReadOutput(stdout: string, marker: string): LiveState | str
         const content: string[] = [];
         while (i < lines.length && lines[i] !== `@@${marker} end`) content.push(lines[i++]!);
         i++;
-        // mode, owner and group come with the `ls` section; none (the file went away meanwhile) is drift
-        live.files[arg] = { content: content.join("\n"), mode: "", owner: "", group: "" };
+        // mode, owner and group come with the `ls` section; none (the file went away meanwhile) is drift. A file
+        // found missing stays missing (cat printed nothing for it)
+        if (live.files[arg] !== null) live.files[arg] = { content: content.join("\n"), mode: "", owner: "", group: "" };
         break;
       }
       case "ls":
