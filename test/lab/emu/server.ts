@@ -85,8 +85,11 @@ function serve(sock: Socket): void {
       }
       return;
     }
+    // what is pending and this frame (the exit status after the output) leave in one write
+    sock.cork();
     flush();
     writeFrames(type, body);
+    sock.uncork();
   };
   const endStdin = () => {
     stdinDone = true;
