@@ -30,6 +30,10 @@ command -v shellcheck >/dev/null || need+=(shellcheck)
 [ -x /usr/sbin/openvpn ] || need+=(openvpn)
 [ -x /usr/sbin/tincd ] || need+=(tinc)
 command -v nft >/dev/null || need+=(nftables)
+# musl's compiler for the lab's emulator client: the cheapest start for each emulated command (test/lab/resident.ts)
+command -v musl-gcc >/dev/null || need+=(musl-tools)
+# mksh, of the pdksh family OpenBSD's ksh belongs to: the read script's shell test runs under it too
+command -v mksh >/dev/null || need+=(mksh)
 if [ ${#need[@]} -gt 0 ]; then
   say "apt-get install ${need[*]}"
   export DEBIAN_FRONTEND=noninteractive

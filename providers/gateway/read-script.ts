@@ -2,8 +2,9 @@
  * The live-state read (ARCHITECTURE.md D5, D6): ONE script per host per read that prints sections, and
  * the pure parser and classifier of its output.
  *
- * Sections (each introduced by a line `@@NONCE KIND [ARG]`): every managed file (`ls -ld` line and
- * content), `sysctl` of the managed MIBs, `rcctl ls on`, `rcctl ls started`, `rcctl get NAME flags`
+ * Sections (each introduced by a line `@@NONCE KIND [ARG]`): every managed file's content (or that it is
+ * missing), one `ls -ld` of all of them (mode, owner, group: one process instead of one per file), `sysctl` of
+ * the managed MIBs, `rcctl ls on`, `rcctl ls started`, `rcctl get NAME flags`
  * per daemon, `ifconfig IF` per managed interface, per managed anchor `pfctl -a NAME -sr` and what
  * the host's own `pfctl -a NAME -nv -f FILE` prints for its file (same optimizer: never compare
  * `-sr` with the file text), and `ipsecctl -sf`.
@@ -20,13 +21,38 @@ import { wgPublicKey } from "../../sdk/planner/wgkeys";
 import { packageParts } from "../../sdk/model/tokens/index";
 import { installedStems } from "./packages-script";
 
+/**
+ * The read script. Its sections are gathered in the shell and printed in one write at the end (`o=$(…)`): one or
+ * two SSH packets for the whole output instead of one per `echo` and command, which cost both ends (each packet
+ * is encrypted, sent, woken up for and decrypted). The commands' stdin is /dev/null (none reads it; none can eat
+ * the script's rest). A command substitution drops NUL bytes: the `ls` size of each file is checked against the
+ * content read, so a file with bytes that did not survive still counts as drifted.
+ */
+/** Files per `cat` of the read script: each needs a descriptor of its own for its marker (3 to 9 in sh). */
+const FILES_PER_CAT = 7;
+/** OpenBSD's ksh parses at most 10 here-documents in one command (lex.h HERES; the whole `$(…)` is one). */
+const MAX_HEREDOCS = 10;
+
 export function readScript(s: HostState, marker: string): string {
   const M = `@@${marker}`;
-  const L = ["set +e", "PATH=/sbin:/usr/sbin:/bin:/usr/bin:$PATH"];
-  for (const p of Object.keys(s.files).sort()) {
-    const q = sq(p);
-    L.push(`if [ -e ${q} ]; then echo "${M} file" ${q}; ls -ld ${q}; echo "${M} content"; cat ${q}; echo; echo "${M} end"; else echo "${M} missing" ${q}; fi`);
+  const L: string[] = [];
+  const paths = Object.keys(s.files).sort();
+  for (const p of paths) L.push(`[ -e ${sq(p)} ] || echo "${M} missing" ${sq(p)}`);
+  // the contents: one `cat` for up to FILES_PER_CAT files, each file followed by a marker it reads from a heredoc
+  // on its own descriptor (/dev/fd/N): the sections come out as they would from `cat F; echo; echo "@@… end"` per
+  // file, with one process instead of one per file. A missing file's complaint goes to /dev/null: it is said above.
+  const tag = `PULUMI_OPENBSD_READ_${marker}`;
+  const batched = paths.slice(0, MAX_HEREDOCS);
+  for (let i = 0; i < batched.length; i += FILES_PER_CAT) {
+    const chunk = batched.slice(i, i + FILES_PER_CAT);
+    const args = chunk.flatMap((p, k) => [sq(p), `/dev/fd/${3 + k}`]);
+    const docs = chunk.map((_, k) => ["", `${M} end`, ...(chunk[k + 1] ? [`${M} file ${chunk[k + 1]}`] : []), tag].join("\n"));
+    L.push(`echo "${M} file" ${sq(chunk[0]!)}`, `cat ${args.join(" ")} 2>/dev/null ${chunk.map((_, k) => `${3 + k}<<'${tag}'`).join(" ")}`, ...docs);
   }
+  // past what ksh allows, one `cat` each
+  for (const p of paths.slice(MAX_HEREDOCS)) L.push(`[ -e ${sq(p)} ] && { echo "${M} file" ${sq(p)}; cat ${sq(p)}; echo; echo "${M} end"; }`);
+  // a missing file's complaint goes to /dev/null: its own section above says it is missing
+  if (paths.length) L.push(`echo "${M} ls"`, `ls -ld ${paths.map(sq).join(" ")} 2>/dev/null`);
   const mibs = Object.keys(s.sysctls).sort();
   if (mibs.length) L.push(`echo "${M} sysctl"`, `sysctl ${mibs.map(sq).join(" ")} 2>&1`);
   if (Object.keys(s.services).length) L.push(`echo "${M} on"`, "rcctl ls on 2>/dev/null", `echo "${M} started"`, "rcctl ls started 2>/dev/null");
@@ -41,8 +67,8 @@ export function readScript(s: HostState, marker: string): string {
   }
   if (s.ipsec.ruleFile || s.ipsec.daemon !== "none") L.push(`echo "${M} flows"`, "ipsecctl -sf 2>/dev/null");
   if (s.packages?.length) L.push(`echo "${M} packages"`, "pkg_info -q 2>/dev/null");
-  L.push(`echo "${M} done"`, "exit 0");
-  return L.join("\n") + "\n";
+  L.push(`echo "${M} done"`);
+  return ["set +e", "PATH=/sbin:/usr/sbin:/bin:/usr/bin:$PATH", "o=$({", ...L, "} </dev/null)", `printf '%s\\n' "$o"`, "exit 0"].join("\n") + "\n";
 }
 
 /** One file as read back. */
@@ -51,6 +77,8 @@ export interface LiveFile {
   mode: string;
   owner: string;
   group: string;
+  /** A regular file's size as `ls` printed it (bytes); `content` is incomplete when its UTF-8 length differs. */
+  bytes?: number;
 }
 
 /** What the read script printed, parsed. */
@@ -98,6 +126,15 @@ function flowLines(text: string): string[] {
   return parseIpsecctlFlows(text).value.map((f) => (lines[f.line - 1] ?? "").trim().replace(/\s+/g, " ")).sort();
 }
 
+/**
+ * Which of `paths` an `ls -ld` line is about: the line ends with ` PATH`, or, for a symbolic link (`l…`), holds
+ * ` PATH -> ` (its target follows). Managed paths have no blanks (GatewayConfig's check), so one path matches.
+ */
+function lsPath(line: string, paths: readonly string[]): string | undefined {
+  const link = line.startsWith("l");
+  return paths.find((p) => (link ? line.includes(` ${p} -> `) : line.endsWith(` ${p}`)));
+}
+
 /** Parses the read script's stdout. Returns an error text when the output is truncated. */
 export function parseReadOutput(stdout: string, marker: string): LiveState | string {
   const M = `@@${marker} `;
@@ -117,17 +154,23 @@ export function parseReadOutput(stdout: string, marker: string): LiveState | str
     const arg = rest.join(" ");
     switch (kind) {
       case "file": {
-        const path = arg;
-        const ls = lines[i++] ?? "";
-        i++; // content marker
         const content: string[] = [];
         while (i < lines.length && lines[i] !== `@@${marker} end`) content.push(lines[i++]!);
         i++;
-        const text = content.join("\n");
-        const f = ls.trim().split(/\s+/);
-        live.files[path] = { content: text, mode: modeOfLs(f[0] ?? ""), owner: f[2] ?? "", group: f[3] ?? "" };
+        // mode, owner and group come with the `ls` section; none (the file went away meanwhile) is drift. A file
+        // found missing stays missing (cat printed nothing for it)
+        if (live.files[arg] !== null) live.files[arg] = { content: content.join("\n"), mode: "", owner: "", group: "" };
         break;
       }
+      case "ls":
+        for (const l of body()) {
+          const path = lsPath(l, Object.keys(live.files));
+          const f = live.files[path ?? ""];
+          if (!f) continue;
+          const w = l.trim().split(/\s+/);
+          Object.assign(f, { mode: modeOfLs(w[0] ?? ""), owner: w[2] ?? "", group: w[3] ?? "" }, l.startsWith("-") && /^\d+$/.test(w[4] ?? "") ? { bytes: Number(w[4]) } : {});
+        }
+        break;
       case "missing":
         live.files[arg] = null;
         break;
@@ -217,7 +260,8 @@ export function classify(desired: HostState, live: LiveState, flowBaseline: read
       continue; // missing on the host: the next up adds it
     }
     files[p] = { ...want, content: got.content, mode: got.mode, owner: got.owner, group: got.group };
-    if (got.content !== want.content || got.mode !== want.mode || got.owner !== want.owner || got.group !== want.group) drift[`files["${p}"]`] = "file drifted";
+    const torn = got.bytes !== undefined && got.bytes !== Buffer.byteLength(got.content);
+    if (torn || got.content !== want.content || got.mode !== want.mode || got.owner !== want.owner || got.group !== want.group) drift[`files["${p}"]`] = "file drifted";
   }
   const sysctls: Record<string, string> = {};
   const text = live.files["/etc/sysctl.conf"]?.content;

@@ -3,7 +3,7 @@
  * budgets of ARCHITECTURE.md ("a read is one connection and one command per host") from these numbers.
  *
  * The plugin runs in its own process under the engine, so when `PULUMI_OPENBSD_COUNTERS_DIR` is set
- * each process also writes its totals to `DIR/<pid>.json` after every operation ({@link flushCounters}).
+ * each process also writes its totals to `DIR/<pid>.json` shortly after every operation and at exit ({@link flushCounters}).
  */
 import { mkdirSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
@@ -43,8 +43,10 @@ export function resetCounters(): void {
   table.clear();
 }
 
-/** Writes this process's totals to `$PULUMI_OPENBSD_COUNTERS_DIR/<pid>.json` when that variable is set. */
-export function flushCounters(): void {
+/** Writes this process's usage and, when `PULUMI_OPENBSD_COUNTERS_DIR` is set, its totals to `DIR/<pid>.json` now. */
+export function flushCountersNow(): void {
+  if (pending) clearTimeout(pending);
+  pending = undefined;
   flushUsage();
   const dir = process.env.PULUMI_OPENBSD_COUNTERS_DIR;
   if (!dir) return;
@@ -53,6 +55,31 @@ export function flushCounters(): void {
     writeFileSync(join(dir, `${process.pid}.json`), JSON.stringify(getCounters()) + "\n");
   } catch {
     /* counters are best effort */
+  }
+}
+
+let pending: NodeJS.Timeout | undefined;
+/** How long after an operation its totals are written: the operations of one burst (a refresh reads every gateway at once) share one write. */
+const FLUSH_DELAY_MS = 20;
+
+/**
+ * Writes this process's totals to `$PULUMI_OPENBSD_COUNTERS_DIR/<pid>.json` (and its usage, providers/transport/usage.ts)
+ * when either variable is set: {@link FLUSH_DELAY_MS} after the operation, once for all the operations that end
+ * meanwhile, and at exit. (A write per operation cost a benchmarked read more than parsing its output.)
+ */
+export function flushCounters(): void {
+  if (!process.env.PULUMI_OPENBSD_COUNTERS_DIR && !process.env.PULUMI_OPENBSD_USAGE_DIR) return;
+  pending ??= setTimeout(flushCountersNow, FLUSH_DELAY_MS);
+}
+
+// the engine stops its plugins with SIGINT (then SIGKILL): whatever is pending is written on the way out (usage.ts
+// already exits on these signals when its variable is set; the exit handler runs then)
+if (process.env.PULUMI_OPENBSD_COUNTERS_DIR) {
+  process.on("exit", () => {
+    if (pending !== undefined) flushCountersNow();
+  });
+  if (!process.env.PULUMI_OPENBSD_USAGE_DIR) {
+    for (const [sig, n] of [["SIGINT", 2], ["SIGTERM", 15]] as const) process.once(sig, () => process.exit(128 + n));
   }
 }
 

@@ -7,7 +7,7 @@
  * - The host key is pinned: a different key is refused with both SHA256 fingerprints. Skipping the
  *   check needs `insecureSkipHostKeyCheck`, and every such connection is announced on stderr.
  * - Commands run as root: directly when the login user is root, through `doas` otherwise.
- * - Every command is `/bin/sh -s` with its script on stdin, so secrets (heredocs in the script) never
+ * - Every command is `exec /bin/sh -s` with its script on stdin, so secrets (heredocs in the script) never
  *   appear in argv, in the environment or in `ps`.
  * - Success is exit status 0. An error names the host, the command (secrets masked) and the tool's stderr.
  */
@@ -117,6 +117,9 @@ export class SshSession {
             port: target.port ?? SSH_PORT,
             username: target.user ?? SSH_USER,
             privateKey: target.privateKey,
+            // straight to the key: ssh2's default first tries `none` (one more round trip and a failed
+            // attempt in the gateway's authlog for every connection)
+            authHandler: ["publickey"],
             readyTimeout: timeoutMs,
             keepaliveInterval: 5000,
             keepaliveCountMax: 3,
@@ -149,7 +152,8 @@ export class SshSession {
    */
   exec(script: string, opts: { name?: string; gate?: Gate; cutAt?: number } = {}): Promise<ExecResult> {
     const c = countersFor(this.id);
-    const argv = (this.target.user ?? SSH_USER) === "root" ? "/bin/sh -s" : "doas -n /bin/sh -s";
+    // `exec`: the login shell sshd starts to run this line becomes the script's shell instead of forking it
+    const argv = (this.target.user ?? SSH_USER) === "root" ? "exec /bin/sh -s" : "exec doas -n /bin/sh -s";
     return this.channels.with(
       () =>
         new Promise<ExecResult>((resolve, reject) => {

@@ -24,6 +24,7 @@ import { natRouters } from "./nat";
 import { procStart, recordAlive, withLock } from "./reserve";
 import { loadTopology, type Topology } from "./topology";
 import { buildClient, startServer, stopServer } from "./resident";
+import { labSshdArgs } from "./lab-sshd";
 
 /** One gateway of a running lab, with everything a client needs to reach it over ssh. */
 export interface LabGateway {
@@ -503,7 +504,7 @@ export async function labUp(topology: string, opts: { prefix?: string; quiet?: b
       rec.gateways[g] = { name: g, host: m.gw, port: 22, user: "root", privateKeyPath: keyPath, privateKey, hostKey, netns: ns, root };
       await save(rec);
       await startEmud(rec, g);
-      const sshd = spawn(nsenterArgs(rec, g)[0]!, [...nsenterArgs(rec, g).slice(1), "/usr/sbin/sshd", "-D", "-f", "/etc/ssh/sshd_config"], { detached: true, stdio: "ignore", env: GW_ENV });
+      const sshd = spawn(nsenterArgs(rec, g)[0]!, [...nsenterArgs(rec, g).slice(1), "/usr/sbin/sshd", "-D", "-f", "/etc/ssh/sshd_config", ...labSshdArgs()], { detached: true, stdio: "ignore", env: GW_ENV });
       sshd.unref();
       if (sshd.pid) rec.pids.push(sshd.pid);
       await save(rec);

@@ -11,6 +11,9 @@ import { copyFile, mkdir, readFile, rename } from "node:fs/promises";
 import { join } from "node:path";
 import { run } from "./sh";
 
+/** musl's compiler wrapper (Debian: musl-tools), when installed. */
+const MUSL_GCC = "/usr/bin/musl-gcc";
+
 /** The server's socket inside a gateway (its private /run). */
 export const EMUD_SOCKET = "/run/emud.sock";
 
@@ -21,7 +24,11 @@ export const EMUD_SOCKET = "/run/emud.sock";
 export async function buildClient(source: string, cacheDir: string, dir: string): Promise<string | undefined> {
   const src = await readFile(source);
   const hash = createHash("sha256").update(src).digest("hex").slice(0, 16);
-  const cached = join(cacheDir, `emuc-${hash}`);
+  // every emulated command starts this program: as cheap a start as the host allows. Best with musl (`musl-gcc`,
+  // Debian's musl-tools): a static binary with no loader and no CPU-feature probing, where glibc's start-up asks the
+  // CPU about its caches with CPUID, each a trap to the hypervisor on a VM (measured: 0.66 → 0.38 ms a command);
+  // else glibc linked statically (no dynamic loader: 0.8 → 0.66 ms); else as usual
+  const cached = join(cacheDir, `emuc-${hash}-${existsSync(MUSL_GCC) ? "musl" : "static"}`);
   if (!existsSync(cached)) {
     const cc = ["/usr/bin/cc", "/usr/bin/gcc", "/usr/bin/clang"].find((c) => existsSync(c));
     if (!cc) {
@@ -30,7 +37,9 @@ export async function buildClient(source: string, cacheDir: string, dir: string)
     }
     await mkdir(cacheDir, { recursive: true });
     const tmp = `${cached}.${process.pid}.tmp`;
-    const r = await run([cc, "-O2", "-Wall", "-o", tmp, source]);
+    let r = existsSync(MUSL_GCC) ? await run([MUSL_GCC, "-O2", "-Wall", "-static", "-o", tmp, source]) : { code: 1, stdout: "", stderr: "" };
+    if (r.code !== 0) r = await run([cc, "-O2", "-Wall", "-static", "-o", tmp, source]);
+    if (r.code !== 0) r = await run([cc, "-O2", "-Wall", "-o", tmp, source]);
     if (r.code !== 0) throw new Error(`lab: cannot build the emulator client: ${cc} ${source}: ${r.stderr.trim()}`);
     await rename(tmp, cached);
   }

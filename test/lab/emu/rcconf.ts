@@ -2,8 +2,8 @@
  * TEST DOUBLE — rc.conf / rc.conf.local semantics for the emulated rcctl(8), rc.d scripts and /etc/rc
  * (reference/openbsd.md A.9, B.5). rc.conf.local is rewritten sorted (`sort -u`), 0644, deleted when empty.
  */
-import { readdir, readFile, rm, writeFile, chmod } from "node:fs/promises";
-import { rootPath } from "./state";
+import { rm, writeFile, chmod } from "node:fs/promises";
+import { readdirCached, readTextCached, rootPath } from "./state";
 import { packageDaemon } from "./packages";
 
 /** Special services: plain `NAME=VALUE` variables with no rc.d script, and their rc.conf defaults. */
@@ -37,7 +37,7 @@ const LOCAL = "/etc/rc.conf.local";
 /** Lines of rc.conf.local (missing file = none). */
 export async function readLocal(): Promise<string[]> {
   try {
-    return (await readFile(rootPath(LOCAL), "utf8")).split("\n").filter((l) => l !== "");
+    return readTextCached(rootPath(LOCAL)).split("\n").filter((l) => l !== "");
   } catch {
     return [];
   }
@@ -67,7 +67,7 @@ export function localValue(lines: string[], key: string): string | undefined {
 /** rc.d scripts on this gateway, in `ls /etc/rc.d` order. */
 export async function rcdScripts(): Promise<string[]> {
   try {
-    return (await readdir(rootPath("/etc/rc.d"))).filter((f) => !f.startsWith(".") && f !== "rc.subr").sort();
+    return readdirCached(rootPath("/etc/rc.d")).filter((f) => !f.startsWith(".") && f !== "rc.subr").sort();
   } catch {
     return [];
   }

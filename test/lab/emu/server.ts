@@ -54,11 +54,42 @@ function serve(sock: Socket): void {
   let stdinText: Promise<string> | undefined;
   const signalHandlers: ((s: NodeJS.Signals) => void)[] = [];
 
+  // stdout/stderr written in one turn of the event loop (a command printing line by line) leave as one frame per
+  // run of the same stream, in order, at the end of the turn: one write for the client instead of one per line
+  let pendingType = "";
+  let pending: Buffer[] = [];
+  let flushQueued = false;
+  const writeFrames = (type: string, body: Buffer) => {
+    // the client's frame buffer holds 64 KiB
+    for (let i = 0; i === 0 || i < body.length; i += 65536) sock.write(frame(type, body.subarray(i, i + 65536)));
+  };
+  const flush = () => {
+    flushQueued = false;
+    if (!pending.length) return;
+    const body = pending.length === 1 ? pending[0]! : Buffer.concat(pending);
+    const type = pendingType;
+    pending = [];
+    if (closed || sock.destroyed) return;
+    writeFrames(type, body);
+  };
   const send = (type: string, payload?: Buffer | string) => {
     if (closed || sock.destroyed) return;
     const body = typeof payload === "string" ? Buffer.from(payload, "utf8") : payload ?? Buffer.alloc(0);
-    // the client's frame buffer holds 64 KiB
-    for (let i = 0; i === 0 || i < body.length; i += 65536) sock.write(frame(type, body.subarray(i, i + 65536)));
+    if (type === "O" || type === "R") {
+      if (pendingType !== type) flush();
+      pendingType = type;
+      pending.push(body);
+      if (!flushQueued) {
+        flushQueued = true;
+        setImmediate(flush);
+      }
+      return;
+    }
+    // what is pending and this frame (the exit status after the output) leave in one write
+    sock.cork();
+    flush();
+    writeFrames(type, body);
+    sock.uncork();
   };
   const endStdin = () => {
     stdinDone = true;

@@ -12,7 +12,7 @@
  * (`/etc/…`, `/var/emu/…`) is then resolved under that directory instead of `/`.
  */
 import { mkdir, open, readFile, rename, rm, stat, writeFile } from "node:fs/promises";
-import { readFileSync } from "node:fs";
+import { readdirSync, readFileSync, statSync } from "node:fs";
 import { hostname } from "node:os";
 import { join } from "node:path";
 
@@ -42,10 +42,36 @@ export interface LabInfo {
 /** This gateway's lab description, or undefined outside a lab. */
 export function labInfo(): LabInfo | undefined {
   try {
-    return JSON.parse(readFileSync(join(stateDir(), "lab.json"), "utf8")) as LabInfo;
+    return JSON.parse(readTextCached(join(stateDir(), "lab.json"))) as LabInfo;
   } catch {
     return undefined;
   }
+}
+
+/**
+ * The text of a file this process read before and that has not changed since: keyed by path, valid while the file's
+ * inode, size, mtime and ctime are those it had when read. A file whose mtime was within {@link RACY_MS} of the read
+ * is never kept (Linux file times tick with the kernel's coarse clock: a write in the same tick, to a reused inode
+ * of the same size, would look unchanged), so a kept text's file changing later always shows a later mtime.
+ */
+const textCache = new Map<string, { ino: bigint; size: bigint; mtimeNs: bigint; ctimeNs: bigint; text: string }>();
+const RACY_MS = 50;
+
+/**
+ * Read a small state file as UTF-8 text, from {@link textCache} when unchanged (one `stat` instead of
+ * open/read/close: what most of an emulated command's reads cost). Throws as `readFileSync` does (ENOENT …).
+ * Every caller gets its own value from `JSON.parse`, so the cache never shares an object.
+ */
+export function readTextCached(file: string): string {
+  const st = statSync(file, { bigint: true });
+  const c = textCache.get(file);
+  if (c && c.ino === st.ino && c.size === st.size && c.mtimeNs === st.mtimeNs && c.ctimeNs === st.ctimeNs) return c.text;
+  const text = readFileSync(file, "utf8");
+  const now = Date.now();
+  if (now - Number(st.mtimeNs / 1_000_000n) > RACY_MS && now - Number(st.ctimeNs / 1_000_000n) > RACY_MS && Buffer.byteLength(text) === Number(st.size)) {
+    textCache.set(file, { ino: st.ino, size: st.size, mtimeNs: st.mtimeNs, ctimeNs: st.ctimeNs, text });
+  } else textCache.delete(file);
+  return text;
 }
 
 /** Name of the gateway the current command runs on (`gw1`): `$EMU_GATEWAY`, else `/var/emu/lab.json`, else the hostname. */
@@ -58,9 +84,27 @@ function fileOf(name: string, dir = stateDir()): string {
   return join(dir, `${name}.json`);
 }
 
+const dirCache = new Map<string, { ino: bigint; mtimeNs: bigint; ctimeNs: bigint; names: string[] }>();
+
+/**
+ * The names in a directory (`readdir`), from a cache valid while the directory's inode, mtime and ctime are unchanged
+ * (adding, removing or renaming an entry changes them), under the same coarse-clock rule as {@link readTextCached}.
+ * Returns a fresh array.
+ */
+export function readdirCached(dir: string): string[] {
+  const st = statSync(dir, { bigint: true });
+  const c = dirCache.get(dir);
+  if (c && c.ino === st.ino && c.mtimeNs === st.mtimeNs && c.ctimeNs === st.ctimeNs) return [...c.names];
+  const names = readdirSync(dir);
+  if (Date.now() - Number(st.mtimeNs / 1_000_000n) > RACY_MS && Date.now() - Number(st.ctimeNs / 1_000_000n) > RACY_MS) {
+    dirCache.set(dir, { ino: st.ino, mtimeNs: st.mtimeNs, ctimeNs: st.ctimeNs, names: [...names] });
+  } else dirCache.delete(dir);
+  return names;
+}
+
 async function load<T>(file: string, init: () => T): Promise<T> {
   try {
-    return JSON.parse(await readFile(file, "utf8")) as T;
+    return JSON.parse(readTextCached(file)) as T;
   } catch (e) {
     if ((e as NodeJS.ErrnoException).code === "ENOENT") return init();
     throw e;

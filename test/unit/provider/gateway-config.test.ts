@@ -157,17 +157,16 @@ describe("the read script and its output", () => {
   it("parses every section", () => {
     const out = [
       "@@m file /etc/pf.conf",
-      "-rw------- 1 root wheel 5 Nov 24 21:31 /etc/pf.conf",
-      "@@m content",
       "pass",
       "",
       "@@m end",
       "@@m file /etc/x",
-      "-rw-r----- 1 root wheel 2 Nov 24 21:31 /etc/x",
-      "@@m content",
       "no newline",
       "@@m end",
       "@@m missing /etc/ipsec.conf",
+      "@@m ls",
+      "-rw------- 1 root wheel 5 Nov 24 21:31 /etc/pf.conf",
+      "-rw-r----- 1 root wheel 10 Nov 24 21:31 /etc/x",
       "@@m sysctl",
       "net.inet.ip.forwarding=1",
       "@@m on",
@@ -189,8 +188,8 @@ describe("the read script and its output", () => {
     ].join("\n");
     expect(parseReadOutput(out, "m")).toEqual({
       files: {
-        "/etc/pf.conf": { content: "pass\n", mode: "0600", owner: "root", group: "wheel" },
-        "/etc/x": { content: "no newline", mode: "0640", owner: "root", group: "wheel" },
+        "/etc/pf.conf": { content: "pass\n", mode: "0600", owner: "root", group: "wheel", bytes: 5 },
+        "/etc/x": { content: "no newline", mode: "0640", owner: "root", group: "wheel", bytes: 10 },
         "/etc/ipsec.conf": null,
       },
       sysctls: { "net.inet.ip.forwarding": "1" },
@@ -202,6 +201,46 @@ describe("the read script and its output", () => {
       flows: ["flow esp in from 192.168.15.0/24 to 172.16.0.0/24 peer 192.0.123.85 type use"],
     });
     expect(parseReadOutput("@@m on\npf\n", "m")).toBe("the read script's output is incomplete (no `done` section)");
+  });
+  it("takes each file's mode, owner and group from its own line of the one `ls -ld`, in any order; a file gone before ls is drift", () => {
+    const out = [
+      "@@m file /etc/x", "a", "@@m end",
+      "@@m file /etc/etc/x", "b", "@@m end",
+      "@@m file /etc/y", "c", "@@m end",
+      "@@m file /etc/gone", "d", "@@m end",
+      "@@m ls",
+      "lrwxr-xr-x  1 root  wheel  6 Nov 24 21:31 /etc/y -> /etc/x",
+      "-rw-r-----  1 _isakmpd  staff  1 Nov 24 21:31 /etc/x",
+      "-rw-------  1 root  wheel  1 Nov 24 21:31 /etc/etc/x",
+      "@@m done",
+      "",
+    ].join("\n");
+    const live = parseReadOutput(out, "m") as LiveState;
+    expect(live.files).toEqual({
+      "/etc/x": { content: "a", mode: "0640", owner: "_isakmpd", group: "staff", bytes: 1 },
+      "/etc/etc/x": { content: "b", mode: "0600", owner: "root", group: "wheel", bytes: 1 },
+      "/etc/y": { content: "c", mode: "0755", owner: "root", group: "wheel" },
+      "/etc/gone": { content: "d", mode: "", owner: "", group: "" },
+    });
+    const desired = { ...gwState("gw1"), files: { "/etc/gone": { content: "d", mode: "0600", owner: "root", group: "wheel", check: "none" as const } } };
+    expect(classify(desired, live).drift['files["/etc/gone"]']).toBe("file drifted");
+  });
+  it("a file whose content did not come through whole (a NUL byte the shell dropped) is drifted, even if the rest matches", () => {
+    const desired = { ...gwState("gw1"), files: { "/etc/a": { content: "pass\n", mode: "0600", owner: "root", group: "wheel", check: "none" as const } } };
+    const live = (bytes: number) => parseReadOutput(["@@m file /etc/a", "pass", "", "@@m end", "@@m ls", `-rw-------  1 root  wheel  ${bytes} Nov 24 21:31 /etc/a`, "@@m done", ""].join("\n"), "m") as LiveState;
+    expect(classify(desired, live(5)).drift['files["/etc/a"]']).toBe("in sync");
+    expect(classify(desired, live(6)).drift['files["/etc/a"]']).toBe("file drifted");
+  });
+  it("prints the whole output in one write at the end, the commands reading no stdin", () => {
+    const s = readScript(gwState("gw1"), "m");
+    expect(s.split("\n").slice(0, 3)).toEqual(["set +e", "PATH=/sbin:/usr/sbin:/bin:/usr/bin:$PATH", "o=$({"]);
+    expect(s.endsWith(`echo "@@m done"\n} </dev/null)\nprintf '%s\\n' "$o"\nexit 0\n`)).toBe(true);
+  });
+  it("lists every managed file in one `ls -ld`, after their contents", () => {
+    const s = readScript(gwState("gw1"), "m");
+    const files = Object.keys(gwState("gw1").files).sort();
+    expect(s.match(/^ls -ld .*$/gm)).toEqual([`ls -ld ${files.map((f) => `'${f}'`).join(" ")} 2>/dev/null`]);
+    expect(s.indexOf('echo "@@m ls"')).toBeGreaterThan(s.lastIndexOf("cat '"));
   });
   it("is one script with no secret in it", () => {
     const s = readScript(gwState("gw1"), "m");

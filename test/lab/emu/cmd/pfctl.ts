@@ -308,8 +308,38 @@ function readTableFile(io: Io, f: string): string | { error: string } | undefine
   }
 }
 
+/**
+ * What {@link pfctlNv} printed for the same input lately (the resident emulator is asked `pfctl -a A -nv -f FILE` for
+ * the same file on every read of a gateway): keyed by everything the printer is given, valid while every table file
+ * it read (`table <t> file "…"`) still reads the same. The printer is pure: the result is what it would print again.
+ */
+const nvMemo = new Map<string, { tables: [string, ReturnType<typeof readTableFile>][]; result: ReturnType<typeof pfctlNv> }>();
+const NV_MEMO_SIZE = 32;
+
+function memoNv(io: Io, text: string, name: string, o: Parameters<typeof pfctlNv>[2]): ReturnType<typeof pfctlNv> {
+  const key = JSON.stringify([text, name, o.optimize, o.interfaces, o.verbose, o.anchor, o.knownQueues]);
+  const hit = nvMemo.get(key);
+  if (hit && hit.tables.every(([f, r]) => JSON.stringify(readTableFile(io, f)) === JSON.stringify(r))) {
+    nvMemo.delete(key);
+    nvMemo.set(key, hit);
+    return hit.result;
+  }
+  const tables: [string, ReturnType<typeof readTableFile>][] = [];
+  const result = pfctlNv(text, name, {
+    ...o,
+    readTableFile: (f) => {
+      const r = readTableFile(io, f);
+      tables.push([f, r]);
+      return r;
+    },
+  });
+  nvMemo.set(key, { tables, result });
+  if (nvMemo.size > NV_MEMO_SIZE) nvMemo.delete(nvMemo.keys().next().value!);
+  return result;
+}
+
 async function load(io: Io, p: Parsed): Promise<number> {
-  const nv: typeof pfctlNv = (t, n, o) => pfctlNv(t, n, { ...o, readTableFile: (f) => readTableFile(io, f) });
+  const nv = (t: string, n: string, o: Parameters<typeof pfctlNv>[2]) => memoNv(io, t, n, o);
   const ifs = pfInterfaces(await interfaces());
   const notLoaded = () => {
     if (!p.noaction) io.err("pfctl: Syntax error in config file: pf rules not loaded\n");
