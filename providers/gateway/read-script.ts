@@ -28,29 +28,43 @@ import { installedStems } from "./packages-script";
  * the script's rest). A command substitution drops NUL bytes: the `ls` size of each file is checked against the
  * content read, so a file with bytes that did not survive still counts as drifted.
  */
-/** Files per `cat` of the read script: each needs a descriptor of its own for its marker (3 to 9 in sh). */
-const FILES_PER_CAT = 7;
+/** Files per `cat` of the read script: each chunk needs a descriptor per file plus one for its first marker (3 to 9 in sh). */
+const FILES_PER_CAT = 6;
 /** OpenBSD's ksh parses at most 10 here-documents in one command (lex.h HERES; the whole `$(…)` is one). */
 const MAX_HEREDOCS = 10;
+
+/** One file's section printed on its own (`cat F; echo; echo "@@… end"`), when the file exists. */
+const fileSection = (M: string, p: string) => `[ -e ${sq(p)} ] && { echo "${M} file" ${sq(p)}; cat ${sq(p)}; echo; echo "${M} end"; }`;
 
 export function readScript(s: HostState, marker: string): string {
   const M = `@@${marker}`;
   const L: string[] = [];
   const paths = Object.keys(s.files).sort();
   for (const p of paths) L.push(`[ -e ${sq(p)} ] || echo "${M} missing" ${sq(p)}`);
-  // the contents: one `cat` for up to FILES_PER_CAT files, each file followed by a marker it reads from a heredoc
-  // on its own descriptor (/dev/fd/N): the sections come out as they would from `cat F; echo; echo "@@… end"` per
-  // file, with one process instead of one per file. A missing file's complaint goes to /dev/null: it is said above.
+  // the contents: one `cat` for up to FILES_PER_CAT files, the markers read from heredocs on descriptors of their
+  // own (/dev/fd/N): the sections come out as they would from `cat F; echo; echo "@@… end"` per file, with one
+  // process instead of one per file. OpenBSD's ksh writes each heredoc to a temporary file: when it cannot (a full
+  // /tmp), or a file of the chunk is missing, the chunk is read one `cat` per file instead — a read must work on
+  // exactly the host whose disk filled up.
   const tag = `PULUMI_OPENBSD_READ_${marker}`;
-  const batched = paths.slice(0, MAX_HEREDOCS);
-  for (let i = 0; i < batched.length; i += FILES_PER_CAT) {
-    const chunk = batched.slice(i, i + FILES_PER_CAT);
-    const args = chunk.flatMap((p, k) => [sq(p), `/dev/fd/${3 + k}`]);
-    const docs = chunk.map((_, k) => ["", `${M} end`, ...(chunk[k + 1] ? [`${M} file ${chunk[k + 1]}`] : []), tag].join("\n"));
-    L.push(`echo "${M} file" ${sq(chunk[0]!)}`, `cat ${args.join(" ")} 2>/dev/null ${chunk.map((_, k) => `${3 + k}<<'${tag}'`).join(" ")}`, ...docs);
+  let i = 0;
+  let budget = MAX_HEREDOCS;
+  while (i < paths.length && budget >= 2) {
+    const chunk = paths.slice(i, i + Math.min(FILES_PER_CAT, budget - 1));
+    i += chunk.length;
+    budget -= chunk.length + 1;
+    const fd = (k: number) => `/dev/fd/${3 + k}`;
+    const args = [fd(0), ...chunk.flatMap((p, k) => [sq(p), fd(k + 1)])];
+    const docs = [
+      [`${M} file ${chunk[0]}`, tag],
+      ...chunk.map((_, k) => ["", `${M} end`, ...(chunk[k + 1] ? [`${M} file ${chunk[k + 1]}`] : []), tag]),
+    ].flat();
+    const exist = chunk.map((p) => `[ -e ${sq(p)} ]`).join(" && ");
+    const redirs = Array.from({ length: chunk.length + 1 }, (_, k) => `${3 + k}<<'${tag}'`).join(" ");
+    L.push(`if ${exist} && cat ${args.join(" ")} 2>/dev/null ${redirs}; then :; else`, ...docs, ...chunk.map((p) => fileSection(M, p)), "fi");
   }
   // past what ksh allows, one `cat` each
-  for (const p of paths.slice(MAX_HEREDOCS)) L.push(`[ -e ${sq(p)} ] && { echo "${M} file" ${sq(p)}; cat ${sq(p)}; echo; echo "${M} end"; }`);
+  for (const p of paths.slice(i)) L.push(fileSection(M, p));
   // a missing file's complaint goes to /dev/null: its own section above says it is missing
   if (paths.length) L.push(`echo "${M} ls"`, `ls -ld ${paths.map(sq).join(" ")} 2>/dev/null`);
   const mibs = Object.keys(s.sysctls).sort();
