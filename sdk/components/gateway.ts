@@ -3,8 +3,8 @@ import type { GatewaySpec, IkeDaemon, NatSpec } from "../planner/spec";
 import { GatewayConfig, type ConnectionArgs } from "../resources/gateway-config";
 import type { HostState } from "../state";
 import { argError, ifAddress, networkOf } from "./common";
-import { isPlain, need, take, takeOpt } from "./check";
-import { hostAddress, integer, interfaceName, network, oneOf, packageName, rcFlags, serviceName, sysctlName, sysctlValue, userName } from "../model/tokens/index";
+import { boolArg, isPlain, listArg, need, objectArg, take, takeOpt, labelOf } from "./check";
+import { hostAddress, integer, interfaceName, keySeed, sshHostKey, network, oneOf, packageName, rcFlags, serviceName, sysctlName, sysctlValue, userName } from "../model/tokens/index";
 import { openGroup, type Group, type GroupPlan } from "./registry";
 import { publishFiles, publishState, wholeState, type GatewayFile } from "./outputs";
 import { ikedKeyPair } from "../planner/keys";
@@ -168,7 +168,7 @@ export class Gateway extends pulumi.ComponentResource {
 
   constructor(name: string, args: GatewayArgs, opts?: pulumi.ComponentResourceOptions) {
     super("openbsd:index:Gateway", name, {}, opts);
-    const label = `Gateway "${name}"`;
+    const label = labelOf("Gateway", name);
     this.gatewayName = name;
     const internals = checkGatewayArgs(label, args);
     const internalField = (k: number, f: string) => (Array.isArray(args.internal) ? `internal[${k}].${f}` : `internal.${f}`);
@@ -180,13 +180,14 @@ export class Gateway extends pulumi.ComponentResource {
       if (!/^[A-Za-z0-9.:_-]+$/.test(c.host)) throw argError(label, "connection.host", c.host, "not a host name or address", "give e.g. `192.0.2.153` or `gw1.example.org`");
       if (c.port !== undefined) take(label, "connection.port", c.port, integer("a TCP port", 1, 65535));
       if (c.user !== undefined) take(label, "connection.user", c.user, userName);
+      if (c.hostKey !== undefined && c.hostKey !== null) take(label, "connection.hostKey", c.hostKey, sshHostKey);
       if (typeof c.privateKey !== "string" || c.privateKey === "") throw argError(label, "connection.privateKey", "(none)", "required", "pass `cfg.requireSecret(\"sshKey\")`");
       return c;
     });
     // defaults filled once, here, so the provider never sees an absent (null) field
     const connection = conn.apply(withConnectionDefaults);
     this.connection = pulumi.secret(connection.apply(({ insecureSkipHostKeyCheck: _, ...c }) => c));
-    this.keySeed = pulumi.secret(args.keySeed ?? conn.apply((c) => c.privateKey));
+    this.keySeed = pulumi.secret(args.keySeed !== undefined ? pulumi.output(args.keySeed).apply((v) => take(label, "keySeed", v, keySeed, { secret: true })) : conn.apply((c) => c.privateKey));
     const fwd = args.forwarding ?? {};
     const spec: pulumi.Output<GatewaySpec> = pulumi
       .all([
@@ -197,10 +198,11 @@ export class Gateway extends pulumi.ComponentResource {
         pulumi.output(Object.fromEntries(Object.entries(args.services ?? {}).map(([k, s]) => [k, { flags: s.flags }]))),
         pulumi.output((args.extraInterfaces ?? []).map((x) => x.addresses)),
         this.keySeed,
-        pulumi.output(args.external.nat?.publicAddress ?? null),
+        // a rollback delay given as an Output is checked here, when it resolves (still at preview)
+        pulumi.all([pulumi.output(args.external.nat?.publicAddress ?? null), pulumi.output(args.rollbackSeconds ?? null)]),
       ])
-      .apply(([ext4, ext6, ints, sysctls, svcFlags, extraAddrs, seed, natPublic]): GatewaySpec => ({
-        name,
+      .apply(([ext4, ext6, ints, sysctls, svcFlags, extraAddrs, seed, [natPublic, rollback]]): GatewaySpec => ({
+        name: rollback !== null ? (take(label, "rollbackSeconds", rollback, ROLLBACK_SECONDS), name) : name,
         external: {
           interface: args.external.interface,
           ...(ext4 ? { address: ifAddress(label, "external.address", ext4, 24, 4) } : {}),
@@ -266,11 +268,13 @@ function checkGatewayArgs(label: string, args: GatewayArgs): InternalArgs[] {
   if (!args || typeof args !== "object") throw argError(label, "args", String(args), "no arguments", "pass `{ connection, external, internal }`");
   need(label, "connection", args.connection, "give `{ host, privateKey, hostKey }` (the SSH connection to the gateway)");
   need(label, "external", args.external, "give the egress interface, e.g. `external: { interface: \"em1\", address: \"192.0.2.153\" }`");
+  objectArg(label, "external", args.external, 'external: { interface: "em1", address: "192.0.2.153" }');
+  boolArg(label, "external.configure", args.external.configure);
   take(label, "external.interface", args.external.interface, interfaceName);
   if (args.external.nat !== undefined) {
     if (!args.external.nat || typeof args.external.nat !== "object") throw argError(label, "external.nat", String(args.external.nat), "not a NAT description", "give `{ publicAddress: \"198.51.100.2\" }`");
     need(label, "external.nat.publicAddress", args.external.nat.publicAddress, "give the NAT router's public address, e.g. `198.51.100.2`");
-    if (args.external.nat.forwardsIke !== undefined && typeof args.external.nat.forwardsIke !== "boolean") throw argError(label, "external.nat.forwardsIke", String(args.external.nat.forwardsIke), "not a boolean", "write `true` or `false`");
+    boolArg(label, "external.nat.forwardsIke", args.external.nat.forwardsIke);
   }
   if (args.ike !== undefined) take(label, "ike", args.ike, oneOf(["isakmpd", "iked"] as const));
   const internals = args.internal === undefined ? [] : Array.isArray(args.internal) ? args.internal : [args.internal];
@@ -288,30 +292,47 @@ function checkGatewayArgs(label: string, args: GatewayArgs): InternalArgs[] {
   if (fwd.ipv4 !== undefined) take(label, "forwarding.ipv4", fwd.ipv4, integer("net.inet.ip.forwarding", 0, 2, "use 0, 1 (forward) or 2 (forward IPsec traffic only)"));
   if (fwd.ipv6 !== undefined) take(label, "forwarding.ipv6", fwd.ipv6, integer("net.inet6.ip6.forwarding", 0, 1, "use 0 or 1"));
   for (const k of ["esp", "ah", "ipcomp"] as const)
-    if (args[k] !== undefined && typeof args[k] !== "boolean") throw argError(label, k, String(args[k]), "not a boolean", "use `true` or `false`");
+    boolArg(label, k, args[k]);
+  objectArg(label, "sysctls", args.sysctls, '{ "net.inet.ip.mforwarding": "1" }');
   for (const [k, v] of Object.entries(args.sysctls ?? {})) {
     take(label, `sysctls["${k}"]`, k, sysctlName);
     if (isPlain(v)) take(label, `sysctls["${k}"]`, v, sysctlValue);
   }
+  objectArg(label, "services", args.services, "{ ntpd: { flags: \"-s\" } }");
   for (const [k, s] of Object.entries(args.services ?? {})) {
     take(label, `services.${k}`, k, serviceName);
+    objectArg(label, `services.${k}`, s, "{ flags: \"-s\" }");
+    boolArg(label, `services.${k}.enabled`, s.enabled);
+    boolArg(label, `services.${k}.running`, s.running);
     if (s?.flags !== undefined && isPlain(s.flags)) take(label, `services.${k}.flags`, s.flags, rcFlags);
   }
   if (args.pf?.policy !== undefined) take(label, "pf.policy", args.pf.policy, oneOf(["pass", "block"] as const));
-  (args.pf?.skip ?? []).forEach((x, k) => take(label, `pf.skip[${k}]`, x, interfaceName));
-  (args.extraInterfaces ?? []).forEach((x, k) => {
+  objectArg(label, "pf", args.pf, '{ policy: "block", skip: ["lo0"] }');
+  listArg(label, "pf.skip", args.pf?.skip, '["enc0"]').forEach((x, k) => take(label, `pf.skip[${k}]`, x, interfaceName));
+  listArg(label, "extraInterfaces", args.extraInterfaces, '[{ interface: "lo1", addresses: ["10.0.0.1/32"] }]').forEach((x, k) => {
+    objectArg(label, `extraInterfaces[${k}]`, x, '{ interface: "lo1", addresses: ["10.0.0.1/32"] }');
     const iface = take(label, `extraInterfaces[${k}].interface`, x?.interface, interfaceName);
+    listArg(label, `extraInterfaces[${k}].addresses`, x.addresses, '["10.0.0.1/32"]');
     const other = seen.get(iface);
     if (other !== undefined) throw argError(label, `extraInterfaces[${k}].interface`, iface, `it is also ${other}`, "give each interface once, e.g. `lo1`");
     seen.set(iface, `extraInterfaces[${k}].interface`);
   });
   if (args.packages !== undefined) {
     if (!Array.isArray(args.packages)) throw argError(label, "packages", String(args.packages), "not a list", "give package names, e.g. `[\"openvpn\"]`");
-    args.packages.forEach((p, k) => take(label, `packages[${k}]`, p, packageName));
+    const listed = new Map<string, number>();
+    args.packages.forEach((p, k) => {
+      const name = take(label, `packages[${k}]`, p, packageName);
+      const first = listed.get(name);
+      if (first !== undefined) throw argError(label, `packages[${k}]`, name, `also packages[${first}]`, "list each package once");
+      listed.set(name, k);
+    });
   }
-  if (args.rollbackSeconds !== undefined && isPlain(args.rollbackSeconds)) take(label, "rollbackSeconds", args.rollbackSeconds, integer("the rollback delay in seconds", 5, 3600));
+  if (args.rollbackSeconds !== undefined && isPlain(args.rollbackSeconds)) take(label, "rollbackSeconds", args.rollbackSeconds, ROLLBACK_SECONDS);
   return internals;
 }
+
+/** The rollback delay's rule (checked at declaration, or when an Output resolves). */
+const ROLLBACK_SECONDS = integer("the rollback delay in seconds", 5, 3600);
 
 /** `external.nat`, checked once its public address resolves: an IPv4 host address other than the egress address. */
 function natSpec(label: string, ext4: unknown, publicAddress: unknown, nat: NatArgs): NatSpec {

@@ -2,7 +2,8 @@ import * as pulumi from "@pulumi/pulumi";
 import type { LinkEndSpec, LinkIpsecSpec, LinkSpec } from "../planner/spec";
 import { argError, ifAddress, phaseSpec, type PhaseArgs } from "./common";
 import { Gateway } from "./gateway";
-import { need, take } from "./check";
+import { sameGateway } from "./ends";
+import { need, take, labelOf } from "./check";
 import { hostAddress, integer, interfaceName, oneOf, psk as pskRule } from "../model/tokens/index";
 import { groupOf, manualKeys, nodeOf, type ManualKeysArgs } from "./nodes";
 
@@ -56,7 +57,7 @@ export interface GifTunnelArgs {
 export class GifTunnel extends pulumi.ComponentResource {
   constructor(name: string, args: GifTunnelArgs, opts?: pulumi.ComponentResourceOptions) {
     super("openbsd:index:GifTunnel", name, {}, opts);
-    const label = `GifTunnel "${name}"`;
+    const label = labelOf("GifTunnel", name);
     checkLinkArgs(label, args);
     const group = groupOf(label, [nodeOf(args.left.gateway), nodeOf(args.right.gateway)]);
     const kind = args.kind ?? "gif";
@@ -103,6 +104,7 @@ function checkLinkArgs(label: string, args: GifTunnelArgs): void {
     if (iface === e.gateway.externalInterface) throw argError(label, `${side}.interface`, iface, `it is Gateway "${e.gateway.gatewayName}"'s external interface`, `use e.g. \`${kind}0\``);
     if (e.role !== undefined) take(label, `${side}.role`, e.role, oneOf(["gif", "ipsec-tunnel"] as const));
   }
+  sameGateway(label, ["left", "right"], args.left.gateway, args.right.gateway);
   if (args.vnetid !== undefined) {
     const r = VNETID[kind];
     if (!r) throw argError(label, "vnetid", String(args.vnetid), `a ${kind} tunnel has no vnetid`, "remove `vnetid` (it is for gre and eoip)");

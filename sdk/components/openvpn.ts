@@ -3,7 +3,7 @@ import { OPENVPN_DEFAULTS, type OpenVpnEndSpec, type OpenVpnSpec } from "../plan
 import { OPENVPN_AUTHS, OPENVPN_CIPHERS, openVpnStaticKey, type OpenVpnAuth, type OpenVpnCipher } from "../model/openvpn/index";
 import { hostAddress, integer, network, oneOf, Refusal, udpPort, type TokenRule } from "../model/tokens/index";
 import { argError } from "./common";
-import { take } from "./check";
+import { take, labelOf } from "./check";
 import { Gateway } from "./gateway";
 import { checkEnds } from "./ends";
 import { groupOf, nodeOf } from "./nodes";
@@ -71,7 +71,7 @@ export class OpenVpnTunnel extends pulumi.ComponentResource {
 
   constructor(name: string, args: OpenVpnTunnelArgs, opts?: pulumi.ComponentResourceOptions) {
     super("openbsd:index:OpenVpnTunnel", name, {}, opts);
-    const label = `OpenVpnTunnel "${name}"`;
+    const label = labelOf("OpenVpnTunnel", name);
     take(label, "name", name, configName);
     checkArgs(label, args);
     const group = groupOf(label, [nodeOf(args.left.gateway), nodeOf(args.right.gateway)]);
@@ -103,7 +103,7 @@ export class OpenVpnTunnel extends pulumi.ComponentResource {
 /** The plain arguments of an OpenVpnTunnel, checked when it is declared. */
 function checkArgs(label: string, args: OpenVpnTunnelArgs): void {
   checkEnds(label, args, ["left", "right"], "tun", "10.8.0.1", (e, side) => {
-    if (e.port !== undefined) take(label, `${side}.port`, e.port, udpPort("lport"));
+    if (e.port !== undefined) take(label, `${side}.port`, e.port, udpPort("lport", 1194));
   });
   if (args.cipher !== undefined) take(label, "cipher", args.cipher, oneOf(OPENVPN_CIPHERS));
   if (args.auth !== undefined) take(label, "auth", args.auth, oneOf(OPENVPN_AUTHS));

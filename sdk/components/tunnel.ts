@@ -2,7 +2,7 @@ import * as pulumi from "@pulumi/pulumi";
 import type { PfFilterRule } from "../model/pf/types";
 import type { IkeDaemon, KeyingSpec, PolicySpec, TunnelEndSpec, TunnelSpec } from "../planner/spec";
 import { argError, phaseSpec, type PhaseArgs } from "./common";
-import { need, take, takeOpt } from "./check";
+import { need, take, takeOpt, labelOf, listArg, objectArg } from "./check";
 import { hostAddress, identity, integer, network, oneOf, psk as pskRule, tagName } from "../model/tokens/index";
 import { canonicalProtocol } from "../model/pf/names";
 import { Gateway } from "./gateway";
@@ -113,7 +113,7 @@ export class SiteToSiteTunnel extends pulumi.ComponentResource {
 
   constructor(name: string, args: SiteToSiteTunnelArgs, opts?: pulumi.ComponentResourceOptions) {
     super("openbsd:index:SiteToSiteTunnel", name, {}, opts);
-    const label = `SiteToSiteTunnel "${name}"`;
+    const label = labelOf("SiteToSiteTunnel", name);
     if (!args || typeof args !== "object") throw argError(label, "args", String(args), "no arguments", "pass `{ left, right, psk }`");
     need(label, "left", args.left, "pass a Gateway or CarpPair (or `{ gateway, … }`)");
     need(label, "right", args.right, "pass a Gateway or CarpPair (or `{ gateway, … }`)");
@@ -138,7 +138,8 @@ export class SiteToSiteTunnel extends pulumi.ComponentResource {
     if (args.manual && args.psk !== undefined) throw argError(label, "psk", "(secret)", "a manually keyed tunnel has no IKE and no PSK", "remove `psk` or `manual`");
     if (!args.manual && auth === "psk" && args.psk === undefined) throw argError(label, "psk", "(none)", "`auth: \"psk\"` needs a pre-shared key", "pass `psk: cfg.requireSecret(\"psk\")`");
     if (args.manual?.spi) for (const d of ["leftToRight", "rightToLeft"] as const) take(label, `manual.spi.${d}`, args.manual.spi[d], integer("an SPI", 256, 0xfffffffe, "choose an SPI in 0x100–0xfffffffe (0–255 are reserved)"));
-    for (const [p, i] of (args.policies ?? []).map((p, i) => [p, i] as const)) {
+    for (const [p, i] of listArg(label, "policies", args.policies, '[{ proto: "tcp", port: 22 }]').map((p, i) => [p, i] as const)) {
+      objectArg(label, `policies[${i}]`, p, '{ proto: "tcp", port: 22 }');
       if (p.proto !== undefined && (typeof p.proto !== "string" || canonicalProtocol(p.proto) === undefined)) throw argError(label, `policies[${i}].proto`, String(p.proto), "not an IP protocol of /etc/protocols", "use e.g. `tcp`, `udp`, `icmp` or a number 1–255");
       if (p.port !== undefined) take(label, `policies[${i}].port`, p.port, integer("a port", 1, 65535));
       if (p.localPort !== undefined) take(label, `policies[${i}].localPort`, p.localPort, integer("a port", 1, 65535));

@@ -2,7 +2,7 @@ import * as pulumi from "@pulumi/pulumi";
 import { WG_DEFAULTS, wireGuardEndKeys, type WireGuardEndSpec, type WireGuardHubReach, type WireGuardReach, type WireGuardSpec } from "../planner/wireguard";
 import { hostAddress, integer, network, udpPort, wgKey, WG_PKA_MAX } from "../model/tokens/index";
 import { argError, ifAddress } from "./common";
-import { take } from "./check";
+import { take, labelOf } from "./check";
 import { Gateway } from "./gateway";
 import { checkEnds } from "./ends";
 import { groupOf, nodeOf } from "./nodes";
@@ -65,7 +65,7 @@ export class WireGuardTunnel extends pulumi.ComponentResource {
 
   constructor(name: string, args: WireGuardTunnelArgs, opts?: pulumi.ComponentResourceOptions) {
     super("openbsd:index:WireGuardTunnel", name, {}, opts);
-    const label = `WireGuardTunnel "${name}"`;
+    const label = labelOf("WireGuardTunnel", name);
     checkArgs(label, args);
     const group = groupOf(label, [nodeOf(args.left.gateway), nodeOf(args.right.gateway)]);
     // a given private key is checked here; without one the planner derives the pair from the gateway's seed
@@ -140,7 +140,7 @@ export class WireGuardMesh extends pulumi.ComponentResource {
 
   constructor(name: string, args: WireGuardMeshArgs, opts?: pulumi.ComponentResourceOptions) {
     super("openbsd:index:WireGuardMesh", name, {}, opts);
-    const label = `WireGuardMesh "${name}"`;
+    const label = labelOf("WireGuardMesh", name);
     if (!args || !Array.isArray(args.members) || args.members.length < 2)
       throw argError(label, "members", String(args?.members?.length ?? "(none)"), "a mesh needs at least two members", "give two or more `{ gateway, inner }`");
     const ms = args.members;
@@ -192,7 +192,7 @@ export class WireGuardHub extends pulumi.ComponentResource {
 
   constructor(name: string, args: WireGuardHubArgs, opts?: pulumi.ComponentResourceOptions) {
     super("openbsd:index:WireGuardHub", name, {}, opts);
-    const label = `WireGuardHub "${name}"`;
+    const label = labelOf("WireGuardHub", name);
     if (!args || !args.hub || !(args.hub.gateway instanceof Gateway)) throw argError(label, "hub.gateway", "(none)", "not a Gateway", "pass `hub: { gateway, inner }`");
     if (!Array.isArray(args.spokes) || args.spokes.length === 0) throw argError(label, "spokes", String(args.spokes?.length ?? "(none)"), "a hub needs at least one spoke", "give `spokes: [{ gateway, inner }, …]`");
     args.spokes.forEach((s, i) => {

@@ -106,7 +106,7 @@ export function checkKeying(t: TunnelCtx, fp: (s: string) => string, issues: Pla
   const { tun, both, L, R } = t;
   const k = tun.keying;
   if (k.kind === "manual") {
-    if (t.manual) checkManualKeys(t.manual, tun.satype, both, "keys", issues);
+    if (t.manual) checkManualKeys(t.manual, tun.satype, both, "manual", issues);
     return;
   }
   for (const [me, , side] of endPairs(t)) {

@@ -46,6 +46,21 @@ export function shown(value: unknown, max = 80): string {
   return esc.length > max ? `${esc.slice(0, max)}… (${Buffer.byteLength(s)} bytes)` : esc;
 }
 
+/**
+ * Text of a message other than a value (a resource name, a field with a user's map key, a parser's
+ * diagnostic) as it may reach a terminal: the invisible characters {@link shown} escapes are escaped the
+ * same way (`\n`, `\u202e`); everything else, backslashes included, is kept.
+ */
+export function visible(text: string): string {
+  return text.replace(/[\p{C}\p{Zl}\p{Zp}]/gu, (c) => NAMED[c] ?? `\\u${c.codePointAt(0)!.toString(16).padStart(4, "0")}`);
+}
+
+/** The first invisible character of a multi-line text (tabs and newlines allowed) and its 1-based line. */
+export function unsafeTextChar(s: string): { char: string; line: number } | undefined {
+  const m = /[^\P{C}\t\n]|[\p{Zl}\p{Zp}]/u.exec(s);
+  return m ? { char: m[0], line: s.slice(0, m.index).split("\n").length } : undefined;
+}
+
 function safeJson(v: unknown): string {
   try {
     return JSON.stringify(v) ?? String(v);
