@@ -1,7 +1,7 @@
 import * as pulumi from "@pulumi/pulumi";
 import { WG_DEFAULTS, wireGuardEndKeys, type WireGuardEndSpec, type WireGuardHubReach, type WireGuardReach, type WireGuardSpec } from "../planner/wireguard";
 import { hostAddress, integer, network, udpPort, wgKey, WG_PKA_MAX } from "../model/tokens/index";
-import { argError, ifAddress } from "./common";
+import { argError, ifAddress, networkOf } from "./common";
 import { take, labelOf } from "./check";
 import { Gateway } from "./gateway";
 import { checkEnds } from "./ends";
@@ -144,6 +144,7 @@ export class WireGuardMesh extends pulumi.ComponentResource {
     if (!args || !Array.isArray(args.members) || args.members.length < 2)
       throw argError(label, "members", String(args?.members?.length ?? "(none)"), "a mesh needs at least two members", "give two or more `{ gateway, inner }`");
     const ms = args.members;
+    sameInnerSubnet(label, ms.map((m, i) => [`members[${i}].inner`, m?.inner]));
     for (let i = 0; i < ms.length; i++)
       for (let j = i + 1; j < ms.length; j++) {
         const [a, b] = [ms[i]!, ms[j]!];
@@ -195,6 +196,7 @@ export class WireGuardHub extends pulumi.ComponentResource {
     const label = labelOf("WireGuardHub", name);
     if (!args || !args.hub || !(args.hub.gateway instanceof Gateway)) throw argError(label, "hub.gateway", "(none)", "not a Gateway", "pass `hub: { gateway, inner }`");
     if (!Array.isArray(args.spokes) || args.spokes.length === 0) throw argError(label, "spokes", String(args.spokes?.length ?? "(none)"), "a hub needs at least one spoke", "give `spokes: [{ gateway, inner }, …]`");
+    sameInnerSubnet(label, [["hub.inner", args.hub.inner], ...args.spokes.map((m, i): [string, unknown] => [`spokes[${i}].inner`, m?.inner])]);
     args.spokes.forEach((s, i) => {
       if (!s || !(s.gateway instanceof Gateway)) throw argError(label, `spokes[${i}].gateway`, "(none)", "not a Gateway", "pass a Gateway declared in this program");
     });
@@ -224,5 +226,20 @@ export class WireGuardHub extends pulumi.ComponentResource {
     });
     this.hubPublicKey = this.tunnels[0]!.leftPublicKey;
     this.registerOutputs({ hubPublicKey: this.hubPublicKey, spokePublicKeys: this.spokePublicKeys });
+  }
+}
+
+/**
+ * The inner addresses of a mesh's or hub's members, when given as plain values, are of one subnet: checked
+ * here so that a stray one is named by the field the user wrote (`members[2].inner`), not by the generated
+ * pairwise tunnel. Values given as Outputs are checked by each tunnel.
+ */
+function sameInnerSubnet(label: string, inners: [string, unknown][]): void {
+  if (!inners.every(([, v]) => typeof v === "string")) return;
+  const [f0, v0] = inners[0]!;
+  const first = networkOf(ifAddress(label, f0, v0 as string, 24));
+  for (const [f, v] of inners.slice(1)) {
+    const net = networkOf(ifAddress(label, f, v as string, 24));
+    if (net !== first) throw argError(label, f, v as string, `not in the subnet ${first} of ${f0}: the members' wg interfaces share one inner subnet`, `give it an address of ${first}`);
   }
 }

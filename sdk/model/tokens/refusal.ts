@@ -43,6 +43,8 @@ export function shown(value: unknown, max = 80): string {
   const s = typeof value === "string" ? value : typeof value === "number" || typeof value === "boolean" ? String(value) : safeJson(value);
   const esc = s.replace(/[\p{C}\p{Zl}\p{Zp}\\]/gu, (c) => NAMED[c] ?? `\\u${c.codePointAt(0)!.toString(16).padStart(4, "0")}`);
   if (s === "") return '""';
+  // blanks at either end would be invisible in the message: the value is shown quoted
+  if (s.trim() !== s) return esc.length > max ? `"${esc.slice(0, max)}…" (${Buffer.byteLength(s)} bytes)` : `"${esc}"`;
   return esc.length > max ? `${esc.slice(0, max)}… (${Buffer.byteLength(s)} bytes)` : esc;
 }
 
