@@ -56,6 +56,7 @@ export class CertificateAuthority extends pulumi.ComponentResource {
       if (typeof v !== "string" || !ISO.test(v) || Number.isNaN(Date.parse(v)) || new Date(v).toISOString().replace(".000Z", "Z") !== v)
         throw argError(label, f, String(v), "not an ISO 8601 UTC time", "write e.g. `2025-01-01T00:00:00Z`");
     if (Date.parse(notBefore) >= Date.parse(notAfter)) throw argError(label, "notBefore, notAfter", `${notBefore}, ${notAfter}`, "the validity ends before it starts", "give a notAfter later than notBefore");
+    if (Date.parse(notAfter) <= Date.now()) throw argError(label, "notAfter", notAfter, "already past: isakmpd and iked would refuse every certificate this CA issues as expired", `give a notAfter in the future, e.g. \`${CA_DEFAULTS.notAfter}\``);
     this.spec = pulumi.secret(args.keySeed).apply((seed) => ({
       name, keySeed: take(label, "keySeed", seed, keySeed, { secret: true }),
       ...(args.commonName !== undefined ? { commonName } : {}),

@@ -97,7 +97,10 @@ export class CarpPair extends pulumi.ComponentResource implements TunnelNode {
         members: [
           { ...declared[0], syncAddress: take(label, "members[0].syncAddress", syncs[0], hostAddress()) },
           { ...declared[1], syncAddress: take(label, "members[1].syncAddress", syncs[1], hostAddress()) },
-        ] as CarpPairSpec["members"],
+        ].map((m, i, all) => {
+          if (i === 1 && m.syncAddress === all[0]!.syncAddress) throw argError(label, "members[1].syncAddress", m.syncAddress, "also members[0].syncAddress: each member's sasyncd would name itself as its peer", "give each member its own address, e.g. its address on the internal network");
+          return m;
+        }) as CarpPairSpec["members"],
         segments: args.segments.map((s, i) => ({
           interface: s.interface,
           carpdev: s.carpdev,

@@ -288,6 +288,7 @@ function checkGatewayArgs(label: string, args: GatewayArgs): InternalArgs[] {
       throw argError(label, `${f}.interface`, iface, other === "external.interface" ? "it is also the external interface: its hostname.if would renumber the egress" : `it is also ${other}`, "give each interface once: the internal one faces the protected network, e.g. `em0`");
     seen.set(iface, `${f}.interface`);
   });
+  objectArg(label, "forwarding", args.forwarding, "{ ipv4: 1 }");
   const fwd = args.forwarding ?? {};
   if (fwd.ipv4 !== undefined) take(label, "forwarding.ipv4", fwd.ipv4, integer("net.inet.ip.forwarding", 0, 2, "use 0, 1 (forward) or 2 (forward IPsec traffic only)"));
   if (fwd.ipv6 !== undefined) take(label, "forwarding.ipv6", fwd.ipv6, integer("net.inet6.ip6.forwarding", 0, 1, "use 0 or 1"));
@@ -296,6 +297,8 @@ function checkGatewayArgs(label: string, args: GatewayArgs): InternalArgs[] {
   objectArg(label, "sysctls", args.sysctls, '{ "net.inet.ip.mforwarding": "1" }');
   for (const [k, v] of Object.entries(args.sysctls ?? {})) {
     take(label, `sysctls["${k}"]`, k, sysctlName);
+    const own = MANAGED_SYSCTLS[k];
+    if (own) throw argError(label, `sysctls["${k}"]`, String(v), `the Gateway writes ${k} from its \`${own}\` field (two values for one sysctl: one would be lost)`, `set \`${own}\` instead`);
     if (isPlain(v)) take(label, `sysctls["${k}"]`, v, sysctlValue);
   }
   objectArg(label, "services", args.services, "{ ntpd: { flags: \"-s\" } }");
@@ -330,6 +333,15 @@ function checkGatewayArgs(label: string, args: GatewayArgs): InternalArgs[] {
   if (args.rollbackSeconds !== undefined && isPlain(args.rollbackSeconds)) take(label, "rollbackSeconds", args.rollbackSeconds, ROLLBACK_SECONDS);
   return internals;
 }
+
+/** The sysctls a Gateway field writes: a user's `sysctls` entry for one would silently replace or lose to it. */
+const MANAGED_SYSCTLS: Record<string, string> = {
+  "net.inet.ip.forwarding": "forwarding.ipv4",
+  "net.inet6.ip6.forwarding": "forwarding.ipv6",
+  "net.inet.esp.enable": "esp",
+  "net.inet.ah.enable": "ah",
+  "net.inet.ipcomp.enable": "ipcomp",
+};
 
 /** The rollback delay's rule (checked at declaration, or when an Output resolves). */
 const ROLLBACK_SECONDS = integer("the rollback delay in seconds", 5, 3600);

@@ -5,7 +5,7 @@ import { sshTunnelService } from "../planner/ssh-rcd";
 import { hostAddress, integer, network, sshHostKey, userName } from "../model/tokens/index";
 import { aString, Refusal, type TokenRule } from "../model/tokens/refusal";
 import { ifAddress } from "./common";
-import { take, labelOf } from "./check";
+import { take, labelOf, listArg } from "./check";
 import { Gateway } from "./gateway";
 import { checkEnds } from "./ends";
 import { groupOf, nodeOf } from "./nodes";
@@ -136,7 +136,7 @@ export class SshTunnel extends pulumi.ComponentResource {
     const clientEnd = { node: args.client.gateway.gatewayName, unit: cUnit };
     this.clientPublicKey = pulumi.unsecret(pulumi.all([key, args.client.gateway.keySeed]).apply(([k, seed]) => sshTunnelClientKeys({ client: clientEnd, ...(k ?? {}) }, seed).publicKey));
     const nets = (e: SshTunnelEndBase, side: string): pulumi.Output<string[] | null> =>
-      pulumi.output(e.networks ?? null).apply((ns) => (ns === null ? null : (ns as string[]).map((n, i) => take(label, `${side}.networks[${i}]`, n, network()))));
+      pulumi.output(e.networks ?? null).apply((ns) => (ns === null ? null : listArg(label, `${side}.networks`, ns as string[], '["10.1.0.0/24"]').map((n, i) => take(label, `${side}.networks[${i}]`, n, network()))));
     const c = args.client;
     const s = args.server;
     const hostKey = s.hostKey !== undefined ? pulumi.output(s.hostKey) : pulumi.unsecret(s.gateway.connection.apply((x) => x.hostKey ?? null));

@@ -3,7 +3,7 @@ import { tincMemberKeys, type TincMemberSpec, type TincSpec } from "../planner/t
 import { tincName } from "../model/tinc/index";
 import { hostAddress, network, udpPort } from "../model/tokens/index";
 import { argError, ifAddress } from "./common";
-import { need, take, labelOf } from "./check";
+import { need, take, labelOf, listArg } from "./check";
 import { Gateway } from "./gateway";
 import { groupOf, nodeOf } from "./nodes";
 
@@ -73,7 +73,7 @@ export class TincNetwork extends pulumi.ComponentResource {
           inner: ifAddress(label, `members[${i}].inner`, inner, 24, 4),
           ...(m.port !== undefined ? { port: m.port } : {}),
           ...(address !== null ? { address: take(label, `members[${i}].address`, address, hostAddress(4)) } : {}),
-          ...(subnets !== null ? { subnets: (subnets as string[]).map((n, k) => take(label, `members[${i}].subnets[${k}]`, n, network(4))) } : {}),
+          ...(subnets !== null ? { subnets: listArg(label, `members[${i}].subnets`, subnets as string[], '["10.1.0.0/24"]').map((n, k) => take(label, `members[${i}].subnets[${k}]`, n, network(4))) } : {}),
         }));
     };
     const members = args.members.map(member);

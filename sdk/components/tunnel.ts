@@ -129,12 +129,16 @@ export class SiteToSiteTunnel extends pulumi.ComponentResource {
     if (args.enc0 !== undefined) take(label, "enc0", args.enc0, oneOf(["skip", "filter"] as const));
     for (const [ph, f] of [[args.main, "main"], [args.quick, "quick"]] as const) {
       if (ph === undefined) continue;
+      objectArg(label, f, ph, '{ auth: "hmac-sha2-256", enc: "aes-256" }');
       for (const k of ["auth", "enc", "group", "prf"] as const) if (ph[k] !== undefined && typeof ph[k] !== "string") throw argError(label, `${f}.${k}`, String(ph[k]), "not a transform name", "give a name such as `aes-256` or remove it");
       if (ph.lifetime !== undefined) take(label, `${f}.lifetime`, ph.lifetime, integer("a lifetime in seconds", 60, 7 * 24 * 3600));
     }
     const auth = args.auth ?? (args.psk !== undefined ? "psk" : args.ca !== undefined ? "x509" : "publickey");
     if (auth === "x509" && !(args.ca instanceof CertificateAuthority)) throw argError(label, "ca", args.ca === undefined ? "(none)" : typeof args.ca, "`auth: \"x509\"` needs the CertificateAuthority that issues the certificates", "pass `ca: new openbsd.CertificateAuthority(\"vpn-ca\", { keySeed: cfg.requireSecret(\"caSeed\") })`");
     if (args.ca !== undefined && auth !== "x509") throw argError(label, "ca", "(CertificateAuthority)", "a CA is only used with `auth: \"x509\"`", "set `auth: \"x509\"` or remove `ca`");
+    if (args.psk !== undefined && auth !== "psk") throw argError(label, "psk", "(secret)", `\`auth: "${auth}"\` authenticates without it: the PSK would be ignored`, `remove \`psk\`, or set \`auth: "psk"\``);
+    objectArg(label, "manual", args.manual, "{ spi: { leftToRight: 0x1000, rightToLeft: 0x1001 } }");
+    for (const part of ["spi", "authkey", "enckey"] as const) objectArg(label, `manual.${part}`, args.manual?.[part], "{ leftToRight: …, rightToLeft: … }");
     if (args.manual && args.psk !== undefined) throw argError(label, "psk", "(secret)", "a manually keyed tunnel has no IKE and no PSK", "remove `psk` or `manual`");
     if (!args.manual && auth === "psk" && args.psk === undefined) throw argError(label, "psk", "(none)", "`auth: \"psk\"` needs a pre-shared key", "pass `psk: cfg.requireSecret(\"psk\")`");
     if (args.manual?.spi) for (const d of ["leftToRight", "rightToLeft"] as const) take(label, `manual.spi.${d}`, args.manual.spi[d], integer("an SPI", 256, 0xfffffffe, "choose an SPI in 0x100–0xfffffffe (0–255 are reserved)"));

@@ -2,7 +2,7 @@ import * as pulumi from "@pulumi/pulumi";
 import { WG_DEFAULTS, wireGuardEndKeys, type WireGuardEndSpec, type WireGuardHubReach, type WireGuardReach, type WireGuardSpec } from "../planner/wireguard";
 import { hostAddress, integer, network, udpPort, wgKey, WG_PKA_MAX } from "../model/tokens/index";
 import { argError, ifAddress, networkOf } from "./common";
-import { take, labelOf } from "./check";
+import { take, labelOf, listArg } from "./check";
 import { Gateway } from "./gateway";
 import { checkEnds } from "./ends";
 import { groupOf, nodeOf } from "./nodes";
@@ -89,7 +89,7 @@ export class WireGuardTunnel extends pulumi.ComponentResource {
           ...(e.port !== undefined ? { port: e.port } : {}),
           ...(privateKey !== null ? { privateKey } : {}),
           ...(endpoint !== null ? { endpoint: take(label, `${side}.endpoint`, endpoint, hostAddress()) } : {}),
-          ...(networks !== null ? { networks: (networks as string[]).map((n, i) => take(label, `${side}.networks[${i}]`, n, network())) } : {}),
+          ...(networks !== null ? { networks: listArg(label, `${side}.networks`, networks as string[], '["10.1.0.0/24"]').map((n, i) => take(label, `${side}.networks[${i}]`, n, network())) } : {}),
           ...(e.rtable !== undefined ? { rtable: e.rtable } : {}),
         }));
     const psk = args.psk === undefined ? pulumi.output(null) : pulumi.unsecret(pulumi.secret(args.psk)).apply((p) => take(label, "psk", p, wgKey("a wgpsk"), { secret: true }));
@@ -205,7 +205,7 @@ export class WireGuardHub extends pulumi.ComponentResource {
       pulumi.all([pulumi.output(m.inner), pulumi.output(m.networks ?? null)]).apply(([inner, networks]) => ({
         node: m.gateway.gatewayName,
         inner: String(inner),
-        ...(networks !== null ? { networks: (networks as string[]).map((n, i) => take(label, `${field}.networks[${i}]`, n, network())) } : {}),
+        ...(networks !== null ? { networks: listArg(label, `${field}.networks`, networks as string[], '["10.1.0.0/24"]').map((n, i) => take(label, `${field}.networks[${i}]`, n, network())) } : {}),
       }));
     const hub = reach(args.hub, "hub");
     const spokes = args.spokes.map((s, i) => reach(s, `spokes[${i}]`));

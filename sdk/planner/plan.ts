@@ -21,7 +21,7 @@ import { planPair, type SegmentVhid } from "./carp";
 import type { Plan, GatewayDocs } from "./docs";
 import { gatewayDocuments } from "./documents";
 import { PlanError, type PlanIssue } from "./errors";
-import { planGatewayBase } from "./gateway";
+import { checkUserServices, planGatewayBase } from "./gateway";
 import { fingerprint } from "./keys";
 import { planLink } from "./links";
 import type { CarpPairSpec, GatewaySpec, IkeDaemon, Topology } from "./spec";
@@ -69,6 +69,7 @@ export function planTopology(t: Topology, opts: PlanOptions): Plan {
   planTinc(t.tinc ?? [], accs, issues);
   for (const a of t.anchors) planAnchor(a, accs, issues);
   for (const acc of accs.values()) checkGateway(acc, issues);
+  for (const acc of accs.values()) checkUserServices(acc, issues);
   if (issues.length > 0) throw new PlanError(issues);
   const gateways: Record<string, GatewayDocs> = {};
   for (const acc of accs.values()) gateways[acc.gw.name] = gatewayDocuments(acc);
