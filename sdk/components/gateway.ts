@@ -181,7 +181,16 @@ export class Gateway extends pulumi.ComponentResource {
       if (c.port !== undefined) take(label, "connection.port", c.port, integer("a TCP port", 1, 65535));
       if (c.user !== undefined) take(label, "connection.user", c.user, userName);
       if (c.hostKey !== undefined && c.hostKey !== null) take(label, "connection.hostKey", c.hostKey, sshHostKey);
-      if (typeof c.privateKey !== "string" || c.privateKey === "") throw argError(label, "connection.privateKey", "(none)", "required", "pass `cfg.requireSecret(\"sshKey\")`");
+      if (c.privateKey === undefined || c.privateKey === null || c.privateKey === "") throw argError(label, "connection.privateKey", "(none)", "required", "pass `cfg.requireSecret(\"sshKey\")`");
+      if (typeof c.privateKey !== "string") throw argError(label, "connection.privateKey", "(secret)", `not a private key (a ${typeof c.privateKey} given)`, "pass the key's text, e.g. `cfg.requireSecret(\"sshKey\")`");
+      // one host, one Gateway: two would overwrite each other's files and each other's commits
+      const at = `${c.host}:${c.port ?? 22}`;
+      let hosts = sshHosts.get(this.group);
+      if (!hosts) sshHosts.set(this.group, (hosts = new Map()));
+      const first = hosts.get(at);
+      if (first !== undefined && first !== name)
+        throw argError(label, "connection.host", c.host, `also the connection of Gateway "${first}" (port ${c.port ?? 22}): two Gateways would overwrite each other's files on one host`, "declare each gateway once, or give this one its own host or port");
+      hosts.set(at, name);
       return c;
     });
     // defaults filled once, here, so the provider never sees an absent (null) field
@@ -256,6 +265,9 @@ export class Gateway extends pulumi.ComponentResource {
     this.registerOutputs({ files: this.files, publicKey: this.publicKey, rsaPublicKey: this.rsaPublicKey });
   }
 }
+
+/** The SSH `host:port` of each Gateway of a group, by Gateway name. */
+const sshHosts = new WeakMap<Group, Map<string, string>>();
 
 /** Gateways by group and name (to turn the planner's `dependsOn` into resources). */
 const gatewayRegistry = new WeakMap<Group, Map<string, Gateway>>();

@@ -7,7 +7,7 @@
  */
 import * as pulumi from "@pulumi/pulumi";
 import * as openbsd from "pulumi-openbsd";
-import { Kit, PSK, type BadClass } from "./bad-inputs";
+import { HOST_KEY, Kit, PSK, type BadClass } from "./bad-inputs";
 
 /** The guide's topology plus the other VPNs, each overridable. */
 export class HKit extends Kit {
@@ -329,4 +329,17 @@ export const HOSTILE: HostileCase[] = [
   { class: "messages", name: "gif ipsec given as true", build: (k) => k.gi({ ipsec: true }), message: (s) => `GifTunnel "gif${s}": ipsec = true: not an object (a boolean given); give e.g. \`{ keying: "manual" }\`` },
   { class: "messages", name: "manual SPIs given as a number", build: (k) => k.t({ psk: undefined, manual: { spi: 4096 } }), message: (s) => `SiteToSiteTunnel "net1-net2${s}": manual.spi = 4096: not an object (a number given); give e.g. \`{ leftToRight: …, rightToLeft: … }\`` },
   { class: "messages", name: "a CertificateAuthority without arguments", build: (k) => { k.tunnel({ psk: undefined, auth: "x509", ca: new openbsd.CertificateAuthority(`ca${k.s}`, undefined as unknown as openbsd.CertificateAuthorityArgs) }); }, message: (s) => `CertificateAuthority "ca${s}": args = undefined: no arguments; pass \`{ keySeed }\`` },
+
+  // ------------------------------------------------------------------ round 3: lookalikes, lengths, special addresses, one host twice
+  { class: "injection", name: "a Cyrillic `е` in an interface name", build: (k) => k.g({ internal: { interface: "\u0435m0", network: "172.16.0.0/24" } }), message: (s) => `Gateway "gw1${s}": internal.interface = \\u0435m0: not an interface name (driver letters then a unit number; netstart skips any other /etc/hostname.IF); write e.g. \`em0\`, \`carp1\`, \`gif0\`` },
+  { class: "silently wrong", name: "an interface name longer than IFNAMSIZ", build: (k) => k.g({ extraInterfaces: [{ interface: "lo" + "1".repeat(20), addresses: ["10.0.0.1/32"] }] }), message: (s) => `Gateway "gw1${s}": extraInterfaces[0].interface = lo11111111111111111111: longer than 15 bytes (IFNAMSIZ); use the interface's real name, e.g. \`em0\`` },
+  { class: "silently wrong", name: "a pf tag longer than PF_TAG_NAME_SIZE", build: (k) => k.t({ left: k.end({ tag: "t".repeat(80) }), right: k.gw2() }), message: (s) => `SiteToSiteTunnel "net1-net2${s}": left.tag = tttttttttttttttttttttttttttttttttttttttttttttttttttttttttttttttttttttttttttttttt: longer than 63 bytes (PF_TAG_NAME_SIZE); choose a shorter tag` },
+  { class: "silently wrong", name: "a sysctl value of 5000 characters", build: (k) => k.g({ sysctls: { "net.inet.ip.mforwarding": "1".repeat(5000) } }), message: (s) => `Gateway "gw1${s}": sysctls["net.inet.ip.mforwarding"] = 11111111111111111111111111111111111111111111111111111111111111111111111111111111… (5000 bytes): longer than 255 bytes (the longest string a sysctl takes, kern.hostname, is MAXHOSTNAMELEN-1); give the value the MIB takes, e.g. \`1\`` },
+  { class: "silently wrong", name: "an IPv6 extra address with a zone", build: (k) => k.g({ extraInterfaces: [{ interface: "lo1", addresses: ["fe80::1%em0/64"] }] }), message: (s) => `Gateway "gw1${s}": extraInterfaces[0].addresses[0] = fe80::1%em0/64: not an address; write e.g. \`192.0.2.153/24\`` },
+  { class: "silently wrong", name: "the unspecified address as the external address", build: (k) => k.g({ external: { interface: "em1", address: "0.0.0.0" } }), message: (s) => `Gateway "gw1${s}": external.address = 0.0.0.0: the unspecified address (it names no host); give the host's own address, e.g. \`192.0.2.153\`` },
+  { class: "silently wrong", name: "a multicast external address", build: (k) => k.g({ external: { interface: "em1", address: "224.0.0.1" } }), message: (s) => `Gateway "gw1${s}": external.address = 224.0.0.1: a multicast group, not a host; give the host's own address, e.g. \`192.0.2.153\`` },
+  { class: "silently wrong", name: "a tunnel peer that is the end's own address", build: (k) => k.t({ left: k.end({ peer: "192.0.2.153" }), right: k.gw2() }), message: (s) => `SiteToSiteTunnel "net1-net2${s}", Gateway "gw1${s}", Gateway "gw2${s}": left.peer = 192.0.2.153: it is not Gateway "gw2${s}"'s egress address 192.0.123.85; set left.peer to 192.0.123.85 or remove it` },
+  { class: "silently wrong", name: "two Gateways on one SSH host", build: (k) => { const a = k.gw1(); const b = k.gw2({ connection: k.conn("169.254.0.1") }); k.tunnel({}, [a, b]); }, message: (s) => `Gateway "gw2${s}": connection.host = 169.254.0.1: also the connection of Gateway "gw1${s}" (port 22): two Gateways would overwrite each other's files on one host; declare each gateway once, or give this one its own host or port` },
+  { class: "messages", name: "a connection given as a string", build: (k) => k.g({ connection: "root@169.254.0.1" }), message: (s) => `Gateway "gw1${s}": connection = root@169.254.0.1: not a connection; give \`{ host, privateKey, hostKey }\`` },
+  { class: "messages", name: "a private key given as a number", build: (k) => k.g({ connection: { host: "169.254.0.1", privateKey: 42, hostKey: HOST_KEY } }), message: (s) => `Gateway "gw1${s}": connection.privateKey = (secret): not a private key (a number given); pass the key's text, e.g. \`cfg.requireSecret("sshKey")\`` },
 ];

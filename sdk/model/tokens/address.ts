@@ -41,13 +41,27 @@ function hostPart(s: string): string | undefined {
   return r && "value" in r ? r.value.address : undefined;
 }
 
-/** One host address (no prefix length), of `family` when given. Returns the canonical text. */
+/**
+ * Refuses an address no host or interface can have: the unspecified address (`0.0.0.0`, `::`), the
+ * limited broadcast and multicast groups (netstart and the IKE daemons would take them without complaint).
+ */
+function refuseSpecial(address: string, example: string): void {
+  const why =
+    address === "0.0.0.0" || address === "::" ? "the unspecified address (it names no host)"
+    : address === "255.255.255.255" ? "the limited broadcast address"
+    : /^(22[4-9]|23\d)\./.test(address) || /^ff/i.test(address) ? "a multicast group, not a host"
+    : undefined;
+  if (why) throw new Refusal(why, `give the host's own address, e.g. \`${example}\``);
+}
+
+/** One host address (no prefix length), of `family` when given, a unicast one. Returns the canonical text. */
 export function hostAddress(family?: Family): TokenRule {
   return (v) => {
     const ex = EXAMPLE[family ?? 4];
     const p = parse(v, family ? `an ${famName(family)} address` : "an IP address", ex, family);
     // the fix keeps the host as written (`192.0.2.5/24` → `192.0.2.5`), not the network the prefix clears it to
     if (p.prefix !== undefined) throw new Refusal("a host address takes no prefix length", `write \`${hostPart(String(v)) ?? p.address}\``);
+    refuseSpecial(p.address, ex);
     return p.address;
   };
 }
@@ -77,6 +91,7 @@ export function interfaceAddress(defaultPrefix?: number, family?: Family): Token
     const p = parse(v, family ? `an ${famName(family)} address` : "an address", ex, family);
     const s = v as string;
     const address = parseIpNet(s.split("/")[0]!) as { value: { address: string } };
+    refuseSpecial(address.value.address, ex.slice(0, ex.indexOf("/")));
     const dflt = p.family === 6 ? (family === 6 && defaultPrefix !== undefined ? defaultPrefix : defaultPrefix !== undefined ? 64 : 128) : (defaultPrefix ?? 32);
     return { address: address.value.address, prefix: p.prefix ?? dflt };
   };

@@ -35,13 +35,15 @@ const NAMED: Record<string, string> = { "\n": "\\n", "\r": "\\r", "\t": "\\t", "
 
 /**
  * A value as it may be echoed in a message to a terminal: control, format (bidi overrides such as
- * U+202E), separator and unassigned characters are shown as `\n`, `\u202e`; long values are cut.
+ * U+202E), separator, unassigned characters and non-ASCII letters are shown as `\n`, `\u202e`, `\u0435`; long
+ * values are cut.
  */
 export function shown(value: unknown, max = 80): string {
   if (value === undefined) return "(none)";
   if (value === null) return "(null)";
   const s = typeof value === "string" ? value : typeof value === "number" || typeof value === "boolean" ? String(value) : safeJson(value);
-  const esc = s.replace(/[\p{C}\p{Zl}\p{Zp}\\]/gu, (c) => NAMED[c] ?? `\\u${c.codePointAt(0)!.toString(16).padStart(4, "0")}`);
+  // non-ASCII letters, digits and marks too: a lookalike (Cyrillic `е` in `еm0`) would read as the valid value it imitates
+  const esc = s.replace(/[\p{C}\p{Zl}\p{Zp}\\]|(?![\x00-\x7e])[\p{L}\p{N}\p{M}]/gu, (c) => NAMED[c] ?? `\\u${c.codePointAt(0)!.toString(16).padStart(4, "0")}`);
   if (s === "") return '""';
   // blanks at either end would be invisible in the message: the value is shown quoted
   if (s.trim() !== s) return esc.length > max ? `"${esc.slice(0, max)}…" (${Buffer.byteLength(s)} bytes)` : `"${esc}"`;
