@@ -93,7 +93,8 @@ export interface SiteToSiteTunnelArgs {
 }
 
 function isEndArgs(x: Gateway | TunnelNode | TunnelEndArgs): x is TunnelEndArgs {
-  return typeof x === "object" && x !== null && !(x instanceof Gateway) && "gateway" in x;
+  // any plain object that is no Gateway or CarpPair is an end's settings (so a missing `gateway` is named as such)
+  return typeof x === "object" && x !== null && !Array.isArray(x) && !isNode(x);
 }
 
 /**
@@ -207,7 +208,7 @@ function isNode(x: unknown): x is Gateway | TunnelNode {
 /** The plain settings of one end, checked when the tunnel is declared. */
 function checkEnd(label: string, side: "left" | "right", e: TunnelEndArgs, explicit: boolean): void {
   const f = explicit ? `${side}.gateway` : side;
-  if (!isNode(e.gateway)) throw argError(label, f, e.gateway === undefined ? "(none)" : typeof e.gateway, "not a Gateway or CarpPair", "pass a Gateway or CarpPair declared in this program");
+  if (!isNode(e.gateway)) throw argError(label, f, e.gateway === undefined ? "(none)" : Array.isArray(e.gateway) ? "(a list)" : typeof e.gateway, "not a Gateway or CarpPair", "pass a Gateway or CarpPair declared in this program");
   if (e.mode !== undefined) take(label, `${side}.mode`, e.mode, oneOf(["active", "passive", "dynamic"] as const));
   takeOpt(label, `${side}.srcid`, e.srcid, identity);
   takeOpt(label, `${side}.dstid`, e.dstid, identity);
