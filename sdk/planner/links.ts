@@ -121,8 +121,8 @@ function planLinkIpsec(l: LinkSpec, keys: ManualKeys | undefined, me: LinkEndSpe
     }
     case "ike": {
       useDaemon(acc, "isakmpd", G);
-            const main = resolvePhase1(ip.phase1, "ipsec.phase1", label, issues);
-      const quick = resolvePhase(ip.phase2, "ipsec.phase2", label, issues);
+      const main = resolvePhase1(ip.phase1, "ipsec.main", label, issues);
+      const quick = resolvePhase(ip.phase2, "ipsec.quick", label, issues);
       const tunnelMode = me.role === "ipsec-tunnel";
       const r: IkeRule = {
         type: "ike", satype: "esp", ...(tunnelMode ? {} : { encap: "transport" as const, proto: innerProto }),
