@@ -70,10 +70,29 @@ export function planTopology(t: Topology, opts: PlanOptions): Plan {
   for (const a of t.anchors) planAnchor(a, accs, issues);
   for (const acc of accs.values()) checkGateway(acc, issues);
   for (const acc of accs.values()) checkUserServices(acc, issues);
-  if (issues.length > 0) throw new PlanError(issues);
+  if (issues.length > 0) throw new PlanError(mergeIssues(issues));
   const gateways: Record<string, GatewayDocs> = {};
   for (const acc of accs.values()) gateways[acc.gw.name] = gatewayDocuments(acc);
   return { gateways, dependsOn };
+}
+
+/**
+ * One problem found from each end of a link or tunnel (the same field, value, reason and fix, first named
+ * resource the same) is one mistake: reported once, naming every resource it was found on.
+ */
+function mergeIssues(issues: PlanIssue[]): PlanIssue[] {
+  const out: PlanIssue[] = [];
+  const seen = new Map<string, PlanIssue>();
+  for (const i of issues) {
+    const key = [i.resources[0], i.field, i.value, i.reason, i.fix].join("\0");
+    const first = seen.get(key);
+    if (!first) {
+      const copy = { ...i, resources: [...i.resources] };
+      seen.set(key, copy);
+      out.push(copy);
+    } else for (const r of i.resources) if (!first.resources.includes(r)) first.resources.push(r);
+  }
+  return out;
 }
 
 /** What a tunnel end names: a Gateway, or a CarpPair whose two members exist (else reported by planPair). */
