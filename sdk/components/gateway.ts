@@ -295,6 +295,7 @@ function checkGatewayArgs(label: string, args: GatewayArgs): InternalArgs[] {
     const f = Array.isArray(args.internal) ? `internal[${k}]` : "internal";
     if (!i || typeof i !== "object") throw argError(label, f, String(i), "not an internal interface", "give `{ interface, network }`");
     const iface = take(label, `${f}.interface`, i.interface, interfaceName);
+    boolArg(label, `${f}.configure`, i.configure);
     const other = seen.get(iface);
     if (other !== undefined)
       throw argError(label, `${f}.interface`, iface, other === "external.interface" ? "it is also the external interface: its hostname.if would renumber the egress" : `it is also ${other}`, "give each interface once: the internal one faces the protected network, e.g. `em0`");

@@ -2,7 +2,7 @@ import * as pulumi from "@pulumi/pulumi";
 import { WG_DEFAULTS, wireGuardEndKeys, type WireGuardEndSpec, type WireGuardHubReach, type WireGuardReach, type WireGuardSpec } from "../planner/wireguard";
 import { hostAddress, integer, network, udpPort, wgKey, WG_PKA_MAX } from "../model/tokens/index";
 import { argError, ifAddress, networkOf } from "./common";
-import { take, labelOf, listArg } from "./check";
+import { take, labelOf, listArg, boolArg } from "./check";
 import { Gateway } from "./gateway";
 import { checkEnds } from "./ends";
 import { groupOf, nodeOf } from "./nodes";
@@ -196,6 +196,7 @@ export class WireGuardHub extends pulumi.ComponentResource {
     const label = labelOf("WireGuardHub", name);
     if (!args || !args.hub || !(args.hub.gateway instanceof Gateway)) throw argError(label, "hub.gateway", "(none)", "not a Gateway", "pass `hub: { gateway, inner }`");
     if (!Array.isArray(args.spokes) || args.spokes.length === 0) throw argError(label, "spokes", String(args.spokes?.length ?? "(none)"), "a hub needs at least one spoke", "give `spokes: [{ gateway, inner }, …]`");
+    boolArg(label, "spokeToSpoke", args.spokeToSpoke);
     sameInnerSubnet(label, [["hub.inner", args.hub.inner], ...args.spokes.map((m, i): [string, unknown] => [`spokes[${i}].inner`, m?.inner])]);
     args.spokes.forEach((s, i) => {
       if (!s || !(s.gateway instanceof Gateway)) throw argError(label, `spokes[${i}].gateway`, "(none)", "not a Gateway", "pass a Gateway declared in this program");
