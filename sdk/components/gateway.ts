@@ -296,6 +296,9 @@ function checkGatewayArgs(label: string, args: GatewayArgs): InternalArgs[] {
     if (!i || typeof i !== "object") throw argError(label, f, String(i), "not an internal interface", "give `{ interface, network }`");
     const iface = take(label, `${f}.interface`, i.interface, interfaceName);
     boolArg(label, `${f}.configure`, i.configure);
+    // named here, by the field as written (`internal.address` or `internal[1].address`); the planner only knows the interface
+    if (i.configure === true && (i.address === undefined || i.address === null))
+      throw argError(label, `${f}.address`, "(none)", "`configure: true` needs the gateway's address on the interface", `give \`address\` (e.g. \`172.16.0.1/24\`) or set \`configure: false\``);
     const other = seen.get(iface);
     if (other !== undefined)
       throw argError(label, `${f}.interface`, iface, other === "external.interface" ? "it is also the external interface: its hostname.if would renumber the egress" : `it is also ${other}`, "give each interface once: the internal one faces the protected network, e.g. `em0`");
