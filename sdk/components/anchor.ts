@@ -3,7 +3,7 @@ import type { PfRule } from "../model/pf/types";
 import { groupOf, nodeOf, pfRules } from "./nodes";
 import { Gateway } from "./gateway";
 import { argError } from "./common";
-import { take } from "./check";
+import { take, labelOf } from "./check";
 import { anchorName } from "../model/tokens/index";
 
 /** Arguments of {@link PfAnchor}. */
@@ -26,7 +26,7 @@ export class PfAnchor extends pulumi.ComponentResource {
 
   constructor(name: string, args: PfAnchorArgs, opts?: pulumi.ComponentResourceOptions) {
     super("openbsd:index:PfAnchor", name, {}, opts);
-    const label = `PfAnchor "${name}"`;
+    const label = labelOf("PfAnchor", name);
     if (!args || typeof args !== "object") throw argError(label, "args", String(args), "no arguments", "pass `{ gateway, rules }`");
     if (!(args.gateway instanceof Gateway)) throw argError(label, "gateway", args.gateway === undefined ? "(none)" : typeof args.gateway, "not a Gateway", "pass a Gateway declared in this program");
     this.anchorName = take(label, args.name === undefined ? "name (default: the resource name)" : "name", args.name ?? name, anchorName);

@@ -1,8 +1,8 @@
 import * as pulumi from "@pulumi/pulumi";
 import { CA_DEFAULTS, caCertificate, type CaSpec } from "../planner/x509";
 import { argError } from "./common";
-import { take } from "./check";
-import { Refusal } from "../model/tokens/index";
+import { take, labelOf } from "./check";
+import { keySeed } from "../model/tokens/index";
 
 /** Arguments of {@link CertificateAuthority}. */
 export interface CertificateAuthorityArgs {
@@ -42,7 +42,7 @@ export class CertificateAuthority extends pulumi.ComponentResource {
 
   constructor(name: string, args: CertificateAuthorityArgs, opts?: pulumi.ComponentResourceOptions) {
     super("openbsd:index:CertificateAuthority", name, {}, opts);
-    const label = `CertificateAuthority "${name}"`;
+    const label = labelOf("CertificateAuthority", name);
     if (!args || typeof args !== "object") throw argError(label, "args", String(args), "no arguments", "pass `{ keySeed }`");
     if (!/^[A-Za-z0-9][A-Za-z0-9_.-]{0,63}$/.test(name))
       throw argError(label, "name", name, "the name is the file name of the CA certificate on the gateways (ca/NAME.crt)", "use letters, digits and `_.-`, starting with a letter or digit");
@@ -56,12 +56,9 @@ export class CertificateAuthority extends pulumi.ComponentResource {
       if (typeof v !== "string" || !ISO.test(v) || Number.isNaN(Date.parse(v)) || new Date(v).toISOString().replace(".000Z", "Z") !== v)
         throw argError(label, f, String(v), "not an ISO 8601 UTC time", "write e.g. `2025-01-01T00:00:00Z`");
     if (Date.parse(notBefore) >= Date.parse(notAfter)) throw argError(label, "notBefore, notAfter", `${notBefore}, ${notAfter}`, "the validity ends before it starts", "give a notAfter later than notBefore");
-    const seedRule = (v: unknown): string => {
-      if (typeof v !== "string" || v.length < 16) throw new Refusal("a key seed is a string of at least 16 characters", "generate one with `openssl rand -hex 32` and keep it with `pulumi config set --secret`");
-      return v;
-    };
+    if (Date.parse(notAfter) <= Date.now()) throw argError(label, "notAfter", notAfter, "already past: isakmpd and iked would refuse every certificate this CA issues as expired", `give a notAfter in the future, e.g. \`${CA_DEFAULTS.notAfter}\``);
     this.spec = pulumi.secret(args.keySeed).apply((seed) => ({
-      name, keySeed: take(label, "keySeed", seed, seedRule, { secret: true }),
+      name, keySeed: take(label, "keySeed", seed, keySeed, { secret: true }),
       ...(args.commonName !== undefined ? { commonName } : {}),
       ...(args.notBefore !== undefined ? { notBefore } : {}),
       ...(args.notAfter !== undefined ? { notAfter } : {}),

@@ -3,7 +3,7 @@ import type { CarpMemberSpec, CarpPairSpec } from "../planner/spec";
 import { orderCarpPair } from "../planner/carp";
 import { argError, ifAddress } from "./common";
 import { Gateway } from "./gateway";
-import { need, take } from "./check";
+import { need, take, labelOf, boolArg, listArg } from "./check";
 import { carpPassword, hostAddress, integer, interfaceName, interfaceOf, oneOf, sasyncdKey } from "../model/tokens/index";
 import { groupOf, nodeOf, type TunnelNode } from "./nodes";
 import type { Group } from "./registry";
@@ -69,7 +69,7 @@ export class CarpPair extends pulumi.ComponentResource implements TunnelNode {
 
   constructor(name: string, args: CarpPairArgs, opts?: pulumi.ComponentResourceOptions) {
     super("openbsd:index:CarpPair", name, {}, opts);
-    const label = `CarpPair "${name}"`;
+    const label = labelOf("CarpPair", name);
     this.nodeName = name;
     this.nodeLabel = label;
     checkPairArgs(label, args);
@@ -97,7 +97,10 @@ export class CarpPair extends pulumi.ComponentResource implements TunnelNode {
         members: [
           { ...declared[0], syncAddress: take(label, "members[0].syncAddress", syncs[0], hostAddress()) },
           { ...declared[1], syncAddress: take(label, "members[1].syncAddress", syncs[1], hostAddress()) },
-        ] as CarpPairSpec["members"],
+        ].map((m, i, all) => {
+          if (i === 1 && m.syncAddress === all[0]!.syncAddress) throw argError(label, "members[1].syncAddress", m.syncAddress, "also members[0].syncAddress: each member's sasyncd would name itself as its peer", "give each member its own address, e.g. its address on the internal network");
+          return m;
+        }) as CarpPairSpec["members"],
         segments: args.segments.map((s, i) => ({
           interface: s.interface,
           carpdev: s.carpdev,
@@ -134,18 +137,25 @@ function checkPairArgs(label: string, args: CarpPairArgs): void {
   });
   if (args.members[0].gateway === args.members[1].gateway) throw argError(label, "members", args.members[0].gateway.gatewayName, "a pair needs two different gateways", "pass two Gateways");
   need(label, "sharedkey", args.sharedkey, "give 64 hex digits, e.g. `cfg.requireSecret(\"sasyncdKey\")` from `openssl rand -hex 32`");
+  listArg(label, "segments", args.segments, '[{ interface: "carp2", carpdev: "em1", address: "192.0.2.153/24", vhid: 2 }]');
   if (!Array.isArray(args.segments) || args.segments.length === 0) throw argError(label, "segments", "(none)", "a pair shares at least one address", "give `segments: [{ interface: \"carp2\", carpdev: \"em1\", address, vhid }]`");
   const seen = new Set<string>();
+  const vhids = new Map<string, number>();
   args.segments.forEach((s, i) => {
     const iface = take(label, `segments[${i}].interface`, s?.interface, interfaceOf("carp"));
     if (seen.has(iface)) throw argError(label, `segments[${i}].interface`, iface, "two segments use this interface", "one carp interface per segment");
     seen.add(iface);
-    take(label, `segments[${i}].carpdev`, s.carpdev, interfaceName);
-    take(label, `segments[${i}].vhid`, s.vhid, integer("a vhid", 1, 255, "choose a vhid in 1–255, unique on the segment"));
+    const dev = take(label, `segments[${i}].carpdev`, s.carpdev, interfaceName);
+    const vhid = take(label, `segments[${i}].vhid`, s.vhid, integer("a vhid", 1, 255, "choose a vhid in 1–255, unique on the segment"));
+    // the kernel keeps one carp interface per vhid on a carpdev: the second `ifconfig carpN vhid` fails at apply
+    const twin = vhids.get(`${dev} ${vhid}`);
+    if (twin !== undefined) throw argError(label, `segments[${i}].vhid`, String(vhid), `segments[${twin}] has this vhid on the same carpdev ${dev} (ifconfig: vhid already in use)`, "give each segment on one carpdev its own vhid");
+    vhids.set(`${dev} ${vhid}`, i);
     if (s.advbase !== undefined) take(label, `segments[${i}].advbase`, s.advbase, integer("advbase", 0, 254));
     need(label, `segments[${i}].address`, s.address, "give the shared address with its prefix, e.g. `192.0.2.153/24`");
   });
   if (args.pfsync) take(label, "pfsync.syncdev", args.pfsync.syncdev, interfaceName);
+  boolArg(label, "preempt", args.preempt);
   if (args.flushmode !== undefined) take(label, "flushmode", args.flushmode, oneOf(["sync", "startup", "never"] as const));
   args.members.forEach((m, i) => {
     const other = pairOf.get(m.gateway);

@@ -9,7 +9,7 @@
  * handler of the rejected outputs, again as the language host's result (`One or more errors occurred: …`).
  */
 import * as pulumi from "@pulumi/pulumi";
-import { Refusal, shown, type TokenRule } from "../model/tokens/refusal";
+import { charName, Refusal, shown, unsafeChar, visible, type TokenRule } from "../model/tokens/refusal";
 
 /**
  * Fixes an error's message: the Pulumi SDK prefixes `error serializing property "…"` to the message of
@@ -83,9 +83,12 @@ export function theRefused(): Refused {
   return (refused ??= new Refused());
 }
 
-/** `Label: field = value: reason; fix` (the value escaped for a terminal: `\n`, `\u202e`). */
+/**
+ * `Label: field = value: reason; fix` (the value escaped for a terminal: `\n`, `\u202e`; so are the
+ * resource name of the label and a user's map key in the field).
+ */
 export function userError(label: string, field: string, value: string, reason: string, fix: string): UserError {
-  return new UserError(`${label}: ${field} = ${value}: ${reason}; ${fix}`);
+  return new UserError(`${visible(label)}: ${visible(field)} = ${value}: ${reason}; ${fix}`);
 }
 
 /** Options of {@link take}. */
@@ -117,4 +120,43 @@ export function need(label: string, field: string, value: unknown, fix: string):
 /** Whether a value is known now (not a Pulumi Output or promise). */
 export function isPlain(v: unknown): boolean {
   return !pulumi.Output.isInstance(v) && !(v instanceof Promise);
+}
+
+/** How a wrongly typed value is named: `a string`, `a list`, `nothing`. */
+function kindOf(v: unknown): string {
+  return v === undefined ? "nothing" : v === null ? "null" : Array.isArray(v) ? "a list" : typeof v === "object" ? "an object" : `a ${typeof v}`;
+}
+
+/**
+ * An optional list argument (plain JavaScript may pass a string or an object): the list, `[]` when
+ * absent, a value not known yet (an Output) as it is; anything else is refused naming what was given.
+ */
+export function listArg<T>(label: string, field: string, value: T[] | undefined | null, example: string): T[] {
+  if (value === undefined || value === null || Array.isArray(value)) return value ?? [];
+  if (!isPlain(value)) return value as unknown as T[];
+  throw report(userError(label, field, shown(value), `not a list (${kindOf(value)} given)`, `give a list, e.g. \`${example}\``));
+}
+
+/** An optional boolean argument: JavaScript's `"no"` or `"false"` would be true. */
+export function boolArg(label: string, field: string, value: unknown): void {
+  if (value !== undefined && typeof value !== "boolean") throw report(userError(label, field, shown(value), `not a boolean (${kindOf(value)} given)`, "write `true` or `false`"));
+}
+
+/** An optional object argument (not a list, not a scalar). */
+export function objectArg(label: string, field: string, value: unknown, example: string): void {
+  if (value !== undefined && (value === null || typeof value !== "object" || Array.isArray(value)) && isPlain(value))
+    throw report(userError(label, field, shown(value), `not an object (${kindOf(value)} given)`, `give e.g. \`${example}\``));
+}
+
+/**
+ * A component's label, `Kind "name"`, once its resource name is checked: the name reaches the stack's
+ * URN, which the provider records on the host (the owner file, one line per field), and every message;
+ * an invisible character (newline, bidi override, zero-width) in it is refused.
+ */
+export function labelOf(kind: string, name: string): string {
+  const label = `${kind} "${name}"`;
+  if (typeof name !== "string" || name === "") throw report(userError(label, "name (the resource name)", shown(name), "empty", "name the resource, e.g. `gw1`"));
+  const c = unsafeChar(name);
+  if (c !== undefined) throw report(userError(label, "name (the resource name)", shown(name), `holds ${charName(c)}, which a resource name cannot hold safely (it is recorded on the gateway in the stack's URN)`, "use letters, digits and punctuation"));
+  return label;
 }

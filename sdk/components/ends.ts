@@ -30,4 +30,10 @@ export function checkEnds<S extends string, A extends Record<S, TunnelEndShape>>
     need(label, `${side}.inner`, e!.inner, `give the inner address, e.g. \`${innerExample}\``);
     more(e!, side);
   }
+  sameGateway(label, sides, (args as Record<S, TunnelEndShape>)[sides[0]].gateway, (args as Record<S, TunnelEndShape>)[sides[1]].gateway);
+}
+
+/** Refuses a link whose two ends are one gateway (every file of the link would be written twice to one host). */
+export function sameGateway(label: string, sides: readonly [string, string], a: Gateway, b: Gateway): void {
+  if (a === b) throw argError(label, `${sides[0]}.gateway, ${sides[1]}.gateway`, a.gatewayName, "both ends are the same gateway", "connect two different gateways");
 }

@@ -3,12 +3,20 @@ import type { GatewaySpec, IkeDaemon, NatSpec } from "../planner/spec";
 import { GatewayConfig, type ConnectionArgs } from "../resources/gateway-config";
 import type { HostState } from "../state";
 import { argError, ifAddress, networkOf } from "./common";
-import { isPlain, need, take, takeOpt } from "./check";
-import { hostAddress, integer, interfaceName, network, oneOf, packageName, rcFlags, serviceName, sysctlName, sysctlValue, userName } from "../model/tokens/index";
+import { boolArg, isPlain, listArg, need, objectArg, take, takeOpt, labelOf } from "./check";
+import { hostAddress, integer, interfaceName, keySeed, network, oneOf, packageName, rcFlags, serviceName, sysctlName, sysctlValue, userName } from "../model/tokens/index";
 import { openGroup, type Group, type GroupPlan } from "./registry";
 import { publishFiles, publishState, wholeState, type GatewayFile } from "./outputs";
 import { ikedKeyPair } from "../planner/keys";
 import { parseHostKey, withConnectionDefaults } from "../connection";
+import { aString, refuseUnsafe, type TokenRule } from "../model/tokens/refusal";
+
+/** A pinned host key is one line of known_hosts: blanks around it are trimmed (as the provider does), nothing unsafe inside. */
+const hostKeyLine: TokenRule = (v) => {
+  const s = aString(v, "an SSH host key", "ssh-ed25519 AAAAC3Nz…").trim();
+  refuseUnsafe(s, "a known_hosts line", "give the key on one line, as `ssh-keyscan -t ed25519 HOST` prints it without the host name");
+  return s;
+};
 
 /** The gateway's egress (Internet-facing) interface: the address IPsec peers use. */
 export interface ExternalArgs {
@@ -168,7 +176,7 @@ export class Gateway extends pulumi.ComponentResource {
 
   constructor(name: string, args: GatewayArgs, opts?: pulumi.ComponentResourceOptions) {
     super("openbsd:index:Gateway", name, {}, opts);
-    const label = `Gateway "${name}"`;
+    const label = labelOf("Gateway", name);
     this.gatewayName = name;
     const internals = checkGatewayArgs(label, args);
     const internalField = (k: number, f: string) => (Array.isArray(args.internal) ? `internal[${k}].${f}` : `internal.${f}`);
@@ -180,21 +188,32 @@ export class Gateway extends pulumi.ComponentResource {
       if (!/^[A-Za-z0-9.:_-]+$/.test(c.host)) throw argError(label, "connection.host", c.host, "not a host name or address", "give e.g. `192.0.2.153` or `gw1.example.org`");
       if (c.port !== undefined) take(label, "connection.port", c.port, integer("a TCP port", 1, 65535));
       if (c.user !== undefined) take(label, "connection.user", c.user, userName);
-      if (typeof c.privateKey !== "string" || c.privateKey === "") throw argError(label, "connection.privateKey", "(none)", "required", "pass `cfg.requireSecret(\"sshKey\")`");
+      if (c.privateKey === undefined || c.privateKey === null || c.privateKey === "") throw argError(label, "connection.privateKey", "(none)", "required", "pass `cfg.requireSecret(\"sshKey\")`");
+      if (typeof c.privateKey !== "string") throw argError(label, "connection.privateKey", "(secret)", `not a private key (a ${typeof c.privateKey} given)`, "pass the key's text, e.g. `cfg.requireSecret(\"sshKey\")`");
       // the provider pins the host key (it refuses to connect without one): refused here, at preview, like any bad input
       const keyFix = "give it as known_hosts holds it without the host name, e.g. `ssh-ed25519 AAAAC3Nz…` (`ssh-keyscan -t ed25519 HOST` prints it)";
       if (c.hostKey === undefined || c.hostKey === null) {
         if (c.insecureSkipHostKeyCheck !== true) throw argError(label, "connection.hostKey", "(none)", "required: each gateway's SSH host key is pinned, so that no one can pose as the gateway", `${keyFix}, or set \`insecureSkipHostKeyCheck: true\` (dangerous)`);
       } else {
-        const k = typeof c.hostKey === "string" ? parseHostKey(c.hostKey) : "hostKey: not a string";
+        // a newline, control or invisible character first (one line of known_hosts), then the provider's own parse
+        if (typeof c.hostKey === "string") take(label, "connection.hostKey", c.hostKey, hostKeyLine);
+        const k = typeof c.hostKey === "string" ? parseHostKey(c.hostKey.trim()) : "hostKey: not a string";
         if (typeof k === "string") throw argError(label, "connection.hostKey", String(c.hostKey), / is not an OpenSSH public key/.test(k) ? "not an OpenSSH public key (`TYPE BASE64`, e.g. `ssh-ed25519 AAAA…`)" : k.replace(/^hostKey: /, ""), keyFix);
       }
+      // one host, one Gateway: two would overwrite each other's files and each other's commits
+      const at = `${c.host}:${c.port ?? 22}`;
+      let hosts = sshHosts.get(this.group);
+      if (!hosts) sshHosts.set(this.group, (hosts = new Map()));
+      const first = hosts.get(at);
+      if (first !== undefined && first !== name)
+        throw argError(label, "connection.host", c.host, `also the connection of Gateway "${first}" (port ${c.port ?? 22}): two Gateways would overwrite each other's files on one host`, "declare each gateway once, or give this one its own host or port");
+      hosts.set(at, name);
       return c;
     });
     // defaults filled once, here, so the provider never sees an absent (null) field
     const connection = conn.apply(withConnectionDefaults);
     this.connection = pulumi.secret(connection.apply(({ insecureSkipHostKeyCheck: _, ...c }) => c));
-    this.keySeed = pulumi.secret(args.keySeed ?? conn.apply((c) => c.privateKey));
+    this.keySeed = pulumi.secret(args.keySeed !== undefined ? pulumi.output(args.keySeed).apply((v) => take(label, "keySeed", v, keySeed, { secret: true })) : conn.apply((c) => c.privateKey));
     const fwd = args.forwarding ?? {};
     const spec: pulumi.Output<GatewaySpec> = pulumi
       .all([
@@ -205,10 +224,11 @@ export class Gateway extends pulumi.ComponentResource {
         pulumi.output(Object.fromEntries(Object.entries(args.services ?? {}).map(([k, s]) => [k, { flags: s.flags }]))),
         pulumi.output((args.extraInterfaces ?? []).map((x) => x.addresses)),
         this.keySeed,
-        pulumi.output(args.external.nat?.publicAddress ?? null),
+        // a rollback delay given as an Output is checked here, when it resolves (still at preview)
+        pulumi.all([pulumi.output(args.external.nat?.publicAddress ?? null), pulumi.output(args.rollbackSeconds ?? null)]),
       ])
-      .apply(([ext4, ext6, ints, sysctls, svcFlags, extraAddrs, seed, natPublic]): GatewaySpec => ({
-        name,
+      .apply(([ext4, ext6, ints, sysctls, svcFlags, extraAddrs, seed, [natPublic, rollback]]): GatewaySpec => ({
+        name: rollback !== null ? (take(label, "rollbackSeconds", rollback, ROLLBACK_SECONDS), name) : name,
         external: {
           interface: args.external.interface,
           ...(ext4 ? { address: ifAddress(label, "external.address", ext4, 24, 4) } : {}),
@@ -263,6 +283,9 @@ export class Gateway extends pulumi.ComponentResource {
   }
 }
 
+/** The SSH `host:port` of each Gateway of a group, by Gateway name. */
+const sshHosts = new WeakMap<Group, Map<string, string>>();
+
 /** Gateways by group and name (to turn the planner's `dependsOn` into resources). */
 const gatewayRegistry = new WeakMap<Group, Map<string, Gateway>>();
 
@@ -274,11 +297,13 @@ function checkGatewayArgs(label: string, args: GatewayArgs): InternalArgs[] {
   if (!args || typeof args !== "object") throw argError(label, "args", String(args), "no arguments", "pass `{ connection, external, internal }`");
   need(label, "connection", args.connection, "give `{ host, privateKey, hostKey }` (the SSH connection to the gateway)");
   need(label, "external", args.external, "give the egress interface, e.g. `external: { interface: \"em1\", address: \"192.0.2.153\" }`");
+  objectArg(label, "external", args.external, 'external: { interface: "em1", address: "192.0.2.153" }');
+  boolArg(label, "external.configure", args.external.configure);
   take(label, "external.interface", args.external.interface, interfaceName);
   if (args.external.nat !== undefined) {
     if (!args.external.nat || typeof args.external.nat !== "object") throw argError(label, "external.nat", String(args.external.nat), "not a NAT description", "give `{ publicAddress: \"198.51.100.2\" }`");
     need(label, "external.nat.publicAddress", args.external.nat.publicAddress, "give the NAT router's public address, e.g. `198.51.100.2`");
-    if (args.external.nat.forwardsIke !== undefined && typeof args.external.nat.forwardsIke !== "boolean") throw argError(label, "external.nat.forwardsIke", String(args.external.nat.forwardsIke), "not a boolean", "write `true` or `false`");
+    boolArg(label, "external.nat.forwardsIke", args.external.nat.forwardsIke);
   }
   if (args.ike !== undefined) take(label, "ike", args.ike, oneOf(["isakmpd", "iked"] as const));
   const internals = args.internal === undefined ? [] : Array.isArray(args.internal) ? args.internal : [args.internal];
@@ -287,39 +312,72 @@ function checkGatewayArgs(label: string, args: GatewayArgs): InternalArgs[] {
     const f = Array.isArray(args.internal) ? `internal[${k}]` : "internal";
     if (!i || typeof i !== "object") throw argError(label, f, String(i), "not an internal interface", "give `{ interface, network }`");
     const iface = take(label, `${f}.interface`, i.interface, interfaceName);
+    boolArg(label, `${f}.configure`, i.configure);
+    // named here, by the field as written (`internal.address` or `internal[1].address`); the planner only knows the interface
+    if (i.configure === true && (i.address === undefined || i.address === null))
+      throw argError(label, `${f}.address`, "(none)", "`configure: true` needs the gateway's address on the interface", `give \`address\` (e.g. \`172.16.0.1/24\`) or set \`configure: false\``);
     const other = seen.get(iface);
     if (other !== undefined)
       throw argError(label, `${f}.interface`, iface, other === "external.interface" ? "it is also the external interface: its hostname.if would renumber the egress" : `it is also ${other}`, "give each interface once: the internal one faces the protected network, e.g. `em0`");
     seen.set(iface, `${f}.interface`);
   });
+  objectArg(label, "forwarding", args.forwarding, "{ ipv4: 1 }");
   const fwd = args.forwarding ?? {};
   if (fwd.ipv4 !== undefined) take(label, "forwarding.ipv4", fwd.ipv4, integer("net.inet.ip.forwarding", 0, 2, "use 0, 1 (forward) or 2 (forward IPsec traffic only)"));
   if (fwd.ipv6 !== undefined) take(label, "forwarding.ipv6", fwd.ipv6, integer("net.inet6.ip6.forwarding", 0, 1, "use 0 or 1"));
   for (const k of ["esp", "ah", "ipcomp"] as const)
-    if (args[k] !== undefined && typeof args[k] !== "boolean") throw argError(label, k, String(args[k]), "not a boolean", "use `true` or `false`");
+    boolArg(label, k, args[k]);
+  objectArg(label, "sysctls", args.sysctls, '{ "net.inet.ip.mforwarding": "1" }');
   for (const [k, v] of Object.entries(args.sysctls ?? {})) {
     take(label, `sysctls["${k}"]`, k, sysctlName);
+    const own = MANAGED_SYSCTLS[k];
+    if (own) throw argError(label, `sysctls["${k}"]`, String(v), `the Gateway writes ${k} from its \`${own}\` field (two values for one sysctl: one would be lost)`, `set \`${own}\` instead`);
     if (isPlain(v)) take(label, `sysctls["${k}"]`, v, sysctlValue);
   }
+  objectArg(label, "services", args.services, "{ ntpd: { flags: \"-s\" } }");
   for (const [k, s] of Object.entries(args.services ?? {})) {
     take(label, `services.${k}`, k, serviceName);
+    objectArg(label, `services.${k}`, s, "{ flags: \"-s\" }");
+    boolArg(label, `services.${k}.enabled`, s.enabled);
+    boolArg(label, `services.${k}.running`, s.running);
     if (s?.flags !== undefined && isPlain(s.flags)) take(label, `services.${k}.flags`, s.flags, rcFlags);
   }
   if (args.pf?.policy !== undefined) take(label, "pf.policy", args.pf.policy, oneOf(["pass", "block"] as const));
-  (args.pf?.skip ?? []).forEach((x, k) => take(label, `pf.skip[${k}]`, x, interfaceName));
-  (args.extraInterfaces ?? []).forEach((x, k) => {
+  objectArg(label, "pf", args.pf, '{ policy: "block", skip: ["lo0"] }');
+  listArg(label, "pf.skip", args.pf?.skip, '["enc0"]').forEach((x, k) => take(label, `pf.skip[${k}]`, x, interfaceName));
+  listArg(label, "extraInterfaces", args.extraInterfaces, '[{ interface: "lo1", addresses: ["10.0.0.1/32"] }]').forEach((x, k) => {
+    objectArg(label, `extraInterfaces[${k}]`, x, '{ interface: "lo1", addresses: ["10.0.0.1/32"] }');
     const iface = take(label, `extraInterfaces[${k}].interface`, x?.interface, interfaceName);
+    listArg(label, `extraInterfaces[${k}].addresses`, x.addresses, '["10.0.0.1/32"]');
     const other = seen.get(iface);
     if (other !== undefined) throw argError(label, `extraInterfaces[${k}].interface`, iface, `it is also ${other}`, "give each interface once, e.g. `lo1`");
     seen.set(iface, `extraInterfaces[${k}].interface`);
   });
   if (args.packages !== undefined) {
     if (!Array.isArray(args.packages)) throw argError(label, "packages", String(args.packages), "not a list", "give package names, e.g. `[\"openvpn\"]`");
-    args.packages.forEach((p, k) => take(label, `packages[${k}]`, p, packageName));
+    const listed = new Map<string, number>();
+    args.packages.forEach((p, k) => {
+      const name = take(label, `packages[${k}]`, p, packageName);
+      const first = listed.get(name);
+      if (first !== undefined) throw argError(label, `packages[${k}]`, name, `also packages[${first}]`, "list each package once");
+      listed.set(name, k);
+    });
   }
-  if (args.rollbackSeconds !== undefined && isPlain(args.rollbackSeconds)) take(label, "rollbackSeconds", args.rollbackSeconds, integer("the rollback delay in seconds", 5, 3600));
+  if (args.rollbackSeconds !== undefined && isPlain(args.rollbackSeconds)) take(label, "rollbackSeconds", args.rollbackSeconds, ROLLBACK_SECONDS);
   return internals;
 }
+
+/** The sysctls a Gateway field writes: a user's `sysctls` entry for one would silently replace or lose to it. */
+const MANAGED_SYSCTLS: Record<string, string> = {
+  "net.inet.ip.forwarding": "forwarding.ipv4",
+  "net.inet6.ip6.forwarding": "forwarding.ipv6",
+  "net.inet.esp.enable": "esp",
+  "net.inet.ah.enable": "ah",
+  "net.inet.ipcomp.enable": "ipcomp",
+};
+
+/** The rollback delay's rule (checked at declaration, or when an Output resolves). */
+const ROLLBACK_SECONDS = integer("the rollback delay in seconds", 5, 3600);
 
 /** `external.nat`, checked once its public address resolves: an IPv4 host address other than the egress address. */
 function natSpec(label: string, ext4: unknown, publicAddress: unknown, nat: NatArgs): NatSpec {

@@ -2,7 +2,8 @@ import * as pulumi from "@pulumi/pulumi";
 import type { LinkEndSpec, LinkIpsecSpec, LinkSpec } from "../planner/spec";
 import { argError, ifAddress, phaseSpec, type PhaseArgs } from "./common";
 import { Gateway } from "./gateway";
-import { need, take } from "./check";
+import { sameGateway } from "./ends";
+import { need, take, labelOf, objectArg } from "./check";
 import { hostAddress, integer, interfaceName, oneOf, psk as pskRule } from "../model/tokens/index";
 import { groupOf, manualKeys, nodeOf, type ManualKeysArgs } from "./nodes";
 
@@ -56,7 +57,7 @@ export interface GifTunnelArgs {
 export class GifTunnel extends pulumi.ComponentResource {
   constructor(name: string, args: GifTunnelArgs, opts?: pulumi.ComponentResourceOptions) {
     super("openbsd:index:GifTunnel", name, {}, opts);
-    const label = `GifTunnel "${name}"`;
+    const label = labelOf("GifTunnel", name);
     checkLinkArgs(label, args);
     const group = groupOf(label, [nodeOf(args.left.gateway), nodeOf(args.right.gateway)]);
     const kind = args.kind ?? "gif";
@@ -78,7 +79,7 @@ export class GifTunnel extends pulumi.ComponentResource {
         kind: "ike" as const, psk: take(label, "ipsec.psk", psk, pskRule, { secret: true }), ...(ip.main ? { phase1: phaseSpec(ip.main) } : {}), ...(ip.quick ? { phase2: phaseSpec(ip.quick) } : {}),
       }));
     const spec: pulumi.Output<LinkSpec> = pulumi.all([end(args.left, "left"), end(args.right, "right"), ipsec]).apply(([left, right, ipsec]): LinkSpec => ({
-      name, kind, outer: args.outer === "inet6" ? 6 : 4, left: left as LinkEndSpec, right: right as LinkEndSpec, ipsec: ipsec as LinkIpsecSpec,
+      name: sameInner(label, left as LinkEndSpec, right as LinkEndSpec) ?? name, kind, outer: args.outer === "inet6" ? 6 : 4, left: left as LinkEndSpec, right: right as LinkEndSpec, ipsec: ipsec as LinkIpsecSpec,
       ...(args.vnetid !== undefined ? { vnetid: args.vnetid } : {}),
       ...(args.keepalive ? { keepalive: args.keepalive } : {}),
     }));
@@ -91,6 +92,13 @@ export class GifTunnel extends pulumi.ComponentResource {
 const VNETID: Partial<Record<string, [number, number]>> = { gre: [0, 0xffffffff], eoip: [0, 0xffff] };
 
 /** The plain arguments of a GifTunnel, checked when it is declared. */
+/** Refuses one inner address at both ends (the point-to-point link would route to itself). Returns undefined. */
+function sameInner(label: string, l: LinkEndSpec, r: LinkEndSpec): undefined {
+  if (l.inner && r.inner && l.inner.address === r.inner.address)
+    throw argError(label, "right.inner", `${r.inner.address}/${r.inner.prefix}`, "also left.inner: both ends of the link would have one address", "give each end its own address of the link, e.g. `10.9.0.1` and `10.9.0.2`");
+  return undefined;
+}
+
 function checkLinkArgs(label: string, args: GifTunnelArgs): void {
   if (!args || typeof args !== "object") throw argError(label, "args", String(args), "no arguments", "pass `{ left, right }`");
   const kind = args.kind === undefined ? "gif" : take(label, "kind", args.kind, oneOf(["gif", "gre", "eoip", "etherip"] as const));
@@ -103,11 +111,14 @@ function checkLinkArgs(label: string, args: GifTunnelArgs): void {
     if (iface === e.gateway.externalInterface) throw argError(label, `${side}.interface`, iface, `it is Gateway "${e.gateway.gatewayName}"'s external interface`, `use e.g. \`${kind}0\``);
     if (e.role !== undefined) take(label, `${side}.role`, e.role, oneOf(["gif", "ipsec-tunnel"] as const));
   }
+  sameGateway(label, ["left", "right"], args.left.gateway, args.right.gateway);
   if (args.vnetid !== undefined) {
     const r = VNETID[kind];
     if (!r) throw argError(label, "vnetid", String(args.vnetid), `a ${kind} tunnel has no vnetid`, "remove `vnetid` (it is for gre and eoip)");
     take(label, "vnetid", args.vnetid, integer(`${/^[aeio]/.test(kind) ? "an" : "a"} ${kind} vnetid`, r[0], r[1]));
   }
+  objectArg(label, "keepalive", args.keepalive, "{ period: 10, count: 3 }");
+  objectArg(label, "ipsec", args.ipsec, '{ keying: "manual" }');
   if (args.keepalive) {
     if (kind !== "gre" && kind !== "eoip") throw argError(label, "keepalive", `${args.keepalive.period} ${args.keepalive.count}`, `a ${kind} tunnel has no keepalive`, "remove `keepalive` (it is for gre and eoip)");
     take(label, "keepalive.period", args.keepalive.period, integer("a keepalive period in seconds", 1, 60));

@@ -11,7 +11,7 @@ import { Gateway } from "./gateway";
 import type { Group } from "./registry";
 import { argError } from "./common";
 import { report, take, UserError } from "./check";
-import { hexKey } from "../model/tokens/index";
+import { charName, hexKey, unsafeTextChar, visible } from "../model/tokens/index";
 
 /** Anything a tunnel end can name: a {@link Gateway}, or a CARP pair (both members, bound to the CARP address). */
 export interface TunnelNode {
@@ -63,9 +63,15 @@ export function pfRules(label: string, field: string, rules: PfRule[] | string |
     });
     return rules;
   }
+  // the text is the body of an anchor file: tabs and newlines are its layout, any other invisible character is refused
+  const bad = unsafeTextChar(rules);
+  if (bad) throw argError(label, field, "(text)", `line ${bad.line} holds ${charName(bad.char)}, which pf.conf cannot hold safely`, "write the rules in printable characters (tabs and newlines for layout)");
   const r = parsePf(rules, `${label} ${field}`);
   const errs = r.diagnostics.filter((d) => d.severity === "error");
-  if (errs.length) throw report(new UserError(errs.map(formatDiagnostic).join("\n")));
+  if (errs.length) throw report(new UserError(errs.map((d) => visible(formatDiagnostic(d))).join("\n")));
+  // `load anchor … from FILE` would make pfctl read a host file into this anchor: never generated from a user's text
+  const load = r.value.rules.find((s) => s.kind === "load-anchor");
+  if (load) throw argError(label, field, `load anchor ${load.name}`, "a `load anchor` statement would make pfctl read another file of the host into the ruleset", "declare the nested anchor with PfAnchor, whose rules this program installs");
   if (r.value.macros.length || r.value.tables.length || r.value.options.length || r.value.queues?.length)
     throw argError(label, field, "(text)", "only rules are allowed here (no macros, tables, queues or `set` options)", "write the rules with literal values");
   return r.value.rules.filter((s): s is PfRule => s.kind !== "load-anchor");

@@ -3,7 +3,7 @@ import { OPENVPN_DEFAULTS, type OpenVpnEndSpec, type OpenVpnSpec } from "../plan
 import { OPENVPN_AUTHS, OPENVPN_CIPHERS, openVpnStaticKey, type OpenVpnAuth, type OpenVpnCipher } from "../model/openvpn/index";
 import { hostAddress, integer, network, oneOf, Refusal, udpPort, type TokenRule } from "../model/tokens/index";
 import { argError } from "./common";
-import { take } from "./check";
+import { take, labelOf, objectArg, listArg } from "./check";
 import { Gateway } from "./gateway";
 import { checkEnds } from "./ends";
 import { groupOf, nodeOf } from "./nodes";
@@ -71,7 +71,7 @@ export class OpenVpnTunnel extends pulumi.ComponentResource {
 
   constructor(name: string, args: OpenVpnTunnelArgs, opts?: pulumi.ComponentResourceOptions) {
     super("openbsd:index:OpenVpnTunnel", name, {}, opts);
-    const label = `OpenVpnTunnel "${name}"`;
+    const label = labelOf("OpenVpnTunnel", name);
     take(label, "name", name, configName);
     checkArgs(label, args);
     const group = groupOf(label, [nodeOf(args.left.gateway), nodeOf(args.right.gateway)]);
@@ -87,7 +87,7 @@ export class OpenVpnTunnel extends pulumi.ComponentResource {
         inner: take(label, `${side}.inner`, inner, hostAddress(4)),
         ...(e.port !== undefined ? { port: e.port } : {}),
         ...(endpoint !== null ? { endpoint: take(label, `${side}.endpoint`, endpoint, hostAddress(4)) } : {}),
-        ...(networks !== null ? { networks: (networks as string[]).map((n, i) => take(label, `${side}.networks[${i}]`, n, network(4))) } : {}),
+        ...(networks !== null ? { networks: listArg(label, `${side}.networks`, networks as string[], '["10.1.0.0/24"]').map((n, i) => take(label, `${side}.networks[${i}]`, n, network(4))) } : {}),
       }));
     const spec: pulumi.Output<OpenVpnSpec> = pulumi.all([end(args.left, "left"), end(args.right, "right"), pulumi.unsecret(key)]).apply(([left, right, k]) => ({
       name, left, right, ...(k !== null ? { key: k } : {}),
@@ -103,10 +103,11 @@ export class OpenVpnTunnel extends pulumi.ComponentResource {
 /** The plain arguments of an OpenVpnTunnel, checked when it is declared. */
 function checkArgs(label: string, args: OpenVpnTunnelArgs): void {
   checkEnds(label, args, ["left", "right"], "tun", "10.8.0.1", (e, side) => {
-    if (e.port !== undefined) take(label, `${side}.port`, e.port, udpPort("lport"));
+    if (e.port !== undefined) take(label, `${side}.port`, e.port, udpPort("lport", 1194));
   });
   if (args.cipher !== undefined) take(label, "cipher", args.cipher, oneOf(OPENVPN_CIPHERS));
   if (args.auth !== undefined) take(label, "auth", args.auth, oneOf(OPENVPN_AUTHS));
+  objectArg(label, "keepalive", args.keepalive, "{ interval: 10, timeout: 60 }");
   if (args.keepalive !== undefined) {
     const i = take(label, "keepalive.interval", args.keepalive?.interval, integer("a keepalive interval in seconds", 1, 3600));
     const t = take(label, "keepalive.timeout", args.keepalive?.timeout, integer("a keepalive timeout in seconds", 2, 86400));

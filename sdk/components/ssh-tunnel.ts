@@ -2,10 +2,10 @@ import * as pulumi from "@pulumi/pulumi";
 import { sshPublicKeyOf } from "../planner/sshkeys";
 import { orderSshTunnel, SSH_TUNNEL_DEFAULTS, sshTunnelClientKeys, type SshTunnelSpec } from "../planner/ssh-tunnel";
 import { sshTunnelService } from "../planner/ssh-rcd";
-import { hostAddress, integer, network, userName } from "../model/tokens/index";
-import { Refusal, type TokenRule } from "../model/tokens/refusal";
+import { hostAddress, integer, network, sshHostKey, userName } from "../model/tokens/index";
+import { aString, Refusal, type TokenRule } from "../model/tokens/refusal";
 import { ifAddress } from "./common";
-import { take } from "./check";
+import { take, labelOf, listArg } from "./check";
 import { Gateway } from "./gateway";
 import { checkEnds } from "./ends";
 import { groupOf, nodeOf } from "./nodes";
@@ -89,13 +89,6 @@ export interface SshTunnelArgs {
 }
 
 /** A host key as known_hosts writes it after the host name: `TYPE BASE64`. */
-const sshHostKey: TokenRule = (v) => {
-  if (typeof v !== "string") throw new Refusal("not an SSH host key", "give e.g. `ssh-ed25519 AAAAC3Nz…` (from `ssh-keyscan`)");
-  const w = v.trim().split(/\s+/);
-  if (w.length < 2 || !/^(ssh-ed25519|ssh-rsa|ecdsa-sha2-nistp(256|384|521)|sk-ssh-ed25519@openssh\.com|sk-ecdsa-sha2-nistp256@openssh\.com)$/.test(w[0]!) || !/^[A-Za-z0-9+/]+={0,2}$/.test(w[1]!))
-    throw new Refusal("not an OpenSSH public host key", "give it as in known_hosts without the host name, e.g. `ssh-ed25519 AAAAC3Nz…`");
-  return `${w[0]} ${w[1]}`;
-};
 
 /** An unencrypted OpenSSH private key; returns it with its public key. */
 const opensshPrivateKey: TokenRule<{ privateKey: string; publicKey: string }> = (v) => {
@@ -128,7 +121,7 @@ export class SshTunnel extends pulumi.ComponentResource {
 
   constructor(name: string, args: SshTunnelArgs, opts?: pulumi.ComponentResourceOptions) {
     super("openbsd:index:SshTunnel", name, {}, opts);
-    const label = `SshTunnel "${name}"`;
+    const label = labelOf("SshTunnel", name);
     checkArgs(label, args);
     const group = groupOf(label, [nodeOf(args.client.gateway), nodeOf(args.server.gateway)]);
     const cUnit = unitOf(args.client.interface);
@@ -143,7 +136,7 @@ export class SshTunnel extends pulumi.ComponentResource {
     const clientEnd = { node: args.client.gateway.gatewayName, unit: cUnit };
     this.clientPublicKey = pulumi.unsecret(pulumi.all([key, args.client.gateway.keySeed]).apply(([k, seed]) => sshTunnelClientKeys({ client: clientEnd, ...(k ?? {}) }, seed).publicKey));
     const nets = (e: SshTunnelEndBase, side: string): pulumi.Output<string[] | null> =>
-      pulumi.output(e.networks ?? null).apply((ns) => (ns === null ? null : (ns as string[]).map((n, i) => take(label, `${side}.networks[${i}]`, n, network()))));
+      pulumi.output(e.networks ?? null).apply((ns) => (ns === null ? null : listArg(label, `${side}.networks`, ns as string[], '["10.1.0.0/24"]').map((n, i) => take(label, `${side}.networks[${i}]`, n, network()))));
     const c = args.client;
     const s = args.server;
     const hostKey = s.hostKey !== undefined ? pulumi.output(s.hostKey) : pulumi.unsecret(s.gateway.connection.apply((x) => x.hostKey ?? null));
@@ -165,7 +158,7 @@ export class SshTunnel extends pulumi.ComponentResource {
           ...(s.port !== undefined ? { port: s.port } : {}),
           ...(args.user !== undefined ? { user: args.user } : {}),
           ...(hk !== null && hk !== undefined ? { hostKey: take(label, s.hostKey !== undefined ? "server.hostKey" : "server.gateway.connection.hostKey", hk, sshHostKey) } : {}),
-          ...(sshd !== null ? { sshdConfig: typeof sshd === "string" ? sshd : String(sshd) } : {}),
+          ...(sshd !== null ? { sshdConfig: take(label, "server.sshdConfig", sshd, (v) => aString(v, "the text of an sshd_config", "readFileSync(\"sshd_config\", \"utf8\")")) } : {}),
         },
         ...(k !== null ? { privateKey: k.privateKey, publicKey: k.publicKey } : {}),
         ...(args.serverAliveInterval !== undefined ? { aliveInterval: args.serverAliveInterval } : {}),

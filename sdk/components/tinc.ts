@@ -3,7 +3,7 @@ import { tincMemberKeys, type TincMemberSpec, type TincSpec } from "../planner/t
 import { tincName } from "../model/tinc/index";
 import { hostAddress, network, udpPort } from "../model/tokens/index";
 import { argError, ifAddress } from "./common";
-import { need, take } from "./check";
+import { need, take, labelOf, listArg } from "./check";
 import { Gateway } from "./gateway";
 import { groupOf, nodeOf } from "./nodes";
 
@@ -50,7 +50,7 @@ export class TincNetwork extends pulumi.ComponentResource {
 
   constructor(name: string, args: TincNetworkArgs, opts?: pulumi.ComponentResourceOptions) {
     super("openbsd:index:TincNetwork", name, {}, opts);
-    const label = `TincNetwork "${name}"`;
+    const label = labelOf("TincNetwork", name);
     if (!args || typeof args !== "object") throw argError(label, "args", String(args), "no arguments", "pass `{ members: [{ gateway, inner }, …] }`");
     this.netname = take(label, args.netname === undefined ? "name" : "netname", args.netname ?? name, tincName);
     if (!Array.isArray(args.members) || args.members.length < 2) throw argError(label, "members", String(args.members?.length ?? "(none)"), "a network needs at least two members", "give two or more `{ gateway, inner }`");
@@ -59,7 +59,7 @@ export class TincNetwork extends pulumi.ComponentResource {
       if (!(m.gateway instanceof Gateway)) throw argError(label, `members[${i}].gateway`, m.gateway === undefined ? "(none)" : typeof m.gateway, "not a Gateway", "pass a Gateway declared in this program");
       take(label, m.name === undefined ? `members[${i}].gateway` : `members[${i}].name`, m.name ?? m.gateway.gatewayName, tincName);
       need(label, `members[${i}].inner`, m.inner, "give the node's VPN address, e.g. `10.10.0.1/24`");
-      if (m.port !== undefined) take(label, `members[${i}].port`, m.port, udpPort("a tinc port"));
+      if (m.port !== undefined) take(label, `members[${i}].port`, m.port, udpPort("a tinc port", 655));
     });
     const group = groupOf(label, args.members.map((m) => nodeOf(m.gateway)));
     const netname = this.netname;
@@ -73,7 +73,7 @@ export class TincNetwork extends pulumi.ComponentResource {
           inner: ifAddress(label, `members[${i}].inner`, inner, 24, 4),
           ...(m.port !== undefined ? { port: m.port } : {}),
           ...(address !== null ? { address: take(label, `members[${i}].address`, address, hostAddress(4)) } : {}),
-          ...(subnets !== null ? { subnets: (subnets as string[]).map((n, k) => take(label, `members[${i}].subnets[${k}]`, n, network(4))) } : {}),
+          ...(subnets !== null ? { subnets: listArg(label, `members[${i}].subnets`, subnets as string[], '["10.1.0.0/24"]').map((n, k) => take(label, `members[${i}].subnets[${k}]`, n, network(4))) } : {}),
         }));
     };
     const members = args.members.map(member);

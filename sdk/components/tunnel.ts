@@ -2,7 +2,7 @@ import * as pulumi from "@pulumi/pulumi";
 import type { PfFilterRule } from "../model/pf/types";
 import type { IkeDaemon, KeyingSpec, PolicySpec, TunnelEndSpec, TunnelSpec } from "../planner/spec";
 import { argError, phaseSpec, type PhaseArgs } from "./common";
-import { need, take, takeOpt } from "./check";
+import { need, take, takeOpt, labelOf, listArg, objectArg } from "./check";
 import { hostAddress, identity, integer, network, oneOf, psk as pskRule, tagName } from "../model/tokens/index";
 import { canonicalProtocol } from "../model/pf/names";
 import { Gateway } from "./gateway";
@@ -93,7 +93,8 @@ export interface SiteToSiteTunnelArgs {
 }
 
 function isEndArgs(x: Gateway | TunnelNode | TunnelEndArgs): x is TunnelEndArgs {
-  return typeof x === "object" && x !== null && !(x instanceof Gateway) && "gateway" in x;
+  // any plain object that is no Gateway or CarpPair is an end's settings (so a missing `gateway` is named as such)
+  return typeof x === "object" && x !== null && !Array.isArray(x) && !isNode(x);
 }
 
 /**
@@ -113,7 +114,7 @@ export class SiteToSiteTunnel extends pulumi.ComponentResource {
 
   constructor(name: string, args: SiteToSiteTunnelArgs, opts?: pulumi.ComponentResourceOptions) {
     super("openbsd:index:SiteToSiteTunnel", name, {}, opts);
-    const label = `SiteToSiteTunnel "${name}"`;
+    const label = labelOf("SiteToSiteTunnel", name);
     if (!args || typeof args !== "object") throw argError(label, "args", String(args), "no arguments", "pass `{ left, right, psk }`");
     need(label, "left", args.left, "pass a Gateway or CarpPair (or `{ gateway, … }`)");
     need(label, "right", args.right, "pass a Gateway or CarpPair (or `{ gateway, … }`)");
@@ -129,16 +130,21 @@ export class SiteToSiteTunnel extends pulumi.ComponentResource {
     if (args.enc0 !== undefined) take(label, "enc0", args.enc0, oneOf(["skip", "filter"] as const));
     for (const [ph, f] of [[args.main, "main"], [args.quick, "quick"]] as const) {
       if (ph === undefined) continue;
+      objectArg(label, f, ph, '{ auth: "hmac-sha2-256", enc: "aes-256" }');
       for (const k of ["auth", "enc", "group", "prf"] as const) if (ph[k] !== undefined && typeof ph[k] !== "string") throw argError(label, `${f}.${k}`, String(ph[k]), "not a transform name", "give a name such as `aes-256` or remove it");
       if (ph.lifetime !== undefined) take(label, `${f}.lifetime`, ph.lifetime, integer("a lifetime in seconds", 60, 7 * 24 * 3600));
     }
     const auth = args.auth ?? (args.psk !== undefined ? "psk" : args.ca !== undefined ? "x509" : "publickey");
     if (auth === "x509" && !(args.ca instanceof CertificateAuthority)) throw argError(label, "ca", args.ca === undefined ? "(none)" : typeof args.ca, "`auth: \"x509\"` needs the CertificateAuthority that issues the certificates", "pass `ca: new openbsd.CertificateAuthority(\"vpn-ca\", { keySeed: cfg.requireSecret(\"caSeed\") })`");
     if (args.ca !== undefined && auth !== "x509") throw argError(label, "ca", "(CertificateAuthority)", "a CA is only used with `auth: \"x509\"`", "set `auth: \"x509\"` or remove `ca`");
+    if (args.psk !== undefined && auth !== "psk") throw argError(label, "psk", "(secret)", `\`auth: "${auth}"\` authenticates without it: the PSK would be ignored`, `remove \`psk\`, or set \`auth: "psk"\``);
+    objectArg(label, "manual", args.manual, "{ spi: { leftToRight: 0x1000, rightToLeft: 0x1001 } }");
+    for (const part of ["spi", "authkey", "enckey"] as const) objectArg(label, `manual.${part}`, args.manual?.[part], "{ leftToRight: …, rightToLeft: … }");
     if (args.manual && args.psk !== undefined) throw argError(label, "psk", "(secret)", "a manually keyed tunnel has no IKE and no PSK", "remove `psk` or `manual`");
     if (!args.manual && auth === "psk" && args.psk === undefined) throw argError(label, "psk", "(none)", "`auth: \"psk\"` needs a pre-shared key", "pass `psk: cfg.requireSecret(\"psk\")`");
     if (args.manual?.spi) for (const d of ["leftToRight", "rightToLeft"] as const) take(label, `manual.spi.${d}`, args.manual.spi[d], integer("an SPI", 256, 0xfffffffe, "choose an SPI in 0x100–0xfffffffe (0–255 are reserved)"));
-    for (const [p, i] of (args.policies ?? []).map((p, i) => [p, i] as const)) {
+    for (const [p, i] of listArg(label, "policies", args.policies, '[{ proto: "tcp", port: 22 }]').map((p, i) => [p, i] as const)) {
+      objectArg(label, `policies[${i}]`, p, '{ proto: "tcp", port: 22 }');
       if (p.proto !== undefined && (typeof p.proto !== "string" || canonicalProtocol(p.proto) === undefined)) throw argError(label, `policies[${i}].proto`, String(p.proto), "not an IP protocol of /etc/protocols", "use e.g. `tcp`, `udp`, `icmp` or a number 1–255");
       if (p.port !== undefined) take(label, `policies[${i}].port`, p.port, integer("a port", 1, 65535));
       if (p.localPort !== undefined) take(label, `policies[${i}].localPort`, p.localPort, integer("a port", 1, 65535));
@@ -202,7 +208,7 @@ function isNode(x: unknown): x is Gateway | TunnelNode {
 /** The plain settings of one end, checked when the tunnel is declared. */
 function checkEnd(label: string, side: "left" | "right", e: TunnelEndArgs, explicit: boolean): void {
   const f = explicit ? `${side}.gateway` : side;
-  if (!isNode(e.gateway)) throw argError(label, f, e.gateway === undefined ? "(none)" : typeof e.gateway, "not a Gateway or CarpPair", "pass a Gateway or CarpPair declared in this program");
+  if (!isNode(e.gateway)) throw argError(label, f, e.gateway === undefined ? "(none)" : Array.isArray(e.gateway) ? "(a list)" : typeof e.gateway, "not a Gateway or CarpPair", "pass a Gateway or CarpPair declared in this program");
   if (e.mode !== undefined) take(label, `${side}.mode`, e.mode, oneOf(["active", "passive", "dynamic"] as const));
   takeOpt(label, `${side}.srcid`, e.srcid, identity);
   takeOpt(label, `${side}.dstid`, e.dstid, identity);

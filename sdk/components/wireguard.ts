@@ -1,8 +1,8 @@
 import * as pulumi from "@pulumi/pulumi";
 import { WG_DEFAULTS, wireGuardEndKeys, type WireGuardEndSpec, type WireGuardHubReach, type WireGuardReach, type WireGuardSpec } from "../planner/wireguard";
 import { hostAddress, integer, network, udpPort, wgKey, WG_PKA_MAX } from "../model/tokens/index";
-import { argError, ifAddress } from "./common";
-import { take } from "./check";
+import { argError, ifAddress, networkOf } from "./common";
+import { take, labelOf, listArg, boolArg } from "./check";
 import { Gateway } from "./gateway";
 import { checkEnds } from "./ends";
 import { groupOf, nodeOf } from "./nodes";
@@ -65,7 +65,7 @@ export class WireGuardTunnel extends pulumi.ComponentResource {
 
   constructor(name: string, args: WireGuardTunnelArgs, opts?: pulumi.ComponentResourceOptions) {
     super("openbsd:index:WireGuardTunnel", name, {}, opts);
-    const label = `WireGuardTunnel "${name}"`;
+    const label = labelOf("WireGuardTunnel", name);
     checkArgs(label, args);
     const group = groupOf(label, [nodeOf(args.left.gateway), nodeOf(args.right.gateway)]);
     // a given private key is checked here; without one the planner derives the pair from the gateway's seed
@@ -89,7 +89,7 @@ export class WireGuardTunnel extends pulumi.ComponentResource {
           ...(e.port !== undefined ? { port: e.port } : {}),
           ...(privateKey !== null ? { privateKey } : {}),
           ...(endpoint !== null ? { endpoint: take(label, `${side}.endpoint`, endpoint, hostAddress()) } : {}),
-          ...(networks !== null ? { networks: (networks as string[]).map((n, i) => take(label, `${side}.networks[${i}]`, n, network())) } : {}),
+          ...(networks !== null ? { networks: listArg(label, `${side}.networks`, networks as string[], '["10.1.0.0/24"]').map((n, i) => take(label, `${side}.networks[${i}]`, n, network())) } : {}),
           ...(e.rtable !== undefined ? { rtable: e.rtable } : {}),
         }));
     const psk = args.psk === undefined ? pulumi.output(null) : pulumi.unsecret(pulumi.secret(args.psk)).apply((p) => take(label, "psk", p, wgKey("a wgpsk"), { secret: true }));
@@ -140,10 +140,11 @@ export class WireGuardMesh extends pulumi.ComponentResource {
 
   constructor(name: string, args: WireGuardMeshArgs, opts?: pulumi.ComponentResourceOptions) {
     super("openbsd:index:WireGuardMesh", name, {}, opts);
-    const label = `WireGuardMesh "${name}"`;
+    const label = labelOf("WireGuardMesh", name);
     if (!args || !Array.isArray(args.members) || args.members.length < 2)
       throw argError(label, "members", String(args?.members?.length ?? "(none)"), "a mesh needs at least two members", "give two or more `{ gateway, inner }`");
     const ms = args.members;
+    sameInnerSubnet(label, ms.map((m, i) => [`members[${i}].inner`, m?.inner]));
     for (let i = 0; i < ms.length; i++)
       for (let j = i + 1; j < ms.length; j++) {
         const [a, b] = [ms[i]!, ms[j]!];
@@ -192,9 +193,11 @@ export class WireGuardHub extends pulumi.ComponentResource {
 
   constructor(name: string, args: WireGuardHubArgs, opts?: pulumi.ComponentResourceOptions) {
     super("openbsd:index:WireGuardHub", name, {}, opts);
-    const label = `WireGuardHub "${name}"`;
+    const label = labelOf("WireGuardHub", name);
     if (!args || !args.hub || !(args.hub.gateway instanceof Gateway)) throw argError(label, "hub.gateway", "(none)", "not a Gateway", "pass `hub: { gateway, inner }`");
     if (!Array.isArray(args.spokes) || args.spokes.length === 0) throw argError(label, "spokes", String(args.spokes?.length ?? "(none)"), "a hub needs at least one spoke", "give `spokes: [{ gateway, inner }, …]`");
+    boolArg(label, "spokeToSpoke", args.spokeToSpoke);
+    sameInnerSubnet(label, [["hub.inner", args.hub.inner], ...args.spokes.map((m, i): [string, unknown] => [`spokes[${i}].inner`, m?.inner])]);
     args.spokes.forEach((s, i) => {
       if (!s || !(s.gateway instanceof Gateway)) throw argError(label, `spokes[${i}].gateway`, "(none)", "not a Gateway", "pass a Gateway declared in this program");
     });
@@ -203,7 +206,7 @@ export class WireGuardHub extends pulumi.ComponentResource {
       pulumi.all([pulumi.output(m.inner), pulumi.output(m.networks ?? null)]).apply(([inner, networks]) => ({
         node: m.gateway.gatewayName,
         inner: String(inner),
-        ...(networks !== null ? { networks: (networks as string[]).map((n, i) => take(label, `${field}.networks[${i}]`, n, network())) } : {}),
+        ...(networks !== null ? { networks: listArg(label, `${field}.networks`, networks as string[], '["10.1.0.0/24"]').map((n, i) => take(label, `${field}.networks[${i}]`, n, network())) } : {}),
       }));
     const hub = reach(args.hub, "hub");
     const spokes = args.spokes.map((s, i) => reach(s, `spokes[${i}]`));
@@ -224,5 +227,20 @@ export class WireGuardHub extends pulumi.ComponentResource {
     });
     this.hubPublicKey = this.tunnels[0]!.leftPublicKey;
     this.registerOutputs({ hubPublicKey: this.hubPublicKey, spokePublicKeys: this.spokePublicKeys });
+  }
+}
+
+/**
+ * The inner addresses of a mesh's or hub's members, when given as plain values, are of one subnet: checked
+ * here so that a stray one is named by the field the user wrote (`members[2].inner`), not by the generated
+ * pairwise tunnel. Values given as Outputs are checked by each tunnel.
+ */
+function sameInnerSubnet(label: string, inners: [string, unknown][]): void {
+  if (!inners.every(([, v]) => typeof v === "string")) return;
+  const [f0, v0] = inners[0]!;
+  const first = networkOf(ifAddress(label, f0, v0 as string, 24));
+  for (const [f, v] of inners.slice(1)) {
+    const net = networkOf(ifAddress(label, f, v as string, 24));
+    if (net !== first) throw argError(label, f, v as string, `not in the subnet ${first} of ${f0}: the members' wg interfaces share one inner subnet`, `give it an address of ${first}`);
   }
 }

@@ -42,7 +42,26 @@ export function planGatewayBase(acc: Acc, issues: PlanIssue[]): void {
   }
   (gw.packages ?? []).forEach((p, k) => needPackage(acc, p, gwLabel(gw.name), `packages[${k}]`, issues));
   let order = 10;
+  const mine = new Map<string, unknown>();
   for (const [name, s] of Object.entries(gw.services)) {
-    acc.services.set(name, { order: order++, enabled: s.enabled, ...(s.flags !== undefined ? { flags: s.flags } : {}), running: s.running ?? s.enabled });
+    const e = { order: order++, enabled: s.enabled, ...(s.flags !== undefined ? { flags: s.flags } : {}), running: s.running ?? s.enabled };
+    acc.services.set(name, e);
+    mine.set(name, e);
+  }
+  userServices.set(acc, mine);
+}
+
+/** The entries of each gateway's `services`, as the user gave them (to find one a component replaced). */
+const userServices = new WeakMap<Acc, Map<string, unknown>>();
+
+/**
+ * A `services` entry for a daemon a component manages (isakmpd, iked, ipsec, sasyncd, openvpn, tincd, an
+ * ssh tunnel's rc.d script) would be replaced by the component's silently: refused, once everything is planned.
+ */
+export function checkUserServices(acc: Acc, issues: PlanIssue[]): void {
+  for (const [name, e] of userServices.get(acc) ?? []) {
+    if (acc.services.get(name) === e) continue;
+    const s = acc.gw.services[name]!;
+    issues.push({ resources: [gwLabel(acc.gw.name)], field: `services.${name}`, value: JSON.stringify(s), reason: `a VPN of this gateway runs ${name} itself (enabled and started with the flags it needs): this entry would be overwritten`, fix: `remove \`services.${name}\`` });
   }
 }

@@ -52,7 +52,7 @@ function checkLink(l: LinkSpec, la: Acc, ra: Acc, keys: ManualKeys | undefined, 
     issues.push({ resources: both, field: "left.inner, right.inner", value: `${l.left.inner.address}, ${l.right.inner.address}`, reason: "the inner addresses are of different families", fix: "use two IPv4 or two IPv6 inner addresses" });
   if (l.kind === "eoip" && l.vnetid === undefined)
     issues.push({ resources: both, field: "vnetid", value: "(none)", reason: "an eoip tunnel needs its tunnel id", fix: "give `vnetid` (the same on both ends)" });
-  if (keys) checkManualKeys(keys, "esp", both, "ipsec.keys", issues);
+  if (keys) checkManualKeys(keys, "esp", both, "ipsec", issues);
   if (l.ipsec.kind === "ike" && l.ipsec.psk.length === 0) issues.push({ resources: both, field: "ipsec.psk", value: "(empty)", reason: "an empty pre-shared key", fix: "give a PSK" });
   if (issues.length > before || !lo || !ro) return undefined;
   return [lo, ro];
@@ -121,8 +121,8 @@ function planLinkIpsec(l: LinkSpec, keys: ManualKeys | undefined, me: LinkEndSpe
     }
     case "ike": {
       useDaemon(acc, "isakmpd", G);
-            const main = resolvePhase1(ip.phase1, "ipsec.phase1", label, issues);
-      const quick = resolvePhase(ip.phase2, "ipsec.phase2", label, issues);
+      const main = resolvePhase1(ip.phase1, "ipsec.main", label, issues);
+      const quick = resolvePhase(ip.phase2, "ipsec.quick", label, issues);
       const tunnelMode = me.role === "ipsec-tunnel";
       const r: IkeRule = {
         type: "ike", satype: "esp", ...(tunnelMode ? {} : { encap: "transport" as const, proto: innerProto }),

@@ -34,6 +34,7 @@ export function resolvePhase(p: PhaseSpec | undefined, field: string, by: string
     else issues.push({ resources: by, field: `${field}.group`, value: p.group, reason: "unknown group", fix: `use one of ${transformNames("group").join(", ")}` });
   }
   if (p.lifetime !== undefined) out.lifetime = p.lifetime;
+  if (p.prf !== undefined) issues.push({ resources: by, field: `${field}.prf`, value: p.prf, reason: "isakmpd has no prf setting (an ipsec.conf phase takes auth, enc and group): it would be ignored", fix: "remove `prf`, or use `ike: \"iked\"` (its ikesa takes one)" });
   return out;
 }
 
@@ -49,6 +50,7 @@ export function ikedTransforms(p: PhaseSpec | undefined, sa: "ikesa" | "childsa"
   one("enc", p.enc);
   one("auth", p.auth);
   if (sa === "ikesa") one("prf", p.prf);
+  else if (p.prf !== undefined) issues.push({ resources: by, field: `${field}.prf`, value: p.prf, reason: "iked's childsa has no prf (only the ikesa, `main`, takes one): it would be ignored", fix: "move `prf` to `main`, or remove it" });
   one("group", p.group);
   return [out];
 }

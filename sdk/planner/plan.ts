@@ -21,7 +21,7 @@ import { planPair, type SegmentVhid } from "./carp";
 import type { Plan, GatewayDocs } from "./docs";
 import { gatewayDocuments } from "./documents";
 import { PlanError, type PlanIssue } from "./errors";
-import { planGatewayBase } from "./gateway";
+import { checkUserServices, planGatewayBase } from "./gateway";
 import { fingerprint } from "./keys";
 import { planLink } from "./links";
 import type { CarpPairSpec, GatewaySpec, IkeDaemon, Topology } from "./spec";
@@ -69,10 +69,30 @@ export function planTopology(t: Topology, opts: PlanOptions): Plan {
   planTinc(t.tinc ?? [], accs, issues);
   for (const a of t.anchors) planAnchor(a, accs, issues);
   for (const acc of accs.values()) checkGateway(acc, issues);
-  if (issues.length > 0) throw new PlanError(issues);
+  for (const acc of accs.values()) checkUserServices(acc, issues);
+  if (issues.length > 0) throw new PlanError(mergeIssues(issues));
   const gateways: Record<string, GatewayDocs> = {};
   for (const acc of accs.values()) gateways[acc.gw.name] = gatewayDocuments(acc);
   return { gateways, dependsOn };
+}
+
+/**
+ * One problem found from each end of a link or tunnel (the same field, value, reason and fix, first named
+ * resource the same) is one mistake: reported once, naming every resource it was found on.
+ */
+function mergeIssues(issues: PlanIssue[]): PlanIssue[] {
+  const out: PlanIssue[] = [];
+  const seen = new Map<string, PlanIssue>();
+  for (const i of issues) {
+    const key = [i.resources[0], i.field, i.value, i.reason, i.fix].join("\0");
+    const first = seen.get(key);
+    if (!first) {
+      const copy = { ...i, resources: [...i.resources] };
+      seen.set(key, copy);
+      out.push(copy);
+    } else for (const r of i.resources) if (!first.resources.includes(r)) first.resources.push(r);
+  }
+  return out;
 }
 
 /** What a tunnel end names: a Gateway, or a CarpPair whose two members exist (else reported by planPair). */

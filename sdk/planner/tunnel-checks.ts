@@ -106,7 +106,7 @@ export function checkKeying(t: TunnelCtx, fp: (s: string) => string, issues: Pla
   const { tun, both, L, R } = t;
   const k = tun.keying;
   if (k.kind === "manual") {
-    if (t.manual) checkManualKeys(t.manual, tun.satype, both, "keys", issues);
+    if (t.manual) checkManualKeys(t.manual, tun.satype, both, "manual", issues);
     return;
   }
   for (const [me, , side] of endPairs(t)) {
@@ -127,6 +127,8 @@ export function checkKeying(t: TunnelCtx, fp: (s: string) => string, issues: Pla
     if (lp !== rp) issues.push({ resources: both, field: "left.psk, right.psk", value: `${fp(lp)} ≠ ${fp(rp)}`, reason: "the pre-shared keys differ (keyed fingerprints shown)", fix: "use one `psk` for the tunnel" });
     if (lp.length === 0) issues.push({ resources: both, field: "psk", value: "(empty)", reason: "an empty pre-shared key", fix: "generate one, e.g. `openssl rand -hex 20`, and keep it with `pulumi config set --secret`" });
   }
+  if (t.L.spec.mode === "passive" && t.R.spec.mode === "passive")
+    issues.push({ resources: both, field: "left.mode, right.mode", value: "passive, passive", reason: "both ends wait for the other to start IKE: the tunnel never comes up", fix: "leave one end `active` (the default)" });
   for (const [me, , side] of endPairs(t))
     if (me.daemon === "iked" && me.spec.mode === "dynamic")
       issues.push({ resources: both, field: `${side}.mode`, value: "dynamic", reason: "iked policies are `active` or `passive` (dynamic is isakmpd's active + DPD)", fix: "use `active` or `passive`" });

@@ -29,8 +29,8 @@ function proposalOf(t: TunnelCtx, issues: PlanIssue[]): IsakmpdProposal & IkedPr
     if (main) out.main = main;
     if (quick) out.quick = quick;
   } else {
-    const ikesa = ikedTransforms(k.phase1, "ikesa", "ikesa", t.both, issues);
-    const childsa = ikedTransforms(k.phase2, "childsa", "childsa", t.both, issues);
+    const ikesa = ikedTransforms(k.phase1, "ikesa", "main", t.both, issues);
+    const childsa = ikedTransforms(k.phase2, "childsa", "quick", t.both, issues);
     if (ikesa) out.ikesa = ikesa;
     if (childsa) out.childsa = childsa;
   }

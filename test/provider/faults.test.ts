@@ -170,6 +170,20 @@ describe("a dead commit (D12)", () => {
     });
   }
 
+  it("the pending rollback is claimed once: four restores at once (the timer, a failing step, a recovery racing) restore once, without error", async () => {
+    await gw(`rm -f ${D}/last-rollback`);
+    const before = await gw(SNAPSHOT);
+    await withFault("after-swap", () => errOf(commit(t(), { olds: base(), news: changed(), rollbackSeconds: 600 })));
+    const [id, pid] = (await gw(`cat ${D}/lock/owner`)).split(" ");
+    await gw(`c=$(pgrep -P ${pid}); kill ${pid}; kill $c`);
+    const runs = [1, 2, 3, 4].map((i) => `(sh ${D}/rollback/${id}/restore.sh; echo "exit $?") > /tmp/claim.${i} 2>&1 &`).join(" ");
+    const r = await labExec(lab, "gw1", `${runs} wait; cat /tmp/claim.1 /tmp/claim.2 /tmp/claim.3 /tmp/claim.4; rm -f /tmp/claim.*`);
+    // each exits 0 and says nothing: one restored, the others found the rollback claimed (no `@@notrestored`, no copy missing)
+    expect(r.stdout).toBe("exit 0\n".repeat(4));
+    expect(await gw(`ls -d ${D}/lock ${D}/rollback/${id} 2>/dev/null | wc -l; cut -d' ' -f1 ${D}/last-rollback`)).toBe(`0\n${id}\n`);
+    expect(await gw(SNAPSHOT)).toBe(before.replace("baseline-sysctl\n", "baseline-sysctl\nlast-rollback\n"));
+  });
+
   it("a missing rollback copy is reported and never taken for 'the file did not exist'", async () => {
     await withFault("after-swap", () => errOf(commit(t(), { olds: base(), news: changed(), rollbackSeconds: 600 })));
     const [id, pid] = (await gw(`cat ${D}/lock/owner`)).split(" ");

@@ -43,7 +43,7 @@ export class Kit {
     return new openbsd.SiteToSiteTunnel(`net1-net2${this.s}`, { left: a, right: b, psk: PSK, ...over } as openbsd.SiteToSiteTunnelArgs);
   }
   member(name: string, em0: string, em1: string): openbsd.Gateway {
-    return new openbsd.Gateway(`${name}${this.s}`, { connection: this.conn("169.254.1.1"), external: { interface: "em1", address: em1 }, internal: { interface: "em0", address: `${em0}/24` } });
+    return new openbsd.Gateway(`${name}${this.s}`, { connection: this.conn(`169.254.1.${em0.split(".")[3]}`), external: { interface: "em1", address: em1 }, internal: { interface: "em0", address: `${em0}/24` } });
   }
   carp(over: Partial<openbsd.CarpPairArgs> = {}, segOver: Partial<openbsd.CarpSegmentArgs> = {}, members?: [openbsd.Gateway, openbsd.Gateway], name = "gw1"): openbsd.CarpPair {
     const [a, b] = members ?? [this.member("gw1a", "172.16.0.2", "192.0.2.154"), this.member("gw1b", "172.16.0.3", "192.0.2.155")];

@@ -17,6 +17,8 @@ interface Parsed {
   address: string;
   prefix?: number;
   family: 4 | 6;
+  /** The text had host bits set under its prefix (`172.16.0.1/24`). */
+  hostBits: boolean;
 }
 
 function parse(v: unknown, what: string, example: string, family: Family): Parsed {
@@ -30,7 +32,7 @@ function parse(v: unknown, what: string, example: string, family: Family): Parse
   if ("error" in r) throw new Refusal(`${r.error.replace(/'/g, "`")}: a prefix length is 0–${s.slice(0, s.indexOf("/")).includes(":") ? 128 : 32}`, `write e.g. \`${example}\``);
   const f: 4 | 6 = r.value.address.includes(":") ? 6 : 4;
   if (family !== undefined && f !== family) throw new Refusal(`an ${famName(f)} address where an ${famName(family)} one is needed`, `give an ${famName(family)} address, e.g. \`${example}\``);
-  return { address: r.value.address, ...(r.value.prefix !== undefined ? { prefix: r.value.prefix } : {}), family: f };
+  return { address: r.value.address, ...(r.value.prefix !== undefined ? { prefix: r.value.prefix } : {}), family: f, hostBits: r.hostBits };
 }
 
 /** The canonical host before a `/LEN`, as the user wrote it (host bits kept). */
@@ -39,22 +41,41 @@ function hostPart(s: string): string | undefined {
   return r && "value" in r ? r.value.address : undefined;
 }
 
-/** One host address (no prefix length), of `family` when given. Returns the canonical text. */
+/**
+ * Refuses an address no host or interface can have: the unspecified address (`0.0.0.0`, `::`), the
+ * limited broadcast and multicast groups (netstart and the IKE daemons would take them without complaint).
+ */
+function refuseSpecial(address: string, example: string): void {
+  const why =
+    address === "0.0.0.0" || address === "::" ? "the unspecified address (it names no host)"
+    : address === "255.255.255.255" ? "the limited broadcast address"
+    : /^(22[4-9]|23\d)\./.test(address) || /^ff/i.test(address) ? "a multicast group, not a host"
+    : undefined;
+  if (why) throw new Refusal(why, `give the host's own address, e.g. \`${example}\``);
+}
+
+/** One host address (no prefix length), of `family` when given, a unicast one. Returns the canonical text. */
 export function hostAddress(family?: Family): TokenRule {
   return (v) => {
     const ex = EXAMPLE[family ?? 4];
     const p = parse(v, family ? `an ${famName(family)} address` : "an IP address", ex, family);
     // the fix keeps the host as written (`192.0.2.5/24` → `192.0.2.5`), not the network the prefix clears it to
     if (p.prefix !== undefined) throw new Refusal("a host address takes no prefix length", `write \`${hostPart(String(v)) ?? p.address}\``);
+    refuseSpecial(p.address, ex);
     return p.address;
   };
 }
 
-/** A network `ADDRESS/LEN` (or one host `ADDRESS`), of `family` when given. Returns the canonical text (host bits cleared). */
-export function network(family?: Family): TokenRule {
+/**
+ * A network `ADDRESS/LEN` (or one host `ADDRESS`), of `family` when given, without host bits under LEN
+ * (`hostBits: "clear"`: cleared, for a file's own parser that masks them). Returns the canonical text.
+ */
+export function network(family?: Family, o: { hostBits?: "refuse" | "clear" } = {}): TokenRule {
   return (v) => {
     const ex = NET_EXAMPLE[family ?? 4];
     const p = parse(v, family ? `an ${famName(family)} network` : "an IP network", ex, family);
+    // a network with host bits is an interface address written where a network belongs: which was meant is a guess
+    if (p.hostBits && o.hostBits !== "clear") throw new Refusal(`host bits set: this is the address ${hostPart(String(v))} inside the network ${p.address}/${p.prefix}`, `write the network \`${p.address}/${p.prefix}\` (or the one host \`${hostPart(String(v))}/${p.family === 4 ? 32 : 128}\`)`);
     return p.prefix === undefined ? p.address : `${p.address}/${p.prefix}`;
   };
 }
@@ -70,6 +91,7 @@ export function interfaceAddress(defaultPrefix?: number, family?: Family): Token
     const p = parse(v, family ? `an ${famName(family)} address` : "an address", ex, family);
     const s = v as string;
     const address = parseIpNet(s.split("/")[0]!) as { value: { address: string } };
+    refuseSpecial(address.value.address, ex.slice(0, ex.indexOf("/")));
     const dflt = p.family === 6 ? (family === 6 && defaultPrefix !== undefined ? defaultPrefix : defaultPrefix !== undefined ? 64 : 128) : (defaultPrefix ?? 32);
     return { address: address.value.address, prefix: p.prefix ?? dflt };
   };

@@ -7,3 +7,4 @@ export * from "./words";
 export * from "./wg";
 export * from "./interface";
 export * from "./package";
+export * from "./ssh";

@@ -68,10 +68,14 @@ export const sysctlName: TokenRule = (v) => {
 };
 
 /** A sysctl value as written after `=` in /etc/sysctl.conf: one word of letters, digits and `_.,:/+-` (no `#`, which starts a comment). */
+/** The longest sysctl value written: kern.hostname's 255 bytes (MAXHOSTNAMELEN 256). */
+export const SYSCTL_VALUE_MAX = 255;
+
 export const sysctlValue: TokenRule = (v) => {
   const s = typeof v === "number" && Number.isFinite(v) ? String(v) : aString(v, "a sysctl value", "1");
   refuseUnsafe(s, "/etc/sysctl.conf", "give one word such as `1`");
   if (!/^[A-Za-z0-9_.,:/+-]+$/.test(s)) throw new Refusal("a sysctl value is one word of letters, digits and `_.,:/+-` (no spaces, `#` starts a comment)", "give e.g. `1`");
+  if (s.length > SYSCTL_VALUE_MAX) throw new Refusal(`longer than ${SYSCTL_VALUE_MAX} bytes (the longest string a sysctl takes, kern.hostname, is MAXHOSTNAMELEN-1)`, "give the value the MIB takes, e.g. `1`");
   return s;
 };
 

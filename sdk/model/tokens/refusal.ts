@@ -35,15 +35,34 @@ const NAMED: Record<string, string> = { "\n": "\\n", "\r": "\\r", "\t": "\\t", "
 
 /**
  * A value as it may be echoed in a message to a terminal: control, format (bidi overrides such as
- * U+202E), separator and unassigned characters are shown as `\n`, `\u202e`; long values are cut.
+ * U+202E), separator, unassigned characters and non-ASCII letters are shown as `\n`, `\u202e`, `\u0435`; long
+ * values are cut.
  */
 export function shown(value: unknown, max = 80): string {
   if (value === undefined) return "(none)";
   if (value === null) return "(null)";
   const s = typeof value === "string" ? value : typeof value === "number" || typeof value === "boolean" ? String(value) : safeJson(value);
-  const esc = s.replace(/[\p{C}\p{Zl}\p{Zp}\\]/gu, (c) => NAMED[c] ?? `\\u${c.codePointAt(0)!.toString(16).padStart(4, "0")}`);
+  // non-ASCII letters, digits and marks too: a lookalike (Cyrillic `е` in `еm0`) would read as the valid value it imitates
+  const esc = s.replace(/[\p{C}\p{Zl}\p{Zp}\\]|(?![\x00-\x7e])[\p{L}\p{N}\p{M}]/gu, (c) => NAMED[c] ?? `\\u${c.codePointAt(0)!.toString(16).padStart(4, "0")}`);
   if (s === "") return '""';
+  // blanks at either end would be invisible in the message: the value is shown quoted
+  if (s.trim() !== s) return esc.length > max ? `"${esc.slice(0, max)}…" (${Buffer.byteLength(s)} bytes)` : `"${esc}"`;
   return esc.length > max ? `${esc.slice(0, max)}… (${Buffer.byteLength(s)} bytes)` : esc;
+}
+
+/**
+ * Text of a message other than a value (a resource name, a field with a user's map key, a parser's
+ * diagnostic) as it may reach a terminal: the invisible characters {@link shown} escapes are escaped the
+ * same way (`\n`, `\u202e`); everything else, backslashes included, is kept.
+ */
+export function visible(text: string): string {
+  return text.replace(/[\p{C}\p{Zl}\p{Zp}]/gu, (c) => NAMED[c] ?? `\\u${c.codePointAt(0)!.toString(16).padStart(4, "0")}`);
+}
+
+/** The first invisible character of a multi-line text (tabs and newlines allowed) and its 1-based line. */
+export function unsafeTextChar(s: string): { char: string; line: number } | undefined {
+  const m = /[^\P{C}\t\n]|[\p{Zl}\p{Zp}]/u.exec(s);
+  return m ? { char: m[0], line: s.slice(0, m.index).split("\n").length } : undefined;
 }
 
 function safeJson(v: unknown): string {

@@ -86,3 +86,12 @@ export function hexKey(what: string, bytes: readonly number[] | { min: number; m
 
 /** sasyncd `sharedkey`: an AES key of 16, 24 or 32 bytes (conf.y refuses other sizes). */
 export const sasyncdKey: TokenRule = hexKey("a sasyncd sharedkey (AES)", [16, 24, 32]);
+
+/** The least length of a key seed (a Gateway's `keySeed`, a CertificateAuthority's): every derived key is as hard to guess as it. */
+export const KEY_SEED_MIN = 16;
+
+/** A key seed: a string of at least {@link KEY_SEED_MIN} characters (a secret: never shown). */
+export const keySeed: TokenRule = (v) => {
+  if (typeof v !== "string" || v.length < KEY_SEED_MIN) throw new Refusal(`a key seed is a string of at least ${KEY_SEED_MIN} characters`, "generate one with `openssl rand -hex 32` and keep it with `pulumi config set --secret`");
+  return v;
+};

@@ -30,10 +30,10 @@ export function wgKey(what: string): TokenRule {
   };
 }
 
-/** A UDP port `wgport`/`wgendpoint … PORT`: 1–65535 (ifconfig takes 0 for `wgport`, which means "any": we always pin one). */
-export function udpPort(what: string): TokenRule<number> {
+/** A UDP port `wgport`/`wgendpoint … PORT` (tinc, OpenVPN: `example` their default): 1–65535 (ifconfig takes 0 for `wgport`, which means "any": we always pin one). */
+export function udpPort(what: string, example = 51820): TokenRule<number> {
   return (v) => {
     if (typeof v === "number" && Number.isInteger(v) && v >= 1 && v <= 65535) return v;
-    throw new Refusal(`${what} is a UDP port, an integer in 1–65535; this is ${typeof v === "number" ? "out of range" : `not a number`}`, "give a port such as 51820");
+    throw new Refusal(`${what} is a UDP port, an integer in 1–65535; this is ${typeof v === "number" ? (Number.isInteger(v) ? "out of range" : "not an integer") : `not a number (a ${typeof v} given)`}`, `give a port such as ${example}`);
   };
 }

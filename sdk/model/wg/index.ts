@@ -53,7 +53,7 @@ function check<T>(path: string, rule: TokenRule<T>, v: unknown, secret = false):
 
 /** A prefix as `wgaip` takes it (inet_net_pton of one family): always written ADDR/LEN. */
 const aip: TokenRule = (v) => {
-  const n = network()(v);
+  const n = network(undefined, { hostBits: "clear" })(v);
   return n.includes("/") ? n : `${n}/${n.includes(":") ? 128 : 32}`;
 };
 

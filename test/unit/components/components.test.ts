@@ -128,7 +128,7 @@ describe("argument errors", () => {
 describe("CARP pair", () => {
   it("the master's GatewayConfig depends on the backup's; both bind the tunnel to the CARP address", async () => {
     const i = ++n;
-    const mk = (name: string, ext: string) => new openbsd.Gateway(name, { connection: conn("169.254.1.1"), external: { interface: "em1", address: ext }, internal: { interface: "em0", network: "172.16.0.0/24" } });
+    const mk = (name: string, ext: string) => new openbsd.Gateway(name, { connection: conn(`169.254.1.${ext.split(".")[3]}`), external: { interface: "em1", address: ext }, internal: { interface: "em0", network: "172.16.0.0/24" } });
     const a = mk(`gw1a-${i}`, "192.0.2.154");
     const b = mk(`gw1b-${i}`, "192.0.2.155");
     const c = new openbsd.Gateway(`gw2-${i}`, { connection: conn("169.254.1.3"), external: { interface: "em1", address: "192.0.123.85" }, internal: { interface: "em0", network: "192.168.15.0/24" } });

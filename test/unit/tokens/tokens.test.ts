@@ -28,7 +28,7 @@ describe("token rules accept the grammar's tokens as written", () => {
 
   it("addresses and keys come back canonical", () => {
     expect(hostAddress(4)("192.0.2.1")).toBe("192.0.2.1");
-    expect(network()("172.16.0.1/24")).toBe("172.16.0.0/24");
+    expect(network(undefined, { hostBits: "clear" })("172.16.0.1/24")).toBe("172.16.0.0/24");
     expect(network(6)("2001:DB8:1::/64")).toBe("2001:db8:1::/64");
     expect(interfaceAddress(24, 4)("172.16.0.1")).toEqual({ address: "172.16.0.1", prefix: 24 });
     expect(interfaceAddress(24)("2001:db8::1")).toEqual({ address: "2001:db8::1", prefix: 64 });
@@ -60,6 +60,7 @@ describe("token rules refuse, word for word, with a fix", () => {
     [hexKey("an AES key", [16, 24, 32]), "0x" + "ab".repeat(15) + "a", "an odd number of hex digits (31); give 32, 48 or 64 hex digits, e.g. from `openssl rand -hex 32`"],
     [hostAddress(), "192.0.2.300", "not an IP address; write e.g. `192.0.2.1`"],
     [hostAddress(4), " 192.0.2.1", "not an IPv4 address; write e.g. `192.0.2.1` (no spaces)"],
+    [network(), "172.16.0.1/24", "host bits set: this is the address 172.16.0.1 inside the network 172.16.0.0/24; write the network `172.16.0.0/24` (or the one host `172.16.0.1/32`)"],
     [network(), "10.0.0.0/8/8", "more than one prefix length; write one `ADDRESS/LEN`, e.g. `172.16.0.0/24`"],
     [network(), "2001:db8::/129", "invalid netmask `/129`: a prefix length is 0–128; write e.g. `172.16.0.0/24`"],
     [network(4), "2001:db8::/64", "an IPv6 address where an IPv4 one is needed; give an IPv4 address, e.g. `172.16.0.0/24`"],

@@ -50,10 +50,10 @@ async function refused(build: () => void): Promise<string[]> {
 
 describe("WireGuardTunnel", () => {
   it("renders hostname.wg0 on both gateways; private keys are secrets, public keys plain outputs", async () => {
-    const a = gw("192.0.2.153", "172.16.0.0/24", "seed-a");
-    const b = gw("192.0.123.85", "192.168.15.0/24", "seed-b");
+    const a = gw("192.0.2.153", "172.16.0.0/24", "seed-a-0123456789abcdef");
+    const b = gw("192.0.123.85", "192.168.15.0/24", "seed-b-0123456789abcdef");
     const t = new openbsd.WireGuardTunnel("wg-ab", { left: { gateway: a, inner: "10.9.0.1/24" }, right: { gateway: b, inner: "10.9.0.2/24", port: 51821, privateKey: pulumi.secret(USER_KEY) }, keepalive: 25, psk: pulumi.secret(PSK) });
-    const ka = deriveWgKeyPair("seed-a", a.gatewayName, "wg0");
+    const ka = deriveWgKeyPair("seed-a-0123456789abcdef", a.gatewayName, "wg0");
     expect(await valueOf(t.leftPublicKey)).toBe(ka.publicKey);
     expect(await valueOf(t.rightPublicKey)).toBe(wgPublicKey(USER_KEY));
     expect(await isSecret(t.leftPublicKey)).toBe(false);
