@@ -366,9 +366,12 @@ export async function labUp(topology: string, opts: { prefix?: string; quiet?: b
   // without a prefix, one unique to this process (several test processes may run labs at once)
   // LAB_PREFIX_TAG (e.g. the matrix leg's `wq`) goes before every explicit prefix: a second run of the same tests
   // (scripts/test.sh runs the matrix beside the lab and e2e projects) takes prefixes of its own
+  const PREFIX = /^[a-z][a-z0-9]{0,5}$/;
+  const bad = (p: string) => new Error(`lab prefix \`${p}\`: must be 1–6 lower-case letters/digits starting with a letter`);
+  if (opts.prefix !== undefined && !PREFIX.test(opts.prefix)) throw bad(opts.prefix);
   const tag = process.env.LAB_PREFIX_TAG ?? "";
   const id = opts.prefix !== undefined ? `${tag}${opts.prefix}`.slice(0, 6) : `l${(process.pid % 36 ** 4).toString(36)}`;
-  if (!/^[a-z][a-z0-9]{0,5}$/.test(id)) throw new Error(`lab prefix \`${id}\`: must be 1–6 lower-case letters/digits starting with a letter`);
+  if (!PREFIX.test(id)) throw bad(id);
   await ensureTools();
   const dir = join(stateRoot, id);
   await mkdir(stateRoot, { recursive: true });
