@@ -1,17 +1,20 @@
 /**
  * The demo (README's first command, `npm run demo`): brings up the site-to-site lab, runs
  * `pulumi up` of examples/01-site-to-site through the real engine, shows a clean preview, changes
- * the gateway by hand, shows refresh reporting the drift, repairs it with up, and tears down.
- * It drives the repo's top-level project (Pulumi.yaml: main examples/01-site-to-site/) with
- * LocalWorkspace `workDir`: the CLI and the language host run the example as `pulumi up` there does.
+ * the gateway by hand, shows refresh reporting the drift item by item, repairs it with up, and tears down.
+ * It runs the real `pulumi` CLI in the repo's top-level project (Pulumi.yaml: main examples/01-site-to-site/),
+ * exactly the commands a user types there; the CLI and the language host run the example.
+ *
+ * Every step is checked, not only shown: a step whose command fails, or whose outcome is not the story's
+ * (a preview with changes, a refresh without drift, an up that leaves the gateway unrepaired), stops the demo
+ * with the command's output and a non-zero exit status.
  */
 import { labDown, labExec, labUp, type Lab } from "../test/lab/api";
-import { removeStack } from "../test/support/stack";
-import { projectStack } from "../test/support/project";
+import { projectEnv, pulumiCli } from "../test/support/project";
 import { ROOT } from "../test/support/env";
-import type { Stack } from "@pulumi/pulumi/automation";
 
 const PSK = "demo-only-psk-" + Math.random().toString(36).slice(2); // demo stack only; a real stack uses `pulumi config set --secret psk`
+const STACK = "demo";
 let lap = Date.now();
 /** Seconds since the previous step or check mark (each line says what its work cost). */
 const took = () => {
@@ -25,79 +28,97 @@ const step = (n: number, s: string) => {
   console.log(`\n\x1b[1m${n}. ${s}\x1b[0m`);
 };
 const ok = (s: string) => console.log(`   ✔ ${s} (${took()} s)`);
+const indent = (text: string, prefix: string) => text.split("\n").filter(Boolean).map((l) => prefix + l).join("\n");
 
-/** The changed items of a preview, one line each, under the name of the resource they belong to. */
-function changedItems(stdout: string): string[] {
-  const lines = stdout.split("\n");
-  const out: string[] = [];
-  for (let i = 0; i < lines.length; i++) {
-    const l = lines[i]!;
-    const urn = /\[urn=.*::([^:\]]+)\]/.exec(l);
-    if (urn && out.length && /openbsd:index:GatewayConfig: \(update\)$/.test(out[out.length - 1]!)) {
-      out[out.length - 1] = out[out.length - 1]!.replace("openbsd:index:GatewayConfig: (update)", `${urn[1]} (GatewayConfig): update`);
-      continue;
-    }
-    if (/^\s+[~+-] \S/.test(l) && !/\[(id|urn)=/.test(l)) out.push(l.trimEnd());
-  }
-  return out;
+// the offline engine environment of the tests (no plugin downloads, no update checks, a file backend), the example
+// transpiled only (it is type-checked by `npm run typecheck`)
+const env = projectEnv();
+/** `pulumi ARGS --stack demo` in the project; fails the demo with the CLI's output unless it exits 0. */
+async function pulumi(args: string[]): Promise<string> {
+  const r = await pulumiCli(ROOT, [...args, "--stack", STACK], { env });
+  if (r.code !== 0) throw new Error(`pulumi ${args.join(" ")} exited ${r.code}\n${r.stdout}${r.stderr}`);
+  return r.stdout;
+}
+/** The CLI's `Resources:` summary, on one line ("~ 2 updated, 4 unchanged"). */
+function resources(stdout: string): string {
+  const m = /^Resources:\n((?:[ \t]+.+\n?)+)/m.exec(stdout);
+  return m ? m[1]!.split("\n").map((l) => l.trim()).filter(Boolean).join(", ") : "(no summary)";
+}
+function expectThat(cond: boolean, what: string, output: string): void {
+  if (!cond) throw new Error(`demo: ${what}\n${output}`);
 }
 
 let lab: Lab | undefined;
-let stack: Stack | undefined;
+let made = false;
 const t0 = Date.now();
-// the stack is made while the lab comes up (its config, the lab's addresses and keys, is set after)
-const made = projectStack(ROOT, "demo");
-made.catch(() => undefined);
+// the stack is made while the lab comes up (its config, the lab's addresses and keys, is set after); a demo stopped
+// half-way left its stack behind (its gateways went with its lab): start from a new one
+const stackMade = pulumiCli(ROOT, ["stack", "rm", "--yes", "--force", STACK], { env })
+  .then(() => pulumi(["stack", "init", "--secrets-provider", "passphrase"]))
+  .then(() => (made = true));
+stackMade.catch(() => undefined);
+let failed = false;
 try {
   step(1, "Bring up the lab: gw1 and gw2 in network namespaces, each with a real sshd and the OpenBSD emulator");
   lab = await labUp("site-to-site", { prefix: "demo" });
   for (const g of Object.values(lab.gateways)) ok(`${g.name}: ssh root@${g.host} (host key ${g.hostKey.slice(0, 28)}…)`);
 
-  const cfg: Record<string, { value: string; secret?: boolean }> = { sshKey: { value: lab.gateways.gw1.privateKey, secret: true }, psk: { value: PSK, secret: true } };
+  const plain: string[] = [];
   for (const g of ["gw1", "gw2"]) {
-    cfg[`${g}Host`] = { value: lab.gateways[g].host };
-    cfg[`${g}Port`] = { value: String(lab.gateways[g].port) };
-    cfg[`${g}HostKey`] = { value: lab.gateways[g].hostKey };
+    plain.push("--plaintext", `${g}Host=${lab.gateways[g].host}`, "--plaintext", `${g}Port=${lab.gateways[g].port}`, "--plaintext", `${g}HostKey=${lab.gateways[g].hostKey}`);
   }
-  stack = await made;
-  await stack.setAllConfig(cfg);
+  await stackMade;
+  await pulumi(["config", "set-all", ...plain, "--secret", `sshKey=${lab.gateways.gw1.privateKey}`, "--secret", `psk=${PSK}`]);
 
   step(2, "pulumi up examples/01-site-to-site");
-  const up = await stack.up({ onOutput: undefined });
-  ok(`${up.summary.result}: ${JSON.stringify(up.summary.resourceChanges)}`);
+  const up = await pulumi(["up", "--yes", "--skip-preview"]);
+  expectThat(/\+ 6 created/.test(up), "up did not create the 6 resources", up);
+  ok(resources(up));
   const flows = await labExec(lab, "gw1", "ipsecctl -sf");
-  console.log(flows.stdout.split("\n").filter(Boolean).map((l) => "   gw1$ " + l).join("\n"));
+  expectThat(flows.stdout.includes("flow esp out from 172.16.0.0/24 to 192.168.15.0/24"), "gw1 has no tunnel flows after up", flows.stdout + flows.stderr);
+  console.log(indent(flows.stdout, "   gw1$ "));
 
   step(3, "pulumi preview: nothing to do");
-  const pv = await stack.preview();
-  ok(JSON.stringify(pv.changeSummary));
+  // --expect-no-changes: the CLI itself fails the preview if anything would change
+  const pv = await pulumi(["preview", "--expect-no-changes"]);
+  ok(resources(pv));
 
   step(4, "Someone edits gw1 by hand");
   const edits = ["sysctl net.inet.ip.forwarding=0", "pfctl -a vpn -F rules", "rcctl stop isakmpd"];
   for (const e of edits) {
-    await labExec(lab, "gw1", e);
+    const r = await labExec(lab, "gw1", e);
+    expectThat(r.code === 0, `gw1# ${e} failed`, r.stdout + r.stderr);
     console.log(`   gw1# ${e}`);
   }
 
   step(5, "pulumi refresh finds the drift");
-  const rf = await stack.refresh();
-  ok(`refresh: ${JSON.stringify(rf.summary.resourceChanges)}`);
-  const dv = await stack.preview({ diff: true });
-  for (const l of changedItems(dv.stdout)) console.log("   " + l);
+  const rf = await pulumi(["refresh", "--yes", "--skip-preview", "--diff"]);
+  // the items each gateway's read found drifted, as the refresh shows them
+  const drifted = rf.split("\n").filter((l) => /drifted"/.test(l)).map((l) => l.trim());
+  for (const item of ['sysctls["net.inet.ip.forwarding"]', 'anchors["vpn"]', 'services["isakmpd"]']) {
+    expectThat(drifted.some((l) => l.includes(item)), `refresh did not report ${item} as drifted`, rf);
+  }
+  ok(resources(rf));
+  console.log(indent(rf.split("\n").filter((l) => /^\s+[~+-] .*(GatewayConfig|drift)|drifted"/.test(l)).join("\n"), "   "));
 
   step(6, "pulumi up repairs it");
-  const fix = await stack.up();
-  ok(`${fix.summary.result}: ${JSON.stringify(fix.summary.resourceChanges)}`);
-  const after = await stack.preview();
-  ok(`preview after repair: ${JSON.stringify(after.changeSummary)}`);
-  const fwd = await labExec(lab, "gw1", "sysctl net.inet.ip.forwarding; rcctl check isakmpd");
-  console.log(fwd.stdout.split("\n").filter(Boolean).map((l) => "   gw1$ " + l).join("\n"));
+  const fix = await pulumi(["up", "--yes", "--skip-preview"]);
+  expectThat(/~ [12] updated/.test(fix), "up updated nothing", fix);
+  ok(resources(fix));
+  const after = await labExec(lab, "gw1", "sysctl net.inet.ip.forwarding; rcctl check isakmpd; pfctl -a vpn -sr | head -1");
+  expectThat(after.stdout.includes("net.inet.ip.forwarding=1") && after.stdout.includes("isakmpd(ok)") && /^pass /m.test(after.stdout), "gw1 is not repaired", after.stdout + after.stderr);
+  console.log(indent(after.stdout, "   gw1$ "));
 
   step(7, "Tear down");
-  await stack.destroy();
-  ok("stack destroyed");
+  const d = await pulumi(["destroy", "--yes", "--skip-preview"]);
+  expectThat(/- 6 deleted/.test(d), "destroy did not delete the 6 resources", d);
+  ok(resources(d));
+} catch (e) {
+  failed = true;
+  console.error(`\n${(e as Error).message}`);
 } finally {
-  stack ??= await made.catch(() => undefined);
-  await Promise.all([stack ? removeStack(stack) : undefined, labDown(lab ?? "demo")]);
+  await stackMade.catch(() => undefined);
+  await Promise.all([made ? pulumi(["stack", "rm", "--yes", "--force"]).catch(() => undefined) : undefined, labDown(lab ?? "demo")]);
   ok(`lab down (${((Date.now() - t0) / 1000).toFixed(1)} s in all)`);
 }
+if (failed) process.exit(1);

@@ -37,7 +37,8 @@ export PATH="$(dirname "$nodebin"):$PATH"
 
 # 2. The sources, as they are in this checkout (committed or not)
 mkdir -p "$copy"
-find "$copy" -mindepth 1 -maxdepth 1 ! -name node_modules ! -name .tools ! -name .state -exec rm -rf {} +
+# dist/ stays too: its build is incremental (tsconfig.build.json's dist/.tsbuildinfo), as in this checkout
+find "$copy" -mindepth 1 -maxdepth 1 ! -name node_modules ! -name .tools ! -name .state ! -name dist -exec rm -rf {} +
 tar -C "$here" --exclude=./node_modules --exclude=./.tools --exclude=./.state --exclude=./.git --exclude=./dist --exclude=./tmp --exclude=./test/lab/.scratch -cf - . | tar -C "$copy" -xf - \
   || fail "copy sources" "tar $here -> $copy"
 

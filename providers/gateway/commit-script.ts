@@ -410,9 +410,11 @@ export function confirmScript(id: string, flows: readonly FlowPattern[] = [], wa
   const wait = flows.length && waitSeconds > 0
     ? [
         'if [ -e "$R/pending" ] && [ -e "$R/ipsec-loaded" ]; then',
+        // polled five times a second (OpenBSD's sleep(1) takes a fraction): a tunnel that comes up a moment after
+        // the load is confirmed a moment later, not at the next whole second
         `  n=0; F=$(ipsecctl -sf 2>/dev/null); until ${flowsPresentCondition(flows)}; do`,
-        `    if [ $n -ge ${waitSeconds} ]; then echo "@@noflows ${waitSeconds}" >&2; break; fi`,
-        "    sleep 1; n=$((n+1)); F=$(ipsecctl -sf 2>/dev/null)",
+        `    if [ $n -ge ${waitSeconds * 5} ]; then echo "@@noflows ${waitSeconds}" >&2; break; fi`,
+        "    sleep 0.2; n=$((n+1)); F=$(ipsecctl -sf 2>/dev/null)",
         "  done",
         "fi",
       ]

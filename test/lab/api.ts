@@ -82,7 +82,12 @@ interface LabRecord extends Lab {
 
 const here = dirname(fileURLToPath(import.meta.url));
 const repo = resolve(here, "../..");
-const stateRoot = join(repo, ".state", "lab");
+/**
+ * Lab records, the labs' lock and their roots. PULUMI_OPENBSD_LAB_STATE points a second checkout (the support matrix's
+ * copy, scripts/matrix.sh) at this one's, so labs made from both share one lock and one view of the prefixes and
+ * management networks in use (netns names and 169.254.X nets are machine-wide).
+ */
+const stateRoot = process.env.PULUMI_OPENBSD_LAB_STATE || join(repo, ".state", "lab");
 const nsDir = "/run/obsdlab";
 
 /** OpenBSD commands the emulator provides, by the directory of their wrapper (overlaid on /usr/sbin or /usr/bin). */
@@ -360,8 +365,14 @@ export async function labUp(topology: string, opts: { prefix?: string; quiet?: b
   const t0 = performance.now();
   const t = loadTopology(topology);
   // without a prefix, one unique to this process (several test processes may run labs at once)
-  const id = opts.prefix ?? `l${(process.pid % 36 ** 4).toString(36)}`;
-  if (!/^[a-z][a-z0-9]{0,5}$/.test(id)) throw new Error(`lab prefix \`${id}\`: must be 1–6 lower-case letters/digits starting with a letter`);
+  // LAB_PREFIX_TAG (e.g. the matrix leg's `wq`) goes before every explicit prefix: a second run of the same tests
+  // (scripts/test.sh runs the matrix beside the lab and e2e projects) takes prefixes of its own
+  const PREFIX = /^[a-z][a-z0-9]{0,5}$/;
+  const bad = (p: string) => new Error(`lab prefix \`${p}\`: must be 1–6 lower-case letters/digits starting with a letter`);
+  if (opts.prefix !== undefined && !PREFIX.test(opts.prefix)) throw bad(opts.prefix);
+  const tag = process.env.LAB_PREFIX_TAG ?? "";
+  const id = opts.prefix !== undefined ? `${tag}${opts.prefix}`.slice(0, 6) : `l${(process.pid % 36 ** 4).toString(36)}`;
+  if (!PREFIX.test(id)) throw bad(id);
   await ensureTools();
   const dir = join(stateRoot, id);
   await mkdir(stateRoot, { recursive: true });

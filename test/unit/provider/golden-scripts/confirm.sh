@@ -83,8 +83,8 @@ ch() { grep -qxF "$1" "$R/changed" 2>/dev/null; }
 trap '' HUP PIPE
 if [ -e "$R/pending" ] && [ -e "$R/ipsec-loaded" ]; then
   n=0; F=$(ipsecctl -sf 2>/dev/null); until printf '%s\n' "$F" | grep -F 'flow esp in from 192.168.15.0/24 to 172.16.0.0/24 peer 192.0.123.85 ' | grep -q ' type require$'; do
-    if [ $n -ge 20 ]; then echo "@@noflows 20" >&2; break; fi
-    sleep 1; n=$((n+1)); F=$(ipsecctl -sf 2>/dev/null)
+    if [ $n -ge 100 ]; then echo "@@noflows 20" >&2; break; fi
+    sleep 0.2; n=$((n+1)); F=$(ipsecctl -sf 2>/dev/null)
   done
 fi
 if ! mv "$R/pending" "$R/confirmed" 2>/dev/null; then printf '@@rolledback %s\n' "$ID" >&2; exit 1; fi
