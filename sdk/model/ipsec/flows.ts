@@ -138,26 +138,27 @@ function ikePeer(r: IkeRule, d: IpsecAddress, ctx: IkeContext): IpsecAddress | u
 export function flowsOfIkeRule(r: IkeRule, ctx: IkeContext = {}): Flow[] {
   const satype = r.satype ?? "esp";
   const out: Flow[] = [];
+  const srcid = r.srcid ?? idOf(r.local ?? ctx.localAddress);
+  // plain object literals, no spreads: a large mesh asks for tens of thousands of these
+  const flow = (direction: "in" | "out", from: IpsecAddress, to: IpsecAddress, family: 4 | 6, peer: IpsecAddress | undefined, dstid: string | undefined): Flow => {
+    // the keys in the order they always had (satype, family, proto, peer, direction, from, to, type, ports, ids)
+    const f = { satype, family } as Flow;
+    if (r.proto !== undefined) f.proto = r.proto;
+    if (peer) f.peer = peer;
+    f.direction = direction;
+    f.from = from;
+    f.to = to;
+    f.type = direction === "in" ? "use" : "require";
+    if (r.to.port !== undefined) f[direction === "in" ? "fromPort" : "toPort"] = r.to.port;
+    if (r.from.port !== undefined) f[direction === "in" ? "toPort" : "fromPort"] = r.from.port;
+    if (srcid !== undefined) f.srcid = srcid;
+    if (dstid !== undefined) f.dstid = dstid;
+    return f;
+  };
   for (const [s, d, family] of expandPairs(r.from.addresses, r.to.addresses)) {
     const peer = ikePeer(r, d, ctx);
-    const srcid = r.srcid ?? idOf(r.local ?? ctx.localAddress);
     const dstid = r.dstid ?? idOf(peer);
-    const base = { satype, family, ...(r.proto !== undefined ? { proto: r.proto } : {}), ...(peer ? { peer } : {}) } as const;
-    const inFlow: Flow = { ...base, direction: "in", from: d, to: s, type: "use" };
-    const outFlow: Flow = { ...base, direction: "out", from: s, to: d, type: "require" };
-    if (r.to.port !== undefined) {
-      inFlow.fromPort = r.to.port;
-      outFlow.toPort = r.to.port;
-    }
-    if (r.from.port !== undefined) {
-      inFlow.toPort = r.from.port;
-      outFlow.fromPort = r.from.port;
-    }
-    for (const f of [inFlow, outFlow]) {
-      if (srcid !== undefined) f.srcid = srcid;
-      if (dstid !== undefined) f.dstid = dstid;
-    }
-    out.push(inFlow, outFlow);
+    out.push(flow("in", d, s, family, peer, dstid), flow("out", s, d, family, peer, dstid));
   }
   return out;
 }
