@@ -182,34 +182,8 @@ export class Gateway extends pulumi.ComponentResource {
     const internalField = (k: number, f: string) => (Array.isArray(args.internal) ? `internal[${k}].${f}` : `internal.${f}`);
     this.ike = args.ike ?? "isakmpd";
     this.externalInterface = args.external.interface;
-    const conn = pulumi.output(args.connection).apply((c) => {
-      if (!c || typeof c !== "object") throw argError(label, "connection", String(c), "not a connection", "give `{ host, privateKey, hostKey }`");
-      if (typeof c.host !== "string" || c.host === "") throw argError(label, "connection.host", String(c.host), "required", "give the management address or host name, e.g. `192.0.2.153`");
-      if (!/^[A-Za-z0-9.:_-]+$/.test(c.host)) throw argError(label, "connection.host", c.host, "not a host name or address", "give e.g. `192.0.2.153` or `gw1.example.org`");
-      if (c.port !== undefined) take(label, "connection.port", c.port, integer("a TCP port", 1, 65535));
-      if (c.user !== undefined) take(label, "connection.user", c.user, userName);
-      if (c.privateKey === undefined || c.privateKey === null || c.privateKey === "") throw argError(label, "connection.privateKey", "(none)", "required", "pass `cfg.requireSecret(\"sshKey\")`");
-      if (typeof c.privateKey !== "string") throw argError(label, "connection.privateKey", "(secret)", `not a private key (a ${typeof c.privateKey} given)`, "pass the key's text, e.g. `cfg.requireSecret(\"sshKey\")`");
-      // the provider pins the host key (it refuses to connect without one): refused here, at preview, like any bad input
-      const keyFix = "give it as known_hosts holds it without the host name, e.g. `ssh-ed25519 AAAAC3Nz…` (`ssh-keyscan -t ed25519 HOST` prints it)";
-      if (c.hostKey === undefined || c.hostKey === null) {
-        if (c.insecureSkipHostKeyCheck !== true) throw argError(label, "connection.hostKey", "(none)", "required: each gateway's SSH host key is pinned, so that no one can pose as the gateway", `${keyFix}, or set \`insecureSkipHostKeyCheck: true\` (dangerous)`);
-      } else {
-        // a newline, control or invisible character first (one line of known_hosts), then the provider's own parse
-        if (typeof c.hostKey === "string") take(label, "connection.hostKey", c.hostKey, hostKeyLine);
-        const k = typeof c.hostKey === "string" ? parseHostKey(c.hostKey.trim()) : "hostKey: not a string";
-        if (typeof k === "string") throw argError(label, "connection.hostKey", String(c.hostKey), / is not an OpenSSH public key/.test(k) ? "not an OpenSSH public key (`TYPE BASE64`, e.g. `ssh-ed25519 AAAA…`)" : k.replace(/^hostKey: /, ""), keyFix);
-      }
-      // one host, one Gateway: two would overwrite each other's files and each other's commits
-      const at = `${c.host}:${c.port ?? 22}`;
-      let hosts = sshHosts.get(this.group);
-      if (!hosts) sshHosts.set(this.group, (hosts = new Map()));
-      const first = hosts.get(at);
-      if (first !== undefined && first !== name)
-        throw argError(label, "connection.host", c.host, `also the connection of Gateway "${first}" (port ${c.port ?? 22}): two Gateways would overwrite each other's files on one host`, "declare each gateway once, or give this one its own host or port");
-      hosts.set(at, name);
-      return c;
-    });
+    // checked when it resolves (still at preview); the group is known by then
+    const conn = pulumi.output(args.connection).apply((c) => checkConnection(label, name, this.group, c));
     // defaults filled once, here, so the provider never sees an absent (null) field
     const connection = conn.apply(withConnectionDefaults);
     this.connection = pulumi.secret(connection.apply(({ insecureSkipHostKeyCheck: _, ...c }) => c));
@@ -281,6 +255,39 @@ export class Gateway extends pulumi.ComponentResource {
     byName.set(name, this);
     this.registerOutputs({ files: this.files, publicKey: this.publicKey, rsaPublicKey: this.rsaPublicKey });
   }
+}
+
+/**
+ * A Gateway's `connection` as the user gave it, checked: host, port, user, private key, the pinned host key (one line
+ * of known_hosts, then the provider's own parse), and one Gateway per SSH `host:port` of the program.
+ */
+function checkConnection<C extends ConnectionArgs>(label: string, name: string, group: Group, c: C): C {
+  if (!c || typeof c !== "object") throw argError(label, "connection", String(c), "not a connection", "give `{ host, privateKey, hostKey }`");
+  if (typeof c.host !== "string" || c.host === "") throw argError(label, "connection.host", String(c.host), "required", "give the management address or host name, e.g. `192.0.2.153`");
+  if (!/^[A-Za-z0-9.:_-]+$/.test(c.host)) throw argError(label, "connection.host", c.host, "not a host name or address", "give e.g. `192.0.2.153` or `gw1.example.org`");
+  if (c.port !== undefined) take(label, "connection.port", c.port, integer("a TCP port", 1, 65535));
+  if (c.user !== undefined) take(label, "connection.user", c.user, userName);
+  if (c.privateKey === undefined || c.privateKey === null || c.privateKey === "") throw argError(label, "connection.privateKey", "(none)", "required", "pass `cfg.requireSecret(\"sshKey\")`");
+  if (typeof c.privateKey !== "string") throw argError(label, "connection.privateKey", "(secret)", `not a private key (a ${typeof c.privateKey} given)`, "pass the key's text, e.g. `cfg.requireSecret(\"sshKey\")`");
+  // the provider pins the host key (it refuses to connect without one): refused here, at preview, like any bad input
+  const keyFix = "give it as known_hosts holds it without the host name, e.g. `ssh-ed25519 AAAAC3Nz…` (`ssh-keyscan -t ed25519 HOST` prints it)";
+  if (c.hostKey === undefined || c.hostKey === null) {
+    if (c.insecureSkipHostKeyCheck !== true) throw argError(label, "connection.hostKey", "(none)", "required: each gateway's SSH host key is pinned, so that no one can pose as the gateway", `${keyFix}, or set \`insecureSkipHostKeyCheck: true\` (dangerous)`);
+  } else {
+    // a newline, control or invisible character first (one line of known_hosts), then the provider's own parse
+    if (typeof c.hostKey === "string") take(label, "connection.hostKey", c.hostKey, hostKeyLine);
+    const k = typeof c.hostKey === "string" ? parseHostKey(c.hostKey.trim()) : "hostKey: not a string";
+    if (typeof k === "string") throw argError(label, "connection.hostKey", String(c.hostKey), / is not an OpenSSH public key/.test(k) ? "not an OpenSSH public key (`TYPE BASE64`, e.g. `ssh-ed25519 AAAA…`)" : k.replace(/^hostKey: /, ""), keyFix);
+  }
+  // one host, one Gateway: two would overwrite each other's files and each other's commits
+  const at = `${c.host}:${c.port ?? 22}`;
+  let hosts = sshHosts.get(group);
+  if (!hosts) sshHosts.set(group, (hosts = new Map()));
+  const first = hosts.get(at);
+  if (first !== undefined && first !== name)
+    throw argError(label, "connection.host", c.host, `also the connection of Gateway "${first}" (port ${c.port ?? 22}): two Gateways would overwrite each other's files on one host`, "declare each gateway once, or give this one its own host or port");
+  hosts.set(at, name);
+  return c;
 }
 
 /** The SSH `host:port` of each Gateway of a group, by Gateway name. */
