@@ -6,8 +6,7 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import * as path from "node:path";
-import type { EngineEvent, Stack } from "@pulumi/pulumi/automation";
-import { labStack, removeStack } from "../support/stack";
+import { failedPreview, type PreviewRun } from "../support/preview-refusal";
 import { ROOT } from "../support/env";
 import { clearCounters, readCounters } from "../provider/counters-files";
 import { BAD_INPUTS, Kit, type BadCase } from "../support/bad-inputs";
@@ -35,33 +34,10 @@ const PICKS = process.env.BAD_INPUT_ALL === "1" ? BAD_INPUTS.map((c) => c.name) 
 
 const count = (hay: string, needle: string) => hay.split(needle).length - 1;
 
-interface Run {
-  output: string;
-  errors: string[];
-}
-
-async function preview(c: BadCase, i: number, diff: boolean): Promise<Run> {
-  let output = "";
-  const errors: string[] = [];
-  const stack: Stack = await labStack("bad-input", `bi${process.pid}x${i}${diff ? "d" : ""}`, async () => {
+function preview(c: BadCase, i: number, diff: boolean): Promise<PreviewRun> {
+  return failedPreview("bad-input", `bi${process.pid}x${i}${diff ? "d" : ""}`, async () => {
     c.build(new Kit(""));
-  });
-  try {
-    await expect(
-      stack.preview({
-        diff,
-        color: "never",
-        onOutput: (o: string) => void (output += o),
-        onError: (e: string) => void (output += e),
-        onEvent: (ev: EngineEvent) => {
-          if (ev.diagnosticEvent?.severity === "error") errors.push(ev.diagnosticEvent.message);
-        },
-      } as Parameters<Stack["preview"]>[0]),
-    ).rejects.toThrow();
-  } finally {
-    await removeStack(stack);
-  }
-  return { output, errors };
+  }, diff);
 }
 
 beforeAll(() => {

@@ -7,8 +7,7 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import * as path from "node:path";
-import type { EngineEvent, Stack } from "@pulumi/pulumi/automation";
-import { labStack, removeStack } from "../support/stack";
+import { failedPreview } from "../support/preview-refusal";
 import { ROOT } from "../support/env";
 import { clearCounters, readCounters } from "../provider/counters-files";
 import { HKit, HOSTILE } from "../support/hostile-inputs";
@@ -38,26 +37,9 @@ describe("hostile inputs through `pulumi preview`: refused once, cleanly, before
     it(name, async () => {
       const c = HOSTILE.find((x) => x.name === name)!;
       const msg = c.message!("");
-      let output = "";
-      const errors: string[] = [];
-      const stack: Stack = await labStack("hostile-input", `hi${process.pid}x${i}`, async () => {
+      const { output, errors } = await failedPreview("hostile-input", `hi${process.pid}x${i}`, async () => {
         c.build(new HKit(""));
-      });
-      try {
-        await expect(
-          stack.preview({
-            diff: true,
-            color: "never",
-            onOutput: (o: string) => void (output += o),
-            onError: (e: string) => void (output += e),
-            onEvent: (ev: EngineEvent) => {
-              if (ev.diagnosticEvent?.severity === "error") errors.push(ev.diagnosticEvent.message);
-            },
-          } as Parameters<Stack["preview"]>[0]),
-        ).rejects.toThrow();
-      } finally {
-        await removeStack(stack);
-      }
+      }, true);
       const [first, ...rest] = errors.map((e) => e.trim());
       expect(first).toBe(msg);
       expect(rest.length).toBeLessThanOrEqual(2);

@@ -6,7 +6,7 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import * as pulumi from "@pulumi/pulumi";
 import * as openbsd from "pulumi-openbsd";
-import { setupMocks, tolerateRejections, valueOf } from "./mocks";
+import { runProgram, sealed, setupMocks, tolerateRejections, valueOf } from "./mocks";
 import { BAD_INPUTS, Kit, PSK } from "../../support/bad-inputs";
 
 let stopTolerating: () => Promise<unknown[]>;
@@ -20,44 +20,16 @@ afterAll(async () => {
   expect((await stopTolerating()).map((e) => String((e as Error)?.stack ?? e))).toEqual([]);
 });
 
-/** Lets the case's declaration group seal (a refused group would otherwise take the next case's gateways). */
-async function sealed(): Promise<void> {
-  for (let i = 0; i < 3; i++) await new Promise((r) => setImmediate(r));
-}
-
 /**
  * Runs `build` and returns what the user sees: the user errors reported (each printed once by Pulumi on
  * its resource) and what the program fails with (thrown at declaration, or rejected by the gateways' state).
  */
 async function refusalOf(build: (k: Kit) => void, s: string): Promise<{ reported: openbsd.UserError[]; failure: unknown; when: "declaration" | "preview" }> {
-  const reported: openbsd.UserError[] = [];
-  const stop = openbsd.onUserError((e) => reported.push(e));
-  try {
-    const gateways: openbsd.Gateway[] = [];
-    const k = new Kit(s);
-    const spy = k as unknown as Record<string, unknown>;
-    for (const m of ["gw1", "gw2", "member"] as const) {
-      const f = (k[m] as (...a: unknown[]) => openbsd.Gateway).bind(k);
-      spy[m] = (...a: unknown[]) => {
-        const g = f(...a);
-        gateways.push(g);
-        return g;
-      };
-    }
-    try {
-      build(k);
-    } catch (e) {
-      await sealed();
-      return { reported, failure: e, when: "declaration" };
-    }
-    const results = await Promise.allSettled(gateways.map((g) => valueOf(g.state)));
-    const failures = [...new Set(results.filter((r): r is PromiseRejectedResult => r.status === "rejected").map((r) => r.reason))];
-    if (failures.length === 0) throw new Error("accepted");
-    expect(failures).toHaveLength(1); // one error object, however many gateways it rejects
-    return { reported, failure: failures[0], when: "preview" };
-  } finally {
-    stop();
-  }
+  const r = await runProgram(new Kit(s), ["gw1", "gw2", "member"], build);
+  if (r.when === "accepted") throw new Error("accepted");
+  if (r.when === "declaration") return { reported: r.reported, failure: r.failures[0], when: "declaration" };
+  expect(r.failures).toHaveLength(1); // one error object, however many gateways it rejects
+  return { reported: r.reported, failure: r.failures[0], when: "preview" };
 }
 
 describe("bad inputs: refused at preview, one message naming resource, field, value and fix", () => {

@@ -8,7 +8,7 @@ import { writeFileSync } from "node:fs";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import * as pulumi from "@pulumi/pulumi";
 import * as openbsd from "pulumi-openbsd";
-import { setupMocks, tolerateRejections, valueOf } from "./mocks";
+import { runProgram, setupMocks, tolerateRejections } from "./mocks";
 import { HKit, HOSTILE, SECRETS } from "../../support/hostile-inputs";
 
 let stopTolerating: () => Promise<unknown[]>;
@@ -24,38 +24,10 @@ afterAll(async () => {
   expect((await stopTolerating()).map((e) => String((e as Error)?.stack ?? e))).toEqual([]);
 });
 
-async function sealed(): Promise<void> {
-  for (let i = 0; i < 3; i++) await new Promise((r) => setImmediate(r));
-}
-
 /** Runs `build`; returns the user errors reported and what the program fails with (undefined: accepted). */
 async function run(build: (k: HKit) => void, s: string): Promise<{ reported: string[]; failures: unknown[]; when: string }> {
-  const reported: string[] = [];
-  const stop = openbsd.onUserError((e) => reported.push(e.message));
-  try {
-    const gateways: openbsd.Gateway[] = [];
-    const k = new HKit(s);
-    const spy = k as unknown as Record<string, unknown>;
-    for (const m of ["gw1", "gw2", "member", "raw"] as const) {
-      const f = (k[m] as (...a: unknown[]) => openbsd.Gateway).bind(k);
-      spy[m] = (...a: unknown[]) => {
-        const g = f(...a);
-        gateways.push(g);
-        return g;
-      };
-    }
-    try {
-      build(k);
-    } catch (e) {
-      await sealed();
-      return { reported, failures: [e], when: "declaration" };
-    }
-    const results = await Promise.allSettled(gateways.map((g) => valueOf(g.state)));
-    const failures = [...new Set(results.filter((r): r is PromiseRejectedResult => r.status === "rejected").map((r) => r.reason))];
-    return { reported, failures, when: failures.length ? "preview" : "accepted" };
-  } finally {
-    stop();
-  }
+  const r = await runProgram(new HKit(s), ["gw1", "gw2", "member", "raw"], build);
+  return { ...r, reported: r.reported.map((e) => e.message) };
 }
 
 describe("hostile inputs: refused at preview, one message naming resource, field, value and fix", () => {
