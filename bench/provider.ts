@@ -124,7 +124,7 @@ async function one(n: number): Promise<MeshCosts> {
       gws.forEach((g, i) => {
         new GatewayConfig(g.name, { connection: { host: g.host, port: g.port, user: g.user, privateKey: pulumi.secret(g.privateKey), hostKey: g.hostKey }, state: states[i]! });
       });
-    });
+    }, {}, true);
     const ws = stack.workspace as LocalWorkspace;
     const usageLine = (op: string) => {
       const u = readUsage();

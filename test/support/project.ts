@@ -13,6 +13,7 @@ import * as path from "node:path";
 import { LocalWorkspace, type Stack } from "@pulumi/pulumi/automation";
 import { engineEnv, ROOT } from "./env";
 import { pulumiCommand } from "./stack";
+import { leanStack } from "./lean-stack";
 
 export const STATE = path.join(ROOT, ".state");
 const PACKED = path.join(STATE, "packed");
@@ -116,14 +117,17 @@ const TS_NODE_AS_PULUMI_MEANT: Record<string, string> = {
   TS_NODE_COMPILER_OPTIONS: JSON.stringify({ target: "ES2022", module: "nodenext", moduleResolution: "nodenext", sourceMap: true }),
 };
 
-/** A stack of the project in `workDir` (LocalWorkspace: the CLI and the language host run the program). */
+/**
+ * A stack of the project in `workDir` (LocalWorkspace: the CLI and the language host run the program); its up,
+ * refresh and destroy run one CLI process each (./lean-stack.ts).
+ */
 export async function projectStack(workDir: string, stackName: string, config: Record<string, { value: string; secret?: boolean }> = {}, env = projectEnv()): Promise<Stack> {
   const stack = await LocalWorkspace.createOrSelectStack(
     { stackName, workDir },
     { pulumiCommand: await pulumiCommand(), envVars: env, pulumiHome: env.PULUMI_HOME, secretsProvider: "passphrase" },
   );
   if (Object.keys(config).length) await stack.setAllConfig(config);
-  return stack;
+  return leanStack(stack);
 }
 
 /** Runs `pulumi ARGS` in `cwd`; resolves with the exit status and output (never throws on a failed command). */

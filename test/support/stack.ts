@@ -7,6 +7,7 @@ import { LocalWorkspace, PulumiCommand, type Stack, type PulumiFn } from "@pulum
 import * as path from "node:path";
 import { existsSync } from "node:fs";
 import { engineEnv, PLUGINS, ROOT } from "./env";
+import { leanStack } from "./lean-stack";
 
 export async function pulumiCommand(): Promise<PulumiCommand> {
   const bin = path.join(ROOT, ".tools", "bin", "pulumi");
@@ -14,8 +15,11 @@ export async function pulumiCommand(): Promise<PulumiCommand> {
   return PulumiCommand.get({ root: path.join(ROOT, ".tools"), skipVersionCheck: true });
 }
 
-/** Creates (or selects) a stack in the local file backend; `project` names the Pulumi project. */
-export async function labStack(project: string, stackName: string, program: PulumiFn, config: Record<string, { value: string; secret?: boolean }> = {}): Promise<Stack> {
+/**
+ * Creates (or selects) a stack in the local file backend; `project` names the Pulumi project. Its up, refresh and
+ * destroy run one CLI process each (./lean-stack.ts) unless `stock` (the bench: what Automation API users pay).
+ */
+export async function labStack(project: string, stackName: string, program: PulumiFn, config: Record<string, { value: string; secret?: boolean }> = {}, stock = false): Promise<Stack> {
   const env = engineEnv();
   const stack = await LocalWorkspace.createOrSelectStack(
     { projectName: project, stackName, program },
@@ -29,7 +33,7 @@ export async function labStack(project: string, stackName: string, program: Pulu
   );
   // one `pulumi config set-all` (each CLI call costs an engine start)
   if (Object.keys(config).length) await stack.setAllConfig(config);
-  return stack;
+  return stock ? stack : leanStack(stack);
 }
 
 /** Removes a stack and everything it holds (after destroy), ignoring a missing one. */
