@@ -7,7 +7,7 @@
 # (the default's .tools/bin is left alone); only a `pulumi` on PATH of exactly that version is taken.
 # PULUMI_OPENBSD_TOOLS_BIN overrides the folder the links go to (the support matrix uses it).
 set -euo pipefail
-DEFAULT_PULUMI_VERSION=3.248.0
+DEFAULT_PULUMI_VERSION=3.276.0
 explicit="${PULUMI_VERSION:+yes}"
 PULUMI_VERSION="${PULUMI_VERSION:-$DEFAULT_PULUMI_VERSION}"
 here="$(cd "$(dirname "$0")/.." && pwd)"

