@@ -76,11 +76,11 @@ if [ -f "$copy/scripts/language-host.sh" ]; then
 fi
 step "ready in $(( $(date +%s) - start ))s: node $(node --version), @pulumi/pulumi $got, $("$copy/.tools/bin/pulumi" version)"
 
-# 5. The smoke on Node 24 (when the leg itself is not on that major), from the copy
+# 5. The smoke on Node 24 (when the leg itself is not on that major), from this checkout (newest SDK and CLI)
 smoke=0
 if [ -n "$MATRIX_SMOKE_NODE_VERSION" ] && [ "${MATRIX_SMOKE_NODE_VERSION%%.*}" != "$major" ]; then
   if smokenode="$(bash "$here/scripts/node.sh" "$MATRIX_SMOKE_NODE_VERSION")"; then
-    (cd "$copy" && bash scripts/node-smoke.sh "$smokenode") || smoke=1
+    bash "$here/scripts/node-smoke.sh" "$smokenode" || smoke=1
   else
     step "FAILED: scripts/node.sh $MATRIX_SMOKE_NODE_VERSION"; smoke=1
   fi
