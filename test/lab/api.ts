@@ -330,7 +330,9 @@ const GW_ENV = { PATH: "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:
 async function startEmud(rec: LabRecord, gw: string): Promise<void> {
   if (!rec.emu?.client || !rec.emu.server) return;
   const root = rec.gateways[gw]!.root;
-  const env = { ...GW_ENV, EMU_SRC: join(here, "emu") };
+  // Node's compile cache (scripts/node-env.sh), when the tests have one: the emulator bundle starts once per gateway
+  const cache = process.env.NODE_COMPILE_CACHE ? { NODE_COMPILE_CACHE: process.env.NODE_COMPILE_CACHE } : {};
+  const env = { ...GW_ENV, ...cache, EMU_SRC: join(here, "emu") };
   const pid = await startServer(nsenterArgs(rec, gw), process.execPath, rec.emu.server, env, join(root, "var", "log", "emud.log"));
   rec.pids.push(pid);
   rec.emud = { ...rec.emud, [gw]: pid };

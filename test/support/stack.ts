@@ -9,10 +9,14 @@ import { existsSync } from "node:fs";
 import { engineEnv, PLUGINS, ROOT } from "./env";
 import { leanStack } from "./lean-stack";
 
-export async function pulumiCommand(): Promise<PulumiCommand> {
+let command: Promise<PulumiCommand> | undefined;
+
+/** The CLI in .tools/bin; one per test process (`PulumiCommand.get` runs `pulumi version` each time). */
+export function pulumiCommand(): Promise<PulumiCommand> {
   const bin = path.join(ROOT, ".tools", "bin", "pulumi");
-  if (!existsSync(bin)) throw new Error(`the Pulumi engine is missing at ${bin}: run \`npm run engine\` first`);
-  return PulumiCommand.get({ root: path.join(ROOT, ".tools"), skipVersionCheck: true });
+  if (!existsSync(bin)) return Promise.reject(new Error(`the Pulumi engine is missing at ${bin}: run \`npm run engine\` first`));
+  command ??= PulumiCommand.get({ root: path.join(ROOT, ".tools"), skipVersionCheck: true });
+  return command;
 }
 
 /**
