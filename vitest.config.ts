@@ -27,8 +27,10 @@ export default defineConfig({
     // every project runs the compiled package where a user would (lint CLI, plugin, example programs)
     globalSetup: ["test/support/build.ts"],
     projects: [
-      { extends: true, test: { name: "unit", include: ["test/unit/**/*.test.ts"], exclude: isolatedUnitFiles, isolate: false } },
-      { extends: true, test: { name: "unit-isolated", include: isolatedUnitFiles } },
+      // 30 s: `npm test` runs the unit tests beside the lab and e2e legs on 2 cores, where a test that starts
+      // shellcheck or the fuzzers can take several times its quiet time (5 s, vitest's default, timed out once)
+      { extends: true, test: { name: "unit", include: ["test/unit/**/*.test.ts"], exclude: isolatedUnitFiles, isolate: false, testTimeout: 30_000 } },
+      { extends: true, test: { name: "unit-isolated", include: isolatedUnitFiles, testTimeout: 30_000 } },
       { extends: true, test: { name: "lab", include: ["test/lab/**/*.test.ts", "test/provider/**/*.test.ts"], testTimeout: 120_000, hookTimeout: 120_000 } },
       { extends: true, test: { name: "e2e", include: ["test/e2e/**/*.test.ts"], globalSetup: ["test/support/build.ts", "test/support/examples-setup.ts"], testTimeout: 600_000, hookTimeout: 600_000 } },
     ],

@@ -39,6 +39,7 @@ import { daemonOf, discover, IMPORT_ID_FORMAT, parseImportId } from "../gateway/
 import { kernelProblem } from "../gateway/ipsec-kernel";
 import { anchorName, interfaceName, packageName, rcFlags, refusalOf, serviceName, shown, sysctlName, sysctlValue, userName } from "../../sdk/model/tokens/index";
 import { providerConfig } from "../config";
+import { privateKeyProblem } from "../transport/private-key";
 
 /** Default seconds before the on-host timer rolls an unconfirmed commit back. */
 export const DEFAULT_ROLLBACK_SECONDS = 60;
@@ -119,7 +120,8 @@ export function validate(n: Inputs): { property: string; reason: string }[] {
     if (typeof c.host !== "string" || !/^[A-Za-z0-9.:_-]+$/.test(c.host)) bad("connection.host", `\`${String(c.host)}\` is not a host name or address`);
     if (c.port !== undefined && (!Number.isInteger(c.port) || c.port < 1 || c.port > 65535)) bad("connection.port", `\`${String(c.port)}\` is not a TCP port; give 1–65535 (default 22)`);
     if (c.user !== undefined && refusalOf(userName, c.user)) bad("connection.user", `\`${String(c.user)}\` is not a user name; default root (others use doas)`);
-    if (typeof c.privateKey !== "string" || !/-----BEGIN [A-Z ]*PRIVATE KEY-----/.test(c.privateKey)) bad("connection.privateKey", "is not an OpenSSH/PEM private key (value not shown)");
+    const keyProblem = privateKeyProblem(c.privateKey);
+    if (keyProblem) bad("connection.privateKey", keyProblem);
     if (c.hostKey !== undefined && c.hostKey !== null && c.hostKey !== "") {
       const k = parseHostKey(String(c.hostKey));
       if (typeof k === "string") f.push({ property: "connection.hostKey", reason: "connection." + k });

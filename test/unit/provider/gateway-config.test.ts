@@ -7,9 +7,10 @@ import { writeFileLines } from "../../../providers/gateway/shell";
 import { keyFingerprint, parseHostKey } from "../../../providers/transport/hostkey";
 import { maskSecrets } from "../../../providers/transport/ssh";
 import { gwState, PSK } from "../../provider/fixtures";
+import { TEST_PRIVATE_KEY } from "../../support/ssh-key";
 
 const KEY = "ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIIDhPUN+SiwXu9uU3Y2TyQFMDg1phBcwnVILW7sslqXB";
-const conn = { host: "192.0.2.153", privateKey: "-----BEGIN OPENSSH PRIVATE KEY-----\nx\n-----END OPENSSH PRIVATE KEY-----\n", hostKey: KEY };
+const conn = { host: "192.0.2.153", privateKey: TEST_PRIVATE_KEY, hostKey: KEY };
 
 describe("validate", () => {
   it("accepts the site-to-site state", () => {
@@ -59,7 +60,7 @@ describe("validate", () => {
   });
   it("never shows the private key", () => {
     const f = validate({ connection: { ...conn, privateKey: "hunter2-secret" }, state: gwState("gw1") });
-    expect(f.map((x) => x.reason)).toEqual(["connection.privateKey: is not an OpenSSH/PEM private key (value not shown)"]);
+    expect(f.map((x) => x.reason)).toEqual(["connection.privateKey: is not an OpenSSH/PEM private key (value not shown); give the key file's contents, e.g. `pulumi config set --secret sshKey < ~/.ssh/id_ed25519`"]);
   });
 });
 

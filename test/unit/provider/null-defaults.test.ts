@@ -3,9 +3,10 @@ import { describe, expect, it } from "vitest";
 import { gatewayConfig } from "../../../providers/resources/gateway-config";
 import { unwrap } from "../../../providers/secrets";
 import { gwState } from "../../provider/fixtures";
+import { TEST_PRIVATE_KEY } from "../../support/ssh-key";
 
 const KEY = "ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIIDhPUN+SiwXu9uU3Y2TyQFMDg1phBcwnVILW7sslqXB";
-const PK = "-----BEGIN OPENSSH PRIVATE KEY-----\nx\n-----END OPENSSH PRIVATE KEY-----\n";
+const PK = TEST_PRIVATE_KEY;
 const URN = "urn:pulumi:s::p::openbsd:index:GatewayConfig::gw1";
 const withNulls = { host: "192.0.2.153", port: null, user: null, privateKey: PK, hostKey: KEY, insecureSkipHostKeyCheck: null };
 

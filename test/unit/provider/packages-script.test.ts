@@ -11,6 +11,7 @@ import * as path from "node:path";
 import { applyScript, deleteScript, stageScript } from "../../../providers/gateway/commit-script";
 import { installLines, installedStems, removeLines } from "../../../providers/gateway/packages-script";
 import { gwState } from "../../provider/fixtures";
+import { TEST_PRIVATE_KEY } from "../../support/ssh-key";
 
 describe("packages in the commit scripts", () => {
   const news = { ...gwState("gw1"), packages: ["openvpn", "tinc"] };
@@ -63,7 +64,7 @@ describe("packages in check, read and diff", () => {
   it("check refuses a package name outside the grammar, naming it", async () => {
     const { validate } = await import("../../../providers/resources/gateway-config");
     const state = { ...gwState("gw1"), packages: ["openvpn", "x;reboot"] };
-    const f = validate({ connection: { host: "192.0.2.153", user: "root", port: 22, privateKey: "-----BEGIN OPENSSH PRIVATE KEY-----\nk\n", hostKey: "ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIOiTE7+GTIvAgiHL8gWqtrDRhmHr6ugaoJ5R9CA1VeGy" }, state } as never);
+    const f = validate({ connection: { host: "192.0.2.153", user: "root", port: 22, privateKey: TEST_PRIVATE_KEY, hostKey: "ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIOiTE7+GTIvAgiHL8gWqtrDRhmHr6ugaoJ5R9CA1VeGy" }, state } as never);
     expect(f.map((x) => x.reason)).toEqual(["state.packages: `x;reboot`: not a package stem (letters, digits and `_+.`, words joined by `-`); give the package's stem as pkg_add takes it, e.g. `openvpn`, `tinc`, `vim--no_x11` or `python%3.11`"]);
   });
 

@@ -10,6 +10,7 @@ import { secretsOf } from "../../../providers/gateway/commit";
 import { gatewayConfig } from "../../../providers/resources/gateway-config";
 import { maskSecrets } from "../../../providers/transport/ssh";
 import { gwState, PSK } from "../../provider/fixtures";
+import { TEST_PRIVATE_KEY } from "../../support/ssh-key";
 
 const KEY = "ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIIDhPUN+SiwXu9uU3Y2TyQFMDg1phBcwnVILW7sslqXB";
 const PEM = "-----BEGIN OPENSSH PRIVATE KEY-----\nb3BlbnNzaC1rZXktdjEAAAAABG5vbmUAAAAEbm9uZQAAAAAAAAABAAAAMwAAAAtzc2gtZW\nQyNTUxOQAAACDhPUN+SiwXu9uU3Y2TyQFMDg1phBcwnVILW7sslqXBAAAAiA\n-----END OPENSSH PRIVATE KEY-----\n";
@@ -50,7 +51,8 @@ describe("secret values travel typed", () => {
   });
 
   it("check stores each secret file's content and the `secrets` list as Pulumi secrets, the rest readable", async () => {
-    const r = await gatewayConfig.check!("urn", {}, { connection: conn, state: gwState("gw1") });
+    const r = await gatewayConfig.check!("urn", {}, { connection: { ...conn, privateKey: TEST_PRIVATE_KEY }, state: gwState("gw1") });
+    expect(r.failures ?? []).toEqual([]);
     const state = r.inputs!.state as { files: Record<string, { content: unknown }>; secrets: unknown };
     expect(isSecret(state.secrets)).toBe(true);
     expect(isSecret(state.files["/etc/ipsec.conf"]!.content)).toBe(true);

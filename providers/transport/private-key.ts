@@ -1,0 +1,27 @@
+/**
+ * The SSH private key a GatewayConfig signs in with (`connection.privateKey`), checked by the provider's Check —
+ * before any connection — with ssh2's own key parser, the one the connection will use. Each refusal says what the
+ * value looks like and how to give a usable key; none shows the value.
+ */
+import ssh2 from "ssh2";
+
+const ENCRYPTED =
+  "is encrypted with a passphrase (value not shown); the provider cannot ask for it: give an unencrypted key, kept as a Pulumi secret (`ssh-keygen -p -N '' -f COPY` on a copy of the file)";
+const FIX = "give the key file's contents, e.g. `pulumi config set --secret sshKey < ~/.ssh/id_ed25519`";
+
+/** Why `key` cannot sign in to a gateway (never quoting it), or undefined when ssh2 can use it. */
+export function privateKeyProblem(key: unknown): string | undefined {
+  if (typeof key !== "string" || key.trim() === "") return `missing (value not shown); ${FIX}`;
+  const k = key.trim();
+  if (!k.includes("\n") && /^(~|\.{0,2}\/|[A-Za-z]:\\)/.test(k)) return `looks like a file path, not a key (value not shown); ${FIX}`;
+  if (/^(ssh-|ecdsa-sha2-|sk-)[a-z0-9@.-]+ AAAA/.test(k)) return `is a public key, not a private one (value not shown); ${FIX}`;
+  if (!/-----BEGIN [A-Z ]*PRIVATE KEY-----/.test(k)) return `is not an OpenSSH/PEM private key (value not shown); ${FIX}`;
+  if (/-----BEGIN ENCRYPTED PRIVATE KEY-----/.test(k)) return ENCRYPTED;
+  if (/-----BEGIN PRIVATE KEY-----/.test(k))
+    return "is a PKCS#8 key, a format ssh2 cannot sign with (value not shown); convert a copy to OpenSSH's format: `ssh-keygen -p -N '' -f COPY`";
+  const parsed = ssh2.utils.parseKey(k);
+  const err = Array.isArray(parsed) ? undefined : parsed instanceof Error ? parsed : undefined;
+  if (!err) return undefined;
+  if (/passphrase|encrypted/i.test(err.message)) return ENCRYPTED;
+  return `cannot be read as a private key: ${err.message} (value not shown); ${FIX}`;
+}
