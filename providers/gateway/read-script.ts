@@ -5,7 +5,7 @@
  * Sections (each introduced by a line `@@NONCE KIND [ARG]`): every managed file's content (or that it is
  * missing), one `ls -ld` of all of them (mode, owner, group: one process instead of one per file), `sysctl` of
  * the managed MIBs, `rcctl ls on`, `rcctl ls started`, `rcctl get NAME flags`
- * per daemon, `ifconfig IF` per managed interface, per managed anchor `pfctl -a NAME -sr` and what
+ * per daemon whose flags are declared, `ifconfig IF` per managed interface, per managed anchor `pfctl -a NAME -sr` and what
  * the host's own `pfctl -a NAME -nv -f FILE` prints for its file (same optimizer: never compare
  * `-sr` with the file text), and `ipsecctl -sf`.
  */
@@ -70,8 +70,10 @@ export function readScript(s: HostState, marker: string): string {
   const mibs = Object.keys(s.sysctls).sort();
   if (mibs.length) L.push(`echo "${M} sysctl"`, `sysctl ${mibs.map(sq).join(" ")} 2>&1`);
   if (Object.keys(s.services).length) L.push(`echo "${M} on"`, "rcctl ls on 2>/dev/null", `echo "${M} started"`, "rcctl ls started 2>/dev/null");
+  // a daemon's flags only where they are declared: with none, {@link classify} compares no flags (one `rcctl`
+  // process fewer per daemon)
   for (const n of Object.keys(s.services).sort()) {
-    if (isPseudoService(n)) continue;
+    if (isPseudoService(n) || s.services[n]!.flags === undefined) continue;
     L.push(`echo "${M} flags ${n}"`, `rcctl get ${sq(n)} flags 2>/dev/null`);
   }
   for (const i of [...s.interfaces].sort()) L.push(`echo "${M} ifconfig ${i}"`, `ifconfig ${sq(i)} 2>&1`);

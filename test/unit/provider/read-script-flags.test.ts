@@ -1,0 +1,34 @@
+/**
+ * The read script asks `rcctl get NAME flags` only for the daemons whose flags are declared: a daemon without
+ * declared flags has none compared, so asking would be one `rcctl` process per daemon per read for nothing. Where
+ * flags are declared, a hand edit of them is still found.
+ */
+import { describe, expect, it } from "vitest";
+import { classify, parseReadOutput, readScript } from "../../../providers/gateway/read-script";
+import type { HostState } from "../../../sdk/state";
+
+const desired = {
+  files: {},
+  sysctls: {},
+  services: { isakmpd: { order: 10, enabled: true, running: true, flags: "-K" }, ntpd: { order: 5, enabled: true, running: true } },
+  interfaces: [],
+  anchors: {},
+  ipsec: { daemon: "none" },
+} as unknown as HostState;
+
+/** What the host prints for the script's sections, given isakmpd's flags. */
+const output = (flags: string) => ["@@m on", "isakmpd", "ntpd", "@@m started", "isakmpd", "ntpd", "@@m flags isakmpd", flags, "@@m done", ""].join("\n");
+
+describe("the read script and daemon flags", () => {
+  const script = readScript(desired, "m");
+  it("asks the flags of the daemon that declares them, and of no other", () => {
+    expect(script.match(/rcctl get .*/g)).toEqual(["rcctl get 'isakmpd' flags 2>/dev/null"]);
+  });
+  it("a hand edit of declared flags is drift; the undeclared flags of ntpd are not read", () => {
+    const same = parseReadOutput(output("-K"), "m");
+    const edited = parseReadOutput(output("-K -v"), "m");
+    if (typeof same === "string" || typeof edited === "string") throw new Error("incomplete");
+    expect(classify(desired, same).drift).toEqual({ 'services["isakmpd"]': "in sync", 'services["ntpd"]': "in sync" });
+    expect(classify(desired, edited).drift).toEqual({ 'services["isakmpd"]': "not persisted", 'services["ntpd"]': "in sync" });
+  });
+});
