@@ -3,7 +3,7 @@
  * (reference/openbsd.md A.9, B.5). rc.conf.local is rewritten sorted (`sort -u`), 0644, deleted when empty.
  */
 import { rm, writeFile, chmod } from "node:fs/promises";
-import { readdirCached, readTextCached, rootPath } from "./state";
+import { readdirCached, readTextIfExists, rootPath } from "./state";
 import { packageDaemon } from "./packages";
 
 /** Special services: plain `NAME=VALUE` variables with no rc.d script, and their rc.conf defaults. */
@@ -37,7 +37,7 @@ const LOCAL = "/etc/rc.conf.local";
 /** Lines of rc.conf.local (missing file = none). */
 export async function readLocal(): Promise<string[]> {
   try {
-    return readTextCached(rootPath(LOCAL)).split("\n").filter((l) => l !== "");
+    return (readTextIfExists(rootPath(LOCAL)) ?? "").split("\n").filter((l) => l !== "");
   } catch {
     return [];
   }

@@ -42,7 +42,8 @@ export interface LabInfo {
 /** This gateway's lab description, or undefined outside a lab. */
 export function labInfo(): LabInfo | undefined {
   try {
-    return JSON.parse(readTextCached(join(stateDir(), "lab.json"))) as LabInfo;
+    const text = readTextIfExists(join(stateDir(), "lab.json"));
+    return text === undefined ? undefined : (JSON.parse(text) as LabInfo);
   } catch {
     return undefined;
   }
@@ -59,11 +60,18 @@ const RACY_MS = 50;
 
 /**
  * Read a small state file as UTF-8 text, from {@link textCache} when unchanged (one `stat` instead of
- * open/read/close: what most of an emulated command's reads cost). Throws as `readFileSync` does (ENOENT …).
- * Every caller gets its own value from `JSON.parse`, so the cache never shares an object.
+ * open/read/close: what most of an emulated command's reads cost); `undefined` when the file (or a directory on its
+ * path) does not exist. Most state files of a gateway do not exist until something writes them: telling so from the
+ * `stat` costs far less than a thrown ENOENT (its stack captured, the caller's optimized code thrown away), once per
+ * file per command. Other errors throw as `readFileSync` does. Every caller gets its own value from `JSON.parse`, so
+ * the cache never shares an object.
  */
-export function readTextCached(file: string): string {
-  const st = statSync(file, { bigint: true });
+export function readTextIfExists(file: string): string | undefined {
+  const st = statSync(file, { bigint: true, throwIfNoEntry: false });
+  if (!st) {
+    textCache.delete(file);
+    return undefined;
+  }
   const c = textCache.get(file);
   if (c && c.ino === st.ino && c.size === st.size && c.mtimeNs === st.mtimeNs && c.ctimeNs === st.ctimeNs) return c.text;
   const text = readFileSync(file, "utf8");
@@ -88,7 +96,7 @@ const dirCache = new Map<string, { ino: bigint; mtimeNs: bigint; ctimeNs: bigint
 
 /**
  * The names in a directory (`readdir`), from a cache valid while the directory's inode, mtime and ctime are unchanged
- * (adding, removing or renaming an entry changes them), under the same coarse-clock rule as {@link readTextCached}.
+ * (adding, removing or renaming an entry changes them), under the same coarse-clock rule as {@link readTextIfExists}.
  * Returns a fresh array.
  */
 export function readdirCached(dir: string): string[] {
@@ -103,12 +111,15 @@ export function readdirCached(dir: string): string[] {
 }
 
 async function load<T>(file: string, init: () => T): Promise<T> {
+  let text: string | undefined;
   try {
-    return JSON.parse(readTextCached(file)) as T;
+    text = readTextIfExists(file);
   } catch (e) {
+    // removed between the stat and the read
     if ((e as NodeJS.ErrnoException).code === "ENOENT") return init();
     throw e;
   }
+  return text === undefined ? init() : (JSON.parse(text) as T);
 }
 
 async function store(file: string, value: unknown): Promise<void> {
