@@ -24,7 +24,7 @@ import { natRouters } from "./nat";
 import { procStart, recordAlive, withLock } from "./reserve";
 import { loadTopology, type Topology } from "./topology";
 import { buildClient, startServer, stopServer } from "./resident";
-import { labSshdArgs } from "./lab-sshd";
+import { LAB_CLIENT_KEY, labSshdArgs } from "./lab-sshd";
 
 /** One gateway of a running lab, with everything a client needs to reach it over ssh. */
 export interface LabGateway {
@@ -405,9 +405,9 @@ export async function labUp(topology: string, opts: { prefix?: string; quiet?: b
     await must(["mount", "-t", "tmpfs", "-o", "size=4g,mode=0755", `obsdlab-${id}`, dir]);
     rec.mounts = [dir];
     await save(rec);
-    // client key of the test runner
-    const keyPath = join(dir, "id_ed25519");
-    await must(["ssh-keygen", "-q", "-t", "ed25519", "-N", "", "-C", `lab-${id}-runner`, "-f", keyPath]);
+    // client key of the test runner (ECDSA: lab-sshd.ts)
+    const keyPath = join(dir, LAB_CLIENT_KEY.file);
+    await must(["ssh-keygen", "-q", "-t", LAB_CLIENT_KEY.type, "-b", LAB_CLIENT_KEY.bits, "-N", "", "-C", `lab-${id}-runner`, "-f", keyPath]);
     const privateKey = await readFile(keyPath, "utf8");
     const clientPub = await readFile(keyPath + ".pub", "utf8");
     const bundle: Emu = await bundleEmulator(dir);

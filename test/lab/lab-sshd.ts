@@ -12,11 +12,19 @@
  *   one every client offers (ssh2, OpenSSH, paramiko); the host key stays ed25519, pinned as before.
  *
  * SIGHUP (`rcctl reload sshd`) re-executes sshd with the same command line, so a reload keeps these.
+ *
+ * The test runner's own key ({@link LAB_CLIENT_KEY}) is ECDSA P-256 for the same reason: sshd checks the client's
+ * signature on every connection, an ed25519 one with OpenSSH's portable reference code (~1.5 ms of CPU here, measured
+ * with `ssh-keygen -Y check-novalidate`), a P-256 one with OpenSSL's (~0.1 ms). Users' keys are theirs to choose
+ * (an ed25519 one is tested too: test/provider/gateway.test.ts); the gateways' host keys stay ed25519, pinned as before.
  */
 import { spawnSync } from "node:child_process";
 
 /** The lab's key exchange (see above). */
 export const LAB_SSHD_KEX = "ecdh-sha2-nistp256";
+
+/** The test runner's client key: `ssh-keygen` type and bits, and its file name in the lab directory (see above). */
+export const LAB_CLIENT_KEY = { type: "ecdsa", bits: "256", file: "id_ecdsa" } as const;
 
 let cached: string[] | undefined;
 

@@ -3,6 +3,10 @@
  * read budget, a connection killed right after the swap (the on-host timer reverts), the on-host
  * lock, and a validation failure that changes nothing.
  */
+import { execFileSync } from "node:child_process";
+import { mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { labDown, labExec, labUp, type Lab } from "../lab/api";
 import { commit, readLive } from "../../providers/gateway/commit";
@@ -47,6 +51,21 @@ describe("transport", () => {
     const c = getCounters()[`${lab.gateways.gw1!.host}:22`]!;
     expect(c).toMatchObject({ connections: 1, channels: 1, commands: 1 });
     expect(Object.entries(classify(gwState("gw1"), live).drift).filter(([, v]) => v !== "in sync")).toEqual([]);
+  });
+
+  it("a user's ed25519 key (the README's) logs in and reads as the lab's own key does", async () => {
+    const dir = mkdtempSync(join(tmpdir(), "rq-ed25519-"));
+    try {
+      execFileSync("ssh-keygen", ["-q", "-t", "ed25519", "-N", "", "-C", "user", "-f", join(dir, "id")]);
+      await labExec(lab, "gw1", "cat >> /root/.ssh/authorized_keys", readFileSync(join(dir, "id.pub"), "utf8"));
+      const t = { ...targetOf(lab.gateways.gw1!), privateKey: readFileSync(join(dir, "id"), "utf8") };
+      expect(t.privateKey).toContain("BEGIN OPENSSH PRIVATE KEY");
+      expect(t.privateKey).not.toBe(lab.gateways.gw1!.privateKey);
+      const live = await readLive(t, gwState("gw1"));
+      expect(Object.entries(classify(gwState("gw1"), live).drift).filter(([, v]) => v !== "in sync")).toEqual([]);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 
   it("a failing command names the host, the command and the tool's own message", async () => {
