@@ -49,6 +49,27 @@ static void send_frame(int s, char type, const void *p, uint32_t n) {
   if (n) write_all(s, p, n);
 }
 
+/* the header (arguments, environment, cwd, tty, end): built here and sent in one write, so the emulator reads it
+   in one go instead of a frame at a time (a dozen environment variables: two dozen writes otherwise) */
+static unsigned char *hdr;
+static size_t hdr_len, hdr_cap;
+
+static void add_frame(char type, const void *p, uint32_t n) {
+  if (hdr_len + 5 + n > hdr_cap) {
+    size_t cap = hdr_cap ? hdr_cap : 4096;
+    while (cap < hdr_len + 5 + n) cap *= 2;
+    unsigned char *h = realloc(hdr, cap);
+    if (!h) die("realloc");
+    hdr = h;
+    hdr_cap = cap;
+  }
+  unsigned char *q = hdr + hdr_len;
+  q[0] = (unsigned char)type;
+  q[1] = n >> 24; q[2] = n >> 16; q[3] = n >> 8; q[4] = n;
+  if (n) memcpy(q + 5, p, n);
+  hdr_len += 5 + n;
+}
+
 static void on_signal(int sig) {
   unsigned char b = (unsigned char)sig;
   int e = errno;
@@ -85,13 +106,14 @@ int main(int argc, char **argv) {
   sigaction(SIGINT, &sa, NULL);
   sigaction(SIGTERM, &sa, NULL);
 
-  send_frame(s, 'A', name, (uint32_t)strlen(name));
-  for (int i = linked ? 1 : 2; i < argc; i++) send_frame(s, 'A', argv[i], (uint32_t)strlen(argv[i]));
-  for (char **e = environ; *e; e++) send_frame(s, 'E', *e, (uint32_t)strlen(*e));
+  add_frame('A', name, (uint32_t)strlen(name));
+  for (int i = linked ? 1 : 2; i < argc; i++) add_frame('A', argv[i], (uint32_t)strlen(argv[i]));
+  for (char **e = environ; *e; e++) add_frame('E', *e, (uint32_t)strlen(*e));
   char cwd[4096];
-  if (getcwd(cwd, sizeof cwd)) send_frame(s, 'C', cwd, (uint32_t)strlen(cwd));
-  if (isatty(0)) send_frame(s, 'T', NULL, 0);
-  send_frame(s, 'G', NULL, 0);
+  if (getcwd(cwd, sizeof cwd)) add_frame('C', cwd, (uint32_t)strlen(cwd));
+  if (isatty(0)) add_frame('T', NULL, 0);
+  add_frame('G', NULL, 0);
+  write_all(s, hdr, hdr_len);
 
   static unsigned char buf[65536 + 5];
   size_t have = 0;
