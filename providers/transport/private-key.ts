@@ -7,7 +7,7 @@ import ssh2 from "ssh2";
 
 const ENCRYPTED =
   "is encrypted with a passphrase (value not shown); the provider cannot ask for it: give an unencrypted key, kept as a Pulumi secret (`ssh-keygen -p -N '' -f COPY` on a copy of the file)";
-const FIX = "give the key file's contents, e.g. `pulumi config set --secret sshKey < ~/.ssh/id_ed25519`";
+const FIX = "give the key file's contents, e.g. `pulumi config set --secret sshKey < PATH_TO_KEY`";
 
 /** Why `key` cannot sign in to a gateway (never quoting it), or undefined when ssh2 can use it. */
 export function privateKeyProblem(key: unknown): string | undefined {

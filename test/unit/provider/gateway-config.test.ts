@@ -60,7 +60,7 @@ describe("validate", () => {
   });
   it("never shows the private key", () => {
     const f = validate({ connection: { ...conn, privateKey: "hunter2-secret" }, state: gwState("gw1") });
-    expect(f.map((x) => x.reason)).toEqual(["connection.privateKey: is not an OpenSSH/PEM private key (value not shown); give the key file's contents, e.g. `pulumi config set --secret sshKey < ~/.ssh/id_ed25519`"]);
+    expect(f.map((x) => x.reason)).toEqual(["connection.privateKey: is not an OpenSSH/PEM private key (value not shown); give the key file's contents, e.g. `pulumi config set --secret sshKey < PATH_TO_KEY`"]);
   });
 });
 

@@ -10,7 +10,7 @@ import { tmpdir } from "node:os";
 import * as path from "node:path";
 import { privateKeyProblem } from "../../../providers/transport/private-key";
 
-const FIX = "give the key file's contents, e.g. `pulumi config set --secret sshKey < ~/.ssh/id_ed25519`";
+const FIX = "give the key file's contents, e.g. `pulumi config set --secret sshKey < PATH_TO_KEY`";
 
 /** An ed25519 key pair from ssh-keygen, OpenSSH's format, with `passphrase` ("" for none). */
 function opensshKey(passphrase: string): { priv: string; pub: string } {
