@@ -21,6 +21,8 @@ pure() {
   echo "== typecheck"
   # incremental: a warm run re-checks only what changed since the last one (.state/tsc); a cold one checks all
   npx tsc -p tsconfig.json --incremental --tsBuildInfoFile .state/tsc/tsconfig.tsbuildinfo || f=1
+  # the examples are CommonJS programs: their own tsconfig (module CommonJS) against the same sources
+  npx tsc -p examples/tsconfig.json --incremental --tsBuildInfoFile .state/tsc/examples.tsbuildinfo || f=1
   echo "== vitest --project 'unit*'"
   npx vitest run --project 'unit*' --reporter=default --reporter=json --outputFile.json=".state/reports/unit.json" || f=1
   echo "== typecheck + unit: $((SECONDS - t)) s"

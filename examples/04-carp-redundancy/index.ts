@@ -15,7 +15,7 @@ function connection(cfg: pulumi.Config, gw: string): openbsd.ConnectionArgs {
   return { host: cfg.require(`${gw}Host`), port: cfg.getNumber(`${gw}Port`) ?? 22, privateKey: cfg.requireSecret("sshKey"), hostKey: cfg.require(`${gw}HostKey`) };
 }
 
-export default async function main() {
+async function main() {
   const cfg = new pulumi.Config();
   const member = (name: string, em0: string, em1: string) =>
     new openbsd.Gateway(name, {
@@ -52,3 +52,6 @@ export default async function main() {
   });
   return { master: gw1.master.config.id, backup: gw1.backup.config.id, gw2: gw2.config.id };
 }
+
+// the program: Pulumi calls the function its module exports, and exports what it returns as the stack outputs
+export = main;

@@ -13,7 +13,7 @@ function connection(cfg: pulumi.Config, gw: string): openbsd.ConnectionArgs {
   return { host: cfg.require(`${gw}Host`), port: cfg.getNumber(`${gw}Port`) ?? 22, privateKey: cfg.requireSecret("sshKey"), hostKey: cfg.require(`${gw}HostKey`) };
 }
 
-export default async function main() {
+async function main() {
   const cfg = new pulumi.Config();
   const alice = new openbsd.Gateway("alice", {
     connection: connection(cfg, "alice"),
@@ -45,3 +45,6 @@ export default async function main() {
   });
   return { alice: alice.config.id, bob: bob.config.id };
 }
+
+// the program: Pulumi calls the function its module exports, and exports what it returns as the stack outputs
+export = main;

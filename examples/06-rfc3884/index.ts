@@ -14,7 +14,7 @@ function connection(cfg: pulumi.Config, gw: string): openbsd.ConnectionArgs {
   return { host: cfg.require(`${gw}Host`), port: cfg.getNumber(`${gw}Port`) ?? 22, privateKey: cfg.requireSecret("sshKey"), hostKey: cfg.require(`${gw}HostKey`) };
 }
 
-export default async function main() {
+async function main() {
   const cfg = new pulumi.Config();
   const alice = new openbsd.Gateway("alice", { connection: connection(cfg, "alice"), external: { interface: "vio0", address: "192.0.2.1" } });
   const bob = new openbsd.Gateway("bob", { connection: connection(cfg, "bob"), external: { interface: "vio0", address: "192.0.2.2" } });
@@ -38,3 +38,6 @@ export default async function main() {
   });
   return { alice: alice.config.id, bob: bob.config.id };
 }
+
+// the program: Pulumi calls the function its module exports, and exports what it returns as the stack outputs
+export = main;

@@ -15,7 +15,7 @@ function connection(cfg: pulumi.Config, gw: string): openbsd.ConnectionArgs {
   return { host: cfg.require(`${gw}Host`), port: cfg.getNumber(`${gw}Port`) ?? 22, privateKey: cfg.requireSecret("sshKey"), hostKey: cfg.require(`${gw}HostKey`) };
 }
 
-export default async function main() {
+async function main() {
   const cfg = new pulumi.Config();
   const auth = (cfg.get("auth") ?? "psk") as "psk" | "publickey";
   const gw1 = new openbsd.Gateway("gw1", {
@@ -42,3 +42,6 @@ export default async function main() {
   });
   return { gw1: gw1.config.id, gw2: gw2.config.id };
 }
+
+// the program: Pulumi calls the function its module exports, and exports what it returns as the stack outputs
+export = main;

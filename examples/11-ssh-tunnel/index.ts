@@ -28,7 +28,7 @@ function connection(cfg: pulumi.Config, gw: string): openbsd.ConnectionArgs {
   return { host: cfg.require(`${gw}Host`), port: cfg.getNumber(`${gw}Port`) ?? 22, privateKey: cfg.requireSecret("sshKey"), hostKey: cfg.require(`${gw}HostKey`) };
 }
 
-export default async function main() {
+async function main() {
   const cfg = new pulumi.Config();
   const keySeed = cfg.getSecret("keySeed");
   const sshdConfigFile = cfg.get("sshdConfigFile");
@@ -50,3 +50,6 @@ export default async function main() {
   });
   return { gw1: alice.config.id, gw2: bob.config.id, clientPublicKey: tun.clientPublicKey, service: tun.service };
 }
+
+// the program: Pulumi calls the function its module exports, and exports what it returns as the stack outputs
+export = main;

@@ -18,7 +18,7 @@ function connection(cfg: pulumi.Config, gw: string): openbsd.ConnectionArgs {
   return { host: cfg.require(`${gw}Host`), port: cfg.getNumber(`${gw}Port`) ?? 22, privateKey: cfg.requireSecret("sshKey"), hostKey: cfg.require(`${gw}HostKey`) };
 }
 
-export default async function main() {
+async function main() {
   const cfg = new pulumi.Config();
   const keySeed = cfg.getSecret("keySeed");
   const key = cfg.getSecret("openvpnKey");
@@ -43,3 +43,6 @@ export default async function main() {
   });
   return { gw1: gw1.config.id, gw2: gw2.config.id, configFile: vpn.configFile };
 }
+
+// the program: Pulumi calls the function its module exports, and exports what it returns as the stack outputs
+export = main;

@@ -15,7 +15,7 @@ function connection(cfg: pulumi.Config, gw: string): openbsd.ConnectionArgs {
   return { host: cfg.require(`${gw}Host`), port: cfg.getNumber(`${gw}Port`) ?? 22, privateKey: cfg.requireSecret("sshKey"), hostKey: cfg.require(`${gw}HostKey`) };
 }
 
-export default async function main() {
+async function main() {
   const cfg = new pulumi.Config();
   const keySeed = cfg.getSecret("keySeed");
   const gateways = [1, 2, 3].map(
@@ -32,3 +32,6 @@ export default async function main() {
   });
   return { gateways: gateways.map((g) => g.config.id), publicKeys: vpn.publicKeys };
 }
+
+// the program: Pulumi calls the function its module exports, and exports what it returns as the stack outputs
+export = main;

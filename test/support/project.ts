@@ -97,25 +97,8 @@ export function exampleProject(example: string, id: string): string {
  * (they are type-checked by `npm run typecheck`; the user-folder test runs with full checking).
  */
 export function projectEnv(extra: Record<string, string> = {}): Record<string, string> {
-  const env = { ...engineEnv(), PULUMI_NODEJS_TRANSPILE_ONLY: "true", ...extra };
-  return env.PULUMI_NODEJS_TRANSPILE_ONLY === "true" ? { ...TS_NODE_AS_PULUMI_MEANT, ...env } : env;
+  return { ...engineEnv(), PULUMI_NODEJS_TRANSPILE_ONLY: "true", ...extra };
 }
-
-/**
- * The options @pulumi/pulumi's `cmd/run` means to give ts-node in its automatic ESM mode (an ES module program,
- * TypeScript ≥ 4.7, ts-node/esm present: every example), as ts-node's own environment variables. The SDK's
- * `cmd/run/hooks.js` (3.248.0) builds the ts-node service when the loader thread evaluates the module, before
- * Node calls its `initialize(options)`: the options are dropped, ts-node falls back to its defaults and
- * type-checks every program against the nearest tsconfig.json up the tree (this repo's), ~2.5 s of CPU per
- * program run whatever PULUMI_NODEJS_TRANSPILE_ONLY says. ts-node reads these variables for exactly those
- * defaults: transpile only, no tsconfig (run.js skips the project when the program folder has none, as
- * none of the examples has), run.js's compiler options for ESM mode.
- */
-const TS_NODE_AS_PULUMI_MEANT: Record<string, string> = {
-  TS_NODE_TRANSPILE_ONLY: "true",
-  TS_NODE_SKIP_PROJECT: "true",
-  TS_NODE_COMPILER_OPTIONS: JSON.stringify({ target: "ES2022", module: "nodenext", moduleResolution: "nodenext", sourceMap: true }),
-};
 
 /**
  * A stack of the project in `workDir` (LocalWorkspace: the CLI and the language host run the program); its up,

@@ -147,7 +147,8 @@ export function scenario(s: Scenario): void {
     it("up succeeds and writes every file as the guide shows it", async () => {
       const u = seen(await stack.up());
       expect(u.summary.result).toBe("succeeded");
-      // the example's Pulumi.yaml silences ts-node's DEP0180 (Node 22+): no Node warning in what the user sees
+      // a CommonJS program, as `pulumi new typescript` writes: no Node warning in what the user sees (ts-node's ES
+      // module loader would print DEP0180 on Node 22+)
       expect(`${u.stdout}${u.stderr}`).not.toMatch(/DeprecationWarning|\(node:\d+\) \[/);
       resources = Object.values(u.summary.resourceChanges ?? {}).reduce((a, b) => a + (b ?? 0), 0);
       await checkFiles();
