@@ -10,9 +10,9 @@ import { execFileSync, spawn } from "node:child_process";
 import { createHash } from "node:crypto";
 import { cpSync, existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, symlinkSync, writeFileSync } from "node:fs";
 import * as path from "node:path";
-import { LocalWorkspace, type Stack } from "@pulumi/pulumi/automation";
+import type { Stack } from "@pulumi/pulumi/automation";
 import { engineEnv, ROOT } from "./env";
-import { pulumiCommand } from "./stack";
+import { createStack, pulumiCommand } from "./stack";
 import { leanStack } from "./lean-stack";
 
 export const STATE = path.join(ROOT, ".state");
@@ -105,7 +105,7 @@ export function projectEnv(extra: Record<string, string> = {}): Record<string, s
  * refresh and destroy run one CLI process each (./lean-stack.ts).
  */
 export async function projectStack(workDir: string, stackName: string, config: Record<string, { value: string; secret?: boolean }> = {}, env = projectEnv()): Promise<Stack> {
-  const stack = await LocalWorkspace.createOrSelectStack(
+  const stack = await createStack(
     { stackName, workDir },
     { pulumiCommand: await pulumiCommand(), envVars: env, pulumiHome: env.PULUMI_HOME, secretsProvider: "passphrase" },
   );
