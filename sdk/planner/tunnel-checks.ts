@@ -52,13 +52,19 @@ export function resolveEnds(tun: TunnelSpec, label: string, ln: Node, rn: Node, 
   const t: TunnelCtx = { tun, label, both, L: end("left", ln), R: end("right", rn), family, ...(manual ? { manual } : {}) };
   for (const [me, , side] of endPairs(t))
     if (me.nets.length === 0 && me.spec.networks.length === 0)
-      issues.push({ resources: both, field: `${side}.networks`, value: "[]", reason: `no protected network: ${me.node.label} has no internal network`, fix: "give the Gateway an `internal` network or the tunnel end `networks`" });
+      issues.push(
+        me.spec.networksFrom === undefined
+          ? { resources: both, field: `${side}.networks`, value: "[]", reason: "no protected network: the list is empty", fix: `list the networks behind ${me.node.label}, or leave \`networks\` out to protect its internal network` }
+          : { resources: both, field: `${side}.networks`, value: "[]", reason: `no protected network: ${me.node.label} has no internal network`, fix: "give the Gateway an `internal` network or the tunnel end `networks`" },
+      );
   return t;
 }
 
 /** Mirrored selectors, matching address families, no overlap between the two sides' networks. */
 export function checkSelectors(t: TunnelCtx, issues: PlanIssue[]): void {
   const { tun, both, L, R } = t;
+  // an end with no network is reported once already (no protected network, or networks that do not parse)
+  if (!L.wire.length || !R.wire.length) return;
   const nf = (side: "left" | "right") => networksField(tun, side);
   const both2 = `${nf("left")}, ${nf("right")}`;
   for (const [me, other, side] of endPairs(t)) {
