@@ -64,8 +64,9 @@ async function callSdk(proto: any, method: "diff" | "read", stub: object, reques
   console.error = () => undefined; // the SDK logs the crash it is being probed for; the engine would show it
   try {
     return await new Promise((resolve) => {
-      // ... with its stack (synchronously, in the same call), which source-map-support (installed by the SDK) would
-      // map frame by frame, reading the SDK's files: ~20 ms of CPU at every plugin start (--cpu-prof). No stack needed.
+      // the crash is made without a stack: the SDK reads `e.stack` for its log line (synchronously, in this call), and
+      // source-map-support (installed by the SDK) would map it frame by frame, reading the SDK's files: ~20 ms of CPU
+      // at every plugin start (--cpu-prof)
       const limit = Error.stackTraceLimit;
       Error.stackTraceLimit = 0;
       try {

@@ -51,12 +51,15 @@ export function resolveEnds(tun: TunnelSpec, label: string, ln: Node, rn: Node, 
   const manual = tun.keying.kind === "manual" ? resolveManualKeys(tun.name, tun.keying.keys, ln.gateways[0]!.keySeed, rn.gateways[0]!.keySeed) : undefined;
   const t: TunnelCtx = { tun, label, both, L: end("left", ln), R: end("right", rn), family, ...(manual ? { manual } : {}) };
   for (const [me, , side] of endPairs(t))
-    if (me.nets.length === 0 && me.spec.networks.length === 0)
-      issues.push(
-        me.spec.networksFrom === undefined
-          ? { resources: both, field: `${side}.networks`, value: "[]", reason: "no protected network: the list is empty", fix: `list the networks behind ${me.node.label}, or leave \`networks\` out to protect its internal network` }
-          : { resources: both, field: `${side}.networks`, value: "[]", reason: `no protected network: ${me.node.label} has no internal network`, fix: "give the Gateway an `internal` network or the tunnel end `networks`" },
-      );
+    if (me.nets.length === 0 && me.spec.networks.length === 0) {
+      // `networks: []` written by the user, or the default (the gateway's internal networks) finding none
+      const given = me.spec.networksFrom === undefined;
+      issues.push({
+        resources: both, field: `${side}.networks`, value: "[]",
+        reason: `no protected network: ${given ? "the list is empty" : `${me.node.label} has no internal network`}`,
+        fix: given ? `list the networks behind ${me.node.label}, or leave \`networks\` out to protect its internal network` : "give the Gateway an `internal` network or the tunnel end `networks`",
+      });
+    }
   return t;
 }
 
