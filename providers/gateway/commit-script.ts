@@ -173,6 +173,15 @@ function restoreScript(c: CommitInput, all: HostState): string {
 }
 
 /**
+ * A managed path that exists but is no regular file (a directory, a named pipe, a device, a link to one) stops the
+ * commit before anything is staged (`@@notfile` and its `ls -ld` line, exit 1): it is never read, copied or replaced —
+ * a named pipe would block the commit for good, a link to /dev/zero would fill the disk with its baseline copy.
+ */
+export function notFileLines(paths: readonly string[]): string[] {
+  return [...new Set(paths)].sort().map((p) => `if [ -e ${sq(p)} ] && [ ! -f ${sq(p)} ]; then printf '@@notfile %s\\n' "$(ls -ld ${sq(p)} 2>&1)" >&2; exit 1; fi`);
+}
+
+/**
  * Command 1: lock, owner check, stage, validate, baseline, verified rollback copies and manifest, restore
  * script; `@@ready`, then wait for `go` on stdin; arm the timer, swap. Prints `@@changed PATH` lines.
  */
@@ -183,6 +192,7 @@ export function stageScript(c: CommitInput): string {
   L.push("trap '' HUP PIPE", "lock", "TPID=");
   L.push('cleanup() { if [ -n "$TPID" ]; then kill "$TPID" 2>/dev/null; fi; if [ -f "$R/staged" ]; then while read -r t; do rm -f "$t"; done < "$R/staged"; fi; rm -rf "$R" "$D/lock"; }', "trap cleanup EXIT");
   if (c.owner) L.push(`owns ${sq(c.owner.stack)} ${c.owner.takeover ? "takeover" : "-"}`);
+  L.push(...notFileLines([...Object.keys(news.files), ...Object.keys(olds?.files ?? {})]));
   L.push('rm -rf "$R"', 'E=$(mkdir -p "$R/files" 2>&1) || fail "mkdir $R/files" "$E"', 'put "$R/changed" 0 < /dev/null', 'put "$R/staged" 0 < /dev/null');
   // packages first: the rc.d scripts they install are what rcctl records and applies (packages-script.ts)
   L.push(...installLines(news.packages));

@@ -62,7 +62,10 @@ function stageFailure(host: string, r: ExecResult, c: CommitInput, secrets: stri
   const owner = /^@@owner (\S*) ?(.*)$/m.exec(r.stderr);
   const locked = /^@@locked ?(.*)$/m.exec(r.stderr);
   const f = failedStep(r.stderr);
-  if (r.code === 3 && owner) {
+  const notFile = /^@@notfile (.*)$/m.exec(r.stderr);
+  if (notFile) {
+    msg = notFileMessage(host, notFile[1]!, [...Object.keys(c.news.files), ...Object.keys(c.olds?.files ?? {})]);
+  } else if (r.code === 3 && owner) {
     msg =
       `${host}: the gateway is owned by stack ${owner[1]}${owner[2] ? ` (resource ${owner[2]})` : ""}; ` +
       `${c.owner?.urn ?? "this resource"} of stack ${c.owner?.stack ?? "?"} may not change or destroy it. Nothing was changed (${ON_OLD}). ` +
@@ -80,6 +83,29 @@ function stageFailure(host: string, r: ExecResult, c: CommitInput, secrets: stri
     msg = `${host}: staging on the host failed (exit status ${r.code}), nothing was changed (${ON_OLD}): ${tail(r)}`;
   }
   return new TransportError(maskSecrets(msg, secrets), host, r.code);
+}
+
+/** What the first character of `ls -ld` says a path is, for a path that is no regular file. */
+const NOT_FILE_KIND: Record<string, string> = {
+  d: "a directory",
+  p: "a named pipe (FIFO)",
+  c: "a character device",
+  b: "a block device",
+  s: "a socket",
+};
+
+/**
+ * A managed path that is no regular file (commit-script.ts notFileLines): which path, what it is (from its `ls -ld`
+ * line), that nothing changed, and what to do.
+ */
+export function notFileMessage(host: string, lsLine: string, paths: readonly string[]): string {
+  const link = / -> (.*)$/.exec(lsLine);
+  const path = paths.find((p) => (link ? lsLine.includes(` ${p} -> `) : lsLine.endsWith(` ${p}`))) ?? "a managed path";
+  const kind = link ? `a symbolic link to ${link[1]}, which is no regular file` : (NOT_FILE_KIND[lsLine[0] ?? ""] ?? "no regular file");
+  return (
+    `${host}: ${path} on the gateway is ${kind}; pulumi-openbsd manages it as a file and never reads, copies or replaces anything else. ` +
+    `Nothing was changed (${ON_OLD}). Move it out of the way by hand (\`ls -ld\` shows: ${lsLine.trim()}), then run \`pulumi up\` again.`
+  );
 }
 
 /** The error of an apply that failed (its step restored the previous files at once). */

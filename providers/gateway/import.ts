@@ -56,9 +56,10 @@ export function discoveryScript(marker: string): string {
     `echo "${M} ls"`,
     `for f in ${Object.keys(WELL_KNOWN).map(sq).join(" ")} /etc/hostname.* /etc/pf.anchors/*; do [ -f "$f" ] && echo "$f"; done`,
     `echo "${M} pf"`,
-    "cat /etc/pf.conf 2>/dev/null",
+    // regular files only (read-script.ts): a named pipe would block the import, a link to /dev/zero never end
+    "[ -f /etc/pf.conf ] && cat /etc/pf.conf 2>/dev/null",
     `echo "${M} sysctl"`,
-    "cat /etc/sysctl.conf 2>/dev/null",
+    "[ -f /etc/sysctl.conf ] && cat /etc/sysctl.conf 2>/dev/null",
     `echo "${M} done"`,
     "exit 0",
   ].join("\n") + "\n";

@@ -3,7 +3,7 @@
  * the pure parser and classifier of its output.
  *
  * Sections (each introduced by a line `@@NONCE KIND [ARG]`): every managed file's content (or that it is
- * missing), one `ls -ld` of all of them (mode, owner, group: one process instead of one per file), `sysctl` of
+ * missing, or that it is not a regular file), one `ls -ld` of all of them (mode, owner, group: one process instead of one per file), `sysctl` of
  * the managed MIBs, `rcctl ls on`, `rcctl ls started`, `rcctl get NAME flags`
  * per daemon whose flags are declared, `ifconfig IF` per managed interface, per managed anchor `pfctl -a NAME -sr` and what
  * the host's own `pfctl -a NAME -nv -f FILE` prints for its file (same optimizer: never compare
@@ -33,14 +33,19 @@ const FILES_PER_CAT = 6;
 /** OpenBSD's ksh parses at most 10 here-documents in one command (lex.h HERES; the whole `$(…)` is one). */
 const MAX_HEREDOCS = 10;
 
-/** One file's section printed on its own (`cat F; echo; echo "@@… end"`), when the file exists. */
-const fileSection = (M: string, p: string) => `[ -e ${sq(p)} ] && { echo "${M} file" ${sq(p)}; cat ${sq(p)}; echo; echo "${M} end"; }`;
+/**
+ * One file's section printed on its own (`cat F; echo; echo "@@… end"`), when the file is a regular file (or a link to
+ * one). Nothing else is ever read: a named pipe would block the read for good, a link to /dev/zero would never end.
+ */
+const fileSection = (M: string, p: string) => `[ -f ${sq(p)} ] && { echo "${M} file" ${sq(p)}; cat ${sq(p)}; echo; echo "${M} end"; }`;
 
 export function readScript(s: HostState, marker: string): string {
   const M = `@@${marker}`;
   const L: string[] = [];
   const paths = Object.keys(s.files).sort();
-  for (const p of paths) L.push(`[ -e ${sq(p)} ] || echo "${M} missing" ${sq(p)}`);
+  // a path that exists but is no regular file (a directory, a named pipe, a device, a link to one) is not read: it is
+  // reported as such (drift; the next up refuses to replace it, commit-script.ts)
+  for (const p of paths) L.push(`if [ ! -e ${sq(p)} ]; then echo "${M} missing" ${sq(p)}; elif [ ! -f ${sq(p)} ]; then echo "${M} notfile" ${sq(p)}; fi`);
   // the contents: one `cat` for up to FILES_PER_CAT files, the markers read from heredocs on descriptors of their
   // own (/dev/fd/N): the sections come out as they would from `cat F; echo; echo "@@… end"` per file, with one
   // process instead of one per file. OpenBSD's ksh writes each heredoc to a temporary file: when it cannot (a full
@@ -59,7 +64,7 @@ export function readScript(s: HostState, marker: string): string {
       [`${M} file ${chunk[0]}`, tag],
       ...chunk.map((_, k) => ["", `${M} end`, ...(chunk[k + 1] ? [`${M} file ${chunk[k + 1]}`] : []), tag]),
     ].flat();
-    const exist = chunk.map((p) => `[ -e ${sq(p)} ]`).join(" && ");
+    const exist = chunk.map((p) => `[ -f ${sq(p)} ]`).join(" && ");
     const redirs = Array.from({ length: chunk.length + 1 }, (_, k) => `${3 + k}<<'${tag}'`).join(" ");
     L.push(`if ${exist} && cat ${args.join(" ")} 2>/dev/null ${redirs}; then :; else`, ...docs, ...chunk.map((p) => fileSection(M, p)), "fi");
   }
@@ -79,7 +84,7 @@ export function readScript(s: HostState, marker: string): string {
   for (const i of [...s.interfaces].sort()) L.push(`echo "${M} ifconfig ${i}"`, `ifconfig ${sq(i)} 2>&1`);
   for (const [n, a] of Object.entries(s.anchors).sort()) {
     L.push(`echo "${M} anchor ${n}"`, `pfctl -a ${sq(n)} -sr 2>&1`);
-    L.push(`echo "${M} expect ${n}"`, `[ -e ${sq(a.file)} ] && pfctl -a ${sq(n)} -nv -f ${sq(a.file)} 2>&1`);
+    L.push(`echo "${M} expect ${n}"`, `[ -f ${sq(a.file)} ] && pfctl -a ${sq(n)} -nv -f ${sq(a.file)} 2>&1`);
   }
   if (s.ipsec.ruleFile || s.ipsec.daemon !== "none") L.push(`echo "${M} flows"`, "ipsecctl -sf 2>/dev/null");
   if (s.packages?.length) L.push(`echo "${M} packages"`, "pkg_info -q 2>/dev/null");
@@ -110,6 +115,8 @@ export interface LiveState {
   flows?: string[];
   /** Stems of the installed packages (`pkg_info -q`); undefined when not read. */
   packages?: string[];
+  /** Managed paths that exist on the host but are no regular file (a directory, a named pipe, a device): not read. */
+  notFiles?: string[];
 }
 
 /** `-rw-r-----` → `0640` (setuid/setgid/sticky included). */
@@ -189,6 +196,11 @@ export function parseReadOutput(stdout: string, marker: string): LiveState | str
         break;
       case "missing":
         live.files[arg] = null;
+        break;
+      case "notfile":
+        // not read (see readScript): drift, as a missing file is; the next up's staging refuses to replace it
+        live.files[arg] = null;
+        (live.notFiles ??= []).push(arg);
         break;
       case "sysctl": {
         const r = parseSysctl(body().join("\n"), { file: "sysctl" });

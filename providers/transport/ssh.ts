@@ -23,6 +23,12 @@ import { SSH_PORT, SSH_USER, type ConnectionInput } from "../../sdk/connection";
 export const MAX_CHANNELS = 8;
 /** At most this many handshakes run at once against one host. */
 export const MAX_HANDSHAKES = 4;
+/**
+ * A command's stdout and stderr together may not exceed this many bytes: a host that prints without end (a managed
+ * file that is a huge log, a hostile sshd) stops the command and closes the connection instead of filling the
+ * plugin's memory. A read of a large gateway prints well under 1 MiB.
+ */
+export const MAX_OUTPUT_BYTES = 64 * 1024 * 1024;
 
 /** How to reach a host (the plain, unwrapped `connection` input of GatewayConfig). */
 export type SshTarget = ConnectionInput;
@@ -166,8 +172,20 @@ export class SshSession {
             const errb: Buffer[] = [];
             let code: number | null = null;
             let gated = false;
-            stream.on("data", (d: Buffer) => {
+            let printed = 0;
+            /** Counts a chunk; past {@link MAX_OUTPUT_BYTES} stops the command (the connection) and fails it. */
+            const overflow = (d: Buffer): boolean => {
               c.bytesIn += d.length;
+              printed += d.length;
+              if (printed <= MAX_OUTPUT_BYTES) return false;
+              if (!this.closed) {
+                this.destroy();
+                reject(new TransportError(`${this.id}: \`${opts.name ?? "script"}\` printed more than ${MAX_OUTPUT_BYTES / 1024 / 1024} MiB; stopped it and closed the connection (a managed file may be huge, or the host is not an OpenBSD gateway this provider can read)`, this.id));
+              }
+              return true;
+            };
+            stream.on("data", (d: Buffer) => {
+              if (overflow(d)) return;
               out.push(d);
               const gate = opts.gate;
               if (gate && !gated && Buffer.concat(out).toString("utf8").split("\n").slice(0, -1).includes(gate.marker)) {
@@ -181,8 +199,7 @@ export class SshSession {
               }
             });
             stream.stderr.on("data", (d: Buffer) => {
-              c.bytesIn += d.length;
-              errb.push(d);
+              if (!overflow(d)) errb.push(d);
             });
             stream.on("exit", (status: number | null, signal?: string) => {
               code = status ?? (signal ? 128 : 255);

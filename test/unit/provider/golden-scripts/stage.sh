@@ -86,6 +86,12 @@ TPID=
 cleanup() { if [ -n "$TPID" ]; then kill "$TPID" 2>/dev/null; fi; if [ -f "$R/staged" ]; then while read -r t; do rm -f "$t"; done < "$R/staged"; fi; rm -rf "$R" "$D/lock"; }
 trap cleanup EXIT
 owns 'vpn/prod' -
+if [ -e '/etc/hostname.em0' ] && [ ! -f '/etc/hostname.em0' ]; then printf '@@notfile %s\n' "$(ls -ld '/etc/hostname.em0' 2>&1)" >&2; exit 1; fi
+if [ -e '/etc/hostname.gre0' ] && [ ! -f '/etc/hostname.gre0' ]; then printf '@@notfile %s\n' "$(ls -ld '/etc/hostname.gre0' 2>&1)" >&2; exit 1; fi
+if [ -e '/etc/ipsec.conf' ] && [ ! -f '/etc/ipsec.conf' ]; then printf '@@notfile %s\n' "$(ls -ld '/etc/ipsec.conf' 2>&1)" >&2; exit 1; fi
+if [ -e '/etc/pf.anchors/vpn' ] && [ ! -f '/etc/pf.anchors/vpn' ]; then printf '@@notfile %s\n' "$(ls -ld '/etc/pf.anchors/vpn' 2>&1)" >&2; exit 1; fi
+if [ -e '/etc/pf.conf' ] && [ ! -f '/etc/pf.conf' ]; then printf '@@notfile %s\n' "$(ls -ld '/etc/pf.conf' 2>&1)" >&2; exit 1; fi
+if [ -e '/etc/sysctl.conf' ] && [ ! -f '/etc/sysctl.conf' ]; then printf '@@notfile %s\n' "$(ls -ld '/etc/sysctl.conf' 2>&1)" >&2; exit 1; fi
 rm -rf "$R"
 E=$(mkdir -p "$R/files" 2>&1) || fail "mkdir $R/files" "$E"
 put "$R/changed" 0 < /dev/null
