@@ -6,7 +6,7 @@
  */
 import { randomBytes } from "node:crypto";
 import type { HostState } from "../../sdk/state";
-import { hostId, log, maskSecrets, SshSession, TransportError, withSession, type ExecResult, type SshTarget } from "../transport/ssh";
+import { hostId, log, maskSecrets, readTimeoutMs, SshSession, TransportError, withSession, type ExecResult, type SshTarget } from "../transport/ssh";
 import { KeyedMutex } from "../transport/semaphore";
 import { applyScript, confirmScript, deleteScript, flowWaitCap, flowWaitSeconds, GO, READY, STAGED, stageScript, STATE_DIR, type CommitInput } from "./commit-script";
 import type { Owner } from "./owner";
@@ -226,7 +226,7 @@ export async function commit(target: SshTarget, c: Omit<CommitInput, "id">): Pro
 export async function readLive(target: SshTarget, desired: HostState): Promise<LiveState> {
   const host = hostId(target);
   const marker = nonce();
-  const r = await withSession(target, (s) => s.run(readScript(desired, marker), { name: "read live state", secrets: secretsOf(desired, target.privateKey) }));
+  const r = await withSession(target, (s) => s.run(readScript(desired, marker), { name: "read live state", secrets: secretsOf(desired, target.privateKey), timeoutMs: readTimeoutMs() }));
   const live = parseReadOutput(r.stdout, marker);
   if (typeof live === "string") throw new TransportError(`${host}: ${live}`, host);
   return live;

@@ -14,7 +14,7 @@ import type { HostState, ManagedFile, ServiceState } from "../../sdk/state";
 import { parseSysctl } from "../../sdk/model/output";
 import { managedHostnameIf } from "../../sdk/model/tokens/interface";
 import { anchorName, refusalOf, userName } from "../../sdk/model/tokens";
-import { hostId, TransportError, withSession, type SshTarget } from "../transport/ssh";
+import { hostId, readTimeoutMs, TransportError, withSession, type SshTarget } from "../transport/ssh";
 import { sq, nonce } from "./shell";
 
 /** The well-known files an import reads when present, with their validation. */
@@ -116,7 +116,7 @@ export function daemonOf(s: HostState): HostState["ipsec"]["daemon"] {
 /** Runs the discovery script (one command on one connection). */
 export async function discover(target: SshTarget): Promise<HostState> {
   const marker = nonce();
-  const r = await withSession(target, (s) => s.run(discoveryScript(marker), { name: "discover the gateway's configuration for import" }));
+  const r = await withSession(target, (s) => s.run(discoveryScript(marker), { name: "discover the gateway's configuration for import", timeoutMs: readTimeoutMs() }));
   const st = discoveredState(r.stdout, marker);
   if (typeof st === "string") throw new TransportError(`${hostId(target)}: ${st}`, hostId(target));
   return st;

@@ -29,6 +29,17 @@ export const MAX_HANDSHAKES = 4;
  * plugin's memory. A read of a large gateway prints well under 1 MiB.
  */
 export const MAX_OUTPUT_BYTES = 64 * 1024 * 1024;
+/**
+ * How long a read of a gateway (refresh, import) may take: a read runs a handful of commands that answer in
+ * milliseconds on OpenBSD, so a read still running after this is a command that hangs (an NFS-mounted /etc, a
+ * hostile host); it is stopped and fails instead of holding `pulumi refresh` forever. Commits have no deadline: a
+ * `pkg_add` may download for minutes, and the on-host rollback timer guards them. PULUMI_OPENBSD_READ_TIMEOUT=SECONDS
+ * (a whole number ≥ 1) changes it.
+ */
+export function readTimeoutMs(env: NodeJS.ProcessEnv = process.env): number {
+  const v = env.PULUMI_OPENBSD_READ_TIMEOUT;
+  return v !== undefined && /^[0-9]{1,5}$/.test(v) && Number(v) >= 1 ? Number(v) * 1000 : 120_000;
+}
 
 /** How to reach a host (the plain, unwrapped `connection` input of GatewayConfig). */
 export type SshTarget = ConnectionInput;
@@ -156,7 +167,7 @@ export class SshSession {
    * stdin. `name` is how the command is named in errors; `secrets` are masked in any error text.
    * Resolves with the result whatever the exit status; see {@link SshSession.run} for checked runs.
    */
-  exec(script: string, opts: { name?: string; gate?: Gate; cutAt?: number } = {}): Promise<ExecResult> {
+  exec(script: string, opts: { name?: string; gate?: Gate; cutAt?: number; timeoutMs?: number } = {}): Promise<ExecResult> {
     const c = countersFor(this.id);
     // `exec`: the login shell sshd starts to run this line becomes the script's shell instead of forking it
     const argv = (this.target.user ?? SSH_USER) === "root" ? "exec /bin/sh -s" : "exec doas -n /bin/sh -s";
@@ -184,6 +195,14 @@ export class SshSession {
               }
               return true;
             };
+            const deadline =
+              opts.timeoutMs === undefined
+                ? undefined
+                : setTimeout(() => {
+                    if (this.closed) return;
+                    this.destroy();
+                    reject(new TransportError(`${this.id}: \`${opts.name ?? "script"}\` did not finish within ${opts.timeoutMs! / 1000} s; stopped it and closed the connection (a command on the gateway hangs)`, this.id));
+                  }, opts.timeoutMs);
             stream.on("data", (d: Buffer) => {
               if (overflow(d)) return;
               out.push(d);
@@ -205,6 +224,7 @@ export class SshSession {
               code = status ?? (signal ? 128 : 255);
             });
             stream.on("close", () => {
+              if (deadline) clearTimeout(deadline);
               if (code === null) {
                 return reject(new TransportError(`${this.id}: connection lost during \`${opts.name ?? "script"}\``, this.id));
               }
@@ -223,7 +243,7 @@ export class SshSession {
   }
 
   /** As {@link exec}, but a non-zero exit status is a {@link TransportError} naming host, command and stderr. */
-  async run(script: string, opts: { name: string; secrets?: readonly string[] }): Promise<ExecResult> {
+  async run(script: string, opts: { name: string; secrets?: readonly string[]; timeoutMs?: number }): Promise<ExecResult> {
     const r = await this.exec(script, opts);
     if (r.code !== 0) {
       const msg = (r.stderr.trim() || r.stdout.trim()).split("\n").slice(-20).join("\n");

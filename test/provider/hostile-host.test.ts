@@ -1,7 +1,7 @@
 /**
  * A hostile or broken gateway (the provider in-process against the lab, no engine): a managed path that is no regular
- * file — a named pipe that blocks every reader, a link to /dev/zero that never ends, a directory — and a command that
- * prints without end. Each is drift or one clean error naming host, path and fix, within seconds: never a read or a
+ * file — a named pipe that blocks every reader, a link to /dev/zero that never ends, a directory —, a command that
+ * never ends and one that prints without end. Each is drift or one clean error naming host, path and fix, within seconds: never a read or a
  * commit that hangs, never a plugin that fills its memory, and the gateway stays on its OLD configuration.
  */
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -77,6 +77,25 @@ describe("a managed path that is no regular file", () => {
     } finally {
       await gw("rm -f /etc/motd.vpn");
     }
+  });
+});
+
+describe("a command that never ends", () => {
+  it("a read stops after PULUMI_OPENBSD_READ_TIMEOUT seconds, closes the connection and says so", async () => {
+    // sshd runs ~/.ssh/rc before every session's command (sshd(8) SSHRC): one that never ends holds every read
+    await gw("printf 'sleep 30\\n' > /root/.ssh/rc");
+    process.env.PULUMI_OPENBSD_READ_TIMEOUT = "2";
+    try {
+      const t0 = Date.now();
+      await expect(readLive(targetOf(lab.gateways.gw1!), gwState("gw1"))).rejects.toThrow(
+        `${host}: \`read live state\` did not finish within 2 s; stopped it and closed the connection (a command on the gateway hangs)`,
+      );
+      expect(Date.now() - t0).toBeLessThan(10_000);
+    } finally {
+      delete process.env.PULUMI_OPENBSD_READ_TIMEOUT;
+      await gw("rm -f /root/.ssh/rc");
+    }
+    expect(await drifted()).toEqual([]);
   });
 });
 
