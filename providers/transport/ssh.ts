@@ -18,6 +18,7 @@ import { Semaphore } from "./semaphore";
 import { redact } from "../redact";
 import { MIN_REDACTED_LENGTH } from "../../sdk/planner/secrets";
 import { SSH_PORT, SSH_USER, type ConnectionInput } from "../../sdk/connection";
+import { visibleLines } from "../../sdk/model/tokens/refusal";
 
 /** At most this many channels are open at once on one connection. */
 export const MAX_CHANNELS = 8;
@@ -51,14 +52,18 @@ export interface ExecResult {
   code: number;
 }
 
-/** A failed command or connection; the message is safe to show (secrets masked). */
+/**
+ * A failed command or connection; the message is safe to show: secrets masked by its makers, and what a gateway
+ * printed cannot act on the user's terminal (control and format characters other than newline and tab — an escape
+ * sequence, a carriage return, a bidi override — are shown as `\u001b`, `\r`, `\u202e`).
+ */
 export class TransportError extends Error {
   constructor(
     message: string,
     readonly host: string,
     readonly code?: number,
   ) {
-    super(message);
+    super(visibleLines(message));
     this.name = "TransportError";
   }
 }
@@ -78,10 +83,11 @@ export function maskSecrets(text: string, secrets: readonly string[]): string {
 
 /**
  * Log line on stderr of the plugin (the engine shows it in its diagnostics). Never pass secrets; as a
- * second line of defence every secret value the plugin has seen is masked (providers/redact.ts).
+ * second line of defence every secret value the plugin has seen is masked (providers/redact.ts). What a gateway
+ * printed is shown inert, as in {@link TransportError}.
  */
 export function log(line: string): void {
-  process.stderr.write(`pulumi-resource-openbsd: ${redact(line)}\n`);
+  process.stderr.write(`pulumi-resource-openbsd: ${visibleLines(redact(line))}\n`);
 }
 
 /**

@@ -99,6 +99,19 @@ describe("a command that never ends", () => {
   });
 });
 
+describe("what a gateway prints reaches the user's terminal inert", () => {
+  it("an escape sequence, a carriage return or a bidi override in a failing command's output is shown escaped", async () => {
+    const s = await SshSession.open(targetOf(lab.gateways.gw1!));
+    try {
+      await expect(s.run("printf '\\033[2Jcleared\\rover\\342\\200\\256txt\\tand a tab\\n' >&2; exit 3\n", { name: "hostile" })).rejects.toThrow(
+        `${host}: \`hostile\` failed (exit status 3): \\u001b[2Jcleared\\rover\\u202etxt\tand a tab`,
+      );
+    } finally {
+      s.close();
+    }
+  });
+});
+
 describe("a command that prints without end", () => {
   it(`stops past ${MAX_OUTPUT_BYTES / 1024 / 1024} MiB, closes the connection and says so`, async () => {
     const s = await SshSession.open(targetOf(lab.gateways.gw1!));

@@ -59,6 +59,11 @@ export function visible(text: string): string {
   return text.replace(/[\p{C}\p{Zl}\p{Zp}]/gu, (c) => NAMED[c] ?? `\\u${c.codePointAt(0)!.toString(16).padStart(4, "0")}`);
 }
 
+/** As {@link visible}, for a text of several lines: newlines and tabs are kept (a tool's message a gateway printed). */
+export function visibleLines(text: string): string {
+  return text.replace(/[^\P{C}\n\t]|[\p{Zl}\p{Zp}]/gu, (c) => NAMED[c] ?? `\\u${c.codePointAt(0)!.toString(16).padStart(4, "0")}`);
+}
+
 /** The first invisible character of a multi-line text (tabs and newlines allowed) and its 1-based line. */
 export function unsafeTextChar(s: string): { char: string; line: number } | undefined {
   const m = /[^\P{C}\t\n]|[\p{Zl}\p{Zp}]/u.exec(s);
