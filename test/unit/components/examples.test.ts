@@ -11,7 +11,7 @@ import { recorded, setupMocks } from "./mocks";
 import { unwrap } from "../../../providers/secrets";
 
 const KEY = "-----BEGIN OPENSSH PRIVATE KEY-----\nlab\n-----END OPENSSH PRIVATE KEY-----\n";
-const HOSTS = ["gw1", "gw2", "gw1a", "gw1b", "alice", "bob"];
+const HOSTS = ["gw1", "gw2", "gw3", "gw1a", "gw1b", "alice", "bob"];
 
 beforeAll(async () => {
   await setupMocks();
