@@ -4,7 +4,7 @@
  *
  * Sections (each introduced by a line `@@NONCE KIND [ARG]`): every managed file's content (or that it is
  * missing, or that it is not a regular file), one `ls -ld` of all of them (mode, owner, group: one process instead of one per file), `sysctl` of
- * the managed MIBs, `rcctl ls on`, `rcctl ls started`, `rcctl get NAME flags`
+ * the managed MIBs, `rcctl ls on`, `rcctl check` of the managed daemons, `rcctl get NAME flags`
  * per daemon whose flags are declared, `ifconfig IF` per managed interface, per managed anchor `pfctl -a NAME -sr` and what
  * the host's own `pfctl -a NAME -nv -f FILE` prints for its file (same optimizer: never compare
  * `-sr` with the file text), and `ipsecctl -sf`.
@@ -74,7 +74,15 @@ export function readScript(s: HostState, marker: string): string {
   if (paths.length) L.push(`echo "${M} ls"`, `ls -ld ${paths.map(sq).join(" ")} 2>/dev/null`);
   const mibs = Object.keys(s.sysctls).sort();
   if (mibs.length) L.push(`echo "${M} sysctl"`, `sysctl ${mibs.map(sq).join(" ")} 2>&1`);
-  if (Object.keys(s.services).length) L.push(`echo "${M} on"`, "rcctl ls on 2>/dev/null", `echo "${M} started"`, "rcctl ls started 2>/dev/null");
+  if (Object.keys(s.services).length) L.push(`echo "${M} on"`, "rcctl ls on 2>/dev/null");
+  // which managed daemons run: `rcctl check` of those only (`NAME(ok)` / `NAME(failed)`). Not `rcctl ls started`, which
+  // runs `/etc/rc.d/X check` for every script in /etc/rc.d (rcctl.sh svc_ls: some 60 on a stock OpenBSD, each a ksh
+  // sourcing rc.subr and a pgrep). rcctl refuses the whole list when one has no script (a package not yet installed):
+  // those are left out, and count as not running
+  const daemons = Object.keys(s.services).filter((n) => !isPseudoService(n)).sort();
+  if (daemons.length) {
+    L.push(`echo "${M} started"`, `S=; for d in ${daemons.map(sq).join(" ")}; do [ -f "/etc/rc.d/$d" ] && S="$S $d"; done; [ -z "$S" ] || rcctl check $S 2>/dev/null`);
+  }
   // a daemon's flags only where they are declared: with none, {@link classify} compares no flags (one `rcctl`
   // process fewer per daemon)
   for (const n of Object.keys(s.services).sort()) {
@@ -211,7 +219,8 @@ export function parseReadOutput(stdout: string, marker: string): LiveState | str
         live.on = parseRcctlLs(body().join("\n")).value;
         break;
       case "started":
-        live.started = parseRcctlLs(body().join("\n")).value;
+        // `rcctl check` prints `NAME(ok)` for each daemon that runs, `NAME(failed)` for the others
+        live.started = body().flatMap((l) => /^(\S+)\(ok\)$/.exec(l.trim())?.slice(1) ?? []);
         break;
       case "flags": {
         const b = body().join("\n").trim();

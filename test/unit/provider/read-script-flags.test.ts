@@ -1,7 +1,8 @@
 /**
  * The read script asks `rcctl get NAME flags` only for the daemons whose flags are declared: a daemon without
  * declared flags has none compared, so asking would be one `rcctl` process per daemon per read for nothing. Where
- * flags are declared, a hand edit of them is still found.
+ * flags are declared, a hand edit of them is still found. Whether they run, it asks `rcctl check` of the managed
+ * daemons only.
  */
 import { describe, expect, it } from "vitest";
 import { classify, parseReadOutput, readScript } from "../../../providers/gateway/read-script";
@@ -17,7 +18,7 @@ const desired = {
 } as unknown as HostState;
 
 /** What the host prints for the script's sections, given isakmpd's flags. */
-const output = (flags: string) => ["@@m on", "isakmpd", "ntpd", "@@m started", "isakmpd", "ntpd", "@@m flags isakmpd", flags, "@@m done", ""].join("\n");
+const output = (flags: string) => ["@@m on", "isakmpd", "ntpd", "@@m started", "isakmpd(ok)", "ntpd(ok)", "@@m flags isakmpd", flags, "@@m done", ""].join("\n");
 
 describe("the read script and daemon flags", () => {
   const script = readScript(desired, "m");
@@ -30,5 +31,16 @@ describe("the read script and daemon flags", () => {
     if (typeof same === "string" || typeof edited === "string") throw new Error("incomplete");
     expect(classify(desired, same).drift).toEqual({ 'services["isakmpd"]': "in sync", 'services["ntpd"]': "in sync" });
     expect(classify(desired, edited).drift).toEqual({ 'services["isakmpd"]': "not persisted", 'services["ntpd"]': "in sync" });
+  });
+  it("checks the managed daemons only (`rcctl ls started` runs every rc.d script's check), those with a script", () => {
+    expect(script).not.toContain("ls started");
+    expect(script).toContain(`S=; for d in 'isakmpd' 'ntpd'; do [ -f "/etc/rc.d/$d" ] && S="$S $d"; done; [ -z "$S" ] || rcctl check $S 2>/dev/null`);
+  });
+  it("a daemon that `rcctl check` finds failed, or leaves out (no rc.d script), is running drifted", () => {
+    for (const started of [["isakmpd(ok)", "ntpd(failed)"], ["isakmpd(ok)"]]) {
+      const live = parseReadOutput(["@@m on", "isakmpd", "ntpd", "@@m started", ...started, "@@m flags isakmpd", "-K", "@@m done", ""].join("\n"), "m");
+      if (typeof live === "string") throw new Error("incomplete");
+      expect(classify(desired, live).drift).toEqual({ 'services["isakmpd"]': "in sync", 'services["ntpd"]': "running drifted" });
+    }
   });
 });
