@@ -11,7 +11,7 @@ import { KeyedMutex } from "../transport/semaphore";
 import { applyScript, confirmScript, deleteScript, flowWaitCap, flowWaitSeconds, GO, READY, STAGED, stageScript, STATE_DIR, type CommitInput } from "./commit-script";
 import type { Owner } from "./owner";
 import { declaredTunnelFlows } from "./ipsec-kernel";
-import { flowKeys, parseReadOutput, readScript, type LiveState } from "./read-script";
+import { flowKeys, lsPath, parseReadOutput, readScript, type LiveState } from "./read-script";
 import { nonce } from "./shell";
 import { secretForms } from "../../sdk/planner/secrets";
 import { rememberSecrets } from "../redact";
@@ -100,7 +100,7 @@ const NOT_FILE_KIND: Record<string, string> = {
  */
 export function notFileMessage(host: string, lsLine: string, paths: readonly string[]): string {
   const link = / -> (.*)$/.exec(lsLine);
-  const path = paths.find((p) => (link ? lsLine.includes(` ${p} -> `) : lsLine.endsWith(` ${p}`))) ?? "a managed path";
+  const path = lsPath(lsLine, paths) ?? "a managed path";
   const kind = link ? `a symbolic link to ${link[1]}, which is no regular file` : (NOT_FILE_KIND[lsLine[0] ?? ""] ?? "no regular file");
   return (
     `${host}: ${path} on the gateway is ${kind}; pulumi-openbsd manages it as a file and never reads, copies or replaces anything else. ` +

@@ -123,8 +123,6 @@ export interface LiveState {
   flows?: string[];
   /** Stems of the installed packages (`pkg_info -q`); undefined when not read. */
   packages?: string[];
-  /** Managed paths that exist on the host but are no regular file (a directory, a named pipe, a device): not read. */
-  notFiles?: string[];
 }
 
 /** `-rw-r-----` → `0640` (setuid/setgid/sticky included). */
@@ -161,7 +159,7 @@ function flowLines(text: string): string[] {
  * Which of `paths` an `ls -ld` line is about: the line ends with ` PATH`, or, for a symbolic link (`l…`), holds
  * ` PATH -> ` (its target follows). Managed paths have no blanks (GatewayConfig's check), so one path matches.
  */
-function lsPath(line: string, paths: readonly string[]): string | undefined {
+export function lsPath(line: string, paths: readonly string[]): string | undefined {
   const link = line.startsWith("l");
   return paths.find((p) => (link ? line.includes(` ${p} -> `) : line.endsWith(` ${p}`)));
 }
@@ -208,7 +206,6 @@ export function parseReadOutput(stdout: string, marker: string): LiveState | str
       case "notfile":
         // not read (see readScript): drift, as a missing file is; the next up's staging refuses to replace it
         live.files[arg] = null;
-        (live.notFiles ??= []).push(arg);
         break;
       case "sysctl": {
         const r = parseSysctl(body().join("\n"), { file: "sysctl" });
