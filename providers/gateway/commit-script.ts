@@ -457,7 +457,8 @@ export function deleteScript(s: HostState, owner?: Owner): string {
   L.push('trap \'rm -rf "$D/lock"\' EXIT');
   if (owner) L.push(`owns ${sq(owner.stack)} -`);
   const rf = ruleFileOf(s);
-  if (rf) L.push(`[ -e ${sq(rf)} ] && ipsecctl -d -f ${sq(rf)} >/dev/null 2>&1`);
+  // a regular file only: ipsecctl would wait for good on a named pipe put there by hand (read-script.ts)
+  if (rf) L.push(`[ -f ${sq(rf)} ] && ipsecctl -d -f ${sq(rf)} >/dev/null 2>&1`);
   const names = new Set(Object.keys(s.services));
   L.push(`[ -f "$D/baseline-svc" ] && { : > "$D/svc-restore"; while read -r s rest; do case "$s" in ${[...names].map(sq).join("|") || "''"}) echo "$s $rest" >> "$D/svc-restore";; esac; done < "$D/baseline-svc"; }`);
   L.push(...stopAddedServices('"$D/svc-restore"'));

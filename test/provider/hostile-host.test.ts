@@ -6,7 +6,7 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { labDown, labExec, labUp, type Lab } from "../lab/api";
-import { commit, readLive } from "../../providers/gateway/commit";
+import { commit, readLive, uninstall } from "../../providers/gateway/commit";
 import { classify } from "../../providers/gateway/read-script";
 import { MAX_OUTPUT_BYTES, SshSession } from "../../providers/transport/ssh";
 import { gwState, targetOf } from "./fixtures";
@@ -124,5 +124,14 @@ describe("a command that prints without end", () => {
     }
     // the next operation opens a connection of its own and works
     expect(await drifted()).toEqual([]);
+  });
+});
+
+describe("destroy on a gateway whose rule file became a named pipe", () => {
+  it("does not wait on it: every managed file goes back to its baseline, the pipe included", async () => {
+    // mode 0600: ipsecctl(8) refuses a rule file others may read, and must get as far as opening it
+    await gw("rm -f /etc/ipsec.conf && mkfifo -m 600 /etc/ipsec.conf");
+    await uninstall(targetOf(lab.gateways.gw1!), gwState("gw1"));
+    expect(await gw("[ -p /etc/ipsec.conf ] && echo still-a-pipe; find /var/db/pulumi-openbsd/baseline -type f 2>/dev/null | wc -l")).toBe("0\n");
   });
 });

@@ -84,7 +84,7 @@ trap '' HUP PIPE
 lock
 trap 'rm -rf "$D/lock"' EXIT
 owns 'vpn/prod' -
-[ -e '/etc/ipsec.conf' ] && ipsecctl -d -f '/etc/ipsec.conf' >/dev/null 2>&1
+[ -f '/etc/ipsec.conf' ] && ipsecctl -d -f '/etc/ipsec.conf' >/dev/null 2>&1
 [ -f "$D/baseline-svc" ] && { : > "$D/svc-restore"; while read -r s rest; do case "$s" in 'isakmpd'|'ipsec') echo "$s $rest" >> "$D/svc-restore";; esac; done < "$D/baseline-svc"; }
 [ -f "$D/svc-restore" ] && while read -r s st run fl; do
   if [ "$st" = off ]; then [ "$run" = "-" ] || rcctl stop "$s" >/dev/null 2>&1; rcctl disable "$s" >/dev/null 2>&1; fi
