@@ -335,7 +335,9 @@ export const gatewayConfig: ResourceProvider = guarded({
   async check(_urn, _olds, news) {
     const n = plain(news);
     const failures = validate(unwrap<Inputs>(news));
-    if (failures.length) return { inputs: news, failures };
+    // the engine prints a failure's `property` as `property P value V`, looking P up among the top-level inputs only:
+    // a nested path (connection.host, state.files[…]) would read `value {<nil>}`. Each reason names its field itself
+    if (failures.length) return { inputs: news, failures: failures.map((f) => (/[.[]/.test(f.property) ? { property: "", reason: f.reason } : f)) };
     const inputs: Record<string, unknown> = { connection: wrapConnection(n.connection), state: wrapState(n.state) };
     if (n.rollbackSeconds !== undefined) inputs.rollbackSeconds = n.rollbackSeconds;
     return { inputs, failures: [] };

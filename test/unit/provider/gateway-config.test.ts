@@ -58,6 +58,13 @@ describe("validate", () => {
     expect((r.inputs as { state: { ipsecKernel: unknown } }).state.ipsecKernel).toEqual(s.ipsecKernel);
     expect(s.ipsecKernel!.tunnels).toHaveLength(2);
   });
+  it("check names a nested field in the reason, not as the engine's `property` (it would print `value {<nil>}`)", async () => {
+    const r = await gatewayConfig.check!("urn:pulumi:dev::vpn::openbsd:index:GatewayConfig::gw1", {}, { connection: { ...conn, host: "bad host" }, state: gwState("gw1"), rollbackSeconds: 3 });
+    expect(r.failures).toEqual([
+      { property: "", reason: "connection.host: `bad host` is not a host name or address" },
+      { property: "rollbackSeconds", reason: "rollbackSeconds: `3` must be a whole number of seconds from 5 to 3600 (default 60)" },
+    ]);
+  });
   it("never shows the private key", () => {
     const f = validate({ connection: { ...conn, privateKey: "hunter2-secret" }, state: gwState("gw1") });
     expect(f.map((x) => x.reason)).toEqual(["connection.privateKey: is not an OpenSSH/PEM private key (value not shown); give the key file's contents, e.g. `pulumi config set --secret sshKey < PATH_TO_KEY`"]);
