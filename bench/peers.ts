@@ -16,7 +16,7 @@ import { ROOT } from "../test/support/env";
 export interface FactSpec {
   files: string[];
   sysctls: string[];
-  /** `rcctl ls on`, `rcctl check` of these, and `rcctl get NAME flags` per service. */
+  /** `rcctl get NAME status` per service, `rcctl check` of these, and `rcctl get NAME flags` per service. */
   services: string[];
   anchors: { name: string; file: string }[];
   /** `ipsecctl -sf`. */
@@ -38,8 +38,9 @@ export async function setupPeers(): Promise<void> {
 function commands(f: FactSpec): string[] {
   return [
     ...(f.sysctls.length ? [`sysctl ${f.sysctls.join(" ")}`] : []),
-    // as our read asks it (providers/gateway/read-script.ts): `rcctl check` of the managed daemons (they run: exit 0)
-    ...(f.services.length ? ["rcctl ls on", `rcctl check ${f.services.join(" ")}`, ...f.services.map((s) => `rcctl get ${s} flags`)] : []),
+    // as our read asks it (providers/gateway/read-script.ts): status and `rcctl check` of the managed services (all
+    // enabled and running: exit 0)
+    ...(f.services.length ? [...f.services.map((s) => `rcctl get ${s} status`), `rcctl check ${f.services.join(" ")}`, ...f.services.map((s) => `rcctl get ${s} flags`)] : []),
     ...f.anchors.flatMap((a) => [`pfctl -a ${a.name} -sr`, `pfctl -a ${a.name} -nv -f ${a.file}`]),
     ...(f.flows ? ["ipsecctl -sf"] : []),
   ];

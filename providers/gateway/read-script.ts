@@ -4,7 +4,7 @@
  *
  * Sections (each introduced by a line `@@NONCE KIND [ARG]`): every managed file's content (or that it is
  * missing, or that it is not a regular file), one `ls -ld` of all of them (mode, owner, group: one process instead of one per file), `sysctl` of
- * the managed MIBs, `rcctl ls on`, `rcctl check` of the managed daemons, `rcctl get NAME flags`
+ * the managed MIBs, `rcctl get NAME status` and `rcctl check` of the managed services, `rcctl get NAME flags`
  * per daemon whose flags are declared, `ifconfig IF` per managed interface, per managed anchor `pfctl -a NAME -sr` and what
  * the host's own `pfctl -a NAME -nv -f FILE` prints for its file (same optimizer: never compare
  * `-sr` with the file text), and `ipsecctl -sf`.
@@ -74,11 +74,14 @@ export function readScript(s: HostState, marker: string): string {
   if (paths.length) L.push(`echo "${M} ls"`, `ls -ld ${paths.map(sq).join(" ")} 2>/dev/null`);
   const mibs = Object.keys(s.sysctls).sort();
   if (mibs.length) L.push(`echo "${M} sysctl"`, `sysctl ${mibs.map(sq).join(" ")} 2>&1`);
-  if (Object.keys(s.services).length) L.push(`echo "${M} on"`, "rcctl ls on 2>/dev/null");
-  // which managed daemons run: `rcctl check` of those only (`NAME(ok)` / `NAME(failed)`). Not `rcctl ls started`, which
-  // runs `/etc/rc.d/X check` for every script in /etc/rc.d (rcctl.sh svc_ls: some 60 on a stock OpenBSD, each a ksh
-  // sourcing rc.subr and a pgrep). rcctl refuses the whole list when one has no script (a package not yet installed):
-  // those are left out, and count as not running
+  // which managed services are enabled: `rcctl get NAME status` of each (exit 0: enabled), printed as `rcctl ls on`
+  // would. Not `rcctl ls on` itself, which works out every service of the host (rcctl.sh svc_ls: some 70 on a stock
+  // OpenBSD, each with subshells and an rc.d script sourced), nor `rcctl ls started`, which runs `/etc/rc.d/X check`
+  // for every script in /etc/rc.d (a ksh sourcing rc.subr and a pgrep each): on OpenBSD those two were most of a read.
+  const names = Object.keys(s.services).sort();
+  if (names.length) L.push(`echo "${M} on"`, `for d in ${names.map(sq).join(" ")}; do rcctl get "$d" status >/dev/null 2>&1 && echo "$d"; done`);
+  // which managed daemons run: `rcctl check` of those only (`NAME(ok)` / `NAME(failed)`). rcctl refuses the whole list
+  // when one has no script (a package not yet installed): those are left out, and count as not running
   const daemons = Object.keys(s.services).filter((n) => !isPseudoService(n)).sort();
   if (daemons.length) {
     L.push(`echo "${M} started"`, `S=; for d in ${daemons.map(sq).join(" ")}; do [ -f "/etc/rc.d/$d" ] && S="$S $d"; done; [ -z "$S" ] || rcctl check $S 2>/dev/null`);

@@ -1,8 +1,8 @@
 /**
  * The read script asks `rcctl get NAME flags` only for the daemons whose flags are declared: a daemon without
  * declared flags has none compared, so asking would be one `rcctl` process per daemon per read for nothing. Where
- * flags are declared, a hand edit of them is still found. Whether they run, it asks `rcctl check` of the managed
- * daemons only.
+ * flags are declared, a hand edit of them is still found. Whether they are enabled and run, it asks of the managed
+ * services only (`rcctl get NAME status`, `rcctl check`).
  */
 import { describe, expect, it } from "vitest";
 import { classify, parseReadOutput, readScript } from "../../../providers/gateway/read-script";
@@ -23,7 +23,7 @@ const output = (flags: string) => ["@@m on", "isakmpd", "ntpd", "@@m started", "
 describe("the read script and daemon flags", () => {
   const script = readScript(desired, "m");
   it("asks the flags of the daemon that declares them, and of no other", () => {
-    expect(script.match(/rcctl get .*/g)).toEqual(["rcctl get 'isakmpd' flags 2>/dev/null"]);
+    expect(script.match(/rcctl get \S+ flags.*/g)).toEqual(["rcctl get 'isakmpd' flags 2>/dev/null"]);
   });
   it("a hand edit of declared flags is drift; the undeclared flags of ntpd are not read", () => {
     const same = parseReadOutput(output("-K"), "m");
@@ -32,8 +32,9 @@ describe("the read script and daemon flags", () => {
     expect(classify(desired, same).drift).toEqual({ 'services["isakmpd"]': "in sync", 'services["ntpd"]': "in sync" });
     expect(classify(desired, edited).drift).toEqual({ 'services["isakmpd"]': "not persisted", 'services["ntpd"]': "in sync" });
   });
-  it("checks the managed daemons only (`rcctl ls started` runs every rc.d script's check), those with a script", () => {
-    expect(script).not.toContain("ls started");
+  it("asks about the managed services only (`rcctl ls on|started` work out every service of the host)", () => {
+    expect(script).not.toContain("rcctl ls");
+    expect(script).toContain(`for d in 'isakmpd' 'ntpd'; do rcctl get "$d" status >/dev/null 2>&1 && echo "$d"; done`);
     expect(script).toContain(`S=; for d in 'isakmpd' 'ntpd'; do [ -f "/etc/rc.d/$d" ] && S="$S $d"; done; [ -z "$S" ] || rcctl check $S 2>/dev/null`);
   });
   it("a daemon that `rcctl check` finds failed, or leaves out (no rc.d script), is running drifted", () => {
