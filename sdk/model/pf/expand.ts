@@ -176,6 +176,11 @@ export function expandStatement(rule: PfRule, ctx: ExpandContext = {}): ExpandRe
                   errors.push("skipping rule due to errors");
                   continue;
                 }
+                const family = familyErrors(rule, af, proto);
+                if (family.length > 0) {
+                  errors.push(...family, "skipping rule due to errors");
+                  continue;
+                }
                 if (rule.kind === "filter" && rule.afTo) {
                   const errs = afToErrors(rule, af, ctx);
                   if (errs.length > 0) {
@@ -213,6 +218,26 @@ export function expandStatement(rule: PfRule, ctx: ExpandContext = {}): ExpandRe
   if (portError) errors.push("port only applies to tcp/udp", "skipping rule due to errors");
   if (out.length === 0) errors.push("rule expands to no valid combination");
   return { rules: out, errors };
+}
+
+/**
+ * The address-family errors of one combination whose family is `af`, in pfctl's order: apply_redirspec's
+ * (collapse_redirspec: a nat-to or rdr-to address of the other family leaves the pool empty, `af mismatch in
+ * translation spec`), then rule_consistent()'s (icmp with inet6 or icmp6 with inet; scrub no-df/random-id
+ * with inet6).
+ */
+function familyErrors(rule: PfRule, af: PfAddressFamily | undefined, proto: string | undefined): string[] {
+  if (rule.kind !== "filter" || af === undefined) return [];
+  const errs: string[] = [];
+  if (!rule.afTo) {
+    for (const t of [rule.natTo, rule.rdrTo?.host]) {
+      if (t?.kind === "address" && addressFamily(t.address) !== af) errs.push("af mismatch in translation spec");
+    }
+  }
+  if ((proto === "icmp" && af === "inet6") || (proto === "ipv6-icmp" && af === "inet"))
+    errs.push(`proto ${proto === "icmp" ? "icmp" : "icmp6"} doesn't match address family ${af}`);
+  if (af === "inet6" && (rule.scrub?.noDf || rule.scrub?.randomId)) errs.push("address family inet6 does not support scrub options no-df, random-id");
+  return errs;
 }
 
 /**
