@@ -197,7 +197,7 @@ function gen(r: R): Program {
       if (r.chance(0.15)) e.srcid = id();
       if (r.chance(0.15)) e.dstid = id();
       if (r.chance(0.2)) e.tag = r.pick(["net1-to-net2", "vpn", "from_gw", "t1"]);
-      if (r.chance(0.1)) e.natTo = `10.99.${r.int(0, 255)}.${r.int(1, 254)}`;
+      if (enc0 === "filter" && r.chance(0.25)) e.natTo = `10.99.${r.int(0, 255)}.${r.int(1, 254)}`;
       if (r.chance(0.2) || enc0 === "filter") e.rules = r.pick(ENC_RULES);
       void side;
       return e;
@@ -216,7 +216,7 @@ function gen(r: R): Program {
       ...(r.chance(0.15) ? { satype: r.pick(["esp", "ah"]) } : {}),
       ...(enc0 ? { enc0 } : {}),
       ...(r.chance(0.3)
-        ? { policies: Array.from({ length: r.int(1, 3) }, () => { const proto = r.pick(["tcp", "udp", "icmp", "gre", "6", "ipv6-icmp", "esp"]); return { proto, ...(["tcp", "udp"].includes(proto) && r.chance(0.7) ? { port: r.pick([22, 80, 443, 53, 1194, r.int(1, 65535)]) } : {}), ...(["tcp", "udp"].includes(proto) && r.chance(0.3) ? { localPort: r.int(1, 65535) } : {}) }; }) }
+        ? { policies: Array.from({ length: r.int(1, 3) }, () => { const proto = r.pick(["tcp", "udp", "icmp", "gre", "tcp", "ipv6-icmp", "esp", "ah", "sctp", "ipencap", "udp"]); return { proto, ...(["tcp", "udp"].includes(proto) && r.chance(0.7) ? { port: r.pick([22, 80, 443, 53, 1194, r.int(1, 65535)]) } : {}), ...(["tcp", "udp"].includes(proto) && r.chance(0.3) ? { localPort: r.int(1, 65535) } : {}) }; }) }
         : {}),
     };
     p.tunnels.push(tun);
@@ -263,14 +263,15 @@ const ENC_RULES = [
 
 /** One pf rule of a shape an anchor may hold. */
 function anchorRule(r: R): string {
-  const host = (): string => (r.chance(0.08) ? r.pick(["2001:db8::1", "2001:db8::/32", "fe80::1%em0"]) : r.pick(["any", "10.1.2.3", "10.0.0.0/8", "!10.9.9.0/24", "{ 10.1.1.1 10.2.2.2 }", "(em1)", "em0:network", "<bad>", "self", "192.0.2.0/24", "(em1:0)", "no-route", "172.16.0.0/12", "em0", "(egress)", "egress:network"]));
+  const six = r.chance(0.1);
+  const host = (): string => (six ? r.pick(["2001:db8::1", "2001:db8::/32", "any", "self", "(em1)", "<bad>", "no-route", "{ 2001:db8::1 2001:db8::2 }"]) : r.pick(["any", "10.1.2.3", "10.0.0.0/8", "!10.9.9.0/24", "{ 10.1.1.1 10.2.2.2 }", "(em1)", "em0:network", "<bad>", "self", "192.0.2.0/24", "(em1:0)", "no-route", "172.16.0.0/12", "em0", "(egress)", "egress:network"]));
   const ports = (): string => r.pick(["", " port 22", " port { 80 443 }", " port 1000:2000", " port > 1023", " port ssh", " port != 25", " port 5000 >< 5010", " port { www, https }"]);
   const dir = r.pick(["in", "out", ""]);
   const action = r.pick(["pass", "pass", "block", "match", "block return", "block drop"]);
   const quick = r.chance(0.3) ? " quick" : "";
   const log = r.chance(0.15) ? r.pick([" log", " log (all)", " log (matches)"]) : "";
   const on = r.chance(0.6) ? ` on ${r.pick(["em0", "em1", "egress", "enc0", "lo0", "{ em0 em1 }", "! em0"])}` : "";
-  const af = r.chance(0.25) ? ` ${r.pick(["inet", "inet6"])}` : "";
+  const af = r.chance(0.25) ? (six ? " inet6" : " inet") : "";
   const proto = r.chance(0.6) ? ` proto ${r.pick(["tcp", "udp", "icmp", "{ tcp udp }", "esp", "gre", "ipencap", "ipv6-icmp", "47", "carp"])}` : "";
   const tcpudp = /tcp|udp/.test(proto);
   const from = r.chance(0.7) ? ` from ${host()}${tcpudp ? ports() : ""}` : "";

@@ -71,7 +71,7 @@ export function planIkedEnd(e: EndOnGateway, policies: PolicySpec[], proposal: I
       mode: active ? "active" : "passive",
       encapsulation: "tunnel",
       saProto: t.tun.satype,
-      ...(p.proto !== undefined ? { proto: [p.proto] } : {}),
+      ...(p.proto !== undefined ? { proto: [/^\d+$/.test(p.proto) ? Number(p.proto) : p.proto] } : {}),
       flows: flowsOf(e, p),
       local: local ?? me.address,
       // the guide's passive responder names no peer; an active initiator must

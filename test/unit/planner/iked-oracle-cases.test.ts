@@ -46,3 +46,13 @@ describe("iked proposals iked refuses", () => {
     ]);
   });
 });
+
+describe("a policy's protocol given as a number", () => {
+  it("isakmpd: a number without an /etc/protocols name is written as the number (was refused: unknown protocol)", () => {
+    const t = topo({ tunnels: [tunnel({ policies: [{ proto: "253" }] })] });
+    const s = planAndRender(t, { fingerprintKey: FP_KEY });
+    expect(lines(s.states.gw1!.files["/etc/ipsec.conf"]!.content)).toEqual([
+      `ike esp proto 253 from 172.16.0.0/24 to 192.168.15.0/24 peer 192.0.123.85 main auth hmac-sha2-256 enc blowfish quick auth hmac-sha2-384 enc blowfish psk ${PSK}`,
+    ]);
+  });
+});
