@@ -197,6 +197,9 @@ function gen(r: R): Program {
       if (r.chance(0.15)) e.srcid = id();
       if (r.chance(0.15)) e.dstid = id();
       if (r.chance(0.2)) e.tag = r.pick(["net1-to-net2", "vpn", "from_gw", "t1"]);
+      if (r.chance(0.1)) e.psk = PSK;
+      if (r.chance(0.08)) e.peer = (p.gateways.find((g) => g.name === (side === "left" ? rn : ln))?.external as Record<string, string> | undefined)?.address ?? "192.0.2.153";
+      if (r.chance(0.08)) e.local = (p.gateways.find((g) => g.name === node)?.external as Record<string, string> | undefined)?.address ?? "192.0.2.153";
       if (enc0 === "filter" && r.chance(0.25)) e.natTo = `10.99.${r.int(0, 255)}.${r.int(1, 254)}`;
       if (r.chance(0.2) || enc0 === "filter") e.rules = r.pick(ENC_RULES);
       void side;
@@ -272,7 +275,8 @@ function anchorRule(r: R): string {
   const log = r.chance(0.15) ? r.pick([" log", " log (all)", " log (matches)"]) : "";
   const on = r.chance(0.6) ? ` on ${r.pick(["em0", "em1", "egress", "enc0", "lo0", "{ em0 em1 }", "! em0"])}` : "";
   const af = r.chance(0.25) ? (six ? " inet6" : " inet") : "";
-  const proto = r.chance(0.6) ? ` proto ${r.pick(["tcp", "udp", "icmp", "{ tcp udp }", "esp", "gre", "ipencap", "ipv6-icmp", "47", "carp"])}` : "";
+  // icmp/icmp6 only with hosts of their family: a rule on an interface of the other family is refused on the host alone
+  const proto = r.chance(0.6) ? ` proto ${r.pick(["tcp", "udp", six ? "ipv6-icmp" : "icmp", "{ tcp udp }", "esp", "gre", "ipencap", "47", "carp"])}` : "";
   const tcpudp = /tcp|udp/.test(proto);
   const from = r.chance(0.7) ? ` from ${host()}${tcpudp ? ports() : ""}` : "";
   const to = r.chance(0.7) || from === "" ? ` to ${host()}${tcpudp ? ports() : ""}` : "";
@@ -284,7 +288,7 @@ function anchorRule(r: R): string {
   if (action === "pass" && r.chance(0.35)) tail += r.pick([" keep state", " keep state (if-bound)", " no state", " modulate state", " keep state (max 100)", " keep state (max-src-conn 10, max-src-conn-rate 5/3)", " keep state (source-track rule, max-src-states 3)", " keep state (sloppy)"]);
   if (r.chance(0.15)) tail += ` tag ${r.pick(["T1", "web", "a_b"])}`;
   if (r.chance(0.1)) tail += ` tagged ${r.pick(["T1", "vpn"])}`;
-  if (action === "match" && r.chance(0.5)) tail += r.pick([" scrub (no-df random-id)", " scrub (max-mss 1400)", ` nat-to ${r.pick(["(em1)", "192.0.2.9", "egress"])}`, " rdr-to 10.1.1.1 port 8080", " set prio 3", " scrub (reassemble tcp)"]);
+  if (action === "match" && r.chance(0.5)) tail += r.pick([" scrub (no-df random-id)", " scrub (max-mss 1400)", ` nat-to ${r.pick(["(em1)", six ? "2001:db8::9" : "192.0.2.9", "(egress:0)"])}`, " rdr-to 10.1.1.1 port 8080", " set prio 3", " scrub (reassemble tcp)"]);
   if (action === "pass" && dir === "out" && r.chance(0.15)) tail += ` nat-to ${r.pick(["(em1)", "192.0.2.9", "(egress:0)"])}`;
   if (action === "pass" && dir === "in" && r.chance(0.15)) tail += ` rdr-to 10.1.1.1${tcpudp ? " port 8080" : ""}`;
   if (r.chance(0.08)) return r.pick(["antispoof for em0", "anchor \"sub\"", `anchor "inline" {\n pass in proto tcp to port 22\n}`, "pass on em0 from any to any", "block all", "pass in on em1 proto udp to port { 500 4500 }", "pass proto carp"]);

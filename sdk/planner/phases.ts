@@ -58,7 +58,8 @@ export function ikedTransforms(p: PhaseSpec | undefined, sa: "ikesa" | "childsa"
   // create_ike (parse.y): an AEAD cipher (GCM, GMAC, ChaCha20-Poly1305) authenticates itself
   if (out.enc && out.auth && isAead(sa, out.enc[0]!))
     issues.push({ resources: by, field: `${field}.auth`, value: p.auth!, reason: `${p.enc} authenticates itself (AEAD): iked refuses an auth with it ("authentication is implicit for given encryption transforms")`, fix: `remove \`${field}.auth\`, or choose an enc that is not AEAD, e.g. aes-256` });
-  return [out];
+  // a phase with only a lifetime is no proposal: iked's defaults, with the lifetime (tunnel.ts proposalOf)
+  return Object.keys(out).length > 0 ? [out] : undefined;
 }
 
 export function checkManualKeys(keys: ManualKeys, satype: "esp" | "ah", by: string[], field: string, issues: PlanIssue[]): void {

@@ -56,3 +56,15 @@ describe("a policy's protocol given as a number", () => {
     ]);
   });
 });
+
+describe("iked lifetimes", () => {
+  it("main.lifetime is `ikelifetime`, quick.lifetime is `lifetime` (were dropped; a phase with only a lifetime failed as an empty proposal)", () => {
+    const t = ikedTopo();
+    t.tunnels[0]!.keying = { kind: "ike", auth: { kind: "psk", psk: PSK }, phase1: { lifetime: 3600 }, phase2: { lifetime: 600, enc: "aes-256" } };
+    const s = planAndRender(t, { fingerprintKey: FP_KEY });
+    expect(s.states.gw1!.files["/etc/iked.conf"]!.content).toBe(
+      'ikev2 "net1-net2" active tunnel esp \\\n\tfrom 172.16.0.0/24 to 192.168.15.0/24 \\\n\tlocal 192.0.2.153 peer 192.0.123.85 \\\n\tchildsa enc aes-256 \\\n\tikelifetime 3600 lifetime 600 \\\n' +
+        `\tpsk "${PSK}"\n`,
+    );
+  });
+});
