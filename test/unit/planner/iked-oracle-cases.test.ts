@@ -68,3 +68,11 @@ describe("iked lifetimes", () => {
     );
   });
 });
+
+describe("a tunnel end's local address", () => {
+  it("of another family than the peer: refused (iked: create_ike: peer address family mismatch)", () => {
+    expect(refusal(topo({ tunnels: [tunnel({ left: { node: "gw1", networks: ["172.16.0.0/24"], mode: "active", rules: [], local: "2001:db8::1" } })] }))).toBe(
+      'SiteToSiteTunnel "net1-net2", Gateway "gw1", Gateway "gw2": left.local = 2001:db8::1: it is IPv6 and the peer 192.0.123.85 is IPv4: IKE and ESP run between two addresses of one family; give an IPv4 address of Gateway "gw1" as left.local, or remove it',
+    );
+  });
+});
