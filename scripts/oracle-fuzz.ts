@@ -200,7 +200,10 @@ function gen(r: R): Program {
       if (r.chance(0.2)) e.tag = r.pick(["net1-to-net2", "vpn", "from_gw", "t1"]);
       if (r.chance(0.1)) e.psk = PSK;
       if (r.chance(0.08)) e.peer = (p.gateways.find((g) => g.name === (side === "left" ? rn : ln))?.external as Record<string, string> | undefined)?.address ?? "192.0.2.153";
-      if (r.chance(0.08)) e.local = (p.gateways.find((g) => g.name === node)?.external as Record<string, string> | undefined)?.address ?? "192.0.2.153";
+      if (r.chance(0.08)) {
+        const x = p.gateways.find((g) => g.name === node)?.external as Record<string, string> | undefined;
+        e.local = (x ? x.address ?? x.address6 : "192.0.2.153")!;
+      }
       if (enc0 === "filter" && r.chance(0.25)) e.natTo = `10.99.${r.int(0, 255)}.${r.int(1, 254)}`;
       if (r.chance(0.2) || enc0 === "filter") e.rules = r.pick(ENC_RULES);
       void side;
