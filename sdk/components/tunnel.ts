@@ -148,7 +148,7 @@ export class SiteToSiteTunnel extends pulumi.ComponentResource {
       if (p.proto !== undefined && (typeof p.proto !== "string" || canonicalProtocol(p.proto) === undefined)) throw argError(label, `policies[${i}].proto`, String(p.proto), "not an IP protocol of /etc/protocols", "use e.g. `tcp`, `udp`, `icmp` or a number 1–255");
       if (p.port !== undefined) take(label, `policies[${i}].port`, p.port, integer("a port", 1, 65535));
       if (p.localPort !== undefined) take(label, `policies[${i}].localPort`, p.localPort, integer("a port", 1, 65535));
-      if ((p.port !== undefined || p.localPort !== undefined) && !["tcp", "udp"].includes(p.proto ?? ""))
+      if ((p.port !== undefined || p.localPort !== undefined) && !["tcp", "udp"].includes(canonicalProtocol(p.proto ?? "") ?? ""))
         throw argError(label, `policies[${i}].proto`, String(p.proto), "a port needs `proto: \"tcp\"` or `\"udp\"`", "set proto or remove the port");
     }
 
@@ -188,7 +188,8 @@ export class SiteToSiteTunnel extends pulumi.ComponentResource {
           ...(args.main ? { phase1: phaseSpec(args.main) } : {}),
           ...(args.quick ? { phase2: phaseSpec(args.quick) } : {}),
         }));
-    const policies: PolicySpec[] = (args.policies ?? []).map((p) => ({ ...(p.proto !== undefined ? { proto: p.proto } : {}), ...(p.port !== undefined ? { port: p.port } : {}), ...(p.localPort !== undefined ? { localPort: p.localPort } : {}) }));
+    // the protocol as /etc/protocols names it (`6` is `tcp`); a number without a name stays digits
+    const policies: PolicySpec[] = (args.policies ?? []).map((p) => ({ ...(p.proto !== undefined ? { proto: canonicalProtocol(p.proto)! } : {}), ...(p.port !== undefined ? { port: p.port } : {}), ...(p.localPort !== undefined ? { localPort: p.localPort } : {}) }));
     const spec: pulumi.Output<TunnelSpec> = pulumi.all([endSpec(lArgs, "left", ln), endSpec(rArgs, "right", rn), keying]).apply(([left, right, k]) => ({
       name, left, right, keying: k, satype: args.satype ?? "esp", policies, enc0: args.enc0 ?? "skip",
     }));

@@ -4,6 +4,7 @@ import { gwLabel, type Acc } from "./acc";
 import { needPackage } from "./packages";
 import type { IfLine } from "./docs";
 import type { PlanIssue } from "./errors";
+import type { IfAddress } from "./spec";
 
 export function planGatewayBase(acc: Acc, issues: PlanIssue[]): void {
   const gw = acc.gw;
@@ -33,9 +34,11 @@ export function planGatewayBase(acc: Acc, issues: PlanIssue[]): void {
       issues.push({ resources: [gwLabel(gw.name)], field: `internal[${i.interface}].address`, value: "(none)", reason: "`configure: true` needs the gateway's address on the interface", fix: "give `address` (e.g. `172.16.0.1/24`) or set `configure: false`" });
       continue;
     }
-    acc.hostnames.set(i.interface, [{ kind: "inet", ...i.address }, { kind: "up" }]);
+    // an IPv6 address is an `inet6` line; several internal networks on one interface are its lines in order
+    const before = (acc.hostnames.get(i.interface) ?? []).filter((l) => l.kind !== "up");
+    acc.hostnames.set(i.interface, [...before, ifAddressLine(i.address), { kind: "up" }]);
   }
-  for (const x of gw.extraInterfaces) acc.hostnames.set(x.interface, [...x.addresses.map((a): IfLine => (a.address.includes(":") ? { kind: "inet6", ...a } : { kind: "inet", ...a })), { kind: "up" }]);
+  for (const x of gw.extraInterfaces) acc.hostnames.set(x.interface, [...x.addresses.map(ifAddressLine), { kind: "up" }]);
   for (const [k, x] of gw.pfSkip.entries()) {
     const bad = refusalOf(interfaceName, x);
     if (bad) issues.push({ resources: [gwLabel(gw.name)], field: `pf.skip[${k}]`, value: x, reason: bad.reason, fix: bad.fix });
@@ -64,4 +67,9 @@ export function checkUserServices(acc: Acc, issues: PlanIssue[]): void {
     const s = acc.gw.services[name]!;
     issues.push({ resources: [gwLabel(acc.gw.name)], field: `services.${name}`, value: JSON.stringify(s), reason: `a VPN of this gateway runs ${name} itself (enabled and started with the flags it needs): this entry would be overwritten`, fix: `remove \`services.${name}\`` });
   }
+}
+
+/** The hostname.if(5) line of an interface address: `inet ADDR MASK` or `inet6 ADDR PREFIXLEN`. */
+export function ifAddressLine(a: IfAddress): IfLine {
+  return a.address.includes(":") ? { kind: "inet6", ...a } : { kind: "inet", ...a };
 }

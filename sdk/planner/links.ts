@@ -10,6 +10,7 @@ import { gwLabel, linkLabel, pushStatement, useDaemon, useManual, type Acc } fro
 import { parseNet } from "../model/address/index";
 import type { IfLine } from "./docs";
 import { endTargets } from "./end-targets";
+import { ifAddressLine } from "./gateway";
 import type { PlanIssue } from "./errors";
 import { checkManualKeys, resolvePhase, resolvePhase1 } from "./phases";
 import { host, ipsecPeerRules, rule } from "./pf-rules";
@@ -80,7 +81,7 @@ export function planLink(l: LinkSpec, accs: Map<string, Acc>, issues: PlanIssue[
       lines.push({ kind: "up" });
       acc.hostnames.set(me.interface, lines);
     } else if (me.inner) {
-      acc.hostnames.set(me.interface, [{ kind: "inet", ...me.inner }, { kind: "up" }]);
+      acc.hostnames.set(me.interface, [ifAddressLine(me.inner), { kind: "up" }]);
     }
     if (l.kind === "gre" || l.kind === "eoip") acc.sysctls.set("net.inet.gre.allow", "1");
     if (l.kind === "etherip") acc.sysctls.set("net.inet.etherip.allow", "1");

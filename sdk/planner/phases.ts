@@ -3,7 +3,7 @@
  * same proposal): isakmpd's `main`/`quick` phases, iked's `ikesa`/`childsa` proposals, and the lengths of
  * manual keys against their transforms.
  */
-import { allowedNames, canonicalTransform } from "../model/iked/transforms";
+import { allowedNames, canonicalTransform, isAead } from "../model/iked/transforms";
 import type { IkedTransforms } from "../model/iked/types";
 import { AUTH_KEY_BYTES, ENC_INFO, resolveTransform, transformNames, type GroupTransform } from "../model/ipsec/transforms";
 import type { IkeMainPhase, IkePhase } from "../model/ipsec/types";
@@ -52,7 +52,14 @@ export function ikedTransforms(p: PhaseSpec | undefined, sa: "ikesa" | "childsa"
   if (sa === "ikesa") one("prf", p.prf);
   else if (p.prf !== undefined) issues.push({ resources: by, field: `${field}.prf`, value: p.prf, reason: "iked's childsa has no prf (only the ikesa, `main`, takes one): it would be ignored", fix: "move `prf` to `main`, or remove it" });
   one("group", p.group);
-  return [out];
+  // create_ike (parse.y): the IKE SA needs a Diffie-Hellman exchange
+  if (sa === "ikesa" && out.group?.[0] === "none")
+    issues.push({ resources: by, field: `${field}.group`, value: p.group!, reason: 'the IKE SA needs a Diffie-Hellman group: iked refuses `none` in ikesa (IKE group can not be "none".)', fix: `choose a group such as modp3072 or curve25519, or remove \`${field}.group\` (\`none\`, no PFS, is for \`quick\`)` });
+  // create_ike (parse.y): an AEAD cipher (GCM, GMAC, ChaCha20-Poly1305) authenticates itself
+  if (out.enc && out.auth && isAead(sa, out.enc[0]!))
+    issues.push({ resources: by, field: `${field}.auth`, value: p.auth!, reason: `${p.enc} authenticates itself (AEAD): iked refuses an auth with it ("authentication is implicit for given encryption transforms")`, fix: `remove \`${field}.auth\`, or choose an enc that is not AEAD, e.g. aes-256` });
+  // a phase with only a lifetime is no proposal: iked's defaults, with the lifetime (tunnel.ts proposalOf)
+  return Object.keys(out).length > 0 ? [out] : undefined;
 }
 
 export function checkManualKeys(keys: ManualKeys, satype: "esp" | "ah", by: string[], field: string, issues: PlanIssue[]): void {

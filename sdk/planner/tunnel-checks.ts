@@ -107,6 +107,16 @@ export function checkPeers(t: TunnelCtx, issues: PlanIssue[]): void {
         fix: `set ${side}.peer to ${other.reach} or remove it`,
       });
     }
+    // IKE runs between two addresses of one family (iked: "create_ike: peer address family mismatch")
+    const peer = me.spec.peer ?? other.reach;
+    const fam = (a: string) => (a.includes(":") ? "IPv6" : "IPv4");
+    if (me.spec.local !== undefined && fam(me.spec.local) !== fam(peer)) {
+      issues.push({
+        resources: t.both, field: `${side}.local`, value: me.spec.local,
+        reason: `it is ${fam(me.spec.local)} and the peer ${peer} is ${fam(peer)}: IKE and ESP run between two addresses of one family`,
+        fix: `give an ${fam(peer)} address of ${me.node.label} as ${side}.local, or remove it`,
+      });
+    }
   }
 }
 

@@ -17,6 +17,10 @@ import { keyedIdentity, pubkeyName } from "./ike-ids";
 export interface IkedProposal {
   ikesa?: IkedTransforms[];
   childsa?: IkedTransforms[];
+  /** `ikelifetime`: the IKE SA's rekey time, seconds (the tunnel's `main.lifetime`). */
+  ikelifetime?: number;
+  /** `lifetime`: the child SAs' lifetime, seconds (the tunnel's `quick.lifetime`). */
+  lifetime?: number;
 }
 
 /**
@@ -71,13 +75,15 @@ export function planIkedEnd(e: EndOnGateway, policies: PolicySpec[], proposal: I
       mode: active ? "active" : "passive",
       encapsulation: "tunnel",
       saProto: t.tun.satype,
-      ...(p.proto !== undefined ? { proto: [p.proto] } : {}),
+      ...(p.proto !== undefined ? { proto: [/^\d+$/.test(p.proto) ? Number(p.proto) : p.proto] } : {}),
       flows: flowsOf(e, p),
       local: local ?? me.address,
       // the guide's passive responder names no peer; an active initiator must
       ...(active || me.spec.peer !== undefined ? { peer } : {}),
       ...(proposal.ikesa ? { ikesa: proposal.ikesa } : {}),
       ...(proposal.childsa ? { childsa: proposal.childsa } : {}),
+      ...(proposal.ikelifetime !== undefined ? { ikelifetime: proposal.ikelifetime } : {}),
+      ...(proposal.lifetime !== undefined ? { lifetime: { seconds: proposal.lifetime } } : {}),
       ...(me.spec.srcid ? { srcid: me.spec.srcid } : publickey ? { srcid: keyedIdentity(me) } : {}),
       ...(me.spec.dstid ? { dstid: me.spec.dstid } : publickey ? { dstid: keyedIdentity(other) } : {}),
       auth,

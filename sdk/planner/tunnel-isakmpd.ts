@@ -33,7 +33,7 @@ export function planIsakmpdEnd(e: EndOnGateway, policies: PolicySpec[], proposal
       type: "ike",
       ...(me.spec.mode !== "active" ? { mode: me.spec.mode } : {}),
       satype: t.tun.satype,
-      ...(p.proto !== undefined ? { proto: p.proto } : {}),
+      ...(p.proto !== undefined ? { proto: /^\d+$/.test(p.proto) ? Number(p.proto) : p.proto } : {}),
       // natTo: the peer negotiates the translated address; the local SA is for the true network (`from ADDR (NET)`)
       from: { addresses: me.wire.map(ipsecAddress), ...(me.spec.natTo !== undefined ? { nat: ipsecAddress(me.nets[0]!) } : {}), ...port(p, "from") },
       to: { addresses: other.wire.map(ipsecAddress), ...port(p, "to") },

@@ -33,6 +33,9 @@ function proposalOf(t: TunnelCtx, issues: PlanIssue[]): IsakmpdProposal & IkedPr
     const childsa = ikedTransforms(k.phase2, "childsa", "quick", t.both, issues);
     if (ikesa) out.ikesa = ikesa;
     if (childsa) out.childsa = childsa;
+    // iked.conf keeps lifetimes apart from the proposals: `ikelifetime` (IKE SA), `lifetime` (child SAs)
+    if (k.phase1?.lifetime !== undefined) out.ikelifetime = k.phase1.lifetime;
+    if (k.phase2?.lifetime !== undefined) out.lifetime = k.phase2.lifetime;
   }
   return out;
 }

@@ -8,6 +8,7 @@ import { ModelError, oneOf } from "../diagnostics";
 import { allowedNames, canonicalTransform, type IkedXfKind } from "./transforms";
 import type { IkedConf, IkedPolicy, IkedSetting, IkedTransforms } from "./types";
 import { IKED_KEYWORDS } from "./lexer";
+import { protocolNumber } from "./parser-base";
 import { shown, unsafeChar } from "../tokens/refusal";
 
 /** Quotes a string for iked's lexer (`"…"`, with `\"` for quotes). */
@@ -61,7 +62,12 @@ export function renderIkedPolicy(p: IkedPolicy, index = 0): string {
   if (p.natt) head.push("natt");
   head.push(p.saProto);
   if (p.af) head.push(p.af);
-  if (p.proto?.length) head.push(p.proto.length === 1 ? `proto ${p.proto[0]}` : `proto { ${p.proto.join(", ")} }`);
+  if (p.proto?.length) {
+    // parse.y protoval is a STRING or NUMBER: a protocol named like one of iked's keywords (`esp`, `ah`,
+    // `ipcomp`) would lex as that keyword (`syntax error`), so it is written as its number
+    const ps = p.proto.map((x) => (typeof x === "string" && IKED_KEYWORDS.has(x) ? String(protocolNumber(x) ?? x) : String(x)));
+    head.push(ps.length === 1 ? `proto ${ps[0]}` : `proto { ${ps.join(", ")} }`);
+  }
   if (p.rdomain !== undefined) head.push(`rdomain ${p.rdomain}`);
   const lines: string[] = [head.join(" ")];
   // parse.y `host: host_spec '(' host_spec ')'`: the NAT network follows the address, before the port

@@ -176,6 +176,15 @@ export function expandStatement(rule: PfRule, ctx: ExpandContext = {}): ExpandRe
                   errors.push("skipping rule due to errors");
                   continue;
                 }
+                // without the host's interfaces, `self` stands for addresses of both families: every OpenBSD
+                // host has 127.0.0.1 and ::1 on lo0
+                const isSelf = (h: PfHost | undefined) => h?.kind === "interface" && h.name === "self";
+                const afs = af === undefined && !ctx.interfaces && (isSelf(src.host) || isSelf(dst.host)) ? (["inet", "inet6"] as const) : [af];
+                const byAf = afs.map((a) => familyErrors(rule, a, proto));
+                const family = [...new Set(byAf.flat())];
+                if (family.length > 0) errors.push(...family, "skipping rule due to errors");
+                // the `self` combinations of the family without errors are still rules
+                if (byAf.every((e) => e.length > 0)) continue;
                 if (rule.kind === "filter" && rule.afTo) {
                   const errs = afToErrors(rule, af, ctx);
                   if (errs.length > 0) {
@@ -213,6 +222,31 @@ export function expandStatement(rule: PfRule, ctx: ExpandContext = {}): ExpandRe
   if (portError) errors.push("port only applies to tcp/udp", "skipping rule due to errors");
   if (out.length === 0) errors.push("rule expands to no valid combination");
   return { rules: out, errors };
+}
+
+/**
+ * The address-family errors of one combination whose family is `af`, in pfctl's order: apply_redirspec's
+ * (collapse_redirspec: a nat-to or rdr-to address of the other family leaves the pool empty, `af mismatch in
+ * translation spec`), then rule_consistent()'s (icmp with inet6 or icmp6 with inet; nat-to/rdr-to without
+ * state or without a direction; scrub no-df/random-id with inet6).
+ */
+function familyErrors(rule: PfRule, af: PfAddressFamily | undefined, proto: string | undefined): string[] {
+  if (rule.kind !== "filter" || rule.afTo) return [];
+  const errs: string[] = [];
+  if (af !== undefined) {
+    for (const t of [rule.natTo, rule.rdrTo?.host]) {
+      if (t?.kind === "address" && addressFamily(t.address) !== af) errs.push("af mismatch in translation spec");
+    }
+  }
+  if ((proto === "icmp" && af === "inet6") || (proto === "ipv6-icmp" && af === "inet"))
+    errs.push(`proto ${proto === "icmp" ? "icmp" : "icmp6"} doesn't match address family ${af}`);
+  if (rule.natTo || rule.rdrTo) {
+    const keeps = rule.state === undefined ? rule.action === "pass" : rule.state !== "no";
+    if (rule.action !== "match" && !keeps) errs.push("nat-to and rdr-to require keep state");
+    if (rule.direction === undefined) errs.push("nat-to and rdr-to require a direction");
+  }
+  if (af === "inet6" && (rule.scrub?.noDf || rule.scrub?.randomId)) errs.push("address family inet6 does not support scrub options no-df, random-id");
+  return errs;
 }
 
 /**

@@ -1,0 +1,592 @@
+/**
+ * oracle-fuzz.ts BIN [--seed N] [--count N] [--verbose] [--keep DIR] - a seeded random generator of valid
+ * programs (Gateways, SiteToSiteTunnels over isakmpd and iked with psk/publickey/x509 or manual keys, CarpPairs,
+ * PfAnchors, GifTunnels) declared through the public components under Pulumi's mocks; every program our own
+ * checks accept is planned and rendered, and each rendered pf.conf (with its `load anchor` files), pf anchor
+ * (`pfctl -a NAME`), ipsec.conf and iked.conf is run through OpenBSD's own parsers built by
+ * ../shared/oracle/build.sh (BIN = OUT/bin), as scripts/oracle-examples.sh does. Our lint (sdk/lint) is run on
+ * the same files and its verdict compared with the parser's. Prints every rejection (and lint disagreement) with
+ * the program that produced it, minimized, and the totals.
+ *
+ * A development tool (CI has no oracle): `npx tsx scripts/oracle-fuzz.ts /work/wt/oracle-out/bin --seed 1 --count 200`.
+ */
+import * as pulumi from "@pulumi/pulumi";
+import { spawnSync } from "node:child_process";
+import { chmodSync, existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import * as path from "node:path";
+import { CarpPair, CertificateAuthority, Gateway, GifTunnel, PfAnchor, SiteToSiteTunnel, onUserError, type UserError } from "../sdk/index";
+import type { HostState } from "../sdk/state";
+import { lintFile, hasErrors } from "../sdk/lint/index";
+import { AUTH_TRANSFORMS, ENC_TRANSFORMS, GROUP_TRANSFORMS, GROUP_ALIASES } from "../sdk/model/ipsec/transforms";
+import { AUTH as IKED_AUTH, CHILD_ENC, GROUP as IKED_GROUP, IKE_ENC } from "../sdk/model/iked/transforms";
+
+// ---------------------------------------------------------------------------------------------- arguments
+const argv = process.argv.slice(2);
+const opt = (k: string, d: string): string => {
+  const i = argv.indexOf(k);
+  return i >= 0 && argv[i + 1] !== undefined ? argv[i + 1]! : d;
+};
+const BIN0 = argv.find((a, i) => !a.startsWith("--") && (i === 0 || !argv[i - 1]!.startsWith("--")));
+if (!BIN0) {
+  console.error("usage: npx tsx scripts/oracle-fuzz.ts BIN [--seed N] [--count N] [--verbose] [--keep DIR] [--only N]");
+  process.exit(2);
+}
+const BIN = existsSync(path.join(BIN0, "pfctl")) ? path.resolve(BIN0) : path.resolve(BIN0, "bin");
+const SEED = Number(opt("--seed", "1"));
+const COUNT = Number(opt("--count", "100"));
+const ONLY = argv.includes("--only") ? Number(opt("--only", "0")) : undefined;
+const VERBOSE = argv.includes("--verbose");
+const KEEP = argv.includes("--keep") ? path.resolve(opt("--keep", "fuzz-out")) : undefined;
+
+// ---------------------------------------------------------------------------------------------- random
+/** mulberry32: small, seedable, reproducible. */
+function rng(seed: number): () => number {
+  let a = seed >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+class R {
+  constructor(readonly f: () => number) {}
+  int(lo: number, hi: number): number {
+    return lo + Math.floor(this.f() * (hi - lo + 1));
+  }
+  pick<T>(xs: readonly T[]): T {
+    return xs[Math.floor(this.f() * xs.length)]!;
+  }
+  chance(p: number): boolean {
+    return this.f() < p;
+  }
+  maybe<T>(p: number, f: () => T): T | undefined {
+    return this.chance(p) ? f() : undefined;
+  }
+  some<T>(xs: readonly T[], max: number): T[] {
+    const n = this.int(1, Math.min(max, xs.length));
+    const c = [...xs];
+    const out: T[] = [];
+    while (out.length < n) out.push(c.splice(Math.floor(this.f() * c.length), 1)[0]!);
+    return out;
+  }
+}
+
+// ---------------------------------------------------------------------------------------------- program descriptions (plain JSON)
+/** A generated program as plain data: printed with a rejection, and minimized by deleting parts of it. */
+interface Program {
+  cas: string[];
+  gateways: Record<string, Json>[];
+  tunnels: Record<string, Json>[];
+  pairs: Record<string, Json>[];
+  anchors: Record<string, Json>[];
+  links: Record<string, Json>[];
+}
+type Json = string | number | boolean | null | Json[] | { [k: string]: Json };
+
+const PSK = "204931646879ae1265a7d0437a51cc08fe8d7484";
+
+function gen(r: R): Program {
+  const p: Program = { cas: [], gateways: [], tunnels: [], pairs: [], anchors: [], links: [] };
+  const nGw = r.int(2, 4);
+  const progIke = r.pick(["isakmpd", "iked", undefined]);
+  const v6only = r.chance(0.12);
+  const names: string[] = [];
+  const nets = new Set<string>();
+  const net4 = (): string => {
+    for (;;) {
+      const n = r.pick([`10.${r.int(0, 255)}.${r.int(0, 255)}.0/24`, `172.${r.int(16, 31)}.${r.int(0, 255)}.0/24`, `192.168.${r.int(0, 255)}.0/24`, `10.${r.int(0, 255)}.0.0/16`, `10.${r.int(0, 255)}.${r.int(0, 255)}.${r.pick([0, 128])}/25`]);
+      if (!nets.has(n)) return nets.add(n), n;
+    }
+  };
+  const net6 = (): string => `2001:db8:${r.int(1, 0xfff).toString(16)}::/64`;
+  for (let i = 0; i < nGw; i++) {
+    const name = `gw${i + 1}`;
+    names.push(name);
+    const ext = r.pick(["em1", "vio0", "em1", "ix0"]);
+    const int0 = ext === "em0" ? "em2" : "em0";
+    const internal: Json[] = [];
+    const nInt = r.int(1, 2);
+    for (let k = 0; k < nInt; k++) {
+      const six = k > 0 && r.chance(0.3);
+      const n = six ? net6() : net4();
+      const iface = k === 0 ? int0 : "em2";
+      const addr = r.chance(0.5) ? (six ? n.replace("::/64", "::1/64") : n.replace(/\.0\/(\d+)$/, ".1/$1").replace(/\.128\/25$/, ".129/25")) : undefined;
+      const withAddr = addr !== undefined && /\.1\/|::1\/|\.129\//.test(addr);
+      internal.push({ interface: iface, ...(withAddr ? { address: addr } : { network: n }), ...(withAddr && r.chance(0.2) ? { configure: true } : {}) });
+    }
+    const g: Record<string, Json> = {
+      name,
+      external: {
+        interface: ext,
+        ...(v6only ? {} : { address: `${r.pick(["192.0.2", "198.51.100", "203.0.113"])}.${10 + i * 10 + r.int(0, 9)}` }),
+        ...(v6only || r.chance(0.3) ? { address6: `2001:db8:ffff::${i + 1}` } : {}),
+        ...(r.chance(0.2) ? { configure: true } : {}),
+      },
+      ...(internal.length === 1 && r.chance(0.5) ? { internal: internal[0]! } : internal.length ? { internal } : {}),
+      ...(progIke ? { ike: progIke } : r.chance(0.15) ? { ike: r.pick(["isakmpd", "iked"]) } : {}),
+      ...(r.chance(0.3) ? { pf: { ...(r.chance(0.6) ? { policy: r.pick(["pass", "block"]) } : {}), ...(r.chance(0.3) ? { skip: r.some(["em2", "vio1", "lo1", "pflog0"], 2) } : {}) } } : {}),
+      ...(r.chance(0.2) ? { forwarding: { ipv4: r.pick([0, 1, 2]), ipv6: r.pick([0, 1]) } } : {}),
+      ...(r.chance(0.15) ? { extraInterfaces: [{ interface: "lo1", addresses: [`10.250.${i}.1/32`] }] } : {}),
+    };
+    p.gateways.push(g);
+  }
+  // CARP pair: two extra member gateways sharing an external and an internal segment
+  let pairName: string | undefined;
+  if (r.chance(0.35)) {
+    pairName = "pair1";
+    const a = "gwA";
+    const b = "gwB";
+    const lan = net4();
+    const base = lan.split("/")[0]!.split(".").slice(0, 3).join(".");
+    for (const [m, k] of [[a, 2], [b, 3]] as const)
+      p.gateways.push({ name: m, external: { interface: "em1", address: `192.0.2.${150 + k}` }, internal: { interface: "em0", address: `${base}.${k}/24` }, ...(r.chance(0.5) ? { ike: r.pick(["isakmpd", "iked"]) } : {}) });
+    p.pairs.push({
+      name: pairName,
+      members: [
+        { gateway: a, ...(r.chance(0.7) ? { advskew: 0 } : {}), syncAddress: `${base}.2` },
+        { gateway: b, ...(r.chance(0.7) ? { advskew: r.pick([100, 50, 200]) } : {}), syncAddress: `${base}.3` },
+      ],
+      segments: [
+        { interface: "carp1", carpdev: "em0", address: `${base}.1/24`, vhid: r.int(1, 100), ...(r.chance(0.6) ? { password: "p1" } : {}), ...(r.chance(0.3) ? { advbase: r.int(1, 5) } : {}) },
+        { interface: "carp2", carpdev: "em1", address: "192.0.2.153/24", vhid: r.int(101, 255), ...(r.chance(0.6) ? { password: "p2" } : {}) },
+      ],
+      sharedkey: "0x" + "ab".repeat(r.pick([16, 24, 32])),
+      ...(r.chance(0.3) ? { pfsync: r.chance(0.5) ? { syncdev: "em0" } : false } : {}),
+      ...(r.chance(0.3) ? { preempt: r.chance(0.5) } : {}),
+      ...(r.chance(0.3) ? { flushmode: r.pick(["sync", "startup", "never"]) } : {}),
+    });
+  }
+  const nodes = pairName ? [...names, pairName] : names;
+  // tunnels
+  const nT = r.int(1, 3);
+  const used = new Set<string>();
+  for (let t = 0; t < nT; t++) {
+    const [ln, rn] = r.some(nodes, 2).length === 2 ? r.some(nodes, 2) : [nodes[0]!, nodes[1]!];
+    if (ln === undefined || rn === undefined || ln === rn || used.has(ln) || used.has(rn)) continue;
+    used.add(ln).add(rn);
+    const daemon = r.pick(["isakmpd", "iked", undefined]);
+    const ikeOf = (n: string): Json | undefined => (p.gateways.find((g) => g.name === n) ?? p.gateways.find((g) => g.name === "gwA"))?.ike;
+    const iked = daemon === "iked" || (daemon === undefined && ikeOf(ln) === "iked");
+    const manual = !iked && r.chance(0.12);
+    const auth = manual ? undefined : r.pick(["psk", "psk", "publickey", "x509"]);
+    if (auth === "x509" && !p.cas.includes("ca")) p.cas.push("ca");
+    const phase = (one: boolean): Record<string, Json> => {
+      const o: Record<string, Json> = {};
+      if (iked) {
+        if (r.chance(0.5)) o.enc = r.pick(one ? IKE_ENC : CHILD_ENC).name;
+        if (r.chance(0.5)) o.auth = r.pick(IKED_AUTH).name;
+        if (r.chance(0.4)) o.group = r.pick(IKED_GROUP).name;
+        if (one && r.chance(0.3)) o.prf = r.pick(IKED_AUTH).name;
+      } else {
+        if (r.chance(0.5)) o.enc = r.pick(ENC_TRANSFORMS);
+        if (r.chance(0.5)) o.auth = r.pick(AUTH_TRANSFORMS);
+        if (r.chance(0.4)) o.group = r.pick([...GROUP_TRANSFORMS, ...Object.keys(GROUP_ALIASES)]);
+      }
+      if (r.chance(0.3)) o.lifetime = r.pick([60, 600, 3600, 28800, 86400, 604800, r.int(60, 100000)]);
+      return o;
+    };
+    const id = (): string => r.pick(["gw.example.com", "vpn@example.com", "192.0.2.77", "2001:db8::77", "host", "/C=US/O=Example/CN=gw", "fqdn.example.org", "a-b.example.net"]);
+    const enc0 = r.chance(0.3) ? r.pick(["skip", "filter"]) : undefined;
+    const end = (node: string, side: "left" | "right"): Json => {
+      if (r.chance(0.35) && enc0 !== "filter") return node;
+      const e: Record<string, Json> = { gateway: node };
+      if (r.chance(0.3) || v6only) e.networks = v6only || r.chance(0.2) ? [net6()] : Array.from({ length: r.int(1, 3) }, () => (r.chance(0.15) ? `10.${r.int(0, 255)}.${r.int(0, 255)}.${r.int(1, 254)}` : net4()));
+      if (r.chance(0.35)) e.mode = r.pick(iked ? ["active", "passive"] : ["active", "passive", "dynamic"]);
+      if (r.chance(0.15)) e.srcid = id();
+      if (r.chance(0.15)) e.dstid = id();
+      if (r.chance(0.2)) e.tag = r.pick(["net1-to-net2", "vpn", "from_gw", "t1"]);
+      if (r.chance(0.1)) e.psk = PSK;
+      if (r.chance(0.08)) e.peer = (p.gateways.find((g) => g.name === (side === "left" ? rn : ln))?.external as Record<string, string> | undefined)?.address ?? "192.0.2.153";
+      if (r.chance(0.08)) {
+        const x = p.gateways.find((g) => g.name === node)?.external as Record<string, string> | undefined;
+        e.local = (x ? x.address ?? x.address6 : "192.0.2.153")!;
+      }
+      if (enc0 === "filter" && r.chance(0.25)) e.natTo = `10.99.${r.int(0, 255)}.${r.int(1, 254)}`;
+      if (r.chance(0.2) || enc0 === "filter") e.rules = r.pick(ENC_RULES);
+      void side;
+      return e;
+    };
+    const tun: Record<string, Json> = {
+      name: `t${t + 1}`,
+      left: end(ln, "left"),
+      right: end(rn, "right"),
+      ...(daemon ? { ike: daemon } : {}),
+      ...(auth === "psk" || (auth === undefined && !manual) ? { psk: PSK } : {}),
+      ...(auth && auth !== "psk" ? { auth } : auth === "psk" && r.chance(0.3) ? { auth } : {}),
+      ...(auth === "x509" ? { ca: "ca" } : {}),
+      ...(manual ? { manual: r.chance(0.5) ? {} : { ...(r.chance(0.5) ? { auth: r.pick(AUTH_TRANSFORMS) } : {}), ...(r.chance(0.5) ? { enc: r.pick(ENC_TRANSFORMS) } : {}), ...(r.chance(0.3) ? { spi: { leftToRight: r.int(256, 0xffff), rightToLeft: r.int(256, 0xffff) } } : {}) } } : {}),
+      ...(!manual && r.chance(0.5) ? { main: phase(true) } : {}),
+      ...(!manual && r.chance(0.5) ? { quick: phase(false) } : {}),
+      ...(r.chance(0.15) ? { satype: r.pick(["esp", "ah"]) } : {}),
+      ...(enc0 ? { enc0 } : {}),
+      ...(r.chance(0.3)
+        ? { policies: Array.from({ length: r.int(1, 3) }, () => { const proto = r.pick(["tcp", "udp", "icmp", "gre", "tcp", "ipv6-icmp", "esp", "ah", "sctp", "ipencap", "udp"]); return { proto, ...(["tcp", "udp"].includes(proto) && r.chance(0.7) ? { port: r.pick([22, 80, 443, 53, 1194, r.int(1, 65535)]) } : {}), ...(["tcp", "udp"].includes(proto) && r.chance(0.3) ? { localPort: r.int(1, 65535) } : {}) }; }) }
+        : {}),
+    };
+    p.tunnels.push(tun);
+  }
+  // anchors
+  const nA = r.chance(0.5) ? r.int(1, 2) : 0;
+  for (let a = 0; a < nA; a++) {
+    const rules = Array.from({ length: r.int(1, 5) }, () => anchorRule(r)).join("\n") + "\n";
+    p.anchors.push({ name: r.pick(["extra", "web", "mgmt", "a_1", "web.v2", "x-y"]) + (a ? a : ""), gateway: r.pick(names), rules });
+  }
+  // gif links
+  if (r.chance(0.35) && names.length >= 2) {
+    const [a, b] = r.some(names, 2);
+    if (a && b) {
+      const kind = r.pick(["gif", "gif", "gre", "eoip", "etherip"]);
+      const six = r.chance(0.25);
+      if (six) for (const g of p.gateways.filter((x) => x.name === a || x.name === b)) (g.external as Record<string, Json>).address6 = `2001:db8:ffff::${p.gateways.indexOf(g) + 1}`;
+      const n = kind === "gif" ? 0 : 0;
+      const ifc = `${kind}${n}`;
+      const inner = kind === "eoip" || kind === "etherip" ? undefined : r.pick(["10.200.0", "192.168.250"]);
+      const ipsec = r.chance(0.4) ? (r.chance(0.5) ? { keying: "manual" } : { keying: "ike", psk: PSK, ...(r.chance(0.4) ? { main: { enc: r.pick(["aes-256", "blowfish", "aes"]) } } : {}) }) : undefined;
+      p.links.push({
+        name: "link1",
+        ...(kind !== "gif" || r.chance(0.3) ? { kind } : {}),
+        ...(six ? { outer: "inet6" } : r.chance(0.2) ? { outer: "inet" } : {}),
+        left: { gateway: a, interface: ifc, ...(inner ? { inner: `${inner}.1${r.chance(0.3) ? "/30" : ""}` } : {}), ...(kind === "gif" && r.chance(0.2) ? { role: "ipsec-tunnel", interface: "lo1" } : {}) },
+        right: { gateway: b, interface: ifc, ...(inner ? { inner: `${inner}.2` } : {}) },
+        ...(ipsec ? { ipsec } : {}),
+        ...(kind === "eoip" || (kind === "gre" && r.chance(0.3)) ? { vnetid: r.int(1, 4000) } : {}),
+        ...((kind === "gre" || kind === "eoip") && r.chance(0.3) ? { keepalive: { period: r.int(1, 30), count: r.int(1, 10) } } : {}),
+      });
+    }
+  }
+  return p;
+}
+
+const ENC_RULES = [
+  "pass out on enc0 proto tcp to port 22 keep state (if-bound)\n",
+  "pass in on enc0 proto icmp\n",
+  "block in on enc0 proto tcp to port { 23 25 }\n",
+  "pass in quick on enc0 from 10.0.0.0/8 to any tagged vpn\n",
+  "pass out on enc0 inet6 proto ipv6-icmp\n",
+];
+
+/** One pf rule of a shape an anchor may hold. */
+function anchorRule(r: R): string {
+  const six = r.chance(0.1);
+  const host = (): string => (six ? r.pick(["2001:db8::1", "2001:db8::/32", "any", "self", "(em1)", "<bad>", "no-route", "{ 2001:db8::1 2001:db8::2 }"]) : r.pick(["any", "10.1.2.3", "10.0.0.0/8", "!10.9.9.0/24", "{ 10.1.1.1 10.2.2.2 }", "(em1)", "em0:network", "<bad>", "self", "192.0.2.0/24", "(em1:0)", "no-route", "172.16.0.0/12", "em0", "(egress)", "egress:network"]));
+  const ports = (): string => r.pick(["", " port 22", " port { 80 443 }", " port 1000:2000", " port > 1023", " port ssh", " port != 25", " port 5000 >< 5010", " port { www, https }"]);
+  const dir = r.pick(["in", "out", ""]);
+  const action = r.pick(["pass", "pass", "block", "match", "block return", "block drop"]);
+  const quick = r.chance(0.3) ? " quick" : "";
+  const log = r.chance(0.15) ? r.pick([" log", " log (all)", " log (matches)"]) : "";
+  const on = r.chance(0.6) ? ` on ${r.pick(["em0", "em1", "egress", "enc0", "lo0", "{ em0 em1 }", "! em0"])}` : "";
+  const af = r.chance(0.25) ? (six ? " inet6" : " inet") : "";
+  // icmp/icmp6 only with hosts of their family: a rule on an interface of the other family is refused on the host alone
+  const proto = r.chance(0.6) ? ` proto ${r.pick(["tcp", "udp", six ? "ipv6-icmp" : "icmp", "{ tcp udp }", "esp", "gre", "ipencap", "47", "carp"])}` : "";
+  const tcpudp = /tcp|udp/.test(proto);
+  const from = r.chance(0.7) ? ` from ${host()}${tcpudp ? ports() : ""}` : "";
+  const to = r.chance(0.7) || from === "" ? ` to ${host()}${tcpudp ? ports() : ""}` : "";
+  const all = from === "" && to === "" ? " all" : "";
+  let tail = "";
+  if (/icmp\b/.test(proto) && r.chance(0.4)) tail += ` icmp-type ${r.pick(["echoreq", "unreach", "8", "echorep code 0"])}`;
+  if (proto.includes("ipv6-icmp") && r.chance(0.4)) tail += ` icmp6-type ${r.pick(["echoreq", "neighbrsol", "128"])}`;
+  if (action === "pass" && /tcp/.test(proto) && r.chance(0.3)) tail += ` flags ${r.pick(["S/SA", "any", "S/SAFR"])}`;
+  if (action === "pass" && r.chance(0.35)) tail += r.pick([" keep state", " keep state (if-bound)", " no state", " modulate state", " keep state (max 100)", " keep state (max-src-conn 10, max-src-conn-rate 5/3)", " keep state (source-track rule, max-src-states 3)", " keep state (sloppy)"]);
+  if (r.chance(0.15)) tail += ` tag ${r.pick(["T1", "web", "a_b"])}`;
+  if (r.chance(0.1)) tail += ` tagged ${r.pick(["T1", "vpn"])}`;
+  if (action === "match" && r.chance(0.5)) tail += r.pick([" scrub (no-df random-id)", " scrub (max-mss 1400)", ` nat-to ${r.pick(["(em1)", six ? "2001:db8::9" : "192.0.2.9", "(egress:0)"])}`, " rdr-to 10.1.1.1 port 8080", " set prio 3", " scrub (reassemble tcp)"]);
+  if (action === "pass" && dir === "out" && r.chance(0.15)) tail += ` nat-to ${r.pick(["(em1)", "192.0.2.9", "(egress:0)"])}`;
+  if (action === "pass" && dir === "in" && r.chance(0.15)) tail += ` rdr-to 10.1.1.1${tcpudp ? " port 8080" : ""}`;
+  if (r.chance(0.08)) return r.pick(["antispoof for em0", "anchor \"sub\"", `anchor "inline" {\n pass in proto tcp to port 22\n}`, "pass on em0 from any to any", "block all", "pass in on em1 proto udp to port { 500 4500 }", "pass proto carp"]);
+  return `${action}${dir ? " " + dir : ""}${log}${quick}${on}${af}${proto}${from}${to}${all}${tail}`;
+}
+
+// ---------------------------------------------------------------------------------------------- declaring a program
+const HOST_KEY = "ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIOiTE7+GTIvAgiHL8gWqtrDRhmHr6ugaoJ5R9CA1VeGy";
+let serial = 0;
+
+function valueOf<T>(o: pulumi.Output<T>): Promise<T> {
+  return (o as unknown as { promise(): Promise<T> }).promise();
+}
+
+interface Outcome {
+  refused?: string;
+  states?: Record<string, HostState>;
+}
+
+async function declare(p: Program): Promise<Outcome> {
+  const s = `n${++serial}`;
+  const reported: UserError[] = [];
+  const stop = onUserError((e) => reported.push(e));
+  const gws: Record<string, Gateway> = {};
+  try {
+    const cas: Record<string, CertificateAuthority> = {};
+    for (const c of p.cas) cas[c] = new CertificateAuthority(`${c}${s}`, { keySeed: pulumi.secret("ca-seed-0123456789abcdef") });
+    let host = 0;
+    for (const g of p.gateways) {
+      const { name, ...rest } = g as Record<string, Json> & { name: string };
+      gws[name] = new Gateway(`${name}${s}`, { connection: { host: `169.254.7.${++host}`, privateKey: pulumi.secret(`-----BEGIN OPENSSH PRIVATE KEY-----\n${name}\n-----END OPENSSH PRIVATE KEY-----\n`), hostKey: HOST_KEY }, ...(rest as object) } as never);
+    }
+    const pairs: Record<string, CarpPair> = {};
+    for (const c of p.pairs) {
+      const { name, members, ...rest } = c as Record<string, Json> & { name: string; members: Record<string, Json>[] };
+      pairs[name] = new CarpPair(`${name}${s}`, { members: members.map((m) => ({ ...m, gateway: gws[m.gateway as string]! })), ...(rest as object) } as never);
+    }
+    const node = (n: string) => gws[n] ?? pairs[n]!;
+    for (const t of p.tunnels) {
+      const { name, left, right, ca, ...rest } = t as Record<string, Json> & { name: string; left: Json; right: Json; ca?: string };
+      const end = (e: Json) => (typeof e === "string" ? node(e) : { ...(e as object), gateway: node((e as { gateway: string }).gateway) });
+      new SiteToSiteTunnel(`${name}${s}`, { left: end(left), right: end(right), ...(ca ? { ca: cas[ca] } : {}), ...(rest as object) } as never);
+    }
+    for (const a of p.anchors) {
+      const { gateway, ...rest } = a as Record<string, Json> & { gateway: string };
+      new PfAnchor(`anchor${p.anchors.indexOf(a)}${s}`, { gateway: gws[gateway]!, ...(rest as object) } as never);
+    }
+    for (const l of p.links) {
+      const { name, left, right, ...rest } = l as Record<string, Json> & { name: string; left: Record<string, Json>; right: Record<string, Json> };
+      new GifTunnel(`${name}${s}`, { left: { ...left, gateway: gws[left.gateway as string]! }, right: { ...right, gateway: gws[right.gateway as string]! }, ...(rest as object) } as never);
+    }
+  } catch (e) {
+    stop();
+    await settle();
+    return { refused: reported[0]?.message ?? String((e as Error).message ?? e) };
+  }
+  const names = Object.keys(gws);
+  const res = await Promise.allSettled(names.map((n) => valueOf(gws[n]!.state)));
+  stop();
+  const bad = res.find((x): x is PromiseRejectedResult => x.status === "rejected");
+  if (bad) return { refused: reported[0]?.message ?? String((bad.reason as Error)?.message ?? bad.reason) };
+  const states: Record<string, HostState> = {};
+  names.forEach((n, i) => (states[n] = (res[i] as PromiseFulfilledResult<HostState>).value));
+  return { states };
+}
+
+async function settle(): Promise<void> {
+  for (let i = 0; i < 3; i++) await new Promise((r) => setImmediate(r));
+}
+
+// ---------------------------------------------------------------------------------------------- the oracle
+/** The interfaces of a gateway's emulated host (OBSD_IFCONFIG): what the program declares, plus the usual spares. */
+function ifconfigOf(p: Program, gw: string): string {
+  const g = p.gateways.find((x) => x.name === gw)! as Record<string, Json>;
+  const ifs = new Map<string, string[]>();
+  const add = (i: string, a?: string) => {
+    if (!ifs.has(i)) ifs.set(i, []);
+    if (a) ifs.get(i)!.push(a);
+  };
+  const ext = g.external as Record<string, string>;
+  if (ext.address) add(ext.interface!, `inet ${ext.address}/24`);
+  else add(ext.interface!);
+  if (ext.address6) add(ext.interface!, `inet6 ${ext.address6}/64`);
+  const ints = g.internal === undefined ? [] : Array.isArray(g.internal) ? g.internal : [g.internal];
+  for (const i of ints as Record<string, string>[]) {
+    const a = i.address ?? (i.network ? i.network.replace(/0\/(\d+)$/, "1/$1").replace(/::\/64$/, "::1/64") : undefined);
+    add(i.interface!, a ? `${a.includes(":") ? "inet6" : "inet"} ${a}` : undefined);
+  }
+  for (const x of (g.extraInterfaces ?? []) as Record<string, string[]>[]) for (const a of x.addresses ?? []) add(x.interface as unknown as string, `inet ${a}`);
+  for (const pr of p.pairs) {
+    if (!(pr.members as Record<string, string>[]).some((m) => m.gateway === gw)) continue;
+    for (const sg of pr.segments as Record<string, string>[]) add(sg.interface!, `inet ${sg.address}`);
+  }
+  for (const d of ["em0", "em1", "em2", "vio0", "ix0"]) if (!ifs.has(d)) add(d, `inet 10.${200 + ["em0", "em1", "em2", "vio0", "ix0"].indexOf(d)}.0.1/24`);
+  const lines = [...ifs].map(([i, as]) => `${i}${i === ext.interface ? " group egress" : ""} ${as.join(" ")}`.trimEnd());
+  lines.push("lo0 inet 127.0.0.1/8 inet6 ::1/128", "enc0", "gif0", "gif1", "gre0", "eoip0", "etherip0", "pfsync0", "pflog0");
+  if (!ifs.has("lo1")) lines.push("lo1");
+  if (!ifs.has("carp1")) lines.push("carp1", "carp2");
+  return lines.join("\n") + "\n";
+}
+
+interface Verdict {
+  file: string;
+  accepted: boolean;
+  stderr: string;
+  lintErrors: string[];
+}
+
+function runOracle(p: Program, states: Record<string, HostState>): Verdict[] {
+  const out: Verdict[] = [];
+  const root = mkdtempSync(path.join(tmpdir(), "ofuzz-"));
+  try {
+    for (const [gw, st] of Object.entries(states)) {
+      const gdir = path.join(root, gw);
+      for (const [f, mf] of Object.entries(st.files)) {
+        const dst = path.join(gdir, f);
+        mkdirSync(path.dirname(dst), { recursive: true });
+        writeFileSync(dst, (mf as { content: string }).content, { mode: 0o600 });
+      }
+      const ifs = path.join(gdir, "ifs");
+      writeFileSync(ifs, ifconfigOf(p, gw));
+      for (const f of Object.keys(st.files).filter((x) => /^\/etc\/(pf\.conf|pf\.anchors\/.+|ipsec\.conf|iked\.conf)$/.test(x)).sort()) {
+        const content = (st.files[f] as { content: string }).content;
+        const x = path.join(gdir, "x.conf");
+        writeFileSync(x, content.replaceAll('"/etc/pf.anchors/', `"${gdir}/etc/pf.anchors/`), { mode: 0o600 });
+        chmodSync(x, 0o600);
+        const a =
+          f === "/etc/pf.conf" ? ["pfctl", "-nv", "-f", "x.conf"]
+          : f.startsWith("/etc/pf.anchors/") ? ["pfctl", "-a", f.slice("/etc/pf.anchors/".length), "-nv", "-f", "x.conf"]
+          : f === "/etc/ipsec.conf" ? ["ipsecctl", "-nv", "-f", "x.conf"]
+          : ["iked", "-n", "-f", "x.conf"];
+        const r = spawnSync(path.join(BIN, a[0]!), a.slice(1), { cwd: gdir, env: { ...process.env, OBSD_IFCONFIG: ifs }, encoding: "utf8", timeout: 20000 });
+        const err = (r.stderr ?? "").split("\n").filter((l) => l !== "" && !/skipping duplicate table checks|configuration OK|^Loading anchor/.test(l)).join("\n");
+        const accepted = r.status === 0 && err === "";
+        // our lint on the same text (pf: the anchor files as the main file names them)
+        const ds = lintFile(f, content, { include: (pth) => (st.files[pth] ? (st.files[pth] as { content: string }).content : undefined) });
+        out.push({ file: `${gw}${f}`, accepted, stderr: err || (r.status !== 0 ? `exit ${r.status}` : ""), lintErrors: hasErrors(ds) ? ds.filter((d) => d.severity === "error").map((d) => `${d.line}:${d.column}: ${d.message}`) : [] });
+        if (KEEP && !accepted) {
+          const k = path.join(KEEP, `${gw}${f.replaceAll("/", "_")}`);
+          mkdirSync(KEEP, { recursive: true });
+          writeFileSync(k, content);
+          writeFileSync(k + ".ifs", ifconfigOf(p, gw));
+        }
+      }
+    }
+  } finally {
+    rmSync(root, { recursive: true, force: true });
+  }
+  return out;
+}
+
+/** What kind of failure a verdict is (a minimized program must keep it). */
+function problems(vs: Verdict[]): string[] {
+  const out: string[] = [];
+  for (const v of vs) {
+    const f = v.file.replace(/^[^/]*/, "");
+    if (!v.accepted) out.push(`REJECTED ${f}: ${firstLine(v.stderr)}`);
+    else if (v.lintErrors.length) out.push(`LINT-DISAGREES ${f}: our lint reports an error the parser does not: ${v.lintErrors[0]}`);
+  }
+  return [...new Set(out)];
+}
+const firstLine = (s: string): string => s.split("\n")[0]!.replace(/^x\.conf:\s?\d+: /, "").replace(/^\S*\/etc\/pf\.anchors\/[^:]*:\d+: /, "(its anchor) ").replace(/\d+/g, "N");
+
+// ---------------------------------------------------------------------------------------------- minimizing
+/** Every program one deletion smaller: an element of a list, or an optional field. */
+function* smaller(p: Program): Generator<Program> {
+  const json = JSON.stringify(p);
+  const walk = function* (v: Json, at: (string | number)[]): Generator<(string | number)[]> {
+    if (Array.isArray(v)) {
+      for (let i = 0; i < v.length; i++) yield [...at, i];
+      for (let i = 0; i < v.length; i++) yield* walk(v[i]!, [...at, i]);
+    } else if (v && typeof v === "object") {
+      for (const k of Object.keys(v)) if (!["name", "gateway", "interface", "left", "right", "members", "segments", "syncAddress", "carpdev", "vhid", "sharedkey", "address", "keying"].includes(k)) yield [...at, k];
+      for (const k of Object.keys(v)) yield* walk(v[k]!, [...at, k]);
+    }
+  };
+  for (const at of walk(p as unknown as Json, [])) {
+    const q = JSON.parse(json) as Json;
+    let o = q as Record<string | number, Json>;
+    for (const k of at.slice(0, -1)) o = o[k] as Record<string | number, Json>;
+    const last = at[at.length - 1]!;
+    if (Array.isArray(o)) o.splice(last as number, 1);
+    else delete o[last];
+    yield q as unknown as Program;
+  }
+  // anchor rules: drop lines
+  for (let a = 0; a < p.anchors.length; a++) {
+    const lines = (p.anchors[a]!.rules as string).split("\n").filter((l) => l !== "");
+    if (lines.length < 2) continue;
+    for (let i = 0; i < lines.length; i++) {
+      const q = JSON.parse(json) as Program;
+      q.anchors[a]!.rules = lines.filter((_, j) => j !== i).join("\n") + "\n";
+      yield q;
+    }
+  }
+}
+
+async function minimize(p: Program, want: string): Promise<Program> {
+  let cur = p;
+  for (let rounds = 0; rounds < 40; rounds++) {
+    let found = false;
+    for (const q of smaller(cur)) {
+      const o = await declare(q);
+      if (!o.states) continue;
+      if (problems(runOracle(q, o.states)).includes(want)) {
+        cur = q;
+        found = true;
+        break;
+      }
+    }
+    if (!found) break;
+  }
+  return cur;
+}
+
+// ---------------------------------------------------------------------------------------------- main
+async function main(): Promise<void> {
+  await pulumi.runtime.setMocks(
+    { newResource: (a) => ({ id: `${a.name}-id`, state: a.inputs }), call: (a) => a.inputs },
+    "fuzz",
+    "fuzz",
+    false,
+  );
+  // a refused program rejects its outputs; the rejections are what we count, not crashes
+  process.on("unhandledRejection", () => {});
+  let accepted = 0;
+  let rejected = 0;
+  let skipped = 0;
+  let broken = 0;
+  let files = 0;
+  let filesRejected = 0;
+  let lintDisagree = 0;
+  const skipReasons = new Map<string, number>();
+  const seen = new Map<string, number>();
+  for (let i = 0; i < COUNT; i++) {
+    if (ONLY !== undefined && i !== ONLY) continue;
+    const p = gen(new R(rng(SEED * 1_000_003 + i)));
+    const o = await declare(p);
+    if (!o.states && /^a value cannot be written safely|internal error/.test(o.refused ?? "")) {
+      // no clean refusal naming a resource: the renderer failed on an input our checks accepted
+      broken++;
+      const key = `RENDER-FAILED ${(o.refused ?? "").replace(/\d+/g, "N").slice(0, 160)}`;
+      const n = (seen.get(key) ?? 0) + 1;
+      seen.set(key, n);
+      if (n === 1) console.log(`\n#${i} (seed ${SEED}) ${key}\n  ${o.refused}\n  program: ${JSON.stringify(p)}`);
+      continue;
+    }
+    if (!o.states) {
+      skipped++;
+      const why = (o.refused ?? "?").replace(/"[^"]*"/g, '"…"').replace(/\d+/g, "N").slice(0, 140);
+      skipReasons.set(why, (skipReasons.get(why) ?? 0) + 1);
+      if (VERBOSE) console.log(`#${i} skipped: ${o.refused}`);
+      continue;
+    }
+    const vs = runOracle(p, o.states);
+    files += vs.length;
+    filesRejected += vs.filter((v) => !v.accepted).length;
+    lintDisagree += vs.filter((v) => v.accepted && v.lintErrors.length).length;
+    const probs = problems(vs);
+    if (probs.length === 0) {
+      accepted++;
+      continue;
+    }
+    rejected++;
+    for (const pr of probs) {
+      const n = (seen.get(pr) ?? 0) + 1;
+      seen.set(pr, n);
+      if (n > 1) continue; // one minimized example per distinct problem
+      const min = await minimize(p, pr);
+      const st = (await declare(min)).states!;
+      const v = runOracle(min, st).find((x) => problems([x]).includes(pr));
+      console.log(`\n#${i} (seed ${SEED}) ${pr}`);
+      if (v) {
+        console.log(`  OpenBSD: ${v.stderr.split("\n").slice(0, 4).join("\n           ")}`);
+        if (v.lintErrors.length) console.log(`  our lint: ${v.lintErrors.slice(0, 3).join(" | ")}`);
+        const content = (st[v.file.split("/")[0]!]!.files[v.file.replace(/^[^/]*/, "")] as { content: string }).content;
+        console.log("  file:\n" + content.split("\n").map((l, k) => `    ${String(k + 1).padStart(3)}| ${l}`).join("\n"));
+      }
+      console.log(`  program (minimized): ${JSON.stringify(min)}`);
+    }
+  }
+  console.log(`\nproblems by kind:`);
+  for (const [k, n] of [...seen].sort((a, b) => b[1] - a[1])) console.log(`  ${n}× ${k}`);
+  if (VERBOSE || argv.includes("--skips")) {
+    console.log(`\nskipped (refused by our checks), by reason:`);
+    for (const [k, n] of [...skipReasons].sort((a, b) => b[1] - a[1])) console.log(`  ${n}× ${k}`);
+  }
+  console.log(`\nseed ${SEED} count ${COUNT}: programs accepted ${accepted}, rejected ${rejected}, skipped ${skipped} (refused by our checks), render failures ${broken}; files ${files - filesRejected}/${files} accepted by OpenBSD's parsers, ${lintDisagree} where our lint disagrees`);
+}
+
+main().then(
+  () => process.exit(0),
+  (e) => {
+    console.error(e);
+    process.exit(2);
+  },
+);
