@@ -15,7 +15,7 @@ import { spawnSync } from "node:child_process";
 import { chmodSync, existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import * as path from "node:path";
-import { CarpPair, CertificateAuthority, Gateway, GifTunnel, PfAnchor, SiteToSiteTunnel, onUserError, type UserError } from "../sdk/index";
+import { CarpPair, CertificateAuthority, Gateway, GifTunnel, PfAnchor, SiteToSiteTunnel, WireGuardTunnel, onUserError, type UserError } from "../sdk/index";
 import type { HostState } from "../sdk/state";
 import { lintFile, hasErrors } from "../sdk/lint/index";
 import { AUTH_TRANSFORMS, ENC_TRANSFORMS, GROUP_TRANSFORMS, GROUP_ALIASES } from "../sdk/model/ipsec/transforms";
@@ -83,6 +83,7 @@ interface Program {
   pairs: Record<string, Json>[];
   anchors: Record<string, Json>[];
   links: Record<string, Json>[];
+  wireguard?: Record<string, Json>[];
 }
 type Json = string | number | boolean | null | Json[] | { [k: string]: Json };
 
@@ -234,6 +235,20 @@ function gen(r: R): Program {
     const rules = Array.from({ length: r.int(1, 5) }, () => anchorRule(r)).join("\n") + "\n";
     p.anchors.push({ name: r.pick(["extra", "web", "mgmt", "a_1", "web.v2", "x-y"]) + (a ? a : ""), gateway: r.pick(names), rules });
   }
+  // WireGuard between two gateways (its pf rules land in pf.conf)
+  if (r.chance(0.25) && names.length >= 2) {
+    const [a, b] = r.some(names, 2);
+    if (a && b) {
+      const six = r.chance(0.2);
+      p.wireguard = [{
+        name: "wg1",
+        left: { gateway: a, inner: six ? "fd00:9::1/64" : "10.9.0.1/24", ...(r.chance(0.3) ? { port: r.pick([51820, 51821, 4500, 12345]) } : {}), ...(r.chance(0.3) ? { networks: [net4()] } : {}) },
+        right: { gateway: b, inner: six ? "fd00:9::2/64" : "10.9.0.2/24", ...(r.chance(0.3) ? { port: r.pick([51820, 51822]) } : {}) },
+        ...(r.chance(0.5) ? { keepalive: r.pick([10, 25, 60]) } : {}),
+        ...(r.chance(0.3) ? { psk: "5qJ0bPHx0Hp1n0X2Ajd3f8rPZ0nqQ0U0bG7bCkzZc8I=" } : {}),
+      }];
+    }
+  }
   // gif links
   if (r.chance(0.35) && names.length >= 2) {
     const [a, b] = r.some(names, 2);
@@ -343,6 +358,10 @@ async function declare(p: Program): Promise<Outcome> {
     for (const l of p.links) {
       const { name, left, right, ...rest } = l as Record<string, Json> & { name: string; left: Record<string, Json>; right: Record<string, Json> };
       new GifTunnel(`${name}${s}`, { left: { ...left, gateway: gws[left.gateway as string]! }, right: { ...right, gateway: gws[right.gateway as string]! }, ...(rest as object) } as never);
+    }
+    for (const w of p.wireguard ?? []) {
+      const { name, left, right, ...rest } = w as Record<string, Json> & { name: string; left: Record<string, Json>; right: Record<string, Json> };
+      new WireGuardTunnel(`${name}${s}`, { left: { ...left, gateway: gws[left.gateway as string]! }, right: { ...right, gateway: gws[right.gateway as string]! }, ...(rest as object) } as never);
     }
   } catch (e) {
     stop();

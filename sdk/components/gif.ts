@@ -45,7 +45,7 @@ export interface GifTunnelArgs {
   ipsec?: GifIpsecArgs;
   /** GRE key / eoip tunnel id (`vnetid`); required for eoip. */
   vnetid?: number;
-  /** gre/eoip `keepalive PERIOD COUNT`. */
+  /** gre/eoip `keepalive PERIOD COUNT`: PERIOD 1–3600 seconds (ifconfig), COUNT 2–256 (ifconfig 2–600, the gre driver at most 256). Default: none. */
   keepalive?: { period: number; count: number };
 }
 
@@ -121,8 +121,8 @@ function checkLinkArgs(label: string, args: GifTunnelArgs): void {
   objectArg(label, "ipsec", args.ipsec, '{ keying: "manual" }');
   if (args.keepalive) {
     if (kind !== "gre" && kind !== "eoip") throw argError(label, "keepalive", `${args.keepalive.period} ${args.keepalive.count}`, `a ${kind} tunnel has no keepalive`, "remove `keepalive` (it is for gre and eoip)");
-    take(label, "keepalive.period", args.keepalive.period, integer("a keepalive period in seconds", 1, 60));
-    take(label, "keepalive.count", args.keepalive.count, integer("a keepalive count", 2, 255));
+    take(label, "keepalive.period", args.keepalive.period, integer("a keepalive period in seconds", 1, 3600));
+    take(label, "keepalive.count", args.keepalive.count, integer("a keepalive count", 2, 256));
   }
   const ip = args.ipsec;
   if (ip) {
