@@ -25,6 +25,9 @@ function file(content: string, mode: string, check: FileCheck, secret = false): 
 /** Planner lines → the hostname.if model's lines (`inet ADDR MASK NONE carp-options`, then `dest`). */
 export function hostnameLines(lines: IfLine[]): HostnameIfLine[] {
   const out: HostnameIfLine[] = [];
+  // ifconfig(8) `inet ADDR` without `alias` first deletes the interface's first IPv4 address: every IPv4 address after
+  // the first is written `inet alias` (hostname.if(5)), or netstart would leave only the last one on the interface
+  let inet = false;
   for (const l of lines) {
     switch (l.kind) {
       case "inet": {
@@ -35,7 +38,8 @@ export function hostnameLines(lines: IfLine[]): HostnameIfLine[] {
           if (l.carp.advbase !== undefined) opts.push("advbase", String(l.carp.advbase));
           if (l.carp.advskew !== undefined) opts.push("advskew", String(l.carp.advskew));
         }
-        out.push({ kind: "inet", address: l.address, prefixlen: l.prefix, ...(opts.length ? { options: opts } : {}) });
+        out.push({ kind: "inet", ...(inet ? { alias: true as const } : {}), address: l.address, prefixlen: l.prefix, ...(opts.length ? { options: opts } : {}) });
+        inet = true;
         if (l.dest) out.push({ kind: "dest", address: l.dest });
         break;
       }

@@ -19,4 +19,14 @@ describe("hostname.if of configured interfaces with IPv6 addresses", () => {
     expect(s.states.gw1!.files["/etc/hostname.em0"]!.content).toBe("inet 172.16.0.1 255.255.255.0\ninet6 2001:db8:16::1 64\nup\n");
     expect(s.states.gw1!.files["/etc/hostname.em2"]!.content).toBe("inet6 2001:db8:17::1 64\nup\n");
   });
+  it("a second IPv4 network on one interface is `inet alias` (a plain `inet` line would replace the first address)", () => {
+    const g = gw("gw1", "192.0.2.153", "172.16.0.0/24", {
+      internal: [
+        { interface: "em0", address: { address: "172.16.0.1", prefix: 24 }, network: "172.16.0.0/24", configure: true },
+        { interface: "em0", address: { address: "172.16.1.1", prefix: 24 }, network: "172.16.1.0/24", configure: true },
+      ],
+    });
+    const s = planAndRender(topo({ gateways: [g], tunnels: [] }), { fingerprintKey: FP_KEY });
+    expect(s.states.gw1!.files["/etc/hostname.em0"]!.content).toBe("inet 172.16.0.1 255.255.255.0\ninet alias 172.16.1.1 255.255.255.0\nup\n");
+  });
 });
