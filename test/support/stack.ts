@@ -5,7 +5,8 @@
  */
 import { LocalWorkspace, PulumiCommand, StackAlreadyExistsError, type Stack, type PulumiFn, type InlineProgramArgs, type LocalProgramArgs, type LocalWorkspaceOptions } from "@pulumi/pulumi/automation";
 import * as path from "node:path";
-import { existsSync } from "node:fs";
+import { existsSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
 import { engineEnv, PLUGINS, ROOT } from "./env";
 import { leanStack } from "./lean-stack";
 
@@ -55,11 +56,16 @@ export async function labStack(project: string, stackName: string, program: Pulu
   return stock ? stack : leanStack(stack);
 }
 
-/** Removes a stack and everything it holds (after destroy), ignoring a missing one. */
+/**
+ * Removes a stack and everything it holds (after destroy), ignoring a missing one; and the folder the Automation API
+ * made for an inline program (`$TMPDIR/automation-XXXXXX`, which the SDK never removes).
+ */
 export async function removeStack(stack: Stack): Promise<void> {
   try {
     await stack.workspace.removeStack(stack.name, { force: true });
   } catch {
     /* already gone */
   }
+  const dir = (stack.workspace as { workDir?: string }).workDir;
+  if (dir && path.dirname(dir) === tmpdir() && path.basename(dir).startsWith("automation-")) rmSync(dir, { recursive: true, force: true });
 }
