@@ -25,6 +25,12 @@ import type {
 export interface ExpandContext {
   /** The host's interfaces; without them interface names stay names. */
   interfaces?: readonly PfInterface[];
+  /**
+   * `interfaces` are only those known (a gateway's declared ones), not the host's whole table: a name that is
+   * neither one of them nor a group they list (an undeclared interface, a driver group such as `em`, `self`)
+   * and a `:peer` address stay names, unchecked, as without interfaces.
+   */
+  partial?: boolean;
   /** `set block-policy`; default `drop`. */
   blockPolicy?: "drop" | "return";
   /** `set state-policy`; default `floating`. */
@@ -54,7 +60,7 @@ function resolveHosts(hosts: readonly PfHost[], ctx: ExpandContext, errors: stri
         out.push({ host: h, af: addressFamily(h.address) });
         break;
       case "interface": {
-        if (!ctx.interfaces) {
+        if (!ctx.interfaces || !knownName(h.name, h.modifier, ctx)) {
           out.push({ host: h, af: undefined });
           break;
         }
@@ -75,6 +81,47 @@ function resolveHosts(hosts: readonly PfHost[], ctx: ExpandContext, errors: stri
     }
   }
   return out;
+}
+
+/** True when the addresses of `name` (with `modifier`) are all known from `ctx.interfaces`. */
+function knownName(name: string, modifier: string | undefined, ctx: ExpandContext): boolean {
+  if (!ctx.interfaces) return false;
+  if (!ctx.partial) return true;
+  if (name === "self" || modifier === "peer") return false;
+  return ctx.interfaces.some((i) => i.name === name) || ctx.interfaces.some((i) => i.groups.includes(name));
+}
+
+/**
+ * The address families of a translation or route target as parse.y's host() lists them (an address: its
+ * family; an interface: each address's; `(IF)`: none), or undefined when unknown (a table, a list, an
+ * interface not in `ctx`): then collapse_redirspec is not modelled for it.
+ */
+function targetFamilies(h: PfHost | undefined, ctx: ExpandContext): (PfAddressFamily | undefined)[] | undefined {
+  if (h === undefined) return undefined;
+  if (h.kind === "address") return [addressFamily(h.address)];
+  if (h.kind === "dynamic") return [undefined];
+  if (h.kind === "interface" && ctx.interfaces && knownName(h.name, h.modifier, ctx)) return interfaceAddresses(h.name, h.modifier, ctx.interfaces).map((a) => pfFamily(a));
+  return undefined;
+}
+
+/**
+ * parse.y collapse_redirspec() for a nat-to/rdr-to (translation) or route-to (routing) pool, on a rule whose
+ * family is `af`: addresses of another family are skipped; without a family the first address's is taken and
+ * every other must share it; an empty pool is an error.
+ */
+function collapsePool(fams: readonly (PfAddressFamily | undefined)[], af: PfAddressFamily | undefined, what: "translation" | "routing"): { af: PfAddressFamily | undefined; error?: string } {
+  let chosen: PfAddressFamily | undefined;
+  let n = 0;
+  for (const f of fams) {
+    if (f !== undefined) {
+      if (af && af !== f) continue;
+      if (!af && chosen && chosen !== f) return { af, error: `${what} spec contains addresses with different address families` };
+    }
+    if (!af && !chosen) chosen = f;
+    n++;
+  }
+  if (n === 0) return { af, error: `af mismatch in ${what} spec` };
+  return { af: af ?? chosen };
 }
 
 /** pfctl's decide_address_family(): the common family of a host list, if any. */
@@ -150,11 +197,14 @@ export function expandStatement(rule: PfRule, ctx: ExpandContext = {}): ExpandRe
                 if (itf && itf.name !== scope) continue;
                 on = { name: scope };
               }
-              // pfctl takes the address family of a nat-to/rdr-to/binat-to address when the rule has none
-              if (!af && rule.kind === "filter") {
-                const t = rule.natTo ?? rule.rdrTo?.host ?? rule.binatTo ?? (rule.divertTo ? { kind: "address" as const, address: rule.divertTo.address } : undefined);
+              // pfctl takes the address family of a binat-to/divert-to address when the rule has none (nat-to,
+              // rdr-to and route-to pools: collapse_redirspec in familyErrors)
+              if (!af && rule.kind === "filter" && !rule.natTo && !rule.rdrTo) {
+                const t = rule.binatTo ?? (rule.divertTo ? { kind: "address" as const, address: rule.divertTo.address } : undefined);
                 if (t?.kind === "address") af = addressFamily(t.address);
               }
+              // the family a nat-to/rdr-to/route-to pool gives a rule without one (rule_consistent runs after it)
+              const poolAf = af ?? familyErrors(rule, af, proto, ctx).af;
               for (const uid of uids) for (const gid of gids) for (const icmp of icmps) {
                 if (icmp) {
                   // expand_rule's `icmp-type mismatch`, then rule_consistent() in its order
@@ -162,7 +212,7 @@ export function expandStatement(rule: PfRule, ctx: ExpandContext = {}): ExpandRe
                   if (proto !== (icmp.v6 ? "ipv6-icmp" : "icmp")) errs.push("icmp-type mismatch");
                   if ((sport || dport) && proto !== "tcp" && proto !== "udp") errs.push("port only applies to tcp/udp");
                   if (proto !== "icmp" && proto !== "ipv6-icmp") errs.push("icmp-type/code only applies to icmp");
-                  if (!af) errs.push("must indicate address family with icmp-type/code");
+                  if (!poolAf) errs.push("must indicate address family with icmp-type/code");
                   if (errs.length > 0) {
                     errors.push(...errs, "skipping rule due to errors");
                     continue;
@@ -179,12 +229,14 @@ export function expandStatement(rule: PfRule, ctx: ExpandContext = {}): ExpandRe
                 // without the host's interfaces, `self` stands for addresses of both families: every OpenBSD
                 // host has 127.0.0.1 and ::1 on lo0
                 const isSelf = (h: PfHost | undefined) => h?.kind === "interface" && h.name === "self";
-                const afs = af === undefined && !ctx.interfaces && (isSelf(src.host) || isSelf(dst.host)) ? (["inet", "inet6"] as const) : [af];
-                const byAf = afs.map((a) => familyErrors(rule, a, proto));
-                const family = [...new Set(byAf.flat())];
+                const afs = af === undefined && (!ctx.interfaces || ctx.partial) && (isSelf(src.host) || isSelf(dst.host)) ? (["inet", "inet6"] as const) : [af];
+                const byAf = afs.map((a) => familyErrors(rule, a, proto, ctx));
+                const family = [...new Set(byAf.flatMap((e) => e.errors))];
                 if (family.length > 0) errors.push(...family, "skipping rule due to errors");
                 // the `self` combinations of the family without errors are still rules
-                if (byAf.every((e) => e.length > 0)) continue;
+                if (byAf.every((e) => e.errors.length > 0)) continue;
+                // the family a translation pool gave the rule
+                if (afs.length === 1) af = byAf[0]!.af;
                 if (rule.kind === "filter" && rule.afTo) {
                   const errs = afToErrors(rule, af, ctx);
                   if (errs.length > 0) {
@@ -230,13 +282,18 @@ export function expandStatement(rule: PfRule, ctx: ExpandContext = {}): ExpandRe
  * translation spec`), then rule_consistent()'s (icmp with inet6 or icmp6 with inet; nat-to/rdr-to without
  * state or without a direction; scrub no-df/random-id with inet6).
  */
-function familyErrors(rule: PfRule, af: PfAddressFamily | undefined, proto: string | undefined): string[] {
-  if (rule.kind !== "filter" || rule.afTo) return [];
+function familyErrors(rule: PfRule, ruleAf: PfAddressFamily | undefined, proto: string | undefined, ctx: ExpandContext): { errors: string[]; af: PfAddressFamily | undefined } {
+  if (rule.kind !== "filter" || rule.afTo) return { errors: [], af: ruleAf };
   const errs: string[] = [];
-  if (af !== undefined) {
-    for (const t of [rule.natTo, rule.rdrTo?.host]) {
-      if (t?.kind === "address" && addressFamily(t.address) !== af) errs.push("af mismatch in translation spec");
-    }
+  // apply_redirspec: the nat-to pool, the rdr-to pool, the route-to pool, in that order; each may set the family
+  let af = ruleAf;
+  const pools: [PfHost | undefined, "translation" | "routing"][] = [[rule.natTo, "translation"], [rule.rdrTo?.host, "translation"], [rule.route?.host, "routing"]];
+  for (const [t, what] of pools) {
+    const fams = targetFamilies(t, ctx);
+    if (fams === undefined) continue;
+    const c = collapsePool(fams, af, what);
+    if (c.error) errs.push(c.error);
+    af = c.af;
   }
   if ((proto === "icmp" && af === "inet6") || (proto === "ipv6-icmp" && af === "inet"))
     errs.push(`proto ${proto === "icmp" ? "icmp" : "icmp6"} doesn't match address family ${af}`);
@@ -246,7 +303,7 @@ function familyErrors(rule: PfRule, af: PfAddressFamily | undefined, proto: stri
     if (rule.direction === undefined) errs.push("nat-to and rdr-to require a direction");
   }
   if (af === "inet6" && (rule.scrub?.noDf || rule.scrub?.randomId)) errs.push("address family inet6 does not support scrub options no-df, random-id");
-  return errs;
+  return { errors: errs, af };
 }
 
 /**
