@@ -176,6 +176,8 @@ export function expandStatement(rule: PfRule, ctx: ExpandContext = {}): ExpandRe
   const stmtAf = decideAf(dsts, decideAf(srcs, rule.af)) ?? (afToAf === undefined ? undefined : afToAf === "inet" ? "inet6" : "inet");
   const out: PfRule[] = [];
   let portError = false;
+  // pfctl's `error` of expand_rule: once a pool failed, no later combination is added
+  let poolError = false;
   const icmps = rule.kind === "filter" && rule.icmpTypes?.length ? rule.icmpTypes : [undefined];
   const uids = rule.kind === "filter" && rule.users?.length ? rule.users : [undefined];
   const gids = rule.kind === "filter" && rule.groups?.length ? rule.groups : [undefined];
@@ -185,7 +187,17 @@ export function expandStatement(rule: PfRule, ctx: ExpandContext = {}): ExpandRe
         for (const sport of orAny<PfPort>(rule.from.ports)) {
           for (const dst of dsts) {
             for (const dport of orAny<PfPort>(rule.to.ports)) {
+              // collapse_redirspec runs first for every combination, with the statement's family: a pool may
+              // give the rule its family (then combinations of the other family are skipped); its errors stay
               let af = stmtAf;
+              if (rule.kind === "filter" && !rule.afTo) {
+                const c = collapsePools(rule, af, ctx);
+                if (c.errors.length > 0) {
+                  errors.push(...c.errors);
+                  poolError = true;
+                }
+                af = c.af;
+              }
               if ((af && src.af && af !== src.af) || (af && dst.af && af !== dst.af) ||
                 (src.af && dst.af && src.af !== dst.af)) continue;
               if (!af && src.af) af = src.af;
@@ -203,8 +215,6 @@ export function expandStatement(rule: PfRule, ctx: ExpandContext = {}): ExpandRe
                 const t = rule.binatTo ?? (rule.divertTo ? { kind: "address" as const, address: rule.divertTo.address } : undefined);
                 if (t?.kind === "address") af = addressFamily(t.address);
               }
-              // the family a nat-to/rdr-to/route-to pool gives a rule without one (rule_consistent runs after it)
-              const poolAf = af ?? familyErrors(rule, af, proto, ctx).af;
               for (const uid of uids) for (const gid of gids) for (const icmp of icmps) {
                 if (icmp) {
                   // expand_rule's `icmp-type mismatch`, then rule_consistent() in its order
@@ -212,7 +222,7 @@ export function expandStatement(rule: PfRule, ctx: ExpandContext = {}): ExpandRe
                   if (proto !== (icmp.v6 ? "ipv6-icmp" : "icmp")) errs.push("icmp-type mismatch");
                   if ((sport || dport) && proto !== "tcp" && proto !== "udp") errs.push("port only applies to tcp/udp");
                   if (proto !== "icmp" && proto !== "ipv6-icmp") errs.push("icmp-type/code only applies to icmp");
-                  if (!poolAf) errs.push("must indicate address family with icmp-type/code");
+                  if (!af) errs.push("must indicate address family with icmp-type/code");
                   if (errs.length > 0) {
                     errors.push(...errs, "skipping rule due to errors");
                     continue;
@@ -230,13 +240,11 @@ export function expandStatement(rule: PfRule, ctx: ExpandContext = {}): ExpandRe
                 // host has 127.0.0.1 and ::1 on lo0
                 const isSelf = (h: PfHost | undefined) => h?.kind === "interface" && h.name === "self";
                 const afs = af === undefined && (!ctx.interfaces || ctx.partial) && (isSelf(src.host) || isSelf(dst.host)) ? (["inet", "inet6"] as const) : [af];
-                const byAf = afs.map((a) => familyErrors(rule, a, proto, ctx));
-                const family = [...new Set(byAf.flatMap((e) => e.errors))];
-                if (family.length > 0) errors.push(...family, "skipping rule due to errors");
+                const byAf = afs.map((a) => familyErrors(rule, a, proto));
+                const family = [...new Set(byAf.flat())];
+                if (family.length > 0 || poolError) errors.push(...family, "skipping rule due to errors");
                 // the `self` combinations of the family without errors are still rules
-                if (byAf.every((e) => e.errors.length > 0)) continue;
-                // the family a translation pool gave the rule
-                if (afs.length === 1) af = byAf[0]!.af;
+                if (poolError || byAf.every((e) => e.length > 0)) continue;
                 if (rule.kind === "filter" && rule.afTo) {
                   const errs = afToErrors(rule, af, ctx);
                   if (errs.length > 0) {
@@ -277,24 +285,13 @@ export function expandStatement(rule: PfRule, ctx: ExpandContext = {}): ExpandRe
 }
 
 /**
- * The address-family errors of one combination whose family is `af`, in pfctl's order: apply_redirspec's
- * (collapse_redirspec: a nat-to or rdr-to address of the other family leaves the pool empty, `af mismatch in
- * translation spec`), then rule_consistent()'s (icmp with inet6 or icmp6 with inet; nat-to/rdr-to without
- * state or without a direction; scrub no-df/random-id with inet6).
+ * The address-family errors of one combination whose family is `af` (after its pools: {@link collapsePools}),
+ * in rule_consistent()'s order: icmp with inet6 or icmp6 with inet; nat-to/rdr-to without state or without a
+ * direction; scrub no-df/random-id with inet6.
  */
-function familyErrors(rule: PfRule, ruleAf: PfAddressFamily | undefined, proto: string | undefined, ctx: ExpandContext): { errors: string[]; af: PfAddressFamily | undefined } {
-  if (rule.kind !== "filter" || rule.afTo) return { errors: [], af: ruleAf };
+function familyErrors(rule: PfRule, af: PfAddressFamily | undefined, proto: string | undefined): string[] {
+  if (rule.kind !== "filter" || rule.afTo) return [];
   const errs: string[] = [];
-  // apply_redirspec: the nat-to pool, the rdr-to pool, the route-to pool, in that order; each may set the family
-  let af = ruleAf;
-  const pools: [PfHost | undefined, "translation" | "routing"][] = [[rule.natTo, "translation"], [rule.rdrTo?.host, "translation"], [rule.route?.host, "routing"]];
-  for (const [t, what] of pools) {
-    const fams = targetFamilies(t, ctx);
-    if (fams === undefined) continue;
-    const c = collapsePool(fams, af, what);
-    if (c.error) errs.push(c.error);
-    af = c.af;
-  }
   if ((proto === "icmp" && af === "inet6") || (proto === "ipv6-icmp" && af === "inet"))
     errs.push(`proto ${proto === "icmp" ? "icmp" : "icmp6"} doesn't match address family ${af}`);
   if (rule.natTo || rule.rdrTo) {
@@ -303,7 +300,24 @@ function familyErrors(rule: PfRule, ruleAf: PfAddressFamily | undefined, proto: 
     if (rule.direction === undefined) errs.push("nat-to and rdr-to require a direction");
   }
   if (af === "inet6" && (rule.scrub?.noDf || rule.scrub?.randomId)) errs.push("address family inet6 does not support scrub options no-df, random-id");
-  return { errors: errs, af };
+  return errs;
+}
+
+/**
+ * expand_rule's collapse_redirspec() calls for one combination, in pfctl's order (the rdr-to pool, the nat-to
+ * pool, the route-to pool), with the statement's family `af`: their errors and the family they leave.
+ */
+function collapsePools(rule: PfFilterRule, af: PfAddressFamily | undefined, ctx: ExpandContext): { errors: string[]; af: PfAddressFamily | undefined } {
+  const errors: string[] = [];
+  const pools: [PfHost | undefined, "translation" | "routing"][] = [[rule.rdrTo?.host, "translation"], [rule.natTo, "translation"], [rule.route?.host, "routing"]];
+  for (const [t, what] of pools) {
+    const fams = targetFamilies(t, ctx);
+    if (fams === undefined) continue;
+    const c = collapsePool(fams, af, what);
+    if (c.error) errors.push(c.error);
+    af = c.af;
+  }
+  return { errors, af };
 }
 
 /**
