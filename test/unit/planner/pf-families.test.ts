@@ -7,9 +7,9 @@
 import { describe, expect, it } from "vitest";
 import { expandStatement } from "../../../sdk/model/pf/expand";
 import { parsePf } from "../../../sdk/model/pf/parser";
-import type { PfRule } from "../../../sdk/model/pf/types";
+import type { PfFilterRule, PfRule } from "../../../sdk/model/pf/types";
 import { planTopology, PlanError, type ExternalSpec } from "../../../sdk/planner";
-import { FP_KEY, gw, topo } from "./fixtures";
+import { FP_KEY, gw, gw2, topo, tunnel } from "./fixtures";
 
 const V4 = { address: "192.0.2.153", prefix: 24 };
 const V6 = { address: "2001:db8::153", prefix: 64 };
@@ -87,5 +87,15 @@ describe("pf model: collapse_redirspec with known interfaces (expandStatement, p
   it("a pool with no address of the rule's family: af mismatch, once per combination as pfctl prints it", () => {
     expect(errs("pass out on em1 inet6 nat-to em1\n")).toEqual(["af mismatch in translation spec", "skipping rule due to errors", "rule expands to no valid combination"]);
     expect(errs("pass out on em1 inet route-to em0\n")).toEqual(["af mismatch in routing spec", "skipping rule due to errors", "rule expands to no valid combination"]);
+  });
+});
+
+describe("a tunnel end's rules (loaded in the vpn anchor) are checked the same way", () => {
+  it("left.rules[N] naming egress of a dual-stack gateway", () => {
+    const g = gw("gw1", "192.0.2.153", "172.16.0.0/24", { external: { interface: "em1", address: V4, address6: V6, configure: false } });
+    const t = tunnel({ left: { node: "gw1", networks: ["172.16.0.0/24"], mode: "active", rules: [...rulesOf("pass out on enc0 from 172.16.0.0/24 to 192.168.15.0/24\n"), ...rulesOf("pass in on egress proto icmp from any to egress\n")] as PfFilterRule[] } });
+    expect(() => planTopology(topo({ gateways: [g, gw2()], tunnels: [t] }), { fingerprintKey: FP_KEY })).toThrow(
+      `SiteToSiteTunnel "net1-net2", Gateway "gw1": left.rules[1] = pass in on egress proto icmp from any to egress: pfctl refuses it on this gateway, where egress (em1 192.0.2.153/24, 2001:db8::153/64): proto icmp doesn't match address family inet6; add \`inet\` to the rule (it then matches the IPv4 addresses of egress only), or write a second rule with \`inet6 proto icmp6\` for IPv6`,
+    );
   });
 });
