@@ -15,7 +15,7 @@
  * might be valid.
  */
 import { expandStatement } from "../model/pf/expand";
-import { renderPfRule } from "../model/pf/render";
+import { formatStatementForFile } from "../model/pf/render";
 import type { PfAddressFamily, PfInterface, PfRule } from "../model/pf/types";
 import type { Acc } from "./acc";
 import type { PlanIssue } from "./errors";
@@ -138,7 +138,7 @@ export function checkRuleFamilies(acc: Acc, rules: readonly PfRule[], resources:
     const named = namedList(r, ifs);
     const has = new Set(named.flatMap((n) => n.members.flatMap((m) => m.addresses.map(fam))));
     issues.push({
-      resources, field: fieldOf(i), value: renderPfRule(r),
+      resources, field: fieldOf(i), value: formatStatementForFile(r),
       reason: `pfctl refuses it on this gateway, where ${namedInterfaces(r, ifs)}: ${reasons.join("; ")}`,
       fix: fixFor(reasons, named.map((n) => n.name).join(" and ") || "its interfaces", has),
     });

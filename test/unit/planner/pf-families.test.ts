@@ -43,7 +43,7 @@ describe("pf rules naming the gateway's interfaces: pfctl's address-family check
 
   it("an IPv4-only rule on egress:network of an IPv6-only gateway: no valid combination", () => {
     expect(verdict({ address6: V6, configure: true }, "pass out inet from 10.0.0.0/8 to egress:network\n")).toBe(
-      `${A}: rules (rule 1 of the text) = pass out inet from 10.0.0.0/8 to egress:network flags S/SA: pfctl refuses it on this gateway, where egress (em1 2001:db8::153/64): rule expands to no valid combination; use addresses of one family on both sides: change or remove the rule's \`inet\`/\`inet6\`, or declare the address of that family on egress (Gateway \`external.address6\`, …)`,
+      `${A}: rules (rule 1 of the text) = pass out inet from 10.0.0.0/8 to egress:network: pfctl refuses it on this gateway, where egress (em1 2001:db8::153/64): rule expands to no valid combination; use addresses of one family on both sides: change or remove the rule's \`inet\`/\`inet6\`, or declare the address of that family on egress (Gateway \`external.address6\`, …)`,
     );
     expect(verdict({ address6: V6, configure: true }, "pass out proto icmp to egress:network\n")).toBe(
       `${A}: rules (rule 1 of the text) = pass out proto icmp from any to egress:network: pfctl refuses it on this gateway, where egress (em1 2001:db8::153/64): proto icmp doesn't match address family inet6; rule expands to no valid combination; write \`proto icmp6\` (egress has IPv6 addresses only), or declare its IPv4 address on the Gateway`,
