@@ -12,7 +12,12 @@ export interface PfAnchorArgs {
   gateway: Gateway;
   /** Anchor name (`anchor "NAME"` in /etc/pf.conf, rules in /etc/pf.anchors/NAME). Default: the resource name. `vpn` is reserved for the generated tunnel rules. */
   name?: string;
-  /** The anchor's rules: typed pf rules, or pf.conf text parsed by the pf model (a syntax error fails at preview with file:line:column). */
+  /**
+   * The anchor's rules: typed pf rules, or pf.conf text parsed by the pf model (a syntax error fails at preview with
+   * file:line:column). A rule naming an interface or group the Gateway declares (`egress`, `em1:network`, `nat-to
+   * egress`) is checked with its declared addresses as `pfctl -nf` checks it on the host (e.g. `proto icmp` to a
+   * dual-stack `egress` needs `inet`); other names are checked by pfctl at `up`.
+   */
   rules: PfRule[] | string;
 }
 
