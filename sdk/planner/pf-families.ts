@@ -16,7 +16,7 @@
  */
 import { expandStatement } from "../model/pf/expand";
 import { formatStatementForFile } from "../model/pf/render";
-import type { PfAddressFamily, PfInterface, PfRule } from "../model/pf/types";
+import type { PfAddressFamily, PfHost, PfInterface, PfRule } from "../model/pf/types";
 import type { Acc } from "./acc";
 import type { PlanIssue } from "./errors";
 
@@ -73,7 +73,9 @@ export function familyRefusal(rule: PfRule, ifs: readonly Declared[]): string[] 
   const plain = ifs.map(({ name, addresses, groups }) => ({ name, addresses, groups }));
   const first = expandStatement(rule, { interfaces: plain, partial: true }).errors;
   if (first.length === 0) return undefined;
-  const uncertain = ifs.flatMap((d, k) => d.maybe.map((f) => ({ k, f })));
+  // only the interfaces the rule names (directly or through a group) change its expansion
+  const named = new Set(namedList(rule, ifs).flatMap((n) => n.members.map((m) => m.name)));
+  const uncertain = ifs.flatMap((d, k) => (named.has(d.name) ? d.maybe.map((f) => ({ k, f })) : []));
   if (uncertain.length > MAX_UNCERTAIN) return undefined;
   for (let mask = 1; mask < 1 << uncertain.length; mask++) {
     const variant = plain.map((i) => ({ ...i, addresses: [...i.addresses] }));
@@ -102,7 +104,7 @@ function fixFor(errors: readonly string[], names: string, has: ReadonlySet<PfAdd
 
 /** The declared interfaces and groups a rule names. */
 function namedList(rule: PfRule, ifs: readonly Declared[]): { name: string; members: Declared[] }[] {
-  const hosts = [...rule.from.hosts, ...rule.to.hosts, ...(rule.kind === "filter" ? [rule.natTo, rule.rdrTo?.host, rule.route?.host] : [])];
+  const hosts = ruleHosts(rule);
   const names = new Set<string>();
   for (const h of hosts) if (h && (h.kind === "interface" || h.kind === "dynamic")) names.add(h.name);
   return [...names].map((name) => ({ name, members: ifs.filter((i) => i.name === name || i.groups.includes(name)) })).filter((n) => n.members.length > 0);
@@ -110,9 +112,8 @@ function namedList(rule: PfRule, ifs: readonly Declared[]): { name: string; memb
 
 /** `em1 (203.0.113.1/24, 2001:db8::1/64)` for each declared interface or group the rule names. */
 function namedInterfaces(rule: PfRule, ifs: readonly Declared[]): string {
-  const hosts = [...rule.from.hosts, ...rule.to.hosts, ...(rule.kind === "filter" ? [rule.natTo, rule.rdrTo?.host, rule.route?.host] : [])];
   const names = new Set<string>();
-  for (const h of hosts) if (h && (h.kind === "interface" || h.kind === "dynamic")) names.add(h.name);
+  for (const h of ruleHosts(rule)) if (h && (h.kind === "interface" || h.kind === "dynamic")) names.add(h.name);
   const parts: string[] = [];
   for (const n of names) {
     const members = ifs.filter((i) => i.name === n || i.groups.includes(n));
@@ -147,6 +148,11 @@ export function checkRuleFamilies(acc: Acc, rules: readonly PfRule[], resources:
 
 /** True when a rule names an interface or group (the only rules whose validity depends on the host). */
 function namesInterface(r: PfRule): boolean {
-  const hosts = [...r.from.hosts, ...r.to.hosts, ...(r.kind === "filter" ? [r.natTo, r.rdrTo?.host, r.route?.host, r.binatTo] : [])];
-  return hosts.some((h) => h?.kind === "interface" || h?.kind === "dynamic");
+  return ruleHosts(r).some((h) => h?.kind === "interface" || h?.kind === "dynamic");
+}
+
+/** Every address a rule names: from, to, and its translation and route pools. */
+function ruleHosts(r: PfRule): (PfHost | undefined)[] {
+  if (r.kind !== "filter") return [...r.from.hosts, ...r.to.hosts];
+  return [...r.from.hosts, ...r.to.hosts, r.natTo, r.rdrTo?.host, r.route?.host, r.binatTo, ...(r.pool?.list ?? []), r.afTo?.from, r.afTo?.to?.host, ...(r.afTo?.to?.list ?? [])];
 }

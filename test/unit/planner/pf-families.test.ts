@@ -99,3 +99,13 @@ describe("a tunnel end's rules (loaded in the vpn anchor) are checked the same w
     );
   });
 });
+
+describe("interfaces left as installed that the rule does not name do not weaken the check", () => {
+  it("five internal interfaces left as installed: egress is still checked", () => {
+    const internal = [0, 1, 2, 3, 4].map((k) => ({ interface: `em${k + 2}`, network: `10.${k}.0.0/24`, address: { address: `10.${k}.0.1`, prefix: 24 }, configure: false }));
+    const g = gw("gw1", "192.0.2.153", "172.16.0.0/24", { external: { interface: "em1", address: V4, address6: V6, configure: false }, internal });
+    expect(() => planTopology(topo({ gateways: [g], tunnels: [], anchors: [{ name: "web", gateway: "gw1", rules: rulesOf("pass out proto icmp to egress:network\n") }] }), { fingerprintKey: FP_KEY })).toThrow(
+      `${A}: rules[0] = pass out proto icmp from any to egress:network: pfctl refuses it on this gateway, where egress (em1 192.0.2.153/24, 2001:db8::153/64): proto icmp doesn't match address family inet6; add`,
+    );
+  });
+});
