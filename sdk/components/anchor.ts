@@ -12,7 +12,12 @@ export interface PfAnchorArgs {
   gateway: Gateway;
   /** Anchor name (`anchor "NAME"` in /etc/pf.conf, rules in /etc/pf.anchors/NAME). Default: the resource name. `vpn` is reserved for the generated tunnel rules. */
   name?: string;
-  /** The anchor's rules: typed pf rules, or pf.conf text parsed by the pf model (a syntax error fails at preview with file:line:column). */
+  /**
+   * The anchor's rules: typed pf rules, or pf.conf text parsed by the pf model (a syntax error fails at preview with
+   * file:line:column). A rule naming an interface or group the Gateway declares (`egress`, `em1:network`, `nat-to
+   * egress`) is checked with its declared addresses as `pfctl -nf` checks it on the host (e.g. `proto icmp` to a
+   * dual-stack `egress` needs `inet`); other names are checked by pfctl at `up`.
+   */
   rules: PfRule[] | string;
 }
 
@@ -33,7 +38,7 @@ export class PfAnchor extends pulumi.ComponentResource {
     if (this.anchorName === "vpn") throw argError(label, args.name === undefined ? "name (default: the resource name)" : "name", "vpn", "`vpn` is the anchor the tunnels' rules are generated into", "choose another anchor name");
     const group = groupOf(label, [nodeOf(args.gateway)]);
     const rules = pfRules(label, "rules", args.rules);
-    group.add("anchors", { label, spec: pulumi.output({ name: this.anchorName, gateway: args.gateway.gatewayName, rules, ...(this.anchorName !== name ? { resource: name } : {}) }) });
+    group.add("anchors", { label, spec: pulumi.output({ name: this.anchorName, gateway: args.gateway.gatewayName, rules, ...(typeof args.rules === "string" ? { text: true } : {}), ...(this.anchorName !== name ? { resource: name } : {}) }) });
     this.registerOutputs({});
   }
 }

@@ -2,6 +2,7 @@
 import { anchorName, refusalOf } from "../model/tokens/index";
 import { anchorLabel, gwLabel, type Acc } from "./acc";
 import type { PlanIssue } from "./errors";
+import { checkRuleFamilies } from "./pf-families";
 import { VPN_ANCHOR } from "./pf-rules";
 import type { AnchorSpec } from "./spec";
 
@@ -25,5 +26,7 @@ export function planAnchor(a: AnchorSpec, accs: Map<string, Acc>, issues: PlanIs
     issues.push({ resources: [A, gwLabel(a.gateway)], field: "name", value: a.name, reason: "two anchors of this gateway have this name", fix: "merge their rules or rename one" });
     return;
   }
+  // rules naming the gateway's interfaces: pfctl's address-family checks with the addresses the Gateway declares
+  checkRuleFamilies(acc, a.rules, [A, gwLabel(a.gateway)], (i) => (a.text ? `rules (rule ${i + 1} of the text)` : `rules[${i}]`), issues);
   acc.pf.anchors.set(a.name, a.rules);
 }

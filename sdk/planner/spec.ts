@@ -242,6 +242,8 @@ export interface AnchorSpec {
   name: string;
   gateway: string;
   rules: PfRule[];
+  /** The rules were given as pf.conf text (errors name a rule by its place in the text, not `rules[N]`). */
+  text?: boolean;
   /** The PfAnchor resource's name, when it differs from the anchor's (errors name the resource). */
   resource?: string;
 }

@@ -6,6 +6,7 @@ import type { PfHost } from "../model/pf/types";
 import type { Egress } from "./acc";
 import { netText } from "../model/address/index";
 import type { PlanIssue } from "./errors";
+import { checkRuleFamilies } from "./pf-families";
 import { host, ifBound, rule } from "./pf-rules";
 import type { EndOnGateway } from "./tunnel-end";
 
@@ -43,5 +44,7 @@ export function planTunnelPf(e: EndOnGateway, issues: PlanIssue[]): void {
       });
     }
   }
+  // rules naming the gateway's interfaces: pfctl's address-family checks with the addresses the Gateway declares
+  checkRuleFamilies(acc, me.spec.rules, e.label, (i) => `${side}.rules[${i}]`, issues);
   acc.pf.userRules.push(...me.spec.rules);
 }

@@ -25,6 +25,12 @@ import type {
 export interface ExpandContext {
   /** The host's interfaces; without them interface names stay names. */
   interfaces?: readonly PfInterface[];
+  /**
+   * `interfaces` are only those known (a gateway's declared ones), not the host's whole table: a name that is
+   * neither one of them nor a group they list (an undeclared interface, a driver group such as `em`, `self`)
+   * and a `:peer` address stay names, unchecked, as without interfaces.
+   */
+  partial?: boolean;
   /** `set block-policy`; default `drop`. */
   blockPolicy?: "drop" | "return";
   /** `set state-policy`; default `floating`. */
@@ -54,7 +60,7 @@ function resolveHosts(hosts: readonly PfHost[], ctx: ExpandContext, errors: stri
         out.push({ host: h, af: addressFamily(h.address) });
         break;
       case "interface": {
-        if (!ctx.interfaces) {
+        if (!ctx.interfaces || !knownName(h.name, h.modifier, ctx)) {
           out.push({ host: h, af: undefined });
           break;
         }
@@ -75,6 +81,47 @@ function resolveHosts(hosts: readonly PfHost[], ctx: ExpandContext, errors: stri
     }
   }
   return out;
+}
+
+/** True when the addresses of `name` (with `modifier`) are all known from `ctx.interfaces`. */
+function knownName(name: string, modifier: string | undefined, ctx: ExpandContext): boolean {
+  if (!ctx.interfaces) return false;
+  if (!ctx.partial) return true;
+  if (name === "self" || modifier === "peer") return false;
+  return ctx.interfaces.some((i) => i.name === name) || ctx.interfaces.some((i) => i.groups.includes(name));
+}
+
+/**
+ * The address families of a translation or route target as parse.y's host() lists them (an address: its
+ * family; an interface: each address's; `(IF)`: none), or undefined when unknown (a table, a list, an
+ * interface not in `ctx`): then collapse_redirspec is not modelled for it.
+ */
+function targetFamilies(h: PfHost | undefined, ctx: ExpandContext): (PfAddressFamily | undefined)[] | undefined {
+  if (h === undefined) return undefined;
+  if (h.kind === "address") return [addressFamily(h.address)];
+  if (h.kind === "dynamic") return [undefined];
+  if (h.kind === "interface" && ctx.interfaces && knownName(h.name, h.modifier, ctx)) return interfaceAddresses(h.name, h.modifier, ctx.interfaces).map((a) => pfFamily(a));
+  return undefined;
+}
+
+/**
+ * parse.y collapse_redirspec() for a nat-to/rdr-to (translation) or route-to (routing) pool, on a rule whose
+ * family is `af`: addresses of another family are skipped; without a family the first address's is taken and
+ * every other must share it; an empty pool is an error.
+ */
+function collapsePool(fams: readonly (PfAddressFamily | undefined)[], af: PfAddressFamily | undefined, what: "translation" | "routing"): { af: PfAddressFamily | undefined; error?: string } {
+  let chosen: PfAddressFamily | undefined;
+  let n = 0;
+  for (const f of fams) {
+    if (f !== undefined) {
+      if (af && af !== f) continue;
+      if (!af && chosen && chosen !== f) return { af, error: `${what} spec contains addresses with different address families` };
+    }
+    if (!af && !chosen) chosen = f;
+    n++;
+  }
+  if (n === 0) return { af, error: `af mismatch in ${what} spec` };
+  return { af: af ?? chosen };
 }
 
 /** pfctl's decide_address_family(): the common family of a host list, if any. */
@@ -129,6 +176,8 @@ export function expandStatement(rule: PfRule, ctx: ExpandContext = {}): ExpandRe
   const stmtAf = decideAf(dsts, decideAf(srcs, rule.af)) ?? (afToAf === undefined ? undefined : afToAf === "inet" ? "inet6" : "inet");
   const out: PfRule[] = [];
   let portError = false;
+  // pfctl's `error` of expand_rule: once a pool failed, no later combination is added
+  let poolError = false;
   const icmps = rule.kind === "filter" && rule.icmpTypes?.length ? rule.icmpTypes : [undefined];
   const uids = rule.kind === "filter" && rule.users?.length ? rule.users : [undefined];
   const gids = rule.kind === "filter" && rule.groups?.length ? rule.groups : [undefined];
@@ -138,7 +187,17 @@ export function expandStatement(rule: PfRule, ctx: ExpandContext = {}): ExpandRe
         for (const sport of orAny<PfPort>(rule.from.ports)) {
           for (const dst of dsts) {
             for (const dport of orAny<PfPort>(rule.to.ports)) {
+              // collapse_redirspec runs first for every combination, with the statement's family: a pool may
+              // give the rule its family (then combinations of the other family are skipped); its errors stay
               let af = stmtAf;
+              if (rule.kind === "filter" && !rule.afTo) {
+                const c = collapsePools(rule, af, ctx);
+                if (c.errors.length > 0) {
+                  errors.push(...c.errors);
+                  poolError = true;
+                }
+                af = c.af;
+              }
               if ((af && src.af && af !== src.af) || (af && dst.af && af !== dst.af) ||
                 (src.af && dst.af && src.af !== dst.af)) continue;
               if (!af && src.af) af = src.af;
@@ -150,9 +209,10 @@ export function expandStatement(rule: PfRule, ctx: ExpandContext = {}): ExpandRe
                 if (itf && itf.name !== scope) continue;
                 on = { name: scope };
               }
-              // pfctl takes the address family of a nat-to/rdr-to/binat-to address when the rule has none
-              if (!af && rule.kind === "filter") {
-                const t = rule.natTo ?? rule.rdrTo?.host ?? rule.binatTo ?? (rule.divertTo ? { kind: "address" as const, address: rule.divertTo.address } : undefined);
+              // pfctl takes the address family of a binat-to/divert-to address when the rule has none (nat-to,
+              // rdr-to and route-to pools: collapse_redirspec in familyErrors)
+              if (!af && rule.kind === "filter" && !rule.natTo && !rule.rdrTo) {
+                const t = rule.binatTo ?? (rule.divertTo ? { kind: "address" as const, address: rule.divertTo.address } : undefined);
                 if (t?.kind === "address") af = addressFamily(t.address);
               }
               for (const uid of uids) for (const gid of gids) for (const icmp of icmps) {
@@ -179,12 +239,12 @@ export function expandStatement(rule: PfRule, ctx: ExpandContext = {}): ExpandRe
                 // without the host's interfaces, `self` stands for addresses of both families: every OpenBSD
                 // host has 127.0.0.1 and ::1 on lo0
                 const isSelf = (h: PfHost | undefined) => h?.kind === "interface" && h.name === "self";
-                const afs = af === undefined && !ctx.interfaces && (isSelf(src.host) || isSelf(dst.host)) ? (["inet", "inet6"] as const) : [af];
+                const afs = af === undefined && (!ctx.interfaces || ctx.partial) && (isSelf(src.host) || isSelf(dst.host)) ? (["inet", "inet6"] as const) : [af];
                 const byAf = afs.map((a) => familyErrors(rule, a, proto));
                 const family = [...new Set(byAf.flat())];
-                if (family.length > 0) errors.push(...family, "skipping rule due to errors");
+                if (family.length > 0 || poolError) errors.push(...family, "skipping rule due to errors");
                 // the `self` combinations of the family without errors are still rules
-                if (byAf.every((e) => e.length > 0)) continue;
+                if (poolError || byAf.every((e) => e.length > 0)) continue;
                 if (rule.kind === "filter" && rule.afTo) {
                   const errs = afToErrors(rule, af, ctx);
                   if (errs.length > 0) {
@@ -225,19 +285,13 @@ export function expandStatement(rule: PfRule, ctx: ExpandContext = {}): ExpandRe
 }
 
 /**
- * The address-family errors of one combination whose family is `af`, in pfctl's order: apply_redirspec's
- * (collapse_redirspec: a nat-to or rdr-to address of the other family leaves the pool empty, `af mismatch in
- * translation spec`), then rule_consistent()'s (icmp with inet6 or icmp6 with inet; nat-to/rdr-to without
- * state or without a direction; scrub no-df/random-id with inet6).
+ * The address-family errors of one combination whose family is `af` (after its pools: {@link collapsePools}),
+ * in rule_consistent()'s order: icmp with inet6 or icmp6 with inet; nat-to/rdr-to without state or without a
+ * direction; scrub no-df/random-id with inet6.
  */
 function familyErrors(rule: PfRule, af: PfAddressFamily | undefined, proto: string | undefined): string[] {
   if (rule.kind !== "filter" || rule.afTo) return [];
   const errs: string[] = [];
-  if (af !== undefined) {
-    for (const t of [rule.natTo, rule.rdrTo?.host]) {
-      if (t?.kind === "address" && addressFamily(t.address) !== af) errs.push("af mismatch in translation spec");
-    }
-  }
   if ((proto === "icmp" && af === "inet6") || (proto === "ipv6-icmp" && af === "inet"))
     errs.push(`proto ${proto === "icmp" ? "icmp" : "icmp6"} doesn't match address family ${af}`);
   if (rule.natTo || rule.rdrTo) {
@@ -250,6 +304,23 @@ function familyErrors(rule: PfRule, af: PfAddressFamily | undefined, proto: stri
 }
 
 /**
+ * expand_rule's collapse_redirspec() calls for one combination, in pfctl's order (the rdr-to pool, the nat-to
+ * pool, the route-to pool), with the statement's family `af`: their errors and the family they leave.
+ */
+function collapsePools(rule: PfFilterRule, af: PfAddressFamily | undefined, ctx: ExpandContext): { errors: string[]; af: PfAddressFamily | undefined } {
+  const errors: string[] = [];
+  const pools: [PfHost | undefined, "translation" | "routing"][] = [[rule.rdrTo?.host, "translation"], [rule.natTo, "translation"], [rule.route?.host, "routing"]];
+  for (const [t, what] of pools) {
+    const fams = targetFamilies(t, ctx);
+    if (fams === undefined) continue;
+    const c = collapsePool(fams, af, what);
+    if (c.error) errors.push(c.error);
+    af = c.af;
+  }
+  return { errors, af };
+}
+
+/**
  * An af-to rule's errors for one combination, in pfctl's order: collapse_redirspec's (the `to` pool, then
  * the `from` pool: every address in the target family), then rule_consistent()'s.
  */
@@ -257,7 +328,7 @@ function afToErrors(rule: PfFilterRule, af: PfAddressFamily | undefined, ctx: Ex
   const t = rule.afTo!;
   const errs: string[] = [];
   const hostAfs = (h: PfHost, list: readonly PfHost[] | undefined): (PfAddressFamily | undefined)[] =>
-    (list ?? [h]).flatMap((x) => (x.kind === "address" ? [addressFamily(x.address)] : x.kind === "interface" && ctx.interfaces ? interfaceAddresses(x.name, x.modifier, ctx.interfaces).map((a) => pfFamily(a)) : [undefined]));
+    (list ?? [h]).flatMap((x) => (x.kind === "address" ? [addressFamily(x.address)] : x.kind === "interface" && ctx.interfaces && knownName(x.name, x.modifier, ctx) ? interfaceAddresses(x.name, x.modifier, ctx.interfaces).map((a) => pfFamily(a)) : [undefined]));
   const pools: (PfAddressFamily | undefined)[][] = [];
   if (t.to) pools.push(hostAfs(t.to.host, t.to.list));
   pools.push(hostAfs(t.from, rule.pool?.list));
