@@ -68,8 +68,9 @@ export class Lexer {
     const c = this.text[this.pos];
     if (c !== "\\") return c;
     // a backslash-newline pair is a line continuation: skip it
-    while (this.text[this.pos] === "\\" && (this.text[this.pos + 1] === "\n" || (this.text[this.pos + 1] === "\r" && this.text[this.pos + 2] === "\n"))) {
-      this.pos += this.text[this.pos + 1] === "\r" ? 3 : 2;
+    // (lgetc: only a backslash right before the newline; `\` CR LF is not a continuation)
+    while (this.text[this.pos] === "\\" && this.text[this.pos + 1] === "\n") {
+      this.pos += 2;
       this.line++;
       this.col = 1;
     }
@@ -94,7 +95,9 @@ export class Lexer {
     for (;;) {
       const c = this.peekChar();
       if (c === undefined) return this.tok("eof", "", this.line, this.col);
-      if (c === " " || c === "\t" || c === "\r" || c === "\f" || c === "\v") {
+      // yylex skips only blanks and tabs: a CR (a file saved with CRLF line ends), FF or VT is a token of its
+      // own, which no rule accepts (`syntax error`)
+      if (c === " " || c === "\t") {
         this.nextChar();
         continue;
       }
@@ -111,16 +114,24 @@ export class Lexer {
       if (c === '"' || c === "'") {
         this.nextChar();
         let s = "";
+        // yylex: a quoted string may span lines (the newline is dropped); `\` before the quote, a blank or a
+        // tab is that character, before a newline nothing; the end of the file inside it is an error and ends
+        // the input (yylex returns 0, so the rule is cut short: `syntax error` on the same line)
         for (;;) {
           const d = this.nextChar();
-          if (d === undefined || d === "\n") {
-            this.onError({ file: this.file, line, column, text: "unterminated quoted string" });
-            break;
+          if (d === undefined) {
+            this.onError({ file: this.file, line, column, text: "reached end of file while parsing quoted string" });
+            this.pos = this.text.length;
+            return this.tok("eof", "", line, column);
           }
+          if (d === "\n") continue;
           if (d === c) break;
-          if (d === "\\" && (this.peekChar() === c || this.peekChar() === "\\")) {
-            s += this.nextChar();
-            continue;
+          if (d === "\\") {
+            const n = this.text[this.pos];
+            if (n === c || n === " " || n === "\t") {
+              s += this.nextChar();
+              continue;
+            }
           }
           s += d;
         }
@@ -128,7 +139,7 @@ export class Lexer {
         t.quoted = true;
         return t;
       }
-      if (PUNCT.has(c)) {
+      if (PUNCT.has(c) || c === "\r" || c === "\f" || c === "\v") {
         this.nextChar();
         return this.tok("punct", c, line, column);
       }

@@ -172,19 +172,18 @@ export abstract class ParserBase {
       this.next();
       this.mark(field, t);
       const list: IpsecAddress[] = [];
+      // host_list: host | host_list comma host, comma: ',' | empty — a host first, at most one comma between
+      // two hosts, none before the `}`
+      list.push(this.host(field));
       for (;;) {
         const n = this.peek();
         if (n.kind === "punct" && n.text === "}") {
           this.next();
           break;
         }
-        if (n.kind === "punct" && n.text === ",") {
-          this.next();
-          continue;
-        }
+        if (n.kind === "punct" && n.text === ",") this.next();
         list.push(this.host(field));
       }
-      if (list.length === 0) throw new SyntaxError_(this.peek());
       return list;
     }
     return [this.host(field)];
