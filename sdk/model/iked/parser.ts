@@ -100,7 +100,9 @@ class Parser extends ParserBase {
         if (parts.length === 0) this.syntax("a macro value");
         const name = t.value;
         const value = parts.join(" ");
-        if (!/^[A-Za-z0-9_]+$/.test(name)) throw new Fail(t, "macro name cannot contain whitespace", `macro name \`${name}\`: only letters, digits and _ are allowed`);
+        // varset rejects only white space in the name (never in an unquoted word); any other name is stored,
+        // though `$name` reads only letters, digits and _, so such a macro cannot be used
+        if (!/^[A-Za-z0-9_]+$/.test(name)) this.diagnostics.push({ file: this.file, line: t.line, column: t.column, message: `macro name \`${name}\`: iked stores it, but \`$\` reads only letters, digits and _, so it cannot be used; rename it`, severity: "warning" });
         this.pending = () => {
           this.macros.set(name, value);
           const existing = this.conf.macros.findIndex((m) => m.name === name);

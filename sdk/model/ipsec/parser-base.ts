@@ -33,7 +33,7 @@ export interface ParseProblem {
 
 /** What ipsecctl's parser does, statement by statement. */
 export type ParsedItem =
-  | { kind: "macro"; name: string; value: string }
+  | { kind: "macro"; name: string; value: string; problems: ParseProblem[] }
   | { kind: "rule"; statement: IpsecStatement; problems: ParseProblem[] }
   | { kind: "dropped"; problems: ParseProblem[] };
 

@@ -183,13 +183,11 @@ class Parser extends ParserBase {
       return;
     }
     const value = parts.join(" ");
-    if (!/^[A-Za-z0-9_]+$/.test(nameTok.text)) {
-      this.problem(nameTok, "hard", "macro name cannot contain whitespace", undefined, "letters, digits and _ only");
-      this.items.push({ kind: "dropped", problems: this.problems });
-      return;
-    }
+    // varset rejects only white space in the name (never in an unquoted word); any other name is stored,
+    // though `$name` reads only letters, digits and _, so such a macro cannot be used
+    if (!/^[A-Za-z0-9_]+$/.test(nameTok.text)) this.problem(nameTok, "warning", `macro name \`${nameTok.text}\` cannot be used`, undefined, "ipsecctl stores it, but `$` reads only letters, digits and _; rename it");
     this.macros.set(nameTok.text, value);
-    this.items.push({ kind: "macro", name: nameTok.text, value });
+    this.items.push({ kind: "macro", name: nameTok.text, value, problems: this.problems });
   }
 
   protected include(): void {
@@ -424,7 +422,7 @@ export function parseIpsecConf(
   const diagnostics: Diagnostic[] = [];
   for (const item of items) {
     if (item.kind === "rule") statements.push(item.statement);
-    if (item.kind !== "macro") for (const p of item.problems) if (p.effect !== "stderr") diagnostics.push(problemDiagnostic(p));
+    for (const p of item.problems) if (p.effect !== "stderr") diagnostics.push(problemDiagnostic(p));
   }
   return { value: { statements }, diagnostics };
 }
