@@ -150,7 +150,14 @@ export abstract class ParserBase {
     return this.tok;
   }
 
+  /**
+   * byacc's yyerrflag: 3 after an error, one less for every token shifted; a syntax error found while it is
+   * above 0 is not printed (recovery is still under way), so a bad line right after another shows nothing.
+   */
+  protected errflag = 0;
+
   protected advance(): IkedToken {
+    if (this.errflag > 0) this.errflag--;
     const t = this.tok;
     this.tok = this.lex();
     return t;
