@@ -38,7 +38,9 @@ export interface LexError {
 
 const PUNCT = new Set(["(", ")", "{", "}", ",", "=", "/", "<", ">", "!"]);
 /** A run of word characters (a backslash is handled separately: it may start a line continuation). */
-const WORD = /[^ \t\n\r\f\v(){},=\/<>!#"'\\]+/y;
+// (allowed_in_string: letters, digits and punctuation but ( ) { } < > ! = / # , — so a quote inside a word,
+// as in `psk k"x`, is part of it)
+const WORD = /[^\x00-\x20\x7f(){},=\/<>!#\\]+/y;
 /** The white space ipsecctl's lexer skips between tokens (other Unicode spaces are word characters). */
 const SPACE = /^[ \t\n\r\f\v]$/;
 const ENDS_NUMBER = new Set([" ", "\t", "\n", "\r", "\f", "\v", ")", ",", "/", "}", "="]);
@@ -165,6 +167,18 @@ export class Lexer {
         const first = this.pending.shift();
         if (first) return first;
         continue;
+      }
+      // yylex starts a word only at a letter, digit, `:`, `_` or `*` (a number at `-` and digits); any other
+      // character is a token of its own, which no rule accepts (`srcid @fqdn` unquoted, `.5`)
+      if (!/[A-Za-z0-9:_*]/.test(c)) {
+        const num = /-\d+/y;
+        num.lastIndex = this.pos;
+        const m = c === "-" ? num.exec(this.text) : null;
+        const after = m ? this.text[this.pos + m[0].length] : undefined;
+        if (!m || !(after === undefined || ENDS_NUMBER.has(after))) {
+          this.nextChar();
+          return this.tok("punct", c, line, column);
+        }
       }
       let word = "";
       for (;;) {
