@@ -27,6 +27,11 @@ export interface ParseProblem {
   /** What is allowed / how to fix it (lint only). */
   hint?: string;
   effect: "soft" | "hard" | "fatal" | "generate" | "warning" | "stderr";
+  /**
+   * A syntax error ipsecctl finds but does not print: byacc's yyerrflag is still above 0 (fewer than three
+   * tokens shifted since the last error's recovery). lint reports it; `ipsecctl -n` prints nothing for it.
+   */
+  quiet?: boolean;
   /** `fatal` only: errx() (no errno text after the message), e.g. `host: invalid netmask '/129'`. */
   noErrno?: boolean;
 }
@@ -89,7 +94,11 @@ export abstract class ParserBase {
     return this.buffered[n]!;
   }
 
+  /** byacc's yyerrflag: 3 after a syntax error, one less for every token shifted (see ParseProblem.quiet). */
+  protected errflag = 0;
+
   protected next(): Token {
+    if (this.errflag > 0) this.errflag--;
     const t = this.peek();
     this.buffered.shift();
     return t;

@@ -120,10 +120,14 @@ class Parser extends ParserBase {
     } catch (e) {
       if (!(e instanceof SyntaxError_)) throw e;
       const what = e.token.kind === "eof" ? "end of file" : e.token.kind === "nl" ? "end of line" : e.secret ? "value (not shown: it may be a secret)" : e.token.text === "\r" ? "\\r" : e.token.text === "\f" ? "\\f" : e.token.text === "\v" ? "\\v" : e.token.text;
+      const quiet = this.errflag > 0;
       this.problem(e.token, "hard", "syntax error", undefined, e.token.kind === "eof" || e.token.kind === "nl" || e.secret ? `unexpected ${what}` : `unexpected \`${what}\``);
-      // error recovery as parse.y's `grammar error '\n'`: skip to the end of the line
+      if (quiet) this.problems[this.problems.length - 1]!.quiet = true;
+      // error recovery as parse.y's `grammar error '\n'`: skip to the end of the line (discarded, not shifted),
+      // then shift the newline
       let t = e.token;
       while (t.kind !== "nl" && t.kind !== "eof") t = this.next();
+      this.errflag = 2;
       this.items.push({ kind: "dropped", problems: this.problems });
       return;
     }
@@ -176,9 +180,12 @@ class Parser extends ParserBase {
     while (this.peek().kind === "string" || this.peek().kind === "number" || this.peek().kind === "keyword") parts.push(this.next().text);
     const end = this.next();
     if (parts.length === 0 || !this.endsStatement(end)) {
+      const quiet = this.errflag > 0;
       this.problem(end, "hard", "syntax error", undefined, "a macro is NAME = \"value\"");
+      if (quiet) this.problems[this.problems.length - 1]!.quiet = true;
       let t = end;
       while (t.kind !== "nl" && t.kind !== "eof") t = this.next();
+      this.errflag = 2;
       this.items.push({ kind: "dropped", problems: this.problems });
       return;
     }
