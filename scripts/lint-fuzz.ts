@@ -322,7 +322,12 @@ async function main(): Promise<void> {
           await sb.setInterfaces(goldenInterfaces());
           await sb.write(`${name}.conf`, m.text);
           const a = tool === "pfctl" ? [...(seed.anchor ? ["-a", seed.anchor] : []), "-nv", "-f", `${name}.conf`] : ["-nv", "-f", `${name}.conf`];
-          const e = await sb.run(tool, a);
+          let e: { stdout: string; stderr: string; code: number };
+          try {
+            e = await sb.run(tool, a);
+          } catch (err) {
+            e = { stdout: "", stderr: `emulator crashed: ${err instanceof Error ? err.message : String(err)}\n`, code: -1 };
+          }
           let emuOk = true;
           if (e.stdout !== o.stdout) { add("emulator -nv stdout differs", `${c.valid ? "valid" : "invalid"} file: ${firstDiff(o.stdout, e.stdout)}`); emuOk = false; }
           else if (e.stderr !== o.stderr || e.code !== o.code) { add("emulator stderr/exit differs", e.stderr !== o.stderr ? firstDiff(o.stderr, e.stderr) : `exit ${o.code} | ours: exit ${e.code}`); emuOk = false; }
