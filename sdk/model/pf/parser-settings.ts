@@ -28,7 +28,9 @@ export abstract class PfSettingsParser extends PfOptionParser {
     this.expectKw("set");
     const t = this.la;
     if (this.interfaceAndPolicyOption() || this.timeoutOption() || this.hostOption()) return;
-    if (t.type === "KW" || t.type === "STRING") {
+    // parse.y's option: of the `set` options pfctl knows, only fingerprints and state-defaults are outside the
+    // model; any other word after `set` (`set set`, `set frags`) is pfctl's plain syntax error
+    if ((t.type === "KW" || t.type === "STRING") && (t.text === "fingerprints" || t.text === "state-defaults")) {
       this.fail(`\`set ${t.text}\` is valid pf.conf but not part of this model's pf language`, "supported: set skip on, set block-policy, set state-policy, set ruleset-optimization, set limit, set timeout, set optimization, set loginterface, set reassemble, set debug, set hostid, set syncookies", t);
     }
     this.syntax();
