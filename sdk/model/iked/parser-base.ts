@@ -241,13 +241,18 @@ export abstract class ParserBase {
         this.diagnostics.push({ file: this.file, line: t.line, column: t.column, message: `${field}: prefix length ${n.value} of \`${s}\` is above 32; iked accepts it as written, write at most /32`, severity: "warning" });
       }
       if (!a) {
+        // host() prints why on stderr before the yyerror: strtonum(mask, 0, 128) out of range, else no address
+        this.events.push({ kind: "stderr", text: n.value > 128 ? `netmask is too large: /${n.value}` : n.value < 0 ? `netmask is too small: /${n.value}` : `no IP address found for ${s}` });
         const bare = parseAddr(t.value);
         const max = bare?.af === "inet6" ? 128 : 32;
         if (bare || n.value > 128) throw new Fail(t, "could not parse host specification", `${field}: prefix length ${n.value} of \`${s}\` is out of range; 0-${max}`);
         throw new Fail(t, "could not parse host specification", `${field}: \`${s}\` is not an address/prefix; write ADDR/LEN with a numeric address`);
       }
     }
-    if (!parseAddr(s) && !/^[A-Za-z0-9][A-Za-z0-9.-]*$/.test(s)) throw new Fail(t, "could not parse host specification", `${field}: \`${s}\` is neither an address nor a host name`);
+    if (!parseAddr(s) && !/^[A-Za-z0-9][A-Za-z0-9.-]*$/.test(s)) {
+      this.events.push({ kind: "stderr", text: `no IP address found for ${s}` });
+      throw new Fail(t, "could not parse host specification", `${field}: \`${s}\` is neither an address nor a host name`);
+    }
     return canonicalHost(s);
   }
 
