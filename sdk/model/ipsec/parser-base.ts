@@ -151,7 +151,9 @@ export abstract class ParserBase {
     // parse.y host(): a mask above 128 ends ipsecctl (errx); otherwise interface, IPv4, IPv6 and (without a
     // mask) DNS are tried in turn, and a miss prints `no IP address found for TEXT` before the yyerror.
     const slash = text.lastIndexOf("/");
-    if (slash >= 0 && Number(text.slice(slash + 1)) > 128) {
+    // host() keeps strtol's value in an int: 4294967296 wraps to 0 and passes (then no address parses), -1 too
+    const maskInt = slash >= 0 && /^-?\d+$/.test(text.slice(slash + 1)) ? Number(BigInt.asIntN(32, BigInt(text.slice(slash + 1)))) : undefined;
+    if (maskInt !== undefined && maskInt > 128) {
       this.problems.push({ file: t.file, line: t.line, column: t.column, ipsecctlLine: t.line, ipsecctlColumn: t.column, text: `host: invalid netmask '${text.slice(slash)}'`, field, hint: "at most /32 for IPv4, /128 for IPv6", effect: "fatal", noErrno: true });
       return { kind: "any" };
     }
