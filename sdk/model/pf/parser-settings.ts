@@ -45,6 +45,7 @@ export abstract class PfSettingsParser extends PfOptionParser {
     this.expectChar(">");
     const table: PfTable = { name, addresses: [], files: [] };
     const printed: PfHost[] = [];
+    let braces = false;
     for (;;) {
       if (this.la.type === "STRING") {
         const o = this.shift();
@@ -55,15 +56,21 @@ export abstract class PfSettingsParser extends PfOptionParser {
       } else if (this.acceptKw("file")) {
         table.files.push(this.expectString().text);
       } else if (this.acceptChar("{")) {
+        // table_opt: '{' optnl '}' | '{' optnl host_list '}', host_list: xhost optnl | host_list comma xhost
+        // optnl — a newline may follow an entry but not a comma (`a,⏎ b` is a syntax error), and no comma
+        // may lead, trail or double
+        braces = true;
         this.optnl();
-        while (!this.isChar("}")) {
-          const not = this.acceptChar("!");
-          const hosts = this.host(not);
-          for (const h of hosts) table.addresses.push(h);
-          printed.push(...this.resolveForPrint(hosts));
-          this.optnl();
-          this.acceptChar(",");
-          this.optnl();
+        if (!this.isChar("}")) {
+          for (;;) {
+            const not = this.acceptChar("!");
+            const hosts = this.host(not);
+            for (const h of hosts) table.addresses.push(h);
+            printed.push(...this.resolveForPrint(hosts));
+            this.optnl();
+            if (this.isChar("}")) break;
+            this.acceptChar(",");
+          }
         }
         this.shift();
       } else break;
@@ -82,7 +89,8 @@ export abstract class PfSettingsParser extends PfOptionParser {
       }
     }
     if (this.opts.verbose !== false) {
-      this.out.echo.push(renderTable({ ...table, addresses: printed }));
+      // print_tabledef: an explicit empty list is printed back as `{ }`
+      this.out.echo.push(renderTable({ ...table, addresses: printed }) + (braces && printed.length === 0 ? " { }" : ""));
       this.out.stderr.push(`${this.file}:${this.la.line}: skipping duplicate table checks for <${name}>`);
     }
     this.out.ruleset.tables.push(table);
