@@ -324,7 +324,14 @@ export abstract class ParserBase {
       else break;
       any = true;
     }
-    if (!any) this.syntax(`a transform after \`${sa}\` (enc, auth, prf, group, esn, noesn)`);
+    if (!any) {
+      // transforms may be empty in parse.y: a word after a bare ikesa/childsa (`childsa aes-256`, `enc` left out)
+      // falls through srcid/lifetime to ikeauth's STRING, which is no authentication method
+      const t = this.cur();
+      if (t.type === "string" && !AUTH_METHODS.some((n) => n.startsWith(t.value) && t.value !== ""))
+        throw new Fail(t, "not a valid authentication mode", `${sa}: \`${t.value}\` is not a transform keyword; write enc, auth, prf, group, esn or noesn before the transform name`);
+      this.syntax(`a transform after \`${sa}\` (enc, auth, prf, group, esn, noesn)`);
+    }
     return x;
   }
 
