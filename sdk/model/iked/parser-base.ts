@@ -150,7 +150,14 @@ export abstract class ParserBase {
     return this.tok;
   }
 
+  /**
+   * byacc's yyerrflag: 3 after an error, one less for every token shifted; a syntax error found while it is
+   * above 0 is not printed (recovery is still under way), so a bad line right after another shows nothing.
+   */
+  protected errflag = 0;
+
   protected advance(): IkedToken {
+    if (this.errflag > 0) this.errflag--;
     const t = this.tok;
     this.tok = this.lex();
     return t;
@@ -234,13 +241,18 @@ export abstract class ParserBase {
         this.diagnostics.push({ file: this.file, line: t.line, column: t.column, message: `${field}: prefix length ${n.value} of \`${s}\` is above 32; iked accepts it as written, write at most /32`, severity: "warning" });
       }
       if (!a) {
+        // host() prints why on stderr before the yyerror: strtonum(mask, 0, 128) out of range, else no address
+        this.events.push({ kind: "stderr", text: n.value > 128 ? `netmask is too large: /${n.value}` : n.value < 0 ? `netmask is too small: /${n.value}` : `no IP address found for ${s}` });
         const bare = parseAddr(t.value);
         const max = bare?.af === "inet6" ? 128 : 32;
         if (bare || n.value > 128) throw new Fail(t, "could not parse host specification", `${field}: prefix length ${n.value} of \`${s}\` is out of range; 0-${max}`);
         throw new Fail(t, "could not parse host specification", `${field}: \`${s}\` is not an address/prefix; write ADDR/LEN with a numeric address`);
       }
     }
-    if (!parseAddr(s) && !/^[A-Za-z0-9][A-Za-z0-9.-]*$/.test(s)) throw new Fail(t, "could not parse host specification", `${field}: \`${s}\` is neither an address nor a host name`);
+    if (!parseAddr(s) && !/^[A-Za-z0-9][A-Za-z0-9.-]*$/.test(s)) {
+      this.events.push({ kind: "stderr", text: `no IP address found for ${s}` });
+      throw new Fail(t, "could not parse host specification", `${field}: \`${s}\` is neither an address nor a host name`);
+    }
     return canonicalHost(s);
   }
 
@@ -312,7 +324,14 @@ export abstract class ParserBase {
       else break;
       any = true;
     }
-    if (!any) this.syntax(`a transform after \`${sa}\` (enc, auth, prf, group, esn, noesn)`);
+    if (!any) {
+      // transforms may be empty in parse.y: a word after a bare ikesa/childsa (`childsa aes-256`, `enc` left out)
+      // falls through srcid/lifetime to ikeauth's STRING, which is no authentication method
+      const t = this.cur();
+      if (t.type === "string" && !AUTH_METHODS.some((n) => n.startsWith(t.value) && t.value !== ""))
+        throw new Fail(t, "not a valid authentication mode", `${sa}: \`${t.value}\` is not a transform keyword; write enc, auth, prf, group, esn or noesn before the transform name`);
+      this.syntax(`a transform after \`${sa}\` (enc, auth, prf, group, esn, noesn)`);
+    }
     return x;
   }
 

@@ -27,7 +27,8 @@ class Parser extends ParserBase {
         if (this.cur().type === "nl") this.advance();
       } catch (e) {
         if (!(e instanceof Fail)) throw e;
-        this.report(e);
+        this.report(e, !(e.iked === "syntax error" && this.errflag > 0));
+        this.errflag = 3;
         // yacc's `grammar error '\n'`: drop tokens up to the end of the line
         if (this.cur().type !== "nl" && this.cur().type !== "eof") {
           this.tok = this.lexer.skipLine();
@@ -45,9 +46,10 @@ class Parser extends ParserBase {
     p?.();
   }
 
-  protected report(e: Fail): void {
+  /** Records an error; `printed`: iked prints it (false for a syntax error byacc keeps quiet, see errflag). */
+  protected report(e: Fail, printed = true): void {
     const line = e.tok.line;
-    this.events.push({ kind: "error", line, message: e.iked });
+    if (printed) this.events.push({ kind: "error", line, message: e.iked });
     // the lexer already reported why the token is invalid
     // iked's own words first (what `iked -n` prints), then the model's detail
     const message = e.rich.includes(e.iked) ? e.rich : `${e.iked}: ${e.rich}`;
@@ -100,7 +102,9 @@ class Parser extends ParserBase {
         if (parts.length === 0) this.syntax("a macro value");
         const name = t.value;
         const value = parts.join(" ");
-        if (!/^[A-Za-z0-9_]+$/.test(name)) throw new Fail(t, "macro name cannot contain whitespace", `macro name \`${name}\`: only letters, digits and _ are allowed`);
+        // varset rejects only white space in the name (never in an unquoted word); any other name is stored,
+        // though `$name` reads only letters, digits and _, so such a macro cannot be used
+        if (!/^[A-Za-z0-9_]+$/.test(name)) this.diagnostics.push({ file: this.file, line: t.line, column: t.column, message: `macro name \`${name}\`: iked stores it, but \`$\` reads only letters, digits and _, so it cannot be used; rename it`, severity: "warning" });
         this.pending = () => {
           this.macros.set(name, value);
           const existing = this.conf.macros.findIndex((m) => m.name === name);

@@ -38,7 +38,9 @@ export interface LexError {
 
 const PUNCT = new Set(["(", ")", "{", "}", ",", "=", "/", "<", ">", "!"]);
 /** A run of word characters (a backslash is handled separately: it may start a line continuation). */
-const WORD = /[^ \t\n\r\f\v(){},=\/<>!#"'\\]+/y;
+// (allowed_in_string: letters, digits and punctuation but ( ) { } < > ! = / # , — so a quote inside a word,
+// as in `psk k"x`, is part of it)
+const WORD = /[^\x00-\x20\x7f(){},=\/<>!#\\]+/y;
 /** The white space ipsecctl's lexer skips between tokens (other Unicode spaces are word characters). */
 const SPACE = /^[ \t\n\r\f\v]$/;
 const ENDS_NUMBER = new Set([" ", "\t", "\n", "\r", "\f", "\v", ")", ",", "/", "}", "="]);
@@ -68,8 +70,9 @@ export class Lexer {
     const c = this.text[this.pos];
     if (c !== "\\") return c;
     // a backslash-newline pair is a line continuation: skip it
-    while (this.text[this.pos] === "\\" && (this.text[this.pos + 1] === "\n" || (this.text[this.pos + 1] === "\r" && this.text[this.pos + 2] === "\n"))) {
-      this.pos += this.text[this.pos + 1] === "\r" ? 3 : 2;
+    // (lgetc: only a backslash right before the newline; `\` CR LF is not a continuation)
+    while (this.text[this.pos] === "\\" && this.text[this.pos + 1] === "\n") {
+      this.pos += 2;
       this.line++;
       this.col = 1;
     }
@@ -94,7 +97,9 @@ export class Lexer {
     for (;;) {
       const c = this.peekChar();
       if (c === undefined) return this.tok("eof", "", this.line, this.col);
-      if (c === " " || c === "\t" || c === "\r" || c === "\f" || c === "\v") {
+      // yylex skips only blanks and tabs: a CR (a file saved with CRLF line ends), FF or VT is a token of its
+      // own, which no rule accepts (`syntax error`)
+      if (c === " " || c === "\t") {
         this.nextChar();
         continue;
       }
@@ -111,16 +116,24 @@ export class Lexer {
       if (c === '"' || c === "'") {
         this.nextChar();
         let s = "";
+        // yylex: a quoted string may span lines (the newline is dropped); `\` before the quote, a blank or a
+        // tab is that character, before a newline nothing; the end of the file inside it is an error and ends
+        // the input (yylex returns 0, so the rule is cut short: `syntax error` on the same line)
         for (;;) {
           const d = this.nextChar();
-          if (d === undefined || d === "\n") {
-            this.onError({ file: this.file, line, column, text: "unterminated quoted string" });
-            break;
+          if (d === undefined) {
+            this.onError({ file: this.file, line, column, text: "reached end of file while parsing quoted string" });
+            this.pos = this.text.length;
+            return this.tok("eof", "", line, column);
           }
+          if (d === "\n") continue;
           if (d === c) break;
-          if (d === "\\" && (this.peekChar() === c || this.peekChar() === "\\")) {
-            s += this.nextChar();
-            continue;
+          if (d === "\\") {
+            const n = this.text[this.pos];
+            if (n === c || n === " " || n === "\t") {
+              s += this.nextChar();
+              continue;
+            }
           }
           s += d;
         }
@@ -128,7 +141,7 @@ export class Lexer {
         t.quoted = true;
         return t;
       }
-      if (PUNCT.has(c)) {
+      if (PUNCT.has(c) || c === "\r" || c === "\f" || c === "\v") {
         this.nextChar();
         return this.tok("punct", c, line, column);
       }
@@ -154,6 +167,18 @@ export class Lexer {
         const first = this.pending.shift();
         if (first) return first;
         continue;
+      }
+      // yylex starts a word only at a letter, digit, `:`, `_` or `*` (a number at `-` and digits); any other
+      // character is a token of its own, which no rule accepts (`srcid @fqdn` unquoted, `.5`)
+      if (!/[A-Za-z0-9:_*]/.test(c)) {
+        const num = /-\d+/y;
+        num.lastIndex = this.pos;
+        const m = c === "-" ? num.exec(this.text) : null;
+        const after = m ? this.text[this.pos + m[0].length] : undefined;
+        if (!m || !(after === undefined || ENDS_NUMBER.has(after))) {
+          this.nextChar();
+          return this.tok("punct", c, line, column);
+        }
       }
       let word = "";
       for (;;) {

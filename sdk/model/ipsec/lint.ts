@@ -17,7 +17,6 @@ import { parseIpsecConfDetailed, problemDiagnostic } from "./parser";
 export function lintIpsecConf(text: string, file: string, opts: { include?: (path: string) => string | undefined } = {}): Diagnostic[] {
   const out: Diagnostic[] = [];
   for (const item of parseIpsecConfDetailed(text, file, opts)) {
-    if (item.kind === "macro") continue;
     for (const p of item.problems) if (p.effect !== "stderr") out.push({ ...problemDiagnostic(p), line: p.ipsecctlLine, column: p.ipsecctlColumn });
   }
   return out;

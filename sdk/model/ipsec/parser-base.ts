@@ -27,13 +27,18 @@ export interface ParseProblem {
   /** What is allowed / how to fix it (lint only). */
   hint?: string;
   effect: "soft" | "hard" | "fatal" | "generate" | "warning" | "stderr";
+  /**
+   * A syntax error ipsecctl finds but does not print: byacc's yyerrflag is still above 0 (fewer than three
+   * tokens shifted since the last error's recovery). lint reports it; `ipsecctl -n` prints nothing for it.
+   */
+  quiet?: boolean;
   /** `fatal` only: errx() (no errno text after the message), e.g. `host: invalid netmask '/129'`. */
   noErrno?: boolean;
 }
 
 /** What ipsecctl's parser does, statement by statement. */
 export type ParsedItem =
-  | { kind: "macro"; name: string; value: string }
+  | { kind: "macro"; name: string; value: string; problems: ParseProblem[] }
   | { kind: "rule"; statement: IpsecStatement; problems: ParseProblem[] }
   | { kind: "dropped"; problems: ParseProblem[] };
 
@@ -89,7 +94,11 @@ export abstract class ParserBase {
     return this.buffered[n]!;
   }
 
+  /** byacc's yyerrflag: 3 after a syntax error, one less for every token shifted (see ParseProblem.quiet). */
+  protected errflag = 0;
+
   protected next(): Token {
+    if (this.errflag > 0) this.errflag--;
     const t = this.peek();
     this.buffered.shift();
     return t;
@@ -142,7 +151,9 @@ export abstract class ParserBase {
     // parse.y host(): a mask above 128 ends ipsecctl (errx); otherwise interface, IPv4, IPv6 and (without a
     // mask) DNS are tried in turn, and a miss prints `no IP address found for TEXT` before the yyerror.
     const slash = text.lastIndexOf("/");
-    if (slash >= 0 && Number(text.slice(slash + 1)) > 128) {
+    // host() keeps strtol's value in an int: 4294967296 wraps to 0 and passes (then no address parses), -1 too
+    const maskInt = slash >= 0 && /^-?\d+$/.test(text.slice(slash + 1)) ? Number(BigInt.asIntN(32, BigInt(text.slice(slash + 1)))) : undefined;
+    if (maskInt !== undefined && maskInt > 128) {
       this.problems.push({ file: t.file, line: t.line, column: t.column, ipsecctlLine: t.line, ipsecctlColumn: t.column, text: `host: invalid netmask '${text.slice(slash)}'`, field, hint: "at most /32 for IPv4, /128 for IPv6", effect: "fatal", noErrno: true });
       return { kind: "any" };
     }
@@ -172,19 +183,18 @@ export abstract class ParserBase {
       this.next();
       this.mark(field, t);
       const list: IpsecAddress[] = [];
+      // host_list: host | host_list comma host, comma: ',' | empty — a host first, at most one comma between
+      // two hosts, none before the `}`
+      list.push(this.host(field));
       for (;;) {
         const n = this.peek();
         if (n.kind === "punct" && n.text === "}") {
           this.next();
           break;
         }
-        if (n.kind === "punct" && n.text === ",") {
-          this.next();
-          continue;
-        }
+        if (n.kind === "punct" && n.text === ",") this.next();
         list.push(this.host(field));
       }
-      if (list.length === 0) throw new SyntaxError_(this.peek());
       return list;
     }
     return [this.host(field)];

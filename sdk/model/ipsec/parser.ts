@@ -54,6 +54,15 @@ class Parser extends ParserBase {
     }
   }
 
+  /**
+   * True when `t` ends a statement: parse.y's grammar wants a newline after each one, so the end of the main
+   * file right after a rule (a last line without its newline) is a `syntax error`; an included file's end
+   * is not (lgetc reads on in the including file).
+   */
+  private endsStatement(t: Token): boolean {
+    return t.kind === "nl" || (t.kind === "eof" && this.depth > 1);
+  }
+
   protected statement(): void {
     this.problems = [];
     this.fieldTokens = new Map();
@@ -96,7 +105,7 @@ class Parser extends ParserBase {
         }
       } else throw new SyntaxError_(first);
       end = this.next();
-      if (end.kind !== "nl" && end.kind !== "eof") {
+      if (!this.endsStatement(end)) {
         // byacc's default reductions: when the rule's last element (ike `tag`, flow `type`, tcpmd5 `authkey`)
         // is complete, the rule is reduced, and so added, before the unexpected token is seen
         const complete = (stmt.type === "ike" && stmt.tag !== undefined) || (stmt.type === "flow" && stmt.flowType !== undefined) || (stmt.type === "tcpmd5" && stmt.authkey.out !== "");
@@ -110,11 +119,15 @@ class Parser extends ParserBase {
       }
     } catch (e) {
       if (!(e instanceof SyntaxError_)) throw e;
-      const what = e.token.kind === "eof" ? "end of file" : e.token.kind === "nl" ? "end of line" : e.secret ? "value (not shown: it may be a secret)" : e.token.text;
+      const what = e.token.kind === "eof" ? "end of file" : e.token.kind === "nl" ? "end of line" : e.secret ? "value (not shown: it may be a secret)" : e.token.text === "\r" ? "\\r" : e.token.text === "\f" ? "\\f" : e.token.text === "\v" ? "\\v" : e.token.text;
+      const quiet = this.errflag > 0;
       this.problem(e.token, "hard", "syntax error", undefined, e.token.kind === "eof" || e.token.kind === "nl" || e.secret ? `unexpected ${what}` : `unexpected \`${what}\``);
-      // error recovery as parse.y's `grammar error '\n'`: skip to the end of the line
+      if (quiet) this.problems[this.problems.length - 1]!.quiet = true;
+      // error recovery as parse.y's `grammar error '\n'`: skip to the end of the line (discarded, not shifted),
+      // then shift the newline
       let t = e.token;
       while (t.kind !== "nl" && t.kind !== "eof") t = this.next();
+      this.errflag = 2;
       this.items.push({ kind: "dropped", problems: this.problems });
       return;
     }
@@ -166,28 +179,29 @@ class Parser extends ParserBase {
     const parts: string[] = [];
     while (this.peek().kind === "string" || this.peek().kind === "number" || this.peek().kind === "keyword") parts.push(this.next().text);
     const end = this.next();
-    if (parts.length === 0 || (end.kind !== "nl" && end.kind !== "eof")) {
+    if (parts.length === 0 || !this.endsStatement(end)) {
+      const quiet = this.errflag > 0;
       this.problem(end, "hard", "syntax error", undefined, "a macro is NAME = \"value\"");
+      if (quiet) this.problems[this.problems.length - 1]!.quiet = true;
       let t = end;
       while (t.kind !== "nl" && t.kind !== "eof") t = this.next();
+      this.errflag = 2;
       this.items.push({ kind: "dropped", problems: this.problems });
       return;
     }
     const value = parts.join(" ");
-    if (!/^[A-Za-z0-9_]+$/.test(nameTok.text)) {
-      this.problem(nameTok, "hard", "macro name cannot contain whitespace", undefined, "letters, digits and _ only");
-      this.items.push({ kind: "dropped", problems: this.problems });
-      return;
-    }
+    // varset rejects only white space in the name (never in an unquoted word); any other name is stored,
+    // though `$name` reads only letters, digits and _, so such a macro cannot be used
+    if (!/^[A-Za-z0-9_]+$/.test(nameTok.text)) this.problem(nameTok, "warning", `macro name \`${nameTok.text}\` cannot be used`, undefined, "ipsecctl stores it, but `$` reads only letters, digits and _; rename it");
     this.macros.set(nameTok.text, value);
-    this.items.push({ kind: "macro", name: nameTok.text, value });
+    this.items.push({ kind: "macro", name: nameTok.text, value, problems: this.problems });
   }
 
   protected include(): void {
     this.next();
     const pathTok = this.expectString();
     const end = this.next();
-    if (end.kind !== "nl" && end.kind !== "eof") throw new SyntaxError_(end);
+    if (!this.endsStatement(end)) throw new SyntaxError_(end);
     const text = this.opts.include?.(pathTok.text);
     if (text === undefined || this.depth > 16) {
       if (text === undefined) this.problem(pathTok, "stderr", `ipsecctl: pushfile: ${pathTok.text}: No such file or directory`, "include");
@@ -415,7 +429,7 @@ export function parseIpsecConf(
   const diagnostics: Diagnostic[] = [];
   for (const item of items) {
     if (item.kind === "rule") statements.push(item.statement);
-    if (item.kind !== "macro") for (const p of item.problems) if (p.effect !== "stderr") diagnostics.push(problemDiagnostic(p));
+    for (const p of item.problems) if (p.effect !== "stderr") diagnostics.push(problemDiagnostic(p));
   }
   return { value: { statements }, diagnostics };
 }

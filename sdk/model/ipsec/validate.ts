@@ -230,8 +230,12 @@ export function ikeRuleProblems(rule: IkeRule): RuleProblem[] {
   checkId(out, "dstid", rule.dstid);
   if (rule.auth !== undefined) {
     if (rule.auth.kind === "psk") {
-      if (typeof rule.auth.psk !== "string" || rule.auth.psk === "" || /["\n\\]/.test(rule.auth.psk))
+      if (typeof rule.auth.psk !== "string" || rule.auth.psk === "" || /\n/.test(rule.auth.psk))
         out.push({ field: "psk", value: "(secret)", text: "invalid pre-shared key", hint: "a non-empty string without quotes, backslashes or newlines", stage: "parse" });
+      // ipsecctl takes a quote or backslash inside an unquoted word (`psk k"x`) as written; the model cannot
+      // write one back inside quotes, so the planner refuses it (stage model) and the parser accepts it
+      else if (/["\\]/.test(rule.auth.psk))
+        out.push({ field: "psk", value: "(secret)", text: "invalid pre-shared key", hint: "a non-empty string without quotes, backslashes or newlines", stage: "model" });
     } else if (rule.auth.kind !== "rsa") {
       out.push({ field: "auth", value: (rule.auth as { kind: unknown }).kind, text: oneOf("auth", String((rule.auth as { kind: unknown }).kind), ["psk", "rsa"]), stage: "parse" });
     }

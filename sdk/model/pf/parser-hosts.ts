@@ -209,7 +209,11 @@ export abstract class PfHostParser extends PfParserBase {
     const plausible = /^[A-Za-z][A-Za-z0-9_.-]*$/.test(name) && !text.includes("/");
     const known = this.ctx.interfaces ? interfaceExists(name, this.ctx.interfaces) : plausible;
     if (!known) {
-      this.out.stderr.push(`no IP address found for ${text}`);
+      // host(): strtonum(mask, 0, 128) fails first (`netmask is too large: /4294967296`), else no address
+      const slash = text.indexOf("/");
+      const mask = slash >= 0 ? text.slice(slash + 1) : undefined;
+      const why = mask === undefined ? undefined : !/^[-+]?\d+$/.test(mask) ? "invalid" : Number(mask) < 0 ? "too small" : Number(mask) > 128 ? "too large" : undefined;
+      this.out.stderr.push(why ? `netmask is ${why}: ${text.slice(slash)}` : `no IP address found for ${text}`);
       const names = this.ctx.interfaces ? this.ctx.interfaces.map((i) => i.name).join(", ") : "";
       this.fail("could not parse host specification", `\`${text}\` is not an IPv4/IPv6 address or network${this.ctx.interfaces ? `, nor an interface or group of this host (${names})` : " nor an interface name"}`, tok);
     }
@@ -269,6 +273,8 @@ export abstract class PfHostParser extends PfParserBase {
   /** portrange: a port, a service name, or `a:b`. */
   protected portrange(): { port: number; to?: number } {
     const t = this.numberstring();
+    // numberstring: a NUMBER token is printed back in decimal (`08` is port 8), only a STRING goes to atoul as written
+    if (t.type === "NUMBER") return { port: this.getservice(BigInt(t.text).toString(), t) };
     const colon = t.text.indexOf(":");
     if (colon < 0) return { port: this.getservice(t.text, t) };
     const a = this.getservice(t.text.slice(0, colon), t);
@@ -277,10 +283,10 @@ export abstract class PfHostParser extends PfParserBase {
   }
 
   protected getservice(s: string, t: Token): number {
-    if (/^\d+$/.test(s)) {
-      const n = Number(s);
-      if (n > 65535) this.fail(`illegal port value ${s}`, "a port is 0-65535", t);
-      return n;
+    const n = atoul(s);
+    if (n !== undefined) {
+      if (n > 65535n) this.fail(`illegal port value ${n}`, "a port is 0-65535", t);
+      return Number(n);
     }
     const p = servicePort(s);
     if (p === undefined) this.fail(`unknown port ${s}`, "a number 0-65535 or a service name from /etc/services such as isakmp, ipsec-nat-t, ssh, https", t);
@@ -289,4 +295,18 @@ export abstract class PfHostParser extends PfParserBase {
 
   // ---- filter options ----------------------------------------------------------------------
 
+}
+
+/**
+ * parse.y atoul: strtoul(s, &ep, 0) over the whole string — decimal, 0x hex or 0 octal, with an optional sign (a
+ * negative number wraps around as an unsigned long: -1 is 18446744073709551615); undefined when it is not a whole
+ * number (`08`, `1.5`) or overflows, where getservice looks the text up as a service name instead.
+ */
+export function atoul(s: string): bigint | undefined {
+  const m = /^([+-]?)(0[xX][0-9a-fA-F]+|0[0-7]*|[1-9][0-9]*)$/.exec(s);
+  if (!m) return undefined;
+  const v = BigInt(m[2]!);
+  const MAX = 1n << 64n;
+  if (v >= MAX) return undefined;
+  return m[1] === "-" ? (MAX - v) % MAX : v;
 }

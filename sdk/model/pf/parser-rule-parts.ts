@@ -110,10 +110,13 @@ export abstract class PfRulePartParser extends PfHostParser {
       return { target: { kind: "table", name }, list: addrs };
     }
     this.optnl();
-    const list: PfHost[] = [];
+    // redir_host_list: host optweight optnl | redir_host_list comma host optweight optnl — a host first, at most
+    // one comma before each further host, none before the `}` (an empty, leading-comma or trailing-comma list is
+    // a syntax error)
+    const list: PfHost[] = [...this.host(this.acceptChar("!"))];
+    this.optnl();
     while (!this.isChar("}")) {
       this.acceptChar(",");
-      this.optnl();
       list.push(...this.host(this.acceptChar("!")));
       this.optnl();
     }

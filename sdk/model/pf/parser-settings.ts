@@ -28,7 +28,9 @@ export abstract class PfSettingsParser extends PfOptionParser {
     this.expectKw("set");
     const t = this.la;
     if (this.interfaceAndPolicyOption() || this.timeoutOption() || this.hostOption()) return;
-    if (t.type === "KW" || t.type === "STRING") {
+    // parse.y's option: of the `set` options pfctl knows, only fingerprints and state-defaults are outside the
+    // model; any other word after `set` (`set set`, `set frags`) is pfctl's plain syntax error
+    if ((t.type === "KW" || t.type === "STRING") && (t.text === "fingerprints" || t.text === "state-defaults")) {
       this.fail(`\`set ${t.text}\` is valid pf.conf but not part of this model's pf language`, "supported: set skip on, set block-policy, set state-policy, set ruleset-optimization, set limit, set timeout, set optimization, set loginterface, set reassemble, set debug, set hostid, set syncookies", t);
     }
     this.syntax();
@@ -43,6 +45,7 @@ export abstract class PfSettingsParser extends PfOptionParser {
     this.expectChar(">");
     const table: PfTable = { name, addresses: [], files: [] };
     const printed: PfHost[] = [];
+    let braces = false;
     for (;;) {
       if (this.la.type === "STRING") {
         const o = this.shift();
@@ -53,15 +56,21 @@ export abstract class PfSettingsParser extends PfOptionParser {
       } else if (this.acceptKw("file")) {
         table.files.push(this.expectString().text);
       } else if (this.acceptChar("{")) {
+        // table_opt: '{' optnl '}' | '{' optnl host_list '}', host_list: xhost optnl | host_list comma xhost
+        // optnl — a newline may follow an entry but not a comma (`a,⏎ b` is a syntax error), and no comma
+        // may lead, trail or double
+        braces = true;
         this.optnl();
-        while (!this.isChar("}")) {
-          const not = this.acceptChar("!");
-          const hosts = this.host(not);
-          for (const h of hosts) table.addresses.push(h);
-          printed.push(...this.resolveForPrint(hosts));
-          this.optnl();
-          this.acceptChar(",");
-          this.optnl();
+        if (!this.isChar("}")) {
+          for (;;) {
+            const not = this.acceptChar("!");
+            const hosts = this.host(not);
+            for (const h of hosts) table.addresses.push(h);
+            printed.push(...this.resolveForPrint(hosts));
+            this.optnl();
+            if (this.isChar("}")) break;
+            this.acceptChar(",");
+          }
         }
         this.shift();
       } else break;
@@ -80,7 +89,8 @@ export abstract class PfSettingsParser extends PfOptionParser {
       }
     }
     if (this.opts.verbose !== false) {
-      this.out.echo.push(renderTable({ ...table, addresses: printed }));
+      // print_tabledef: an explicit empty list is printed back as `{ }`
+      this.out.echo.push(renderTable({ ...table, addresses: printed }) + (braces && printed.length === 0 ? " { }" : ""));
       this.out.stderr.push(`${this.file}:${this.la.line}: skipping duplicate table checks for <${name}>`);
     }
     this.out.ruleset.tables.push(table);

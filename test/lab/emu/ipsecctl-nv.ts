@@ -318,6 +318,10 @@ export function ipsecctlNv(text: string, file: string, opts: IpsecctlNvOptions =
         return { stdout: join(stdout), stderr: join(stderr), rc: 1 };
       }
       if (p.effect === "soft" || p.effect === "hard") {
+        if (p.quiet) {
+          errors++;
+          continue;
+        }
         stderr.push(`${p.file}: ${p.ipsecctlLine}: ${p.text}`);
         errors++;
       }

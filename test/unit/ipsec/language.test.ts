@@ -15,7 +15,7 @@ describe("language", () => {
         'nets = "{ 10.1.0.0/24 10.3.0.0/24 }"',
         "gw = 198.51.100.2",
         'ike esp from $nets to 10.2.0.0/24 peer $gw psk "$gw"',
-      ].join("\n"),
+      ].join("\n") + "\n",
     );
     expect(r.diagnostics).toEqual([]);
     expect(r.text).toBe('ike esp from { 10.1.0.0/24, 10.3.0.0/24 } to 10.2.0.0/24 peer 198.51.100.2 psk "$gw"\n');
