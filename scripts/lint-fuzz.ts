@@ -23,6 +23,7 @@ import { fileURLToPath } from "node:url";
 import { hasErrors, lintFile } from "../sdk/lint";
 import { goldenInterfaces, sandbox } from "../test/unit/emu/harness";
 import { GOLDEN_PF_INTERFACES, goldenCases, type GoldenCase } from "../test/unit/lint/golden-cases";
+import { rng } from "./seeded-random";
 
 type Tool = "ipsecctl" | "pfctl" | "iked";
 const TOOLS: readonly Tool[] = ["ipsecctl", "pfctl", "iked"];
@@ -51,17 +52,6 @@ const EMU = !argv.includes("--no-emu");
 const KEEP = argv.includes("--keep") ? path.resolve(opt("--keep", "lint-fuzz-out")) : undefined;
 
 // ---------------------------------------------------------------------------------------------- random
-/** mulberry32: small, seedable, reproducible. */
-function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 const rand = rng(SEED);
 const int = (lo: number, hi: number) => lo + Math.floor(rand() * (hi - lo + 1));
 const pick = <T>(xs: readonly T[]): T => xs[Math.floor(rand() * xs.length)]!;

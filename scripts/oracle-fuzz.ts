@@ -20,6 +20,7 @@ import type { HostState } from "../sdk/state";
 import { lintFile, hasErrors } from "../sdk/lint/index";
 import { AUTH_TRANSFORMS, ENC_TRANSFORMS, GROUP_TRANSFORMS, GROUP_ALIASES } from "../sdk/model/ipsec/transforms";
 import { AUTH as IKED_AUTH, CHILD_ENC, GROUP as IKED_GROUP, IKE_ENC } from "../sdk/model/iked/transforms";
+import { rng } from "./seeded-random";
 
 // ---------------------------------------------------------------------------------------------- arguments
 const argv = process.argv.slice(2);
@@ -40,17 +41,6 @@ const VERBOSE = argv.includes("--verbose");
 const KEEP = argv.includes("--keep") ? path.resolve(opt("--keep", "fuzz-out")) : undefined;
 
 // ---------------------------------------------------------------------------------------------- random
-/** mulberry32: small, seedable, reproducible. */
-function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 class R {
   constructor(readonly f: () => number) {}
   int(lo: number, hi: number): number {

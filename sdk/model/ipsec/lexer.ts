@@ -113,95 +113,108 @@ export class Lexer {
         this.nextChar();
         return this.tok("nl", "\n", line, column);
       }
-      if (c === '"' || c === "'") {
-        this.nextChar();
-        let s = "";
-        // yylex: a quoted string may span lines (the newline is dropped); `\` before the quote, a blank or a
-        // tab is that character, before a newline nothing; the end of the file inside it is an error and ends
-        // the input (yylex returns 0, so the rule is cut short: `syntax error` on the same line)
-        for (;;) {
-          const d = this.nextChar();
-          if (d === undefined) {
-            this.onError({ file: this.file, line, column, text: "reached end of file while parsing quoted string" });
-            this.pos = this.text.length;
-            return this.tok("eof", "", line, column);
-          }
-          if (d === "\n") continue;
-          if (d === c) break;
-          if (d === "\\") {
-            const n = this.text[this.pos];
-            if (n === c || n === " " || n === "\t") {
-              s += this.nextChar();
-              continue;
-            }
-          }
-          s += d;
-        }
-        const t = this.tok("string", s, line, column);
-        t.quoted = true;
-        return t;
-      }
+      if (c === '"' || c === "'") return this.quoted(c, line, column);
       if (PUNCT.has(c) || c === "\r" || c === "\f" || c === "\v") {
         this.nextChar();
         return this.tok("punct", c, line, column);
       }
       if (c === "$") {
-        this.nextChar();
-        let name = "";
-        while (/[A-Za-z0-9_]/.test(this.peekChar() ?? "")) name += this.nextChar();
-        const value = this.macros.get(name);
-        if (value === undefined) {
-          this.onError({ file: this.file, line, column, text: `macro '${name}' not defined` });
-          continue;
-        }
-        if (this.depth >= 16) {
-          this.onError({ file: this.file, line, column, text: `macro '${name}' expands recursively` });
-          continue;
-        }
-        this.onMacroUse(name);
-        const sub = new Lexer(value, this.file, this.macros, (e) => this.onError({ ...e, line, column }), this.onMacroUse, this.depth + 1);
-        for (let t = sub.next(); t.kind !== "eof"; t = sub.next()) {
-          if (t.kind === "nl") continue;
-          this.pending.push({ ...t, line, column });
-        }
-        const first = this.pending.shift();
-        if (first) return first;
+        const t = this.macro(line, column);
+        if (t) return t;
         continue;
       }
-      // yylex starts a word only at a letter, digit, `:`, `_` or `*` (a number at `-` and digits); any other
-      // character is a token of its own, which no rule accepts (`srcid @fqdn` unquoted, `.5`)
-      if (!/[A-Za-z0-9:_*]/.test(c)) {
-        const num = /-\d+/y;
-        num.lastIndex = this.pos;
-        const m = c === "-" ? num.exec(this.text) : null;
-        const after = m ? this.text[this.pos + m[0].length] : undefined;
-        if (!m || !(after === undefined || ENDS_NUMBER.has(after))) {
-          this.nextChar();
-          return this.tok("punct", c, line, column);
-        }
-      }
-      let word = "";
-      for (;;) {
-        WORD.lastIndex = this.pos;
-        const m = WORD.exec(this.text);
-        if (m) {
-          word += m[0];
-          this.pos += m[0].length;
-          this.col += m[0].length;
-        }
-        // a backslash: a line continuation inside the word, or a character of it
-        if (this.text[this.pos] !== "\\") break;
-        const d = this.peekChar();
-        if (d === undefined || SPACE.test(d) || PUNCT.has(d) || d === "#" || d === '"' || d === "'") break;
-        if (d === "\\") word += this.nextChar();
-      }
-      // every character is a word character, white space or handled above, so a word is never empty;
-      // keep the lexer moving on whatever this may have missed
-      if (word === "") word = this.nextChar() ?? "";
-      if (/^-?\d+$/.test(word) && (this.peekChar() === undefined || ENDS_NUMBER.has(this.peekChar()!)))
-        return this.tok("number", word, line, column);
-      return this.tok(KEYWORDS.has(word) ? "keyword" : "string", word, line, column);
+      return this.word(c, line, column);
     }
+  }
+
+  /** A quoted string, its opening quote `q` next (yylex's quoted-string loop). */
+  private quoted(q: string, line: number, column: number): Token {
+    this.nextChar();
+    let s = "";
+    // yylex: a quoted string may span lines (the newline is dropped); `\` before the quote, a blank or a
+    // tab is that character, before a newline nothing; the end of the file inside it is an error and ends
+    // the input (yylex returns 0, so the rule is cut short: `syntax error` on the same line)
+    for (;;) {
+      const d = this.nextChar();
+      if (d === undefined) {
+        this.onError({ file: this.file, line, column, text: "reached end of file while parsing quoted string" });
+        this.pos = this.text.length;
+        return this.tok("eof", "", line, column);
+      }
+      if (d === "\n") continue;
+      if (d === q) break;
+      if (d === "\\") {
+        const n = this.text[this.pos];
+        if (n === q || n === " " || n === "\t") {
+          s += this.nextChar();
+          continue;
+        }
+      }
+      s += d;
+    }
+    const t = this.tok("string", s, line, column);
+    t.quoted = true;
+    return t;
+  }
+
+  /** A `$name` macro use, `$` next: its expansion's first token (the others pending), or undefined when there is none. */
+  private macro(line: number, column: number): Token | undefined {
+    this.nextChar();
+    let name = "";
+    while (/[A-Za-z0-9_]/.test(this.peekChar() ?? "")) name += this.nextChar();
+    const value = this.macros.get(name);
+    if (value === undefined) {
+      this.onError({ file: this.file, line, column, text: `macro '${name}' not defined` });
+      return undefined;
+    }
+    if (this.depth >= 16) {
+      this.onError({ file: this.file, line, column, text: `macro '${name}' expands recursively` });
+      return undefined;
+    }
+    this.onMacroUse(name);
+    const sub = new Lexer(value, this.file, this.macros, (e) => this.onError({ ...e, line, column }), this.onMacroUse, this.depth + 1);
+    for (let t = sub.next(); t.kind !== "eof"; t = sub.next()) {
+      if (t.kind === "nl") continue;
+      this.pending.push({ ...t, line, column });
+    }
+    return this.pending.shift();
+  }
+
+  /** A word or a number (or a character no rule accepts), starting at `c`. */
+  private word(c: string, line: number, column: number): Token {
+    // yylex starts a word only at a letter, digit, `:`, `_` or `*` (a number at `-` and digits); any other
+    // character is a token of its own, which no rule accepts (`srcid @fqdn` unquoted, `.5`)
+    if (!/[A-Za-z0-9:_*]/.test(c)) {
+      const num = /-\d+/y;
+      num.lastIndex = this.pos;
+      const m = c === "-" ? num.exec(this.text) : null;
+      const after = m ? this.text[this.pos + m[0].length] : undefined;
+      if (!m || !(after === undefined || ENDS_NUMBER.has(after))) {
+        this.nextChar();
+        return this.tok("punct", c, line, column);
+      }
+    }
+    let word = "";
+    for (;;) {
+      WORD.lastIndex = this.pos;
+      const m = WORD.exec(this.text);
+      if (m) {
+        word += m[0];
+        this.pos += m[0].length;
+        this.col += m[0].length;
+      }
+      // a backslash: a line continuation inside the word, or a character of it
+      if (this.text[this.pos] !== "\\") break;
+      const d = this.peekChar();
+      if (d === undefined || SPACE.test(d) || PUNCT.has(d) || d === "#" || d === '"' || d === "'") break;
+      if (d === "\\") word += this.nextChar();
+    }
+    // every character is a word character, white space or handled above, so a word is never empty;
+    // keep the lexer moving on whatever this may have missed
+    if (word === "") word = this.nextChar() ?? "";
+    if (/^-?\d+$/.test(word) && (this.peekChar() === undefined || ENDS_NUMBER.has(this.peekChar()!)))
+      return this.tok("number", word, line, column);
+    return this.tok(KEYWORDS.has(word) ? "keyword" : "string", word, line, column);
   }
 
   private tok(kind: Token["kind"], text: string, line: number, column: number): Token {

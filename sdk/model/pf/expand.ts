@@ -12,6 +12,7 @@ import type {
   PfBlockPolicy,
   PfFilterRule,
   PfHost,
+  PfIcmpType,
   PfIfSpec,
   PfInterface,
   PfOption,
@@ -19,6 +20,7 @@ import type {
   PfRule,
   PfRuleset,
   PfStateOptions,
+  PfUgid,
 } from "./types";
 
 /** Settings of the main ruleset that change how rules load. */
@@ -216,62 +218,9 @@ export function expandStatement(rule: PfRule, ctx: ExpandContext = {}): ExpandRe
                 if (t?.kind === "address") af = addressFamily(t.address);
               }
               for (const uid of uids) for (const gid of gids) for (const icmp of icmps) {
-                if (icmp) {
-                  // expand_rule's `icmp-type mismatch`, then rule_consistent() in its order
-                  const errs: string[] = [];
-                  if (proto !== (icmp.v6 ? "ipv6-icmp" : "icmp")) errs.push("icmp-type mismatch");
-                  if ((sport || dport) && proto !== "tcp" && proto !== "udp") errs.push("port only applies to tcp/udp");
-                  if (proto !== "icmp" && proto !== "ipv6-icmp") errs.push("icmp-type/code only applies to icmp");
-                  if (!af) errs.push("must indicate address family with icmp-type/code");
-                  if (errs.length > 0) {
-                    errors.push(...errs, "skipping rule due to errors");
-                    continue;
-                  }
-                }
-                if ((uid || gid) && proto !== "tcp" && proto !== "udp") {
-                  // rule_consistent(): port, user, group in that order
-                  if (sport || dport) errors.push("port only applies to tcp/udp");
-                  if (uid) errors.push("user only applies to tcp/udp");
-                  if (gid) errors.push("group only applies to tcp/udp");
-                  errors.push("skipping rule due to errors");
-                  continue;
-                }
-                // without the host's interfaces, `self` stands for addresses of both families: every OpenBSD
-                // host has 127.0.0.1 and ::1 on lo0
-                const isSelf = (h: PfHost | undefined) => h?.kind === "interface" && h.name === "self";
-                const afs = af === undefined && (!ctx.interfaces || ctx.partial) && (isSelf(src.host) || isSelf(dst.host)) ? (["inet", "inet6"] as const) : [af];
-                const byAf = afs.map((a) => familyErrors(rule, a, proto));
-                const family = [...new Set(byAf.flat())];
-                if (family.length > 0 || poolError) errors.push(...family, "skipping rule due to errors");
-                // the `self` combinations of the family without errors are still rules
-                if (poolError || byAf.every((e) => e.length > 0)) continue;
-                if (rule.kind === "filter" && rule.afTo) {
-                  const errs = afToErrors(rule, af, ctx);
-                  if (errs.length > 0) {
-                    errors.push(...errs, "skipping rule due to errors");
-                    continue;
-                  }
-                }
-                if (rule.kind === "filter" && rule.os !== undefined && proto !== "tcp") {
-                  errors.push("os only applies to tcp", "skipping rule due to errors");
-                  continue;
-                }
-                if ((sport || dport) && proto !== "tcp" && proto !== "udp" && rule.kind === "filter") {
-                  portError = true;
-                  continue;
-                }
-                const built = buildRule(rule, ctx, on, proto, src.host, sport, dst.host, dport, af);
-                if (icmp && built.kind === "filter") built.icmpTypes = [icmp];
-                if (uid && built.kind === "filter") built.users = [uid];
-                if (gid && built.kind === "filter") built.groups = [gid];
-                if (built.kind === "filter" && rule.kind === "filter" && rule.binatTo) {
-                  // parse.y binat-to: `out … nat-to B static-port` and the reverse `in … from any to B rdr-to SRC`
-                  const b = rule.binatTo;
-                  out.push({ ...built, direction: "out", natTo: b, staticPort: true });
-                  out.push({ ...built, direction: "in", from: { hosts: [], ports: [] }, to: { hosts: [b], ports: sport ? [sport] : [] }, rdrTo: { host: src.host ?? { kind: "address", address: "0.0.0.0/0" } } });
-                  continue;
-                }
-                out.push(built);
+                const one = expandCombination(rule, ctx, { on, proto, src, sport, dst, dport, af, icmp, uid, gid, poolError }, errors);
+                out.push(...one.rules);
+                if (one.portError) portError = true;
               }
             }
           }
@@ -282,6 +231,90 @@ export function expandStatement(rule: PfRule, ctx: ExpandContext = {}): ExpandRe
   if (portError) errors.push("port only applies to tcp/udp", "skipping rule due to errors");
   if (out.length === 0) errors.push("rule expands to no valid combination");
   return { rules: out, errors };
+}
+
+/** One combination of {@link expandStatement}'s loops (an interface, protocol, hosts, ports, family, icmp type, user and group). */
+interface Combination {
+  on: PfIfSpec | undefined;
+  proto: string | undefined;
+  src: HostAf;
+  sport: PfPort | undefined;
+  dst: HostAf;
+  dport: PfPort | undefined;
+  af: PfAddressFamily | undefined;
+  icmp: PfIcmpType | undefined;
+  uid: PfUgid | undefined;
+  gid: PfUgid | undefined;
+  /** A pool of the rule failed (expand_rule's `error`): no combination is added any more. */
+  poolError: boolean;
+}
+
+/**
+ * The rules one combination yields, pfctl's errors for it pushed onto `errors` in its order; `portError`: a port on a
+ * protocol other than tcp/udp (reported once for the statement).
+ */
+function expandCombination(rule: PfRule, ctx: ExpandContext, c: Combination, errors: string[]): { rules: PfRule[]; portError: boolean } {
+  const { on, proto, src, sport, dst, dport, af, icmp, uid, gid, poolError } = c;
+  const none = { rules: [], portError: false };
+  if (icmp) {
+    // expand_rule's `icmp-type mismatch`, then rule_consistent() in its order
+    const errs: string[] = [];
+    if (proto !== (icmp.v6 ? "ipv6-icmp" : "icmp")) errs.push("icmp-type mismatch");
+    if ((sport || dport) && proto !== "tcp" && proto !== "udp") errs.push("port only applies to tcp/udp");
+    if (proto !== "icmp" && proto !== "ipv6-icmp") errs.push("icmp-type/code only applies to icmp");
+    if (!af) errs.push("must indicate address family with icmp-type/code");
+    if (errs.length > 0) {
+      errors.push(...errs, "skipping rule due to errors");
+      return none;
+    }
+  }
+  if ((uid || gid) && proto !== "tcp" && proto !== "udp") {
+    // rule_consistent(): port, user, group in that order
+    if (sport || dport) errors.push("port only applies to tcp/udp");
+    if (uid) errors.push("user only applies to tcp/udp");
+    if (gid) errors.push("group only applies to tcp/udp");
+    errors.push("skipping rule due to errors");
+    return none;
+  }
+  // without the host's interfaces, `self` stands for addresses of both families: every OpenBSD
+  // host has 127.0.0.1 and ::1 on lo0
+  const isSelf = (h: PfHost | undefined) => h?.kind === "interface" && h.name === "self";
+  const afs = af === undefined && (!ctx.interfaces || ctx.partial) && (isSelf(src.host) || isSelf(dst.host)) ? (["inet", "inet6"] as const) : [af];
+  const byAf = afs.map((a) => familyErrors(rule, a, proto));
+  const family = [...new Set(byAf.flat())];
+  if (family.length > 0 || poolError) errors.push(...family, "skipping rule due to errors");
+  // the `self` combinations of the family without errors are still rules
+  if (poolError || byAf.every((e) => e.length > 0)) return none;
+  if (rule.kind === "filter" && rule.afTo) {
+    const errs = afToErrors(rule, af, ctx);
+    if (errs.length > 0) {
+      errors.push(...errs, "skipping rule due to errors");
+      return none;
+    }
+  }
+  if (rule.kind === "filter" && rule.os !== undefined && proto !== "tcp") {
+    errors.push("os only applies to tcp", "skipping rule due to errors");
+    return none;
+  }
+  if ((sport || dport) && proto !== "tcp" && proto !== "udp" && rule.kind === "filter") {
+    return { rules: [], portError: true };
+  }
+  const built = buildRule(rule, ctx, on, proto, src.host, sport, dst.host, dport, af);
+  if (icmp && built.kind === "filter") built.icmpTypes = [icmp];
+  if (uid && built.kind === "filter") built.users = [uid];
+  if (gid && built.kind === "filter") built.groups = [gid];
+  if (built.kind === "filter" && rule.kind === "filter" && rule.binatTo) {
+    // parse.y binat-to: `out … nat-to B static-port` and the reverse `in … from any to B rdr-to SRC`
+    const b = rule.binatTo;
+    return {
+      rules: [
+        { ...built, direction: "out", natTo: b, staticPort: true },
+        { ...built, direction: "in", from: { hosts: [], ports: [] }, to: { hosts: [b], ports: sport ? [sport] : [] }, rdrTo: { host: src.host ?? { kind: "address", address: "0.0.0.0/0" } } },
+      ],
+      portError: false,
+    };
+  }
+  return { rules: [built], portError: false };
 }
 
 /**
