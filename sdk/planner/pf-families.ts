@@ -14,6 +14,7 @@
  * (an undeclared interface, a driver group such as `em`, `self`, `:peer`) is not checked: never refuse what
  * might be valid.
  */
+import { addressFamily as fam } from "../model/pf/address";
 import { expandStatement } from "../model/pf/expand";
 import { formatStatementForFile } from "../model/pf/render";
 import type { PfAddressFamily, PfHost, PfInterface, PfRule } from "../model/pf/types";
@@ -26,18 +27,17 @@ interface Declared extends PfInterface {
   maybe: PfAddressFamily[];
 }
 
-const fam = (a: string): PfAddressFamily => (a.includes(":") ? "inet6" : "inet");
-
 /** The interfaces `acc`'s gateway declares, as pfctl would see them on the host. */
 export function declaredInterfaces(acc: Acc): Declared[] {
   const gw = acc.gw;
   const out = new Map<string, Declared>();
   const unknown = new Set<string>();
+  const incomplete = new Set<string>();
   const add = (name: string, addrs: string[], complete: boolean, groups: string[] = []) => {
     const d = out.get(name) ?? { name, addresses: [], groups: [], maybe: [] };
     d.addresses.push(...addrs);
     d.groups.push(...groups.filter((g) => !d.groups.includes(g)));
-    if (!complete) d.maybe = (["inet", "inet6"] as const).filter((f) => !d.addresses.some((a) => fam(a) === f));
+    if (!complete) incomplete.add(name);
     out.set(name, d);
   };
   const ext = gw.external;
@@ -53,8 +53,11 @@ export function declaredInterfaces(acc: Acc): Declared[] {
   }
   for (const x of gw.extraInterfaces) add(x.interface, x.addresses.map((a) => `${a.address}/${a.prefix}`), true);
   if (!out.has("lo0")) add("lo0", ["127.0.0.1/8", "::1/128"], true);
-  // any declared address recomputes what else may be there
-  for (const d of out.values()) if (d.maybe.length > 0) d.maybe = (["inet", "inet6"] as const).filter((f) => !d.addresses.some((a) => fam(a) === f));
+  // an interface left as installed may also hold addresses of the families none of its declared ones has
+  for (const n of incomplete) {
+    const d = out.get(n)!;
+    d.maybe = (["inet", "inet6"] as const).filter((f) => !d.addresses.some((a) => fam(a) === f));
+  }
   for (const u of unknown) out.delete(u);
   return [...out.values()];
 }
