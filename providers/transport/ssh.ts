@@ -70,6 +70,27 @@ export class TransportError extends Error {
 
 const handshakes = new Map<string, Semaphore>();
 
+/**
+ * Declines OpenSSH's host-key rotation offer on a connection. After authentication every OpenSSH sshd announces
+ * all its host keys (`hostkeys-00@openssh.com`, sent by sshd's `notify_hostkeys`), and ssh2 answers each
+ * announcement by asking the server to prove it holds them (`hostkeys-prove-00@openssh.com`): the gateway then
+ * signs with every host key it has — RSA, ECDSA and Ed25519 on a stock OpenBSD — and ssh2 verifies each signature,
+ * on every connection, for keys nobody asked about: the provider trusts exactly the one pinned `hostKey`, checked at
+ * the key exchange. OpenSSH's own client does the same only with `UpdateHostKeys`, which pinned known_hosts setups
+ * turn off. The announcement asks no reply (want-reply is false), so leaving it unanswered is what the protocol
+ * allows. ssh2 (pinned at 1.17.0) offers no option for this: its protocol's message handler is wrapped, and when
+ * ssh2's internals are not where this expects them, nothing is changed (ssh2 then proves, as before).
+ */
+function skipHostKeysProof(client: Client): void {
+  const handlers = (client as unknown as { _protocol?: { _handlers?: Record<string, unknown> } })._protocol?._handlers;
+  const global = handlers?.GLOBAL_REQUEST;
+  if (!handlers || typeof global !== "function") return;
+  handlers.GLOBAL_REQUEST = (proto: { requestSuccess?: () => void }, name: string, wantReply: boolean, data: unknown) => {
+    if (name !== "hostkeys-00@openssh.com") return global(proto, name, wantReply, data);
+    if (wantReply) proto.requestSuccess?.();
+  };
+}
+
 export function hostId(t: SshTarget): string {
   return `${t.host}:${t.port ?? SSH_PORT}`;
 }
@@ -161,6 +182,7 @@ export class SshSession {
             reject(new TransportError(mismatch ?? `${id}: cannot connect as ${target.user ?? SSH_USER}: ${e.message}`, id));
           });
           client.connect(cfg);
+          skipHostKeysProof(client);
           // small writes go out at once: with Nagle's algorithm each command's request waits for the peer's delayed
           // ACK (~40 ms, twice per exec: ~90 ms a command on a LAN, measured against the lab)
           client.setNoDelay(true);

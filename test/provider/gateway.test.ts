@@ -7,6 +7,7 @@ import { execFileSync } from "node:child_process";
 import { mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { Client, type ConnectConfig } from "ssh2";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { labDown, labExec, labUp, type Lab } from "../lab/api";
 import { commit, readLive } from "../../providers/gateway/commit";
@@ -51,6 +52,24 @@ describe("transport", () => {
     const c = getCounters()[`${lab.gateways.gw1!.host}:22`]!;
     expect(c).toMatchObject({ connections: 1, channels: 1, commands: 1 });
     expect(Object.entries(classify(gwState("gw1"), live).drift).filter(([, v]) => v !== "in sync")).toEqual([]);
+  });
+
+  it("leaves the host-key announcement unanswered: the gateway is never asked to prove keys nobody pinned", async () => {
+    // ssh2's own log of the protocol: the gateway's sshd announces its host keys after the login; ssh2 by itself would
+    // answer with `hostkeys-prove-00@openssh.com`, making the gateway sign with every host key on each connection
+    const lines: string[] = [];
+    const connect = Client.prototype.connect;
+    Client.prototype.connect = function (this: Client, cfg: ConnectConfig) {
+      return connect.call(this, { ...cfg, debug: (l: string) => lines.push(l) });
+    };
+    try {
+      const live = await readLive(targetOf(lab.gateways.gw1!), gwState("gw1"));
+      expect(Object.entries(classify(gwState("gw1"), live).drift).filter(([, v]) => v !== "in sync")).toEqual([]);
+    } finally {
+      Client.prototype.connect = connect;
+    }
+    expect(lines).toContain("Inbound: GLOBAL_REQUEST (hostkeys-00@openssh.com)");
+    expect(lines.filter((l) => l.includes("hostkeys-prove"))).toEqual([]);
   });
 
   it("a user's ed25519 key (the README's) logs in and reads as the lab's own key does", async () => {
