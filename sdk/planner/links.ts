@@ -13,7 +13,7 @@ import { endTargets } from "./end-targets";
 import { ifAddressLine } from "./gateway";
 import type { PlanIssue } from "./errors";
 import { checkManualKeys, resolvePhase, resolvePhase1 } from "./phases";
-import { host, ipsecPeerRules, rule } from "./pf-rules";
+import { host, ipsecPeerRules, passOn, rule } from "./pf-rules";
 import { resolveManualKeys } from "./manual-keys";
 import type { LinkEndSpec, LinkSpec, ManualKeys } from "./spec";
 
@@ -87,7 +87,9 @@ export function planLink(l: LinkSpec, accs: Map<string, Acc>, issues: PlanIssue[
     if (l.kind === "etherip") acc.sysctls.set("net.inet.etherip.allow", "1");
     const on = acc.gw.external.interface;
     // the encapsulated packets on the wire (a tunnel-mode IPsec end sees only ESP)
-    if (me.role === "gif") acc.pf.vpnRules.push(rule("in", on, wireProto, [host(peer)], [host(self)]), rule("out", on, wireProto, [host(self)], [host(peer)]));
+    // and what the tunnel interface carries, as for every other tunnel interface (wg, tun): with `pf.policy: "block"`
+    // the inner traffic arriving on gif0/gre0 would otherwise be blocked
+    if (me.role === "gif") acc.pf.vpnRules.push(rule("in", on, wireProto, [host(peer)], [host(self)]), rule("out", on, wireProto, [host(self)], [host(peer)]), passOn(me.interface));
 
     planLinkIpsec(l, keys, me, other, acc, self, peer, flip, innerProto, label, issues);
   }

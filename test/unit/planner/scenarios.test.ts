@@ -208,6 +208,22 @@ const aliceBob = () => [
   gw("bob", "192.0.2.2", "10.2.0.0/24", { external: { interface: "vio0", address: { address: "192.0.2.2", prefix: 24 }, address6: { address: "2001:db8::2", prefix: 64 }, configure: false } }),
 ];
 
+/** alice's vpn anchor of scenario 5 (gre and eoip both carry GRE between the same addresses). */
+const ALICE_LINK_RULES = [
+  "pass in on vio0 proto ipencap from 192.0.2.2 to 192.0.2.1",
+  "pass out on vio0 proto ipencap from 192.0.2.1 to 192.0.2.2",
+  "pass on gif0 all",
+  "pass in on vio0 proto ipencap from 2001:db8::2 to 2001:db8::1",
+  "pass out on vio0 proto ipencap from 2001:db8::1 to 2001:db8::2",
+  "pass on gif1 all",
+  "pass in on vio0 proto gre from 192.0.2.2 to 192.0.2.1",
+  "pass out on vio0 proto gre from 192.0.2.1 to 192.0.2.2",
+  "pass on gre0 all",
+  "pass in on vio0 proto gre from 192.0.2.2 to 192.0.2.1",
+  "pass out on vio0 proto gre from 192.0.2.1 to 192.0.2.2",
+  "pass on eoip0 all",
+].join("\n") + "\n";
+
 describe("scenario 5: gif IPv4-in-IPv4 and IPv4-in-IPv6, gre and eoip (seeds/002)", () => {
   const r = plan(
     topo({
@@ -232,6 +248,9 @@ describe("scenario 5: gif IPv4-in-IPv4 and IPv4-in-IPv6, gre and eoip (seeds/002
     expect(r.states.alice!.sysctls["net.inet.gre.allow"]).toBe("1");
     expect(file(r.states.bob, "/etc/hostname.eoip0").content).toBe("tunnel 192.0.2.2 192.0.2.1\nvnetid 42\nup\n");
     expect(r.states.alice!.interfaces).toEqual(["eoip0", "gif0", "gif1", "gre0"]);
+  });
+  it("the vpn anchor passes the encapsulated packets between the outer addresses and everything on each tunnel interface (pf.policy block blocks nothing of the tunnel)", () => {
+    expect(file(r.states.alice, "/etc/pf.anchors/vpn").content).toBe(ALICE_LINK_RULES);
   });
 });
 
