@@ -57,8 +57,17 @@ function wantsOf(l: HostnameIfLine): string[] {
  * (ifconfig prints them in its own canonical form).
  */
 export function ifWants(ifc: string, content: string): string[] {
-  const uniq = [...new Set(lines(ifc, content).flatMap(wantsOf))];
+  const uniq = ifconfigShows(ifc, content);
   return uniq.length ? [`ifwant ${ifc} ${uniq.map(sq).join(" ")}`] : [];
+}
+
+/**
+ * What `ifconfig IF` shows verbatim when the interface runs as its hostname.if asks (see {@link ifWants}): the
+ * commit checks these after netstart, and a read reports the interface drifted when one is missing — a tunnel
+ * repointed by hand (`ifconfig gif0 tunnel A B`), an interface taken `down`, another vnetid or vhid.
+ */
+export function ifconfigShows(ifc: string, content: string): string[] {
+  return [...new Set(lines(ifc, content).flatMap(wantsOf))];
 }
 
 /** The addresses (`inet`/`inet6` lines) of a hostname.if file, canonical, with their family. */

@@ -14,7 +14,7 @@ import { parseIfconfig, parseIpsecctlFlows, parseRcctlLs, parseSysctl } from "..
 import { isPseudoService } from "./services-script";
 import type { DriftClass } from "./drift";
 import { sq } from "./shell";
-import { hostnameIfAddresses } from "./interfaces";
+import { hostnameIfAddresses, ifconfigShows } from "./interfaces";
 import { parseSysctlConf, sysctlSettings } from "../../sdk/model/sysctl/index";
 import { wgRunningMatches } from "../../sdk/model/wg/live";
 import { wgPublicKey } from "../../sdk/planner/wgkeys";
@@ -328,8 +328,12 @@ export function classify(desired: HostState, live: LiveState, flowBaseline: read
     const parsed = parseIfconfig(live.ifconfig[ifc] ?? "").value.find((x) => x.name === ifc);
     const have = new Set<string>();
     for (const a of [...(parsed?.inet ?? []), ...(parsed?.inet6 ?? [])]) have.add(a.address.address);
-    const wgDrift = wgRunningMatches(desired.files[`/etc/hostname.${ifc}`]?.content ?? "", live.ifconfig[ifc] ?? "", wgPublicKey) === false;
-    if (!parsed || want.some((a) => !have.has(a)) || wgDrift) drift[`interfaces["${ifc}"]`] = "running drifted";
+    const file = desired.files[`/etc/hostname.${ifc}`]?.content ?? "";
+    const text = live.ifconfig[ifc] ?? "";
+    const wgDrift = wgRunningMatches(file, text, wgPublicKey) === false;
+    // what the commit checked after netstart (tunnel endpoints, up, vnetid, vhid) must still show
+    const shown = ifconfigShows(ifc, file).every((w) => text.includes(w));
+    if (!parsed || want.some((a) => !have.has(a)) || wgDrift || !shown) drift[`interfaces["${ifc}"]`] = "running drifted";
   }
   for (const n of Object.keys(desired.anchors)) {
     const a = live.anchors[n] ?? { loaded: [], expected: [] };

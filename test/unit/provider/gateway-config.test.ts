@@ -145,6 +145,22 @@ describe("classify (two-layer drift)", () => {
     expect(c.observed.sysctls["net.inet.ip.forwarding"]).toBe("0");
     expect(c.observed.services.isakmpd!.running).toBe(false);
   });
+  it("a tunnel interface repointed or taken down by hand is drifted, as the commit checks it after netstart", () => {
+    const d = gwState("gw1");
+    d.files["/etc/hostname.gre0"] = { content: "tunnel 192.0.2.153 192.0.123.85\ninet 10.77.0.1 255.255.255.255\ndest 10.77.0.2\nkeepalive 10 3\nup\n", mode: "0640", owner: "root", group: "wheel", check: "none" };
+    d.interfaces = [...d.interfaces, "gre0"];
+    const gre0 = (flags: string, tunnel: string) =>
+      `gre0: flags=${flags} mtu 1476\n\tindex 8 priority 0 llprio 6\n\tkeepalive: timeout 10 count 3\n\tencap: vnetid none txprio payload rxprio packet\n\tgroups: gre\n` +
+      `\ttunnel: inet ${tunnel} ttl 64 nodf ecn\n\tinet 10.77.0.1 --> 10.77.0.2 netmask 0xffffffff\n`;
+    const at = (text: string) => {
+      const l = live({ ifconfig: { ...live().ifconfig, gre0: text } });
+      l.files["/etc/hostname.gre0"] = { content: d.files["/etc/hostname.gre0"]!.content, mode: "0640", owner: "root", group: "wheel" };
+      return classify(d, l, baseline).drift['interfaces["gre0"]'];
+    };
+    expect(at(gre0("8051<UP,POINTOPOINT,RUNNING,MULTICAST>", "192.0.2.153 --> 192.0.123.85"))).toBe("in sync");
+    expect(at(gre0("8051<UP,POINTOPOINT,RUNNING,MULTICAST>", "192.0.2.153 --> 198.51.100.7"))).toBe("running drifted");
+    expect(at(gre0("8010<POINTOPOINT,MULTICAST>", "192.0.2.153 --> 192.0.123.85"))).toBe("running drifted");
+  });
   it("a sysctl set live but missing from sysctl.conf is not persisted", () => {
     const l = live();
     l.files["/etc/sysctl.conf"] = { content: "net.inet.esp.enable=1\n", mode: "0644", owner: "root", group: "wheel" };
