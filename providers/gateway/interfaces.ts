@@ -11,24 +11,39 @@ function lines(ifc: string, content: string): HostnameIfLine[] {
   return parseHostnameIf(content, `hostname.${ifc}`, ifc).value.lines;
 }
 
-/** `up`, `vnetid N`, `vhid N` among the words of a line, as ifconfig prints them. */
-function optionWants(ws: readonly string[]): string[] {
+/** Interfaces whose keepalive ifconfig sets and prints (SIOCSETKALIVE: gre and eoip; others have none). */
+const KEEPALIVE_TYPES = new Set(["gre", "eoip"]);
+
+/** `up`, `vnetid N`, `vhid N` and (gre, eoip) `keepalive P C` among the words of a line, as ifconfig prints them. */
+function optionWants(ifc: string, ws: readonly string[]): string[] {
   const out: string[] = [];
   ws.forEach((w, i) => {
     if (w === "up") out.push("<UP");
     if ((w === "vnetid" || w === "vhid") && /^\d+$/.test(ws[i + 1] ?? "")) out.push(`${w} ${ws[i + 1]} `);
+    if (w === "keepalive" && KEEPALIVE_TYPES.has(ifc.replace(/\d+$/, "")) && /^\d+$/.test(ws[i + 1] ?? "") && /^\d+$/.test(ws[i + 2] ?? "")) {
+      out.push(`keepalive: timeout ${Number(ws[i + 1])} count ${Number(ws[i + 2])}`);
+    }
   });
   return out;
 }
 
+/**
+ * Whether `ifconfig IF` output shows one of {@link ifconfigShows}' strings. A keepalive is a line of its own and must
+ * end there (`count 3` is not `count 30`); the others are found anywhere, as the commit's `ifwant` finds them.
+ */
+export function ifconfigHas(text: string, want: string): boolean {
+  if (!want.startsWith("keepalive:")) return text.includes(want);
+  return text.split("\n").some((l) => l.trim() === want);
+}
+
 /** What ifconfig shows verbatim for one hostname.if line. */
-function wantsOf(l: HostnameIfLine): string[] {
+function wantsOf(ifc: string, l: HostnameIfLine): string[] {
   switch (l.kind) {
     case "inet":
-      return [`inet ${l.address} `, ...optionWants(l.options ?? [])];
+      return [`inet ${l.address} `, ...optionWants(ifc, l.options ?? [])];
     case "inet6":
       // ifconfig prints IPv6 addresses in its own canonical form: not compared
-      return optionWants(l.options ?? []);
+      return optionWants(ifc, l.options ?? []);
     case "up":
       return ["<UP"];
     case "vnetid":
@@ -38,7 +53,7 @@ function wantsOf(l: HostnameIfLine): string[] {
     case "tunnel":
       return [`tunnel: ${l.src.includes(":") ? "inet6" : "inet"} ${l.src} --> ${l.dst} `];
     case "ifconfig":
-      return optionWants(l.args);
+      return optionWants(ifc, l.args);
     case "autoconf":
     case "dest":
     case "down":
@@ -53,7 +68,7 @@ function wantsOf(l: HostnameIfLine): string[] {
 
 /**
  * `ifwant` line checking, after netstart, what a hostname.if asks for and ifconfig shows verbatim: IPv4
- * addresses (`inet A`), `up`, `vnetid N`, `vhid N` and `tunnel A B`. IPv6 addresses are not compared
+ * addresses (`inet A`), `up`, `vnetid N`, `vhid N`, `tunnel A B` and a gre/eoip `keepalive P C`. IPv6 addresses are not compared
  * (ifconfig prints them in its own canonical form).
  */
 export function ifWants(ifc: string, content: string): string[] {
@@ -67,7 +82,7 @@ export function ifWants(ifc: string, content: string): string[] {
  * repointed by hand (`ifconfig gif0 tunnel A B`), an interface taken `down`, another vnetid or vhid.
  */
 export function ifconfigShows(ifc: string, content: string): string[] {
-  return [...new Set(lines(ifc, content).flatMap(wantsOf))];
+  return [...new Set(lines(ifc, content).flatMap((l) => wantsOf(ifc, l)))];
 }
 
 /** The addresses (`inet`/`inet6` lines) of a hostname.if file, canonical, with their family. */
@@ -84,13 +99,16 @@ function shrank(a: string | undefined, b: string | undefined): boolean {
 
 /**
  * The commands for one interface whose hostname.if changed: a cloned interface whose configuration shrank
- * (or that is no longer managed, `newC` undefined) is destroyed; a physical one loses the addresses its
+ * (or that is no longer managed, `newC` undefined; or an eoip one) is destroyed; a physical one loses the addresses its
  * new file no longer names; a managed one is brought up with netstart and checked with {@link ifWants}.
  */
 export function interfaceApply(ifc: string, oldC: string | undefined, newC: string | undefined): string[] {
   const body: string[] = [];
   const kept = newC !== undefined;
-  if (isClonedInterface(ifc) && (!kept || shrank(oldC, newC))) body.push(`ifconfig ${ifc} destroy >/dev/null 2>&1`);
+  // eoip takes a vnetid or keepalive only while not running (sys/net/if_gre.c: EBUSY, which netstart's ifconfig only
+  // warns about): a changed eoip interface is created afresh
+  const busy = /^eoip\d+$/.test(ifc);
+  if (isClonedInterface(ifc) && (!kept || busy || shrank(oldC, newC))) body.push(`ifconfig ${ifc} destroy >/dev/null 2>&1`);
   if (!isClonedInterface(ifc) && kept && oldC !== undefined && shrank(oldC, newC)) {
     const still = new Set(hostnameIfAddresses(ifc, newC).map((a) => a.address));
     for (const a of hostnameIfAddresses(ifc, oldC)) if (!still.has(a.address)) body.push(`ifconfig ${ifc} ${a.af} ${a.address} delete >/dev/null 2>&1`);

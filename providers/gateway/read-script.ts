@@ -14,7 +14,7 @@ import { parseIfconfig, parseIpsecctlFlows, parseRcctlLs, parseSysctl } from "..
 import { isPseudoService } from "./services-script";
 import type { DriftClass } from "./drift";
 import { sq } from "./shell";
-import { hostnameIfAddresses, ifconfigShows } from "./interfaces";
+import { hostnameIfAddresses, ifconfigHas, ifconfigShows } from "./interfaces";
 import { parseSysctlConf, sysctlSettings } from "../../sdk/model/sysctl/index";
 import { wgRunningMatches } from "../../sdk/model/wg/live";
 import { wgPublicKey } from "../../sdk/planner/wgkeys";
@@ -332,7 +332,7 @@ export function classify(desired: HostState, live: LiveState, flowBaseline: read
     const text = live.ifconfig[ifc] ?? "";
     const wgDrift = wgRunningMatches(file, text, wgPublicKey) === false;
     // what the commit checked after netstart (tunnel endpoints, up, vnetid, vhid) must still show
-    const shown = ifconfigShows(ifc, file).every((w) => text.includes(w));
+    const shown = ifconfigShows(ifc, file).every((w) => ifconfigHas(text, w));
     if (!parsed || want.some((a) => !have.has(a)) || wgDrift || !shown) drift[`interfaces["${ifc}"]`] = "running drifted";
   }
   for (const n of Object.keys(desired.anchors)) {

@@ -65,6 +65,30 @@ describe("ifconfig output (B.1)", () => {
       "\tinet 10.255.0.1 --> 10.255.0.2 netmask 0xfffffffc\n");
   });
 
+  it("keeps a gre/eoip keepalive as the kernel does and prints it after the index line (sbin/ifconfig, sys/net/if_gre.c)", async () => {
+    await gw.run("ifconfig", "gre0", "create");
+    expect(await gw.run("ifconfig", "gre0", "keepalive", "10", "3")).toEqual({ stdout: "", stderr: "", code: 0 });
+    expect((await gw.run("ifconfig", "gre0")).stdout.split("\n").slice(1, 4)).toEqual([
+      "\tindex 7 priority 0 llprio 3",
+      "\tkeepalive: timeout 10 count 3",
+      "\tencap: vnetid none txprio payload rxprio packet",
+    ]);
+    await gw.run("ifconfig", "gre0", "-keepalive");
+    expect((await gw.run("ifconfig", "gre0")).stdout).not.toContain("keepalive");
+    // ifconfig's own range check (strtonum), before the kernel's
+    expect(await gw.run("ifconfig", "gre0", "keepalive", "0", "3")).toEqual({ stdout: "", stderr: "ifconfig: keepalive period 0: too small\n", code: 1 });
+    expect(await gw.run("ifconfig", "gre0", "keepalive", "10", "601")).toEqual({ stdout: "", stderr: "ifconfig: keepalive count 601: too large\n", code: 1 });
+    // eoip takes it only while not running (EBUSY otherwise: unchanged); gif has none
+    await gw.run("ifconfig", "eoip0", "create");
+    await gw.run("ifconfig", "eoip0", "keepalive", "5", "4");
+    await gw.run("ifconfig", "eoip0", "up");
+    await gw.run("ifconfig", "eoip0", "keepalive", "20", "4");
+    expect((await gw.run("ifconfig", "eoip0")).stdout).toContain("\tkeepalive: timeout 5 count 4\n");
+    await gw.run("ifconfig", "gif0", "create");
+    await gw.run("ifconfig", "gif0", "keepalive", "10", "3");
+    expect((await gw.run("ifconfig", "gif0")).stdout).not.toContain("keepalive");
+  });
+
   it("prints pfsync0 like the reference example", async () => {
     await gw.run("ifconfig", "pfsync0", "create");
     await gw.run("ifconfig", "pfsync0", "syncdev", "em2", "up");

@@ -222,6 +222,8 @@ export interface EmuInterface {
   tunnel?: { src: string; dst: string; rdomain?: number };
   /** eoip tunnel id. */
   vnetid?: number;
+  /** gre/eoip keepalive (`ifconfig IF keepalive PERIOD COUNT`; SIOCSETKALIVE). */
+  keepalive?: { timeout: number; count: number };
   /** pfsync parameters. */
   pfsync?: { syncdev?: string; syncpeer?: string; maxupd: number; defer: boolean };
   /** Linux device backing this interface in the namespace, when the lab does it for real. */

@@ -132,6 +132,15 @@ describe("an interface whose hostname.if changed (interfaceApply)", () => {
       "netup gif0",
       "ifwant gif0 'tunnel: inet 192.0.2.1 --> 192.0.2.3 ' '<UP'",
     ]);
+    // eoip takes a vnetid or keepalive only while not running: a grown file too is applied to a new interface, and the
+    // keepalive is checked as ifconfig prints it (gre and eoip only)
+    expect(interfaceApply("eoip0", "tunnel 192.0.2.1 192.0.2.2\nvnetid 42\nup\n", "tunnel 192.0.2.1 192.0.2.2\nvnetid 42\nkeepalive 10 3\nup\n")).toEqual([
+      "ifconfig eoip0 destroy >/dev/null 2>&1",
+      "netup eoip0",
+      "ifwant eoip0 'tunnel: inet 192.0.2.1 --> 192.0.2.2 ' 'vnetid 42 ' 'keepalive: timeout 10 count 3' '<UP'",
+    ]);
+    expect(interfaceApply("gre0", undefined, "tunnel 192.0.2.1 192.0.2.2\nkeepalive 10 3\nup\n")).toEqual(["netup gre0", "ifwant gre0 'tunnel: inet 192.0.2.1 --> 192.0.2.2 ' 'keepalive: timeout 10 count 3' '<UP'"]);
+    expect(interfaceApply("gif0", undefined, "tunnel 192.0.2.1 192.0.2.2\nkeepalive 10 3\nup\n")).toEqual(["netup gif0", "ifwant gif0 'tunnel: inet 192.0.2.1 --> 192.0.2.2 ' '<UP'"]);
     expect(interfaceApply("lo0", "inet 127.0.0.1 255.0.0.0 NONE\ninet alias 10.1.1.1 255.255.255.255 NONE\n", "inet 127.0.0.1 255.0.0.0 NONE\n")).toEqual([
       "ifconfig lo0 inet 10.1.1.1 delete >/dev/null 2>&1",
       "netup lo0",

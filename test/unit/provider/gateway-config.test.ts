@@ -160,6 +160,10 @@ describe("classify (two-layer drift)", () => {
     expect(at(gre0("8051<UP,POINTOPOINT,RUNNING,MULTICAST>", "192.0.2.153 --> 192.0.123.85"))).toBe("in sync");
     expect(at(gre0("8051<UP,POINTOPOINT,RUNNING,MULTICAST>", "192.0.2.153 --> 198.51.100.7"))).toBe("running drifted");
     expect(at(gre0("8010<POINTOPOINT,MULTICAST>", "192.0.2.153 --> 192.0.123.85"))).toBe("running drifted");
+    // the keepalive the file sets: another one, or none, set by hand
+    const inSync = gre0("8051<UP,POINTOPOINT,RUNNING,MULTICAST>", "192.0.2.153 --> 192.0.123.85");
+    expect(at(inSync.replace("timeout 10 count 3", "timeout 10 count 30"))).toBe("running drifted");
+    expect(at(inSync.replace("\tkeepalive: timeout 10 count 3\n", ""))).toBe("running drifted");
   });
   it("a sysctl set live but missing from sysctl.conf is not persisted", () => {
     const l = live();
