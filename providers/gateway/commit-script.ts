@@ -243,8 +243,9 @@ export function stageScript(c: CommitInput): string {
   L.push('while read -r f; do if [ -e "$f" ]; then keep "$f" "$R/files$f"; rec "present $f" "$R/manifest"; else rec "absent $f" "$R/manifest"; fi; done < "$R/changed"');
   for (const k of Object.keys(news.sysctls).sort()) {
     L.push(`grep -q ${sq("^" + k + "=")} "$D/baseline-sysctl" 2>/dev/null || rec "${k}=$(sysctl -n ${sq(k)})" "$D/baseline-sysctl"`);
-    L.push(`rec "${k}=$(sysctl -n ${sq(k)})" "$R/sysctl"`);
   }
+  // the rollback's values: of every sysctl this commit sets, and of those it gives back (droppedSysctls)
+  for (const k of [...Object.keys(news.sysctls), ...droppedSysctls(c)].sort()) L.push(`rec "${k}=$(sysctl -n ${sq(k)})" "$R/sysctl"`);
   const svcs = serviceNames(news, olds);
   L.push(...recordServices(svcs, '"$D/baseline-svc"', true));
   L.push(...recordServices(svcs, '"$R/svc"', false));
@@ -300,6 +301,11 @@ const APPLY_FNS = [
   "}",
 ];
 
+/** The sysctls the previous state set and the new one does not. */
+function droppedSysctls(c: Pick<CommitInput, "news" | "olds">): string[] {
+  return Object.keys(c.olds?.sysctls ?? {}).filter((k) => !(k in c.news.sysctls)).sort();
+}
+
 /** Command 2: apply in /etc/rc order. Any failing step restores at once and exits 1. */
 export function applyScript(c: CommitInput): string {
   const { news, olds } = c;
@@ -310,9 +316,13 @@ export function applyScript(c: CommitInput): string {
   L.push(...IPSEC_DELETE_FN);
   // set when isakmpd is restarted below: a new isakmpd knows no ike rule until ipsecctl -f loads them again
   L.push("reload_ipsec=0");
-  // 1. sysctl
+  // 1. sysctl; one the state no longer lists goes back to what the gateway had before it was first set (as at delete):
+  //    sysctl.conf no longer sets it, so that is also what the next boot has
   for (const [k, v] of Object.entries(news.sysctls).sort()) {
     L.push(`[ "$(sysctl -n ${sq(k)} 2>/dev/null)" = ${sq(v)} ] || step sysctl ${sq(`${k}=${v}`)}`);
+  }
+  for (const k of droppedSysctls(c)) {
+    L.push(`l=$(grep ${sq("^" + k + "=")} "$D/baseline-sysctl" 2>/dev/null | head -1); [ -z "$l" ] || [ "$(sysctl -n ${sq(k)} 2>/dev/null)" = "\${l#*=}" ] || step sysctl "$l"`);
   }
   // 2. interfaces (netstart only for changed ones; cloned ones whose config shrank are destroyed first)
   for (const ifc of [...new Set([...(olds?.interfaces ?? []), ...news.interfaces])]) {

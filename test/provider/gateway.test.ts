@@ -184,6 +184,22 @@ describe("the commit", () => {
     expect(await gw("rcctl get isakmpd flags; rcctl ls started | grep -c isakmpd")).toBe("-K\n1\n");
   });
 
+  it("a sysctl the state no longer lists goes back to what the gateway had before it was first set, as sysctl.conf now says", async () => {
+    const t = targetOf(lab.gateways.gw1!);
+    const baseline = (await gw("grep '^net.inet.ip.forwarding=' /var/db/pulumi-openbsd/baseline-sysctl")).trim().split("=")[1];
+    expect(baseline).toMatch(/^[01]$/);
+    const news = gwState("gw1", { forwarding: "2" });
+    await commit(t, { olds: gwState("gw1"), news, rollbackSeconds: 30 });
+    expect(await gw("sysctl -n net.inet.ip.forwarding")).toBe("2\n");
+    const dropped = structuredClone(news);
+    delete dropped.sysctls["net.inet.ip.forwarding"];
+    dropped.files["/etc/sysctl.conf"]!.content = "net.inet.esp.enable=1\n";
+    await commit(t, { olds: news, news: dropped, rollbackSeconds: 30 });
+    expect(await gw("sysctl -n net.inet.ip.forwarding; cat /etc/sysctl.conf")).toBe(`${baseline}\nnet.inet.esp.enable=1\n`);
+    await commit(t, { olds: dropped, news: gwState("gw1"), rollbackSeconds: 30 });
+    expect(await gw("sysctl -n net.inet.ip.forwarding")).toBe("1\n");
+  });
+
   it("secret files are 0600 from creation and no staged or rollback copies remain", async () => {
     expect(await gw("ls -l /etc/ipsec.conf | cut -c1-10; ls /etc/*.pulumi-* /etc/pf.anchors/*.pulumi-* 2>/dev/null; ls /var/db/pulumi-openbsd/rollback")).toBe("-rw-------\n");
   });

@@ -183,8 +183,8 @@ B="$D/baseline"'/etc/sysctl.conf'; if [ ! -e "$B" ] && [ ! -e "$B.pulumi-absent"
 put "$R/manifest" 0 < /dev/null
 while read -r f; do if [ -e "$f" ]; then keep "$f" "$R/files$f"; rec "present $f" "$R/manifest"; else rec "absent $f" "$R/manifest"; fi; done < "$R/changed"
 grep -q '^net.inet.esp.enable=' "$D/baseline-sysctl" 2>/dev/null || rec "net.inet.esp.enable=$(sysctl -n 'net.inet.esp.enable')" "$D/baseline-sysctl"
-rec "net.inet.esp.enable=$(sysctl -n 'net.inet.esp.enable')" "$R/sysctl"
 grep -q '^net.inet.ip.forwarding=' "$D/baseline-sysctl" 2>/dev/null || rec "net.inet.ip.forwarding=$(sysctl -n 'net.inet.ip.forwarding')" "$D/baseline-sysctl"
+rec "net.inet.esp.enable=$(sysctl -n 'net.inet.esp.enable')" "$R/sysctl"
 rec "net.inet.ip.forwarding=$(sysctl -n 'net.inet.ip.forwarding')" "$R/sysctl"
 grep -q "^isakmpd " "$D/baseline-svc" 2>/dev/null || { if rcctl get 'isakmpd' status >/dev/null 2>&1; then st=on; else st=off; fi; if rcctl check 'isakmpd' >/dev/null 2>&1; then run=yes; else run=no; fi; fl=$(rcctl get 'isakmpd' flags 2>/dev/null); rec "isakmpd $st $run $fl" "$D/baseline-svc"; }
 grep -q "^ipsec " "$D/baseline-svc" 2>/dev/null || { if rcctl get 'ipsec' status >/dev/null 2>&1; then st=on; else st=off; fi; run=-; fl=; rec "ipsec $st $run $fl" "$D/baseline-svc"; }
