@@ -465,7 +465,12 @@ export function confirmScript(id: string, flows: readonly FlowPattern[] = [], wa
 export function deleteScript(s: HostState, owner?: Owner): string {
   const L = [...BLOCK_START, ...PRELUDE("delete"), "trap '' HUP PIPE", "lock"];
   L.push('trap \'rm -rf "$D/lock"\' EXIT');
-  if (owner) L.push(`owns ${sq(owner.stack)} -`);
+  if (owner) {
+    L.push(`owns ${sq(owner.stack)} -`);
+    // another resource of this stack took the gateway over since (a renamed Gateway, a new parent: Pulumi creates the
+    // new resource before it deletes the old one): its configuration stays, nothing is put back
+    L.push(`if [ -f "$D/owner" ]; then o=; u=; { read -r o; read -r u; } < "$D/owner"; if [ -n "$u" ] && [ "$u" != ${sq(owner.urn)} ]; then printf '@@handedover %s\\n' "$u" >&2; exit 0; fi; fi`);
+  }
   const rf = ruleFileOf(s);
   // a regular file only: ipsecctl would wait for good on a named pipe put there by hand (read-script.ts)
   if (rf) L.push(`[ -f ${sq(rf)} ] && ipsecctl -d -f ${sq(rf)} >/dev/null 2>&1`);

@@ -239,6 +239,11 @@ export async function uninstall(target: SshTarget, s: HostState, owner?: Owner):
   const r = await hostLock.with(host, () => withSession(target, (ss) => ss.exec(deleteScript(s, owner), { name: "restore the baseline" })));
   recovered(host, r.stderr);
   if (r.code === 3 || r.code === 75) throw stageFailure(host, r, { id: "delete", news: s, rollbackSeconds: 0, ...(owner ? { owner } : {}) }, secrets);
+  const handedOver = /^@@handedover (\S+)$/m.exec(r.stderr);
+  if (handedOver) {
+    log(`${host}: nothing restored: ${handedOver[1]} of this stack manages the gateway now (a renamed or re-parented resource is created before the old one is deleted); its configuration stays`);
+    return;
+  }
   const lost = /^@@notrestored(.*)$/m.exec(r.stderr);
   if (lost) {
     throw new TransportError(

@@ -5,6 +5,7 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { labDown, labExec, labUp, type Lab } from "../lab/api";
 import { commit, uninstall } from "../../providers/gateway/commit";
+import { ownerOf } from "../../providers/gateway/owner";
 import { gwState, targetOf } from "./fixtures";
 
 let lab: Lab;
@@ -49,6 +50,28 @@ describe("delete", () => {
     expect(during).toContain("isakmpd_flags=-K");
     expect(during).toContain("net.inet6.ip6.forwarding=1");
     await uninstall(t, state());
+    expect(await gw(SNAPSHOT)).toBe(before);
+    expect(await gw("ls /var/db/pulumi-openbsd")).toBe("");
+  });
+
+  it("a Gateway renamed in the program: the new resource takes the gateway over at its create, the old one's delete leaves it as it is, the new one's delete restores it", async () => {
+    const before = await gw(SNAPSHOT);
+    const t = targetOf(lab.gateways.gw1!);
+    const urn = (name: string) => `urn:pulumi:dev::vpn::openbsd:index:Gateway$openbsd:index:GatewayConfig::${name}`;
+    const [a, alpha] = [ownerOf(urn("a"))!, ownerOf(urn("alpha"))!];
+    process.env.PULUMI_OPENBSD_FLOW_WAIT = "3";
+    try {
+      await commit(t, { news: state(), rollbackSeconds: 60, owner: a });
+      const during = await gw(SNAPSHOT);
+      // Pulumi creates the renamed resource first (a create: no olds) and deletes the old one at the end of the update
+      await commit(t, { news: state(), rollbackSeconds: 60, owner: alpha });
+      await uninstall(t, state(), a);
+      expect(await gw(SNAPSHOT)).toBe(during);
+      expect(await gw("cat /var/db/pulumi-openbsd/owner")).toBe(`vpn/dev\n${urn("alpha")}\n`);
+    } finally {
+      delete process.env.PULUMI_OPENBSD_FLOW_WAIT;
+    }
+    await uninstall(t, state(), alpha);
     expect(await gw(SNAPSHOT)).toBe(before);
     expect(await gw("ls /var/db/pulumi-openbsd")).toBe("");
   });
