@@ -25,6 +25,8 @@ import * as provider from "@pulumi/pulumi/provider";
 import { PROVIDER_VERSION, resourceFor } from "./provider";
 import { setProviderConfig } from "./config";
 import { installSdkCompat, sdkCompatChoice } from "./sdk-compat";
+import { sdkRequire } from "./sdk-require";
+import { connectEngine, engineAddress } from "./engine-log";
 import { packageSchema } from "./schema";
 
 installSdkCompat(resourceFor, setProviderConfig as (args: unknown, vars: Record<string, string>) => void);
@@ -42,6 +44,7 @@ const impl: provider.Provider = {
   delete: (id, urn, props) => resourceFor(urn).delete?.(id, urn, props) ?? Promise.resolve(),
 };
 
+connectEngine(engineAddress(process.argv.slice(2)), sdkRequire);
 provider
   .main(impl, process.argv.slice(2))
   .then(() => sdkCompatChoice())

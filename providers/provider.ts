@@ -4,6 +4,7 @@
 import type { ResourceProvider } from "./resources/types";
 import { localFile } from "./resources/local-file";
 import { gatewayConfig } from "./resources/gateway-config";
+import { withUrn } from "./engine-log";
 
 /** Provider version reported to the engine (GetPluginInfo). */
 export const PROVIDER_VERSION = "0.1.0";
@@ -20,9 +21,11 @@ export function typeOfUrn(urn: string): string {
   return qualified.slice(qualified.lastIndexOf("$") + 1);
 }
 
+/** The implementation of the URN's type, each operation run with the URN as the subject of its warnings (engine-log.ts). */
 export function resourceFor(urn: string): ResourceProvider {
   const t = typeOfUrn(urn);
   const r = resourceTypes[t];
   if (!r) throw new Error(`pulumi-resource-openbsd: unknown resource type ${t}; known: ${Object.keys(resourceTypes).join(", ")}`);
-  return r;
+  const scoped = <A extends unknown[], R>(f: ((...a: A) => Promise<R>) | undefined) => f && ((...a: A) => withUrn(urn, () => f(...a)));
+  return { check: scoped(r.check), diff: scoped(r.diff), create: scoped(r.create)!, read: scoped(r.read), update: scoped(r.update), delete: scoped(r.delete) };
 }

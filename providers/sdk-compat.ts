@@ -9,15 +9,10 @@
  * then on sends each call to the SDK's handler where it behaves, and to ours where it does not. So the same
  * plugin runs on an SDK that has the bugs (3.248.0 … 3.276.0, verified) and on one that fixes them.
  */
-import { createRequire } from "node:module";
+import { sdkRequire } from "./sdk-require";
 import type { DetailedDiffResult, PropertyDiffKind } from "./diff";
 import type { ResourceProvider } from "./resources/types";
 
-// `require` where the module system gives one (the CommonJS build, vitest), else (tsx running the ESM sources)
-// one for the entry file; no `import.meta`, which a CommonJS build rejects.
-const here: NodeRequire = typeof require === "function" ? require : createRequire(process.argv[1]!);
-/** `require` as seen from the installed `@pulumi/pulumi`: the SDK's own grpc-js, protobuf and generated code. */
-const sdkRequire = createRequire(here.resolve("@pulumi/pulumi/package.json"));
 const grpc = sdkRequire("@grpc/grpc-js");
 const provproto = sdkRequire("./proto/provider_pb.js");
 const structproto = sdkRequire("google-protobuf/google/protobuf/struct_pb.js");

@@ -128,6 +128,7 @@ function recovered(host: string, stderr: string): void {
       m[2] === "restored"
         ? `${host}: commit ${m[1]} was dead (its process gone or the host rebooted since) and unconfirmed: put the gateway back on the configuration before it${m[3] ? ` (${m[3]})` : ""}, released its lock, and went on`
         : `${host}: commit ${m[1]} was dead before its swap: removed what it had staged, released its lock, and went on`,
+      "warning",
     );
   }
 }
@@ -215,9 +216,9 @@ export async function commit(target: SshTarget, c: Omit<CommitInput, "id">): Pro
       throw new TransportError(maskSecrets(msg, secrets), host, conf.code);
     }
     if (conf.stderr.includes("@@noflows")) {
-      log(`${host}: the declared tunnels' flows were not present ${wait} s after loading ${rf}; confirmed anyway (the peer may not be configured yet)`);
+      log(`${host}: the declared tunnels' flows were not present ${wait} s after loading ${rf}; confirmed anyway (the peer may not be configured yet)`, "warning");
     }
-    if (conf.stderr.includes("@@noowner")) log(`${host}: committed, but the owner could not be recorded in ${STATE_DIR}/owner`);
+    if (conf.stderr.includes("@@noowner")) log(`${host}: committed, but the owner could not be recorded in ${STATE_DIR}/owner`, "warning");
     return { changed, flows: flowKeys(conf.stdout), recovered: [...stderr.matchAll(/^@@recovered (\S+)/gm)].map((m) => m[1]!) };
   });
 }
@@ -241,7 +242,8 @@ export async function uninstall(target: SshTarget, s: HostState, owner?: Owner):
   if (r.code === 3 || r.code === 75) throw stageFailure(host, r, { id: "delete", news: s, rollbackSeconds: 0, ...(owner ? { owner } : {}) }, secrets);
   const handedOver = /^@@handedover (\S+)$/m.exec(r.stderr);
   if (handedOver) {
-    log(`${host}: nothing restored: ${handedOver[1]} of this stack manages the gateway now (a renamed or re-parented resource is created before the old one is deleted); its configuration stays`);
+    const urn = handedOver[1]!;
+    log(`${host}: nothing restored: this stack's GatewayConfig "${urn.slice(urn.lastIndexOf("::") + 2)}" manages the gateway now (a renamed or re-parented resource is created before the old one is deleted); its configuration stays`, "warning");
     return;
   }
   const lost = /^@@notrestored(.*)$/m.exec(r.stderr);

@@ -19,6 +19,7 @@ import { redact } from "../redact";
 import { MIN_REDACTED_LENGTH } from "../../sdk/planner/secrets";
 import { SSH_PORT, SSH_USER, type ConnectionInput } from "../../sdk/connection";
 import { visibleLines } from "../../sdk/model/tokens/refusal";
+import { warnThroughEngine } from "../engine-log";
 
 /** At most this many channels are open at once on one connection. */
 export const MAX_CHANNELS = 8;
@@ -107,8 +108,11 @@ export function maskSecrets(text: string, secrets: readonly string[]): string {
  * second line of defence every secret value the plugin has seen is masked (providers/redact.ts). What a gateway
  * printed is shown inert, as in {@link TransportError}.
  */
-export function log(line: string): void {
-  process.stderr.write(`pulumi-resource-openbsd: ${visibleLines(redact(line))}\n`);
+export function log(line: string, severity: "info" | "warning" = "info"): void {
+  const text = visibleLines(redact(line));
+  // a warning is shown to the user (through the engine: engine-log.ts); the rest is the plugin's log (`pulumi -v`)
+  if (severity === "warning" && warnThroughEngine(text)) return;
+  process.stderr.write(`pulumi-resource-openbsd: ${severity === "warning" ? "warning: " : ""}${text}\n`);
 }
 
 /**
@@ -146,7 +150,7 @@ export class SshSession {
       pinned = parseHostKey(target.hostKey);
       if (typeof pinned === "string") throw new TransportError(`${id}: ${pinned}`, id);
     } else {
-      log(`WARNING: ${id}: host key NOT verified (insecureSkipHostKeyCheck: true); anyone on the path can impersonate this gateway`);
+      log(`${id}: host key NOT verified (insecureSkipHostKeyCheck: true); anyone on the path can impersonate this gateway`, "warning");
     }
     let sem = handshakes.get(id);
     if (!sem) handshakes.set(id, (sem = new Semaphore(MAX_HANDSHAKES)));

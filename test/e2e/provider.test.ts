@@ -21,6 +21,8 @@ const COUNTERS = path.join(ROOT, ".state", "provider-e2e-counters");
 let lab: Lab;
 let stack: Stack;
 let anchorOverride: string | undefined;
+/** Resource names (a test renames one). */
+const names: Record<Side, string> = { gw1: "gw1", gw2: "gw2" };
 const transcript: string[] = [];
 
 const program = async () => {
@@ -29,7 +31,7 @@ const program = async () => {
   for (const side of ["gw2", "gw1"] as Side[]) {
     const g = lab.gateways[side]!;
     const state = psk.apply((p) => gwState(side, { psk: p, anchor: side === "gw1" ? anchorOverride : undefined }));
-    new GatewayConfig(side, { connection: { host: g.host, port: g.port, user: g.user, privateKey: g.privateKey, hostKey: g.hostKey }, state, rollbackSeconds: 20 });
+    new GatewayConfig(names[side], { connection: { host: g.host, port: g.port, user: g.user, privateKey: g.privateKey, hostKey: g.hostKey }, state, rollbackSeconds: 20 });
   }
 };
 
@@ -180,6 +182,19 @@ describe("GatewayConfig through the real engine", () => {
     transcript.push(err);
     const p = record(await stack.preview());
     expect(p.changeSummary).toEqual({ same: 3 });
+  });
+
+  it("a renamed resource takes the gateway over; the old one's delete leaves it as it is and the CLI shows why", async () => {
+    const files = "sha256 -q /etc/ipsec.conf /etc/pf.conf /etc/pf.anchors/vpn; rcctl get isakmpd flags; ipsecctl -sf | wc -l";
+    const before = await gw(files);
+    for (const [from, to] of [["gw1", "gw1-renamed"], ["gw1-renamed", "gw1"]]) {
+      names.gw1 = to!;
+      const u = record(await stack.up());
+      expect(u.summary.resourceChanges).toMatchObject({ create: 1, delete: 1 });
+      expect(await gw(files)).toBe(before);
+      // the engine shows the provider's warning under the deleted resource and in the update's Diagnostics
+      expect(u.stdout).toContain(`openbsd:index:GatewayConfig (${from}):\n    warning: ${lab.gateways.gw1!.host}:22: nothing restored: this stack's GatewayConfig "${to}" manages the gateway now`);
+    }
   });
 
   it("no plaintext PSK in the state file, the engine's output or the plugin's log", async () => {
