@@ -30,7 +30,7 @@ import { fingerprint, isSecret, newFingerprintKey, secret, unwrap } from "../sec
 import { redacting, rememberRequest } from "../redact";
 import { parseHostKey } from "../transport/hostkey";
 import { flushCounters } from "../transport/counters";
-import { log, type SshTarget } from "../transport/ssh";
+import { log, TransportError, type SshTarget } from "../transport/ssh";
 import { commit, readLive, uninstall } from "../gateway/commit";
 import { isPseudoService } from "../gateway/services-script";
 import { ownerOf, type Owner } from "../gateway/owner";
@@ -412,6 +412,12 @@ export const gatewayConfig: ResourceProvider = guarded({
     const o = plain(props);
     try {
       await uninstall(o.connection, o.state, ownerOf(urn));
+    } catch (e) {
+      // the resource stays in the stack: say how to let go of a gateway that will never answer again
+      if (e instanceof TransportError && e.unreachable) {
+        throw new TransportError(`${e.message}\nNothing was changed on the gateway. Run \`pulumi destroy\` again once it is reachable; if it is gone for good, \`pulumi state delete '${urn}'\` removes this resource from the stack without touching any host.`, e.host, e.code, true);
+      }
+      throw e;
     } finally {
       flushCounters();
     }

@@ -63,6 +63,8 @@ export class TransportError extends Error {
     message: string,
     readonly host: string,
     readonly code?: number,
+    /** No connection could be made (refused, timed out, authentication failed): nothing ran on the host. */
+    readonly unreachable = false,
   ) {
     super(visibleLines(message));
     this.name = "TransportError";
@@ -183,7 +185,7 @@ export class SshSession {
           client.once("ready", () => resolve(new SshSession(client, target, id)));
           client.once("error", (e: Error) => {
             client.end();
-            reject(new TransportError(mismatch ?? `${id}: cannot connect as ${target.user ?? SSH_USER}: ${e.message}`, id));
+            reject(mismatch ? new TransportError(mismatch, id) : new TransportError(`${id}: cannot connect as ${target.user ?? SSH_USER}: ${e.message}`, id, undefined, true));
           });
           client.connect(cfg);
           skipHostKeysProof(client);

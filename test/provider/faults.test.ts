@@ -290,3 +290,17 @@ describe("one end of a tunnel failing", () => {
     expect((await labExec(lab, "gw2", "grep -c aes-128 /etc/ipsec.conf")).stdout).toBe("1\n");
   });
 });
+
+describe("a gateway that no longer answers", () => {
+  it("destroy fails naming the host and the two ways out (retry, or `pulumi state delete`), and nothing runs", async () => {
+    const urn = "urn:pulumi:faults::hosts::openbsd:index:GatewayConfig::gw2";
+    // a port nothing listens on: the connection is refused at once, as a switched-off gateway's would time out
+    const gone = { ...targetOf(lab.gateways.gw2!), port: 2 };
+    const err = await errOf(gatewayConfig.delete!("gw2", urn, { connection: gone, state: gwState("gw2"), rollbackSeconds: 120 }));
+    expect(err).toBe(
+      `${lab.gateways.gw2!.host}:2: cannot connect as root: connect ECONNREFUSED ${lab.gateways.gw2!.host}:2\n` +
+        "Nothing was changed on the gateway. Run `pulumi destroy` again once it is reachable; if it is gone for good, " +
+        `\`pulumi state delete '${urn}'\` removes this resource from the stack without touching any host.`,
+    );
+  });
+});
