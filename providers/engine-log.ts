@@ -10,9 +10,21 @@ import { AsyncLocalStorage } from "node:async_hooks";
 /** The URN of the resource whose operation is running (set around each operation, see {@link withUrn}). */
 const current = new AsyncLocalStorage<string>();
 
-/** Runs one resource operation with its URN as the subject of the warnings it logs. */
+/** Warnings sent and not yet acknowledged by the engine. */
+const pending = new Set<Promise<void>>();
+
+/**
+ * Runs one resource operation with its URN as the subject of the warnings it logs; the operation's result goes back
+ * once the engine has them (the engine may end the update, and the plugin, right after the last result).
+ */
 export function withUrn<T>(urn: string, f: () => Promise<T>): Promise<T> {
-  return current.run(urn, f);
+  return current.run(urn, async () => {
+    try {
+      return await f();
+    } finally {
+      if (pending.size) await Promise.race([Promise.all(pending), new Promise((r) => setTimeout(r, 2000).unref())]);
+    }
+  });
 }
 
 interface EngineLog {
@@ -52,9 +64,14 @@ export function connectEngine(address: string | undefined, sdkRequire: NodeRequi
         req.setMessage(message);
         const urn = current.getStore();
         if (urn) req.setUrn(urn);
-        client.log(req, (err: Error | null) => {
-          if (err) process.stderr.write(`pulumi-resource-openbsd: warning: ${message}\n`);
-        });
+        const sent = new Promise<void>((resolve) =>
+          client.log(req, (err: Error | null) => {
+            if (err) process.stderr.write(`pulumi-resource-openbsd: warning: ${message}\n`);
+            resolve();
+          }),
+        );
+        pending.add(sent);
+        void sent.then(() => pending.delete(sent));
       },
     };
   } catch {
