@@ -291,6 +291,27 @@ function withPeers(e: unknown, s: HostState): never {
   throw e;
 }
 
+/**
+ * A CARP pair's backup is committed before its master (the master's GatewayConfig depends on it, ARCHITECTURE.md
+ * H5), so when the backup's commit fails the engine never starts the master's: the error says so, or the user is
+ * left to wonder what the master, whose row shows nothing, is running.
+ */
+function withCarpMaster(e: unknown, s: HostState): never {
+  const backupOf = Object.entries(s.files).flatMap(([p, f]) => {
+    const ifc = /^\/etc\/hostname\.(carp\d+)$/.exec(p)?.[1];
+    if (!ifc) return [];
+    // `advskew N` among a line's words (on the `inet` line, as the planner writes it, or a line of its own)
+    const skew = Math.max(0, ...f.content.split("\n").filter((l) => !l.trimStart().startsWith("#")).map((l) => Number(/(?:^|\s)advskew\s+(\d+)(?=\s|$)/.exec(l)?.[1] ?? 0)));
+    return skew > 0 ? [`${ifc} advskew ${skew}`] : [];
+  });
+  if (e instanceof Error && backupOf.length) {
+    e.message +=
+      `\nThis gateway is the backup of a CARP pair (${backupOf.join(", ")}); the pair's master is committed after it, so the master was not changed ` +
+      "either: it stays on its OLD configuration and keeps the shared addresses. The next `pulumi up` commits the backup, then the master.";
+  }
+  throw e;
+}
+
 async function apply(olds: Inputs | undefined, news: Inputs, owner: Owner | undefined, fingerprintKey: string): Promise<string[]> {
   try {
     const r = await commit(news.connection, {
@@ -299,7 +320,9 @@ async function apply(olds: Inputs | undefined, news: Inputs, owner: Owner | unde
       drift: olds?.drift,
       rollbackSeconds: news.rollbackSeconds ?? DEFAULT_ROLLBACK_SECONDS,
       ...(owner ? { owner } : {}),
-    }).catch((e: unknown) => withPeers(e, news.state));
+    })
+      .catch((e: unknown) => withPeers(e, news.state))
+      .catch((e: unknown) => withCarpMaster(e, news.state));
     const files = r.changed.map((p) => {
       const f = news.state.files[p];
       return f && isSecretFile(f) ? `${p} (${fingerprint(fingerprintKey, f.content)})` : p;

@@ -332,3 +332,25 @@ describe("host keys and masking", () => {
     expect(maskSecrets(`ipsecctl: line 1: psk "${PSK}" bad`, [PSK])).toBe('ipsecctl: line 1: psk "***" bad');
   });
 });
+
+describe("a CARP backup whose commit fails", () => {
+  it("says that its master, committed after it, was not changed either", async () => {
+    const { gatewayConfig } = await import("../../../providers/resources/gateway-config");
+    const { TEST_PRIVATE_KEY } = await import("../../support/ssh-key");
+    const s = gwState("gw2");
+    s.files["/etc/hostname.carp1"] = { content: "inet 192.0.2.10 255.255.255.0 NONE vhid 1 carpdev em1 advskew 100 pass (secret)\n", mode: "0640", owner: "root", group: "wheel", check: "none" };
+    // port 2 of loopback: refused at once, before anything could run
+    const connection = { host: "127.0.0.1", port: 2, privateKey: TEST_PRIVATE_KEY, hostKey: "ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIOMqqnkVzrm0SdG6UOoqKLsabgH5C9okWi0dh2l9GKJl" };
+    const urn = "urn:pulumi:dev::vpn::openbsd:index:Gateway$openbsd:index:GatewayConfig::gw2";
+    const err = await gatewayConfig.create(urn, { connection, state: s, rollbackSeconds: 60 }).then(() => "", (e: Error) => e.message);
+    expect(err.split("\n").slice(-1)[0]).toBe(
+      "This gateway is the backup of a CARP pair (carp1 advskew 100); the pair's master is committed after it, so the master was not changed either: " +
+        "it stays on its OLD configuration and keeps the shared addresses. The next `pulumi up` commits the backup, then the master.",
+    );
+    // the master itself (advskew 0) says nothing of the kind
+    s.files["/etc/hostname.carp1"]!.content = s.files["/etc/hostname.carp1"]!.content.replace("advskew 100", "advskew 0");
+    const master = await gatewayConfig.create(urn, { connection, state: s, rollbackSeconds: 60 }).then(() => "", (e: Error) => e.message);
+    expect(master).toContain("cannot connect as root");
+    expect(master).not.toContain("CARP");
+  });
+});
