@@ -44,6 +44,7 @@ import { flowsPresentCondition, IPSEC_DELETE_FN, verifyKernelLines, type FlowPat
 import { SCRIPT_LIB } from "./script-lib";
 import { STATE_DIR } from "./state-dir";
 import { type Owner } from "./owner";
+import { applySysctls, recordSysctls, restoreSysctls } from "./sysctl-script";
 import { isPseudoService, recordServices, restoreServices, serviceNames, stopAddedServices } from "./services-script";
 import { installLines, removeLines } from "./packages-script";
 
@@ -241,11 +242,7 @@ export function stageScript(c: CommitInput): string {
   }
   L.push('put "$R/manifest" 0 < /dev/null');
   L.push('while read -r f; do if [ -e "$f" ]; then keep "$f" "$R/files$f"; rec "present $f" "$R/manifest"; else rec "absent $f" "$R/manifest"; fi; done < "$R/changed"');
-  for (const k of Object.keys(news.sysctls).sort()) {
-    L.push(`grep -q ${sq("^" + k + "=")} "$D/baseline-sysctl" 2>/dev/null || rec "${k}=$(sysctl -n ${sq(k)})" "$D/baseline-sysctl"`);
-  }
-  // the rollback's values: of every sysctl this commit sets, and of those it gives back (droppedSysctls)
-  for (const k of [...Object.keys(news.sysctls), ...droppedSysctls(c)].sort()) L.push(`rec "${k}=$(sysctl -n ${sq(k)})" "$R/sysctl"`);
+  L.push(...recordSysctls(c));
   const svcs = serviceNames(news, olds);
   L.push(...recordServices(svcs, '"$D/baseline-svc"', true));
   L.push(...recordServices(svcs, '"$R/svc"', false));
@@ -301,11 +298,6 @@ const APPLY_FNS = [
   "}",
 ];
 
-/** The sysctls the previous state set and the new one does not. */
-function droppedSysctls(c: Pick<CommitInput, "news" | "olds">): string[] {
-  return Object.keys(c.olds?.sysctls ?? {}).filter((k) => !(k in c.news.sysctls)).sort();
-}
-
 /** Command 2: apply in /etc/rc order. Any failing step restores at once and exits 1. */
 export function applyScript(c: CommitInput): string {
   const { news, olds } = c;
@@ -316,14 +308,8 @@ export function applyScript(c: CommitInput): string {
   L.push(...IPSEC_DELETE_FN);
   // set when isakmpd is restarted below: a new isakmpd knows no ike rule until ipsecctl -f loads them again
   L.push("reload_ipsec=0");
-  // 1. sysctl; one the state no longer lists goes back to what the gateway had before it was first set (as at delete):
-  //    sysctl.conf no longer sets it, so that is also what the next boot has
-  for (const [k, v] of Object.entries(news.sysctls).sort()) {
-    L.push(`[ "$(sysctl -n ${sq(k)} 2>/dev/null)" = ${sq(v)} ] || step sysctl ${sq(`${k}=${v}`)}`);
-  }
-  for (const k of droppedSysctls(c)) {
-    L.push(`l=$(grep ${sq("^" + k + "=")} "$D/baseline-sysctl" 2>/dev/null | head -1); [ -z "$l" ] || [ "$(sysctl -n ${sq(k)} 2>/dev/null)" = "\${l#*=}" ] || step sysctl "$l"`);
-  }
+  // 1. sysctl
+  L.push(...applySysctls(c));
   // 2. interfaces (netstart only for changed ones; cloned ones whose config shrank are destroyed first)
   for (const ifc of [...new Set([...(olds?.interfaces ?? []), ...news.interfaces])]) {
     const p = `/etc/hostname.${ifc}`;
@@ -487,9 +473,7 @@ export function deleteScript(s: HostState, owner?: Owner): string {
       `B="$D/baseline"${q}; if [ -e "$B" ]; then if cp -p "$B" ${back} 2>/dev/null && mv -f ${back} ${q}; then rm -f "$B"; else rm -f ${back}; bad="$bad "${q}; fi; elif [ -e "$B.pulumi-absent" ]; then rm -f ${q} "$B.pulumi-absent"; fi; DEL="$DEL"${sq(`|${p}|`)}`,
     );
   }
-  for (const k of Object.keys(s.sysctls).sort()) {
-    L.push(`l=$(grep ${sq("^" + k + "=")} "$D/baseline-sysctl" 2>/dev/null | head -1); [ -n "$l" ] && sysctl "$l" >/dev/null 2>&1`);
-  }
+  L.push(...restoreSysctls(s));
   L.push(...reloadLines(s, (p) => `del ${sq(p)}`, '"$D/svc-restore"', rf));
   L.push(...removeLines(s.packages ?? []));
   L.push('if [ -n "$bad" ]; then printf \'@@notrestored%s\\n\' "$bad" >&2; exit 1; fi');

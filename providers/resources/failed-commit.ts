@@ -1,0 +1,51 @@
+/**
+ * What the error of a failed commit adds about the other gateways: the ends of its tunnels, committed separately, and
+ * a CARP pair's master, committed after its backup.
+ */
+import type { HostState } from "../../sdk/state";
+
+/** The IPsec peers of a state (the other ends of its tunnels), as the planner listed them (`ipsecKernel.peers`). */
+export function peersOf(s: HostState): string[] {
+  return s.ipsecKernel?.peers ?? [];
+}
+
+/**
+ * Decision (issue 11, "one end of a tunnel failing"): each gateway is its own resource and its own
+ * commit (ARCHITECTURE.md D2), so the ends of a tunnel are not staged and validated together before either
+ * swaps: that would need a two-phase commit across resources the engine runs independently, holding one
+ * gateway's lock while waiting on another's, and a lost connection in between would leave both locked.
+ * Instead each end fails alone and safely (its own host back on its OLD configuration, which the error
+ * says), every cross-end check that can be done runs at preview (D4: mirrored selectors, PSK, proposal),
+ * and the error names the peers, which may already be on their NEW configuration: the tunnel between
+ * them is down until the next `pulumi up`, which retries only the failed end (the engine keeps its old
+ * state) and so converges.
+ */
+export function withPeers(e: unknown, s: HostState): never {
+  const peers = peersOf(s);
+  if (!(e instanceof Error) || !peers.length) throw e;
+  e.message +=
+    `\nThe other ends of this gateway's tunnels (peer ${peers.join(", ")}) are committed separately and may already be on their NEW configuration; ` +
+    "the tunnels to them stay down until the next `pulumi up` retries this gateway and converges.";
+  throw e;
+}
+
+/**
+ * A CARP pair's backup is committed before its master (the master's GatewayConfig depends on it, ARCHITECTURE.md
+ * H5), so when the backup's commit fails the engine never starts the master's: the error says so, or the user is
+ * left to wonder what the master, whose row shows nothing, is running.
+ */
+export function withCarpMaster(e: unknown, s: HostState): never {
+  const backupOf = Object.entries(s.files).flatMap(([p, f]) => {
+    const ifc = /^\/etc\/hostname\.(carp\d+)$/.exec(p)?.[1];
+    if (!ifc) return [];
+    // `advskew N` among a line's words (on the `inet` line, as the planner writes it, or a line of its own)
+    const skew = Math.max(0, ...f.content.split("\n").filter((l) => !l.trimStart().startsWith("#")).map((l) => Number(/(?:^|\s)advskew\s+(\d+)(?=\s|$)/.exec(l)?.[1] ?? 0)));
+    return skew > 0 ? [`${ifc} advskew ${skew}`] : [];
+  });
+  if (e instanceof Error && backupOf.length) {
+    e.message +=
+      `\nThis gateway is the backup of a CARP pair (${backupOf.join(", ")}); the pair's master is committed after it, so the master was not changed ` +
+      "either: it stays on its OLD configuration and keeps the shared addresses. The next `pulumi up` commits the backup, then the master.";
+  }
+  throw e;
+}
