@@ -10,7 +10,7 @@ import { hostId, log, maskSecrets, readTimeoutMs, SshSession, TransportError, wi
 import { KeyedMutex } from "../transport/semaphore";
 import { applyScript, confirmScript, deleteScript, flowWaitCap, flowWaitSeconds, GO, READY, STAGED, stageScript, STATE_DIR, type CommitInput } from "./commit-script";
 import type { Owner } from "./owner";
-import { declaredTunnelFlows } from "./ipsec-kernel";
+import { flowsToAwait } from "./ipsec-kernel";
 import { flowKeys, lsPath, parseReadOutput, readScript, type LiveState } from "./read-script";
 import { nonce } from "./shell";
 import { secretForms } from "../../sdk/planner/secrets";
@@ -200,8 +200,8 @@ export async function commit(target: SshTarget, c: Omit<CommitInput, "id">): Pro
     } finally {
       s.close();
     }
-    const rf = c.news.ipsec.daemon === "isakmpd" ? c.news.ipsec.ruleFile : undefined;
-    const declared = rf ? declaredTunnelFlows(c.news.ipsecKernel) : [];
+    const rf = c.news.ipsec.ruleFile;
+    const declared = flowsToAwait(c.news);
     const wait = flowWaitSeconds(c.rollbackSeconds, flowWaitCap());
     let conf: ExecResult;
     try {

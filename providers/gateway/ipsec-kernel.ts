@@ -10,6 +10,8 @@ import { parseIpsecctlFlows, parseIpsecctlSas } from "../../sdk/model/output/ips
 import { hostAddress, refusalOf, shown } from "../../sdk/model/tokens/index";
 import { isDeepStrictEqual } from "node:util";
 import { sq } from "./shell";
+import { carpBackupInterfaces } from "./carp-role";
+import type { HostState } from "../../sdk/state";
 
 /** Flow and SA lines (no keys) of the manual entries, as `ipsecctl -sf` / `ipsecctl -ss` print them. */
 export function manualKernelEntries(k: ExpectedKernel | undefined): { flows: string[]; sas: string[] } {
@@ -56,6 +58,18 @@ export function declaredTunnelFlows(k: ExpectedKernel | undefined): FlowPattern[
     const at = line.lastIndexOf(" type ");
     return { prefix: line.slice(0, at), type: line.slice(at + 6) };
   });
+}
+
+/**
+ * The flows the confirm waits for (ARCHITECTURE.md D3): the declared tunnels of an isakmpd gateway that loads a rule
+ * file. None on a CARP backup whose sasyncd holds isakmpd passive (`-S`, rc.d's when sasyncd is enabled): it
+ * negotiates nothing, and its flows come from the master's sasyncd, whose commit comes after this one — waiting
+ * would only cost the wait and end in a warning on every first `up` of a pair.
+ */
+export function flowsToAwait(s: HostState): FlowPattern[] {
+  if (s.ipsec.daemon !== "isakmpd" || !s.ipsec.ruleFile) return [];
+  if (s.services.sasyncd?.enabled && carpBackupInterfaces(s).length) return [];
+  return declaredTunnelFlows(s.ipsecKernel);
 }
 
 /** Sh condition: every pattern has a line in "$F" (the `ipsecctl -sf` output). */

@@ -3,6 +3,7 @@
  * a CARP pair's master, committed after its backup.
  */
 import type { HostState } from "../../sdk/state";
+import { carpBackupInterfaces } from "../gateway/carp-role";
 
 /** The IPsec peers of a state (the other ends of its tunnels), as the planner listed them (`ipsecKernel.peers`). */
 export function peersOf(s: HostState): string[] {
@@ -35,13 +36,7 @@ export function withPeers(e: unknown, s: HostState): never {
  * left to wonder what the master, whose row shows nothing, is running.
  */
 export function withCarpMaster(e: unknown, s: HostState): never {
-  const backupOf = Object.entries(s.files).flatMap(([p, f]) => {
-    const ifc = /^\/etc\/hostname\.(carp\d+)$/.exec(p)?.[1];
-    if (!ifc) return [];
-    // `advskew N` among a line's words (on the `inet` line, as the planner writes it, or a line of its own)
-    const skew = Math.max(0, ...f.content.split("\n").filter((l) => !l.trimStart().startsWith("#")).map((l) => Number(/(?:^|\s)advskew\s+(\d+)(?=\s|$)/.exec(l)?.[1] ?? 0)));
-    return skew > 0 ? [`${ifc} advskew ${skew}`] : [];
-  });
+  const backupOf = carpBackupInterfaces(s);
   if (e instanceof Error && backupOf.length) {
     e.message +=
       `\nThis gateway is the backup of a CARP pair (${backupOf.join(", ")}); the pair's master is committed after it, so the master was not changed ` +

@@ -55,3 +55,21 @@ ike esp from 10.1.0.0/24 to 10.2.0.0/24 peer 198.51.100.2 psk "x"
     });
   });
 });
+
+describe("the flows the confirm waits for (flowsToAwait)", () => {
+  it("an isakmpd gateway's declared tunnels; none on a CARP backup whose sasyncd holds isakmpd passive, nor with iked", async () => {
+    const { flowsToAwait } = await import("../../../providers/gateway/ipsec-kernel");
+    const { gwState } = await import("../../provider/fixtures");
+    const s = gwState("gw1");
+    expect(flowsToAwait(s).map((f) => f.prefix)).toEqual([
+      "flow esp in from 192.168.15.0/24 to 172.16.0.0/24 peer 192.0.123.85",
+      "flow esp out from 172.16.0.0/24 to 192.168.15.0/24 peer 192.0.123.85",
+    ]);
+    const carp = (skew: number) => ({ content: `inet 192.0.2.10 255.255.255.0 NONE vhid 2 carpdev em1 pass p advskew ${skew}\n`, mode: "0640", owner: "root", group: "wheel", check: "none" as const });
+    const pair = (skew: number) => ({ ...s, files: { ...s.files, "/etc/hostname.carp2": carp(skew) }, services: { ...s.services, sasyncd: { order: 3, enabled: true, running: true } } });
+    expect(flowsToAwait(pair(100))).toEqual([]);
+    // the master negotiates (sasyncd tells its isakmpd it is master): waited for
+    expect(flowsToAwait(pair(0))).toHaveLength(2);
+    expect(flowsToAwait({ ...s, ipsec: { ...s.ipsec, daemon: "iked" } })).toEqual([]);
+  });
+});
