@@ -87,8 +87,8 @@ export function flowsOfFlowRule(r: FlowRule): Flow[] {
     const peer = r.peer ?? (isHost(remote) ? remote : undefined);
     const f: Flow = { satype, direction: dir, from: s, to: d, family, type };
     if (r.proto !== undefined) f.proto = r.proto;
-    if (r.from.port !== undefined) f.fromPort = r.from.port;
-    if (r.to.port !== undefined) f.toPort = r.to.port;
+    if (r.from.port) f.fromPort = r.from.port;
+    if (r.to.port) f.toPort = r.to.port;
     if (r.local) f.local = r.local;
     if (peer) f.peer = peer;
     if (r.srcid !== undefined) f.srcid = r.srcid;
@@ -149,8 +149,8 @@ export function flowsOfIkeRule(r: IkeRule, ctx: IkeContext = {}): Flow[] {
     f.from = from;
     f.to = to;
     f.type = direction === "in" ? "use" : "require";
-    if (r.to.port !== undefined) f[direction === "in" ? "fromPort" : "toPort"] = r.to.port;
-    if (r.from.port !== undefined) f[direction === "in" ? "toPort" : "fromPort"] = r.from.port;
+    if (r.to.port) f[direction === "in" ? "fromPort" : "toPort"] = r.to.port;
+    if (r.from.port) f[direction === "in" ? "toPort" : "fromPort"] = r.from.port;
     if (srcid !== undefined) f.srcid = srcid;
     if (dstid !== undefined) f.dstid = dstid;
     return f;

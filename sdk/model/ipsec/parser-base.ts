@@ -137,13 +137,14 @@ export abstract class ParserBase {
   }
 
   /** Parses one statement, recording it (or why it was dropped) in {@link items}. */
-  protected host(field: string): IpsecAddress {
+  /** host_spec, or with `single` peers' singlehost: a word alone, no `/len` (the `/` is then a syntax error). */
+  protected host(field: string, single = false): IpsecAddress {
     const t = this.next();
     this.mark(field, t);
     if (t.kind === "keyword" && t.text === "any") return { kind: "any" };
     if (t.kind !== "string") throw new SyntaxError_(t);
     let text = t.text;
-    if (this.peek().kind === "punct" && this.peek().text === "/") {
+    if (!single && this.peek().kind === "punct" && this.peek().text === "/") {
       this.next();
       const len = this.next();
       if (len.kind !== "number") throw new SyntaxError_(len);
@@ -286,11 +287,11 @@ export abstract class ParserBase {
     for (let i = 0; i < 2; i++) {
       if (!peer && this.accept("peer")) {
         peer = true;
-        if (written()) r.peer = this.host("peer");
+        if (written()) r.peer = this.host("peer", true);
       } else if (!local && this.accept("local")) {
         local = true;
         if (this.peek().kind === "keyword" && this.peek().text === "any") throw new SyntaxError_(this.peek());
-        if (written()) r.local = this.host("local");
+        if (written()) r.local = this.host("local", true);
       }
     }
     return r;
@@ -381,7 +382,10 @@ function hostV4V6(text: string): string | undefined {
   const slash = text.indexOf("/");
   const addr = slash < 0 ? text : text.slice(0, slash);
   const mask = slash < 0 ? "" : text.slice(slash);
-  const q = readDottedQuad(addr, "inet_pton");
+  // inet_net_pton (with a mask): one to four decimal parts, the missing ones zero (`10.1/16`, `103.0.0/24`)
+  const parts = addr.split(".");
+  const padded = slash >= 0 && parts.length < 4 && parts.every((p) => /^\d+$/.test(p)) ? [...parts, "0", "0", "0"].slice(0, 4).join(".") : addr;
+  const q = readDottedQuad(padded, "inet_pton");
   if (typeof q === "string") return q + mask;
   const pct = addr.indexOf("%");
   if (pct > 0 && addr.includes(":") && /^[A-Za-z0-9_.]+$/.test(addr.slice(pct + 1))) return addr.slice(0, pct) + mask;

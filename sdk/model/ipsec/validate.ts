@@ -114,9 +114,10 @@ function checkProto(out: RuleProblem[], rule: { proto?: unknown; from: IpsecEndp
     const ok = typeof p === "number" ? Number.isInteger(p) && p >= 0 && p <= 255 : typeof p === "string" && p in PROTOCOLS;
     if (!ok) out.push({ field: "proto", value: p, text: `unknown protocol: ${String(p)}`, hint: "an /etc/protocols name or a number 0-255", stage: "parse" });
   }
-  if ((rule.from?.port !== undefined || rule.to?.port !== undefined) && p !== "tcp" && p !== "udp")
+  // parse.y keeps a port as a number where 0 means none: `port 0` needs no protocol
+  if ((rule.from?.port || rule.to?.port) && p !== "tcp" && p !== "udp")
     out.push({
-      field: rule.from?.port !== undefined ? "from.port" : "to.port",
+      field: rule.from?.port ? "from.port" : "to.port",
       value: rule.from?.port ?? rule.to?.port,
       text: "no protocol supplied with source/destination ports",
       hint: "add proto tcp or proto udp",
@@ -340,8 +341,6 @@ export function saRuleProblems(rule: SaRule): RuleProblem[] {
   checkEnum(out, "encap", rule.encap, ["tunnel", "transport"], "mode");
   checkAddress(out, "from", rule.from, false);
   checkAddress(out, "to", rule.to, false);
-  if (rule.from && rule.to && familyOf(rule.from) && familyOf(rule.to) && familyOf(rule.from) !== familyOf(rule.to))
-    out.push({ field: "to", value: formatAddress(rule.to), text: "rule expands to no valid combination", hint: "from and to must have the same address family", stage: "parse" });
   const okAuth = checkTransform(out, "auth", "auth", rule.auth);
   const okEnc = checkTransform(out, "enc", "enc", rule.enc);
   checkTransform(out, "comp", "comp", rule.comp);
@@ -386,7 +385,14 @@ export function saRuleProblems(rule: SaRule): RuleProblem[] {
       if (len > info.keyMax) return bad("enckey", `(${len * 8} bits)`, `encryption key too long (${len * 8} bits), maximum ${info.keyMax * 8} bits`, `${xf.enc} keys are ${info.keyMin * 8}-${info.keyMax * 8} bits`);
     }
   }
+  checkSaFamilies(out, rule);
   return out;
+}
+
+/** expand_rule()'s validate_af, after create_sa: a manual SA's two addresses are of one family. */
+function checkSaFamilies(out: RuleProblem[], rule: { from: IpsecAddress; to: IpsecAddress }): void {
+  if (rule.from && rule.to && familyOf(rule.from) && familyOf(rule.to) && familyOf(rule.from) !== familyOf(rule.to))
+    out.push({ field: "to", value: formatAddress(rule.to), text: "source/destination address families do not match", hint: "from and to must have the same address family", stage: "parse" });
 }
 
 /** Problems of a tcpmd5 rule. */
@@ -398,6 +404,7 @@ export function tcpMd5RuleProblems(rule: TcpMd5Rule): RuleProblem[] {
   // parse.y validate_sa asks tcpmd5 for a key only outside transport mode, and tcpmd5 rules are transport:
   // `tcpmd5 from A to B spi X` without authkey is accepted (the parser stores an empty key).
   if (rule.authkey && rule.authkey.out !== "") keyBytes(out, "authkey", rule.authkey);
+  if (out.length === 0) checkSaFamilies(out, rule);
   return out;
 }
 
