@@ -1,5 +1,5 @@
 /** pf.conf parser, part 2: direction, family, interfaces, protocols, hosts and ports (parse.y's ipspec, portspec). */
-import { interfaceExists, parseLiteralAddress } from "./address";
+import { interfaceExists, literalScope, parseLiteralAddress } from "./address";
 import { expandStatement } from "./expand";
 import { type Token } from "./lexer";
 import { canonicalProtocol, servicePort } from "./names";
@@ -198,6 +198,12 @@ export abstract class PfHostParser extends PfParserBase {
   protected hostString(text: string, tok: Token, not: boolean): PfHost {
     const n = not ? { not: true } : {};
     const lit = parseLiteralAddress(text);
+    // getaddrinfo: the scope of `fe80::1%em0` is an interface of the host (if_nametoindex) or an index
+    const scope = literalScope(text);
+    if (lit && scope !== undefined && this.ctx.interfaces && !/^\d+$/.test(scope) && !this.ctx.interfaces.some((i) => i.name === scope)) {
+      this.out.stderr.push(`no IP address found for ${text}`);
+      this.fail("could not parse host specification", `\`${text}\`: the scope \`${scope}\` is no interface of this host (${this.ctx.interfaces.map((i) => i.name).join(", ")})`, tok);
+    }
     if (lit) return { kind: "address", address: lit.text, ...n };
     let name = text;
     let modifier: PfIfModifier | undefined;
