@@ -205,15 +205,22 @@ export abstract class PfHostParser extends PfParserBase {
       this.fail("could not parse host specification", `\`${text}\`: the scope \`${scope}\` is no interface of this host (${this.ctx.interfaces.map((i) => i.name).join(", ")})`, tok);
     }
     if (lit) return { kind: "address", address: lit.text, ...n };
-    let name = text;
+    // host(): `NAME/LEN` is an interface or group whose addresses each get the mask (host_if's set_ipmask)
+    const sm = /^([^/]*)\/(\d+)$/.exec(text);
+    const mask = sm && Number(sm[2]) <= 128 ? Number(sm[2]) : undefined;
+    let name = mask === undefined ? text : sm![1]!;
     let modifier: PfIfModifier | undefined;
-    const m = /^(.*):(network|broadcast|peer|0)$/.exec(text);
+    const m = /^(.*):(network|broadcast|peer|0)$/.exec(name);
     if (m) {
       name = m[1];
       modifier = m[2] as PfIfModifier;
     }
-    const plausible = /^[A-Za-z][A-Za-z0-9_.-]*$/.test(name) && !text.includes("/");
-    const known = this.ctx.interfaces ? interfaceExists(name, this.ctx.interfaces) : plausible;
+    const plausible = /^[A-Za-z][A-Za-z0-9_.-]*$/.test(name) && (mask !== undefined || !text.includes("/"));
+    const known = (this.ctx.interfaces ? interfaceExists(name, this.ctx.interfaces) : true) && plausible;
+    if (known && mask !== undefined && (modifier === "network" || modifier === "broadcast")) {
+      this.out.stderr.push("network or broadcast lookup, but extra netmask given", `no IP address found for ${text}`);
+      this.fail("could not parse host specification", `\`${text}\`: :${modifier} gives the network itself; drop /${mask} or :${modifier}`, tok);
+    }
     if (!known) {
       // host(): strtonum(mask, 0, 128) fails first (`netmask is too large: /4294967296`), else no address
       const slash = text.indexOf("/");
@@ -223,7 +230,7 @@ export abstract class PfHostParser extends PfParserBase {
       const names = this.ctx.interfaces ? this.ctx.interfaces.map((i) => i.name).join(", ") : "";
       this.fail("could not parse host specification", `\`${text}\` is not an IPv4/IPv6 address or network${this.ctx.interfaces ? `, nor an interface or group of this host (${names})` : " nor an interface name"}`, tok);
     }
-    return { kind: "interface", name, ...(modifier ? { modifier } : {}), ...n };
+    return { kind: "interface", name, ...(modifier ? { modifier } : {}), ...(mask !== undefined ? { mask } : {}), ...n };
   }
 
   protected portspec(): PfPort[] {

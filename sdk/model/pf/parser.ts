@@ -35,7 +35,7 @@
  * `set state-defaults`.
  */
 import type { ParseResult } from "../diagnostics";
-import { contextOf, expandStatement } from "./expand";
+import { contextOf, expandStatement, isBareExpandLine } from "./expand";
 import { RETURN_ICMP6_DEFAULT, RETURN_ICMP_DEFAULT } from "./icmp";
 import { addressFamily } from "./address";
 import type { PfAnchorCall, PfBlockPolicy, PfFilterRule, PfHost, PfIfSpec, PfInterface, PfLogOptions, PfRule, PfRuleset, PfStatement } from "./types";
@@ -326,7 +326,10 @@ class PfParser extends PfQueueParser {
   protected addRule(rule: PfRule, loadedInline?: PfRule[]): void {
     (this.sink?.rules ?? this.out.ruleset.rules).push(rule);
     const { rules, errors } = expandStatement(rule, this.ctx);
-    for (const e of errors) this.report(this.la.line, this.la.col, e);
+    for (const e of errors) {
+      if (isBareExpandLine(e)) this.out.stderr.push(e);
+      else this.report(this.la.line, this.la.col, e);
+    }
     if (loadedInline) for (const r of rules) if (r.kind === "anchor") r.inline = loadedInline;
     (this.sink?.loaded ?? this.out.loaded).push(...rules);
   }

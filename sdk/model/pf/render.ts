@@ -34,7 +34,7 @@ export function renderHost(h: PfHost): string {
     case "address":
       return neg(h.not) + h.address;
     case "interface":
-      return neg(h.not) + h.name + (h.modifier ? `:${h.modifier}` : "");
+      return neg(h.not) + h.name + (h.modifier ? `:${h.modifier}` : "") + (h.mask !== undefined ? `/${h.mask}` : "");
     case "dynamic":
       return `${neg(h.not)}(${h.name}${h.modifier ? `:${h.modifier}` : ""})`;
     case "table":
