@@ -37,7 +37,7 @@
 import type { ParseResult } from "../diagnostics";
 import { contextOf, expandStatement, isBareExpandLine } from "./expand";
 import { RETURN_ICMP6_DEFAULT, RETURN_ICMP_DEFAULT } from "./icmp";
-import { addressFamily } from "./address";
+import { addressFamily, interfaceAddresses } from "./address";
 import type { PfAnchorCall, PfBlockPolicy, PfFilterRule, PfHost, PfIfSpec, PfInterface, PfLogOptions, PfRule, PfRuleset, PfStatement } from "./types";
 import { Fail, describe, type PfParseOptions, type PfParseOutput } from "./parser-base";
 import { PfQueueParser } from "./parser-queues";
@@ -236,8 +236,11 @@ class PfParser extends PfQueueParser {
         ...(log ? { log } : {}), ...(logOptions ? { logOptions } : {}), ...(quick ? { quick } : {}), protos: [],
         ...(af ? { af } : {}), to: { hosts: [], ports: [] }, ...(label !== undefined ? { label } : {}),
       };
-      this.addRule({ ...base, on: [{ name: i.name, not: true }], from: { hosts: [{ kind: "interface", name: i.name, modifier: "network" }], ports: [] } });
-      if (!/^lo\d+$/.test(i.name)) this.addRule({ ...base, on: [], from: { hosts: [{ kind: "interface", name: i.name }], ports: [] } });
+      // ifa_lookup() finding no address (`any`, an interface without addresses): no rule, and no error
+      const none = (modifier: "network" | undefined) =>
+        this.ctx.interfaces !== undefined && !this.ctx.partial && interfaceAddresses(i.name, modifier, this.ctx.interfaces).length === 0;
+      if (!none("network")) this.addRule({ ...base, on: [{ name: i.name, not: true }], from: { hosts: [{ kind: "interface", name: i.name, modifier: "network" }], ports: [] } });
+      if (!/^lo\d+$/.test(i.name) && !none(undefined)) this.addRule({ ...base, on: [], from: { hosts: [{ kind: "interface", name: i.name }], ports: [] } });
     }
   }
 
