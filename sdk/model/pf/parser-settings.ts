@@ -143,54 +143,57 @@ export abstract class PfSettingsParser extends PfOptionParser {
     }
     if (this.acceptKw("limit")) {
       // pfctl_set_limit: `set limit NAME N` or `set limit { NAME N, … }`, printed one per line by -v
-      const items = this.namedNumbers(() => this.numberstring());
-      for (const [n, v] of items) {
+      this.namedNumbers(() => this.numberstring(), (n, v) => {
         if (!PF_LIMIT_NAMES.includes(n.text)) {
           this.out.stderr.push("pfctl: Bad pool name.");
           this.fail(`unable to set limit ${n.text} ${v}`, `one of ${PF_LIMIT_NAMES.join(", ")}`, n);
         }
-        if (this.opts.verbose !== false) this.out.echo.push(`set limit ${n.text} ${v}`);
+        // -v prints the limit as an int: 2147483648 and above negative
+        if (this.opts.verbose !== false) this.out.echo.push(`set limit ${n.text} ${v | 0}`);
         this.out.ruleset.options.push({ kind: "limit", name: n.text, value: v });
-      }
+      });
       return true;
     }
     return false;
   }
 
   /** `NAME N` or `{ NAME N, … }` up to the end of the statement (`set limit`, `set timeout`). */
-  protected namedNumbers(name: () => Token): [Token, number][] {
-    const items: [Token, number][] = [];
+  protected namedNumbers(name: () => Token, each: (n: Token, v: number) => void): void {
+    // parse.y timeout_spec/limit_spec: STRING NUMBER, 0-UINT_MAX, acted on as each is read; the lists are
+    // '{' optnl spec optnl (comma spec optnl)* '}' (a comma only between two, no newline right after it)
     const one = () => {
       const n = name();
       if (this.la.type !== "NUMBER") this.syntax();
-      items.push([n, this.shift().num as number]);
+      const v = this.shift().num as number;
+      if (v < 0 || v > 0xffffffff) this.fail("only positive values permitted", `${n.text}: 0-4294967295`, n);
+      each(n, v);
     };
     if (this.acceptChar("{")) {
       this.optnl();
+      one();
+      this.optnl();
       while (!this.isChar("}")) {
         this.acceptChar(",");
-        this.optnl();
         one();
         this.optnl();
       }
       this.shift();
     } else one();
     this.endOfStatement();
-    return items;
   }
 
   /** `set` timeout, optimization, loginterface, reassemble; false when the next word is none of them. */
   protected timeoutOption(): boolean {
     if (this.acceptKw("timeout")) {
-      const items = this.namedNumbers(() => this.expectString());
-      for (const [n, v] of items) {
+      this.namedNumbers(() => this.expectString(), (n, v) => {
         if (!PF_TIMEOUT_NAMES.includes(n.text)) {
           this.out.stderr.push("pfctl: Bad timeout name.");
           this.fail(`unknown timeout ${n.text}`, `one of ${PF_TIMEOUT_NAMES.join(", ")}`, n);
         }
-        if (this.opts.verbose !== false) this.out.echo.push(`set timeout ${n.text} ${v}`);
+        // pfctl_set_timeout keeps the value in an int: -v prints 2147483648 and above negative
+        if (this.opts.verbose !== false) this.out.echo.push(`set timeout ${n.text} ${v | 0}`);
         this.out.ruleset.options.push({ kind: "timeout", name: n.text, seconds: v });
-      }
+      });
       return true;
     }
     if (this.acceptKw("optimization")) {

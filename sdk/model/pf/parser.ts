@@ -96,6 +96,9 @@ class PfParser extends PfQueueParser {
       this.shift();
       return;
     }
+    // parse.y pfa_anchorlist: an inline anchor holds rules, anchors, tables and includes; no macro, option,
+    // antispoof, queue or load anchor
+    if (this.sink && (t.type === "STRING" || (t.type === "KW" && ["set", "antispoof", "load", "queue"].includes(t.text)))) this.syntax();
     if (t.type === "KW") {
       switch (t.text) {
         case "pass":
@@ -162,7 +165,9 @@ class PfParser extends PfQueueParser {
     const fo = this.filterOpts(true);
     let inline: { rules: PfStatement[]; loaded: PfRule[] } | undefined;
     if (this.acceptChar("{")) {
-      // parse.y pfa_anchorlist: rules, anchors and tables, one per line, up to the closing brace
+      // parse.y pfa_anchor: '{' '\n' pfa_anchorlist '}': rules, anchors and tables, one per line, from the next line
+      const afterBrace = this.la;
+      if (afterBrace.type !== "NL") this.syntax();
       inline = { rules: [], loaded: [] };
       const outer = this.sink;
       this.sink = inline;
@@ -216,16 +221,8 @@ class PfParser extends PfQueueParser {
     this.expectKw("antispoof");
     const { log, logOptions, quick } = this.logAndQuick();
     this.expectKw("for");
-    const ifs: PfIfSpec[] = [];
-    if (this.acceptChar("{")) {
-      this.optnl();
-      while (!this.isChar("}")) {
-        this.acceptChar(",");
-        ifs.push(this.ifItemNot());
-        this.optnl();
-      }
-      this.shift();
-    } else ifs.push(this.ifItemNot());
+    // antispoof_ifspc: FOR antispoof_if | FOR '{' optnl antispoof_iflst '}' (at least one, commas between)
+    const ifs: PfIfSpec[] = this.braceList(() => this.ifItemNot());
     const af = this.af();
     let label: string | undefined;
     if (this.acceptKw("label")) label = this.expectString().text;
