@@ -70,6 +70,12 @@ function hostIpText(text: string): string | undefined {
   }
   const aton = readDottedQuad(addr, "inet_aton");
   if (typeof aton === "string") return aton + mask;
+  const parts = addr.split(".");
+  if (aton === undefined && mask !== "" && parts.length < 4 && parts.every((p) => /^\d+$/.test(p))) {
+    // inet_net_pton: a network of one to three decimal parts, the rest zero (`10/8`, `172.16.00/24`)
+    const pton = readDottedQuad([...parts, "0", "0", "0"].slice(0, 4).join("."), "inet_pton");
+    return typeof pton === "string" ? pton + mask : undefined;
+  }
   if (aton === null) {
     const pton = mask === "" ? undefined : readDottedQuad(addr, "inet_pton");
     return typeof pton === "string" ? pton + mask : undefined;

@@ -65,9 +65,11 @@ function resolveHosts(hosts: readonly PfHost[], ctx: ExpandContext, errors: stri
   const out: HostAf[] = [];
   for (const h of hosts) {
     switch (h.kind) {
-      case "address":
-        out.push({ host: h, af: addressFamily(h.address) });
+      case "address": {
+        const wide = /^[\d.]+\/(\d+)$/.exec(h.address);
+        out.push({ host: h, af: addressFamily(h.address), ...(wide && Number(wide[1]) > 32 ? { badMask: Number(wide[1]) } : {}) });
         break;
+      }
       case "interface": {
         if (!ctx.interfaces || !knownName(h.name, h.modifier, ctx)) {
           out.push({ host: h, af: undefined });

@@ -205,6 +205,12 @@ export abstract class PfHostParser extends PfParserBase {
       this.fail("could not parse host specification", `\`${text}\`: the scope \`${scope}\` is no interface of this host (${this.ctx.interfaces.map((i) => i.name).join(", ")})`, tok);
     }
     if (lit) return { kind: "address", address: lit.text, ...n };
+    // host(): an IPv4 address takes a mask up to 128 here; check_netmask refuses it for each rule it expands to
+    const wide = /^(.*)\/(\d+)$/.exec(text);
+    if (wide && Number(wide[2]) > 32 && Number(wide[2]) <= 128) {
+      const v4 = parseLiteralAddress(`${wide[1]!}/32`);
+      if (v4 && !v4.text.includes(":")) return { kind: "address", address: `${v4.text}/${Number(wide[2])}`, ...n };
+    }
     // host(): `NAME/LEN` is an interface or group whose addresses each get the mask (host_if's set_ipmask)
     const sm = /^([^/]*)\/(\d+)$/.exec(text);
     const mask = sm && Number(sm[2]) <= 128 ? Number(sm[2]) : undefined;
