@@ -294,7 +294,8 @@ function keyBytes(out: RuleProblem[], field: string, k: KeyPair | undefined): nu
   const lens: number[] = [];
   for (const [part, hex] of [["out", k.out], ["in", k.in]] as const) {
     if (hex === undefined) continue;
-    if (typeof hex !== "string" || !/^([0-9a-f]{2})+$/.test(hex)) {
+    // parsekey(): any even run of hex digits, none included (`0x…:` gives an empty IN key)
+    if (typeof hex !== "string" || !/^([0-9a-f]{2})*$/.test(hex)) {
       out.push({ field, value: `(${typeof hex === "string" ? hex.length : 0} hex digits)`, text: "keys need to be specified in hex digits", hint: `${field}.${part}: an even number of lower-case hex digits without 0x`, stage: "parse" });
       return [];
     }
