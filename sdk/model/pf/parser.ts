@@ -44,9 +44,21 @@ import { PfQueueParser } from "./parser-queues";
 
 export type { PfParseOptions, PfParseOutput } from "./parser-base";
 
+/** The keywords a pf.conf statement starts with (parse.y ruleset: include, option, pfrule, anchorrule, loadrule, queuespec, antispoof, tabledef). */
+const RULESET_START: ReadonlySet<string> = new Set(["include", "set", "pass", "block", "match", "anchor", "load", "queue", "antispoof", "table"]);
+
 class PfParser extends PfQueueParser {
   run(): PfParseOutput {
     this.la = this.lex.next();
+    // parse.y's first state reduces the empty ruleset only before a token a statement starts with; on any
+    // other first token (an undefined macro's ERROR, `!`, `in`, a number) there is no `ruleset error '\n'` to
+    // recover with: byacc reports the syntax error and gives up on the whole file
+    const first = this.la;
+    if (first.type !== "EOF" && first.type !== "NL" && first.type !== "STRING" && !(first.type === "KW" && RULESET_START.has(first.text))) {
+      this.report(first.line, first.col, "syntax error", `unexpected ${describe(first)}; pfctl reads no further`, first);
+      this.out.queueNames = this.queues.names();
+      return this.out;
+    }
     while (this.la.type !== "EOF") {
       try {
         this.statement();
