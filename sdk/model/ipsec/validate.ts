@@ -340,8 +340,9 @@ export function saRuleProblems(rule: SaRule): RuleProblem[] {
   const out: RuleProblem[] = [];
   checkEnum(out, "satype", rule.satype, SATYPES, "satype");
   checkEnum(out, "encap", rule.encap, ["tunnel", "transport"], "mode");
-  checkAddress(out, "from", rule.from, false);
-  checkAddress(out, "to", rule.to, false);
+  // sarule/tcpmd5rule take `hosts` like flows: `any` is expanded to 0.0.0.0/0 and ::/0 (expand_any)
+  checkAddress(out, "from", rule.from, true);
+  checkAddress(out, "to", rule.to, true);
   const okAuth = checkTransform(out, "auth", "auth", rule.auth);
   const okEnc = checkTransform(out, "enc", "enc", rule.enc);
   checkTransform(out, "comp", "comp", rule.comp);
@@ -387,6 +388,14 @@ export function saRuleProblems(rule: SaRule): RuleProblem[] {
     }
   }
   checkSaFamilies(out, rule);
+  if (out.length) return out;
+  // expand_rule(): the reverse SA (`spi OUT:IN`) is validated with the IN keys alone (reverse_sa's validate_sa)
+  if (rule.spi.in !== undefined) {
+    if (okAuth && xf.auth && rule.authkey?.in === undefined)
+      return bad("authkey", undefined, "no authentication key specified", `spi OUT:IN adds a reverse SA: give authkey OUT:IN`);
+    if (okEnc && xf.enc && xf.enc !== "null" && rule.enckey?.in === undefined)
+      return bad("enckey", undefined, "no encryption key specified", `spi OUT:IN adds a reverse SA: give enckey OUT:IN`);
+  }
   return out;
 }
 
@@ -399,8 +408,9 @@ function checkSaFamilies(out: RuleProblem[], rule: { from: IpsecAddress; to: Ips
 /** Problems of a tcpmd5 rule. */
 export function tcpMd5RuleProblems(rule: TcpMd5Rule): RuleProblem[] {
   const out: RuleProblem[] = [];
-  checkAddress(out, "from", rule.from, false);
-  checkAddress(out, "to", rule.to, false);
+  // sarule/tcpmd5rule take `hosts` like flows: `any` is expanded to 0.0.0.0/0 and ::/0 (expand_any)
+  checkAddress(out, "from", rule.from, true);
+  checkAddress(out, "to", rule.to, true);
   checkSpi(out, rule.spi);
   // parse.y validate_sa asks tcpmd5 for a key only outside transport mode, and tcpmd5 rules are transport:
   // `tcpmd5 from A to B spi X` without authkey is accepted (the parser stores an empty key).
