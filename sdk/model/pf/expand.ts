@@ -232,10 +232,12 @@ export function expandStatement(rule: PfRule, ctx: ExpandContext = {}): ExpandRe
                 if (t?.kind === "address") af = addressFamily(t.address);
               }
               // check_netmask(src), check_netmask(dst): a bare line each, then the rule is skipped (expand_rule's `error`)
+              const binat = rule.kind === "filter" && rule.binatTo?.kind === "address" ? /^[\d.]+\/(\d+)$/.exec(rule.binatTo.address) : null;
+              const binatMask = binat && Number(binat[1]) > 32 ? Number(binat[1]) : undefined;
               if (af === "inet")
-                for (const h of [src, dst])
-                  if (h.badMask !== undefined) {
-                    errors.push(`netmask ${h.badMask} invalid for IPv4 address`);
+                for (const m of [src.badMask, dst.badMask, binatMask])
+                  if (m !== undefined) {
+                    errors.push(`netmask ${m} invalid for IPv4 address`);
                     poolError = true;
                   }
               for (const uid of uids) for (const gid of gids) for (const icmp of icmps) {

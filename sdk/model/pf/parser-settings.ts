@@ -1,7 +1,8 @@
 /** pf.conf parser, part 5: macros, `set` options and tables. */
+import { interfaceAddresses } from "./address";
 import { type Token } from "./lexer";
 import { PF_LIMIT_NAMES, PF_OPTIMIZATIONS, PF_TIMEOUT_NAMES } from "./icmp";
-import { renderTable } from "./render";
+import { renderHost, renderTable } from "./render";
 import { checkTableFile } from "./table-file";
 import type { PfHost, PfTable } from "./types";
 import { PfOptionParser } from "./parser-options";
@@ -76,6 +77,12 @@ export abstract class PfSettingsParser extends PfOptionParser {
       } else break;
     }
     this.endOfStatement();
+    // process_tabledef → append_addr_host: an IPv4 entry with more than 32 bits of mask (`10.0.0.0/33`,
+    // `em0/40`) is refused by the table buffer
+    const wide = table.addresses.find((h) =>
+      (h.kind === "address" && /^[\d.]+\/(\d+)$/.test(h.address) && Number(h.address.split("/")[1]) > 32) ||
+      (h.kind === "interface" && h.mask !== undefined && h.mask > 32 && (!this.ctx.interfaces || interfaceAddresses(h.name, h.modifier, this.ctx.interfaces).some((a) => a.family === 4))));
+    if (wide) this.fail("cannot create address buffer: Invalid argument", `${renderHost(wide)}: an IPv4 address takes at most /32`);
     const read = this.opts.readTableFile;
     if (read) {
       for (const f of table.files) {
