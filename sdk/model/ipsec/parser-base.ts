@@ -216,6 +216,11 @@ export abstract class ParserBase {
     const t = this.next();
     this.mark(field, t);
     if (t.kind !== "string" && t.kind !== "number") throw new SyntaxError_(t);
+    // portval: a NUMBER is range-checked, a STRING looked up in /etc/services
+    if (t.kind === "number" && !(Number(t.text) >= 0 && Number(t.text) <= 65535)) {
+      this.problem(t, "hard", "port outside range", field, `${t.text}: a port is 0-65535`);
+      return 0;
+    }
     const p = resolvePort(t.text);
     if (p === undefined) {
       this.problem(t, "hard", `unknown port: ${t.text}`, field, "a number 0-65535 or an /etc/services name");

@@ -357,7 +357,10 @@ class Parser extends ParserBase {
   }
 
   protected saHosts(): { from: IpsecAddress; to: IpsecAddress } {
-    const { from, to } = this.hosts(false);
+    // sarule/tcpmd5rule take parse.y's `hosts`, ports included; create_sa() ignores the ports
+    const at = this.peek();
+    const { from, to } = this.hosts(true);
+    if (from.port !== undefined || to.port !== undefined) this.problem(at, "warning", "ports of a manual SA or tcpmd5 rule are ignored by ipsecctl", from.port !== undefined ? "from.port" : "to.port", "remove them");
     if (from.addresses.length !== 1 || to.addresses.length !== 1) {
       this.problem(this.peek(), "hard", "SA endpoints must be single addresses", "from", "write one rule per address pair");
     }
