@@ -63,15 +63,30 @@ export abstract class PfSettingsParser extends PfOptionParser {
         braces = true;
         this.optnl();
         if (!this.isChar("}")) {
+          const entries: PfHost[] = [];
           for (;;) {
+            // xhost: not host | not NOROUTE | not URPFFAILED
             const not = this.acceptChar("!");
-            const hosts = this.host(not);
-            for (const h of hosts) table.addresses.push(h);
-            printed.push(...this.resolveForPrint(hosts));
+            const n = not ? { not } : {};
+            const hosts: PfHost[] = this.acceptKw("no-route") ? [{ kind: "no-route", ...n }] : this.acceptKw("urpf-failed") ? [{ kind: "urpf-failed", ...n }] : this.host(not);
+            entries.push(...hosts);
             this.optnl();
             if (this.isChar("}")) break;
             this.acceptChar(",");
           }
+          this.shift();
+          // table_opt: once the list is read, each entry must be an address or network
+          const why: Partial<Record<PfHost["kind"], string>> = {
+            dynamic: "dynamic addresses are not permitted inside tables",
+            table: "tables cannot contain tables",
+            "no-route": '"no-route" is not permitted inside tables',
+            "urpf-failed": '"urpf-failed" is not permitted inside tables',
+          };
+          const bad = entries.find((h) => why[h.kind] !== undefined);
+          if (bad) this.fail(why[bad.kind]!, `${renderHost(bad)}: a table holds addresses, networks and interface names`);
+          for (const h of entries) table.addresses.push(h);
+          printed.push(...this.resolveForPrint(entries));
+          continue;
         }
         this.shift();
       } else break;
