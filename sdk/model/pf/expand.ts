@@ -240,6 +240,14 @@ export function expandStatement(rule: PfRule, ctx: ExpandContext = {}): ExpandRe
                     errors.push(`netmask ${m} invalid for IPv4 address`);
                     poolError = true;
                   }
+              // expand_rule's binat-to checks, for each combination (a binat-to rule stands for both directions)
+              if (rule.kind === "filter" && rule.binatTo) {
+                // a table is neither an address nor a dynamic interface, and has no mask
+                if (rule.binatTo.kind === "table")
+                  errors.push("binat-to requires a specified source and redirect address", "source and redir addresess must have a matching network mask in binat-rule", "tables cannot be used as the redirect address of a binat-to rule");
+                if (rule.direction) errors.push("binat-to cannot be specified with a direction");
+                if (rule.binatTo.kind === "table" || rule.direction) poolError = true;
+              }
               for (const uid of uids) for (const gid of gids) for (const icmp of icmps) {
                 const one = expandCombination(rule, ctx, { on, proto, src, sport, dst, dport, af, icmp, uid, gid, poolError }, errors);
                 out.push(...one.rules);
