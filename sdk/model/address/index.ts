@@ -2,3 +2,4 @@
 export * from "./parse";
 export * from "./sets";
 export * from "./written";
+export * from "./dotted";

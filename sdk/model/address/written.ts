@@ -4,6 +4,7 @@
  * lower case with the first longest run of two or more zero groups as `::`).
  */
 import { IPv4, IPv6 } from "ip-num";
+import { readDottedQuad, type DottedQuadRule } from "./dotted";
 import { formatIPv6, isIPv4Literal, isIPv6Literal } from "./parse";
 
 /** A numeric address, optionally with a prefix length. */
@@ -13,14 +14,36 @@ export interface WrittenAddress {
   value: bigint;
   /** Prefix length when written as `ADDR/LEN`. */
   mask?: number;
-  /** Canonical text of the address alone. */
+  /** Canonical text of the address alone (with `%scope` for a scoped IPv6 address). */
   text: string;
+  /** The scope zone of a scoped IPv6 address (`fe80::1%em0` → `em0`), when written and allowed. */
+  scope?: string;
+}
+
+/** What a language reads beyond canonical literals (each defaults to no). */
+export interface WrittenAddressRules {
+  /** Dotted quads with leading zeros, read the way this rule says (model/address/dotted.ts). */
+  dottedQuad?: DottedQuadRule;
+  /** IPv6 addresses with a scope, `ADDR%IF` or `ADDR%N` (getaddrinfo's KAME scope). */
+  scoped?: boolean;
 }
 
 /** Parses `ADDR` or `ADDR/LEN` (numeric only); undefined when it is not a numeric address. */
-export function parseWrittenAddress(s: string): WrittenAddress | undefined {
+export function parseWrittenAddress(s: string, rules: WrittenAddressRules = {}): WrittenAddress | undefined {
   const slash = s.indexOf("/");
-  const a = slash < 0 ? s : s.slice(0, slash);
+  let a = slash < 0 ? s : s.slice(0, slash);
+  let scope: string | undefined;
+  const pct = a.indexOf("%");
+  if (rules.scoped && pct >= 0) {
+    scope = a.slice(pct + 1);
+    a = a.slice(0, pct);
+    if (!/^[A-Za-z0-9_.]+$/.test(scope) || !isIPv6Literal(a)) return undefined;
+  }
+  if (rules.dottedQuad !== undefined && !isIPv4Literal(a)) {
+    const q = readDottedQuad(a, rules.dottedQuad);
+    if (q === null) return undefined;
+    if (q !== undefined) a = q;
+  }
   let mask: number | undefined;
   if (slash >= 0) {
     const m = s.slice(slash + 1);
@@ -36,14 +59,15 @@ export function parseWrittenAddress(s: string): WrittenAddress | undefined {
   if (isIPv6Literal(a)) {
     if (mask !== undefined && mask > 128) return undefined;
     const ip = IPv6.fromString(a);
-    return { af: "inet6", value: ip.value, mask, text: formatIPv6(ip.value) };
+    const text = formatIPv6(ip.value);
+    return scope === undefined ? { af: "inet6", value: ip.value, mask, text } : { af: "inet6", value: ip.value, mask, text: `${text}%${scope}`, scope };
   }
   return undefined;
 }
 
 /** Canonical spelling of a host word: numeric addresses normalised, anything else unchanged. */
-export function canonicalWritten(s: string): string {
-  const a = parseWrittenAddress(s);
+export function canonicalWritten(s: string, rules: WrittenAddressRules = {}): string {
+  const a = parseWrittenAddress(s, rules);
   if (!a) return s;
   return a.mask === undefined ? a.text : `${a.text}/${a.mask}`;
 }

@@ -136,8 +136,9 @@ export class IkedLexer {
     for (;;) {
       c = this.lgetc(true);
       if (c === EOF) {
-        this.error("reached end of file while parsing quoted string", this.line, this.column());
-        return { type: "eof", line: this.line, column: this.column() };
+        // yyerror prints yylval.lineno: the line the quoted string started on (so does the syntax error after it)
+        this.error("reached end of file while parsing quoted string", line, column);
+        return { type: "eof", line, column };
       }
       if (c === 10) {
         this.newline();

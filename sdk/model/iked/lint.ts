@@ -21,9 +21,15 @@ export function lintIkedConf(text: string, file = "iked.conf"): Diagnostic[] {
     const hosts = [...written.flows.flatMap((f) => [f.from, f.to]), written.local, written.peer];
     const isName = (h: string | undefined): h is string => h !== undefined && h !== "any" && h !== "dynamic" && parseAddr(h) === undefined;
     const v6 = written.af === "inet6" || hosts.some((h) => h !== undefined && parseAddr(h)?.af === "inet6");
-    const stand = (h: string | undefined) => (isName(h) ? (h.includes("/") ? h : v6 ? "2001:db8::1" : "192.0.2.1") : h);
+    // (`NAME/LEN`: an interface keeps its own address, host_if() ignores the mask; a DNS name takes it)
+    const stand = (h: string | undefined) => (isName(h) ? (v6 ? "2001:db8::1" : "192.0.2.1") : h);
     for (const h of new Set(hosts.filter(isName)))
       out.push({ file, line: ev.line, column: 1, message: `\`${h}\` is resolved when iked loads the file (an interface's address or DNS); lint cannot check it`, severity: "warning" });
+    for (const h of new Set(hosts)) {
+      const scope = h === undefined ? undefined : parseAddr(h)?.scope;
+      if (scope !== undefined && !/^\d+$/.test(scope))
+        out.push({ file, line: ev.line, column: 1, message: `\`${h}\`: the scope \`${scope}\` must be an interface of the host when iked loads the file; lint cannot check it`, severity: "warning" });
+    }
     const p = { ...written, flows: written.flows.map((f) => ({ ...f, from: stand(f.from)!, to: stand(f.to)! })), local: stand(written.local), peer: stand(written.peer) };
     const x = expandIkedPolicy(p, seq);
     const name = p.name ?? `policy${seq}`;

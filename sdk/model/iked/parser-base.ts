@@ -240,16 +240,18 @@ export abstract class ParserBase {
         // host(): strtonum(mask, 0, 128) and host_ip() keep an IPv4 mask above 32 as written (`10.0.0.0/40`)
         this.diagnostics.push({ file: this.file, line: t.line, column: t.column, message: `${field}: prefix length ${n.value} of \`${s}\` is above 32; iked accepts it as written, write at most /32`, severity: "warning" });
       }
+      // host(): an interface or group keeps its own addresses (host_if() ignores the mask), a DNS name takes it
+      if (!a && n.value >= 0 && n.value <= 128 && isHostName(t.value)) return s;
       if (!a) {
         // host() prints why on stderr before the yyerror: strtonum(mask, 0, 128) out of range, else no address
         this.events.push({ kind: "stderr", text: n.value > 128 ? `netmask is too large: /${n.value}` : n.value < 0 ? `netmask is too small: /${n.value}` : `no IP address found for ${s}` });
         const bare = parseAddr(t.value);
         const max = bare?.af === "inet6" ? 128 : 32;
         if (bare || n.value > 128) throw new Fail(t, "could not parse host specification", `${field}: prefix length ${n.value} of \`${s}\` is out of range; 0-${max}`);
-        throw new Fail(t, "could not parse host specification", `${field}: \`${s}\` is not an address/prefix; write ADDR/LEN with a numeric address`);
+        throw new Fail(t, "could not parse host specification", `${field}: \`${s}\` is not an address/prefix, interface or host name`);
       }
     }
-    if (!parseAddr(s) && !/^[A-Za-z0-9][A-Za-z0-9.-]*$/.test(s)) {
+    if (!parseAddr(s) && !isHostName(s)) {
       this.events.push({ kind: "stderr", text: `no IP address found for ${s}` });
       throw new Fail(t, "could not parse host specification", `${field}: \`${s}\` is neither an address nor a host name`);
     }
@@ -375,4 +377,13 @@ export abstract class ParserBase {
     }
     return undefined;
   }
+}
+
+/**
+ * Whether `w` can name an interface, a group or a DNS host for host(). A word of digits, dots and hex
+ * letters that starts with a digit is read as a numeric address or nothing (getaddrinfo takes an IPv4
+ * literal only as a dotted quad: `10.1`, `1.2.3.0256`, `08.1.0.1` name no host).
+ */
+export function isHostName(w: string): boolean {
+  return /^[A-Za-z0-9][A-Za-z0-9.-]*$/.test(w) && !/^\d[0-9A-Fa-fxX.]*$/.test(w);
 }

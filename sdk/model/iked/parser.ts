@@ -29,9 +29,11 @@ class Parser extends ParserBase {
         if (!(e instanceof Fail)) throw e;
         this.report(e, !(e.iked === "syntax error" && this.errflag > 0));
         this.errflag = 3;
-        // yacc's `grammar error '\n'`: drop tokens up to the end of the line
+        // yacc's `grammar error '\n'`: drop tokens up to the end of the line, each still read by yylex (an
+        // undefined macro or an unterminated string there is reported too)
         if (this.cur().type !== "nl" && this.cur().type !== "eof") {
-          this.tok = this.lexer.skipLine();
+          do this.tok = this.lexer.next();
+          while (this.tok.type !== "nl" && this.tok.type !== "eof");
           this.flushLexErrors();
         }
         if (this.cur().type === "nl") this.advance();

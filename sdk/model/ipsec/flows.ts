@@ -87,8 +87,8 @@ export function flowsOfFlowRule(r: FlowRule): Flow[] {
     const peer = r.peer ?? (isHost(remote) ? remote : undefined);
     const f: Flow = { satype, direction: dir, from: s, to: d, family, type };
     if (r.proto !== undefined) f.proto = r.proto;
-    if (r.from.port !== undefined) f.fromPort = r.from.port;
-    if (r.to.port !== undefined) f.toPort = r.to.port;
+    if (r.from.port) f.fromPort = r.from.port;
+    if (r.to.port) f.toPort = r.to.port;
     if (r.local) f.local = r.local;
     if (peer) f.peer = peer;
     if (r.srcid !== undefined) f.srcid = r.srcid;
@@ -149,8 +149,8 @@ export function flowsOfIkeRule(r: IkeRule, ctx: IkeContext = {}): Flow[] {
     f.from = from;
     f.to = to;
     f.type = direction === "in" ? "use" : "require";
-    if (r.to.port !== undefined) f[direction === "in" ? "fromPort" : "toPort"] = r.to.port;
-    if (r.from.port !== undefined) f[direction === "in" ? "toPort" : "fromPort"] = r.from.port;
+    if (r.to.port) f[direction === "in" ? "fromPort" : "toPort"] = r.to.port;
+    if (r.from.port) f[direction === "in" ? "toPort" : "fromPort"] = r.from.port;
     if (srcid !== undefined) f.srcid = srcid;
     if (dstid !== undefined) f.dstid = dstid;
     return f;
@@ -279,16 +279,31 @@ export function sasOfSaRule(r: SaRule): Sa[] {
     if (enckey !== undefined) sa.enckey = enckey;
     return sa;
   };
-  const out = [mk(r.from, r.to, r.spi.out, r.authkey?.out, r.enckey?.out)];
-  if (r.spi.in !== undefined) out.push(mk(r.to, r.from, r.spi.in, r.authkey?.in ?? r.authkey?.out, r.enckey?.in ?? r.enckey?.out));
-  return out;
+  return saPairs(r.from, r.to).flatMap(([from, to]) => {
+    const out = [mk(from, to, r.spi.out, r.authkey?.out, r.enckey?.out)];
+    if (r.spi.in !== undefined) out.push(mk(to, from, r.spi.in, r.authkey?.in ?? r.authkey?.out, r.enckey?.in ?? r.enckey?.out));
+    return out;
+  });
+}
+
+const ANY_NET: Record<4 | 6, IpsecAddress> = { 4: { kind: "ip", address: "0.0.0.0", prefix: 0 }, 6: { kind: "ip", address: "::", prefix: 0 } };
+
+/**
+ * expand_rule() of a manual SA or tcpmd5 rule: `any` (expand_any) is 0.0.0.0/0 and ::/0, and only pairs of one
+ * family are kept, IPv4 first.
+ */
+function saPairs(from: IpsecAddress, to: IpsecAddress): [IpsecAddress, IpsecAddress][] {
+  const fams: (4 | 6)[] = from.kind === "any" && to.kind === "any" ? [4, 6] : [familyOf(from.kind === "any" ? to : from) ?? 4];
+  return fams.map((f) => [from.kind === "any" ? ANY_NET[f] : from, to.kind === "any" ? ANY_NET[f] : to]);
 }
 
 /** The SAs of a tcpmd5 rule. */
 export function sasOfTcpMd5Rule(r: TcpMd5Rule): Sa[] {
-  const out: Sa[] = [{ satype: "tcpmd5", from: r.from, to: r.to, spi: r.spi.out, authkey: r.authkey.out }];
-  if (r.spi.in !== undefined) out.push({ satype: "tcpmd5", from: r.to, to: r.from, spi: r.spi.in, authkey: r.authkey.in ?? r.authkey.out });
-  return out;
+  return saPairs(r.from, r.to).flatMap(([from, to]) => {
+    const out: Sa[] = [{ satype: "tcpmd5", from, to, spi: r.spi.out, authkey: r.authkey.out }];
+    if (r.spi.in !== undefined) out.push({ satype: "tcpmd5", from: to, to: from, spi: r.spi.in, authkey: r.authkey.in ?? r.authkey.out });
+    return out;
+  });
 }
 
 /**

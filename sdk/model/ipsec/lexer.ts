@@ -19,7 +19,8 @@ export const KEYWORDS: ReadonlySet<string> = new Set([
 
 /** A token with its 1-based position. */
 export interface Token {
-  kind: "string" | "number" | "keyword" | "punct" | "nl" | "eof";
+  /** `error`: yylex's ERROR after an undefined macro (findeol() has skipped the rest of the line, newline included). */
+  kind: "string" | "number" | "keyword" | "punct" | "nl" | "eof" | "error";
   text: string;
   /** Quoted string (never a keyword, never a number). */
   quoted?: boolean;
@@ -164,8 +165,11 @@ export class Lexer {
     while (/[A-Za-z0-9_]/.test(this.peekChar() ?? "")) name += this.nextChar();
     const value = this.macros.get(name);
     if (value === undefined) {
+      // yylex: yyerror, then findeol(): the rest of the line, its newline too, is gone; ERROR is returned
       this.onError({ file: this.file, line, column, text: `macro '${name}' not defined` });
-      return undefined;
+      for (let d = this.nextChar(); d !== undefined && d !== "\n"; d = this.nextChar());
+      this.pending.length = 0;
+      return this.tok("error", "", line, column);
     }
     if (this.depth >= 16) {
       this.onError({ file: this.file, line, column, text: `macro '${name}' expands recursively` });

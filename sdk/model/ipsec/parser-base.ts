@@ -2,6 +2,7 @@
  * The ipsec.conf parser's token stream and clauses (hosts, ports, endpoints, peers, ids, transforms,
  * lifetimes), shared by the statement and rule parsers in parser.ts. Problems are collected, never thrown.
  */
+import { readDottedQuad } from "../address/dotted";
 import { formatAddress, parseIp, parseIpAsWritten, resolvePort, resolveProtocol } from "./address";
 import { Lexer, type LexError, type Token } from "./lexer";
 import { resolveTransform, transformNames, type TransformKind } from "./transforms";
@@ -136,13 +137,14 @@ export abstract class ParserBase {
   }
 
   /** Parses one statement, recording it (or why it was dropped) in {@link items}. */
-  protected host(field: string): IpsecAddress {
+  /** host_spec, or with `single` peers' singlehost: a word alone, no `/len` (the `/` is then a syntax error). */
+  protected host(field: string, single = false): IpsecAddress {
     const t = this.next();
     this.mark(field, t);
     if (t.kind === "keyword" && t.text === "any") return { kind: "any" };
     if (t.kind !== "string") throw new SyntaxError_(t);
     let text = t.text;
-    if (this.peek().kind === "punct" && this.peek().text === "/") {
+    if (!single && this.peek().kind === "punct" && this.peek().text === "/") {
       this.next();
       const len = this.next();
       if (len.kind !== "number") throw new SyntaxError_(len);
@@ -157,16 +159,24 @@ export abstract class ParserBase {
       this.problems.push({ file: t.file, line: t.line, column: t.column, ipsecctlLine: t.line, ipsecctlColumn: t.column, text: `host: invalid netmask '${text.slice(slash)}'`, field, hint: "at most /32 for IPv4, /128 for IPv6", effect: "fatal", noErrno: true });
       return { kind: "any" };
     }
-    const ip = parseIpAsWritten(text);
+    const ip = parseIpAsWritten(hostV4V6(text) ?? text);
     if (ip && "error" in ip) {
       this.problem(t, "stderr", `no IP address found for ${text}`, field);
       this.problem(t, "hard", "could not parse host specification", field, `\`${text}\`: ${ip.error}; IPv4 masks are /0-/32`, this.peek());
       return { kind: "any" };
     }
     if (ip) {
+      const scope = /%([^/]*)/.exec(text)?.[1];
+      if (scope !== undefined && !/^\d+$/.test(scope)) this.problem(t, "warning", `${text}: the scope \`${scope}\` must be an interface of the host when ipsecctl loads the file`, field, "lint cannot check it");
       // host_v4/host_v6 (inet_net_pton) keep the address as written: flows, IDs and section names carry its host bits
       if (ip.hostBits) this.problem(t, "warning", `${text} has host bits set`, field, `ipsecctl uses it verbatim in isakmpd section names; write ${maskedText(text)}`);
       return ip.value;
+    }
+    // host_if() ignores the mask of an interface or group (`em0/24` is em0); with a mask no DNS is tried
+    const ifMask = /^([A-Za-z][A-Za-z0-9._-]*)\/\d+$/.exec(text);
+    if (ifMask && maskInt !== undefined && maskInt >= 0) {
+      this.problem(t, "warning", `${text}: ipsecctl ignores the mask after an interface or group name and refuses it after a host name`, field, `write ${ifMask[1]} for an interface`);
+      return { kind: "name", name: ifMask[1]! };
     }
     if (text.includes("/") || !/^[A-Za-z][A-Za-z0-9._-]*$/.test(text)) {
       this.problem(t, "stderr", `no IP address found for ${text}`, field);
@@ -206,6 +216,11 @@ export abstract class ParserBase {
     const t = this.next();
     this.mark(field, t);
     if (t.kind !== "string" && t.kind !== "number") throw new SyntaxError_(t);
+    // portval: a NUMBER is range-checked, a STRING looked up in /etc/services
+    if (t.kind === "number" && !(Number(t.text) >= 0 && Number(t.text) <= 65535)) {
+      this.problem(t, "hard", "port outside range", field, `${t.text}: a port is 0-65535`);
+      return 0;
+    }
     const p = resolvePort(t.text);
     if (p === undefined) {
       this.problem(t, "hard", `unknown port: ${t.text}`, field, "a number 0-65535 or an /etc/services name");
@@ -268,12 +283,20 @@ export abstract class ParserBase {
   }
 
   protected peers(): { local?: IpsecAddress; peer?: IpsecAddress } {
+    // peers: PEER anyhost [LOCAL singlehost] | LOCAL singlehost [PEER anyhost]; singlehost may be empty
+    // (`peer` followed by no host word is no peer at all), and `local` takes no `any`
     const r: { local?: IpsecAddress; peer?: IpsecAddress } = {};
+    let peer = false;
+    let local = false;
+    const written = () => this.peek().kind === "string" || (this.peek().kind === "keyword" && this.peek().text === "any");
     for (let i = 0; i < 2; i++) {
-      if (r.peer === undefined && this.accept("peer")) r.peer = this.host("peer");
-      else if (r.local === undefined && this.accept("local")) {
-        r.local = this.host("local");
-        if (r.local.kind === "any") throw new SyntaxError_(this.peek());
+      if (!peer && this.accept("peer")) {
+        peer = true;
+        if (written()) r.peer = this.host("peer", true);
+      } else if (!local && this.accept("local")) {
+        local = true;
+        if (this.peek().kind === "keyword" && this.peek().text === "any") throw new SyntaxError_(this.peek());
+        if (written()) r.local = this.host("local", true);
       }
     }
     return r;
@@ -352,4 +375,24 @@ export abstract class ParserBase {
 function maskedText(text: string): string {
   const ip = parseIp(text);
   return ip && "value" in ip ? formatAddress(ip.value) : text;
+}
+
+/**
+ * What host_v4()/host_v6() read beyond canonical literals, as canonical text: dotted quads with leading zeros
+ * (inet_pton and inet_net_pton read each part in decimal: `010.1.0.1` is 10.1.0.1, `1.2.3.0256` nothing) and
+ * scoped IPv6 addresses (`fe80::1%em0`: getaddrinfo keeps the scope apart, flows print the address alone).
+ * Undefined when `text` is neither (or a dotted quad out of range: then no address parses).
+ */
+function hostV4V6(text: string): string | undefined {
+  const slash = text.indexOf("/");
+  const addr = slash < 0 ? text : text.slice(0, slash);
+  const mask = slash < 0 ? "" : text.slice(slash);
+  // inet_net_pton (with a mask): one to four decimal parts, the missing ones zero (`10.1/16`, `103.0.0/24`)
+  const parts = addr.split(".");
+  const padded = slash >= 0 && parts.length < 4 && parts.every((p) => /^\d+$/.test(p)) ? [...parts, "0", "0", "0"].slice(0, 4).join(".") : addr;
+  const q = readDottedQuad(padded, "inet_pton");
+  if (typeof q === "string") return q + mask;
+  const pct = addr.indexOf("%");
+  if (pct > 0 && addr.includes(":") && /^[A-Za-z0-9_.]+$/.test(addr.slice(pct + 1))) return addr.slice(0, pct) + mask;
+  return undefined;
 }

@@ -39,6 +39,8 @@ class Parser extends ParserBase {
     this.depth++;
     try {
       for (;;) {
+        // a new statement's problems start before its first token is read (an undefined macro there is its own)
+        if (this.buffered.length === 0) this.problems = [];
         const t = this.peek();
         if (t.kind === "eof") break;
         if (t.kind === "nl") {
@@ -64,7 +66,6 @@ class Parser extends ParserBase {
   }
 
   protected statement(): void {
-    this.problems = [];
     this.fieldTokens = new Map();
     this.nullXfs = [];
     this.badSatype = undefined;
@@ -119,9 +120,9 @@ class Parser extends ParserBase {
       }
     } catch (e) {
       if (!(e instanceof SyntaxError_)) throw e;
-      const what = e.token.kind === "eof" ? "end of file" : e.token.kind === "nl" ? "end of line" : e.secret ? "value (not shown: it may be a secret)" : e.token.text === "\r" ? "\\r" : e.token.text === "\f" ? "\\f" : e.token.text === "\v" ? "\\v" : e.token.text;
+      const what = e.token.kind === "eof" ? "end of file" : e.token.kind === "nl" ? "end of line" : e.token.kind === "error" ? "end of line (the rest of the line is dropped after an undefined macro)" : e.secret ? "value (not shown: it may be a secret)" : e.token.text === "\r" ? "\\r" : e.token.text === "\f" ? "\\f" : e.token.text === "\v" ? "\\v" : e.token.text;
       const quiet = this.errflag > 0;
-      this.problem(e.token, "hard", "syntax error", undefined, e.token.kind === "eof" || e.token.kind === "nl" || e.secret ? `unexpected ${what}` : `unexpected \`${what}\``);
+      this.problem(e.token, "hard", "syntax error", undefined, e.token.kind === "eof" || e.token.kind === "nl" || e.token.kind === "error" || e.secret ? `unexpected ${what}` : `unexpected \`${what}\``);
       if (quiet) this.problems[this.problems.length - 1]!.quiet = true;
       // error recovery as parse.y's `grammar error '\n'`: skip to the end of the line (discarded, not shifted),
       // then shift the newline
@@ -356,7 +357,10 @@ class Parser extends ParserBase {
   }
 
   protected saHosts(): { from: IpsecAddress; to: IpsecAddress } {
-    const { from, to } = this.hosts(false);
+    // sarule/tcpmd5rule take parse.y's `hosts`, ports included; create_sa() ignores the ports
+    const at = this.peek();
+    const { from, to } = this.hosts(true);
+    if (from.port !== undefined || to.port !== undefined) this.problem(at, "warning", "ports of a manual SA or tcpmd5 rule are ignored by ipsecctl", from.port !== undefined ? "from.port" : "to.port", "remove them");
     if (from.addresses.length !== 1 || to.addresses.length !== 1) {
       this.problem(this.peek(), "hard", "SA endpoints must be single addresses", "from", "write one rule per address pair");
     }

@@ -114,9 +114,10 @@ function checkProto(out: RuleProblem[], rule: { proto?: unknown; from: IpsecEndp
     const ok = typeof p === "number" ? Number.isInteger(p) && p >= 0 && p <= 255 : typeof p === "string" && p in PROTOCOLS;
     if (!ok) out.push({ field: "proto", value: p, text: `unknown protocol: ${String(p)}`, hint: "an /etc/protocols name or a number 0-255", stage: "parse" });
   }
-  if ((rule.from?.port !== undefined || rule.to?.port !== undefined) && p !== "tcp" && p !== "udp")
+  // parse.y keeps a port as a number where 0 means none: `port 0` needs no protocol
+  if ((rule.from?.port || rule.to?.port) && p !== "tcp" && p !== "udp")
     out.push({
-      field: rule.from?.port !== undefined ? "from.port" : "to.port",
+      field: rule.from?.port ? "from.port" : "to.port",
       value: rule.from?.port ?? rule.to?.port,
       text: "no protocol supplied with source/destination ports",
       hint: "add proto tcp or proto udp",
@@ -293,7 +294,8 @@ function keyBytes(out: RuleProblem[], field: string, k: KeyPair | undefined): nu
   const lens: number[] = [];
   for (const [part, hex] of [["out", k.out], ["in", k.in]] as const) {
     if (hex === undefined) continue;
-    if (typeof hex !== "string" || !/^([0-9a-f]{2})+$/.test(hex)) {
+    // parsekey(): any even run of hex digits, none included (`0x…:` gives an empty IN key)
+    if (typeof hex !== "string" || !/^([0-9a-f]{2})*$/.test(hex)) {
       out.push({ field, value: `(${typeof hex === "string" ? hex.length : 0} hex digits)`, text: "keys need to be specified in hex digits", hint: `${field}.${part}: an even number of lower-case hex digits without 0x`, stage: "parse" });
       return [];
     }
@@ -338,10 +340,9 @@ export function saRuleProblems(rule: SaRule): RuleProblem[] {
   const out: RuleProblem[] = [];
   checkEnum(out, "satype", rule.satype, SATYPES, "satype");
   checkEnum(out, "encap", rule.encap, ["tunnel", "transport"], "mode");
-  checkAddress(out, "from", rule.from, false);
-  checkAddress(out, "to", rule.to, false);
-  if (rule.from && rule.to && familyOf(rule.from) && familyOf(rule.to) && familyOf(rule.from) !== familyOf(rule.to))
-    out.push({ field: "to", value: formatAddress(rule.to), text: "rule expands to no valid combination", hint: "from and to must have the same address family", stage: "parse" });
+  // sarule/tcpmd5rule take `hosts` like flows: `any` is expanded to 0.0.0.0/0 and ::/0 (expand_any)
+  checkAddress(out, "from", rule.from, true);
+  checkAddress(out, "to", rule.to, true);
   const okAuth = checkTransform(out, "auth", "auth", rule.auth);
   const okEnc = checkTransform(out, "enc", "enc", rule.enc);
   checkTransform(out, "comp", "comp", rule.comp);
@@ -386,18 +387,35 @@ export function saRuleProblems(rule: SaRule): RuleProblem[] {
       if (len > info.keyMax) return bad("enckey", `(${len * 8} bits)`, `encryption key too long (${len * 8} bits), maximum ${info.keyMax * 8} bits`, `${xf.enc} keys are ${info.keyMin * 8}-${info.keyMax * 8} bits`);
     }
   }
+  checkSaFamilies(out, rule);
+  if (out.length) return out;
+  // expand_rule(): the reverse SA (`spi OUT:IN`) is validated with the IN keys alone (reverse_sa's validate_sa)
+  if (rule.spi.in !== undefined) {
+    if (okAuth && xf.auth && rule.authkey?.in === undefined)
+      return bad("authkey", undefined, "no authentication key specified", `spi OUT:IN adds a reverse SA: give authkey OUT:IN`);
+    if (okEnc && xf.enc && xf.enc !== "null" && rule.enckey?.in === undefined)
+      return bad("enckey", undefined, "no encryption key specified", `spi OUT:IN adds a reverse SA: give enckey OUT:IN`);
+  }
   return out;
+}
+
+/** expand_rule()'s validate_af, after create_sa: a manual SA's two addresses are of one family. */
+function checkSaFamilies(out: RuleProblem[], rule: { from: IpsecAddress; to: IpsecAddress }): void {
+  if (rule.from && rule.to && familyOf(rule.from) && familyOf(rule.to) && familyOf(rule.from) !== familyOf(rule.to))
+    out.push({ field: "to", value: formatAddress(rule.to), text: "source/destination address families do not match", hint: "from and to must have the same address family", stage: "parse" });
 }
 
 /** Problems of a tcpmd5 rule. */
 export function tcpMd5RuleProblems(rule: TcpMd5Rule): RuleProblem[] {
   const out: RuleProblem[] = [];
-  checkAddress(out, "from", rule.from, false);
-  checkAddress(out, "to", rule.to, false);
+  // sarule/tcpmd5rule take `hosts` like flows: `any` is expanded to 0.0.0.0/0 and ::/0 (expand_any)
+  checkAddress(out, "from", rule.from, true);
+  checkAddress(out, "to", rule.to, true);
   checkSpi(out, rule.spi);
   // parse.y validate_sa asks tcpmd5 for a key only outside transport mode, and tcpmd5 rules are transport:
   // `tcpmd5 from A to B spi X` without authkey is accepted (the parser stores an empty key).
   if (rule.authkey && rule.authkey.out !== "") keyBytes(out, "authkey", rule.authkey);
+  if (out.length === 0) checkSaFamilies(out, rule);
   return out;
 }
 

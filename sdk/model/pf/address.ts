@@ -4,7 +4,7 @@
  * addresses (pfctl's host_if()/ifa_lookup()).
  */
 import { IPv4CidrRange } from "ip-num";
-import { netText, parseIpNet, type IpNet } from "../address/index";
+import { netText, parseIpNet, readDottedQuad, type IpNet } from "../address/index";
 import type { PfAddressFamily, PfIfModifier, PfInterface } from "./types";
 
 /** A literal address of a pf rule: the shared model's {@link IpNet} (host bits masked off), with the text pfctl prints for it. */
@@ -30,8 +30,9 @@ export function firstFamily(addrs: readonly IpNet[]): PfAddressFamily | undefine
  * pfctl's canonical spelling: host bits masked off, no `/32`/`/128`, IPv6 compressed.
  * Returns undefined when the text is not an address (then pfctl tries an interface, then DNS).
  */
-export function parseLiteralAddress(text: string): LiteralAddress | undefined {
-  // inet_pton(3): a dotted quad without a mask has no leading zeros
+export function parseLiteralAddress(written: string): LiteralAddress | undefined {
+  const text = hostIpText(written);
+  if (text === undefined) return undefined;
   const q = DOTTED_QUAD.exec(text);
   if (q && !q.slice(1).every((o) => Number(o) <= 255 && (o.length === 1 || o[0] !== "0"))) return undefined;
   const slash = text.indexOf("/");
@@ -51,6 +52,42 @@ export function parseLiteralAddress(text: string): LiteralAddress | undefined {
 }
 
 const DOTTED_QUAD = /^(\d{1,3})\.(\d{1,3})\.(\d{1,3})\.(\d{1,3})$/;
+
+/**
+ * host_ip()'s reading of what canonical literals do not cover, as canonical text (undefined: no address).
+ * getaddrinfo(AI_NUMERICHOST) first: a dotted quad with leading zeros the inet_aton way (`010.1.0.1` is
+ * 8.1.0.1), a scoped IPv6 address (`fe80::1%em0`; pfctl keeps the scope as the interface index and prints
+ * the address alone). Failing that, with a mask, inet_net_pton reads the parts in decimal (`08.1.0.0/16`).
+ */
+function hostIpText(text: string): string | undefined {
+  const slash = text.indexOf("/");
+  let addr = slash < 0 ? text : text.slice(0, slash);
+  const mask = slash < 0 ? "" : text.slice(slash);
+  const pct = addr.indexOf("%");
+  if (pct > 0 && addr.includes(":")) {
+    if (!/^[A-Za-z0-9_.]+$/.test(addr.slice(pct + 1))) return undefined;
+    addr = addr.slice(0, pct);
+  }
+  const aton = readDottedQuad(addr, "inet_aton");
+  if (typeof aton === "string") return aton + mask;
+  const parts = addr.split(".");
+  if (aton === undefined && mask !== "" && parts.length < 4 && parts.every((p) => /^\d+$/.test(p))) {
+    // inet_net_pton: a network of one to three decimal parts, the rest zero (`10/8`, `172.16.00/24`)
+    const pton = readDottedQuad([...parts, "0", "0", "0"].slice(0, 4).join("."), "inet_pton");
+    return typeof pton === "string" ? pton + mask : undefined;
+  }
+  if (aton === null) {
+    const pton = mask === "" ? undefined : readDottedQuad(addr, "inet_pton");
+    return typeof pton === "string" ? pton + mask : undefined;
+  }
+  return addr + mask;
+}
+
+/** The scope written after a scoped IPv6 literal (`fe80::1%em0` → `em0`), undefined when none. */
+export function literalScope(text: string): string | undefined {
+  const m = /^[0-9A-Fa-f:.]*:[0-9A-Fa-f:.]*%([A-Za-z0-9_.]+)(\/\d+)?$/.exec(text);
+  return m?.[1];
+}
 
 /**
  * inet_ntop(3)'s spelling of an IPv4-mapped address (`::ffff:a00:1` → `::ffff:10.0.0.1`), as pfctl prints it.

@@ -5,7 +5,7 @@
  * addresses; combinations whose address families disagree are dropped; the address family, the
  * block policy, the default `flags S/SA` and the state policy are filled in.
  */
-import { addressFamily, interfaceAddresses, pfFamily } from "./address";
+import { addressFamily, interfaceAddresses, parseLiteralAddress, pfFamily } from "./address";
 import type {
   PfAddressFamily,
   PfAnchorCall,
@@ -39,6 +39,11 @@ export interface ExpandContext {
   statePolicy?: "if-bound" | "floating";
 }
 
+/** pfctl's complaints of {@link ExpandResult} it prints as a bare line (fprintf, not yyerror): no `file:line:`, not counted. */
+export function isBareExpandLine(e: string): boolean {
+  return /^netmask \d+ invalid for IPv4 address$/.test(e);
+}
+
 /** Outcome of expanding one statement: its rules and pfctl's complaints (without file:line). */
 export interface ExpandResult {
   rules: PfRule[];
@@ -50,6 +55,8 @@ interface HostAf {
   af: PfAddressFamily | undefined;
   /** Interface of a scoped (link-local) address: the rule is bound to it (expand_rule's ifindex). */
   scope?: string;
+  /** An IPv4 address given more than 32 bits of mask (`em0/40`): check_netmask fails each inet combination. */
+  badMask?: number;
 }
 
 /** Replaces interface names by addresses; `undefined` stands for `any`. */
@@ -58,9 +65,11 @@ function resolveHosts(hosts: readonly PfHost[], ctx: ExpandContext, errors: stri
   const out: HostAf[] = [];
   for (const h of hosts) {
     switch (h.kind) {
-      case "address":
-        out.push({ host: h, af: addressFamily(h.address) });
+      case "address": {
+        const wide = /^[\d.]+\/(\d+)$/.exec(h.address);
+        out.push({ host: h, af: addressFamily(h.address), ...(wide && Number(wide[1]) > 32 ? { badMask: Number(wide[1]) } : {}) });
         break;
+      }
       case "interface": {
         if (!ctx.interfaces || !knownName(h.name, h.modifier, ctx)) {
           out.push({ host: h, af: undefined });
@@ -71,7 +80,12 @@ function resolveHosts(hosts: readonly PfHost[], ctx: ExpandContext, errors: stri
           errors.push(`no IP address found for ${h.name}${h.modifier ? `:${h.modifier}` : ""}`);
           break;
         }
-        for (const a of addrs) out.push({ host: { kind: "address", address: a.text, ...(h.not ? { not: true } : {}) }, af: pfFamily(a), ...(a.scope ? { scope: a.scope } : {}) });
+        for (const a of addrs) {
+          // host_if(): `NAME/LEN` sets the mask on each address; check_netmask refuses more than 32 bits on IPv4
+          const badMask = h.mask !== undefined && a.family === 4 && h.mask > 32 ? { badMask: h.mask } : {};
+          const text = h.mask === undefined || "badMask" in badMask ? a.text : (parseLiteralAddress(`${a.address}/${h.mask}`)?.text ?? a.text);
+          out.push({ host: { kind: "address", address: text, ...(h.not ? { not: true } : {}) }, af: pfFamily(a), ...(a.scope ? { scope: a.scope } : {}), ...badMask });
+        }
         break;
       }
       case "dynamic":
@@ -216,6 +230,23 @@ export function expandStatement(rule: PfRule, ctx: ExpandContext = {}): ExpandRe
               if (!af && rule.kind === "filter" && !rule.natTo && !rule.rdrTo) {
                 const t = rule.binatTo ?? (rule.divertTo ? { kind: "address" as const, address: rule.divertTo.address } : undefined);
                 if (t?.kind === "address") af = addressFamily(t.address);
+              }
+              // check_netmask(src), check_netmask(dst): a bare line each, then the rule is skipped (expand_rule's `error`)
+              const binat = rule.kind === "filter" && rule.binatTo?.kind === "address" ? /^[\d.]+\/(\d+)$/.exec(rule.binatTo.address) : null;
+              const binatMask = binat && Number(binat[1]) > 32 ? Number(binat[1]) : undefined;
+              if (af === "inet")
+                for (const m of [src.badMask, dst.badMask, binatMask])
+                  if (m !== undefined) {
+                    errors.push(`netmask ${m} invalid for IPv4 address`);
+                    poolError = true;
+                  }
+              // expand_rule's binat-to checks, for each combination (a binat-to rule stands for both directions)
+              if (rule.kind === "filter" && rule.binatTo) {
+                // a table is neither an address nor a dynamic interface, and has no mask
+                if (rule.binatTo.kind === "table")
+                  errors.push("binat-to requires a specified source and redirect address", "source and redir addresess must have a matching network mask in binat-rule", "tables cannot be used as the redirect address of a binat-to rule");
+                if (rule.direction) errors.push("binat-to cannot be specified with a direction");
+                if (rule.binatTo.kind === "table" || rule.direction) poolError = true;
               }
               for (const uid of uids) for (const gid of gids) for (const icmp of icmps) {
                 const one = expandCombination(rule, ctx, { on, proto, src, sport, dst, dport, af, icmp, uid, gid, poolError }, errors);

@@ -254,12 +254,14 @@ export abstract class PfParserBase {
 
   /** One item, or `{ item, item … }` (commas and newlines optional), as parse.y's list rules. */
   protected braceList<T>(item: () => T): T[] {
+    // parse.y icmp_list/uid_list: '{' optnl item optnl (comma item optnl)* '}' — at least one item, a comma
+    // only between two, and no newline right after it
     if (!this.acceptChar("{")) return [item()];
     this.optnl();
-    const out: T[] = [];
+    const out: T[] = [item()];
+    this.optnl();
     while (!this.isChar("}")) {
       this.acceptChar(",");
-      this.optnl();
       out.push(item());
       this.optnl();
     }

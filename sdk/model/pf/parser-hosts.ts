@@ -1,5 +1,5 @@
 /** pf.conf parser, part 2: direction, family, interfaces, protocols, hosts and ports (parse.y's ipspec, portspec). */
-import { interfaceExists, parseLiteralAddress } from "./address";
+import { interfaceExists, literalScope, parseLiteralAddress } from "./address";
 import { expandStatement } from "./expand";
 import { type Token } from "./lexer";
 import { canonicalProtocol, servicePort } from "./names";
@@ -198,16 +198,35 @@ export abstract class PfHostParser extends PfParserBase {
   protected hostString(text: string, tok: Token, not: boolean): PfHost {
     const n = not ? { not: true } : {};
     const lit = parseLiteralAddress(text);
+    // getaddrinfo: the scope of `fe80::1%em0` is an interface of the host (if_nametoindex) or an index
+    const scope = literalScope(text);
+    if (lit && scope !== undefined && this.ctx.interfaces && !/^\d+$/.test(scope) && !this.ctx.interfaces.some((i) => i.name === scope)) {
+      this.out.stderr.push(`no IP address found for ${text}`);
+      this.fail("could not parse host specification", `\`${text}\`: the scope \`${scope}\` is no interface of this host (${this.ctx.interfaces.map((i) => i.name).join(", ")})`, tok);
+    }
     if (lit) return { kind: "address", address: lit.text, ...n };
-    let name = text;
+    // host(): an IPv4 address takes a mask up to 128 here; check_netmask refuses it for each rule it expands to
+    const wide = /^(.*)\/(\d+)$/.exec(text);
+    if (wide && Number(wide[2]) > 32 && Number(wide[2]) <= 128) {
+      const v4 = parseLiteralAddress(`${wide[1]!}/32`);
+      if (v4 && !v4.text.includes(":")) return { kind: "address", address: `${v4.text}/${Number(wide[2])}`, ...n };
+    }
+    // host(): `NAME/LEN` is an interface or group whose addresses each get the mask (host_if's set_ipmask)
+    const sm = /^([^/]*)\/(\d+)$/.exec(text);
+    const mask = sm && Number(sm[2]) <= 128 ? Number(sm[2]) : undefined;
+    let name = mask === undefined ? text : sm![1]!;
     let modifier: PfIfModifier | undefined;
-    const m = /^(.*):(network|broadcast|peer|0)$/.exec(text);
+    const m = /^(.*):(network|broadcast|peer|0)$/.exec(name);
     if (m) {
       name = m[1];
       modifier = m[2] as PfIfModifier;
     }
-    const plausible = /^[A-Za-z][A-Za-z0-9_.-]*$/.test(name) && !text.includes("/");
-    const known = this.ctx.interfaces ? interfaceExists(name, this.ctx.interfaces) : plausible;
+    const plausible = /^[A-Za-z][A-Za-z0-9_.-]*$/.test(name) && (mask !== undefined || !text.includes("/"));
+    const known = (this.ctx.interfaces ? interfaceExists(name, this.ctx.interfaces) : true) && plausible;
+    if (known && mask !== undefined && (modifier === "network" || modifier === "broadcast")) {
+      this.out.stderr.push("network or broadcast lookup, but extra netmask given", `no IP address found for ${text}`);
+      this.fail("could not parse host specification", `\`${text}\`: :${modifier} gives the network itself; drop /${mask} or :${modifier}`, tok);
+    }
     if (!known) {
       // host(): strtonum(mask, 0, 128) fails first (`netmask is too large: /4294967296`), else no address
       const slash = text.indexOf("/");
@@ -217,7 +236,7 @@ export abstract class PfHostParser extends PfParserBase {
       const names = this.ctx.interfaces ? this.ctx.interfaces.map((i) => i.name).join(", ") : "";
       this.fail("could not parse host specification", `\`${text}\` is not an IPv4/IPv6 address or network${this.ctx.interfaces ? `, nor an interface or group of this host (${names})` : " nor an interface name"}`, tok);
     }
-    return { kind: "interface", name, ...(modifier ? { modifier } : {}), ...n };
+    return { kind: "interface", name, ...(modifier ? { modifier } : {}), ...(mask !== undefined ? { mask } : {}), ...n };
   }
 
   protected portspec(): PfPort[] {

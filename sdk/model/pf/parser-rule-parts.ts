@@ -99,7 +99,7 @@ export abstract class PfRulePartParser extends PfHostParser {
    */
   protected poolTarget(af?: PfAddressFamily, echo = true): { target: PfHost; list?: PfHost[] } {
     if (!this.acceptChar("{")) {
-      const h = this.host(this.acceptChar("!"))[0]!;
+      const h = bareWideV4(this.host(this.acceptChar("!"))[0]!);
       if (h.kind !== "interface" || !this.ctx.interfaces) return { target: h };
       // host(): an interface name is its addresses (those of the rule's family: collapse_redirspec); several
       // become a table, as a list does
@@ -120,6 +120,8 @@ export abstract class PfRulePartParser extends PfHostParser {
       list.push(...this.host(this.acceptChar("!")));
       this.optnl();
     }
+    // the list becomes a table: an IPv4 entry with more than 32 bits of mask is refused (pfctl exits)
+    if (list.some((h) => bareWideV4(h) !== h)) this.fail("failed to add host: Invalid argument", "an IPv4 address in a pool takes at most /32");
     this.shift();
     if (list.length === 1) return { target: list[0]! };
     const name = `__automatic_${this.autoTables++}`;
@@ -266,4 +268,15 @@ export abstract class PfRulePartParser extends PfHostParser {
     }
     return o;
   }
+}
+
+/** A translation or route target keeps an IPv4 address's mask above 32 out of its pool: pfctl prints the address alone. */
+export function bareWideV4(h: PfHost): PfHost {
+  if (h.kind === "interface" && h.mask !== undefined && h.mask > 32) {
+    const { mask: _, ...rest } = h;
+    return rest;
+  }
+  if (h.kind !== "address") return h;
+  const m = /^([\d.]+)\/(\d+)$/.exec(h.address);
+  return m && Number(m[2]) > 32 ? { ...h, address: m[1]! } : h;
 }

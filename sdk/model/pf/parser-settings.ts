@@ -1,7 +1,8 @@
 /** pf.conf parser, part 5: macros, `set` options and tables. */
+import { interfaceAddresses } from "./address";
 import { type Token } from "./lexer";
 import { PF_LIMIT_NAMES, PF_OPTIMIZATIONS, PF_TIMEOUT_NAMES } from "./icmp";
-import { renderTable } from "./render";
+import { renderHost, renderTable } from "./render";
 import { checkTableFile } from "./table-file";
 import type { PfHost, PfTable } from "./types";
 import { PfOptionParser } from "./parser-options";
@@ -62,20 +63,41 @@ export abstract class PfSettingsParser extends PfOptionParser {
         braces = true;
         this.optnl();
         if (!this.isChar("}")) {
+          const entries: PfHost[] = [];
           for (;;) {
+            // xhost: not host | not NOROUTE | not URPFFAILED
             const not = this.acceptChar("!");
-            const hosts = this.host(not);
-            for (const h of hosts) table.addresses.push(h);
-            printed.push(...this.resolveForPrint(hosts));
+            const n = not ? { not } : {};
+            const hosts: PfHost[] = this.acceptKw("no-route") ? [{ kind: "no-route", ...n }] : this.acceptKw("urpf-failed") ? [{ kind: "urpf-failed", ...n }] : this.host(not);
+            entries.push(...hosts);
             this.optnl();
             if (this.isChar("}")) break;
             this.acceptChar(",");
           }
+          this.shift();
+          // table_opt: once the list is read, each entry must be an address or network
+          const why: Partial<Record<PfHost["kind"], string>> = {
+            dynamic: "dynamic addresses are not permitted inside tables",
+            table: "tables cannot contain tables",
+            "no-route": '"no-route" is not permitted inside tables',
+            "urpf-failed": '"urpf-failed" is not permitted inside tables',
+          };
+          const bad = entries.find((h) => why[h.kind] !== undefined);
+          if (bad) this.fail(why[bad.kind]!, `${renderHost(bad)}: a table holds addresses, networks and interface names`);
+          for (const h of entries) table.addresses.push(h);
+          printed.push(...this.resolveForPrint(entries));
+          continue;
         }
         this.shift();
       } else break;
     }
     this.endOfStatement();
+    // process_tabledef → append_addr_host: an IPv4 entry with more than 32 bits of mask (`10.0.0.0/33`,
+    // `em0/40`) is refused by the table buffer
+    const wide = table.addresses.find((h) =>
+      (h.kind === "address" && /^[\d.]+\/(\d+)$/.test(h.address) && Number(h.address.split("/")[1]) > 32) ||
+      (h.kind === "interface" && h.mask !== undefined && h.mask > 32 && (!this.ctx.interfaces || interfaceAddresses(h.name, h.modifier, this.ctx.interfaces).some((a) => a.family === 4))));
+    if (wide) this.fail("cannot create address buffer: Invalid argument", `${renderHost(wide)}: an IPv4 address takes at most /32`);
     const read = this.opts.readTableFile;
     if (read) {
       for (const f of table.files) {
@@ -143,54 +165,57 @@ export abstract class PfSettingsParser extends PfOptionParser {
     }
     if (this.acceptKw("limit")) {
       // pfctl_set_limit: `set limit NAME N` or `set limit { NAME N, … }`, printed one per line by -v
-      const items = this.namedNumbers(() => this.numberstring());
-      for (const [n, v] of items) {
+      this.namedNumbers(() => this.numberstring(), (n, v) => {
         if (!PF_LIMIT_NAMES.includes(n.text)) {
           this.out.stderr.push("pfctl: Bad pool name.");
           this.fail(`unable to set limit ${n.text} ${v}`, `one of ${PF_LIMIT_NAMES.join(", ")}`, n);
         }
-        if (this.opts.verbose !== false) this.out.echo.push(`set limit ${n.text} ${v}`);
+        // -v prints the limit as an int: 2147483648 and above negative
+        if (this.opts.verbose !== false) this.out.echo.push(`set limit ${n.text} ${v | 0}`);
         this.out.ruleset.options.push({ kind: "limit", name: n.text, value: v });
-      }
+      });
       return true;
     }
     return false;
   }
 
   /** `NAME N` or `{ NAME N, … }` up to the end of the statement (`set limit`, `set timeout`). */
-  protected namedNumbers(name: () => Token): [Token, number][] {
-    const items: [Token, number][] = [];
+  protected namedNumbers(name: () => Token, each: (n: Token, v: number) => void): void {
+    // parse.y timeout_spec/limit_spec: STRING NUMBER, 0-UINT_MAX, acted on as each is read; the lists are
+    // '{' optnl spec optnl (comma spec optnl)* '}' (a comma only between two, no newline right after it)
     const one = () => {
       const n = name();
       if (this.la.type !== "NUMBER") this.syntax();
-      items.push([n, this.shift().num as number]);
+      const v = this.shift().num as number;
+      if (v < 0 || v > 0xffffffff) this.fail("only positive values permitted", `${n.text}: 0-4294967295`, n);
+      each(n, v);
     };
     if (this.acceptChar("{")) {
       this.optnl();
+      one();
+      this.optnl();
       while (!this.isChar("}")) {
         this.acceptChar(",");
-        this.optnl();
         one();
         this.optnl();
       }
       this.shift();
     } else one();
     this.endOfStatement();
-    return items;
   }
 
   /** `set` timeout, optimization, loginterface, reassemble; false when the next word is none of them. */
   protected timeoutOption(): boolean {
     if (this.acceptKw("timeout")) {
-      const items = this.namedNumbers(() => this.expectString());
-      for (const [n, v] of items) {
+      this.namedNumbers(() => this.expectString(), (n, v) => {
         if (!PF_TIMEOUT_NAMES.includes(n.text)) {
           this.out.stderr.push("pfctl: Bad timeout name.");
           this.fail(`unknown timeout ${n.text}`, `one of ${PF_TIMEOUT_NAMES.join(", ")}`, n);
         }
-        if (this.opts.verbose !== false) this.out.echo.push(`set timeout ${n.text} ${v}`);
+        // pfctl_set_timeout keeps the value in an int: -v prints 2147483648 and above negative
+        if (this.opts.verbose !== false) this.out.echo.push(`set timeout ${n.text} ${v | 0}`);
         this.out.ruleset.options.push({ kind: "timeout", name: n.text, seconds: v });
-      }
+      });
       return true;
     }
     if (this.acceptKw("optimization")) {

@@ -35,18 +35,30 @@
  * `set state-defaults`.
  */
 import type { ParseResult } from "../diagnostics";
-import { contextOf, expandStatement } from "./expand";
+import { contextOf, expandStatement, isBareExpandLine } from "./expand";
 import { RETURN_ICMP6_DEFAULT, RETURN_ICMP_DEFAULT } from "./icmp";
-import { addressFamily } from "./address";
+import { addressFamily, interfaceAddresses } from "./address";
 import type { PfAnchorCall, PfBlockPolicy, PfFilterRule, PfHost, PfIfSpec, PfInterface, PfLogOptions, PfRule, PfRuleset, PfStatement } from "./types";
 import { Fail, describe, type PfParseOptions, type PfParseOutput } from "./parser-base";
 import { PfQueueParser } from "./parser-queues";
 
 export type { PfParseOptions, PfParseOutput } from "./parser-base";
 
+/** The keywords a pf.conf statement starts with (parse.y ruleset: include, option, pfrule, anchorrule, loadrule, queuespec, antispoof, tabledef). */
+const RULESET_START: ReadonlySet<string> = new Set(["include", "set", "pass", "block", "match", "anchor", "load", "queue", "antispoof", "table"]);
+
 class PfParser extends PfQueueParser {
   run(): PfParseOutput {
     this.la = this.lex.next();
+    // parse.y's first state reduces the empty ruleset only before a token a statement starts with; on any
+    // other first token (an undefined macro's ERROR, `!`, `in`, a number) there is no `ruleset error '\n'` to
+    // recover with: byacc reports the syntax error and gives up on the whole file
+    const first = this.la;
+    if (first.type !== "EOF" && first.type !== "NL" && first.type !== "STRING" && !(first.type === "KW" && RULESET_START.has(first.text))) {
+      this.report(first.line, first.col, "syntax error", `unexpected ${describe(first)}; pfctl reads no further`, first);
+      this.out.queueNames = this.queues.names();
+      return this.out;
+    }
     while (this.la.type !== "EOF") {
       try {
         this.statement();
@@ -96,6 +108,9 @@ class PfParser extends PfQueueParser {
       this.shift();
       return;
     }
+    // parse.y pfa_anchorlist: an inline anchor holds rules, anchors, tables and includes; no macro, option,
+    // antispoof, queue or load anchor
+    if (this.sink && (t.type === "STRING" || (t.type === "KW" && ["set", "antispoof", "load", "queue"].includes(t.text)))) this.syntax();
     if (t.type === "KW") {
       switch (t.text) {
         case "pass":
@@ -162,7 +177,9 @@ class PfParser extends PfQueueParser {
     const fo = this.filterOpts(true);
     let inline: { rules: PfStatement[]; loaded: PfRule[] } | undefined;
     if (this.acceptChar("{")) {
-      // parse.y pfa_anchorlist: rules, anchors and tables, one per line, up to the closing brace
+      // parse.y pfa_anchor: '{' '\n' pfa_anchorlist '}': rules, anchors and tables, one per line, from the next line
+      const afterBrace = this.la;
+      if (afterBrace.type !== "NL") this.syntax();
       inline = { rules: [], loaded: [] };
       const outer = this.sink;
       this.sink = inline;
@@ -216,16 +233,8 @@ class PfParser extends PfQueueParser {
     this.expectKw("antispoof");
     const { log, logOptions, quick } = this.logAndQuick();
     this.expectKw("for");
-    const ifs: PfIfSpec[] = [];
-    if (this.acceptChar("{")) {
-      this.optnl();
-      while (!this.isChar("}")) {
-        this.acceptChar(",");
-        ifs.push(this.ifItemNot());
-        this.optnl();
-      }
-      this.shift();
-    } else ifs.push(this.ifItemNot());
+    // antispoof_ifspc: FOR antispoof_if | FOR '{' optnl antispoof_iflst '}' (at least one, commas between)
+    const ifs: PfIfSpec[] = this.braceList(() => this.ifItemNot());
     const af = this.af();
     let label: string | undefined;
     if (this.acceptKw("label")) label = this.expectString().text;
@@ -236,8 +245,11 @@ class PfParser extends PfQueueParser {
         ...(log ? { log } : {}), ...(logOptions ? { logOptions } : {}), ...(quick ? { quick } : {}), protos: [],
         ...(af ? { af } : {}), to: { hosts: [], ports: [] }, ...(label !== undefined ? { label } : {}),
       };
-      this.addRule({ ...base, on: [{ name: i.name, not: true }], from: { hosts: [{ kind: "interface", name: i.name, modifier: "network" }], ports: [] } });
-      if (!/^lo\d+$/.test(i.name)) this.addRule({ ...base, on: [], from: { hosts: [{ kind: "interface", name: i.name }], ports: [] } });
+      // ifa_lookup() finding no address (`any`, an interface without addresses): no rule, and no error
+      const none = (modifier: "network" | undefined) =>
+        this.ctx.interfaces !== undefined && !this.ctx.partial && interfaceAddresses(i.name, modifier, this.ctx.interfaces).length === 0;
+      if (!none("network")) this.addRule({ ...base, on: [{ name: i.name, not: true }], from: { hosts: [{ kind: "interface", name: i.name, modifier: "network" }], ports: [] } });
+      if (!/^lo\d+$/.test(i.name) && !none(undefined)) this.addRule({ ...base, on: [], from: { hosts: [{ kind: "interface", name: i.name }], ports: [] } });
     }
   }
 
@@ -326,7 +338,10 @@ class PfParser extends PfQueueParser {
   protected addRule(rule: PfRule, loadedInline?: PfRule[]): void {
     (this.sink?.rules ?? this.out.ruleset.rules).push(rule);
     const { rules, errors } = expandStatement(rule, this.ctx);
-    for (const e of errors) this.report(this.la.line, this.la.col, e);
+    for (const e of errors) {
+      if (isBareExpandLine(e)) this.out.stderr.push(e);
+      else this.report(this.la.line, this.la.col, e);
+    }
     if (loadedInline) for (const r of rules) if (r.kind === "anchor") r.inline = loadedInline;
     (this.sink?.loaded ?? this.out.loaded).push(...rules);
   }

@@ -34,7 +34,7 @@ export function renderHost(h: PfHost): string {
     case "address":
       return neg(h.not) + h.address;
     case "interface":
-      return neg(h.not) + h.name + (h.modifier ? `:${h.modifier}` : "");
+      return neg(h.not) + h.name + (h.modifier ? `:${h.modifier}` : "") + (h.mask !== undefined ? `/${h.mask}` : "");
     case "dynamic":
       return `${neg(h.not)}(${h.name}${h.modifier ? `:${h.modifier}` : ""})`;
     case "table":
@@ -256,8 +256,9 @@ function format(r: PfStatement, asFile: boolean): string {
     if (r.binatTo) s += ` binat-to ${renderHost(r.binatTo)}`;
     if (r.route) s += ` ${r.route.kind} ${target(r.route.host)}${rr(r.route.host)}`;
   }
-  if (r.kind === "anchor" && r.inline) {
-    // print_rule + pfctl's recursive anchor printing: `anchor "x" all {`, the rules indented, `}`
+  if (r.kind === "anchor" && r.inline && (asFile || r.inline.length > 0)) {
+    // print_rule + pfctl's recursive anchor printing: `anchor "x" all {`, the rules indented, `}` (pfctl prints
+    // no braces for an inline anchor without rules)
     s += " {";
     for (const inner of r.inline) for (const l of format(inner, asFile).split("\n")) s += `\n  ${l}`;
     s += "\n}";

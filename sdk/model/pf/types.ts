@@ -50,7 +50,14 @@ export type PfIfModifier = "network" | "broadcast" | "peer" | "0";
  */
 export type PfHost =
   | { kind: "address"; address: string; not?: boolean }
-  | { kind: "interface"; name: string; modifier?: PfIfModifier; not?: boolean }
+  | {
+      kind: "interface";
+      name: string;
+      modifier?: PfIfModifier;
+      not?: boolean;
+      /** A prefix length written after the name (`em0/24`): set on each of the interface's addresses (host_if's set_ipmask); default: none. */
+      mask?: number;
+    }
   | { kind: "dynamic"; name: string; modifier?: PfIfModifier; not?: boolean }
   | { kind: "table"; name: string; not?: boolean }
   | { kind: "no-route"; not?: boolean }

@@ -118,15 +118,21 @@ export function ikedN(text: string, file: string, opts: { verbose: boolean; mode
       case "policy": {
         const written = r.value.policies[ev.index];
         const ifs = opts.interfaces ?? [];
+        // host_if(): an interface or group stands for its address, the mask written after it ignored
         const resolve = <T extends string | undefined>(h: T): T => {
           if (h === undefined || h === "any" || h === "dynamic") return h;
           const slash = h.indexOf("/");
           const a = interfaceAddress(slash < 0 ? h : h.slice(0, slash), ifs);
-          return (a === undefined ? h : slash < 0 ? a : `${a}${h.slice(slash)}`) as T;
+          return (a ?? h) as T;
         };
         const p = { ...written, flows: written.flows.map((f) => ({ ...f, from: resolve(f.from), to: resolve(f.to) })), local: resolve(written.local), peer: resolve(written.peer) };
+        // getaddrinfo: a scope names an interface of the host (if_nametoindex) or is an index
+        const scopeOk = (h: string) => {
+          const m = /%([^/]+)/.exec(h);
+          return m === null || /^\d+$/.test(m[1]!) || ifs.some((i) => i.name === m[1]);
+        };
         // host(): interface names were resolved above; no DNS in the double, so another name fails in the grammar
-        const name = [...p.flows.flatMap((f) => [f.from, f.to]), p.local, p.peer].find((h) => h !== undefined && h !== "any" && h !== "dynamic" && !/^[0-9a-fA-F:.]+(\/\d+)?$/.test(h));
+        const name = [...p.flows.flatMap((f) => [f.from, f.to]), p.local, p.peer].find((h) => h !== undefined && h !== "any" && h !== "dynamic" && (!/^[0-9a-fA-F:.]+(%[A-Za-z0-9_.]+)?(\/\d+)?$/.test(h) || !scopeOk(h)));
         if (name !== undefined) {
           err += `no IP address found for ${name}\n${file}: ${ev.line}: could not parse host specification\n`;
           errors++;

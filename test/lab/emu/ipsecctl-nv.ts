@@ -180,12 +180,12 @@ function ikeGenConfig(r: IkeRule, s: IpsecAddress, d: IpsecAddress, fam: 4 | 6, 
 
   // phase 2
   const proto = r.proto !== undefined ? protocolNumber(r.proto) : undefined;
-  const p2lid = `from-${idName(s, fam)}${proto !== undefined ? `=${proto}` : ""}${r.from.port !== undefined ? `:${r.from.port}` : ""}`;
-  const p2rid = `to-${idName(d, fam)}${proto !== undefined ? `=${proto}` : ""}${r.to.port !== undefined ? `:${r.to.port}` : ""}`;
+  const p2lid = `from-${idName(s, fam)}${proto !== undefined ? `=${proto}` : ""}${r.from.port ? `:${r.from.port}` : ""}`;
+  const p2rid = `to-${idName(d, fam)}${proto !== undefined ? `=${proto}` : ""}${r.to.port ? `:${r.to.port}` : ""}`;
   const p2name = `${p2lid}-${p2rid}`;
   // ike.c ike_setup_ids: `from ADDR (NAT)` names the true local network's ID section `nat-NAT[=proto][:sport]`
   const nat = r.from.nat;
-  const p2nid = nat ? `nat-${idName(nat, fam)}${proto !== undefined ? `=${proto}` : ""}${r.from.port !== undefined ? `:${r.from.port}` : ""}` : undefined;
+  const p2nid = nat ? `nat-${idName(nat, fam)}${proto !== undefined ? `=${proto}` : ""}${r.from.port ? `:${r.from.port}` : ""}` : undefined;
   set(`[${p2name}]:Phase=2`);
   set(`[${p2name}]:ISAKMP-peer=${p1name}`);
   set(`[${p2name}]:Configuration=phase2-${p2name}`);
@@ -257,8 +257,8 @@ function ikeGenConfig(r: IkeRule, s: IpsecAddress, d: IpsecAddress, fam: 4 | 6, 
     set(`[${p2lid}]:Protocol=${proto}`);
     set(`[${p2rid}]:Protocol=${proto}`);
   }
-  if (r.from.port !== undefined) set(`[${p2lid}]:Port=${r.from.port}`);
-  if (r.to.port !== undefined) set(`[${p2rid}]:Port=${r.to.port}`);
+  if (r.from.port) set(`[${p2lid}]:Port=${r.from.port}`);
+  if (r.to.port) set(`[${p2rid}]:Port=${r.to.port}`);
   out.push(`C add [Phase 2]:${r.mode === "passive" ? "Passive-Connections" : "Connections"}=${p2name}`);
 }
 

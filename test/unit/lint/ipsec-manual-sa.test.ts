@@ -1,0 +1,30 @@
+/**
+ * Manual SAs as ipsecctl's expand_rule() takes them (parse.y): `any` is 0.0.0.0/0 and ::/0, and the
+ * reverse SA of `spi OUT:IN` is checked with the IN keys alone. The outputs of OpenBSD's own ipsecctl for
+ * these files are recorded where the lab's emulator prints them too (test/fixtures/oracle/ipsecctl/lf2-*);
+ * the reverse-SA refusal is checked here: ipsecctl prints the forward SA before it, which the emulator does not.
+ */
+import { describe, expect, it } from "vitest";
+import { lintFile } from "../../../sdk/lint";
+import { formatDiagnostic } from "../../../sdk/model/diagnostics";
+
+const lint = (text: string) => lintFile("ipsec.conf", text, { kind: "ipsec" }).map(formatDiagnostic);
+const AUTH = "0x1234567890123456789012345678901234567890";
+const ENC = "0x12345678901234567890123456789012";
+
+describe("ipsecctl manual SAs", () => {
+  it("accepts `any` on either side of a manual SA and of a tcpmd5 rule", () => {
+    expect(lint(`tcpmd5 from any to any spi 0x1000:0x1001 authkey 0x6162636465666768\n`)).toEqual([]);
+    expect(lint(`esp from any to 192.0.2.2 spi 0x1000 enc null auth hmac-sha1 authkey ${AUTH}\n`)).toEqual([]);
+  });
+
+  it("refuses `spi OUT:IN` without IN keys, as reverse_sa() does, auth first", () => {
+    expect(lint(`esp from 192.0.2.1 to 192.0.2.2 spi 0x1000:0x1001 enc null auth hmac-sha1 authkey ${AUTH}\n`)).toEqual([
+      "ipsec.conf:1:83: authkey: no authentication key specified; spi OUT:IN adds a reverse SA: give authkey OUT:IN",
+    ]);
+    expect(lint(`esp from 192.0.2.1 to 192.0.2.2 spi 0x1000:0x1001 enc aes auth hmac-sha1 authkey ${AUTH}:${AUTH} enckey ${ENC}\n`)).toEqual([
+      "ipsec.conf:1:175: enckey: no encryption key specified; spi OUT:IN adds a reverse SA: give enckey OUT:IN",
+    ]);
+    expect(lint(`esp from 192.0.2.1 to 192.0.2.2 spi 0x1000:0x1001 enc aes auth hmac-sha1 authkey ${AUTH}:${AUTH} enckey ${ENC}:${ENC}\n`)).toEqual([]);
+  });
+});
