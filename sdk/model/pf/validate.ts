@@ -17,6 +17,20 @@ const STATES = ["keep", "no", "modulate", "synproxy"];
 const MODIFIERS = ["network", "broadcast", "peer", "0"];
 const NAME = /^[A-Za-z_][A-Za-z0-9_.-]*$/;
 
+/**
+ * An anchor path as this project writes it (`anchor "NAME"`, `load anchor "NAME" from …`): components of letters,
+ * digits, `_.-` starting with a letter or digit, as the PfAnchor name rule (tokens/names.ts anchorName); pfctl
+ * reserves components beginning with `_` and takes at most MAXPATHLEN-1 bytes.
+ */
+const ANCHOR_PATH = /^[A-Za-z0-9][A-Za-z0-9_.-]*(\/[A-Za-z0-9][A-Za-z0-9_.-]*)*$/;
+
+function checkAnchorPath(field: string, value: string, wildcard: boolean): void {
+  const path = wildcard ? value.replace(/\/\*$/, "") : value;
+  if (typeof value !== "string" || !ANCHOR_PATH.test(path) || value.length > 1023) {
+    throw new ModelError(field, value, `invalid anchor name \`${value}\`; e.g. vpn, vpn/site1${wildcard ? ", vpn/*" : ""} (names beginning with _ are reserved)`);
+  }
+}
+
 function checkName(field: string, value: string, what: string, max: number): void {
   if (typeof value !== "string" || !NAME.test(value) || value.length > max) {
     throw new ModelError(field, value, `invalid ${what} \`${value}\`; a ${what} starts with a letter, holds letters, digits, \`_\`, \`.\`, \`-\` and has at most ${max} characters`);
@@ -76,14 +90,12 @@ function checkEndpoint(field: string, e: PfEndpoint): void {
  */
 export function validatePfStatement(s: PfStatement, field = "rule"): void {
   if (s.kind === "load-anchor") {
-    checkName(`${field}.name`, s.name.replace(/\//g, "_"), "anchor name", 63);
+    checkAnchorPath(`${field}.name`, s.name, false);
     if (!s.file.startsWith("/")) throw new ModelError(`${field}.file`, s.file, `anchor file \`${s.file}\` must be an absolute path such as /etc/pf.anchors/${s.name}`);
     return;
   }
   if (s.kind === "anchor") {
-    if (!/^[A-Za-z][A-Za-z0-9_.-]*(\/[A-Za-z0-9_.-]+)*(\/\*)?$/.test(s.name)) {
-      throw new ModelError(`${field}.name`, s.name, `invalid anchor name \`${s.name}\`; e.g. vpn, vpn/site1, vpn/* (names beginning with _ are reserved)`);
-    }
+    checkAnchorPath(`${field}.name`, s.name, true);
   } else {
     if (!ACTIONS.includes(s.action)) throw new ModelError(`${field}.action`, s.action, oneOf("action", String(s.action), ACTIONS));
     if (s.blockPolicy !== undefined) {
