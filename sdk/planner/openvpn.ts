@@ -16,6 +16,7 @@
  */
 import type { PfRule } from "../model/pf/types";
 import { egressPeerRules, passOn } from "./pf-rules";
+import { peerFamilyIssue } from "./egress-family";
 import { renderOpenVpnConf, renderStaticKey, type OpenVpnAuth, type OpenVpnCipher } from "../model/openvpn/index";
 import { deriveBytes } from "./keys";
 import { NetSet, netText, overlaps, parseNet, type IpNet } from "../model/address/index";
@@ -120,13 +121,17 @@ function planOne(spec: OpenVpnSpec, accs: ReadonlyMap<string, OpenVpnTarget>, by
   const before = issues.length;
   if (t.left.node === t.right.node) issues.push({ resources: both, field: "left.gateway, right.gateway", value: t.left.node, reason: "both ends are the same gateway", fix: "connect two different gateways" });
   if (t.left.inner === t.right.inner) issues.push({ resources: both, field: "left.inner, right.inner", value: t.left.inner, reason: "both ends have the same inner address (`ifconfig LOCAL REMOTE` needs two)", fix: "give each end its own address, e.g. `10.8.0.1` and `10.8.0.2`" });
-  const endpointOf = (e: OpenVpnEndSpec, acc: OpenVpnTarget, side: string): string | undefined => {
+  const endpointOf = (e: OpenVpnEndSpec, acc: OpenVpnTarget, side: string, sender: OpenVpnTarget): string | undefined => {
     const a = e.endpoint ?? acc.gw.external.address?.address;
     if (!a) issues.push({ resources: both, field: `${side}.endpoint`, value: "(none)", reason: `${gwLabel(acc.gw.name)} has no external IPv4 address for the other end's \`remote\``, fix: `give \`${side}.endpoint\` or the gateway's \`external.address\`` });
+    else {
+      const bad = peerFamilyIssue(both, `${side}.endpoint`, a, sender.gw);
+      if (bad) issues.push(bad);
+    }
     return a;
   };
-  const lep = endpointOf(t.left, la, "left");
-  const rep = endpointOf(t.right, ra, "right");
+  const lep = endpointOf(t.left, la, "left", ra);
+  const rep = endpointOf(t.right, ra, "right", la);
   const netsOf = (e: OpenVpnEndSpec, acc: OpenVpnTarget, side: string): IpNet[] => {
     const given = e.networks ?? acc.gw.internal.map((i) => i.network).filter((n) => !n.includes(":"));
     return given.flatMap((n) => {

@@ -17,6 +17,7 @@
  */
 import type { PfRule } from "../model/pf/types";
 import { egressPeerRules, passOn } from "./pf-rules";
+import { peerFamilyIssue } from "./egress-family";
 import { renderTincConf, renderTincHost, renderTincUp } from "../model/tinc/index";
 import { NetSet, netText, parseNet, type IpNet } from "../model/address/index";
 import type { PlanIssue } from "./errors";
@@ -135,6 +136,12 @@ function planOne(t: TincSpec, accs: ReadonlyMap<string, TincTarget>, byGateway: 
     }
     if (address) resolved.push({ m, acc, address, port: m.port ?? TINC_DEFAULT_PORT, subnets: own });
   });
+  // every member connects to every other's (IPv4) address from its own egress
+  for (const me of resolved) {
+    const o = resolved.find((r) => r !== me);
+    const bad = o && peerFamilyIssue([L, gwLabel(me.m.node)], `members[${t.members.indexOf(o.m)}].address`, o.address, me.acc.gw, "give the gateway its IPv4 `external.address` (tinc's members connect over IPv4)");
+    if (bad) issues.push(bad);
+  }
   if (issues.length > before || !vpnNet) return;
   const dir = `/etc/tinc/${t.netname}`;
   const sub = (n: IpNet) => (n.prefix === undefined ? `${n.address}/32` : netText(n));

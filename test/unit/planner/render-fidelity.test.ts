@@ -6,7 +6,7 @@
 import { describe, expect, it } from "vitest";
 import { planAndRender } from "../../../sdk/planner/index";
 import type { HostState } from "../../../sdk/state";
-import { FP_KEY, topo } from "./fixtures";
+import { FP_KEY, gw1, gw2, topo } from "./fixtures";
 
 const plan = (t: Parameters<typeof planAndRender>[0]) => planAndRender(t, { fingerprintKey: FP_KEY });
 const content = (s: HostState | undefined, path: string): string => {
@@ -27,5 +27,61 @@ describe("anchor names the PfAnchor rule accepts render", () => {
       `anchor "${long}" all`,
       `load anchor "${long}" from "/etc/pf.anchors/${long}"`,
     ]);
+  });
+});
+
+/** The message planAndRender throws, or "accepted". */
+const refusal = (t: Parameters<typeof planAndRender>[0]): string => {
+  try {
+    plan(t);
+    return "accepted";
+  } catch (e) {
+    return (e as Error).message;
+  }
+};
+
+describe("a point-to-point VPN's peer address of a family its sender has no egress address of", () => {
+  // pfctl -nf on gw1 (vio0 inet only): `pass out on em1 proto udp from em1 to 2001:db8:ffff::99 port = 51820`
+  // -> "rule expands to no valid combination"
+  const wg = (right: Record<string, unknown>) => ({
+    name: "t",
+    left: { node: "gw1", interface: "wg0", inner: { address: "10.9.0.1", prefix: 24 } },
+    right: { node: "gw2", interface: "wg0", inner: { address: "10.9.0.2", prefix: 24 }, ...right },
+  });
+  it("WireGuard: an IPv6 endpoint for an IPv4-only sender is refused, naming the field", () => {
+    expect(refusal(topo({ tunnels: [], wireguard: [wg({ endpoint: "2001:db8:ffff::99" })] as never }))).toBe(
+      'WireGuardTunnel "t", Gateway "gw1", Gateway "gw2": right.endpoint = 2001:db8:ffff::99: an IPv6 address, and Gateway "gw1", which sends to it from em1, has no IPv6 external address (its pf rules for the peer would match nothing: pfctl refuses them); give an IPv4 address, or the gateway\'s `external.address6`',
+    );
+  });
+  it("WireGuard: the default endpoint is of a family both gateways have (IPv6 inner, IPv4-only peer)", () => {
+    const g2 = { ...gw2(), external: { ...gw2().external, address6: { address: "2001:db8:ffff::2", prefix: 64 } } };
+    const r = plan(topo({ gateways: [gw1(), g2], tunnels: [], wireguard: [{
+      name: "t",
+      left: { node: "gw1", interface: "wg0", inner: { address: "fd00:9::1", prefix: 64 }, networks: ["fd00:9::1/128"] },
+      right: { node: "gw2", interface: "wg0", inner: { address: "fd00:9::2", prefix: 64 }, networks: ["fd00:9::2/128"] },
+    }] as never }));
+    const wg0 = content(r.states.gw1, "/etc/hostname.wg0").split("\n").filter((l) => l.includes("wgendpoint"));
+    expect(wg0.map((l) => l.replace(/wgpeer \S+/, "wgpeer KEY"))).toEqual(["wgpeer KEY wgendpoint 192.0.123.85 51820 wgaip fd00:9::2/128"]);
+  });
+  it("OpenVPN: an IPv6 endpoint for an IPv4-only sender is refused", () => {
+    expect(refusal(topo({ tunnels: [], openvpn: [{
+      name: "o", cipher: "AES-256-CBC", auth: "SHA256", keepalive: { interval: 10, timeout: 60 },
+      left: { node: "gw1", interface: "tun0", inner: "10.8.0.1", port: 1194, endpoint: "2001:db8::1" },
+      right: { node: "gw2", interface: "tun0", inner: "10.8.0.2", port: 1194 },
+    }] as never }))).toBe(
+      'OpenVpnTunnel "o", Gateway "gw1", Gateway "gw2": left.endpoint = 2001:db8::1: an IPv6 address, and Gateway "gw2", which sends to it from em1, has no IPv6 external address (its pf rules for the peer would match nothing: pfctl refuses them); give an IPv4 address, or the gateway\'s `external.address6`',
+    );
+  });
+  it("tinc: a member whose gateway has no IPv4 egress (it connects to the others' IPv4 addresses) is refused", () => {
+    const g1 = { ...gw1(), external: { interface: "em1", address6: { address: "2001:db8:ffff::1", prefix: 64 }, configure: false } };
+    expect(refusal(topo({ gateways: [g1, gw2()], tunnels: [], tinc: [{
+      resource: "tn", netname: "tn",
+      members: [
+        { node: "gw1", name: "gw1", inner: { address: "10.10.0.1", prefix: 24 }, address: "198.51.100.7" },
+        { node: "gw2", name: "gw2", inner: { address: "10.10.0.2", prefix: 24 } },
+      ],
+    }] as never }))).toBe(
+      'TincNetwork "tn", Gateway "gw1": members[1].address = 192.0.123.85: an IPv4 address, and Gateway "gw1", which sends to it from em1, has no IPv4 external address (its pf rules for the peer would match nothing: pfctl refuses them); give the gateway its IPv4 `external.address` (tinc\'s members connect over IPv4)',
+    );
   });
 });
