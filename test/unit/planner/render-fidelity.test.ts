@@ -85,3 +85,21 @@ describe("a point-to-point VPN's peer address of a family its sender has no egre
     );
   });
 });
+
+describe("PfAnchor text pfctl refuses is refused at preview", () => {
+  it("a second inline anchor of a name that already holds rules (parse.y: inline anchor 'N' already exists)", async () => {
+    const { pfRules } = await import("../../../sdk/components/nodes");
+    const { onUserError } = await import("../../../sdk/components/check");
+    const text = 'anchor "inline" {\n pass in proto tcp to port 22\n}\nanchor "inline" {\n}\n';
+    const reported: string[] = [];
+    const stop = onUserError((e) => reported.push(e.message));
+    try {
+      expect(() => pfRules('PfAnchor "web"', "rules", text)).toThrow("pulumi-openbsd refused the program's arguments");
+    } finally {
+      stop();
+    }
+    expect(reported).toEqual(["PfAnchor \"web\" rules:5:2: inline anchor 'inline' already exists"]);
+    // an empty one first, or a plain `anchor "inline"` after, is what pfctl loads
+    expect(pfRules('PfAnchor "web"', "rules", 'anchor "inline" {\n}\nanchor "inline" {\n pass\n}\nanchor "inline"\n').map((r) => r.kind)).toEqual(["anchor", "anchor", "anchor"]);
+  });
+});
