@@ -80,6 +80,13 @@ export function planPair(p: CarpPairSpec, accs: Map<string, Acc>, issues: PlanIs
   else if (p.sharedkey.length % 2 || ![16, 24, 32].includes(keyBytes))
     issues.push({ resources: [P], field: "sharedkey", value: `(secret, ${p.sharedkey.length} hex digits)`, reason: "sasyncd needs an AES key of 16, 24 or 32 bytes", fix: "give 32, 48 or 64 hex digits, e.g. from `openssl rand -hex 32`" });
   checkSegments(p, both, seen, issues);
+  // one writer per /etc/hostname.IF: a member's own interface of a segment's name would lose its file
+  for (const m of [a, b]) {
+    const acc = accs.get(m.gateway);
+    p.segments.forEach((s, i) => {
+      if (acc?.hostnames.has(s.interface)) issues.push({ resources: [P, gwLabel(m.gateway)], field: `segments[${i}].interface`, value: s.interface, reason: `${gwLabel(m.gateway)} already writes /etc/hostname.${s.interface} (one of its own interfaces)`, fix: "give the segment a carp interface the members do not declare, e.g. `carp3`" });
+    });
+  }
   if (issues.length > before) return;
 
   const { master, backup } = carpRoles([a, b]);

@@ -69,6 +69,15 @@ export function planLink(l: LinkSpec, accs: Map<string, Acc>, issues: PlanIssue[
   const outer = checkLink(l, la, ra, keys, issues);
   if (!outer) return;
   const [lo, ro] = outer;
+  // one writer per /etc/hostname.IF: another link, a Gateway's interface or a CARP segment would lose its file
+  let taken = false;
+  for (const [me, acc, side] of [[l.left, la, "left"], [l.right, ra, "right"]] as const) {
+    if ((me.role === "gif" || me.inner) && acc.hostnames.has(me.interface)) {
+      issues.push({ resources: [G, gwLabel(acc.gw.name)], field: `${side}.interface`, value: me.interface, reason: `another resource already writes /etc/hostname.${me.interface} on ${gwLabel(acc.gw.name)}`, fix: `use another interface, e.g. \`${freeIf(me.interface, acc)}\`` });
+      taken = true;
+    }
+  }
+  if (taken) return;
   const innerProto = (l.left.inner ?? l.right.inner)?.address.includes(":") ? "ipv6" : "ipencap";
   const wireProto = l.kind === "gif" ? innerProto : l.kind === "etherip" ? "etherip" : "gre";
   for (const [me, other, acc, self, peer, flip] of [[l.left, l.right, la, lo, ro, false], [l.right, l.left, ra, ro, lo, true]] as const) {
@@ -139,4 +148,10 @@ function planLinkIpsec(l: LinkSpec, keys: ManualKeys | undefined, me: LinkEndSpe
       break;
     }
   }
+}
+
+/** The first unit of `iface`'s driver the gateway writes no hostname.if for (`gif0` taken: `gif1`). */
+function freeIf(iface: string, acc: Acc): string {
+  const driver = iface.replace(/[0-9]+$/, "");
+  for (let n = 0; ; n++) if (!acc.hostnames.has(`${driver}${n}`)) return `${driver}${n}`;
 }

@@ -17,6 +17,8 @@
 import type { PfRule } from "../model/pf/types";
 import { egressPeerRules, passOn } from "./pf-rules";
 import { peerFamilyIssue } from "./egress-family";
+import { claimTun } from "./tun-devices";
+import type { IfLine } from "./docs";
 import { renderOpenVpnConf, renderStaticKey, type OpenVpnAuth, type OpenVpnCipher } from "../model/openvpn/index";
 import { deriveBytes } from "./keys";
 import { NetSet, netText, overlaps, parseNet, type IpNet } from "../model/address/index";
@@ -85,6 +87,8 @@ function withDefaults(t: OpenVpnSpec): OpenVpnSpec & { left: OpenVpnEnd; right: 
 /** What OpenVPN writes to per gateway (the planner's accumulator has these). */
 export interface OpenVpnTarget extends PackageTarget {
   gw: GatewaySpec;
+  /** The hostname.if files of the gateway (a tun device another resource configures is taken). */
+  hostnames: Map<string, IfLine[]>;
   rawFiles: Map<string, RawFile>;
   services: Map<string, ServiceState>;
   pf: { vpnRules: PfRule[] };
@@ -149,6 +153,7 @@ function planOne(spec: OpenVpnSpec, accs: ReadonlyMap<string, OpenVpnTarget>, by
     const other = byGateway.get(acc.gw.name);
     if (other !== undefined) issues.push({ resources: [L, other, gwLabel(acc.gw.name)], field: `${side}.gateway`, value: acc.gw.name, reason: `${other} already runs OpenVPN on this gateway (rc.d/openvpn starts one --config)`, fix: "declare at most one OpenVpnTunnel per gateway" });
     else byGateway.set(acc.gw.name, L);
+    claimTun(acc, me.interface, L, spec[side].interface !== undefined ? `${side}.interface` : `${side}.interface (default ${OPENVPN_DEFAULTS.interface})`, issues);
     // the other end's networks are routed into the tunnel here: they must not be this gateway's own
     const own = new NetSet<string>();
     for (const i of acc.gw.internal) own.addOrClash(parseNet(i.network)!, `${gwLabel(acc.gw.name)} internal network ${i.network}`);

@@ -18,6 +18,7 @@
  * Pure: no I/O.
  */
 import type { PfRule } from "../model/pf/types";
+import { claimTun } from "./tun-devices";
 import { contains, netText, overlaps, parseNet, type IpNet as Net } from "../model/address/index";
 import type { IfLine, RawFile } from "./docs";
 import { endTargets, innerSubnet } from "./end-targets";
@@ -169,6 +170,7 @@ export function planSshTunnels(specs: readonly SshTunnelSpec[], accs: ReadonlyMa
         issues.push({ resources: [L, gwLabel(e.node), other], field: `${side}.interface`, value: `tun${e.unit}`, reason: `${other} already uses tun${e.unit} on ${gwLabel(e.node)}`, fix: "give each ssh tunnel its own tun unit on a gateway, e.g. `tun1`" });
       else if (acc.hostnames.has(`tun${e.unit}`))
         issues.push({ resources: [L, gwLabel(e.node)], field: `${side}.interface`, value: `tun${e.unit}`, reason: `another resource already writes /etc/hostname.tun${e.unit}`, fix: "use another tun unit, e.g. `tun1`" });
+      else claimTun(acc, `tun${e.unit}`, L, `${side}.interface`, issues);
       m.set(e.unit, L);
     }
     // addresses ssh uses on the wire

@@ -18,6 +18,8 @@
 import type { PfRule } from "../model/pf/types";
 import { egressPeerRules, passOn } from "./pf-rules";
 import { peerFamilyIssue } from "./egress-family";
+import { claimTun } from "./tun-devices";
+import type { IfLine } from "./docs";
 import { renderTincConf, renderTincHost, renderTincUp } from "../model/tinc/index";
 import { NetSet, netText, parseNet, type IpNet } from "../model/address/index";
 import type { PlanIssue } from "./errors";
@@ -62,6 +64,8 @@ export interface TincSpec {
 /** What tinc writes to per gateway. */
 export interface TincTarget extends PackageTarget {
   gw: GatewaySpec;
+  /** The hostname.if files of the gateway (a tun device another resource configures is taken). */
+  hostnames: Map<string, IfLine[]>;
   rawFiles: Map<string, RawFile>;
   services: Map<string, ServiceState>;
   pf: { vpnRules: PfRule[] };
@@ -117,7 +121,7 @@ function planOne(t: TincSpec, accs: ReadonlyMap<string, TincTarget>, byGateway: 
     const other = byGateway.get(m.node);
     if (other !== undefined && other !== L) issues.push({ resources: [L, other, gwLabel(m.node)], field: `${f}.gateway`, value: m.node, reason: `${other} already runs tincd on this gateway (rc.d/tincd starts one -n NET)`, fix: "put a gateway in at most one TincNetwork" });
     byGateway.set(m.node, L);
-    if (acc.services.has("openvpn")) issues.push({ resources: at, field: `${f}.gateway`, value: m.node, reason: "an OpenVpnTunnel on this gateway already uses tun0, tinc's device", fix: "give the OpenVpnTunnel's end another interface, e.g. `tun1`" });
+    claimTun(acc, TINC_INTERFACE, L, `${f}.gateway`, issues, `tincd always opens ${TINC_INTERFACE}: give the other resource's end on this gateway another tun unit, e.g. \`tun1\``);
     const net = parseNet(`${m.inner.address}/${m.inner.prefix}`)!;
     if (!vpnNet) vpnNet = net;
     else if (netText(vpnNet) !== netText(net)) issues.push({ resources: at, field: `${f}.inner`, value: `${m.inner.address}/${m.inner.prefix}`, reason: `not in the network's subnet ${netText(vpnNet)} (members[0].inner)`, fix: `give every member an address of ${netText(vpnNet)}` });

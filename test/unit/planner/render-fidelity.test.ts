@@ -103,3 +103,62 @@ describe("PfAnchor text pfctl refuses is refused at preview", () => {
     expect(pfRules('PfAnchor "web"', "rules", 'anchor "inline" {\n}\nanchor "inline" {\n pass\n}\nanchor "inline"\n').map((r) => r.kind)).toEqual(["anchor", "anchor", "anchor"]);
   });
 });
+
+describe("one user per tun device and per /etc/hostname.IF on a gateway", () => {
+  const g1 = gw1();
+  const ovpn = (leftIf?: string) => ({
+    name: "o", cipher: "AES-256-CBC", auth: "SHA256", keepalive: { interval: 10, timeout: 60 },
+    left: { node: "gw1", ...(leftIf ? { interface: leftIf } : {}), inner: "10.8.0.1", port: 1194 },
+    right: { node: "gw2", interface: "tun3", inner: "10.8.0.2", port: 1194 },
+  });
+  const tinc = {
+    resource: "tn", netname: "tn",
+    members: [{ node: "gw1", name: "gw1", inner: { address: "10.10.0.1", prefix: 24 } }, { node: "gw2", name: "gw2", inner: { address: "10.10.0.2", prefix: 24 } }],
+  };
+  it("OpenVPN on tun1 and tinc (tun0) on one gateway: both rendered", () => {
+    const r = plan(topo({ tunnels: [], openvpn: [ovpn("tun1")], tinc: [tinc] } as never));
+    expect(content(r.states.gw1, "/etc/openvpn/o.conf").split("\n").filter((l) => l.startsWith("dev "))).toEqual(["dev tun1"]);
+    expect(content(r.states.gw1, "/etc/tinc/tn/tinc.conf").split("\n").filter((l) => l.startsWith("Interface"))).toEqual(["Interface = tun0"]);
+  });
+  it("OpenVPN's default tun0 and tinc on one gateway: refused on tinc, naming OpenVPN's end", () => {
+    expect(refusal(topo({ tunnels: [], openvpn: [ovpn()], tinc: [tinc] } as never))).toBe(
+      'TincNetwork "tn", Gateway "gw1", OpenVpnTunnel "o": members[0].gateway = tun0: OpenVpnTunnel "o" already uses tun0 on Gateway "gw1" (a tun device has one user); tincd always opens tun0: give the other resource\'s end on this gateway another tun unit, e.g. `tun1`',
+    );
+  });
+  it("a Gateway's extra interface tun0 and OpenVPN's default tun0: refused", () => {
+    const g = { ...g1, extraInterfaces: [{ interface: "tun0", addresses: [{ address: "10.250.0.1", prefix: 32 }] }] };
+    expect(refusal(topo({ gateways: [g, gw2()], tunnels: [], openvpn: [ovpn()] } as never))).toBe(
+      'OpenVpnTunnel "o", Gateway "gw1": left.interface (default tun0) = tun0: another resource already writes /etc/hostname.tun0 on Gateway "gw1"; give this end another tun unit, e.g. `tun1`',
+    );
+  });
+  it("two gif links on gif0 of one gateway: the second is refused", () => {
+    const gw3 = { ...gw2(), name: "gw3", external: { ...gw2().external, address: { address: "198.51.100.3", prefix: 24 } } };
+    const link = (name: string, right: string, net: number) => ({
+      name, kind: "gif", outer: 4, ipsec: { kind: "none" },
+      left: { node: "gw1", interface: "gif0", inner: { address: `10.${net}.0.1`, prefix: 32 }, role: "gif" },
+      right: { node: right, interface: "gif0", inner: { address: `10.${net}.0.2`, prefix: 32 }, role: "gif" },
+    });
+    expect(refusal(topo({ gateways: [gw1(), gw2(), gw3], tunnels: [], links: [link("l1", "gw2", 200), link("l2", "gw3", 201)] } as never))).toBe(
+      'GifTunnel "l2", Gateway "gw1": left.interface = gif0: another resource already writes /etc/hostname.gif0 on Gateway "gw1"; use another interface, e.g. `gif1`',
+    );
+  });
+  it("a CARP segment on a member's own extra interface: refused", () => {
+    const m = (name: string, ext: string, extra: boolean) => ({
+      ...gw1(), name, external: { ...gw1().external, address: { address: ext, prefix: 24 } },
+      ...(extra ? { extraInterfaces: [{ interface: "carp1", addresses: [{ address: "10.250.0.1", prefix: 32 }] }] } : {}),
+    });
+    expect(refusal(topo({
+      gateways: [m("gw1a", "192.0.2.154", true), m("gw1b", "192.0.2.155", false)], tunnels: [],
+      pairs: [{
+        name: "p", members: [{ gateway: "gw1a", syncAddress: "172.16.0.2" }, { gateway: "gw1b", syncAddress: "172.16.0.3" }],
+        segments: [
+          { interface: "carp1", carpdev: "em0", address: { address: "172.16.0.1", prefix: 24 }, vhid: 1 },
+          { interface: "carp2", carpdev: "em1", address: { address: "192.0.2.153", prefix: 24 }, vhid: 2 },
+        ],
+        external: "carp2", sharedkey: "da23169c9f49bb1fcdfab7d556588975433f831b3723d273a06e9d780f2cc0ab", preempt: true,
+      }],
+    } as never))).toBe(
+      'CarpPair "p", Gateway "gw1a": segments[0].interface = carp1: Gateway "gw1a" already writes /etc/hostname.carp1 (one of its own interfaces); give the segment a carp interface the members do not declare, e.g. `carp3`',
+    );
+  });
+});
