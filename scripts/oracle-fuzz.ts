@@ -30,7 +30,7 @@ const opt = (k: string, d: string): string => {
 };
 const BIN0 = argv.find((a, i) => !a.startsWith("--") && (i === 0 || !argv[i - 1]!.startsWith("--")));
 if (!BIN0) {
-  console.error("usage: npx tsx scripts/oracle-fuzz.ts BIN [--seed N] [--count N] [--verbose] [--keep DIR] [--only N]");
+  console.error("usage: npx tsx scripts/oracle-fuzz.ts BIN [--seed N] [--count N] [--verbose] [--keep DIR] [--only N] [--classic] [--program FILE.json]");
   process.exit(2);
 }
 const BIN = existsSync(path.join(BIN0, "pfctl")) ? path.resolve(BIN0) : path.resolve(BIN0, "bin");
@@ -320,6 +320,15 @@ function widen(r: R, p: Program): void {
       if (r.chance(0.08)) end.tag = r.pick(["t".repeat(63), "_x", "a.b-c_d", "0"]);
       if (r.chance(0.08) && t.enc0 !== "filter") end.rules = r.pick(MORE_END_RULES);
     }
+    // an identity and the other end's matching dstid (a consistent pair: the ids themselves are what is tried)
+    for (const side of ["left", "right"] as const) {
+      if (!r.chance(0.25)) continue;
+      const other = side === "left" ? "right" : "left";
+      const asEnd = (k: "left" | "right"): Record<string, Json> => (typeof t[k] === "string" ? (t[k] = { gateway: t[k] as string }) : (t[k] as Record<string, Json>));
+      const id = r.pick(ids);
+      asEnd(side).srcid = id;
+      asEnd(other).dstid = id;
+    }
     if (t.manual !== undefined && r.chance(0.5)) {
       const m = t.manual as Record<string, Json>;
       if (m.auth === undefined && m.enc === undefined) {
@@ -334,7 +343,7 @@ function widen(r: R, p: Program): void {
     const segs = c.segments as Record<string, Json>[];
     if (r.chance(0.2)) segs[0]!.vhid = r.pick([1, 255]);
     if (r.chance(0.2)) segs[0]!.advbase = r.pick([0, 254, 1]);
-    if (r.chance(0.25)) segs[0]!.password = r.pick(["p@ss:w0rd", "a b", "x".repeat(20), "with'quote", "dollar$sign", "hash#tag", "ümlaut", "semi;colon", "back\\slash", "-dash"]);
+    if (r.chance(0.25)) segs[0]!.password = r.chance(0.8) ? r.pick(["p@ss:w0rd", "x".repeat(20), "-dash", "a=b+c/d%e", "0", "A,b.c_d"]) : r.pick(["a b", "with'quote", "dollar$sign", "hash#tag", "ümlaut", "semi;colon", "back\\slash"]);
     if (r.chance(0.2)) c.external = "carp2";
     if (r.chance(0.2)) c.sharedkey = "cd".repeat(r.pick([16, 24, 32]));
     if (r.chance(0.15)) c.pfsync = { syncdev: r.pick(["em0", "em2"]) };
@@ -402,7 +411,7 @@ function widen(r: R, p: Program): void {
     if (ms.length >= 2)
       p.tinc = [{
         name: "tnet", ...(r.chance(0.3) ? { netname: r.pick(["corp", "n_1", "A".repeat(30)]) } : {}),
-        members: ms.map((n, k) => ({ gateway: n, inner: `10.10.0.${k + 1}/24`, ...(r.chance(0.3) ? { name: r.pick(["site_a", "B2", "z".repeat(32)]) + k } : {}), ...(r.chance(0.3) ? { port: r.pick([655, 656, 65535]) } : {}), ...(r.chance(0.2) ? { subnets: [`10.${120 + k}.0.0/16`] } : {}) })),
+        members: ms.map((n, k) => ({ gateway: n, inner: `10.10.0.${k + 1}/24`, ...(r.chance(0.3) ? { name: r.pick(["site_a", "B2", "z".repeat(31)]) + k } : {}), ...(r.chance(0.3) ? { port: r.pick([655, 656, 65535]) } : {}), ...(r.chance(0.2) ? { subnets: [`10.${120 + k}.0.0/16`] } : {}) })),
       }];
   }
   if (r.chance(0.15) && addr4.length >= 2) {
@@ -730,6 +739,17 @@ async function main(): Promise<void> {
   );
   // a refused program rejects its outputs; the rejections are what we count, not crashes
   process.on("unhandledRejection", () => {});
+  if (argv.includes("--program")) {
+    // one program given as JSON (as printed with a rejection): declared, planned, checked, every file printed
+    const { readFileSync } = await import("node:fs");
+    const p: Program = { cas: [], gateways: [], tunnels: [], pairs: [], anchors: [], links: [], ...(JSON.parse(readFileSync(opt("--program", ""), "utf8")) as Partial<Program>) };
+    const o = await declare(p);
+    if (!o.states) return console.log(`refused: ${o.refused}`);
+    const vs = runOracle(p, o.states);
+    for (const v of vs) console.log(`${v.file}: ${v.accepted ? (v.hostDependent ? "accepted (host-dependent)" : "accepted") : `REJECTED ${v.stderr}`}${v.lintErrors.length ? ` lint: ${v.lintErrors.join(" | ")}` : ""}`);
+    if (VERBOSE) for (const [gw, st] of Object.entries(o.states)) for (const [f, c] of Object.entries(st.files)) console.log(`--- ${gw}${f}\n${(c as { content: string }).content}`);
+    return;
+  }
   let accepted = 0;
   let rejected = 0;
   let skipped = 0;
