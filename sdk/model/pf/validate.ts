@@ -31,6 +31,16 @@ function checkAnchorPath(field: string, value: string, wildcard: boolean): void 
   }
 }
 
+/**
+ * A tag as pfctl reads it unquoted (`tag NAME`, `tagged NAME`): a word of letters, digits, `_.-` that its lexer
+ * does not take for a number (digits only), at most 63 bytes (PF_TAG_NAME_SIZE) — the tokens/names.ts tagName rule.
+ */
+function checkTag(field: string, value: string): void {
+  if (typeof value !== "string" || !/^[A-Za-z0-9_][A-Za-z0-9_.-]*$/.test(value) || /^[0-9]+$/.test(value) || value.length > 63) {
+    throw new ModelError(field, value, `invalid tag \`${value}\`; a tag holds letters, digits, \`_\`, \`.\`, \`-\` (not digits only) and has at most 63 characters`);
+  }
+}
+
 function checkName(field: string, value: string, what: string, max: number): void {
   if (typeof value !== "string" || !NAME.test(value) || value.length > max) {
     throw new ModelError(field, value, `invalid ${what} \`${value}\`; a ${what} starts with a letter, holds letters, digits, \`_\`, \`.\`, \`-\` and has at most ${max} characters`);
@@ -160,8 +170,8 @@ export function validatePfStatement(s: PfStatement, field = "rule"): void {
       }
     }
   }
-  if (s.tag !== undefined) checkName(`${field}.tag`, s.tag, "tag", 63);
-  if (s.tagged !== undefined) checkName(`${field}.tagged.name`, s.tagged.name, "tag", 63);
+  if (s.tag !== undefined) checkTag(`${field}.tag`, s.tag);
+  if (s.tagged !== undefined) checkTag(`${field}.tagged.name`, s.tagged.name);
   if (expandStatement(s).rules.length === 0) {
     throw new ModelError(field, s, "rule expands to no valid combination: no from/to address pair shares the address family (inet/inet6) of the rule");
   }

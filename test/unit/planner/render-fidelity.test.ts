@@ -6,7 +6,7 @@
 import { describe, expect, it } from "vitest";
 import { planAndRender } from "../../../sdk/planner/index";
 import type { HostState } from "../../../sdk/state";
-import { FP_KEY, gw1, gw2, topo } from "./fixtures";
+import { FP_KEY, gw1, gw2, topo, tunnel } from "./fixtures";
 
 const plan = (t: Parameters<typeof planAndRender>[0]) => planAndRender(t, { fingerprintKey: FP_KEY });
 const content = (s: HostState | undefined, path: string): string => {
@@ -160,5 +160,22 @@ describe("one user per tun device and per /etc/hostname.IF on a gateway", () => 
     } as never))).toBe(
       'CarpPair "p", Gateway "gw1a": segments[0].interface = carp1: Gateway "gw1a" already writes /etc/hostname.carp1 (one of its own interfaces); give the segment a carp interface the members do not declare, e.g. `carp3`',
     );
+  });
+});
+
+describe("tags the tunnel's tag rule accepts render in ipsec.conf and pf.conf", () => {
+  it("a tag starting with a digit (`1a`): `tag 1a` in ipsec.conf, `tagged 1a` in the vpn anchor", () => {
+    const t = tunnel({ enc0: "filter", left: { node: "gw1", networks: ["172.16.0.0/24"], mode: "active", rules: [], tag: "1a" }, right: { node: "gw2", networks: ["192.168.15.0/24"], mode: "active", rules: [], tag: "0x10" } });
+    const r = plan(topo({ tunnels: [t] }));
+    expect(content(r.states.gw1, "/etc/ipsec.conf").split("\n")[0]).toBe(
+      "ike esp from 172.16.0.0/24 to 192.168.15.0/24 peer 192.0.123.85 main auth hmac-sha2-256 enc blowfish quick auth hmac-sha2-384 enc blowfish psk 204931646879ae1265a7d0437a51cc08fe8d7484 tag 1a",
+    );
+    expect(content(r.states.gw1, "/etc/pf.anchors/vpn").split("\n").filter((l) => l.includes("tagged"))).toEqual(["pass in on enc0 all keep state (if-bound) tagged 1a"]);
+    expect(content(r.states.gw2, "/etc/pf.anchors/vpn").split("\n").filter((l) => l.includes("tagged"))).toEqual(["pass in on enc0 all keep state (if-bound) tagged 0x10"]);
+  });
+  it("a tag of digits only is refused (the parsers read `tag 0` as a number: syntax error)", async () => {
+    const { tagName, Refusal } = await import("../../../sdk/model/tokens/index");
+    expect(() => tagName("0")).toThrow(Refusal);
+    expect(() => tagName("0")).toThrow("a tag of digits only is read as a number by ipsecctl, iked and pfctl (`tag 0`: syntax error)");
   });
 });
