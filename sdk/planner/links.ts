@@ -98,12 +98,17 @@ export function planLink(l: LinkSpec, accs: Map<string, Acc>, issues: PlanIssue[
     // the encapsulated packets on the wire (a tunnel-mode IPsec end sees only ESP)
     if (me.role === "gif") acc.pf.vpnRules.push(rule("in", on, wireProto, [host(peer)], [host(self)]), rule("out", on, wireProto, [host(self)], [host(peer)]));
 
-    planLinkIpsec(l, keys, me, other, acc, self, peer, flip, innerProto, label, issues);
+    // transport-mode ESP protects the packets on the wire: ipencap/ipv6 for gif, gre for gre and eoip, etherip
+    planLinkIpsec(l, keys, me, other, acc, self, peer, flip, wireProto, label, issues);
   }
 }
 
-/** IPsec over the link: RFC 3884 transport mode over gif (or tunnel mode towards an `ipsec-tunnel` end). */
-function planLinkIpsec(l: LinkSpec, keys: ManualKeys | undefined, me: LinkEndSpec, other: LinkEndSpec, acc: Acc, self: string, peer: string, flip: boolean, innerProto: string, label: string[], issues: PlanIssue[]): void {
+/**
+ * IPsec over the link: transport mode for the link's packets on the wire (RFC 3884 for gif: `proto ipencap`, or
+ * `ipv6` for an IPv6 inner address; `proto gre` for gre and eoip; `proto etherip`), or tunnel mode towards an
+ * `ipsec-tunnel` end.
+ */
+function planLinkIpsec(l: LinkSpec, keys: ManualKeys | undefined, me: LinkEndSpec, other: LinkEndSpec, acc: Acc, self: string, peer: string, flip: boolean, wireProto: string, label: string[], issues: PlanIssue[]): void {
   const on = acc.gw.external.interface;
   const G = label[0]!;
   const ip = l.ipsec;
@@ -118,7 +123,7 @@ function planLinkIpsec(l: LinkSpec, keys: ManualKeys | undefined, me: LinkEndSpe
       const tunnelMode = me.role === "ipsec-tunnel";
       const flow: FlowRule = tunnelMode
         ? { type: "flow", satype: "esp", from: { addresses: [{ kind: "ip", address: me.inner!.address }] }, to: { addresses: [{ kind: "ip", address: other.inner!.address }] }, local: { kind: "ip", address: self }, peer: { kind: "ip", address: peer } }
-        : { type: "flow", satype: "esp", proto: innerProto, from: { addresses: [{ kind: "ip", address: self }] }, to: { addresses: [{ kind: "ip", address: peer }] } };
+        : { type: "flow", satype: "esp", proto: wireProto, from: { addresses: [{ kind: "ip", address: self }] }, to: { addresses: [{ kind: "ip", address: peer }] } };
       const sa: SaRule = {
         type: "sa", satype: "esp", encap: tunnelMode ? "tunnel" : "transport", from: { kind: "ip", address: self }, to: { kind: "ip", address: peer },
         spi: { out: keys.spi[out], in: keys.spi[inn] }, auth: keys.auth as AuthTransform, enc: keys.enc as EncTransform,
@@ -135,7 +140,7 @@ function planLinkIpsec(l: LinkSpec, keys: ManualKeys | undefined, me: LinkEndSpe
       const quick = resolvePhase(ip.phase2, "ipsec.quick", label, issues);
       const tunnelMode = me.role === "ipsec-tunnel";
       const r: IkeRule = {
-        type: "ike", satype: "esp", ...(tunnelMode ? {} : { encap: "transport" as const, proto: innerProto }),
+        type: "ike", satype: "esp", ...(tunnelMode ? {} : { encap: "transport" as const, proto: wireProto }),
         from: { addresses: [{ kind: "ip", address: tunnelMode ? me.inner!.address : self }] },
         to: { addresses: [{ kind: "ip", address: tunnelMode ? other.inner!.address : peer }] },
         ...(tunnelMode ? { local: { kind: "ip" as const, address: self } } : {}),

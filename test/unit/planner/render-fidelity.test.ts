@@ -179,3 +179,23 @@ describe("tags the tunnel's tag rule accepts render in ipsec.conf and pf.conf", 
     expect(() => tagName("0")).toThrow("a tag of digits only is read as a number by ipsecctl, iked and pfctl (`tag 0`: syntax error)");
   });
 });
+
+describe("IPsec over a gre/eoip/etherip link protects the link's own packets", () => {
+  // a gre link carries proto gre (47) on the wire: an ipencap flow would leave it unprotected
+  const link = (kind: string, ifc: string, inner: boolean) => ({
+    name: "l", kind, outer: 4, ...(kind === "eoip" ? { vnetid: 7 } : {}),
+    ipsec: { kind: "ike", psk: "204931646879ae1265a7d0437a51cc08fe8d7484" },
+    left: { node: "gw1", interface: ifc, role: "gif", ...(inner ? { inner: { address: "10.200.0.1", prefix: 32 } } : {}) },
+    right: { node: "gw2", interface: ifc, role: "gif", ...(inner ? { inner: { address: "10.200.0.2", prefix: 32 } } : {}) },
+  });
+  for (const [kind, ifc, inner, proto] of [["gif", "gif0", true, "ipencap"], ["gre", "gre0", true, "gre"], ["eoip", "eoip0", false, "gre"], ["etherip", "etherip0", false, "etherip"]] as const)
+    it(`${kind}: ike esp transport proto ${proto}`, () => {
+      const r = plan(topo({ tunnels: [], links: [link(kind, ifc, inner)] } as never));
+      expect(content(r.states.gw1, "/etc/ipsec.conf").split("\n")[0]).toBe(`ike esp transport proto ${proto} from 192.0.2.153 to 192.0.123.85 peer 192.0.123.85 psk 204931646879ae1265a7d0437a51cc08fe8d7484`);
+    });
+  it("manual keys: flow esp proto gre", () => {
+    const l = { ...link("gre", "gre0", true), ipsec: { kind: "manual", keys: {} } };
+    const r = plan(topo({ tunnels: [], links: [l] } as never));
+    expect(content(r.states.gw1, "/etc/ipsec.conf").split("\n")[0]).toBe("flow esp proto gre from 192.0.2.153 to 192.0.123.85");
+  });
+});
