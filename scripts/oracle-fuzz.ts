@@ -377,6 +377,19 @@ function widen(r: R, p: Program): void {
     if (r.chance(0.2)) rt.networks = r.pick([["2001:db8:77::/48"], ["0.0.0.0/0"], ["10.77.0.0/16", "fd00:77::/64"], ["::/0"]]);
     if (r.chance(0.15)) rt.endpoint = r.pick(["203.0.113.250", "2001:db8:ffff::99"]);
   }
+  // many peers on one gateway (from PEER_TABLE_MIN = 9 the peer rules use a pf table): spokes to gw1
+  if (r.chance(0.06)) {
+    const hub = p.gateways.find((g) => g.name === "gw1")!;
+    const hubExt = hub.external as Record<string, Json>;
+    const six = typeof hubExt.address !== "string";
+    const ike = hub.ike as Json | undefined;
+    const auth = r.pick(["psk", "publickey"]);
+    for (let k = 0; k < r.int(9, 12); k++) {
+      const name = `s${k + 1}`;
+      p.gateways.push({ name, external: { interface: "em1", ...(six ? { address6: `2001:db8:fffe::${k + 1}` } : { address: `203.0.113.${100 + k}` }) }, internal: { interface: "em0", network: `10.${230 + Math.floor(k / 8)}.${(k % 8) * 32}.0/27` }, ...(ike !== undefined ? { ike } : {}) });
+      p.tunnels.push({ name: `spoke${k + 1}`, left: "gw1", right: name, ...(auth === "psk" ? { psk: PSK } : { auth }) });
+    }
+  }
   const wgFree = (n: string): boolean => !(p.wireguard ?? []).some((w) => (w.left as Record<string, Json>).gateway === n || (w.right as Record<string, Json>).gateway === n);
   const names = p.gateways.map((g) => g.name as string);
   const addr4 = solo.filter((g) => v4(g) !== undefined).map((g) => g.name as string);
