@@ -129,6 +129,7 @@ function checkSegments(p: CarpPairSpec, both: string[], seen: SegmentVhid[], iss
     if (badIface) issues.push({ resources: [P], field: `segments[${s.interface}].interface`, value: s.interface, reason: badIface.reason, fix: badIface.fix });
     if (names.has(s.interface)) issues.push({ resources: [P], field: `segments[${s.interface}].interface`, value: s.interface, reason: "two segments use this interface", fix: "one carp interface per segment" });
     names.add(s.interface);
+    if (s.address.address.includes(":")) issues.push({ resources: [P], field: `segments[${s.interface}].address`, value: s.address.address, reason: "hostname.carpN is written `inet ADDR MASK … vhid …`: an IPv4 address", fix: "give the segment an IPv4 address, e.g. `192.0.2.153/24`" });
     if (!Number.isInteger(s.vhid) || s.vhid < 1 || s.vhid > 255) issues.push({ resources: [P], field: `segments[${s.interface}].vhid`, value: String(s.vhid), reason: "a vhid is 1–255", fix: "choose a vhid in 1–255, unique on the segment" });
     // equal within the pair
     for (const m of [a, b]) {

@@ -199,3 +199,21 @@ describe("IPsec over a gre/eoip/etherip link protects the link's own packets", (
     expect(content(r.states.gw1, "/etc/ipsec.conf").split("\n")[0]).toBe("flow esp proto gre from 192.0.2.153 to 192.0.123.85");
   });
 });
+
+describe("a CARP segment's address is IPv4 (hostname.carpN: inet ADDR MASK … vhid …)", () => {
+  it("an IPv6 segment address is refused at preview, not by the renderer", () => {
+    expect(refusal(topo({
+      gateways: [{ ...gw1(), name: "gw1a" }, { ...gw1(), name: "gw1b", external: { ...gw1().external, address: { address: "192.0.2.155", prefix: 24 } } }], tunnels: [],
+      pairs: [{
+        name: "p", members: [{ gateway: "gw1a", syncAddress: "172.16.0.2" }, { gateway: "gw1b", syncAddress: "172.16.0.3" }],
+        segments: [
+          { interface: "carp1", carpdev: "em0", address: { address: "172.16.0.1", prefix: 24 }, vhid: 1 },
+          { interface: "carp2", carpdev: "em1", address: { address: "2001:db8:ffff::1", prefix: 64 }, vhid: 2 },
+        ],
+        external: "carp2", sharedkey: "da23169c9f49bb1fcdfab7d556588975433f831b3723d273a06e9d780f2cc0ab", preempt: true,
+      }],
+    } as never))).toBe(
+      'CarpPair "p": segments[carp2].address = 2001:db8:ffff::1: hostname.carpN is written `inet ADDR MASK … vhid …`: an IPv4 address; give the segment an IPv4 address, e.g. `192.0.2.153/24`',
+    );
+  });
+});
