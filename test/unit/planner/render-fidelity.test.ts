@@ -217,3 +217,23 @@ describe("a CARP segment's address is IPv4 (hostname.carpN: inet ADDR MASK … v
     );
   });
 });
+
+describe("a sysctl the user sets and a component needs otherwise is refused, not overwritten", () => {
+  it("sysctls net.inet.gre.allow=0 with a gre link", () => {
+    const g = { ...gw1(), sysctls: { "net.inet.gre.allow": "0" } };
+    const l = { name: "l", kind: "gre", outer: 4, ipsec: { kind: "none" }, left: { node: "gw1", interface: "gre0", role: "gif", inner: { address: "10.0.0.1", prefix: 32 } }, right: { node: "gw2", interface: "gre0", role: "gif", inner: { address: "10.0.0.2", prefix: 32 } } };
+    expect(refusal(topo({ gateways: [g, gw2()], tunnels: [], links: [l] } as never))).toBe(
+      'Gateway "gw1": sysctls["net.inet.gre.allow"] = 0: a VPN of this gateway needs net.inet.gre.allow=1: this value would be overwritten; remove `sysctls["net.inet.gre.allow"]`',
+    );
+  });
+  it("`ah: false` with an AH tunnel", () => {
+    expect(refusal(topo({ gateways: [{ ...gw1(), ah: false }, gw2()], tunnels: [tunnel({ satype: "ah", keying: { kind: "ike", auth: { kind: "psk", psk: "204931646879ae1265a7d0437a51cc08fe8d7484" } } })] }))).toBe(
+      'Gateway "gw1": ah = false: a VPN of this gateway needs net.inet.ah.enable=1: this value would be overwritten; remove `ah` (or set it to true)',
+    );
+  });
+  it("the same value as the component's is kept", () => {
+    const g = { ...gw1(), sysctls: { "net.inet.gre.allow": "1" } };
+    const l = { name: "l", kind: "gre", outer: 4, ipsec: { kind: "none" }, left: { node: "gw1", interface: "gre0", role: "gif", inner: { address: "10.0.0.1", prefix: 32 } }, right: { node: "gw2", interface: "gre0", role: "gif", inner: { address: "10.0.0.2", prefix: 32 } } };
+    expect(content(plan(topo({ gateways: [g, gw2()], tunnels: [], links: [l] } as never)).states.gw1, "/etc/sysctl.conf").split("\n").filter((x) => x.includes("gre"))).toEqual(["net.inet.gre.allow=1"]);
+  });
+});
