@@ -68,6 +68,12 @@ const userServices = new WeakMap<Acc, Map<string, unknown>>();
  */
 export function checkUserServices(acc: Acc, issues: PlanIssue[]): void {
   checkUserSysctls(acc, issues);
+  // `pf.skip: ["enc0"]` writes `set skip on enc0`, which would disable the enc0 rules of a tunnel that filters enc0
+  const filtering = acc.pf.enc0.get("filter");
+  acc.gw.pfSkip.forEach((x, k) => {
+    if (x === "enc0" && filtering !== undefined)
+      issues.push({ resources: [gwLabel(acc.gw.name), filtering], field: `pf.skip[${k}]`, value: x, reason: `\`set skip on enc0\` would disable the enc0 rules of ${filtering} (\`enc0: "filter"\`): its tunnel traffic would pass unfiltered`, fix: 'remove enc0 from `pf.skip`, or set the tunnel\'s `enc0: "skip"`' });
+  });
   for (const [name, e] of userServices.get(acc) ?? []) {
     if (acc.services.get(name) === e) continue;
     const s = acc.gw.services[name]!;

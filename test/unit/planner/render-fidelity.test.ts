@@ -237,3 +237,16 @@ describe("a sysctl the user sets and a component needs otherwise is refused, not
     expect(content(plan(topo({ gateways: [g, gw2()], tunnels: [], links: [l] } as never)).states.gw1, "/etc/sysctl.conf").split("\n").filter((x) => x.includes("gre"))).toEqual(["net.inet.gre.allow=1"]);
   });
 });
+
+describe("pf.skip and the tunnels' enc0 setting", () => {
+  it("`pf.skip: [\"enc0\"]` with a tunnel that filters enc0 is refused (set skip on enc0 would disable its rules)", () => {
+    const t = tunnel({ enc0: "filter", left: { node: "gw1", networks: ["172.16.0.0/24"], mode: "active", rules: [], tag: "a" }, right: { node: "gw2", networks: ["192.168.15.0/24"], mode: "active", rules: [], tag: "b" } });
+    expect(refusal(topo({ gateways: [{ ...gw1(), pfSkip: ["enc0"] }, gw2()], tunnels: [t] }))).toBe(
+      'Gateway "gw1", SiteToSiteTunnel "net1-net2": pf.skip[0] = enc0: `set skip on enc0` would disable the enc0 rules of SiteToSiteTunnel "net1-net2" (`enc0: "filter"`): its tunnel traffic would pass unfiltered; remove enc0 from `pf.skip`, or set the tunnel\'s `enc0: "skip"`',
+    );
+  });
+  it("`pf.skip: [\"enc0\"]` with a skipping tunnel: enc0 once in `set skip on`", () => {
+    const r = plan(topo({ gateways: [{ ...gw1(), pfSkip: ["enc0", "em2"] }, gw2()] }));
+    expect(content(r.states.gw1, "/etc/pf.conf").split("\n")[0]).toBe("set skip on { lo enc0 em2 }");
+  });
+});
