@@ -18,6 +18,7 @@ import type { PfRule } from "../model/pf/types";
 import { egressPeerRules, passOn } from "./pf-rules";
 import { peerFamilyIssue } from "./egress-family";
 import { claimTun } from "./tun-devices";
+import { claimPort } from "./listen-ports";
 import type { IfLine } from "./docs";
 import { renderOpenVpnConf, renderStaticKey, type OpenVpnAuth, type OpenVpnCipher } from "../model/openvpn/index";
 import { deriveBytes } from "./keys";
@@ -154,6 +155,7 @@ function planOne(spec: OpenVpnSpec, accs: ReadonlyMap<string, OpenVpnTarget>, by
     if (other !== undefined) issues.push({ resources: [L, other, gwLabel(acc.gw.name)], field: `${side}.gateway`, value: acc.gw.name, reason: `${other} already runs OpenVPN on this gateway (rc.d/openvpn starts one --config)`, fix: "declare at most one OpenVpnTunnel per gateway" });
     else byGateway.set(acc.gw.name, L);
     claimTun(acc, me.interface, L, spec[side].interface !== undefined ? `${side}.interface` : `${side}.interface (default ${OPENVPN_DEFAULTS.interface})`, issues);
+    claimPort(acc, "udp", me.port, L, spec[side].port !== undefined ? `${side}.port` : `${side}.port (default ${OPENVPN_DEFAULTS.port})`, issues);
     // the other end's networks are routed into the tunnel here: they must not be this gateway's own
     const own = new NetSet<string>();
     for (const i of acc.gw.internal) own.addOrClash(parseNet(i.network)!, `${gwLabel(acc.gw.name)} internal network ${i.network}`);

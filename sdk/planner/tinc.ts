@@ -19,6 +19,7 @@ import type { PfRule } from "../model/pf/types";
 import { egressPeerRules, passOn } from "./pf-rules";
 import { peerFamilyIssue } from "./egress-family";
 import { claimTun } from "./tun-devices";
+import { claimPort } from "./listen-ports";
 import type { IfLine } from "./docs";
 import { renderTincConf, renderTincHost, renderTincUp } from "../model/tinc/index";
 import { NetSet, netText, parseNet, type IpNet } from "../model/address/index";
@@ -122,6 +123,7 @@ function planOne(t: TincSpec, accs: ReadonlyMap<string, TincTarget>, byGateway: 
     if (other !== undefined && other !== L) issues.push({ resources: [L, other, gwLabel(m.node)], field: `${f}.gateway`, value: m.node, reason: `${other} already runs tincd on this gateway (rc.d/tincd starts one -n NET)`, fix: "put a gateway in at most one TincNetwork" });
     byGateway.set(m.node, L);
     claimTun(acc, TINC_INTERFACE, L, `${f}.gateway`, issues, `tincd always opens ${TINC_INTERFACE}: give the other resource's end on this gateway another tun unit, e.g. \`tun1\``);
+    for (const proto of ["tcp", "udp"] as const) claimPort(acc, proto, m.port ?? TINC_DEFAULT_PORT, L, m.port !== undefined ? `${f}.port` : `${f}.port (default ${TINC_DEFAULT_PORT})`, issues);
     const net = parseNet(`${m.inner.address}/${m.inner.prefix}`)!;
     if (!vpnNet) vpnNet = net;
     else if (netText(vpnNet) !== netText(net)) issues.push({ resources: at, field: `${f}.inner`, value: `${m.inner.address}/${m.inner.prefix}`, reason: `not in the network's subnet ${netText(vpnNet)} (members[0].inner)`, fix: `give every member an address of ${netText(vpnNet)}` });

@@ -14,6 +14,7 @@
 import type { PfRule } from "../model/pf/types";
 import { egressPeerRules, passOn } from "./pf-rules";
 import { peerFamilyIssue } from "./egress-family";
+import { claimPort } from "./listen-ports";
 import { wgLines, type WgInterface, type WgPeer } from "../model/wg/index";
 import { contains, NetSet, netText, parseNet, type IpNet as Net } from "../model/address/index";
 import type { IfLine } from "./docs";
@@ -150,6 +151,7 @@ export function planWireGuard(specs: readonly WireGuardSpec[], accs: ReadonlyMap
       }
       const other = ports.get(w.end.port);
       if (other !== undefined) issues.push({ resources: at, field: "port", value: String(w.end.port), reason: `${other} on this gateway listens on the same UDP port`, fix: "give each wg interface its own port" });
+      else claimPort(acc, "udp", w.end.port, w.by, "port", issues);
       ports.set(w.end.port, iface);
       const wg: WgInterface = { privateKey: w.end.privateKey, port: w.end.port, ...(w.end.rtable !== undefined ? { rtable: w.end.rtable } : {}), peers: w.peers };
       const lines: IfLine[] = wgLines(wg, `hostname.${iface}`).map((l) => ({ kind: "ifconfig", args: (l as { args: string[] }).args }));

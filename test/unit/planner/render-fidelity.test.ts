@@ -250,3 +250,20 @@ describe("pf.skip and the tunnels' enc0 setting", () => {
     expect(content(r.states.gw1, "/etc/pf.conf").split("\n")[0]).toBe("set skip on { lo enc0 em2 }");
   });
 });
+
+describe("one listener per port on a gateway", () => {
+  const gw3 = () => ({ ...gw2(), name: "gw3", external: { ...gw2().external, address: { address: "198.51.100.3", prefix: 24 } }, internal: [{ interface: "em0", network: "10.3.0.0/24", configure: false }] });
+  it("a wg port of 4500 next to isakmpd (NAT-T) is refused", () => {
+    const wg = { name: "w", left: { node: "gw1", interface: "wg0", inner: { address: "10.9.0.1", prefix: 24 }, port: 4500 }, right: { node: "gw3", interface: "wg0", inner: { address: "10.9.0.2", prefix: 24 } } };
+    expect(refusal(topo({ gateways: [gw1(), gw2(), gw3()], wireguard: [wg] } as never))).toBe(
+      'WireGuardTunnel "w", Gateway "gw1": port = 4500: isakmpd (for SiteToSiteTunnel "net1-net2") already listens on UDP 4500 on Gateway "gw1": the second daemon could not bind it; give this end another port',
+    );
+  });
+  it("tinc's default port 655 next to an OpenVPN end on port 655 is refused", () => {
+    const o = { name: "o", cipher: "AES-256-CBC", auth: "SHA256", keepalive: { interval: 10, timeout: 60 }, left: { node: "gw1", interface: "tun1", inner: "10.8.0.1", port: 655 }, right: { node: "gw2", interface: "tun1", inner: "10.8.0.2", port: 1194 } };
+    const tn = { resource: "tn", netname: "tn", members: [{ node: "gw1", name: "gw1", inner: { address: "10.10.0.1", prefix: 24 } }, { node: "gw3", name: "gw3", inner: { address: "10.10.0.2", prefix: 24 } }] };
+    expect(refusal(topo({ gateways: [gw1(), gw2(), gw3()], tunnels: [], openvpn: [o], tinc: [tn] } as never))).toBe(
+      'TincNetwork "tn", Gateway "gw1": members[0].port (default 655) = 655: OpenVpnTunnel "o" already listens on UDP 655 on Gateway "gw1": the second daemon could not bind it; give this end another port',
+    );
+  });
+});
