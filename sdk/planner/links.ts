@@ -66,6 +66,10 @@ export function planLink(l: LinkSpec, accs: Map<string, Acc>, issues: PlanIssue[
   const [la, ra] = targets;
   // manual keys: the given ones, the others derived once from both gateways' key seeds
   const keys = l.ipsec.kind === "manual" ? resolveManualKeys(l.name, l.ipsec.keys, la.gw.keySeed, ra.gw.keySeed) : undefined;
+  // gif/gre/eoip/etherip packets have no ports: a masquerading NAT router cannot map them to the gateway
+  for (const [acc, side] of [[la, "left"], [ra, "right"]] as const)
+    if (acc.gw.external.nat && l.outer === 4)
+      issues.push({ resources: [G, gwLabel(acc.gw.name)], field: `${side}.gateway`, value: acc.gw.name, reason: `${gwLabel(acc.gw.name)} is behind NAT (\`external.nat\`): ${l.kind} packets have no ports for the NAT router to map, so its peer's packets could not reach it`, fix: "use a VPN that crosses NAT (WireGuardTunnel, OpenVpnTunnel, or a SiteToSiteTunnel with NAT-T), or an IPv6 outer (`outer: \"inet6\"`)" });
   const outer = checkLink(l, la, ra, keys, issues);
   if (!outer) return;
   const [lo, ro] = outer;

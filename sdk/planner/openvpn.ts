@@ -127,7 +127,8 @@ function planOne(spec: OpenVpnSpec, accs: ReadonlyMap<string, OpenVpnTarget>, by
   if (t.left.node === t.right.node) issues.push({ resources: both, field: "left.gateway, right.gateway", value: t.left.node, reason: "both ends are the same gateway", fix: "connect two different gateways" });
   if (t.left.inner === t.right.inner) issues.push({ resources: both, field: "left.inner, right.inner", value: t.left.inner, reason: "both ends have the same inner address (`ifconfig LOCAL REMOTE` needs two)", fix: "give each end its own address, e.g. `10.8.0.1` and `10.8.0.2`" });
   const endpointOf = (e: OpenVpnEndSpec, acc: OpenVpnTarget, side: string, sender: OpenVpnTarget): string | undefined => {
-    const a = e.endpoint ?? acc.gw.external.address?.address;
+    // behind NAT, the other end's `remote` is the NAT router's public address (this end's `local` stays its own)
+    const a = e.endpoint ?? acc.gw.external.nat?.publicAddress ?? acc.gw.external.address?.address;
     if (!a) issues.push({ resources: both, field: `${side}.endpoint`, value: "(none)", reason: `${gwLabel(acc.gw.name)} has no external IPv4 address for the other end's \`remote\``, fix: `give \`${side}.endpoint\` or the gateway's \`external.address\`` });
     else {
       const bad = peerFamilyIssue(both, `${side}.endpoint`, a, sender.gw);
@@ -183,7 +184,7 @@ function planOne(spec: OpenVpnSpec, accs: ReadonlyMap<string, OpenVpnTarget>, by
     acc.rawFiles.set(conf, {
       content: renderOpenVpnConf({
         dev: me.interface,
-        local: myEp,
+        local: acc.gw.external.nat && myEp === acc.gw.external.nat.publicAddress ? acc.gw.external.address!.address : myEp,
         lport: me.port,
         remote: peerEp,
         rport: other.port,

@@ -127,7 +127,8 @@ function planOne(t: TincSpec, accs: ReadonlyMap<string, TincTarget>, byGateway: 
     const net = parseNet(`${m.inner.address}/${m.inner.prefix}`)!;
     if (!vpnNet) vpnNet = net;
     else if (netText(vpnNet) !== netText(net)) issues.push({ resources: at, field: `${f}.inner`, value: `${m.inner.address}/${m.inner.prefix}`, reason: `not in the network's subnet ${netText(vpnNet)} (members[0].inner)`, fix: `give every member an address of ${netText(vpnNet)}` });
-    const address = m.address ?? acc.gw.external.address?.address;
+    // behind NAT, the others connect to the NAT router's public address
+    const address = m.address ?? acc.gw.external.nat?.publicAddress ?? acc.gw.external.address?.address;
     if (!address) issues.push({ resources: at, field: `${f}.address`, value: "(none)", reason: `${gwLabel(m.node)} has no external IPv4 address for the others to connect to`, fix: `give \`${f}.address\` or the gateway's \`external.address\`` });
     const own: IpNet[] = [];
     for (const s of [`${m.inner.address}/32`, ...(m.subnets ?? acc.gw.internal.map((x) => x.network).filter((n) => !n.includes(":")))]) {

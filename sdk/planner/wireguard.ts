@@ -177,7 +177,9 @@ function planOne(spec: WireGuardSpec, accs: ReadonlyMap<string, WgTarget>, ifs: 
   // the default endpoint: the external address of the inner family, else the other, of a family the sender has too
   const endpointOf = (e: WgEnd, acc: WgTarget, side: string, sender: WgTarget): string | undefined => {
     const x = acc.gw.external;
-    const prefer = lnet.family === 6 ? [x.address6, x.address] : [x.address, x.address6];
+    // behind NAT, the other end sends to the NAT router's public address (what it sees), not the private one
+    const v4 = x.nat ? { address: x.nat.publicAddress, prefix: 32 } : x.address;
+    const prefer = lnet.family === 6 ? [x.address6, v4] : [v4, x.address6];
     const reachable = prefer.filter((a) => a && (a.address.includes(":") ? sender.gw.external.address6 : sender.gw.external.address));
     const a = e.endpoint ?? (reachable[0] ?? prefer.find((y) => y))?.address;
     if (!a) issues.push({ resources: both, field: `${side}.endpoint`, value: "(none)", reason: `${gwLabel(acc.gw.name)} has no external address for its peer to send to`, fix: `give \`${side}.endpoint\` or the gateway's external address` });

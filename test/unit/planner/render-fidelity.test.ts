@@ -267,3 +267,43 @@ describe("one listener per port on a gateway", () => {
     );
   });
 });
+
+describe("a gateway behind NAT (external.nat): its peers send to the NAT router's public address", () => {
+  const natted = () => ({ ...gw1(), external: { interface: "em1", address: { address: "10.0.0.2", prefix: 24 }, configure: false, nat: { publicAddress: "198.51.100.2", forwardsIke: true } } });
+  it("WireGuard: the other end's wgendpoint and pf rules name the public address", () => {
+    const wg = { name: "w", left: { node: "gw1", interface: "wg0", inner: { address: "10.9.0.1", prefix: 24 } }, right: { node: "gw2", interface: "wg0", inner: { address: "10.9.0.2", prefix: 24 } } };
+    const r = plan(topo({ gateways: [natted(), gw2()], tunnels: [], wireguard: [wg] } as never));
+    expect(content(r.states.gw2, "/etc/hostname.wg0").split("\n").filter((l) => l.includes("wgendpoint")).map((l) => l.replace(/wgpeer \S+/, "wgpeer KEY"))).toEqual(["wgpeer KEY wgendpoint 198.51.100.2 51820 wgaip 10.9.0.1/32 wgaip 172.16.0.0/24"]);
+    expect(content(r.states.gw2, "/etc/pf.anchors/vpn").split("\n").slice(0, 2)).toEqual([
+      "pass in on em1 proto udp from 198.51.100.2 to (em1) port = 51820",
+      "pass out on em1 proto udp from em1 to 198.51.100.2 port = 51820",
+    ]);
+  });
+  it("OpenVPN: `local` is the gateway's own address, the other end's `remote` the public one", () => {
+    const o = { name: "o", cipher: "AES-256-CBC", auth: "SHA256", keepalive: { interval: 10, timeout: 60 }, left: { node: "gw1", interface: "tun0", inner: "10.8.0.1", port: 1194 }, right: { node: "gw2", interface: "tun0", inner: "10.8.0.2", port: 1194 } };
+    const r = plan(topo({ gateways: [natted(), gw2()], tunnels: [], openvpn: [o] } as never));
+    expect(content(r.states.gw1, "/etc/openvpn/o.conf").split("\n").filter((l) => /^(local|remote) /.test(l))).toEqual(["local 10.0.0.2", "remote 192.0.123.85"]);
+    expect(content(r.states.gw2, "/etc/openvpn/o.conf").split("\n").filter((l) => /^(local|remote) /.test(l))).toEqual(["local 192.0.123.85", "remote 198.51.100.2"]);
+  });
+  it("tinc: the others connect to the public address", () => {
+    const tn = { resource: "tn", netname: "tn", members: [{ node: "gw1", name: "gw1", inner: { address: "10.10.0.1", prefix: 24 } }, { node: "gw2", name: "gw2", inner: { address: "10.10.0.2", prefix: 24 } }] };
+    const r = plan(topo({ gateways: [natted(), gw2()], tunnels: [], tinc: [tn] } as never));
+    expect(content(r.states.gw2, "/etc/tinc/tn/hosts/gw1").split("\n").filter((l) => l.startsWith("Address"))).toEqual(["Address = 198.51.100.2"]);
+  });
+  it("a gif link is refused (its packets have no ports to map)", () => {
+    const l = { name: "l", kind: "gif", outer: 4, ipsec: { kind: "none" }, left: { node: "gw1", interface: "gif0", role: "gif", inner: { address: "10.0.0.1", prefix: 32 } }, right: { node: "gw2", interface: "gif0", role: "gif", inner: { address: "10.0.9.2", prefix: 32 } } };
+    expect(refusal(topo({ gateways: [natted(), gw2()], tunnels: [], links: [l] } as never))).toBe(
+      'GifTunnel "l", Gateway "gw1": left.gateway = gw1: Gateway "gw1" is behind NAT (`external.nat`): gif packets have no ports for the NAT router to map, so its peer\'s packets could not reach it; use a VPN that crosses NAT (WireGuardTunnel, OpenVpnTunnel, or a SiteToSiteTunnel with NAT-T), or an IPv6 outer (`outer: "inet6"`)',
+    );
+  });
+  it("an ssh tunnel's server behind NAT without `server.address` is refused", () => {
+    const st = {
+      name: "s",
+      client: { node: "gw2", unit: 0, inner: { address: "172.16.2.1", prefix: 30 } },
+      server: { node: "gw1", unit: 0, inner: { address: "172.16.2.2", prefix: 30 }, hostKey: "ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIOiTE7+GTIvAgiHL8gWqtrDRhmHr6ugaoJ5R9CA1VeGy" },
+    };
+    expect(refusal(topo({ gateways: [natted(), gw2()], tunnels: [], sshTunnels: [st] } as never))).toBe(
+      'SshTunnel "s", Gateway "gw1": server.gateway = gw1: Gateway "gw1" is behind NAT (`external.nat`): the other end would see 198.51.100.2, not its external.address; give `server.address` (the address the client connects to, with the NAT router forwarding sshd\'s port), or use a WireGuardTunnel',
+    );
+  });
+});
