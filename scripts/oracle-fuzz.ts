@@ -8,7 +8,16 @@
  * the same files and its verdict compared with the parser's. Prints every rejection (and lint disagreement) with
  * the program that produced it, minimized, and the totals.
  *
- * A development tool (CI has no oracle): `npx tsx scripts/oracle-fuzz.ts /work/wt/oracle-out/bin --seed 1 --count 200`.
+ * Each program is then widened (widen(): its own random stream, so `--classic` gives the first generator's exact
+ * programs) with the knobs the first generator did not reach: Gateway NAT, sysctls, services, packages,
+ * esp/ah/ipcomp, long interface names; remoteNetworks, many networks, consistent edge identities, edge tags,
+ * given manual keys; CARP edges; anchor-name edges; gif/gre/eoip edges; WireGuard knobs, meshes and hubs;
+ * OpenVPN, tinc and SSH tunnels; 9-12 peers on one gateway. A pf file pfctl refuses only because an interface
+ * left as installed (not `configure`) lacks an address of the other family is counted as host-dependent, not a
+ * rejection (the planner cannot know those addresses: pf-families.ts).
+ *
+ * A development tool (CI has no oracle): `npx tsx scripts/oracle-fuzz.ts /work/wt/oracle-out/bin --seed 1 --count 200`
+ * [--classic] [--skips]; `--program FILE.json` checks one program given as JSON (as printed with a rejection).
  */
 import * as pulumi from "@pulumi/pulumi";
 import { spawnSync } from "node:child_process";
