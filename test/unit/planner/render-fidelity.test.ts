@@ -307,3 +307,13 @@ describe("a gateway behind NAT (external.nat): its peers send to the NAT router'
     );
   });
 });
+
+describe("anchor rules on the interfaces the program's VPNs write (their hostname.if holds exactly their addresses)", () => {
+  it("`inet6 from wg0:network` on an IPv4-only wg0 is refused, as pfctl refuses it on the host", () => {
+    const wg = { name: "w", left: { node: "gw1", interface: "wg0", inner: { address: "10.9.0.1", prefix: 24 } }, right: { node: "gw2", interface: "wg0", inner: { address: "10.9.0.2", prefix: 24 } } };
+    const rules = [{ kind: "filter", action: "pass", direction: "in", af: "inet6", on: [{ name: "wg0" }], protos: [], from: { hosts: [{ kind: "interface", name: "wg0", modifier: "network" }], ports: [] }, to: { hosts: [], ports: [] } }];
+    expect(refusal(topo({ tunnels: [], wireguard: [wg], anchors: [{ name: "a", gateway: "gw1", rules }] } as never))).toBe(
+      'PfAnchor "a", Gateway "gw1": rules[0] = pass in on wg0 inet6 from wg0:network to any: pfctl refuses it on this gateway, where wg0 (10.9.0.1/24): rule expands to no valid combination; use addresses of one family on both sides: change or remove the rule\'s `inet`/`inet6`, or declare the address of that family on wg0 (Gateway `external.address6`, …)',
+    );
+  });
+});
