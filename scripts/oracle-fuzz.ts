@@ -399,6 +399,18 @@ function widen(r: R, p: Program): void {
       p.tunnels.push({ name: `spoke${k + 1}`, left: "gw1", right: name, ...(auth === "psk" ? { psk: PSK } : { auth }) });
     }
   }
+  // anchor rules on the interfaces the VPNs configure (their hostname.if holds exactly their addresses)
+  const vpnIfs: [string, string][] = [
+    ...(p.wireguard ?? []).flatMap((w) => [w.left, w.right].map((e) => [(e as Record<string, string>).gateway!, (e as Record<string, string>).interface ?? "wg0"] as [string, string])),
+    ...p.links.flatMap((l) => [l.left, l.right].filter((e) => (e as Record<string, string>).inner).map((e) => [(e as Record<string, string>).gateway!, (e as Record<string, string>).interface!] as [string, string])),
+  ];
+  if (vpnIfs.length && r.chance(0.3)) {
+    const [gwName, ifc] = r.pick(vpnIfs);
+    const text = r.pick([`pass in on ${ifc} from ${ifc}:network\n`, `pass out on ${ifc} inet6 to ${ifc}:network\n`, `pass in on ${ifc} inet proto icmp to (${ifc})\n`, `block in on ${ifc} proto tcp from ${ifc}:network to port 22\n`, `pass out on ${ifc} proto ipv6-icmp to ${ifc}:network\n`]);
+    const a = p.anchors.find((x) => x.gateway === gwName);
+    if (a) a.rules = `${a.rules as string}${text}`;
+    else p.anchors.push({ name: "vpnifs", gateway: gwName, rules: text });
+  }
   const wgFree = (n: string): boolean => !(p.wireguard ?? []).some((w) => (w.left as Record<string, Json>).gateway === n || (w.right as Record<string, Json>).gateway === n);
   const names = p.gateways.map((g) => g.name as string);
   const addr4 = solo.filter((g) => v4(g) !== undefined).map((g) => g.name as string);
@@ -617,6 +629,16 @@ function ifconfigOf(p: Program, gw: string, full = false): string {
     if (!(pr.members as Record<string, string>[]).some((m) => m.gateway === gw)) continue;
     for (const sg of pr.segments as Record<string, string>[]) add(sg.interface!, `inet ${sg.address}`);
   }
+  // the interfaces the program's VPNs configure (hostname.wgN, gifN, tunN) with their inner addresses
+  const inet = (a: string) => `${a.includes(":") ? "inet6" : "inet"} ${a.includes("/") ? a : `${a}/${a.includes(":") ? 128 : 32}`}`;
+  for (const l of p.links)
+    for (const e of [l.left, l.right] as Record<string, string>[]) if (e.gateway === gw && e.inner) add(e.interface!, inet(e.inner));
+  for (const w of p.wireguard ?? [])
+    for (const e of [w.left, w.right] as Record<string, string>[]) if (e.gateway === gw) add(e.interface ?? "wg0", inet(e.inner!.includes("/") ? e.inner! : `${e.inner}/${e.inner!.includes(":") ? 64 : 24}`));
+  for (const g of p.wgGroups ?? [])
+    for (const e of [g.hub, ...((g.spokes ?? g.members) as Json[])].filter(Boolean) as Record<string, string>[]) if (e.gateway === gw && !ifs.has(e.interface ?? "wg0")) add(e.interface ?? "wg0", inet(e.inner!));
+  for (const t of p.ssh ?? [])
+    for (const e of [t.client, t.server] as Record<string, string>[]) if (e.gateway === gw) add(e.interface ?? "tun0", inet(e.inner!.includes("/") ? e.inner! : `${e.inner}/${e.inner!.includes(":") ? 64 : 30}`));
   for (const d of ["em0", "em1", "em2", "vio0", "ix0"]) if (!ifs.has(d)) add(d, `inet 10.${200 + ["em0", "em1", "em2", "vio0", "ix0"].indexOf(d)}.0.1/24`, ...(full ? [`inet6 fd00:${d === "em0" ? "e0" : d === "em1" ? "e1" : d === "em2" ? "e2" : d === "vio0" ? "f0" : "f1"}::1/64`] : []));
   const lines = [...ifs].map(([i, as]) => `${i}${i === ext.interface ? " group egress" : ""} ${as.join(" ")}`.trimEnd());
   lines.push("lo0 inet 127.0.0.1/8 inet6 ::1/128", "enc0", "gif0", "gif1", "gre0", "eoip0", "etherip0", "pfsync0", "pflog0");
