@@ -14,7 +14,7 @@ export interface CarpSegmentArgs {
   interface: string;
   /** Parent interface (`carpdev`), e.g. `em1`; the same name on both members. */
   carpdev: string;
-  /** Shared address with prefix, e.g. `192.0.2.153/24`. */
+  /** Shared IPv4 address with prefix, e.g. `192.0.2.153/24` (hostname.carpN `inet ADDR MASK`; IPv6 segments are not supported). */
   address: pulumi.Input<string>;
   /** Virtual host id, 1–255: equal on both members, unique on the segment. */
   vhid: number;
@@ -104,7 +104,8 @@ export class CarpPair extends pulumi.ComponentResource implements TunnelNode {
         segments: args.segments.map((s, i) => ({
           interface: s.interface,
           carpdev: s.carpdev,
-          address: ifAddress(label, `segments[${i}].address`, addrs[i]!, 24),
+          // hostname.carpN is written `inet ADDR MASK … vhid …`: an IPv4 address (an IPv6 one crashed the renderer)
+          address: ifAddress(label, `segments[${i}].address`, addrs[i]!, 24, 4),
           vhid: s.vhid,
           ...(pws[i] !== null && pws[i] !== undefined ? { password: take(label, `segments[${i}].password`, pws[i], carpPassword, { secret: true }) } : {}),
           ...(s.advbase !== undefined ? { advbase: s.advbase } : {}),

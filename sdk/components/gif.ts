@@ -26,7 +26,10 @@ export interface GifEndArgs {
   role?: "gif" | "ipsec-tunnel";
 }
 
-/** RFC 3884 protection of the link: transport-mode ESP for the encapsulated packets (`proto ipencap`). */
+/**
+ * IPsec protection of the link: transport-mode ESP for its packets on the wire — `proto ipencap` for gif (RFC 3884;
+ * `ipv6` with IPv6 inner addresses), `proto gre` for gre and eoip, `proto etherip` for etherip.
+ */
 export type GifIpsecArgs =
   /** Manually keyed SAs (`esp transport … spi … authkey … enckey …`); missing keys are derived and kept secret. */
   | ({ keying: "manual" } & ManualKeysArgs)
@@ -41,7 +44,7 @@ export interface GifTunnelArgs {
   outer?: "inet" | "inet6";
   left: GifEndArgs;
   right: GifEndArgs;
-  /** Optional IPsec protection (RFC 3884). Default: none. */
+  /** Optional IPsec protection (transport-mode ESP of the link's packets; RFC 3884 for gif). Default: none. */
   ipsec?: GifIpsecArgs;
   /** GRE key / eoip tunnel id (`vnetid`); required for eoip. */
   vnetid?: number;

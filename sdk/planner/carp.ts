@@ -80,6 +80,13 @@ export function planPair(p: CarpPairSpec, accs: Map<string, Acc>, issues: PlanIs
   else if (p.sharedkey.length % 2 || ![16, 24, 32].includes(keyBytes))
     issues.push({ resources: [P], field: "sharedkey", value: `(secret, ${p.sharedkey.length} hex digits)`, reason: "sasyncd needs an AES key of 16, 24 or 32 bytes", fix: "give 32, 48 or 64 hex digits, e.g. from `openssl rand -hex 32`" });
   checkSegments(p, both, seen, issues);
+  // one writer per /etc/hostname.IF: a member's own interface of a segment's name would lose its file
+  for (const m of [a, b]) {
+    const acc = accs.get(m.gateway);
+    p.segments.forEach((s, i) => {
+      if (acc?.hostnames.has(s.interface)) issues.push({ resources: [P, gwLabel(m.gateway)], field: `segments[${i}].interface`, value: s.interface, reason: `${gwLabel(m.gateway)} already writes /etc/hostname.${s.interface} (one of its own interfaces)`, fix: "give the segment a carp interface the members do not declare, e.g. `carp3`" });
+    });
+  }
   if (issues.length > before) return;
 
   const { master, backup } = carpRoles([a, b]);
@@ -122,6 +129,7 @@ function checkSegments(p: CarpPairSpec, both: string[], seen: SegmentVhid[], iss
     if (badIface) issues.push({ resources: [P], field: `segments[${s.interface}].interface`, value: s.interface, reason: badIface.reason, fix: badIface.fix });
     if (names.has(s.interface)) issues.push({ resources: [P], field: `segments[${s.interface}].interface`, value: s.interface, reason: "two segments use this interface", fix: "one carp interface per segment" });
     names.add(s.interface);
+    if (s.address.address.includes(":")) issues.push({ resources: [P], field: `segments[${s.interface}].address`, value: s.address.address, reason: "hostname.carpN is written `inet ADDR MASK … vhid …`: an IPv4 address", fix: "give the segment an IPv4 address, e.g. `192.0.2.153/24`" });
     if (!Number.isInteger(s.vhid) || s.vhid < 1 || s.vhid > 255) issues.push({ resources: [P], field: `segments[${s.interface}].vhid`, value: String(s.vhid), reason: "a vhid is 1–255", fix: "choose a vhid in 1–255, unique on the segment" });
     // equal within the pair
     for (const m of [a, b]) {

@@ -13,6 +13,9 @@ export function planGatewayBase(acc: Acc, issues: PlanIssue[]): void {
   if (gw.esp !== undefined) acc.sysctls.set("net.inet.esp.enable", gw.esp ? "1" : "0");
   if (gw.ah !== undefined) acc.sysctls.set("net.inet.ah.enable", gw.ah ? "1" : "0");
   if (gw.ipcomp !== undefined) acc.sysctls.set("net.inet.ipcomp.enable", gw.ipcomp ? "1" : "0");
+  const given = new Map<string, { field: string; value: string }>();
+  for (const [k, field] of [["net.inet.esp.enable", "esp"], ["net.inet.ah.enable", "ah"], ["net.inet.ipcomp.enable", "ipcomp"]] as const)
+    if (acc.sysctls.has(k)) given.set(k, { field, value: acc.sysctls.get(k)! });
   for (const [k, v] of Object.entries(gw.sysctls)) {
     const bad = refusalOf(sysctlName, k) ?? refusalOf(sysctlValue, v);
     if (bad) {
@@ -20,7 +23,9 @@ export function planGatewayBase(acc: Acc, issues: PlanIssue[]): void {
       continue;
     }
     acc.sysctls.set(k, v);
+    given.set(k, { field: `sysctls["${k}"]`, value: v });
   }
+  userSysctls.set(acc, given);
   if (gw.external.configure) {
     const lines: IfLine[] = [];
     if (gw.external.address) lines.push({ kind: "inet", ...gw.external.address });
@@ -62,10 +67,34 @@ const userServices = new WeakMap<Acc, Map<string, unknown>>();
  * ssh tunnel's rc.d script) would be replaced by the component's silently: refused, once everything is planned.
  */
 export function checkUserServices(acc: Acc, issues: PlanIssue[]): void {
+  checkUserSysctls(acc, issues);
+  // `pf.skip: ["enc0"]` writes `set skip on enc0`, which would disable the enc0 rules of a tunnel that filters enc0
+  const filtering = acc.pf.enc0.get("filter");
+  acc.gw.pfSkip.forEach((x, k) => {
+    if (x === "enc0" && filtering !== undefined)
+      issues.push({ resources: [gwLabel(acc.gw.name), filtering], field: `pf.skip[${k}]`, value: x, reason: `\`set skip on enc0\` would disable the enc0 rules of ${filtering} (\`enc0: "filter"\`): its tunnel traffic would pass unfiltered`, fix: 'remove enc0 from `pf.skip`, or set the tunnel\'s `enc0: "skip"`' });
+  });
   for (const [name, e] of userServices.get(acc) ?? []) {
     if (acc.services.get(name) === e) continue;
     const s = acc.gw.services[name]!;
     issues.push({ resources: [gwLabel(acc.gw.name)], field: `services.${name}`, value: JSON.stringify(s), reason: `a VPN of this gateway runs ${name} itself (enabled and started with the flags it needs): this entry would be overwritten`, fix: `remove \`services.${name}\`` });
+  }
+}
+
+/** The sysctls each gateway's own fields write (`esp`, `ah`, `ipcomp`, `sysctls`), by MIB: the field and the value. */
+const userSysctls = new WeakMap<Acc, Map<string, { field: string; value: string }>>();
+
+/**
+ * A sysctl the user sets (`sysctls`, or `esp`/`ah`/`ipcomp`) that a component of the gateway sets to another value
+ * (a gre link's net.inet.gre.allow=1, an AH tunnel's net.inet.ah.enable=1, CARP's net.inet.carp.allow=1 …) would be
+ * silently overwritten in /etc/sysctl.conf: refused, once everything is planned.
+ */
+function checkUserSysctls(acc: Acc, issues: PlanIssue[]): void {
+  for (const [k, { field, value }] of userSysctls.get(acc) ?? []) {
+    const now = acc.sysctls.get(k);
+    if (now === undefined || now === value) continue;
+    const shown = field.startsWith("sysctls") ? value : value === "1" ? "true" : "false";
+    issues.push({ resources: [gwLabel(acc.gw.name)], field, value: shown, reason: `a VPN of this gateway needs ${k}=${now}: this value would be overwritten`, fix: `remove \`${field}\`${field.startsWith("sysctls") ? "" : ` (or set it to ${now === "1" ? "true" : "false"})`}` });
   }
 }
 

@@ -66,9 +66,22 @@ export function planLink(l: LinkSpec, accs: Map<string, Acc>, issues: PlanIssue[
   const [la, ra] = targets;
   // manual keys: the given ones, the others derived once from both gateways' key seeds
   const keys = l.ipsec.kind === "manual" ? resolveManualKeys(l.name, l.ipsec.keys, la.gw.keySeed, ra.gw.keySeed) : undefined;
+  // gif/gre/eoip/etherip packets have no ports: a masquerading NAT router cannot map them to the gateway
+  for (const [acc, side] of [[la, "left"], [ra, "right"]] as const)
+    if (acc.gw.external.nat && l.outer === 4)
+      issues.push({ resources: [G, gwLabel(acc.gw.name)], field: `${side}.gateway`, value: acc.gw.name, reason: `${gwLabel(acc.gw.name)} is behind NAT (\`external.nat\`): ${l.kind} packets have no ports for the NAT router to map, so its peer's packets could not reach it`, fix: "use a VPN that crosses NAT (WireGuardTunnel, OpenVpnTunnel, or a SiteToSiteTunnel with NAT-T), or an IPv6 outer (`outer: \"inet6\"`)" });
   const outer = checkLink(l, la, ra, keys, issues);
   if (!outer) return;
   const [lo, ro] = outer;
+  // one writer per /etc/hostname.IF: another link, a Gateway's interface or a CARP segment would lose its file
+  let taken = false;
+  for (const [me, acc, side] of [[l.left, la, "left"], [l.right, ra, "right"]] as const) {
+    if ((me.role === "gif" || me.inner) && acc.hostnames.has(me.interface)) {
+      issues.push({ resources: [G, gwLabel(acc.gw.name)], field: `${side}.interface`, value: me.interface, reason: `another resource already writes /etc/hostname.${me.interface} on ${gwLabel(acc.gw.name)}`, fix: `use another interface, e.g. \`${freeIf(me.interface, acc)}\`` });
+      taken = true;
+    }
+  }
+  if (taken) return;
   const innerProto = (l.left.inner ?? l.right.inner)?.address.includes(":") ? "ipv6" : "ipencap";
   const wireProto = l.kind === "gif" ? innerProto : l.kind === "etherip" ? "etherip" : "gre";
   for (const [me, other, acc, self, peer, flip] of [[l.left, l.right, la, lo, ro, false], [l.right, l.left, ra, ro, lo, true]] as const) {
@@ -91,12 +104,17 @@ export function planLink(l: LinkSpec, accs: Map<string, Acc>, issues: PlanIssue[
     // the inner traffic arriving on gif0/gre0 would otherwise be blocked
     if (me.role === "gif") acc.pf.vpnRules.push(rule("in", on, wireProto, [host(peer)], [host(self)]), rule("out", on, wireProto, [host(self)], [host(peer)]), passOn(me.interface));
 
-    planLinkIpsec(l, keys, me, other, acc, self, peer, flip, innerProto, label, issues);
+    // transport-mode ESP protects the packets on the wire: ipencap/ipv6 for gif, gre for gre and eoip, etherip
+    planLinkIpsec(l, keys, me, other, acc, self, peer, flip, wireProto, label, issues);
   }
 }
 
-/** IPsec over the link: RFC 3884 transport mode over gif (or tunnel mode towards an `ipsec-tunnel` end). */
-function planLinkIpsec(l: LinkSpec, keys: ManualKeys | undefined, me: LinkEndSpec, other: LinkEndSpec, acc: Acc, self: string, peer: string, flip: boolean, innerProto: string, label: string[], issues: PlanIssue[]): void {
+/**
+ * IPsec over the link: transport mode for the link's packets on the wire (RFC 3884 for gif: `proto ipencap`, or
+ * `ipv6` for an IPv6 inner address; `proto gre` for gre and eoip; `proto etherip`), or tunnel mode towards an
+ * `ipsec-tunnel` end.
+ */
+function planLinkIpsec(l: LinkSpec, keys: ManualKeys | undefined, me: LinkEndSpec, other: LinkEndSpec, acc: Acc, self: string, peer: string, flip: boolean, wireProto: string, label: string[], issues: PlanIssue[]): void {
   const on = acc.gw.external.interface;
   const G = label[0]!;
   const ip = l.ipsec;
@@ -111,7 +129,7 @@ function planLinkIpsec(l: LinkSpec, keys: ManualKeys | undefined, me: LinkEndSpe
       const tunnelMode = me.role === "ipsec-tunnel";
       const flow: FlowRule = tunnelMode
         ? { type: "flow", satype: "esp", from: { addresses: [{ kind: "ip", address: me.inner!.address }] }, to: { addresses: [{ kind: "ip", address: other.inner!.address }] }, local: { kind: "ip", address: self }, peer: { kind: "ip", address: peer } }
-        : { type: "flow", satype: "esp", proto: innerProto, from: { addresses: [{ kind: "ip", address: self }] }, to: { addresses: [{ kind: "ip", address: peer }] } };
+        : { type: "flow", satype: "esp", proto: wireProto, from: { addresses: [{ kind: "ip", address: self }] }, to: { addresses: [{ kind: "ip", address: peer }] } };
       const sa: SaRule = {
         type: "sa", satype: "esp", encap: tunnelMode ? "tunnel" : "transport", from: { kind: "ip", address: self }, to: { kind: "ip", address: peer },
         spi: { out: keys.spi[out], in: keys.spi[inn] }, auth: keys.auth as AuthTransform, enc: keys.enc as EncTransform,
@@ -128,7 +146,7 @@ function planLinkIpsec(l: LinkSpec, keys: ManualKeys | undefined, me: LinkEndSpe
       const quick = resolvePhase(ip.phase2, "ipsec.quick", label, issues);
       const tunnelMode = me.role === "ipsec-tunnel";
       const r: IkeRule = {
-        type: "ike", satype: "esp", ...(tunnelMode ? {} : { encap: "transport" as const, proto: innerProto }),
+        type: "ike", satype: "esp", ...(tunnelMode ? {} : { encap: "transport" as const, proto: wireProto }),
         from: { addresses: [{ kind: "ip", address: tunnelMode ? me.inner!.address : self }] },
         to: { addresses: [{ kind: "ip", address: tunnelMode ? other.inner!.address : peer }] },
         ...(tunnelMode ? { local: { kind: "ip" as const, address: self } } : {}),
@@ -141,4 +159,10 @@ function planLinkIpsec(l: LinkSpec, keys: ManualKeys | undefined, me: LinkEndSpe
       break;
     }
   }
+}
+
+/** The first unit of `iface`'s driver the gateway writes no hostname.if for (`gif0` taken: `gif1`). */
+function freeIf(iface: string, acc: Acc): string {
+  const driver = iface.replace(/[0-9]+$/, "");
+  for (let n = 0; ; n++) if (!acc.hostnames.has(`${driver}${n}`)) return `${driver}${n}`;
 }

@@ -16,6 +16,10 @@
  */
 import type { PfRule } from "../model/pf/types";
 import { egressPeerRules, passOn } from "./pf-rules";
+import { peerFamilyIssue } from "./egress-family";
+import { claimTun } from "./tun-devices";
+import { claimPort } from "./listen-ports";
+import type { IfLine } from "./docs";
 import { renderOpenVpnConf, renderStaticKey, type OpenVpnAuth, type OpenVpnCipher } from "../model/openvpn/index";
 import { deriveBytes } from "./keys";
 import { NetSet, netText, overlaps, parseNet, type IpNet } from "../model/address/index";
@@ -84,6 +88,8 @@ function withDefaults(t: OpenVpnSpec): OpenVpnSpec & { left: OpenVpnEnd; right: 
 /** What OpenVPN writes to per gateway (the planner's accumulator has these). */
 export interface OpenVpnTarget extends PackageTarget {
   gw: GatewaySpec;
+  /** The hostname.if files of the gateway (a tun device another resource configures is taken). */
+  hostnames: Map<string, IfLine[]>;
   rawFiles: Map<string, RawFile>;
   services: Map<string, ServiceState>;
   pf: { vpnRules: PfRule[] };
@@ -120,13 +126,18 @@ function planOne(spec: OpenVpnSpec, accs: ReadonlyMap<string, OpenVpnTarget>, by
   const before = issues.length;
   if (t.left.node === t.right.node) issues.push({ resources: both, field: "left.gateway, right.gateway", value: t.left.node, reason: "both ends are the same gateway", fix: "connect two different gateways" });
   if (t.left.inner === t.right.inner) issues.push({ resources: both, field: "left.inner, right.inner", value: t.left.inner, reason: "both ends have the same inner address (`ifconfig LOCAL REMOTE` needs two)", fix: "give each end its own address, e.g. `10.8.0.1` and `10.8.0.2`" });
-  const endpointOf = (e: OpenVpnEndSpec, acc: OpenVpnTarget, side: string): string | undefined => {
-    const a = e.endpoint ?? acc.gw.external.address?.address;
+  const endpointOf = (e: OpenVpnEndSpec, acc: OpenVpnTarget, side: string, sender: OpenVpnTarget): string | undefined => {
+    // behind NAT, the other end's `remote` is the NAT router's public address (this end's `local` stays its own)
+    const a = e.endpoint ?? acc.gw.external.nat?.publicAddress ?? acc.gw.external.address?.address;
     if (!a) issues.push({ resources: both, field: `${side}.endpoint`, value: "(none)", reason: `${gwLabel(acc.gw.name)} has no external IPv4 address for the other end's \`remote\``, fix: `give \`${side}.endpoint\` or the gateway's \`external.address\`` });
+    else {
+      const bad = peerFamilyIssue(both, `${side}.endpoint`, a, sender.gw);
+      if (bad) issues.push(bad);
+    }
     return a;
   };
-  const lep = endpointOf(t.left, la, "left");
-  const rep = endpointOf(t.right, ra, "right");
+  const lep = endpointOf(t.left, la, "left", ra);
+  const rep = endpointOf(t.right, ra, "right", la);
   const netsOf = (e: OpenVpnEndSpec, acc: OpenVpnTarget, side: string): IpNet[] => {
     const given = e.networks ?? acc.gw.internal.map((i) => i.network).filter((n) => !n.includes(":"));
     return given.flatMap((n) => {
@@ -144,6 +155,8 @@ function planOne(spec: OpenVpnSpec, accs: ReadonlyMap<string, OpenVpnTarget>, by
     const other = byGateway.get(acc.gw.name);
     if (other !== undefined) issues.push({ resources: [L, other, gwLabel(acc.gw.name)], field: `${side}.gateway`, value: acc.gw.name, reason: `${other} already runs OpenVPN on this gateway (rc.d/openvpn starts one --config)`, fix: "declare at most one OpenVpnTunnel per gateway" });
     else byGateway.set(acc.gw.name, L);
+    claimTun(acc, me.interface, L, spec[side].interface !== undefined ? `${side}.interface` : `${side}.interface (default ${OPENVPN_DEFAULTS.interface})`, issues);
+    claimPort(acc, "udp", me.port, L, spec[side].port !== undefined ? `${side}.port` : `${side}.port (default ${OPENVPN_DEFAULTS.port})`, issues);
     // the other end's networks are routed into the tunnel here: they must not be this gateway's own
     const own = new NetSet<string>();
     for (const i of acc.gw.internal) own.addOrClash(parseNet(i.network)!, `${gwLabel(acc.gw.name)} internal network ${i.network}`);
@@ -171,7 +184,7 @@ function planOne(spec: OpenVpnSpec, accs: ReadonlyMap<string, OpenVpnTarget>, by
     acc.rawFiles.set(conf, {
       content: renderOpenVpnConf({
         dev: me.interface,
-        local: myEp,
+        local: acc.gw.external.nat && myEp === acc.gw.external.nat.publicAddress ? acc.gw.external.address!.address : myEp,
         lport: me.port,
         remote: peerEp,
         rport: other.port,

@@ -7,7 +7,8 @@
  * commit's `pfctl -nf` at `up`.
  *
  * Declared interfaces: the external one (also the group `egress`: it holds the default route), the internal
- * ones with an address, the CARP interfaces of the gateway's pairs, the extra interfaces, and `lo0`
+ * ones with an address, the extra interfaces, every other interface the program writes a hostname.if for (CARP
+ * segments, gif/gre links, wg and tun inner addresses: complete once the VPNs are planned), and `lo0`
  * (127.0.0.1 and ::1 on every OpenBSD host). An interface written to /etc/hostname.IF by this program has
  * exactly its declared addresses; one left as installed (`configure: false`) has them and maybe addresses of
  * the other family, so a rule is refused only when pfctl refuses it with or without them. Any other name
@@ -47,11 +48,12 @@ export function declaredInterfaces(acc: Acc): Declared[] {
     if (!i.address) unknown.add(i.interface);
     else add(i.interface, [`${i.address.address}/${i.address.prefix}`], i.configure);
   }
+  for (const x of gw.extraInterfaces) add(x.interface, x.addresses.map((a) => `${a.address}/${a.prefix}`), true);
+  // every other /etc/hostname.IF the program writes (CARP segments, gif/gre, wg, tun inner addresses): exactly its addresses
   for (const [name, lines] of acc.hostnames) {
-    if (!lines.some((l) => l.kind === "inet" && l.carp)) continue;
+    if (out.has(name) || unknown.has(name)) continue;
     add(name, lines.flatMap((l) => (l.kind === "inet" || l.kind === "inet6" ? [`${l.address}/${l.prefix}`] : [])), true);
   }
-  for (const x of gw.extraInterfaces) add(x.interface, x.addresses.map((a) => `${a.address}/${a.prefix}`), true);
   if (!out.has("lo0")) add("lo0", ["127.0.0.1/8", "::1/128"], true);
   // an interface left as installed may also hold addresses of the families none of its declared ones has
   for (const n of incomplete) {

@@ -105,7 +105,8 @@ function vpnAnchor(acc: Acc): PfRuleset {
 /** The gateway's pf.conf (policy, skip, anchor hooks) and its anchors' rulesets by name. */
 export function pfDocuments(acc: Acc): { pf: PfRuleset; anchors: Record<string, PfRuleset> } {
   const gw = acc.gw;
-  const skip = ["lo", ...(acc.pf.enc0.has("skip") ? ["enc0"] : []), ...gw.pfSkip];
+  // each interface once (`pf.skip` may also name enc0, which skipping tunnels add)
+  const skip = [...new Set(["lo", ...(acc.pf.enc0.has("skip") ? ["enc0"] : []), ...gw.pfSkip])];
   const rules: PfStatement[] = [];
   if (gw.pfPolicy === "pass") {
     rules.push(block({ blockPolicy: "return" }));

@@ -18,6 +18,7 @@
  * Pure: no I/O.
  */
 import type { PfRule } from "../model/pf/types";
+import { claimTun } from "./tun-devices";
 import { contains, netText, overlaps, parseNet, type IpNet as Net } from "../model/address/index";
 import type { IfLine, RawFile } from "./docs";
 import { endTargets, innerSubnet } from "./end-targets";
@@ -169,8 +170,14 @@ export function planSshTunnels(specs: readonly SshTunnelSpec[], accs: ReadonlyMa
         issues.push({ resources: [L, gwLabel(e.node), other], field: `${side}.interface`, value: `tun${e.unit}`, reason: `${other} already uses tun${e.unit} on ${gwLabel(e.node)}`, fix: "give each ssh tunnel its own tun unit on a gateway, e.g. `tun1`" });
       else if (acc.hostnames.has(`tun${e.unit}`))
         issues.push({ resources: [L, gwLabel(e.node)], field: `${side}.interface`, value: `tun${e.unit}`, reason: `another resource already writes /etc/hostname.tun${e.unit}`, fix: "use another tun unit, e.g. `tun1`" });
+      else claimTun(acc, `tun${e.unit}`, L, `${side}.interface`, issues);
       m.set(e.unit, L);
     }
+    // an end behind NAT: the server's `from=` and pf rules would name the client's private address, the client
+    // would connect to the server's private one
+    for (const [acc, side] of [[ca, "client"], [sa, "server"]] as const)
+      if (acc.gw.external.nat && (side === "client" ? !t.client.source : !t.server.address))
+        issues.push({ resources: [L, gwLabel(acc.gw.name)], field: `${side}.gateway`, value: acc.gw.name, reason: `${gwLabel(acc.gw.name)} is behind NAT (\`external.nat\`): the other end would see ${acc.gw.external.nat.publicAddress}, not its external.address`, fix: side === "client" ? "put the ssh client on a gateway that is not behind NAT, or use a WireGuardTunnel" : "give `server.address` (the address the client connects to, with the NAT router forwarding sshd's port), or use a WireGuardTunnel" });
     // addresses ssh uses on the wire
     const ext = (g: GatewaySpec) => g.external.address?.address ?? g.external.address6?.address;
     const serverAddr = t.server.address ?? ext(sa.gw);

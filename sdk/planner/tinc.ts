@@ -17,6 +17,10 @@
  */
 import type { PfRule } from "../model/pf/types";
 import { egressPeerRules, passOn } from "./pf-rules";
+import { peerFamilyIssue } from "./egress-family";
+import { claimTun } from "./tun-devices";
+import { claimPort } from "./listen-ports";
+import type { IfLine } from "./docs";
 import { renderTincConf, renderTincHost, renderTincUp } from "../model/tinc/index";
 import { NetSet, netText, parseNet, type IpNet } from "../model/address/index";
 import type { PlanIssue } from "./errors";
@@ -61,6 +65,8 @@ export interface TincSpec {
 /** What tinc writes to per gateway. */
 export interface TincTarget extends PackageTarget {
   gw: GatewaySpec;
+  /** The hostname.if files of the gateway (a tun device another resource configures is taken). */
+  hostnames: Map<string, IfLine[]>;
   rawFiles: Map<string, RawFile>;
   services: Map<string, ServiceState>;
   pf: { vpnRules: PfRule[] };
@@ -116,11 +122,13 @@ function planOne(t: TincSpec, accs: ReadonlyMap<string, TincTarget>, byGateway: 
     const other = byGateway.get(m.node);
     if (other !== undefined && other !== L) issues.push({ resources: [L, other, gwLabel(m.node)], field: `${f}.gateway`, value: m.node, reason: `${other} already runs tincd on this gateway (rc.d/tincd starts one -n NET)`, fix: "put a gateway in at most one TincNetwork" });
     byGateway.set(m.node, L);
-    if (acc.services.has("openvpn")) issues.push({ resources: at, field: `${f}.gateway`, value: m.node, reason: "an OpenVpnTunnel on this gateway already uses tun0, tinc's device", fix: "give the OpenVpnTunnel's end another interface, e.g. `tun1`" });
+    claimTun(acc, TINC_INTERFACE, L, `${f}.gateway`, issues, `tincd always opens ${TINC_INTERFACE}: give the other resource's end on this gateway another tun unit, e.g. \`tun1\``);
+    for (const proto of ["tcp", "udp"] as const) claimPort(acc, proto, m.port ?? TINC_DEFAULT_PORT, L, m.port !== undefined ? `${f}.port` : `${f}.port (default ${TINC_DEFAULT_PORT})`, issues);
     const net = parseNet(`${m.inner.address}/${m.inner.prefix}`)!;
     if (!vpnNet) vpnNet = net;
     else if (netText(vpnNet) !== netText(net)) issues.push({ resources: at, field: `${f}.inner`, value: `${m.inner.address}/${m.inner.prefix}`, reason: `not in the network's subnet ${netText(vpnNet)} (members[0].inner)`, fix: `give every member an address of ${netText(vpnNet)}` });
-    const address = m.address ?? acc.gw.external.address?.address;
+    // behind NAT, the others connect to the NAT router's public address
+    const address = m.address ?? acc.gw.external.nat?.publicAddress ?? acc.gw.external.address?.address;
     if (!address) issues.push({ resources: at, field: `${f}.address`, value: "(none)", reason: `${gwLabel(m.node)} has no external IPv4 address for the others to connect to`, fix: `give \`${f}.address\` or the gateway's \`external.address\`` });
     const own: IpNet[] = [];
     for (const s of [`${m.inner.address}/32`, ...(m.subnets ?? acc.gw.internal.map((x) => x.network).filter((n) => !n.includes(":")))]) {
@@ -135,6 +143,12 @@ function planOne(t: TincSpec, accs: ReadonlyMap<string, TincTarget>, byGateway: 
     }
     if (address) resolved.push({ m, acc, address, port: m.port ?? TINC_DEFAULT_PORT, subnets: own });
   });
+  // every member connects to every other's (IPv4) address from its own egress
+  for (const me of resolved) {
+    const o = resolved.find((r) => r !== me);
+    const bad = o && peerFamilyIssue([L, gwLabel(me.m.node)], `members[${t.members.indexOf(o.m)}].address`, o.address, me.acc.gw, "give the gateway its IPv4 `external.address` (tinc's members connect over IPv4)");
+    if (bad) issues.push(bad);
+  }
   if (issues.length > before || !vpnNet) return;
   const dir = `/etc/tinc/${t.netname}`;
   const sub = (n: IpNet) => (n.prefix === undefined ? `${n.address}/32` : netText(n));

@@ -13,6 +13,8 @@
  */
 import type { PfRule } from "../model/pf/types";
 import { egressPeerRules, passOn } from "./pf-rules";
+import { peerFamilyIssue } from "./egress-family";
+import { claimPort } from "./listen-ports";
 import { wgLines, type WgInterface, type WgPeer } from "../model/wg/index";
 import { contains, NetSet, netText, parseNet, type IpNet as Net } from "../model/address/index";
 import type { IfLine } from "./docs";
@@ -149,6 +151,7 @@ export function planWireGuard(specs: readonly WireGuardSpec[], accs: ReadonlyMap
       }
       const other = ports.get(w.end.port);
       if (other !== undefined) issues.push({ resources: at, field: "port", value: String(w.end.port), reason: `${other} on this gateway listens on the same UDP port`, fix: "give each wg interface its own port" });
+      else claimPort(acc, "udp", w.end.port, w.by, "port", issues);
       ports.set(w.end.port, iface);
       const wg: WgInterface = { privateKey: w.end.privateKey, port: w.end.port, ...(w.end.rtable !== undefined ? { rtable: w.end.rtable } : {}), peers: w.peers };
       const lines: IfLine[] = wgLines(wg, `hostname.${iface}`).map((l) => ({ kind: "ifconfig", args: (l as { args: string[] }).args }));
@@ -171,14 +174,23 @@ function planOne(spec: WireGuardSpec, accs: ReadonlyMap<string, WgTarget>, ifs: 
   if (t.left.publicKey === t.right.publicKey)
     issues.push({ resources: both, field: "left.privateKey, right.privateKey", value: "(secret)", reason: "both ends have the same key (a WireGuard peer is identified by its public key)", fix: "give each end its own private key" });
   const lnet = innerSubnet(both, ["left", "right"], t.left.inner, t.right.inner, issues);
-  const endpointOf = (e: WgEnd, acc: WgTarget, side: string): string | undefined => {
-    const ext = lnet.family === 6 ? (acc.gw.external.address6 ?? acc.gw.external.address) : (acc.gw.external.address ?? acc.gw.external.address6);
-    const a = e.endpoint ?? ext?.address;
+  // the default endpoint: the external address of the inner family, else the other, of a family the sender has too
+  const endpointOf = (e: WgEnd, acc: WgTarget, side: string, sender: WgTarget): string | undefined => {
+    const x = acc.gw.external;
+    // behind NAT, the other end sends to the NAT router's public address (what it sees), not the private one
+    const v4 = x.nat ? { address: x.nat.publicAddress, prefix: 32 } : x.address;
+    const prefer = lnet.family === 6 ? [x.address6, v4] : [v4, x.address6];
+    const reachable = prefer.filter((a) => a && (a.address.includes(":") ? sender.gw.external.address6 : sender.gw.external.address));
+    const a = e.endpoint ?? (reachable[0] ?? prefer.find((y) => y))?.address;
     if (!a) issues.push({ resources: both, field: `${side}.endpoint`, value: "(none)", reason: `${gwLabel(acc.gw.name)} has no external address for its peer to send to`, fix: `give \`${side}.endpoint\` or the gateway's external address` });
+    else {
+      const bad = peerFamilyIssue(both, e.endpoint !== undefined ? `${side}.endpoint` : `${side}.endpoint (default: ${gwLabel(acc.gw.name)}'s external address)`, a, sender.gw);
+      if (bad) issues.push(bad);
+    }
     return a;
   };
-  const lep = endpointOf(t.left, la, "left");
-  const rep = endpointOf(t.right, ra, "right");
+  const lep = endpointOf(t.left, la, "left", ra);
+  const rep = endpointOf(t.right, ra, "right", la);
   const netsOf = (e: WgEnd, acc: WgTarget, side: string): Net[] => {
     const given = e.hub ? hubNetworks(e.hub, (n) => accs.get(n)?.gw.internal.map((i) => i.network) ?? []) : e.networks ?? [`${e.inner.address}/${e.inner.address.includes(":") ? 128 : 32}`, ...acc.gw.internal.map((i) => i.network)];
     return given.flatMap((n) => {

@@ -48,6 +48,12 @@ export type { PfParseOptions, PfParseOutput } from "./parser-base";
 const RULESET_START: ReadonlySet<string> = new Set(["include", "set", "pass", "block", "match", "anchor", "load", "queue", "antispoof", "table"]);
 
 class PfParser extends PfQueueParser {
+  /**
+   * Per ruleset (the file's, or an inline anchor's body), the rules already moved into each named inline anchor:
+   * parse.y anchorrule refuses a second `anchor "N" { … }` once N holds rules ("inline anchor 'N' already exists").
+   */
+  private readonly inlineRules = new Map<object, Map<string, number>>();
+  private static readonly TOP = {};
   run(): PfParseOutput {
     this.la = this.lex.next();
     // parse.y's first state reduces the empty ruleset only before a token a statement starts with; on any
@@ -193,6 +199,13 @@ class PfParser extends PfQueueParser {
       }
       this.shift();
       if (name !== undefined && name.includes("/")) this.fail("anchor paths containing '/' cannot be used for inline anchors.");
+      if (name !== undefined) {
+        const level = this.sink ?? PfParser.TOP;
+        let moved = this.inlineRules.get(level);
+        if (!moved) this.inlineRules.set(level, (moved = new Map()));
+        if ((moved.get(name) ?? 0) > 0) this.fail(`inline anchor '${name}' already exists`);
+        moved.set(name, inline.rules.filter((s) => s.kind === "filter" || s.kind === "anchor").length + inline.loaded.length);
+      }
     }
     this.endOfStatement();
     if (name === undefined) this.fail("anchors without explicit rules must specify a name", undefined, kw);

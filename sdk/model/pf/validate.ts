@@ -17,6 +17,30 @@ const STATES = ["keep", "no", "modulate", "synproxy"];
 const MODIFIERS = ["network", "broadcast", "peer", "0"];
 const NAME = /^[A-Za-z_][A-Za-z0-9_.-]*$/;
 
+/**
+ * An anchor path as this project writes it (`anchor "NAME"`, `load anchor "NAME" from …`): components of letters,
+ * digits, `_.-` starting with a letter or digit, as the PfAnchor name rule (tokens/names.ts anchorName); pfctl
+ * reserves components beginning with `_` and takes at most MAXPATHLEN-1 bytes.
+ */
+const ANCHOR_PATH = /^[A-Za-z0-9][A-Za-z0-9_.-]*(\/[A-Za-z0-9][A-Za-z0-9_.-]*)*$/;
+
+function checkAnchorPath(field: string, value: string, wildcard: boolean): void {
+  const path = wildcard ? value.replace(/\/\*$/, "") : value;
+  if (typeof value !== "string" || !ANCHOR_PATH.test(path) || value.length > 1023) {
+    throw new ModelError(field, value, `invalid anchor name \`${value}\`; e.g. vpn, vpn/site1${wildcard ? ", vpn/*" : ""} (names beginning with _ are reserved)`);
+  }
+}
+
+/**
+ * A tag as pfctl reads it unquoted (`tag NAME`, `tagged NAME`): a word of letters, digits, `_.-` that its lexer
+ * does not take for a number (digits only), at most 63 bytes (PF_TAG_NAME_SIZE) — the tokens/names.ts tagName rule.
+ */
+function checkTag(field: string, value: string): void {
+  if (typeof value !== "string" || !/^[A-Za-z0-9_][A-Za-z0-9_.-]*$/.test(value) || /^[0-9]+$/.test(value) || value.length > 63) {
+    throw new ModelError(field, value, `invalid tag \`${value}\`; a tag holds letters, digits, \`_\`, \`.\`, \`-\` (not digits only) and has at most 63 characters`);
+  }
+}
+
 function checkName(field: string, value: string, what: string, max: number): void {
   if (typeof value !== "string" || !NAME.test(value) || value.length > max) {
     throw new ModelError(field, value, `invalid ${what} \`${value}\`; a ${what} starts with a letter, holds letters, digits, \`_\`, \`.\`, \`-\` and has at most ${max} characters`);
@@ -80,14 +104,12 @@ function checkEndpoint(field: string, e: PfEndpoint): void {
  */
 export function validatePfStatement(s: PfStatement, field = "rule"): void {
   if (s.kind === "load-anchor") {
-    checkName(`${field}.name`, s.name.replace(/\//g, "_"), "anchor name", 63);
+    checkAnchorPath(`${field}.name`, s.name, false);
     if (!s.file.startsWith("/")) throw new ModelError(`${field}.file`, s.file, `anchor file \`${s.file}\` must be an absolute path such as /etc/pf.anchors/${s.name}`);
     return;
   }
   if (s.kind === "anchor") {
-    if (!/^[A-Za-z][A-Za-z0-9_.-]*(\/[A-Za-z0-9_.-]+)*(\/\*)?$/.test(s.name)) {
-      throw new ModelError(`${field}.name`, s.name, `invalid anchor name \`${s.name}\`; e.g. vpn, vpn/site1, vpn/* (names beginning with _ are reserved)`);
-    }
+    checkAnchorPath(`${field}.name`, s.name, true);
   } else {
     if (!ACTIONS.includes(s.action)) throw new ModelError(`${field}.action`, s.action, oneOf("action", String(s.action), ACTIONS));
     if (s.blockPolicy !== undefined) {
@@ -152,8 +174,8 @@ export function validatePfStatement(s: PfStatement, field = "rule"): void {
       }
     }
   }
-  if (s.tag !== undefined) checkName(`${field}.tag`, s.tag, "tag", 63);
-  if (s.tagged !== undefined) checkName(`${field}.tagged.name`, s.tagged.name, "tag", 63);
+  if (s.tag !== undefined) checkTag(`${field}.tag`, s.tag);
+  if (s.tagged !== undefined) checkTag(`${field}.tagged.name`, s.tagged.name);
   if (expandStatement(s).rules.length === 0) {
     throw new ModelError(field, s, "rule expands to no valid combination: no from/to address pair shares the address family (inet/inet6) of the rule");
   }

@@ -55,6 +55,8 @@ export const tagName: TokenRule = (v) => {
   const s = aString(v, "a tag name", "net1-to-net2");
   refuseUnsafe(s, "a pf tag", "use letters, digits, `_`, `.` and `-`");
   if (!/^[A-Za-z0-9_][A-Za-z0-9_.-]*$/.test(s)) throw new Refusal("a tag is letters, digits, `_`, `.` and `-` (it is written unquoted in ipsec.conf, iked.conf and pf.conf)", "choose e.g. `net1-to-net2`");
+  // the parsers' lexers read a word of digits only as a number: `tag 0` is a syntax error in all three files
+  if (/^[0-9]+$/.test(s)) throw new Refusal("a tag of digits only is read as a number by ipsecctl, iked and pfctl (`tag 0`: syntax error)", `add a letter, e.g. \`t${s}\``);
   if (s.length > TAG_MAX) throw new Refusal(`longer than ${TAG_MAX} bytes (PF_TAG_NAME_SIZE)`, "choose a shorter tag");
   return s;
 };
