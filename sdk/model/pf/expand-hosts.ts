@@ -1,0 +1,105 @@
+/**
+ * The hosts of a pf rule as pfctl's expansion sees them (expand.ts): interface and group names replaced by their
+ * addresses (host_if, with a mask and scoped IPv6), the address family of translation and routing targets
+ * (collapse of a pool's families, decide_address_family()).
+ */
+import { addressFamily, interfaceAddresses, parseLiteralAddress, pfFamily } from "./address";
+import type { PfAddressFamily, PfHost } from "./types";
+import type { ExpandContext } from "./expand";
+
+export interface HostAf {
+  host: PfHost | undefined;
+  af: PfAddressFamily | undefined;
+  /** Interface of a scoped (link-local) address: the rule is bound to it (expand_rule's ifindex). */
+  scope?: string;
+  /** An IPv4 address given more than 32 bits of mask (`em0/40`): check_netmask fails each inet combination. */
+  badMask?: number;
+}
+
+/** Replaces interface names by addresses; `undefined` stands for `any`. */
+export function resolveHosts(hosts: readonly PfHost[], ctx: ExpandContext, errors: string[]): HostAf[] {
+  if (hosts.length === 0) return [{ host: undefined, af: undefined }];
+  const out: HostAf[] = [];
+  for (const h of hosts) {
+    switch (h.kind) {
+      case "address": {
+        const wide = /^[\d.]+\/(\d+)$/.exec(h.address);
+        out.push({ host: h, af: addressFamily(h.address), ...(wide && Number(wide[1]) > 32 ? { badMask: Number(wide[1]) } : {}) });
+        break;
+      }
+      case "interface": {
+        if (!ctx.interfaces || !knownName(h.name, h.modifier, ctx)) {
+          out.push({ host: h, af: undefined });
+          break;
+        }
+        const addrs = interfaceAddresses(h.name, h.modifier, ctx.interfaces);
+        if (addrs.length === 0) {
+          errors.push(`no IP address found for ${h.name}${h.modifier ? `:${h.modifier}` : ""}`);
+          break;
+        }
+        for (const a of addrs) {
+          // host_if(): `NAME/LEN` sets the mask on each address; check_netmask refuses more than 32 bits on IPv4
+          const badMask = h.mask !== undefined && a.family === 4 && h.mask > 32 ? { badMask: h.mask } : {};
+          const text = h.mask === undefined || "badMask" in badMask ? a.text : (parseLiteralAddress(`${a.address}/${h.mask}`)?.text ?? a.text);
+          out.push({ host: { kind: "address", address: text, ...(h.not ? { not: true } : {}) }, af: pfFamily(a), ...(a.scope ? { scope: a.scope } : {}), ...badMask });
+        }
+        break;
+      }
+      case "dynamic":
+      case "table":
+      case "no-route":
+      case "urpf-failed":
+        out.push({ host: h, af: undefined });
+        break;
+    }
+  }
+  return out;
+}
+
+/** True when the addresses of `name` (with `modifier`) are all known from `ctx.interfaces`. */
+export function knownName(name: string, modifier: string | undefined, ctx: ExpandContext): boolean {
+  if (!ctx.interfaces) return false;
+  if (!ctx.partial) return true;
+  if (name === "self" || modifier === "peer") return false;
+  return ctx.interfaces.some((i) => i.name === name) || ctx.interfaces.some((i) => i.groups.includes(name));
+}
+
+/**
+ * The address families of a translation or route target as parse.y's host() lists them (an address: its
+ * family; an interface: each address's; `(IF)`: none), or undefined when unknown (a table, a list, an
+ * interface not in `ctx`): then collapse_redirspec is not modelled for it.
+ */
+export function targetFamilies(h: PfHost | undefined, ctx: ExpandContext): (PfAddressFamily | undefined)[] | undefined {
+  if (h === undefined) return undefined;
+  if (h.kind === "address") return [addressFamily(h.address)];
+  if (h.kind === "dynamic") return [undefined];
+  if (h.kind === "interface" && ctx.interfaces && knownName(h.name, h.modifier, ctx)) return interfaceAddresses(h.name, h.modifier, ctx.interfaces).map((a) => pfFamily(a));
+  return undefined;
+}
+
+/**
+ * parse.y collapse_redirspec() for a nat-to/rdr-to (translation) or route-to (routing) pool, on a rule whose
+ * family is `af`: addresses of another family are skipped; without a family the first address's is taken and
+ * every other must share it; an empty pool is an error.
+ */
+export function collapsePool(fams: readonly (PfAddressFamily | undefined)[], af: PfAddressFamily | undefined, what: "translation" | "routing"): { af: PfAddressFamily | undefined; error?: string } {
+  let chosen: PfAddressFamily | undefined;
+  let n = 0;
+  for (const f of fams) {
+    if (f !== undefined) {
+      if (af && af !== f) continue;
+      if (!af && chosen && chosen !== f) return { af, error: `${what} spec contains addresses with different address families` };
+    }
+    if (!af && !chosen) chosen = f;
+    n++;
+  }
+  if (n === 0) return { af, error: `af mismatch in ${what} spec` };
+  return { af: af ?? chosen };
+}
+
+/** pfctl's decide_address_family(): the common family of a host list, if any. */
+export function decideAf(hosts: readonly HostAf[], af: PfAddressFamily | undefined): PfAddressFamily | undefined {
+  if (af !== undefined || hosts.length === 0 || hosts[0].host === undefined) return af;
+  const first = hosts[0].af;
+  return hosts.every((h) => h.af === first) ? first : undefined;
+}
