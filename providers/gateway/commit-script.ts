@@ -428,7 +428,7 @@ export function confirmScript(id: string, flows: readonly FlowPattern[] = [], wa
   const record = owner
     ? [
         // the owner (D12); a failure to record it is reported, the commit stands
-        `if ! { printf '%s\\n' ${sq(owner.stack)} ${sq(owner.urn)} > "$D/owner.new" && mv -f "$D/owner.new" "$D/owner"; } 2>/dev/null; then rm -f "$D/owner.new"; echo "@@noowner" >&2; fi`,
+        `if ! { printf '%s\\n' ${[owner.stack, owner.urn, ...(owner.target ? [owner.target] : [])].map(sq).join(" ")} > "$D/owner.new" && mv -f "$D/owner.new" "$D/owner"; } 2>/dev/null; then rm -f "$D/owner.new"; echo "@@noowner" >&2; fi`,
       ]
     : [];
   return [
@@ -454,8 +454,10 @@ export function deleteScript(s: HostState, owner?: Owner): string {
   if (owner) {
     L.push(`owns ${sq(owner.stack)} -`);
     // another resource of this stack took the gateway over since (a renamed Gateway, a new parent: Pulumi creates the
-    // new resource before it deletes the old one): its configuration stays, nothing is put back
-    L.push(`if [ -f "$D/owner" ]; then o=; u=; { read -r o; read -r u; } < "$D/owner"; if [ -n "$u" ] && [ "$u" != ${sq(owner.urn)} ]; then printf '@@handedover %s\\n' "$u" >&2; exit 0; fi; fi`);
+    // new resource before it deletes the old one; a replacement has the same URN but reaches the gateway otherwise):
+    // its configuration stays, nothing is put back
+    const other = `{ [ -n "$u" ] && [ "$u" != ${sq(owner.urn)} ]; }` + (owner.target ? ` || { [ -n "$t" ] && [ "$t" != ${sq(owner.target)} ]; }` : "");
+    L.push(`if [ -f "$D/owner" ]; then o=; u=; t=; { read -r o; read -r u; read -r t; } < "$D/owner"; if ${other}; then printf '@@handedover %s %s\\n' "$u" "$t" >&2; exit 0; fi; fi`);
   }
   const rf = ruleFileOf(s);
   // a regular file only: ipsecctl would wait for good on a named pipe put there by hand (read-script.ts)

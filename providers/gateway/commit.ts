@@ -205,7 +205,7 @@ export async function commit(target: SshTarget, c: Omit<CommitInput, "id">): Pro
     const wait = flowWaitSeconds(c.rollbackSeconds, flowWaitCap());
     let conf: ExecResult;
     try {
-      conf = await withSession(target, (s2) => s2.exec(confirmScript(input.id, declared, wait, c.owner), { name: "confirm over a fresh connection" }));
+      conf = await withSession(target, (s2) => s2.exec(confirmScript(input.id, declared, wait, c.owner && { ...c.owner, target: c.owner.target ?? host }), { name: "confirm over a fresh connection" }));
     } catch (e) {
       throw new TransportError(`${(e as Error).message}: the commit could not be confirmed over a fresh connection; ${onNewUnconfirmed(c.rollbackSeconds)}`, host);
     }
@@ -237,13 +237,18 @@ export async function readLive(target: SshTarget, desired: HostState): Promise<L
 export async function uninstall(target: SshTarget, s: HostState, owner?: Owner): Promise<void> {
   const host = hostId(target);
   const secrets = secretsOf(s, target.privateKey);
-  const r = await hostLock.with(host, () => withSession(target, (ss) => ss.exec(deleteScript(s, owner), { name: "restore the baseline" })));
+  const me = owner && { ...owner, target: owner.target ?? host };
+  const r = await hostLock.with(host, () => withSession(target, (ss) => ss.exec(deleteScript(s, me), { name: "restore the baseline" })));
   recovered(host, r.stderr);
   if (r.code === 3 || r.code === 75) throw stageFailure(host, r, { id: "delete", news: s, rollbackSeconds: 0, ...(owner ? { owner } : {}) }, secrets);
-  const handedOver = /^@@handedover (\S+)$/m.exec(r.stderr);
+  const handedOver = /^@@handedover (\S+) ?(\S*)$/m.exec(r.stderr);
   if (handedOver) {
-    const urn = handedOver[1]!;
-    log(`${host}: nothing restored: this stack's GatewayConfig "${urn.slice(urn.lastIndexOf("::") + 2)}" manages the gateway now (a renamed or re-parented resource is created before the old one is deleted); its configuration stays`, "warning");
+    const [, urn, via] = handedOver as unknown as [string, string, string];
+    const [who, why] =
+      urn === owner?.urn
+        ? [`this resource's replacement, which reaches it as ${via},`, "a replacement is created before the resource it replaces is deleted"]
+        : [`this stack's GatewayConfig "${urn.slice(urn.lastIndexOf("::") + 2)}"`, "a renamed or re-parented resource is created before the old one is deleted"];
+    log(`${host}: nothing restored: ${who} manages the gateway now (${why}); its configuration stays`, "warning");
     return;
   }
   const lost = /^@@notrestored(.*)$/m.exec(r.stderr);

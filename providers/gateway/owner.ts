@@ -11,6 +11,12 @@ export interface Owner {
   urn: string;
   /** Adopt a gateway another stack owns (after `pulumi import`). */
   takeover?: boolean;
+  /**
+   * How the resource reaches the gateway, `HOST:PORT` as its connection gives it (default: the connection's own):
+   * recorded, so that a replacement that reaches the same machine under another name (a DNS name swapped for its
+   * address) is told apart from the resource it replaces, whose URN is the same.
+   */
+  target?: string;
 }
 
 /** The owner of a URN `urn:pulumi:STACK::PROJECT::TYPE::NAME`: `PROJECT/STACK`. */

@@ -67,12 +67,33 @@ describe("delete", () => {
       await commit(t, { news: state(), rollbackSeconds: 60, owner: alpha });
       await uninstall(t, state(), a);
       expect(await gw(SNAPSHOT)).toBe(during);
-      expect(await gw("cat /var/db/pulumi-openbsd/owner")).toBe(`vpn/dev\n${urn("alpha")}\n`);
+      expect(await gw("cat /var/db/pulumi-openbsd/owner")).toBe(`vpn/dev\n${urn("alpha")}\n${lab.gateways.gw1!.host}:22\n`);
     } finally {
       delete process.env.PULUMI_OPENBSD_FLOW_WAIT;
     }
     await uninstall(t, state(), alpha);
     expect(await gw(SNAPSHOT)).toBe(before);
     expect(await gw("ls /var/db/pulumi-openbsd")).toBe("");
+  });
+
+  it("a replacement that reaches the same machine under another name (a DNS name swapped for its address): the old resource's delete leaves it as it is", async () => {
+    const before = await gw(SNAPSHOT);
+    const t = targetOf(lab.gateways.gw1!);
+    const a = ownerOf("urn:pulumi:dev::vpn::openbsd:index:Gateway$openbsd:index:GatewayConfig::gw1")!;
+    // the old resource named the gateway gw1.example.org (recorded as such); its replacement uses the address
+    const byName = { ...a, target: "gw1.example.org:22" };
+    process.env.PULUMI_OPENBSD_FLOW_WAIT = "3";
+    try {
+      await commit(t, { news: state(), rollbackSeconds: 60, owner: byName });
+      const during = await gw(SNAPSHOT);
+      await commit(t, { news: state(), rollbackSeconds: 60, owner: a });
+      expect(await gw("cat /var/db/pulumi-openbsd/owner")).toBe(`vpn/dev\n${a.urn}\n${lab.gateways.gw1!.host}:22\n`);
+      await uninstall(t, state(), byName);
+      expect(await gw(SNAPSHOT)).toBe(during);
+    } finally {
+      delete process.env.PULUMI_OPENBSD_FLOW_WAIT;
+    }
+    await uninstall(t, state(), a);
+    expect(await gw(SNAPSHOT)).toBe(before);
   });
 });

@@ -238,7 +238,8 @@ describe("one owner per gateway (D12)", () => {
 
   it("a second stack is refused (commit and destroy), the first keeps its VPN; adoption is explicit", async () => {
     await commit(t(), { olds: base(), news: base(), rollbackSeconds: 90, owner: A });
-    expect(await gw(`cat ${D}/owner`)).toBe(`vpn/a\n${A.urn}\n`);
+    // the owning stack, the resource, and how it reaches the gateway
+    expect(await gw(`cat ${D}/owner`)).toBe(`vpn/a\n${A.urn}\n${host}\n`);
     const before = await gw(SNAPSHOT);
     const refused =
       `${host}: the gateway is owned by stack vpn/a (resource ${A.urn}); ${B.urn} of stack vpn/b may not change or destroy it. ` +
@@ -250,7 +251,7 @@ describe("one owner per gateway (D12)", () => {
     expect(await gw("pfctl -a vpn -sr | wc -l; ipsecctl -sf >/dev/null && echo ipsec; cat /etc/ipsec.conf | grep -c peer")).toBe("6\nipsec\n1\n");
     // the owner itself may change it; an import (takeover) moves it
     await commit(t(), { olds: base(), news: base(), rollbackSeconds: 90, owner: { ...B, takeover: true } });
-    expect(await gw(`cat ${D}/owner`)).toBe(`vpn/b\n${B.urn}\n`);
+    expect(await gw(`cat ${D}/owner`)).toBe(`vpn/b\n${B.urn}\n${host}\n`);
     expect(await errOf(commit(t(), { olds: base(), news: base(), rollbackSeconds: 90, owner: A }))).toContain("the gateway is owned by stack vpn/b");
     await uninstall(t(), base(), B);
     expect(await gw(`ls ${D}/owner 2>&1`)).toBe(`ls: cannot access '${D}/owner': No such file or directory\n`);

@@ -84,7 +84,7 @@ trap '' HUP PIPE
 lock
 trap 'rm -rf "$D/lock"' EXIT
 owns 'vpn/prod' -
-if [ -f "$D/owner" ]; then o=; u=; { read -r o; read -r u; } < "$D/owner"; if [ -n "$u" ] && [ "$u" != 'urn:pulumi:prod::vpn::openbsd:index:GatewayConfig::gw1' ]; then printf '@@handedover %s\n' "$u" >&2; exit 0; fi; fi
+if [ -f "$D/owner" ]; then o=; u=; t=; { read -r o; read -r u; read -r t; } < "$D/owner"; if { [ -n "$u" ] && [ "$u" != 'urn:pulumi:prod::vpn::openbsd:index:GatewayConfig::gw1' ]; }; then printf '@@handedover %s %s\n' "$u" "$t" >&2; exit 0; fi; fi
 [ -f '/etc/ipsec.conf' ] && ipsecctl -d -f '/etc/ipsec.conf' >/dev/null 2>&1
 [ -f "$D/baseline-svc" ] && { : > "$D/svc-restore"; while read -r s rest; do case "$s" in 'isakmpd'|'ipsec') echo "$s $rest" >> "$D/svc-restore";; esac; done < "$D/baseline-svc"; }
 [ -f "$D/svc-restore" ] && while read -r s st run fl; do
