@@ -4,18 +4,22 @@
  * (ARCHITECTURE.md H5), and a backup's isakmpd, held passive by sasyncd (`-S`), negotiates nothing.
  */
 import type { HostState } from "../../sdk/state";
+import { parseHostnameIf, type HostnameIfLine } from "../../sdk/model/hostnameif/index";
+
+/** The `advskew` a hostname.if line sets: on the `inet` line (as CarpPair writes it), a carp line, or plain ifconfig words. */
+function advskewOf(l: HostnameIfLine): number | undefined {
+  if (l.kind === "carp") return l.advskew;
+  const words = l.kind === "inet" ? (l.options ?? []) : l.kind === "ifconfig" ? l.args : [];
+  const i = words.indexOf("advskew");
+  return i >= 0 && /^\d+$/.test(words[i + 1] ?? "") ? Number(words[i + 1]) : undefined;
+}
 
 /** `carpN advskew A` for each CARP interface the state makes a backup (advskew > 0); none for a master or no CARP. */
 export function carpBackupInterfaces(s: HostState): string[] {
   return Object.entries(s.files).flatMap(([p, f]) => {
     const ifc = /^\/etc\/hostname\.(carp\d+)$/.exec(p)?.[1];
     if (!ifc) return [];
-    // `advskew N` among a line's words (on the `inet` line, as the planner writes it, or a line of its own)
-    const skews = f.content
-      .split("\n")
-      .filter((l) => !l.trimStart().startsWith("#"))
-      .map((l) => Number(/(?:^|\s)advskew\s+(\d+)(?=\s|$)/.exec(l)?.[1] ?? 0));
-    const skew = Math.max(0, ...skews);
+    const skew = Math.max(0, ...parseHostnameIf(f.content, `hostname.${ifc}`, ifc).value.lines.map((l) => advskewOf(l) ?? 0));
     return skew > 0 ? [`${ifc} advskew ${skew}`] : [];
   });
 }
