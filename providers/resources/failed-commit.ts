@@ -21,13 +21,13 @@ export function peersOf(s: HostState): string[] {
  * them is down until the next `pulumi up`, which retries only the failed end (the engine keeps its old
  * state) and so converges.
  */
-export function withPeers(e: unknown, s: HostState): never {
+function peersSentence(s: HostState): string | undefined {
   const peers = peersOf(s);
-  if (!(e instanceof Error) || !peers.length) throw e;
-  e.message +=
-    `\nThe other ends of this gateway's tunnels (peer ${peers.join(", ")}) are committed separately and may already be on their NEW configuration; ` +
-    "the tunnels to them stay down until the next `pulumi up` retries this gateway and converges.";
-  throw e;
+  if (!peers.length) return undefined;
+  return (
+    `The other ends of this gateway's tunnels (peer ${peers.join(", ")}) are committed separately and may already be on their NEW configuration; ` +
+    "the tunnels to them stay down until the next `pulumi up` retries this gateway and converges."
+  );
 }
 
 /**
@@ -35,12 +35,17 @@ export function withPeers(e: unknown, s: HostState): never {
  * H5), so when the backup's commit fails the engine never starts the master's: the error says so, or the user is
  * left to wonder what the master, whose row shows nothing, is running.
  */
-export function withCarpMaster(e: unknown, s: HostState): never {
+function carpMasterSentence(s: HostState): string | undefined {
   const backupOf = carpBackupInterfaces(s);
-  if (e instanceof Error && backupOf.length) {
-    e.message +=
-      `\nThis gateway is the backup of a CARP pair (${backupOf.join(", ")}); the pair's master is committed after it, so the master was not changed ` +
-      "either: it stays on its OLD configuration and keeps the shared addresses. The next `pulumi up` commits the backup, then the master.";
-  }
+  if (!backupOf.length) return undefined;
+  return (
+    `This gateway is the backup of a CARP pair (${backupOf.join(", ")}); the pair's master is committed after it, so the master was not changed ` +
+    "either: it stays on its OLD configuration and keeps the shared addresses. The next `pulumi up` commits the backup, then the master."
+  );
+}
+
+/** Rethrows a failed commit's error with what it means for the other gateways (one line each, when it applies). */
+export function failedCommit(e: unknown, s: HostState): never {
+  if (e instanceof Error) for (const line of [peersSentence(s), carpMasterSentence(s)]) if (line) e.message += `\n${line}`;
   throw e;
 }

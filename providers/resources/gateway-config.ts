@@ -37,7 +37,7 @@ import { ownerOf, type Owner } from "../gateway/owner";
 import { classify, driftKeys, inSync } from "../gateway/read-script";
 import { daemonOf, discover, IMPORT_ID_FORMAT, parseImportId } from "../gateway/import";
 import { kernelProblem } from "../gateway/ipsec-kernel";
-import { withCarpMaster, withPeers } from "./failed-commit";
+import { failedCommit } from "./failed-commit";
 export { peersOf } from "./failed-commit";
 import { anchorName, interfaceName, packageName, rcFlags, refusalOf, serviceName, shown, sysctlName, sysctlValue, userName } from "../../sdk/model/tokens/index";
 import { providerConfig } from "../config";
@@ -276,9 +276,7 @@ async function apply(olds: Inputs | undefined, news: Inputs, owner: Owner | unde
       drift: olds?.drift,
       rollbackSeconds: news.rollbackSeconds ?? DEFAULT_ROLLBACK_SECONDS,
       ...(owner ? { owner } : {}),
-    })
-      .catch((e: unknown) => withPeers(e, news.state))
-      .catch((e: unknown) => withCarpMaster(e, news.state));
+    }).catch((e: unknown) => failedCommit(e, news.state));
     const files = r.changed.map((p) => {
       const f = news.state.files[p];
       return f && isSecretFile(f) ? `${p} (${fingerprint(fingerprintKey, f.content)})` : p;
