@@ -60,7 +60,10 @@ export interface PinnedKey {
 export function parseHostKey(text: string): PinnedKey | string {
   const parts = text.trim().split(/\s+/);
   const [type, b64] = parts;
-  if (!type || !b64 || !/^(ssh-(ed25519|rsa|dss)|ecdsa-sha2-nistp(256|384|521)|sk-\S+)$/.test(type)) {
+  if (type && b64 && /^sk-\S+$/.test(type)) {
+    return "hostKey: a security-key (FIDO) key (`sk-…`) is a user's key, never a host key; a host key is `ssh-ed25519`, `ecdsa-sha2-nistp256` (384, 521) or `ssh-rsa`";
+  }
+  if (!type || !b64 || !/^(ssh-(ed25519|rsa|dss)|ecdsa-sha2-nistp(256|384|521))$/.test(type)) {
     return `hostKey: \`${text.slice(0, 40)}\` is not an OpenSSH public key; give it as in known_hosts without the host name, e.g. \`ssh-ed25519 AAAAC3Nz…\``;
   }
   if (!/^[A-Za-z0-9+/]+={0,2}$/.test(b64)) return `hostKey: the key data of \`${type}\` is not base64`;

@@ -12,7 +12,7 @@
  * - Success is exit status 0. An error names the host, the command (secrets masked) and the tool's stderr.
  */
 import { Client, type ConnectConfig } from "ssh2";
-import { blobType, keyFingerprint, parseHostKey } from "./hostkey";
+import { blobType, hostKeyAlgorithms, keyFingerprint, parseHostKey } from "./hostkey";
 import { countersFor } from "./counters";
 import { Semaphore } from "./semaphore";
 import { redact } from "../redact";
@@ -173,6 +173,8 @@ export class SshSession {
             readyTimeout: timeoutMs,
             keepaliveInterval: 5000,
             keepaliveCountMax: 3,
+            // the gateway signs with the pinned key, whichever of its host keys that is (see hostKeyAlgorithms)
+            ...(pinned && typeof pinned !== "string" ? { algorithms: { serverHostKey: hostKeyAlgorithms(pinned.type) } } : {}),
             hostVerifier: (key: Buffer) => {
               if (!pinned || typeof pinned === "string") return true;
               if (key.equals(pinned.blob)) return true;
@@ -183,9 +185,25 @@ export class SshSession {
             },
           };
           client.once("ready", () => resolve(new SshSession(client, target, id)));
-          client.once("error", (e: Error) => {
+          // `on`, not `once`: a refused handshake may be followed by the socket's reset, and an error event nobody
+          // listens to would end the plugin; after the first, errors only close the connection (open commands fail
+          // on its close)
+          let failed = false;
+          client.on("error", (e: Error) => {
             client.end();
-            reject(mismatch ? new TransportError(mismatch, id) : new TransportError(`${id}: cannot connect as ${target.user ?? SSH_USER}: ${e.message}`, id, undefined, true));
+            if (failed) return;
+            failed = true;
+            reject(
+              mismatch
+                ? new TransportError(mismatch, id)
+                : pinned && typeof pinned !== "string" && /no matching host ?key/i.test(e.message)
+                  ? new TransportError(
+                      `${id}: the host offers no ${pinned.type} host key, the type of the pinned hostKey (${keyFingerprint(pinned.blob)}), so it cannot prove it holds that key; connection refused. ` +
+                        "If the gateway was reinstalled or its host keys changed, pin its key anew from a trusted path (on its console: `ssh-keygen -lf /etc/ssh/ssh_host_ed25519_key.pub`); otherwise someone may be impersonating it.",
+                      id,
+                    )
+                  : new TransportError(`${id}: cannot connect as ${target.user ?? SSH_USER}: ${e.message}`, id, undefined, true),
+            );
           });
           client.connect(cfg);
           skipHostKeysProof(client);

@@ -15,7 +15,7 @@
  */
 import { spawn } from "node:child_process";
 import { existsSync, readFileSync } from "node:fs";
-import { chmod, mkdir, readFile, readdir, rename, rm, symlink, writeFile } from "node:fs/promises";
+import { chmod, copyFile, mkdir, readFile, readdir, rename, rm, symlink, writeFile } from "node:fs/promises";
 import { connect } from "node:net";
 import { dirname, join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
@@ -250,11 +250,38 @@ async function writeWrappers(dir: string, bundle: Emu): Promise<void> {
   for (const c of BIN) await put("bin", c);
 }
 
+/**
+ * The host keys OpenBSD's `ssh-keygen -A` gives a new install: RSA (3072 bits), ECDSA (P-256) and Ed25519, all
+ * three loaded by sshd (its default HostKey list), so a client that pins one of them meets the key exchange a real
+ * gateway offers. Ed25519 and ECDSA keys are made afresh for each gateway; an RSA key takes ~0.3 s of CPU to make,
+ * so the N-th gateway of every lab takes the N-th key of a pool kept beside the labs' records (made on first use;
+ * gateways of one lab never share one).
+ */
+async function hostKeys(etc: string, name: string, index: number): Promise<void> {
+  const dir = join(etc, "ssh");
+  await must(["ssh-keygen", "-q", "-t", "ed25519", "-N", "", "-C", `${name}@lab`, "-f", join(dir, "ssh_host_ed25519_key")]);
+  await must(["ssh-keygen", "-q", "-t", "ecdsa", "-b", "256", "-N", "", "-C", `${name}@lab`, "-f", join(dir, "ssh_host_ecdsa_key")]);
+  const pool = join(stateRoot, "host-keys", `rsa-${index}`);
+  if (!existsSync(join(pool, "key.pub"))) {
+    // made aside and renamed into place: labs coming up side by side each see a whole key pair or none
+    const tmp = `${pool}.tmp-${process.pid}-${name}`;
+    await mkdir(tmp, { recursive: true });
+    await must(["ssh-keygen", "-q", "-t", "rsa", "-b", "3072", "-N", "", "-C", `lab-pool-${index}`, "-f", join(tmp, "key")]);
+    await rename(tmp, pool).catch(() => rm(tmp, { recursive: true, force: true }));
+  }
+  await copyFile(join(pool, "key"), join(dir, "ssh_host_rsa_key"));
+  await chmod(join(dir, "ssh_host_rsa_key"), 0o600);
+  await copyFile(join(pool, "key.pub"), join(dir, "ssh_host_rsa_key.pub"));
+}
+
 export function sshdConfig(mgmt: string): string {
   return [
     "# pulumi-openbsd lab gateway sshd (real OpenSSH, management link only)",
     `ListenAddress ${mgmt}`,
     "Port 22",
+    // OpenBSD's default HostKey list (sshd_config(5)), each key made as `ssh-keygen -A` makes it (hostKeys)
+    "HostKey /etc/ssh/ssh_host_rsa_key",
+    "HostKey /etc/ssh/ssh_host_ecdsa_key",
     "HostKey /etc/ssh/ssh_host_ed25519_key",
     "PermitRootLogin prohibit-password",
     "PubkeyAuthentication yes",
@@ -294,7 +321,7 @@ async function makeRoot(root: string, name: string, t: Topology, mgmt: string, c
   await chmod(home, 0o700);
   await chmod(join(home, ".ssh"), 0o700);
   await writeFile(join(home, ".ssh", "authorized_keys"), clientPub, { mode: 0o600 });
-  await must(["ssh-keygen", "-q", "-t", "ed25519", "-N", "", "-C", `${name}@lab`, "-f", join(etc, "ssh", "ssh_host_ed25519_key")]);
+  await hostKeys(etc, name, Object.keys(t.gateways).indexOf(name));
   await writeFile(join(etc, "myname"), `${name}.lab.example\n`);
   await writeFile(join(etc, "hostname"), `${name}\n`);
   for (const i of gw.interfaces) await writeFile(join(etc, `hostname.${i.name}`), i.hostname.join("\n") + "\n", { mode: 0o640 });

@@ -46,6 +46,38 @@ describe("transport", () => {
     await expect(commit(t, { news: gwState("gw1"), rollbackSeconds: 30 })).rejects.toThrow("host key mismatch");
   });
 
+  it("reaches a gateway pinned by any of the three host keys OpenBSD makes, and refuses a key type it lacks by name", async () => {
+    // a stock OpenBSD holds RSA, ECDSA and Ed25519 host keys; `ssh-keyscan HOST` prints all three, and the key a user
+    // pins is whichever line they took: each must be the one the gateway proves, whatever ssh2 itself prefers
+    const g = lab.gateways.gw1!;
+    const pub = (gwName: string, type: string) => readFileSync(join(lab.gateways[gwName]!.root, "etc/ssh", `ssh_host_${type}_key.pub`), "utf8").split(" ").slice(0, 2).join(" ");
+    for (const type of ["rsa", "ecdsa", "ed25519"]) {
+      const live = await readLive({ ...targetOf(g), hostKey: pub("gw1", type) }, gwState("gw1"));
+      expect(Object.entries(classify(gwState("gw1"), live).drift).filter(([, v]) => v !== "in sync"), type).toEqual([]);
+    }
+    // another gateway's RSA key: the same type is offered, and the key itself differs
+    const other = (parseHostKey(pub("gw2", "rsa")) as { blob: Buffer }).blob;
+    const mine = (parseHostKey(pub("gw1", "rsa")) as { blob: Buffer }).blob;
+    await expect(readLive({ ...targetOf(g), hostKey: pub("gw2", "rsa") }, gwState("gw1"))).rejects.toThrow(
+      `${g.host}:22: host key mismatch, connection refused: expected ssh-rsa ${keyFingerprint(other)}, the host presented ssh-rsa ${keyFingerprint(mine)}.`,
+    );
+    // a type the gateway has no key of: it cannot prove the pinned key, and the plugin process survives the reset
+    const dir = mkdtempSync(join(tmpdir(), "rq-p384-"));
+    try {
+      execFileSync("ssh-keygen", ["-q", "-t", "ecdsa", "-b", "384", "-N", "", "-f", join(dir, "k")]);
+      const p384 = readFileSync(join(dir, "k.pub"), "utf8").split(" ").slice(0, 2).join(" ");
+      const fp = keyFingerprint((parseHostKey(p384) as { blob: Buffer }).blob);
+      await expect(readLive({ ...targetOf(g), hostKey: p384 }, gwState("gw1"))).rejects.toThrow(
+        `${g.host}:22: the host offers no ecdsa-sha2-nistp384 host key, the type of the pinned hostKey (${fp}), so it cannot prove it holds that key; connection refused.`,
+      );
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+    await new Promise((r) => setTimeout(r, 200));
+    const live = await readLive(targetOf(g), gwState("gw1"));
+    expect(Object.keys(live.files).length).toBeGreaterThan(0);
+  });
+
   it("a read is one connection and one command", async () => {
     resetCounters();
     const live = await readLive(targetOf(lab.gateways.gw1!), gwState("gw1"));
