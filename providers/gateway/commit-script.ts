@@ -285,7 +285,7 @@ function flagWords(flags: string): string {
  * `@@restore …`) and fails; `step CMD…` runs a step, `undo` on a non-zero exit; `netup IF` runs
  * `sh /etc/netstart IF`, which exits 0 even when an ifconfig it ran failed, so anything on its stderr
  * (`ifconfig: vnetid -1: invalid`) is the failure; `ifwant IF STR…` checks that `ifconfig IF` shows each
- * STR that /etc/hostname.IF asked for.
+ * STR that /etc/hostname.IF asked for (a `keepalive: …` STR as a whole line, as `ifconfigHas` in interfaces.ts finds it).
  */
 const APPLY_FNS = [
   'undo() { RE=$(sh "$R/restore.sh" 2>&1); printf \'@@fail %s\\n%s\\n\' "$1" "$2" >&2; [ -z "$RE" ] || printf \'@@restore %s\\n\' "$RE" >&2; exit 1; }',
@@ -293,7 +293,10 @@ const APPLY_FNS = [
   'netup() { { E=$(sh /etc/netstart "$1" 2>&1 1>&3); } 3>&1 || undo "sh /etc/netstart $1" "$E"; [ -z "$E" ] || undo "sh /etc/netstart $1" "$E"; }',
   "ifwant() {",
   '  i=$1; shift; I=$(ifconfig "$i" 2>&1) || undo "ifconfig $i" "$I"',
-  '  for w in "$@"; do case "$I" in *"$w"*) ;; *) undo "sh /etc/netstart $i" "$i does not show \\`$w\\` that /etc/hostname.$i asks for; ifconfig $i prints:',
+  // a keepalive is a line of its own: it must end where the line ends (`count 3` is not `count 30`)
+  '  for w in "$@"; do case "$w" in keepalive:*) p="$w',
+  '";; *) p=$w;; esac; case "$I',
+  '" in *"$p"*) ;; *) undo "sh /etc/netstart $i" "$i does not show \\`$w\\` that /etc/hostname.$i asks for; ifconfig $i prints:',
   '$I" ;; esac; done',
   "}",
 ];

@@ -147,4 +147,18 @@ describe("an interface whose hostname.if changed (interfaceApply)", () => {
       "ifwant lo0 'inet 127.0.0.1 '",
     ]);
   });
+
+  it("the apply's ifwant finds a keepalive as a whole line (count 3 is not count 30), under sh and OpenBSD's ksh alike", () => {
+    const script = applyScript({ id: "t", news: gwState("gw1"), rollbackSeconds: 30 } as CommitInput);
+    const from = script.indexOf("ifwant() {");
+    const fn = script.slice(from, script.indexOf("\n}\n", from) + 3);
+    const ifconfig = "ifconfig() { printf 'gre0: flags=8051<UP,POINTOPOINT,RUNNING,MULTICAST> mtu 1476\\n\\tkeepalive: timeout 3 count 30\\n\\tvnetid 5 \\n'; }";
+    const run = (shell: string, wants: string) =>
+      spawnSync(shell, ["-c", `undo() { printf 'undo: %s\\n' "$2"; exit 1; }\n${ifconfig}\n${fn}ifwant gre0 ${wants} && echo shown`], { encoding: "utf8" }).stdout;
+    for (const shell of ["sh", ...(existsSync("/usr/bin/ksh") ? ["/usr/bin/ksh"] : [])]) {
+      expect(run(shell, "'keepalive: timeout 3 count 30' 'vnetid 5 ' '<UP'"), shell).toBe("shown\n");
+      expect(run(shell, "'keepalive: timeout 3 count 3'"), shell).toMatch(/^undo: gre0 does not show `keepalive: timeout 3 count 3` that \/etc\/hostname.gre0 asks for; ifconfig gre0 prints:\n/);
+      expect(run(shell, "'vnetid 50 '"), shell).toMatch(/^undo: gre0 does not show `vnetid 50 `/);
+    }
+  });
 });

@@ -85,7 +85,9 @@ step() { OUT=$("$@" 2>&1) || undo "$*" "$OUT"; [ -z "$OUT" ] || printf '%s\n' "$
 netup() { { E=$(sh /etc/netstart "$1" 2>&1 1>&3); } 3>&1 || undo "sh /etc/netstart $1" "$E"; [ -z "$E" ] || undo "sh /etc/netstart $1" "$E"; }
 ifwant() {
   i=$1; shift; I=$(ifconfig "$i" 2>&1) || undo "ifconfig $i" "$I"
-  for w in "$@"; do case "$I" in *"$w"*) ;; *) undo "sh /etc/netstart $i" "$i does not show \`$w\` that /etc/hostname.$i asks for; ifconfig $i prints:
+  for w in "$@"; do case "$w" in keepalive:*) p="$w
+";; *) p=$w;; esac; case "$I
+" in *"$p"*) ;; *) undo "sh /etc/netstart $i" "$i does not show \`$w\` that /etc/hostname.$i asks for; ifconfig $i prints:
 $I" ;; esac; done
 }
 ipdel() {
