@@ -83,6 +83,18 @@ export function checkUserServices(acc: Acc, issues: PlanIssue[]): void {
 
 /** The sysctls each gateway's own fields write (`esp`, `ah`, `ipcomp`, `sysctls`), by MIB: the field and the value. */
 const userSysctls = new WeakMap<Acc, Map<string, { field: string; value: string }>>();
+/** Sysctls a VPN of the gateway needs at a value that is OpenBSD's default, so nothing writes them (by MIB). */
+const neededSysctls = new WeakMap<Acc, Map<string, string>>();
+
+/**
+ * Records that a VPN of the gateway needs `mib` at `value`, OpenBSD's default, without writing it to sysctl.conf
+ * (an ESP tunnel needs net.inet.esp.enable=1): a user's `esp: false` or `sysctls` entry that turns it off is refused.
+ */
+export function needDefaultSysctl(acc: Acc, mib: string, value: string): void {
+  let m = neededSysctls.get(acc);
+  if (!m) neededSysctls.set(acc, (m = new Map()));
+  m.set(mib, value);
+}
 
 /**
  * A sysctl the user sets (`sysctls`, or `esp`/`ah`/`ipcomp`) that a component of the gateway sets to another value
@@ -91,10 +103,12 @@ const userSysctls = new WeakMap<Acc, Map<string, { field: string; value: string 
  */
 function checkUserSysctls(acc: Acc, issues: PlanIssue[]): void {
   for (const [k, { field, value }] of userSysctls.get(acc) ?? []) {
-    const now = acc.sysctls.get(k);
+    const written = acc.sysctls.get(k);
+    const now = written === undefined || written === value ? neededSysctls.get(acc)?.get(k) : written;
     if (now === undefined || now === value) continue;
     const shown = field.startsWith("sysctls") ? value : value === "1" ? "true" : "false";
-    issues.push({ resources: [gwLabel(acc.gw.name)], field, value: shown, reason: `a VPN of this gateway needs ${k}=${now}: this value would be overwritten`, fix: `remove \`${field}\`${field.startsWith("sysctls") ? "" : ` (or set it to ${now === "1" ? "true" : "false"})`}` });
+    const harm = written === value ? "this value would switch it off" : "this value would be overwritten";
+    issues.push({ resources: [gwLabel(acc.gw.name)], field, value: shown, reason: `a VPN of this gateway needs ${k}=${now}: ${harm}`, fix: `remove \`${field}\`${field.startsWith("sysctls") ? "" : ` (or set it to ${now === "1" ? "true" : "false"})`}` });
   }
 }
 

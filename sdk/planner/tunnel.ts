@@ -14,6 +14,7 @@ import { planManualEnd } from "./tunnel-manual";
 import { checkKeyedIdentities } from "./ike-ids";
 import { planTunnelPf } from "./tunnel-pf";
 import { checkNat, planNatEnd } from "./tunnel-nat";
+import { needDefaultSysctl } from "./gateway";
 
 /** Resolves a node name (a Gateway or CarpPair), reporting an unknown one. */
 export type ResolveNode = (name: string, by: string, field: string) => Node | undefined;
@@ -70,6 +71,7 @@ export function planTunnel(tun: TunnelSpec, accs: Map<string, Acc>, resolveNode:
       else if (me.daemon === "isakmpd") planIsakmpdEnd(e, policies, proposal, issues);
       else planIkedEnd(e, policies, proposal, issues);
       if (tun.satype === "ah") acc.sysctls.set("net.inet.ah.enable", "1");
+      else needDefaultSysctl(acc, "net.inet.esp.enable", "1");
       planTunnelPf(e, issues);
       planNatEnd(e);
     }

@@ -231,6 +231,18 @@ describe("a sysctl the user sets and a component needs otherwise is refused, not
       'Gateway "gw1": ah = false: a VPN of this gateway needs net.inet.ah.enable=1: this value would be overwritten; remove `ah` (or set it to true)',
     );
   });
+  it("`esp: false` (or sysctls net.inet.esp.enable=0) with an ESP tunnel: OpenBSD's default it needs is not written, and not switched off", () => {
+    const t = () => tunnel({ keying: { kind: "ike", auth: { kind: "psk", psk: "204931646879ae1265a7d0437a51cc08fe8d7484" } } });
+    expect(refusal(topo({ gateways: [{ ...gw1(), esp: false }, gw2()], tunnels: [t()] }))).toBe(
+      'Gateway "gw1": esp = false: a VPN of this gateway needs net.inet.esp.enable=1: this value would switch it off; remove `esp` (or set it to true)',
+    );
+    expect(refusal(topo({ gateways: [{ ...gw1(), sysctls: { "net.inet.esp.enable": "0" } }, gw2()], tunnels: [t()] } as never))).toBe(
+      'Gateway "gw1": sysctls["net.inet.esp.enable"] = 0: a VPN of this gateway needs net.inet.esp.enable=1: this value would switch it off; remove `sysctls["net.inet.esp.enable"]`',
+    );
+    // `esp: true` is written as given; without `esp`, nothing is written (the default stays)
+    expect(content(plan(topo({ gateways: [{ ...gw1(), esp: true }, gw2()], tunnels: [t()] })).states.gw1, "/etc/sysctl.conf").split("\n").filter((x) => x.includes("esp"))).toEqual(["net.inet.esp.enable=1"]);
+    expect(content(plan(topo({ gateways: [gw1(), gw2()], tunnels: [t()] })).states.gw1, "/etc/sysctl.conf")).not.toContain("esp.enable");
+  });
   it("the same value as the component's is kept", () => {
     const g = { ...gw1(), sysctls: { "net.inet.gre.allow": "1" } };
     const l = { name: "l", kind: "gre", outer: 4, ipsec: { kind: "none" }, left: { node: "gw1", interface: "gre0", role: "gif", inner: { address: "10.0.0.1", prefix: 32 } }, right: { node: "gw2", interface: "gre0", role: "gif", inner: { address: "10.0.0.2", prefix: 32 } } };
