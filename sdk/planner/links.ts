@@ -10,7 +10,7 @@ import { gwLabel, linkLabel, pushStatement, useDaemon, useManual, type Acc } fro
 import { parseNet } from "../model/address/index";
 import type { IfLine } from "./docs";
 import { endTargets } from "./end-targets";
-import { ifAddressLine } from "./gateway";
+import { ifAddressLine, needDefaultSysctl } from "./gateway";
 import type { PlanIssue } from "./errors";
 import { checkManualKeys, resolvePhase, resolvePhase1 } from "./phases";
 import { host, ipsecPeerRules, passOn, rule } from "./pf-rules";
@@ -118,6 +118,8 @@ function planLinkIpsec(l: LinkSpec, keys: ManualKeys | undefined, me: LinkEndSpe
   const on = acc.gw.external.interface;
   const G = label[0]!;
   const ip = l.ipsec;
+  // an IPsec-protected link is ESP: `esp: false` on its gateway would drop it (checkUserSysctls)
+  if (ip.kind !== "none") needDefaultSysctl(acc, "net.inet.esp.enable", "1");
   switch (ip.kind) {
     case "none":
       break;

@@ -193,6 +193,11 @@ describe("IPsec over a gre/eoip/etherip link protects the link's own packets", (
       const r = plan(topo({ tunnels: [], links: [link(kind, ifc, inner)] } as never));
       expect(content(r.states.gw1, "/etc/ipsec.conf").split("\n")[0]).toBe(`ike esp transport proto ${proto} from 192.0.2.153 to 192.0.123.85 peer 192.0.123.85 psk 204931646879ae1265a7d0437a51cc08fe8d7484`);
     });
+  it("`esp: false` on a gateway of an IPsec-protected link is refused", () => {
+    expect(refusal(topo({ gateways: [{ ...gw1(), esp: false }, gw2()], tunnels: [], links: [link("gre", "gre0", true)] } as never))).toBe(
+      'Gateway "gw1": esp = false: a VPN of this gateway needs net.inet.esp.enable=1: this value would switch it off; remove `esp` (or set it to true)',
+    );
+  });
   it("manual keys: flow esp proto gre", () => {
     const l = { ...link("gre", "gre0", true), ipsec: { kind: "manual", keys: {} } };
     const r = plan(topo({ tunnels: [], links: [l] } as never));
