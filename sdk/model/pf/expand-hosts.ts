@@ -45,6 +45,9 @@ export function resolveHosts(hosts: readonly PfHost[], ctx: ExpandContext, error
         }
         break;
       }
+      case "range":
+        out.push({ host: h, af: addressFamily(h.from) });
+        break;
       case "dynamic":
       case "table":
       case "no-route":
@@ -72,6 +75,7 @@ export function knownName(name: string, modifier: string | undefined, ctx: Expan
 export function targetFamilies(h: PfHost | undefined, ctx: ExpandContext): (PfAddressFamily | undefined)[] | undefined {
   if (h === undefined) return undefined;
   if (h.kind === "address") return [addressFamily(h.address)];
+  if (h.kind === "range") return [addressFamily(h.from)];
   if (h.kind === "dynamic") return [undefined];
   if (h.kind === "interface" && ctx.interfaces && knownName(h.name, h.modifier, ctx)) return interfaceAddresses(h.name, h.modifier, ctx.interfaces).map((a) => pfFamily(a));
   return undefined;

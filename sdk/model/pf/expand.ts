@@ -278,8 +278,11 @@ function familyErrors(rule: PfRule, af: PfAddressFamily | undefined, proto: stri
 function collapsePools(rule: PfFilterRule, af: PfAddressFamily | undefined, ctx: ExpandContext): { errors: string[]; af: PfAddressFamily | undefined } {
   const errors: string[] = [];
   const pools: [PfHost | undefined, "translation" | "routing"][] = [[rule.rdrTo?.host, "translation"], [rule.natTo, "translation"], [rule.route?.host, "routing"]];
+  // a target written as a list became the table `<__automatic_N>`: collapse_redirspec reads the list's hosts
+  const listed = (t: PfHost | undefined) =>
+    t?.kind === "table" && t.name.startsWith("__automatic_") && rule.pool?.list ? rule.pool.list.flatMap((x) => targetFamilies(x, ctx) ?? [undefined]) : undefined;
   for (const [t, what] of pools) {
-    const fams = targetFamilies(t, ctx);
+    const fams = targetFamilies(t, ctx) ?? listed(t);
     if (fams === undefined) continue;
     const c = collapsePool(fams, af, what);
     if (c.error) errors.push(c.error);
@@ -296,7 +299,7 @@ function afToErrors(rule: PfFilterRule, af: PfAddressFamily | undefined, ctx: Ex
   const t = rule.afTo!;
   const errs: string[] = [];
   const hostAfs = (h: PfHost, list: readonly PfHost[] | undefined): (PfAddressFamily | undefined)[] =>
-    (list ?? [h]).flatMap((x) => (x.kind === "address" ? [addressFamily(x.address)] : x.kind === "interface" && ctx.interfaces && knownName(x.name, x.modifier, ctx) ? interfaceAddresses(x.name, x.modifier, ctx.interfaces).map((a) => pfFamily(a)) : [undefined]));
+    (list ?? [h]).flatMap((x) => (x.kind === "address" ? [addressFamily(x.address)] : x.kind === "range" ? [addressFamily(x.from)] : x.kind === "interface" && ctx.interfaces && knownName(x.name, x.modifier, ctx) ? interfaceAddresses(x.name, x.modifier, ctx.interfaces).map((a) => pfFamily(a)) : [undefined]));
   const pools: (PfAddressFamily | undefined)[][] = [];
   if (t.to) pools.push(hostAfs(t.to.host, t.to.list));
   pools.push(hostAfs(t.from, rule.pool?.list));
@@ -317,7 +320,7 @@ function afToErrors(rule: PfFilterRule, af: PfAddressFamily | undefined, ctx: Ex
 /** pfctl's expand_label(): `$if`, `$proto`, `$srcaddr`, `$dstaddr`, `$srcport`, `$dstport` in a label. */
 function expandLabel(label: string, itf: PfIfSpec | undefined, proto: string | undefined, src: HostAf["host"], sport: PfPort | undefined, dst: HostAf["host"], dport: PfPort | undefined): string {
   if (!label.includes("$")) return label;
-  const addr = (h: PfHost | undefined) => (h === undefined ? "any" : h.kind === "address" ? `${h.not ? "! " : ""}${h.address}` : h.kind === "table" ? `<${h.name}>` : h.kind === "dynamic" ? `(${h.name})` : h.kind === "interface" ? h.name : h.kind);
+  const addr = (h: PfHost | undefined) => (h === undefined ? "any" : h.kind === "address" ? `${h.not ? "! " : ""}${h.address}` : h.kind === "range" ? "?" : h.kind === "table" ? `<${h.name}>` : h.kind === "dynamic" ? `(${h.name})` : h.kind === "interface" ? h.name : h.kind);
   const port = (p: PfPort | undefined) => (p === undefined ? "" : p.op === "=" ? String(p.port) : p.to !== undefined ? `${p.port}${p.op}${p.to}` : `${p.op}${p.port}`);
   return label
     .replaceAll("$if", itf?.name ?? "")

@@ -1,5 +1,5 @@
 /** pf.conf parser, part 2: direction, family, interfaces, protocols, hosts and ports (parse.y's ipspec, portspec). */
-import { interfaceExists, literalScope, parseLiteralAddress } from "./address";
+import { interfaceAddresses, interfaceExists, literalScope, parseLiteralAddress } from "./address";
 import { expandStatement } from "./expand";
 import { type Token } from "./lexer";
 import { canonicalProtocol, servicePort } from "./names";
@@ -151,7 +151,7 @@ export abstract class PfHostParser extends PfParserBase {
     const t = this.la;
     if (t.type === "STRING") {
       this.shift();
-      if (this.isChar("-")) this.fail("address ranges (`a - b`) are not part of this model's pf language", "use a network or a table");
+      if (this.isChar("-")) return [this.range(t, not)];
       let text = t.text;
       if (this.acceptChar("/")) {
         if (this.la.type !== "NUMBER") this.syntax();
@@ -192,6 +192,38 @@ export abstract class PfHostParser extends PfParserBase {
     }
     if (this.isKw("route")) this.fail("`route LABEL` addresses are not part of this model's pf language");
     this.syntax();
+  }
+
+  /**
+   * parse.y `host: STRING '-' STRING`: an address range. Each end is what host() makes of it, and must be one
+   * address (an interface or group with one address counts; no mask: `10.0.0.9/32` after the `-` is a syntax
+   * error), both of one family ("invalid address range"); an end host() cannot read is "could not parse host
+   * specification". The `-` has been seen, not read.
+   */
+  protected range(first: Token, not: boolean): PfHost {
+    this.shift();
+    const second = this.la;
+    if (second.type !== "STRING") this.syntax();
+    this.shift();
+    const end = (tok: Token): { text: string; family: 4 | 6 } | "several" => {
+      // pfctl binds a rule to the scope's interface for some scoped ranges (both ends scoped), not for others
+      if (literalScope(tok.text) !== undefined) this.fail("scoped addresses in a range (`fe80::1%em0 - …`) are not part of this model's pf language", "give the range without the scope, bound with `on IF`", tok);
+      const lit = parseLiteralAddress(tok.text);
+      if (lit) return lit.prefix === undefined ? { text: lit.text, family: lit.family } : "several";
+      const known = this.ctx.interfaces !== undefined && interfaceExists(tok.text, this.ctx.interfaces);
+      if (!known) {
+        this.out.stderr.push(`no IP address found for ${tok.text}`);
+        this.fail("could not parse host specification", `\`${tok.text}\` is not an IPv4/IPv6 address${this.ctx.interfaces ? " nor an interface of this host" : ""}: each end of a range is one address`, tok);
+      }
+      const addrs = interfaceAddresses(tok.text, undefined, this.ctx.interfaces!);
+      return addrs.length === 1 ? { text: addrs[0]!.address, family: addrs[0]!.family } : "several";
+    };
+    const a = end(first);
+    const b = end(second);
+    if (a === "several" || b === "several" || a.family !== b.family) {
+      this.fail("invalid address range", "both ends are single addresses of one family, e.g. `10.0.0.1 - 10.0.0.9`", first);
+    }
+    return { kind: "range", from: a.text, to: b.text, ...(not ? { not: true } : {}) };
   }
 
   /** pfctl's host(): an address, else an interface or group (`em0`, `em0:network`, `egress`, `self`). */

@@ -356,7 +356,7 @@ export abstract class PfOptionParser extends PfRulePartParser {
     if (o.natTo || o.binatTo || o.afTo) this.fail("cannot respecify af-to");
     if (af === undefined) this.fail(to ? "no address family specified" : "no target address family specified");
     const first = (h: PfHost, list?: PfHost[]) => (list ? list[0]! : h);
-    const hostAf = (h: PfHost) => (h.kind === "address" ? addressFamily(h.address) : h.kind === "interface" && this.ctx.interfaces ? firstFamily(interfaceAddresses(h.name, h.modifier, this.ctx.interfaces)) : undefined);
+    const hostAf = (h: PfHost) => (h.kind === "address" ? addressFamily(h.address) : h.kind === "range" ? addressFamily(h.from) : h.kind === "interface" && this.ctx.interfaces ? firstFamily(interfaceAddresses(h.name, h.modifier, this.ctx.interfaces)) : undefined);
     if (to) {
       const a = hostAf(first(from.target, from.list));
       const b = hostAf(first(to.target, to.list));
@@ -364,7 +364,7 @@ export abstract class PfOptionParser extends PfRulePartParser {
     }
     // collapse_redirspec loads an address list as a table only when all its addresses are in the target family
     for (const p of [to, from]) {
-      if (p?.list && this.opts.verbose !== false && p.list.every((h) => h.kind !== "address" || addressFamily(h.address) === af)) {
+      if (p?.list && this.opts.verbose !== false && p.list.every((h) => (h.kind === "address" ? addressFamily(h.address) : h.kind === "range" ? addressFamily(h.from) : af) === af)) {
         this.out.echo.push(renderTable({ name: (p.target as { name: string }).name, const: true, addresses: this.resolveForPrint(p.list), files: [] }));
       }
     }

@@ -2,7 +2,7 @@
 import { type Token } from "./lexer";
 import { ICMP6_CODES, ICMP6_TYPES, ICMP_CODES, ICMP_TYPES, icmpCodeNumber, icmpTypeNumber, PF_TIMEOUT_NAMES } from "./icmp";
 import { addressFamily } from "./address";
-import { autoRoundRobin, renderTable } from "./render";
+import { autoRoundRobin, renderHost, renderTable } from "./render";
 import type { PfAddressFamily, PfFilterRule, PfHost, PfIcmpType, PfPortOp, PfUgid, PfStateOptions } from "./types";
 import { TCP_FLAGS, flagBits } from "./parser-base";
 import { PfHostParser } from "./parser-hosts";
@@ -114,6 +114,9 @@ export abstract class PfRulePartParser extends PfHostParser {
     // one comma before each further host, none before the `}` (an empty, leading-comma or trailing-comma list is
     // a syntax error)
     const list: PfHost[] = [...this.host(this.acceptChar("!"))];
+    // redir_host_list: its first host must be addresses (an interface name is its addresses); the later ones are
+    // not checked
+    if (list[0]!.kind !== "address" && list[0]!.kind !== "interface") this.fail("only addresses can be listed for redirection pools ", `${renderHost(list[0]!)}: a pool in braces lists addresses`);
     this.optnl();
     while (!this.isChar("}")) {
       this.acceptChar(",");

@@ -77,6 +77,7 @@ export abstract class PfSettingsParser extends PfOptionParser {
           this.shift();
           // table_opt: once the list is read, each entry must be an address or network
           const why: Partial<Record<PfHost["kind"], string>> = {
+            range: "address ranges are not permitted inside tables",
             dynamic: "dynamic addresses are not permitted inside tables",
             table: "tables cannot contain tables",
             "no-route": '"no-route" is not permitted inside tables',

@@ -10,7 +10,7 @@
  * `set loginterface`; tables (`const`, `persist`, `counters`, `file`, negated `!ADDR` entries);
  * pass/block/match with `drop`/`return`/`return-rst`/`return-icmp(…)`/`return-icmp6(…)`, `log` and
  * `log (all, matches, user, to pflogN)`, `quick`, `on [!] IF`, `inet`/`inet6`, `proto`, `from`/`to`
- * with addresses, networks, interfaces and their `:network`/`:broadcast`/`:peer`/`:0` modifiers,
+ * with addresses, networks, address ranges (`10.0.0.1 - 10.0.0.9`), interfaces and their `:network`/`:broadcast`/`:peer`/`:0` modifiers,
  * `(IF)`, `<table>`, `self`, `no-route`, `urpf-failed` and ports; `flags`, `icmp-type`/`icmp6-type
  * [code]`, `keep`/`modulate`/`synproxy`/`no state` with `max`, `no-sync`, `if-bound`, `floating`,
  * `sloppy`, `pflow`, `source-track`, `max-src-states`, `max-src-conn`, `max-src-conn-rate`,
@@ -31,7 +31,7 @@
  * model's pf language" (never passed through as opaque text: a rule the model cannot represent could not
  * be rendered canonically or compared with `pfctl -sr`): `include`, `source-hash` with a string or a random key, `divert-reply`/`divert-packet`, `tos` (matching),
  * `set delay`, `on rdomain`, `return-rst(ttl)`,
- * address ranges (`a - b`), `(IF)/N`, `route` labels, and the options `set fingerprints`,
+ * scoped addresses in an address range (`fe80::1%em0 - fe80::9%em0`), `(IF)/N`, `route` labels, and the options `set fingerprints`,
  * `set state-defaults`.
  */
 import type { ParseResult } from "../diagnostics";
@@ -326,7 +326,7 @@ class PfParser extends PfQueueParser {
     const { from, to } = this.fromto();
     // decide_address_family(): the rule's family, or the one all its literal source (then destination) addresses share
     const common = (hs: PfHost[]) => {
-      const fams = new Set(hs.map((h) => (h.kind === "address" ? addressFamily(h.address) : undefined)));
+      const fams = new Set(hs.map((h) => (h.kind === "address" ? addressFamily(h.address) : h.kind === "range" ? addressFamily(h.from) : undefined)));
       return fams.size === 1 ? [...fams][0] : undefined;
     };
     this.ruleAf = af ?? common(from.hosts) ?? common(to.hosts);

@@ -33,6 +33,8 @@ export function renderHost(h: PfHost): string {
   switch (h.kind) {
     case "address":
       return neg(h.not) + h.address;
+    case "range":
+      return `${neg(h.not)}${h.from} - ${h.to}`;
     case "interface":
       return neg(h.not) + h.name + (h.modifier ? `:${h.modifier}` : "") + (h.mask !== undefined ? `/${h.mask}` : "");
     case "dynamic":

@@ -50,6 +50,11 @@ export type PfIfModifier = "network" | "broadcast" | "peer" | "0";
  */
 export type PfHost =
   | { kind: "address"; address: string; not?: boolean }
+  /**
+   * An address range `FROM - TO` (parse.y `host: STRING '-' STRING`: two single addresses of one family, no mask;
+   * printed as written, canonical; not in tables or redirection lists).
+   */
+  | { kind: "range"; from: string; to: string; not?: boolean }
   | {
       kind: "interface";
       name: string;

@@ -59,6 +59,17 @@ function checkHost(field: string, h: PfHost): void {
       if (lit.text !== h.address) throw new ModelError(`${field}.address`, h.address, `\`${h.address}\` is not in canonical form; write \`${lit.text}\` (as pfctl prints it)`);
       return;
     }
+    case "range": {
+      const ends = [h.from, h.to].map((x, i) => {
+        const lit = parseLiteralAddress(x);
+        const f = `${field}.${i === 0 ? "from" : "to"}`;
+        if (!lit || lit.prefix !== undefined) throw new ModelError(f, x, `\`${x}\` is not a single IPv4/IPv6 address; each end of a range is one, e.g. 10.0.0.1 - 10.0.0.9`);
+        if (lit.text !== x) throw new ModelError(f, x, `\`${x}\` is not in canonical form; write \`${lit.text}\` (as pfctl prints it)`);
+        return lit;
+      });
+      if (ends[0]!.family !== ends[1]!.family) throw new ModelError(`${field}.to`, h.to, "invalid address range: both ends are of one family");
+      return;
+    }
     case "interface":
     case "dynamic":
       checkName(`${field}.name`, h.name, "interface name", 15);
@@ -75,7 +86,7 @@ function checkHost(field: string, h: PfHost): void {
     case "urpf-failed":
       return;
     default:
-      throw new ModelError(`${field}.kind`, (h as { kind: unknown }).kind, oneOf("address kind", String((h as { kind: unknown }).kind), ["address", "interface", "dynamic", "table", "no-route", "urpf-failed"]));
+      throw new ModelError(`${field}.kind`, (h as { kind: unknown }).kind, oneOf("address kind", String((h as { kind: unknown }).kind), ["address", "range", "interface", "dynamic", "table", "no-route", "urpf-failed"]));
   }
 }
 

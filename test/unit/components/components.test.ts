@@ -110,6 +110,20 @@ describe("attachment and sealing", () => {
   });
 });
 
+describe("pf address ranges", () => {
+  it("a PfAnchor rule with an address range is written canonically (`10.0.0.01 -10.0.0.9` as `10.0.0.1 - 10.0.0.9`); a range of two families is refused as pfctl refuses it", async () => {
+    const [a] = pair();
+    new openbsd.PfAnchor(`r-${n}`, { gateway: a, name: "ranges", rules: "pass in on em1 proto tcp from 10.0.0.01 -10.0.0.9 to any port 22\nblock in on em1 from ! 10.1.0.1 - 10.1.0.9" });
+    expect((await valueOf(a.config.state)).files["/etc/pf.anchors/ranges"]!.content.split("\n").filter((l) => l.includes(" - "))).toEqual([
+      "pass in on em1 proto tcp from 10.0.0.1 - 10.0.0.9 to any port = 22",
+      "block in on em1 from ! 10.1.0.1 - 10.1.0.9 to any",
+    ]);
+    const [b] = pair();
+    expect(reportedBy(() => new openbsd.PfAnchor(`m-${n}`, { gateway: b, rules: "pass in from 10.0.0.1 - 2001:db8::1" }))).toMatch(/^PfAnchor "m-\d+" rules:1:\d+: invalid address range/);
+    await expect(valueOf(b.state)).rejects.toBeInstanceOf(openbsd.Refused);
+  });
+});
+
 describe("argument errors", () => {
   it("argument errors name the component, field, value and fix", async () => {
     const [a, b] = pair();
