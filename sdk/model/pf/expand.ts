@@ -110,11 +110,14 @@ export function expandStatement(rule: PfRule, ctx: ExpandContext = {}): ExpandRe
               // collapse_redirspec runs first for every combination, with the statement's family: a pool may
               // give the rule its family (then combinations of the other family are skipped); its errors stay
               let af = stmtAf;
+              let binatEmpty = false;
               if (rule.kind === "filter" && !rule.afTo) {
                 const c = collapsePools(rule, af, ctx);
                 if (c.errors.length > 0) {
                   errors.push(...c.errors);
                   poolError = true;
+                  // a binat-to address of the other family is dropped from its pool: the pool's mask is then zero
+                  binatEmpty = rule.binatTo !== undefined && c.errors.some((e) => e.startsWith("af mismatch in translation"));
                 }
                 af = c.af;
               }
@@ -149,6 +152,7 @@ export function expandStatement(rule: PfRule, ctx: ExpandContext = {}): ExpandRe
                 // a table is neither an address nor a dynamic interface, and has no mask
                 if (rule.binatTo.kind === "table")
                   errors.push("binat-to requires a specified source and redirect address", "source and redir addresess must have a matching network mask in binat-rule", "tables cannot be used as the redirect address of a binat-to rule");
+                else if (binatEmpty) errors.push("source and redir addresess must have a matching network mask in binat-rule");
                 if (rule.direction) errors.push("binat-to cannot be specified with a direction");
                 if (rule.binatTo.kind === "table" || rule.direction) poolError = true;
               }
@@ -277,7 +281,8 @@ function familyErrors(rule: PfRule, af: PfAddressFamily | undefined, proto: stri
  */
 function collapsePools(rule: PfFilterRule, af: PfAddressFamily | undefined, ctx: ExpandContext): { errors: string[]; af: PfAddressFamily | undefined } {
   const errors: string[] = [];
-  const pools: [PfHost | undefined, "translation" | "routing"][] = [[rule.rdrTo?.host, "translation"], [rule.natTo, "translation"], [rule.route?.host, "routing"]];
+  // binat-to fills the nat-to slot (parse.y: `nat->binat`)
+  const pools: [PfHost | undefined, "translation" | "routing"][] = [[rule.rdrTo?.host, "translation"], [rule.natTo ?? rule.binatTo, "translation"], [rule.route?.host, "routing"]];
   // a target written as a list became the table `<__automatic_N>`: collapse_redirspec reads the list's hosts
   const listed = (t: PfHost | undefined) =>
     t?.kind === "table" && t.name.startsWith("__automatic_") && rule.pool?.list ? rule.pool.list.flatMap((x) => targetFamilies(x, ctx) ?? [undefined]) : undefined;
