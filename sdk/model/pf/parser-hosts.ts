@@ -181,6 +181,7 @@ export abstract class PfHostParser extends PfParserBase {
         modifier = m;
         name = name.slice(0, colon);
       }
+      if (name.length >= 16) this.fail("interface name too long", `\`${name}\` has ${name.length} characters; at most 15`, nameTok);
       if (this.isChar("/")) this.fail("masks on dynamic addresses (`(if)/N`) are not part of this model's pf language");
       return [{ kind: "dynamic", name, ...(modifier ? { modifier } : {}), ...n }];
     }
