@@ -163,6 +163,9 @@ export class Lexer {
     this.nextChar();
     let name = "";
     while (/[A-Za-z0-9_]/.test(this.peekChar() ?? "")) name += this.nextChar();
+    // yylex reads the name with lgetc until a character ends it; the file's end instead returns 0, the end of the
+    // input: a `$NAME` the file ends with (no newline after it) is dropped, defined or not
+    if (this.peekChar() === undefined && this.depth === 0) return this.tok("eof", "", line, column);
     const value = this.macros.get(name);
     if (value === undefined) {
       // yylex: yyerror, then findeol(): the rest of the line, its newline too, is gone; ERROR is returned
