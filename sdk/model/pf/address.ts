@@ -3,6 +3,7 @@
  * `10/8` shorthand; printed as pfctl prints them) and interface names replaced by the interface's
  * addresses (pfctl's host_if()/ifa_lookup()).
  */
+import { modifierMode, modifierNoAlias } from "./if-modifier";
 import { IPv4CidrRange } from "ip-num";
 import { netText, parseIpNet, readDottedQuad, type IpNet } from "../address/index";
 import type { PfAddressFamily, PfIfModifier, PfInterface } from "./types";
@@ -128,7 +129,7 @@ export function interfaceExists(name: string, interfaces: readonly PfInterface[]
 /**
  * Addresses an interface name stands for (pfctl's ifa_lookup): each address as a host, or with
  * `:network` the networks, `:broadcast` the IPv4 broadcast addresses, `:0` only the first address
- * of each family, `:peer` nothing (no point-to-point peers are modelled).
+ * of each family (with a mode: the first the mode keeps), `:peer` nothing (no point-to-point peers are modelled).
  */
 export function interfaceAddresses(
   name: string,
@@ -136,6 +137,8 @@ export function interfaceAddresses(
   interfaces: readonly PfInterface[],
 ): LiteralAddress[] {
   const out: LiteralAddress[] = [];
+  const mode = modifierMode(modifier);
+  const noAlias = modifierNoAlias(modifier);
   for (const itf of interfacesNamed(name, interfaces)) {
     const seen = new Set<4 | 6>();
     for (const a of itf.addresses) {
@@ -147,26 +150,26 @@ export function interfaceAddresses(
       // pfctl ifa_lookup(): a link-local IPv6 address carries its interface as scope; `:network` skips it
       const linkLocal = parsed.family === 6 && /^fe[89ab][0-9a-f]:/i.test(parsed.address);
       const scoped = linkLocal ? { ...parsed, scope: itf.name } : parsed;
-      switch (modifier) {
+      // ifa_lookup: the mode's skips first (no IPv6 for :broadcast, no link-local for :network), then :0 takes
+      // the first address of each family that is left
+      if (mode === "broadcast" && (parsed.family !== 4 || prefix >= 32)) continue;
+      if (mode === "network" && linkLocal) continue;
+      if (noAlias && seen.has(parsed.family)) continue;
+      seen.add(parsed.family);
+      switch (mode) {
         case undefined:
           out.push(scoped);
           break;
-        case "0":
-          if (!seen.has(parsed.family)) out.push(scoped);
-          seen.add(parsed.family);
-          break;
         case "network": {
-          if (linkLocal) break;
           const net = parseLiteralAddress(`${host}/${prefix}`);
           if (net) out.push(net);
           break;
         }
-        case "broadcast":
-          if (parsed.family === 4 && prefix < 32) {
-            const b = parseLiteralAddress(IPv4CidrRange.fromCidr(`${host}/${prefix}`).getLast().toString());
-            if (b) out.push(b);
-          }
+        case "broadcast": {
+          const b = parseLiteralAddress(IPv4CidrRange.fromCidr(`${host}/${prefix}`).getLast().toString());
+          if (b) out.push(b);
           break;
+        }
         case "peer":
           break;
       }

@@ -3,6 +3,7 @@
  * addresses (host_if, with a mask and scoped IPv6), the address family of translation and routing targets
  * (collapse of a pool's families, decide_address_family()).
  */
+import { modifierMode } from "./if-modifier";
 import { addressFamily, interfaceAddresses, parseLiteralAddress, pfFamily } from "./address";
 import type { PfAddressFamily, PfHost } from "./types";
 import type { ExpandContext } from "./expand";
@@ -63,7 +64,7 @@ export function resolveHosts(hosts: readonly PfHost[], ctx: ExpandContext, error
 export function knownName(name: string, modifier: string | undefined, ctx: ExpandContext): boolean {
   if (!ctx.interfaces) return false;
   if (!ctx.partial) return true;
-  if (name === "self" || modifier === "peer") return false;
+  if (name === "self" || modifierMode(modifier as Parameters<typeof modifierMode>[0]) === "peer") return false;
   return ctx.interfaces.some((i) => i.name === name) || ctx.interfaces.some((i) => i.groups.includes(name));
 }
 

@@ -5,6 +5,7 @@
  * addresses; combinations whose address families disagree are dropped; the address family, the
  * block policy, the default `flags S/SA` and the state policy are filled in.
  */
+import { modifierMode } from "./if-modifier";
 import { addressFamily, interfaceAddresses, pfFamily } from "./address";
 import { collapsePool, decideAf, knownName, resolveHosts, targetFamilies, type HostAf } from "./expand-hosts";
 import type {
@@ -87,7 +88,7 @@ export function expandStatement(rule: PfRule, ctx: ExpandContext = {}): ExpandRe
   const srcs = resolveHosts(rule.from.hosts, ctx, errors);
   const dsts = resolveHosts(rule.to.hosts, ctx, errors);
   if (errors.length > 0) return { rules: [], errors };
-  if (rule.kind === "filter" && rule.route?.host.kind === "dynamic" && rule.route.host.modifier !== "peer") {
+  if (rule.kind === "filter" && rule.route?.host.kind === "dynamic" && modifierMode(rule.route.host.modifier) !== "peer") {
     // parse.y: a route-to pool on an interface needs its :peer address
     return { rules: [], errors: ["route spec requires :peer with dynamic interface addresses", `interface (${rule.route.host.name}) is not supported by pool type`, "skipping rule due to errors", "rule expands to no valid combination"] };
   }

@@ -1,4 +1,5 @@
 /** pf.conf parser, part 2: direction, family, interfaces, protocols, hosts and ports (parse.y's ipspec, portspec). */
+import { modifierMode, splitModifiers } from "./if-modifier";
 import { interfaceAddresses, interfaceExists, literalScope, parseLiteralAddress } from "./address";
 import { expandStatement } from "./expand";
 import { type Token } from "./lexer";
@@ -171,16 +172,11 @@ export abstract class PfHostParser extends PfParserBase {
       this.expectChar(")");
       let name = nameTok.text;
       if (!/^[A-Za-z]/.test(name)) this.fail(`invalid interface name '${name}'`, undefined, nameTok);
-      let modifier: PfIfModifier | undefined;
-      const colon = name.indexOf(":");
-      if (colon >= 0) {
-        const m = name.slice(colon + 1);
-        if (m !== "network" && m !== "broadcast" && m !== "peer" && m !== "0") {
-          this.fail(`interface ${name} has bad modifier`, "one of :network, :broadcast, :peer, :0", nameTok);
-        }
-        modifier = m;
-        name = name.slice(0, colon);
-      }
+      const split = splitModifiers(name);
+      if ("bad" in split) this.fail(`interface ${split.bad} has bad modifier`, "one of :network, :broadcast, :peer, :0", nameTok);
+      if ("illegal" in split) this.fail("illegal combination of interface modifiers", "one of :network, :broadcast, :peer (and :0)", nameTok);
+      const modifier = split.modifier;
+      name = split.name;
       if (name.length >= 16) this.fail("interface name too long", `\`${name}\` has ${name.length} characters; at most 15`, nameTok);
       if (this.isChar("/")) this.fail("masks on dynamic addresses (`(if)/N`) are not part of this model's pf language");
       return [{ kind: "dynamic", name, ...(modifier ? { modifier } : {}), ...n }];
@@ -249,14 +245,18 @@ export abstract class PfHostParser extends PfParserBase {
     const mask = sm && Number(sm[2]) <= 128 ? Number(sm[2]) : undefined;
     let name = mask === undefined ? text : sm![1]!;
     let modifier: PfIfModifier | undefined;
-    const m = /^(.*):(network|broadcast|peer|0)$/.exec(name);
-    if (m) {
-      name = m[1];
-      modifier = m[2] as PfIfModifier;
+    const split = splitModifiers(name);
+    if ("illegal" in split) {
+      this.out.stderr.push("illegal combination of interface modifiers", `no IP address found for ${text}`);
+      this.fail("could not parse host specification", `\`${text}\`: one of :network, :broadcast, :peer (and :0)`, tok);
+    }
+    if ("name" in split) {
+      name = split.name;
+      modifier = split.modifier;
     }
     const plausible = /^[A-Za-z][A-Za-z0-9_.-]*$/.test(name) && (mask !== undefined || !text.includes("/"));
     const known = (this.ctx.interfaces ? interfaceExists(name, this.ctx.interfaces) : true) && plausible;
-    if (known && mask !== undefined && (modifier === "network" || modifier === "broadcast")) {
+    if (known && mask !== undefined && (modifierMode(modifier) === "network" || modifierMode(modifier) === "broadcast")) {
       this.out.stderr.push("network or broadcast lookup, but extra netmask given", `no IP address found for ${text}`);
       this.fail("could not parse host specification", `\`${text}\`: :${modifier} gives the network itself; drop /${mask} or :${modifier}`, tok);
     }

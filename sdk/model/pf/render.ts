@@ -2,6 +2,7 @@
  * Rendering pf rules in the canonical form pfctl prints (pfctl_parser.c print_rule()), and whole
  * rulesets as pf.conf text.
  */
+import { modifierNoAlias } from "./if-modifier";
 import { expandStatement } from "./expand";
 import { formatQueueStatement } from "./queues";
 import { validatePfStatement, validatePfTable } from "./validate";
@@ -53,7 +54,7 @@ export function renderHost(h: PfHost): string {
  * (DYNIF_MULTIADDR: not `(IF:0)` of an interface whose name ends in a digit) is round-robin.
  */
 export function autoRoundRobin(h: PfHost): boolean {
-  return h.kind === "table" || (h.kind === "dynamic" && !(h.modifier === "0" && /\d$/.test(h.name)));
+  return h.kind === "table" || (h.kind === "dynamic" && !(modifierNoAlias(h.modifier) && /\d$/.test(h.name)));
 }
 
 /** One port item after `port`: `= 500`, `!= 22`, `500:501`, `8000 >< 8100`. */

@@ -37,7 +37,7 @@ export interface PfIfSpec {
 }
 
 /** Modifier of an interface address: `em0:network`, `em0:broadcast`, `em0:peer`, `em0:0` (no aliases). */
-export type PfIfModifier = "network" | "broadcast" | "peer" | "0";
+export type PfIfModifier = "network" | "broadcast" | "peer" | "0" | "network:0" | "broadcast:0" | "peer:0";
 
 /**
  * One address of a `from`/`to` (or table) list.

@@ -14,7 +14,7 @@ const DIRECTIONS = ["in", "out"];
 const FAMILIES = ["inet", "inet6"];
 const PORT_OPS = ["=", "!=", "<", "<=", ">", ">=", ":", "><", "<>"];
 const STATES = ["keep", "no", "modulate", "synproxy"];
-const MODIFIERS = ["network", "broadcast", "peer", "0"];
+const MODIFIERS = ["network", "broadcast", "peer", "0", "network:0", "broadcast:0", "peer:0"];
 const NAME = /^[A-Za-z_][A-Za-z0-9_.-]*$/;
 
 /**
@@ -76,7 +76,7 @@ function checkHost(field: string, h: PfHost): void {
       if (h.modifier !== undefined && !MODIFIERS.includes(h.modifier)) throw new ModelError(`${field}.modifier`, h.modifier, oneOf("interface modifier", String(h.modifier), MODIFIERS));
       if (h.kind === "interface" && h.mask !== undefined) {
         if (!Number.isInteger(h.mask) || h.mask < 0 || h.mask > 128) throw new ModelError(`${field}.mask`, h.mask, "prefix length out of range; 0-128 (at most 32 for IPv4 addresses)");
-        if (h.modifier === "network" || h.modifier === "broadcast") throw new ModelError(`${field}.mask`, h.mask, `network or broadcast lookup, but extra netmask given; drop /${h.mask} or :${h.modifier}`);
+        if (h.modifier !== undefined && /^(network|broadcast)/.test(h.modifier)) throw new ModelError(`${field}.mask`, h.mask, `network or broadcast lookup, but extra netmask given; drop /${h.mask} or :${h.modifier}`);
       }
       return;
     case "table":
