@@ -131,6 +131,19 @@ export abstract class PfParserBase {
   protected readonly queues: QueueRegistry;
   /** Where rules go: the file's ruleset, or the inline anchor being parsed (`anchor "x" { … }`). */
   protected sink: { rules: PfStatement[]; loaded: PfRule[] } | undefined;
+  /**
+   * The `<__automatic_N>` tables of the filter rule being parsed: pfctl makes (and prints) them while expanding
+   * the rule, when its pools collapse (collapse_redirspec); a rule that fails to parse, or whose pool has no
+   * address of its family, prints none.
+   */
+  protected autoTableEcho: string[] | undefined;
+
+  /** Prints a `<__automatic_N>` table as pfctl does: once the rule it belongs to expands (see autoTableEcho). */
+  protected echoAutoTable(line: string): void {
+    if (this.opts.verbose === false) return;
+    if (this.autoTableEcho) this.autoTableEcho.push(line);
+    else this.out.echo.push(line);
+  }
 
   constructor(
     protected readonly text: string,

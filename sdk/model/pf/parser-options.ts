@@ -364,8 +364,8 @@ export abstract class PfOptionParser extends PfRulePartParser {
     }
     // collapse_redirspec loads an address list as a table only when all its addresses are in the target family
     for (const p of [to, from]) {
-      if (p?.list && this.opts.verbose !== false && p.list.every((h) => (h.kind === "address" ? addressFamily(h.address) : h.kind === "range" ? addressFamily(h.from) : af) === af)) {
-        this.out.echo.push(renderTable({ name: (p.target as { name: string }).name, const: true, addresses: this.resolveForPrint(p.list), files: [] }));
+      if (p?.list && p.list.every((h) => (h.kind === "address" ? addressFamily(h.address) : h.kind === "range" ? addressFamily(h.from) : af) === af)) {
+        this.echoAutoTable(renderTable({ name: (p.target as { name: string }).name, const: true, addresses: this.resolveForPrint(p.list), files: [] }));
       }
     }
     // af-to sets the rule's rdr pool (the `to` pool, else an empty one): an earlier rdr-to is dropped

@@ -1,4 +1,5 @@
 /** pf.conf parser, part 3: parts of a rule's options (icmp types, users/groups, pools, tcp flags, state options). */
+import { createHash } from "node:crypto";
 import { type Token } from "./lexer";
 import { ICMP6_CODES, ICMP6_TYPES, ICMP_CODES, ICMP_TYPES, icmpCodeNumber, icmpTypeNumber, PF_TIMEOUT_NAMES } from "./icmp";
 import { addressFamily } from "./address";
@@ -106,7 +107,7 @@ export abstract class PfRulePartParser extends PfHostParser {
       const addrs = this.resolveForPrint([h]).filter((a) => af === undefined || a.kind !== "address" || addressFamily(a.address) === af);
       if (addrs.length <= 1) return { target: addrs[0] ?? h };
       const name = `__automatic_${this.autoTables++}`;
-      if (echo && this.opts.verbose !== false) this.out.echo.push(renderTable({ name, const: true, addresses: addrs, files: [] }));
+      if (echo) this.echoAutoTable(renderTable({ name, const: true, addresses: addrs, files: [] }));
       return { target: { kind: "table", name }, list: addrs };
     }
     this.optnl();
@@ -128,7 +129,7 @@ export abstract class PfRulePartParser extends PfHostParser {
     this.shift();
     if (list.length === 1) return { target: list[0]! };
     const name = `__automatic_${this.autoTables++}`;
-    if (echo && this.opts.verbose !== false) this.out.echo.push(renderTable({ name, const: true, addresses: this.resolveForPrint(list), files: [] }));
+    if (echo) this.echoAutoTable(renderTable({ name, const: true, addresses: this.resolveForPrint(list), files: [] }));
     return { target: { kind: "table", name }, list };
   }
 
@@ -151,13 +152,32 @@ export abstract class PfRulePartParser extends PfHostParser {
       this.shift();
       if (pool.type) this.fail("pool type cannot be redefined");
       pool.type = t.text;
-      if (t.text === "source-hash") {
-        if (this.la.type === "STRING" && /^0x[0-9a-fA-F]{32}$/.test(this.la.text)) pool.key = this.shift().text.toLowerCase();
-        else if (this.la.type === "STRING" || this.la.type === "NUMBER") this.fail("source-hash keys other than 0x followed by 32 hex digits are not part of this model's pf language");
-      }
+      if (t.text === "source-hash" && this.la.type === "STRING") pool.key = this.hashKey();
     }
     if (pool.type === "round-robin" && autoRoundRobin(target)) delete pool.type;
     if (pool.type !== undefined || pool.sticky) o.pool = pool;
+  }
+
+  /**
+   * parse.y hashkey: `0x` and 32 hex digits (read as sscanf's four `%8x`), else the MD5 of the words (`string`:
+   * adjacent words joined by a space), printed as pfctl prints the key: `0x` and 32 hex digits.
+   */
+  protected hashKey(): string {
+    const first = this.shift();
+    let text = first.text;
+    while (this.la.type === "STRING") text += " " + this.shift().text;
+    if (!text.startsWith("0x")) return "0x" + createHash("md5").update(text).digest("hex");
+    if (text.length !== 34) this.fail("hex key must be 128 bits (32 hex digits) long", "`0x` and 32 hex digits, or any other word (its MD5 is the key)", first);
+    // sscanf("0x%8x%8x%8x%8x"): each field takes up to 8 hex digits where the last one stopped
+    let rest = text.slice(2);
+    const words: string[] = [];
+    for (let i = 0; i < 4; i++) {
+      const m = /^[0-9a-fA-F]{1,8}/.exec(rest);
+      if (!m) this.fail("invalid hex key", "`0x` and 32 hex digits", first);
+      words.push(m[0].toLowerCase().padStart(8, "0"));
+      rest = rest.slice(m[0].length);
+    }
+    return "0x" + words.join("");
   }
 
   protected flag(): number {

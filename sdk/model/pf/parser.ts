@@ -20,7 +20,7 @@
  * `route-to`/`reply-to`/`dup-to HOST` (one next hop), `[!] received-on IF`, `prio`, `set prio`, `set tos`,
  * `max-pkt-rate`, `probability`, `divert-to ADDR port N`, `os "NAME"`, `user`/`group` (names resolved with
  * the host's ids when given); nat-to/rdr-to/route-to pools (one
- * target or `{ list }`, loaded as `<__automatic_N>`) with `bitmask`, `random`, `source-hash 0xKEY`,
+ * target or `{ list }`, loaded as `<__automatic_N>`) with `bitmask`, `random`, `source-hash 0xKEY` or `source-hash WORDS` (their MD5),
  * `round-robin`, `least-states`, `sticky-address`;
  * `antispoof`; `anchor "NAME" … [{ inline rules, tables, anchors }]`; `load anchor … from`;
  * `af-to inet|inet6 from POOL [to POOL [port N]]` (NAT64/NAT46); queues (`queue NAME on IF bandwidth … [min …]
@@ -29,7 +29,7 @@
  *
  * Decision — deliberately outside the model, refused with "`X` is valid pf.conf but not part of this
  * model's pf language" (never passed through as opaque text: a rule the model cannot represent could not
- * be rendered canonically or compared with `pfctl -sr`): `include`, `source-hash` with a string or a random key, `divert-reply`/`divert-packet`, `tos` (matching),
+ * be rendered canonically or compared with `pfctl -sr`): `include`, `source-hash` with a random key, `divert-reply`/`divert-packet`, `tos` (matching),
  * `set delay`, `on rdomain`, `return-rst(ttl)`,
  * scoped addresses in an address range (`fe80::1%em0 - fe80::9%em0`), `(IF)/N`, `route` labels, and the options `set fingerprints`,
  * `set state-defaults`.
@@ -291,6 +291,15 @@ class PfParser extends PfQueueParser {
   // ---- filter rules ----------------------------------------------------------------------
 
   protected pfrule(): void {
+    this.autoTableEcho = [];
+    try {
+      this.pfruleBody();
+    } finally {
+      this.autoTableEcho = undefined;
+    }
+  }
+
+  private pfruleBody(): void {
     const actionTok = this.shift();
     const action = actionTok.text as PfFilterRule["action"];
     let blockPolicy: PfBlockPolicy | undefined;
@@ -345,10 +354,12 @@ class PfParser extends PfQueueParser {
     if (fo.flags !== undefined && fo.flags !== "any" && protos.length > 0 && !protos.includes("tcp")) {
       this.fail("flags only apply to tcp", `\`flags ${fo.flags}\` with proto ${protos.join(", ")}`);
     }
-    this.addRule(rule);
+    const errors = this.addRule(rule);
+    // the rule's tables exist once its pools collapsed, whatever else its expansion refused
+    if (!errors.some((e) => /(translation|routing) spec/.test(e))) this.out.echo.push(...(this.autoTableEcho ?? []));
   }
 
-  protected addRule(rule: PfRule, loadedInline?: PfRule[]): void {
+  protected addRule(rule: PfRule, loadedInline?: PfRule[]): string[] {
     (this.sink?.rules ?? this.out.ruleset.rules).push(rule);
     const { rules, errors } = expandStatement(rule, this.ctx);
     for (const e of errors) {
@@ -357,6 +368,7 @@ class PfParser extends PfQueueParser {
     }
     if (loadedInline) for (const r of rules) if (r.kind === "anchor") r.inline = loadedInline;
     (this.sink?.loaded ?? this.out.loaded).push(...rules);
+    return errors;
   }
 
 }
