@@ -337,6 +337,18 @@ function expandLabel(label: string, itf: PfIfSpec | undefined, proto: string | u
     .replaceAll("$proto", proto ?? "");
 }
 
+/** How pfctl prints an address of mask 0 in a loaded rule (print_addr: `any`; the rule keeps its family). */
+const ANY: PfHost = { kind: "address", address: "any" };
+
+/**
+ * A host as the loaded rule holds it: an address with a zero mask (`0.0.0.0/0`, `::/0`, `10/0`) is pfctl's `any`,
+ * printed so (`from any`, `! any`, `nat-to any`), and a rule from and to it is `all`.
+ */
+function zeroMaskAsAny(h: PfHost | undefined): PfHost | undefined {
+  if (h?.kind !== "address" || !h.address.endsWith("/0")) return h;
+  return h.not ? { ...ANY, not: true } : undefined;
+}
+
 function buildRule(
   rule: PfRule,
   ctx: ExpandContext,
@@ -361,8 +373,10 @@ function buildRule(
   r.on = itf ? [itf.not ? { name: itf.name, not: true } : { name: itf.name }] : [];
   if (af) r.af = af;
   r.protos = proto ? [proto] : [];
-  r.from = { hosts: src ? [src] : [], ports: sport ? [sport] : [] };
-  r.to = { hosts: dst ? [dst] : [], ports: dport ? [dport] : [] };
+  const s = zeroMaskAsAny(src);
+  const d = zeroMaskAsAny(dst);
+  r.from = { hosts: s ? [s] : [], ports: sport ? [sport] : [] };
+  r.to = { hosts: d ? [d] : [], ports: dport ? [dport] : [] };
   if (rule.kind === "filter") {
     const tcpish = proto === undefined || proto === "tcp";
     let state = rule.state;
@@ -402,12 +416,12 @@ function buildRule(
   if (rule.tagged) r.tagged = rule.tagged.not ? { name: rule.tagged.name, not: true } : { name: rule.tagged.name };
   if (rule.kind === "filter") {
     if (rule.rtable !== undefined) r.rtable = rule.rtable;
-    if (rule.natTo) r.natTo = rule.natTo;
+    if (rule.natTo) r.natTo = zeroMaskAsAny(rule.natTo) ?? ANY;
     if ((rule.natTo || rule.afTo) && rule.staticPort) r.staticPort = true;
     if (rule.pool) r.pool = rule.pool;
     if (rule.route) r.route = rule.route;
     if (rule.divertTo) r.divertTo = rule.divertTo;
-    if (rule.rdrTo) r.rdrTo = rule.rdrTo;
+    if (rule.rdrTo) r.rdrTo = { ...rule.rdrTo, host: zeroMaskAsAny(rule.rdrTo.host) ?? ANY };
     if (rule.afTo) r.afTo = rule.afTo;
   }
   return r as unknown as PfRule;

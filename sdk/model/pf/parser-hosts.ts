@@ -11,6 +11,11 @@ export abstract class PfHostParser extends PfParserBase {
   protected resolveForPrint(hosts: PfHost[]): PfHost[] {
     const out: PfHost[] = [];
     for (const h of hosts) {
+      // print_addr: a zero mask is `any`
+      if (h.kind === "address" && h.address.endsWith("/0")) {
+        out.push({ ...h, address: "any" });
+        continue;
+      }
       if (h.kind !== "interface" || !this.ctx.interfaces) {
         out.push(h);
         continue;

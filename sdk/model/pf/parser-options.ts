@@ -129,8 +129,10 @@ export abstract class PfOptionParser extends PfRulePartParser {
       const lit = parseLiteralAddress(a.text);
       if (!lit || lit.text.includes("/")) this.fail(`could not parse divert address: ${a.text}`, undefined, a);
       this.expectKw("port");
+      const portTok = this.la;
       const port = this.portrange().port;
       if (o.divertTo) this.fail("more than one divert option");
+      if (port === 0) this.fail("invalid divert port: 0", "a port from 1 to 65535", portTok);
       o.divertTo = { address: lit.text, port };
       break;
     }

@@ -204,6 +204,8 @@ export abstract class PfRulePartParser extends PfHostParser {
     let lockSeen = false;
     let first = true;
     let adaptive: { start?: number; end?: number } = {};
+    // state_opt_list: at least one option between the parentheses
+    if (this.isChar(")")) this.syntax();
     while (!this.isChar(")")) {
       if (!first) this.acceptChar(",");
       first = false;

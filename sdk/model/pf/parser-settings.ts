@@ -125,12 +125,12 @@ export abstract class PfSettingsParser extends PfOptionParser {
   protected interfaceAndPolicyOption(): boolean {
     if (this.acceptKw("skip")) {
       const ifs = this.isKw("on") ? this.interfaceSpec() : [];
-      this.endOfStatement();
       for (const i of ifs) if (i.not) this.fail("skip on ! <interface> is not supported");
       if (this.opts.verbose !== false) {
         this.out.echo.push(ifs.length === 0 ? "set skip on none" : `set skip on { ${ifs.map((i) => i.name).join(" ")} }`);
       }
       this.out.ruleset.options.push({ kind: "skip", interfaces: ifs.map((i) => i.name) });
+      this.endOfStatement();
       return true;
     }
     if (this.acceptKw("block-policy")) {
@@ -138,10 +138,10 @@ export abstract class PfSettingsParser extends PfOptionParser {
       if (this.acceptKw("drop")) policy = "drop";
       else if (this.acceptKw("return")) policy = "return";
       else this.syntax();
-      this.endOfStatement();
       if (this.opts.verbose !== false) this.out.echo.push(`set block-policy ${policy}`);
       this.out.ruleset.options.push({ kind: "block-policy", policy });
       this.ctx.blockPolicy = policy;
+      this.endOfStatement();
       return true;
     }
     if (this.acceptKw("state-policy")) {
@@ -149,10 +149,10 @@ export abstract class PfSettingsParser extends PfOptionParser {
       if (this.acceptKw("if-bound")) policy = "if-bound";
       else if (this.acceptKw("floating")) policy = "floating";
       else this.syntax();
-      this.endOfStatement();
       if (this.opts.verbose !== false) this.out.echo.push(`set state-policy ${policy}`);
       this.out.ruleset.options.push({ kind: "state-policy", policy });
       this.ctx.statePolicy = policy;
+      this.endOfStatement();
       return true;
     }
     if (this.acceptKw("ruleset-optimization")) {
@@ -221,7 +221,6 @@ export abstract class PfSettingsParser extends PfOptionParser {
     }
     if (this.acceptKw("optimization")) {
       const v = this.expectString();
-      this.endOfStatement();
       const level = v.text === "default" ? "normal" : v.text;
       if (!PF_OPTIMIZATIONS.includes(level)) {
         this.out.stderr.push("pfctl: invalid state timeouts optimization");
@@ -229,13 +228,14 @@ export abstract class PfSettingsParser extends PfOptionParser {
       }
       if (this.opts.verbose !== false) this.out.echo.push(`set optimization ${level}`);
       this.out.ruleset.options.push({ kind: "optimization", level });
+      this.endOfStatement();
       return true;
     }
     if (this.acceptKw("loginterface")) {
       const v = this.expectString();
-      this.endOfStatement();
       if (this.opts.verbose !== false) this.out.echo.push(`set loginterface ${v.text}`);
       this.out.ruleset.options.push({ kind: "loginterface", interface: v.text });
+      this.endOfStatement();
       return true;
     }
     if (this.acceptKw("reassemble")) {
@@ -260,7 +260,6 @@ export abstract class PfSettingsParser extends PfOptionParser {
   protected hostOption(): boolean {
     if (this.acceptKw("debug")) {
       const v = this.isKw("debug") ? this.shift() : this.expectString();
-      this.endOfStatement();
       const LEVELS = ["emerg", "alert", "crit", "err", "warning", "notice", "info", "debug"];
       if (!LEVELS.includes(v.text)) {
         this.out.stderr.push(`pfctl: unknown debug level "${v.text}"`);
@@ -268,16 +267,17 @@ export abstract class PfSettingsParser extends PfOptionParser {
       }
       if (this.opts.verbose !== false) this.out.echo.push(`set debug ${v.text}`);
       this.out.ruleset.options.push({ kind: "debug", level: v.text });
+      this.endOfStatement();
       return true;
     }
     if (this.acceptKw("hostid")) {
       if (this.la.type !== "NUMBER") this.syntax();
       const v = this.shift();
-      this.endOfStatement();
       const id = v.num as number;
       if (id === 0 || id > 0xffffffff) this.fail("hostid must be non-zero", undefined, v);
       if (this.opts.verbose !== false) this.out.echo.push(`set hostid 0x${id.toString(16).padStart(8, "0")}`);
       this.out.ruleset.options.push({ kind: "hostid", id });
+      this.endOfStatement();
       return true;
     }
     if (this.acceptKw("syncookies")) {
@@ -306,7 +306,8 @@ export abstract class PfSettingsParser extends PfOptionParser {
         }
         this.shift();
       }
-      this.endOfStatement();
+      // without `( … )` yacc must see the next token to know none follows; with them the action runs first
+      if (!given) this.endOfStatement();
       if (given && v.text !== "adaptive") {
         this.out.stderr.push("pfctl: syncookies start/end only apply to adaptive");
         this.fail("error setting syncookies");
@@ -321,6 +322,7 @@ export abstract class PfSettingsParser extends PfOptionParser {
       }
       if (this.opts.verbose !== false) this.out.echo.push(`set syncookies ${v.text}${given ? ` (start ${start}%, end ${end}%)` : ""}`);
       this.out.ruleset.options.push({ kind: "syncookies", mode: v.text, ...(given ? { start, end } : {}) });
+      if (given) this.endOfStatement();
       return true;
     }
     return false;
