@@ -96,7 +96,6 @@ export function expandStatement(rule: PfRule, ctx: ExpandContext = {}): ExpandRe
   const afToAf = rule.kind === "filter" ? rule.afTo?.af : undefined;
   const stmtAf = decideAf(dsts, decideAf(srcs, rule.af)) ?? (afToAf === undefined ? undefined : afToAf === "inet" ? "inet6" : "inet");
   const out: PfRule[] = [];
-  let portError = false;
   // pfctl's `error` of expand_rule: once a pool failed, no later combination is added
   let poolError = false;
   const icmps = rule.kind === "filter" && rule.icmpTypes?.length ? rule.icmpTypes : [undefined];
@@ -160,7 +159,6 @@ export function expandStatement(rule: PfRule, ctx: ExpandContext = {}): ExpandRe
               for (const uid of uids) for (const gid of gids) for (const icmp of icmps) {
                 const one = expandCombination(rule, ctx, { on, proto, src, sport, dst, dport, af, icmp, uid, gid, poolError }, errors);
                 out.push(...one.rules);
-                if (one.portError) portError = true;
               }
             }
           }
@@ -168,7 +166,6 @@ export function expandStatement(rule: PfRule, ctx: ExpandContext = {}): ExpandRe
       }
     }
   }
-  if (portError) errors.push("port only applies to tcp/udp", "skipping rule due to errors");
   if (out.length === 0) errors.push("rule expands to no valid combination");
   return { rules: out, errors };
 }
@@ -190,12 +187,11 @@ interface Combination {
 }
 
 /**
- * The rules one combination yields, pfctl's errors for it pushed onto `errors` in its order; `portError`: a port on a
- * protocol other than tcp/udp (reported once for the statement).
+ * The rules one combination yields, pfctl's errors for it pushed onto `errors` in its order.
  */
-function expandCombination(rule: PfRule, ctx: ExpandContext, c: Combination, errors: string[]): { rules: PfRule[]; portError: boolean } {
+function expandCombination(rule: PfRule, ctx: ExpandContext, c: Combination, errors: string[]): { rules: PfRule[] } {
   const { on, proto, src, sport, dst, dport, af, icmp, uid, gid, poolError } = c;
-  const none = { rules: [], portError: false };
+  const none = { rules: [] };
   if (icmp) {
     // expand_rule's `icmp-type mismatch`, then rule_consistent() in its order
     const errs: string[] = [];
@@ -226,7 +222,7 @@ function expandCombination(rule: PfRule, ctx: ExpandContext, c: Combination, err
   // the `self` combinations of the family without errors are still rules
   if (poolError || byAf.every((e) => e.length > 0)) return none;
   if (rule.kind === "filter" && rule.afTo) {
-    const errs = afToErrors(rule, af, ctx);
+    const errs = afToErrors(rule, af, ctx, proto);
     if (errs.length > 0) {
       errors.push(...errs, "skipping rule due to errors");
       return none;
@@ -237,7 +233,9 @@ function expandCombination(rule: PfRule, ctx: ExpandContext, c: Combination, err
     return none;
   }
   if ((sport || dport) && proto !== "tcp" && proto !== "udp" && rule.kind === "filter") {
-    return { rules: [], portError: true };
+    // rule_consistent() runs for each combination: each bad one prints its pair
+    errors.push("port only applies to tcp/udp", "skipping rule due to errors");
+    return none;
   }
   const built = buildRule(rule, ctx, on, proto, src.host, sport, dst.host, dport, af);
   if (icmp && built.kind === "filter") built.icmpTypes = [icmp];
@@ -251,10 +249,9 @@ function expandCombination(rule: PfRule, ctx: ExpandContext, c: Combination, err
         { ...built, direction: "out", natTo: b, staticPort: true },
         { ...built, direction: "in", from: { hosts: [], ports: [] }, to: { hosts: [b], ports: sport ? [sport] : [] }, rdrTo: { host: src.host ?? { kind: "address", address: "0.0.0.0/0" } } },
       ],
-      portError: false,
     };
   }
-  return { rules: [built], portError: false };
+  return { rules: [built] };
 }
 
 /**
@@ -301,7 +298,7 @@ function collapsePools(rule: PfFilterRule, af: PfAddressFamily | undefined, ctx:
  * An af-to rule's errors for one combination, in pfctl's order: collapse_redirspec's (the `to` pool, then
  * the `from` pool: every address in the target family), then rule_consistent()'s.
  */
-function afToErrors(rule: PfFilterRule, af: PfAddressFamily | undefined, ctx: ExpandContext): string[] {
+function afToErrors(rule: PfFilterRule, af: PfAddressFamily | undefined, ctx: ExpandContext, proto: string | undefined): string[] {
   const t = rule.afTo!;
   const errs: string[] = [];
   const hostAfs = (h: PfHost, list: readonly PfHost[] | undefined): (PfAddressFamily | undefined)[] =>
@@ -315,8 +312,9 @@ function afToErrors(rule: PfFilterRule, af: PfAddressFamily | undefined, ctx: Ex
       break;
     }
   }
-  if (errs.length > 0) return errs;
+  // rule_consistent() runs after collapse_redirspec whatever it reported
   if (af === t.af) errs.push("must indicate different address family with af-to");
+  if ((proto === "icmp" && af === "inet6") || (proto === "ipv6-icmp" && af === "inet")) errs.push(`proto ${proto === "icmp" ? "icmp" : "icmp6"} doesn't match address family ${af}`);
   const keeps = rule.state === undefined ? rule.action === "pass" : rule.state !== "no";
   if (rule.action !== "match" && !keeps) errs.push("nat-to and rdr-to require keep state");
   if (rule.action === "match") errs.push("af-to is not supported on match rules");

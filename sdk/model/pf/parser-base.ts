@@ -137,6 +137,8 @@ export abstract class PfParserBase {
    * address of its family, prints none.
    */
   protected autoTableEcho: string[] | undefined;
+  /** `static-port` among an rdr-to or route-to pool's options (apply_redirspec refuses it for each combination). */
+  protected staticPortNotNat = false;
 
   /** Prints a `<__automatic_N>` table as pfctl does: once the rule it belongs to expands (see autoTableEcho). */
   protected echoAutoTable(line: string): void {

@@ -1,6 +1,7 @@
 /** pf.conf parser, part 4: a rule's options (parse.y filter_opts). */
 import { addressFamily, firstFamily, interfaceAddresses, parseLiteralAddress } from "./address";
 import { type Token } from "./lexer";
+import { splitModifiers } from "./if-modifier";
 import { renderTable } from "./render";
 import type { PfFilterRule, PfHost, PfScrub, PfStateMode } from "./types";
 import { UNSUPPORTED_RULE_OPTS, SUPPORTED_RULE_OPTS, TOS_WORDS, flagString } from "./parser-base";
@@ -125,13 +126,21 @@ export abstract class PfOptionParser extends PfRulePartParser {
     }
     case "divert-to": {
       this.shift();
+      // DIVERTTO STRING PORT portplain: the grammar first, then the action's checks in its order
       const a = this.expectString();
-      const lit = parseLiteralAddress(a.text);
-      if (!lit || lit.text.includes("/")) this.fail(`could not parse divert address: ${a.text}`, undefined, a);
       this.expectKw("port");
       const portTok = this.la;
       const port = this.portrange().port;
       if (o.divertTo) this.fail("more than one divert option");
+      // host(): an interface or group stands for its first address
+      const split = splitModifiers(a.text);
+      const named = this.ctx.interfaces && !parseLiteralAddress(a.text) && "name" in split ? interfaceAddresses(split.name, split.modifier, this.ctx.interfaces)[0] : undefined;
+      // an interface's network (`em0:network`) diverts to the network's address
+      const lit = named ? { text: named.address } : parseLiteralAddress(a.text);
+      if (!lit || lit.text.includes("/")) {
+        if (!lit) this.out.stderr.push(`no IP address found for ${a.text}`);
+        this.fail(`could not parse divert address: ${a.text}`, "give an IPv4 or IPv6 address", a);
+      }
       if (port === 0) this.fail("invalid divert port: 0", "a port from 1 to 65535", portTok);
       o.divertTo = { address: lit.text, port };
       break;
@@ -196,7 +205,7 @@ export abstract class PfOptionParser extends PfRulePartParser {
       if (o.route) this.fail("cannot respecify route-to/reply-to/dup-to");
       const { target, list } = this.poolTarget(this.ruleAf);
       o.route = { kind: t.text as "route-to" | "reply-to" | "dup-to", host: target };
-      this.poolOpts(o, target);
+      if (this.poolOpts(o, target)) this.staticPortNotNat = true;
       if (list) o.pool = { ...(o.pool ?? {}), list };
       break;
     }
@@ -302,9 +311,11 @@ export abstract class PfOptionParser extends PfRulePartParser {
         if (this.acceptKw("port")) port = this.portrange().port;
         o.rdrTo = port === undefined ? { host: hosts[0] } : { host: hosts[0], port };
       }
-      this.poolOpts(o, hosts[0]!);
+      if (this.poolOpts(o, hosts[0]!)) {
+        if (t.text === "nat-to") o.staticPort = true;
+        else this.staticPortNotNat = true;
+      }
       if (list) o.pool = { ...(o.pool ?? {}), list };
-      if (t.text === "nat-to" && this.acceptKw("static-port")) o.staticPort = true;
       break;
     }
       default:
@@ -343,8 +354,7 @@ export abstract class PfOptionParser extends PfRulePartParser {
     this.expectKw("from");
     const from = this.poolTarget(undefined, false);
     const fromOpts: Partial<PfFilterRule> = {};
-    this.poolOpts(fromOpts, from.target);
-    const staticPort = this.acceptKw("static-port");
+    const staticPort = this.poolOpts(fromOpts, from.target);
     let to: { target: PfHost; list?: PfHost[]; port?: number } | undefined;
     let opts = fromOpts;
     let staticTo = false;
@@ -352,8 +362,7 @@ export abstract class PfOptionParser extends PfRulePartParser {
       to = this.poolTarget(undefined, false);
       if (this.acceptKw("port")) to.port = this.portrange().port;
       opts = {};
-      this.poolOpts(opts, from.target);
-      staticTo = this.acceptKw("static-port");
+      staticTo = this.poolOpts(opts, from.target);
     }
     if (o.natTo || o.binatTo || o.afTo) this.fail("cannot respecify af-to");
     if (af === undefined) this.fail(to ? "no address family specified" : "no target address family specified");

@@ -134,14 +134,21 @@ export abstract class PfRulePartParser extends PfHostParser {
   }
 
   /**
-   * parse.y pool_opts after a translation or route target. `round-robin` on an interface or table target is
+   * parse.y pool_opts after a translation or route target; returns whether `static-port` was among them. `round-robin` on an interface or table target is
    * pfctl's own choice (printed back, so read back without being stored); other types are kept.
    */
-  protected poolOpts(o: Partial<PfFilterRule>, target: PfHost): void {
+  protected poolOpts(o: Partial<PfFilterRule>, target: PfHost): boolean {
     const pool: NonNullable<PfFilterRule["pool"]> = {};
+    let staticPort = false;
     for (;;) {
       const t = this.la;
       if (t.type !== "KW") break;
+      if (t.text === "static-port") {
+        this.shift();
+        if (staticPort) this.fail("static-port cannot be redefined");
+        staticPort = true;
+        continue;
+      }
       if (t.text === "sticky-address") {
         this.shift();
         if (pool.sticky) this.fail("sticky-address cannot be redefined");
@@ -156,6 +163,7 @@ export abstract class PfRulePartParser extends PfHostParser {
     }
     if (pool.type === "round-robin" && autoRoundRobin(target)) delete pool.type;
     if (pool.type !== undefined || pool.sticky) o.pool = pool;
+    return staticPort;
   }
 
   /**

@@ -292,6 +292,7 @@ class PfParser extends PfQueueParser {
 
   protected pfrule(): void {
     this.autoTableEcho = [];
+    this.staticPortNotNat = false;
     try {
       this.pfruleBody();
     } finally {
@@ -353,6 +354,10 @@ class PfParser extends PfQueueParser {
     if (fo.afTo && fo.route) this.fail("af-to cannot be used together with route-to, reply-to, dup-to");
     if (fo.flags !== undefined && fo.flags !== "any" && protos.length > 0 && !protos.includes("tcp")) {
       this.fail("flags only apply to tcp", `\`flags ${fo.flags}\` with proto ${protos.join(", ")}`);
+    }
+    if (this.staticPortNotNat) {
+      for (const e of ["the 'static-port' option is only valid with nat rules", "skipping rule due to errors", "rule expands to no valid combination"]) this.report(this.la.line, this.la.col, e);
+      return;
     }
     const errors = this.addRule(rule);
     // the rule's tables exist once its pools collapsed, whatever else its expansion refused
