@@ -347,6 +347,13 @@ function zeroMaskAsAny(h: PfHost | undefined): PfHost | undefined {
   return h.not ? { ...ANY, not: true } : undefined;
 }
 
+/** print_addr: a dynamic address's mask is printed unless it is the whole address of the rule's family (`(em1)/64` in an inet rule is `(em1)`). */
+function dynamicMaskFor(h: PfHost | undefined, af: PfAddressFamily | undefined): PfHost | undefined {
+  if (h?.kind !== "dynamic" || h.mask === undefined || af === undefined || h.mask < (af === "inet" ? 32 : 128)) return h;
+  const { mask: _, ...rest } = h;
+  return rest;
+}
+
 function buildRule(
   rule: PfRule,
   ctx: ExpandContext,
@@ -371,8 +378,8 @@ function buildRule(
   r.on = itf ? [itf.not ? { name: itf.name, not: true } : { name: itf.name }] : [];
   if (af) r.af = af;
   r.protos = proto ? [proto] : [];
-  const s = zeroMaskAsAny(src);
-  const d = zeroMaskAsAny(dst);
+  const s = dynamicMaskFor(zeroMaskAsAny(src), af);
+  const d = dynamicMaskFor(zeroMaskAsAny(dst), af);
   r.from = { hosts: s ? [s] : [], ports: sport ? [sport] : [] };
   r.to = { hosts: d ? [d] : [], ports: dport ? [dport] : [] };
   if (rule.kind === "filter") {
@@ -414,12 +421,12 @@ function buildRule(
   if (rule.tagged) r.tagged = rule.tagged.not ? { name: rule.tagged.name, not: true } : { name: rule.tagged.name };
   if (rule.kind === "filter") {
     if (rule.rtable !== undefined) r.rtable = rule.rtable;
-    if (rule.natTo) r.natTo = zeroMaskAsAny(rule.natTo) ?? ANY;
+    if (rule.natTo) r.natTo = dynamicMaskFor(zeroMaskAsAny(rule.natTo), af) ?? ANY;
     if ((rule.natTo || rule.afTo) && rule.staticPort) r.staticPort = true;
     if (rule.pool) r.pool = rule.pool;
     if (rule.route) r.route = rule.route;
     if (rule.divertTo) r.divertTo = rule.divertTo;
-    if (rule.rdrTo) r.rdrTo = { ...rule.rdrTo, host: zeroMaskAsAny(rule.rdrTo.host) ?? ANY };
+    if (rule.rdrTo) r.rdrTo = { ...rule.rdrTo, host: dynamicMaskFor(zeroMaskAsAny(rule.rdrTo.host), af) ?? ANY };
     if (rule.afTo) r.afTo = rule.afTo;
   }
   return r as unknown as PfRule;

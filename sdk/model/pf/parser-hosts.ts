@@ -183,8 +183,14 @@ export abstract class PfHostParser extends PfParserBase {
       const modifier = split.modifier;
       name = split.name;
       if (name.length >= 16) this.fail("interface name too long", `\`${name}\` has ${name.length} characters; at most 15`, nameTok);
-      if (this.isChar("/")) this.fail("masks on dynamic addresses (`(if)/N`) are not part of this model's pf language");
-      return [{ kind: "dynamic", name, ...(modifier ? { modifier } : {}), ...n }];
+      let mask: number | undefined;
+      if (this.acceptChar("/")) {
+        if (this.la.type !== "NUMBER") this.syntax();
+        const m = this.shift();
+        if ((m.num as number) > 128) this.fail("bit number too big", "a prefix length of 0 to 128", m);
+        mask = m.num as number;
+      }
+      return [{ kind: "dynamic", name, ...(modifier ? { modifier } : {}), ...(mask !== undefined ? { mask } : {}), ...n }];
     }
     if (this.acceptChar("<")) {
       const nameTok = this.expectString();

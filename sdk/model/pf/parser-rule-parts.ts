@@ -98,9 +98,15 @@ export abstract class PfRulePartParser extends PfHostParser {
    * A translation or route target: one host, or `{ list }`. A list of several addresses becomes the
    * constant table `<__automatic_N>` (parse.y collapse_redirspec/add_opt_table), echoed by `-v` as pfctl does.
    */
+  /** parse.y redirspec and route_host take `host`, not `xhost`: a `!` there is a syntax error. */
+  private noNegation(): false {
+    if (this.isChar("!")) this.syntax();
+    return false;
+  }
+
   protected poolTarget(af?: PfAddressFamily, echo = true): { target: PfHost; list?: PfHost[] } {
     if (!this.acceptChar("{")) {
-      const h = bareWideV4(this.host(this.acceptChar("!"))[0]!);
+      const h = bareWideV4(this.host(this.noNegation())[0]!);
       if (h.kind !== "interface" || !this.ctx.interfaces) return { target: h };
       // host(): an interface name is its addresses (those of the rule's family: collapse_redirspec); several
       // become a table, as a list does
@@ -114,14 +120,14 @@ export abstract class PfRulePartParser extends PfHostParser {
     // redir_host_list: host optweight optnl | redir_host_list comma host optweight optnl — a host first, at most
     // one comma before each further host, none before the `}` (an empty, leading-comma or trailing-comma list is
     // a syntax error)
-    const list: PfHost[] = [...this.host(this.acceptChar("!"))];
+    const list: PfHost[] = [...this.host(this.noNegation())];
     // redir_host_list: its first host must be addresses (an interface name is its addresses); the later ones are
     // not checked
     if (list[0]!.kind !== "address" && list[0]!.kind !== "interface") this.fail("only addresses can be listed for redirection pools ", `${renderHost(list[0]!)}: a pool in braces lists addresses`);
     this.optnl();
     while (!this.isChar("}")) {
       this.acceptChar(",");
-      list.push(...this.host(this.acceptChar("!")));
+      list.push(...this.host(this.noNegation()));
       this.optnl();
     }
     // the list becomes a table: an IPv4 entry with more than 32 bits of mask is refused (pfctl exits)

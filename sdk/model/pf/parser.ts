@@ -31,7 +31,7 @@
  * model's pf language" (never passed through as opaque text: a rule the model cannot represent could not
  * be rendered canonically or compared with `pfctl -sr`): `include`, `source-hash` with a random key, `divert-reply`/`divert-packet`, `tos` (matching),
  * `set delay`, `on rdomain`, `return-rst(ttl)`,
- * scoped addresses in an address range (`fe80::1%em0 - fe80::9%em0`), `(IF)/N`, `route` labels, and the options `set fingerprints`,
+ * scoped addresses in an address range (`fe80::1%em0 - fe80::9%em0`), `route` labels, and the options `set fingerprints`,
  * `set state-defaults`.
  */
 import type { ParseResult } from "../diagnostics";

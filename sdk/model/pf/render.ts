@@ -39,7 +39,7 @@ export function renderHost(h: PfHost): string {
     case "interface":
       return neg(h.not) + h.name + (h.modifier ? `:${h.modifier}` : "") + (h.mask !== undefined ? `/${h.mask}` : "");
     case "dynamic":
-      return `${neg(h.not)}(${h.name}${h.modifier ? `:${h.modifier}` : ""})`;
+      return `${neg(h.not)}(${h.name}${h.modifier ? `:${h.modifier}` : ""})${h.mask !== undefined ? `/${h.mask}` : ""}`;
     case "table":
       return `${neg(h.not)}<${h.name}>`;
     case "no-route":

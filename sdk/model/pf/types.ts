@@ -63,7 +63,14 @@ export type PfHost =
       /** A prefix length written after the name (`em0/24`): set on each of the interface's addresses (host_if's set_ipmask); default: none. */
       mask?: number;
     }
-  | { kind: "dynamic"; name: string; modifier?: PfIfModifier; not?: boolean }
+  | {
+      kind: "dynamic";
+      name: string;
+      modifier?: PfIfModifier;
+      not?: boolean;
+      /** A prefix length after the parentheses (`(em1)/24`, 0–128; parse.y `dynaddr '/' NUMBER`); default: none. */
+      mask?: number;
+    }
   | { kind: "table"; name: string; not?: boolean }
   | { kind: "no-route"; not?: boolean }
   | { kind: "urpf-failed"; not?: boolean };

@@ -74,6 +74,7 @@ function checkHost(field: string, h: PfHost): void {
     case "dynamic":
       checkName(`${field}.name`, h.name, "interface name", 15);
       if (h.modifier !== undefined && !MODIFIERS.includes(h.modifier)) throw new ModelError(`${field}.modifier`, h.modifier, oneOf("interface modifier", String(h.modifier), MODIFIERS));
+      if (h.kind === "dynamic" && h.mask !== undefined && (!Number.isInteger(h.mask) || h.mask < 0 || h.mask > 128)) throw new ModelError(`${field}.mask`, h.mask, "prefix length out of range; 0-128");
       if (h.kind === "interface" && h.mask !== undefined) {
         if (!Number.isInteger(h.mask) || h.mask < 0 || h.mask > 128) throw new ModelError(`${field}.mask`, h.mask, "prefix length out of range; 0-128 (at most 32 for IPv4 addresses)");
         if (h.modifier !== undefined && /^(network|broadcast)/.test(h.modifier)) throw new ModelError(`${field}.mask`, h.mask, `network or broadcast lookup, but extra netmask given; drop /${h.mask} or :${h.modifier}`);
