@@ -137,6 +137,10 @@ export abstract class PfParserBase {
    * address of its family, prints none.
    */
   protected autoTableEcho: string[] | undefined;
+  /** How deep in inline anchors (`anchor "x" { … }`) the parser is. */
+  protected inlineDepth = 0;
+  /** Tables defined so far in the file's inline anchors, all of them. */
+  protected inlineTables = 0;
   /** `static-port` among an rdr-to or route-to pool's options (apply_redirspec refuses it for each combination). */
   protected staticPortNotNat = false;
 
@@ -186,6 +190,14 @@ export abstract class PfParserBase {
       message: (detail ? `${message}: ${detail}` : message) + where,
       severity: "error",
     });
+  }
+
+  /** YYERROR without yyerror(): pfctl prints nothing, the file fails; the diagnostic says why. */
+  protected failSilently(message: string, at: Token = this.la): never {
+    const n = this.out.stderr.length;
+    this.report(this.la.line, at.col, message, undefined, at);
+    this.out.stderr.length = n;
+    throw new Fail(at, true);
   }
 
   /** yyerror() + YYERROR: a semantic error reported at the current lookahead's line. */
@@ -284,13 +296,25 @@ export abstract class PfParserBase {
     return out;
   }
 
-  /** `NUMBER '/' NUMBER` (max-pkt-rate, max-src-conn-rate). */
+  /** `NUMBER '/' NUMBER` (max-pkt-rate, max-src-conn-rate), each 0–UINT_MAX. */
   protected rate(): { limit: number; seconds: number } {
     if (this.la.type !== "NUMBER") this.syntax();
-    const limit = this.shift().num as number;
+    const lt = this.shift();
     this.expectChar("/");
     if (this.la.type !== "NUMBER") this.syntax();
-    const seconds = this.shift().num as number;
+    const st = this.shift();
+    const limit = lt.num as number;
+    const seconds = st.num as number;
+    if (limit < 0 || limit > 0xffffffff || seconds < 0 || seconds > 0xffffffff) this.fail("only positive values permitted", "0-4294967295", lt);
     return { limit, seconds };
+  }
+
+  /** A NUMBER a state option or timeout takes: parse.y refuses one below 0 or above UINT_MAX. */
+  protected unsignedNumber(): number {
+    if (this.la.type !== "NUMBER") this.syntax();
+    const t = this.shift();
+    const v = t.num as number;
+    if (v < 0 || v > 0xffffffff) this.fail("only positive values permitted", "0-4294967295", t);
+    return v;
   }
 }

@@ -204,8 +204,7 @@ export abstract class PfRulePartParser extends PfHostParser {
   /** A timeout in a rule's state options (`tcp.established 600`, `adaptive.start N`). */
   protected stateTimeout(t: Token, o: PfStateOptions, adaptive: { start?: number; end?: number }): void {
     this.shift();
-    if (this.la.type !== "NUMBER") this.syntax();
-    const v = this.shift().num as number;
+    const v = this.unsignedNumber();
     if (t.text === "adaptive.start") adaptive.start = v;
     else if (t.text === "adaptive.end") adaptive.end = v;
     else if (PF_TIMEOUT_NAMES.includes(t.text) && t.text !== "interval") {
@@ -232,9 +231,11 @@ export abstract class PfRulePartParser extends PfHostParser {
       switch (t.text) {
         case "max":
           this.shift();
-          if (this.la.type !== "NUMBER") this.syntax();
-          if (o.max !== undefined) this.fail("state option 'max' multiple definitions");
-          o.max = this.shift().num as number;
+          {
+            const v = this.unsignedNumber();
+            if (o.max !== undefined) this.fail("state option 'max' multiple definitions");
+            o.max = v;
+          }
           break;
         case "no-sync":
           this.shift();
@@ -263,8 +264,7 @@ export abstract class PfRulePartParser extends PfHostParser {
         case "max-src-conn":
         case "max-src-nodes": {
           this.shift();
-          if (this.la.type !== "NUMBER") this.syntax();
-          const n = this.shift().num as number;
+          const n = this.unsignedNumber();
           const key = t.text === "max-src-states" ? "maxSrcStates" : t.text === "max-src-conn" ? "maxSrcConn" : "maxSrcNodes";
           if (o[key] !== undefined) this.fail(`state option '${t.text}' multiple definitions`);
           o[key] = n;

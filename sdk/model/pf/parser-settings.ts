@@ -116,6 +116,12 @@ export abstract class PfSettingsParser extends PfOptionParser {
       this.out.echo.push(renderTable({ ...table, addresses: printed }) + (braces && printed.length === 0 ? " { }" : ""));
       this.out.stderr.push(`${this.file}:${this.la.line}: skipping duplicate table checks for <${name}>`);
     }
+    // process_tabledef keeps inline anchors' tables in pfr_ktables before their anchors' paths are known: the
+    // file's second one, in any inline anchor, collides with the first ("should not happen", parse.y) and
+    // YYERRORs without a message
+    if (this.inlineDepth > 0 && ++this.inlineTables > 1) {
+      this.failSilently(`pfctl cannot load a second table in the file's inline anchors (<${name}>): it fails without a message; define the tables outside the inline anchors or in anchor files`);
+    }
     this.out.ruleset.tables.push(table);
   }
 
@@ -124,6 +130,8 @@ export abstract class PfSettingsParser extends PfOptionParser {
   /** `set` skip, block-policy, state-policy, ruleset-optimization, limit; false when the next word is none of them. */
   protected interfaceAndPolicyOption(): boolean {
     if (this.acceptKw("skip")) {
+      // SET SKIP interface: `on` is required (`set skip` alone is the end of the statement, as before)
+      if (!this.isKw("on") && this.la.type !== "NL" && this.la.type !== "EOF") this.syntax();
       const ifs = this.isKw("on") ? this.interfaceSpec() : [];
       for (const i of ifs) if (i.not) this.fail("skip on ! <interface> is not supported");
       if (this.opts.verbose !== false) {

@@ -189,6 +189,7 @@ class PfParser extends PfQueueParser {
       inline = { rules: [], loaded: [] };
       const outer = this.sink;
       this.sink = inline;
+      this.inlineDepth++;
       try {
         while (!this.isChar("}")) {
           if (this.la.type === "EOF") this.syntax();
@@ -196,6 +197,7 @@ class PfParser extends PfQueueParser {
         }
       } finally {
         this.sink = outer;
+        this.inlineDepth--;
       }
       this.shift();
       if (name !== undefined && name.includes("/")) this.fail("anchor paths containing '/' cannot be used for inline anchors.");
@@ -293,14 +295,19 @@ class PfParser extends PfQueueParser {
   protected pfrule(): void {
     this.autoTableEcho = [];
     this.staticPortNotNat = false;
+    // pfctl numbers <__automatic_N> tables as it makes them: a rule that makes none leaves the number to the next
+    const next = this.autoTables;
+    let made = false;
     try {
-      this.pfruleBody();
+      made = this.pfruleBody();
     } finally {
       this.autoTableEcho = undefined;
+      if (!made) this.autoTables = next;
     }
   }
 
-  private pfruleBody(): void {
+  /** Returns whether the rule's `<__automatic_N>` tables were made (its pools collapsed). */
+  private pfruleBody(): boolean {
     const actionTok = this.shift();
     const action = actionTok.text as PfFilterRule["action"];
     let blockPolicy: PfBlockPolicy | undefined;
@@ -357,11 +364,13 @@ class PfParser extends PfQueueParser {
     }
     if (this.staticPortNotNat) {
       for (const e of ["the 'static-port' option is only valid with nat rules", "skipping rule due to errors", "rule expands to no valid combination"]) this.report(this.la.line, this.la.col, e);
-      return;
+      return false;
     }
     const errors = this.addRule(rule);
     // the rule's tables exist once its pools collapsed, whatever else its expansion refused
-    if (!errors.some((e) => /(translation|routing) spec/.test(e))) this.out.echo.push(...(this.autoTableEcho ?? []));
+    if (errors.some((e) => /(translation|routing) spec/.test(e))) return false;
+    this.out.echo.push(...(this.autoTableEcho ?? []));
+    return true;
   }
 
   protected addRule(rule: PfRule, loadedInline?: PfRule[]): string[] {
