@@ -422,6 +422,7 @@ function buildRule(
   if (rule.kind === "filter") {
     if (rule.rtable !== undefined) r.rtable = rule.rtable;
     if (rule.natTo) r.natTo = dynamicMaskFor(zeroMaskAsAny(rule.natTo), af) ?? ANY;
+    if (rule.natTo && rule.natPort && !(rule.natPort.port === 50001 && rule.natPort.to === 65535)) r.natPort = rule.natPort;
     if ((rule.natTo || rule.afTo) && rule.staticPort) r.staticPort = true;
     if (rule.pool) r.pool = rule.pool;
     if (rule.route) r.route = rule.route;

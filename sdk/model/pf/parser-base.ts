@@ -143,6 +143,8 @@ export abstract class PfParserBase {
   protected inlineTables = 0;
   /** `static-port` among an rdr-to or route-to pool's options (apply_redirspec refuses it for each combination). */
   protected staticPortNotNat = false;
+  /** What apply_redirspec refuses for the rule being parsed, whatever its combination (static-port misuse). */
+  protected poolRefusal: string | undefined;
 
   /** Prints a `<__automatic_N>` table as pfctl does: once the rule it belongs to expands (see autoTableEcho). */
   protected echoAutoTable(line: string): void {

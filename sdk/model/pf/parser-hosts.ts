@@ -187,7 +187,7 @@ export abstract class PfHostParser extends PfParserBase {
       if (this.acceptChar("/")) {
         if (this.la.type !== "NUMBER") this.syntax();
         const m = this.shift();
-        if ((m.num as number) > 128) this.fail("bit number too big", "a prefix length of 0 to 128", m);
+        if ((m.num as number) > 128 || (m.num as number) < 0) this.fail("bit number too big", "a prefix length of 0 to 128", m);
         mask = m.num as number;
       }
       return [{ kind: "dynamic", name, ...(modifier ? { modifier } : {}), ...(mask !== undefined ? { mask } : {}), ...n }];

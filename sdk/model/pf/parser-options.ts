@@ -311,9 +311,21 @@ export abstract class PfOptionParser extends PfRulePartParser {
         if (this.acceptKw("port")) port = this.portrange().port;
         o.rdrTo = port === undefined ? { host: hosts[0] } : { host: hosts[0], port };
       }
+      if (t.text === "nat-to" && this.acceptKw("port")) {
+        const p = this.portrange();
+        // apply_redirspec: 0 (or 0:0) is the default range; one port is a range of one
+        if (p.port !== 0 || (p.to ?? 0) !== 0) o.natPort = p;
+      }
       if (this.poolOpts(o, hosts[0]!)) {
         if (t.text === "nat-to") o.staticPort = true;
         else this.staticPortNotNat = true;
+      }
+      if (t.text === "nat-to" && o.staticPort && o.natPort) {
+        const lo = o.natPort.port;
+        const hi = o.natPort.to ?? lo;
+        if (lo !== 50001 && hi !== 65535) this.poolRefusal = "the 'static-port' option can't be used when specifying a port range";
+        // static-port zeroes the proxy ports: nothing of the range is printed
+        delete o.natPort;
       }
       if (list) o.pool = { ...(o.pool ?? {}), list };
       break;

@@ -295,6 +295,7 @@ class PfParser extends PfQueueParser {
   protected pfrule(): void {
     this.autoTableEcho = [];
     this.staticPortNotNat = false;
+    this.poolRefusal = undefined;
     // pfctl numbers <__automatic_N> tables as it makes them: a rule that makes none leaves the number to the next
     const next = this.autoTables;
     let made = false;
@@ -362,8 +363,9 @@ class PfParser extends PfQueueParser {
     if (fo.flags !== undefined && fo.flags !== "any" && protos.length > 0 && !protos.includes("tcp")) {
       this.fail("flags only apply to tcp", `\`flags ${fo.flags}\` with proto ${protos.join(", ")}`);
     }
-    if (this.staticPortNotNat) {
-      for (const e of ["the 'static-port' option is only valid with nat rules", "skipping rule due to errors", "rule expands to no valid combination"]) this.report(this.la.line, this.la.col, e);
+    const refusal = this.staticPortNotNat ? "the 'static-port' option is only valid with nat rules" : this.poolRefusal;
+    if (refusal) {
+      for (const e of [refusal, "skipping rule due to errors", "rule expands to no valid combination"]) this.report(this.la.line, this.la.col, e);
       return false;
     }
     const errors = this.addRule(rule);

@@ -254,7 +254,10 @@ function format(r: PfStatement, asFile: boolean): string {
         s += ` to ${toTarget(t.host)}${t.port !== undefined ? ` port ${t.port}` : ""}`;
         s += asFile ? natOpts : autoRoundRobin(t.host) ? " round-robin" : "";
       }
-    } else if (r.natTo) s += ` nat-to ${target(r.natTo)}${rr(r.natTo)}${r.staticPort ? " static-port" : ""}`;
+    } else if (r.natTo) {
+      const port = r.natPort ? ` port ${r.natPort.port}${r.natPort.to !== undefined && r.natPort.to !== r.natPort.port ? `:${r.natPort.to}` : ""}` : "";
+      s += ` nat-to ${target(r.natTo)}${port}${rr(r.natTo)}${r.staticPort ? " static-port" : ""}`;
+    }
     else if (r.rdrTo) s += ` rdr-to ${target(r.rdrTo.host)}${r.rdrTo.port !== undefined ? ` port ${r.rdrTo.port}` : ""}${rr(r.rdrTo.host)}`;
     if (r.binatTo) s += ` binat-to ${renderHost(r.binatTo)}`;
     if (r.route) s += ` ${r.route.kind} ${target(r.route.host)}${rr(r.route.host)}`;

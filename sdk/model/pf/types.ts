@@ -276,6 +276,11 @@ export interface PfFilterRule extends PfSelector {
   label?: string;
   /** `nat-to ADDR` (match/pass out rules): one literal address or `(if)`. */
   natTo?: PfHost;
+  /**
+   * `nat-to ADDR port N[:M]`: the source ports NAT picks from (the pool's proxy ports; default 50001:65535, not
+   * printed; one port printed alone). With `static-port` only a range keeping either default end is allowed.
+   */
+  natPort?: { port: number; to?: number };
   /** `rdr-to ADDR [port N]`. */
   rdrTo?: { host: PfHost; port?: number };
   /**

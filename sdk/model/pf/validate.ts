@@ -143,6 +143,12 @@ export function validatePfStatement(s: PfStatement, field = "rule"): void {
     }
     if (s.rtable !== undefined && (!Number.isInteger(s.rtable) || s.rtable < 0 || s.rtable > 255)) throw new ModelError(`${field}.rtable`, s.rtable, `invalid rtable id ${s.rtable}; 0-255`);
     if (s.natTo) checkHost(`${field}.natTo`, s.natTo);
+    if (s.natPort) {
+      if (!s.natTo) throw new ModelError(`${field}.natPort`, s.natPort.port, "a NAT port range belongs to `nat-to`; give natTo or remove natPort");
+      for (const p of [s.natPort.port, s.natPort.to ?? s.natPort.port]) {
+        if (!Number.isInteger(p) || p < 0 || p > 65535) throw new ModelError(`${field}.natPort`, p, "a port is 0-65535");
+      }
+    }
     if (s.afTo) {
       // parse.y filteropts_to_rule / rule_consistent
       if (!FAMILIES.includes(s.afTo.af)) throw new ModelError(`${field}.afTo.af`, s.afTo.af, oneOf("address family", String(s.afTo.af), FAMILIES));
