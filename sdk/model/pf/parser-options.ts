@@ -212,8 +212,10 @@ export abstract class PfOptionParser extends PfRulePartParser {
     case "binat-to": {
       this.shift();
       if (this.isChar("{")) this.fail("address pools in `binat-to` are not part of this model's pf language", "give one address");
+      // BINATTO redirpool pool_opts: the target is read before the action checks it
+      const target = this.host(false)[0]!;
       if (o.natTo || o.binatTo || o.afTo) this.fail("cannot respecify nat-to/binat-to");
-      o.binatTo = this.host(false)[0]!;
+      o.binatTo = target;
       break;
     }
     case "icmp-type":

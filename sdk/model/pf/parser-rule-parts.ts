@@ -205,11 +205,12 @@ export abstract class PfRulePartParser extends PfHostParser {
   protected stateTimeout(t: Token, o: PfStateOptions, adaptive: { start?: number; end?: number }): void {
     this.shift();
     const v = this.unsignedNumber();
+    // parse.y state_opt_item STRING NUMBER: pf_timeouts by strcmp (case matters), and only the per-state ones
+    if (!PF_TIMEOUT_NAMES.includes(t.text)) this.fail(`illegal timeout name ${t.text}`, `one of ${PF_TIMEOUT_NAMES.filter((n) => n.includes(".")).join(", ")}`, t);
+    if (!t.text.includes(".")) this.fail(`illegal state timeout ${t.text}`, "a per-state timeout, e.g. tcp.established", t);
     if (t.text === "adaptive.start") adaptive.start = v;
     else if (t.text === "adaptive.end") adaptive.end = v;
-    else if (PF_TIMEOUT_NAMES.includes(t.text) && t.text !== "interval") {
-      (o.timeouts ??= []).push({ name: t.text, seconds: v });
-    } else this.fail(`unknown timeout ${t.text}`, `one of ${PF_TIMEOUT_NAMES.join(", ")}`, t);
+    else (o.timeouts ??= []).push({ name: t.text, seconds: v });
   }
 
   protected stateOpts(): PfStateOptions {

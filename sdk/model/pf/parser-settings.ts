@@ -175,13 +175,15 @@ export abstract class PfSettingsParser extends PfOptionParser {
     if (this.acceptKw("limit")) {
       // pfctl_set_limit: `set limit NAME N` or `set limit { NAME N, … }`, printed one per line by -v
       this.namedNumbers(() => this.numberstring(), (n, v) => {
-        if (!PF_LIMIT_NAMES.includes(n.text)) {
+        // pfctl_set_limit compares with strcasecmp; -v prints the name as written
+        const name = PF_LIMIT_NAMES.find((x) => x.toLowerCase() === n.text.toLowerCase());
+        if (name === undefined) {
           this.out.stderr.push("pfctl: Bad pool name.");
           this.fail(`unable to set limit ${n.text} ${v}`, `one of ${PF_LIMIT_NAMES.join(", ")}`, n);
         }
         // -v prints the limit as an int: 2147483648 and above negative
         if (this.opts.verbose !== false) this.out.echo.push(`set limit ${n.text} ${v | 0}`);
-        this.out.ruleset.options.push({ kind: "limit", name: n.text, value: v });
+        this.out.ruleset.options.push({ kind: "limit", name, value: v });
       });
       return true;
     }
@@ -216,13 +218,16 @@ export abstract class PfSettingsParser extends PfOptionParser {
   /** `set` timeout, optimization, loginterface, reassemble; false when the next word is none of them. */
   protected timeoutOption(): boolean {
     if (this.acceptKw("timeout")) {
-      this.namedNumbers(() => this.expectString(), (n, v) => {
-        if (!PF_TIMEOUT_NAMES.includes(n.text)) {
+      this.namedNumbers(() => this.expectString(), (written, v) => {
+        // pfctl_set_timeout compares with strcasecmp; -v prints the name as written
+        const name = PF_TIMEOUT_NAMES.find((x) => x.toLowerCase() === written.text.toLowerCase());
+        const n = { ...written, text: name ?? written.text };
+        if (name === undefined) {
           this.out.stderr.push("pfctl: Bad timeout name.");
           this.fail(`unknown timeout ${n.text}`, `one of ${PF_TIMEOUT_NAMES.join(", ")}`, n);
         }
         // pfctl_set_timeout keeps the value in an int: -v prints 2147483648 and above negative
-        if (this.opts.verbose !== false) this.out.echo.push(`set timeout ${n.text} ${v | 0}`);
+        if (this.opts.verbose !== false) this.out.echo.push(`set timeout ${written.text} ${v | 0}`);
         this.out.ruleset.options.push({ kind: "timeout", name: n.text, seconds: v });
       });
       return true;
