@@ -6,7 +6,7 @@
 import { modifierMode, modifierNoAlias } from "./if-modifier";
 import { IPv4CidrRange } from "ip-num";
 import { netText, parseIpNet, readDottedQuad, type IpNet } from "../address/index";
-import type { PfAddressFamily, PfIfModifier, PfInterface } from "./types";
+import type { PfAddressFamily, PfHost, PfIfModifier, PfInterface } from "./types";
 
 /** A literal address of a pf rule: the shared model's {@link IpNet} (host bits masked off), with the text pfctl prints for it. */
 export type LiteralAddress = IpNet & {
@@ -105,6 +105,11 @@ function inetNtop6(collapsed: string): string {
 /** Family of a canonical literal address. */
 export function addressFamily(address: string): PfAddressFamily {
   return address.includes(":") ? "inet6" : "inet";
+}
+
+/** The family of a literal host (an address or a range); undefined for names, tables and the rest. */
+export function literalFamily(h: PfHost): PfAddressFamily | undefined {
+  return h.kind === "address" ? addressFamily(h.address) : h.kind === "range" ? addressFamily(h.from) : undefined;
 }
 
 /** Driver group of an interface name (`em0` → `em`), which OpenBSD adds to every interface. */

@@ -4,7 +4,7 @@
  * (collapse of a pool's families, decide_address_family()).
  */
 import { modifierMode } from "./if-modifier";
-import { addressFamily, interfaceAddresses, parseLiteralAddress, pfFamily } from "./address";
+import { addressFamily, interfaceAddresses, literalFamily, parseLiteralAddress, pfFamily } from "./address";
 import type { PfAddressFamily, PfHost } from "./types";
 import type { ExpandContext } from "./expand";
 
@@ -75,8 +75,8 @@ export function knownName(name: string, modifier: string | undefined, ctx: Expan
  */
 export function targetFamilies(h: PfHost | undefined, ctx: ExpandContext): (PfAddressFamily | undefined)[] | undefined {
   if (h === undefined) return undefined;
-  if (h.kind === "address") return [addressFamily(h.address)];
-  if (h.kind === "range") return [addressFamily(h.from)];
+  const literal = literalFamily(h);
+  if (literal) return [literal];
   if (h.kind === "dynamic") return [undefined];
   if (h.kind === "interface" && ctx.interfaces && knownName(h.name, h.modifier, ctx)) return interfaceAddresses(h.name, h.modifier, ctx.interfaces).map((a) => pfFamily(a));
   return undefined;

@@ -6,7 +6,7 @@
  * block policy, the default `flags S/SA` and the state policy are filled in.
  */
 import { modifierMode } from "./if-modifier";
-import { addressFamily, interfaceAddresses, pfFamily } from "./address";
+import { addressFamily, interfaceAddresses, literalFamily, pfFamily } from "./address";
 import { collapsePool, decideAf, knownName, resolveHosts, targetFamilies, type HostAf } from "./expand-hosts";
 import type {
   PfAddressFamily,
@@ -302,7 +302,7 @@ function afToErrors(rule: PfFilterRule, af: PfAddressFamily | undefined, ctx: Ex
   const t = rule.afTo!;
   const errs: string[] = [];
   const hostAfs = (h: PfHost, list: readonly PfHost[] | undefined): (PfAddressFamily | undefined)[] =>
-    (list ?? [h]).flatMap((x) => (x.kind === "address" ? [addressFamily(x.address)] : x.kind === "range" ? [addressFamily(x.from)] : x.kind === "interface" && ctx.interfaces && knownName(x.name, x.modifier, ctx) ? interfaceAddresses(x.name, x.modifier, ctx.interfaces).map((a) => pfFamily(a)) : [undefined]));
+    (list ?? [h]).flatMap((x) => (literalFamily(x) !== undefined ? [literalFamily(x)] : x.kind === "interface" && ctx.interfaces && knownName(x.name, x.modifier, ctx) ? interfaceAddresses(x.name, x.modifier, ctx.interfaces).map((a) => pfFamily(a)) : [undefined]));
   const pools: (PfAddressFamily | undefined)[][] = [];
   if (t.to) pools.push(hostAfs(t.to.host, t.to.list));
   pools.push(hostAfs(t.from, rule.pool?.list));

@@ -141,9 +141,10 @@ export abstract class PfParserBase {
   protected inlineDepth = 0;
   /** Tables defined so far in the file's inline anchors, all of them. */
   protected inlineTables = 0;
-  /** `static-port` among an rdr-to or route-to pool's options (apply_redirspec refuses it for each combination). */
-  protected staticPortNotNat = false;
-  /** What apply_redirspec refuses for the rule being parsed, whatever its combination (static-port misuse). */
+  /**
+   * What apply_redirspec refuses for the rule being parsed, whatever its combination: `static-port` on an rdr-to
+   * or route-to pool, or with a NAT port range.
+   */
   protected poolRefusal: string | undefined;
 
   /** Prints a `<__automatic_N>` table as pfctl does: once the rule it belongs to expands (see autoTableEcho). */

@@ -1,11 +1,14 @@
 /** pf.conf parser, part 4: a rule's options (parse.y filter_opts). */
-import { addressFamily, firstFamily, interfaceAddresses, parseLiteralAddress } from "./address";
+import { firstFamily, interfaceAddresses, literalFamily, parseLiteralAddress } from "./address";
 import { type Token } from "./lexer";
 import { splitModifiers } from "./if-modifier";
 import { renderTable } from "./render";
 import type { PfFilterRule, PfHost, PfScrub, PfStateMode } from "./types";
 import { UNSUPPORTED_RULE_OPTS, SUPPORTED_RULE_OPTS, TOS_WORDS, flagString } from "./parser-base";
 import { PfRulePartParser } from "./parser-rule-parts";
+
+/** apply_redirspec: `static-port` belongs to a nat-to pool. */
+const STATIC_PORT_NOT_NAT = "the 'static-port' option is only valid with nat rules";
 
 export abstract class PfOptionParser extends PfRulePartParser {
   protected filterOpts(anchor: boolean): Partial<PfFilterRule> {
@@ -205,7 +208,7 @@ export abstract class PfOptionParser extends PfRulePartParser {
       if (o.route) this.fail("cannot respecify route-to/reply-to/dup-to");
       const { target, list } = this.poolTarget(this.ruleAf);
       o.route = { kind: t.text as "route-to" | "reply-to" | "dup-to", host: target };
-      if (this.poolOpts(o, target)) this.staticPortNotNat = true;
+      if (this.poolOpts(o, target)) this.poolRefusal = STATIC_PORT_NOT_NAT;
       if (list) o.pool = { ...(o.pool ?? {}), list };
       break;
     }
@@ -320,7 +323,7 @@ export abstract class PfOptionParser extends PfRulePartParser {
       }
       if (this.poolOpts(o, hosts[0]!)) {
         if (t.text === "nat-to") o.staticPort = true;
-        else this.staticPortNotNat = true;
+        else this.poolRefusal = STATIC_PORT_NOT_NAT;
       }
       if (t.text === "nat-to" && o.staticPort && o.natPort) {
         const lo = o.natPort.port;
@@ -381,7 +384,7 @@ export abstract class PfOptionParser extends PfRulePartParser {
     if (o.natTo || o.binatTo || o.afTo) this.fail("cannot respecify af-to");
     if (af === undefined) this.fail(to ? "no address family specified" : "no target address family specified");
     const first = (h: PfHost, list?: PfHost[]) => (list ? list[0]! : h);
-    const hostAf = (h: PfHost) => (h.kind === "address" ? addressFamily(h.address) : h.kind === "range" ? addressFamily(h.from) : h.kind === "interface" && this.ctx.interfaces ? firstFamily(interfaceAddresses(h.name, h.modifier, this.ctx.interfaces)) : undefined);
+    const hostAf = (h: PfHost) => literalFamily(h) ?? (h.kind === "interface" && this.ctx.interfaces ? firstFamily(interfaceAddresses(h.name, h.modifier, this.ctx.interfaces)) : undefined);
     if (to) {
       const a = hostAf(first(from.target, from.list));
       const b = hostAf(first(to.target, to.list));
@@ -389,7 +392,7 @@ export abstract class PfOptionParser extends PfRulePartParser {
     }
     // collapse_redirspec loads an address list as a table only when all its addresses are in the target family
     for (const p of [to, from]) {
-      if (p?.list && p.list.every((h) => (h.kind === "address" ? addressFamily(h.address) : h.kind === "range" ? addressFamily(h.from) : af) === af)) {
+      if (p?.list && p.list.every((h) => (literalFamily(h) ?? af) === af)) {
         this.echoAutoTable(renderTable({ name: (p.target as { name: string }).name, const: true, addresses: this.resolveForPrint(p.list), files: [] }));
       }
     }

@@ -37,7 +37,7 @@
 import type { ParseResult } from "../diagnostics";
 import { contextOf, expandStatement, isBareExpandLine } from "./expand";
 import { RETURN_ICMP6_DEFAULT, RETURN_ICMP_DEFAULT } from "./icmp";
-import { addressFamily, interfaceAddresses } from "./address";
+import { interfaceAddresses, literalFamily } from "./address";
 import type { PfAnchorCall, PfBlockPolicy, PfFilterRule, PfHost, PfIfSpec, PfInterface, PfLogOptions, PfRule, PfRuleset, PfStatement } from "./types";
 import { Fail, describe, type PfParseOptions, type PfParseOutput } from "./parser-base";
 import { PfQueueParser } from "./parser-queues";
@@ -294,7 +294,6 @@ class PfParser extends PfQueueParser {
 
   protected pfrule(): void {
     this.autoTableEcho = [];
-    this.staticPortNotNat = false;
     this.poolRefusal = undefined;
     // pfctl numbers <__automatic_N> tables as it makes them: a rule that makes none leaves the number to the next
     const next = this.autoTables;
@@ -344,7 +343,7 @@ class PfParser extends PfQueueParser {
     const { from, to } = this.fromto();
     // decide_address_family(): the rule's family, or the one all its literal source (then destination) addresses share
     const common = (hs: PfHost[]) => {
-      const fams = new Set(hs.map((h) => (h.kind === "address" ? addressFamily(h.address) : h.kind === "range" ? addressFamily(h.from) : undefined)));
+      const fams = new Set(hs.map(literalFamily));
       return fams.size === 1 ? [...fams][0] : undefined;
     };
     this.ruleAf = af ?? common(from.hosts) ?? common(to.hosts);
@@ -363,9 +362,8 @@ class PfParser extends PfQueueParser {
     if (fo.flags !== undefined && fo.flags !== "any" && protos.length > 0 && !protos.includes("tcp")) {
       this.fail("flags only apply to tcp", `\`flags ${fo.flags}\` with proto ${protos.join(", ")}`);
     }
-    const refusal = this.staticPortNotNat ? "the 'static-port' option is only valid with nat rules" : this.poolRefusal;
-    if (refusal) {
-      for (const e of [refusal, "skipping rule due to errors", "rule expands to no valid combination"]) this.report(this.la.line, this.la.col, e);
+    if (this.poolRefusal) {
+      for (const e of [this.poolRefusal, "skipping rule due to errors", "rule expands to no valid combination"]) this.report(this.la.line, this.la.col, e);
       return false;
     }
     const errors = this.addRule(rule);
