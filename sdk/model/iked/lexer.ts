@@ -4,6 +4,7 @@
  * `) , / } =`, and words made of letters, digits and punctuation except `( ) { } < > ! = / # ,`.
  * Unquoted words that are iked keywords become `kw` tokens; quoted strings never do.
  */
+import { llongRange } from "../strtonum";
 
 /** Keywords of iked parse.y `lookup()`. */
 export const IKED_KEYWORDS: ReadonlySet<string> = new Set([
@@ -54,6 +55,8 @@ export class IkedLexer {
   private unget: number[] = [];
   private expanding = false;
   private eofReached = false;
+  /** The line of the last line continuation lgetc skipped (yylval.lineno after one). */
+  private contLine = 0;
   /** Current physical line (iked's file->lineno). */
   line = 1;
   private lineStart = 0;
@@ -88,6 +91,7 @@ export class IkedLexer {
         c = next;
         break;
       }
+      this.contLine = this.line;
       this.newline();
       c = this.igetc();
     }
@@ -117,6 +121,16 @@ export class IkedLexer {
   }
 
   /** Skips to the end of the line (iked findeol), returning the newline token. */
+  /**
+   * yylex's findeol() after an error: the rest of the line is gone, and ERROR stands where yyerror's yylval.lineno
+   * ended up: the token's line, or the line of the last continuation (`\` newline) skipped on the way.
+   */
+  private findeol(line: number, column: number): IkedToken {
+    this.contLine = line;
+    this.skipLine();
+    return { type: "error", line: this.contLine, column };
+  }
+
   skipLine(): IkedToken {
     for (;;) {
       const c = this.lgetc(false);
@@ -193,8 +207,7 @@ export class IkedLexer {
         const val = this.macros.get(name);
         if (val === undefined) {
           this.error(`macro '${name}' not defined`, line, column);
-          this.skipLine();
-          return { type: "error", line, column };
+          return this.findeol(line, column);
         }
         this.usedMacros.add(name);
         this.unget.push(DONE_EXPAND);
@@ -211,13 +224,12 @@ export class IkedLexer {
         } while (c !== EOF && isDigit(c));
         this.ungetc(c);
         if (!(buf === "-") && (c === EOF || allowedToEndNumber(c))) {
-          const n = Number(buf);
-          if (!Number.isSafeInteger(n)) {
-            this.error(`"${buf}" invalid number: too large`, line, column);
-            this.skipLine();
-            return { type: "error", line, column };
+          const range = llongRange(buf);
+          if (range) {
+            this.error(`"${buf}" invalid number: ${range}`, line, column);
+            return this.findeol(line, column);
           }
-          return { type: "number", value: n, text: buf, line, column };
+          return { type: "number", value: Number(buf), text: buf, line, column };
         }
         for (let i = buf.length - 1; i >= 1; i--) this.ungetc(buf.charCodeAt(i));
         c = buf.charCodeAt(0);

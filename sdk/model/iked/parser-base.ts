@@ -11,8 +11,11 @@ import { type IkedAuth, type IkedConf, type IkedTransforms } from "./types";
 
 /** What happened while parsing, in file order (used by the `iked -n` emulator). */
 export type IkedParseEvent =
-  /** A yyerror(): iked prints `FILE: LINE: message`. */
-  | { kind: "error"; line: number; message: string }
+  /**
+   * A yyerror(): iked prints `FILE: LINE: message`. `quietAfterPolicy`: a syntax error byacc keeps quiet when
+   * that policy failed in create_ike() (its YYERROR leaves yyerrflag above 0 for the next tokens).
+   */
+  | { kind: "error"; line: number; message: string; quietAfterPolicy?: number }
   /** A bare line iked writes to stderr (e.g. `no IP address found for X`). */
   | { kind: "stderr"; text: string }
   /** A complete `ikev2` rule, handed to create_ike() when its terminating newline (at `line`) is read. */
@@ -156,8 +159,12 @@ export abstract class ParserBase {
    */
   protected errflag = 0;
 
+  /** The last policy and the tokens shifted since its newline (a failed policy's recovery window, see errflag). */
+  protected afterPolicy: { index: number; shifted: number } | undefined;
+
   protected advance(): IkedToken {
     if (this.errflag > 0) this.errflag--;
+    if (this.afterPolicy) this.afterPolicy.shifted++;
     const t = this.tok;
     this.tok = this.lex();
     return t;

@@ -23,7 +23,11 @@ class Parser extends ParserBase {
       try {
         this.statement();
         if (this.cur().type !== "nl" && this.cur().type !== "eof") this.syntax("end of line");
+        const policies = this.conf.policies.length;
         this.finishStatement();
+        // a policy is handed to create_ike() at its newline; should that fail (YYERROR), byacc shifts the newline
+        // in recovery, and stays quiet about a syntax error in the next two tokens
+        this.afterPolicy = this.conf.policies.length > policies ? { index: policies, shifted: -1 } : undefined;
         if (this.cur().type === "nl") this.advance();
       } catch (e) {
         if (!(e instanceof Fail)) throw e;
@@ -51,7 +55,8 @@ class Parser extends ParserBase {
   /** Records an error; `printed`: iked prints it (false for a syntax error byacc keeps quiet, see errflag). */
   protected report(e: Fail, printed = true): void {
     const line = e.tok.line;
-    if (printed) this.events.push({ kind: "error", line, message: e.iked });
+    const quiet = e.iked === "syntax error" && this.afterPolicy && this.afterPolicy.shifted < 2 ? { quietAfterPolicy: this.afterPolicy.index } : {};
+    if (printed) this.events.push({ kind: "error", line, message: e.iked, ...quiet });
     // the lexer already reported why the token is invalid
     // iked's own words first (what `iked -n` prints), then the model's detail
     const message = e.rich.includes(e.iked) ? e.rich : `${e.iked}: ${e.rich}`;

@@ -7,6 +7,7 @@
  * - `$name` at the start of a token is replaced by the macro's value, which is tokenised again;
  * - unquoted words of the keyword table are keywords.
  */
+import { llongRange } from "../strtonum";
 
 /** Keyword table of ipsecctl parse.y (complete, reference A.1.1). */
 export const KEYWORDS: ReadonlySet<string> = new Set([
@@ -50,6 +51,8 @@ const ENDS_NUMBER = new Set([" ", "\t", "\n", "\r", "\f", "\v", ")", ",", "/", "
 export class Lexer {
   private pos = 0;
   private line = 1;
+  /** The line of the last line continuation skipped (yylval.lineno after one). */
+  private contLine = 0;
   private col = 1;
   private readonly pending: Token[] = [];
 
@@ -73,6 +76,7 @@ export class Lexer {
     // a backslash-newline pair is a line continuation: skip it
     // (lgetc: only a backslash right before the newline; `\` CR LF is not a continuation)
     while (this.text[this.pos] === "\\" && this.text[this.pos + 1] === "\n") {
+      this.contLine = this.line;
       this.pos += 2;
       this.line++;
       this.col = 1;
@@ -170,9 +174,7 @@ export class Lexer {
     if (value === undefined) {
       // yylex: yyerror, then findeol(): the rest of the line, its newline too, is gone; ERROR is returned
       this.onError({ file: this.file, line, column, text: `macro '${name}' not defined` });
-      for (let d = this.nextChar(); d !== undefined && d !== "\n"; d = this.nextChar());
-      this.pending.length = 0;
-      return this.tok("error", "", line, column);
+      return this.findeol(line, column);
     }
     if (this.depth >= 16) {
       this.onError({ file: this.file, line, column, text: `macro '${name}' expands recursively` });
@@ -185,6 +187,17 @@ export class Lexer {
       this.pending.push({ ...t, line, column });
     }
     return this.pending.shift();
+  }
+
+  /**
+   * yylex's findeol() after an error: the rest of the line, its newline too, is gone; ERROR stands where yyerror's
+   * yylval.lineno ended up: the token's line, or the line of the last continuation (`\` newline) skipped on the way.
+   */
+  private findeol(line: number, column: number): Token {
+    this.contLine = line;
+    for (let d = this.nextChar(); d !== undefined && d !== "\n"; d = this.nextChar());
+    this.pending.length = 0;
+    return this.tok("error", "", this.contLine, column);
   }
 
   /** A word or a number (or a character no rule accepts), starting at `c`. */
@@ -219,8 +232,15 @@ export class Lexer {
     // every character is a word character, white space or handled above, so a word is never empty;
     // keep the lexer moving on whatever this may have missed
     if (word === "") word = this.nextChar() ?? "";
-    if (/^-?\d+$/.test(word) && (this.peekChar() === undefined || ENDS_NUMBER.has(this.peekChar()!)))
+    if (/^-?\d+$/.test(word) && (this.peekChar() === undefined || ENDS_NUMBER.has(this.peekChar()!))) {
+      // yylex: strtonum(buf, LLONG_MIN, LLONG_MAX); out of range is an error and the rest of the line is gone
+      const range = llongRange(word);
+      if (range) {
+        this.onError({ file: this.file, line, column, text: `"${word}" invalid number: ${range}` });
+        return this.findeol(line, column);
+      }
       return this.tok("number", word, line, column);
+    }
     return this.tok(KEYWORDS.has(word) ? "keyword" : "string", word, line, column);
   }
 

@@ -5,6 +5,7 @@
  * (so `;` is a token of its own and a syntax error), and an undefined macro reports
  * `macro 'x' not defined` and swallows the rest of the line.
  */
+import { llongRange } from "../strtonum";
 import { PF_KEYWORDS } from "./names";
 import type { PfPortOp } from "./types";
 
@@ -128,7 +129,6 @@ export class PfLexer {
   }
 
   private findeol(col: number): Token {
-    const line = this.tokLine;
     for (;;) {
       const c = this.lgetc(false);
       if (c === "\n") {
@@ -137,7 +137,8 @@ export class PfLexer {
       }
       if (c === EOF) break;
     }
-    return { type: "ERROR", text: "", line, col };
+    // yyerror prints yylval.lineno, which lgetc moved to each continuation's line on the way
+    return { type: "ERROR", text: "", line: this.tokLine, col };
   }
 
   private error(message: string, col: number): void {
@@ -236,6 +237,12 @@ export class PfLexer {
       this.lungetc(c);
       let isNumber = !(buf === "-");
       if (isNumber && (c === EOF || allowedToEndNumber(c))) {
+        // yylex: strtonum(buf, LLONG_MIN, LLONG_MAX); out of range is an error and the rest of the line is gone
+        const range = llongRange(buf);
+        if (range) {
+          this.error(`"${buf}" invalid number: ${range}`, col);
+          return this.findeol(col);
+        }
         return { type: "NUMBER", text: buf, num: Number(buf), line, col };
       }
       for (let i = buf.length - 1; i >= 1; i--) this.lungetc(buf[i]);

@@ -7,6 +7,8 @@ import type { PfFilterRule, PfHost, PfScrub, PfStateMode } from "./types";
 import { UNSUPPORTED_RULE_OPTS, SUPPORTED_RULE_OPTS, TOS_WORDS, flagString } from "./parser-base";
 import { PfRulePartParser } from "./parser-rule-parts";
 
+/** The options an anchor rule reads: tag and tagged (its own), state and route options (refused by anchorrule). */
+const ANCHOR_READ_OPTS: ReadonlySet<string> = new Set(["tag", "tagged", "keep", "modulate", "synproxy", "no", "route-to", "reply-to", "dup-to"]);
 /** apply_redirspec: `static-port` belongs to a nat-to pool. */
 const STATIC_PORT_NOT_NAT = "the 'static-port' option is only valid with nat rules";
 
@@ -32,8 +34,9 @@ export abstract class PfOptionParser extends PfRulePartParser {
         continue;
       }
       if (t.type !== "KW") return o;
-      if (anchor && t.text !== "tag" && t.text !== "tagged") {
-        if (t.text === "flags" || t.text === "keep" || t.text === "no" || t.text === "label" || UNSUPPORTED_RULE_OPTS.has(t.text)) {
+      // anchors take tag and tagged; state and route options are read, for anchorrule to refuse them as pfctl does
+      if (anchor && !ANCHOR_READ_OPTS.has(t.text)) {
+        if (t.text === "flags" || t.text === "label" || UNSUPPORTED_RULE_OPTS.has(t.text)) {
           this.fail(`\`${t.text}\` on an anchor rule is not part of this model's pf language`, "anchor rules take tag and tagged");
         }
         return o;

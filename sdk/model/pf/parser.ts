@@ -54,6 +54,8 @@ class PfParser extends PfQueueParser {
    */
   private readonly inlineRules = new Map<object, Map<string, number>>();
   private static readonly TOP = {};
+  /** parse.y's `pf->bn`: the brace anchors opened so far; an anonymous one is named `_N` after its brace. */
+  private braces = 0;
   run(): PfParseOutput {
     this.la = this.lex.next();
     // parse.y's first state reduces the empty ruleset only before a token a statement starts with; on any
@@ -174,6 +176,9 @@ class PfParser extends PfQueueParser {
   protected anchorrule(): void {
     const kw = this.expectKw("anchor");
     const name = this.la.type === "STRING" ? this.shift().text : undefined;
+    // parse.y anchorname: checked as the name is read, before the rest of the rule
+    if (name === "") this.fail("anchor name must not be empty");
+    if (name !== undefined && (name.startsWith("_") || name.includes("/_"))) this.fail("anchor names beginning with '_' are reserved for internal use");
     const direction = this.dir();
     const quick = this.acceptKw("quick");
     const on = this.isKw("on") ? this.interfaceSpec() : [];
@@ -182,7 +187,10 @@ class PfParser extends PfQueueParser {
     const { from, to } = this.fromto();
     const fo = this.filterOpts(true);
     let inline: { rules: PfStatement[]; loaded: PfRule[] } | undefined;
+    let holding: string | undefined;
     if (this.acceptChar("{")) {
+      // parse.y pfa_anchor: the body is parsed into a holding ruleset `_N`; an anchor without a name keeps it
+      holding = `_${++this.braces}`;
       // parse.y pfa_anchor: '{' '\n' pfa_anchorlist '}': rules, anchors and tables, one per line, from the next line
       const afterBrace = this.la;
       if (afterBrace.type !== "NL") this.syntax();
@@ -210,10 +218,12 @@ class PfParser extends PfQueueParser {
       }
     }
     this.endOfStatement();
-    if (name === undefined) this.fail("anchors without explicit rules must specify a name", undefined, kw);
-    if (name.startsWith("_") || name.includes("/_")) this.fail("anchor names beginning with '_' are reserved for internal use");
+    if (name === undefined && holding === undefined) this.fail("anchors without explicit rules must specify a name", undefined, kw);
+    // parse.y anchorrule, after filteropts_to_rule: state and route options are the rule's, never an anchor's
+    if (fo.state !== undefined && fo.state !== "no") this.fail("cannot specify state handling on anchors");
+    if (fo.route) this.fail("cannot specify route handling on anchors");
     const rule: PfAnchorCall = {
-      kind: "anchor", name, ...(direction ? { direction } : {}), ...(quick ? { quick } : {}), on,
+      kind: "anchor", name: name ?? holding!, ...(direction ? { direction } : {}), ...(quick ? { quick } : {}), on,
       ...(af ? { af } : {}), protos, from, to,
       ...(fo.tag !== undefined ? { tag: fo.tag } : {}), ...(fo.tagged ? { tagged: fo.tagged } : {}),
       ...(inline ? { inline: inline.rules as PfRule[] } : {}),

@@ -5,7 +5,7 @@
 import { modifierNoAlias } from "./if-modifier";
 import { expandStatement } from "./expand";
 import { formatQueueStatement } from "./queues";
-import { validatePfStatement, validatePfTable } from "./validate";
+import { isAnonymousAnchor, validatePfStatement, validatePfTable } from "./validate";
 import { icmpCodeName, icmpTypeName, PF_TIMEOUT_NAMES, RETURN_ICMP6_DEFAULT, RETURN_ICMP_DEFAULT } from "./icmp";
 import type {
   PfEndpoint,
@@ -190,7 +190,8 @@ export function formatStatementForFile(r: PfStatement): string {
 
 function format(r: PfStatement, asFile: boolean): string {
   if (r.kind === "load-anchor") return `load anchor "${r.name}" from "${r.file}"`;
-  let s = r.kind === "anchor" ? `anchor "${r.name}"` : r.action;
+  // print_rule(): an anchor named `_N` (written without a name) prints as `anchor`
+  let s = r.kind === "anchor" ? (isAnonymousAnchor(r.name) ? "anchor" : `anchor "${r.name}"`) : r.action;
   if (r.kind === "filter" && r.action === "block" && r.blockPolicy) {
     s += r.blockPolicy === "return-icmp" ? ` ${renderReturnIcmp(r.returnIcmp ?? { icmp: RETURN_ICMP_DEFAULT, icmp6: RETURN_ICMP6_DEFAULT }, r.af, asFile)}` : ` ${r.blockPolicy}`;
   }

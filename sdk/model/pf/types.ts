@@ -304,7 +304,10 @@ export interface PfFilterRule extends PfSelector {
 /** An anchor hook in the main ruleset: `anchor "NAME" [in|out] [on IF] [from … to …] [{ rules }]`. */
 export interface PfAnchorCall extends PfSelector {
   kind: "anchor";
-  /** Anchor path, e.g. `vpn` or `vpn/*` (evaluate every child anchor). */
+  /**
+   * Anchor path, e.g. `vpn` or `vpn/*` (evaluate every child anchor). An inline anchor written without a name
+   * (`anchor { … }`) has the name pfctl gives it, `_N` (N counts the file's brace anchors), and prints as `anchor`.
+   */
   name: string;
   /** Inline rules (`anchor "x" { … }`), loaded into the anchor with the ruleset; absent = none. */
   inline?: PfRule[];

@@ -24,6 +24,11 @@ const NAME = /^[A-Za-z_][A-Za-z0-9_.-]*$/;
  */
 const ANCHOR_PATH = /^[A-Za-z0-9][A-Za-z0-9_.-]*(\/[A-Za-z0-9][A-Za-z0-9_.-]*)*$/;
 
+/** The name pfctl gives an inline anchor written without one (`anchor { … }`): `_N`, N counting brace anchors. */
+export function isAnonymousAnchor(name: string): boolean {
+  return /^_[0-9]+$/.test(name);
+}
+
 function checkAnchorPath(field: string, value: string, wildcard: boolean): void {
   const path = wildcard ? value.replace(/\/\*$/, "") : value;
   if (typeof value !== "string" || !ANCHOR_PATH.test(path) || value.length > 1023) {
@@ -121,7 +126,8 @@ export function validatePfStatement(s: PfStatement, field = "rule"): void {
     return;
   }
   if (s.kind === "anchor") {
-    checkAnchorPath(`${field}.name`, s.name, true);
+    // an anonymous inline anchor (`anchor { … }`) carries the name pfctl gives it, `_N`
+    if (!(s.inline && isAnonymousAnchor(s.name))) checkAnchorPath(`${field}.name`, s.name, true);
   } else {
     if (!ACTIONS.includes(s.action)) throw new ModelError(`${field}.action`, s.action, oneOf("action", String(s.action), ACTIONS));
     if (s.blockPolicy !== undefined) {

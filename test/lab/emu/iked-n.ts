@@ -100,9 +100,12 @@ export function ikedN(text: string, file: string, opts: { verbose: boolean; mode
   let errors = 0;
   let rules = 0;
   let seq = 0;
+  /** The policies create_ike() refused (their YYERROR keeps byacc quiet about a syntax error right after). */
+  const failed = new Set<number>();
   for (const ev of r.events) {
     switch (ev.kind) {
       case "error":
+        if (ev.quietAfterPolicy !== undefined && failed.has(ev.quietAfterPolicy)) break;
         err += `${file}: ${ev.line}: ${ev.message}\n`;
         errors++;
         break;
@@ -136,6 +139,7 @@ export function ikedN(text: string, file: string, opts: { verbose: boolean; mode
         if (name !== undefined) {
           err += `no IP address found for ${name}\n${file}: ${ev.line}: could not parse host specification\n`;
           errors++;
+          failed.add(ev.index);
           break;
         }
         seq++;
@@ -143,6 +147,7 @@ export function ikedN(text: string, file: string, opts: { verbose: boolean; mode
         if (!x.ok) {
           for (const m of x.yyerrors) err += `${file}: ${ev.line}: ${m}\n`;
           errors += x.yyerrors.length;
+          failed.add(ev.index);
           if (x.fatal) return { stdout: "", stderr: `${err}parent: ${x.fatal}\n`, rc: 1 };
           break;
         }

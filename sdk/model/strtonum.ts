@@ -1,0 +1,13 @@
+/**
+ * strtonum(3) as the lexers of pfctl, ipsecctl and iked call it on a number token: `strtonum(buf, LLONG_MIN,
+ * LLONG_MAX, &errstr)`. A value outside the range is `"BUF" invalid number: too large` (or `too small`), after which
+ * the lexer skips the rest of the line (findeol).
+ */
+const LLONG_MAX = 9223372036854775807n;
+const LLONG_MIN = -9223372036854775808n;
+
+/** strtonum's error string for a token of digits (an optional `-` first): undefined when it is in range. */
+export function llongRange(digits: string): "too large" | "too small" | undefined {
+  const n = BigInt(digits);
+  return n > LLONG_MAX ? "too large" : n < LLONG_MIN ? "too small" : undefined;
+}
