@@ -152,6 +152,27 @@ function ruleLines(text: string): string[] {
     .filter((l) => l && !/^\S+ = /.test(l) && !/^set /.test(l) && !/^table /.test(l) && !/^pfctl: /.test(l));
 }
 
+/**
+ * `pfctl -nv` rule lines as `pfctl -sr` shows the same rules once loaded: a named inline anchor (`anchor "x" … {`,
+ * its rules, `}`) is its calling line alone, as its rules live in the anchor PARENT/x; an anonymous one (`anchor
+ * … {`) keeps its rules, which -sr prints inside braces.
+ */
+export function asShown(lines: readonly string[]): string[] {
+  const out: string[] = [];
+  for (let i = 0; i < lines.length; i++) {
+    const l = lines[i]!;
+    const m = /^(\s*)(anchor "[^"]+"(?: .*)?) \{$/.exec(l);
+    if (!m) {
+      out.push(l);
+      continue;
+    }
+    out.push(`${m[1]}${m[2]}`);
+    while (i + 1 < lines.length && lines[i + 1] !== `${m[1]}}`) i++;
+    i++;
+  }
+  return out;
+}
+
 /** Canonical text of each flow the model's parser accepts (the line as printed, whitespace collapsed). */
 function flowLines(text: string): string[] {
   const lines = text.split("\n");
@@ -234,7 +255,7 @@ export function parseReadOutput(stdout: string, marker: string): LiveState | str
         (live.anchors[arg] ??= { loaded: [], expected: [] }).loaded = ruleLines(body().join("\n"));
         break;
       case "expect":
-        (live.anchors[arg] ??= { loaded: [], expected: [] }).expected = ruleLines(body().join("\n"));
+        (live.anchors[arg] ??= { loaded: [], expected: [] }).expected = asShown(ruleLines(body().join("\n")));
         break;
       case "flows": {
         live.flows = flowLines(body().join("\n"));

@@ -16,6 +16,11 @@ export interface PfRuleset {
   rules: string[];
   /** Table definitions as `pfctl -nv` echoes them (`table <x> { … }`). */
   tables: string[];
+  /**
+   * Rules that call an anonymous inline anchor (`anchor { … }`), by index, and that anchor's path (`PARENT/_N`):
+   * `pfctl -sr` prints its rules inside braces, as it does for no named anchor.
+   */
+  inline?: Record<number, string>;
 }
 
 /** `/var/emu/pf.json`. */
@@ -34,6 +39,40 @@ export function pfInterfaces(ifs: readonly EmuInterface[]): PfInterface[] {
 }
 
 /** Split `pfctl -nv` stdout into rule lines and table lines (macro echoes, `set …` options and queues are dropped). */
+/**
+ * The rulesets a load of `anchor` makes from its `pfctl -nv` stdout: the anchor's own, and one per inline anchor
+ * (parse.y anchorrule moves an inline anchor's rules to PARENT/NAME, or PARENT/_N for one written without a name,
+ * N counting the file's brace anchors). The calling rule keeps only its own line: `pfctl -sr` prints a named
+ * inline anchor's rules only when asked for that anchor (`-a PARENT/NAME`).
+ */
+export function splitLoad(anchor: string, stdout: string): Record<string, PfRuleset> {
+  const out: Record<string, PfRuleset> = {};
+  let braces = 0;
+  const walk = (path: string, rs: PfRuleset): PfRuleset => {
+    const rules: string[] = [];
+    const inline: Record<number, string> = {};
+    for (let i = 0; i < rs.rules.length; i++) {
+      const line = rs.rules[i]!;
+      const m = /^(anchor(?: "([^"]+)")?(?: .*)?) \{$/.exec(line);
+      if (!m) {
+        rules.push(line);
+        continue;
+      }
+      const body: string[] = [];
+      for (i++; i < rs.rules.length && rs.rules[i] !== "}"; i++) body.push(rs.rules[i]!.slice(2));
+      const name = m[2] ?? `_${++braces}`;
+      if (m[2]) ++braces;
+      const child = path ? `${path}/${name}` : name;
+      if (!m[2]) inline[rules.length] = child;
+      rules.push(m[1]!);
+      out[child] = walk(child, { rules: body, tables: [] });
+    }
+    return { rules, tables: rs.tables, ...(Object.keys(inline).length > 0 ? { inline } : {}) };
+  };
+  out[anchor] = walk(anchor, splitNvOutput(stdout));
+  return out;
+}
+
 export function splitNvOutput(stdout: string): PfRuleset {
   const rules: string[] = [];
   const tables: string[] = [];

@@ -4,6 +4,7 @@
  */
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { goldenInterfaces, sandbox, type Sandbox } from "./harness";
+import { parseReadOutput, type LiveState } from "../../../providers/gateway/read-script";
 
 let sb: Sandbox;
 beforeEach(async () => {
@@ -98,6 +99,31 @@ describe("pfctl loads", () => {
     expect(await sb.run("pfctl", ["-d"])).toEqual({ stdout: "", stderr: "pf disabled\n", code: 0 });
     expect(await sb.run("pfctl", ["-d"])).toEqual({ stdout: "", stderr: "pfctl: pf not enabled\n", code: 1 });
     expect(await sb.run("pfctl", ["-e"])).toEqual({ stdout: "", stderr: "pf enabled\n", code: 0 });
+  });
+});
+
+describe("inline anchors", () => {
+  // brace anchors in file order: "ssh" is 1, the one inside it 2 (vpn/ssh/_2), the last one 3 (vpn/_3)
+  const FILE = 'pass in on em1 proto esp\nanchor "ssh" on em0 {\n  pass in proto tcp to port 22\n  anchor {\n    block out\n  }\n}\nanchor {\n  pass proto ah\n}\n';
+  const ok = { stdout: "", stderr: "", code: 0 };
+  it("load into rulesets of their own: -sr prints a named one's calling rule alone, an anonymous one's rules in braces", async () => {
+    await sb.write("/etc/pf.anchors/vpn", FILE);
+    expect(await sb.run("pfctl", ["-a", "vpn", "-f", "/etc/pf.anchors/vpn"])).toEqual(ok);
+    // pfctl_show_rules: only an anchor whose name starts with `_` is printed recursively
+    expect(await sb.run("pfctl", ["-a", "vpn", "-sr"])).toEqual({ ...ok, stdout: 'pass in on em1 proto esp all\nanchor "ssh" on em0 all\nanchor all {\n  pass proto ah all\n}\n' });
+    expect(await sb.run("pfctl", ["-a", "vpn/ssh", "-sr"])).toEqual({ ...ok, stdout: "pass in proto tcp from any to any port = 22 flags S/SA\nanchor all {\n  block drop out all\n}\n" });
+    // pfctl_walk_show: `_N` at the top is listed with -v only; under another anchor it is listed
+    expect((await sb.run("pfctl", ["-sA"])).stdout).toBe("  vpn\n  vpn/_3\n  vpn/ssh\n  vpn/ssh/_2\n");
+  });
+  it("the provider's read compares them as -sr shows them: no drift after a load", async () => {
+    await sb.write("/etc/pf.anchors/vpn", FILE);
+    await sb.run("pfctl", ["-a", "vpn", "-f", "/etc/pf.anchors/vpn"]);
+    // the read script's two commands for a managed anchor (providers/gateway/read-script.ts)
+    const sr = (await sb.run("pfctl", ["-a", "vpn", "-sr"])).stdout;
+    const nv = (await sb.run("pfctl", ["-a", "vpn", "-nv", "-f", "/etc/pf.anchors/vpn"])).stdout;
+    const live = parseReadOutput(`@@M anchor vpn\n${sr}@@M expect vpn\n${nv}@@M done\n`, "M") as LiveState;
+    expect(live.anchors.vpn!.expected).toEqual(['pass in on em1 proto esp all', 'anchor "ssh" on em0 all', "anchor all {", "  pass proto ah all", "}"]);
+    expect(live.anchors.vpn!.loaded).toEqual(live.anchors.vpn!.expected);
   });
 });
 

@@ -14,7 +14,7 @@ import { argPath, readArgFile } from "../command";
 import { readFileSync } from "node:fs";
 import { interfaces, readState, withState } from "../state";
 import { getopt, lookupOption } from "../ipsec-getopt";
-import { calledAnchors, emptyPf, loadAnchorDirectives, pfInterfaces, splitNvOutput, type PfKernel, type PfRuleset } from "../pf-kernel";
+import { calledAnchors, emptyPf, loadAnchorDirectives, pfInterfaces, splitLoad, type PfKernel, type PfRuleset } from "../pf-kernel";
 import { pfctlNv } from "../pfctl-nv";
 
 const USAGE =
@@ -181,8 +181,15 @@ function counters(p: Parsed): string {
 
 function showRules(io: Io, p: Parsed, k: PfKernel, anchor: string, depth: number): void {
   const pad = p.verbose ? "" : "  ".repeat(depth);
-  (k.rulesets[anchor]?.rules ?? []).forEach((r, i) => {
-    io.out(`${pad}${p.verbose > 1 ? `@${i} ` : ""}${r}\n${counters(p)}`);
+  const rs = k.rulesets[anchor];
+  (rs?.rules ?? []).forEach((r, i) => {
+    const rule = `${pad}${p.verbose > 1 ? `@${i} ` : ""}${r}`;
+    // pfctl_show_rules: an anonymous inline anchor's rules are printed inside braces, one level deeper
+    const inline = rs?.inline?.[i];
+    if (inline === undefined) return io.out(`${rule}\n${counters(p)}`);
+    io.out(`${rule} {\n${counters(p)}`);
+    showRules(io, p, k, inline, depth + 1);
+    io.out(`${pad}}\n`);
   });
 }
 
@@ -211,9 +218,12 @@ function show(io: Io, p: Parsed, k: PfKernel): number {
       return 0;
     }
     case "Anchors": {
+      // pfctl_walk_show: a top-level `_N` (an anonymous inline anchor), or any anchor under a path starting with
+      // `_`, is listed only with -v
+      const hidden = (c: string) => (c.includes("/") ? c.startsWith("_") : c.slice(c.lastIndexOf("/") + 1).startsWith("_"));
       const walk = (a: string): void => {
         for (const c of childAnchors(k, a)) {
-          io.out(`  ${c}\n`);
+          if (!hidden(c) || p.verbose) io.out(`  ${c}\n`);
           walk(c);
         }
       };
@@ -358,7 +368,7 @@ async function load(io: Io, p: Parsed): Promise<number> {
   }
   if (shown.rc !== 0) return notLoaded();
   const staged: Record<string, PfRuleset> = {};
-  staged[p.anchor] = splitNvOutput(p.verbose > 0 ? shown.stdout : nv(src.text, src.name, { optimize: p.optimize, interfaces: ifs, verbose: true, anchor: p.anchor }).stdout);
+  Object.assign(staged, splitLoad(p.anchor, p.verbose > 0 ? shown.stdout : nv(src.text, src.name, { optimize: p.optimize, interfaces: ifs, verbose: true, anchor: p.anchor }).stdout));
   if (p.anchor === "") {
     for (const la of loadAnchorDirectives(src.text)) {
       if (p.verbose) io.err(`\nLoading anchor ${la.anchor} from ${la.file}\n`);
@@ -369,7 +379,7 @@ async function load(io: Io, p: Parsed): Promise<number> {
         if (p.verbose) io.out(r.stdout);
         io.err(r.stderr);
         if (r.rc === 0) {
-          staged[la.anchor] = splitNvOutput(r.stdout);
+          Object.assign(staged, splitLoad(la.anchor, r.stdout));
           ok = true;
         }
       }
