@@ -97,9 +97,15 @@ export abstract class ParserBase {
 
   /** byacc's yyerrflag: 3 after a syntax error, one less for every token shifted (see ParseProblem.quiet). */
   protected errflag = 0;
+  /**
+   * The last token {@link next} returned is not yet known to be shifted: it is once the parser reads on, while the
+   * token a syntax error is found at is never shifted (error recovery resets this).
+   */
+  protected unshifted = false;
 
   protected next(): Token {
-    if (this.errflag > 0) this.errflag--;
+    if (this.unshifted && this.errflag > 0) this.errflag--;
+    this.unshifted = true;
     const t = this.peek();
     this.buffered.shift();
     return t;
@@ -127,9 +133,18 @@ export abstract class ParserBase {
   }
 
   /** Records a problem at `tok`; `lookahead` is the token ipsecctl has read when it reports it (default `tok`). */
+  /**
+   * A grammar action of this statement refused it (YYERROR, a `hard` problem before the rule's end): byacc then
+   * discards the rest of the line without running another action, so what this parser still finds there is quiet.
+   */
+  protected actionFailed = false;
+  /** The rule's end was reached: its checks are create_*()'s at the reduction, not the parse's. */
+  protected finishing = false;
+
   protected problem(tok: Token, effect: ParseProblem["effect"], text: string, field?: string, hint?: string, lookahead: Token = tok): void {
     const at = lookahead.line === tok.line ? tok : lookahead;
-    this.problems.push({ file: tok.file, line: tok.line, column: tok.column, ipsecctlLine: at.line, ipsecctlColumn: at.column, text, field, hint, effect });
+    this.problems.push({ file: tok.file, line: tok.line, column: tok.column, ipsecctlLine: at.line, ipsecctlColumn: at.column, text, field, hint, effect, ...(this.actionFailed && !this.finishing ? { quiet: true } : {}) });
+    if (effect === "hard" && !this.finishing) this.actionFailed = true;
   }
 
   protected mark(field: string, tok: Token): void {

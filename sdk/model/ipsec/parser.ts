@@ -70,6 +70,8 @@ class Parser extends ParserBase {
     this.nullXfs = [];
     this.badSatype = undefined;
     this.natSrc = undefined;
+    this.actionFailed = false;
+    this.finishing = false;
     const first = this.peek();
     let stmt: IpsecStatement | undefined;
     let end: Token | undefined;
@@ -98,7 +100,9 @@ class Parser extends ParserBase {
           case "ipip":
           case "tunnel":
           case "transport":
+          // parse.y sarule: `satype tmode hosts …`, satype and tmode may be empty, and hosts start with from or to
           case "from":
+          case "to":
             stmt = this.saRule();
             break;
           default:
@@ -121,7 +125,7 @@ class Parser extends ParserBase {
     } catch (e) {
       if (!(e instanceof SyntaxError_)) throw e;
       const what = e.token.kind === "eof" ? "end of file" : e.token.kind === "nl" ? "end of line" : e.token.kind === "error" ? "end of line (the rest of the line is dropped after an undefined macro)" : e.secret ? "value (not shown: it may be a secret)" : e.token.text === "\r" ? "\\r" : e.token.text === "\f" ? "\\f" : e.token.text === "\v" ? "\\v" : e.token.text;
-      const quiet = this.errflag > 0;
+      const quiet = this.errflag > 0 || this.actionFailed;
       this.problem(e.token, "hard", "syntax error", undefined, e.token.kind === "eof" || e.token.kind === "nl" || e.token.kind === "error" || e.secret ? `unexpected ${what}` : `unexpected \`${what}\``);
       if (quiet) this.problems[this.problems.length - 1]!.quiet = true;
       // error recovery as parse.y's `grammar error '\n'`: skip to the end of the line (discarded, not shifted),
@@ -129,6 +133,7 @@ class Parser extends ParserBase {
       let t = e.token;
       while (t.kind !== "nl" && t.kind !== "eof") t = this.next();
       this.errflag = 2;
+      this.unshifted = false;
       this.items.push({ kind: "dropped", problems: this.problems });
       return;
     }
@@ -137,6 +142,7 @@ class Parser extends ParserBase {
 
   /** Adds the semantic checks of parse.y (hard) and ike.c (generate) and records the rule. */
   protected finishRule(stmt: IpsecStatement, first: Token, end: Token): void {
+    this.finishing = true;
     const fatal = this.problems.some((p) => p.effect === "fatal" || p.effect === "hard");
     // transforms written as `none`/`unknown` were stored as null: checked here as create_ike and ike.c do
     const rec = stmt as unknown as Record<string, Record<string, unknown> | undefined>;
@@ -149,15 +155,15 @@ class Parser extends ParserBase {
         this.problem(n.tok, "hard", `authentication is implicit for ${enc}`, n.field, "remove quick.auth", end);
       }
     }
-    const created = !this.problems.some((p) => p.effect === "fatal" || p.effect === "hard");
+    const sp = fatal ? [] : statementProblems(stmt);
+    // a rule parse.y refuses is never generated: no `illegal satype` or `illegal transform` of ike.c beside a parse error
+    const refused = sp.some((p) => p.stage !== "model" && p.stage !== "generate");
+    const created = !refused && !this.problems.some((p) => p.effect === "fatal" || p.effect === "hard");
     if (created) {
       if (this.badSatype) this.problem(this.badSatype.tok, "generate", `illegal satype ${this.badSatype.number}`, "satype", "isakmpd negotiates esp and ah only", end);
       for (const n of this.nullXfs) this.problem(n.tok, "generate", `illegal transform ${n.name}`, n.field, n.field.startsWith("main") ? `phase 1 accepts ${n.field.endsWith("auth") ? PHASE1_AUTH.join(", ") : PHASE1_ENC.join(", ")}` : "name a transform", end);
     }
     if (!fatal) {
-      const sp = statementProblems(stmt);
-      // a rule parse.y refuses is never generated: no `illegal transform` of ike.c beside a parse error
-      const refused = sp.some((p) => p.stage !== "model" && p.stage !== "generate");
       for (const p of sp) {
         if (p.stage === "model") continue; // host bits: ipsecctl keeps the address as written; host() warned
         if (refused && p.stage === "generate") continue;
@@ -171,6 +177,11 @@ class Parser extends ParserBase {
       this.problem(this.natSrc, "hard", "source NAT is not supported by this model on flow rules (ipsecctl ignores it there)", "from", "remove the (NATSRC) part");
     }
     const dropped = this.problems.some((p) => p.effect === "fatal" || p.effect === "hard");
+    // a refused rule (YYERROR) is recovered from by shifting its newline: the next line's first tokens are quiet
+    if (dropped && end.kind === "nl") {
+      this.errflag = 2;
+      this.unshifted = false;
+    }
     this.items.push(dropped ? { kind: "dropped", problems: this.problems } : { kind: "rule", statement: stmt, problems: this.problems });
   }
 
@@ -187,6 +198,7 @@ class Parser extends ParserBase {
       let t = end;
       while (t.kind !== "nl" && t.kind !== "eof") t = this.next();
       this.errflag = 2;
+      this.unshifted = false;
       this.items.push({ kind: "dropped", problems: this.problems });
       return;
     }
@@ -302,19 +314,21 @@ class Parser extends ParserBase {
       return n;
     });
     // parse.y spispec/atospi: the IN part (after ':') is checked first, then OUT; 1-255 are reserved.
-    const after = this.peek();
+    // `spispec: SPI STRING` is reduced as soon as the STRING is read (no lookahead): its errors are on its line
     for (const n of nums.length === 2 ? [nums[1]!, nums[0]!] : nums) {
       if (!Number.isNaN(n) && n > 0xffffffff) {
-        this.problem(t, "hard", `${n} not a valid spi`, "spi", "at most 0xffffffff", after);
+        this.problem(t, "hard", `${n} not a valid spi`, "spi", "at most 0xffffffff");
         return { out: 0x100 };
       }
       if (n >= 1 && n <= 255) {
-        this.problem(t, "hard", `${n} within reserved spi range`, "spi", "SPIs 1-255 are reserved; use 0x100-0xffffffff", after);
+        this.problem(t, "hard", `${n} within reserved spi range`, "spi", "SPIs 1-255 are reserved; use 0x100-0xffffffff");
         return { out: 0x100 };
       }
     }
     if (parts.length > 2 || nums.some((n) => Number.isNaN(n))) {
+      // atoul() failing makes atospi() return -1 without a yyerror: ipsecctl refuses the rule silently
       this.problem(t, "hard", "illegal SPI value", "spi", "a number 0x100-0xffffffff, optionally OUT:IN");
+      this.problems[this.problems.length - 1]!.quiet = true;
       return { out: 0x100 };
     }
     return nums.length === 2 ? { out: nums[0]!, in: nums[1]! } : { out: nums[0]! };
@@ -337,7 +351,6 @@ class Parser extends ParserBase {
     // as 0xff; an odd last character is ignored. The key lengths are checked afterwards (validate_sa).
     const colon = t.text.indexOf(":");
     const texts = colon < 0 ? [t.text] : [t.text.slice(0, colon), t.text.slice(colon + 1)];
-    const after = this.peek();
     const bytes = (hex: string): string => {
       const h = hex.startsWith("0x") ? hex.slice(2) : hex;
       let out = "";
@@ -345,7 +358,7 @@ class Parser extends ParserBase {
         const pair = h.slice(i, i + 2);
         if (/^[0-9a-fA-F]{2}$/.test(pair)) out += pair.toLowerCase();
         else {
-          this.problem(t, "soft", "keys need to be specified in hex digits", field, "hex digits, optionally 0x-prefixed, OUT:IN", after);
+          this.problem(t, "soft", "keys need to be specified in hex digits", field, "hex digits, optionally 0x-prefixed, OUT:IN");
           out += "ff";
         }
       }

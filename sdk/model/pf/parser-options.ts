@@ -7,8 +7,11 @@ import type { PfFilterRule, PfHost, PfScrub, PfStateMode } from "./types";
 import { UNSUPPORTED_RULE_OPTS, SUPPORTED_RULE_OPTS, TOS_WORDS, flagString } from "./parser-base";
 import { PfRulePartParser } from "./parser-rule-parts";
 
-/** The options an anchor rule reads: tag and tagged (its own), state and route options (refused by anchorrule). */
-const ANCHOR_READ_OPTS: ReadonlySet<string> = new Set(["tag", "tagged", "keep", "modulate", "synproxy", "no", "route-to", "reply-to", "dup-to"]);
+/**
+ * The options an anchor rule reads: tag and tagged (its own), state and route options (refused by anchorrule as pfctl
+ * refuses them), user and group (valid pf.conf, refused once read: not part of this model's anchors).
+ */
+const ANCHOR_READ_OPTS: ReadonlySet<string> = new Set(["tag", "tagged", "keep", "modulate", "synproxy", "no", "route-to", "reply-to", "dup-to", "user", "group"]);
 /** apply_redirspec: `static-port` belongs to a nat-to pool. */
 const STATIC_PORT_NOT_NAT = "the 'static-port' option is only valid with nat rules";
 

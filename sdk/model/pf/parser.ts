@@ -222,6 +222,7 @@ class PfParser extends PfQueueParser {
     // parse.y anchorrule, after filteropts_to_rule: state and route options are the rule's, never an anchor's
     if (fo.state !== undefined && fo.state !== "no") this.fail("cannot specify state handling on anchors");
     if (fo.route) this.fail("cannot specify route handling on anchors");
+    if (fo.users || fo.groups) this.fail(`\`${fo.users ? "user" : "group"}\` on an anchor rule is valid pf.conf but not part of this model's pf language`, "anchor rules take tag and tagged");
     const rule: PfAnchorCall = {
       kind: "anchor", name: name ?? holding!, ...(direction ? { direction } : {}), ...(quick ? { quick } : {}), on,
       ...(af ? { af } : {}), protos, from, to,

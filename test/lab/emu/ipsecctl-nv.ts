@@ -310,7 +310,7 @@ export function ipsecctlNv(text: string, file: string, opts: IpsecctlNvOptions =
     }
     for (const p of item.problems) {
       if (p.effect === "stderr") {
-        stderr.push(p.text);
+        if (!p.quiet) stderr.push(p.text);
         continue;
       }
       if (p.effect === "fatal") {
