@@ -83,6 +83,15 @@ const PRELUDE = (id: string) => [
   'ch() { grep -qxF "$1" "$R/changed" 2>/dev/null; }',
 ];
 
+/**
+ * Empties an anchor that is no longer managed: its rules, then (`NAME/*`: pfctl_recurse) those of the inline anchors
+ * its file loaded into NAME/x and NAME/_N, which pf keeps after their parent is flushed. Errors are ignored: an
+ * anchor that was never loaded has nothing to flush.
+ */
+function flushAnchor(n: string): string {
+  return `pfctl -a ${sq(`${n}/*`)} -F rules >/dev/null 2>&1; pfctl -a ${sq(n)} -F rules >/dev/null 2>&1`;
+}
+
 /** The anchor loaded from each file, by path. */
 function anchorsByFile(s: HostState): Map<string, string> {
   return new Map(Object.entries(s.anchors).map(([n, a]) => [a.file, n]));
@@ -122,7 +131,7 @@ function reloadLines(s: HostState, changed: (path: string) => string, svcFile: s
   if (s.files["/etc/pf.conf"]) out.push(`if ${changed("/etc/pf.conf")}; then pfctl -f /etc/pf.conf >/dev/null 2>&1; fi`);
   for (const p of sshdFiles(s)) out.push(`if ${changed(p)}; then rcctl reload sshd >/dev/null 2>&1; fi`);
   for (const [n, a] of Object.entries(s.anchors)) {
-    out.push(`if ${changed(a.file)}; then if [ -e ${sq(a.file)} ]; then pfctl -a ${sq(n)} -f ${sq(a.file)} >/dev/null 2>&1; else pfctl -a ${sq(n)} -F rules >/dev/null 2>&1; fi; fi`);
+    out.push(`if ${changed(a.file)}; then if [ -e ${sq(a.file)} ]; then pfctl -a ${sq(n)} -f ${sq(a.file)} >/dev/null 2>&1; else ${flushAnchor(n)}; fi; fi`);
   }
   out.push(...restoreServices(svcFile));
   if (ipsecFile) out.push(`if ${changed(ipsecFile)} && [ -e ${sq(ipsecFile)} ] && rcctl get ipsec status >/dev/null 2>&1; then ipsecctl -f ${sq(ipsecFile)} >/dev/null 2>&1; fi`);
@@ -326,7 +335,7 @@ export function applyScript(c: CommitInput): string {
     const cond = drifted(`anchors["${n}"]`) ? "true" : `ch ${sq(a.file)}`;
     L.push(`if ${cond}; then step pfctl -a ${sq(n)} -f ${sq(a.file)}; fi`);
   }
-  for (const n of Object.keys(olds?.anchors ?? {}).filter((n) => !news.anchors[n])) L.push(`pfctl -a ${sq(n)} -F rules >/dev/null 2>&1`);
+  for (const n of Object.keys(olds?.anchors ?? {}).filter((n) => !news.anchors[n])) L.push(flushAnchor(n));
   // sshd: SIGHUP (sessions, the provider's own included, stay up); a file no longer managed was put back
   const sshdChanged = [...new Set([...sshdFiles(news), ...(olds ? sshdFiles(olds) : [])])].sort();
   for (const p of sshdChanged) L.push(`if ch ${sq(p)}; then step rcctl reload sshd; fi`);

@@ -115,6 +115,16 @@ describe("inline anchors", () => {
     // pfctl_walk_show: `_N` at the top is listed with -v only; under another anchor it is listed
     expect((await sb.run("pfctl", ["-sA"])).stdout).toBe("  vpn\n  vpn/_3\n  vpn/ssh\n  vpn/ssh/_2\n");
   });
+  it("outlive a flush of their parent, as pf keeps a ruleset with children; NAME/* flushes them all (pfctl_recurse)", async () => {
+    await sb.write("/etc/pf.anchors/vpn", FILE);
+    await sb.run("pfctl", ["-a", "vpn", "-f", "/etc/pf.anchors/vpn"]);
+    expect(await sb.run("pfctl", ["-a", "vpn", "-F", "rules"])).toEqual({ ...ok, stderr: "rules cleared\n" });
+    expect(await sb.run("pfctl", ["-a", "vpn", "-sr"])).toEqual(ok);
+    expect((await sb.run("pfctl", ["-a", "vpn/ssh", "-sr"])).stdout).toBe("pass in proto tcp from any to any port = 22 flags S/SA\nanchor all {\n  block drop out all\n}\n");
+    expect((await sb.run("pfctl", ["-sA"])).stdout).toBe("  vpn\n  vpn/_3\n  vpn/ssh\n  vpn/ssh/_2\n");
+    expect(await sb.run("pfctl", ["-a", "vpn/*", "-F", "rules"])).toEqual({ ...ok, stdout: "Removing:\n  vpn/ssh/_2\n  vpn/ssh\n  vpn/_3\n  vpn\n" });
+    expect(await sb.run("pfctl", ["-sA"])).toEqual(ok);
+  });
   it("the provider's read compares them as -sr shows them: no drift after a load", async () => {
     await sb.write("/etc/pf.anchors/vpn", FILE);
     await sb.run("pfctl", ["-a", "vpn", "-f", "/etc/pf.anchors/vpn"]);

@@ -169,6 +169,18 @@ async function run(io: Io, p: Parsed): Promise<number> {
   return exit;
 }
 
+/**
+ * pf_remove_if_empty_ruleset(): an anchor without rules and tables goes, unless another anchor is still inside it
+ * (an inline anchor's rules outlive a flush of its parent); once its last child goes, it goes too.
+ */
+function pruneEmpty(k: PfKernel): void {
+  for (const a of Object.keys(k.rulesets).sort((x, y) => y.length - x.length)) {
+    const rs = k.rulesets[a]!;
+    const children = Object.keys(k.rulesets).some((c) => c.startsWith(`${a}/`));
+    if (a !== "" && rs.rules.length === 0 && rs.tables.length === 0 && !children) delete k.rulesets[a];
+  }
+}
+
 function exists(k: PfKernel, anchor: string): boolean {
   return anchor === "" || anchor in k.rulesets || calledAnchors(k.rulesets[""]).includes(anchor);
 }
@@ -256,15 +268,27 @@ async function clear(io: Io, p: Parsed): Promise<number> {
       let tables = 0;
       const removed: string[] = [];
       await withState<PfKernel>("pf", emptyPf, (k) => {
-        const targets = p.recurse ? [p.anchor, ...Object.keys(k.rulesets).filter((a) => p.anchor === "" ? a !== "" : a.startsWith(p.anchor + "/"))] : [p.anchor];
+        // pfctl_get_anchors: the anchor, then its descendants depth first in name order, each put at the head of
+        // the list, so the deepest last one comes first and the anchor itself last
+        const preorder: string[] = [];
+        const visit = (a: string): void => {
+          preorder.push(a);
+          const kids = Object.keys(k.rulesets).filter((c) => c !== "" && (a === "" ? !c.includes("/") : c.startsWith(`${a}/`) && !c.slice(a.length + 1).includes("/")));
+          for (const c of kids.sort()) visit(c);
+        };
+        visit(p.anchor);
+        const targets = p.recurse ? preorder.reverse() : [p.anchor];
         for (const a of targets) {
           const rs: PfRuleset = k.rulesets[a] ?? { rules: [], tables: [] };
           if (what !== "rules") { tables += rs.tables.length; rs.tables = []; }
-          if (what !== "Tables") rs.rules = [];
+          if (what !== "Tables") {
+            rs.rules = [];
+            delete rs.inline;
+          }
           removed.push(a);
-          if (a !== "" && rs.rules.length === 0 && rs.tables.length === 0) delete k.rulesets[a];
-          else k.rulesets[a] = rs;
+          k.rulesets[a] = rs;
         }
+        pruneEmpty(k);
         return k;
       });
       if (p.recurse) {
