@@ -89,6 +89,9 @@ fi
 # 6. The tests, on that node, from the copy
 if [ -z "${PULUMI_OPENBSD_SHARED:-}" ] && [ -d "$here/../shared/golden" ]; then export PULUMI_OPENBSD_SHARED="$(cd "$here/../shared" && pwd)"; fi
 export PULUMI_OPENBSD_EXPECT_NODE="$major" PULUMI_OPENBSD_EXPECT_SDK="$MATRIX_SDK_VERSION" PULUMI_OPENBSD_EXPECT_CLI="$MATRIX_CLI_VERSION"
+# none of the matrix's files runs an example folder: the e2e globalSetup leaves their shared node_modules to the
+# first test that asks for one (test/support/examples-setup.ts)
+export POB_EXAMPLES_LAZY=1
 cd "$copy"
 # shellcheck disable=SC2086
 node node_modules/vitest/vitest.mjs run $MATRIX_TESTS "$@"

@@ -22,7 +22,8 @@
  * the host's ids when given); nat-to/rdr-to/route-to pools (one
  * target or `{ list }`, loaded as `<__automatic_N>`) with `bitmask`, `random`, `source-hash 0xKEY` or `source-hash WORDS` (their MD5),
  * `round-robin`, `least-states`, `sticky-address`;
- * `antispoof`; `anchor "NAME" … [{ inline rules, tables, anchors }]`; `load anchor … from`;
+ * `antispoof`; `anchor "NAME" … [{ inline rules, tables, anchors }]` and `anchor … { … }` without a name (pfctl's
+ * `_N`); `load anchor … from`;
  * `af-to inet|inet6 from POOL [to POOL [port N]]` (NAT64/NAT46); queues (`queue NAME on IF bandwidth … [min …]
  * [max …] [burst … for Nms] [parent P] [default] [qlimit N] [flows N] [quantum N]`, checked and printed as
  * pfctl does: ./queues) and `set queue NAME` / `set queue (NAME, ACK)` / `queue NAME` in rules.
@@ -31,8 +32,8 @@
  * model's pf language" (never passed through as opaque text: a rule the model cannot represent could not
  * be rendered canonically or compared with `pfctl -sr`): `include`, `source-hash` with a random key, `divert-reply`/`divert-packet`, `tos` (matching),
  * `set delay`, `on rdomain`, `return-rst(ttl)`,
- * scoped addresses in an address range (`fe80::1%em0 - fe80::9%em0`), `route` labels, and the options `set fingerprints`,
- * `set state-defaults`.
+ * scoped addresses in an address range (`fe80::1%em0 - fe80::9%em0`), `route` labels, `label`, `user` and `group` on
+ * anchor rules, and the options `set fingerprints`, `set state-defaults`.
  */
 import type { ParseResult } from "../diagnostics";
 import { contextOf, expandStatement, isBareExpandLine } from "./expand";
