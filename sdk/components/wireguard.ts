@@ -49,6 +49,17 @@ export interface WireGuardTunnelArgs {
   psk?: pulumi.Input<string>;
   /** @internal set by {@link WireGuardHub}: the left end is the hub, whose routed networks the planner works out. */
   hub?: pulumi.Output<WireGuardHubReach>;
+  /**
+   * @internal set by {@link WireGuardMesh} and {@link WireGuardHub}: the component the user declared and how its
+   * arguments name the two ends (`members[0]`, `spokes[2]`), for every message about this tunnel.
+   */
+  declaredAs?: WireGuardDeclared;
+}
+
+/** A tunnel a mesh or hub declared: its label and its two ends' fields, as the user wrote them. */
+export interface WireGuardDeclared {
+  label: string;
+  sides: [string, string];
 }
 
 /**
@@ -65,15 +76,16 @@ export class WireGuardTunnel extends pulumi.ComponentResource {
 
   constructor(name: string, args: WireGuardTunnelArgs, opts?: pulumi.ComponentResourceOptions) {
     super("openbsd:index:WireGuardTunnel", name, {}, opts);
-    const label = labelOf("WireGuardTunnel", name);
-    checkArgs(label, args);
+    const label = args?.declaredAs?.label ?? labelOf("WireGuardTunnel", name);
+    const [sl, sr] = args?.declaredAs?.sides ?? ["left", "right"];
+    checkArgs(label, args, [sl, sr]);
     const group = groupOf(label, [nodeOf(args.left.gateway), nodeOf(args.right.gateway)]);
     // a given private key is checked here; without one the planner derives the pair from the gateway's seed
     // (planner/wireguard.ts wireGuardEndKeys, also called here for the public-key outputs)
     const given = (e: WireGuardEndArgs, side: string): pulumi.Output<string | null> =>
       e.privateKey === undefined ? pulumi.output(null) : pulumi.secret(e.privateKey).apply((k) => take(label, `${side}.privateKey`, k, wgKey("a wgkey (private key)"), { secret: true }));
-    const lk = given(args.left, "left");
-    const rk = given(args.right, "right");
+    const lk = given(args.left, sl);
+    const rk = given(args.right, sr);
     const publicKey = (e: WireGuardEndArgs, k: pulumi.Output<string | null>): pulumi.Output<string> =>
       pulumi.unsecret(pulumi.all([k, e.gateway.keySeed]).apply(([privateKey, seed]) =>
         wireGuardEndKeys({ node: e.gateway.gatewayName, ...(e.interface !== undefined ? { interface: e.interface } : {}), ...(privateKey !== null ? { privateKey } : {}) }, seed).publicKey));
@@ -93,8 +105,9 @@ export class WireGuardTunnel extends pulumi.ComponentResource {
           ...(e.rtable !== undefined ? { rtable: e.rtable } : {}),
         }));
     const psk = args.psk === undefined ? pulumi.output(null) : pulumi.unsecret(pulumi.secret(args.psk)).apply((p) => take(label, "psk", p, wgKey("a wgpsk"), { secret: true }));
-    const spec: pulumi.Output<WireGuardSpec> = pulumi.all([end(args.left, "left", lk), end(args.right, "right", rk), psk, args.hub ?? pulumi.output(null)]).apply(([left, right, psk, hub]) => ({
+    const spec: pulumi.Output<WireGuardSpec> = pulumi.all([end(args.left, sl, lk), end(args.right, sr, rk), psk, args.hub ?? pulumi.output(null)]).apply(([left, right, psk, hub]) => ({
       name, left: hub ? { ...left, hub } : left, right,
+      ...(args.declaredAs ? { declaredAs: args.declaredAs } : {}),
       ...(args.keepalive ? { keepalive: args.keepalive } : {}),
       ...(psk !== null ? { psk } : {}),
     }));
@@ -104,11 +117,11 @@ export class WireGuardTunnel extends pulumi.ComponentResource {
 }
 
 /** The plain arguments of a WireGuardTunnel, checked when it is declared. */
-function checkArgs(label: string, args: WireGuardTunnelArgs): void {
+function checkArgs(label: string, args: WireGuardTunnelArgs, names: [string, string]): void {
   checkEnds(label, args, ["left", "right"], "wg", "10.9.0.1/24", (e, side) => {
     if (e.port !== undefined) take(label, `${side}.port`, e.port, udpPort("wgport"));
     if (e.rtable !== undefined) take(label, `${side}.rtable`, e.rtable, integer("a routing table (wgrtable)", 0, 255));
-  });
+  }, names);
   if (args.keepalive !== undefined) take(label, "keepalive", args.keepalive, integer("a keepalive interval in seconds (wgpka)", 0, WG_PKA_MAX));
 }
 
@@ -150,7 +163,7 @@ export class WireGuardMesh extends pulumi.ComponentResource {
         const [a, b] = [ms[i]!, ms[j]!];
         if (!(a.gateway instanceof Gateway) || !(b.gateway instanceof Gateway)) throw argError(label, `members[${a.gateway instanceof Gateway ? j : i}].gateway`, "(not a Gateway)", "not a Gateway", "pass a Gateway declared in this program");
         const t = new WireGuardTunnel(`${name}-${a.gateway.gatewayName}-${b.gateway.gatewayName}`, {
-          left: a, right: b,
+          left: a, right: b, declaredAs: { label, sides: [`members[${i}]`, `members[${j}]`] },
           ...(args.keepalive !== undefined ? { keepalive: args.keepalive } : {}),
           ...(args.psk !== undefined ? { psk: args.psk } : {}),
         }, { parent: this });
@@ -218,6 +231,7 @@ export class WireGuardHub extends pulumi.ComponentResource {
       const t = new WireGuardTunnel(`${name}-${s.gateway.gatewayName}`, {
         left: hubEnd,
         right: s,
+        declaredAs: { label, sides: ["hub", `spokes[${i}]`] },
         ...(args.keepalive !== undefined ? { keepalive: args.keepalive } : {}),
         ...(args.psk !== undefined ? { psk: args.psk } : {}),
         hub: relay,

@@ -91,6 +91,8 @@ export interface WireGuardSpec {
   keepalive?: number;
   /** `wgpsk` on both ends (base64, secret). */
   psk?: string;
+  /** The mesh or hub that declared this tunnel, and how its arguments name the two ends (its messages use them). */
+  declaredAs?: { label: string; sides: [string, string] };
 }
 
 /** What the planner keeps per gateway that WireGuard writes to (its per-gateway accumulator has these). */
@@ -163,17 +165,19 @@ export function planWireGuard(specs: readonly WireGuardSpec[], accs: ReadonlyMap
 }
 
 function planOne(spec: WireGuardSpec, accs: ReadonlyMap<string, WgTarget>, ifs: Map<string, Map<string, WgIf>>, issues: PlanIssue[]): void {
-  const L = wgLabel(spec.name);
-  const targets = endTargets(L, [{ node: spec.left.node, field: "left.gateway" }, { node: spec.right.node, field: "right.gateway" }], accs, issues);
+  const L = spec.declaredAs?.label ?? wgLabel(spec.name);
+  // the ends' fields as the user wrote them: left/right, or a mesh's members[i] and a hub's hub/spokes[i]
+  const [SL, SR] = spec.declaredAs?.sides ?? ["left", "right"];
+  const targets = endTargets(L, [{ node: spec.left.node, field: `${SL}.gateway` }, { node: spec.right.node, field: `${SR}.gateway` }], accs, issues);
   if (!targets) return;
   const [la, ra] = targets;
   const t = { ...spec, left: resolveEnd(spec.left, la.gw.keySeed), right: resolveEnd(spec.right, ra.gw.keySeed) };
   const both = [L, gwLabel(t.left.node), gwLabel(t.right.node)];
   const before = issues.length;
-  if (t.left.node === t.right.node) issues.push({ resources: both, field: "left.gateway, right.gateway", value: t.left.node, reason: "both ends are the same gateway", fix: "connect two different gateways" });
+  if (t.left.node === t.right.node) issues.push({ resources: both, field: `${SL}.gateway, ${SR}.gateway`, value: t.left.node, reason: "both ends are the same gateway", fix: "connect two different gateways" });
   if (t.left.publicKey === t.right.publicKey)
-    issues.push({ resources: both, field: "left.privateKey, right.privateKey", value: "(secret)", reason: "both ends have the same key (a WireGuard peer is identified by its public key)", fix: "give each end its own private key" });
-  const lnet = innerSubnet(both, ["left", "right"], t.left.inner, t.right.inner, issues);
+    issues.push({ resources: both, field: `${SL}.privateKey, ${SR}.privateKey`, value: "(secret)", reason: "both ends have the same key (a WireGuard peer is identified by its public key)", fix: "give each end its own private key" });
+  const lnet = innerSubnet(both, [SL, SR], t.left.inner, t.right.inner, issues);
   // the default endpoint: the external address of the inner family, else the other, of a family the sender has too
   const endpointOf = (e: WgEnd, acc: WgTarget, side: string, sender: WgTarget): string | undefined => {
     const x = acc.gw.external;
@@ -189,8 +193,8 @@ function planOne(spec: WireGuardSpec, accs: ReadonlyMap<string, WgTarget>, ifs: 
     }
     return a;
   };
-  const lep = endpointOf(t.left, la, "left", ra);
-  const rep = endpointOf(t.right, ra, "right", la);
+  const lep = endpointOf(t.left, la, SL, ra);
+  const rep = endpointOf(t.right, ra, SR, la);
   const netsOf = (e: WgEnd, acc: WgTarget, side: string): Net[] => {
     const given = e.hub ? hubNetworks(e.hub, (n) => accs.get(n)?.gw.internal.map((i) => i.network) ?? []) : e.networks ?? [`${e.inner.address}/${e.inner.address.includes(":") ? 128 : 32}`, ...acc.gw.internal.map((i) => i.network)];
     return given.flatMap((n) => {
@@ -199,11 +203,11 @@ function planOne(spec: WireGuardSpec, accs: ReadonlyMap<string, WgTarget>, ifs: 
       return x ? [x] : [];
     });
   };
-  const lnets = netsOf(t.left, la, "left");
-  const rnets = netsOf(t.right, ra, "right");
+  const lnets = netsOf(t.left, la, SL);
+  const rnets = netsOf(t.right, ra, SR);
   if (issues.length > before || !lep || !rep) return;
 
-  for (const [me, other, acc, peerNets, peerEp, side] of [[t.left, t.right, la, rnets, rep, "left"], [t.right, t.left, ra, lnets, lep, "right"]] as const) {
+  for (const [me, other, acc, peerNets, peerEp, side, otherSide] of [[t.left, t.right, la, rnets, rep, SL, SR], [t.right, t.left, ra, lnets, lep, SR, SL]] as const) {
     const at = [L, gwLabel(acc.gw.name)];
     let m = ifs.get(acc.gw.name);
     if (!m) ifs.set(acc.gw.name, (m = new Map()));
@@ -224,10 +228,9 @@ function planOne(spec: WireGuardSpec, accs: ReadonlyMap<string, WgTarget>, ifs: 
       diff("rtable", w.end.rtable, me.rtable, String(w.end.rtable ?? "(none)"), String(me.rtable ?? "(none)"));
     }
     if (w.peers.some((p) => p.publicKey === other.publicKey)) {
-      issues.push({ resources: at, field: `${side === "left" ? "right" : "left"}`, value: other.publicKey, reason: `this peer is already on ${me.interface} of ${gwLabel(acc.gw.name)}`, fix: "declare one tunnel per pair of gateways" });
+      issues.push({ resources: at, field: otherSide, value: other.publicKey, reason: `this peer is already on ${me.interface} of ${gwLabel(acc.gw.name)}`, fix: "declare one tunnel per pair of gateways" });
       continue;
     }
-    const otherSide = side === "left" ? "right" : "left";
     for (const n of peerNets) {
       const c = w.aips.addOrClash(n, `${L} ${otherSide}.networks`);
       if (c) issues.push({ resources: at, field: `${otherSide}.networks`, value: netText(n), reason: `overlaps ${netText(c.net)} (${c.tag}) on ${me.interface} of ${gwLabel(acc.gw.name)}: wg(4) routes each address to one peer`, fix: "give each peer distinct allowed networks" });

@@ -115,3 +115,6 @@ export const PF_KEYWORDS: ReadonlySet<string> = new Set([
   "static-port", "sticky-address", "syncookies", "synproxy", "table", "tag", "tagged", "timeout",
   "to", "tos", "ttl", "urpf-failed", "user", "weight",
 ]);
+
+/** pfctl_parser.h PFCTL_ANCHOR_STACK_DEPTH: brace anchors nest at most 63 deep (`pfa_anchor: anchors too deep`). */
+export const ANCHOR_STACK_DEPTH = 64;

@@ -55,6 +55,8 @@ export interface PfParseOutput {
    * `pfctl: …` line) or `unloadable` (the leaf check: `Unable to load queues into kernel` unless -n).
    */
   queueFailure?: "errx" | "unloadable";
+  /** pfctl stopped in the middle of the file with errx() (its `pfctl: …` line is the last of {@link stderr}). */
+  errx?: boolean;
   /** Lines pfctl prints on stderr, in its words (`FILE:LINE: syntax error`). */
   stderr: string[];
   diagnostics: Diagnostic[];
@@ -69,6 +71,11 @@ export interface PfParseOutput {
 
 export class Fail {
   constructor(readonly tok: Token, readonly semantic: boolean) {}
+}
+
+/** pfctl's errx(): the parse ends at once, nothing after it is read or printed. */
+export class Errx {
+  constructor(readonly message: string) {}
 }
 
 /** Valid pf rule options outside the model (see the header): refused with a message naming them. */

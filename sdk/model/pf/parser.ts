@@ -40,7 +40,8 @@ import { contextOf, expandStatement, isBareExpandLine } from "./expand";
 import { RETURN_ICMP6_DEFAULT, RETURN_ICMP_DEFAULT } from "./icmp";
 import { interfaceAddresses, literalFamily } from "./address";
 import type { PfAnchorCall, PfBlockPolicy, PfFilterRule, PfHost, PfIfSpec, PfInterface, PfLogOptions, PfRule, PfRuleset, PfStatement } from "./types";
-import { Fail, describe, type PfParseOptions, type PfParseOutput } from "./parser-base";
+import { Errx, Fail, describe, type PfParseOptions, type PfParseOutput } from "./parser-base";
+import { ANCHOR_STACK_DEPTH } from "./names";
 import { PfQueueParser } from "./parser-queues";
 
 export type { PfParseOptions, PfParseOutput } from "./parser-base";
@@ -72,6 +73,13 @@ class PfParser extends PfQueueParser {
       try {
         this.statement();
       } catch (e) {
+        if (e instanceof Errx) {
+          this.out.stderr.push(`pfctl: ${e.message}`);
+          this.out.diagnostics.push({ file: this.file, line: this.la.line, column: this.la.col, severity: "error", message: `${e.message} (pfctl stops here)` });
+          this.out.errors++;
+          this.out.errx = true;
+          break;
+        }
         if (!(e instanceof Fail)) throw e;
         if (!e.semantic && this.errflag === 0) {
           this.report(e.tok.line, e.tok.col, "syntax error", `unexpected ${describe(e.tok)}`, e.tok);
@@ -192,6 +200,7 @@ class PfParser extends PfQueueParser {
     if (this.acceptChar("{")) {
       // parse.y pfa_anchor: the body is parsed into a holding ruleset `_N`; an anchor without a name keeps it
       holding = `_${++this.braces}`;
+      if (this.inlineDepth + 1 >= ANCHOR_STACK_DEPTH) throw new Errx("pfa_anchor: anchors too deep");
       // parse.y pfa_anchor: '{' '\n' pfa_anchorlist '}': rules, anchors and tables, one per line, from the next line
       const afterBrace = this.la;
       if (afterBrace.type !== "NL") this.syntax();

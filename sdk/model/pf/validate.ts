@@ -5,7 +5,8 @@
 import { ModelError, oneOf } from "../diagnostics";
 import { addressFamily, parseLiteralAddress } from "./address";
 import { expandStatement } from "./expand";
-import { canonicalProtocol } from "./names";
+import { ANCHOR_STACK_DEPTH, canonicalProtocol } from "./names";
+import { checkPfStatementShape } from "./shape";
 import type { PfEndpoint, PfHost, PfIfSpec, PfPort, PfStatement, PfTable } from "./types";
 
 const ACTIONS = ["pass", "block", "match"];
@@ -119,7 +120,8 @@ function checkEndpoint(field: string, e: PfEndpoint): void {
  * of range, address not canonical, port without tcp/udp, flags without tcp, …). `field` prefixes
  * the reported path, e.g. `rules[3]`.
  */
-export function validatePfStatement(s: PfStatement, field = "rule"): void {
+export function validatePfStatement(s: PfStatement, field = "rule", depth = 0): void {
+  checkPfStatementShape(s, field);
   if (s.kind === "load-anchor") {
     checkAnchorPath(`${field}.name`, s.name, false);
     if (!s.file.startsWith("/")) throw new ModelError(`${field}.file`, s.file, `anchor file \`${s.file}\` must be an absolute path such as /etc/pf.anchors/${s.name}`);
@@ -128,6 +130,15 @@ export function validatePfStatement(s: PfStatement, field = "rule"): void {
   if (s.kind === "anchor") {
     // an anonymous inline anchor (`anchor { … }`) carries the name pfctl gives it, `_N`
     if (!(s.inline && isAnonymousAnchor(s.name))) checkAnchorPath(`${field}.name`, s.name, true);
+    if (s.inline !== undefined) {
+      // the inline rules are written into the same file: each is checked as the rules around it
+      if (!Array.isArray(s.inline)) throw new ModelError(`${field}.inline`, s.inline, "inline rules are a list of rules");
+      if (depth + 1 >= ANCHOR_STACK_DEPTH) throw new ModelError(`${field}.inline`, "(nested)", `inline anchors nest at most ${ANCHOR_STACK_DEPTH - 1} deep (pfctl: pfa_anchor: anchors too deep)`);
+      s.inline.forEach((r, i) => {
+        if ((r as PfStatement | undefined)?.kind === "load-anchor") throw new ModelError(`${field}.inline[${i}].kind`, "load-anchor", "`load anchor` belongs to the main ruleset, not to an inline anchor");
+        validatePfStatement(r, `${field}.inline[${i}]`, depth + 1);
+      });
+    }
   } else {
     if (!ACTIONS.includes(s.action)) throw new ModelError(`${field}.action`, s.action, oneOf("action", String(s.action), ACTIONS));
     if (s.blockPolicy !== undefined) {

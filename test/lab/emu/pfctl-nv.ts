@@ -54,7 +54,7 @@ export interface ToolResult {
   rc: number;
   /** The queue names the file defined (rules of its `load anchor` files may assign them). */
   queueNames?: string[];
-  /** The file parsed but its queues did not load (see PfParseOutput.queueFailure): pfctl's own ending. */
+  /** pfctl ended on its own terms: errx() (its `pfctl: …` line, e.g. a queue tree or anchors too deep), or queues unloadable. */
   queueFailure?: "errx" | "unloadable";
 }
 
@@ -69,7 +69,10 @@ export function pfctlNv(text: string, file: string, opts: PfctlNvOptions): ToolR
     interfaces: opts.interfaces, verbose, ...(opts.anchor ? { anchor: opts.anchor } : {}), ...(opts.knownQueues ? { knownQueues: opts.knownQueues } : {}), ...(opts.readTableFile ? { readTableFile: opts.readTableFile } : {}),
     userId: (n) => opts.userId?.(n) ?? BASE_USERS[n], groupId: (n) => opts.groupId?.(n) ?? BASE_GROUPS[n],
   });
-  if (out.errors > 0) return { stdout: lines(out.echo), stderr: lines(out.stderr), rc: 1, ...(out.queueFailure ? { queueFailure: out.queueFailure } : {}) };
+  if (out.errors > 0) {
+    const failure = out.errx ? "errx" : out.queueFailure;
+    return { stdout: lines(out.echo), stderr: lines(out.stderr), rc: 1, ...(failure ? { queueFailure: failure } : {}) };
+  }
   let level: "none" | "basic" | "profile" = opts.optimize ? "basic" : "none";
   if (opts.optimize) {
     for (const o of out.ruleset.options) if (o.kind === "ruleset-optimization") level = o.level;

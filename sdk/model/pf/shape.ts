@@ -1,0 +1,131 @@
+/**
+ * The shape of a typed pf rule (./types), checked before its values: a rule built in plain JavaScript or from JSON
+ * may hold a number where a list belongs, or null in a list. Each mistake is one {@link ModelError} naming the field
+ * as the user wrote it (`rules[0].from.hosts[1].address`) and what belongs there, instead of a TypeError from deep
+ * inside the renderer. Keys the model does not know are left alone; values are checked by ./validate.
+ */
+import { ModelError } from "../diagnostics";
+import type { PfStatement } from "./types";
+
+type Shape = (v: unknown, path: string) => void;
+
+const describeValue = (v: unknown): unknown => (v === undefined ? "(none)" : v);
+const fail = (path: string, v: unknown, what: string): never => {
+  throw new ModelError(path, describeValue(v), `expected ${what}`);
+};
+
+const str: Shape = (v, p) => void (typeof v === "string" || fail(p, v, "a string"));
+const num: Shape = (v, p) => void (typeof v === "number" || fail(p, v, "a number"));
+const bool: Shape = (v, p) => void (typeof v === "boolean" || fail(p, v, "true or false"));
+const strOrNum: Shape = (v, p) => void (typeof v === "string" || typeof v === "number" || fail(p, v, "a number or a name"));
+
+function list(item: Shape): Shape {
+  return (v, p) => {
+    if (!Array.isArray(v)) fail(p, v, "a list");
+    (v as unknown[]).forEach((x, i) => item(x, `${p}[${i}]`));
+  };
+}
+
+function isRecord(v: unknown): v is Record<string, unknown> {
+  return typeof v === "object" && v !== null && !Array.isArray(v);
+}
+
+/** An object: `required` fields must be present, every field present must have its shape. */
+function obj(fields: Record<string, Shape>, required: readonly string[] = []): Shape {
+  return (v, p) => {
+    if (!isRecord(v)) fail(p, v, "an object");
+    const o = v as Record<string, unknown>;
+    for (const k of required) if (o[k] === undefined) fail(`${p}.${k}`, undefined, "a value (required)");
+    for (const [k, s] of Object.entries(fields)) if (o[k] !== undefined) s(o[k], `${p}.${k}`);
+  };
+}
+
+const HOST_FIELDS: Record<string, [Record<string, Shape>, string[]]> = {
+  address: [{ address: str, not: bool }, ["address"]],
+  range: [{ from: str, to: str, not: bool }, ["from", "to"]],
+  interface: [{ name: str, modifier: str, not: bool, mask: num }, ["name"]],
+  dynamic: [{ name: str, modifier: str, not: bool, mask: num }, ["name"]],
+  table: [{ name: str, not: bool }, ["name"]],
+  "no-route": [{ not: bool }, []],
+  "urpf-failed": [{ not: bool }, []],
+};
+
+const host: Shape = (v, p) => {
+  obj({ kind: str }, ["kind"])(v, p);
+  const kind = (v as { kind: string }).kind;
+  const f = Object.hasOwn(HOST_FIELDS, kind) ? HOST_FIELDS[kind] : undefined;
+  if (!f) return fail(`${p}.kind`, kind, `one of ${Object.keys(HOST_FIELDS).join(", ")}`);
+  obj(...f)(v, p);
+};
+
+const port = obj({ op: str, port: num, to: num }, ["op", "port"]);
+const endpoint = obj({ hosts: list(host), ports: list(port) }, ["hosts", "ports"]);
+const named = obj({ name: str, not: bool }, ["name"]);
+const rate = obj({ limit: num, seconds: num }, ["limit", "seconds"]);
+const ugid = obj({ op: str, id: strOrNum, to: strOrNum }, ["op", "id"]);
+
+const SELECTOR: Record<string, Shape> = {
+  direction: str, quick: bool, on: list(named), af: str, protos: list(str), from: endpoint, to: endpoint, tag: str, tagged: named,
+};
+
+const FILTER = obj({
+  ...SELECTOR,
+  action: str,
+  blockPolicy: str,
+  returnIcmp: obj({ icmp: num, icmp6: num }, ["icmp", "icmp6"]),
+  log: bool,
+  logOptions: obj({ all: bool, matches: bool, user: bool, to: num }),
+  icmpTypes: list(obj({ type: num, code: num, v6: bool }, ["type"])),
+  scrub: obj({ noDf: bool, randomId: bool, minTtl: num, maxMss: num, reassembleTcp: bool }),
+  staticPort: bool,
+  pool: obj({ type: str, key: str, sticky: bool, list: list(host) }),
+  binatTo: host,
+  route: obj({ kind: str, host }, ["kind", "host"]),
+  receivedOn: named,
+  users: list(ugid),
+  groups: list(ugid),
+  prio: num,
+  setPrio: list(num),
+  queue: obj({ name: str, ack: str }, ["name"]),
+  setTos: num,
+  maxPktRate: rate,
+  probability: num,
+  divertTo: obj({ address: str, port: num }, ["address", "port"]),
+  os: str,
+  flags: str,
+  state: str,
+  stateOptions: obj({
+    max: num, noSync: bool, ifBound: bool, floating: bool, sloppy: bool, pflow: bool, sourceTrack: str, maxSrcStates: num,
+    maxSrcConn: num, maxSrcConnRate: rate, maxSrcNodes: num, overload: obj({ table: str, flush: str }, ["table"]),
+    timeouts: list(obj({ name: str, seconds: num }, ["name", "seconds"])),
+  }),
+  label: str,
+  natTo: host,
+  natPort: obj({ port: num, to: num }, ["port"]),
+  rdrTo: obj({ host, port: num }, ["host"]),
+  afTo: obj({ af: str, from: host, to: obj({ host, port: num, list: list(host) }, ["host"]) }, ["af", "from"]),
+  once: bool,
+  fragment: bool,
+  allowOpts: bool,
+  rtable: num,
+}, ["action", "on", "protos", "from", "to"]);
+
+/** The inline rules are checked one by one by validatePfStatement (their own shape, their depth). */
+const ANCHOR = obj({ ...SELECTOR, name: str, inline: list(() => undefined) }, ["name", "on", "protos", "from", "to"]);
+const LOAD = obj({ name: str, file: str }, ["name", "file"]);
+
+/** Throws a {@link ModelError} for the first field of `s` that does not have the shape its type gives it. */
+export function checkPfStatementShape(s: unknown, field: string): asserts s is PfStatement {
+  if (!isRecord(s)) return fail(field, s, "a pf rule: an object such as { kind: \"filter\", action: \"pass\", … }, or pf.conf text");
+  switch (s.kind) {
+    case "load-anchor":
+      return LOAD(s, field);
+    case "anchor":
+      return ANCHOR(s, field);
+    case "filter":
+    case undefined:
+      return FILTER(s, field);
+    default:
+      return fail(`${field}.kind`, s.kind, "\"filter\", \"anchor\" or \"load-anchor\"");
+  }
+}
