@@ -1,0 +1,58 @@
+/**
+ * Typed pf rules built in plain JavaScript or from JSON: whatever a field holds, validation ends in one ModelError
+ * naming the field (never a TypeError from inside the renderer), and a valid rule still renders.
+ */
+import { describe, expect, it } from "vitest";
+import { ModelError } from "../../../sdk/model/diagnostics";
+import { formatStatementForFile } from "../../../sdk/model/pf/render";
+import { validatePfStatement } from "../../../sdk/model/pf/validate";
+import { rng } from "../../../scripts/seeded-random";
+
+const FILTER = {
+  kind: "filter", action: "pass", direction: "in", quick: true, on: [{ name: "em0" }], af: "inet", protos: ["tcp"],
+  from: { hosts: [{ kind: "address", address: "10.0.0.1" }, { kind: "range", from: "10.0.0.2", to: "10.0.0.9" }], ports: [{ op: "=", port: 22 }] },
+  to: { hosts: [{ kind: "table", name: "peers" }], ports: [] }, state: "keep", stateOptions: { max: 10, timeouts: [{ name: "tcp.first", seconds: 60 }] },
+  label: "ssh", tag: "t", icmpTypes: [], users: [{ op: "=", id: "root" }],
+};
+const ANCHOR = { kind: "anchor", name: "x", on: [], protos: [], from: { hosts: [], ports: [] }, to: { hosts: [], ports: [] }, inline: [FILTER] };
+const WEIRD: unknown[] = [null, undefined, 0, -1, Number.NaN, "", "x\ny", '"', [], {}, [null], [{}], true, "any", { kind: "address" }, { kind: "table", name: null }, { kind: "nope" }];
+
+function paths(o: unknown, p: string[] = []): string[][] {
+  const out: string[][] = [p];
+  if (o && typeof o === "object") for (const k of Object.keys(o)) out.push(...paths((o as Record<string, unknown>)[k], [...p, k]));
+  return out;
+}
+
+describe("typed pf rules of any shape", () => {
+  it("the valid base rules render", () => {
+    expect(() => validatePfStatement(structuredClone(FILTER) as never)).not.toThrow();
+    expect(formatStatementForFile(structuredClone(ANCHOR) as never)).toContain('anchor "x" all {');
+  });
+  it("one or two fields replaced by anything: a ModelError naming a field of the rule, or a rule that renders", () => {
+    const r = rng(7);
+    const escaped: string[] = [];
+    for (let i = 0; i < 3000; i++) {
+      const rule = structuredClone(r() < 0.5 ? FILTER : ANCHOR) as Record<string, unknown>;
+      const ps = paths(rule).filter((p) => p.length > 0);
+      for (let m = 0; m < 1 + Math.floor(r() * 2); m++) {
+        const p = ps[Math.floor(r() * ps.length)]!;
+        let o: unknown = rule;
+        for (const k of p.slice(0, -1)) o = (o as Record<string, unknown> | null)?.[k];
+        if (o && typeof o === "object") (o as Record<string, unknown>)[p[p.length - 1]!] = structuredClone(WEIRD[Math.floor(r() * WEIRD.length)]);
+      }
+      try {
+        validatePfStatement(rule as never, "rules[0]");
+        formatStatementForFile(rule as never);
+      } catch (e) {
+        if (e instanceof ModelError && e.field.startsWith("rules[0]")) continue;
+        escaped.push(`${JSON.stringify(rule).slice(0, 200)}: ${String(e)}`);
+      }
+    }
+    expect(escaped.slice(0, 5)).toEqual([]);
+  });
+  it("names the field and what belongs there", () => {
+    const bad = { ...structuredClone(FILTER), from: { hosts: [null], ports: [] } };
+    expect(() => validatePfStatement(bad as never, "rules[3]")).toThrow(new ModelError("rules[3].from.hosts[0]", null, "expected an object"));
+    expect(() => validatePfStatement({ ...structuredClone(ANCHOR), inline: [{ kind: "load-anchor", name: "y", file: "/etc/passwd" }] } as never, "rules[0]")).toThrow(/rules\[0\]\.inline\[0\]\.kind/);
+  });
+});
