@@ -155,7 +155,7 @@ function ruleLines(text: string): string[] {
 /**
  * `pfctl -nv` rule lines as `pfctl -sr` shows the same rules once loaded: a named inline anchor (`anchor "x" … {`,
  * its rules, `}`) is its calling line alone, as its rules live in the anchor PARENT/x; an anonymous one (`anchor
- * … {`) keeps its rules, which -sr prints inside braces.
+ * … {`) keeps its rules, which -sr prints inside braces (even none: `anchor all {`, `}`).
  */
 export function asShown(lines: readonly string[]): string[] {
   const out: string[] = [];
@@ -163,7 +163,9 @@ export function asShown(lines: readonly string[]): string[] {
     const l = lines[i]!;
     const m = /^(\s*)(anchor "[^"]+"(?: .*)?) \{$/.exec(l);
     if (!m) {
-      out.push(l);
+      // an anonymous inline anchor without rules: -nv prints no braces, -sr prints them (around nothing)
+      const empty = /^(\s*)(anchor(?! ")(?: .*)?[^{])$/.exec(l);
+      out.push(...(empty ? [`${l} {`, `${empty[1]}}`] : [l]));
       continue;
     }
     out.push(`${m[1]}${m[2]}`);

@@ -55,6 +55,13 @@ export function splitLoad(anchor: string, stdout: string): Record<string, PfRule
       const line = rs.rules[i]!;
       const m = /^(anchor(?: "([^"]+)")?(?: .*)?) \{$/.exec(line);
       if (!m) {
+        // an anchor without a name is an inline one (parse.y refuses it otherwise); -nv prints no braces when it
+        // holds no rules, but it is an anchor `_N` of its own all the same
+        if (/^anchor(?! ")/.test(line)) {
+          const child = path ? `${path}/_${++braces}` : `_${++braces}`;
+          inline[rules.length] = child;
+          out[child] = { rules: [], tables: [] };
+        }
         rules.push(line);
         continue;
       }

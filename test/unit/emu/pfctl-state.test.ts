@@ -135,6 +135,16 @@ describe("inline anchors", () => {
     expect(live.anchors.vpn!.expected).toEqual(['pass in on em1 proto esp all', 'anchor "ssh" on em0 all', "anchor all {", "  pass proto ah all", "}"]);
     expect(live.anchors.vpn!.loaded).toEqual(live.anchors.vpn!.expected);
   });
+  it("an anonymous one without rules: -nv prints no braces, -sr prints them around nothing; the read agrees", async () => {
+    await sb.write("/etc/pf.anchors/web", "anchor in {\n}\npass\n");
+    await sb.run("pfctl", ["-a", "web", "-f", "/etc/pf.anchors/web"]);
+    const nv = (await sb.run("pfctl", ["-a", "web", "-nv", "-f", "/etc/pf.anchors/web"])).stdout;
+    expect(nv).toBe("anchor in all\npass all flags S/SA\n");
+    const sr = (await sb.run("pfctl", ["-a", "web", "-sr"])).stdout;
+    expect(sr).toBe("anchor in all {\n}\npass all flags S/SA\n");
+    const live = parseReadOutput(`@@M anchor web\n${sr}@@M expect web\n${nv}@@M done\n`, "M") as LiveState;
+    expect(live.anchors.web!.expected).toEqual(live.anchors.web!.loaded);
+  });
 });
 
 describe("pfctl refusals", () => {
