@@ -163,6 +163,9 @@ export abstract class PfHostParser extends PfParserBase {
         if (this.la.type !== "NUMBER") this.syntax();
         text += "/" + this.shift().text;
       }
+      // host() runs when yacc reduces the address, which it does only before a token that may follow one:
+      // `NAME = "…"` (a macro definition inside a table's braces) is a syntax error at `=`, not an unknown host
+      if (this.isChar("=")) this.syntax();
       return [this.hostString(text, t, not)];
     }
     if (t.type === "NUMBER") {
