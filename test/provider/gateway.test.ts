@@ -236,3 +236,21 @@ describe("the commit", () => {
     expect(await gw("ls -l /etc/ipsec.conf | cut -c1-10; ls /etc/*.pulumi-* /etc/pf.anchors/*.pulumi-* 2>/dev/null; ls /var/db/pulumi-openbsd/rollback")).toBe("-rw-------\n");
   });
 });
+
+describe("inline anchors in a managed anchor", () => {
+  it("a named and an anonymous inline anchor (and an empty one) read in sync after the commit, as pfctl -sr shows them", async () => {
+    const t = targetOf(lab.gateways.gw1!);
+    const inline = 'anchor "ssh" on em0 {\n  pass in proto tcp to port 22\n  anchor {\n    block out proto udp to port 53\n  }\n}\nanchor {\n}\n';
+    const withInline = gwState("gw1", { anchor: anchorRules("gw1") + inline });
+    await commit(t, { olds: gwState("gw1"), news: withInline, rollbackSeconds: 30 });
+    try {
+      // pf keeps the named one's rules in vpn/ssh: -sr of vpn shows its calling rule alone
+      expect(await gw("pfctl -a vpn/ssh -sr")).toBe("pass in proto tcp from any to any port = 22 flags S/SA\nanchor all {\n  block drop out proto udp from any to any port = 53\n}\n");
+      expect(await gw("pfctl -a vpn -sr | tail -3")).toBe('anchor "ssh" on em0 all\nanchor all {\n}\n');
+      const live = await readLive(t, withInline);
+      expect(Object.entries(classify(withInline, live).drift).filter(([, v]) => v !== "in sync")).toEqual([]);
+    } finally {
+      await commit(t, { olds: withInline, news: gwState("gw1"), rollbackSeconds: 30 });
+    }
+  });
+});
