@@ -116,9 +116,10 @@ function checkEndpoint(field: string, e: PfEndpoint): void {
 }
 
 /**
- * Throws a {@link ModelError} when a statement holds an invalid value (unknown protocol, port out
- * of range, address not canonical, port without tcp/udp, flags without tcp, …). `field` prefixes
- * the reported path, e.g. `rules[3]`.
+ * Throws a {@link ModelError} when a statement is not shaped as its type says (./shape) or holds an invalid
+ * value (unknown protocol, port out of range, address not canonical, port without tcp/udp, flags without tcp, …),
+ * inline anchors' rules included (`depth`: how deep this one is nested). `field` prefixes the reported path, e.g.
+ * `rules[3]`.
  */
 export function validatePfStatement(s: PfStatement, field = "rule", depth = 0): void {
   checkPfStatementShape(s, field);
@@ -132,7 +133,6 @@ export function validatePfStatement(s: PfStatement, field = "rule", depth = 0): 
     if (!(s.inline && isAnonymousAnchor(s.name))) checkAnchorPath(`${field}.name`, s.name, true);
     if (s.inline !== undefined) {
       // the inline rules are written into the same file: each is checked as the rules around it
-      if (!Array.isArray(s.inline)) throw new ModelError(`${field}.inline`, s.inline, "inline rules are a list of rules");
       if (depth + 1 >= ANCHOR_STACK_DEPTH) throw new ModelError(`${field}.inline`, "(nested)", `inline anchors nest at most ${ANCHOR_STACK_DEPTH - 1} deep (pfctl: pfa_anchor: anchors too deep)`);
       s.inline.forEach((r, i) => {
         if ((r as PfStatement | undefined)?.kind === "load-anchor") throw new ModelError(`${field}.inline[${i}].kind`, "load-anchor", "`load anchor` belongs to the main ruleset, not to an inline anchor");
