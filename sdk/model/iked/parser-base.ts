@@ -6,6 +6,7 @@ import type { Diagnostic, ParseResult } from "../diagnostics";
 import { oneOf } from "../diagnostics";
 import { canonicalHost, parseAddr } from "./address";
 import { IkedLexer, type IkedToken } from "./lexer";
+import { servicePort } from "../services";
 import { AUTH_METHODS, allowedNames, canonicalTransform, type IkedAuthMethod, type IkedXfKind } from "./transforms";
 import { type IkedAuth, type IkedConf, type IkedTransforms } from "./types";
 
@@ -44,7 +45,6 @@ const PROTOCOLS: Record<string, number> = {
   ip: 0, icmp: 1, igmp: 2, ipencap: 4, ipip: 4, tcp: 6, egp: 8, udp: 17, ipv6: 41, gre: 47, esp: 50, ah: 51,
   "ipv6-icmp": 58, icmp6: 58, etherip: 97, ipcomp: 108, carp: 112, pfsync: 240, sctp: 132,
 };
-const SERVICES: Record<string, number> = { isakmp: 500, "ipsec-nat-t": 4500, ssh: 22, http: 80, https: 443, domain: 53, ntp: 123, bgp: 179, telnet: 23, smtp: 25 };
 
 /** Protocol number of a name (iked uses getprotobyname). */
 export function protocolNumber(p: string | number): number | undefined {
@@ -52,7 +52,7 @@ export function protocolNumber(p: string | number): number | undefined {
 }
 /** Port number of a service name or number. */
 export function portNumber(p: string | number): number | undefined {
-  return typeof p === "number" ? p : SERVICES[p];
+  return typeof p === "number" ? p : servicePort(p);
 }
 /** Name iked prints for a protocol number (print_proto: getprotobynumber, else the number). */
 export function protocolName(n: number): string {
@@ -295,7 +295,7 @@ export abstract class ParserBase {
       return t.value;
     }
     if (t.type === "string") {
-      if (portNumber(t.value) === undefined) throw new Fail(t, `unknown port: ${t.value}`, `${field}: unknown service \`${t.value}\`; give a port number or one of ${Object.keys(SERVICES).join(", ")}`);
+      if (portNumber(t.value) === undefined) throw new Fail(t, `unknown port: ${t.value}`, `${field}: unknown service \`${t.value}\`; give a port number or a service name of /etc/services such as ssh, https, isakmp`);
       return t.value;
     }
     throw new Fail(t, "syntax error", `${field}: expected a port number or service name, got ${describe(t)}`);

@@ -5,6 +5,7 @@
 import { IPv4Prefix, IPv6Prefix, collapseIPv6Number } from "ip-num";
 import { parseIpNet, type IpNet } from "../address/index";
 import type { IpProtocol, IpsecAddress } from "./types";
+import { serviceNameOf, servicePort } from "../services";
 
 /** Address family of an address (`any` has none: it stands for both). */
 export function familyOf(a: IpsecAddress): 4 | 6 | undefined {
@@ -147,46 +148,16 @@ export function resolveProtocol(text: string): IpProtocol | undefined {
   return undefined;
 }
 
-/** /etc/services names (OpenBSD) commonly used in ipsec.conf and pf; first name per port is the one printed. */
-export const SERVICES: readonly (readonly [string, number])[] = [
-  ["ftp", 21],
-  ["ssh", 22],
-  ["telnet", 23],
-  ["smtp", 25],
-  ["domain", 53],
-  ["www", 80],
-  ["http", 80],
-  ["kerberos", 88],
-  ["pop3", 110],
-  ["ntp", 123],
-  ["imap", 143],
-  ["snmp", 161],
-  ["bgp", 179],
-  ["ldap", 389],
-  ["https", 443],
-  ["isakmp", 500],
-  ["syslog", 514],
-  ["submission", 587],
-  ["ldaps", 636],
-  ["imaps", 993],
-  ["pop3s", 995],
-  ["l2tp", 1701],
-  ["openvpn", 1194],
-  ["radius", 1812],
-  ["nfsd", 2049],
-  ["ipsec-nat-t", 4500],
-  ["sip", 5060],
-];
-
-/** Resolves a port (number 0–65535 or service name); undefined when unknown. */
+/** Resolves a port (number 0–65535 or service name, as parse.y portval: getservbyname tcp, then udp); undefined when unknown. */
 export function resolvePort(text: string): number | undefined {
   if (/^\d+$/.test(text)) return Number(text) <= 65535 ? Number(text) : undefined;
-  return SERVICES.find(([n]) => n === text)?.[1];
+  return servicePort(text);
 }
 
-/** Service name printed for a port by getservbyport (ipsecctl -sf), or the number. */
-export function serviceName(port: number): string {
-  return SERVICES.find(([, p]) => p === port)?.[0] ?? String(port);
+/** How `ipsecctl -sf` prints a port of a flow of protocol `proto`: getservbyport(port, proto)'s name, or the number. */
+export function serviceName(port: number, proto: IpProtocol | undefined): string {
+  const p = proto === undefined ? undefined : protocolName(proto);
+  return (p === undefined ? undefined : serviceNameOf(port, p)) ?? String(port);
 }
 
 /** Whether `a` is a single host (no `/len` written): the only kind ipsecctl takes as a default peer. */

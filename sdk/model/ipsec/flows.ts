@@ -65,9 +65,9 @@ export function formatFlow(f: Flow): string {
   let s = `flow ${f.satype} ${f.direction}`;
   if (f.proto !== undefined) s += ` proto ${protocolName(f.proto)}`;
   s += ` from ${printAddress(f.from, f.family)}`;
-  if (f.fromPort !== undefined) s += ` port ${serviceName(f.fromPort)}`;
+  if (f.fromPort !== undefined) s += ` port ${serviceName(f.fromPort, f.proto)}`;
   s += ` to ${printAddress(f.to, f.family)}`;
-  if (f.toPort !== undefined) s += ` port ${serviceName(f.toPort)}`;
+  if (f.toPort !== undefined) s += ` port ${serviceName(f.toPort, f.proto)}`;
   if (f.local) s += ` local ${printAddress(f.local, f.family)}`;
   if (f.peer) s += ` peer ${printAddress(f.peer, f.family)}`;
   if (f.srcid !== undefined) s += ` srcid ${f.srcid}`;

@@ -17,7 +17,6 @@ export {
   resolveProtocol,
   serviceName,
   PROTOCOLS,
-  SERVICES,
 } from "./address";
 export { KEYWORDS, type Token } from "./lexer";
 export {

@@ -80,22 +80,8 @@ export function canonicalProtocol(p: string): string | undefined {
 /** Names accepted in `proto`, for error messages. */
 export const PROTOCOL_NAMES: readonly string[] = PROTOCOLS.map((p) => p[0]);
 
-/** /etc/services entries (tcp or udp) pfctl resolves in `port NAME`. */
-const SERVICES: Record<string, number> = {
-  "ftp-data": 20, ftp: 21, ssh: 22, telnet: 23, smtp: 25, time: 37, whois: 43, domain: 53,
-  bootps: 67, bootpc: 68, tftp: 69, gopher: 70, finger: 79, http: 80, www: 80, kerberos: 88,
-  pop3: 110, sunrpc: 111, auth: 113, nntp: 119, ntp: 123, "netbios-ns": 137, "netbios-dgm": 138,
-  "netbios-ssn": 139, imap: 143, snmp: 161, "snmp-trap": 162, bgp: 179, ldap: 389, https: 443,
-  "microsoft-ds": 445, isakmp: 500, syslog: 514, submission: 587, ldaps: 636, "kerberos-adm": 749,
-  rsync: 873, imaps: 993, pop3s: 995, socks: 1080, openvpn: 1194, l2tp: 1701, pptp: 1723,
-  radius: 1812, "radius-acct": 1813, nfsd: 2049, mysql: 3306, "ipsec-nat-t": 4500, sip: 5060,
-  postgresql: 5432, x11: 6000, "http-alt": 8080,
-};
-
-/** getservbyname(3) (tcp, then udp): port number of a service name, or undefined. */
-export function servicePort(name: string): number | undefined {
-  return Object.prototype.hasOwnProperty.call(SERVICES, name) ? SERVICES[name] : undefined;
-}
+/** getservbyname(3) (tcp, then udp) over OpenBSD's /etc/services: port number of a service name, or undefined. */
+export { servicePort } from "../services";
 
 /** Every keyword of pfctl's lexer (parse.y 1.719 `lookup()`); any other word is a STRING. */
 export const PF_KEYWORDS: ReadonlySet<string> = new Set([

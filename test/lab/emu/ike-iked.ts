@@ -216,7 +216,7 @@ export async function ikedTunnels(
         const ids = ` srcid ${typedId(a.policy.srcid ?? self)} dstid ${typedId(b.policy.srcid ?? g.name)}`;
         for (const f of a.flows) {
           const proto = f.proto ? ` proto ${protoText(f.proto)}` : "";
-          const end = (x: IkedResolvedAddr) => `${addrText(x)}${x.port ? ` port ${portText(x.port)}` : ""}`;
+          const end = (x: IkedResolvedAddr) => `${addrText(x)}${x.port ? ` port ${portText(x.port, f.proto ?? 0)}` : ""}`;
           push(`flow ${sat} in${proto} from ${end(f.dst)} to ${end(f.src)} peer ${ok.via}${ids} type use`);
           push(`flow ${sat} out${proto} from ${end(f.src)} to ${end(f.dst)} peer ${ok.via}${ids} type require`);
         }

@@ -8,6 +8,7 @@
  */
 import { createHash } from "node:crypto";
 import type { IkeSelector } from "./ike-agree";
+import { serviceNameOf } from "../../../sdk/model/services";
 
 /** One SPD entry, kept as the line `ipsecctl -sf` prints plus its identity (selectors and direction). */
 export interface KernelFlow {
@@ -59,12 +60,9 @@ export function selectorText(s: IkeSelector): string {
 /** getprotobynumber() for the protocols ipsec.conf rules use. */
 const PROTOCOLS: Record<number, string> = { 1: "icmp", 4: "ipencap", 6: "tcp", 17: "udp", 41: "ipv6", 47: "gre", 50: "esp", 51: "ah", 58: "ipv6-icmp", 97: "etherip", 108: "ipcomp", 112: "carp", 240: "pfsync" };
 
-/** getservbyport() names from OpenBSD's /etc/services for common ports, else the number. */
-const SERVICES: Record<number, string> = { 21: "ftp", 22: "ssh", 23: "telnet", 25: "smtp", 53: "domain", 80: "www", 110: "pop3", 123: "ntp", 143: "imap", 179: "bgp", 443: "https", 500: "isakmp", 1701: "l2tp", 4500: "ipsec-nat-t" };
-
-/** ipsecctl_print_port: the service name from /etc/services, else the number. */
-export function portText(p: number): string {
-  return SERVICES[p] ?? String(p);
+/** ipsecctl_print_port: getservbyport(port, proto)'s name from OpenBSD's /etc/services, else the number. */
+export function portText(p: number, proto: number): string {
+  return serviceNameOf(p, protoText(proto)) ?? String(p);
 }
 
 /** ipsecctl_print_proto: the /etc/protocols name, else the number. */
@@ -75,7 +73,7 @@ export function protoText(p: number): string {
 /** The two flows isakmpd installs for a tunnel: inbound `type use`, outbound `type require` (B.2). */
 export function tunnelFlows(t: { satype: string; local: IkeSelector; remote: IkeSelector; peer: string; srcid: string; dstid: string }): KernelFlow[] {
   const proto = t.local.proto ? ` proto ${protoText(t.local.proto)}` : "";
-  const end = (s: IkeSelector) => `${selectorText(s)}${s.port ? ` port ${portText(s.port)}` : ""}`;
+  const end = (s: IkeSelector) => `${selectorText(s)}${s.port ? ` port ${portText(s.port, s.proto)}` : ""}`;
   const tail = ` peer ${t.peer} srcid ${t.srcid} dstid ${t.dstid}`;
   const lines = [
     `flow ${t.satype} in${proto} from ${end(t.remote)} to ${end(t.local)}${tail} type use`,
