@@ -6,6 +6,7 @@ import type { Diagnostic, ParseResult } from "../diagnostics";
 import { oneOf } from "../diagnostics";
 import { canonicalHost, parseAddr } from "./address";
 import { IkedLexer, type IkedToken } from "./lexer";
+import { protocolByName, protocolNameOf, protocolNames } from "../protocols";
 import { servicePort } from "../services";
 import { AUTH_METHODS, allowedNames, canonicalTransform, type IkedAuthMethod, type IkedXfKind } from "./transforms";
 import { type IkedAuth, type IkedConf, type IkedTransforms } from "./types";
@@ -41,14 +42,9 @@ export class Fail extends Error {
   }
 }
 
-const PROTOCOLS: Record<string, number> = {
-  ip: 0, icmp: 1, igmp: 2, ipencap: 4, ipip: 4, tcp: 6, egp: 8, udp: 17, ipv6: 41, gre: 47, esp: 50, ah: 51,
-  "ipv6-icmp": 58, icmp6: 58, etherip: 97, ipcomp: 108, carp: 112, pfsync: 240, sctp: 132,
-};
-
-/** Protocol number of a name (iked uses getprotobyname). */
+/** Protocol number of a name or alias of OpenBSD's /etc/protocols (iked uses getprotobyname), or of a number. */
 export function protocolNumber(p: string | number): number | undefined {
-  return typeof p === "number" ? p : PROTOCOLS[p];
+  return typeof p === "number" ? p : protocolByName(p);
 }
 /** Port number of a service name or number. */
 export function portNumber(p: string | number): number | undefined {
@@ -56,8 +52,7 @@ export function portNumber(p: string | number): number | undefined {
 }
 /** Name iked prints for a protocol number (print_proto: getprotobynumber, else the number). */
 export function protocolName(n: number): string {
-  const names: Record<number, string> = { 0: "ip", 1: "icmp", 2: "igmp", 4: "ipencap", 6: "tcp", 8: "egp", 17: "udp", 41: "ipv6", 47: "gre", 50: "esp", 51: "ah", 58: "ipv6-icmp", 97: "etherip", 108: "ipcomp", 112: "carp", 132: "sctp", 240: "pfsync" };
-  return names[n] ?? String(n);
+  return protocolNameOf(n) ?? String(n);
 }
 
 /** Parses a time (`N`, `Nm`, `Nh`, as iked's time_spec) to seconds. */
@@ -308,8 +303,8 @@ export abstract class ParserBase {
       return t.value;
     }
     if (t.type === "string" || (t.type === "kw" && (t.value === "esp" || t.value === "ah"))) {
-      if (t.type === "kw") throw new Fail(t, "syntax error", `proto: \`${t.value}\` is a keyword here; write its number (${PROTOCOLS[t.value]})`);
-      if (PROTOCOLS[t.value] === undefined) throw new Fail(t, `unknown protocol: ${t.value}`, oneOf("protocol", t.value, Object.keys(PROTOCOLS)));
+      if (t.type === "kw") throw new Fail(t, "syntax error", `proto: \`${t.value}\` is a keyword here; write its number (${protocolByName(t.value)})`);
+      if (protocolByName(t.value) === undefined) throw new Fail(t, `unknown protocol: ${t.value}`, oneOf("protocol", t.value, protocolNames()));
       return t.value;
     }
     throw new Fail(t, "syntax error", `proto: expected a protocol name or number, got ${describe(t)}`);

@@ -5,6 +5,7 @@
 import { IPv4Prefix, IPv6Prefix, collapseIPv6Number } from "ip-num";
 import { parseIpNet, type IpNet } from "../address/index";
 import type { IpProtocol, IpsecAddress } from "./types";
+import { protocolByName, protocolNameOf } from "../protocols";
 import { serviceNameOf, servicePort } from "../services";
 
 /** Address family of an address (`any` has none: it stands for both). */
@@ -78,74 +79,30 @@ export function netmaskOf(a: IpsecAddress & { kind: "ip" }): string {
     : collapseIPv6Number(IPv6Prefix.fromNumber(len).toMask().toString());
 }
 
-/** /etc/protocols (OpenBSD etc/protocols 1.25), the names ipsec.conf rules use. */
-export const PROTOCOLS: Readonly<Record<string, number>> = {
-  ip: 0,
-  icmp: 1,
-  igmp: 2,
-  ggp: 3,
-  ipencap: 4,
-  st: 5,
-  tcp: 6,
-  egp: 8,
-  igp: 9,
-  pup: 12,
-  udp: 17,
-  hmp: 20,
-  "xns-idp": 22,
-  rdp: 27,
-  ipv6: 41,
-  "ipv6-route": 43,
-  "ipv6-frag": 44,
-  idrp: 45,
-  rsvp: 46,
-  gre: 47,
-  esp: 50,
-  ah: 51,
-  mobile: 55,
-  "ipv6-icmp": 58,
-  "ipv6-nonxt": 59,
-  "ipv6-opts": 60,
-  eigrp: 88,
-  ospf: 89,
-  "ax.25": 93,
-  ipip: 94,
-  etherip: 97,
-  encap: 98,
-  pim: 103,
-  ipcomp: 108,
-  vrrp: 112,
-  l2tp: 115,
-  sctp: 132,
-  pfsync: 240,
-  divert: 258,
-};
-/** Alias names of /etc/protocols. */
-const PROTOCOL_ALIASES: Readonly<Record<string, string>> = { carp: "vrrp", icmp6: "ipv6-icmp" };
-
-/** The number of a protocol. */
+/** The number of a protocol (a canonical name from {@link resolveProtocol}, or a number). */
 export function protocolNumber(p: IpProtocol): number {
-  return typeof p === "number" ? p : PROTOCOLS[p]!;
+  return typeof p === "number" ? p : protocolByName(p)!;
 }
 
-/** The /etc/protocols name of a protocol number, or the number when it has none. */
+/** The /etc/protocols name of a protocol number (getprotobynumber), or the number when it has none. */
 export function protocolName(p: IpProtocol): string {
   if (typeof p === "string") return p;
-  const name = Object.entries(PROTOCOLS).find(([, n]) => n === p)?.[0];
-  return name ?? String(p);
+  return protocolNameOf(p) ?? String(p);
 }
 
-/** Resolves `proto` text (name or number 0–255) to its canonical form; undefined when unknown. */
+/**
+ * parse.y protoval: a name or alias of OpenBSD's /etc/protocols (getprotobyname, exact case), or a number 0–255;
+ * resolved to its canonical form (the first name of its number, else the number); undefined when unknown.
+ */
 export function resolveProtocol(text: string): IpProtocol | undefined {
-  const lower = text.toLowerCase();
-  if (lower in PROTOCOLS) return lower;
-  if (lower in PROTOCOL_ALIASES) return PROTOCOL_ALIASES[lower]!;
-  if (/^\d+$/.test(text) && Number(text) <= 255) {
-    const n = Number(text);
-    const name = Object.entries(PROTOCOLS).find(([, v]) => v === n)?.[0];
-    return name ?? n;
-  }
-  return undefined;
+  const n = /^\d+$/.test(text) ? (Number(text) <= 255 ? Number(text) : undefined) : protocolByName(text);
+  return n === undefined ? undefined : (protocolNameOf(n) ?? n);
+}
+
+/** Whether `name` is a canonical protocol name (the first /etc/protocols name of its number). */
+export function isProtocolName(name: string): boolean {
+  const n = protocolByName(name);
+  return n !== undefined && protocolNameOf(n) === name;
 }
 
 /** Resolves a port (number 0–65535 or service name, as parse.y portval: getservbyname tcp, then udp); undefined when unknown. */

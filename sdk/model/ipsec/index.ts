@@ -16,7 +16,7 @@ export {
   resolvePort,
   resolveProtocol,
   serviceName,
-  PROTOCOLS,
+  isProtocolName,
 } from "./address";
 export { KEYWORDS, type Token } from "./lexer";
 export {

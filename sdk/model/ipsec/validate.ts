@@ -5,7 +5,7 @@
  */
 import { ModelError, oneOf } from "../diagnostics";
 import { KEYWORDS } from "./lexer";
-import { familyOf, formatAddress, isHost, parseIp, printAddress, PROTOCOLS } from "./address";
+import { familyOf, formatAddress, isHost, isProtocolName, parseIp, printAddress } from "./address";
 import {
   AUTH_KEY_BYTES,
   AUTH_TRANSFORMS,
@@ -111,7 +111,7 @@ function checkEndpoint(out: RuleProblem[], field: string, e: IpsecEndpoint): voi
 function checkProto(out: RuleProblem[], rule: { proto?: unknown; from: IpsecEndpoint; to: IpsecEndpoint }): void {
   const p = rule.proto;
   if (p !== undefined) {
-    const ok = typeof p === "number" ? Number.isInteger(p) && p >= 0 && p <= 255 : typeof p === "string" && p in PROTOCOLS;
+    const ok = typeof p === "number" ? Number.isInteger(p) && p >= 0 && p <= 255 : typeof p === "string" && isProtocolName(p);
     if (!ok) out.push({ field: "proto", value: p, text: `unknown protocol: ${String(p)}`, hint: "an /etc/protocols name or a number 0-255", stage: "parse" });
   }
   // parse.y keeps a port as a number where 0 means none: `port 0` needs no protocol

@@ -1,70 +1,17 @@
 /**
- * Name tables pfctl consults: OpenBSD's /etc/protocols and the /etc/services entries a VPN gateway
- * uses, and the keywords of pfctl's lexer (parse.y `lookup()`).
+ * Name tables pfctl consults: OpenBSD's /etc/protocols and /etc/services (../protocols, ../services), and the
+ * keywords of pfctl's lexer (parse.y `lookup()`).
  */
+import { protocolByName, protocolNameOf, protocolNames } from "../protocols";
 
-/** /etc/protocols (OpenBSD): canonical name → number. */
-const PROTOCOLS: ReadonlyArray<readonly [string, number, ...string[]]> = [
-  ["ip", 0, "IP"],
-  ["icmp", 1, "ICMP"],
-  ["igmp", 2, "IGMP"],
-  ["ggp", 3, "GGP"],
-  ["ipencap", 4, "IP-ENCAP"],
-  ["st2", 5, "ST2"],
-  ["tcp", 6, "TCP"],
-  ["cbt", 7, "CBT"],
-  ["egp", 8, "EGP"],
-  ["igp", 9, "IGP"],
-  ["pup", 12, "PUP"],
-  ["udp", 17, "UDP"],
-  ["hmp", 20, "HMP"],
-  ["xns-idp", 22, "XNS-IDP"],
-  ["rdp", 27, "RDP"],
-  ["ipv6", 41, "IPV6"],
-  ["ipv6-route", 43, "IPV6-ROUTE"],
-  ["ipv6-frag", 44, "IPV6-FRAG"],
-  ["idrp", 45, "IDRP"],
-  ["rsvp", 46, "RSVP"],
-  ["gre", 47, "GRE"],
-  ["esp", 50, "ESP"],
-  ["ah", 51, "AH"],
-  ["mobile", 55, "MOBILE"],
-  ["ipv6-icmp", 58, "IPV6-ICMP", "icmp6"],
-  ["ipv6-nonxt", 59, "IPV6-NONXT"],
-  ["ipv6-opts", 60, "IPV6-OPTS"],
-  ["rspf", 73, "RSPF"],
-  ["vmtp", 81, "VMTP"],
-  ["eigrp", 88, "EIGRP"],
-  ["ospf", 89, "OSPFIGP"],
-  ["ax.25", 93, "AX.25"],
-  ["ipip", 94, "IPIP"],
-  ["etherip", 97, "ETHERIP"],
-  ["encap", 98, "ENCAP"],
-  ["pim", 103, "PIM"],
-  ["ipcomp", 108, "IPCOMP"],
-  ["carp", 112, "CARP", "vrrp"],
-  ["l2tp", 115, "L2TP"],
-  ["sctp", 132, "SCTP"],
-  ["mpls-in-ip", 137, "MPLS-IN-IP"],
-  ["pfsync", 240, "PFSYNC"],
-];
-
-const protoByName = new Map<string, number>();
-const protoByNumber = new Map<number, string>();
-for (const [name, num, ...aliases] of PROTOCOLS) {
-  protoByName.set(name, num);
-  for (const a of aliases) protoByName.set(a, num);
-  protoByNumber.set(num, name);
-}
-
-/** getprotobyname(3): number of a protocol name or alias, or undefined. */
+/** getprotobyname(3) over OpenBSD's /etc/protocols: number of a protocol name or alias, or undefined. */
 export function protocolNumber(name: string): number | undefined {
-  return protoByName.get(name);
+  return protocolByName(name);
 }
 
 /** Canonical spelling of a protocol number: its /etc/protocols name, else the decimal number. */
 export function protocolName(num: number): string {
-  return protoByNumber.get(num) ?? String(num);
+  return protocolNameOf(num) ?? String(num);
 }
 
 /** Canonical spelling of a protocol given by name or number (`50` → `esp`); undefined if unknown. */
@@ -73,12 +20,12 @@ export function canonicalProtocol(p: string): string | undefined {
     const n = Number(p);
     return n >= 1 && n <= 255 ? protocolName(n) : undefined;
   }
-  const n = protoByName.get(p);
+  const n = protocolByName(p);
   return n === undefined ? undefined : protocolName(n);
 }
 
 /** Names accepted in `proto`, for error messages. */
-export const PROTOCOL_NAMES: readonly string[] = PROTOCOLS.map((p) => p[0]);
+export const PROTOCOL_NAMES: readonly string[] = protocolNames();
 
 /** getservbyname(3) (tcp, then udp) over OpenBSD's /etc/services: port number of a service name, or undefined. */
 export { servicePort } from "../services";

@@ -8,6 +8,7 @@
  */
 import { createHash } from "node:crypto";
 import type { IkeSelector } from "./ike-agree";
+import { protocolNameOf } from "../../../sdk/model/protocols";
 import { serviceNameOf } from "../../../sdk/model/services";
 
 /** One SPD entry, kept as the line `ipsecctl -sf` prints plus its identity (selectors and direction). */
@@ -57,8 +58,6 @@ export function selectorText(s: IkeSelector): string {
   return s.prefixlen === full ? s.address : `${s.address}/${s.prefixlen}`;
 }
 
-/** getprotobynumber() for the protocols ipsec.conf rules use. */
-const PROTOCOLS: Record<number, string> = { 1: "icmp", 4: "ipencap", 6: "tcp", 17: "udp", 41: "ipv6", 47: "gre", 50: "esp", 51: "ah", 58: "ipv6-icmp", 97: "etherip", 108: "ipcomp", 112: "carp", 240: "pfsync" };
 
 /** ipsecctl_print_port: getservbyport(port, proto)'s name from OpenBSD's /etc/services, else the number. */
 export function portText(p: number, proto: number): string {
@@ -67,7 +66,7 @@ export function portText(p: number, proto: number): string {
 
 /** ipsecctl_print_proto: the /etc/protocols name, else the number. */
 export function protoText(p: number): string {
-  return PROTOCOLS[p] ?? String(p);
+  return protocolNameOf(p) ?? String(p);
 }
 
 /** The two flows isakmpd installs for a tunnel: inbound `type use`, outbound `type require` (B.2). */
