@@ -5,9 +5,9 @@
  * Validates first: an invalid rule throws a ModelError naming the field.
  */
 import { ModelError } from "../diagnostics";
-import { formatAddress, protocolName } from "./address";
+import { formatAddress, protocolName, protocolNumber } from "./address";
 import { KEYWORDS } from "./lexer";
-import type { FlowRule, IkePhase, IkeRule, IpsecConf, IpsecEndpoint, IpsecStatement, KeyPair, SaRule, TcpMd5Rule } from "./types";
+import type { FlowRule, IkePhase, IkeRule, IpProtocol, IpsecConf, IpsecEndpoint, IpsecStatement, KeyPair, SaRule, TcpMd5Rule } from "./types";
 import { validateStatement } from "./validate";
 import { shown, unsafeChar } from "../tokens/refusal";
 
@@ -52,12 +52,22 @@ function peers(words: string[], r: { local?: IkeRule["local"]; peer?: IkeRule["p
   if (r.peer) words.push("peer", formatAddress(r.peer));
 }
 
+/**
+ * A protocol as the file must say it: its /etc/protocols name, or its number when the name is a keyword of
+ * ipsecctl's grammar (`ipip`, `ipcomp`, `any`: ipsecctl prints 94 as `proto ipip`, and refuses that line);
+ * `esp` and `ah` have rules of their own (`proto esp`).
+ */
+function protoWord(p: IpProtocol): string {
+  const name = protocolName(p);
+  return KEYWORDS.has(name) && name !== "esp" && name !== "ah" ? String(protocolNumber(p)) : name;
+}
+
 function renderIke(r: IkeRule): string {
   const w: string[] = ["ike"];
   if (r.mode) w.push(r.mode);
   if (r.satype) w.push(r.satype);
   if (r.encap) w.push(r.encap);
-  if (r.proto !== undefined) w.push("proto", protocolName(r.proto));
+  if (r.proto !== undefined) w.push("proto", protoWord(r.proto));
   w.push(endpoint("from", r.from), endpoint("to", r.to));
   peers(w, r);
   if (r.main) {
@@ -79,7 +89,7 @@ function renderFlow(r: FlowRule): string {
   const w: string[] = ["flow"];
   if (r.satype) w.push(r.satype);
   if (r.direction) w.push(r.direction);
-  if (r.proto !== undefined) w.push("proto", protocolName(r.proto));
+  if (r.proto !== undefined) w.push("proto", protoWord(r.proto));
   w.push(endpoint("from", r.from), endpoint("to", r.to));
   peers(w, r);
   ids(w, r);

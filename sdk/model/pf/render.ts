@@ -4,6 +4,7 @@
  */
 import { modifierNoAlias } from "./if-modifier";
 import { expandStatement } from "./expand";
+import { PF_KEYWORDS, protocolNumber } from "./names";
 import { formatQueueStatement } from "./queues";
 import { isAnonymousAnchor, validatePfStatement, validatePfTable } from "./validate";
 import { icmpCodeName, icmpTypeName, PF_TIMEOUT_NAMES, RETURN_ICMP6_DEFAULT, RETURN_ICMP_DEFAULT } from "./icmp";
@@ -200,7 +201,9 @@ function format(r: PfStatement, asFile: boolean): string {
   if (r.quick) s += " quick";
   if (r.on.length > 0) s += ` on ${list(r.on, renderIf)}`;
   if (r.af) s += ` ${r.af}`;
-  if (r.protos.length > 0) s += ` proto ${list(r.protos, (p) => p)}`;
+  // a file says a protocol whose name is a pf keyword by its number (pfctl prints 61 as `proto any`, 57 as
+  // `proto skip`, and reads neither back)
+  if (r.protos.length > 0) s += ` proto ${list(r.protos, (p) => (asFile && PF_KEYWORDS.has(p) ? String(protocolNumber(p) ?? p) : p))}`;
   const any = (e: PfEndpoint) => e.hosts.length === 0 && e.ports.length === 0;
   const os = r.kind === "filter" && r.os !== undefined ? ` os "${r.os}"` : "";
   if (any(r.from) && any(r.to) && !os) s += " all";

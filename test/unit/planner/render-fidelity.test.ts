@@ -7,6 +7,7 @@ import { describe, expect, it } from "vitest";
 import { planAndRender } from "../../../sdk/planner/index";
 import type { HostState } from "../../../sdk/state";
 import { FP_KEY, gw1, gw2, topo, tunnel } from "./fixtures";
+import { parsePf } from "../../../sdk/model/pf/parser";
 
 const plan = (t: Parameters<typeof planAndRender>[0]) => planAndRender(t, { fingerprintKey: FP_KEY });
 const content = (s: HostState | undefined, path: string): string => {
@@ -332,5 +333,19 @@ describe("anchor rules on the interfaces the program's VPNs write (their hostnam
     expect(refusal(topo({ tunnels: [], wireguard: [wg], anchors: [{ name: "a", gateway: "gw1", rules }] } as never))).toBe(
       'PfAnchor "a", Gateway "gw1": rules[0] = pass in on wg0 inet6 from wg0:network to any: pfctl refuses it on this gateway, where wg0 (10.9.0.1/24): rule expands to no valid combination; use addresses of one family on both sides: change or remove the rule\'s `inet`/`inet6`, or declare the address of that family on wg0 (Gateway `external.address6`, …)',
     );
+  });
+});
+
+describe("a protocol whose /etc/protocols name is a keyword of the file it goes to is written as its number", () => {
+  // ipsecctl prints 94 as `proto ipip` and pfctl prints 61 as `proto any`, and neither reads that back (syntax error)
+  it("ipsec.conf: the policy of protocol ipip (94) says `proto 94`; tcp stays `proto tcp`", () => {
+    const r = plan(topo({ tunnels: [tunnel({ policies: [{ proto: "ipip" }, { proto: "tcp", port: 80 }] })] }));
+    const lines = content(r.states.gw1, "/etc/ipsec.conf").split("\n");
+    expect(lines[0]).toMatch(/^ike esp proto 94 from 172\.16\.0\.0\/24 to 192\.168\.15\.0\/24 peer /);
+    expect(lines[1]).toMatch(/^ike esp proto tcp from 172\.16\.0\.0\/24 to 192\.168\.15\.0\/24 port 80 peer /);
+  });
+  it("a pf anchor: protocols 61 and 57 (`any`, `skip` to pfctl) say `proto 61` and `proto 57`", () => {
+    const r = plan(topo({ tunnels: [], anchors: [{ name: "odd", gateway: "gw1", rules: parsePf("pass proto 61\npass proto { 57 6 }\n").value.rules as never }] }));
+    expect(content(r.states.gw1, "/etc/pf.anchors/odd").split("\n").filter((l) => l.startsWith("pass"))).toEqual(["pass proto 61 all", "pass proto { 57 tcp } all"]);
   });
 });
