@@ -315,32 +315,28 @@ echo 4/ddp
 zip 6/ddp
 `;
 
-interface Entry {
-  names: string[];
-  port: number;
-  proto: string;
-}
-
-let entries: Entry[] | undefined;
-function table(): Entry[] {
-  entries ??= TABLE.trim().split("\n").map((l) => {
+/** By protocol: name or alias → port (the first entry wins), and port → name (the first entry of that port). */
+let byName: Map<string, number> | undefined;
+let byPort: Map<string, string> | undefined;
+function load(): void {
+  byName = new Map();
+  byPort = new Map();
+  for (const l of TABLE.trim().split("\n")) {
     const [name, pp, ...aliases] = l.split(" ");
     const [port, proto] = pp!.split("/");
-    return { names: [name!, ...aliases], port: Number(port), proto: proto! };
-  });
-  return entries;
+    for (const n of [name!, ...aliases]) if (!byName.has(`${n}/${proto}`)) byName.set(`${n}/${proto}`, Number(port));
+    if (!byPort.has(`${port}/${proto}`)) byPort.set(`${port}/${proto}`, name!);
+  }
 }
 
 /** getservbyname(name, "tcp"), else getservbyname(name, "udp"): the port of a service name or alias, or undefined. */
 export function servicePort(name: string): number | undefined {
-  for (const proto of ["tcp", "udp"]) {
-    const e = table().find((x) => x.proto === proto && x.names.includes(name));
-    if (e) return e.port;
-  }
-  return undefined;
+  if (!byName) load();
+  return byName!.get(`${name}/tcp`) ?? byName!.get(`${name}/udp`);
 }
 
 /** getservbyport(port, proto): the name of the first entry of that port and protocol, or undefined. */
 export function serviceNameOf(port: number, proto: string): string | undefined {
-  return table().find((x) => x.port === port && x.proto === proto)?.names[0];
+  if (!byPort) load();
+  return byPort!.get(`${port}/${proto}`);
 }
