@@ -82,8 +82,11 @@ function cleanStateOptions(o: PfStateOptions | undefined, ifBoundDefault: boolea
   return Object.keys(out).length > 0 ? out : undefined;
 }
 
-/** Expands one rule statement into canonical rules. */
-export function expandStatement(rule: PfRule, ctx: ExpandContext = {}): ExpandResult {
+/**
+ * Expands one rule statement into canonical rules. `refusals` are apply_redirspec's errors the parser found in the
+ * rule's pools (the same for every combination: pfctl prints them for each one, and adds none of them).
+ */
+export function expandStatement(rule: PfRule, ctx: ExpandContext = {}, refusals: readonly string[] = []): ExpandResult {
   const errors: string[] = [];
   const srcs = resolveHosts(rule.from.hosts, ctx, errors);
   const dsts = resolveHosts(rule.to.hosts, ctx, errors);
@@ -157,7 +160,7 @@ export function expandStatement(rule: PfRule, ctx: ExpandContext = {}): ExpandRe
                 if (rule.binatTo.kind === "table" || rule.direction) poolError = true;
               }
               for (const uid of uids) for (const gid of gids) for (const icmp of icmps) {
-                const one = expandCombination(rule, ctx, { on, proto, src, sport, dst, dport, af, icmp, uid, gid, poolError }, errors);
+                const one = expandCombination(rule, ctx, { on, proto, src, sport, dst, dport, af, icmp, uid, gid, poolError, refusals }, errors);
                 out.push(...one.rules);
               }
             }
@@ -184,6 +187,8 @@ interface Combination {
   gid: PfUgid | undefined;
   /** A pool of the rule failed (expand_rule's `error`): no combination is added any more. */
   poolError: boolean;
+  /** apply_redirspec's errors (see {@link expandStatement}). */
+  refusals: readonly string[];
 }
 
 /**
@@ -218,11 +223,13 @@ function expandCombination(rule: PfRule, ctx: ExpandContext, c: Combination, err
   const afs = af === undefined && (!ctx.interfaces || ctx.partial) && (isSelf(src.host) || isSelf(dst.host)) ? (["inet", "inet6"] as const) : [af];
   const byAf = afs.map((a) => familyErrors(rule, a, proto));
   const family = [...new Set(byAf.flat())];
-  if (family.length > 0 || poolError) errors.push(...family, "skipping rule due to errors");
+  // apply_redirspec runs after the pools collapsed and before rule_consistent (an af-to rule's: in afToErrors)
+  const refusals = rule.kind === "filter" && rule.afTo ? [] : c.refusals;
+  if (refusals.length > 0 || family.length > 0 || poolError) errors.push(...refusals, ...family, "skipping rule due to errors");
   // the `self` combinations of the family without errors are still rules
-  if (poolError || byAf.every((e) => e.length > 0)) return none;
+  if (refusals.length > 0 || poolError || byAf.every((e) => e.length > 0)) return none;
   if (rule.kind === "filter" && rule.afTo) {
-    const errs = afToErrors(rule, af, ctx, proto);
+    const errs = afToErrors(rule, af, ctx, proto, c.refusals);
     if (errs.length > 0) {
       errors.push(...errs, "skipping rule due to errors");
       return none;
@@ -298,7 +305,7 @@ function collapsePools(rule: PfFilterRule, af: PfAddressFamily | undefined, ctx:
  * An af-to rule's errors for one combination, in pfctl's order: collapse_redirspec's (the `to` pool, then
  * the `from` pool: every address in the target family), then rule_consistent()'s.
  */
-function afToErrors(rule: PfFilterRule, af: PfAddressFamily | undefined, ctx: ExpandContext, proto: string | undefined): string[] {
+function afToErrors(rule: PfFilterRule, af: PfAddressFamily | undefined, ctx: ExpandContext, proto: string | undefined, refusals: readonly string[]): string[] {
   const t = rule.afTo!;
   const errs: string[] = [];
   const hostAfs = (h: PfHost, list: readonly PfHost[] | undefined): (PfAddressFamily | undefined)[] =>
@@ -312,7 +319,8 @@ function afToErrors(rule: PfFilterRule, af: PfAddressFamily | undefined, ctx: Ex
       break;
     }
   }
-  // rule_consistent() runs after collapse_redirspec whatever it reported
+  errs.push(...refusals);
+  // rule_consistent() runs after collapse_redirspec and apply_redirspec whatever they reported
   if (af === t.af) errs.push("must indicate different address family with af-to");
   if ((proto === "icmp" && af === "inet6") || (proto === "ipv6-icmp" && af === "inet")) errs.push(`proto ${proto === "icmp" ? "icmp" : "icmp6"} doesn't match address family ${af}`);
   const keeps = rule.state === undefined ? rule.action === "pass" : rule.state !== "no";
@@ -422,15 +430,25 @@ function buildRule(
   if (rule.kind === "filter") {
     if (rule.rtable !== undefined) r.rtable = rule.rtable;
     if (rule.natTo) r.natTo = dynamicMaskFor(zeroMaskAsAny(rule.natTo), af) ?? ANY;
-    if (rule.natTo && rule.natPort && !(rule.natPort.port === 50001 && rule.natPort.to === 65535)) r.natPort = rule.natPort;
+    if ((rule.natTo || rule.afTo) && rule.natPort && !(rule.natPort.port === 50001 && rule.natPort.to === 65535)) r.natPort = rule.natPort;
     if ((rule.natTo || rule.afTo) && rule.staticPort) r.staticPort = true;
     if (rule.pool) r.pool = rule.pool;
     if (rule.route) r.route = rule.route;
     if (rule.divertTo) r.divertTo = rule.divertTo;
-    if (rule.rdrTo) r.rdrTo = { ...rule.rdrTo, host: dynamicMaskFor(zeroMaskAsAny(rule.rdrTo.host), af) ?? ANY };
-    if (rule.afTo) r.afTo = rule.afTo;
+    if (rule.rdrTo) r.rdrTo = { ...rule.rdrTo, ...rdrPortFor(rule.rdrTo, dport), host: dynamicMaskFor(zeroMaskAsAny(rule.rdrTo.host), af) ?? ANY };
+    if (rule.afTo) r.afTo = rule.afTo.to ? { ...rule.afTo, to: { ...rule.afTo.to, ...rdrPortFor(rule.afTo.to, dport) } } : rule.afTo;
   }
   return r as unknown as PfRule;
+}
+
+/**
+ * An rdr pool's port range for one destination port item, as apply_redirspec computes it: `N:*` ends at
+ * N + (second - first) of that item (0 for a single port or none), modulo 65536, so `port 80 … port 8000:*` is
+ * 8000:7920 as pfctl prints it.
+ */
+function rdrPortFor(p: { port?: number; portTo?: number | "*" }, dport: PfPort | undefined): { portTo?: number } {
+  if (p.portTo !== "*") return {};
+  return { portTo: ((((p.port ?? 0) + (dport?.to ?? 0) - (dport?.port ?? 0)) % 65536) + 65536) % 65536 };
 }
 
 /** Ruleset-wide settings from the `set` options. */

@@ -149,10 +149,11 @@ export abstract class PfParserBase {
   /** Tables defined so far in the file's inline anchors, all of them. */
   protected inlineTables = 0;
   /**
-   * What apply_redirspec refuses for the rule being parsed, whatever its combination: `static-port` on an rdr-to
-   * or route-to pool, or with a NAT port range.
+   * What apply_redirspec refuses for the rule being parsed, whatever its combination, by pool: `static-port` on an
+   * rdr-to or route-to pool or with a NAT port range, an rdr-to port range that ends below its start. pfctl prints
+   * them for each combination of the rule, nat's then rdr's then route's (see expandStatement).
    */
-  protected poolRefusal: string | undefined;
+  protected redirRefusal: { nat?: string; rdr?: string; route?: string } = {};
 
   /** Prints a `<__automatic_N>` table as pfctl does: once the rule it belongs to expands (see autoTableEcho). */
   protected echoAutoTable(line: string): void {

@@ -338,11 +338,21 @@ export abstract class PfHostParser extends PfParserBase {
 
   /** portrange: a port, a service name, or `a:b`. */
   protected portrange(): { port: number; to?: number } {
-    const t = this.numberstring();
+    return this.parseport(this.numberstring(), false) as { port: number; to?: number };
+  }
+
+  /** portstar (the port of a nat-to, rdr-to or af-to pool): a port, a service name, `a:b` or `a:*`. */
+  protected portstar(): { port: number; to?: number | "*" } {
+    return this.parseport(this.numberstring(), true);
+  }
+
+  /** parse.y parseport() with PPORT_RANGE (and PPORT_STAR when `star`): `a:a` is the port a alone. */
+  private parseport(t: Token, star: boolean): { port: number; to?: number | "*" } {
     // numberstring: a NUMBER token is printed back in decimal (`08` is port 8), only a STRING goes to atoul as written
     if (t.type === "NUMBER") return { port: this.getservice(BigInt(t.text).toString(), t) };
     const colon = t.text.indexOf(":");
     if (colon < 0) return { port: this.getservice(t.text, t) };
+    if (star && t.text.slice(colon + 1) === "*") return { port: this.getservice(t.text.slice(0, colon), t), to: "*" };
     const a = this.getservice(t.text.slice(0, colon), t);
     const b = this.getservice(t.text.slice(colon + 1), t);
     return a === b ? { port: a } : { port: a, to: b };

@@ -214,7 +214,7 @@ export abstract class PfOptionParser extends PfRulePartParser {
       if (o.route) this.fail("cannot respecify route-to/reply-to/dup-to");
       const { target, list } = this.poolTarget(this.ruleAf);
       o.route = { kind: t.text as "route-to" | "reply-to" | "dup-to", host: target };
-      if (this.poolOpts(o, target)) this.poolRefusal = STATIC_PORT_NOT_NAT;
+      if (this.poolOpts(o, target)) this.redirRefusal.route = STATIC_PORT_NOT_NAT;
       if (list) o.pool = { ...(o.pool ?? {}), list };
       break;
     }
@@ -318,26 +318,14 @@ export abstract class PfOptionParser extends PfRulePartParser {
         o.natTo = hosts[0];
       } else {
         if (o.rdrTo) this.fail("cannot respecify rdr-to");
-        let port: number | undefined;
-        if (this.acceptKw("port")) port = this.portrange().port;
-        o.rdrTo = port === undefined ? { host: hosts[0] } : { host: hosts[0], port };
+        o.rdrTo = { host: hosts[0], ...(this.acceptKw("port") ? this.rdrPort() : {}) };
       }
-      if (t.text === "nat-to" && this.acceptKw("port")) {
-        const p = this.portrange();
-        // apply_redirspec: 0 (or 0:0) is the default range; one port is a range of one
-        if (p.port !== 0 || (p.to ?? 0) !== 0) o.natPort = p;
-      }
+      if (t.text === "nat-to" && this.acceptKw("port")) this.natPort(o);
       if (this.poolOpts(o, hosts[0]!)) {
         if (t.text === "nat-to") o.staticPort = true;
-        else this.poolRefusal = STATIC_PORT_NOT_NAT;
+        else this.redirRefusal.rdr ??= STATIC_PORT_NOT_NAT;
       }
-      if (t.text === "nat-to" && o.staticPort && o.natPort) {
-        const lo = o.natPort.port;
-        const hi = o.natPort.to ?? lo;
-        if (lo !== 50001 && hi !== 65535) this.poolRefusal = "the 'static-port' option can't be used when specifying a port range";
-        // static-port zeroes the proxy ports: nothing of the range is printed
-        delete o.natPort;
-      }
+      if (t.text === "nat-to") this.staticNatPort(o);
       if (list) o.pool = { ...(o.pool ?? {}), list };
       break;
     }
@@ -368,6 +356,33 @@ export abstract class PfOptionParser extends PfRulePartParser {
   }
 
   /**
+   * The port of a nat pool (nat-to's, af-to's `from`): apply_redirspec's proxy ports. 0 (or 0:0) is the default
+   * range, not kept; one port is a range of one, and so is `N:*`.
+   */
+  protected natPort(o: Partial<PfFilterRule>): void {
+    const p = this.portstar();
+    const to = p.to === "*" ? undefined : p.to;
+    if (p.port !== 0 || (to ?? 0) !== 0) o.natPort = to === undefined ? { port: p.port } : { port: p.port, to };
+  }
+
+  /** `static-port` with a nat pool's port range: apply_redirspec refuses a range that keeps neither default end. */
+  protected staticNatPort(o: Partial<PfFilterRule>): void {
+    if (!o.staticPort || !o.natPort) return;
+    const lo = o.natPort.port;
+    const hi = o.natPort.to ?? lo;
+    if (lo !== 50001 && hi !== 65535) this.redirRefusal.nat = "the 'static-port' option can't be used when specifying a port range";
+    // static-port zeroes the proxy ports: nothing of the range is printed
+    delete o.natPort;
+  }
+
+  /** The port of an rdr pool (rdr-to's, af-to's `to`): `N`, `N:M` (M not below N: validate_range) or `N:*`. */
+  protected rdrPort(): { port: number; portTo?: number | "*" } {
+    const p = this.portstar();
+    if (typeof p.to === "number" && p.to < p.port) this.redirRefusal.rdr = "invalid rdr-to port range";
+    return p.to === undefined ? { port: p.port } : { port: p.port, portTo: p.to };
+  }
+
+  /**
    * parse.y `AFTO af FROM redirpool pool_opts [TO redirpool pool_opts]`. pfctl's own quirk kept: in the
    * `to` form the pool options written after the `to` pool are the `from` pool's (those after `from` are lost).
    */
@@ -377,13 +392,14 @@ export abstract class PfOptionParser extends PfRulePartParser {
     this.expectKw("from");
     const from = this.poolTarget(undefined, false);
     const fromOpts: Partial<PfFilterRule> = {};
+    if (this.acceptKw("port")) this.natPort(fromOpts);
     const staticPort = this.poolOpts(fromOpts, from.target);
-    let to: { target: PfHost; list?: PfHost[]; port?: number } | undefined;
+    let to: { target: PfHost; list?: PfHost[]; port?: { port: number; portTo?: number | "*" } } | undefined;
     let opts = fromOpts;
     let staticTo = false;
     if (this.acceptKw("to")) {
       to = this.poolTarget(undefined, false);
-      if (this.acceptKw("port")) to.port = this.portrange().port;
+      if (this.acceptKw("port")) to.port = this.rdrPort();
       opts = {};
       staticTo = this.poolOpts(opts, from.target);
     }
@@ -406,9 +422,11 @@ export abstract class PfOptionParser extends PfRulePartParser {
     delete o.rdrTo;
     o.afTo = {
       af, from: from.target,
-      ...(to ? { to: { host: to.target, ...(to.port !== undefined ? { port: to.port } : {}), ...(to.list ? { list: to.list } : {}) } } : {}),
+      ...(to ? { to: { host: to.target, ...(to.port ?? {}), ...(to.list ? { list: to.list } : {}) } } : {}),
     };
     if (opts.pool || from.list) o.pool = { ...(opts.pool ?? {}), ...(from.list ? { list: from.list } : {}) };
+    if (fromOpts.natPort) o.natPort = fromOpts.natPort;
     if (to ? staticTo : staticPort) o.staticPort = true;
+    this.staticNatPort(o);
   }
 }

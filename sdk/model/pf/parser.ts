@@ -315,7 +315,7 @@ class PfParser extends PfQueueParser {
 
   protected pfrule(): void {
     this.autoTableEcho = [];
-    this.poolRefusal = undefined;
+    this.redirRefusal = {};
     // pfctl numbers <__automatic_N> tables as it makes them: a rule that makes none leaves the number to the next
     const next = this.autoTables;
     let made = false;
@@ -383,20 +383,17 @@ class PfParser extends PfQueueParser {
     if (fo.flags !== undefined && fo.flags !== "any" && protos.length > 0 && !protos.includes("tcp")) {
       this.fail("flags only apply to tcp", `\`flags ${fo.flags}\` with proto ${protos.join(", ")}`);
     }
-    if (this.poolRefusal) {
-      for (const e of [this.poolRefusal, "skipping rule due to errors", "rule expands to no valid combination"]) this.report(this.la.line, this.la.col, e);
-      return false;
-    }
-    const errors = this.addRule(rule);
+    const { nat, rdr, route } = this.redirRefusal;
+    const errors = this.addRule(rule, undefined, [nat, rdr, route].filter((e) => e !== undefined));
     // the rule's tables exist once its pools collapsed, whatever else its expansion refused
     if (errors.some((e) => /(translation|routing) spec/.test(e))) return false;
     this.out.echo.push(...(this.autoTableEcho ?? []));
     return true;
   }
 
-  protected addRule(rule: PfRule, loadedInline?: PfRule[]): string[] {
+  protected addRule(rule: PfRule, loadedInline?: PfRule[], refusals: readonly string[] = []): string[] {
     (this.sink?.rules ?? this.out.ruleset.rules).push(rule);
-    const { rules, errors } = expandStatement(rule, this.ctx);
+    const { rules, errors } = expandStatement(rule, this.ctx, refusals);
     for (const e of errors) {
       if (isBareExpandLine(e)) this.out.stderr.push(e);
       else this.report(this.la.line, this.la.col, e);

@@ -10,6 +10,7 @@ import { isAnonymousAnchor, validatePfStatement, validatePfTable } from "./valid
 import { icmpCodeName, icmpTypeName, PF_TIMEOUT_NAMES, RETURN_ICMP6_DEFAULT, RETURN_ICMP_DEFAULT } from "./icmp";
 import type {
   PfEndpoint,
+  PfFilterRule,
   PfIcmpType,
   PfLogOptions,
   PfScrub,
@@ -253,16 +254,13 @@ function format(r: PfStatement, asFile: boolean): string {
       const t = r.afTo.to;
       const natOpts = `${rr(r.afTo.from)}${r.staticPort ? " static-port" : ""}`;
       const toTarget = (h: PfHost) => (asFile && t?.list && h.kind === "table" && h.name.startsWith("__automatic_") ? `{ ${t.list.map(renderHost).join(" ")} }` : renderHost(h));
-      s += ` af-to ${r.afTo.af} from ${target(r.afTo.from)}${asFile && t ? "" : natOpts}`;
+      s += ` af-to ${r.afTo.af} from ${target(r.afTo.from)}${natPort(r)}${asFile && t ? "" : natOpts}`;
       if (t) {
-        s += ` to ${toTarget(t.host)}${t.port !== undefined ? ` port ${t.port}` : ""}`;
+        s += ` to ${toTarget(t.host)}${rdrPort(t, asFile)}`;
         s += asFile ? natOpts : autoRoundRobin(t.host) ? " round-robin" : "";
       }
-    } else if (r.natTo) {
-      const port = r.natPort ? ` port ${r.natPort.port}${r.natPort.to !== undefined && r.natPort.to !== r.natPort.port ? `:${r.natPort.to}` : ""}` : "";
-      s += ` nat-to ${target(r.natTo)}${port}${rr(r.natTo)}${r.staticPort ? " static-port" : ""}`;
-    }
-    else if (r.rdrTo) s += ` rdr-to ${target(r.rdrTo.host)}${r.rdrTo.port !== undefined ? ` port ${r.rdrTo.port}` : ""}${rr(r.rdrTo.host)}`;
+    } else if (r.natTo) s += ` nat-to ${target(r.natTo)}${natPort(r)}${rr(r.natTo)}${r.staticPort ? " static-port" : ""}`;
+    else if (r.rdrTo) s += ` rdr-to ${target(r.rdrTo.host)}${rdrPort(r.rdrTo, asFile)}${rr(r.rdrTo.host)}`;
     if (r.binatTo) s += ` binat-to ${renderHost(r.binatTo)}`;
     if (r.route) s += ` ${r.route.kind} ${target(r.route.host)}${rr(r.route.host)}`;
   }
@@ -274,6 +272,23 @@ function format(r: PfStatement, asFile: boolean): string {
     s += "\n}";
   }
   return s;
+}
+
+/** print_pool() of a nat pool's ports: `port N`, `port N:M` (none for the default range, not kept). */
+function natPort(r: PfFilterRule): string {
+  const p = r.natPort;
+  return p ? ` port ${p.port}${p.to !== undefined && p.to !== p.port ? `:${p.to}` : ""}` : "";
+}
+
+/**
+ * An rdr pool's port: as written in a file (`N:*` too), else as print_pool() prints it: nothing for port 0, the
+ * end of a range only when it is another port than 0 and the start.
+ */
+function rdrPort(p: { port?: number; portTo?: number | "*" }, asFile: boolean): string {
+  if (p.port === undefined) return "";
+  if (asFile) return ` port ${p.port}${p.portTo !== undefined ? `:${p.portTo}` : ""}`;
+  if (p.port === 0) return "";
+  return ` port ${p.port}${typeof p.portTo === "number" && p.portTo !== 0 && p.portTo !== p.port ? `:${p.portTo}` : ""}`;
 }
 
 /**

@@ -17,6 +17,7 @@ const fail = (path: string, v: unknown, what: string): never => {
 const str: Shape = (v, p) => void (typeof v === "string" || fail(p, v, "a string"));
 const num: Shape = (v, p) => void (typeof v === "number" || fail(p, v, "a number"));
 const bool: Shape = (v, p) => void (typeof v === "boolean" || fail(p, v, "true or false"));
+const numOrStar: Shape = (v, p) => void (typeof v === "number" || v === "*" || fail(p, v, 'a number or "*"'));
 const strOrNum: Shape = (v, p) => void (typeof v === "string" || typeof v === "number" || fail(p, v, "a number or a name"));
 
 function list(item: Shape): Shape {
@@ -102,8 +103,8 @@ const FILTER = obj({
   label: str,
   natTo: host,
   natPort: obj({ port: num, to: num }, ["port"]),
-  rdrTo: obj({ host, port: num }, ["host"]),
-  afTo: obj({ af: str, from: host, to: obj({ host, port: num, list: list(host) }, ["host"]) }, ["af", "from"]),
+  rdrTo: obj({ host, port: num, portTo: numOrStar }, ["host"]),
+  afTo: obj({ af: str, from: host, to: obj({ host, port: num, portTo: numOrStar, list: list(host) }, ["host"]) }, ["af", "from"]),
   once: bool,
   fragment: bool,
   allowOpts: bool,

@@ -277,20 +277,27 @@ export interface PfFilterRule extends PfSelector {
   /** `nat-to ADDR` (match/pass out rules): one literal address or `(if)`. */
   natTo?: PfHost;
   /**
-   * `nat-to ADDR port N[:M]`: the source ports NAT picks from (the pool's proxy ports; default 50001:65535, not
-   * printed; one port printed alone). With `static-port` only a range keeping either default end is allowed.
+   * `nat-to ADDR port N[:M]`, and `af-to … from ADDR port N[:M]`: the source ports NAT picks from (the pool's
+   * proxy ports; default 50001:65535, not printed; one port printed alone; `N:*` is N alone). With `static-port`
+   * only a range keeping either default end is allowed.
    */
   natPort?: { port: number; to?: number };
-  /** `rdr-to ADDR [port N]`. */
-  rdrTo?: { host: PfHost; port?: number };
   /**
-   * `af-to inet|inet6 from POOL [to POOL [port N]]` (pass in rules only): translate the packet to the other
-   * address family (NAT64/NAT46), its source taken from `from` and, when given, its destination from `to`
-   * (otherwise derived from the destination address, e.g. the last 32 bits of `64:ff9b::/96`). `from`'s
-   * pool options are in {@link pool}; a `{ list }` target loads as `<__automatic_N>` (pool.list). The rule's
+   * `rdr-to ADDR [port N[:M|:*]]`: the destination port the packets are redirected to, or the first of a range.
+   * `portTo` M ends the range (not below N: pfctl's `invalid rdr-to port range`); `"*"` keeps the width of the
+   * rule's destination port range (`to port 80:90 rdr-to A port 8000:*` is 8000:8010; pfctl computes the end for
+   * each destination port, `N + (second - first)` of that port item, modulo 65536). Port 0 is no port.
+   */
+  rdrTo?: { host: PfHost; port?: number; portTo?: number | "*" };
+  /**
+   * `af-to inet|inet6 from POOL [port N[:M]] [to POOL [port N[:M|:*]]]` (pass in rules only): translate the
+   * packet to the other address family (NAT64/NAT46), its source taken from `from` and, when given, its
+   * destination from `to` (otherwise derived from the destination address, e.g. the last 32 bits of
+   * `64:ff9b::/96`). `from`'s pool options are in {@link pool} and its ports in {@link natPort}; `to`'s port
+   * works as rdr-to's ({@link rdrTo}). A `{ list }` target loads as `<__automatic_N>` (pool.list). The rule's
    * own family is the other one (pfctl fills it in when the rule has none).
    */
-  afTo?: { af: PfAddressFamily; from: PfHost; to?: { host: PfHost; port?: number; list?: PfHost[] } };
+  afTo?: { af: PfAddressFamily; from: PfHost; to?: { host: PfHost; port?: number; portTo?: number | "*"; list?: PfHost[] } };
   /** `once`: the rule is removed after its first match. */
   once?: boolean;
   /** `fragment`: match fragments too. */

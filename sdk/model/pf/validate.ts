@@ -110,6 +110,18 @@ function checkPort(field: string, p: PfPort): void {
   if (p.op === "><" && (p.to as number) <= p.port) throw new ModelError(`${field}.to`, p.to, `invalid port range ${p.port} >< ${p.to}; the second port must be higher`);
 }
 
+/** A pool's port (rdr-to's, af-to's `to`): 0-65535, its range's end not below its start (pfctl's validate_range). */
+function checkRdrPort(field: string, p: { port?: number; portTo?: number | "*" }): void {
+  const isPort = (n: unknown) => Number.isInteger(n) && (n as number) >= 0 && (n as number) <= 65535;
+  if (p.port !== undefined && !isPort(p.port)) throw new ModelError(`${field}.port`, p.port, "a port is 0-65535");
+  if (p.portTo === undefined) return;
+  if (p.port === undefined) throw new ModelError(`${field}.portTo`, p.portTo, "portTo ends a range that port starts; give port too");
+  if (p.portTo !== "*" && !isPort(p.portTo)) throw new ModelError(`${field}.portTo`, p.portTo, 'a port is 0-65535, or "*" for the width of the destination port range');
+  if (typeof p.portTo === "number" && p.portTo < p.port) {
+    throw new ModelError(`${field}.portTo`, p.portTo, `invalid rdr-to port range: ${p.port}:${p.portTo} ends below its start; write the lower port first`);
+  }
+}
+
 function checkEndpoint(field: string, e: PfEndpoint): void {
   e.hosts.forEach((h, i) => checkHost(`${field}.hosts[${i}]`, h));
   e.ports.forEach((p, i) => checkPort(`${field}.ports[${i}]`, p));
@@ -161,9 +173,14 @@ export function validatePfStatement(s: PfStatement, field = "rule", depth = 0): 
     if (s.rtable !== undefined && (!Number.isInteger(s.rtable) || s.rtable < 0 || s.rtable > 255)) throw new ModelError(`${field}.rtable`, s.rtable, `invalid rtable id ${s.rtable}; 0-255`);
     if (s.natTo) checkHost(`${field}.natTo`, s.natTo);
     if (s.natPort) {
-      if (!s.natTo) throw new ModelError(`${field}.natPort`, s.natPort.port, "a NAT port range belongs to `nat-to`; give natTo or remove natPort");
+      if (!s.natTo && !s.afTo) throw new ModelError(`${field}.natPort`, s.natPort.port, "a NAT port range belongs to `nat-to` or to af-to's `from`; give natTo or afTo, or remove natPort");
       for (const p of [s.natPort.port, s.natPort.to ?? s.natPort.port]) {
         if (!Number.isInteger(p) || p < 0 || p > 65535) throw new ModelError(`${field}.natPort`, p, "a port is 0-65535");
+      }
+      // apply_redirspec
+      const { port: lo, to: hi = lo } = s.natPort;
+      if (s.staticPort && lo !== 50001 && hi !== 65535 && (lo !== 0 || hi !== 0)) {
+        throw new ModelError(`${field}.staticPort`, true, `the 'static-port' option can't be used when specifying a port range (natPort ${lo}${hi !== lo ? `:${hi}` : ""}); remove one of them`);
       }
     }
     if (s.afTo) {
@@ -176,6 +193,7 @@ export function validatePfStatement(s: PfStatement, field = "rule", depth = 0): 
       if (s.af === s.afTo.af) throw new ModelError(`${field}.af`, s.af, "must indicate different address family with af-to");
       checkHost(`${field}.afTo.from`, s.afTo.from);
       if (s.afTo.to) checkHost(`${field}.afTo.to.host`, s.afTo.to.host);
+      if (s.afTo.to) checkRdrPort(`${field}.afTo.to`, s.afTo.to);
       for (const [k, h] of [["from", s.afTo.from], ["to.host", s.afTo.to?.host]] as const) {
         if (h?.kind === "address" && addressFamily(h.address) !== s.afTo.af) {
           throw new ModelError(`${field}.afTo.${k}`, h.address, `af-to addresses must be in the target address family (${s.afTo.af})`);
@@ -187,6 +205,7 @@ export function validatePfStatement(s: PfStatement, field = "rule", depth = 0): 
       if (s.queue.ack !== undefined) checkName(`${field}.queue.ack`, s.queue.ack, "queue name", 63);
     }
     if (s.rdrTo) checkHost(`${field}.rdrTo.host`, s.rdrTo.host);
+    if (s.rdrTo) checkRdrPort(`${field}.rdrTo`, s.rdrTo);
     if (s.label !== undefined && (s.label.includes('"') || s.label.length > 63)) throw new ModelError(`${field}.label`, s.label, "a label has at most 63 characters and no double quote");
   }
   if (s.direction !== undefined && !DIRECTIONS.includes(s.direction)) throw new ModelError(`${field}.direction`, s.direction, oneOf("direction", String(s.direction), DIRECTIONS));
