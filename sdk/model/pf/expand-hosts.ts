@@ -87,19 +87,19 @@ export function targetFamilies(h: PfHost | undefined, ctx: ExpandContext): (PfAd
  * family is `af`: addresses of another family are skipped; without a family the first address's is taken and
  * every other must share it; an empty pool is an error.
  */
-export function collapsePool(fams: readonly (PfAddressFamily | undefined)[], af: PfAddressFamily | undefined, what: "translation" | "routing"): { af: PfAddressFamily | undefined; error?: string } {
+export function collapsePool(fams: readonly (PfAddressFamily | undefined)[], af: PfAddressFamily | undefined, what: "translation" | "routing"): { af: PfAddressFamily | undefined; error?: string; kept: number[] } {
   let chosen: PfAddressFamily | undefined;
-  let n = 0;
-  for (const f of fams) {
+  const kept: number[] = [];
+  for (const [i, f] of fams.entries()) {
     if (f !== undefined) {
       if (af && af !== f) continue;
-      if (!af && chosen && chosen !== f) return { af, error: `${what} spec contains addresses with different address families` };
+      if (!af && chosen && chosen !== f) return { af, error: `${what} spec contains addresses with different address families`, kept };
     }
     if (!af && !chosen) chosen = f;
-    n++;
+    kept.push(i);
   }
-  if (n === 0) return { af, error: `af mismatch in ${what} spec` };
-  return { af: af ?? chosen };
+  if (kept.length === 0) return { af, error: `af mismatch in ${what} spec`, kept };
+  return { af: af ?? chosen, kept };
 }
 
 /** pfctl's decide_address_family(): the common family of a host list, if any. */

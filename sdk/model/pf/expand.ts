@@ -39,6 +39,12 @@ export interface ExpandContext {
   blockPolicy?: "drop" | "return";
   /** `set state-policy`; default `floating`. */
   statePolicy?: "if-bound" | "floating";
+  /**
+   * Makes the `<__automatic_N>` table of a pool's addresses and returns its name (the parser numbers and prints
+   * it, as collapse_redirspec does for each combination of a rule whose pool keeps several addresses). Without
+   * it a listed pool keeps the table name its statement gave it.
+   */
+  autoTable?: (addresses: PfHost[]) => string;
 }
 
 /** pfctl's complaints of {@link ExpandResult} it prints as a bare line (fprintf, not yyerror): no `file:line:`, not counted. */
@@ -114,8 +120,10 @@ export function expandStatement(rule: PfRule, ctx: ExpandContext = {}, refusals:
               // give the rule its family (then combinations of the other family are skipped); its errors stay
               let af = stmtAf;
               let binatEmpty = false;
+              let pool: PoolTarget | undefined;
               if (rule.kind === "filter" && !rule.afTo) {
                 const c = collapsePools(rule, af, ctx);
+                pool = c.pool;
                 if (c.errors.length > 0) {
                   errors.push(...c.errors);
                   poolError = true;
@@ -160,7 +168,7 @@ export function expandStatement(rule: PfRule, ctx: ExpandContext = {}, refusals:
                 if (rule.binatTo.kind === "table" || rule.direction) poolError = true;
               }
               for (const uid of uids) for (const gid of gids) for (const icmp of icmps) {
-                const one = expandCombination(rule, ctx, { on, proto, src, sport, dst, dport, af, icmp, uid, gid, poolError, refusals }, errors);
+                const one = expandCombination(rule, ctx, { on, proto, src, sport, dst, dport, af, icmp, uid, gid, poolError, refusals, pool }, errors);
                 out.push(...one.rules);
               }
             }
@@ -189,6 +197,8 @@ interface Combination {
   poolError: boolean;
   /** apply_redirspec's errors (see {@link expandStatement}). */
   refusals: readonly string[];
+  /** The listed pool as this combination collapsed it (see {@link collapsePools}). */
+  pool: PoolTarget | undefined;
 }
 
 /**
@@ -245,6 +255,7 @@ function expandCombination(rule: PfRule, ctx: ExpandContext, c: Combination, err
     return none;
   }
   const built = buildRule(rule, ctx, on, proto, src.host, sport, dst.host, dport, af);
+  if (c.pool && built.kind === "filter") retarget(built, c.pool);
   if (icmp && built.kind === "filter") built.icmpTypes = [icmp];
   if (uid && built.kind === "filter") built.users = [uid];
   if (gid && built.kind === "filter") built.groups = [gid];
@@ -280,25 +291,48 @@ function familyErrors(rule: PfRule, af: PfAddressFamily | undefined, proto: stri
   return errs;
 }
 
+/** A listed pool (the statement's `<__automatic_N>` target) and what one combination made of it. */
+interface PoolTarget {
+  /** The statement's table name. */
+  listed: string;
+  /** The one address of the combination's family, or the table made of its several. */
+  target: PfHost;
+}
+
+/** Puts the combination's collapsed pool where the statement had its listed table. */
+function retarget(r: PfFilterRule, p: PoolTarget): void {
+  const is = (h: PfHost | undefined) => h?.kind === "table" && h.name === p.listed;
+  if (is(r.rdrTo?.host)) r.rdrTo = { ...r.rdrTo!, host: p.target };
+  if (is(r.natTo)) r.natTo = p.target;
+  if (is(r.route?.host)) r.route = { ...r.route!, host: p.target };
+}
+
 /**
  * expand_rule's collapse_redirspec() calls for one combination, in pfctl's order (the rdr-to pool, the nat-to
- * pool, the route-to pool), with the statement's family `af`: their errors and the family they leave.
+ * pool, the route-to pool), with the statement's family `af`: their errors, the family they leave, and the listed
+ * pool's target for this combination: the addresses of the family kept, one alone or several as a new table
+ * (`ctx.autoTable`), so each combination of a rule has its own `<__automatic_N>`, as pfctl makes them.
  */
-function collapsePools(rule: PfFilterRule, af: PfAddressFamily | undefined, ctx: ExpandContext): { errors: string[]; af: PfAddressFamily | undefined } {
+function collapsePools(rule: PfFilterRule, af: PfAddressFamily | undefined, ctx: ExpandContext): { errors: string[]; af: PfAddressFamily | undefined; pool?: PoolTarget } {
   const errors: string[] = [];
+  let pool: PoolTarget | undefined;
   // binat-to fills the nat-to slot (parse.y: `nat->binat`)
   const pools: [PfHost | undefined, "translation" | "routing"][] = [[rule.rdrTo?.host, "translation"], [rule.natTo ?? rule.binatTo, "translation"], [rule.route?.host, "routing"]];
-  // a target written as a list became the table `<__automatic_N>`: collapse_redirspec reads the list's hosts
-  const listed = (t: PfHost | undefined) =>
-    t?.kind === "table" && t.name.startsWith("__automatic_") && rule.pool?.list ? rule.pool.list.flatMap((x) => targetFamilies(x, ctx) ?? [undefined]) : undefined;
   for (const [t, what] of pools) {
-    const fams = targetFamilies(t, ctx) ?? listed(t);
+    // a target written as a list became the table `<__automatic_N>`: collapse_redirspec reads the list's hosts
+    const listed = t?.kind === "table" && t.name.startsWith("__automatic_") && rule.pool?.list ? resolveHosts(rule.pool.list, ctx, []) : undefined;
+    const fams = targetFamilies(t, ctx) ?? listed?.map((h) => h.af);
     if (fams === undefined) continue;
     const c = collapsePool(fams, af, what);
     if (c.error) errors.push(c.error);
+    else if (listed && t?.kind === "table") {
+      const kept = c.kept.map((i) => listed[i]!.host!);
+      const target: PfHost = kept.length === 1 ? kept[0]! : ctx.autoTable ? { kind: "table", name: ctx.autoTable(kept) } : t;
+      pool = { listed: t.name, target };
+    }
     af = c.af;
   }
-  return { errors, af };
+  return { errors, af, ...(pool ? { pool } : {}) };
 }
 
 /**

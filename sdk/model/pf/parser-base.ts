@@ -6,7 +6,8 @@ import type { Diagnostic } from "../diagnostics";
 import { type ExpandContext } from "./expand";
 import { PfLexer, type Token } from "./lexer";
 import { QueueRegistry } from "./queues";
-import type { PfInterface, PfRule, PfRuleset, PfStatement } from "./types";
+import { renderTable } from "./render";
+import type { PfHost, PfInterface, PfRule, PfRuleset, PfStatement } from "./types";
 import { emptyPfRuleset } from "./types";
 
 /** Options of {@link parsePf}. */
@@ -132,6 +133,8 @@ export abstract class PfParserBase {
   protected osName: string | undefined;
   /** Counter of the `<__automatic_N>` tables address lists in pools become. */
   protected autoTables = 0;
+  /** {@link autoTables} before the filter rule being parsed. */
+  protected ruleTables = 0;
   /** The family of the rule being parsed when known (`inet`/`inet6`, or all its literal addresses'). */
   protected ruleAf: "inet" | "inet6" | undefined;
   /** The queues defined so far (pfctl's rootqs and qspecs). */
@@ -155,6 +158,9 @@ export abstract class PfParserBase {
    */
   protected redirRefusal: { nat?: string; rdr?: string; route?: string } = {};
 
+  /** pfctl's print of host lists for a table (parser-hosts). */
+  protected abstract resolveForPrint(hosts: PfHost[]): PfHost[];
+
   /** Prints a `<__automatic_N>` table as pfctl does: once the rule it belongs to expands (see autoTableEcho). */
   protected echoAutoTable(line: string): void {
     if (this.opts.verbose === false) return;
@@ -168,7 +174,13 @@ export abstract class PfParserBase {
     protected readonly opts: PfParseOptions,
   ) {
     this.lex = new PfLexer(text, this.macros, (line, col, message) => this.report(line, col, message));
-    this.ctx = opts.interfaces ? { interfaces: opts.interfaces } : {};
+    // collapse_redirspec makes a table for each combination whose pool keeps several addresses: numbered as made
+    const autoTable = (addresses: PfHost[]): string => {
+      const name = `__automatic_${this.autoTables++}`;
+      this.echoAutoTable(renderTable({ name, const: true, addresses: this.resolveForPrint(addresses), files: [] }));
+      return name;
+    };
+    this.ctx = { ...(opts.interfaces ? { interfaces: opts.interfaces } : {}), autoTable };
     this.queues = new QueueRegistry(opts.knownQueues);
     this.out = { ruleset: emptyPfRuleset(), loaded: [], echo: [], queues: [], queueNames: [], stderr: [], diagnostics: [], errors: 0, loads: [] };
   }

@@ -141,7 +141,7 @@ export abstract class PfRulePartParser extends PfHostParser {
 
   /**
    * parse.y pool_opts after a translation or route target; returns whether `static-port` was among them. `round-robin` on an interface or table target is
-   * pfctl's own choice (printed back, so read back without being stored); other types are kept.
+   * pfctl's own choice (printed back, so read back without being stored); other types, and round-robin on a list, are kept.
    */
   protected poolOpts(o: Partial<PfFilterRule>, target: PfHost): boolean {
     const pool: NonNullable<PfFilterRule["pool"]> = {};
@@ -167,7 +167,9 @@ export abstract class PfRulePartParser extends PfHostParser {
       pool.type = t.text;
       if (t.text === "source-hash" && this.la.type === "STRING") pool.key = this.hashKey();
     }
-    if (pool.type === "round-robin" && autoRoundRobin(target)) delete pool.type;
+    // kept for a list: a combination may keep one address of it, printed with the type only when written
+    const listed = target.kind === "table" && target.name.startsWith("__automatic_");
+    if (pool.type === "round-robin" && autoRoundRobin(target) && !listed) delete pool.type;
     if (pool.type !== undefined || pool.sticky) o.pool = pool;
     return staticPort;
   }

@@ -318,6 +318,7 @@ class PfParser extends PfQueueParser {
     this.redirRefusal = {};
     // pfctl numbers <__automatic_N> tables as it makes them: a rule that makes none leaves the number to the next
     const next = this.autoTables;
+    this.ruleTables = next;
     let made = false;
     try {
       made = this.pfruleBody();
@@ -384,9 +385,15 @@ class PfParser extends PfQueueParser {
       this.fail("flags only apply to tcp", `\`flags ${fo.flags}\` with proto ${protos.join(", ")}`);
     }
     const { nat, rdr, route } = this.redirRefusal;
+    if (!fo.afTo) {
+      // the tables of rdr-to, nat-to and route-to pools are made as each combination collapses them
+      // (ExpandContext.autoTable), the names the statement read are given again
+      this.autoTables = this.ruleTables;
+      this.autoTableEcho = [];
+    }
     const errors = this.addRule(rule, undefined, [nat, rdr, route].filter((e) => e !== undefined));
-    // the rule's tables exist once its pools collapsed, whatever else its expansion refused
-    if (errors.some((e) => /(translation|routing) spec/.test(e))) return false;
+    // an af-to rule's tables exist once its pools collapsed, whatever else its expansion refused
+    if (fo.afTo && errors.some((e) => /(translation|routing) spec/.test(e))) return false;
     this.out.echo.push(...(this.autoTableEcho ?? []));
     return true;
   }

@@ -243,7 +243,9 @@ function format(r: PfStatement, asFile: boolean): string {
     // print_pool(): a pool on an interface or table is round-robin (parse.y sets it for them)
     // print_pool(): the pool type (round-robin for an interface or table target), sticky-address
     const rr = (h: PfHost) => {
-      const type = r.pool?.type ?? (autoRoundRobin(h) ? "round-robin" : undefined);
+      // a file writes a list's type only when the rule has one: pfctl picks round-robin for the table it becomes
+      const listed = asFile && h.kind === "table" && h.name.startsWith("__automatic_");
+      const type = r.pool?.type ?? (autoRoundRobin(h) && !listed ? "round-robin" : undefined);
       return `${type ? ` ${type}${type === "source-hash" && r.pool?.key ? ` ${r.pool.key}` : ""}` : ""}${r.pool?.sticky ? " sticky-address" : ""}`;
     };
     // a file writes a pool's address list back as written; pfctl prints the table it became
