@@ -1,7 +1,7 @@
 /** What tunnels attach to (a Gateway or a CarpPair), and helpers to reach their group, names and seeds. */
 import * as pulumi from "@pulumi/pulumi";
 import { parsePf } from "../model/pf/parser";
-import { formatDiagnostic, ModelError } from "../model/diagnostics";
+import { formatDiagnostic, ModelError, type Diagnostic } from "../model/diagnostics";
 import { validatePfStatement } from "../model/pf/validate";
 import type { PfFilterRule, PfRule } from "../model/pf/types";
 import { ENC_INFO, resolveTransform } from "../model/ipsec/transforms";
@@ -67,7 +67,7 @@ export function pfRules(label: string, field: string, rules: PfRule[] | string |
   const bad = unsafeTextChar(rules);
   if (bad) throw argError(label, field, "(text)", `line ${bad.line} holds ${charName(bad.char)}, which pf.conf cannot hold safely`, "write the rules in printable characters (tabs and newlines for layout)");
   const r = parsePf(rules, `${label} ${field}`);
-  const errs = r.diagnostics.filter((d) => d.severity === "error");
+  const errs = withoutFollowUps(r.diagnostics.filter((d) => d.severity === "error"));
   if (errs.length) throw report(new UserError(errs.map((d) => visible(formatDiagnostic(d))).join("\n")));
   // `load anchor … from FILE` would make pfctl read a host file into this anchor: never generated from a user's text
   const load = r.value.rules.find((s) => s.kind === "load-anchor");
@@ -75,6 +75,15 @@ export function pfRules(label: string, field: string, rules: PfRule[] | string |
   if (r.value.macros.length || r.value.tables.length || r.value.options.length || r.value.queues?.length)
     throw argError(label, field, "(text)", "only rules are allowed here (no macros, tables, queues or `set` options)", "write the rules with literal values");
   return r.value.rules.filter((s): s is PfRule => s.kind !== "load-anchor");
+}
+
+/** pfctl's lines after a rule's own complaint (`skipping rule due to errors`, …): said once the complaint is, not the user's fix. */
+const FOLLOW_UPS = new Set(["skipping rule due to errors", "rule expands to no valid combination"]);
+
+/** The diagnostics without pfctl's follow-up lines on a line that has a complaint of its own. */
+function withoutFollowUps(ds: Diagnostic[]): Diagnostic[] {
+  const own = new Set(ds.filter((d) => !FOLLOW_UPS.has(d.message)).map((d) => d.line));
+  return ds.filter((d) => !FOLLOW_UPS.has(d.message) || !own.has(d.line));
 }
 
 /** Only filter rules (tunnel ends). */

@@ -17,6 +17,7 @@
  */
 import { addressFamily as fam } from "../model/pf/address";
 import { expandStatement } from "../model/pf/expand";
+import { isExpandWarning } from "../model/pf/consistent";
 import { formatStatementForFile } from "../model/pf/render";
 import type { PfAddressFamily, PfHost, PfInterface, PfRule } from "../model/pf/types";
 import type { Acc } from "./acc";
@@ -67,6 +68,11 @@ export function declaredInterfaces(acc: Acc): Declared[] {
 /** Placeholder addresses for a family an interface left as installed may have. */
 const PLACEHOLDER: Record<PfAddressFamily, string> = { inet: "198.51.100.254/24", inet6: "2001:db8:ffff::fe/64" };
 
+/** pfctl's errors expanding `rule` on these interfaces (its warnings are not refusals). */
+function refusals(rule: PfRule, interfaces: PfInterface[]): string[] {
+  return expandStatement(rule, { interfaces, partial: true }).errors.filter((e) => !isExpandWarning(e));
+}
+
 /** At most this many interfaces of uncertain families are tried in every combination (2^N expansions). */
 const MAX_UNCERTAIN = 4;
 
@@ -76,7 +82,7 @@ const MAX_UNCERTAIN = 4;
  */
 export function familyRefusal(rule: PfRule, ifs: readonly Declared[]): string[] | undefined {
   const plain = ifs.map(({ name, addresses, groups }) => ({ name, addresses, groups }));
-  const first = expandStatement(rule, { interfaces: plain, partial: true }).errors;
+  const first = refusals(rule, plain);
   if (first.length === 0) return undefined;
   // only the interfaces the rule names (directly or through a group) change its expansion
   const named = new Set(namedList(rule, ifs).flatMap((n) => n.members.map((m) => m.name)));
@@ -87,7 +93,7 @@ export function familyRefusal(rule: PfRule, ifs: readonly Declared[]): string[] 
     uncertain.forEach((u, b) => {
       if (mask & (1 << b)) variant[u.k]!.addresses.push(PLACEHOLDER[u.f]);
     });
-    if (expandStatement(rule, { interfaces: variant, partial: true }).errors.length === 0) return undefined;
+    if (refusals(rule, variant).length === 0) return undefined;
   }
   return first;
 }

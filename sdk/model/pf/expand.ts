@@ -7,6 +7,7 @@
  */
 import { modifierMode } from "./if-modifier";
 import { addressFamily, interfaceAddresses, literalFamily, pfFamily } from "./address";
+import { isExpandWarning, ruleConsistent } from "./consistent";
 import { collapsePool, decideAf, knownName, resolveHosts, targetFamilies, type HostAf } from "./expand-hosts";
 import type {
   PfAddressFamily,
@@ -207,52 +208,24 @@ interface Combination {
 function expandCombination(rule: PfRule, ctx: ExpandContext, c: Combination, errors: string[]): { rules: PfRule[] } {
   const { on, proto, src, sport, dst, dport, af, icmp, uid, gid, poolError } = c;
   const none = { rules: [] };
-  if (icmp) {
-    // expand_rule's `icmp-type mismatch`, then rule_consistent() in its order
-    const errs: string[] = [];
-    if (proto !== (icmp.v6 ? "ipv6-icmp" : "icmp")) errs.push("icmp-type mismatch");
-    if ((sport || dport) && proto !== "tcp" && proto !== "udp") errs.push("port only applies to tcp/udp");
-    if (proto !== "icmp" && proto !== "ipv6-icmp") errs.push("icmp-type/code only applies to icmp");
-    if (!af) errs.push("must indicate address family with icmp-type/code");
-    if (errs.length > 0) {
-      errors.push(...errs, "skipping rule due to errors");
-      return none;
-    }
-  }
-  if ((uid || gid) && proto !== "tcp" && proto !== "udp") {
-    // rule_consistent(): port, user, group in that order
-    if (sport || dport) errors.push("port only applies to tcp/udp");
-    if (uid) errors.push("user only applies to tcp/udp");
-    if (gid) errors.push("group only applies to tcp/udp");
-    errors.push("skipping rule due to errors");
-    return none;
-  }
-  // without the host's interfaces, `self` stands for addresses of both families: every OpenBSD
-  // host has 127.0.0.1 and ::1 on lo0
-  const isSelf = (h: PfHost | undefined) => h?.kind === "interface" && h.name === "self";
-  const afs = af === undefined && (!ctx.interfaces || ctx.partial) && (isSelf(src.host) || isSelf(dst.host)) ? (["inet", "inet6"] as const) : [af];
-  const byAf = afs.map((a) => familyErrors(rule, a, proto));
-  const family = [...new Set(byAf.flat())];
-  // apply_redirspec runs after the pools collapsed and before rule_consistent (an af-to rule's: in afToErrors)
-  const refusals = rule.kind === "filter" && rule.afTo ? [] : c.refusals;
-  if (refusals.length > 0 || family.length > 0 || poolError) errors.push(...refusals, ...family, "skipping rule due to errors");
-  // the `self` combinations of the family without errors are still rules
-  if (refusals.length > 0 || poolError || byAf.every((e) => e.length > 0)) return none;
-  if (rule.kind === "filter" && rule.afTo) {
-    const errs = afToErrors(rule, af, ctx, proto, c.refusals);
-    if (errs.length > 0) {
-      errors.push(...errs, "skipping rule due to errors");
-      return none;
-    }
-  }
-  if (rule.kind === "filter" && rule.os !== undefined && proto !== "tcp") {
-    errors.push("os only applies to tcp", "skipping rule due to errors");
-    return none;
-  }
-  if ((sport || dport) && proto !== "tcp" && proto !== "udp" && rule.kind === "filter") {
-    // rule_consistent() runs for each combination: each bad one prints its pair
-    errors.push("port only applies to tcp/udp", "skipping rule due to errors");
-    return none;
+  if (rule.kind === "filter") {
+    // expand_rule, in its order: collapse_redirspec of the af-to pools, `icmp-type mismatch`, apply_redirspec's
+    // refusals, then rule_consistent(); one `skipping` line closes the combination's complaints
+    const pre: string[] = [];
+    if (rule.afTo) pre.push(...afToPoolErrors(rule, ctx));
+    if (icmp && proto !== (icmp.v6 ? "ipv6-icmp" : "icmp")) pre.push("icmp-type mismatch");
+    pre.push(...c.refusals);
+    // without the host's interfaces, `self` stands for addresses of both families: every OpenBSD
+    // host has 127.0.0.1 and ::1 on lo0
+    const isSelf = (h: PfHost | undefined) => h?.kind === "interface" && h.name === "self";
+    const afs = af === undefined && (!ctx.interfaces || ctx.partial) && (isSelf(src.host) || isSelf(dst.host)) ? (["inet", "inet6"] as const) : [af];
+    const byAf = afs.map((a) => ruleConsistent(rule, { proto, af: a, sport, dport, icmp, uid, gid }));
+    const lines = [...new Set(byAf.flat())];
+    const problems = (xs: readonly string[]) => xs.some((x) => !isExpandWarning(x));
+    if (pre.length > 0 || problems(lines) || poolError) errors.push(...pre, ...lines, "skipping rule due to errors");
+    else errors.push(...lines);
+    // the `self` combinations of the family without errors are still rules
+    if (pre.length > 0 || poolError || byAf.every(problems)) return none;
   }
   const built = buildRule(rule, ctx, on, proto, src.host, sport, dst.host, dport, af);
   if (c.pool && built.kind === "filter") retarget(built, c.pool);
@@ -270,25 +243,6 @@ function expandCombination(rule: PfRule, ctx: ExpandContext, c: Combination, err
     };
   }
   return { rules: [built] };
-}
-
-/**
- * The address-family errors of one combination whose family is `af` (after its pools: {@link collapsePools}),
- * in rule_consistent()'s order: icmp with inet6 or icmp6 with inet; nat-to/rdr-to without state or without a
- * direction; scrub no-df/random-id with inet6.
- */
-function familyErrors(rule: PfRule, af: PfAddressFamily | undefined, proto: string | undefined): string[] {
-  if (rule.kind !== "filter" || rule.afTo) return [];
-  const errs: string[] = [];
-  if ((proto === "icmp" && af === "inet6") || (proto === "ipv6-icmp" && af === "inet"))
-    errs.push(`proto ${proto === "icmp" ? "icmp" : "icmp6"} doesn't match address family ${af}`);
-  if (rule.natTo || rule.rdrTo) {
-    const keeps = rule.state === undefined ? rule.action === "pass" : rule.state !== "no";
-    if (rule.action !== "match" && !keeps) errs.push("nat-to and rdr-to require keep state");
-    if (rule.direction === undefined) errs.push("nat-to and rdr-to require a direction");
-  }
-  if (af === "inet6" && (rule.scrub?.noDf || rule.scrub?.randomId)) errs.push("address family inet6 does not support scrub options no-df, random-id");
-  return errs;
 }
 
 /** A listed pool (the statement's `<__automatic_N>` target) and what one combination made of it. */
@@ -336,31 +290,17 @@ function collapsePools(rule: PfFilterRule, af: PfAddressFamily | undefined, ctx:
 }
 
 /**
- * An af-to rule's errors for one combination, in pfctl's order: collapse_redirspec's (the `to` pool, then
- * the `from` pool: every address in the target family), then rule_consistent()'s.
+ * collapse_redirspec() of an af-to rule's pools (the `to` pool, then the `from` pool): every address must be in
+ * the target family.
  */
-function afToErrors(rule: PfFilterRule, af: PfAddressFamily | undefined, ctx: ExpandContext, proto: string | undefined, refusals: readonly string[]): string[] {
+function afToPoolErrors(rule: PfFilterRule, ctx: ExpandContext): string[] {
   const t = rule.afTo!;
-  const errs: string[] = [];
   const hostAfs = (h: PfHost, list: readonly PfHost[] | undefined): (PfAddressFamily | undefined)[] =>
     (list ?? [h]).flatMap((x) => (literalFamily(x) !== undefined ? [literalFamily(x)] : x.kind === "interface" && ctx.interfaces && knownName(x.name, x.modifier, ctx) ? interfaceAddresses(x.name, x.modifier, ctx.interfaces).map((a) => pfFamily(a)) : [undefined]));
   const pools: (PfAddressFamily | undefined)[][] = [];
   if (t.to) pools.push(hostAfs(t.to.host, t.to.list));
   pools.push(hostAfs(t.from, rule.pool?.list));
-  for (const p of pools) {
-    if (p.some((a) => a !== undefined && a !== t.af)) {
-      errs.push("translation spec contains addresses that don't match target address family");
-      break;
-    }
-  }
-  errs.push(...refusals);
-  // rule_consistent() runs after collapse_redirspec and apply_redirspec whatever they reported
-  if (af === t.af) errs.push("must indicate different address family with af-to");
-  if ((proto === "icmp" && af === "inet6") || (proto === "ipv6-icmp" && af === "inet")) errs.push(`proto ${proto === "icmp" ? "icmp" : "icmp6"} doesn't match address family ${af}`);
-  const keeps = rule.state === undefined ? rule.action === "pass" : rule.state !== "no";
-  if (rule.action !== "match" && !keeps) errs.push("nat-to and rdr-to require keep state");
-  if (rule.action === "match") errs.push("af-to is not supported on match rules");
-  return errs;
+  return pools.some((p) => p.some((a) => a !== undefined && a !== t.af)) ? ["translation spec contains addresses that don't match target address family"] : [];
 }
 
 /** pfctl's expand_label(): `$if`, `$proto`, `$srcaddr`, `$dstaddr`, `$srcport`, `$dstport` in a label. */

@@ -37,6 +37,7 @@
  */
 import type { ParseResult } from "../diagnostics";
 import { contextOf, expandStatement, isBareExpandLine } from "./expand";
+import { isExpandWarning } from "./consistent";
 import { RETURN_ICMP6_DEFAULT, RETURN_ICMP_DEFAULT } from "./icmp";
 import { interfaceAddresses, literalFamily } from "./address";
 import type { PfAnchorCall, PfBlockPolicy, PfFilterRule, PfHost, PfIfSpec, PfInterface, PfLogOptions, PfRule, PfRuleset, PfStatement } from "./types";
@@ -384,6 +385,14 @@ class PfParser extends PfQueueParser {
     if (fo.flags !== undefined && fo.flags !== "any" && protos.length > 0 && !protos.includes("tcp")) {
       this.fail("flags only apply to tcp", `\`flags ${fo.flags}\` with proto ${protos.join(", ")}`);
     }
+    // the filter rule's action: source tracking, then routing
+    const so = fo.stateOptions;
+    if (so?.sourceTrack === "global") {
+      for (const [k, name] of [["maxSrcNodes", "max-src-nodes"], ["maxSrcConn", "max-src-conn"], ["maxSrcConnRate", "max-src-conn-rate"]] as const) {
+        if (so[k] !== undefined) this.fail(`'${name}' is incompatible with 'source-track global'`, "source-track rule (the default) counts per rule; drop `global` or the limit");
+      }
+    }
+    if (fo.route && fo.route.kind !== "dup-to" && !direction) this.fail("direction must be explicit with rules that specify routing", `\`${fo.route.kind}\` needs \`in\` or \`out\``);
     const { nat, rdr, route } = this.redirRefusal;
     if (!fo.afTo) {
       // the tables of rdr-to, nat-to and route-to pools are made as each combination collapses them
@@ -403,6 +412,8 @@ class PfParser extends PfQueueParser {
     const { rules, errors } = expandStatement(rule, this.ctx, refusals);
     for (const e of errors) {
       if (isBareExpandLine(e)) this.out.stderr.push(e);
+      // rule_consistent's fprintf: file and line, not counted
+      else if (isExpandWarning(e)) this.out.stderr.push(`${this.file}:${this.la.line}: ${e}`);
       else this.report(this.la.line, this.la.col, e);
     }
     if (loadedInline) for (const r of rules) if (r.kind === "anchor") r.inline = loadedInline;

@@ -4,6 +4,7 @@
  */
 import { ModelError, oneOf } from "../diagnostics";
 import { addressFamily, parseLiteralAddress } from "./address";
+import { isExpandWarning } from "./consistent";
 import { expandStatement } from "./expand";
 import { ANCHOR_STACK_DEPTH, canonicalProtocol } from "./names";
 import { checkPfStatementShape } from "./shape";
@@ -170,6 +171,15 @@ export function validatePfStatement(s: PfStatement, field = "rule", depth = 0): 
       if (s.flags !== "any" && !m) throw new ModelError(`${field}.flags`, s.flags, `invalid TCP flags \`${s.flags}\`; write F/M with letters of FSRPAUEW (e.g. S/SA) or \`any\``);
       if (s.protos.length > 0 && !s.protos.includes("tcp") && s.flags !== "any") throw new ModelError(`${field}.flags`, s.flags, `flags only apply to tcp; this rule is proto ${s.protos.join(", ")}`);
     }
+    // the filter rule's action in parse.y: source tracking, then routing
+    if (s.stateOptions?.sourceTrack === "global") {
+      for (const [k, name] of [["maxSrcNodes", "max-src-nodes"], ["maxSrcConn", "max-src-conn"], ["maxSrcConnRate", "max-src-conn-rate"]] as const) {
+        if (s.stateOptions[k] !== undefined) throw new ModelError(`${field}.stateOptions.sourceTrack`, "global", `'${name}' is incompatible with 'source-track global'; use sourceTrack "rule" or drop ${k}`);
+      }
+    }
+    if (s.route && s.route.kind !== "dup-to" && s.direction === undefined) {
+      throw new ModelError(`${field}.direction`, "(none)", `direction must be explicit with rules that specify routing; set direction: "in" or "out" for ${s.route.kind}`);
+    }
     if (s.rtable !== undefined && (!Number.isInteger(s.rtable) || s.rtable < 0 || s.rtable > 255)) throw new ModelError(`${field}.rtable`, s.rtable, `invalid rtable id ${s.rtable}; 0-255`);
     if (s.natTo) checkHost(`${field}.natTo`, s.natTo);
     if (s.natPort) {
@@ -230,10 +240,30 @@ export function validatePfStatement(s: PfStatement, field = "rule", depth = 0): 
   }
   if (s.tag !== undefined) checkTag(`${field}.tag`, s.tag);
   if (s.tagged !== undefined) checkTag(`${field}.tagged.name`, s.tagged.name);
-  if (expandStatement(s).rules.length === 0) {
-    throw new ModelError(field, s, "rule expands to no valid combination: no from/to address pair shares the address family (inet/inet6) of the rule");
+  const { rules, errors } = expandStatement(s);
+  if (rules.length === 0) {
+    // pfctl's first complaint, on the field it is about where one field says it
+    const first = errors.find((e) => !isExpandWarning(e) && e !== "skipping rule due to errors" && e !== "rule expands to no valid combination");
+    if (!first) throw new ModelError(field, s, "rule expands to no valid combination: no from/to address pair shares the address family (inet/inet6) of the rule");
+    const key = COMPLAINT_FIELDS.find(([re]) => re.test(first))?.[1];
+    const value = key?.split(".").reduce<unknown>((o, k) => (o as Record<string, unknown> | undefined)?.[k], s);
+    throw new ModelError(key ? `${field}.${key}` : field, key ? value : s, `${first}: pfctl refuses this rule`);
   }
 }
+
+/** The field of a rule each of pfctl's expansion complaints is about. */
+const COMPLAINT_FIELDS: [RegExp, string][] = [
+  [/^keep state is great/, "state"],
+  [/^route-to, reply-to and dup-to/, "route"],
+  [/^fragments can be filtered/, "fragment"],
+  [/^allow-opts/, "allowOpts"],
+  [/^return-rst/, "blockPolicy"],
+  [/^'overload'/, "stateOptions.overload"],
+  [/^sloppy state/, "stateOptions.sloppy"],
+  [/^divert is not supported/, "divertTo"],
+  [/^os only/, "os"],
+  [/only applies to tcp\/udp$|^icmp-type\/code only/, "protos"],
+];
 
 /** Throws a {@link ModelError} for an invalid table definition. */
 export function validatePfTable(t: PfTable, field = "table"): void {
