@@ -346,6 +346,13 @@ export abstract class PfHostParser extends PfParserBase {
     return this.parseport(this.numberstring(), true);
   }
 
+  /** portplain (divert-to's port): a port or a service name; parseport() without extensions refuses any `:`. */
+  protected portplain(): number {
+    const t = this.numberstring();
+    if (t.type !== "NUMBER" && t.text.includes(":")) this.fail(`port is invalid: ${t.text}`, "divert-to takes one port", t);
+    return this.parseport(t, false).port;
+  }
+
   /** parse.y parseport() with PPORT_RANGE (and PPORT_STAR when `star`): `a:a` is the port a alone. */
   private parseport(t: Token, star: boolean): { port: number; to?: number | "*" } {
     // numberstring: a NUMBER token is printed back in decimal (`08` is port 8), only a STRING goes to atoul as written

@@ -139,7 +139,7 @@ export abstract class PfOptionParser extends PfRulePartParser {
       const a = this.expectString();
       this.expectKw("port");
       const portTok = this.la;
-      const port = this.portrange().port;
+      const port = this.portplain();
       if (o.divertTo) this.fail("more than one divert option");
       // host(): an interface or group stands for its first address
       const split = splitModifiers(a.text);

@@ -307,17 +307,18 @@ export abstract class PfSettingsParser extends PfOptionParser {
         while (!this.isChar(")")) {
           if (!first) this.acceptChar(",");
           first = false;
+          // syncookie_opt: STRING STRING, the value strtod()'s number followed by `%` alone (else a silent YYERROR)
           const k = this.expectString();
-          let pct: number;
-          if (this.la.type === "STRING" && /^\d+(\.\d+)?%$/.test(this.la.text)) pct = Number(this.shift().text.slice(0, -1));
-          else if (this.la.type === "NUMBER") {
-            pct = this.shift().num as number;
-            this.expectChar("%");
-          } else this.syntax();
-          if (pct <= 0 || pct > 100) this.fail("illegal percentage value");
-          if (k.text === "start") start = pct;
-          else if (k.text === "end") end = pct;
-          else this.fail(`unknown option ${k.text}`, "start or end", k);
+          if (this.la.type !== "STRING") this.syntax();
+          const v = this.shift();
+          const m = /^\s*([+-]?(?:\d+\.?\d*|\.\d+)(?:[eE][+-]?\d+)?)(.*)$/s.exec(v.text);
+          if (!m || m[2] !== "%") this.failSilently("illegal percentage value", v);
+          const pct = Number(m[1]);
+          if (pct <= 0 || pct > 100) this.fail("illegal percentage value", "a percentage above 0 and at most 100, e.g. `25%`", v);
+          // pfctl_watermarks holds u_int32_t: the percentage is truncated
+          if (k.text === "start") start = Math.trunc(pct);
+          else if (k.text === "end") end = Math.trunc(pct);
+          else this.fail("illegal syncookie option", "start or end", k);
         }
         this.shift();
       }
@@ -328,8 +329,9 @@ export abstract class PfSettingsParser extends PfOptionParser {
         this.fail("error setting syncookies");
       }
       if (given) {
-        start ??= 25;
-        end ??= Math.floor(start / 2);
+        // pfctl_set_syncookies: 0 (none given, or under 1%) is the default
+        if (!start) start = 25;
+        if (!end) end = Math.floor(start / 2);
         if (end >= start) {
           this.out.stderr.push("pfctl: start must be higher than end");
           this.fail("error setting syncookies");

@@ -264,14 +264,21 @@ class PfParser extends PfQueueParser {
 
   /**
    * parse.y antispoof: for each interface, `block drop in on ! IF from IF:network to any` and, unless it is
-   * a loopback interface, `block drop in from IF to any` (its own addresses), with the log/quick/af given.
+   * a loopback interface, `block drop in from IF to any` (its own addresses), with the log/quick/af given; for
+   * `(IF)`, the same from `(IF:network)` and `(IF)`.
    */
   protected antispoof(): void {
     this.expectKw("antispoof");
     const { log, logOptions, quick } = this.logAndQuick();
     this.expectKw("for");
     // antispoof_ifspc: FOR antispoof_if | FOR '{' optnl antispoof_iflst '}' (at least one, commas between)
-    const ifs: PfIfSpec[] = this.braceList(() => this.ifItemNot());
+    // antispoof_if: if_item, or `(if_item)`: the interface's addresses as they change (dynamic)
+    const ifs: (PfIfSpec & { dynamic?: true })[] = this.braceList(() => {
+      if (!this.acceptChar("(")) return this.ifItemNot();
+      const i = this.ifItemNot();
+      this.expectChar(")");
+      return { ...i, dynamic: true as const };
+    });
     const af = this.af();
     let label: string | undefined;
     if (this.acceptKw("label")) label = this.expectString().text;
@@ -285,8 +292,9 @@ class PfParser extends PfQueueParser {
       // ifa_lookup() finding no address (`any`, an interface without addresses): no rule, and no error
       const none = (modifier: "network" | undefined) =>
         this.ctx.interfaces !== undefined && !this.ctx.partial && interfaceAddresses(i.name, modifier, this.ctx.interfaces).length === 0;
-      if (!none("network")) this.addRule({ ...base, on: [{ name: i.name, not: true }], from: { hosts: [{ kind: "interface", name: i.name, modifier: "network" }], ports: [] } });
-      if (!/^lo\d+$/.test(i.name) && !none(undefined)) this.addRule({ ...base, on: [], from: { hosts: [{ kind: "interface", name: i.name }], ports: [] } });
+      const kind = i.dynamic ? "dynamic" : "interface";
+      if (i.dynamic || !none("network")) this.addRule({ ...base, on: [{ name: i.name, not: true }], from: { hosts: [{ kind, name: i.name, modifier: "network" }], ports: [] } });
+      if (!/^lo\d+$/.test(i.name) && (i.dynamic || !none(undefined))) this.addRule({ ...base, on: [], from: { hosts: [{ kind, name: i.name }], ports: [] } });
     }
   }
 
