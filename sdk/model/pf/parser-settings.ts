@@ -1,4 +1,5 @@
 /** pf.conf parser, part 5: macros, `set` options and tables. */
+import { strtod } from "../strtod";
 import { interfaceAddresses } from "./address";
 import { type Token } from "./lexer";
 import { PF_LIMIT_NAMES, PF_OPTIMIZATIONS, PF_TIMEOUT_NAMES } from "./icmp";
@@ -311,9 +312,8 @@ export abstract class PfSettingsParser extends PfOptionParser {
           const k = this.expectString();
           if (this.la.type !== "STRING") this.syntax();
           const v = this.shift();
-          const m = /^\s*([+-]?(?:\d+\.?\d*|\.\d+)(?:[eE][+-]?\d+)?)(.*)$/s.exec(v.text);
-          if (!m || m[2] !== "%") this.failSilently("illegal percentage value", v);
-          const pct = Number(m[1]);
+          const { value: pct, rest } = strtod(v.text);
+          if (rest !== "%") this.failSilently("illegal percentage value", v);
           if (pct <= 0 || pct > 100) this.fail("illegal percentage value", "a percentage above 0 and at most 100, e.g. `25%`", v);
           // pfctl_watermarks holds u_int32_t: the percentage is truncated
           if (k.text === "start") start = Math.trunc(pct);

@@ -3,13 +3,14 @@
  * pfctl_check_qassignments, pfctl_load_queues; pfctl_parser.c print_queuespec; parse.y `bandwidth`).
  * Pure: the parser feeds the queues of a file, the checks return pfctl's words.
  */
+import { strtod } from "../strtod";
 import type { PfQueue, PfRule, PfServiceCurve } from "./types";
 
 /** parse.y `bandwidth : STRING`: strtod, then a unit b, K, M, G (`bit`, `b`, `B`, `Bit` suffixes dropped) or `%`. */
 export function parseBandwidth(text: string): { bps: number; percent?: number } | { error: string } {
-  const m = /^\s*([-+]?(?:\d+\.?\d*|\.\d+)(?:[eE][-+]?\d+)?)/.exec(text);
-  let bps = m ? Number(m[1]) : 0;
-  let unit = m ? text.slice(m[0].length) : text;
+  const n = strtod(text);
+  let bps = n.value;
+  let unit = n.rest;
   if (unit.length > 1 && ["Bit", "B", "bit", "b"].includes(unit.slice(1))) unit = unit[0]!;
   if (unit === "b") {
     // bits per second as written
