@@ -151,8 +151,9 @@ export function ikedN(text: string, file: string, opts: { verbose: boolean; mode
           if (x.fatal) return { stdout: "", stderr: `${err}parent: ${x.fatal}\n`, rc: 1 };
           break;
         }
-        if (opts.verbose) err += printIkedPolicy(x.value);
+        // create_ike() warns while it adds the flows, then prints the policy
         if (x.value.duplicates) err += "iked: create_ike: duplicate flow\n".repeat(x.value.duplicates);
+        if (opts.verbose) err += printIkedPolicy(x.value);
         rules++;
         break;
       }
