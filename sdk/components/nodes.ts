@@ -57,7 +57,8 @@ export function pfRules(label: string, field: string, rules: PfRule[] | string |
       try {
         validatePfStatement(r, `${field}[${i}]`);
       } catch (e) {
-        if (e instanceof ModelError) throw argError(label, e.field, typeof e.value === "string" || typeof e.value === "number" ? String(e.value) : JSON.stringify(e.value) ?? "(none)", e.reason, "see pf.conf(5)");
+        // the reason may quote the value: shown as the value is, its invisible characters named
+        if (e instanceof ModelError) throw argError(label, e.field, typeof e.value === "string" || typeof e.value === "number" ? String(e.value) : JSON.stringify(e.value) ?? "(none)", visible(e.reason), "see pf.conf(5)");
         throw e;
       }
     });

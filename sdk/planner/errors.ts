@@ -21,7 +21,7 @@ export interface PlanIssue {
 
 /** `A, B: field = value: reason; fix` (the value escaped for a terminal: `\n`, `\u202e`). */
 export function formatIssue(i: PlanIssue): string {
-  return `${visible(i.resources.join(", "))}: ${visible(i.field)} = ${shown(i.value, 200)}: ${i.reason}; ${i.fix}`;
+  return `${visible(i.resources.join(", "))}: ${visible(i.field)} = ${shown(i.value, 200)}: ${visible(i.reason)}; ${i.fix}`;
 }
 
 /** Thrown by {@link planTopology} when the topology has problems; `issues` lists them all. */

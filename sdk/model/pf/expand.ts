@@ -279,6 +279,8 @@ function collapsePools(rule: PfFilterRule, af: PfAddressFamily | undefined, ctx:
     if (fams === undefined) continue;
     const c = collapsePool(fams, af, what);
     if (c.error) errors.push(c.error);
+    // a second address of a pool whose type is not dynamic (bitmask): no table is made
+    else if (listed && c.kept.length > 1 && rule.pool?.type === "bitmask") errors.push("pool type is not valid for multiple translation or routing addresses");
     else if (listed && t?.kind === "table") {
       const kept = c.kept.map((i) => listed[i]!.host!);
       const target: PfHost = kept.length === 1 ? kept[0]! : ctx.autoTable ? { kind: "table", name: ctx.autoTable(kept) } : t;

@@ -15,6 +15,17 @@ const ANCHOR_READ_OPTS: ReadonlySet<string> = new Set(["tag", "tagged", "keep", 
 /** apply_redirspec: `static-port` belongs to a nat-to pool. */
 const STATIC_PORT_NOT_NAT = "the 'static-port' option is only valid with nat rules";
 
+/**
+ * apply_redirspec: a pool whose type is not dynamic (bitmask; round-robin, random, source-hash and least-states
+ * are) takes no table and no interface of changing addresses (`(em0)`, unless `:0`). A list is collapse_redirspec's.
+ */
+function poolTypeRefusal(type: string | undefined, h: PfHost): string | undefined {
+  if (type !== "bitmask") return undefined;
+  if (h.kind === "table" && !h.name.startsWith("__automatic_")) return "tables are not supported by pool type";
+  if (h.kind === "dynamic" && !(h.modifier ?? "").split(":").includes("0")) return `interface (${h.name}) is not supported by pool type`;
+  return undefined;
+}
+
 export abstract class PfOptionParser extends PfRulePartParser {
   protected filterOpts(anchor: boolean): Partial<PfFilterRule> {
     const o: Partial<PfFilterRule> = {};
@@ -29,7 +40,9 @@ export abstract class PfOptionParser extends PfRulePartParser {
       if (t.type === "CHAR" && t.text === "!") {
         this.shift();
         if (this.acceptKw("received-on")) {
-          o.receivedOn = { name: this.expectString().text, not: true };
+          const name = this.expectString().text;
+          if (o.receivedOn) this.fail("cannot respecify received-on");
+          o.receivedOn = { name, not: true };
           continue;
         }
         this.expectKw("tagged");
@@ -80,10 +93,13 @@ export abstract class PfOptionParser extends PfRulePartParser {
           this.shift();
           o.fragment = true;
           break;
-        case "received-on":
+        case "received-on": {
           this.shift();
-          o.receivedOn = { name: this.expectString().text };
+          const name = this.expectString().text;
+          if (o.receivedOn) this.fail("cannot respecify received-on");
+          o.receivedOn = { name };
           break;
+        }
         case "user":
         case "group": {
           this.shift();
@@ -214,7 +230,9 @@ export abstract class PfOptionParser extends PfRulePartParser {
       if (o.route) this.fail("cannot respecify route-to/reply-to/dup-to");
       const { target, list } = this.poolTarget(this.ruleAf);
       o.route = { kind: t.text as "route-to" | "reply-to" | "dup-to", host: target };
-      if (this.poolOpts(o, target)) this.redirRefusal.route = STATIC_PORT_NOT_NAT;
+      const before = o.pool;
+      const staticPort = this.poolOpts(o, target);
+      this.redirRefusal.route ??= poolTypeRefusal(o.pool !== before ? o.pool?.type : undefined, target) ?? (staticPort ? STATIC_PORT_NOT_NAT : undefined);
       if (list) o.pool = { ...(o.pool ?? {}), list };
       break;
     }
@@ -321,7 +339,13 @@ export abstract class PfOptionParser extends PfRulePartParser {
         o.rdrTo = { host: hosts[0], ...(this.acceptKw("port") ? this.rdrPort() : {}) };
       }
       if (t.text === "nat-to" && this.acceptKw("port")) this.natPort(o);
-      if (this.poolOpts(o, hosts[0]!)) {
+      const before = o.pool;
+      const staticPort = this.poolOpts(o, hosts[0]!);
+      // apply_redirspec, in its order: the port range (rdrPort), the pool type, static-port (staticNatPort)
+      const typeRefusal = poolTypeRefusal(o.pool !== before ? o.pool?.type : undefined, hosts[0]!);
+      if (t.text === "nat-to") this.redirRefusal.nat ??= typeRefusal;
+      else this.redirRefusal.rdr ??= typeRefusal;
+      if (staticPort) {
         if (t.text === "nat-to") o.staticPort = true;
         else this.redirRefusal.rdr ??= STATIC_PORT_NOT_NAT;
       }
@@ -370,7 +394,7 @@ export abstract class PfOptionParser extends PfRulePartParser {
     if (!o.staticPort || !o.natPort) return;
     const lo = o.natPort.port;
     const hi = o.natPort.to ?? lo;
-    if (lo !== 50001 && hi !== 65535) this.redirRefusal.nat = "the 'static-port' option can't be used when specifying a port range";
+    if (lo !== 50001 && hi !== 65535) this.redirRefusal.nat ??= "the 'static-port' option can't be used when specifying a port range";
     // static-port zeroes the proxy ports: nothing of the range is printed
     delete o.natPort;
   }

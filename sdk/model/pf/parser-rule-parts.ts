@@ -270,6 +270,7 @@ export abstract class PfRulePartParser extends PfHostParser {
           const n = this.unsignedNumber();
           const key = t.text === "max-src-states" ? "maxSrcStates" : t.text === "max-src-conn" ? "maxSrcConn" : "maxSrcNodes";
           if (o[key] !== undefined) this.fail(`state option '${t.text}' multiple definitions`);
+          if (n === 0) this.fail(`'${t.text}' must be > 0`);
           o[key] = n;
           break;
         }
@@ -292,9 +293,11 @@ export abstract class PfRulePartParser extends PfHostParser {
           this.expectChar("<");
           const tbl = this.expectString().text;
           this.expectChar(">");
-          if (o.overload) this.fail("state option 'overload' multiple definitions");
-          o.overload = { table: tbl };
-          if (this.acceptKw("flush")) o.overload.flush = this.acceptKw("global") ? "global" : "rule";
+          const flush = this.acceptKw("flush") ? (this.acceptKw("global") ? "global" : "rule") : undefined;
+          // OVERLOAD '<' STRING '>' flush, then the rule's loop over its state options
+          if (tbl.length >= 32) this.fail(`table name '${tbl}' too long`, "a table name has at most 31 characters");
+          if (o.overload) this.fail("multiple 'overload' table definitions");
+          o.overload = flush ? { table: tbl, flush } : { table: tbl };
           break;
         }
         default:

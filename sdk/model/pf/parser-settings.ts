@@ -45,6 +45,10 @@ export abstract class PfSettingsParser extends PfOptionParser {
     this.expectChar("<");
     const name = this.expectString().text;
     this.expectChar(">");
+    // TABLE '<' STRING '>' table_opts: the name is checked once the options are read
+    const checkName = () => {
+      if (name.length >= 32) this.fail("table name too long, max 31 chars");
+    };
     const table: PfTable = { name, addresses: [], files: [] };
     const printed: PfHost[] = [];
     let braces = false;
@@ -94,6 +98,7 @@ export abstract class PfSettingsParser extends PfOptionParser {
       } else break;
     }
     this.endOfStatement();
+    checkName();
     // process_tabledef → append_addr_host: an IPv4 entry with more than 32 bits of mask (`10.0.0.0/33`,
     // `em0/40`) is refused by the table buffer
     const wide = table.addresses.find((h) =>

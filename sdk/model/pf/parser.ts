@@ -39,7 +39,8 @@ import type { ParseResult } from "../diagnostics";
 import { contextOf, expandStatement, isBareExpandLine } from "./expand";
 import { isExpandWarning } from "./consistent";
 import { RETURN_ICMP6_DEFAULT, RETURN_ICMP_DEFAULT } from "./icmp";
-import { interfaceAddresses, literalFamily } from "./address";
+import { addressFamily, interfaceAddresses, literalFamily } from "./address";
+import { decideAf, resolveHosts } from "./expand-hosts";
 import type { PfAnchorCall, PfBlockPolicy, PfFilterRule, PfHost, PfIfSpec, PfInterface, PfLogOptions, PfRule, PfRuleset, PfStatement } from "./types";
 import { Errx, Fail, describe, type PfParseOptions, type PfParseOutput } from "./parser-base";
 import { ANCHOR_STACK_DEPTH } from "./names";
@@ -388,6 +389,8 @@ class PfParser extends PfQueueParser {
       ...fo,
     };
     // parse.y filteropts_to_rule
+    if (fo.once && action === "match") this.fail("'once' only applies to pass/block rules");
+    if (fo.label !== undefined && Buffer.byteLength(fo.label) >= 64) this.fail("rule label too long (max 63 chars)");
     if (fo.afTo && direction !== "in") this.fail("af-to can only be used with direction in");
     if (fo.afTo && fo.route) this.fail("af-to cannot be used together with route-to, reply-to, dup-to");
     if (fo.flags !== undefined && fo.flags !== "any" && protos.length > 0 && !protos.includes("tcp")) {
@@ -401,6 +404,12 @@ class PfParser extends PfQueueParser {
       }
     }
     if (fo.route && fo.route.kind !== "dup-to" && !direction) this.fail("direction must be explicit with rules that specify routing", `\`${fo.route.kind}\` needs \`in\` or \`out\``);
+    // expand_divertspec: the rule's family (decide_address_family) must be the address's
+    if (fo.divertTo) {
+      if (direction === "out") this.fail("divert-to used with outgoing rule");
+      const ruleAf = af ?? decideAf(resolveHosts(to.hosts, this.ctx, []), decideAf(resolveHosts(from.hosts, this.ctx, []), undefined));
+      if (ruleAf && addressFamily(fo.divertTo.address) !== ruleAf) this.fail("divert-to address family mismatch");
+    }
     const { nat, rdr, route } = this.redirRefusal;
     if (!fo.afTo) {
       // the tables of rdr-to, nat-to and route-to pools are made as each combination collapses them

@@ -7,7 +7,9 @@ import { addressFamily, parseLiteralAddress } from "./address";
 import { isExpandWarning } from "./consistent";
 import { expandStatement } from "./expand";
 import { ANCHOR_STACK_DEPTH, canonicalProtocol } from "./names";
+import { formatStatementForFile } from "./render";
 import { checkPfStatementShape } from "./shape";
+import { checkFilterOptions } from "./validate-options";
 import type { PfEndpoint, PfHost, PfIfSpec, PfPort, PfStatement, PfTable } from "./types";
 
 const ACTIONS = ["pass", "block", "match"];
@@ -216,7 +218,11 @@ export function validatePfStatement(s: PfStatement, field = "rule", depth = 0): 
     }
     if (s.rdrTo) checkHost(`${field}.rdrTo.host`, s.rdrTo.host);
     if (s.rdrTo) checkRdrPort(`${field}.rdrTo`, s.rdrTo);
-    if (s.label !== undefined && (s.label.includes('"') || s.label.length > 63)) throw new ModelError(`${field}.label`, s.label, "a label has at most 63 characters and no double quote");
+    if (s.route) checkHost(`${field}.route.host`, s.route.host);
+    if (s.binatTo) checkHost(`${field}.binatTo`, s.binatTo);
+    s.pool?.list?.forEach((h, i) => checkHost(`${field}.pool.list[${i}]`, h));
+    s.afTo?.to?.list?.forEach((h, i) => checkHost(`${field}.afTo.to.list[${i}]`, h));
+    checkFilterOptions(field, s);
   }
   if (s.direction !== undefined && !DIRECTIONS.includes(s.direction)) throw new ModelError(`${field}.direction`, s.direction, oneOf("direction", String(s.direction), DIRECTIONS));
   if (s.af !== undefined && !FAMILIES.includes(s.af)) throw new ModelError(`${field}.af`, s.af, oneOf("address family", String(s.af), FAMILIES));
@@ -240,6 +246,10 @@ export function validatePfStatement(s: PfStatement, field = "rule", depth = 0): 
   }
   if (s.tag !== undefined) checkTag(`${field}.tag`, s.tag);
   if (s.tagged !== undefined) checkTag(`${field}.tagged.name`, s.tagged.name);
+  // the backstop: whatever a field holds, a rule is one line of the file (an inline anchor's rules: one each)
+  if (s.kind === "filter" && /[\p{Cc}\p{Cf}]/u.test(formatStatementForFile(s))) {
+    throw new ModelError(field, "(rule)", "renders with a control character, which would start another statement in the anchor file");
+  }
   const { rules, errors } = expandStatement(s);
   if (rules.length === 0) {
     // pfctl's first complaint, on the field it is about where one field says it
