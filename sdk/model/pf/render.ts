@@ -224,10 +224,12 @@ function format(r: PfStatement, asFile: boolean): string {
     if (r.setTos !== undefined) sets.push(`tos 0x${r.setTos.toString(16).padStart(2, "0")}`);
     if (sets.length) s += ` set (${sets.join(", ")})`;
     const opts = r.stateOptions ? renderStateOptions(r.stateOptions, true) : "";
+    // pfctl prints `keep state probability P% (options)`, which it does not read back: a file writes P first
+    if (asFile && r.probability !== undefined) s += ` probability ${probabilityText(r.probability)}%`;
     if (r.state === "no") s += " no state";
     else if (r.state === "modulate" || r.state === "synproxy") s += ` ${r.state} state`;
     else if (opts || r.state === "keep") s += " keep state";
-    if (r.probability !== undefined) s += ` probability ${probabilityText(r.probability)}%`;
+    if (!asFile && r.probability !== undefined) s += ` probability ${probabilityText(r.probability)}%`;
     if (opts) s += ` (${opts})`;
     if (r.fragment) s += " fragment";
     if (r.scrub) s += renderScrub(r.scrub);

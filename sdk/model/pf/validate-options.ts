@@ -6,6 +6,7 @@
 import { ModelError, oneOf } from "../diagnostics";
 import { addressFamily, parseLiteralAddress } from "./address";
 import { PF_TIMEOUT_NAMES } from "./icmp";
+import { PF_KEYWORDS } from "./names";
 import type { PfFilterRule, PfUgid } from "./types";
 
 const UGID_OPS = ["=", "!=", "<", "<=", ">", ">=", "><", "<>"];
@@ -14,6 +15,11 @@ const ROUTES = ["route-to", "reply-to", "dup-to"];
 const IFNAME = /^[A-Za-z_][A-Za-z0-9_.-]*$/;
 /** A user or group name as pfctl looks it up (getpwnam/getgrnam): a word, no quotes or spaces. */
 const UNIX_NAME = /^[A-Za-z_][A-Za-z0-9_.-]*$/;
+
+/** A name written as a bare word: pfctl's lexer reads a keyword (`in`, `all`, `port`, …) as that keyword, not a name. */
+export function notKeyword(field: string, value: string, what: string): void {
+  if (PF_KEYWORDS.has(value)) throw new ModelError(field, value, `\`${value}\` is a pf.conf keyword, which pfctl does not read as a ${what}; choose another name`);
+}
 
 const isInt = (v: unknown, lo: number, hi: number): boolean => Number.isInteger(v) && (v as number) >= lo && (v as number) <= hi;
 
@@ -33,6 +39,7 @@ export function checkQuoted(field: string, v: unknown, what: string, max: number
 
 function ifName(field: string, v: unknown): void {
   if (typeof v !== "string" || !IFNAME.test(v) || v.length > 15) throw new ModelError(field, v, "an interface name such as em0 (letters, digits, `_.-`, at most 15 characters)");
+  notKeyword(field, v, "interface name");
 }
 
 function ugid(field: string, u: PfUgid, what: "user" | "group"): void {
@@ -43,6 +50,7 @@ function ugid(field: string, u: PfUgid, what: "user" | "group"): void {
     if (typeof v === "number" ? !isInt(v, 0, 0xfffffffe) : typeof v !== "string" || !UNIX_NAME.test(v) || v.length > 31) {
       throw new ModelError(`${field}.${k}`, v, `a ${what} is a number 0-4294967294 or a ${what} name (letters, digits, \`_.-\`)`);
     }
+    if (typeof v === "string") notKeyword(`${field}.${k}`, v, `${what} name`);
   }
   const range = u.op === "><" || u.op === "<>";
   if (range !== (u.to !== undefined)) throw new ModelError(`${field}.to`, u.to ?? "(none)", range ? `operator \`${u.op}\` needs a second ${what} \`to\`` : `\`to\` is only for the operators >< and <>`);
@@ -97,6 +105,7 @@ function checkStateOptions(field: string, s: PfFilterRule): void {
   if (o.overload) {
     const t = o.overload.table;
     if (typeof t !== "string" || !/^[A-Za-z_][A-Za-z0-9_.-]*$/.test(t) || t.length > 31) throw new ModelError(`${field}.overload.table`, t, "a table name: letters, digits, `_.-`, at most 31 characters");
+    notKeyword(`${field}.overload.table`, t, "table name");
     if (o.overload.flush !== undefined && o.overload.flush !== "rule" && o.overload.flush !== "global") throw new ModelError(`${field}.overload.flush`, o.overload.flush, oneOf("flush", String(o.overload.flush), ["rule", "global"]));
   }
   o.timeouts?.forEach((t, i) => {

@@ -9,7 +9,7 @@ import { expandStatement } from "./expand";
 import { ANCHOR_STACK_DEPTH, canonicalProtocol } from "./names";
 import { formatStatementForFile } from "./render";
 import { checkPfStatementShape } from "./shape";
-import { checkFilterOptions } from "./validate-options";
+import { checkFilterOptions, checkQuoted, notKeyword } from "./validate-options";
 import type { PfEndpoint, PfHost, PfIfSpec, PfPort, PfStatement, PfTable } from "./types";
 
 const ACTIONS = ["pass", "block", "match"];
@@ -48,13 +48,16 @@ function checkTag(field: string, value: string): void {
   if (typeof value !== "string" || !/^[A-Za-z0-9_][A-Za-z0-9_.-]*$/.test(value) || /^[0-9]+$/.test(value) || value.length > 63) {
     throw new ModelError(field, value, `invalid tag \`${value}\`; a tag holds letters, digits, \`_\`, \`.\`, \`-\` (not digits only) and has at most 63 characters`);
   }
+  notKeyword(field, value, "tag");
 }
 
 function checkName(field: string, value: string, what: string, max: number): void {
   if (typeof value !== "string" || !NAME.test(value) || value.length > max) {
     throw new ModelError(field, value, `invalid ${what} \`${value}\`; a ${what} starts with a letter, holds letters, digits, \`_\`, \`.\`, \`-\` and has at most ${max} characters`);
   }
+  notKeyword(field, value, what);
 }
+
 
 function checkIf(field: string, i: PfIfSpec): void {
   checkName(`${field}.name`, i.name, "interface name", 15);
@@ -141,6 +144,7 @@ export function validatePfStatement(s: PfStatement, field = "rule", depth = 0): 
   if (s.kind === "load-anchor") {
     checkAnchorPath(`${field}.name`, s.name, false);
     if (!s.file.startsWith("/")) throw new ModelError(`${field}.file`, s.file, `anchor file \`${s.file}\` must be an absolute path such as /etc/pf.anchors/${s.name}`);
+    checkQuoted(`${field}.file`, s.file, "an anchor file path", 1023);
     return;
   }
   if (s.kind === "anchor") {
@@ -164,8 +168,8 @@ export function validatePfStatement(s: PfStatement, field = "rule", depth = 0): 
     if (s.stateOptions && (s.state === "no" || (s.state === undefined && s.action !== "pass"))) {
       throw new ModelError(`${field}.stateOptions`, s.stateOptions, `state options need state tracking, which a ${s.action} rule ${s.state === "no" ? "with state \"no\" " : ""}does not do; set state: "keep" or remove them`);
     }
-    if (s.stateOptions?.max !== undefined && (!Number.isInteger(s.stateOptions.max) || s.stateOptions.max < 1)) {
-      throw new ModelError(`${field}.stateOptions.max`, s.stateOptions.max, `max ${s.stateOptions.max} is not a positive integer`);
+    if (s.stateOptions?.max !== undefined && (!Number.isInteger(s.stateOptions.max) || s.stateOptions.max < 1 || s.stateOptions.max > 0xffffffff)) {
+      throw new ModelError(`${field}.stateOptions.max`, s.stateOptions.max, `max ${s.stateOptions.max} is not an integer 1-4294967295`);
     }
     if (s.stateOptions?.ifBound && s.stateOptions.floating) throw new ModelError(`${field}.stateOptions`, s.stateOptions, "ifBound and floating exclude each other; pick one");
     if (s.flags !== undefined) {
