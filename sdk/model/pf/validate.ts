@@ -10,7 +10,7 @@ import { ANCHOR_STACK_DEPTH, canonicalProtocol } from "./names";
 import { formatStatementForFile } from "./render";
 import { checkPfStatementShape } from "./shape";
 import { checkFilterOptions, checkQuoted, notKeyword } from "./validate-options";
-import type { PfEndpoint, PfHost, PfIfSpec, PfPort, PfStatement, PfTable } from "./types";
+import type { PfEndpoint, PfFilterRule, PfHost, PfIfSpec, PfPort, PfStatement, PfTable } from "./types";
 
 const ACTIONS = ["pass", "block", "match"];
 const POLICIES = ["drop", "return", "return-rst", "return-icmp"];
@@ -158,76 +158,7 @@ export function validatePfStatement(s: PfStatement, field = "rule", depth = 0): 
         validatePfStatement(r, `${field}.inline[${i}]`, depth + 1);
       });
     }
-  } else {
-    if (!ACTIONS.includes(s.action)) throw new ModelError(`${field}.action`, s.action, oneOf("action", String(s.action), ACTIONS));
-    if (s.blockPolicy !== undefined) {
-      if (s.action !== "block") throw new ModelError(`${field}.blockPolicy`, s.blockPolicy, `blockPolicy applies to block rules only, not to \`${s.action}\``);
-      if (!POLICIES.includes(s.blockPolicy)) throw new ModelError(`${field}.blockPolicy`, s.blockPolicy, oneOf("block policy", String(s.blockPolicy), POLICIES));
-    }
-    if (s.state !== undefined && !STATES.includes(s.state)) throw new ModelError(`${field}.state`, s.state, oneOf("state mode", String(s.state), STATES));
-    if (s.stateOptions && (s.state === "no" || (s.state === undefined && s.action !== "pass"))) {
-      throw new ModelError(`${field}.stateOptions`, s.stateOptions, `state options need state tracking, which a ${s.action} rule ${s.state === "no" ? "with state \"no\" " : ""}does not do; set state: "keep" or remove them`);
-    }
-    if (s.stateOptions?.max !== undefined && (!Number.isInteger(s.stateOptions.max) || s.stateOptions.max < 1 || s.stateOptions.max > 0xffffffff)) {
-      throw new ModelError(`${field}.stateOptions.max`, s.stateOptions.max, `max ${s.stateOptions.max} is not an integer 1-4294967295`);
-    }
-    if (s.stateOptions?.ifBound && s.stateOptions.floating) throw new ModelError(`${field}.stateOptions`, s.stateOptions, "ifBound and floating exclude each other; pick one");
-    if (s.flags !== undefined) {
-      const m = /^([FSRPAUEW]*)\/([FSRPAUEW]+)$/.exec(s.flags);
-      if (s.flags !== "any" && !m) throw new ModelError(`${field}.flags`, s.flags, `invalid TCP flags \`${s.flags}\`; write F/M with letters of FSRPAUEW (e.g. S/SA) or \`any\``);
-      if (s.protos.length > 0 && !s.protos.includes("tcp") && s.flags !== "any") throw new ModelError(`${field}.flags`, s.flags, `flags only apply to tcp; this rule is proto ${s.protos.join(", ")}`);
-    }
-    // the filter rule's action in parse.y: source tracking, then routing
-    if (s.stateOptions?.sourceTrack === "global") {
-      for (const [k, name] of [["maxSrcNodes", "max-src-nodes"], ["maxSrcConn", "max-src-conn"], ["maxSrcConnRate", "max-src-conn-rate"]] as const) {
-        if (s.stateOptions[k] !== undefined) throw new ModelError(`${field}.stateOptions.sourceTrack`, "global", `'${name}' is incompatible with 'source-track global'; use sourceTrack "rule" or drop ${k}`);
-      }
-    }
-    if (s.route && s.route.kind !== "dup-to" && s.direction === undefined) {
-      throw new ModelError(`${field}.direction`, "(none)", `direction must be explicit with rules that specify routing; set direction: "in" or "out" for ${s.route.kind}`);
-    }
-    if (s.rtable !== undefined && (!Number.isInteger(s.rtable) || s.rtable < 0 || s.rtable > 255)) throw new ModelError(`${field}.rtable`, s.rtable, `invalid rtable id ${s.rtable}; 0-255`);
-    if (s.natTo) checkHost(`${field}.natTo`, s.natTo);
-    if (s.natPort) {
-      if (!s.natTo && !s.afTo) throw new ModelError(`${field}.natPort`, s.natPort.port, "a NAT port range belongs to `nat-to` or to af-to's `from`; give natTo or afTo, or remove natPort");
-      for (const p of [s.natPort.port, s.natPort.to ?? s.natPort.port]) {
-        if (!Number.isInteger(p) || p < 0 || p > 65535) throw new ModelError(`${field}.natPort`, p, "a port is 0-65535");
-      }
-      // apply_redirspec
-      const { port: lo, to: hi = lo } = s.natPort;
-      if (s.staticPort && lo !== 50001 && hi !== 65535 && (lo !== 0 || hi !== 0)) {
-        throw new ModelError(`${field}.staticPort`, true, `the 'static-port' option can't be used when specifying a port range (natPort ${lo}${hi !== lo ? `:${hi}` : ""}); remove one of them`);
-      }
-    }
-    if (s.afTo) {
-      // parse.y filteropts_to_rule / rule_consistent
-      if (!FAMILIES.includes(s.afTo.af)) throw new ModelError(`${field}.afTo.af`, s.afTo.af, oneOf("address family", String(s.afTo.af), FAMILIES));
-      if (s.direction !== "in") throw new ModelError(`${field}.direction`, s.direction ?? "(none)", "af-to can only be used with direction in; set direction: \"in\"");
-      if (s.action !== "pass") throw new ModelError(`${field}.afTo`, s.afTo.af, `af-to translates the packets a pass rule lets in, not a ${s.action} rule`);
-      if (s.route) throw new ModelError(`${field}.route`, s.route.kind, "af-to cannot be used together with route-to, reply-to, dup-to");
-      if (s.natTo || s.rdrTo || s.binatTo) throw new ModelError(`${field}.afTo`, s.afTo.af, "af-to replaces nat-to, rdr-to and binat-to; remove them");
-      if (s.af === s.afTo.af) throw new ModelError(`${field}.af`, s.af, "must indicate different address family with af-to");
-      checkHost(`${field}.afTo.from`, s.afTo.from);
-      if (s.afTo.to) checkHost(`${field}.afTo.to.host`, s.afTo.to.host);
-      if (s.afTo.to) checkRdrPort(`${field}.afTo.to`, s.afTo.to);
-      for (const [k, h] of [["from", s.afTo.from], ["to.host", s.afTo.to?.host]] as const) {
-        if (h?.kind === "address" && addressFamily(h.address) !== s.afTo.af) {
-          throw new ModelError(`${field}.afTo.${k}`, h.address, `af-to addresses must be in the target address family (${s.afTo.af})`);
-        }
-      }
-    }
-    if (s.queue) {
-      checkName(`${field}.queue.name`, s.queue.name, "queue name", 63);
-      if (s.queue.ack !== undefined) checkName(`${field}.queue.ack`, s.queue.ack, "queue name", 63);
-    }
-    if (s.rdrTo) checkHost(`${field}.rdrTo.host`, s.rdrTo.host);
-    if (s.rdrTo) checkRdrPort(`${field}.rdrTo`, s.rdrTo);
-    if (s.route) checkHost(`${field}.route.host`, s.route.host);
-    if (s.binatTo) checkHost(`${field}.binatTo`, s.binatTo);
-    s.pool?.list?.forEach((h, i) => checkHost(`${field}.pool.list[${i}]`, h));
-    s.afTo?.to?.list?.forEach((h, i) => checkHost(`${field}.afTo.to.list[${i}]`, h));
-    checkFilterOptions(field, s);
-  }
+  } else checkFilterRule(field, s);
   if (s.direction !== undefined && !DIRECTIONS.includes(s.direction)) throw new ModelError(`${field}.direction`, s.direction, oneOf("direction", String(s.direction), DIRECTIONS));
   if (s.af !== undefined && !FAMILIES.includes(s.af)) throw new ModelError(`${field}.af`, s.af, oneOf("address family", String(s.af), FAMILIES));
   s.on.forEach((i, k) => checkIf(`${field}.on[${k}]`, i));
@@ -263,6 +194,78 @@ export function validatePfStatement(s: PfStatement, field = "rule", depth = 0): 
     const value = key?.split(".").reduce<unknown>((o, k) => (o as Record<string, unknown> | undefined)?.[k], s);
     throw new ModelError(key ? `${field}.${key}` : field, key ? value : s, `${first}: pfctl refuses this rule`);
   }
+}
+
+/** A filter rule's own fields, as the filter rule's grammar and action in parse.y check them. */
+function checkFilterRule(field: string, s: PfFilterRule): void {
+  if (!ACTIONS.includes(s.action)) throw new ModelError(`${field}.action`, s.action, oneOf("action", String(s.action), ACTIONS));
+  if (s.blockPolicy !== undefined) {
+    if (s.action !== "block") throw new ModelError(`${field}.blockPolicy`, s.blockPolicy, `blockPolicy applies to block rules only, not to \`${s.action}\``);
+    if (!POLICIES.includes(s.blockPolicy)) throw new ModelError(`${field}.blockPolicy`, s.blockPolicy, oneOf("block policy", String(s.blockPolicy), POLICIES));
+  }
+  if (s.state !== undefined && !STATES.includes(s.state)) throw new ModelError(`${field}.state`, s.state, oneOf("state mode", String(s.state), STATES));
+  if (s.stateOptions && (s.state === "no" || (s.state === undefined && s.action !== "pass"))) {
+    throw new ModelError(`${field}.stateOptions`, s.stateOptions, `state options need state tracking, which a ${s.action} rule ${s.state === "no" ? "with state \"no\" " : ""}does not do; set state: "keep" or remove them`);
+  }
+  if (s.stateOptions?.max !== undefined && (!Number.isInteger(s.stateOptions.max) || s.stateOptions.max < 1 || s.stateOptions.max > 0xffffffff)) {
+    throw new ModelError(`${field}.stateOptions.max`, s.stateOptions.max, `max ${s.stateOptions.max} is not an integer 1-4294967295`);
+  }
+  if (s.stateOptions?.ifBound && s.stateOptions.floating) throw new ModelError(`${field}.stateOptions`, s.stateOptions, "ifBound and floating exclude each other; pick one");
+  if (s.flags !== undefined) {
+    const m = /^([FSRPAUEW]*)\/([FSRPAUEW]+)$/.exec(s.flags);
+    if (s.flags !== "any" && !m) throw new ModelError(`${field}.flags`, s.flags, `invalid TCP flags \`${s.flags}\`; write F/M with letters of FSRPAUEW (e.g. S/SA) or \`any\``);
+    if (s.protos.length > 0 && !s.protos.includes("tcp") && s.flags !== "any") throw new ModelError(`${field}.flags`, s.flags, `flags only apply to tcp; this rule is proto ${s.protos.join(", ")}`);
+  }
+  // the filter rule's action in parse.y: source tracking, then routing
+  if (s.stateOptions?.sourceTrack === "global") {
+    for (const [k, name] of [["maxSrcNodes", "max-src-nodes"], ["maxSrcConn", "max-src-conn"], ["maxSrcConnRate", "max-src-conn-rate"]] as const) {
+      if (s.stateOptions[k] !== undefined) throw new ModelError(`${field}.stateOptions.sourceTrack`, "global", `'${name}' is incompatible with 'source-track global'; use sourceTrack "rule" or drop ${k}`);
+    }
+  }
+  if (s.route && s.route.kind !== "dup-to" && s.direction === undefined) {
+    throw new ModelError(`${field}.direction`, "(none)", `direction must be explicit with rules that specify routing; set direction: "in" or "out" for ${s.route.kind}`);
+  }
+  if (s.rtable !== undefined && (!Number.isInteger(s.rtable) || s.rtable < 0 || s.rtable > 255)) throw new ModelError(`${field}.rtable`, s.rtable, `invalid rtable id ${s.rtable}; 0-255`);
+  if (s.natTo) checkHost(`${field}.natTo`, s.natTo);
+  if (s.natPort) {
+    if (!s.natTo && !s.afTo) throw new ModelError(`${field}.natPort`, s.natPort.port, "a NAT port range belongs to `nat-to` or to af-to's `from`; give natTo or afTo, or remove natPort");
+    for (const p of [s.natPort.port, s.natPort.to ?? s.natPort.port]) {
+      if (!Number.isInteger(p) || p < 0 || p > 65535) throw new ModelError(`${field}.natPort`, p, "a port is 0-65535");
+    }
+    // apply_redirspec
+    const { port: lo, to: hi = lo } = s.natPort;
+    if (s.staticPort && lo !== 50001 && hi !== 65535 && (lo !== 0 || hi !== 0)) {
+      throw new ModelError(`${field}.staticPort`, true, `the 'static-port' option can't be used when specifying a port range (natPort ${lo}${hi !== lo ? `:${hi}` : ""}); remove one of them`);
+    }
+  }
+  if (s.afTo) {
+    // parse.y filteropts_to_rule / rule_consistent
+    if (!FAMILIES.includes(s.afTo.af)) throw new ModelError(`${field}.afTo.af`, s.afTo.af, oneOf("address family", String(s.afTo.af), FAMILIES));
+    if (s.direction !== "in") throw new ModelError(`${field}.direction`, s.direction ?? "(none)", "af-to can only be used with direction in; set direction: \"in\"");
+    if (s.action !== "pass") throw new ModelError(`${field}.afTo`, s.afTo.af, `af-to translates the packets a pass rule lets in, not a ${s.action} rule`);
+    if (s.route) throw new ModelError(`${field}.route`, s.route.kind, "af-to cannot be used together with route-to, reply-to, dup-to");
+    if (s.natTo || s.rdrTo || s.binatTo) throw new ModelError(`${field}.afTo`, s.afTo.af, "af-to replaces nat-to, rdr-to and binat-to; remove them");
+    if (s.af === s.afTo.af) throw new ModelError(`${field}.af`, s.af, "must indicate different address family with af-to");
+    checkHost(`${field}.afTo.from`, s.afTo.from);
+    if (s.afTo.to) checkHost(`${field}.afTo.to.host`, s.afTo.to.host);
+    if (s.afTo.to) checkRdrPort(`${field}.afTo.to`, s.afTo.to);
+    for (const [k, h] of [["from", s.afTo.from], ["to.host", s.afTo.to?.host]] as const) {
+      if (h?.kind === "address" && addressFamily(h.address) !== s.afTo.af) {
+        throw new ModelError(`${field}.afTo.${k}`, h.address, `af-to addresses must be in the target address family (${s.afTo.af})`);
+      }
+    }
+  }
+  if (s.queue) {
+    checkName(`${field}.queue.name`, s.queue.name, "queue name", 63);
+    if (s.queue.ack !== undefined) checkName(`${field}.queue.ack`, s.queue.ack, "queue name", 63);
+  }
+  if (s.rdrTo) checkHost(`${field}.rdrTo.host`, s.rdrTo.host);
+  if (s.rdrTo) checkRdrPort(`${field}.rdrTo`, s.rdrTo);
+  if (s.route) checkHost(`${field}.route.host`, s.route.host);
+  if (s.binatTo) checkHost(`${field}.binatTo`, s.binatTo);
+  s.pool?.list?.forEach((h, i) => checkHost(`${field}.pool.list[${i}]`, h));
+  s.afTo?.to?.list?.forEach((h, i) => checkHost(`${field}.afTo.to.list[${i}]`, h));
+  checkFilterOptions(field, s);
 }
 
 /** The field of a rule each of pfctl's expansion complaints is about. */
