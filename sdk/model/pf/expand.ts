@@ -412,7 +412,12 @@ function buildRule(
     if (rule.route) r.route = rule.route;
     if (rule.divertTo) r.divertTo = rule.divertTo;
     if (rule.rdrTo) r.rdrTo = { ...rule.rdrTo, ...rdrPortFor(rule.rdrTo, dport), host: dynamicMaskFor(zeroMaskAsAny(rule.rdrTo.host), af) ?? ANY };
-    if (rule.afTo) r.afTo = rule.afTo.to ? { ...rule.afTo, to: { ...rule.afTo.to, ...rdrPortFor(rule.afTo.to, dport) } } : rule.afTo;
+    // print_pool's print_addr: a zero mask is `any`
+    const anyZero = (h: PfHost) => zeroMaskAsAny(h) ?? ANY;
+    if (rule.afTo) {
+      const t = rule.afTo.to;
+      r.afTo = { ...rule.afTo, from: anyZero(rule.afTo.from), ...(t ? { to: { ...t, host: anyZero(t.host), ...rdrPortFor(t, dport) } } : {}) };
+    }
   }
   return r as unknown as PfRule;
 }
