@@ -86,7 +86,7 @@ function vpnAnchor(acc: Acc): PfRuleset {
   const pf = acc.pf;
   const vpn: PfRule[] = [];
   if (pf.enc0.has("filter")) vpn.push(block({ on: "enc0" }), ...pf.enc0Rules);
-  vpn.push(...pf.vpnRules);
+  for (const r of pf.vpnRules) vpn.push(r);
   // IPsec peers: the guide's four rules per peer, or, beyond PEER_TABLE_MIN peers, the same four rules
   // on a table of peers (a mesh gateway then loads O(1) rules instead of O(peers))
   const tables: PfTable[] = [];
@@ -98,7 +98,7 @@ function vpnAnchor(acc: Acc): PfRuleset {
       vpn.push(...ipsecPeerRules(g.ext, { kind: "table", name }, g.ike, g.satype));
     }
   }
-  vpn.push(...pf.userRules);
+  for (const r of pf.userRules) vpn.push(r);
   return { macros: [], tables, options: [], rules: vpn };
 }
 

@@ -46,5 +46,5 @@ export function planTunnelPf(e: EndOnGateway, issues: PlanIssue[]): void {
   }
   // rules naming the gateway's interfaces: pfctl's address-family checks with the addresses the Gateway declares
   checkRuleFamilies(acc, me.spec.rules, e.label, (i) => `${side}.rules[${i}]`, issues);
-  acc.pf.userRules.push(...me.spec.rules);
+  for (const r of me.spec.rules) acc.pf.userRules.push(r);
 }

@@ -170,7 +170,7 @@ export function expandStatement(rule: PfRule, ctx: ExpandContext = {}, refusals:
               }
               for (const uid of uids) for (const gid of gids) for (const icmp of icmps) {
                 const one = expandCombination(rule, ctx, { on, proto, src, sport, dst, dport, af, icmp, uid, gid, poolError, refusals, pool }, errors);
-                out.push(...one.rules);
+                for (const r of one.rules) out.push(r);
               }
             }
           }
@@ -453,7 +453,8 @@ export function expandRules(ruleset: PfRuleset, interfaces?: readonly PfInterfac
   const out: PfRule[] = [];
   for (const s of ruleset.rules) {
     if (s.kind === "load-anchor") continue;
-    out.push(...expandStatement(s, ctx).rules);
+    // one by one: a statement may expand to more rules than a call takes arguments
+    for (const r of expandStatement(s, ctx).rules) out.push(r);
   }
   return out;
 }

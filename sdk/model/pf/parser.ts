@@ -434,7 +434,9 @@ class PfParser extends PfQueueParser {
       else this.report(this.la.line, this.la.col, e);
     }
     if (loadedInline) for (const r of rules) if (r.kind === "anchor") r.inline = loadedInline;
-    (this.sink?.loaded ?? this.out.loaded).push(...rules);
+    // one by one: a statement may expand to more rules than a call takes arguments
+    const loaded = this.sink?.loaded ?? this.out.loaded;
+    for (const r of rules) loaded.push(r);
     return errors;
   }
 

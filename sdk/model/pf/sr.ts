@@ -15,7 +15,7 @@ export function parsePfctlSr(output: string, file = "pfctl -sr"): ParseResult<Pf
   const rules: PfRule[] = [];
   for (const s of out.ruleset.rules) {
     if (s.kind === "load-anchor") continue;
-    rules.push(...expandStatement(s).rules);
+    for (const r of expandStatement(s).rules) rules.push(r);
   }
   return { value: rules, diagnostics: out.diagnostics };
 }
