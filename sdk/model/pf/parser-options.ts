@@ -12,6 +12,11 @@ import { PfRulePartParser } from "./parser-rule-parts";
  * refuses them), user and group (valid pf.conf, refused once read: not part of this model's anchors).
  */
 const ANCHOR_READ_OPTS: ReadonlySet<string> = new Set(["tag", "tagged", "keep", "modulate", "synproxy", "no", "route-to", "reply-to", "dup-to", "user", "group"]);
+/** filter_opts pfctl reads on an anchor rule, outside this model's anchors (refused by name, not as a syntax error). */
+const ANCHOR_REFUSED_OPTS: ReadonlySet<string> = new Set([
+  "flags", "label", "received-on", "prio", "once", "max-pkt-rate", "probability", "set", "rtable", "queue", "divert-to", "nat-to",
+  "rdr-to", "af-to", "binat-to", "allow-opts", "fragment", "icmp-type", "icmp6-type", "scrub",
+]);
 /** apply_redirspec: `static-port` belongs to a nat-to pool. */
 const STATIC_PORT_NOT_NAT = "the 'static-port' option is only valid with nat rules";
 
@@ -52,7 +57,7 @@ export abstract class PfOptionParser extends PfRulePartParser {
       if (t.type !== "KW") return o;
       // anchors take tag and tagged; state and route options are read, for anchorrule to refuse them as pfctl does
       if (anchor && !ANCHOR_READ_OPTS.has(t.text)) {
-        if (t.text === "flags" || t.text === "label" || UNSUPPORTED_RULE_OPTS.has(t.text)) {
+        if (ANCHOR_REFUSED_OPTS.has(t.text) || UNSUPPORTED_RULE_OPTS.has(t.text)) {
           this.fail(`\`${t.text}\` on an anchor rule is not part of this model's pf language`, "anchor rules take tag and tagged");
         }
         return o;
