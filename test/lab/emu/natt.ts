@@ -201,10 +201,12 @@ export async function syncEspd(paths: readonly EspPath[]): Promise<void> {
   if (keyed.length > MAX_ESPD) process.stderr.write(`emud: espd: ${keyed.length} tunnels, data paths for the first ${MAX_ESPD} only\n`);
   const want = new Map(keyed.slice(0, MAX_ESPD));
   const started: Promise<void>[] = [];
+  const stopped: number[] = [];
   await withState<EspdState>("espd", () => ({ running: {} }), (st) => {
     for (const [k, r] of Object.entries(st.running)) {
       if (want.has(k) && alive(r.pid)) continue;
       stopHelper(r.pid);
+      stopped.push(r.pid);
       delete st.running[k];
     }
     for (const [k, p] of want) {
@@ -222,7 +224,15 @@ export async function syncEspd(paths: readonly EspPath[]): Promise<void> {
     }
     return st;
   });
-  await Promise.all(started);
+  // a tunnel that ended takes its data path with it before the command returns, as the kernel's SAs go: the
+  // helper's interface goes when it exits (bounded: a helper that does not exit is left to the next sync)
+  await Promise.all([...started, gone(stopped, 3_000)]);
+}
+
+/** Resolves once none of `pids` runs any more, or after `ms`. */
+async function gone(pids: readonly number[], ms: number): Promise<void> {
+  const until = Date.now() + ms;
+  while (pids.some(alive) && Date.now() < until) await new Promise((r) => setTimeout(r, 10));
 }
 
 let syncs = 0;
