@@ -16,6 +16,7 @@ import { getCounters, resetCounters } from "../../providers/transport/counters";
 import { keyFingerprint, parseHostKey } from "../../providers/transport/hostkey";
 import { SshSession } from "../../providers/transport/ssh";
 import { anchorRules, gwState, PSK, targetOf } from "./fixtures";
+import type { HostState } from "../../sdk/state";
 
 let lab: Lab;
 const gw = async (cmd: string) => {
@@ -234,6 +235,23 @@ describe("the commit", () => {
 
   it("secret files are 0600 from creation and no staged or rollback copies remain", async () => {
     expect(await gw("ls -l /etc/ipsec.conf | cut -c1-10; ls /etc/*.pulumi-* /etc/pf.anchors/*.pulumi-* 2>/dev/null; ls /var/db/pulumi-openbsd/rollback")).toBe("-rw-------\n");
+  });
+});
+
+describe("an anchor no longer managed", () => {
+  it("goes with its tables: pf keeps an anchor listed while it holds one, such as the tables a pool list becomes", async () => {
+    const t = targetOf(lab.gateways.gw1!);
+    const base = gwState("gw1");
+    const lb: HostState = {
+      ...base,
+      files: { ...base.files, "/etc/pf.anchors/lb": { content: "pass in on em0 proto tcp to port { 80 443 } rdr-to { 172.16.0.11 172.16.0.12 }\n", mode: "0600", owner: "root", group: "wheel", check: "pf-anchor" } },
+      anchors: { ...base.anchors, lb: { file: "/etc/pf.anchors/lb" } },
+    };
+    await commit(t, { olds: base, news: lb, rollbackSeconds: 30 });
+    expect(await gw("pfctl -a lb -sT")).toBe("__automatic_0\n__automatic_1\n");
+    await commit(t, { olds: lb, news: base, rollbackSeconds: 30 });
+    expect(await gw("pfctl -sA")).toBe("  vpn\n");
+    expect(await gw("pfctl -a lb -sT")).toBe("");
   });
 });
 

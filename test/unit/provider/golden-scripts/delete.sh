@@ -104,7 +104,7 @@ l=$(grep '^net.inet.ip.forwarding=' "$D/baseline-sysctl" 2>/dev/null | head -1);
 if del '/etc/hostname.em0'; then [ -e /etc/hostname.em0 ] && sh /etc/netstart em0 >/dev/null 2>&1; fi
 if del '/etc/hostname.gre0'; then ifconfig gre0 destroy >/dev/null 2>&1; [ -e /etc/hostname.gre0 ] && sh /etc/netstart gre0 >/dev/null 2>&1; fi
 if del '/etc/pf.conf'; then pfctl -f /etc/pf.conf >/dev/null 2>&1; fi
-if del '/etc/pf.anchors/vpn'; then if [ -e '/etc/pf.anchors/vpn' ]; then pfctl -a 'vpn' -f '/etc/pf.anchors/vpn' >/dev/null 2>&1; else pfctl -a 'vpn/*' -F rules >/dev/null 2>&1; pfctl -a 'vpn' -F rules >/dev/null 2>&1; fi; fi
+if del '/etc/pf.anchors/vpn'; then if [ -e '/etc/pf.anchors/vpn' ]; then pfctl -a 'vpn' -f '/etc/pf.anchors/vpn' >/dev/null 2>&1; else pfctl -a 'vpn/*' -F all >/dev/null 2>&1; pfctl -a 'vpn' -F all >/dev/null 2>&1; fi; fi
 # shellcheck disable=SC2086 # $fl: the recorded flags, split into words on purpose
 [ -f "$D/svc-restore" ] && while read -r s st run fl; do
   if [ "$st" = off ]; then [ "$run" = "-" ] || rcctl stop "$s" >/dev/null 2>&1; rcctl disable "$s" >/dev/null 2>&1

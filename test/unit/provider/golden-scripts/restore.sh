@@ -96,7 +96,7 @@ if [ -f "$R/sysctl" ]; then while read -r l; do sysctl "$l" >/dev/null 2>&1; don
 if ch '/etc/hostname.em0'; then [ -e /etc/hostname.em0 ] && sh /etc/netstart em0 >/dev/null 2>&1; fi
 if ch '/etc/hostname.gre0'; then ifconfig gre0 destroy >/dev/null 2>&1; [ -e /etc/hostname.gre0 ] && sh /etc/netstart gre0 >/dev/null 2>&1; fi
 if ch '/etc/pf.conf'; then pfctl -f /etc/pf.conf >/dev/null 2>&1; fi
-if ch '/etc/pf.anchors/vpn'; then if [ -e '/etc/pf.anchors/vpn' ]; then pfctl -a 'vpn' -f '/etc/pf.anchors/vpn' >/dev/null 2>&1; else pfctl -a 'vpn/*' -F rules >/dev/null 2>&1; pfctl -a 'vpn' -F rules >/dev/null 2>&1; fi; fi
+if ch '/etc/pf.anchors/vpn'; then if [ -e '/etc/pf.anchors/vpn' ]; then pfctl -a 'vpn' -f '/etc/pf.anchors/vpn' >/dev/null 2>&1; else pfctl -a 'vpn/*' -F all >/dev/null 2>&1; pfctl -a 'vpn' -F all >/dev/null 2>&1; fi; fi
 # shellcheck disable=SC2086 # $fl: the recorded flags, split into words on purpose
 [ -f "$R/svc" ] && while read -r s st run fl; do
   if [ "$st" = off ]; then [ "$run" = "-" ] || rcctl stop "$s" >/dev/null 2>&1; rcctl disable "$s" >/dev/null 2>&1

@@ -190,7 +190,7 @@ grep -q "^isakmpd " "$D/baseline-svc" 2>/dev/null || { if rcctl get 'isakmpd' st
 grep -q "^ipsec " "$D/baseline-svc" 2>/dev/null || { if rcctl get 'ipsec' status >/dev/null 2>&1; then st=on; else st=off; fi; run=-; fl=; rec "ipsec $st $run $fl" "$D/baseline-svc"; }
 { if rcctl get 'isakmpd' status >/dev/null 2>&1; then st=on; else st=off; fi; if rcctl check 'isakmpd' >/dev/null 2>&1; then run=yes; else run=no; fi; fl=$(rcctl get 'isakmpd' flags 2>/dev/null); rec "isakmpd $st $run $fl" "$R/svc"; }
 { if rcctl get 'ipsec' status >/dev/null 2>&1; then st=on; else st=off; fi; run=-; fl=; rec "ipsec $st $run $fl" "$R/svc"; }
-put "$R/restore.sh" 4906 <<'PULUMI_OPENBSD_EOF_X'
+put "$R/restore.sh" 4902 <<'PULUMI_OPENBSD_EOF_X'
 # shellcheck disable=SC2317,SC2012 # library functions a script may not call; `ls -ld` of one named file
 set -u
 umask 077
@@ -289,7 +289,7 @@ if [ -f "$R/sysctl" ]; then while read -r l; do sysctl "$l" >/dev/null 2>&1; don
 if ch '/etc/hostname.em0'; then [ -e /etc/hostname.em0 ] && sh /etc/netstart em0 >/dev/null 2>&1; fi
 if ch '/etc/hostname.gre0'; then ifconfig gre0 destroy >/dev/null 2>&1; [ -e /etc/hostname.gre0 ] && sh /etc/netstart gre0 >/dev/null 2>&1; fi
 if ch '/etc/pf.conf'; then pfctl -f /etc/pf.conf >/dev/null 2>&1; fi
-if ch '/etc/pf.anchors/vpn'; then if [ -e '/etc/pf.anchors/vpn' ]; then pfctl -a 'vpn' -f '/etc/pf.anchors/vpn' >/dev/null 2>&1; else pfctl -a 'vpn/*' -F rules >/dev/null 2>&1; pfctl -a 'vpn' -F rules >/dev/null 2>&1; fi; fi
+if ch '/etc/pf.anchors/vpn'; then if [ -e '/etc/pf.anchors/vpn' ]; then pfctl -a 'vpn' -f '/etc/pf.anchors/vpn' >/dev/null 2>&1; else pfctl -a 'vpn/*' -F all >/dev/null 2>&1; pfctl -a 'vpn' -F all >/dev/null 2>&1; fi; fi
 # shellcheck disable=SC2086 # $fl: the recorded flags, split into words on purpose
 [ -f "$R/svc" ] && while read -r s st run fl; do
   if [ "$st" = off ]; then [ "$run" = "-" ] || rcctl stop "$s" >/dev/null 2>&1; rcctl disable "$s" >/dev/null 2>&1
