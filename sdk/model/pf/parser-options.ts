@@ -264,17 +264,25 @@ export abstract class PfOptionParser extends PfRulePartParser {
       while (!this.isChar(")")) {
         if (!first) this.acceptChar(",");
         first = false;
-        if (this.acceptKw("no-df")) sc.noDf = true;
-        else if (this.acceptKw("random-id")) sc.randomId = true;
-        else if (this.acceptKw("min-ttl")) {
+        // parse.y scrub_opt: each option once, numbers in their range
+        if (this.acceptKw("no-df")) {
+          if (sc.noDf) this.fail("no-df cannot be respecified");
+          sc.noDf = true;
+        } else if (this.acceptKw("random-id")) {
+          if (sc.randomId) this.fail("random-id cannot be respecified");
+          sc.randomId = true;
+        } else if (this.isKw("min-ttl") || this.isKw("max-mss")) {
+          const k = this.shift().text as "min-ttl" | "max-mss";
           if (this.la.type !== "NUMBER") this.syntax();
-          sc.minTtl = this.shift().num as number;
-        } else if (this.acceptKw("max-mss")) {
-          if (this.la.type !== "NUMBER") this.syntax();
-          sc.maxMss = this.shift().num as number;
+          const n = this.shift().num as number;
+          const key = k === "min-ttl" ? "minTtl" : "maxMss";
+          if (sc[key] !== undefined) this.fail(`${k} cannot be respecified`);
+          if (n < 0 || n > (k === "min-ttl" ? 255 : 65535)) this.fail(`illegal ${k} value ${n}`);
+          sc[key] = n;
         } else if (this.acceptKw("reassemble")) {
           const w = this.expectString();
-          if (w.text !== "tcp") this.fail("reassemble only supports tcp, not '%s'".replace("%s", w.text), undefined, w);
+          if (w.text.toLowerCase() !== "tcp") this.fail(`scrub reassemble supports only tcp, not '${w.text}'`, undefined, w);
+          if (sc.reassembleTcp) this.fail("reassemble tcp cannot be respecified");
           sc.reassembleTcp = true;
         } else this.syntax();
       }

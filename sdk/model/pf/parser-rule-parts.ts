@@ -33,7 +33,7 @@ export abstract class PfRulePartParser extends PfHostParser {
       if (t.type === "NUMBER") {
         this.shift();
         type = t.num as number;
-        if (type < 0 || type > 255) this.fail("illegal icmp-type %lu".replace("%lu", String(type)), "0-255", t);
+        if (type < 0 || type > 255) this.fail(`illegal icmp${v6 ? "6" : ""}-type ${type}`, "0-255", t);
       } else {
         const w = this.expectString();
         const n = icmpTypeNumber(w.text, v6);
@@ -50,7 +50,7 @@ export abstract class PfRulePartParser extends PfHostParser {
       } else {
         const w = this.expectString();
         const n = icmpCodeNumber(type, w.text, v6);
-        if (n === undefined) this.fail(`unknown icmp-code ${w.text}`, undefined, w);
+        if (n === undefined) this.fail(`unknown icmp${v6 ? "6" : ""}-code ${w.text}`, undefined, w);
         code = n;
       }
       return v6 ? { type, code, v6 } : { type, code };
