@@ -84,11 +84,9 @@ const PRELUDE = (id: string) => [
 ];
 
 /**
- * Empties an anchor that is no longer managed: its tables and rules (`-F all`: in an anchor, pfctl clears those
- * two only, never the states), first (`NAME/*`: pfctl_recurse) those of the inline anchors its file loaded into
- * NAME/x and NAME/_N, which pf keeps after their parent is flushed. pf keeps an anchor listed while it holds a
- * table, such as the `<__automatic_N>` a pool list becomes. Errors are ignored: an anchor that was never loaded
- * has nothing to flush.
+ * Empties an unmanaged anchor, first (`NAME/*`) the inline anchors its file loaded: tables and rules (`-F all` in an
+ * anchor never clears states; pf lists an anchor while it holds a table, e.g. a pool's `<__automatic_N>`). Errors
+ * are ignored: an anchor that was never loaded has nothing to flush.
  */
 function flushAnchor(n: string): string {
   return `pfctl -a ${sq(`${n}/*`)} -F all >/dev/null 2>&1; pfctl -a ${sq(n)} -F all >/dev/null 2>&1`;

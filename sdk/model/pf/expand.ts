@@ -50,8 +50,11 @@ export interface ExpandContext {
 
 /** pfctl's complaints of {@link ExpandResult} it prints as a bare line (fprintf, not yyerror): no `file:line:`, not counted. */
 export function isBareExpandLine(e: string): boolean {
-  return /^netmask \d+ invalid for IPv4 address$/.test(e);
+  return /^netmask \d+ invalid for IPv4 address$/.test(e) || e === FAILED_TO_ADD_HOST;
 }
+
+/** pfctl's warn() when a pool list's table cannot take an entry (a table or `(if)` listed after an address). */
+export const FAILED_TO_ADD_HOST = "pfctl: failed to add host: Invalid argument";
 
 /** Outcome of expanding one statement: its rules and pfctl's complaints (without file:line). */
 export interface ExpandResult {
@@ -283,6 +286,11 @@ function collapsePools(rule: PfFilterRule, af: PfAddressFamily | undefined, ctx:
     else if (listed && c.kept.length > 1 && rule.pool?.type === "bitmask") errors.push("pool type is not valid for multiple translation or routing addresses");
     else if (listed && t?.kind === "table") {
       const kept = c.kept.map((i) => listed[i]!.host!);
+      // a table or `(if)` in the list cannot go into its table: no table is made (the parser's refusal says why)
+      if (kept.some((h) => h.kind === "table" || h.kind === "dynamic")) {
+        af = c.af;
+        continue;
+      }
       const target: PfHost = kept.length === 1 ? kept[0]! : ctx.autoTable ? { kind: "table", name: ctx.autoTable(kept) } : t;
       pool = { listed: t.name, target };
     }

@@ -2,6 +2,7 @@
 import { firstFamily, interfaceAddresses, literalFamily, parseLiteralAddress } from "./address";
 import { type Token } from "./lexer";
 import { splitModifiers } from "./if-modifier";
+import { FAILED_TO_ADD_HOST } from "./expand";
 import { renderTable } from "./render";
 import type { PfFilterRule, PfHost, PfScrub, PfStateMode } from "./types";
 import { UNSUPPORTED_RULE_OPTS, SUPPORTED_RULE_OPTS, TOS_WORDS, flagString } from "./parser-base";
@@ -19,6 +20,16 @@ const ANCHOR_REFUSED_OPTS: ReadonlySet<string> = new Set([
 ]);
 /** apply_redirspec: `static-port` belongs to a nat-to pool. */
 const STATIC_PORT_NOT_NAT = "the 'static-port' option is only valid with nat rules";
+
+/**
+ * A pool list holding a table or `(if)` after its first address: collapse_redirspec cannot add it to the list's
+ * table (pfctl warns), and apply_redirspec then refuses the pool as one of a type that takes neither.
+ */
+function listRefusal(list: readonly PfHost[] | undefined): string | undefined {
+  const h = list?.find((x) => x.kind === "table" || x.kind === "dynamic");
+  if (!h) return undefined;
+  return `${FAILED_TO_ADD_HOST}\n${h.kind === "table" ? "tables are not supported by pool type" : `interface (${(h as { name: string }).name}) is not supported by pool type`}`;
+}
 
 /**
  * apply_redirspec: a pool whose type is not dynamic (bitmask; round-robin, random, source-hash and least-states
@@ -235,6 +246,7 @@ export abstract class PfOptionParser extends PfRulePartParser {
       if (o.route) this.fail("cannot respecify route-to/reply-to/dup-to");
       const { target, list } = this.poolTarget(this.ruleAf);
       o.route = { kind: t.text as "route-to" | "reply-to" | "dup-to", host: target };
+      this.redirRefusal.route ??= listRefusal(list);
       const before = o.pool;
       const staticPort = this.poolOpts(o, target);
       this.redirRefusal.route ??= poolTypeRefusal(o.pool !== before ? o.pool?.type : undefined, target) ?? (staticPort ? STATIC_PORT_NOT_NAT : undefined);
@@ -344,6 +356,8 @@ export abstract class PfOptionParser extends PfRulePartParser {
       if (t.text === "rdr-to" && o.afTo) this.fail("cannot respecify rdr-to");
       const { target, list } = this.poolTarget(this.ruleAf);
       const hosts = [target];
+      if (t.text === "nat-to") this.redirRefusal.nat ??= listRefusal(list);
+      else this.redirRefusal.rdr ??= listRefusal(list);
       if (t.text === "nat-to") {
         if (o.natTo) this.fail("cannot respecify nat-to/binat-to");
         o.natTo = hosts[0];

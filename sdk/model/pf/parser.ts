@@ -417,7 +417,7 @@ class PfParser extends PfQueueParser {
       this.autoTables = this.ruleTables;
       this.autoTableEcho = [];
     }
-    const errors = this.addRule(rule, undefined, [nat, rdr, route].filter((e) => e !== undefined));
+    const errors = this.addRule(rule, undefined, [nat, rdr, route].filter((e) => e !== undefined).flatMap((e) => e.split("\n")));
     // an af-to rule's tables exist once its pools collapsed, whatever else its expansion refused
     if (fo.afTo && errors.some((e) => /(translation|routing) spec/.test(e))) return false;
     this.out.echo.push(...(this.autoTableEcho ?? []));

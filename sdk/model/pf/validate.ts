@@ -263,8 +263,13 @@ function checkFilterRule(field: string, s: PfFilterRule): void {
   if (s.rdrTo) checkRdrPort(`${field}.rdrTo`, s.rdrTo);
   if (s.route) checkHost(`${field}.route.host`, s.route.host);
   if (s.binatTo) checkHost(`${field}.binatTo`, s.binatTo);
-  s.pool?.list?.forEach((h, i) => checkHost(`${field}.pool.list[${i}]`, h));
-  s.afTo?.to?.list?.forEach((h, i) => checkHost(`${field}.afTo.to.list[${i}]`, h));
+  // a pool list becomes a table of its addresses: a table or `(if)` cannot go into it
+  for (const [k, list] of [["pool.list", s.pool?.list], ["afTo.to.list", s.afTo?.to?.list]] as const) {
+    list?.forEach((h, i) => {
+      checkHost(`${field}.${k}[${i}]`, h);
+      if (h.kind === "table" || h.kind === "dynamic") throw new ModelError(`${field}.${k}[${i}].kind`, h.kind, "a pool list holds addresses, ranges and interface names (pfctl makes it a table of their addresses); give a table or (if) as the target alone");
+    });
+  }
   checkFilterOptions(field, s);
 }
 
