@@ -13,11 +13,11 @@ import { PfRulePartParser } from "./parser-rule-parts";
  * refuses them), user and group (valid pf.conf, refused once read: not part of this model's anchors).
  */
 const ANCHOR_READ_OPTS: ReadonlySet<string> = new Set(["tag", "tagged", "keep", "modulate", "synproxy", "no", "route-to", "reply-to", "dup-to", "user", "group"]);
-/** filter_opts pfctl reads on an anchor rule, outside this model's anchors (refused by name, not as a syntax error). */
-const ANCHOR_REFUSED_OPTS: ReadonlySet<string> = new Set([
-  "flags", "label", "received-on", "prio", "once", "max-pkt-rate", "probability", "set", "rtable", "queue", "divert-to", "nat-to",
-  "rdr-to", "af-to", "binat-to", "allow-opts", "fragment", "icmp-type", "icmp6-type", "scrub",
-]);
+/**
+ * filter_opts pfctl reads on an anchor rule that this model's anchors do not hold: refused by name. Others are left
+ * to the grammar, where a malformed one is pfctl's syntax error on its own line.
+ */
+const ANCHOR_REFUSED_OPTS: ReadonlySet<string> = new Set(["flags", "label", "received-on", "prio"]);
 /** apply_redirspec: `static-port` belongs to a nat-to pool. */
 const STATIC_PORT_NOT_NAT = "the 'static-port' option is only valid with nat rules";
 
