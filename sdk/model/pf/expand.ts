@@ -409,8 +409,12 @@ function buildRule(
     if (rule.maxPktRate) r.maxPktRate = rule.maxPktRate;
     if (rule.probability !== undefined) r.probability = rule.probability;
   }
-  if (rule.tag !== undefined) r.tag = rule.tag;
-  if (rule.tagged) r.tagged = rule.tagged.not ? { name: rule.tagged.name, not: true } : { name: rule.tagged.name };
+  // expand_label() runs on the tag names too
+  if (rule.tag !== undefined) r.tag = expandLabel(rule.tag, itf, proto, src, sport, dst, dport);
+  if (rule.tagged) {
+    const name = expandLabel(rule.tagged.name, itf, proto, src, sport, dst, dport);
+    r.tagged = rule.tagged.not ? { name, not: true } : { name };
+  }
   if (rule.kind === "filter") {
     if (rule.rtable !== undefined) r.rtable = rule.rtable;
     if (rule.natTo) r.natTo = dynamicMaskFor(zeroMaskAsAny(rule.natTo), af) ?? ANY;
