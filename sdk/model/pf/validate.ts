@@ -41,11 +41,12 @@ function checkAnchorPath(field: string, value: string, wildcard: boolean): void 
 }
 
 /**
- * A tag as pfctl reads it unquoted (`tag NAME`, `tagged NAME`): a word of letters, digits, `_.-` that its lexer
+ * A tag as pfctl reads it unquoted (`tag NAME`, `tagged NAME`): a word of letters, digits, `_.-` (and `$` of a label macro past the first) that its lexer
  * does not take for a number (digits only), at most 63 bytes (PF_TAG_NAME_SIZE) — the tokens/names.ts tagName rule.
  */
 function checkTag(field: string, value: string): void {
-  if (typeof value !== "string" || !/^[A-Za-z0-9_][A-Za-z0-9_.-]*$/.test(value) || /^[0-9]+$/.test(value) || value.length > 63) {
+  // `$` past the first character: expand_label's macros (`$if`, `$srcaddr`, `$dstport`, …), as in a label
+  if (typeof value !== "string" || !/^[A-Za-z0-9_][A-Za-z0-9_.$-]*$/.test(value) || /^[0-9]+$/.test(value) || value.length > 63) {
     throw new ModelError(field, value, `invalid tag \`${value}\`; a tag holds letters, digits, \`_\`, \`.\`, \`-\` (not digits only) and has at most 63 characters`);
   }
   notKeyword(field, value, "tag");
