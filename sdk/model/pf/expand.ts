@@ -125,6 +125,7 @@ export function expandStatement(rule: PfRule, ctx: ExpandContext = {}, refusals:
               let af = stmtAf;
               let binatEmpty = false;
               let pool: PoolTarget | undefined;
+              let afPools: AfToPools | undefined;
               if (rule.kind === "filter" && !rule.afTo) {
                 const c = collapsePools(rule, af, ctx);
                 pool = c.pool;
@@ -135,7 +136,7 @@ export function expandStatement(rule: PfRule, ctx: ExpandContext = {}, refusals:
                   binatEmpty = rule.binatTo !== undefined && c.errors.some((e) => e.startsWith("af mismatch in translation"));
                 }
                 af = c.af;
-              }
+              } else if (rule.kind === "filter" && rule.afTo) afPools = collapseAfToPools(rule, ctx);
               if ((af && src.af && af !== src.af) || (af && dst.af && af !== dst.af) ||
                 (src.af && dst.af && src.af !== dst.af)) continue;
               if (!af && src.af) af = src.af;
@@ -172,7 +173,7 @@ export function expandStatement(rule: PfRule, ctx: ExpandContext = {}, refusals:
                 if (rule.binatTo.kind === "table" || rule.direction) poolError = true;
               }
               for (const uid of uids) for (const gid of gids) for (const icmp of icmps) {
-                const one = expandCombination(rule, ctx, { on, proto, src, sport, dst, dport, af, icmp, uid, gid, poolError, refusals, pool }, errors);
+                const one = expandCombination(rule, ctx, { on, proto, src, sport, dst, dport, af, icmp, uid, gid, poolError, refusals, pool, afPools }, errors);
                 for (const r of one.rules) out.push(r);
               }
             }
@@ -203,6 +204,8 @@ interface Combination {
   refusals: readonly string[];
   /** The listed pool as this combination collapsed it (see {@link collapsePools}). */
   pool: PoolTarget | undefined;
+  /** An af-to rule's listed pools as this combination collapsed them (see {@link collapseAfToPools}). */
+  afPools: AfToPools | undefined;
 }
 
 /**
@@ -232,6 +235,10 @@ function expandCombination(rule: PfRule, ctx: ExpandContext, c: Combination, err
   }
   const built = buildRule(rule, ctx, on, proto, src.host, sport, dst.host, dport, af);
   if (c.pool && built.kind === "filter") retarget(built, c.pool);
+  if (c.afPools && built.kind === "filter" && built.afTo) {
+    const { from, to } = c.afPools;
+    built.afTo = { ...built.afTo, ...(from ? { from } : {}), ...(to && built.afTo.to ? { to: { ...built.afTo.to, host: to } } : {}) };
+  }
   if (icmp && built.kind === "filter") built.icmpTypes = [icmp];
   if (uid && built.kind === "filter") built.users = [uid];
   if (gid && built.kind === "filter") built.groups = [gid];
@@ -297,6 +304,31 @@ function collapsePools(rule: PfFilterRule, af: PfAddressFamily | undefined, ctx:
     af = c.af;
   }
   return { errors, af, ...(pool ? { pool } : {}) };
+}
+
+/** An af-to rule's listed pools as one combination collapsed them: the one address, or the table it made. */
+interface AfToPools {
+  from?: PfHost;
+  to?: PfHost;
+}
+
+/**
+ * collapse_redirspec() of an af-to rule's listed pools for one combination, the `to` pool first: when all their
+ * addresses are in the target family, one stays itself and several become a new table (`ctx.autoTable`), as
+ * pfctl makes one for every combination, even one its family then skips.
+ */
+function collapseAfToPools(rule: PfFilterRule, ctx: ExpandContext): AfToPools {
+  const t = rule.afTo!;
+  const one = (target: PfHost, list: readonly PfHost[] | undefined): PfHost | undefined => {
+    if (!list || target.kind !== "table" || !target.name.startsWith("__automatic_")) return undefined;
+    const hosts = resolveHosts(list, ctx, []);
+    if (hosts.some((h) => h.af !== undefined && h.af !== t.af)) return undefined;
+    if (hosts.length === 1) return hosts[0]!.host;
+    return ctx.autoTable ? { kind: "table", name: ctx.autoTable(hosts.map((h) => h.host!)) } : undefined;
+  };
+  const to = t.to ? one(t.to.host, t.to.list) : undefined;
+  const from = one(t.from, rule.pool?.list);
+  return { ...(from ? { from } : {}), ...(to ? { to } : {}) };
 }
 
 /**

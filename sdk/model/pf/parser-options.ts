@@ -463,12 +463,6 @@ export abstract class PfOptionParser extends PfRulePartParser {
       const b = hostAf(first(to.target, to.list));
       if ((a && a !== af) || (b && b !== af)) this.fail("af-to addresses must be in the target address family");
     }
-    // collapse_redirspec loads an address list as a table only when all its addresses are in the target family
-    for (const p of [to, from]) {
-      if (p?.list && p.list.every((h) => (literalFamily(h) ?? af) === af)) {
-        this.echoAutoTable(renderTable({ name: (p.target as { name: string }).name, const: true, addresses: this.resolveForPrint(p.list), files: [] }));
-      }
-    }
     // af-to sets the rule's rdr pool (the `to` pool, else an empty one): an earlier rdr-to is dropped
     delete o.rdrTo;
     o.afTo = {

@@ -411,15 +411,11 @@ class PfParser extends PfQueueParser {
       if (ruleAf && addressFamily(fo.divertTo.address) !== ruleAf) this.fail("divert-to address family mismatch");
     }
     const { nat, rdr, route } = this.redirRefusal;
-    if (!fo.afTo) {
-      // the tables of rdr-to, nat-to and route-to pools are made as each combination collapses them
-      // (ExpandContext.autoTable), the names the statement read are given again
-      this.autoTables = this.ruleTables;
-      this.autoTableEcho = [];
-    }
-    const errors = this.addRule(rule, undefined, [nat, rdr, route].filter((e) => e !== undefined).flatMap((e) => e.split("\n")));
-    // an af-to rule's tables exist once its pools collapsed, whatever else its expansion refused
-    if (fo.afTo && errors.some((e) => /(translation|routing) spec/.test(e))) return false;
+    // the tables of the rule's pools are made as each combination collapses them (ExpandContext.autoTable): the
+    // names the statement read are given again
+    this.autoTables = this.ruleTables;
+    this.autoTableEcho = [];
+    this.addRule(rule, undefined, [nat, rdr, route].filter((e) => e !== undefined).flatMap((e) => e.split("\n")));
     this.out.echo.push(...(this.autoTableEcho ?? []));
     return true;
   }
