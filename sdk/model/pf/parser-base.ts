@@ -135,6 +135,12 @@ export abstract class PfParserBase {
   protected autoTables = 0;
   /** {@link autoTables} before the filter rule being parsed. */
   protected ruleTables = 0;
+  /**
+   * Counter of the names a statement gives its pool lists (`<__automatic_N>` in the statement; the tables
+   * themselves are named as each combination makes them, by {@link autoTables}): the statement reads the same
+   * whatever the host's interfaces make of its other statements.
+   */
+  protected listTables = 0;
   /** The family of the rule being parsed when known (`inet`/`inet6`, or all its literal addresses'). */
   protected ruleAf: "inet" | "inet6" | undefined;
   /** The queues defined so far (pfctl's rootqs and qspecs). */

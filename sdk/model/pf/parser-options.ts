@@ -3,7 +3,6 @@ import { firstFamily, interfaceAddresses, literalFamily, parseLiteralAddress } f
 import { type Token } from "./lexer";
 import { splitModifiers } from "./if-modifier";
 import { FAILED_TO_ADD_HOST } from "./expand";
-import { renderTable } from "./render";
 import type { PfFilterRule, PfHost, PfScrub, PfStateMode } from "./types";
 import { UNSUPPORTED_RULE_OPTS, SUPPORTED_RULE_OPTS, TOS_WORDS, flagString } from "./parser-base";
 import { PfRulePartParser } from "./parser-rule-parts";

@@ -112,7 +112,7 @@ export abstract class PfRulePartParser extends PfHostParser {
       // become a table, as a list does
       const addrs = this.resolveForPrint([h]).filter((a) => af === undefined || a.kind !== "address" || addressFamily(a.address) === af);
       if (addrs.length <= 1) return { target: addrs[0] ?? h };
-      const name = `__automatic_${this.autoTables++}`;
+      const name = `__automatic_${this.listTables++}`;
       if (echo) this.echoAutoTable(renderTable({ name, const: true, addresses: addrs, files: [] }));
       return { target: { kind: "table", name }, list: addrs };
     }
@@ -134,7 +134,7 @@ export abstract class PfRulePartParser extends PfHostParser {
     if (list.some((h) => bareWideV4(h) !== h)) this.fail("failed to add host: Invalid argument", "an IPv4 address in a pool takes at most /32");
     this.shift();
     if (list.length === 1) return { target: list[0]! };
-    const name = `__automatic_${this.autoTables++}`;
+    const name = `__automatic_${this.listTables++}`;
     if (echo) this.echoAutoTable(renderTable({ name, const: true, addresses: this.resolveForPrint(list), files: [] }));
     return { target: { kind: "table", name }, list };
   }
