@@ -160,9 +160,10 @@ export abstract class PfParserBase {
   /**
    * What apply_redirspec refuses for the rule being parsed, whatever its combination, by pool: `static-port` on an
    * rdr-to or route-to pool or with a NAT port range, an rdr-to port range that ends below its start. pfctl prints
-   * them for each combination of the rule, nat's then rdr's then route's (see expandStatement).
+   * them for each combination of the rule, nat's then rdr's then route's (see expandStatement); a pool's lines in
+   * the order pfctl prints them (a warn() first, where collapse_redirspec gives one).
    */
-  protected redirRefusal: { nat?: string; rdr?: string; route?: string } = {};
+  protected redirRefusal: { nat?: readonly string[]; rdr?: readonly string[]; route?: readonly string[] } = {};
 
   /** pfctl's print of host lists for a table (parser-hosts). */
   protected abstract resolveForPrint(hosts: PfHost[]): PfHost[];

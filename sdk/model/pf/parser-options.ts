@@ -24,11 +24,14 @@ const STATIC_PORT_NOT_NAT = "the 'static-port' option is only valid with nat rul
  * A pool list holding a table or `(if)` after its first address: collapse_redirspec cannot add it to the list's
  * table (pfctl warns), and apply_redirspec then refuses the pool as one of a type that takes neither.
  */
-function listRefusal(list: readonly PfHost[] | undefined): string | undefined {
+function listRefusal(list: readonly PfHost[] | undefined): readonly string[] | undefined {
   const h = list?.find((x) => x.kind === "table" || x.kind === "dynamic");
   if (!h) return undefined;
-  return `${FAILED_TO_ADD_HOST}\n${h.kind === "table" ? "tables are not supported by pool type" : `interface (${(h as { name: string }).name}) is not supported by pool type`}`;
+  return [FAILED_TO_ADD_HOST, h.kind === "table" ? "tables are not supported by pool type" : `interface (${(h as { name: string }).name}) is not supported by pool type`];
 }
+
+/** One refusal line as a pool's refusal (see PfParserBase.redirRefusal). */
+const line = (m: string | undefined): readonly string[] | undefined => (m === undefined ? undefined : [m]);
 
 /**
  * apply_redirspec: a pool whose type is not dynamic (bitmask; round-robin, random, source-hash and least-states
@@ -248,7 +251,7 @@ export abstract class PfOptionParser extends PfRulePartParser {
       this.redirRefusal.route ??= listRefusal(list);
       const before = o.pool;
       const staticPort = this.poolOpts(o, target);
-      this.redirRefusal.route ??= poolTypeRefusal(o.pool !== before ? o.pool?.type : undefined, target) ?? (staticPort ? STATIC_PORT_NOT_NAT : undefined);
+      this.redirRefusal.route ??= line(poolTypeRefusal(o.pool !== before ? o.pool?.type : undefined, target) ?? (staticPort ? STATIC_PORT_NOT_NAT : undefined));
       if (list) o.pool = { ...(o.pool ?? {}), list };
       break;
     }
@@ -369,11 +372,11 @@ export abstract class PfOptionParser extends PfRulePartParser {
       const staticPort = this.poolOpts(o, hosts[0]!);
       // apply_redirspec, in its order: the port range (rdrPort), the pool type, static-port (staticNatPort)
       const typeRefusal = poolTypeRefusal(o.pool !== before ? o.pool?.type : undefined, hosts[0]!);
-      if (t.text === "nat-to") this.redirRefusal.nat ??= typeRefusal;
-      else this.redirRefusal.rdr ??= typeRefusal;
+      if (t.text === "nat-to") this.redirRefusal.nat ??= line(typeRefusal);
+      else this.redirRefusal.rdr ??= line(typeRefusal);
       if (staticPort) {
         if (t.text === "nat-to") o.staticPort = true;
-        else this.redirRefusal.rdr ??= STATIC_PORT_NOT_NAT;
+        else this.redirRefusal.rdr ??= [STATIC_PORT_NOT_NAT];
       }
       if (t.text === "nat-to") this.staticNatPort(o);
       if (list) o.pool = { ...(o.pool ?? {}), list };
@@ -420,7 +423,7 @@ export abstract class PfOptionParser extends PfRulePartParser {
     if (!o.staticPort || !o.natPort) return;
     const lo = o.natPort.port;
     const hi = o.natPort.to ?? lo;
-    if (lo !== 50001 && hi !== 65535) this.redirRefusal.nat ??= "the 'static-port' option can't be used when specifying a port range";
+    if (lo !== 50001 && hi !== 65535) this.redirRefusal.nat ??= ["the 'static-port' option can't be used when specifying a port range"];
     // static-port zeroes the proxy ports: nothing of the range is printed
     delete o.natPort;
   }
@@ -428,7 +431,7 @@ export abstract class PfOptionParser extends PfRulePartParser {
   /** The port of an rdr pool (rdr-to's, af-to's `to`): `N`, `N:M` (M not below N: validate_range) or `N:*`. */
   protected rdrPort(): { port: number; portTo?: number | "*" } {
     const p = this.portstar();
-    if (typeof p.to === "number" && p.to < p.port) this.redirRefusal.rdr = "invalid rdr-to port range";
+    if (typeof p.to === "number" && p.to < p.port) this.redirRefusal.rdr = ["invalid rdr-to port range"];
     return p.to === undefined ? { port: p.port } : { port: p.port, portTo: p.to };
   }
 

@@ -415,7 +415,7 @@ class PfParser extends PfQueueParser {
     // names the statement read are given again
     this.autoTables = this.ruleTables;
     this.autoTableEcho = [];
-    this.addRule(rule, undefined, [nat, rdr, route].filter((e) => e !== undefined).flatMap((e) => e.split("\n")));
+    this.addRule(rule, undefined, [...(nat ?? []), ...(rdr ?? []), ...(route ?? [])]);
     this.out.echo.push(...(this.autoTableEcho ?? []));
     return true;
   }
