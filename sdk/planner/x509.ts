@@ -12,18 +12,30 @@
  * certificate. The DER is built with @peculiar/asn1-x509 (typed ASN.1 of RFC 5280) and signed with
  * node:crypto. Pure: no randomness, no clock, no I/O.
  */
-import { AsnConvert, OctetString } from "@peculiar/asn1-schema";
-import {
-  AlgorithmIdentifier, AttributeTypeAndValue, AttributeValue, AuthorityKeyIdentifier, BasicConstraints, Certificate, Extension,
-  Extensions, GeneralName, KeyIdentifier, KeyUsage, KeyUsageFlags, Name, RelativeDistinguishedName, SubjectAlternativeName,
-  SubjectKeyIdentifier, SubjectPublicKeyInfo, TBSCertificate, Validity, Version, id_ce_authorityKeyIdentifier,
-  id_ce_basicConstraints, id_ce_keyUsage, id_ce_subjectAltName, id_ce_subjectKeyIdentifier,
-} from "@peculiar/asn1-x509";
+import type * as Asn1Schema from "@peculiar/asn1-schema";
+import type * as Asn1X509 from "@peculiar/asn1-x509";
+import type { GeneralName, KeyIdentifier, SubjectPublicKeyInfo, TBSCertificate } from "@peculiar/asn1-x509";
+import { createRequire } from "node:module";
 import { createHash, createPublicKey, sign } from "node:crypto";
 import { idType } from "./ike-ids";
 import { parseNet } from "../model/address/index";
 import { deriveRsaKeyPair } from "./rsakeys";
 import type { PemKeyPair } from "./keys";
+
+/**
+ * The ASN.1 libraries (some 85 modules, ~30 ms of CPU to load), required on the first certificate: a program
+ * without X.509 does not pay for them on every `pulumi preview`.
+ */
+let asn1Libs: typeof Asn1Schema & typeof Asn1X509 | undefined;
+function asn1(): typeof Asn1Schema & typeof Asn1X509 {
+  if (!asn1Libs) {
+    // the build is CommonJS (its own `require`); under vitest the sources run as ES modules (no `import.meta` here:
+    // the CommonJS build rejects it), as providers/sdk-require.ts does
+    const req: NodeRequire = typeof require === "function" ? require : createRequire(process.argv[1]!);
+    asn1Libs = { ...(req("@peculiar/asn1-schema") as typeof Asn1Schema), ...(req("@peculiar/asn1-x509") as typeof Asn1X509) };
+  }
+  return asn1Libs;
+}
 
 /** A certificate authority as the planner sees it (components/ca.ts). */
 export interface CaSpec {
@@ -53,15 +65,22 @@ const CN = "2.5.4.3";
 const NULL = new Uint8Array([5, 0]).buffer;
 
 const ab = (b: Buffer): ArrayBuffer => b.buffer.slice(b.byteOffset, b.byteOffset + b.length) as ArrayBuffer;
-const nameOf = (cn: string) => new Name([new RelativeDistinguishedName([new AttributeTypeAndValue({ type: CN, value: new AttributeValue({ utf8String: cn }) })])]);
-const ext = (id: string, critical: boolean, value: unknown) => new Extension({ extnID: id, critical, extnValue: new OctetString(AsnConvert.serialize(value)) });
+const nameOf = (cn: string) => {
+  const { Name, RelativeDistinguishedName, AttributeTypeAndValue, AttributeValue } = asn1();
+  return new Name([new RelativeDistinguishedName([new AttributeTypeAndValue({ type: CN, value: new AttributeValue({ utf8String: cn }) })])]);
+};
+const ext = (id: string, critical: boolean, value: unknown) => {
+  const { Extension, OctetString, AsnConvert } = asn1();
+  return new Extension({ extnID: id, critical, extnValue: new OctetString(AsnConvert.serialize(value)) });
+};
 
 /** Key identifier: SHA-1 of the subjectPublicKey bits (RFC 5280 4.2.1.2, method 1). */
 function keyId(spki: SubjectPublicKeyInfo): KeyIdentifier {
-  return new KeyIdentifier(ab(createHash("sha1").update(Buffer.from(spki.subjectPublicKey)).digest()));
+  return new (asn1().KeyIdentifier)(ab(createHash("sha1").update(Buffer.from(spki.subjectPublicKey)).digest()));
 }
 
 function spkiOf(publicKeyPem: string): SubjectPublicKeyInfo {
+  const { AsnConvert, SubjectPublicKeyInfo } = asn1();
   return AsnConvert.parse(createPublicKey(publicKeyPem).export({ type: "spki", format: "der" }), SubjectPublicKeyInfo);
 }
 
@@ -80,6 +99,7 @@ function pem(der: ArrayBuffer): string {
 }
 
 function signed(tbs: TBSCertificate, issuerKey: string): string {
+  const { AsnConvert, Certificate, AlgorithmIdentifier } = asn1();
   const der = Buffer.from(AsnConvert.serialize(tbs));
   const signature = sign("sha256", der, issuerKey);
   return pem(AsnConvert.serialize(new Certificate({ tbsCertificate: tbs, signatureAlgorithm: new AlgorithmIdentifier({ algorithm: SHA256_RSA, parameters: NULL }), signatureValue: ab(signature) })));
@@ -91,10 +111,12 @@ export function caKeyPair(ca: CaSpec): PemKeyPair {
 }
 
 // Time picks UTCTime before 2050 and GeneralizedTime from 2050 on (RFC 5280 4.1.2.5)
-const validity = (ca: Ca) => new Validity({ notBefore: new Date(ca.notBefore), notAfter: new Date(ca.notAfter) });
+const validity = (ca: Ca) => new (asn1().Validity)({ notBefore: new Date(ca.notBefore), notAfter: new Date(ca.notAfter) });
 
 /** The CA certificate (PEM): self-signed, CA:TRUE (critical), keyCertSign and cRLSign. */
 export function caCertificate(spec: CaSpec): string {
+  const { TBSCertificate, Version, AlgorithmIdentifier, Extensions, BasicConstraints, KeyUsage, KeyUsageFlags, SubjectKeyIdentifier } = asn1();
+  const { id_ce_basicConstraints, id_ce_keyUsage, id_ce_subjectKeyIdentifier } = asn1();
   const ca = withDefaults(spec);
   const key = caKeyPair(ca);
   const spki = spkiOf(key.publicKey);
@@ -117,6 +139,7 @@ export function caCertificate(spec: CaSpec): string {
 
 /** The subjectAltName entry of an identity: IP address, DNS name or e-mail (rfc822Name). */
 function sanOf(id: string): GeneralName {
+  const { GeneralName } = asn1();
   switch (idType(id)) {
     case "ipv4":
     case "ipv6":
@@ -133,6 +156,8 @@ function sanOf(id: string): GeneralName {
  * subjectAltName the identity, CA:FALSE, digitalSignature, authority/subject key identifiers.
  */
 export function gatewayCertificate(spec: CaSpec, identity: string, publicKey: string): string {
+  const { TBSCertificate, Version, AlgorithmIdentifier, Extensions, BasicConstraints, KeyUsage, KeyUsageFlags, SubjectAlternativeName, SubjectKeyIdentifier, AuthorityKeyIdentifier } = asn1();
+  const { id_ce_basicConstraints, id_ce_keyUsage, id_ce_subjectAltName, id_ce_subjectKeyIdentifier, id_ce_authorityKeyIdentifier } = asn1();
   const ca = withDefaults(spec);
   const caKey = caKeyPair(ca);
   const caSpki = spkiOf(caKey.publicKey);
