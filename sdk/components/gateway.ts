@@ -4,7 +4,8 @@ import { GatewayConfig, type ConnectionArgs } from "../resources/gateway-config"
 import type { HostState } from "../state";
 import { argError, ifAddress, networkOf } from "./common";
 import { boolArg, isPlain, listArg, need, objectArg, take, takeOpt, labelOf } from "./check";
-import { hostAddress, integer, interfaceName, keySeed, network, oneOf, packageName, rcFlags, serviceName, sysctlName, sysctlValue, userName } from "../model/tokens/index";
+import { hostAddress, integer, interfaceName, keySeed, network, oneOf, packageName, rcFlags, serviceName, sysctlName, userName } from "../model/tokens/index";
+import { sysctlValueOf } from "../model/sysctl/index";
 import { openGroup, type Group, type GroupPlan } from "./registry";
 import { publishFiles, publishState, wholeState, type GatewayFile } from "./outputs";
 import { ikedKeyPair } from "../planner/keys";
@@ -221,7 +222,7 @@ export class Gateway extends pulumi.ComponentResource {
         ...(args.esp !== undefined ? { esp: args.esp } : {}),
         ...(args.ah !== undefined ? { ah: args.ah } : {}),
         ...(args.ipcomp !== undefined ? { ipcomp: args.ipcomp } : {}),
-        sysctls: Object.fromEntries(Object.entries(sysctls as Record<string, unknown>).map(([k, v]) => [k, take(label, `sysctls["${k}"]`, v, sysctlValue)])),
+        sysctls: Object.fromEntries(Object.entries(sysctls as Record<string, unknown>).map(([k, v]) => [k, take(label, `sysctls["${k}"]`, v, sysctlValueOf(k))])),
         services: Object.fromEntries(
           Object.entries(args.services ?? {}).map(([k, s]) => {
             const flags = takeOpt(label, `services.${k}.flags`, (svcFlags as Record<string, { flags?: string }>)[k]?.flags, rcFlags);
@@ -339,7 +340,7 @@ function checkGatewayArgs(label: string, args: GatewayArgs): InternalArgs[] {
     take(label, `sysctls["${k}"]`, k, sysctlName);
     const own = MANAGED_SYSCTLS[k];
     if (own) throw argError(label, `sysctls["${k}"]`, String(v), `the Gateway writes ${k} from its \`${own}\` field (two values for one sysctl: one would be lost)`, `set \`${own}\` instead`);
-    if (isPlain(v)) take(label, `sysctls["${k}"]`, v, sysctlValue);
+    if (isPlain(v)) take(label, `sysctls["${k}"]`, v, sysctlValueOf(k));
   }
   objectArg(label, "services", args.services, "{ ntpd: { flags: \"-s\" } }");
   for (const [k, s] of Object.entries(args.services ?? {})) {

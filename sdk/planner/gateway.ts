@@ -1,5 +1,6 @@
 /** A gateway's own settings: forwarding and IPsec sysctls, its interfaces' hostname.if files, pf skip, services. */
-import { interfaceName, refusalOf, sysctlName, sysctlValue } from "../model/tokens/index";
+import { interfaceName, refusalOf, sysctlName } from "../model/tokens/index";
+import { sysctlValueOf } from "../model/sysctl/index";
 import { gwLabel, type Acc } from "./acc";
 import { needPackage } from "./packages";
 import type { IfLine } from "./docs";
@@ -17,7 +18,7 @@ export function planGatewayBase(acc: Acc, issues: PlanIssue[]): void {
   for (const [k, field] of [["net.inet.esp.enable", "esp"], ["net.inet.ah.enable", "ah"], ["net.inet.ipcomp.enable", "ipcomp"]] as const)
     if (acc.sysctls.has(k)) given.set(k, { field, value: acc.sysctls.get(k)! });
   for (const [k, v] of Object.entries(gw.sysctls)) {
-    const bad = refusalOf(sysctlName, k) ?? refusalOf(sysctlValue, v);
+    const bad = refusalOf(sysctlName, k) ?? refusalOf(sysctlValueOf(k), v);
     if (bad) {
       issues.push({ resources: [gwLabel(gw.name)], field: `sysctls["${k}"]`, value: refusalOf(sysctlName, k) ? k : v, reason: bad.reason, fix: bad.fix });
       continue;

@@ -4,8 +4,8 @@
  * this project sets are described in {@link KNOWN_MIBS} with their defaults and allowed values.
  */
 import { ModelError, oneOf, type Diagnostic, type ParseResult } from "../diagnostics";
-import { refusalOf, shown, unsafeChar } from "../tokens/refusal";
-import { sysctlName } from "../tokens/names";
+import { Refusal, refusalOf, shown, unsafeChar, type TokenRule } from "../tokens/refusal";
+import { sysctlName, sysctlValue } from "../tokens/names";
 
 /** One line of sysctl.conf. */
 export type SysctlLine =
@@ -49,6 +49,22 @@ export const KNOWN_MIBS: Readonly<Record<string, MibInfo>> = {
   "net.inet.etherip.allow": bool("0", "accept EtherIP not protected by IPsec"),
   "net.inet.ipip.allow": { default: "0", allowed: ["0", "1", "2"], meaning: "accept IP-in-IP no gif claims; 2 also skips the spoofing check" },
 };
+
+/**
+ * The value rule of one MIB: {@link sysctlValue}, and for a MIB of {@link KNOWN_MIBS} one of its allowed values
+ * (`net.inet.gre.allow` takes 0 or 1), so a Gateway's `sysctls` entry is refused at its field, not when the file
+ * is written.
+ */
+export function sysctlValueOf(mib: string): TokenRule {
+  return (v) => {
+    const s = sysctlValue(v);
+    const info = KNOWN_MIBS[mib];
+    if (info && !info.allowed.includes(s)) throw new Refusal(`${mib} (${info.meaning}) takes ${oneOfWords(info.allowed)}`, `give one of ${info.allowed.join(", ")} (default ${info.default})`);
+    return s;
+  };
+}
+
+const oneOfWords = (xs: readonly string[]) => (xs.length === 1 ? xs[0]! : `${xs.slice(0, -1).join(", ")} or ${xs[xs.length - 1]}`);
 
 /** Checks a value against {@link KNOWN_MIBS}; unknown MIBs only need a name the {@link sysctlName} rule accepts. Throws ModelError. */
 export function validateSysctl(mib: string, value: string): void {
