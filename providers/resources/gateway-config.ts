@@ -39,7 +39,8 @@ import { daemonOf, discover, IMPORT_ID_FORMAT, parseImportId } from "../gateway/
 import { kernelProblem } from "../gateway/ipsec-kernel";
 import { failedCommit } from "./failed-commit";
 export { peersOf } from "./failed-commit";
-import { anchorName, interfaceName, packageName, rcFlags, refusalOf, serviceName, shown, sysctlName, sysctlValue, userName } from "../../sdk/model/tokens/index";
+import { anchorName, interfaceName, packageName, rcFlags, refusalOf, serviceName, shown, sysctlName, userName } from "../../sdk/model/tokens/index";
+import { sysctlValueOf } from "../../sdk/model/sysctl/index";
 import { providerConfig } from "../config";
 import { privateKeyProblem } from "../transport/private-key";
 
@@ -157,7 +158,7 @@ export function validate(n: Inputs): { property: string; reason: string }[] {
   for (const [k, v] of Object.entries(s.sysctls ?? {})) {
     const kr = refusalOf(sysctlName, k);
     if (kr) bad(`state.sysctls["${k}"]`, `\`${shown(k)}\`: ${kr.reason}; ${kr.fix}`);
-    const vr = refusalOf(sysctlValue, v);
+    const vr = refusalOf(sysctlValueOf(k), v);
     if (vr) bad(`state.sysctls["${k}"]`, `value \`${shown(v)}\`: ${vr.reason}; ${vr.fix}`);
   }
   for (const [k, v] of Object.entries(s.services ?? {})) {

@@ -22,6 +22,7 @@ describe("validate", () => {
     s.files["/etc/x"] = { content: "", mode: "rw", owner: "root", group: "wheel", check: "pfx" as never };
     s.services.isakmpd!.flags = "-K -S";
     s.interfaces.push("gif0");
+    s.sysctls["net.inet.gre.allow"] = "2";
     const f = validate({ connection: { ...conn, port: 70000, hostKey: undefined }, state: s, rollbackSeconds: 1 }).map((x) => x.reason);
     expect(f).toEqual([
       "connection.port: `70000` is not a TCP port; give 1–65535 (default 22)",
@@ -30,6 +31,7 @@ describe("validate", () => {
       'state.files["/etc/iked.conf"].mode: `0644`: iked refuses a config file with group or other access; give 0600',
       'state.files["/etc/x"].mode: `rw` is not an octal mode; give e.g. 0600',
       'state.files["/etc/x"].check: unknown check `pfx`; one of pf, pf-anchor, ipsec, iked, sasyncd, sshd, none',
+      'state.sysctls["net.inet.gre.allow"]: value `2`: net.inet.gre.allow (accept GRE (gre, egre, mgre, nvgre, eoip)) takes 0 or 1; give one of 0, 1 (default 0)',
       'state.services["isakmpd"].flags: `-K -S`: do not set -S, rc.d/isakmpd adds it when sasyncd is enabled (it would appear twice)',
       "state.interfaces: `gif0` has no /etc/hostname.gif0 in state.files",
     ]);
