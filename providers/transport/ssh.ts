@@ -20,6 +20,7 @@ import { MIN_REDACTED_LENGTH } from "../../sdk/planner/secrets";
 import { SSH_PORT, SSH_USER, type ConnectionInput } from "../../sdk/connection";
 import { visibleLines } from "../../sdk/model/tokens/refusal";
 import { warnThroughEngine } from "../engine-log";
+import { promptAcks } from "./prompt-ack";
 
 /** At most this many channels are open at once on one connection. */
 export const MAX_CHANNELS = 8;
@@ -207,6 +208,7 @@ export class SshSession {
           });
           client.connect(cfg);
           skipHostKeysProof(client);
+          promptAcks(client);
           // small writes go out at once: with Nagle's algorithm each command's request waits for the peer's delayed
           // ACK (~40 ms, twice per exec: ~90 ms a command on a LAN, measured against the lab)
           client.setNoDelay(true);
