@@ -26,6 +26,26 @@ export const stringVariants = (v: string): string[] => [
 ];
 /** Hostile variants of a number leaf. */
 export const numberVariants = (): number[] => [-1, 0.5, 2 ** 32, Number.NaN, Number.POSITIVE_INFINITY];
+/** A value of another type where a leaf was (a program in plain JavaScript, or `as any`): a clean error, never a TypeError. */
+export const typeVariants = (v: string | number): Json[] => (typeof v === "string" ? [42, true, null, {}, [v]] : [String(v), null, true, {}]);
+/** A field's list or object replaced by a value of another type. */
+export const containerVariants = (v: Json): Json[] => ["x", 1, null, Array.isArray(v) ? {} : []];
+
+/** Fields the fuzzers' harness (fuzz-programs.ts declare) itself takes apart to wire resources together. */
+const HARNESS_KEYS = new Set(["members", "left", "right", "hub", "spokes", "client", "server", "gateway"]);
+
+/** Every list or object inside a declaration (a field's value, not a declaration itself), with its path. */
+export function* containers(v: Json, at: Path): Generator<{ at: Path; value: Json }> {
+  if (!v || typeof v !== "object") return;
+  const entries: [string | number, Json][] = Array.isArray(v) ? v.map((x, i) => [i, x]) : Object.entries(v);
+  for (const [k, x] of entries) {
+    if (!x || typeof x !== "object") continue;
+    const here = [...at, k];
+    const inHarnessList = typeof k === "number" && typeof at[at.length - 1] === "string" && HARNESS_KEYS.has(at[at.length - 1] as string);
+    if (here.length >= 3 && !(typeof k === "string" && HARNESS_KEYS.has(k)) && !inHarnessList) yield { at: here, value: x };
+    yield* containers(x, here);
+  }
+}
 
 /**
  * Keys whose values are references between the program's own declarations (a gateway's name in a tunnel end, a

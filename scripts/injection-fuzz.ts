@@ -17,7 +17,7 @@
  */
 import * as pulumi from "@pulumi/pulumi";
 import { declare, gen, R, widen, type Json } from "./fuzz-programs";
-import { checkVariant, leaves, numberVariants, stringVariants } from "./injection-check";
+import { checkVariant, containers, containerVariants, leaves, numberVariants, stringVariants, typeVariants } from "./injection-check";
 import { rng } from "./seeded-random";
 
 const argv = process.argv.slice(2);
@@ -49,10 +49,19 @@ async function main(): Promise<void> {
     if (!base.states) continue;
     programs++;
     for (const { at, value } of leaves(p as unknown as Json, [])) {
-      const variants: Json[] = typeof value === "string" ? stringVariants(value) : numberVariants();
+      const variants: Json[] = [...(typeof value === "string" ? stringVariants(value) : numberVariants()), ...typeVariants(value)];
       for (const h of variants) {
         tries++;
         const vs = await checkVariant(p, base.states!, at, value, h);
+        if (vs[0]!.refused) refused++;
+        else accepted++;
+        for (const v of vs) if (v.kind) finding(v.kind, `#${i} ${v.detail}`);
+      }
+    }
+    for (const { at, value } of containers(p as unknown as Json, [])) {
+      for (const h of containerVariants(value)) {
+        tries++;
+        const vs = await checkVariant(p, base.states!, at, JSON.stringify(value).slice(0, 20), h);
         if (vs[0]!.refused) refused++;
         else accepted++;
         for (const v of vs) if (v.kind) finding(v.kind, `#${i} ${v.detail}`);

@@ -3,7 +3,7 @@ import type { PfRule } from "../model/pf/types";
 import { groupOf, nodeOf, pfRules } from "./nodes";
 import { Gateway } from "./gateway";
 import { argError } from "./common";
-import { take, labelOf } from "./check";
+import { take, labelOf, notANode } from "./check";
 import { anchorName } from "../model/tokens/index";
 
 /** Arguments of {@link PfAnchor}. */
@@ -33,7 +33,7 @@ export class PfAnchor extends pulumi.ComponentResource {
     super("openbsd:index:PfAnchor", name, {}, opts);
     const label = labelOf("PfAnchor", name);
     if (!args || typeof args !== "object") throw argError(label, "args", String(args), "no arguments", "pass `{ gateway, rules }`");
-    if (!(args.gateway instanceof Gateway)) throw argError(label, "gateway", args.gateway === undefined ? "(none)" : typeof args.gateway, "not a Gateway", "pass a Gateway declared in this program");
+    if (!(args.gateway instanceof Gateway)) throw argError(label, "gateway", notANode(args.gateway), "not a Gateway", "pass a Gateway declared in this program");
     this.anchorName = take(label, args.name === undefined ? "name (default: the resource name)" : "name", args.name ?? name, anchorName);
     if (this.anchorName === "vpn") throw argError(label, args.name === undefined ? "name (default: the resource name)" : "name", "vpn", "`vpn` is the anchor the tunnels' rules are generated into", "choose another anchor name");
     const group = groupOf(label, [nodeOf(args.gateway)]);

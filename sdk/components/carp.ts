@@ -3,7 +3,7 @@ import type { CarpMemberSpec, CarpPairSpec } from "../planner/spec";
 import { orderCarpPair } from "../planner/carp";
 import { argError, ifAddress } from "./common";
 import { Gateway } from "./gateway";
-import { need, take, labelOf, boolArg, listArg } from "./check";
+import { need, take, labelOf, boolArg, listArg, notANode } from "./check";
 import { carpPassword, hostAddress, integer, interfaceName, interfaceOf, oneOf, sasyncdKey } from "../model/tokens/index";
 import { groupOf, nodeOf, type TunnelNode } from "./nodes";
 import type { Group } from "./registry";
@@ -132,7 +132,7 @@ function checkPairArgs(label: string, args: CarpPairArgs): void {
   if (!args || typeof args !== "object") throw argError(label, "args", String(args), "no arguments", "pass `{ members, segments, sharedkey }`");
   if (!Array.isArray(args.members) || args.members.length !== 2) throw argError(label, "members", String(args.members?.length ?? "(none)"), "a pair has exactly two members", "pass two `{ gateway, syncAddress }`");
   args.members.forEach((m, i) => {
-    if (!m || !(m.gateway instanceof Gateway)) throw argError(label, `members[${i}].gateway`, m?.gateway === undefined ? "(none)" : typeof m.gateway, "not a Gateway", "pass a Gateway declared in this program");
+    if (!m || !(m.gateway instanceof Gateway)) throw argError(label, `members[${i}].gateway`, notANode(m?.gateway), "not a Gateway", "pass a Gateway declared in this program");
     need(label, `members[${i}].syncAddress`, m.syncAddress, "give the member's address the other uses for sasyncd, e.g. `172.16.0.2`");
     if (m.advskew !== undefined) take(label, `members[${i}].advskew`, m.advskew, integer("advskew", 0, 254, "use 0 for the master and e.g. 100 for the backup"));
   });

@@ -117,6 +117,11 @@ export function need(label: string, field: string, value: unknown, fix: string):
   if (value === undefined || value === null) throw report(userError(label, field, "(none)", "required", fix));
 }
 
+/** What stands where a Gateway (or CarpPair) was expected, for the message: `(none)`, `(null)`, `(a list)`, or its type. */
+export function notANode(v: unknown): string {
+  return v === undefined ? "(none)" : v === null ? "(null)" : Array.isArray(v) ? "(a list)" : typeof v;
+}
+
 /** Whether a value is known now (not a Pulumi Output or promise). */
 export function isPlain(v: unknown): boolean {
   return !pulumi.Output.isInstance(v) && !(v instanceof Promise);

@@ -6,7 +6,7 @@
 import type * as pulumi from "@pulumi/pulumi";
 import { interfaceOf } from "../model/tokens/index";
 import { argError } from "./common";
-import { need, take } from "./check";
+import { need, take, notANode } from "./check";
 import { Gateway } from "./gateway";
 
 /** What every end of a two-gateway tunnel has. */
@@ -28,7 +28,7 @@ export function checkEnds<S extends string, A extends Record<S, TunnelEndShape>>
     const f = names[i]!;
     const e = (args as Partial<A>)[side] as A[S] | undefined;
     need(label, f, e, "give `{ gateway, inner }`");
-    if (!(e!.gateway instanceof Gateway)) throw argError(label, `${f}.gateway`, e!.gateway === undefined ? "(none)" : typeof e!.gateway, "not a Gateway", "pass a Gateway declared in this program");
+    if (!(e!.gateway instanceof Gateway)) throw argError(label, `${f}.gateway`, notANode(e!.gateway), "not a Gateway", "pass a Gateway declared in this program");
     if (e!.interface !== undefined) take(label, `${f}.interface`, e!.interface, interfaceOf(ifKind));
     need(label, `${f}.inner`, e!.inner, `give the inner address, e.g. \`${innerExample}\``);
     more(e!, f);

@@ -3,7 +3,7 @@ import type { LinkEndSpec, LinkIpsecSpec, LinkSpec } from "../planner/spec";
 import { argError, ifAddress, phaseSpec, type PhaseArgs } from "./common";
 import { Gateway } from "./gateway";
 import { sameGateway } from "./ends";
-import { need, take, labelOf, objectArg } from "./check";
+import { need, take, labelOf, objectArg, notANode } from "./check";
 import { hostAddress, integer, interfaceName, oneOf, psk as pskRule } from "../model/tokens/index";
 import { groupOf, manualKeys, nodeOf, type ManualKeysArgs } from "./nodes";
 
@@ -109,7 +109,7 @@ function checkLinkArgs(label: string, args: GifTunnelArgs): void {
   for (const side of ["left", "right"] as const) {
     const e = args[side];
     need(label, side, e, "give `{ gateway, interface, inner }`");
-    if (!(e.gateway instanceof Gateway)) throw argError(label, `${side}.gateway`, e.gateway === undefined ? "(none)" : typeof e.gateway, "not a Gateway", "pass a Gateway declared in this program");
+    if (!(e.gateway instanceof Gateway)) throw argError(label, `${side}.gateway`, notANode(e.gateway), "not a Gateway", "pass a Gateway declared in this program");
     const iface = take(label, `${side}.interface`, e.interface, interfaceName);
     if (iface === e.gateway.externalInterface) throw argError(label, `${side}.interface`, iface, `it is Gateway "${e.gateway.gatewayName}"'s external interface`, `use e.g. \`${kind}0\``);
     if (e.role !== undefined) take(label, `${side}.role`, e.role, oneOf(["gif", "ipsec-tunnel"] as const));

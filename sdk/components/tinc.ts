@@ -3,7 +3,7 @@ import { tincMemberKeys, type TincMemberSpec, type TincSpec } from "../planner/t
 import { tincName } from "../model/tinc/index";
 import { hostAddress, network, udpPort } from "../model/tokens/index";
 import { argError, ifAddress } from "./common";
-import { need, take, labelOf, listArg } from "./check";
+import { need, take, labelOf, listArg, notANode } from "./check";
 import { Gateway } from "./gateway";
 import { groupOf, nodeOf } from "./nodes";
 
@@ -56,7 +56,7 @@ export class TincNetwork extends pulumi.ComponentResource {
     if (!Array.isArray(args.members) || args.members.length < 2) throw argError(label, "members", String(args.members?.length ?? "(none)"), "a network needs at least two members", "give two or more `{ gateway, inner }`");
     args.members.forEach((m, i) => {
       need(label, `members[${i}]`, m, "give `{ gateway, inner }`");
-      if (!(m.gateway instanceof Gateway)) throw argError(label, `members[${i}].gateway`, m.gateway === undefined ? "(none)" : typeof m.gateway, "not a Gateway", "pass a Gateway declared in this program");
+      if (!(m.gateway instanceof Gateway)) throw argError(label, `members[${i}].gateway`, notANode(m.gateway), "not a Gateway", "pass a Gateway declared in this program");
       take(label, m.name === undefined ? `members[${i}].gateway` : `members[${i}].name`, m.name ?? m.gateway.gatewayName, tincName);
       need(label, `members[${i}].inner`, m.inner, "give the node's VPN address, e.g. `10.10.0.1/24`");
       if (m.port !== undefined) take(label, `members[${i}].port`, m.port, udpPort("a tinc port", 655));

@@ -2,7 +2,7 @@ import * as pulumi from "@pulumi/pulumi";
 import type { PfFilterRule } from "../model/pf/types";
 import type { IkeDaemon, KeyingSpec, PolicySpec, TunnelEndSpec, TunnelSpec } from "../planner/spec";
 import { argError, phaseSpec, type PhaseArgs } from "./common";
-import { need, take, takeOpt, labelOf, listArg, objectArg } from "./check";
+import { need, take, takeOpt, labelOf, listArg, objectArg, notANode } from "./check";
 import { hostAddress, identity, integer, network, oneOf, psk as pskRule, tagName } from "../model/tokens/index";
 import { canonicalProtocol } from "../model/pf/names";
 import { Gateway } from "./gateway";
@@ -209,7 +209,7 @@ function isNode(x: unknown): x is Gateway | TunnelNode {
 /** The plain settings of one end, checked when the tunnel is declared. */
 function checkEnd(label: string, side: "left" | "right", e: TunnelEndArgs, explicit: boolean): void {
   const f = explicit ? `${side}.gateway` : side;
-  if (!isNode(e.gateway)) throw argError(label, f, e.gateway === undefined ? "(none)" : Array.isArray(e.gateway) ? "(a list)" : typeof e.gateway, "not a Gateway or CarpPair", "pass a Gateway or CarpPair declared in this program");
+  if (!isNode(e.gateway)) throw argError(label, f, notANode(e.gateway), "not a Gateway or CarpPair", "pass a Gateway or CarpPair declared in this program");
   if (e.mode !== undefined) take(label, `${side}.mode`, e.mode, oneOf(["active", "passive", "dynamic"] as const));
   takeOpt(label, `${side}.srcid`, e.srcid, identity);
   takeOpt(label, `${side}.dstid`, e.dstid, identity);

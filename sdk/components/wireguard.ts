@@ -2,7 +2,7 @@ import * as pulumi from "@pulumi/pulumi";
 import { WG_DEFAULTS, wireGuardEndKeys, type WireGuardEndSpec, type WireGuardHubReach, type WireGuardReach, type WireGuardSpec } from "../planner/wireguard";
 import { hostAddress, integer, network, udpPort, wgKey, WG_PKA_MAX } from "../model/tokens/index";
 import { argError, ifAddress, networkOf } from "./common";
-import { take, labelOf, listArg, boolArg } from "./check";
+import { take, labelOf, listArg, boolArg, notANode } from "./check";
 import { Gateway } from "./gateway";
 import { checkEnds } from "./ends";
 import { groupOf, nodeOf } from "./nodes";
@@ -157,11 +157,14 @@ export class WireGuardMesh extends pulumi.ComponentResource {
     if (!args || !Array.isArray(args.members) || args.members.length < 2)
       throw argError(label, "members", String(args?.members?.length ?? "(none)"), "a mesh needs at least two members", "give two or more `{ gateway, inner }`");
     const ms = args.members;
-    sameInnerSubnet(label, ms.map((m, i) => [`members[${i}].inner`, m?.inner]));
+    ms.forEach((m, i) => {
+      if (!m || typeof m !== "object" || Array.isArray(m)) throw argError(label, `members[${i}]`, notANode(m), "not a member", "give `{ gateway, inner }`");
+      if (!(m.gateway instanceof Gateway)) throw argError(label, `members[${i}].gateway`, notANode(m.gateway), "not a Gateway", "pass a Gateway declared in this program");
+    });
+    sameInnerSubnet(label, ms.map((m, i) => [`members[${i}].inner`, m.inner]));
     for (let i = 0; i < ms.length; i++)
       for (let j = i + 1; j < ms.length; j++) {
         const [a, b] = [ms[i]!, ms[j]!];
-        if (!(a.gateway instanceof Gateway) || !(b.gateway instanceof Gateway)) throw argError(label, `members[${a.gateway instanceof Gateway ? j : i}].gateway`, "(not a Gateway)", "not a Gateway", "pass a Gateway declared in this program");
         const t = new WireGuardTunnel(`${name}-${a.gateway.gatewayName}-${b.gateway.gatewayName}`, {
           left: a, right: b, declaredAs: { label, sides: [`members[${i}]`, `members[${j}]`] },
           ...(args.keepalive !== undefined ? { keepalive: args.keepalive } : {}),
