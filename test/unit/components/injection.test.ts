@@ -3,15 +3,16 @@
  * fuzzer (scripts/fuzz-programs.ts, every component and most knobs) declared through the public components under
  * Pulumi's mocks, each leaf the user wrote replaced in turn by hostile variants (a newline and a line of its own, a
  * carriage return, a NUL, quotes, braces, `$(…)`, a bidi override, empty, 40 times as long; numbers negative,
- * fractional, 2^32, NaN). Each is refused with a UserError whose message holds no raw control character, or
- * rendered with no line of its own, no control character anywhere in the state, and no file our lint now fails.
+ * fractional, 2^32, NaN; a value of another type; a field's list or object as a scalar or null). Each is refused
+ * with a UserError whose message holds no raw control character, or rendered with no line of its own, no control
+ * character anywhere in the state, and no file our lint now fails.
  * `npx tsx scripts/injection-fuzz.ts --seed N --count N` runs every variant of every leaf of many programs.
  */
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import * as openbsd from "pulumi-openbsd";
 import { setupMocks, tolerateRejections } from "./mocks";
 import { declare, gen, R, widen, type Json, type Program } from "../../../scripts/fuzz-programs";
-import { checkVariant, leaves, numberVariants, stateProblems, stringVariants } from "../../../scripts/injection-check";
+import { checkVariant, containers, containerVariants, leaves, numberVariants, stateProblems, stringVariants, typeVariants } from "../../../scripts/injection-check";
 import { rng } from "../../../scripts/seeded-random";
 import type { HostState } from "../../../sdk/state";
 
@@ -57,7 +58,7 @@ describe("hostile values in every leaf of generated programs", () => {
       let k = 0;
       for (const { at, value } of leaves(p as unknown as Json, [])) {
         leafCount++;
-        const all: Json[] = typeof value === "string" ? stringVariants(value) : numberVariants();
+        const all: Json[] = [...(typeof value === "string" ? stringVariants(value) : numberVariants()), ...typeVariants(value)];
         for (let j = 0; j < 3; j++) {
           const vs = await checkVariant(p, states, at, value, all[(k * 3 + j) % all.length]!);
           if (vs[0]!.refused) refused++;
@@ -65,6 +66,14 @@ describe("hostile values in every leaf of generated programs", () => {
           for (const v of vs) if (v.kind) findings.push(`${v.kind}: ${v.detail}`);
         }
         k++;
+      }
+      // each field's list or object as a scalar, null or the other kind of container: one variant each, in turn
+      for (const { at, value } of containers(p as unknown as Json, [])) {
+        const all = containerVariants(value);
+        const vs = await checkVariant(p, states, at, "", all[k++ % all.length]!);
+        if (vs[0]!.refused) refused++;
+        else accepted++;
+        for (const v of vs) if (v.kind) findings.push(`${v.kind}: ${v.detail}`);
       }
     }
     expect(findings).toEqual([]);
