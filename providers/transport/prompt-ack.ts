@@ -4,7 +4,7 @@
  * per public-key login, from auth_debug_send). Each is a small write of its own, and an exec session's sshd runs
  * with Nagle's algorithm: the next small write (the channel-open confirmation) waits until the client ACKs the one
  * before. The client has nothing to send then (it waits for that confirmation), so its kernel delays the ACK: ~40 ms
- * on Linux, longer elsewhere, on every connection (measured against the lab: handshake to exec 6 ms or 45 ms,
+ * on Linux, longer elsewhere, on most connections (measured against the lab: handshake to exec 6 ms or 45 ms,
  * depending on how the writes fell; tcpdump showed the confirmation held until the delayed ACK). An
  * `SSH_MSG_IGNORE` in reply (RFC 4253 11.2: every implementation must accept and ignore it) carries the ACK at once.
  *
