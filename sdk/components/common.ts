@@ -2,8 +2,8 @@
 import * as pulumi from "@pulumi/pulumi";
 import { parseNet } from "../model/address/index";
 import type { IfAddress, PhaseSpec } from "../planner/spec";
-import { interfaceAddress, shown, type Family } from "../model/tokens/index";
-import { report, take, userError, type Refused } from "./check";
+import { integer, interfaceAddress, shown, type Family } from "../model/tokens/index";
+import { objectArg, report, take, userError, type Refused } from "./check";
 
 /** IKE phase transforms as a user writes them (ipsec.conf `main`/`quick`, iked.conf `ikesa`/`childsa`). */
 export interface PhaseArgs {
@@ -17,6 +17,18 @@ export interface PhaseArgs {
   prf?: string;
   /** SA lifetime in seconds. Default: the daemon's. */
   lifetime?: number;
+}
+
+/**
+ * A phase as written (`main`, `quick`, `ipsec.main` …): an object whose transforms are names and whose lifetime is
+ * seconds, checked at declaration (the names themselves against the daemon's list by the planner).
+ */
+export function checkPhase(label: string, field: string, ph: unknown): void {
+  if (ph === undefined) return;
+  objectArg(label, field, ph, '{ auth: "hmac-sha2-256", enc: "aes-256" }');
+  const p = ph as PhaseArgs;
+  for (const k of ["auth", "enc", "group", "prf"] as const) if (p[k] !== undefined && typeof p[k] !== "string") throw argError(label, `${field}.${k}`, String(p[k]), "not a transform name", "give a name such as `aes-256` or remove it");
+  if (p.lifetime !== undefined) take(label, `${field}.lifetime`, p.lifetime, integer("a lifetime in seconds", 60, 7 * 24 * 3600));
 }
 
 /** Copies the set fields of a phase. */

@@ -1,6 +1,6 @@
 import * as pulumi from "@pulumi/pulumi";
 import type { LinkEndSpec, LinkIpsecSpec, LinkSpec } from "../planner/spec";
-import { argError, ifAddress, phaseSpec, type PhaseArgs } from "./common";
+import { argError, checkPhase, ifAddress, phaseSpec, type PhaseArgs } from "./common";
 import { Gateway } from "./gateway";
 import { sameGateway } from "./ends";
 import { need, take, labelOf, objectArg, notANode } from "./check";
@@ -77,10 +77,13 @@ export class GifTunnel extends pulumi.ComponentResource {
     const ip = args.ipsec;
     if (!ip) ipsec = pulumi.output({ kind: "none" as const });
     else if (ip.keying === "manual") ipsec = manualKeys(ip, label, "ipsec").apply((keys) => ({ kind: "manual" as const, keys }));
-    else
+    else {
+      checkPhase(label, "ipsec.main", ip.main);
+      checkPhase(label, "ipsec.quick", ip.quick);
       ipsec = pulumi.secret(ip.psk).apply((psk) => ({
         kind: "ike" as const, psk: take(label, "ipsec.psk", psk, pskRule, { secret: true }), ...(ip.main ? { phase1: phaseSpec(ip.main) } : {}), ...(ip.quick ? { phase2: phaseSpec(ip.quick) } : {}),
       }));
+    }
     const spec: pulumi.Output<LinkSpec> = pulumi.all([end(args.left, "left"), end(args.right, "right"), ipsec]).apply(([left, right, ipsec]): LinkSpec => ({
       name: sameInner(label, left as LinkEndSpec, right as LinkEndSpec) ?? name, kind, outer: args.outer === "inet6" ? 6 : 4, left: left as LinkEndSpec, right: right as LinkEndSpec, ipsec: ipsec as LinkIpsecSpec,
       ...(args.vnetid !== undefined ? { vnetid: args.vnetid } : {}),

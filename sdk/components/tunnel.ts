@@ -1,7 +1,7 @@
 import * as pulumi from "@pulumi/pulumi";
 import type { PfFilterRule } from "../model/pf/types";
 import type { IkeDaemon, KeyingSpec, PolicySpec, TunnelEndSpec, TunnelSpec } from "../planner/spec";
-import { argError, phaseSpec, type PhaseArgs } from "./common";
+import { argError, checkPhase, phaseSpec, type PhaseArgs } from "./common";
 import { need, take, takeOpt, labelOf, listArg, objectArg, notANode } from "./check";
 import { hostAddress, identity, integer, network, oneOf, psk as pskRule, tagName } from "../model/tokens/index";
 import { canonicalProtocol } from "../model/pf/names";
@@ -128,12 +128,8 @@ export class SiteToSiteTunnel extends pulumi.ComponentResource {
     if (args.auth !== undefined) take(label, "auth", args.auth, oneOf(["psk", "publickey", "x509"] as const));
     if (args.satype !== undefined) take(label, "satype", args.satype, oneOf(["esp", "ah"] as const));
     if (args.enc0 !== undefined) take(label, "enc0", args.enc0, oneOf(["skip", "filter"] as const));
-    for (const [ph, f] of [[args.main, "main"], [args.quick, "quick"]] as const) {
-      if (ph === undefined) continue;
-      objectArg(label, f, ph, '{ auth: "hmac-sha2-256", enc: "aes-256" }');
-      for (const k of ["auth", "enc", "group", "prf"] as const) if (ph[k] !== undefined && typeof ph[k] !== "string") throw argError(label, `${f}.${k}`, String(ph[k]), "not a transform name", "give a name such as `aes-256` or remove it");
-      if (ph.lifetime !== undefined) take(label, `${f}.lifetime`, ph.lifetime, integer("a lifetime in seconds", 60, 7 * 24 * 3600));
-    }
+    checkPhase(label, "main", args.main);
+    checkPhase(label, "quick", args.quick);
     const auth = args.auth ?? (args.psk !== undefined ? "psk" : args.ca !== undefined ? "x509" : "publickey");
     if (auth === "x509" && !(args.ca instanceof CertificateAuthority)) throw argError(label, "ca", args.ca === undefined ? "(none)" : typeof args.ca, "`auth: \"x509\"` needs the CertificateAuthority that issues the certificates", "pass `ca: new openbsd.CertificateAuthority(\"vpn-ca\", { keySeed: cfg.requireSecret(\"caSeed\") })`");
     if (args.ca !== undefined && auth !== "x509") throw argError(label, "ca", "(CertificateAuthority)", "a CA is only used with `auth: \"x509\"`", "set `auth: \"x509\"` or remove `ca`");
