@@ -11,7 +11,7 @@
  * ssh2 (pinned at 1.17.0) has no call for IGNORE: the packet is built as its own `ping` builds one and sent with
  * its packet writer. When ssh2's internals are not where this expects them, nothing is changed.
  */
-import { createRequire } from "node:module";
+import { localRequire } from "../../sdk/local-require";
 
 interface Proto {
   _handlers?: Record<string, unknown>;
@@ -27,9 +27,7 @@ let sendPacketFn: SendPacket | null | undefined;
 function sendPacket(): SendPacket | null {
   if (sendPacketFn !== undefined) return sendPacketFn;
   try {
-    // the build is CommonJS (its own `require`); under vitest the sources run as ES modules (providers/sdk-require.ts)
-    const req: NodeRequire = typeof require === "function" ? require : createRequire(process.argv[1]!);
-    const utils = req("ssh2/lib/protocol/utils.js") as { sendPacket?: unknown };
+    const utils = localRequire("ssh2/lib/protocol/utils.js") as { sendPacket?: unknown };
     sendPacketFn = typeof utils.sendPacket === "function" ? (utils.sendPacket as SendPacket) : null;
   } catch {
     sendPacketFn = null;

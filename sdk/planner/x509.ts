@@ -15,7 +15,7 @@
 import type * as Asn1Schema from "@peculiar/asn1-schema";
 import type * as Asn1X509 from "@peculiar/asn1-x509";
 import type { GeneralName, KeyIdentifier, SubjectPublicKeyInfo, TBSCertificate } from "@peculiar/asn1-x509";
-import { createRequire } from "node:module";
+import { localRequire } from "../local-require";
 import { createHash, createPublicKey, sign } from "node:crypto";
 import { idType } from "./ike-ids";
 import { parseNet } from "../model/address/index";
@@ -29,10 +29,7 @@ import type { PemKeyPair } from "./keys";
 let asn1Libs: typeof Asn1Schema & typeof Asn1X509 | undefined;
 function asn1(): typeof Asn1Schema & typeof Asn1X509 {
   if (!asn1Libs) {
-    // the build is CommonJS (its own `require`); under vitest the sources run as ES modules (no `import.meta` here:
-    // the CommonJS build rejects it), as providers/sdk-require.ts does
-    const req: NodeRequire = typeof require === "function" ? require : createRequire(process.argv[1]!);
-    asn1Libs = { ...(req("@peculiar/asn1-schema") as typeof Asn1Schema), ...(req("@peculiar/asn1-x509") as typeof Asn1X509) };
+    asn1Libs = { ...(localRequire("@peculiar/asn1-schema") as typeof Asn1Schema), ...(localRequire("@peculiar/asn1-x509") as typeof Asn1X509) };
   }
   return asn1Libs;
 }
@@ -115,8 +112,8 @@ const validity = (ca: Ca) => new (asn1().Validity)({ notBefore: new Date(ca.notB
 
 /** The CA certificate (PEM): self-signed, CA:TRUE (critical), keyCertSign and cRLSign. */
 export function caCertificate(spec: CaSpec): string {
-  const { TBSCertificate, Version, AlgorithmIdentifier, Extensions, BasicConstraints, KeyUsage, KeyUsageFlags, SubjectKeyIdentifier } = asn1();
-  const { id_ce_basicConstraints, id_ce_keyUsage, id_ce_subjectKeyIdentifier } = asn1();
+  const { TBSCertificate, Version, AlgorithmIdentifier, Extensions, BasicConstraints, KeyUsage, KeyUsageFlags, SubjectKeyIdentifier, id_ce_basicConstraints, id_ce_keyUsage, id_ce_subjectKeyIdentifier } =
+    asn1();
   const ca = withDefaults(spec);
   const key = caKeyPair(ca);
   const spki = spkiOf(key.publicKey);
@@ -156,8 +153,9 @@ function sanOf(id: string): GeneralName {
  * subjectAltName the identity, CA:FALSE, digitalSignature, authority/subject key identifiers.
  */
 export function gatewayCertificate(spec: CaSpec, identity: string, publicKey: string): string {
-  const { TBSCertificate, Version, AlgorithmIdentifier, Extensions, BasicConstraints, KeyUsage, KeyUsageFlags, SubjectAlternativeName, SubjectKeyIdentifier, AuthorityKeyIdentifier } = asn1();
-  const { id_ce_basicConstraints, id_ce_keyUsage, id_ce_subjectAltName, id_ce_subjectKeyIdentifier, id_ce_authorityKeyIdentifier } = asn1();
+  const a = asn1();
+  const { TBSCertificate, Version, AlgorithmIdentifier, Extensions, BasicConstraints, KeyUsage, KeyUsageFlags, SubjectAlternativeName, SubjectKeyIdentifier, AuthorityKeyIdentifier } = a;
+  const { id_ce_basicConstraints, id_ce_keyUsage, id_ce_subjectAltName, id_ce_subjectKeyIdentifier, id_ce_authorityKeyIdentifier } = a;
   const ca = withDefaults(spec);
   const caKey = caKeyPair(ca);
   const caSpki = spkiOf(caKey.publicKey);
