@@ -131,10 +131,13 @@ async function ensureTools(): Promise<void> {
   if (!existsSync("/usr/bin/python3")) missing.push("python3");
   if (!missing.length) return;
   const env = { ...process.env, DEBIAN_FRONTEND: "noninteractive" };
-  let r = await run(["apt-get", "install", "-y", "--no-install-recommends", ...missing], { env });
+  // labs come up side by side (one per test file): a second apt-get waits for the first one's dpkg lock
+  // instead of failing on it (scripts/setup.sh installs these up front; this is for a lab used without it)
+  const apt = (...a: string[]) => run(["apt-get", "-o", "DPkg::Lock::Timeout=600", ...a], { env });
+  let r = await apt("install", "-y", "--no-install-recommends", ...missing);
   if (r.code !== 0) {
-    await run(["apt-get", "update"], { env });
-    r = await run(["apt-get", "install", "-y", "--no-install-recommends", ...missing], { env });
+    await apt("update");
+    r = await apt("install", "-y", "--no-install-recommends", ...missing);
   }
   if (r.code !== 0) throw new Error(`lab: cannot install ${missing.join(" ")}: ${r.stderr.trim()}`);
 }
