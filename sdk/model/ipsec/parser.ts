@@ -17,6 +17,7 @@ import { Lexer, type Token } from "./lexer";
 import { ENC_INFO, PHASE1_AUTH, PHASE1_ENC, type EncTransform } from "./transforms";
 import type { FlowRule, FlowType, IkeMainPhase, IkePhase, IkeRule, IpsecAddress, IpsecConf, IpsecStatement, KeyPair, SaRule, SaType, TcpMd5Rule } from "./types";
 import { statementProblems } from "./validate";
+import { saPairs } from "./sa-pairs";
 
 import { FLOW_TYPES, ParserBase, SATYPE_NUMBER, SATYPE_WORDS, SyntaxError_, type ParsedItem, type ParseOptions, type ParseProblem } from "./parser-base";
 
@@ -61,6 +62,9 @@ class Parser extends ParserBase {
    * file right after a rule (a last line without its newline) is a `syntax error`; an included file's end
    * is not (lgetc reads on in the including file).
    */
+  /** The pairs after the first of a manual SA or tcpmd5 rule written with `{ }` lists (sa-pairs.ts). */
+  private saMore: [IpsecAddress, IpsecAddress][] = [];
+
   private endsStatement(t: Token): boolean {
     return t.kind === "nl" || (t.kind === "eof" && this.depth > 1);
   }
@@ -72,6 +76,7 @@ class Parser extends ParserBase {
     this.natSrc = undefined;
     this.actionFailed = false;
     this.finishing = false;
+    this.saMore = [];
     const first = this.peek();
     let stmt: IpsecStatement | undefined;
     let end: Token | undefined;
@@ -183,6 +188,9 @@ class Parser extends ParserBase {
       this.unshifted = false;
     }
     this.items.push(dropped ? { kind: "dropped", problems: this.problems } : { kind: "rule", statement: stmt, problems: this.problems });
+    // the other pairs of a manual SA written with lists, each a rule of its own (ipsecctl's expand_rule)
+    if (!dropped && (stmt.type === "sa" || stmt.type === "tcpmd5"))
+      for (const [from, to] of this.saMore) this.items.push({ kind: "rule", statement: { ...stmt, from, to }, problems: [] });
   }
 
   protected macroDef(): void {
@@ -374,10 +382,12 @@ class Parser extends ParserBase {
     const at = this.peek();
     const { from, to } = this.hosts(true);
     if (from.port !== undefined || to.port !== undefined) this.problem(at, "warning", "ports of a manual SA or tcpmd5 rule are ignored by ipsecctl", from.port !== undefined ? "from.port" : "to.port", "remove them");
-    if (from.addresses.length !== 1 || to.addresses.length !== 1) {
-      this.problem(this.peek(), "hard", "SA endpoints must be single addresses", "from", "write one rule per address pair");
-    }
-    return { from: from.addresses[0]!, to: to.addresses[0]! };
+    // `{ }` lists: one rule per pair (sa-pairs.ts), the others added after this one by finishRule
+    // (no pair of one family: the first as written, which the rule's family check refuses as ipsecctl does)
+    const pairs = saPairs(from.addresses, to.addresses);
+    if (!pairs.length) return { from: from.addresses[0]!, to: to.addresses[0]! };
+    this.saMore = pairs.slice(1);
+    return { from: pairs[0]![0], to: pairs[0]![1] };
   }
 
   protected saRule(): SaRule {
