@@ -35,6 +35,7 @@ import {
   type IpsecAddress,
   type IpsecStatement,
 } from "../../../sdk/model/ipsec";
+import { resolveInterfaces, type HostIfInterface } from "./ipsec-hostif";
 
 /** Options of the emulated command. */
 export interface IpsecctlNvOptions {
@@ -46,6 +47,8 @@ export interface IpsecctlNvOptions {
   include?: (path: string) => string | undefined;
   /** `-D name=value` macros. */
   defines?: Record<string, string>;
+  /** The host's interfaces: a flow's or manual SA's interface name stands for their addresses (ipsec-hostif.ts). */
+  interfaces?: readonly HostIfInterface[];
 }
 
 const HASH: Record<AuthTransform, string> = {
@@ -332,9 +335,11 @@ export function ipsecctlNv(text: string, file: string, opts: IpsecctlNvOptions =
         const m = /^illegal (?:transform|satype) (\S+)$/.exec(p.text);
         if (p.effect === "generate" && m && p.field && (p.field === "satype" || NULL_XF_WORDS.has(m[1]!))) stops[p.field] = m[1];
       }
-      const printed = printRule(item.statement, opts.hostname ?? "localhost", stops);
-      stdout.push(...printed.stdout);
-      stderr.push(...printed.stderr);
+      for (const st of opts.interfaces ? resolveInterfaces(item.statement, opts.interfaces) : [item.statement]) {
+        const printed = printRule(st, opts.hostname ?? "localhost", stops);
+        stdout.push(...printed.stdout);
+        stderr.push(...printed.stderr);
+      }
     }
   }
   if (errors > 0) {

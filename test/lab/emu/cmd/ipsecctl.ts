@@ -21,7 +21,7 @@ import { readFileSync } from "node:fs";
 import { stat } from "node:fs/promises";
 import type { Command, Io } from "../command";
 import { argPath, readArgFile } from "../command";
-import { gatewayName, withState } from "../state";
+import { gatewayName, interfaces, withState } from "../state";
 import { getopt, lookupOption } from "../ipsec-getopt";
 import { emptyKernel, flowKey, saKey, showIpsec, type IpsecKernel } from "../ipsec-kernel";
 import { commitRules, type CommitRule } from "../ipsec-rules";
@@ -124,6 +124,7 @@ async function rules(io: Io, file: string, o: { del: boolean; noaction: boolean;
   const nv = ipsecctlNv;
   const popts = {
     hostname: gatewayName(),
+    interfaces: await interfaces(),
     defines: o.defines,
     include: (path: string) => {
       try {

@@ -1,0 +1,47 @@
+/**
+ * ipsecctl's host_if (parse.y host → host_if → ifa_lookup, ifa_grouplookup): a flow's or manual SA's address
+ * written as an interface or interface-group name stands for that interface's addresses (each IPv4 a /32, each IPv6
+ * a /128 host, link-local IPv6 skipped; a group: its members' in turn), in place in the rule's list, so `flow esp
+ * from em0 …` loads and prints as `from 172.16.0.1`. A name that is no interface with an address is left as written
+ * (DNS, which the double has not). A manual SA then has one rule per pair of one family (sa-pairs.ts), as
+ * expand_rule makes. Pure.
+ */
+import { saPairs } from "../../../sdk/model/ipsec/sa-pairs";
+import type { IpsecAddress, IpsecStatement } from "../../../sdk/model/ipsec";
+
+/** An interface as host_if sees it: its name, groups, and addresses in kernel order. */
+export interface HostIfInterface {
+  name: string;
+  groups?: readonly string[];
+  addresses: readonly { family: "inet" | "inet6"; address: string }[];
+}
+
+/** The addresses `name` stands for, or undefined when it is no interface or group with an address. */
+export function hostIf(name: string, ifs: readonly HostIfInterface[]): IpsecAddress[] | undefined {
+  // ifa_grouplookup first (a group's members, each by ifa_lookup), else the interface itself
+  const group = ifs.filter((i) => (i.groups ?? []).includes(name));
+  const hit = group.length ? group : ifs.filter((i) => i.name === name);
+  const out: IpsecAddress[] = hit.flatMap((i) =>
+    i.addresses.filter((a) => !(a.family === "inet6" && /^fe80:/i.test(a.address))).map((a) => ({ kind: "ip" as const, address: a.address.replace(/%.*$/, "") })),
+  );
+  return out.length ? out : undefined;
+}
+
+const resolveList = (l: readonly IpsecAddress[], ifs: readonly HostIfInterface[]): IpsecAddress[] =>
+  l.flatMap((a) => (a.kind === "name" ? (hostIf(a.name, ifs) ?? [a]) : [a]));
+
+/** `s` with its interface names resolved: a flow's lists in place; a manual SA as one rule per pair. */
+export function resolveInterfaces(s: IpsecStatement, ifs: readonly HostIfInterface[]): IpsecStatement[] {
+  switch (s.type) {
+    case "flow":
+      return [{ ...s, from: { ...s.from, addresses: resolveList(s.from.addresses, ifs) }, to: { ...s.to, addresses: resolveList(s.to.addresses, ifs) } }];
+    case "sa":
+    case "tcpmd5": {
+      if (s.from.kind !== "name" && s.to.kind !== "name") return [s];
+      const pairs = saPairs(resolveList([s.from], ifs), resolveList([s.to], ifs));
+      return pairs.length ? pairs.map(([from, to]) => ({ ...s, from, to })) : [s];
+    }
+    case "ike":
+      return [s];
+  }
+}
