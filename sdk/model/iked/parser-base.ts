@@ -255,7 +255,9 @@ export abstract class ParserBase {
     }
     if (!parseAddr(s) && !isHostName(s)) {
       this.events.push({ kind: "stderr", text: `no IP address found for ${s}` });
-      throw new Fail(t, "could not parse host specification", `${field}: \`${s}\` is neither an address nor a host name`);
+      // a bare host word reduces only once iked has read the token after it (it might have been `/`): the error is
+      // reported on that token's line, the next one after a `\` continuation (with a mask, on the mask's own line)
+      throw new Fail(this.tok.line !== t.line ? this.tok : t, "could not parse host specification", `${field}: \`${s}\` is neither an address nor a host name`);
     }
     return canonicalHost(s);
   }
