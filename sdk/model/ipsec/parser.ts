@@ -57,14 +57,14 @@ class Parser extends ParserBase {
     }
   }
 
+  /** The pairs after the first of a manual SA or tcpmd5 rule written with `{ }` lists (sa-pairs.ts). */
+  private saMore: [IpsecAddress, IpsecAddress][] = [];
+
   /**
    * True when `t` ends a statement: parse.y's grammar wants a newline after each one, so the end of the main
    * file right after a rule (a last line without its newline) is a `syntax error`; an included file's end
    * is not (lgetc reads on in the including file).
    */
-  /** The pairs after the first of a manual SA or tcpmd5 rule written with `{ }` lists (sa-pairs.ts). */
-  private saMore: [IpsecAddress, IpsecAddress][] = [];
-
   private endsStatement(t: Token): boolean {
     return t.kind === "nl" || (t.kind === "eof" && this.depth > 1);
   }
