@@ -197,7 +197,9 @@ class Parser extends ParserBase {
     const nameTok = this.next();
     this.next(); // '='
     const parts: string[] = [];
-    while (this.peek().kind === "string" || this.peek().kind === "number" || this.peek().kind === "keyword") parts.push(this.next().text);
+    // parse.y varset: STRING '=' string, `string: string STRING | STRING`: words and quoted strings only; a keyword
+    // (`spi`, `esp`) or a decimal number is no STRING token, and the definition is a syntax error there
+    while (this.peek().kind === "string") parts.push(this.next().text);
     const end = this.next();
     if (parts.length === 0 || !this.endsStatement(end)) {
       const quiet = this.errflag > 0;
