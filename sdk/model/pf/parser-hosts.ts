@@ -20,8 +20,13 @@ export abstract class PfHostParser extends PfParserBase {
         out.push(h);
         continue;
       }
-      const probe: PfRule = { kind: "anchor", name: "x", on: [], protos: [], from: { hosts: [h], ports: [] }, to: { hosts: [], ports: [] } };
-      for (const r of expandStatement(probe, this.ctx).rules) out.push(...r.from.hosts);
+      // `NAME/0`: each address masked to nothing, its family's `0.0.0.0/0` or `::/0` (printed `any`); the probe
+      // would read those as `from any` and give no host
+      const zero = h.mask === 0;
+      const { mask: _mask, ...bare } = h;
+      const probe: PfRule = { kind: "anchor", name: "x", on: [], protos: [], from: { hosts: [zero ? bare : h], ports: [] }, to: { hosts: [], ports: [] } };
+      for (const r of expandStatement(probe, this.ctx).rules)
+        out.push(...(zero ? r.from.hosts.map((a): PfHost => (a.kind === "address" ? { ...a, address: a.address.includes(":") ? "::/0" : "0.0.0.0/0" } : a)) : r.from.hosts));
     }
     return out;
   }
