@@ -2,9 +2,9 @@
  * ipsecctl's host_if (parse.y host → host_if → ifa_lookup, ifa_grouplookup): a flow's or manual SA's address
  * written as an interface or interface-group name stands for that interface's addresses (each IPv4 a /32, each IPv6
  * a /128 host, link-local IPv6 skipped; a group: its members' in turn), in place in the rule's list, so `flow esp
- * from em0 …` loads and prints as `from 172.16.0.1`. A name that is no interface with an address is left as written
- * (DNS, which the double has not). A manual SA then has one rule per pair of one family (sa-pairs.ts), as
- * expand_rule makes. Pure.
+ * from em0 … peer egress` loads and prints as `from 172.16.0.1 … peer 203.0.113.1`. A name that is no interface
+ * with an address is left as written (DNS, which the double has not). A manual SA then has one rule per pair of
+ * one family (sa-pairs.ts), as expand_rule makes. Pure.
  */
 import { saPairs } from "../../../sdk/model/ipsec/sa-pairs";
 import type { IpsecAddress, IpsecStatement } from "../../../sdk/model/ipsec";
@@ -33,8 +33,12 @@ const resolveList = (l: readonly IpsecAddress[], ifs: readonly HostIfInterface[]
 /** `s` with its interface names resolved: a flow's lists in place; a manual SA as one rule per pair. */
 export function resolveInterfaces(s: IpsecStatement, ifs: readonly HostIfInterface[]): IpsecStatement[] {
   switch (s.type) {
-    case "flow":
-      return [{ ...s, from: { ...s.from, addresses: resolveList(s.from.addresses, ifs) }, to: { ...s.to, addresses: resolveList(s.to.addresses, ifs) } }];
+    case "flow": {
+      // set_rule_peers: a peer or local written as a name is the first of its addresses (copyhost of the list's head)
+      const one = (a: IpsecAddress | undefined) => (a?.kind === "name" ? (hostIf(a.name, ifs)?.[0] ?? a) : a);
+      const [peer, local] = [one(s.peer), one(s.local)];
+      return [{ ...s, from: { ...s.from, addresses: resolveList(s.from.addresses, ifs) }, to: { ...s.to, addresses: resolveList(s.to.addresses, ifs) }, ...(peer ? { peer } : {}), ...(local ? { local } : {}) }];
+    }
     case "sa":
     case "tcpmd5": {
       if (s.from.kind !== "name" && s.to.kind !== "name") return [s];
