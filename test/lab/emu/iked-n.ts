@@ -45,8 +45,11 @@ export function printIkedPolicy(x: IkedExpandedPolicy): string {
   }
   if (p.srcid) o.push(`srcid ${p.srcid}`);
   if (p.dstid) o.push(`dstid ${p.dstid}`);
-  if (p.ikelifetime) o.push(`ikelifetime ${p.ikelifetime}`);
-  o.push(`lifetime ${x.lifetime.seconds} bytes ${x.lifetime.bytes}`);
+  // iked keeps ikelifetime in 32 bits and the lifetime's seconds and bytes in 64, unsigned (print_policy's %u, %llu):
+  // a negative number as written comes out as its two's complement (`lifetime -1` is 18446744073709551615)
+  const unsigned = (n: number, bits: number) => BigInt.asUintN(bits, BigInt(Math.trunc(n))).toString();
+  if (p.ikelifetime) o.push(`ikelifetime ${unsigned(p.ikelifetime, 32)}`);
+  o.push(`lifetime ${unsigned(x.lifetime.seconds, 64)} bytes ${unsigned(x.lifetime.bytes, 64)}`);
   const a = p.auth;
   if (!a) o.push("signature");
   else
