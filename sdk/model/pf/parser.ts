@@ -65,8 +65,12 @@ class PfParser extends PfQueueParser {
     // parse.y's first state reduces the empty ruleset only before a token a statement starts with; on any
     // other first token (an undefined macro's ERROR, `!`, `in`, a number) there is no `ruleset error '\n'` to
     // recover with: byacc reports the syntax error and gives up on the whole file
-    const first = this.la;
-    if (first.type !== "EOF" && first.type !== "NL" && first.type !== "STRING" && !(first.type === "KW" && RULESET_START.has(first.text))) {
+    let first = this.la;
+    // `ruleset: '{' fakeanchor '}' '\n'`: a `{` first in the file is shifted, but fakeanchor has no first token (it
+    // has no base case): the token after the brace is the syntax error (an undefined macro there reported first)
+    const braced = first.type === "CHAR" && first.text === "{";
+    if (braced) first = this.la = this.lex.next();
+    if (braced || (first.type !== "EOF" && first.type !== "NL" && first.type !== "STRING" && !(first.type === "KW" && RULESET_START.has(first.text)))) {
       this.report(first.line, first.col, "syntax error", `unexpected ${describe(first)}; pfctl reads no further`, first);
       this.out.queueNames = this.queues.names();
       return this.out;
