@@ -6,7 +6,7 @@ import type { Diagnostic, ParseResult } from "../diagnostics";
 import { oneOf } from "../diagnostics";
 import { canonicalHost, parseAddr } from "./address";
 import { IkedLexer, type IkedToken } from "./lexer";
-import { protocolByName, protocolNameOf, protocolNames } from "../protocols";
+import { protocolByName, protocolNameOf } from "../protocols";
 import { servicePort } from "../services";
 import { AUTH_METHODS, allowedNames, canonicalTransform, type IkedAuthMethod, type IkedXfKind } from "./transforms";
 import { type IkedAuth, type IkedConf, type IkedTransforms } from "./types";
@@ -306,7 +306,7 @@ export abstract class ParserBase {
     }
     if (t.type === "string" || (t.type === "kw" && (t.value === "esp" || t.value === "ah"))) {
       if (t.type === "kw") throw new Fail(t, "syntax error", `proto: \`${t.value}\` is a keyword here; write its number (${protocolByName(t.value)})`);
-      if (protocolByName(t.value) === undefined) throw new Fail(t, `unknown protocol: ${t.value}`, oneOf("protocol", t.value, protocolNames()));
+      if (protocolByName(t.value) === undefined) throw new Fail(t, `unknown protocol: ${t.value}`, `unknown protocol \`${t.value}\`; a name of /etc/protocols (tcp, udp, icmp, gre, esp, …) or a number 0-255`);
       return t.value;
     }
     throw new Fail(t, "syntax error", `proto: expected a protocol name or number, got ${describe(t)}`);

@@ -236,7 +236,8 @@ export abstract class ParserBase {
       this.problem(t, "hard", "port outside range", field, `${t.text}: a port is 0-65535`);
       return 0;
     }
-    const p = resolvePort(t.text);
+    // a STRING is looked up by name only (getservbyname): digits that are no NUMBER token (`"22"`) are an unknown port
+    const p = t.kind === "string" && /^\d+$/.test(t.text) ? undefined : resolvePort(t.text);
     if (p === undefined) {
       this.problem(t, "hard", `unknown port: ${t.text}`, field, "a number 0-65535 or an /etc/services name");
       return 0;
@@ -289,7 +290,13 @@ export abstract class ParserBase {
     const t = this.next();
     this.mark("proto", t);
     if (t.kind !== "string" && t.kind !== "number" && !(t.kind === "keyword" && (t.text === "esp" || t.text === "ah"))) throw new SyntaxError_(t);
-    const p = resolveProtocol(t.text);
+    // protoval: a NUMBER is range-checked; a STRING is looked up by name only (getprotobyname), so digits that are no
+    // NUMBER token (`"88"` quoted, or `88#` run into a comment) are an unknown protocol
+    if (t.kind === "number" && !(Number(t.text) >= 0 && Number(t.text) <= 255)) {
+      this.problem(t, "hard", "protocol outside range", "proto", `${t.text}: a protocol number is 0-255`);
+      return 0;
+    }
+    const p = t.kind !== "number" && /^\d+$/.test(t.text) ? undefined : resolveProtocol(t.text);
     if (p === undefined) {
       this.problem(t, "hard", `unknown protocol: ${t.text}`, "proto", "an /etc/protocols name or a number 0-255");
       return 0;
