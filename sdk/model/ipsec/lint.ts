@@ -15,9 +15,12 @@ import { parseIpsecConfDetailed, problemDiagnostic } from "./parser";
  * is on that line the position is the token's, as in {@link parseIpsecConf}.
  */
 export function lintIpsecConf(text: string, file: string, opts: { include?: (path: string) => string | undefined } = {}): Diagnostic[] {
-  const out: Diagnostic[] = [];
+  const parsed: Diagnostic[] = [];
+  const generated: Diagnostic[] = [];
   for (const item of parseIpsecConfDetailed(text, file, opts)) {
-    for (const p of item.problems) if (p.effect !== "stderr") out.push({ ...problemDiagnostic(p), line: p.ipsecctlLine, column: p.ipsecctlColumn });
+    for (const p of item.problems) if (p.effect !== "stderr") (p.effect === "generate" ? generated : parsed).push({ ...problemDiagnostic(p), line: p.ipsecctlLine, column: p.ipsecctlColumn });
   }
-  return out;
+  // ipsecctl prints a generation problem (`ipsecctl: illegal transform …`, from ike.c as the rule is added) without a
+  // line, apart from the parse errors, which name the file's line: lint lists the parse errors first
+  return [...parsed, ...generated];
 }

@@ -43,7 +43,12 @@ class Parser extends ParserBase {
         // a new statement's problems start before its first token is read (an undefined macro there is its own)
         if (this.buffered.length === 0) this.problems = [];
         const t = this.peek();
-        if (t.kind === "eof") break;
+        if (t.kind === "eof") {
+          // the end of the input read where a statement would start may have been an error of its own (a quoted
+          // string left open to the end of the file: yylex reports it and returns 0)
+          if (this.problems.length) this.items.push({ kind: "dropped", problems: this.problems });
+          break;
+        }
         if (t.kind === "nl") {
           this.next();
           continue;
