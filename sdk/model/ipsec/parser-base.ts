@@ -27,7 +27,7 @@ export interface ParseProblem {
   text: string;
   /** What is allowed / how to fix it (lint only). */
   hint?: string;
-  effect: "soft" | "hard" | "fatal" | "generate" | "warning" | "stderr";
+  effect: "soft" | "hard" | "fatal" | "generate" | "abort" | "warning" | "stderr";
   /**
    * A syntax error ipsecctl finds but does not print: byacc's yyerrflag is still above 0 (fewer than three
    * tokens shifted since the last error's recovery). lint reports it; `ipsecctl -n` prints nothing for it.

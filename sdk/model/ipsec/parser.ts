@@ -8,6 +8,7 @@
  * - `hard`: the rule is dropped (syntax errors, validate_sa, missing peer, …);
  * - `fatal`: err(1, …) ends ipsecctl at once (`invalid time unit`);
  * - `generate`: the parser accepts it, generating isakmpd's configuration fails (`illegal transform`);
+ * - `abort`: the rule is loaded and printed, then ipsecctl aborts as it frees the rules at its end (a double free);
  * - `warning`: accepted by ipsecctl, reported by lint only;
  * - `stderr`: a line ipsecctl prints without counting an error (`no IP address found for X`, the
  *   `pushfile:` warning of an include it cannot open); not a diagnostic.
@@ -426,6 +427,7 @@ class Parser extends ParserBase {
       const t = this.expectString();
       this.problem(t, "hard", "bundle is not supported by this model", "bundle");
     }
+    this.sharedInKeys(r as SaRule);
     return r as SaRule;
   }
 
@@ -434,7 +436,22 @@ class Parser extends ParserBase {
     const { from, to } = this.saHosts();
     const spi = this.spi();
     const authkey = this.key("authkey");
-    return { type: "tcpmd5", from, to, spi, authkey: authkey ?? { out: "" } };
+    const r: TcpMd5Rule = { type: "tcpmd5", from, to, spi, authkey: authkey ?? { out: "" } };
+    this.sharedInKeys(r);
+    return r;
+  }
+
+  /**
+   * expand_rule gives the reverse SA of every address pair the same IN keys (reverse_sa keeps the pointer), and
+   * ipsecctl frees each rule's keys at its end: a rule with IN keys that expands to several pairs (`any` to `any`,
+   * a `{ }` list) frees them twice and ipsecctl aborts, after loading its SAs (measured: OpenBSD's parser built here
+   * ends with `free(): double free detected`, status 134).
+   */
+  private sharedInKeys(r: SaRule | TcpMd5Rule): void {
+    const inKeys = r.authkey?.in !== undefined || (r.type === "sa" && r.enckey?.in !== undefined);
+    const pairs = this.saMore.length + 1 + (this.saMore.length === 0 && r.from.kind === "any" && r.to.kind === "any" ? 1 : 0);
+    if (!inKeys || pairs < 2) return;
+    this.problem(this.fieldTokens.get("from") ?? this.peek(), "abort", "in free(): double free: the reverse SAs of this rule's address pairs share its IN keys", "from", `ipsecctl aborts on it; write one rule per address pair (${pairs} here), each with its own keys`);
   }
 }
 

@@ -346,5 +346,8 @@ export function ipsecctlNv(text: string, file: string, opts: IpsecctlNvOptions =
     stderr.push("ipsecctl: Syntax error in config file: ipsec rules not loaded");
     return { stdout: join(stdout), stderr: join(stderr), rc: 1 };
   }
+  // a rule whose reverse SAs share their IN keys: ipsecctl aborts when it frees its rules at the end (SIGABRT)
+  const abort = items.flatMap((i) => i.problems).find((p) => p.effect === "abort");
+  if (abort) return { stdout: join(stdout), stderr: join([...stderr, `ipsecctl ${abort.text}`]), rc: 134 };
   return { stdout: join(stdout), stderr: join(stderr), rc: 0 };
 }

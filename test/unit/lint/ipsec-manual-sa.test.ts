@@ -7,6 +7,7 @@
 import { describe, expect, it } from "vitest";
 import { lintFile } from "../../../sdk/lint";
 import { formatDiagnostic } from "../../../sdk/model/diagnostics";
+import { ipsecctlNv } from "../../lab/emu/ipsecctl-nv";
 
 const lint = (text: string) => lintFile("ipsec.conf", text, { kind: "ipsec" }).map(formatDiagnostic);
 const AUTH = "0x1234567890123456789012345678901234567890";
@@ -26,5 +27,23 @@ describe("ipsecctl manual SAs", () => {
       "ipsec.conf:1:175: enckey: no encryption key specified; spi OUT:IN adds a reverse SA: give enckey OUT:IN",
     ]);
     expect(lint(`esp from 192.0.2.1 to 192.0.2.2 spi 0x1000:0x1001 enc aes auth hmac-sha1 authkey ${AUTH}:${AUTH} enckey ${ENC}:${ENC}\n`)).toEqual([]);
+  });
+
+  it("refuses IN keys on a rule of several address pairs: their reverse SAs share the keys and ipsecctl aborts freeing them twice", () => {
+    // OpenBSD's parser built from its sources on glibc: `free(): double free detected in tcache 2`, status 134, after
+    // printing every SA (not recorded as a fixture: the allocator's words and its detection are the platform's)
+    const shared = `esp from any to any spi 0x100:0x200 auth hmac-sha1 enc aes authkey ${AUTH}:${AUTH} enckey ${ENC}:${ENC}\n`;
+    expect(lint(shared)).toEqual([
+      "ipsec.conf:1:10: from: in free(): double free: the reverse SAs of this rule's address pairs share its IN keys; ipsecctl aborts on it; write one rule per address pair (2 here), each with its own keys",
+    ]);
+    const nv = ipsecctlNv(shared, "ipsec.conf", { verbose: true });
+    expect(nv.rc).toBe(134);
+    expect(nv.stdout.split("\n").filter(Boolean)).toHaveLength(4);
+    expect(nv.stderr).toBe("ipsecctl in free(): double free: the reverse SAs of this rule's address pairs share its IN keys\n");
+    expect(lint(`tcpmd5 from { 10.0.0.1, 10.0.0.3 } to 10.0.0.2 spi 0x1000:0x1001 authkey 0x6162636465666768:0x6162636465666768\n`)[0]).toContain("(2 here)");
+    // one pair, or several without IN keys: nothing shared
+    expect(lint(`esp from 192.0.2.1 to 192.0.2.2 spi 0x100:0x200 auth hmac-sha1 enc aes authkey ${AUTH}:${AUTH} enckey ${ENC}:${ENC}\n`)).toEqual([]);
+    expect(lint(`esp from any to 192.0.2.2 spi 0x100:0x200 auth hmac-sha1 enc aes authkey ${AUTH}:${AUTH} enckey ${ENC}:${ENC}\n`)).toEqual([]);
+    expect(lint(`tcpmd5 from { 10.0.0.1, 10.0.0.3 } to 10.0.0.2 spi 0x1000 authkey 0x6162636465666768\n`)).toEqual([]);
   });
 });

@@ -139,7 +139,7 @@ async function rules(io: Io, file: string, o: { del: boolean; noaction: boolean;
     const shown = o.verbose ? full : nv(src.text, src.name, { ...popts, verbose: false });
     io.out(shown.stdout);
     io.err(shown.stderr);
-    return 1;
+    return full.rc;
   }
   const list = commitRules(full.stdout);
   // the kernel names SAs by algorithm and key length (`enc aes` with a 256-bit key is `aes-256`, B.2)
