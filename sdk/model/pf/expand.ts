@@ -149,6 +149,8 @@ export function expandStatement(rule: PfRule, ctx: ExpandContext = {}, refusals:
                 if (itf && itf.name !== scope) continue;
                 on = { name: scope };
               }
+              // the family expand_rule's binat-to mask check sees: the rule's or its addresses', not the target's
+              const checkAf = stmtAf ?? src.af ?? dst.af;
               // pfctl takes the address family of a binat-to/divert-to address when the rule has none (nat-to,
               // rdr-to and route-to pools: collapse_redirspec in familyErrors)
               if (!af && rule.kind === "filter" && !rule.natTo && !rule.rdrTo) {
@@ -170,6 +172,11 @@ export function expandStatement(rule: PfRule, ctx: ExpandContext = {}, refusals:
                 if (rule.binatTo.kind === "table")
                   errors.push("binat-to requires a specified source and redirect address", "source and redir addresess must have a matching network mask in binat-rule", "tables cannot be used as the redirect address of a binat-to rule");
                 else if (binatEmpty) errors.push("source and redir addresess must have a matching network mask in binat-rule");
+                else if (checkAf && (zeroMask(src.host) || zeroMask(rule.binatTo))) {
+                  // PF_AZERO(src mask) || PF_AZERO(nat mask) in a rule of known family: `from any`, a /0 (the words are pfctl's)
+                  errors.push("source and redir addresess must have a matching network mask in binat-rule");
+                  poolError = true;
+                }
                 if (rule.direction) errors.push("binat-to cannot be specified with a direction");
                 if (rule.binatTo.kind === "table" || rule.direction) poolError = true;
               }
@@ -321,6 +328,11 @@ function expandLabel(label: string, itf: PfIfSpec | undefined, proto: string | u
     .replaceAll("$srcport", port(sport))
     .replaceAll("$dstport", port(dport))
     .replaceAll("$proto", proto ?? "");
+}
+
+/** An address of mask zero as expand_rule holds it: `any` (no host), `0.0.0.0/0`, `10.0.0.0/0`, an interface `/0`. */
+function zeroMask(h: PfHost | undefined): boolean {
+  return h === undefined || (h.kind === "address" && (h.address === "any" || h.address.endsWith("/0"))) || (h.kind === "interface" && h.mask === 0);
 }
 
 /** How pfctl prints an address of mask 0 in a loaded rule (print_addr: `any`; the rule keeps its family). */
