@@ -27,6 +27,13 @@ export function hostIf(name: string, ifs: readonly HostIfInterface[]): IpsecAddr
   return out.length ? out : undefined;
 }
 
+/** The members of group `name` that have an address, as names (undefined when `name` is an interface, or no group). */
+function groupMembers(name: string, ifs: readonly HostIfInterface[]): IpsecAddress[] | undefined {
+  if (ifs.some((i) => i.name === name)) return undefined;
+  const m = ifs.filter((i) => (i.groups ?? []).includes(name) && hostIf(i.name, ifs) !== undefined);
+  return m.length ? m.map((i) => ({ kind: "name", name: i.name })) : undefined;
+}
+
 const resolveList = (l: readonly IpsecAddress[], ifs: readonly HostIfInterface[]): IpsecAddress[] =>
   l.flatMap((a) => (a.kind === "name" ? (hostIf(a.name, ifs) ?? [a]) : [a]));
 
@@ -45,7 +52,13 @@ export function resolveInterfaces(s: IpsecStatement, ifs: readonly HostIfInterfa
       const pairs = saPairs(resolveList([s.from], ifs), resolveList([s.to], ifs));
       return pairs.length ? pairs.map(([from, to]) => ({ ...s, from, to })) : [s];
     }
-    case "ike":
-      return [s];
+    case "ike": {
+      // ike.c names a host by the `name` host_if gave it: an interface's own name, so a group written in an ike rule
+      // stands for its members' names (`from egress` is `from-em1-…`)
+      const names = (l: readonly IpsecAddress[]) => l.flatMap((a) => (a.kind === "name" ? groupMembers(a.name, ifs) ?? [a] : [a]));
+      const one = (a: IpsecAddress | undefined) => (a?.kind === "name" ? (groupMembers(a.name, ifs)?.[0] ?? a) : a);
+      const [peer, local] = [one(s.peer), one(s.local)];
+      return [{ ...s, from: { ...s.from, addresses: names(s.from.addresses) }, to: { ...s.to, addresses: names(s.to.addresses) }, ...(peer ? { peer } : {}), ...(local ? { local } : {}) }];
+    }
   }
 }
