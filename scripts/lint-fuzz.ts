@@ -259,7 +259,7 @@ function lintOf(c: GoldenCase) {
 function dnsOnly(stderr: string): boolean {
   const names = [...stderr.matchAll(/^no IP address found for (\S+)$/gm)].map((m) => m[1]!);
   const errors = stderr.split("\n").filter((l) => /: \d+: /.test(l));
-  return names.length > 0 && names.every((n) => /^[A-Za-z][A-Za-z0-9.-]*(\/\d+)?$/.test(n)) && errors.every((l) => l.endsWith("could not parse host specification"));
+  return names.length > 0 && names.every((n) => /^[A-Za-z0-9][A-Za-z0-9.-]*(\/\d+)?$/.test(n) && /[A-Za-z]/.test(n)) && errors.every((l) => l.endsWith("could not parse host specification"));
 }
 
 type DKind = "verdict: OpenBSD accepts, lint rejects" | "verdict: OpenBSD rejects, lint accepts" | "name left to the host: DNS or an interface group (lint accepts names)" | "first error on another line" | "first error in other words" | "emulator -nv stdout differs" | "emulator stderr/exit differs";
