@@ -451,7 +451,7 @@ class Parser extends ParserBase {
     const inKeys = r.authkey?.in !== undefined || (r.type === "sa" && r.enckey?.in !== undefined);
     const pairs = this.saMore.length + 1 + (this.saMore.length === 0 && r.from.kind === "any" && r.to.kind === "any" ? 1 : 0);
     if (!inKeys || pairs < 2) return;
-    this.problem(this.fieldTokens.get("from") ?? this.peek(), "abort", "in free(): double free: the reverse SAs of this rule's address pairs share its IN keys", "from", `ipsecctl aborts on it; write one rule per address pair (${pairs} here), each with its own keys`);
+    this.problem(this.fieldTokens.get("from") ?? this.peek(), "abort", "the reverse SAs of this rule's address pairs share its IN keys: ipsecctl frees them twice and aborts", "from", `write one rule per address pair (${pairs} here), each with its own keys`);
   }
 }
 

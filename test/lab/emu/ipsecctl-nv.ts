@@ -348,6 +348,6 @@ export function ipsecctlNv(text: string, file: string, opts: IpsecctlNvOptions =
   }
   // a rule whose reverse SAs share their IN keys: ipsecctl aborts when it frees its rules at the end (SIGABRT)
   const abort = items.flatMap((i) => i.problems).find((p) => p.effect === "abort");
-  if (abort) return { stdout: join(stdout), stderr: join([...stderr, `ipsecctl ${abort.text}`]), rc: 134 };
+  if (abort) return { stdout: join(stdout), stderr: join([...stderr, `ipsecctl in free(): double free (${abort.text.replace(/:.*/, "")})`]), rc: 134 };
   return { stdout: join(stdout), stderr: join(stderr), rc: 0 };
 }

@@ -34,12 +34,12 @@ describe("ipsecctl manual SAs", () => {
     // printing every SA (not recorded as a fixture: the allocator's words and its detection are the platform's)
     const shared = `esp from any to any spi 0x100:0x200 auth hmac-sha1 enc aes authkey ${AUTH}:${AUTH} enckey ${ENC}:${ENC}\n`;
     expect(lint(shared)).toEqual([
-      "ipsec.conf:1:10: from: in free(): double free: the reverse SAs of this rule's address pairs share its IN keys; ipsecctl aborts on it; write one rule per address pair (2 here), each with its own keys",
+      "ipsec.conf:1:10: from: the reverse SAs of this rule's address pairs share its IN keys: ipsecctl frees them twice and aborts; write one rule per address pair (2 here), each with its own keys",
     ]);
     const nv = ipsecctlNv(shared, "ipsec.conf", { verbose: true });
     expect(nv.rc).toBe(134);
     expect(nv.stdout.split("\n").filter(Boolean)).toHaveLength(4);
-    expect(nv.stderr).toBe("ipsecctl in free(): double free: the reverse SAs of this rule's address pairs share its IN keys\n");
+    expect(nv.stderr).toBe("ipsecctl in free(): double free (the reverse SAs of this rule's address pairs share its IN keys)\n");
     expect(lint(`tcpmd5 from { 10.0.0.1, 10.0.0.3 } to 10.0.0.2 spi 0x1000:0x1001 authkey 0x6162636465666768:0x6162636465666768\n`)[0]).toContain("(2 here)");
     // one pair, or several without IN keys: nothing shared
     expect(lint(`esp from 192.0.2.1 to 192.0.2.2 spi 0x100:0x200 auth hmac-sha1 enc aes authkey ${AUTH}:${AUTH} enckey ${ENC}:${ENC}\n`)).toEqual([]);
