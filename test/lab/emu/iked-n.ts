@@ -5,6 +5,7 @@
  * `FILE: LINE: message`, fatal errors as `parent: message`, and `configuration OK` on success.
  * Host names and interface names are not resolved (there is no DNS here): they fail like an unknown name.
  */
+import { hostIf, type HostIfInterface } from "./ipsec-hostif";
 import { expandIkedPolicy, parseIkedConfDetailed, protocolName, type IkedExpandedPolicy, type IkedResolvedAddr } from "../../../sdk/model/iked";
 
 const addr = (a: IkedResolvedAddr): string => (a.af !== undefined && a.net ? `${a.text}/${a.mask}` : a.text);
@@ -75,13 +76,8 @@ export function printIkedPolicy(x: IkedExpandedPolicy): string {
   return `${o.join(" ")}\n`;
 }
 
-/** `iked -n [-v] -f file`: `mode` is the file's permission bits (default 0600). */
-/** An interface as iked's host_if() sees it: name, groups, addresses in kernel order. */
-export interface IkedHostInterface {
-  name: string;
-  groups?: readonly string[];
-  addresses: readonly { family: "inet" | "inet6"; address: string }[];
-}
+/** An interface as iked's host_if() sees it (the same parse.y code as ipsecctl's: ipsec-hostif.ts). */
+export type IkedHostInterface = HostIfInterface;
 
 /**
  * parse.y host_if(): an interface (or group) name stands for the interface's addresses (link-local IPv6
@@ -89,11 +85,11 @@ export interface IkedHostInterface {
  * per written host.
  */
 function interfaceAddress(name: string, ifs: readonly IkedHostInterface[]): string | undefined {
-  const hit = ifs.filter((i) => i.name === name || (i.groups ?? []).includes(name));
-  for (const i of hit) for (const a of i.addresses) if (!(a.family === "inet6" && /^fe80:/i.test(a.address))) return a.address;
-  return undefined;
+  const a = hostIf(name, ifs)?.[0];
+  return a?.kind === "ip" ? a.address : undefined;
 }
 
+/** `iked -n [-v] -f file`: `mode` is the file's permission bits (default 0600). */
 export function ikedN(text: string, file: string, opts: { verbose: boolean; mode?: number; interfaces?: readonly IkedHostInterface[] }): { stdout: string; stderr: string; rc: number } {
   const mode = opts.mode ?? 0o600;
   // check_file_secrecy: S_IWGRP | S_IXGRP | S_IRWXO
