@@ -20,6 +20,7 @@ import { wireGuardEndKeys } from "./wireguard";
 import { sshTunnelClientKeys } from "./ssh-tunnel";
 import type { LinkSpec, ManualKeysSpec, Topology, TunnelSpec } from "./spec";
 import { resolveManualKeys } from "./manual-keys";
+import { SecretFinder } from "./secret-finder";
 
 /**
  * Shortest value the provider redacts from text: shorter strings occur everywhere by chance (a 2-letter
@@ -124,11 +125,11 @@ function unique(vs: string[]): string[] {
 export function sealSecrets(s: HostState, declared: readonly string[]): HostState {
   const values = [...declared];
   for (const f of Object.values(s.files)) if (f.secret) values.push(f.content.trim());
-  const candidates = unique(values);
+  const finder = new SecretFinder(unique(values));
   const found = new Set<string>();
   const files: Record<string, ManagedFile> = {};
   for (const [path, f] of Object.entries(s.files)) {
-    const held = occurring(f.content, candidates);
+    const held = finder.in(f.content);
     for (const v of held) found.add(v);
     files[path] = held.length > 0 || f.secret ? { ...f, secret: true, mode: "0600" } : f;
   }
@@ -137,42 +138,9 @@ export function sealSecrets(s: HostState, declared: readonly string[]): HostStat
   return { ...rest, files, ...(secrets.length > 0 ? { secrets } : {}) };
 }
 
-/**
- * The values of `candidates` that occur in `text` (exact substrings). Values of 8 characters or more are
- * found in one rolling-hash pass (Rabin–Karp on their first L characters, L the shortest such length)
- * instead of one scan per value: a gateway of a large mesh has hundreds of PSKs and files of tens of
- * kilobytes. Shorter values are searched one by one.
- */
+/** The values of `candidates` that occur in `text` (exact substrings), in their order (secret-finder.ts). */
 export function occurring(text: string, candidates: readonly string[]): string[] {
-  const found = new Set<string>();
-  const long = candidates.filter((c) => c.length >= 8 && c.length <= text.length);
-  for (const c of candidates) if (c.length > 0 && c.length < 8 && text.includes(c)) found.add(c);
-  if (long.length > 0) {
-    const n = Math.min(...long.map((c) => c.length));
-    const B = 131;
-    const hash = (t: string, from: number): number => {
-      let h = 0;
-      for (let i = from; i < from + n; i++) h = (Math.imul(h, B) + t.charCodeAt(i)) >>> 0;
-      return h;
-    };
-    // candidates by the hash of their first n characters, and a 64 Ki-bit filter of those hashes
-    const table = new Map<number, string[]>();
-    const filter = new Uint8Array(1 << 13);
-    for (const c of long) {
-      const h = hash(c, 0);
-      table.set(h, [...(table.get(h) ?? []), c]);
-      filter[(h & 0xffff) >>> 3]! |= 1 << (h & 7);
-    }
-    let pow = 1;
-    for (let i = 1; i < n; i++) pow = Math.imul(pow, B) >>> 0;
-    let h = hash(text, 0);
-    for (let i = 0; ; i++) {
-      if (filter[(h & 0xffff) >>> 3]! & (1 << (h & 7))) for (const c of table.get(h) ?? []) if (!found.has(c) && text.startsWith(c, i)) found.add(c);
-      if (i + n >= text.length) break;
-      h = (Math.imul((h - Math.imul(text.charCodeAt(i), pow)) >>> 0, B) + text.charCodeAt(i + n)) >>> 0;
-    }
-  }
-  return candidates.filter((c) => found.has(c));
+  return new SecretFinder(candidates).in(text);
 }
 
 /**

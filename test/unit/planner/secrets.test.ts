@@ -147,6 +147,25 @@ describe("occurring (one rolling-hash pass per file)", () => {
       { numRuns: 300 },
     );
   });
+
+  it("values sharing a prefix or a suffix, and characters beyond ASCII, are each found exactly", () => {
+    const part = fc.array(fc.constantFrom("k", "-", "1", "é", "😀", "\u0000"), { minLength: 0, maxLength: 6 }).map((a) => a.join(""));
+    fc.assert(
+      fc.property(part, part, fc.array(fc.integer({ min: 0, max: 120 }), { minLength: 1, maxLength: 40 }), fc.array(fc.nat(60), { maxLength: 20 }), (pre, post, ids, used) => {
+        const candidates = [...new Set(ids.map((i) => `${pre}psk-${i}${post}`))];
+        const text = used.map((u) => `psk "${candidates[u % candidates.length]!.slice(0, 3 + (u % 40))}"\n`).join("");
+        expect(occurring(text, candidates)).toEqual(candidates.filter((c) => text.includes(c)));
+      }),
+      { numRuns: 300 },
+    );
+  });
+
+  it("a thousand values of one prefix in a long text: found exactly as a scan per value finds them", () => {
+    const candidates = Array.from({ length: 1000 }, (_, i) => `psk-gateway-000-${i}.`);
+    const text = candidates.filter((_, i) => i % 3 === 0).map((c) => `ike esp from any to any psk "${c}"\n`).join("");
+    expect(occurring(text, candidates)).toEqual(candidates.filter((_, i) => i % 3 === 0));
+    expect(occurring(text.replaceAll("-000-", "-001-"), candidates)).toEqual([]);
+  });
 });
 
 describe("tunnel identities", () => {
