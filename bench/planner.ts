@@ -3,7 +3,7 @@
  * 100, 200: total time and time per tunnel end. Linear growth shows as a flat time per tunnel end.
  * Run: npx tsx bench/planner.ts (or `npm run bench`).
  */
-import { planAndRender } from "../sdk/planner/run";
+import { planAndRender } from "./compiled";
 import type { GatewaySpec, Topology, TunnelSpec } from "../sdk/planner/spec";
 
 export function mesh(n: number): Topology {

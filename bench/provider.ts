@@ -13,7 +13,7 @@ import * as path from "node:path";
 import type { LocalWorkspace, Stack } from "@pulumi/pulumi/automation";
 import { GatewayConfig } from "../sdk/resources/gateway-config";
 import type { HostState } from "../sdk/state";
-import { planAndRender } from "../sdk/planner/run";
+import { planAndRender } from "./compiled";
 import type { GatewaySpec, Topology, TunnelSpec } from "../sdk/planner/spec";
 import { labDown, labUp, type Lab, type LabGateway } from "../test/lab/api";
 import { labStack, removeStack } from "../test/support/stack";
