@@ -11,3 +11,15 @@ export function llongRange(digits: string): "too large" | "too small" | undefine
   const n = BigInt(digits);
   return n > LLONG_MAX ? "too large" : n < LLONG_MIN ? "too small" : undefined;
 }
+
+/**
+ * strtonum(3) of any string, as OpenBSD's parsers call it on a word (`strtonum("pflog" + 5, 0, 255)`): strtoll's
+ * leading white space and sign, then base-10 digits to the end. Its errstr: `invalid` (no digits, anything after
+ * them), `too small` or `too large`; undefined when the value is in [min, max].
+ */
+export function strtonumError(s: string, min: number, max: number): "invalid" | "too small" | "too large" | undefined {
+  const m = /^[ \t\n\v\f\r]*([-+]?\d+)$/.exec(s);
+  if (!m) return "invalid";
+  const n = BigInt(m[1]!);
+  return n < BigInt(min) ? "too small" : n > BigInt(max) ? "too large" : undefined;
+}

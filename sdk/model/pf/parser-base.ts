@@ -225,14 +225,23 @@ export abstract class PfParserBase {
   /** YYERROR without yyerror(): pfctl prints nothing, the file fails; the diagnostic says why. */
   protected failSilently(message: string, at: Token = this.la): never {
     const n = this.out.stderr.length;
-    this.report(this.la.line, at.col, message, undefined, at);
+    this.report(this.la.line, this.spot(at).col, message, undefined, this.spot(at));
     this.out.stderr.length = n;
     throw new Fail(at, true);
   }
 
+  /**
+   * Where a semantic error's diagnostic points: the offending token, or the lookahead when yacc had read on to
+   * another line before it reduced the rule (a host at the end of a `\`-continued line): pfctl's yyerror names
+   * the lexer's line, and lint names the same one, as it does for ipsecctl and iked.
+   */
+  private spot(at: Token): Token {
+    return at.line === this.la.line ? at : this.la;
+  }
+
   /** yyerror() + YYERROR: a semantic error reported at the current lookahead's line. */
   protected fail(message: string, detail?: string, at: Token = this.la): never {
-    this.report(this.la.line, at.col, message, detail, at);
+    this.report(this.la.line, this.spot(at).col, message, detail, this.spot(at));
     throw new Fail(at, true);
   }
 

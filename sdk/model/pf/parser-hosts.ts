@@ -6,6 +6,7 @@ import { type Token } from "./lexer";
 import { canonicalProtocol, servicePort } from "./names";
 import type { PfAddressFamily, PfDirection, PfEndpoint, PfHost, PfIfModifier, PfIfSpec, PfPort, PfPortOp, PfRule } from "./types";
 import { PfParserBase } from "./parser-base";
+import { strtonumError } from "../strtonum";
 
 export abstract class PfHostParser extends PfParserBase {
   protected resolveForPrint(hosts: PfHost[]): PfHost[] {
@@ -283,7 +284,7 @@ export abstract class PfHostParser extends PfParserBase {
       // host(): strtonum(mask, 0, 128) fails first (`netmask is too large: /4294967296`), else no address
       const slash = text.indexOf("/");
       const mask = slash >= 0 ? text.slice(slash + 1) : undefined;
-      const why = mask === undefined ? undefined : !/^[-+]?\d+$/.test(mask) ? "invalid" : Number(mask) < 0 ? "too small" : Number(mask) > 128 ? "too large" : undefined;
+      const why = mask === undefined ? undefined : strtonumError(mask, 0, 128);
       this.out.stderr.push(why ? `netmask is ${why}: ${text.slice(slash)}` : `no IP address found for ${text}`);
       const names = this.ctx.interfaces ? this.ctx.interfaces.map((i) => i.name).join(", ") : "";
       this.fail("could not parse host specification", `\`${text}\` is not an IPv4/IPv6 address or network${this.ctx.interfaces ? `, nor an interface or group of this host (${names})` : " nor an interface name"}`, tok);

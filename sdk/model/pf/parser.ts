@@ -45,6 +45,7 @@ import type { PfAnchorCall, PfBlockPolicy, PfFilterRule, PfHost, PfIfSpec, PfInt
 import { Errx, Fail, describe, type PfParseOptions, type PfParseOutput } from "./parser-base";
 import { ANCHOR_STACK_DEPTH } from "./names";
 import { PfQueueParser } from "./parser-queues";
+import { strtonumError } from "../strtonum";
 
 export type { PfParseOptions, PfParseOutput } from "./parser-base";
 
@@ -307,18 +308,21 @@ class PfParser extends PfQueueParser {
   protected logOpts(): PfLogOptions | undefined {
     if (!this.acceptChar("(")) return undefined;
     const o: PfLogOptions = {};
-    let first = true;
-    while (!this.isChar(")")) {
+    // logopts: logopt | logopts comma logopt — at least one
+    for (let first = true; first || !this.isChar(")"); first = false) {
       if (!first) this.acceptChar(",");
-      first = false;
       if (this.acceptKw("all")) o.all = true;
       else if (this.acceptKw("matches")) o.matches = true;
       else if (this.acceptKw("user")) o.user = true;
       else if (this.acceptKw("to")) {
+        // `TO string`: strncmp(s, "pflog", 5), then strtonum(s + 5, 0, 255)
         const t = this.expectString();
-        const m = /^pflog(\d+)$/.exec(t.text);
-        if (!m) this.fail(`${t.text}: not a pflog interface`, "to pflogN", t);
-        o.to = Number(m[1]);
+        if (!t.text.startsWith("pflog")) this.fail(`${t.text}: should be a pflog interface`, "to pflogN, N 0-255", t);
+        const why = strtonumError(t.text.slice(5), 0, 255);
+        if (why !== undefined) this.fail(`${t.text}: ${why}`, "to pflogN, N 0-255", t);
+        // logif 0 is pflog0, the default: pfctl prints nothing and a later `to pflog0` keeps an earlier unit
+        const unit = Number(t.text.slice(5));
+        if (unit !== 0) o.to = unit;
       } else this.syntax();
     }
     this.shift();

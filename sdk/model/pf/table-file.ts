@@ -6,6 +6,7 @@
  */
 import { interfaceAddresses, interfaceExists, parseLiteralAddress } from "./address";
 import type { PfIfModifier, PfInterface } from "./types";
+import { strtonumError } from "../strtonum";
 
 /** Why a table file does not load, in pfctl's words. */
 export interface TableFileError {
@@ -41,11 +42,7 @@ export function tableFileWords(text: string): string[] {
 
 /** strtonum(3) of a netmask, 0-128: its errstr, or undefined when valid. */
 function netmaskError(m: string): string | undefined {
-  if (!/^[-+]?\d+$/.test(m.trim()) || m.trim() !== m) return "invalid";
-  const n = Number(m);
-  if (n < 0) return "too small";
-  if (n > 128) return "too large";
-  return undefined;
+  return strtonumError(m, 0, 128);
 }
 
 /**

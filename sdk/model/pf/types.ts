@@ -158,7 +158,7 @@ export interface PfLogOptions {
   matches?: boolean;
   /** `user`: log the socket's user/pid. */
   user?: boolean;
-  /** `to pflogN`: the pflog interface number (0 = pflog0, the default, not printed). */
+  /** `to pflogN`: the pflog interface number, 0-255 (0 = pflog0, the default: not printed, and not kept when parsed). */
   to?: number;
 }
 

@@ -75,7 +75,7 @@ export function checkFilterOptions(field: string, s: PfFilterRule): void {
     int(`${field}.icmpTypes[${i}].type`, t.type, 0, 255, "an icmp type");
     if (t.code !== undefined) int(`${field}.icmpTypes[${i}].code`, t.code, 0, 255, "an icmp code");
   });
-  if (s.logOptions?.to !== undefined) int(`${field}.logOptions.to`, s.logOptions.to, 0, 0x7fffffff, "a pflog unit");
+  if (s.logOptions?.to !== undefined) int(`${field}.logOptions.to`, s.logOptions.to, 0, 255, "a pflog unit (pfctl: strtonum 0-255)");
   if (s.scrub?.minTtl !== undefined) int(`${field}.scrub.minTtl`, s.scrub.minTtl, 0, 255, "min-ttl");
   if (s.scrub?.maxMss !== undefined) int(`${field}.scrub.maxMss`, s.scrub.maxMss, 0, 65535, "max-mss");
   if (s.prio !== undefined) int(`${field}.prio`, s.prio, 0, 7, "a priority");
