@@ -280,8 +280,9 @@ export function sasOfSaRule(r: SaRule): Sa[] {
     return sa;
   };
   return saPairs(r.from, r.to).flatMap(([from, to]) => {
+    // expand_rule makes the reverse SA only for a nonzero IN SPI (`spi 0x1000:0` has none) — or for IN keys, refused without one
     const out = [mk(from, to, r.spi.out, r.authkey?.out, r.enckey?.out)];
-    if (r.spi.in !== undefined) out.push(mk(to, from, r.spi.in, r.authkey?.in ?? r.authkey?.out, r.enckey?.in ?? r.enckey?.out));
+    if (r.spi.in) out.push(mk(to, from, r.spi.in, r.authkey?.in ?? r.authkey?.out, r.enckey?.in ?? r.enckey?.out));
     return out;
   });
 }
@@ -301,7 +302,7 @@ function saPairs(from: IpsecAddress, to: IpsecAddress): [IpsecAddress, IpsecAddr
 export function sasOfTcpMd5Rule(r: TcpMd5Rule): Sa[] {
   return saPairs(r.from, r.to).flatMap(([from, to]) => {
     const out: Sa[] = [{ satype: "tcpmd5", from, to, spi: r.spi.out, authkey: r.authkey.out }];
-    if (r.spi.in !== undefined) out.push({ satype: "tcpmd5", from: to, to: from, spi: r.spi.in, authkey: r.authkey.in ?? r.authkey.out });
+    if (r.spi.in) out.push({ satype: "tcpmd5", from: to, to: from, spi: r.spi.in, authkey: r.authkey.in ?? r.authkey.out });
     return out;
   });
 }

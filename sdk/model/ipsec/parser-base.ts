@@ -27,7 +27,11 @@ export interface ParseProblem {
   text: string;
   /** What is allowed / how to fix it (lint only). */
   hint?: string;
-  effect: "soft" | "hard" | "fatal" | "generate" | "abort" | "warning" | "stderr";
+  /**
+   * `hard`: yyerror and the rule is dropped; `errx`: expand_rule refused a manual SA's reverse SA after loading
+   * its forward SA (yyerror, then ipsecctl stops: `sarule: expand_rule`); `abort`: ipsecctl crashes at exit.
+   */
+  effect: "soft" | "hard" | "fatal" | "generate" | "errx" | "abort" | "warning" | "stderr";
   /**
    * A syntax error ipsecctl finds but does not print: byacc's yyerrflag is still above 0 (fewer than three
    * tokens shifted since the last error's recovery). lint reports it; `ipsecctl -n` prints nothing for it.

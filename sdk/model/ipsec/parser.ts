@@ -181,12 +181,14 @@ class Parser extends ParserBase {
         const key = [...this.fieldTokens.keys()].find((k) => p.field === k) ??
           [...this.fieldTokens.keys()].find((k) => p.field.startsWith(`${k}.`) || p.field.startsWith(`${k}[`));
         const tok = (key && this.fieldTokens.get(key)) || first;
-        this.problem(tok, p.stage === "generate" ? "generate" : "hard", p.text, p.field, p.hint, end);
+        this.problem(tok, p.stage === "generate" ? "generate" : p.stage === "expand" ? "errx" : "hard", p.text, p.field, p.hint, end);
       }
     }
     if (this.natSrc && stmt?.type !== "ike" && !this.problems.some((p) => p.effect === "fatal" || p.effect === "hard")) {
       this.problem(this.natSrc, "hard", "source NAT is not supported by this model on flow rules (ipsecctl ignores it there)", "from", "remove the (NATSRC) part");
     }
+    // ipsecctl stops at a refused reverse SA (errx), before it could free shared keys at its end
+    if (this.problems.some((p) => p.effect === "errx")) this.problems = this.problems.filter((p) => p.effect !== "abort");
     const dropped = this.problems.some((p) => p.effect === "fatal" || p.effect === "hard");
     // a refused rule (YYERROR) is recovered from by shifting its newline: the next line's first tokens are quiet
     if (dropped && end.kind === "nl") {

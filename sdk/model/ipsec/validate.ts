@@ -50,7 +50,7 @@ export interface RuleProblem {
    * `model`: ipsecctl takes it, this model's inputs do not (an address with host bits set: ipsec.conf's parser
    * keeps it as written and warns instead).
    */
-  stage: "parse" | "generate" | "model";
+  stage: "parse" | "expand" | "generate" | "model";
 }
 
 /** `text; hint` */
@@ -289,19 +289,50 @@ export function flowRuleProblems(rule: FlowRule): RuleProblem[] {
   return out;
 }
 
-function keyBytes(out: RuleProblem[], field: string, k: KeyPair | undefined): number[] {
-  if (k === undefined) return [];
-  const lens: number[] = [];
+function keyBytes(out: RuleProblem[], field: string, k: KeyPair | undefined): { out?: number; in?: number } {
+  if (k === undefined) return {};
+  const lens: { out?: number; in?: number } = {};
   for (const [part, hex] of [["out", k.out], ["in", k.in]] as const) {
     if (hex === undefined) continue;
     // parsekey(): any even run of hex digits, none included (`0x…:` gives an empty IN key)
     if (typeof hex !== "string" || !/^([0-9a-f]{2})*$/.test(hex)) {
       out.push({ field, value: `(${typeof hex === "string" ? hex.length : 0} hex digits)`, text: "keys need to be specified in hex digits", hint: `${field}.${part}: an even number of lower-case hex digits without 0x`, stage: "parse" });
-      return [];
+      return {};
     }
-    lens.push(hex.length / 2);
+    lens[part] = hex.length / 2;
   }
   return lens;
+}
+
+/**
+ * validate_sa()'s key checks for one direction of a manual SA: `keys` are the byte lengths of the keys given for
+ * it (undefined: none), `stage` where a refusal happens (create_sa for the forward SA, expand_rule for the reverse).
+ */
+function saKeyProblems(xf: { auth?: AuthTransform; enc?: EncTransform }, keys: { auth?: number; enc?: number }, stage: RuleProblem["stage"], missing: (field: string, why: string) => string): RuleProblem | undefined {
+  if (xf.auth) {
+    if (keys.auth === undefined) return { field: "authkey", value: undefined, text: "no authentication key specified", hint: missing("authkey", `${xf.auth} needs ${AUTH_KEY_BYTES[xf.auth] * 8} bits (${AUTH_KEY_BYTES[xf.auth] * 2} hex digits)`), stage };
+    if (keys.auth !== AUTH_KEY_BYTES[xf.auth])
+      return { field: "authkey", value: `(${keys.auth * 8} bits)`, text: `wrong authentication key length, needs to be ${AUTH_KEY_BYTES[xf.auth] * 8} bits`, hint: `${xf.auth} key given with ${keys.auth * 8} bits`, stage };
+  }
+  if (xf.enc) {
+    const info = ENC_INFO[xf.enc];
+    const range = `${xf.enc} keys are ${info.keyMin * 8}-${info.keyMax * 8} bits`;
+    if (keys.enc === undefined) return xf.enc === "null" ? undefined : { field: "enckey", value: undefined, text: "no encryption key specified", hint: missing("enckey", `${xf.enc} needs ${info.keyMin * 8}-${info.keyMax * 8} bits`), stage };
+    if (keys.enc < info.keyMin) return { field: "enckey", value: `(${keys.enc * 8} bits)`, text: `encryption key too short (${keys.enc * 8} bits), minimum ${info.keyMin * 8} bits`, hint: range, stage };
+    if (keys.enc > info.keyMax) return { field: "enckey", value: `(${keys.enc * 8} bits)`, text: `encryption key too long (${keys.enc * 8} bits), maximum ${info.keyMax * 8} bits`, hint: range, stage };
+  }
+  return undefined;
+}
+
+/**
+ * expand_rule()'s reverse SA: made when the rule gives an IN SPI or an IN key (`spi OUT:IN`, `authkey OUT:IN`),
+ * and validated by validate_sa with the IN SPI and keys alone. ipsecctl has loaded the forward SA by then; a
+ * refusal stops it with errx (`sarule: expand_rule`), stage `expand`.
+ */
+function reverseSaProblem(spiIn: number | undefined, xf: { auth?: AuthTransform; enc?: EncTransform }, keys: { auth?: number; enc?: number }): RuleProblem | undefined {
+  if (!spiIn && keys.auth === undefined && keys.enc === undefined) return undefined;
+  if (!spiIn) return { field: "spi", value: undefined, text: "no SPI specified", hint: "an IN key adds a reverse SA: give its SPI as spi OUT:IN, or drop the :IN keys", stage: "expand" };
+  return saKeyProblems(xf, keys, "expand", (field) => `spi OUT:IN adds a reverse SA: give ${field} OUT:IN`);
 }
 
 function checkSpi(out: RuleProblem[], spi: { out: number; in?: number } | undefined): void {
@@ -373,30 +404,13 @@ export function saRuleProblems(rule: SaRule): RuleProblem[] {
   const authLens = keyBytes(out, "authkey", rule.authkey);
   const encLens = keyBytes(out, "enckey", rule.enckey);
   if (out.length) return out;
-  if (okAuth && xf.auth) {
-    if (!rule.authkey) return bad("authkey", undefined, "no authentication key specified", `${xf.auth} needs ${AUTH_KEY_BYTES[xf.auth] * 8} bits (${AUTH_KEY_BYTES[xf.auth] * 2} hex digits)`);
-    for (const len of authLens)
-      if (len !== AUTH_KEY_BYTES[xf.auth])
-        return bad("authkey", `(${len * 8} bits)`, `wrong authentication key length, needs to be ${AUTH_KEY_BYTES[xf.auth] * 8} bits`, `${xf.auth} key given with ${len * 8} bits`);
-  }
-  if (okEnc && xf.enc) {
-    const info = ENC_INFO[xf.enc];
-    if (!rule.enckey && xf.enc !== "null") return bad("enckey", undefined, "no encryption key specified", `${xf.enc} needs ${info.keyMin * 8}-${info.keyMax * 8} bits`);
-    for (const len of encLens) {
-      if (len < info.keyMin) return bad("enckey", `(${len * 8} bits)`, `encryption key too short (${len * 8} bits), minimum ${info.keyMin * 8} bits`, `${xf.enc} keys are ${info.keyMin * 8}-${info.keyMax * 8} bits`);
-      if (len > info.keyMax) return bad("enckey", `(${len * 8} bits)`, `encryption key too long (${len * 8} bits), maximum ${info.keyMax * 8} bits`, `${xf.enc} keys are ${info.keyMin * 8}-${info.keyMax * 8} bits`);
-    }
-  }
+  const usable = { auth: okAuth ? xf.auth : undefined, enc: okEnc ? xf.enc : undefined };
+  const forward = saKeyProblems(usable, { auth: authLens.out, enc: encLens.out }, "parse", (_, why) => why);
+  if (forward) return [forward];
   checkSaFamilies(out, rule);
   if (out.length) return out;
-  // expand_rule(): the reverse SA (`spi OUT:IN`) is validated with the IN keys alone (reverse_sa's validate_sa)
-  if (rule.spi.in !== undefined) {
-    if (okAuth && xf.auth && rule.authkey?.in === undefined)
-      return bad("authkey", undefined, "no authentication key specified", `spi OUT:IN adds a reverse SA: give authkey OUT:IN`);
-    if (okEnc && xf.enc && xf.enc !== "null" && rule.enckey?.in === undefined)
-      return bad("enckey", undefined, "no encryption key specified", `spi OUT:IN adds a reverse SA: give enckey OUT:IN`);
-  }
-  return out;
+  const reverse = reverseSaProblem(rule.spi.in, usable, { auth: authLens.in, enc: encLens.in });
+  return reverse ? [reverse] : [];
 }
 
 /** expand_rule()'s validate_af, after create_sa: a manual SA's two addresses are of one family. */
@@ -414,9 +428,11 @@ export function tcpMd5RuleProblems(rule: TcpMd5Rule): RuleProblem[] {
   checkSpi(out, rule.spi);
   // parse.y validate_sa asks tcpmd5 for a key only outside transport mode, and tcpmd5 rules are transport:
   // `tcpmd5 from A to B spi X` without authkey is accepted (the parser stores an empty key).
-  if (rule.authkey && rule.authkey.out !== "") keyBytes(out, "authkey", rule.authkey);
+  const lens = rule.authkey && rule.authkey.out !== "" ? keyBytes(out, "authkey", rule.authkey) : {};
   if (out.length === 0) checkSaFamilies(out, rule);
-  return out;
+  // the reverse SA (tcpmd5 has no transforms: only its SPI is checked)
+  const reverse = out.length === 0 ? reverseSaProblem(rule.spi?.in, {}, { auth: lens.in }) : undefined;
+  return reverse ? [reverse] : out;
 }
 
 /** Problems of any statement. */

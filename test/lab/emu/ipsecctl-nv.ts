@@ -34,6 +34,7 @@ import {
   type IkeRule,
   type IpsecAddress,
   type IpsecStatement,
+  type ParsedItem,
 } from "../../../sdk/model/ipsec";
 import { resolveInterfaces, type HostIfInterface } from "./ipsec-hostif";
 
@@ -299,6 +300,21 @@ function printRule(s: IpsecStatement, hostname: string, stops: GenerateStops = {
   }
 }
 
+/**
+ * A manual SA whose reverse SA expand_rule refuses: the rule's earlier problems and the refusal (yyerror), its
+ * first forward SA (loaded, and printed with -v, before the reverse one is made), then ipsecctl stops with
+ * errx(1, "sarule: expand_rule"): nothing after this rule is read.
+ */
+function expandRuleErrx(item: ParsedItem, opts: IpsecctlNvOptions, stdout: string[], stderr: string[], join: (l: string[]) => string): { stdout: string; stderr: string; rc: number } {
+  for (const p of item.problems) if ((p.effect === "soft" || p.effect === "hard" || p.effect === "errx" || p.effect === "stderr") && !p.quiet) stderr.push(p.effect === "stderr" ? p.text : `${p.file}: ${p.ipsecctlLine}: ${p.text}`);
+  if (item.kind === "rule" && (item.statement.type === "sa" || item.statement.type === "tcpmd5")) {
+    const first = (opts.interfaces ? resolveInterfaces(item.statement, opts.interfaces) : [item.statement])[0]!;
+    if (opts.verbose) stdout.push(printRule(first, opts.hostname ?? "localhost", {}).stdout[0]!);
+    stderr.push(`ipsecctl: ${item.statement.type === "tcpmd5" ? "tcpmd5rule" : "sarule"}: expand_rule`);
+  }
+  return { stdout: join(stdout), stderr: join(stderr), rc: 1 };
+}
+
 /** `ipsecctl -n[v] -f FILE` on `text`: OpenBSD's stdout, stderr and exit status. */
 export function ipsecctlNv(text: string, file: string, opts: IpsecctlNvOptions = {}): { stdout: string; stderr: string; rc: number } {
   const items = parseIpsecConfDetailed(text, file, { include: opts.include, defines: opts.defines });
@@ -311,6 +327,7 @@ export function ipsecctlNv(text: string, file: string, opts: IpsecctlNvOptions =
       if (opts.verbose) stdout.push(`${item.name} = "${item.value}"`);
       continue;
     }
+    if (item.problems.some((p) => p.effect === "errx")) return expandRuleErrx(item, opts, stdout, stderr, join);
     for (const p of item.problems) {
       if (p.effect === "stderr") {
         if (!p.quiet) stderr.push(p.text);
