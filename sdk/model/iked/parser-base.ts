@@ -12,6 +12,30 @@ import { AUTH_METHODS, allowedNames, canonicalTransform, type IkedAuthMethod, ty
 import { type IkedAuth, type IkedConf, type IkedTransforms } from "./types";
 
 /** What happened while parsing, in file order (used by the `iked -n` emulator). */
+/**
+ * The keywords and characters before which byacc reduces iked's `host_spec: STRING` and calls host() (its LALR
+ * lookaheads, from `byacc -v` of OpenBSD's parse.y); a newline and any word may follow too.
+ */
+const HOST_SPEC_FOLLOW: ReadonlySet<string> = new Set([
+  "from", "peer", "to", "srcid", "dstid", "psk", "port", "ikesa", "childsa", "tag", "tap", "local", "config", "eap", "lifetime", "ikelifetime",
+  "request", "iface", ",", "(", ")",
+]);
+
+function followsHostSpec(t: IkedToken): boolean {
+  switch (t.type) {
+    case "string":
+    case "nl":
+    case "error": // a lexing error: reported, and the rule is dropped either way
+      return true;
+    case "kw":
+    case "char":
+      return HOST_SPEC_FOLLOW.has(t.value);
+    case "number":
+    case "eof":
+      return false;
+  }
+}
+
 export type IkedParseEvent =
   /**
    * A yyerror(): iked prints `FILE: LINE: message`. `quietAfterPolicy`: a syntax error byacc keeps quiet when
@@ -230,9 +254,14 @@ export abstract class ParserBase {
     };
   }
 
+  /**
+   * host_spec: STRING, or STRING '/' NUMBER: an address, network, interface or host name as iked's host() reads it.
+   */
   protected hostSpec(field: string): string {
     const t = this.expectString("an address or host name");
     let s = t.value;
+    // yacc reduces `host_spec: STRING` (and calls host()) only before a token that may follow it
+    if (!this.isChar("/") && !followsHostSpec(this.tok)) this.syntax("a token that may follow an address");
     if (this.isChar("/")) {
       this.advance();
       const n = this.expectNumber("a prefix length");

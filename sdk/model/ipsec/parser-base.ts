@@ -47,6 +47,30 @@ export type ParsedItem =
   | { kind: "rule"; statement: IpsecStatement; problems: ParseProblem[] }
   | { kind: "dropped"; problems: ParseProblem[] };
 
+/**
+ * The keywords and punctuation before which byacc reduces `host_spec: STRING` and calls host() (its LALR
+ * lookaheads, from `byacc -v` of OpenBSD's parse.y); a newline and any word may follow too.
+ */
+const HOST_SPEC_FOLLOW: ReadonlySet<string> = new Set([
+  "from", "peer", "to", "srcid", "dstid", "rsa", "psk", "spi", "main", "quick", "aggressive", "any", "type", "local", "port", "tag",
+  ",", "(", ")", "{", "}",
+]);
+
+function followsHostSpec(t: Token): boolean {
+  switch (t.kind) {
+    case "string":
+    case "nl":
+    case "error": // an undefined macro: yylex has reported it, the rule is dropped either way
+      return true;
+    case "keyword":
+    case "punct":
+      return HOST_SPEC_FOLLOW.has(t.text);
+    case "number":
+    case "eof":
+      return false;
+  }
+}
+
 /** Options of the parser. */
 export interface ParseOptions {
   /** Returns the text of an `include`d file, or undefined when it cannot be read. */
@@ -168,6 +192,10 @@ export abstract class ParserBase {
       const len = this.next();
       if (len.kind !== "number") throw new SyntaxError_(len);
       text += `/${len.text}`;
+    } else if (!single && !followsHostSpec(this.peek())) {
+      // yacc reduces `host_spec: STRING` (and calls host()) only before a token that may follow it: before any
+      // other the rule is a syntax error there, and the word is never looked up
+      throw new SyntaxError_(this.peek());
     }
     // parse.y host(): a mask above 128 ends ipsecctl (errx); otherwise interface, IPv4, IPv6 and (without a
     // mask) DNS are tried in turn, and a miss prints `no IP address found for TEXT` before the yyerror.

@@ -146,6 +146,8 @@ class Parser extends ParserBase {
       this.errflag = 2;
       this.unshifted = false;
       this.items.push({ kind: "dropped", problems: this.problems });
+      // recorded: a lookahead left unread (the end of the file) must not bring them back
+      this.problems = [];
       return;
     }
     this.finishRule(stmt, first, end);

@@ -8,6 +8,19 @@ import type { PfAddressFamily, PfDirection, PfEndpoint, PfHost, PfIfModifier, Pf
 import { PfParserBase } from "./parser-base";
 import { strtonumError } from "../strtonum";
 
+/**
+ * The keywords and characters before which byacc reduces pfctl's `host: STRING` and calls host() (its LALR
+ * lookaheads, from `byacc -v` of OpenBSD's parse.y); a newline, a word and a number may follow too. Before any
+ * other token the rule is a syntax error there, and the word is never looked up.
+ */
+const HOST_FOLLOW: ReadonlySet<string> = new Set([
+  "scrub", "os", "to", "flags", "any", "icmp-type", "icmp6-type", "keep", "modulate", "port", "binat-to", "allow-opts", "route-to",
+  "dup-to", "reply-to", "no", "label", "no-route", "urpf-failed", "fragment", "user", "group", "tos", "set", "synproxy", "bitmask",
+  "random", "source-hash", "round-robin", "least-states", "static-port", "probability", "weight", "queue", "rtable", "prio", "once",
+  "sticky-address", "max-pkt-rate", "tagged", "tag", "route", "divert-to", "divert-reply", "divert-packet", "nat-to", "af-to", "rdr-to",
+  "received-on", "{", "}", "(", "!", "<", ",",
+]);
+
 export abstract class PfHostParser extends PfParserBase {
   protected resolveForPrint(hosts: PfHost[]): PfHost[] {
     const out: PfHost[] = [];
@@ -168,10 +181,11 @@ export abstract class PfHostParser extends PfParserBase {
       if (this.acceptChar("/")) {
         if (this.la.type !== "NUMBER") this.syntax();
         text += "/" + this.shift().text;
+      } else if (!this.followsHost()) {
+        // host() runs when yacc reduces the address, which it does only before a token that may follow one:
+        // `NAME = "…"` (a macro definition inside a table's braces) is a syntax error at `=`, not an unknown host
+        this.syntax();
       }
-      // host() runs when yacc reduces the address, which it does only before a token that may follow one:
-      // `NAME = "…"` (a macro definition inside a table's braces) is a syntax error at `=`, not an unknown host
-      if (this.isChar("=")) this.syntax();
       return [this.hostString(text, t, not)];
     }
     if (t.type === "NUMBER") {
@@ -241,6 +255,26 @@ export abstract class PfHostParser extends PfParserBase {
       this.fail("invalid address range", "both ends are single addresses of one family, e.g. `10.0.0.1 - 10.0.0.9`", first);
     }
     return { kind: "range", from: a.text, to: b.text, ...(not ? { not: true } : {}) };
+  }
+
+  /** Whether the lookahead is one before which byacc reduces `host: STRING` (see {@link HOST_FOLLOW}). */
+  private followsHost(): boolean {
+    switch (this.la.type) {
+      case "STRING":
+      case "NUMBER":
+      case "NL":
+      case "ERROR": // the lexer has reported it; the rule is dropped either way
+        return true;
+      case "KW":
+      case "CHAR":
+        return HOST_FOLLOW.has(this.la.text);
+      case "PORTBINARY":
+      case "NE":
+      case "LE":
+      case "GE":
+      case "EOF":
+        return false;
+    }
   }
 
   /** pfctl's host(): an address, else an interface or group (`em0`, `em0:network`, `egress`, `self`). */
