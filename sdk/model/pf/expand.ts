@@ -115,83 +115,122 @@ export function expandStatement(rule: PfRule, ctx: ExpandContext = {}, refusals:
   const icmps = rule.kind === "filter" && rule.icmpTypes?.length ? rule.icmpTypes : [undefined];
   const uids = rule.kind === "filter" && rule.users?.length ? rule.users : [undefined];
   const gids = rule.kind === "filter" && rule.groups?.length ? rule.groups : [undefined];
-  for (const itf of orAny<PfIfSpec>(rule.on)) {
-    for (const proto of orAny<string>(rule.protos)) {
-      for (const src of srcs) {
-        for (const sport of orAny<PfPort>(rule.from.ports)) {
-          for (const dst of dsts) {
-            for (const dport of orAny<PfPort>(rule.to.ports)) {
-              // collapse_redirspec runs first for every combination, with the statement's family: a pool may
-              // give the rule its family (then combinations of the other family are skipped); its errors stay
-              let af = stmtAf;
-              let binatEmpty = false;
-              let pool: PoolTarget | undefined;
-              let afPools: AfToPools | undefined;
-              if (rule.kind === "filter" && !rule.afTo) {
-                const c = collapsePools(rule, af, ctx);
-                pool = c.pool;
-                if (c.errors.length > 0) {
-                  errors.push(...c.errors);
-                  poolError = true;
-                  // a binat-to address of the other family is dropped from its pool: the pool's mask is then zero
-                  binatEmpty = rule.binatTo !== undefined && c.errors.some((e) => e.startsWith("af mismatch in translation"));
-                }
-                af = c.af;
-              } else if (rule.kind === "filter" && rule.afTo) afPools = collapseAfToPools(rule, ctx);
-              if ((af && src.af && af !== src.af) || (af && dst.af && af !== dst.af) ||
-                (src.af && dst.af && src.af !== dst.af)) continue;
-              if (!af && src.af) af = src.af;
-              else if (!af && dst.af) af = dst.af;
-              // a scoped address binds the rule to its interface; another `on IF` excludes the combination
-              const scope = src.scope ?? dst.scope;
-              let on = itf;
-              if (scope !== undefined) {
-                if (itf && itf.name !== scope) continue;
-                on = { name: scope };
-              }
-              // the family expand_rule's binat-to mask check sees: the rule's or its addresses', not the target's
-              const checkAf = stmtAf ?? src.af ?? dst.af;
-              // pfctl takes the address family of a binat-to/divert-to address when the rule has none (nat-to,
-              // rdr-to and route-to pools: collapse_redirspec in familyErrors)
-              if (!af && rule.kind === "filter" && !rule.natTo && !rule.rdrTo) {
-                const t = rule.binatTo ?? (rule.divertTo ? { kind: "address" as const, address: rule.divertTo.address } : undefined);
-                if (t?.kind === "address") af = addressFamily(t.address);
-              }
-              // check_netmask(src), check_netmask(dst): a bare line each, then the rule is skipped (expand_rule's `error`)
-              const binat = rule.kind === "filter" && rule.binatTo?.kind === "address" ? /^[\d.]+\/(\d+)$/.exec(rule.binatTo.address) : null;
-              const binatMask = binat && Number(binat[1]) > 32 ? Number(binat[1]) : undefined;
-              if (af === "inet")
-                for (const m of [src.badMask, dst.badMask, binatMask])
-                  if (m !== undefined) {
-                    errors.push(`netmask ${m} invalid for IPv4 address`);
-                    poolError = true;
-                  }
-              // expand_rule's binat-to checks, for each combination (a binat-to rule stands for both directions)
-              if (rule.kind === "filter" && rule.binatTo) {
-                // a table is neither an address nor a dynamic interface, and has no mask
-                if (rule.binatTo.kind === "table")
-                  errors.push("binat-to requires a specified source and redirect address", "source and redir addresess must have a matching network mask in binat-rule", "tables cannot be used as the redirect address of a binat-to rule");
-                else if (binatEmpty) errors.push("source and redir addresess must have a matching network mask in binat-rule");
-                else if (checkAf && (zeroMask(src.host) || zeroMask(rule.binatTo))) {
-                  // PF_AZERO(src mask) || PF_AZERO(nat mask) in a rule of known family: `from any`, a /0 (the words are pfctl's)
-                  errors.push("source and redir addresess must have a matching network mask in binat-rule");
-                  poolError = true;
-                }
-                if (rule.direction) errors.push("binat-to cannot be specified with a direction");
-                if (rule.binatTo.kind === "table" || rule.direction) poolError = true;
-              }
-              for (const uid of uids) for (const gid of gids) for (const icmp of icmps) {
-                const one = expandCombination(rule, ctx, { on, proto, src, sport, dst, dport, af, icmp, uid, gid, poolError, refusals, pool, afPools }, errors);
-                for (const r of one.rules) out.push(r);
-              }
-            }
-          }
-        }
+  const lists: ExpandLists = {
+    ons: orAny<PfIfSpec>(rule.on), protos: orAny<string>(rule.protos), icmps, srcs, dsts,
+    sports: orAny<PfPort>(rule.from.ports), dports: orAny<PfPort>(rule.to.ports), uids, gids,
+  };
+  for (const at of combinations(lists)) {
+    const { on: itf, proto, icmp, src, dst, sport, dport, uid, gid } = at.pick;
+    // collapse_redirspec runs first for every combination, with the statement's family: a pool may
+    // give the rule its family (then combinations of the other family are skipped); its errors stay
+    let af = stmtAf;
+    let binatEmpty = false;
+    let pool: PoolTarget | undefined;
+    let afPools: AfToPools | undefined;
+    if (rule.kind === "filter" && !rule.afTo) {
+      const c = collapsePools(rule, af, ctx);
+      pool = c.pool;
+      if (c.errors.length > 0) {
+        errors.push(...c.errors);
+        poolError = true;
+        // a binat-to address of the other family is dropped from its pool: the pool's mask is then zero
+        binatEmpty = rule.binatTo !== undefined && c.errors.some((e) => e.startsWith("af mismatch in translation"));
       }
+      af = c.af;
+    } else if (rule.kind === "filter" && rule.afTo) afPools = collapseAfToPools(rule, ctx);
+    if ((af && src.af && af !== src.af) || (af && dst.af && af !== dst.af) ||
+      (src.af && dst.af && src.af !== dst.af)) continue;
+    if (!af && src.af) af = src.af;
+    else if (!af && dst.af) af = dst.af;
+    // a scoped address binds the rule to its interface; another `on IF` excludes the combination
+    const scope = src.scope ?? dst.scope;
+    let on = itf;
+    if (scope !== undefined) {
+      if (itf && itf.name !== scope) continue;
+      on = { name: scope };
     }
+    // the family expand_rule's binat-to mask check sees: the rule's or its addresses', not the target's
+    const checkAf = stmtAf ?? src.af ?? dst.af;
+    // pfctl takes the address family of a binat-to/divert-to address when the rule has none (nat-to,
+    // rdr-to and route-to pools: collapse_redirspec in familyErrors)
+    if (!af && rule.kind === "filter" && !rule.natTo && !rule.rdrTo) {
+      const t = rule.binatTo ?? (rule.divertTo ? { kind: "address" as const, address: rule.divertTo.address } : undefined);
+      if (t?.kind === "address") af = addressFamily(t.address);
+    }
+    // check_netmask(src), check_netmask(dst): a bare line each, then the rule is skipped (expand_rule's `error`)
+    const binat = rule.kind === "filter" && rule.binatTo?.kind === "address" ? /^[\d.]+\/(\d+)$/.exec(rule.binatTo.address) : null;
+    const binatMask = binat && Number(binat[1]) > 32 ? Number(binat[1]) : undefined;
+    if (af === "inet")
+      for (const m of [src.badMask, dst.badMask, binatMask])
+        if (m !== undefined) {
+          errors.push(`netmask ${m} invalid for IPv4 address`);
+          poolError = true;
+        }
+    // expand_rule's binat-to checks, for each combination (a binat-to rule stands for both directions)
+    if (rule.kind === "filter" && rule.binatTo) {
+      // a table is neither an address nor a dynamic interface, and has no mask
+      if (rule.binatTo.kind === "table")
+        errors.push("binat-to requires a specified source and redirect address", "source and redir addresess must have a matching network mask in binat-rule", "tables cannot be used as the redirect address of a binat-to rule");
+      else if (binatEmpty) errors.push("source and redir addresess must have a matching network mask in binat-rule");
+      else if (checkAf && (zeroMask(src.host) || zeroMask(rule.binatTo))) {
+        // PF_AZERO(src mask) || PF_AZERO(nat mask) in a rule of known family: `from any`, a /0 (the words are pfctl's)
+        errors.push("source and redir addresess must have a matching network mask in binat-rule");
+        poolError = true;
+      }
+      if (rule.direction) errors.push("binat-to cannot be specified with a direction");
+      if (rule.binatTo.kind === "table" || rule.direction) poolError = true;
+    }
+    const one = expandCombination(rule, ctx, { on, proto, src, sport, dst, dport, af, icmp, uid, gid, poolError, refusals, pool, afPools, tails: at.tails }, errors);
+    for (const r of one.rules) out.push(r);
   }
   if (out.length === 0) errors.push("rule expands to no valid combination");
   return { rules: out, errors };
+}
+
+/** The lists expand_rule loops through (`undefined`: the list was empty, one pass with nothing). */
+interface ExpandLists {
+  ons: (PfIfSpec | undefined)[];
+  protos: (string | undefined)[];
+  icmps: (PfIcmpType | undefined)[];
+  srcs: HostAf[];
+  dsts: HostAf[];
+  sports: (PfPort | undefined)[];
+  dports: (PfPort | undefined)[];
+  uids: (PfUgid | undefined)[];
+  gids: (PfUgid | undefined)[];
+}
+
+/** One item of each list, and what is left of each list from that item on. */
+interface ExpandPick {
+  pick: { on: PfIfSpec | undefined; proto: string | undefined; icmp: PfIcmpType | undefined; src: HostAf; dst: HostAf; sport: PfPort | undefined; dport: PfPort | undefined; uid: PfUgid | undefined; gid: PfUgid | undefined };
+  /**
+   * Each list from the picked item to its end: expand_rule's LOOP_THROUGH walks a list's `next` pointers, and
+   * the rule it makes for binat-to's inbound direction is expanded from the current nodes (so from there on).
+   */
+  tails: () => ExpandLists;
+}
+
+/**
+ * expand_rule's nested LOOP_THROUGHs, in its order: interface, protocol, icmp-type, source host, destination
+ * host, source port, destination port, user, group.
+ */
+function* combinations(l: ExpandLists): Generator<ExpandPick> {
+  for (let a = 0; a < l.ons.length; a++)
+    for (let b = 0; b < l.protos.length; b++)
+      for (let c = 0; c < l.icmps.length; c++)
+        for (let d = 0; d < l.srcs.length; d++)
+          for (let e = 0; e < l.dsts.length; e++)
+            for (let f = 0; f < l.sports.length; f++)
+              for (let g = 0; g < l.dports.length; g++)
+                for (let h = 0; h < l.uids.length; h++)
+                  for (let i = 0; i < l.gids.length; i++)
+                    yield {
+                      pick: { on: l.ons[a], proto: l.protos[b], icmp: l.icmps[c], src: l.srcs[d]!, dst: l.dsts[e]!, sport: l.sports[f], dport: l.dports[g], uid: l.uids[h], gid: l.gids[i] },
+                      tails: () => ({
+                        ons: l.ons.slice(a), protos: l.protos.slice(b), icmps: l.icmps.slice(c), srcs: l.srcs.slice(d), dsts: l.dsts.slice(e),
+                        sports: l.sports.slice(f), dports: l.dports.slice(g), uids: l.uids.slice(h), gids: l.gids.slice(i),
+                      }),
+                    };
 }
 
 /** One combination of {@link expandStatement}'s loops (an interface, protocol, hosts, ports, family, icmp type, user and group). */
@@ -214,6 +253,8 @@ interface Combination {
   pool: PoolTarget | undefined;
   /** An af-to rule's listed pools as this combination collapsed them (see {@link collapseAfToPools}). */
   afPools: AfToPools | undefined;
+  /** The lists from this combination's items on (binat-to's inbound rules, see {@link ExpandPick}). */
+  tails: () => ExpandLists;
 }
 
 /**
@@ -255,14 +296,35 @@ function expandCombination(rule: PfRule, ctx: ExpandContext, c: Combination, err
     const b = rule.binatTo;
     // the reverse rule's pool is the source's address: a pool address has no negation (`from ! A` gives `rdr-to A`)
     const rdr: PfHost = src.host ? (src.host.kind === "address" && src.host.not ? { kind: "address", address: src.host.address } : src.host) : { kind: "address", address: "0.0.0.0/0" };
-    return {
-      rules: [
-        { ...built, direction: "out", natTo: b, staticPort: true },
-        { ...built, direction: "in", from: { hosts: [], ports: [] }, to: { hosts: [b], ports: sport ? [sport] : [] }, rdrTo: { host: rdr } },
-      ],
-    };
+    return { rules: [{ ...built, direction: "out", natTo: b, staticPort: true }, ...binatInbound(rule, ctx, c, b, rdr)] };
   }
   return { rules: [built] };
+}
+
+/**
+ * parse.y's inbound rules of a binat-to combination: a copy of the rule, `in`, expanded again from the combination's
+ * current list nodes on (see {@link ExpandPick}) with the destinations as sources, the destination ports as source
+ * ports, the binat-to address as the destination and the source ports as destination ports, redirected to the
+ * source (`rdr`). So `port { 22, 80 }` gives the inbound rules of 22 and 80 after the first outbound rule, and of 80
+ * after the second. A source of another family than the combination's is skipped, as expand_rule does.
+ */
+function binatInbound(rule: PfFilterRule, ctx: ExpandContext, c: Combination, b: PfHost, rdr: PfHost): PfRule[] {
+  const t = c.tails();
+  const out: PfRule[] = [];
+  const to: HostAf = { host: b, af: b.kind === "address" ? addressFamily(b.address) : undefined };
+  for (const x of combinations({ ...t, srcs: t.dsts, dsts: [to], sports: t.dports, dports: t.sports })) {
+    const p = x.pick;
+    if (c.af && p.src.af && p.src.af !== c.af) continue;
+    const r = buildRule(rule, ctx, p.on, p.proto, p.src.host, p.sport, b, p.dport, c.af);
+    if (r.kind !== "filter") continue;
+    r.direction = "in";
+    r.rdrTo = { host: rdr };
+    if (p.icmp) r.icmpTypes = [p.icmp];
+    if (p.uid) r.users = [p.uid];
+    if (p.gid) r.groups = [p.gid];
+    out.push(r);
+  }
+  return out;
 }
 
 /** A listed pool (the statement's `<__automatic_N>` target) and what one combination made of it. */

@@ -170,12 +170,14 @@ export abstract class PfSettingsParser extends PfOptionParser {
       return true;
     }
     if (this.acceptKw("ruleset-optimization")) {
-      const v = this.expectString();
-      this.endOfStatement();
-      if (v.text !== "none" && v.text !== "basic" && v.text !== "profile") {
-        this.fail(`unknown ruleset-optimization ${v.text}`, "one of none, basic, profile", v);
+      // `optimizer: string`: the words up to the end of the statement, joined by spaces
+      const first = this.la;
+      const level = this.string();
+      if (level !== "none" && level !== "basic" && level !== "profile") {
+        this.fail(`unknown ruleset-optimization ${level}`, "one of none, basic, profile", first);
       }
-      this.out.ruleset.options.push({ kind: "ruleset-optimization", level: v.text });
+      this.endOfStatement();
+      this.out.ruleset.options.push({ kind: "ruleset-optimization", level });
       return true;
     }
     if (this.acceptKw("limit")) {
@@ -267,9 +269,11 @@ export abstract class PfSettingsParser extends PfOptionParser {
         on = true;
       }
       const noDf = this.acceptKw("no-df");
-      this.endOfStatement();
+      // after `no-df` yacc reduces the option (and pfctl applies it) before it reads on; without, only at the newline
+      if (!noDf) this.endOfStatement();
       if (this.opts.verbose !== false) this.out.echo.push(`set reassemble ${on ? "yes" : "no"} ${noDf ? "no-df" : ""}`);
       this.out.ruleset.options.push({ kind: "reassemble", on, ...(noDf ? { noDf } : {}) });
+      if (noDf) this.endOfStatement();
       return true;
     }
     return false;
