@@ -97,7 +97,8 @@ class Parser extends ParserBase {
           this.syntax("ikev2, set, user or a macro definition");
       }
     }
-    if (t.type === "string" && !t.quoted) {
+    // varset: STRING '=' string — a quoted name too
+    if (t.type === "string") {
       this.advance();
       if (this.isChar("=")) {
         this.advance();
@@ -109,8 +110,11 @@ class Parser extends ParserBase {
         if (parts.length === 0) this.syntax("a macro value");
         const name = t.value;
         const value = parts.join(" ");
-        // varset rejects only white space in the name (never in an unquoted word); any other name is stored,
-        // though `$name` reads only letters, digits and _, so such a macro cannot be used
+        // varset rejects white space in the name — from its second character on: its loop steps past each
+        // character before it looks — when it reduces the definition, at the end of the line; any other name
+        // is stored, though `$name` reads only letters, digits and _, so such a macro cannot be used
+        if (/\s/.test(name.slice(1)) && (this.tok.type === "nl" || this.tok.type === "eof"))
+          throw new Fail(t, "macro name cannot contain whitespace", `macro name \`${name}\` cannot contain whitespace; a macro name is letters, digits and _`);
         if (!/^[A-Za-z0-9_]+$/.test(name)) this.diagnostics.push({ file: this.file, line: t.line, column: t.column, message: `macro name \`${name}\`: iked stores it, but \`$\` reads only letters, digits and _, so it cannot be used; rename it`, severity: "warning" });
         this.pending = () => {
           this.macros.set(name, value);

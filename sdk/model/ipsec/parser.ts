@@ -87,9 +87,15 @@ class Parser extends ParserBase {
     let stmt: IpsecStatement | undefined;
     let end: Token | undefined;
     try {
-      if (first.kind === "string" && !first.quoted && this.peek(1).kind === "punct" && this.peek(1).text === "=") {
-        this.macroDef();
-        return;
+      // varset: STRING '=' string — a quoted name too; a word that starts a statement is shifted as a macro's
+      // name, so what follows it other than `=` is the syntax error
+      if (first.kind === "string") {
+        if (this.peek(1).kind === "punct" && this.peek(1).text === "=") {
+          this.macroDef();
+          return;
+        }
+        this.next();
+        throw new SyntaxError_(this.peek());
       }
       if (first.kind === "keyword") {
         switch (first.text) {
@@ -223,8 +229,14 @@ class Parser extends ParserBase {
       return;
     }
     const value = parts.join(" ");
-    // varset rejects only white space in the name (never in an unquoted word); any other name is stored,
-    // though `$name` reads only letters, digits and _, so such a macro cannot be used
+    // varset (after printing the definition with -v) rejects white space in the name — from its second
+    // character on: its loop steps past each character before it looks; any other name is stored, though
+    // `$name` reads only letters, digits and _, so such a macro cannot be used
+    if (/\s/.test(nameTok.text.slice(1))) {
+      this.problem(nameTok, "hard", "macro name cannot contain whitespace", undefined, "a macro name is letters, digits and _", end);
+      this.items.push({ kind: "macro", name: nameTok.text, value, problems: this.problems });
+      return;
+    }
     if (!/^[A-Za-z0-9_]+$/.test(nameTok.text)) this.problem(nameTok, "warning", `macro name \`${nameTok.text}\` cannot be used`, undefined, "ipsecctl stores it, but `$` reads only letters, digits and _; rename it");
     this.macros.set(nameTok.text, value);
     this.items.push({ kind: "macro", name: nameTok.text, value, problems: this.problems });

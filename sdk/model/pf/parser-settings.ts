@@ -10,13 +10,19 @@ import { PfOptionParser } from "./parser-options";
 
 export abstract class PfSettingsParser extends PfOptionParser {
   protected varset(): void {
-    const name = this.shift().text;
+    const nameTok = this.shift();
+    const name = nameTok.text;
     this.expectChar("=");
     const parts = [this.numberstring().text];
     while (this.la.type === "NUMBER" || this.la.type === "STRING") parts.push(this.shift().text);
-    this.endOfStatement();
     const value = parts.join(" ");
-    if (this.opts.verbose !== false) this.out.echo.push(`${name} = "${value}"`);
+    // reduced at the end of the line, varset prints the definition (-v), then rejects white space in the name —
+    // from its second character on: its loop steps past each character before it looks
+    if (this.la.type === "NL" || this.la.type === "EOF") {
+      if (this.opts.verbose !== false) this.out.echo.push(`${name} = "${value}"`);
+      if (/\s/.test(name.slice(1))) this.fail("macro name cannot contain whitespace", "a macro name is letters, digits and _", nameTok);
+    }
+    this.endOfStatement();
     this.macros.set(name, value);
     const macros = this.out.ruleset.macros;
     const i = macros.findIndex((m) => m.name === name);

@@ -323,10 +323,7 @@ export function ipsecctlNv(text: string, file: string, opts: IpsecctlNvOptions =
   const join = (l: string[]) => l.map((x) => (x.endsWith(NO_EOL) ? x.slice(0, -NO_EOL.length) : `${x}\n`)).join("");
   let errors = 0;
   for (const item of items) {
-    if (item.kind === "macro") {
-      if (opts.verbose) stdout.push(`${item.name} = "${item.value}"`);
-      continue;
-    }
+    if (item.kind === "macro" && opts.verbose) stdout.push(`${item.name} = "${item.value}"`);
     if (item.problems.some((p) => p.effect === "errx")) return expandRuleErrx(item, opts, stdout, stderr, join);
     for (const p of item.problems) {
       if (p.effect === "stderr") {
