@@ -21,8 +21,14 @@ export function lintIkedConf(text: string, file = "iked.conf"): Diagnostic[] {
     const hosts = [...written.flows.flatMap((f) => [f.from, f.to]), written.local, written.peer];
     const isName = (h: string | undefined): h is string => h !== undefined && h !== "any" && h !== "dynamic" && parseAddr(h) === undefined;
     const v6 = written.af === "inet6" || hosts.some((h) => h !== undefined && parseAddr(h)?.af === "inet6");
-    // (`NAME/LEN`: an interface keeps its own address, host_if() ignores the mask; a DNS name takes it)
-    const stand = (h: string | undefined) => (isName(h) ? (v6 ? "2001:db8::1" : "192.0.2.1") : h);
+    // (`NAME/LEN`: an interface keeps its own address, host_if() ignores the mask; a DNS name takes it). The name
+    // takes the family of its partner (the other end of its flow, local for peer and back) when that is an
+    // address, so that lint never reports a family mismatch only the host's names could decide
+    const stand = (h: string | undefined, partner?: string) => {
+      if (!isName(h)) return h;
+      const af = partner === undefined ? undefined : parseAddr(partner)?.af;
+      return (af ?? (v6 ? "inet6" : "inet")) === "inet6" ? "2001:db8::1" : "192.0.2.1";
+    };
     for (const h of new Set(hosts.filter(isName)))
       out.push({ file, line: ev.line, column: 1, message: `\`${h}\` is resolved when iked loads the file (an interface's address or DNS); lint cannot check it`, severity: "warning" });
     for (const h of new Set(hosts)) {
@@ -30,7 +36,7 @@ export function lintIkedConf(text: string, file = "iked.conf"): Diagnostic[] {
       if (scope !== undefined && !/^\d+$/.test(scope))
         out.push({ file, line: ev.line, column: 1, message: `\`${h}\`: the scope \`${scope}\` must be an interface of the host when iked loads the file; lint cannot check it`, severity: "warning" });
     }
-    const p = { ...written, flows: written.flows.map((f) => ({ ...f, from: stand(f.from)!, to: stand(f.to)! })), local: stand(written.local), peer: stand(written.peer) };
+    const p = { ...written, flows: written.flows.map((f) => ({ ...f, from: stand(f.from, f.to)!, to: stand(f.to, f.from)! })), local: stand(written.local, written.peer), peer: stand(written.peer, written.local) };
     const x = expandIkedPolicy(p, seq);
     const name = p.name ?? `policy${seq}`;
     p.flows.forEach((f, i) => {
