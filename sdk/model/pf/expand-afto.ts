@@ -25,6 +25,11 @@ export function collapseAfToPools(rule: PfFilterRule, ctx: ExpandContext): AfToP
     const hosts = resolveHosts(list, ctx, []);
     if (hosts.some((h) => h.af !== undefined && h.af !== t.af)) return undefined;
     if (hosts.length === 1) return hosts[0]!.host;
+    // a table or `(if)` in the list: the table is begun (its number taken) and not made (the parser refuses the pool)
+    if (hosts.some((h) => h.host?.kind === "table" || h.host?.kind === "dynamic")) {
+      ctx.autoTable?.(hosts.map((h) => h.host!), "unmade");
+      return undefined;
+    }
     return ctx.autoTable ? { kind: "table", name: ctx.autoTable(hosts.map((h) => h.host!)) } : undefined;
   };
   const to = t.to ? one(t.to.host, t.to.list) : undefined;

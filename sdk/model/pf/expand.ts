@@ -44,9 +44,10 @@ export interface ExpandContext {
   /**
    * Makes the `<__automatic_N>` table of a pool's addresses and returns its name (the parser numbers and prints
    * it, as collapse_redirspec does for each combination of a rule whose pool keeps several addresses). Without
-   * it a listed pool keeps the table name its statement gave it.
+   * it a listed pool keeps the table name its statement gave it. `unmade`: the table is begun and fails (a table
+   * or `(if)` in the list): its number is taken, nothing is printed.
    */
-  autoTable?: (addresses: PfHost[]) => string;
+  autoTable?: (addresses: PfHost[], unmade?: "unmade") => string;
 }
 
 /** pfctl's complaints of {@link ExpandResult} it prints as a bare line (fprintf, not yyerror): no `file:line:`, not counted. */
@@ -365,8 +366,10 @@ function collapsePools(rule: PfFilterRule, af: PfAddressFamily | undefined, ctx:
     else if (listed && c.kept.length > 1 && rule.pool?.type === "bitmask") errors.push("pool type is not valid for multiple translation or routing addresses");
     else if (listed && t?.kind === "table") {
       const kept = c.kept.map((i) => listed[i]!.host!);
-      // a table or `(if)` in the list cannot go into its table: no table is made (the parser's refusal says why)
+      // a table or `(if)` in the list cannot go into its table: the table is begun (its number taken) and not made
+      // (the parser's refusal says why)
       if (kept.some((h) => h.kind === "table" || h.kind === "dynamic")) {
+        if (kept.length > 1) ctx.autoTable?.(kept, "unmade");
         af = c.af;
         continue;
       }

@@ -182,9 +182,9 @@ export abstract class PfParserBase {
   ) {
     this.lex = new PfLexer(text, this.macros, (line, col, message) => this.report(line, col, message));
     // collapse_redirspec makes a table for each combination whose pool keeps several addresses: numbered as made
-    const autoTable = (addresses: PfHost[]): string => {
+    const autoTable = (addresses: PfHost[], unmade?: "unmade"): string => {
       const name = `__automatic_${this.autoTables++}`;
-      this.echoAutoTable(renderTable({ name, const: true, addresses: this.resolveForPrint(addresses), files: [] }));
+      if (!unmade) this.echoAutoTable(renderTable({ name, const: true, addresses: this.resolveForPrint(addresses), files: [] }));
       return name;
     };
     this.ctx = { ...(opts.interfaces ? { interfaces: opts.interfaces } : {}), autoTable };

@@ -458,6 +458,9 @@ export abstract class PfOptionParser extends PfRulePartParser {
     }
     if (o.natTo || o.binatTo || o.afTo) this.fail("cannot respecify af-to");
     if (af === undefined) this.fail(to ? "no address family specified" : "no target address family specified");
+    // af-to's pools are the rule's rdr (`to`) and nat (`from`) pools: a table listed in one is refused as there
+    if (to) this.redirRefusal.rdr ??= listRefusal(to.list);
+    this.redirRefusal.nat ??= listRefusal(from.list);
     const first = (h: PfHost, list?: PfHost[]) => (list ? list[0]! : h);
     const hostAf = (h: PfHost) => literalFamily(h) ?? (h.kind === "interface" && this.ctx.interfaces ? firstFamily(interfaceAddresses(h.name, h.modifier, this.ctx.interfaces)) : undefined);
     if (to) {
