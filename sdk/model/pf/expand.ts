@@ -475,6 +475,7 @@ function buildRule(
   if (rule.kind === "filter") {
     if (rule.receivedOn) r.receivedOn = rule.receivedOn;
     if (rule.os !== undefined) r.os = rule.os;
+    if (rule.tos !== undefined) r.tos = rule.tos;
     if (rule.prio !== undefined) r.prio = rule.prio;
     if (rule.setPrio) r.setPrio = rule.setPrio;
     if (rule.queue) r.queue = rule.queue;

@@ -86,7 +86,7 @@ interface Cmp {
 
 function cmpOf(r: Opt): Cmp {
   const flags = r.kind === "filter" && r.flags !== undefined && r.flags !== "any" ? r.flags : "";
-  const rest = r.kind === "anchor" ? JSON.stringify(["anchor", r.name, r.tagged ?? null]) : JSON.stringify([breakKey(r), r.tagged ?? null, r.label ?? "", r.stateOptions?.max ?? 0, r.returnIcmp ?? null, r.icmpTypes ?? null, r.stateOptions?.timeouts ?? null, r.receivedOn ?? null, r.os ?? null, r.prio ?? -1, r.maxPktRate ?? null, r.users ?? null, r.groups ?? null]);
+  const rest = r.kind === "anchor" ? JSON.stringify(["anchor", r.name, r.tagged ?? null]) : JSON.stringify([breakKey(r), r.tagged ?? null, r.label ?? "", r.stateOptions?.max ?? 0, r.returnIcmp ?? null, r.icmpTypes ?? null, r.stateOptions?.timeouts ?? null, r.receivedOn ?? null, r.os ?? null, r.prio ?? -1, r.tos ?? -1, r.maxPktRate ?? null, r.users ?? null, r.groups ?? null]);
   return {
     ifname: ifname(r),
     ifnot: r.on[0]?.not ?? false,

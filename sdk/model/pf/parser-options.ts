@@ -16,7 +16,7 @@ const ANCHOR_READ_OPTS: ReadonlySet<string> = new Set(["tag", "tagged", "keep", 
  * filter_opts pfctl reads on an anchor rule that this model's anchors do not hold: refused by name. Others are left
  * to the grammar, where a malformed one is pfctl's syntax error on its own line.
  */
-const ANCHOR_REFUSED_OPTS: ReadonlySet<string> = new Set(["flags", "label", "received-on", "prio"]);
+const ANCHOR_REFUSED_OPTS: ReadonlySet<string> = new Set(["flags", "label", "received-on", "prio", "tos"]);
 /** apply_redirspec: `static-port` belongs to a nat-to pool. */
 const STATIC_PORT_NOT_NAT = "the 'static-port' option is only valid with nat rules";
 
@@ -52,6 +52,7 @@ export abstract class PfOptionParser extends PfRulePartParser {
       this.osName = undefined;
     }
     let flagsSeen = false;
+    let tosSeen = false;
     let keepSeen = false;
     for (;;) {
       const t = this.la;
@@ -118,6 +119,15 @@ export abstract class PfOptionParser extends PfRulePartParser {
           o.receivedOn = { name };
           break;
         }
+        case "tos": {
+          // `tos N`: match the TOS byte; 0 (no check) is what pfctl keeps for none, and prints nothing
+          this.shift();
+          if (o.tos !== undefined || tosSeen) this.fail("tos cannot be redefined");
+          tosSeen = true;
+          const n = this.tosValue();
+          if (n !== 0) o.tos = n;
+          break;
+        }
         case "user":
         case "group": {
           this.shift();
@@ -136,6 +146,14 @@ export abstract class PfOptionParser extends PfRulePartParser {
     }
   }
 
+
+  /** parse.y `tos`: a number, a map_tos() word or a 0x hex number, 0-255 (`illegal tos value`). */
+  protected tosValue(): number {
+    const v = this.numberstring();
+    const n = v.type === "NUMBER" ? (v.num as number) : TOS_WORDS[v.text.toLowerCase()] ?? (/^0x[0-9a-fA-F]+$/.test(v.text) ? parseInt(v.text, 16) : 256);
+    if (n < 0 || n > 255) this.fail(`illegal tos value ${v.text}`, `a number 0-255 or one of ${Object.keys(TOS_WORDS).join(", ")}`, v);
+    return n;
+  }
 
   /** filter_opts: prio, max-pkt-rate, probability, divert-to, set …. Returns false when `t` is none of them. */
   protected ruleSettingOpt(t: Token, o: Partial<PfFilterRule>): boolean {
@@ -211,10 +229,7 @@ export abstract class PfOptionParser extends PfRulePartParser {
           }
         } else if (this.acceptKw("tos")) {
           if (o.setTos !== undefined) this.fail("tos cannot be respecified");
-          const v = this.numberstring();
-          const n = v.type === "NUMBER" ? (v.num as number) : TOS_WORDS[v.text.toLowerCase()] ?? (/^0x[0-9a-fA-F]+$/.test(v.text) ? parseInt(v.text, 16) : 256);
-          if (n < 0 || n > 255) this.fail(`illegal tos value ${v.text}`, `a number 0-255 or one of ${Object.keys(TOS_WORDS).join(", ")}`, v);
-          o.setTos = n;
+          o.setTos = this.tosValue();
         } else if (this.acceptKw("queue")) {
           this.qname(o);
         } else if (this.isKw("delay")) {

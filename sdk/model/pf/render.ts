@@ -216,6 +216,7 @@ function format(r: PfStatement, asFile: boolean): string {
     if (r.flags !== undefined) s += ` flags ${r.flags}`;
     if (r.icmpTypes?.length === 1) s += ` ${renderIcmpType(r.icmpTypes[0]!)}`;
     else if (r.icmpTypes?.length) s += ` ${r.icmpTypes[0]!.v6 ? "icmp6-type" : "icmp-type"} { ${r.icmpTypes.map((t) => renderIcmpType(t).replace(/^icmp6?-type /, "")).join(", ")} }`;
+    if (r.tos !== undefined) s += ` tos 0x${r.tos.toString(16).padStart(2, "0")}`;
     if (r.prio !== undefined) s += ` prio ${r.prio}`;
     if (r.maxPktRate) s += ` max-pkt-rate ${r.maxPktRate.limit}/${r.maxPktRate.seconds}`;
     const sets: string[] = [];

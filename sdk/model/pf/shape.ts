@@ -86,6 +86,7 @@ const FILTER = obj({
   users: list(ugid),
   groups: list(ugid),
   prio: num,
+  tos: num,
   setPrio: list(num),
   queue: obj({ name: str, ack: str }, ["name"]),
   setTos: num,

@@ -249,6 +249,12 @@ export interface PfFilterRule extends PfSelector {
   groups?: PfUgid[];
   /** `prio N`: only packets of priority N (0-7). */
   prio?: number;
+  /**
+   * `tos N`: only packets whose IPv4 TOS byte (IPv6 traffic class) is N, 1-255; pf.conf also takes the map_tos()
+   * words (`lowdelay`, `throughput`, `reliability`, DiffServ names such as `ef`, `af11`, `cs1`). pfctl prints it as
+   * `tos 0x10`. Default: no TOS check.
+   */
+  tos?: number;
   /** `set prio N` / `set prio (N, M)`: priority of matching packets (M for TCP ACKs and lowdelay ToS), 0-7. */
   setPrio?: [number, number];
   /**

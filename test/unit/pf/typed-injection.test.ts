@@ -17,7 +17,7 @@ const FULL = {
   kind: "filter", action: "pass", direction: "in", quick: true, log: true, logOptions: { to: 1 }, on: [{ name: "em0" }], af: "inet", protos: ["tcp"],
   from: { hosts: [host("10.0.0.1"), { kind: "table", name: "peers" }], ports: [{ op: "=", port: 22 }] },
   to: { hosts: [{ kind: "dynamic", name: "em1", modifier: "network" }], ports: [{ op: ":", port: 80, to: 90 }] },
-  users: [{ op: "=", id: "root" }], groups: [{ op: "><", id: 10, to: 20 }], receivedOn: { name: "em1" }, prio: 3, setPrio: [1, 2], setTos: 16,
+  users: [{ op: "=", id: "root" }], groups: [{ op: "><", id: 10, to: 20 }], receivedOn: { name: "em1" }, prio: 3, tos: 16, setPrio: [1, 2], setTos: 16,
   maxPktRate: { limit: 100, seconds: 10 }, probability: 2147483648, rtable: 1, tag: "web", tagged: { name: "inbound" }, label: "ssh $srcaddr",
   state: "keep", stateOptions: { max: 100, sourceTrack: "rule", maxSrcNodes: 10, maxSrcConn: 5, overload: { table: "abusers", flush: "global" }, timeouts: [{ name: "tcp.first", seconds: 30 }] },
   rdrTo: { host: host("192.168.1.10"), port: 8000, portTo: "*" }, pool: { type: "source-hash", key: "0x0123456789abcdef0123456789abcdef", sticky: true },
