@@ -109,7 +109,11 @@ export class Lexer {
         continue;
       }
       if (c === "#") {
+        // lgetc runs a `\`-continuation inside a comment too (the comment goes on on the next line), and leaves
+        // yylval.lineno on the line before it: the end of the file right after such a comment is reported there
+        const cont = this.contLine;
         while (this.peekChar() !== undefined && this.peekChar() !== "\n") this.nextChar();
+        if (this.peekChar() === undefined && this.contLine !== cont) return this.tok("eof", "", this.contLine, this.col);
         continue;
       }
       const line = this.line;
