@@ -187,11 +187,15 @@ export abstract class ParserBase {
     if (t.kind === "keyword" && t.text === "any") return { kind: "any" };
     if (t.kind !== "string") throw new SyntaxError_(t);
     let text = t.text;
+    // the last token yacc has read when it reduces the host (and host() reports): singlehost and `STRING '/'
+    // NUMBER` are reduced at once, a bare host_spec only with the token after it
+    let reduced = single ? t : this.peek();
     if (!single && this.peek().kind === "punct" && this.peek().text === "/") {
       this.next();
       const len = this.next();
       if (len.kind !== "number") throw new SyntaxError_(len);
       text += `/${len.text}`;
+      reduced = len;
     } else if (!single && !followsHostSpec(this.peek())) {
       // yacc reduces `host_spec: STRING` (and calls host()) only before a token that may follow it: before any
       // other the rule is a syntax error there, and the word is never looked up
@@ -209,7 +213,7 @@ export abstract class ParserBase {
     const ip = parseIpAsWritten(hostV4V6(text) ?? text);
     if (ip && "error" in ip) {
       this.problem(t, "stderr", `no IP address found for ${text}`, field);
-      this.problem(t, "hard", "could not parse host specification", field, `\`${text}\`: ${ip.error}; IPv4 masks are /0-/32`, this.peek());
+      this.problem(t, "hard", "could not parse host specification", field, `\`${text}\`: ${ip.error}; IPv4 masks are /0-/32`, reduced);
       return { kind: "any" };
     }
     if (ip) {
@@ -227,7 +231,7 @@ export abstract class ParserBase {
     }
     if (text.includes("/") || !/^[A-Za-z][A-Za-z0-9._-]*$/.test(text)) {
       this.problem(t, "stderr", `no IP address found for ${text}`, field);
-      this.problem(t, "hard", "could not parse host specification", field, `\`${text}\` is not an address, interface or host name (ipsecctl has no :network modifiers)`, this.peek());
+      this.problem(t, "hard", "could not parse host specification", field, `\`${text}\` is not an address, interface or host name (ipsecctl has no :network modifiers)`, reduced);
       return { kind: "any" };
     }
     return { kind: "name", name: text };
