@@ -39,6 +39,8 @@ export interface ParseProblem {
   quiet?: boolean;
   /** `fatal` only: errx() (no errno text after the message), e.g. `host: invalid netmask '/129'`. */
   noErrno?: boolean;
+  /** `hard` only: yyerror without YYERROR (expand_rule refused the rule): no yacc error recovery follows. */
+  noRecovery?: true;
 }
 
 /** What ipsecctl's parser does, statement by statement. */
@@ -201,6 +203,8 @@ export abstract class ParserBase {
       // other the rule is a syntax error there, and the word is never looked up
       throw new SyntaxError_(this.peek());
     }
+    // after an earlier action of this rule failed (YYERROR), yacc discards tokens to the newline: no host() runs
+    if (this.actionFailed) return { kind: "any" };
     // parse.y host(): a mask above 128 ends ipsecctl (errx); otherwise interface, IPv4, IPv6 and (without a
     // mask) DNS are tried in turn, and a miss prints `no IP address found for TEXT` before the yyerror.
     const slash = text.lastIndexOf("/");

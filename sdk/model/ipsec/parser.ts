@@ -189,7 +189,8 @@ class Parser extends ParserBase {
         const key = [...this.fieldTokens.keys()].find((k) => p.field === k) ??
           [...this.fieldTokens.keys()].find((k) => p.field.startsWith(`${k}.`) || p.field.startsWith(`${k}[`));
         const tok = (key && this.fieldTokens.get(key)) || first;
-        this.problem(tok, p.stage === "generate" ? "generate" : p.stage === "expand" ? "errx" : "hard", p.text, p.field, p.hint, end);
+        this.problem(tok, p.stage === "generate" ? "generate" : p.stage === "errx" ? "errx" : "hard", p.text, p.field, p.hint, end);
+        if (p.stage === "expand") this.problems[this.problems.length - 1]!.noRecovery = true;
       }
     }
     if (this.natSrc && stmt?.type !== "ike" && !this.problems.some((p) => p.effect === "fatal" || p.effect === "hard")) {
@@ -198,8 +199,10 @@ class Parser extends ParserBase {
     // ipsecctl stops at a refused reverse SA (errx), before it could free shared keys at its end
     if (this.problems.some((p) => p.effect === "errx")) this.problems = this.problems.filter((p) => p.effect !== "abort");
     const dropped = this.problems.some((p) => p.effect === "fatal" || p.effect === "hard");
-    // a refused rule (YYERROR) is recovered from by shifting its newline: the next line's first tokens are quiet
-    if (dropped && end.kind === "nl") {
+    // a refused rule (YYERROR) is recovered from by shifting its newline: the next line's first tokens are quiet;
+    // a rule expand_rule refused (yyerror only) leaves yacc as it was
+    const recovering = this.problems.some((p) => (p.effect === "fatal" || p.effect === "hard") && !p.noRecovery);
+    if (recovering && end.kind === "nl") {
       this.errflag = 2;
       this.unshifted = false;
     }

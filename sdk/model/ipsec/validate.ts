@@ -46,11 +46,14 @@ export interface RuleProblem {
   /** What is allowed / how to fix it. */
   hint?: string;
   /**
-   * `parse`: ipsecctl's parser refuses the file; `generate`: only the isakmpd configuration generation fails;
+   * `parse`: ipsecctl's parser refuses the rule (YYERROR: yacc recovers, quiet for a few tokens); `expand`: the
+   * grammar took the rule and expand_rule refuses it (yyerror, the rule is not added, yacc reads on as before);
+   * `errx`: expand_rule refuses a manual SA's reverse SA after loading the forward one, and ipsecctl stops;
+   * `generate`: only the isakmpd configuration generation fails;
    * `model`: ipsecctl takes it, this model's inputs do not (an address with host bits set: ipsec.conf's parser
    * keeps it as written and warns instead).
    */
-  stage: "parse" | "expand" | "generate" | "model";
+  stage: "parse" | "expand" | "errx" | "generate" | "model";
 }
 
 /** `text; hint` */
@@ -165,7 +168,7 @@ function checkPairs(out: RuleProblem[], from: IpsecEndpoint, to: IpsecEndpoint):
       value: to.addresses.map(formatAddress).join(", "),
       text: "source/destination address families do not match",
       hint: "from and to must have the same address family",
-      stage: "parse",
+      stage: "expand",
     });
   else if (expandPairs(from.addresses, to.addresses).length === 0)
     out.push({
@@ -173,7 +176,7 @@ function checkPairs(out: RuleProblem[], from: IpsecEndpoint, to: IpsecEndpoint):
       value: to.addresses.map(formatAddress).join(", "),
       text: "rule expands to no valid combination",
       hint: "from and to must have the same address family",
-      stage: "parse",
+      stage: "expand",
     });
 }
 
@@ -280,7 +283,7 @@ export function flowRuleProblems(rule: FlowRule): RuleProblem[] {
           value: undefined,
           text: `no peer specified for destination ${printAddress(d, fam)}`,
           hint: "add peer ADDRESS (or type bypass/deny)",
-          stage: "parse",
+          stage: "expand",
         });
         break;
       }
@@ -327,12 +330,12 @@ function saKeyProblems(xf: { auth?: AuthTransform; enc?: EncTransform }, keys: {
 /**
  * expand_rule()'s reverse SA: made when the rule gives an IN SPI or an IN key (`spi OUT:IN`, `authkey OUT:IN`),
  * and validated by validate_sa with the IN SPI and keys alone. ipsecctl has loaded the forward SA by then; a
- * refusal stops it with errx (`sarule: expand_rule`), stage `expand`.
+ * refusal stops it with errx (`sarule: expand_rule`), stage `errx`.
  */
 function reverseSaProblem(spiIn: number | undefined, xf: { auth?: AuthTransform; enc?: EncTransform }, keys: { auth?: number; enc?: number }): RuleProblem | undefined {
   if (!spiIn && keys.auth === undefined && keys.enc === undefined) return undefined;
-  if (!spiIn) return { field: "spi", value: undefined, text: "no SPI specified", hint: "an IN key adds a reverse SA: give its SPI as spi OUT:IN, or drop the :IN keys", stage: "expand" };
-  return saKeyProblems(xf, keys, "expand", (field) => `spi OUT:IN adds a reverse SA: give ${field} OUT:IN`);
+  if (!spiIn) return { field: "spi", value: undefined, text: "no SPI specified", hint: "an IN key adds a reverse SA: give its SPI as spi OUT:IN, or drop the :IN keys", stage: "errx" };
+  return saKeyProblems(xf, keys, "errx", (field) => `spi OUT:IN adds a reverse SA: give ${field} OUT:IN`);
 }
 
 function checkSpi(out: RuleProblem[], spi: { out: number; in?: number } | undefined): void {
@@ -416,7 +419,7 @@ export function saRuleProblems(rule: SaRule): RuleProblem[] {
 /** expand_rule()'s validate_af, after create_sa: a manual SA's two addresses are of one family. */
 function checkSaFamilies(out: RuleProblem[], rule: { from: IpsecAddress; to: IpsecAddress }): void {
   if (rule.from && rule.to && familyOf(rule.from) && familyOf(rule.to) && familyOf(rule.from) !== familyOf(rule.to))
-    out.push({ field: "to", value: formatAddress(rule.to), text: "source/destination address families do not match", hint: "from and to must have the same address family", stage: "parse" });
+    out.push({ field: "to", value: formatAddress(rule.to), text: "source/destination address families do not match", hint: "from and to must have the same address family", stage: "expand" });
 }
 
 /** Problems of a tcpmd5 rule. */
