@@ -11,7 +11,6 @@ import { servicePort } from "../services";
 import { AUTH_METHODS, allowedNames, canonicalTransform, type IkedAuthMethod, type IkedXfKind } from "./transforms";
 import { type IkedAuth, type IkedConf, type IkedTransforms } from "./types";
 
-/** What happened while parsing, in file order (used by the `iked -n` emulator). */
 /**
  * The keywords and characters before which byacc reduces iked's `host_spec: STRING` and calls host() (its LALR
  * lookaheads, from `byacc -v` of OpenBSD's parse.y); a newline and any word may follow too.
@@ -36,6 +35,7 @@ function followsHostSpec(t: IkedToken): boolean {
   }
 }
 
+/** What happened while parsing, in file order (used by the `iked -n` emulator). */
 export type IkedParseEvent =
   /**
    * A yyerror(): iked prints `FILE: LINE: message`. `quietAfterPolicy`: a syntax error byacc keeps quiet when

@@ -113,7 +113,7 @@ class Parser extends ParserBase {
         // varset rejects white space in the name — from its second character on: its loop steps past each
         // character before it looks — when it reduces the definition, at the end of the line; any other name
         // is stored, though `$name` reads only letters, digits and _, so such a macro cannot be used
-        if (/\s/.test(name.slice(1)) && (this.tok.type === "nl" || this.tok.type === "eof"))
+        if (/[ \t\n\v\f\r]/.test(name.slice(1)) && (this.tok.type === "nl" || this.tok.type === "eof"))
           throw new Fail(t, "macro name cannot contain whitespace", `macro name \`${name}\` cannot contain whitespace; a macro name is letters, digits and _`);
         if (!/^[A-Za-z0-9_]+$/.test(name)) this.diagnostics.push({ file: this.file, line: t.line, column: t.column, message: `macro name \`${name}\`: iked stores it, but \`$\` reads only letters, digits and _, so it cannot be used; rename it`, severity: "warning" });
         this.pending = () => {

@@ -235,9 +235,12 @@ class Parser extends ParserBase {
     // varset (after printing the definition with -v) rejects white space in the name — from its second
     // character on: its loop steps past each character before it looks; any other name is stored, though
     // `$name` reads only letters, digits and _, so such a macro cannot be used
-    if (/\s/.test(nameTok.text.slice(1))) {
+    if (/[ \t\n\v\f\r]/.test(nameTok.text.slice(1))) {
       this.problem(nameTok, "hard", "macro name cannot contain whitespace", undefined, "a macro name is letters, digits and _", end);
       this.items.push({ kind: "macro", name: nameTok.text, value, problems: this.problems });
+      // YYERROR with the newline read: yacc recovers by shifting it
+      this.errflag = 2;
+      this.unshifted = false;
       return;
     }
     if (!/^[A-Za-z0-9_]+$/.test(nameTok.text)) this.problem(nameTok, "warning", `macro name \`${nameTok.text}\` cannot be used`, undefined, "ipsecctl stores it, but `$` reads only letters, digits and _; rename it");

@@ -20,7 +20,7 @@ export abstract class PfSettingsParser extends PfOptionParser {
     // from its second character on: its loop steps past each character before it looks
     if (this.la.type === "NL" || this.la.type === "EOF") {
       if (this.opts.verbose !== false) this.out.echo.push(`${name} = "${value}"`);
-      if (/\s/.test(name.slice(1))) this.fail("macro name cannot contain whitespace", "a macro name is letters, digits and _", nameTok);
+      if (/[ \t\n\v\f\r]/.test(name.slice(1))) this.fail("macro name cannot contain whitespace", "a macro name is letters, digits and _", nameTok);
     }
     this.endOfStatement();
     this.macros.set(name, value);
