@@ -239,6 +239,15 @@ export abstract class PfParserBase {
     return at.line === this.la.line ? at : this.la;
   }
 
+  /**
+   * yyerror() + YYERROR in a rule yacc reduces as soon as `at` is read, before any lookahead (`portrange:
+   * numberstring`): pfctl names `at`'s line, even when a `\`-continued line follows it.
+   */
+  protected failOnToken(message: string, detail: string | undefined, at: Token): never {
+    this.report(at.line, at.col, message, detail, at);
+    throw new Fail(at, true);
+  }
+
   /** yyerror() + YYERROR: a semantic error reported at the current lookahead's line. */
   protected fail(message: string, detail?: string, at: Token = this.la): never {
     this.report(this.la.line, this.spot(at).col, message, detail, this.spot(at));

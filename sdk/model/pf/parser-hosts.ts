@@ -408,11 +408,11 @@ export abstract class PfHostParser extends PfParserBase {
   protected getservice(s: string, t: Token): number {
     const n = atoul(s);
     if (n !== undefined) {
-      if (n > 65535n) this.fail(`illegal port value ${n}`, "a port is 0-65535", t);
+      if (n > 65535n) this.failOnToken(`illegal port value ${n}`, "a port is 0-65535", t);
       return Number(n);
     }
     const p = servicePort(s);
-    if (p === undefined) this.fail(`unknown port ${s}`, "a number 0-65535 or a service name from /etc/services such as isakmp, ipsec-nat-t, ssh, https", t);
+    if (p === undefined) this.failOnToken(`unknown port ${s}`, "a number 0-65535 or a service name from /etc/services such as isakmp, ipsec-nat-t, ssh, https", t);
     return p;
   }
 

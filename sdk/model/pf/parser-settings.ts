@@ -247,13 +247,15 @@ export abstract class PfSettingsParser extends PfOptionParser {
       return true;
     }
     if (this.acceptKw("optimization")) {
+      // pfctl_set_optimization: a hint's name in any case (strcasecmp), printed as written; `default` is a keyword
+      // of pf.conf, so `set optimization default` is a syntax error
       const v = this.expectString();
-      const level = v.text === "default" ? "normal" : v.text;
-      if (!PF_OPTIMIZATIONS.includes(level)) {
+      const level = PF_OPTIMIZATIONS.find((o) => o === v.text.toLowerCase());
+      if (level === undefined) {
         this.out.stderr.push("pfctl: invalid state timeouts optimization");
-        this.fail(`unknown optimization ${v.text}`, `one of default, ${PF_OPTIMIZATIONS.join(", ")}`, v);
+        this.fail(`unknown optimization ${v.text}`, `one of ${PF_OPTIMIZATIONS.join(", ")}`, v);
       }
-      if (this.opts.verbose !== false) this.out.echo.push(`set optimization ${level}`);
+      if (this.opts.verbose !== false) this.out.echo.push(`set optimization ${v.text}`);
       this.out.ruleset.options.push({ kind: "optimization", level });
       this.endOfStatement();
       return true;

@@ -374,7 +374,7 @@ export type PfOption =
   | { kind: "limit"; name: string; value: number }
   /** `set timeout NAME SECONDS` (names of PF_TIMEOUT_NAMES). */
   | { kind: "timeout"; name: string; seconds: number }
-  /** `set optimization`: default (= normal), normal, high-latency, satellite, aggressive, conservative. */
+  /** `set optimization`: normal, high-latency, satellite, aggressive or conservative (pfctl.c pf_hints; `default` is a keyword of pf.conf and a syntax error here). */
   | { kind: "optimization"; level: string }
   /** `set loginterface IF|none`. */
   | { kind: "loginterface"; interface: string }
