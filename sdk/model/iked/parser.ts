@@ -244,9 +244,11 @@ class Parser extends ParserBase {
         const opt = this.expectString("a config option");
         const address = action === "config" ? this.hostSpec(`${action} ${opt.value}`) : this.anyhost(`${action} ${opt.value}`);
         const a = parseAddr(address);
-        const fam = a?.af ?? "inet";
-        if (!CONFIG_OPTIONS[fam].includes(opt.value)) throw new Fail(opt, "not a valid ikecfg option", `${action}: ${oneOf("option", opt.value, CONFIG_OPTIONS[fam])}`);
-        const item: IkedConfigItem = { action, option: opt.value, address };
+        // parse_xf(name, af, cpxfs): the first row of the host's family (any row for `any`) whose name starts with
+        // the word — `addr` is address, `n` netmask
+        const row = CONFIG_ROWS.find((r) => r.name.startsWith(opt.value) && (a === undefined || r.af === a.af));
+        if (!row) throw new Fail(opt, "not a valid ikecfg option", `${action}: ${oneOf("option", opt.value, CONFIG_OPTIONS[a?.af ?? "inet"])}`);
+        const item: IkedConfigItem = { action, option: row.name, address };
         (p.config ??= []).push(item);
       } else break;
     }
@@ -272,6 +274,13 @@ class Parser extends ParserBase {
 }
 
 /** Options of `config`/`request` per address family (iked cpxfs). */
+/** iked's cpxfs table, in its order: config options by address family. */
+const CONFIG_ROWS: readonly { name: string; af: "inet" | "inet6" }[] = [
+  ...["address", "netmask", "name-server", "netbios-server", "dhcp-server"].map((name) => ({ name, af: "inet" as const })),
+  ...["address", "name-server", "netbios-server", "dhcp-server"].map((name) => ({ name, af: "inet6" as const })),
+  ...["protected-subnet", "access-server"].flatMap((name) => [{ name, af: "inet" as const }, { name, af: "inet6" as const }]),
+];
+
 export const CONFIG_OPTIONS: Record<"inet" | "inet6", string[]> = {
   inet: ["address", "netmask", "name-server", "netbios-server", "dhcp-server", "protected-subnet", "access-server"],
   inet6: ["address", "name-server", "netbios-server", "dhcp-server", "protected-subnet", "access-server"],
