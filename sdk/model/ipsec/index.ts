@@ -44,5 +44,6 @@ export {
   type RuleProblem,
 } from "./validate";
 export { lintIpsecConf } from "./lint";
+export { defaultPeerWarnings, type DefaultPeerWarning } from "./default-peer";
 export * from "./flows";
 export * from "./kernel";

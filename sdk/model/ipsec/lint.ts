@@ -5,6 +5,7 @@
  */
 import type { Diagnostic } from "../diagnostics";
 import { parseIpsecConfDetailed, problemDiagnostic } from "./parser";
+import { defaultPeerWarnings } from "./default-peer";
 
 /**
  * Problems of an ipsec.conf text; severity `error` means ipsecctl would not (fully) load it.
@@ -17,9 +18,13 @@ import { parseIpsecConfDetailed, problemDiagnostic } from "./parser";
 export function lintIpsecConf(text: string, file: string, opts: { include?: (path: string) => string | undefined } = {}): Diagnostic[] {
   const parsed: Diagnostic[] = [];
   const generated: Diagnostic[] = [];
-  for (const item of parseIpsecConfDetailed(text, file, opts)) {
+  const items = parseIpsecConfDetailed(text, file, opts);
+  const warnings = defaultPeerWarnings(items, { verbose: false, hostname: "" });
+  items.forEach((item, i) => {
     for (const p of item.problems) if (p.effect !== "stderr") (p.effect === "generate" ? generated : parsed).push({ ...problemDiagnostic(p), line: p.ipsecctlLine, column: p.ipsecctlColumn });
-  }
+    for (const w of warnings.filter((x) => x.item === i))
+      parsed.push({ file, line: w.line, column: 1, message: `${w.text}: the rules negotiated with isakmpd's default peer share one [peer-default] section; the later rule's setting wins`, severity: "warning" });
+  });
   // ipsecctl prints a generation problem (`ipsecctl: illegal transform …`, from ike.c as the rule is added) without a
   // line, apart from the parse errors, which name the file's line: lint lists the parse errors first
   return [...parsed, ...generated];

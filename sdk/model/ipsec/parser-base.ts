@@ -46,7 +46,8 @@ export interface ParseProblem {
 /** What ipsecctl's parser does, statement by statement. */
 export type ParsedItem =
   | { kind: "macro"; name: string; value: string; problems: ParseProblem[] }
-  | { kind: "rule"; statement: IpsecStatement; problems: ParseProblem[] }
+  /** `line`: where yacc reduced the rule (its lookahead's line), as expand_rule's messages name it. */
+  | { kind: "rule"; statement: IpsecStatement; problems: ParseProblem[]; line?: number }
   | { kind: "dropped"; problems: ParseProblem[] };
 
 /**

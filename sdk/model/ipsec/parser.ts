@@ -206,7 +206,7 @@ class Parser extends ParserBase {
       this.errflag = 2;
       this.unshifted = false;
     }
-    this.items.push(dropped ? { kind: "dropped", problems: this.problems } : { kind: "rule", statement: stmt, problems: this.problems });
+    this.items.push(dropped ? { kind: "dropped", problems: this.problems } : { kind: "rule", statement: stmt, problems: this.problems, line: end.line });
     // the other pairs of a manual SA written with lists, each a rule of its own (ipsecctl's expand_rule)
     if (!dropped && (stmt.type === "sa" || stmt.type === "tcpmd5"))
       for (const [from, to] of this.saMore) this.items.push({ kind: "rule", statement: { ...stmt, from, to }, problems: [] });

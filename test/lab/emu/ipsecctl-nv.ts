@@ -35,6 +35,7 @@ import {
   type IpsecAddress,
   type IpsecStatement,
   type ParsedItem,
+  defaultPeerWarnings,
 } from "../../../sdk/model/ipsec";
 import { resolveInterfaces, type HostIfInterface } from "./ipsec-hostif";
 
@@ -322,8 +323,10 @@ export function ipsecctlNv(text: string, file: string, opts: IpsecctlNvOptions =
   const stderr: string[] = [];
   const join = (l: string[]) => l.map((x) => (x.endsWith(NO_EOL) ? x.slice(0, -NO_EOL.length) : `${x}\n`)).join("");
   let errors = 0;
-  for (const item of items) {
+  const warnings = defaultPeerWarnings(items, { verbose: opts.verbose === true, hostname: opts.hostname ?? "localhost" });
+  for (const [index, item] of items.entries()) {
     if (item.kind === "macro" && opts.verbose) stdout.push(`${item.name} = "${item.value}"`);
+    const warned = warnings.filter((w) => w.item === index);
     if (item.problems.some((p) => p.effect === "errx")) return expandRuleErrx(item, opts, stdout, stderr, join);
     for (const p of item.problems) {
       if (p.effect === "stderr") {
@@ -343,6 +346,8 @@ export function ipsecctlNv(text: string, file: string, opts: IpsecctlNvOptions =
         errors++;
       }
     }
+    // set_rule_peers' yywarns (the file still loads)
+    for (const w of warned) stderr.push(`${file}: ${w.line}: ${w.text}`);
     if (item.kind === "rule" && opts.verbose) {
       const stops: GenerateStops = {};
       for (const p of item.problems) {
