@@ -389,10 +389,10 @@ export abstract class ParserBase {
       const v = this.expectString();
       const field = prefix ? `${prefix}.${kind}` : kind;
       this.mark(field, v);
-      const after = this.peek();
+      // `transform: ENCXF STRING` is reduced as soon as the word is read: its messages are on the word's line
       const rec = target as Record<string, unknown>;
       if (rec[kind] !== undefined) {
-        this.problem(v, "soft", `${kind} already set`, field, "give each transform once", after);
+        this.problem(v, "soft", `${kind} already set`, field, "give each transform once");
         continue;
       }
       const resolved = resolveTransform(kind, v.text);
@@ -405,7 +405,7 @@ export abstract class ParserBase {
         continue;
       }
       if (resolved === undefined) {
-        this.problem(v, "soft", `${v.text} not a valid transform`, field, `one of ${transformNames(kind).join(", ")}`, after);
+        this.problem(v, "soft", `${v.text} not a valid transform`, field, `one of ${transformNames(kind).join(", ")}`);
         continue;
       }
       rec[kind] = resolved;
