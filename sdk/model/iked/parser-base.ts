@@ -149,6 +149,12 @@ export abstract class ParserBase {
   constructor(
     text: string,
     protected readonly file: string,
+    /**
+     * Whether a host name resolves on the host (an interface or group with an address): iked's host() tries it
+     * as the rule is read, so a name that does not is `could not parse host specification` there. Without it
+     * (lint) every plausible name passes: only the host can resolve DNS names.
+     */
+    protected readonly resolves?: (name: string) => boolean,
   ) {
     this.lexer = new IkedLexer(text, this.macros, this.usedMacros);
     this.tok = this.lex();
@@ -272,7 +278,7 @@ export abstract class ParserBase {
         this.diagnostics.push({ file: this.file, line: t.line, column: t.column, message: `${field}: prefix length ${n.value} of \`${s}\` is above 32; iked accepts it as written, write at most /32`, severity: "warning" });
       }
       // host(): an interface or group keeps its own addresses (host_if() ignores the mask), a DNS name takes it
-      if (!a && n.value >= 0 && n.value <= 128 && isHostName(t.value)) return s;
+      if (!a && n.value >= 0 && n.value <= 128 && isHostName(t.value) && (this.resolves?.(t.value) ?? true)) return s;
       if (!a) {
         // host() prints why on stderr before the yyerror: strtonum(mask, 0, 128) out of range, else no address
         this.events.push({ kind: "stderr", text: n.value > 128 ? `netmask is too large: /${n.value}` : n.value < 0 ? `netmask is too small: /${n.value}` : `no IP address found for ${s}` });
@@ -282,7 +288,7 @@ export abstract class ParserBase {
         throw new Fail(t, "could not parse host specification", `${field}: \`${s}\` is not an address/prefix, interface or host name`);
       }
     }
-    if (!parseAddr(s) && !isHostName(s)) {
+    if (!parseAddr(s) && (!isHostName(s) || !(this.resolves?.(s) ?? true))) {
       this.events.push({ kind: "stderr", text: `no IP address found for ${s}` });
       // a bare host word reduces only once iked has read the token after it (it might have been `/`): the error is
       // reported on that token's line, the next one after a `\` continuation (with a mask, on the mask's own line)

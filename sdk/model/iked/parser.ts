@@ -298,8 +298,8 @@ function flow(from: string, fromPort: number | string | undefined, fromNat: stri
 }
 
 /** Parses iked.conf and returns the events the `iked -n` emulator replays. */
-export function parseIkedConfDetailed(text: string, file = "iked.conf"): IkedParseDetails {
-  const p = new Parser(text, file);
+export function parseIkedConfDetailed(text: string, file = "iked.conf", opts: { resolves?: (name: string) => boolean } = {}): IkedParseDetails {
+  const p = new Parser(text, file, opts.resolves);
   p.run();
   const unusedMacros = p.conf.macros.map((m) => m.name).filter((n) => !p.usedMacros.has(n));
   return { value: p.conf, diagnostics: p.diagnostics, events: p.events, unusedMacros };

@@ -94,7 +94,8 @@ export function ikedN(text: string, file: string, opts: { verbose: boolean; mode
   const mode = opts.mode ?? 0o600;
   // check_file_secrecy: S_IWGRP | S_IXGRP | S_IRWXO
   if (mode & (0o020 | 0o010 | 0o007)) return { stdout: "", stderr: `iked: ${file}: group writable or world read/writable\n`, rc: 1 };
-  const r = parseIkedConfDetailed(text, file);
+  // no DNS in the double: a name is an interface or group of the host, or iked's host() fails on it as it reads it
+  const r = parseIkedConfDetailed(text, file, { resolves: (name) => interfaceAddress(name, opts.interfaces ?? []) !== undefined });
   let err = "";
   let errors = 0;
   let rules = 0;
