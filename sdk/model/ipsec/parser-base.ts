@@ -80,6 +80,12 @@ export interface ParseOptions {
   include?: (path: string) => string | undefined;
   /** Macros defined on the command line (`ipsecctl -D name=value`). */
   defines?: Record<string, string>;
+  /**
+   * Whether a host name resolves on the host (an interface or group with an address): host() tries it as the rule
+   * is read, so a name that does not is `could not parse host specification` there. Without it (lint) every
+   * plausible name passes: only the host can resolve DNS names.
+   */
+  resolves?: (name: string) => boolean;
 }
 
 export class SyntaxError_ {
@@ -230,11 +236,12 @@ export abstract class ParserBase {
     }
     // host_if() ignores the mask of an interface or group (`em0/24` is em0); with a mask no DNS is tried
     const ifMask = /^([A-Za-z][A-Za-z0-9._-]*)\/\d+$/.exec(text);
-    if (ifMask && maskInt !== undefined && maskInt >= 0) {
+    const unresolved = (name: string) => this.opts.resolves !== undefined && !this.opts.resolves(name);
+    if (ifMask && maskInt !== undefined && maskInt >= 0 && !unresolved(ifMask[1]!)) {
       this.problem(t, "warning", `${text}: ipsecctl ignores the mask after an interface or group name and refuses it after a host name`, field, `write ${ifMask[1]} for an interface`);
       return { kind: "name", name: ifMask[1]! };
     }
-    if (text.includes("/") || !/^[A-Za-z][A-Za-z0-9._-]*$/.test(text)) {
+    if (text.includes("/") || !/^[A-Za-z][A-Za-z0-9._-]*$/.test(text) || unresolved(text)) {
       this.problem(t, "stderr", `no IP address found for ${text}`, field);
       this.problem(t, "hard", "could not parse host specification", field, `\`${text}\` is not an address, interface or host name (ipsecctl has no :network modifiers)`, reduced);
       return { kind: "any" };

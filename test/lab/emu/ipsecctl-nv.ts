@@ -37,7 +37,7 @@ import {
   type ParsedItem,
   defaultPeerWarnings,
 } from "../../../sdk/model/ipsec";
-import { resolveInterfaces, type HostIfInterface } from "./ipsec-hostif";
+import { hostIf, resolveInterfaces, type HostIfInterface } from "./ipsec-hostif";
 
 /** Options of the emulated command. */
 export interface IpsecctlNvOptions {
@@ -318,7 +318,9 @@ function expandRuleErrx(item: ParsedItem, opts: IpsecctlNvOptions, stdout: strin
 
 /** `ipsecctl -n[v] -f FILE` on `text`: OpenBSD's stdout, stderr and exit status. */
 export function ipsecctlNv(text: string, file: string, opts: IpsecctlNvOptions = {}): { stdout: string; stderr: string; rc: number } {
-  const items = parseIpsecConfDetailed(text, file, { include: opts.include, defines: opts.defines });
+  // no DNS in the double: a name is an interface or group of the host, or host() fails on it as ipsecctl reads it
+  const ifs = opts.interfaces;
+  const items = parseIpsecConfDetailed(text, file, { include: opts.include, defines: opts.defines, ...(ifs ? { resolves: (name: string) => hostIf(name, ifs) !== undefined } : {}) });
   const stdout: string[] = [];
   const stderr: string[] = [];
   const join = (l: string[]) => l.map((x) => (x.endsWith(NO_EOL) ? x.slice(0, -NO_EOL.length) : `${x}\n`)).join("");

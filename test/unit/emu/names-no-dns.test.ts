@@ -36,4 +36,16 @@ describe("host names without DNS (the lab's gateways)", () => {
     await sb.write("ok.conf", 'ikev2 "g" active esp from 10.1.0.0/24 to egress/24 peer 198.51.100.2 psk "k"\n');
     expect((await sb.run("iked", ["-n", "-f", "ok.conf"])).code).toBe(0);
   });
+
+  it("ipsecctl: a peer or host name that is no interface is refused where ipsecctl reads it (with a mask too)", async () => {
+    await sb.write("ipsec.conf", 'ike esp from 10.1.0.0/24 to 10.2.0.0/24 peer hmac-sha2-256 auth 198.51.100.2 psk "k"\nflow esp from 10.0.0.1 to nosuch/24 peer 192.0.2.2\n');
+    expect(await sb.run("ipsecctl", ["-n", "-f", "ipsec.conf"])).toEqual({
+      stdout: "",
+      stderr:
+        "no IP address found for hmac-sha2-256\nipsec.conf: 1: could not parse host specification\n" +
+        "no IP address found for nosuch/24\nipsec.conf: 2: could not parse host specification\n" +
+        "ipsecctl: Syntax error in config file: ipsec rules not loaded\n",
+      code: 1,
+    });
+  });
 });
