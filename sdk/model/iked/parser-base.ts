@@ -20,20 +20,9 @@ const HOST_SPEC_FOLLOW: ReadonlySet<string> = new Set([
   "request", "iface", ",", "(", ")",
 ]);
 
-function followsHostSpec(t: IkedToken): boolean {
-  switch (t.type) {
-    case "string":
-    case "nl":
-    case "error": // a lexing error: reported, and the rule is dropped either way
-      return true;
-    case "kw":
-    case "char":
-      return HOST_SPEC_FOLLOW.has(t.value);
-    case "number":
-    case "eof":
-      return false;
-  }
-}
+/** Whether byacc reduces a host before `t`: any word, a newline, a lexing error (reported, and the rule dropped either way), or one of {@link HOST_SPEC_FOLLOW}; never a number or the end of the file. */
+const followsHostSpec = (t: IkedToken): boolean =>
+  t.type === "string" || t.type === "nl" || t.type === "error" || ((t.type === "kw" || t.type === "char") && HOST_SPEC_FOLLOW.has(t.value));
 
 /** What happened while parsing, in file order (used by the `iked -n` emulator). */
 export type IkedParseEvent =

@@ -169,6 +169,19 @@ class Parser extends ParserBase {
     else if (this.acceptKw("inet6")) p.af = "inet6";
   }
 
+  /** `config OPTION ADDRESS` or `request OPTION ADDRESS|any` (parse.y ikecfg). */
+  private configItem(): IkedConfigItem {
+    const action = this.takeKw() as "config" | "request";
+    const opt = this.expectString("a config option");
+    const address = action === "config" ? this.hostSpec(`${action} ${opt.value}`) : this.anyhost(`${action} ${opt.value}`);
+    const a = parseAddr(address);
+    // parse_xf(name, af, cpxfs): the first row of the host's family (any row for `any`) whose name starts with the
+    // word — `addr` is address, `n` netmask
+    const row = CONFIG_ROWS.find((r) => r.name.startsWith(opt.value) && (a === undefined || r.af === a.af));
+    if (!row) throw new Fail(opt, "not a valid ikecfg option", `${action}: ${oneOf("option", opt.value, CONFIG_OPTIONS[a?.af ?? "inet"])}`);
+    return { action, option: row.name, address };
+  }
+
   protected ikev2(): void {
     this.advance();
     const p: IkedPolicy = { mode: "passive", encapsulation: "tunnel", saProto: "esp", flows: [] };
@@ -238,20 +251,7 @@ class Parser extends ParserBase {
     }
     p.auth = this.auth();
     if (p.auth === undefined) delete p.auth;
-    for (;;) {
-      if (this.isKw("config") || this.isKw("request")) {
-        const action = this.takeKw() as "config" | "request";
-        const opt = this.expectString("a config option");
-        const address = action === "config" ? this.hostSpec(`${action} ${opt.value}`) : this.anyhost(`${action} ${opt.value}`);
-        const a = parseAddr(address);
-        // parse_xf(name, af, cpxfs): the first row of the host's family (any row for `any`) whose name starts with
-        // the word — `addr` is address, `n` netmask
-        const row = CONFIG_ROWS.find((r) => r.name.startsWith(opt.value) && (a === undefined || r.af === a.af));
-        if (!row) throw new Fail(opt, "not a valid ikecfg option", `${action}: ${oneOf("option", opt.value, CONFIG_OPTIONS[a?.af ?? "inet"])}`);
-        const item: IkedConfigItem = { action, option: row.name, address };
-        (p.config ??= []).push(item);
-      } else break;
-    }
+    while (this.isKw("config") || this.isKw("request")) (p.config ??= []).push(this.configItem());
     if (this.acceptKw("iface")) p.iface = this.expectString("an interface name").value;
     for (;;) {
       if (this.acceptKw("tag")) p.tag = this.expectString("a tag").value;

@@ -2,6 +2,7 @@
  * The ipsec.conf parser's token stream and clauses (hosts, ports, endpoints, peers, ids, transforms,
  * lifetimes), shared by the statement and rule parsers in parser.ts. Problems are collected, never thrown.
  */
+import type { Diagnostic } from "../diagnostics";
 import { readDottedQuad } from "../address/dotted";
 import { formatAddress, parseIp, parseIpAsWritten, resolvePort, resolveProtocol } from "./address";
 import { Lexer, type LexError, type Token } from "./lexer";
@@ -43,6 +44,16 @@ export interface ParseProblem {
   noRecovery?: true;
 }
 
+/** Message of a problem as a {@link Diagnostic} (`field: text; hint`). */
+export function problemMessage(p: ParseProblem): string {
+  return `${p.field ? `${p.field}: ` : ""}${p.text}${p.hint ? `; ${p.hint}` : ""}`;
+}
+
+/** Converts a problem into a shared {@link Diagnostic}. */
+export function problemDiagnostic(p: ParseProblem): Diagnostic {
+  return { file: p.file, line: p.line, column: p.column, message: problemMessage(p), severity: p.effect === "warning" ? "warning" : "error" };
+}
+
 /** What ipsecctl's parser does, statement by statement. */
 export type ParsedItem =
   | { kind: "macro"; name: string; value: string; problems: ParseProblem[] }
@@ -59,20 +70,9 @@ const HOST_SPEC_FOLLOW: ReadonlySet<string> = new Set([
   ",", "(", ")", "{", "}",
 ]);
 
-function followsHostSpec(t: Token): boolean {
-  switch (t.kind) {
-    case "string":
-    case "nl":
-    case "error": // an undefined macro: yylex has reported it, the rule is dropped either way
-      return true;
-    case "keyword":
-    case "punct":
-      return HOST_SPEC_FOLLOW.has(t.text);
-    case "number":
-    case "eof":
-      return false;
-  }
-}
+/** Whether byacc reduces a host before `t`: any word, a newline, an undefined macro (reported, and the rule dropped either way), or one of {@link HOST_SPEC_FOLLOW}; never a number or the end of the file. */
+const followsHostSpec = (t: Token): boolean =>
+  t.kind === "string" || t.kind === "nl" || t.kind === "error" || ((t.kind === "keyword" || t.kind === "punct") && HOST_SPEC_FOLLOW.has(t.text));
 
 /** Options of the parser. */
 export interface ParseOptions {

@@ -8,6 +8,7 @@
  * - `hard`: the rule is dropped (syntax errors, validate_sa, missing peer, …);
  * - `fatal`: err(1, …) ends ipsecctl at once (`invalid time unit`);
  * - `generate`: the parser accepts it, generating isakmpd's configuration fails (`illegal transform`);
+ * - `errx`: expand_rule refuses a manual SA's reverse SA after loading the forward one, and ipsecctl stops;
  * - `abort`: the rule is loaded and printed, then ipsecctl aborts as it frees the rules at its end (a double free);
  * - `warning`: accepted by ipsecctl, reported by lint only;
  * - `stderr`: a line ipsecctl prints without counting an error (`no IP address found for X`, the
@@ -19,19 +20,10 @@ import { ENC_INFO, PHASE1_AUTH, PHASE1_ENC, type EncTransform } from "./transfor
 import type { FlowRule, FlowType, IkeMainPhase, IkePhase, IkeRule, IpsecAddress, IpsecConf, IpsecStatement, KeyPair, SaRule, SaType, TcpMd5Rule } from "./types";
 import { statementProblems } from "./validate";
 import { saPairs } from "./sa-pairs";
-
-import { FLOW_TYPES, ParserBase, SATYPE_NUMBER, SATYPE_WORDS, SyntaxError_, type ParsedItem, type ParseOptions, type ParseProblem } from "./parser-base";
+import { FLOW_TYPES, ParserBase, SATYPE_NUMBER, SATYPE_WORDS, SyntaxError_, problemDiagnostic, type ParsedItem, type ParseOptions } from "./parser-base";
 
 export type { ParsedItem, ParseOptions, ParseProblem } from "./parser-base";
-/** Message of a problem as a {@link Diagnostic} (`field: text; hint`). */
-export function problemMessage(p: ParseProblem): string {
-  return `${p.field ? `${p.field}: ` : ""}${p.text}${p.hint ? `; ${p.hint}` : ""}`;
-}
-
-/** Converts a problem into a shared {@link Diagnostic}. */
-export function problemDiagnostic(p: ParseProblem): Diagnostic {
-  return { file: p.file, line: p.line, column: p.column, message: problemMessage(p), severity: p.effect === "warning" ? "warning" : "error" };
-}
+export { problemDiagnostic, problemMessage } from "./parser-base";
 
 class Parser extends ParserBase {
   parseFile(text: string, file: string): void {

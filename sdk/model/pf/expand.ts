@@ -10,6 +10,7 @@ import { addressFamily } from "./address";
 import { isExpandWarning, ruleConsistent } from "./consistent";
 import { afToPoolErrors, collapseAfToPools, type AfToPools } from "./expand-afto";
 import { collapsePool, decideAf, resolveHosts, targetFamilies, type HostAf } from "./expand-hosts";
+import { combinations, type ExpandLists } from "./expand-combinations";
 import type {
   PfAddressFamily,
   PfAnchorCall,
@@ -188,52 +189,6 @@ export function expandStatement(rule: PfRule, ctx: ExpandContext = {}, refusals:
   return { rules: out, errors };
 }
 
-/** The lists expand_rule loops through (`undefined`: the list was empty, one pass with nothing). */
-interface ExpandLists {
-  ons: (PfIfSpec | undefined)[];
-  protos: (string | undefined)[];
-  icmps: (PfIcmpType | undefined)[];
-  srcs: HostAf[];
-  dsts: HostAf[];
-  sports: (PfPort | undefined)[];
-  dports: (PfPort | undefined)[];
-  uids: (PfUgid | undefined)[];
-  gids: (PfUgid | undefined)[];
-}
-
-/** One item of each list, and what is left of each list from that item on. */
-interface ExpandPick {
-  pick: { on: PfIfSpec | undefined; proto: string | undefined; icmp: PfIcmpType | undefined; src: HostAf; dst: HostAf; sport: PfPort | undefined; dport: PfPort | undefined; uid: PfUgid | undefined; gid: PfUgid | undefined };
-  /**
-   * Each list from the picked item to its end: expand_rule's LOOP_THROUGH walks a list's `next` pointers, and
-   * the rule it makes for binat-to's inbound direction is expanded from the current nodes (so from there on).
-   */
-  tails: () => ExpandLists;
-}
-
-/**
- * expand_rule's nested LOOP_THROUGHs, in its order: interface, protocol, icmp-type, source host, destination
- * host, source port, destination port, user, group.
- */
-function* combinations(l: ExpandLists): Generator<ExpandPick> {
-  for (let a = 0; a < l.ons.length; a++)
-    for (let b = 0; b < l.protos.length; b++)
-      for (let c = 0; c < l.icmps.length; c++)
-        for (let d = 0; d < l.srcs.length; d++)
-          for (let e = 0; e < l.dsts.length; e++)
-            for (let f = 0; f < l.sports.length; f++)
-              for (let g = 0; g < l.dports.length; g++)
-                for (let h = 0; h < l.uids.length; h++)
-                  for (let i = 0; i < l.gids.length; i++)
-                    yield {
-                      pick: { on: l.ons[a], proto: l.protos[b], icmp: l.icmps[c], src: l.srcs[d]!, dst: l.dsts[e]!, sport: l.sports[f], dport: l.dports[g], uid: l.uids[h], gid: l.gids[i] },
-                      tails: () => ({
-                        ons: l.ons.slice(a), protos: l.protos.slice(b), icmps: l.icmps.slice(c), srcs: l.srcs.slice(d), dsts: l.dsts.slice(e),
-                        sports: l.sports.slice(f), dports: l.dports.slice(g), uids: l.uids.slice(h), gids: l.gids.slice(i),
-                      }),
-                    };
-}
-
 /** One combination of {@link expandStatement}'s loops (an interface, protocol, hosts, ports, family, icmp type, user and group). */
 interface Combination {
   on: PfIfSpec | undefined;
@@ -303,11 +258,10 @@ function expandCombination(rule: PfRule, ctx: ExpandContext, c: Combination, err
 }
 
 /**
- * parse.y's inbound rules of a binat-to combination: a copy of the rule, `in`, expanded again from the combination's
- * current list nodes on (see {@link ExpandPick}) with the destinations as sources, the destination ports as source
- * ports, the binat-to address as the destination and the source ports as destination ports, redirected to the
- * source (`rdr`). So `port { 22, 80 }` gives the inbound rules of 22 and 80 after the first outbound rule, and of 80
- * after the second. A source of another family than the combination's is skipped, as expand_rule does.
+ * parse.y's inbound rules of a binat-to combination: the rule, `in`, expanded again from the combination's list
+ * nodes on (expand-combinations.ts), destinations and their ports as sources, the binat-to address and the source
+ * ports as destination, redirected to the source (`rdr`): `port { 22, 80 }` gives the inbound rules of 22 and 80
+ * after the first outbound rule, of 80 after the second. A source of another family is skipped, as in expand_rule.
  */
 function binatInbound(rule: PfFilterRule, ctx: ExpandContext, c: Combination, b: PfHost, rdr: PfHost): PfRule[] {
   const t = c.tails();
