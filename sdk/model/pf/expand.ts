@@ -335,11 +335,11 @@ function collapsePools(rule: PfFilterRule, af: PfAddressFamily | undefined, ctx:
   return { errors, af, ...(pool ? { pool } : {}) };
 }
 
-/** pfctl's expand_label(): `$if`, `$proto`, `$srcaddr`, `$dstaddr`, `$srcport`, `$dstport` in a label. */
+/** pfctl's expand_label(): `$if`, `$proto`, `$srcaddr`, `$dstaddr`, `$srcport`, `$dstport` in a label (a `:` range: no text). */
 function expandLabel(label: string, itf: PfIfSpec | undefined, proto: string | undefined, src: HostAf["host"], sport: PfPort | undefined, dst: HostAf["host"], dport: PfPort | undefined): string {
   if (!label.includes("$")) return label;
   const addr = (h: PfHost | undefined) => (h === undefined ? "any" : h.kind === "address" ? `${h.not ? "! " : ""}${h.address}` : h.kind === "range" ? "?" : h.kind === "table" ? `<${h.name}>` : h.kind === "dynamic" ? `(${h.name})` : h.kind === "interface" ? h.name : h.kind);
-  const port = (p: PfPort | undefined) => (p === undefined ? "" : p.op === "=" ? String(p.port) : p.to !== undefined ? `${p.port}${p.op}${p.to}` : `${p.op}${p.port}`);
+  const port = (p: PfPort | undefined) => (p === undefined || p.op === ":" ? "" : p.op === "=" ? String(p.port) : p.to !== undefined ? `${p.port}${p.op}${p.to}` : `${p.op}${p.port}`);
   return label
     .replaceAll("$if", itf?.name ?? "")
     .replaceAll("$srcaddr", addr(src))
