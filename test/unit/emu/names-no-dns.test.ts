@@ -16,30 +16,33 @@ afterEach(async () => {
   await sb.done();
 });
 
+/** `TOOL -n -f FILE` on `text`: what the emulated command prints and its exit status. */
+async function checkOnly(tool: "iked" | "ipsecctl", file: string, text: string) {
+  await sb.write(file, text);
+  return sb.run(tool, ["-n", "-f", file]);
+}
+
+/** iked's refusal of an unresolvable host on line 1 of iked.conf, word for word. */
+const ikedRefuses = (name: string) => ({
+  stdout: "",
+  stderr: `no IP address found for ${name}\niked.conf: 1: could not parse host specification\niked.conf: no valid configuration rules found\n`,
+  code: 1,
+});
+
 describe("host names without DNS (the lab's gateways)", () => {
   it("iked: a name that is no interface is refused where iked reads it, not at the later syntax error", async () => {
-    await sb.write("iked.conf", 'ikev2 "pk" active esp from name-server to peer 198.51.100.2 srcid 198.51.100.1 dstid 198.51.100.2 ecdsa256 ecdsa256\n');
-    expect(await sb.run("iked", ["-n", "-f", "iked.conf"])).toEqual({
-      stdout: "",
-      stderr: "no IP address found for name-server\niked.conf: 1: could not parse host specification\niked.conf: no valid configuration rules found\n",
-      code: 1,
-    });
+    const text = 'ikev2 "pk" active esp from name-server to peer 198.51.100.2 srcid 198.51.100.1 dstid 198.51.100.2 ecdsa256 ecdsa256\n';
+    expect(await checkOnly("iked", "iked.conf", text)).toEqual(ikedRefuses("name-server"));
   });
 
   it("iked: an interface group with a mask is its member's address; a mask after an unknown name is refused", async () => {
-    await sb.write("iked.conf", 'ikev2 "g" active esp from 10.1.0.0/24 to no-route/24 peer 198.51.100.2 psk "k"\n');
-    expect(await sb.run("iked", ["-n", "-f", "iked.conf"])).toEqual({
-      stdout: "",
-      stderr: "no IP address found for no-route/24\niked.conf: 1: could not parse host specification\niked.conf: no valid configuration rules found\n",
-      code: 1,
-    });
-    await sb.write("ok.conf", 'ikev2 "g" active esp from 10.1.0.0/24 to egress/24 peer 198.51.100.2 psk "k"\n');
-    expect((await sb.run("iked", ["-n", "-f", "ok.conf"])).code).toBe(0);
+    expect(await checkOnly("iked", "iked.conf", 'ikev2 "g" active esp from 10.1.0.0/24 to no-route/24 peer 198.51.100.2 psk "k"\n')).toEqual(ikedRefuses("no-route/24"));
+    expect((await checkOnly("iked", "ok.conf", 'ikev2 "g" active esp from 10.1.0.0/24 to egress/24 peer 198.51.100.2 psk "k"\n')).code).toBe(0);
   });
 
   it("ipsecctl: a peer or host name that is no interface is refused where ipsecctl reads it (with a mask too)", async () => {
-    await sb.write("ipsec.conf", 'ike esp from 10.1.0.0/24 to 10.2.0.0/24 peer hmac-sha2-256 auth 198.51.100.2 psk "k"\nflow esp from 10.0.0.1 to nosuch/24 peer 192.0.2.2\n');
-    expect(await sb.run("ipsecctl", ["-n", "-f", "ipsec.conf"])).toEqual({
+    const text = 'ike esp from 10.1.0.0/24 to 10.2.0.0/24 peer hmac-sha2-256 auth 198.51.100.2 psk "k"\nflow esp from 10.0.0.1 to nosuch/24 peer 192.0.2.2\n';
+    expect(await checkOnly("ipsecctl", "ipsec.conf", text)).toEqual({
       stdout: "",
       stderr:
         "no IP address found for hmac-sha2-256\nipsec.conf: 1: could not parse host specification\n" +
