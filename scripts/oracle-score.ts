@@ -1,8 +1,9 @@
 /**
  * oracle-score.ts - how often lint and the lab's emulator agree with OpenBSD's own parsers on the recorded
- * cases of test/fixtures/oracle/{ipsecctl,pfctl,iked} (scripts/record-oracle.sh), per tool and in total:
+ * cases of test/fixtures/oracle/{ipsecctl,pfctl,iked,sasyncd} (scripts/record-oracle.sh), per tool and in total:
  *   lint:     valid vs invalid, and for an invalid case its first error on OpenBSD's line in OpenBSD's words;
- *   emulator: stdout, stderr and exit status byte for byte (pfctl also with -o none, iked also with -n).
+ *   emulator: stdout, stderr and exit status byte for byte (pfctl also with -o none, iked also with -n, sasyncd
+ *             with -d -n, -n and -d -v -v -n).
  * The same judgements as test/unit/lint/oracle.test.ts and test/unit/emu/oracle-replay.test.ts, as numbers;
  * lists each disagreement. Usage: npx tsx scripts/oracle-score.ts
  */
@@ -13,7 +14,7 @@ import { goldenInterfaces, sandbox } from "../test/unit/emu/harness";
 import { GOLDEN_PF_INTERFACES, goldenCases, type GoldenCase } from "../test/unit/lint/golden-cases";
 
 const FIXTURES = fileURLToPath(new URL("../test/fixtures/oracle", import.meta.url));
-const TOOLS = ["ipsecctl", "pfctl", "iked"] as const;
+const TOOLS = ["ipsecctl", "pfctl", "iked", "sasyncd"] as const;
 const read = (p: string) => (existsSync(p) ? readFileSync(p, "utf8") : "");
 
 function side(tool: string, c: GoldenCase, path: string): string | { error: string } | undefined {
@@ -47,6 +48,10 @@ async function emulatorAgrees(tool: string, name: string): Promise<boolean> {
     }
     const same = (a: object, b: object) => JSON.stringify(a) === JSON.stringify(b);
     if (tool === "ipsecctl") return same(await sb.run("ipsecctl", ["-nv", "-f", `${name}.conf`]), want(name));
+    if (tool === "sasyncd") {
+      const run = (args: string[]) => sb.run("sasyncd", [...args, "-c", `${name}.conf`]);
+      return same(await run(["-d", "-n"]), want(name)) && same(await run(["-n"]), want(`${name}.n`)) && same(await run(["-d", "-v", "-v", "-n"]), want(`${name}.vv`));
+    }
     if (tool === "iked") {
       return same(await sb.run("iked", ["-nv", "-f", `${name}.conf`]), want(name)) && same(await sb.run("iked", ["-n", "-f", `${name}.conf`]), want(`${name}.n`));
     }

@@ -7,6 +7,7 @@
  * recovery); `events` records what sasyncd logs on the way, for the lab's `sasyncd -n` emulator.
  */
 import { ModelError, oneOf, type Diagnostic, type ParseResult } from "../diagnostics";
+import { classifySasyncdWord, SASYNCD_KEYWORDS, sasyncdTokens, type SasyncdPosTok, type SasyncdTok } from "./lexer";
 
 /** The key sasyncd uses to encrypt sync messages (AES: 128, 192 or 256 bits, the same on every peer). A secret. */
 export type SasyncdKey =
@@ -45,41 +46,15 @@ export type SasyncdEvent =
 export interface SasyncdParseDetails extends ParseResult<SasyncdConf> {
   events: SasyncdEvent[];
   ok: boolean;
+  /** sasyncd never finishes parsing: a peer named twice made its peer list a loop, and a later `peer` searches it. */
+  hangs: boolean;
 }
 
-const KEYWORDS = new Set(["control", "flushmode", "group", "inet", "inet6", "interface", "listen", "master", "mode", "never", "on", "peer", "port", "sharedkey", "skipslave", "slave", "startup", "sync"]);
-
-type Tok = { kind: "hex"; text: string; bytes: number[] } | { kind: "value"; text: string; value: number } | { kind: "kw"; text: string } | { kind: "string"; text: string };
-interface PosTok {
-  tok: Tok;
-  line: number;
-  column: number;
-}
-
-function classify(w: string): Tok {
-  if (w.startsWith("0x") && /^[0-9A-Fa-f]*$/.test(w.slice(2))) {
-    const h = w.slice(2);
-    const bytes: number[] = [];
-    for (let i = 0; i + 1 < h.length; i += 2) bytes.push(parseInt(h.slice(i, i + 2), 16));
-    return { kind: "hex", text: w, bytes };
-  }
-  // conf.y yylex: a `0x` word that is not all hex jumps to is_string, past the number test
-  if (w.startsWith("0x")) return KEYWORDS.has(w) ? { kind: "kw", text: w } : { kind: "string", text: w };
-  if (/^[0-9]/.test(w) && !/[.:]/.test(w)) return { kind: "value", text: w, value: parseInt(w, 10) || 0 };
-  if (KEYWORDS.has(w)) return { kind: "kw", text: w };
-  return { kind: "string", text: w };
-}
-
-function tokenize(text: string): PosTok[] {
-  const out: PosTok[] = [];
-  text.split("\n").forEach((raw, i) => {
-    const hash = raw.indexOf("#");
-    const line = hash >= 0 ? raw.slice(0, hash) : raw;
-    const re = /\S+/g;
-    for (let m = re.exec(line); m; m = re.exec(line)) out.push({ tok: classify(m[0]), line: i + 1, column: m.index + 1 });
-  });
-  return out;
-}
+const KEYWORDS = SASYNCD_KEYWORDS;
+/** The keywords a setting starts with. */
+const SETTINGS: ReadonlySet<string> = new Set(["control", "flushmode", "group", "interface", "listen", "mode", "peer", "sharedkey"]);
+type PosTok = SasyncdPosTok;
+const classify = (w: string): SasyncdTok => classifySasyncdWord(Buffer.from(w, "utf8"));
 
 /** sasyncd's conf.y over the tokens of one file: the configuration, sasyncd's log events and diagnostics. */
 class SasyncdParser {
@@ -100,7 +75,14 @@ class SasyncdParser {
 
   private syntax(t: PosTok | undefined, expected: string): false {
     this.events.push({ kind: "yyerror", text: "syntax error" });
-    this.diag(t, `syntax error: ${t ? `unexpected \`${t.tok.text}\`` : "unexpected end of file"}; expected ${expected}`);
+    const prev = this.toks[this.toks.indexOf(t!) - 1];
+    const what =
+      t === undefined ? "unexpected end of file"
+      : t.stale ? `the file does not end with white space, so sasyncd reads the stale bytes ${JSON.stringify(t.tok.text)} past its last word as one more word (conf.y conf_parse_file); end the file with a newline`
+      : t.tok.text === "" ? "the file has no settings (sasyncd reads one empty word)"
+      : `unexpected \`${t.tok.text}\``;
+    const glued = prev?.glued ? `; \`${prev.tok.text}\` is two words glued by the \`#\` comment between them (sasyncd drops a comment with the newlines after it): put white space before \`#\`` : "";
+    this.diag(t, `syntax error: ${what}; expected ${expected}${glued}`);
     return false;
   }
 
@@ -141,7 +123,7 @@ class SasyncdParser {
       case "peer": {
         const w = this.word("a peer address or host name");
         if (w === undefined) return false;
-        this.conf.peers.push(w);
+        if (!this.addPeer(w, t)) return false;
         this.events.push({ kind: "log", level: 2, text: `config: add peer ${w}` });
         return true;
       }
@@ -183,6 +165,37 @@ class SasyncdParser {
     }
   }
 
+  /** conf.y's peer list: a name already there is inserted at the head again, which makes the list a loop. */
+  private readonly peerList: { name: string; next: number }[] = [];
+  private peerHead = -1;
+  hangs = false;
+
+  /** conf.y's PEER action: search the list, (re)insert at its head. False when the search never ends. */
+  private addPeer(w: string, at: PosTok): boolean {
+    const seen = new Set<number>();
+    let found = -1;
+    for (let p = this.peerHead; p >= 0; p = this.peerList[p]!.next) {
+      if (seen.has(p)) {
+        this.hangs = true;
+        this.diag(at, `peer ${w}: sasyncd never finishes reading this file: a peer named twice above made its peer list a loop, which this \`peer\` searches forever; name each peer once`);
+        return false;
+      }
+      seen.add(p);
+      if (this.peerList[p]!.name === w) {
+        found = p;
+        break;
+      }
+    }
+    if (found >= 0) this.diag(at, `peer ${w}: named twice; sasyncd inserts the same entry into its peer list again, the list loops on itself and sasyncd hangs when it walks it; name each peer once`);
+    else {
+      found = this.peerList.push({ name: w, next: -1 }) - 1;
+      this.conf.peers.push(w);
+    }
+    this.peerList[found]!.next = this.peerHead;
+    this.peerHead = found;
+    return true;
+  }
+
   /** `listen on ADDR [inet|inet6] [port N]`. */
   private listen(): boolean {
     const on = this.toks[this.i];
@@ -210,6 +223,10 @@ class SasyncdParser {
         // this.conf.y:197-201: not an error, sasyncd logs and listens on 500
         this.diag(v, `listen on ${addr} port: ${port} is out of range (1-65535); sasyncd uses port 500 instead`, "warning");
       }
+    } else if (p !== undefined && !(p.tok.kind === "kw" && SETTINGS.has(p.tok.text))) {
+      // no default reduction where `port` may still come (byacc's sole_reduction): the next word is checked before
+      // the rule is reduced, so nothing of it is logged
+      return this.syntax(p, `${l.af ? "" : "inet, inet6, "}port or the next setting`);
     }
     this.conf.listen = l;
     this.events.push({ kind: "log", level: 2, text: `config: listen on ${addr} ${l.af === "inet6" ? "(IPv6) " : l.af === "inet" ? "(IPv4) " : ""}${port !== 500 ? `port ${port}` : ""}` });
@@ -228,7 +245,7 @@ class SasyncdParser {
       if (k.tok.text.length % 2 === 1) this.diag(k, `sharedkey: odd number of hex digits (${k.tok.text.length - 2}); sasyncd ignores the last one`, "warning");
     } else if (k?.tok.kind === "string") {
       this.conf.sharedkey = { kind: "ascii", value: k.tok.text };
-      bits = Buffer.byteLength(k.tok.text) * 8;
+      bits = k.tok.bytes * 8;
       this.events.push({ kind: "log", level: 2, text: "config: shared ascii key" });
     } else return this.syntax(k, "a key (0x followed by 32, 48 or 64 hex digits)");
     this.i++;
@@ -245,9 +262,9 @@ class SasyncdParser {
 
 /** Parses sasyncd.conf, returning sasyncd's log events. Never throws. */
 export function parseSasyncdConfDetailed(text: string, file = "sasyncd.conf"): SasyncdParseDetails {
-  const p = new SasyncdParser(tokenize(text), file);
+  const p = new SasyncdParser(sasyncdTokens(text), file);
   const ok = p.run();
-  return { value: p.conf, diagnostics: p.diagnostics, events: p.events, ok };
+  return { value: p.conf, diagnostics: p.diagnostics, events: p.events, ok, hangs: p.hangs };
 }
 
 /** Parses sasyncd.conf(5). Never throws. */
@@ -262,7 +279,8 @@ export function sasyncdKeyBits(k: SasyncdKey): number {
 }
 
 const bareWord = (field: string, s: string): string => {
-  if (!/^[^\s#]+$/.test(s)) throw new ModelError(field, s, `\`${s}\` must be one word without white space or #`);
+  // a NUL ends sasyncd's copy of the file there (conf_parse_file): the rest, the key too, would be gone
+  if (!/^[^\s#\x00-\x1f\x7f]+$/.test(s)) throw new ModelError(field, s, `\`${s}\` must be one word without white space, control characters or #`);
   if (KEYWORDS.has(s)) throw new ModelError(field, s, `\`${s}\` is a sasyncd.conf keyword`);
   if (classify(s).kind !== "string") throw new ModelError(field, s, `\`${s}\` would be read as a number or hex key`);
   return s;
@@ -277,6 +295,8 @@ export function validateSasyncdConf(c: SasyncdConf): void {
   if (k.kind === "hex" && k.hex.length % 2 === 1) throw new ModelError("sharedkey", "(secret)", `odd number of hex digits (${k.hex.length})`);
   const bits = sasyncdKeyBits(k);
   if (bits !== 128 && bits !== 192 && bits !== 256) throw new ModelError("sharedkey", `${bits} bits`, `key of ${bits} bits is not allowed; use 128, 192 or 256 bits (0x followed by 32, 48 or 64 hex digits)`);
+  const dup = c.peers.find((p, i) => c.peers.indexOf(p) !== i);
+  if (dup !== undefined) throw new ModelError(`peers[${c.peers.lastIndexOf(dup)}]`, dup, `\`${dup}\` is named twice: sasyncd's peer list then loops on itself and sasyncd hangs; name each peer once`);
   if (c.listen?.port !== undefined && (c.listen.port < 1 || c.listen.port > 65535)) throw new ModelError("listen.port", c.listen.port, `${c.listen.port} is out of range; 1-65535`);
 }
 

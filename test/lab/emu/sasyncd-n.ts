@@ -2,12 +2,13 @@
  * TEST DOUBLE: the lab's `sasyncd [-d] [-v…] -n -c FILE` (sasyncd.c 1.28 main(), conf.y 1.22), printing
  * what the real one prints. With `-d`, log_msg(level ≤ verbosity) and log_err go to stderr; without it they
  * go to syslog (nothing printed). yyerror and the startup checks always write to stderr. log_err appends
- * `: ` and the errno string, which is platform dependent (`Success` on the recording host).
+ * `: ` and the errno string, which is platform dependent (`Success` on the recording host). `hangs`: the real
+ * sasyncd never returns (a peer named twice, then another one: conf.y walks its looped peer list forever).
  */
 import { parseSasyncdConfDetailed } from "../../../sdk/model/sasyncd";
 
 /** Runs the emulated check; `mode` is the file's permission bits (default 0600). */
-export function sasyncdN(text: string, file: string, opts: { debug: boolean; verbosity: number; mode?: number }): { stdout: string; stderr: string; rc: number } {
+export function sasyncdN(text: string, file: string, opts: { debug: boolean; verbosity: number; mode?: number }): { stdout: string; stderr: string; rc: number; hangs?: true } {
   let err = "";
   const log = (level: number, msg: string): void => {
     if (opts.debug && level <= opts.verbosity) err += `${msg}\n`;
@@ -31,6 +32,8 @@ export function sasyncdN(text: string, file: string, opts: { debug: boolean; ver
         break;
     }
   }
+  // a peer named twice, then another: conf.y searches its looped peer list forever (what was printed stays)
+  if (r.hangs) return { stdout: "", stderr: err, rc: 1, hangs: true };
   if (!r.ok) return { stdout: "", stderr: err, rc: 1 };
   if (!r.value.sharedkey) return { stdout: "", stderr: `${err}config: no shared key specified, cannot continue\n`, rc: 1 };
   if (!r.value.interface) return { stdout: "", stderr: `${err}config: no carp interface specified, cannot continue\n`, rc: 1 };

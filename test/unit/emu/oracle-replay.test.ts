@@ -1,6 +1,6 @@
 /**
- * The emulated `ipsecctl -nv -f`, `pfctl [-a ANCHOR] [-o none] -nv -f` and `iked -n[v] -f` (test/lab/emu/cmd)
- * reproduce every case of test/fixtures/oracle/{ipsecctl,pfctl,iked} byte for byte: stdout, stderr (file
+ * The emulated `ipsecctl -nv -f`, `pfctl [-a ANCHOR] [-o none] -nv -f`, `iked -n[v] -f` and `sasyncd [-d [-v -v]] -n -c`
+ * (test/lab/emu/cmd) reproduce every case of test/fixtures/oracle/{ipsecctl,pfctl,iked,sasyncd} byte for byte: stdout, stderr (file
  * name as given) and exit status, with the interface table of golden/README.md. The recordings come from
  * OpenBSD's own parsers (scripts/record-oracle.sh; ../shared/oracle builds them); inputs are 0600.
  *
@@ -73,6 +73,19 @@ describe("iked -nv -f / iked -n -f (fixtures/oracle/iked)", () => {
       await put("iked", c);
       expect(await sb.run("iked", ["-nv", "-f", `${c}.conf`])).toEqual(want("iked", c));
       expect(await sb.run("iked", ["-n", "-f", `${c}.conf`])).toEqual(want("iked", `${c}.n`));
+    });
+  }
+});
+
+describe("sasyncd -d -n -c / -n -c / -d -v -v -n -c (fixtures/oracle/sasyncd)", () => {
+  const cs = cases("sasyncd");
+  it("has the recorded cases", () => expect(cs.length).toBeGreaterThanOrEqual(20));
+  for (const c of cs) {
+    test(`sasyncd/${c}`)(title(`sasyncd/${c}`, c), async () => {
+      await put("sasyncd", c);
+      expect(await sb.run("sasyncd", ["-d", "-n", "-c", `${c}.conf`])).toEqual(want("sasyncd", c));
+      expect(await sb.run("sasyncd", ["-n", "-c", `${c}.conf`])).toEqual(want("sasyncd", `${c}.n`));
+      expect(await sb.run("sasyncd", ["-d", "-v", "-v", "-n", "-c", `${c}.conf`])).toEqual(want("sasyncd", `${c}.vv`));
     });
   }
 });

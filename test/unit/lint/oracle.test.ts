@@ -5,8 +5,9 @@ import { hasErrors, lintFile } from "../../../sdk/lint";
 import { GOLDEN_PF_INTERFACES, goldenCases, type GoldenCase } from "./golden-cases";
 
 /**
- * Lint agrees with OpenBSD's own parsers on every case of test/fixtures/oracle/{ipsecctl,pfctl,iked}
- * (recorded by scripts/record-oracle.sh with ../shared/oracle's parse-only ipsecctl, pfctl and iked):
+ * Lint agrees with OpenBSD's own parsers on every case of test/fixtures/oracle/{ipsecctl,pfctl,iked,sasyncd}
+ * (recorded by scripts/record-oracle.sh with ../shared/oracle's parse-only ipsecctl, pfctl and iked, and
+ * scripts/oracle-sasyncd.sh's sasyncd):
  * valid vs invalid (an ipsecctl case with any stderr is invalid: `illegal transform …` fails a real
  * load although `-n` exits 0), and an invalid case's first error is on the line OpenBSD's first
  * `FILE:LINE:` error names, in OpenBSD's words.
@@ -30,7 +31,7 @@ function lint(tool: string, c: GoldenCase) {
   return lintFile(c.file, c.text, { kind: c.kind, mode: c.mode, ...(c.kind === "pf" ? { pfInterfaces: GOLDEN_PF_INTERFACES, ...(c.anchor ? { pfAnchor: c.anchor } : {}) } : {}), include: (p) => sideFile(tool, c, p) });
 }
 
-for (const tool of ["ipsecctl", "pfctl", "iked"] as const) {
+for (const tool of ["ipsecctl", "pfctl", "iked", "sasyncd"] as const) {
   const cases = goldenCases(tool, `${FIXTURES}/${tool}`);
   describe(`lint agrees with ${tool} on fixtures/oracle/${tool}`, () => {
     it("has the recorded cases", () => expect(cases.length).toBeGreaterThanOrEqual(20));

@@ -149,3 +149,44 @@ describe("sasyncd.conf as usr.sbin/sasyncd/conf.y reads it", () => {
     expect(lint(`sharedkey 0x${"a".repeat(32)}\npeer 10host\n`)[0]).toBe("error: syntax error: unexpected `10host`; expected a peer address or host name");
   });
 });
+
+describe("sasyncd.conf as sasyncd reads it (conf.y conf_parse_file), word for word", () => {
+  const KEY = "sharedkey 0x000102030405060708090a0b0c0d0e0f";
+  const errors = (text: string) => lintSasyncdConf(text).filter((d) => d.severity === "error").map(formatDiagnostic);
+  it("a peer named twice: -n says OK, but the peer list loops, so lint refuses it", () => {
+    // recorded (scripts/oracle-sasyncd.sh): `sasyncd -d -v -v -n` prints `add peer a` twice and `configuration OK`
+    const text = `interface carp0\npeer a\npeer b\npeer a\n${KEY}\n`;
+    expect(sasyncdN(text, "x.conf", { debug: true, verbosity: 2 })).toEqual({ stdout: "", stderr: "config: interface carp0\nconfig: add peer a\nconfig: add peer b\nconfig: add peer a\nconfig: 16 byte shared hex key\nconfig: shared key set\nconfiguration OK\n", rc: 0 });
+    expect(errors(text)).toEqual(["sasyncd.conf:4:1: peer a: named twice; sasyncd inserts the same entry into its peer list again, the list loops on itself and sasyncd hangs when it walks it; name each peer once"]);
+  });
+  it("a peer named twice, then another: sasyncd -n never ends (what it printed stays)", () => {
+    const text = `interface carp0\npeer a\npeer a\npeer b\n${KEY}\n`;
+    // recorded: killed after 3 s, having printed these three lines
+    expect(sasyncdN(text, "x.conf", { debug: true, verbosity: 2 })).toEqual({ stdout: "", stderr: "config: interface carp0\nconfig: add peer a\nconfig: add peer a\n", rc: 1, hangs: true });
+    expect(errors(text)[1]).toBe("sasyncd.conf:4:1: peer b: sasyncd never finishes reading this file: a peer named twice above made its peer list a loop, which this `peer` searches forever; name each peer once");
+  });
+  it("the renderer refuses a peer named twice", () => {
+    expect(() => renderSasyncdConf({ interface: "carp0", peers: ["10.0.0.1", "10.0.0.2", "10.0.0.1"], sharedkey: { kind: "hex", hex: "00".repeat(16) } })).toThrow(
+      "peers[2]: `10.0.0.1` is named twice: sasyncd's peer list then loops on itself and sasyncd hangs; name each peer once",
+    );
+  });
+  it("a comment right after a word glues the next line's word on", () => {
+    expect(errors(`interface carp0#x\npeer 10.0.0.1\n${KEY}\n`)).toEqual([
+      "sasyncd.conf:2:6: syntax error: unexpected `10.0.0.1`; expected one of interface, group, peer, listen, flushmode, mode, control, sharedkey; `carp0peer` is two words glued by the `#` comment between them (sasyncd drops a comment with the newlines after it): put white space before `#`",
+    ]);
+  });
+  it("no final newline after white space was dropped: the stale tail is one more word", () => {
+    expect(errors(`interface carp0\n${KEY}\n\n\npeer 10.0.0.1`)).toEqual([
+      'sasyncd.conf:5:13: syntax error: the file does not end with white space, so sasyncd reads the stale bytes "1" past its last word as one more word (conf.y conf_parse_file); end the file with a newline; expected one of interface, group, peer, listen, flushmode, mode, control, sharedkey',
+    ]);
+    expect(errors(`interface carp0\n${KEY}\npeer 10.0.0.1`)).toEqual([]);
+  });
+  it("a file of comments only is one empty word", () => {
+    expect(errors("# nothing yet\n")).toEqual(["sasyncd.conf:1:1: syntax error: the file has no settings (sasyncd reads one empty word); expected one of interface, group, peer, listen, flushmode, mode, control, sharedkey"]);
+  });
+  it("numbers are (int)strtol: a port of 2^32 + 500 is 500, `600x` is 600", () => {
+    const r = (port: string) => sasyncdN(`interface carp0\n${KEY}\nlisten on 10.0.0.2 port ${port}\n`, "x.conf", { debug: true, verbosity: 2 }).stderr.split("\n")[3];
+    expect(r("4294967796")).toBe("config: listen on 10.0.0.2 ");
+    expect(r("600x")).toBe("config: listen on 10.0.0.2 port 600");
+  });
+});

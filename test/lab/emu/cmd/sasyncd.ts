@@ -26,6 +26,21 @@ function usage(io: Io): number {
   return 1;
 }
 
+/** A peer named twice: the peer list loops (parse diagnostics say so). */
+const peerLoops = (text: string, file: string): boolean => parseSasyncdConf(text, file).diagnostics.some((d) => /named twice/.test(d.message));
+
+/** Never returns by itself: ends when the client forwards a signal (it then dies of it, as a looping process would). */
+async function hang(io: Io): Promise<number> {
+  await new Promise<void>((resolve) => {
+    if (io.onSignal) io.onSignal(() => resolve());
+    else {
+      process.once("SIGINT", () => resolve());
+      process.once("SIGTERM", () => resolve());
+    }
+  });
+  return 143;
+}
+
 const sasyncd: Command = async (io) => {
   const g = getopt("sasyncd", io.argv, "c:dnv");
   if (!g.ok) {
@@ -53,6 +68,12 @@ const sasyncd: Command = async (io) => {
     return 1;
   }
   const r = sasyncdN(text, file, { debug, verbosity, mode });
+  // the real one never returns: conf.y walks a looped peer list (a peer named twice, then another), or, started,
+  // net_init does (a peer named twice at all). It prints what it printed and waits to be killed.
+  if (r.hangs || (!check && r.rc === 0 && peerLoops(text, file))) {
+    io.err(r.hangs ? r.stderr : r.stderr.replace(/^configuration OK\n/m, ""));
+    return hang(io);
+  }
   if (check || r.rc !== 0) {
     io.out(r.stdout);
     io.err(r.stderr);
