@@ -1,12 +1,13 @@
 /**
- * lint-fuzz.ts BIN [--seed N] [--count N] [--tool pfctl|ipsecctl|iked] [--no-emu] [--keep DIR] [--show N] - a seeded
+ * lint-fuzz.ts BIN [--seed N] [--count N] [--tool pfctl|ipsecctl|iked|sasyncd] [--no-emu] [--keep DIR] [--show N] - a seeded
  * mutation fuzzer of hand-written configuration files. It starts from realistic seed files (the accepted cases of
- * test/fixtures/oracle/{ipsecctl,pfctl,iked} and of the shared golden folders: the guides' examples and the files
+ * test/fixtures/oracle/{ipsecctl,pfctl,iked,sasyncd} and of the shared golden folders: the guides' examples and the files
  * our examples render), applies one to three mutations users make (a dropped, doubled or swapped token, a typo in a
  * keyword, the other address family, a lost brace or quote, an unknown macro, a bad port or port range, `from any
  * to` variants, options in another order, an extra newline or continuation backslash, comments in odd places, lists
  * with and without commas, …), runs OpenBSD's own parser (BIN as built by ../shared/oracle/build.sh) and our lint
- * (sdk/lint) and, unless --no-emu, the lab emulator's `-nv` (test/unit/emu/harness.ts) on each, and reports the
+ * (sdk/lint) and, unless --no-emu, the lab emulator's `-nv` (test/unit/emu/harness.ts) on each (sasyncd: BIN/sasyncd
+ * as scripts/oracle-sasyncd.sh builds it, run `-d -v -v -n -c`; a file it never finishes counts as refused), and reports the
  * disagreements grouped by kind — verdict (valid vs invalid), first error on another line, first error in other
  * words, emulator stdout/stderr/exit status — and within a kind by OpenBSD's first error, most frequent first. A
  * file OpenBSD refuses only for a name it could not resolve (DNS, or an interface group: lint accepts names, which
@@ -27,8 +28,8 @@ import { goldenInterfaces, sandbox } from "../test/unit/emu/harness";
 import { GOLDEN_PF_INTERFACES, goldenCases, type GoldenCase } from "../test/unit/lint/golden-cases";
 import { rng } from "./seeded-random";
 
-type Tool = "ipsecctl" | "pfctl" | "iked";
-const TOOLS: readonly Tool[] = ["ipsecctl", "pfctl", "iked"];
+type Tool = "ipsecctl" | "pfctl" | "iked" | "sasyncd";
+const ALL_TOOLS: readonly Tool[] = ["ipsecctl", "pfctl", "iked", "sasyncd"];
 
 // ---------------------------------------------------------------------------------------------- arguments
 const argv = process.argv.slice(2);
@@ -38,16 +39,18 @@ const opt = (k: string, d: string): string => {
 };
 const BIN0 = argv[0];
 if (!BIN0 || BIN0.startsWith("--")) {
-  console.error("usage: npx tsx scripts/lint-fuzz.ts BIN [--seed N] [--count N] [--tool pfctl|ipsecctl|iked] [--no-emu] [--keep DIR] [--show N]");
+  console.error("usage: npx tsx scripts/lint-fuzz.ts BIN [--seed N] [--count N] [--tool pfctl|ipsecctl|iked|sasyncd] [--no-emu] [--keep DIR] [--show N]");
   process.exit(2);
 }
 const BIN = existsSync(path.join(BIN0, "pfctl")) ? path.resolve(BIN0) : path.resolve(BIN0, "bin");
+/** sasyncd only when its parser was built next to the others (scripts/oracle-sasyncd.sh). */
+const TOOLS: readonly Tool[] = ALL_TOOLS.filter((t) => t !== "sasyncd" || existsSync(path.join(BIN, "sasyncd")));
 const SEED = Number(opt("--seed", "1"));
 const COUNT = Number(opt("--count", "100"));
 const SHOW = Number(opt("--show", "2"));
 const ONLY_TOOL = argv.includes("--tool") ? (opt("--tool", "") as Tool) : undefined;
 if (ONLY_TOOL !== undefined && !TOOLS.includes(ONLY_TOOL)) {
-  console.error(`--tool: one of ${TOOLS.join(", ")}`);
+  console.error(`--tool: one of ${TOOLS.join(", ")} (sasyncd needs BIN/sasyncd)`);
   process.exit(2);
 }
 const EMU = !argv.includes("--no-emu");
@@ -81,7 +84,7 @@ function seedsOf(tool: Tool, dir: string, tag: string): Seed[] {
   return out;
 }
 
-const SEEDS: Record<Tool, Seed[]> = { ipsecctl: [], pfctl: [], iked: [] };
+const SEEDS: Record<Tool, Seed[]> = { ipsecctl: [], pfctl: [], iked: [], sasyncd: [] };
 for (const t of TOOLS) SEEDS[t] = [...seedsOf(t, path.join(FIXTURES, t), "fixture"), ...seedsOf(t, path.join(GOLDEN, t), "golden")];
 
 // ---------------------------------------------------------------------------------------------- mutations
@@ -93,6 +96,7 @@ const isWord = (t: string) => /^[^\s{}(),<>=!"#\/:;\\]+$/.test(t);
 const KEYWORDS: Record<Tool, readonly string[]> = {
   pfctl: ["pass", "block", "match", "in", "out", "on", "from", "to", "any", "proto", "tcp", "udp", "icmp", "icmp6", "port", "inet", "inet6", "keep", "state", "quick", "log", "nat-to", "rdr-to", "table", "persist", "const", "set", "skip", "egress", "self", "urpf-failed", "flags", "modulate", "synproxy", "label", "tag", "tagged", "user", "group", "all", "anchor", "no", "scrub", "max-mss", "antispoof", "for", "route-to", "queue", "received-on", "rtable", "divert-to", "timeout", "limit", "block-policy", "return", "drop", "af-to", "binat-to", "static-port", "round-robin", "sticky-address"],
   ipsecctl: ["ike", "esp", "ah", "ipcomp", "ipip", "flow", "from", "to", "any", "peer", "local", "main", "quick", "auth", "enc", "group", "psk", "srcid", "dstid", "tunnel", "transport", "spi", "authkey", "enckey", "active", "passive", "dynamic", "proto", "port", "in", "out", "tag", "type", "require", "use", "deny", "bypass", "lifetime", "aggressive", "rsa", "tcpmd5", "udpencap"],
+  sasyncd: ["interface", "group", "peer", "listen", "on", "inet", "inet6", "port", "flushmode", "startup", "never", "sync", "mode", "master", "slave", "skipslave", "control", "isakmpd", "iked", "all", "none", "sharedkey", "carp0", "0x00112233445566778899aabbccddeeff"],
   iked: ["ikev2", "ikev1", "esp", "ah", "from", "to", "any", "peer", "local", "ikesa", "childsa", "auth", "enc", "prf", "group", "psk", "srcid", "dstid", "tunnel", "transport", "active", "passive", "dynamic", "proto", "port", "tag", "tap", "lifetime", "bytes", "config", "address", "name-server", "set", "fragmentation", "mobike", "couple", "decouple", "ocsp", "rsa", "ecdsa256", "eap", "mschap-v2", "quick", "skip", "default", "user", "ipcomp", "sa", "request", "iface"],
 };
 const ADDRS = ["10.0.0.1", "10.1.0.0/24", "192.0.2.1", "2001:db8::1", "2001:db8::/32", "fe80::1%em0", "::1", "0.0.0.0/0", "::/0", "10.0.0.0/33", "300.1.2.3", "em0", "em1:network", "(em1)", "egress", "self", "any", "$nosuch", "<nosuch>", "10.0.0.1 - 10.0.0.9", "!10.0.0.1", "no-route", "nosuchhost.invalid"];
@@ -240,13 +244,18 @@ function mutateN(tool: Tool, text: string): Mutated {
 // ---------------------------------------------------------------------------------------------- running
 interface OracleRun { stdout: string; stderr: string; code: number }
 
+/** The command line each tool's case runs with (the oracle's and the emulator's). */
+function toolArgs(tool: Tool, name: string, anchor: string | undefined): string[] {
+  if (tool === "sasyncd") return ["-d", "-v", "-v", "-n", "-c", `${name}.conf`];
+  return tool === "pfctl" ? [...(anchor ? ["-a", anchor] : []), "-nv", "-f", `${name}.conf`] : ["-nv", "-f", `${name}.conf`];
+}
+
 function runOracle(tool: Tool, dir: string, name: string, anchor: string | undefined): OracleRun {
-  const a = tool === "pfctl" ? [...(anchor ? ["-a", anchor] : []), "-nv", "-f", `${name}.conf`] : tool === "iked" ? ["-nv", "-f", `${name}.conf`] : ["-nv", "-f", `${name}.conf`];
-  const r = spawnSync(path.join(BIN, tool), a, { cwd: dir, encoding: "utf8", timeout: 20000 });
+  const r = spawnSync(path.join(BIN, tool), toolArgs(tool, name, anchor), { cwd: dir, encoding: "utf8", timeout: tool === "sasyncd" ? 3000 : 20000 });
   return { stdout: r.stdout ?? "", stderr: r.stderr ?? "", code: r.status ?? -1 };
 }
 
-const KIND = { ipsecctl: "ipsec", pfctl: "pf", iked: "iked" } as const;
+const KIND = { ipsecctl: "ipsec", pfctl: "pf", iked: "iked", sasyncd: "sasyncd" } as const;
 
 function lintOf(c: GoldenCase) {
   return lintFile(c.file, c.text, { kind: KIND[c.tool as Tool], mode: 0o600, include: () => undefined, ...(c.kind === "pf" ? { pfInterfaces: GOLDEN_PF_INTERFACES, ...(c.anchor ? { pfAnchor: c.anchor } : {}) } : {}) });
@@ -326,10 +335,10 @@ async function main(): Promise<void> {
         try {
           await sb.setInterfaces(goldenInterfaces());
           await sb.write(`${name}.conf`, m.text);
-          const a = tool === "pfctl" ? [...(seed.anchor ? ["-a", seed.anchor] : []), "-nv", "-f", `${name}.conf`] : ["-nv", "-f", `${name}.conf`];
           let e: { stdout: string; stderr: string; code: number };
           try {
-            e = await sb.run(tool, a);
+            // a sasyncd that never finishes (the oracle was killed: -1) is not run in the emulator, which hangs too
+            e = tool === "sasyncd" && o.code === -1 ? o : await sb.run(tool, toolArgs(tool, name, seed.anchor));
           } catch (err) {
             e = { stdout: "", stderr: `emulator crashed: ${err instanceof Error ? err.message : String(err)}\n`, code: -1 };
           }
