@@ -11,6 +11,7 @@ import { hostnameIfText, hostnameIfWord } from "../tokens/words";
 import { refusalOf, shown, unsafeChar } from "../tokens/refusal";
 import { parseWg } from "../wg/index";
 import { interfaceFromFileName, interfaceKind, type InterfaceKind } from "../tokens/interface";
+import { evalHazard, netstartLines } from "./netstart-read";
 
 export { interfaceFromFileName, interfaceKind, isClonedInterface, type InterfaceKind } from "../tokens/interface";
 
@@ -196,17 +197,24 @@ export function parseHostnameIf(text: string, file = "hostname.if", iface?: stri
   const name = iface ?? interfaceFromFileName(file) ?? "";
   const lines: HostnameIfLine[] = [];
   const diagnostics: Diagnostic[] = [];
-  const src = text.endsWith("\n") ? text.slice(0, -1) : text;
   if (!name) diagnostics.push({ file, line: 1, column: 1, message: `file name \`${file}\` does not name an interface; expected hostname.IF`, severity: "error" });
-  if (text === "") return { value: { interface: name, lines }, diagnostics };
-  src.split("\n").forEach((raw, idx) => {
-    const lineNo = idx + 1;
+  // the lines as netstart's `read` returns them: backslashes processed, a trailing one joins the next line
+  netstartLines(text).forEach(({ text: raw, line: lineNo, joined, unterminated }) => {
     const t = raw.trim();
     const col = raw.indexOf(t) + 1;
     const err = (message: string, severity: "error" | "warning" = "error"): void => void diagnostics.push({ file, line: lineNo, column: col, message, severity });
+    if (unterminated) {
+      if (t !== "") err(unterminated === "continued past the end"
+        ? `the backslash ending line ${lineNo + joined} asks for a line the file does not have: netstart's \`read\` then fails and stops, so this line is never applied`
+        : `line ${lineNo + joined} has no newline at its end: netstart's \`read\` returns it as the file ends and stops, so this line is never applied; end the file with a newline`, "warning");
+      return;
+    }
+    if (joined) err(`the backslash ending line ${lineNo}${joined > 1 ? ` and the ${joined - 1} after it` : ""} joins the next line to it: netstart reads this file with \`read\`, not \`read -r\`, so these ${joined + 1} lines are one`, "warning");
     if (t === "") return;
     if (t.startsWith("#")) return void lines.push({ kind: "comment", text: t.slice(1).replace(/^ /, "") });
     if (t.startsWith("!")) return void lines.push({ kind: "command", command: raw.trimStart().slice(1) });
+    const hazard = evalHazard(t);
+    if (hazard) err(hazard, "warning");
     const ws = words(t);
     if (!ws) return err("unbalanced quotes");
     const [w0, ...rest] = ws;
@@ -304,6 +312,9 @@ function carpWords(o: CarpOptions, path: string): string[] {
   return w;
 }
 
+/** netstart-read.ts: `read` without -r. */
+const BACKSLASH = "netstart reads hostname.if with `read`, not `read -r`: a backslash is dropped (and one at the end joins the next line); leave it out";
+
 /** Renders one line (positional fields respected). */
 export function renderHostnameIfLine(l: HostnameIfLine, path = "line"): string {
   switch (l.kind) {
@@ -373,9 +384,11 @@ export function renderHostnameIfLine(l: HostnameIfLine, path = "line"): string {
     }
     case "command":
       if (unsafeChar(l.command) !== undefined) throw new ModelError(`${path}.command`, shown(l.command), `must be one line of printable text`);
+      if (l.command.includes("\\")) throw new ModelError(`${path}.command`, shown(l.command), BACKSLASH);
       return `!${l.command}`;
     case "comment":
       if (unsafeChar(l.text) !== undefined) throw new ModelError(`${path}.text`, shown(l.text), "a comment is one line of printable text");
+      if (l.text.includes("\\")) throw new ModelError(`${path}.text`, shown(l.text), BACKSLASH);
       return l.text === "" ? "#" : `# ${l.text}`;
     case "ifconfig":
       if (!l.args.length) throw new ModelError(`${path}.args`, l.args, "empty ifconfig line");

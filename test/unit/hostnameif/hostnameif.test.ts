@@ -106,8 +106,9 @@ const line: fc.Arbitrary<HostnameIfLine> = fc.oneof(
   fc.nat(255).map((rdomain) => ({ kind: "tunneldomain" as const, rdomain })),
   fc.nat(100000).map((id) => ({ kind: "vnetid" as const, id })),
   fc.record({ kind: fc.constant("pfsync" as const), syncdev: word, syncpeer: v4 }, { requiredKeys: ["kind", "syncdev"] }),
-  fc.stringMatching(/^[ -~]{1,30}$/).map((command) => ({ kind: "command" as const, command })),
-  fc.stringMatching(/^[!-~]([ -~]{0,20}[!-~])?$/).map((text) => ({ kind: "comment" as const, text })),
+  // no backslash: netstart's `read` would eat it (the renderer refuses it)
+  fc.stringMatching(/^[ -[\]-~]{1,30}$/).map((command) => ({ kind: "command" as const, command })),
+  fc.stringMatching(/^[!-[\]-~]([ -[\]-~]{0,20}[!-[\]-~])?$/).map((text) => ({ kind: "comment" as const, text })),
   fc.array(fc.constantFrom("group", "egress", "mtu", "1400", "lladdr", "media", "autoselect"), { minLength: 1, maxLength: 3 }).filter((a) => !["up", "down", "dhcp", "inet", "inet6", "dest", "tunnel", "description", "vhid", "carpdev", "pass", "advbase", "advskew", "carppeer", "syncdev", "syncpeer", "tunneldomain", "vnetid"].includes(a[0])).map((args) => ({ kind: "ifconfig" as const, args })),
 );
 
@@ -159,5 +160,29 @@ describe("lint follows what etc/netstart parse_hn_line does with each line kind"
   });
   it("a trailing # comment after an address line is fine (the shell drops it when netstart evals the line)", () => {
     expect(lint("inet 10.0.0.1 255.255.255.0 NONE # lan\n")).toEqual([]);
+  });
+});
+
+describe("hostname.if as netstart reads it (`while IFS= read -- _line`, then eval)", () => {
+  const lint = (text: string) => lintHostnameIf(text, "/etc/hostname.em0").map((d) => `${d.severity} ${d.line}: ${d.message}`);
+  it("a last line with no newline is never applied, and lint says so", () => {
+    const r = parseHostnameIf("inet 10.0.0.1 255.255.255.0 NONE\nup", "/etc/hostname.em0");
+    expect(r.value.lines).toEqual([{ kind: "inet", address: "10.0.0.1", prefixlen: 24 }]);
+    expect(lint("inet 10.0.0.1 255.255.255.0 NONE\nup")).toEqual(["warning 2: line 2 has no newline at its end: netstart's `read` returns it as the file ends and stops, so this line is never applied; end the file with a newline"]);
+  });
+  it("a trailing backslash joins the next line; a comment ending in one swallows it", () => {
+    expect(parseHostnameIf("# old \\\ninet 10.0.0.1 255.255.255.0 NONE\nup\n", "/etc/hostname.em0").value.lines).toEqual([{ kind: "comment", text: "old inet 10.0.0.1 255.255.255.0 NONE" }, { kind: "up" }]);
+    expect(lint("description x\\\nup\n")).toEqual(["warning 1: the backslash ending line 1 joins the next line to it: netstart reads this file with `read`, not `read -r`, so these 2 lines are one"]);
+    expect(lint("up\\\n")).toEqual(["warning 1: the backslash ending line 1 asks for a line the file does not have: netstart's `read` then fails and stops, so this line is never applied"]);
+  });
+  it("what eval would run besides ifconfig is a warning naming it", () => {
+    expect(lint("description my;reboot\n")).toEqual(["warning 1: `;` ends the ifconfig command when netstart evals the line: what follows runs as a command of its own, as root at boot; if it is part of a value, put the value in single quotes"]);
+    expect(lint("description $(reboot)\n")).toEqual(["warning 1: `$(` runs a command when netstart evals the line, as root at boot; if it is part of a value, put the value in single quotes"]);
+    expect(lint("description 'my;x'\n")).toEqual([]);
+    expect(lint("!route add default 10.0.0.1 >/dev/null\n")).toEqual([]);
+  });
+  it("the renderer refuses a backslash in a comment or a `!` command", () => {
+    expect(() => renderHostnameIf({ interface: "em0", lines: [{ kind: "comment", text: "a\\" }] })).toThrow("hostname.em0[0].text: ");
+    expect(() => renderHostnameIf({ interface: "em0", lines: [{ kind: "command", command: "echo a\\;b" }] })).toThrow("netstart reads hostname.if with `read`, not `read -r`");
   });
 });

@@ -9,6 +9,7 @@ import { linuxEnabled, ip } from "../linux";
 import { rootPath, withInterfaces } from "../state";
 import ifconfig, { ifType } from "./ifconfig";
 import { shell } from "../subprocess";
+import { netstartLines } from "../../../../sdk/model/hostnameif/netstart-read";
 
 const PASS2 = ["aggr", "trunk", "svlan", "vlan", "carp", "pppoe"];
 const PASS3 = ["tun", "tap", "gif", "etherip", "gre", "egre", "nvgre", "eoip", "vxlan", "pflow", "wg"];
@@ -35,59 +36,89 @@ export function shellWords(line: string): string[] {
  * - anything else: `ifconfig IF WORDS…` (88).
  * At eval, a word starting with `#` starts a shell comment (the rest of the command is dropped).
  */
-export function translate(ifname: string, text: string): ({ kind: "ifconfig"; words: string[] } | { kind: "sh"; cmd: string })[] {
-  const out: ({ kind: "ifconfig"; words: string[] } | { kind: "sh"; cmd: string })[] = [];
-  const evalWords = (ws: string[]): string[] => {
-    const i = ws.findIndex((w) => w.startsWith("#"));
-    return i < 0 ? ws : ws.slice(0, i);
-  };
-  const ifc = (ws: string[]) => out.push({ kind: "ifconfig", words: evalWords(ws) });
-  for (const raw of text.split("\n")) {
-    const c = raw.split(/[ \t]+/).filter((x) => x !== "");
+export function translate(ifname: string, text: string): ({ kind: "ifconfig"; words: string[]; cmd: string } | { kind: "sh"; cmd: string })[] {
+  // netstart's _cmds: the command strings parse_hn_line builds, before eval
+  const cmds: string[] = [];
+  // the lines as netstart's `read` returns them (backslashes processed; a line no newline ends is never applied)
+  for (const { text: raw, unterminated } of netstartLines(text)) {
+    if (unterminated) continue;
+    // `parse_hn_line $_line`: split on IFS (space, tab, newline), globbing off
+    const c = raw.split(/[ \t\n]+/).filter((x) => x !== "");
     const af = c[0];
     if (af === undefined || af.startsWith("#")) continue;
     if (af === "inet" || af === "inet6") {
       if (c.length <= 1) continue;
-      if (c[1] === "autoconf") {
-        ifc(c);
-        continue;
+      if (c[1] !== "autoconf") {
+        const alias = c[1] === "alias";
+        if (af === "inet") {
+          const m = alias ? 3 : 2;
+          const bc = alias ? 4 : 3;
+          if (c[m]) c[m] = `netmask ${c[m]}`;
+          if (c[bc]) c[bc] = c[bc]!.endsWith("NONE") ? "" : `broadcast ${c[bc]}`;
+        } else {
+          const pl = alias ? 3 : 2;
+          if (c[pl]) c[pl] = `prefixlen ${c[pl]}`;
+        }
       }
-      const alias = c[1] === "alias";
-      const words = [...c];
-      if (af === "inet") {
-        const m = alias ? 3 : 2;
-        const bc = alias ? 4 : 3;
-        if (words[m] !== undefined && words[m] !== "") words[m] = `netmask ${words[m]}`;
-        if (words[bc] !== undefined && words[bc] !== "") words[bc] = words[bc]!.endsWith("NONE") ? "" : `broadcast ${words[bc]}`;
-      } else {
-        const pl = alias ? 3 : 2;
-        if (words[pl] !== undefined && words[pl] !== "") words[pl] = `prefixlen ${words[pl]}`;
-      }
-      ifc(shellWords(words.join(" ")));
-      continue;
-    }
-    if (af === "dest") {
-      if (c.length !== 2 || out.length === 0) continue;
-      const prev = out[out.length - 1]!;
-      const full = prev.kind === "ifconfig" ? ["ifconfig", ifname, ...prev.words] : prev.cmd.split(/[ \t]+/).filter((x) => x !== "");
+      cmds.push(`ifconfig ${ifname} ${c.join(" ")}`);
+    } else if (af === "dest") {
+      if (c.length !== 2 || cmds.length === 0) continue;
+      // `set -A _c -- ${_cmds[_prev]}`: the previous command re-split, the address appended to its address word
+      const full = cmds[cmds.length - 1]!.split(/[ \t\n]+/).filter((x) => x !== "");
       const name = full[3] === "alias" ? 4 : 3;
       full[name] = `${full[name] ?? ""} ${c[1]}`;
-      const joined = full.join(" ");
-      if (prev.kind === "ifconfig") out[out.length - 1] = { kind: "ifconfig", words: shellWords(joined).slice(2) };
-      else out[out.length - 1] = { kind: "sh", cmd: joined };
+      cmds[cmds.length - 1] = full.join(" ");
+    } else if (af === "dhcp") cmds.push(`ifconfig ${ifname} inet autoconf`);
+    else if (af.startsWith("!")) cmds.push(kshPrint(c.join(" ")).replaceAll("$if", ifname).slice(1));
+    else cmds.push(`ifconfig ${ifname} ${c.join(" ")}`);
+  }
+  // `eval "${_cmds[_i]}"`: an ifconfig of plain words (and whole-word quotes) runs here; anything the shell would do
+  // more with (an operator, an expansion, a backslash, a quote inside a word) runs through the shell, as eval would
+  const head = `ifconfig ${ifname} `;
+  return cmds.map((cmd) => {
+    const ws = cmd.startsWith(head) ? plainWords(cmd) : undefined;
+    return ws ? { kind: "ifconfig" as const, words: ws.slice(2), cmd } : { kind: "sh" as const, cmd };
+  });
+}
+
+/** ksh's `print --` (no -r), through which netstart passes a `!` line: its backslash escapes are interpreted. */
+function kshPrint(s: string): string {
+  const simple: Record<string, string> = { a: "\x07", b: "\b", f: "\f", n: "\n", r: "\r", t: "\t", v: "\v", "\\": "\\" };
+  let out = "";
+  for (let i = 0; i < s.length; i++) {
+    const ch = s[i]!;
+    if (ch !== "\\" || i + 1 >= s.length) { out += ch; continue; }
+    const n = s[i + 1]!;
+    if (n === "c") return out;
+    if (simple[n] !== undefined) { out += simple[n]; i++; continue; }
+    if (n === "0") {
+      const m = /^[0-7]{0,3}/.exec(s.slice(i + 2))![0];
+      out += String.fromCharCode(parseInt(m || "0", 8) & 0xff);
+      i += 1 + m.length;
       continue;
     }
-    if (af === "dhcp") {
-      out.push({ kind: "ifconfig", words: ["inet", "autoconf"] });
-      continue;
-    }
-    if (af.startsWith("!")) {
-      out.push({ kind: "sh", cmd: c.join(" ").replaceAll("$if", ifname).slice(1) });
-      continue;
-    }
-    ifc(shellWords(c.join(" ")));
+    out += ch;
   }
   return out;
+}
+
+/**
+ * The words of a command the shell would take as they are: plain words and whole-word `"…"`/`'…'` (no `$`, backquote
+ * or backslash inside double quotes), up to a word starting with `#` (a comment); undefined for anything else.
+ */
+function plainWords(cmd: string): string[] | undefined {
+  const re = /\s*(?:"([^"$`\\]*)"|'([^']*)'|([^\s"'$`\\;&|<>()]+))(?=\s|$)/y;
+  const out: string[] = [];
+  let m: RegExpExecArray | null;
+  while ((m = re.exec(cmd))) {
+    if (m[3]?.startsWith("#")) return out;
+    out.push(m[1] ?? m[2] ?? m[3]!);
+    if (re.lastIndex === cmd.length) return out;
+  }
+  if (/^\s*$/.test(cmd.slice(re.lastIndex))) return out;
+  // a comment ends the command, whatever it holds
+  const rest = cmd.slice(re.lastIndex);
+  return /^\s+#/.test(rest) || (re.lastIndex === 0 && /^#/.test(rest)) ? out : undefined;
 }
 
 async function runIfconfig(io: Io, words: string[]): Promise<number> {
@@ -114,7 +145,7 @@ async function configure(io: Io, ifname: string, dry: boolean): Promise<void> {
   const cmds = translate(ifname, text);
   if (dry) {
     io.out(`{ ifconfig ${ifname} || ifconfig ${ifname} create; }\n`);
-    for (const c of cmds) io.out(c.kind === "ifconfig" ? `ifconfig ${ifname} ${c.words.join(" ")}\n` : `${c.cmd}\n`);
+    for (const c of cmds) io.out(`${c.cmd}\n`);
     return;
   }
   const t = await withInterfaces((x) => x);
@@ -124,10 +155,17 @@ async function configure(io: Io, ifname: string, dry: boolean): Promise<void> {
   for (const c of cmds) {
     if (c.kind === "ifconfig") await runIfconfig(io, [ifname, ...c.words]);
     else {
+      // a syntax error in `eval` ends netstart's shell (eval is a special built-in): nothing after it runs
+      if ((await shell(io, `/bin/sh -n -c ${sq(c.cmd)}`, process.env.EMU_ROOT ?? "/")) !== 0) throw new EvalSyntaxError();
       await shell(io, c.cmd, process.env.EMU_ROOT ?? "/");
     }
   }
 }
+
+/** netstart's shell exited: an eval of a hostname.if command had a syntax error. */
+class EvalSyntaxError extends Error {}
+
+const sq = (s: string): string => `'${s.replaceAll("'", `'\\''`)}'`;
 
 /** Re-add default routes from /etc/mygate. */
 async function defaultRoutes(io: Io, dry: boolean): Promise<void> {
@@ -148,6 +186,15 @@ async function defaultRoutes(io: Io, dry: boolean): Promise<void> {
 }
 
 const netstart: Command = async (io) => {
+  try {
+    return await netstartRun(io);
+  } catch (e) {
+    if (e instanceof EvalSyntaxError) return 1;
+    throw e;
+  }
+};
+
+async function netstartRun(io: Io): Promise<number> {
   const argv = [...io.argv];
   let dry = false;
   if (argv[0] === "-n") { dry = true; argv.shift(); }
@@ -168,6 +215,6 @@ const netstart: Command = async (io) => {
   await defaultRoutes(io, dry);
   for (const i of files.filter((f) => PASS3.includes(ifType(f))).sort(byIndex)) await configure(io, i, dry);
   return 0;
-};
+}
 
 export default netstart;
