@@ -4,6 +4,7 @@
  */
 import type { Diagnostic } from "../diagnostics";
 import { readDottedQuad } from "../address/dotted";
+import { isIPv6Literal } from "../address/parse";
 import { formatAddress, parseIp, parseIpAsWritten, resolvePort, resolveProtocol } from "./address";
 import { Lexer, type LexError, type Token } from "./lexer";
 import { resolveTransform, transformNames, type TransformKind } from "./transforms";
@@ -140,12 +141,25 @@ export abstract class ParserBase {
    */
   protected unshifted = false;
 
+  /** The token {@link next} returned last. */
+  protected lastNext: Token | undefined;
+
   protected next(): Token {
     if (this.unshifted && this.errflag > 0) this.errflag--;
     this.unshifted = true;
     const t = this.peek();
     this.buffered.shift();
+    this.lastNext = t;
     return t;
+  }
+
+  /**
+   * A syntax error found at `bad`: when `bad` is only the lookahead, the token before it was shifted (yacc shifts a
+   * token before it reads the next one), and counts towards the three that end error recovery.
+   */
+  protected shiftedBefore(bad: Token): void {
+    if (this.unshifted && bad !== this.lastNext && this.errflag > 0) this.errflag--;
+    this.unshifted = false;
   }
 
   protected isKw(word: string, n = 0): boolean {
@@ -221,10 +235,19 @@ export abstract class ParserBase {
       this.problems.push({ file: t.file, line: t.line, column: t.column, ipsecctlLine: t.line, ipsecctlColumn: t.column, text: `host: invalid netmask '${text.slice(slash)}'`, field, hint: "at most /32 for IPv4, /128 for IPv6", effect: "fatal", noErrno: true });
       return { kind: "any" };
     }
+    // host_v6(ps, mask) takes the int, not the text: a wrapped /4294967320 is /24, /-1 is no mask at all (host_v4
+    // re-reads the whole text instead, where such a mask is no address)
+    if (slash >= 0 && maskInt !== undefined && (maskInt < 0 || String(maskInt) !== text.slice(slash + 1)) && isIPv6Literal(text.slice(0, slash).replace(/%[A-Za-z0-9_.]+$/, ""))) {
+      if (maskInt < -1) {
+        this.problem(t, "hard", "could not parse host specification", field, `\`${text}\`: the netmask is ${maskInt} once ipsecctl keeps it in an int; set_ipmask() takes that as /${maskInt & 0xff} and writes past the address (undefined behaviour); write /0 to /128`, reduced);
+        return { kind: "any" };
+      }
+      text = maskInt === -1 ? text.slice(0, slash) : `${text.slice(0, slash)}/${maskInt}`;
+    }
     const ip = parseIpAsWritten(hostV4V6(text) ?? text);
     if (ip && "error" in ip) {
       this.problem(t, "stderr", `no IP address found for ${text}`, field);
-      this.problem(t, "hard", "could not parse host specification", field, `\`${text}\`: ${ip.error}; IPv4 masks are /0-/32`, reduced);
+      this.problem(t, "hard", "could not parse host specification", field, `\`${text}\`: ${ip.error}; masks are /0-/32 for IPv4, /0-/128 for IPv6`, reduced);
       return { kind: "any" };
     }
     if (ip) {

@@ -139,7 +139,7 @@ describe("parser diagnostics", () => {
       "/etc/ipsec.conf:1:14: macro 'lan' not defined",
       "/etc/ipsec.conf:1:14: syntax error; unexpected end of line (the rest of the line is dropped after an undefined macro)",
     ]);
-    expect(lint("ike esp from 10.1.0.0/33 to 10.2.0.0/24\n")).toEqual(["/etc/ipsec.conf:1:14: from: could not parse host specification; `10.1.0.0/33`: invalid netmask '/33'; IPv4 masks are /0-/32"]);
+    expect(lint("ike esp from 10.1.0.0/33 to 10.2.0.0/24\n")).toEqual(["/etc/ipsec.conf:1:14: from: could not parse host specification; `10.1.0.0/33`: invalid netmask '/33'; masks are /0-/32 for IPv4, /0-/128 for IPv6"]);
     expect(lint("ike esp from 10.1.0.0/24 to 10.2.0.0/24 quick enc aes enc blowfish\n")).toEqual([
       "/etc/ipsec.conf:1:59: quick.enc: enc already set; give each transform once",
     ]);
