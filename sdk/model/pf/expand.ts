@@ -386,6 +386,7 @@ function buildRule(
 ): PfRule {
   // Built field by field (no object spreads): this runs once per loaded rule.
   const r: Record<string, unknown> = rule.kind === "anchor" ? { kind: "anchor", name: rule.name } : { kind: "filter", action: rule.action };
+  if (rule.kind === "anchor" && rule.loadedAs !== undefined) r.loadedAs = rule.loadedAs;
   let blockPolicy: PfBlockPolicy | undefined;
   if (rule.kind === "filter" && rule.action === "block") blockPolicy = rule.blockPolicy ?? ctx.blockPolicy ?? "drop";
   if (blockPolicy) r.blockPolicy = blockPolicy;

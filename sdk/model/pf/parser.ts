@@ -61,6 +61,8 @@ class PfParser extends PfQueueParser {
   private static readonly TOP = {};
   /** parse.y's `pf->bn`: the brace anchors opened so far; an anonymous one is named `_N` after its brace. */
   private braces = 0;
+  /** The holding rulesets (`_N`) of the brace anchors being parsed, innermost last. */
+  private readonly holdings: string[] = [];
   run(): PfParseOutput {
     this.la = this.lex.next();
     // parse.y's first state reduces the empty ruleset only before a token a statement starts with; on any
@@ -207,6 +209,7 @@ class PfParser extends PfQueueParser {
     if (this.acceptChar("{")) {
       // parse.y pfa_anchor: the body is parsed into a holding ruleset `_N`; an anchor without a name keeps it
       holding = `_${++this.braces}`;
+      this.holdings.push(holding);
       if (this.inlineDepth + 1 >= ANCHOR_STACK_DEPTH) throw new Errx("pfa_anchor: anchors too deep");
       // parse.y pfa_anchor: '{' '\n' pfa_anchorlist '}': rules, anchors and tables, one per line, from the next line
       const afterBrace = this.la;
@@ -223,6 +226,7 @@ class PfParser extends PfQueueParser {
       } finally {
         this.sink = outer;
         this.inlineDepth--;
+        this.holdings.pop();
       }
       this.shift();
       if (name !== undefined && name.includes("/")) this.fail("anchor paths containing '/' cannot be used for inline anchors.");
@@ -246,6 +250,9 @@ class PfParser extends PfQueueParser {
       ...(fo.tag !== undefined ? { tag: fo.tag } : {}), ...(fo.tagged ? { tagged: fo.tagged } : {}),
       ...(inline ? { inline: inline.rules as PfRule[] } : {}),
     };
+    // an empty named body inside another brace anchor: pfctl loads it where its parent's body is held (types.ts)
+    const parent = this.holdings[this.holdings.length - 1];
+    if (inline && name !== undefined && parent !== undefined && inline.loaded.length === 0 && !inline.rules.some((s) => s.kind === "filter" || s.kind === "anchor")) rule.loadedAs = `${parent}/${name}`;
     this.addRule(rule, inline?.loaded);
   }
 

@@ -193,7 +193,7 @@ export function formatStatementForFile(r: PfStatement): string {
 function format(r: PfStatement, asFile: boolean): string {
   if (r.kind === "load-anchor") return `load anchor "${r.name}" from "${r.file}"`;
   // print_rule(): an anchor named `_N` (written without a name) prints as `anchor`
-  let s = r.kind === "anchor" ? (isAnonymousAnchor(r.name) ? "anchor" : `anchor "${r.name}"`) : r.action;
+  let s = r.kind === "anchor" ? (isAnonymousAnchor(r.name) ? "anchor" : `anchor "${!asFile && r.loadedAs ? r.loadedAs : r.name}"`) : r.action;
   if (r.kind === "filter" && r.action === "block" && r.blockPolicy) {
     s += r.blockPolicy === "return-icmp" ? ` ${renderReturnIcmp(r.returnIcmp ?? { icmp: RETURN_ICMP_DEFAULT, icmp6: RETURN_ICMP6_DEFAULT }, r.af, asFile)}` : ` ${r.blockPolicy}`;
   }

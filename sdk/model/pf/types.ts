@@ -324,6 +324,13 @@ export interface PfAnchorCall extends PfSelector {
   name: string;
   /** Inline rules (`anchor "x" { … }`), loaded into the anchor with the ruleset; absent = none. */
   inline?: PfRule[];
+  /**
+   * The path pfctl loads the anchor under when it is not `name` (what `pfctl -nv` prints): a named inline anchor
+   * with no rules inside another brace anchor stays where its parent's body was parsed, `_N/NAME` (N counting the
+   * file's brace anchors, the parent's), parse.y anchorrule's pf_anchor_setup on the holding ruleset. Never written
+   * to a file.
+   */
+  loadedAs?: string;
 }
 
 /** A loaded rule: what `pfctl -sr` prints one per line. */
