@@ -139,7 +139,16 @@ export function expandStatement(rule: PfRule, ctx: ExpandContext = {}, refusals:
         binatEmpty = rule.binatTo !== undefined && c.errors.some((e) => e.startsWith("af mismatch in translation"));
       }
       af = c.af;
-    } else if (rule.kind === "filter" && rule.afTo) afPools = collapseAfToPools(rule, ctx);
+    } else if (rule.kind === "filter" && rule.afTo) {
+      afPools = collapseAfToPools(rule, ctx);
+      // collapse_redirspec's family check, before the combination's own family is looked at: printed for every
+      // combination, a skipped one too, and no later one is added (expand_rule's `error`)
+      const e = afToPoolErrors(rule, ctx);
+      if (e.length > 0) {
+        errors.push(...e);
+        poolError = true;
+      }
+    }
     if ((af && src.af && af !== src.af) || (af && dst.af && af !== dst.af) ||
       (src.af && dst.af && src.af !== dst.af)) continue;
     if (!af && src.af) af = src.af;
@@ -220,10 +229,9 @@ function expandCombination(rule: PfRule, ctx: ExpandContext, c: Combination, err
   const { on, proto, src, sport, dst, dport, af, icmp, uid, gid, poolError } = c;
   const none = { rules: [] };
   if (rule.kind === "filter") {
-    // expand_rule, in its order: collapse_redirspec of the af-to pools, `icmp-type mismatch`, apply_redirspec's
-    // refusals, then rule_consistent(); one `skipping` line closes the combination's complaints
+    // expand_rule, in its order (after collapse_redirspec, in expandStatement): `icmp-type mismatch`,
+    // apply_redirspec's refusals, then rule_consistent(); one `skipping` line closes the combination's complaints
     const pre: string[] = [];
-    if (rule.afTo) pre.push(...afToPoolErrors(rule, ctx));
     if (icmp && proto !== (icmp.v6 ? "ipv6-icmp" : "icmp")) pre.push("icmp-type mismatch");
     pre.push(...c.refusals);
     // without the host's interfaces, `self` stands for addresses of both families: every OpenBSD
