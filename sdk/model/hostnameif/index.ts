@@ -11,7 +11,8 @@ import { hostnameIfText, hostnameIfWord } from "../tokens/words";
 import { refusalOf, shown, unsafeChar } from "../tokens/refusal";
 import { parseWg } from "../wg/index";
 import { interfaceFromFileName, interfaceKind, type InterfaceKind } from "../tokens/interface";
-import { evalHazard, netstartLines } from "./netstart-read";
+import { evalHazard } from "./netstart-read";
+import { kshReadLines } from "../tokens/ksh-read";
 
 export { interfaceFromFileName, interfaceKind, isClonedInterface, type InterfaceKind } from "../tokens/interface";
 
@@ -199,7 +200,7 @@ export function parseHostnameIf(text: string, file = "hostname.if", iface?: stri
   const diagnostics: Diagnostic[] = [];
   if (!name) diagnostics.push({ file, line: 1, column: 1, message: `file name \`${file}\` does not name an interface; expected hostname.IF`, severity: "error" });
   // the lines as netstart's `read` returns them: backslashes processed, a trailing one joins the next line
-  netstartLines(text).forEach(({ text: raw, line: lineNo, joined, unterminated }) => {
+  kshReadLines(text).forEach(({ text: raw, line: lineNo, joined, unterminated }) => {
     const t = raw.trim();
     const col = raw.indexOf(t) + 1;
     const err = (message: string, severity: "error" | "warning" = "error"): void => void diagnostics.push({ file, line: lineNo, column: col, message, severity });
@@ -312,7 +313,7 @@ function carpWords(o: CarpOptions, path: string): string[] {
   return w;
 }
 
-/** netstart-read.ts: `read` without -r. */
+/** ../tokens/ksh-read.ts: `read` without -r. */
 const BACKSLASH = "netstart reads hostname.if with `read`, not `read -r`: a backslash is dropped (and one at the end joins the next line); leave it out";
 
 /** Renders one line (positional fields respected). */

@@ -1,11 +1,12 @@
 /**
  * /etc/sysctl.conf: one `mib=value` per line, `#` comments (also after a value: /etc/rc strips them
- * with stripcom before running `sysctl "$line"`). /etc/rc applies the file before netstart. The MIBs
+ * with stripcom, then runs `sysctl` on each word). /etc/rc applies the file before netstart. The MIBs
  * this project sets are described in {@link KNOWN_MIBS} with their defaults and allowed values.
  */
 import { ModelError, oneOf, type Diagnostic, type ParseResult } from "../diagnostics";
 import { Refusal, refusalOf, shown, unsafeChar, type TokenRule } from "../tokens/refusal";
 import { sysctlName, sysctlValue } from "../tokens/names";
+import { kshReadLines } from "../tokens/ksh-read";
 
 /** One line of sysctl.conf. */
 export type SysctlLine =
@@ -76,41 +77,71 @@ export function validateSysctl(mib: string, value: string): void {
   if (unsafeChar(value) !== undefined) throw new ModelError(mib, shown(value), `value \`${shown(value)}\` holds a control or invisible character; give one printable word`);
 }
 
-/** Parses sysctl.conf. Never throws. */
+/**
+ * Parses sysctl.conf as /etc/rc applies it: `set -- $(stripcom /etc/sysctl.conf)` then `sysctl "$1"` for each
+ * word. stripcom reads the file with ksh's `read` (../tokens/ksh-read.ts: backslashes processed, a last line with no
+ * newline never read) and cuts each line at its first `#`; the shell then splits the rest into words, each its own
+ * sysctl. Never throws.
+ */
 export function parseSysctlConf(text: string, file = "sysctl.conf"): ParseResult<SysctlConf> {
   const lines: SysctlLine[] = [];
   const diagnostics: Diagnostic[] = [];
-  const src = text.endsWith("\n") ? text.slice(0, -1) : text;
-  if (src === "" && text === "") return { value: { lines }, diagnostics };
-  src.split("\n").forEach((raw, i) => {
+  for (const l of kshReadLines(text)) {
+    const raw = l.text;
     const t = raw.trim();
-    if (t === "") return void lines.push({ kind: "blank" });
-    if (t.startsWith("#")) return void lines.push({ kind: "comment", text: t.slice(1).replace(/^ /, "") });
-    const hash = t.indexOf("#");
-    const body = (hash >= 0 ? t.slice(0, hash) : t).trimEnd();
-    const comment = hash >= 0 ? t.slice(hash + 1).trim() : undefined;
-    const eq = body.indexOf("=");
     const col = raw.indexOf(t) + 1;
-    if (eq < 0) {
-      diagnostics.push({ file, line: i + 1, column: col, message: `\`${body}\`: expected mib=value (a bare MIB only prints its value at boot)`, severity: "error" });
-      return;
+    const at = (message: string, severity: "error" | "warning" = "error", column = col): void => void diagnostics.push({ file, line: l.line, column, message, severity });
+    const body0 = (t.includes("#") ? t.slice(0, t.indexOf("#")) : t).trim();
+    if (l.unterminated) {
+      if (body0 !== "") at(l.unterminated === "continued past the end"
+        ? `the backslash ending line ${l.line + l.joined} asks for a line the file does not have: /etc/rc's \`read\` then fails, so \`${body0}\` is never applied`
+        : `line ${l.line + l.joined} has no newline at its end: /etc/rc reads this file with \`read\`, which then fails, so \`${body0}\` is never applied; end the file with a newline`, "warning");
+      continue;
     }
-    const mib = body.slice(0, eq);
-    const value = body.slice(eq + 1);
-    if (mib !== mib.trim() || value !== value.trim()) {
-      diagnostics.push({ file, line: i + 1, column: col, message: `\`${body}\`: no spaces around = (sysctl would look up \`${mib}\`)`, severity: "error" });
-      return;
+    if (l.joined) at(`the backslash ending line ${l.line} joins the next line to it: /etc/rc reads this file with \`read\`, not \`read -r\``, "warning");
+    if (t === "") {
+      lines.push({ kind: "blank" });
+      continue;
     }
-    try {
-      validateSysctl(mib, value);
-    } catch (e) {
-      if (!(e instanceof ModelError)) throw e;
-      diagnostics.push({ file, line: i + 1, column: col + (e.field === mib && e.value === value ? eq + 1 : 0), message: e.message, severity: "error" });
+    if (t.startsWith("#")) {
+      lines.push({ kind: "comment", text: t.slice(1).replace(/^ /, "") });
+      continue;
     }
-    lines.push(comment !== undefined ? { kind: "set", mib, value, comment } : { kind: "set", mib, value });
-  });
+    const hash = t.indexOf("#");
+    const body = body0;
+    const comment = hash >= 0 ? t.slice(hash + 1).trim() : undefined;
+    if (body === "") {
+      lines.push({ kind: "comment", text: comment ?? "" });
+      continue;
+    }
+    const words = body.split(/[ \t]+/);
+    if (words.length > 1 && /^[^\s=]+\s*=\s*\S*$/.test(body) && (words.includes("=") || words.some((w) => w.startsWith("=") || w.endsWith("=")))) {
+      at(`\`${body}\`: no spaces around = (/etc/rc splits sysctl.conf into words, so ${words.map((w) => `\`${w}\``).join(", ")} are ${words.length} sysctl commands)`);
+      continue;
+    }
+    if (words.length > 1) at(`${words.length} words on one line: /etc/rc runs sysctl with each word on its own; write one mib=value per line`, "warning");
+    words.forEach((w, k) => {
+      const column = col + body.indexOf(w);
+      const eq = w.indexOf("=");
+      if (eq < 0) return at(`\`${w}\`: expected mib=value (a bare MIB only prints its value at boot)`, "error", column);
+      // $(…) is not quoted: the shell expands pathname patterns in each word against / at boot
+      if (/[*?[]/.test(w)) at(`\`${w}\`: /etc/rc does not quote these words, so the shell may expand \`${/[*?[]/.exec(w)![0]}\` as a file name pattern`, "warning", column);
+      const mib = w.slice(0, eq);
+      const value = w.slice(eq + 1);
+      try {
+        validateSysctl(mib, value);
+      } catch (e) {
+        if (!(e instanceof ModelError)) throw e;
+        at(e.message, "error", column + (e.field === mib && e.value === value ? eq + 1 : 0));
+      }
+      lines.push(comment !== undefined && k === words.length - 1 ? { kind: "set", mib, value, comment } : { kind: "set", mib, value });
+    });
+  }
   return { value: { lines }, diagnostics };
 }
+
+/** A comment is one line without a backslash: /etc/rc's `read` would drop it, and one at the end joins the next line. */
+const COMMENT_RULE = "must be one line without a backslash (/etc/rc reads sysctl.conf with `read`: a backslash at the end of a comment joins the next line to it)";
 
 /** Renders sysctl.conf (validating every `set` line). */
 export function renderSysctlConf(c: SysctlConf): string {
@@ -118,10 +149,10 @@ export function renderSysctlConf(c: SysctlConf): string {
     switch (l.kind) {
       case "set":
         validateSysctl(l.mib, l.value);
-        if (l.comment !== undefined && /\n/.test(l.comment)) throw new ModelError(`${l.mib}.comment`, l.comment, "must be one line");
+        if (l.comment !== undefined && /[\n\\]/.test(l.comment)) throw new ModelError(`${l.mib}.comment`, l.comment, COMMENT_RULE);
         return `${l.mib}=${l.value}${l.comment !== undefined ? ` # ${l.comment}` : ""}`;
       case "comment":
-        if (/\n/.test(l.text)) throw new ModelError("comment", l.text, "must be one line");
+        if (/[\n\\]/.test(l.text)) throw new ModelError("comment", l.text, COMMENT_RULE);
         return l.text === "" ? "#" : `# ${l.text}`;
       case "blank":
         return "";

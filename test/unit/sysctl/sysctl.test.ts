@@ -35,7 +35,7 @@ describe("sysctl.conf errors, word for word", () => {
   });
   it("spaces around = and duplicates", () => {
     expect(lintSysctlConf("net.inet.ip.forwarding = 1\nnet.inet.gre.allow=1\nnet.inet.gre.allow=0\n").map(formatDiagnostic)).toEqual([
-      "sysctl.conf:1:1: `net.inet.ip.forwarding = 1`: no spaces around = (sysctl would look up `net.inet.ip.forwarding `)",
+      "sysctl.conf:1:1: `net.inet.ip.forwarding = 1`: no spaces around = (/etc/rc splits sysctl.conf into words, so `net.inet.ip.forwarding`, `=`, `1` are 3 sysctl commands)",
       "sysctl.conf:3:1: warning: net.inet.gre.allow: set again (line 2 has no effect)",
     ]);
   });
@@ -45,7 +45,8 @@ describe("sysctl.conf errors, word for word", () => {
 });
 
 const RUNS = 500;
-const comment = fc.stringMatching(/^[!-~]([ -~]{0,10}[!-~])?$/);
+// no backslash: /etc/rc's `read` would drop it (the renderer refuses it)
+const comment = fc.stringMatching(/^[!-[\]-~]([ -[\]-~]{0,10}[!-[\]-~])?$/);
 /** Arbitraries are built once per MIB (building them inside chain() is slow). */
 const setLines = [
   ...Object.entries(KNOWN_MIBS).map(([m, info]) => fc.record({ kind: fc.constant("set" as const), mib: fc.constant(m), value: fc.constantFrom(...info.allowed), comment }, { requiredKeys: ["kind", "mib", "value"] })),
@@ -55,7 +56,7 @@ const conf: fc.Arbitrary<SysctlConf> = fc.record({
   lines: fc.array(
     fc.oneof(
       fc.oneof(...setLines),
-      fc.stringMatching(/^([!-~]([ -~]{0,10}[!-~])?)?$/).map((text) => ({ kind: "comment" as const, text })),
+      fc.stringMatching(/^([!-[\]-~]([ -[\]-~]{0,10}[!-[\]-~])?)?$/).map((text) => ({ kind: "comment" as const, text })),
       fc.constant({ kind: "blank" as const }),
     ),
     { maxLength: 8 },
@@ -76,4 +77,23 @@ describe("sysctl.conf round trip", () => {
     );
     expect(runs).toBe(RUNS);
   }, 60_000);
+});
+
+describe("sysctl.conf as /etc/rc applies it (stripcom's `read`, then one sysctl per word)", () => {
+  const lint = (t: string) => lintSysctlConf(t).map(formatDiagnostic);
+  it("a last line with no newline is never applied", () => {
+    expect(parseSysctlConf("net.inet.ip.forwarding=1").value.lines).toEqual([]);
+    expect(lint("net.inet.ip.forwarding=1")).toEqual(["sysctl.conf:1:1: warning: line 1 has no newline at its end: /etc/rc reads this file with `read`, which then fails, so `net.inet.ip.forwarding=1` is never applied; end the file with a newline"]);
+  });
+  it("a comment ending in a backslash swallows the next line; the renderer refuses such a comment", () => {
+    expect(parseSysctlConf("# old \\\nnet.inet.ip.forwarding=1\n").value.lines).toEqual([{ kind: "comment", text: "old net.inet.ip.forwarding=1" }]);
+    expect(() => renderSysctlConf({ lines: [{ kind: "set", mib: "net.inet.ip.forwarding", value: "1", comment: "on\\" }] })).toThrow("must be one line without a backslash");
+  });
+  it("two settings on one line are two sysctls", () => {
+    expect(parseSysctlConf("net.inet.ip.forwarding=1 net.inet.esp.enable=1\n").value.lines).toEqual([
+      { kind: "set", mib: "net.inet.ip.forwarding", value: "1" },
+      { kind: "set", mib: "net.inet.esp.enable", value: "1" },
+    ]);
+    expect(lint("net.inet.ip.forwarding=1 net.inet.esp.enable=1\n")).toEqual(["sysctl.conf:1:1: warning: 2 words on one line: /etc/rc runs sysctl with each word on its own; write one mib=value per line"]);
+  });
 });

@@ -9,7 +9,7 @@ import { linuxEnabled, ip } from "../linux";
 import { rootPath, withInterfaces } from "../state";
 import ifconfig, { ifType } from "./ifconfig";
 import { shell } from "../subprocess";
-import { netstartLines } from "../../../../sdk/model/hostnameif/netstart-read";
+import { kshReadLines } from "../../../../sdk/model/tokens/ksh-read";
 
 const PASS2 = ["aggr", "trunk", "svlan", "vlan", "carp", "pppoe"];
 const PASS3 = ["tun", "tap", "gif", "etherip", "gre", "egre", "nvgre", "eoip", "vxlan", "pflow", "wg"];
@@ -40,7 +40,7 @@ export function translate(ifname: string, text: string): ({ kind: "ifconfig"; wo
   // netstart's _cmds: the command strings parse_hn_line builds, before eval
   const cmds: string[] = [];
   // the lines as netstart's `read` returns them (backslashes processed; a line no newline ends is never applied)
-  for (const { text: raw, unterminated } of netstartLines(text)) {
+  for (const { text: raw, unterminated } of kshReadLines(text)) {
     if (unterminated) continue;
     // `parse_hn_line $_line`: split on IFS (space, tab, newline), globbing off
     const c = raw.split(/[ \t\n]+/).filter((x) => x !== "");

@@ -19,7 +19,8 @@ import ifconfig from "./ifconfig";
 import netstart from "./netstart";
 import { rcAction } from "./rcd";
 import { realDaemon } from "../rcd-real";
-import { sysctlSet } from "./sysctl";
+import sysctl from "./sysctl";
+import { kshReadLines } from "../../../../sdk/model/tokens/ksh-read";
 import { stopAllEspd } from "../natt";
 
 /** Forget all emulated state and undo Linux side effects (the power switch). */
@@ -65,14 +66,10 @@ const rc: Command = async (io) => {
   // sysctl.conf
   try {
     const text = await readFile(rootPath("/etc/sysctl.conf"), "utf8");
-    for (const raw of text.split("\n")) {
-      const line = raw.replace(/#.*$/, "").trim();
-      if (!line) continue;
-      const eq = line.indexOf("=");
-      const r = eq < 0 ? `sysctl: ${line}: missing value` : await sysctlSet(line.slice(0, eq), line.slice(eq + 1));
-      if (typeof r === "string") io.err(r + "\n");
-      else io.out(`${line.slice(0, eq)}: ${r[0]} -> ${r[1]}\n`);
-    }
+    // rc sysctl_conf: `set -- $(stripcom /etc/sysctl.conf)`, then `sysctl "$1"` for each word (stripcom: ksh's
+    // `read`, each line cut at its first #)
+    const words = kshReadLines(text).filter((l) => !l.unterminated).flatMap((l) => l.text.replace(/#.*$/, "").trim().split(/[ \t]+/).filter((w) => w !== ""));
+    for (const w of words) await sysctl({ ...io, argv: [w] });
   } catch { /* no sysctl.conf */ }
   await netstart({ ...io, argv: [] });
   const lines = await readLocal();
