@@ -6,6 +6,7 @@
  * `pkg_scripts` and the special variables are honoured by rc.subr.
  */
 import { ModelError, type Diagnostic, type ParseResult } from "../diagnostics";
+import { kshReadLines } from "../tokens/ksh-read";
 
 /** rc.conf.local: variable name → value (without quotes). */
 export interface RcConfLocal {
@@ -44,35 +45,57 @@ export function serviceKind(name: string): "special" | "base" | "pkg" {
 
 const NAME = /^[A-Za-z_][A-Za-z0-9_]*$/;
 const HONOURED = /^[A-Za-z0-9_]+_(execdir|flags|logger|rtable|timeout|user)$/;
+/** rc.subr _rc_parse_conf's `_allowed_keys`: the plain variables it reads besides NAME_flags and the like. */
+const ALLOWED_KEYS: ReadonlySet<string> = new Set(["accounting", "amd_master", "check_quotas", "ipsec", "library_aslr", "multicast", "nfs_server", "pexp", "pf", "pkg_scripts", "shlib_dirs", "spamd_black"]);
 
-/** Parses rc.conf.local. Never throws; lines rc.subr ignores are warnings. */
+/**
+ * Parses rc.conf.local as rc.subr's _rc_parse_conf reads it (rc and every rc.d script): `read -r` line by line (a
+ * last line with no newline is never read), a line is `KEY=VALUE` when it starts with neither `#` nor `=`, the key
+ * (before the first `=`) lower-cased (`typeset -l`), the value cut at its first `#` anywhere and its blanks, one pair
+ * of enclosing quotes dropped; only NAME_flags/execdir/logger/rtable/timeout/user and the allowed keys are kept,
+ * each `eval "KEY=\${_val}"` (the key is shell code there). Never throws; lines rc.subr ignores are warnings.
+ */
 export function parseRcConfLocal(text: string, file = "rc.conf.local"): ParseResult<RcConfLocal> {
   const vars: Record<string, string> = {};
   const diagnostics: Diagnostic[] = [];
-  text.split("\n").forEach((raw, i) => {
-    const t = raw.trim();
-    if (t === "" || t.startsWith("#")) return;
-    const eq = t.indexOf("=");
+  for (const l of kshReadLines(text, { raw: true })) {
+    const raw = l.text;
+    const t = raw.replace(/^[ \t]+|[ \t]+$/g, "");
     const col = raw.indexOf(t) + 1;
-    if (eq < 0) {
-      diagnostics.push({ file, line: i + 1, column: col, message: `\`${t}\`: expected NAME=VALUE`, severity: "error" });
-      return;
+    const at = (message: string, severity: "error" | "warning" = "error", column = col): void => void diagnostics.push({ file, line: l.line, column, message, severity });
+    if (t === "" || t.startsWith("#")) continue;
+    if (l.unterminated) {
+      at(`line ${l.line} has no newline at its end: rc.subr reads this file with \`read\`, which then fails, so \`${t}\` is never read; end the file with a newline`, "warning");
+      continue;
     }
-    const name = t.slice(0, eq).trim();
-    let value = t.slice(eq + 1).trim();
-    const hash = value.search(/\s#/);
-    if (hash >= 0) value = value.slice(0, hash).trim();
+    const eq = t.indexOf("=");
+    if (eq < 0 || t.startsWith("=")) {
+      at(`\`${t}\`: expected NAME=VALUE (rc.subr ignores this line)`);
+      continue;
+    }
+    const written = t.slice(0, eq).replace(/[ \t]+$/, "");
+    const name = written.toLowerCase();
+    let value = t.slice(eq + 1).replace(/^[ \t]+/, "");
+    const hash = value.indexOf("#");
+    if (hash >= 0) value = value.slice(0, hash);
+    value = value.replace(/[ \t]+$/, "");
     if (/^".*"$/.test(value) || /^'.*'$/.test(value)) value = value.slice(1, -1);
+    const honoured = (HONOURED.test(name) || /_(execdir|flags|logger|rtable|timeout|user)$/.test(name)) || ALLOWED_KEYS.has(name);
     if (!NAME.test(name)) {
-      diagnostics.push({ file, line: i + 1, column: col, message: `\`${name}\`: not a shell variable name`, severity: "error" });
-      return;
+      // a kept key is eval'ed by rc.subr as written: `x;reboot;y_flags=1` runs reboot in every rc.d script
+      at(honoured ? `\`${written}\`: not a shell variable name, and rc.subr evals it (\`eval "${written.toLowerCase()}=…"\`) in rc and every rc.d script: it runs as shell code, as root` : `\`${written}\`: not a shell variable name`);
+      continue;
     }
-    if (!HONOURED.test(name) && name !== "pkg_scripts" && !(name in SPECIAL_SERVICES))
-      diagnostics.push({ file, line: i + 1, column: col, message: `${name}: ignored by rc.subr; only NAME_flags/execdir/logger/rtable/timeout/user, pkg_scripts and ${Object.keys(SPECIAL_SERVICES).join(", ")} are read`, severity: "warning" });
+    if (written !== name) at(`\`${written}\`: rc.subr lower-cases the name (\`typeset -l\`): this sets \`${name}\``, "warning");
+    if (!honoured)
+      at(`${name}: ignored by rc.subr; only NAME_flags/execdir/logger/rtable/timeout/user and ${[...ALLOWED_KEYS].join(", ")} are read`, "warning");
     if (name in SPECIAL_SERVICES && value !== "YES" && value !== "NO")
-      diagnostics.push({ file, line: i + 1, column: col + eq + 1, message: `${name}: value \`${value}\` is not allowed; one of YES, NO`, severity: "error" });
+      at(`${name}: value \`${value}\` is not allowed; one of YES, NO`, "error", col + eq + 1);
+    const meta = name.endsWith("_flags") ? /[;&|<>()$`\\"']/.exec(value)?.[0] : undefined;
+    if (meta !== undefined)
+      at(`${name}: ${meta === "`" ? "a backquote" : `\`${meta}\``} in ${JSON.stringify(value)}: rc.subr starts the daemon with \`su … -c "DAEMON ${"$"}{${name}}"\`, so the shell reads it (\`;\`, \`|\`, \`&\` run commands of their own, as root); give plain flags`, "warning", col + eq + 1);
     vars[name] = value;
-  });
+  }
   return { value: { vars }, diagnostics };
 }
 
@@ -80,7 +103,8 @@ export function parseRcConfLocal(text: string, file = "rc.conf.local"): ParseRes
 export function renderRcConfLocal(c: RcConfLocal): string {
   const lines = Object.entries(c.vars).map(([k, v]) => {
     if (!NAME.test(k)) throw new ModelError(k, k, "not a shell variable name");
-    if (/[\n"'`$\\#]/.test(v)) throw new ModelError(k, v, "value must not contain newlines, quotes, #, $, ` or backslashes");
+    // rc.subr hands NAME_flags to `su … -c "DAEMON FLAGS"`: a shell reads them there
+    if (/[\n"'`$\\#;&|<>()]/.test(v)) throw new ModelError(k, v, "value must not contain newlines, quotes, #, $, `, backslashes or ; & | < > ( ) (rc.subr starts a daemon with its flags through the shell)");
     if (k in SPECIAL_SERVICES && v !== "YES" && v !== "NO") throw new ModelError(k, v, `value \`${v}\` is not allowed; one of YES, NO`);
     return `${k}=${v}`;
   });

@@ -86,6 +86,7 @@ export function validateSysctl(mib: string, value: string): void {
 export function parseSysctlConf(text: string, file = "sysctl.conf"): ParseResult<SysctlConf> {
   const lines: SysctlLine[] = [];
   const diagnostics: Diagnostic[] = [];
+  const physical = text.split("\n");
   for (const l of kshReadLines(text)) {
     const raw = l.text;
     const t = raw.trim();
@@ -121,7 +122,8 @@ export function parseSysctlConf(text: string, file = "sysctl.conf"): ParseResult
     }
     if (words.length > 1) at(`${words.length} words on one line: /etc/rc runs sysctl with each word on its own; write one mib=value per line`, "warning");
     words.forEach((w, k) => {
-      const column = col + body.indexOf(w);
+      // a word past the first physical line (joined by a backslash) is reported where the line starts
+      const column = l.joined || physical[l.line - 1] !== raw ? col : col + body.indexOf(w);
       const eq = w.indexOf("=");
       if (eq < 0) return at(`\`${w}\`: expected mib=value (a bare MIB only prints its value at boot)`, "error", column);
       // $(…) is not quoted: the shell expands pathname patterns in each word against / at boot

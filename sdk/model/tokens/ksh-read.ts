@@ -19,8 +19,11 @@ export interface KshLine {
   unterminated?: "no newline" | "continued past the end";
 }
 
-/** The lines `read` returns for a file, the last one marked when no newline ends it. */
-export function kshReadLines(text: string): KshLine[] {
+/**
+ * The lines `read` returns for a file, the last one marked when no newline ends it. `raw`: `read -r` (backslashes
+ * are characters like any other; rc.subr's _rc_parse_conf reads rc.conf.local so).
+ */
+export function kshReadLines(text: string, opts: { raw?: boolean } = {}): KshLine[] {
   const out: KshLine[] = [];
   // the last element is what follows the last newline: empty, or a line no newline ends
   const phys = text.split("\n");
@@ -35,7 +38,7 @@ export function kshReadLines(text: string): KshLine[] {
       const raw = phys[i++]!;
       cont = false;
       for (let k = 0; k < raw.length; k++) {
-        if (raw[k] !== "\\") s += raw[k];
+        if (raw[k] !== "\\" || opts.raw) s += raw[k];
         else if (k + 1 < raw.length) s += raw[++k];
         else cont = true;
       }

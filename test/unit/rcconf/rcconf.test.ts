@@ -61,7 +61,7 @@ describe("rcctl semantics", () => {
     ]);
     expect(lintRcConfLocal("ipsec=yes\nfoo=bar\n").map(formatDiagnostic)).toEqual([
       "rc.conf.local:1:7: ipsec: value `yes` is not allowed; one of YES, NO",
-      "rc.conf.local:2:1: warning: foo: ignored by rc.subr; only NAME_flags/execdir/logger/rtable/timeout/user, pkg_scripts and accounting, check_quotas, ipsec, library_aslr, multicast, pf, spamd_black are read",
+      "rc.conf.local:2:1: warning: foo: ignored by rc.subr; only NAME_flags/execdir/logger/rtable/timeout/user and accounting, amd_master, check_quotas, ipsec, library_aslr, multicast, nfs_server, pexp, pf, pkg_scripts, shlib_dirs, spamd_black are read",
     ]);
   });
 });
@@ -70,7 +70,8 @@ const RUNS = 500;
 const conf: fc.Arbitrary<RcConfLocal> = fc
   .dictionary(
     fc.oneof(fc.stringMatching(/^[a-z]{1,8}_(flags|user|timeout|rtable|logger|execdir)$/), fc.constantFrom("pkg_scripts")),
-    fc.stringMatching(/^([!%-&(-[\]-_a-~]([ !%-&(-[\]-_a-~]{0,12}[!%-&(-[\]-_a-~])?)?$/),
+    // no shell metacharacters (the renderer refuses them): ! % * + , - . / 0-9 : = ? @ A-Z [ ] ^ _ a-z { } ~
+    fc.stringMatching(/^([!%*-:=?-[\]^_a-{}~]([ !%*-:=?-[\]^_a-{}~]{0,12}[!%*-:=?-[\]^_a-{}~])?)?$/),
     { maxKeys: 6 },
   )
   .chain((vars) => fc.record({ ipsec: fc.constantFrom("YES", "NO"), pf: fc.constantFrom("YES", "NO") }, { requiredKeys: [] }).map((sp) => ({ vars: { ...vars, ...sp } })));
@@ -92,4 +93,20 @@ describe("rc.conf.local round trip", () => {
     );
     expect(runs).toBe(RUNS);
   }, 60_000);
+});
+
+describe("rc.conf.local as rc.subr's _rc_parse_conf reads it", () => {
+  const lint = (t: string) => lintRcConfLocal(t).map(formatDiagnostic);
+  it("names are lower-cased, values cut at their first #, a last line with no newline is never read", () => {
+    expect(parseRcConfLocal("NTPD_FLAGS=-s#x\nsshd_flags=-4").value.vars).toEqual({ ntpd_flags: "-s" });
+    expect(lint("NTPD_FLAGS=-s\nsshd_flags=-4")).toEqual([
+      "rc.conf.local:1:1: warning: `NTPD_FLAGS`: rc.subr lower-cases the name (`typeset -l`): this sets `ntpd_flags`",
+      "rc.conf.local:2:1: warning: line 2 has no newline at its end: rc.subr reads this file with `read`, which then fails, so `sshd_flags=-4` is never read; end the file with a newline",
+    ]);
+  });
+  it("a kept name that is no variable name is shell code to rc.subr's eval; flags with ; are a command to su -c", () => {
+    expect(lint("x;reboot;y_flags=1\n")).toEqual(["rc.conf.local:1:1: `x;reboot;y_flags`: not a shell variable name, and rc.subr evals it (`eval \"x;reboot;y_flags=…\"`) in rc and every rc.d script: it runs as shell code, as root"]);
+    expect(lint("ntpd_flags=-s;reboot\n")).toEqual(["rc.conf.local:1:12: warning: ntpd_flags: `;` in \"-s;reboot\": rc.subr starts the daemon with `su … -c \"DAEMON ${ntpd_flags}\"`, so the shell reads it (`;`, `|`, `&` run commands of their own, as root); give plain flags"]);
+    expect(() => renderRcConfLocal({ vars: { ntpd_flags: "-s;reboot" } })).toThrow("; & | < > ( )");
+  });
 });
