@@ -32,6 +32,7 @@ export { formatLifetime, formatSpi, quoteWord, renderIpsecConf, renderStatement 
 export {
   effectiveSaTransforms,
   expandPairs,
+  pairProblem,
   flowRuleProblems,
   ikeRuleProblems,
   problemReason,

@@ -160,6 +160,12 @@ function familiesMismatch(from: readonly IpsecAddress[], to: readonly IpsecAddre
   return s !== undefined && d !== undefined && s.v4 !== d.v4 && s.v6 !== d.v6;
 }
 
+/** expand_rule's refusal of a rule's address lists (validate_af, then no pair of one family), or undefined. */
+export function pairProblem(from: IpsecAddress[], to: IpsecAddress[]): "source/destination address families do not match" | "rule expands to no valid combination" | undefined {
+  if (familiesMismatch(from, to)) return "source/destination address families do not match";
+  return expandPairs(from, to).length === 0 ? "rule expands to no valid combination" : undefined;
+}
+
 function checkPairs(out: RuleProblem[], from: IpsecEndpoint, to: IpsecEndpoint): void {
   if (!from?.addresses?.length || !to?.addresses?.length) return;
   if (familiesMismatch(from.addresses, to.addresses))

@@ -21,6 +21,7 @@ import {
   formatConfiguredSa,
   formatFlow,
   expandPairs,
+  pairProblem,
   isakmpdGroupName,
   isHost,
   netmaskOf,
@@ -316,6 +317,14 @@ function expandRuleErrx(item: ParsedItem, opts: IpsecctlNvOptions, stdout: strin
   return { stdout: join(stdout), stderr: join(stderr), rc: 1 };
 }
 
+/** expand_rule's refusal of a rule whose interface or group names resolve to addresses of no common family. */
+function interfacePairProblem(s: IpsecStatement, ifs: readonly HostIfInterface[]): string | undefined {
+  const lists = s.type === "flow" || s.type === "ike" ? [s.from.addresses, s.to.addresses] : s.type === "sa" || s.type === "tcpmd5" ? [[s.from], [s.to]] : undefined;
+  if (!lists || !lists.flat().some((a) => a?.kind === "name")) return undefined;
+  const [from, to] = lists.map((l) => l.flatMap((a) => (a?.kind === "name" ? (hostIf(a.name, ifs) ?? [a]) : [a])));
+  return pairProblem(from!, to!);
+}
+
 /** `ipsecctl -n[v] -f FILE` on `text`: OpenBSD's stdout, stderr and exit status. */
 export function ipsecctlNv(text: string, file: string, opts: IpsecctlNvOptions = {}): { stdout: string; stderr: string; rc: number } {
   // no DNS in the double: a name is an interface or group of the host, or host() fails on it as ipsecctl reads it
@@ -347,6 +356,14 @@ export function ipsecctlNv(text: string, file: string, opts: IpsecctlNvOptions =
         stderr.push(`${p.file}: ${p.ipsecctlLine}: ${p.text}`);
         errors++;
       }
+    }
+    // expand_rule's validate_af on the addresses host_if gave the rule's interface and group names (lint cannot
+    // know them; the host can): the rule is not loaded
+    const refused = item.kind === "rule" && ifs ? interfacePairProblem(item.statement, ifs) : undefined;
+    if (refused && item.kind === "rule") {
+      stderr.push(`${file}: ${item.line}: ${refused}`);
+      errors++;
+      continue;
     }
     // set_rule_peers' yywarns (the file still loads)
     for (const w of warned) stderr.push(`${file}: ${w.line}: ${w.text}`);

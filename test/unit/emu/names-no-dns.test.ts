@@ -2,7 +2,8 @@
  * The lab has no DNS: in the emulated `iked -n` and `ipsecctl -n`, a host name that is no interface or group of
  * the gateway fails in host() as the parser reads it — before a syntax error later in the rule — as OpenBSD's own
  * parsers do on a host whose resolver cannot find it (outputs recorded from them, ../shared/oracle). Lint, which
- * has no resolver, leaves such names to the host; these cases are not oracle fixtures for that reason.
+ * has no resolver, leaves such names to the host; these cases are not oracle fixtures for that reason. Nor are
+ * the families of an interface's addresses, which only the host knows (the last case).
  */
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { goldenInterfaces, sandbox, type Sandbox } from "./harness";
@@ -48,6 +49,23 @@ describe("host names without DNS (the lab's gateways)", () => {
         "no IP address found for hmac-sha2-256\nipsec.conf: 1: could not parse host specification\n" +
         "no IP address found for nosuch/24\nipsec.conf: 2: could not parse host specification\n" +
         "ipsecctl: Syntax error in config file: ipsec rules not loaded\n",
+      code: 1,
+    });
+  });
+
+  it("ipsecctl: an interface's addresses of the other family only: expand_rule's validate_af refuses the rule", async () => {
+    // em0 has 172.16.0.1 only (golden/README.md); recorded with ../shared/oracle's ipsecctl -nv
+    const text =
+      "flow esp from em0 to 2001:db8::5 peer 192.0.2.2\n" +
+      'ike esp from em0 to 2001:db8::/32 peer 192.0.2.2 psk "x"\n' +
+      "tcpmd5 from em0 to 2001:db8::5 spi 0x1000 authkey 0x6162\n" +
+      "flow esp from { em0, 2001:db8::1 } to 2001:db8::5 peer 192.0.2.2\n";
+    await sb.write("hf.conf", text);
+    expect(await sb.run("ipsecctl", ["-nv", "-f", "hf.conf"])).toEqual({
+      stdout: "flow esp out from 2001:db8::1 to 2001:db8::5 peer 192.0.2.2 type require\nflow esp in from 2001:db8::5 to 2001:db8::1 peer 192.0.2.2 type require\n",
+      stderr:
+        "hf.conf: 1: source/destination address families do not match\nhf.conf: 2: source/destination address families do not match\n" +
+        "hf.conf: 3: source/destination address families do not match\nipsecctl: Syntax error in config file: ipsec rules not loaded\n",
       code: 1,
     });
   });
