@@ -324,6 +324,8 @@ async function main(): Promise<void> {
       // a word where an address goes is a name to ipsecctl and iked, resolved on the host at load time (the oracle has
       // no DNS and no groups but egress): lint accepts names by design, so such a file is counted apart
       else if (!c.valid && !first && dnsOnly(o.stderr)) { add("name left to the host: DNS or an interface group (lint accepts names)", norm(c.errorText ?? obsd)); lintOk = false; }
+      // a name OpenBSD could not resolve here, and lint's first error after it: what a host that resolves it would say
+      else if (!c.valid && first && dnsOnly(o.stderr) && c.errorLine !== undefined && first.line >= c.errorLine && !first.message.includes(c.errorText?.replace(/\.$/, "") ?? "\0")) { add("name left to the host: DNS or an interface group (lint accepts names)", `${norm(c.errorText ?? obsd)} | ours later: ${norm(first.message)}`); lintOk = false; }
       else if (!c.valid && !first) { add("verdict: OpenBSD rejects, lint accepts", norm(c.errorText ?? obsd)); lintOk = false; }
       else if (!c.valid && first) {
         if (c.errorLine !== undefined && first.line !== c.errorLine) { add("first error on another line", `${norm(c.errorText ?? "")} | ours: ${norm(first.message)}`); lintOk = false; }

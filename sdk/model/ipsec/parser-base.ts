@@ -3,9 +3,9 @@
  * lifetimes), shared by the statement and rule parsers in parser.ts. Problems are collected, never thrown.
  */
 import type { Diagnostic } from "../diagnostics";
-import { readDottedQuad } from "../address/dotted";
 import { isIPv6Literal } from "../address/parse";
-import { formatAddress, parseIp, parseIpAsWritten, resolvePort, resolveProtocol } from "./address";
+import { formatAddress, parseIpAsWritten, resolvePort, resolveProtocol } from "./address";
+import { hostV4V6, maskedText } from "./host-text";
 import { Lexer, type LexError, type Token } from "./lexer";
 import { resolveTransform, transformNames, type TransformKind } from "./transforms";
 import type { IkePhase, IpProtocol, IpsecAddress, IpsecEndpoint, IpsecStatement, SaRule } from "./types";
@@ -140,6 +140,29 @@ export abstract class ParserBase {
    * token a syntax error is found at is never shifted (error recovery resets this).
    */
   protected unshifted = false;
+
+  /**
+   * A syntax error at `e.token`: reported (quiet while byacc's yyerrflag is up), then parse.y's `grammar error '\n'`
+   * recovery: the rest of the line discarded, its newline shifted.
+   */
+  protected recover(e: SyntaxError_): void {
+    const what = e.token.kind === "eof" ? "end of file" : e.token.kind === "nl" ? "end of line" : e.token.kind === "error" ? "end of line (the rest of the line is dropped after an undefined macro)" : e.secret ? "value (not shown: it may be a secret)" : e.token.text === "\r" ? "\\r" : e.token.text === "\f" ? "\\f" : e.token.text === "\v" ? "\\v" : e.token.text;
+    this.shiftedBefore(e.token);
+    const quiet = this.errflag > 0 || this.actionFailed;
+    this.problem(e.token, "hard", "syntax error", undefined, e.token.kind === "eof" || e.token.kind === "nl" || e.token.kind === "error" || e.secret ? `unexpected ${what}` : `unexpected \`${what}\``);
+    if (quiet) this.problems[this.problems.length - 1]!.quiet = true;
+    // error recovery as parse.y's `grammar error '\n'`: skip to the end of the line (discarded, not shifted),
+    // then shift the newline
+    let t = e.token;
+    // the error found at the newline itself (only looked at): it is the one recovery shifts (errflag 2 below)
+    if (t.kind === "nl" && t !== this.lastNext) this.next();
+    while (t.kind !== "nl" && t.kind !== "eof") t = this.next();
+    this.errflag = 2;
+    this.unshifted = false;
+    this.items.push({ kind: "dropped", problems: this.problems });
+    // recorded: a lookahead left unread (the end of the file) must not bring them back
+    this.problems = [];
+  }
 
   /** The token {@link next} returned last. */
   protected lastNext: Token | undefined;
@@ -462,30 +485,4 @@ export abstract class ParserBase {
 
   // ---- rules ----------------------------------------------------------------------------------
 
-}
-
-/** The network of an address written with host bits set (`10.1.0.5/24` → `10.1.0.0/24`). */
-function maskedText(text: string): string {
-  const ip = parseIp(text);
-  return ip && "value" in ip ? formatAddress(ip.value) : text;
-}
-
-/**
- * What host_v4()/host_v6() read beyond canonical literals, as canonical text: dotted quads with leading zeros
- * (inet_pton and inet_net_pton read each part in decimal: `010.1.0.1` is 10.1.0.1, `1.2.3.0256` nothing) and
- * scoped IPv6 addresses (`fe80::1%em0`: getaddrinfo keeps the scope apart, flows print the address alone).
- * Undefined when `text` is neither (or a dotted quad out of range: then no address parses).
- */
-function hostV4V6(text: string): string | undefined {
-  const slash = text.indexOf("/");
-  const addr = slash < 0 ? text : text.slice(0, slash);
-  const mask = slash < 0 ? "" : text.slice(slash);
-  // inet_net_pton (with a mask): one to four decimal parts, the missing ones zero (`10.1/16`, `103.0.0/24`)
-  const parts = addr.split(".");
-  const padded = slash >= 0 && parts.length < 4 && parts.every((p) => /^\d+$/.test(p)) ? [...parts, "0", "0", "0"].slice(0, 4).join(".") : addr;
-  const q = readDottedQuad(padded, "inet_pton");
-  if (typeof q === "string") return q + mask;
-  const pct = addr.indexOf("%");
-  if (pct > 0 && addr.includes(":") && /^[A-Za-z0-9_.]+$/.test(addr.slice(pct + 1))) return addr.slice(0, pct) + mask;
-  return undefined;
 }

@@ -133,22 +133,7 @@ class Parser extends ParserBase {
       }
     } catch (e) {
       if (!(e instanceof SyntaxError_)) throw e;
-      const what = e.token.kind === "eof" ? "end of file" : e.token.kind === "nl" ? "end of line" : e.token.kind === "error" ? "end of line (the rest of the line is dropped after an undefined macro)" : e.secret ? "value (not shown: it may be a secret)" : e.token.text === "\r" ? "\\r" : e.token.text === "\f" ? "\\f" : e.token.text === "\v" ? "\\v" : e.token.text;
-      this.shiftedBefore(e.token);
-      const quiet = this.errflag > 0 || this.actionFailed;
-      this.problem(e.token, "hard", "syntax error", undefined, e.token.kind === "eof" || e.token.kind === "nl" || e.token.kind === "error" || e.secret ? `unexpected ${what}` : `unexpected \`${what}\``);
-      if (quiet) this.problems[this.problems.length - 1]!.quiet = true;
-      // error recovery as parse.y's `grammar error '\n'`: skip to the end of the line (discarded, not shifted),
-      // then shift the newline
-      let t = e.token;
-      // the error found at the newline itself (only looked at): it is the one recovery shifts (errflag 2 below)
-      if (t.kind === "nl" && t !== this.lastNext) this.next();
-      while (t.kind !== "nl" && t.kind !== "eof") t = this.next();
-      this.errflag = 2;
-      this.unshifted = false;
-      this.items.push({ kind: "dropped", problems: this.problems });
-      // recorded: a lookahead left unread (the end of the file) must not bring them back
-      this.problems = [];
+      this.recover(e);
       return;
     }
     this.finishRule(stmt, first, end);

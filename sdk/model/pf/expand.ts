@@ -9,7 +9,8 @@ import { modifierMode } from "./if-modifier";
 import { addressFamily } from "./address";
 import { isExpandWarning, ruleConsistent } from "./consistent";
 import { afToPoolErrors, collapseAfToPools, type AfToPools } from "./expand-afto";
-import { collapsePool, decideAf, resolveHosts, targetFamilies, type HostAf } from "./expand-hosts";
+import { collapsePools, retarget, type PoolTarget } from "./expand-pools";
+import { decideAf, resolveHosts, type HostAf } from "./expand-hosts";
 import { combinations, type ExpandLists } from "./expand-combinations";
 import type {
   PfAddressFamily,
@@ -288,59 +289,6 @@ function binatInbound(rule: PfFilterRule, ctx: ExpandContext, c: Combination, b:
     out.push(r);
   }
   return out;
-}
-
-/** A listed pool (the statement's `<__automatic_N>` target) and what one combination made of it. */
-interface PoolTarget {
-  /** The statement's table name. */
-  listed: string;
-  /** The one address of the combination's family, or the table made of its several. */
-  target: PfHost;
-}
-
-/** Puts the combination's collapsed pool where the statement had its listed table. */
-function retarget(r: PfFilterRule, p: PoolTarget): void {
-  const is = (h: PfHost | undefined) => h?.kind === "table" && h.name === p.listed;
-  if (is(r.rdrTo?.host)) r.rdrTo = { ...r.rdrTo!, host: p.target };
-  if (is(r.natTo)) r.natTo = p.target;
-  if (is(r.route?.host)) r.route = { ...r.route!, host: p.target };
-}
-
-/**
- * expand_rule's collapse_redirspec() calls for one combination, in pfctl's order (the rdr-to pool, the nat-to
- * pool, the route-to pool), with the statement's family `af`: their errors, the family they leave, and the listed
- * pool's target for this combination: the addresses of the family kept, one alone or several as a new table
- * (`ctx.autoTable`), so each combination of a rule has its own `<__automatic_N>`, as pfctl makes them.
- */
-function collapsePools(rule: PfFilterRule, af: PfAddressFamily | undefined, ctx: ExpandContext): { errors: string[]; af: PfAddressFamily | undefined; pool?: PoolTarget } {
-  const errors: string[] = [];
-  let pool: PoolTarget | undefined;
-  // binat-to fills the nat-to slot (parse.y: `nat->binat`)
-  const pools: [PfHost | undefined, "translation" | "routing"][] = [[rule.rdrTo?.host, "translation"], [rule.natTo ?? rule.binatTo, "translation"], [rule.route?.host, "routing"]];
-  for (const [t, what] of pools) {
-    // a target written as a list became the table `<__automatic_N>`: collapse_redirspec reads the list's hosts
-    const listed = t?.kind === "table" && t.name.startsWith("__automatic_") && rule.pool?.list ? resolveHosts(rule.pool.list, ctx, []) : undefined;
-    const fams = targetFamilies(t, ctx) ?? listed?.map((h) => h.af);
-    if (fams === undefined) continue;
-    const c = collapsePool(fams, af, what);
-    if (c.error) errors.push(c.error);
-    // a second address of a pool whose type is not dynamic (bitmask): no table is made
-    else if (listed && c.kept.length > 1 && rule.pool?.type === "bitmask") errors.push("pool type is not valid for multiple translation or routing addresses");
-    else if (listed && t?.kind === "table") {
-      const kept = c.kept.map((i) => listed[i]!.host!);
-      // a table or `(if)` in the list cannot go into its table: the table is begun (its number taken) and not made
-      // (the parser's refusal says why)
-      if (kept.some((h) => h.kind === "table" || h.kind === "dynamic")) {
-        if (kept.length > 1) ctx.autoTable?.(kept, "unmade");
-        af = c.af;
-        continue;
-      }
-      const target: PfHost = kept.length === 1 ? kept[0]! : ctx.autoTable ? { kind: "table", name: ctx.autoTable(kept) } : t;
-      pool = { listed: t.name, target };
-    }
-    af = c.af;
-  }
-  return { errors, af, ...(pool ? { pool } : {}) };
 }
 
 /** pfctl's expand_label(): `$if`, `$proto`, `$srcaddr`, `$dstaddr`, `$srcport`, `$dstport` in a label (a `:` range: no text). */
