@@ -267,7 +267,8 @@ export abstract class ParserBase {
       }
       text = maskInt === -1 ? text.slice(0, slash) : `${text.slice(0, slash)}/${maskInt}`;
     }
-    const ip = parseIpAsWritten(hostV4V6(text) ?? text);
+    const canonical = hostV4V6(text);
+    const ip = parseIpAsWritten(canonical ?? text);
     if (ip && "error" in ip) {
       this.problem(t, "stderr", `no IP address found for ${text}`, field);
       this.problem(t, "hard", "could not parse host specification", field, `\`${text}\`: ${ip.error}; masks are /0-/32 for IPv4, /0-/128 for IPv6`, reduced);
@@ -278,6 +279,8 @@ export abstract class ParserBase {
       if (scope !== undefined && !/^\d+$/.test(scope)) this.problem(t, "warning", `${text}: the scope \`${scope}\` must be an interface of the host when ipsecctl loads the file`, field, "lint cannot check it");
       // host_v4/host_v6 (inet_net_pton) keep the address as written: flows, IDs and section names carry its host bits
       if (ip.hostBits) this.problem(t, "warning", `${text} has host bits set`, field, `ipsecctl uses it verbatim in isakmpd section names; write ${maskedText(text)}`);
+      // host_v4 keeps the text as written as the address's name (a scoped IPv6 address is named by getnameinfo)
+      if (canonical !== undefined && canonical !== text && !text.includes(":") && ip.value.kind === "ip") return { ...ip.value, written: text };
       return ip.value;
     }
     // host_if() ignores the mask of an interface or group (`em0/24` is em0); with a mask no DNS is tried

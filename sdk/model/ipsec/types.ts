@@ -20,7 +20,16 @@ export type IpsecAddress =
    * An IPv4 or IPv6 address. `address` is canonical text (`10.1.0.0`, `2001:db8::2`), host bits kept as written (`10.1.0.5/24`: ipsecctl keeps them too). With `prefix`
    * it is a network (`/len` written, even `/32`: isakmpd then gets an `*_ADDR_SUBNET` ID); without, a host.
    */
-  | { kind: "ip"; address: string; prefix?: number }
+  | {
+      kind: "ip";
+      address: string;
+      prefix?: number;
+      /**
+       * The IPv4 text as written when it is not the canonical one (`010.1.0.1`, `10.1/16`, `10.2.0.00/24`): host_v4
+       * keeps it as the address's name, and ike.c names isakmpd's sections and IDs by it. Never rendered.
+       */
+      written?: string;
+    }
   /** An interface, interface group or DNS name, resolved by ipsecctl on the host at load time. */
   | { kind: "name"; name: string };
 

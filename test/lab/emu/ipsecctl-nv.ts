@@ -114,8 +114,16 @@ type GenerateStops = Partial<Record<string, string>>;
 function idName(a: IpsecAddress, fam: 4 | 6): string {
   if (a.kind === "any") return fam === 4 ? "0.0.0.0/0" : "::/0";
   if (a.kind === "ip" && fam === 6 && a.prefix === 128) return a.address;
-  return formatAddress(a);
+  return nameOf(a);
 }
+
+/** The address's name in ike.c: host_v4 keeps the text as written (`010.1.0.1`), otherwise the canonical text. */
+function nameOf(a: IpsecAddress): string {
+  return a.kind === "ip" && a.written !== undefined ? a.written : formatAddress(a);
+}
+
+/** An ID section's Network= or Address=: the name up to its `/` (ike.c cuts it there). */
+const idAddress = (a: IpsecAddress & { kind: "ip" }): string => (a.written !== undefined ? a.written.replace(/\/.*$/, "") : a.address);
 
 function idType(id: string): [string, string] {
   if (/^\d+\.\d+\.\d+\.\d+$/.test(id)) return ["IPV4_ADDR", "Address"];
@@ -133,8 +141,8 @@ function groupName(g: GroupTransform | undefined): string | undefined {
 function ikeGenConfig(r: IkeRule, s: IpsecAddress, d: IpsecAddress, fam: 4 | 6, out: string[], hostname: string, stops: GenerateStops = {}): void {
   const set = (line: string) => out.push(`C set ${line} force`);
   const peer = r.peer && r.peer.kind !== "any" ? r.peer : !r.peer && isHost(d) ? d : undefined;
-  const peerName = peer ? formatAddress(peer) : undefined;
-  const p1name = peerName ? `peer-${peerName}${r.local ? `-local-${formatAddress(r.local)}` : ""}` : "peer-default";
+  const peerName = peer ? nameOf(peer) : undefined;
+  const p1name = peerName ? `peer-${peerName}${r.local ? `-local-${nameOf(r.local)}` : ""}` : "peer-default";
 
   if (r.mode === "dynamic") {
     set("[General]:Check-interval=30");
@@ -143,7 +151,7 @@ function ikeGenConfig(r: IkeRule, s: IpsecAddress, d: IpsecAddress, fam: 4 | 6, 
   set(peerName ? `[Phase 1]:${peerName}=${p1name}` : `[Phase 1]:Default=${p1name}`);
   set(`[${p1name}]:Phase=1`);
   if (peerName) set(`[${p1name}]:Address=${peerName}`);
-  if (r.local) set(`[${p1name}]:Local-address=${formatAddress(r.local)}`);
+  if (r.local) set(`[${p1name}]:Local-address=${nameOf(r.local)}`);
   if (r.auth?.kind === "psk") set(`[${p1name}]:Authentication=${r.auth.psk}`);
   set(`[${p1name}]:Configuration=phase1-${p1name}`);
   set(`[phase1-${p1name}]:EXCHANGE_TYPE=${r.main?.aggressive ? "AGGRESSIVE" : "ID_PROT"}`);
@@ -246,7 +254,7 @@ function ikeGenConfig(r: IkeRule, s: IpsecAddress, d: IpsecAddress, fam: 4 | 6, 
     const v6 = fam === 6;
     if (a.kind === "ip" && a.prefix === undefined) {
       set(`[${id}]:ID-type=${v6 ? "IPV6_ADDR" : "IPV4_ADDR"}`);
-      set(`[${id}]:Address=${a.address}`);
+      set(`[${id}]:Address=${idAddress(a)}`);
     } else if (a.kind === "name") {
       // host_if/host_dns give a host address whose name is the word as written: ike.c prints it as is
       set(`[${id}]:ID-type=${v6 ? "IPV6_ADDR" : "IPV4_ADDR"}`);
@@ -255,7 +263,7 @@ function ikeGenConfig(r: IkeRule, s: IpsecAddress, d: IpsecAddress, fam: 4 | 6, 
       const net: IpsecAddress & { kind: "ip" } =
         a.kind === "ip" ? a : { kind: "ip", address: v6 ? "::" : "0.0.0.0", prefix: 0 };
       set(`[${id}]:ID-type=${v6 ? "IPV6_ADDR_SUBNET" : "IPV4_ADDR_SUBNET"}`);
-      set(`[${id}]:Network=${net.address}`);
+      set(`[${id}]:Network=${idAddress(net)}`);
       set(`[${id}]:Netmask=${netmaskOf(net)}`);
     }
   }
