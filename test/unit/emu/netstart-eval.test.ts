@@ -5,13 +5,13 @@
  * generated files, tmp/nscmp.mts; the cases below are from it).
  */
 import { describe, expect, it } from "vitest";
-import { translate } from "../../lab/emu/cmd/netstart";
+import { netstartCommands, translate } from "../../lab/emu/cmd/netstart";
 
 describe("netstart: hostname.if lines to commands, as parse_hn_line and eval make them", () => {
   it("plain lines are ifconfig words; netmask and broadcast positional; NONE dropped", () => {
     expect(translate("em0", "inet 10.0.0.1 255.255.255.0 NONE description \"a  b\"\nup\n")).toEqual([
-      { kind: "ifconfig", words: ["inet", "10.0.0.1", "netmask", "255.255.255.0", "description", "a b"], cmd: 'ifconfig em0 inet 10.0.0.1 netmask 255.255.255.0  description "a b"' },
-      { kind: "ifconfig", words: ["up"], cmd: "ifconfig em0 up" },
+      { kind: "ifconfig", words: ["inet", "10.0.0.1", "netmask", "255.255.255.0", "description", "a b"] },
+      { kind: "ifconfig", words: ["up"] },
     ]);
   });
   it("what eval treats as shell goes to the shell whole", () => {
@@ -29,7 +29,10 @@ describe("netstart: hostname.if lines to commands, as parse_hn_line and eval mak
   });
   it("dest appends to the previous command's address word", () => {
     expect(translate("gif0", "inet 10.1.0.1 255.255.255.252\ndest 10.1.0.2\n")).toEqual([
-      { kind: "ifconfig", words: ["inet", "10.1.0.1", "10.1.0.2", "netmask", "255.255.255.252"], cmd: "ifconfig gif0 inet 10.1.0.1 10.1.0.2 netmask 255.255.255.252" },
+      { kind: "ifconfig", words: ["inet", "10.1.0.1", "10.1.0.2", "netmask", "255.255.255.252"] },
     ]);
+  });
+  it("-n prints parse_hn_line's strings as they are", () => {
+    expect(netstartCommands("em0", "inet 10.0.0.1 255.255.255.0 NONE description \"a  b\"\n")).toEqual(['ifconfig em0 inet 10.0.0.1 netmask 255.255.255.0  description "a b"']);
   });
 });

@@ -36,8 +36,18 @@ export function shellWords(line: string): string[] {
  * - anything else: `ifconfig IF WORDS…` (88).
  * At eval, a word starting with `#` starts a shell comment (the rest of the command is dropped).
  */
-export function translate(ifname: string, text: string): ({ kind: "ifconfig"; words: string[]; cmd: string } | { kind: "sh"; cmd: string })[] {
-  // netstart's _cmds: the command strings parse_hn_line builds, before eval
+export function translate(ifname: string, text: string): ({ kind: "ifconfig"; words: string[] } | { kind: "sh"; cmd: string })[] {
+  // `eval "${_cmds[_i]}"`: an ifconfig of plain words (and whole-word quotes) runs here; anything the shell would do
+  // more with (an operator, an expansion, a backslash, a quote inside a word) runs through the shell, as eval would
+  const head = `ifconfig ${ifname} `;
+  return netstartCommands(ifname, text).map((cmd) => {
+    const ws = cmd.startsWith(head) ? plainWords(cmd) : undefined;
+    return ws ? { kind: "ifconfig" as const, words: ws.slice(2) } : { kind: "sh" as const, cmd };
+  });
+}
+
+/** netstart's _cmds for a hostname.if: the command strings parse_hn_line builds, before eval (what `-n` prints). */
+export function netstartCommands(ifname: string, text: string): string[] {
   const cmds: string[] = [];
   // the lines as netstart's `read` returns them (backslashes processed; a line no newline ends is never applied)
   for (const { text: raw, unterminated } of kshReadLines(text)) {
@@ -72,13 +82,7 @@ export function translate(ifname: string, text: string): ({ kind: "ifconfig"; wo
     else if (af.startsWith("!")) cmds.push(kshPrint(c.join(" ")).replaceAll("$if", ifname).slice(1));
     else cmds.push(`ifconfig ${ifname} ${c.join(" ")}`);
   }
-  // `eval "${_cmds[_i]}"`: an ifconfig of plain words (and whole-word quotes) runs here; anything the shell would do
-  // more with (an operator, an expansion, a backslash, a quote inside a word) runs through the shell, as eval would
-  const head = `ifconfig ${ifname} `;
-  return cmds.map((cmd) => {
-    const ws = cmd.startsWith(head) ? plainWords(cmd) : undefined;
-    return ws ? { kind: "ifconfig" as const, words: ws.slice(2), cmd } : { kind: "sh" as const, cmd };
-  });
+  return cmds;
 }
 
 /** ksh's `print --` (no -r), through which netstart passes a `!` line: its backslash escapes are interpreted. */
@@ -109,16 +113,15 @@ function kshPrint(s: string): string {
 function plainWords(cmd: string): string[] | undefined {
   const re = /\s*(?:"([^"$`\\]*)"|'([^']*)'|([^\s"'$`\\;&|<>()]+))(?=\s|$)/y;
   const out: string[] = [];
-  let m: RegExpExecArray | null;
-  while ((m = re.exec(cmd))) {
+  let pos = 0;
+  for (let m = re.exec(cmd); m; m = re.exec(cmd)) {
+    // a word starting with # begins a comment: the rest of the command, whatever it holds, is dropped
     if (m[3]?.startsWith("#")) return out;
     out.push(m[1] ?? m[2] ?? m[3]!);
-    if (re.lastIndex === cmd.length) return out;
+    pos = re.lastIndex;
   }
-  if (/^\s*$/.test(cmd.slice(re.lastIndex))) return out;
-  // a comment ends the command, whatever it holds
-  const rest = cmd.slice(re.lastIndex);
-  return /^\s+#/.test(rest) || (re.lastIndex === 0 && /^#/.test(rest)) ? out : undefined;
+  const rest = cmd.slice(pos);
+  return /^\s*$/.test(rest) || /^\s+#/.test(rest) || (pos === 0 && rest.startsWith("#")) ? out : undefined;
 }
 
 async function runIfconfig(io: Io, words: string[]): Promise<number> {
@@ -142,12 +145,12 @@ async function configure(io: Io, ifname: string, dry: boolean): Promise<void> {
       if (!process.env.EMU_ROOT) await chown(file, 0, 0).catch(() => undefined);
     }
   }
-  const cmds = translate(ifname, text);
   if (dry) {
     io.out(`{ ifconfig ${ifname} || ifconfig ${ifname} create; }\n`);
-    for (const c of cmds) io.out(`${c.cmd}\n`);
+    for (const c of netstartCommands(ifname, text)) io.out(`${c}\n`);
     return;
   }
+  const cmds = translate(ifname, text);
   const t = await withInterfaces((x) => x);
   if (!t.interfaces.some((i) => i.name === ifname)) {
     if ((await runIfconfig(io, [ifname, "create"])) !== 0) return;
