@@ -94,7 +94,7 @@ const conf: fc.Arbitrary<SasyncdConf> = fc.record(
   {
     interface: word,
     group: word,
-    peers: fc.array(word, { maxLength: 3 }),
+    peers: fc.uniqueArray(word, { maxLength: 3 }), // a peer named twice is refused (its list would loop)
     listen: fc.record({ on: word, af: fc.constantFrom("inet" as const, "inet6" as const), port: fc.integer({ min: 1, max: 65535 }) }, { requiredKeys: ["on"] }),
     flushmode: fc.constantFrom("startup" as const, "never" as const, "sync" as const),
     mode: fc.constantFrom("master" as const, "slave" as const, "skipslave" as const),
