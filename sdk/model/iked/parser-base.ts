@@ -72,7 +72,8 @@ export function protocolName(n: number): string {
 export function parseTimeSpec(t: IkedToken): number | { iked: string; rich: string } {
   if (t.type === "number") return t.value;
   if (t.type !== "string") return { iked: "syntax error", rich: "expected a time such as 3600, 60m or 8h" };
-  const m = /^(\d+)(.)/.exec(t.value);
+  // sscanf("%llu%c"): all the leading digits, then one more character
+  const m = /^(\d+)(\D)/.exec(t.value);
   if (!m) return { iked: `invalid time specification: ${t.value}`, rich: `invalid time \`${t.value}\`; write seconds, or a number followed by m or h` };
   const n = Number(m[1]);
   switch (m[2].toLowerCase()) {
@@ -89,7 +90,8 @@ export function parseTimeSpec(t: IkedToken): number | { iked: string; rich: stri
 export function parseByteSpec(t: IkedToken): number | { iked: string; rich: string } {
   if (t.type === "number") return t.value;
   if (t.type !== "string") return { iked: "syntax error", rich: "expected a byte count such as 1073741824, 512M or 4G" };
-  const m = /^(\d+)(.)/.exec(t.value);
+  // sscanf("%llu%c"): all the leading digits, then one more character
+  const m = /^(\d+)(\D)/.exec(t.value);
   if (!m) return { iked: `invalid byte specification: ${t.value}`, rich: `invalid byte count \`${t.value}\`; write bytes, or a number followed by K, M or G` };
   const n = Number(m[1]);
   switch (m[2].toUpperCase()) {
