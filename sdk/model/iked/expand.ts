@@ -56,7 +56,7 @@ export interface IkedExpandedPolicy {
 export type IkedExpandResult =
   | { ok: true; value: IkedExpandedPolicy }
   /** `yyerrors` are printed as `FILE: LINE: msg`; `fatal` as `parent: msg` and iked exits 1 at once. */
-  | { ok: false; yyerrors: string[]; fatal?: string; reason: string };
+  | { ok: false; yyerrors: string[]; fatal?: string; reason: string; crash?: true };
 
 const IKE_DEFAULT: Omit<IkedProposal, "sa"> = {
   enc: ["aes-256", "aes-192", "aes-128", "3des"],
@@ -113,11 +113,13 @@ function flowCmp(a: IkedResolvedFlow, b: IkedResolvedFlow): number {
   return a.proto - b.proto || addrCmp(a.dst, b.dst) || addrCmp(a.src, b.src);
 }
 
-function proposals(sa: "ikesa" | "childsa", sets: IkedTransforms[] | undefined): IkedProposal[] | string {
+function proposals(sa: "ikesa" | "childsa", sets: IkedTransforms[] | undefined): IkedProposal[] | string | { crash: true } {
   const [def, defNoauth] = sa === "ikesa" ? [IKE_DEFAULT, IKE_DEFAULT_NOAUTH] : [ESP_DEFAULT, ESP_DEFAULT_NOAUTH];
   if (!sets || sets.length === 0) return [{ sa, ...defNoauth }, { sa, ...def }];
   const out: IkedProposal[] = [];
   for (const x of sets) {
+    // a bare `ikesa`/`childsa` left its slot NULL: create_ike() reads xfs[i]->nencxf there
+    if (Object.keys(x).length === 0) return { crash: true };
     const enc = x.enc ?? [];
     const noauth = enc.filter((e) => isAead(sa, e)).length;
     let auth = enc.length - noauth;
@@ -169,10 +171,13 @@ export function expandIkedPolicy(policy: IkedPolicy, seq: number): IkedExpandRes
   let af = policy.af;
   if (!af && ipa) af = ipa.af;
   if (!af && ipb) af = ipb.af;
+  const crash = (sa: string): IkedExpandResult => ({ ok: false, yyerrors: [], crash: true, reason: `\`${sa}\` with no transforms: iked reads its empty proposal and crashes (segmentation fault) loading this file; name at least one transform (enc, auth, prf, group, esn) or leave \`${sa}\` out` });
   const ike = proposals("ikesa", policy.ikesa);
   if (typeof ike === "string") return fail(ike, `ikesa: ${ike}`);
+  if ("crash" in ike) return crash("ikesa");
   const child = proposals("childsa", policy.childsa);
   if (typeof child === "string") return fail(child, `childsa: ${child}`);
+  if ("crash" in child) return crash("childsa");
   const flows: IkedResolvedFlow[] = [];
   let duplicates = 0;
   const protos = policy.proto?.length ? policy.proto.map((p) => protocolNumber(p) ?? 0) : [0];

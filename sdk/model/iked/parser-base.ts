@@ -362,7 +362,8 @@ export abstract class ParserBase {
       const t = this.cur();
       if (t.type === "string" && !AUTH_METHODS.some((n) => n.startsWith(t.value) && t.value !== ""))
         throw new Fail(t, "not a valid authentication mode", `${sa}: \`${t.value}\` is not a transform keyword; write enc, auth, prf, group, esn or noesn before the transform name`);
-      this.syntax(`a transform after \`${sa}\` (enc, auth, prf, group, esn, noesn)`);
+      // parse.y `transforms: /* empty */`: a bare ikesa/childsa parses; create_ike() then reads its NULL proposal
+      // (expand.ts: iked crashes)
     }
     return x;
   }
