@@ -4,6 +4,7 @@
  */
 import type { ExpandContext } from "./expand";
 import { collapsePool, resolveHosts, targetFamilies } from "./expand-hosts";
+import { modifierNoAlias } from "./if-modifier";
 import type { PfAddressFamily, PfFilterRule, PfHost } from "./types";
 
 /** A listed pool (the statement's `<__automatic_N>` target) and what one combination made of it. */
@@ -57,4 +58,34 @@ export function collapsePools(rule: PfFilterRule, af: PfAddressFamily | undefine
     af = c.af;
   }
   return { errors, af, ...(pool ? { pool } : {}) };
+}
+
+/** PF_AZERO of a host's mask as expand_rule sees it: `any`, a /0, an interface written `/0`, no host at all. */
+function zeroMask(h: PfHost | undefined): boolean {
+  return h === undefined || (h.kind === "address" && (h.address === "any" || h.address.endsWith("/0"))) || (h.kind === "interface" && h.mask === 0);
+}
+
+/**
+ * expand_rule's binat-to checks for one combination (`src` its source host), in pfctl's order: disallow_table and
+ * disallow_alias on the source, else a specified source and redirect address; DYNIF_MULTIADDR (an `(if)` without
+ * `:0`) on either; PF_AZERO of either mask (when the rule's family is known, `checkAf`); a table as the redirect
+ * address; a direction. Any of them: the combination is skipped.
+ */
+export function binatErrors(rule: PfFilterRule, src: PfHost | undefined, checkAf: boolean, binatEmpty: boolean): string[] {
+  const b = rule.binatTo!;
+  const errors: string[] = [];
+  const multi = (h: PfHost | undefined): h is PfHost & { kind: "dynamic" } => h?.kind === "dynamic" && !modifierNoAlias(h.modifier);
+  const srcRefused = src?.kind === "table" || multi(src);
+  if (src?.kind === "table") errors.push(`invalid use of table <${src.name}> as the source address of a binat-to rule`);
+  else if (multi(src)) errors.push(`invalid use of interface (${src.name}) as the source address of a binat-to rule`);
+  // a table is neither an address nor a dynamic interface
+  else if (b.kind === "table") errors.push("binat-to requires a specified source and redirect address");
+  if (multi(src) || multi(b)) errors.push("dynamic interfaces must be used with :0 in a binat-to rule");
+  // PF_AZERO(src mask) || PF_AZERO(nat mask) (the words are pfctl's): a redirect table, a pool emptied by its family,
+  // or `from any`/a /0 in a rule of known family
+  if ((b.kind === "table" && !srcRefused) || binatEmpty || (!srcRefused && checkAf && (zeroMask(src) || zeroMask(b))))
+    errors.push("source and redir addresess must have a matching network mask in binat-rule");
+  if (b.kind === "table") errors.push("tables cannot be used as the redirect address of a binat-to rule");
+  if (rule.direction) errors.push("binat-to cannot be specified with a direction");
+  return errors;
 }

@@ -9,7 +9,7 @@ import { modifierMode } from "./if-modifier";
 import { addressFamily } from "./address";
 import { isExpandWarning, ruleConsistent } from "./consistent";
 import { afToPoolErrors, collapseAfToPools, type AfToPools } from "./expand-afto";
-import { collapsePools, retarget, type PoolTarget } from "./expand-pools";
+import { binatErrors, collapsePools, retarget, type PoolTarget } from "./expand-pools";
 import { decideAf, resolveHosts, type HostAf } from "./expand-hosts";
 import { combinations, type ExpandLists } from "./expand-combinations";
 import type {
@@ -180,17 +180,9 @@ export function expandStatement(rule: PfRule, ctx: ExpandContext = {}, refusals:
         }
     // expand_rule's binat-to checks, for each combination (a binat-to rule stands for both directions)
     if (rule.kind === "filter" && rule.binatTo) {
-      // a table is neither an address nor a dynamic interface, and has no mask
-      if (rule.binatTo.kind === "table")
-        errors.push("binat-to requires a specified source and redirect address", "source and redir addresess must have a matching network mask in binat-rule", "tables cannot be used as the redirect address of a binat-to rule");
-      else if (binatEmpty) errors.push("source and redir addresess must have a matching network mask in binat-rule");
-      else if (checkAf && (zeroMask(src.host) || zeroMask(rule.binatTo))) {
-        // PF_AZERO(src mask) || PF_AZERO(nat mask) in a rule of known family: `from any`, a /0 (the words are pfctl's)
-        errors.push("source and redir addresess must have a matching network mask in binat-rule");
-        poolError = true;
-      }
-      if (rule.direction) errors.push("binat-to cannot be specified with a direction");
-      if (rule.binatTo.kind === "table" || rule.direction) poolError = true;
+      const b = binatErrors(rule, src.host, checkAf !== undefined, binatEmpty);
+      errors.push(...b);
+      if (b.length > 0) poolError = true;
     }
     const one = expandCombination(rule, ctx, { on, proto, src, sport, dst, dport, af, icmp, uid, gid, poolError, refusals, pool, afPools, tails: at.tails }, errors);
     for (const r of one.rules) out.push(r);
@@ -306,9 +298,6 @@ function expandLabel(label: string, itf: PfIfSpec | undefined, proto: string | u
 }
 
 /** An address of mask zero as expand_rule holds it: `any` (no host), `0.0.0.0/0`, `10.0.0.0/0`, an interface `/0`. */
-function zeroMask(h: PfHost | undefined): boolean {
-  return h === undefined || (h.kind === "address" && (h.address === "any" || h.address.endsWith("/0"))) || (h.kind === "interface" && h.mask === 0);
-}
 
 /** How pfctl prints an address of mask 0 in a loaded rule (print_addr: `any`; the rule keeps its family). */
 const ANY: PfHost = { kind: "address", address: "any" };

@@ -322,13 +322,14 @@ class PfParser extends PfQueueParser {
       else if (this.acceptKw("matches")) o.matches = true;
       else if (this.acceptKw("user")) o.user = true;
       else if (this.acceptKw("to")) {
-        // `TO string`: strncmp(s, "pflog", 5), then strtonum(s + 5, 0, 255)
-        const t = this.expectString();
-        if (!t.text.startsWith("pflog")) this.fail(`${t.text}: should be a pflog interface`, "to pflogN, N 0-255", t);
-        const why = strtonumError(t.text.slice(5), 0, 255);
-        if (why !== undefined) this.fail(`${t.text}: ${why}`, "to pflogN, N 0-255", t);
+        // `TO string` (adjacent words joined by a space): strncmp(s, "pflog", 5), then strtonum(s + 5, 0, 255)
+        const t = this.la;
+        const text = this.string();
+        if (!text.startsWith("pflog")) this.fail(`${text}: should be a pflog interface`, "to pflogN, N 0-255", t);
+        const why = strtonumError(text.slice(5), 0, 255);
+        if (why !== undefined) this.fail(`${text}: ${why}`, "to pflogN, N 0-255", t);
         // logif 0 is pflog0, the default: pfctl prints nothing and a later `to pflog0` keeps an earlier unit
-        const unit = Number(t.text.slice(5));
+        const unit = Number(text.slice(5));
         if (unit !== 0) o.to = unit;
       } else this.syntax();
     }
