@@ -185,7 +185,8 @@ class PfParser extends PfQueueParser {
     this.expectKw("anchor");
     const name = this.expectString().text;
     this.expectKw("from");
-    const file = this.expectString().text;
+    // `FROM string`: adjacent words joined by a space
+    const file = this.string();
     this.endOfStatement();
     this.out.ruleset.rules.push({ kind: "load-anchor", name, file });
     this.out.loads.push({ name, file, line });

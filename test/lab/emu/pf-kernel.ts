@@ -9,6 +9,7 @@
  */
 import type { EmuInterface } from "./state";
 import type { PfInterface } from "../../../sdk/model/pf/types";
+import { parsePf } from "../../../sdk/model/pf/parser";
 
 /** One ruleset (the main one, `""`, or an anchor path such as `vpn`). */
 export interface PfRuleset {
@@ -99,14 +100,8 @@ export function splitNvOutput(stdout: string): PfRuleset {
 
 /** `load anchor NAME from "FILE"` directives of a main ruleset file, in order (pf.conf(5) GRAMMAR). */
 export function loadAnchorDirectives(text: string): { anchor: string; file: string }[] {
-  const out: { anchor: string; file: string }[] = [];
-  const joined = text.replace(/\\\n/g, " ");
-  for (const raw of joined.split("\n")) {
-    const line = raw.replace(/#.*$/, "").trim();
-    const m = /^load\s+anchor\s+(?:"([^"]+)"|(\S+))\s+from\s+(?:"([^"]+)"|(\S+))$/.exec(line);
-    if (m) out.push({ anchor: (m[1] ?? m[2])!, file: (m[3] ?? m[4])! });
-  }
-  return out;
+  // pfctl's own parse (macros expanded, `FROM string`'s words joined); called once the file has loaded
+  return parsePf(text, "pf.conf").value.rules.flatMap((r) => (r.kind === "load-anchor" ? [{ anchor: r.name, file: r.file }] : []));
 }
 
 /** Anchor paths the main ruleset calls (`anchor "vpn"` / `anchor "vpn/*"` lines as loaded). */
