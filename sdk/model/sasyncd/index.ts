@@ -75,13 +75,17 @@ class SasyncdParser {
 
   private syntax(t: PosTok | undefined, expected: string): false {
     this.events.push({ kind: "yyerror", text: "syntax error" });
-    const prev = this.toks[this.toks.indexOf(t!) - 1];
+    const at = t === undefined ? -1 : this.toks.indexOf(t);
+    const prev = this.toks[at - 1];
+    // a word right after a key's value may be the rest of a key written with spaces: never shown
+    const afterKey = at >= 2 && this.toks[at - 2]!.tok.kind === "kw" && this.toks[at - 2]!.tok.text === "sharedkey";
     const what =
       t === undefined ? "unexpected end of file"
-      : t.stale ? `the file does not end with white space, so sasyncd reads the stale bytes ${JSON.stringify(t.tok.text)} past its last word as one more word (conf.y conf_parse_file); end the file with a newline`
+      : t.stale ? `the file does not end with white space, so sasyncd reads the last ${Buffer.byteLength(t.tok.text)} bytes of the file again as one more word (conf.y conf_parse_file); end the file with a newline`
       : t.tok.text === "" ? "the file has no settings (sasyncd reads one empty word)"
+      : afterKey ? "unexpected word after the key (not shown: it may be part of the key; a key is one word)"
       : `unexpected \`${t.tok.text}\``;
-    const glued = prev?.glued ? `; \`${prev.tok.text}\` is two words glued by the \`#\` comment between them (sasyncd drops a comment with the newlines after it): put white space before \`#\`` : "";
+    const glued = prev?.glued && !afterKey ? `; \`${prev.tok.text}\` is two words glued by the \`#\` comment between them (sasyncd drops a comment with the newlines after it): put white space before \`#\`` : "";
     this.diag(t, `syntax error: ${what}; expected ${expected}${glued}`);
     return false;
   }

@@ -177,8 +177,14 @@ describe("sasyncd.conf as sasyncd reads it (conf.y conf_parse_file), word for wo
   });
   it("no final newline after white space was dropped: the stale tail is one more word", () => {
     expect(errors(`interface carp0\n${KEY}\n\n\npeer 10.0.0.1`)).toEqual([
-      'sasyncd.conf:5:13: syntax error: the file does not end with white space, so sasyncd reads the stale bytes "1" past its last word as one more word (conf.y conf_parse_file); end the file with a newline; expected one of interface, group, peer, listen, flushmode, mode, control, sharedkey',
+      "sasyncd.conf:5:13: syntax error: the file does not end with white space, so sasyncd reads the last 1 bytes of the file again as one more word (conf.y conf_parse_file); end the file with a newline; expected one of interface, group, peer, listen, flushmode, mode, control, sharedkey",
     ]);
+    // the stale bytes of a file ending in its key are never shown
+    const key = "abcdefghijklmnop";
+    const d = errors(`interface carp0\n\n\nsharedkey ${key}`);
+    expect(d).toHaveLength(1);
+    expect(d[0]).not.toContain("nop");
+    expect(errors(`interface carp0\nsharedkey abcdefghijklmnop more words\n`)[0]).toBe("sasyncd.conf:2:28: syntax error: unexpected word after the key (not shown: it may be part of the key; a key is one word); expected one of interface, group, peer, listen, flushmode, mode, control, sharedkey");
     expect(errors(`interface carp0\n${KEY}\npeer 10.0.0.1`)).toEqual([]);
   });
   it("a file of comments only is one empty word", () => {
