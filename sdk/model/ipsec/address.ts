@@ -119,7 +119,8 @@ export function serviceName(port: number, proto: IpProtocol | undefined): string
 
 /** Whether `a` is a single host (no `/len` written): the only kind ipsecctl takes as a default peer. */
 export function isHost(a: IpsecAddress): boolean {
-  return a.kind === "ip" && a.prefix === undefined;
+  // host_v6 makes a /128 a host (netaddress 0); host_v4 makes any written mask a network, /32 too
+  return a.kind === "ip" && (a.prefix === undefined || (a.prefix === 128 && a.address.includes(":")));
 }
 
 /** Structural equality of two addresses. */

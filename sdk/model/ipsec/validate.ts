@@ -287,7 +287,8 @@ export function flowRuleProblems(rule: FlowRule): RuleProblem[] {
         out.push({
           field: "peer",
           value: undefined,
-          text: `no peer specified for destination ${printAddress(d, fam)}`,
+          // expand_rule names it by r->dst->name: host_v4 keeps the text as written (`10.1/16`, `10.1.0.0/32`)
+          text: `no peer specified for destination ${d.kind === "ip" ? (d.written ?? formatAddress(d)) : printAddress(d, fam)}`,
           hint: "add peer ADDRESS (or type bypass/deny)",
           stage: "expand",
         });

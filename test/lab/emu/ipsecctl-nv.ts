@@ -119,7 +119,9 @@ function idName(a: IpsecAddress, fam: 4 | 6): string {
 
 /** The address's name in ike.c: host_v4 keeps the text as written (`010.1.0.1`), otherwise the canonical text. */
 function nameOf(a: IpsecAddress): string {
-  return a.kind === "ip" && a.written !== undefined ? a.written : formatAddress(a);
+  if (a.kind === "ip" && a.written !== undefined) return a.written;
+  // host_v6 names a /128 by its address alone (getnameinfo; the mask is added only when it is not 128)
+  return a.kind === "ip" && a.prefix === 128 && a.address.includes(":") ? a.address : formatAddress(a);
 }
 
 /** An ID section's Network= or Address=: the name up to its `/` (ike.c cuts it there). */
@@ -252,7 +254,7 @@ function ikeGenConfig(r: IkeRule, s: IpsecAddress, d: IpsecAddress, fam: 4 | 6, 
   const idSections: [IpsecAddress, string][] = [[s, p2lid], ...(nat && p2nid ? [[nat, p2nid] as [IpsecAddress, string]] : []), [d, p2rid]];
   for (const [a, id] of idSections) {
     const v6 = fam === 6;
-    if (a.kind === "ip" && a.prefix === undefined) {
+    if (a.kind === "ip" && isHost(a)) {
       set(`[${id}]:ID-type=${v6 ? "IPV6_ADDR" : "IPV4_ADDR"}`);
       set(`[${id}]:Address=${idAddress(a)}`);
     } else if (a.kind === "name") {
