@@ -20,7 +20,7 @@
  */
 import { spawnSync } from "node:child_process";
 import { chmodSync, copyFileSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { constants as osConstants, tmpdir } from "node:os";
 import * as path from "node:path";
 import { fileURLToPath } from "node:url";
 import { hasErrors, lintFile } from "../sdk/lint";
@@ -252,7 +252,11 @@ function toolArgs(tool: Tool, name: string, anchor: string | undefined): string[
 
 function runOracle(tool: Tool, dir: string, name: string, anchor: string | undefined): OracleRun {
   const r = spawnSync(path.join(BIN, tool), toolArgs(tool, name, anchor), { cwd: dir, encoding: "utf8", timeout: tool === "sasyncd" ? 3000 : 20000 });
-  return { stdout: r.stdout ?? "", stderr: r.stderr ?? "", code: r.status ?? -1 };
+  // killed after the timeout: -1 (a sasyncd that never finishes); killed by a signal of its own (iked's SIGSEGV):
+  // 128 + the signal's number, as a shell reports it (and record-oracle.sh records it)
+  const timedOut = (r.error as NodeJS.ErrnoException | undefined)?.code === "ETIMEDOUT";
+  const code = r.status ?? (timedOut || !r.signal ? -1 : 128 + (osConstants.signals[r.signal] ?? 0));
+  return { stdout: r.stdout ?? "", stderr: r.stderr ?? "", code };
 }
 
 const KIND = { ipsecctl: "ipsec", pfctl: "pf", iked: "iked", sasyncd: "sasyncd" } as const;
