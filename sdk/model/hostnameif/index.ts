@@ -11,7 +11,7 @@ import { hostnameIfText, hostnameIfWord } from "../tokens/words";
 import { refusalOf, shown, unsafeChar } from "../tokens/refusal";
 import { parseWg } from "../wg/index";
 import { interfaceFromFileName, interfaceKind, type InterfaceKind } from "../tokens/interface";
-import { evalHazard } from "./netstart-read";
+import { evalHazard } from "./netstart-eval";
 import { kshReadLines } from "../tokens/ksh-read";
 
 export { interfaceFromFileName, interfaceKind, isClonedInterface, type InterfaceKind } from "../tokens/interface";

@@ -44,7 +44,8 @@ export function serviceKind(name: string): "special" | "base" | "pkg" {
 }
 
 const NAME = /^[A-Za-z_][A-Za-z0-9_]*$/;
-const HONOURED = /^[A-Za-z0-9_]+_(execdir|flags|logger|rtable|timeout|user)$/;
+/** rc.subr's `*_@(execdir|flags|logger|rtable|timeout|user)`: any name with one of these endings is kept. */
+const HONOURED = /_(execdir|flags|logger|rtable|timeout|user)$/;
 /** rc.subr _rc_parse_conf's `_allowed_keys`: the plain variables it reads besides NAME_flags and the like. */
 const ALLOWED_KEYS: ReadonlySet<string> = new Set(["accounting", "amd_master", "check_quotas", "ipsec", "library_aslr", "multicast", "nfs_server", "pexp", "pf", "pkg_scripts", "shlib_dirs", "spamd_black"]);
 
@@ -80,7 +81,7 @@ export function parseRcConfLocal(text: string, file = "rc.conf.local"): ParseRes
     if (hash >= 0) value = value.slice(0, hash);
     value = value.replace(/[ \t]+$/, "");
     if (/^".*"$/.test(value) || /^'.*'$/.test(value)) value = value.slice(1, -1);
-    const honoured = (HONOURED.test(name) || /_(execdir|flags|logger|rtable|timeout|user)$/.test(name)) || ALLOWED_KEYS.has(name);
+    const honoured = HONOURED.test(name) || ALLOWED_KEYS.has(name);
     if (!NAME.test(name)) {
       // a kept key is eval'ed by rc.subr as written: `x;reboot;y_flags=1` runs reboot in every rc.d script
       at(honoured ? `\`${written}\`: not a shell variable name, and rc.subr evals it (\`eval "${written.toLowerCase()}=…"\`) in rc and every rc.d script: it runs as shell code, as root` : `\`${written}\`: not a shell variable name`);

@@ -7,7 +7,7 @@
  * recovery); `events` records what sasyncd logs on the way, for the lab's `sasyncd -n` emulator.
  */
 import { ModelError, oneOf, type Diagnostic, type ParseResult } from "../diagnostics";
-import { classifySasyncdWord, SASYNCD_KEYWORDS, sasyncdTokens, type SasyncdPosTok, type SasyncdTok } from "./lexer";
+import { classifySasyncdWord, SASYNCD_KEYWORDS, sasyncdTokens, type SasyncdPosTok } from "./lexer";
 
 /** The key sasyncd uses to encrypt sync messages (AES: 128, 192 or 256 bits, the same on every peer). A secret. */
 export type SasyncdKey =
@@ -48,13 +48,13 @@ export interface SasyncdParseDetails extends ParseResult<SasyncdConf> {
   ok: boolean;
   /** sasyncd never finishes parsing: a peer named twice made its peer list a loop, and a later `peer` searches it. */
   hangs: boolean;
+  /** A peer is named twice: the peer list loops, and the started daemon hangs walking it (net_init). */
+  peerLoop: boolean;
 }
 
-const KEYWORDS = SASYNCD_KEYWORDS;
 /** The keywords a setting starts with. */
 const SETTINGS: ReadonlySet<string> = new Set(["control", "flushmode", "group", "interface", "listen", "mode", "peer", "sharedkey"]);
 type PosTok = SasyncdPosTok;
-const classify = (w: string): SasyncdTok => classifySasyncdWord(Buffer.from(w, "utf8"));
 
 /** sasyncd's conf.y over the tokens of one file: the configuration, sasyncd's log events and diagnostics. */
 class SasyncdParser {
@@ -173,6 +173,7 @@ class SasyncdParser {
   private readonly peerList: { name: string; next: number }[] = [];
   private peerHead = -1;
   hangs = false;
+  peerLoop = false;
 
   /** conf.y's PEER action: search the list, (re)insert at its head. False when the search never ends. */
   private addPeer(w: string, at: PosTok): boolean {
@@ -190,6 +191,7 @@ class SasyncdParser {
         break;
       }
     }
+    if (found >= 0) this.peerLoop = true;
     if (found >= 0) this.diag(at, `peer ${w}: named twice; sasyncd inserts the same entry into its peer list again, the list loops on itself and sasyncd hangs when it walks it; name each peer once`);
     else {
       found = this.peerList.push({ name: w, next: -1 }) - 1;
@@ -268,7 +270,7 @@ class SasyncdParser {
 export function parseSasyncdConfDetailed(text: string, file = "sasyncd.conf"): SasyncdParseDetails {
   const p = new SasyncdParser(sasyncdTokens(text), file);
   const ok = p.run();
-  return { value: p.conf, diagnostics: p.diagnostics, events: p.events, ok, hangs: p.hangs };
+  return { value: p.conf, diagnostics: p.diagnostics, events: p.events, ok, hangs: p.hangs, peerLoop: p.peerLoop };
 }
 
 /** Parses sasyncd.conf(5). Never throws. */
@@ -285,8 +287,8 @@ export function sasyncdKeyBits(k: SasyncdKey): number {
 const bareWord = (field: string, s: string): string => {
   // a NUL ends sasyncd's copy of the file there (conf_parse_file): the rest, the key too, would be gone
   if (!/^[^\s#\x00-\x1f\x7f]+$/.test(s)) throw new ModelError(field, s, `\`${s}\` must be one word without white space, control characters or #`);
-  if (KEYWORDS.has(s)) throw new ModelError(field, s, `\`${s}\` is a sasyncd.conf keyword`);
-  if (classify(s).kind !== "string") throw new ModelError(field, s, `\`${s}\` would be read as a number or hex key`);
+  if (SASYNCD_KEYWORDS.has(s)) throw new ModelError(field, s, `\`${s}\` is a sasyncd.conf keyword`);
+  if (classifySasyncdWord(Buffer.from(s, "utf8")).kind !== "string") throw new ModelError(field, s, `\`${s}\` would be read as a number or hex key`);
   return s;
 };
 

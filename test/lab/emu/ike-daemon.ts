@@ -27,14 +27,19 @@ export async function startDaemon(name: string, flags: string): Promise<string> 
   return since;
 }
 
-/** `-d`: stay in the foreground until a signal, then mark the daemon stopped. */
-export async function foreground(io: Io, name: string): Promise<number> {
-  await new Promise<void>((resolve) => {
+/** Resolves when the command gets a signal (resident emulator: the client forwards its signals). */
+export function untilSignal(io: Io): Promise<void> {
+  return new Promise<void>((resolve) => {
     const done = () => resolve();
-    if (io.onSignal) return io.onSignal(done); // resident emulator: the client forwards its signals
+    if (io.onSignal) return io.onSignal(done);
     process.once("SIGINT", done);
     process.once("SIGTERM", done);
   });
+}
+
+/** `-d`: stay in the foreground until a signal, then mark the daemon stopped. */
+export async function foreground(io: Io, name: string): Promise<number> {
+  await untilSignal(io);
   await setServiceRunning(name, false);
   return 0;
 }

@@ -8,7 +8,7 @@
 import { parseSasyncdConfDetailed } from "../../../sdk/model/sasyncd";
 
 /** Runs the emulated check; `mode` is the file's permission bits (default 0600). */
-export function sasyncdN(text: string, file: string, opts: { debug: boolean; verbosity: number; mode?: number }): { stdout: string; stderr: string; rc: number; hangs?: true } {
+export function sasyncdN(text: string, file: string, opts: { debug: boolean; verbosity: number; mode?: number }): { stdout: string; stderr: string; rc: number; hangs?: true; peerLoop?: true } {
   let err = "";
   const log = (level: number, msg: string): void => {
     if (opts.debug && level <= opts.verbosity) err += `${msg}\n`;
@@ -37,5 +37,6 @@ export function sasyncdN(text: string, file: string, opts: { debug: boolean; ver
   if (!r.ok) return { stdout: "", stderr: err, rc: 1 };
   if (!r.value.sharedkey) return { stdout: "", stderr: `${err}config: no shared key specified, cannot continue\n`, rc: 1 };
   if (!r.value.interface) return { stdout: "", stderr: `${err}config: no carp interface specified, cannot continue\n`, rc: 1 };
-  return { stdout: "", stderr: `${err}configuration OK\n`, rc: 0 };
+  // a peer named twice: -n says OK, the started daemon loops walking its peer list
+  return { stdout: "", stderr: `${err}configuration OK\n`, rc: 0, ...(r.peerLoop ? { peerLoop: true as const } : {}) };
 }

@@ -2,7 +2,7 @@ import { readFileSync, readdirSync } from "node:fs";
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { formatDiagnostic } from "../../../sdk/model/diagnostics";
-import { lintSasyncdConf, parseSasyncdConf, renderSasyncdConf, type SasyncdConf } from "../../../sdk/model/sasyncd";
+import { lintSasyncdConf, parseSasyncdConf, parseSasyncdConfDetailed, renderSasyncdConf, type SasyncdConf } from "../../../sdk/model/sasyncd";
 import { sasyncdN } from "../../lab/emu/sasyncd-n";
 import { SHARED } from "../../support/shared";
 
@@ -156,7 +156,9 @@ describe("sasyncd.conf as sasyncd reads it (conf.y conf_parse_file), word for wo
   it("a peer named twice: -n says OK, but the peer list loops, so lint refuses it", () => {
     // recorded (scripts/oracle-sasyncd.sh): `sasyncd -d -v -v -n` prints `add peer a` twice and `configuration OK`
     const text = `interface carp0\npeer a\npeer b\npeer a\n${KEY}\n`;
-    expect(sasyncdN(text, "x.conf", { debug: true, verbosity: 2 })).toEqual({ stdout: "", stderr: "config: interface carp0\nconfig: add peer a\nconfig: add peer b\nconfig: add peer a\nconfig: 16 byte shared hex key\nconfig: shared key set\nconfiguration OK\n", rc: 0 });
+    expect(sasyncdN(text, "x.conf", { debug: true, verbosity: 2 })).toEqual({ stdout: "", stderr: "config: interface carp0\nconfig: add peer a\nconfig: add peer b\nconfig: add peer a\nconfig: 16 byte shared hex key\nconfig: shared key set\nconfiguration OK\n", rc: 0, peerLoop: true });
+    expect(parseSasyncdConfDetailed(text).peerLoop).toBe(true);
+    expect(parseSasyncdConfDetailed(`interface carp0\npeer a\npeer b\n${KEY}\n`).peerLoop).toBe(false);
     expect(errors(text)).toEqual(["sasyncd.conf:4:1: peer a: named twice; sasyncd inserts the same entry into its peer list again, the list loops on itself and sasyncd hangs when it walks it; name each peer once"]);
   });
   it("a peer named twice, then another: sasyncd -n never ends (what it printed stays)", () => {

@@ -14,14 +14,6 @@ import { kshReadLines } from "../../../../sdk/model/tokens/ksh-read";
 const PASS2 = ["aggr", "trunk", "svlan", "vlan", "carp", "pppoe"];
 const PASS3 = ["tun", "tap", "gif", "etherip", "gre", "egre", "nvgre", "eoip", "vxlan", "pflow", "wg"];
 
-/** Split a line into words like sh would for the simple quoting hostname.if files use. */
-export function shellWords(line: string): string[] {
-  const out: string[] = [];
-  const re = /"([^"]*)"|'([^']*)'|(\S+)/g;
-  for (const m of line.matchAll(re)) out.push(m[1] ?? m[2] ?? m[3]!);
-  return out;
-}
-
 /**
  * Translate one hostname.if file into ifconfig argument lists and shell commands, as etc/netstart 1.236
  * parse_hn_line() does (each line word-split with globbing off, the command later eval'ed):

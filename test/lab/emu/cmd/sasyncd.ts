@@ -15,7 +15,7 @@ import { stat } from "node:fs/promises";
 import type { Command, Io } from "../command";
 import { argPath, readArgFile } from "../command";
 import { getopt } from "../ipsec-getopt";
-import { foreground, flagString, startDaemon } from "../ike-daemon";
+import { foreground, flagString, startDaemon, untilSignal } from "../ike-daemon";
 import { withState } from "../state";
 import { sasyncdN } from "../sasyncd-n";
 import { parseSasyncdConf } from "../../../../sdk/model/sasyncd";
@@ -24,21 +24,6 @@ import type { SasyncdState } from "../ike-state";
 function usage(io: Io): number {
   io.err("usage: sasyncd [-dnv] [-c config-file]\n");
   return 1;
-}
-
-/** A peer named twice: the peer list loops (parse diagnostics say so). */
-const peerLoops = (text: string, file: string): boolean => parseSasyncdConf(text, file).diagnostics.some((d) => /named twice/.test(d.message));
-
-/** Never returns by itself: ends when the client forwards a signal (it then dies of it, as a looping process would). */
-async function hang(io: Io): Promise<number> {
-  await new Promise<void>((resolve) => {
-    if (io.onSignal) io.onSignal(() => resolve());
-    else {
-      process.once("SIGINT", () => resolve());
-      process.once("SIGTERM", () => resolve());
-    }
-  });
-  return 143;
 }
 
 const sasyncd: Command = async (io) => {
@@ -70,9 +55,11 @@ const sasyncd: Command = async (io) => {
   const r = sasyncdN(text, file, { debug, verbosity, mode });
   // the real one never returns: conf.y walks a looped peer list (a peer named twice, then another), or, started,
   // net_init does (a peer named twice at all). It prints what it printed and waits to be killed.
-  if (r.hangs || (!check && r.rc === 0 && peerLoops(text, file))) {
+  if (r.hangs || (!check && r.peerLoop)) {
     io.err(r.hangs ? r.stderr : r.stderr.replace(/^configuration OK\n/m, ""));
-    return hang(io);
+    // it waits to be killed, and dies of the signal (143)
+    await untilSignal(io);
+    return 143;
   }
   if (check || r.rc !== 0) {
     io.out(r.stdout);

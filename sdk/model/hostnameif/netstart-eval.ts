@@ -1,10 +1,7 @@
 /**
- * How netstart(8) reads a hostname.if file before parse_hn_line sees it, and what its `eval` of each resulting
- * command does to a line (etc/netstart ifstart: `while IFS= read -- _line; do parse_hn_line $_line; done`, then
- * `eval "${_cmds[_i]}"`).
- *
- * `read` without `-r` processes backslashes (../tokens/ksh-read.ts): a comment or `!` line ending in one swallows
- * the line after it, and a last line with no newline is never applied.
+ * What netstart(8)'s `eval` of a hostname.if line's command does beyond running ifconfig (etc/netstart ifstart:
+ * `while IFS= read -- _line; do parse_hn_line $_line; done`, then `eval "${_cmds[_i]}"`). How `read` splits the
+ * file first is ../tokens/ksh-read.ts.
  */
 
 /**
