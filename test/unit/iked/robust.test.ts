@@ -25,14 +25,19 @@ describe("parsers and emulators never throw on bad input", () => {
       parseIkedConf(t);
       lintIkedConf(t);
       const r = ikedN(t, "iked.conf", { verbose: true });
-      expect([0, 1]).toContain(r.rc);
+      // 139: iked dies of SIGSEGV on a bare ikesa/childsa, and lint names that crash
+      if (r.rc === 139) expect(lintIkedConf(t).some((d) => d.message.includes("crashes (segmentation fault)"))).toBe(true);
+      else expect([0, 1]).toContain(r.rc);
     }), { numRuns: RUNS });
   }, 60_000);
   it(`sasyncd.conf (${RUNS} runs)`, () => {
     fc.assert(fc.property(texts(golden("sasyncd")), (t) => {
       parseSasyncdConf(t);
       lintSasyncdConf(t);
-      expect([0, 1]).toContain(sasyncdN(t, "sasyncd.conf", { debug: true, verbosity: 2 }).rc);
+      // a peer named twice, then another: sasyncd never ends (hangs), and lint says so
+      const r = sasyncdN(t, "sasyncd.conf", { debug: true, verbosity: 2 });
+      if (r.hangs) expect(lintSasyncdConf(t).some((d) => d.message.includes("never finishes reading this file"))).toBe(true);
+      expect([0, 1]).toContain(r.rc);
     }), { numRuns: RUNS });
   }, 60_000);
   it(`hostname.if, sysctl.conf, rc.conf.local (${RUNS} runs)`, () => {
