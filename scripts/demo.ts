@@ -85,11 +85,10 @@ try {
 
   step(4, "Someone edits gw1 by hand");
   const edits = ["sysctl net.inet.ip.forwarding=0", "pfctl -a vpn -F rules", "rcctl stop isakmpd"];
-  for (const e of edits) {
-    const r = await labExec(lab, "gw1", e);
-    expectThat(r.code === 0, `gw1# ${e} failed`, r.stdout + r.stderr);
-    console.log(`   gw1# ${e}`);
-  }
+  // typed one after another in one root shell on gw1; the first that fails stops the rest and the demo
+  const typed = await labExec(lab, "gw1", edits.map((e) => `out=$(${e} 2>&1) || { echo "gw1# ${e} failed: $out"; exit 1; }`).join("\n"));
+  expectThat(typed.code === 0, typed.stdout.trim(), typed.stderr);
+  for (const e of edits) console.log(`   gw1# ${e}`);
 
   step(5, "pulumi refresh finds the drift");
   const rf = await pulumi(["refresh", "--yes", "--skip-preview", "--diff"]);
