@@ -15,7 +15,8 @@ put() {
 }
 rec() { E=$(printf '%s\n' "$1" | cat 2>&1 >> "$2") || fail "write $2" "$E"; }
 keep() {
-  E=$(mkdir -p "$(dirname "$2")" 2>&1) || fail "mkdir $(dirname "$2")" "$E"
+  kd="${2%/*}"; kd="${kd:-/}"
+  [ -d "$kd" ] || { E=$(mkdir -p "$kd" 2>&1) || fail "mkdir $kd" "$E"; }
   E=$(cp -p "$1" "$2" 2>&1) || fail "copy $1 to $2" "$E"
   cmp -s "$1" "$2" || fail "copy $1 to $2" "the copy differs from $1"
 }

@@ -17,7 +17,8 @@ put() {
 }
 rec() { E=$(printf '%s\n' "$1" | cat 2>&1 >> "$2") || fail "write $2" "$E"; }
 keep() {
-  E=$(mkdir -p "$(dirname "$2")" 2>&1) || fail "mkdir $(dirname "$2")" "$E"
+  kd="${2%/*}"; kd="${kd:-/}"
+  [ -d "$kd" ] || { E=$(mkdir -p "$kd" 2>&1) || fail "mkdir $kd" "$E"; }
   E=$(cp -p "$1" "$2" 2>&1) || fail "copy $1 to $2" "$E"
   cmp -s "$1" "$2" || fail "copy $1 to $2" "the copy differs from $1"
 }
@@ -96,8 +97,8 @@ rm -rf "$R"
 E=$(mkdir -p "$R/files" 2>&1) || fail "mkdir $R/files" "$E"
 put "$R/changed" 0 < /dev/null
 put "$R/staged" 0 < /dev/null
-x="$(dirname '/etc/hostname.em0')"; while [ ! -d "$x" ]; do grep -qxF "$x" "$D/baseline-dirs" 2>/dev/null || rec "$x" "$D/baseline-dirs"; x="$(dirname "$x")"; done
-E=$(mkdir -p "$(dirname '/etc/hostname.em0')" 2>&1) || fail "mkdir $(dirname '/etc/hostname.em0')" "$E"
+x='/etc'; while [ ! -d "$x" ]; do grep -qxF "$x" "$D/baseline-dirs" 2>/dev/null || rec "$x" "$D/baseline-dirs"; x="$(dirname "$x")"; done
+[ -d '/etc' ] || { E=$(mkdir -p '/etc' 2>&1) || fail 'mkdir /etc' "$E"; }
 rec '/etc/hostname.em0.pulumi-new' "$R/staged"
 put '/etc/hostname.em0.pulumi-new' 38 <<'PULUMI_OPENBSD_EOF_X'
 inet 172.16.0.1 255.255.255.0 NONE
@@ -106,8 +107,8 @@ PULUMI_OPENBSD_EOF_X
 v chown 'root:wheel' '/etc/hostname.em0.pulumi-new'
 v chmod 0640 '/etc/hostname.em0.pulumi-new'
 if [ -f '/etc/hostname.em0' ] && cmp -s '/etc/hostname.em0' '/etc/hostname.em0.pulumi-new' && [ "$(ls -ld '/etc/hostname.em0' | awk '{print $1, $3, $4}')" = "$(ls -ld '/etc/hostname.em0.pulumi-new' | awk '{print $1, $3, $4}')" ]; then :; else rec '/etc/hostname.em0' "$R/changed"; fi
-x="$(dirname '/etc/hostname.gre0')"; while [ ! -d "$x" ]; do grep -qxF "$x" "$D/baseline-dirs" 2>/dev/null || rec "$x" "$D/baseline-dirs"; x="$(dirname "$x")"; done
-E=$(mkdir -p "$(dirname '/etc/hostname.gre0')" 2>&1) || fail "mkdir $(dirname '/etc/hostname.gre0')" "$E"
+x='/etc'; while [ ! -d "$x" ]; do grep -qxF "$x" "$D/baseline-dirs" 2>/dev/null || rec "$x" "$D/baseline-dirs"; x="$(dirname "$x")"; done
+[ -d '/etc' ] || { E=$(mkdir -p '/etc' 2>&1) || fail 'mkdir /etc' "$E"; }
 rec '/etc/hostname.gre0.pulumi-new' "$R/staged"
 put '/etc/hostname.gre0.pulumi-new' 84 <<'PULUMI_OPENBSD_EOF_X'
 tunnel 192.0.2.153 192.0.123.85
@@ -118,8 +119,8 @@ PULUMI_OPENBSD_EOF_X
 v chown 'root:wheel' '/etc/hostname.gre0.pulumi-new'
 v chmod 0640 '/etc/hostname.gre0.pulumi-new'
 if [ -f '/etc/hostname.gre0' ] && cmp -s '/etc/hostname.gre0' '/etc/hostname.gre0.pulumi-new' && [ "$(ls -ld '/etc/hostname.gre0' | awk '{print $1, $3, $4}')" = "$(ls -ld '/etc/hostname.gre0.pulumi-new' | awk '{print $1, $3, $4}')" ]; then :; else rec '/etc/hostname.gre0' "$R/changed"; fi
-x="$(dirname '/etc/ipsec.conf')"; while [ ! -d "$x" ]; do grep -qxF "$x" "$D/baseline-dirs" 2>/dev/null || rec "$x" "$D/baseline-dirs"; x="$(dirname "$x")"; done
-E=$(mkdir -p "$(dirname '/etc/ipsec.conf')" 2>&1) || fail "mkdir $(dirname '/etc/ipsec.conf')" "$E"
+x='/etc'; while [ ! -d "$x" ]; do grep -qxF "$x" "$D/baseline-dirs" 2>/dev/null || rec "$x" "$D/baseline-dirs"; x="$(dirname "$x")"; done
+[ -d '/etc' ] || { E=$(mkdir -p '/etc' 2>&1) || fail 'mkdir /etc' "$E"; }
 rec '/etc/ipsec.conf.pulumi-new' "$R/staged"
 put '/etc/ipsec.conf.pulumi-new' 171 <<'PULUMI_OPENBSD_EOF_X'
 ike esp from 172.16.0.0/24 to 192.168.15.0/24 peer 192.0.123.85 main auth hmac-sha2-256 enc aes-256 quick auth hmac-sha2-256 enc aes-256 psk "t3st-PSK-never-in-logs-7d1e"
@@ -127,8 +128,8 @@ PULUMI_OPENBSD_EOF_X
 v chown 'root:wheel' '/etc/ipsec.conf.pulumi-new'
 v chmod 0600 '/etc/ipsec.conf.pulumi-new'
 if [ -f '/etc/ipsec.conf' ] && cmp -s '/etc/ipsec.conf' '/etc/ipsec.conf.pulumi-new' && [ "$(ls -ld '/etc/ipsec.conf' | awk '{print $1, $3, $4}')" = "$(ls -ld '/etc/ipsec.conf.pulumi-new' | awk '{print $1, $3, $4}')" ]; then :; else rec '/etc/ipsec.conf' "$R/changed"; fi
-x="$(dirname '/etc/pf.anchors/vpn')"; while [ ! -d "$x" ]; do grep -qxF "$x" "$D/baseline-dirs" 2>/dev/null || rec "$x" "$D/baseline-dirs"; x="$(dirname "$x")"; done
-E=$(mkdir -p "$(dirname '/etc/pf.anchors/vpn')" 2>&1) || fail "mkdir $(dirname '/etc/pf.anchors/vpn')" "$E"
+x='/etc/pf.anchors'; while [ ! -d "$x" ]; do grep -qxF "$x" "$D/baseline-dirs" 2>/dev/null || rec "$x" "$D/baseline-dirs"; x="$(dirname "$x")"; done
+[ -d '/etc/pf.anchors' ] || { E=$(mkdir -p '/etc/pf.anchors' 2>&1) || fail 'mkdir /etc/pf.anchors' "$E"; }
 rec '/etc/pf.anchors/vpn.pulumi-new' "$R/staged"
 put '/etc/pf.anchors/vpn.pulumi-new' 270 <<'PULUMI_OPENBSD_EOF_X'
 pass in on em1 proto udp from 192.0.123.85 to 192.0.2.153 port { 500 4500 }
@@ -139,8 +140,8 @@ PULUMI_OPENBSD_EOF_X
 v chown 'root:wheel' '/etc/pf.anchors/vpn.pulumi-new'
 v chmod 0600 '/etc/pf.anchors/vpn.pulumi-new'
 if [ -f '/etc/pf.anchors/vpn' ] && cmp -s '/etc/pf.anchors/vpn' '/etc/pf.anchors/vpn.pulumi-new' && [ "$(ls -ld '/etc/pf.anchors/vpn' | awk '{print $1, $3, $4}')" = "$(ls -ld '/etc/pf.anchors/vpn.pulumi-new' | awk '{print $1, $3, $4}')" ]; then :; else rec '/etc/pf.anchors/vpn' "$R/changed"; fi
-x="$(dirname '/etc/pf.conf')"; while [ ! -d "$x" ]; do grep -qxF "$x" "$D/baseline-dirs" 2>/dev/null || rec "$x" "$D/baseline-dirs"; x="$(dirname "$x")"; done
-E=$(mkdir -p "$(dirname '/etc/pf.conf')" 2>&1) || fail "mkdir $(dirname '/etc/pf.conf')" "$E"
+x='/etc'; while [ ! -d "$x" ]; do grep -qxF "$x" "$D/baseline-dirs" 2>/dev/null || rec "$x" "$D/baseline-dirs"; x="$(dirname "$x")"; done
+[ -d '/etc' ] || { E=$(mkdir -p '/etc' 2>&1) || fail 'mkdir /etc' "$E"; }
 rec '/etc/pf.conf.pulumi-new' "$R/staged"
 put '/etc/pf.conf.pulumi-new' 78 <<'PULUMI_OPENBSD_EOF_X'
 set skip on lo
@@ -151,8 +152,8 @@ PULUMI_OPENBSD_EOF_X
 v chown 'root:wheel' '/etc/pf.conf.pulumi-new'
 v chmod 0600 '/etc/pf.conf.pulumi-new'
 if [ -f '/etc/pf.conf' ] && cmp -s '/etc/pf.conf' '/etc/pf.conf.pulumi-new' && [ "$(ls -ld '/etc/pf.conf' | awk '{print $1, $3, $4}')" = "$(ls -ld '/etc/pf.conf.pulumi-new' | awk '{print $1, $3, $4}')" ]; then :; else rec '/etc/pf.conf' "$R/changed"; fi
-x="$(dirname '/etc/sysctl.conf')"; while [ ! -d "$x" ]; do grep -qxF "$x" "$D/baseline-dirs" 2>/dev/null || rec "$x" "$D/baseline-dirs"; x="$(dirname "$x")"; done
-E=$(mkdir -p "$(dirname '/etc/sysctl.conf')" 2>&1) || fail "mkdir $(dirname '/etc/sysctl.conf')" "$E"
+x='/etc'; while [ ! -d "$x" ]; do grep -qxF "$x" "$D/baseline-dirs" 2>/dev/null || rec "$x" "$D/baseline-dirs"; x="$(dirname "$x")"; done
+[ -d '/etc' ] || { E=$(mkdir -p '/etc' 2>&1) || fail 'mkdir /etc' "$E"; }
 rec '/etc/sysctl.conf.pulumi-new' "$R/staged"
 put '/etc/sysctl.conf.pulumi-new' 47 <<'PULUMI_OPENBSD_EOF_X'
 net.inet.ip.forwarding=2
@@ -190,7 +191,7 @@ grep -q "^isakmpd " "$D/baseline-svc" 2>/dev/null || { if rcctl get 'isakmpd' st
 grep -q "^ipsec " "$D/baseline-svc" 2>/dev/null || { if rcctl get 'ipsec' status >/dev/null 2>&1; then st=on; else st=off; fi; run=-; fl=; rec "ipsec $st $run $fl" "$D/baseline-svc"; }
 { if rcctl get 'isakmpd' status >/dev/null 2>&1; then st=on; else st=off; fi; if rcctl check 'isakmpd' >/dev/null 2>&1; then run=yes; else run=no; fi; fl=$(rcctl get 'isakmpd' flags 2>/dev/null); rec "isakmpd $st $run $fl" "$R/svc"; }
 { if rcctl get 'ipsec' status >/dev/null 2>&1; then st=on; else st=off; fi; run=-; fl=; rec "ipsec $st $run $fl" "$R/svc"; }
-put "$R/restore.sh" 4902 <<'PULUMI_OPENBSD_EOF_X'
+put "$R/restore.sh" 4929 <<'PULUMI_OPENBSD_EOF_X'
 # shellcheck disable=SC2317,SC2012 # library functions a script may not call; `ls -ld` of one named file
 set -u
 umask 077
@@ -208,7 +209,8 @@ put() {
 }
 rec() { E=$(printf '%s\n' "$1" | cat 2>&1 >> "$2") || fail "write $2" "$E"; }
 keep() {
-  E=$(mkdir -p "$(dirname "$2")" 2>&1) || fail "mkdir $(dirname "$2")" "$E"
+  kd="${2%/*}"; kd="${kd:-/}"
+  [ -d "$kd" ] || { E=$(mkdir -p "$kd" 2>&1) || fail "mkdir $kd" "$E"; }
   E=$(cp -p "$1" "$2" 2>&1) || fail "copy $1 to $2" "$E"
   cmp -s "$1" "$2" || fail "copy $1 to $2" "the copy differs from $1"
 }
