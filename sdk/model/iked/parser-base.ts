@@ -178,9 +178,14 @@ export abstract class ParserBase {
   /** The last policy and the tokens shifted since its newline (a failed policy's recovery window, see errflag). */
   protected afterPolicy: { index: number; shifted: number } | undefined;
 
-  protected advance(): IkedToken {
+  /** A token shifted: one less for byacc's yyerrflag, one more since the last policy's newline. */
+  protected shifted(): void {
     if (this.errflag > 0) this.errflag--;
     if (this.afterPolicy) this.afterPolicy.shifted++;
+  }
+
+  protected advance(): IkedToken {
+    this.shifted();
     const t = this.tok;
     this.tok = this.lex();
     return t;

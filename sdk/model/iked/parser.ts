@@ -91,6 +91,8 @@ class Parser extends ParserBase {
         case "transport":
           // iked ignores ipsec.conf rules (otherrule skipline)
           this.diagnostics.push({ file: this.file, line: t.line, column: t.column, message: `\`${t.value}\`: ipsec.conf rule ignored by iked; this line has no effect`, severity: "warning" });
+          // the keyword is shifted (a token of byacc's recovery count), then skipline reads the rest as raw text
+          this.shifted();
           this.tok = this.lexer.skipLine();
           return;
         default:

@@ -87,6 +87,11 @@ export interface ParseOptions {
    * plausible name passes: only the host can resolve DNS names.
    */
   resolves?: (name: string) => boolean;
+  /**
+   * The family of the first address host() gives a name on the host (an interface's or group's first address), which
+   * a `(NAT)` is checked against. Without it (lint) a name's family is not known: only the host knows its interfaces.
+   */
+  family?: (name: string) => "inet" | "inet6" | undefined;
 }
 
 export class SyntaxError_ {
@@ -356,7 +361,10 @@ export abstract class ParserBase {
       const close = this.next();
       if (!(close.kind === "punct" && close.text === ")")) throw new SyntaxError_(close);
       const a = addresses[0]!;
-      if (a.kind === "ip" && nat.kind === "ip" && a.address.includes(":") !== nat.address.includes(":"))
+      // parse.y `host`: `$3->af != $1->af`, the family of each side's (first) address
+      const af = (x: IpsecAddress) => (x.kind === "ip" ? (x.address.includes(":") ? "inet6" : "inet") : x.kind === "name" ? this.opts.family?.(x.name) : undefined);
+      const [fa, fn] = [af(a), af(nat)];
+      if (fa !== undefined && fn !== undefined && fa !== fn)
         this.problem(open, "hard", "Flow NAT address family mismatch", `${field}.nat`, "the NAT network must be of the same address family as the address before it");
       if (field === "to")
         this.problem(open, "hard", `no flow NAT support for destination network: ${formatAddress(a)}`, "to.nat", "only the source (`from ADDR (NAT)`) can be translated");

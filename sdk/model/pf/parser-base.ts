@@ -241,10 +241,11 @@ export abstract class PfParserBase {
 
   /**
    * yyerror() + YYERROR in a rule yacc reduces as soon as `at` is read, before any lookahead (`portrange:
-   * numberstring`): pfctl names `at`'s line, even when a `\`-continued line follows it.
+   * numberstring`): pfctl names `at`'s line, even when a `\`-continued line follows it; or the line of `last`, the
+   * rule's last token, when the rule spans lines (`dynaddr: '(' STRING ')'`).
    */
-  protected failOnToken(message: string, detail: string | undefined, at: Token): never {
-    this.report(at.line, at.col, message, detail, at);
+  protected failOnToken(message: string, detail: string | undefined, at: Token, last: Token = at): never {
+    this.report(last.line, at.col, message, detail, at);
     throw new Fail(at, true);
   }
 

@@ -81,7 +81,8 @@ export abstract class PfHostParser extends PfParserBase {
     const not = this.acceptChar("!");
     if (this.la.type === "STRING") {
       const t = this.shift();
-      if (t.text.length >= 16) this.fail("interface name too long", `\`${t.text}\` has ${t.text.length} characters; at most 15`, t);
+      // `if_item: STRING` is reduced at its own token: a continued line after it does not move the error
+      if (t.text.length >= 16) this.failOnToken("interface name too long", `\`${t.text}\` has ${t.text.length} characters; at most 15`, t);
       return not ? { name: t.text, not } : { name: t.text };
     }
     if (this.acceptKw("any")) return not ? { name: "any", not } : { name: "any" };
@@ -197,15 +198,16 @@ export abstract class PfHostParser extends PfParserBase {
     }
     if (this.acceptChar("(")) {
       const nameTok = this.expectString();
-      this.expectChar(")");
+      // `dynaddr: '(' STRING ')'` is reduced at its `)`, before yacc reads on: its errors name that token's line
+      const close = this.expectChar(")");
       let name = nameTok.text;
-      if (!/^[A-Za-z]/.test(name)) this.fail(`invalid interface name '${name}'`, undefined, nameTok);
+      if (!/^[A-Za-z]/.test(name)) this.failOnToken(`invalid interface name '${name}'`, undefined, nameTok, close);
       const split = splitModifiers(name);
-      if ("bad" in split) this.fail(`interface ${split.bad} has bad modifier`, "one of :network, :broadcast, :peer, :0", nameTok);
-      if ("illegal" in split) this.fail("illegal combination of interface modifiers", "one of :network, :broadcast, :peer (and :0)", nameTok);
+      if ("bad" in split) this.failOnToken(`interface ${split.bad} has bad modifier`, "one of :network, :broadcast, :peer, :0", nameTok, close);
+      if ("illegal" in split) this.failOnToken("illegal combination of interface modifiers", "one of :network, :broadcast, :peer (and :0)", nameTok, close);
       const modifier = split.modifier;
       name = split.name;
-      if (name.length >= 16) this.fail("interface name too long", `\`${name}\` has ${name.length} characters; at most 15`, nameTok);
+      if (name.length >= 16) this.failOnToken("interface name too long", `\`${name}\` has ${name.length} characters; at most 15`, nameTok, close);
       let mask: number | undefined;
       if (this.acceptChar("/")) {
         if (this.la.type !== "NUMBER") this.syntax();

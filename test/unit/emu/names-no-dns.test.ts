@@ -3,7 +3,7 @@
  * the gateway fails in host() as the parser reads it — before a syntax error later in the rule — as OpenBSD's own
  * parsers do on a host whose resolver cannot find it (outputs recorded from them, ../shared/oracle). Lint, which
  * has no resolver, leaves such names to the host; these cases are not oracle fixtures for that reason. Nor are
- * the families of an interface's addresses, which only the host knows (the last case).
+ * the families of an interface's addresses, which only the host knows (the last two cases).
  */
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { goldenInterfaces, sandbox, type Sandbox } from "./harness";
@@ -66,6 +66,22 @@ describe("host names without DNS (the lab's gateways)", () => {
       stderr:
         "hf.conf: 1: source/destination address families do not match\nhf.conf: 2: source/destination address families do not match\n" +
         "hf.conf: 3: source/destination address families do not match\nipsecctl: Syntax error in config file: ipsec rules not loaded\n",
+      code: 1,
+    });
+  });
+
+  it("ipsecctl: a (NAT) written as an interface has the family of the interface's first address", async () => {
+    // em1's first address is IPv4 (golden/README.md); recorded with ../shared/oracle's ipsecctl -nv
+    const text =
+      "flow esp from 2001:db8:7::/64 (em1) to 2001:db8:8::/64 peer 2001:db8::2\n" +
+      "flow esp from 10.1.0.0/24 to 2001:db8:8::/64 (em1) peer 2001:db8::2\n" +
+      "flow esp from 10.1.0.0/24 to 10.2.0.0/24 (em1) peer 192.0.2.2\n";
+    await sb.write("nf.conf", text);
+    expect(await sb.run("ipsecctl", ["-nv", "-f", "nf.conf"])).toEqual({
+      stdout: "",
+      stderr:
+        "nf.conf: 1: Flow NAT address family mismatch\nnf.conf: 2: Flow NAT address family mismatch\n" +
+        "nf.conf: 3: no flow NAT support for destination network: 10.2.0.0/24\nipsecctl: Syntax error in config file: ipsec rules not loaded\n",
       code: 1,
     });
   });
