@@ -164,7 +164,12 @@ class Parser extends ParserBase {
     }
     if (!fatal) {
       for (const p of sp) {
-        if (p.stage === "model") continue; // host bits: ipsecctl keeps the address as written; host() warned
+        if (p.stage === "model") {
+          // ipsecctl takes it (host bits: it keeps the address as written, host() warned); a tag pf cannot hold is
+          // only found when isakmpd sets up the SA: lint warns of it
+          if (p.field === "tag") this.problem(this.fieldTokens.get("tag") ?? first, "warning", p.text, p.field, `${p.hint ?? ""}: \`ipsecctl -n\` takes it, pf's tag names do not`, end);
+          continue;
+        }
         if (refused && p.stage === "generate") continue;
         const key = [...this.fieldTokens.keys()].find((k) => p.field === k) ??
           [...this.fieldTokens.keys()].find((k) => p.field.startsWith(`${k}.`) || p.field.startsWith(`${k}[`));
@@ -174,7 +179,7 @@ class Parser extends ParserBase {
       }
     }
     if (this.natSrc && stmt?.type !== "ike" && !this.problems.some((p) => p.effect === "fatal" || p.effect === "hard")) {
-      this.problem(this.natSrc, "hard", "source NAT is not supported by this model on flow rules (ipsecctl ignores it there)", "from", "remove the (NATSRC) part");
+      this.problem(this.natSrc, "warning", "a (NAT) on a flow rule has no effect: ipsecctl ignores it there", "from", "remove the (NATSRC) part");
     }
     // ipsecctl stops at a refused reverse SA (errx), before it could free shared keys at its end
     if (this.problems.some((p) => p.effect === "errx")) this.problems = this.problems.filter((p) => p.effect !== "abort");

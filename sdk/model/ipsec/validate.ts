@@ -251,7 +251,7 @@ export function ikeRuleProblems(rule: IkeRule): RuleProblem[] {
     }
   }
   if (rule.tag !== undefined && (typeof rule.tag !== "string" || rule.tag === "" || rule.tag.length > 63 || /["\n\\]/.test(rule.tag)))
-    out.push({ field: "tag", value: rule.tag, text: `invalid tag \`${String(rule.tag)}\``, hint: "1-63 characters without quotes or backslashes", stage: "parse" });
+    out.push({ field: "tag", value: rule.tag, text: `invalid tag \`${String(rule.tag)}\``, hint: "1-63 characters without quotes or backslashes", stage: "model" });
   return out;
 }
 

@@ -112,14 +112,14 @@ export abstract class PfHostParser extends PfParserBase {
     if (t.type === "NUMBER") {
       this.shift();
       const n = t.num as number;
-      if (n < 0 || n > 255) this.fail("protocol outside range", `\`${t.text}\`; a protocol number is 1-255`, t);
-      if (n === 0) this.fail("proto 0 cannot be used", undefined, t);
+      if (n < 0 || n > 255) this.failOnToken("protocol outside range", `\`${t.text}\`; a protocol number is 1-255`, t);
+      if (n === 0) this.failOnToken("proto 0 cannot be used", undefined, t);
       return canonicalProtocol(String(n)) as string;
     }
     if (t.type === "STRING") {
       this.shift();
       const p = canonicalProtocol(t.text);
-      if (p === undefined || /^\d+$/.test(t.text)) this.fail(`unknown protocol ${t.text}`, "a name from /etc/protocols such as tcp, udp, esp, ah, ipencap, gre, carp, pfsync, or a number 1-255", t);
+      if (p === undefined || /^\d+$/.test(t.text)) this.failOnToken(`unknown protocol ${t.text}`, "a name from /etc/protocols such as tcp, udp, esp, ah, ipencap, gre, carp, pfsync, or a number 1-255", t);
       return p;
     }
     this.syntax();
@@ -219,8 +219,8 @@ export abstract class PfHostParser extends PfParserBase {
     }
     if (this.acceptChar("<")) {
       const nameTok = this.expectString();
-      this.expectChar(">");
-      if (nameTok.text.length >= 32) this.fail(`table name '${nameTok.text}' too long`, "at most 31 characters", nameTok);
+      const close = this.expectChar(">");
+      if (nameTok.text.length >= 32) this.failOnToken(`table name '${nameTok.text}' too long`, "at most 31 characters", nameTok, close);
       return [{ kind: "table", name: nameTok.text, ...n }];
     }
     if (this.isKw("route")) this.fail("`route LABEL` addresses are not part of this model's pf language");

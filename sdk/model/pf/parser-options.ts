@@ -151,7 +151,7 @@ export abstract class PfOptionParser extends PfRulePartParser {
   protected tosValue(): number {
     const v = this.numberstring();
     const n = v.type === "NUMBER" ? (v.num as number) : TOS_WORDS[v.text.toLowerCase()] ?? (/^0x[0-9a-fA-F]+$/.test(v.text) ? parseInt(v.text, 16) : 256);
-    if (n < 0 || n > 255) this.fail(`illegal tos value ${v.text}`, `a number 0-255 or one of ${Object.keys(TOS_WORDS).join(", ")}`, v);
+    if (n < 0 || n > 255) this.failOnToken(`illegal tos value ${v.text}`, `a number 0-255 or one of ${Object.keys(TOS_WORDS).join(", ")}`, v);
     return n;
   }
 
@@ -162,8 +162,9 @@ export abstract class PfOptionParser extends PfRulePartParser {
       this.shift();
       if (o.prio !== undefined) this.fail("prio cannot be redefined");
       if (this.la.type !== "NUMBER") this.syntax();
-      const n = this.shift().num as number;
-      if (n < 0 || n > 7) this.fail("prio must be 0 - 7");
+      const nt = this.shift();
+      const n = nt.num as number;
+      if (n < 0 || n > 7) this.failOnToken("prio must be 0 - 7", undefined, nt);
       o.prio = n;
       break;
     }
@@ -178,10 +179,10 @@ export abstract class PfOptionParser extends PfRulePartParser {
       this.shift();
       const v = this.numberstring();
       const m = /^(\d+(?:\.\d*)?)(%?)$/.exec(v.text);
-      if (!m) this.fail(`invalid probability: ${v.text}`, undefined, v);
+      if (!m) this.failOnToken(`invalid probability: ${v.text}`, undefined, v);
       const p = Number(m[1]) * (m[2] ? 0.01 : 1);
       const u = Math.floor(p * 0xffffffff + 0.5);
-      if (u < 0 || u > 0xffffffff) this.fail(`invalid probability: ${p * 100}%`, undefined, v);
+      if (u < 0 || u > 0xffffffff) this.failOnToken(`invalid probability: ${p * 100}%`, undefined, v);
       o.probability = u === 0 ? 1 : u;
       break;
     }
@@ -218,13 +219,14 @@ export abstract class PfOptionParser extends PfRulePartParser {
             this.acceptChar(",");
             if (this.la.type !== "NUMBER") this.syntax();
             const b = this.shift().num as number;
-            this.expectChar(")");
-            if (a < 0 || a > 7 || b < 0 || b > 7) this.fail("prio must be 0 - 7");
+            const close = this.expectChar(")");
+            if (a < 0 || a > 7 || b < 0 || b > 7) this.failOnToken("prio must be 0 - 7", undefined, close);
             o.setPrio = [a, b];
           } else {
             if (this.la.type !== "NUMBER") this.syntax();
-            const a = this.shift().num as number;
-            if (a < 0 || a > 7) this.fail("prio must be 0 - 7");
+            const at = this.shift();
+            const a = at.num as number;
+            if (a < 0 || a > 7) this.failOnToken("prio must be 0 - 7", undefined, at);
             o.setPrio = [a, a];
           }
         } else if (this.acceptKw("tos")) {
@@ -354,8 +356,9 @@ export abstract class PfOptionParser extends PfRulePartParser {
     case "rtable": {
       this.shift();
       if (this.la.type !== "NUMBER") this.syntax();
-      const n = this.shift().num as number;
-      if (n < 0 || n > 255) this.fail("invalid rtable id");
+      const nt = this.shift();
+      const n = nt.num as number;
+      if (n < 0 || n > 255) this.failOnToken("invalid rtable id", undefined, nt);
       o.rtable = n;
       break;
     }
@@ -405,20 +408,25 @@ export abstract class PfOptionParser extends PfRulePartParser {
 
   /** parse.y qname after `queue`/`set queue`: `NAME`, `(NAME)` or `(NAME, ACKNAME)`, each a queue defined before. */
   protected qname(o: Partial<PfFilterRule>): void {
-    const name = (): string => {
-      const t = this.expectString();
-      if (!this.queues.defined(t.text)) this.fail(`queue ${t.text} is not defined`, "define it first with `queue NAME parent …` (a queue with a parent)", t);
-      return t.text;
+    // each name is checked once the qname is read (its `)` when it has one): an error names that token's line
+    const check = (names: Token[], last: Token): void => {
+      for (const t of names)
+        if (!this.queues.defined(t.text)) this.failOnToken(`queue ${t.text} is not defined`, "define it first with `queue NAME parent …` (a queue with a parent)", t, last);
     };
     let q: { name: string; ack?: string };
     if (this.acceptChar("(")) {
-      q = { name: name() };
+      const names = [this.expectString()];
       if (!this.isChar(")")) {
         this.acceptChar(",");
-        q.ack = name();
+        names.push(this.expectString());
       }
-      this.expectChar(")");
-    } else q = { name: name() };
+      check(names, this.expectChar(")"));
+      q = { name: names[0]!.text, ...(names[1] ? { ack: names[1].text } : {}) };
+    } else {
+      const t = this.expectString();
+      check([t], t);
+      q = { name: t.text };
+    }
     if (o.queue) this.fail("queue cannot be redefined");
     o.queue = q;
   }

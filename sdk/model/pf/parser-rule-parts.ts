@@ -16,12 +16,12 @@ export abstract class PfRulePartParser extends PfHostParser {
     if (t.type === "NUMBER") {
       this.shift();
       const n = t.num as number;
-      if (n < 0 || n > 255) this.fail("invalid icmp code %lu".replace("%lu", String(n)), "0-255", t);
+      if (n < 0 || n > 255) this.failOnToken("invalid icmp code %lu".replace("%lu", String(n)), "0-255", t);
       return (type << 8) | n;
     }
     const word = this.expectString();
     const c = icmpCodeNumber(type, word.text, v6);
-    if (c === undefined) this.fail(`unknown icmp code ${word.text}`, `one of ${(v6 ? ICMP6_CODES : ICMP_CODES).filter(([, ty]) => ty === type).map(([n]) => n).join(", ")}`, word);
+    if (c === undefined) this.failOnToken(`unknown icmp code ${word.text}`, `one of ${(v6 ? ICMP6_CODES : ICMP_CODES).filter(([, ty]) => ty === type).map(([n]) => n).join(", ")}`, word);
     return (type << 8) | c;
   }
 
@@ -33,11 +33,11 @@ export abstract class PfRulePartParser extends PfHostParser {
       if (t.type === "NUMBER") {
         this.shift();
         type = t.num as number;
-        if (type < 0 || type > 255) this.fail(`illegal icmp${v6 ? "6" : ""}-type ${type}`, "0-255", t);
+        if (type < 0 || type > 255) this.failOnToken(`illegal icmp${v6 ? "6" : ""}-type ${type}`, "0-255", t);
       } else {
         const w = this.expectString();
         const n = icmpTypeNumber(w.text, v6);
-        if (n === undefined) this.fail(`unknown icmp${v6 ? "6" : ""}-type ${w.text}`, `one of ${(v6 ? ICMP6_TYPES : ICMP_TYPES).map(([x]) => x).join(", ")}`, w);
+        if (n === undefined) this.failOnToken(`unknown icmp${v6 ? "6" : ""}-type ${w.text}`, `one of ${(v6 ? ICMP6_TYPES : ICMP_TYPES).map(([x]) => x).join(", ")}`, w);
         type = n;
       }
       if (!this.acceptKw("code")) return v6 ? { type, v6 } : { type };
@@ -46,11 +46,11 @@ export abstract class PfRulePartParser extends PfHostParser {
       if (c.type === "NUMBER") {
         this.shift();
         code = c.num as number;
-        if (code < 0 || code > 255) this.fail("illegal icmp-code %lu".replace("%lu", String(code)), "0-255", c);
+        if (code < 0 || code > 255) this.failOnToken("illegal icmp-code %lu".replace("%lu", String(code)), "0-255", c);
       } else {
         const w = this.expectString();
         const n = icmpCodeNumber(type, w.text, v6);
-        if (n === undefined) this.fail(`unknown icmp${v6 ? "6" : ""}-code ${w.text}`, undefined, w);
+        if (n === undefined) this.failOnToken(`unknown icmp${v6 ? "6" : ""}-code ${w.text}`, undefined, w);
         code = n;
       }
       return v6 ? { type, code, v6 } : { type, code };
@@ -65,7 +65,7 @@ export abstract class PfRulePartParser extends PfHostParser {
       if (t.type === "NUMBER") {
         this.shift();
         const n = t.num as number;
-        if (n < 0 || n >= 0xffffffff) this.fail(`illegal ${what === "user" ? "uid" : "gid"} value ${n}`, undefined, t);
+        if (n < 0 || n >= 0xffffffff) this.failOnToken(`illegal ${what === "user" ? "uid" : "gid"} value ${n}`, undefined, t);
         return n;
       }
       const w = this.expectString();
@@ -73,7 +73,7 @@ export abstract class PfRulePartParser extends PfHostParser {
       const look = what === "user" ? this.opts.userId : this.opts.groupId;
       if (!look) return w.text;
       const n = look(w.text);
-      if (n === undefined) this.fail(`unknown ${what} ${w.text}`, `a ${what} of the host or a number`, w);
+      if (n === undefined) this.failOnToken(`unknown ${what} ${w.text}`, `a ${what} of the host or a number`, w);
       return n;
     };
     const item = (): PfUgid => {

@@ -1,0 +1,26 @@
+/**
+ * What `ipsecctl -n` takes although it does nothing or fails later: lint loads the file (no error, as OpenBSD's own
+ * ipsecctl does: test/fixtures/oracle/ipsecctl/flow-nat-ignored and tag-unchecked) and warns, word for word.
+ */
+import { describe, expect, it } from "vitest";
+import { lintFile } from "../../../sdk/lint";
+import { formatDiagnostic } from "../../../sdk/model/diagnostics";
+
+const lint = (text: string) => lintFile("ipsec.conf", text, { kind: "ipsec" }).map(formatDiagnostic);
+
+describe("ipsec.conf lines ipsecctl takes", () => {
+  it("a (NAT) on a flow rule: ipsecctl ignores it, lint warns; an ike rule keeps its NAT", () => {
+    expect(lint("flow esp from 10.1.0.0/24 (10.9.0.0/24) to 10.2.0.0/24 peer 192.0.2.2\n")).toEqual([
+      "ipsec.conf:1:27: warning: from: a (NAT) on a flow rule has no effect: ipsecctl ignores it there; remove the (NATSRC) part",
+    ]);
+    expect(lint('ike esp from 10.3.0.0/24 (10.9.9.0/24) to 10.4.0.0/24 peer 192.0.2.3 psk "k"\n')).toEqual([]);
+  });
+
+  it("a tag pf cannot hold (64 characters or more, a quote or a backslash): a warning, not an error", () => {
+    const long = "t".repeat(64);
+    expect(lint(`ike esp from 10.0.0.0/24 to 10.0.1.0/24 peer 192.0.2.1 psk "x" tag ${long}\n`)).toEqual([
+      `ipsec.conf:1:68: warning: tag: invalid tag \`${long}\`; 1-63 characters without quotes or backslashes: \`ipsecctl -n\` takes it, pf's tag names do not`,
+    ]);
+    expect(lint(`ike esp from 10.0.0.0/24 to 10.0.1.0/24 peer 192.0.2.1 psk "x" tag ${"t".repeat(63)}\n`)).toEqual([]);
+  });
+});
