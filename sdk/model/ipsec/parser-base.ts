@@ -94,6 +94,15 @@ export interface ParseOptions {
   family?: (name: string) => "inet" | "inet6" | undefined;
 }
 
+/** C's `int` of a decimal number read by strtol/strtoll (clamped to 64 bits), i.e. its low 32 bits, signed. */
+function cInt(digits: string): number {
+  const max = (1n << 63n) - 1n;
+  let v = BigInt(digits);
+  if (v > max) v = max;
+  if (v < -max - 1n) v = -max - 1n;
+  return Number(BigInt.asIntN(32, v));
+}
+
 export class SyntaxError_ {
   /** `secret`: the token may be a key or PSK, never echo it. */
   constructor(
@@ -480,18 +489,25 @@ export abstract class ParserBase {
     if (!this.accept("lifetime")) return;
     const t = this.next();
     this.mark(field, t);
+    // ipsec_lifetime's lt_seconds is a C int: the value (64 bits in the lexer, strtol in sscanf) keeps its low 32 bits
     if (t.kind === "number") {
-      target.lifetime = Number(t.text);
+      target.lifetime = cInt(t.text);
       return;
     }
     if (t.kind !== "string") throw new SyntaxError_(t);
-    const m = /^(\d+)([mMhH]?)$/.exec(t.text);
+    // parse_life(): sscanf(value, "%d%c"): white space, a signed number, then one character (any: `10mx` is 10m)
+    const m = /^[ \t\n\v\f\r]*([+-]?\d+)([\s\S])?/.exec(t.text);
+    const hint = "seconds, or a number with suffix m or h";
     if (!m) {
-      this.problem(t, "fatal", "invalid time unit", field, "seconds, or a number with suffix m or h");
+      this.problem(t, "fatal", `invalid time specification: ${t.text}`, field, hint);
       return;
     }
-    const unit = m[2]!.toLowerCase();
-    target.lifetime = Number(m[1]) * (unit === "h" ? 3600 : unit === "m" ? 60 : 1);
+    const unit = m[2]?.toLowerCase();
+    if (unit !== undefined && unit !== "m" && unit !== "h") {
+      this.problem(t, "fatal", "invalid time unit", field, hint);
+      return;
+    }
+    target.lifetime = Math.imul(cInt(m[1]!), unit === "h" ? 3600 : unit === "m" ? 60 : 1);
   }
 
   // ---- rules ----------------------------------------------------------------------------------

@@ -168,6 +168,8 @@ class Parser extends ParserBase {
           // ipsecctl takes it (host bits: it keeps the address as written, host() warned); a tag pf cannot hold is
           // only found when isakmpd sets up the SA: lint warns of it
           if (p.field === "tag") this.problem(this.fieldTokens.get("tag") ?? first, "warning", p.text, p.field, `${p.hint ?? ""}: \`ipsecctl -n\` takes it, pf's tag names do not`, end);
+          // a lifetime of 0 or less (or one past a C int, wrapped): ipsecctl hands it to isakmpd as it is
+          if (p.field.endsWith(".lifetime")) this.problem(this.fieldTokens.get(p.field) ?? first, "warning", p.text, p.field, `${p.hint ?? ""}: \`ipsecctl -n\` takes it as it is`, end);
           continue;
         }
         if (refused && p.stage === "generate") continue;

@@ -198,7 +198,7 @@ function checkPhase(out: RuleProblem[], name: "main" | "quick", ph: IkePhase | u
   const encOk = checkTransform(out, `${name}.enc`, "enc", ph.enc);
   const groupOk = checkTransform(out, `${name}.group`, "group", ph.group);
   if (ph.lifetime !== undefined && !(Number.isInteger(ph.lifetime) && ph.lifetime > 0))
-    out.push({ field: `${name}.lifetime`, value: ph.lifetime, text: `invalid lifetime \`${ph.lifetime}\``, hint: "a positive number of seconds", stage: "parse" });
+    out.push({ field: `${name}.lifetime`, value: ph.lifetime, text: `invalid lifetime \`${ph.lifetime}\``, hint: "a positive number of seconds", stage: "model" });
   if (name === "quick") {
     if (encOk && ph.enc && ENC_INFO[ph.enc].noAuth && ph.auth !== undefined)
       out.push({ field: "quick.auth", value: ph.auth, text: `authentication is implicit for ${ph.enc}`, hint: "remove quick.auth", stage: "parse" });

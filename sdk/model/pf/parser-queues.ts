@@ -1,6 +1,7 @@
 /** pf.conf parser, part 6: `queue` definitions (parse.y queuespec, queue_opts, scspec, bandwidth; expand_queue). */
 import { parseBandwidth } from "./queues";
 import type { PfQueue, PfServiceCurve } from "./types";
+import type { Token } from "./lexer";
 import { PfSettingsParser } from "./parser-settings";
 
 /** PF_QNAME_SIZE - 1: the longest queue name. */
@@ -67,8 +68,10 @@ export abstract class PfQueueParser extends PfSettingsParser {
     const on = this.isKw("on") ? this.interfaceSpec() : [];
     const q: PfQueue = { name, on: on.map((i) => i.name) };
     const seen = new Set<string>();
-    const once = (k: string, msg: string) => {
-      if (seen.has(k)) this.fail(msg);
+    // a queue_opt's check runs when yacc reduces it: at its own last token (`last`), or after a lookahead (bandwidth,
+    // whose optional `min`/`max`/`burst` yacc must look past)
+    const once = (k: string, msg: string, last?: Token) => {
+      if (seen.has(k)) (last ? this.failOnToken(msg, undefined, last) : this.fail(msg));
       seen.add(k);
     };
     let any = false;
@@ -79,26 +82,29 @@ export abstract class PfQueueParser extends PfSettingsParser {
         once("bandwidth", "bandwidth cannot be respecified");
         q.bandwidth = bw;
       } else if (this.acceptKw("parent")) {
-        const p = this.expectString().text;
-        once("parent", "parent cannot be respecified");
-        q.parent = p;
-      } else if (this.acceptKw("default")) {
-        once("default", "default cannot be respecified");
+        const pt = this.expectString();
+        once("parent", "parent cannot be respecified", pt);
+        q.parent = pt.text;
+      } else if (this.isKw("default")) {
+        once("default", "default cannot be respecified", this.shift());
         q.default = true;
       } else if (this.acceptKw("qlimit")) {
+        const nt = this.la;
         const n = this.number();
-        once("qlimit", "qlimit cannot be respecified");
-        if (n < 0 || n > 65535) this.fail("qlimit out of range: max 65535");
+        once("qlimit", "qlimit cannot be respecified", nt);
+        if (n < 0 || n > 65535) this.failOnToken("qlimit out of range: max 65535", undefined, nt);
         q.qlimit = n;
       } else if (this.acceptKw("flows")) {
+        const nt = this.la;
         const n = this.number();
-        once("flows", "number of flows cannot be respecified");
-        if (n < 1 || n > 32767) this.fail("number of flows out of range: max 32767");
+        once("flows", "number of flows cannot be respecified", nt);
+        if (n < 1 || n > 32767) this.failOnToken("number of flows out of range: max 32767", undefined, nt);
         q.flows = n;
       } else if (this.acceptKw("quantum")) {
+        const nt = this.la;
         const n = this.number();
-        once("quantum", "quantum cannot be respecified");
-        if (n < 1 || n > 65535) this.fail("quantum out of range: max 65535");
+        once("quantum", "quantum cannot be respecified", nt);
+        if (n < 1 || n > 65535) this.failOnToken("quantum out of range: max 65535", undefined, nt);
         q.quantum = n;
       } else break;
       any = true;

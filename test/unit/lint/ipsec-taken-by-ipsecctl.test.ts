@@ -23,4 +23,14 @@ describe("ipsec.conf lines ipsecctl takes", () => {
     ]);
     expect(lint(`ike esp from 10.0.0.0/24 to 10.0.1.0/24 peer 192.0.2.1 psk "x" tag ${"t".repeat(63)}\n`)).toEqual([]);
   });
+
+  it("lifetimes as parse_life() reads them: sscanf %d%c into a C int; none that is no number", () => {
+    const rule = (v: string) => `ike esp from 10.0.0.0/24 to 10.0.1.0/24 peer 192.0.2.1 quick lifetime ${v} psk "x"\n`;
+    expect(lint(rule('"10mx"'))).toEqual([]);
+    expect(lint(rule('"2147483648"'))).toEqual([
+      "ipsec.conf:1:71: warning: quick.lifetime: invalid lifetime `-2147483648`; a positive number of seconds: `ipsecctl -n` takes it as it is",
+    ]);
+    expect(lint(rule('"k"'))).toEqual(["ipsec.conf:1:71: quick.lifetime: invalid time specification: k; seconds, or a number with suffix m or h"]);
+    expect(lint(rule('"10x"'))).toEqual(["ipsec.conf:1:71: quick.lifetime: invalid time unit; seconds, or a number with suffix m or h"]);
+  });
 });
