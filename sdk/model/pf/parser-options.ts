@@ -47,6 +47,7 @@ function poolTypeRefusal(type: string | undefined, h: PfHost): string | undefine
 export abstract class PfOptionParser extends PfRulePartParser {
   protected filterOpts(anchor: boolean): Partial<PfFilterRule> {
     const o: Partial<PfFilterRule> = {};
+    this.stateChecks = [];
     if (this.osName !== undefined) {
       o.os = this.osName;
       this.osName = undefined;

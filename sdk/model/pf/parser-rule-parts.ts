@@ -8,6 +8,11 @@ import type { PfAddressFamily, PfFilterRule, PfHost, PfIcmpType, PfPortOp, PfUgi
 import { TCP_FLAGS, flagBits } from "./parser-base";
 import { PfHostParser } from "./parser-hosts";
 
+/** pfctl_parser.c pf_timeouts[], in its order. */
+const PF_TIMEOUT_TABLE = ["tcp.first", "tcp.opening", "tcp.established", "tcp.closing", "tcp.finwait", "tcp.closed", "tcp.tsdiff", "udp.first", "udp.single", "udp.multiple", "icmp.first", "icmp.error", "other.first", "other.single", "other.multiple", "frag", "interval", "adaptive.start", "adaptive.end", "src.track"];
+/** pfvar.h's PFTM_* enum: the names in the order of their numbers. */
+const PFTM_ORDER = ["tcp.first", "tcp.opening", "tcp.established", "tcp.closing", "tcp.finwait", "tcp.closed", "udp.first", "udp.single", "udp.multiple", "icmp.first", "icmp.error", "other.first", "other.single", "other.multiple", "frag", "interval", "adaptive.start", "adaptive.end", "src.track", "tcp.tsdiff"];
+
 export abstract class PfRulePartParser extends PfHostParser {
   /** parse.y reticmpspec/reticmp6spec: a code name of unreach or a number 0-255, as (type << 8) | code. */
   protected reticmpspec(v6: boolean): number {
@@ -151,19 +156,20 @@ export abstract class PfRulePartParser extends PfHostParser {
       if (t.type !== "KW") break;
       if (t.text === "static-port") {
         this.shift();
-        if (staticPort) this.fail("static-port cannot be redefined");
+        if (staticPort) this.failOnToken("static-port cannot be redefined", undefined, t);
         staticPort = true;
         continue;
       }
       if (t.text === "sticky-address") {
         this.shift();
-        if (pool.sticky) this.fail("sticky-address cannot be redefined");
+        if (pool.sticky) this.failOnToken("sticky-address cannot be redefined", undefined, t);
         pool.sticky = true;
         continue;
       }
       if (t.text !== "bitmask" && t.text !== "random" && t.text !== "source-hash" && t.text !== "round-robin" && t.text !== "least-states") break;
       this.shift();
-      if (pool.type) this.fail("pool type cannot be redefined");
+      // reduced at the keyword, except source-hash, whose optional key yacc looks for first
+      if (pool.type) (t.text === "source-hash" ? this.fail("pool type cannot be redefined") : this.failOnToken("pool type cannot be redefined", undefined, t));
       pool.type = t.text;
       if (t.text === "source-hash" && this.la.type === "STRING") pool.key = this.hashKey();
     }
@@ -210,10 +216,19 @@ export abstract class PfRulePartParser extends PfHostParser {
     // parse.y state_opt_item STRING NUMBER: pf_timeouts by strcmp (case matters), and only the per-state ones
     if (!PF_TIMEOUT_NAMES.includes(t.text)) this.fail(`illegal timeout name ${t.text}`, `one of ${PF_TIMEOUT_NAMES.filter((n) => n.includes(".")).join(", ")}`, t);
     if (!t.text.includes(".")) this.fail(`illegal state timeout ${t.text}`, "a per-state timeout, e.g. tcp.established", t);
+    const earlier = t.text === "adaptive.start" ? adaptive.start : t.text === "adaptive.end" ? adaptive.end : o.timeouts?.find((x) => x.name === t.text)?.seconds;
+    // pfctl names it pf_timeouts[PFTM_…].name: the table's order is not the enum's (tcp.tsdiff sits at 6)
+    if (earlier) this.stateChecks.push(`state timeout ${PF_TIMEOUT_TABLE[PFTM_ORDER.indexOf(t.text)] ?? t.text} multiple definitions`);
     if (t.text === "adaptive.start") adaptive.start = v;
     else if (t.text === "adaptive.end") adaptive.end = v;
     else (o.timeouts ??= []).push({ name: t.text, seconds: v });
   }
+
+  /**
+   * The checks pfrule's action makes of a rule's state options, in their order, once the whole rule is read (a second
+   * `max`, a `max-src-nodes 0`, …): the rule reports the first (parser.ts). Cleared by each filter_opts.
+   */
+  protected stateChecks: string[] = [];
 
   protected stateOpts(): PfStateOptions {
     const o: PfStateOptions = {};
@@ -236,31 +251,31 @@ export abstract class PfRulePartParser extends PfHostParser {
           this.shift();
           {
             const v = this.unsignedNumber();
-            if (o.max !== undefined) this.fail("state option 'max' multiple definitions");
+            if (o.max) this.stateChecks.push("state option 'max' multiple definitions");
             o.max = v;
           }
           break;
         case "no-sync":
           this.shift();
-          if (o.noSync) this.fail("state option 'sync' multiple definitions");
+          if (o.noSync) this.stateChecks.push("state option 'sync' multiple definitions");
           o.noSync = true;
           break;
         case "if-bound":
         case "floating":
           this.shift();
-          if (lockSeen) this.fail("state locking option: multiple definitions");
+          if (lockSeen) this.stateChecks.push("state locking option: multiple definitions");
           lockSeen = true;
           if (t.text === "if-bound") o.ifBound = true;
           else o.floating = true;
           break;
         case "sloppy":
           this.shift();
-          if (o.sloppy) this.fail("state sloppy option: multiple definitions");
+          if (o.sloppy) this.stateChecks.push("state sloppy option: multiple definitions");
           o.sloppy = true;
           break;
         case "pflow":
           this.shift();
-          if (o.pflow) this.fail("state pflow option: multiple definitions");
+          if (o.pflow) this.stateChecks.push("state pflow option: multiple definitions");
           o.pflow = true;
           break;
         case "max-src-states":
@@ -269,8 +284,8 @@ export abstract class PfRulePartParser extends PfHostParser {
           this.shift();
           const n = this.unsignedNumber();
           const key = t.text === "max-src-states" ? "maxSrcStates" : t.text === "max-src-conn" ? "maxSrcConn" : "maxSrcNodes";
-          if (o[key] !== undefined) this.fail(`state option '${t.text}' multiple definitions`);
-          if (n === 0) this.fail(`'${t.text}' must be > 0`);
+          if (o[key]) this.stateChecks.push(`state option '${t.text}' multiple definitions`);
+          else if (n === 0) this.stateChecks.push(`'${t.text}' must be > 0`);
           o[key] = n;
           break;
         }
@@ -278,14 +293,14 @@ export abstract class PfRulePartParser extends PfHostParser {
           this.shift();
           // parse.y: MAXSRCCONNRATE NUMBER '/' NUMBER
           const { limit, seconds } = this.rate();
-          if (o.maxSrcConnRate) this.fail("state option 'max-src-conn-rate' multiple definitions");
-          if (!limit || !seconds) this.fail("'max-src-conn-rate' values must be > 0");
+          if (o.maxSrcConnRate?.limit) this.stateChecks.push("state option 'max-src-conn-rate' multiple definitions");
+          else if (!limit || !seconds) this.stateChecks.push("'max-src-conn-rate' values must be > 0");
           o.maxSrcConnRate = { limit, seconds };
           break;
         }
         case "source-track":
           this.shift();
-          if (o.sourceTrack) this.fail("state option 'source-track' multiple definitions");
+          if (o.sourceTrack) this.stateChecks.push("state option 'source-track' multiple definitions");
           o.sourceTrack = this.acceptKw("global") ? "global" : (this.acceptKw("rule"), "rule");
           break;
         case "overload": {
@@ -296,7 +311,7 @@ export abstract class PfRulePartParser extends PfHostParser {
           const flush = this.acceptKw("flush") ? (this.acceptKw("global") ? "global" : "rule") : undefined;
           // OVERLOAD '<' STRING '>' flush, then the rule's loop over its state options
           if (tbl.length >= 32) this.fail(`table name '${tbl}' too long`, "a table name has at most 31 characters");
-          if (o.overload) this.fail("multiple 'overload' table definitions");
+          if (o.overload) this.stateChecks.push("multiple 'overload' table definitions");
           o.overload = flush ? { table: tbl, flush } : { table: tbl };
           break;
         }
@@ -305,7 +320,8 @@ export abstract class PfRulePartParser extends PfHostParser {
       }
     }
     this.shift();
-    if (adaptive.start !== undefined || adaptive.end !== undefined) {
+    // (a rule whose state options fail pfrule's checks fails there first: parser.ts)
+    if ((adaptive.start !== undefined || adaptive.end !== undefined) && this.stateChecks.length === 0) {
       const max = o.max ?? 0;
       if (adaptive.start !== Math.floor(max / 10) * 6 || adaptive.end !== Math.floor(max / 10) * 12) {
         this.fail("adaptive state timeouts are not part of this model's pf language", "only the values pfctl derives from `max N` are accepted");

@@ -188,12 +188,12 @@ export abstract class PfSettingsParser extends PfOptionParser {
     }
     if (this.acceptKw("limit")) {
       // pfctl_set_limit: `set limit NAME N` or `set limit { NAME N, … }`, printed one per line by -v
-      this.namedNumbers(() => this.numberstring(), (n, v) => {
+      this.namedNumbers(() => this.numberstring(), (n, v, vt) => {
         // pfctl_set_limit compares with strcasecmp; -v prints the name as written
         const name = PF_LIMIT_NAMES.find((x) => x.toLowerCase() === n.text.toLowerCase());
         if (name === undefined) {
           this.out.stderr.push("pfctl: Bad pool name.");
-          this.fail(`unable to set limit ${n.text} ${v}`, `one of ${PF_LIMIT_NAMES.join(", ")}`, n);
+          this.failOnToken(`unable to set limit ${n.text} ${v}`, `one of ${PF_LIMIT_NAMES.join(", ")}`, n, vt);
         }
         // -v prints the limit as an int: 2147483648 and above negative
         if (this.opts.verbose !== false) this.out.echo.push(`set limit ${n.text} ${v | 0}`);
@@ -205,15 +205,17 @@ export abstract class PfSettingsParser extends PfOptionParser {
   }
 
   /** `NAME N` or `{ NAME N, … }` up to the end of the statement (`set limit`, `set timeout`). */
-  protected namedNumbers(name: () => Token, each: (n: Token, v: number) => void): void {
+  protected namedNumbers(name: () => Token, each: (n: Token, v: number, vt: Token) => void): void {
     // parse.y timeout_spec/limit_spec: STRING NUMBER, 0-UINT_MAX, acted on as each is read; the lists are
     // '{' optnl spec optnl (comma spec optnl)* '}' (a comma only between two, no newline right after it)
     const one = () => {
       const n = name();
       if (this.la.type !== "NUMBER") this.syntax();
-      const v = this.shift().num as number;
-      if (v < 0 || v > 0xffffffff) this.fail("only positive values permitted", `${n.text}: 0-4294967295`, n);
-      each(n, v);
+      // yacc acts on each spec at its NUMBER: errors name that token's line
+      const vt = this.shift();
+      const v = vt.num as number;
+      if (v < 0 || v > 0xffffffff) this.failOnToken("only positive values permitted", `${n.text}: 0-4294967295`, n, vt);
+      each(n, v, vt);
     };
     if (this.acceptChar("{")) {
       this.optnl();
@@ -232,13 +234,13 @@ export abstract class PfSettingsParser extends PfOptionParser {
   /** `set` timeout, optimization, loginterface, reassemble; false when the next word is none of them. */
   protected timeoutOption(): boolean {
     if (this.acceptKw("timeout")) {
-      this.namedNumbers(() => this.expectString(), (written, v) => {
+      this.namedNumbers(() => this.expectString(), (written, v, vt) => {
         // pfctl_set_timeout compares with strcasecmp; -v prints the name as written
         const name = PF_TIMEOUT_NAMES.find((x) => x.toLowerCase() === written.text.toLowerCase());
         const n = { ...written, text: name ?? written.text };
         if (name === undefined) {
           this.out.stderr.push("pfctl: Bad timeout name.");
-          this.fail(`unknown timeout ${n.text}`, `one of ${PF_TIMEOUT_NAMES.join(", ")}`, n);
+          this.failOnToken(`unknown timeout ${n.text}`, `one of ${PF_TIMEOUT_NAMES.join(", ")}`, n, vt);
         }
         // pfctl_set_timeout keeps the value in an int: -v prints 2147483648 and above negative
         if (this.opts.verbose !== false) this.out.echo.push(`set timeout ${written.text} ${v | 0}`);
@@ -253,7 +255,7 @@ export abstract class PfSettingsParser extends PfOptionParser {
       const level = PF_OPTIMIZATIONS.find((o) => o === v.text.toLowerCase());
       if (level === undefined) {
         this.out.stderr.push("pfctl: invalid state timeouts optimization");
-        this.fail(`unknown optimization ${v.text}`, `one of ${PF_OPTIMIZATIONS.join(", ")}`, v);
+        this.failOnToken(`unknown optimization ${v.text}`, `one of ${PF_OPTIMIZATIONS.join(", ")}`, v);
       }
       if (this.opts.verbose !== false) this.out.echo.push(`set optimization ${v.text}`);
       this.out.ruleset.options.push({ kind: "optimization", level });
@@ -273,7 +275,7 @@ export abstract class PfSettingsParser extends PfOptionParser {
       if (this.acceptKw("no")) on = false;
       else {
         const v = this.expectString();
-        if (v.text !== "yes") this.fail(`invalid value '${v.text}', expected 'yes' or 'no'`, undefined, v);
+        if (v.text !== "yes") this.failOnToken(`invalid value '${v.text}', expected 'yes' or 'no'`, undefined, v);
         on = true;
       }
       const noDf = this.acceptKw("no-df");
@@ -294,7 +296,7 @@ export abstract class PfSettingsParser extends PfOptionParser {
       const LEVELS = ["emerg", "alert", "crit", "err", "warning", "notice", "info", "debug"];
       if (!LEVELS.includes(v.text)) {
         this.out.stderr.push(`pfctl: unknown debug level "${v.text}"`);
-        this.fail(`error setting debuglevel ${v.text}`, `one of ${LEVELS.join(", ")}`, v);
+        this.failOnToken(`error setting debuglevel ${v.text}`, `one of ${LEVELS.join(", ")}`, v);
       }
       if (this.opts.verbose !== false) this.out.echo.push(`set debug ${v.text}`);
       this.out.ruleset.options.push({ kind: "debug", level: v.text });
@@ -306,8 +308,8 @@ export abstract class PfSettingsParser extends PfOptionParser {
       const v = this.shift();
       // parse.y `number`: a NUMBER, or a word strtoul(3) reads whole in base 0 (`0x10`; a leading 0 is octal)
       const id = v.type === "NUMBER" ? (v.num as number) : strtoulBase0(v.text);
-      if (id === undefined) this.fail(`${v.text} is not a number`, "a number, e.g. `1` or `0x10`", v);
-      if (id === 0 || id > 0xffffffff) this.fail("hostid must be non-zero", undefined, v);
+      if (id === undefined) this.failOnToken(`${v.text} is not a number`, "a number, e.g. `1` or `0x10`", v);
+      if (id === 0 || id > 0xffffffff) this.failOnToken("hostid must be non-zero", undefined, v);
       if (this.opts.verbose !== false) this.out.echo.push(`set hostid 0x${id.toString(16).padStart(8, "0")}`);
       this.out.ruleset.options.push({ kind: "hostid", id });
       this.endOfStatement();

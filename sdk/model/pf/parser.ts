@@ -413,6 +413,8 @@ class PfParser extends PfQueueParser {
     if (fo.flags !== undefined && fo.flags !== "any" && protos.length > 0 && !protos.includes("tcp")) {
       this.fail("flags only apply to tcp", `\`flags ${fo.flags}\` with proto ${protos.join(", ")}`);
     }
+    // pfrule's loop over the state options: the first that fails
+    if (this.stateChecks.length > 0) this.fail(this.stateChecks[0]!);
     // the filter rule's action: source tracking, then routing
     const so = fo.stateOptions;
     if (so?.sourceTrack === "global") {
