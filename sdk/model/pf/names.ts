@@ -51,3 +51,6 @@ export const PF_KEYWORDS: ReadonlySet<string> = new Set([
 
 /** pfctl_parser.h PFCTL_ANCHOR_STACK_DEPTH: brace anchors nest at most 63 deep (`pfa_anchor: anchors too deep`). */
 export const ANCHOR_STACK_DEPTH = 64;
+/** pfvar.h: a pf_anchor's name (NUL included) and PATH_MAX, its path. */
+export const PF_ANCHOR_NAME_SIZE = 64;
+export const PATH_MAX = 1024;

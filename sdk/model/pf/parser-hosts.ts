@@ -246,7 +246,8 @@ export abstract class PfHostParser extends PfParserBase {
       const known = this.ctx.interfaces !== undefined && interfaceExists(tok.text, this.ctx.interfaces);
       if (!known) {
         this.out.stderr.push(`no IP address found for ${tok.text}`);
-        this.fail("could not parse host specification", `\`${tok.text}\` is not an IPv4/IPv6 address${this.ctx.interfaces ? " nor an interface of this host" : ""}: each end of a range is one address`, tok);
+        // `host: STRING '-' STRING` is reduced at its second STRING: errors name that line
+        this.failOnToken("could not parse host specification", `\`${tok.text}\` is not an IPv4/IPv6 address${this.ctx.interfaces ? " nor an interface of this host" : ""}: each end of a range is one address`, tok, second);
       }
       const addrs = interfaceAddresses(tok.text, undefined, this.ctx.interfaces!);
       return addrs.length === 1 ? { text: addrs[0]!.address, family: addrs[0]!.family } : "several";
@@ -254,7 +255,7 @@ export abstract class PfHostParser extends PfParserBase {
     const a = end(first);
     const b = end(second);
     if (a === "several" || b === "several" || a.family !== b.family) {
-      this.fail("invalid address range", "both ends are single addresses of one family, e.g. `10.0.0.1 - 10.0.0.9`", first);
+      this.failOnToken("invalid address range", "both ends are single addresses of one family, e.g. `10.0.0.1 - 10.0.0.9`", first, second);
     }
     return { kind: "range", from: a.text, to: b.text, ...(not ? { not: true } : {}) };
   }
@@ -356,23 +357,27 @@ export abstract class PfHostParser extends PfParserBase {
   }
 
   protected portItem(): PfPort {
+    // a portrange is one token (`5:7` included): port_item's checks name the line of its last one
     const op = this.unaryop();
+    const firstTok = this.la;
     const first = this.portrange();
     if (op) {
-      if (first.to !== undefined) this.fail("':' cannot be used with an other port operator");
+      if (first.to !== undefined) this.failOnToken("':' cannot be used with an other port operator", undefined, firstTok);
       return { op, port: first.port };
     }
     if (this.la.type === "PORTBINARY") {
       const bin = this.shift().op as PfPortOp;
+      const secondTok = this.la;
       const second = this.portrange();
-      if (first.to !== undefined || second.to !== undefined) this.fail("':' cannot be used with an other port operator");
+      if (first.to !== undefined || second.to !== undefined) this.failOnToken("':' cannot be used with an other port operator", undefined, firstTok, secondTok);
       if ((bin === "><" && first.port >= second.port) || (bin === "<>" && first.port > second.port)) {
-        this.fail("invalid port range", `\`${first.port} ${bin} ${second.port}\`: the first port must be lower`);
+        this.failOnToken("invalid port range", `\`${first.port} ${bin} ${second.port}\`: the first port must be lower`, firstTok, secondTok);
       }
       return { op: bin, port: first.port, to: second.port };
     }
     if (first.to !== undefined) {
-      if (first.port > first.to) this.fail("invalid port range", `\`${first.port}:${first.to}\`: the first port must not be higher`);
+      // `port_item: portrange` is reduced only after yacc looked for a PORTBINARY: the lookahead's line
+      if (first.port > first.to) this.fail("invalid port range", `\`${first.port}:${first.to}\`: the first port must not be higher`, firstTok);
       return { op: ":", port: first.port, to: first.to };
     }
     return { op: "=", port: first.port };

@@ -60,8 +60,7 @@ export abstract class PfOptionParser extends PfRulePartParser {
       if (t.type === "CHAR" && t.text === "!") {
         this.shift();
         if (this.acceptKw("received-on")) {
-          const name = this.expectString().text;
-          if (o.receivedOn) this.fail("cannot respecify received-on");
+          const name = this.receivedOn(o);
           o.receivedOn = { name, not: true };
           continue;
         }
@@ -115,8 +114,7 @@ export abstract class PfOptionParser extends PfRulePartParser {
           break;
         case "received-on": {
           this.shift();
-          const name = this.expectString().text;
-          if (o.receivedOn) this.fail("cannot respecify received-on");
+          const name = this.receivedOn(o);
           o.receivedOn = { name };
           break;
         }
@@ -405,6 +403,14 @@ export abstract class PfOptionParser extends PfRulePartParser {
         return false;
     }
     return true;
+  }
+
+  /** `received-on if_item`: an interface name pf can hold, once per rule; reduced at the name (its line in errors). */
+  protected receivedOn(o: Partial<PfFilterRule>): string {
+    const t = this.expectString();
+    if (t.text.length >= 16) this.failOnToken("interface name too long", `\`${t.text}\` has ${t.text.length} characters; at most 15`, t);
+    if (o.receivedOn) this.failOnToken("cannot respecify received-on", undefined, t);
+    return t.text;
   }
 
   /** parse.y qname after `queue`/`set queue`: `NAME`, `(NAME)` or `(NAME, ACKNAME)`, each a queue defined before. */

@@ -64,7 +64,7 @@ export abstract class PfSettingsParser extends PfOptionParser {
         if (o.text === "persist") table.persist = true;
         else if (o.text === "const") table.const = true;
         else if (o.text === "counters") table.counters = true;
-        else this.fail(`invalid table option '${o.text}'`, "one of persist, const, counters", o);
+        else this.failOnToken(`invalid table option '${o.text}'`, "one of persist, const, counters", o);
       } else if (this.acceptKw("file")) {
         table.files.push(this.expectString().text);
       } else if (this.acceptChar("{")) {

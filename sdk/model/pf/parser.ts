@@ -43,7 +43,7 @@ import { addressFamily, interfaceAddresses, literalFamily } from "./address";
 import { decideAf, resolveHosts } from "./expand-hosts";
 import type { PfAnchorCall, PfBlockPolicy, PfFilterRule, PfHost, PfIfSpec, PfInterface, PfLogOptions, PfRule, PfRuleset, PfStatement } from "./types";
 import { Errx, Fail, describe, type PfParseOptions, type PfParseOutput } from "./parser-base";
-import { ANCHOR_STACK_DEPTH } from "./names";
+import { ANCHOR_STACK_DEPTH, PATH_MAX, PF_ANCHOR_NAME_SIZE } from "./names";
 import { PfQueueParser } from "./parser-queues";
 import { strtonumError } from "../strtonum";
 
@@ -194,10 +194,11 @@ class PfParser extends PfQueueParser {
 
   protected anchorrule(): void {
     const kw = this.expectKw("anchor");
-    const name = this.la.type === "STRING" ? this.shift().text : undefined;
-    // parse.y anchorname: checked as the name is read, before the rest of the rule
-    if (name === "") this.fail("anchor name must not be empty");
-    if (name !== undefined && (name.startsWith("_") || name.includes("/_"))) this.fail("anchor names beginning with '_' are reserved for internal use");
+    const nameTok = this.la.type === "STRING" ? this.shift() : undefined;
+    const name = nameTok?.text;
+    // parse.y anchorname: checked as the name is read (reduced at it), before the rest of the rule
+    if (nameTok && name === "") this.failOnToken("anchor name must not be empty", undefined, nameTok);
+    if (nameTok && name !== undefined && (name.startsWith("_") || name.includes("/_"))) this.failOnToken("anchor names beginning with '_' are reserved for internal use", undefined, nameTok);
     const direction = this.dir();
     const quick = this.acceptKw("quick");
     const on = this.isKw("on") ? this.interfaceSpec() : [];
@@ -241,6 +242,13 @@ class PfParser extends PfQueueParser {
     }
     this.endOfStatement();
     if (name === undefined && holding === undefined) this.fail("anchors without explicit rules must specify a name", undefined, kw);
+    // an anchor without a body: its path and name (from the last `/` on, the `/` included) must fit pf_anchor's
+    if (holding === undefined && name !== undefined) {
+      if (Buffer.byteLength(name) >= PATH_MAX) throw new Errx("anchorrule: strlcpy");
+      const slash = name.lastIndexOf("/");
+      if (slash >= 0 && slash === name.length - 1) this.fail(`anchorrule: bad anchor name ${name}`);
+      if (Buffer.byteLength(slash >= 0 ? name.slice(slash) : name) >= PF_ANCHOR_NAME_SIZE) throw new Errx("anchorrule: strlcpy");
+    }
     // parse.y anchorrule, after filteropts_to_rule: state and route options are the rule's, never an anchor's
     if (fo.state !== undefined && fo.state !== "no") this.fail("cannot specify state handling on anchors");
     if (fo.route) this.fail("cannot specify route handling on anchors");
