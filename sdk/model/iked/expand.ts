@@ -144,10 +144,14 @@ function proposals(sa: "ikesa" | "childsa", sets: IkedTransforms[] | undefined):
 
 /**
  * Runs create_ike on a policy. `seq` is iked's policy counter (1 for the first `ikev2` rule), used for the
- * default name `policyN`.
+ * default name `policyN`. `interfaceExists`: whether the host has an interface of that name (if_nametoindex); without
+ * it (lint) an `iface` is not checked, as only the host knows its interfaces.
  */
-export function expandIkedPolicy(policy: IkedPolicy, seq: number): IkedExpandResult {
+export function expandIkedPolicy(policy: IkedPolicy, seq: number, host: { interfaceExists?: (name: string) => boolean } = {}): IkedExpandResult {
   const fail = (message: string, reason: string): IkedExpandResult => ({ ok: false, yyerrors: [message, "create_ike failed"], reason });
+  // create_ike looks the interface up first of all (if_nametoindex)
+  if (policy.iface !== undefined && host.interfaceExists && !host.interfaceExists(policy.iface))
+    return fail("invalid iface", `\`iface ${policy.iface}\`: the host has no such interface`);
   const name = policy.name ?? `policy${seq}`;
   const local = policy.local === undefined ? undefined : resolve(policy.local, undefined);
   const peer = policy.peer === undefined ? undefined : resolve(policy.peer, undefined);

@@ -50,6 +50,8 @@ export class Fail extends Error {
     readonly tok: IkedToken,
     readonly iked: string,
     readonly rich: string,
+    /** yyerror's line when it is not `tok`'s: the lookahead yacc read before it reduced the rule. */
+    readonly line?: number,
   ) {
     super(rich);
   }
@@ -184,9 +186,13 @@ export abstract class ParserBase {
     if (this.afterPolicy) this.afterPolicy.shifted++;
   }
 
+  /** The token shifted last. */
+  protected last: IkedToken | undefined;
+
   protected advance(): IkedToken {
     this.shifted();
     const t = this.tok;
+    this.last = t;
     this.tok = this.lex();
     return t;
   }

@@ -54,13 +54,13 @@ class Parser extends ParserBase {
 
   /** Records an error; `printed`: iked prints it (false for a syntax error byacc keeps quiet, see errflag). */
   protected report(e: Fail, printed = true): void {
-    const line = e.tok.line;
+    const line = e.line ?? e.tok.line;
     const quiet = e.iked === "syntax error" && this.afterPolicy && this.afterPolicy.shifted < 2 ? { quietAfterPolicy: this.afterPolicy.index } : {};
     if (printed) this.events.push({ kind: "error", line, message: e.iked, ...quiet });
     // the lexer already reported why the token is invalid
     // iked's own words first (what `iked -n` prints), then the model's detail
     const message = e.rich.includes(e.iked) ? e.rich : `${e.iked}: ${e.rich}`;
-    if (e.tok.type !== "error") this.diagnostics.push({ file: this.file, line, column: e.tok.column, message, severity: "error" });
+    if (e.tok.type !== "error") this.diagnostics.push({ file: this.file, line, column: line === e.tok.line ? e.tok.column : 1, message, severity: "error" });
   }
 
   protected statement(): void {
@@ -176,11 +176,14 @@ class Parser extends ParserBase {
     const action = this.takeKw() as "config" | "request";
     const opt = this.expectString("a config option");
     const address = action === "config" ? this.hostSpec(`${action} ${opt.value}`) : this.anyhost(`${action} ${opt.value}`);
+    // ikecfg is reduced at `any` or a host_spec's mask, or after the lookahead yacc reads past an address (a `/` may
+    // follow it): that token's line
+    const at = address === "any" || address.includes("/") ? this.last!.line : this.tok.line;
     const a = parseAddr(address);
     // parse_xf(name, af, cpxfs): the first row of the host's family (any row for `any`) whose name starts with the
     // word — `addr` is address, `n` netmask
     const row = CONFIG_ROWS.find((r) => r.name.startsWith(opt.value) && (a === undefined || r.af === a.af));
-    if (!row) throw new Fail(opt, "not a valid ikecfg option", `${action}: ${oneOf("option", opt.value, CONFIG_OPTIONS[a?.af ?? "inet"])}`);
+    if (!row) throw new Fail(opt, "not a valid ikecfg option", `${action}: ${oneOf("option", opt.value, CONFIG_OPTIONS[a?.af ?? "inet"])}`, at);
     return { action, option: row.name, address };
   }
 

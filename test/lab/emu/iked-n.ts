@@ -143,7 +143,7 @@ export function ikedN(text: string, file: string, opts: { verbose: boolean; mode
           break;
         }
         seq++;
-        const x = expandIkedPolicy(p, seq);
+        const x = expandIkedPolicy(p, seq, { interfaceExists: (n) => ifs.some((i) => i.name === n) });
         // a bare ikesa/childsa: iked dies of SIGSEGV in create_ike (what it printed before stays; the shell says 139)
         if (!x.ok && x.crash) return { stdout: "", stderr: err, rc: 139 };
         if (!x.ok) {

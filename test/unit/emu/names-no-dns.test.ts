@@ -85,4 +85,16 @@ describe("host names without DNS (the lab's gateways)", () => {
       code: 1,
     });
   });
+
+  it("iked: an `iface` the host does not have fails create_ike (if_nametoindex), one it has loads", async () => {
+    // golden/README.md's interfaces: em0, em1, lo0, enc0, carp1, carp2, gif0; recorded with ../shared/oracle's iked -n
+    const rule = (ifname: string) => `ikev2 "a" active esp from 10.0.0.0/24 to 10.0.1.0/24 peer 192.0.2.1 psk "x" iface ${ifname}\n`;
+    expect(await checkOnly("iked", "iked.conf", rule("sec0"))).toEqual({
+      stdout: "",
+      stderr: "iked.conf: 1: invalid iface\niked.conf: 1: create_ike failed\niked.conf: no valid configuration rules found\n",
+      code: 1,
+    });
+    expect(await checkOnly("iked", "ok.conf", rule("gif0"))).toEqual({ stdout: "", stderr: "configuration OK\n", code: 0 });
+  });
 });
+
