@@ -262,8 +262,12 @@ export abstract class PfParserBase {
 
   // ---- tokens ----------------------------------------------------------------------------
 
+  /** The token shifted last. */
+  protected prev: Token | undefined;
+
   protected shift(): Token {
     const t = this.la;
+    this.prev = t;
     if (this.errflag > 0) this.errflag--;
     this.la = this.lex.next();
     return t;

@@ -170,7 +170,8 @@ export abstract class PfOptionParser extends PfRulePartParser {
     case "max-pkt-rate": {
       this.shift();
       const { limit, seconds } = this.rate();
-      if (o.maxPktRate) this.fail("cannot respecify max-pkt-rate");
+      // reduced at the rate's last NUMBER
+      if (o.maxPktRate) this.failOnToken("cannot respecify max-pkt-rate", undefined, this.prev!);
       o.maxPktRate = { limit, seconds };
       break;
     }
@@ -192,7 +193,7 @@ export abstract class PfOptionParser extends PfRulePartParser {
       this.expectKw("port");
       const portTok = this.la;
       const port = this.portplain();
-      if (o.divertTo) this.fail("more than one divert option");
+      if (o.divertTo) this.failOnToken("more than one divert option", undefined, portTok);
       // host(): an interface or group stands for its first address
       const split = splitModifiers(a.text);
       const named = this.ctx.interfaces && !parseLiteralAddress(a.text) && "name" in split ? interfaceAddresses(split.name, split.modifier, this.ctx.interfaces)[0] : undefined;
@@ -261,12 +262,14 @@ export abstract class PfOptionParser extends PfRulePartParser {
     case "reply-to":
     case "dup-to": {
       this.shift();
-      if (o.route) this.fail("cannot respecify route-to/reply-to/dup-to");
+      const again = o.route !== undefined;
       const { target, list } = this.poolTarget(this.ruleAf);
       o.route = { kind: t.text as "route-to" | "reply-to" | "dup-to", host: target };
       this.redirRefusal.route ??= listRefusal(list);
       const before = o.pool;
       const staticPort = this.poolOpts(o, target);
+      // checked once the (optional) pool options are read: after yacc's lookahead
+      if (again) this.fail("cannot respecify route-to/reply-to/dup-to");
       this.redirRefusal.route ??= line(poolTypeRefusal(o.pool !== before ? o.pool?.type : undefined, target) ?? (staticPort ? STATIC_PORT_NOT_NAT : undefined));
       if (list) o.pool = { ...(o.pool ?? {}), list };
       break;
