@@ -375,28 +375,37 @@ export abstract class ParserBase {
       const [fa, fn] = [af(a), af(nat)];
       if (fa !== undefined && fn !== undefined && fa !== fn)
         this.problem(open, "hard", "Flow NAT address family mismatch", `${field}.nat`, "the NAT network must be of the same address family as the address before it");
-      if (field === "to")
-        this.problem(open, "hard", `no flow NAT support for destination network: ${formatAddress(a)}`, "to.nat", "only the source (`from ADDR (NAT)`) can be translated");
+      // refused when `hosts` is reduced, after its ports and yacc's lookahead (hosts())
+      if (field === "to") this.dstNat = { open, address: a };
     }
     const port = withPort ? this.port(`${field}.port`) : undefined;
     return { addresses, ...(nat ? { nat } : {}), ...(port !== undefined ? { port } : {}) };
   }
 
   /** `from A [port P] to B [port P]` or `to B … from A …`. */
+  /** A `(NAT)` after the destination, refused once `hosts` is read. */
+  private dstNat: { open: Token; address: IpsecAddress } | undefined;
+
   protected hosts(withPort = true): { from: IpsecEndpoint; to: IpsecEndpoint } {
+    this.dstNat = undefined;
+    let r: { from: IpsecEndpoint; to: IpsecEndpoint };
+    let last: "from" | "to";
     if (this.accept("from")) {
       const from = this.endpoint("from", withPort);
       this.expectKw("to");
-      const to = this.endpoint("to", withPort);
-      return { from, to };
-    }
-    if (this.accept("to")) {
+      r = { from, to: this.endpoint("to", withPort) };
+      last = "to";
+    } else if (this.accept("to")) {
       const to = this.endpoint("to", withPort);
       this.expectKw("from");
-      const from = this.endpoint("from", withPort);
-      return { from, to };
-    }
-    throw new SyntaxError_(this.peek());
+      r = { from: this.endpoint("from", withPort), to };
+      last = "from";
+    } else throw new SyntaxError_(this.peek());
+    // parse.y `hosts` is reduced at its last port's value, or, that port empty, once yacc has read the next token
+    const d = this.dstNat as { open: Token; address: IpsecAddress } | undefined; // set by endpoint()
+    const at = r[last].port !== undefined ? (this.fieldTokens.get(`${last}.port`) ?? this.peek()) : this.peek();
+    if (d) this.problem(d.open, "hard", `no flow NAT support for destination network: ${formatAddress(d.address)}`, "to.nat", "only the source (`from ADDR (NAT)`) can be translated", at);
+    return r;
   }
 
   protected proto(): IpProtocol | undefined {
