@@ -116,7 +116,7 @@ class Parser extends ParserBase {
         // character before it looks — when it reduces the definition, at the end of the line; any other name
         // is stored, though `$name` reads only letters, digits and _, so such a macro cannot be used
         if (/[ \t\n\v\f\r]/.test(name.slice(1)) && (this.tok.type === "nl" || this.tok.type === "eof"))
-          throw new Fail(t, "macro name cannot contain whitespace", `macro name \`${name}\` cannot contain whitespace; a macro name is letters, digits and _`);
+          throw new Fail(t, "macro name cannot contain whitespace", `macro name \`${name}\` cannot contain whitespace; a macro name is letters, digits and _`, this.tok.line);
         if (!/^[A-Za-z0-9_]+$/.test(name)) this.diagnostics.push({ file: this.file, line: t.line, column: t.column, message: `macro name \`${name}\`: iked stores it, but \`$\` reads only letters, digits and _, so it cannot be used; rename it`, severity: "warning" });
         this.pending = () => {
           this.macros.set(name, value);
