@@ -118,7 +118,7 @@ function mutate(tool: Tool, text: string): [string, string] {
   const wi = () => (words.length ? pick(words)[1] : 0);
   const lines = text.split("\n");
   const setTok = (i: number, v: string) => [...toks.slice(0, i), v, ...toks.slice(i + 1)].join("");
-  const m = int(0, 22);
+  const m = int(0, 23);
   switch (m) {
     case 0: { const i = wi(); return [setTok(i, ""), `drop token ${JSON.stringify(toks[i])}`]; }
     case 1: { const i = wi(); return [setTok(i, `${toks[i]} ${toks[i]}`), `double token ${JSON.stringify(toks[i])}`]; }
@@ -221,6 +221,11 @@ function mutate(tool: Tool, text: string): [string, string] {
       if (!nums.length) return [text, "noop"];
       const [t, i] = pick(nums); const v = pick(["0", "-1", "4294967296", "65536", "99999999999", "08", "0x10", "1.5"]);
       return [setTok(i, v), `number ${t} -> ${v}`];
+    }
+    case 22: { // a rule continued on the next line (`\`-newline): which line does each error name?
+      const ws = toks.map((t, i) => [t, i] as const).filter(([t, i]) => /^[ \t]+$/.test(t) && i > 0 && toks[i - 1] !== "\n" && toks[i + 1] !== "\n" && !toks[i + 1]?.startsWith("#"));
+      if (!ws.length) return [text, "noop"];
+      const [, i] = pick(ws); return [setTok(i, " \\\n\t"), `continue the line after ${JSON.stringify(toks[i - 1])}`];
     }
     default: { // whitespace oddities
       const v = pick(["\t", "\r", "  ", ""]); const ws = toks.map((t, i) => [t, i] as const).filter(([t]) => /^[ \t]+$/.test(t));
