@@ -7,7 +7,7 @@ import { isIPv6Literal } from "../address/parse";
 import { formatAddress, parseIpAsWritten, resolvePort, resolveProtocol } from "./address";
 import { hostV4V6, maskedText } from "./host-text";
 import { Lexer, type LexError, type Token } from "./lexer";
-import { resolveTransform, transformNames, type TransformKind } from "./transforms";
+import { NULL_XF_NAMES, resolveTransform, transformNames, type TransformKind } from "./transforms";
 import type { IkePhase, IpProtocol, IpsecAddress, IpsecEndpoint, IpsecStatement, SaRule } from "./types";
 
 /** One problem found while parsing, with both the token position and the line ipsecctl would report. */
@@ -113,7 +113,7 @@ export class SyntaxError_ {
 
 export const SATYPE_WORDS = new Set(["esp", "ah", "ipcomp", "ipip"]);
 /** The first entries of parse.y's auth and enc tables, matched by prefix before the real transforms. */
-export const NULL_XFS = ["unknown", "none"];
+export const NULL_XFS = NULL_XF_NAMES;
 /** ipsecctl.h's satype numbers, printed by ike.c's `illegal satype N`. */
 export const SATYPE_NUMBER: Readonly<Record<string, number>> = { ipcomp: 3, ipip: 5 };
 export const FLOW_TYPES = new Set(["use", "acquire", "require", "deny", "bypass", "dontacq"]);
@@ -484,6 +484,11 @@ export abstract class ParserBase {
         // parses and isakmpd's configuration cannot be generated (ike.c: `illegal transform none`).
         this.nullXfs.push({ field, name: nullName, tok: v });
         rec[kind] = null;
+        continue;
+      }
+      if (resolved === undefined && nullName !== undefined) {
+        // a manual SA keeps the table's `unknown`/`none` (validate_sa: `auth none` needs no key, the others can have none)
+        rec[kind] = nullName;
         continue;
       }
       if (resolved === undefined) {

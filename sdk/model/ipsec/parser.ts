@@ -170,6 +170,8 @@ class Parser extends ParserBase {
           if (p.field === "tag") this.problem(this.fieldTokens.get("tag") ?? first, "warning", p.text, p.field, `${p.hint ?? ""}: \`ipsecctl -n\` takes it, pf's tag names do not`, end);
           // a lifetime of 0 or less (or one past a C int, wrapped): ipsecctl hands it to isakmpd as it is
           if (p.field.endsWith(".lifetime")) this.problem(this.fieldTokens.get(p.field) ?? first, "warning", p.text, p.field, `${p.hint ?? ""}: \`ipsecctl -n\` takes it as it is`, end);
+          // a manual SA's `auth none` loads: ESP without integrity (or an `unknown`/`none` that no key can satisfy)
+          if (p.field === "auth" || p.field === "enc") this.problem(this.fieldTokens.get(p.field) ?? first, "warning", p.text, p.field, p.hint, end);
           continue;
         }
         if (refused && p.stage === "generate") continue;

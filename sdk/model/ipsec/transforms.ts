@@ -165,6 +165,9 @@ const TABLES: Readonly<Record<TransformKind, readonly { name: string; canonical:
 };
 
 /** The canonical names allowed for a kind (for error messages). */
+/** parse.y's auth and enc tables begin with these two (found by prefix like any other name; no transform). */
+export const NULL_XF_NAMES: readonly string[] = ["unknown", "none"];
+
 export function transformNames(kind: TransformKind): readonly string[] {
   switch (kind) {
     case "auth":

@@ -13,6 +13,7 @@ import {
   ENC_INFO,
   ENC_TRANSFORMS,
   GROUP_TRANSFORMS,
+  NULL_XF_NAMES,
   PHASE1_AUTH,
   PHASE1_ENC,
   PHASE2_ESP_ENC,
@@ -320,12 +321,14 @@ function keyBytes(out: RuleProblem[], field: string, k: KeyPair | undefined): { 
  */
 function saKeyProblems(xf: { auth?: AuthTransform; enc?: EncTransform }, keys: { auth?: number; enc?: number }, stage: RuleProblem["stage"], missing: (field: string, why: string) => string): RuleProblem | undefined {
   if (xf.auth) {
-    if (keys.auth === undefined) return { field: "authkey", value: undefined, text: "no authentication key specified", hint: missing("authkey", `${xf.auth} needs ${AUTH_KEY_BYTES[xf.auth] * 8} bits (${AUTH_KEY_BYTES[xf.auth] * 2} hex digits)`), stage };
-    if (keys.auth !== AUTH_KEY_BYTES[xf.auth])
-      return { field: "authkey", value: `(${keys.auth * 8} bits)`, text: `wrong authentication key length, needs to be ${AUTH_KEY_BYTES[xf.auth] * 8} bits`, hint: `${xf.auth} key given with ${keys.auth * 8} bits`, stage };
+    // `unknown` and `none` have keymin 0; `none` alone needs no key
+    const need = AUTH_KEY_BYTES[xf.auth] ?? 0;
+    if (keys.auth === undefined && (xf.auth as string) !== "none") return { field: "authkey", value: undefined, text: "no authentication key specified", hint: missing("authkey", `${xf.auth} needs ${need * 8} bits (${need * 2} hex digits)`), stage };
+    if (keys.auth !== undefined && keys.auth !== need)
+      return { field: "authkey", value: `(${keys.auth * 8} bits)`, text: `wrong authentication key length, needs to be ${need * 8} bits`, hint: `${xf.auth} key given with ${keys.auth * 8} bits`, stage };
   }
   if (xf.enc) {
-    const info = ENC_INFO[xf.enc];
+    const info = ENC_INFO[xf.enc] ?? { keyMin: 0, keyMax: 0 };
     const range = `${xf.enc} keys are ${info.keyMin * 8}-${info.keyMax * 8} bits`;
     if (keys.enc === undefined) return xf.enc === "null" ? undefined : { field: "enckey", value: undefined, text: "no encryption key specified", hint: missing("enckey", `${xf.enc} needs ${info.keyMin * 8}-${info.keyMax * 8} bits`), stage };
     if (keys.enc < info.keyMin) return { field: "enckey", value: `(${keys.enc * 8} bits)`, text: `encryption key too short (${keys.enc * 8} bits), minimum ${info.keyMin * 8} bits`, hint: range, stage };
@@ -384,14 +387,20 @@ export function saRuleProblems(rule: SaRule): RuleProblem[] {
   // sarule/tcpmd5rule take `hosts` like flows: `any` is expanded to 0.0.0.0/0 and ::/0 (expand_any)
   checkAddress(out, "from", rule.from, true);
   checkAddress(out, "to", rule.to, true);
-  const okAuth = checkTransform(out, "auth", "auth", rule.auth);
-  const okEnc = checkTransform(out, "enc", "enc", rule.enc);
+  // parse.y's tables begin with `unknown` and `none`: ipsecctl takes them in a manual SA, this model's inputs do not
+  const nullXf = (field: "auth" | "enc", v: unknown): boolean => {
+    if (!NULL_XF_NAMES.includes(v as string)) return false;
+    out.push({ field, value: v, text: `\`${String(v)}\` is no ${field === "auth" ? "authentication" : "encryption"} transform`, hint: `ipsecctl takes it; name one of ${transformNames(field).join(", ")}`, stage: "model" });
+    return true;
+  };
+  const okAuth = nullXf("auth", rule.auth) || checkTransform(out, "auth", "auth", rule.auth);
+  const okEnc = nullXf("enc", rule.enc) || checkTransform(out, "enc", "enc", rule.enc);
   checkTransform(out, "comp", "comp", rule.comp);
   if (rule.udpencap?.port !== undefined && !(Number.isInteger(rule.udpencap.port) && rule.udpencap.port > 0 && rule.udpencap.port <= 65535))
     out.push({ field: "udpencap.port", value: rule.udpencap.port, text: `port \`${rule.udpencap.port}\` out of range`, hint: "1-65535", stage: "parse" });
-  if (out.length) return out;
+  if (out.some((p) => p.stage !== "model")) return out;
   checkSpi(out, rule.spi);
-  if (out.length) return out;
+  if (out.some((p) => p.stage !== "model")) return out;
   const satype = rule.satype ?? "esp";
   const bad = (field: string, value: unknown, text: string, hint?: string): RuleProblem[] => {
     out.push({ field, value, text, hint, stage: "parse" });
@@ -403,9 +412,9 @@ export function saRuleProblems(rule: SaRule): RuleProblem[] {
   }
   if (satype === "esp") {
     if (rule.comp) return bad("comp", rule.comp, "esp does not provide compression", "remove comp or use ipcomp");
-    if (okEnc && rule.enc && ENC_INFO[rule.enc].noStatic)
+    if (okEnc && rule.enc && ENC_INFO[rule.enc]?.noStatic)
       return bad("enc", rule.enc, `${rule.enc} is disallowed with static keys`, `manual SAs accept ${STATIC_ENC.join(", ")}`);
-    if (okEnc && rule.enc && ENC_INFO[rule.enc].noAuth && rule.auth)
+    if (okEnc && rule.enc && ENC_INFO[rule.enc]?.noAuth && rule.auth)
       return bad("auth", rule.auth, `authentication is implicit for ${rule.enc}`, "remove auth");
   }
   if (satype === "ipcomp" && (rule.auth || rule.enc))
@@ -413,14 +422,14 @@ export function saRuleProblems(rule: SaRule): RuleProblem[] {
   const xf = effectiveSaTransforms(rule);
   const authLens = keyBytes(out, "authkey", rule.authkey);
   const encLens = keyBytes(out, "enckey", rule.enckey);
-  if (out.length) return out;
+  if (out.some((p) => p.stage !== "model")) return out;
   const usable = { auth: okAuth ? xf.auth : undefined, enc: okEnc ? xf.enc : undefined };
   const forward = saKeyProblems(usable, { auth: authLens.out, enc: encLens.out }, "parse", (_, why) => why);
-  if (forward) return [forward];
+  if (forward) return [...out, forward];
   checkSaFamilies(out, rule);
-  if (out.length) return out;
+  if (out.some((p) => p.stage !== "model")) return out;
   const reverse = reverseSaProblem(rule.spi.in, usable, { auth: authLens.in, enc: encLens.in });
-  return reverse ? [reverse] : [];
+  return reverse ? [...out, reverse] : out;
 }
 
 /** expand_rule()'s validate_af, after create_sa: a manual SA's two addresses are of one family. */

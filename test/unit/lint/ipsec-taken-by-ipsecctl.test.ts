@@ -33,4 +33,15 @@ describe("ipsec.conf lines ipsecctl takes", () => {
     expect(lint(rule('"k"'))).toEqual(["ipsec.conf:1:71: quick.lifetime: invalid time specification: k; seconds, or a number with suffix m or h"]);
     expect(lint(rule('"10x"'))).toEqual(["ipsec.conf:1:71: quick.lifetime: invalid time unit; seconds, or a number with suffix m or h"]);
   });
+
+  it("a manual SA's `auth none` (parse.y's table) loads: lint warns, and the components refuse it", () => {
+    expect(lint("esp from 192.0.2.1 to 192.0.2.2 spi 0x1003 enc aes-128 auth none enckey 0x12345678901234567890123456789012\n")).toEqual([
+      "ipsec.conf:1:61: warning: auth: `none` is no authentication transform; ipsecctl takes it; name one of hmac-md5, hmac-ripemd160, hmac-sha1, hmac-sha2-256, hmac-sha2-384, hmac-sha2-512",
+    ]);
+    // `unknown` wants a key (validate_sa exempts only `none`), and the key it wants has 0 bits: no rule can have it
+    expect(lint("esp from 192.0.2.1 to 192.0.2.2 spi 0x1002 enc aes auth unknown enckey 0x12345678901234567890123456789012\n")).toContain(
+      "ipsec.conf:1:1: authkey: no authentication key specified; unknown needs 0 bits (0 hex digits)",
+    );
+  });
 });
+
