@@ -39,6 +39,7 @@
 import { posix } from "node:path";
 import type { HostState, ManagedFile } from "../../sdk/state";
 import { sq, writeFileLines } from "./shell";
+import { notFileLines } from "./not-file";
 import { isClonedInterface } from "../../sdk/model/tokens/interface";
 import { interfaceApply } from "./interfaces";
 import { flowsPresentCondition, IPSEC_DELETE_FN, verifyKernelLines, type FlowPattern } from "./ipsec-kernel";
@@ -181,15 +182,6 @@ function restoreScript(c: CommitInput, all: HostState): string {
     'if [ -n "$bad" ]; then printf \'@@notrestored%s\\n\' "$bad" >&2; exit 1; fi',
     "exit 0",
   ].join("\n") + "\n";
-}
-
-/**
- * A managed path that exists but is no regular file (a directory, a named pipe, a device, a link to one) stops the
- * commit before anything is staged (`@@notfile` and its `ls -ld` line, exit 1): it is never read, copied or replaced —
- * a named pipe would block the commit for good, a link to /dev/zero would fill the disk with its baseline copy.
- */
-export function notFileLines(paths: readonly string[]): string[] {
-  return [...new Set(paths)].sort().map((p) => `if [ -e ${sq(p)} ] && [ ! -f ${sq(p)} ]; then printf '@@notfile %s\\n' "$(ls -ld ${sq(p)} 2>&1)" >&2; exit 1; fi`);
 }
 
 /**

@@ -95,7 +95,7 @@ const NOT_FILE_KIND: Record<string, string> = {
 };
 
 /**
- * A managed path that is no regular file (commit-script.ts notFileLines): which path, what it is (from its `ls -ld`
+ * A managed path that is no regular file (not-file.ts notFileLines): which path, what it is (from its `ls -ld`
  * line), that nothing changed, and what to do.
  */
 export function notFileMessage(host: string, lsLine: string, paths: readonly string[]): string {

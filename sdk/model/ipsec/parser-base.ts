@@ -2,65 +2,15 @@
  * The ipsec.conf parser's token stream and clauses (hosts, ports, endpoints, peers, ids, transforms,
  * lifetimes), shared by the statement and rule parsers in parser.ts. Problems are collected, never thrown.
  */
-import type { Diagnostic } from "../diagnostics";
 import { isIPv6Literal } from "../address/parse";
 import { formatAddress, parseIpAsWritten, resolvePort, resolveProtocol } from "./address";
 import { hostV4V6, maskedText } from "./host-text";
 import { Lexer, type LexError, type Token } from "./lexer";
 import { NULL_XF_NAMES, resolveTransform, transformNames, type TransformKind } from "./transforms";
 import type { IkePhase, IpProtocol, IpsecAddress, IpsecEndpoint, IpsecStatement, SaRule } from "./types";
+import type { ParsedItem, ParseOptions, ParseProblem } from "./parse-problem";
 
-/** One problem found while parsing, with both the token position and the line ipsecctl would report. */
-export interface ParseProblem {
-  file: string;
-  /** Line and column of the offending token. */
-  line: number;
-  column: number;
-  /** The line ipsecctl's yyerror prints (its lookahead token's line). */
-  ipsecctlLine: number;
-  /**
-   * Column of ipsecctl's lookahead token on {@link ipsecctlLine} (ipsecctl prints none); equal to
-   * `column` when the offending token is itself on that line.
-   */
-  ipsecctlColumn: number;
-  /** Field path in the rule, when the problem concerns one. */
-  field?: string;
-  /** ipsecctl's wording. */
-  text: string;
-  /** What is allowed / how to fix it (lint only). */
-  hint?: string;
-  /**
-   * `hard`: yyerror and the rule is dropped; `errx`: expand_rule refused a manual SA's reverse SA after loading
-   * its forward SA (yyerror, then ipsecctl stops: `sarule: expand_rule`); `abort`: ipsecctl crashes at exit.
-   */
-  effect: "soft" | "hard" | "fatal" | "generate" | "errx" | "abort" | "warning" | "stderr";
-  /**
-   * A syntax error ipsecctl finds but does not print: byacc's yyerrflag is still above 0 (fewer than three
-   * tokens shifted since the last error's recovery). lint reports it; `ipsecctl -n` prints nothing for it.
-   */
-  quiet?: boolean;
-  /** `fatal` only: errx() (no errno text after the message), e.g. `host: invalid netmask '/129'`. */
-  noErrno?: boolean;
-  /** `hard` only: yyerror without YYERROR (expand_rule refused the rule): no yacc error recovery follows. */
-  noRecovery?: true;
-}
-
-/** Message of a problem as a {@link Diagnostic} (`field: text; hint`). */
-export function problemMessage(p: ParseProblem): string {
-  return `${p.field ? `${p.field}: ` : ""}${p.text}${p.hint ? `; ${p.hint}` : ""}`;
-}
-
-/** Converts a problem into a shared {@link Diagnostic}. */
-export function problemDiagnostic(p: ParseProblem): Diagnostic {
-  return { file: p.file, line: p.line, column: p.column, message: problemMessage(p), severity: p.effect === "warning" ? "warning" : "error" };
-}
-
-/** What ipsecctl's parser does, statement by statement. */
-export type ParsedItem =
-  | { kind: "macro"; name: string; value: string; problems: ParseProblem[] }
-  /** `line`: where yacc reduced the rule (its lookahead's line), as expand_rule's messages name it. */
-  | { kind: "rule"; statement: IpsecStatement; problems: ParseProblem[]; line?: number }
-  | { kind: "dropped"; problems: ParseProblem[] };
+export { problemDiagnostic, problemMessage, type ParsedItem, type ParseOptions, type ParseProblem } from "./parse-problem";
 
 /**
  * The keywords and punctuation before which byacc reduces `host_spec: STRING` and calls host() (its LALR
@@ -74,25 +24,6 @@ const HOST_SPEC_FOLLOW: ReadonlySet<string> = new Set([
 /** Whether byacc reduces a host before `t`: any word, a newline, an undefined macro (reported, and the rule dropped either way), or one of {@link HOST_SPEC_FOLLOW}; never a number or the end of the file. */
 const followsHostSpec = (t: Token): boolean =>
   t.kind === "string" || t.kind === "nl" || t.kind === "error" || ((t.kind === "keyword" || t.kind === "punct") && HOST_SPEC_FOLLOW.has(t.text));
-
-/** Options of the parser. */
-export interface ParseOptions {
-  /** Returns the text of an `include`d file, or undefined when it cannot be read. */
-  include?: (path: string) => string | undefined;
-  /** Macros defined on the command line (`ipsecctl -D name=value`). */
-  defines?: Record<string, string>;
-  /**
-   * Whether a host name resolves on the host (an interface or group with an address): host() tries it as the rule
-   * is read, so a name that does not is `could not parse host specification` there. Without it (lint) every
-   * plausible name passes: only the host can resolve DNS names.
-   */
-  resolves?: (name: string) => boolean;
-  /**
-   * The family of the first address host() gives a name on the host (an interface's or group's first address), which
-   * a `(NAT)` is checked against. Without it (lint) a name's family is not known: only the host knows its interfaces.
-   */
-  family?: (name: string) => "inet" | "inet6" | undefined;
-}
 
 /** C's `int` of a decimal number read by strtol/strtoll (clamped to 64 bits), i.e. its low 32 bits, signed. */
 function cInt(digits: string): number {

@@ -329,6 +329,39 @@ export abstract class PfRulePartParser extends PfHostParser {
     }
     return o;
   }
+
+  /** `received-on if_item`: an interface name pf can hold, once per rule; reduced at the name (its line in errors). */
+  protected receivedOn(o: Partial<PfFilterRule>): string {
+    const t = this.expectString();
+    if (t.text.length >= 16) this.failOnToken("interface name too long", `\`${t.text}\` has ${t.text.length} characters; at most 15`, t);
+    if (o.receivedOn) this.failOnToken("cannot respecify received-on", undefined, t);
+    return t.text;
+  }
+
+  /** parse.y qname after `queue`/`set queue`: `NAME`, `(NAME)` or `(NAME, ACKNAME)`, each a queue defined before. */
+  protected qname(o: Partial<PfFilterRule>): void {
+    // each name is checked once the qname is read (its `)` when it has one): an error names that token's line
+    const check = (names: Token[], last: Token): void => {
+      for (const t of names)
+        if (!this.queues.defined(t.text)) this.failOnToken(`queue ${t.text} is not defined`, "define it first with `queue NAME parent …` (a queue with a parent)", t, last);
+    };
+    let q: { name: string; ack?: string };
+    if (this.acceptChar("(")) {
+      const names = [this.expectString()];
+      if (!this.isChar(")")) {
+        this.acceptChar(",");
+        names.push(this.expectString());
+      }
+      check(names, this.expectChar(")"));
+      q = { name: names[0]!.text, ...(names[1] ? { ack: names[1].text } : {}) };
+    } else {
+      const t = this.expectString();
+      check([t], t);
+      q = { name: t.text };
+    }
+    if (o.queue) this.fail("queue cannot be redefined");
+    o.queue = q;
+  }
 }
 
 /** A translation or route target keeps an IPv4 address's mask above 32 out of its pool: pfctl prints the address alone. */

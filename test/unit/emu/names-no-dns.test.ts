@@ -23,6 +23,12 @@ async function checkOnly(tool: "iked" | "ipsecctl", file: string, text: string) 
   return sb.run(tool, ["-n", "-f", file]);
 }
 
+/** `ipsecctl -nv -f FILE` on `text`. */
+async function ipsecctlNv(file: string, text: string) {
+  await sb.write(file, text);
+  return sb.run("ipsecctl", ["-nv", "-f", file]);
+}
+
 /** iked's refusal of an unresolvable host on line 1 of iked.conf, word for word. */
 const ikedRefuses = (name: string) => ({
   stdout: "",
@@ -60,8 +66,7 @@ describe("host names without DNS (the lab's gateways)", () => {
       'ike esp from em0 to 2001:db8::/32 peer 192.0.2.2 psk "x"\n' +
       "tcpmd5 from em0 to 2001:db8::5 spi 0x1000 authkey 0x6162\n" +
       "flow esp from { em0, 2001:db8::1 } to 2001:db8::5 peer 192.0.2.2\n";
-    await sb.write("hf.conf", text);
-    expect(await sb.run("ipsecctl", ["-nv", "-f", "hf.conf"])).toEqual({
+    expect(await ipsecctlNv("hf.conf", text)).toEqual({
       stdout: "flow esp out from 2001:db8::1 to 2001:db8::5 peer 192.0.2.2 type require\nflow esp in from 2001:db8::5 to 2001:db8::1 peer 192.0.2.2 type require\n",
       stderr:
         "hf.conf: 1: source/destination address families do not match\nhf.conf: 2: source/destination address families do not match\n" +
@@ -76,8 +81,7 @@ describe("host names without DNS (the lab's gateways)", () => {
       "flow esp from 2001:db8:7::/64 (em1) to 2001:db8:8::/64 peer 2001:db8::2\n" +
       "flow esp from 10.1.0.0/24 to 2001:db8:8::/64 (em1) peer 2001:db8::2\n" +
       "flow esp from 10.1.0.0/24 to 10.2.0.0/24 (em1) peer 192.0.2.2\n";
-    await sb.write("nf.conf", text);
-    expect(await sb.run("ipsecctl", ["-nv", "-f", "nf.conf"])).toEqual({
+    expect(await ipsecctlNv("nf.conf", text)).toEqual({
       stdout: "",
       stderr:
         "nf.conf: 1: Flow NAT address family mismatch\nnf.conf: 2: Flow NAT address family mismatch\n" +
