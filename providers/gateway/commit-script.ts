@@ -178,7 +178,7 @@ function restoreScript(c: CommitInput, all: HostState): string {
     ...reloadLines(all, (p) => `ch ${sq(p)}`, '"$R/svc"', ruleFileOf(c.olds) ?? rf),
     'echo "$ID $(date)" > "$D/last-rollback"',
     // the lock is released only while this commit holds it (a recovery has renamed it away)
-    'rm -rf "$R"; o=; read -r o _ < "$D/lock/owner" 2>/dev/null; [ "$o" != "$ID" ] || rm -rf "$D/lock"',
+    'rm -rf "$R"; o=; read -r o _ 2>/dev/null < "$D/lock/owner"; [ "$o" != "$ID" ] || rm -rf "$D/lock"',
     'if [ -n "$bad" ]; then printf \'@@notrestored%s\\n\' "$bad" >&2; exit 1; fi',
     "exit 0",
   ].join("\n") + "\n";

@@ -41,7 +41,7 @@ dead() {
 }
 recover() {
   mv "$D/lock" "$D/lock.$$" 2>/dev/null || return 0
-  c=; read -r c _ < "$D/lock.$$/owner" 2>/dev/null
+  c=; read -r c _ 2>/dev/null < "$D/lock.$$/owner"
   if [ "$c" != "$oid" ]; then
     if [ -e "$D/lock" ]; then rm -rf "$D/lock.$$"; else mv "$D/lock.$$" "$D/lock"; fi
     return 0

@@ -41,7 +41,7 @@ dead() {
 }
 recover() {
   mv "$D/lock" "$D/lock.$$" 2>/dev/null || return 0
-  c=; read -r c _ < "$D/lock.$$/owner" 2>/dev/null
+  c=; read -r c _ 2>/dev/null < "$D/lock.$$/owner"
   if [ "$c" != "$oid" ]; then
     if [ -e "$D/lock" ]; then rm -rf "$D/lock.$$"; else mv "$D/lock.$$" "$D/lock"; fi
     return 0
@@ -233,7 +233,7 @@ dead() {
 }
 recover() {
   mv "$D/lock" "$D/lock.$$" 2>/dev/null || return 0
-  c=; read -r c _ < "$D/lock.$$/owner" 2>/dev/null
+  c=; read -r c _ 2>/dev/null < "$D/lock.$$/owner"
   if [ "$c" != "$oid" ]; then
     if [ -e "$D/lock" ]; then rm -rf "$D/lock.$$"; else mv "$D/lock.$$" "$D/lock"; fi
     return 0
@@ -301,7 +301,7 @@ if ch '/etc/pf.anchors/vpn'; then if [ -e '/etc/pf.anchors/vpn' ]; then pfctl -a
 done < "$R/svc"
 if ch '/etc/ipsec.conf' && [ -e '/etc/ipsec.conf' ] && rcctl get ipsec status >/dev/null 2>&1; then ipsecctl -f '/etc/ipsec.conf' >/dev/null 2>&1; fi
 echo "$ID $(date)" > "$D/last-rollback"
-rm -rf "$R"; o=; read -r o _ < "$D/lock/owner" 2>/dev/null; [ "$o" != "$ID" ] || rm -rf "$D/lock"
+rm -rf "$R"; o=; read -r o _ 2>/dev/null < "$D/lock/owner"; [ "$o" != "$ID" ] || rm -rf "$D/lock"
 if [ -n "$bad" ]; then printf '@@notrestored%s\n' "$bad" >&2; exit 1; fi
 exit 0
 PULUMI_OPENBSD_EOF_X
