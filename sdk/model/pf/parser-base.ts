@@ -245,7 +245,9 @@ export abstract class PfParserBase {
    * rule's last token, when the rule spans lines (`dynaddr: '(' STRING ')'`).
    */
   protected failOnToken(message: string, detail: string | undefined, at: Token, last: Token = at): never {
-    this.report(last.line, at.col, message, detail, at);
+    // the diagnostic names pfctl's line too: `at`, or `last` when the rule went on to another line
+    const spot = last.line === at.line ? at : last;
+    this.report(last.line, spot.col, message, detail, spot);
     throw new Fail(at, true);
   }
 
