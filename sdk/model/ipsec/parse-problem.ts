@@ -73,5 +73,5 @@ export interface ParseOptions {
    * The family of the first address host() gives a name on the host (an interface's or group's first address), which
    * a `(NAT)` is checked against. Without it (lint) a name's family is not known: only the host knows its interfaces.
    */
-  family?: (name: string) => "inet" | "inet6" | undefined;
+  family?: (name: string) => 4 | 6 | undefined;
 }

@@ -3,7 +3,7 @@
  * lifetimes), shared by the statement and rule parsers in parser.ts. Problems are collected, never thrown.
  */
 import { isIPv6Literal } from "../address/parse";
-import { formatAddress, parseIpAsWritten, resolvePort, resolveProtocol } from "./address";
+import { familyOf, formatAddress, parseIpAsWritten, resolvePort, resolveProtocol } from "./address";
 import { hostV4V6, maskedText } from "./host-text";
 import { Lexer, type LexError, type Token } from "./lexer";
 import { NULL_XF_NAMES, resolveTransform, transformNames, type TransformKind } from "./transforms";
@@ -43,8 +43,6 @@ export class SyntaxError_ {
 }
 
 export const SATYPE_WORDS = new Set(["esp", "ah", "ipcomp", "ipip"]);
-/** The first entries of parse.y's auth and enc tables, matched by prefix before the real transforms. */
-export const NULL_XFS = NULL_XF_NAMES;
 /** ipsecctl.h's satype numbers, printed by ike.c's `illegal satype N`. */
 export const SATYPE_NUMBER: Readonly<Record<string, number>> = { ipcomp: 3, ipip: 5 };
 export const FLOW_TYPES = new Set(["use", "acquire", "require", "deny", "bypass", "dontacq"]);
@@ -302,7 +300,7 @@ export abstract class ParserBase {
       if (!(close.kind === "punct" && close.text === ")")) throw new SyntaxError_(close);
       const a = addresses[0]!;
       // parse.y `host`: `$3->af != $1->af`, the family of each side's (first) address
-      const af = (x: IpsecAddress) => (x.kind === "ip" ? (x.address.includes(":") ? "inet6" : "inet") : x.kind === "name" ? this.opts.family?.(x.name) : undefined);
+      const af = (x: IpsecAddress) => (x.kind === "name" ? this.opts.family?.(x.name) : familyOf(x));
       const [fa, fn] = [af(a), af(nat)];
       if (fa !== undefined && fn !== undefined && fa !== fn)
         this.problem(open, "hard", "Flow NAT address family mismatch", `${field}.nat`, "the NAT network must be of the same address family as the address before it");
@@ -409,7 +407,7 @@ export abstract class ParserBase {
         continue;
       }
       const resolved = resolveTransform(kind, v.text);
-      const nullName = kind === "auth" || kind === "enc" ? NULL_XFS.find((n) => n.startsWith(v.text)) : undefined;
+      const nullName = kind === "auth" || kind === "enc" ? NULL_XF_NAMES.find((n) => n.startsWith(v.text)) : undefined;
       if (resolved === undefined && nullName !== undefined && prefix !== "") {
         // parse.y's tables start with `unknown` and `none`, found by prefix like any other name: the rule
         // parses and isakmpd's configuration cannot be generated (ike.c: `illegal transform none`).

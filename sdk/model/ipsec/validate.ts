@@ -341,6 +341,9 @@ export function effectiveSaTransforms(rule: SaRule): { auth?: AuthTransform; enc
   }
 }
 
+/** Whether ipsecctl itself refuses the rule (a problem of another stage than `model`): its later checks never run. */
+const refusedByIpsecctl = (out: readonly RuleProblem[]): boolean => out.some((p) => p.stage !== "model");
+
 /** Problems of a manual SA (parse.y validate_sa, in its order). */
 export function saRuleProblems(rule: SaRule): RuleProblem[] {
   const out: RuleProblem[] = [];
@@ -360,9 +363,9 @@ export function saRuleProblems(rule: SaRule): RuleProblem[] {
   checkTransform(out, "comp", "comp", rule.comp);
   if (rule.udpencap?.port !== undefined && !(Number.isInteger(rule.udpencap.port) && rule.udpencap.port > 0 && rule.udpencap.port <= 65535))
     out.push({ field: "udpencap.port", value: rule.udpencap.port, text: `port \`${rule.udpencap.port}\` out of range`, hint: "1-65535", stage: "parse" });
-  if (out.some((p) => p.stage !== "model")) return out;
+  if (refusedByIpsecctl(out)) return out;
   checkSpi(out, rule.spi);
-  if (out.some((p) => p.stage !== "model")) return out;
+  if (refusedByIpsecctl(out)) return out;
   const satype = rule.satype ?? "esp";
   const bad = (field: string, value: unknown, text: string, hint?: string): RuleProblem[] => {
     out.push({ field, value, text, hint, stage: "parse" });
@@ -384,12 +387,12 @@ export function saRuleProblems(rule: SaRule): RuleProblem[] {
   const xf = effectiveSaTransforms(rule);
   const authLens = keyBytes(out, "authkey", rule.authkey);
   const encLens = keyBytes(out, "enckey", rule.enckey);
-  if (out.some((p) => p.stage !== "model")) return out;
+  if (refusedByIpsecctl(out)) return out;
   const usable = { auth: okAuth ? xf.auth : undefined, enc: okEnc ? xf.enc : undefined };
   const forward = saKeyProblems(usable, { auth: authLens.out, enc: encLens.out }, "parse", (_, why) => why);
   if (forward) return [...out, forward];
   checkSaFamilies(out, rule);
-  if (out.some((p) => p.stage !== "model")) return out;
+  if (refusedByIpsecctl(out)) return out;
   const reverse = reverseSaProblem(rule.spi.in, usable, { auth: authLens.in, enc: encLens.in });
   return reverse ? [...out, reverse] : out;
 }

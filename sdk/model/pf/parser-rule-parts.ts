@@ -8,8 +8,6 @@ import type { PfAddressFamily, PfFilterRule, PfHost, PfIcmpType, PfPortOp, PfUgi
 import { TCP_FLAGS, flagBits } from "./parser-base";
 import { PfHostParser } from "./parser-hosts";
 
-/** pfctl_parser.c pf_timeouts[], in its order. */
-const PF_TIMEOUT_TABLE = ["tcp.first", "tcp.opening", "tcp.established", "tcp.closing", "tcp.finwait", "tcp.closed", "tcp.tsdiff", "udp.first", "udp.single", "udp.multiple", "icmp.first", "icmp.error", "other.first", "other.single", "other.multiple", "frag", "interval", "adaptive.start", "adaptive.end", "src.track"];
 /** pfvar.h's PFTM_* enum: the names in the order of their numbers. */
 const PFTM_ORDER = ["tcp.first", "tcp.opening", "tcp.established", "tcp.closing", "tcp.finwait", "tcp.closed", "udp.first", "udp.single", "udp.multiple", "icmp.first", "icmp.error", "other.first", "other.single", "other.multiple", "frag", "interval", "adaptive.start", "adaptive.end", "src.track", "tcp.tsdiff"];
 
@@ -217,8 +215,8 @@ export abstract class PfRulePartParser extends PfHostParser {
     if (!PF_TIMEOUT_NAMES.includes(t.text)) this.fail(`illegal timeout name ${t.text}`, `one of ${PF_TIMEOUT_NAMES.filter((n) => n.includes(".")).join(", ")}`, t);
     if (!t.text.includes(".")) this.fail(`illegal state timeout ${t.text}`, "a per-state timeout, e.g. tcp.established", t);
     const earlier = t.text === "adaptive.start" ? adaptive.start : t.text === "adaptive.end" ? adaptive.end : o.timeouts?.find((x) => x.name === t.text)?.seconds;
-    // pfctl names it pf_timeouts[PFTM_…].name: the table's order is not the enum's (tcp.tsdiff sits at 6)
-    if (earlier) this.stateChecks.push(`state timeout ${PF_TIMEOUT_TABLE[PFTM_ORDER.indexOf(t.text)] ?? t.text} multiple definitions`);
+    // pfctl names it pf_timeouts[PFTM_…].name (PF_TIMEOUT_NAMES is that table): its order is not the enum's (tcp.tsdiff sits at 6)
+    if (earlier) this.stateChecks.push(`state timeout ${PF_TIMEOUT_NAMES[PFTM_ORDER.indexOf(t.text)] ?? t.text} multiple definitions`);
     if (t.text === "adaptive.start") adaptive.start = v;
     else if (t.text === "adaptive.end") adaptive.end = v;
     else (o.timeouts ??= []).push({ name: t.text, seconds: v });

@@ -27,11 +27,6 @@ export function hostIf(name: string, ifs: readonly HostIfInterface[]): IpsecAddr
   return out.length ? out : undefined;
 }
 
-/** The family of an address host_if gave (`ipa->af`), or undefined. */
-export function familyOf(a: IpsecAddress | undefined): "inet" | "inet6" | undefined {
-  return a?.kind === "ip" ? (a.address.includes(":") ? "inet6" : "inet") : undefined;
-}
-
 /** The members of group `name` that have an address, as names (undefined when `name` is an interface, or no group). */
 function groupMembers(name: string, ifs: readonly HostIfInterface[]): IpsecAddress[] | undefined {
   if (ifs.some((i) => i.name === name)) return undefined;

@@ -16,6 +16,7 @@
  */
 import {
   ENC_INFO,
+  familyOf,
   flowsOfFlowRule,
   formatAddress,
   formatConfiguredSa,
@@ -38,7 +39,7 @@ import {
   type ParsedItem,
   defaultPeerWarnings,
 } from "../../../sdk/model/ipsec";
-import { familyOf, hostIf, resolveInterfaces, type HostIfInterface } from "./ipsec-hostif";
+import { hostIf, resolveInterfaces, type HostIfInterface } from "./ipsec-hostif";
 
 /** Options of the emulated command. */
 export interface IpsecctlNvOptions {
@@ -339,7 +340,7 @@ function interfacePairProblem(s: IpsecStatement, ifs: readonly HostIfInterface[]
 export function ipsecctlNv(text: string, file: string, opts: IpsecctlNvOptions = {}): { stdout: string; stderr: string; rc: number } {
   // no DNS in the double: a name is an interface or group of the host, or host() fails on it as ipsecctl reads it
   const ifs = opts.interfaces;
-  const items = parseIpsecConfDetailed(text, file, { include: opts.include, defines: opts.defines, ...(ifs ? { resolves: (name: string) => hostIf(name, ifs) !== undefined, family: (name: string) => familyOf(hostIf(name, ifs)?.[0]) } : {}) });
+  const items = parseIpsecConfDetailed(text, file, { include: opts.include, defines: opts.defines, ...(ifs ? { resolves: (name: string) => hostIf(name, ifs) !== undefined, family: (name: string) => { const first = hostIf(name, ifs)?.[0]; return first && familyOf(first); } } : {}) });
   const stdout: string[] = [];
   const stderr: string[] = [];
   const join = (l: string[]) => l.map((x) => (x.endsWith(NO_EOL) ? x.slice(0, -NO_EOL.length) : `${x}\n`)).join("");
