@@ -20,6 +20,7 @@ import { wgRunningMatches } from "../../sdk/model/wg/live";
 import { wgPublicKey } from "../../sdk/planner/wgkeys";
 import { packageParts } from "../../sdk/model/tokens/index";
 import { installedStems } from "./packages-script";
+import { sameLoadedRules } from "./drawn-keys";
 
 /**
  * The read script. Its sections are gathered in the shell and printed in one write at the end (`o=$(…)`): one or
@@ -360,7 +361,8 @@ export function classify(desired: HostState, live: LiveState, flowBaseline: read
   }
   for (const n of Object.keys(desired.anchors)) {
     const a = live.anchors[n] ?? { loaded: [], expected: [] };
-    if (a.loaded.join("\n") !== a.expected.join("\n")) drift[`anchors["${n}"]`] = "running drifted";
+    const file = desired.files[desired.anchors[n]!.file]?.content ?? "";
+    if (!sameLoadedRules(a.loaded, a.expected, file)) drift[`anchors["${n}"]`] = "running drifted";
   }
   if ("flows" in drift && live.flows) {
     const have = new Set(live.flows);

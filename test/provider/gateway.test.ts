@@ -272,3 +272,31 @@ describe("inline anchors in a managed anchor", () => {
     }
   });
 });
+
+describe("a source-hash pool without a key (the guides' `nat-to … source-hash`)", () => {
+  it("reads in sync after the commit though pfctl draws a new key on every parse; a key the file writes is compared", async () => {
+    const t = targetOf(lab.gateways.gw1!);
+    const rule = "match out on em1 from 172.16.1.0/24 to any nat-to 203.0.113.16/28 source-hash\n";
+    const keyless = gwState("gw1", { anchor: anchorRules("gw1") + rule });
+    await commit(t, { olds: gwState("gw1"), news: keyless, rollbackSeconds: 30 });
+    try {
+      // as on OpenBSD: the loaded rule keeps the key drawn at load, and every -nv of the file draws another
+      const key = / source-hash (0x[0-9a-f]{32})$/m;
+      const loaded = key.exec(await gw("pfctl -a vpn -sr"))?.[1];
+      const shown = key.exec(await gw("pfctl -a vpn -nv -f /etc/pf.anchors/vpn"))?.[1];
+      expect(loaded).toMatch(/^0x[0-9a-f]{32}$/);
+      expect(shown).toMatch(/^0x[0-9a-f]{32}$/);
+      expect(shown).not.toBe(loaded);
+      const live = await readLive(t, keyless);
+      expect(Object.entries(classify(keyless, live).drift).filter(([, v]) => v !== "in sync")).toEqual([]);
+      // a key the file writes is compared as any word: the rule loaded with a drawn key is not it
+      const written = gwState("gw1", { anchor: anchorRules("gw1") + rule.replace("source-hash", "source-hash 0x0123456789abcdef0123456789abcdef") });
+      expect(Object.entries(classify(written, await readLive(t, written)).drift).filter(([, v]) => v !== "in sync")).toEqual([
+        ['anchors["vpn"]', "running drifted"],
+        ['files["/etc/pf.anchors/vpn"]', "file drifted"],
+      ]);
+    } finally {
+      await commit(t, { olds: keyless, news: gwState("gw1"), rollbackSeconds: 30 });
+    }
+  });
+});

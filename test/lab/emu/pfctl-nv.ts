@@ -11,6 +11,7 @@
  * table; pf.conf features outside the model (sdk/model/pf/parser.ts), which are rejected with a message
  * saying so rather than accepted as pfctl would.
  */
+import { randomBytes } from "node:crypto";
 import { formatStatement } from "../../../sdk/model/pf/render";
 import { optimizeRules } from "../../../sdk/model/pf/optimize";
 import { parsePfDetailed } from "../../../sdk/model/pf/parser";
@@ -38,6 +39,11 @@ export interface PfctlNvOptions {
   verbose?: boolean;
   /** Reads a table file on the gateway (pfctl -n loads table files); undefined when unreadable. Default: not checked. */
   readTableFile?: (path: string) => string | { error: string } | undefined;
+  /**
+   * The key of a `source-hash` pool written without one: parse.y's `hashkey` draws four arc4random() words for it,
+   * a new key on every run (so `-nv` twice, or `-nv` and the loaded rule's `-sr`, differ). Default: random.
+   */
+  hashKey?: () => string;
   /** The gateway's user and group ids by name (`user root`); default: OpenBSD's root/wheel (0) only. */
   userId?: (name: string) => number | undefined;
   groupId?: (name: string) => number | undefined;
@@ -54,6 +60,8 @@ export interface ToolResult {
   rc: number;
   /** The queue names the file defined (rules of its `load anchor` files may assign them). */
   queueNames?: string[];
+  /** A `source-hash` pool without a key drew a random one: printing the same file again prints another. */
+  randomKeys?: boolean;
   /** pfctl ended on its own terms: errx() (its `pfctl: …` line, e.g. a queue tree or anchors too deep), or queues unloadable. */
   queueFailure?: "errx" | "unloadable";
 }
@@ -80,7 +88,31 @@ export function pfctlNv(text: string, file: string, opts: PfctlNvOptions): ToolR
   // each ruleset is optimized on its own, inline anchors' rules included
   const opt = (rs: PfRule[]): PfRule[] =>
     (level === "none" ? rs : optimizeRules(rs)).map((r) => (r.kind === "anchor" && r.inline ? { ...r, inline: opt(r.inline) } : r));
-  const rules = opt(out.loaded);
+  const keyed = withHashKeys(out.loaded, opts.hashKey ?? randomHashKey);
+  const rules = opt(keyed.rules);
   const stdout = verbose ? [...out.echo, ...out.queues, ...rules.map(formatStatement)] : [];
-  return { stdout: lines(stdout), stderr: lines(out.stderr), rc: 0, ...(out.queueNames.length > 0 ? { queueNames: out.queueNames } : {}) };
+  return { stdout: lines(stdout), stderr: lines(out.stderr), rc: 0, ...(out.queueNames.length > 0 ? { queueNames: out.queueNames } : {}), ...(keyed.drawn ? { randomKeys: true } : {}) };
+}
+
+/** parse.y's `hashkey` without a key: four arc4random() words, printed by print_pool() as `0x%08x%08x%08x%08x`. */
+function randomHashKey(): string {
+  return `0x${randomBytes(16).toString("hex")}`;
+}
+
+/**
+ * The loaded rules with a drawn key in every `source-hash` pool written without one (inline anchors' rules too). The
+ * grammar draws once per statement: the rules one statement expanded into share its pool, and so its key.
+ */
+function withHashKeys(rules: readonly PfRule[], draw: () => string): { rules: PfRule[]; drawn: boolean } {
+  const keys = new Map<object, string>();
+  const walk = (rs: readonly PfRule[]): PfRule[] =>
+    rs.map((r) => {
+      if (r.kind === "anchor") return r.inline ? { ...r, inline: walk(r.inline) } : r;
+      if (r.kind !== "filter" || r.pool?.type !== "source-hash" || r.pool.key !== undefined) return r;
+      let key = keys.get(r.pool);
+      if (key === undefined) keys.set(r.pool, (key = draw()));
+      return { ...r, pool: { ...r.pool, key } };
+    });
+  const out = walk(rules);
+  return { rules: out, drawn: keys.size > 0 };
 }

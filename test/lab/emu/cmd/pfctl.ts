@@ -345,7 +345,8 @@ function readTableFile(io: Io, f: string): string | { error: string } | undefine
 /**
  * What {@link pfctlNv} printed for the same input lately (the resident emulator is asked `pfctl -a A -nv -f FILE` for
  * the same file on every read of a gateway): keyed by everything the printer is given, valid while every table file
- * it read (`table <t> file "…"`) still reads the same. The printer is pure: the result is what it would print again.
+ * it read (`table <t> file "…"`) still reads the same. The printer is pure, the result what it would print again,
+ * except for a `source-hash` key it drew (never kept).
  */
 const nvMemo = new Map<string, { tables: [string, ReturnType<typeof readTableFile>][]; result: ReturnType<typeof pfctlNv> }>();
 const NV_MEMO_SIZE = 32;
@@ -367,7 +368,8 @@ function memoNv(io: Io, text: string, name: string, o: Parameters<typeof pfctlNv
       return r;
     },
   });
-  nvMemo.set(key, { tables, result });
+  // a drawn source-hash key is new on every run: such a result is not what the printer would print again
+  if (!result.randomKeys) nvMemo.set(key, { tables, result });
   if (nvMemo.size > NV_MEMO_SIZE) nvMemo.delete(nvMemo.keys().next().value!);
   return result;
 }
