@@ -20,9 +20,14 @@ const HOST_SPEC_FOLLOW: ReadonlySet<string> = new Set([
   "request", "iface", ",", "(", ")",
 ]);
 
-/** Whether byacc reduces a host before `t`: any word, a newline, a lexing error (reported, and the rule dropped either way), or one of {@link HOST_SPEC_FOLLOW}; never a number or the end of the file. */
+/**
+ * Whether byacc reduces a host before `t`: any word, a newline, or one of {@link HOST_SPEC_FOLLOW}; never a number,
+ * the end of the file or a lexing error (yylex's ERROR, after `macro 'x' not defined`): the state after the host's
+ * STRING also shifts `/`, so it has no default reduction, and a token outside its follow set is a syntax error before
+ * host() runs (no `no IP address found for NAME`).
+ */
 const followsHostSpec = (t: IkedToken): boolean =>
-  t.type === "string" || t.type === "nl" || t.type === "error" || ((t.type === "kw" || t.type === "char") && HOST_SPEC_FOLLOW.has(t.value));
+  t.type === "string" || t.type === "nl" || ((t.type === "kw" || t.type === "char") && HOST_SPEC_FOLLOW.has(t.value));
 
 /** What happened while parsing, in file order (used by the `iked -n` emulator). */
 export type IkedParseEvent =
@@ -189,11 +194,17 @@ export abstract class ParserBase {
   /** The token shifted last. */
   protected last: IkedToken | undefined;
 
+  /** Where the lexer's reports of the lookahead sit in `events` and `diagnostics` (made as advance() read it), if any. */
+  protected laReports: { tok: IkedToken; events: number; eventsEnd: number; diagnostics: number; diagnosticsEnd: number } | undefined;
+
   protected advance(): IkedToken {
     this.shifted();
     const t = this.tok;
     this.last = t;
+    const events = this.events.length;
+    const diagnostics = this.diagnostics.length;
     this.tok = this.lex();
+    this.laReports = this.events.length > events ? { tok: this.tok, events, eventsEnd: this.events.length, diagnostics, diagnosticsEnd: this.diagnostics.length } : undefined;
     return t;
   }
 

@@ -54,6 +54,18 @@ class Parser extends ParserBase {
 
   /** Records an error; `printed`: iked prints it (false for a syntax error byacc keeps quiet, see errflag). */
   protected report(e: Fail, printed = true): void {
+    // a rule's check runs where yacc reduced it; with a lookahead the lexer could not make (ERROR, after `macro 'x'
+    // not defined`) that is before yylex read it (no state takes ERROR): what the lexer reported of it comes after
+    // (and a syntax error at a token our parser took before it saw it was one: yacc never read past it)
+    const lexed = (e.iked !== "syntax error" || e.tok === this.last) && this.laReports?.tok === this.cur() ? this.laReports : undefined;
+    this.reportHere(e, printed);
+    if (lexed) {
+      this.events.push(...this.events.splice(lexed.events, lexed.eventsEnd - lexed.events));
+      this.diagnostics.push(...this.diagnostics.splice(lexed.diagnostics, lexed.diagnosticsEnd - lexed.diagnostics));
+    }
+  }
+
+  private reportHere(e: Fail, printed: boolean): void {
     const line = e.line ?? e.tok.line;
     const quiet = e.iked === "syntax error" && this.afterPolicy && this.afterPolicy.shifted < 2 ? { quietAfterPolicy: this.afterPolicy.index } : {};
     if (printed) this.events.push({ kind: "error", line, message: e.iked, ...quiet });

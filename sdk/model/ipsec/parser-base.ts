@@ -21,9 +21,14 @@ const HOST_SPEC_FOLLOW: ReadonlySet<string> = new Set([
   ",", "(", ")", "{", "}",
 ]);
 
-/** Whether byacc reduces a host before `t`: any word, a newline, an undefined macro (reported, and the rule dropped either way), or one of {@link HOST_SPEC_FOLLOW}; never a number or the end of the file. */
+/**
+ * Whether byacc reduces a host before `t`: any word, a newline, or one of {@link HOST_SPEC_FOLLOW}; never a number,
+ * the end of the file or a lexing error (yylex's ERROR, after `macro 'x' not defined`): the state after the host's
+ * STRING also shifts `/`, so it has no default reduction, and a token outside its follow set is a syntax error before
+ * host() runs (no `no IP address found for NAME`).
+ */
 const followsHostSpec = (t: Token): boolean =>
-  t.kind === "string" || t.kind === "nl" || t.kind === "error" || ((t.kind === "keyword" || t.kind === "punct") && HOST_SPEC_FOLLOW.has(t.text));
+  t.kind === "string" || t.kind === "nl" || ((t.kind === "keyword" || t.kind === "punct") && HOST_SPEC_FOLLOW.has(t.text));
 
 /** C's `int` of a decimal number read by strtol/strtoll (clamped to 64 bits), i.e. its low 32 bits, signed. */
 function cInt(digits: string): number {
@@ -71,8 +76,17 @@ export abstract class ParserBase {
     this.problems.push({ file: e.file, line: e.line, column: e.column, ipsecctlLine: e.line, ipsecctlColumn: e.column, text: e.text, effect: "hard" });
   }
 
+  /** What the lexer reported as it made a token (`macro 'x' not defined` before its ERROR), by token. */
+  protected lexedProblems = new Map<Token, ParseProblem[]>();
+
   protected peek(n = 0): Token {
-    while (this.buffered.length <= n) this.buffered.push(this.lexer.next());
+    while (this.buffered.length <= n) {
+      const before = this.problems;
+      const count = before.length;
+      const t = this.lexer.next();
+      if (this.problems === before && before.length > count) this.lexedProblems.set(t, before.slice(count));
+      this.buffered.push(t);
+    }
     return this.buffered[n]!;
   }
 
@@ -333,6 +347,8 @@ export abstract class ParserBase {
     // parse.y `hosts` is reduced at its last port's value, or, that port empty, once yacc has read the next token
     const d = this.dstNat as { open: Token; address: IpsecAddress } | undefined; // set by endpoint()
     const at = r[last].port !== undefined ? (this.fieldTokens.get(`${last}.port`) ?? this.peek()) : this.peek();
+    // read for the reduction, a lookahead the lexer could not make (ERROR, after an undefined macro) fits no state
+    if (d && at.kind === "error") throw new SyntaxError_(at);
     if (d) this.problem(d.open, "hard", `no flow NAT support for destination network: ${formatAddress(d.address)}`, "to.nat", "only the source (`from ADDR (NAT)`) can be translated", at);
     return r;
   }

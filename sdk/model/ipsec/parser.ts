@@ -125,8 +125,11 @@ class Parser extends ParserBase {
         const complete = (stmt.type === "ike" && stmt.tag !== undefined) || (stmt.type === "flow" && stmt.flowType !== undefined) || (stmt.type === "tcpmd5" && stmt.authkey.out !== "");
         if (complete) {
           const bad = end;
+          // reduced before yylex made the token: what the lexer reported of it (an undefined macro) is not the rule's
+          const lexed = this.lexedProblems.get(bad) ?? [];
+          this.problems = this.problems.filter((p) => !lexed.includes(p));
           this.finishRule(stmt, first, bad);
-          this.problems = [];
+          this.problems = [...lexed];
           throw new SyntaxError_(bad);
         }
         throw new SyntaxError_(end);
@@ -240,15 +243,20 @@ class Parser extends ParserBase {
   protected include(): void {
     this.next();
     const pathTok = this.expectString();
-    const end = this.next();
-    if (!this.endsStatement(end)) throw new SyntaxError_(end);
+    // `include: INCLUDE STRING` is reduced at the STRING (its state only reduces): pushfile() runs before yylex reads on
     const text = this.opts.include?.(pathTok.text);
     if (text === undefined || this.depth > 16) {
       if (text === undefined) this.problem(pathTok, "stderr", `ipsecctl: pushfile: ${pathTok.text}: No such file or directory`, "include");
       this.problem(pathTok, "hard", `failed to include file ${pathTok.text}`, "include", this.depth > 16 ? "includes nested too deeply" : undefined);
+      // YYERROR: `grammar error '\n'` drops the rest of the line quietly and shifts its newline (yyerrflag 3, then 2)
+      for (let t = this.next(); t.kind !== "nl" && t.kind !== "eof"; t = this.next());
+      this.errflag = 2;
+      this.unshifted = false;
       this.items.push({ kind: "dropped", problems: this.problems });
       return;
     }
+    const end = this.next();
+    if (!this.endsStatement(end)) throw new SyntaxError_(end);
     this.parseFile(text, pathTok.text);
   }
 

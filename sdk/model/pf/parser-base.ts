@@ -247,12 +247,23 @@ export abstract class PfParserBase {
   protected failOnToken(message: string, detail: string | undefined, at: Token, last: Token = at): never {
     // the diagnostic names pfctl's line too: `at`, or `last` when the rule went on to another line
     const spot = last.line === at.line ? at : last;
+    // reduced before yylex read the lookahead: what the lexer reported of it (`macro 'x' not defined`) comes after
+    const lexed = this.laReports?.tok === this.la ? this.laReports : undefined;
     this.report(last.line, spot.col, message, detail, spot);
+    if (lexed) {
+      this.out.stderr.push(...this.out.stderr.splice(lexed.stderr, lexed.stderrEnd - lexed.stderr));
+      this.out.diagnostics.push(...this.out.diagnostics.splice(lexed.diagnostics, lexed.diagnosticsEnd - lexed.diagnostics));
+    }
     throw new Fail(at, true);
   }
 
-  /** yyerror() + YYERROR: a semantic error reported at the current lookahead's line. */
+  /**
+   * yyerror() + YYERROR: a semantic error reported at the current lookahead's line. Such a rule is reduced once
+   * yacc has read the lookahead; when the lexer could not make one (ERROR, after `macro 'x' not defined`), no
+   * state takes it: the rule is a syntax error there, and its check never runs.
+   */
   protected fail(message: string, detail?: string, at: Token = this.la): never {
+    if (this.la.type === "ERROR") this.syntax();
     this.report(this.la.line, this.spot(at).col, message, detail, this.spot(at));
     throw new Fail(at, true);
   }
@@ -267,11 +278,17 @@ export abstract class PfParserBase {
   /** The token shifted last. */
   protected prev: Token | undefined;
 
+  /** Where the lexer's reports of the lookahead sit in `out` (it reported them as shift() read it), if any. */
+  private laReports: { tok: Token; stderr: number; stderrEnd: number; diagnostics: number; diagnosticsEnd: number } | undefined;
+
   protected shift(): Token {
     const t = this.la;
     this.prev = t;
     if (this.errflag > 0) this.errflag--;
+    const stderr = this.out.stderr.length;
+    const diagnostics = this.out.diagnostics.length;
     this.la = this.lex.next();
+    this.laReports = this.out.stderr.length > stderr ? { tok: this.la, stderr, stderrEnd: this.out.stderr.length, diagnostics, diagnosticsEnd: this.out.diagnostics.length } : undefined;
     return t;
   }
 

@@ -179,22 +179,24 @@ export abstract class PfHostParser extends PfParserBase {
       this.shift();
       if (this.isChar("-")) return [this.range(t, not)];
       let text = t.text;
+      let mask: Token | undefined;
       if (this.acceptChar("/")) {
         if (this.la.type !== "NUMBER") this.syntax();
-        text += "/" + this.shift().text;
+        mask = this.shift();
+        text += "/" + mask.text;
       } else if (!this.followsHost()) {
         // host() runs when yacc reduces the address, which it does only before a token that may follow one:
         // `NAME = "…"` (a macro definition inside a table's braces) is a syntax error at `=`, not an unknown host
         this.syntax();
       }
-      return [this.hostString(text, t, not)];
+      return [this.hostString(text, t, not, mask)];
     }
     if (t.type === "NUMBER") {
       this.shift();
       this.expectChar("/");
       if (this.la.type !== "NUMBER") this.syntax();
-      const text = `${t.text}/${this.shift().text}`;
-      return [this.hostString(text, t, not)];
+      const mask = this.shift();
+      return [this.hostString(`${t.text}/${mask.text}`, t, not, mask)];
     }
     if (this.acceptChar("(")) {
       const nameTok = this.expectString();
@@ -266,7 +268,6 @@ export abstract class PfHostParser extends PfParserBase {
       case "STRING":
       case "NUMBER":
       case "NL":
-      case "ERROR": // the lexer has reported it; the rule is dropped either way
         return true;
       case "KW":
       case "CHAR":
@@ -276,19 +277,25 @@ export abstract class PfHostParser extends PfParserBase {
       case "LE":
       case "GE":
       case "EOF":
+      // the lexer's ERROR (after `macro 'x' not defined`): the state after the STRING also shifts `-`, so byacc has no
+      // default reduction there; a token outside the follow set is a syntax error before host() runs
+      case "ERROR":
         return false;
     }
   }
 
   /** pfctl's host(): an address, else an interface or group (`em0`, `em0:network`, `egress`, `self`). */
-  protected hostString(text: string, tok: Token, not: boolean): PfHost {
+  protected hostString(text: string, tok: Token, not: boolean, maskTok?: Token): PfHost {
     const n = not ? { not: true } : {};
+    // `host: STRING '/' NUMBER` is reduced at the NUMBER (its state reduces only), `host: STRING` once yacc has read
+    // the token after it (the state also shifts `-` and `/`)
+    const fail = (message: string, detail: string): never => (maskTok ? this.failOnToken(message, detail, tok, maskTok) : this.fail(message, detail, tok));
     const lit = parseLiteralAddress(text);
     // getaddrinfo: the scope of `fe80::1%em0` is an interface of the host (if_nametoindex) or an index
     const scope = literalScope(text);
     if (lit && scope !== undefined && this.ctx.interfaces && !/^\d+$/.test(scope) && !this.ctx.interfaces.some((i) => i.name === scope)) {
       this.out.stderr.push(`no IP address found for ${text}`);
-      this.fail("could not parse host specification", `\`${text}\`: the scope \`${scope}\` is no interface of this host (${this.ctx.interfaces.map((i) => i.name).join(", ")})`, tok);
+      fail("could not parse host specification", `\`${text}\`: the scope \`${scope}\` is no interface of this host (${this.ctx.interfaces.map((i) => i.name).join(", ")})`);
     }
     if (lit) return { kind: "address", address: lit.text, ...n };
     // host(): an IPv4 address takes a mask up to 128 here; check_netmask refuses it for each rule it expands to
@@ -305,7 +312,7 @@ export abstract class PfHostParser extends PfParserBase {
     const split = splitModifiers(name);
     if ("illegal" in split) {
       this.out.stderr.push("illegal combination of interface modifiers", `no IP address found for ${text}`);
-      this.fail("could not parse host specification", `\`${text}\`: one of :network, :broadcast, :peer (and :0)`, tok);
+      fail("could not parse host specification", `\`${text}\`: one of :network, :broadcast, :peer (and :0)`);
     }
     if ("name" in split) {
       name = split.name;
@@ -315,7 +322,7 @@ export abstract class PfHostParser extends PfParserBase {
     const known = (this.ctx.interfaces ? interfaceExists(name, this.ctx.interfaces) : true) && plausible;
     if (known && mask !== undefined && (modifierMode(modifier) === "network" || modifierMode(modifier) === "broadcast")) {
       this.out.stderr.push("network or broadcast lookup, but extra netmask given", `no IP address found for ${text}`);
-      this.fail("could not parse host specification", `\`${text}\`: :${modifier} gives the network itself; drop /${mask} or :${modifier}`, tok);
+      fail("could not parse host specification", `\`${text}\`: :${modifier} gives the network itself; drop /${mask} or :${modifier}`);
     }
     if (!known) {
       // host(): strtonum(mask, 0, 128) fails first (`netmask is too large: /4294967296`), else no address
@@ -324,7 +331,7 @@ export abstract class PfHostParser extends PfParserBase {
       const why = mask === undefined ? undefined : strtonumError(mask, 0, 128);
       this.out.stderr.push(why ? `netmask is ${why}: ${text.slice(slash)}` : `no IP address found for ${text}`);
       const names = this.ctx.interfaces ? this.ctx.interfaces.map((i) => i.name).join(", ") : "";
-      this.fail("could not parse host specification", `\`${text}\` is not an IPv4/IPv6 address or network${this.ctx.interfaces ? `, nor an interface or group of this host (${names})` : " nor an interface name"}`, tok);
+      fail("could not parse host specification", `\`${text}\` is not an IPv4/IPv6 address or network${this.ctx.interfaces ? `, nor an interface or group of this host (${names})` : " nor an interface name"}`);
     }
     return { kind: "interface", name, ...(modifier ? { modifier } : {}), ...(mask !== undefined ? { mask } : {}), ...n };
   }
