@@ -245,14 +245,20 @@ export abstract class PfHostParser extends PfParserBase {
       if (literalScope(tok.text) !== undefined) this.fail("scoped addresses in a range (`fe80::1%em0 - …`) are not part of this model's pf language", "give the range without the scope, bound with `on IF`", tok);
       const lit = parseLiteralAddress(tok.text);
       if (lit) return lit.prefix === undefined ? { text: lit.text, family: lit.family } : "several";
-      const known = this.ctx.interfaces !== undefined && interfaceExists(tok.text, this.ctx.interfaces);
-      if (!known) {
+      // host(): an interface or group with its modifiers (`em1:broadcast`, `em0:0`), as a host of any rule
+      const split = splitModifiers(tok.text);
+      const name = "name" in split ? split.name : tok.text;
+      const modifier = "name" in split ? split.modifier : undefined;
+      const known = this.ctx.interfaces !== undefined && !("illegal" in split) && interfaceExists(name, this.ctx.interfaces);
+      const addrs = known ? interfaceAddresses(name, modifier, this.ctx.interfaces!) : [];
+      if (addrs.length === 0) {
+        if ("illegal" in split) this.out.stderr.push("illegal combination of interface modifiers");
         this.out.stderr.push(`no IP address found for ${tok.text}`);
         // `host: STRING '-' STRING` is reduced at its second STRING: errors name that line
         this.failOnToken("could not parse host specification", `\`${tok.text}\` is not an IPv4/IPv6 address${this.ctx.interfaces ? " nor an interface of this host" : ""}: each end of a range is one address`, tok, second);
       }
-      const addrs = interfaceAddresses(tok.text, undefined, this.ctx.interfaces!);
-      return addrs.length === 1 ? { text: addrs[0]!.address, family: addrs[0]!.family } : "several";
+      // one address, not a network (`:network` gives the interface's with their masks)
+      return addrs.length === 1 && addrs[0]!.prefix === undefined ? { text: addrs[0]!.address, family: addrs[0]!.family } : "several";
     };
     const a = end(first);
     const b = end(second);

@@ -22,11 +22,13 @@ const STATIC_PORT_NOT_NAT = "the 'static-port' option is only valid with nat rul
 
 /**
  * A pool list holding a table or `(if)` after its first address: collapse_redirspec cannot add it to the list's
- * table (pfctl warns), and apply_redirspec then refuses the pool as one of a type that takes neither.
+ * table (pfctl warns), and apply_redirspec then refuses the pool (still its first address) unless its `type` is dynamic.
  */
-function listRefusal(list: readonly PfHost[] | undefined): readonly string[] | undefined {
+function listRefusal(list: readonly PfHost[] | undefined, type: string | undefined): readonly string[] | undefined {
   const h = list?.find((x) => x.kind === "table" || x.kind === "dynamic");
   if (!h) return undefined;
+  // a dynamic type (round-robin, random, source-hash, least-states) takes a table: the failed host is all there is
+  if (type !== undefined && type !== "bitmask") return [FAILED_TO_ADD_HOST];
   return [FAILED_TO_ADD_HOST, h.kind === "table" ? "tables are not supported by pool type" : `interface (${(h as { name: string }).name}) is not supported by pool type`];
 }
 
@@ -265,9 +267,9 @@ export abstract class PfOptionParser extends PfRulePartParser {
       const again = o.route !== undefined;
       const { target, list } = this.poolTarget(this.ruleAf);
       o.route = { kind: t.text as "route-to" | "reply-to" | "dup-to", host: target };
-      this.redirRefusal.route ??= listRefusal(list);
       const before = o.pool;
       const staticPort = this.poolOpts(o, target);
+      this.redirRefusal.route ??= listRefusal(list, o.pool !== before ? o.pool?.type : undefined);
       // checked once the (optional) pool options are read: after yacc's lookahead
       if (again) this.fail("cannot respecify route-to/reply-to/dup-to");
       this.redirRefusal.route ??= line(poolTypeRefusal(o.pool !== before ? o.pool?.type : undefined, target) ?? (staticPort ? STATIC_PORT_NOT_NAT : undefined));
@@ -378,8 +380,6 @@ export abstract class PfOptionParser extends PfRulePartParser {
       if (t.text === "rdr-to" && o.afTo) this.fail("cannot respecify rdr-to");
       const { target, list } = this.poolTarget(this.ruleAf);
       const hosts = [target];
-      if (t.text === "nat-to") this.redirRefusal.nat ??= listRefusal(list);
-      else this.redirRefusal.rdr ??= listRefusal(list);
       if (t.text === "nat-to") {
         if (o.natTo) this.fail("cannot respecify nat-to/binat-to");
         o.natTo = hosts[0];
@@ -390,6 +390,9 @@ export abstract class PfOptionParser extends PfRulePartParser {
       if (t.text === "nat-to" && this.acceptKw("port")) this.natPort(o);
       const before = o.pool;
       const staticPort = this.poolOpts(o, hosts[0]!);
+      const listed = listRefusal(list, o.pool !== before ? o.pool?.type : undefined);
+      if (t.text === "nat-to") this.redirRefusal.nat ??= listed;
+      else this.redirRefusal.rdr ??= listed;
       // apply_redirspec, in its order: the port range (rdrPort), the pool type, static-port (staticNatPort)
       const typeRefusal = poolTypeRefusal(o.pool !== before ? o.pool?.type : undefined, hosts[0]!);
       if (t.text === "nat-to") this.redirRefusal.nat ??= line(typeRefusal);
@@ -459,8 +462,9 @@ export abstract class PfOptionParser extends PfRulePartParser {
     if (o.natTo || o.binatTo || o.afTo) this.fail("cannot respecify af-to");
     if (af === undefined) this.fail(to ? "no address family specified" : "no target address family specified");
     // af-to's pools are the rule's rdr (`to`) and nat (`from`) pools: a table listed in one is refused as there
-    if (to) this.redirRefusal.rdr ??= listRefusal(to.list);
-    this.redirRefusal.nat ??= listRefusal(from.list);
+    // (the `to` pool takes no options: those after it are the `from` pool's)
+    if (to) this.redirRefusal.rdr ??= listRefusal(to.list, undefined);
+    this.redirRefusal.nat ??= listRefusal(from.list, (to ? opts : fromOpts).pool?.type);
     const first = (h: PfHost, list?: PfHost[]) => (list ? list[0]! : h);
     const hostAf = (h: PfHost) => literalFamily(h) ?? (h.kind === "interface" && this.ctx.interfaces ? firstFamily(interfaceAddresses(h.name, h.modifier, this.ctx.interfaces)) : undefined);
     if (to) {
