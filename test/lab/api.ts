@@ -7,7 +7,7 @@
  * - netns `<id>-<gw>` per gateway: veths named as on OpenBSD (`em0`, `em1`, `vio0`) into the hub, plus
  *   `mgmt0`, a veth to the root namespace on a private 169.254.X.0/24 link (/31 per gateway) that carries ssh;
  * - a persistent mount + UTS namespace per gateway (`/run/obsdlab/<id>-<gw>.{mnt,uts}`) in which the gateway's
- *   own `/etc` and `/var` (copies of the host's, gid 0 named `wheel`, root's shell /bin/sh) and a private `/root`
+ *   own `/etc` and `/var` (copies of the host's, gid 0 named `wheel`, root's shell /bin/ksh) and a private `/root`
  *   (only `.ssh/authorized_keys`) are bind-mounted, `/run` is private, and
  *   `/usr/sbin` (= `/sbin`) and `/usr/bin` are overlaid with the emulator's wrappers;
  * - netns `<id>-<host>` per plain host on an internal segment.
@@ -122,6 +122,9 @@ async function load(id: string): Promise<LabRecord | undefined> {
 }
 
 /** Ensure the host tools the lab needs exist, installing Debian packages non-interactively when missing. */
+/** The gateways' /bin/sh and /bin/ksh: mksh, of the pdksh family OpenBSD's ksh belongs to. */
+const LAB_KSH = "/usr/bin/mksh";
+
 async function ensureTools(): Promise<void> {
   const missing: string[] = [];
   if (!existsSync("/usr/sbin/sshd")) missing.push("openssh-server");
@@ -129,6 +132,7 @@ async function ensureTools(): Promise<void> {
   if (!existsSync("/usr/bin/nsenter")) missing.push("util-linux");
   if (!existsSync("/usr/bin/ping") && !existsSync("/bin/ping")) missing.push("iputils-ping");
   if (!existsSync("/usr/bin/python3")) missing.push("python3");
+  if (!existsSync(LAB_KSH)) missing.push("mksh");
   if (!missing.length) return;
   const env = { ...process.env, DEBIAN_FRONTEND: "noninteractive" };
   // labs come up side by side (one per test file): a second apt-get waits for the first one's dpkg lock
@@ -251,6 +255,10 @@ async function writeWrappers(dir: string, bundle: Emu): Promise<void> {
   };
   for (const c of SBIN) await put("sbin", c);
   for (const c of BIN) await put("bin", c);
+  // OpenBSD's /bin/sh and root's login shell are its ksh (pdksh): every script the provider runs, and every rc.d
+  // script, runs under it. mksh is of the same family (dash, Debian's /bin/sh, is not): /bin/sh and /bin/ksh on the gateway
+  await symlink(LAB_KSH, join(dir, "bin", "sh"));
+  await symlink(LAB_KSH, join(dir, "bin", "ksh"));
 }
 
 /**
@@ -316,9 +324,9 @@ async function makeRoot(root: string, name: string, t: Topology, mgmt: string, c
   const nss = await readFile(join(etc, "nsswitch.conf"), "utf8").catch(() => undefined);
   if (nss !== undefined) await writeFile(join(etc, "nsswitch.conf"), nss.replace(/^(passwd|group|shadow|gshadow):.*$/gm, "$1:\tfiles"));
   // root: home is the gateway's own /root (bind-mounted in its mount namespace, never the host's), holding only
-  // .ssh/authorized_keys; login shell /bin/sh (OpenBSD root uses ksh: a POSIX sh, no host dotfiles)
+  // .ssh/authorized_keys; login shell /bin/ksh, as OpenBSD's root (no host dotfiles)
   const passwd = await readFile(join(etc, "passwd"), "utf8");
-  await writeFile(join(etc, "passwd"), passwd.split("\n").map((l) => (l.startsWith("root:") ? "root:x:0:0:Charlie &:/root:/bin/sh" : l)).join("\n"));
+  await writeFile(join(etc, "passwd"), passwd.split("\n").map((l) => (l.startsWith("root:") ? "root:x:0:0:Charlie &:/root:/bin/ksh" : l)).join("\n"));
   const home = join(root, "root");
   await mkdir(join(home, ".ssh"), { recursive: true, mode: 0o700 });
   await chmod(home, 0o700);

@@ -1,5 +1,6 @@
-// A gateway's root login is its own: /bin/sh as in its private /etc/passwd, and a private /root holding only
-// .ssh/authorized_keys (never the host's /root and its dotfiles).
+// A gateway's root login is its own: /bin/ksh as in its private /etc/passwd (OpenBSD's root shell; /bin/sh is the same
+// ksh, of the pdksh family, as on OpenBSD), and a private /root holding only .ssh/authorized_keys (never the host's /root
+// and its dotfiles).
 import { existsSync } from "node:fs";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { labDown, labUp, type Lab } from "./api";
@@ -17,11 +18,13 @@ describe("root's login on a gateway", () => {
     await labDown("t9h");
   });
 
-  it("runs /bin/sh with a home holding only .ssh/authorized_keys", async () => {
-    expect(await gw1.exec("echo $0; ls -a ~")).toEqual({ stdout: "sh\n.\n..\n.ssh\n", stderr: "", code: 0 });
+  it("runs ksh with a home holding only .ssh/authorized_keys", async () => {
+    expect(await gw1.exec("echo $0; ls -a ~")).toEqual({ stdout: "ksh\n.\n..\n.ssh\n", stderr: "", code: 0 });
     expect(await gw1.exec("ls -a ~/.ssh; grep '^root:' /etc/passwd")).toEqual({
-      stdout: ".\n..\nauthorized_keys\nroot:x:0:0:Charlie &:/root:/bin/sh\n", stderr: "", code: 0,
+      stdout: ".\n..\nauthorized_keys\nroot:x:0:0:Charlie &:/root:/bin/ksh\n", stderr: "", code: 0,
     });
+    // /bin/sh is the same shell, of the pdksh family (not Debian's dash)
+    expect((await gw1.exec("sh -c 'echo ${KSH_VERSION:+pdksh}'")).stdout).toBe("pdksh\n");
   });
 
   it("keeps what a session writes to ~ off the host's /root", async () => {

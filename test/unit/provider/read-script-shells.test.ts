@@ -1,5 +1,5 @@
 /**
- * The read script run for real by the shells at hand (dash: the lab's /bin/sh; mksh: the pdksh family OpenBSD's
+ * The read script run for real by the shells at hand (dash, Debian's /bin/sh; mksh, the lab gateways' /bin/sh and ksh, of the pdksh family OpenBSD's
  * ksh belongs to, when installed) over real files: every file's bytes, mode and absence come back exactly, across
  * more files than one `cat` takes and more than ksh's here-document limit; a NUL byte the shell drops is drift.
  */
