@@ -4,7 +4,7 @@
  *
  * 1. Rules are cut into *superblocks*: runs of consecutive rules equal in every field that changes
  *    the ruleset's meaning when reordered (action, quick, log, state handling, tag, nat-to, …).
- *    Anchor calls, labels and `max` state limits stand alone.
+ *    Anchor calls, labels and `max` state limits (a nonzero `max`: 0 is no limit) stand alone.
  * 2. In each superblock, rules made redundant by another (identical, or a subset once the other's
  *    wildcards are applied) are removed.
  * 3. Rules are regrouped so that rules sharing a skip-step field (interface, direction, address
@@ -57,7 +57,7 @@ function breakKey(r: Opt): string {
 
 function isBarrier(r: Opt): boolean {
   const so = r.kind === "filter" ? r.stateOptions : undefined;
-  return r.kind === "anchor" || r.label !== undefined || (r.kind === "filter" && r.probability !== undefined) || so?.max !== undefined || so?.maxSrcNodes !== undefined ||
+  return r.kind === "anchor" || r.label !== undefined || (r.kind === "filter" && r.probability !== undefined) || !!so?.max || so?.maxSrcNodes !== undefined ||
     so?.maxSrcStates !== undefined || so?.maxSrcConn !== undefined || so?.maxSrcConnRate !== undefined;
 }
 

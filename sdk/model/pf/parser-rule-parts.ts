@@ -233,6 +233,9 @@ export abstract class PfRulePartParser extends PfHostParser {
     let lockSeen = false;
     let first = true;
     let adaptive: { start?: number; end?: number } = {};
+    // `source-track` alone (parse.y PF_SRCTRACK): per rule once a per-rule limit is set (max-src-nodes, max-src-conn,
+    // max-src-conn-rate set PFRULE_RULESRCTRACK), global otherwise; never "incompatible with 'source-track global'"
+    let bareTrack = false;
     // state_opt_list: at least one option between the parentheses
     if (this.isChar(")")) this.syntax();
     while (!this.isChar(")")) {
@@ -299,6 +302,7 @@ export abstract class PfRulePartParser extends PfHostParser {
         case "source-track":
           this.shift();
           if (o.sourceTrack) this.stateChecks.push("state option 'source-track' multiple definitions");
+          bareTrack = !o.sourceTrack && !this.isKw("global") && !this.isKw("rule");
           o.sourceTrack = this.acceptKw("global") ? "global" : (this.acceptKw("rule"), "rule");
           break;
         case "overload": {
@@ -318,6 +322,9 @@ export abstract class PfRulePartParser extends PfHostParser {
       }
     }
     this.shift();
+    // `max 0` is pf's "no limit" (r.max_states 0, never printed): as if unwritten
+    if (o.max === 0) delete o.max;
+    if (bareTrack) o.sourceTrack = o.maxSrcNodes !== undefined || o.maxSrcConn !== undefined || o.maxSrcConnRate !== undefined ? "rule" : "global";
     // (a rule whose state options fail pfrule's checks fails there first: parser.ts)
     if ((adaptive.start !== undefined || adaptive.end !== undefined) && this.stateChecks.length === 0) {
       const max = o.max ?? 0;

@@ -334,6 +334,10 @@ class PfParser extends PfQueueParser {
         // `TO string` (adjacent words joined by a space): strncmp(s, "pflog", 5), then strtonum(s + 5, 0, 255)
         const t = this.la;
         const text = this.string();
+        // reduced once yacc has read the next token (the state after a word also shifts another): one that cannot
+        // follow a log option (`to 0.0.0.0/0`'s `/`) is the syntax error, before the check
+        const la = this.la;
+        if (!((la.type === "CHAR" && (la.text === "," || la.text === ")")) || (la.type === "KW" && ["all", "matches", "user", "to"].includes(la.text)))) this.syntax();
         if (!text.startsWith("pflog")) this.fail(`${text}: should be a pflog interface`, "to pflogN, N 0-255", t);
         const why = strtonumError(text.slice(5), 0, 255);
         if (why !== undefined) this.fail(`${text}: ${why}`, "to pflogN, N 0-255", t);

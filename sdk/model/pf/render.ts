@@ -95,7 +95,8 @@ function renderEndpoint(e: PfEndpoint): string {
 /** State options in print_rule()'s order; timeouts in pf_timeouts order (adaptive ones derived from `max`). */
 function renderStateOptions(o: PfStateOptions, adaptive: boolean): string {
   const parts: string[] = [];
-  if (o.max !== undefined) parts.push(`max ${o.max}`);
+  // print_rule(): `max` when nonzero (0 is pf's "no limit", as if unwritten)
+  if (o.max) parts.push(`max ${o.max}`);
   if (o.noSync) parts.push("no-sync");
   if (o.sourceTrack) parts.push(`source-track ${o.sourceTrack}`);
   if (o.maxSrcStates !== undefined) parts.push(`max-src-states ${o.maxSrcStates}`);
@@ -108,7 +109,7 @@ function renderStateOptions(o: PfStateOptions, adaptive: boolean): string {
   if (o.sloppy) parts.push("sloppy");
   if (o.pflow) parts.push("pflow");
   const timeouts = new Map((o.timeouts ?? []).map((t) => [t.name, t.seconds] as const));
-  if (adaptive && o.max !== undefined && !timeouts.has("adaptive.start") && !timeouts.has("adaptive.end")) {
+  if (adaptive && o.max && !timeouts.has("adaptive.start") && !timeouts.has("adaptive.end")) {
     timeouts.set("adaptive.start", Math.floor(o.max / 10) * 6);
     timeouts.set("adaptive.end", Math.floor(o.max / 10) * 12);
   }

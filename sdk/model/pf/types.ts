@@ -112,7 +112,7 @@ export interface PfStateOptions {
   sloppy?: boolean;
   /** `pflow`: export states to pflow(4). */
   pflow?: boolean;
-  /** `source-track [rule|global]`: track states per source address (`rule` is pfctl's default). */
+  /** `source-track rule|global`: track states per source address, per rule or over all rules (`source-track` alone: `rule` with a max-src-nodes, max-src-conn or max-src-conn-rate limit, `global` without). */
   sourceTrack?: "rule" | "global";
   /** `max-src-states N`: at most N states per source address. */
   maxSrcStates?: number;
