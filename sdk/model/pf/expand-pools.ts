@@ -62,7 +62,8 @@ export function collapsePools(rule: PfFilterRule, af: PfAddressFamily | undefine
 
 /** PF_AZERO of a host's mask as expand_rule sees it: `any`, a /0, an interface written `/0`, no host at all. */
 function zeroMask(h: PfHost | undefined): boolean {
-  return h === undefined || (h.kind === "address" && (h.address === "any" || h.address.endsWith("/0"))) || (h.kind === "interface" && h.mask === 0);
+  // (no-route and urpf-failed carry no address: a zero mask)
+  return h === undefined || h.kind === "no-route" || h.kind === "urpf-failed" || (h.kind === "address" && (h.address === "any" || h.address.endsWith("/0"))) || (h.kind === "interface" && h.mask === 0);
 }
 
 /**
@@ -78,12 +79,12 @@ export function binatErrors(rule: PfFilterRule, src: PfHost | undefined, checkAf
   const srcRefused = src?.kind === "table" || multi(src);
   if (src?.kind === "table") errors.push(`invalid use of table <${src.name}> as the source address of a binat-to rule`);
   else if (multi(src)) errors.push(`invalid use of interface (${src.name}) as the source address of a binat-to rule`);
-  // a table is neither an address nor a dynamic interface
-  else if (b.kind === "table") errors.push("binat-to requires a specified source and redirect address");
+  // an address (or `any`) or a dynamic interface each: no table, range, no-route or urpf-failed
+  else if (b.kind === "table" || src?.kind === "range" || src?.kind === "no-route" || src?.kind === "urpf-failed") errors.push("binat-to requires a specified source and redirect address");
   if (multi(src) || multi(b)) errors.push("dynamic interfaces must be used with :0 in a binat-to rule");
   // PF_AZERO(src mask) || PF_AZERO(nat mask) (the words are pfctl's): a redirect table, a pool emptied by its family,
   // or `from any`/a /0 in a rule of known family
-  if ((b.kind === "table" && !srcRefused) || binatEmpty || (!srcRefused && checkAf && (zeroMask(src) || zeroMask(b))))
+  if (binatEmpty || (!srcRefused && checkAf && (b.kind === "table" || zeroMask(src) || zeroMask(b))))
     errors.push("source and redir addresess must have a matching network mask in binat-rule");
   if (b.kind === "table") errors.push("tables cannot be used as the redirect address of a binat-to rule");
   if (rule.direction) errors.push("binat-to cannot be specified with a direction");

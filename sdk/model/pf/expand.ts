@@ -251,8 +251,9 @@ function expandCombination(rule: PfRule, ctx: ExpandContext, c: Combination, err
   if (built.kind === "filter" && rule.kind === "filter" && rule.binatTo) {
     // parse.y binat-to: `out … nat-to B static-port` and the reverse `in … from any to B rdr-to SRC`
     const b = rule.binatTo;
-    // the reverse rule's pool is the source's address: a pool address has no negation (`from ! A` gives `rdr-to A`)
-    const rdr: PfHost = src.host ? (src.host.kind === "address" && src.host.not ? { kind: "address", address: src.host.address } : src.host) : { kind: "address", address: "0.0.0.0/0" };
+    // the reverse rule's pool is the source's address: a pool address has no negation (`from ! A` gives `rdr-to A`);
+    // `from any` gives a pool of mask zero, printed `rdr-to any`
+    const rdr: PfHost = src.host ? (src.host.kind === "address" && src.host.not ? { kind: "address", address: src.host.address } : src.host) : ANY;
     return { rules: [{ ...built, direction: "out", natTo: b, staticPort: true }, ...binatInbound(rule, ctx, c, b, rdr)] };
   }
   return { rules: [built] };
