@@ -106,7 +106,15 @@ export function netText(n: IpNet): string {
   return n.prefix === undefined ? n.address : `${n.address}/${n.prefix}`;
 }
 
-/** Formats a 128-bit value the way inet_ntop(3) does: lower case, the first longest run of two or more zero groups as `::`. */
+/** An IPv6 address's text (any spelling ip-num reads) as OpenBSD's inet_ntop(3) prints it ({@link formatIPv6}). */
+export function ntop6(text: string): string {
+  return formatIPv6(IPv6.fromString(text).value);
+}
+
+/**
+ * Formats a 128-bit value the way OpenBSD's inet_ntop(3) does: lower case, the first longest run of two or more zero
+ * groups as `::`, an encapsulated IPv4 address's last 32 bits dotted (`::ffff:10.0.0.1`, `::255.255.0.0`).
+ */
 export function formatIPv6(value: bigint): string {
   const groups: number[] = [];
   for (let i = 7; i >= 0; i--) groups.push(Number((value >> BigInt(i * 16)) & 0xffffn));
@@ -126,6 +134,12 @@ export function formatIPv6(value: bigint): string {
     i = j;
   }
   const hex = groups.map((g) => g.toString(16));
+  // an encapsulated IPv4 address (inet_ntop6): v4-compatible `::a.b.c.d` (the first six groups the zero run) or
+  // v4-mapped `::ffff:a.b.c.d`, its last 32 bits dotted
+  if (bestStart === 0 && (bestLen === 6 || (bestLen === 5 && groups[5] === 0xffff))) {
+    const quad = [groups[6]! >> 8, groups[6]! & 255, groups[7]! >> 8, groups[7]! & 255].join(".");
+    return bestLen === 6 ? `::${quad}` : `::ffff:${quad}`;
+  }
   if (bestLen < 2) return hex.join(":");
   return `${hex.slice(0, bestStart).join(":")}::${hex.slice(bestStart + bestLen).join(":")}`;
 }

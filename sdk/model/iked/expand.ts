@@ -101,11 +101,25 @@ function keyword(af: "inet" | "inet6", kind: "any" | "dynamic"): IkedResolvedAdd
 
 const afOrder = (af: "inet" | "inet6" | undefined): number => (af === undefined ? 0 : af === "inet" ? 2 : 24);
 
+/**
+ * `bytes` bytes of `v` in the other order. iked's sockaddr_cmp() compares an address as the 32-bit words of its
+ * network-order bytes read by a little-endian CPU (amd64, arm64), the last word first: the byte-reversed value.
+ */
+function reversed(v: bigint, bytes: number): bigint {
+  let r = 0n;
+  for (let i = 0; i < bytes; i++, v >>= 8n) r = (r << 8n) | (v & 0xffn);
+  return r;
+}
+
+/** iked's addr_cmp (policy.c): the address (sockaddr_cmp, see {@link reversed}), the mask, the port (network order, read as a little-endian number). */
 function addrCmp(a: IkedResolvedAddr, b: IkedResolvedAddr): number {
   if (a.af !== b.af) return afOrder(a.af) - afOrder(b.af);
-  if (a.value !== b.value) return a.value < b.value ? -1 : 1;
+  const bytes = a.af === "inet6" ? 16 : 4;
+  const av = reversed(a.value, bytes);
+  const bv = reversed(b.value, bytes);
+  if (av !== bv) return av < bv ? -1 : 1;
   if (a.mask !== b.mask) return a.mask - b.mask;
-  return a.port - b.port;
+  return Number(reversed(BigInt(a.port), 2)) - Number(reversed(BigInt(b.port), 2));
 }
 
 /** iked's flow_cmp (policy.c): protocol, destination, source. */

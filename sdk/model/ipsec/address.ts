@@ -3,7 +3,7 @@
  * ipsec.conf's and ipsecctl's printing rules.
  */
 import { IPv4Prefix, IPv6Prefix, collapseIPv6Number } from "ip-num";
-import { parseIpNet, type IpNet } from "../address/index";
+import { ntop6, parseIpNet, type IpNet } from "../address/index";
 import type { IpProtocol, IpsecAddress } from "./types";
 import { protocolByName, protocolNameOf } from "../protocols";
 import { serviceNameOf, servicePort } from "../services";
@@ -64,7 +64,8 @@ export function printAddress(a: IpsecAddress, family: 4 | 6 = 4): string {
       return family === 4 ? "0.0.0.0/0" : "::/0";
     case "ip": {
       const full = familyOf(a) === 4 ? 32 : 128;
-      return a.prefix === undefined || a.prefix === full ? a.address : `${a.address}/${a.prefix}`;
+      const text = full === 128 ? ntop6(a.address) : a.address;
+      return a.prefix === undefined || a.prefix === full ? text : `${text}/${a.prefix}`;
     }
     case "name":
       return a.name;

@@ -5,7 +5,7 @@
  */
 import { modifierMode, modifierNoAlias } from "./if-modifier";
 import { IPv4CidrRange } from "ip-num";
-import { netText, parseIpNet, readDottedQuad, type IpNet } from "../address/index";
+import { netText, ntop6, parseIpNet, readDottedQuad, type IpNet } from "../address/index";
 import type { PfAddressFamily, PfHost, PfIfModifier, PfInterface } from "./types";
 
 /** A literal address of a pf rule: the shared model's {@link IpNet} (host bits masked off), with the text pfctl prints for it. */
@@ -91,15 +91,11 @@ export function literalScope(text: string): string | undefined {
 }
 
 /**
- * inet_ntop(3)'s spelling of an IPv4-mapped address (`::ffff:a00:1` → `::ffff:10.0.0.1`), as pfctl prints it.
- * (The v4-compatible form `::a.b.c.d` is left in hex: the model never writes it.)
+ * inet_ntop(3)'s spelling of an address as pfctl prints it: an encapsulated IPv4 address with its dotted tail
+ * (`::ffff:a00:1` → `::ffff:10.0.0.1`, `::1:0` → `::0.1.0.0`).
  */
 function inetNtop6(collapsed: string): string {
-  const m = /^::ffff:([0-9a-f]{1,4}):([0-9a-f]{1,4})$/.exec(collapsed);
-  if (!m) return collapsed;
-  const hi = parseInt(m[1]!, 16);
-  const lo = parseInt(m[2]!, 16);
-  return `::ffff:${hi >> 8}.${hi & 255}.${lo >> 8}.${lo & 255}`;
+  return collapsed.includes(":") ? ntop6(collapsed) : collapsed;
 }
 
 /** Family of a canonical literal address. */

@@ -40,6 +40,7 @@ import {
   defaultPeerWarnings,
 } from "../../../sdk/model/ipsec";
 import { hostIf, resolveInterfaces, type HostIfInterface } from "./ipsec-hostif";
+import { ntop6 } from "../../../sdk/model/address/index";
 
 /** Options of the emulated command. */
 export interface IpsecctlNvOptions {
@@ -121,12 +122,14 @@ function idName(a: IpsecAddress, fam: 4 | 6): string {
 /** The address's name in ike.c: host_v4 keeps the text as written (`010.1.0.1`), otherwise the canonical text. */
 function nameOf(a: IpsecAddress): string {
   if (a.kind === "ip" && a.written !== undefined) return a.written;
-  // host_v6 names a /128 by its address alone (getnameinfo; the mask is added only when it is not 128)
-  return a.kind === "ip" && a.prefix === 128 && a.address.includes(":") ? a.address : formatAddress(a);
+  // host_v6 names an address by getnameinfo (inet_ntop: `::ffff:192.0.2.1`), a /128 by its address alone (the mask
+  // is added only when it is not 128)
+  if (a.kind === "ip" && a.address.includes(":")) return a.prefix === undefined || a.prefix === 128 ? ntop6(a.address) : `${ntop6(a.address)}/${a.prefix}`;
+  return formatAddress(a);
 }
 
 /** An ID section's Network= or Address=: the name up to its `/` (ike.c cuts it there). */
-const idAddress = (a: IpsecAddress & { kind: "ip" }): string => (a.written !== undefined ? a.written.replace(/\/.*$/, "") : a.address);
+const idAddress = (a: IpsecAddress & { kind: "ip" }): string => (a.written !== undefined ? a.written.replace(/\/.*$/, "") : a.address.includes(":") ? ntop6(a.address) : a.address);
 
 function idType(id: string): [string, string] {
   if (/^\d+\.\d+\.\d+\.\d+$/.test(id)) return ["IPV4_ADDR", "Address"];
