@@ -23,6 +23,19 @@ const gw = async (cmd: string) => {
   const r = await labExec(lab, "gw1", cmd);
   return r.stdout + r.stderr;
 };
+/** gw1 committed with `extra` rules after its anchor's own, `fn` run, then gw1 committed back as it was. */
+async function withAnchorRules(extra: string, fn: (t: ReturnType<typeof targetOf>, news: HostState) => Promise<void>): Promise<void> {
+  const t = targetOf(lab.gateways.gw1!);
+  const news = gwState("gw1", { anchor: anchorRules("gw1") + extra });
+  await commit(t, { olds: gwState("gw1"), news, rollbackSeconds: 30 });
+  try {
+    await fn(t, news);
+  } finally {
+    await commit(t, { olds: news, news: gwState("gw1"), rollbackSeconds: 30 });
+  }
+}
+/** What a read of gw1 finds not in sync with `desired`. */
+const notInSync = async (t: ReturnType<typeof targetOf>, desired: HostState) => Object.entries(classify(desired, await readLive(t, desired)).drift).filter(([, v]) => v !== "in sync");
 const SNAPSHOT = "sha256 -q /etc/pf.conf /etc/pf.anchors/vpn /etc/ipsec.conf /etc/sysctl.conf; pfctl -a vpn -sr; ls /etc/pf.anchors /var/db/pulumi-openbsd";
 
 beforeAll(async () => {
@@ -257,29 +270,20 @@ describe("an anchor no longer managed", () => {
 
 describe("inline anchors in a managed anchor", () => {
   it("a named and an anonymous inline anchor (and an empty one) read in sync after the commit, as pfctl -sr shows them", async () => {
-    const t = targetOf(lab.gateways.gw1!);
     const inline = 'anchor "ssh" on em0 {\n  pass in proto tcp to port 22\n  anchor {\n    block out proto udp to port 53\n  }\n}\nanchor {\n}\n';
-    const withInline = gwState("gw1", { anchor: anchorRules("gw1") + inline });
-    await commit(t, { olds: gwState("gw1"), news: withInline, rollbackSeconds: 30 });
-    try {
+    await withAnchorRules(inline, async (t, withInline) => {
       // pf keeps the named one's rules in vpn/ssh: -sr of vpn shows its calling rule alone
       expect(await gw("pfctl -a vpn/ssh -sr")).toBe("pass in proto tcp from any to any port = 22 flags S/SA\nanchor all {\n  block drop out proto udp from any to any port = 53\n}\n");
       expect(await gw("pfctl -a vpn -sr | tail -3")).toBe('anchor "ssh" on em0 all\nanchor all {\n}\n');
-      const live = await readLive(t, withInline);
-      expect(Object.entries(classify(withInline, live).drift).filter(([, v]) => v !== "in sync")).toEqual([]);
-    } finally {
-      await commit(t, { olds: withInline, news: gwState("gw1"), rollbackSeconds: 30 });
-    }
+      expect(await notInSync(t, withInline)).toEqual([]);
+    });
   });
 });
 
 describe("a source-hash pool without a key (the guides' `nat-to … source-hash`)", () => {
   it("reads in sync after the commit though pfctl draws a new key on every parse; a key the file writes is compared", async () => {
-    const t = targetOf(lab.gateways.gw1!);
     const rule = "match out on em1 from 172.16.1.0/24 to any nat-to 203.0.113.16/28 source-hash\n";
-    const keyless = gwState("gw1", { anchor: anchorRules("gw1") + rule });
-    await commit(t, { olds: gwState("gw1"), news: keyless, rollbackSeconds: 30 });
-    try {
+    await withAnchorRules(rule, async (t, keyless) => {
       // as on OpenBSD: the loaded rule keeps the key drawn at load, and every -nv of the file draws another
       const key = / source-hash (0x[0-9a-f]{32})$/m;
       const loaded = key.exec(await gw("pfctl -a vpn -sr"))?.[1];
@@ -287,16 +291,13 @@ describe("a source-hash pool without a key (the guides' `nat-to … source-hash`
       expect(loaded).toMatch(/^0x[0-9a-f]{32}$/);
       expect(shown).toMatch(/^0x[0-9a-f]{32}$/);
       expect(shown).not.toBe(loaded);
-      const live = await readLive(t, keyless);
-      expect(Object.entries(classify(keyless, live).drift).filter(([, v]) => v !== "in sync")).toEqual([]);
+      expect(await notInSync(t, keyless)).toEqual([]);
       // a key the file writes is compared as any word: the rule loaded with a drawn key is not it
       const written = gwState("gw1", { anchor: anchorRules("gw1") + rule.replace("source-hash", "source-hash 0x0123456789abcdef0123456789abcdef") });
-      expect(Object.entries(classify(written, await readLive(t, written)).drift).filter(([, v]) => v !== "in sync")).toEqual([
+      expect(await notInSync(t, written)).toEqual([
         ['anchors["vpn"]', "running drifted"],
         ['files["/etc/pf.anchors/vpn"]', "file drifted"],
       ]);
-    } finally {
-      await commit(t, { olds: keyless, news: gwState("gw1"), rollbackSeconds: 30 });
-    }
+    });
   });
 });

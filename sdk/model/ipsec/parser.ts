@@ -17,15 +17,15 @@
 import type { Diagnostic, ParseResult } from "../diagnostics";
 import { Lexer, type Token } from "./lexer";
 import { ENC_INFO, PHASE1_AUTH, PHASE1_ENC, type EncTransform } from "./transforms";
-import type { FlowRule, FlowType, IkeMainPhase, IkePhase, IkeRule, IpsecAddress, IpsecConf, IpsecStatement, KeyPair, SaRule, SaType, TcpMd5Rule } from "./types";
+import type { FlowRule, FlowType, IkeMainPhase, IkePhase, IkeRule, IpsecConf, IpsecStatement, SaType } from "./types";
 import { statementProblems } from "./validate";
-import { saPairs } from "./sa-pairs";
-import { FLOW_TYPES, ParserBase, SATYPE_NUMBER, SATYPE_WORDS, SyntaxError_, problemDiagnostic, type ParsedItem, type ParseOptions } from "./parser-base";
+import { FLOW_TYPES, SATYPE_NUMBER, SATYPE_WORDS, SyntaxError_, problemDiagnostic, type ParsedItem, type ParseOptions } from "./parser-base";
+import { SaRuleParser } from "./parser-sa";
 
 export type { ParsedItem, ParseOptions, ParseProblem } from "./parser-base";
 export { problemDiagnostic, problemMessage } from "./parser-base";
 
-class Parser extends ParserBase {
+class Parser extends SaRuleParser {
   parseFile(text: string, file: string): void {
     const saved = { lexer: this.lexer, buffered: this.buffered };
     this.lexer = new Lexer(text, file, this.macros, (e) => this.lexError(e));
@@ -55,8 +55,6 @@ class Parser extends ParserBase {
     }
   }
 
-  /** The pairs after the first of a manual SA or tcpmd5 rule written with `{ }` lists (sa-pairs.ts). */
-  private saMore: [IpsecAddress, IpsecAddress][] = [];
 
   /**
    * True when `t` ends a statement: parse.y's grammar wants a newline after each one, so the end of the main
@@ -336,141 +334,6 @@ class Parser extends ParserBase {
     }
     const ordered: FlowRule = { type: "flow", ...r } as FlowRule;
     return ordered;
-  }
-
-  protected spi(): { out: number; in?: number } {
-    const kw = this.expectKw("spi");
-    const t = this.next();
-    this.mark("spi", kw);
-    if (t.kind !== "string" && t.kind !== "number") throw new SyntaxError_(t);
-    const parts = t.text.split(":");
-    const nums = parts.map((p) => {
-      const n = /^0[xX][0-9a-fA-F]+$/.test(p) ? parseInt(p.slice(2), 16) : /^0[0-7]*$/.test(p) ? parseInt(p, 8) : /^[1-9]\d*$/.test(p) ? Number(p) : NaN;
-      return n;
-    });
-    // parse.y spispec/atospi: the IN part (after ':') is checked first, then OUT; 1-255 are reserved.
-    // `spispec: SPI STRING` is reduced as soon as the STRING is read (no lookahead): its errors are on its line
-    for (const n of nums.length === 2 ? [nums[1]!, nums[0]!] : nums) {
-      if (!Number.isNaN(n) && n > 0xffffffff) {
-        this.problem(t, "hard", `${n} not a valid spi`, "spi", "at most 0xffffffff");
-        return { out: 0x100 };
-      }
-      if (n >= 1 && n <= 255) {
-        this.problem(t, "hard", `${n} within reserved spi range`, "spi", "SPIs 1-255 are reserved; use 0x100-0xffffffff");
-        return { out: 0x100 };
-      }
-    }
-    if (parts.length > 2 || nums.some((n) => Number.isNaN(n))) {
-      // atoul() failing makes atospi() return -1 without a yyerror: ipsecctl refuses the rule silently
-      this.problem(t, "hard", "illegal SPI value", "spi", "a number 0x100-0xffffffff, optionally OUT:IN");
-      this.problems[this.problems.length - 1]!.quiet = true;
-      return { out: 0x100 };
-    }
-    return nums.length === 2 ? { out: nums[0]!, in: nums[1]! } : { out: nums[0]! };
-  }
-
-  protected key(field: "authkey" | "enckey"): KeyPair | undefined {
-    if (!this.isKw(field)) return undefined;
-    this.next();
-    if (this.isKw("file")) {
-      this.problem(this.peek(), "hard", "key files are not supported by this model", field, "give the key inline as hex");
-      this.next();
-      this.next();
-      return undefined;
-    }
-    const t = this.next();
-    this.mark(field, t);
-    if (t.kind !== "string" && t.kind !== "number") throw new SyntaxError_(t, true);
-    // parse.y keyspec/parsekey: OUT[:IN], each without a leading `0x`; strlen/2 bytes, each byte from two
-    // characters; a pair that is not two hex digits is reported (once per pair, IN before OUT) and read
-    // as 0xff; an odd last character is ignored. The key lengths are checked afterwards (validate_sa).
-    const colon = t.text.indexOf(":");
-    const texts = colon < 0 ? [t.text] : [t.text.slice(0, colon), t.text.slice(colon + 1)];
-    const bytes = (hex: string): string => {
-      const h = hex.startsWith("0x") ? hex.slice(2) : hex;
-      let out = "";
-      for (let i = 0; i + 1 < h.length; i += 2) {
-        const pair = h.slice(i, i + 2);
-        if (/^[0-9a-fA-F]{2}$/.test(pair)) out += pair.toLowerCase();
-        else {
-          this.problem(t, "soft", "keys need to be specified in hex digits", field, "hex digits, optionally 0x-prefixed, OUT:IN");
-          out += "ff";
-        }
-      }
-      return out;
-    };
-    const keyIn = texts.length === 2 ? bytes(texts[1]!) : undefined;
-    const keyOut = bytes(texts[0]!);
-    return keyIn === undefined ? { out: keyOut } : { out: keyOut, in: keyIn };
-  }
-
-  protected saHosts(): { from: IpsecAddress; to: IpsecAddress } {
-    // sarule/tcpmd5rule take parse.y's `hosts`, ports included; create_sa() ignores the ports
-    const at = this.peek();
-    const { from, to } = this.hosts(true);
-    if (from.port !== undefined || to.port !== undefined) this.problem(at, "warning", "ports of a manual SA or tcpmd5 rule are ignored by ipsecctl", from.port !== undefined ? "from.port" : "to.port", "remove them");
-    // `{ }` lists: one rule per pair (sa-pairs.ts), the others added after this one by finishRule
-    // (no pair of one family: the first as written, which the rule's family check refuses as ipsecctl does)
-    const pairs = saPairs(from.addresses, to.addresses);
-    if (!pairs.length) return { from: from.addresses[0]!, to: to.addresses[0]! };
-    this.saMore = pairs.slice(1);
-    return { from: pairs[0]![0], to: pairs[0]![1] };
-  }
-
-  protected saRule(): SaRule {
-    const r: Partial<SaRule> = { type: "sa" };
-    const sat = this.peek();
-    if (sat.kind === "keyword" && SATYPE_WORDS.has(sat.text)) r.satype = this.next().text as SaType;
-    if (this.accept("tunnel")) r.encap = "tunnel";
-    else if (this.accept("transport")) r.encap = "transport";
-    const { from, to } = this.saHosts();
-    r.from = from;
-    r.to = to;
-    r.spi = this.spi();
-    if (this.accept("udpencap")) {
-      r.udpencap = {};
-      if (this.accept("port")) {
-        const t = this.next();
-        this.mark("udpencap.port", t);
-        if (t.kind !== "number") throw new SyntaxError_(t);
-        r.udpencap.port = Number(t.text);
-      }
-    }
-    const target = r as SaRule;
-    this.transforms("", target, true, false);
-    const authkey = this.key("authkey");
-    if (authkey) r.authkey = authkey;
-    const enckey = this.key("enckey");
-    if (enckey) r.enckey = enckey;
-    if (this.accept("bundle")) {
-      const t = this.expectString();
-      this.problem(t, "hard", "bundle is not supported by this model", "bundle");
-    }
-    this.sharedInKeys(r as SaRule);
-    return r as SaRule;
-  }
-
-  protected tcpMd5Rule(): TcpMd5Rule {
-    this.expectKw("tcpmd5");
-    const { from, to } = this.saHosts();
-    const spi = this.spi();
-    const authkey = this.key("authkey");
-    const r: TcpMd5Rule = { type: "tcpmd5", from, to, spi, authkey: authkey ?? { out: "" } };
-    this.sharedInKeys(r);
-    return r;
-  }
-
-  /**
-   * expand_rule gives the reverse SA of every address pair the same IN keys (reverse_sa keeps the pointer), and
-   * ipsecctl frees each rule's keys at its end: a rule with IN keys that expands to several pairs (`any` to `any`,
-   * a `{ }` list) frees them twice and ipsecctl aborts, after loading its SAs (measured: OpenBSD's parser built here
-   * ends with `free(): double free detected`, status 134).
-   */
-  private sharedInKeys(r: SaRule | TcpMd5Rule): void {
-    const inKeys = r.authkey?.in !== undefined || (r.type === "sa" && r.enckey?.in !== undefined);
-    const pairs = this.saMore.length + 1 + (this.saMore.length === 0 && r.from.kind === "any" && r.to.kind === "any" ? 1 : 0);
-    if (!inKeys || pairs < 2) return;
-    this.problem(this.fieldTokens.get("from") ?? this.peek(), "abort", "the reverse SAs of this rule's address pairs share its IN keys: ipsecctl frees them twice and aborts", "from", `write one rule per address pair (${pairs} here), each with its own keys`);
   }
 }
 

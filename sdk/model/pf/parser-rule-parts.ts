@@ -232,7 +232,7 @@ export abstract class PfRulePartParser extends PfHostParser {
     const o: PfStateOptions = {};
     let lockSeen = false;
     let first = true;
-    let adaptive: { start?: number; end?: number } = {};
+    const adaptive: { start?: number; end?: number } = {};
     // `source-track` alone (parse.y PF_SRCTRACK): per rule once a per-rule limit is set (max-src-nodes, max-src-conn,
     // max-src-conn-rate set PFRULE_RULESRCTRACK), global otherwise; never "incompatible with 'source-track global'"
     let bareTrack = false;
@@ -322,6 +322,12 @@ export abstract class PfRulePartParser extends PfHostParser {
       }
     }
     this.shift();
+    this.finishStateOpts(o, bareTrack, adaptive);
+    return o;
+  }
+
+  /** What pfrule makes of the state options once all are read: `max 0`, a bare `source-track`, adaptive timeouts. */
+  private finishStateOpts(o: PfStateOptions, bareTrack: boolean, adaptive: { start?: number; end?: number }): void {
     // `max 0` is pf's "no limit" (r.max_states 0, never printed): as if unwritten
     if (o.max === 0) delete o.max;
     if (bareTrack) o.sourceTrack = o.maxSrcNodes !== undefined || o.maxSrcConn !== undefined || o.maxSrcConnRate !== undefined ? "rule" : "global";
@@ -332,7 +338,6 @@ export abstract class PfRulePartParser extends PfHostParser {
         this.fail("adaptive state timeouts are not part of this model's pf language", "only the values pfctl derives from `max N` are accepted");
       }
     }
-    return o;
   }
 
   /** `received-on if_item`: an interface name pf can hold, once per rule; reduced at the name (its line in errors). */
