@@ -261,7 +261,8 @@ describe("an anchor no longer managed", () => {
       anchors: { ...base.anchors, lb: { file: "/etc/pf.anchors/lb" } },
     };
     await commit(t, { olds: base, news: lb, rollbackSeconds: 30 });
-    expect(await gw("pfctl -a lb -sT")).toBe("__automatic_0\n__automatic_1\n");
+    // the names a load gives them: __automatic_<a word drawn once per pfctl run>_<n> (pf_opt_create_table)
+    expect(await gw("pfctl -a lb -sT")).toMatch(/^__automatic_([0-9a-f]+)_0\n__automatic_\1_1\n$/);
     await commit(t, { olds: lb, news: base, rollbackSeconds: 30 });
     expect(await gw("pfctl -sA")).toBe("  vpn\n");
     expect(await gw("pfctl -a lb -sT")).toBe("");
@@ -298,6 +299,17 @@ describe("a source-hash pool without a key (the guides' `nat-to … source-hash`
         ['anchors["vpn"]', "running drifted"],
         ['files["/etc/pf.anchors/vpn"]', "file drifted"],
       ]);
+    });
+  });
+});
+
+describe("tables pfctl makes itself (a pool's `{ list }`)", () => {
+  it("read in sync after the commit though a load names them with a word it draws and -n does not", async () => {
+    await withAnchorRules("pass in on em0 proto tcp to port 80 rdr-to { 172.16.0.11 172.16.0.12 }\n", async (t, news) => {
+      // as on OpenBSD: pf_opt_create_table() names the loaded table __automatic_<arc4random() in hex>_<n>
+      expect(await gw("pfctl -a vpn -sr | grep rdr-to")).toMatch(/ rdr-to <__automatic_[0-9a-f]+_0> round-robin\n$/);
+      expect(await gw("pfctl -a vpn -nv -f /etc/pf.anchors/vpn | grep rdr-to")).toMatch(/ rdr-to <__automatic_0> round-robin\n$/);
+      expect(await notInSync(t, news)).toEqual([]);
     });
   });
 });

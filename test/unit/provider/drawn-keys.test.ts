@@ -33,3 +33,14 @@ describe("sameLoadedRules", () => {
     expect(sameLoadedRules(["pass in"], ["pass out"], keyless)).toBe(false);
   });
 });
+
+describe("tables pfctl made (a pool's list, the optimizer's merged rules)", () => {
+  it("compare as one name: -n prints add_opt_table's temporary name, a load the name it drew", () => {
+    const nv = ["pass in on em0 inet proto tcp from any to any port = 80 flags S/SA rdr-to <__automatic_0> round-robin"];
+    const sr = ["pass in on em0 inet proto tcp from any to any port = 80 flags S/SA rdr-to <__automatic_5e0c3a1f_0> round-robin"];
+    expect(sameLoadedRules(sr, nv, "pass in on em0 proto tcp to port 80 rdr-to { 10.0.0.1 10.0.0.2 }\n")).toBe(true);
+    // everything else is compared as before
+    expect(sameLoadedRules([sr[0]!.replace("port = 80", "port = 81")], nv, "")).toBe(false);
+    expect(sameLoadedRules(["pass in from <mytable> to any flags S/SA"], ["pass in from <__automatic_0> to any flags S/SA"], "")).toBe(false);
+  });
+});

@@ -15,6 +15,7 @@ import { readFileSync } from "node:fs";
 import { interfaces, readState, withState } from "../state";
 import { getopt, lookupOption } from "../ipsec-getopt";
 import { calledAnchors, emptyPf, loadAnchorDirectives, pfInterfaces, splitLoad, type PfKernel, type PfRuleset } from "../pf-kernel";
+import { randomBytes } from "node:crypto";
 import { pfctlNv } from "../pfctl-nv";
 
 const USAGE =
@@ -374,8 +375,23 @@ function memoNv(io: Io, text: string, name: string, o: Parameters<typeof pfctlNv
   return result;
 }
 
+/**
+ * The tables pfctl makes itself (a pool's `{ list }`, the optimizer's merged addresses) under the names a load gives
+ * them: `-n` keeps add_opt_table()'s temporary `__automatic_N`, a load renames each as pf_opt_create_table() creates
+ * it, `__automatic_<table_identifier>_<n>` (an arc4random() word drawn once per pfctl run, in hex; n counts from 0 in
+ * the order the tables are made). `named` carries the run's word and count from one file of the load to the next.
+ */
+function loadedTableNames(stdout: string, named: { id: string; next: number; map: Map<string, string> }): string {
+  return stdout.replace(/<__automatic_(\d+)>/g, (_, n: string) => {
+    let name = named.map.get(n);
+    if (name === undefined) named.map.set(n, (name = `__automatic_${named.id}_${named.next++}`));
+    return `<${name}>`;
+  });
+}
+
 async function load(io: Io, p: Parsed): Promise<number> {
   const nv = (t: string, n: string, o: Parameters<typeof pfctlNv>[2]) => memoNv(io, t, n, o);
+  const named = { id: randomBytes(4).readUInt32BE(0).toString(16), next: 0, map: new Map<string, string>() };
   const ifs = pfInterfaces(await interfaces());
   const notLoaded = () => {
     if (!p.noaction) io.err("pfctl: Syntax error in config file: pf rules not loaded\n");
@@ -394,7 +410,7 @@ async function load(io: Io, p: Parsed): Promise<number> {
   }
   if (shown.rc !== 0) return notLoaded();
   const staged: Record<string, PfRuleset> = {};
-  Object.assign(staged, splitLoad(p.anchor, p.verbose > 0 ? shown.stdout : nv(src.text, src.name, { optimize: p.optimize, interfaces: ifs, verbose: true, anchor: p.anchor }).stdout));
+  Object.assign(staged, splitLoad(p.anchor, loadedTableNames(p.verbose > 0 ? shown.stdout : nv(src.text, src.name, { optimize: p.optimize, interfaces: ifs, verbose: true, anchor: p.anchor }).stdout, named)));
   if (p.anchor === "") {
     for (const la of loadAnchorDirectives(src.text)) {
       if (p.verbose) io.err(`\nLoading anchor ${la.anchor} from ${la.file}\n`);
@@ -405,7 +421,9 @@ async function load(io: Io, p: Parsed): Promise<number> {
         if (p.verbose) io.out(r.stdout);
         io.err(r.stderr);
         if (r.rc === 0) {
-          Object.assign(staged, splitLoad(la.anchor, r.stdout));
+          // (add_opt_table's counter runs on over the files of one pfctl run)
+          named.map.clear();
+          Object.assign(staged, splitLoad(la.anchor, loadedTableNames(r.stdout, named)));
           ok = true;
         }
       }
