@@ -303,11 +303,13 @@ describe("a source-hash pool without a key (the guides' `nat-to … source-hash`
   });
 });
 
-describe("tables pfctl makes itself (a pool's `{ list }`)", () => {
+describe("tables pfctl makes itself (a pool's `{ list }`, six rules the optimizer merges)", () => {
   it("read in sync after the commit though a load names them with a word it draws and -n does not", async () => {
-    await withAnchorRules("pass in on em0 proto tcp to port 80 rdr-to { 172.16.0.11 172.16.0.12 }\n", async (t, news) => {
-      // as on OpenBSD: pf_opt_create_table() names the loaded table __automatic_<arc4random() in hex>_<n>
-      expect(await gw("pfctl -a vpn -sr | grep rdr-to")).toMatch(/ rdr-to <__automatic_[0-9a-f]+_0> round-robin\n$/);
+    const rules = "pass in on em0 proto tcp to port 80 rdr-to { 172.16.0.11 172.16.0.12 }\npass in on em0 proto tcp from { 10.9.0.1 10.9.0.2 10.9.0.3 10.9.0.4 10.9.0.5 10.9.0.6 } to port 22\n";
+    await withAnchorRules(rules, async (t, news) => {
+      // as on OpenBSD: pf_opt_create_table() names the loaded tables __automatic_<arc4random() in hex>_<n>
+      expect(await gw("pfctl -a vpn -sr | grep rdr-to")).toMatch(/ rdr-to <__automatic_([0-9a-f]+)_0> round-robin\n$/);
+      expect(await gw("pfctl -a vpn -sr | grep 'port = 22'")).toMatch(/ from <__automatic_[0-9a-f]+_1> to any port = 22 /);
       expect(await gw("pfctl -a vpn -nv -f /etc/pf.anchors/vpn | grep rdr-to")).toMatch(/ rdr-to <__automatic_0> round-robin\n$/);
       expect(await notInSync(t, news)).toEqual([]);
     });

@@ -10,11 +10,11 @@
  * 3. Rules are regrouped so that rules sharing a skip-step field (interface, direction, address
  *    family, protocol, addresses, ports) are adjacent, largest group first, recursively.
  *
- * Decision: pfctl's fourth step, merging six or more rules that differ only in one address into an
- * `<__automatic_…>` table, is not reproduced; such rulesets print differently (the emulator's test
- * lists this). Load anchors with `-o none` to compare in file order instead.
+ * 4. Rules that differ only in one address are merged into an `<__automatic_N>` table once six share
+ *    it (./optimize-combine.ts; when the caller asks for it, as the emulator's `pfctl -nv` does).
  */
 import type { PfHost, PfPort, PfRule } from "./types";
+import { combineRules, type MadeTables } from "./optimize-combine";
 
 type Opt = PfRule;
 
@@ -324,8 +324,11 @@ function removeFromSkipsteps(steps: SkipList[][], r: Opt, active: SkipList): voi
   }
 }
 
-/** Applies pfctl's basic optimizer to canonical rules (file order in, load order out). */
-export function optimizeRules(rules: readonly PfRule[]): PfRule[] {
+/**
+ * Applies pfctl's basic optimizer to canonical rules (file order in, load order out). With `made`, rules that differ
+ * in one address are merged into tables as pfctl does (./optimize-combine.ts), their `table` lines added to `made`.
+ */
+export function optimizeRules(rules: readonly PfRule[], made?: MadeTables): PfRule[] {
   const blocks: Opt[][] = [];
   for (const r of rules) {
     const last = blocks[blocks.length - 1];
@@ -338,7 +341,8 @@ export function optimizeRules(rules: readonly PfRule[]): PfRule[] {
       out.push(b[0]);
       continue;
     }
-    for (const sub of reorder(removeIdentical(b))) out.push(...sub);
+    const kept = removeIdentical(b);
+    for (const sub of reorder(made ? combineRules(kept, made) : kept)) out.push(...sub);
   }
   return out;
 }

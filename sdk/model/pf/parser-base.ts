@@ -47,6 +47,8 @@ export interface PfParseOutput {
   loaded: PfRule[];
   /** Lines `pfctl -nv` prints on stdout while parsing (macros, `set skip on { … }`, tables). */
   echo: string[];
+  /** Tables add_opt_table() began while parsing (pool lists): the optimizer's own are numbered after them. */
+  autoTables?: number;
   /** The queue trees as `pfctl -nv` prints them once the file parsed (before the rules); main ruleset only. */
   queues: string[];
   /** The names rules may assign (queues with a parent), for the `load anchor` files of the same load. */

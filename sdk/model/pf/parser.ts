@@ -98,6 +98,7 @@ class PfParser extends PfQueueParser {
     }
     if (this.out.errors === 0 && !this.opts.anchor) this.checkQueues();
     this.out.queueNames = this.queues.names();
+    this.out.autoTables = Math.max(this.autoTables, this.listTables);
     return this.out;
   }
 

@@ -7,8 +7,7 @@
  * Reproduced byte for byte: all 20 golden cases, with `-o none` and with the default optimizer.
  * Queue trees are checked and printed between the parse-time lines and the rules, as pfctl_load_queues does
  * (main ruleset only; `anchor` says which ruleset the file loads into). Not reproduced here: `load anchor`
- * files (cmd/pfctl.ts follows them); the optimizer's merging of six or more rules into an `<__automatic_…>`
- * table; pf.conf features outside the model (sdk/model/pf/parser.ts), which are rejected with a message
+ * files (cmd/pfctl.ts follows them); pf.conf features outside the model (sdk/model/pf/parser.ts), which are rejected with a message
  * saying so rather than accepted as pfctl would.
  */
 import { randomBytes } from "node:crypto";
@@ -86,11 +85,29 @@ export function pfctlNv(text: string, file: string, opts: PfctlNvOptions): ToolR
     for (const o of out.ruleset.options) if (o.kind === "ruleset-optimization") level = o.level;
   }
   // each ruleset is optimized on its own, inline anchors' rules included
-  const opt = (rs: PfRule[]): PfRule[] =>
-    (level === "none" ? rs : optimizeRules(rs)).map((r) => (r.kind === "anchor" && r.inline ? { ...r, inline: opt(r.inline) } : r));
+  // the optimizer's tables are numbered on from those parsing began (add_opt_table's one counter)
+  // (an inline anchor's are printed inside its braces, as pfctl prints the anchor's ruleset)
+  const made = { next: out.autoTables ?? 0, printed: [] as string[] };
+  const inlineTables = new Map<PfRule, string[]>();
+  const opt = (rs: PfRule[], into: typeof made): PfRule[] =>
+    (level === "none" ? rs : optimizeRules(rs, into)).map((r) => {
+      if (r.kind !== "anchor" || !r.inline) return r;
+      const inner = { next: into.next, printed: [] as string[] };
+      const a = { ...r, inline: opt(r.inline, inner) };
+      into.next = inner.next;
+      if (inner.printed.length > 0) inlineTables.set(a, inner.printed);
+      return a;
+    });
   const keyed = withHashKeys(out.loaded, opts.hashKey ?? randomHashKey);
-  const rules = opt(keyed.rules);
-  const stdout = verbose ? [...out.echo, ...out.queues, ...rules.map(formatStatement)] : [];
+  const rules = opt(keyed.rules, made);
+  const format = (r: PfRule): string => {
+    const text = formatStatement(r);
+    const tables = inlineTables.get(r);
+    if (!tables) return text;
+    const [first, ...rest] = text.split("\n");
+    return [first, ...tables, ...rest].join("\n");
+  };
+  const stdout = verbose ? [...out.echo, ...made.printed, ...out.queues, ...rules.map(format)] : [];
   return { stdout: lines(stdout), stderr: lines(out.stderr), rc: 0, ...(out.queueNames.length > 0 ? { queueNames: out.queueNames } : {}), ...(keyed.drawn ? { randomKeys: true } : {}) };
 }
 

@@ -10,8 +10,8 @@ const read = (name: string) => readFileSync(`${DIR}/${name}`, "utf8");
 
 /**
  * Golden cases whose optimized output (`pfctl -nv`, default `-o basic`) the emulator cannot
- * reproduce, with the reason. Empty: every recorded case is reproduced. (pfctl's merging of six or
- * more rules into an `<__automatic_…>` table is not implemented; no golden case exercises it.)
+ * reproduce, with the reason. Empty: every recorded case is reproduced (the merging of six or more rules
+ * into an `<__automatic_N>` table included: test/fixtures/oracle/pfctl/optimizer-table-*).
  */
 const OPTIMIZER_NOT_REPRODUCED: Record<string, string> = {};
 
