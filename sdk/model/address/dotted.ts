@@ -29,3 +29,16 @@ export function readDottedQuad(text: string, rule: DottedQuadRule): string | nul
   }
   return octets.join(".");
 }
+
+/**
+ * inet_net_pton(3)'s hexadecimal IPv4 network (`0x0a01` of `0x0a01/16`, pfctl's and ipsecctl's host() read it when a
+ * mask is given): the digits after `0x`/`0X` two to a byte, a last odd one the high half of its byte, the bytes
+ * missing zero (`0xa` is 160.0.0.0). Undefined when it is no such text or longer than an address.
+ */
+export function readHexNetwork(text: string): string | undefined {
+  const m = /^0[xX]([0-9a-fA-F]{1,8})$/.exec(text);
+  if (!m) return undefined;
+  const digits = m[1]!.length % 2 ? `${m[1]!}0` : m[1]!;
+  const bytes = (digits.match(/../g) ?? []).map((b) => parseInt(b, 16));
+  return [...bytes, 0, 0, 0].slice(0, 4).join(".");
+}

@@ -2,7 +2,7 @@
  * How ipsecctl's host() reads an address as written (parse.y host_v4, host_v6): the canonical text of forms
  * inet_net_pton and getaddrinfo accept beyond canonical literals, and an address with its host bits masked.
  */
-import { readDottedQuad } from "../address/dotted";
+import { readDottedQuad, readHexNetwork } from "../address/dotted";
 import { formatAddress, parseIp } from "./address";
 
 /** The network of an address written with host bits set (`10.1.0.5/24` → `10.1.0.0/24`). */
@@ -26,6 +26,9 @@ export function hostV4V6(text: string): string | undefined {
   const padded = slash >= 0 && parts.length < 4 && parts.every((p) => /^\d+$/.test(p)) ? [...parts, "0", "0", "0"].slice(0, 4).join(".") : addr;
   const q = readDottedQuad(padded, "inet_pton");
   if (typeof q === "string") return q + mask;
+  // inet_net_pton (with a mask): a hexadecimal network (`0x0a01/16`)
+  const hex = slash >= 0 ? readHexNetwork(addr) : undefined;
+  if (hex !== undefined) return hex + mask;
   const pct = addr.indexOf("%");
   if (pct > 0 && addr.includes(":") && /^[A-Za-z0-9_.]+$/.test(addr.slice(pct + 1))) return addr.slice(0, pct) + mask;
   return undefined;

@@ -5,7 +5,7 @@
  */
 import { modifierMode, modifierNoAlias } from "./if-modifier";
 import { IPv4CidrRange } from "ip-num";
-import { netText, ntop6, parseIpNet, readDottedQuad, type IpNet } from "../address/index";
+import { netText, ntop6, parseIpNet, readDottedQuad, readHexNetwork, type IpNet } from "../address/index";
 import type { PfAddressFamily, PfHost, PfIfModifier, PfInterface } from "./types";
 
 /** A literal address of a pf rule: the shared model's {@link IpNet} (host bits masked off), with the text pfctl prints for it. */
@@ -77,6 +77,9 @@ function hostIpText(text: string): string | undefined {
     const pton = readDottedQuad([...parts, "0", "0", "0"].slice(0, 4).join("."), "inet_pton");
     return typeof pton === "string" ? pton + mask : undefined;
   }
+  // inet_net_pton (with a mask): a hexadecimal network (`0x0a01/16`)
+  const hex = mask === "" ? undefined : readHexNetwork(addr);
+  if (hex !== undefined) return hex + mask;
   if (aton === null) {
     const pton = mask === "" ? undefined : readDottedQuad(addr, "inet_pton");
     return typeof pton === "string" ? pton + mask : undefined;
