@@ -24,6 +24,10 @@ interface Table {
 
 interface Entry {
   r: PfRule;
+  /** Its source and destination as compared (addrs_equal), and the rest of it (rules_combineable): computed once. */
+  from: string;
+  to: string;
+  rest: string;
   src?: Table;
   dst?: Table;
   removed?: boolean;
@@ -45,8 +49,8 @@ function restOf(r: PfRule): string {
 const entryOf = (h: PfHost | undefined): PfHost | undefined => (h?.not ? { ...h, not: false } : h);
 
 export function combineRules(block: readonly PfRule[], made: MadeTables): PfRule[] {
-  const es: Entry[] = block.map((r) => ({ r }));
-  const host = (e: Entry, side: "from" | "to") => (e.r.kind === "filter" ? e.r[side].hosts[0] : undefined);
+  const host = (r: PfRule, side: "from" | "to") => (r.kind === "filter" ? r[side].hosts[0] : undefined);
+  const es: Entry[] = block.map((r) => ({ r, from: key(host(r, "from")), to: key(host(r, "to")), rest: restOf(r) }));
   const add = (t: Table | undefined, h: PfHost | undefined): Table => {
     const table = t ?? { name: `__automatic_${made.next++}`, addresses: [] };
     table.addresses.push(entryOf(h));
@@ -58,13 +62,14 @@ export function combineRules(block: readonly PfRule[], made: MadeTables): PfRule
     for (let j = i + 1; j < es.length; j++) {
       const p2 = es[j]!;
       if (p2.removed || p2.r.kind !== "filter") continue;
-      const srcEq = key(host(p1, "from")) === key(host(p2, "from"));
-      const dstEq = key(host(p1, "to")) === key(host(p2, "to"));
+      if (p1.rest !== p2.rest) continue;
+      const srcEq = p1.from === p2.from;
+      const dstEq = p1.to === p2.to;
       for (const [side, eq, otherEq, mine, other] of [["to", srcEq, dstEq, "dst", "src"], ["from", dstEq, srcEq, "src", "dst"]] as const) {
         if (!eq || otherEq || p1[other] || p2.src || p2.dst) continue;
-        const a = host(p1, side);
-        const b = host(p2, side);
-        if (!addrmask(a) || !addrmask(b) || negated(a) !== negated(b) || restOf(p1.r) !== restOf(p2.r)) continue;
+        const a = host(p1.r, side);
+        const b = host(p2.r, side);
+        if (!addrmask(a) || !addrmask(b) || negated(a) !== negated(b)) continue;
         if (!p1[mine]) p1[mine] = add(undefined, a);
         add(p1[mine], b);
         if (p1[mine]!.addresses.length >= TABLE_THRESHOLD) p2.removed = true;
