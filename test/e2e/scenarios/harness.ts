@@ -114,9 +114,15 @@ export function scenario(s: Scenario): void {
         else expect(lines(got), `${gw} ${path}`).toEqual(lines(text));
       }
   };
+  // the flows of a tunnel negotiated after a start (a reboot, NAT-T through the lab's router) appear within seconds:
+  // each gateway is asked again until it shows them all, for 10 s at most, then judged on what it shows
   const checkFlows = async () => {
     for (const [gw, want] of Object.entries(s.flows ?? {})) {
-      const got = (await labExec(lab, gw, "ipsecctl -sf")).stdout;
+      let got = "";
+      for (const deadline = Date.now() + 10_000; ; await new Promise((r) => setTimeout(r, 250))) {
+        got = (await labExec(lab, gw, "ipsecctl -sf")).stdout;
+        if (want.every((f) => got.includes(f)) || Date.now() > deadline) break;
+      }
       const context = got.includes(want[0]!) ? "" : (await labExec(lab, gw, "ifconfig carp; rcctl ls started; ipsecctl -sa; cat /var/emu/*.json")).stdout;
       for (const f of want) expect(got, `${gw}: ipsecctl -sf\n${context}`).toContain(f);
     }
