@@ -4,7 +4,8 @@
  * protocol with the stubs @pulumi/pulumi ships and starts programs exactly as the Go host does: by
  * spawning `node @pulumi/pulumi/cmd/run …` from the program folder (see run.ts), so the program is
  * loaded by Pulumi's own loader (ts-node for TypeScript). A real `pulumi-language-nodejs` on PATH
- * always wins: setup installs this one (.tools/bin) only where none exists.
+ * always wins: setup installs a stand-in (.tools/bin) only where none exists, the Go one (go/, the same answers:
+ * test/e2e/language-host.test.ts) where Go is at hand, this one where it is not.
  *
  * Started by the engine as `pulumi-language-nodejs [--logtostderr] [-v=N] [--tracing URL] ENGINE_ADDR`;
  * prints the port it serves on, as every plugin does. GenerateProgram (what `pulumi import` calls) handles the
@@ -18,8 +19,7 @@ import * as path from "node:path";
 import { nodeArguments, programEnv, runResult, runtimeOptions, type RunSpec } from "./run";
 import { programDependencies, requiredPlugins } from "./packages";
 import { parseArgs } from "./args";
-import { parsePcl } from "./pcl";
-import { generateTypeScript } from "./generate-typescript";
+import { generateProgram } from "./generate-cli";
 
 // grpc-js and the generated stubs are @pulumi/pulumi's own: load them from wherever npm put it.
 const fromPulumi = createRequire(require.resolve("@pulumi/pulumi/package.json"));
@@ -209,15 +209,9 @@ const server = {
     const req = call.request;
     const resp = new langproto.GenerateProgramResponse();
     try {
-      const files: [string, string][] = [];
-      req.getSourceMap().forEach((text: string, file: string) => files.push([file, text]));
-      const resources = files
-        .sort(([a], [b]) => a.localeCompare(b))
-        .flatMap(([file, text]) => {
-          if (process.env.PULUMI_OPENBSD_PCL_LOG) require("node:fs").appendFileSync(process.env.PULUMI_OPENBSD_PCL_LOG, `--- ${file}\n${text}`);
-          return parsePcl(text, file);
-        });
-      resp.getSourceMap().set("index.ts", Buffer.from(generateTypeScript(resources), "utf8"));
+      const source: Record<string, string> = {};
+      req.getSourceMap().forEach((text: string, file: string) => (source[file] = text));
+      resp.getSourceMap().set("index.ts", Buffer.from(generateProgram(source), "utf8"));
     } catch (e) {
       const d = new codegenproto.Diagnostic();
       d.setSeverity(codegenproto.DiagnosticSeverity.DIAG_ERROR);
