@@ -409,7 +409,16 @@ function waitPort(host: string, port: number, ms: number): Promise<void> {
 }
 
 /** Bring up a lab: `site-to-site`, `carp`, `gif` or `mesh-N`. Prints the time it took on stderr. */
-export async function labUp(topology: string, opts: { prefix?: string; quiet?: boolean; /** made by the CLI */ cli?: boolean } = {}): Promise<Lab> {
+export async function labUp(
+  topology: string,
+  opts: {
+    prefix?: string;
+    quiet?: boolean;
+    /** made by the CLI */ cli?: boolean;
+    /** called with the test runner's private key as soon as it exists (the lab is not up yet): work that needs only the key can start */
+    onClientKey?: (privateKey: string) => void;
+  } = {},
+): Promise<Lab> {
   const t0 = performance.now();
   const t = loadTopology(topology);
   // without a prefix, one unique to this process (several test processes may run labs at once)
@@ -455,6 +464,7 @@ export async function labUp(topology: string, opts: { prefix?: string; quiet?: b
     const keyPath = join(dir, LAB_CLIENT_KEY.file);
     await must(["ssh-keygen", "-q", "-t", LAB_CLIENT_KEY.type, "-b", LAB_CLIENT_KEY.bits, "-N", "", "-C", `lab-${id}-runner`, "-f", keyPath]);
     const privateKey = await readFile(keyPath, "utf8");
+    opts.onClientKey?.(privateKey);
     const clientPub = await readFile(keyPath + ".pub", "utf8");
     const bundle: Emu = await bundleEmulator(dir);
     // LAB_EMU=oneshot: one node process per command, as before the resident emulator (to compare)
