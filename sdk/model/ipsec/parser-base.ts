@@ -2,7 +2,7 @@
  * The ipsec.conf parser's token stream and clauses (hosts, ports, endpoints, peers, ids, transforms,
  * lifetimes), shared by the statement and rule parsers in parser.ts. Problems are collected, never thrown.
  */
-import { isIPv6Literal } from "../address/parse";
+import { isIPv6Literal, ntop6 } from "../address/parse";
 import { familyOf, formatAddress, parseIpAsWritten, resolvePort, resolveProtocol } from "./address";
 import { hostV4V6, maskedText } from "./host-text";
 import { Lexer, type LexError, type Token } from "./lexer";
@@ -197,7 +197,8 @@ export abstract class ParserBase {
       this.next();
       const len = this.next();
       if (len.kind !== "number") throw new SyntaxError_(len);
-      text += `/${len.text}`;
+      // `STRING '/' NUMBER` is put back together with asprintf("%s/%lld"): the number as its value (`/024` is `/24`)
+      text += `/${BigInt(len.text)}`;
       reduced = len;
     } else if (!single && !followsHostSpec(this.peek())) {
       // yacc reduces `host_spec: STRING` (and calls host()) only before a token that may follow it: before any
@@ -218,9 +219,16 @@ export abstract class ParserBase {
     // host_v6(ps, mask) takes the int, not the text: a wrapped /4294967320 is /24, /-1 is no mask at all (host_v4
     // re-reads the whole text instead, where such a mask is no address)
     if (slash >= 0 && maskInt !== undefined && (maskInt < 0 || String(maskInt) !== text.slice(slash + 1)) && isIPv6Literal(text.slice(0, slash).replace(/%[A-Za-z0-9_.]+$/, ""))) {
-      if (maskInt < -1) {
+      // set_ipmask() takes the int as a u_int8_t: -2147483640 is /8. Above 128 it writes past the address (undefined
+      // behaviour), and at 128 the address would be a network with a host's mask: refused here
+      if (maskInt < -1 && (maskInt & 0xff) >= 128) {
         this.problem(t, "hard", "could not parse host specification", field, `\`${text}\`: the netmask is ${maskInt} once ipsecctl keeps it in an int; set_ipmask() takes that as /${maskInt & 0xff} and writes past the address (undefined behaviour); write /0 to /128`, reduced);
         return { kind: "any" };
+      }
+      if (maskInt < -1) {
+        // host_v6 names the network with the int (`2001:db8::/-2147483640`: isakmpd's section names), its mask is the byte
+        const ip = parseIpAsWritten(`${text.slice(0, slash)}/${maskInt & 0xff}`);
+        if (ip && !("error" in ip) && ip.value.kind === "ip") return { ...ip.value, written: `${ntop6(ip.value.address)}/${maskInt}` };
       }
       text = maskInt === -1 ? text.slice(0, slash) : `${text.slice(0, slash)}/${maskInt}`;
     }

@@ -8,6 +8,9 @@ import type { PfAddressFamily, PfDirection, PfEndpoint, PfHost, PfIfModifier, Pf
 import { PfParserBase } from "./parser-base";
 import { strtonumError } from "../strtonum";
 
+/** A NUMBER token as printf("%lld") prints its value: no leading zeros, `-0` is `0`. */
+const lld = (digits: string): string => BigInt(digits).toString();
+
 /**
  * The keywords and characters before which byacc reduces pfctl's `host: STRING` and calls host() (its LALR
  * lookaheads, from `byacc -v` of OpenBSD's parse.y); a newline, a word and a number may follow too. Before any
@@ -183,7 +186,8 @@ export abstract class PfHostParser extends PfParserBase {
       if (this.acceptChar("/")) {
         if (this.la.type !== "NUMBER") this.syntax();
         mask = this.shift();
-        text += "/" + mask.text;
+        // `STRING '/' NUMBER` is put back together with asprintf("%s/%lld"): the number as its value (`/0024` is `/24`)
+        text += "/" + lld(mask.text);
       } else if (!this.followsHost()) {
         // host() runs when yacc reduces the address, which it does only before a token that may follow one:
         // `NAME = "…"` (a macro definition inside a table's braces) is a syntax error at `=`, not an unknown host
@@ -196,7 +200,7 @@ export abstract class PfHostParser extends PfParserBase {
       this.expectChar("/");
       if (this.la.type !== "NUMBER") this.syntax();
       const mask = this.shift();
-      return [this.hostString(`${t.text}/${mask.text}`, t, not, mask)];
+      return [this.hostString(`${lld(t.text)}/${lld(mask.text)}`, t, not, mask)];
     }
     if (this.acceptChar("(")) {
       const nameTok = this.expectString();
