@@ -6,13 +6,14 @@
  * same code for `pulumi import`.
  */
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { spawn, type ChildProcess } from "node:child_process";
+import type { ChildProcess } from "node:child_process";
 import { createHash } from "node:crypto";
 import { createRequire } from "node:module";
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, realpathSync, rmSync, symlinkSync, writeFileSync } from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
 import { engineEnv, ROOT, TOOLS_BIN } from "../support/env";
+import { startPlugin } from "../support/plugin-process";
 
 const sdkRequire = createRequire(createRequire(import.meta.url).resolve("@pulumi/pulumi/package.json"));
 const grpc = sdkRequire("@grpc/grpc-js");
@@ -41,18 +42,7 @@ function pkg(at: string, json: Record<string, unknown>): void {
 
 async function start(name: string, file: string): Promise<Host> {
   const env = { ...engineEnv(), PULUMI_LANGUAGE_NODEJS_RUN_PATH: path.join(dir, "run.js") };
-  const proc = spawn(file, ["--logtostderr", "-v=0", "127.0.0.1:1"], { env, stdio: ["ignore", "pipe", "pipe"] });
-  let stderr = "";
-  proc.stderr!.on("data", (b) => (stderr += b));
-  const port = await new Promise<string>((resolve, reject) => {
-    let out = "";
-    proc.stdout!.on("data", (b) => {
-      out += b;
-      const m = /^(\d+)\n/.exec(out);
-      if (m) resolve(m[1]!);
-    });
-    proc.on("exit", (code) => reject(new Error(`${name} exited (${code}) before printing its port: ${stderr}`)));
-  });
+  const { proc, port } = await startPlugin(file, ["--logtostderr", "-v=0", "127.0.0.1:1"], env, name);
   return { name, proc, client: new langrpc.LanguageRuntimeClient(`127.0.0.1:${port}`, grpc.credentials.createInsecure()) };
 }
 
@@ -74,6 +64,13 @@ function programInfo(options: Record<string, unknown> = {}): any {
   info.setOptions(structproto.Struct.fromJavaScript(options));
   return info;
 }
+
+/** A request of type `Request` about the program folder (its ProgramInfo). */
+const aboutProgram = (Request: new () => any) => () => {
+  const r = new Request();
+  r.setInfo(programInfo());
+  return r;
+};
 
 beforeAll(async () => {
   pkg(prog, { name: "prog", dependencies: { "pulumi-openbsd": "^0.1.0", "@pulumi/aws": "^6" }, devDependencies: { typescript: "^5" } });
@@ -122,12 +119,7 @@ describe("the Go and the Node.js language host stand-ins answer alike", () => {
 
   it("required plugins and packages: the resource plugins under node_modules, scoped, nested and linked ones included", async () => {
     const byName = (l: { name: string }[]) => [...l].sort((a, b) => a.name.localeCompare(b.name));
-    const plugins = () => {
-      const r = new langproto.GetRequiredPluginsRequest();
-      r.setInfo(programInfo());
-      return r;
-    };
-    const [go, node] = await both("getRequiredPlugins", plugins);
+    const [go, node] = await both("getRequiredPlugins", aboutProgram(langproto.GetRequiredPluginsRequest));
     expect(byName(go.pluginsList)).toEqual(byName(node.pluginsList));
     expect(byName(go.pluginsList).map((p: any) => `${p.name} ${p.kind} ${p.version} ${p.server}`)).toEqual([
       "aws resource v6.1.0 https://example.invalid",
@@ -135,22 +127,13 @@ describe("the Go and the Node.js language host stand-ins answer alike", () => {
       "openbsd resource v0.1.0 ",
       "scope/nested resource v2.0.0 ",
     ]);
-    const packages = () => {
-      const r = new langproto.GetRequiredPackagesRequest();
-      r.setInfo(programInfo());
-      return r;
-    };
-    const [gp, np] = await both("getRequiredPackages", packages);
+    const [gp, np] = await both("getRequiredPackages", aboutProgram(langproto.GetRequiredPackagesRequest));
     expect(byName(gp.packagesList)).toEqual(byName(np.packagesList));
     expect(gp.packagesList.map((p: any) => p.name).sort()).toEqual(["aws", "linked", "openbsd", "scope/nested"]);
   });
 
   it("program dependencies: the declared ones with the versions installed", async () => {
-    const [go, node] = await both("getProgramDependencies", () => {
-      const r = new langproto.GetProgramDependenciesRequest();
-      r.setInfo(programInfo());
-      return r;
-    });
+    const [go, node] = await both("getProgramDependencies", aboutProgram(langproto.GetProgramDependenciesRequest));
     expect(go).toEqual(node);
     expect(go.dependenciesList).toEqual([
       { name: "@pulumi/aws", version: "6.1.0" },

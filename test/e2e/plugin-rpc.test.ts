@@ -6,12 +6,13 @@
  * scripts/matrix.sh sets PULUMI_OPENBSD_EXPECT_{NODE,SDK,CLI} to what its combination must be.
  */
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { spawn, execFileSync, type ChildProcess } from "node:child_process";
+import { execFileSync, type ChildProcess } from "node:child_process";
 import { createRequire } from "node:module";
 import { existsSync, mkdtempSync, readlinkSync, realpathSync, rmSync, writeFileSync } from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
 import { engineEnv, PROVIDER_DIR, ROOT, TOOLS_BIN } from "../support/env";
+import { startPlugin } from "../support/plugin-process";
 
 const sdkRequire = createRequire(createRequire(import.meta.url).resolve("@pulumi/pulumi/package.json"));
 const grpc = sdkRequire("@grpc/grpc-js");
@@ -28,7 +29,7 @@ const env = engineEnv();
 const dir = mkdtempSync(path.join(os.tmpdir(), "pob-rpc-"));
 let plugin: ChildProcess;
 let client: any;
-let stderr = "";
+let stderr: () => string = () => "";
 
 function rpc<T>(method: string, req: unknown): Promise<T> {
   return new Promise((resolve, reject) => client[method](req, (err: any, resp: T) => (err ? reject(new Error(err.details ?? String(err))) : resolve(resp))));
@@ -42,17 +43,10 @@ function nodeOnPath(): string {
 
 beforeAll(async () => {
   // as the engine starts it: the plugin file, the engine's address as the argument, port on stdout
-  plugin = spawn(path.join(PROVIDER_DIR, "pulumi-resource-openbsd"), ["127.0.0.1:1"], { env, stdio: ["ignore", "pipe", "pipe"] });
-  plugin.stderr!.on("data", (b) => (stderr += b));
-  const port = await new Promise<string>((resolve, reject) => {
-    let out = "";
-    plugin.stdout!.on("data", (b) => {
-      out += b;
-      const m = /^(\d+)\n/.exec(out);
-      if (m) resolve(m[1]!);
-    });
-    plugin.on("exit", (code) => reject(new Error(`the plugin exited (${code}) before printing its port: ${stderr}`)));
-  });
+  const started = await startPlugin(path.join(PROVIDER_DIR, "pulumi-resource-openbsd"), ["127.0.0.1:1"], env);
+  plugin = started.proc;
+  stderr = started.stderr;
+  const port = started.port;
   client = new provrpc.ResourceProviderClient(`127.0.0.1:${port}`, grpc.credentials.createInsecure());
 });
 
@@ -128,6 +122,6 @@ describe("the plugin process on this combination", () => {
   });
 
   it("wrote nothing to stderr (the probe of the SDK's handlers is silent)", () => {
-    expect(stderr).toBe("");
+    expect(stderr()).toBe("");
   });
 });
