@@ -16,6 +16,19 @@ export abstract class SaRuleParser extends ParserBase {
     const t = this.next();
     this.mark("spi", kw);
     if (t.kind !== "string" && t.kind !== "number") throw new SyntaxError_(t);
+    if (t.kind === "number") {
+      // `spispec: SPI NUMBER`: the lexer's value (strtonum, decimal: `0100` is 100, `-0` is 0), checked as an int64
+      const n = BigInt(t.text);
+      if (n > 0xffffffffn || n < 0n) {
+        this.problem(t, "hard", `${n} not a valid spi`, "spi", "0x100-0xffffffff");
+        return { out: 0x100 };
+      }
+      if (n >= 1n && n <= 255n) {
+        this.problem(t, "hard", `${n} within reserved spi range`, "spi", "SPIs 1-255 are reserved; use 0x100-0xffffffff");
+        return { out: 0x100 };
+      }
+      return { out: Number(n) };
+    }
     const parts = t.text.split(":");
     const nums = parts.map((p) => {
       const n = /^0[xX][0-9a-fA-F]+$/.test(p) ? parseInt(p.slice(2), 16) : /^0[0-7]*$/.test(p) ? parseInt(p, 8) : /^[1-9]\d*$/.test(p) ? Number(p) : NaN;

@@ -151,7 +151,8 @@ class Parser extends SaRuleParser {
       const ph = rec[phase];
       if (ph) delete ph[kind];
       const enc = rec.quick?.enc;
-      if (n.field === "quick.auth" && typeof enc === "string" && ENC_INFO[enc as EncTransform]?.noAuth) {
+      // create_ike()'s check, in the rule's action: never reached after an earlier action's YYERROR (a host)
+      if (!fatal && n.field === "quick.auth" && typeof enc === "string" && ENC_INFO[enc as EncTransform]?.noAuth) {
         this.problem(n.tok, "hard", `authentication is implicit for ${enc}`, n.field, "remove quick.auth", end);
       }
     }

@@ -7,6 +7,7 @@ import { canonicalProtocol, servicePort } from "./names";
 import type { PfAddressFamily, PfDirection, PfEndpoint, PfHost, PfIfModifier, PfIfSpec, PfPort, PfPortOp, PfRule } from "./types";
 import { PfParserBase } from "./parser-base";
 import { strtonumError } from "../strtonum";
+import { atoul } from "./atoul";
 
 /** A NUMBER token as printf("%lld") prints its value: no leading zeros, `-0` is `0`. */
 const lld = (digits: string): string => BigInt(digits).toString();
@@ -442,18 +443,4 @@ export abstract class PfHostParser extends PfParserBase {
 
   // ---- filter options ----------------------------------------------------------------------
 
-}
-
-/**
- * parse.y atoul: strtoul(s, &ep, 0) over the whole string — decimal, 0x hex or 0 octal, with an optional sign (a
- * negative number wraps around as an unsigned long: -1 is 18446744073709551615); undefined when it is not a whole
- * number (`08`, `1.5`) or overflows, where getservice looks the text up as a service name instead.
- */
-export function atoul(s: string): bigint | undefined {
-  const m = /^([+-]?)(0[xX][0-9a-fA-F]+|0[0-7]*|[1-9][0-9]*)$/.exec(s);
-  if (!m) return undefined;
-  const v = BigInt(m[2]!);
-  const MAX = 1n << 64n;
-  if (v >= MAX) return undefined;
-  return m[1] === "-" ? (MAX - v) % MAX : v;
 }

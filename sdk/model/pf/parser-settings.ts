@@ -7,6 +7,7 @@ import { renderHost, renderTable } from "./render";
 import { checkTableFile } from "./table-file";
 import type { PfHost, PfTable } from "./types";
 import { PfOptionParser } from "./parser-options";
+import { atoul } from "./atoul";
 
 export abstract class PfSettingsParser extends PfOptionParser {
   protected varset(): void {
@@ -306,10 +307,13 @@ export abstract class PfSettingsParser extends PfOptionParser {
     if (this.acceptKw("hostid")) {
       if (this.la.type !== "NUMBER" && this.la.type !== "STRING") this.syntax();
       const v = this.shift();
-      // parse.y `number`: a NUMBER, or a word strtoul(3) reads whole in base 0 (`0x10`; a leading 0 is octal)
-      const id = v.type === "NUMBER" ? (v.num as number) : strtoulBase0(v.text);
-      if (id === undefined) this.failOnToken(`${v.text} is not a number`, "a number, e.g. `1` or `0x10`", v);
-      if (id === 0 || id > 0xffffffff) this.failOnToken("hostid must be non-zero", undefined, v);
+      // parse.y `number` (an int64): a NUMBER, or a word atoul() reads whole in base 0 (`0x10`; a leading 0 is octal)
+      const n = v.type === "NUMBER" ? BigInt(v.text) : atoul(v.text);
+      if (n === undefined) this.failOnToken(`${v.text} is not a number`, "a number, e.g. `1` or `0x10`", v);
+      const signed = BigInt.asIntN(64, n);
+      if (signed === 0n || signed > 0xffffffffn) this.failOnToken("hostid must be non-zero", undefined, v);
+      // pfctl_set_hostid() takes a u_int32_t: -1 is 0xffffffff
+      const id = Number(BigInt.asUintN(32, signed));
       if (this.opts.verbose !== false) this.out.echo.push(`set hostid 0x${id.toString(16).padStart(8, "0")}`);
       this.out.ruleset.options.push({ kind: "hostid", id });
       this.endOfStatement();
@@ -363,13 +367,4 @@ export abstract class PfSettingsParser extends PfOptionParser {
     }
     return false;
   }
-}
-
-/** strtoul(s, &ep, 0) that must read all of `s` (parse.y atoul): hex after `0x`, octal after `0`, else decimal. */
-function strtoulBase0(s: string): number | undefined {
-  const m = /^\s*([+-]?)(0[xX][0-9a-fA-F]+|0[0-7]*|[1-9][0-9]*)$/.exec(s);
-  if (!m) return undefined;
-  const body = m[2]!;
-  const n = /^0[xX]/.test(body) ? parseInt(body.slice(2), 16) : body.length > 1 && body.startsWith("0") ? parseInt(body, 8) : Number(body);
-  return m[1] === "-" ? (2 ** 64 - n) : n;
 }
