@@ -249,9 +249,10 @@ export abstract class ParserBase {
       return ip.value;
     }
     // host_if() ignores the mask of an interface or group (`em0/24` is em0); with a mask no DNS is tried
-    const ifMask = /^([A-Za-z][A-Za-z0-9._-]*)\/\d+$/.exec(text);
+    const ifMask = /^([A-Za-z][A-Za-z0-9._-]*)\/-?\d+$/.exec(text);
     const unresolved = (name: string) => this.opts.resolves !== undefined && !this.opts.resolves(name);
-    if (ifMask && maskInt !== undefined && maskInt >= 0 && !unresolved(ifMask[1]!)) {
+    // (any mask host() let through: a negative one too)
+    if (ifMask && maskInt !== undefined && !unresolved(ifMask[1]!)) {
       this.problem(t, "warning", `${text}: ipsecctl ignores the mask after an interface or group name and refuses it after a host name`, field, `write ${ifMask[1]} for an interface`);
       return { kind: "name", name: ifMask[1]! };
     }
