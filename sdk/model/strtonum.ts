@@ -23,3 +23,17 @@ export function strtonumError(s: string, min: number, max: number): "invalid" | 
   const n = BigInt(m[1]!);
   return n < BigInt(min) ? "too small" : n > BigInt(max) ? "too large" : undefined;
 }
+
+/**
+ * strtol(s, &end, 0) that must read all of `s`, as ipsecctl's host() reads a netmask: strtol's leading white space
+ * and sign, then `0x` hex, `0` octal or decimal digits to the end. Undefined when nothing or not everything is
+ * read, or the value is outside a long (ERANGE).
+ */
+export function strtolWhole(s: string): bigint | undefined {
+  const m = /^[ \t\n\v\f\r]*([-+]?)(0[xX][0-9a-fA-F]+|0[0-7]*|[1-9][0-9]*)$/.exec(s);
+  if (!m) return undefined;
+  const body = m[2]!;
+  const v = /^0[xX]/.test(body) ? BigInt(body) : body.length > 1 ? (body.startsWith("0") ? BigInt(`0o${body.slice(1)}`) : BigInt(body)) : BigInt(body);
+  const n = m[1] === "-" ? -v : v;
+  return n > LLONG_MAX || n < LLONG_MIN ? undefined : n;
+}

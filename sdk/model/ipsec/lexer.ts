@@ -4,7 +4,8 @@
  * - `"…"`/`'…'` are quoted strings (no macro expansion, never keywords);
  * - `-?[0-9]+` followed by white space, `)`, `,`, `/`, `}`, `=` or the end is a NUMBER;
  * - `( ) { } , = / < > !` are single-character tokens; anything else up to one of them or a space is a STRING;
- * - `$name` at the start of a token is replaced by the macro's value, which is tokenised again;
+ * - `$name` at the start of a token is replaced by the macro's value, which is tokenised again (a `$` in it is a
+ *   character of its own: no macro in a macro);
  * - unquoted words of the keyword table are keywords.
  */
 import { llongRange } from "../strtonum";
@@ -127,6 +128,12 @@ export class Lexer {
         this.nextChar();
         return this.tok("punct", c, line, column);
       }
+      // yylex expands `$name` only outside an expansion (`parsebuf == NULL`): in a macro's value `$` is a character
+      // of its own, which no rule accepts
+      if (c === "$" && this.depth > 0) {
+        this.nextChar();
+        return this.tok("punct", c, line, column);
+      }
       if (c === "$") {
         const t = this.macro(line, column);
         if (t) return t;
@@ -179,10 +186,6 @@ export class Lexer {
       // yylex: yyerror, then findeol(): the rest of the line, its newline too, is gone; ERROR is returned
       this.onError({ file: this.file, line, column, text: `macro '${name}' not defined` });
       return this.findeol(line, column);
-    }
-    if (this.depth >= 16) {
-      this.onError({ file: this.file, line, column, text: `macro '${name}' expands recursively` });
-      return undefined;
     }
     this.onMacroUse(name);
     const sub = new Lexer(value, this.file, this.macros, (e) => this.onError({ ...e, line, column }), this.onMacroUse, this.depth + 1);

@@ -6,6 +6,7 @@ import { isIPv6Literal, ntop6 } from "../address/parse";
 import { familyOf, formatAddress, parseIpAsWritten, resolvePort, resolveProtocol } from "./address";
 import { hostV4V6, maskedText } from "./host-text";
 import { Lexer, type LexError, type Token } from "./lexer";
+import { strtolWhole } from "../strtonum";
 import { NULL_XF_NAMES, resolveTransform, transformNames, type TransformKind } from "./transforms";
 import type { IkePhase, IpProtocol, IpsecAddress, IpsecEndpoint, IpsecStatement, SaRule } from "./types";
 import type { ParsedItem, ParseOptions, ParseProblem } from "./parse-problem";
@@ -29,6 +30,13 @@ const HOST_SPEC_FOLLOW: ReadonlySet<string> = new Set([
  */
 const followsHostSpec = (t: Token): boolean =>
   t.kind === "string" || t.kind === "nl" || ((t.kind === "keyword" || t.kind === "punct") && HOST_SPEC_FOLLOW.has(t.text));
+
+/**
+ * The tokens that may follow `hosts` in some rule (LALR merges the states of its four uses): tcpmd5 and SA rules'
+ * `spi`, flow rules' peers, ids and type, ike rules' peers, modes, ids, auth and tag, and the rule's newline.
+ */
+const HOSTS_FOLLOW: ReadonlySet<string> = new Set(["spi", "peer", "local", "srcid", "dstid", "type", "main", "aggressive", "quick", "rsa", "psk", "tag"]);
+const followsHosts = (t: Token): boolean => t.kind === "nl" || (t.kind === "keyword" && HOSTS_FOLLOW.has(t.text));
 
 /** C's `int` of a decimal number read by strtol/strtoll (clamped to 64 bits), i.e. its low 32 bits, signed. */
 function cInt(digits: string): number {
@@ -210,9 +218,11 @@ export abstract class ParserBase {
     // parse.y host(): a mask above 128 ends ipsecctl (errx); otherwise interface, IPv4, IPv6 and (without a
     // mask) DNS are tried in turn, and a miss prints `no IP address found for TEXT` before the yyerror.
     const slash = text.lastIndexOf("/");
-    // host() keeps strtol's value in an int: 4294967296 wraps to 0 and passes (then no address parses), -1 too
-    const maskInt = slash >= 0 && /^-?\d+$/.test(text.slice(slash + 1)) ? Number(BigInt.asIntN(32, BigInt(text.slice(slash + 1)))) : undefined;
-    if (maskInt !== undefined && maskInt > 128) {
+    // host() reads the mask with strtol(…, 0) and keeps it in an int: 4294967296 wraps to 0 and passes (then no
+    // address parses), -1 too; anything strtol does not read whole (`/1.5`, `/x` in a quoted word) ends ipsecctl
+    const maskLong = slash >= 0 ? strtolWhole(text.slice(slash + 1)) : undefined;
+    const maskInt = maskLong !== undefined ? Number(BigInt.asIntN(32, maskLong)) : undefined;
+    if (slash >= 0 && (maskInt === undefined || maskInt > 128)) {
       this.problems.push({ file: t.file, line: t.line, column: t.column, ipsecctlLine: t.line, ipsecctlColumn: t.column, text: `host: invalid netmask '${text.slice(slash)}'`, field, hint: "at most /32 for IPv4, /128 for IPv6", effect: "fatal", noErrno: true });
       return { kind: "any" };
     }
@@ -249,7 +259,7 @@ export abstract class ParserBase {
       return ip.value;
     }
     // host_if() ignores the mask of an interface or group (`em0/24` is em0); with a mask no DNS is tried
-    const ifMask = /^([A-Za-z][A-Za-z0-9._-]*)\/-?\d+$/.exec(text);
+    const ifMask = slash >= 0 && maskInt !== undefined ? /^([A-Za-z][A-Za-z0-9._-]*)$/.exec(text.slice(0, slash)) : null;
     const unresolved = (name: string) => this.opts.resolves !== undefined && !this.opts.resolves(name);
     // (any mask host() let through: a negative one too)
     if (ifMask && maskInt !== undefined && !unresolved(ifMask[1]!)) {
@@ -356,8 +366,10 @@ export abstract class ParserBase {
     // parse.y `hosts` is reduced at its last port's value, or, that port empty, once yacc has read the next token
     const d = this.dstNat as { open: Token; address: IpsecAddress } | undefined; // set by endpoint()
     const at = r[last].port !== undefined ? (this.fieldTokens.get(`${last}.port`) ?? this.peek()) : this.peek();
-    // read for the reduction, a lookahead the lexer could not make (ERROR, after an undefined macro) fits no state
-    if (d && at.kind === "error") throw new SyntaxError_(at);
+    // read for the reduction, a lookahead the lexer could not make (ERROR, after an undefined macro) fits no state;
+    // with the last port empty, byacc reduces `port: /* empty */` (its state also shifts PORT: no default reduction)
+    // only before a token that may follow `hosts` in some rule: before any other the rule is a syntax error there
+    if (d && (at.kind === "error" || (r[last].port === undefined && !followsHosts(at)))) throw new SyntaxError_(at);
     if (d) this.problem(d.open, "hard", `no flow NAT support for destination network: ${formatAddress(d.address)}`, "to.nat", "only the source (`from ADDR (NAT)`) can be translated", at);
     return r;
   }
