@@ -1,30 +1,23 @@
 #!/usr/bin/env bash
 # Puts a `pulumi-language-nodejs` beside the engine (.tools/bin) so `pulumi up` works in a program
 # folder. A real one (Pulumi's own, on PATH or beside the real `pulumi` binary) always wins; only where
-# none exists does this link our stand-in, tools/language-host/ (ARCHITECTURE.md D10, README "The engine").
+# none exists does this put our stand-in there, tools/language-host/ (ARCHITECTURE.md D10, README "The engine").
+#
+# The stand-in is the Go one (tools/language-host/go) where Go is at hand: it answers in a few milliseconds, where
+# the Node.js one (tools/language-host/*.ts, the fallback) first spends ~100 ms of CPU loading gRPC, and the engine
+# starts a language host twice per operation. It is built into .tools/language-host whenever Go is at hand, a real
+# host or not (test/e2e/language-host.test.ts holds the two stand-ins to the same answers): a few seconds, its
+# modules from the proxy as the engine's are, and again only when its sources, this checkout's folder or the
+# package version change.
 set -euo pipefail
 here="$(cd "$(dirname "$0")/.." && pwd)"
 bin="$here/.tools/bin"
 ours="$here/tools/language-host/pulumi-language-nodejs"
-mkdir -p "$bin"
-real=""
-engine_dir=""
-[ -L "$bin/pulumi" ] && engine_dir="$(dirname "$(readlink -f "$bin/pulumi")")"
-for cand in "$engine_dir/pulumi-language-nodejs" $(type -ap pulumi-language-nodejs 2>/dev/null || true); do
-  case "$cand" in "$bin"/*|/pulumi-language-nodejs) continue;; esac
-  [ -x "$cand" ] && [ "$(readlink -f "$cand")" != "$(readlink -f "$ours")" ] && { real="$cand"; break; }
-done
-if [ -n "$real" ]; then
-  ln -sf "$real" "$bin/pulumi-language-nodejs"
-  printf '[language-host] using %s\n' "$real" >&2
-  exit 0
-fi
-# No real one: our stand-in. The Go one (tools/language-host/go) where Go is at hand: it answers in a few
-# milliseconds, where the Node.js one first spends ~100 ms of CPU loading gRPC (the engine starts a language host
-# twice per operation). Built into .tools/language-host (a few seconds, its modules come from the proxy as the
-# engine's do), again only when its sources, this checkout's folder or the package version change.
 gosrc="$here/tools/language-host/go"
 built="$here/.tools/language-host/pulumi-language-nodejs"
+mkdir -p "$bin"
+
+# 1. The Go stand-in.
 version="$(sed -n 's/^  "version": "\(.*\)",$/\1/p' "$here/package.json" | head -1)"
 if command -v go >/dev/null; then
   stamp="$( (cd "$gosrc" && cat go.mod go.sum ./*.go; printf '%s %s %s' "$here" "$version" "$(go env GOVERSION)") | sha256sum | cut -c1-16)"
@@ -36,12 +29,24 @@ if command -v go >/dev/null; then
       echo "$stamp" > "$built.stamp"
     else
       rm -f "$built" "$built.stamp"
-      printf '[language-host] building the Go stand-in failed (%s): the Node.js one is used\n' "$here/.tools/language-host/build.log" >&2
+      printf '[language-host] building the Go stand-in failed (%s): the Node.js one stands in\n' "$here/.tools/language-host/build.log" >&2
     fi
   fi
 fi
+
+# 2. What the engine finds beside itself: a real one, else the Go stand-in, else the Node.js one.
+real=""
+engine_dir=""
+[ -L "$bin/pulumi" ] && engine_dir="$(dirname "$(readlink -f "$bin/pulumi")")"
+for cand in "$engine_dir/pulumi-language-nodejs" $(type -ap pulumi-language-nodejs 2>/dev/null || true); do
+  case "$cand" in "$bin"/*|/pulumi-language-nodejs) continue;; esac
+  [ -x "$cand" ] && [ "$(readlink -f "$cand")" != "$(readlink -f "$ours")" ] && [ "$(readlink -f "$cand")" != "$(readlink -f "$built")" ] && { real="$cand"; break; }
+done
 rm -f "$bin/pulumi-language-nodejs"
-if [ -x "$built" ]; then
+if [ -n "$real" ]; then
+  ln -sf "$real" "$bin/pulumi-language-nodejs"
+  printf '[language-host] using %s\n' "$real" >&2
+elif [ -x "$built" ]; then
   # a copy, not a link: the engine (hard-linked into .tools/bin by engine.sh) finds it beside itself and on PATH
   cp "$built" "$bin/pulumi-language-nodejs"
   printf '[language-host] no pulumi-language-nodejs found: using pulumi-openbsd'"'"'s stand-in (%s)\n' "$gosrc" >&2
