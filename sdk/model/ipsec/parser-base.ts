@@ -232,7 +232,8 @@ export abstract class ParserBase {
       // set_ipmask() takes the int as a u_int8_t: -2147483640 is /8. Above 128 it writes past the address (undefined
       // behaviour), and at 128 the address would be a network with a host's mask: refused here
       if (maskInt < -1 && (maskInt & 0xff) >= 128) {
-        this.problem(t, "hard", "could not parse host specification", field, `\`${text}\`: the netmask is ${maskInt} once ipsecctl keeps it in an int; set_ipmask() takes that as /${maskInt & 0xff} and writes past the address (undefined behaviour); write /0 to /128`, reduced);
+        const why = (maskInt & 0xff) === 128 ? "a host's mask on an address ipsecctl keeps as a network" : "and writes past the address (undefined behaviour)";
+        this.problem(t, "hard", "could not parse host specification", field, `\`${text}\`: the netmask is ${maskInt} once ipsecctl keeps it in an int; set_ipmask() takes that as /${maskInt & 0xff}, ${why}; write /0 to /128`, reduced);
         return { kind: "any" };
       }
       if (maskInt < -1) {
