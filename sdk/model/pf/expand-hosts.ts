@@ -8,6 +8,9 @@ import { addressFamily, interfaceAddresses, literalFamily, parseLiteralAddress, 
 import type { PfAddressFamily, PfHost } from "./types";
 import type { ExpandContext } from "./expand";
 
+/** pfctl's warn() when a pool's table cannot take an entry (add_opt_table: append_addr_host's EINVAL). */
+export const FAILED_TO_ADD_HOST = "pfctl: failed to add host: Invalid argument";
+
 export interface HostAf {
   host: PfHost | undefined;
   af: PfAddressFamily | undefined;
@@ -85,17 +88,31 @@ export function targetFamilies(h: PfHost | undefined, ctx: ExpandContext): (PfAd
 /**
  * parse.y collapse_redirspec() for a nat-to/rdr-to (translation) or route-to (routing) pool, on a rule whose
  * family is `af`: addresses of another family are skipped; without a family the first address's is taken and
- * every other must share it; an empty pool is an error.
+ * every other must share it; an empty pool is an error. `wide`: which addresses are IPv4 with more than 32 bits
+ * of mask; `multipleRefused`: the error of a second address (a pool type that takes one).
  */
-export function collapsePool(fams: readonly (PfAddressFamily | undefined)[], af: PfAddressFamily | undefined, what: "translation" | "routing"): { af: PfAddressFamily | undefined; error?: string; kept: number[] } {
+export function collapsePool(
+  fams: readonly (PfAddressFamily | undefined)[],
+  af: PfAddressFamily | undefined,
+  what: "translation" | "routing",
+  opts: { wide?: readonly boolean[]; multipleRefused?: string } = {},
+): { af: PfAddressFamily | undefined; error?: string; kept: number[] } {
   let chosen: PfAddressFamily | undefined;
   const kept: number[] = [];
+  const wide = opts.wide ?? [];
   for (const [i, f] of fams.entries()) {
     if (f !== undefined) {
       if (af && af !== f) continue;
       if (!af && chosen && chosen !== f) return { af, error: `${what} spec contains addresses with different address families`, kept };
     }
     if (!af && !chosen) chosen = f;
+    if (kept.length > 0) {
+      // a second address: a pool type that is not dynamic takes no more, else the pool becomes a table
+      // (add_opt_table: the first address, then each next), where an IPv4 address with more than 32 bits of mask
+      // cannot go (append_addr_host's EINVAL, which pfctl warns of)
+      if (opts.multipleRefused) return { af, error: opts.multipleRefused, kept };
+      if ((kept.length === 1 && wide[kept[0]!]) || wide[i]) return { af, error: FAILED_TO_ADD_HOST, kept };
+    }
     kept.push(i);
   }
   if (kept.length === 0) return { af, error: `af mismatch in ${what} spec`, kept };

@@ -39,10 +39,10 @@ export function collapsePools(rule: PfFilterRule, af: PfAddressFamily | undefine
     const listed = t?.kind === "table" && t.name.startsWith("__automatic_") && rule.pool?.list ? resolveHosts(rule.pool.list, ctx, []) : undefined;
     const fams = targetFamilies(t, ctx) ?? listed?.map((h) => h.af);
     if (fams === undefined) continue;
-    const c = collapsePool(fams, af, what);
+    // a second address of a list whose type is not dynamic (bitmask): no table is made
+    const multipleRefused = listed && rule.pool?.type === "bitmask" ? "pool type is not valid for multiple translation or routing addresses" : undefined;
+    const c = collapsePool(fams, af, what, { wide: listed?.map((h) => h.badMask !== undefined), ...(multipleRefused ? { multipleRefused } : {}) });
     if (c.error) errors.push(c.error);
-    // a second address of a pool whose type is not dynamic (bitmask): no table is made
-    else if (listed && c.kept.length > 1 && rule.pool?.type === "bitmask") errors.push("pool type is not valid for multiple translation or routing addresses");
     else if (listed && t?.kind === "table") {
       const kept = c.kept.map((i) => listed[i]!.host!);
       // a table or `(if)` in the list cannot go into its table: the table is begun (its number taken) and not made

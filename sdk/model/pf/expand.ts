@@ -10,7 +10,7 @@ import { addressFamily } from "./address";
 import { isExpandWarning, ruleConsistent } from "./consistent";
 import { afToPoolErrors, collapseAfToPools, type AfToPools } from "./expand-afto";
 import { binatErrors, collapsePools, retarget, type PoolTarget } from "./expand-pools";
-import { decideAf, resolveHosts, type HostAf } from "./expand-hosts";
+import { decideAf, FAILED_TO_ADD_HOST, resolveHosts, type HostAf } from "./expand-hosts";
 import { combinations, type ExpandLists } from "./expand-combinations";
 import type {
   PfAddressFamily,
@@ -58,7 +58,7 @@ export function isBareExpandLine(e: string): boolean {
 }
 
 /** pfctl's warn() when a pool list's table cannot take an entry (a table or `(if)` listed after an address). */
-export const FAILED_TO_ADD_HOST = "pfctl: failed to add host: Invalid argument";
+export { FAILED_TO_ADD_HOST };
 
 /** Outcome of expanding one statement: its rules and pfctl's complaints (without file:line). */
 export interface ExpandResult {

@@ -5,7 +5,7 @@ import { splitModifiers } from "./if-modifier";
 import { FAILED_TO_ADD_HOST } from "./expand";
 import type { PfFilterRule, PfHost, PfScrub, PfStateMode } from "./types";
 import { UNSUPPORTED_RULE_OPTS, SUPPORTED_RULE_OPTS, TOS_WORDS, flagString } from "./parser-base";
-import { PfRulePartParser } from "./parser-rule-parts";
+import { bareWideV4, PfRulePartParser } from "./parser-rule-parts";
 
 /**
  * The options an anchor rule reads: tag and tagged (its own), state and route options (refused by anchorrule as pfctl
@@ -25,11 +25,15 @@ const STATIC_PORT_NOT_NAT = "the 'static-port' option is only valid with nat rul
  * table (pfctl warns), and apply_redirspec then refuses the pool (still its first address) unless its `type` is dynamic.
  */
 function listRefusal(list: readonly PfHost[] | undefined, type: string | undefined): readonly string[] | undefined {
-  const h = list?.find((x) => x.kind === "table" || x.kind === "dynamic");
-  if (!h) return undefined;
+  const at = list?.findIndex((x) => x.kind === "table" || x.kind === "dynamic") ?? -1;
+  if (at < 0) return undefined;
+  const h = list![at]!;
+  // an IPv4 address with more than 32 bits of mask before it fails first (collapsePool warns of it): the table or
+  // `(if)` is never tried
+  const failed = list!.slice(0, at).some((x) => bareWideV4(x) !== x) ? [] : [FAILED_TO_ADD_HOST];
   // a dynamic type (round-robin, random, source-hash, least-states) takes a table: the failed host is all there is
-  if (type !== undefined && type !== "bitmask") return [FAILED_TO_ADD_HOST];
-  return [FAILED_TO_ADD_HOST, h.kind === "table" ? "tables are not supported by pool type" : `interface (${(h as { name: string }).name}) is not supported by pool type`];
+  if (type !== undefined && type !== "bitmask") return failed.length ? failed : undefined;
+  return [...failed, h.kind === "table" ? "tables are not supported by pool type" : `interface (${(h as { name: string }).name}) is not supported by pool type`];
 }
 
 /** One refusal line as a pool's refusal (see PfParserBase.redirRefusal). */

@@ -2,7 +2,7 @@
 import { createHash } from "node:crypto";
 import { type Token } from "./lexer";
 import { ICMP6_CODES, ICMP6_TYPES, ICMP_CODES, ICMP_TYPES, icmpCodeNumber, icmpTypeNumber, PF_TIMEOUT_NAMES } from "./icmp";
-import { addressFamily } from "./address";
+import { addressFamily, parseLiteralAddress } from "./address";
 import { autoRoundRobin, renderHost, renderTable } from "./render";
 import type { PfAddressFamily, PfFilterRule, PfHost, PfIcmpType, PfPortOp, PfUgid, PfStateOptions } from "./types";
 import { TCP_FLAGS, flagBits } from "./parser-base";
@@ -109,15 +109,20 @@ export abstract class PfRulePartParser extends PfHostParser {
 
   protected poolTarget(af?: PfAddressFamily, echo = true): { target: PfHost; list?: PfHost[] } {
     if (!this.acceptChar("{")) {
-      const h = bareWideV4(this.host(this.noNegation())[0]!);
+      const raw = this.host(this.noNegation())[0]!;
+      const h = bareWideV4(raw);
       if (h.kind !== "interface" || !this.ctx.interfaces) return { target: h };
       // host(): an interface name is its addresses (those of the rule's family: collapse_redirspec); several
       // become a table, as a list does
       const addrs = this.resolveForPrint([h]).filter((a) => af === undefined || a.kind !== "address" || addressFamily(a.address) === af);
       if (addrs.length <= 1) return { target: addrs[0] ?? h };
       const name = `__automatic_${this.listTables++}`;
-      if (echo) this.echoAutoTable(renderTable({ name, const: true, addresses: addrs, files: [] }));
-      return { target: { kind: "table", name }, list: addrs };
+      // the IPv4 addresses keep a mask above 32 (`self/40`): the table cannot take them (collapsePool)
+      const wide = raw.kind === "interface" && raw.mask !== undefined && raw.mask > 32 ? raw.mask : undefined;
+      // (and the IPv6 ones are its networks: `::/40`)
+      const list = wide === undefined ? addrs : addrs.map((a) => (a.kind !== "address" ? a : { ...a, address: a.address.includes(":") ? (parseLiteralAddress(`${a.address}/${wide}`)?.text ?? a.address) : `${a.address}/${wide}` }));
+      if (echo) this.echoAutoTable(renderTable({ name, const: true, addresses: list, files: [] }));
+      return { target: { kind: "table", name }, list };
     }
     this.optnl();
     // redir_host_list: host optweight optnl | redir_host_list comma host optweight optnl — a host first, at most
@@ -133,10 +138,9 @@ export abstract class PfRulePartParser extends PfHostParser {
       list.push(...this.host(this.noNegation()));
       this.optnl();
     }
-    // the list becomes a table: an IPv4 entry with more than 32 bits of mask is refused (pfctl exits)
-    if (list.some((h) => bareWideV4(h) !== h)) this.fail("failed to add host: Invalid argument", "an IPv4 address in a pool takes at most /32");
+    // (an IPv4 entry with more than 32 bits of mask: the table cannot take it once the rule expands, collapsePool)
     this.shift();
-    if (list.length === 1) return { target: list[0]! };
+    if (list.length === 1) return { target: bareWideV4(list[0]!) };
     const name = `__automatic_${this.listTables++}`;
     if (echo) this.echoAutoTable(renderTable({ name, const: true, addresses: this.resolveForPrint(list), files: [] }));
     return { target: { kind: "table", name }, list };

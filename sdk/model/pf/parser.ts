@@ -36,7 +36,7 @@
  * anchor rules, and the options `set fingerprints`, `set state-defaults`.
  */
 import type { ParseResult } from "../diagnostics";
-import { contextOf, expandStatement, isBareExpandLine } from "./expand";
+import { contextOf, expandStatement, FAILED_TO_ADD_HOST, isBareExpandLine } from "./expand";
 import { isExpandWarning } from "./consistent";
 import { RETURN_ICMP6_DEFAULT, RETURN_ICMP_DEFAULT } from "./icmp";
 import { addressFamily, interfaceAddresses, literalFamily } from "./address";
@@ -455,11 +455,19 @@ class PfParser extends PfQueueParser {
   protected addRule(rule: PfRule, loadedInline?: PfRule[], refusals: readonly string[] = []): string[] {
     (this.sink?.rules ?? this.out.ruleset.rules).push(rule);
     const { rules, errors } = expandStatement(rule, this.ctx, refusals);
+    // a bare line is the reason of the `skipping rule due to errors` after it: that diagnostic says it
+    let why: string[] = [];
     for (const e of errors) {
-      if (isBareExpandLine(e)) this.out.stderr.push(e);
+      if (isBareExpandLine(e)) {
+        this.out.stderr.push(e);
+        why.push(bareLineReason(e));
+      }
       // rule_consistent's fprintf: file and line, not counted
       else if (isExpandWarning(e)) this.out.stderr.push(`${this.file}:${this.la.line}: ${e}`);
-      else this.report(this.la.line, this.la.col, e);
+      else {
+        this.report(this.la.line, this.la.col, e, e === "skipping rule due to errors" && why.length ? why.join("; ") : undefined);
+        if (e === "skipping rule due to errors") why = [];
+      }
     }
     if (loadedInline) for (const r of rules) if (r.kind === "anchor") r.inline = loadedInline;
     // one by one: a statement may expand to more rules than a call takes arguments
@@ -468,6 +476,12 @@ class PfParser extends PfQueueParser {
     return errors;
   }
 
+}
+
+/** What a bare line of expand_rule means, for the diagnostic of the rule it skips. */
+function bareLineReason(e: string): string {
+  if (e === FAILED_TO_ADD_HOST) return "failed to add host: an IPv4 address with more than 32 bits of mask cannot go into the table a pool of several addresses becomes; give /32 at most";
+  return `${e}: an IPv4 address takes a mask of /32 at most`;
 }
 
 /** Runs pfctl's parser on a file: the ruleset plus everything pfctl would print. */

@@ -37,6 +37,17 @@ describe("the pf model on every pf.conf pfctl accepted (fixtures/oracle/pfctl)",
       });
       continue;
     }
+    // pfctl takes an IPv4 pool entry with more than 32 bits of mask where the rule's family skips it (inet6); the
+    // model writes no such address
+    const wide = parsePf(text, `${c}.conf`, opts).value.rules.some((s) => s.kind === "filter" && s.pool?.list?.some((h) => h.kind === "address" && /^[\d.]+\/\d+$/.test(h.address) && Number(h.address.split("/")[1]) > 32));
+    if (wide) {
+      it(`${c}: parses; rendering refuses an IPv4 pool entry with more than 32 bits of mask`, () => {
+        const r = parsePf(text, `${c}.conf`, opts);
+        expect(r.diagnostics.filter((d) => d.severity === "error")).toEqual([]);
+        expect(() => renderPfConf(r.value)).toThrow("is not an IPv4/IPv6 address or network");
+      });
+      continue;
+    }
     it(`${c}: parses, renders and parses back to the same ruleset`, () => {
       const r = parsePf(text, `${c}.conf`, opts);
       expect(r.diagnostics.filter((d) => d.severity === "error")).toEqual([]);
