@@ -57,6 +57,12 @@ export function isBareExpandLine(e: string): boolean {
   return /^netmask \d+ invalid for IPv4 address$/.test(e) || e === FAILED_TO_ADD_HOST;
 }
 
+/** What a bare line means, for the diagnostic of the rule it makes pfctl skip. */
+export function bareLineReason(e: string): string {
+  if (e === FAILED_TO_ADD_HOST) return "failed to add host: an IPv4 address with more than 32 bits of mask cannot go into the table a pool of several addresses becomes; give /32 at most";
+  return `${e}: an IPv4 address takes a mask of /32 at most`;
+}
+
 /** pfctl's warn() when a pool list's table cannot take an entry (a table or `(if)` listed after an address). */
 export { FAILED_TO_ADD_HOST };
 

@@ -36,7 +36,7 @@
  * anchor rules, and the options `set fingerprints`, `set state-defaults`.
  */
 import type { ParseResult } from "../diagnostics";
-import { contextOf, expandStatement, FAILED_TO_ADD_HOST, isBareExpandLine } from "./expand";
+import { bareLineReason, contextOf, expandStatement, isBareExpandLine } from "./expand";
 import { isExpandWarning } from "./consistent";
 import { RETURN_ICMP6_DEFAULT, RETURN_ICMP_DEFAULT } from "./icmp";
 import { addressFamily, interfaceAddresses, literalFamily } from "./address";
@@ -476,12 +476,6 @@ class PfParser extends PfQueueParser {
     return errors;
   }
 
-}
-
-/** What a bare line of expand_rule means, for the diagnostic of the rule it skips. */
-function bareLineReason(e: string): string {
-  if (e === FAILED_TO_ADD_HOST) return "failed to add host: an IPv4 address with more than 32 bits of mask cannot go into the table a pool of several addresses becomes; give /32 at most";
-  return `${e}: an IPv4 address takes a mask of /32 at most`;
 }
 
 /** Runs pfctl's parser on a file: the ruleset plus everything pfctl would print. */
