@@ -156,7 +156,8 @@ export abstract class PfOptionParser extends PfRulePartParser {
   protected tosValue(): number {
     const v = this.numberstring();
     const n = v.type === "NUMBER" ? (v.num as number) : TOS_WORDS[v.text.toLowerCase()] ?? (/^0x[0-9a-fA-F]+$/.test(v.text) ? parseInt(v.text, 16) : 256);
-    if (n < 0 || n > 255) this.failOnToken(`illegal tos value ${v.text}`, `a number 0-255 or one of ${Object.keys(TOS_WORDS).join(", ")}`, v);
+    // a NUMBER is printed as its value (`%lld`: 00256 is 256), a word as written
+    if (n < 0 || n > 255) this.failOnToken(`illegal tos value ${v.type === "NUMBER" ? BigInt(v.text) : v.text}`, `a number 0-255 or one of ${Object.keys(TOS_WORDS).join(", ")}`, v);
     return n;
   }
 
