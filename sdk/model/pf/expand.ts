@@ -269,13 +269,17 @@ function expandCombination(rule: PfRule, ctx: ExpandContext, c: Combination, err
  * parse.y's inbound rules of a binat-to combination: the rule, `in`, expanded again from the combination's list
  * nodes on (expand-combinations.ts), destinations and their ports as sources, the binat-to address and the source
  * ports as destination, redirected to the source (`rdr`): `port { 22, 80 }` gives the inbound rules of 22 and 80
- * after the first outbound rule, of 80 after the second. A source of another family is skipped, as in expand_rule.
+ * after the first outbound rule, of 80 after the second (a dynamic destination alone: gen_dynnode() copies its node
+ * without the list's rest). A source of another family is skipped, as in expand_rule.
  */
 function binatInbound(rule: PfFilterRule, ctx: ExpandContext, c: Combination, b: PfHost, rdr: PfHost): PfRule[] {
   const t = c.tails();
   const out: PfRule[] = [];
   const to: HostAf = { host: b, af: b.kind === "address" ? addressFamily(b.address) : undefined };
-  for (const x of combinations({ ...t, srcs: t.dsts, dsts: [to], sports: t.dports, dports: t.sports })) {
+  // a dynamic destination (`(em1)`) is a copy of its node made for the combination (gen_dynnode(): `next` cleared), so
+  // its inbound rules have it alone as source, not the list's later nodes
+  const srcs = t.dsts[0]?.host?.kind === "dynamic" ? t.dsts.slice(0, 1) : t.dsts;
+  for (const x of combinations({ ...t, srcs, dsts: [to], sports: t.dports, dports: t.sports })) {
     const p = x.pick;
     if (c.af && p.src.af && p.src.af !== c.af) continue;
     const r = buildRule(rule, ctx, p.on, p.proto, p.src.host, p.sport, b, p.dport, c.af);
