@@ -131,6 +131,17 @@ export function interfaceExists(name: string, interfaces: readonly PfInterface[]
 }
 
 /**
+ * Drivers whose interfaces have no IFF_BROADCAST (sys/net: loopback, point-to-point and pseudo interfaces), so no
+ * broadcast address for `:broadcast`: lo, enc, gif, gre and mgre, tun, pppoe, pppx, pflog, pfsync, sec.
+ */
+const NO_BROADCAST = new Set(["lo", "enc", "gif", "gre", "mgre", "tun", "pppoe", "pppx", "pflog", "pfsync", "sec"]);
+
+/** The interface has broadcast addresses (IFF_BROADCAST), by its driver (the name without its unit number). */
+function hasBroadcast(name: string): boolean {
+  return !NO_BROADCAST.has(name.replace(/\d+$/, ""));
+}
+
+/**
  * Addresses an interface name stands for (pfctl's ifa_lookup): each address as a host, or with
  * `:network` the networks, `:broadcast` the IPv4 broadcast addresses, `:0` only the first address
  * of each family (with a mode: the first the mode keeps), `:peer` nothing (no point-to-point peers are modelled).
@@ -156,7 +167,7 @@ export function interfaceAddresses(
       const scoped = linkLocal ? { ...parsed, scope: itf.name } : parsed;
       // ifa_lookup: the mode's skips first (no IPv6 for :broadcast, no link-local for :network), then :0 takes
       // the first address of each family that is left
-      if (mode === "broadcast" && (parsed.family !== 4 || prefix >= 32)) continue;
+      if (mode === "broadcast" && (parsed.family !== 4 || prefix >= 32 || !hasBroadcast(itf.name))) continue;
       if (mode === "network" && linkLocal) continue;
       if (noAlias && seen.has(parsed.family)) continue;
       seen.add(parsed.family);

@@ -4,7 +4,7 @@
  */
 import type { ExpandContext } from "./expand";
 import { collapsePool, resolveHosts, targetFamilies } from "./expand-hosts";
-import { modifierNoAlias } from "./if-modifier";
+import { dynifMultiAddr } from "./if-modifier";
 import type { PfAddressFamily, PfFilterRule, PfHost } from "./types";
 
 /** A listed pool (the statement's `<__automatic_N>` target) and what one combination made of it. */
@@ -60,32 +60,50 @@ export function collapsePools(rule: PfFilterRule, af: PfAddressFamily | undefine
   return { errors, af, ...(pool ? { pool } : {}) };
 }
 
-/** PF_AZERO of a host's mask as expand_rule sees it: `any`, a /0, an interface written `/0`, no host at all. */
+/**
+ * PF_AZERO of a host's mask as expand_rule sees it: `any`, a /0, an interface written `/0`, no host at all; no-route
+ * and urpf-failed (no address); a table, whose name overlays the address and the mask in pf_addr_wrap's union, when
+ * the name ends within the address's 16 bytes (so leaves the mask's bytes zero).
+ */
 function zeroMask(h: PfHost | undefined): boolean {
-  // (no-route and urpf-failed carry no address: a zero mask)
-  return h === undefined || h.kind === "no-route" || h.kind === "urpf-failed" || (h.kind === "address" && (h.address === "any" || h.address.endsWith("/0"))) || (h.kind === "interface" && h.mask === 0);
+  if (h === undefined) return true;
+  switch (h.kind) {
+    case "no-route":
+    case "urpf-failed":
+      return true;
+    case "address":
+      return h.address === "any" || h.address.endsWith("/0");
+    case "interface":
+    case "dynamic":
+      return h.mask === 0;
+    case "table":
+      return Buffer.byteLength(h.name) <= 16;
+    case "range":
+      return false;
+  }
 }
 
 /**
- * expand_rule's binat-to checks for one combination (`src` its source host), in pfctl's order: disallow_table and
- * disallow_alias on the source, else a specified source and redirect address; DYNIF_MULTIADDR (an `(if)` without
- * `:0`) on either; PF_AZERO of either mask (when the rule's family is known, `checkAf`); a table as the redirect
+ * expand_rule's binat-to checks for one combination, in pfctl's order: disallow_table and disallow_alias on the
+ * source list from the combination's node on (`srcs`: a dynamic source is a copy of its node alone, gen_dynnode()),
+ * else a specified source and redirect address (`src`, the combination's); DYNIF_MULTIADDR (an `(if)` without `:0`)
+ * on either; PF_AZERO of either mask (when the statement's family is known, `checkAf`); a table as the redirect
  * address; a direction. Any of them: the combination is skipped.
  */
-export function binatErrors(rule: PfFilterRule, src: PfHost | undefined, checkAf: boolean, binatEmpty: boolean): string[] {
+export function binatErrors(rule: PfFilterRule, src: PfHost | undefined, srcs: readonly (PfHost | undefined)[], checkAf: boolean, binatEmpty: boolean): string[] {
   const b = rule.binatTo!;
   const errors: string[] = [];
-  const multi = (h: PfHost | undefined): h is PfHost & { kind: "dynamic" } => h?.kind === "dynamic" && !modifierNoAlias(h.modifier);
-  const srcRefused = src?.kind === "table" || multi(src);
-  if (src?.kind === "table") errors.push(`invalid use of table <${src.name}> as the source address of a binat-to rule`);
-  else if (multi(src)) errors.push(`invalid use of interface (${src.name}) as the source address of a binat-to rule`);
+  const multi = (h: PfHost | undefined): h is PfHost & { kind: "dynamic" } => h !== undefined && dynifMultiAddr(h);
+  const table = srcs.find((h) => h?.kind === "table");
+  const alias = srcs.find(multi);
+  if (table?.kind === "table") errors.push(`invalid use of table <${table.name}> as the source address of a binat-to rule`);
+  else if (alias?.kind === "dynamic") errors.push(`invalid use of interface (${alias.name}) as the source address of a binat-to rule`);
   // an address (or `any`) or a dynamic interface each: no table, range, no-route or urpf-failed
   else if (b.kind === "table" || src?.kind === "range" || src?.kind === "no-route" || src?.kind === "urpf-failed") errors.push("binat-to requires a specified source and redirect address");
   if (multi(src) || multi(b)) errors.push("dynamic interfaces must be used with :0 in a binat-to rule");
-  // PF_AZERO(src mask) || PF_AZERO(nat mask) (the words are pfctl's): a redirect table, a pool emptied by its family,
-  // or `from any`/a /0 in a rule of known family
-  if (binatEmpty || (!srcRefused && checkAf && (b.kind === "table" || zeroMask(src) || zeroMask(b))))
-    errors.push("source and redir addresess must have a matching network mask in binat-rule");
+  // PF_AZERO(src mask) || PF_AZERO(nat mask) (the words are pfctl's): a pool emptied by its family, or a zero mask
+  // on either side in a statement of known family
+  if (binatEmpty || (checkAf && (zeroMask(src) || zeroMask(b)))) errors.push("source and redir addresess must have a matching network mask in binat-rule");
   if (b.kind === "table") errors.push("tables cannot be used as the redirect address of a binat-to rule");
   if (rule.direction) errors.push("binat-to cannot be specified with a direction");
   return errors;

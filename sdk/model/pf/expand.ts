@@ -7,6 +7,7 @@
  */
 import { modifierMode } from "./if-modifier";
 import { addressFamily } from "./address";
+import { expandLabel, labelsFit, LABEL_TOO_LONG } from "./expand-label";
 import { isExpandWarning, ruleConsistent } from "./consistent";
 import { afToPoolErrors, collapseAfToPools, type AfToPools } from "./expand-afto";
 import { binatErrors, collapsePools, retarget, type PoolTarget } from "./expand-pools";
@@ -70,6 +71,8 @@ export { FAILED_TO_ADD_HOST };
 export interface ExpandResult {
   rules: PfRule[];
   errors: string[];
+  /** pfctl stopped with errx() in the middle of the statement ({@link LABEL_TOO_LONG}): `rules` are those added before. */
+  fatal?: string;
 }
 
 function orAny<T>(xs: readonly T[]): (T | undefined)[] {
@@ -117,8 +120,14 @@ export function expandStatement(rule: PfRule, ctx: ExpandContext = {}, refusals:
   }
   // collapse_redirspec: an af-to rule without family gets the other one than its target's
   const afToAf = rule.kind === "filter" ? rule.afTo?.af : undefined;
-  const stmtAf = decideAf(dsts, decideAf(srcs, rule.af)) ?? (afToAf === undefined ? undefined : afToAf === "inet" ? "inet6" : "inet");
+  // the statement's family as expand_rule gets it: written, or decide_address_family() of the lists, else a divert-to
+  // address's (expand_divertspec(), before expand_rule)
+  const divertAf = rule.kind === "filter" && rule.divertTo ? addressFamily(rule.divertTo.address) : undefined;
+  const listAf = decideAf(dsts, decideAf(srcs, rule.af)) ?? divertAf;
+  const stmtAf = listAf ?? (afToAf === undefined ? undefined : afToAf === "inet" ? "inet6" : "inet");
   const out: PfRule[] = [];
+  // expand_rule's `added`: the rules of the statement itself (binat-to's inbound twins are another expand_rule's)
+  let added = 0;
   // pfctl's `error` of expand_rule: once a pool failed, no later combination is added
   let poolError = false;
   const icmps = rule.kind === "filter" && rule.icmpTypes?.length ? rule.icmpTypes : [undefined];
@@ -154,6 +163,8 @@ export function expandStatement(rule: PfRule, ctx: ExpandContext = {}, refusals:
       if (e.length > 0) {
         errors.push(...e);
         poolError = true;
+        // it returned before choosing the rule's family: the combination's addresses give it
+        af = listAf;
       }
     }
     if ((af && src.af && af !== src.af) || (af && dst.af && af !== dst.af) ||
@@ -163,12 +174,17 @@ export function expandStatement(rule: PfRule, ctx: ExpandContext = {}, refusals:
     // a scoped address binds the rule to its interface; another `on IF` excludes the combination
     const scope = src.scope ?? dst.scope;
     let on = itf;
+    if (src.scope !== undefined && dst.scope !== undefined && src.scope !== dst.scope) continue;
     if (scope !== undefined) {
       if (itf && itf.name !== scope) continue;
-      on = { name: scope };
+      // the rule's own interface stays, negated too (`on ! lo0`: r->ifnot); without one, the address's
+      on ??= { name: scope };
     }
-    // the family expand_rule's binat-to mask check sees: the rule's or its addresses', not the target's
-    const checkAf = stmtAf ?? src.af ?? dst.af;
+    // expand_label() of the label and tag names, before the combination's checks: pfctl stops when one outgrows its buffer
+    if (!labelsFit(rule, on, proto, src.host, sport, dst.host, dport, af)) return { rules: out, errors, fatal: LABEL_TOO_LONG };
+    // the family expand_rule's binat-to mask check sees: the statement's (`af = r->af` as expand_rule starts: the family
+    // written, or decide_address_family() of the lists), not the combination's
+    const checkAf = stmtAf;
     // pfctl takes the address family of a binat-to/divert-to address when the rule has none (nat-to,
     // rdr-to and route-to pools: collapse_redirspec in familyErrors)
     if (!af && rule.kind === "filter" && !rule.natTo && !rule.rdrTo) {
@@ -185,15 +201,17 @@ export function expandStatement(rule: PfRule, ctx: ExpandContext = {}, refusals:
           poolError = true;
         }
     // expand_rule's binat-to checks, for each combination (a binat-to rule stands for both directions)
+    let binatChecks: string[] = [];
     if (rule.kind === "filter" && rule.binatTo) {
-      const b = binatErrors(rule, src.host, checkAf !== undefined, binatEmpty);
-      errors.push(...b);
-      if (b.length > 0) poolError = true;
+      const rest = src.host?.kind === "dynamic" ? [src.host] : at.tails().srcs.map((h) => h.host);
+      binatChecks = binatErrors(rule, src.host, rest, checkAf !== undefined, binatEmpty);
+      if (binatChecks.length > 0) poolError = true;
     }
-    const one = expandCombination(rule, ctx, { on, proto, src, sport, dst, dport, af, icmp, uid, gid, poolError, refusals, pool, afPools, tails: at.tails }, errors);
+    const one = expandCombination(rule, ctx, { on, proto, src, sport, dst, dport, af, icmp, uid, gid, poolError, binat: binatChecks, refusals, pool, afPools, tails: at.tails }, errors);
     for (const r of one.rules) out.push(r);
+    added += one.added;
   }
-  if (out.length === 0) errors.push("rule expands to no valid combination");
+  if (added === 0) errors.push("rule expands to no valid combination");
   return { rules: out, errors };
 }
 
@@ -211,6 +229,8 @@ interface Combination {
   gid: PfUgid | undefined;
   /** A pool of the rule failed (expand_rule's `error`): no combination is added any more. */
   poolError: boolean;
+  /** expand_rule's binat-to checks of this combination (binatErrors). */
+  binat: readonly string[];
   /** apply_redirspec's errors (see {@link expandStatement}). */
   refusals: readonly string[];
   /** The listed pool as this combination collapsed it (see {@link collapsePools}). */
@@ -224,26 +244,32 @@ interface Combination {
 /**
  * The rules one combination yields, pfctl's errors for it pushed onto `errors` in its order.
  */
-function expandCombination(rule: PfRule, ctx: ExpandContext, c: Combination, errors: string[]): { rules: PfRule[] } {
+function expandCombination(rule: PfRule, ctx: ExpandContext, c: Combination, errors: string[]): { rules: PfRule[]; added: number } {
   const { on, proto, src, sport, dst, dport, af, icmp, uid, gid, poolError } = c;
-  const none = { rules: [] };
+  const none = { rules: [], added: 0 };
+  // rule_consistent() refused the rule itself: expand_rule's `error` stays 0, so binat-to's inbound twin is still made
+  let refused = false;
   if (rule.kind === "filter") {
-    // expand_rule, in its order (after collapse_redirspec, in expandStatement): `icmp-type mismatch`,
-    // apply_redirspec's refusals, then rule_consistent(); one `skipping` line closes the combination's complaints
+    // expand_rule, in its order (after collapse_redirspec, in expandStatement): `icmp-type mismatch`, the binat-to
+    // checks, apply_redirspec's refusals, then rule_consistent(); one `skipping` line closes the combination's complaints
     const pre: string[] = [];
     if (icmp && proto !== (icmp.v6 ? "ipv6-icmp" : "icmp")) pre.push("icmp-type mismatch");
-    pre.push(...c.refusals);
+    pre.push(...c.binat, ...c.refusals);
     // without the host's interfaces, `self` stands for addresses of both families: every OpenBSD
     // host has 127.0.0.1 and ::1 on lo0
     const isSelf = (h: PfHost | undefined) => h?.kind === "interface" && h.name === "self";
     const afs = af === undefined && (!ctx.interfaces || ctx.partial) && (isSelf(src.host) || isSelf(dst.host)) ? (["inet", "inet6"] as const) : [af];
-    const byAf = afs.map((a) => ruleConsistent(rule, { proto, af: a, sport, dport, icmp, uid, gid }));
+    // binat-to makes the rule outbound before rule_consistent() (its inbound twin is checked as it is expanded)
+    const checked = rule.binatTo ? { ...rule, direction: "out" as const } : rule;
+    const byAf = afs.map((a) => ruleConsistent(checked, { proto, af: a, sport, dport, icmp, uid, gid }));
     const lines = [...new Set(byAf.flat())];
     const problems = (xs: readonly string[]) => xs.some((x) => !isExpandWarning(x));
     if (pre.length > 0 || problems(lines) || poolError) errors.push(...pre, ...lines, "skipping rule due to errors");
     else errors.push(...lines);
     // the `self` combinations of the family without errors are still rules
-    if (pre.length > 0 || poolError || byAf.every(problems)) return none;
+    if (pre.length > 0 || poolError) return none;
+    refused = byAf.every(problems);
+    if (refused && !rule.binatTo) return none;
   }
   const built = buildRule(rule, ctx, on, proto, src.host, sport, dst.host, dport, af);
   if (c.pool && built.kind === "filter") retarget(built, c.pool);
@@ -260,9 +286,10 @@ function expandCombination(rule: PfRule, ctx: ExpandContext, c: Combination, err
     // the reverse rule's pool is the source's address: a pool address has no negation (`from ! A` gives `rdr-to A`);
     // `from any` gives a pool of mask zero, printed `rdr-to any`
     const rdr: PfHost = src.host ? (src.host.kind === "address" && src.host.not ? { kind: "address", address: src.host.address } : src.host) : ANY;
-    return { rules: [{ ...built, direction: "out", natTo: b, staticPort: true }, ...binatInbound(rule, ctx, c, b, rdr)] };
+    const inbound = binatInbound(rule, ctx, c, b, rdr, built, errors);
+    return refused ? { rules: inbound, added: 0 } : { rules: [{ ...built, direction: "out", natTo: b, staticPort: true }, ...inbound], added: 1 };
   }
-  return { rules: [built] };
+  return { rules: [built], added: 1 };
 }
 
 /**
@@ -272,8 +299,9 @@ function expandCombination(rule: PfRule, ctx: ExpandContext, c: Combination, err
  * after the first outbound rule, of 80 after the second (a dynamic destination alone: gen_dynnode() copies its node
  * without the list's rest). A source of another family is skipped, as in expand_rule.
  */
-function binatInbound(rule: PfFilterRule, ctx: ExpandContext, c: Combination, b: PfHost, rdr: PfHost): PfRule[] {
+function binatInbound(rule: PfFilterRule, ctx: ExpandContext, c: Combination, b: PfHost, rdr: PfHost, outbound: PfRule, errors: string[]): PfRule[] {
   const t = c.tails();
+  const inbound = { ...rule, direction: "in" as const };
   const out: PfRule[] = [];
   const to: HostAf = { host: b, af: b.kind === "address" ? addressFamily(b.address) : undefined };
   // a dynamic destination (`(em1)`) is a copy of its node made for the combination (gen_dynnode(): `next` cleared), so
@@ -282,30 +310,28 @@ function binatInbound(rule: PfFilterRule, ctx: ExpandContext, c: Combination, b:
   for (const x of combinations({ ...t, srcs, dsts: [to], sports: t.dports, dports: t.sports })) {
     const p = x.pick;
     if (c.af && p.src.af && p.src.af !== c.af) continue;
+    // expand_rule again, on a copy of the rule: rule_consistent() with the twin's protocol, ports and direction
+    const lines = ruleConsistent(inbound, { proto: p.proto, af: c.af, sport: p.sport, dport: p.dport, icmp: p.icmp, uid: p.uid, gid: p.gid });
+    if (lines.some((x) => !isExpandWarning(x))) {
+      errors.push(...lines, "skipping rule due to errors");
+      continue;
+    }
+    errors.push(...lines);
     const r = buildRule(rule, ctx, p.on, p.proto, p.src.host, p.sport, b, p.dport, c.af);
-    if (r.kind !== "filter") continue;
+    if (r.kind !== "filter" || outbound.kind !== "filter") continue;
     r.direction = "in";
+    // the copy's label and tag names were expanded for the outbound rule already: no `$` is left in them
+    if (outbound.label !== undefined) r.label = outbound.label;
+    if (outbound.tag !== undefined) r.tag = outbound.tag;
+    if (outbound.tagged !== undefined) r.tagged = outbound.tagged;
     r.rdrTo = { host: rdr };
     if (p.icmp) r.icmpTypes = [p.icmp];
     if (p.uid) r.users = [p.uid];
     if (p.gid) r.groups = [p.gid];
     out.push(r);
   }
+  if (out.length === 0) errors.push("rule expands to no valid combination");
   return out;
-}
-
-/** pfctl's expand_label(): `$if`, `$proto`, `$srcaddr`, `$dstaddr`, `$srcport`, `$dstport` in a label (a `:` range: no text). */
-function expandLabel(label: string, itf: PfIfSpec | undefined, proto: string | undefined, src: HostAf["host"], sport: PfPort | undefined, dst: HostAf["host"], dport: PfPort | undefined): string {
-  if (!label.includes("$")) return label;
-  const addr = (h: PfHost | undefined) => (h === undefined ? "any" : h.kind === "address" ? `${h.not ? "! " : ""}${h.address}` : h.kind === "range" ? "?" : h.kind === "table" ? `<${h.name}>` : h.kind === "dynamic" ? `(${h.name})` : h.kind === "interface" ? h.name : h.kind);
-  const port = (p: PfPort | undefined) => (p === undefined || p.op === ":" ? "" : p.op === "=" ? String(p.port) : p.to !== undefined ? `${p.port}${p.op}${p.to}` : `${p.op}${p.port}`);
-  return label
-    .replaceAll("$if", itf?.name ?? "")
-    .replaceAll("$srcaddr", addr(src))
-    .replaceAll("$dstaddr", addr(dst))
-    .replaceAll("$srcport", port(sport))
-    .replaceAll("$dstport", port(dport))
-    .replaceAll("$proto", proto ?? "");
 }
 
 /** An address of mask zero as expand_rule holds it: `any` (no host), `0.0.0.0/0`, `10.0.0.0/0`, an interface `/0`. */
@@ -380,7 +406,7 @@ function buildRule(
     if (rule.fragment) r.fragment = true;
     if (rule.scrub) r.scrub = rule.scrub;
     if (rule.allowOpts) r.allowOpts = true;
-    if (rule.label !== undefined) r.label = expandLabel(rule.label, itf, proto, src, sport, dst, dport);
+    if (rule.label !== undefined) r.label = expandLabel(rule.label, itf, proto, src, sport, dst, dport, af) ?? rule.label;
     if (rule.once) r.once = true;
   }
   if (rule.kind === "filter") {
@@ -395,9 +421,9 @@ function buildRule(
     if (rule.probability !== undefined) r.probability = rule.probability;
   }
   // expand_label() runs on the tag names too
-  if (rule.tag !== undefined) r.tag = expandLabel(rule.tag, itf, proto, src, sport, dst, dport);
+  if (rule.tag !== undefined) r.tag = expandLabel(rule.tag, itf, proto, src, sport, dst, dport, af) ?? rule.tag;
   if (rule.tagged) {
-    const name = expandLabel(rule.tagged.name, itf, proto, src, sport, dst, dport);
+    const name = expandLabel(rule.tagged.name, itf, proto, src, sport, dst, dport, af) ?? rule.tagged.name;
     r.tagged = rule.tagged.not ? { name, not: true } : { name };
   }
   if (rule.kind === "filter") {

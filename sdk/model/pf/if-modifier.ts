@@ -36,3 +36,11 @@ export function modifierMode(m: PfIfModifier | undefined): PfIfMode | undefined 
 export function modifierNoAlias(m: PfIfModifier | undefined): boolean {
   return m === "0" || (m?.endsWith(":0") ?? false);
 }
+
+/**
+ * parse.y's DYNIF_MULTIADDR: a dynamic address (`(IF)`) that may stand for several addresses — any but `(IF:0)` of an
+ * interface (a name ending in a digit); `(egress:0)` of a group still may.
+ */
+export function dynifMultiAddr(h: { kind: string; name?: string; modifier?: PfIfModifier }): boolean {
+  return h.kind === "dynamic" && (!modifierNoAlias(h.modifier) || !/\d$/.test(h.name ?? ""));
+}

@@ -13,6 +13,7 @@
  * 4. Rules that differ only in one address are merged into an `<__automatic_N>` table once six share
  *    it (./optimize-combine.ts; when the caller asks for it, as the emulator's `pfctl -nv` does).
  */
+import { IPv4, IPv6 } from "ip-num";
 import type { PfHost, PfPort, PfRule } from "./types";
 import { combineRules, type MadeTables } from "./optimize-combine";
 
@@ -106,26 +107,32 @@ function hostNot(h: PfHost | null): boolean {
   return h?.not ?? false;
 }
 
-/** True when network `sup` strictly contains address/network `sub` (same family). */
+/** exclude_supersets(): `sup` (a shorter mask, or `any`) holds `sub` — `sup`'s address equals `sub`'s under its mask (same family). */
 function contains(sup: string, sub: string): boolean {
-  const [sa, sl] = sup.split("/");
   const [ba, bl] = sub.split("/");
+  // `any` (a negated one: `! any`) is the zero address with a zero mask of the rule's family
+  const [sa, sl] = sup === "any" ? [ba.includes(":") ? "::" : "0.0.0.0", "0"] : sup.split("/");
+  if (sub === "any") return false;
   const v6 = sa.includes(":");
   if (v6 !== ba.includes(":")) return false;
   const max = v6 ? 128 : 32;
   const supLen = sl === undefined ? max : Number(sl);
   const subLen = bl === undefined ? max : Number(bl);
   if (supLen >= subLen) return false;
-  const bits = (a: string): bigint => {
-    if (!v6) return a.split(".").reduce((acc, o) => (acc << 8n) | BigInt(Number(o)), 0n);
-    const [head, tail] = a.includes("::") ? a.split("::") : [a, ""];
-    const h = head ? head.split(":") : [];
-    const t = tail ? tail.split(":") : [];
-    const groups = [...h, ...Array(8 - h.length - t.length).fill("0"), ...t];
-    return groups.reduce((acc, g) => (acc << 16n) | BigInt(parseInt(g, 16)), 0n);
+  // the address's value (ip-num); one it cannot read (a scoped literal) is held by nothing
+  const bits = (a: string): bigint | undefined => {
+    try {
+      return (v6 ? IPv6.fromString(a) : IPv4.fromString(a)).getValue();
+    } catch {
+      return undefined;
+    }
   };
+  // super->addr == (sub->addr & super->mask): the wider address's own host bits must be zero too
   const shift = BigInt(max - supLen);
-  return bits(sa) >> shift === bits(ba) >> shift;
+  const mask = ((1n << BigInt(max)) - 1n) ^ ((1n << shift) - 1n);
+  const a = bits(sa);
+  const b = bits(ba);
+  return a !== undefined && b !== undefined && a === (b & mask);
 }
 
 function excludeAddr(sup: PfHost | null, sub: PfHost | null, supAf: string, subAf: string): PfHost | null {

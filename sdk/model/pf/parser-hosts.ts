@@ -344,6 +344,11 @@ export abstract class PfHostParser extends PfParserBase {
       const names = this.ctx.interfaces ? this.ctx.interfaces.map((i) => i.name).join(", ") : "";
       fail("could not parse host specification", `\`${text}\` is not an IPv4/IPv6 address or network${this.ctx.interfaces ? `, nor an interface or group of this host (${names})` : " nor an interface name"}`);
     }
+    // host_if(): ifa_lookup() finds no address of the kind asked for (`lo0:broadcast`, `enc0`): no host at all
+    if (this.ctx.interfaces && !this.ctx.partial && modifierMode(modifier) !== "peer" && interfaceAddresses(name, modifier, this.ctx.interfaces).length === 0) {
+      this.out.stderr.push(`no IP address found for ${text}`);
+      fail("could not parse host specification", `\`${text}\`: ${name} has no ${modifierMode(modifier) === "broadcast" ? "broadcast address (loopback, point-to-point and pseudo interfaces have none)" : "address of this kind"} on this host`);
+    }
     return { kind: "interface", name, ...(modifier ? { modifier } : {}), ...(mask !== undefined ? { mask } : {}), ...n };
   }
 

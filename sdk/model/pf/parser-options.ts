@@ -1,7 +1,7 @@
 /** pf.conf parser, part 4: a rule's options (parse.y filter_opts). */
 import { firstFamily, interfaceAddresses, literalFamily, parseLiteralAddress } from "./address";
 import { type Token } from "./lexer";
-import { splitModifiers } from "./if-modifier";
+import { dynifMultiAddr, splitModifiers } from "./if-modifier";
 import { FAILED_TO_ADD_HOST } from "./expand";
 import type { PfFilterRule, PfHost, PfScrub, PfStateMode } from "./types";
 import { UNSUPPORTED_RULE_OPTS, SUPPORTED_RULE_OPTS, TOS_WORDS, flagString } from "./parser-base";
@@ -46,7 +46,7 @@ const line = (m: string | undefined): readonly string[] | undefined => (m === un
 function poolTypeRefusal(type: string | undefined, h: PfHost): string | undefined {
   if (type !== "bitmask") return undefined;
   if (h.kind === "table" && !h.name.startsWith("__automatic_")) return "tables are not supported by pool type";
-  if (h.kind === "dynamic" && !(h.modifier ?? "").split(":").includes("0")) return `interface (${h.name}) is not supported by pool type`;
+  if (dynifMultiAddr(h)) return `interface (${(h as { name: string }).name}) is not supported by pool type`;
   return undefined;
 }
 

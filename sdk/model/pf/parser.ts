@@ -454,7 +454,7 @@ class PfParser extends PfQueueParser {
 
   protected addRule(rule: PfRule, loadedInline?: PfRule[], refusals: readonly string[] = []): string[] {
     (this.sink?.rules ?? this.out.ruleset.rules).push(rule);
-    const { rules, errors } = expandStatement(rule, this.ctx, refusals);
+    const { rules, errors, fatal } = expandStatement(rule, this.ctx, refusals);
     // a bare line is the reason of the `skipping rule due to errors` after it: that diagnostic says it
     let why: string[] = [];
     for (const e of errors) {
@@ -473,6 +473,7 @@ class PfParser extends PfQueueParser {
     // one by one: a statement may expand to more rules than a call takes arguments
     const loaded = this.sink?.loaded ?? this.out.loaded;
     for (const r of rules) loaded.push(r);
+    if (fatal) throw new Errx(fatal);
     return errors;
   }
 

@@ -2,7 +2,7 @@
  * Rendering pf rules in the canonical form pfctl prints (pfctl_parser.c print_rule()), and whole
  * rulesets as pf.conf text.
  */
-import { modifierNoAlias } from "./if-modifier";
+import { dynifMultiAddr } from "./if-modifier";
 import { expandStatement } from "./expand";
 import { PF_KEYWORDS, protocolNumber } from "./names";
 import { formatQueueStatement } from "./queues";
@@ -56,7 +56,7 @@ export function renderHost(h: PfHost): string {
  * (DYNIF_MULTIADDR: not `(IF:0)` of an interface whose name ends in a digit) is round-robin.
  */
 export function autoRoundRobin(h: PfHost): boolean {
-  return h.kind === "table" || (h.kind === "dynamic" && !(modifierNoAlias(h.modifier) && /\d$/.test(h.name)));
+  return h.kind === "table" || dynifMultiAddr(h);
 }
 
 /** One port item after `port`: `= 500`, `!= 22`, `500:501`, `8000 >< 8100`. */
@@ -165,6 +165,15 @@ function probabilityText(prob: number): string {
   return t;
 }
 
+/**
+ * A tag name as the file needs it: in double quotes unless the lexer reads it as one STRING as it stands (a word
+ * starting with a letter, digit or `_`, not digits only, not a keyword): `tag "$proto"` (a `$` first would start a macro). print_rule() prints
+ * it bare.
+ */
+function tagText(t: string, asFile: boolean): string {
+  return !asFile || (/^[A-Za-z0-9_][A-Za-z0-9_.$-]*$/.test(t) && !/^\d+$/.test(t) && !PF_KEYWORDS.has(t)) ? t : `"${t}"`;
+}
+
 function renderScrub(sc: PfScrub): string {
   const parts: string[] = [];
   if (sc.noDf) parts.push("no-df");
@@ -239,8 +248,8 @@ function format(r: PfStatement, asFile: boolean): string {
     if (r.label !== undefined) s += ` label "${r.label}"`;
     if (r.once) s += " once";
   }
-  if (r.tag !== undefined) s += ` tag ${r.tag}`;
-  if (r.tagged) s += `${r.tagged.not ? " !" : ""} tagged ${r.tagged.name}`;
+  if (r.tag !== undefined) s += ` tag ${tagText(r.tag, asFile)}`;
+  if (r.tagged) s += `${r.tagged.not ? " !" : ""} tagged ${tagText(r.tagged.name, asFile)}`;
   if (r.kind === "filter") {
     if (r.rtable !== undefined) s += ` rtable ${r.rtable}`;
     if (r.divertTo) s += ` divert-to ${r.divertTo.address} port ${r.divertTo.port}`;

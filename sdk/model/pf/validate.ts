@@ -46,7 +46,7 @@ function checkAnchorPath(field: string, value: string, wildcard: boolean): void 
  */
 function checkTag(field: string, value: string): void {
   // `$` past the first character: expand_label's macros (`$if`, `$srcaddr`, `$dstport`, …), as in a label
-  if (typeof value !== "string" || !/^[A-Za-z0-9_][A-Za-z0-9_.$-]*$/.test(value) || /^[0-9]+$/.test(value) || value.length > 63) {
+  if (typeof value !== "string" || !/^[A-Za-z0-9_$][A-Za-z0-9_.$-]*$/.test(value) || /^[0-9]+$/.test(value) || value.length > 63) {
     throw new ModelError(field, value, `invalid tag \`${value}\`; a tag holds letters, digits, \`_\`, \`.\`, \`-\` (not digits only) and has at most 63 characters`);
   }
   notKeyword(field, value, "tag");
@@ -186,7 +186,15 @@ export function validatePfStatement(s: PfStatement, field = "rule", depth = 0): 
   if (s.kind === "filter" && /[\p{Cc}\p{Cf}]/u.test(formatStatementForFile(s))) {
     throw new ModelError(field, "(rule)", "renders with a control character, which would start another statement in the anchor file");
   }
-  const { rules, errors } = expandStatement(s);
+  const { rules, errors, fatal } = expandStatement(s);
+  if (fatal) {
+    // a label or tag whose macros (`$srcaddr`, …) expand past 63 bytes: pfctl stops loading the whole file
+    // the one that overflows alone (pfctl expands the label, then the tag, then the tagged name)
+    const alone = (k: "label" | "tag" | "tagged") => ({ ...s, label: undefined, tag: undefined, tagged: undefined, [k]: (s as unknown as Record<string, unknown>)[k] }) as typeof s;
+    const key = (["label", "tag", "tagged"] as const).find((k) => (s as unknown as Record<string, unknown>)[k] !== undefined && expandStatement(alone(k)).fatal) ?? "label";
+    const value = key === "tagged" ? s.tagged?.name : (s as unknown as Record<string, unknown>)[key];
+    throw new ModelError(`${field}.${key === "tagged" ? "tagged.name" : key}`, value, `${fatal}: once its macros are replaced (an IPv6 address is up to 39 characters) it holds more than 63 bytes, and pfctl stops loading the file; use fewer macros or a shorter text`);
+  }
   if (rules.length === 0) {
     // pfctl's first complaint, on the field it is about where one field says it
     const first = errors.find((e) => !isExpandWarning(e) && e !== "skipping rule due to errors" && e !== "rule expands to no valid combination");
