@@ -141,32 +141,10 @@ export function expandStatement(rule: PfRule, ctx: ExpandContext = {}, refusals:
     const { on: itf, proto, icmp, src, dst, sport, dport, uid, gid } = at.pick;
     // collapse_redirspec runs first for every combination, with the statement's family: a pool may
     // give the rule its family (then combinations of the other family are skipped); its errors stay
-    let af = stmtAf;
-    let binatEmpty = false;
-    let pool: PoolTarget | undefined;
-    let afPools: AfToPools | undefined;
-    if (rule.kind === "filter" && !rule.afTo) {
-      const c = collapsePools(rule, af, ctx);
-      pool = c.pool;
-      if (c.errors.length > 0) {
-        errors.push(...c.errors);
-        poolError = true;
-        // a binat-to address of the other family is dropped from its pool: the pool's mask is then zero
-        binatEmpty = rule.binatTo !== undefined && c.errors.some((e) => e.startsWith("af mismatch in translation"));
-      }
-      af = c.af;
-    } else if (rule.kind === "filter" && rule.afTo) {
-      afPools = collapseAfToPools(rule, ctx);
-      // collapse_redirspec's family check, before the combination's own family is looked at: printed for every
-      // combination, a skipped one too, and no later one is added (expand_rule's `error`)
-      const e = afToPoolErrors(rule, ctx);
-      if (e.length > 0) {
-        errors.push(...e);
-        poolError = true;
-        // it returned before choosing the rule's family: the combination's addresses give it
-        af = listAf;
-      }
-    }
+    const collapsed = collapseCombination(rule, ctx, stmtAf, listAf, errors);
+    let af = collapsed.af;
+    const { pool, afPools, binatEmpty } = collapsed;
+    if (collapsed.failed) poolError = true;
     if ((af && src.af && af !== src.af) || (af && dst.af && af !== dst.af) ||
       (src.af && dst.af && src.af !== dst.af)) continue;
     if (!af && src.af) af = src.af;
@@ -213,6 +191,31 @@ export function expandStatement(rule: PfRule, ctx: ExpandContext = {}, refusals:
   }
   if (added === 0) errors.push("rule expands to no valid combination");
   return { rules: out, errors };
+}
+
+/**
+ * collapse_redirspec() of one combination's pools, with the statement's family (`stmtAf`): their errors pushed onto
+ * `errors`, the family a pool gives the rule, the collapsed pools, and whether a binat-to pool lost its address to
+ * the family (its mask is then zero).
+ */
+function collapseCombination(rule: PfRule, ctx: ExpandContext, stmtAf: PfAddressFamily | undefined, listAf: PfAddressFamily | undefined, errors: string[]): {
+  af: PfAddressFamily | undefined; pool?: PoolTarget; afPools?: AfToPools; binatEmpty: boolean; failed: boolean;
+} {
+  if (rule.kind !== "filter") return { af: stmtAf, binatEmpty: false, failed: false };
+  if (!rule.afTo) {
+    const c = collapsePools(rule, stmtAf, ctx);
+    errors.push(...c.errors);
+    // a binat-to address of the other family is dropped from its pool: the pool's mask is then zero
+    const binatEmpty = rule.binatTo !== undefined && c.errors.some((e) => e.startsWith("af mismatch in translation"));
+    return { af: c.af, ...(c.pool ? { pool: c.pool } : {}), binatEmpty, failed: c.errors.length > 0 };
+  }
+  const afPools = collapseAfToPools(rule, ctx);
+  // collapse_redirspec's family check, before the combination's own family is looked at: printed for every
+  // combination, a skipped one too, and no later one is added (expand_rule's `error`); it returned before choosing
+  // the rule's family, so the combination's addresses give it
+  const e = afToPoolErrors(rule, ctx);
+  errors.push(...e);
+  return { af: e.length > 0 ? listAf : stmtAf, afPools, binatEmpty: false, failed: e.length > 0 };
 }
 
 /** One combination of {@link expandStatement}'s loops (an interface, protocol, hosts, ports, family, icmp type, user and group). */
