@@ -286,9 +286,7 @@ function expandCombination(rule: PfRule, ctx: ExpandContext, c: Combination, err
   if (built.kind === "filter" && rule.kind === "filter" && rule.binatTo) {
     // parse.y binat-to: `out … nat-to B static-port` and the reverse `in … from any to B rdr-to SRC`
     const b = rule.binatTo;
-    // the reverse rule's pool is the source's address: a pool address has no negation (`from ! A` gives `rdr-to A`);
-    // `from any` gives a pool of mask zero, printed `rdr-to any`
-    const rdr: PfHost = src.host ? (src.host.kind === "address" && src.host.not ? { kind: "address", address: src.host.address } : src.host) : ANY;
+    const rdr = poolOfSource(src.host);
     const inbound = binatInbound(rule, ctx, c, b, rdr, built, errors);
     return refused ? { rules: inbound, added: 0 } : { rules: [{ ...built, direction: "out", natTo: b, staticPort: true }, ...inbound], added: 1 };
   }
@@ -304,7 +302,10 @@ function expandCombination(rule: PfRule, ctx: ExpandContext, c: Combination, err
  */
 function binatInbound(rule: PfFilterRule, ctx: ExpandContext, c: Combination, b: PfHost, rdr: PfHost, outbound: PfRule, errors: string[]): PfRule[] {
   const t = c.tails();
-  const inbound = { ...rule, direction: "in" as const };
+  // the copy is of the outbound rule as this combination made it: a protocol other than tcp cleared its flags, so
+  // its tcp twins have none (`flags any`)
+  const twin: PfFilterRule = c.proto !== undefined && c.proto !== "tcp" ? { ...rule, flags: "any" } : rule;
+  const inbound = { ...twin, direction: "in" as const };
   const out: PfRule[] = [];
   const to: HostAf = { host: b, af: b.kind === "address" ? addressFamily(b.address) : undefined };
   // a dynamic destination (`(em1)`) is a copy of its node made for the combination (gen_dynnode(): `next` cleared), so
@@ -320,7 +321,7 @@ function binatInbound(rule: PfFilterRule, ctx: ExpandContext, c: Combination, b:
       continue;
     }
     errors.push(...lines);
-    const r = buildRule(rule, ctx, p.on, p.proto, p.src.host, p.sport, b, p.dport, c.af);
+    const r = buildRule(twin, ctx, p.on, p.proto, p.src.host, p.sport, b, p.dport, c.af);
     if (r.kind !== "filter" || outbound.kind !== "filter") continue;
     r.direction = "in";
     // the copy's label and tag names were expanded for the outbound rule already: no `$` is left in them
@@ -335,6 +336,18 @@ function binatInbound(rule: PfFilterRule, ctx: ExpandContext, c: Combination, b:
   }
   if (out.length === 0) errors.push("rule expands to no valid combination");
   return out;
+}
+
+/**
+ * binat-to's inbound pool: the outbound rule's source as a pool address, which has no negation (`from ! A` gives
+ * `rdr-to A`, `from ! (em0:0)/24` gives `rdr-to (em0:0)/24`); a zero mask (`from any`, `0.0.0.0/0`) prints `rdr-to any`.
+ */
+function poolOfSource(h: PfHost | undefined): PfHost {
+  const z = zeroMaskAsAny(h);
+  if (z === undefined || (z.kind === "address" && z.address === "any")) return ANY;
+  if (!("not" in z) || !z.not) return z;
+  const { not: _, ...rest } = z;
+  return rest as PfHost;
 }
 
 /** An address of mask zero as expand_rule holds it: `any` (no host), `0.0.0.0/0`, `10.0.0.0/0`, an interface `/0`. */

@@ -43,6 +43,18 @@ function keepState(r: Opt): number {
   }
 }
 
+/**
+ * A rule's scrub_flags (no-df, random-id, reassemble tcp, whether it has `set tos`: a field pf_rule_desc does not
+ * list, so BREAK). Its max-mss and min-ttl, like the value of `set tos`, are NEVER fields: the optimizer zeroes them before any comparison, so rules differing only
+ * there are one rule to it (the later one is dropped as identical).
+ */
+function scrubFlags(r: Opt): string {
+  const sc = r.kind === "filter" ? r.scrub : undefined;
+  const flags = sc ? `${sc.noDf ? "d" : ""}${sc.randomId ? "r" : ""}${sc.reassembleTcp ? "t" : ""}` : "";
+  // `set tos` sets PFSTATE_SETTOS there too (its value is the NEVER field set_tos)
+  return r.kind === "filter" && r.setTos !== undefined ? `${flags}s` : flags;
+}
+
 /** Fields that must be equal inside a superblock (BREAK fields and those pfctl does not list). */
 function breakKey(r: Opt): string {
   if (r.kind === "anchor") return JSON.stringify(["anchor", r.name]);
@@ -52,7 +64,9 @@ function breakKey(r: Opt): string {
     r.stateOptions?.pflow ?? false, r.fragment ?? false, r.once ?? false, r.allowOpts ?? false,
     r.rtable ?? -1, r.natTo ?? null, r.rdrTo ?? null,
     // BREAK fields of the options beyond the first model: logif/log flags, overload, rule_flag bits
-    r.logOptions ?? null, r.stateOptions?.overload ?? null, r.stateOptions?.sourceTrack ?? "", r.staticPort ?? false, r.scrub ?? null, r.route ?? null, r.binatTo ?? null, r.divertTo ?? null, r.setPrio ?? null, r.setTos ?? -1, r.pool ?? null, r.afTo ?? null, r.queue ?? null,
+    r.logOptions ?? null, r.stateOptions?.overload ?? null, r.stateOptions?.sourceTrack ?? "", r.staticPort ?? false, scrubFlags(r), r.route ?? null, r.binatTo ?? null, r.divertTo ?? null, r.setPrio ?? null, r.pool ?? null, r.afTo ?? null, r.queue ?? null,
+    // unlisted in pf_rule_desc, so BREAK: prio, pktrate, rcv_ifname/rcvifnot
+    r.prio ?? -1, r.maxPktRate ?? null, r.receivedOn ?? null,
   ]);
 }
 
@@ -63,7 +77,8 @@ function isBarrier(r: Opt): boolean {
 }
 
 function inclusive(block: Opt[], r: Opt): boolean {
-  if (block.length === 0 || isBarrier(r)) return false;
+  // a rule with a BARRIER field (a label, …) is a superblock of its own: none joins it, it joins none
+  if (block.length === 0 || isBarrier(r) || isBarrier(block[0]!)) return false;
   const first = block[0];
   if (ifname(first) !== ifname(r) && (isGroup(ifname(first)) || isGroup(ifname(r)))) return false;
   return breakKey(first) === breakKey(r);
@@ -209,8 +224,14 @@ function removeIdentical(block: Opt[]): Opt[] {
 
 const SKIP_COUNT = 9;
 
+/**
+ * skip_cmp_src_addr/skip_cmp_dst_addr: the same negation and kind, then the same address and mask (never the zero
+ * address: `any`, `! any`), interface and modifier and mask, or table; no-route and urpf-failed always; a range never.
+ */
 function hostEq(a: PfHost | undefined, b: PfHost | undefined): boolean {
-  if (a === undefined || b === undefined) return false; // `any` never shares a skip step
+  if (a === undefined || b === undefined) return false;
+  if (a.kind === "range" || b.kind === "range") return false;
+  if (a.kind === "address" && (a.address === "any" || /^[0.:]+(\/\d+)?$/.test(a.address))) return false;
   return JSON.stringify(a) === JSON.stringify(b);
 }
 
