@@ -118,10 +118,11 @@ export function serviceName(port: number, proto: IpProtocol | undefined): string
   return (p === undefined ? undefined : serviceNameOf(port, p)) ?? String(port);
 }
 
-/** Whether `a` is a single host (no `/len` written): the only kind ipsecctl takes as a default peer. */
+/** Whether `a` is a single host (ipsecctl's netaddress 0: an address without `/len`, an IPv6 `/128`, a name's addresses): the only kind ipsecctl takes as a default peer. */
 export function isHost(a: IpsecAddress): boolean {
-  // host_v6 makes a /128 a host (netaddress 0); host_v4 makes any written mask a network, /32 too
-  return a.kind === "ip" && (a.prefix === undefined || (a.prefix === 128 && a.address.includes(":")));
+  // host_v6 makes a /128 a host (netaddress 0); host_v4 makes any written mask a network, /32 too; a name's addresses
+  // (host_if: an interface's or a group's, host_dns: a DNS name's) are hosts too
+  return a.kind === "name" || (a.kind === "ip" && (a.prefix === undefined || (a.prefix === 128 && a.address.includes(":"))));
 }
 
 /** Structural equality of two addresses. */

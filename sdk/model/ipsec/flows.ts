@@ -84,26 +84,26 @@ export function flowsOfFlowRule(r: FlowRule): Flow[] {
   for (const [s, d, family] of expandPairs(r.from.addresses, r.to.addresses)) {
     const dir = r.direction ?? "out";
     const remote = dir === "in" ? s : d;
-    const peer = r.peer ?? (isHost(remote) ? remote : undefined);
+    // set_rule_peers(): the remote host when no peer is given; `peer any` is the default peer (none); a deny or bypass
+    // flow has neither local nor peer, and create_flow() gives it no identities
+    const peer = r.peer ? (r.peer.kind === "any" ? undefined : r.peer) : isHost(remote) ? remote : undefined;
+    const plain = type === "deny" || type === "bypass";
     const f: Flow = { satype, direction: dir, from: s, to: d, family, type };
     if (r.proto !== undefined) f.proto = r.proto;
     if (r.from.port) f.fromPort = r.from.port;
     if (r.to.port) f.toPort = r.to.port;
-    if (r.local) f.local = r.local;
-    if (peer) f.peer = peer;
-    if (r.srcid !== undefined) f.srcid = r.srcid;
-    if (r.dstid !== undefined) f.dstid = r.dstid;
+    if (r.local && !plain) f.local = r.local;
+    if (peer && !plain) f.peer = peer;
+    if (r.srcid !== undefined && !plain) f.srcid = r.srcid;
+    if (r.dstid !== undefined && !plain) f.dstid = r.dstid;
     out.push(f);
     if (r.direction === undefined) {
+      // reverse_rule(): addresses and ports swapped; local, peer and the identities copied as they are
       const rev: Flow = { ...f, direction: "in", from: d, to: s };
       delete rev.fromPort;
       delete rev.toPort;
-      delete rev.srcid;
-      delete rev.dstid;
       if (f.toPort !== undefined) rev.fromPort = f.toPort;
       if (f.fromPort !== undefined) rev.toPort = f.fromPort;
-      if (f.dstid !== undefined) rev.srcid = f.dstid;
-      if (f.srcid !== undefined) rev.dstid = f.srcid;
       out.push(rev);
     }
   }

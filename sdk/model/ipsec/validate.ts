@@ -252,6 +252,8 @@ export function ikeRuleProblems(rule: IkeRule): RuleProblem[] {
   }
   if (rule.tag !== undefined && (typeof rule.tag !== "string" || rule.tag === "" || rule.tag.length > 63 || /["\n\\]/.test(rule.tag)))
     out.push({ field: "tag", value: rule.tag, text: `invalid tag \`${String(rule.tag)}\``, hint: "1-63 characters without quotes or backslashes", stage: "model" });
+  // create_ike() returns at its port check, before the phases' transforms are looked at
+  if (out.some((p) => p.text === "no protocol supplied with source/destination ports")) return out.filter((p) => !p.text.startsWith("authentication is implicit"));
   return out;
 }
 
