@@ -161,7 +161,7 @@ function proposals(sa: "ikesa" | "childsa", sets: IkedTransforms[] | undefined):
  * default name `policyN`. `interfaceExists`: whether the host has an interface of that name (if_nametoindex); without
  * it (lint) an `iface` is not checked, as only the host knows its interfaces.
  */
-export function expandIkedPolicy(policy: IkedPolicy, seq: number, host: { interfaceExists?: (name: string) => boolean } = {}): IkedExpandResult {
+export function expandIkedPolicy(policy: IkedPolicy, seq: number, host: { interfaceExists?: (name: string) => boolean; nodes?: { src: number; dst: number } } = {}): IkedExpandResult {
   const fail = (message: string, reason: string): IkedExpandResult => ({ ok: false, yyerrors: [message, "create_ike failed"], reason });
   // create_ike looks the interface up first of all (if_nametoindex)
   if (policy.iface !== undefined && host.interfaceExists && !host.interfaceExists(policy.iface))
@@ -176,12 +176,15 @@ export function expandIkedPolicy(policy: IkedPolicy, seq: number, host: { interf
     return { ok: false, yyerrors: [], fatal: "create_ike: policy address family mismatch", reason: `local/peer do not match \`${policy.af}\`` };
   let ipa: IkedResolvedAddr | undefined = local;
   let ipb: IkedResolvedAddr | undefined = peer;
-  if (!ipa && !ipb && policy.flows.length === 1) {
-    const f = policy.flows[0];
-    const s = resolve(f.from, undefined);
-    const d = resolve(f.to, undefined);
-    if (s && s !== "dynamic") ipa = s;
-    if (d && d !== "dynamic") ipb = d;
+  // the source list's only node, the destination list's only node (`nodes`: how many the host's names made of them)
+  const nodes = host.nodes ?? { src: policy.flows.length, dst: policy.flows.length };
+  if (!ipa && !ipb && policy.flows.length >= 1) {
+    const f = policy.flows[0]!;
+    const s = nodes.src === 1 ? resolve(f.from, undefined) : undefined;
+    const d = nodes.dst === 1 ? resolve(f.to, undefined) : undefined;
+    // a `dynamic` host is host_dynamic()'s node: no family, no address, not a network
+    if (s) ipa = s === "dynamic" ? { ...ANY, net: false } : s;
+    if (d) ipb = d === "dynamic" ? { ...ANY, net: false } : d;
   }
   if (!ipa && !ipb) return fail("could not get local/peer specification", "no local or peer address and more than one flow: give `peer` (and `local`)");
   if (policy.mode === "active" && (!ipb || ipb.net || (ipa && ipa.net)))

@@ -6,7 +6,7 @@
  * Host names and interface names are not resolved (there is no DNS here): they fail like an unknown name.
  */
 import { hostIf, type HostIfInterface } from "./ipsec-hostif";
-import { expandIkedPolicy, parseIkedConfDetailed, protocolName, type IkedExpandedPolicy, type IkedResolvedAddr } from "../../../sdk/model/iked";
+import { expandIkedPolicy, parseIkedConfDetailed, protocolName, type IkedExpandedPolicy, type IkedPolicy, type IkedResolvedAddr } from "../../../sdk/model/iked";
 
 const addr = (a: IkedResolvedAddr): string => (a.af !== undefined && a.net ? `${a.text}/${a.mask}` : a.text);
 
@@ -72,7 +72,9 @@ export function printIkedPolicy(x: IkedExpandedPolicy): string {
   for (const c of p.config ?? []) o.push(`${c.action} ${c.option} ${c.address.replace(/\/\d+$/, "")}`);
   if (p.iface) o.push(`iface ${p.iface}`);
   if (p.tag) o.push(`tag "${p.tag}"`);
-  if (p.tap) o.push(`tap "${p.tap}"`);
+  // print.c: the unit strtonum() read, and nothing for enc0 (pol_tap 0 is no tap)
+  const unit = p.tap === undefined ? 0 : Number(p.tap.slice(3));
+  if (unit !== 0) o.push(`tap "enc${unit}"`);
   return `${o.join(" ")}\n`;
 }
 
@@ -128,7 +130,24 @@ export function ikedN(text: string, file: string, opts: { verbose: boolean; mode
           const a = interfaceAddress(slash < 0 ? h : h.slice(0, slash), ifs);
           return (a ?? h) as T;
         };
-        const p = { ...written, flows: written.flows.map((f) => ({ ...f, from: resolve(f.from), to: resolve(f.to) })), local: resolve(written.local), peer: resolve(written.peer) };
+        // create_ike(): the written sources make one list and the destinations another (an interface or group: each of
+        // its addresses, link-local skipped), zipped pairwise into flows; local/peer default to a list's only node
+        const nodes = (h: string, port: number | string | undefined) => {
+          if (h === "any" || h === "dynamic") return [{ h, port }];
+          const slash = h.indexOf("/");
+          const all = hostIf(slash < 0 ? h : h.slice(0, slash), ifs)?.filter((a) => a.kind === "ip").map((a) => (a as { address: string }).address);
+          return (all?.length ? all : [h]).map((a) => ({ h: a, port }));
+        };
+        const srcs = written.flows.flatMap((f) => nodes(f.from, f.fromPort));
+        const dsts = written.flows.flatMap((f) => nodes(f.to, f.toPort));
+        const zipped = srcs.slice(0, Math.min(srcs.length, dsts.length)).map((a, i) => {
+          const b = dsts[i]!;
+          const f: IkedPolicy["flows"][number] = { from: a.h, to: b.h };
+          if (a.port !== undefined) f.fromPort = a.port;
+          if (b.port !== undefined) f.toPort = b.port;
+          return f;
+        });
+        const p = { ...written, flows: zipped, local: resolve(written.local), peer: resolve(written.peer) };
         // getaddrinfo: a scope names an interface of the host (if_nametoindex) or is an index
         const scopeOk = (h: string) => {
           const m = /%([^/]+)/.exec(h);
@@ -143,7 +162,7 @@ export function ikedN(text: string, file: string, opts: { verbose: boolean; mode
           break;
         }
         seq++;
-        const x = expandIkedPolicy(p, seq, { interfaceExists: (n) => ifs.some((i) => i.name === n) });
+        const x = expandIkedPolicy(p, seq, { interfaceExists: (n) => ifs.some((i) => i.name === n), nodes: { src: srcs.length, dst: dsts.length } });
         // a bare ikesa/childsa: iked dies of SIGSEGV in create_ike (what it printed before stays; the shell says 139)
         if (!x.ok && x.crash) return { stdout: "", stderr: err, rc: 139 };
         if (!x.ok) {
