@@ -303,8 +303,9 @@ function expandCombination(rule: PfRule, ctx: ExpandContext, c: Combination, err
 function binatInbound(rule: PfFilterRule, ctx: ExpandContext, c: Combination, b: PfHost, rdr: PfHost, outbound: PfRule, errors: string[]): PfRule[] {
   const t = c.tails();
   // the copy is of the outbound rule as this combination made it: a protocol other than tcp cleared its flags, so
-  // its tcp twins have none (`flags any`)
-  const twin: PfFilterRule = c.proto !== undefined && c.proto !== "tcp" ? { ...rule, flags: "any" } : rule;
+  // its tcp twins have none (`flags any`), and its modulate or synproxy state became keep state
+  const downgraded = rule.state === "modulate" || rule.state === "synproxy" ? { state: "keep" as const } : {};
+  const twin: PfFilterRule = c.proto !== undefined && c.proto !== "tcp" ? { ...rule, flags: "any", ...downgraded } : rule;
   const inbound = { ...twin, direction: "in" as const };
   const out: PfRule[] = [];
   const to: HostAf = { host: b, af: b.kind === "address" ? addressFamily(b.address) : undefined };

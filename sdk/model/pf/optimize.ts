@@ -228,10 +228,15 @@ const SKIP_COUNT = 9;
  * skip_cmp_src_addr/skip_cmp_dst_addr: the same negation and kind, then the same address and mask (never the zero
  * address: `any`, `! any`), interface and modifier and mask, or table; no-route and urpf-failed always; a range never.
  */
-function hostEq(a: PfHost | undefined, b: PfHost | undefined): boolean {
+function hostEq(a: PfHost | undefined, b: PfHost | undefined, afA: string | undefined, afB: string | undefined): boolean {
   if (a === undefined || b === undefined) return false;
   if (a.kind === "range" || b.kind === "range") return false;
   if (a.kind === "address" && (a.address === "any" || /^[0.:]+(\/\d+)?$/.test(a.address))) return false;
+  if (a.kind === "dynamic" && b.kind === "dynamic") {
+    // the mask is the rule's: 128 bits unless written, cut to 32 in an inet rule (gen_dynnode)
+    const mask = (h: typeof a, af: string | undefined) => Math.min(h.mask ?? 128, af === "inet" ? 32 : 128);
+    return a.name === b.name && a.modifier === b.modifier && (a.not ?? false) === (b.not ?? false) && mask(a, afA) === mask(b, afB);
+  }
   return JSON.stringify(a) === JSON.stringify(b);
 }
 
@@ -253,9 +258,9 @@ function shares(i: number, a: Opt, b: Opt): boolean {
     case 4:
       return a.protos[0] !== undefined && a.protos[0] === b.protos[0];
     case 5:
-      return hostEq(a.from.hosts[0], b.from.hosts[0]);
+      return hostEq(a.from.hosts[0], b.from.hosts[0], a.af, b.af);
     case 6:
-      return hostEq(a.to.hosts[0], b.to.hosts[0]);
+      return hostEq(a.to.hosts[0], b.to.hosts[0], a.af, b.af);
     case 7:
       return portEq(a.from.ports[0], b.from.ports[0]);
     case 8:
