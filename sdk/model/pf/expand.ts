@@ -42,6 +42,8 @@ export interface ExpandContext {
   partial?: boolean;
   /** `set block-policy`; default `drop`. */
   blockPolicy?: "drop" | "return";
+  /** `set state-defaults`: the state options of pass rules that keep state by default; default none. */
+  stateDefaults?: PfStateOptions;
   /** `set state-policy`; default `floating`. */
   statePolicy?: "if-bound" | "floating";
   /**
@@ -109,7 +111,8 @@ function cleanStateOptions(o: PfStateOptions | undefined, ifBoundDefault: boolea
  * Expands one rule statement into canonical rules. `refusals` are apply_redirspec's errors the parser found in the
  * rule's pools (the same for every combination: pfctl prints them for each one, and adds none of them).
  */
-export function expandStatement(rule: PfRule, ctx: ExpandContext = {}, refusals: readonly string[] = []): ExpandResult {
+export function expandStatement(written: PfRule, ctx: ExpandContext = {}, refusals: readonly string[] = []): ExpandResult {
+  const rule = withStateDefaults(written, ctx);
   const errors: string[] = [];
   const srcs = resolveHosts(rule.from.hosts, ctx, errors);
   const dsts = resolveHosts(rule.to.hosts, ctx, errors);
@@ -191,6 +194,12 @@ export function expandStatement(rule: PfRule, ctx: ExpandContext = {}, refusals:
   }
   if (added === 0) errors.push("rule expands to no valid combination");
   return { rules: out, errors };
+}
+
+/** A pass rule that keeps state by default (no state written) takes `set state-defaults`' options (pfrule's action). */
+function withStateDefaults(rule: PfRule, ctx: ExpandContext): PfRule {
+  if (!ctx.stateDefaults || rule.kind !== "filter" || rule.action !== "pass" || rule.state !== undefined || rule.stateOptions !== undefined) return rule;
+  return { ...rule, stateOptions: ctx.stateDefaults };
 }
 
 /**
@@ -478,6 +487,7 @@ export function contextOf(options: readonly PfOption[], interfaces?: readonly Pf
   for (const o of options) {
     if (o.kind === "block-policy") ctx.blockPolicy = o.policy;
     else if (o.kind === "state-policy") ctx.statePolicy = o.policy;
+    else if (o.kind === "state-defaults") ctx.stateDefaults = o.options;
   }
   return ctx;
 }

@@ -232,17 +232,22 @@ export abstract class PfRulePartParser extends PfHostParser {
    */
   protected stateChecks: string[] = [];
 
-  protected stateOpts(): PfStateOptions {
+  /** The checks of `set state-defaults`' options: each pass rule that takes them fails the first (parse.y pfrule). */
+  protected stateDefaultChecks: string[] = [];
+
+  /** state_opt_list: between parentheses (`keep state (…)`), or to the end of the statement (`set state-defaults …`). */
+  protected stateOpts(toEnd = false): PfStateOptions {
     const o: PfStateOptions = {};
+    const atEnd = () => (toEnd ? this.la.type === "NL" || this.la.type === "EOF" : this.isChar(")"));
     let lockSeen = false;
     let first = true;
     const adaptive: { start?: number; end?: number } = {};
     // `source-track` alone (parse.y PF_SRCTRACK): per rule once a per-rule limit is set (max-src-nodes, max-src-conn,
     // max-src-conn-rate set PFRULE_RULESRCTRACK), global otherwise; never "incompatible with 'source-track global'"
     let bareTrack = false;
-    // state_opt_list: at least one option between the parentheses
-    if (this.isChar(")")) this.syntax();
-    while (!this.isChar(")")) {
+    // state_opt_list: at least one option
+    if (atEnd()) this.syntax();
+    while (!atEnd()) {
       if (!first) this.acceptChar(",");
       first = false;
       const t = this.la;
@@ -325,7 +330,7 @@ export abstract class PfRulePartParser extends PfHostParser {
           this.syntax();
       }
     }
-    this.shift();
+    if (!toEnd) this.shift();
     this.finishStateOpts(o, bareTrack, adaptive);
     return o;
   }

@@ -36,13 +36,33 @@ export abstract class PfSettingsParser extends PfOptionParser {
   protected option(): void {
     this.expectKw("set");
     const t = this.la;
-    if (this.interfaceAndPolicyOption() || this.timeoutOption() || this.hostOption()) return;
-    // parse.y's option: of the `set` options pfctl knows, only fingerprints and state-defaults are outside the
-    // model; any other word after `set` (`set set`, `set frags`) is pfctl's plain syntax error
-    if ((t.type === "KW" || t.type === "STRING") && (t.text === "fingerprints" || t.text === "state-defaults")) {
-      this.fail(`\`set ${t.text}\` is valid pf.conf but not part of this model's pf language`, "supported: set skip on, set block-policy, set state-policy, set ruleset-optimization, set limit, set timeout, set optimization, set loginterface, set reassemble, set debug, set hostid, set syncookies", t);
+    if (this.interfaceAndPolicyOption() || this.timeoutOption() || this.hostOption() || this.stateDefaultsOption()) return;
+    // parse.y's option: of the `set` options pfctl knows, only fingerprints is outside the model; any other word
+    // after `set` (`set set`, `set frags`) is pfctl's plain syntax error
+    if ((t.type === "KW" || t.type === "STRING") && t.text === "fingerprints") {
+      this.fail(`\`set ${t.text}\` is valid pf.conf but not part of this model's pf language`, "supported: set skip on, set block-policy, set state-policy, set state-defaults, set ruleset-optimization, set limit, set timeout, set optimization, set loginterface, set reassemble, set debug, set hostid, set syncookies", t);
     }
     this.syntax();
+  }
+
+  /**
+   * `set state-defaults OPTS` (parse.y: once per ruleset, "cannot redefine state-defaults"; -v prints nothing). The
+   * checks pfrule's loop makes of the options (a second `max`, …) fail each pass rule that takes them.
+   */
+  private stateDefaultsOption(): boolean {
+    const t = this.la;
+    if (!this.acceptKw("state-defaults")) return false;
+    const saved = this.stateChecks;
+    this.stateChecks = [];
+    const options = this.stateOpts(true);
+    const checks = this.stateChecks;
+    this.stateChecks = saved;
+    this.endOfStatement();
+    if (this.ctx.stateDefaults) this.failOnToken("cannot redefine state-defaults", "give one `set state-defaults` line with every option", t);
+    this.ctx.stateDefaults = options;
+    this.stateDefaultChecks = checks;
+    this.out.ruleset.options.push({ kind: "state-defaults", options });
+    return true;
   }
 
   // ---- tables ----------------------------------------------------------------------------

@@ -6,7 +6,7 @@
  * interfaces when they are given. It never throws on bad input.
  *
  * Covered (what a VPN gateway's pf.conf uses): macros; `set skip on`, `set block-policy`,
- * `set state-policy`, `set ruleset-optimization`, `set limit`, `set timeout`, `set optimization`,
+ * `set state-policy`, `set state-defaults`, `set ruleset-optimization`, `set limit`, `set timeout`, `set optimization`,
  * `set loginterface`; tables (`const`, `persist`, `counters`, `file`, negated `!ADDR` entries);
  * pass/block/match with `drop`/`return`/`return-rst`/`return-icmp(…)`/`return-icmp6(…)`, `log` and
  * `log (all, matches, user, to pflogN)`, `quick`, `on [!] IF`, `inet`/`inet6`, `proto`, `from`/`to`
@@ -33,7 +33,7 @@
  * be rendered canonically or compared with `pfctl -sr`): `include`, `source-hash` with a random key, `divert-reply`/`divert-packet`,
  * `set delay`, `on rdomain`, `return-rst(ttl)`,
  * scoped addresses in an address range (`fe80::1%em0 - fe80::9%em0`), `route` labels, `label`, `user` and `group` on
- * anchor rules, and the options `set fingerprints`, `set state-defaults`.
+ * anchor rules, and the option `set fingerprints`.
  */
 import type { ParseResult } from "../diagnostics";
 import { bareLineReason, contextOf, expandStatement, isBareExpandLine } from "./expand";
@@ -411,8 +411,11 @@ class PfParser extends PfQueueParser {
     this.ruleAf = af ?? common(from.hosts) ?? common(to.hosts);
     const fo = this.filterOpts(false);
     this.endOfStatement();
-    // `keep state` is a pass rule's default and `no state` a block/match rule's: pfctl keeps no trace.
-    if ((fo.state === "keep" && action === "pass") || (fo.state === "no" && action !== "pass")) delete fo.state;
+    // a pass rule that writes no state keeps state by default, with `set state-defaults`' options
+    const defaulted = action === "pass" && fo.state === undefined && this.ctx.stateDefaults !== undefined;
+    // `keep state` is a pass rule's default and `no state` a block/match rule's: pfctl keeps no trace (but a bare written
+    // `keep state` takes no state-defaults: it stays)
+    if ((fo.state === "keep" && action === "pass" && (!this.ctx.stateDefaults || fo.stateOptions)) || (fo.state === "no" && action !== "pass")) delete fo.state;
     const rule: PfFilterRule = {
       kind: "filter", action, ...(blockPolicy ? { blockPolicy } : {}), ...(returnIcmp ? { returnIcmp } : {}), ...(direction ? { direction } : {}),
       ...(log ? { log } : {}), ...(logOptions ? { logOptions } : {}), ...(quick ? { quick } : {}), on, ...(af ? { af } : {}), protos, from, to,
@@ -426,10 +429,11 @@ class PfParser extends PfQueueParser {
     if (fo.flags !== undefined && fo.flags !== "any" && protos.length > 0 && !protos.includes("tcp")) {
       this.fail("flags only apply to tcp", `\`flags ${fo.flags}\` with proto ${protos.join(", ")}`);
     }
-    // pfrule's loop over the state options: the first that fails
-    if (this.stateChecks.length > 0) this.fail(this.stateChecks[0]!);
+    // pfrule's loop over the state options (the rule's, or state-defaults'): the first that fails
+    const checks = defaulted ? this.stateDefaultChecks : this.stateChecks;
+    if (checks.length > 0) this.fail(checks[0]!);
     // the filter rule's action: source tracking, then routing
-    const so = fo.stateOptions;
+    const so = fo.stateOptions ?? (defaulted ? this.ctx.stateDefaults : undefined);
     if (so?.sourceTrack === "global") {
       for (const [k, name] of [["maxSrcNodes", "max-src-nodes"], ["maxSrcConn", "max-src-conn"], ["maxSrcConnRate", "max-src-conn-rate"]] as const) {
         if (so[k] !== undefined) this.fail(`'${name}' is incompatible with 'source-track global'`, "source-track rule (the default) counts per rule; drop `global` or the limit");

@@ -325,6 +325,8 @@ function renderOption(o: PfOption): string {
       return `set block-policy ${o.policy}`;
     case "state-policy":
       return `set state-policy ${o.policy}`;
+    case "state-defaults":
+      return `set state-defaults ${renderStateOptions(o.options, false)}`;
     case "ruleset-optimization":
       return `set ruleset-optimization ${o.level}`;
     case "limit":

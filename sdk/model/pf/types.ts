@@ -392,7 +392,12 @@ export type PfOption =
   /** `set hostid N`: pfsync host id (non-zero). */
   | { kind: "hostid"; id: number }
   /** `set syncookies never|always|adaptive [(start N%, end M%)]`. */
-  | { kind: "syncookies"; mode: "never" | "always" | "adaptive"; start?: number; end?: number };
+  | { kind: "syncookies"; mode: "never" | "always" | "adaptive"; start?: number; end?: number }
+  /**
+   * `set state-defaults OPTS`: the state options of every pass rule that keeps state by default (one that writes no
+   * `keep`, `modulate`, `synproxy` or `no state`); a rule that writes its state keeps its own. Default: none.
+   */
+  | { kind: "state-defaults"; options: PfStateOptions };
 
 /**
  * A bandwidth of a queue's service curve in bits per second (`100M` = 100000000), with an optional

@@ -130,7 +130,7 @@ describe("error messages, word for word", () => {
     expect(lint("set limit states 10000\n")).toEqual([]);
     expect(lint("set debug warning\n")).toEqual([]);
     expect(lint("set fingerprints \"/etc/pf.os\"\n")).toEqual([
-      "1:5: `set fingerprints` is valid pf.conf but not part of this model's pf language: supported: set skip on, set block-policy, set state-policy, set ruleset-optimization, set limit, set timeout, set optimization, set loginterface, set reassemble, set debug, set hostid, set syncookies",
+      "1:5: `set fingerprints` is valid pf.conf but not part of this model's pf language: supported: set skip on, set block-policy, set state-policy, set state-defaults, set ruleset-optimization, set limit, set timeout, set optimization, set loginterface, set reassemble, set debug, set hostid, set syncookies",
     ]);
   });
 
