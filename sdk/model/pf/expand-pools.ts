@@ -5,7 +5,8 @@
 import type { ExpandContext } from "./expand";
 import { collapsePool, resolveHosts, targetFamilies } from "./expand-hosts";
 import { dynifMultiAddr } from "./if-modifier";
-import type { PfAddressFamily, PfFilterRule, PfHost } from "./types";
+import type { PfAddressFamily, PfFilterRule, PfHost, PfRule } from "./types";
+import { afToPoolErrors, collapseAfToPools, type AfToPools } from "./expand-afto";
 
 /** A listed pool (the statement's `<__automatic_N>` target) and what one combination made of it. */
 export interface PoolTarget {
@@ -107,4 +108,29 @@ export function binatErrors(rule: PfFilterRule, src: PfHost | undefined, srcs: r
   if (b.kind === "table") errors.push("tables cannot be used as the redirect address of a binat-to rule");
   if (rule.direction) errors.push("binat-to cannot be specified with a direction");
   return errors;
+}
+
+/**
+ * collapse_redirspec() of one combination's pools, with the statement's family (`stmtAf`): their errors pushed onto
+ * `errors`, the family a pool gives the rule, the collapsed pools, and whether a binat-to pool lost its address to
+ * the family (its mask is then zero).
+ */
+export function collapseCombination(rule: PfRule, ctx: ExpandContext, stmtAf: PfAddressFamily | undefined, listAf: PfAddressFamily | undefined, errors: string[]): {
+  af: PfAddressFamily | undefined; pool?: PoolTarget; afPools?: AfToPools; binatEmpty: boolean; failed: boolean;
+} {
+  if (rule.kind !== "filter") return { af: stmtAf, binatEmpty: false, failed: false };
+  if (!rule.afTo) {
+    const c = collapsePools(rule, stmtAf, ctx);
+    errors.push(...c.errors);
+    // a binat-to address of the other family is dropped from its pool: the pool's mask is then zero
+    const binatEmpty = rule.binatTo !== undefined && c.errors.some((e) => e.startsWith("af mismatch in translation"));
+    return { af: c.af, ...(c.pool ? { pool: c.pool } : {}), binatEmpty, failed: c.errors.length > 0 };
+  }
+  const afPools = collapseAfToPools(rule, ctx);
+  // collapse_redirspec's family check, before the combination's own family is looked at: printed for every
+  // combination, a skipped one too, and no later one is added (expand_rule's `error`); it returned before choosing
+  // the rule's family, so the combination's addresses give it
+  const e = afToPoolErrors(rule, ctx);
+  errors.push(...e);
+  return { af: e.length > 0 ? listAf : stmtAf, afPools, binatEmpty: false, failed: e.length > 0 };
 }

@@ -9,8 +9,8 @@ import { modifierMode } from "./if-modifier";
 import { addressFamily } from "./address";
 import { expandLabel, labelsFit, LABEL_TOO_LONG } from "./expand-label";
 import { isExpandWarning, ruleConsistent } from "./consistent";
-import { afToPoolErrors, collapseAfToPools, type AfToPools } from "./expand-afto";
-import { binatErrors, collapsePools, retarget, type PoolTarget } from "./expand-pools";
+import { type AfToPools } from "./expand-afto";
+import { binatErrors, collapseCombination, retarget, type PoolTarget } from "./expand-pools";
 import { decideAf, FAILED_TO_ADD_HOST, resolveHosts, type HostAf } from "./expand-hosts";
 import { combinations, type ExpandLists } from "./expand-combinations";
 import type {
@@ -200,31 +200,6 @@ export function expandStatement(written: PfRule, ctx: ExpandContext = {}, refusa
 function withStateDefaults(rule: PfRule, ctx: ExpandContext): PfRule {
   if (!ctx.stateDefaults || rule.kind !== "filter" || rule.action !== "pass" || rule.state !== undefined || rule.stateOptions !== undefined) return rule;
   return { ...rule, stateOptions: ctx.stateDefaults };
-}
-
-/**
- * collapse_redirspec() of one combination's pools, with the statement's family (`stmtAf`): their errors pushed onto
- * `errors`, the family a pool gives the rule, the collapsed pools, and whether a binat-to pool lost its address to
- * the family (its mask is then zero).
- */
-function collapseCombination(rule: PfRule, ctx: ExpandContext, stmtAf: PfAddressFamily | undefined, listAf: PfAddressFamily | undefined, errors: string[]): {
-  af: PfAddressFamily | undefined; pool?: PoolTarget; afPools?: AfToPools; binatEmpty: boolean; failed: boolean;
-} {
-  if (rule.kind !== "filter") return { af: stmtAf, binatEmpty: false, failed: false };
-  if (!rule.afTo) {
-    const c = collapsePools(rule, stmtAf, ctx);
-    errors.push(...c.errors);
-    // a binat-to address of the other family is dropped from its pool: the pool's mask is then zero
-    const binatEmpty = rule.binatTo !== undefined && c.errors.some((e) => e.startsWith("af mismatch in translation"));
-    return { af: c.af, ...(c.pool ? { pool: c.pool } : {}), binatEmpty, failed: c.errors.length > 0 };
-  }
-  const afPools = collapseAfToPools(rule, ctx);
-  // collapse_redirspec's family check, before the combination's own family is looked at: printed for every
-  // combination, a skipped one too, and no later one is added (expand_rule's `error`); it returned before choosing
-  // the rule's family, so the combination's addresses give it
-  const e = afToPoolErrors(rule, ctx);
-  errors.push(...e);
-  return { af: e.length > 0 ? listAf : stmtAf, afPools, binatEmpty: false, failed: e.length > 0 };
 }
 
 /** One combination of {@link expandStatement}'s loops (an interface, protocol, hosts, ports, family, icmp type, user and group). */

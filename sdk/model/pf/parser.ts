@@ -45,7 +45,6 @@ import type { PfAnchorCall, PfBlockPolicy, PfFilterRule, PfHost, PfIfSpec, PfInt
 import { Errx, Fail, describe, type PfParseOptions, type PfParseOutput } from "./parser-base";
 import { ANCHOR_STACK_DEPTH, PATH_MAX, PF_ANCHOR_NAME_SIZE } from "./names";
 import { PfQueueParser } from "./parser-queues";
-import { strtonumError } from "../strtonum";
 
 export type { PfParseOptions, PfParseOutput } from "./parser-base";
 
@@ -319,36 +318,6 @@ class PfParser extends PfQueueParser {
       if (i.dynamic || !none("network")) this.addRule({ ...base, on: [{ name: i.name, not: true }], from: { hosts: [{ kind, name: i.name, modifier: "network" }], ports: [] } });
       if (!/^lo\d+$/.test(i.name) && (i.dynamic || !none(undefined))) this.addRule({ ...base, on: [], from: { hosts: [{ kind, name: i.name }], ports: [] } });
     }
-  }
-
-  /** `log (all, matches, user, to pflogN)` after `log`; undefined for plain `log`. */
-  protected logOpts(): PfLogOptions | undefined {
-    if (!this.acceptChar("(")) return undefined;
-    const o: PfLogOptions = {};
-    // logopts: logopt | logopts comma logopt — at least one
-    for (let first = true; first || !this.isChar(")"); first = false) {
-      if (!first) this.acceptChar(",");
-      if (this.acceptKw("all")) o.all = true;
-      else if (this.acceptKw("matches")) o.matches = true;
-      else if (this.acceptKw("user")) o.user = true;
-      else if (this.acceptKw("to")) {
-        // `TO string` (adjacent words joined by a space): strncmp(s, "pflog", 5), then strtonum(s + 5, 0, 255)
-        const t = this.la;
-        const text = this.string();
-        // reduced once yacc has read the next token (the state after a word also shifts another): one that cannot
-        // follow a log option (`to 0.0.0.0/0`'s `/`) is the syntax error, before the check
-        const la = this.la;
-        if (!((la.type === "CHAR" && (la.text === "," || la.text === ")")) || (la.type === "KW" && ["all", "matches", "user", "to"].includes(la.text)))) this.syntax();
-        if (!text.startsWith("pflog")) this.fail(`${text}: should be a pflog interface`, "to pflogN, N 0-255", t);
-        const why = strtonumError(text.slice(5), 0, 255);
-        if (why !== undefined) this.fail(`${text}: ${why}`, "to pflogN, N 0-255", t);
-        // logif 0 is pflog0, the default: pfctl prints nothing and a later `to pflog0` keeps an earlier unit
-        const unit = Number(text.slice(5));
-        if (unit !== 0) o.to = unit;
-      } else this.syntax();
-    }
-    this.shift();
-    return Object.keys(o).length > 0 ? o : undefined;
   }
 
   // ---- filter rules ----------------------------------------------------------------------
