@@ -222,7 +222,7 @@ interface Combination {
   refusals: readonly string[];
   /** The listed pool as this combination collapsed it (see {@link collapsePools}). */
   pool: PoolTarget | undefined;
-  /** An af-to rule's listed pools as this combination collapsed them (see {@link collapseAfToPools}). */
+  /** An af-to rule's listed pools as this combination collapsed them (expand-afto.ts). */
   afPools: AfToPools | undefined;
   /** The lists from this combination's items on (binat-to's inbound rules, see {@link ExpandPick}). */
   tails: () => ExpandLists;

@@ -82,7 +82,8 @@ export function pfctlNv(text: string, file: string, opts: PfctlNvOptions): ToolR
   }
   let level: "none" | "basic" | "profile" = opts.optimize ? "basic" : "none";
   if (opts.optimize) {
-    for (const o of out.ruleset.options) if (o.kind === "ruleset-optimization") level = o.level;
+    // the first `set ruleset-optimization` wins (parse.y sets PF_OPT_OPTIMIZE with it; a later one is ignored)
+    level = out.ruleset.options.find((o) => o.kind === "ruleset-optimization")?.level ?? level;
   }
   // each ruleset is optimized on its own, inline anchors' rules included
   // the optimizer's tables are numbered on from those parsing began (add_opt_table's one counter)
