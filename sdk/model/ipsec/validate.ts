@@ -128,9 +128,18 @@ function checkProto(out: RuleProblem[], rule: { proto?: unknown; from: IpsecEndp
     });
 }
 
-/** The src × dst pairs ipsecctl's expand_rule keeps (same family; `any` matches both). */
+/**
+ * The src × dst pairs ipsecctl's expand_rule keeps, in its order: expand_any() turns each `any` into 0.0.0.0/0 then
+ * ::/0 in place, and the loops pair sources (outer) with destinations of their family. A name (an interface or DNS
+ * name the host resolves) has no family here: it pairs with each item once.
+ */
 export function expandPairs(from: IpsecAddress[], to: IpsecAddress[]): [IpsecAddress, IpsecAddress, 4 | 6][] {
   const pairs: [IpsecAddress, IpsecAddress, 4 | 6][] = [];
+  if (![...from, ...to].some((a) => a.kind === "name")) {
+    const fams = (a: IpsecAddress): (4 | 6)[] => (a.kind === "any" ? [4, 6] : [familyOf(a)!]);
+    for (const s of from) for (const fs of fams(s)) for (const d of to) for (const fd of fams(d)) if (fs === fd) pairs.push([s, d, fs]);
+    return pairs;
+  }
   for (const s of from)
     for (const d of to) {
       const fs = familyOf(s);

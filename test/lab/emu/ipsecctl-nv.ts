@@ -83,7 +83,7 @@ const P2_ENC: Partial<Record<EncTransform, [string, string | undefined]>> = {
   "aes-128": ["AES", "128,128:128"],
   "aes-192": ["AES", "192,192:192"],
   "aes-256": ["AES", "256,256:256"],
-  aesctr: ["AES_CTR", "128,128:256"],
+  aesctr: ["AES_CTR", "128,128:128"],
   "aes-128-ctr": ["AES_CTR", "128,128:128"],
   "aes-192-ctr": ["AES_CTR", "192,192:192"],
   "aes-256-ctr": ["AES_CTR", "256,256:256"],
