@@ -21,6 +21,8 @@ export interface DefaultPeerWarning {
   item: number;
   line: number;
   text: string;
+  /** The rule's address pair (expandPairs order) whose set_rule_peers() warned: -v prints each pair's rule after its warnings. */
+  pair: number;
 }
 
 /** What set_rule_peers compares of a default-peer rule. */
@@ -55,7 +57,7 @@ export function defaultPeerWarnings(items: readonly ParsedItem[], opts: { verbos
     if (item.kind !== "rule" || item.statement.type !== "ike" || item.problems.some((p) => p.effect === "hard" || p.effect === "fatal")) return;
     const r = item.statement;
     const line = item.line ?? 0;
-    for (const [, dst] of expandPairs(r.from.addresses, r.to.addresses)) {
+    for (const [pair, [, dst]] of expandPairs(r.from.addresses, r.to.addresses).entries()) {
       // set_rule_peers: the peer is the one written (`any`: none), else the destination when it is one host
       const peerless = r.peer === undefined ? !isHost(dst) : r.peer.kind === "any";
       if (!peerless) continue;
@@ -66,7 +68,7 @@ export function defaultPeerWarnings(items: readonly ParsedItem[], opts: { verbos
         if (opts.verbose && r.mode === "dynamic" && first.srcid === undefined) first = { ...first, srcid: opts.hostname };
         continue;
       }
-      const warn = (what: string) => out.push({ item: i, line, text: `default peer ${what} mismatch` });
+      const warn = (what: string) => out.push({ item: i, line, text: `default peer ${what} mismatch`, pair });
       if (differ(first.local, d.local)) warn("local");
       if (first.auth !== d.auth) warn("phase 1 auth");
       if (first.auth === "psk" && d.auth === "psk" && differ(first.psk, d.psk)) warn("psk");

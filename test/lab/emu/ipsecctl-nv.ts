@@ -38,6 +38,7 @@ import {
   type IpsecStatement,
   type ParsedItem,
   defaultPeerWarnings,
+  type DefaultPeerWarning,
 } from "../../../sdk/model/ipsec";
 import { hostIf, resolveInterfaces, type HostIfInterface } from "./ipsec-hostif";
 import { ntop6 } from "../../../sdk/model/address/index";
@@ -293,7 +294,7 @@ function life(set: (l: string) => void, xf: string, seconds: number | undefined,
 }
 
 /** Prints one loaded rule the way `ipsecctl -nv` does; returns stdout lines and stderr lines. */
-function printRule(s: IpsecStatement, hostname: string, stops: GenerateStops = {}): { stdout: string[]; stderr: string[] } {
+function printRule(s: IpsecStatement, hostname: string, stops: GenerateStops = {}, warnings: (pair: number) => string[] = () => []): { stdout: string[]; stderr: string[] } {
   switch (s.type) {
     case "flow":
       return { stdout: flowsOfFlowRule(s).map(formatFlow), stderr: [] };
@@ -303,7 +304,9 @@ function printRule(s: IpsecStatement, hostname: string, stops: GenerateStops = {
     case "ike": {
       const stdout: string[] = [];
       const stderr: string[] = [];
-      for (const [src, dst, fam] of expandPairs(s.from.addresses, s.to.addresses)) {
+      for (const [pair, [src, dst, fam]] of expandPairs(s.from.addresses, s.to.addresses).entries()) {
+        // expand_rule: set_rule_peers() warns of this pair, then ipsecctl_add_rule() prints it
+        stderr.push(...warnings(pair));
         try {
           ikeGenConfig(s, src, dst, fam, stdout, hostname, stops);
         } catch (e) {
@@ -379,16 +382,22 @@ export function ipsecctlNv(text: string, file: string, opts: IpsecctlNvOptions =
       errors++;
       continue;
     }
-    // set_rule_peers' yywarns (the file still loads)
-    for (const w of warned) stderr.push(`${file}: ${w.line}: ${w.text}`);
+    // set_rule_peers' yywarns (the file still loads): with -v each pair's before the rule it prints, where the pairs
+    // printed are the ones warned of
+    const warn = (w: DefaultPeerWarning) => `${file}: ${w.line}: ${w.text}`;
+    const statements = item.kind === "rule" ? (opts.interfaces ? resolveInterfaces(item.statement, opts.interfaces) : [item.statement]) : [];
+    const st0 = statements[0];
+    const interleave = opts.verbose && statements.length === 1 && st0?.type === "ike" && item.kind === "rule" && item.statement.type === "ike" &&
+      expandPairs(st0.from.addresses, st0.to.addresses).length === expandPairs(item.statement.from.addresses, item.statement.to.addresses).length;
+    if (!interleave) for (const w of warned) stderr.push(warn(w));
     if (item.kind === "rule" && opts.verbose) {
       const stops: GenerateStops = {};
       for (const p of item.problems) {
         const m = /^illegal (?:transform|satype) (\S+)$/.exec(p.text);
         if (p.effect === "generate" && m && p.field && (p.field === "satype" || NULL_XF_WORDS.has(m[1]!))) stops[p.field] = m[1];
       }
-      for (const st of opts.interfaces ? resolveInterfaces(item.statement, opts.interfaces) : [item.statement]) {
-        const printed = printRule(st, opts.hostname ?? "localhost", stops);
+      for (const st of statements) {
+        const printed = printRule(st, opts.hostname ?? "localhost", stops, interleave ? (pair) => warned.filter((w) => w.pair === pair).map(warn) : undefined);
         stdout.push(...printed.stdout);
         stderr.push(...printed.stderr);
       }
