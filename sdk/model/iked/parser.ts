@@ -207,9 +207,11 @@ class Parser extends ParserBase {
       if (this.isChar("{")) {
         this.advance();
         const list: (string | number)[] = [this.protoval()];
+        // proto_list: proto_list comma protoval, `comma` a `,` or nothing: after a `,` a protocol must follow
         for (;;) {
-          if (this.isChar(",")) this.advance();
-          if (this.isChar("}")) break;
+          const comma = this.isChar(",");
+          if (comma) this.advance();
+          if (this.isChar("}") && !comma) break;
           list.push(this.protoval());
         }
         this.advance();
@@ -222,8 +224,11 @@ class Parser extends ParserBase {
       p.rdomain = n.value;
     }
     // hosts_list
+    // hosts_list: hosts_list comma hosts: after a `,` another `from`/`to` must follow
     for (;;) {
-      if (this.isChar(",") && p.flows.length > 0) this.advance();
+      const comma = this.isChar(",") && p.flows.length > 0;
+      if (comma) this.advance();
+      if (comma && !this.isKw("from") && !this.isKw("to")) this.syntax("`from SRC to DST` after the comma");
       if (this.isKw("from")) {
         this.advance();
         const src = this.host("from");
