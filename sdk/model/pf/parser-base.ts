@@ -157,6 +157,12 @@ export abstract class PfParserBase {
   protected autoTableEcho: string[] | undefined;
   /** How deep in inline anchors (`anchor "x" { … }`) the parser is. */
   protected inlineDepth = 0;
+  /**
+   * Brace anchors an error left open (parse.y pfa_anchorlist has no error rule: yacc recovers at the top level with
+   * pf->asd still raised and pf->anchor the holding ruleset): to the end of the file, queues are "in an anchor", a
+   * brace anchor nests deeper, and a table is an inline anchor's.
+   */
+  protected stuckAnchors = 0;
   /** Tables defined so far in the file's inline anchors, all of them. */
   protected inlineTables = 0;
   /**

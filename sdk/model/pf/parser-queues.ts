@@ -130,7 +130,7 @@ export abstract class PfQueueParser extends PfSettingsParser {
         this.report(this.la.line, this.la.col, "parent too long");
         return;
       }
-      const refused = this.queues.add(q, itf, this.opts.anchor !== undefined && this.opts.anchor !== "");
+      const refused = this.queues.add(q, itf, (this.opts.anchor !== undefined && this.opts.anchor !== "") || this.stuckAnchors > 0);
       if (refused !== undefined) {
         this.out.echo.push(refused);
         this.report(this.la.line, this.la.col, "cannot add queue", refused);

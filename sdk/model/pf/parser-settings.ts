@@ -152,7 +152,7 @@ export abstract class PfSettingsParser extends PfOptionParser {
     // process_tabledef keeps inline anchors' tables in pfr_ktables before their anchors' paths are known: the
     // file's second one, in any inline anchor, collides with the first ("should not happen", parse.y) and
     // YYERRORs without a message
-    if (this.inlineDepth > 0 && ++this.inlineTables > 1) {
+    if ((this.inlineDepth > 0 || this.stuckAnchors > 0) && ++this.inlineTables > 1) {
       this.failSilently(`pfctl cannot load a second table in the file's inline anchors (<${name}>): it fails without a message; define the tables outside the inline anchors or in anchor files`);
     }
     this.out.ruleset.tables.push(table);

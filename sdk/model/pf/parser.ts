@@ -212,19 +212,23 @@ class PfParser extends PfQueueParser {
       // parse.y pfa_anchor: the body is parsed into a holding ruleset `_N`; an anchor without a name keeps it
       holding = `_${++this.braces}`;
       this.holdings.push(holding);
-      if (this.inlineDepth + 1 >= ANCHOR_STACK_DEPTH) throw new Errx("pfa_anchor: anchors too deep");
-      // parse.y pfa_anchor: '{' '\n' pfa_anchorlist '}': rules, anchors and tables, one per line, from the next line
-      const afterBrace = this.la;
-      if (afterBrace.type !== "NL") this.syntax();
+      if (this.inlineDepth + this.stuckAnchors + 1 >= ANCHOR_STACK_DEPTH) throw new Errx("pfa_anchor: anchors too deep");
       inline = { rules: [], loaded: [] };
       const outer = this.sink;
       this.sink = inline;
       this.inlineDepth++;
       try {
+        // parse.y pfa_anchor: '{' '\n' pfa_anchorlist '}': rules, anchors and tables, one per line, from the next line
+        const afterBrace = this.la;
+        if (afterBrace.type !== "NL") this.syntax();
         while (!this.isChar("}")) {
           if (this.la.type === "EOF") this.syntax();
           this.statement();
         }
+      } catch (e) {
+        // the '{' action raised pf->asd; an error before the '}' leaves it raised for the rest of the file
+        if (e instanceof Fail) this.stuckAnchors++;
+        throw e;
       } finally {
         this.sink = outer;
         this.inlineDepth--;
