@@ -192,13 +192,16 @@ export function expandIkedPolicy(policy: IkedPolicy, seq: number, host: { interf
   let af = policy.af;
   if (!af && ipa) af = ipa.af;
   if (!af && ipb) af = ipb.af;
-  const crash = (sa: string): IkedExpandResult => ({ ok: false, yyerrors: [], crash: true, reason: `\`${sa}\` with no transforms: iked reads its empty proposal and crashes (segmentation fault) loading this file; name at least one transform (enc, auth, prf, group, esn) or leave \`${sa}\` out` });
+  const crash = (sa: string, yyerrors: string[] = []): IkedExpandResult => ({ ok: false, yyerrors, crash: true, reason: `\`${sa}\` with no transforms: iked reads its empty proposal and crashes (segmentation fault) loading this file; name at least one transform (enc, auth, prf, group, esn) or leave \`${sa}\` out` });
+  // a bare ikesa or childsa is a NULL transform set: iked dereferences it in its proposal loop or, after another
+  // proposal error's `goto done`, when it frees the sets there — either way it crashes
   const ike = proposals("ikesa", policy.ikesa);
-  if (typeof ike === "string") return fail(ike, `ikesa: ${ike}`);
-  if ("crash" in ike) return crash("ikesa");
   const child = proposals("childsa", policy.childsa);
+  const childCrash = typeof child !== "string" && "crash" in child;
+  if (typeof ike !== "string" && "crash" in ike) return crash("ikesa");
+  if (typeof ike === "string") return childCrash ? crash("childsa", [ike]) : fail(ike, `ikesa: ${ike}`);
+  if (childCrash) return crash("childsa");
   if (typeof child === "string") return fail(child, `childsa: ${child}`);
-  if ("crash" in child) return crash("childsa");
   const flows: IkedResolvedFlow[] = [];
   let duplicates = 0;
   const protos = policy.proto?.length ? policy.proto.map((p) => protocolNumber(p) ?? 0) : [0];

@@ -164,7 +164,7 @@ export function ikedN(text: string, file: string, opts: { verbose: boolean; mode
         seq++;
         const x = expandIkedPolicy(p, seq, { interfaceExists: (n) => ifs.some((i) => i.name === n), nodes: { src: srcs.length, dst: dsts.length } });
         // a bare ikesa/childsa: iked dies of SIGSEGV in create_ike (what it printed before stays; the shell says 139)
-        if (!x.ok && x.crash) return { stdout: "", stderr: err, rc: 139 };
+        if (!x.ok && x.crash) return { stdout: "", stderr: err + x.yyerrors.map((m) => `${file}: ${ev.line}: ${m}\n`).join(""), rc: 139 };
         if (!x.ok) {
           for (const m of x.yyerrors) err += `${file}: ${ev.line}: ${m}\n`;
           errors += x.yyerrors.length;
