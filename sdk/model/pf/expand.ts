@@ -191,6 +191,7 @@ export function expandStatement(written: PfRule, ctx: ExpandContext = {}, refusa
     const one = expandCombination(rule, ctx, { on, proto, src, sport, dst, dport, af, icmp, uid, gid, poolError, binat: binatChecks, refusals, pool, afPools, tails: at.tails }, errors);
     for (const r of one.rules) out.push(r);
     added += one.added;
+    if (one.error) poolError = true;
   }
   if (added === 0) errors.push("rule expands to no valid combination");
   return { rules: out, errors };
@@ -231,7 +232,7 @@ interface Combination {
 /**
  * The rules one combination yields, pfctl's errors for it pushed onto `errors` in its order.
  */
-function expandCombination(rule: PfRule, ctx: ExpandContext, c: Combination, errors: string[]): { rules: PfRule[]; added: number } {
+function expandCombination(rule: PfRule, ctx: ExpandContext, c: Combination, errors: string[]): { rules: PfRule[]; added: number; error?: true } {
   const { on, proto, src, sport, dst, dport, af, icmp, uid, gid, poolError } = c;
   const none = { rules: [], added: 0 };
   // rule_consistent() refused the rule itself: expand_rule's `error` stays 0, so binat-to's inbound twin is still made
@@ -253,8 +254,10 @@ function expandCombination(rule: PfRule, ctx: ExpandContext, c: Combination, err
     const problems = (xs: readonly string[]) => xs.some((x) => !isExpandWarning(x));
     if (pre.length > 0 || problems(lines) || poolError) errors.push(...pre, ...lines, "skipping rule due to errors");
     else errors.push(...lines);
-    // the `self` combinations of the family without errors are still rules
-    if (pre.length > 0 || poolError) return none;
+    // the `self` combinations of the family without errors are still rules; `icmp-type mismatch` and the refusals
+    // count in expand_rule's `error`, which skips every later combination too
+    if (pre.length > 0) return { ...none, error: true };
+    if (poolError) return none;
     refused = byAf.every(problems);
     if (refused && !rule.binatTo) return none;
   }
