@@ -10,6 +10,7 @@ import { serviceNameOf, servicePort } from "../services";
 
 /** Address family of an address (`any` has none: it stands for both). */
 export function familyOf(a: IpsecAddress): 4 | 6 | undefined {
+  if (a.kind === "name") return a.family;
   if (a.kind !== "ip") return undefined;
   return a.address.includes(":") ? 6 : 4;
 }

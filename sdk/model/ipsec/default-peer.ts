@@ -64,8 +64,10 @@ export function defaultPeerWarnings(items: readonly ParsedItem[], opts: { verbos
       const d = defaultsOf(r);
       if (first === undefined) {
         first = d;
-        // -v prints the rule now: ike_section_ids gives a dynamic rule without srcid the host name
-        if (opts.verbose && r.mode === "dynamic" && first.srcid === undefined) first = { ...first, srcid: opts.hostname };
+        // -v prints the rule now: ike_section_ids gives a dynamic rule without srcid the host name — once its phase 1
+        // section was written (an illegal phase 1 transform stops ike_gen_config before it)
+        const phase1Fails = item.problems.some((p) => p.effect === "generate" && p.field?.startsWith("main."));
+        if (opts.verbose && r.mode === "dynamic" && first.srcid === undefined && !phase1Fails) first = { ...first, srcid: opts.hostname };
         continue;
       }
       const warn = (what: string) => out.push({ item: i, line, text: `default peer ${what} mismatch`, pair });

@@ -30,8 +30,12 @@ export type IpsecAddress =
        */
       written?: string;
     }
-  /** An interface, interface group or DNS name, resolved by ipsecctl on the host at load time. */
-  | { kind: "name"; name: string };
+  /**
+   * An interface, interface group or DNS name, resolved by ipsecctl on the host at load time. `family`: one of the
+   * addresses the host gave the name (ipsecctl keeps the name on each), when known (the lab's emulator); absent in a
+   * written file.
+   */
+  | { kind: "name"; name: string; family?: 4 | 6 };
 
 /** One end of a rule: `from`/`to` addresses (a `{ }` list expands to every src × dst pair) and port. */
 export interface IpsecEndpoint {

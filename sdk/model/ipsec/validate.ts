@@ -135,7 +135,7 @@ function checkProto(out: RuleProblem[], rule: { proto?: unknown; from: IpsecEndp
  */
 export function expandPairs(from: IpsecAddress[], to: IpsecAddress[]): [IpsecAddress, IpsecAddress, 4 | 6][] {
   const pairs: [IpsecAddress, IpsecAddress, 4 | 6][] = [];
-  if (![...from, ...to].some((a) => a.kind === "name")) {
+  if (![...from, ...to].some((a) => a.kind === "name" && a.family === undefined)) {
     const fams = (a: IpsecAddress): (4 | 6)[] => (a.kind === "any" ? [4, 6] : [familyOf(a)!]);
     for (const s of from) for (const fs of fams(s)) for (const d of to) for (const fd of fams(d)) if (fs === fd) pairs.push([s, d, fs]);
     return pairs;

@@ -6,6 +6,7 @@
  * with an address is left as written (DNS, which the double has not). A manual SA then has one rule per pair of
  * one family (sa-pairs.ts), as expand_rule makes. Pure.
  */
+import { familyOf } from "../../../sdk/model/ipsec/address";
 import { saPairs } from "../../../sdk/model/ipsec/sa-pairs";
 import type { IpsecAddress, IpsecStatement } from "../../../sdk/model/ipsec";
 
@@ -55,7 +56,13 @@ export function resolveInterfaces(s: IpsecStatement, ifs: readonly HostIfInterfa
     case "ike": {
       // ike.c names a host by the `name` host_if gave it: an interface's own name, so a group written in an ike rule
       // stands for its members' names (`from egress` is `from-em1-…`)
-      const names = (l: readonly IpsecAddress[]) => l.flatMap((a) => (a.kind === "name" ? groupMembers(a.name, ifs) ?? [a] : [a]));
+      // each member's name once per address host_if gave it (its family kept: expand_rule pairs by family)
+      const perAddress = (a: IpsecAddress): IpsecAddress[] => {
+        if (a.kind !== "name") return [a];
+        const all = hostIf(a.name, ifs)?.filter((x) => x.kind === "ip");
+        return all?.length ? all.map((x) => ({ kind: "name" as const, name: a.name, family: familyOf(x) })) : [a];
+      };
+      const names = (l: readonly IpsecAddress[]) => l.flatMap((a) => (a.kind === "name" ? (groupMembers(a.name, ifs) ?? [a]).flatMap(perAddress) : [a]));
       const one = (a: IpsecAddress | undefined) => (a?.kind === "name" ? (groupMembers(a.name, ifs)?.[0] ?? a) : a);
       const [peer, local] = [one(s.peer), one(s.local)];
       return [{ ...s, from: { ...s.from, addresses: names(s.from.addresses) }, to: { ...s.to, addresses: names(s.to.addresses) }, ...(peer ? { peer } : {}), ...(local ? { local } : {}) }];
