@@ -103,6 +103,13 @@ export function pfRule(d: Draw): string {
   opt(0.06, () => `scrub (${d.pick(["no-df", "max-mss 1440", "random-id", "no-df, max-mss 1400", "reassemble tcp"])})`);
   opt(0.05, () => "once");
   opt(0.05, () => `divert-to 127.0.0.1 port ${d.pick(["8080", "ssh"])}`);
+  opt(0.05, () => `received-on ${d.pick(["em0", "! em1", "egress"])}`);
+  opt(0.05, () => `prio ${d.pick(["0", "3", "7"])}`);
+  opt(0.04, () => `probability ${d.pick(["50%", "0.5%", "100%", "33.3%"])}`);
+  // (names both the oracle's Linux and OpenBSD know: `wheel` is OpenBSD's group 0, Debian's is `root`)
+  opt(0.05, () => (d.chance(0.5) ? `user ${d.pick(["root", "nobody", "0", "> 1000", "1 >< 100", "{ root nobody }"])}` : `group ${d.pick(["0", "> 1000", "1 >< 100", "{ 0 5 }"])}`));
+  opt(0.05, () => `keep state (${d.pick(["max-src-conn 10, max-src-conn-rate 5/10, overload <bad> flush global", "source-track global, max-src-nodes 5", "max-src-conn 10, overload <bad>", "if-bound, no-sync", "tcp.established 600, udp.first 20"])})`);
+  opt(0.04, () => "fragment");
   if (action.startsWith("pass") || action === "match") {
     const k = d.upTo(100);
     if (k <= 20) p.push(`nat-to ${pfPool(d)}${d.chance(0.3) ? ` port ${d.pick(["1024:65535", "5000", "*"])}` : ""}${pfPoolOpts(d)}`);
