@@ -5,7 +5,7 @@ import { type Token } from "./lexer";
 import { PF_LIMIT_NAMES, PF_OPTIMIZATIONS, PF_TIMEOUT_NAMES } from "./icmp";
 import { renderHost, renderTable } from "./render";
 import { checkTableFile } from "./table-file";
-import type { PfHost, PfTable } from "./types";
+import type { PfHost, PfStatement, PfTable } from "./types";
 import { PfOptionParser } from "./parser-options";
 import { atoul } from "./atoul";
 
@@ -61,6 +61,15 @@ export abstract class PfSettingsParser extends PfOptionParser {
     if (this.ctx.stateDefaults) this.failOnToken("cannot redefine state-defaults", "give one `set state-defaults` line with every option", t);
     this.ctx.stateDefaults = options;
     this.stateDefaultChecks = checks;
+    // the pass rules read before it took no defaults: they keep state as if written `keep state`, which a model
+    // rendered with its options first (the `set` line before the rules) must say
+    const earlier = (rules: readonly PfStatement[]): void => {
+      for (const r of rules) {
+        if (r.kind === "filter" && r.action === "pass" && r.state === undefined && r.stateOptions === undefined) r.state = "keep";
+        if (r.kind === "anchor" && r.inline) earlier(r.inline);
+      }
+    };
+    earlier(this.out.ruleset.rules);
     this.out.ruleset.options.push({ kind: "state-defaults", options });
     return true;
   }
