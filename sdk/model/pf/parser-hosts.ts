@@ -25,6 +25,19 @@ const HOST_FOLLOW: ReadonlySet<string> = new Set([
   "received-on", "{", "}", "(", "!", "<", ",",
 ]);
 
+/**
+ * The keywords and characters before which byacc reduces `port_item: portrange` (its state also shifts PORTBINARY, so
+ * there is no default reduction: `byacc -v` of OpenBSD's parse.y, state 367); a newline, a word, a number and the
+ * operators `!=`, `<=`, `>=` may follow too. Before any other token (`port 6000:0 on`) the rule is a syntax error,
+ * and the range is never checked.
+ */
+const PORT_FOLLOW: ReadonlySet<string> = new Set([
+  "scrub", "os", "to", "flags", "icmp-type", "icmp6-type", "keep", "modulate", "binat-to", "allow-opts", "route-to", "dup-to",
+  "reply-to", "no", "label", "fragment", "user", "group", "tos", "set", "synproxy", "probability", "queue", "rtable", "prio", "once",
+  "max-pkt-rate", "tagged", "tag", "divert-to", "divert-reply", "divert-packet", "nat-to", "af-to", "rdr-to", "received-on",
+  "{", "}", "=", "!", "<", ">", ",",
+]);
+
 export abstract class PfHostParser extends PfParserBase {
   protected resolveForPrint(hosts: PfHost[]): PfHost[] {
     const out: PfHost[] = [];
@@ -273,6 +286,13 @@ export abstract class PfHostParser extends PfParserBase {
     return { kind: "range", from: a.text, to: b.text, ...(not ? { not: true } : {}) };
   }
 
+  /** Whether the lookahead is one before which byacc reduces `port_item: portrange` (see {@link PORT_FOLLOW}). */
+  private followsPort(): boolean {
+    const t = this.la;
+    if (t.type === "STRING" || t.type === "NUMBER" || t.type === "NL" || t.type === "NE" || t.type === "LE" || t.type === "GE") return true;
+    return (t.type === "KW" || t.type === "CHAR") && PORT_FOLLOW.has(t.text);
+  }
+
   /** Whether the lookahead is one before which byacc reduces `host: STRING` (see {@link HOST_FOLLOW}). */
   private followsHost(): boolean {
     switch (this.la.type) {
@@ -399,7 +419,9 @@ export abstract class PfHostParser extends PfParserBase {
       return { op: bin, port: first.port, to: second.port };
     }
     if (first.to !== undefined) {
-      // `port_item: portrange` is reduced only after yacc looked for a PORTBINARY: the lookahead's line
+      // `port_item: portrange` is reduced only after yacc looked for a PORTBINARY, and only before a token that may
+      // follow it: the lookahead's line, or a syntax error before the range is checked
+      if (!this.followsPort()) this.syntax();
       if (first.port > first.to) this.fail("invalid port range", `\`${first.port}:${first.to}\`: the first port must not be higher`, firstTok);
       return { op: ":", port: first.port, to: first.to };
     }
