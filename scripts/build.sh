@@ -5,5 +5,7 @@
 # named exports (`import { Gateway } from "pulumi-openbsd"`).
 set -euo pipefail
 cd "$(dirname "$0")/.."
-npx tsc -p tsconfig.build.json
+# build mode: when no source is newer than dist/.tsbuildinfo (the last build), tsc says so in ~0.1 s instead of
+# checking the whole program again (~2 CPU-s); a changed, added or removed source rebuilds as `tsc -p` would
+npx --no-install tsc -b tsconfig.build.json
 printf '{ "type": "commonjs" }\n' > dist/package.json

@@ -10,7 +10,7 @@
  * with the command's output and a non-zero exit status.
  */
 import { labDown, labExec, labUp, type Lab } from "../test/lab/api";
-import { projectEnv, pulumiCli } from "../test/support/project";
+import { projectEnv, pulumiCli } from "../test/support/cli";
 import { ROOT } from "../test/support/env";
 
 const PSK = "demo-only-psk-" + Math.random().toString(36).slice(2); // demo stack only; a real stack uses `pulumi config set --secret psk`
@@ -52,32 +52,31 @@ let lab: Lab | undefined;
 let made = false;
 const t0 = Date.now();
 // the stack is made while the lab comes up (its config, the lab's addresses and keys, is set after); a demo stopped
-// half-way left its stack behind (its gateways went with its lab): start from a new one
-const stackMade = pulumiCli(ROOT, ["stack", "rm", "--yes", "--force", STACK], { env })
-  .then(() => pulumi(["stack", "init", "--secrets-provider", "passphrase"]))
+// half-way left its stack behind (its gateways went with its lab): then it is removed and made anew
+const init = () => pulumi(["stack", "init", "--secrets-provider", "passphrase"]);
+const stackMade = init()
+  .catch(() => pulumiCli(ROOT, ["stack", "rm", "--yes", "--force", STACK], { env }).then(init))
   .then(() => (made = true));
 stackMade.catch(() => undefined);
 let failed = false;
 try {
   step(1, "Bring up the lab: gw1 and gw2 in network namespaces, each with a real sshd and the OpenBSD emulator");
-  // the secrets are set while the lab comes up (their encryption costs the passphrase's key derivation, ~0.2 s of
-  // CPU), the lab's addresses and host keys once it is up
-  let secretsSet: Promise<unknown> = Promise.resolve();
+  // the stack's config (one `config set-all`: its secrets cost the passphrase's key derivation, ~0.2 s of CPU) is set
+  // while the gateways boot: the lab hands over their SSH addresses and host keys as soon as they exist
+  let privateKey = "";
+  let configSet: Promise<unknown> = Promise.resolve();
   lab = await labUp("site-to-site", {
     prefix: "demo",
-    onClientKey: (key) => {
-      secretsSet = stackMade.then(() => pulumi(["config", "set-all", "--secret", `sshKey=${key}`, "--secret", `psk=${PSK}`]));
-      secretsSet.catch(() => undefined);
+    onClientKey: (key) => (privateKey = key),
+    onGateways: (gws) => {
+      const values = ["--secret", `sshKey=${privateKey}`, "--secret", `psk=${PSK}`];
+      for (const g of ["gw1", "gw2"]) values.push("--plaintext", `${g}Host=${gws[g]!.host}`, "--plaintext", `${g}Port=${gws[g]!.port}`, "--plaintext", `${g}HostKey=${gws[g]!.hostKey}`);
+      configSet = stackMade.then(() => pulumi(["config", "set-all", ...values]));
+      configSet.catch(() => undefined);
     },
   });
   for (const g of Object.values(lab.gateways)) ok(`${g.name}: ssh root@${g.host} (host key ${g.hostKey.slice(0, 28)}…)`);
-
-  const plain: string[] = [];
-  for (const g of ["gw1", "gw2"]) {
-    plain.push("--plaintext", `${g}Host=${lab.gateways[g].host}`, "--plaintext", `${g}Port=${lab.gateways[g].port}`, "--plaintext", `${g}HostKey=${lab.gateways[g].hostKey}`);
-  }
-  await secretsSet;
-  await pulumi(["config", "set-all", ...plain]);
+  await configSet;
 
   step(2, "pulumi up examples/01-site-to-site");
   const up = await pulumi(["up", "--yes", "--skip-preview"]);

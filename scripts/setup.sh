@@ -11,6 +11,8 @@ lockhash=$(sha256sum package-lock.json | cut -c1-64)
 if [ ! -f node_modules/.pob-lock-hash ] || [ "$(cat node_modules/.pob-lock-hash)" != "$lockhash" ]; then
   say "npm ci (install scripts disabled: @pulumi/command's would try the internet)"
   npm ci --ignore-scripts --no-audit --no-fund --loglevel=error
+  # new dependencies (their types) make the next build a whole one (scripts/build.sh skips an up-to-date dist/)
+  rm -f dist/.tsbuildinfo
   echo "$lockhash" > node_modules/.pob-lock-hash
 fi
 

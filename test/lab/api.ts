@@ -417,6 +417,11 @@ export async function labUp(
     /** made by the CLI */ cli?: boolean;
     /** called with the test runner's private key as soon as it exists (the lab is not up yet): work that needs only the key can start */
     onClientKey?: (privateKey: string) => void;
+    /**
+     * called once every gateway's SSH address and host key exist (its sshd is starting, its emulator is up, it has not
+     * booted yet): work that needs only the connections (a stack's config) can start while the gateways boot
+     */
+    onGateways?: (gateways: Record<string, LabGateway>) => void;
   } = {},
 ): Promise<Lab> {
   const t0 = performance.now();
@@ -581,6 +586,7 @@ export async function labUp(
 
     trace("roots+sshd");
     rec.gateways = Object.fromEntries(names.map((g) => [g, rec.gateways[g]!]));
+    opts.onGateways?.(rec.gateways);
     // boot every gateway: /etc/rc order from the files on disk
     await pmap(names, 8, async (g) => {
       const r = await labExec(rec, g, "sh /etc/rc");

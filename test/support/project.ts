@@ -6,7 +6,7 @@
  * the language host (a real pulumi-language-nodejs, or ours: tools/language-host) and Pulumi's own
  * TypeScript loader.
  */
-import { execFileSync, spawn } from "node:child_process";
+import { execFileSync } from "node:child_process";
 import { createHash } from "node:crypto";
 import { cpSync, existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, symlinkSync, writeFileSync } from "node:fs";
 import * as path from "node:path";
@@ -14,6 +14,7 @@ import type { Stack } from "@pulumi/pulumi/automation";
 import { engineEnv, ROOT } from "./env";
 import { createStack, pulumiCommand } from "./stack";
 import { leanStack } from "./lean-stack";
+import { projectEnv } from "./cli";
 
 export const STATE = path.join(ROOT, ".state");
 const PACKED = path.join(STATE, "packed");
@@ -92,15 +93,6 @@ export function exampleProject(example: string, id: string): string {
 }
 
 /**
- * The environment of the CLI in a project folder: the offline engine environment, plus
- * PULUMI_NODEJS_TRANSPILE_ONLY so Pulumi's ts-node skips type checking on every run of the examples
- * (they are type-checked by `npm run typecheck`; the user-folder test runs with full checking).
- */
-export function projectEnv(extra: Record<string, string> = {}): Record<string, string> {
-  return { ...engineEnv(), PULUMI_NODEJS_TRANSPILE_ONLY: "true", ...extra };
-}
-
-/**
  * A stack of the project in `workDir` (LocalWorkspace: the CLI and the language host run the program); its up,
  * refresh and destroy run one CLI process each (./lean-stack.ts).
  */
@@ -113,22 +105,4 @@ export async function projectStack(workDir: string, stackName: string, config: R
   return leanStack(stack);
 }
 
-/** Runs `pulumi ARGS` in `cwd`; resolves with the exit status and output (never throws on a failed command). */
-export function pulumiCli(cwd: string, args: string[], opts: { env?: Record<string, string>; stdin?: string; wrap?: string[] } = {}): Promise<{ code: number; stdout: string; stderr: string }> {
-  const env = opts.env ?? projectEnv();
-  const bin = path.join(ROOT, ".tools", "bin", "pulumi");
-  const [cmd, ...argv] = opts.wrap ? [...opts.wrap, bin, ...args] : [bin, ...args];
-  return new Promise((resolve, reject) => {
-    const p = spawn(cmd!, argv, { cwd, env, stdio: ["pipe", "pipe", "pipe"] });
-    let stdout = "";
-    let stderr = "";
-    p.stdout.on("data", (d) => (stdout += d));
-    p.stderr.on("data", (d) => (stderr += d));
-    p.on("error", reject);
-    p.on("close", (code) => resolve({ code: code ?? -1, stdout, stderr }));
-    p.stdin.end(opts.stdin ?? "");
-  });
-}
-
-/** Runs a command in a new, empty network namespace (only loopback): nothing it does can reach a host. */
-export const NO_NETWORK = ["unshare", "--net", "sh", "-c", 'ip link set lo up && exec "$@"', "sh"];
+export { NO_NETWORK, projectEnv, pulumiCli } from "./cli";
