@@ -25,7 +25,9 @@ const V6 = ["2001:db8::1", "2001:db8::/32", "fe80::1", "::1", "2001:db8:1::/48",
 const IFS = ["em0", "em1", "lo0", "carp1", "carp2", "egress"];
 
 /** The tables every pf file of the fuzzer starts with (rules refer to them). */
-export const PF_TABLES = "table <t1> { 10.0.0.1, 2001:db8::1 }\ntable <pool> { 192.0.2.10, 192.0.2.11 }\ntable <bad> persist\ntable <goodguys> { 198.51.100.0/24 }\n";
+export const PF_TABLES =
+  'ext = "em1"\nnets = "{ 10.0.0.0/8, 192.0.2.0/24 }"\nweb = "{ 80 443 }"\n' +
+  "table <t1> { 10.0.0.1, 2001:db8::1 }\ntable <pool> { 192.0.2.10, 192.0.2.11 }\ntable <bad> persist\ntable <goodguys> { 198.51.100.0/24 }\n";
 
 function list(d: Draw, items: string[]): string {
   return items.length === 1 && d.chance(0.7) ? items[0]! : `{ ${items.join(d.chance(0.5) ? ", " : " ")} }`;
@@ -39,14 +41,16 @@ function pfHost(d: Draw): string {
   if (k <= 72) return `${not}(${d.pick(IFS)}${d.pick(["", "", ":network", ":broadcast", ":peer", ":0"])})${d.pick(["", "", "/24", "/16"])}`;
   if (k <= 80) return `${not}${d.pick(IFS)}${d.pick(["", ":network", ":broadcast", ":0"])}${d.pick(["", "", "/24"])}`;
   if (k <= 88) return `${not}<${d.pick(["t1", "bad", "goodguys"])}>`;
-  if (k <= 93) return d.pick(["self", "no-route", "urpf-failed", "any"]);
+  if (k <= 91) return d.pick(["self", "no-route", "urpf-failed", "any"]);
+  if (k <= 94) return `${not}${d.pick(["$nets", "($ext)", "$ext:network", "($ext:0)"])}`;
   return `${d.pick(V4.slice(0, 2))} - ${d.pick(["10.0.0.9", "10.0.0.255"])}`;
 }
 
 function pfPort(d: Draw): string {
   const k = d.upTo(100);
   if (k <= 40) return String(d.pick([22, 53, 80, 443, 500, 4500, 1024, 65535, 0]));
-  if (k <= 55) return d.pick(["ssh", "domain", "www", "isakmp", "ipsec-nat-t", "https"]);
+  if (k <= 52) return d.pick(["ssh", "domain", "www", "isakmp", "ipsec-nat-t", "https"]);
+  if (k <= 55) return "$web";
   if (k <= 75) return `${d.pick(["=", "!=", "<", "<=", ">", ">="])} ${d.pick([22, 1024, 80, 0, 65535])}`;
   if (k <= 90) return `${d.pick([1000, 22, 6000])} ${d.pick(["<>", "><"])} ${d.pick([2000, 80, 6010])}`;
   return `${d.pick([1000, 22, 6000])}:${d.pick([2000, 80, 6010, "*"])}`;
@@ -78,22 +82,25 @@ function pfPoolOpts(d: Draw): string {
 
 /** One pf filter rule: action, direction, quick, interfaces, family, protocols, hosts, options, a translation. */
 export function pfRule(d: Draw): string {
-  const action = d.pick(["pass", "pass", "pass", "block", "match", "block return", "block drop", "block return-rst", "block return-icmp", "pass log", "pass log (all)"]);
+  const action = d.pick(["pass", "pass", "pass", "block", "match", "block return", "block drop", "block return-rst", "block return-icmp", "pass log", "pass log (all)", "block return-icmp (host-unr)", "block return-icmp6", "block return-rst (ttl 100)", "block return-icmp (3, port-unr)", "pass log (to pflog1)", "block log (all, user)"]);
   const p = [action];
   if (d.chance(0.5)) p.push(d.pick(["in", "out"]));
   if (d.chance(0.15) && action !== "match") p.push("quick");
-  if (d.chance(0.5)) p.push(`on ${d.chance(0.2) ? "! " : ""}${d.chance(0.2) ? list(d, [d.pick(IFS), d.pick(IFS)]) : d.pick(IFS)}`);
+  if (d.chance(0.5)) p.push(`on ${d.chance(0.2) ? "! " : ""}${d.chance(0.2) ? list(d, [d.pick(IFS), d.pick(IFS)]) : d.chance(0.1) ? "$ext" : d.pick(IFS)}`);
   if (d.chance(0.3)) p.push(d.pick(["inet", "inet6"]));
   if (d.chance(0.5)) p.push(`proto ${list(d, Array.from({ length: d.upTo(2) }, () => d.pick(["tcp", "udp", "icmp", "esp", "tcp", "ipv6-icmp", "gre", "6", "17"])))}`);
   const hosts = (pfSide(d, "from") + pfSide(d, "to")).trim();
   p.push(hosts === "" ? (d.chance(0.5) ? "all" : "") : hosts);
   const opt = (chance: number, text: () => string) => void (d.chance(chance) && p.push(text()));
   opt(0.15, () => `flags ${d.pick(["S/SA", "any", "S/SAFR", "/SA", "SA/SA"])}`);
-  opt(0.1, () => `icmp-type ${d.pick(["echoreq", "unreach", "echorep code 0", "3 code 1"])}`);
+  opt(0.1, () => `icmp-type ${d.pick(["echoreq", "unreach", "echorep code 0", "3 code 1", "{ echoreq unreach }", "unreach code needfrag", "timex"])}`);
+  opt(0.06, () => `icmp6-type ${d.pick(["echoreq", "neighbrsol", "{ routersol routeradv }", "unreach code noroute-unr", "toobig", "129"])}`);
+  opt(0.05, () => `! tagged ${d.pick(["T1", "VPN"])}`);
+  opt(0.05, () => `tos ${d.pick(["0x10", "lowdelay", "8", "0x100"])}`);
   opt(0.15, () => d.pick(["no state", "keep state", "modulate state", "synproxy state", "keep state (max 100)", "keep state (sloppy, pflow)", "keep state (source-track rule, max-src-states 3)"]));
   opt(0.1, () => `tag ${d.pick(["T1", "VPN"])}`);
   opt(0.1, () => `tagged ${d.pick(["T1", "VPN"])}`);
-  opt(0.1, () => `label "${d.pick(["$if", "$srcaddr:$dstport", "x", "$proto-$dstaddr"])}"`);
+  opt(0.1, () => `label "${d.pick(["$if", "$srcaddr:$dstport", "x", "$proto-$dstaddr", "$nr", "$srcport-$dstport", "$dstaddr $nr"])}"`);
   opt(0.08, () => `set prio ${d.pick(["3", "(1, 6)", "7"])}`);
   opt(0.08, () => `set tos ${d.pick(["lowdelay", "0x10", "throughput", "8"])}`);
   opt(0.06, () => `max-pkt-rate ${d.pick(["100/10", "1/1"])}`);
@@ -131,6 +138,8 @@ export function pfStatement(d: Draw, queues = false): string {
       "set limit states 1000", "set limit { states 2000, frags 100 }", "set block-policy return", "set state-policy if-bound", "set skip on { lo0 enc0 }",
       "set optimization normal", "set timeout { udp.first 20, icmp.error 5 }", "set loginterface em0", "set reassemble yes no-df", "set syncookies adaptive (start 25%, end 12%)",
       "set debug warning", "set hostid 1", "set ruleset-optimization basic", "set ruleset-optimization none", "set state-defaults pflow", "set state-defaults no-sync, sloppy",
+      "set limit table-entries 100000", "set limit { src-nodes 100, tables 10 }", "set timeout interval 10", "set timeout frag 30", "set timeout { tcp.first 120, adaptive.start 6000, adaptive.end 12000 }",
+      "set limit pktdelay_pkts 100", "set reassemble no", "set block-policy drop", "set optimization aggressive", "set skip on $ext", "set loginterface none", "set debug 3",
     ]);
   if (k <= 80) return `table <${d.pick(["t2", "t3", "peers"])}> ${d.pick(["", "persist", "const", "counters"])} { ${Array.from({ length: d.upTo(3) }, () => d.pick([...V4, "!10.0.0.5", "em0", "self", "2001:db8::/32"])).join(" ")} }`;
   if (k <= 88) return `antispoof${d.chance(0.3) ? " log" : ""}${d.chance(0.3) ? " quick" : ""} for ${d.chance(0.5) ? d.pick(IFS) : `{ ${d.pick(IFS)} ${d.pick(IFS)} }`}${d.chance(0.3) ? ` ${d.pick(["inet", "inet6"])}` : ""}`;

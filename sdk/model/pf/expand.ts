@@ -380,6 +380,7 @@ function buildRule(
   if (rule.kind === "filter" && rule.log) r.log = true;
   if (rule.kind === "filter" && rule.logOptions) r.logOptions = rule.logOptions;
   if (blockPolicy === "return-icmp" && rule.kind === "filter") r.returnIcmp = rule.returnIcmp ?? { icmp: (3 << 8) | 3, icmp6: (1 << 8) | 4 };
+  if (blockPolicy === "return-rst" && rule.kind === "filter" && rule.returnTtl) r.returnTtl = rule.returnTtl;
   if (rule.quick) r.quick = true;
   r.on = itf ? [itf.not ? { name: itf.name, not: true } : { name: itf.name }] : [];
   if (af) r.af = af;

@@ -59,7 +59,7 @@ function scrubFlags(r: Opt): string {
 function breakKey(r: Opt): string {
   if (r.kind === "anchor") return JSON.stringify(["anchor", r.name]);
   return JSON.stringify([
-    r.action, r.blockPolicy ?? "", r.log ?? false, r.quick ?? false, r.tag ?? "", keepState(r),
+    r.action, r.blockPolicy ?? "", r.returnTtl ?? 0, r.log ?? false, r.quick ?? false, r.tag ?? "", keepState(r),
     r.stateOptions?.noSync ?? false, r.stateOptions?.ifBound ?? false, r.stateOptions?.sloppy ?? false,
     r.stateOptions?.pflow ?? false, r.fragment ?? false, r.once ?? false, r.allowOpts ?? false,
     r.rtable ?? -1, r.natTo ?? null, r.rdrTo ?? null,

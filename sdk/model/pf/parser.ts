@@ -31,7 +31,7 @@
  * Decision — deliberately outside the model, refused with "`X` is valid pf.conf but not part of this
  * model's pf language" (never passed through as opaque text: a rule the model cannot represent could not
  * be rendered canonically or compared with `pfctl -sr`): `include`, `source-hash` with a random key, `divert-reply`/`divert-packet`,
- * `set delay`, `on rdomain`, `return-rst(ttl)`,
+ * `set delay`, `on rdomain`,
  * scoped addresses in an address range (`fe80::1%em0 - fe80::9%em0`), `route` labels, `label`, `user` and `group` on
  * anchor rules, and the option `set fingerprints`.
  */
@@ -347,6 +347,7 @@ class PfParser extends PfQueueParser {
     const action = actionTok.text as PfFilterRule["action"];
     let blockPolicy: PfBlockPolicy | undefined;
     let returnIcmp: { icmp: number; icmp6: number } | undefined;
+    let returnTtl: number | undefined;
     if (action === "block") {
       if (this.acceptKw("drop")) blockPolicy = "drop";
       else if (this.acceptKw("return")) blockPolicy = "return";
@@ -368,7 +369,15 @@ class PfParser extends PfQueueParser {
         }
         returnIcmp = { icmp, icmp6 };
       }
-      if (this.isChar("(") && blockPolicy === "return-rst") this.fail("`return-rst(ttl N)` is not part of this model's pf language");
+      if (blockPolicy === "return-rst" && this.acceptChar("(")) {
+        // parse.y blockspec: RETURNRST '(' TTL NUMBER ')'
+        this.expectKw("ttl");
+        if (this.la.type !== "NUMBER") this.syntax();
+        const n = this.shift().num as number;
+        if (n < 0 || n > 255) this.fail(`illegal ttl value ${n}`);
+        this.expectChar(")");
+        if (n > 0) returnTtl = n;
+      }
     }
     const direction = this.dir();
     const { log, logOptions, quick } = this.logAndQuick();
@@ -390,7 +399,7 @@ class PfParser extends PfQueueParser {
     // `keep state` takes no state-defaults: it stays)
     if ((fo.state === "keep" && action === "pass" && (!this.ctx.stateDefaults || fo.stateOptions)) || (fo.state === "no" && action !== "pass")) delete fo.state;
     const rule: PfFilterRule = {
-      kind: "filter", action, ...(blockPolicy ? { blockPolicy } : {}), ...(returnIcmp ? { returnIcmp } : {}), ...(direction ? { direction } : {}),
+      kind: "filter", action, ...(blockPolicy ? { blockPolicy } : {}), ...(returnIcmp ? { returnIcmp } : {}), ...(returnTtl ? { returnTtl } : {}), ...(direction ? { direction } : {}),
       ...(log ? { log } : {}), ...(logOptions ? { logOptions } : {}), ...(quick ? { quick } : {}), on, ...(af ? { af } : {}), protos, from, to,
       ...fo,
     };

@@ -205,7 +205,11 @@ function format(r: PfStatement, asFile: boolean): string {
   // print_rule(): an anchor named `_N` (written without a name) prints as `anchor`
   let s = r.kind === "anchor" ? (isAnonymousAnchor(r.name) ? "anchor" : `anchor "${!asFile && r.loadedAs ? r.loadedAs : r.name}"`) : r.action;
   if (r.kind === "filter" && r.action === "block" && r.blockPolicy) {
-    s += r.blockPolicy === "return-icmp" ? ` ${renderReturnIcmp(r.returnIcmp ?? { icmp: RETURN_ICMP_DEFAULT, icmp6: RETURN_ICMP6_DEFAULT }, r.af, asFile)}` : ` ${r.blockPolicy}`;
+    s += r.blockPolicy === "return-icmp"
+      ? ` ${renderReturnIcmp(r.returnIcmp ?? { icmp: RETURN_ICMP_DEFAULT, icmp6: RETURN_ICMP6_DEFAULT }, r.af, asFile)}`
+      : r.blockPolicy === "return-rst" && r.returnTtl
+        ? ` return-rst(ttl ${r.returnTtl})`
+        : ` ${r.blockPolicy}`;
   }
   if (r.direction) s += ` ${r.direction}`;
   if (r.kind === "filter" && r.log) s += renderLog(r.logOptions);

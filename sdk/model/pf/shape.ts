@@ -74,6 +74,7 @@ const FILTER = obj({
   action: str,
   blockPolicy: str,
   returnIcmp: obj({ icmp: num, icmp6: num }, ["icmp", "icmp6"]),
+  returnTtl: num,
   log: bool,
   logOptions: obj({ all: bool, matches: bool, user: bool, to: num }),
   icmpTypes: list(obj({ type: num, code: num, v6: bool }, ["type"])),

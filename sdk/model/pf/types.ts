@@ -216,6 +216,11 @@ export interface PfFilterRule extends PfSelector {
    * IPv6 code to the IPv4 default (printed `, 3` on rules without address family).
    */
   returnIcmp?: { icmp: number; icmp6: number };
+  /**
+   * `return-rst(ttl N)`: the TTL of the TCP RST a `return-rst` block sends, 1–255 (0 or absent: the stack's default,
+   * printed as plain `return-rst`). Only with `blockPolicy: "return-rst"`.
+   */
+  returnTtl?: number;
   /** `log`: log matching packets to pflog0. Default false. */
   log?: boolean;
   /** `log (…)` options; absent = plain `log`. */

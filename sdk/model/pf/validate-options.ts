@@ -83,6 +83,10 @@ export function checkFilterOptions(field: string, s: PfFilterRule): void {
   s.setPrio?.forEach((p, i) => int(`${field}.setPrio[${i}]`, p, 0, 7, "a priority"));
   if (s.setTos !== undefined) int(`${field}.setTos`, s.setTos, 0, 255, "a TOS value");
   if (s.returnIcmp) for (const k of ["icmp", "icmp6"] as const) int(`${field}.returnIcmp.${k}`, s.returnIcmp[k], 0, 65535, "(type << 8) | code");
+  if (s.returnTtl !== undefined) {
+    int(`${field}.returnTtl`, s.returnTtl, 0, 255, "a TTL");
+    if (s.blockPolicy !== "return-rst") throw new ModelError(`${field}.returnTtl`, s.returnTtl, 'returnTtl applies to `blockPolicy: "return-rst"` only (pf.conf `block return-rst(ttl N)`)');
+  }
   if (s.probability !== undefined) int(`${field}.probability`, s.probability, 1, 0xffffffff, "a probability (as pfctl stores it: P% of 4294967295)");
   if (s.maxPktRate) for (const k of ["limit", "seconds"] as const) int(`${field}.maxPktRate.${k}`, s.maxPktRate[k], 1, 0xffffffff, `max-pkt-rate's ${k}`);
   if (s.divertTo) {

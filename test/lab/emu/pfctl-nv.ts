@@ -13,6 +13,7 @@
 import { randomBytes } from "node:crypto";
 import { formatStatement } from "../../../sdk/model/pf/render";
 import { optimizeRules } from "../../../sdk/model/pf/optimize";
+import { LABEL_TOO_LONG } from "../../../sdk/model/pf/expand-label";
 import { parsePfDetailed } from "../../../sdk/model/pf/parser";
 import type { PfInterface, PfRule } from "../../../sdk/model/pf/types";
 
@@ -90,17 +91,30 @@ export function pfctlNv(text: string, file: string, opts: PfctlNvOptions): ToolR
   // (an inline anchor's are printed inside its braces, as pfctl prints the anchor's ruleset)
   const made = { next: out.autoTables ?? 0, printed: [] as string[] };
   const inlineTables = new Map<PfRule, string[]>();
-  const opt = (rs: PfRule[], into: typeof made): PfRule[] =>
-    (level === "none" ? rs : optimizeRules(rs, into)).map((r) => {
+  // pfctl_load_ruleset(): after the optimizer, each rule's `$nr` is its number in its ruleset (pfctl_expand_label_nr);
+  // a name that outgrows its buffer stops pfctl there (errx), after the rules loaded (printed) before it
+  let tooLong: number | undefined;
+  let innerTooLong = false;
+  const opt = (rs: PfRule[], into: typeof made, top: boolean): PfRule[] =>
+    (level === "none" ? rs : optimizeRules(rs, into)).map((r0, i) => {
+      const r = withRuleNumber(r0, i);
+      if (r === undefined) {
+        if (top) tooLong ??= i;
+        else innerTooLong = true;
+        return r0;
+      }
       if (r.kind !== "anchor" || !r.inline) return r;
       const inner = { next: into.next, printed: [] as string[] };
-      const a = { ...r, inline: opt(r.inline, inner) };
+      const a = { ...r, inline: opt(r.inline, inner, false) };
+      // (past a name too long inside it, the anchor is left out whole, although pfctl printed what came before that)
+      if (top && innerTooLong) tooLong ??= i;
       into.next = inner.next;
       if (inner.printed.length > 0) inlineTables.set(a, inner.printed);
       return a;
     });
   const keyed = withHashKeys(out.loaded, opts.hashKey ?? randomHashKey);
-  const rules = opt(keyed.rules, made);
+  const all = opt(keyed.rules, made, true);
+  const rules = tooLong === undefined ? all : all.slice(0, tooLong);
   const format = (r: PfRule): string => {
     const text = formatStatement(r);
     const tables = inlineTables.get(r);
@@ -109,7 +123,25 @@ export function pfctlNv(text: string, file: string, opts: PfctlNvOptions): ToolR
     return [first, ...tables, ...rest].join("\n");
   };
   const stdout = verbose ? [...out.echo, ...made.printed, ...out.queues, ...rules.map(format)] : [];
+  if (tooLong !== undefined) return { stdout: lines(stdout), stderr: lines([...out.stderr, `pfctl: ${LABEL_TOO_LONG}`]), rc: 1 };
   return { stdout: lines(stdout), stderr: lines(out.stderr), rc: 0, ...(out.queueNames.length > 0 ? { queueNames: out.queueNames } : {}), ...(keyed.drawn ? { randomKeys: true } : {}) };
+}
+
+/**
+ * pfctl_expand_label_nr(): `$nr` in a rule's label, tag and tagged names replaced by its number in its ruleset;
+ * undefined when a name outgrows its 64-byte buffer (expand_label_str's errx).
+ */
+function withRuleNumber(r: PfRule, n: number): PfRule | undefined {
+  const names = [r.kind === "filter" ? r.label : undefined, r.tag, r.tagged?.name];
+  if (!names.some((x) => x?.includes("$nr"))) return r;
+  const nr = (x: string) => x.replaceAll("$nr", String(n));
+  if (names.some((x) => x !== undefined && Buffer.byteLength(nr(x)) >= 64)) return undefined;
+  return {
+    ...r,
+    ...(r.kind === "filter" && r.label !== undefined ? { label: nr(r.label) } : {}),
+    ...(r.tag !== undefined ? { tag: nr(r.tag) } : {}),
+    ...(r.tagged ? { tagged: { ...r.tagged, name: nr(r.tagged.name) } } : {}),
+  } as PfRule;
 }
 
 /** parse.y's `hashkey` without a key: four arc4random() words, printed by print_pool() as `0x%08x%08x%08x%08x`. */
