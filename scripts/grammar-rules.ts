@@ -246,7 +246,8 @@ export function ipsecRule(d: Draw): string {
 /** One iked.conf statement: mostly ikev2 policies, and `set` options and users. */
 export function ikedStatement(d: Draw): string {
   if (d.chance(0.15))
-    return d.pick(["set dpd_check_interval 30", "set fragmentation", "set nofragmentation", "set mobike", "set nomobike", "set vendorid", "set enforcesingleikesa", "set stickyaddress", "set passive", "set active", "set couple", "set decouple", 'user "alice" "secret"']);
+    return d.pick(["set dpd_check_interval 30", "set fragmentation", "set nofragmentation", "set mobike", "set nomobike", "set vendorid", "set enforcesingleikesa", "set stickyaddress", "set passive", "set active", "set couple", "set decouple", 'user "alice" "secret"',
+      "set novendorid", "set noenforcesingleikesa", "set nostickyaddress", "set cert_partial_chain", "set ocsp \"http://ocsp.example.com/\"", "set ocsp \"http://ocsp.example.com/\" tolerate 60", "set radius server 192.0.2.9 secret \"x\"", 'user "bob" "a b"']);
   const six = d.chance(0.2);
   const p = ["ikev2"];
   const opt = (chance: number, text: () => string) => void (d.chance(chance) && p.push(text()));
@@ -263,7 +264,11 @@ export function ikedStatement(d: Draw): string {
   opt(0.7, () => `peer ${d.pick(six ? PEERS6 : PEERS4)}`);
   const sa = (name: string) => [name, ...[d.chance(0.6) ? `auth ${d.pick(AUTH)}` : "", d.chance(0.6) ? `enc ${enc()}` : "", name === "ikesa" && d.chance(0.5) ? `prf ${d.pick(AUTH)}` : "", d.chance(0.5) ? `group ${group()}` : ""].filter(Boolean)].join(" ");
   opt(0.5, () => sa("ikesa"));
-  opt(0.4, () => sa("childsa"));
+  opt(0.1, () => sa("ikesa"));
+  opt(0.4, () => sa("childsa") + (d.chance(0.2) ? ` ${d.pick(["esn", "noesn"])}` : ""));
+  opt(0.08, () => `ikelifetime ${d.pick(["86400", "1h", "10m", "0"])}`);
+  opt(0.06, () => `rdomain ${d.pick(["0", "1"])}`);
+  opt(0.05, () => `iface ${d.pick(["enc0", "lo0", "em0"])}`);
   opt(0.3, () => `srcid ${d.pick(ID)}`);
   opt(0.3, () => `dstid ${d.pick(ID)}`);
   opt(0.1, () => `lifetime ${d.pick(["3600", "1h"])}${d.chance(0.4) ? ` bytes ${d.pick(["10M", "1G"])}` : ""}`);
@@ -272,6 +277,8 @@ export function ikedStatement(d: Draw): string {
   else if (a <= 55) p.push(d.pick(["rsa", "ecdsa256", "rfc7427", "signature"]));
   else if (a <= 60) p.push(`eap "${d.pick(["mschap-v2", "radius"])}"`);
   opt(0.1, () => `config address ${d.pick(["10.9.0.0/24", "2001:db8:9::/64"])}`);
+  opt(0.08, () => `config ${d.pick(["netmask 255.255.255.0", "name-server 192.0.2.53", "access-server 192.0.2.1", "protected-subnet 10.0.0.0/8", "dhcp-server 192.0.2.67", "name-server 2001:db8::53"])}`);
+  opt(0.05, () => `request ${d.pick(["address any", "name-server any", "address 10.0.0.1"])}`);
   opt(0.1, () => `tag ${d.pick(["T1", '"vpn tag"'])}`);
   opt(0.08, () => `tap ${d.pick(["enc0", "enc1", "enc007"])}`);
   return p.join(" ");
