@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { ModelError } from "../../../sdk/model/diagnostics";
+import { errorOf } from "../../support/model-error";
 import {
   expandRules,
   lintPf,
@@ -15,15 +15,6 @@ import { GOLDEN_INTERFACES } from "../../lab/emu/pfctl-nv";
 const base = { on: [], protos: [], from: { hosts: [], ports: [] }, to: { hosts: [], ports: [] } };
 const pass = (r: Partial<PfFilterRule>): PfFilterRule => ({ kind: "filter", action: "pass", ...base, ...r });
 
-function errorOf(f: () => unknown): string {
-  try {
-    f();
-  } catch (e) {
-    if (e instanceof ModelError) return e.message;
-    throw e;
-  }
-  throw new Error("no error");
-}
 
 describe("renderPfRule: the canonical form of pfctl -sr", () => {
   it("expands lists one rule per element and writes port = N", () => {

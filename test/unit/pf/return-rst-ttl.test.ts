@@ -3,21 +3,12 @@
  * cases test/fixtures/oracle/pfctl/return-rst-ttl.*), and checked on the typed model's own field.
  */
 import { describe, expect, it } from "vitest";
-import { ModelError } from "../../../sdk/model/diagnostics";
+import { errorOf } from "../../support/model-error";
 import { parsePfDetailed } from "../../../sdk/model/pf/parser";
 import { renderPfRule, type PfFilterRule } from "../../../sdk/model/pf";
 
 const block = (r: Partial<PfFilterRule>): PfFilterRule => ({ kind: "filter", action: "block", on: [], protos: ["tcp"], from: { hosts: [], ports: [] }, to: { hosts: [], ports: [] }, ...r });
 
-function errorOf(f: () => unknown): string {
-  try {
-    f();
-  } catch (e) {
-    if (e instanceof ModelError) return e.message;
-    throw e;
-  }
-  throw new Error("no error");
-}
 
 describe("return-rst(ttl N)", () => {
   it("is read into returnTtl and written back as pfctl prints it; ttl 0 is plain return-rst", () => {
