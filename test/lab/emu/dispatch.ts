@@ -28,7 +28,7 @@ export async function dispatch(name: string | undefined, io: Io): Promise<number
     // a tunnel the command configured carries packets before the command returns (as the kernel's would)
     await tunnelHelpersReady();
     // an IPsec tunnel's data path (espd.py) starts and stops with the tunnel
-    await espdAfter(name!, syncs, async () => (await import("./ike-state")).kernelView(gatewayName())).catch((e) => {
+    await espdAfter(name!, syncs, async () => (await import("./ike-state")).kernelView(gatewayName()), io.argv).catch((e) => {
       process.stderr.write(`emu: espd: ${(e as Error).message}\n`);
     });
   }

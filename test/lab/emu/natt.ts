@@ -249,8 +249,8 @@ const STARTS_TUNNELS = new Set(["rc", "ipsecctl", "ikectl", "rcctl"]);
  * skipped when the command already did (a read) or cannot change a tunnel. A peer's espd stops at its own next
  * command or read; until then what it sends finds no espd here (dropped, as ESP without an SA is).
  */
-export async function espdAfter(name: string, syncsBefore: number, sync: () => Promise<unknown>): Promise<void> {
-  if (!linuxEnabled() || !AFFECTS_TUNNELS.has(name) || syncs !== syncsBefore) return;
+export async function espdAfter(name: string, syncsBefore: number, sync: () => Promise<unknown>, argv: readonly string[] = []): Promise<void> {
+  if (!linuxEnabled() || !AFFECTS_TUNNELS.has(name) || syncs !== syncsBefore || onlyReads(name, argv)) return;
   const running = Object.keys((await readState<EspdState>("espd", () => ({ running: {} }))).running).length > 0;
   if (!running) {
     // nothing to stop: only a command that can establish a tunnel, with an IKE daemon running, is worth a sync
@@ -259,6 +259,18 @@ export async function espdAfter(name: string, syncsBefore: number, sync: () => P
     if (!daemons.isakmpd && !daemons.iked) return;
   }
   await sync();
+}
+
+/**
+ * Invocations of those commands that only read — `sysctl` without `=`, `rcctl get`/`getdef`/`check`/`ls` — change
+ * nothing a tunnel depends on: no data-path sync after them (a refresh's read runs several; `ipsecctl -s…` still
+ * syncs, as the look at the kernel's SAs it is).
+ */
+export function onlyReads(name: string, argv: readonly string[]): boolean {
+  const args = argv.filter((a) => !/^-[a-zA-Z]+$/.test(a));
+  if (name === "sysctl") return args.length > 0 && !args.some((a) => a.includes("="));
+  if (name === "rcctl") return ["get", "getdef", "check", "ls"].includes(args[0] ?? "");
+  return false;
 }
 
 /** How many times {@link syncEspd} ran in this process (to tell whether a command already synced). */
