@@ -31,10 +31,13 @@ export function expandLabel(label: string, itf: PfIfSpec | undefined, proto: str
     if (!out.includes(name)) continue;
     out = out.replaceAll(name, value());
     // expand_label_str(): each step must fit the 64-byte buffer (PF_RULE_LABEL_SIZE, PF_TAG_NAME_SIZE) with its NUL
-    if (Buffer.byteLength(out) >= 64) return undefined;
+    if (Buffer.byteLength(out) >= LABEL_SIZE) return undefined;
   }
   return out;
 }
+
+/** PF_RULE_LABEL_SIZE and PF_TAG_NAME_SIZE: a label or tag name holds at most 63 bytes and its NUL. */
+export const LABEL_SIZE = 64;
 
 /** pfctl's errx() when a label or tag name outgrows its buffer as it is expanded: pfctl stops there. */
 export const LABEL_TOO_LONG = "expand_label: label too long";

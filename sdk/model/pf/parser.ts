@@ -42,6 +42,7 @@ import { RETURN_ICMP6_DEFAULT, RETURN_ICMP_DEFAULT } from "./icmp";
 import { addressFamily, interfaceAddresses, literalFamily } from "./address";
 import { decideAf, resolveHosts } from "./expand-hosts";
 import type { PfAnchorCall, PfBlockPolicy, PfFilterRule, PfHost, PfIfSpec, PfInterface, PfLogOptions, PfRule, PfRuleset, PfStatement } from "./types";
+import { LABEL_SIZE } from "./expand-label";
 import { Errx, Fail, describe, type PfParseOptions, type PfParseOutput } from "./parser-base";
 import { ANCHOR_STACK_DEPTH, PATH_MAX, PF_ANCHOR_NAME_SIZE } from "./names";
 import { PfQueueParser } from "./parser-queues";
@@ -405,7 +406,7 @@ class PfParser extends PfQueueParser {
     };
     // parse.y filteropts_to_rule
     if (fo.once && action === "match") this.fail("'once' only applies to pass/block rules");
-    if (fo.label !== undefined && Buffer.byteLength(fo.label) >= 64) this.fail("rule label too long (max 63 chars)");
+    if (fo.label !== undefined && Buffer.byteLength(fo.label) >= LABEL_SIZE) this.fail("rule label too long (max 63 chars)");
     if (fo.afTo && direction !== "in") this.fail("af-to can only be used with direction in");
     if (fo.afTo && fo.route) this.fail("af-to cannot be used together with route-to, reply-to, dup-to");
     if (fo.flags !== undefined && fo.flags !== "any" && protos.length > 0 && !protos.includes("tcp")) {

@@ -13,7 +13,7 @@
 import { randomBytes } from "node:crypto";
 import { formatStatement } from "../../../sdk/model/pf/render";
 import { optimizeRules } from "../../../sdk/model/pf/optimize";
-import { LABEL_TOO_LONG } from "../../../sdk/model/pf/expand-label";
+import { LABEL_SIZE, LABEL_TOO_LONG } from "../../../sdk/model/pf/expand-label";
 import { parsePfDetailed } from "../../../sdk/model/pf/parser";
 import type { PfInterface, PfRule } from "../../../sdk/model/pf/types";
 
@@ -93,23 +93,20 @@ export function pfctlNv(text: string, file: string, opts: PfctlNvOptions): ToolR
   const inlineTables = new Map<PfRule, string[]>();
   // pfctl_load_ruleset(): after the optimizer, each rule's `$nr` is its number in its ruleset (pfctl_expand_label_nr);
   // a name that outgrows its buffer stops pfctl there (errx), after the rules loaded (printed) before it
+  // (a name too long inside an inline anchor leaves that anchor out whole, although pfctl printed what came before it)
+  let overflow = false;
   let tooLong: number | undefined;
-  let innerTooLong = false;
   const opt = (rs: PfRule[], into: typeof made, top: boolean): PfRule[] =>
     (level === "none" ? rs : optimizeRules(rs, into)).map((r0, i) => {
-      const r = withRuleNumber(r0, i);
-      if (r === undefined) {
-        if (top) tooLong ??= i;
-        else innerTooLong = true;
-        return r0;
+      const r = withRuleNumber(r0, i) ?? ((overflow = true), r0);
+      let a = r;
+      if (r.kind === "anchor" && r.inline) {
+        const inner = { next: into.next, printed: [] as string[] };
+        a = { ...r, inline: opt(r.inline, inner, false) };
+        into.next = inner.next;
+        if (inner.printed.length > 0) inlineTables.set(a, inner.printed);
       }
-      if (r.kind !== "anchor" || !r.inline) return r;
-      const inner = { next: into.next, printed: [] as string[] };
-      const a = { ...r, inline: opt(r.inline, inner, false) };
-      // (past a name too long inside it, the anchor is left out whole, although pfctl printed what came before that)
-      if (top && innerTooLong) tooLong ??= i;
-      into.next = inner.next;
-      if (inner.printed.length > 0) inlineTables.set(a, inner.printed);
+      if (top && overflow) tooLong ??= i;
       return a;
     });
   const keyed = withHashKeys(out.loaded, opts.hashKey ?? randomHashKey);
@@ -135,7 +132,7 @@ function withRuleNumber(r: PfRule, n: number): PfRule | undefined {
   const names = [r.kind === "filter" ? r.label : undefined, r.tag, r.tagged?.name];
   if (!names.some((x) => x?.includes("$nr"))) return r;
   const nr = (x: string) => x.replaceAll("$nr", String(n));
-  if (names.some((x) => x !== undefined && Buffer.byteLength(nr(x)) >= 64)) return undefined;
+  if (names.some((x) => x !== undefined && Buffer.byteLength(nr(x)) >= LABEL_SIZE)) return undefined;
   return {
     ...r,
     ...(r.kind === "filter" && r.label !== undefined ? { label: nr(r.label) } : {}),
