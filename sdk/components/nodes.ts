@@ -3,6 +3,8 @@ import * as pulumi from "@pulumi/pulumi";
 import { parsePf } from "../model/pf/parser";
 import { formatDiagnostic, ModelError, type Diagnostic } from "../model/diagnostics";
 import { validatePfStatement } from "../model/pf/validate";
+import { checkPfRuleKeys } from "../model/pf/shape";
+import { renderPfConf } from "../model/pf/render";
 import type { PfFilterRule, PfRule } from "../model/pf/types";
 import { ENC_INFO, resolveTransform } from "../model/ipsec/transforms";
 import { DEFAULT_MANUAL_AUTH, DEFAULT_MANUAL_ENC, manualKeyBytes } from "../planner/manual-keys";
@@ -53,15 +55,7 @@ export function pfRules(label: string, field: string, rules: PfRule[] | string |
   if (typeof rules !== "string") {
     if (!Array.isArray(rules)) throw argError(label, field, typeof rules, "not pf rules", "give pf.conf text or a list of typed rules");
     // typed rules are checked here, named by the field the user wrote (`left.rules[2].to.ports[0]`)
-    rules.forEach((r, i) => {
-      try {
-        validatePfStatement(r, `${field}[${i}]`);
-      } catch (e) {
-        // the reason may quote the value: shown as the value is, its invisible characters named
-        if (e instanceof ModelError) throw argError(label, e.field, typeof e.value === "string" || typeof e.value === "number" ? String(e.value) : JSON.stringify(e.value) ?? "(none)", visible(e.reason), "see pf.conf(5)");
-        throw e;
-      }
-    });
+    rules.forEach((r, i) => typedRule(label, `${field}[${i}]`, r));
     return rules;
   }
   // the text is the body of an anchor file: tabs and newlines are its layout, any other invisible character is refused
@@ -72,11 +66,35 @@ export function pfRules(label: string, field: string, rules: PfRule[] | string |
   if (errs.length) throw report(new UserError(errs.map((d) => visible(formatDiagnostic(d))).join("\n")));
   // `load anchor … from FILE` would make pfctl read a host file into this anchor: never generated from a user's text
   const load = r.value.rules.find((s) => s.kind === "load-anchor");
-  if (load) throw argError(label, field, `load anchor ${load.name}`, "a `load anchor` statement would make pfctl read another file of the host into the ruleset", "declare the nested anchor with PfAnchor, whose rules this program installs");
+  if (load) throw argError(label, field, `load anchor ${load.name}`, LOAD_ANCHOR_REASON, LOAD_ANCHOR_FIX);
   if (r.value.macros.length || r.value.tables.length || r.value.options.length || r.value.queues?.length)
     throw argError(label, field, "(text)", "only rules are allowed here (no macros, tables, queues or `set` options)", "write the rules with literal values");
   return r.value.rules.filter((s): s is PfRule => s.kind !== "load-anchor");
 }
+
+/**
+ * One typed rule as the user wrote it: its keys (a misspelled one would be left out of the rule without a word), its
+ * kind (a rule or an anchor: `load anchor` is refused here as in text), its values, and then the rule as the anchor
+ * file will hold it, read back by the pf model as pfctl reads the file — what pfctl would refuse in the file (`set
+ * prio` of no priority, a netmask past the family's width, `divert-to … port 0`) is refused here, at preview.
+ */
+function typedRule(label: string, field: string, r: unknown): void {
+  if ((r as { kind?: unknown } | null)?.kind === "load-anchor") throw argError(label, `${field}.kind`, "load-anchor", LOAD_ANCHOR_REASON, LOAD_ANCHOR_FIX);
+  try {
+    checkPfRuleKeys(r, field);
+    validatePfStatement(r, field);
+  } catch (e) {
+    // the reason may quote the value: shown as the value is, its invisible characters named
+    if (e instanceof ModelError) throw argError(label, e.field, typeof e.value === "string" || typeof e.value === "number" ? String(e.value) : JSON.stringify(e.value) ?? "(none)", visible(e.reason), "see pf.conf(5)");
+    throw e;
+  }
+  const text = renderPfConf({ macros: [], tables: [], options: [], rules: [r] });
+  const errs = withoutFollowUps(parsePf(text, `${label} ${field}`).diagnostics.filter((d) => d.severity === "error"));
+  if (errs.length) throw argError(label, field, text.trim(), errs.map((d) => visible(d.message)).join("; "), "see pf.conf(5)");
+}
+
+const LOAD_ANCHOR_REASON = "a `load anchor` statement would make pfctl read another file of the host into the ruleset";
+const LOAD_ANCHOR_FIX = "declare the nested anchor with PfAnchor, whose rules this program installs";
 
 /** pfctl's lines after a rule's own complaint (`skipping rule due to errors`, …): said once the complaint is, not the user's fix. */
 const FOLLOW_UPS = new Set(["skipping rule due to errors", "rule expands to no valid combination"]);

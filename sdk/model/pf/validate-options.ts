@@ -80,6 +80,7 @@ export function checkFilterOptions(field: string, s: PfFilterRule): void {
   if (s.scrub?.maxMss !== undefined) int(`${field}.scrub.maxMss`, s.scrub.maxMss, 0, 65535, "max-mss");
   if (s.prio !== undefined) int(`${field}.prio`, s.prio, 0, 7, "a priority");
   if (s.tos !== undefined) int(`${field}.tos`, s.tos, 1, 255, "a TOS value (0 is no check: leave tos out)");
+  if (s.setPrio !== undefined && s.setPrio.length !== 2) throw new ModelError(`${field}.setPrio`, JSON.stringify(s.setPrio), "two priorities, [ordinary, TCP ACK and lowdelay] (`set prio (N, M)`); one for both is [N, N] (`set prio N`)");
   s.setPrio?.forEach((p, i) => int(`${field}.setPrio[${i}]`, p, 0, 7, "a priority"));
   if (s.setTos !== undefined) int(`${field}.setTos`, s.setTos, 0, 255, "a TOS value");
   if (s.returnIcmp) for (const k of ["icmp", "icmp6"] as const) int(`${field}.returnIcmp.${k}`, s.returnIcmp[k], 0, 65535, "(type << 8) | code");

@@ -178,6 +178,11 @@ export function validatePfStatement(s: PfStatement, field = "rule", depth = 0): 
       if (h.kind === "address" && s.af !== undefined && addressFamily(h.address) !== s.af && e.hosts.length === 1) {
         throw new ModelError(`${field}.${side}.hosts[${i}]`, h.address, `address \`${h.address}\` is ${addressFamily(h.address)} but the rule is ${s.af}`);
       }
+      // pfctl puts the interface's addresses of the rule's families in its place: an IPv4 one past /32 fails the
+      // whole ruleset (`netmask 99 invalid for IPv4 address`), so past 32 the rule must be IPv6 only
+      if (h.kind === "interface" && h.mask !== undefined && h.mask > 32 && s.af !== "inet6") {
+        throw new ModelError(`${field}.${side}.hosts[${i}].mask`, h.mask, `netmask ${h.mask} invalid for IPv4 address (pfctl, for ${h.name}'s IPv4 addresses); at most 32, or make the rule \`af: "inet6"\``);
+      }
     }
   }
   if (s.tag !== undefined) checkTag(`${field}.tag`, s.tag);
