@@ -1,6 +1,8 @@
 import * as pulumi from "@pulumi/pulumi";
 import type { PfFilterRule } from "../model/pf/types";
 import type { IkeDaemon, KeyingSpec, PolicySpec, TunnelEndSpec, TunnelSpec } from "../planner/spec";
+import { overlaps } from "../model/address/sets";
+import { parseNet } from "../model/address/parse";
 import { argError, checkPhase, phaseSpec, type PhaseArgs } from "./common";
 import { need, take, takeOpt, labelOf, listArg, objectArg, notANode } from "./check";
 import { hostAddress, identity, integer, network, oneOf, psk as pskRule, tagName } from "../model/tokens/index";
@@ -130,14 +132,20 @@ export class SiteToSiteTunnel extends pulumi.ComponentResource {
     if (args.enc0 !== undefined) take(label, "enc0", args.enc0, oneOf(["skip", "filter"] as const));
     checkPhase(label, "main", args.main);
     checkPhase(label, "quick", args.quick);
-    const auth = args.auth ?? (args.psk !== undefined ? "psk" : args.ca !== undefined ? "x509" : "publickey");
+    // a PSK given at the ends only (`left.psk`, `right.psk`) is a PSK tunnel as much as one given for the tunnel
+    const endPsk = lArgs.psk !== undefined ? "left.psk" : rArgs.psk !== undefined ? "right.psk" : undefined;
+    const auth = args.auth ?? (args.psk !== undefined || endPsk ? "psk" : args.ca !== undefined ? "x509" : "publickey");
     if (auth === "x509" && !(args.ca instanceof CertificateAuthority)) throw argError(label, "ca", args.ca === undefined ? "(none)" : typeof args.ca, "`auth: \"x509\"` needs the CertificateAuthority that issues the certificates", "pass `ca: new openbsd.CertificateAuthority(\"vpn-ca\", { keySeed: cfg.requireSecret(\"caSeed\") })`");
     if (args.ca !== undefined && auth !== "x509") throw argError(label, "ca", "(CertificateAuthority)", "a CA is only used with `auth: \"x509\"`", "set `auth: \"x509\"` or remove `ca`");
-    if (args.psk !== undefined && auth !== "psk") throw argError(label, "psk", "(secret)", `\`auth: "${auth}"\` authenticates without it: the PSK would be ignored`, `remove \`psk\`, or set \`auth: "psk"\``);
+    for (const f of [args.psk !== undefined ? "psk" : undefined, endPsk])
+      if (f && auth !== "psk") throw argError(label, f, "(secret)", `\`auth: "${auth}"\` authenticates without it: the PSK would be ignored`, `remove \`${f}\`, or set \`auth: "psk"\``);
     objectArg(label, "manual", args.manual, "{ spi: { leftToRight: 0x1000, rightToLeft: 0x1001 } }");
     for (const part of ["spi", "authkey", "enckey"] as const) objectArg(label, `manual.${part}`, args.manual?.[part], "{ leftToRight: …, rightToLeft: … }");
-    if (args.manual && args.psk !== undefined) throw argError(label, "psk", "(secret)", "a manually keyed tunnel has no IKE and no PSK", "remove `psk` or `manual`");
-    if (!args.manual && auth === "psk" && args.psk === undefined) throw argError(label, "psk", "(none)", "`auth: \"psk\"` needs a pre-shared key", "pass `psk: cfg.requireSecret(\"psk\")`");
+    for (const f of [args.psk !== undefined ? "psk" : undefined, endPsk])
+      if (f && args.manual) throw argError(label, f, "(secret)", "a manually keyed tunnel has no IKE and no PSK", `remove \`${f}\` or \`manual\``);
+    // without the tunnel's `psk`, each end needs its own (the planner checks the two are equal)
+    const missing = args.psk !== undefined ? undefined : lArgs.psk === undefined && rArgs.psk === undefined ? "psk" : lArgs.psk === undefined ? "left.psk" : rArgs.psk === undefined ? "right.psk" : undefined;
+    if (!args.manual && auth === "psk" && missing) throw argError(label, missing, "(none)", missing === "psk" ? "`auth: \"psk\"` needs a pre-shared key" : `the other end has its own PSK, and the tunnel has no \`psk\` for this one`, missing === "psk" ? "pass `psk: cfg.requireSecret(\"psk\")`" : "pass `psk: cfg.requireSecret(\"psk\")` for the tunnel instead of per end");
     if (args.manual?.spi) for (const d of ["leftToRight", "rightToLeft"] as const) take(label, `manual.spi.${d}`, args.manual.spi[d], integer("an SPI", 256, 0xfffffffe, "choose an SPI in 0x100–0xfffffffe (0–255 are reserved)"));
     for (const [p, i] of listArg(label, "policies", args.policies, '[{ proto: "tcp", port: 22 }]').map((p, i) => [p, i] as const)) {
       objectArg(label, `policies[${i}]`, p, '{ proto: "tcp", port: 22 }');
@@ -161,9 +169,9 @@ export class SiteToSiteTunnel extends pulumi.ComponentResource {
         ])
         .apply(([networks, remote, peer, local, psk, natTo]) => ({
           node: node.nodeName,
-          networks: e.networks ? (networks as unknown[]).map((n, i) => take(label, `${side}.networks[${i}]`, n, network())) : (networks as string[]),
+          networks: e.networks ? distinct(label, `${side}.networks`, (networks as unknown[]).map((n, i) => take(label, `${side}.networks[${i}]`, n, network()))) : (networks as string[]),
           ...(e.networks ? {} : { networksFrom: `${node.nodeLabel} ${node.nodeLabel.startsWith("CarpPair") ? "members' internal.network" : "internal.network"}` }),
-          ...(remote ? { remoteNetworks: (remote as unknown[]).map((n, i) => take(label, `${side}.remoteNetworks[${i}]`, n, network())) } : {}),
+          ...(remote ? { remoteNetworks: distinct(label, `${side}.remoteNetworks`, (remote as unknown[]).map((n, i) => take(label, `${side}.remoteNetworks[${i}]`, n, network()))) } : {}),
           mode: e.mode ?? "active",
           ...(peer ? { peer: take(label, `${side}.peer`, peer, hostAddress()) } : {}),
           ...(local ? { local: take(label, `${side}.local`, local, hostAddress()) } : {}),
@@ -177,7 +185,7 @@ export class SiteToSiteTunnel extends pulumi.ComponentResource {
     };
     const keying: pulumi.Output<KeyingSpec> = args.manual
       ? manualKeys(args.manual, label, "manual").apply((keys) => ({ kind: "manual" as const, keys }))
-      : pulumi.all([auth === "psk" ? pulumi.secret(args.psk!) : pulumi.output(""), args.ca ? args.ca.spec : pulumi.output(null)]).apply(([psk, ca]) => ({
+      : pulumi.all([auth === "psk" ? pulumi.secret((args.psk ?? lArgs.psk)!) : pulumi.output(""), args.ca ? args.ca.spec : pulumi.output(null)]).apply(([psk, ca]) => ({
           kind: "ike" as const,
           ...(args.ike ? { daemon: args.ike } : {}),
           auth: auth === "psk" ? { kind: "psk" as const, psk: take(label, "psk", psk, pskRule, { secret: true }) } : ca ? { kind: "x509" as const, ca } : { kind: "publickey" as const },
@@ -195,6 +203,16 @@ export class SiteToSiteTunnel extends pulumi.ComponentResource {
     this.right = identities.apply((i) => i.right);
     this.registerOutputs({ left: this.left, right: this.right });
   }
+}
+
+/** `nets` (one end's list) when no two of them overlap; else the later one's error, naming the earlier. */
+function distinct(label: string, field: string, nets: string[]): string[] {
+  const parsed = nets.map((n) => parseNet(n)!);
+  for (let j = 1; j < nets.length; j++)
+    for (let i = 0; i < j; i++)
+      if (overlaps(parsed[i]!, parsed[j]!))
+        throw argError(label, `${field}[${j}]`, nets[j]!, `overlaps ${field}[${i}] (${nets[i]}): one end's networks are distinct`, nets[i] === nets[j] ? "give each network once" : "give the larger network alone");
+  return nets;
 }
 
 /** What a tunnel end may name: a Gateway or a CarpPair. */
