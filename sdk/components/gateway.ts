@@ -206,13 +206,14 @@ export class Gateway extends pulumi.ComponentResource {
         name: rollback !== null ? (take(label, "rollbackSeconds", rollback, ROLLBACK_SECONDS), name) : name,
         external: {
           interface: args.external.interface,
-          ...(ext4 ? { address: ifAddress(label, "external.address", ext4, 24, 4) } : {}),
-          ...(ext6 ? { address6: ifAddress(label, "external.address6", ext6, 64, 6) } : {}),
+          // an empty string is a mistake to name, not "no address"
+          ...(given(ext4) ? { address: ifAddress(label, "external.address", ext4, 24, 4) } : {}),
+          ...(given(ext6) ? { address6: ifAddress(label, "external.address6", ext6, 64, 6) } : {}),
           configure: args.external.configure ?? false,
           ...(args.external.nat ? { nat: natSpec(label, ext4, natPublic, args.external.nat) } : {}),
         },
         internal: internals.map((i, k) => {
-          const a = ints[k]!.address ? ifAddress(label, internalField(k, "address"), ints[k]!.address!, 24) : undefined;
+          const a = given(ints[k]!.address) ? ifAddress(label, internalField(k, "address"), ints[k]!.address, 24) : undefined;
           const network_ = ints[k]!.network !== undefined && ints[k]!.network !== null ? take(label, internalField(k, "network"), ints[k]!.network, network()) : a ? networkOf(a) : undefined;
           if (!network_) throw argError(label, Array.isArray(args.internal) ? `internal[${k}]` : "internal", i.interface, "neither `network` nor `address` given", "give the protected network, e.g. `network: \"172.16.0.0/24\"`");
           return { interface: i.interface, network: network_, ...(a ? { address: a } : {}), configure: i.configure ?? false };
@@ -297,6 +298,11 @@ const sshHosts = new WeakMap<Group, Map<string, string>>();
 /** Gateways by group and name (to turn the planner's `dependsOn` into resources). */
 const gatewayRegistry = new WeakMap<Group, Map<string, Gateway>>();
 
+/** A value the user gave: not undefined or null (an empty string is given, and refused by its rule as empty). */
+function given<T>(v: T | undefined | null): v is T {
+  return v !== undefined && v !== null;
+}
+
 /**
  * The plain arguments of a Gateway, checked when it is declared (values given as Outputs are checked
  * when they resolve, still at preview). Returns the internal interfaces as a list.
@@ -308,6 +314,9 @@ function checkGatewayArgs(label: string, args: GatewayArgs): InternalArgs[] {
   objectArg(label, "external", args.external, 'external: { interface: "em1", address: "192.0.2.153" }');
   boolArg(label, "external.configure", args.external.configure);
   take(label, "external.interface", args.external.interface, interfaceName);
+  // hostname.IF of the egress with no address is a bare `up`: the gateway would boot unnumbered on its Internet side
+  if (args.external.configure === true && !given(args.external.address) && !given(args.external.address6))
+    throw argError(label, "external.address", "(none)", "`configure: true` needs the gateway's address on the interface", "give `address` (e.g. `192.0.2.153/24`) or set `configure: false`");
   if (args.external.nat !== undefined) {
     if (!args.external.nat || typeof args.external.nat !== "object") throw argError(label, "external.nat", String(args.external.nat), "not a NAT description", "give `{ publicAddress: \"198.51.100.2\" }`");
     need(label, "external.nat.publicAddress", args.external.nat.publicAddress, "give the NAT router's public address, e.g. `198.51.100.2`");

@@ -69,8 +69,8 @@ export class GifTunnel extends pulumi.ComponentResource {
       pulumi.all([pulumi.output(e.inner ?? null), pulumi.output(e.outer ?? null)]).apply(([inner, outer]) => ({
         node: e.gateway.gatewayName,
         interface: e.interface,
-        ...(outer ? { outer: take(label, `${side}.outer`, outer, hostAddress(family)) } : {}),
-        ...(inner ? { inner: ifAddress(label, `${side}.inner`, inner) } : {}),
+        ...(outer !== null ? { outer: take(label, `${side}.outer`, outer, hostAddress(family)) } : {}),
+        ...(inner !== null ? { inner: ifAddress(label, `${side}.inner`, inner) } : {}),
         role: e.role ?? "gif",
       }));
     let ipsec: pulumi.Output<LinkIpsecSpec>;

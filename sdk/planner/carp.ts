@@ -5,10 +5,10 @@
  */
 import { interfaceOf, refusalOf } from "../model/tokens/index";
 import { gwLabel, pairLabel, type Acc } from "./acc";
-import { overlaps, type IpNet } from "../model/address/index";
+import { overlaps, parseNet, type IpNet } from "../model/address/index";
 import type { PlanIssue } from "./errors";
 import { host, ports, rule } from "./pf-rules";
-import type { CarpMemberSpec, CarpPairSpec } from "./spec";
+import type { CarpMemberSpec, CarpPairSpec, IfAddress } from "./spec";
 
 /** carp `advskew` of the first and second member when none is given: the first is the intended master. */
 export const DEFAULT_ADVSKEW = [0, 100] as const;
@@ -80,6 +80,7 @@ export function planPair(p: CarpPairSpec, accs: Map<string, Acc>, issues: PlanIs
   else if (p.sharedkey.length % 2 || ![16, 24, 32].includes(keyBytes))
     issues.push({ resources: [P], field: "sharedkey", value: `(secret, ${p.sharedkey.length} hex digits)`, reason: "sasyncd needs an AES key of 16, 24 or 32 bytes", fix: "give 32, 48 or 64 hex digits, e.g. from `openssl rand -hex 32`" });
   checkSegments(p, both, seen, issues);
+  checkSyncAddresses(p, [accA, accB], issues);
   // one writer per /etc/hostname.IF: a member's own interface of a segment's name would lose its file
   for (const m of [a, b]) {
     const acc = accs.get(m.gateway);
@@ -117,6 +118,30 @@ function planMember(p: CarpPairSpec, acc: Acc, m: CarpMember, other: CarpMember)
   // sasyncd talks TCP 500 between the members
   acc.pf.vpnRules.push(rule("in", undefined, "tcp", [host(other.syncAddress)], [host(m.syncAddress)], { toPorts: ports(500) }));
   acc.pf.vpnRules.push(rule("out", undefined, "tcp", [host(m.syncAddress)], [host(other.syncAddress)], { toPorts: ports(500) }));
+}
+
+/**
+ * Each member's sasyncd address must be its own: not a CARP address (it moves to the master), and, inside a network
+ * the member declares an address on, that address (another host there would get the other member's sasyncd
+ * connections and its pf pass). An address on an interface the program leaves as installed (a sync link) is taken
+ * as given.
+ */
+function checkSyncAddresses(p: CarpPairSpec, accs: [Acc, Acc], issues: PlanIssue[]): void {
+  const P = pairLabel(p.name);
+  p.members.forEach((m, i) => {
+    const field = `members[${i}].syncAddress`;
+    const gw = accs[i]!.gw;
+    const seg = p.segments.find((s) => s.address.address === m.syncAddress);
+    if (seg) {
+      issues.push({ resources: [P, gwLabel(m.gateway)], field, value: m.syncAddress, reason: `it is the CARP address of ${seg.interface}, which moves to whichever member is master`, fix: "give the member's own address, e.g. its address on the internal network" });
+      return;
+    }
+    const own = [gw.external.address, gw.external.address6, ...gw.internal.map((x) => x.address)].filter((a): a is IfAddress => a !== undefined);
+    const sync = parseNet(m.syncAddress);
+    if (!sync || own.some((a) => a.address === m.syncAddress)) return;
+    const near = own.find((a) => { const n = parseNet(`${a.address}/${a.prefix}`); return n !== undefined && overlaps(n, sync); });
+    if (near) issues.push({ resources: [P, gwLabel(m.gateway)], field, value: m.syncAddress, reason: `another host of the network of ${gwLabel(m.gateway)}'s ${near.address}/${near.prefix}: a member's sasyncd address is its own`, fix: `give \`${near.address}\`` });
+  });
 }
 
 /** Each segment: a carp interface once, a vhid in range, equal on both members and unique on the segment. */

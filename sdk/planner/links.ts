@@ -47,6 +47,12 @@ function checkLink(l: LinkSpec, la: Acc, ra: Acc, keys: ManualKeys | undefined, 
     if ((l.kind === "gif" || l.kind === "gre") && !e.inner)
       issues.push({ resources: both, field: `${side}.inner`, value: "(none)", reason: `a ${l.kind} tunnel needs inner addresses`, fix: "give `inner`, e.g. `172.16.0.1`" });
   }
+  // an inner address that is an outer one: the route to the tunnel's endpoint would point into the tunnel (a loop)
+  for (const [e, side] of [[l.left, "left"], [l.right, "right"]] as const)
+    if (e.inner && (e.inner.address === lo || e.inner.address === ro))
+      issues.push({ resources: both, field: `${side}.inner`, value: e.inner.address, reason: `it is the tunnel's outer address of ${e.inner.address === lo ? "the left" : "the right"} end: the route to that endpoint would lead into the tunnel itself`, fix: "give inner addresses of a network of their own, e.g. `10.99.0.1` and `10.99.0.2`" });
+  if (l.left.inner && l.right.inner && l.left.inner.address === l.right.inner.address)
+    issues.push({ resources: both, field: "left.inner, right.inner", value: `${l.left.inner.address}, ${l.right.inner.address}`, reason: "both ends have the same inner address", fix: "give each end its own address, e.g. `10.99.0.1` and `10.99.0.2`" });
   if (l.left.role === "ipsec-tunnel" && l.right.role === "ipsec-tunnel")
     issues.push({ resources: both, field: "left.role, right.role", value: "ipsec-tunnel, ipsec-tunnel", reason: "no end has a gif interface", fix: "make at least one end `role: \"gif\"`" });
   if (l.left.inner && l.right.inner && l.left.inner.address.includes(":") !== l.right.inner.address.includes(":"))
