@@ -76,10 +76,34 @@ export function checkUserServices(acc: Acc, issues: PlanIssue[]): void {
       issues.push({ resources: [gwLabel(acc.gw.name), filtering], field: `pf.skip[${k}]`, value: x, reason: `\`set skip on enc0\` would disable the enc0 rules of ${filtering} (\`enc0: "filter"\`): its tunnel traffic would pass unfiltered`, fix: 'remove enc0 from `pf.skip`, or set the tunnel\'s `enc0: "skip"`' });
   });
   for (const [name, e] of userServices.get(acc) ?? []) {
-    if (acc.services.get(name) === e) continue;
+    if (acc.services.get(name) === e) {
+      const why = fightsTheVpn(acc, name, e as { enabled: boolean; running: boolean });
+      if (why) issues.push({ resources: [gwLabel(acc.gw.name)], field: `services.${name}`, value: JSON.stringify(acc.gw.services[name]), ...why });
+      continue;
+    }
     const s = acc.gw.services[name]!;
     issues.push({ resources: [gwLabel(acc.gw.name)], field: `services.${name}`, value: JSON.stringify(s), reason: `a VPN of this gateway runs ${name} itself (enabled and started with the flags it needs): this entry would be overwritten`, fix: `remove \`services.${name}\`` });
   }
+}
+
+/** The other IKE daemon: both bind UDP 500 and 4500, so only one can run. */
+const OTHER_IKE: Record<string, string> = { iked: "isakmpd", isakmpd: "iked" };
+
+/**
+ * A `services` entry the gateway's VPN cannot live with: the other IKE daemon beside the one its tunnels run, pf
+ * off (the gateway's pf.conf, with its tunnels' rules, would not be loaded at boot), sshd off (how this program
+ * reaches the gateway: the next operation could not connect).
+ */
+function fightsTheVpn(acc: Acc, name: string, e: { enabled: boolean; running: boolean }): { reason: string; fix: string } | undefined {
+  const on = e.enabled || e.running;
+  const ike = OTHER_IKE[name] !== undefined ? acc.services.get(OTHER_IKE[name]!) : undefined;
+  if (on && ike && (ike.enabled || ike.running))
+    return { reason: `a tunnel of this gateway runs ${OTHER_IKE[name]}: ${name} and ${OTHER_IKE[name]} both bind UDP 500 and 4500, so one of them would fail to start`, fix: `remove \`services.${name}\`, or give the tunnels \`ike: "${name}"\`` };
+  if (name === "pf" && !(e.enabled && e.running))
+    return { reason: "this gateway's pf.conf (its tunnels' rules and anchors) would not be loaded: pf off is a firewall without its rules", fix: "remove `services.pf`" };
+  if (name === "sshd" && !(e.enabled && e.running))
+    return { reason: "sshd is how this program reaches the gateway: the next `pulumi up` or `refresh` could not connect", fix: "remove `services.sshd`" };
+  return undefined;
 }
 
 /** The sysctls each gateway's own fields write (`esp`, `ah`, `ipcomp`, `sysctls`), by MIB: the field and the value. */

@@ -153,6 +153,23 @@ export function checkKeying(t: TunnelCtx, fp: (s: string) => string, issues: Pla
       issues.push({ resources: both, field: `${side}.mode`, value: "dynamic", reason: "iked policies are `active` or `passive` (dynamic is isakmpd's active + DPD)", fix: "use `active` or `passive`" });
 }
 
+/**
+ * A gateway that protects a network behind it (not one of its own addresses) must forward that family:
+ * `net.inet.ip.forwarding=0` (or ip6) would drop the network's packets before IPsec sees them.
+ */
+export function checkForwarding(t: TunnelCtx, accs: Map<string, Acc>, issues: PlanIssue[]): void {
+  for (const [me, , side] of endPairs(t))
+    for (const g of me.node.gateways) {
+      const gw = accs.get(g.name)!.gw;
+      const own = new Set([gw.external.address, gw.external.address6, ...gw.internal.map((i) => i.address)].filter((a) => a !== undefined).map((a) => a.address));
+      const behind = me.nets.find((n) => !((n.prefix === undefined || n.prefix === (n.family === 4 ? 32 : 128)) && own.has(n.address)));
+      if (!behind) continue;
+      const [field, off] = behind.family === 4 ? ["forwarding.ipv4", gw.forwarding.ipv4 === 0] : ["forwarding.ipv6", gw.forwarding.ipv6 === 0];
+      if (off)
+        issues.push({ resources: [t.label, gwLabel(g.name)], field, value: "0", reason: `${gwLabel(g.name)} would not forward ${netText(behind)} (${side}.networks) into the tunnel`, fix: `set the gateway's \`forwarding: { ${field.split(".")[1]}: 1 }\`` });
+    }
+}
+
 /** Overlap between tunnels of one gateway (the same remote network routed through two tunnels). */
 export function checkRemoteOverlap(t: TunnelCtx, accs: Map<string, Acc>, issues: PlanIssue[]): void {
   for (const [me, other] of endPairs(t))

@@ -6,7 +6,7 @@ import { gwLabel, type Acc, type Node } from "./acc";
 import type { PlanIssue } from "./errors";
 import { ikedTransforms, resolvePhase, resolvePhase1 } from "./phases";
 import type { PolicySpec, TunnelSpec } from "./spec";
-import { checkKeying, checkPeers, checkRemoteOverlap, checkSelectors, resolveEnds } from "./tunnel-checks";
+import { checkForwarding, checkKeying, checkPeers, checkRemoteOverlap, checkSelectors, resolveEnds } from "./tunnel-checks";
 import { endPairs, type TunnelCtx } from "./tunnel-end";
 import { planIkedEnd, type IkedProposal } from "./tunnel-iked";
 import { planIsakmpdEnd, type IsakmpdProposal } from "./tunnel-isakmpd";
@@ -57,6 +57,7 @@ export function planTunnel(tun: TunnelSpec, accs: Map<string, Acc>, resolveNode:
   checkNat(t, issues);
   if (issues.length > before) return;
   checkRemoteOverlap(t, accs, issues);
+  checkForwarding(t, accs, issues);
   if (issues.length > before) return;
   const proposal = proposalOf(t, issues);
   if (issues.length > before) return;
