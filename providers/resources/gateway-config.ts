@@ -28,6 +28,7 @@ import type { ResourceProvider } from "./types";
 import type { DetailedDiffResult, PropertyDiffKind } from "../diff";
 import { fingerprint, isSecret, newFingerprintKey, secret, unwrap } from "../secrets";
 import { redacting, rememberRequest } from "../redact";
+import { markSecret, secretPaths } from "../secret-marks";
 import { parseHostKey } from "../transport/hostkey";
 import { flushCounters } from "../transport/counters";
 import { log, TransportError, type SshTarget } from "../transport/ssh";
@@ -65,9 +66,14 @@ interface Inputs {
   imported?: boolean;
 }
 
-/** True when a file's content must be stored as a Pulumi secret. */
+/** True when a file's content must be stored as a Pulumi secret: marked `secret`, or a keying daemon's configuration. */
 export function isSecretFile(f: ManagedFile): boolean {
   return !!f.secret || f.check === "ipsec" || f.check === "iked" || f.check === "sasyncd";
+}
+
+/** True when a file's content is stored as a Pulumi secret in a state: {@link isSecretFile}, or it holds a value of the state's `secrets` list. */
+export function holdsSecret(f: ManagedFile, s: HostState): boolean {
+  return isSecretFile(f) || (s.secrets ?? []).some((v) => v !== "" && f.content.includes(v));
 }
 
 /** Fills defaults (owner root, group wheel, check none). */
@@ -90,10 +96,10 @@ function normalizeState(s: HostState): HostState {
   };
 }
 
-/** The state with secret file contents and the `secrets` list wrapped as Pulumi secrets (for inputs and outputs). */
+/** The state with secret file contents ({@link holdsSecret}) and the `secrets` list wrapped as Pulumi secrets (for inputs and outputs). */
 function wrapState(s: HostState): unknown {
   const files: Record<string, unknown> = {};
-  for (const [p, f] of Object.entries(s.files)) files[p] = isSecretFile(f) ? { ...f, content: secret(f.content) } : f;
+  for (const [p, f] of Object.entries(s.files)) files[p] = holdsSecret(f, s) ? { ...f, content: secret(f.content) } : f;
   return { ...s, files, ...(s.secrets ? { secrets: secret(s.secrets) } : {}) };
 }
 
@@ -280,7 +286,7 @@ async function apply(olds: Inputs | undefined, news: Inputs, owner: Owner | unde
     }).catch((e: unknown) => failedCommit(e, news.state));
     const files = r.changed.map((p) => {
       const f = news.state.files[p];
-      return f && isSecretFile(f) ? `${p} (${fingerprint(fingerprintKey, f.content)})` : p;
+      return f && holdsSecret(f, news.state) ? `${p} (${fingerprint(fingerprintKey, f.content)})` : p;
     });
     log(`${idOf(news.connection)}: committed and confirmed; files replaced: ${files.join(", ") || "none"}`);
     return r.flows;
@@ -318,7 +324,7 @@ export const gatewayConfig: ResourceProvider = guarded({
     if (failures.length) return { inputs: news, failures: failures.map((f) => (/[.[]/.test(f.property) ? { property: "", reason: f.reason } : f)) };
     const inputs: Record<string, unknown> = { connection: wrapConnection(n.connection), state: wrapState(n.state) };
     if (n.rollbackSeconds !== undefined) inputs.rollbackSeconds = n.rollbackSeconds;
-    return { inputs, failures: [] };
+    return { inputs: markSecret(inputs, secretPaths(news)), failures: [] };
   },
 
   async diff(_id, urn, olds, news) {
@@ -335,7 +341,7 @@ export const gatewayConfig: ResourceProvider = guarded({
     const n = plain(inputs);
     const key = keyOf();
     const flows = await apply(undefined, n, ownerOf(urn), key);
-    return { id: idOf(n.connection), outs: outputs(n, flows, key) };
+    return { id: idOf(n.connection), outs: markSecret(outputs(n, flows, key), secretPaths(inputs)) };
   },
 
   async update(_id, urn, olds, news) {
@@ -345,7 +351,7 @@ export const gatewayConfig: ResourceProvider = guarded({
     // adopt the gateway (the import is how ownership moves between stacks, ARCHITECTURE.md D12)
     const key = keyOf(o);
     const flows = await apply(o.imported ? undefined : o, n, ownerOf(urn, !!o.imported), key);
-    return { outs: outputs(n, flows, key) };
+    return { outs: markSecret(outputs(n, flows, key), secretPaths(news)) };
   },
 
   async read(id, urn, props, inputs?: unknown) {
@@ -356,10 +362,12 @@ export const gatewayConfig: ResourceProvider = guarded({
       justImported.add(urn);
       return r;
     }
+    // what the recorded outputs and inputs marked secret stays secret in what the read returns
+    const marks = [...secretPaths(props), ...secretPaths(inputs)];
     if (process.env.PULUMI_OPENBSD_STUB === "1") {
       // benchmarks only: the engine's own floor, with the provider's work stubbed out
       const inputs = { connection: wrapConnection(src.connection), state: wrapState(src.state), ...(src.rollbackSeconds !== undefined ? { rollbackSeconds: src.rollbackSeconds } : {}) };
-      return { id, props, inputs };
+      return { id, props, inputs: markSecret(inputs, marks) };
     }
     let live;
     try {
@@ -383,7 +391,7 @@ export const gatewayConfig: ResourceProvider = guarded({
     };
     const drifted = Object.fromEntries(Object.entries(drift).filter(([, v]) => v !== "in sync"));
     const inputs2 = { ...base, state: wrapState(observed), ...(Object.keys(drifted).length ? { drift: drifted } : {}) };
-    return { id, props: props2, inputs: inputs2 };
+    return { id, props: markSecret(props2, marks), inputs: markSecret(inputs2, marks) };
   },
 
   async delete(_id, urn, props) {
