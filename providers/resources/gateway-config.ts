@@ -7,14 +7,16 @@
  *   `[USER@]HOST[:PORT] HOSTKEY` (e.g. `root@192.0.2.153:22 ssh-ed25519 AAAAC3…`) with the private key
  *   from the provider configuration `openbsd:privateKey` (providers/gateway/import.ts).
  * - Outputs: `connection` (private key secret), `state` (the desired state as last applied; secret
- *   file contents and the `secrets` list wrapped as secrets), `rollbackSeconds`, `drift` (item → in sync |
+ *   file contents — {@link holdsSecret} — and the `secrets` list wrapped as secrets), `rollbackSeconds`, `drift` (item → in sync |
  *   file drifted | running drifted | not persisted), `flows` (the `ipsecctl -sf` flows seen at the last
  *   confirm) and `fingerprintKey` (secret: the key of the `fp:…` fingerprints in its logs, providers/secrets.ts).
- * - Secrets: every secret value of a request is remembered and masked from every error and log line
+ * - Secrets: whatever a request marked secret (the whole state, a file, a content, the connection) stays secret
+ *   in the inputs and outputs returned for it (providers/secret-marks.ts); every secret value of a request is remembered and masked from every error and log line
  *   (providers/redact.ts); diffs and logs show secret files as keyed fingerprints only.
  * - `read` keeps `state` as last applied and reports what the host runs in `drift`; its returned
  *   inputs carry the observed state (live file contents, sysctl values, services), so `pulumi refresh`
- *   shows an update and the next `pulumi up` diffs to the drifted items and repairs them.
+ *   shows an update and the next `pulumi up` diffs to the drifted items and repairs them; a hand-edited
+ *   `/etc/hostname.*` read back is a secret (it may have gained a key).
  * - An unreachable host is an error, never "deleted".
  * - `PULUMI_OPENBSD_STUB=1` (benchmarks only) makes `read` return what it was given without connecting,
  *   to measure the engine's own floor.
@@ -28,7 +30,7 @@ import type { ResourceProvider } from "./types";
 import type { DetailedDiffResult, PropertyDiffKind } from "../diff";
 import { fingerprint, isSecret, newFingerprintKey, secret, unwrap } from "../secrets";
 import { redacting, rememberRequest } from "../redact";
-import { markSecret, secretPaths } from "../secret-marks";
+import { markSecret, secretPaths, type PropertyPath } from "../secret-marks";
 import { parseHostKey } from "../transport/hostkey";
 import { flushCounters } from "../transport/counters";
 import { log, TransportError, type SshTarget } from "../transport/ssh";
@@ -391,7 +393,7 @@ export const gatewayConfig: ResourceProvider = guarded({
     };
     const drifted = Object.fromEntries(Object.entries(drift).filter(([, v]) => v !== "in sync"));
     const inputs2 = { ...base, state: wrapState(observed), ...(Object.keys(drifted).length ? { drift: drifted } : {}) };
-    return { id, props: markSecret(props2, marks), inputs: markSecret(inputs2, marks) };
+    return { id, props: markSecret(props2, marks), inputs: markSecret(inputs2, [...marks, ...editedInterfaceFiles(src.state, observed)]) };
   },
 
   async delete(_id, urn, props) {
@@ -452,6 +454,17 @@ async function importRead(id: string): Promise<{ id: string; props: Record<strin
   const inputs = { connection: wrapConnection(connection), state: wrapState(state) };
   log(`${idOf(connection)}: imported ${Object.keys(state.files).length} files, ${Object.keys(state.sysctls).length} sysctls, ${Object.keys(state.services).length} services`);
   return { id, props: { ...inputs, drift: kept, flows: live.flows ?? [], imported: true, fingerprintKey: secret(newFingerprintKey()) }, inputs };
+}
+
+/**
+ * The live content of each `/etc/hostname.*` file a read found different from the declared one: a hand edit
+ * may have added a key (`pass`, `wgkey`, `wpakey`) the declaration did not hold, so it is stored as a secret
+ * (an import stores every hostname.* file as one, providers/gateway/import.ts).
+ */
+function editedInterfaceFiles(declared: HostState, observed: HostState): PropertyPath[] {
+  return Object.entries(observed.files)
+    .filter(([p, f]) => p.startsWith("/etc/hostname.") && f.content !== declared.files[p]?.content)
+    .map(([p]) => ["state", "files", p, "content"]);
 }
 
 /** For an import: the drift map of the observed state (its files are as found, so only running layers can drift). */
