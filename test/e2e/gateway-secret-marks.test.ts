@@ -2,8 +2,8 @@
  * GatewayConfig used directly, through the real engine on the lab's site-to-site pair, with the secrets marked the
  * three ways a user can: gw1's whole `state` a secret; gw2 with one file's `content` a secret and a carp password
  * only listed in `state.secrets`. Neither `pulumi preview --diff`, `pulumi stack export` nor the backend's files
- * (checkpoint, history, backups) may show a key in plaintext, after up and after a refresh that reads back a hand
- * edit adding a `wgkey` to a managed, non-secret hostname.if file.
+ * (checkpoint, history, backups) may show a key in plaintext: after up (Create), after a refresh (Read) that reads
+ * back a hand edit adding a `wgkey` to a managed, non-secret hostname.if file, and after the up that repairs it (Update).
  */
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import * as pulumi from "@pulumi/pulumi";
@@ -108,5 +108,13 @@ describe("GatewayConfig used directly keeps the user's secrets secret", () => {
     transcript.push(r.stdout, r.stderr);
     expect(r.summary.resourceChanges?.update).toBeGreaterThanOrEqual(1);
     expect(await noPlaintext("after refresh")).toEqual([]);
+  });
+
+  it("the up that repairs the hand edit (an update) keeps them secret too", async () => {
+    const u = await stack.up();
+    transcript.push(u.stdout, u.stderr);
+    expect(u.summary.resourceChanges?.update).toBeGreaterThanOrEqual(1);
+    expect((await labExec(lab, "gw2", "cat /etc/hostname.wg1")).stdout).not.toContain("wgkey");
+    expect(await noPlaintext("after the repairing up")).toEqual([]);
   });
 });
