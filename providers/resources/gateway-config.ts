@@ -7,12 +7,14 @@
  *   `[USER@]HOST[:PORT] HOSTKEY` (e.g. `root@192.0.2.153:22 ssh-ed25519 AAAAC3…`) with the private key
  *   from the provider configuration `openbsd:privateKey` (providers/gateway/import.ts).
  * - Outputs: `connection` (private key secret), `state` (the desired state as last applied; secret
- *   file contents — {@link holdsSecret} — and the `secrets` list wrapped as secrets), `rollbackSeconds`, `drift` (item → in sync |
- *   file drifted | running drifted | not persisted), `flows` (the `ipsecctl -sf` flows seen at the last
- *   confirm) and `fingerprintKey` (secret: the key of the `fp:…` fingerprints in its logs, providers/secrets.ts).
- * - Secrets: whatever a request marked secret (the whole state, a file, a content, the connection) stays secret
- *   in the inputs and outputs returned for it (providers/secret-marks.ts); every secret value of a request is remembered and masked from every error and log line
- *   (providers/redact.ts); diffs and logs show secret files as keyed fingerprints only.
+ *   file contents — {@link holdsSecret} — and the `secrets` list wrapped as secrets), `rollbackSeconds`,
+ *   `drift` (item → in sync | file drifted | running drifted | not persisted), `flows` (the `ipsecctl -sf`
+ *   flows seen at the last confirm) and `fingerprintKey` (secret: the key of the `fp:…` fingerprints in its
+ *   logs, providers/secrets.ts).
+ * - Secrets: whatever a request marked secret (the whole state, a file, a content, the connection) stays
+ *   secret in the inputs and outputs returned for it (providers/secret-marks.ts); every secret value of a
+ *   request is remembered and masked from every error and log line (providers/redact.ts); diffs and logs
+ *   show secret files as keyed fingerprints only.
  * - `read` keeps `state` as last applied and reports what the host runs in `drift`; its returned
  *   inputs carry the observed state (live file contents, sysctl values, services), so `pulumi refresh`
  *   shows an update and the next `pulumi up` diffs to the drifted items and repairs them; a hand-edited
