@@ -1,7 +1,7 @@
 /**
  * Entry point of the `pulumi-resource-openbsd` plugin (see bin/pulumi-resource-openbsd).
  *
- * Served by `@pulumi/pulumi/provider`'s `main()` (ARCHITECTURE.md D1), with three RPC handlers checked or replaced
+ * Served by `@pulumi/pulumi/provider`'s `main()` (ARCHITECTURE.md D1), with four RPC handlers checked or replaced
  * by providers/sdk-compat.ts. Upstream evidence, `provider/server.js` of the npm package (byte-identical in
  * 3.248.0 and 3.276.0, the newest 3.x on 2026-12-04; line numbers are the same in both):
  *
@@ -14,6 +14,10 @@
  *   `TypeError: Cannot read properties of undefined` when the engine sends no properties, which it does for
  *   an import; it also never passes `req.getInputs()` on. KEPT: our Read accepts an import and passes the
  *   inputs — used only while the probe finds the SDK crashing or not passing them.
+ * - CheckConfig (server.js 108-113): answers UNIMPLEMENTED, and the `Provider` interface has no hook for it; the
+ *   engine then stores the provider's configuration as the stack holds it, so `openbsd:privateKey` set without
+ *   `--secret` would be plaintext in the state (the schema's `secret: true` acts only through this RPC). KEPT
+ *   unconditionally: ours returns the configuration with each secret variable wrapped (providers/config.ts).
  * - Configure (server.js 120-126): answers `acceptSecrets/acceptResources/acceptOutputs` and drops the
  *   configuration; the `Provider` interface has no configure hook. KEPT unconditionally: ours records
  *   `openbsd:privateKey` (providers/config.ts) first, which an import needs.
@@ -23,13 +27,13 @@
  */
 import * as provider from "@pulumi/pulumi/provider";
 import { PROVIDER_VERSION, resourceFor } from "./provider";
-import { setProviderConfig } from "./config";
+import { checkProviderConfig, setProviderConfig } from "./config";
 import { installSdkCompat, sdkCompatChoice } from "./sdk-compat";
 import { sdkRequire } from "./sdk-require";
 import { connectEngine, engineAddress } from "./engine-log";
 import { packageSchema } from "./schema";
 
-installSdkCompat(resourceFor, setProviderConfig as (args: unknown, vars: Record<string, string>) => void);
+installSdkCompat(resourceFor, { check: checkProviderConfig, record: setProviderConfig as (args: unknown, vars: Record<string, string>) => void });
 
 const impl: provider.Provider = {
   version: PROVIDER_VERSION,

@@ -32,7 +32,8 @@ export function rememberSecrets(values: Iterable<string>): void {
  * The secret values of a request's properties: each value the engine sent as a secret on its own (a
  * string, or a list of strings: the private key, a secret file's content, the `secrets` list) — not the
  * public strings of an object that is secret as a whole (a connection's host, a state's paths and modes)
- * —, plus, however the state was sent, its `secrets` list and the contents of its secret files.
+ * —, plus, however the state was sent, its `secrets` list and the contents of its secret files: marked
+ * `secret` or of a checked kind, or inside a value sent as a secret (the whole state, its files, one file).
  */
 export function secretsInRequest(v: unknown): string[] {
   const out: string[] = [];
@@ -46,13 +47,17 @@ export function secretsInRequest(v: unknown): string[] {
     else if (typeof x === "object" && x !== null) Object.values(x).forEach(walk);
   };
   walk(v);
-  const open = (x: unknown): unknown => (isSecret(x) ? open(x.value) : x);
-  const state = open((open(v) as { state?: unknown } | undefined)?.state) as { secrets?: unknown; files?: unknown } | undefined;
+  // `under.secret`: a value opened on the way was sent as a secret
+  const open = (x: unknown, under = { secret: false }): unknown => (isSecret(x) ? ((under.secret = true), open(x.value, under)) : x);
+  const outer = { secret: false };
+  const state = open((open(v, outer) as { state?: unknown } | undefined)?.state, outer) as { secrets?: unknown; files?: unknown } | undefined;
   out.push(...strings(open(state?.secrets)));
-  for (const f of Object.values((open(state?.files) as Record<string, unknown> | undefined) ?? {})) {
-    const file = open(f) as { secret?: unknown; check?: unknown; content?: unknown } | undefined;
-    const content = open(file?.content);
-    if (typeof content === "string" && (file?.secret === true || ["ipsec", "iked", "sasyncd"].includes(String(file?.check)))) out.push(content);
+  const files = open(state?.files, outer) as Record<string, unknown> | undefined;
+  for (const f of Object.values(files ?? {})) {
+    const under = { ...outer };
+    const file = open(f, under) as { secret?: unknown; check?: unknown; content?: unknown } | undefined;
+    const content = open(file?.content, under);
+    if (typeof content === "string" && (under.secret || file?.secret === true || ["ipsec", "iked", "sasyncd"].includes(String(file?.check)))) out.push(content);
   }
   return out;
 }

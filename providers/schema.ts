@@ -4,6 +4,7 @@
  * is the planner's (model/), not something a user writes by hand.
  */
 import { PROVIDER_VERSION } from "./provider";
+import { CONFIG_VARIABLES } from "./config";
 
 const str = { type: "string" };
 const any = { $ref: "pulumi.json#/Any" };
@@ -28,7 +29,7 @@ export function packageSchema(): string {
     name: "openbsd",
     version: PROVIDER_VERSION,
     description: "OpenBSD VPN gateways configured over SSH.",
-    config: { variables: { privateKey: { ...str, secret: true, description: "Default SSH private key." } } },
+    config: { variables: CONFIG_VARIABLES },
     types: { "openbsd:index:Connection": connection },
     resources: {
       "openbsd:index:GatewayConfig": {

@@ -35,6 +35,7 @@ export interface SdkCompatChoice {
   diff: "sdk" | "patched";
   read: "sdk" | "patched";
   configure: "patched";
+  checkConfig: "patched";
 }
 
 /** Decides, from a probe, which RPCs keep the SDK's handler. */
@@ -44,6 +45,8 @@ export function choose(b: SdkServerBehaviour): SdkCompatChoice {
     read: b.readsImports && b.passesReadInputs ? "sdk" : "patched",
     // the SDK's Provider interface has no configure hook at all: the provider configuration is ours to record
     configure: "patched",
+    // the SDK's server answers CheckConfig UNIMPLEMENTED and has no hook for it either
+    checkConfig: "patched",
   };
 }
 
@@ -185,6 +188,30 @@ export function configureHandler(record: (args: unknown, vars: Record<string, st
   };
 }
 
+/**
+ * CheckConfig: the provider's inputs as `check` returns them from the request's `news`. The SDK's server answers
+ * UNIMPLEMENTED (server.js 108-113, 3.248.0 and 3.276.0), and the engine then stores the configuration as the
+ * stack holds it: a key set without `--secret` in plaintext, whatever the schema's `secret` says.
+ */
+export function checkConfigHandler(check: (news: Record<string, unknown>) => Record<string, unknown>) {
+  return (call: any, callback: any): void => {
+    try {
+      const news = call.request.getNews()?.toJavaScript() ?? {};
+      const resp = new provproto.CheckResponse();
+      resp.setInputs(structproto.Struct.fromJavaScript(check(news)));
+      callback(undefined, resp);
+    } catch (e) {
+      callback({ code: grpc.status.UNKNOWN, details: (e as Error).message }, undefined);
+    }
+  };
+}
+
+/** The provider configuration's two RPCs: CheckConfig's `check` and Configure's `record`. */
+export interface ConfigHooks {
+  check: (news: Record<string, unknown>) => Record<string, unknown>;
+  record: (args: unknown, vars: Record<string, string>) => void;
+}
+
 /** Set once the SDK's server went through {@link installSdkCompat}'s hook; the promise of the choice made. */
 let installed: Promise<SdkCompatChoice> | undefined;
 
@@ -192,8 +219,8 @@ let installed: Promise<SdkCompatChoice> | undefined;
  * Hooks the SDK's server registration (call before `provider.main`). The probe runs once, on the first
  * registration; calls that arrive before it finishes wait for it.
  */
-export function installSdkCompat(resourceFor: (urn: string) => ResourceProvider, record: (args: unknown, vars: Record<string, string>) => void): void {
-  const ours = { diff: diffHandler(resourceFor), read: readHandler(resourceFor), configure: configureHandler(record) };
+export function installSdkCompat(resourceFor: (urn: string) => ResourceProvider, config: ConfigHooks): void {
+  const ours = { diff: diffHandler(resourceFor), read: readHandler(resourceFor), configure: configureHandler(config.record), checkConfig: checkConfigHandler(config.check) };
   const addService = grpc.Server.prototype.addService;
   grpc.Server.prototype.addService = function (service: any, impl: any) {
     if (impl && typeof impl.diff === "function" && typeof impl.read === "function" && "check" in impl) {
@@ -203,6 +230,7 @@ export function installSdkCompat(resourceFor: (urn: string) => ResourceProvider,
       impl.diff = (call: any, cb: any) => choice.then((c) => (c.diff === "sdk" ? sdk.diff : ours.diff)(call, cb));
       impl.read = (call: any, cb: any) => choice.then((c) => (c.read === "sdk" ? sdk.read : ours.read)(call, cb));
       impl.configure = ours.configure;
+      impl.checkConfig = ours.checkConfig;
     }
     return addService.call(this, service, impl);
   };

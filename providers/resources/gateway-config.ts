@@ -7,14 +7,18 @@
  *   `[USER@]HOST[:PORT] HOSTKEY` (e.g. `root@192.0.2.153:22 ssh-ed25519 AAAAC3…`) with the private key
  *   from the provider configuration `openbsd:privateKey` (providers/gateway/import.ts).
  * - Outputs: `connection` (private key secret), `state` (the desired state as last applied; secret
- *   file contents and the `secrets` list wrapped as secrets), `rollbackSeconds`, `drift` (item → in sync |
- *   file drifted | running drifted | not persisted), `flows` (the `ipsecctl -sf` flows seen at the last
- *   confirm) and `fingerprintKey` (secret: the key of the `fp:…` fingerprints in its logs, providers/secrets.ts).
- * - Secrets: every secret value of a request is remembered and masked from every error and log line
- *   (providers/redact.ts); diffs and logs show secret files as keyed fingerprints only.
+ *   file contents — {@link holdsSecret} — and the `secrets` list wrapped as secrets), `rollbackSeconds`,
+ *   `drift` (item → in sync | file drifted | running drifted | not persisted), `flows` (the `ipsecctl -sf`
+ *   flows seen at the last confirm) and `fingerprintKey` (secret: the key of the `fp:…` fingerprints in its
+ *   logs, providers/secrets.ts).
+ * - Secrets: whatever a request marked secret (the whole state, a file, a content, the connection) stays
+ *   secret in the inputs and outputs returned for it (providers/secret-marks.ts); every secret value of a
+ *   request is remembered and masked from every error and log line (providers/redact.ts); diffs and logs
+ *   show secret files as keyed fingerprints only.
  * - `read` keeps `state` as last applied and reports what the host runs in `drift`; its returned
  *   inputs carry the observed state (live file contents, sysctl values, services), so `pulumi refresh`
- *   shows an update and the next `pulumi up` diffs to the drifted items and repairs them.
+ *   shows an update and the next `pulumi up` diffs to the drifted items and repairs them; a hand-edited
+ *   `/etc/hostname.*` read back is a secret (it may have gained a key).
  * - An unreachable host is an error, never "deleted".
  * - `PULUMI_OPENBSD_STUB=1` (benchmarks only) makes `read` return what it was given without connecting,
  *   to measure the engine's own floor.
@@ -28,6 +32,7 @@ import type { ResourceProvider } from "./types";
 import type { DetailedDiffResult, PropertyDiffKind } from "../diff";
 import { fingerprint, isSecret, newFingerprintKey, secret, unwrap } from "../secrets";
 import { redacting, rememberRequest } from "../redact";
+import { markSecret, secretPaths, type PropertyPath } from "../secret-marks";
 import { parseHostKey } from "../transport/hostkey";
 import { flushCounters } from "../transport/counters";
 import { log, TransportError, type SshTarget } from "../transport/ssh";
@@ -65,9 +70,14 @@ interface Inputs {
   imported?: boolean;
 }
 
-/** True when a file's content must be stored as a Pulumi secret. */
+/** True when a file's content must be stored as a Pulumi secret: marked `secret`, or a keying daemon's configuration. */
 export function isSecretFile(f: ManagedFile): boolean {
   return !!f.secret || f.check === "ipsec" || f.check === "iked" || f.check === "sasyncd";
+}
+
+/** True when a file's content is stored as a Pulumi secret in a state: {@link isSecretFile}, or it holds a value of the state's `secrets` list. */
+export function holdsSecret(f: ManagedFile, s: HostState): boolean {
+  return isSecretFile(f) || (s.secrets ?? []).some((v) => v !== "" && f.content.includes(v));
 }
 
 /** Fills defaults (owner root, group wheel, check none). */
@@ -90,10 +100,10 @@ function normalizeState(s: HostState): HostState {
   };
 }
 
-/** The state with secret file contents and the `secrets` list wrapped as Pulumi secrets (for inputs and outputs). */
+/** The state with secret file contents ({@link holdsSecret}) and the `secrets` list wrapped as Pulumi secrets (for inputs and outputs). */
 function wrapState(s: HostState): unknown {
   const files: Record<string, unknown> = {};
-  for (const [p, f] of Object.entries(s.files)) files[p] = isSecretFile(f) ? { ...f, content: secret(f.content) } : f;
+  for (const [p, f] of Object.entries(s.files)) files[p] = holdsSecret(f, s) ? { ...f, content: secret(f.content) } : f;
   return { ...s, files, ...(s.secrets ? { secrets: secret(s.secrets) } : {}) };
 }
 
@@ -280,7 +290,7 @@ async function apply(olds: Inputs | undefined, news: Inputs, owner: Owner | unde
     }).catch((e: unknown) => failedCommit(e, news.state));
     const files = r.changed.map((p) => {
       const f = news.state.files[p];
-      return f && isSecretFile(f) ? `${p} (${fingerprint(fingerprintKey, f.content)})` : p;
+      return f && holdsSecret(f, news.state) ? `${p} (${fingerprint(fingerprintKey, f.content)})` : p;
     });
     log(`${idOf(news.connection)}: committed and confirmed; files replaced: ${files.join(", ") || "none"}`);
     return r.flows;
@@ -318,7 +328,7 @@ export const gatewayConfig: ResourceProvider = guarded({
     if (failures.length) return { inputs: news, failures: failures.map((f) => (/[.[]/.test(f.property) ? { property: "", reason: f.reason } : f)) };
     const inputs: Record<string, unknown> = { connection: wrapConnection(n.connection), state: wrapState(n.state) };
     if (n.rollbackSeconds !== undefined) inputs.rollbackSeconds = n.rollbackSeconds;
-    return { inputs, failures: [] };
+    return { inputs: markSecret(inputs, secretPaths(news)), failures: [] };
   },
 
   async diff(_id, urn, olds, news) {
@@ -335,7 +345,7 @@ export const gatewayConfig: ResourceProvider = guarded({
     const n = plain(inputs);
     const key = keyOf();
     const flows = await apply(undefined, n, ownerOf(urn), key);
-    return { id: idOf(n.connection), outs: outputs(n, flows, key) };
+    return { id: idOf(n.connection), outs: markSecret(outputs(n, flows, key), secretPaths(inputs)) };
   },
 
   async update(_id, urn, olds, news) {
@@ -345,7 +355,7 @@ export const gatewayConfig: ResourceProvider = guarded({
     // adopt the gateway (the import is how ownership moves between stacks, ARCHITECTURE.md D12)
     const key = keyOf(o);
     const flows = await apply(o.imported ? undefined : o, n, ownerOf(urn, !!o.imported), key);
-    return { outs: outputs(n, flows, key) };
+    return { outs: markSecret(outputs(n, flows, key), secretPaths(news)) };
   },
 
   async read(id, urn, props, inputs?: unknown) {
@@ -356,10 +366,12 @@ export const gatewayConfig: ResourceProvider = guarded({
       justImported.add(urn);
       return r;
     }
+    // what the recorded outputs and inputs marked secret stays secret in what the read returns
+    const marks = [...secretPaths(props), ...secretPaths(inputs)];
     if (process.env.PULUMI_OPENBSD_STUB === "1") {
       // benchmarks only: the engine's own floor, with the provider's work stubbed out
       const inputs = { connection: wrapConnection(src.connection), state: wrapState(src.state), ...(src.rollbackSeconds !== undefined ? { rollbackSeconds: src.rollbackSeconds } : {}) };
-      return { id, props, inputs };
+      return { id, props, inputs: markSecret(inputs, marks) };
     }
     let live;
     try {
@@ -383,7 +395,7 @@ export const gatewayConfig: ResourceProvider = guarded({
     };
     const drifted = Object.fromEntries(Object.entries(drift).filter(([, v]) => v !== "in sync"));
     const inputs2 = { ...base, state: wrapState(observed), ...(Object.keys(drifted).length ? { drift: drifted } : {}) };
-    return { id, props: props2, inputs: inputs2 };
+    return { id, props: markSecret(props2, marks), inputs: markSecret(inputs2, [...marks, ...editedInterfaceFiles(src.state, observed)]) };
   },
 
   async delete(_id, urn, props) {
@@ -444,6 +456,17 @@ async function importRead(id: string): Promise<{ id: string; props: Record<strin
   const inputs = { connection: wrapConnection(connection), state: wrapState(state) };
   log(`${idOf(connection)}: imported ${Object.keys(state.files).length} files, ${Object.keys(state.sysctls).length} sysctls, ${Object.keys(state.services).length} services`);
   return { id, props: { ...inputs, drift: kept, flows: live.flows ?? [], imported: true, fingerprintKey: secret(newFingerprintKey()) }, inputs };
+}
+
+/**
+ * The live content of each `/etc/hostname.*` file a read found different from the declared one: a hand edit
+ * may have added a key (`pass`, `wgkey`, `wpakey`) the declaration did not hold, so it is stored as a secret
+ * (an import stores every hostname.* file as one, providers/gateway/import.ts).
+ */
+function editedInterfaceFiles(declared: HostState, observed: HostState): PropertyPath[] {
+  return Object.entries(observed.files)
+    .filter(([p, f]) => p.startsWith("/etc/hostname.") && f.content !== declared.files[p]?.content)
+    .map(([p]) => ["state", "files", p, "content"]);
 }
 
 /** For an import: the drift map of the observed state (its files are as found, so only running layers can drift). */

@@ -2,8 +2,9 @@
  * The `pulumi-resource-openbsd` plugin as the engine starts it (the launcher in providers/bin, `node` from
  * PATH, the `@pulumi/pulumi` installed beside the package), spoken to over gRPC as the engine does: the
  * versions it runs on, a detailed diff in the Diff response, an import Read (no properties) that reaches the
- * provider. The same file runs on each combination of the support matrix (README, "Supported versions");
- * scripts/matrix.sh sets PULUMI_OPENBSD_EXPECT_{NODE,SDK,CLI} to what its combination must be.
+ * provider, CheckConfig answered with the private key a secret. The same file runs on each combination of the
+ * support matrix (README, "Supported versions"); scripts/matrix.sh sets PULUMI_OPENBSD_EXPECT_{NODE,SDK,CLI} to
+ * what its combination must be.
  */
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { execFileSync, type ChildProcess } from "node:child_process";
@@ -119,6 +120,17 @@ describe("the plugin process on this combination", () => {
     req.setId("root@192.0.2.153:22 ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIOMqqnkVzrm0SdG6UOoqKLsabgH5C9okWi0dh2l9GKJl");
     req.setUrn("urn:pulumi:s::p::openbsd:index:GatewayConfig::gw1");
     await expect(rpc("read", req)).rejects.toThrow("the provider configuration `openbsd:privateKey` is not set.");
+  });
+
+  it("CheckConfig answers the configuration with openbsd:privateKey a secret (the SDK's own server answers UNIMPLEMENTED)", async () => {
+    const req = new provproto.CheckRequest();
+    req.setUrn("urn:pulumi:s::p::pulumi:providers:openbsd::default");
+    req.setNews(structproto.Struct.fromJavaScript({ privateKey: "-----BEGIN OPENSSH PRIVATE KEY-----\ntest\n", version: "0.1.0" }));
+    const r: any = await rpc("checkConfig", req);
+    expect(r.getInputs().toJavaScript()).toEqual({
+      privateKey: { "4dabf18193072939515e22adb298388d": "1b47061264138c4ac30d75fd1eb44270", value: "-----BEGIN OPENSSH PRIVATE KEY-----\ntest\n" },
+      version: "0.1.0",
+    });
   });
 
   it("wrote nothing to stderr (the probe of the SDK's handlers is silent)", () => {

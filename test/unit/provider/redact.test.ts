@@ -34,10 +34,11 @@ describe("secret values travel typed", () => {
     const wrapped = { connection: { host: "h", privateKey: secret(PEM) }, state: { files: { "/etc/x": { content: secret("file text") } }, secrets: secret(["psk-one", "sharedkey-two"]) } };
     expect([...new Set(secretsInRequest(wrapped))].sort()).toEqual([PEM, "file text", "psk-one", "sharedkey-two"].sort());
     expect(secretsInRequest({ state: { files: {}, secrets: ["plain-listed"] } })).toEqual(["plain-listed"]);
-    // a state or a connection secret as a whole: its listed values and secret files count, not its public strings
+    // a state or a connection secret as a whole: its listed values and every file's content count (the user made
+    // them secret), not its public strings
     const whole = { connection: secret({ host: "192.0.2.153", user: "root", privateKey: PEM }), state: secret(gwState("gw1")) };
     const got = [...new Set(secretsInRequest(whole))];
-    expect(got.sort()).toEqual([PSK, gwState("gw1").files["/etc/ipsec.conf"]!.content].sort());
+    expect(got.sort()).toEqual([PSK, ...Object.values(gwState("gw1").files).map((f) => f.content)].sort());
     expect(got).not.toContain("192.0.2.153");
     expect(got).not.toContain("/etc/pf.anchors/vpn");
   });

@@ -6,7 +6,9 @@
 import { describe, expect, it } from "vitest";
 import { createRequire } from "node:module";
 import * as provider from "@pulumi/pulumi/provider";
-import { choose, diffHandler, probeSdkServer, readHandler, SDK_VERSION } from "../../../providers/sdk-compat";
+import { checkConfigHandler, choose, diffHandler, probeSdkServer, readHandler, SDK_VERSION } from "../../../providers/sdk-compat";
+import { checkProviderConfig } from "../../../providers/config";
+import { isSecret, secret } from "../../../providers/secrets";
 import type { ResourceProvider } from "../../../providers/resources/types";
 
 const sdkRequire = createRequire(createRequire(import.meta.url).resolve("@pulumi/pulumi/package.json"));
@@ -43,7 +45,7 @@ describe(`@pulumi/pulumi ${SDK_VERSION}'s provider server`, () => {
     const [maj, min] = SDK_VERSION.split(".").map(Number);
     if (maj === 3 && min! >= 248 && min! <= 276) {
       expect(b).toEqual({ forwardsDetailedDiff: false, readsImports: false, passesReadInputs: false });
-      expect(choose(b)).toEqual({ diff: "patched", read: "patched", configure: "patched" });
+      expect(choose(b)).toEqual({ diff: "patched", read: "patched", configure: "patched", checkConfig: "patched" });
     } else {
       // a newer SDK: whatever it does, the choice follows the behaviour (README "Supported versions" to update)
       expect(choose(b).diff).toBe(b.forwardsDetailedDiff ? "sdk" : "patched");
@@ -66,7 +68,7 @@ describe(`@pulumi/pulumi ${SDK_VERSION}'s provider server`, () => {
     };
     const b = await probeSdkServer(fixed);
     expect(b).toEqual({ forwardsDetailedDiff: true, readsImports: true, passesReadInputs: true });
-    expect(choose(b)).toEqual({ diff: "sdk", read: "sdk", configure: "patched" });
+    expect(choose(b)).toEqual({ diff: "sdk", read: "sdk", configure: "patched", checkConfig: "patched" });
     expect(choose({ ...b, passesReadInputs: false }).read).toBe("patched");
   });
 });
@@ -106,6 +108,20 @@ describe("the handlers that stand in for the SDK's", () => {
     req.setInputs(structproto.Struct.fromJavaScript({ connection: { host: "192.0.2.1" } }));
     const withInputs: any = await call(readHandler(() => file), req);
     expect(withInputs.getProperties().toJavaScript()).toEqual({ seen: {}, inputs: { connection: { host: "192.0.2.1" } } });
+  });
+
+  it("CheckConfig returns the configuration with openbsd:privateKey a secret, set with --secret or not", async () => {
+    for (const privateKey of ["-----BEGIN OPENSSH PRIVATE KEY-----\ntest\n", secret("-----BEGIN OPENSSH PRIVATE KEY-----\ntest\n")]) {
+      const req = new provproto.CheckRequest();
+      req.setUrn("urn:pulumi:s::p::pulumi:providers:openbsd::default");
+      req.setNews(structproto.Struct.fromJavaScript({ privateKey, version: "0.1.0" }));
+      const resp: any = await call(checkConfigHandler(checkProviderConfig), req);
+      const inputs = resp.getInputs().toJavaScript();
+      expect(isSecret(inputs.privateKey)).toBe(true);
+      expect(inputs.privateKey.value).toBe("-----BEGIN OPENSSH PRIVATE KEY-----\ntest\n");
+      expect(inputs.version).toBe("0.1.0");
+    }
+    expect(checkProviderConfig({ version: "0.1.0" })).toEqual({ version: "0.1.0" });
   });
 
   it("a provider error reaches the engine as the call's error, word for word", async () => {
