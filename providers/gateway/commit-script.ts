@@ -149,12 +149,31 @@ function ruleFileOf(s: HostState | undefined): string | undefined {
   return s && s.ipsec.daemon !== "iked" ? s.ipsec.ruleFile : undefined;
 }
 
+/**
+ * Seconds the stage script may take before its watchdog stops it (\`@@deadline N\`; nothing changed): generous for
+ * validation on a slow host, longer when packages are installed (pkg_add fetches them).
+ */
+export function stageDeadline(s: HostState): number {
+  return s.packages?.length ? 1800 : 300;
+}
+
 /** The marker the stage script prints before it waits for {@link GO} on stdin. */
 export const READY = "@@ready";
 /** The marker printed once every file is staged (before validation). */
 export const STAGED = "@@staged";
 /** What the provider sends on the stage script's stdin to let it swap. */
 export const GO = "go";
+
+/**
+ * Run by the timer only (\`restore.sh timer\`): stops the apply if it still runs — its whole process group (the
+ * session sshd started: the shell and the step it waits for), TERM, then KILL after 5 s — before anything is put back.
+ */
+const stopApply = [
+  'if [ "${1:-}" = timer ] && [ -f "$R/apply.pgid" ]; then',
+  '  read -r ag < "$R/apply.pgid"',
+  '  if [ -n "$ag" ] && kill -TERM -"$ag" 2>/dev/null; then n=0; while kill -0 -"$ag" 2>/dev/null && [ $n -lt 25 ]; do sleep 0.2; n=$((n+1)); done; kill -KILL -"$ag" 2>/dev/null; fi',
+  "fi",
+];
 
 /** The restore script (run by the timer, a failing step, or the next commit that finds this one dead). */
 function restoreScript(c: CommitInput, all: HostState): string {
@@ -163,13 +182,22 @@ function restoreScript(c: CommitInput, all: HostState): string {
     PRELUDE(c.id).join("\n"),
     // the claim: whoever renames `pending` restores; everyone else leaves it alone
     'mv "$R/pending" "$R/claimed" 2>/dev/null || exit 0',
+    // the timer first stops an apply still running (a step slower than rollbackSeconds, or hung): it would go on
+    // loading the NEW configuration over the restored one
+    ...stopApply,
     "bad=",
     ...(rf ? [`if ch ${sq(rf)} && [ -e ${sq(rf)} ]; then ipsecctl -d -f ${sq(rf)} >/dev/null 2>&1; fi`] : []),
     ...stopAddedServices('"$R/svc"'),
     'if [ ! -f "$R/manifest" ]; then bad=" (no manifest $R/manifest: no file was put back)"; else',
     "while read -r st f; do",
     '  case "$st" in',
-    '    present) if [ -f "$R/files$f" ] && cp -p "$R/files$f" "$f.pulumi-back" 2>/dev/null && mv -f "$f.pulumi-back" "$f"; then :; else rm -f "$f.pulumi-back"; bad="$bad $f"; fi ;;',
+    // the previous file itself, kept at the swap as a hard link beside its target: put back by a rename, which needs
+    // no free space (a full disk is when a restore matters most); else from the verified copy
+    '    present) if [ -f "$f.pulumi-old" ] && [ ! -L "$f.pulumi-old" ] && mv -f "$f.pulumi-old" "$f" 2>/dev/null; then rm -f "$f.pulumi-old";',
+    // a file the swap had not reached yet still holds its previous content: nothing to put back
+    '      elif [ ! -e "$f.pulumi-old" ] && [ -f "$R/files$f" ] && cmp -s "$R/files$f" "$f"; then :;',
+    '      elif [ -f "$R/files$f" ] && rm -f "$f.pulumi-back" && cp -p "$R/files$f" "$f.pulumi-back" 2>/dev/null && mv -f "$f.pulumi-back" "$f"; then rm -f "$f.pulumi-old";',
+    '      else rm -f "$f.pulumi-back" 2>/dev/null; bad="$bad $f"; fi ;;',
     '    absent) rm -f "$f" ;;',
     "  esac",
     'done < "$R/manifest"',
@@ -177,9 +205,10 @@ function restoreScript(c: CommitInput, all: HostState): string {
     'if [ -f "$R/sysctl" ]; then while read -r l; do sysctl "$l" >/dev/null 2>&1; done < "$R/sysctl"; fi',
     ...reloadLines(all, (p) => `ch ${sq(p)}`, '"$R/svc"', ruleFileOf(c.olds) ?? rf),
     'echo "$ID $(date)" > "$D/last-rollback"',
-    // the lock is released only while this commit holds it (a recovery has renamed it away)
-    'rm -rf "$R"; o=; read -r o _ 2>/dev/null < "$D/lock/owner"; [ "$o" != "$ID" ] || rm -rf "$D/lock"',
-    'if [ -n "$bad" ]; then printf \'@@notrestored%s\\n\' "$bad" >&2; exit 1; fi',
+    // the lock is released only while this commit holds it (a recovery has renamed it away); the copies are kept
+    // when a file could not be put back (\`@@notrestored\`: the files, then where their copies are)
+    'if [ -z "$bad" ]; then rm -rf "$R"; fi; o=; read -r o _ 2>/dev/null < "$D/lock/owner"; [ "$o" != "$ID" ] || rm -rf "$D/lock"',
+    'if [ -n "$bad" ]; then printf \'@@notrestored%s\\n@@copies %s\\n\' "$bad" "$R/files" >&2; exit 1; fi',
     "exit 0",
   ].join("\n") + "\n";
 }
@@ -192,8 +221,15 @@ export function stageScript(c: CommitInput): string {
   const { news, olds } = c;
   const L = [...BLOCK_START, ...PRELUDE(c.id)];
   // the connection's loss must not kill the script half way: it notices it at `read` (EOF) instead
-  L.push("trap '' HUP PIPE", "lock", "TPID=");
-  L.push('cleanup() { if [ -n "$TPID" ]; then kill "$TPID" 2>/dev/null; fi; if [ -f "$R/staged" ]; then while read -r t; do rm -f "$t"; done < "$R/staged"; fi; rm -rf "$R" "$D/lock"; }', "trap cleanup EXIT");
+  L.push("trap '' HUP PIPE", "lock", "TPID=", "WD=");
+  L.push('cleanup() { if [ -n "$WD" ]; then kill "$WD" 2>/dev/null; fi; if [ -n "$TPID" ]; then kill "$TPID" 2>/dev/null; fi; if [ -f "$R/staged" ]; then while read -r t; do rm -f "$t"; done < "$R/staged"; fi; rm -rf "$R" "$D/lock"; }', "trap cleanup EXIT");
+  // the deadline: a check that hangs (a tool stuck on the host, a named pipe) must not hold the lock for good. The
+  // watchdog stops the script's process group; its TERM trap reports it, and cleanup removes what was staged
+  L.push(
+    `trap 'printf "@@deadline ${stageDeadline(news)}\\n" >&2; exit 1' TERM`,
+    'PG=$(ps -o pgid= -p $$ 2>/dev/null | tr -d " ")',
+    `if [ -n "$PG" ]; then ( trap 'kill $s 2>/dev/null; exit 0' TERM; sleep ${stageDeadline(news)} & s=$!; wait $s && kill -TERM -"$PG" ) </dev/null >/dev/null 2>&1 & WD=$!; fi`,
+  );
   if (c.owner) L.push(`owns ${sq(c.owner.stack)} ${c.owner.takeover ? "takeover" : "-"}`);
   L.push(...notFileLines([...Object.keys(news.files), ...Object.keys(olds?.files ?? {})]));
   L.push('rm -rf "$R"', 'E=$(mkdir -p "$R/files" 2>&1) || fail "mkdir $R/files" "$E"', 'put "$R/changed" 0 < /dev/null', 'put "$R/staged" 0 < /dev/null');
@@ -212,6 +248,7 @@ export function stageScript(c: CommitInput): string {
       `x=${sq(dir)}; while [ ! -d "$x" ]; do grep -qxF "$x" "$D/baseline-dirs" 2>/dev/null || rec "$x" "$D/baseline-dirs"; x="$(dirname "$x")"; done`,
       `[ -d ${sq(dir)} ] || { E=$(mkdir -p ${sq(dir)} 2>&1) || fail ${sq(`mkdir ${dir}`)} "$E"; }`,
       `rec ${sq(t)} "$R/staged"`,
+      `vacate ${sq(t)}`,
     );
     L.push(...writeFileLines(t, f.content));
     L.push(`v chown ${sq(`${f.owner}:${f.group}`)} ${sq(t)}`, `v chmod ${f.mode} ${sq(t)}`);
@@ -229,7 +266,7 @@ export function stageScript(c: CommitInput): string {
     if (f.check === "pf") {
       let text = f.content;
       for (const a of Object.values(news.anchors)) text = text.split(`"${a.file}"`).join(`"${a.file}.pulumi-new"`);
-      L.push(`if ch ${sq(p)} || [ -s "$R/changed" ]; then`, `rec ${sq(p + ".pulumi-check")} "$R/staged"`, ...writeFileLines(p + ".pulumi-check", text));
+      L.push(`if ch ${sq(p)} || [ -s "$R/changed" ]; then`, `rec ${sq(p + ".pulumi-check")} "$R/staged"`, `vacate ${sq(p + ".pulumi-check")}`, ...writeFileLines(p + ".pulumi-check", text));
       L.push(`v chmod ${f.mode} ${sq(p + ".pulumi-check")}; ${validateLine(p, f, undefined)}; rm -f ${sq(p + ".pulumi-check")}; fi`);
       continue;
     }
@@ -244,6 +281,10 @@ export function stageScript(c: CommitInput): string {
   for (const p of paths) {
     L.push(`B="$D/baseline"${sq(p)}; if [ ! -e "$B" ] && [ ! -e "$B.pulumi-absent" ]; then if [ -e ${sq(p)} ]; then keep ${sq(p)} "$B"; else keep /dev/null "$B.pulumi-absent"; fi; fi`);
   }
+  // the paths the swap and a restore use beside each changed target
+  L.push('while read -r f; do vacate "$f.pulumi-old"; vacate "$f.pulumi-back"; done < "$R/changed"');
+  // a file no longer managed gets its baseline back through its own staged copy
+  for (const p of removed) L.push(`vacate ${sq(p + ".pulumi-new")}`);
   L.push('put "$R/manifest" 0 < /dev/null');
   L.push('while read -r f; do if [ -e "$f" ]; then keep "$f" "$R/files$f"; rec "present $f" "$R/manifest"; else rec "absent $f" "$R/manifest"; fi; done < "$R/changed"');
   L.push(...recordSysctls(c));
@@ -260,19 +301,30 @@ export function stageScript(c: CommitInput): string {
   L.push(...writeFileLines('"$R/restore.sh"', restoreScript(c, all), true));
   // the last point where nothing has changed: go on only while the provider is still connected
   L.push(`echo ${READY}`, "go=", "read -r go || go=", `[ "$go" = ${GO} ] || exit 1`);
+  // from here the rollback timer bounds the commit
+  L.push('if [ -n "$WD" ]; then kill "$WD" 2>/dev/null; WD=; fi', "trap - TERM");
   // arm the timer (it holds the lock from now on), then swap: rename each staged file over its target
   L.push('put "$R/pending" 0 < /dev/null');
-  L.push(`nohup sh -c "sleep ${c.rollbackSeconds}; sh $R/restore.sh" </dev/null >/dev/null 2>&1 &`, "TPID=$!", 'own "$TPID" || exit 1', "trap - EXIT");
-  L.push('swapfail() { RE=$(sh "$R/restore.sh" 2>&1); printf \'@@fail %s\\n%s\\n\' "$1" "$2" >&2; [ -z "$RE" ] || printf \'@@restore %s\\n\' "$RE" >&2; exit 1; }');
+  L.push(`nohup sh -c "sleep ${c.rollbackSeconds}; sh $R/restore.sh timer" </dev/null >/dev/null 2>&1 &`, "TPID=$!", 'own "$TPID" || exit 1', "trap - EXIT");
+  L.push('swapfail() { RE=$(sh "$R/restore.sh" 2>&1); say "$1" "$2"; [ -z "$RE" ] || printf \'@@restore %s\\n\' "$RE" >&2; exit 1; }');
+  // before a target is replaced, the file it holds is kept beside it as a hard link (no data copied, no space needed):
+  // a restore renames it back (a symbolic link to a file is put back from the verified copy instead)
+  L.push('old() { if [ -f "$1" ] && [ ! -L "$1" ]; then E=$(ln -f "$1" "$1.pulumi-old" 2>&1) || swapfail "ln -f $1 $1.pulumi-old" "$E"; fi; }');
   const dropped = Object.keys(olds?.services ?? {}).filter((n) => !news.services[n]).sort();
   if (dropped.length) {
     L.push(': > "$R/svc-dropped-pre"');
     for (const n of dropped) L.push(`grep "^${n} " "$D/baseline-svc" >> "$R/svc-dropped-pre" 2>/dev/null`);
     L.push(...stopAddedServices('"$R/svc-dropped-pre"'));
   }
-  for (const p of paths) L.push(`if [ -e ${sq(p + ".pulumi-new")} ]; then E=$(mv -f ${sq(p + ".pulumi-new")} ${sq(p)} 2>&1) || swapfail ${sq(`mv -f ${p}.pulumi-new ${p}`)} "$E"; fi`);
+  // each changed file's staged copy must be there: one gone since validation (removed by hand or by a tool) fails the
+  // swap, which puts back what was already swapped, rather than leave that file on its OLD content
+  for (const p of paths) {
+    const t = sq(p + ".pulumi-new");
+    L.push(`if [ -f ${t} ] && [ ! -L ${t} ]; then old ${sq(p)}; E=$(mv -f ${t} ${sq(p)} 2>&1) || swapfail ${sq(`mv -f ${p}.pulumi-new ${p}`)} "$E"; elif ch ${sq(p)}; then swapfail ${sq(`mv -f ${p}.pulumi-new ${p}`)} "the staged copy is gone: $(ls -ld ${t} 2>&1)"; fi`);
+  }
   for (const p of removed) {
-    L.push(`B="$D/baseline"${sq(p)}; if [ -e "$B" ]; then E=$(cp -p "$B" ${sq(p)} 2>&1) || swapfail ${sq(`cp -p (baseline of ${p}) ${p}`)} "$E"; else rm -f ${sq(p)}; fi`);
+    const t = sq(p + ".pulumi-new");
+    L.push(`B="$D/baseline"${sq(p)}; old ${sq(p)}; if [ -e "$B" ]; then E=$(cp -p "$B" ${t} 2>&1 && mv -f ${t} ${sq(p)} 2>&1) || { rm -f ${t}; swapfail ${sq(`cp -p (baseline of ${p}) ${p}`)} "$E"; }; else rm -f ${sq(p)}; fi`);
   }
   L.push('sed "s/^/@@changed /" "$R/changed"');
   L.push("exit 0", "}");
@@ -292,9 +344,11 @@ function flagWords(flags: string): string {
  * STR that /etc/hostname.IF asked for (a `keepalive: …` STR as a whole line, as `ifconfigHas` in interfaces.ts finds it).
  */
 const APPLY_FNS = [
-  'undo() { RE=$(sh "$R/restore.sh" 2>&1); printf \'@@fail %s\\n%s\\n\' "$1" "$2" >&2; [ -z "$RE" ] || printf \'@@restore %s\\n\' "$RE" >&2; exit 1; }',
-  'step() { OUT=$("$@" 2>&1) || undo "$*" "$OUT"; [ -z "$OUT" ] || printf \'%s\\n\' "$OUT"; }',
-  'netup() { { E=$(sh /etc/netstart "$1" 2>&1 1>&3); } 3>&1 || undo "sh /etc/netstart $1" "$E"; [ -z "$E" ] || undo "sh /etc/netstart $1" "$E"; }',
+  'undo() { RE=$(sh "$R/restore.sh" 2>&1); say "$1" "$2"; [ -z "$RE" ] || printf \'@@restore %s\\n\' "$RE" >&2; exit 1; }',
+  // no step runs once the rollback is claimed (the timer restored: the apply outlasted rollbackSeconds)
+  'live() { [ -e "$R/pending" ] || { printf \'@@rolledback %s\\n\' "$ID" >&2; exit 4; }; }',
+  'step() { live; OUT=$("$@" 2>&1) || undo "$*" "$OUT"; [ -z "$OUT" ] || esc "$OUT"; }',
+  'netup() { live; { E=$(sh /etc/netstart "$1" 2>&1 1>&3); } 3>&1 || undo "sh /etc/netstart $1" "$E"; [ -z "$E" ] || undo "sh /etc/netstart $1" "$E"; }',
   "ifwant() {",
   '  i=$1; shift; I=$(ifconfig "$i" 2>&1) || undo "ifconfig $i" "$I"',
   // a keepalive is a line of its own: it must end where the line ends (`count 3` is not `count 30`)
@@ -313,6 +367,8 @@ export function applyScript(c: CommitInput): string {
   const L = [...BLOCK_START, ...PRELUDE(c.id)];
   L.push(...APPLY_FNS);
   L.push(...IPSEC_DELETE_FN);
+  // the timer stops this script's process group if it outlasts rollbackSeconds (restore.sh, stopApply)
+  L.push('ps -o pgid= -p $$ 2>/dev/null | tr -d " " > "$R/apply.pgid" 2>/dev/null', "live");
   // set when isakmpd is restarted below: a new isakmpd knows no ike rule until ipsecctl -f loads them again
   L.push("reload_ipsec=0");
   // 1. sysctl
@@ -446,6 +502,8 @@ export function confirmScript(id: string, flows: readonly FlowPattern[] = [], wa
     // the claim: only one of the confirm, the timer and a failing step gets `pending`
     'if ! mv "$R/pending" "$R/confirmed" 2>/dev/null; then printf \'@@rolledback %s\\n\' "$ID" >&2; exit 1; fi',
     'if dead; then :; elif [ -n "$opid" ] && [ "$opid" != "$$" ]; then kill "$opid" 2>/dev/null; fi',
+    // the previous files kept beside their targets for a restore (stage script, `old`)
+    'if [ -f "$R/changed" ]; then while read -r f; do rm -f "$f.pulumi-old"; done < "$R/changed"; fi',
     ...record,
     'rm -rf "$R" "$D/lock"',
     "ipsecctl -sf 2>/dev/null",
@@ -479,7 +537,7 @@ export function deleteScript(s: HostState, owner?: Owner): string {
     const q = sq(p);
     const back = sq(p + ".pulumi-back");
     L.push(
-      `B="$D/baseline"${q}; if [ -e "$B" ]; then if cp -p "$B" ${back} 2>/dev/null && mv -f ${back} ${q}; then rm -f "$B"; else rm -f ${back}; bad="$bad "${q}; fi; elif [ -e "$B.pulumi-absent" ]; then rm -f ${q} "$B.pulumi-absent"; fi; DEL="$DEL"${sq(`|${p}|`)}`,
+      `B="$D/baseline"${q}; if [ -e "$B" ]; then if rm -f ${back} 2>/dev/null && cp -p "$B" ${back} 2>/dev/null && mv -f ${back} ${q}; then rm -f "$B"; else rm -f ${back}; bad="$bad "${q}; fi; elif [ -e "$B.pulumi-absent" ]; then rm -f ${q} "$B.pulumi-absent"; fi; DEL="$DEL"${sq(`|${p}|`)}`,
     );
   }
   L.push(...restoreSysctls(s));

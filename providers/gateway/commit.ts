@@ -8,7 +8,7 @@ import { randomBytes } from "node:crypto";
 import type { HostState } from "../../sdk/state";
 import { hostId, log, maskSecrets, readTimeoutMs, SshSession, TransportError, withSession, type ExecResult, type SshTarget } from "../transport/ssh";
 import { KeyedMutex } from "../transport/semaphore";
-import { applyScript, confirmScript, deleteScript, flowWaitCap, flowWaitSeconds, GO, READY, STAGED, stageScript, STATE_DIR, type CommitInput } from "./commit-script";
+import { applyScript, confirmScript, deleteScript, flowWaitCap, flowWaitSeconds, GO, READY, STAGED, stageDeadline, stageScript, STATE_DIR, type CommitInput } from "./commit-script";
 import type { Owner } from "./owner";
 import { flowsToAwait } from "./ipsec-kernel";
 import { flowKeys, lsPath, parseReadOutput, readScript, type LiveState } from "./read-script";
@@ -43,11 +43,14 @@ export function secretsOf(s: HostState, privateKey?: string): string[] {
 export const ON_OLD = "the gateway is on its OLD configuration";
 const onNewUnconfirmed = (s: number) => `the gateway is on its NEW configuration, unconfirmed, and its on-host timer puts it back on its OLD configuration within ${s} s`;
 
-/** The `@@fail CMD` + output of a failed script, and a `@@restore …` report if any. */
+/**
+ * The `@@fail CMD` + output of a failed script, and a `@@restore …` report if any. Markers are read at the start of
+ * a line only: the scripts write a tool's own lines starting with `@@` as `@ @` (script-lib.ts `esc`).
+ */
 function failedStep(stderr: string): { cmd: string; out: string; restore?: string } | undefined {
   const r = /^@@restore ([\s\S]*)$/m.exec(stderr);
   const rest = r ? stderr.slice(0, r.index) : stderr;
-  const m = /@@fail ([^\n]*)\n([\s\S]*)$/.exec(rest);
+  const m = /^@@fail ([^\n]*)\n([\s\S]*)$/m.exec(rest);
   if (!m) return undefined;
   return { cmd: m[1]!, out: m[2]!.replace(/^@@recovered .*\n?/gm, "").trim(), ...(r ? { restore: r[1]!.trim() } : {}) };
 }
@@ -63,7 +66,10 @@ function stageFailure(host: string, r: ExecResult, c: CommitInput, secrets: stri
   const locked = /^@@locked ?(.*)$/m.exec(r.stderr);
   const f = failedStep(r.stderr);
   const notFile = /^@@notfile (.*)$/m.exec(r.stderr);
-  if (notFile) {
+  const deadline = /^@@deadline (\d+)/m.exec(r.stderr);
+  if (deadline) {
+    msg = `${host}: staging and validation on the host did not finish within ${deadline[1]} s (a command there hangs); the on-host watchdog stopped them and removed what was staged. Nothing was changed (${ON_OLD}).`;
+  } else if (notFile) {
     msg = notFileMessage(host, notFile[1]!, [...Object.keys(c.news.files), ...Object.keys(c.olds?.files ?? {})]);
   } else if (r.code === 3 && owner) {
     msg =
@@ -75,10 +81,12 @@ function stageFailure(host: string, r: ExecResult, c: CommitInput, secrets: stri
     msg =
       `${host}: the gateway is locked by commit ${locked[1] || "?"} (${STATE_DIR}/lock): another operation is running, ` +
       `or its rollback timer is pending. Nothing was changed (${ON_OLD}); retry once it has finished.`;
+  } else if (f && /^(mv -f|cp -p \(baseline|ln -f) /.test(f.cmd)) {
+    // the swap failed after the timer was armed: the swapped files were put back at once
+    msg = `${host}: the swap on the host failed: \`${f.cmd}\` failed: ${f.out}\n${restoredState(f.restore)}`;
   } else if (f) {
-    const phase = /^(write|copy|mkdir) /.test(f.cmd) ? "staging" : "validation";
+    const phase = /^(write|copy|mkdir|vacate) /.test(f.cmd) ? "staging" : "validation";
     msg = `${host}: ${phase} on the host failed, nothing was changed (${ON_OLD}): \`${f.cmd}\` failed: ${f.out}`;
-    if (f.restore) msg += `\nthe restore reported: ${f.restore}`;
   } else {
     msg = `${host}: staging on the host failed (exit status ${r.code}), nothing was changed (${ON_OLD}): ${tail(r)}`;
   }
@@ -108,13 +116,33 @@ export function notFileMessage(host: string, lsLine: string, paths: readonly str
   );
 }
 
+/**
+ * What a restore left (its `@@notrestored FILES` and `@@copies DIR` report, or nothing: all put back), for the
+ * error of a failed swap or apply.
+ */
+export function restoredState(report: string | undefined): string {
+  const lost = report && /^@@notrestored(.*)$/m.exec(report);
+  if (!lost) return `the previous configuration was restored (${ON_OLD})`;
+  const copies = /^@@copies (.*)$/m.exec(report);
+  return (
+    `the restore could not put back:${lost[1]} (they keep their NEW content; everything else is back on the OLD configuration)` +
+    (copies ? `; their previous content is kept on the gateway under ${copies[1]}` : "")
+  );
+}
+
 /** The error of an apply that failed (its step restored the previous files at once). */
-function applyFailure(host: string, r: ExecResult, secrets: string[]): TransportError {
+function applyFailure(host: string, r: ExecResult, secrets: string[], c: CommitInput): TransportError {
   const f = failedStep(r.stderr);
-  const lost = f?.restore && /@@notrestored(.*)/.exec(f.restore);
-  const state = lost
-    ? `the restore could not put back:${lost[1]} (kept on their NEW content; everything else is on the OLD configuration)`
-    : `the previous configuration was restored (${ON_OLD})`;
+  if (!f && (/^@@rolledback/m.test(r.stderr) || r.code >= 128)) {
+    // the on-host timer claimed the rollback while the apply still ran: it stopped the apply, then restored
+    return new TransportError(
+      `${host}: the apply did not finish within rollbackSeconds (${c.rollbackSeconds} s): the on-host timer stopped it and put the gateway back (${ON_OLD}, once its restore has run); ` +
+        `a step on the gateway is that slow or hangs: ${tail(r) || "no output"}. Raise \`rollbackSeconds\` if the step is only slow.`,
+      host,
+      r.code,
+    );
+  }
+  const state = restoredState(f?.restore);
   const msg = f
     ? `${host}: apply failed: \`${f.cmd}\` failed: ${f.out}\n${state}`
     : `${host}: apply failed (exit status ${r.code}): ${tail(r)}\n${state}`;
@@ -163,6 +191,8 @@ export async function commit(target: SshTarget, c: Omit<CommitInput, "id">): Pro
       const a = await s
         .exec(script, {
           name: "stage and validate",
+          // the host's own watchdog stops the script at stageDeadline; this is for a host that does not
+          timeoutMs: (stageDeadline(c.news) + 60) * 1000,
           ...(fault === "before-stage" ? { cutAt: Math.floor(script.length / 2) } : {}),
           gate: {
             marker: fault === "after-stage" ? STAGED : READY,
@@ -189,10 +219,11 @@ export async function commit(target: SshTarget, c: Omit<CommitInput, "id">): Pro
         s.destroy();
         throw new TransportError(`${host}: connection killed after the swap (PULUMI_OPENBSD_FAULT=after-swap); ${onNewUnconfirmed(c.rollbackSeconds)}`, host);
       }
-      const b = await s.exec(applyScript(input), { name: "apply" }).catch((e: Error) => {
+      // the on-host timer stops an apply that outlasts rollbackSeconds; this is for a host that does not
+      const b = await s.exec(applyScript(input), { name: "apply", timeoutMs: (c.rollbackSeconds + 60) * 1000 }).catch((e: Error) => {
         throw new TransportError(`${e.message}; ${onNewUnconfirmed(c.rollbackSeconds)}`, host);
       });
-      if (b.code !== 0) throw applyFailure(host, b, secrets);
+      if (b.code !== 0) throw applyFailure(host, b, secrets, input);
       if (fault === "before-confirm") {
         s.destroy();
         throw new TransportError(`${host}: connection killed before the confirm (PULUMI_OPENBSD_FAULT=before-confirm); ${onNewUnconfirmed(c.rollbackSeconds)}`, host);
@@ -205,7 +236,7 @@ export async function commit(target: SshTarget, c: Omit<CommitInput, "id">): Pro
     const wait = flowWaitSeconds(c.rollbackSeconds, flowWaitCap());
     let conf: ExecResult;
     try {
-      conf = await withSession(target, (s2) => s2.exec(confirmScript(input.id, declared, wait, c.owner && { ...c.owner, target: c.owner.target ?? host }), { name: "confirm over a fresh connection" }));
+      conf = await withSession(target, (s2) => s2.exec(confirmScript(input.id, declared, wait, c.owner && { ...c.owner, target: c.owner.target ?? host }), { name: "confirm over a fresh connection", timeoutMs: (wait + 60) * 1000 + readTimeoutMs() }));
     } catch (e) {
       throw new TransportError(`${(e as Error).message}: the commit could not be confirmed over a fresh connection; ${onNewUnconfirmed(c.rollbackSeconds)}`, host);
     }

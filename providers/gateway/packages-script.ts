@@ -41,7 +41,7 @@ export function removeLines(packages: readonly string[]): string[] {
   for (const p of packages) {
     const q = sq(p);
     out.push(
-      `if grep -qxF ${q} ${PACKAGES_RECORD} 2>/dev/null; then if E=$(pkg_delete -I ${q} 2>&1); then grep -vxF ${q} ${PACKAGES_RECORD} > "$D/packages.new"; mv -f "$D/packages.new" ${PACKAGES_RECORD}; [ -s ${PACKAGES_RECORD} ] || rm -f ${PACKAGES_RECORD}; else printf '@@pkgfail %s\\n%s\\n' ${q} "$E" >&2; fi; fi`,
+      `if grep -qxF ${q} ${PACKAGES_RECORD} 2>/dev/null; then if E=$(pkg_delete -I ${q} 2>&1); then grep -vxF ${q} ${PACKAGES_RECORD} > "$D/packages.new"; mv -f "$D/packages.new" ${PACKAGES_RECORD}; [ -s ${PACKAGES_RECORD} ] || rm -f ${PACKAGES_RECORD}; else printf '@@pkgfail %s\\n' ${q} >&2; esc "$E" >&2; fi; fi`,
     );
   }
   return out;

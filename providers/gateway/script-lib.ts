@@ -6,7 +6,12 @@
  * tool's own message instead of being taken for success.
  *
  * The functions (names kept short; the scripts call them hundreds of times):
- * - `fail WHAT MSG` — report a failed step as `@@fail WHAT` + the tool's message on stderr, exit 1.
+ * - `fail WHAT MSG` — report a failed step as `@@fail WHAT` + the tool's message on stderr, exit 1 (`say`: the
+ *   report alone). A tool's message never starts a line with `@@` (`esc` writes `@ @`): what a tool prints cannot
+ *   pass for one of the scripts' own markers, which the provider reads at the start of a line.
+ * - `vacate PATH` — remove what is at one of the commit's own paths beside a target (`PATH.pulumi-new`,
+ *   `.pulumi-check`, `.pulumi-old`, `.pulumi-back`) before it is written: a leftover symbolic link would be written
+ *   through, a named pipe would block the write; a directory there stops the commit.
  * - `v CMD…` — run a check (pfctl -nf, ipsecctl -nf…); its failure is `fail`.
  * - `put FILE SIZE [cut]` — write stdin (a heredoc) to FILE, then check it has SIZE bytes.
  * - `rec LINE FILE` — append a line to a state file, checked.
@@ -34,7 +39,13 @@ export const SCRIPT_LIB = `# shellcheck disable=SC2317,SC2012 # library function
 set -u
 umask 077
 D=${STATE_DIR}
-fail() { printf '@@fail %s\\n%s\\n' "$1" "$2" >&2; exit 1; }
+esc() { printf '%s\\n' "$1" | sed 's/^@@/@ @/'; }
+say() { printf '@@fail %s\\n' "$1" >&2; esc "$2" >&2; }
+fail() { say "$1" "$2"; exit 1; }
+vacate() {
+  rm -f "$1" 2>/dev/null
+  if [ -e "$1" ] || [ -L "$1" ]; then fail "vacate $1" "$(ls -ld "$1" 2>&1): in the way of this commit's own copy there (a leftover?); move it out of the way by hand"; fi
+}
 v() { OUT=$("$@" 2>&1) || fail "$*" "$OUT"; }
 put() {
   if [ "\${3:-}" = cut ]; then
@@ -57,7 +68,7 @@ boot() { [ -n "$BOOT" ] || BOOT=$(sysctl -n kern.boottime 2>/dev/null || echo un
 own() {
   boot
   if E=$(printf '%s %s %s\\n' "$ID" "$1" "$BOOT" | cat 2>&1 > "$D/lock/owner.new") && E=$(mv -f "$D/lock/owner.new" "$D/lock/owner" 2>&1); then return 0; fi
-  printf '@@fail %s\\n%s\\n' "write $D/lock/owner" "$E" >&2
+  say "write $D/lock/owner" "$E"
   return 1
 }
 dead() {

@@ -184,12 +184,14 @@ describe("a dead commit (D12)", () => {
     expect(await gw(SNAPSHOT)).toBe(before.replace("baseline-sysctl\n", "baseline-sysctl\nlast-rollback\n"));
   });
 
-  it("a missing rollback copy is reported and never taken for 'the file did not exist'", async () => {
+  it("a missing rollback copy is reported and never taken for 'the file did not exist'; the other copies are kept", async () => {
     await withFault("after-swap", () => errOf(commit(t(), { olds: base(), news: changed(), rollbackSeconds: 600 })));
     const [id, pid] = (await gw(`cat ${D}/lock/owner`)).split(" ");
-    await gw(`c=$(pgrep -P ${pid}); kill ${pid}; kill $c; rm ${D}/rollback/${id}/files/etc/pf.anchors/vpn`);
+    // both of the anchor's previous copies gone: the hard link kept beside it and the verified copy
+    await gw(`c=$(pgrep -P ${pid}); kill ${pid}; kill $c; rm ${D}/rollback/${id}/files/etc/pf.anchors/vpn /etc/pf.anchors/vpn.pulumi-old`);
     const r = await labExec(lab, "gw1", `sh ${D}/rollback/${id}/restore.sh`);
-    expect({ code: r.code, stderr: r.stderr }).toEqual({ code: 1, stderr: "@@notrestored /etc/pf.anchors/vpn\n" });
+    expect({ code: r.code, stderr: r.stderr }).toEqual({ code: 1, stderr: `@@notrestored /etc/pf.anchors/vpn\n@@copies ${D}/rollback/${id}/files\n` });
+    expect(await gw(`ls ${D}/rollback/${id}/files/etc; rm -rf ${D}/rollback/${id}`)).toBe("pf.anchors\nsysctl.conf\n");
     // the anchor keeps its NEW content (not removed), everything else is back on the OLD configuration
     expect(await gw("grep -c 'port 22' /etc/pf.anchors/vpn; sysctl -n net.inet.ip.forwarding; grep -c forwarding=1 /etc/sysctl.conf")).toBe("1\n1\n1\n");
     await commit(t(), { olds: changed(), news: base(), rollbackSeconds: 90 });

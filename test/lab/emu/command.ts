@@ -28,6 +28,12 @@ export interface Io {
    * catch a signal dies of it, as a process would. Absent in a one-shot process: use `process.once` there.
    */
   onSignal?: (handler: (signal: NodeJS.Signals) => void) => void;
+  /**
+   * Aborted when the command dies before it returns: a signal it does not catch, or its client gone (killed, its
+   * process group stopped). A process would be gone at that point, so what the command runs (a shell for a
+   * hostname.if `!cmd` line) is killed and the command goes no further. Absent in a one-shot process.
+   */
+  killed?: AbortSignal;
 }
 
 /** An emulated command: returns its exit status. */

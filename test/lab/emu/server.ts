@@ -53,6 +53,9 @@ function serve(sock: Socket): void {
   let stdinWaiters: (() => void)[] = [];
   let stdinText: Promise<string> | undefined;
   const signalHandlers: ((s: NodeJS.Signals) => void)[] = [];
+  // the command's death: a signal it does not catch, or its client gone before it returned
+  const death = new AbortController();
+  let finished = false;
 
   // stdout/stderr written in one turn of the event loop (a command printing line by line) leave as one frame per
   // run of the same stream, in order, at the end of the turn: one write for the client instead of one per line
@@ -115,7 +118,7 @@ function serve(sock: Socket): void {
         const sig = SIGNALS[p[0] ?? 0];
         if (!sig) break;
         if (signalHandlers.length) for (const h of signalHandlers.splice(0)) h(sig);
-        else { send("K", Buffer.from([SIGNUM[sig] ?? 15])); sock.end(); closed = true; }
+        else { send("K", Buffer.from([SIGNUM[sig] ?? 15])); sock.end(); closed = true; death.abort(); }
         break;
       }
       default: sock.destroy(); closed = true;
@@ -135,6 +138,7 @@ function serve(sock: Socket): void {
   const gone = () => {
     closed = true;
     endStdin();
+    if (started && !finished) death.abort();
   };
   sock.on("close", gone);
   sock.on("error", gone);
@@ -159,7 +163,9 @@ function serve(sock: Socket): void {
       env,
       cwd,
       onSignal: (h) => { signalHandlers.push(h); },
+      killed: death.signal,
     });
+    finished = true;
     const x = Buffer.alloc(4);
     x.writeInt32BE(code | 0);
     send("X", x);

@@ -294,7 +294,7 @@ describe("commit scripts", () => {
     expect(lines.slice(3, 5)).toEqual(["set -u", "umask 077"]); // after the shellcheck directives and the `{`
     expect(s).toContain("v ipsecctl -nf '/etc/ipsec.conf.pulumi-new'");
     expect(s).toContain("v pfctl -a 'vpn' -nf '/etc/pf.anchors/vpn.pulumi-new'");
-    expect(s).toContain('nohup sh -c "sleep 60; sh $R/restore.sh" </dev/null >/dev/null 2>&1 &');
+    expect(s).toContain('nohup sh -c "sleep 60; sh $R/restore.sh timer" </dev/null >/dev/null 2>&1 &');
   });
   it("applies in /etc/rc order: sysctl, netstart, pf, isakmpd, ipsecctl", () => {
     const s = applyScript({ id: "0123456789ab", news: gwState("gw1"), rollbackSeconds: 60 });

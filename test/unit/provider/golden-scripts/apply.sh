@@ -4,7 +4,13 @@
 set -u
 umask 077
 D=/var/db/pulumi-openbsd
-fail() { printf '@@fail %s\n%s\n' "$1" "$2" >&2; exit 1; }
+esc() { printf '%s\n' "$1" | sed 's/^@@/@ @/'; }
+say() { printf '@@fail %s\n' "$1" >&2; esc "$2" >&2; }
+fail() { say "$1" "$2"; exit 1; }
+vacate() {
+  rm -f "$1" 2>/dev/null
+  if [ -e "$1" ] || [ -L "$1" ]; then fail "vacate $1" "$(ls -ld "$1" 2>&1): in the way of this commit's own copy there (a leftover?); move it out of the way by hand"; fi
+}
 v() { OUT=$("$@" 2>&1) || fail "$*" "$OUT"; }
 put() {
   if [ "${3:-}" = cut ]; then
@@ -27,7 +33,7 @@ boot() { [ -n "$BOOT" ] || BOOT=$(sysctl -n kern.boottime 2>/dev/null || echo un
 own() {
   boot
   if E=$(printf '%s %s %s\n' "$ID" "$1" "$BOOT" | cat 2>&1 > "$D/lock/owner.new") && E=$(mv -f "$D/lock/owner.new" "$D/lock/owner" 2>&1); then return 0; fi
-  printf '@@fail %s\n%s\n' "write $D/lock/owner" "$E" >&2
+  say "write $D/lock/owner" "$E"
   return 1
 }
 dead() {
@@ -81,9 +87,10 @@ LOCK_WAIT=120
 ID=0123456789ab
 R="$D/rollback/$ID"
 ch() { grep -qxF "$1" "$R/changed" 2>/dev/null; }
-undo() { RE=$(sh "$R/restore.sh" 2>&1); printf '@@fail %s\n%s\n' "$1" "$2" >&2; [ -z "$RE" ] || printf '@@restore %s\n' "$RE" >&2; exit 1; }
-step() { OUT=$("$@" 2>&1) || undo "$*" "$OUT"; [ -z "$OUT" ] || printf '%s\n' "$OUT"; }
-netup() { { E=$(sh /etc/netstart "$1" 2>&1 1>&3); } 3>&1 || undo "sh /etc/netstart $1" "$E"; [ -z "$E" ] || undo "sh /etc/netstart $1" "$E"; }
+undo() { RE=$(sh "$R/restore.sh" 2>&1); say "$1" "$2"; [ -z "$RE" ] || printf '@@restore %s\n' "$RE" >&2; exit 1; }
+live() { [ -e "$R/pending" ] || { printf '@@rolledback %s\n' "$ID" >&2; exit 4; }; }
+step() { live; OUT=$("$@" 2>&1) || undo "$*" "$OUT"; [ -z "$OUT" ] || esc "$OUT"; }
+netup() { live; { E=$(sh /etc/netstart "$1" 2>&1 1>&3); } 3>&1 || undo "sh /etc/netstart $1" "$E"; [ -z "$E" ] || undo "sh /etc/netstart $1" "$E"; }
 ifwant() {
   i=$1; shift; I=$(ifconfig "$i" 2>&1) || undo "ifconfig $i" "$I"
   for w in "$@"; do case "$w" in keepalive:*) p="$w
@@ -97,6 +104,8 @@ ipdel() {
   [ -z "$BAD" ] && return 0
   undo "ipsecctl -d -f $1" "$OUT"
 }
+ps -o pgid= -p $$ 2>/dev/null | tr -d " " > "$R/apply.pgid" 2>/dev/null
+live
 reload_ipsec=0
 [ "$(sysctl -n 'net.inet.esp.enable' 2>/dev/null)" = '1' ] || step sysctl 'net.inet.esp.enable=1'
 [ "$(sysctl -n 'net.inet.ip.forwarding' 2>/dev/null)" = '2' ] || step sysctl 'net.inet.ip.forwarding=2'

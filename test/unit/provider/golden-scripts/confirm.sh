@@ -4,7 +4,13 @@
 set -u
 umask 077
 D=/var/db/pulumi-openbsd
-fail() { printf '@@fail %s\n%s\n' "$1" "$2" >&2; exit 1; }
+esc() { printf '%s\n' "$1" | sed 's/^@@/@ @/'; }
+say() { printf '@@fail %s\n' "$1" >&2; esc "$2" >&2; }
+fail() { say "$1" "$2"; exit 1; }
+vacate() {
+  rm -f "$1" 2>/dev/null
+  if [ -e "$1" ] || [ -L "$1" ]; then fail "vacate $1" "$(ls -ld "$1" 2>&1): in the way of this commit's own copy there (a leftover?); move it out of the way by hand"; fi
+}
 v() { OUT=$("$@" 2>&1) || fail "$*" "$OUT"; }
 put() {
   if [ "${3:-}" = cut ]; then
@@ -27,7 +33,7 @@ boot() { [ -n "$BOOT" ] || BOOT=$(sysctl -n kern.boottime 2>/dev/null || echo un
 own() {
   boot
   if E=$(printf '%s %s %s\n' "$ID" "$1" "$BOOT" | cat 2>&1 > "$D/lock/owner.new") && E=$(mv -f "$D/lock/owner.new" "$D/lock/owner" 2>&1); then return 0; fi
-  printf '@@fail %s\n%s\n' "write $D/lock/owner" "$E" >&2
+  say "write $D/lock/owner" "$E"
   return 1
 }
 dead() {
@@ -90,6 +96,7 @@ if [ -e "$R/pending" ] && [ -e "$R/ipsec-loaded" ]; then
 fi
 if ! mv "$R/pending" "$R/confirmed" 2>/dev/null; then printf '@@rolledback %s\n' "$ID" >&2; exit 1; fi
 if dead; then :; elif [ -n "$opid" ] && [ "$opid" != "$$" ]; then kill "$opid" 2>/dev/null; fi
+if [ -f "$R/changed" ]; then while read -r f; do rm -f "$f.pulumi-old"; done < "$R/changed"; fi
 if ! { printf '%s\n' 'vpn/prod' 'urn:pulumi:prod::vpn::openbsd:index:GatewayConfig::gw1' > "$D/owner.new" && mv -f "$D/owner.new" "$D/owner"; } 2>/dev/null; then rm -f "$D/owner.new"; echo "@@noowner" >&2; fi
 rm -rf "$R" "$D/lock"
 ipsecctl -sf 2>/dev/null

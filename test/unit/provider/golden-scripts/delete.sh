@@ -4,7 +4,13 @@
 set -u
 umask 077
 D=/var/db/pulumi-openbsd
-fail() { printf '@@fail %s\n%s\n' "$1" "$2" >&2; exit 1; }
+esc() { printf '%s\n' "$1" | sed 's/^@@/@ @/'; }
+say() { printf '@@fail %s\n' "$1" >&2; esc "$2" >&2; }
+fail() { say "$1" "$2"; exit 1; }
+vacate() {
+  rm -f "$1" 2>/dev/null
+  if [ -e "$1" ] || [ -L "$1" ]; then fail "vacate $1" "$(ls -ld "$1" 2>&1): in the way of this commit's own copy there (a leftover?); move it out of the way by hand"; fi
+}
 v() { OUT=$("$@" 2>&1) || fail "$*" "$OUT"; }
 put() {
   if [ "${3:-}" = cut ]; then
@@ -27,7 +33,7 @@ boot() { [ -n "$BOOT" ] || BOOT=$(sysctl -n kern.boottime 2>/dev/null || echo un
 own() {
   boot
   if E=$(printf '%s %s %s\n' "$ID" "$1" "$BOOT" | cat 2>&1 > "$D/lock/owner.new") && E=$(mv -f "$D/lock/owner.new" "$D/lock/owner" 2>&1); then return 0; fi
-  printf '@@fail %s\n%s\n' "write $D/lock/owner" "$E" >&2
+  say "write $D/lock/owner" "$E"
   return 1
 }
 dead() {
@@ -94,12 +100,12 @@ done < "$D/svc-restore"
 bad=
 DEL=
 del() { case "$DEL" in *"|$1|"*) return 0 ;; esac; return 1; }
-B="$D/baseline"'/etc/hostname.em0'; if [ -e "$B" ]; then if cp -p "$B" '/etc/hostname.em0.pulumi-back' 2>/dev/null && mv -f '/etc/hostname.em0.pulumi-back' '/etc/hostname.em0'; then rm -f "$B"; else rm -f '/etc/hostname.em0.pulumi-back'; bad="$bad "'/etc/hostname.em0'; fi; elif [ -e "$B.pulumi-absent" ]; then rm -f '/etc/hostname.em0' "$B.pulumi-absent"; fi; DEL="$DEL"'|/etc/hostname.em0|'
-B="$D/baseline"'/etc/hostname.gre0'; if [ -e "$B" ]; then if cp -p "$B" '/etc/hostname.gre0.pulumi-back' 2>/dev/null && mv -f '/etc/hostname.gre0.pulumi-back' '/etc/hostname.gre0'; then rm -f "$B"; else rm -f '/etc/hostname.gre0.pulumi-back'; bad="$bad "'/etc/hostname.gre0'; fi; elif [ -e "$B.pulumi-absent" ]; then rm -f '/etc/hostname.gre0' "$B.pulumi-absent"; fi; DEL="$DEL"'|/etc/hostname.gre0|'
-B="$D/baseline"'/etc/ipsec.conf'; if [ -e "$B" ]; then if cp -p "$B" '/etc/ipsec.conf.pulumi-back' 2>/dev/null && mv -f '/etc/ipsec.conf.pulumi-back' '/etc/ipsec.conf'; then rm -f "$B"; else rm -f '/etc/ipsec.conf.pulumi-back'; bad="$bad "'/etc/ipsec.conf'; fi; elif [ -e "$B.pulumi-absent" ]; then rm -f '/etc/ipsec.conf' "$B.pulumi-absent"; fi; DEL="$DEL"'|/etc/ipsec.conf|'
-B="$D/baseline"'/etc/pf.anchors/vpn'; if [ -e "$B" ]; then if cp -p "$B" '/etc/pf.anchors/vpn.pulumi-back' 2>/dev/null && mv -f '/etc/pf.anchors/vpn.pulumi-back' '/etc/pf.anchors/vpn'; then rm -f "$B"; else rm -f '/etc/pf.anchors/vpn.pulumi-back'; bad="$bad "'/etc/pf.anchors/vpn'; fi; elif [ -e "$B.pulumi-absent" ]; then rm -f '/etc/pf.anchors/vpn' "$B.pulumi-absent"; fi; DEL="$DEL"'|/etc/pf.anchors/vpn|'
-B="$D/baseline"'/etc/pf.conf'; if [ -e "$B" ]; then if cp -p "$B" '/etc/pf.conf.pulumi-back' 2>/dev/null && mv -f '/etc/pf.conf.pulumi-back' '/etc/pf.conf'; then rm -f "$B"; else rm -f '/etc/pf.conf.pulumi-back'; bad="$bad "'/etc/pf.conf'; fi; elif [ -e "$B.pulumi-absent" ]; then rm -f '/etc/pf.conf' "$B.pulumi-absent"; fi; DEL="$DEL"'|/etc/pf.conf|'
-B="$D/baseline"'/etc/sysctl.conf'; if [ -e "$B" ]; then if cp -p "$B" '/etc/sysctl.conf.pulumi-back' 2>/dev/null && mv -f '/etc/sysctl.conf.pulumi-back' '/etc/sysctl.conf'; then rm -f "$B"; else rm -f '/etc/sysctl.conf.pulumi-back'; bad="$bad "'/etc/sysctl.conf'; fi; elif [ -e "$B.pulumi-absent" ]; then rm -f '/etc/sysctl.conf' "$B.pulumi-absent"; fi; DEL="$DEL"'|/etc/sysctl.conf|'
+B="$D/baseline"'/etc/hostname.em0'; if [ -e "$B" ]; then if rm -f '/etc/hostname.em0.pulumi-back' 2>/dev/null && cp -p "$B" '/etc/hostname.em0.pulumi-back' 2>/dev/null && mv -f '/etc/hostname.em0.pulumi-back' '/etc/hostname.em0'; then rm -f "$B"; else rm -f '/etc/hostname.em0.pulumi-back'; bad="$bad "'/etc/hostname.em0'; fi; elif [ -e "$B.pulumi-absent" ]; then rm -f '/etc/hostname.em0' "$B.pulumi-absent"; fi; DEL="$DEL"'|/etc/hostname.em0|'
+B="$D/baseline"'/etc/hostname.gre0'; if [ -e "$B" ]; then if rm -f '/etc/hostname.gre0.pulumi-back' 2>/dev/null && cp -p "$B" '/etc/hostname.gre0.pulumi-back' 2>/dev/null && mv -f '/etc/hostname.gre0.pulumi-back' '/etc/hostname.gre0'; then rm -f "$B"; else rm -f '/etc/hostname.gre0.pulumi-back'; bad="$bad "'/etc/hostname.gre0'; fi; elif [ -e "$B.pulumi-absent" ]; then rm -f '/etc/hostname.gre0' "$B.pulumi-absent"; fi; DEL="$DEL"'|/etc/hostname.gre0|'
+B="$D/baseline"'/etc/ipsec.conf'; if [ -e "$B" ]; then if rm -f '/etc/ipsec.conf.pulumi-back' 2>/dev/null && cp -p "$B" '/etc/ipsec.conf.pulumi-back' 2>/dev/null && mv -f '/etc/ipsec.conf.pulumi-back' '/etc/ipsec.conf'; then rm -f "$B"; else rm -f '/etc/ipsec.conf.pulumi-back'; bad="$bad "'/etc/ipsec.conf'; fi; elif [ -e "$B.pulumi-absent" ]; then rm -f '/etc/ipsec.conf' "$B.pulumi-absent"; fi; DEL="$DEL"'|/etc/ipsec.conf|'
+B="$D/baseline"'/etc/pf.anchors/vpn'; if [ -e "$B" ]; then if rm -f '/etc/pf.anchors/vpn.pulumi-back' 2>/dev/null && cp -p "$B" '/etc/pf.anchors/vpn.pulumi-back' 2>/dev/null && mv -f '/etc/pf.anchors/vpn.pulumi-back' '/etc/pf.anchors/vpn'; then rm -f "$B"; else rm -f '/etc/pf.anchors/vpn.pulumi-back'; bad="$bad "'/etc/pf.anchors/vpn'; fi; elif [ -e "$B.pulumi-absent" ]; then rm -f '/etc/pf.anchors/vpn' "$B.pulumi-absent"; fi; DEL="$DEL"'|/etc/pf.anchors/vpn|'
+B="$D/baseline"'/etc/pf.conf'; if [ -e "$B" ]; then if rm -f '/etc/pf.conf.pulumi-back' 2>/dev/null && cp -p "$B" '/etc/pf.conf.pulumi-back' 2>/dev/null && mv -f '/etc/pf.conf.pulumi-back' '/etc/pf.conf'; then rm -f "$B"; else rm -f '/etc/pf.conf.pulumi-back'; bad="$bad "'/etc/pf.conf'; fi; elif [ -e "$B.pulumi-absent" ]; then rm -f '/etc/pf.conf' "$B.pulumi-absent"; fi; DEL="$DEL"'|/etc/pf.conf|'
+B="$D/baseline"'/etc/sysctl.conf'; if [ -e "$B" ]; then if rm -f '/etc/sysctl.conf.pulumi-back' 2>/dev/null && cp -p "$B" '/etc/sysctl.conf.pulumi-back' 2>/dev/null && mv -f '/etc/sysctl.conf.pulumi-back' '/etc/sysctl.conf'; then rm -f "$B"; else rm -f '/etc/sysctl.conf.pulumi-back'; bad="$bad "'/etc/sysctl.conf'; fi; elif [ -e "$B.pulumi-absent" ]; then rm -f '/etc/sysctl.conf' "$B.pulumi-absent"; fi; DEL="$DEL"'|/etc/sysctl.conf|'
 l=$(grep '^net.inet.esp.enable=' "$D/baseline-sysctl" 2>/dev/null | head -1); [ -n "$l" ] && sysctl "$l" >/dev/null 2>&1
 l=$(grep '^net.inet.ip.forwarding=' "$D/baseline-sysctl" 2>/dev/null | head -1); [ -n "$l" ] && sysctl "$l" >/dev/null 2>&1
 if del '/etc/hostname.em0'; then [ -e /etc/hostname.em0 ] && sh /etc/netstart em0 >/dev/null 2>&1; fi

@@ -2,7 +2,13 @@
 set -u
 umask 077
 D=/var/db/pulumi-openbsd
-fail() { printf '@@fail %s\n%s\n' "$1" "$2" >&2; exit 1; }
+esc() { printf '%s\n' "$1" | sed 's/^@@/@ @/'; }
+say() { printf '@@fail %s\n' "$1" >&2; esc "$2" >&2; }
+fail() { say "$1" "$2"; exit 1; }
+vacate() {
+  rm -f "$1" 2>/dev/null
+  if [ -e "$1" ] || [ -L "$1" ]; then fail "vacate $1" "$(ls -ld "$1" 2>&1): in the way of this commit's own copy there (a leftover?); move it out of the way by hand"; fi
+}
 v() { OUT=$("$@" 2>&1) || fail "$*" "$OUT"; }
 put() {
   if [ "${3:-}" = cut ]; then
@@ -25,7 +31,7 @@ boot() { [ -n "$BOOT" ] || BOOT=$(sysctl -n kern.boottime 2>/dev/null || echo un
 own() {
   boot
   if E=$(printf '%s %s %s\n' "$ID" "$1" "$BOOT" | cat 2>&1 > "$D/lock/owner.new") && E=$(mv -f "$D/lock/owner.new" "$D/lock/owner" 2>&1); then return 0; fi
-  printf '@@fail %s\n%s\n' "write $D/lock/owner" "$E" >&2
+  say "write $D/lock/owner" "$E"
   return 1
 }
 dead() {
@@ -80,6 +86,10 @@ ID=0123456789ab
 R="$D/rollback/$ID"
 ch() { grep -qxF "$1" "$R/changed" 2>/dev/null; }
 mv "$R/pending" "$R/claimed" 2>/dev/null || exit 0
+if [ "${1:-}" = timer ] && [ -f "$R/apply.pgid" ]; then
+  read -r ag < "$R/apply.pgid"
+  if [ -n "$ag" ] && kill -TERM -"$ag" 2>/dev/null; then n=0; while kill -0 -"$ag" 2>/dev/null && [ $n -lt 25 ]; do sleep 0.2; n=$((n+1)); done; kill -KILL -"$ag" 2>/dev/null; fi
+fi
 bad=
 if ch '/etc/ipsec.conf' && [ -e '/etc/ipsec.conf' ]; then ipsecctl -d -f '/etc/ipsec.conf' >/dev/null 2>&1; fi
 [ -f "$R/svc" ] && while read -r s st run fl; do
@@ -88,7 +98,10 @@ done < "$R/svc"
 if [ ! -f "$R/manifest" ]; then bad=" (no manifest $R/manifest: no file was put back)"; else
 while read -r st f; do
   case "$st" in
-    present) if [ -f "$R/files$f" ] && cp -p "$R/files$f" "$f.pulumi-back" 2>/dev/null && mv -f "$f.pulumi-back" "$f"; then :; else rm -f "$f.pulumi-back"; bad="$bad $f"; fi ;;
+    present) if [ -f "$f.pulumi-old" ] && [ ! -L "$f.pulumi-old" ] && mv -f "$f.pulumi-old" "$f" 2>/dev/null; then rm -f "$f.pulumi-old";
+      elif [ ! -e "$f.pulumi-old" ] && [ -f "$R/files$f" ] && cmp -s "$R/files$f" "$f"; then :;
+      elif [ -f "$R/files$f" ] && rm -f "$f.pulumi-back" && cp -p "$R/files$f" "$f.pulumi-back" 2>/dev/null && mv -f "$f.pulumi-back" "$f"; then rm -f "$f.pulumi-old";
+      else rm -f "$f.pulumi-back" 2>/dev/null; bad="$bad $f"; fi ;;
     absent) rm -f "$f" ;;
   esac
 done < "$R/manifest"
@@ -107,6 +120,6 @@ if ch '/etc/pf.anchors/vpn'; then if [ -e '/etc/pf.anchors/vpn' ]; then pfctl -a
 done < "$R/svc"
 if ch '/etc/ipsec.conf' && [ -e '/etc/ipsec.conf' ] && rcctl get ipsec status >/dev/null 2>&1; then ipsecctl -f '/etc/ipsec.conf' >/dev/null 2>&1; fi
 echo "$ID $(date)" > "$D/last-rollback"
-rm -rf "$R"; o=; read -r o _ 2>/dev/null < "$D/lock/owner"; [ "$o" != "$ID" ] || rm -rf "$D/lock"
-if [ -n "$bad" ]; then printf '@@notrestored%s\n' "$bad" >&2; exit 1; fi
+if [ -z "$bad" ]; then rm -rf "$R"; fi; o=; read -r o _ 2>/dev/null < "$D/lock/owner"; [ "$o" != "$ID" ] || rm -rf "$D/lock"
+if [ -n "$bad" ]; then printf '@@notrestored%s\n@@copies %s\n' "$bad" "$R/files" >&2; exit 1; fi
 exit 0

@@ -4,7 +4,13 @@
 set -u
 umask 077
 D=/var/db/pulumi-openbsd
-fail() { printf '@@fail %s\n%s\n' "$1" "$2" >&2; exit 1; }
+esc() { printf '%s\n' "$1" | sed 's/^@@/@ @/'; }
+say() { printf '@@fail %s\n' "$1" >&2; esc "$2" >&2; }
+fail() { say "$1" "$2"; exit 1; }
+vacate() {
+  rm -f "$1" 2>/dev/null
+  if [ -e "$1" ] || [ -L "$1" ]; then fail "vacate $1" "$(ls -ld "$1" 2>&1): in the way of this commit's own copy there (a leftover?); move it out of the way by hand"; fi
+}
 v() { OUT=$("$@" 2>&1) || fail "$*" "$OUT"; }
 put() {
   if [ "${3:-}" = cut ]; then
@@ -27,7 +33,7 @@ boot() { [ -n "$BOOT" ] || BOOT=$(sysctl -n kern.boottime 2>/dev/null || echo un
 own() {
   boot
   if E=$(printf '%s %s %s\n' "$ID" "$1" "$BOOT" | cat 2>&1 > "$D/lock/owner.new") && E=$(mv -f "$D/lock/owner.new" "$D/lock/owner" 2>&1); then return 0; fi
-  printf '@@fail %s\n%s\n' "write $D/lock/owner" "$E" >&2
+  say "write $D/lock/owner" "$E"
   return 1
 }
 dead() {
@@ -84,8 +90,12 @@ ch() { grep -qxF "$1" "$R/changed" 2>/dev/null; }
 trap '' HUP PIPE
 lock
 TPID=
-cleanup() { if [ -n "$TPID" ]; then kill "$TPID" 2>/dev/null; fi; if [ -f "$R/staged" ]; then while read -r t; do rm -f "$t"; done < "$R/staged"; fi; rm -rf "$R" "$D/lock"; }
+WD=
+cleanup() { if [ -n "$WD" ]; then kill "$WD" 2>/dev/null; fi; if [ -n "$TPID" ]; then kill "$TPID" 2>/dev/null; fi; if [ -f "$R/staged" ]; then while read -r t; do rm -f "$t"; done < "$R/staged"; fi; rm -rf "$R" "$D/lock"; }
 trap cleanup EXIT
+trap 'printf "@@deadline 300\n" >&2; exit 1' TERM
+PG=$(ps -o pgid= -p $$ 2>/dev/null | tr -d " ")
+if [ -n "$PG" ]; then ( trap 'kill $s 2>/dev/null; exit 0' TERM; sleep 300 & s=$!; wait $s && kill -TERM -"$PG" ) </dev/null >/dev/null 2>&1 & WD=$!; fi
 owns 'vpn/prod' -
 if [ -e '/etc/hostname.em0' ] && [ ! -f '/etc/hostname.em0' ]; then printf '@@notfile %s\n' "$(ls -ld '/etc/hostname.em0' 2>&1)" >&2; exit 1; fi
 if [ -e '/etc/hostname.gre0' ] && [ ! -f '/etc/hostname.gre0' ]; then printf '@@notfile %s\n' "$(ls -ld '/etc/hostname.gre0' 2>&1)" >&2; exit 1; fi
@@ -100,6 +110,7 @@ put "$R/staged" 0 < /dev/null
 x='/etc'; while [ ! -d "$x" ]; do grep -qxF "$x" "$D/baseline-dirs" 2>/dev/null || rec "$x" "$D/baseline-dirs"; x="$(dirname "$x")"; done
 [ -d '/etc' ] || { E=$(mkdir -p '/etc' 2>&1) || fail 'mkdir /etc' "$E"; }
 rec '/etc/hostname.em0.pulumi-new' "$R/staged"
+vacate '/etc/hostname.em0.pulumi-new'
 put '/etc/hostname.em0.pulumi-new' 38 <<'PULUMI_OPENBSD_EOF_X'
 inet 172.16.0.1 255.255.255.0 NONE
 up
@@ -110,6 +121,7 @@ if [ -f '/etc/hostname.em0' ] && cmp -s '/etc/hostname.em0' '/etc/hostname.em0.p
 x='/etc'; while [ ! -d "$x" ]; do grep -qxF "$x" "$D/baseline-dirs" 2>/dev/null || rec "$x" "$D/baseline-dirs"; x="$(dirname "$x")"; done
 [ -d '/etc' ] || { E=$(mkdir -p '/etc' 2>&1) || fail 'mkdir /etc' "$E"; }
 rec '/etc/hostname.gre0.pulumi-new' "$R/staged"
+vacate '/etc/hostname.gre0.pulumi-new'
 put '/etc/hostname.gre0.pulumi-new' 84 <<'PULUMI_OPENBSD_EOF_X'
 tunnel 192.0.2.153 192.0.123.85
 vnetid 42
@@ -122,6 +134,7 @@ if [ -f '/etc/hostname.gre0' ] && cmp -s '/etc/hostname.gre0' '/etc/hostname.gre
 x='/etc'; while [ ! -d "$x" ]; do grep -qxF "$x" "$D/baseline-dirs" 2>/dev/null || rec "$x" "$D/baseline-dirs"; x="$(dirname "$x")"; done
 [ -d '/etc' ] || { E=$(mkdir -p '/etc' 2>&1) || fail 'mkdir /etc' "$E"; }
 rec '/etc/ipsec.conf.pulumi-new' "$R/staged"
+vacate '/etc/ipsec.conf.pulumi-new'
 put '/etc/ipsec.conf.pulumi-new' 171 <<'PULUMI_OPENBSD_EOF_X'
 ike esp from 172.16.0.0/24 to 192.168.15.0/24 peer 192.0.123.85 main auth hmac-sha2-256 enc aes-256 quick auth hmac-sha2-256 enc aes-256 psk "t3st-PSK-never-in-logs-7d1e"
 PULUMI_OPENBSD_EOF_X
@@ -131,6 +144,7 @@ if [ -f '/etc/ipsec.conf' ] && cmp -s '/etc/ipsec.conf' '/etc/ipsec.conf.pulumi-
 x='/etc/pf.anchors'; while [ ! -d "$x" ]; do grep -qxF "$x" "$D/baseline-dirs" 2>/dev/null || rec "$x" "$D/baseline-dirs"; x="$(dirname "$x")"; done
 [ -d '/etc/pf.anchors' ] || { E=$(mkdir -p '/etc/pf.anchors' 2>&1) || fail 'mkdir /etc/pf.anchors' "$E"; }
 rec '/etc/pf.anchors/vpn.pulumi-new' "$R/staged"
+vacate '/etc/pf.anchors/vpn.pulumi-new'
 put '/etc/pf.anchors/vpn.pulumi-new' 270 <<'PULUMI_OPENBSD_EOF_X'
 pass in on em1 proto udp from 192.0.123.85 to 192.0.2.153 port { 500 4500 }
 pass in on em1 proto esp from 192.0.123.85 to 192.0.2.153
@@ -143,6 +157,7 @@ if [ -f '/etc/pf.anchors/vpn' ] && cmp -s '/etc/pf.anchors/vpn' '/etc/pf.anchors
 x='/etc'; while [ ! -d "$x" ]; do grep -qxF "$x" "$D/baseline-dirs" 2>/dev/null || rec "$x" "$D/baseline-dirs"; x="$(dirname "$x")"; done
 [ -d '/etc' ] || { E=$(mkdir -p '/etc' 2>&1) || fail 'mkdir /etc' "$E"; }
 rec '/etc/pf.conf.pulumi-new' "$R/staged"
+vacate '/etc/pf.conf.pulumi-new'
 put '/etc/pf.conf.pulumi-new' 78 <<'PULUMI_OPENBSD_EOF_X'
 set skip on lo
 pass
@@ -155,6 +170,7 @@ if [ -f '/etc/pf.conf' ] && cmp -s '/etc/pf.conf' '/etc/pf.conf.pulumi-new' && [
 x='/etc'; while [ ! -d "$x" ]; do grep -qxF "$x" "$D/baseline-dirs" 2>/dev/null || rec "$x" "$D/baseline-dirs"; x="$(dirname "$x")"; done
 [ -d '/etc' ] || { E=$(mkdir -p '/etc' 2>&1) || fail 'mkdir /etc' "$E"; }
 rec '/etc/sysctl.conf.pulumi-new' "$R/staged"
+vacate '/etc/sysctl.conf.pulumi-new'
 put '/etc/sysctl.conf.pulumi-new' 47 <<'PULUMI_OPENBSD_EOF_X'
 net.inet.ip.forwarding=2
 net.inet.esp.enable=1
@@ -167,6 +183,7 @@ if ch '/etc/ipsec.conf'; then v ipsecctl -nf '/etc/ipsec.conf.pulumi-new'; fi
 if ch '/etc/pf.anchors/vpn'; then v pfctl -a 'vpn' -nf '/etc/pf.anchors/vpn.pulumi-new'; fi
 if ch '/etc/pf.conf' || [ -s "$R/changed" ]; then
 rec '/etc/pf.conf.pulumi-check' "$R/staged"
+vacate '/etc/pf.conf.pulumi-check'
 put '/etc/pf.conf.pulumi-check' 89 <<'PULUMI_OPENBSD_EOF_X'
 set skip on lo
 pass
@@ -181,6 +198,7 @@ B="$D/baseline"'/etc/ipsec.conf'; if [ ! -e "$B" ] && [ ! -e "$B.pulumi-absent" 
 B="$D/baseline"'/etc/pf.anchors/vpn'; if [ ! -e "$B" ] && [ ! -e "$B.pulumi-absent" ]; then if [ -e '/etc/pf.anchors/vpn' ]; then keep '/etc/pf.anchors/vpn' "$B"; else keep /dev/null "$B.pulumi-absent"; fi; fi
 B="$D/baseline"'/etc/pf.conf'; if [ ! -e "$B" ] && [ ! -e "$B.pulumi-absent" ]; then if [ -e '/etc/pf.conf' ]; then keep '/etc/pf.conf' "$B"; else keep /dev/null "$B.pulumi-absent"; fi; fi
 B="$D/baseline"'/etc/sysctl.conf'; if [ ! -e "$B" ] && [ ! -e "$B.pulumi-absent" ]; then if [ -e '/etc/sysctl.conf' ]; then keep '/etc/sysctl.conf' "$B"; else keep /dev/null "$B.pulumi-absent"; fi; fi
+while read -r f; do vacate "$f.pulumi-old"; vacate "$f.pulumi-back"; done < "$R/changed"
 put "$R/manifest" 0 < /dev/null
 while read -r f; do if [ -e "$f" ]; then keep "$f" "$R/files$f"; rec "present $f" "$R/manifest"; else rec "absent $f" "$R/manifest"; fi; done < "$R/changed"
 grep -q '^net.inet.esp.enable=' "$D/baseline-sysctl" 2>/dev/null || rec "net.inet.esp.enable=$(sysctl -n 'net.inet.esp.enable')" "$D/baseline-sysctl"
@@ -191,12 +209,18 @@ grep -q "^isakmpd " "$D/baseline-svc" 2>/dev/null || { if rcctl get 'isakmpd' st
 grep -q "^ipsec " "$D/baseline-svc" 2>/dev/null || { if rcctl get 'ipsec' status >/dev/null 2>&1; then st=on; else st=off; fi; run=-; fl=; rec "ipsec $st $run $fl" "$D/baseline-svc"; }
 { if rcctl get 'isakmpd' status >/dev/null 2>&1; then st=on; else st=off; fi; if rcctl check 'isakmpd' >/dev/null 2>&1; then run=yes; else run=no; fi; fl=$(rcctl get 'isakmpd' flags 2>/dev/null); rec "isakmpd $st $run $fl" "$R/svc"; }
 { if rcctl get 'ipsec' status >/dev/null 2>&1; then st=on; else st=off; fi; run=-; fl=; rec "ipsec $st $run $fl" "$R/svc"; }
-put "$R/restore.sh" 4929 <<'PULUMI_OPENBSD_EOF_X'
+put "$R/restore.sh" 5805 <<'PULUMI_OPENBSD_EOF_X'
 # shellcheck disable=SC2317,SC2012 # library functions a script may not call; `ls -ld` of one named file
 set -u
 umask 077
 D=/var/db/pulumi-openbsd
-fail() { printf '@@fail %s\n%s\n' "$1" "$2" >&2; exit 1; }
+esc() { printf '%s\n' "$1" | sed 's/^@@/@ @/'; }
+say() { printf '@@fail %s\n' "$1" >&2; esc "$2" >&2; }
+fail() { say "$1" "$2"; exit 1; }
+vacate() {
+  rm -f "$1" 2>/dev/null
+  if [ -e "$1" ] || [ -L "$1" ]; then fail "vacate $1" "$(ls -ld "$1" 2>&1): in the way of this commit's own copy there (a leftover?); move it out of the way by hand"; fi
+}
 v() { OUT=$("$@" 2>&1) || fail "$*" "$OUT"; }
 put() {
   if [ "${3:-}" = cut ]; then
@@ -219,7 +243,7 @@ boot() { [ -n "$BOOT" ] || BOOT=$(sysctl -n kern.boottime 2>/dev/null || echo un
 own() {
   boot
   if E=$(printf '%s %s %s\n' "$ID" "$1" "$BOOT" | cat 2>&1 > "$D/lock/owner.new") && E=$(mv -f "$D/lock/owner.new" "$D/lock/owner" 2>&1); then return 0; fi
-  printf '@@fail %s\n%s\n' "write $D/lock/owner" "$E" >&2
+  say "write $D/lock/owner" "$E"
   return 1
 }
 dead() {
@@ -274,6 +298,10 @@ ID=0123456789ab
 R="$D/rollback/$ID"
 ch() { grep -qxF "$1" "$R/changed" 2>/dev/null; }
 mv "$R/pending" "$R/claimed" 2>/dev/null || exit 0
+if [ "${1:-}" = timer ] && [ -f "$R/apply.pgid" ]; then
+  read -r ag < "$R/apply.pgid"
+  if [ -n "$ag" ] && kill -TERM -"$ag" 2>/dev/null; then n=0; while kill -0 -"$ag" 2>/dev/null && [ $n -lt 25 ]; do sleep 0.2; n=$((n+1)); done; kill -KILL -"$ag" 2>/dev/null; fi
+fi
 bad=
 if ch '/etc/ipsec.conf' && [ -e '/etc/ipsec.conf' ]; then ipsecctl -d -f '/etc/ipsec.conf' >/dev/null 2>&1; fi
 [ -f "$R/svc" ] && while read -r s st run fl; do
@@ -282,7 +310,10 @@ done < "$R/svc"
 if [ ! -f "$R/manifest" ]; then bad=" (no manifest $R/manifest: no file was put back)"; else
 while read -r st f; do
   case "$st" in
-    present) if [ -f "$R/files$f" ] && cp -p "$R/files$f" "$f.pulumi-back" 2>/dev/null && mv -f "$f.pulumi-back" "$f"; then :; else rm -f "$f.pulumi-back"; bad="$bad $f"; fi ;;
+    present) if [ -f "$f.pulumi-old" ] && [ ! -L "$f.pulumi-old" ] && mv -f "$f.pulumi-old" "$f" 2>/dev/null; then rm -f "$f.pulumi-old";
+      elif [ ! -e "$f.pulumi-old" ] && [ -f "$R/files$f" ] && cmp -s "$R/files$f" "$f"; then :;
+      elif [ -f "$R/files$f" ] && rm -f "$f.pulumi-back" && cp -p "$R/files$f" "$f.pulumi-back" 2>/dev/null && mv -f "$f.pulumi-back" "$f"; then rm -f "$f.pulumi-old";
+      else rm -f "$f.pulumi-back" 2>/dev/null; bad="$bad $f"; fi ;;
     absent) rm -f "$f" ;;
   esac
 done < "$R/manifest"
@@ -301,26 +332,29 @@ if ch '/etc/pf.anchors/vpn'; then if [ -e '/etc/pf.anchors/vpn' ]; then pfctl -a
 done < "$R/svc"
 if ch '/etc/ipsec.conf' && [ -e '/etc/ipsec.conf' ] && rcctl get ipsec status >/dev/null 2>&1; then ipsecctl -f '/etc/ipsec.conf' >/dev/null 2>&1; fi
 echo "$ID $(date)" > "$D/last-rollback"
-rm -rf "$R"; o=; read -r o _ 2>/dev/null < "$D/lock/owner"; [ "$o" != "$ID" ] || rm -rf "$D/lock"
-if [ -n "$bad" ]; then printf '@@notrestored%s\n' "$bad" >&2; exit 1; fi
+if [ -z "$bad" ]; then rm -rf "$R"; fi; o=; read -r o _ 2>/dev/null < "$D/lock/owner"; [ "$o" != "$ID" ] || rm -rf "$D/lock"
+if [ -n "$bad" ]; then printf '@@notrestored%s\n@@copies %s\n' "$bad" "$R/files" >&2; exit 1; fi
 exit 0
 PULUMI_OPENBSD_EOF_X
 echo @@ready
 go=
 read -r go || go=
 [ "$go" = go ] || exit 1
+if [ -n "$WD" ]; then kill "$WD" 2>/dev/null; WD=; fi
+trap - TERM
 put "$R/pending" 0 < /dev/null
-nohup sh -c "sleep 60; sh $R/restore.sh" </dev/null >/dev/null 2>&1 &
+nohup sh -c "sleep 60; sh $R/restore.sh timer" </dev/null >/dev/null 2>&1 &
 TPID=$!
 own "$TPID" || exit 1
 trap - EXIT
-swapfail() { RE=$(sh "$R/restore.sh" 2>&1); printf '@@fail %s\n%s\n' "$1" "$2" >&2; [ -z "$RE" ] || printf '@@restore %s\n' "$RE" >&2; exit 1; }
-if [ -e '/etc/hostname.em0.pulumi-new' ]; then E=$(mv -f '/etc/hostname.em0.pulumi-new' '/etc/hostname.em0' 2>&1) || swapfail 'mv -f /etc/hostname.em0.pulumi-new /etc/hostname.em0' "$E"; fi
-if [ -e '/etc/hostname.gre0.pulumi-new' ]; then E=$(mv -f '/etc/hostname.gre0.pulumi-new' '/etc/hostname.gre0' 2>&1) || swapfail 'mv -f /etc/hostname.gre0.pulumi-new /etc/hostname.gre0' "$E"; fi
-if [ -e '/etc/ipsec.conf.pulumi-new' ]; then E=$(mv -f '/etc/ipsec.conf.pulumi-new' '/etc/ipsec.conf' 2>&1) || swapfail 'mv -f /etc/ipsec.conf.pulumi-new /etc/ipsec.conf' "$E"; fi
-if [ -e '/etc/pf.anchors/vpn.pulumi-new' ]; then E=$(mv -f '/etc/pf.anchors/vpn.pulumi-new' '/etc/pf.anchors/vpn' 2>&1) || swapfail 'mv -f /etc/pf.anchors/vpn.pulumi-new /etc/pf.anchors/vpn' "$E"; fi
-if [ -e '/etc/pf.conf.pulumi-new' ]; then E=$(mv -f '/etc/pf.conf.pulumi-new' '/etc/pf.conf' 2>&1) || swapfail 'mv -f /etc/pf.conf.pulumi-new /etc/pf.conf' "$E"; fi
-if [ -e '/etc/sysctl.conf.pulumi-new' ]; then E=$(mv -f '/etc/sysctl.conf.pulumi-new' '/etc/sysctl.conf' 2>&1) || swapfail 'mv -f /etc/sysctl.conf.pulumi-new /etc/sysctl.conf' "$E"; fi
+swapfail() { RE=$(sh "$R/restore.sh" 2>&1); say "$1" "$2"; [ -z "$RE" ] || printf '@@restore %s\n' "$RE" >&2; exit 1; }
+old() { if [ -f "$1" ] && [ ! -L "$1" ]; then E=$(ln -f "$1" "$1.pulumi-old" 2>&1) || swapfail "ln -f $1 $1.pulumi-old" "$E"; fi; }
+if [ -f '/etc/hostname.em0.pulumi-new' ] && [ ! -L '/etc/hostname.em0.pulumi-new' ]; then old '/etc/hostname.em0'; E=$(mv -f '/etc/hostname.em0.pulumi-new' '/etc/hostname.em0' 2>&1) || swapfail 'mv -f /etc/hostname.em0.pulumi-new /etc/hostname.em0' "$E"; elif ch '/etc/hostname.em0'; then swapfail 'mv -f /etc/hostname.em0.pulumi-new /etc/hostname.em0' "the staged copy is gone: $(ls -ld '/etc/hostname.em0.pulumi-new' 2>&1)"; fi
+if [ -f '/etc/hostname.gre0.pulumi-new' ] && [ ! -L '/etc/hostname.gre0.pulumi-new' ]; then old '/etc/hostname.gre0'; E=$(mv -f '/etc/hostname.gre0.pulumi-new' '/etc/hostname.gre0' 2>&1) || swapfail 'mv -f /etc/hostname.gre0.pulumi-new /etc/hostname.gre0' "$E"; elif ch '/etc/hostname.gre0'; then swapfail 'mv -f /etc/hostname.gre0.pulumi-new /etc/hostname.gre0' "the staged copy is gone: $(ls -ld '/etc/hostname.gre0.pulumi-new' 2>&1)"; fi
+if [ -f '/etc/ipsec.conf.pulumi-new' ] && [ ! -L '/etc/ipsec.conf.pulumi-new' ]; then old '/etc/ipsec.conf'; E=$(mv -f '/etc/ipsec.conf.pulumi-new' '/etc/ipsec.conf' 2>&1) || swapfail 'mv -f /etc/ipsec.conf.pulumi-new /etc/ipsec.conf' "$E"; elif ch '/etc/ipsec.conf'; then swapfail 'mv -f /etc/ipsec.conf.pulumi-new /etc/ipsec.conf' "the staged copy is gone: $(ls -ld '/etc/ipsec.conf.pulumi-new' 2>&1)"; fi
+if [ -f '/etc/pf.anchors/vpn.pulumi-new' ] && [ ! -L '/etc/pf.anchors/vpn.pulumi-new' ]; then old '/etc/pf.anchors/vpn'; E=$(mv -f '/etc/pf.anchors/vpn.pulumi-new' '/etc/pf.anchors/vpn' 2>&1) || swapfail 'mv -f /etc/pf.anchors/vpn.pulumi-new /etc/pf.anchors/vpn' "$E"; elif ch '/etc/pf.anchors/vpn'; then swapfail 'mv -f /etc/pf.anchors/vpn.pulumi-new /etc/pf.anchors/vpn' "the staged copy is gone: $(ls -ld '/etc/pf.anchors/vpn.pulumi-new' 2>&1)"; fi
+if [ -f '/etc/pf.conf.pulumi-new' ] && [ ! -L '/etc/pf.conf.pulumi-new' ]; then old '/etc/pf.conf'; E=$(mv -f '/etc/pf.conf.pulumi-new' '/etc/pf.conf' 2>&1) || swapfail 'mv -f /etc/pf.conf.pulumi-new /etc/pf.conf' "$E"; elif ch '/etc/pf.conf'; then swapfail 'mv -f /etc/pf.conf.pulumi-new /etc/pf.conf' "the staged copy is gone: $(ls -ld '/etc/pf.conf.pulumi-new' 2>&1)"; fi
+if [ -f '/etc/sysctl.conf.pulumi-new' ] && [ ! -L '/etc/sysctl.conf.pulumi-new' ]; then old '/etc/sysctl.conf'; E=$(mv -f '/etc/sysctl.conf.pulumi-new' '/etc/sysctl.conf' 2>&1) || swapfail 'mv -f /etc/sysctl.conf.pulumi-new /etc/sysctl.conf' "$E"; elif ch '/etc/sysctl.conf'; then swapfail 'mv -f /etc/sysctl.conf.pulumi-new /etc/sysctl.conf' "the staged copy is gone: $(ls -ld '/etc/sysctl.conf.pulumi-new' 2>&1)"; fi
 sed "s/^/@@changed /" "$R/changed"
 exit 0
 }
