@@ -124,6 +124,19 @@ describe("arguments unknown at preview", () => {
       new openbsd.Gateway("gw3", { connection: { host: "169.254.0.5", privateKey: pulumi.secret(TEST_PRIVATE_KEY), hostKey: HOST_KEY }, external: { interface: "em1", address: later("addr", "192.0.2.7") }, internal: { interface: "em0", network: "10.0.0.0/33" } });
       new openbsd.SiteToSiteTunnel("net1-net2", { left: gw1, right: gw2, psk: PSK });
     }],
+    ["a CarpPair segment's address, beside its unknown sharedkey", 'CarpPair "pair": segments[0].address = 172.16.0.1/33: ', () => {
+      const member = (n: string, host: string, em0: string, em1: string) =>
+        new openbsd.Gateway(n, { connection: { host, privateKey: pulumi.secret(TEST_PRIVATE_KEY), hostKey: HOST_KEY }, external: { interface: "em1", address: em1 }, internal: { interface: "em0", address: `${em0}/24` } });
+      new openbsd.CarpPair("pair", {
+        members: [{ gateway: member("gwa", "169.254.1.2", "172.16.0.2", "192.0.2.154"), advskew: 0, syncAddress: "172.16.0.2" }, { gateway: member("gwb", "169.254.1.3", "172.16.0.3", "192.0.2.155"), advskew: 100, syncAddress: "172.16.0.3" }],
+        segments: [{ interface: "carp1", carpdev: "em0", address: "172.16.0.1/33", vhid: 1 }, { interface: "carp2", carpdev: "em1", address: "192.0.2.153/24", vhid: 2 }],
+        sharedkey: later("key", "0x" + "ab".repeat(32)),
+      });
+    }],
+    ["a WireGuard end's endpoint, beside its unknown inner address", 'WireGuardTunnel "wg1": left.endpoint = not-an-address: ', () => {
+      const [gw1, gw2] = gateways();
+      new openbsd.WireGuardTunnel("wg1", { left: { gateway: gw1, inner: later("inner", "10.9.0.1/24"), endpoint: "not-an-address" }, right: { gateway: gw2, inner: "10.9.0.2/24" } });
+    }],
   ];
   refusals.forEach(([name, msg, build], i) => {
     it(`a check that does not read the unknown still refuses at preview: ${name}`, async () => {
