@@ -104,6 +104,15 @@ describe("arguments unknown at preview", () => {
       new openbsd.SiteToSiteTunnel("net1-net2", { left: gw1, right: gw2, psk: PSK });
     }],
   ];
+  it("a LocalFile's path from another resource: preview shows it to create, cleanly", async () => {
+    const r = await preview(`unk${process.pid}lf`, async () => {
+      new openbsd.LocalFile("copy", { path: later("path", path.join(FILES, `copy-${process.pid}`)), content: "x" });
+    });
+    expect(r.errors).toEqual([]);
+    expect(r.steps).toEqual(expect.arrayContaining(["create openbsd:index:LocalFile copy"]));
+    clean(r.output);
+  });
+
   cases.forEach(([name, build], i) => {
     it(`${name}: preview shows both GatewayConfigs to create, cleanly`, async () => {
       const r = await preview(`unk${process.pid}x${i}`, async () => build());
