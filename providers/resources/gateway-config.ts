@@ -153,8 +153,8 @@ export function validate(n: Inputs): { property: string; reason: string }[] {
   }
   /** The entries of a map of the state; none while the map itself is unknown. */
   const entries = <V>(m: Record<string, V> | undefined): [string, V][] => (isUnknown(m) ? [] : Object.entries(m ?? {}));
-  /** Whether the state names `p` among its files (true while the files are unknown: checked at up). */
-  const hasFile = (p: unknown) => !known(s.files) ? true : !!s.files?.[String(p)];
+  /** Whether the state names `p` among its files (true while the files map is unknown: checked at up). */
+  const hasFile = (p: unknown) => isUnknown(s.files) || !!s.files?.[String(p)];
   for (const [p, file] of entries(s.files)) {
     const at = `state.files["${p}"]`;
     if (!/^\/[A-Za-z0-9._+@/-]+$/.test(p) || p.includes("/../") || p.endsWith("/")) bad(at, `\`${p}\` is not an absolute file path of letters, digits and ._+@-/`);

@@ -48,9 +48,12 @@ describe("GatewayConfig check with unknown inputs", () => {
     const s = gwState("gw1");
     s.files["/etc/x"] = { content: UNKNOWN, mode: "rw", owner: "root", group: "wheel", check: "none" };
     (s.files as Record<string, unknown>)["/etc/hostname.gif0"] = UNKNOWN;
-    s.interfaces.push("gif0", UNKNOWN);
+    s.interfaces.push("gif0", UNKNOWN, "gif1");
     s.sysctls["net.inet.gre.allow"] = UNKNOWN;
-    expect(validate({ connection: { ...conn, hostKey: UNKNOWN }, state: s }).map((x) => x.reason)).toEqual(['state.files["/etc/x"].mode: `rw` is not an octal mode; give e.g. 0600']);
+    expect(validate({ connection: { ...conn, hostKey: UNKNOWN }, state: s }).map((x) => x.reason)).toEqual([
+      'state.files["/etc/x"].mode: `rw` is not an octal mode; give e.g. 0600',
+      "state.interfaces: `gif1` has no /etc/hostname.gif1 in state.files",
+    ]);
     expect(validate({ connection: conn, state: { ...s, files: UNKNOWN as never } }).map((x) => x.reason)).toEqual([]);
   });
   it("once known (at up) the same values are refused", () => {
