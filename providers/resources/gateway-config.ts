@@ -48,6 +48,7 @@ import { anchorName, interfaceName, packageName, rcFlags, refusalOf, serviceName
 import { sysctlValueOf } from "../../sdk/model/sysctl/index";
 import { providerConfig } from "../config";
 import { privateKeyProblem } from "../transport/private-key";
+import { hasUnknown, isUnknown, UNKNOWN } from "../unknowns";
 
 /** Default seconds before the on-host timer rolls an unconfirmed commit back. */
 export const DEFAULT_ROLLBACK_SECONDS = 60;
@@ -80,8 +81,9 @@ export function holdsSecret(f: ManagedFile, s: HostState): boolean {
   return isSecretFile(f) || (s.secrets ?? []).some((v) => v !== "" && f.content.includes(v));
 }
 
-/** Fills defaults (owner root, group wheel, check none). */
+/** Fills defaults (owner root, group wheel, check none). A state holding a value not known yet (preview) stays as it is. */
 function normalizeState(s: HostState): HostState {
+  if (hasUnknown(s)) return s;
   const files: Record<string, ManagedFile> = {};
   for (const [p, f] of Object.entries(s.files ?? {})) {
     files[p] = { ...f, owner: f.owner ?? "root", group: f.group ?? "wheel", check: f.check ?? "none", ...(f.secret ? { secret: true } : {}) };
@@ -123,39 +125,56 @@ export function normalizeConnection<T>(c: T): T {
   return out as T;
 }
 
-/** Every problem with the inputs, as `field: value is wrong; allowed …` (no secret values shown). */
+/**
+ * Every problem with the inputs, as `field: value is wrong; allowed …` (no secret values shown). A value not
+ * known yet (at preview, providers/unknowns.ts) is not checked: the engine checks the inputs again at `pulumi up`,
+ * when it is known; every check that does not read it still runs.
+ */
 export function validate(n: Inputs): { property: string; reason: string }[] {
   const f: { property: string; reason: string }[] = [];
   const bad = (property: string, reason: string) => f.push({ property, reason: `${property}: ${reason}` });
+  /** Known now: holds no unknown value. */
+  const known = (v: unknown) => !hasUnknown(v);
   const c = normalizeConnection(n.connection as Partial<SshTarget> | undefined);
-  if (!c || typeof c !== "object") bad("connection", "missing; give { host, privateKey, hostKey }");
+  if (isUnknown(c)) {
+    // the whole connection is checked at up
+  } else if (!c || typeof c !== "object") bad("connection", "missing; give { host, privateKey, hostKey }");
   else {
-    if (typeof c.host !== "string" || !/^[A-Za-z0-9.:_-]+$/.test(c.host)) bad("connection.host", `\`${String(c.host)}\` is not a host name or address`);
-    if (c.port !== undefined && (!Number.isInteger(c.port) || c.port < 1 || c.port > 65535)) bad("connection.port", `\`${String(c.port)}\` is not a TCP port; give 1–65535 (default 22)`);
-    if (c.user !== undefined && refusalOf(userName, c.user)) bad("connection.user", `\`${String(c.user)}\` is not a user name; default root (others use doas)`);
-    const keyProblem = privateKeyProblem(c.privateKey);
+    if (known(c.host) && (typeof c.host !== "string" || !/^[A-Za-z0-9.:_-]+$/.test(c.host))) bad("connection.host", `\`${String(c.host)}\` is not a host name or address`);
+    if (c.port !== undefined && known(c.port) && (!Number.isInteger(c.port) || c.port < 1 || c.port > 65535)) bad("connection.port", `\`${String(c.port)}\` is not a TCP port; give 1–65535 (default 22)`);
+    if (c.user !== undefined && known(c.user) && refusalOf(userName, c.user)) bad("connection.user", `\`${String(c.user)}\` is not a user name; default root (others use doas)`);
+    const keyProblem = known(c.privateKey) ? privateKeyProblem(c.privateKey) : undefined;
     if (keyProblem) bad("connection.privateKey", keyProblem);
-    if (c.hostKey !== undefined && c.hostKey !== null && c.hostKey !== "") {
+    if (!known(c.hostKey)) {
+      // pinned at up
+    } else if (c.hostKey !== undefined && c.hostKey !== null && c.hostKey !== "") {
       const k = parseHostKey(String(c.hostKey));
       if (typeof k === "string") f.push({ property: "connection.hostKey", reason: "connection." + k });
-    } else if (!c.insecureSkipHostKeyCheck) bad("connection.hostKey", "missing; pin the gateway's key (`ssh-keyscan -t ed25519 HOST`) or set insecureSkipHostKeyCheck: true (dangerous)");
+    } else if (known(c.insecureSkipHostKeyCheck) && !c.insecureSkipHostKeyCheck) bad("connection.hostKey", "missing; pin the gateway's key (`ssh-keyscan -t ed25519 HOST`) or set insecureSkipHostKeyCheck: true (dangerous)");
   }
-  if (n.rollbackSeconds !== undefined && n.rollbackSeconds !== null && (!Number.isInteger(n.rollbackSeconds) || n.rollbackSeconds < 5 || n.rollbackSeconds > 3600)) {
+  if (n.rollbackSeconds !== undefined && n.rollbackSeconds !== null && known(n.rollbackSeconds) && (!Number.isInteger(n.rollbackSeconds) || n.rollbackSeconds < 5 || n.rollbackSeconds > 3600)) {
     bad("rollbackSeconds", `\`${String(n.rollbackSeconds)}\` must be a whole number of seconds from 5 to 3600 (default ${DEFAULT_ROLLBACK_SECONDS})`);
   }
   const s = n.state;
+  if (isUnknown(s)) return f; // the whole state is checked at up
   if (!s || typeof s !== "object") {
     bad("state", "missing; give a HostState");
     return f;
   }
-  for (const [p, file] of Object.entries(s.files ?? {})) {
+  /** The entries of a map of the state; none while the map itself is unknown. */
+  const entries = <V>(m: Record<string, V> | undefined): [string, V][] => (isUnknown(m) ? [] : Object.entries(m ?? {}));
+  /** Whether the state names `p` among its files (true while the files map is unknown: checked at up). */
+  const hasFile = (p: unknown) => isUnknown(s.files) || !!s.files?.[String(p)];
+  for (const [p, file] of entries(s.files)) {
     const at = `state.files["${p}"]`;
     if (!/^\/[A-Za-z0-9._+@/-]+$/.test(p) || p.includes("/../") || p.endsWith("/")) bad(at, `\`${p}\` is not an absolute file path of letters, digits and ._+@-/`);
+    if (isUnknown(file)) continue;
     if (typeof file.content !== "string") bad(`${at}.content`, "must be a string");
-    if (!/^0?[0-7]{3,4}$/.test(String(file.mode))) bad(`${at}.mode`, `\`${String(file.mode)}\` is not an octal mode; give e.g. 0600`);
+    if (known(file.mode) && !/^0?[0-7]{3,4}$/.test(String(file.mode))) bad(`${at}.mode`, `\`${String(file.mode)}\` is not an octal mode; give e.g. 0600`);
     for (const k of ["owner", "group"] as const) {
-      if (file[k] !== undefined && refusalOf(userName, file[k])) bad(`${at}.${k}`, `\`${String(file[k])}\` is not a user/group name`);
+      if (file[k] !== undefined && known(file[k]) && refusalOf(userName, file[k])) bad(`${at}.${k}`, `\`${String(file[k])}\` is not a user/group name`);
     }
+    if (!known(file.check) || !known(file.mode)) continue;
     if (file.check !== undefined && !CHECKS.includes(file.check)) bad(`${at}.check`, `unknown check \`${String(file.check)}\`; one of ${CHECKS.join(", ")}`);
     const mode = parseInt(String(file.mode), 8);
     if ((file.check === "iked" || file.check === "sasyncd") && (mode & 0o077) !== 0) {
@@ -165,47 +184,48 @@ export function validate(n: Inputs): { property: string; reason: string }[] {
       bad(`${at}.mode`, `\`${file.mode}\`: ipsecctl refuses a file that is group writable or world read/writable; give 0600`);
     }
   }
-  for (const [k, v] of Object.entries(s.sysctls ?? {})) {
+  for (const [k, v] of entries(s.sysctls)) {
     const kr = refusalOf(sysctlName, k);
     if (kr) bad(`state.sysctls["${k}"]`, `\`${shown(k)}\`: ${kr.reason}; ${kr.fix}`);
-    const vr = refusalOf(sysctlValueOf(k), v);
+    const vr = known(v) ? refusalOf(sysctlValueOf(k), v) : undefined;
     if (vr) bad(`state.sysctls["${k}"]`, `value \`${shown(v)}\`: ${vr.reason}; ${vr.fix}`);
   }
-  for (const [k, v] of Object.entries(s.services ?? {})) {
+  for (const [k, v] of entries(s.services)) {
     const sr = refusalOf(serviceName, k);
     if (sr) bad(`state.services["${k}"]`, `\`${shown(k)}\`: ${sr.reason}; ${sr.fix}`);
-    if (!Number.isFinite(v.order)) bad(`state.services["${k}"].order`, `\`${String(v.order)}\` must be a number`);
-    const fr = v.flags !== undefined ? refusalOf(rcFlags, v.flags) : undefined;
+    if (isUnknown(v)) continue;
+    if (known(v.order) && !Number.isFinite(v.order)) bad(`state.services["${k}"].order`, `\`${String(v.order)}\` must be a number`);
+    const fr = v.flags !== undefined && known(v.flags) ? refusalOf(rcFlags, v.flags) : undefined;
     if (fr) bad(`state.services["${k}"].flags`, `\`${shown(v.flags)}\`: ${fr.reason}; ${fr.fix}`);
-    if (v.flags !== undefined && /(^|\s)-S(\s|$)/.test(v.flags) && (k === "isakmpd" || k === "iked")) {
+    if (v.flags !== undefined && known(v.flags) && /(^|\s)-S(\s|$)/.test(v.flags) && (k === "isakmpd" || k === "iked")) {
       bad(`state.services["${k}"].flags`, `\`${v.flags}\`: do not set -S, rc.d/${k} adds it when sasyncd is enabled (it would appear twice)`);
     }
+    if (known(v.restartOn)) for (const p of v.restartOn ?? []) if (!hasFile(p)) bad(`state.services["${k}"].restartOn`, `\`${shown(p)}\` is not in state.files`);
   }
-  for (const i of s.interfaces ?? []) {
+  for (const i of isUnknown(s.interfaces) ? [] : (s.interfaces ?? [])) {
+    if (isUnknown(i)) continue;
     const ir = refusalOf(interfaceName, i);
     if (ir) bad(`state.interfaces`, `\`${shown(i)}\`: ${ir.reason}; ${ir.fix}`);
-    else if (!s.files?.[`/etc/hostname.${i}`]) bad(`state.interfaces`, `\`${i}\` has no /etc/hostname.${i} in state.files`);
+    else if (!hasFile(`/etc/hostname.${i}`)) bad(`state.interfaces`, `\`${i}\` has no /etc/hostname.${i} in state.files`);
   }
-  for (const [a, v] of Object.entries(s.anchors ?? {})) {
+  for (const [a, v] of entries(s.anchors)) {
     const ar = refusalOf(anchorName, a);
     if (ar) bad(`state.anchors["${a}"]`, `\`${shown(a)}\`: ${ar.reason}; ${ar.fix}`);
-    if (!s.files?.[v.file]) bad(`state.anchors["${a}"].file`, `\`${v.file}\` is not in state.files`);
+    if (known(v) && !hasFile(v.file)) bad(`state.anchors["${a}"].file`, `\`${v.file}\` is not in state.files`);
   }
-  if (s.packages !== undefined && s.packages !== null) {
+  if (s.packages !== undefined && s.packages !== null && !isUnknown(s.packages)) {
     if (!Array.isArray(s.packages)) bad("state.packages", "must be a list of package names");
     else
       for (const p of s.packages) {
-        const pr = refusalOf(packageName, p);
+        const pr = known(p) ? refusalOf(packageName, p) : undefined;
         if (pr) bad(`state.packages`, `\`${shown(p)}\`: ${pr.reason}; ${pr.fix}`);
       }
   }
-  for (const [k, v] of Object.entries(s.services ?? {}))
-    for (const p of v.restartOn ?? []) if (!s.files?.[p]) bad(`state.services["${k}"].restartOn`, `\`${shown(p)}\` is not in state.files`);
-  if (s.secrets !== undefined && (!Array.isArray(s.secrets) || s.secrets.some((v) => typeof v !== "string"))) bad("state.secrets", "must be a list of strings (values not shown)");
+  if (s.secrets !== undefined && !isUnknown(s.secrets) && (!Array.isArray(s.secrets) || s.secrets.some((v) => typeof v !== "string"))) bad("state.secrets", "must be a list of strings (values not shown)");
   const d = s.ipsec?.daemon;
-  if (d !== undefined && !["isakmpd", "iked", "none"].includes(d)) bad("state.ipsec.daemon", `unknown daemon \`${String(d)}\`; one of isakmpd, iked, none`);
-  if (s.ipsec?.ruleFile && !s.files?.[s.ipsec.ruleFile]) bad("state.ipsec.ruleFile", `\`${s.ipsec.ruleFile}\` is not in state.files`);
-  const k = kernelProblem(s.ipsecKernel);
+  if (d !== undefined && known(d) && !["isakmpd", "iked", "none"].includes(d)) bad("state.ipsec.daemon", `unknown daemon \`${String(d)}\`; one of isakmpd, iked, none`);
+  if (s.ipsec?.ruleFile && known(s.ipsec.ruleFile) && !hasFile(s.ipsec.ruleFile)) bad("state.ipsec.ruleFile", `\`${s.ipsec.ruleFile}\` is not in state.files`);
+  const k = known(s.ipsecKernel) ? kernelProblem(s.ipsecKernel) : undefined;
   if (k) bad("state.ipsecKernel", k);
   return f;
 }
@@ -223,11 +243,32 @@ function idOf(c: SshTarget): string {
 
 const eq = (a: unknown, b: unknown) => JSON.stringify(a) === JSON.stringify(b);
 
-/** Pure detailed diff: per item of the state, plus items a read found drifted. */
+/**
+ * Pure detailed diff: per item of the state, plus items a read found drifted. At preview a new input may be
+ * unknown (providers/unknowns.ts): each unknown part is a change (an unknown host or port replaces, as a new one
+ * does), and a state holding an unknown value is one update of `state`, its items compared at up.
+ */
 export function diffInputs(olds: Inputs, news: Inputs): DetailedDiffResult {
+  const d: Record<string, { kind: PropertyDiffKind }> = hasUnknown(news.state) ? { state: { kind: "update" } } : diffState(olds, news.state);
+  /** Whether a new input differs from the old one (an unknown one may). */
+  const differs = (a: unknown, b: unknown) => hasUnknown(b) || !eq(a, b);
+  let replace = false;
+  const oc = olds.connection;
+  const nc: Partial<SshTarget> = isUnknown(news.connection) ? { host: UNKNOWN } : news.connection;
+  if (differs(oc.host, nc.host) || differs(oc.port ?? SSH_PORT, nc.port ?? SSH_PORT)) {
+    d["connection.host"] = { kind: "update-replace" };
+    replace = true;
+  } else {
+    for (const k of ["user", "privateKey", "hostKey", "insecureSkipHostKeyCheck"] as const) if (differs(oc[k], nc[k])) d[`connection.${k}`] = { kind: "update" };
+  }
+  if (differs(olds.rollbackSeconds ?? DEFAULT_ROLLBACK_SECONDS, news.rollbackSeconds ?? DEFAULT_ROLLBACK_SECONDS)) d["rollbackSeconds"] = { kind: "update" };
+  return { changes: Object.keys(d).length > 0, replaces: replace ? ["connection"] : [], detailedDiff: d };
+}
+
+/** The state's part of {@link diffInputs}, both states known: per item, plus items a read found drifted. */
+function diffState(olds: Inputs, n: HostState): Record<string, { kind: PropertyDiffKind }> {
   const d: Record<string, { kind: PropertyDiffKind }> = {};
   const o = olds.state;
-  const n = news.state;
   const maps = ["files", "sysctls", "services", "anchors"] as const;
   for (const m of maps) {
     const om = o[m] as Record<string, unknown>;
@@ -255,17 +296,7 @@ export function diffInputs(olds: Inputs, news: Inputs): DetailedDiffResult {
     if (/^(files|sysctls|services|packages)\[/.test(k)) d[`state.${k}`] = { kind: "update" };
     else d[`drift[${JSON.stringify(k)}]`] = { kind: "update" };
   }
-  let replace = false;
-  const oc = olds.connection;
-  const nc = news.connection;
-  if (oc.host !== nc.host || (oc.port ?? SSH_PORT) !== (nc.port ?? SSH_PORT)) {
-    d["connection.host"] = { kind: "update-replace" };
-    replace = true;
-  } else {
-    for (const k of ["user", "privateKey", "hostKey", "insecureSkipHostKeyCheck"] as const) if (!eq(oc[k], nc[k])) d[`connection.${k}`] = { kind: "update" };
-  }
-  if ((olds.rollbackSeconds ?? DEFAULT_ROLLBACK_SECONDS) !== (news.rollbackSeconds ?? DEFAULT_ROLLBACK_SECONDS)) d["rollbackSeconds"] = { kind: "update" };
-  return { changes: Object.keys(d).length > 0, replaces: replace ? ["connection"] : [], detailedDiff: d };
+  return d;
 }
 
 function outputs(n: Inputs, flows: string[], fingerprintKey: string): Record<string, unknown> {
@@ -321,13 +352,20 @@ const keyOf = (o?: Inputs): string => o?.fingerprintKey ?? newFingerprintKey();
 
 export const gatewayConfig: ResourceProvider = guarded({
   async check(_urn, _olds, news) {
-    const n = plain(news);
-    const failures = validate(unwrap<Inputs>(news));
+    const raw = unwrap<Inputs>(news);
+    const failures = validate(raw);
     // the engine prints a failure's `property` as `property P value V`, looking P up among the top-level inputs only:
     // a nested path (connection.host, state.files[…]) would read `value {<nil>}`. Each reason names its field itself
     if (failures.length) return { inputs: news, failures: failures.map((f) => (/[.[]/.test(f.property) ? { property: "", reason: f.reason } : f)) };
-    const inputs: Record<string, unknown> = { connection: wrapConnection(n.connection), state: wrapState(n.state) };
-    if (n.rollbackSeconds !== undefined) inputs.rollbackSeconds = n.rollbackSeconds;
+    const n = plain(news);
+    // an input not known yet (preview) goes back as it came: normalized and checked at up, when it is known
+    const given = news as Record<string, unknown>;
+    const inputs: Record<string, unknown> = {
+      connection: hasUnknown(raw.connection) ? normalizeConnection(given.connection) : wrapConnection(n.connection),
+      state: hasUnknown(raw.state) ? given.state : wrapState(n.state),
+    };
+    if (isUnknown(raw.rollbackSeconds)) inputs.rollbackSeconds = given.rollbackSeconds;
+    else if (n.rollbackSeconds !== undefined) inputs.rollbackSeconds = n.rollbackSeconds;
     return { inputs: markSecret(inputs, secretPaths(news)), failures: [] };
   },
 
@@ -336,9 +374,8 @@ export const gatewayConfig: ResourceProvider = guarded({
     // refuses the import on any difference; the next up (another plugin process) diffs and converges
     if (justImported.delete(urn)) return { changes: false, detailedDiff: {} };
     const o = plain(olds);
-    const n = plain(news);
     if (!o.connection || !o.state) return { changes: true, detailedDiff: {} };
-    return diffInputs(o, n);
+    return diffInputs(o, plain(news));
   },
 
   async create(urn, inputs) {

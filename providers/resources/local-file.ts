@@ -7,6 +7,7 @@ import { promises as fs } from "node:fs";
 import * as path from "node:path";
 import type { ResourceProvider } from "./types";
 import { isSecret, secret, unwrap } from "../secrets";
+import { isUnknown } from "../unknowns";
 
 interface LocalFileInputs {
   /** Absolute path of the file. Changing it replaces the resource. */
@@ -23,7 +24,8 @@ export const localFile: ResourceProvider = {
   async check(_urn, _olds, news) {
     const failures: { property: string; reason: string }[] = [];
     const n = plain(news);
-    if (typeof n.path !== "string" || !path.isAbsolute(n.path)) {
+    // a path not known yet (preview) is checked at up (providers/unknowns.ts)
+    if (!isUnknown(n.path) && (typeof n.path !== "string" || !path.isAbsolute(n.path))) {
       failures.push({ property: "path", reason: `path: \`${String(n.path)}\` is not an absolute path; give a path starting with /` });
     }
     if (typeof n.content !== "string") failures.push({ property: "content", reason: "content: must be a string" });
@@ -33,6 +35,7 @@ export const localFile: ResourceProvider = {
     const o = plain(olds);
     const n = plain(news);
     const detailedDiff: Record<string, { kind: "update" | "update-replace" }> = {};
+    // an unknown new value (preview) is a string unequal to any known one: a change
     if (o.path !== n.path) detailedDiff["path"] = { kind: "update-replace" };
     if (o.content !== n.content) detailedDiff["content"] = { kind: "update" };
     const keys = Object.keys(detailedDiff);

@@ -3,7 +3,7 @@ import type { CarpMemberSpec, CarpPairSpec } from "../planner/spec";
 import { orderCarpPair } from "../planner/carp";
 import { argError, ifAddress } from "./common";
 import { Gateway } from "./gateway";
-import { need, take, labelOf, boolArg, listArg, notANode } from "./check";
+import { need, take, takeOpt, labelOf, boolArg, listArg, notANode } from "./check";
 import { carpPassword, hostAddress, integer, interfaceName, interfaceOf, oneOf, sasyncdKey } from "../model/tokens/index";
 import { groupOf, nodeOf, type TunnelNode } from "./nodes";
 import type { Group } from "./registry";
@@ -85,18 +85,19 @@ export class CarpPair extends pulumi.ComponentResource implements TunnelNode {
     const external =
       args.external ?? args.segments.find((s) => s.carpdev === a.gateway.externalInterface)?.interface ?? "";
     if (!external) throw argError(label, "external", "(none)", `no segment's carpdev is the egress interface ${a.gateway.externalInterface}`, "name the external carp interface with `external`");
+    // each argument is checked by itself when it resolves: at preview one not known yet holds back no check of the others
+    // (hostname.carpN is written `inet ADDR MASK … vhid …`: an IPv4 address; an IPv6 one crashed the renderer)
+    const addrs = pulumi.all(args.segments.map((s, i) => pulumi.output(s.address).apply((v) => ifAddress(label, `segments[${i}].address`, v, 24, 4))));
+    const pws = pulumi.all(args.segments.map((s, i) => (s.password === undefined ? pulumi.output(undefined) : pulumi.secret(s.password).apply((v) => takeOpt(label, `segments[${i}].password`, v, carpPassword, { secret: true })))));
+    const syncs = pulumi.all([a.syncAddress, b.syncAddress].map((v, i) => pulumi.output(v).apply((x) => take(label, `members[${i}].syncAddress`, x, hostAddress()))));
+    const sharedkey = pulumi.secret(args.sharedkey).apply((v) => take(label, "sharedkey", v, sasyncdKey, { secret: true }));
     const spec: pulumi.Output<CarpPairSpec> = pulumi
-      .all([
-        pulumi.output(args.segments.map((s) => s.address)),
-        pulumi.secret(pulumi.output(args.segments.map((s) => s.password ?? null))),
-        pulumi.output([a.syncAddress, b.syncAddress]),
-        pulumi.secret(args.sharedkey),
-      ])
+      .all([addrs, pws, syncs, sharedkey])
       .apply(([addrs, pws, syncs, key]) => ({
         name,
         members: [
-          { ...declared[0], syncAddress: take(label, "members[0].syncAddress", syncs[0], hostAddress()) },
-          { ...declared[1], syncAddress: take(label, "members[1].syncAddress", syncs[1], hostAddress()) },
+          { ...declared[0], syncAddress: syncs[0]! },
+          { ...declared[1], syncAddress: syncs[1]! },
         ].map((m, i, all) => {
           if (i === 1 && m.syncAddress === all[0]!.syncAddress) throw argError(label, "members[1].syncAddress", m.syncAddress, "also members[0].syncAddress: each member's sasyncd would name itself as its peer", "give each member its own address, e.g. its address on the internal network");
           return m;
@@ -104,15 +105,14 @@ export class CarpPair extends pulumi.ComponentResource implements TunnelNode {
         segments: args.segments.map((s, i) => ({
           interface: s.interface,
           carpdev: s.carpdev,
-          // hostname.carpN is written `inet ADDR MASK … vhid …`: an IPv4 address (an IPv6 one crashed the renderer)
-          address: ifAddress(label, `segments[${i}].address`, addrs[i]!, 24, 4),
+          address: addrs[i]!,
           vhid: s.vhid,
-          ...(pws[i] !== null && pws[i] !== undefined ? { password: take(label, `segments[${i}].password`, pws[i], carpPassword, { secret: true }) } : {}),
+          ...(pws[i] !== undefined ? { password: pws[i] } : {}),
           ...(s.advbase !== undefined ? { advbase: s.advbase } : {}),
         })),
         external,
         ...(args.pfsync ? { pfsyncDev: args.pfsync.syncdev } : {}),
-        sharedkey: take(label, "sharedkey", key, sasyncdKey, { secret: true }),
+        sharedkey: key,
         preempt: args.preempt ?? true,
         ...(args.flushmode ? { flushmode: args.flushmode } : {}),
       }));

@@ -2,8 +2,8 @@
 import * as pulumi from "@pulumi/pulumi";
 import { parseNet } from "../model/address/index";
 import type { IfAddress, PhaseSpec } from "../planner/spec";
-import { integer, interfaceAddress, shown, type Family } from "../model/tokens/index";
-import { objectArg, report, take, userError, type Refused } from "./check";
+import { integer, interfaceAddress, network, shown, type Family, type TokenRule } from "../model/tokens/index";
+import { listArg, objectArg, report, take, userError, type Refused } from "./check";
 
 /** IKE phase transforms as a user writes them (ipsec.conf `main`/`quick`, iked.conf `ikesa`/`childsa`). */
 export interface PhaseArgs {
@@ -68,4 +68,12 @@ export function networkOf(a: IfAddress): string {
 /** Wraps a value as a secret (an already-secret Output stays one). */
 export function secretInput(v: pulumi.Input<string>): pulumi.Output<string> {
   return pulumi.secret(v);
+}
+
+/**
+ * A list of networks given as an Input (`field`, e.g. `left.networks`), checked by itself when it resolves: at preview
+ * an argument not known yet holds back no check of this one. Undefined when not given.
+ */
+export function networksArg(label: string, field: string, value: pulumi.Input<pulumi.Input<string>[]> | undefined, rule: TokenRule<string> = network()): pulumi.Output<string[] | undefined> {
+  return pulumi.output(value ?? null).apply((ns) => (ns === null ? undefined : listArg(label, field, ns as string[], '["10.1.0.0/24"]').map((n, i) => take(label, `${field}[${i}]`, n, rule))));
 }

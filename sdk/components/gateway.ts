@@ -1,5 +1,5 @@
 import * as pulumi from "@pulumi/pulumi";
-import type { GatewaySpec, IkeDaemon, NatSpec } from "../planner/spec";
+import type { GatewaySpec, IfAddress, IkeDaemon, NatSpec } from "../planner/spec";
 import { GatewayConfig, type ConnectionArgs } from "../resources/gateway-config";
 import type { HostState } from "../state";
 import { argError, ifAddress, networkOf } from "./common";
@@ -190,31 +190,35 @@ export class Gateway extends pulumi.ComponentResource {
     this.connection = pulumi.secret(connection.apply(({ insecureSkipHostKeyCheck: _, ...c }) => c));
     this.keySeed = pulumi.secret(args.keySeed !== undefined ? pulumi.output(args.keySeed).apply((v) => take(label, "keySeed", v, keySeed, { secret: true })) : conn.apply((c) => c.privateKey));
     const fwd = args.forwarding ?? {};
+    // each argument given as an Input is checked by itself when it resolves (still at preview): one not known yet
+    // (an apply on a resource not created) holds back no check of the others
+    // an empty string is a mistake to name, not "no address"
+    const ext4 = pulumi.output(args.external.address).apply((v) => (given(v) ? ifAddress(label, "external.address", v, 24, 4) : undefined));
+    const ext6 = pulumi.output(args.external.address6).apply((v) => (given(v) ? ifAddress(label, "external.address6", v, 64, 6) : undefined));
+    const natPublic = args.external.nat ? pulumi.output(args.external.nat.publicAddress).apply((v) => take(label, "external.nat.publicAddress", v, hostAddress(4))) : pulumi.output(undefined);
+    const ints = pulumi.all(internals.map((i, k) => pulumi.all([
+      pulumi.output(i.address).apply((v) => (given(v) ? ifAddress(label, internalField(k, "address"), v, 24) : undefined)),
+      pulumi.output(i.network).apply((v) => takeOpt(label, internalField(k, "network"), v, network())),
+    ])));
+    const sysctls = pulumi.all(Object.fromEntries(Object.entries(args.sysctls ?? {}).map(([k, v]) => [k, pulumi.output(v).apply((x) => take(label, `sysctls["${k}"]`, x, sysctlValueOf(k)))])));
+    const svcFlags = pulumi.all(Object.fromEntries(Object.entries(args.services ?? {}).map(([k, s]) => [k, pulumi.output(s.flags).apply((x) => takeOpt(label, `services.${k}.flags`, x, rcFlags))])));
+    const extraAddrs = pulumi.all((args.extraInterfaces ?? []).map((x, k) => pulumi.all(x.addresses.map((a, j) => pulumi.output(a).apply((v) => ifAddress(label, `extraInterfaces[${k}].addresses[${j}]`, v))))));
+    // a rollback delay given as an Output is checked here, when it resolves; the provider reads the input itself
+    const rollback = args.rollbackSeconds !== undefined ? pulumi.output(args.rollbackSeconds).apply((v) => take(label, "rollbackSeconds", v, ROLLBACK_SECONDS)) : pulumi.output(undefined);
     const spec: pulumi.Output<GatewaySpec> = pulumi
-      .all([
-        pulumi.output(args.external.address),
-        pulumi.output(args.external.address6),
-        pulumi.output(internals.map((i) => ({ address: i.address, network: i.network }))),
-        pulumi.output(args.sysctls ?? {}),
-        pulumi.output(Object.fromEntries(Object.entries(args.services ?? {}).map(([k, s]) => [k, { flags: s.flags }]))),
-        pulumi.output((args.extraInterfaces ?? []).map((x) => x.addresses)),
-        this.keySeed,
-        // a rollback delay given as an Output is checked here, when it resolves (still at preview)
-        pulumi.all([pulumi.output(args.external.nat?.publicAddress ?? null), pulumi.output(args.rollbackSeconds ?? null)]),
-      ])
-      .apply(([ext4, ext6, ints, sysctls, svcFlags, extraAddrs, seed, [natPublic, rollback]]): GatewaySpec => ({
-        name: rollback !== null ? (take(label, "rollbackSeconds", rollback, ROLLBACK_SECONDS), name) : name,
+      .all([ext4, ext6, ints, sysctls, svcFlags, extraAddrs, this.keySeed, pulumi.all([natPublic, rollback])])
+      .apply(([ext4, ext6, ints, sysctls, svcFlags, extraAddrs, seed, [natPublic]]): GatewaySpec => ({
+        name,
         external: {
           interface: args.external.interface,
-          // an empty string is a mistake to name, not "no address"
-          ...(given(ext4) ? { address: ifAddress(label, "external.address", ext4, 24, 4) } : {}),
-          ...(given(ext6) ? { address6: ifAddress(label, "external.address6", ext6, 64, 6) } : {}),
+          ...(ext4 ? { address: ext4 } : {}),
+          ...(ext6 ? { address6: ext6 } : {}),
           configure: args.external.configure ?? false,
-          ...(args.external.nat ? { nat: natSpec(label, ext4, natPublic, args.external.nat) } : {}),
+          ...(args.external.nat ? { nat: natSpec(label, ext4, natPublic!, args.external.nat) } : {}),
         },
         internal: internals.map((i, k) => {
-          const a = given(ints[k]!.address) ? ifAddress(label, internalField(k, "address"), ints[k]!.address, 24) : undefined;
-          const network_ = ints[k]!.network !== undefined && ints[k]!.network !== null ? take(label, internalField(k, "network"), ints[k]!.network, network()) : a ? networkOf(a) : undefined;
+          const [a, net] = ints[k]!;
+          const network_ = net ?? (a ? networkOf(a) : undefined);
           if (!network_) throw argError(label, Array.isArray(args.internal) ? `internal[${k}]` : "internal", i.interface, "neither `network` nor `address` given", "give the protected network, e.g. `network: \"172.16.0.0/24\"`");
           return { interface: i.interface, network: network_, ...(a ? { address: a } : {}), configure: i.configure ?? false };
         }),
@@ -223,16 +227,16 @@ export class Gateway extends pulumi.ComponentResource {
         ...(args.esp !== undefined ? { esp: args.esp } : {}),
         ...(args.ah !== undefined ? { ah: args.ah } : {}),
         ...(args.ipcomp !== undefined ? { ipcomp: args.ipcomp } : {}),
-        sysctls: Object.fromEntries(Object.entries(sysctls as Record<string, unknown>).map(([k, v]) => [k, take(label, `sysctls["${k}"]`, v, sysctlValueOf(k))])),
+        sysctls: sysctls as Record<string, string>,
         services: Object.fromEntries(
           Object.entries(args.services ?? {}).map(([k, s]) => {
-            const flags = takeOpt(label, `services.${k}.flags`, (svcFlags as Record<string, { flags?: string }>)[k]?.flags, rcFlags);
+            const flags = (svcFlags as Record<string, string | undefined>)[k];
             return [k, { enabled: s.enabled ?? true, ...(flags !== undefined ? { flags } : {}), ...(s.running !== undefined ? { running: s.running } : {}) }];
           }),
         ),
         pfPolicy: args.pf?.policy ?? "pass",
         pfSkip: args.pf?.skip ?? [],
-        extraInterfaces: (args.extraInterfaces ?? []).map((x, k) => ({ interface: x.interface, addresses: (extraAddrs[k] ?? []).map((a, j) => ifAddress(label, `extraInterfaces[${k}].addresses[${j}]`, a)) })),
+        extraInterfaces: (args.extraInterfaces ?? []).map((x, k) => ({ interface: x.interface, addresses: extraAddrs[k] as IfAddress[] })),
         ...(args.packages?.length ? { packages: [...args.packages] } : {}),
         keySeed: seed,
       }));
@@ -396,11 +400,9 @@ const MANAGED_SYSCTLS: Record<string, string> = {
 /** The rollback delay's rule (checked at declaration, or when an Output resolves). */
 const ROLLBACK_SECONDS = integer("the rollback delay in seconds", 5, 3600);
 
-/** `external.nat`, checked once its public address resolves: an IPv4 host address other than the egress address. */
-function natSpec(label: string, ext4: unknown, publicAddress: unknown, nat: NatArgs): NatSpec {
-  const pub = take(label, "external.nat.publicAddress", publicAddress, hostAddress(4));
+/** `external.nat`, once its public address (checked by itself) and the egress address resolve: an address other than the egress one. */
+function natSpec(label: string, ext4: IfAddress | undefined, pub: string, nat: NatArgs): NatSpec {
   if (!ext4) throw argError(label, "external.address", "(none)", "`external.nat` needs the gateway's own IPv4 egress address (the one the NAT router masquerades)", "give `external.address`, e.g. `10.0.0.2`");
-  const own = ifAddress(label, "external.address", ext4 as string, 24, 4).address;
-  if (pub === own) throw argError(label, "external.nat.publicAddress", pub, "it is the gateway's own external.address: a gateway reachable at its own address is not behind NAT", "give the NAT router's public address, or remove `external.nat`");
+  if (pub === ext4.address) throw argError(label, "external.nat.publicAddress", pub, "it is the gateway's own external.address: a gateway reachable at its own address is not behind NAT", "give the NAT router's public address, or remove `external.nat`");
   return { publicAddress: pub, forwardsIke: nat.forwardsIke ?? false };
 }

@@ -65,14 +65,20 @@ export class GifTunnel extends pulumi.ComponentResource {
     const group = groupOf(label, [nodeOf(args.left.gateway), nodeOf(args.right.gateway)]);
     const kind = args.kind ?? "gif";
     const family = args.outer === "inet6" ? 6 : 4;
+    // each argument is checked by itself when it resolves: at preview one not known yet holds back no check of the others
     const end = (e: GifEndArgs, side: string): pulumi.Output<LinkEndSpec> =>
-      pulumi.all([pulumi.output(e.inner ?? null), pulumi.output(e.outer ?? null)]).apply(([inner, outer]) => ({
-        node: e.gateway.gatewayName,
-        interface: e.interface,
-        ...(outer !== null ? { outer: take(label, `${side}.outer`, outer, hostAddress(family)) } : {}),
-        ...(inner !== null ? { inner: ifAddress(label, `${side}.inner`, inner) } : {}),
-        role: e.role ?? "gif",
-      }));
+      pulumi
+        .all([
+          pulumi.output(e.inner ?? null).apply((v) => (v !== null ? ifAddress(label, `${side}.inner`, v) : undefined)),
+          pulumi.output(e.outer ?? null).apply((v) => (v !== null ? take(label, `${side}.outer`, v, hostAddress(family)) : undefined)),
+        ])
+        .apply(([inner, outer]) => ({
+          node: e.gateway.gatewayName,
+          interface: e.interface,
+          ...(outer ? { outer } : {}),
+          ...(inner ? { inner } : {}),
+          role: e.role ?? "gif",
+        }));
     let ipsec: pulumi.Output<LinkIpsecSpec>;
     const ip = args.ipsec;
     if (!ip) ipsec = pulumi.output({ kind: "none" as const });

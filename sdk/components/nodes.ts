@@ -13,7 +13,7 @@ import { Gateway } from "./gateway";
 import type { Group } from "./registry";
 import { argError } from "./common";
 import { report, take, UserError } from "./check";
-import { charName, hexKey, unsafeTextChar, visible } from "../model/tokens/index";
+import { charName, hexKey, unsafeTextChar, visible, type TokenRule } from "../model/tokens/index";
 
 /** Anything a tunnel end can name: a {@link Gateway}, or a CARP pair (both members, bound to the CARP address). */
 export interface TunnelNode {
@@ -133,21 +133,23 @@ export interface ManualKeysArgs {
 export function manualKeys(m: ManualKeysArgs, label = "", field = "manual"): pulumi.Output<ManualKeysSpec> {
   const auth = m.auth ?? DEFAULT_MANUAL_AUTH;
   const enc = m.enc ?? DEFAULT_MANUAL_ENC;
-  return pulumi.all([pulumi.output(m.authkey ?? null), pulumi.output(m.enckey ?? null)]).apply(([ak, ek]) => {
+  /** The rule of a given key: hex of the transform's key size (a non-hex key is refused as such, not as a length); none for an unknown transform. */
+  const ruleOf = (part: "authkey" | "enckey"): TokenRule<string> | undefined => {
     const a = resolveTransform("auth", auth);
     const e = resolveTransform("enc", enc);
-    const bytes = manualKeyBytes(auth, enc);
-    // given keys: hex of the transform's key size (a non-hex key is refused as such, not as a length)
     const an = (w: string) => `${/^[aeio]/.test(w) ? "an" : "a"} ${w} key`;
-    const aRule = hexKey(an(a ?? auth), [bytes.auth]);
-    const eRule = hexKey(an(e ?? enc), e ? { min: ENC_INFO[e].keyMin, max: ENC_INFO[e].keyMax } : { min: 1, max: 64 });
-    for (const d of ["leftToRight", "rightToLeft"] as const) {
-      if (ak && a) take(label, `${field}.authkey.${d}`, ak[d], aRule, { secret: true });
-      if (ek && e) take(label, `${field}.enckey.${d}`, ek[d], eRule, { secret: true });
-    }
-    return {
-      ...(m.spi ? { spi: m.spi } : {}), ...(m.auth !== undefined ? { auth: m.auth } : {}), ...(m.enc !== undefined ? { enc: m.enc } : {}),
-      ...(ak ? { authkey: ak } : {}), ...(ek ? { enckey: ek } : {}),
-    };
-  });
+    if (part === "authkey") return a ? hexKey(an(a), [manualKeyBytes(auth, enc).auth]) : undefined;
+    return e ? hexKey(an(e), { min: ENC_INFO[e].keyMin, max: ENC_INFO[e].keyMax }) : undefined;
+  };
+  // each key is checked by itself when it resolves: at preview one not known yet holds back no check of the other
+  const checked = (keys: ManualKeysArgs["authkey"], part: "authkey" | "enckey") =>
+    pulumi.output(keys ?? null).apply((k) => {
+      const rule = k ? ruleOf(part) : undefined;
+      if (k && rule) for (const d of ["leftToRight", "rightToLeft"] as const) take(label, `${field}.${part}.${d}`, k[d], rule, { secret: true });
+      return k;
+    });
+  return pulumi.all([checked(m.authkey, "authkey"), checked(m.enckey, "enckey")]).apply(([ak, ek]) => ({
+    ...(m.spi ? { spi: m.spi } : {}), ...(m.auth !== undefined ? { auth: m.auth } : {}), ...(m.enc !== undefined ? { enc: m.enc } : {}),
+    ...(ak ? { authkey: ak } : {}), ...(ek ? { enckey: ek } : {}),
+  }));
 }

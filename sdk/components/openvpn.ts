@@ -2,8 +2,8 @@ import * as pulumi from "@pulumi/pulumi";
 import { OPENVPN_DEFAULTS, type OpenVpnEndSpec, type OpenVpnSpec } from "../planner/openvpn";
 import { OPENVPN_AUTHS, OPENVPN_CIPHERS, openVpnStaticKey, type OpenVpnAuth, type OpenVpnCipher } from "../model/openvpn/index";
 import { hostAddress, integer, network, oneOf, Refusal, udpPort, type TokenRule } from "../model/tokens/index";
-import { argError } from "./common";
-import { take, labelOf, objectArg, listArg } from "./check";
+import { argError, networksArg } from "./common";
+import { take, labelOf, objectArg } from "./check";
 import { Gateway } from "./gateway";
 import { checkEnds } from "./ends";
 import { groupOf, nodeOf } from "./nodes";
@@ -80,15 +80,22 @@ export class OpenVpnTunnel extends pulumi.ComponentResource {
     const key: pulumi.Output<string | null> = args.key !== undefined
       ? pulumi.secret(args.key).apply((k) => take(label, "key", k, openVpnStaticKey, { secret: true }))
       : pulumi.output(null);
+    // each argument is checked by itself when it resolves: at preview one not known yet holds back no check of the others
     const end = (e: OpenVpnEndArgs, side: string): pulumi.Output<OpenVpnEndSpec> =>
-      pulumi.all([pulumi.output(e.inner), pulumi.output(e.endpoint ?? null), pulumi.output(e.networks ?? null)]).apply(([inner, endpoint, networks]): OpenVpnEndSpec => ({
-        node: e.gateway.gatewayName,
-        ...(e.interface !== undefined ? { interface: e.interface } : {}),
-        inner: take(label, `${side}.inner`, inner, hostAddress(4)),
-        ...(e.port !== undefined ? { port: e.port } : {}),
-        ...(endpoint !== null ? { endpoint: take(label, `${side}.endpoint`, endpoint, hostAddress(4)) } : {}),
-        ...(networks !== null ? { networks: listArg(label, `${side}.networks`, networks as string[], '["10.1.0.0/24"]').map((n, i) => take(label, `${side}.networks[${i}]`, n, network(4))) } : {}),
-      }));
+      pulumi
+        .all([
+          pulumi.output(e.inner).apply((v) => take(label, `${side}.inner`, v, hostAddress(4))),
+          pulumi.output(e.endpoint ?? null).apply((v) => (v !== null ? take(label, `${side}.endpoint`, v, hostAddress(4)) : undefined)),
+          networksArg(label, `${side}.networks`, e.networks, network(4)),
+        ])
+        .apply(([inner, endpoint, networks]): OpenVpnEndSpec => ({
+          node: e.gateway.gatewayName,
+          ...(e.interface !== undefined ? { interface: e.interface } : {}),
+          inner,
+          ...(e.port !== undefined ? { port: e.port } : {}),
+          ...(endpoint !== undefined ? { endpoint } : {}),
+          ...(networks !== undefined ? { networks } : {}),
+        }));
     const spec: pulumi.Output<OpenVpnSpec> = pulumi.all([end(args.left, "left"), end(args.right, "right"), pulumi.unsecret(key)]).apply(([left, right, k]) => ({
       name, left, right, ...(k !== null ? { key: k } : {}),
       ...(args.cipher !== undefined ? { cipher: args.cipher } : {}),

@@ -2,10 +2,10 @@ import * as pulumi from "@pulumi/pulumi";
 import { sshPublicKeyOf } from "../planner/sshkeys";
 import { orderSshTunnel, SSH_TUNNEL_DEFAULTS, sshTunnelClientKeys, type SshTunnelSpec } from "../planner/ssh-tunnel";
 import { sshTunnelService } from "../planner/ssh-rcd";
-import { hostAddress, integer, network, sshHostKey, userName } from "../model/tokens/index";
+import { hostAddress, integer, sshHostKey, userName } from "../model/tokens/index";
 import { aString, Refusal, type TokenRule } from "../model/tokens/refusal";
-import { ifAddress } from "./common";
-import { take, labelOf, listArg } from "./check";
+import { ifAddress, networksArg } from "./common";
+import { take, labelOf } from "./check";
 import { Gateway } from "./gateway";
 import { checkEnds } from "./ends";
 import { groupOf, nodeOf } from "./nodes";
@@ -135,30 +135,33 @@ export class SshTunnel extends pulumi.ComponentResource {
         : pulumi.output(null);
     const clientEnd = { node: args.client.gateway.gatewayName, unit: cUnit };
     this.clientPublicKey = pulumi.unsecret(pulumi.all([key, args.client.gateway.keySeed]).apply(([k, seed]) => sshTunnelClientKeys({ client: clientEnd, ...(k ?? {}) }, seed).publicKey));
-    const nets = (e: SshTunnelEndBase, side: string): pulumi.Output<string[] | null> =>
-      pulumi.output(e.networks ?? null).apply((ns) => (ns === null ? null : listArg(label, `${side}.networks`, ns as string[], '["10.1.0.0/24"]').map((n, i) => take(label, `${side}.networks[${i}]`, n, network()))));
     const c = args.client;
     const s = args.server;
-    const hostKey = s.hostKey !== undefined ? pulumi.output(s.hostKey) : pulumi.unsecret(s.gateway.connection.apply((x) => x.hostKey ?? null));
-    const cIn = pulumi.all([pulumi.output(c.inner), nets(c, "client"), pulumi.output(c.source ?? null)]);
-    const sIn = pulumi.all([pulumi.output(s.inner), nets(s, "server"), pulumi.output(s.address ?? null), hostKey, pulumi.output(s.sshdConfig ?? null)]);
+    // each argument is checked by itself when it resolves: at preview one not known yet holds back no check of the others
+    const inner = (v: pulumi.Input<string>, field: string) => pulumi.output(v).apply((x) => ifAddress(label, field, innerText(String(x))));
+    const address = (v: pulumi.Input<string> | undefined, field: string) => pulumi.output(v ?? null).apply((x) => (x !== null ? take(label, field, x, hostAddress()) : undefined));
+    const hostKey = (s.hostKey !== undefined ? pulumi.output(s.hostKey) : pulumi.unsecret(s.gateway.connection.apply((x) => x.hostKey ?? null))).apply((hk) =>
+      hk !== null && hk !== undefined ? take(label, s.hostKey !== undefined ? "server.hostKey" : "server.gateway.connection.hostKey", hk, sshHostKey) : undefined);
+    const sshdConfig = pulumi.output(s.sshdConfig ?? null).apply((v) => (v !== null ? take(label, "server.sshdConfig", v, (x) => aString(x, "the text of an sshd_config", "readFileSync(\"sshd_config\", \"utf8\")")) : undefined));
+    const cIn = pulumi.all([inner(c.inner, "client.inner"), networksArg(label, "client.networks", c.networks), address(c.source, "client.source")]);
+    const sIn = pulumi.all([inner(s.inner, "server.inner"), networksArg(label, "server.networks", s.networks), address(s.address, "server.address"), hostKey, sshdConfig]);
     const spec: pulumi.Output<SshTunnelSpec> = pulumi
       .all([cIn, sIn, pulumi.unsecret(key)])
       .apply(([[cInner, cNets, source], [sInner, sNets, address, hk, sshd], k]): SshTunnelSpec => ({
         name,
         client: {
-          node: c.gateway.gatewayName, unit: cUnit, inner: ifAddress(label, "client.inner", innerText(String(cInner))),
+          node: c.gateway.gatewayName, unit: cUnit, inner: cInner,
           ...(cNets ? { networks: cNets } : {}),
-          ...(source !== null ? { source: take(label, "client.source", source, hostAddress()) } : {}),
+          ...(source !== undefined ? { source } : {}),
         },
         server: {
-          node: s.gateway.gatewayName, unit: sUnit, inner: ifAddress(label, "server.inner", innerText(String(sInner))),
+          node: s.gateway.gatewayName, unit: sUnit, inner: sInner,
           ...(sNets ? { networks: sNets } : {}),
-          ...(address !== null ? { address: take(label, "server.address", address, hostAddress()) } : {}),
+          ...(address !== undefined ? { address } : {}),
           ...(s.port !== undefined ? { port: s.port } : {}),
           ...(args.user !== undefined ? { user: args.user } : {}),
-          ...(hk !== null && hk !== undefined ? { hostKey: take(label, s.hostKey !== undefined ? "server.hostKey" : "server.gateway.connection.hostKey", hk, sshHostKey) } : {}),
-          ...(sshd !== null ? { sshdConfig: take(label, "server.sshdConfig", sshd, (v) => aString(v, "the text of an sshd_config", "readFileSync(\"sshd_config\", \"utf8\")")) } : {}),
+          ...(hk !== undefined ? { hostKey: hk } : {}),
+          ...(sshd !== undefined ? { sshdConfig: sshd } : {}),
         },
         ...(k !== null ? { privateKey: k.privateKey, publicKey: k.publicKey } : {}),
         ...(args.serverAliveInterval !== undefined ? { aliveInterval: args.serverAliveInterval } : {}),

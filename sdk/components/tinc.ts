@@ -2,8 +2,8 @@ import * as pulumi from "@pulumi/pulumi";
 import { tincMemberKeys, type TincMemberSpec, type TincSpec } from "../planner/tinc";
 import { tincName } from "../model/tinc/index";
 import { hostAddress, network, udpPort } from "../model/tokens/index";
-import { argError, ifAddress } from "./common";
-import { need, take, labelOf, listArg, notANode } from "./check";
+import { argError, ifAddress, networksArg } from "./common";
+import { need, take, labelOf, notANode } from "./check";
 import { Gateway } from "./gateway";
 import { groupOf, nodeOf } from "./nodes";
 
@@ -65,15 +65,20 @@ export class TincNetwork extends pulumi.ComponentResource {
     const netname = this.netname;
     const member = (m: TincMemberArgs, i: number): pulumi.Output<TincMemberSpec> => {
       const nodeName = m.name ?? m.gateway.gatewayName;
+      // each argument is checked by itself when it resolves: at preview one not known yet holds back no check of the others
       return pulumi
-        .all([pulumi.output(m.inner), pulumi.output(m.address ?? null), pulumi.output(m.subnets ?? null)])
+        .all([
+          pulumi.output(m.inner).apply((v) => ifAddress(label, `members[${i}].inner`, v, 24, 4)),
+          pulumi.output(m.address ?? null).apply((v) => (v !== null ? take(label, `members[${i}].address`, v, hostAddress(4)) : undefined)),
+          networksArg(label, `members[${i}].subnets`, m.subnets, network(4)),
+        ])
         .apply(([inner, address, subnets]): TincMemberSpec => ({
           node: m.gateway.gatewayName,
           name: nodeName,
-          inner: ifAddress(label, `members[${i}].inner`, inner, 24, 4),
+          inner,
           ...(m.port !== undefined ? { port: m.port } : {}),
-          ...(address !== null ? { address: take(label, `members[${i}].address`, address, hostAddress(4)) } : {}),
-          ...(subnets !== null ? { subnets: listArg(label, `members[${i}].subnets`, subnets as string[], '["10.1.0.0/24"]').map((n, k) => take(label, `members[${i}].subnets[${k}]`, n, network(4))) } : {}),
+          ...(address !== undefined ? { address } : {}),
+          ...(subnets !== undefined ? { subnets } : {}),
         }));
     };
     const members = args.members.map(member);

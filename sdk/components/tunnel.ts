@@ -158,28 +158,34 @@ export class SiteToSiteTunnel extends pulumi.ComponentResource {
 
     const endSpec = (e: TunnelEndArgs, side: string, node: TunnelNode): pulumi.Output<TunnelEndSpec> => {
       const rules = filterRules(label, `${side}.rules`, e.rules);
+      // each argument is checked by itself when it resolves: at preview one not known yet (an apply on a resource
+      // not created) holds back no check of the others
+      const nets = (k: "networks" | "remoteNetworks") =>
+        pulumi.all(e[k]!.map((n, i) => pulumi.output(n).apply((v) => take(label, `${side}.${k}[${i}]`, v, network())))).apply((ns) => distinct(label, `${side}.${k}`, ns));
+      // an empty string is a mistake to name, not "no address"
+      const address = (k: "peer" | "local") => pulumi.output(e[k] ?? null).apply((v) => (v !== null ? take(label, `${side}.${k}`, v, hostAddress()) : undefined));
       return pulumi
         .all([
-          e.networks ? pulumi.output(e.networks) : defaultNetworks(node),
-          pulumi.output(e.remoteNetworks ?? null),
-          pulumi.output(e.peer ?? null),
-          pulumi.output(e.local ?? null),
-          e.psk !== undefined ? pulumi.secret(e.psk) : pulumi.output(null),
-          pulumi.output(e.natTo ?? null),
+          e.networks ? nets("networks") : defaultNetworks(node),
+          e.remoteNetworks ? nets("remoteNetworks") : pulumi.output(undefined),
+          address("peer"),
+          address("local"),
+          e.psk !== undefined ? pulumi.secret(e.psk).apply((v) => take(label, `${side}.psk`, v, pskRule, { secret: true })) : pulumi.output(undefined),
+          pulumi.output(e.natTo ?? null).apply((v) => (v !== null ? take(label, `${side}.natTo`, v, hostAddress()) : undefined)),
         ])
         .apply(([networks, remote, peer, local, psk, natTo]) => ({
           node: node.nodeName,
-          networks: e.networks ? distinct(label, `${side}.networks`, (networks as unknown[]).map((n, i) => take(label, `${side}.networks[${i}]`, n, network()))) : (networks as string[]),
+          networks,
           ...(e.networks ? {} : { networksFrom: `${node.nodeLabel} ${node.nodeLabel.startsWith("CarpPair") ? "members' internal.network" : "internal.network"}` }),
-          ...(remote ? { remoteNetworks: distinct(label, `${side}.remoteNetworks`, (remote as unknown[]).map((n, i) => take(label, `${side}.remoteNetworks[${i}]`, n, network()))) } : {}),
+          ...(remote ? { remoteNetworks: remote } : {}),
           mode: e.mode ?? "active",
-          ...(peer !== null ? { peer: take(label, `${side}.peer`, peer, hostAddress()) } : {}),
-          ...(local !== null ? { local: take(label, `${side}.local`, local, hostAddress()) } : {}),
-          ...(psk !== null ? { psk: take(label, `${side}.psk`, psk, pskRule, { secret: true }) } : {}),
+          ...(peer ? { peer } : {}),
+          ...(local ? { local } : {}),
+          ...(psk !== undefined ? { psk } : {}),
           ...(e.srcid ? { srcid: e.srcid } : {}),
           ...(e.dstid ? { dstid: e.dstid } : {}),
           ...(e.tag ? { tag: e.tag } : {}),
-          ...(natTo !== null ? { natTo: take(label, `${side}.natTo`, natTo, hostAddress()) } : {}),
+          ...(natTo !== undefined ? { natTo } : {}),
           rules,
         }));
     };

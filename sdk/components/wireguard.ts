@@ -1,8 +1,8 @@
 import * as pulumi from "@pulumi/pulumi";
 import { WG_DEFAULTS, wireGuardEndKeys, type WireGuardEndSpec, type WireGuardHubReach, type WireGuardReach, type WireGuardSpec } from "../planner/wireguard";
-import { hostAddress, integer, network, udpPort, wgKey, WG_PKA_MAX } from "../model/tokens/index";
-import { argError, ifAddress, networkOf } from "./common";
-import { take, labelOf, listArg, boolArg, notANode } from "./check";
+import { hostAddress, integer, udpPort, wgKey, WG_PKA_MAX } from "../model/tokens/index";
+import { argError, ifAddress, networkOf, networksArg } from "./common";
+import { take, labelOf, boolArg, notANode } from "./check";
 import { Gateway } from "./gateway";
 import { checkEnds } from "./ends";
 import { groupOf, nodeOf } from "./nodes";
@@ -91,17 +91,23 @@ export class WireGuardTunnel extends pulumi.ComponentResource {
         wireGuardEndKeys({ node: e.gateway.gatewayName, ...(e.interface !== undefined ? { interface: e.interface } : {}), ...(privateKey !== null ? { privateKey } : {}) }, seed).publicKey));
     this.leftPublicKey = publicKey(args.left, lk);
     this.rightPublicKey = publicKey(args.right, rk);
+    // each argument is checked by itself when it resolves: at preview one not known yet holds back no check of the others
     const end = (e: WireGuardEndArgs, side: string, k: pulumi.Output<string | null>): pulumi.Output<WireGuardEndSpec> =>
       pulumi
-        .all([pulumi.output(e.inner), pulumi.output(e.endpoint ?? null), pulumi.output(e.networks ?? null), pulumi.unsecret(k)])
+        .all([
+          pulumi.output(e.inner).apply((v) => ifAddress(label, `${side}.inner`, v, 24)),
+          pulumi.output(e.endpoint ?? null).apply((v) => (v !== null ? take(label, `${side}.endpoint`, v, hostAddress()) : undefined)),
+          networksArg(label, `${side}.networks`, e.networks),
+          pulumi.unsecret(k),
+        ])
         .apply(([inner, endpoint, networks, privateKey]): WireGuardEndSpec => ({
           node: e.gateway.gatewayName,
           ...(e.interface !== undefined ? { interface: e.interface } : {}),
-          inner: ifAddress(label, `${side}.inner`, inner, 24),
+          inner,
           ...(e.port !== undefined ? { port: e.port } : {}),
           ...(privateKey !== null ? { privateKey } : {}),
-          ...(endpoint !== null ? { endpoint: take(label, `${side}.endpoint`, endpoint, hostAddress()) } : {}),
-          ...(networks !== null ? { networks: listArg(label, `${side}.networks`, networks as string[], '["10.1.0.0/24"]').map((n, i) => take(label, `${side}.networks[${i}]`, n, network())) } : {}),
+          ...(endpoint !== undefined ? { endpoint } : {}),
+          ...(networks !== undefined ? { networks } : {}),
           ...(e.rtable !== undefined ? { rtable: e.rtable } : {}),
         }));
     const psk = args.psk === undefined ? pulumi.output(null) : pulumi.unsecret(pulumi.secret(args.psk)).apply((p) => take(label, "psk", p, wgKey("a wgpsk"), { secret: true }));
@@ -219,10 +225,10 @@ export class WireGuardHub extends pulumi.ComponentResource {
     });
     // a member as given (its networks checked here); the planner works out what the hub routes (planner/wireguard.ts hubNetworks)
     const reach = (m: WireGuardMemberArgs, field: string): pulumi.Output<WireGuardReach> =>
-      pulumi.all([pulumi.output(m.inner), pulumi.output(m.networks ?? null)]).apply(([inner, networks]) => ({
+      pulumi.all([pulumi.output(m.inner), networksArg(label, `${field}.networks`, m.networks)]).apply(([inner, networks]) => ({
         node: m.gateway.gatewayName,
         inner: String(inner),
-        ...(networks !== null ? { networks: listArg(label, `${field}.networks`, networks as string[], '["10.1.0.0/24"]').map((n, i) => take(label, `${field}.networks[${i}]`, n, network())) } : {}),
+        ...(networks !== undefined ? { networks } : {}),
       }));
     const hub = reach(args.hub, "hub");
     const spokes = args.spokes.map((s, i) => reach(s, `spokes[${i}]`));

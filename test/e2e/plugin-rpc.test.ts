@@ -14,6 +14,7 @@ import * as os from "node:os";
 import * as path from "node:path";
 import { engineEnv, PROVIDER_DIR, ROOT, TOOLS_BIN } from "../support/env";
 import { startPlugin } from "../support/plugin-process";
+import { TEST_PRIVATE_KEY } from "../support/ssh-key";
 
 const sdkRequire = createRequire(createRequire(import.meta.url).resolve("@pulumi/pulumi/package.json"));
 const grpc = sdkRequire("@grpc/grpc-js");
@@ -131,6 +132,30 @@ describe("the plugin process on this combination", () => {
       privateKey: { "4dabf18193072939515e22adb298388d": "1b47061264138c4ac30d75fd1eb44270", value: "-----BEGIN OPENSSH PRIVATE KEY-----\ntest\n" },
       version: "0.1.0",
     });
+  });
+
+  it("Check and Diff of a GatewayConfig whose state is unknown (preview): no failure, the unknown returned, one update of `state`", async () => {
+    // the value the engine sends for an input not known yet, as this SDK names it
+    const unknown: string = sdkRequire("./runtime/rpc.js").unknownValue;
+    const urn = "urn:pulumi:s::p::openbsd:index:Gateway$openbsd:index:GatewayConfig::gw1";
+    const connection = { host: "192.0.2.153", privateKey: TEST_PRIVATE_KEY, hostKey: "ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIOMqqnkVzrm0SdG6UOoqKLsabgH5C9okWi0dh2l9GKJl" };
+    const check = new provproto.CheckRequest();
+    check.setUrn(urn);
+    check.setOlds(structproto.Struct.fromJavaScript({}));
+    check.setNews(structproto.Struct.fromJavaScript({ connection, state: unknown }));
+    const c: any = await rpc("check", check);
+    expect(c.getFailuresList().map((f: any) => f.getReason())).toEqual([]);
+    expect(c.getInputs().toJavaScript().state).toBe(unknown);
+
+    const diff = new provproto.DiffRequest();
+    diff.setId("192.0.2.153");
+    diff.setUrn(urn);
+    diff.setOlds(structproto.Struct.fromJavaScript({ connection, state: { files: {}, sysctls: {}, services: {}, interfaces: [], anchors: {}, ipsec: { daemon: "none" } } }));
+    diff.setNews(structproto.Struct.fromJavaScript({ connection, state: unknown }));
+    const d: any = await rpc("diff", diff);
+    expect(d.getChanges()).toBe(provproto.DiffResponse.DiffChanges.DIFF_SOME);
+    expect([...d.getDetaileddiffMap().keys()]).toEqual(["state"]);
+    expect(d.getReplacesList()).toEqual([]);
   });
 
   it("wrote nothing to stderr (the probe of the SDK's handlers is silent)", () => {
