@@ -130,6 +130,7 @@ const pairOf = new WeakMap<Gateway, string>();
 /** The plain arguments of a CarpPair, checked when it is declared. */
 function checkPairArgs(label: string, args: CarpPairArgs): void {
   if (!args || typeof args !== "object") throw argError(label, "args", String(args), "no arguments", "pass `{ members, segments, sharedkey }`");
+  listArg(label, "members", args.members, "[{ gateway: gw1a, syncAddress: \"172.16.0.2\" }, …]");
   if (!Array.isArray(args.members) || args.members.length !== 2) throw argError(label, "members", String(args.members?.length ?? "(none)"), "a pair has exactly two members", "pass two `{ gateway, syncAddress }`");
   args.members.forEach((m, i) => {
     if (!m || !(m.gateway instanceof Gateway)) throw argError(label, `members[${i}].gateway`, notANode(m?.gateway), "not a Gateway", "pass a Gateway declared in this program");
@@ -139,7 +140,7 @@ function checkPairArgs(label: string, args: CarpPairArgs): void {
   if (args.members[0].gateway === args.members[1].gateway) throw argError(label, "members", args.members[0].gateway.gatewayName, "a pair needs two different gateways", "pass two Gateways");
   need(label, "sharedkey", args.sharedkey, "give 64 hex digits, e.g. `cfg.requireSecret(\"sasyncdKey\")` from `openssl rand -hex 32`");
   listArg(label, "segments", args.segments, '[{ interface: "carp2", carpdev: "em1", address: "192.0.2.153/24", vhid: 2 }]');
-  if (!Array.isArray(args.segments) || args.segments.length === 0) throw argError(label, "segments", "(none)", "a pair shares at least one address", "give `segments: [{ interface: \"carp2\", carpdev: \"em1\", address, vhid }]`");
+  if (!Array.isArray(args.segments) || args.segments.length === 0) throw argError(label, "segments", Array.isArray(args.segments) ? "[]" : "(none)", "a pair shares at least one address", "give `segments: [{ interface: \"carp2\", carpdev: \"em1\", address, vhid }]`");
   const seen = new Set<string>();
   const vhids = new Map<string, number>();
   args.segments.forEach((s, i) => {

@@ -9,7 +9,7 @@
  * handler of the rejected outputs, again as the language host's result (`One or more errors occurred: …`).
  */
 import * as pulumi from "@pulumi/pulumi";
-import { charName, Refusal, shown, unsafeChar, visible, type TokenRule } from "../model/tokens/refusal";
+import { charName, Refusal, shown, shownLabel, unsafeChar, visible, type TokenRule } from "../model/tokens/refusal";
 
 /**
  * Fixes an error's message: the Pulumi SDK prefixes `error serializing property "…"` to the message of
@@ -88,7 +88,7 @@ export function theRefused(): Refused {
  * resource name of the label and a user's map key in the field).
  */
 export function userError(label: string, field: string, value: string, reason: string, fix: string): UserError {
-  return new UserError(`${visible(label)}: ${visible(field)} = ${value}: ${reason}; ${fix}`);
+  return new UserError(`${shownLabel(label)}: ${visible(field)} = ${value}: ${reason}; ${fix}`);
 }
 
 /** Options of {@link take}. */

@@ -2,7 +2,7 @@
 import * as pulumi from "@pulumi/pulumi";
 import { parsePf } from "../model/pf/parser";
 import { formatDiagnostic, ModelError, type Diagnostic } from "../model/diagnostics";
-import { validatePfStatement } from "../model/pf/validate";
+import { checkAnchorPath, isAnonymousAnchor, validatePfStatement } from "../model/pf/validate";
 import { checkPfRuleKeys } from "../model/pf/shape";
 import { renderPfConf } from "../model/pf/render";
 import type { PfFilterRule, PfRule } from "../model/pf/types";
@@ -69,7 +69,20 @@ export function pfRules(label: string, field: string, rules: PfRule[] | string |
   if (load) throw argError(label, field, `load anchor ${load.name}`, LOAD_ANCHOR_REASON, LOAD_ANCHOR_FIX);
   if (r.value.macros.length || r.value.tables.length || r.value.options.length || r.value.queues?.length)
     throw argError(label, field, "(text)", "only rules are allowed here (no macros, tables, queues or `set` options)", "write the rules with literal values");
-  return r.value.rules.filter((s): s is PfRule => s.kind !== "load-anchor");
+  const parsed = r.value.rules.filter((s): s is PfRule => s.kind !== "load-anchor");
+  // an anchor the text calls must have a name this program can write back (pfctl takes `/vpn` as a path from the root)
+  const walk = (rs: readonly PfRule[]): void => rs.forEach((s) => {
+    if (s.kind !== "anchor") return;
+    try {
+      if (!(s.inline && isAnonymousAnchor(s.name))) checkAnchorPath("anchor", s.name, true);
+    } catch (e) {
+      if (e instanceof ModelError) throw argError(label, field, `anchor "${s.name}"`, visible(e.reason), "write the anchor's name relative to this anchor, e.g. `anchor \"site1\"`");
+      throw e;
+    }
+    walk(s.inline ?? []);
+  });
+  walk(parsed);
+  return parsed;
 }
 
 /**

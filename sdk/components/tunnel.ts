@@ -117,6 +117,8 @@ export class SiteToSiteTunnel extends pulumi.ComponentResource {
   constructor(name: string, args: SiteToSiteTunnelArgs, opts?: pulumi.ComponentResourceOptions) {
     super("openbsd:index:SiteToSiteTunnel", name, {}, opts);
     const label = labelOf("SiteToSiteTunnel", name);
+    // the name is the tunnel's iked policy name (`ikev2 "NAME"`), a quoted word without backslashes
+    if (name.includes("\\")) throw argError(label, "name (the resource name)", name, "it names the tunnel's iked policy (`ikev2 \"NAME\"`), which cannot hold a backslash", "use letters, digits, `-`, `_` and `.`");
     if (!args || typeof args !== "object") throw argError(label, "args", String(args), "no arguments", "pass `{ left, right, psk }`");
     need(label, "left", args.left, "pass a Gateway or CarpPair (or `{ gateway, … }`)");
     need(label, "right", args.right, "pass a Gateway or CarpPair (or `{ gateway, … }`)");

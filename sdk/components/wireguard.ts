@@ -2,7 +2,7 @@ import * as pulumi from "@pulumi/pulumi";
 import { WG_DEFAULTS, wireGuardEndKeys, type WireGuardEndSpec, type WireGuardHubReach, type WireGuardReach, type WireGuardSpec } from "../planner/wireguard";
 import { hostAddress, integer, udpPort, wgKey, WG_PKA_MAX } from "../model/tokens/index";
 import { argError, ifAddress, networkOf, networksArg } from "./common";
-import { take, labelOf, boolArg, notANode } from "./check";
+import { take, labelOf, boolArg, listArg, notANode } from "./check";
 import { Gateway } from "./gateway";
 import { checkEnds } from "./ends";
 import { groupOf, nodeOf } from "./nodes";
@@ -160,6 +160,8 @@ export class WireGuardMesh extends pulumi.ComponentResource {
   constructor(name: string, args: WireGuardMeshArgs, opts?: pulumi.ComponentResourceOptions) {
     super("openbsd:index:WireGuardMesh", name, {}, opts);
     const label = labelOf("WireGuardMesh", name);
+    // a string or an object where the list belongs is named as such (not as a mesh of `1` or `(none)` members)
+    if (args) listArg(label, "members", args.members, "[{ gateway: gw1, inner: \"10.9.0.1/24\" }, …]");
     if (!args || !Array.isArray(args.members) || args.members.length < 2)
       throw argError(label, "members", String(args?.members?.length ?? "(none)"), "a mesh needs at least two members", "give two or more `{ gateway, inner }`");
     const ms = args.members;
@@ -217,6 +219,7 @@ export class WireGuardHub extends pulumi.ComponentResource {
     super("openbsd:index:WireGuardHub", name, {}, opts);
     const label = labelOf("WireGuardHub", name);
     if (!args || !args.hub || !(args.hub.gateway instanceof Gateway)) throw argError(label, "hub.gateway", "(none)", "not a Gateway", "pass `hub: { gateway, inner }`");
+    listArg(label, "spokes", args.spokes, "[{ gateway: gw2, inner: \"10.9.0.2/24\" }, …]");
     if (!Array.isArray(args.spokes) || args.spokes.length === 0) throw argError(label, "spokes", String(args.spokes?.length ?? "(none)"), "a hub needs at least one spoke", "give `spokes: [{ gateway, inner }, …]`");
     boolArg(label, "spokeToSpoke", args.spokeToSpoke);
     sameInnerSubnet(label, [["hub.inner", args.hub.inner], ...args.spokes.map((m, i): [string, unknown] => [`spokes[${i}].inner`, m?.inner])]);

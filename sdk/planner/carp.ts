@@ -128,6 +128,10 @@ function planMember(p: CarpPairSpec, acc: Acc, m: CarpMember, other: CarpMember)
  */
 function checkSyncAddresses(p: CarpPairSpec, accs: [Acc, Acc], issues: PlanIssue[]): void {
   const P = pairLabel(p.name);
+  // sasyncd's TCP between the members, and its pf rules, need one family at both ends
+  const fam = p.members.map((m) => parseNet(m.syncAddress)?.family);
+  if (fam[0] && fam[1] && fam[0] !== fam[1])
+    issues.push({ resources: [P], field: "members[1].syncAddress", value: p.members[1]!.syncAddress, reason: `IPv${fam[1]}, and members[0].syncAddress (${p.members[0]!.syncAddress}) is IPv${fam[0]}: the members' sasyncd connect to each other`, fix: "give both members addresses of one family" });
   p.members.forEach((m, i) => {
     const field = `members[${i}].syncAddress`;
     const gw = accs[i]!.gw;

@@ -3,7 +3,7 @@
  * the resources involved, the field, the value, why it is wrong and the fix. Secret values never appear:
  * PSKs and keys are shown as keyed fingerprints (`fp:…`).
  */
-import { shown, visible } from "../model/tokens/refusal";
+import { shown, shownLabel, visible } from "../model/tokens/refusal";
 
 /** One problem of the declared topology. */
 export interface PlanIssue {
@@ -21,7 +21,8 @@ export interface PlanIssue {
 
 /** `A, B: field = value: reason; fix` (the value escaped for a terminal: `\n`, `\u202e`). */
 export function formatIssue(i: PlanIssue): string {
-  return `${visible(i.resources.join(", "))}: ${visible(i.field)} = ${shown(i.value, 200)}: ${visible(i.reason)}; ${i.fix}`;
+  // each resource once (a check between two items of one resource names it for both)
+  return `${[...new Set(i.resources)].map(shownLabel).join(", ")}: ${visible(i.field)} = ${shown(i.value, 200)}: ${visible(i.reason)}; ${i.fix}`;
 }
 
 /** Thrown by {@link planTopology} when the topology has problems; `issues` lists them all. */

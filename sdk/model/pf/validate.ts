@@ -33,7 +33,7 @@ export function isAnonymousAnchor(name: string): boolean {
   return /^_[0-9]+$/.test(name);
 }
 
-function checkAnchorPath(field: string, value: string, wildcard: boolean): void {
+export function checkAnchorPath(field: string, value: string, wildcard: boolean): void {
   const path = wildcard ? value.replace(/\/\*$/, "") : value;
   if (typeof value !== "string" || !ANCHOR_PATH.test(path) || value.length > 1023) {
     throw new ModelError(field, value, `invalid anchor name \`${value}\`; e.g. vpn, vpn/site1${wildcard ? ", vpn/*" : ""} (names beginning with _ are reserved)`);

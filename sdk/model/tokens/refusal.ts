@@ -51,6 +51,14 @@ export function shown(value: unknown, max = 80): string {
 }
 
 /**
+ * A resource's label (`Gateway "gw1"`) as it may reach a terminal: escaped as {@link shown} escapes a value (a
+ * lookalike letter as `\u0435`, a newline as `\n`), not cut: `Gateway "gw\u04351"` cannot pass for `Gateway "gwe1"`.
+ */
+export function shownLabel(label: string): string {
+  return label.replace(/[\p{C}\p{Zl}\p{Zp}]|(?![\x00-\x7e])[\p{L}\p{N}\p{M}]/gu, (c) => NAMED[c] ?? `\\u${c.codePointAt(0)!.toString(16).padStart(4, "0")}`);
+}
+
+/**
  * Text of a message other than a value (a resource name, a field with a user's map key, a parser's
  * diagnostic) as it may reach a terminal: the invisible characters {@link shown} escapes are escaped the
  * same way (`\n`, `\u202e`); everything else, backslashes included, is kept.

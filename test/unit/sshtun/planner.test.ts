@@ -127,13 +127,13 @@ describe("SshTunnel in the planner", () => {
 
   it("refuses both-end mistakes at preview, naming resources, field, value and fix", () => {
     expect(issuesOf([st({}, { node: "gw1" })])).toEqual([
-      'SshTunnel "alice-bob", Gateway "gw1", Gateway "gw1": client.gateway, server.gateway = gw1: both ends are the same gateway; connect two different gateways',
+      'SshTunnel "alice-bob", Gateway "gw1": client.gateway, server.gateway = gw1: both ends are the same gateway; connect two different gateways',
     ]);
     expect(issuesOf([st({}, { inner: { address: "172.16.2.1", prefix: 30 } })])).toEqual([
       `${T}: client.inner, server.inner = 172.16.2.1: both ends have the same inner address; give each end its own address of the subnet, e.g. \`172.16.2.1/30\` and \`172.16.2.2/30\``,
     ]);
     expect(issuesOf([st({}, { inner: { address: "172.16.9.2", prefix: 30 } })])).toEqual([
-      `${T}: client.inner, server.inner = 172.16.2.1/30, 172.16.9.2/30: the inner addresses are not in the same subnet; give both ends addresses of one subnet, e.g. \`172.16.2.0/30\``,
+      `${T}: client.inner, server.inner = 172.16.2.1/30, 172.16.9.2/30: the inner addresses are not in the same subnet; give both ends addresses of one subnet, e.g. \`172.16.2.1/30\` at one end and another address of 172.16.2.0/30 at the other`,
     ]);
     // both sites number their LAN alike: each would route the other's into the tunnel
     expect(issuesOf([st()], [gw1(), gw("gw2", "192.0.123.85", "172.16.0.0/24")])).toEqual([

@@ -125,7 +125,7 @@ describe("WireGuardTunnel", () => {
     const g = gw("192.0.2.7", "172.16.7.0/24");
     const h = gw("192.0.2.8", "172.16.8.0/24");
     expect(await refused(() => new openbsd.WireGuardTunnel("bad-inner", { left: { gateway: g, inner: "10.9.0.1/24" }, right: { gateway: h, inner: "10.9.1.2/24" } }))).toEqual([
-      `WireGuardTunnel "bad-inner", Gateway "${g.gatewayName}", Gateway "${h.gatewayName}": left.inner, right.inner = 10.9.0.1/24, 10.9.1.2/24: the inner addresses are not in the same subnet; give both ends addresses of one subnet, e.g. \`10.9.0.0/24\``,
+      `WireGuardTunnel "bad-inner", Gateway "${g.gatewayName}", Gateway "${h.gatewayName}": left.inner, right.inner = 10.9.0.1/24, 10.9.1.2/24: the inner addresses are not in the same subnet; give both ends addresses of one subnet, e.g. \`10.9.0.1/24\` at one end and another address of 10.9.0.0/24 at the other`,
     ]);
   });
 });

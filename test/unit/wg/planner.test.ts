@@ -66,7 +66,7 @@ describe("WireGuardTunnel in the planner", () => {
 
   it("refuses both-end mistakes at preview, naming resources, field, value and fix", () => {
     expect(issuesOf([wgt({ right: end("gw2", "10.8.0.2", k2) })])).toEqual([
-      'WireGuardTunnel "site-a-b", Gateway "gw1", Gateway "gw2": left.inner, right.inner = 10.9.0.1/24, 10.8.0.2/24: the inner addresses are not in the same subnet; give both ends addresses of one subnet, e.g. `10.9.0.0/24`',
+      'WireGuardTunnel "site-a-b", Gateway "gw1", Gateway "gw2": left.inner, right.inner = 10.9.0.1/24, 10.8.0.2/24: the inner addresses are not in the same subnet; give both ends addresses of one subnet, e.g. `10.9.0.1/24` at one end and another address of 10.9.0.0/24 at the other',
     ]);
     expect(issuesOf([wgt({ right: end("gw2", "10.9.0.1", k2) })])).toEqual([
       'WireGuardTunnel "site-a-b", Gateway "gw1", Gateway "gw2": left.inner, right.inner = 10.9.0.1: both ends have the same inner address; give each end its own address of the subnet',
