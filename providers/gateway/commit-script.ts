@@ -150,10 +150,13 @@ function ruleFileOf(s: HostState | undefined): string | undefined {
 }
 
 /**
- * Seconds the stage script may take before its watchdog stops it (\`@@deadline N\`; nothing changed): generous for
+ * Seconds the stage script may take before its watchdog stops it (`@@deadline N`; nothing changed): generous for
  * validation on a slow host, longer when packages are installed (pkg_add fetches them).
+ * PULUMI_OPENBSD_STAGE_DEADLINE=SECONDS (a whole number ≥ 1) changes it.
  */
-export function stageDeadline(s: HostState): number {
+export function stageDeadline(s: HostState, env: NodeJS.ProcessEnv = process.env): number {
+  const v = env.PULUMI_OPENBSD_STAGE_DEADLINE;
+  if (v !== undefined && /^[0-9]{1,5}$/.test(v) && Number(v) >= 1) return Number(v);
   return s.packages?.length ? 1800 : 300;
 }
 
@@ -165,7 +168,7 @@ export const STAGED = "@@staged";
 export const GO = "go";
 
 /**
- * Run by the timer only (\`restore.sh timer\`): stops the apply if it still runs — its whole process group (the
+ * Run by the timer only (`restore.sh timer`): stops the apply if it still runs — its whole process group (the
  * session sshd started: the shell and the step it waits for), TERM, then KILL after 5 s — before anything is put back.
  */
 const stopApply = [
@@ -206,7 +209,7 @@ function restoreScript(c: CommitInput, all: HostState): string {
     ...reloadLines(all, (p) => `ch ${sq(p)}`, '"$R/svc"', ruleFileOf(c.olds) ?? rf),
     'echo "$ID $(date)" > "$D/last-rollback"',
     // the lock is released only while this commit holds it (a recovery has renamed it away); the copies are kept
-    // when a file could not be put back (\`@@notrestored\`: the files, then where their copies are)
+    // when a file could not be put back (`@@notrestored`: the files, then where their copies are)
     'if [ -z "$bad" ]; then rm -rf "$R"; fi; o=; read -r o _ 2>/dev/null < "$D/lock/owner"; [ "$o" != "$ID" ] || rm -rf "$D/lock"',
     'if [ -n "$bad" ]; then printf \'@@notrestored%s\\n@@copies %s\\n\' "$bad" "$R/files" >&2; exit 1; fi',
     "exit 0",
@@ -221,12 +224,13 @@ export function stageScript(c: CommitInput): string {
   const { news, olds } = c;
   const L = [...BLOCK_START, ...PRELUDE(c.id)];
   // the connection's loss must not kill the script half way: it notices it at `read` (EOF) instead
-  L.push("trap '' HUP PIPE", "lock", "TPID=", "WD=");
-  L.push('cleanup() { if [ -n "$WD" ]; then kill "$WD" 2>/dev/null; fi; if [ -n "$TPID" ]; then kill "$TPID" 2>/dev/null; fi; if [ -f "$R/staged" ]; then while read -r t; do rm -f "$t"; done < "$R/staged"; fi; rm -rf "$R" "$D/lock"; }', "trap cleanup EXIT");
+  L.push("trap '' HUP PIPE", "lock", "TPID=", "WD=", "DL=");
+  L.push('cleanup() { if [ -n "$WD" ]; then kill "$WD" 2>/dev/null; fi; if [ -n "$TPID" ]; then kill "$TPID" 2>/dev/null; fi; if [ -f "$R/staged" ]; then while read -r t; do rm -f "$t"; done < "$R/staged"; fi; rm -rf "$R" "$D/lock"; [ -z "$DL" ] || exit 1; }', "trap cleanup EXIT");
   // the deadline: a check that hangs (a tool stuck on the host, a named pipe) must not hold the lock for good. The
   // watchdog stops the script's process group; its TERM trap reports it, and cleanup removes what was staged
   L.push(
-    `trap 'printf "@@deadline ${stageDeadline(news)}\\n" >&2; exit 1' TERM`,
+    // (the exit status is set again at the end of cleanup: a shell may take an EXIT trap's own status after a signal's trap)
+    `trap 'printf "@@deadline ${stageDeadline(news)}\\n" >&2; DL=1; exit 1' TERM`,
     'PG=$(ps -o pgid= -p $$ 2>/dev/null | tr -d " ")',
     `if [ -n "$PG" ]; then ( trap 'kill $s 2>/dev/null; exit 0' TERM; sleep ${stageDeadline(news)} & s=$!; wait $s && kill -TERM -"$PG" ) </dev/null >/dev/null 2>&1 & WD=$!; fi`,
   );

@@ -213,7 +213,8 @@ export async function commit(target: SshTarget, c: Omit<CommitInput, "id">): Pro
         });
       stderr = a.stderr;
       recovered(host, a.stderr);
-      if (a.code !== 0) throw stageFailure(host, a, input, secrets);
+      // a stage that ends without having been let through to the swap changed nothing, whatever its status says
+      if (a.code !== 0 || !went) throw stageFailure(host, { ...a, code: a.code || 1 }, input, secrets);
       changed = a.stdout.split("\n").filter((l) => l.startsWith("@@changed ")).map((l) => l.slice(10));
       if (fault === "after-swap") {
         s.destroy();

@@ -6,7 +6,9 @@
  * - a symbolic link left where the commit stages a file: removed, never written through;
  * - an apply step slower than rollbackSeconds: the timer stops the apply before it restores, so nothing the step
  *   would still have done lands on the restored host;
- * - a tool printing the scripts' markers (`@@notrestored …`): shown as the tool's text, not taken for a report.
+ * - a tool printing the scripts' markers (`@@notrestored …`): shown as the tool's text, not taken for a report;
+ * - a validation that never ends: the on-host watchdog stops the stage at its deadline, removes what it staged and
+ *   releases the lock.
  */
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { labDown, labExec, labUp, type Lab } from "../lab/api";
@@ -56,6 +58,18 @@ afterAll(async () => {
   if (lab) await labDown(lab);
 });
 
+/**
+ * Every emulated command of gw1 through a shell wrapper (bind-mounted over the emulator's client, in gw1's mount
+ * namespace only) that makes `pfctl … -nf …` (a validation) sleep a minute.
+ */
+async function hangValidation(): Promise<() => Promise<void>> {
+  const emuc = (await gw("readlink /usr/sbin/pfctl")).trim();
+  const wrap = '#!/bin/sh\nn=${0##*/}\ncase "$n $*" in pfctl*-nf*) sleep 60;; esac\n[ -e /root/real/$n ] || ln -s /root/emuc /root/real/$n\nexec /root/real/$n "$@"\n';
+  const r = await labExec(lab, "gw1", `set -e; cp ${emuc} /root/emuc; mkdir -p /root/real; cat > /root/wrap.sh; chmod 755 /root/wrap.sh; mount --bind /root/wrap.sh ${emuc}`, wrap);
+  if (r.code !== 0) throw new Error(`hook: ${r.stderr}`);
+  return async () => void (await gw(`umount ${emuc}; pkill -f 'sleep 60' ; rm -rf /root/emuc /root/real /root/wrap.sh`));
+}
+
 describe("a commit against a hostile host", () => {
   it("the disk fills after the swap: the restore renames the previous files back (no space needed), all OLD", async () => {
     const before = await gw(SNAPSHOT);
@@ -96,17 +110,39 @@ describe("a commit against a hostile host", () => {
 
   it("an apply step slower than rollbackSeconds: the timer stops the apply, then restores; nothing lands after it", async () => {
     const before = await gw(SNAPSHOT);
-    // netstart vether0 runs `sleep 20` (a `!` line), then would bring vether0 up
+    // netstart vether0 runs `sleep 10` (a `!` line), then would bring vether0 up
     const t0 = Date.now();
-    const err = await errOf(commit(t(), { olds: base(), news: withBang("!sleep 20"), rollbackSeconds: 3 }));
+    const err = await errOf(commit(t(), { olds: base(), news: withBang("!sleep 10"), rollbackSeconds: 3 }));
     expect(Date.now() - t0).toBeLessThan(15_000);
     expect(err).toMatch(new RegExp(`^${host.replace(/\./g, "\\.")}: the apply did not finish within rollbackSeconds \\(3 s\\): the on-host timer stopped it and put the gateway back \\(the gateway is on its OLD configuration, once its restore has run\\)`));
-    // the restore runs (the lock goes with it); 20 s later nothing of the stopped netstart has landed
+    // the restore runs (the lock goes with it); once the sleep would have ended, nothing of the stopped netstart has landed
     await until(`ls -d ${D}/lock 2>&1 | grep -c 'No such'`, (o) => o === "1\n");
     expect(await gw(SNAPSHOT)).toBe(before);
-    await new Promise((r) => setTimeout(r, 18_000));
+    await new Promise((r) => setTimeout(r, Math.max(0, t0 + 12_000 - Date.now())));
     expect(await gw("ls /etc/hostname.vether0 2>&1 | grep -c 'No such'; ifconfig vether0 2>&1 | grep -c 'no such interface'")).toBe("1\n1\n");
     expect(await gw(SNAPSHOT)).toBe(before);
+  }, 60_000);
+
+  it("a validation that never ends: the watchdog stops the stage at its deadline; nothing changed, the lock released", async () => {
+    const before = await gw(SNAPSHOT);
+    const unhook = await hangValidation();
+    process.env.PULUMI_OPENBSD_STAGE_DEADLINE = "3";
+    let err: string;
+    try {
+      const t0 = Date.now();
+      err = await errOf(commit(t(), { olds: base(), news: changed(), rollbackSeconds: 90 }));
+      expect(Date.now() - t0).toBeLessThan(20_000);
+    } finally {
+      delete process.env.PULUMI_OPENBSD_STAGE_DEADLINE;
+      await unhook();
+    }
+    expect(err).toBe(
+      `${host}: staging and validation on the host did not finish within 3 s (a command there hangs); the on-host watchdog stopped them and removed what was staged. Nothing was changed (the gateway is on its OLD configuration).`,
+    );
+    expect(await gw(SNAPSHOT)).toBe(before);
+    const r = await commit(t(), { olds: base(), news: changed(), rollbackSeconds: 90 });
+    expect(r.changed).toEqual(["/etc/pf.anchors/vpn", "/etc/sysctl.conf"]);
+    await commit(t(), { olds: changed(), news: base(), rollbackSeconds: 90 });
   }, 60_000);
 
   it("a tool that prints the scripts' markers: its text is shown as the tool's, the report is the script's own", async () => {

@@ -91,9 +91,10 @@ trap '' HUP PIPE
 lock
 TPID=
 WD=
-cleanup() { if [ -n "$WD" ]; then kill "$WD" 2>/dev/null; fi; if [ -n "$TPID" ]; then kill "$TPID" 2>/dev/null; fi; if [ -f "$R/staged" ]; then while read -r t; do rm -f "$t"; done < "$R/staged"; fi; rm -rf "$R" "$D/lock"; }
+DL=
+cleanup() { if [ -n "$WD" ]; then kill "$WD" 2>/dev/null; fi; if [ -n "$TPID" ]; then kill "$TPID" 2>/dev/null; fi; if [ -f "$R/staged" ]; then while read -r t; do rm -f "$t"; done < "$R/staged"; fi; rm -rf "$R" "$D/lock"; [ -z "$DL" ] || exit 1; }
 trap cleanup EXIT
-trap 'printf "@@deadline 300\n" >&2; exit 1' TERM
+trap 'printf "@@deadline 300\n" >&2; DL=1; exit 1' TERM
 PG=$(ps -o pgid= -p $$ 2>/dev/null | tr -d " ")
 if [ -n "$PG" ]; then ( trap 'kill $s 2>/dev/null; exit 0' TERM; sleep 300 & s=$!; wait $s && kill -TERM -"$PG" ) </dev/null >/dev/null 2>&1 & WD=$!; fi
 owns 'vpn/prod' -
