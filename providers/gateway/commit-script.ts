@@ -232,7 +232,9 @@ export function stageScript(c: CommitInput): string {
     // (the exit status is set again at the end of cleanup: a shell may take an EXIT trap's own status after a signal's trap)
     `trap 'printf "@@deadline ${stageDeadline(news)}\\n" >&2; DL=1; exit 1' TERM`,
     'PG=$(ps -o pgid= -p $$ 2>/dev/null | tr -d " ")',
-    `if [ -n "$PG" ]; then ( trap 'kill $s 2>/dev/null; exit 0' TERM; sleep ${stageDeadline(news)} & s=$!; wait $s && kill -TERM -"$PG" ) </dev/null >/dev/null 2>&1 & WD=$!; fi`,
+    // a shell of its own (exec'd: it holds none of this shell's descriptors, so the channel closes when the stage
+    // ends; a forked subshell would keep sh's saved copies of stdout/stderr open), stopped again by cleanup or after go
+    `if [ -n "$PG" ]; then sh -c "trap 'kill \\$s 2>/dev/null; exit 0' TERM; sleep ${stageDeadline(news)} & s=\\$!; wait \\$s && kill -TERM -$PG" </dev/null >/dev/null 2>&1 & WD=$!; fi`,
   );
   if (c.owner) L.push(`owns ${sq(c.owner.stack)} ${c.owner.takeover ? "takeover" : "-"}`);
   L.push(...notFileLines([...Object.keys(news.files), ...Object.keys(olds?.files ?? {})]));

@@ -96,7 +96,7 @@ cleanup() { if [ -n "$WD" ]; then kill "$WD" 2>/dev/null; fi; if [ -n "$TPID" ];
 trap cleanup EXIT
 trap 'printf "@@deadline 300\n" >&2; DL=1; exit 1' TERM
 PG=$(ps -o pgid= -p $$ 2>/dev/null | tr -d " ")
-if [ -n "$PG" ]; then ( trap 'kill $s 2>/dev/null; exit 0' TERM; sleep 300 & s=$!; wait $s && kill -TERM -"$PG" ) </dev/null >/dev/null 2>&1 & WD=$!; fi
+if [ -n "$PG" ]; then sh -c "trap 'kill \$s 2>/dev/null; exit 0' TERM; sleep 300 & s=\$!; wait \$s && kill -TERM -$PG" </dev/null >/dev/null 2>&1 & WD=$!; fi
 owns 'vpn/prod' -
 if [ -e '/etc/hostname.em0' ] && [ ! -f '/etc/hostname.em0' ]; then printf '@@notfile %s\n' "$(ls -ld '/etc/hostname.em0' 2>&1)" >&2; exit 1; fi
 if [ -e '/etc/hostname.gre0' ] && [ ! -f '/etc/hostname.gre0' ]; then printf '@@notfile %s\n' "$(ls -ld '/etc/hostname.gre0' 2>&1)" >&2; exit 1; fi
