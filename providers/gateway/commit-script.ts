@@ -42,17 +42,19 @@ import { sq, writeFileLines } from "./shell";
 import { notFileLines } from "./not-file";
 import { isClonedInterface } from "../../sdk/model/tokens/interface";
 import { interfaceApply } from "./interfaces";
-import { flowsPresentCondition, IPSEC_DELETE_FN, verifyKernelLines, type FlowPattern } from "./ipsec-kernel";
-import { SCRIPT_LIB } from "./script-lib";
+import { IPSEC_DELETE_FN, verifyKernelLines } from "./ipsec-kernel";
 import { STATE_DIR } from "./state-dir";
 import { type Owner } from "./owner";
 import { applySysctls, recordSysctls, restoreSysctls } from "./sysctl-script";
 import { isPseudoService, recordServices, restoreServices, serviceNames, stopAddedServices } from "./services-script";
 import { installLines, removeLines } from "./packages-script";
+import { STOP_APPLY, stageDeadline, swapLines, watchdogLines } from "./commit-guards";
+import { BLOCK_START, LOCK_WAIT_SECONDS, PRELUDE } from "./script-head";
+import { confirmScript, flowWaitCap, flowWaitSeconds } from "./confirm-script";
 
-export { STATE_DIR };
-/** Seconds the lock is waited for before giving up. */
-export const LOCK_WAIT_SECONDS = 120;
+export { stageDeadline, confirmScript, flowWaitCap, flowWaitSeconds };
+
+export { STATE_DIR, LOCK_WAIT_SECONDS };
 
 export interface CommitInput {
   /** Commit id (hex), names the rollback directory. */
@@ -70,20 +72,6 @@ export interface CommitInput {
    */
   owner?: Owner;
 }
-
-/**
- * Scripts open a `{ … }` block (after the shellcheck directive), so sh reads the whole script before
- * running any of it: one cut short by a lost connection runs nothing.
- */
-const BLOCK_START = [SCRIPT_LIB.split("\n")[0]!, "{"];
-
-const PRELUDE = (id: string) => [
-  SCRIPT_LIB.trimEnd(),
-  `LOCK_WAIT=${LOCK_WAIT_SECONDS}`,
-  `ID=${id}`,
-  'R="$D/rollback/$ID"',
-  'ch() { grep -qxF "$1" "$R/changed" 2>/dev/null; }',
-];
 
 /**
  * Empties an unmanaged anchor, first (`NAME/*`) the inline anchors its file loaded: tables and rules (`-F all` in an
@@ -149,34 +137,12 @@ function ruleFileOf(s: HostState | undefined): string | undefined {
   return s && s.ipsec.daemon !== "iked" ? s.ipsec.ruleFile : undefined;
 }
 
-/**
- * Seconds the stage script may take before its watchdog stops it (`@@deadline N`; nothing changed): generous for
- * validation on a slow host, longer when packages are installed (pkg_add fetches them).
- * PULUMI_OPENBSD_STAGE_DEADLINE=SECONDS (a whole number ≥ 1) changes it.
- */
-export function stageDeadline(s: HostState, env: NodeJS.ProcessEnv = process.env): number {
-  const v = env.PULUMI_OPENBSD_STAGE_DEADLINE;
-  if (v !== undefined && /^[0-9]{1,5}$/.test(v) && Number(v) >= 1) return Number(v);
-  return s.packages?.length ? 1800 : 300;
-}
-
 /** The marker the stage script prints before it waits for {@link GO} on stdin. */
 export const READY = "@@ready";
 /** The marker printed once every file is staged (before validation). */
 export const STAGED = "@@staged";
 /** What the provider sends on the stage script's stdin to let it swap. */
 export const GO = "go";
-
-/**
- * Run by the timer only (`restore.sh timer`): stops the apply if it still runs — its whole process group (the
- * session sshd started: the shell and the step it waits for), TERM, then KILL after 5 s — before anything is put back.
- */
-const stopApply = [
-  'if [ "${1:-}" = timer ] && [ -f "$R/apply.pgid" ]; then',
-  '  read -r ag < "$R/apply.pgid"',
-  '  if [ -n "$ag" ] && kill -TERM -"$ag" 2>/dev/null; then n=0; while kill -0 -"$ag" 2>/dev/null && [ $n -lt 25 ]; do sleep 0.2; n=$((n+1)); done; kill -KILL -"$ag" 2>/dev/null; fi',
-  "fi",
-];
 
 /** The restore script (run by the timer, a failing step, or the next commit that finds this one dead). */
 function restoreScript(c: CommitInput, all: HostState): string {
@@ -187,7 +153,7 @@ function restoreScript(c: CommitInput, all: HostState): string {
     'mv "$R/pending" "$R/claimed" 2>/dev/null || exit 0',
     // the timer first stops an apply still running (a step slower than rollbackSeconds, or hung): it would go on
     // loading the NEW configuration over the restored one
-    ...stopApply,
+    ...STOP_APPLY,
     "bad=",
     ...(rf ? [`if ch ${sq(rf)} && [ -e ${sq(rf)} ]; then ipsecctl -d -f ${sq(rf)} >/dev/null 2>&1; fi`] : []),
     ...stopAddedServices('"$R/svc"'),
@@ -226,16 +192,7 @@ export function stageScript(c: CommitInput): string {
   // the connection's loss must not kill the script half way: it notices it at `read` (EOF) instead
   L.push("trap '' HUP PIPE", "lock", "TPID=", "WD=", "DL=");
   L.push('cleanup() { if [ -n "$WD" ]; then kill "$WD" 2>/dev/null; fi; if [ -n "$TPID" ]; then kill "$TPID" 2>/dev/null; fi; if [ -f "$R/staged" ]; then while read -r t; do rm -f "$t"; done < "$R/staged"; fi; rm -rf "$R" "$D/lock"; [ -z "$DL" ] || exit 1; }', "trap cleanup EXIT");
-  // the deadline: a check that hangs (a tool stuck on the host, a named pipe) must not hold the lock for good. The
-  // watchdog stops the script's process group; its TERM trap reports it, and cleanup removes what was staged
-  L.push(
-    // (the exit status is set again at the end of cleanup: a shell may take an EXIT trap's own status after a signal's trap)
-    `trap 'printf "@@deadline ${stageDeadline(news)}\\n" >&2; DL=1; exit 1' TERM`,
-    'PG=$(ps -o pgid= -p $$ 2>/dev/null | tr -d " ")',
-    // a shell of its own (exec'd: it holds none of this shell's descriptors, so the channel closes when the stage
-    // ends; a forked subshell would keep sh's saved copies of stdout/stderr open), stopped again by cleanup or after go
-    `if [ -n "$PG" ]; then sh -c "trap 'kill \\$s 2>/dev/null; exit 0' TERM; sleep ${stageDeadline(news)} & s=\\$!; wait \\$s && kill -TERM -$PG" </dev/null >/dev/null 2>&1 & WD=$!; fi`,
-  );
+  L.push(...watchdogLines(stageDeadline(news)));
   if (c.owner) L.push(`owns ${sq(c.owner.stack)} ${c.owner.takeover ? "takeover" : "-"}`);
   L.push(...notFileLines([...Object.keys(news.files), ...Object.keys(olds?.files ?? {})]));
   L.push('rm -rf "$R"', 'E=$(mkdir -p "$R/files" 2>&1) || fail "mkdir $R/files" "$E"', 'put "$R/changed" 0 < /dev/null', 'put "$R/staged" 0 < /dev/null');
@@ -312,26 +269,13 @@ export function stageScript(c: CommitInput): string {
   // arm the timer (it holds the lock from now on), then swap: rename each staged file over its target
   L.push('put "$R/pending" 0 < /dev/null');
   L.push(`nohup sh -c "sleep ${c.rollbackSeconds}; sh $R/restore.sh timer" </dev/null >/dev/null 2>&1 &`, "TPID=$!", 'own "$TPID" || exit 1', "trap - EXIT");
-  L.push('swapfail() { RE=$(sh "$R/restore.sh" 2>&1); say "$1" "$2"; [ -z "$RE" ] || printf \'@@restore %s\\n\' "$RE" >&2; exit 1; }');
-  // before a target is replaced, the file it holds is kept beside it as a hard link (no data copied, no space needed):
-  // a restore renames it back (a symbolic link to a file is put back from the verified copy instead)
-  L.push('old() { if [ -f "$1" ] && [ ! -L "$1" ]; then E=$(ln -f "$1" "$1.pulumi-old" 2>&1) || swapfail "ln -f $1 $1.pulumi-old" "$E"; fi; }');
   const dropped = Object.keys(olds?.services ?? {}).filter((n) => !news.services[n]).sort();
   if (dropped.length) {
     L.push(': > "$R/svc-dropped-pre"');
     for (const n of dropped) L.push(`grep "^${n} " "$D/baseline-svc" >> "$R/svc-dropped-pre" 2>/dev/null`);
     L.push(...stopAddedServices('"$R/svc-dropped-pre"'));
   }
-  // each changed file's staged copy must be there: one gone since validation (removed by hand or by a tool) fails the
-  // swap, which puts back what was already swapped, rather than leave that file on its OLD content
-  for (const p of paths) {
-    const t = sq(p + ".pulumi-new");
-    L.push(`if [ -f ${t} ] && [ ! -L ${t} ]; then old ${sq(p)}; E=$(mv -f ${t} ${sq(p)} 2>&1) || swapfail ${sq(`mv -f ${p}.pulumi-new ${p}`)} "$E"; elif ch ${sq(p)}; then swapfail ${sq(`mv -f ${p}.pulumi-new ${p}`)} "the staged copy is gone: $(ls -ld ${t} 2>&1)"; fi`);
-  }
-  for (const p of removed) {
-    const t = sq(p + ".pulumi-new");
-    L.push(`B="$D/baseline"${sq(p)}; old ${sq(p)}; if [ -e "$B" ]; then E=$(cp -p "$B" ${t} 2>&1 && mv -f ${t} ${sq(p)} 2>&1) || { rm -f ${t}; swapfail ${sq(`cp -p (baseline of ${p}) ${p}`)} "$E"; }; else rm -f ${sq(p)}; fi`);
-  }
+  L.push(...swapLines(paths, removed));
   L.push('sed "s/^/@@changed /" "$R/changed"');
   L.push("exit 0", "}");
   return L.join("\n") + "\n";
@@ -457,65 +401,6 @@ export function applyScript(c: CommitInput): string {
   L.push(...removeLines((olds?.packages ?? []).filter((p) => !(news.packages ?? []).includes(p))));
   L.push("exit 0", "}");
   return L.join("\n") + "\n";
-}
-
-/**
- * Seconds the confirm waits for a declared tunnel's flows: at most 20, and half the rollback timer; at most
- * `cap` when given (PULUMI_OPENBSD_FLOW_WAIT, {@link flowWaitCap}).
- */
-export function flowWaitSeconds(rollbackSeconds: number, cap = 20): number {
-  return Math.max(0, Math.min(20, cap, Math.floor(rollbackSeconds / 2)));
-}
-
-/**
- * PULUMI_OPENBSD_FLOW_WAIT=SECONDS (a whole number) lowers the confirm's wait for the declared tunnels' flows, for
- * runs where they cannot come up (a lab whose peer is never configured); unset or not a whole number: 20.
- */
-export function flowWaitCap(env: NodeJS.ProcessEnv = process.env): number {
-  const v = env.PULUMI_OPENBSD_FLOW_WAIT;
-  return v !== undefined && /^[0-9]{1,4}$/.test(v) ? Number(v) : 20;
-}
-
-/**
- * Command 3, on a fresh connection: when the commit loaded the rule file and it declares tunnels, wait up
- * to `waitSeconds` for their flows in `ipsecctl -sf` (ARCHITECTURE.md D3; `@@noflows` on stderr when they did
- * not come up — the peer may not be configured yet), then disarm the timer, release the lock, print the flows.
- */
-export function confirmScript(id: string, flows: readonly FlowPattern[] = [], waitSeconds = 0, owner?: Owner): string {
-  const wait = flows.length && waitSeconds > 0
-    ? [
-        'if [ -e "$R/pending" ] && [ -e "$R/ipsec-loaded" ]; then',
-        // polled five times a second (OpenBSD's sleep(1) takes a fraction): a tunnel that comes up a moment after
-        // the load is confirmed a moment later, not at the next whole second
-        `  n=0; F=$(ipsecctl -sf 2>/dev/null); until ${flowsPresentCondition(flows)}; do`,
-        `    if [ $n -ge ${waitSeconds * 5} ]; then echo "@@noflows ${waitSeconds}" >&2; break; fi`,
-        "    sleep 0.2; n=$((n+1)); F=$(ipsecctl -sf 2>/dev/null)",
-        "  done",
-        "fi",
-      ]
-    : [];
-  const record = owner
-    ? [
-        // the owner (D12); a failure to record it is reported, the commit stands
-        `if ! { printf '%s\\n' ${[owner.stack, owner.urn, ...(owner.target ? [owner.target] : [])].map(sq).join(" ")} > "$D/owner.new" && mv -f "$D/owner.new" "$D/owner"; } 2>/dev/null; then rm -f "$D/owner.new"; echo "@@noowner" >&2; fi`,
-      ]
-    : [];
-  return [
-    ...BLOCK_START,
-    ...PRELUDE(id),
-    "trap '' HUP PIPE",
-    ...wait,
-    // the claim: only one of the confirm, the timer and a failing step gets `pending`
-    'if ! mv "$R/pending" "$R/confirmed" 2>/dev/null; then printf \'@@rolledback %s\\n\' "$ID" >&2; exit 1; fi',
-    'if dead; then :; elif [ -n "$opid" ] && [ "$opid" != "$$" ]; then kill "$opid" 2>/dev/null; fi',
-    // the previous files kept beside their targets for a restore (stage script, `old`)
-    'if [ -f "$R/changed" ]; then while read -r f; do rm -f "$f.pulumi-old"; done < "$R/changed"; fi',
-    ...record,
-    'rm -rf "$R" "$D/lock"',
-    "ipsecctl -sf 2>/dev/null",
-    "exit 0",
-    "}",
-  ].join("\n") + "\n";
 }
 
 /** Delete: put back each file's baseline (or remove what the resource added), sysctls and services, and reload. */
