@@ -16,7 +16,7 @@ import { labDown, labExec, labReboot, labUp, type Lab } from "../lab/api";
 import { commit, uninstall } from "../../providers/gateway/commit";
 import type { Owner } from "../../providers/gateway/owner";
 import type { HostState } from "../../sdk/state";
-import { anchorRules, gwState, targetOf, type Side } from "./fixtures";
+import { anchorRules, gwState, targetOf, type Side, until } from "./fixtures";
 import { gatewayConfig } from "../../providers/resources/gateway-config";
 
 let lab: Lab;
@@ -43,15 +43,6 @@ async function withFault<T>(fault: string, f: () => Promise<T>): Promise<T> {
   }
 }
 
-async function until(cmd: string, want: (out: string) => boolean, ms = 20_000): Promise<string> {
-  const end = Date.now() + ms;
-  let out = await gw(cmd);
-  while (!want(out) && Date.now() < end) {
-    await new Promise((r) => setTimeout(r, 250));
-    out = await gw(cmd);
-  }
-  return out;
-}
 
 /** Mount a tmpfs over DIR (keeping its files) and fill it, leaving `freePages` 4 KiB pages. */
 async function fill(dir: string, freePages: number): Promise<void> {
@@ -133,7 +124,7 @@ describe("the connection killed", () => {
         ),
       );
       const free = `if [ -e ${D}/lock ]; then echo locked; else echo free; fi; ls /etc /etc/pf.anchors | grep -c pulumi`;
-      expect(await until(free, (o) => o === "free\n0\n")).toBe("free\n0\n");
+      expect(await until(gw, free, (o) => o === "free\n0\n")).toBe("free\n0\n");
       expect(await gw(SNAPSHOT)).toBe(before);
       const r = await commit(t(), { olds: base(), news: changed(), rollbackSeconds: 90 });
       expect(r.changed).toEqual(["/etc/pf.anchors/vpn", "/etc/sysctl.conf"]);

@@ -64,3 +64,14 @@ export const gw1State = (opts: Parameters<typeof gwState>[1] = {}) => gwState("g
 export function targetOf(g: LabGateway): SshTarget {
   return { host: g.host, port: g.port, user: g.user, privateKey: g.privateKey, hostKey: g.hostKey };
 }
+
+/** Runs `cmd` (with `run`, e.g. on a lab gateway) until `want` holds for its output, for at most `ms`; the last output. */
+export async function until(run: (cmd: string) => Promise<string>, cmd: string, want: (out: string) => boolean, ms = 30_000): Promise<string> {
+  const end = Date.now() + ms;
+  let out = await run(cmd);
+  while (!want(out) && Date.now() < end) {
+    await new Promise((r) => setTimeout(r, 250));
+    out = await run(cmd);
+  }
+  return out;
+}

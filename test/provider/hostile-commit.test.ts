@@ -14,7 +14,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { labDown, labExec, labUp, type Lab } from "../lab/api";
 import { commit } from "../../providers/gateway/commit";
 import type { HostState } from "../../sdk/state";
-import { anchorRules, gwState, targetOf } from "./fixtures";
+import { anchorRules, gwState, targetOf, until } from "./fixtures";
 
 let lab: Lab;
 let host = "";
@@ -35,16 +35,6 @@ function withBang(line: string): HostState {
   s.files["/etc/hostname.vether0"] = { content: `${line}\nup\n`, mode: "0640", owner: "root", group: "wheel", check: "none" };
   s.interfaces = [...s.interfaces, "vether0"];
   return s;
-}
-
-async function until(cmd: string, want: (out: string) => boolean, ms = 30_000): Promise<string> {
-  const end = Date.now() + ms;
-  let out = await gw(cmd);
-  while (!want(out) && Date.now() < end) {
-    await new Promise((r) => setTimeout(r, 250));
-    out = await gw(cmd);
-  }
-  return out;
 }
 
 beforeAll(async () => {
@@ -116,7 +106,7 @@ describe("a commit against a hostile host", () => {
     expect(Date.now() - t0).toBeLessThan(15_000);
     expect(err).toMatch(new RegExp(`^${host.replace(/\./g, "\\.")}: the apply did not finish within rollbackSeconds \\(3 s\\): the on-host timer stopped it and put the gateway back \\(the gateway is on its OLD configuration, once its restore has run\\)`));
     // the restore runs (the lock goes with it); once the sleep would have ended, nothing of the stopped netstart has landed
-    await until(`ls -d ${D}/lock 2>&1 | grep -c 'No such'`, (o) => o === "1\n");
+    await until(gw, `ls -d ${D}/lock 2>&1 | grep -c 'No such'`, (o) => o === "1\n");
     expect(await gw(SNAPSHOT)).toBe(before);
     await new Promise((r) => setTimeout(r, Math.max(0, t0 + 12_000 - Date.now())));
     expect(await gw("ls /etc/hostname.vether0 2>&1 | grep -c 'No such'; ifconfig vether0 2>&1 | grep -c 'no such interface'")).toBe("1\n1\n");
