@@ -7,6 +7,9 @@ import type { PfInterface } from "../model/pf";
 import { kindOf, LINT_KINDS, type LintKind } from "./kinds";
 import { LANGUAGES } from "./languages";
 import { checkMode } from "./modes";
+import { KEYWORDS as IPSEC_KEYWORDS } from "../model/ipsec/lexer";
+import { IKED_KEYWORDS } from "../model/iked/lexer";
+import { SASYNCD_KEYWORDS } from "../model/sasyncd/lexer";
 
 /** Options of {@link lintFile}. */
 export interface LintOptions {
@@ -52,7 +55,55 @@ export function lintFile(path: string, text: string, opts: LintOptions = {}): Di
     // The thrown message is not shown: it could quote a value of the file (a PSK, a key).
     out.push({ file: path, line: 1, column: 1, severity: "error", message: `internal error in the ${kind} checker (${e instanceof Error ? e.name : typeof e}); the file could not be checked` });
   }
-  return out;
+  return withoutSecrets(out, text, kind);
+}
+
+/** ifconfig words that may follow a key on a hostname.if line. */
+const IFCONFIG_WORDS: ReadonlySet<string> = new Set(["vhid", "carpdev", "pass", "advbase", "advskew", "carppeer", "wgkey", "wgport", "wgpeer", "wgpsk", "wgaip", "wgendpoint", "wgpka", "wgrtable", "wgdescr", "nwid", "wpakey", "wpa", "up", "down", "inet", "inet6", "alias", "-wgpeer", "description"]);
+
+/** The keywords a secret follows, by kind of file (pf, sysctl.conf and rc.conf.local hold none), and the language's keywords. */
+const SECRETS_AFTER: Partial<Record<LintKind, { key: RegExp; keywords: ReadonlySet<string> }>> = {
+  ipsec: { key: /^(psk|authkey|enckey)$/, keywords: IPSEC_KEYWORDS },
+  iked: { key: /^(psk|user)$/, keywords: IKED_KEYWORDS },
+  hostname: { key: /^(pass|wgkey|wgpsk|wpakey)$/, keywords: IFCONFIG_WORDS },
+  sasyncd: { key: /^sharedkey$/, keywords: SASYNCD_KEYWORDS },
+};
+
+/**
+ * The diagnostics with the words that follow a secret's keyword shown as `(secret)`: up to two words, up to the next
+ * keyword of the language — a key written as two words makes the parser quote its second word as unexpected (`psk my
+ * secret`, `pass a b`, a wgkey with a blank in it), and a message must not print what may be half a key.
+ */
+function withoutSecrets(ds: Diagnostic[], text: string, kind: LintKind): Diagnostic[] {
+  const lang = SECRETS_AFTER[kind];
+  if (!lang) return ds;
+  const words = new Set<string>();
+  for (const line of text.split("\n")) {
+    const ws = line.replace(/#.*$/, "").split(/\s+/).filter(Boolean);
+    ws.forEach((w, i) => {
+      if (!lang.key.test(w)) return;
+      // iked's `user NAME PASSWORD`: the name is no secret
+      const from = w === "user" ? i + 2 : i + 1;
+      for (const x of ws.slice(from, from + 2)) {
+        if (lang.keywords.has(x)) break;
+        for (const part of x.split(/[:"']+/)) if (part.length >= 4) words.add(part.replace(/^0x/i, ""));
+      }
+    });
+  }
+  if (words.size === 0) return ds;
+  const mask = masker(words);
+  return ds.map((d) => ({ ...d, message: mask(d.message) }));
+}
+
+/** Replaces each of `words` by `(secret)`, the longest first (`KEY` in `part2KEY` must not leave `part2` shown). */
+function masker(words: ReadonlySet<string>): (msg: string) => string {
+  const sorted = [...words].sort((a, b) => b.length - a.length);
+  return (msg) => sorted.reduce((acc, w) => acc.split(w).join("(secret)"), msg);
+}
+
+/** What lint shows of `message` for a file `text` of `kind`: its words that may be secrets as `(secret)`. */
+export function maskedForLint(message: string, text: string, kind: LintKind): string {
+  return withoutSecrets([{ file: "", line: 1, column: 1, severity: "error", message }], text, kind)[0]!.message;
 }
 
 /** True when any diagnostic is an error (lint exits 1). */
