@@ -399,7 +399,8 @@ export function applyScript(c: CommitInput): string {
   }
   // packages no longer wanted, after their daemons stopped: removed when the provider installed them
   L.push(...removeLines((olds?.packages ?? []).filter((p) => !(news.packages ?? []).includes(p))));
-  L.push("exit 0", "}");
+  // done: the timer must not stop this process group any more (its number may be another's by the time it fires)
+  L.push('rm -f "$R/apply.pgid"', "exit 0", "}");
   return L.join("\n") + "\n";
 }
 

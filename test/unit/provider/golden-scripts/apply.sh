@@ -122,5 +122,6 @@ restart=0
 if ! rcctl get 'ipsec' status >/dev/null 2>&1; then step rcctl enable 'ipsec'; fi
 if ch '/etc/ipsec.conf' || [ $reload_ipsec = 1 ]; then if [ -e "$R/files"'/etc/ipsec.conf' ]; then ipdel "$R/files"'/etc/ipsec.conf'; fi; step ipsecctl -f '/etc/ipsec.conf'; : > "$R/ipsec-loaded"
 fi
+rm -f "$R/apply.pgid"
 exit 0
 }
