@@ -16,23 +16,18 @@ import { labDown, labExec, labReboot, labUp, type Lab } from "../lab/api";
 import { commit, uninstall } from "../../providers/gateway/commit";
 import type { Owner } from "../../providers/gateway/owner";
 import type { HostState } from "../../sdk/state";
-import { anchorRules, gwState, targetOf, type Side, until } from "./fixtures";
+import { gwState, targetOf, type Side, until, changedGw1, errOf, onGateway } from "./fixtures";
 import { gatewayConfig } from "../../providers/resources/gateway-config";
 
 let lab: Lab;
 let host = "";
-const gw = async (cmd: string) => {
-  const r = await labExec(lab, "gw1", cmd);
-  return r.stdout + r.stderr;
-};
+const gw = onGateway(() => lab);
 const D = "/var/db/pulumi-openbsd";
 /** What a user would notice changed: the files, the loaded anchor, sysctl, and leftovers of a commit. */
 const SNAPSHOT = `sha256 -q /etc/pf.conf /etc/pf.anchors/vpn /etc/ipsec.conf /etc/sysctl.conf /etc/hostname.em0; pfctl -a vpn -sr; sysctl -n net.inet.ip.forwarding; ls /etc/pf.anchors; ls /etc | grep -c pulumi; ls ${D}; ls ${D}/rollback`;
 const base = () => gwState("gw1");
-/** A change a user would notice: forwarding 2 and an ssh rule in the VPN anchor. */
-const changed = () => gwState("gw1", { forwarding: "2", anchor: anchorRules("gw1") + "pass in on em1 proto tcp from 192.0.123.85 to 192.0.2.153 port 22\n" });
+const changed = changedGw1;
 const t = () => targetOf(lab.gateways.gw1!);
-const errOf = (p: Promise<unknown>) => p.then(() => "", (e: Error) => e.message);
 
 async function withFault<T>(fault: string, f: () => Promise<T>): Promise<T> {
   process.env.PULUMI_OPENBSD_FAULT = fault;

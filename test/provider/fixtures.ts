@@ -4,7 +4,7 @@
  */
 import type { HostState } from "../../sdk/state";
 import { expectedKernel, parseIpsecConf } from "../../sdk/model/ipsec";
-import type { LabGateway } from "../lab/api";
+import { labExec, type Lab, type LabGateway } from "../lab/api";
 import type { SshTarget } from "../../providers/transport/ssh";
 
 export const PSK = "t3st-PSK-never-in-logs-7d1e";
@@ -75,3 +75,15 @@ export async function until(run: (cmd: string) => Promise<string>, cmd: string, 
   }
   return out;
 }
+
+/** A change of gw1's state a user would notice: forwarding 2 and an ssh rule in the VPN anchor. */
+export const changedGw1 = (): HostState => gwState("gw1", { forwarding: "2", anchor: anchorRules("gw1") + "pass in on em1 proto tcp from 192.0.123.85 to 192.0.2.153 port 22\n" });
+
+/** The message a promise is rejected with ("" when it resolves). */
+export const errOf = (p: Promise<unknown>): Promise<string> => p.then(() => "", (e: Error) => e.message);
+
+/** Runs a command on `gw` of `lab` (as root, in its namespaces); its stdout then its stderr. */
+export const onGateway = (lab: () => Lab, gw = "gw1") => async (cmd: string): Promise<string> => {
+  const r = await labExec(lab(), gw, cmd);
+  return r.stdout + r.stderr;
+};

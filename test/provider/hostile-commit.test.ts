@@ -14,20 +14,16 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { labDown, labExec, labUp, type Lab } from "../lab/api";
 import { commit } from "../../providers/gateway/commit";
 import type { HostState } from "../../sdk/state";
-import { anchorRules, gwState, targetOf, until } from "./fixtures";
+import { gwState, targetOf, until, changedGw1, errOf, onGateway } from "./fixtures";
 
 let lab: Lab;
 let host = "";
-const gw = async (cmd: string) => {
-  const r = await labExec(lab, "gw1", cmd);
-  return r.stdout + r.stderr;
-};
+const gw = onGateway(() => lab);
 const D = "/var/db/pulumi-openbsd";
 const SNAPSHOT = `sha256 -q /etc/pf.conf /etc/pf.anchors/vpn /etc/ipsec.conf /etc/sysctl.conf /etc/hostname.em0; pfctl -a vpn -sr; sysctl -n net.inet.ip.forwarding; ls /etc/pf.anchors; ls /etc | grep -c pulumi; ls ${D}/rollback; ls -d ${D}/lock 2>&1 | grep -c 'No such'`;
 const base = () => gwState("gw1");
-const changed = () => gwState("gw1", { forwarding: "2", anchor: anchorRules("gw1") + "pass in on em1 proto tcp from 192.0.123.85 to 192.0.2.153 port 22\n" });
+const changed = changedGw1;
 const t = () => targetOf(lab.gateways.gw1!);
-const errOf = (p: Promise<unknown>) => p.then(() => "", (e: Error) => e.message);
 
 /** `changed()` plus an interface whose hostname.if runs `line` (netstart passes a `!` line to the shell). */
 function withBang(line: string): HostState {
