@@ -8,7 +8,8 @@
  *   `mgmt0`, a veth to the root namespace on a private 169.254.X.0/24 link (/31 per gateway) that carries ssh;
  * - a persistent mount + UTS namespace per gateway (`/run/obsdlab/<id>-<gw>.{mnt,uts}`) in which the gateway's
  *   own `/etc` and `/var` (copies of the host's, gid 0 named `wheel`, root's shell /bin/ksh) and a private `/root`
- *   (only `.ssh/authorized_keys`) are bind-mounted, `/run` is private, and
+ *   (only `.ssh/authorized_keys`) are bind-mounted, `/run` is private, `/tmp` is a tmpfs of its own (OpenBSD's
+ *   /tmp is a file system of its own, mode 1777; a gateway's files there are not another lab's or the machine's), and
  *   `/usr/sbin` (= `/sbin`) and `/usr/bin` are overlaid with the emulator's wrappers;
  * - netns `<id>-<host>` per plain host on an internal segment.
  * Everything made is recorded in `.state/lab/<id>.json`; {@link labDown} removes exactly that.
@@ -569,6 +570,9 @@ export async function labUp(
         `mkdir -p ${dir}/.netns-${g}`,
         `mount --rbind ${dir}/netns ${dir}/.netns-${g}`,
         "mount -t tmpfs -o mode=0755 tmpfs /run",
+        // the gateway's own /tmp: the shell writes each here-document there (the read script has several), which on
+        // the machine's ext4 /tmp cost an inode allocation and a journal entry each
+        "mount -t tmpfs -o mode=1777,size=256m tmpfs /tmp",
         "mkdir -p /run/sshd /run/rc.d /run/netns",
         `mount --move ${dir}/.netns-${g} /run/netns`,
         `mount -t overlay overlay -o lowerdir=${dir}/sbin:/usr/sbin /usr/sbin`,
