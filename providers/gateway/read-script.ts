@@ -40,6 +40,13 @@ const MAX_HEREDOCS = 10;
  */
 const fileSection = (M: string, p: string) => `[ -f ${sq(p)} ] && { echo "${M} file" ${sq(p)}; cat ${sq(p)}; echo; echo "${M} end"; }`;
 
+/**
+ * Prints `$o` and a newline. OpenBSD's ksh has `print` built in, as /bin/sh too (which sets SH_VERSION instead of
+ * KSH_VERSION), and so has mksh: no `printf` process per read there. Other shells (dash's `printf` is built in) take
+ * `printf`. Never `print` by name alone: Debian's run-mailcap installs a /usr/bin/print.
+ */
+const PRINT_O = `if [ -n "\${KSH_VERSION-}\${SH_VERSION-}" ]; then print -r -- "$o"; else printf '%s\\n' "$o"; fi`;
+
 export function readScript(s: HostState, marker: string): string {
   const M = `@@${marker}`;
   const L: string[] = [];
@@ -101,7 +108,7 @@ export function readScript(s: HostState, marker: string): string {
   if (s.ipsec.ruleFile || s.ipsec.daemon !== "none") L.push(`echo "${M} flows"`, "ipsecctl -sf 2>/dev/null");
   if (s.packages?.length) L.push(`echo "${M} packages"`, "pkg_info -q 2>/dev/null");
   L.push(`echo "${M} done"`);
-  return ["set +e", "PATH=/sbin:/usr/sbin:/bin:/usr/bin:$PATH", "o=$({", ...L, "} </dev/null)", `printf '%s\\n' "$o"`, "exit 0"].join("\n") + "\n";
+  return ["set +e", "PATH=/sbin:/usr/sbin:/bin:/usr/bin:$PATH", "o=$({", ...L, "} </dev/null)", PRINT_O, "exit 0"].join("\n") + "\n";
 }
 
 /** One file as read back. */
