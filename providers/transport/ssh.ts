@@ -21,6 +21,7 @@ import { SSH_PORT, SSH_USER, type ConnectionInput } from "../../sdk/connection";
 import { visibleLines } from "../../sdk/model/tokens/refusal";
 import { warnThroughEngine } from "../engine-log";
 import { promptAcks } from "./prompt-ack";
+import { coalesceWrites } from "./coalesce-writes";
 
 /** At most this many channels are open at once on one connection. */
 export const MAX_CHANNELS = 8;
@@ -207,6 +208,7 @@ export class SshSession {
             );
           });
           client.connect(cfg);
+          coalesceWrites(client);
           skipHostKeysProof(client);
           promptAcks(client);
           // small writes go out at once: with Nagle's algorithm each command's request waits for the peer's delayed
