@@ -26,6 +26,7 @@ import { procStart, recordAlive, withLock } from "./reserve";
 import { loadTopology, type Topology } from "./topology";
 import { buildClient, startServer, stopServer } from "./resident";
 import { LAB_CLIENT_KEY, labSshdArgs } from "./lab-sshd";
+import { privateTmpLines } from "./private-tmp";
 
 /** One gateway of a running lab, with everything a client needs to reach it over ssh. */
 export interface LabGateway {
@@ -570,9 +571,8 @@ export async function labUp(
         `mkdir -p ${dir}/.netns-${g}`,
         `mount --rbind ${dir}/netns ${dir}/.netns-${g}`,
         "mount -t tmpfs -o mode=0755 tmpfs /run",
-        // the gateway's own /tmp: the shell writes each here-document there (the read script has several), which on
-        // the machine's ext4 /tmp cost an inode allocation and a journal entry each
-        "mount -t tmpfs -o mode=1777,size=256m tmpfs /tmp",
+        // the gateway's own /tmp (private-tmp.ts), the lab's files and Node kept at their paths
+        ...privateTmpLines([repo, stateRoot, process.execPath]),
         "mkdir -p /run/sshd /run/rc.d /run/netns",
         `mount --move ${dir}/.netns-${g} /run/netns`,
         `mount -t overlay overlay -o lowerdir=${dir}/sbin:/usr/sbin /usr/sbin`,
