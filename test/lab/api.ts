@@ -553,10 +553,14 @@ export async function labUp(
       await ipBatch(["link set lo up", `addr add ${m.gw}/31 dev mgmt0`, "link set mgmt0 up"], ns);
       const mnt = join(nsDir, `${id}-${g}.mnt`);
       const uts = join(nsDir, `${id}-${g}.uts`);
+      // a namespace file still mounted by a lab of this prefix that died half-way up (the prefix is this lab's now)
+      for (const f of [mnt, uts]) if (existsSync(f)) { await run(["umount", f]); await rm(f, { force: true }); }
       await writeFile(mnt, "");
       await writeFile(uts, "");
       rec.nsFiles.push(mnt, uts);
       rec.ns[g] = { mnt, uts };
+      // recorded before the namespaces exist: a setup that fails from here on is still taken down by labDown
+      await save(rec);
       const setup = [
         "set -e",
         `hostname ${g}`,
