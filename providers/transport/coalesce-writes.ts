@@ -3,7 +3,7 @@
  * socket in three or four pieces (length, payload, MAC or tag), and with TCP_NODELAY (ssh.ts) each piece became a
  * write(2) and a TCP segment of its own: about 40 writes for one read of a gateway, 5 KB in all (counted against the
  * lab). Each segment wakes the gateway's sshd, and on a loopback or a LAN its receive path runs inside the sender's
- * write: the plugin's single largest cost in a refresh (196 of ~700 ms of CPU for 50 gateways, `--cpu-prof`).
+ * write: the plugin's single largest cost in a refresh (196 of ~990 ms of CPU for 50 gateways, `--cpu-prof`).
  *
  * The socket is corked at the first write of an event-loop turn and uncorked at the end of that turn, so the pieces
  * (and the packets written together, such as a command's data and its EOF) leave in one writev(2) and as few
