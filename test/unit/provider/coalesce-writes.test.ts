@@ -10,13 +10,14 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { AddressInfo, Socket } from "node:net";
 import { createRequire } from "node:module";
 import { coalesceWrites } from "../../../providers/transport/coalesce-writes";
+import { testKeyPair } from "../../support/ssh-key";
 
 const require = createRequire(import.meta.url);
 // eslint-disable-next-line @typescript-eslint/no-require-imports
 const ssh2 = require("ssh2") as typeof import("ssh2");
 
-const hostKey = ssh2.utils.generateKeyPairSync("ed25519");
-const userKey = ssh2.utils.generateKeyPairSync("ecdsa", { bits: 256 });
+const hostKey = testKeyPair("ed25519");
+const userKey = testKeyPair("ecdsa", { bits: 256 });
 let server: InstanceType<typeof ssh2.Server>;
 let port = 0;
 
