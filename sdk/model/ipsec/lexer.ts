@@ -1,6 +1,8 @@
 /**
  * Tokeniser of ipsec.conf, following ipsecctl parse.y's yylex:
  * - `#` starts a comment to the end of the line; `\` before a newline joins lines;
+ * - outside quotes a `\` before any other character is dropped and that character taken as it is read (lgetc(0)):
+ *   `a\\b` is the word `a\b`, `\peer` the keyword `peer`, `a\ b` two words; a `\` that ends the file ends the input;
  * - `"…"`/`'…'` are quoted strings (no macro expansion, never keywords);
  * - `-?[0-9]+` followed by white space, `)`, `,`, `/`, `}`, `=` or the end is a NUMBER;
  * - `( ) { } , = / < > !` are single-character tokens; anything else up to one of them or a space is a STRING;
@@ -42,10 +44,12 @@ export interface LexError {
 const PUNCT = new Set(["(", ")", "{", "}", ",", "=", "/", "<", ">", "!"]);
 /** A run of word characters (a backslash is handled separately: it may start a line continuation). */
 // (allowed_in_string: letters, digits and punctuation but ( ) { } < > ! = / # , — so a quote inside a word,
-// as in `psk k"x`, is part of it)
-const WORD = /[^\x00-\x20\x7f(){},=\/<>!#\\]+/y;
-/** The white space ipsecctl's lexer skips between tokens (other Unicode spaces are word characters). */
-const SPACE = /^[ \t\n\r\f\v]$/;
+// as in `psk k"x`, is part of it. In the C locale ipsecctl runs in, isalnum() and ispunct() are false for every
+// byte above 0x7f: a letter outside ASCII, or a Unicode space, ends the word and is a token of its own, which no rule
+// accepts — `tag café` is a syntax error)
+const WORD = /[^\x00-\x20\x7f-\uffff(){},=\/<>!#\\]+/y;
+/** One character allowed_in_string() takes into a word (an escaped character read by lgetc included). */
+const IN_WORD = /^[^\x00-\x20\x7f-\uffff(){},=\/<>!#]$/;
 const ENDS_NUMBER = new Set([" ", "\t", "\n", "\r", "\f", "\v", ")", ",", "/", "}", "="]);
 
 /** Tokenises one file. Macros are looked up at the moment a `$name` is read, so definitions apply to later lines. */
@@ -71,22 +75,42 @@ export class Lexer {
     return this.line;
   }
 
+  /**
+   * The next character as lgetc(0) reads it outside quotes: a backslash-newline pair is a line continuation,
+   * skipped (only a backslash right before the newline; `\` CR LF is not one); a backslash before any other
+   * character is dropped and that character returned as it is; a backslash at the end of the file is the end.
+   */
   private peekChar(): string | undefined {
     const c = this.text[this.pos];
     if (c !== "\\") return c;
-    // a backslash-newline pair is a line continuation: skip it
-    // (lgetc: only a backslash right before the newline; `\` CR LF is not a continuation)
     while (this.text[this.pos] === "\\" && this.text[this.pos + 1] === "\n") {
       this.contLine = this.line;
       this.pos += 2;
       this.line++;
       this.col = 1;
     }
-    return this.text[this.pos];
+    return this.text[this.pos] === "\\" ? this.text[this.pos + 1] : this.text[this.pos];
   }
 
+  /** Reads the character {@link peekChar} shows (two characters of the text when it was escaped). */
   private nextChar(): string | undefined {
     const c = this.peekChar();
+    if (c === undefined) {
+      this.pos = this.text.length;
+      return undefined;
+    }
+    const width = this.text[this.pos] === "\\" ? 2 : 1;
+    this.pos += width;
+    if (c === "\n" && width === 1) {
+      this.line++;
+      this.col = 1;
+    } else this.col += width;
+    return c;
+  }
+
+  /** The next character as it is in the text (lgetc(quotec) inside a quoted string: no escapes, no continuations). */
+  private rawChar(): string | undefined {
+    const c = this.text[this.pos];
     if (c === undefined) return undefined;
     this.pos++;
     if (c === "\n") {
@@ -151,7 +175,7 @@ export class Lexer {
     // tab is that character, before a newline nothing; the end of the file inside it is an error and ends
     // the input (yylex returns 0, so the rule is cut short: `syntax error` on the same line)
     for (;;) {
-      const d = this.nextChar();
+      const d = this.rawChar();
       if (d === undefined) {
         this.onError({ file: this.file, line, column, text: "reached end of file while parsing quoted string" });
         this.pos = this.text.length;
@@ -162,7 +186,12 @@ export class Lexer {
       if (d === "\\") {
         const n = this.text[this.pos];
         if (n === q || n === " " || n === "\t") {
-          s += this.nextChar();
+          s += this.rawChar();
+          continue;
+        }
+        // yylex: a backslash-newline inside quotes is dropped (the line counts on; yylval.lineno does not move)
+        if (n === "\n") {
+          this.rawChar();
           continue;
         }
       }
@@ -230,11 +259,12 @@ export class Lexer {
         this.pos += m[0].length;
         this.col += m[0].length;
       }
-      // a backslash: a line continuation inside the word, or a character of it
+      // a backslash: a line continuation inside the word, or an escaped character, which goes on the word when
+      // allowed_in_string() takes it; otherwise lgetc's character is pushed back unescaped and ends the word
       if (this.text[this.pos] !== "\\") break;
       const d = this.peekChar();
-      if (d === undefined || SPACE.test(d) || PUNCT.has(d) || d === "#" || d === '"' || d === "'") break;
-      if (d === "\\") word += this.nextChar();
+      if (d === undefined || !IN_WORD.test(d)) break;
+      word += this.nextChar();
     }
     // every character is a word character, white space or handled above, so a word is never empty;
     // keep the lexer moving on whatever this may have missed
