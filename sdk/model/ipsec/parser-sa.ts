@@ -29,30 +29,30 @@ export abstract class SaRuleParser extends ParserBase {
       }
       return { out: Number(n) };
     }
-    const parts = t.text.split(":");
-    const nums = parts.map((p) => {
-      const n = /^0[xX][0-9a-fA-F]+$/.test(p) ? parseInt(p.slice(2), 16) : /^0[0-7]*$/.test(p) ? parseInt(p, 8) : /^[1-9]\d*$/.test(p) ? Number(p) : NaN;
-      return n;
-    });
-    // parse.y spispec/atospi: the IN part (after ':') is checked first, then OUT; 1-255 are reserved.
+    // parse.y spispec: `OUT[:IN]` split at the first `:`, IN read first (atospi), then OUT; 1-255 are reserved.
     // `spispec: SPI STRING` is reduced as soon as the STRING is read (no lookahead): its errors are on its line
-    for (const n of nums.length === 2 ? [nums[1]!, nums[0]!] : nums) {
-      if (!Number.isNaN(n) && n > 0xffffffff) {
+    const colon = t.text.indexOf(":");
+    const parts = colon < 0 ? [t.text] : [t.text.slice(colon + 1), t.text.slice(0, colon)];
+    const got: number[] = [];
+    for (const part of parts) {
+      const n = atoul(part);
+      if (n === undefined) {
+        // atoul() failing makes atospi() return -1 without a yyerror: ipsecctl refuses the rule silently
+        this.problem(t, "hard", "illegal SPI value", "spi", "a number 0x100-0xffffffff, optionally OUT:IN");
+        this.problems[this.problems.length - 1]!.quiet = true;
+        return { out: 0x100 };
+      }
+      if (n > 0xffffffffn) {
         this.problem(t, "hard", `${n} not a valid spi`, "spi", "at most 0xffffffff");
         return { out: 0x100 };
       }
-      if (n >= 1 && n <= 255) {
+      if (n >= 1n && n <= 255n) {
         this.problem(t, "hard", `${n} within reserved spi range`, "spi", "SPIs 1-255 are reserved; use 0x100-0xffffffff");
         return { out: 0x100 };
       }
+      got.push(Number(n));
     }
-    if (parts.length > 2 || nums.some((n) => Number.isNaN(n))) {
-      // atoul() failing makes atospi() return -1 without a yyerror: ipsecctl refuses the rule silently
-      this.problem(t, "hard", "illegal SPI value", "spi", "a number 0x100-0xffffffff, optionally OUT:IN");
-      this.problems[this.problems.length - 1]!.quiet = true;
-      return { out: 0x100 };
-    }
-    return nums.length === 2 ? { out: nums[0]!, in: nums[1]! } : { out: nums[0]! };
+    return got.length === 2 ? { out: got[1]!, in: got[0]! } : { out: got[0]! };
   }
 
   protected key(field: "authkey" | "enckey"): KeyPair | undefined {
@@ -158,4 +158,20 @@ export abstract class SaRuleParser extends ParserBase {
     if (!inKeys || pairs < 2) return;
     this.problem(this.fieldTokens.get("from") ?? this.peek(), "abort", "the reverse SAs of this rule's address pairs share its IN keys: ipsecctl frees them twice and aborts", "from", `write one rule per address pair (${pairs} here), each with its own keys`);
   }
+}
+
+const ULONG_MAX = (1n << 64n) - 1n;
+
+/**
+ * parse.y atoul(): strtoul(s, &ep, 0) of the whole text (a sign, then hex after `0x`, octal after `0`, else decimal;
+ * a negative value wraps around as an unsigned long does), refused when nothing or not all of it was read or when it
+ * overflows (ERANGE). Exact beyond 2^53: the value is printed in the error (`7017280452245743465 not a valid spi`).
+ */
+function atoul(s: string): bigint | undefined {
+  const m = /^([+-]?)(0[xX][0-9a-fA-F]+|0[0-7]*|[1-9][0-9]*)$/.exec(s);
+  if (!m) return undefined;
+  const digits = m[2]!;
+  const v = /^0[xX]/.test(digits) ? BigInt(digits) : digits.startsWith("0") ? BigInt(`0o${digits.slice(1) || "0"}`) : BigInt(digits);
+  if (v > ULONG_MAX) return undefined;
+  return m[1] === "-" ? (ULONG_MAX + 1n - v) % (ULONG_MAX + 1n) : v;
 }
