@@ -111,7 +111,7 @@ export abstract class ParserBase {
    * recovery: the rest of the line discarded, its newline shifted.
    */
   protected recover(e: SyntaxError_): void {
-    const what = e.token.kind === "eof" ? "end of file" : e.token.kind === "nl" ? "end of line" : e.token.kind === "error" ? "end of line (the rest of the line is dropped after an undefined macro)" : e.secret ? "value (not shown: it may be a secret)" : e.token.text === "\r" ? "\\r" : e.token.text === "\f" ? "\\f" : e.token.text === "\v" ? "\\v" : e.token.text;
+    const what = e.token.kind === "eof" ? "end of file" : e.token.kind === "nl" ? "end of line" : e.token.kind === "error" ? "end of line (the rest of the line is dropped after an undefined macro)" : e.secret ? "value (not shown: it may be a secret)" : e.token.text === "\r" ? "\\r" : e.token.text === "\f" ? "\\f" : e.token.text === "\v" ? "\\v" : escapedToken(e.token.text);
     this.shiftedBefore(e.token);
     const quiet = this.errflag > 0 || this.actionFailed;
     this.problem(e.token, "hard", "syntax error", undefined, e.token.kind === "eof" || e.token.kind === "nl" || e.token.kind === "error" || e.secret ? `unexpected ${what}` : `unexpected \`${what}\``);
@@ -493,4 +493,13 @@ export abstract class ParserBase {
 
   // ---- rules ----------------------------------------------------------------------------------
 
+}
+
+
+/**
+ * A token as a message shows it: a character outside printable ASCII (a byte ipsecctl takes as a token of its own:
+ * a letter such as `é`, a Unicode space) as `\uXXXX`, so an invisible or lookalike character is seen for what it is.
+ */
+function escapedToken(text: string): string {
+  return text.replace(/[^\x20-\x7e]/gu, (c) => `\\u${c.codePointAt(0)!.toString(16).padStart(4, "0")}`);
 }
