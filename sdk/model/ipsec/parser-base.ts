@@ -5,7 +5,7 @@
 import { isIPv6Literal, ntop6 } from "../address/parse";
 import { familyOf, formatAddress, parseIpAsWritten, resolvePort, resolveProtocol } from "./address";
 import { hostV4V6, maskedText } from "./host-text";
-import { Lexer, type LexError, type Token } from "./lexer";
+import { escapedToken, Lexer, type LexError, type Token } from "./lexer";
 import { strtolWhole } from "../strtonum";
 import { NULL_XF_NAMES, resolveTransform, transformNames, type TransformKind } from "./transforms";
 import type { IkePhase, IpProtocol, IpsecAddress, IpsecEndpoint, IpsecStatement, SaRule } from "./types";
@@ -496,10 +496,3 @@ export abstract class ParserBase {
 }
 
 
-/**
- * A token as a message shows it: a character outside printable ASCII (a byte ipsecctl takes as a token of its own:
- * a letter such as `é`, a Unicode space) as `\uXXXX`, so an invisible or lookalike character is seen for what it is.
- */
-function escapedToken(text: string): string {
-  return text.replace(/[^\x20-\x7e]/gu, (c) => `\\u${c.codePointAt(0)!.toString(16).padStart(4, "0")}`);
-}
