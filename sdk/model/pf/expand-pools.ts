@@ -17,6 +17,19 @@ export interface PoolTarget {
 }
 
 /** Puts the combination's collapsed pool where the statement had its listed table. */
+/**
+ * The binat-to address one combination translates to. An interface name of several addresses was read as the table
+ * `<__automatic_N>` of them (parser: a redirpool as nat-to's), but collapse_redirspec makes that table only when it
+ * succeeds for the combination: then the target is the combination's (its one address of the family, or the table of
+ * its several, which binat-to refuses); when it failed (the addresses' families differ), the rule still holds the
+ * first address written, which is what the binat-to checks then see.
+ */
+export function binatTarget(rule: PfFilterRule, pool: PoolTarget | undefined): PfHost {
+  const b = rule.binatTo!;
+  if (b.kind !== "table" || !b.name.startsWith("__automatic_") || !rule.pool?.list?.length) return b;
+  return pool?.listed === b.name ? pool.target : rule.pool.list[0]!;
+}
+
 export function retarget(r: PfFilterRule, p: PoolTarget): void {
   const is = (h: PfHost | undefined) => h?.kind === "table" && h.name === p.listed;
   if (is(r.rdrTo?.host)) r.rdrTo = { ...r.rdrTo!, host: p.target };
@@ -91,8 +104,7 @@ function zeroMask(h: PfHost | undefined): boolean {
  * on either; PF_AZERO of either mask (when the statement's family is known, `checkAf`); a table as the redirect
  * address; a direction. Any of them: the combination is skipped.
  */
-export function binatErrors(rule: PfFilterRule, src: PfHost | undefined, srcs: readonly (PfHost | undefined)[], checkAf: boolean, binatEmpty: boolean): string[] {
-  const b = rule.binatTo!;
+export function binatErrors(rule: PfFilterRule, src: PfHost | undefined, srcs: readonly (PfHost | undefined)[], checkAf: boolean, binatEmpty: boolean, b: PfHost = rule.binatTo!): string[] {
   const errors: string[] = [];
   const multi = (h: PfHost | undefined): h is PfHost & { kind: "dynamic" } => h !== undefined && dynifMultiAddr(h);
   const table = srcs.find((h) => h?.kind === "table");

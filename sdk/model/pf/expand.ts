@@ -10,7 +10,7 @@ import { addressFamily } from "./address";
 import { expandLabel, labelsFit, LABEL_TOO_LONG } from "./expand-label";
 import { isExpandWarning, ruleConsistent } from "./consistent";
 import { type AfToPools } from "./expand-afto";
-import { binatErrors, collapseCombination, retarget, type PoolTarget } from "./expand-pools";
+import { binatErrors, binatTarget, collapseCombination, retarget, type PoolTarget } from "./expand-pools";
 import { decideAf, FAILED_TO_ADD_HOST, resolveHosts, type HostAf } from "./expand-hosts";
 import { combinations, type ExpandLists } from "./expand-combinations";
 import type {
@@ -185,7 +185,7 @@ export function expandStatement(written: PfRule, ctx: ExpandContext = {}, refusa
     let binatChecks: string[] = [];
     if (rule.kind === "filter" && rule.binatTo) {
       const rest = src.host?.kind === "dynamic" ? [src.host] : at.tails().srcs.map((h) => h.host);
-      binatChecks = binatErrors(rule, src.host, rest, checkAf !== undefined, binatEmpty);
+      binatChecks = binatErrors(rule, src.host, rest, checkAf !== undefined, binatEmpty, binatTarget(rule, pool));
       if (binatChecks.length > 0) poolError = true;
     }
     const one = expandCombination(rule, ctx, { on, proto, src, sport, dst, dport, af, icmp, uid, gid, poolError, binat: binatChecks, refusals, pool, afPools, tails: at.tails }, errors);
@@ -272,7 +272,7 @@ function expandCombination(rule: PfRule, ctx: ExpandContext, c: Combination, err
   if (gid && built.kind === "filter") built.groups = [gid];
   if (built.kind === "filter" && rule.kind === "filter" && rule.binatTo) {
     // parse.y binat-to: `out … nat-to B static-port` and the reverse `in … from any to B rdr-to SRC`
-    const b = rule.binatTo;
+    const b = binatTarget(rule, c.pool);
     const rdr = poolOfSource(src.host);
     const inbound = binatInbound(rule, ctx, c, b, rdr, built, errors);
     return refused ? { rules: inbound, added: 0 } : { rules: [{ ...built, direction: "out", natTo: b, staticPort: true }, ...inbound], added: 1 };

@@ -284,10 +284,13 @@ export abstract class PfOptionParser extends PfRulePartParser {
     case "binat-to": {
       this.shift();
       if (this.isChar("{")) this.fail("address pools in `binat-to` are not part of this model's pf language", "give one address");
-      // BINATTO redirpool pool_opts: the target is read before the action checks it
-      const target = this.host(false)[0]!;
+      // BINATTO redirpool pool_opts: the target is read before the action checks it. A redirpool as nat-to's: an
+      // interface name is its addresses (`binat-to em0` translates to em0's address; several become a table, which
+      // binat-to then refuses)
+      const { target, list } = this.poolTarget(this.ruleAf, true, true);
       if (o.natTo || o.binatTo || o.afTo) this.fail("cannot respecify nat-to/binat-to");
       o.binatTo = target;
+      if (list) o.pool = { ...(o.pool ?? {}), list };
       break;
     }
     case "icmp-type":

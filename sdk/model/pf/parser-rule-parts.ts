@@ -108,20 +108,22 @@ export abstract class PfRulePartParser extends PfHostParser {
     return false;
   }
 
-  protected poolTarget(af?: PfAddressFamily, echo = true): { target: PfHost; list?: PfHost[] } {
+  protected poolTarget(af?: PfAddressFamily, echo = true, binat = false): { target: PfHost; list?: PfHost[] } {
     if (!this.acceptChar("{")) {
       const raw = this.host(this.noNegation())[0]!;
-      const h = bareWideV4(raw);
+      // binat-to checks its address's mask (check_netmask: `10.0.0.1/33` is refused); the other pools drop it
+      const h = binat ? raw : bareWideV4(raw);
       if (h.kind !== "interface" || !this.ctx.interfaces) return { target: h };
-      // host(): an interface name is its addresses (those of the rule's family: collapse_redirspec); several
-      // become a table, as a list does
-      const addrs = this.resolveForPrint([h]).filter((a) => af === undefined || a.kind !== "address" || addressFamily(a.address) === af);
-      if (addrs.length <= 1) return { target: addrs[0] ?? h };
-      const name = `__automatic_${this.listTables++}`;
       // the IPv4 addresses keep a mask above 32 (`self/40`): the table cannot take them (collapsePool)
       const wide = raw.kind === "interface" && raw.mask !== undefined && raw.mask > 32 ? raw.mask : undefined;
       // (and the IPv6 ones are its networks: `::/40`)
-      const list = wide === undefined ? addrs : addrs.map((a) => (a.kind !== "address" ? a : { ...a, address: a.address.includes(":") ? (parseLiteralAddress(`${a.address}/${wide}`)?.text ?? a.address) : `${a.address}/${wide}` }));
+      const widen = (a: PfHost): PfHost => (wide === undefined || a.kind !== "address" ? a : { ...a, address: a.address.includes(":") ? (parseLiteralAddress(`${a.address}/${wide}`)?.text ?? a.address) : `${a.address}/${wide}` });
+      // host(): an interface name is its addresses (those of the rule's family: collapse_redirspec); several
+      // become a table, as a list does
+      const addrs = this.resolveForPrint([binat ? bareWideV4(h) : h]).filter((a) => af === undefined || a.kind !== "address" || addressFamily(a.address) === af);
+      if (addrs.length <= 1) return { target: addrs[0] ? (binat ? widen(addrs[0]) : addrs[0]) : h };
+      const name = `__automatic_${this.listTables++}`;
+      const list = addrs.map(widen);
       if (echo) this.echoAutoTable(renderTable({ name, const: true, addresses: list, files: [] }));
       return { target: { kind: "table", name }, list };
     }
