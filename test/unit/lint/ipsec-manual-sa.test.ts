@@ -30,8 +30,11 @@ describe("ipsecctl manual SAs", () => {
   });
 
   it("refuses IN keys on a rule of several address pairs: their reverse SAs share the keys and ipsecctl aborts freeing them twice", () => {
-    // OpenBSD's parser built from its sources on glibc: `free(): double free detected in tcache 2`, status 134, after
-    // printing every SA (not recorded as a fixture: the allocator's words and its detection are the platform's)
+    // expand_rule gives every pair's reverse SA the same IN key pointers (parse.y reverse_sa) and ipsecctl frees each
+    // rule's keys at exit: OpenBSD's malloc finds the chunk already free in its page and aborts. OpenBSD's parser built
+    // here on glibc aborted once (`free(): double free detected in tcache 2`, status 134, after printing every SA) and
+    // accepted such files at other times: glibc sees a double free only while the chunk is still in its tcache, which
+    // depends on the heap's history. Not recorded as a fixture: the allocator's words and its detection are the platform's.
     const shared = `esp from any to any spi 0x100:0x200 auth hmac-sha1 enc aes authkey ${AUTH}:${AUTH} enckey ${ENC}:${ENC}\n`;
     expect(lint(shared)).toEqual([
       "ipsec.conf:1:10: from: the reverse SAs of this rule's address pairs share its IN keys: ipsecctl frees them twice and aborts; write one rule per address pair (2 here), each with its own keys",
