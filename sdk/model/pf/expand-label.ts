@@ -44,7 +44,7 @@ export const LABEL_TOO_LONG = "expand_label: label too long";
 
 /** The label, tag and tagged names of one combination all fit once expanded (else pfctl stops with {@link LABEL_TOO_LONG}). */
 export function labelsFit(rule: PfRule, itf: PfIfSpec | undefined, proto: string | undefined, src: HostAf["host"], sport: PfPort | undefined, dst: HostAf["host"], dport: PfPort | undefined, af: PfAddressFamily | undefined): boolean {
-  const names = [rule.kind === "filter" ? rule.label : undefined, rule.tag, rule.tagged?.name];
+  const names = [rule.label, rule.tag, rule.tagged?.name];
   return names.every((n) => n === undefined || expandLabel(n, itf, proto, src, sport, dst, dport, af) !== undefined);
 }
 

@@ -411,9 +411,9 @@ function buildRule(
     if (rule.fragment) r.fragment = true;
     if (rule.scrub) r.scrub = rule.scrub;
     if (rule.allowOpts) r.allowOpts = true;
-    if (rule.label !== undefined) r.label = expandLabel(rule.label, itf, proto, src, sport, dst, dport, af) ?? rule.label;
     if (rule.once) r.once = true;
   }
+  if (rule.label !== undefined) r.label = expandLabel(rule.label, itf, proto, src, sport, dst, dport, af) ?? rule.label;
   if (rule.kind === "filter") {
     if (rule.receivedOn) r.receivedOn = rule.receivedOn;
     if (rule.os !== undefined) r.os = rule.os;

@@ -8,15 +8,15 @@ import { UNSUPPORTED_RULE_OPTS, SUPPORTED_RULE_OPTS, TOS_WORDS, flagString } fro
 import { bareWideV4, PfRulePartParser } from "./parser-rule-parts";
 
 /**
- * The options an anchor rule reads: tag and tagged (its own), state and route options (refused by anchorrule as pfctl
- * refuses them), user and group (valid pf.conf, refused once read: not part of this model's anchors).
+ * The options an anchor rule reads: tag, tagged and label (its own), state and route options (refused by anchorrule
+ * as pfctl refuses them), user and group (valid pf.conf, refused once read: not part of this model's anchors).
  */
-const ANCHOR_READ_OPTS: ReadonlySet<string> = new Set(["tag", "tagged", "keep", "modulate", "synproxy", "no", "route-to", "reply-to", "dup-to", "user", "group"]);
+const ANCHOR_READ_OPTS: ReadonlySet<string> = new Set(["tag", "tagged", "label", "keep", "modulate", "synproxy", "no", "route-to", "reply-to", "dup-to", "user", "group"]);
 /**
  * filter_opts pfctl reads on an anchor rule that this model's anchors do not hold: refused by name. Others are left
  * to the grammar, where a malformed one is pfctl's syntax error on its own line.
  */
-const ANCHOR_REFUSED_OPTS: ReadonlySet<string> = new Set(["flags", "label", "received-on", "prio", "tos"]);
+const ANCHOR_REFUSED_OPTS: ReadonlySet<string> = new Set(["flags", "received-on", "prio", "tos"]);
 /** apply_redirspec: `static-port` belongs to a nat-to pool. */
 const STATIC_PORT_NOT_NAT = "the 'static-port' option is only valid with nat rules";
 
@@ -75,10 +75,10 @@ export abstract class PfOptionParser extends PfRulePartParser {
         continue;
       }
       if (t.type !== "KW") return o;
-      // anchors take tag and tagged; state and route options are read, for anchorrule to refuse them as pfctl does
+      // anchors take tag, tagged and label; state and route options are read, for anchorrule to refuse them as pfctl does
       if (anchor && !ANCHOR_READ_OPTS.has(t.text)) {
         if (ANCHOR_REFUSED_OPTS.has(t.text) || UNSUPPORTED_RULE_OPTS.has(t.text)) {
-          this.fail(`\`${t.text}\` on an anchor rule is not part of this model's pf language`, "anchor rules take tag and tagged");
+          this.fail(`\`${t.text}\` on an anchor rule is not part of this model's pf language`, "anchor rules take tag, tagged and label");
         }
         return o;
       }

@@ -254,14 +254,16 @@ class PfParser extends PfQueueParser {
       if (slash >= 0 && slash === name.length - 1) this.fail(`anchorrule: bad anchor name ${name}`);
       if (Buffer.byteLength(slash >= 0 ? name.slice(slash) : name) >= PF_ANCHOR_NAME_SIZE) throw new Errx("anchorrule: strlcpy");
     }
-    // parse.y anchorrule, after filteropts_to_rule: state and route options are the rule's, never an anchor's
+    // parse.y anchorrule: filteropts_to_rule (its label check), then state and route options, the rule's, never an anchor's
+    if (fo.label !== undefined && Buffer.byteLength(fo.label) >= LABEL_SIZE) this.fail("rule label too long (max 63 chars)");
     if (fo.state !== undefined && fo.state !== "no") this.fail("cannot specify state handling on anchors");
     if (fo.route) this.fail("cannot specify route handling on anchors");
-    if (fo.users || fo.groups) this.fail(`\`${fo.users ? "user" : "group"}\` on an anchor rule is valid pf.conf but not part of this model's pf language`, "anchor rules take tag and tagged");
+    if (fo.users || fo.groups) this.fail(`\`${fo.users ? "user" : "group"}\` on an anchor rule is valid pf.conf but not part of this model's pf language`, "anchor rules take tag, tagged and label");
     const rule: PfAnchorCall = {
       kind: "anchor", name: name ?? holding!, ...(direction ? { direction } : {}), ...(quick ? { quick } : {}), on,
       ...(af ? { af } : {}), protos, from, to,
       ...(fo.tag !== undefined ? { tag: fo.tag } : {}), ...(fo.tagged ? { tagged: fo.tagged } : {}),
+      ...(fo.label !== undefined ? { label: fo.label } : {}),
       ...(inline ? { inline: inline.rules as PfRule[] } : {}),
     };
     // an empty named body inside another brace anchor: pfctl loads it where its parent's body is held (types.ts)

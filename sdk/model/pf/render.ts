@@ -249,9 +249,9 @@ function format(r: PfStatement, asFile: boolean): string {
     if (r.fragment) s += " fragment";
     if (r.scrub) s += renderScrub(r.scrub);
     if (r.allowOpts) s += " allow-opts";
-    if (r.label !== undefined) s += ` label "${r.label}"`;
-    if (r.once) s += " once";
   }
+  if (r.label !== undefined) s += ` label "${r.label}"`;
+  if (r.kind === "filter" && r.once) s += " once";
   if (r.tag !== undefined) s += ` tag ${tagText(r.tag, asFile)}`;
   if (r.tagged) s += `${r.tagged.not ? " !" : ""} tagged ${tagText(r.tagged.name, asFile)}`;
   if (r.kind === "filter") {

@@ -327,6 +327,11 @@ export interface PfAnchorCall extends PfSelector {
    * (`anchor { … }`) has the name pfctl gives it, `_N` (N counts the file's brace anchors), and prints as `anchor`.
    */
   name: string;
+  /**
+   * `label "TEXT"`: the anchor rule's label (pfctl counts the packets the rule matches under it; `$if`, `$srcaddr` …
+   * are expanded for each rule the statement makes, as for pass and block). Absent = none.
+   */
+  label?: string;
   /** Inline rules (`anchor "x" { … }`), loaded into the anchor with the ruleset; absent = none. */
   inline?: PfRule[];
   /**

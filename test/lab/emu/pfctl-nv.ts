@@ -129,13 +129,13 @@ export function pfctlNv(text: string, file: string, opts: PfctlNvOptions): ToolR
  * undefined when a name outgrows its 64-byte buffer (expand_label_str's errx).
  */
 function withRuleNumber(r: PfRule, n: number): PfRule | undefined {
-  const names = [r.kind === "filter" ? r.label : undefined, r.tag, r.tagged?.name];
+  const names = [r.label, r.tag, r.tagged?.name];
   if (!names.some((x) => x?.includes("$nr"))) return r;
   const nr = (x: string) => x.replaceAll("$nr", String(n));
   if (names.some((x) => x !== undefined && Buffer.byteLength(nr(x)) >= LABEL_SIZE)) return undefined;
   return {
     ...r,
-    ...(r.kind === "filter" && r.label !== undefined ? { label: nr(r.label) } : {}),
+    ...(r.label !== undefined ? { label: nr(r.label) } : {}),
     ...(r.tag !== undefined ? { tag: nr(r.tag) } : {}),
     ...(r.tagged ? { tagged: { ...r.tagged, name: nr(r.tagged.name) } } : {}),
   } as PfRule;
