@@ -285,11 +285,3 @@ export class Lexer {
     return { kind, text, file: this.file, line, column };
   }
 }
-
-/**
- * A token as a message shows it: a character outside printable ASCII (a byte ipsecctl takes as a token of its own:
- * a letter such as `é`, a Unicode space) as `\uXXXX`, so an invisible or lookalike character is seen for what it is.
- */
-export function escapedToken(text: string): string {
-  return text.replace(/[^\x20-\x7e]/gu, (c) => `\\u${c.codePointAt(0)!.toString(16).padStart(4, "0")}`);
-}

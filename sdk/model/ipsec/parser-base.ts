@@ -5,7 +5,8 @@
 import { isIPv6Literal, ntop6 } from "../address/parse";
 import { familyOf, formatAddress, parseIpAsWritten, resolvePort, resolveProtocol } from "./address";
 import { hostV4V6, maskedText } from "./host-text";
-import { escapedToken, Lexer, type LexError, type Token } from "./lexer";
+import { Lexer, type LexError, type Token } from "./lexer";
+import { asciiToken } from "../tokens/refusal";
 import { strtolWhole } from "../strtonum";
 import { NULL_XF_NAMES, resolveTransform, transformNames, type TransformKind } from "./transforms";
 import type { IkePhase, IpProtocol, IpsecAddress, IpsecEndpoint, IpsecStatement, SaRule } from "./types";
@@ -111,7 +112,7 @@ export abstract class ParserBase {
    * recovery: the rest of the line discarded, its newline shifted.
    */
   protected recover(e: SyntaxError_): void {
-    const what = e.token.kind === "eof" ? "end of file" : e.token.kind === "nl" ? "end of line" : e.token.kind === "error" ? "end of line (the rest of the line is dropped after an undefined macro)" : e.secret ? "value (not shown: it may be a secret)" : e.token.text === "\r" ? "\\r" : e.token.text === "\f" ? "\\f" : e.token.text === "\v" ? "\\v" : escapedToken(e.token.text);
+    const what = e.token.kind === "eof" ? "end of file" : e.token.kind === "nl" ? "end of line" : e.token.kind === "error" ? "end of line (the rest of the line is dropped after an undefined macro)" : e.secret ? "value (not shown: it may be a secret)" : asciiToken(e.token.text);
     this.shiftedBefore(e.token);
     const quiet = this.errflag > 0 || this.actionFailed;
     this.problem(e.token, "hard", "syntax error", undefined, e.token.kind === "eof" || e.token.kind === "nl" || e.token.kind === "error" || e.secret ? `unexpected ${what}` : `unexpected \`${what}\``);
@@ -494,5 +495,3 @@ export abstract class ParserBase {
   // ---- rules ----------------------------------------------------------------------------------
 
 }
-
-

@@ -120,7 +120,7 @@ export abstract class PfRulePartParser extends PfHostParser {
       const widen = (a: PfHost): PfHost => (wide === undefined || a.kind !== "address" ? a : { ...a, address: a.address.includes(":") ? (parseLiteralAddress(`${a.address}/${wide}`)?.text ?? a.address) : `${a.address}/${wide}` });
       // host(): an interface name is its addresses (those of the rule's family: collapse_redirspec); several
       // become a table, as a list does
-      const addrs = this.resolveForPrint([binat ? bareWideV4(h) : h]).filter((a) => af === undefined || a.kind !== "address" || addressFamily(a.address) === af);
+      const addrs = this.resolveForPrint([bareWideV4(h)]).filter((a) => af === undefined || a.kind !== "address" || addressFamily(a.address) === af);
       if (addrs.length <= 1) return { target: addrs[0] ? (binat ? widen(addrs[0]) : addrs[0]) : h };
       const name = `__automatic_${this.listTables++}`;
       const list = addrs.map(widen);

@@ -32,6 +32,17 @@ export function refusalOf<T>(rule: TokenRule<T>, value: unknown): Refusal | unde
 
 /** Escapes of the characters {@link shown} never prints raw. */
 const NAMED: Record<string, string> = { "\n": "\\n", "\r": "\\r", "\t": "\\t", "\0": "\\0", "\\": "\\\\" };
+/** Escapes {@link asciiToken} names besides {@link NAMED}'s. */
+const TOKEN_NAMED: Record<string, string> = { "\f": "\\f", "\v": "\\v" };
+
+/**
+ * A parser's token as its message shows it: every character outside printable ASCII escaped (`\r`, `\f`, `\v`,
+ * `\t`, `\u00e9`, `\u2029`). OpenBSD's parsers take such a byte as a token of its own, and an invisible or lookalike
+ * character must be seen for what it is.
+ */
+export function asciiToken(text: string): string {
+  return text.replace(/[^\x20-\x7e]/gu, (c) => TOKEN_NAMED[c] ?? NAMED[c] ?? `\\u${c.codePointAt(0)!.toString(16).padStart(4, "0")}`);
+}
 
 /**
  * A value as it may be echoed in a message to a terminal: control, format (bidi overrides such as
