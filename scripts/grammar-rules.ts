@@ -91,6 +91,14 @@ export function pfRule(d: Draw): string {
   if (d.chance(0.5)) p.push(`proto ${list(d, Array.from({ length: d.upTo(2) }, () => d.pick(["tcp", "udp", "icmp", "esp", "tcp", "ipv6-icmp", "gre", "6", "17"])))}`);
   const hosts = (pfSide(d, "from") + pfSide(d, "to")).trim();
   p.push(hosts === "" ? (d.chance(0.5) ? "all" : "") : hosts);
+  p.push(...pfOptions(d));
+  if (action.startsWith("pass") || action === "match") p.push(pfTranslation(d, action.startsWith("pass")));
+  return p.filter(Boolean).join(" ");
+}
+
+/** A rule's filter options (a pass/block/match rule's, or an anchor rule's: pfctl reads the same list on both). */
+function pfOptions(d: Draw): string[] {
+  const p: string[] = [];
   const opt = (chance: number, text: () => string) => void (d.chance(chance) && p.push(text()));
   opt(0.15, () => `flags ${d.pick(["S/SA", "any", "S/SAFR", "/SA", "SA/SA"])}`);
   opt(0.1, () => `icmp-type ${d.pick(["echoreq", "unreach", "echorep code 0", "3 code 1", "{ echoreq unreach }", "unreach code needfrag", "timex"])}`);
@@ -103,6 +111,7 @@ export function pfRule(d: Draw): string {
   opt(0.1, () => `label "${d.pick(["$if", "$srcaddr:$dstport", "x", "$proto-$dstaddr", "$nr", "$srcport-$dstport", "$dstaddr $nr"])}"`);
   opt(0.08, () => `set prio ${d.pick(["3", "(1, 6)", "7"])}`);
   opt(0.08, () => `set tos ${d.pick(["lowdelay", "0x10", "throughput", "8"])}`);
+  opt(0.04, () => `set ${d.pick(["delay 20", "(prio 2, delay 0)", "delay 70000", "(delay 5, delay 6)"])}`);
   opt(0.06, () => `max-pkt-rate ${d.pick(["100/10", "1/1"])}`);
   // (rtable 0 only: another table's existence is the host's)
   opt(0.06, () => "rtable 0");
@@ -117,15 +126,18 @@ export function pfRule(d: Draw): string {
   opt(0.05, () => (d.chance(0.5) ? `user ${d.pick(["root", "nobody", "0", "> 1000", "1 >< 100", "{ root nobody }"])}` : `group ${d.pick(["0", "> 1000", "1 >< 100", "{ 0 5 }"])}`));
   opt(0.05, () => `keep state (${d.pick(["max-src-conn 10, max-src-conn-rate 5/10, overload <bad> flush global", "source-track global, max-src-nodes 5", "max-src-conn 10, overload <bad>", "if-bound, no-sync", "tcp.established 600, udp.first 20"])})`);
   opt(0.04, () => "fragment");
-  if (action.startsWith("pass") || action === "match") {
-    const k = d.upTo(100);
-    if (k <= 20) p.push(`nat-to ${pfPool(d)}${d.chance(0.3) ? ` port ${d.pick(["1024:65535", "5000", "*"])}` : ""}${pfPoolOpts(d)}`);
-    else if (k <= 35) p.push(`rdr-to ${pfPool(d)}${d.chance(0.3) ? ` port ${d.pick(["8080", "8000:*", "2000:2010"])}` : ""}${pfPoolOpts(d)}`);
-    else if (k <= 45) p.push(`binat-to ${d.pick(["192.0.2.5", "198.51.100.0/24", "2001:db8::5", "(em1)"])}`);
-    else if (k <= 55 && action.startsWith("pass")) p.push(`${d.pick(["route-to", "reply-to", "dup-to"])} ${d.pick(["192.0.2.1", "(em1 192.0.2.1)", "{ 192.0.2.1, 192.0.2.2 }", "em1", "2001:db8::1"])}${pfPoolOpts(d)}`);
-    else if (k <= 60) p.push(`af-to ${d.pick(["inet", "inet6"])} from ${d.pick(["192.0.2.5", "2001:db8::5", "(em1)"])}${d.chance(0.4) ? ` to ${d.pick(["198.51.100.5", "2001:db8::9"])}` : ""}`);
-  }
-  return p.filter(Boolean).join(" ");
+  return p;
+}
+
+/** A pass or match rule's translation or route (none in two draws of five); `afTo`: af-to may be drawn (not on anchors: outside the model). */
+function pfTranslation(d: Draw, pass: boolean, afTo = true): string {
+  const k = d.upTo(100);
+  if (k <= 20) return `nat-to ${pfPool(d)}${d.chance(0.3) ? ` port ${d.pick(["1024:65535", "5000", "*"])}` : ""}${pfPoolOpts(d)}`;
+  if (k <= 35) return `rdr-to ${pfPool(d)}${d.chance(0.3) ? ` port ${d.pick(["8080", "8000:*", "2000:2010"])}` : ""}${pfPoolOpts(d)}`;
+  if (k <= 45) return `binat-to ${d.pick(["192.0.2.5", "198.51.100.0/24", "2001:db8::5", "(em1)"])}`;
+  if (k <= 55 && pass) return `${d.pick(["route-to", "reply-to", "dup-to"])} ${d.pick(["192.0.2.1", "(em1 192.0.2.1)", "{ 192.0.2.1, 192.0.2.2 }", "em1", "2001:db8::1"])}${pfPoolOpts(d)}`;
+  if (k <= 60 && afTo) return `af-to ${d.pick(["inet", "inet6"])} from ${d.pick(["192.0.2.5", "2001:db8::5", "(em1)"])}${d.chance(0.4) ? ` to ${d.pick(["198.51.100.5", "2001:db8::9"])}` : ""}`;
+  return "";
 }
 
 /** One pf.conf statement: mostly rules, and options, tables, antispoof, brace anchors; with `queues`, queue trees too. */
@@ -143,7 +155,13 @@ export function pfStatement(d: Draw, queues = false): string {
     ]);
   if (k <= 80) return `table <${d.pick(["t2", "t3", "peers"])}> ${d.pick(["", "persist", "const", "counters"])} { ${Array.from({ length: d.upTo(3) }, () => d.pick([...V4, "!10.0.0.5", "em0", "self", "2001:db8::/32"])).join(" ")} }`;
   if (k <= 88) return `antispoof${d.chance(0.3) ? " log" : ""}${d.chance(0.3) ? " quick" : ""} for ${d.chance(0.5) ? d.pick(IFS) : `{ ${d.pick(IFS)} ${d.pick(IFS)} }`}${d.chance(0.3) ? ` ${d.pick(["inet", "inet6"])}` : ""}`;
-  const head = `anchor ${d.chance(0.7) ? `"${d.pick(["a", "vpn", "a/b"])}" ` : ""}${d.chance(0.4) ? `${d.pick(["in", "out"])} ` : ""}${d.chance(0.4) ? `on ${d.pick(IFS)} ` : ""}${d.chance(0.3) ? `from ${d.pick(V4)} ` : ""}`;
+  // an anchor rule takes the filter options too (pfctl refuses state and routing there, and drops translations)
+  const words = [
+    "anchor", d.chance(0.7) ? `"${d.pick(["a", "vpn", "a/b"])}"` : "", d.chance(0.4) ? d.pick(["in", "out"]) : "", d.chance(0.4) ? `on ${d.pick(IFS)}` : "",
+    d.chance(0.15) ? `proto ${d.pick(["tcp", "udp", "icmp", "{ tcp udp }"])}` : "", d.chance(0.3) ? `from ${d.pick(V4)}` : "",
+    ...(d.chance(0.4) ? pfOptions(d) : []), d.chance(0.05) ? pfTranslation(d, false, false) : "",
+  ];
+  const head = `${words.filter(Boolean).join(" ")} `;
   if (d.chance(0.25)) return head.trimEnd();
   return `${head}{\n  ${Array.from({ length: d.upTo(3) }, () => pfRule(d)).join("\n  ")}\n}`;
 }

@@ -5,7 +5,9 @@
  *   emulator: stdout, stderr and exit status byte for byte (pfctl also with -o none, iked also with -n, sasyncd
  *             with -d -n, -n and -d -v -v -n).
  * The same judgements as test/unit/lint/oracle.test.ts and test/unit/emu/oracle-replay.test.ts, as numbers;
- * lists each disagreement. Usage: npx tsx scripts/oracle-score.ts
+ * lists each disagreement. Usage: npx tsx scripts/oracle-score.ts [DIR]: DIR holds {ipsecctl,pfctl,iked,sasyncd}/ as
+ * record-oracle.sh writes them (default: the recorded fixtures; a tool's folder may be missing), e.g. new cases
+ * recorded under /tmp before they are copied in.
  */
 import { existsSync, readdirSync, readFileSync, statSync } from "node:fs";
 import { fileURLToPath } from "node:url";
@@ -14,7 +16,7 @@ import { maskedForLint } from "../sdk/lint/lint";
 import { goldenInterfaces, sandbox } from "../test/unit/emu/harness";
 import { GOLDEN_PF_INTERFACES, goldenCases, type GoldenCase } from "../test/unit/lint/golden-cases";
 
-const FIXTURES = fileURLToPath(new URL("../test/fixtures/oracle", import.meta.url));
+const FIXTURES = process.argv[2] ?? fileURLToPath(new URL("../test/fixtures/oracle", import.meta.url));
 const TOOLS = ["ipsecctl", "pfctl", "iked", "sasyncd"] as const;
 const read = (p: string) => (existsSync(p) ? readFileSync(p, "utf8") : "");
 
@@ -69,6 +71,7 @@ async function emulatorAgrees(tool: string, name: string): Promise<boolean> {
 
 let lintOk = 0, emuOk = 0, total = 0;
 for (const tool of TOOLS) {
+  if (!existsSync(`${FIXTURES}/${tool}`)) continue;
   const cases = goldenCases(tool, `${FIXTURES}/${tool}`);
   let l = 0, e = 0;
   for (const c of cases) {

@@ -3,7 +3,7 @@
  * pfctl's order. A rule with any of these problems is skipped (`skipping rule due to errors`); the synproxy
  * warning is printed and the rule kept.
  */
-import type { PfAddressFamily, PfFilterRule, PfIcmpType, PfPort, PfUgid } from "./types";
+import type { PfAddressFamily, PfFilterRule, PfIcmpType, PfPort, PfRule, PfUgid } from "./types";
 
 /** One combination of a statement, as rule_consistent() sees the rule it made. */
 export interface ConsistencyInput {
@@ -31,9 +31,13 @@ export function keptState(rule: PfFilterRule, proto: string | undefined): "keep"
   return state;
 }
 
-/** rule_consistent()'s complaints about one rule a filter statement expands to, in its order. */
-export function ruleConsistent(rule: PfFilterRule, c: ConsistencyInput): string[] {
+/**
+ * rule_consistent()'s complaints about one rule a statement expands to, in its order. An anchor rule is checked as
+ * a pass rule that keeps no state (anchorrule's pf_rule is zeroed: its action is PF_PASS).
+ */
+export function ruleConsistent(anchorOrRule: PfRule, c: ConsistencyInput): string[] {
   const { proto, af, icmp } = c;
+  const rule: PfFilterRule = anchorOrRule.kind === "filter" ? anchorOrRule : { ...anchorOrRule, kind: "filter", action: "pass", state: "no" };
   const tcpUdp = proto === "tcp" || proto === "udp";
   const ports = c.sport !== undefined || c.dport !== undefined;
   const isIcmp = proto === "icmp" || proto === "ipv6-icmp";

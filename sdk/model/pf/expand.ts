@@ -133,9 +133,9 @@ export function expandStatement(written: PfRule, ctx: ExpandContext = {}, refusa
   let added = 0;
   // pfctl's `error` of expand_rule: once a pool failed, no later combination is added
   let poolError = false;
-  const icmps = rule.kind === "filter" && rule.icmpTypes?.length ? rule.icmpTypes : [undefined];
-  const uids = rule.kind === "filter" && rule.users?.length ? rule.users : [undefined];
-  const gids = rule.kind === "filter" && rule.groups?.length ? rule.groups : [undefined];
+  const icmps = rule.icmpTypes?.length ? rule.icmpTypes : [undefined];
+  const uids = rule.users?.length ? rule.users : [undefined];
+  const gids = rule.groups?.length ? rule.groups : [undefined];
   const lists: ExpandLists = {
     ons: orAny<PfIfSpec>(rule.on), protos: orAny<string>(rule.protos), icmps, srcs, dsts,
     sports: orAny<PfPort>(rule.from.ports), dports: orAny<PfPort>(rule.to.ports), uids, gids,
@@ -237,8 +237,8 @@ function expandCombination(rule: PfRule, ctx: ExpandContext, c: Combination, err
   const none = { rules: [], added: 0 };
   // rule_consistent() refused the rule itself: expand_rule's `error` stays 0, so binat-to's inbound twin is still made
   let refused = false;
-  if (rule.kind === "filter") {
-    // expand_rule, in its order (after collapse_redirspec, in expandStatement): `icmp-type mismatch`, the binat-to
+  {
+    // expand_rule (an anchor rule's too), in its order (after collapse_redirspec, in expandStatement): `icmp-type mismatch`, the binat-to
     // checks, apply_redirspec's refusals, then rule_consistent(); one `skipping` line closes the combination's complaints
     const pre: string[] = [];
     if (icmp && proto !== (icmp.v6 ? "ipv6-icmp" : "icmp")) pre.push("icmp-type mismatch");
@@ -248,7 +248,7 @@ function expandCombination(rule: PfRule, ctx: ExpandContext, c: Combination, err
     const isSelf = (h: PfHost | undefined) => h?.kind === "interface" && h.name === "self";
     const afs = af === undefined && (!ctx.interfaces || ctx.partial) && (isSelf(src.host) || isSelf(dst.host)) ? (["inet", "inet6"] as const) : [af];
     // binat-to makes the rule outbound before rule_consistent() (its inbound twin is checked as it is expanded)
-    const checked = rule.binatTo ? { ...rule, direction: "out" as const } : rule;
+    const checked = rule.kind === "filter" && rule.binatTo ? { ...rule, direction: "out" as const } : rule;
     const byAf = afs.map((a) => ruleConsistent(checked, { proto, af: a, sport, dport, icmp, uid, gid }));
     const lines = [...new Set(byAf.flat())];
     const problems = (xs: readonly string[]) => xs.some((x) => !isExpandWarning(x));
@@ -259,7 +259,7 @@ function expandCombination(rule: PfRule, ctx: ExpandContext, c: Combination, err
     if (pre.length > 0) return { ...none, error: true };
     if (poolError) return none;
     refused = byAf.every(problems);
-    if (refused && !rule.binatTo) return none;
+    if (refused && !(rule.kind === "filter" && rule.binatTo)) return none;
   }
   const built = buildRule(rule, ctx, on, proto, src.host, sport, dst.host, dport, af);
   if (c.pool && built.kind === "filter") retarget(built, c.pool);
@@ -267,9 +267,9 @@ function expandCombination(rule: PfRule, ctx: ExpandContext, c: Combination, err
     const { from, to } = c.afPools;
     built.afTo = { ...built.afTo, ...(from ? { from } : {}), ...(to && built.afTo.to ? { to: { ...built.afTo.to, host: to } } : {}) };
   }
-  if (icmp && built.kind === "filter") built.icmpTypes = [icmp];
-  if (uid && built.kind === "filter") built.users = [uid];
-  if (gid && built.kind === "filter") built.groups = [gid];
+  if (icmp) built.icmpTypes = [icmp];
+  if (uid) built.users = [uid];
+  if (gid) built.groups = [gid];
   if (built.kind === "filter" && rule.kind === "filter" && rule.binatTo) {
     // parse.y binat-to: `out … nat-to B static-port` and the reverse `in … from any to B rdr-to SRC`
     const b = binatTarget(rule, c.pool);
@@ -389,8 +389,11 @@ function buildRule(
   const d = dynamicMaskFor(zeroMaskAsAny(dst), af);
   r.from = { hosts: s ? [s] : [], ports: sport ? [sport] : [] };
   r.to = { hosts: d ? [d] : [], ports: dport ? [dport] : [] };
-  if (rule.kind === "filter") {
-    const tcpish = proto === undefined || proto === "tcp";
+  const tcpish = proto === undefined || proto === "tcp";
+  if (rule.kind === "anchor") {
+    // an anchor rule keeps no state: its flags are the written ones, no default
+    if (tcpish && rule.flags !== undefined && rule.flags !== "any") r.flags = rule.flags;
+  } else {
     let state = rule.state;
     if ((state === "modulate" || state === "synproxy") && !tcpish) state = "keep";
     const keeps = state === undefined ? rule.action === "pass" : state !== "no";
@@ -408,31 +411,30 @@ function buildRule(
     } else if (state) r.state = state;
     const stateOptions = keeps ? cleanStateOptions(rule.stateOptions, ctx.statePolicy === "if-bound") : undefined;
     if (stateOptions) r.stateOptions = stateOptions;
-    if (rule.fragment) r.fragment = true;
-    if (rule.scrub) r.scrub = rule.scrub;
-    if (rule.allowOpts) r.allowOpts = true;
-    if (rule.once) r.once = true;
   }
+  if (rule.fragment) r.fragment = true;
+  if (rule.scrub) r.scrub = rule.scrub;
+  if (rule.allowOpts) r.allowOpts = true;
+  if (rule.kind === "filter" && rule.once) r.once = true;
   if (rule.label !== undefined) r.label = expandLabel(rule.label, itf, proto, src, sport, dst, dport, af) ?? rule.label;
-  if (rule.kind === "filter") {
-    if (rule.receivedOn) r.receivedOn = rule.receivedOn;
-    if (rule.os !== undefined) r.os = rule.os;
-    if (rule.tos !== undefined) r.tos = rule.tos;
-    if (rule.prio !== undefined) r.prio = rule.prio;
-    if (rule.setPrio) r.setPrio = rule.setPrio;
-    if (rule.queue) r.queue = rule.queue;
-    if (rule.setTos !== undefined) r.setTos = rule.setTos;
-    if (rule.maxPktRate) r.maxPktRate = rule.maxPktRate;
-    if (rule.probability !== undefined) r.probability = rule.probability;
-  }
+  if (rule.receivedOn) r.receivedOn = rule.receivedOn;
+  if (rule.os !== undefined) r.os = rule.os;
+  if (rule.tos !== undefined) r.tos = rule.tos;
+  if (rule.prio !== undefined) r.prio = rule.prio;
+  if (rule.setPrio) r.setPrio = rule.setPrio;
+  if (rule.queue) r.queue = rule.queue;
+  if (rule.setTos !== undefined) r.setTos = rule.setTos;
+  if (rule.setDelay !== undefined) r.setDelay = rule.setDelay;
+  if (rule.maxPktRate) r.maxPktRate = rule.maxPktRate;
+  if (rule.probability !== undefined) r.probability = rule.probability;
   // expand_label() runs on the tag names too
   if (rule.tag !== undefined) r.tag = expandLabel(rule.tag, itf, proto, src, sport, dst, dport, af) ?? rule.tag;
   if (rule.tagged) {
     const name = expandLabel(rule.tagged.name, itf, proto, src, sport, dst, dport, af) ?? rule.tagged.name;
     r.tagged = rule.tagged.not ? { name, not: true } : { name };
   }
+  if (rule.rtable !== undefined) r.rtable = rule.rtable;
   if (rule.kind === "filter") {
-    if (rule.rtable !== undefined) r.rtable = rule.rtable;
     if (rule.natTo) r.natTo = dynamicMaskFor(zeroMaskAsAny(rule.natTo), af) ?? ANY;
     if ((rule.natTo || rule.afTo) && rule.natPort && !(rule.natPort.port === 50001 && rule.natPort.to === 65535)) r.natPort = rule.natPort;
     if ((rule.natTo || rule.afTo) && rule.staticPort) r.staticPort = true;

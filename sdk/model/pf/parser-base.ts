@@ -83,7 +83,7 @@ export class Errx {
 
 /** Valid pf rule options outside the model (see the header): refused with a message naming them. */
 export const UNSUPPORTED_RULE_OPTS = new Set(["divert-reply", "divert-packet", "os"]);
-export const SUPPORTED_RULE_OPTS = "flags, keep state, no state, modulate state, synproxy state, icmp-type, icmp6-type, scrub, tag, tagged, label, nat-to [static-port], rdr-to, binat-to, af-to, queue, set queue, route-to, reply-to, dup-to, received-on, prio, tos, set prio, set tos, max-pkt-rate, probability, divert-to, once, fragment, allow-opts, rtable";
+export const SUPPORTED_RULE_OPTS = "flags, keep state, no state, modulate state, synproxy state, icmp-type, icmp6-type, scrub, tag, tagged, label, nat-to [static-port], rdr-to, binat-to, af-to, queue, set queue, route-to, reply-to, dup-to, received-on, prio, tos, set prio, set tos, set delay, max-pkt-rate, probability, divert-to, once, fragment, allow-opts, rtable";
 
 /** map_tos() words (parse.y): DiffServ code points and the old ToS names. */
 export const TOS_WORDS: Readonly<Record<string, number>> = {
@@ -231,6 +231,11 @@ export abstract class PfParserBase {
   }
 
   /** YYERROR without yyerror(): pfctl prints nothing, the file fails; the diagnostic says why. */
+  /** A lint warning of what pfctl accepts and then ignores: nothing on pfctl's stderr, no error counted. */
+  protected warn(message: string, at: Token): void {
+    this.out.diagnostics.push({ file: this.file, line: at.line, column: at.col, message, severity: "warning" });
+  }
+
   protected failSilently(message: string, at: Token = this.la): never {
     const n = this.out.stderr.length;
     this.report(this.la.line, this.spot(at).col, message, undefined, this.spot(at));

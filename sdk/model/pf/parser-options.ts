@@ -8,15 +8,10 @@ import { UNSUPPORTED_RULE_OPTS, SUPPORTED_RULE_OPTS, TOS_WORDS, flagString } fro
 import { bareWideV4, PfRulePartParser } from "./parser-rule-parts";
 
 /**
- * The options an anchor rule reads: tag, tagged and label (its own), state and route options (refused by anchorrule
- * as pfctl refuses them), user and group (valid pf.conf, refused once read: not part of this model's anchors).
+ * Options pfctl reads on an anchor rule and then drops without a word: anchorrule never applies a translation or a
+ * divert (filteropts_to_rule copies none of them). Lint warns of each.
  */
-const ANCHOR_READ_OPTS: ReadonlySet<string> = new Set(["tag", "tagged", "label", "keep", "modulate", "synproxy", "no", "route-to", "reply-to", "dup-to", "user", "group"]);
-/**
- * filter_opts pfctl reads on an anchor rule that this model's anchors do not hold: refused by name. Others are left
- * to the grammar, where a malformed one is pfctl's syntax error on its own line.
- */
-const ANCHOR_REFUSED_OPTS: ReadonlySet<string> = new Set(["flags", "received-on", "prio", "tos"]);
+const DROPPED_ON_ANCHOR: ReadonlySet<string> = new Set(["nat-to", "rdr-to", "binat-to", "divert-to"]);
 /** apply_redirspec: `static-port` belongs to a nat-to pool. */
 const STATIC_PORT_NOT_NAT = "the 'static-port' option is only valid with nat rules";
 
@@ -75,13 +70,9 @@ export abstract class PfOptionParser extends PfRulePartParser {
         continue;
       }
       if (t.type !== "KW") return o;
-      // anchors take tag, tagged and label; state and route options are read, for anchorrule to refuse them as pfctl does
-      if (anchor && !ANCHOR_READ_OPTS.has(t.text)) {
-        if (ANCHOR_REFUSED_OPTS.has(t.text) || UNSUPPORTED_RULE_OPTS.has(t.text)) {
-          this.fail(`\`${t.text}\` on an anchor rule is not part of this model's pf language`, "anchor rules take tag, tagged and label");
-        }
-        return o;
-      }
+      // an anchor rule reads every filter option (anchorrule refuses state and route ones once the rule is read)
+      if (anchor && t.text === "af-to") this.fail("`af-to` on an anchor rule is not part of this model's pf language", "translate on a pass rule inside the anchor");
+      if (anchor && DROPPED_ON_ANCHOR.has(t.text)) this.warn(`\`${t.text}\` on an anchor rule: pfctl reads it and ignores it (an anchor rule translates and diverts nothing); put it on a rule inside the anchor`, t);
       switch (t.text) {
         case "flags": {
           this.shift();
@@ -241,8 +232,14 @@ export abstract class PfOptionParser extends PfRulePartParser {
           o.setTos = this.tosValue();
         } else if (this.acceptKw("queue")) {
           this.qname(o);
-        } else if (this.isKw("delay")) {
-          this.fail(`\`set ${this.la.text}\` is valid pf.conf but not part of this model's pf language`);
+        } else if (this.acceptKw("delay")) {
+          // parse.y filter_set DELAY NUMBER: a delay of 0 is none, so another may follow it
+          if (o.setDelay) this.fail("delay cannot be respecified");
+          if (this.la.type !== "NUMBER") this.syntax();
+          const nt = this.shift();
+          const n = BigInt(nt.text);
+          if (n < 0n || n > 0xffffn) this.failOnToken(`illegal delay value ${n} (0-65535)`, undefined, nt);
+          o.setDelay = Number(n);
         } else this.syntax();
       };
       if (this.acceptChar("(")) {

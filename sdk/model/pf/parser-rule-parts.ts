@@ -354,6 +354,13 @@ export abstract class PfRulePartParser extends PfHostParser {
 
   /** `received-on if_item`: an interface name pf can hold, once per rule; reduced at the name (its line in errors). */
   protected receivedOn(o: Partial<PfFilterRule>): string {
+    // parse.y if_item: an interface or group name, `any`, or `rdomain N` (outside this model, as for `on`)
+    if (this.isKw("any")) {
+      const t = this.shift();
+      if (o.receivedOn) this.failOnToken("cannot respecify received-on", undefined, t);
+      return "any";
+    }
+    if (this.isKw("rdomain")) this.fail("`received-on rdomain N` is valid pf.conf but not part of this model's pf language");
     const t = this.expectString();
     if (t.text.length >= 16) this.failOnToken("interface name too long", `\`${t.text}\` has ${t.text.length} characters; at most 15`, t);
     if (o.receivedOn) this.failOnToken("cannot respecify received-on", undefined, t);

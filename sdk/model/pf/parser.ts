@@ -18,7 +18,7 @@
  * `scrub (no-df random-id min-ttl max-mss reassemble tcp)`, `label` (with `$if`, `$srcaddr`, …),
  * `tag`, `[!] tagged`, `once`, `rtable`, `nat-to ADDR [static-port]`, `rdr-to ADDR [port N]`, `binat-to ADDR`,
  * `route-to`/`reply-to`/`dup-to HOST` (one next hop), `[!] received-on IF`, `prio`, `set prio`, `tos`, `set tos`,
- * `max-pkt-rate`, `probability`, `divert-to ADDR port N`, `os "NAME"`, `user`/`group` (names resolved with
+ * `set delay`, `max-pkt-rate`, `probability`, `divert-to ADDR port N`, `os "NAME"`, `user`/`group` (names resolved with
  * the host's ids when given); nat-to/rdr-to/route-to pools (one
  * target or `{ list }`, loaded as `<__automatic_N>`) with `bitmask`, `random`, `source-hash 0xKEY` or `source-hash WORDS` (their MD5),
  * `round-robin`, `least-states`, `sticky-address`;
@@ -31,9 +31,10 @@
  * Decision — deliberately outside the model, refused with "`X` is valid pf.conf but not part of this
  * model's pf language" (never passed through as opaque text: a rule the model cannot represent could not
  * be rendered canonically or compared with `pfctl -sr`): `include`, `source-hash` with a random key, `divert-reply`/`divert-packet`,
- * `set delay`, `on rdomain`,
- * scoped addresses in an address range (`fe80::1%em0 - fe80::9%em0`), `route` labels, `label`, `user` and `group` on
- * anchor rules, and the option `set fingerprints`.
+ * `on rdomain` and `received-on rdomain`, scoped addresses in an address range (`fe80::1%em0 - fe80::9%em0`),
+ * `route` labels, `af-to` on anchor rules, and the option `set fingerprints`. An anchor rule takes every other
+ * option a pass rule takes but state and routing (pfctl's own refusals); of them, pfctl ignores `nat-to`, `rdr-to`,
+ * `binat-to` and `divert-to`, and lint warns of each.
  */
 import type { ParseResult } from "../diagnostics";
 import { bareLineReason, contextOf, expandStatement, isBareExpandLine } from "./expand";
@@ -41,7 +42,8 @@ import { isExpandWarning } from "./consistent";
 import { RETURN_ICMP6_DEFAULT, RETURN_ICMP_DEFAULT } from "./icmp";
 import { addressFamily, interfaceAddresses, literalFamily } from "./address";
 import { decideAf, resolveHosts } from "./expand-hosts";
-import type { PfAnchorCall, PfBlockPolicy, PfFilterRule, PfHost, PfIfSpec, PfInterface, PfLogOptions, PfRule, PfRuleset, PfStatement } from "./types";
+import type { PfAnchorCall, PfBlockPolicy, PfFilterRule, PfHost, PfIfSpec, PfInterface, PfLogOptions, PfRule, PfRuleOptions, PfRuleset, PfStatement } from "./types";
+import { ruleOptions } from "./rule-options";
 import { LABEL_SIZE } from "./expand-label";
 import { Errx, Fail, describe, type PfParseOptions, type PfParseOutput } from "./parser-base";
 import { ANCHOR_STACK_DEPTH, PATH_MAX, PF_ANCHOR_NAME_SIZE } from "./names";
@@ -206,7 +208,16 @@ class PfParser extends PfQueueParser {
     const af = this.af();
     const protos = this.protoSpec();
     const { from, to } = this.fromto();
-    const fo = this.filterOpts(true);
+    // pfctl collapses no pool of an anchor rule: a `{ list }` after nat-to makes no table, and takes no number
+    const tables = this.listTables;
+    this.autoTableEcho = [];
+    let fo: Partial<PfFilterRule>;
+    try {
+      fo = this.filterOpts(true);
+    } finally {
+      this.autoTableEcho = undefined;
+      this.listTables = tables;
+    }
     let inline: { rules: PfStatement[]; loaded: PfRule[] } | undefined;
     let holding: string | undefined;
     if (this.acceptChar("{")) {
@@ -254,16 +265,18 @@ class PfParser extends PfQueueParser {
       if (slash >= 0 && slash === name.length - 1) this.fail(`anchorrule: bad anchor name ${name}`);
       if (Buffer.byteLength(slash >= 0 ? name.slice(slash) : name) >= PF_ANCHOR_NAME_SIZE) throw new Errx("anchorrule: strlcpy");
     }
-    // parse.y anchorrule: filteropts_to_rule (its label check), then state and route options, the rule's, never an anchor's
+    // parse.y anchorrule, in its order: flags and an OS fingerprint need tcp, filteropts_to_rule (once, the label),
+    // then state and route options, the rule's, never an anchor's
+    this.tcpOnly(fo, protos, "applies");
+    if (fo.once) this.fail("'once' only applies to pass/block rules");
     if (fo.label !== undefined && Buffer.byteLength(fo.label) >= LABEL_SIZE) this.fail("rule label too long (max 63 chars)");
     if (fo.state !== undefined && fo.state !== "no") this.fail("cannot specify state handling on anchors");
     if (fo.route) this.fail("cannot specify route handling on anchors");
-    if (fo.users || fo.groups) this.fail(`\`${fo.users ? "user" : "group"}\` on an anchor rule is valid pf.conf but not part of this model's pf language`, "anchor rules take tag, tagged and label");
     const rule: PfAnchorCall = {
       kind: "anchor", name: name ?? holding!, ...(direction ? { direction } : {}), ...(quick ? { quick } : {}), on,
       ...(af ? { af } : {}), protos, from, to,
       ...(fo.tag !== undefined ? { tag: fo.tag } : {}), ...(fo.tagged ? { tagged: fo.tagged } : {}),
-      ...(fo.label !== undefined ? { label: fo.label } : {}),
+      ...ruleOptions(fo),
       ...(inline ? { inline: inline.rules as PfRule[] } : {}),
     };
     // an empty named body inside another brace anchor: pfctl loads it where its parent's body is held (types.ts)
@@ -411,9 +424,7 @@ class PfParser extends PfQueueParser {
     if (fo.label !== undefined && Buffer.byteLength(fo.label) >= LABEL_SIZE) this.fail("rule label too long (max 63 chars)");
     if (fo.afTo && direction !== "in") this.fail("af-to can only be used with direction in");
     if (fo.afTo && fo.route) this.fail("af-to cannot be used together with route-to, reply-to, dup-to");
-    if (fo.flags !== undefined && fo.flags !== "any" && protos.length > 0 && !protos.includes("tcp")) {
-      this.fail("flags only apply to tcp", `\`flags ${fo.flags}\` with proto ${protos.join(", ")}`);
-    }
+    this.tcpOnly(fo, protos, "apply");
     // pfrule's loop over the state options (the rule's, or state-defaults'): the first that fails
     const checks = defaulted ? this.stateDefaultChecks : this.stateChecks;
     if (checks.length > 0) this.fail(checks[0]!);
@@ -439,6 +450,19 @@ class PfParser extends PfQueueParser {
     this.addRule(rule, undefined, [...(nat ?? []), ...(rdr ?? []), ...(route ?? [])]);
     this.out.echo.push(...(this.autoTableEcho ?? []));
     return true;
+  }
+
+  /**
+   * pfrule and anchorrule: flags and an OS fingerprint need tcp among the rule's protocols (each says so, then the
+   * rule fails; pfrule's own words are "OS fingerprinting only apply to tcp").
+   */
+  private tcpOnly(fo: PfRuleOptions, protos: readonly string[], verb: "apply" | "applies"): void {
+    const flags = fo.flags !== undefined && fo.flags !== "any";
+    const os = fo.os !== undefined;
+    if ((!flags && !os) || protos.length === 0 || protos.includes("tcp")) return;
+    if (flags && os) this.report(this.la.line, this.la.col, "flags only apply to tcp", `\`flags ${fo.flags}\` with proto ${protos.join(", ")}`, this.la);
+    if (os) this.fail(`OS fingerprinting only ${verb} to tcp`, `\`os "${fo.os}"\` with proto ${protos.join(", ")}`);
+    this.fail("flags only apply to tcp", `\`flags ${fo.flags}\` with proto ${protos.join(", ")}`);
   }
 
   protected addRule(rule: PfRule, loadedInline?: PfRule[], refusals: readonly string[] = []): string[] {

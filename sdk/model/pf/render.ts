@@ -220,42 +220,43 @@ function format(r: PfStatement, asFile: boolean): string {
   // `proto skip`, and reads neither back)
   if (r.protos.length > 0) s += ` proto ${list(r.protos, (p) => (asFile && PF_KEYWORDS.has(p) ? String(protocolNumber(p) ?? p) : p))}`;
   const any = (e: PfEndpoint) => e.hosts.length === 0 && e.ports.length === 0;
-  const os = r.kind === "filter" && r.os !== undefined ? ` os "${r.os}"` : "";
+  const os = r.os !== undefined ? ` os "${r.os}"` : "";
   if (any(r.from) && any(r.to) && !os) s += " all";
   else s += ` from ${renderEndpoint(r.from)}${os} to ${renderEndpoint(r.to)}`;
+  if (r.receivedOn) s += ` ${r.receivedOn.not ? "!" : ""}received-on ${r.receivedOn.name}`;
+  if (r.users?.length) s += ` user ${ugids(r.users)}`;
+  if (r.groups?.length) s += ` group ${ugids(r.groups)}`;
+  if (r.flags !== undefined) s += ` flags ${r.flags}`;
+  if (r.icmpTypes?.length === 1) s += ` ${renderIcmpType(r.icmpTypes[0]!)}`;
+  else if (r.icmpTypes?.length) s += ` ${r.icmpTypes[0]!.v6 ? "icmp6-type" : "icmp-type"} { ${r.icmpTypes.map((t) => renderIcmpType(t).replace(/^icmp6?-type /, "")).join(", ")} }`;
+  if (r.tos !== undefined) s += ` tos 0x${r.tos.toString(16).padStart(2, "0")}`;
+  if (r.prio !== undefined) s += ` prio ${r.prio}`;
+  if (r.maxPktRate) s += ` max-pkt-rate ${r.maxPktRate.limit}/${r.maxPktRate.seconds}`;
+  const sets: string[] = [];
+  if (r.setPrio) sets.push(r.setPrio[0] === r.setPrio[1] ? `prio ${r.setPrio[0]}` : `prio(${r.setPrio[0]}, ${r.setPrio[1]})`);
+  if (r.queue) sets.push(r.queue.ack !== undefined ? `queue(${r.queue.name}, ${r.queue.ack})` : `queue ${r.queue.name}`);
+  if (r.setTos !== undefined) sets.push(`tos 0x${r.setTos.toString(16).padStart(2, "0")}`);
+  if (r.setDelay !== undefined) sets.push(`delay ${r.setDelay}`);
+  if (sets.length) s += ` set (${sets.join(", ")})`;
+  const opts = r.kind === "filter" && r.stateOptions ? renderStateOptions(r.stateOptions, true) : "";
+  // pfctl prints `keep state probability P% (options)`, which it does not read back: a file writes P first
+  if (asFile && r.probability !== undefined) s += ` probability ${probabilityText(r.probability)}%`;
   if (r.kind === "filter") {
-    if (r.receivedOn) s += ` ${r.receivedOn.not ? "!" : ""}received-on ${r.receivedOn.name}`;
-    if (r.users?.length) s += ` user ${ugids(r.users)}`;
-    if (r.groups?.length) s += ` group ${ugids(r.groups)}`;
-    if (r.flags !== undefined) s += ` flags ${r.flags}`;
-    if (r.icmpTypes?.length === 1) s += ` ${renderIcmpType(r.icmpTypes[0]!)}`;
-    else if (r.icmpTypes?.length) s += ` ${r.icmpTypes[0]!.v6 ? "icmp6-type" : "icmp-type"} { ${r.icmpTypes.map((t) => renderIcmpType(t).replace(/^icmp6?-type /, "")).join(", ")} }`;
-    if (r.tos !== undefined) s += ` tos 0x${r.tos.toString(16).padStart(2, "0")}`;
-    if (r.prio !== undefined) s += ` prio ${r.prio}`;
-    if (r.maxPktRate) s += ` max-pkt-rate ${r.maxPktRate.limit}/${r.maxPktRate.seconds}`;
-    const sets: string[] = [];
-    if (r.setPrio) sets.push(r.setPrio[0] === r.setPrio[1] ? `prio ${r.setPrio[0]}` : `prio(${r.setPrio[0]}, ${r.setPrio[1]})`);
-    if (r.queue) sets.push(r.queue.ack !== undefined ? `queue(${r.queue.name}, ${r.queue.ack})` : `queue ${r.queue.name}`);
-    if (r.setTos !== undefined) sets.push(`tos 0x${r.setTos.toString(16).padStart(2, "0")}`);
-    if (sets.length) s += ` set (${sets.join(", ")})`;
-    const opts = r.stateOptions ? renderStateOptions(r.stateOptions, true) : "";
-    // pfctl prints `keep state probability P% (options)`, which it does not read back: a file writes P first
-    if (asFile && r.probability !== undefined) s += ` probability ${probabilityText(r.probability)}%`;
     if (r.state === "no") s += " no state";
     else if (r.state === "modulate" || r.state === "synproxy") s += ` ${r.state} state`;
     else if (opts || r.state === "keep") s += " keep state";
-    if (!asFile && r.probability !== undefined) s += ` probability ${probabilityText(r.probability)}%`;
-    if (opts) s += ` (${opts})`;
-    if (r.fragment) s += " fragment";
-    if (r.scrub) s += renderScrub(r.scrub);
-    if (r.allowOpts) s += " allow-opts";
   }
+  if (!asFile && r.probability !== undefined) s += ` probability ${probabilityText(r.probability)}%`;
+  if (opts) s += ` (${opts})`;
+  if (r.fragment) s += " fragment";
+  if (r.scrub) s += renderScrub(r.scrub);
+  if (r.allowOpts) s += " allow-opts";
   if (r.label !== undefined) s += ` label "${r.label}"`;
   if (r.kind === "filter" && r.once) s += " once";
   if (r.tag !== undefined) s += ` tag ${tagText(r.tag, asFile)}`;
   if (r.tagged) s += `${r.tagged.not ? " !" : ""} tagged ${tagText(r.tagged.name, asFile)}`;
+  if (r.rtable !== undefined) s += ` rtable ${r.rtable}`;
   if (r.kind === "filter") {
-    if (r.rtable !== undefined) s += ` rtable ${r.rtable}`;
     if (r.divertTo) s += ` divert-to ${r.divertTo.address} port ${r.divertTo.port}`;
     // print_pool(): a pool on an interface or table is round-robin (parse.y sets it for them)
     // print_pool(): the pool type (round-robin for an interface or table target), sticky-address

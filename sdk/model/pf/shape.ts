@@ -7,7 +7,7 @@
  * without a word, and the rule would match more than was meant.
  */
 import { ModelError } from "../diagnostics";
-import type { PfStatement } from "./types";
+import type { PfRuleOptions, PfStatement } from "./types";
 
 /** Checks `v` at `path`; `strict`: also refuse keys the model does not know. */
 type Shape = (v: unknown, path: string, strict: boolean) => void;
@@ -95,20 +95,10 @@ const SELECTOR: Record<string, Shape> = {
   kind: str, direction: str, quick: bool, on: list(named), af: str, protos: list(str), from: endpoint, to: endpoint, tag: str, tagged: named,
 };
 
-const FILTER = obj({
-  ...SELECTOR,
-  action: str,
-  blockPolicy: str,
-  returnIcmp: obj({ icmp: num, icmp6: num }, ["icmp", "icmp6"]),
-  returnTtl: num,
-  log: bool,
-  logOptions: obj({ all: bool, matches: bool, user: bool, to: num }),
+/** PfRuleOptions: what a filter rule and an anchor rule both take. */
+const OPTIONS = {
   icmpTypes: list(obj({ type: num, code: num, v6: bool }, ["type"])),
   scrub: obj({ noDf: bool, randomId: bool, minTtl: num, maxMss: num, reassembleTcp: bool }),
-  staticPort: bool,
-  pool: obj({ type: str, key: str, sticky: bool, list: list(host) }),
-  binatTo: host,
-  route: obj({ kind: str, host }, ["kind", "host"]),
   receivedOn: named,
   users: list(ugid),
   groups: list(ugid),
@@ -117,33 +107,49 @@ const FILTER = obj({
   setPrio: list(num),
   queue: obj({ name: str, ack: str }, ["name"]),
   setTos: num,
+  setDelay: num,
   maxPktRate: rate,
   probability: num,
-  divertTo: obj({ address: str, port: num }, ["address", "port"]),
   os: str,
   flags: str,
+  label: str,
+  fragment: bool,
+  allowOpts: bool,
+  rtable: num,
+} satisfies Record<keyof PfRuleOptions, Shape>;
+
+const FILTER = obj({
+  ...SELECTOR,
+  ...OPTIONS,
+  action: str,
+  blockPolicy: str,
+  returnIcmp: obj({ icmp: num, icmp6: num }, ["icmp", "icmp6"]),
+  returnTtl: num,
+  log: bool,
+  logOptions: obj({ all: bool, matches: bool, user: bool, to: num }),
+  staticPort: bool,
+  pool: obj({ type: str, key: str, sticky: bool, list: list(host) }),
+  binatTo: host,
+  route: obj({ kind: str, host }, ["kind", "host"]),
+  divertTo: obj({ address: str, port: num }, ["address", "port"]),
   state: str,
   stateOptions: obj({
     max: num, noSync: bool, ifBound: bool, floating: bool, sloppy: bool, pflow: bool, sourceTrack: str, maxSrcStates: num,
     maxSrcConn: num, maxSrcConnRate: rate, maxSrcNodes: num, overload: obj({ table: str, flush: str }, ["table"]),
     timeouts: list(obj({ name: str, seconds: num }, ["name", "seconds"])),
   }),
-  label: str,
   natTo: host,
   natPort: obj({ port: num, to: num }, ["port"]),
   rdrTo: obj({ host, port: num, portTo: numOrStar }, ["host"]),
   afTo: obj({ af: str, from: host, to: obj({ host, port: num, portTo: numOrStar, list: list(host) }, ["host"]) }, ["af", "from"]),
   once: bool,
-  fragment: bool,
-  allowOpts: bool,
-  rtable: num,
 }, ["action", "on", "protos", "from", "to"]);
 
 /**
  * The inline rules are checked one by one by validatePfStatement (their own shape, their depth); in a strict check,
  * their keys here.
  */
-const ANCHOR = obj({ ...SELECTOR, name: str, loadedAs: str, inline: list((x, p, strict) => void (strict && statement(x, p, true))) }, ["name", "on", "protos", "from", "to"]);
+const ANCHOR = obj({ ...SELECTOR, ...OPTIONS, name: str, loadedAs: str, inline: list((x, p, strict) => void (strict && statement(x, p, true))) }, ["name", "on", "protos", "from", "to"]);
 const LOAD = obj({ kind: str, name: str, file: str }, ["name", "file"]);
 
 function statement(s: unknown, field: string, strict: boolean): void {

@@ -204,48 +204,16 @@ export interface PfSelector {
   tagged?: { name: string; not?: boolean };
 }
 
-/** A pass/block/match rule. */
-export interface PfFilterRule extends PfSelector {
-  kind: "filter";
-  action: PfAction;
-  /** Only for `block`; absent = the ruleset's `set block-policy` (default `drop`). */
-  blockPolicy?: PfBlockPolicy;
-  /**
-   * `return-icmp`/`return-icmp6` codes as pfctl stores them, `(type << 8) | code` (absent = pfctl's
-   * defaults: port-unr for both, 0x0303 and 0x0104). Note pfctl's own quirk: `return-icmp(CODE)` sets the
-   * IPv6 code to the IPv4 default (printed `, 3` on rules without address family).
-   */
-  returnIcmp?: { icmp: number; icmp6: number };
-  /**
-   * `return-rst(ttl N)`: the TTL of the TCP RST a `return-rst` block sends, 1–255 (0 or absent: the stack's default,
-   * printed as plain `return-rst`). Only with `blockPolicy: "return-rst"`.
-   */
-  returnTtl?: number;
-  /** `log`: log matching packets to pflog0. Default false. */
-  log?: boolean;
-  /** `log (…)` options; absent = plain `log`. */
-  logOptions?: PfLogOptions;
+/**
+ * What a pass/block/match rule and an anchor rule both match on and set (parse.y filter_opts as filteropts_to_rule
+ * keeps them for either, and the user, group and icmp-type lists expand_rule expands for either). An anchor rule's
+ * options narrow the packets it hands to the anchor's rules, and set what its `set (…)` sets on them.
+ */
+export interface PfRuleOptions {
   /** `icmp-type`/`icmp6-type` items (a statement may list several; a loaded rule has at most one). */
   icmpTypes?: PfIcmpType[];
   /** `scrub (…)`. */
   scrub?: PfScrub;
-  /** `nat-to … static-port`: keep the source port. */
-  staticPort?: boolean;
-  /**
-   * Pool options after the nat-to/rdr-to/route-to target: `bitmask`, `random`, `source-hash [0xKEY]`,
-   * `round-robin` (pfctl's choice for an interface or table target), `least-states`, and `sticky-address`.
-   */
-  pool?: {
-    type?: "bitmask" | "random" | "source-hash" | "round-robin" | "least-states";
-    key?: string;
-    sticky?: boolean;
-    /** The addresses of a `{ a b }` target as written; the loaded target is the table `<__automatic_N>` holding them. */
-    list?: PfHost[];
-  };
-  /** `binat-to ADDR` (pass/match on an interface from one address): loads as a `nat-to … static-port` out rule and the reverse `rdr-to` in rule. */
-  binatTo?: PfHost;
-  /** `route-to`/`reply-to`/`dup-to HOST`: policy routing to one next hop (an address or `(IF)`). */
-  route?: { kind: "route-to" | "reply-to" | "dup-to"; host: PfHost };
   /** `[!] received-on IF`: only packets that came in on IF. */
   receivedOn?: { name: string; not?: boolean };
   /** `user …` items: the socket's owner (TCP/UDP, local sockets only); a loaded rule has at most one. */
@@ -273,18 +241,73 @@ export interface PfFilterRule extends PfSelector {
   maxPktRate?: { limit: number; seconds: number };
   /** `probability P%`, as pfctl stores it: floor(P * 0xffffffff + 0.5), at least 1. */
   probability?: number;
-  /** `divert-to ADDR port N`: hand packets to a local socket (a proxy). */
-  divertTo?: { address: string; port: number };
   /** `from … os "NAME"`: passive OS fingerprint of the source (TCP only). */
   os?: string;
-  /** `flags F/M` (e.g. `S/SA`) or `any`; TCP only. Canonical pass rules carry pf's default `S/SA`. */
+  /**
+   * `flags F/M` (e.g. `S/SA`) or `any`; TCP only. Canonical pass rules carry pf's default `S/SA`; an anchor rule has
+   * no default (absent: any flags).
+   */
   flags?: string;
+  /**
+   * `label "TEXT"`: the name pfctl counts the rule's packets under (`pfctl -sl`), at most 63 bytes once `$if`,
+   * `$srcaddr`, `$dstaddr`, `$srcport`, `$dstport`, `$proto` and `$nr` are expanded for each rule the statement
+   * makes. Absent = none.
+   */
+  label?: string;
+  /** `fragment`: match fragments too. */
+  fragment?: boolean;
+  /** `allow-opts`: pass packets with IP options. */
+  allowOpts?: boolean;
+  /** `rtable N`: look up matching packets' routes in routing table N (0-255; the table must exist). Default: the interface's. */
+  rtable?: number;
+  /** `set delay N`: delay matching packets by N milliseconds, 0-65535. Default: none. */
+  setDelay?: number;
+}
+
+/** A pass/block/match rule. */
+export interface PfFilterRule extends PfSelector, PfRuleOptions {
+  kind: "filter";
+  action: PfAction;
+  /** Only for `block`; absent = the ruleset's `set block-policy` (default `drop`). */
+  blockPolicy?: PfBlockPolicy;
+  /**
+   * `return-icmp`/`return-icmp6` codes as pfctl stores them, `(type << 8) | code` (absent = pfctl's
+   * defaults: port-unr for both, 0x0303 and 0x0104). Note pfctl's own quirk: `return-icmp(CODE)` sets the
+   * IPv6 code to the IPv4 default (printed `, 3` on rules without address family).
+   */
+  returnIcmp?: { icmp: number; icmp6: number };
+  /**
+   * `return-rst(ttl N)`: the TTL of the TCP RST a `return-rst` block sends, 1–255 (0 or absent: the stack's default,
+   * printed as plain `return-rst`). Only with `blockPolicy: "return-rst"`.
+   */
+  returnTtl?: number;
+  /** `log`: log matching packets to pflog0. Default false. */
+  log?: boolean;
+  /** `log (…)` options; absent = plain `log`. */
+  logOptions?: PfLogOptions;
+  /** `nat-to … static-port`: keep the source port. */
+  staticPort?: boolean;
+  /**
+   * Pool options after the nat-to/rdr-to/route-to target: `bitmask`, `random`, `source-hash [0xKEY]`,
+   * `round-robin` (pfctl's choice for an interface or table target), `least-states`, and `sticky-address`.
+   */
+  pool?: {
+    type?: "bitmask" | "random" | "source-hash" | "round-robin" | "least-states";
+    key?: string;
+    sticky?: boolean;
+    /** The addresses of a `{ a b }` target as written; the loaded target is the table `<__automatic_N>` holding them. */
+    list?: PfHost[];
+  };
+  /** `binat-to ADDR` (pass/match on an interface from one address): loads as a `nat-to … static-port` out rule and the reverse `rdr-to` in rule. */
+  binatTo?: PfHost;
+  /** `route-to`/`reply-to`/`dup-to HOST`: policy routing to one next hop (an address or `(IF)`). */
+  route?: { kind: "route-to" | "reply-to" | "dup-to"; host: PfHost };
+  /** `divert-to ADDR port N`: hand packets to a local socket (a proxy). */
+  divertTo?: { address: string; port: number };
   /** State tracking; absent = the action's default. */
   state?: PfStateMode;
   /** Options in `keep state (…)`. */
   stateOptions?: PfStateOptions;
-  /** `label "text"`. */
-  label?: string;
   /** `nat-to ADDR` (match/pass out rules): one literal address or `(if)`. */
   natTo?: PfHost;
   /**
@@ -311,27 +334,16 @@ export interface PfFilterRule extends PfSelector {
   afTo?: { af: PfAddressFamily; from: PfHost; to?: { host: PfHost; port?: number; portTo?: number | "*"; list?: PfHost[] } };
   /** `once`: the rule is removed after its first match. */
   once?: boolean;
-  /** `fragment`: match fragments too. */
-  fragment?: boolean;
-  /** `allow-opts`: pass packets with IP options. */
-  allowOpts?: boolean;
-  /** `rtable N`. */
-  rtable?: number;
 }
 
 /** An anchor hook in the main ruleset: `anchor "NAME" [in|out] [on IF] [from … to …] [{ rules }]`. */
-export interface PfAnchorCall extends PfSelector {
+export interface PfAnchorCall extends PfSelector, PfRuleOptions {
   kind: "anchor";
   /**
    * Anchor path, e.g. `vpn` or `vpn/*` (evaluate every child anchor). An inline anchor written without a name
    * (`anchor { … }`) has the name pfctl gives it, `_N` (N counts the file's brace anchors), and prints as `anchor`.
    */
   name: string;
-  /**
-   * `label "TEXT"`: the anchor rule's label (pfctl counts the packets the rule matches under it; `$if`, `$srcaddr` …
-   * are expanded for each rule the statement makes, as for pass and block). Absent = none.
-   */
-  label?: string;
   /** Inline rules (`anchor "x" { … }`), loaded into the anchor with the ruleset; absent = none. */
   inline?: PfRule[];
   /**

@@ -7,7 +7,7 @@ import { ModelError, oneOf } from "../diagnostics";
 import { addressFamily, parseLiteralAddress } from "./address";
 import { PF_TIMEOUT_NAMES } from "./icmp";
 import { PF_KEYWORDS } from "./names";
-import type { PfFilterRule, PfUgid } from "./types";
+import type { PfFilterRule, PfRule, PfUgid } from "./types";
 
 const UGID_OPS = ["=", "!=", "<", "<=", ">", ">=", "><", "<>"];
 const POOL_TYPES = ["bitmask", "random", "source-hash", "round-robin", "least-states"];
@@ -56,26 +56,20 @@ function ugid(field: string, u: PfUgid, what: "user" | "group"): void {
   if (range !== (u.to !== undefined)) throw new ModelError(`${field}.to`, u.to ?? "(none)", range ? `operator \`${u.op}\` needs a second ${what} \`to\`` : `\`to\` is only for the operators >< and <>`);
 }
 
-/** The options of filter rule `s` (see the header); `field` names it as the user wrote it. */
-export function checkFilterOptions(field: string, s: PfFilterRule): void {
+/**
+ * The options any rule takes, an anchor rule's too ({@link PfRuleOptions}, but for flags, rtable and queue names,
+ * which validate.ts checks with the rule); `field` names the rule as the user wrote it.
+ */
+export function checkRuleOptions(field: string, s: PfRule): void {
   if (s.label !== undefined) checkQuoted(`${field}.label`, s.label, "a label", 63);
   if (s.os !== undefined) checkQuoted(`${field}.os`, s.os, "an OS fingerprint name", 31);
-  if (s.receivedOn !== undefined) ifName(`${field}.receivedOn.name`, s.receivedOn.name);
-  if (s.route !== undefined && !ROUTES.includes(s.route.kind)) throw new ModelError(`${field}.route.kind`, s.route.kind, oneOf("route kind", String(s.route.kind), ROUTES));
+  if (s.receivedOn !== undefined && s.receivedOn.name !== "any") ifName(`${field}.receivedOn.name`, s.receivedOn.name);
   s.users?.forEach((u, i) => ugid(`${field}.users[${i}]`, u, "user"));
   s.groups?.forEach((g, i) => ugid(`${field}.groups[${i}]`, g, "group"));
-  if (s.once && s.action === "match") throw new ModelError(`${field}.once`, true, "'once' only applies to pass/block rules");
-  if (s.pool) {
-    if (s.pool.type !== undefined && !POOL_TYPES.includes(s.pool.type)) throw new ModelError(`${field}.pool.type`, s.pool.type, oneOf("pool type", String(s.pool.type), POOL_TYPES));
-    if (s.pool.key !== undefined && (s.pool.type !== "source-hash" || !/^0x[0-9a-f]{32}$/.test(s.pool.key))) {
-      throw new ModelError(`${field}.pool.key`, s.pool.key, "a source-hash key is `0x` and 32 lowercase hex digits, with type \"source-hash\"");
-    }
-  }
   s.icmpTypes?.forEach((t, i) => {
     int(`${field}.icmpTypes[${i}].type`, t.type, 0, 255, "an icmp type");
     if (t.code !== undefined) int(`${field}.icmpTypes[${i}].code`, t.code, 0, 255, "an icmp code");
   });
-  if (s.logOptions?.to !== undefined) int(`${field}.logOptions.to`, s.logOptions.to, 0, 255, "a pflog unit (pfctl: strtonum 0-255)");
   if (s.scrub?.minTtl !== undefined) int(`${field}.scrub.minTtl`, s.scrub.minTtl, 0, 255, "min-ttl");
   if (s.scrub?.maxMss !== undefined) int(`${field}.scrub.maxMss`, s.scrub.maxMss, 0, 65535, "max-mss");
   if (s.prio !== undefined) int(`${field}.prio`, s.prio, 0, 7, "a priority");
@@ -83,13 +77,27 @@ export function checkFilterOptions(field: string, s: PfFilterRule): void {
   if (s.setPrio !== undefined && s.setPrio.length !== 2) throw new ModelError(`${field}.setPrio`, JSON.stringify(s.setPrio), "two priorities, [ordinary, TCP ACK and lowdelay] (`set prio (N, M)`); one for both is [N, N] (`set prio N`)");
   s.setPrio?.forEach((p, i) => int(`${field}.setPrio[${i}]`, p, 0, 7, "a priority"));
   if (s.setTos !== undefined) int(`${field}.setTos`, s.setTos, 0, 255, "a TOS value");
+  if (s.setDelay !== undefined) int(`${field}.setDelay`, s.setDelay, 0, 65535, "a delay in milliseconds");
+  if (s.probability !== undefined) int(`${field}.probability`, s.probability, 1, 0xffffffff, "a probability (as pfctl stores it: P% of 4294967295)");
+  if (s.maxPktRate) for (const k of ["limit", "seconds"] as const) int(`${field}.maxPktRate.${k}`, s.maxPktRate[k], 1, 0xffffffff, `max-pkt-rate's ${k}`);
+}
+
+/** The options only a filter rule takes (see the header); `field` names it as the user wrote it. */
+export function checkFilterOptions(field: string, s: PfFilterRule): void {
+  if (s.route !== undefined && !ROUTES.includes(s.route.kind)) throw new ModelError(`${field}.route.kind`, s.route.kind, oneOf("route kind", String(s.route.kind), ROUTES));
+  if (s.once && s.action === "match") throw new ModelError(`${field}.once`, true, "'once' only applies to pass/block rules");
+  if (s.pool) {
+    if (s.pool.type !== undefined && !POOL_TYPES.includes(s.pool.type)) throw new ModelError(`${field}.pool.type`, s.pool.type, oneOf("pool type", String(s.pool.type), POOL_TYPES));
+    if (s.pool.key !== undefined && (s.pool.type !== "source-hash" || !/^0x[0-9a-f]{32}$/.test(s.pool.key))) {
+      throw new ModelError(`${field}.pool.key`, s.pool.key, "a source-hash key is `0x` and 32 lowercase hex digits, with type \"source-hash\"");
+    }
+  }
+  if (s.logOptions?.to !== undefined) int(`${field}.logOptions.to`, s.logOptions.to, 0, 255, "a pflog unit (pfctl: strtonum 0-255)");
   if (s.returnIcmp) for (const k of ["icmp", "icmp6"] as const) int(`${field}.returnIcmp.${k}`, s.returnIcmp[k], 0, 65535, "(type << 8) | code");
   if (s.returnTtl !== undefined) {
     int(`${field}.returnTtl`, s.returnTtl, 0, 255, "a TTL");
     if (s.blockPolicy !== "return-rst") throw new ModelError(`${field}.returnTtl`, s.returnTtl, 'returnTtl applies to `blockPolicy: "return-rst"` only (pf.conf `block return-rst(ttl N)`)');
   }
-  if (s.probability !== undefined) int(`${field}.probability`, s.probability, 1, 0xffffffff, "a probability (as pfctl stores it: P% of 4294967295)");
-  if (s.maxPktRate) for (const k of ["limit", "seconds"] as const) int(`${field}.maxPktRate.${k}`, s.maxPktRate[k], 1, 0xffffffff, `max-pkt-rate's ${k}`);
   if (s.divertTo) {
     const lit = parseLiteralAddress(s.divertTo.address);
     if (!lit || lit.prefix !== undefined || lit.text !== s.divertTo.address) throw new ModelError(`${field}.divertTo.address`, s.divertTo.address, "one IPv4 or IPv6 address as pfctl prints it, e.g. 127.0.0.1 or ::1");

@@ -9,8 +9,8 @@ import { expandStatement } from "./expand";
 import { ANCHOR_STACK_DEPTH, canonicalProtocol } from "./names";
 import { formatStatementForFile } from "./render";
 import { checkPfStatementShape } from "./shape";
-import { checkFilterOptions, checkQuoted, notKeyword } from "./validate-options";
-import type { PfEndpoint, PfFilterRule, PfHost, PfIfSpec, PfPort, PfStatement, PfTable } from "./types";
+import { checkFilterOptions, checkQuoted, checkRuleOptions, notKeyword } from "./validate-options";
+import type { PfEndpoint, PfFilterRule, PfHost, PfIfSpec, PfPort, PfRule, PfStatement, PfTable } from "./types";
 
 const ACTIONS = ["pass", "block", "match"];
 const POLICIES = ["drop", "return", "return-rst", "return-icmp"];
@@ -160,6 +160,7 @@ export function validatePfStatement(s: PfStatement, field = "rule", depth = 0): 
       });
     }
   } else checkFilterRule(field, s);
+  checkSharedOptions(field, s);
   if (s.direction !== undefined && !DIRECTIONS.includes(s.direction)) throw new ModelError(`${field}.direction`, s.direction, oneOf("direction", String(s.direction), DIRECTIONS));
   if (s.af !== undefined && !FAMILIES.includes(s.af)) throw new ModelError(`${field}.af`, s.af, oneOf("address family", String(s.af), FAMILIES));
   s.on.forEach((i, k) => checkIf(`${field}.on[${k}]`, i));
@@ -188,7 +189,8 @@ export function validatePfStatement(s: PfStatement, field = "rule", depth = 0): 
   if (s.tag !== undefined) checkTag(`${field}.tag`, s.tag);
   if (s.tagged !== undefined) checkTag(`${field}.tagged.name`, s.tagged.name);
   // the backstop: whatever a field holds, a rule is one line of the file (an inline anchor's rules: one each)
-  if (s.kind === "filter" && /[\p{Cc}\p{Cf}]/u.test(formatStatementForFile(s))) {
+  // (an anchor's inline rules are on lines of their own, each checked as it is validated)
+  if (/[\p{Cc}\p{Cf}]/u.test(formatStatementForFile(s.kind === "anchor" ? { ...s, inline: undefined } : s))) {
     throw new ModelError(field, "(rule)", "renders with a control character, which would start another statement in the anchor file");
   }
   const { rules, errors, fatal } = expandStatement(s);
@@ -210,6 +212,21 @@ export function validatePfStatement(s: PfStatement, field = "rule", depth = 0): 
   }
 }
 
+/** The options a filter rule and an anchor rule share (types.ts PfRuleOptions), as parse.y's filter_opts checks them. */
+function checkSharedOptions(field: string, s: PfRule): void {
+  if (s.flags !== undefined) {
+    const m = /^([FSRPAUEW]*)\/([FSRPAUEW]+)$/.exec(s.flags);
+    if (s.flags !== "any" && !m) throw new ModelError(`${field}.flags`, s.flags, `invalid TCP flags \`${s.flags}\`; write F/M with letters of FSRPAUEW (e.g. S/SA) or \`any\``);
+    if (s.protos.length > 0 && !s.protos.includes("tcp") && s.flags !== "any") throw new ModelError(`${field}.flags`, s.flags, `flags only apply to tcp; this rule is proto ${s.protos.join(", ")}`);
+  }
+  if (s.rtable !== undefined && (!Number.isInteger(s.rtable) || s.rtable < 0 || s.rtable > 255)) throw new ModelError(`${field}.rtable`, s.rtable, `invalid rtable id ${s.rtable}; 0-255`);
+  if (s.queue) {
+    checkName(`${field}.queue.name`, s.queue.name, "queue name", 63);
+    if (s.queue.ack !== undefined) checkName(`${field}.queue.ack`, s.queue.ack, "queue name", 63);
+  }
+  checkRuleOptions(field, s);
+}
+
 /** A filter rule's own fields, as the filter rule's grammar and action in parse.y check them. */
 function checkFilterRule(field: string, s: PfFilterRule): void {
   if (!ACTIONS.includes(s.action)) throw new ModelError(`${field}.action`, s.action, oneOf("action", String(s.action), ACTIONS));
@@ -225,11 +242,6 @@ function checkFilterRule(field: string, s: PfFilterRule): void {
     throw new ModelError(`${field}.stateOptions.max`, s.stateOptions.max, `max ${s.stateOptions.max} is not an integer 1-4294967295`);
   }
   if (s.stateOptions?.ifBound && s.stateOptions.floating) throw new ModelError(`${field}.stateOptions`, s.stateOptions, "ifBound and floating exclude each other; pick one");
-  if (s.flags !== undefined) {
-    const m = /^([FSRPAUEW]*)\/([FSRPAUEW]+)$/.exec(s.flags);
-    if (s.flags !== "any" && !m) throw new ModelError(`${field}.flags`, s.flags, `invalid TCP flags \`${s.flags}\`; write F/M with letters of FSRPAUEW (e.g. S/SA) or \`any\``);
-    if (s.protos.length > 0 && !s.protos.includes("tcp") && s.flags !== "any") throw new ModelError(`${field}.flags`, s.flags, `flags only apply to tcp; this rule is proto ${s.protos.join(", ")}`);
-  }
   // the filter rule's action in parse.y: source tracking, then routing
   if (s.stateOptions?.sourceTrack === "global") {
     for (const [k, name] of [["maxSrcNodes", "max-src-nodes"], ["maxSrcConn", "max-src-conn"], ["maxSrcConnRate", "max-src-conn-rate"]] as const) {
@@ -239,7 +251,6 @@ function checkFilterRule(field: string, s: PfFilterRule): void {
   if (s.route && s.route.kind !== "dup-to" && s.direction === undefined) {
     throw new ModelError(`${field}.direction`, "(none)", `direction must be explicit with rules that specify routing; set direction: "in" or "out" for ${s.route.kind}`);
   }
-  if (s.rtable !== undefined && (!Number.isInteger(s.rtable) || s.rtable < 0 || s.rtable > 255)) throw new ModelError(`${field}.rtable`, s.rtable, `invalid rtable id ${s.rtable}; 0-255`);
   if (s.natTo) checkHost(`${field}.natTo`, s.natTo);
   if (s.natPort) {
     if (!s.natTo && !s.afTo) throw new ModelError(`${field}.natPort`, s.natPort.port, "a NAT port range belongs to `nat-to` or to af-to's `from`; give natTo or afTo, or remove natPort");
@@ -268,10 +279,6 @@ function checkFilterRule(field: string, s: PfFilterRule): void {
         throw new ModelError(`${field}.afTo.${k}`, h.address, `af-to addresses must be in the target address family (${s.afTo.af})`);
       }
     }
-  }
-  if (s.queue) {
-    checkName(`${field}.queue.name`, s.queue.name, "queue name", 63);
-    if (s.queue.ack !== undefined) checkName(`${field}.queue.ack`, s.queue.ack, "queue name", 63);
   }
   if (s.rdrTo) checkHost(`${field}.rdrTo.host`, s.rdrTo.host);
   if (s.rdrTo) checkRdrPort(`${field}.rdrTo`, s.rdrTo);

@@ -2,7 +2,8 @@
  * Hostile strings in every field of a typed pf rule: a rule either is refused with a ModelError naming a field of
  * it, or renders as exactly one statement of the anchor file, which pf's parser reads back as one rule without
  * errors. Before, a newline in a route-to table name, a user, a source-hash key, an overload table, a divert-to
- * address, a received-on interface or a label started another statement (`pass all`) that pfctl accepts.
+ * address, a received-on interface or a label started another statement (`pass all`) that pfctl accepts; and an anchor
+ * rule's label was written unchecked (`anchor "vpn" all label "x"` + a newline + `pass all`).
  */
 import { describe, expect, it } from "vitest";
 import { ModelError } from "../../../sdk/model/diagnostics";
@@ -23,6 +24,15 @@ const FULL = {
   rdrTo: { host: host("192.168.1.10"), port: 8000, portTo: "*" }, pool: { type: "source-hash", key: "0x0123456789abcdef0123456789abcdef", sticky: true },
   route: { kind: "route-to", host: host("10.1.1.1") }, divertTo: { address: "127.0.0.1", port: 8080 }, once: true,
 };
+/** An anchor rule with every option an anchor rule takes (types.ts PfRuleOptions). */
+const FULL_ANCHOR = {
+  kind: "anchor", name: "vpn/in", direction: "in", quick: true, on: [{ name: "em0" }], af: "inet", protos: ["tcp"],
+  from: { hosts: [host("10.0.0.1"), { kind: "table", name: "peers" }], ports: [{ op: "=", port: 22 }] },
+  to: { hosts: [{ kind: "dynamic", name: "em1", modifier: "network" }], ports: [{ op: ":", port: 80, to: 90 }] },
+  users: [{ op: "=", id: "root" }], groups: [{ op: "><", id: 10, to: 20 }], receivedOn: { name: "em1", not: true }, prio: 3, tos: 16, setPrio: [1, 2], setTos: 16,
+  setDelay: 20, maxPktRate: { limit: 100, seconds: 10 }, probability: 2147483648, rtable: 1, tag: "web", tagged: { name: "inbound" }, label: "ssh $srcaddr",
+  flags: "S/SA", os: "OpenBSD", scrub: { maxMss: 1400, minTtl: 10 }, fragment: false, allowOpts: true,
+};
 const HOSTILE: unknown[] = [-1, 1.5, 256, 65536, 4294967296, "in", "all", "x\npass all", 'x" pass all #', "x>\npass all #", "x)\npass all #", "x}\npass all", "x\\", "\u202e", "x\r\npass all", "", "a b", "0x1\npass"];
 
 function leaves(o: unknown, p: string[] = []): string[][] {
@@ -30,7 +40,7 @@ function leaves(o: unknown, p: string[] = []): string[][] {
   return Object.keys(o).flatMap((k) => leaves((o as Record<string, unknown>)[k], [...p, k]));
 }
 
-describe("typed pf rules with hostile strings in any field", () => {
+describe.each([["filter", FULL], ["anchor", FULL_ANCHOR]] as const)("typed pf %s rules with hostile strings in any field", (_, FULL) => {
   it("the full rule is valid and reads back as one rule", () => {
     const text = formatStatementForFile(FULL as never);
     expect(() => validatePfStatement(FULL as never)).not.toThrow();
