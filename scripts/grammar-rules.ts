@@ -119,6 +119,7 @@ function pfOptions(d: Draw): string[] {
   opt(0.06, () => `scrub (${d.pick(["no-df", "max-mss 1440", "random-id", "no-df, max-mss 1400", "reassemble tcp"])})`);
   opt(0.05, () => "once");
   opt(0.05, () => `divert-to 127.0.0.1 port ${d.pick(["8080", "ssh"])}`);
+  opt(0.04, () => d.pick(["divert-reply", "divert-packet port 700", "divert-packet port 0", "divert-packet port ssh"]));
   opt(0.05, () => `received-on ${d.pick(["em0", "! em1", "egress"])}`);
   opt(0.05, () => `prio ${d.pick(["0", "3", "7"])}`);
   opt(0.04, () => `probability ${d.pick(["50%", "0.5%", "100%", "33.3%"])}`);

@@ -68,7 +68,7 @@ export function ruleConsistent(anchorOrRule: PfRule, c: ConsistencyInput): strin
   check(rule.direction === undefined && (rule.natTo || rule.rdrTo), "nat-to and rdr-to require a direction");
   check(af === "inet6" && (rule.scrub?.noDf || rule.scrub?.randomId), "address family inet6 does not support scrub options no-df, random-id");
   if (rule.action === "match") {
-    check(rule.divertTo, "divert is not supported on match rules");
+    check(rule.divertTo || rule.divertReply || rule.divertPacket, "divert is not supported on match rules");
     check(rule.route, "route-to, reply-to and dup-to are not supported on match rules");
     check(rule.afTo, "af-to is not supported on match rules");
   } else if (rule.action === "block") {

@@ -47,6 +47,11 @@ export interface ExpandContext {
   /** `set state-policy`; default `floating`. */
   statePolicy?: "if-bound" | "floating";
   /**
+   * `set reassemble yes|no` as read so far (default yes): while on, a `divert-packet` rule reassembles tcp too
+   * (parse.y marks it `scrub (reassemble tcp)`).
+   */
+  reassemble?: boolean;
+  /**
    * Makes the `<__automatic_N>` table of a pool's addresses and returns its name (the parser numbers and prints
    * it, as collapse_redirspec does for each combination of a rule whose pool keeps several addresses). Without
    * it a listed pool keeps the table name its statement gave it. `unmade`: the table is begun and fails (a table
@@ -413,7 +418,8 @@ function buildRule(
     if (stateOptions) r.stateOptions = stateOptions;
   }
   if (rule.fragment) r.fragment = true;
-  if (rule.scrub) r.scrub = rule.scrub;
+  if (rule.kind === "filter" && rule.divertPacket && ctx.reassemble !== false) r.scrub = { ...rule.scrub, reassembleTcp: true };
+  else if (rule.scrub) r.scrub = rule.scrub;
   if (rule.allowOpts) r.allowOpts = true;
   if (rule.kind === "filter" && rule.once) r.once = true;
   if (rule.label !== undefined) r.label = expandLabel(rule.label, itf, proto, src, sport, dst, dport, af) ?? rule.label;
@@ -441,6 +447,8 @@ function buildRule(
     if (rule.pool) r.pool = rule.pool;
     if (rule.route) r.route = rule.route;
     if (rule.divertTo) r.divertTo = rule.divertTo;
+    if (rule.divertReply) r.divertReply = true;
+    if (rule.divertPacket) r.divertPacket = rule.divertPacket;
     if (rule.rdrTo) r.rdrTo = { ...rule.rdrTo, ...rdrPortFor(rule.rdrTo, dport), host: dynamicMaskFor(zeroMaskAsAny(rule.rdrTo.host), af) ?? ANY };
     // print_pool's print_addr: a zero mask is `any`
     const anyZero = (h: PfHost) => zeroMaskAsAny(h) ?? ANY;
@@ -469,6 +477,7 @@ export function contextOf(options: readonly PfOption[], interfaces?: readonly Pf
     if (o.kind === "block-policy") ctx.blockPolicy = o.policy;
     else if (o.kind === "state-policy") ctx.statePolicy = o.policy;
     else if (o.kind === "state-defaults") ctx.stateDefaults = o.options;
+    else if (o.kind === "reassemble") ctx.reassemble = o.on;
   }
   return ctx;
 }

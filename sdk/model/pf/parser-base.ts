@@ -82,8 +82,8 @@ export class Errx {
 }
 
 /** Valid pf rule options outside the model (see the header): refused with a message naming them. */
-export const UNSUPPORTED_RULE_OPTS = new Set(["divert-reply", "divert-packet", "os"]);
-export const SUPPORTED_RULE_OPTS = "flags, keep state, no state, modulate state, synproxy state, icmp-type, icmp6-type, scrub, tag, tagged, label, nat-to [static-port], rdr-to, binat-to, af-to, queue, set queue, route-to, reply-to, dup-to, received-on, prio, tos, set prio, set tos, set delay, max-pkt-rate, probability, divert-to, once, fragment, allow-opts, rtable";
+export const UNSUPPORTED_RULE_OPTS = new Set(["os"]);
+export const SUPPORTED_RULE_OPTS = "flags, keep state, no state, modulate state, synproxy state, icmp-type, icmp6-type, scrub, tag, tagged, label, nat-to [static-port], rdr-to, binat-to, af-to, queue, set queue, route-to, reply-to, dup-to, received-on, prio, tos, set prio, set tos, set delay, max-pkt-rate, probability, divert-to, divert-reply, divert-packet, once, fragment, allow-opts, rtable";
 
 /** map_tos() words (parse.y): DiffServ code points and the old ToS names. */
 export const TOS_WORDS: Readonly<Record<string, number>> = {

@@ -11,7 +11,7 @@ import { bareWideV4, PfRulePartParser } from "./parser-rule-parts";
  * Options pfctl reads on an anchor rule and then drops without a word: anchorrule never applies a translation or a
  * divert (filteropts_to_rule copies none of them). Lint warns of each.
  */
-const DROPPED_ON_ANCHOR: ReadonlySet<string> = new Set(["nat-to", "rdr-to", "binat-to", "divert-to"]);
+const DROPPED_ON_ANCHOR: ReadonlySet<string> = new Set(["nat-to", "rdr-to", "binat-to", "divert-to", "divert-reply", "divert-packet"]);
 /** apply_redirspec: `static-port` belongs to a nat-to pool. */
 const STATIC_PORT_NOT_NAT = "the 'static-port' option is only valid with nat rules";
 
@@ -191,7 +191,7 @@ export abstract class PfOptionParser extends PfRulePartParser {
       this.expectKw("port");
       const portTok = this.la;
       const port = this.portplain();
-      if (o.divertTo) this.failOnToken("more than one divert option", undefined, portTok);
+      if (o.divertTo || o.divertReply || o.divertPacket) this.failOnToken("more than one divert option", undefined, portTok);
       // host(): an interface or group stands for its first address
       const split = splitModifiers(a.text);
       const named = this.ctx.interfaces && !parseLiteralAddress(a.text) && "name" in split ? interfaceAddresses(split.name, split.modifier, this.ctx.interfaces)[0] : undefined;
@@ -203,6 +203,22 @@ export abstract class PfOptionParser extends PfRulePartParser {
       }
       if (port === 0) this.fail("invalid divert port: 0", "a port from 1 to 65535", portTok);
       o.divertTo = { address: lit.text, port };
+      break;
+    }
+    case "divert-reply":
+      this.shift();
+      if (o.divertTo || o.divertReply || o.divertPacket) this.fail("more than one divert option");
+      o.divertReply = true;
+      break;
+    case "divert-packet": {
+      this.shift();
+      this.expectKw("port");
+      const portTok = this.la;
+      const port = this.portplain();
+      if (o.divertTo || o.divertReply || o.divertPacket) this.failOnToken("more than one divert option", undefined, portTok);
+      if (port === 0) this.failOnToken("invalid divert port: 0", "a port from 1 to 65535", portTok);
+      // (while reassembly is on, the rule reassembles tcp too: ExpandContext.reassemble; anchorrule for an anchor)
+      o.divertPacket = { port };
       break;
     }
     case "set": {
@@ -327,7 +343,8 @@ export abstract class PfOptionParser extends PfRulePartParser {
         } else this.syntax();
       }
       this.shift();
-      o.scrub = sc;
+      // a later scrub (…) sets its options anew, but `reassemble tcp` (a marker bit, as divert-packet's) stays
+      o.scrub = o.scrub?.reassembleTcp ? { ...sc, reassembleTcp: true } : sc;
       break;
     }
       default:

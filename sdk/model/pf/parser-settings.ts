@@ -313,6 +313,7 @@ export abstract class PfSettingsParser extends PfOptionParser {
       if (!noDf) this.endOfStatement();
       if (this.opts.verbose !== false) this.out.echo.push(`set reassemble ${on ? "yes" : "no"} ${noDf ? "no-df" : ""}`);
       this.out.ruleset.options.push({ kind: "reassemble", on, ...(noDf ? { noDf } : {}) });
+      this.ctx.reassemble = on;
       if (noDf) this.endOfStatement();
       return true;
     }

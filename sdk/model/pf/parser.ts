@@ -272,6 +272,9 @@ class PfParser extends PfQueueParser {
     if (fo.label !== undefined && Buffer.byteLength(fo.label) >= LABEL_SIZE) this.fail("rule label too long (max 63 chars)");
     if (fo.state !== undefined && fo.state !== "no") this.fail("cannot specify state handling on anchors");
     if (fo.route) this.fail("cannot specify route handling on anchors");
+    // parse.y divert-packet while reassembly is on (`set reassemble` as read so far): the anchor rule drops the
+    // divert and keeps the `scrub (reassemble tcp)` it marked
+    if (fo.divertPacket && this.ctx.reassemble !== false) fo.scrub = { ...fo.scrub, reassembleTcp: true };
     const rule: PfAnchorCall = {
       kind: "anchor", name: name ?? holding!, ...(direction ? { direction } : {}), ...(quick ? { quick } : {}), on,
       ...(af ? { af } : {}), protos, from, to,
@@ -437,6 +440,7 @@ class PfParser extends PfQueueParser {
     }
     if (fo.route && fo.route.kind !== "dup-to" && !direction) this.fail("direction must be explicit with rules that specify routing", `\`${fo.route.kind}\` needs \`in\` or \`out\``);
     // expand_divertspec: the rule's family (decide_address_family) must be the address's
+    if (fo.divertReply && direction === "in") this.fail("divert-reply used with incoming rule");
     if (fo.divertTo) {
       if (direction === "out") this.fail("divert-to used with outgoing rule");
       const ruleAf = af ?? decideAf(resolveHosts(to.hosts, this.ctx, []), decideAf(resolveHosts(from.hosts, this.ctx, []), undefined));
@@ -482,7 +486,9 @@ class PfParser extends PfQueueParser {
         if (e === "skipping rule due to errors") why = [];
       }
     }
-    if (loadedInline) for (const r of rules) if (r.kind === "anchor") r.inline = loadedInline;
+    // the anchor's rules are loaded (and printed) with the first rule the statement makes: pfctl_load_ruleset takes
+    // them off the ruleset as it loads them, so the later ones (`proto { tcp udp }`) call an anchor printed empty
+    if (loadedInline) rules.forEach((r, i) => r.kind === "anchor" && (r.inline = i === 0 ? loadedInline : []));
     // one by one: a statement may expand to more rules than a call takes arguments
     const loaded = this.sink?.loaded ?? this.out.loaded;
     for (const r of rules) loaded.push(r);

@@ -258,6 +258,8 @@ function format(r: PfStatement, asFile: boolean): string {
   if (r.rtable !== undefined) s += ` rtable ${r.rtable}`;
   if (r.kind === "filter") {
     if (r.divertTo) s += ` divert-to ${r.divertTo.address} port ${r.divertTo.port}`;
+    else if (r.divertReply) s += " divert-reply";
+    else if (r.divertPacket) s += ` divert-packet port ${r.divertPacket.port}`;
     // print_pool(): a pool on an interface or table is round-robin (parse.y sets it for them)
     // print_pool(): the pool type (round-robin for an interface or table target), sticky-address
     const rr = (h: PfHost) => {

@@ -132,6 +132,8 @@ const FILTER = obj({
   binatTo: host,
   route: obj({ kind: str, host }, ["kind", "host"]),
   divertTo: obj({ address: str, port: num }, ["address", "port"]),
+  divertReply: bool,
+  divertPacket: obj({ port: num }, ["port"]),
   state: str,
   stateOptions: obj({
     max: num, noSync: bool, ifBound: bool, floating: bool, sloppy: bool, pflow: bool, sourceTrack: str, maxSrcStates: num,

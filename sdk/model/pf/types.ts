@@ -304,6 +304,17 @@ export interface PfFilterRule extends PfSelector, PfRuleOptions {
   route?: { kind: "route-to" | "reply-to" | "dup-to"; host: PfHost };
   /** `divert-to ADDR port N`: hand packets to a local socket (a proxy). */
   divertTo?: { address: string; port: number };
+  /**
+   * `divert-reply`: hand the replies to a local socket bound with IP_TRANSPARENT (a transparent proxy's outgoing
+   * connections); out rules only. At most one of divertTo, divertReply and divertPacket. Default false.
+   */
+  divertReply?: boolean;
+  /**
+   * `divert-packet port N`: hand the packets to the divert(4) socket bound to port N (1-65535; an inline IDS or
+   * filter), which may reinject them. While reassembly is on (`set reassemble yes`, the default) pfctl also turns
+   * on `scrub (reassemble tcp)` for the rule. At most one divert option.
+   */
+  divertPacket?: { port: number };
   /** State tracking; absent = the action's default. */
   state?: PfStateMode;
   /** Options in `keep state (…)`. */

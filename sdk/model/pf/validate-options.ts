@@ -98,6 +98,11 @@ export function checkFilterOptions(field: string, s: PfFilterRule): void {
     int(`${field}.returnTtl`, s.returnTtl, 0, 255, "a TTL");
     if (s.blockPolicy !== "return-rst") throw new ModelError(`${field}.returnTtl`, s.returnTtl, 'returnTtl applies to `blockPolicy: "return-rst"` only (pf.conf `block return-rst(ttl N)`)');
   }
+  const diverts = [s.divertTo && "divertTo", s.divertReply && "divertReply", s.divertPacket && "divertPacket"].filter(Boolean);
+  if (diverts.length > 0 && s.action === "match") throw new ModelError(`${field}.${diverts[0]}`, "(set)", "divert is not supported on match rules; divert on a pass or block rule");
+  if (diverts.length > 1) throw new ModelError(`${field}.${diverts[1]}`, "(set)", `more than one divert option (${diverts.join(", ")}); a rule diverts one way`);
+  if (s.divertReply && s.direction === "in") throw new ModelError(`${field}.divertReply`, true, "divert-reply used with incoming rule; divert-reply is for rules with direction \"out\" (or none)");
+  if (s.divertPacket) int(`${field}.divertPacket.port`, s.divertPacket.port, 1, 65535, "a divert(4) port");
   if (s.divertTo) {
     const lit = parseLiteralAddress(s.divertTo.address);
     if (!lit || lit.prefix !== undefined || lit.text !== s.divertTo.address) throw new ModelError(`${field}.divertTo.address`, s.divertTo.address, "one IPv4 or IPv6 address as pfctl prints it, e.g. 127.0.0.1 or ::1");

@@ -12,7 +12,7 @@ import { pfRules } from "../../../sdk/components/nodes";
 import { expandRules } from "../../../sdk/model/pf/expand";
 import { parsePf } from "../../../sdk/model/pf/parser";
 import { formatStatement, formatStatementForFile, renderPfConf } from "../../../sdk/model/pf/render";
-import type { PfFilterRule, PfStatement } from "../../../sdk/model/pf/types";
+import type { PfRule, PfStatement } from "../../../sdk/model/pf/types";
 import { GOLDEN_PF_INTERFACES } from "../lint/golden-cases";
 
 const DIR = fileURLToPath(new URL("../../fixtures/oracle/pfctl", import.meta.url));
@@ -58,9 +58,9 @@ describe("the pf model on every pf.conf pfctl accepted (fixtures/oracle/pfctl)",
       expect(again.value.queues).toEqual(r.value.queues);
       expect(expandRules(again.value, GOLDEN_PF_INTERFACES).map(formatStatement)).toEqual(expandRules(r.value, GOLDEN_PF_INTERFACES).map(formatStatement));
     });
-    const withQueue = (rs: readonly PfStatement[]): PfFilterRule | undefined => {
+    const withQueue = (rs: readonly PfStatement[]): PfRule | undefined => {
       for (const s of rs) {
-        if (s.kind === "filter" && s.queue !== undefined) return s;
+        if (s.kind !== "load-anchor" && s.queue !== undefined) return s;
         const inner = s.kind === "anchor" && s.inline ? withQueue(s.inline) : undefined;
         if (inner) return inner;
       }

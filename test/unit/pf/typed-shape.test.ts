@@ -56,3 +56,25 @@ describe("typed pf rules of any shape", () => {
     expect(() => validatePfStatement({ ...structuredClone(ANCHOR), inline: [{ kind: "load-anchor", name: "y", file: "/etc/passwd" }] } as never, "rules[0]")).toThrow(/rules\[0\]\.inline\[0\]\.kind/);
   });
 });
+
+describe("typed diverts (divertTo, divertReply, divertPacket)", () => {
+  const rule = (o: object) => ({ kind: "filter", action: "pass", on: [], protos: [], from: { hosts: [], ports: [] }, to: { hosts: [], ports: [] }, ...o });
+  const refusal = (o: object) => {
+    try {
+      validatePfStatement(rule(o) as never, "rules[0]");
+    } catch (e) {
+      return e instanceof ModelError ? `${e.field}: ${e.message}` : String(e);
+    }
+    return "accepted";
+  };
+  it("render as pfctl reads them", () => {
+    expect(formatStatementForFile(rule({ direction: "in", divertPacket: { port: 700 } }) as never)).toBe("pass in all divert-packet port 700");
+    expect(formatStatementForFile(rule({ direction: "out", divertReply: true }) as never)).toBe("pass out all divert-reply");
+  });
+  it("are refused where pfctl refuses them: two at once, divert-reply inbound, on a match rule, port 0", () => {
+    expect(refusal({ divertReply: true, divertPacket: { port: 1 } })).toMatch(/^rules\[0\]\.divertPacket: .*more than one divert option/);
+    expect(refusal({ direction: "in", divertReply: true })).toMatch(/^rules\[0\]\.divertReply: .*divert-reply used with incoming rule/);
+    expect(refusal({ action: "match", divertPacket: { port: 5 } })).toMatch(/^rules\[0\]\.divertPacket: .*divert is not supported on match rules/);
+    expect(refusal({ divertPacket: { port: 0 } })).toMatch(/^rules\[0\]\.divertPacket\.port: .*1-65535/);
+  });
+});
