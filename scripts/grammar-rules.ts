@@ -219,10 +219,15 @@ export function ipsecRule(d: Draw): string {
   if (k <= 55) {
     p.push("ike");
     opt(0.5, () => d.pick(["dynamic", "passive", "active"]));
-    opt(0.5, () => d.pick(["esp", "ah"]));
-    opt(0.4, () => d.pick(["tunnel", "transport"]));
-    opt(0.15, () => `proto ${d.pick(["tcp", "udp", "icmp", "gre", "6"])}`);
-    p.push(ipsecHosts(d, six));
+    // route-based (sec(4)): `interface secN` instead of satype, mode and selectors (and no tag)
+    const iface = d.chance(0.15);
+    if (iface) p.push(`interface ${d.pick(["sec0", "sec1", "sec12", "sec", "em0", "sec-1", "sec4294967296"])}`);
+    else {
+      opt(0.5, () => d.pick(["esp", "ah"]));
+      opt(0.4, () => d.pick(["tunnel", "transport"]));
+      opt(0.15, () => `proto ${d.pick(["tcp", "udp", "icmp", "gre", "6"])}`);
+      p.push(ipsecHosts(d, six));
+    }
     opt(0.5, () => `local ${d.pick(six ? PEERS6 : PEERS4)}`);
     opt(0.8, () => `peer ${d.pick(six ? PEERS6 : PEERS4)}`);
     const phase = (name: string) => [name, ...[d.chance(0.6) ? `auth ${d.pick(AUTH)}` : "", d.chance(0.6) ? `enc ${enc()}` : "", d.chance(0.5) ? `group ${group()}` : "", d.chance(0.3) ? `lifetime ${d.pick(["3600", "1h", "30m", "2d"])}` : ""].filter(Boolean)].join(" ");
@@ -234,7 +239,7 @@ export function ipsecRule(d: Draw): string {
     const a = d.upTo(100);
     if (a <= 50) p.push(`psk "${d.pick(["secret", "x", "a b", "s3cr3t-long-key"])}"`);
     else if (a <= 65) p.push("rsa");
-    opt(0.1, () => `tag ${d.pick(["T1", "vpn-tag"])}`);
+    opt(iface ? 0.02 : 0.1, () => `tag ${d.pick(["T1", "vpn-tag"])}`);
   } else if (k <= 80) {
     p.push("flow");
     opt(0.6, () => d.pick(["esp", "ah", "ipip", "ipcomp"]));

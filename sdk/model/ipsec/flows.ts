@@ -136,6 +136,8 @@ function ikePeer(r: IkeRule, d: IpsecAddress, ctx: IkeContext): IpsecAddress | u
  * outbound, identities as isakmpd sets them: `ADDR/32` by default, the configured srcid/dstid otherwise).
  */
 export function flowsOfIkeRule(r: IkeRule, ctx: IkeContext = {}): Flow[] {
+  // a route-based rule (sec(4)) installs no flow: what is routed into its interface is protected
+  if (r.iface !== undefined) return [];
   const satype = r.satype ?? "esp";
   const out: Flow[] = [];
   const srcid = r.srcid ?? idOf(r.local ?? ctx.localAddress);

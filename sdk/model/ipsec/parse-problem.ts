@@ -55,7 +55,11 @@ export type ParsedItem =
   | { kind: "macro"; name: string; value: string; problems: ParseProblem[] }
   /** `line`: where yacc reduced the rule (its lookahead's line), as expand_rule's messages name it. */
   | { kind: "rule"; statement: IpsecStatement; problems: ParseProblem[]; line?: number }
-  | { kind: "dropped"; problems: ParseProblem[] };
+  /**
+   * A statement ipsecctl does not load; `statement`, when the whole rule was read and refused by its checks (the
+   * host's resolution of its names is checked first by expand_rule: the lab's double does that).
+   */
+  | { kind: "dropped"; problems: ParseProblem[]; statement?: IpsecStatement };
 
 /** Options of the parser. */
 export interface ParseOptions {

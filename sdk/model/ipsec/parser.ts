@@ -16,6 +16,7 @@
  */
 import type { Diagnostic, ParseResult } from "../diagnostics";
 import { Lexer, type Token } from "./lexer";
+import { strtonumError } from "../strtonum";
 import { ENC_INFO, PHASE1_AUTH, PHASE1_ENC, type EncTransform } from "./transforms";
 import type { FlowRule, FlowType, IkeMainPhase, IkePhase, IkeRule, IpsecConf, IpsecStatement, SaType } from "./types";
 import { statementProblems } from "./validate";
@@ -118,9 +119,9 @@ class Parser extends SaRuleParser {
       } else throw new SyntaxError_(first);
       end = this.next();
       if (!this.endsStatement(end)) {
-        // byacc's default reductions: when the rule's last element (ike `tag`, flow `type`, tcpmd5 `authkey`)
-        // is complete, the rule is reduced, and so added, before the unexpected token is seen
-        const complete = (stmt.type === "ike" && stmt.tag !== undefined) || (stmt.type === "flow" && stmt.flowType !== undefined) || (stmt.type === "tcpmd5" && stmt.authkey.out !== "");
+        // byacc's default reductions: when the rule's last element (ike `tag`, an interface ike rule's auth, flow
+        // `type`, tcpmd5 `authkey`) is complete, the rule is reduced, and so added, before the unexpected token is seen
+        const complete = (stmt.type === "ike" && (stmt.tag !== undefined || (stmt.iface !== undefined && stmt.auth !== undefined))) || (stmt.type === "flow" && stmt.flowType !== undefined) || (stmt.type === "tcpmd5" && stmt.authkey.out !== "");
         if (complete) {
           const bad = end;
           // reduced before yylex made the token: what the lexer reported of it (an undefined macro) is not the rule's
@@ -197,7 +198,7 @@ class Parser extends SaRuleParser {
       this.errflag = 2;
       this.unshifted = false;
     }
-    this.items.push(dropped ? { kind: "dropped", problems: this.problems } : { kind: "rule", statement: stmt, problems: this.problems, line: end.line });
+    this.items.push(dropped ? { kind: "dropped", problems: this.problems, statement: stmt } : { kind: "rule", statement: stmt, problems: this.problems, line: end.line });
     // the other pairs of a manual SA written with lists, each a rule of its own (ipsecctl's expand_rule)
     if (!dropped && (stmt.type === "sa" || stmt.type === "tcpmd5"))
       for (const [from, to] of this.saMore) this.items.push({ kind: "rule", statement: { ...stmt, from, to }, problems: [] });
@@ -266,6 +267,7 @@ class Parser extends SaRuleParser {
     this.expectKw("ike");
     const r: Partial<IkeRule> = { type: "ike" };
     for (const m of ["active", "passive", "dynamic"] as const) if (!r.mode && this.accept(m)) r.mode = m;
+    if (this.isKw("interface")) return this.ikeInterface(r);
     const sat = this.peek();
     if (sat.kind === "keyword" && SATYPE_WORDS.has(sat.text)) {
       this.next();
@@ -276,6 +278,40 @@ class Parser extends SaRuleParser {
     if (this.accept("tunnel")) r.encap = "tunnel";
     else if (this.accept("transport")) r.encap = "transport";
     this.selectors(r);
+    this.ikePhasesAndAuth(r);
+    if (this.accept("tag")) {
+      const t = this.expectString(true);
+      this.mark("tag", t);
+      r.tag = t.text;
+    }
+    return r as IkeRule;
+  }
+
+  /**
+   * parse.y ikerule's second form, route-based: `ike [mode] interface secN [peers] [main …] [quick …] [ids] [auth]`
+   * (no satype, mode, selectors or tag). iface's action checks the name (`sec` and a unit, strtonum 0-UINT_MAX);
+   * the rule's action sets the selectors to 0.0.0.0/0 both ways.
+   */
+  private ikeInterface(r: Partial<IkeRule>): IkeRule {
+    this.next();
+    const t = this.next();
+    if (t.kind !== "string") throw new SyntaxError_(t);
+    this.mark("iface", t);
+    const unit = t.text.length > 3 && t.text.startsWith("sec") ? strtonumError(t.text.slice(3), 0, 0xffffffff) : "name";
+    if (unit === "name") this.problem(t, "hard", "invalid sec interface name", "iface", `\`${t.text}\`: a sec(4) interface, e.g. sec0`);
+    else if (unit !== undefined) this.problem(t, "hard", `invalid sec interface unit: ${unit}`, "iface", `\`${t.text}\`: the unit is 0-4294967295`);
+    else r.iface = Number(/[-+]?\d+$/.exec(t.text)![0]);
+    r.from = { addresses: [{ kind: "ip", address: "0.0.0.0", prefix: 0 }] };
+    r.to = { addresses: [{ kind: "ip", address: "0.0.0.0", prefix: 0 }] };
+    const peers = this.peers();
+    if (peers.local) r.local = peers.local;
+    if (peers.peer) r.peer = peers.peer;
+    this.ikePhasesAndAuth(r);
+    return r as IkeRule;
+  }
+
+  /** ikerule's `phase1mode phase2mode ids ikeauth`, shared by its two forms. */
+  private ikePhasesAndAuth(r: Partial<IkeRule>): void {
     if (this.isKw("main") || this.isKw("aggressive")) {
       const t = this.next();
       this.mark("main", t);
@@ -298,12 +334,6 @@ class Parser extends SaRuleParser {
       if (t.kind !== "string") throw new SyntaxError_(t, true);
       r.auth = { kind: "psk", psk: t.text };
     } else if (this.accept("rsa")) r.auth = { kind: "rsa" };
-    if (this.accept("tag")) {
-      const t = this.expectString(true);
-      this.mark("tag", t);
-      r.tag = t.text;
-    }
-    return r as IkeRule;
   }
 
   /** `[proto P] from A [port] to B [port] [local L] [peer P]`: the part ike and flow rules share (parse.y ikerule/flowrule). */

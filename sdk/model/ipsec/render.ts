@@ -65,10 +65,13 @@ function protoWord(p: IpProtocol): string {
 function renderIke(r: IkeRule): string {
   const w: string[] = ["ike"];
   if (r.mode) w.push(r.mode);
-  if (r.satype) w.push(r.satype);
-  if (r.encap) w.push(r.encap);
-  if (r.proto !== undefined) w.push("proto", protoWord(r.proto));
-  w.push(endpoint("from", r.from), endpoint("to", r.to));
+  if (r.iface !== undefined) w.push("interface", `sec${r.iface}`);
+  else {
+    if (r.satype) w.push(r.satype);
+    if (r.encap) w.push(r.encap);
+    if (r.proto !== undefined) w.push("proto", protoWord(r.proto));
+    w.push(endpoint("from", r.from), endpoint("to", r.to));
+  }
   peers(w, r);
   if (r.main) {
     w.push(r.main.aggressive ? "aggressive" : "main");

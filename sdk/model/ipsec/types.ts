@@ -107,6 +107,13 @@ export interface IkeRule {
   auth?: IkeAuth;
   /** pf tag put on decapsulated packets (isakmpd PF-Tag). */
   tag?: string;
+  /**
+   * `interface secN`: route-based IPsec. The SAs are bound to the sec(4) interface secN (isakmpd `Interface=N`)
+   * and carry whatever is routed into it: no flows are installed, the traffic selectors are 0.0.0.0/0 both ways
+   * (`from` and `to` hold exactly that, as ipsecctl sets them), and the rule is esp tunnel with no proto, ports
+   * or tag. 0-4294967295. Default: none (a policy-based rule, its flows from `from` and `to`).
+   */
+  iface?: number;
 }
 
 /** SA types of flows and manual SAs. */

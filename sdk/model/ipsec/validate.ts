@@ -243,6 +243,7 @@ export function ikeRuleProblems(rule: IkeRule): RuleProblem[] {
   checkEnum(out, "encap", rule.encap, ["tunnel", "transport"], "mode");
   checkSelectorsAndPeers(out, rule);
   checkNat(out, rule);
+  if (rule.iface !== undefined) checkIface(out, rule);
   checkPhase(out, "main", rule.main, rule.satype ?? "esp");
   checkPhase(out, "quick", rule.quick, rule.satype ?? "esp");
   checkId(out, "srcid", rule.srcid);
@@ -264,6 +265,21 @@ export function ikeRuleProblems(rule: IkeRule): RuleProblem[] {
   // create_ike() returns at its port check, before the phases' transforms are looked at
   if (out.some((p) => p.text === "no protocol supplied with source/destination ports")) return out.filter((p) => !p.text.startsWith("authentication is implicit"));
   return out;
+}
+
+/**
+ * `interface secN` (parse.y ikerule's second form): a unit 0-UINT_MAX, and nothing of the policy-based form: its
+ * selectors are 0.0.0.0/0 both ways, ESP in tunnel mode, no proto, ports or tag (a typed rule that says otherwise
+ * could not be written back).
+ */
+function checkIface(out: RuleProblem[], rule: IkeRule): void {
+  if (!Number.isInteger(rule.iface) || rule.iface! < 0 || rule.iface! > 0xffffffff) {
+    out.push({ field: "iface", value: rule.iface, text: `invalid sec interface unit: ${String(rule.iface)}`, hint: "the N of secN, 0-4294967295", stage: "parse" });
+  }
+  const whole = (e: IkeRule["from"]) => e.addresses.length === 1 && e.addresses[0]!.kind === "ip" && e.addresses[0]!.address === "0.0.0.0" && e.addresses[0]!.prefix === 0 && e.port === undefined && e.nat === undefined;
+  for (const [field, bad] of [["from", !whole(rule.from)], ["to", !whole(rule.to)], ["proto", rule.proto !== undefined], ["satype", rule.satype !== undefined], ["encap", rule.encap !== undefined], ["tag", rule.tag !== undefined]] as const) {
+    if (bad) out.push({ field, value: (rule as unknown as Record<string, unknown>)[field], text: `an interface rule (sec${String(rule.iface)}) has no ${field} of its own`, hint: field === "from" || field === "to" ? "give 0.0.0.0/0, as ipsecctl sets it: routes into the interface choose the traffic" : `remove ${field}`, stage: "model" });
+  }
 }
 
 /**

@@ -201,8 +201,9 @@ function ikeGenConfig(r: IkeRule, s: IpsecAddress, d: IpsecAddress, fam: 4 | 6, 
 
   // phase 2
   const proto = r.proto !== undefined ? protocolNumber(r.proto) : undefined;
-  const p2lid = `from-${idName(s, fam)}${proto !== undefined ? `=${proto}` : ""}${r.from.port ? `:${r.from.port}` : ""}`;
-  const p2rid = `to-${idName(d, fam)}${proto !== undefined ? `=${proto}` : ""}${r.to.port ? `:${r.to.port}` : ""}`;
+  // ike.c ike_setup_ids: an interface rule's IDs are named after its sec(4) unit
+  const p2lid = r.iface !== undefined ? `from-sec${r.iface}` : `from-${idName(s, fam)}${proto !== undefined ? `=${proto}` : ""}${r.from.port ? `:${r.from.port}` : ""}`;
+  const p2rid = r.iface !== undefined ? `to-sec${r.iface}` : `to-${idName(d, fam)}${proto !== undefined ? `=${proto}` : ""}${r.to.port ? `:${r.to.port}` : ""}`;
   const p2name = `${p2lid}-${p2rid}`;
   // ike.c ike_setup_ids: `from ADDR (NAT)` names the true local network's ID section `nat-NAT[=proto][:sport]`
   const nat = r.from.nat;
@@ -214,6 +215,7 @@ function ikeGenConfig(r: IkeRule, s: IpsecAddress, d: IpsecAddress, fam: 4 | 6, 
   if (p2nid) set(`[${p2name}]:NAT-ID=${p2nid}`);
   set(`[${p2name}]:Remote-ID=${p2rid}`);
   if (r.tag !== undefined) set(`[${p2name}]:PF-Tag=${r.tag}`);
+  if (r.iface !== undefined) set(`[${p2name}]:Interface=${r.iface}`);
   set(`[phase2-${p2name}]:EXCHANGE_TYPE=QUICK_MODE`);
   set(`[phase2-${p2name}]:Suites=phase2-suite-${p2name}`);
   set(`[phase2-suite-${p2name}]:Protocols=phase2-protocol-${p2name}`);
@@ -356,12 +358,21 @@ export function ipsecctlNv(text: string, file: string, opts: IpsecctlNvOptions =
     if (item.kind === "macro" && opts.verbose) stdout.push(`${item.name} = "${item.value}"`);
     const warned = warnings.filter((w) => w.item === index);
     if (item.problems.some((p) => p.effect === "errx")) return expandRuleErrx(item, opts, stdout, stderr, join);
+    // expand_rule's validate_af on the addresses host_if gave the rule's interface and group names (lint cannot
+    // know them; the host can), before its other checks (set_rule_peers: `no peer specified`): the rule is not
+    // loaded. Only a rule that reached expand_rule: no action before it failed.
+    const statement = item.kind === "rule" || item.kind === "dropped" ? item.statement : undefined;
+    const reached = !item.problems.some((p) => (p.effect === "hard" || p.effect === "fatal") && !p.noRecovery);
+    const refused = statement && ifs && reached ? interfacePairProblem(statement, ifs) : undefined;
     for (const p of item.problems) {
+      if (refused && p.noRecovery) continue;
       if (p.effect === "stderr") {
         if (!p.quiet) stderr.push(p.text);
         continue;
       }
       if (p.effect === "fatal") {
+        // after an action's YYERROR yacc discards the rest of the line: the err() is never reached
+        if (p.quiet) continue;
         stderr.push(`ipsecctl: ${p.text}${p.noErrno ? "" : ": Inappropriate ioctl for device"}`);
         return { stdout: join(stdout), stderr: join(stderr), rc: 1 };
       }
@@ -374,11 +385,8 @@ export function ipsecctlNv(text: string, file: string, opts: IpsecctlNvOptions =
         errors++;
       }
     }
-    // expand_rule's validate_af on the addresses host_if gave the rule's interface and group names (lint cannot
-    // know them; the host can): the rule is not loaded
-    const refused = item.kind === "rule" && ifs ? interfacePairProblem(item.statement, ifs) : undefined;
-    if (refused && item.kind === "rule") {
-      stderr.push(`${file}: ${item.line}: ${refused}`);
+    if (refused) {
+      stderr.push(`${file}: ${item.kind === "rule" ? item.line : item.problems.find((p) => p.noRecovery)?.ipsecctlLine}: ${refused}`);
       errors++;
       continue;
     }

@@ -46,3 +46,16 @@ describe("ipsecctlNv", () => {
     expect(r).toEqual({ stdout: "ah transport from 192.0.2.1 to 192.0.2.2 spi 0x00000100 auth hmac-sha2-256\n", stderr: "", rc: 0 });
   });
 });
+
+describe("ipsecctlNv on the host's interfaces", () => {
+  const interfaces = [{ name: "em1", addresses: [{ family: "inet" as const, address: "192.0.2.1" }], groups: ["egress"] }];
+  it("expand_rule checks the families of an interface's addresses (validate_af) before the rule's peer", () => {
+    // recorded with ../shared/oracle's ipsecctl (em1 holds IPv4 only): `source/destination address families do not
+    // match`, not set_rule_peers' `no peer specified for destination`, which lint (knowing no interface) says
+    expect(ipsecctlNv("flow ipip from em1 to 2001:db8:1::/48\n", "g32.conf", { interfaces })).toEqual({
+      stdout: "",
+      stderr: "g32.conf: 1: source/destination address families do not match\nipsecctl: Syntax error in config file: ipsec rules not loaded\n",
+      rc: 1,
+    });
+  });
+});
