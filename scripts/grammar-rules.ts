@@ -269,6 +269,16 @@ export function ipsecRule(d: Draw): string {
 
 /** One iked.conf statement: mostly ikev2 policies, and `set` options and users. */
 export function ikedStatement(d: Draw): string {
+  // RADIUS lines (servers, retries, the attribute map, DAE), valid and not
+  if (d.chance(0.08)) {
+    const acct = d.chance(0.3) ? "accounting " : "";
+    return d.pick([
+      `radius ${acct}server ${d.pick(["192.0.2.10", "2001:db8::10", "radius.example.com", "10.1"])}${d.chance(0.4) ? ` port ${d.pick(["1812", "70000", "radius-acct", "nosuch"])}` : ""} secret "${d.pick(["s3cret", "a b"])}"`,
+      `radius ${acct}max-tries ${d.pick(["3", "0", "-1"])}`, `radius ${acct}max-failovers ${d.pick(["0", "2", "-1"])}`,
+      `radius config ${d.pick(["", "inet ", "inet6 "])}${d.pick(["address", "netmask", "name-server", "net", "none", "protected-subnet", "nosuch"])} ${d.pick(["8", "0 8", "0x137 28", "16777216 8", "0 256", "0x1g 8", "abc"])}`,
+      `radius dae listen on ${d.pick(["0.0.0.0", "::1", "any", "localhost"])}${d.chance(0.3) ? " port 3799" : ""}`, `radius dae client ${d.pick(["192.0.2.11", "gw"])} secret "d"`,
+    ]);
+  }
   if (d.chance(0.15))
     return d.pick(["set dpd_check_interval 30", "set fragmentation", "set nofragmentation", "set mobike", "set nomobike", "set vendorid", "set enforcesingleikesa", "set stickyaddress", "set passive", "set active", "set couple", "set decouple", 'user "alice" "secret"',
       "set novendorid", "set noenforcesingleikesa", "set nostickyaddress", "set cert_partial_chain", "set ocsp \"http://ocsp.example.com/\"", "set ocsp \"http://ocsp.example.com/\" tolerate 60", "set radius server 192.0.2.9 secret \"x\"", 'user "bob" "a b"']);

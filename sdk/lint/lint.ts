@@ -64,7 +64,7 @@ const IFCONFIG_WORDS: ReadonlySet<string> = new Set(["vhid", "carpdev", "pass", 
 /** The keywords a secret follows, by kind of file (pf, sysctl.conf and rc.conf.local hold none), and the language's keywords. */
 const SECRETS_AFTER: Partial<Record<LintKind, { key: RegExp; keywords: ReadonlySet<string> }>> = {
   ipsec: { key: /^(psk|authkey|enckey)$/, keywords: IPSEC_KEYWORDS },
-  iked: { key: /^(psk|user)$/, keywords: IKED_KEYWORDS },
+  iked: { key: /^(psk|user|secret)$/, keywords: IKED_KEYWORDS },
   hostname: { key: /^(pass|wgkey|wgpsk|wpakey)$/, keywords: IFCONFIG_WORDS },
   sasyncd: { key: /^sharedkey$/, keywords: SASYNCD_KEYWORDS },
 };

@@ -8,7 +8,9 @@
 import type { ParseResult } from "../diagnostics";
 import { oneOf } from "../diagnostics";
 import { parseAddr } from "./address";
-import { IKED_SET_FLAGS, type IkedConf, type IkedConfigItem, type IkedFlow, type IkedPolicy, type IkedSetFlag, type IkedSetting } from "./types";
+import { IKED_SET_FLAGS, type IkedConf, type IkedConfigItem, type IkedFlow, type IkedPolicy, type IkedRadius, type IkedSetFlag, type IkedSetting } from "./types";
+import type { IkedToken } from "./lexer";
+import { hexdecWord, numericHostProblem, radiusConfigOption, radiusConfigOptions } from "./radius";
 import { Fail, ParserBase, parseByteSpec, parseTimeSpec, portNumber, protocolName, protocolNumber, type IkedParseDetails, type IkedParseEvent } from "./parser-base";
 
 export { parseByteSpec, parseTimeSpec, portNumber, protocolName, protocolNumber, type IkedParseDetails, type IkedParseEvent } from "./parser-base";
@@ -85,6 +87,8 @@ class Parser extends ParserBase {
           return this.user();
         case "ikev2":
           return this.ikev2();
+        case "radius":
+          return this.radius();
         case "include": {
           // parse.y `include STRING`: pushfile() fails (the model reads no other file), iked warns and
           // reports `failed to include file`, then goes on with the next line.
@@ -163,6 +167,75 @@ class Parser extends ParserBase {
       }
     } else this.syntax(`one of ${IKED_SET_FLAGS.join(", ")}, dpd_check_interval, ocsp`);
     this.pending = () => this.conf.settings.push(s);
+  }
+
+  /**
+   * parse.y `radius`: `[accounting] server ADDR [port P] secret S`, `[accounting] max-tries N`, `[accounting]
+   * max-failovers N`, `config [inet|inet6] OPTION [VENDOR] TYPE`, `dae listen on ADDR [port P]`, `dae client ADDR
+   * secret S`. Each line's checks in iked's order: the tokens' own (port, numbers) as they are reduced, then the line's.
+   */
+  protected radius(): void {
+    const kw = this.advance();
+    let r: IkedRadius;
+    if (this.acceptKw("config")) {
+      const af = this.acceptKw("inet") ? "inet" : this.acceptKw("inet6") ? "inet6" : undefined;
+      const opt = this.expectString("an IKE configuration option");
+      const first = this.hexdec();
+      const second = this.cur().type === "string" || this.cur().type === "number" ? this.hexdec() : undefined;
+      const [vendor, type] = second === undefined ? [0n, first.n] : [first.n, second.n];
+      if (second !== undefined && (vendor < 0n || vendor > 0xffffffn)) throw new Fail(first.tok, "vendor-id must be in 0-0xffffff", `radius config: vendor id ${first.text} is out of range; 0-0xffffff`);
+      if (type < 0n || type > 255n) throw new Fail((second ?? first).tok, "attribute type must be in 0-255", `radius config: attribute type ${(second ?? first).text} is out of range; 0-255`);
+      const option = radiusConfigOption(opt.value, af);
+      if (option === undefined) throw new Fail(opt, "not a valid ikecfg option", `radius config: ${oneOf("option", opt.value, radiusConfigOptions(af).split(", "))}`);
+      r = { kind: "config", ...(af ? { af } : {}), option, ...(vendor > 0n ? { vendor: Number(vendor) } : {}), type: Number(type) };
+    } else if (this.acceptKw("dae")) {
+      if (this.acceptKw("listen")) {
+        this.expectKw("on");
+        const a = this.expectString("an address");
+        const port = this.port("radius dae listen");
+        const problem = numericHostProblem(a.value);
+        if (problem) throw new Fail(a, problem, `radius dae listen on: \`${a.value}\` is not a numeric IPv4 or IPv6 address`);
+        r = { kind: "dae-listen", address: a.value, ...(port !== undefined ? { port } : {}) };
+      } else {
+        this.expectKw("client");
+        const a = this.expectString("an address");
+        this.expectKw("secret");
+        const secret = this.expectString("a secret");
+        const problem = numericHostProblem(a.value);
+        if (problem) throw new Fail(a, problem, `radius dae client: \`${a.value}\` is not a numeric IPv4 or IPv6 address`, secret.line);
+        r = { kind: "dae-client", address: a.value, secret: secret.value };
+      }
+    } else {
+      const accounting = this.acceptKw("accounting") ? ({ accounting: true } as const) : {};
+      if (this.acceptKw("server")) {
+        const a = this.expectString("an address");
+        const port = this.port("radius server");
+        this.expectKw("secret");
+        const secret = this.expectString("a secret");
+        const problem = numericHostProblem(a.value);
+        if (problem) throw new Fail(a, problem, `radius server: \`${a.value}\` is not a numeric IPv4 or IPv6 address`, secret.line);
+        r = { kind: "server", ...accounting, address: a.value, ...(port !== undefined ? { port } : {}), secret: secret.value };
+      } else if (this.acceptKw("max-tries")) {
+        const n = this.expectNumber("a number of tries");
+        if (n.value <= 0) throw new Fail(n, "max-tries must a positive value", `radius max-tries: \`${n.text}\`; give 1 or more`);
+        r = { kind: "max-tries", ...accounting, tries: n.value };
+      } else if (this.acceptKw("max-failovers")) {
+        const n = this.expectNumber("a number of failovers");
+        if (n.value < 0) throw new Fail(n, "max-failovers must be 0 or a positive value", `radius max-failovers: \`${n.text}\`; give 0 or more`);
+        r = { kind: "max-failovers", ...accounting, failovers: n.value };
+      } else this.syntax(`after \`${kw.type === "kw" ? kw.value : "radius"}\`: server, max-tries, max-failovers, config or dae`);
+    }
+    this.pending = () => (this.conf.radius ??= []).push(r);
+  }
+
+  /** parse.y hexdecnumber: a NUMBER, or a word of `0x` hex digits (hexdecWord). */
+  private hexdec(): { n: bigint; text: string; tok: IkedToken } {
+    const t = this.advance();
+    if (t.type === "number") return { n: BigInt(t.text), text: t.text, tok: t };
+    if (t.type !== "string") throw new Fail(t, "syntax error", `radius config: expected a number, got ${t.type === "kw" ? `\`${t.value}\`` : t.type}`);
+    const v = hexdecWord(t.value);
+    if (typeof v === "string") throw new Fail(t, v, `radius config: ${v}; give a decimal number or 0x and hex digits`);
+    return { n: v, text: t.value, tok: t };
   }
 
   /** A policy's leading words: name, quick/skip/default, active/passive, ipcomp, transport/tunnel, natt, ah/esp, inet/inet6. */

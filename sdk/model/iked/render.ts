@@ -1,5 +1,5 @@
 /**
- * Canonical iked.conf writer. Sections in iked.conf(5) order (macros, `set`, `user`, policies); each
+ * Canonical iked.conf writer. Sections in iked.conf(5) order (macros, `set`, `user`, `radius`, policies); each
  * policy's options in iked's grammar order, with full transform names, continued over several lines with
  * `\`. Secrets (PSKs, user passwords) are written as given: the file must be 0600 (iked refuses group-
  * or world-readable files).
@@ -10,10 +10,11 @@ import type { IkedConf, IkedPolicy, IkedSetting, IkedTransforms } from "./types"
 import { IKED_KEYWORDS } from "./lexer";
 import { protocolNumber } from "./parser-base";
 import { shown, unsafeChar } from "../tokens/refusal";
+import { renderRadius } from "./radius";
 
 /** Quotes a string for iked's lexer (`"…"`, with `\"` for quotes). */
 export function ikedQuote(field: string, s: string): string {
-  if (/[\\\n\0]/.test(s) || unsafeChar(s) !== undefined) throw new ModelError(field, /psk|password/.test(field) ? "(secret)" : shown(s), "must not contain a backslash, newline, NUL or other control or invisible character");
+  if (/[\\\n\0]/.test(s) || unsafeChar(s) !== undefined) throw new ModelError(field, /psk|password|secret/.test(field) ? "(secret)" : shown(s), "must not contain a backslash, newline, NUL or other control or invisible character");
   return `"${s.replace(/"/g, '\\"')}"`;
 }
 
@@ -121,6 +122,7 @@ export function renderIkedConf(c: IkedConf): string {
   }
   for (const s of c.settings) out.push(setting(s));
   c.users.forEach((u, i) => out.push(`user ${ikedQuote(`users[${i}].name`, u.name)} ${ikedQuote(`users[${i}].password`, u.password)}`));
+  c.radius?.forEach((r, i) => out.push(renderRadius(r, `radius[${i}]`, ikedQuote)));
   c.policies.forEach((p, i) => out.push(renderIkedPolicy(p, i)));
   return out.length ? `${out.join("\n")}\n` : "";
 }

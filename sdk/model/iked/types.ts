@@ -143,10 +143,38 @@ export interface IkedPolicy {
   tap?: string;
 }
 
+/**
+ * A `radius …` line (iked.conf(5) RADIUS CONFIGURATION): the servers iked asks for `eap radius` authentication and
+ * accounting, how it retries them, which RADIUS attribute fills which IKE configuration option, and whom it takes
+ * Dynamic Authorization (RFC 5176) requests from. Secrets are Pulumi-secret-worthy: the file must be 0600.
+ */
+export type IkedRadius =
+  /**
+   * `radius [accounting] server ADDR [port P] secret SECRET`: a server by numeric address (no host names), its
+   * port a number or service name (default 1812, accounting 1813), and the secret shared with it.
+   */
+  | { kind: "server"; accounting?: true; address: string; port?: number | string; secret: string }
+  /** `radius [accounting] max-tries N`: retransmissions before a server is marked failed, N ≥ 1 (default 3). */
+  | { kind: "max-tries"; accounting?: true; tries: number }
+  /** `radius [accounting] max-failovers N`: failovers to the next server, N ≥ 0 (default 0). */
+  | { kind: "max-failovers"; accounting?: true; failovers: number }
+  /**
+   * `radius config [inet|inet6] OPTION [VENDOR] TYPE`: the attribute (vendor id 0-0xffffff, 0 or absent: none;
+   * type 0-255) that fills the IKE configuration option (address, netmask, name-server, netbios-server, dhcp-server,
+   * access-server; `none`: the option is not taken from RADIUS). Family default inet. Defaults: iked.conf(5).
+   */
+  | { kind: "config"; af?: "inet" | "inet6"; option: string; vendor?: number; type: number }
+  /** `radius dae listen on ADDR [port P]`: where iked takes DAE requests (numeric address; port default 3799). */
+  | { kind: "dae-listen"; address: string; port?: number | string }
+  /** `radius dae client ADDR secret SECRET`: a DAE client (numeric address) and its secret. */
+  | { kind: "dae-client"; address: string; secret: string };
+
 /** A whole iked.conf. */
 export interface IkedConf {
   macros: IkedMacro[];
   settings: IkedSetting[];
   users: IkedUser[];
+  /** `radius …` lines, in file order; absent = none. */
+  radius?: IkedRadius[];
   policies: IkedPolicy[];
 }
