@@ -41,7 +41,8 @@ function pfHost(d: Draw): string {
   if (k <= 72) return `${not}(${d.pick(IFS)}${d.pick(["", "", ":network", ":broadcast", ":peer", ":0"])})${d.pick(["", "", "/24", "/16"])}`;
   if (k <= 80) return `${not}${d.pick(IFS)}${d.pick(["", ":network", ":broadcast", ":0"])}${d.pick(["", "", "/24"])}`;
   if (k <= 88) return `${not}<${d.pick(["t1", "bad", "goodguys"])}>`;
-  if (k <= 91) return d.pick(["self", "no-route", "urpf-failed", "any"]);
+  if (k <= 90) return d.pick(["self", "no-route", "urpf-failed", "any"]);
+  if (k <= 91) return `${not}route ${d.pick(['"DTAG"', "a", '"0123456789abcdef0"'])}`;
   if (k <= 94) return `${not}${d.pick(["$nets", "($ext)", "$ext:network", "($ext:0)"])}`;
   return `${d.pick(V4.slice(0, 2))} - ${d.pick(["10.0.0.9", "10.0.0.255"])}`;
 }

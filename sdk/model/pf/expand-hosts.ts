@@ -54,6 +54,7 @@ export function resolveHosts(hosts: readonly PfHost[], ctx: ExpandContext, error
         break;
       case "dynamic":
       case "table":
+      case "route":
       case "no-route":
       case "urpf-failed":
         out.push({ host: h, af: undefined });

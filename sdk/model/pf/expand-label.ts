@@ -69,6 +69,7 @@ function labelAddress(h: HostAf["host"], af: PfAddressFamily | undefined): strin
       case "interface":
         return h.name;
       case "range":
+      case "route":
         return "?";
       default:
         return h.kind;

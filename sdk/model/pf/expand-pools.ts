@@ -76,8 +76,8 @@ export function collapsePools(rule: PfFilterRule, af: PfAddressFamily | undefine
 
 /**
  * PF_AZERO of a host's mask as expand_rule sees it: `any`, a /0, an interface written `/0`, no host at all; no-route
- * and urpf-failed (no address); a table, whose name overlays the address and the mask in pf_addr_wrap's union, when
- * the name ends within the address's 16 bytes (so leaves the mask's bytes zero).
+ * and urpf-failed (no address); a table or route label, whose name overlays the address and the mask in pf_addr_wrap's
+ * union, when the name ends within the address's 16 bytes (so leaves the mask's bytes zero).
  */
 function zeroMask(h: PfHost | undefined): boolean {
   if (h === undefined) return true;
@@ -92,6 +92,8 @@ function zeroMask(h: PfHost | undefined): boolean {
       return h.mask === 0;
     case "table":
       return Buffer.byteLength(h.name) <= 16;
+    case "route":
+      return Buffer.byteLength(h.label) <= 16;
     case "range":
       return false;
   }

@@ -243,7 +243,12 @@ export abstract class PfHostParser extends PfParserBase {
       if (nameTok.text.length >= 32) this.failOnToken(`table name '${nameTok.text}' too long`, "at most 31 characters", nameTok, close);
       return [{ kind: "table", name: nameTok.text, ...n }];
     }
-    if (this.isKw("route")) this.fail("`route LABEL` addresses are not part of this model's pf language");
+    if (this.acceptKw("route")) {
+      // parse.y host: ROUTE STRING, checked as it is reduced (RTLABEL_LEN)
+      const label = this.expectString();
+      if (Buffer.byteLength(label.text) >= 32) this.failOnToken("route label too long, max 31 chars", "a route label has at most 31 bytes", label);
+      return [{ kind: "route", label: label.text, ...n }];
+    }
     this.syntax();
   }
 

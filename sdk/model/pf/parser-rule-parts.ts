@@ -102,6 +102,11 @@ export abstract class PfRulePartParser extends PfHostParser {
    * A translation or route target: one host, or `{ list }`. A list of several addresses becomes the
    * constant table `<__automatic_N>` (parse.y collapse_redirspec/add_opt_table), echoed by `-v` as pfctl does.
    */
+  /** A route label as a translation or route target: pfctl takes it, this model does not (see parser.ts). */
+  private noRouteLabel(h: PfHost): void {
+    if (h.kind === "route") this.fail("a route label as a translation or route target is not part of this model's pf language", "give an address, an interface or a table");
+  }
+
   /** parse.y redirspec and route_host take `host`, not `xhost`: a `!` there is a syntax error. */
   private noNegation(): false {
     if (this.isChar("!")) this.syntax();
@@ -111,6 +116,7 @@ export abstract class PfRulePartParser extends PfHostParser {
   protected poolTarget(af?: PfAddressFamily, echo = true, binat = false): { target: PfHost; list?: PfHost[] } {
     if (!this.acceptChar("{")) {
       const raw = this.host(this.noNegation())[0]!;
+      this.noRouteLabel(raw);
       // binat-to checks its address's mask (check_netmask: `10.0.0.1/33` is refused); the other pools drop it
       const h = binat ? raw : bareWideV4(raw);
       if (h.kind !== "interface" || !this.ctx.interfaces) return { target: h };
@@ -142,6 +148,7 @@ export abstract class PfRulePartParser extends PfHostParser {
       this.optnl();
     }
     // (an IPv4 entry with more than 32 bits of mask: the table cannot take it once the rule expands, collapsePool)
+    list.forEach((h) => this.noRouteLabel(h));
     this.shift();
     if (list.length === 1) return { target: bareWideV4(list[0]!) };
     const name = `__automatic_${this.listTables++}`;

@@ -121,6 +121,8 @@ export abstract class PfSettingsParser extends PfOptionParser {
             range: "address ranges are not permitted inside tables",
             dynamic: "dynamic addresses are not permitted inside tables",
             table: "tables cannot contain tables",
+            // append_addr_host() has no case for a route label (PF_ADDR_RTLABEL is 4)
+            route: "unknown address type 4",
             "no-route": '"no-route" is not permitted inside tables',
             "urpf-failed": '"urpf-failed" is not permitted inside tables',
           };

@@ -32,7 +32,7 @@
  * model's pf language" (never passed through as opaque text: a rule the model cannot represent could not
  * be rendered canonically or compared with `pfctl -sr`): `include`, `source-hash` with a random key, `divert-reply`/`divert-packet`,
  * `on rdomain` and `received-on rdomain`, scoped addresses in an address range (`fe80::1%em0 - fe80::9%em0`),
- * `route` labels, `af-to` on anchor rules, and the option `set fingerprints`. An anchor rule takes every other
+ * `route "LABEL"` as a translation or route target (as an address it is taken), `af-to` on anchor rules, and the option `set fingerprints`. An anchor rule takes every other
  * option a pass rule takes but state and routing (pfctl's own refusals); of them, pfctl ignores `nat-to`, `rdr-to`,
  * `binat-to` and `divert-to`, and lint warns of each.
  */

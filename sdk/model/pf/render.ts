@@ -31,7 +31,7 @@ function neg(not: boolean | undefined): string {
   return not ? "! " : "";
 }
 
-/** One address as pfctl prints it: `10.0.0.0/24`, `(em1)`, `<peers>`, `no-route`, or an interface name. */
+/** One address as pfctl prints it: `10.0.0.0/24`, `(em1)`, `<peers>`, `route "LABEL"`, `no-route`, or an interface name. */
 export function renderHost(h: PfHost): string {
   switch (h.kind) {
     case "address":
@@ -44,6 +44,8 @@ export function renderHost(h: PfHost): string {
       return `${neg(h.not)}(${h.name}${h.modifier ? `:${h.modifier}` : ""})${h.mask !== undefined ? `/${h.mask}` : ""}`;
     case "table":
       return `${neg(h.not)}<${h.name}>`;
+    case "route":
+      return `${neg(h.not)}route "${h.label}"`;
     case "no-route":
       return neg(h.not) + "no-route";
     case "urpf-failed":

@@ -73,6 +73,7 @@ const HOST_FIELDS: Record<string, [Record<string, Shape>, string[]]> = {
   interface: [{ name: str, modifier: str, not: bool, mask: num }, ["name"]],
   dynamic: [{ name: str, modifier: str, not: bool, mask: num }, ["name"]],
   table: [{ name: str, not: bool }, ["name"]],
+  route: [{ label: str, not: bool }, ["label"]],
   "no-route": [{ not: bool }, []],
   "urpf-failed": [{ not: bool }, []],
 };

@@ -72,6 +72,11 @@ export type PfHost =
       mask?: number;
     }
   | { kind: "table"; name: string; not?: boolean }
+  /**
+   * `route "LABEL"`: the addresses whose route carries the route label LABEL (route(8) `-label`, e.g. set by bgpd),
+   * at most 31 bytes; no address family of its own. Not in tables.
+   */
+  | { kind: "route"; label: string; not?: boolean }
   | { kind: "no-route"; not?: boolean }
   | { kind: "urpf-failed"; not?: boolean };
 

@@ -96,11 +96,14 @@ function checkHost(field: string, h: PfHost): void {
     case "table":
       checkName(`${field}.name`, h.name, "table name", 31);
       return;
+    case "route":
+      checkQuoted(`${field}.label`, h.label, "a route label", 31);
+      return;
     case "no-route":
     case "urpf-failed":
       return;
     default:
-      throw new ModelError(`${field}.kind`, (h as { kind: unknown }).kind, oneOf("address kind", String((h as { kind: unknown }).kind), ["address", "range", "interface", "dynamic", "table", "no-route", "urpf-failed"]));
+      throw new ModelError(`${field}.kind`, (h as { kind: unknown }).kind, oneOf("address kind", String((h as { kind: unknown }).kind), ["address", "range", "interface", "dynamic", "table", "route", "no-route", "urpf-failed"]));
   }
 }
 

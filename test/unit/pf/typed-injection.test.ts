@@ -16,7 +16,7 @@ const host = (address: string) => ({ kind: "address", address });
 /** One rule with every option that writes a string or a number of the user's into the file. */
 const FULL = {
   kind: "filter", action: "pass", direction: "in", quick: true, log: true, logOptions: { to: 1 }, on: [{ name: "em0" }], af: "inet", protos: ["tcp"],
-  from: { hosts: [host("10.0.0.1"), { kind: "table", name: "peers" }], ports: [{ op: "=", port: 22 }] },
+  from: { hosts: [host("10.0.0.1"), { kind: "table", name: "peers" }, { kind: "route", label: "DTAG" }], ports: [{ op: "=", port: 22 }] },
   to: { hosts: [{ kind: "dynamic", name: "em1", modifier: "network" }], ports: [{ op: ":", port: 80, to: 90 }] },
   users: [{ op: "=", id: "root" }], groups: [{ op: "><", id: 10, to: 20 }], receivedOn: { name: "em1" }, prio: 3, tos: 16, setPrio: [1, 2], setTos: 16,
   maxPktRate: { limit: 100, seconds: 10 }, probability: 2147483648, rtable: 1, tag: "web", tagged: { name: "inbound" }, label: "ssh $srcaddr",
@@ -27,7 +27,7 @@ const FULL = {
 /** An anchor rule with every option an anchor rule takes (types.ts PfRuleOptions). */
 const FULL_ANCHOR = {
   kind: "anchor", name: "vpn/in", direction: "in", quick: true, on: [{ name: "em0" }], af: "inet", protos: ["tcp"],
-  from: { hosts: [host("10.0.0.1"), { kind: "table", name: "peers" }], ports: [{ op: "=", port: 22 }] },
+  from: { hosts: [host("10.0.0.1"), { kind: "table", name: "peers" }, { kind: "route", label: "DTAG" }], ports: [{ op: "=", port: 22 }] },
   to: { hosts: [{ kind: "dynamic", name: "em1", modifier: "network" }], ports: [{ op: ":", port: 80, to: 90 }] },
   users: [{ op: "=", id: "root" }], groups: [{ op: "><", id: 10, to: 20 }], receivedOn: { name: "em1", not: true }, prio: 3, tos: 16, setPrio: [1, 2], setTos: 16,
   setDelay: 20, maxPktRate: { limit: 100, seconds: 10 }, probability: 2147483648, rtable: 1, tag: "web", tagged: { name: "inbound" }, label: "ssh $srcaddr",
