@@ -33,7 +33,7 @@ export function lintPf(text: string, file: string, opts: PfLintOptions = {}): Di
 
 function lintDepth(text: string, file: string, opts: PfLintOptions, depth: number): Diagnostic[] {
   const read = opts.readFile;
-  const out = parsePfDetailed(text, file, { interfaces: opts.interfaces, verbose: false, ...(read ? { readTableFile: read } : {}), ...(opts.anchor ? { anchor: opts.anchor } : {}), ...(opts.knownQueues ? { knownQueues: opts.knownQueues } : {}) });
+  const out = parsePfDetailed(text, file, { interfaces: opts.interfaces, verbose: false, ...(read ? { readFile: read } : {}), ...(opts.anchor ? { anchor: opts.anchor } : {}), ...(opts.knownQueues ? { knownQueues: opts.knownQueues } : {}) });
   const ds = [...out.diagnostics];
   // pfctl_load_anchors runs only once the whole file parsed, and stops at the first anchor that fails
   if (read === undefined || out.errors > 0 || depth >= MAX_LOAD_DEPTH) return ds;

@@ -20,11 +20,13 @@ export interface PfParseOptions {
   /** Print parse-time echo lines as `pfctl -v` does (macros, `set skip`, tables). Default true. */
   verbose?: boolean;
   /**
-   * Reads a table's `file "PATH"` (the path as written; undefined when it cannot be read). pfctl -n loads
-   * table files: a missing one fails with `cannot load "PATH": …`, a bad entry with `file "PATH" contains
-   * bad data` (./table-file); `{ error }` carries why it cannot be read (strerror, e.g. `Is a directory`). Without it table files are not checked (lintPf passes its file reader).
+   * Reads a file the pf.conf names, by the path as written: a table's `file "PATH"` and an `include "PATH"`
+   * (undefined when it cannot be read; `{ error }` carries why, strerror, e.g. `Is a directory`). pfctl -n loads
+   * table files: a missing one fails with `cannot load "PATH": …`, a bad entry with `file "PATH" contains bad data`
+   * (./table-file); an include it cannot open fails with `failed to include file PATH`. Without it table files are
+   * not checked and an include fails (lintPf passes its file reader, the lab's pfctl the gateway's files).
    */
-  readTableFile?: (path: string) => string | { error: string } | undefined;
+  readFile?: (path: string) => string | { error: string } | undefined;
   /**
    * The anchor the file is loaded into (`pfctl -a NAME`; empty or absent: the main ruleset). Queues can only
    * be defined in the main ruleset, and only there are queue trees checked and printed.
@@ -83,6 +85,9 @@ export class Errx {
 
 /** Valid pf rule options outside the model (see the header): refused with a message naming them. */
 export const UNSUPPORTED_RULE_OPTS = new Set(["os"]);
+
+/** How deep includes nest before pushfile fails (pfctl itself stops when it runs out of descriptors). */
+const MAX_INCLUDE_DEPTH = 64;
 export const SUPPORTED_RULE_OPTS = "flags, keep state, no state, modulate state, synproxy state, icmp-type, icmp6-type, scrub, tag, tagged, label, nat-to [static-port], rdr-to, binat-to, af-to, queue, set queue, route-to, reply-to, dup-to, received-on, prio, tos, set prio, set tos, set delay, max-pkt-rate, probability, divert-to, divert-reply, divert-packet, once, fragment, allow-opts, rtable";
 
 /** map_tos() words (parse.y): DiffServ code points and the old ToS names. */
@@ -125,7 +130,12 @@ export function flagString(bits: number): string {
 
 
 export abstract class PfParserBase {
-  protected readonly lex: PfLexer;
+  protected lex: PfLexer;
+  /**
+   * The files an `include` left to read the included one (parse.y pushfile/popfile): each with its lexer, name and
+   * the lookahead it had read, innermost last.
+   */
+  private readonly includers: { lex: PfLexer; file: string; la: Token }[] = [];
   protected la!: Token;
   protected errflag = 0;
   protected readonly macros = new Map<string, string>();
@@ -185,10 +195,10 @@ export abstract class PfParserBase {
 
   constructor(
     protected readonly text: string,
-    protected readonly file: string,
+    protected file: string,
     protected readonly opts: PfParseOptions,
   ) {
-    this.lex = new PfLexer(text, this.macros, (line, col, message) => this.report(line, col, message));
+    this.lex = this.lexer(text);
     // collapse_redirspec makes a table for each combination whose pool keeps several addresses: numbered as made
     const autoTable = (addresses: PfHost[], unmade?: "unmade"): string => {
       const name = `__automatic_${this.autoTables++}`;
@@ -294,13 +304,46 @@ export abstract class PfParserBase {
   /** Where the lexer's reports of the lookahead sit in `out` (it reported them as shift() read it), if any. */
   private laReports: { tok: Token; stderr: number; stderrEnd: number; diagnostics: number; diagnosticsEnd: number } | undefined;
 
+  private lexer(text: string): PfLexer {
+    return new PfLexer(text, this.macros, (line, col, message) => this.report(line, col, message));
+  }
+
+  /** The next token: of the file being read, or, at the end of an included file, the one its includer had read (popfile). */
+  protected nextToken(): Token {
+    let t = this.lex.next();
+    while (t.type === "EOF" && this.includers.length > 0) {
+      const up = this.includers.pop()!;
+      this.lex = up.lex;
+      this.file = up.file;
+      t = up.la;
+    }
+    return t;
+  }
+
+  /**
+   * parse.y include: pushfile(PATH) (a file pfctl cannot open: its warning, then `failed to include file PATH`), then
+   * lungetc('\n') on the new file: the statement ends with a newline of the included file, whose tokens come next.
+   * The include's own lookahead is read again once the included file ends.
+   */
+  protected pushFile(path: Token): void {
+    const body = this.includers.length < MAX_INCLUDE_DEPTH ? this.opts.readFile?.(path.text) : { error: "Too many open files" };
+    if (typeof body !== "string") {
+      this.out.stderr.push(`pfctl: pushfile: ${path.text}: ${body?.error ?? "No such file or directory"}`);
+      this.failOnToken(`failed to include file ${path.text}`, this.opts.readFile ? "the file must exist on the host when pfctl loads the ruleset" : "rules given here are the whole text: no other file is read for them; write the included rules in their place", path);
+    }
+    this.includers.push({ lex: this.lex, file: this.file, la: this.la });
+    this.lex = this.lexer(body);
+    this.file = path.text;
+    this.la = { type: "NL", text: "\n", line: 1, col: 1 };
+  }
+
   protected shift(): Token {
     const t = this.la;
     this.prev = t;
     if (this.errflag > 0) this.errflag--;
     const stderr = this.out.stderr.length;
     const diagnostics = this.out.diagnostics.length;
-    this.la = this.lex.next();
+    this.la = this.nextToken();
     this.laReports = this.out.stderr.length > stderr ? { tok: this.la, stderr, stderrEnd: this.out.stderr.length, diagnostics, diagnosticsEnd: this.out.diagnostics.length } : undefined;
     return t;
   }

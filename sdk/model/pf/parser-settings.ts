@@ -143,7 +143,7 @@ export abstract class PfSettingsParser extends PfOptionParser {
       (h.kind === "address" && /^[\d.]+\/(\d+)$/.test(h.address) && Number(h.address.split("/")[1]) > 32) ||
       (h.kind === "interface" && h.mask !== undefined && h.mask > 32 && (!this.ctx.interfaces || interfaceAddresses(h.name, h.modifier, this.ctx.interfaces).some((a) => a.family === 4))));
     if (wide) this.fail("cannot create address buffer: Invalid argument", `${renderHost(wide)}: an IPv4 address takes at most /32`);
-    const read = this.opts.readTableFile;
+    const read = this.opts.readFile;
     if (read) {
       for (const f of table.files) {
         const body = read(f);

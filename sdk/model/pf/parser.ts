@@ -23,18 +23,20 @@
  * target or `{ list }`, loaded as `<__automatic_N>`) with `bitmask`, `random`, `source-hash 0xKEY` or `source-hash WORDS` (their MD5),
  * `round-robin`, `least-states`, `sticky-address`;
  * `antispoof`; `anchor "NAME" … [{ inline rules, tables, anchors }]` and `anchor … { … }` without a name (pfctl's
- * `_N`); `load anchor … from`;
+ * `_N`); `load anchor … from`; `include "FILE"` (the file read through PfParseOptions.readFile, its statements
+ * taken as if written in place, its errors under its own name);
  * `af-to inet|inet6 from POOL [to POOL [port N]]` (NAT64/NAT46); queues (`queue NAME on IF bandwidth … [min …]
  * [max …] [burst … for Nms] [parent P] [default] [qlimit N] [flows N] [quantum N]`, checked and printed as
  * pfctl does: ./queues) and `set queue NAME` / `set queue (NAME, ACK)` / `queue NAME` in rules.
  *
  * Decision — deliberately outside the model, refused with "`X` is valid pf.conf but not part of this
  * model's pf language" (never passed through as opaque text: a rule the model cannot represent could not
- * be rendered canonically or compared with `pfctl -sr`): `include`, `source-hash` with a random key, `divert-reply`/`divert-packet`,
- * `on rdomain` and `received-on rdomain`, scoped addresses in an address range (`fe80::1%em0 - fe80::9%em0`),
- * `route "LABEL"` as a translation or route target (as an address it is taken), `af-to` on anchor rules, and the option `set fingerprints`. An anchor rule takes every other
- * option a pass rule takes but state and routing (pfctl's own refusals); of them, pfctl ignores `nat-to`, `rdr-to`,
- * `binat-to` and `divert-to`, and lint warns of each.
+ * be rendered canonically or compared with `pfctl -sr`): `source-hash` with a random key, `on rdomain` and
+ * `received-on rdomain`, scoped addresses in an address range (`fe80::1%em0 - fe80::9%em0`), `route "LABEL"` as a
+ * translation or route target (as an address it is taken), `af-to` on anchor rules, and the option `set
+ * fingerprints`. An anchor rule takes every other option a pass rule takes but state and routing (pfctl's own
+ * refusals); of them, pfctl ignores `nat-to`, `rdr-to`, `binat-to`, `divert-to`, `divert-reply` and `divert-packet`,
+ * and lint warns of each.
  */
 import type { ParseResult } from "../diagnostics";
 import { bareLineReason, contextOf, expandStatement, isBareExpandLine } from "./expand";
@@ -66,7 +68,7 @@ class PfParser extends PfQueueParser {
   /** The holding rulesets (`_N`) of the brace anchors being parsed, innermost last. */
   private readonly holdings: string[] = [];
   run(): PfParseOutput {
-    this.la = this.lex.next();
+    this.la = this.nextToken();
     // parse.y's first state reduces the empty ruleset only before a token a statement starts with; on any
     // other first token (an undefined macro's ERROR, `!`, `in`, a number) there is no `ruleset error '\n'` to
     // recover with: byacc reports the syntax error and gives up on the whole file
@@ -74,7 +76,7 @@ class PfParser extends PfQueueParser {
     // `ruleset: '{' fakeanchor '}' '\n'`: a `{` first in the file is shifted, but fakeanchor has no first token (it
     // has no base case): the token after the brace is the syntax error (an undefined macro there reported first)
     const braced = first.type === "CHAR" && first.text === "{";
-    if (braced) first = this.la = this.lex.next();
+    if (braced) first = this.la = this.nextToken();
     if (braced || (first.type !== "EOF" && first.type !== "NL" && first.type !== "STRING" && !(first.type === "KW" && RULESET_START.has(first.text)))) {
       this.report(first.line, first.col, "syntax error", `unexpected ${describe(first)}; pfctl reads no further`, first);
       this.out.queueNames = this.queues.names();
@@ -125,7 +127,7 @@ class PfParser extends PfQueueParser {
     this.errflag = 3;
     while (this.la.type !== "NL") {
       if (this.la.type === "EOF") return false;
-      this.la = this.lex.next();
+      this.la = this.nextToken();
     }
     this.shift();
     return true;
@@ -168,7 +170,9 @@ class PfParser extends PfQueueParser {
           this.queuespec();
           break;
         case "include":
-          this.fail(`\`${t.text}\` is valid pf.conf but not part of this model's pf language`, "allowed statements: macros, set, table, pass, block, match, antispoof, anchor, load anchor");
+          // parse.y include: INCLUDE STRING, then the included file's statements (its own newline ends this one)
+          this.shift();
+          this.pushFile(this.expectString());
           break;
         default:
           this.syntax();

@@ -38,7 +38,7 @@ export interface PfctlNvOptions {
   knownQueues?: readonly string[];
   verbose?: boolean;
   /** Reads a table file on the gateway (pfctl -n loads table files); undefined when unreadable. Default: not checked. */
-  readTableFile?: (path: string) => string | { error: string } | undefined;
+  readFile?: (path: string) => string | { error: string } | undefined;
   /**
    * The key of a `source-hash` pool written without one: parse.y's `hashkey` draws four arc4random() words for it,
    * a new key on every run (so `-nv` twice, or `-nv` and the loaded rule's `-sr`, differ). Default: random.
@@ -74,7 +74,7 @@ function lines(xs: readonly string[]): string {
 export function pfctlNv(text: string, file: string, opts: PfctlNvOptions): ToolResult {
   const verbose = opts.verbose !== false;
   const out = parsePfDetailed(text, file, {
-    interfaces: opts.interfaces, verbose, ...(opts.anchor ? { anchor: opts.anchor } : {}), ...(opts.knownQueues ? { knownQueues: opts.knownQueues } : {}), ...(opts.readTableFile ? { readTableFile: opts.readTableFile } : {}),
+    interfaces: opts.interfaces, verbose, ...(opts.anchor ? { anchor: opts.anchor } : {}), ...(opts.knownQueues ? { knownQueues: opts.knownQueues } : {}), ...(opts.readFile ? { readFile: opts.readFile } : {}),
     userId: (n) => opts.userId?.(n) ?? BASE_USERS[n], groupId: (n) => opts.groupId?.(n) ?? BASE_GROUPS[n],
   });
   if (out.errors > 0) {

@@ -70,3 +70,20 @@ describe("the CLI's reader of named files", () => {
     }
   });
 });
+
+describe("lint follows a pf.conf's include as pfctl does", () => {
+  const inc: Record<string, string> = {
+    "/etc/pf.d/lan.conf": 'lan = "10.0.0.0/8"\nblock in on em0\n',
+    "/etc/pf.d/bad.conf": "pass in\npass bogus in\n",
+  };
+  const lintInc = (text: string) => lintFile("pf.conf", text, { kind: "pf", include: (p) => inc[p] }).map(formatDiagnostic);
+  it("an included file's statements and macros count as written in place", () => {
+    expect(lintInc('include "/etc/pf.d/lan.conf"\npass out on em0 from $lan\n')).toEqual([]);
+  });
+  it("an error in an included file is under its own name and line; a missing file is pfctl's error on the include", () => {
+    expect(lintInc('include "/etc/pf.d/bad.conf"\npass out\n')).toEqual(["/etc/pf.d/bad.conf:2:6: syntax error: unexpected `bogus`"]);
+    expect(lintInc('pass\ninclude "/etc/pf.d/nope.conf"\n')).toEqual([
+      "pf.conf:2:9: failed to include file /etc/pf.d/nope.conf: the file must exist on the host when pfctl loads the ruleset",
+    ]);
+  });
+});

@@ -5,7 +5,7 @@
  * at preview) — except rules that assign a queue, which an anchor cannot (`pfctl -a` knows no queue:
  * `queue NAME is not defined`): PfAnchor refuses those in pfctl's words.
  */
-import { readdirSync, readFileSync } from "node:fs";
+import { existsSync, readdirSync, readFileSync } from "node:fs";
 import { fileURLToPath } from "node:url";
 import { describe, expect, it } from "vitest";
 import { pfRules } from "../../../sdk/components/nodes";
@@ -21,12 +21,13 @@ const accepted = readdirSync(DIR)
   .map((f) => f.slice(0, -5))
   .filter((c) => readFileSync(`${DIR}/${c}.rc`, "utf8").trim() === "0")
   .sort();
-const opts = { interfaces: GOLDEN_PF_INTERFACES };
-
 describe("the pf model on every pf.conf pfctl accepted (fixtures/oracle/pfctl)", () => {
   it("has the accepted cases", () => expect(accepted.length).toBeGreaterThanOrEqual(30));
   for (const c of accepted) {
     const text = readFileSync(`${DIR}/${c}.conf`, "utf8");
+    // the files the case names (NAME.files/, next to which it was recorded): tables and includes
+    const side = `${DIR}/${c}.files`;
+    const opts = { interfaces: GOLDEN_PF_INTERFACES, ...(existsSync(side) ? { readFile: (p: string) => (existsSync(`${side}/${p}`) ? readFileSync(`${side}/${p}`, "utf8") : undefined) } : {}) };
     const relLoad = parsePf(text, `${c}.conf`, opts).value.rules.find((s) => s.kind === "load-anchor" && !s.file.startsWith("/"));
     if (relLoad?.kind === "load-anchor") {
       // recorded next to its anchor file; the model writes only absolute anchor paths (as /etc/pf.conf needs)

@@ -334,7 +334,7 @@ async function readRules(io: Io, file: string): Promise<{ text: string; name: st
 }
 
 /** A table file as pfctl opens it (relative to the working directory); undefined when it cannot be read. */
-function readTableFile(io: Io, f: string): string | { error: string } | undefined {
+function readFile(io: Io, f: string): string | { error: string } | undefined {
   try {
     return readFileSync(argPath(io, f), "utf8");
   } catch (e) {
@@ -349,22 +349,22 @@ function readTableFile(io: Io, f: string): string | { error: string } | undefine
  * it read (`table <t> file "…"`) still reads the same. The printer is pure, the result what it would print again,
  * except for a `source-hash` key it drew (never kept).
  */
-const nvMemo = new Map<string, { tables: [string, ReturnType<typeof readTableFile>][]; result: ReturnType<typeof pfctlNv> }>();
+const nvMemo = new Map<string, { tables: [string, ReturnType<typeof readFile>][]; result: ReturnType<typeof pfctlNv> }>();
 const NV_MEMO_SIZE = 32;
 
 function memoNv(io: Io, text: string, name: string, o: Parameters<typeof pfctlNv>[2]): ReturnType<typeof pfctlNv> {
   const key = JSON.stringify([text, name, o.optimize, o.interfaces, o.verbose, o.anchor, o.knownQueues]);
   const hit = nvMemo.get(key);
-  if (hit && hit.tables.every(([f, r]) => JSON.stringify(readTableFile(io, f)) === JSON.stringify(r))) {
+  if (hit && hit.tables.every(([f, r]) => JSON.stringify(readFile(io, f)) === JSON.stringify(r))) {
     nvMemo.delete(key);
     nvMemo.set(key, hit);
     return hit.result;
   }
-  const tables: [string, ReturnType<typeof readTableFile>][] = [];
+  const tables: [string, ReturnType<typeof readFile>][] = [];
   const result = pfctlNv(text, name, {
     ...o,
-    readTableFile: (f) => {
-      const r = readTableFile(io, f);
+    readFile: (f) => {
+      const r = readFile(io, f);
       tables.push([f, r]);
       return r;
     },
