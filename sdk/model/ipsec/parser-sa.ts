@@ -4,6 +4,7 @@
  * expand_rule shares between the reverse SAs of several pairs. parser.ts parses the rest.
  */
 import type { IpsecAddress, KeyPair, SaRule, SaType, TcpMd5Rule } from "./types";
+import type { Token } from "./lexer";
 import { saPairs } from "./sa-pairs";
 import { ParserBase, SATYPE_WORDS, SyntaxError_ } from "./parser-base";
 
@@ -58,35 +59,67 @@ export abstract class SaRuleParser extends ParserBase {
   protected key(field: "authkey" | "enckey"): KeyPair | undefined {
     if (!this.isKw(field)) return undefined;
     this.next();
-    if (this.isKw("file")) {
-      this.problem(this.peek(), "hard", "key files are not supported by this model", field, "give the key inline as hex");
-      this.next();
-      this.next();
-      return undefined;
-    }
+    if (this.accept("file")) return this.keyFiles(field);
     const t = this.next();
     this.mark(field, t);
     if (t.kind !== "string" && t.kind !== "number") throw new SyntaxError_(t, true);
-    // parse.y keyspec/parsekey: OUT[:IN], each without a leading `0x`; strlen/2 bytes, each byte from two
-    // characters; a pair that is not two hex digits is reported (once per pair, IN before OUT) and read
-    // as 0xff; an odd last character is ignored. The key lengths are checked afterwards (validate_sa).
+    // parse.y keyspec: OUT[:IN], each without a leading `0x` (IN parsed first)
     const colon = t.text.indexOf(":");
     const texts = colon < 0 ? [t.text] : [t.text.slice(0, colon), t.text.slice(colon + 1)];
-    const bytes = (hex: string): string => {
-      const h = hex.startsWith("0x") ? hex.slice(2) : hex;
-      let out = "";
-      for (let i = 0; i + 1 < h.length; i += 2) {
-        const pair = h.slice(i, i + 2);
-        if (/^[0-9a-fA-F]{2}$/.test(pair)) out += pair.toLowerCase();
-        else {
-          this.problem(t, "soft", "keys need to be specified in hex digits", field, "hex digits, optionally 0x-prefixed, OUT:IN");
-          out += "ff";
-        }
+    const keyIn = texts.length === 2 ? this.hexKey(t, field, texts[1]!.startsWith("0x") ? texts[1]!.slice(2) : texts[1]!) : undefined;
+    const keyOut = this.hexKey(t, field, texts[0]!.startsWith("0x") ? texts[0]!.slice(2) : texts[0]!);
+    return keyIn === undefined ? { out: keyOut } : { out: keyOut, in: keyIn };
+  }
+
+  /**
+   * parse.y parsekey(): strlen/2 bytes, each from two characters; a pair that is not two hex digits is reported
+   * (x2i, once per pair) and read as 0xff; an odd last character is ignored. The key lengths are checked afterwards
+   * (validate_sa).
+   */
+  private hexKey(t: Token, field: "authkey" | "enckey", h: string): string {
+    let out = "";
+    for (let i = 0; i + 1 < h.length; i += 2) {
+      const pair = h.slice(i, i + 2);
+      if (/^[0-9a-fA-F]{2}$/.test(pair)) out += pair.toLowerCase();
+      else {
+        this.problem(t, "soft", "keys need to be specified in hex digits", field, "hex digits, optionally 0x-prefixed, OUT:IN");
+        out += "ff";
       }
-      return out;
+    }
+    return out;
+  }
+
+  /**
+   * keyspec `file "OUT[:IN]"` (parsekeyfile, IN first): each file's bytes are the key in hex as parsekey() reads
+   * it (no `0x`; a trailing newline is the odd byte it ignores), 1-1024 bytes. A file ipsecctl cannot open ends it
+   * (err), as does an empty or larger one (errx). Files are read through the parser's file reader (`include`).
+   */
+  private keyFiles(field: "authkey" | "enckey"): KeyPair | undefined {
+    const t = this.next();
+    this.mark(field, t);
+    if (t.kind !== "string") throw new SyntaxError_(t);
+    const colon = t.text.indexOf(":");
+    const paths = colon < 0 ? [t.text] : [t.text.slice(0, colon), t.text.slice(colon + 1)];
+    const read = (path: string): string | undefined => {
+      const body = this.opts.include?.(path);
+      if (body === undefined) {
+        this.problem(t, "fatal", `open ${path}: No such file or directory`, field, "the key file must exist when ipsecctl loads the file");
+        this.problems[this.problems.length - 1]!.noErrno = true;
+        return undefined;
+      }
+      // parsekey() reads bytes: a character outside ASCII is one byte per UTF-8 byte
+      const bytes = Buffer.from(body, "utf8").toString("latin1");
+      if (bytes.length === 0 || bytes.length > 1024) {
+        this.problem(t, "fatal", `${path}: key too ${bytes.length ? "large" : "small"}`, field, "a key file holds the key in hex, 1-1024 bytes");
+        this.problems[this.problems.length - 1]!.noErrno = true;
+        return undefined;
+      }
+      return this.hexKey(t, field, bytes);
     };
-    const keyIn = texts.length === 2 ? bytes(texts[1]!) : undefined;
-    const keyOut = bytes(texts[0]!);
+    const keyIn = paths.length === 2 ? read(paths[1]!) : undefined;
+    if (paths.length === 2 && keyIn === undefined) return undefined;
+    const keyOut = read(paths[0]!);
+    if (keyOut === undefined) return undefined;
     return keyIn === undefined ? { out: keyOut } : { out: keyOut, in: keyIn };
   }
 
