@@ -86,6 +86,13 @@ export class Errx {
 /** Valid pf rule options outside the model (see the header): refused with a message naming them. */
 export const UNSUPPORTED_RULE_OPTS = new Set(["os"]);
 
+/** The words a filter option starts with (parse.y filter_opt): with `!`, a newline or `{`, what may follow a rule's `to`. */
+export const FILTER_OPT_WORDS: ReadonlySet<string> = new Set([
+  "user", "group", "flags", "icmp-type", "icmp6-type", "tos", "no", "keep", "modulate", "synproxy", "fragment", "allow-opts",
+  "label", "queue", "tag", "tagged", "set", "prio", "max-pkt-rate", "probability", "rtable", "divert-to", "divert-reply",
+  "divert-packet", "scrub", "nat-to", "af-to", "rdr-to", "binat-to", "route-to", "reply-to", "dup-to", "received-on", "once",
+]);
+
 /** How deep includes nest before pushfile fails (pfctl itself stops when it runs out of descriptors). */
 const MAX_INCLUDE_DEPTH = 64;
 export const SUPPORTED_RULE_OPTS = "flags, keep state, no state, modulate state, synproxy state, icmp-type, icmp6-type, scrub, tag, tagged, label, nat-to [static-port], rdr-to, binat-to, af-to, queue, set queue, route-to, reply-to, dup-to, received-on, prio, tos, set prio, set tos, set delay, max-pkt-rate, probability, divert-to, divert-reply, divert-packet, once, fragment, allow-opts, rtable";

@@ -5,7 +5,7 @@ import { expandStatement } from "./expand";
 import { type Token } from "./lexer";
 import { canonicalProtocol, servicePort } from "./names";
 import type { PfAddressFamily, PfDirection, PfEndpoint, PfHost, PfIfModifier, PfIfSpec, PfPort, PfPortOp, PfRule } from "./types";
-import { PfParserBase } from "./parser-base";
+import { FILTER_OPT_WORDS, PfParserBase } from "./parser-base";
 import { strtonumError } from "../strtonum";
 import { atoul } from "./atoul";
 
@@ -151,7 +151,13 @@ export abstract class PfHostParser extends PfParserBase {
     if (this.acceptKw("os")) this.osName = this.expectString().text;
     if (this.acceptKw("to")) {
       to = this.ipportspec();
-      if (to.hosts.some((h) => h.kind === "urpf-failed")) this.fail('"urpf-failed" is not permitted in a destination address');
+      if (to.hosts.some((h) => h.kind === "urpf-failed")) {
+        // `to: TO ipportspec`'s action runs when yacc reduces it, only before a token that may follow it
+        const la = this.la;
+        const follows = la.type === "NL" || la.type === "EOF" || (la.type === "CHAR" && (la.text === "!" || la.text === "{")) || (la.type === "KW" && FILTER_OPT_WORDS.has(la.text));
+        if (!follows) this.syntax();
+        this.fail('"urpf-failed" is not permitted in a destination address');
+      }
     }
     return { from, to };
   }

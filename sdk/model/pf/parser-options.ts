@@ -398,20 +398,19 @@ export abstract class PfOptionParser extends PfRulePartParser {
     case "nat-to":
     case "rdr-to": {
       this.shift();
-      if (t.text === "nat-to" && o.afTo) this.fail("cannot respecify nat-to/binat-to");
-      if (t.text === "rdr-to" && o.afTo) this.fail("cannot respecify rdr-to");
       const { target, list } = this.poolTarget(this.ruleAf);
       const hosts = [target];
-      if (t.text === "nat-to") {
-        if (o.natTo) this.fail("cannot respecify nat-to/binat-to");
-        o.natTo = hosts[0];
-      } else {
-        if (o.rdrTo) this.fail("cannot respecify rdr-to");
-        o.rdrTo = { host: hosts[0], ...(this.acceptKw("port") ? this.rdrPort() : {}) };
-      }
+      const rdrPort = t.text === "rdr-to" && this.acceptKw("port") ? this.rdrPort() : {};
+      const had = { natTo: o.natTo };
       if (t.text === "nat-to" && this.acceptKw("port")) this.natPort(o);
       const before = o.pool;
       const staticPort = this.poolOpts(o, hosts[0]!);
+      // NATTO/RDRTO's action, once the pool and its options are read: nat-to, binat-to or af-to (which sets both
+      // pools) before it
+      if (t.text === "nat-to" && (had.natTo || o.binatTo || o.afTo)) this.fail("cannot respecify nat-to/binat-to");
+      if (t.text === "rdr-to" && (o.rdrTo || o.afTo)) this.fail("cannot respecify rdr-to");
+      if (t.text === "nat-to") o.natTo = hosts[0];
+      else o.rdrTo = { host: hosts[0]!, ...rdrPort };
       const listed = listRefusal(list, o.pool !== before ? o.pool?.type : undefined);
       if (t.text === "nat-to") this.redirRefusal.nat ??= listed;
       else this.redirRefusal.rdr ??= listed;

@@ -362,6 +362,7 @@ class PfParser extends PfQueueParser {
       this.autoTableEcho = undefined;
       if (!made) this.autoTables = next;
     }
+    this.endOfStatement();
   }
 
   /** Returns whether the rule's `<__automatic_N>` tables were made (its pools collapsed). */
@@ -414,8 +415,13 @@ class PfParser extends PfQueueParser {
       return fams.size === 1 ? [...fams][0] : undefined;
     };
     this.ruleAf = af ?? common(from.hosts) ?? common(to.hosts);
+    const before = this.prev;
     const fo = this.filterOpts(false);
-    this.endOfStatement();
+    // a `{` after the rule's options: byacc reduces filter_opts on it (LALR merged the options' states with an anchor
+    // rule's, where a `{` follows them), then the whole rule by default, so its action runs (its checks, expand_rule)
+    // before the `{` is the syntax error (pfrule's endOfStatement). After no option, or on any other token, the
+    // syntax error comes first.
+    if (!(this.isChar("{") && this.prev !== before)) this.endOfStatement();
     // a pass rule that writes no state keeps state by default, with `set state-defaults`' options
     const defaulted = action === "pass" && fo.state === undefined && this.ctx.stateDefaults !== undefined;
     // `keep state` is a pass rule's default and `no state` a block/match rule's: pfctl keeps no trace (but a bare written
