@@ -177,11 +177,10 @@ export function expandStatement(written: PfRule, ctx: ExpandContext = {}, refusa
       const t = rule.binatTo ?? (rule.divertTo ? { kind: "address" as const, address: rule.divertTo.address } : undefined);
       if (t?.kind === "address") af = addressFamily(t.address);
     }
-    // check_netmask(src), check_netmask(dst): a bare line each, then the rule is skipped (expand_rule's `error`)
-    const binat = rule.kind === "filter" && rule.binatTo?.kind === "address" ? /^[\d.]+\/(\d+)$/.exec(rule.binatTo.address) : null;
-    const binatMask = binat && Number(binat[1]) > 32 ? Number(binat[1]) : undefined;
+    // check_netmask(src), check_netmask(dst): a bare line each, then the rule is skipped (expand_rule's `error`); a
+    // binat-to address's mask is checked as the inbound twin's destination (binatInbound)
     if (af === "inet")
-      for (const m of [src.badMask, dst.badMask, binatMask])
+      for (const m of [src.badMask, dst.badMask])
         if (m !== undefined) {
           errors.push(`netmask ${m} invalid for IPv4 address`);
           poolError = true;
@@ -307,10 +306,13 @@ function binatInbound(rule: PfFilterRule, ctx: ExpandContext, c: Combination, b:
   for (const x of combinations({ ...t, srcs, dsts: [to], sports: t.dports, dports: t.sports })) {
     const p = x.pick;
     if (c.af && p.src.af && p.src.af !== c.af) continue;
-    // expand_rule again, on a copy of the rule: rule_consistent() with the twin's protocol, ports and direction
+    // expand_rule again, on a copy of the rule: check_netmask() of its destination, the binat-to address (more than
+    // 32 bits of mask on IPv4), then rule_consistent() with the twin's protocol, ports and direction
+    const wide = c.af === "inet" && b.kind === "address" ? /\/(\d+)$/.exec(b.address) : null;
+    const netmask = wide && Number(wide[1]) > 32 ? [`netmask ${wide[1]} invalid for IPv4 address`] : [];
     const lines = ruleConsistent(inbound, { proto: p.proto, af: c.af, sport: p.sport, dport: p.dport, icmp: p.icmp, uid: p.uid, gid: p.gid });
-    if (lines.some((x) => !isExpandWarning(x))) {
-      errors.push(...lines, "skipping rule due to errors");
+    if (netmask.length > 0 || lines.some((x) => !isExpandWarning(x))) {
+      errors.push(...netmask, ...lines, "skipping rule due to errors");
       continue;
     }
     errors.push(...lines);

@@ -5,7 +5,7 @@
 import { ModelError, oneOf } from "../diagnostics";
 import { addressFamily, parseLiteralAddress } from "./address";
 import { isExpandWarning } from "./consistent";
-import { expandStatement } from "./expand";
+import { expandStatement, isBareExpandLine } from "./expand";
 import { ANCHOR_STACK_DEPTH, canonicalProtocol } from "./names";
 import { formatStatementForFile } from "./render";
 import { checkPfStatementShape } from "./shape";
@@ -205,7 +205,9 @@ export function validatePfStatement(s: PfStatement, field = "rule", depth = 0): 
     const value = key === "tagged" ? s.tagged?.name : (s as unknown as Record<string, unknown>)[key];
     throw new ModelError(`${field}.${key === "tagged" ? "tagged.name" : key}`, value, `${fatal}: once its macros are replaced (an IPv6 address is up to 39 characters) it holds more than 63 bytes, and pfctl stops loading the file; use fewer macros or a shorter text`);
   }
-  if (rules.length === 0) {
+  // pfctl counts each complaint (yyerror; not the bare lines it prints beside them, nor a warning): one fails the whole
+  // load, even when other combinations of the statement were added
+  if (rules.length === 0 || errors.some((e) => !isExpandWarning(e) && !isBareExpandLine(e))) {
     // pfctl's first complaint, on the field it is about where one field says it
     const first = errors.find((e) => !isExpandWarning(e) && e !== "skipping rule due to errors" && e !== "rule expands to no valid combination");
     if (!first) throw new ModelError(field, s, "rule expands to no valid combination: no from/to address pair shares the address family (inet/inet6) of the rule");

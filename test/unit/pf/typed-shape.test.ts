@@ -78,3 +78,12 @@ describe("typed diverts (divertTo, divertReply, divertPacket)", () => {
     expect(refusal({ divertPacket: { port: 0 } })).toMatch(/^rules\[0\]\.divertPacket\.port: .*1-65535/);
   });
 });
+
+describe("a typed rule some of whose combinations pfctl refuses", () => {
+  it("is refused: pfctl counts the refused combination's error and loads nothing of the file", () => {
+    // `pass proto { tcp icmp } user 0`: pfctl adds the tcp rule, refuses the icmp one (`user only applies to
+    // tcp/udp`), and the load fails; the tcp rule alone used to pass the model's check
+    const rule = { kind: "filter", action: "pass", on: [], protos: ["tcp", "icmp"], from: { hosts: [], ports: [] }, to: { hosts: [], ports: [] }, users: [{ op: "=", id: 0 }] };
+    expect(() => validatePfStatement(rule as never, "rules[0]")).toThrow(/user only applies to tcp\/udp: pfctl refuses this rule/);
+  });
+});
