@@ -191,7 +191,7 @@ export abstract class PfOptionParser extends PfRulePartParser {
       this.expectKw("port");
       const portTok = this.la;
       const port = this.portplain();
-      if (o.divertTo || o.divertReply || o.divertPacket) this.failOnToken("more than one divert option", undefined, portTok);
+      this.oneDivert(o, portTok);
       // host(): an interface or group stands for its first address
       const split = splitModifiers(a.text);
       const named = this.ctx.interfaces && !parseLiteralAddress(a.text) && "name" in split ? interfaceAddresses(split.name, split.modifier, this.ctx.interfaces)[0] : undefined;
@@ -207,7 +207,7 @@ export abstract class PfOptionParser extends PfRulePartParser {
     }
     case "divert-reply":
       this.shift();
-      if (o.divertTo || o.divertReply || o.divertPacket) this.fail("more than one divert option");
+      this.oneDivert(o, this.la);
       o.divertReply = true;
       break;
     case "divert-packet": {
@@ -215,7 +215,7 @@ export abstract class PfOptionParser extends PfRulePartParser {
       this.expectKw("port");
       const portTok = this.la;
       const port = this.portplain();
-      if (o.divertTo || o.divertReply || o.divertPacket) this.failOnToken("more than one divert option", undefined, portTok);
+      this.oneDivert(o, portTok);
       if (port === 0) this.failOnToken("invalid divert port: 0", "a port from 1 to 65535", portTok);
       // (while reassembly is on, the rule reassembles tcp too: ExpandContext.reassemble; anchorrule for an anchor)
       o.divertPacket = { port };
@@ -273,6 +273,11 @@ export abstract class PfOptionParser extends PfRulePartParser {
         return false;
     }
     return true;
+  }
+
+  /** parse.y's divert options, once one is read: a rule diverts one way (`at`: where yacc reduced it). */
+  private oneDivert(o: Partial<PfFilterRule>, at: Token): void {
+    if (o.divertTo || o.divertReply || o.divertPacket) this.failOnToken("more than one divert option", undefined, at);
   }
 
   /** filter_opts: route-to, reply-to, dup-to, binat-to, icmp types, scrub. Returns false when `t` is none of them. */
@@ -401,13 +406,12 @@ export abstract class PfOptionParser extends PfRulePartParser {
       const { target, list } = this.poolTarget(this.ruleAf);
       const hosts = [target];
       const rdrPort = t.text === "rdr-to" && this.acceptKw("port") ? this.rdrPort() : {};
-      const had = { natTo: o.natTo };
       if (t.text === "nat-to" && this.acceptKw("port")) this.natPort(o);
       const before = o.pool;
       const staticPort = this.poolOpts(o, hosts[0]!);
       // NATTO/RDRTO's action, once the pool and its options are read: nat-to, binat-to or af-to (which sets both
       // pools) before it
-      if (t.text === "nat-to" && (had.natTo || o.binatTo || o.afTo)) this.fail("cannot respecify nat-to/binat-to");
+      if (t.text === "nat-to" && (o.natTo || o.binatTo || o.afTo)) this.fail("cannot respecify nat-to/binat-to");
       if (t.text === "rdr-to" && (o.rdrTo || o.afTo)) this.fail("cannot respecify rdr-to");
       if (t.text === "nat-to") o.natTo = hosts[0];
       else o.rdrTo = { host: hosts[0]!, ...rdrPort };
