@@ -68,7 +68,7 @@ function pfPool(d: Draw): string {
   if (k <= 50) return d.pick(["192.0.2.5", "198.51.100.1", "10.9.9.9", "2001:db8::5"]);
   if (k <= 65) return `(${d.pick(["em0", "em1"])})`;
   if (k <= 75) return d.pick(["em0", "em1"]);
-  if (k <= 85) return `{ ${Array.from({ length: d.upTo(3) }, () => d.pick(["192.0.2.5", "192.0.2.6", "10.9.9.9", "2001:db8::5"])).join(", ")} }`;
+  if (k <= 85) return `{ ${Array.from({ length: d.upTo(3) }, () => `${d.pick(["192.0.2.5", "192.0.2.6", "10.9.9.9", "2001:db8::5"])}${d.chance(0.3) ? ` weight ${d.pick(["1", "8", "0", "65536"])}` : ""}`).join(", ")} }`;
   return `<${d.pick(["t1", "pool"])}>`;
 }
 
@@ -155,7 +155,7 @@ export function pfStatement(d: Draw, queues = false): string {
       "set limit table-entries 100000", "set limit { src-nodes 100, tables 10 }", "set timeout interval 10", "set timeout frag 30", "set timeout { tcp.first 120, adaptive.start 6000, adaptive.end 12000 }",
       "set limit pktdelay_pkts 100", "set reassemble no", "set block-policy drop", "set optimization aggressive", "set skip on $ext", "set loginterface none", "set debug 3",
     ]);
-  if (k <= 80) return `table <${d.pick(["t2", "t3", "peers"])}> ${d.pick(["", "persist", "const", "counters"])} { ${Array.from({ length: d.upTo(3) }, () => d.pick([...V4, "!10.0.0.5", "em0", "self", "2001:db8::/32"])).join(" ")} }`;
+  if (k <= 80) return `table <${d.pick(["t2", "t3", "peers"])}> ${d.pick(["", "persist", "const", "counters"])} { ${Array.from({ length: d.upTo(3) }, () => `${d.pick([...V4, "!10.0.0.5", "em0", "self", "2001:db8::/32"])}${d.chance(0.2) ? ` weight ${d.pick(["2", "0"])}` : ""}`).join(" ")} }`;
   if (k <= 88) return `antispoof${d.chance(0.3) ? " log" : ""}${d.chance(0.3) ? " quick" : ""} for ${d.chance(0.5) ? d.pick(IFS) : `{ ${d.pick(IFS)} ${d.pick(IFS)} }`}${d.chance(0.3) ? ` ${d.pick(["inet", "inet6"])}` : ""}`;
   // an anchor rule takes the filter options too (pfctl refuses state and routing there, and drops translations)
   const words = [

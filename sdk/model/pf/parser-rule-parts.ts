@@ -107,6 +107,16 @@ export abstract class PfRulePartParser extends PfHostParser {
     if (h.kind === "route") this.fail("a route label as a translation or route target is not part of this model's pf language", "give an address, an interface or a table");
   }
 
+  /** parse.y optweight after a pool's or a table's host: `weight N`, 1-65535, on each address the host stands for. */
+  protected optWeight(hosts: PfHost[]): PfHost[] {
+    if (!this.acceptKw("weight")) return hosts;
+    if (this.la.type !== "NUMBER") this.syntax();
+    const t = this.shift();
+    const n = BigInt(t.text);
+    if (n < 1n || n > 65535n) this.failOnToken("weight out of range", "a weight is 1-65535", t);
+    return hosts.map((h) => (h.kind === "address" || h.kind === "interface" ? { ...h, weight: Number(n) } : h));
+  }
+
   /** parse.y redirspec and route_host take `host`, not `xhost`: a `!` there is a syntax error. */
   private noNegation(): false {
     if (this.isChar("!")) this.syntax();
@@ -115,7 +125,7 @@ export abstract class PfRulePartParser extends PfHostParser {
 
   protected poolTarget(af?: PfAddressFamily, echo = true, binat = false): { target: PfHost; list?: PfHost[] } {
     if (!this.acceptChar("{")) {
-      const raw = this.host(this.noNegation())[0]!;
+      const raw = this.optWeight(this.host(this.noNegation()))[0]!;
       this.noRouteLabel(raw);
       // binat-to checks its address's mask (check_netmask: `10.0.0.1/33` is refused); the other pools drop it
       const h = binat ? raw : bareWideV4(raw);
@@ -137,14 +147,14 @@ export abstract class PfRulePartParser extends PfHostParser {
     // redir_host_list: host optweight optnl | redir_host_list comma host optweight optnl — a host first, at most
     // one comma before each further host, none before the `}` (an empty, leading-comma or trailing-comma list is
     // a syntax error)
-    const list: PfHost[] = [...this.host(this.noNegation())];
+    const list: PfHost[] = [...this.optWeight(this.host(this.noNegation()))];
     // redir_host_list: its first host must be addresses (an interface name is its addresses); the later ones are
     // not checked
     if (list[0]!.kind !== "address" && list[0]!.kind !== "interface") this.fail("only addresses can be listed for redirection pools ", `${renderHost(list[0]!)}: a pool in braces lists addresses`);
     this.optnl();
     while (!this.isChar("}")) {
       this.acceptChar(",");
-      list.push(...this.host(this.noNegation()));
+      list.push(...this.optWeight(this.host(this.noNegation())));
       this.optnl();
     }
     // (an IPv4 entry with more than 32 bits of mask: the table cannot take it once the rule expands, collapsePool)

@@ -109,7 +109,8 @@ export abstract class PfSettingsParser extends PfOptionParser {
             // xhost: not host | not NOROUTE | not URPFFAILED
             const not = this.acceptChar("!");
             const n = not ? { not } : {};
-            const hosts: PfHost[] = this.acceptKw("no-route") ? [{ kind: "no-route", ...n }] : this.acceptKw("urpf-failed") ? [{ kind: "urpf-failed", ...n }] : this.host(not);
+            // tablespec: xhost optweight
+            const hosts: PfHost[] = this.optWeight(this.acceptKw("no-route") ? [{ kind: "no-route", ...n }] : this.acceptKw("urpf-failed") ? [{ kind: "urpf-failed", ...n }] : this.host(not));
             entries.push(...hosts);
             this.optnl();
             if (this.isChar("}")) break;

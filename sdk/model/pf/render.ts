@@ -271,13 +271,13 @@ function format(r: PfStatement, asFile: boolean): string {
       return `${type ? ` ${type}${type === "source-hash" && r.pool?.key ? ` ${r.pool.key}` : ""}` : ""}${r.pool?.sticky ? " sticky-address" : ""}`;
     };
     // a file writes a pool's address list back as written; pfctl prints the table it became
-    const target = (h: PfHost) => (asFile && r.pool?.list && h.kind === "table" && h.name.startsWith("__automatic_") ? `{ ${r.pool.list.map(renderHost).join(" ")} }` : renderHost(h));
+    const target = (h: PfHost) => (asFile && r.pool?.list && h.kind === "table" && h.name.startsWith("__automatic_") ? `{ ${r.pool.list.map(weighted).join(" ")} }` : asFile ? weighted(h) : renderHost(h));
     if (r.afTo) {
       // print_pool() of the nat pool, then of the rdr pool (its type only pfctl's own round-robin); a file writes
       // the pool options where pfctl reads them back: after the `to` pool when there is one (parse.y's quirk)
       const t = r.afTo.to;
       const natOpts = `${rr(r.afTo.from)}${r.staticPort ? " static-port" : ""}`;
-      const toTarget = (h: PfHost) => (asFile && t?.list && h.kind === "table" && h.name.startsWith("__automatic_") ? `{ ${t.list.map(renderHost).join(" ")} }` : renderHost(h));
+      const toTarget = (h: PfHost) => (asFile && t?.list && h.kind === "table" && h.name.startsWith("__automatic_") ? `{ ${t.list.map(weighted).join(" ")} }` : asFile ? weighted(h) : renderHost(h));
       s += ` af-to ${r.afTo.af} from ${target(r.afTo.from)}${natPort(r)}${asFile && t ? "" : natOpts}`;
       if (t) {
         s += ` to ${toTarget(t.host)}${rdrPort(t, asFile)}`;
@@ -285,7 +285,7 @@ function format(r: PfStatement, asFile: boolean): string {
       }
     } else if (r.natTo) s += ` nat-to ${target(r.natTo)}${natPort(r)}${rr(r.natTo)}${r.staticPort ? " static-port" : ""}`;
     else if (r.rdrTo) s += ` rdr-to ${target(r.rdrTo.host)}${rdrPort(r.rdrTo, asFile)}${rr(r.rdrTo.host)}`;
-    if (r.binatTo) s += ` binat-to ${renderHost(r.binatTo)}`;
+    if (r.binatTo) s += ` binat-to ${asFile ? weighted(r.binatTo) : renderHost(r.binatTo)}`;
     if (r.route) s += ` ${r.route.kind} ${target(r.route.host)}${rr(r.route.host)}`;
   }
   if (r.kind === "anchor" && r.inline && (asFile || r.inline.length > 0)) {
@@ -358,14 +358,22 @@ function renderOption(o: PfOption): string {
 }
 
 /** `table <name> …` as pfctl's print_tabledef() prints it. */
-export function renderTable(t: PfTable): string {
+/** A table entry or a pool address as a file writes it: with its weight (pfctl reads it, and prints it nowhere). */
+function weighted(h: PfHost): string {
+  const w = h.kind === "address" || h.kind === "interface" ? h.weight : undefined;
+  return w === undefined ? renderHost(h) : `${renderHost(h)} weight ${w}`;
+}
+
+/** `table <NAME> …` as pfctl -nv prints it, or, `asFile`, as a file writes it (entries' weights kept). */
+export function renderTable(t: PfTable, asFile = false): string {
   let s = `table <${t.name}>`;
   if (t.const) s += " const";
   if (t.persist) s += " persist";
   if (t.counters) s += " counters";
   for (const f of t.files) s += ` file "${f}"`;
   // print_tabledef: a negated entry is `!ADDR`, without the space rules use
-  if (t.addresses.length > 0) s += ` { ${t.addresses.map((h) => (h.not ? `!${renderHost({ ...h, not: false })}` : renderHost(h))).join(" ")} }`;
+  const entry = asFile ? weighted : renderHost;
+  if (t.addresses.length > 0) s += ` { ${t.addresses.map((h) => (h.not ? `!${entry({ ...h, not: false })}` : entry(h))).join(" ")} }`;
   return s;
 }
 
@@ -379,7 +387,7 @@ export function renderPfConf(ruleset: PfRuleset): string {
   const lines: string[] = [];
   for (const m of ruleset.macros) lines.push(`${m.name} = "${m.value}"`);
   for (const o of ruleset.options) lines.push(renderOption(o));
-  for (const t of ruleset.tables) lines.push(renderTable(t));
+  for (const t of ruleset.tables) lines.push(renderTable(t, true));
   for (const q of ruleset.queues ?? []) lines.push(formatQueueStatement(q));
   for (const r of ruleset.rules) lines.push(formatStatementForFile(r));
   return lines.length === 0 ? "" : lines.join("\n") + "\n";

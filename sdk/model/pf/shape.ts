@@ -68,9 +68,9 @@ function editDistance(a: string, b: string): number {
 }
 
 const HOST_FIELDS: Record<string, [Record<string, Shape>, string[]]> = {
-  address: [{ address: str, not: bool }, ["address"]],
+  address: [{ address: str, not: bool, weight: num }, ["address"]],
   range: [{ from: str, to: str, not: bool }, ["from", "to"]],
-  interface: [{ name: str, modifier: str, not: bool, mask: num }, ["name"]],
+  interface: [{ name: str, modifier: str, not: bool, mask: num, weight: num }, ["name"]],
   dynamic: [{ name: str, modifier: str, not: bool, mask: num }, ["name"]],
   table: [{ name: str, not: bool }, ["name"]],
   route: [{ label: str, not: bool }, ["label"]],

@@ -47,9 +47,13 @@ export type PfIfModifier = "network" | "broadcast" | "peer" | "0" | "network:0" 
  * - `dynamic`: `(em1)`, re-evaluated by the kernel when the interface's addresses change;
  * - `table`: `<name>`;
  * - `no-route`, `urpf-failed`: pf's special addresses.
+ *
+ * `weight` (addresses and interface names, in a table's entries or a translation pool only): `ADDR weight N`, 1-65535,
+ * how often round-robin and least-states pick the address relative to the others (pfctl stores it in the table
+ * entry, and prints it nowhere). Default: none.
  */
 export type PfHost =
-  | { kind: "address"; address: string; not?: boolean }
+  | { kind: "address"; address: string; not?: boolean; weight?: number }
   /**
    * An address range `FROM - TO` (parse.y `host: STRING '-' STRING`: two single addresses of one family, no mask;
    * printed as written, canonical; not in tables or redirection lists).
@@ -60,6 +64,7 @@ export type PfHost =
       name: string;
       modifier?: PfIfModifier;
       not?: boolean;
+      weight?: number;
       /** A prefix length written after the name (`em0/24`): set on each of the interface's addresses (host_if's set_ipmask); default: none. */
       mask?: number;
     }

@@ -64,7 +64,16 @@ function checkIf(field: string, i: PfIfSpec): void {
   checkName(`${field}.name`, i.name, "interface name", 15);
 }
 
-function checkHost(field: string, h: PfHost): void {
+/**
+ * One address of a rule, a table or a pool. `weighted`: a table entry or a pool address, which may carry a weight
+ * of 1-65535 (parse.y optweight); a rule's from or to takes none.
+ */
+function checkHost(field: string, h: PfHost, weighted = false): void {
+  const w = (h as { weight?: unknown }).weight;
+  if (w !== undefined) {
+    if (!weighted) throw new ModelError(`${field}.weight`, w, "a weight belongs to a table's entries or a translation pool's addresses, not to a rule's from or to");
+    if (!Number.isInteger(w) || (w as number) < 1 || (w as number) > 65535) throw new ModelError(`${field}.weight`, w, "weight out of range; 1-65535");
+  }
   switch (h.kind) {
     case "address": {
       const lit = parseLiteralAddress(h.address);
@@ -256,7 +265,7 @@ function checkFilterRule(field: string, s: PfFilterRule): void {
   if (s.route && s.route.kind !== "dup-to" && s.direction === undefined) {
     throw new ModelError(`${field}.direction`, "(none)", `direction must be explicit with rules that specify routing; set direction: "in" or "out" for ${s.route.kind}`);
   }
-  if (s.natTo) checkHost(`${field}.natTo`, s.natTo);
+  if (s.natTo) checkHost(`${field}.natTo`, s.natTo, true);
   if (s.natPort) {
     if (!s.natTo && !s.afTo) throw new ModelError(`${field}.natPort`, s.natPort.port, "a NAT port range belongs to `nat-to` or to af-to's `from`; give natTo or afTo, or remove natPort");
     for (const p of [s.natPort.port, s.natPort.to ?? s.natPort.port]) {
@@ -276,8 +285,8 @@ function checkFilterRule(field: string, s: PfFilterRule): void {
     if (s.route) throw new ModelError(`${field}.route`, s.route.kind, "af-to cannot be used together with route-to, reply-to, dup-to");
     if (s.natTo || s.rdrTo || s.binatTo) throw new ModelError(`${field}.afTo`, s.afTo.af, "af-to replaces nat-to, rdr-to and binat-to; remove them");
     if (s.af === s.afTo.af) throw new ModelError(`${field}.af`, s.af, "must indicate different address family with af-to");
-    checkHost(`${field}.afTo.from`, s.afTo.from);
-    if (s.afTo.to) checkHost(`${field}.afTo.to.host`, s.afTo.to.host);
+    checkHost(`${field}.afTo.from`, s.afTo.from, true);
+    if (s.afTo.to) checkHost(`${field}.afTo.to.host`, s.afTo.to.host, true);
     if (s.afTo.to) checkRdrPort(`${field}.afTo.to`, s.afTo.to);
     for (const [k, h] of [["from", s.afTo.from], ["to.host", s.afTo.to?.host]] as const) {
       if (h?.kind === "address" && addressFamily(h.address) !== s.afTo.af) {
@@ -285,14 +294,14 @@ function checkFilterRule(field: string, s: PfFilterRule): void {
       }
     }
   }
-  if (s.rdrTo) checkHost(`${field}.rdrTo.host`, s.rdrTo.host);
+  if (s.rdrTo) checkHost(`${field}.rdrTo.host`, s.rdrTo.host, true);
   if (s.rdrTo) checkRdrPort(`${field}.rdrTo`, s.rdrTo);
-  if (s.route) checkHost(`${field}.route.host`, s.route.host);
-  if (s.binatTo) checkHost(`${field}.binatTo`, s.binatTo);
+  if (s.route) checkHost(`${field}.route.host`, s.route.host, true);
+  if (s.binatTo) checkHost(`${field}.binatTo`, s.binatTo, true);
   // a pool list becomes a table of its addresses: a table or `(if)` cannot go into it
   for (const [k, list] of [["pool.list", s.pool?.list], ["afTo.to.list", s.afTo?.to?.list]] as const) {
     list?.forEach((h, i) => {
-      checkHost(`${field}.${k}[${i}]`, h);
+      checkHost(`${field}.${k}[${i}]`, h, true);
       if (h.kind === "table" || h.kind === "dynamic") throw new ModelError(`${field}.${k}[${i}].kind`, h.kind, "a pool list holds addresses, ranges and interface names (pfctl makes it a table of their addresses); give a table or (if) as the target alone");
     });
   }
@@ -316,5 +325,5 @@ const COMPLAINT_FIELDS: [RegExp, string][] = [
 /** Throws a {@link ModelError} for an invalid table definition. */
 export function validatePfTable(t: PfTable, field = "table"): void {
   checkName(`${field}.name`, t.name, "table name", 31);
-  t.addresses.forEach((h, i) => checkHost(`${field}.addresses[${i}]`, h));
+  t.addresses.forEach((h, i) => checkHost(`${field}.addresses[${i}]`, h, true));
 }

@@ -87,3 +87,15 @@ describe("a typed rule some of whose combinations pfctl refuses", () => {
     expect(() => validatePfStatement(rule as never, "rules[0]")).toThrow(/user only applies to tcp\/udp: pfctl refuses this rule/);
   });
 });
+
+describe("typed weights (pool addresses and table entries)", () => {
+  const pool = (h: object) => ({ kind: "filter", action: "pass", direction: "in", on: [{ name: "em0" }], protos: ["tcp"], from: { hosts: [], ports: [] }, to: { hosts: [], ports: [{ op: "=", port: 80 }] }, ...h });
+  it("are written after the address in a pool, as pf.conf(5)'s example writes them", () => {
+    const r = pool({ rdrTo: { host: { kind: "table", name: "__automatic_0" } }, pool: { type: "round-robin", list: [{ kind: "address", address: "10.1.2.155", weight: 2 }, { kind: "address", address: "10.1.2.161", weight: 8 }] } });
+    expect(formatStatementForFile(r as never)).toBe("pass in on em0 proto tcp from any to any port = 80 rdr-to { 10.1.2.155 weight 2 10.1.2.161 weight 8 } round-robin");
+  });
+  it("are refused on a rule's from or to, and out of 1-65535", () => {
+    expect(() => validatePfStatement(pool({ from: { hosts: [{ kind: "address", address: "10.0.0.1", weight: 2 }], ports: [] } }) as never, "rules[0]")).toThrow(/rules\[0\]\.from\.hosts\[0\]\.weight: .*a weight belongs to a table's entries or a translation pool's addresses/);
+    expect(() => validatePfStatement(pool({ rdrTo: { host: { kind: "address", address: "10.0.0.1", weight: 0 } } }) as never, "rules[0]")).toThrow(/rules\[0\]\.rdrTo\.host\.weight: .*weight out of range; 1-65535/);
+  });
+});
