@@ -133,7 +133,7 @@ export abstract class PfOptionParser extends PfRulePartParser {
           break;
         }
         default:
-          if (this.ruleSettingOpt(t, o) || this.routeOpt(t, o) || this.markOpt(t, o)) break;
+          if (this.ruleSettingOpt(t, o) || this.divertOpt(t, o) || this.routeOpt(t, o) || this.markOpt(t, o)) break;
           if (UNSUPPORTED_RULE_OPTS.has(t.text)) {
             this.fail(`\`${t.text}\` is valid pf.conf but not part of this model's pf language`, `supported rule options: ${SUPPORTED_RULE_OPTS}`);
           }
@@ -152,38 +152,9 @@ export abstract class PfOptionParser extends PfRulePartParser {
     return n;
   }
 
-  /** filter_opts: prio, max-pkt-rate, probability, divert-to, set …. Returns false when `t` is none of them. */
-  protected ruleSettingOpt(t: Token, o: Partial<PfFilterRule>): boolean {
+  /** filter_opts: divert-to, divert-reply, divert-packet. Returns false when `t` is none of them. */
+  protected divertOpt(t: Token, o: Partial<PfFilterRule>): boolean {
     switch (t.text) {
-    case "prio": {
-      this.shift();
-      if (o.prio !== undefined) this.fail("prio cannot be redefined");
-      if (this.la.type !== "NUMBER") this.syntax();
-      const nt = this.shift();
-      const n = nt.num as number;
-      if (n < 0 || n > 7) this.failOnToken("prio must be 0 - 7", undefined, nt);
-      o.prio = n;
-      break;
-    }
-    case "max-pkt-rate": {
-      this.shift();
-      const { limit, seconds } = this.rate();
-      // reduced at the rate's last NUMBER
-      if (o.maxPktRate) this.failOnToken("cannot respecify max-pkt-rate", undefined, this.prev!);
-      o.maxPktRate = { limit, seconds };
-      break;
-    }
-    case "probability": {
-      this.shift();
-      const v = this.numberstring();
-      const m = /^(\d+(?:\.\d*)?)(%?)$/.exec(v.text);
-      if (!m) this.failOnToken(`invalid probability: ${v.text}`, undefined, v);
-      const p = Number(m[1]) * (m[2] ? 0.01 : 1);
-      const u = Math.floor(p * 0xffffffff + 0.5);
-      if (u < 0 || u > 0xffffffff) this.failOnToken(`invalid probability: ${p * 100}%`, undefined, v);
-      o.probability = u === 0 ? 1 : u;
-      break;
-    }
     case "divert-to": {
       this.shift();
       // DIVERTTO STRING PORT portplain: the grammar first, then the action's checks in its order
@@ -219,6 +190,44 @@ export abstract class PfOptionParser extends PfRulePartParser {
       if (port === 0) this.failOnToken("invalid divert port: 0", "a port from 1 to 65535", portTok);
       // (while reassembly is on, the rule reassembles tcp too: ExpandContext.reassemble; anchorrule for an anchor)
       o.divertPacket = { port };
+      break;
+    }
+      default:
+        return false;
+    }
+    return true;
+  }
+
+  /** filter_opts: prio, max-pkt-rate, probability, set …. Returns false when `t` is none of them. */
+  protected ruleSettingOpt(t: Token, o: Partial<PfFilterRule>): boolean {
+    switch (t.text) {
+    case "prio": {
+      this.shift();
+      if (o.prio !== undefined) this.fail("prio cannot be redefined");
+      if (this.la.type !== "NUMBER") this.syntax();
+      const nt = this.shift();
+      const n = nt.num as number;
+      if (n < 0 || n > 7) this.failOnToken("prio must be 0 - 7", undefined, nt);
+      o.prio = n;
+      break;
+    }
+    case "max-pkt-rate": {
+      this.shift();
+      const { limit, seconds } = this.rate();
+      // reduced at the rate's last NUMBER
+      if (o.maxPktRate) this.failOnToken("cannot respecify max-pkt-rate", undefined, this.prev!);
+      o.maxPktRate = { limit, seconds };
+      break;
+    }
+    case "probability": {
+      this.shift();
+      const v = this.numberstring();
+      const m = /^(\d+(?:\.\d*)?)(%?)$/.exec(v.text);
+      if (!m) this.failOnToken(`invalid probability: ${v.text}`, undefined, v);
+      const p = Number(m[1]) * (m[2] ? 0.01 : 1);
+      const u = Math.floor(p * 0xffffffff + 0.5);
+      if (u < 0 || u > 0xffffffff) this.failOnToken(`invalid probability: ${p * 100}%`, undefined, v);
+      o.probability = u === 0 ? 1 : u;
       break;
     }
     case "set": {
