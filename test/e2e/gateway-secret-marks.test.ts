@@ -7,7 +7,7 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import * as pulumi from "@pulumi/pulumi";
-import { readdirSync, readFileSync, statSync } from "node:fs";
+import { readdirSync, readFileSync, type Dirent } from "node:fs";
 import * as path from "node:path";
 import type { Stack } from "@pulumi/pulumi/automation";
 import { GatewayConfig } from "../../sdk/resources/gateway-config";
@@ -57,13 +57,25 @@ const program = async () => {
   });
 };
 
-/** Every file of this project's stacks in the backend (checkpoint, history, backups). */
+/**
+ * Every file of this project's stacks in the backend (checkpoint, history, backups). The backend is shared with the
+ * tests running beside this one: their stacks' files (a checkpoint's `.tmp`, a removed stack's folder) may vanish
+ * while it is walked, so entries are typed by readdir (no stat of a file that is gone) and a folder that vanished is
+ * skipped.
+ */
 function backendFiles(): string[] {
   const out: string[] = [];
   const walk = (d: string): void => {
-    for (const e of readdirSync(d)) {
-      const p = path.join(d, e);
-      if (statSync(p).isDirectory()) walk(p);
+    let entries: Dirent[];
+    try {
+      entries = readdirSync(d, { withFileTypes: true });
+    } catch (e) {
+      if ((e as NodeJS.ErrnoException).code === "ENOENT") return;
+      throw e;
+    }
+    for (const e of entries) {
+      const p = path.join(d, e.name);
+      if (e.isDirectory()) walk(p);
       else if (p.includes(`${path.sep}${PROJECT}${path.sep}`) && p.includes(stack.name)) out.push(p);
     }
   };
