@@ -26,7 +26,11 @@ export type IkedToken =
   | { type: "number"; value: number; text: string; line: number; column: number }
   | { type: "char"; value: string; line: number; column: number }
   | { type: "nl"; line: number; column: number }
-  | { type: "eof"; line: number; column: number }
+  /**
+   * The end of the file. `abrupt`: reached inside a quoted string, where lgetc() returns EOF at once, without the
+   * newline it makes up at a file's normal end: the statement before it is never complete.
+   */
+  | { type: "eof"; line: number; column: number; abrupt?: true }
   /** iked's ERROR token: a lexing error after which the rest of the line (and its newline) was skipped. */
   | { type: "error"; line: number; column: number };
 
@@ -152,7 +156,7 @@ export class IkedLexer {
       if (c === EOF) {
         // yyerror prints yylval.lineno: the line the quoted string started on (so does the syntax error after it)
         this.error("reached end of file while parsing quoted string", line, column);
-        return { type: "eof", line, column };
+        return { type: "eof", line, column, abrupt: true };
       }
       if (c === 10) {
         this.newline();

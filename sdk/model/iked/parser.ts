@@ -24,7 +24,9 @@ class Parser extends ParserBase {
       }
       try {
         this.statement();
-        if (this.cur().type !== "nl" && this.cur().type !== "eof") this.syntax("end of line");
+        // (an end of file inside a quoted string comes without the newline a statement needs: a syntax error)
+        const end = this.cur();
+        if (end.type !== "nl" && (end.type !== "eof" || end.abrupt)) this.syntax("end of line");
         const policies = this.conf.policies.length;
         this.finishStatement();
         // a policy is handed to create_ike() at its newline; should that fail (YYERROR), byacc shifts the newline
