@@ -21,14 +21,21 @@ step() { printf '[engine] %s\n' "$*" >&2; }
 fail() { printf '[engine] FAILED at step "%s": %s\n' "$1" "$2" >&2; exit 1; }
 
 link_all() {
-  rm -f "$bin/pulumi"
   case "$1" in
     "$out"/*)
-      # Our build: a hard link (a symlink when the cache is on another file system). The engine looks for
-      # bundled plugins (pulumi-language-nodejs) beside its own resolved path, so the language host that
-      # scripts/language-host.sh puts in .tools/bin is then found there, without a "from $PATH" warning.
-      ln -f "$1" "$bin/pulumi" 2>/dev/null || ln -sf "$1" "$bin/pulumi";;
-    *) ln -sf "$1" "$bin/pulumi";;
+      # Our build: a hard link, or a copy when the cache is on another file system (a checkout on a tmpfs /tmp,
+      # the cache under $HOME). Never a symlink: the engine looks for bundled plugins (pulumi-language-nodejs)
+      # beside its own resolved path, so the language host that scripts/language-host.sh puts in .tools/bin is
+      # found there only if `pulumi` resolves to .tools/bin; through a symlink into the cache every program run
+      # warns "using pulumi-language-nodejs from $PATH". The copy is made again only when the build changes.
+      local stamp; stamp="$1 $(stat -c '%s %Y' "$1")"
+      if ! { [ -f "$bin/pulumi" ] && [ ! -L "$bin/pulumi" ] && [ "$(cat "$bin/pulumi.copied-from" 2>/dev/null)" = "$stamp" ]; }; then
+        rm -f "$bin/pulumi" "$bin/pulumi.copied-from"
+        if ! ln -f "$1" "$bin/pulumi" 2>/dev/null; then
+          cp -f "$1" "$bin/pulumi.tmp" && mv -f "$bin/pulumi.tmp" "$bin/pulumi" && echo "$stamp" > "$bin/pulumi.copied-from"
+        fi
+      fi;;
+    *) rm -f "$bin/pulumi" "$bin/pulumi.copied-from"; ln -sf "$1" "$bin/pulumi";;
   esac
   # The Node.js dynamic-provider shim ships inside @pulumi/pulumi; the engine looks beside `pulumi`.
   if [ -f "$here/node_modules/@pulumi/pulumi/pulumi-resource-pulumi-nodejs" ]; then
