@@ -87,7 +87,9 @@ export function pfRule(d: Draw): string {
   const p = [action];
   if (d.chance(0.5)) p.push(d.pick(["in", "out"]));
   if (d.chance(0.15) && action !== "match") p.push("quick");
-  if (d.chance(0.5)) p.push(`on ${d.chance(0.2) ? "! " : ""}${d.chance(0.2) ? list(d, [d.pick(IFS), d.pick(IFS)]) : d.chance(0.1) ? "$ext" : d.pick(IFS)}`);
+  // an interface, or now and then a routing domain (`on rdomain N`: its own skip step; 256 is out of range)
+  const item = () => (d.chance(0.12) ? `rdomain ${d.pick(["1", "2", "1", "256"])}` : d.pick(IFS));
+  if (d.chance(0.5)) p.push(`on ${d.chance(0.2) ? "! " : ""}${d.chance(0.2) ? list(d, [item(), item()]) : d.chance(0.1) ? "$ext" : item()}`);
   if (d.chance(0.3)) p.push(d.pick(["inet", "inet6"]));
   if (d.chance(0.5)) p.push(`proto ${list(d, Array.from({ length: d.upTo(2) }, () => d.pick(["tcp", "udp", "icmp", "esp", "tcp", "ipv6-icmp", "gre", "6", "17"])))}`);
   const hosts = (pfSide(d, "from") + pfSide(d, "to")).trim();
@@ -121,7 +123,7 @@ function pfOptions(d: Draw): string[] {
   opt(0.05, () => "once");
   opt(0.05, () => `divert-to 127.0.0.1 port ${d.pick(["8080", "ssh"])}`);
   opt(0.04, () => d.pick(["divert-reply", "divert-packet port 700", "divert-packet port 0", "divert-packet port ssh"]));
-  opt(0.05, () => `received-on ${d.pick(["em0", "! em1", "egress"])}`);
+  opt(0.05, () => `received-on ${d.pick(["em0", "! em1", "egress", "rdomain 1", "! rdomain 300"])}`);
   opt(0.05, () => `prio ${d.pick(["0", "3", "7"])}`);
   opt(0.04, () => `probability ${d.pick(["50%", "0.5%", "100%", "33.3%"])}`);
   // (names both the oracle's Linux and OpenBSD know: `wheel` is OpenBSD's group 0, Debian's is `root`)
@@ -159,7 +161,7 @@ export function pfStatement(d: Draw, queues = false): string {
   if (k <= 88) return `antispoof${d.chance(0.3) ? " log" : ""}${d.chance(0.3) ? " quick" : ""} for ${d.chance(0.5) ? d.pick(IFS) : `{ ${d.pick(IFS)} ${d.pick(IFS)} }`}${d.chance(0.3) ? ` ${d.pick(["inet", "inet6"])}` : ""}`;
   // an anchor rule takes the filter options too (pfctl refuses state and routing there, and drops translations)
   const words = [
-    "anchor", d.chance(0.7) ? `"${d.pick(["a", "vpn", "a/b"])}"` : "", d.chance(0.4) ? d.pick(["in", "out"]) : "", d.chance(0.4) ? `on ${d.pick(IFS)}` : "",
+    "anchor", d.chance(0.7) ? `"${d.pick(["a", "vpn", "a/b"])}"` : "", d.chance(0.4) ? d.pick(["in", "out"]) : "", d.chance(0.4) ? `on ${d.chance(0.2) ? `rdomain ${d.pick(["0", "2", "256"])}` : d.pick(IFS)}` : "",
     d.chance(0.15) ? `proto ${d.pick(["tcp", "udp", "icmp", "{ tcp udp }"])}` : "", d.chance(0.3) ? `from ${d.pick(V4)}` : "",
     ...(d.chance(0.4) ? pfOptions(d) : []), d.chance(0.05) ? pfTranslation(d, false, false) : "",
   ];

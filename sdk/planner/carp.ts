@@ -8,6 +8,7 @@ import { gwLabel, pairLabel, type Acc } from "./acc";
 import { overlaps, parseNet, type IpNet } from "../model/address/index";
 import type { PlanIssue } from "./errors";
 import { host, ports, rule } from "./pf-rules";
+import { isRdomain, type PfIfSpec } from "../model/pf/types";
 import type { CarpMemberSpec, CarpPairSpec, IfAddress } from "./spec";
 
 /** carp `advskew` of the first and second member when none is given: the first is the intended master. */
@@ -96,6 +97,9 @@ export function planPair(p: CarpPairSpec, accs: Map<string, Acc>, issues: PlanIs
 }
 
 /** One member's carp interfaces, pfsync, sysctls, sasyncd and pf rules. */
+/** The interface name of an `on` item (none for `on rdomain N`). */
+const ifName = (i: PfIfSpec | undefined): string | undefined => (i && !isRdomain(i) ? i.name : undefined);
+
 function planMember(p: CarpPairSpec, acc: Acc, m: CarpMember, other: CarpMember): void {
   for (const s of p.segments) {
     acc.hostnames.set(s.interface, [
@@ -104,7 +108,7 @@ function planMember(p: CarpPairSpec, acc: Acc, m: CarpMember, other: CarpMember)
         carp: { vhid: s.vhid, carpdev: s.carpdev, ...(s.password !== undefined ? { pass: s.password } : {}), ...(s.advbase !== undefined ? { advbase: s.advbase } : {}), advskew: m.advskew },
       },
     ]);
-    if (!acc.pf.vpnRules.some((r) => r.kind === "filter" && r.protos[0] === "carp" && r.on[0]?.name === s.carpdev))
+    if (!acc.pf.vpnRules.some((r) => r.kind === "filter" && r.protos[0] === "carp" && ifName(r.on[0]) === s.carpdev))
       acc.pf.vpnRules.push(rule(undefined, s.carpdev, "carp", [], [], { state: "keep", stateOptions: { noSync: true } }));
   }
   if (p.pfsyncDev) {

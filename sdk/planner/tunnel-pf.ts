@@ -2,7 +2,7 @@
  * A tunnel end's pf: its peer joins the gateway's IPsec peer rules, enc0 is skipped or filtered (with the
  * guide's ipencap and tag rules), and the end's own rules follow in the `vpn` anchor.
  */
-import type { PfHost } from "../model/pf/types";
+import { isRdomain, type PfHost } from "../model/pf/types";
 import type { Egress } from "./acc";
 import { netText } from "../model/address/index";
 import type { PlanIssue } from "./errors";
@@ -33,7 +33,7 @@ export function planTunnelPf(e: EndOnGateway, issues: PlanIssue[]): void {
     }
     // `block on enc0` passes only ipencap (and tagged packets): an end with neither a tag nor a rule that
     // passes on enc0 carries nothing through the tunnel, silently. Refused here with the guide's rule.
-    const passesOnEnc0 = me.spec.rules.some((r) => r.kind === "filter" && r.action === "pass" && r.on.some((i) => !i.not && (i.name === "enc0" || i.name === "enc")));
+    const passesOnEnc0 = me.spec.rules.some((r) => r.kind === "filter" && r.action === "pass" && r.on.some((i) => !isRdomain(i) && !i.not && (i.name === "enc0" || i.name === "enc")));
     if (!me.spec.tag && !passesOnEnc0 && me.spec.natTo === undefined) {
       const a = me.nets[0] ? netText(me.nets[0]) : "LOCAL";
       const b = other.nets[0] ? netText(other.nets[0]) : "REMOTE";

@@ -8,7 +8,7 @@
 import { parseLiteralAddress } from "./address";
 import { protocolName } from "./names";
 import type { HostAf } from "./expand-hosts";
-import type { PfAddressFamily, PfIfSpec, PfPort, PfRule } from "./types";
+import { isRdomain, type PfAddressFamily, type PfIfSpec, type PfPort, type PfRule } from "./types";
 
 /**
  * pfctl's expand_label(), on a label and on tag names: `$if` (the interface, or `any`), `$srcaddr` and `$dstaddr`
@@ -19,7 +19,8 @@ export function expandLabel(label: string, itf: PfIfSpec | undefined, proto: str
   if (!label.includes("$")) return label;
   const port = (p: PfPort | undefined) => (p === undefined || p.op === ":" ? "" : p.op === "=" ? String(p.port) : p.to !== undefined ? `${p.port}${p.op}${p.to}` : `${p.op}${p.port}`);
   const steps: [string, () => string][] = [
-    ["$if", () => itf?.name ?? "any"],
+    // `on rdomain N` leaves the rule no interface name: `any`
+    ["$if", () => (itf && !isRdomain(itf) ? itf.name : "any")],
     ["$srcaddr", () => labelAddress(src, af)],
     ["$dstaddr", () => labelAddress(dst, af)],
     ["$srcport", () => port(sport)],

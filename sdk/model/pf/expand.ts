@@ -29,6 +29,7 @@ import type {
   PfStateOptions,
   PfUgid,
 } from "./types";
+import { isRdomain } from "./types";
 
 /** Settings of the main ruleset that change how rules load. */
 export interface ExpandContext {
@@ -162,7 +163,9 @@ export function expandStatement(written: PfRule, ctx: ExpandContext = {}, refusa
     let on = itf;
     if (src.scope !== undefined && dst.scope !== undefined && src.scope !== dst.scope) continue;
     if (scope !== undefined) {
-      if (itf && itf.name !== scope) continue;
+      // `on rdomain N` names no interface to differ from the scope's (pfctl then takes the scope's name too; the model
+      // keeps the routing domain alone, which is what pfctl prints where the scope's interface index is unknown)
+      if (itf && !isRdomain(itf) && itf.name !== scope) continue;
       // the rule's own interface stays, negated too (`on ! lo0`: r->ifnot); without one, the address's
       on ??= { name: scope };
     }
@@ -389,7 +392,9 @@ function buildRule(
   if (blockPolicy === "return-icmp" && rule.kind === "filter") r.returnIcmp = rule.returnIcmp ?? { icmp: (3 << 8) | 3, icmp6: (1 << 8) | 4 };
   if (blockPolicy === "return-rst" && rule.kind === "filter" && rule.returnTtl) r.returnTtl = rule.returnTtl;
   if (rule.quick) r.quick = true;
-  r.on = itf ? [itf.not ? { name: itf.name, not: true } : { name: itf.name }] : [];
+  if (!itf) r.on = [];
+  else if (isRdomain(itf)) r.on = [itf.not ? { rdomain: itf.rdomain, not: true } : { rdomain: itf.rdomain }];
+  else r.on = [itf.not ? { name: itf.name, not: true } : { name: itf.name }];
   if (af) r.af = af;
   r.protos = proto ? [proto] : [];
   const s = dynamicMaskFor(zeroMaskAsAny(src), af);

@@ -14,13 +14,21 @@
  *    it (./optimize-combine.ts; when the caller asks for it, as the emulator's `pfctl -nv` does).
  */
 import { IPv4, IPv6 } from "ip-num";
-import type { PfHost, PfPort, PfRule } from "./types";
+import { isRdomain, type PfHost, type PfPort, type PfRule } from "./types";
 import { combineRules, type MadeTables } from "./optimize-combine";
 
 type Opt = PfRule;
 
+/** The rule's interface name (pf_rule's ifname): none for `on rdomain N`. */
 function ifname(r: Opt): string {
-  return r.on[0]?.name ?? "";
+  const i = r.on[0];
+  return i && !isRdomain(i) ? i.name : "";
+}
+
+/** The rule's `on rdomain N` (pf_rule's onrdomain, a NOMERGE field): -1 for none. */
+function onRdomain(r: Opt): number {
+  const i = r.on[0];
+  return i && isRdomain(i) ? i.rdomain : -1;
 }
 
 function isGroup(name: string): boolean {
@@ -102,7 +110,7 @@ interface Cmp {
 
 function cmpOf(r: Opt): Cmp {
   const flags = r.kind === "filter" && r.flags !== undefined && r.flags !== "any" ? r.flags : "";
-  const rest = r.kind === "anchor" ? JSON.stringify(["anchor", r.name, r.tagged ?? null]) : JSON.stringify([breakKey(r), r.tagged ?? null, r.label ?? "", r.stateOptions?.max ?? 0, r.returnIcmp ?? null, r.icmpTypes ?? null, r.stateOptions?.timeouts ?? null, r.receivedOn ?? null, r.os ?? null, r.prio ?? -1, r.tos ?? -1, r.maxPktRate ?? null, r.users ?? null, r.groups ?? null]);
+  const rest = r.kind === "anchor" ? JSON.stringify(["anchor", r.name, r.tagged ?? null, onRdomain(r)]) : JSON.stringify([breakKey(r), onRdomain(r), r.tagged ?? null, r.label ?? "", r.stateOptions?.max ?? 0, r.returnIcmp ?? null, r.icmpTypes ?? null, r.stateOptions?.timeouts ?? null, r.receivedOn ?? null, r.os ?? null, r.prio ?? -1, r.tos ?? -1, r.maxPktRate ?? null, r.users ?? null, r.groups ?? null]);
   return {
     ifname: ifname(r),
     ifnot: r.on[0]?.not ?? false,
@@ -252,7 +260,8 @@ function shares(i: number, a: Opt, b: Opt): boolean {
     case 1:
       return a.direction !== undefined && a.direction === b.direction;
     case 2:
-      return false; // rdomain: not modelled
+      // skip_cmp_rdom: the same routing domain, negated alike
+      return onRdomain(a) !== -1 && onRdomain(a) === onRdomain(b) && (a.on[0]?.not ?? false) === (b.on[0]?.not ?? false);
     case 3:
       return a.af !== undefined && a.af === b.af;
     case 4:

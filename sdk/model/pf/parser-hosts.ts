@@ -103,8 +103,24 @@ export abstract class PfHostParser extends PfParserBase {
       return not ? { name: t.text, not } : { name: t.text };
     }
     if (this.acceptKw("any")) return not ? { name: "any", not } : { name: "any" };
-    if (this.isKw("rdomain")) this.fail("`on rdomain N` is valid pf.conf but not part of this model's pf language");
+    if (this.acceptKw("rdomain")) {
+      const rdomain = this.rdomainNumber();
+      return not ? { rdomain, not } : { rdomain };
+    }
     this.syntax();
+  }
+
+  /**
+   * The NUMBER of parse.y's `if_item: RDOMAIN NUMBER` (`on rdomain N`, `received-on rdomain N`): outside 0-255 is
+   * a yyerror without YYERROR (the file fails, the rule is read on), reduced at the number.
+   */
+  protected rdomainNumber(): number {
+    const t = this.la;
+    if (t.type !== "NUMBER") this.syntax();
+    this.shift();
+    const n = t.num as number;
+    if (n < 0 || n > 255) this.report(t.line, t.col, `rdomain ${BigInt(t.text)} outside range`, "a routing domain is 0-255 (rdomain(4))", t);
+    return n;
   }
 
   protected protoSpec(): string[] {

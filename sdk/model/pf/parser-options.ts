@@ -62,7 +62,7 @@ export abstract class PfOptionParser extends PfRulePartParser {
         this.shift();
         if (this.acceptKw("received-on")) {
           const name = this.receivedOn(o);
-          o.receivedOn = { name, not: true };
+          if (name !== undefined) o.receivedOn = { name, not: true };
           continue;
         }
         this.expectKw("tagged");
@@ -112,7 +112,7 @@ export abstract class PfOptionParser extends PfRulePartParser {
         case "received-on": {
           this.shift();
           const name = this.receivedOn(o);
-          o.receivedOn = { name };
+          if (name !== undefined) o.receivedOn = { name };
           break;
         }
         case "tos": {

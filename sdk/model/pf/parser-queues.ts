@@ -1,6 +1,6 @@
 /** pf.conf parser, part 6: `queue` definitions (parse.y queuespec, queue_opts, scspec, bandwidth; expand_queue). */
 import { parseBandwidth } from "./queues";
-import type { PfQueue, PfServiceCurve } from "./types";
+import { isRdomain, type PfQueue, type PfServiceCurve } from "./types";
 import type { Token } from "./lexer";
 import { PfSettingsParser } from "./parser-settings";
 
@@ -66,7 +66,9 @@ export abstract class PfQueueParser extends PfSettingsParser {
     const kw = this.expectKw("queue");
     const name = this.expectString().text;
     const on = this.isKw("on") ? this.interfaceSpec() : [];
-    const q: PfQueue = { name, on: on.map((i) => i.name) };
+    // a routing domain is no interface (checked once the statement is read, as queuespec does)
+    const names = on.map((i) => (isRdomain(i) ? "" : i.name));
+    const q: PfQueue = { name, on: names };
     const seen = new Set<string>();
     // a queue_opt's check runs when yacc reduces it: at its own last token (`last`), or after a lookahead (bandwidth,
     // whose optional `min`/`max`/`burst` yacc must look past)
@@ -112,12 +114,13 @@ export abstract class PfQueueParser extends PfSettingsParser {
     if (!any) this.syntax();
     this.endOfStatement();
     if (on.length === 0 && q.parent === undefined) this.fail("root queue without interface", "name the interface: queue NAME on IF …", kw);
-    if (on.length > 0 && this.ctx.interfaces && !this.ctx.interfaces.some((i) => i.name === on[0]!.name)) {
-      this.fail("not an interface", `\`${on[0]!.name}\` is not an interface of this host`);
+    if (on.length > 0 && isRdomain(on[0]!)) this.fail("not an interface", `a queue is on an interface; \`rdomain ${on[0]!.rdomain}\` is a routing domain`);
+    if (on.length > 0 && this.ctx.interfaces && !this.ctx.interfaces.some((i) => i.name === names[0])) {
+      this.fail("not an interface", `\`${names[0]}\` is not an interface of this host`);
     }
     this.out.ruleset.queues = [...(this.out.ruleset.queues ?? []), q];
     // expand_queue: one queue per interface (a child without `on` inherits its parent's)
-    for (const itf of on.length > 0 ? on.map((i) => i.name) : [""]) {
+    for (const itf of on.length > 0 ? names : [""]) {
       if (q.bandwidth === undefined && q.flows === undefined) {
         this.report(this.la.line, this.la.col, "no bandwidth or flow specification", "give bandwidth BW or flows N");
         return;

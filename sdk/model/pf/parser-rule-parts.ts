@@ -369,18 +369,33 @@ export abstract class PfRulePartParser extends PfHostParser {
     }
   }
 
-  /** `received-on if_item`: an interface name pf can hold, once per rule; reduced at the name (its line in errors). */
-  protected receivedOn(o: Partial<PfFilterRule>): string {
-    // parse.y if_item: an interface or group name, `any`, or `rdomain N` (outside this model, as for `on`)
+  /** Rules being read whose `received-on` was `rdomain N`, which pf keeps nothing of (for "cannot respecify"). */
+  private readonly receivedOnRdomain = new WeakSet<object>();
+
+  /**
+   * `received-on if_item`: an interface name pf can hold, once per rule; reduced at the name (its line in errors).
+   * `received-on rdomain N` is read, checked and dropped, as pfctl does (expand_rule copies the item's empty
+   * interface name): undefined, with a warning.
+   */
+  protected receivedOn(o: Partial<PfFilterRule>): string | undefined {
+    const seen = () => o.receivedOn !== undefined || this.receivedOnRdomain.has(o);
+    // parse.y if_item: an interface or group name, `any`, or `rdomain N`
     if (this.isKw("any")) {
       const t = this.shift();
-      if (o.receivedOn) this.failOnToken("cannot respecify received-on", undefined, t);
+      if (seen()) this.failOnToken("cannot respecify received-on", undefined, t);
       return "any";
     }
-    if (this.isKw("rdomain")) this.fail("`received-on rdomain N` is valid pf.conf but not part of this model's pf language");
+    if (this.isKw("rdomain")) {
+      const kw = this.shift();
+      const n = this.rdomainNumber();
+      if (seen()) this.failOnToken("cannot respecify received-on", undefined, kw);
+      this.receivedOnRdomain.add(o);
+      this.warn(`\`received-on rdomain ${n}\`: pfctl reads it and keeps nothing of it, so the rule matches packets received on any interface; name the interface instead (\`received-on em0\`)`, kw);
+      return undefined;
+    }
     const t = this.expectString();
     if (t.text.length >= 16) this.failOnToken("interface name too long", `\`${t.text}\` has ${t.text.length} characters; at most 15`, t);
-    if (o.receivedOn) this.failOnToken("cannot respecify received-on", undefined, t);
+    if (seen()) this.failOnToken("cannot respecify received-on", undefined, t);
     return t.text;
   }
 

@@ -5,7 +5,7 @@ import { type Token } from "./lexer";
 import { PF_LIMIT_NAMES, PF_OPTIMIZATIONS, PF_TIMEOUT_NAMES } from "./icmp";
 import { renderHost, renderTable } from "./render";
 import { checkTableFile } from "./table-file";
-import type { PfHost, PfStatement, PfTable } from "./types";
+import { isRdomain, type PfHost, type PfStatement, type PfTable } from "./types";
 import { PfOptionParser } from "./parser-options";
 import { atoul } from "./atoul";
 
@@ -178,11 +178,22 @@ export abstract class PfSettingsParser extends PfOptionParser {
       // SET SKIP interface: `on` is required (`set skip` alone is the end of the statement, as before)
       if (!this.isKw("on") && this.la.type !== "NL" && this.la.type !== "EOF") this.syntax();
       const ifs = this.isKw("on") ? this.interfaceSpec() : [];
-      for (const i of ifs) if (i.not) this.fail("skip on ! <interface> is not supported");
+      // expand_skip_interface(): each item echoed (a routing domain as its empty name), each it cannot skip an
+      // error of its own, then the statement's
+      const names = ifs.map((i) => (isRdomain(i) ? "" : i.name));
       if (this.opts.verbose !== false) {
-        this.out.echo.push(ifs.length === 0 ? "set skip on none" : `set skip on { ${ifs.map((i) => i.name).join(" ")} }`);
+        this.out.echo.push(ifs.length === 0 ? "set skip on none" : `set skip on { ${names.join(" ")} }`);
       }
-      this.out.ruleset.options.push({ kind: "skip", interfaces: ifs.map((i) => i.name) });
+      let refused = 0;
+      for (const i of ifs) {
+        const why = i.not ? "skip on ! <interface> is not supported" : isRdomain(i) ? "skip on rdomain <num> is not supported" : undefined;
+        if (why) {
+          this.report(this.la.line, this.la.col, why, "name the interfaces to skip", this.la);
+          refused++;
+        }
+      }
+      if (refused > 0) this.fail("error setting skip interface(s)");
+      this.out.ruleset.options.push({ kind: "skip", interfaces: names });
       this.endOfStatement();
       return true;
     }

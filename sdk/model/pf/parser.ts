@@ -31,12 +31,13 @@
  *
  * Decision — deliberately outside the model, refused with "`X` is valid pf.conf but not part of this
  * model's pf language" (never passed through as opaque text: a rule the model cannot represent could not
- * be rendered canonically or compared with `pfctl -sr`): `source-hash` with a random key, `on rdomain` and
- * `received-on rdomain`, scoped addresses in an address range (`fe80::1%em0 - fe80::9%em0`), `route "LABEL"` as a
+ * be rendered canonically or compared with `pfctl -sr`): `source-hash` with a random key, `antispoof for
+ * rdomain N` (pfctl takes every interface's addresses), scoped addresses in an address range (`fe80::1%em0 - fe80::9%em0`), `route "LABEL"` as a
  * translation or route target (as an address it is taken), `af-to` on anchor rules, and the option `set
  * fingerprints`. An anchor rule takes every other option a pass rule takes but state and routing (pfctl's own
  * refusals); of them, pfctl ignores `nat-to`, `rdr-to`, `binat-to`, `divert-to`, `divert-reply` and `divert-packet`,
- * and lint warns of each.
+ * and lint warns of each. `on rdomain N` is a rule's routing domain (its own skip step in the optimizer);
+ * `received-on rdomain N` is read and dropped, as pfctl does, with a warning.
  */
 import type { ParseResult } from "../diagnostics";
 import { bareLineReason, contextOf, expandStatement, isBareExpandLine } from "./expand";
@@ -44,6 +45,7 @@ import { isExpandWarning } from "./consistent";
 import { RETURN_ICMP6_DEFAULT, RETURN_ICMP_DEFAULT } from "./icmp";
 import { addressFamily, interfaceAddresses, literalFamily } from "./address";
 import { decideAf, resolveHosts } from "./expand-hosts";
+import { isRdomain, type PfIfName } from "./types";
 import type { PfAnchorCall, PfBlockPolicy, PfFilterRule, PfHost, PfIfSpec, PfInterface, PfLogOptions, PfRule, PfRuleOptions, PfRuleset, PfStatement } from "./types";
 import { ruleOptions } from "./rule-options";
 import { LABEL_SIZE } from "./expand-label";
@@ -322,9 +324,16 @@ class PfParser extends PfQueueParser {
     this.expectKw("for");
     // antispoof_ifspc: FOR antispoof_if | FOR '{' optnl antispoof_iflst '}' (at least one, commas between)
     // antispoof_if: if_item, or `(if_item)`: the interface's addresses as they change (dynamic)
-    const ifs: (PfIfSpec & { dynamic?: true })[] = this.braceList(() => {
-      if (!this.acceptChar("(")) return this.ifItemNot();
+    // antispoof_if: if_item | '(' if_item ')'
+    const item = (): PfIfName => {
+      const at = this.la;
       const i = this.ifItemNot();
+      if (isRdomain(i)) this.fail("`antispoof for rdomain N` is valid pf.conf but not part of this model's pf language", "pfctl makes its rules from the addresses of every interface of the host; name the interfaces", at);
+      return i;
+    };
+    const ifs: (PfIfName & { dynamic?: true })[] = this.braceList(() => {
+      if (!this.acceptChar("(")) return item();
+      const i = item();
       this.expectChar(")");
       return { ...i, dynamic: true as const };
     });

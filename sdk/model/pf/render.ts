@@ -25,6 +25,7 @@ import type {
   PfStateOptions,
   PfTable,
 } from "./types";
+import { isRdomain } from "./types";
 
 /** `! ` prefix of a negated item. */
 function neg(not: boolean | undefined): string {
@@ -83,7 +84,7 @@ function list<T>(xs: readonly T[], f: (x: T) => string): string {
 }
 
 function renderIf(i: PfIfSpec): string {
-  return neg(i.not) + i.name;
+  return neg(i.not) + (isRdomain(i) ? `rdomain ${i.rdomain}` : i.name);
 }
 
 function renderEndpoint(e: PfEndpoint): string {

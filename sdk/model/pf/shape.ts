@@ -89,11 +89,13 @@ const host: Shape = (v, p, strict) => {
 const port = obj({ op: str, port: num, to: num }, ["op", "port"]);
 const endpoint = obj({ hosts: list(host), ports: list(port) }, ["hosts", "ports"]);
 const named = obj({ name: str, not: bool }, ["name"]);
+/** An `on` item: an interface name, or a routing domain (`{ rdomain: N }`). */
+const ifSpec: Shape = (v, p, strict) => (isRecord(v) && v.rdomain !== undefined ? obj({ rdomain: num, not: bool }, ["rdomain"]) : named)(v, p, strict);
 const rate = obj({ limit: num, seconds: num }, ["limit", "seconds"]);
 const ugid = obj({ op: str, id: strOrNum, to: strOrNum }, ["op", "id"]);
 
 const SELECTOR: Record<string, Shape> = {
-  kind: str, direction: str, quick: bool, on: list(named), af: str, protos: list(str), from: endpoint, to: endpoint, tag: str, tagged: named,
+  kind: str, direction: str, quick: bool, on: list(ifSpec), af: str, protos: list(str), from: endpoint, to: endpoint, tag: str, tagged: named,
 };
 
 /** PfRuleOptions: what a filter rule and an anchor rule both take. */

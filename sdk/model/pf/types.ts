@@ -26,14 +26,33 @@ export type PfDirection = "in" | "out";
 export type PfAddressFamily = "inet" | "inet6";
 
 /**
- * One `on IF` item: an interface (`em0`), an interface group (`egress`, `carp`, `enc`) or `any`;
- * `not: true` is `on ! IF`.
+ * One `on …` item: an interface, an interface group or `any` ({@link PfIfName}), or a routing domain
+ * ({@link PfIfRdomain}).
  */
-export interface PfIfSpec {
+export type PfIfSpec = PfIfName | PfIfRdomain;
+
+/** `on IF`: an interface (`em0`), an interface group (`egress`, `carp`, `enc`) or `any`; `not: true` is `on ! IF`. */
+export interface PfIfName {
   /** Interface or interface-group name. */
   name: string;
   /** `on ! IF`: every interface except this one. Default false. */
   not?: boolean;
+}
+
+/**
+ * `on rdomain N` (pf.conf(5)): packets in routing domain N (rdomain(4)), whatever their interface; `not: true` is
+ * `on ! rdomain N`, every other routing domain. pf keeps no interface name for such a rule.
+ */
+export interface PfIfRdomain {
+  /** The routing domain, 0-255 (RT_TABLEID_MAX). */
+  rdomain: number;
+  /** `on ! rdomain N`: packets of every other routing domain. Default false. */
+  not?: boolean;
+}
+
+/** Whether an `on` item is a routing domain (`on rdomain N`) rather than an interface name. */
+export function isRdomain(i: PfIfSpec): i is PfIfRdomain {
+  return (i as Partial<PfIfRdomain>).rdomain !== undefined;
 }
 
 /** Modifier of an interface address: `em0:network`, `em0:broadcast`, `em0:peer`, `em0:0` (no aliases). */

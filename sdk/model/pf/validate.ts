@@ -10,7 +10,7 @@ import { ANCHOR_STACK_DEPTH, canonicalProtocol } from "./names";
 import { formatStatementForFile } from "./render";
 import { checkPfStatementShape } from "./shape";
 import { checkFilterOptions, checkQuoted, checkRuleOptions, notKeyword } from "./validate-options";
-import type { PfEndpoint, PfFilterRule, PfHost, PfIfSpec, PfPort, PfRule, PfStatement, PfTable } from "./types";
+import { isRdomain, type PfEndpoint, type PfFilterRule, type PfHost, type PfIfSpec, type PfPort, type PfRule, type PfStatement, type PfTable } from "./types";
 
 const ACTIONS = ["pass", "block", "match"];
 const POLICIES = ["drop", "return", "return-rst", "return-icmp"];
@@ -61,7 +61,10 @@ function checkName(field: string, value: string, what: string, max: number): voi
 
 
 function checkIf(field: string, i: PfIfSpec): void {
-  checkName(`${field}.name`, i.name, "interface name", 15);
+  // `any` is parse.y's if_item ANY: every interface (pfctl keeps and prints the name `any`)
+  if (!isRdomain(i)) return i.name === "any" ? undefined : checkName(`${field}.name`, i.name, "interface name", 15);
+  // parse.y if_item: `rdomain NUMBER`, 0-RT_TABLEID_MAX
+  if (!Number.isInteger(i.rdomain) || i.rdomain < 0 || i.rdomain > 255) throw new ModelError(`${field}.rdomain`, i.rdomain, "rdomain outside range; a routing domain is 0-255 (rdomain(4))");
 }
 
 /**

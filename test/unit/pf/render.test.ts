@@ -166,9 +166,9 @@ describe("error messages, word for word", () => {
   });
 
   it("a rule the model cannot hold is rejected, not dropped", () => {
-    const r = parsePf("pass out on rdomain 1 proto tcp to port ssh\n");
+    const r = parsePf("antispoof for rdomain 1\n");
     const rules: PfStatement[] = r.value.rules;
     expect(rules).toEqual([]);
-    expect(r.diagnostics.map((d) => d.message)[0]).toMatch(/^`on rdomain N` is valid pf.conf but not part of this model's pf language/);
+    expect(r.diagnostics.map((d) => d.message)[0]).toMatch(/^`antispoof for rdomain N` is valid pf.conf but not part of this model's pf language/);
   });
 });
