@@ -46,8 +46,8 @@ const NAMED_FILE_MAX = 64 * 1024 * 1024;
 
 /**
  * Reads a file the linted file names (the path as written, as pfctl/ipsecctl open it). Only a regular
- * file up to {@link NAMED_FILE_MAX} is read: a device or FIFO (`file "/dev/zero"`) would never end, so
- * it counts as unreadable. Undefined when unreadable; a directory or a file lint may not read says so (as pfctl prints it).
+ * file up to {@link NAMED_FILE_MAX} is read, and /dev/null (empty): another device or a FIFO (`file "/dev/zero"`)
+ * would never end, so it counts as unreadable. Undefined when unreadable; a directory or a file lint may not read says so (as pfctl prints it).
  */
 function readNamedFile(path: string): string | { error: string } | undefined {
   let fd: number | undefined;
@@ -55,6 +55,7 @@ function readNamedFile(path: string): string | { error: string } | undefined {
     fd = openSync(path, constants.O_RDONLY | constants.O_NONBLOCK);
     const st = fstatSync(fd);
     if (st.isDirectory()) return { error: "Is a directory" };
+    if (st.isCharacterDevice() && st.rdev === statSync("/dev/null").rdev) return "";
     if (!st.isFile() || st.size > NAMED_FILE_MAX) return undefined;
     return readFileSync(fd, "utf8");
   } catch (e) {

@@ -192,3 +192,13 @@ export function interfaceAddresses(
   }
   return out;
 }
+
+/**
+ * What a name resolves to on every OpenBSD host without DNS: `localhost`, from the /etc/hosts OpenBSD installs
+ * (127.0.0.1, then ::1; names compare without case). pfctl's host() asks DNS (host_dns) for a name that is no
+ * address and no interface; any other name is the host's own data, undefined here.
+ */
+export function hostsFileAddresses(name: string): LiteralAddress[] | undefined {
+  if (name.toLowerCase() !== "localhost") return undefined;
+  return [parseLiteralAddress("127.0.0.1")!, parseLiteralAddress("::1")!];
+}

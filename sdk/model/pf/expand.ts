@@ -429,7 +429,11 @@ function buildRule(
   else if (rule.scrub) r.scrub = rule.scrub;
   if (rule.allowOpts) r.allowOpts = true;
   if (rule.kind === "filter" && rule.once) r.once = true;
-  if (rule.label !== undefined) r.label = expandLabel(rule.label, itf, proto, src, sport, dst, dport, af) ?? rule.label;
+  // a label that expands to nothing (`"$srcport"` of a port range) is no label: pfctl prints none
+  if (rule.label !== undefined) {
+    const label = expandLabel(rule.label, itf, proto, src, sport, dst, dport, af) ?? rule.label;
+    if (label !== "") r.label = label;
+  }
   if (rule.receivedOn) r.receivedOn = rule.receivedOn;
   if (rule.os !== undefined) r.os = rule.os;
   if (rule.tos !== undefined) r.tos = rule.tos;

@@ -9,6 +9,9 @@ import { llongRange } from "../strtonum";
 import { PF_KEYWORDS } from "./names";
 import type { PfPortOp } from "./types";
 
+/** pfctl's yylex() reads a token into `char buf[8096]`. */
+const LEX_BUF = 8096;
+
 export type TokType =
   | "STRING" // a word or quoted string (quoted strings are never keywords)
   | "KW" // a keyword; `text` holds it
@@ -128,6 +131,12 @@ export class PfLexer {
     if (c !== EOF) this.unget.push(c);
   }
 
+  /** yylex's buffer is full: "string too long", and the rest of the line is gone (findeol). */
+  private tooLong(col: number): Token {
+    this.error("string too long", col);
+    return this.findeol(col);
+  }
+
   private findeol(col: number): Token {
     for (;;) {
       const c = this.lgetc(false);
@@ -163,6 +172,7 @@ export class PfLexer {
         for (;;) {
           const d = this.lgetc(false);
           if (d === EOF) return { type: "EOF", text: "", line: this.tokLine, col };
+          if (name.length + 1 >= LEX_BUF - 1) return this.tooLong(col);
           if (isAlnum(d) || d === "_") {
             name += d;
             continue;
@@ -210,6 +220,7 @@ export class PfLexer {
             continue;
           } else this.lungetc(next);
         } else if (c === quote) break;
+        if (buf.length + 1 >= LEX_BUF - 1) return this.tooLong(col);
         buf += c;
       }
       return { type: "STRING", text: buf, line, col };
@@ -233,6 +244,7 @@ export class PfLexer {
       let buf = "";
       do {
         buf += c;
+        if (buf.length >= LEX_BUF) return this.tooLong(col);
       } while ((c = this.lgetc(false)) !== EOF && isDigit(c));
       this.lungetc(c);
       let isNumber = !(buf === "-");
@@ -254,6 +266,7 @@ export class PfLexer {
       let buf = "";
       do {
         buf += c;
+        if (buf.length >= LEX_BUF) return this.tooLong(col);
       } while ((c = this.lgetc(false)) !== EOF && allowedInString(c));
       this.lungetc(c);
       if (PF_KEYWORDS.has(buf)) return { type: "KW", text: buf, line, col };

@@ -1,6 +1,6 @@
 /** pf.conf parser, part 2: direction, family, interfaces, protocols, hosts and ports (parse.y's ipspec, portspec). */
 import { modifierMode, splitModifiers } from "./if-modifier";
-import { interfaceAddresses, interfaceExists, literalScope, parseLiteralAddress } from "./address";
+import { hostsFileAddresses, interfaceAddresses, interfaceExists, literalScope, parseLiteralAddress, type LiteralAddress } from "./address";
 import { expandStatement } from "./expand";
 import { type Token } from "./lexer";
 import { canonicalProtocol, servicePort } from "./names";
@@ -229,14 +229,14 @@ export abstract class PfHostParser extends PfParserBase {
         // `NAME = "…"` (a macro definition inside a table's braces) is a syntax error at `=`, not an unknown host
         this.syntax();
       }
-      return [this.hostString(text, t, not, mask)];
+      return this.hostString(text, t, not, mask);
     }
     if (t.type === "NUMBER") {
       this.shift();
       this.expectChar("/");
       if (this.la.type !== "NUMBER") this.syntax();
       const mask = this.shift();
-      return [this.hostString(`${lld(t.text)}/${lld(mask.text)}`, t, not, mask)];
+      return this.hostString(`${lld(t.text)}/${lld(mask.text)}`, t, not, mask);
     }
     if (this.acceptChar("(")) {
       const nameTok = this.expectString();
@@ -342,8 +342,11 @@ export abstract class PfHostParser extends PfParserBase {
     }
   }
 
-  /** pfctl's host(): an address, else an interface or group (`em0`, `em0:network`, `egress`, `self`). */
-  protected hostString(text: string, tok: Token, not: boolean, maskTok?: Token): PfHost {
+  /**
+   * pfctl's host(): an address, else an interface or group (`em0`, `em0:network`, `egress`, `self`), else what
+   * DNS gives for a name every OpenBSD host resolves (`localhost`: {@link hostsFileAddresses}).
+   */
+  protected hostString(text: string, tok: Token, not: boolean, maskTok?: Token): PfHost[] {
     const n = not ? { not: true } : {};
     // `host: STRING '/' NUMBER` is reduced at the NUMBER (its state reduces only), `host: STRING` once yacc has read
     // the token after it (the state also shifts `-` and `/`)
@@ -355,12 +358,12 @@ export abstract class PfHostParser extends PfParserBase {
       this.out.stderr.push(`no IP address found for ${text}`);
       fail("could not parse host specification", `\`${text}\`: the scope \`${scope}\` is no interface of this host (${this.ctx.interfaces.map((i) => i.name).join(", ")})`);
     }
-    if (lit) return { kind: "address", address: lit.text, ...n };
+    if (lit) return [{ kind: "address", address: lit.text, ...n }];
     // host(): an IPv4 address takes a mask up to 128 here; check_netmask refuses it for each rule it expands to
     const wide = /^(.*)\/(\d+)$/.exec(text);
     if (wide && Number(wide[2]) > 32 && Number(wide[2]) <= 128) {
       const v4 = parseLiteralAddress(`${wide[1]!}/32`);
-      if (v4 && !v4.text.includes(":")) return { kind: "address", address: `${v4.text}/${Number(wide[2])}`, ...n };
+      if (v4 && !v4.text.includes(":")) return [{ kind: "address", address: `${v4.text}/${Number(wide[2])}`, ...n }];
     }
     // host(): `NAME/LEN` is an interface or group whose addresses each get the mask (host_if's set_ipmask)
     const sm = /^([^/]*)\/(\d+)$/.exec(text);
@@ -375,6 +378,14 @@ export abstract class PfHostParser extends PfParserBase {
     if ("name" in split) {
       name = split.name;
       modifier = split.modifier;
+    }
+    // host_dns(), after host_if() and host_ip(): `localhost` (and `localhost:0`, one address of each family)
+    const dns = modifier === undefined || modifier === "0" ? hostsFileAddresses(name) : undefined;
+    if (dns && !(this.ctx.interfaces && interfaceExists(name, this.ctx.interfaces))) {
+      // set_ipmask(): each address gets the mask written; an IPv4 one above 32 is check_netmask's to refuse
+      const masked = (a: LiteralAddress): string =>
+        mask === undefined ? a.text : a.family === 4 && mask > 32 ? `${a.text}/${mask}` : (parseLiteralAddress(`${a.address}/${mask}`)?.text ?? a.text);
+      return dns.map((a) => ({ kind: "address" as const, address: masked(a), ...n }));
     }
     const plausible = /^[A-Za-z][A-Za-z0-9_.-]*$/.test(name) && (mask !== undefined || !text.includes("/"));
     const known = (this.ctx.interfaces ? interfaceExists(name, this.ctx.interfaces) : true) && plausible;
@@ -396,7 +407,7 @@ export abstract class PfHostParser extends PfParserBase {
       this.out.stderr.push(`no IP address found for ${text}`);
       fail("could not parse host specification", `\`${text}\`: ${name} has no ${modifierMode(modifier) === "broadcast" ? "broadcast address (loopback, point-to-point and pseudo interfaces have none)" : "address of this kind"} on this host`);
     }
-    return { kind: "interface", name, ...(modifier ? { modifier } : {}), ...(mask !== undefined ? { mask } : {}), ...n };
+    return [{ kind: "interface", name, ...(modifier ? { modifier } : {}), ...(mask !== undefined ? { mask } : {}), ...n }];
   }
 
   protected portspec(): PfPort[] {

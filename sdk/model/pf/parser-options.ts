@@ -1,5 +1,5 @@
 /** pf.conf parser, part 4: a rule's options (parse.y filter_opts). */
-import { firstFamily, interfaceAddresses, literalFamily, parseLiteralAddress } from "./address";
+import { firstFamily, hostsFileAddresses, interfaceAddresses, literalFamily, parseLiteralAddress } from "./address";
 import { type Token } from "./lexer";
 import { dynifMultiAddr, splitModifiers } from "./if-modifier";
 import { FAILED_TO_ADD_HOST } from "./expand";
@@ -47,6 +47,14 @@ function poolTypeRefusal(type: string | undefined, h: PfHost): string | undefine
 
 export abstract class PfOptionParser extends PfRulePartParser {
   protected filterOpts(anchor: boolean): Partial<PfFilterRule> {
+    const o = this.readFilterOpts(anchor);
+    // rule_label(): `label ""` leaves the rule no label (nothing printed, no barrier to the optimizer); it still
+    // counts as written for "label cannot be redefined"
+    if (o.label === "") delete o.label;
+    return o;
+  }
+
+  private readFilterOpts(anchor: boolean): Partial<PfFilterRule> {
     const o: Partial<PfFilterRule> = {};
     this.stateChecks = [];
     if (this.osName !== undefined) {
@@ -127,9 +135,10 @@ export abstract class PfOptionParser extends PfRulePartParser {
         case "user":
         case "group": {
           this.shift();
+          // a second `user`/`group` goes first, the earlier ones after it (filter_opt: `$2->tail->next = uid`)
           const items = this.ugids(t.text);
-          if (t.text === "user") o.users = items;
-          else o.groups = items;
+          if (t.text === "user") o.users = [...items, ...(o.users ?? [])];
+          else o.groups = [...items, ...(o.groups ?? [])];
           break;
         }
         default:
@@ -166,8 +175,9 @@ export abstract class PfOptionParser extends PfRulePartParser {
       // host(): an interface or group stands for its first address
       const split = splitModifiers(a.text);
       const named = this.ctx.interfaces && !parseLiteralAddress(a.text) && "name" in split ? interfaceAddresses(split.name, split.modifier, this.ctx.interfaces)[0] : undefined;
-      // an interface's network (`em0:network`) diverts to the network's address
-      const lit = named ? { text: named.address } : parseLiteralAddress(a.text);
+      // an interface's network (`em0:network`) diverts to the network's address; `localhost` (host_dns) to the
+      // address of the rule's family (expand_divertspec), else its first
+      const lit = named ? { text: named.address } : (parseLiteralAddress(a.text) ?? this.divertByName(a.text));
       if (!lit || lit.text.includes("/")) {
         if (!lit) this.out.stderr.push(`no IP address found for ${a.text}`);
         this.fail(`could not parse divert address: ${a.text}`, "give an IPv4 or IPv6 address", a);
@@ -516,5 +526,16 @@ export abstract class PfOptionParser extends PfRulePartParser {
     if (fromOpts.natPort) o.natPort = fromOpts.natPort;
     if (to ? staticTo : staticPort) o.staticPort = true;
     this.staticNatPort(o);
+  }
+
+  /**
+   * `divert-to localhost`: host() gives 127.0.0.1 and ::1, and expand_divertspec takes the one of the rule's family
+   * (written, else its literal addresses': decide_address_family), else the first.
+   */
+  private divertByName(name: string): { text: string } | undefined {
+    const addrs = hostsFileAddresses(name);
+    if (!addrs) return undefined;
+    const want = this.ruleAf === "inet" ? 4 : this.ruleAf === "inet6" ? 6 : undefined;
+    return { text: (addrs.find((x) => x.family === want) ?? addrs[0]!).text };
   }
 }

@@ -3,7 +3,7 @@ import { strtod } from "../strtod";
 import { interfaceAddresses } from "./address";
 import { type Token } from "./lexer";
 import { PF_LIMIT_NAMES, PF_OPTIMIZATIONS, PF_TIMEOUT_NAMES } from "./icmp";
-import { renderHost, renderTable } from "./render";
+import { renderHost, renderTable, renderTableList } from "./render";
 import { checkTableFile } from "./table-file";
 import { isRdomain, type PfHost, type PfStatement, type PfTable } from "./types";
 import { PfOptionParser } from "./parser-options";
@@ -86,7 +86,8 @@ export abstract class PfSettingsParser extends PfOptionParser {
       if (name.length >= 32) this.fail("table name too long, max 31 chars");
     };
     const table: PfTable = { name, addresses: [], files: [] };
-    const printed: PfHost[] = [];
+    // what print_tabledef prints, in the order written: a file, or the entries of consecutive lists merged
+    const printed: (string | PfHost[])[] = [];
     let braces = false;
     for (;;) {
       if (this.la.type === "STRING") {
@@ -96,7 +97,9 @@ export abstract class PfSettingsParser extends PfOptionParser {
         else if (o.text === "counters") table.counters = true;
         else this.failOnToken(`invalid table option '${o.text}'`, "one of persist, const, counters", o);
       } else if (this.acceptKw("file")) {
-        table.files.push(this.expectString().text);
+        const f = this.expectString().text;
+        table.files.push(f);
+        printed.push(f);
       } else if (this.acceptChar("{")) {
         // table_opt: '{' optnl '}' | '{' optnl host_list '}', host_list: xhost optnl | host_list comma xhost
         // optnl — a newline may follow an entry but not a comma (`a,⏎ b` is a syntax error), and no comma
@@ -130,7 +133,9 @@ export abstract class PfSettingsParser extends PfOptionParser {
           const bad = entries.find((h) => why[h.kind] !== undefined);
           if (bad) this.fail(why[bad.kind]!, `${renderHost(bad)}: a table holds addresses, networks and interface names`);
           for (const h of entries) table.addresses.push(h);
-          printed.push(...this.resolveForPrint(entries));
+          const last = printed[printed.length - 1];
+          if (Array.isArray(last)) last.push(...this.resolveForPrint(entries));
+          else printed.push(this.resolveForPrint(entries));
           continue;
         }
         this.shift();
@@ -157,8 +162,9 @@ export abstract class PfSettingsParser extends PfOptionParser {
       }
     }
     if (this.opts.verbose !== false) {
-      // print_tabledef: an explicit empty list is printed back as `{ }`
-      this.out.echo.push(renderTable({ ...table, addresses: printed }) + (braces && printed.length === 0 ? " { }" : ""));
+      // print_tabledef: an explicit empty list, the table's only one, is printed back as `{ }`
+      const parts = printed.map((p) => (typeof p === "string" ? ` file "${p}"` : p.length > 0 ? ` ${renderTableList(p)}` : " { }"));
+      this.out.echo.push(renderTable({ ...table, addresses: [], files: [] }) + parts.join("") + (braces && printed.length === 0 ? " { }" : ""));
       this.out.stderr.push(`${this.file}:${this.la.line}: skipping duplicate table checks for <${name}>`);
     }
     // process_tabledef keeps inline anchors' tables in pfr_ktables before their anchors' paths are known: the

@@ -372,10 +372,14 @@ export function renderTable(t: PfTable, asFile = false): string {
   if (t.persist) s += " persist";
   if (t.counters) s += " counters";
   for (const f of t.files) s += ` file "${f}"`;
-  // print_tabledef: a negated entry is `!ADDR`, without the space rules use
-  const entry = asFile ? weighted : renderHost;
-  if (t.addresses.length > 0) s += ` { ${t.addresses.map((h) => (h.not ? `!${entry({ ...h, not: false })}` : entry(h))).join(" ")} }`;
+  if (t.addresses.length > 0) s += ` ${renderTableList(t.addresses, asFile)}`;
   return s;
+}
+
+/** A table's `{ … }` list of entries; print_tabledef writes a negated entry as `!ADDR`, without the space rules use. */
+export function renderTableList(hosts: readonly PfHost[], asFile = false): string {
+  const entry = asFile ? weighted : renderHost;
+  return `{ ${hosts.map((h) => (h.not ? `!${entry({ ...h, not: false })}` : entry(h))).join(" ")} }`;
 }
 
 /**

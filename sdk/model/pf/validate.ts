@@ -23,10 +23,11 @@ const NAME = /^[A-Za-z_][A-Za-z0-9_.-]*$/;
 
 /**
  * An anchor path as this project writes it (`anchor "NAME"`, `load anchor "NAME" from …`): components of letters,
- * digits, `_.-` starting with a letter or digit, as the PfAnchor name rule (tokens/names.ts anchorName); pfctl
- * reserves components beginning with `_` and takes at most MAXPATHLEN-1 bytes.
+ * digits, `_.-` starting with a letter or digit, as the PfAnchor name rule (tokens/names.ts anchorName), with a
+ * leading `/` for a path from the main ruleset (`anchor "/vpn/site1"` inside another anchor); pfctl reserves
+ * components beginning with `_` and takes at most MAXPATHLEN-1 bytes.
  */
-const ANCHOR_PATH = /^[A-Za-z0-9][A-Za-z0-9_.-]*(\/[A-Za-z0-9][A-Za-z0-9_.-]*)*$/;
+const ANCHOR_PATH = /^\/?[A-Za-z0-9][A-Za-z0-9_.-]*(\/[A-Za-z0-9][A-Za-z0-9_.-]*)*$/;
 
 /** The name pfctl gives an inline anchor written without one (`anchor { … }`): `_N`, N counting brace anchors. */
 export function isAnonymousAnchor(name: string): boolean {

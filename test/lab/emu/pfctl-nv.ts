@@ -10,6 +10,7 @@
  * files (cmd/pfctl.ts follows them); pf.conf features outside the model (sdk/model/pf/parser.ts), which are rejected with a message
  * saying so rather than accepted as pfctl would.
  */
+import { OPENBSD_GROUPS, OPENBSD_USERS } from "./openbsd-accounts";
 import { randomBytes } from "node:crypto";
 import { formatStatement } from "../../../sdk/model/pf/render";
 import { optimizeRules } from "../../../sdk/model/pf/optimize";
@@ -50,8 +51,6 @@ export interface PfctlNvOptions {
 }
 
 /** OpenBSD's base ids the emulator knows without a passwd/group file. */
-const BASE_USERS: Readonly<Record<string, number>> = { root: 0, daemon: 1, operator: 2, bin: 3, nobody: 32767 };
-const BASE_GROUPS: Readonly<Record<string, number>> = { wheel: 0, daemon: 1, kmem: 2, sys: 3, tty: 4, operator: 5, bin: 7, staff: 20, nobody: 32767 };
 
 /** What pfctl printed and its exit status. */
 export interface ToolResult {
@@ -75,7 +74,7 @@ export function pfctlNv(text: string, file: string, opts: PfctlNvOptions): ToolR
   const verbose = opts.verbose !== false;
   const out = parsePfDetailed(text, file, {
     interfaces: opts.interfaces, verbose, ...(opts.anchor ? { anchor: opts.anchor } : {}), ...(opts.knownQueues ? { knownQueues: opts.knownQueues } : {}), ...(opts.readFile ? { readFile: opts.readFile } : {}),
-    userId: (n) => opts.userId?.(n) ?? BASE_USERS[n], groupId: (n) => opts.groupId?.(n) ?? BASE_GROUPS[n],
+    userId: (n) => opts.userId?.(n) ?? account(OPENBSD_USERS, n), groupId: (n) => opts.groupId?.(n) ?? account(OPENBSD_GROUPS, n),
   });
   if (out.errors > 0) {
     const failure = out.errx ? "errx" : out.queueFailure;
@@ -162,4 +161,9 @@ function withHashKeys(rules: readonly PfRule[], draw: () => string): { rules: Pf
     });
   const out = walk(rules);
   return { rules: out, drawn: keys.size > 0 };
+}
+
+/** An account of OpenBSD's own (a name of the table itself, not of Object's prototype). */
+function account(table: Readonly<Record<string, number>>, name: string): number | undefined {
+  return Object.hasOwn(table, name) ? table[name] : undefined;
 }

@@ -19,8 +19,11 @@ import { join } from "node:path";
 /** Resolve an absolute OpenBSD path (`/etc/pf.conf`) on this gateway's root (`$EMU_ROOT` or `/`). */
 export function rootPath(p: string): string {
   const root = process.env.EMU_ROOT;
-  return root ? join(root, p) : p;
+  // the devices every OpenBSD host has are the machine's own (`table <t> file "/dev/null"`)
+  return root && !DEVICES.has(p) ? join(root, p) : p;
 }
+
+const DEVICES = new Set(["/dev/null", "/dev/zero", "/dev/random", "/dev/urandom"]);
 
 /** Directory holding this gateway's state files (`/var/emu`). */
 export function stateDir(): string {

@@ -77,6 +77,16 @@ describe("the pf model on every pf.conf pfctl accepted (fixtures/oracle/pfctl)",
       });
       continue;
     }
+    // an anchor called by its path from the main ruleset (`anchor "/1/2/3"` inside an inline anchor): valid pf, which
+    // PfAnchor refuses (it would leave the anchors the resource manages)
+    const absolute = (rs: readonly PfStatement[]): boolean => rs.some((s) => s.kind === "anchor" && (s.name.startsWith("/") || absolute(s.inline ?? [])));
+    if (absolute(parsePf(text, `${c}.conf`, opts).value.rules)) {
+      it(`${c}: PfAnchor refuses its rules that call an anchor by a path from the main ruleset`, () => {
+        const rulesText = parsePf(text, `${c}.conf`, opts).value.rules.filter((s) => s.kind !== "load-anchor").map(formatStatementForFile).join("\n") + "\n";
+        expect(() => pfRules(`PfAnchor "${c}"`, "rules", rulesText)).toThrow();
+      });
+      continue;
+    }
     it(`${c}: PfAnchor accepts its rules`, () => {
       const r = parsePf(text, `${c}.conf`, opts);
       const rulesText = r.value.rules.filter((s) => s.kind !== "load-anchor").map(formatStatementForFile).join("\n") + "\n";

@@ -411,27 +411,30 @@ async function load(io: Io, p: Parsed): Promise<number> {
   if (shown.rc !== 0) return notLoaded();
   const staged: Record<string, PfRuleset> = {};
   Object.assign(staged, splitLoad(p.anchor, loadedTableNames(p.verbose > 0 ? shown.stdout : nv(src.text, src.name, { optimize: p.optimize, interfaces: ifs, verbose: true, anchor: p.anchor }).stdout, named)));
-  if (p.anchor === "") {
-    for (const la of loadAnchorDirectives(src.text)) {
-      if (p.verbose) io.err(`\nLoading anchor ${la.anchor} from ${la.file}\n`);
-      const sub = await readRules(io, la.file);
-      let ok = false;
-      if (sub) {
-        const r = nv(sub.text, sub.name, { optimize: p.optimize, interfaces: ifs, verbose: true, anchor: la.anchor, knownQueues: shown.queueNames ?? [] });
-        if (p.verbose) io.out(r.stdout);
-        io.err(r.stderr);
-        if (r.rc === 0) {
-          // (add_opt_table's counter runs on over the files of one pfctl run)
-          named.map.clear();
-          Object.assign(staged, splitLoad(la.anchor, loadedTableNames(r.stdout, named)));
-          ok = true;
-        }
+  // pfctl_load_anchors(): the `load anchor` directives of the file, named under the anchor it is loaded into (`-a`),
+  // then, as each loaded file adds its own to the end of the list, theirs (`one/two`)
+  const under = (prefix: string, text: string) => loadAnchorDirectives(text).map((la) => ({ ...la, anchor: prefix ? `${prefix}/${la.anchor}` : la.anchor }));
+  const queue = under(p.anchor, src.text);
+  for (const la of queue) {
+    if (p.verbose) io.err(`\nLoading anchor ${la.anchor} from ${la.file}\n`);
+    const sub = await readRules(io, la.file);
+    let ok = false;
+    if (sub) {
+      const r = nv(sub.text, sub.name, { optimize: p.optimize, interfaces: ifs, verbose: true, anchor: la.anchor, knownQueues: shown.queueNames ?? [] });
+      if (p.verbose) io.out(r.stdout);
+      io.err(r.stderr);
+      if (r.rc === 0) {
+        // (add_opt_table's counter runs on over the files of one pfctl run)
+        named.map.clear();
+        Object.assign(staged, splitLoad(la.anchor, loadedTableNames(r.stdout, named)));
+        queue.push(...under(la.anchor, sub.text));
+        ok = true;
       }
-      if (!ok) {
-        if (!p.noaction) io.err("pfctl: Syntax error in config file: pf rules not loaded\n");
-        io.err("pfctl: load anchors\n");
-        return 1;
-      }
+    }
+    if (!ok) {
+      if (!p.noaction) io.err("pfctl: Syntax error in config file: pf rules not loaded\n");
+      io.err("pfctl: load anchors\n");
+      return 1;
     }
   }
   if (p.noaction) return 0;
