@@ -38,6 +38,8 @@ export interface ParseProblem {
   noErrno?: boolean;
   /** `hard` only: yyerror without YYERROR (expand_rule refused the rule): no yacc error recovery follows. */
   noRecovery?: true;
+  /** With noRecovery: the rule's address pairs expand_rule added before the one it refused (RuleProblem.loadedPairs). */
+  loadedPairs?: number;
 }
 
 /** Message of a problem as a {@link Diagnostic} (`field: text; hint`). */

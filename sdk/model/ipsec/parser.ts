@@ -183,6 +183,7 @@ class Parser extends SaRuleParser {
         const tok = (key && this.fieldTokens.get(key)) || first;
         this.problem(tok, p.stage === "generate" ? "generate" : p.stage === "errx" ? "errx" : "hard", p.text, p.field, p.hint, end);
         if (p.stage === "expand") this.problems[this.problems.length - 1]!.noRecovery = true;
+        if (p.loadedPairs) this.problems[this.problems.length - 1]!.loadedPairs = p.loadedPairs;
       }
     }
     if (this.natSrc && stmt?.type !== "ike" && !this.problems.some((p) => p.effect === "fatal" || p.effect === "hard")) {

@@ -54,6 +54,11 @@ export interface RuleProblem {
    * keeps it as written and warns instead).
    */
   stage: "parse" | "expand" | "errx" | "generate" | "model";
+  /**
+   * `expand` only: how many of the rule's address pairs expand_rule had added (and `ipsecctl -nv` printed) before it
+   * came to the one refused (`flow from 1.1.1.1 to { 2.2.2.2 3.3.3.0/24 }`: the first pair's flows load).
+   */
+  loadedPairs?: number;
 }
 
 /** `text; hint` */
@@ -308,10 +313,11 @@ export function flowRuleProblems(rule: FlowRule): RuleProblem[] {
   checkId(out, "srcid", rule.srcid);
   checkId(out, "dstid", rule.dstid);
   if (out.length === 0 && rule.peer === undefined && rule.flowType !== "deny" && rule.flowType !== "bypass") {
-    for (const [s, d, fam] of expandPairs(rule.from.addresses, rule.to.addresses)) {
+    for (const [k, [s, d, fam]] of expandPairs(rule.from.addresses, rule.to.addresses).entries()) {
       const remote = rule.direction === "in" ? s : d;
       if (!isHost(remote)) {
         out.push({
+          ...(k > 0 ? { loadedPairs: k } : {}),
           field: "peer",
           value: undefined,
           // expand_rule names it by r->dst->name: host_v4 keeps the text as written (`10.1/16`, `10.1.0.0/32`)

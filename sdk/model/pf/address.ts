@@ -6,6 +6,7 @@
 import { modifierMode, modifierNoAlias } from "./if-modifier";
 import { IPv4CidrRange } from "ip-num";
 import { netText, ntop6, parseIpNet, readDottedQuad, readHexNetwork, type IpNet } from "../address/index";
+import { hostsFileAddresses as etcHosts } from "../address/hosts-file";
 import type { PfAddressFamily, PfHost, PfIfModifier, PfInterface } from "./types";
 
 /** A literal address of a pf rule: the shared model's {@link IpNet} (host bits masked off), with the text pfctl prints for it. */
@@ -193,12 +194,7 @@ export function interfaceAddresses(
   return out;
 }
 
-/**
- * What a name resolves to on every OpenBSD host without DNS: `localhost`, from the /etc/hosts OpenBSD installs
- * (127.0.0.1, then ::1; names compare without case). pfctl's host() asks DNS (host_dns) for a name that is no
- * address and no interface; any other name is the host's own data, undefined here.
- */
+/** What host_dns() gives for a name of OpenBSD's own /etc/hosts (`localhost`), as pf addresses; undefined for any other. */
 export function hostsFileAddresses(name: string): LiteralAddress[] | undefined {
-  if (name.toLowerCase() !== "localhost") return undefined;
-  return [parseLiteralAddress("127.0.0.1")!, parseLiteralAddress("::1")!];
+  return etcHosts(name)?.map((a) => parseLiteralAddress(a)!);
 }

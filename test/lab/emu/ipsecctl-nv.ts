@@ -9,9 +9,12 @@
  *   stream there and is printed as `ipsecctl: illegal transform X`; the exit status stays 0, as on OpenBSD.
  * - `invalid time unit` ends ipsecctl at once (err(3)); the errno text after it varies by platform.
  *
- * Not reproduced: interface names and DNS names as addresses (printed verbatim instead of resolved), the
- * hostname used as srcid by `dynamic` rules without srcid (taken from `opts.hostname`, default `localhost`),
- * source NAT on flow rules, `interface secN` rules, key files and bundles (the model refuses them).
+ * - `-k` (`showKeys`) prints manual SAs with their keys. A flow rule expand_rule refuses at one of its address pairs
+ *   (`no peer specified for destination`) still prints the pairs it added before it.
+ *
+ * Not reproduced: DNS names as addresses (printed verbatim instead of resolved; interface names are resolved by
+ * ipsec-hostif.ts, `localhost` as OpenBSD's /etc/hosts has it), the hostname used as srcid by `dynamic` rules
+ * without srcid (taken from `opts.hostname`, default `localhost`), and SA bundles (the model refuses them).
  * The output of an ike rule contains the PSK in clear text, as on OpenBSD: never log it.
  */
 import {
@@ -33,6 +36,7 @@ import {
   type AuthTransform,
   type EncTransform,
   type GroupTransform,
+  type FlowRule,
   type IkeRule,
   type IpsecAddress,
   type IpsecStatement,
@@ -55,6 +59,8 @@ export interface IpsecctlNvOptions {
   defines?: Record<string, string>;
   /** The host's interfaces: a flow's or manual SA's interface name stands for their addresses (ipsec-hostif.ts). */
   interfaces?: readonly HostIfInterface[];
+  /** `-k`: manual SAs are printed with their keys (IPSECCTL_OPT_SHOWKEY). */
+  showKeys?: boolean;
 }
 
 const HASH: Record<AuthTransform, string> = {
@@ -296,13 +302,13 @@ function life(set: (l: string) => void, xf: string, seconds: number | undefined,
 }
 
 /** Prints one loaded rule the way `ipsecctl -nv` does; returns stdout lines and stderr lines. */
-function printRule(s: IpsecStatement, hostname: string, stops: GenerateStops = {}, warnings: (pair: number) => string[] = () => []): { stdout: string[]; stderr: string[] } {
+function printRule(s: IpsecStatement, hostname: string, stops: GenerateStops = {}, warnings: (pair: number) => string[] = () => [], showKeys = false): { stdout: string[]; stderr: string[] } {
   switch (s.type) {
     case "flow":
       return { stdout: flowsOfFlowRule(s).map(formatFlow), stderr: [] };
     case "sa":
     case "tcpmd5":
-      return { stdout: formatConfiguredSa(s), stderr: [] };
+      return { stdout: formatConfiguredSa(s, { showKeys }), stderr: [] };
     case "ike": {
       const stdout: string[] = [];
       const stderr: string[] = [];
@@ -330,7 +336,7 @@ function expandRuleErrx(item: ParsedItem, opts: IpsecctlNvOptions, stdout: strin
   for (const p of item.problems) if ((p.effect === "soft" || p.effect === "hard" || p.effect === "errx" || p.effect === "stderr") && !p.quiet) stderr.push(p.effect === "stderr" ? p.text : `${p.file}: ${p.ipsecctlLine}: ${p.text}`);
   if (item.kind === "rule" && (item.statement.type === "sa" || item.statement.type === "tcpmd5")) {
     const first = (opts.interfaces ? resolveInterfaces(item.statement, opts.interfaces) : [item.statement])[0]!;
-    if (opts.verbose) stdout.push(printRule(first, opts.hostname ?? "localhost", {}).stdout[0]!);
+    if (opts.verbose) stdout.push(printRule(first, opts.hostname ?? "localhost", {}, undefined, opts.showKeys).stdout[0]!);
     stderr.push(`ipsecctl: ${item.statement.type === "tcpmd5" ? "tcpmd5rule" : "sarule"}: expand_rule`);
   }
   return { stdout: join(stdout), stderr: join(stderr), rc: 1 };
@@ -385,6 +391,9 @@ export function ipsecctlNv(text: string, file: string, opts: IpsecctlNvOptions =
         errors++;
       }
     }
+    // expand_rule added (and printed) the pairs before the one it refused
+    const loaded = item.kind === "dropped" && !refused ? item.problems.find((p) => p.loadedPairs)?.loadedPairs : undefined;
+    if (loaded && opts.verbose && statement?.type === "flow") stdout.push(...loadedPairFlows(statement, loaded));
     if (refused) {
       stderr.push(`${file}: ${item.kind === "rule" ? item.line : item.problems.find((p) => p.noRecovery)?.ipsecctlLine}: ${refused}`);
       errors++;
@@ -405,7 +414,7 @@ export function ipsecctlNv(text: string, file: string, opts: IpsecctlNvOptions =
         if (p.effect === "generate" && m && p.field && (p.field === "satype" || NULL_XF_WORDS.has(m[1]!))) stops[p.field] = m[1];
       }
       for (const st of statements) {
-        const printed = printRule(st, opts.hostname ?? "localhost", stops, interleave ? (pair) => warned.filter((w) => w.pair === pair).map(warn) : undefined);
+        const printed = printRule(st, opts.hostname ?? "localhost", stops, interleave ? (pair) => warned.filter((w) => w.pair === pair).map(warn) : undefined, opts.showKeys);
         stdout.push(...printed.stdout);
         stderr.push(...printed.stderr);
       }
@@ -419,4 +428,10 @@ export function ipsecctlNv(text: string, file: string, opts: IpsecctlNvOptions =
   const abort = items.flatMap((i) => i.problems).find((p) => p.effect === "abort");
   if (abort) return { stdout: join(stdout), stderr: join([...stderr, `ipsecctl in free(): double free (${abort.text.replace(/:.*/, "")})`]), rc: 134 };
   return { stdout: join(stdout), stderr: join(stderr), rc: 0 };
+}
+
+/** The flows of a flow rule's first `pairs` address pairs, as expand_rule adds them before it refuses a later one. */
+function loadedPairFlows(st: FlowRule, pairs: number): string[] {
+  return expandPairs(st.from.addresses, st.to.addresses).slice(0, pairs).flatMap(([s, d]) =>
+    flowsOfFlowRule({ ...st, from: { ...st.from, addresses: [s] }, to: { ...st.to, addresses: [d] } }).map(formatFlow));
 }

@@ -32,7 +32,7 @@ import { formatSa, parseIpsecConfDetailed, sasOfSaRule, sasOfTcpMd5Rule, type Sa
 
 const USAGE = "usage: ipsecctl [-cdFkmnv] [-D macro=value] [-f file] [-i fifo] [-s modifier]\n";
 const SHOW = ["flow", "sa", "all"] as const;
-const NOT_EMULATED = "ckm";
+const NOT_EMULATED = "cm";
 
 function usage(io: Io): number {
   io.err(USAGE);
@@ -46,7 +46,7 @@ const ipsecctl: Command = async (io) => {
     io.err(g.error);
     return usage(io);
   }
-  let del = false, flush = false, noaction = false, verbose = 0;
+  let del = false, flush = false, noaction = false, showKeys = false, verbose = 0;
   let file: string | undefined;
   let fifo = "/var/run/isakmpd.fifo";
   let show: (typeof SHOW)[number] | undefined;
@@ -64,6 +64,7 @@ const ipsecctl: Command = async (io) => {
       case "F": flush = true; break;
       case "i": fifo = o.arg!; break;
       case "n": noaction = true; break;
+      case "k": showKeys = true; break;
       case "v": verbose++; break;
       case "s": {
         const r = lookupOption(o.arg!, SHOW);
@@ -90,7 +91,12 @@ const ipsecctl: Command = async (io) => {
   if (flush && !noaction) {
     await withState<IpsecKernel>("ipsec", emptyKernel, () => emptyKernel());
   }
-  if (file !== undefined && (await rules(io, file, { del, noaction, verbose, fifo, defines })) !== 0) error = 1;
+  // the lab's kernel keeps no keys to show (`-s sa -k`)
+  if (showKeys && show) {
+    io.err("ipsecctl: emulator: option -k with -s is not emulated by the lab\n");
+    return 1;
+  }
+  if (file !== undefined && (await rules(io, file, { del, noaction, verbose, fifo, defines, showKeys })) !== 0) error = 1;
   if (show) {
     const k = await kernelView(gatewayName());
     io.out(showIpsec(show, k.flows, k.sas, verbose > 0));
@@ -114,7 +120,7 @@ async function openSecret(io: Io, file: string): Promise<{ text: string; name: s
   }
 }
 
-async function rules(io: Io, file: string, o: { del: boolean; noaction: boolean; verbose: number; fifo: string; defines: Record<string, string> }): Promise<number> {
+async function rules(io: Io, file: string, o: { del: boolean; noaction: boolean; verbose: number; fifo: string; defines: Record<string, string>; showKeys: boolean }): Promise<number> {
   const src = await openSecret(io, file);
   if (typeof src === "string") {
     io.err(src);
@@ -126,6 +132,7 @@ async function rules(io: Io, file: string, o: { del: boolean; noaction: boolean;
     hostname: gatewayName(),
     interfaces: await interfaces(),
     defines: o.defines,
+    showKeys: o.showKeys,
     include: (path: string) => {
       try {
         return readFileSync(argPath(io, path), "utf8");
