@@ -40,6 +40,11 @@ export interface PfParseOptions {
   /** The host's user and group ids by name (pfctl's uid_from_user/gid_from_group); without it names stay names. */
   userId?: (name: string) => number | undefined;
   groupId?: (name: string) => number | undefined;
+  /**
+   * `pfctl -D NAME=VALUE` macros: defined before the file is read, and kept when the file defines the same name
+   * (symset's persist: the file's definition is echoed, its value unused).
+   */
+  defines?: Readonly<Record<string, string>>;
 }
 
 /** Everything pfctl's parser produces for one file. */
@@ -213,6 +218,7 @@ export abstract class PfParserBase {
       return name;
     };
     this.ctx = { ...(opts.interfaces ? { interfaces: opts.interfaces } : {}), autoTable };
+    for (const [name, value] of Object.entries(opts.defines ?? {})) this.macros.set(name, value);
     this.queues = new QueueRegistry(opts.knownQueues);
     this.out = { ruleset: emptyPfRuleset(), loaded: [], echo: [], queues: [], queueNames: [], stderr: [], diagnostics: [], errors: 0, loads: [] };
   }

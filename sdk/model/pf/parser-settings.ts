@@ -24,7 +24,8 @@ export abstract class PfSettingsParser extends PfOptionParser {
       if (/[ \t\n\v\f\r]/.test(name.slice(1))) this.fail("macro name cannot contain whitespace", "a macro name is letters, digits and _", nameTok);
     }
     this.endOfStatement();
-    this.macros.set(name, value);
+    // a `-D` macro of the same name is kept (symset: persist)
+    if (!Object.hasOwn(this.opts.defines ?? {}, name)) this.macros.set(name, value);
     const macros = this.out.ruleset.macros;
     const i = macros.findIndex((m) => m.name === name);
     if (i >= 0) macros.splice(i, 1);

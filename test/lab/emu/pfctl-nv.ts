@@ -45,9 +45,11 @@ export interface PfctlNvOptions {
    * a new key on every run (so `-nv` twice, or `-nv` and the loaded rule's `-sr`, differ). Default: random.
    */
   hashKey?: () => string;
-  /** The gateway's user and group ids by name (`user root`); default: OpenBSD's root/wheel (0) only. */
+  /** The gateway's user and group ids by name (`user root`); default: OpenBSD's accounts (./openbsd-accounts). */
   userId?: (name: string) => number | undefined;
   groupId?: (name: string) => number | undefined;
+  /** `-D NAME=VALUE` macros. */
+  defines?: Readonly<Record<string, string>>;
 }
 
 /** OpenBSD's base ids the emulator knows without a passwd/group file. */
@@ -73,7 +75,7 @@ function lines(xs: readonly string[]): string {
 export function pfctlNv(text: string, file: string, opts: PfctlNvOptions): ToolResult {
   const verbose = opts.verbose !== false;
   const out = parsePfDetailed(text, file, {
-    interfaces: opts.interfaces, verbose, ...(opts.anchor ? { anchor: opts.anchor } : {}), ...(opts.knownQueues ? { knownQueues: opts.knownQueues } : {}), ...(opts.readFile ? { readFile: opts.readFile } : {}),
+    interfaces: opts.interfaces, verbose, ...(opts.defines ? { defines: opts.defines } : {}), ...(opts.anchor ? { anchor: opts.anchor } : {}), ...(opts.knownQueues ? { knownQueues: opts.knownQueues } : {}), ...(opts.readFile ? { readFile: opts.readFile } : {}),
     userId: (n) => opts.userId?.(n) ?? account(OPENBSD_USERS, n), groupId: (n) => opts.groupId?.(n) ?? account(OPENBSD_GROUPS, n),
   });
   if (out.errors > 0) {

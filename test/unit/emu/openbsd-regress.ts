@@ -2,8 +2,9 @@
  * OpenBSD's own regress suites for pfctl and ipsecctl (src/regress/sbin/{pfctl,ipsecctl}, copied into
  * test/fixtures/openbsd-regress/): each case feeds NAME.in to the tool as the suite's Makefile does and compares
  * with NAME.ok, which real OpenBSD printed on the regress host.
- * - pfctl: PFTESTS run `pfctl -o none -nv -f -` (stdout); PFFAIL the same, 2>&1 (stderr first, stdout at exit). The
- *   host had lo0 and the interfaces the Makefile creates (lo1000000, tun1000000, tun1000001, no addresses).
+ * - pfctl: PFTESTS run `pfctl -o none -nv -f -` (stdout); PFFAIL the same, 2>&1 (stderr first, stdout at exit);
+ *   PFOPT the same with the arguments of NAME.opts after it (`-Dextif=lo0`, `-a regress/regress`). The host had lo0
+ *   and the interfaces the Makefile creates (lo1000000, tun1000000, tun1000001, no addresses).
  * - ipsecctl: `ipsecctl -nv -f -` for IPSECTESTS and IKETESTS, `-nkv`/`-knv` (keys shown) for TCPMD5TESTS and
  *   SATESTS, `-dnv` (delete) for IKEDELTESTS, 2>&1 for SAFAIL, IPSECFAIL and IKEFAIL; `DIR` in the input is the
  *   folder of the key files (ak128, ek256, …).
@@ -28,6 +29,7 @@ const SUITES: Record<RegressTool, [list: string, prefix: string, flags: string[]
   pfctl: [
     ["PFTESTS", "pf", ["-o", "none", "-nv"], false],
     ["PFFAIL", "pfail", ["-o", "none", "-nv"], true],
+    ["PFOPT", "pfopt", ["-o", "none", "-nv"], false],
   ],
   ipsecctl: [
     ["IPSECTESTS", "ipsec", ["-nv"], false],
@@ -63,11 +65,13 @@ export async function runRegressCase(tool: RegressTool, c: RegressCase, dir = `$
     await sb.write("stdin", readFileSync(`${dir}/${c.name}.in`, "utf8").replaceAll("DIR", KEY_DIR));
     if (tool === "pfctl") {
       // the files a case names relatively (`include "./pf95.include"`, `load anchor "one" from "pf112.one"`)
-      for (const f of readdirSync(dir).filter((f) => f.startsWith(`${c.name}.`) && !/\.(in|ok)$/.test(f))) await sb.write(f, readFileSync(`${dir}/${f}`, "utf8"));
+      for (const f of readdirSync(dir).filter((f) => f.startsWith(`${c.name}.`) && !/\.(in|ok|opts)$/.test(f))) await sb.write(f, readFileSync(`${dir}/${f}`, "utf8"));
     } else {
       for (const f of readdirSync(dir).filter((f) => /^[ae]k\d+$/.test(f))) await sb.write(`${KEY_DIR}/${f}`, readFileSync(`${dir}/${f}`, "utf8"));
     }
-    const r = await sb.run(tool, [...c.flags, "-f", "stdin"]);
+    // (pfopt: `pfctl -o none -nv -f - \`cat NAME.opts\``)
+    const extra = existsSync(`${dir}/${c.name}.opts`) ? readFileSync(`${dir}/${c.name}.opts`, "utf8").trim().split(/\s+/).filter(Boolean) : [];
+    const r = await sb.run(tool, [...c.flags, "-f", "stdin", ...extra]);
     return { got: c.both ? r.stderr + r.stdout : r.stdout, want: readFileSync(`${dir}/${c.name}.ok`, "utf8") };
   } finally {
     await sb.done();

@@ -28,9 +28,11 @@ const CLEAR = ["rules", "Sources", "states", "info", "Tables", "osfp", "Reset", 
 const SHOW = ["queue", "rules", "Anchors", "Sources", "states", "info", "Interfaces", "labels", "timeouts", "memory", "Tables", "osfp", "all"];
 const OPTI = ["none", "basic", "profile"];
 /** Options pfctl has that the lab does not emulate: refused loudly. */
-const NOT_EMULATED = "DghiKkLNPpRrSTtVxz";
+const NOT_EMULATED = "ghiKkLNPpRrSTtVxz";
 
 interface Parsed {
+  /** `-D NAME=VALUE` macros. */
+  defines: Record<string, string>;
   anchor: string;
   recurse: boolean;
   wildcard: boolean;
@@ -57,7 +59,7 @@ const pfctl: Command = async (io) => {
     io.err(g.error);
     return usage(io);
   }
-  const p: Parsed = { anchor: "", recurse: false, wildcard: false, noaction: false, verbose: 0, quiet: false, enable: false, disable: false, optimize: true };
+  const p: Parsed = { anchor: "", recurse: false, wildcard: false, noaction: false, verbose: 0, quiet: false, enable: false, disable: false, optimize: true, defines: {} };
   let anchoropt: string | undefined;
   let rdwr = false;
   for (const o of g.opts) {
@@ -66,6 +68,13 @@ const pfctl: Command = async (io) => {
       case "d": p.disable = true; rdwr = true; break;
       case "e": p.enable = true; rdwr = true; break;
       case "q": p.quiet = true; break;
+      case "D": {
+        // pfctl_cmdline_symset: NAME=VALUE at the last `=`; the first definition of a name stays
+        const eq = o.arg!.lastIndexOf("=");
+        if (eq < 0) io.err(`pfctl: could not parse macro definition ${o.arg}\n`);
+        else if (!Object.hasOwn(p.defines, o.arg!.slice(0, eq))) p.defines[o.arg!.slice(0, eq)] = o.arg!.slice(eq + 1);
+        break;
+      }
       case "n": p.noaction = true; break;
       case "v": p.verbose++; break;
       case "f": p.rules = o.arg!; rdwr = true; break;
@@ -353,7 +362,7 @@ const nvMemo = new Map<string, { tables: [string, ReturnType<typeof readFile>][]
 const NV_MEMO_SIZE = 32;
 
 function memoNv(io: Io, text: string, name: string, o: Parameters<typeof pfctlNv>[2]): ReturnType<typeof pfctlNv> {
-  const key = JSON.stringify([text, name, o.optimize, o.interfaces, o.verbose, o.anchor, o.knownQueues]);
+  const key = JSON.stringify([text, name, o.optimize, o.interfaces, o.verbose, o.anchor, o.knownQueues, o.defines]);
   const hit = nvMemo.get(key);
   if (hit && hit.tables.every(([f, r]) => JSON.stringify(readFile(io, f)) === JSON.stringify(r))) {
     nvMemo.delete(key);
@@ -390,7 +399,7 @@ function loadedTableNames(stdout: string, named: { id: string; next: number; map
 }
 
 async function load(io: Io, p: Parsed): Promise<number> {
-  const nv = (t: string, n: string, o: Parameters<typeof pfctlNv>[2]) => memoNv(io, t, n, o);
+  const nv = (t: string, n: string, o: Parameters<typeof pfctlNv>[2]) => memoNv(io, t, n, { ...o, defines: p.defines });
   const named = { id: randomBytes(4).readUInt32BE(0).toString(16), next: 0, map: new Map<string, string>() };
   const ifs = pfInterfaces(await interfaces());
   const notLoaded = () => {
