@@ -320,13 +320,21 @@ export abstract class PfOptionParser extends PfRulePartParser {
     }
     case "binat-to": {
       this.shift();
-      if (this.isChar("{")) this.fail("address pools in `binat-to` are not part of this model's pf language", "give one address");
       // BINATTO redirpool pool_opts: the target is read before the action checks it. A redirpool as nat-to's: an
-      // interface name is its addresses (`binat-to em0` translates to em0's address; several become a table, which
-      // binat-to then refuses)
+      // interface name is its addresses (`binat-to em0` translates to em0's address), a `{ … }` list its entries;
+      // several become a table, which binat-to then refuses)
       const { target, list } = this.poolTarget(this.ruleAf, true, true);
+      // redirpool's `port` range, and pool_opts: a written static-port changes nothing (binat-to always keeps the
+      // ports, so a range is refused as nat-to's with static-port); the type and sticky-address go to both rules
+      const ports: Partial<PfFilterRule> = { staticPort: true };
+      if (this.acceptKw("port")) this.natPort(ports);
+      const before = o.pool;
+      this.poolOpts(o, target);
       if (o.natTo || o.binatTo || o.afTo) this.fail("cannot respecify nat-to/binat-to");
       o.binatTo = target;
+      // apply_redirspec of the nat pool, in its order: the pool type, static-port
+      this.redirRefusal.nat ??= line(poolTypeRefusal(o.pool !== before ? o.pool?.type : undefined, target));
+      this.staticNatPort(ports);
       if (list) o.pool = { ...(o.pool ?? {}), list };
       break;
     }

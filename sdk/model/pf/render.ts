@@ -286,7 +286,8 @@ function format(r: PfStatement, asFile: boolean): string {
       }
     } else if (r.natTo) s += ` nat-to ${target(r.natTo)}${natPort(r)}${rr(r.natTo)}${r.staticPort ? " static-port" : ""}`;
     else if (r.rdrTo) s += ` rdr-to ${target(r.rdrTo.host)}${rdrPort(r.rdrTo, asFile)}${rr(r.rdrTo.host)}`;
-    if (r.binatTo) s += ` binat-to ${asFile ? weighted(r.binatTo) : renderHost(r.binatTo)}`;
+    // binat-to's pool options as written (pfctl prints only the two rules it becomes, each with them)
+    if (r.binatTo) s += ` binat-to ${target(r.binatTo)}${r.pool?.type ? ` ${r.pool.type}${r.pool.type === "source-hash" && r.pool.key ? ` ${r.pool.key}` : ""}` : ""}${r.pool?.sticky ? " sticky-address" : ""}`;
     if (r.route) s += ` ${r.route.kind} ${target(r.route.host)}${rr(r.route.host)}`;
   }
   if (r.kind === "anchor" && r.inline && (asFile || r.inline.length > 0)) {

@@ -13,8 +13,6 @@ const KNOWN: Record<RegressTool, Record<string, string>> = {
   // getaddrinfo() gives `fe80::1%lo0` lo0's index and expand_rule binds the rule to lo0; the model keeps a scoped
   // literal's address alone, as the oracle's host (which has no lo0) prints it
   pf14: "a scoped literal address does not bind the rule to its interface",
-  // collapse_redirspec makes a table of a binat-to pool, which binat-to then refuses; the model refuses the pool
-  pfail30: "binat-to { pool } is outside the model",
   // pfail53.ok predates pfctl's "skipping duplicate table checks" line under -nv, which the oracle prints
   pfail53: "the .ok file predates a line pfctl now prints",
   },
