@@ -2,6 +2,7 @@
  * Addresses, protocols and ports of ipsec.conf: the shared address model (model/address) with
  * ipsec.conf's and ipsecctl's printing rules.
  */
+import { hostsFileAddresses } from "../address/hosts-file";
 import { IPv4Prefix, IPv6Prefix, collapseIPv6Number } from "ip-num";
 import { ntop6, parseIpNet, type IpNet } from "../address/index";
 import type { IpProtocol, IpsecAddress } from "./types";
@@ -129,4 +130,10 @@ export function isHost(a: IpsecAddress): boolean {
 /** Structural equality of two addresses. */
 export function sameAddress(a: IpsecAddress, b: IpsecAddress): boolean {
   return formatAddress(a) === formatAddress(b);
+}
+
+/** host_dns(): a name of OpenBSD's own /etc/hosts (`localhost`) is its addresses, in file order; any other host as it is. */
+export function hostsFileHost(a: IpsecAddress): IpsecAddress[] {
+  if (a.kind !== "name") return [a];
+  return hostsFileAddresses(a.name)?.map((address) => ({ kind: "ip" as const, address })) ?? [a];
 }

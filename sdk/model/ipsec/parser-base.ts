@@ -2,7 +2,7 @@
  * The ipsec.conf parser's token stream and clauses (hosts, ports, endpoints, peers, ids, transforms,
  * lifetimes), shared by the statement and rule parsers in parser.ts. Problems are collected, never thrown.
  */
-import { hostsFileAddresses } from "../address/hosts-file";
+import { hostsFileHost } from "./address";
 import { isIPv6Literal, ntop6 } from "../address/parse";
 import { familyOf, formatAddress, parseIpAsWritten, resolvePort, resolveProtocol } from "./address";
 import { hostV4V6, maskedText } from "./host-text";
@@ -286,7 +286,7 @@ export abstract class ParserBase {
       const list: IpsecAddress[] = [];
       // host_list: host | host_list comma host, comma: ',' | empty — a host first, at most one comma between
       // two hosts, none before the `}`
-      list.push(...this.dnsHost(this.host(field)));
+      list.push(...hostsFileHost(this.host(field)));
       for (;;) {
         const n = this.peek();
         if (n.kind === "punct" && n.text === "}") {
@@ -294,17 +294,11 @@ export abstract class ParserBase {
           break;
         }
         if (n.kind === "punct" && n.text === ",") this.next();
-        list.push(...this.dnsHost(this.host(field)));
+        list.push(...hostsFileHost(this.host(field)));
       }
       return list;
     }
-    return this.dnsHost(this.host(field));
-  }
-
-  /** host_dns(): a name of OpenBSD's own /etc/hosts (`localhost`) is its addresses, in file order. */
-  private dnsHost(a: IpsecAddress): IpsecAddress[] {
-    if (a.kind !== "name") return [a];
-    return hostsFileAddresses(a.name)?.map((address) => ({ kind: "ip" as const, address })) ?? [a];
+    return hostsFileHost(this.host(field));
   }
 
   protected port(field: string): number | undefined {

@@ -54,10 +54,7 @@ export interface RuleProblem {
    * keeps it as written and warns instead).
    */
   stage: "parse" | "expand" | "errx" | "generate" | "model";
-  /**
-   * `expand` only: how many of the rule's address pairs expand_rule had added (and `ipsecctl -nv` printed) before it
-   * came to the one refused (`flow from 1.1.1.1 to { 2.2.2.2 3.3.3.0/24 }`: the first pair's flows load).
-   */
+  /** `expand` only: the rule's address pairs expand_rule added (and `-nv` printed) before the one it refused. */
   loadedPairs?: number;
 }
 

@@ -429,11 +429,7 @@ function buildRule(
   else if (rule.scrub) r.scrub = rule.scrub;
   if (rule.allowOpts) r.allowOpts = true;
   if (rule.kind === "filter" && rule.once) r.once = true;
-  // a label that expands to nothing (`"$srcport"` of a port range) is no label: pfctl prints none
-  if (rule.label !== undefined) {
-    const label = expandLabel(rule.label, itf, proto, src, sport, dst, dport, af) ?? rule.label;
-    if (label !== "") r.label = label;
-  }
+  Object.assign(r, expandedNames(rule, (name) => expandLabel(name, itf, proto, src, sport, dst, dport, af) ?? name));
   if (rule.receivedOn) r.receivedOn = rule.receivedOn;
   if (rule.os !== undefined) r.os = rule.os;
   if (rule.tos !== undefined) r.tos = rule.tos;
@@ -444,12 +440,6 @@ function buildRule(
   if (rule.setDelay !== undefined) r.setDelay = rule.setDelay;
   if (rule.maxPktRate) r.maxPktRate = rule.maxPktRate;
   if (rule.probability !== undefined) r.probability = rule.probability;
-  // expand_label() runs on the tag names too
-  if (rule.tag !== undefined) r.tag = expandLabel(rule.tag, itf, proto, src, sport, dst, dport, af) ?? rule.tag;
-  if (rule.tagged) {
-    const name = expandLabel(rule.tagged.name, itf, proto, src, sport, dst, dport, af) ?? rule.tagged.name;
-    r.tagged = rule.tagged.not ? { name, not: true } : { name };
-  }
   if (rule.rtable !== undefined) r.rtable = rule.rtable;
   if (rule.kind === "filter") {
     if (rule.natTo) r.natTo = dynamicMaskFor(zeroMaskAsAny(rule.natTo), af) ?? ANY;
@@ -469,6 +459,19 @@ function buildRule(
     }
   }
   return r as unknown as PfRule;
+}
+
+/**
+ * The rule's label and tag names after expand_label() (`expand`) of one combination. A label that expands to
+ * nothing (`"$srcport"` of a port range) is no label: pfctl prints none.
+ */
+function expandedNames(rule: PfRule, expand: (name: string) => string): Pick<PfFilterRule, "label" | "tag" | "tagged"> {
+  const out: Pick<PfFilterRule, "label" | "tag" | "tagged"> = {};
+  const label = rule.label === undefined ? "" : expand(rule.label);
+  if (label !== "") out.label = label;
+  if (rule.tag !== undefined) out.tag = expand(rule.tag);
+  if (rule.tagged) out.tagged = rule.tagged.not ? { name: expand(rule.tagged.name), not: true } : { name: expand(rule.tagged.name) };
+  return out;
 }
 
 /**

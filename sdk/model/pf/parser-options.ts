@@ -1,11 +1,12 @@
 /** pf.conf parser, part 4: a rule's options (parse.y filter_opts). */
-import { firstFamily, hostsFileAddresses, interfaceAddresses, literalFamily, parseLiteralAddress } from "./address";
+import { firstFamily, interfaceAddresses, literalFamily } from "./address";
 import { type Token } from "./lexer";
-import { dynifMultiAddr, splitModifiers } from "./if-modifier";
+import { dynifMultiAddr } from "./if-modifier";
 import { FAILED_TO_ADD_HOST } from "./expand";
 import type { PfFilterRule, PfHost, PfScrub, PfStateMode } from "./types";
 import { UNSUPPORTED_RULE_OPTS, SUPPORTED_RULE_OPTS, TOS_WORDS, flagString } from "./parser-base";
-import { bareWideV4, PfRulePartParser } from "./parser-rule-parts";
+import { bareWideV4 } from "./parser-rule-parts";
+import { PfDivertParser } from "./parser-divert";
 
 /**
  * Options pfctl reads on an anchor rule and then drops without a word: anchorrule never applies a translation or a
@@ -45,7 +46,7 @@ function poolTypeRefusal(type: string | undefined, h: PfHost): string | undefine
   return undefined;
 }
 
-export abstract class PfOptionParser extends PfRulePartParser {
+export abstract class PfOptionParser extends PfDivertParser {
   protected filterOpts(anchor: boolean): Partial<PfFilterRule> {
     const o = this.readFilterOpts(anchor);
     // rule_label(): `label ""` leaves the rule no label (nothing printed, no barrier to the optimizer); it still
@@ -161,53 +162,6 @@ export abstract class PfOptionParser extends PfRulePartParser {
     return n;
   }
 
-  /** filter_opts: divert-to, divert-reply, divert-packet. Returns false when `t` is none of them. */
-  protected divertOpt(t: Token, o: Partial<PfFilterRule>): boolean {
-    switch (t.text) {
-    case "divert-to": {
-      this.shift();
-      // DIVERTTO STRING PORT portplain: the grammar first, then the action's checks in its order
-      const a = this.expectString();
-      this.expectKw("port");
-      const portTok = this.la;
-      const port = this.portplain();
-      this.oneDivert(o, portTok);
-      // host(): an interface or group stands for its first address
-      const split = splitModifiers(a.text);
-      const named = this.ctx.interfaces && !parseLiteralAddress(a.text) && "name" in split ? interfaceAddresses(split.name, split.modifier, this.ctx.interfaces)[0] : undefined;
-      // an interface's network (`em0:network`) diverts to the network's address; `localhost` (host_dns) to the
-      // address of the rule's family (expand_divertspec), else its first
-      const lit = named ? { text: named.address } : (parseLiteralAddress(a.text) ?? this.divertByName(a.text));
-      if (!lit || lit.text.includes("/")) {
-        if (!lit) this.out.stderr.push(`no IP address found for ${a.text}`);
-        this.fail(`could not parse divert address: ${a.text}`, "give an IPv4 or IPv6 address", a);
-      }
-      if (port === 0) this.fail("invalid divert port: 0", "a port from 1 to 65535", portTok);
-      o.divertTo = { address: lit.text, port };
-      break;
-    }
-    case "divert-reply":
-      this.shift();
-      this.oneDivert(o, this.la);
-      o.divertReply = true;
-      break;
-    case "divert-packet": {
-      this.shift();
-      this.expectKw("port");
-      const portTok = this.la;
-      const port = this.portplain();
-      this.oneDivert(o, portTok);
-      if (port === 0) this.failOnToken("invalid divert port: 0", "a port from 1 to 65535", portTok);
-      // (while reassembly is on, the rule reassembles tcp too: ExpandContext.reassemble; anchorrule for an anchor)
-      o.divertPacket = { port };
-      break;
-    }
-      default:
-        return false;
-    }
-    return true;
-  }
-
   /** filter_opts: prio, max-pkt-rate, probability, set …. Returns false when `t` is none of them. */
   protected ruleSettingOpt(t: Token, o: Partial<PfFilterRule>): boolean {
     switch (t.text) {
@@ -292,11 +246,6 @@ export abstract class PfOptionParser extends PfRulePartParser {
         return false;
     }
     return true;
-  }
-
-  /** parse.y's divert options, once one is read: a rule diverts one way (`at`: where yacc reduced it). */
-  private oneDivert(o: Partial<PfFilterRule>, at: Token): void {
-    if (o.divertTo || o.divertReply || o.divertPacket) this.failOnToken("more than one divert option", undefined, at);
   }
 
   /** filter_opts: route-to, reply-to, dup-to, binat-to, icmp types, scrub. Returns false when `t` is none of them. */
@@ -534,16 +483,5 @@ export abstract class PfOptionParser extends PfRulePartParser {
     if (fromOpts.natPort) o.natPort = fromOpts.natPort;
     if (to ? staticTo : staticPort) o.staticPort = true;
     this.staticNatPort(o);
-  }
-
-  /**
-   * `divert-to localhost`: host() gives 127.0.0.1 and ::1, and expand_divertspec takes the one of the rule's family
-   * (written, else its literal addresses': decide_address_family), else the first.
-   */
-  private divertByName(name: string): { text: string } | undefined {
-    const addrs = hostsFileAddresses(name);
-    if (!addrs) return undefined;
-    const want = this.ruleAf === "inet" ? 4 : this.ruleAf === "inet6" ? 6 : undefined;
-    return { text: (addrs.find((x) => x.family === want) ?? addrs[0]!).text };
   }
 }
