@@ -309,7 +309,8 @@ export function flowRuleProblems(rule: FlowRule): RuleProblem[] {
   checkSelectorsAndPeers(out, rule);
   checkId(out, "srcid", rule.srcid);
   checkId(out, "dstid", rule.dstid);
-  if (out.length === 0 && rule.peer === undefined && rule.flowType !== "deny" && rule.flowType !== "bypass") {
+  // expand_rule runs once the rule is read: a warning-only problem (an address with host bits set) does not stop it
+  if (out.every((p) => p.stage === "model") && rule.peer === undefined && rule.flowType !== "deny" && rule.flowType !== "bypass") {
     for (const [k, [s, d, fam]] of expandPairs(rule.from.addresses, rule.to.addresses).entries()) {
       const remote = rule.direction === "in" ? s : d;
       if (!isHost(remote)) {

@@ -8,18 +8,21 @@ import { PfSettingsParser } from "./parser-settings";
 const QNAME_MAX = 63;
 
 export abstract class PfQueueParser extends PfSettingsParser {
-  /** parse.y `bandwidth`: a STRING with a unit, or a NUMBER (bits per second). */
+  /**
+   * parse.y `bandwidth`: a STRING with a unit, or a NUMBER (bits per second). Reduced at the word itself (a default
+   * reduction): its errors name that word's line, even when a `\`-continued line follows.
+   */
   private bandwidth(): { bps: number; percent?: number } {
     const t = this.la;
     if (t.type === "NUMBER") {
       this.shift();
       const n = t.num as number;
-      if (n < 0) this.fail("bandwidth number too big");
+      if (n < 0) this.failOnToken("bandwidth number too big", undefined, t);
       return { bps: n };
     }
     const w = this.expectString();
     const b = parseBandwidth(w.text);
-    if ("error" in b) this.fail(b.error, "e.g. 100M, 1G, 512K (bits per second)", w);
+    if ("error" in b) this.failOnToken(b.error, "e.g. 100M, 1G, 512K (bits per second)", w);
     return b;
   }
 

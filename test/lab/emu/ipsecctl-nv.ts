@@ -292,13 +292,14 @@ function ikeGenConfig(r: IkeRule, s: IpsecAddress, d: IpsecAddress, fam: 4 | 6, 
 }
 
 function life(set: (l: string) => void, xf: string, seconds: number | undefined, dflt: string): void {
-  if (seconds === undefined) {
+  // lt_seconds is a C int, and -1 is parse.y's "none written": `lifetime -1` (or a value that wraps to it) is the default
+  if (seconds === undefined || (seconds | 0) === -1) {
     set(`[${xf}]:Life=${dflt}`);
     return;
   }
   set(`[${xf}]:Life=${xf}-life`);
   set(`[${xf}-life]:LIFE_TYPE=SECONDS`);
-  set(`[${xf}-life]:LIFE_DURATION=${seconds}`);
+  set(`[${xf}-life]:LIFE_DURATION=${seconds | 0}`);
 }
 
 /** Prints one loaded rule the way `ipsecctl -nv` does; returns stdout lines and stderr lines. */
