@@ -18,8 +18,10 @@ export abstract class PfSettingsParser extends PfOptionParser {
     while (this.la.type === "NUMBER" || this.la.type === "STRING") parts.push(this.shift().text);
     const value = parts.join(" ");
     // reduced at the end of the line, varset prints the definition (-v), then rejects white space in the name —
-    // from its second character on: its loop steps past each character before it looks
-    if (this.la.type === "NL" || this.la.type === "EOF") {
+    // from its second character on: its loop steps past each character before it looks. The end of the file comes
+    // as a newline first (lgetc's fake EOL); an end of file inside a quoted string or a macro name comes without
+    // one, and the rule is never reduced there
+    if (this.la.type === "NL") {
       if (this.opts.verbose !== false) this.out.echo.push(`${name} = "${value}"`);
       if (/[ \t\n\v\f\r]/.test(name.slice(1))) this.fail("macro name cannot contain whitespace", "a macro name is letters, digits and _", nameTok);
     }
