@@ -277,7 +277,7 @@ export abstract class ParserBase {
     return { kind: "name", name: text };
   }
 
-  /** `host` or `{ host, host … }`. */
+  /** `host` or `{ host, host … }`; a host of a list may be a list itself (parse.y `host: '{' host_list '}'`). */
   protected hostList(field: string): IpsecAddress[] {
     const t = this.peek();
     if (t.kind === "punct" && t.text === "{") {
@@ -286,7 +286,7 @@ export abstract class ParserBase {
       const list: IpsecAddress[] = [];
       // host_list: host | host_list comma host, comma: ',' | empty — a host first, at most one comma between
       // two hosts, none before the `}`
-      list.push(...hostsFileHost(this.host(field)));
+      list.push(...this.hostList(field));
       for (;;) {
         const n = this.peek();
         if (n.kind === "punct" && n.text === "}") {
@@ -294,7 +294,7 @@ export abstract class ParserBase {
           break;
         }
         if (n.kind === "punct" && n.text === ",") this.next();
-        list.push(...hostsFileHost(this.host(field)));
+        list.push(...this.hostList(field));
       }
       return list;
     }
