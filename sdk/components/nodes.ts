@@ -73,13 +73,11 @@ export function pfRules(label: string, field: string, rules: PfRule[] | string |
   // an anchor the text calls must have a name this program can write back (pfctl takes `/vpn` as a path from the root)
   const walk = (rs: readonly PfRule[]): void => rs.forEach((s) => {
     if (s.kind !== "anchor") return;
-    const fix = "write the anchor's name relative to this anchor, e.g. `anchor \"site1\"`";
-    // pf reads a path from the main ruleset (`/vpn`) too, but it would leave the anchors this resource manages
-    if (s.name.startsWith("/")) throw argError(label, field, `anchor "${s.name}"`, `invalid anchor name \`${visible(s.name)}\`; e.g. vpn, vpn/site1, vpn/* (names beginning with _ are reserved)`, fix);
     try {
-      if (!(s.inline && isAnonymousAnchor(s.name))) checkAnchorPath("anchor", s.name, true);
+      // relative: pf reads a path from the main ruleset (`/vpn`) too, but it would leave the anchors this resource manages
+      if (!(s.inline && isAnonymousAnchor(s.name))) checkAnchorPath("anchor", s.name, true, true);
     } catch (e) {
-      if (e instanceof ModelError) throw argError(label, field, `anchor "${s.name}"`, visible(e.reason), fix);
+      if (e instanceof ModelError) throw argError(label, field, `anchor "${s.name}"`, visible(e.reason), "write the anchor's name relative to this anchor, e.g. `anchor \"site1\"`");
       throw e;
     }
     walk(s.inline ?? []);

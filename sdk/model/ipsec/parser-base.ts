@@ -2,9 +2,8 @@
  * The ipsec.conf parser's token stream and clauses (hosts, ports, endpoints, peers, ids, transforms,
  * lifetimes), shared by the statement and rule parsers in parser.ts. Problems are collected, never thrown.
  */
-import { hostsFileHost } from "./address";
 import { isIPv6Literal, ntop6 } from "../address/parse";
-import { familyOf, formatAddress, parseIpAsWritten, resolvePort, resolveProtocol } from "./address";
+import { familyOf, formatAddress, hostsFileHost, parseIpAsWritten, resolvePort, resolveProtocol } from "./address";
 import { hostV4V6, maskedText } from "./host-text";
 import { Lexer, type LexError, type Token } from "./lexer";
 import { asciiToken } from "../tokens/refusal";

@@ -34,9 +34,10 @@ export function isAnonymousAnchor(name: string): boolean {
   return /^_[0-9]+$/.test(name);
 }
 
-export function checkAnchorPath(field: string, value: string, wildcard: boolean): void {
+/** An anchor path (see {@link ANCHOR_PATH}); `relative`: without the leading `/` of a path from the main ruleset. */
+export function checkAnchorPath(field: string, value: string, wildcard: boolean, relative = false): void {
   const path = wildcard ? value.replace(/\/\*$/, "") : value;
-  if (typeof value !== "string" || !ANCHOR_PATH.test(path) || value.length > 1023) {
+  if (typeof value !== "string" || !ANCHOR_PATH.test(path) || (relative && path.startsWith("/")) || value.length > 1023) {
     throw new ModelError(field, value, `invalid anchor name \`${value}\`; e.g. vpn, vpn/site1${wildcard ? ", vpn/*" : ""} (names beginning with _ are reserved)`);
   }
 }

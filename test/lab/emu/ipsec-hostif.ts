@@ -6,8 +6,7 @@
  * with an address is left as written (DNS, which the double has not). A manual SA then has one rule per pair of
  * one family (sa-pairs.ts), as expand_rule makes. Pure.
  */
-import { hostsFileAddresses } from "../../../sdk/model/address/hosts-file";
-import { familyOf } from "../../../sdk/model/ipsec/address";
+import { familyOf, hostsFileHost } from "../../../sdk/model/ipsec/address";
 import { saPairs } from "../../../sdk/model/ipsec/sa-pairs";
 import type { IpsecAddress, IpsecStatement } from "../../../sdk/model/ipsec";
 
@@ -28,7 +27,8 @@ export function hostIf(name: string, ifs: readonly HostIfInterface[]): IpsecAddr
   );
   if (out.length) return out;
   // host_dns(): a name of OpenBSD's own /etc/hosts (`localhost`)
-  return hostsFileAddresses(name)?.map((address) => ({ kind: "ip" as const, address }));
+  const dns = hostsFileHost({ kind: "name", name });
+  return dns[0]?.kind === "ip" ? dns : undefined;
 }
 
 /** The members of group `name` that have an address, as names (undefined when `name` is an interface, or no group). */
