@@ -10,6 +10,7 @@
 import * as pulumi from "@pulumi/pulumi";
 import { mkdirSync, readdirSync, readFileSync, rmSync } from "node:fs";
 import * as path from "node:path";
+import { cpus } from "node:os";
 import type { LocalWorkspace, Stack } from "@pulumi/pulumi/automation";
 import { GatewayConfig } from "../sdk/resources/gateway-config";
 import type { HostState } from "../sdk/state";
@@ -66,10 +67,17 @@ function meshFacts(s: HostState): FactSpec {
   };
 }
 
-async function timed<T>(f: () => Promise<T>): Promise<{ ms: number; r: T }> {
+/** CPU time (ms) the whole machine has spent busy so far (/proc/stat: all but idle and iowait), over every core. */
+function machineBusyMs(): number {
+  const f = readFileSync("/proc/stat", "utf8").split("\n")[0]!.trim().split(/\s+/).slice(1).map(Number);
+  return (f.reduce((a, x) => a + x, 0) - f[3]! - f[4]!) * 10; // USER_HZ = 100
+}
+
+async function timed<T>(f: () => Promise<T>): Promise<{ ms: number; cpuMs: number; r: T }> {
   const t0 = performance.now();
+  const c0 = machineBusyMs();
   const r = await f();
-  return { ms: performance.now() - t0, r };
+  return { ms: performance.now() - t0, cpuMs: machineBusyMs() - c0, r };
 }
 
 function sum(c: ReturnType<typeof readCounters>): { connections: number; commands: number; bytes: number } {
@@ -150,7 +158,7 @@ async function one(n: number): Promise<MeshCosts> {
       // real and floor alternate REPEAT times and the medians are compared: other load on a shared machine
       // then falls on both alike
       const reals = [first];
-      const floors: { ms: number }[] = [];
+      const floors: { ms: number; cpuMs: number }[] = [];
       const floorCpu: number[] = [];
       for (let i = 0; i < REPEAT; i++) {
         if (i > 0) reals.push(await timed(run));
@@ -168,6 +176,14 @@ async function one(n: number): Promise<MeshCosts> {
       const same = (real.r.summary.resourceChanges as Record<string, number> | undefined)?.same ?? 0;
       console.log(`provider.mesh-${n}.${op}.wall: ${real.ms.toFixed(0)} ms (median of ${REPEAT}: ${reals.map((x) => x.ms.toFixed(0)).join(", ")})`);
       console.log(`provider.mesh-${n}.${op}.floor: ${floor.ms.toFixed(0)} ms (median of ${REPEAT}: ${floors.map((x) => x.ms.toFixed(0)).join(", ")})`);
+      // the machine's CPU over the operation (every process: engine, plugin, lab) against what its cores could give
+      // in that time: near 100 % the operation is CPU-bound, and any CPU the lab spends shows in its wall time
+      const cores = cpus().length;
+      for (const [k, xs] of [["wall", reals], ["floor", floors]] as const) {
+        const c = median(xs.map((x) => x.cpuMs));
+        const busy = median(xs.map((x) => x.cpuMs / (x.ms * cores)));
+        console.log(`provider.mesh-${n}.${op}.${k}-machine-cpu: ${c.toFixed(0)} ms (${(busy * 100).toFixed(0)} % of ${cores} cores, median)`);
+      }
       console.log(`provider.mesh-${n}.${op}.ratio: ${(real.ms / floor.ms).toFixed(2)} x`);
       console.log(`provider.mesh-${n}.${op}.ssh-connections: ${c.connections} (${(c.connections / n).toFixed(2)} per gateway)`);
       console.log(`provider.mesh-${n}.${op}.ssh-commands: ${c.commands} (${(c.commands / n).toFixed(2)} per gateway)`);
