@@ -153,6 +153,12 @@ export abstract class ParserBase {
      * (lint) every plausible name passes: only the host can resolve DNS names.
      */
     protected readonly resolves?: (name: string) => boolean,
+    /**
+     * The family of the first address a name stands for on the host (host_if: an interface's or group's first
+     * address), which picks the row of a `config`/`request` option (parse_xf). Without it (lint) a name takes the
+     * option's first row of either family.
+     */
+    protected readonly firstFamily?: (name: string) => "inet" | "inet6" | undefined,
   ) {
     this.lexer = new IkedLexer(text, this.macros, this.usedMacros);
     this.tok = this.lex();

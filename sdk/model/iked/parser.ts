@@ -266,11 +266,12 @@ class Parser extends ParserBase {
     // ikecfg is reduced at `any` or a host_spec's mask, or after the lookahead yacc reads past an address (a `/` may
     // follow it): that token's line
     const at = address === "any" || address.includes("/") ? this.last!.line : this.tok.line;
-    const a = parseAddr(address);
+    // the host's family: a literal's, or for a name the family of the first address the host gives it (host_if)
+    const af = parseAddr(address)?.af ?? (address === "any" ? undefined : this.firstFamily?.(address.replace(/\/\d+$/, "")));
     // parse_xf(name, af, cpxfs): the first row of the host's family (any row for `any`) whose name starts with the
     // word — `addr` is address, `n` netmask
-    const row = CONFIG_ROWS.find((r) => r.name.startsWith(opt.value) && (a === undefined || r.af === a.af));
-    if (!row) throw new Fail(opt, "not a valid ikecfg option", `${action}: ${oneOf("option", opt.value, CONFIG_OPTIONS[a?.af ?? "inet"])}`, at);
+    const row = CONFIG_ROWS.find((r) => r.name.startsWith(opt.value) && (af === undefined || r.af === af));
+    if (!row) throw new Fail(opt, "not a valid ikecfg option", `${action}: ${oneOf("option", opt.value, CONFIG_OPTIONS[af ?? "inet"])}`, at);
     return { action, option: row.name, address };
   }
 
@@ -395,8 +396,12 @@ function flow(from: string, fromPort: number | string | undefined, fromNat: stri
 }
 
 /** Parses iked.conf and returns the events the `iked -n` emulator replays. */
-export function parseIkedConfDetailed(text: string, file = "iked.conf", opts: { resolves?: (name: string) => boolean } = {}): IkedParseDetails {
-  const p = new Parser(text, file, opts.resolves);
+export function parseIkedConfDetailed(
+  text: string,
+  file = "iked.conf",
+  opts: { resolves?: (name: string) => boolean; firstFamily?: (name: string) => "inet" | "inet6" | undefined } = {},
+): IkedParseDetails {
+  const p = new Parser(text, file, opts.resolves, opts.firstFamily);
   p.run();
   const unusedMacros = p.conf.macros.map((m) => m.name).filter((n) => !p.usedMacros.has(n));
   return { value: p.conf, diagnostics: p.diagnostics, events: p.events, unusedMacros };

@@ -91,13 +91,31 @@ function interfaceAddress(name: string, ifs: readonly IkedHostInterface[]): stri
   return a?.kind === "ip" ? a.address : undefined;
 }
 
+/**
+ * A `config`/`request` item as create_ike() adds it: an interface or group (host_if; the mask written after it
+ * ignored) stands for its addresses, each an item of its own (the wrap's list is chained into the policy's), and
+ * only the first carries the option and the action: the others print as `request unknown ADDRESS` (type 0, action 0).
+ */
+function configItems(c: NonNullable<IkedPolicy["config"]>[number], ifs: readonly IkedHostInterface[]): NonNullable<IkedPolicy["config"]> {
+  if (c.address === "any") return [c];
+  const all = hostIf(c.address.replace(/\/\d+$/, ""), ifs)?.filter((a) => a.kind === "ip").map((a) => (a as { address: string }).address);
+  if (!all?.length) return [c];
+  return all.map((address, i) => (i === 0 ? { ...c, address } : { action: "request", option: "unknown", address }));
+}
+
 /** `iked -n [-v] -f file`: `mode` is the file's permission bits (default 0600). */
 export function ikedN(text: string, file: string, opts: { verbose: boolean; mode?: number; interfaces?: readonly IkedHostInterface[] }): { stdout: string; stderr: string; rc: number } {
   const mode = opts.mode ?? 0o600;
   // check_file_secrecy: S_IWGRP | S_IXGRP | S_IRWXO
   if (mode & (0o020 | 0o010 | 0o007)) return { stdout: "", stderr: `iked: ${file}: group writable or world read/writable\n`, rc: 1 };
   // no DNS in the double: a name is an interface or group of the host, or iked's host() fails on it as it reads it
-  const r = parseIkedConfDetailed(text, file, { resolves: (name) => interfaceAddress(name, opts.interfaces ?? []) !== undefined });
+  const r = parseIkedConfDetailed(text, file, {
+    resolves: (name) => interfaceAddress(name, opts.interfaces ?? []) !== undefined,
+    firstFamily: (name) => {
+      const a = interfaceAddress(name, opts.interfaces ?? []);
+      return a === undefined ? undefined : a.includes(":") ? "inet6" : "inet";
+    },
+  });
   let err = "";
   let errors = 0;
   let rules = 0;
@@ -147,7 +165,7 @@ export function ikedN(text: string, file: string, opts: { verbose: boolean; mode
           if (b.port !== undefined) f.toPort = b.port;
           return f;
         });
-        const p = { ...written, flows: zipped, local: resolve(written.local), peer: resolve(written.peer) };
+        const p = { ...written, flows: zipped, local: resolve(written.local), peer: resolve(written.peer), ...(written.config ? { config: written.config.flatMap((c) => configItems(c, ifs)) } : {}) };
         // getaddrinfo: a scope names an interface of the host (if_nametoindex) or is an index
         const scopeOk = (h: string) => {
           const m = /%([^/]+)/.exec(h);
