@@ -266,6 +266,8 @@ export function ipsecRule(d: Draw): string {
       p.push(`authkey 0x${hex(d, d.pick([32, 40, 64, 96, 128]))}`);
       if (proto === "esp") p.push(`enckey 0x${hex(d, d.pick([16, 32, 40, 48, 64]))}`);
     } else if (proto === "tcpmd5") p.push(`authkey 0x${hex(d, 32)}`);
+    // SA bundles: a few names, so that rules of one file group (add_sabundle); on tcpmd5 a syntax error
+    opt(0.3, () => `bundle ${d.pick(["b1", "b2", '"b 3"', "5"])}`);
   }
   return p.join(" ");
 }

@@ -161,10 +161,8 @@ export abstract class SaRuleParser extends ParserBase {
     if (authkey) r.authkey = authkey;
     const enckey = this.key("enckey");
     if (enckey) r.enckey = enckey;
-    if (this.accept("bundle")) {
-      const t = this.expectString();
-      this.problem(t, "hard", "bundle is not supported by this model", "bundle");
-    }
+    // bundlestring: BUNDLE STRING (a word or a quoted string; a number is no STRING)
+    if (this.accept("bundle")) r.bundle = this.expectString().text;
     this.sharedInKeys(r as SaRule);
     return r as SaRule;
   }

@@ -123,6 +123,7 @@ function renderSa(r: SaRule): string {
   if (r.comp) w.push("comp", r.comp);
   if (r.authkey) w.push("authkey", key(r.authkey));
   if (r.enckey) w.push("enckey", key(r.enckey));
+  if (r.bundle !== undefined) w.push("bundle", quoteWord(r.bundle, "bundle"));
   return w.join(" ");
 }
 

@@ -170,6 +170,12 @@ export interface SaRule {
   comp?: CompTransform;
   authkey?: KeyPair;
   enckey?: KeyPair;
+  /**
+   * `bundle NAME`: groups this rule's SAs with the earlier ones of the same NAME between the same two addresses (as
+   * written) into an SA bundle, which the kernel applies together (ipsecctl prints each link as `[bundle esp to B
+   * spi 0x… with ah to B spi 0x…]`). Default: no bundle.
+   */
+  bundle?: string;
 }
 
 /** `tcpmd5 from A to B spi X[:Y] authkey K[:K2]`: TCP MD5 signatures (RFC 2385). */

@@ -5,6 +5,7 @@
  */
 import { ModelError, oneOf } from "../diagnostics";
 import { KEYWORDS } from "./lexer";
+import { shown, unsafeChar } from "../tokens/refusal";
 import { familyOf, formatAddress, isHost, isProtocolName, parseIp, printAddress } from "./address";
 import {
   AUTH_TRANSFORMS,
@@ -416,6 +417,9 @@ export function saRuleProblems(rule: SaRule): RuleProblem[] {
   if (satype === "ipcomp" && (rule.auth || rule.enc))
     return bad(rule.auth ? "auth" : "enc", rule.auth ?? rule.enc, "no encryption or authentication with ipcomp");
   const xf = effectiveSaTransforms(rule);
+  // bundlestring: any STRING; a word our renderer writes unchanged (quoted when it must be)
+  if (rule.bundle !== undefined && (typeof rule.bundle !== "string" || /["\\]/.test(rule.bundle) || unsafeChar(rule.bundle) !== undefined))
+    out.push({ field: "bundle", value: typeof rule.bundle === "string" ? shown(rule.bundle) : rule.bundle, text: `invalid bundle name \`${typeof rule.bundle === "string" ? shown(rule.bundle) : String(rule.bundle)}\``, hint: "a name without quotes, backslashes, control or invisible characters", stage: "parse" });
   const authLens = keyBytes(out, "authkey", rule.authkey);
   const encLens = keyBytes(out, "enckey", rule.enckey);
   if (refusedByIpsecctl(out)) return out;

@@ -4,6 +4,7 @@
  *
  * - `flow …` lines are SPD entries (SADB_X_ADDFLOW);
  * - SA lines (`esp tunnel from … spi 0x…`) are SAD entries (SADB_ADD);
+ * - `[bundle …]` lines group two SAs (numbered, not kept by the double);
  * - `C …`/`t …` lines are the isakmpd FIFO stream of one `ike` rule, which ends with
  *   `C add [Phase 2]:Connections=…` (or `Passive-Connections`); a rule whose generation failed (`illegal
  *   transform`, golden err-ah-enc) has no such line and ipsecctl reports `failed to add ike rule N`;
@@ -44,6 +45,9 @@ export function commitRules(nvStdout: string): CommitRule[] {
     closeIke();
     if (line.startsWith("flow ")) out.push({ kind: "flow", nr: nr++, line });
     else if (saKey(line)) out.push({ kind: "sa", nr: nr++, line });
+    // an SA bundle (`[bundle esp to B spi 0x… with ah to B spi 0x…]`) is a rule of its own (create_sabundle): the
+    // kernel groups the two SAs (SADB_X_GRPSPIS), which this double does not keep; it takes its number
+    else if (line.startsWith("[bundle ")) nr++;
     // macro echo lines and anything else are not rules
   }
   closeIke();

@@ -23,6 +23,8 @@ import {
   flowsOfFlowRule,
   formatAddress,
   formatConfiguredSa,
+  printAddress,
+  sasOfSaRule,
   formatFlow,
   expandPairs,
   pairProblem,
@@ -38,6 +40,7 @@ import {
   type GroupTransform,
   type FlowRule,
   type IkeRule,
+  type SaRule,
   type IpsecAddress,
   type IpsecStatement,
   type ParsedItem,
@@ -45,6 +48,7 @@ import {
   type DefaultPeerWarning,
 } from "../../../sdk/model/ipsec";
 import { hostIf, resolveInterfaces, type HostIfInterface } from "./ipsec-hostif";
+import { SaBundles } from "./ipsec-bundles";
 import { ntop6 } from "../../../sdk/model/address/index";
 
 /** Options of the emulated command. */
@@ -302,6 +306,24 @@ function life(set: (l: string) => void, xf: string, seconds: number | undefined,
   set(`[${xf}-life]:LIFE_DURATION=${seconds | 0}`);
 }
 
+/**
+ * A manual SA rule's printed SAs with the `[bundle …]` line each adds after it (add_sabundle, in expand_rule's order:
+ * each pair's SA, then its reverse). `st` is one rule as loaded (interfaces resolved), `written` the rule as written:
+ * an interface keeps its name as the addresses' name.
+ */
+function withBundles(st: SaRule, written: SaRule, lines: readonly string[], bundles: SaBundles): string[] {
+  if (st.bundle === undefined) return [...lines];
+  const sas = sasOfSaRule(st);
+  const name = (w: IpsecAddress, a: IpsecAddress) => (w.kind === "name" ? w.name : idName(a, familyOf(a) ?? 4));
+  return lines.flatMap((line, i) => {
+    const sa = sas[i]!;
+    const reverse = st.spi.in ? i % 2 === 1 : false;
+    const names = reverse ? { src: name(written.to, sa.from), dst: name(written.from, sa.to) } : { src: name(written.from, sa.from), dst: name(written.to, sa.to) };
+    const link = bundles.add(sa, names, st.bundle!);
+    return link === undefined ? [line] : [line, link];
+  });
+}
+
 /** Prints one loaded rule the way `ipsecctl -nv` does; returns stdout lines and stderr lines. */
 function printRule(s: IpsecStatement, hostname: string, stops: GenerateStops = {}, warnings: (pair: number) => string[] = () => [], showKeys = false): { stdout: string[]; stderr: string[] } {
   switch (s.type) {
@@ -348,7 +370,33 @@ function interfacePairProblem(s: IpsecStatement, ifs: readonly HostIfInterface[]
   const lists = s.type === "flow" || s.type === "ike" ? [s.from.addresses, s.to.addresses] : s.type === "sa" || s.type === "tcpmd5" ? [[s.from], [s.to]] : undefined;
   if (!lists || !lists.flat().some((a) => a?.kind === "name")) return undefined;
   const [from, to] = lists.map((l) => l.flatMap((a) => (a?.kind === "name" ? (hostIf(a.name, ifs) ?? [a]) : [a])));
-  return pairProblem(from!, to!);
+  return pairProblem(from!, to!) ?? (s.type === "flow" ? interfaceNoPeer(s, ifs) : undefined);
+}
+
+/**
+ * set_rule_peers() of a flow without a peer, over the addresses host_if gave its interface and group names (in the
+ * host's order: lo0's ::1 before 127.0.0.1) and expand_any's 0.0.0.0/0 then ::/0: `no peer specified for
+ * destination NAME` when the first pair's remote end is no host, NAME the destination's name (an interface's is
+ * the interface's). Later pairs are left to the model's check, which also knows what the earlier ones printed.
+ */
+function interfaceNoPeer(s: FlowRule, ifs: readonly HostIfInterface[]): string | undefined {
+  if (s.peer !== undefined || s.flowType === "deny" || s.flowType === "bypass") return undefined;
+  const isIf = (name: string) => ifs.some((i) => i.name === name || (i.groups ?? []).includes(name));
+  const nodes = (l: readonly IpsecAddress[]) =>
+    l.flatMap((a): { a: IpsecAddress; fam: 4 | 6; name: string }[] => {
+      if (a.kind === "any") return ([4, 6] as const).map((fam) => ({ a, fam, name: printAddress(a, fam) }));
+      if (a.kind === "name") return isIf(a.name) ? (hostIf(a.name, ifs) ?? []).map((r) => ({ a: r, fam: familyOf(r) ?? 4, name: a.name })) : [];
+      return [{ a, fam: familyOf(a) ?? 4, name: a.written ?? formatAddress(a) }];
+    });
+  const src = nodes(s.from.addresses);
+  const dst = nodes(s.to.addresses);
+  for (const x of src)
+    for (const d of dst) {
+      if (x.fam !== d.fam) continue;
+      const remote = s.direction === "in" ? x : d;
+      return remote.a.kind !== "any" && isHost(remote.a) ? undefined : `no peer specified for destination ${d.name}`;
+    }
+  return undefined;
 }
 
 /** `ipsecctl -n[v] -f FILE` on `text`: OpenBSD's stdout, stderr and exit status. */
@@ -360,6 +408,7 @@ export function ipsecctlNv(text: string, file: string, opts: IpsecctlNvOptions =
   const stderr: string[] = [];
   const join = (l: string[]) => l.map((x) => (x.endsWith(NO_EOL) ? x.slice(0, -NO_EOL.length) : `${x}\n`)).join("");
   let errors = 0;
+  const bundles = new SaBundles();
   const warnings = defaultPeerWarnings(items, { verbose: opts.verbose === true, hostname: opts.hostname ?? "localhost" });
   for (const [index, item] of items.entries()) {
     if (item.kind === "macro" && opts.verbose) stdout.push(`${item.name} = "${item.value}"`);
@@ -416,7 +465,7 @@ export function ipsecctlNv(text: string, file: string, opts: IpsecctlNvOptions =
       }
       for (const st of statements) {
         const printed = printRule(st, opts.hostname ?? "localhost", stops, interleave ? (pair) => warned.filter((w) => w.pair === pair).map(warn) : undefined, opts.showKeys);
-        stdout.push(...printed.stdout);
+        stdout.push(...(st.type === "sa" && item.statement.type === "sa" ? withBundles(st, item.statement, printed.stdout, bundles) : printed.stdout));
         stderr.push(...printed.stderr);
       }
     }

@@ -17,10 +17,6 @@ const KNOWN: Record<RegressTool, Record<string, string>> = {
   pfail53: "the .ok file predates a line pfctl now prints",
   },
   ipsecctl: {
-    // SA bundles (`bundle NAME`) are refused by the model, by name
-    sa25: "bundle is outside the model",
-    sa26: "bundle is outside the model",
-    sa27: "bundle is outside the model",
     // a (NAT) after an address inside a list (`{ 2.2.2.0/24 (5.5.5.0/24), 3.3.3.0/24 }`): the model keeps one NAT
     // network per side, after a single address, and refuses the list as a syntax error
     ike61: "a NAT network inside an address list is outside the model",

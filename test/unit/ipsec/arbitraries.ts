@@ -188,6 +188,7 @@ export const saRule: fc.Arbitrary<SaRule> = fc
     seed: fc.tuple(hostAddress(4), hostAddress(4), hostAddress(6), hostAddress(6)),
     keyseed: fc.tuple(hex(64), hex(64), hex(56), hex(56)),
     encLenPick: fc.nat(1000),
+    bundle: optional(word),
   })
   .map((g) => {
     const [a4, b4, a6, b6] = g.seed;
@@ -210,6 +211,7 @@ export const saRule: fc.Arbitrary<SaRule> = fc
       enc: satype === "esp" ? g.enc : undefined,
       authkey: pair(g.keyseed[0], g.keyseed[1], authBytes),
       enckey: enc ? pair(g.keyseed[2], g.keyseed[3], encBytes) : undefined,
+      bundle: g.bundle,
     } as SaRule);
   })
   .filter((r) => statementProblems(r).length === 0);

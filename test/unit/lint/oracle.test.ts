@@ -19,7 +19,13 @@ const FIXTURES = fileURLToPath(new URL("../../fixtures/oracle", import.meta.url)
  * Cases where lint and OpenBSD disagree, with the reason. Pinned with `it.fails`: when lint is fixed the
  * test fails; then delete the entry.
  */
-const KNOWN: Readonly<Record<string, string>> = {};
+const KNOWN: Readonly<Record<string, string>> = {
+  // set_rule_peers() names the first pair's destination: `from lo0 to any` pairs lo0's first address with `any` of
+  // its family, and on OpenBSD (and the recording host) lo0's first address is ::1. Lint knows no host's interfaces:
+  // it finds the same error, naming 0.0.0.0/0
+  "ipsecctl/flow-lo0-no-peer-ipip": "lint cannot know the family of an interface's first address (lo0: ::1)",
+  "ipsecctl/flow-lo0-no-peer-out": "lint cannot know the family of an interface's first address (lo0: ::1)",
+};
 
 /** The files a case's input names (NAME.files/, next to which it was recorded), by the path as written. */
 function sideFile(tool: string, c: GoldenCase, path: string): string | { error: string } | undefined {
