@@ -195,7 +195,9 @@ function ipsecHost(d: Draw, six: boolean): string {
   const k = d.upTo(100);
   if (k <= 75) return d.pick(six ? V6.filter((a) => a !== "::1") : [...V4, "any", "192.168.1.0/24"]);
   if (k <= 85) return d.pick(IFS);
-  if (k <= 92) return `{ ${Array.from({ length: d.upTo(3) }, () => d.pick(six ? V6 : V4)).join(", ")} }`;
+  // a list's hosts may carry a NAT network each (`{ 10.1.0.0/24 (192.168.50.0/24), … }`), of either family
+  const nat = () => (d.chance(0.2) ? ` (${d.pick(six ? ["2001:db8:99::/64", "192.168.50.0/24"] : ["192.168.50.0/24", "192.168.51.1", "2001:db8:99::/64"])})` : "");
+  if (k <= 92) return `{ ${Array.from({ length: d.upTo(3) }, () => `${d.pick(six ? V6 : V4)}${nat()}`).join(", ")} }`;
   return d.pick(["any", "dynamic"]);
 }
 

@@ -277,7 +277,7 @@ export abstract class ParserBase {
   }
 
   /** `host` or `{ host, host … }`; a host of a list may be a list itself (parse.y `host: '{' host_list '}'`). */
-  protected hostList(field: string): IpsecAddress[] {
+  protected hostList(field: string, inList = false): IpsecAddress[] {
     const t = this.peek();
     if (t.kind === "punct" && t.text === "{") {
       this.next();
@@ -285,7 +285,7 @@ export abstract class ParserBase {
       const list: IpsecAddress[] = [];
       // host_list: host | host_list comma host, comma: ',' | empty — a host first, at most one comma between
       // two hosts, none before the `}`
-      list.push(...this.hostList(field));
+      list.push(...this.hostList(field, true));
       for (;;) {
         const n = this.peek();
         if (n.kind === "punct" && n.text === "}") {
@@ -293,11 +293,35 @@ export abstract class ParserBase {
           break;
         }
         if (n.kind === "punct" && n.text === ",") this.next();
-        list.push(...this.hostList(field));
+        list.push(...this.hostList(field, true));
       }
       return list;
     }
-    return hostsFileHost(this.host(field));
+    const hosts = hostsFileHost(this.host(field));
+    // a host of a list may be `host_spec '(' host_spec ')'`: the NAT goes to its first address (`$$->srcnat = $3`)
+    const first = hosts[0];
+    if (inList && first && first.kind !== "any" && this.peek().kind === "punct" && this.peek().text === "(") hosts[0] = { ...first, nat: this.natAfter(field, first) };
+    return hosts;
+  }
+
+  /**
+   * `'(' host_spec ')'` after address `a` (the `(` next): the NAT network, of `a`'s family (parse.y `host`:
+   * `$3->af != $1->af` is `Flow NAT address family mismatch`). On the destination `hosts` refuses it later.
+   */
+  private natAfter(field: "from" | "to" | string, a: IpsecAddress): IpsecAddress {
+    const open = this.next();
+    this.natSrc = open;
+    const nat = this.host(`${field}.nat`);
+    const close = this.next();
+    if (!(close.kind === "punct" && close.text === ")")) throw new SyntaxError_(close);
+    // the family of each side's (first) address
+    const af = (x: IpsecAddress) => (x.kind === "name" ? this.opts.family?.(x.name) : familyOf(x));
+    const [fa, fn] = [af(a), af(nat)];
+    if (fa !== undefined && fn !== undefined && fa !== fn)
+      this.problem(open, "hard", "Flow NAT address family mismatch", `${field}.nat`, "the NAT network must be of the same address family as the address before it");
+    // refused when `hosts` is reduced, after its ports and yacc's lookahead (hosts()): the first address that has one
+    if (field === "to" && !this.dstNat) this.dstNat = { open, address: a };
+    return nat;
   }
 
   protected port(field: string): number | undefined {
@@ -326,21 +350,8 @@ export abstract class ParserBase {
     let nat: IpsecAddress | undefined;
     // parse.y `host: host_spec '(' host_spec ')'`: a single address (not `any`, not a list), before the port
     if (this.peek().kind === "punct" && this.peek().text === "(") {
-      const open = this.peek();
-      if (list || addresses[0]?.kind === "any") throw new SyntaxError_(open);
-      this.next();
-      this.natSrc = open;
-      nat = this.host(`${field}.nat`);
-      const close = this.next();
-      if (!(close.kind === "punct" && close.text === ")")) throw new SyntaxError_(close);
-      const a = addresses[0]!;
-      // parse.y `host`: `$3->af != $1->af`, the family of each side's (first) address
-      const af = (x: IpsecAddress) => (x.kind === "name" ? this.opts.family?.(x.name) : familyOf(x));
-      const [fa, fn] = [af(a), af(nat)];
-      if (fa !== undefined && fn !== undefined && fa !== fn)
-        this.problem(open, "hard", "Flow NAT address family mismatch", `${field}.nat`, "the NAT network must be of the same address family as the address before it");
-      // refused when `hosts` is reduced, after its ports and yacc's lookahead (hosts())
-      if (field === "to") this.dstNat = { open, address: a };
+      if (list || addresses[0]?.kind === "any") throw new SyntaxError_(this.peek());
+      nat = this.natAfter(field, addresses[0]!);
     }
     const port = withPort ? this.port(`${field}.port`) : undefined;
     return { addresses, ...(nat ? { nat } : {}), ...(port !== undefined ? { port } : {}) };

@@ -7,7 +7,7 @@
 import { ModelError } from "../diagnostics";
 import { formatAddress, protocolName, protocolNumber } from "./address";
 import { KEYWORDS } from "./lexer";
-import type { FlowRule, IkePhase, IkeRule, IpProtocol, IpsecConf, IpsecEndpoint, IpsecStatement, KeyPair, SaRule, TcpMd5Rule } from "./types";
+import type { FlowRule, IkePhase, IkeRule, IpProtocol, IpsecAddress, IpsecConf, IpsecEndpoint, IpsecStatement, KeyPair, SaRule, TcpMd5Rule } from "./types";
 import { validateStatement } from "./validate";
 import { shown, unsafeChar } from "../tokens/refusal";
 
@@ -22,8 +22,11 @@ export function quoteWord(s: string, field = "word", secret = false): string {
   return /^[A-Za-z0-9][A-Za-z0-9._:@+-]*$/.test(s) && !/^-?\d+$/.test(s) && !KEYWORDS.has(s) ? s : `"${s}"`;
 }
 
+/** An address with the `(NAT)` it carries inside a list. */
+const withNat = (a: IpsecAddress): string => `${formatAddress(a)}${a.kind !== "any" && a.nat ? ` (${formatAddress(a.nat)})` : ""}`;
+
 function endpoint(kw: "from" | "to", e: IpsecEndpoint): string {
-  const addrs = e.addresses.length === 1 ? formatAddress(e.addresses[0]!) : `{ ${e.addresses.map(formatAddress).join(", ")} }`;
+  const addrs = e.addresses.length === 1 ? withNat(e.addresses[0]!) : `{ ${e.addresses.map(withNat).join(", ")} }`;
   // parse.y `host: host_spec '(' host_spec ')'`: the NAT network follows the address, before the port
   return `${kw} ${addrs}${e.nat ? ` (${formatAddress(e.nat)})` : ""}${e.port !== undefined ? ` port ${e.port}` : ""}`;
 }

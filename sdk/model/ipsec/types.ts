@@ -29,13 +29,27 @@ export type IpsecAddress =
        * keeps it as the address's name, and ike.c names isakmpd's sections and IDs by it. Never rendered.
        */
       written?: string;
+      /**
+       * `from { A (NAT), B, … }`: inside a source list each address may carry its own NAT network (parse.y `host:
+       * host_spec '(' host_spec ')'` as a host of `host_list`), the network the local one is translated to; isakmpd
+       * then gets a `NAT-ID` for that address's pairs. Of the address's family; never on the destination (ipsecctl:
+       * `no flow NAT support for destination network`). A single source address takes its NAT as the endpoint's
+       * `nat` instead. Default: none.
+       */
+      nat?: IpsecAddress;
     }
   /**
    * An interface, interface group or DNS name, resolved by ipsecctl on the host at load time. `family`: one of the
    * addresses the host gave the name (ipsecctl keeps the name on each), when known (the lab's emulator); absent in a
    * written file.
    */
-  | { kind: "name"; name: string; family?: 4 | 6 };
+  | {
+      kind: "name";
+      name: string;
+      family?: 4 | 6;
+      /** `(NAT)` after this name inside a source list, as an address's `nat` (the first address the host gives it). */
+      nat?: IpsecAddress;
+    };
 
 /** One end of a rule: `from`/`to` addresses (a `{ }` list expands to every src × dst pair) and port. */
 export interface IpsecEndpoint {

@@ -234,6 +234,7 @@ function checkSelectorsAndPeers(out: RuleProblem[], rule: IkeRule | FlowRule): v
   checkEndpoint(out, "to", rule.to);
   checkProto(out, rule);
   checkPairs(out, rule.from, rule.to);
+  listNats(out, rule);
   checkAddress(out, "local", rule.local, false);
   checkAddress(out, "peer", rule.peer, true);
 }
@@ -283,6 +284,25 @@ function checkIface(out: RuleProblem[], rule: IkeRule): void {
   for (const [field, bad] of [["from", !whole(rule.from)], ["to", !whole(rule.to)], ["proto", rule.proto !== undefined], ["satype", rule.satype !== undefined], ["encap", rule.encap !== undefined], ["tag", rule.tag !== undefined]] as const) {
     if (bad) out.push({ field, value: (rule as unknown as Record<string, unknown>)[field], text: `an interface rule (sec${String(rule.iface)}) has no ${field} of its own`, hint: field === "from" || field === "to" ? "give 0.0.0.0/0, as ipsecctl sets it: routes into the interface choose the traffic" : `remove ${field}`, stage: "model" });
   }
+}
+
+/** The `(NAT)` an address of a list carries: on the source only, an address of its family, no NAT of its own. */
+function listNats(out: RuleProblem[], rule: { from: IkeRule["from"]; to: IkeRule["to"] }): void {
+  for (const side of ["from", "to"] as const)
+    (rule[side]?.addresses ?? []).forEach((a, i) => {
+      if (a.kind === "any" || a.nat === undefined) return;
+      const field = `${side}.addresses[${i}].nat`;
+      const nat = a.nat;
+      if (side === "to") {
+        out.push({ field, value: formatAddress(nat), text: "no flow NAT support for destination network", hint: "only the source (`from { ADDR (NAT) }`) can be translated", stage: "model" });
+        return;
+      }
+      checkAddress(out, field, nat, false);
+      if (nat.kind !== "any" && nat.nat !== undefined)
+        out.push({ field, value: formatAddress(nat), text: "a NAT network has no NAT of its own", hint: "write `from { ADDR (NAT) }`", stage: "model" });
+      else if (a.kind === "ip" && nat.kind === "ip" && a.address.includes(":") !== nat.address.includes(":"))
+        out.push({ field, value: formatAddress(nat), text: "Flow NAT address family mismatch", hint: "the NAT network must be of the same address family as the address before it", stage: "model" });
+    });
 }
 
 /**

@@ -38,8 +38,15 @@ function groupMembers(name: string, ifs: readonly HostIfInterface[]): IpsecAddre
   return m.length ? m.map((i) => ({ kind: "name", name: i.name })) : undefined;
 }
 
+/** A list with its names resolved in place; a name's `(NAT)` goes to its first address (`$$->srcnat = $3`). */
 const resolveList = (l: readonly IpsecAddress[], ifs: readonly HostIfInterface[]): IpsecAddress[] =>
-  l.flatMap((a) => (a.kind === "name" ? (hostIf(a.name, ifs) ?? [a]) : [a]));
+  l.flatMap((a) => {
+    if (a.kind !== "name") return [a];
+    const r = hostIf(a.name, ifs);
+    if (!r) return [a];
+    const nat = a.nat;
+    return nat ? r.map((x, i) => (i === 0 && x.kind !== "any" ? { ...x, nat } : x)) : r;
+  });
 
 /** `s` with its interface names resolved: a flow's lists in place; a manual SA as one rule per pair. */
 export function resolveInterfaces(s: IpsecStatement, ifs: readonly HostIfInterface[]): IpsecStatement[] {
@@ -65,7 +72,14 @@ export function resolveInterfaces(s: IpsecStatement, ifs: readonly HostIfInterfa
         const all = hostIf(a.name, ifs)?.filter((x) => x.kind === "ip");
         return all?.length ? all.map((x) => ({ kind: "name" as const, name: a.name, family: familyOf(x) })) : [a];
       };
-      const names = (l: readonly IpsecAddress[]) => l.flatMap((a) => (a.kind === "name" ? (groupMembers(a.name, ifs) ?? [a]).flatMap(perAddress) : [a]));
+      // a name's `(NAT)` in a list goes to its first address (`$$->srcnat = $3`)
+      const names = (l: readonly IpsecAddress[]) =>
+        l.flatMap((a) => {
+          if (a.kind !== "name") return [a];
+          const out = (groupMembers(a.name, ifs) ?? [a]).flatMap(perAddress);
+          const [head, ...rest] = out;
+          return a.nat && head && head.kind !== "any" ? [{ ...head, nat: a.nat }, ...rest] : out;
+        });
       const one = (a: IpsecAddress | undefined) => (a?.kind === "name" ? (groupMembers(a.name, ifs)?.[0] ?? a) : a);
       const [peer, local] = [one(s.peer), one(s.local)];
       return [{ ...s, from: { ...s.from, addresses: names(s.from.addresses) }, to: { ...s.to, addresses: names(s.to.addresses) }, ...(peer ? { peer } : {}), ...(local ? { local } : {}) }];

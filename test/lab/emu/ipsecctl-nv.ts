@@ -50,6 +50,8 @@ import {
 import { hostIf, resolveInterfaces, type HostIfInterface } from "./ipsec-hostif";
 import { SaBundles } from "./ipsec-bundles";
 import { ntop6 } from "../../../sdk/model/address/index";
+import { isIPv6Literal } from "../../../sdk/model/address/parse";
+import { readDottedQuad } from "../../../sdk/model/address/dotted";
 
 /** Options of the emulated command. */
 export interface IpsecctlNvOptions {
@@ -142,9 +144,10 @@ function nameOf(a: IpsecAddress): string {
 /** An ID section's Network= or Address=: the name up to its `/` (ike.c cuts it there). */
 const idAddress = (a: IpsecAddress & { kind: "ip" }): string => (a.written !== undefined ? a.written.replace(/\/.*$/, "") : a.address.includes(":") ? ntop6(a.address) : a.address);
 
+/** parse.y get_id_type(): inet_pton of either family (`3ffe::65536` is no IPv6 address: an FQDN), then `@`. */
 function idType(id: string): [string, string] {
-  if (/^\d+\.\d+\.\d+\.\d+$/.test(id)) return ["IPV4_ADDR", "Address"];
-  if (/^[0-9a-fA-F:]+$/.test(id) && id.includes(":")) return ["IPV6_ADDR", "Address"];
+  if (readDottedQuad(id, "inet_pton")) return ["IPV4_ADDR", "Address"];
+  if (isIPv6Literal(id)) return ["IPV6_ADDR", "Address"];
   if (id.includes("@")) return ["USER_FQDN", "Name"];
   return ["FQDN", "Name"];
 }
@@ -216,7 +219,8 @@ function ikeGenConfig(r: IkeRule, s: IpsecAddress, d: IpsecAddress, fam: 4 | 6, 
   const p2rid = r.iface !== undefined ? `to-sec${r.iface}` : `to-${idName(d, fam)}${proto !== undefined ? `=${proto}` : ""}${r.to.port ? `:${r.to.port}` : ""}`;
   const p2name = `${p2lid}-${p2rid}`;
   // ike.c ike_setup_ids: `from ADDR (NAT)` names the true local network's ID section `nat-NAT[=proto][:sport]`
-  const nat = r.from.nat;
+  // (the NAT of this pair's source address, in a list; or of the rule's single source)
+  const nat = (s.kind === "any" ? undefined : s.nat) ?? r.from.nat;
   const p2nid = nat ? `nat-${idName(nat, fam)}${proto !== undefined ? `=${proto}` : ""}${r.from.port ? `:${r.from.port}` : ""}` : undefined;
   set(`[${p2name}]:Phase=2`);
   set(`[${p2name}]:ISAKMP-peer=${p1name}`);

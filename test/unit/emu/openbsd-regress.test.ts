@@ -16,11 +16,7 @@ const KNOWN: Record<RegressTool, Record<string, string>> = {
   // pfail53.ok predates pfctl's "skipping duplicate table checks" line under -nv, which the oracle prints
   pfail53: "the .ok file predates a line pfctl now prints",
   },
-  ipsecctl: {
-    // a (NAT) after an address inside a list (`{ 2.2.2.0/24 (5.5.5.0/24), 3.3.3.0/24 }`): the model keeps one NAT
-    // network per side, after a single address, and refuses the list as a syntax error
-    ike61: "a NAT network inside an address list is outside the model",
-  },
+  ipsecctl: {},
 };
 
 describe.each(["pfctl", "ipsecctl"] as const)("OpenBSD's %s regress suite", (tool) => {
