@@ -28,7 +28,10 @@ export function resolveHosts(hosts: readonly PfHost[], ctx: ExpandContext, error
     switch (h.kind) {
       case "address": {
         const wide = /^[\d.]+\/(\d+)$/.exec(h.address);
-        out.push({ host: h, af: addressFamily(h.address), ...(wide && Number(wide[1]) > 32 ? { badMask: Number(wide[1]) } : {}) });
+        // host_ip(): a scoped literal's interface (getaddrinfo's sin6_scope_id); an index names none the model knows
+        const { scope, ...bare } = h;
+        const bound = scope !== undefined && !/^\d+$/.test(scope) ? { scope } : {};
+        out.push({ host: bare, af: addressFamily(h.address), ...bound, ...(wide && Number(wide[1]) > 32 ? { badMask: Number(wide[1]) } : {}) });
         break;
       }
       case "interface": {

@@ -196,10 +196,11 @@ export abstract class PfHostParser extends PfPortParser {
     const not = this.acceptChar("!");
     if (this.acceptKw("no-route")) return [{ kind: "no-route", ...(not ? { not } : {}) }];
     if (this.acceptKw("urpf-failed")) return [{ kind: "urpf-failed", ...(not ? { not } : {}) }];
-    return this.host(not);
+    return this.host(not, true);
   }
 
-  protected host(not: boolean): PfHost[] {
+  /** `host`; `scoped`: a rule's from/to, where an IPv6 literal keeps its scope (expand_rule binds the rule by it). */
+  protected host(not: boolean, scoped = false): PfHost[] {
     const n = not ? { not: true } : {};
     const t = this.la;
     if (t.type === "STRING") {
@@ -217,7 +218,7 @@ export abstract class PfHostParser extends PfPortParser {
         // `NAME = "…"` (a macro definition inside a table's braces) is a syntax error at `=`, not an unknown host
         this.syntax();
       }
-      return this.hostString(text, t, not, mask);
+      return this.hostString(text, t, not, mask, scoped);
     }
     if (t.type === "NUMBER") {
       this.shift();
@@ -327,7 +328,7 @@ export abstract class PfHostParser extends PfPortParser {
    * pfctl's host(): an address, else an interface or group (`em0`, `em0:network`, `egress`, `self`), else what
    * DNS gives for a name every OpenBSD host resolves (`localhost`: {@link hostsFileAddresses}).
    */
-  protected hostString(text: string, tok: Token, not: boolean, maskTok?: Token): PfHost[] {
+  protected hostString(text: string, tok: Token, not: boolean, maskTok?: Token, scoped = false): PfHost[] {
     const n = not ? { not: true } : {};
     // `host: STRING '/' NUMBER` is reduced at the NUMBER (its state reduces only), `host: STRING` once yacc has read
     // the token after it (the state also shifts `-` and `/`)
@@ -339,7 +340,8 @@ export abstract class PfHostParser extends PfPortParser {
       this.out.stderr.push(`no IP address found for ${text}`);
       fail("could not parse host specification", `\`${text}\`: the scope \`${scope}\` is no interface of this host (${this.ctx.interfaces.map((i) => i.name).join(", ")})`);
     }
-    if (lit) return [{ kind: "address", address: lit.text, ...n }];
+    // a rule's from/to address keeps its scope: expand_rule binds the rule to that interface (a table, a pool drop it)
+    if (lit) return [{ kind: "address", address: lit.text, ...n, ...(scoped && scope !== undefined && lit.text.includes(":") ? { scope } : {}) }];
     // host(): an IPv4 address takes a mask up to 128 here; check_netmask refuses it for each rule it expands to
     const wide = /^(.*)\/(\d+)$/.exec(text);
     if (wide && Number(wide[2]) > 32 && Number(wide[2]) <= 128) {

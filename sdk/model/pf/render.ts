@@ -36,7 +36,8 @@ function neg(not: boolean | undefined): string {
 export function renderHost(h: PfHost): string {
   switch (h.kind) {
     case "address":
-      return neg(h.not) + h.address;
+      // a from/to literal's scope goes between the address and its prefix length (`fe80::%em0/64`)
+      return neg(h.not) + (h.scope === undefined ? h.address : h.address.replace(/(\/\d+)?$/, (len) => `%${h.scope}${len}`));
     case "range":
       return `${neg(h.not)}${h.from} - ${h.to}`;
     case "interface":

@@ -72,7 +72,18 @@ export type PfIfModifier = "network" | "broadcast" | "peer" | "0" | "network:0" 
  * entry, and prints it nowhere). Default: none.
  */
 export type PfHost =
-  | { kind: "address"; address: string; not?: boolean; weight?: number }
+  | {
+      kind: "address";
+      address: string;
+      not?: boolean;
+      weight?: number;
+      /**
+       * The scope of an IPv6 literal in `from`/`to` (`fe80::1%em0`: `em0`; or an interface index, `%1`): pfctl binds the
+       * rule to that interface (expand_rule: the host's ifindex becomes the rule's `on`, and a rule `on` another
+       * interface drops that combination). Printed without it. Default: none.
+       */
+      scope?: string;
+    }
   /**
    * An address range `FROM - TO` (parse.y `host: STRING '-' STRING`: two single addresses of one family, no mask;
    * printed as written, canonical; not in tables or redirection lists).

@@ -84,6 +84,9 @@ function checkHost(field: string, h: PfHost, weighted = false): void {
       const lit = parseLiteralAddress(h.address);
       if (!lit) throw new ModelError(`${field}.address`, h.address, `\`${h.address}\` is not an IPv4/IPv6 address or network; e.g. 192.0.2.1, 10.0.0.0/24, 2001:db8::/32`);
       if (lit.text !== h.address) throw new ModelError(`${field}.address`, h.address, `\`${h.address}\` is not in canonical form; write \`${lit.text}\` (as pfctl prints it)`);
+      // getaddrinfo's scope: an interface name or index after an IPv6 address
+      if (h.scope !== undefined && (typeof h.scope !== "string" || !/^[A-Za-z0-9_.]+$/.test(h.scope) || !lit.text.includes(":")))
+        throw new ModelError(`${field}.scope`, h.scope, "a scope is an interface name or index after an IPv6 address (`fe80::1%em0`); leave it out for IPv4");
       return;
     }
     case "range": {

@@ -10,9 +10,6 @@ import { regressCases, runRegressCase, type RegressTool } from "./openbsd-regres
 /** Where the lab's tools are known to print otherwise, and why. */
 const KNOWN: Record<RegressTool, Record<string, string>> = {
   pfctl: {
-  // getaddrinfo() gives `fe80::1%lo0` lo0's index and expand_rule binds the rule to lo0; the model keeps a scoped
-  // literal's address alone, as the oracle's host (which has no lo0) prints it
-  pf14: "a scoped literal address does not bind the rule to its interface",
   // pfail53.ok predates pfctl's "skipping duplicate table checks" line under -nv, which the oracle prints
   pfail53: "the .ok file predates a line pfctl now prints",
   },

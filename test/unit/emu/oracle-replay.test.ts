@@ -17,7 +17,14 @@ const read = (tool: string, f: string) => (existsSync(`${FIXTURES}/${tool}/${f}`
 const cases = (tool: string) => readdirSync(`${FIXTURES}/${tool}`).filter((f) => f.endsWith(".conf")).map((f) => f.slice(0, -5)).sort();
 const want = (tool: string, base: string) => ({ stdout: read(tool, `${base}.out`), stderr: read(tool, `${base}.err`), code: Number(read(tool, `${base}.rc`).trim()) });
 
-const KNOWN: Readonly<Record<string, string>> = {};
+const KNOWN: Readonly<Record<string, string>> = {
+  // A scoped literal binds its rule to the scope's interface (expand_rule: `else if (ifa_indextoname(src_host->ifindex,
+  // ifname))`), as OpenBSD's own regress pf14.ok shows (`pass in quick from fe80::1%lo0 to any` is `pass in quick on
+  // lo0 …`). The parser built here on Debian takes the scope (it drops a combination `on` another interface) but
+  // prints no binding: these two recordings are that build's, not OpenBSD's
+  "pfctl/scoped-noon": "the recording host's pfctl prints no binding for a scoped literal; OpenBSD binds the rule (regress pf14)",
+  "pfctl/lf2-scoped-ipv6": "the recording host's pfctl prints no binding for a scoped literal; OpenBSD binds the rule (regress pf14)",
+};
 const test = (key: string) => (KNOWN[key] === undefined ? it : it.fails);
 const title = (key: string, c: string) => (KNOWN[key] === undefined ? c : `${c} (known difference: ${KNOWN[key]})`);
 
