@@ -6,9 +6,10 @@
 import type { IpsecAddress, KeyPair, SaRule, SaType, TcpMd5Rule } from "./types";
 import type { Token } from "./lexer";
 import { saPairs } from "./sa-pairs";
-import { ParserBase, SATYPE_WORDS, SyntaxError_ } from "./parser-base";
+import { SATYPE_WORDS, SyntaxError_ } from "./parser-base";
+import { HostParser } from "./parser-hosts";
 
-export abstract class SaRuleParser extends ParserBase {
+export abstract class SaRuleParser extends HostParser {
   /** The pairs after the first of a manual SA or tcpmd5 rule written with `{ }` lists (sa-pairs.ts). */
   protected saMore: [IpsecAddress, IpsecAddress][] = [];
 

@@ -4,9 +4,10 @@
  * a real load fails: `stage: "generate"`).
  */
 import { ModelError, oneOf } from "../diagnostics";
-import { KEYWORDS } from "./lexer";
 import { shown, unsafeChar } from "../tokens/refusal";
-import { familyOf, formatAddress, isHost, isProtocolName, parseIp, printAddress } from "./address";
+import { familyOf, formatAddress, isHost, isProtocolName, printAddress } from "./address";
+import { checkAddress, problemReason, type RuleProblem } from "./rule-problem";
+import { checkNat, listNats } from "./validate-nat";
 import {
   AUTH_TRANSFORMS,
   COMP_TRANSFORMS,
@@ -36,33 +37,7 @@ import type {
   TcpMd5Rule,
 } from "./types";
 
-/** One problem of a rule. `text` is ipsecctl's own wording where it has one. */
-export interface RuleProblem {
-  /** Dotted field path inside the rule, e.g. `quick.enc`. */
-  field: string;
-  /** The offending value. */
-  value: unknown;
-  /** ipsecctl-style message (`authentication is implicit for aes-256-gcm`). */
-  text: string;
-  /** What is allowed / how to fix it. */
-  hint?: string;
-  /**
-   * `parse`: ipsecctl's parser refuses the rule (YYERROR: yacc recovers, quiet for a few tokens); `expand`: the
-   * grammar took the rule and expand_rule refuses it (yyerror, the rule is not added, yacc reads on as before);
-   * `errx`: expand_rule refuses a manual SA's reverse SA after loading the forward one, and ipsecctl stops;
-   * `generate`: only the isakmpd configuration generation fails;
-   * `model`: ipsecctl takes it, this model's inputs do not (an address with host bits set: ipsec.conf's parser
-   * keeps it as written and warns instead).
-   */
-  stage: "parse" | "expand" | "errx" | "generate" | "model";
-  /** `expand` only: the rule's address pairs expand_rule added (and `-nv` printed) before the one it refused. */
-  loadedPairs?: number;
-}
-
-/** `text; hint` */
-export function problemReason(p: RuleProblem): string {
-  return p.hint ? `${p.text}; ${p.hint}` : p.text;
-}
+export { problemReason, type RuleProblem } from "./rule-problem";
 
 const SATYPES = ["esp", "ah", "ipcomp", "ipip"] as const;
 const FLOW_TYPES = ["use", "acquire", "require", "deny", "bypass", "dontacq"] as const;
@@ -79,29 +54,6 @@ function checkTransform(out: RuleProblem[], field: string, kind: TransformKind, 
     return false;
   }
   return true;
-}
-
-function checkAddress(out: RuleProblem[], field: string, a: IpsecAddress | undefined, allowAny: boolean): void {
-  if (a === undefined) return;
-  switch (a.kind) {
-    case "any":
-      if (!allowAny) out.push({ field, value: "any", text: "`any` is not allowed here", hint: "give a single address", stage: "parse" });
-      return;
-    case "ip": {
-      const text = formatAddress(a);
-      const parsed = parseIp(text);
-      if (!parsed || "error" in parsed) {
-        out.push({ field, value: text, text: `\`${text}\` is not an IPv4 or IPv6 address${a.prefix !== undefined ? " with a prefix length" : ""}`, stage: "parse" });
-      } else if (formatAddress(parsed.value) !== text) {
-        out.push({ field, value: text, text: `\`${text}\` is not canonical`, hint: `write ${formatAddress(parsed.value)}`, stage: "model" });
-      }
-      return;
-    }
-    case "name":
-      if (!/^[A-Za-z][A-Za-z0-9._-]*$/.test(a.name) || KEYWORDS.has(a.name))
-        out.push({ field, value: a.name, text: `\`${a.name}\` is not an interface, group or host name`, stage: "parse" });
-      return;
-  }
 }
 
 function checkEndpoint(out: RuleProblem[], field: string, e: IpsecEndpoint): void {
@@ -284,41 +236,6 @@ function checkIface(out: RuleProblem[], rule: IkeRule): void {
   for (const [field, bad] of [["from", !whole(rule.from)], ["to", !whole(rule.to)], ["proto", rule.proto !== undefined], ["satype", rule.satype !== undefined], ["encap", rule.encap !== undefined], ["tag", rule.tag !== undefined]] as const) {
     if (bad) out.push({ field, value: (rule as unknown as Record<string, unknown>)[field], text: `an interface rule (sec${String(rule.iface)}) has no ${field} of its own`, hint: field === "from" || field === "to" ? "give 0.0.0.0/0, as ipsecctl sets it: routes into the interface choose the traffic" : `remove ${field}`, stage: "model" });
   }
-}
-
-/** The `(NAT)` an address of a list carries: on the source only, an address of its family, no NAT of its own. */
-function listNats(out: RuleProblem[], rule: { from: IkeRule["from"]; to: IkeRule["to"] }): void {
-  for (const side of ["from", "to"] as const)
-    (rule[side]?.addresses ?? []).forEach((a, i) => {
-      if (a.kind === "any" || a.nat === undefined) return;
-      const field = `${side}.addresses[${i}].nat`;
-      const nat = a.nat;
-      if (side === "to") {
-        out.push({ field, value: formatAddress(nat), text: "no flow NAT support for destination network", hint: "only the source (`from { ADDR (NAT) }`) can be translated", stage: "model" });
-        return;
-      }
-      checkAddress(out, field, nat, false);
-      if (nat.kind !== "any" && nat.nat !== undefined)
-        out.push({ field, value: formatAddress(nat), text: "a NAT network has no NAT of its own", hint: "write `from { ADDR (NAT) }`", stage: "model" });
-      else if (a.kind === "ip" && nat.kind === "ip" && a.address.includes(":") !== nat.address.includes(":"))
-        out.push({ field, value: formatAddress(nat), text: "Flow NAT address family mismatch", hint: "the NAT network must be of the same address family as the address before it", stage: "model" });
-    });
-}
-
-/**
- * `from ADDR (NAT)` (parse.y `host_spec '(' host_spec ')'`): one address of the NAT's family; never on the
- * destination. Stage `model`: the parser reports these itself, in ipsecctl's words, from the tokens.
- */
-function checkNat(out: RuleProblem[], rule: { from: IkeRule["from"]; to: IkeRule["to"] }): void {
-  const nat = rule.from.nat;
-  if (rule.to.nat !== undefined)
-    out.push({ field: "to.nat", value: formatAddress(rule.to.nat), text: "no flow NAT support for destination network", hint: "only the source (`from ADDR (NAT)`) can be translated", stage: "model" });
-  if (nat === undefined) return;
-  const a = rule.from.addresses;
-  if (a.length !== 1 || a[0]!.kind === "any")
-    out.push({ field: "from.nat", value: formatAddress(nat), text: "a NAT network follows one address, not a list or `any`", hint: "write `from ADDR (NAT)` with a single ADDR", stage: "model" });
-  else if (a[0]!.kind === "ip" && nat.kind === "ip" && a[0]!.address.includes(":") !== nat.address.includes(":"))
-    out.push({ field: "from.nat", value: formatAddress(nat), text: "Flow NAT address family mismatch", hint: "the NAT network must be of the same address family as the address before it", stage: "model" });
 }
 
 /** Problems of a flow rule (including "no peer specified for destination"). */
