@@ -9,6 +9,8 @@ import type { IkeRule } from "./types";
 
 /** The `(NAT)` an address of a list carries: on the source only, an address of its family, no NAT of its own. */
 export function listNats(out: RuleProblem[], rule: { from: IkeRule["from"]; to: IkeRule["to"] }): void {
+  if (rule.from?.nat !== undefined && (rule.from.addresses ?? []).some((a) => a.kind !== "any" && a.nat !== undefined))
+    out.push({ field: "from.nat", value: formatAddress(rule.from.nat), text: "a NAT network given both for the source and for an address of it", hint: "give it once: `from ADDR (NAT)`", stage: "model" });
   for (const side of ["from", "to"] as const)
     (rule[side]?.addresses ?? []).forEach((a, i) => {
       if (a.kind === "any" || a.nat === undefined) return;

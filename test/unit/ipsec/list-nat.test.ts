@@ -34,6 +34,8 @@ describe("a NAT network inside a source list", () => {
     expect(statementProblems(fam).map((p) => [p.field, p.text])).toContainEqual(["from.addresses[0].nat", "Flow NAT address family mismatch"]);
     const nested: IkeRule = { ...r!, from: { addresses: [{ ...net("10.1.0.0", 24), nat: { ...net("192.168.50.0", 24), nat: net("192.168.52.0", 24) } }, net("10.2.0.0", 24)] } };
     expect(statementProblems(nested).map((p) => p.field)).toContain("from.addresses[0].nat");
-    for (const bad of [dst, fam, nested]) expect(() => validateStatement(bad)).toThrow(/nat/);
+    const twice: IkeRule = { ...r!, from: { addresses: [{ ...net("10.1.0.0", 24), nat: net("192.168.50.0", 24) }], nat: net("192.168.51.0", 24) } };
+    expect(statementProblems(twice).map((p) => p.field)).toContain("from.nat");
+    for (const bad of [dst, fam, nested, twice]) expect(() => validateStatement(bad)).toThrow(/nat/);
   });
 });
