@@ -163,11 +163,10 @@ export function expandStatement(written: PfRule, ctx: ExpandContext = {}, refusa
     let on = itf;
     if (src.scope !== undefined && dst.scope !== undefined && src.scope !== dst.scope) continue;
     if (scope !== undefined) {
-      // `on rdomain N` names no interface to differ from the scope's (pfctl then takes the scope's name too; the model
-      // keeps the routing domain alone, which is what pfctl prints where the scope's interface index is unknown)
       if (itf && !isRdomain(itf) && itf.name !== scope) continue;
-      // the rule's own interface stays, negated too (`on ! lo0`: r->ifnot); without one, the address's
-      on ??= { name: scope };
+      // the rule's own interface stays, negated too (`on ! lo0`: r->ifnot); without one, the address's, and `on rdomain
+      // N` names no interface: the rule gets the scope's beside its routing domain (`on lo0 on rdomain 1`)
+      on = itf === undefined ? { name: scope } : isRdomain(itf) ? { ...itf, interface: scope } : itf;
     }
     // expand_label() of the label and tag names, before the combination's checks: pfctl stops when one outgrows its buffer
     if (!labelsFit(rule, on, proto, src.host, sport, dst.host, dport, af)) return { rules: out, errors, fatal: LABEL_TOO_LONG };
@@ -393,7 +392,7 @@ function buildRule(
   if (blockPolicy === "return-rst" && rule.kind === "filter" && rule.returnTtl) r.returnTtl = rule.returnTtl;
   if (rule.quick) r.quick = true;
   if (!itf) r.on = [];
-  else if (isRdomain(itf)) r.on = [itf.not ? { rdomain: itf.rdomain, not: true } : { rdomain: itf.rdomain }];
+  else if (isRdomain(itf)) r.on = [{ rdomain: itf.rdomain, ...(itf.not ? { not: true } : {}), ...(itf.interface !== undefined ? { interface: itf.interface } : {}) }];
   else r.on = [itf.not ? { name: itf.name, not: true } : { name: itf.name }];
   if (af) r.af = af;
   r.protos = proto ? [proto] : [];

@@ -85,7 +85,9 @@ function list<T>(xs: readonly T[], f: (x: T) => string): string {
 }
 
 function renderIf(i: PfIfSpec): string {
-  return neg(i.not) + (isRdomain(i) ? `rdomain ${i.rdomain}` : i.name);
+  // print_rule(): the rule's interface, then its routing domain, each with the rule's `!`
+  if (isRdomain(i)) return `${i.interface !== undefined ? `${neg(i.not)}${i.interface} on ` : ""}${neg(i.not)}rdomain ${i.rdomain}`;
+  return neg(i.not) + i.name;
 }
 
 function renderEndpoint(e: PfEndpoint): string {

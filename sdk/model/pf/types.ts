@@ -48,6 +48,11 @@ export interface PfIfRdomain {
   rdomain: number;
   /** `on ! rdomain N`: packets of every other routing domain. Default false. */
   not?: boolean;
+  /**
+   * A loaded rule's interface besides its routing domain: the one a scoped address of it bound it to (expand_rule's
+   * ifa_indextoname; pfctl prints `on lo0 on rdomain 1`). Never written in a file. Default: none.
+   */
+  interface?: string;
 }
 
 /** Whether an `on` item is a routing domain (`on rdomain N`) rather than an interface name. */

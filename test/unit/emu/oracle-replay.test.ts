@@ -21,9 +21,11 @@ const KNOWN: Readonly<Record<string, string>> = {
   // A scoped literal binds its rule to the scope's interface (expand_rule: `else if (ifa_indextoname(src_host->ifindex,
   // ifname))`), as OpenBSD's own regress pf14.ok shows (`pass in quick from fe80::1%lo0 to any` is `pass in quick on
   // lo0 …`). The parser built here on Debian takes the scope (it drops a combination `on` another interface) but
-  // prints no binding: these two recordings are that build's, not OpenBSD's
+  // prints no binding for a literal's scope (it does for an interface's link-local address, `on lo0 on rdomain 1`:
+  // rd-list-scope-*): these three recordings are that build's, not OpenBSD's
   "pfctl/scoped-noon": "the recording host's pfctl prints no binding for a scoped literal; OpenBSD binds the rule (regress pf14)",
   "pfctl/lf2-scoped-ipv6": "the recording host's pfctl prints no binding for a scoped literal; OpenBSD binds the rule (regress pf14)",
+  "pfctl/rdomain-scoped": "the recording host's pfctl prints no binding for a scoped literal; OpenBSD binds the rule (regress pf14)",
 };
 const test = (key: string) => (KNOWN[key] === undefined ? it : it.fails);
 const title = (key: string, c: string) => (KNOWN[key] === undefined ? c : `${c} (known difference: ${KNOWN[key]})`);
