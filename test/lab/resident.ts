@@ -49,13 +49,23 @@ export async function buildClient(source: string, cacheDir: string, dir: string)
 }
 
 /**
+ * V8's tiers for the emulator: up to Maglev, never TurboFan. Each gateway's emulator is its own process that runs a
+ * few dozen commands in a test; TurboFan compiles its hottest functions (the pf and ipsec parsers) on background
+ * threads, CPU that a lab this short-lived never earns back, and which lands on the reads being measured. Measured
+ * (20 gateways, the mesh bench's read, 6 rounds; emulator CPU per gateway per read): 23–30 ms in the first read and
+ * 20–22 in the third with TurboFan, 6–10 in every read without; reads after those, 4–7 against 6–9. What the
+ * commands print is the same (the tier changes how fast code runs, not what it does).
+ */
+export const EMUD_V8_FLAGS = ["--max-opt=2"] as const;
+
+/**
  * Start gateway's emulator server: `enter` is the nsenter prefix into its namespaces, `log` a host path for the
  * server's stderr. Resolves with its pid once it listens on {@link EMUD_SOCKET}.
  */
 export async function startServer(enter: string[], node: string, bundle: string, env: NodeJS.ProcessEnv, log: string): Promise<number> {
   const fd = openSync(log, "a");
   try {
-    const p = spawn(enter[0]!, [...enter.slice(1), node, bundle, EMUD_SOCKET], { detached: true, stdio: ["ignore", "pipe", fd], env });
+    const p = spawn(enter[0]!, [...enter.slice(1), node, ...EMUD_V8_FLAGS, bundle, EMUD_SOCKET], { detached: true, stdio: ["ignore", "pipe", fd], env });
     return await new Promise<number>((resolve, reject) => {
       let out = "";
       const timer = setTimeout(() => fail(new Error("not ready after 20 s")), 20_000);
