@@ -354,9 +354,11 @@ export function saRuleProblems(rule: SaRule): RuleProblem[] {
   if (satype === "ipcomp" && (rule.auth || rule.enc))
     return bad(rule.auth ? "auth" : "enc", rule.auth ?? rule.enc, "no encryption or authentication with ipcomp");
   const xf = effectiveSaTransforms(rule);
-  // bundlestring: any STRING; a word our renderer writes unchanged (quoted when it must be)
-  if (rule.bundle !== undefined && (typeof rule.bundle !== "string" || /["\\]/.test(rule.bundle) || unsafeChar(rule.bundle) !== undefined))
-    out.push({ field: "bundle", value: typeof rule.bundle === "string" ? shown(rule.bundle) : rule.bundle, text: `invalid bundle name \`${typeof rule.bundle === "string" ? shown(rule.bundle) : String(rule.bundle)}\``, hint: "a name without quotes, backslashes, control or invisible characters", stage: "parse" });
+  // bundlestring: any STRING (a word may hold a `"`: `bundle b"` loads); a typed name is one the renderer can write
+  if (rule.bundle !== undefined && typeof rule.bundle !== "string")
+    out.push({ field: "bundle", value: rule.bundle, text: `invalid bundle name \`${String(rule.bundle)}\``, hint: "a name", stage: "parse" });
+  else if (rule.bundle !== undefined && (/["\\]/.test(rule.bundle) || unsafeChar(rule.bundle) !== undefined))
+    out.push({ field: "bundle", value: shown(rule.bundle), text: `invalid bundle name \`${shown(rule.bundle)}\``, hint: "a name without quotes, backslashes, control or invisible characters", stage: "model" });
   const authLens = keyBytes(out, "authkey", rule.authkey);
   const encLens = keyBytes(out, "enckey", rule.enckey);
   if (refusedByIpsecctl(out)) return out;
