@@ -234,11 +234,12 @@ const SKIP_COUNT = 9;
 
 /**
  * skip_cmp_src_addr/skip_cmp_dst_addr: the same negation and kind, then the same address and mask (never the zero
- * address: `any`, `! any`), interface and modifier and mask, or table; no-route and urpf-failed always; a range never.
+ * address: `any`, `! any`), interface and modifier and mask, or table; no-route and urpf-failed always; a range or a
+ * route label never (their switch has no case for PF_ADDR_RANGE or PF_ADDR_RTLABEL).
  */
 function hostEq(a: PfHost | undefined, b: PfHost | undefined, afA: string | undefined, afB: string | undefined): boolean {
   if (a === undefined || b === undefined) return false;
-  if (a.kind === "range" || b.kind === "range") return false;
+  if (a.kind === "range" || b.kind === "range" || a.kind === "route" || b.kind === "route") return false;
   if (a.kind === "address" && (a.address === "any" || /^[0.:]+(\/\d+)?$/.test(a.address))) return false;
   if (a.kind === "dynamic" && b.kind === "dynamic") {
     // the mask is the rule's: 128 bits unless written, cut to 32 in an inet rule (gen_dynnode)
