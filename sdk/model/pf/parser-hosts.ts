@@ -67,19 +67,7 @@ export abstract class PfHostParser extends PfPortParser {
   /** `on IF`, `on ! IF`, `on { IF … }`. */
   protected interfaceSpec(): PfIfSpec[] {
     this.expectKw("on");
-    if (this.acceptChar("{")) {
-      this.optnl();
-      const out: PfIfSpec[] = [this.ifItemNot()];
-      this.optnl();
-      while (!this.isChar("}")) {
-        this.acceptChar(",");
-        out.push(this.ifItemNot());
-        this.optnl();
-      }
-      this.shift();
-      return out;
-    }
-    return [this.ifItemNot()];
+    return this.braceList(() => this.ifItemNot());
   }
 
   protected ifItemNot(): PfIfSpec {
@@ -113,19 +101,7 @@ export abstract class PfHostParser extends PfPortParser {
 
   protected protoSpec(): string[] {
     if (!this.acceptKw("proto")) return [];
-    if (this.acceptChar("{")) {
-      this.optnl();
-      const out = [this.protoItem()];
-      this.optnl();
-      while (!this.isChar("}")) {
-        this.acceptChar(",");
-        out.push(this.protoItem());
-        this.optnl();
-      }
-      this.shift();
-      return out;
-    }
-    return [this.protoItem()];
+    return this.braceList(() => this.protoItem());
   }
 
   protected protoItem(): string {

@@ -27,19 +27,7 @@ export abstract class PfPortParser extends PfParserBase {
   }
 
   protected portspec(): PfPort[] {
-    if (this.acceptChar("{")) {
-      this.optnl();
-      const out = [this.portItem()];
-      this.optnl();
-      while (!this.isChar("}")) {
-        this.acceptChar(",");
-        out.push(this.portItem());
-        this.optnl();
-      }
-      this.shift();
-      return out;
-    }
-    return [this.portItem()];
+    return this.braceList(() => this.portItem());
   }
 
   protected unaryop(): PfPortOp | undefined {
