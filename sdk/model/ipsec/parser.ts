@@ -19,7 +19,7 @@ import { Lexer, type Token } from "./lexer";
 import { strtonumError } from "../strtonum";
 import { ENC_INFO, PHASE1_AUTH, PHASE1_ENC, type EncTransform } from "./transforms";
 import type { FlowRule, FlowType, IkeMainPhase, IkePhase, IkeRule, IpsecConf, IpsecStatement, SaType } from "./types";
-import { statementProblems } from "./validate";
+import { ISAKMPD_ID_HINT, statementProblems } from "./validate";
 import { FLOW_TYPES, SATYPE_NUMBER, SATYPE_WORDS, SyntaxError_, problemDiagnostic, type ParsedItem, type ParseOptions } from "./parser-base";
 import { SaRuleParser } from "./parser-sa";
 
@@ -175,6 +175,8 @@ class Parser extends SaRuleParser {
           if (p.field.endsWith(".lifetime")) this.problem(this.fieldTokens.get(p.field) ?? first, "warning", p.text, p.field, `${p.hint ?? ""}: \`ipsecctl -n\` takes it as it is`, end);
           // a manual SA's `auth none` loads: ESP without integrity (or an `unknown`/`none` that no key can satisfy)
           if (p.field === "auth" || p.field === "enc") this.problem(this.fieldTokens.get(p.field) ?? first, "warning", p.text, p.field, p.hint, end);
+          // an identity with a space or `]` (or too long) loads, and isakmpd then reads another configuration
+          if ((p.field === "srcid" || p.field === "dstid") && p.hint === ISAKMPD_ID_HINT) this.problem(this.fieldTokens.get(p.field) ?? first, "warning", p.text, p.field, `\`ipsecctl -n\` takes it; ${p.hint}`, end);
           continue;
         }
         if (refused && p.stage === "generate") continue;

@@ -150,11 +150,29 @@ function checkPairs(out: RuleProblem[], from: IpsecEndpoint, to: IpsecEndpoint):
     });
 }
 
-function checkId(out: RuleProblem[], field: string, v: unknown): void {
+/**
+ * An identity (`srcid`/`dstid`): parse.y takes any STRING (`srcid "a b"`, `srcid x"y` load; get_id_type makes them
+ * FQDNs). A typed one must also survive where it goes. For an `ike` rule that is isakmpd's configuration, which
+ * ipsecctl writes as `C set [id-ID]:Name=ID force` and isakmpd's ui_config reads with
+ * `[%200[^]]]:%200[^=]=%200s`: a space ends the value, a `]` the section, and a section past 200 characters is
+ * malformed. A flow's goes to the kernel whole. Either way the renderer must write it back as one word.
+ */
+function checkId(out: RuleProblem[], field: string, v: unknown, rule: "ike" | "flow"): void {
   if (v === undefined) return;
-  if (typeof v !== "string" || v === "" || /[\s"\\]/.test(v))
-    out.push({ field, value: v, text: `invalid identity \`${String(v)}\``, hint: "an IP address, FQDN or user@fqdn without spaces or quotes", stage: "parse" });
+  if (typeof v !== "string") {
+    out.push({ field, value: v, text: `invalid identity \`${String(v)}\``, hint: "an IP address, FQDN or user@fqdn", stage: "parse" });
+    return;
+  }
+  if (v === "" || /["\\]/.test(v) || unsafeChar(v) !== undefined)
+    out.push({ field, value: shown(v), text: `invalid identity \`${shown(v)}\``, hint: "an IP address, FQDN or user@fqdn without quotes, backslashes, control or invisible characters", stage: "model" });
+  else if (rule === "ike" && (/[\s\]]/.test(v) || v.length > MAX_ISAKMPD_ID))
+    out.push({ field, value: v, text: `identity \`${v}\` cannot reach isakmpd whole`, hint: ISAKMPD_ID_HINT, stage: "model" });
 }
+
+/** The longest identity isakmpd's ui_config reads back: its section `id-ID` is read with `%200[^]]`. */
+const MAX_ISAKMPD_ID = 197;
+/** Why an identity isakmpd cannot take is refused (typed) or warned of (read from a file). */
+export const ISAKMPD_ID_HINT = "ipsecctl passes it as `C set [id-ID]:Name=ID force`, where isakmpd ends a value at a space and a section at `]` or past 200 characters; use an FQDN, user@fqdn or address of at most 197 characters";
 
 function checkPhase(out: RuleProblem[], name: "main" | "quick", ph: IkePhase | undefined, satype: "esp" | "ah"): void {
   if (ph === undefined) return;
@@ -202,8 +220,8 @@ export function ikeRuleProblems(rule: IkeRule): RuleProblem[] {
   if (rule.iface !== undefined) checkIface(out, rule);
   checkPhase(out, "main", rule.main, rule.satype ?? "esp");
   checkPhase(out, "quick", rule.quick, rule.satype ?? "esp");
-  checkId(out, "srcid", rule.srcid);
-  checkId(out, "dstid", rule.dstid);
+  checkId(out, "srcid", rule.srcid, "ike");
+  checkId(out, "dstid", rule.dstid, "ike");
   if (rule.auth !== undefined) {
     if (rule.auth.kind === "psk") {
       if (typeof rule.auth.psk !== "string" || rule.auth.psk === "" || /\n/.test(rule.auth.psk))
@@ -245,8 +263,8 @@ export function flowRuleProblems(rule: FlowRule): RuleProblem[] {
   checkEnum(out, "direction", rule.direction, ["in", "out"], "direction");
   checkEnum(out, "flowType", rule.flowType, FLOW_TYPES, "flow type");
   checkSelectorsAndPeers(out, rule);
-  checkId(out, "srcid", rule.srcid);
-  checkId(out, "dstid", rule.dstid);
+  checkId(out, "srcid", rule.srcid, "flow");
+  checkId(out, "dstid", rule.dstid, "flow");
   // expand_rule runs once the rule is read: a warning-only problem (an address with host bits set) does not stop it
   if (out.every((p) => p.stage === "model") && rule.peer === undefined && rule.flowType !== "deny" && rule.flowType !== "bypass") {
     for (const [k, [s, d, fam]] of expandPairs(rule.from.addresses, rule.to.addresses).entries()) {
