@@ -19,7 +19,7 @@ import { Lexer, type Token } from "./lexer";
 import { strtonumError } from "../strtonum";
 import { ENC_INFO, PHASE1_AUTH, PHASE1_ENC, type EncTransform } from "./transforms";
 import type { FlowRule, FlowType, IkeMainPhase, IkePhase, IkeRule, IpsecConf, IpsecStatement, SaType } from "./types";
-import { ISAKMPD_ID_HINT, statementProblems } from "./validate";
+import { ISAKMPD_ID_HINT, ISAKMPD_VALUE_HINT, statementProblems } from "./validate";
 import { FLOW_TYPES, SATYPE_NUMBER, SATYPE_WORDS, SyntaxError_, problemDiagnostic, type ParsedItem, type ParseOptions } from "./parser-base";
 import { SaRuleParser } from "./parser-sa";
 
@@ -170,13 +170,13 @@ class Parser extends SaRuleParser {
         if (p.stage === "model") {
           // ipsecctl takes it (host bits: it keeps the address as written, host() warned); a tag pf cannot hold is
           // only found when isakmpd sets up the SA: lint warns of it
-          if (p.field === "tag") this.problem(this.fieldTokens.get("tag") ?? first, "warning", p.text, p.field, `${p.hint ?? ""}: \`ipsecctl -n\` takes it, pf's tag names do not`, end);
+          if (p.field === "tag" && p.hint !== ISAKMPD_VALUE_HINT) this.problem(this.fieldTokens.get("tag") ?? first, "warning", p.text, p.field, `${p.hint ?? ""}: \`ipsecctl -n\` takes it, pf's tag names do not`, end);
           // a lifetime of 0 or less (or one past a C int, wrapped): ipsecctl hands it to isakmpd as it is
           if (p.field.endsWith(".lifetime")) this.problem(this.fieldTokens.get(p.field) ?? first, "warning", p.text, p.field, `${p.hint ?? ""}: \`ipsecctl -n\` takes it as it is`, end);
           // a manual SA's `auth none` loads: ESP without integrity (or an `unknown`/`none` that no key can satisfy)
           if (p.field === "auth" || p.field === "enc") this.problem(this.fieldTokens.get(p.field) ?? first, "warning", p.text, p.field, p.hint, end);
           // an identity with a space or `]` (or too long) loads, and isakmpd then reads another configuration
-          if ((p.field === "srcid" || p.field === "dstid") && p.hint === ISAKMPD_ID_HINT) this.problem(this.fieldTokens.get(p.field) ?? first, "warning", p.text, p.field, `\`ipsecctl -n\` takes it; ${p.hint}`, end);
+          if (p.hint === ISAKMPD_ID_HINT || p.hint === ISAKMPD_VALUE_HINT) this.problem(this.fieldTokens.get(p.field) ?? first, "warning", p.text, p.field, `\`ipsecctl -n\` takes it; ${p.hint}`, end);
           continue;
         }
         if (refused && p.stage === "generate") continue;

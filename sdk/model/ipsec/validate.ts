@@ -173,6 +173,8 @@ function checkId(out: RuleProblem[], field: string, v: unknown, rule: "ike" | "f
 const MAX_ISAKMPD_ID = 197;
 /** Why an identity isakmpd cannot take is refused (typed) or warned of (read from a file). */
 export const ISAKMPD_ID_HINT = "ipsecctl passes it as `C set [id-ID]:Name=ID force`, where isakmpd ends a value at a space and a section at `]` or past 200 characters; use an FQDN, user@fqdn or address of at most 197 characters";
+/** Why a value isakmpd cannot take (a PSK or tag with a space, an empty PSK) is refused typed or warned of in a file. */
+export const ISAKMPD_VALUE_HINT = "ipsecctl passes it to isakmpd as `C set [SECTION]:TAG=VALUE force`, where isakmpd's value is one word: nothing after a space reaches it, and an empty one reads `force`; use one word without spaces";
 
 function checkPhase(out: RuleProblem[], name: "main" | "quick", ph: IkePhase | undefined, satype: "esp" | "ah"): void {
   if (ph === undefined) return;
@@ -224,8 +226,12 @@ export function ikeRuleProblems(rule: IkeRule): RuleProblem[] {
   checkId(out, "dstid", rule.dstid, "ike");
   if (rule.auth !== undefined) {
     if (rule.auth.kind === "psk") {
-      if (typeof rule.auth.psk !== "string" || rule.auth.psk === "" || /\n/.test(rule.auth.psk))
+      if (typeof rule.auth.psk !== "string" || /\n/.test(rule.auth.psk))
         out.push({ field: "psk", value: "(secret)", text: "invalid pre-shared key", hint: "a non-empty string without quotes, backslashes or newlines", stage: "parse" });
+      // `psk ""` and `psk "a b"` load: isakmpd then reads `Authentication= force` (the key `force`) or
+      // `Authentication=a b force` (the key `a`): refused typed, warned of in a file
+      else if (rule.auth.psk === "" || /\s/.test(rule.auth.psk))
+        out.push({ field: "psk", value: "(secret)", text: "pre-shared key cannot reach isakmpd whole", hint: ISAKMPD_VALUE_HINT, stage: "model" });
       // ipsecctl takes a quote or backslash inside an unquoted word (`psk k"x`) as written; the model cannot
       // write one back inside quotes, so the planner refuses it (stage model) and the parser accepts it
       else if (/["\\]/.test(rule.auth.psk))
@@ -236,6 +242,9 @@ export function ikeRuleProblems(rule: IkeRule): RuleProblem[] {
   }
   if (rule.tag !== undefined && (typeof rule.tag !== "string" || rule.tag === "" || rule.tag.length > 63 || /["\n\\]/.test(rule.tag)))
     out.push({ field: "tag", value: rule.tag, text: `invalid tag \`${String(rule.tag)}\``, hint: "1-63 characters without quotes or backslashes", stage: "model" });
+  // `tag "a b"` loads, and isakmpd reads `PF-Tag=a b force` as the tag `a`
+  else if (rule.tag !== undefined && /\s/.test(rule.tag))
+    out.push({ field: "tag", value: rule.tag, text: `tag \`${rule.tag}\` cannot reach isakmpd whole`, hint: ISAKMPD_VALUE_HINT, stage: "model" });
   // create_ike() returns at its port check, before the phases' transforms are looked at
   if (out.some((p) => p.text === "no protocol supplied with source/destination ports")) return out.filter((p) => !p.text.startsWith("authentication is implicit"));
   return out;

@@ -3,7 +3,9 @@
  * `srcid x"y` loads (get_id_type makes both FQDNs; recorded: test/fixtures/oracle/ipsecctl/id-*). isakmpd, though,
  * gets the identity as `C set [id-ID]:Name=ID force`, which its ui_config reads with `[%200[^]]]:%200[^=]=%200s`: a
  * space ends the value, a `]` ends the section, and a section past 200 characters is malformed. So lint warns of
- * such an identity in an `ike` rule, and a typed rule with one is refused before anything is written.
+ * such an identity in an `ike` rule, and a typed rule with one is refused before anything is written. The same holds
+ * for the other strings ipsecctl hands isakmpd: `psk "a b"` loads and isakmpd's key is `a`, `psk ""` makes it `force`,
+ * `tag "a b"` tags with `a` (recorded: psk-empty, psk-space, tag-space, tag-psk-tab).
  */
 import { describe, expect, it } from "vitest";
 import { parseIpsecConf, renderStatement, statementProblems, type FlowRule, type IkeRule } from "../../../sdk/model/ipsec";
@@ -12,7 +14,7 @@ import { hasErrors, lintFile } from "../../../sdk/lint";
 const IKE = "ike esp from 10.1.0.0/24 to 10.2.0.0/24 peer 192.0.2.2";
 const ike = (id: string) => parseIpsecConf(`${IKE} srcid ${id}\n`, "ipsec.conf").value.statements[0] as IkeRule;
 
-describe("IKE identities", () => {
+describe("IKE identities and the values isakmpd reads", () => {
   it("any word or quoted string is read, as parse.y reads it", () => {
     expect(ike('"/C=US/O=Example Inc/CN=gw"').srcid).toBe("/C=US/O=Example Inc/CN=gw");
     expect(ike('x"y').srcid).toBe('x"y');
@@ -51,5 +53,22 @@ describe("IKE identities", () => {
     const flow = parseIpsecConf('flow esp out from 10.1.0.0/24 to 10.2.0.0/24 peer 192.0.2.2 srcid "a b"\n', "ipsec.conf").value.statements[0] as FlowRule;
     expect(statementProblems(flow)).toEqual([]);
     expect(renderStatement(flow)).toContain('srcid "a b"');
+  });
+
+  it("a PSK or tag isakmpd would cut at a space is warned of in a file and refused typed", () => {
+    const d = lintFile("ipsec.conf", `${IKE} psk "two words" tag "a b"\n${IKE} psk ""\n`, { kind: "ipsec" });
+    expect(d.map((x) => `${x.line} ${x.severity} ${x.message.split(";")[0]}`)).toEqual([
+      "1 warning psk: pre-shared key cannot reach isakmpd whole",
+      "1 warning tag: tag `a b` cannot reach isakmpd whole",
+      "2 warning psk: pre-shared key cannot reach isakmpd whole",
+    ]);
+    // the secret itself is never shown
+    expect(d.map((x) => x.message).join("\n")).not.toContain("two words");
+    const base = ike("gw1.example.org");
+    for (const psk of ["", "two words", "tab\there"]) {
+      expect(statementProblems({ ...base, auth: { kind: "psk", psk } }).map((p) => `${p.field} ${p.value} ${p.text}`)).toEqual(["psk (secret) pre-shared key cannot reach isakmpd whole"]);
+    }
+    expect(statementProblems({ ...base, tag: "a b" }).map((p) => p.text)).toEqual(["tag `a b` cannot reach isakmpd whole"]);
+    expect(statementProblems({ ...base, tag: "ipsec-gw1", auth: { kind: "psk", psk: "0123456789abcdef" } })).toEqual([]);
   });
 });
