@@ -120,8 +120,9 @@ class Parser extends SaRuleParser {
       end = this.next();
       if (!this.endsStatement(end)) {
         // byacc's default reductions: when the rule's last element (ike `tag`, an interface ike rule's auth, flow
-        // `type`, tcpmd5 `authkey`) is complete, the rule is reduced, and so added, before the unexpected token is seen
-        const complete = (stmt.type === "ike" && (stmt.tag !== undefined || (stmt.iface !== undefined && stmt.auth !== undefined))) || (stmt.type === "flow" && stmt.flowType !== undefined) || (stmt.type === "tcpmd5" && stmt.authkey.out !== "");
+        // `type`, tcpmd5 `authkey`, a manual SA's `bundle`) is complete, the rule is reduced, and so added, before
+        // the unexpected token is seen
+        const complete = (stmt.type === "ike" && (stmt.tag !== undefined || (stmt.iface !== undefined && stmt.auth !== undefined))) || (stmt.type === "flow" && stmt.flowType !== undefined) || (stmt.type === "tcpmd5" && stmt.authkey.out !== "") || (stmt.type === "sa" && stmt.bundle !== undefined);
         if (complete) {
           const bad = end;
           // reduced before yylex made the token: what the lexer reported of it (an undefined macro) is not the rule's
