@@ -46,6 +46,9 @@ function poolTypeRefusal(type: string | undefined, h: PfHost): string | undefine
   return undefined;
 }
 
+/** PF_TAG_NAME_SIZE: a tag name and its NUL. */
+const PF_TAG_NAME_SIZE = 64;
+
 export abstract class PfOptionParser extends PfDivertParser {
   protected filterOpts(anchor: boolean): Partial<PfFilterRule> {
     const o = this.readFilterOpts(anchor);
@@ -55,9 +58,23 @@ export abstract class PfOptionParser extends PfDivertParser {
     return o;
   }
 
+  /** filteropts_to_rule's `flags always false` (the flags as written), found when they were read, reported with the rule. */
+  protected flagsAlwaysFalse: string | undefined;
+
+  /** filteropts_to_rule's checks before the label's, in its order: the tags' length (`tag`, then `tagged`). */
+  protected checkTagLengths(fo: Partial<PfFilterRule>): void {
+    for (const name of [fo.tag, fo.tagged?.name]) if (name !== undefined && Buffer.byteLength(name) >= PF_TAG_NAME_SIZE) this.fail("tag too long, max 63 chars");
+  }
+
+  /** filteropts_to_rule's check after the label's and af-to's: flags that can never match. */
+  protected checkFlagsFalse(): void {
+    if (this.flagsAlwaysFalse !== undefined) this.fail("flags always false", `\`${this.flagsAlwaysFalse}\`: the flags must be a subset of the mask`);
+  }
+
   private readFilterOpts(anchor: boolean): Partial<PfFilterRule> {
     const o: Partial<PfFilterRule> = {};
     this.stateChecks = [];
+    this.flagsAlwaysFalse = undefined;
     if (this.osName !== undefined) {
       o.os = this.osName;
       this.osName = undefined;
@@ -85,18 +102,20 @@ export abstract class PfOptionParser extends PfDivertParser {
       switch (t.text) {
         case "flags": {
           this.shift();
-          if (flagsSeen) this.fail("flags cannot be redefined");
-          flagsSeen = true;
-          if (this.acceptKw("any")) {
-            o.flags = "any";
-            break;
+          let flags = "any";
+          if (!this.acceptKw("any")) {
+            let set = 0;
+            if (!this.isChar("/")) set = this.flag();
+            this.expectChar("/");
+            const mask = this.flag();
+            flags = `${flagString(set)}/${flagString(mask)}`;
+            // filteropts_to_rule's check, once the rule is read (deferredOptChecks)
+            this.flagsAlwaysFalse = (set & mask) !== set ? flags : undefined;
           }
-          let set = 0;
-          if (!this.isChar("/")) set = this.flag();
-          this.expectChar("/");
-          const mask = this.flag();
-          if ((set & mask) !== set) this.fail("flags always false", `\`${flagString(set)}/${flagString(mask)}\`: the flags must be a subset of the mask`);
-          o.flags = `${flagString(set)}/${flagString(mask)}`;
+          // filter_opt's action, reduced at the flags' last word
+          if (flagsSeen) this.failOnToken("flags cannot be redefined", undefined, this.prev!);
+          flagsSeen = true;
+          o.flags = flags;
           break;
         }
         case "no":
@@ -105,13 +124,16 @@ export abstract class PfOptionParser extends PfDivertParser {
         case "synproxy": {
           this.shift();
           this.expectKw("state");
-          if (keepSeen) this.fail("modulate or keep cannot be redefined");
+          let so: ReturnType<typeof this.stateOpts> | undefined;
+          if (t.text !== "no" && this.acceptChar("(")) so = this.stateOpts();
+          // filter_opt's action, once `keep` is reduced: at its `)`, or at the lookahead after `state`
+          if (keepSeen) {
+            if (so) this.failOnToken("modulate or keep cannot be redefined", undefined, this.prev!);
+            this.fail("modulate or keep cannot be redefined");
+          }
           keepSeen = true;
           o.state = t.text === "no" ? "no" : (t.text as PfStateMode);
-          if (t.text !== "no" && this.acceptChar("(")) {
-            const so = this.stateOpts();
-            if (Object.keys(so).length > 0) o.stateOptions = so;
-          }
+          if (so && Object.keys(so).length > 0) o.stateOptions = so;
           break;
         }
         case "fragment":
@@ -127,9 +149,10 @@ export abstract class PfOptionParser extends PfDivertParser {
         case "tos": {
           // `tos N`: match the TOS byte; 0 (no check) is what pfctl keeps for none, and prints nothing
           this.shift();
-          if (o.tos !== undefined || tosSeen) this.fail("tos cannot be redefined");
-          tosSeen = true;
           const n = this.tosValue();
+          // filter_opt's action, reduced at the value
+          if (o.tos !== undefined || tosSeen) this.failOnToken("tos cannot be redefined", undefined, this.prev!);
+          tosSeen = true;
           if (n !== 0) o.tos = n;
           break;
         }
@@ -167,10 +190,11 @@ export abstract class PfOptionParser extends PfDivertParser {
     switch (t.text) {
     case "prio": {
       this.shift();
-      if (o.prio !== undefined) this.fail("prio cannot be redefined");
       if (this.la.type !== "NUMBER") this.syntax();
       const nt = this.shift();
       const n = nt.num as number;
+      // `PRIO NUMBER`'s action: the redefinition first, then the range
+      if (o.prio !== undefined) this.failOnToken("prio cannot be redefined", undefined, nt);
       if (n < 0 || n > 7) this.failOnToken("prio must be 0 - 7", undefined, nt);
       o.prio = n;
       break;
@@ -199,7 +223,8 @@ export abstract class PfOptionParser extends PfDivertParser {
       this.shift();
       const one = () => {
         if (this.acceptKw("prio")) {
-          if (o.setPrio) this.fail("prio cannot be redefined");
+          // the `prio` rule checks its range, then filter_set's action its redefinition (both at its last token)
+          const again = o.setPrio !== undefined;
           if (this.acceptChar("(")) {
             if (this.la.type !== "NUMBER") this.syntax();
             const a = this.shift().num as number;
@@ -208,17 +233,21 @@ export abstract class PfOptionParser extends PfDivertParser {
             const b = this.shift().num as number;
             const close = this.expectChar(")");
             if (a < 0 || a > 7 || b < 0 || b > 7) this.failOnToken("prio must be 0 - 7", undefined, close);
+            if (again) this.failOnToken("prio cannot be redefined", undefined, close);
             o.setPrio = [a, b];
           } else {
             if (this.la.type !== "NUMBER") this.syntax();
             const at = this.shift();
             const a = at.num as number;
             if (a < 0 || a > 7) this.failOnToken("prio must be 0 - 7", undefined, at);
+            if (again) this.failOnToken("prio cannot be redefined", undefined, at);
             o.setPrio = [a, a];
           }
         } else if (this.acceptKw("tos")) {
-          if (o.setTos !== undefined) this.fail("tos cannot be respecified");
-          o.setTos = this.tosValue();
+          const again = o.setTos !== undefined;
+          const v = this.tosValue();
+          if (again) this.failOnToken("tos cannot be respecified", undefined, this.prev!);
+          o.setTos = v;
         } else if (this.acceptKw("queue")) {
           this.qname(o);
         } else if (this.acceptKw("delay")) {
@@ -290,8 +319,15 @@ export abstract class PfOptionParser extends PfDivertParser {
     case "icmp-type":
     case "icmp6-type":
       this.shift();
-      if (o.icmpTypes) this.fail("icmp-type cannot be redefined");
-      o.icmpTypes = this.icmpspec(t.text === "icmp6-type");
+      const again = o.icmpTypes !== undefined;
+      const types = this.icmpspec(t.text === "icmp6-type");
+      // filter_opt's action once icmpspec is reduced: at its `}` or code, else at the lookahead after the type
+      if (again) {
+        const last = this.prev!;
+        if ((last.type === "CHAR" && last.text === "}") || types.at(-1)?.code !== undefined) this.failOnToken("icmp-type cannot be redefined", undefined, last);
+        this.fail("icmp-type cannot be redefined");
+      }
+      o.icmpTypes = types;
       break;
     case "scrub": {
       this.shift();
@@ -345,20 +381,22 @@ export abstract class PfOptionParser extends PfDivertParser {
       this.shift();
       o.once = true;
       break;
-    case "label":
+    case "label": {
       this.shift();
-      if (o.label !== undefined) this.fail("label cannot be redefined");
-      o.label = this.expectString().text;
+      const label = this.expectString();
+      // `LABEL label`'s action, reduced at the string
+      if (o.label !== undefined) this.failOnToken("label cannot be redefined", undefined, label);
+      o.label = label.text;
       break;
+    }
     case "tag":
+      // too long: filteropts_to_rule's check, once the rule is read (deferredOptChecks)
       this.shift();
       o.tag = this.string();
-      if (o.tag.length >= 64) this.fail("tag too long, max 63 chars");
       break;
     case "tagged":
       this.shift();
       o.tagged = { name: this.string() };
-      if (o.tagged.name.length >= 64) this.fail("tag too long, max 63 chars");
       break;
     case "rtable": {
       this.shift();

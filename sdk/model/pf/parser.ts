@@ -275,7 +275,9 @@ class PfParser extends PfQueueParser {
     // then state and route options, the rule's, never an anchor's
     this.tcpOnly(fo, protos, "applies");
     if (fo.once) this.fail("'once' only applies to pass/block rules");
+    this.checkTagLengths(fo);
     if (fo.label !== undefined && Buffer.byteLength(fo.label) >= LABEL_SIZE) this.fail("rule label too long (max 63 chars)");
+    this.checkFlagsFalse();
     if (fo.state !== undefined && fo.state !== "no") this.fail("cannot specify state handling on anchors");
     if (fo.route) this.fail("cannot specify route handling on anchors");
     // parse.y divert-packet while reassembly is on (`set reassemble` as read so far): the anchor rule drops the
@@ -443,9 +445,11 @@ class PfParser extends PfQueueParser {
     };
     // parse.y filteropts_to_rule
     if (fo.once && action === "match") this.fail("'once' only applies to pass/block rules");
+    this.checkTagLengths(fo);
     if (fo.label !== undefined && Buffer.byteLength(fo.label) >= LABEL_SIZE) this.fail("rule label too long (max 63 chars)");
     if (fo.afTo && direction !== "in") this.fail("af-to can only be used with direction in");
     if (fo.afTo && fo.route) this.fail("af-to cannot be used together with route-to, reply-to, dup-to");
+    this.checkFlagsFalse();
     this.tcpOnly(fo, protos, "apply");
     // pfrule's loop over the state options (the rule's, or state-defaults'): the first that fails
     const checks = defaulted ? this.stateDefaultChecks : this.stateChecks;
