@@ -190,10 +190,12 @@ export abstract class PfRulePartParser extends PfHostParser {
       }
       if (t.text !== "bitmask" && t.text !== "random" && t.text !== "source-hash" && t.text !== "round-robin" && t.text !== "least-states") break;
       this.shift();
-      // reduced at the keyword, except source-hash, whose optional key yacc looks for first
+      // reduced at the keyword, except source-hash: yacc looks for its optional key (words: `string` needs a
+      // lookahead to end), and hashkey checks it, first
+      const key = t.text === "source-hash" && this.la.type === "STRING" ? this.hashKey() : undefined;
       if (pool.type) (t.text === "source-hash" ? this.fail("pool type cannot be redefined") : this.failOnToken("pool type cannot be redefined", undefined, t));
       pool.type = t.text;
-      if (t.text === "source-hash" && this.la.type === "STRING") pool.key = this.hashKey();
+      if (key !== undefined) pool.key = key;
     }
     // kept for a list: a combination may keep one address of it, printed with the type only when written
     const listed = target.kind === "table" && target.name.startsWith("__automatic_");
