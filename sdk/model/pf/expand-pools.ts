@@ -99,6 +99,9 @@ function zeroMask(h: PfHost | undefined): boolean {
   }
 }
 
+/** A binat-to side pfctl takes: PF_ADDR_ADDRMASK (an address, an interface's address, `any`) or PF_ADDR_DYNIFTL. */
+const addrmaskOrDynif = (h: PfHost | undefined): boolean => h === undefined || h.kind === "address" || h.kind === "interface" || h.kind === "dynamic";
+
 /**
  * expand_rule's binat-to checks for one combination, in pfctl's order: disallow_table and disallow_alias on the
  * source list from the combination's node on (`srcs`: a dynamic source is a copy of its node alone, gen_dynnode()),
@@ -113,8 +116,9 @@ export function binatErrors(rule: PfFilterRule, src: PfHost | undefined, srcs: r
   const alias = srcs.find(multi);
   if (table?.kind === "table") errors.push(`invalid use of table <${table.name}> as the source address of a binat-to rule`);
   else if (alias?.kind === "dynamic") errors.push(`invalid use of interface (${alias.name}) as the source address of a binat-to rule`);
-  // an address (or `any`) or a dynamic interface each: no table, range, no-route or urpf-failed
-  else if (b.kind === "table" || src?.kind === "range" || src?.kind === "no-route" || src?.kind === "urpf-failed") errors.push("binat-to requires a specified source and redirect address");
+  // PF_ADDR_ADDRMASK (an address, an interface's, `any`) or PF_ADDR_DYNIFTL each: no table, range, route label,
+  // no-route or urpf-failed on either side
+  else if (!addrmaskOrDynif(src) || !addrmaskOrDynif(b)) errors.push("binat-to requires a specified source and redirect address");
   if (multi(src) || multi(b)) errors.push("dynamic interfaces must be used with :0 in a binat-to rule");
   // PF_AZERO(src mask) || PF_AZERO(nat mask) (the words are pfctl's): a pool emptied by its family, or a zero mask
   // on either side in a statement of known family
