@@ -141,6 +141,18 @@ export function flagString(bits: number): string {
 }
 
 
+/**
+ * The lookaheads on which pfctl's parse.y reduces `string : STRING .` (byacc -v, the state after a word that may be
+ * followed by another): a newline, these characters and these keywords. Any other token there is a syntax error.
+ */
+const STRING_FOLLOW_CHARS: ReadonlySet<string> = new Set(["{", ")", "!", ","]);
+const STRING_FOLLOW_WORDS: ReadonlySet<string> = new Set([
+  "scrub", "to", "flags", "all", "icmp-type", "icmp6-type", "keep", "modulate", "binat-to", "allow-opts", "route-to", "dup-to",
+  "reply-to", "no", "label", "fragment", "user", "group", "tos", "set", "synproxy", "matches", "bitmask", "random", "source-hash",
+  "round-robin", "least-states", "static-port", "probability", "queue", "rtable", "prio", "once", "sticky-address", "max-pkt-rate",
+  "tagged", "tag", "divert-to", "divert-reply", "divert-packet", "nat-to", "af-to", "rdr-to", "received-on",
+]);
+
 export abstract class PfParserBase {
   protected lex: PfLexer;
   /**
@@ -404,6 +416,18 @@ export abstract class PfParserBase {
   protected string(): string {
     let s = this.expectString().text;
     while (this.la.type === "STRING") s += " " + this.shift().text;
+    return s;
+  }
+
+  /**
+   * `string` whose action checks it (`log (to IF)`, hashkey, `set ruleset-optimization`): yacc reduces it once it has
+   * read the next token, and only on the lookaheads LALR merged into `string : STRING .` from all its uses
+   * ({@link STRING_FOLLOW_WORDS}); any other is the syntax error, before the check.
+   */
+  protected reducedString(): string {
+    const s = this.string();
+    const la = this.la;
+    if (!((la.type === "CHAR" && STRING_FOLLOW_CHARS.has(la.text)) || la.type === "NL" || (la.type === "KW" && STRING_FOLLOW_WORDS.has(la.text)))) this.syntax();
     return s;
   }
 

@@ -209,9 +209,8 @@ export abstract class PfRulePartParser extends PfHostParser {
    * adjacent words joined by a space), printed as pfctl prints the key: `0x` and 32 hex digits.
    */
   protected hashKey(): string {
-    const first = this.shift();
-    let text = first.text;
-    while (this.la.type === "STRING") text += " " + this.shift().text;
+    const first = this.la;
+    const text = this.reducedString();
     if (!text.startsWith("0x")) return "0x" + createHash("md5").update(text).digest("hex");
     if (text.length !== 34) this.fail("hex key must be 128 bits (32 hex digits) long", "`0x` and 32 hex digits, or any other word (its MD5 is the key)", first);
     // sscanf("0x%8x%8x%8x%8x"): each field takes up to 8 hex digits where the last one stopped
@@ -439,12 +438,8 @@ export abstract class PfRulePartParser extends PfHostParser {
       else if (this.acceptKw("to")) {
         // `TO string` (adjacent words joined by a space): strncmp(s, "pflog", 5), then strtonum(s + 5, 0, 255)
         const t = this.la;
-        const text = this.string();
-        // reduced once yacc has read the next token (the state after a word also shifts another), on the lookaheads
-        // LALR merged into `string : STRING .` from all its uses: any other (`to 0.0.0.0/0`'s `/`) is the syntax
-        // error, before the check; a newline is not (`to pflsg2` at the end of a line is refused by the check)
-        const la = this.la;
-        if (!((la.type === "CHAR" && STRING_FOLLOW_CHARS.has(la.text)) || la.type === "NL" || (la.type === "KW" && STRING_FOLLOW_WORDS.has(la.text)))) this.syntax();
+        // `to 0.0.0.0/0`'s `/` is a syntax error before the check; `to pflsg2` at the end of a line is refused by it
+        const text = this.reducedString();
         if (!text.startsWith("pflog")) this.fail(`${text}: should be a pflog interface`, "to pflogN, N 0-255", t);
         const why = strtonumError(text.slice(5), 0, 255);
         if (why !== undefined) this.fail(`${text}: ${why}`, "to pflogN, N 0-255", t);
@@ -457,18 +452,6 @@ export abstract class PfRulePartParser extends PfHostParser {
     return Object.keys(o).length > 0 ? o : undefined;
   }
 }
-
-/**
- * The lookaheads on which pfctl's parse.y reduces `string : STRING .` (byacc -v, the state after a word that may be
- * followed by another): a newline, these characters and these keywords. Any other token there is a syntax error.
- */
-const STRING_FOLLOW_CHARS: ReadonlySet<string> = new Set(["{", ")", "!", ","]);
-const STRING_FOLLOW_WORDS: ReadonlySet<string> = new Set([
-  "scrub", "to", "flags", "all", "icmp-type", "icmp6-type", "keep", "modulate", "binat-to", "allow-opts", "route-to", "dup-to",
-  "reply-to", "no", "label", "fragment", "user", "group", "tos", "set", "synproxy", "matches", "bitmask", "random", "source-hash",
-  "round-robin", "least-states", "static-port", "probability", "queue", "rtable", "prio", "once", "sticky-address", "max-pkt-rate",
-  "tagged", "tag", "divert-to", "divert-reply", "divert-packet", "nat-to", "af-to", "rdr-to", "received-on",
-]);
 
 /** A translation or route target keeps an IPv4 address's mask above 32 out of its pool: pfctl prints the address alone. */
 export function bareWideV4(h: PfHost): PfHost {

@@ -231,7 +231,7 @@ export abstract class PfSettingsParser extends PfOptionParser {
     if (this.acceptKw("ruleset-optimization")) {
       // `optimizer: string`: the words up to the end of the statement, joined by spaces
       const first = this.la;
-      const level = this.string();
+      const level = this.reducedString();
       if (level !== "none" && level !== "basic" && level !== "profile") {
         this.fail(`unknown ruleset-optimization ${level}`, "one of none, basic, profile", first);
       }
