@@ -3,10 +3,10 @@ import { firstFamily, interfaceAddresses, literalFamily } from "./address";
 import { type Token } from "./lexer";
 import { dynifMultiAddr } from "./if-modifier";
 import { FAILED_TO_ADD_HOST } from "./expand";
-import type { PfFilterRule, PfHost, PfScrub, PfStateMode } from "./types";
-import { UNSUPPORTED_RULE_OPTS, SUPPORTED_RULE_OPTS, TOS_WORDS, flagString } from "./parser-base";
+import type { PfFilterRule, PfHost, PfScrub } from "./types";
+import { UNSUPPORTED_RULE_OPTS, SUPPORTED_RULE_OPTS, TOS_WORDS } from "./parser-base";
 import { bareWideV4 } from "./parser-rule-parts";
-import { PfDivertParser } from "./parser-divert";
+import { PfMarkerParser } from "./parser-markers";
 
 /**
  * Options pfctl reads on an anchor rule and then drops without a word: anchorrule never applies a translation or a
@@ -46,10 +46,7 @@ function poolTypeRefusal(type: string | undefined, h: PfHost): string | undefine
   return undefined;
 }
 
-/** PF_TAG_NAME_SIZE: a tag name and its NUL. */
-const PF_TAG_NAME_SIZE = 64;
-
-export abstract class PfOptionParser extends PfDivertParser {
+export abstract class PfOptionParser extends PfMarkerParser {
   protected filterOpts(anchor: boolean): Partial<PfFilterRule> {
     const o = this.readFilterOpts(anchor);
     // rule_label(): `label ""` leaves the rule no label (nothing printed, no barrier to the optimizer); it still
@@ -58,30 +55,14 @@ export abstract class PfOptionParser extends PfDivertParser {
     return o;
   }
 
-  /** filteropts_to_rule's `flags always false` (the flags as written), found when they were read, reported with the rule. */
-  protected flagsAlwaysFalse: string | undefined;
-
-  /** filteropts_to_rule's checks before the label's, in its order: the tags' length (`tag`, then `tagged`). */
-  protected checkTagLengths(fo: Partial<PfFilterRule>): void {
-    for (const name of [fo.tag, fo.tagged?.name]) if (name !== undefined && Buffer.byteLength(name) >= PF_TAG_NAME_SIZE) this.fail("tag too long, max 63 chars");
-  }
-
-  /** filteropts_to_rule's check after the label's and af-to's: flags that can never match. */
-  protected checkFlagsFalse(): void {
-    if (this.flagsAlwaysFalse !== undefined) this.fail("flags always false", `\`${this.flagsAlwaysFalse}\`: the flags must be a subset of the mask`);
-  }
-
   private readFilterOpts(anchor: boolean): Partial<PfFilterRule> {
     const o: Partial<PfFilterRule> = {};
     this.stateChecks = [];
-    this.flagsAlwaysFalse = undefined;
+    this.resetMarks();
     if (this.osName !== undefined) {
       o.os = this.osName;
       this.osName = undefined;
     }
-    let flagsSeen = false;
-    let tosSeen = false;
-    let keepSeen = false;
     for (;;) {
       const t = this.la;
       if (t.type === "CHAR" && t.text === "!") {
@@ -100,42 +81,6 @@ export abstract class PfOptionParser extends PfDivertParser {
       if (anchor && t.text === "af-to") this.fail("`af-to` on an anchor rule is not part of this model's pf language", "translate on a pass rule inside the anchor");
       if (anchor && DROPPED_ON_ANCHOR.has(t.text)) this.warn(`\`${t.text}\` on an anchor rule: pfctl reads it and ignores it (an anchor rule translates and diverts nothing); put it on a rule inside the anchor`, t);
       switch (t.text) {
-        case "flags": {
-          this.shift();
-          let flags = "any";
-          if (!this.acceptKw("any")) {
-            let set = 0;
-            if (!this.isChar("/")) set = this.flag();
-            this.expectChar("/");
-            const mask = this.flag();
-            flags = `${flagString(set)}/${flagString(mask)}`;
-            // filteropts_to_rule's check, once the rule is read (deferredOptChecks)
-            this.flagsAlwaysFalse = (set & mask) !== set ? flags : undefined;
-          }
-          // filter_opt's action, reduced at the flags' last word
-          if (flagsSeen) this.failOnToken("flags cannot be redefined", undefined, this.prev!);
-          flagsSeen = true;
-          o.flags = flags;
-          break;
-        }
-        case "no":
-        case "keep":
-        case "modulate":
-        case "synproxy": {
-          this.shift();
-          this.expectKw("state");
-          let so: ReturnType<typeof this.stateOpts> | undefined;
-          if (t.text !== "no" && this.acceptChar("(")) so = this.stateOpts();
-          // filter_opt's action, once `keep` is reduced: at its `)`, or at the lookahead after `state`
-          if (keepSeen) {
-            if (so) this.failOnToken("modulate or keep cannot be redefined", undefined, this.prev!);
-            this.fail("modulate or keep cannot be redefined");
-          }
-          keepSeen = true;
-          o.state = t.text === "no" ? "no" : (t.text as PfStateMode);
-          if (so && Object.keys(so).length > 0) o.stateOptions = so;
-          break;
-        }
         case "fragment":
           this.shift();
           o.fragment = true;
@@ -144,16 +89,6 @@ export abstract class PfOptionParser extends PfDivertParser {
           this.shift();
           const name = this.receivedOn(o);
           if (name !== undefined) o.receivedOn = { name };
-          break;
-        }
-        case "tos": {
-          // `tos N`: match the TOS byte; 0 (no check) is what pfctl keeps for none, and prints nothing
-          this.shift();
-          const n = this.tosValue();
-          // filter_opt's action, reduced at the value
-          if (o.tos !== undefined || tosSeen) this.failOnToken("tos cannot be redefined", undefined, this.prev!);
-          tosSeen = true;
-          if (n !== 0) o.tos = n;
           break;
         }
         case "user":
@@ -166,7 +101,7 @@ export abstract class PfOptionParser extends PfDivertParser {
           break;
         }
         default:
-          if (this.ruleSettingOpt(t, o) || this.divertOpt(t, o) || this.routeOpt(t, o) || this.markOpt(t, o)) break;
+          if (this.onceOpt(t, o) || this.ruleSettingOpt(t, o) || this.divertOpt(t, o) || this.routeOpt(t, o) || this.markOpt(t, o)) break;
           if (UNSUPPORTED_RULE_OPTS.has(t.text)) {
             this.fail(`\`${t.text}\` is valid pf.conf but not part of this model's pf language`, `supported rule options: ${SUPPORTED_RULE_OPTS}`);
           }

@@ -377,43 +377,47 @@ class PfParser extends PfQueueParser {
   }
 
   /** Returns whether the rule's `<__automatic_N>` tables were made (its pools collapsed). */
-  private pfruleBody(): boolean {
-    const actionTok = this.shift();
-    const action = actionTok.text as PfFilterRule["action"];
+  /** parse.y blockspec: `drop`, `return`, `return-rst [(ttl N)]`, `return-icmp[6] [(CODE[, CODE])]`. */
+  private blockspec(): { blockPolicy?: PfBlockPolicy; returnIcmp?: { icmp: number; icmp6: number }; returnTtl?: number } {
     let blockPolicy: PfBlockPolicy | undefined;
     let returnIcmp: { icmp: number; icmp6: number } | undefined;
     let returnTtl: number | undefined;
-    if (action === "block") {
-      if (this.acceptKw("drop")) blockPolicy = "drop";
-      else if (this.acceptKw("return")) blockPolicy = "return";
-      else if (this.acceptKw("return-rst")) blockPolicy = "return-rst";
-      else if (this.isKw("return-icmp") || this.isKw("return-icmp6")) {
-        // parse.y blockspec: codes as (type << 8) | code; `return-icmp(C)` sets the IPv6 code to the IPv4 default
-        const six = this.shift().text === "return-icmp6";
-        blockPolicy = "return-icmp";
-        let icmp = RETURN_ICMP_DEFAULT;
-        let icmp6 = RETURN_ICMP6_DEFAULT;
-        if (this.acceptChar("(")) {
-          if (six) icmp6 = this.reticmpspec(true);
-          else {
-            icmp = this.reticmpspec(false);
-            icmp6 = RETURN_ICMP_DEFAULT;
-            if (this.acceptChar(",")) icmp6 = this.reticmpspec(true);
-          }
-          this.expectChar(")");
+    if (this.acceptKw("drop")) blockPolicy = "drop";
+    else if (this.acceptKw("return")) blockPolicy = "return";
+    else if (this.acceptKw("return-rst")) blockPolicy = "return-rst";
+    else if (this.isKw("return-icmp") || this.isKw("return-icmp6")) {
+      // parse.y blockspec: codes as (type << 8) | code; `return-icmp(C)` sets the IPv6 code to the IPv4 default
+      const six = this.shift().text === "return-icmp6";
+      blockPolicy = "return-icmp";
+      let icmp = RETURN_ICMP_DEFAULT;
+      let icmp6 = RETURN_ICMP6_DEFAULT;
+      if (this.acceptChar("(")) {
+        if (six) icmp6 = this.reticmpspec(true);
+        else {
+          icmp = this.reticmpspec(false);
+          icmp6 = RETURN_ICMP_DEFAULT;
+          if (this.acceptChar(",")) icmp6 = this.reticmpspec(true);
         }
-        returnIcmp = { icmp, icmp6 };
-      }
-      if (blockPolicy === "return-rst" && this.acceptChar("(")) {
-        // parse.y blockspec: RETURNRST '(' TTL NUMBER ')'
-        this.expectKw("ttl");
-        if (this.la.type !== "NUMBER") this.syntax();
-        const n = this.shift().num as number;
-        if (n < 0 || n > 255) this.fail(`illegal ttl value ${n}`);
         this.expectChar(")");
-        if (n > 0) returnTtl = n;
       }
+      returnIcmp = { icmp, icmp6 };
     }
+    if (blockPolicy === "return-rst" && this.acceptChar("(")) {
+      // parse.y blockspec: RETURNRST '(' TTL NUMBER ')'
+      this.expectKw("ttl");
+      if (this.la.type !== "NUMBER") this.syntax();
+      const n = this.shift().num as number;
+      if (n < 0 || n > 255) this.fail(`illegal ttl value ${n}`);
+      this.expectChar(")");
+      if (n > 0) returnTtl = n;
+    }
+    return { blockPolicy, returnIcmp, returnTtl };
+  }
+
+  private pfruleBody(): boolean {
+    const actionTok = this.shift();
+    const action = actionTok.text as PfFilterRule["action"];
+    const { blockPolicy, returnIcmp, returnTtl } = action === "block" ? this.blockspec() : {};
     const direction = this.dir();
     const { log, logOptions, quick } = this.logAndQuick();
     const on = this.isKw("on") ? this.interfaceSpec() : [];
