@@ -1,5 +1,6 @@
 /** An isakmpd tunnel end: one ipsec.conf `ike` rule per policy (seeds/000). */
 import type { IkeMainPhase, IkePhase, IkeRule } from "../model/ipsec/types";
+import { MAX_ISAKMPD_ID } from "../model/ipsec/validate";
 import { pushStatement, useDaemon } from "./acc";
 import { ipsecAddress } from "../model/ipsec/address";
 import type { PlanIssue } from "./errors";
@@ -28,6 +29,18 @@ export function planIsakmpdEnd(e: EndOnGateway, policies: PolicySpec[], proposal
     const n = portOf(p, flip, side);
     return n !== undefined ? { port: n } : {};
   };
+  // isakmpd reads an identity back from ipsecctl's `C set [id-ID]:Name=ID force` (ui_config: `[%200[^]]]`)
+  let tooLong = false;
+  for (const [field, id] of [["srcid", me.spec.srcid], ["dstid", me.spec.dstid]] as const) {
+    if (id === undefined || Buffer.byteLength(id) <= MAX_ISAKMPD_ID) continue;
+    tooLong = true;
+    issues.push({
+      resources: e.label, field: `${e.side}.${field}`, value: id,
+      reason: `isakmpd reads an identity of at most ${MAX_ISAKMPD_ID} bytes (ipsecctl passes it as \`C set [id-ID]:… force\`, whose section isakmpd cuts at 200 characters)`,
+      fix: "use a shorter FQDN, `user@fqdn` or an address, or `ike: \"iked\"`",
+    });
+  }
+  if (tooLong) return;
   for (const p of policies) {
     const r: IkeRule = {
       type: "ike",

@@ -68,6 +68,8 @@ export class Kit {
   }
 }
 
+/** An FQDN of 198 bytes: an identity isakmpd cannot read back (197 at most), printed whole in a message (200). */
+const LONG_ID = `${"a".repeat(186)}.example.org`;
 const G1 = (s: string) => `Gateway "gw1${s}"`;
 const T = (s: string) => `SiteToSiteTunnel "net1-net2${s}"`;
 const P = (s: string) => `CarpPair "gw1${s}"`;
@@ -120,6 +122,7 @@ export const BAD_INPUTS: BadCase[] = [
   { class: "injection", name: "`;` in the pfsync syncdev", build: (k) => k.carp({ pfsync: { syncdev: "em2;reboot" } }), message: (s) => `${P(s)}: pfsync.syncdev = em2;reboot: ${IFACE}` },
   { class: "injection", name: "newline + `!` line in a gif inner address", build: (k) => k.gif({}, { inner: "10.9.0.1\n!reboot" }), message: (s) => `${L(s)}: left.inner = 10.9.0.1\\n!reboot: holds a newline (\\n), which an address cannot hold safely; write an address, e.g. \`192.0.2.153/24\`` },
   { class: "injection", name: "command after a sasyncd peer address", build: (k) => { const a = k.member("gw1a", "172.16.0.2", "192.0.2.154"); const b = k.member("gw1b", "172.16.0.3", "192.0.2.155"); new openbsd.CarpPair(`gw1${k.s}`, { members: [{ gateway: a, advskew: 0, syncAddress: "172.16.0.2\nsharedkey 0x00" }, { gateway: b, advskew: 100, syncAddress: "172.16.0.3" }], segments: [{ interface: "carp2", carpdev: "em1", address: "192.0.2.153/24", vhid: 2 }], sharedkey: SHAREDKEY }); }, message: (s) => `${P(s)}: members[0].syncAddress = 172.16.0.2\\nsharedkey 0x00: holds a newline (\\n), which an address cannot hold safely; write an IP address, e.g. \`192.0.2.1\`` },
+  { class: "silently wrong", name: "an isakmpd identity longer than isakmpd reads back", build: (k) => k.tunnel({ left: { gateway: k.gw1(), srcid: LONG_ID }, right: k.gw2() }), message: (s) => `${T(s)}, ${G1(s)}: left.srcid = ${LONG_ID}: isakmpd reads an identity of at most 197 bytes (ipsecctl passes it as \`C set [id-ID]:… force\`, whose section isakmpd cuts at 200 characters); use a shorter FQDN, \`user@fqdn\` or an address, or \`ike: "iked"\`` },
   { class: "injection", name: "newline in dstid", build: (k) => k.tunnel({ left: k.gw1(), right: { gateway: k.gw2(), dstid: "gw1\nike esp from any to any" } }), message: (s) => `${T(s)}: right.dstid = gw1\\nike esp from any to any: holds a newline (\\n), which ipsec.conf/iked.conf cannot hold safely; give an FQDN, \`user@fqdn\` or an address` },
   { class: "injection", name: "`;` in the SSH user", build: (k) => k.gw1({ connection: { ...k.conn("169.254.0.1"), user: "root;reboot" } }), message: (s) => `${G1(s)}: connection.user = root;reboot: not a user name; give e.g. \`root\`` },
   { class: "injection", name: "newline in a gif tunnel PSK", build: (k) => k.gif({ ipsec: { keying: "ike", psk: `${PSK}\n` } }), message: (s) => `${L(s)}: ipsec.psk = (secret): holds a newline (\\n); use printable ASCII, e.g. \`openssl rand -hex 20\`` },

@@ -165,12 +165,12 @@ function checkId(out: RuleProblem[], field: string, v: unknown, rule: "ike" | "f
   }
   if (v === "" || /["\\]/.test(v) || unsafeChar(v) !== undefined)
     out.push({ field, value: shown(v), text: `invalid identity \`${shown(v)}\``, hint: "an IP address, FQDN or user@fqdn without quotes, backslashes, control or invisible characters", stage: "model" });
-  else if (rule === "ike" && (/[\s\]]/.test(v) || v.length > MAX_ISAKMPD_ID))
+  else if (rule === "ike" && (/[\s\]]/.test(v) || Buffer.byteLength(v) > MAX_ISAKMPD_ID))
     out.push({ field, value: v, text: `identity \`${v}\` cannot reach isakmpd whole`, hint: ISAKMPD_ID_HINT, stage: "model" });
 }
 
 /** The longest identity isakmpd's ui_config reads back: its section `id-ID` is read with `%200[^]]`. */
-const MAX_ISAKMPD_ID = 197;
+export const MAX_ISAKMPD_ID = 197;
 /** Why an identity isakmpd cannot take is refused (typed) or warned of (read from a file). */
 export const ISAKMPD_ID_HINT = "ipsecctl passes it as `C set [id-ID]:Name=ID force`, where isakmpd ends a value at a space and a section at `]` or past 200 characters; use an FQDN, user@fqdn or address of at most 197 characters";
 /** Why a value isakmpd cannot take (a PSK or tag with a space, an empty PSK) is refused typed or warned of in a file. */
