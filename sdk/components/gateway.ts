@@ -369,6 +369,7 @@ function checkGatewayArgs(label: string, args: GatewayArgs): InternalArgs[] {
   listArg(label, "extraInterfaces", args.extraInterfaces, '[{ interface: "lo1", addresses: ["10.0.0.1/32"] }]').forEach((x, k) => {
     objectArg(label, `extraInterfaces[${k}]`, x, '{ interface: "lo1", addresses: ["10.0.0.1/32"] }');
     const iface = take(label, `extraInterfaces[${k}].interface`, x?.interface, interfaceName);
+    need(label, `extraInterfaces[${k}].addresses`, x.addresses, 'give the interface\'s addresses with their prefix, e.g. `["10.0.0.1/32"]`');
     listArg(label, `extraInterfaces[${k}].addresses`, x.addresses, '["10.0.0.1/32"]');
     const other = seen.get(iface);
     if (other !== undefined) throw argError(label, `extraInterfaces[${k}].interface`, iface, `it is also ${other}`, "give each interface once, e.g. `lo1`");
