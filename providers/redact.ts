@@ -9,7 +9,7 @@
  * remembered for the life of the plugin process, and {@link redact} masks all of them, so a tool's
  * stderr echoing a line of ipsec.conf cannot carry a PSK into an error, whichever operation failed.
  */
-import { secretForms, MIN_REDACTED_LENGTH } from "../sdk/planner/secrets";
+import { secretForms, MIN_REDACTED_LENGTH } from "../sdk/planner/secret-forms";
 import { isSecret } from "./secrets";
 
 const known = new Set<string>();

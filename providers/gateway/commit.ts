@@ -13,7 +13,7 @@ import type { Owner } from "./owner";
 import { flowsToAwait } from "./ipsec-kernel";
 import { flowKeys, lsPath, parseReadOutput, readScript, type LiveState } from "./read-script";
 import { nonce } from "./shell";
-import { secretForms } from "../../sdk/planner/secrets";
+import { secretForms } from "../../sdk/planner/secret-forms";
 import { rememberSecrets } from "../redact";
 
 const hostLock = new KeyedMutex();

@@ -16,7 +16,7 @@ import { blobType, hostKeyAlgorithms, keyFingerprint, parseHostKey } from "./hos
 import { countersFor } from "./counters";
 import { Semaphore } from "./semaphore";
 import { redact } from "../redact";
-import { MIN_REDACTED_LENGTH } from "../../sdk/planner/secrets";
+import { MIN_REDACTED_LENGTH } from "../../sdk/planner/secret-forms";
 import { SSH_PORT, SSH_USER, type ConnectionInput } from "../../sdk/connection";
 import { visibleLines } from "../../sdk/model/tokens/refusal";
 import { warnThroughEngine } from "../engine-log";

@@ -21,12 +21,9 @@ import { sshTunnelClientKeys } from "./ssh-tunnel";
 import type { LinkSpec, ManualKeysSpec, Topology, TunnelSpec } from "./spec";
 import { resolveManualKeys } from "./manual-keys";
 import { SecretFinder } from "./secret-finder";
+import { MIN_REDACTED_LENGTH, secretForms } from "./secret-forms";
 
-/**
- * Shortest value the provider redacts from text: shorter strings occur everywhere by chance (a 2-letter
- * carp password would garble every message). Files are marked by every non-empty secret, however short.
- */
-export const MIN_REDACTED_LENGTH = 4;
+export { MIN_REDACTED_LENGTH, secretForms } from "./secret-forms";
 
 /** Key seeds of the gateways behind a node (a pair: its first member, as the planner derives manual keys). */
 type SeedOf = (node: string) => string | undefined;
@@ -102,15 +99,6 @@ export function secretsByGateway(t: Topology): Map<string, string[]> {
 /** The secret values declared for one gateway (see {@link secretsByGateway}). */
 export function gatewaySecrets(t: Topology, gateway: string): string[] {
   return secretsByGateway(t).get(gateway) ?? [];
-}
-
-/**
- * The redaction forms of a secret value: the value itself and, for a multi-line value (a PEM key), each
- * of its lines long enough to be key material (a tool may echo a single line).
- */
-export function secretForms(v: string): string[] {
-  const lines = v.includes("\n") ? v.split("\n").map((l) => l.trim()).filter((l) => l.length >= 16 && !l.startsWith("-----")) : [];
-  return [v, ...lines];
 }
 
 function unique(vs: string[]): string[] {
