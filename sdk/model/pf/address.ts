@@ -112,9 +112,20 @@ export function literalFamily(h: PfHost): PfAddressFamily | undefined {
   return h.kind === "address" ? addressFamily(h.address) : h.kind === "range" ? addressFamily(h.from) : undefined;
 }
 
-/** Driver group of an interface name (`em0` → `em`), which OpenBSD adds to every interface. */
-function driverGroup(name: string): string {
-  return name.replace(/\d+$/, "");
+/**
+ * Drivers whose interfaces are made by a cloner (sys/net `IF_CLONE_INITIALIZER`): if_clone_create adds each to a group
+ * named after its cloner (`carp1` is in `carp`). A physical interface is in no such group: `em` names nothing.
+ */
+const CLONED_DRIVERS: ReadonlySet<string> = new Set([
+  "aggr", "bpe", "bridge", "carp", "egre", "enc", "eoip", "etherip", "gif", "gre", "lo", "mgre", "mpe", "mpip", "mpw", "nvgre",
+  "pair", "pflog", "pflow", "pfsync", "ppp", "pppoe", "rport", "sec", "svlan", "tap", "tpmr", "trunk", "tun", "veb", "vether",
+  "vlan", "vport", "vxlan", "wg",
+]);
+
+/** The cloner group of an interface name (`carp1` → `carp`); undefined for a physical interface (`em0`). */
+function driverGroup(name: string): string | undefined {
+  const driver = name.replace(/\d+$/, "");
+  return CLONED_DRIVERS.has(driver) ? driver : undefined;
 }
 
 /** The interfaces a name designates: the interface itself, the members of a group, or all for `self`. */

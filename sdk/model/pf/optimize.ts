@@ -19,10 +19,11 @@ import { combineRules, type MadeTables } from "./optimize-combine";
 
 type Opt = PfRule;
 
-/** The rule's interface name (pf_rule's ifname): none for `on rdomain N`. */
+/** The rule's interface name (pf_rule's ifname): none for `on rdomain N`, unless a scoped address bound it (`on lo0 on rdomain 1`). */
 function ifname(r: Opt): string {
   const i = r.on[0];
-  return i && !isRdomain(i) ? i.name : "";
+  if (!i) return "";
+  return isRdomain(i) ? (i.interface ?? "") : i.name;
 }
 
 /** The rule's `on rdomain N` (pf_rule's onrdomain, a NOMERGE field): -1 for none. */
