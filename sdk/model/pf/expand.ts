@@ -37,7 +37,7 @@ export interface ExpandContext {
   interfaces?: readonly PfInterface[];
   /**
    * `interfaces` are only those known (a gateway's declared ones), not the host's whole table: a name that is
-   * neither one of them nor a group they list (an undeclared interface, a driver group such as `em`, `self`)
+   * neither one of them nor a group they list (an undeclared interface, a cloner group such as `carp`, `self`)
    * and a `:peer` address stay names, unchecked, as without interfaces.
    */
   partial?: boolean;
