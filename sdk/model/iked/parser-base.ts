@@ -203,6 +203,20 @@ export abstract class ParserBase {
   /** Where the lexer's reports of the lookahead sit in `events` and `diagnostics` (made as advance() read it), if any. */
   protected laReports: { tok: IkedToken; events: number; eventsEnd: number; diagnostics: number; diagnosticsEnd: number } | undefined;
 
+  /**
+   * Reports of a rule yacc reduced before reading the lookahead (no lookahead needed): `push` makes them, and what the
+   * lexer reported of the lookahead, already read here (`macro 'x' not defined`), moves after them, as iked prints it.
+   */
+  protected beforeLookahead(push: () => void): void {
+    const lexed = this.laReports?.tok === this.cur() ? this.laReports : undefined;
+    push();
+    if (lexed && this.events.length > lexed.eventsEnd) {
+      this.events.push(...this.events.splice(lexed.events, lexed.eventsEnd - lexed.events));
+      this.diagnostics.push(...this.diagnostics.splice(lexed.diagnostics, lexed.diagnosticsEnd - lexed.diagnostics));
+      this.laReports = undefined;
+    }
+  }
+
   protected advance(): IkedToken {
     this.shifted();
     const t = this.tok;
@@ -405,15 +419,18 @@ export abstract class ParserBase {
         // reported (the rule is still created, the file fails) and read as 0xff; an odd last character is dropped
         const hex = t.value.slice(2);
         let bytes = "";
-        for (let i = 0; i + 1 < hex.length; i += 2) {
-          const pair = hex.slice(i, i + 2);
-          if (/^[0-9A-Fa-f]{2}$/.test(pair)) bytes += pair;
-          else {
-            bytes += "ff";
-            this.events.push({ kind: "error", line: t.line, message: "keys need to be specified in hex digits" });
-            this.diagnostics.push({ file: this.file, line: t.line, column: t.column, message: `keys need to be specified in hex digits: psk: characters ${i + 1}-${i + 2} after 0x are not two hex digits`, severity: "error" });
+        // reduced as soon as the key is read: its reports come before the lookahead's
+        this.beforeLookahead(() => {
+          for (let i = 0; i + 1 < hex.length; i += 2) {
+            const pair = hex.slice(i, i + 2);
+            if (/^[0-9A-Fa-f]{2}$/.test(pair)) bytes += pair;
+            else {
+              bytes += "ff";
+              this.events.push({ kind: "error", line: t.line, message: "keys need to be specified in hex digits" });
+              this.diagnostics.push({ file: this.file, line: t.line, column: t.column, message: `keys need to be specified in hex digits: psk: characters ${i + 1}-${i + 2} after 0x are not two hex digits`, severity: "error" });
+            }
           }
-        }
+        });
         if (hex.length % 2 === 1) this.diagnostics.push({ file: this.file, line: t.line, column: t.column, message: "psk: odd number of hex digits; iked ignores the last one", severity: "warning" });
         return { kind: "psk", value: `0x${bytes}` };
       } else if (t.value.length > 1024) throw new Fail(t, "psk too long", `psk: ${t.value.length} characters is too long; at most 1024`);

@@ -183,6 +183,9 @@ class Parser extends ParserBase {
       const af = this.acceptKw("inet") ? "inet" : this.acceptKw("inet6") ? "inet6" : undefined;
       const opt = this.expectString("an IKE configuration option");
       const first = this.hexdec();
+      // radattr is reduced only once yacc knows whether a second number follows: a lookahead the lexer could not
+      // make (`$X` undefined) is the syntax error, and no range check runs
+      if (this.cur().type === "error") this.syntax("a RADIUS attribute type");
       const second = this.cur().type === "string" || this.cur().type === "number" ? this.hexdec() : undefined;
       const [vendor, type] = second === undefined ? [0n, first.n] : [first.n, second.n];
       if (second !== undefined && (vendor < 0n || vendor > 0xffffffn)) throw new Fail(first.tok, "vendor-id must be in 0-0xffffff", `radius config: vendor id ${first.text} is out of range; 0-0xffffff`);
@@ -194,6 +197,9 @@ class Parser extends ParserBase {
       if (this.acceptKw("listen")) {
         this.expectKw("on");
         const a = this.expectString("an address");
+        // the line is reduced once yacc knows whether `port` follows: a lookahead the lexer could not make is the
+        // syntax error, before the address is looked at
+        if (this.cur().type === "error") this.syntax("`port` or the end of the line");
         const port = this.port("radius dae listen");
         const problem = numericHostProblem(a.value);
         if (problem) throw new Fail(a, problem, `radius dae listen on: \`${a.value}\` is not a numeric IPv4 or IPv6 address`);
