@@ -281,7 +281,11 @@ export abstract class ParserBase {
     throw new Fail(t, r.iked, `${field}: ${r.rich}`);
   }
 
+  /** The statement being read is reduced at its last token, before yacc reads a lookahead (`user NAME PASS`). */
+  protected reducedAtLast = false;
+
   protected user(): void {
+    this.reducedAtLast = true;
     this.advance();
     const name = this.expectString("a user name");
     const pass = this.expectString("a password");

@@ -23,10 +23,15 @@ class Parser extends ParserBase {
         continue;
       }
       try {
+        this.reducedAtLast = false;
         this.statement();
         // (an end of file inside a quoted string comes without the newline a statement needs: a syntax error)
         const end = this.cur();
-        if (end.type !== "nl" && (end.type !== "eof" || end.abrupt)) this.syntax("end of line");
+        if (end.type !== "nl" && (end.type !== "eof" || end.abrupt)) {
+          // a statement byacc reduces at its last token (`user NAME PASS`) is added before the lookahead is read
+          if (this.reducedAtLast) this.beforeLookahead(() => this.finishStatement());
+          this.syntax("end of line");
+        }
         const policies = this.conf.policies.length;
         this.finishStatement();
         // a policy is handed to create_ike() at its newline; should that fail (YYERROR), byacc shifts the newline
