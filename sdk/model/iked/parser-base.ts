@@ -210,7 +210,7 @@ export abstract class ParserBase {
   protected beforeLookahead(push: () => void): void {
     const lexed = this.laReports?.tok === this.cur() ? this.laReports : undefined;
     push();
-    if (lexed && this.events.length > lexed.eventsEnd) {
+    if (lexed && (this.events.length > lexed.eventsEnd || this.diagnostics.length > lexed.diagnosticsEnd)) {
       this.events.push(...this.events.splice(lexed.events, lexed.eventsEnd - lexed.events));
       this.diagnostics.push(...this.diagnostics.splice(lexed.diagnostics, lexed.diagnosticsEnd - lexed.diagnostics));
       this.laReports = undefined;

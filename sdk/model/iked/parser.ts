@@ -66,12 +66,8 @@ class Parser extends ParserBase {
     // a rule's check runs where yacc reduced it; with a lookahead the lexer could not make (ERROR, after `macro 'x'
     // not defined`) that is before yylex read it (no state takes ERROR): what the lexer reported of it comes after
     // (and a syntax error at a token our parser took before it saw it was one: yacc never read past it)
-    const lexed = (e.iked !== "syntax error" || e.tok === this.last) && this.laReports?.tok === this.cur() ? this.laReports : undefined;
-    this.reportHere(e, printed);
-    if (lexed) {
-      this.events.push(...this.events.splice(lexed.events, lexed.eventsEnd - lexed.events));
-      this.diagnostics.push(...this.diagnostics.splice(lexed.diagnostics, lexed.diagnosticsEnd - lexed.diagnostics));
-    }
+    if (e.iked !== "syntax error" || e.tok === this.last) this.beforeLookahead(() => this.reportHere(e, printed));
+    else this.reportHere(e, printed);
   }
 
   private reportHere(e: Fail, printed: boolean): void {
