@@ -42,11 +42,25 @@ export interface LabInfo {
   peers: { name: string; stateDir: string; addresses: string[]; netns?: string }[];
 }
 
-/** This gateway's lab description, or undefined outside a lab. */
-export function labInfo(): LabInfo | undefined {
+/** The last lab description parsed, with its text: most commands ask for it several times (linuxEnabled, gatewayName). */
+let labInfoParsed: { text: string; info: LabInfo } | undefined;
+
+/** Freezes `v` and everything in it: a value shared between callers that none may change. */
+function deepFreeze<T>(v: T): T {
+  if (v && typeof v === "object" && !Object.isFrozen(v)) {
+    Object.freeze(v);
+    for (const x of Object.values(v)) deepFreeze(x);
+  }
+  return v;
+}
+
+/** This gateway's lab description, or undefined outside a lab (read-only: one value shared while the file is unchanged). */
+export function labInfo(): Readonly<LabInfo> | undefined {
   try {
     const text = readTextIfExists(join(stateDir(), "lab.json"));
-    return text === undefined ? undefined : (JSON.parse(text) as LabInfo);
+    if (text === undefined) return undefined;
+    if (labInfoParsed?.text !== text) labInfoParsed = { text, info: deepFreeze(JSON.parse(text) as LabInfo) };
+    return labInfoParsed.info;
   } catch {
     return undefined;
   }
