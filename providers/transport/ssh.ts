@@ -21,6 +21,7 @@ import { SSH_PORT, SSH_USER, type ConnectionInput } from "../../sdk/connection";
 import { visibleLines } from "../../sdk/model/tokens/refusal";
 import { warnThroughEngine } from "../engine-log";
 import { promptAcks } from "./prompt-ack";
+import { signedFirst } from "./signed-first";
 import { coalesceWrites } from "./coalesce-writes";
 
 /** At most this many channels are open at once on one connection. */
@@ -211,6 +212,7 @@ export class SshSession {
           coalesceWrites(client);
           skipHostKeysProof(client);
           promptAcks(client);
+          signedFirst(client);
           // small writes go out at once: with Nagle's algorithm each command's request waits for the peer's delayed
           // ACK (~40 ms, twice per exec: ~90 ms a command on a LAN, measured against the lab)
           client.setNoDelay(true);
