@@ -1,10 +1,10 @@
 // The emulator's state API: read-modify-write under a lock, peers' state read-only, services.
-import { mkdtempSync, rmSync, writeFileSync, mkdirSync } from "node:fs";
+import { mkdtempSync, rmSync, writeFileSync, mkdirSync, utimesSync } from "node:fs";
 import { spawn } from "node:child_process";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import { gatewayName, peerGateways, readState, serviceRunning, setServiceRunning, withState, interfaces } from "./emu/state";
+import { gatewayName, labInfo, peerGateways, readState, serviceRunning, setServiceRunning, withState, interfaces } from "./emu/state";
 import { emuRoot, type EmuRoot } from "./helpers/emu-root";
 
 describe("emulator state", () => {
@@ -17,6 +17,20 @@ describe("emulator state", () => {
   afterEach(() => {
     delete process.env.EMU_ROOT;
     rmSync(dir, { recursive: true, force: true });
+  });
+
+  it("the lab description is one frozen value while lab.json is unchanged, and read anew once it changes", () => {
+    const file = join(dir, "var/emu/lab.json");
+    const old = new Date(Date.now() - 60_000);
+    writeFileSync(file, JSON.stringify({ name: "gw1", lab: "t", peers: [{ name: "gw2", stateDir: "/x", addresses: ["192.0.2.1"] }] }));
+    utimesSync(file, old, old);
+    const a = labInfo()!;
+    expect(labInfo()).toBe(a);
+    expect(Object.isFrozen(a.peers[0]!.addresses)).toBe(true);
+    expect(() => (a.peers[0]!.addresses as string[]).push("x")).toThrow(TypeError);
+    writeFileSync(file, JSON.stringify({ name: "gw9", lab: "t", peers: [] }));
+    expect(labInfo()?.name).toBe("gw9");
+    expect(gatewayName()).toBe("gw9");
   });
 
   it("serialises concurrent read-modify-writes in one process", async () => {
