@@ -10,6 +10,7 @@
 import type { EmuInterface } from "./state";
 import type { PfInterface } from "../../../sdk/model/pf/types";
 import { parsePf } from "../../../sdk/model/pf/parser";
+import { Recent } from "./recent";
 
 /** One ruleset (the main one, `""`, or an anchor path such as `vpn`). */
 export interface PfRuleset {
@@ -102,17 +103,16 @@ export function splitNvOutput(stdout: string): PfRuleset {
  * The directives of texts parsed lately, by text: a refresh's read asks `pfctl -a A -nv -f FILE` of the same file on
  * every read, and the parse is a pure function of the text (most of that command's time when not kept).
  */
-const directivesMemo = new Map<string, readonly { anchor: string; file: string }[]>();
-const DIRECTIVES_MEMO_SIZE = 32;
+const directivesMemo = new Recent<string, readonly { anchor: string; file: string }[]>(32);
 
 /** `load anchor NAME from "FILE"` directives of a main ruleset file, in order (pf.conf(5) GRAMMAR). */
 export function loadAnchorDirectives(text: string): { anchor: string; file: string }[] {
   let found = directivesMemo.get(text);
-  if (found) directivesMemo.delete(text);
-  // pfctl's own parse (macros expanded, `FROM string`'s words joined); called once the file has loaded
-  else found = parsePf(text, "pf.conf").value.rules.flatMap((r) => (r.kind === "load-anchor" ? [{ anchor: r.name, file: r.file }] : []));
-  directivesMemo.set(text, found);
-  if (directivesMemo.size > DIRECTIVES_MEMO_SIZE) directivesMemo.delete(directivesMemo.keys().next().value!);
+  if (!found) {
+    // pfctl's own parse (macros expanded, `FROM string`'s words joined); called once the file has loaded
+    found = parsePf(text, "pf.conf").value.rules.flatMap((r) => (r.kind === "load-anchor" ? [{ anchor: r.name, file: r.file }] : []));
+    directivesMemo.set(text, found);
+  }
   // every caller gets its own objects
   return found.map((d) => ({ ...d }));
 }

@@ -17,6 +17,7 @@ import { getopt, lookupOption } from "../ipsec-getopt";
 import { calledAnchors, emptyPf, loadAnchorDirectives, pfInterfaces, splitLoad, type PfKernel, type PfRuleset } from "../pf-kernel";
 import { randomBytes } from "node:crypto";
 import { pfctlNv } from "../pfctl-nv";
+import { Recent } from "../recent";
 
 const USAGE =
   "usage: pfctl [-deghNnPqrvz] [-a anchor] [-D macro=value] [-F modifier] [-f file]\n" +
@@ -358,17 +359,12 @@ function readFile(io: Io, f: string): string | { error: string } | undefined {
  * it read (`table <t> file "…"`) still reads the same. The printer is pure, the result what it would print again,
  * except for a `source-hash` key it drew (never kept).
  */
-const nvMemo = new Map<string, { tables: [string, ReturnType<typeof readFile>][]; result: ReturnType<typeof pfctlNv> }>();
-const NV_MEMO_SIZE = 32;
+const nvMemo = new Recent<string, { tables: [string, ReturnType<typeof readFile>][]; result: ReturnType<typeof pfctlNv> }>(32);
 
 function memoNv(io: Io, text: string, name: string, o: Parameters<typeof pfctlNv>[2]): ReturnType<typeof pfctlNv> {
   const key = JSON.stringify([text, name, o.optimize, o.interfaces, o.verbose, o.anchor, o.knownQueues, o.defines]);
   const hit = nvMemo.get(key);
-  if (hit && hit.tables.every(([f, r]) => JSON.stringify(readFile(io, f)) === JSON.stringify(r))) {
-    nvMemo.delete(key);
-    nvMemo.set(key, hit);
-    return hit.result;
-  }
+  if (hit && hit.tables.every(([f, r]) => JSON.stringify(readFile(io, f)) === JSON.stringify(r))) return hit.result;
   const tables: [string, ReturnType<typeof readFile>][] = [];
   const result = pfctlNv(text, name, {
     ...o,
@@ -380,7 +376,6 @@ function memoNv(io: Io, text: string, name: string, o: Parameters<typeof pfctlNv
   });
   // a drawn source-hash key is new on every run: such a result is not what the printer would print again
   if (!result.randomKeys) nvMemo.set(key, { tables, result });
-  if (nvMemo.size > NV_MEMO_SIZE) nvMemo.delete(nvMemo.keys().next().value!);
   return result;
 }
 
