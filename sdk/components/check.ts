@@ -9,7 +9,7 @@
  * handler of the rejected outputs, again as the language host's result (`One or more errors occurred: …`).
  */
 import * as pulumi from "@pulumi/pulumi";
-import { charName, Refusal, shown, shownLabel, unsafeChar, visible, type TokenRule } from "../model/tokens/refusal";
+import { charName, givenKind, Refusal, shown, shownLabel, unsafeChar, visible, type TokenRule } from "../model/tokens/refusal";
 
 /**
  * Fixes an error's message: the Pulumi SDK prefixes `error serializing property "…"` to the message of
@@ -128,10 +128,6 @@ export function isPlain(v: unknown): boolean {
 }
 
 /** How a wrongly typed value is named: `a string`, `a list`, `nothing`. */
-function kindOf(v: unknown): string {
-  return v === undefined ? "nothing" : v === null ? "null" : Array.isArray(v) ? "a list" : typeof v === "object" ? "an object" : `a ${typeof v}`;
-}
-
 /**
  * An optional list argument (plain JavaScript may pass a string or an object): the list, `[]` when
  * absent, a value not known yet (an Output) as it is; anything else is refused naming what was given.
@@ -139,18 +135,18 @@ function kindOf(v: unknown): string {
 export function listArg<T>(label: string, field: string, value: T[] | undefined | null, example: string): T[] {
   if (value === undefined || value === null || Array.isArray(value)) return value ?? [];
   if (!isPlain(value)) return value as unknown as T[];
-  throw report(userError(label, field, shown(value), `not a list (${kindOf(value)} given)`, `give a list, e.g. \`${example}\``));
+  throw report(userError(label, field, shown(value), `not a list (${givenKind(value)} given)`, `give a list, e.g. \`${example}\``));
 }
 
 /** An optional boolean argument: JavaScript's `"no"` or `"false"` would be true. */
 export function boolArg(label: string, field: string, value: unknown): void {
-  if (value !== undefined && typeof value !== "boolean") throw report(userError(label, field, shown(value), `not a boolean (${kindOf(value)} given)`, "write `true` or `false`"));
+  if (value !== undefined && typeof value !== "boolean") throw report(userError(label, field, shown(value), `not a boolean (${givenKind(value)} given)`, "write `true` or `false`"));
 }
 
 /** An optional object argument (not a list, not a scalar). */
 export function objectArg(label: string, field: string, value: unknown, example: string): void {
   if (value !== undefined && (value === null || typeof value !== "object" || Array.isArray(value)) && isPlain(value))
-    throw report(userError(label, field, shown(value), `not an object (${kindOf(value)} given)`, `give e.g. \`${example}\``));
+    throw report(userError(label, field, shown(value), `not an object (${givenKind(value)} given)`, `give e.g. \`${example}\``));
 }
 
 /**

@@ -10,7 +10,7 @@ import { openGroup, type Group, type GroupPlan } from "./registry";
 import { publishFiles, publishState, wholeState, type GatewayFile } from "./outputs";
 import { ikedKeyPair } from "../planner/keys";
 import { parseHostKey, withConnectionDefaults } from "../connection";
-import { aString, refuseUnsafe, type TokenRule } from "../model/tokens/refusal";
+import { aString, givenKind, refuseUnsafe, type TokenRule } from "../model/tokens/refusal";
 
 /** A pinned host key is one line of known_hosts: blanks around it are trimmed (as the provider does), nothing unsafe inside. */
 const hostKeyLine: TokenRule = (v) => {
@@ -274,7 +274,7 @@ function checkConnection<C extends ConnectionArgs>(label: string, name: string, 
   if (c.port !== undefined) take(label, "connection.port", c.port, integer("a TCP port", 1, 65535));
   if (c.user !== undefined) take(label, "connection.user", c.user, userName);
   if (c.privateKey === undefined || c.privateKey === null || c.privateKey === "") throw argError(label, "connection.privateKey", "(none)", "required", "pass `cfg.requireSecret(\"sshKey\")`");
-  if (typeof c.privateKey !== "string") throw argError(label, "connection.privateKey", "(secret)", `not a private key (a ${typeof c.privateKey} given)`, "pass the key's text, e.g. `cfg.requireSecret(\"sshKey\")`");
+  if (typeof c.privateKey !== "string") throw argError(label, "connection.privateKey", "(secret)", `not a private key (${givenKind(c.privateKey)} given)`, "pass the key's text, e.g. `cfg.requireSecret(\"sshKey\")`");
   // the provider pins the host key (it refuses to connect without one): refused here, at preview, like any bad input
   const keyFix = "give it as known_hosts holds it without the host name, e.g. `ssh-ed25519 AAAAC3Nz…` (`ssh-keyscan -t ed25519 HOST` prints it)";
   if (c.hostKey === undefined || c.hostKey === null) {

@@ -97,10 +97,18 @@ function safeJson(v: unknown): string {
   }
 }
 
+/**
+ * What a value is, as an error says it was given: `nothing`, `null`, `a list`, `an object`, `a number`, … (JavaScript's
+ * `typeof` calls a list and null "object", which tells a user nothing about what they wrote).
+ */
+export function givenKind(v: unknown): string {
+  return v === undefined ? "nothing" : v === null ? "null" : Array.isArray(v) ? "a list" : typeof v === "object" ? "an object" : `a ${typeof v}`;
+}
+
 /** The string, or a refusal naming what was given instead. */
 export function aString(value: unknown, what: string, example: string): string {
   if (typeof value === "string") return value;
-  throw new Refusal(`not ${what} (${value === undefined ? "nothing" : typeof value} given)`, `give ${what}, e.g. \`${example}\``);
+  throw new Refusal(`not ${what} (${givenKind(value)} given)`, `give ${what}, e.g. \`${example}\``);
 }
 
 /**

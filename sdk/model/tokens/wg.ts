@@ -3,7 +3,7 @@
  * ending in `=`), as `WG_LOAD_KEY` in sbin/ifconfig/ifconfig.c decodes them (`b64_pton` must yield
  * exactly WG_KEY_LEN = 32 bytes, else `wgkey: invalid base64`).
  */
-import { aString, Refusal, type TokenRule } from "./refusal";
+import { aString, givenKind, Refusal, type TokenRule } from "./refusal";
 
 /** Length of a WireGuard key in bytes (`WG_KEY_LEN`). */
 export const WG_KEY_LEN = 32;
@@ -34,6 +34,6 @@ export function wgKey(what: string): TokenRule {
 export function udpPort(what: string, example = 51820): TokenRule<number> {
   return (v) => {
     if (typeof v === "number" && Number.isInteger(v) && v >= 1 && v <= 65535) return v;
-    throw new Refusal(`${what} is a UDP port, an integer in 1–65535; this is ${typeof v === "number" ? (Number.isInteger(v) ? "out of range" : "not an integer") : `not a number (a ${typeof v} given)`}`, `give a port such as ${example}`);
+    throw new Refusal(`${what} is a UDP port, an integer in 1–65535; this is ${typeof v === "number" ? (Number.isInteger(v) ? "out of range" : "not an integer") : `not a number (${givenKind(v)} given)`}`, `give a port such as ${example}`);
   };
 }

@@ -2,7 +2,7 @@
  * Words and numbers: identities (`srcid`/`dstid`, quoted in ipsec.conf and iked.conf), rcctl flags
  * (rc.conf.local, read by the shell), enumerations and bounded integers.
  */
-import { aString, Refusal, refuseUnsafe, shown, type TokenRule } from "./refusal";
+import { aString, givenKind, Refusal, refuseUnsafe, shown, type TokenRule } from "./refusal";
 
 /**
  * An IKE identity (`srcid`/`dstid`): an FQDN, `user@fqdn` or an address, written quoted by the renderers.
@@ -39,7 +39,7 @@ export function oneOf<T extends string>(values: readonly T[]): TokenRule<T> {
 export function integer(what: string, min: number, max: number, fix?: string): TokenRule<number> {
   return (v) => {
     if (typeof v === "number" && Number.isInteger(v) && v >= min && v <= max) return v;
-    const got = typeof v === "number" ? (Number.isInteger(v) ? "out of range" : "not an integer") : `not a number (${v === undefined ? "nothing" : v === null ? "null" : `a ${typeof v}`} given: ${shown(v)})`;
+    const got = typeof v === "number" ? (Number.isInteger(v) ? "out of range" : "not an integer") : `not a number (${givenKind(v)} given: ${shown(v)})`;
     throw new Refusal(`${what} is an integer in ${min}–${max}; this is ${got}`, fix ?? `give an integer in ${min}–${max}`);
   };
 }

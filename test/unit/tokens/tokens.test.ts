@@ -54,7 +54,7 @@ describe("token rules refuse, word for word, with a fix", () => {
     [psk, "0xabc", "starts with `0x` (read as hex) but has an odd number of hex digits (3); give an even number of hex digits"],
     [psk, "0xabcd", "2 bytes is too short to resist an offline guess; give at least 8 bytes, e.g. `0x$(openssl rand -hex 20)`"],
     [psk, "pässwörter-lang", "holds a non-ASCII character (the daemons compare bytes; encodings differ between hosts); use printable ASCII, e.g. `openssl rand -hex 20`"],
-    [psk, 42, "not a pre-shared key (number given); give a pre-shared key, e.g. `$(openssl rand -hex 20)`"],
+    [psk, 42, "not a pre-shared key (a number given); give a pre-shared key, e.g. `$(openssl rand -hex 20)`"],
     [carpPassword, "", "empty; give a password or omit `password`"],
     [hexKey("an AES key", [16, 24, 32]), "0x" + "ab".repeat(20), "20 bytes; an AES key is 16, 24 or 32 bytes; give 32, 48 or 64 hex digits, e.g. from `openssl rand -hex 32`"],
     [hexKey("an AES key", [16, 24, 32]), "0x" + "ab".repeat(15) + "a", "an odd number of hex digits (31); give 32, 48 or 64 hex digits, e.g. from `openssl rand -hex 32`"],
