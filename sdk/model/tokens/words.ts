@@ -31,7 +31,8 @@ export const rcFlags: TokenRule = (v) => {
 export function oneOf<T extends string>(values: readonly T[]): TokenRule<T> {
   return (v) => {
     if (typeof v === "string" && (values as readonly string[]).includes(v)) return v as T;
-    throw new Refusal(`not one of ${values.join(", ")}`, `use ${values.map((x) => `\`${x}\``).join(", ").replace(/, ([^,]+)$/, " or $1")}`);
+    // a list or an object is named as what was given: `auth = ["publickey"]` holds one of them, but not as a word
+    throw new Refusal(`not one of ${values.join(", ")}${typeof v === "object" && v !== null ? ` (${givenKind(v)} given)` : ""}`, `use ${values.map((x) => `\`${x}\``).join(", ").replace(/, ([^,]+)$/, " or $1")}`);
   };
 }
 
