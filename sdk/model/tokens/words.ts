@@ -36,11 +36,14 @@ export function oneOf<T extends string>(values: readonly T[]): TokenRule<T> {
   };
 }
 
-/** An integer in `min`–`max` (`what` names the field's meaning, e.g. `a vhid`). */
+/**
+ * An integer in `min`–`max` (`what` names the field's meaning, e.g. `a vhid`). A string of digits is refused with its
+ * quotes shown (`a string given: "22"`): the value alone reads as the number it is not.
+ */
 export function integer(what: string, min: number, max: number, fix?: string): TokenRule<number> {
   return (v) => {
     if (typeof v === "number" && Number.isInteger(v) && v >= min && v <= max) return v;
-    const got = typeof v === "number" ? (Number.isInteger(v) ? "out of range" : "not an integer") : `not a number (${givenKind(v)} given: ${shown(v)})`;
+    const got = typeof v === "number" ? (Number.isInteger(v) ? "out of range" : "not an integer") : `not a number (${givenKind(v)} given: ${typeof v === "string" ? JSON.stringify(v) : shown(v)})`;
     throw new Refusal(`${what} is an integer in ${min}–${max}; this is ${got}`, fix ?? `give an integer in ${min}–${max}`);
   };
 }
