@@ -5,7 +5,7 @@
  *
  * For a real file, the mode is checked the way the daemon checks it (see modes.ts).
  */
-import { closeSync, constants, fstatSync, openSync, readFileSync, statSync } from "node:fs";
+import { closeSync, constants, fstatSync, openSync, readFileSync, readSync, statSync } from "node:fs";
 import { formatDiagnostic } from "../model/diagnostics";
 import { kindOf, LINT_KINDS, parseKind, unknownKindMessage, type LintKind } from "./kinds";
 import { hasErrors, lintFile } from "./lint";
@@ -36,13 +36,48 @@ export interface CliIo {
 export const processIo: CliIo = {
   out: (line) => process.stdout.write(`${line}\n`),
   err: (line) => process.stderr.write(`${line}\n`),
-  read: (path) => readFileSync(path === "-" ? 0 : path, "utf8"),
+  read: (path) => readBounded(path),
   mode: (path) => (path === "-" ? undefined : statSync(path).mode),
   include: readNamedFile,
 };
 
 /** The largest file a linted file may name that lint reads (pf tables of a few hundred thousand lines). */
 const NAMED_FILE_MAX = 64 * 1024 * 1024;
+
+/** A file too large to be a configuration file; `message` says so for `cannot read (…)`. */
+class TooLarge extends Error {}
+
+/**
+ * Reads FILE (standard input for `-`) as UTF-8, at most {@link NAMED_FILE_MAX} bytes: a pipe or process substitution
+ * (`<(…)`) is read to its end as any file, but a path that never ends (`/dev/zero`, `/dev/urandom`) or a huge log
+ * given by mistake stops with an error instead of filling memory.
+ */
+function readBounded(path: string): string {
+  const fd = path === "-" ? 0 : openSync(path, "r");
+  try {
+    const chunks: Buffer[] = [];
+    let total = 0;
+    const buf = Buffer.allocUnsafe(1 << 16);
+    for (;;) {
+      let n: number;
+      try {
+        n = readSync(fd, buf, 0, buf.length, null);
+      } catch (e) {
+        // standard input left non-blocking by whoever shares it: wait a little for more
+        if ((e as NodeJS.ErrnoException).code !== "EAGAIN") throw e;
+        Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, 10);
+        continue;
+      }
+      if (n === 0) break;
+      total += n;
+      if (total > NAMED_FILE_MAX) throw new TooLarge(`larger than ${NAMED_FILE_MAX / 1024 / 1024} MiB: not a configuration file`);
+      chunks.push(Buffer.from(buf.subarray(0, n)));
+    }
+    return Buffer.concat(chunks).toString("utf8");
+  } finally {
+    if (fd !== 0) closeSync(fd);
+  }
+}
 
 /**
  * Reads a file the linted file names (the path as written, as pfctl/ipsecctl open it). Only a regular
@@ -107,7 +142,7 @@ export function runLint(args: readonly string[], io: CliIo = processIo): number 
       text = io.read(file);
       mode = io.mode(file);
     } catch (e) {
-      const code = (e as NodeJS.ErrnoException).code;
+      const code = e instanceof TooLarge ? e.message : (e as NodeJS.ErrnoException).code;
       io.err(`pulumi-openbsd lint: ${file}: cannot read${code === undefined ? "" : ` (${code})`}`);
       status = 2;
       continue;

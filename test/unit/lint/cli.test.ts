@@ -91,6 +91,23 @@ describe.concurrent("pulumi-openbsd lint, the real process", { timeout: 60_000 }
     expect(r3).toEqual({ rc: 0, out: [], err: [] });
   });
 
+  it("stops a path that never ends (/dev/zero) at 64 MiB with exit 2, and still lints the other files", async ({ expect }) => {
+    const r = await cli(["lint", "--kind", "sysctl", "/dev/zero", join(dir, "sysctl.conf")]);
+    expect(r.rc).toBe(2);
+    expect(r.err).toEqual(["pulumi-openbsd lint: /dev/zero: cannot read (larger than 64 MiB: not a configuration file)"]);
+    expect(r.out).toEqual([]);
+  });
+
+  it("reads a pipe to its end: process substitution and standard input", async ({ expect }) => {
+    const sh = (line: string) => run("bash", ["-c", line], { cwd: ROOT }).then((x) => x.stdout, (e: { code: number; stdout: string }) => `rc ${e.code}: ${e.stdout}`);
+    const [sub, stdin] = await Promise.all([
+      sh(`'${process.execPath}' '${BIN}' lint --kind pf <(printf 'pass in on em0 proto tcp to port 22\\nblock in quick on em0 from no-route\\n') && echo ok`),
+      sh(`printf 'pass out\\npass in on\\n' | '${process.execPath}' '${BIN}' lint --kind pf -`),
+    ]);
+    expect(sub).toBe("ok\n");
+    expect(stdin).toBe("rc 1: <stdin>:2:11: syntax error: unexpected end of line\n");
+  });
+
   it("exits 2 with the usage text when no file is given", async ({ expect }) => {
     const r = await cli(["lint"]);
     expect(r.rc).toBe(2);
