@@ -88,6 +88,23 @@ export class Errx {
   constructor(readonly message: string) {}
 }
 
+/**
+ * byacc's parse stack filled up (`yacc stack overflow`): OpenBSD's skeleton holds YYMAXDEPTH = 10000 states, and each
+ * level of a nested list (`{ { … } }`) takes two. yyparse aborts: pfctl reads no further and loads nothing.
+ */
+export class YaccOverflow {}
+
+/**
+ * How deep lists may nest in pf.conf: measured with pfctl (`pass in from {…{ 10.0.0.1 }…}` parses at 4994 levels and
+ * overflows at 4995; other statements start with a few states more or less on the stack, ±6 levels).
+ */
+export const MAX_LIST_NESTING = 4994;
+
+/** Whether `e` is the JavaScript engine running out of stack (the parser's recursion, on input nested past all use). */
+export function isStackExhaustion(e: unknown): boolean {
+  return e instanceof RangeError && /call stack/i.test(e.message);
+}
+
 /** Valid pf rule options outside the model (see the header): refused with a message naming them. */
 export const UNSUPPORTED_RULE_OPTS = new Set(["os"]);
 

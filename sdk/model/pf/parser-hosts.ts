@@ -5,7 +5,7 @@ import { expandStatement } from "./expand";
 import { type Token } from "./lexer";
 import { canonicalProtocol } from "./names";
 import type { PfAddressFamily, PfDirection, PfEndpoint, PfHost, PfIfModifier, PfIfSpec, PfRule } from "./types";
-import { FILTER_OPT_WORDS } from "./parser-base";
+import { FILTER_OPT_WORDS, MAX_LIST_NESTING, YaccOverflow } from "./parser-base";
 import { PfPortParser } from "./parser-ports";
 import { strtonumError } from "../strtonum";
 
@@ -149,26 +149,50 @@ export abstract class PfHostParser extends PfPortParser {
     return { hosts, ports };
   }
 
-  /** `any`, one host, or `{ list }`; an `any` inside a list makes the whole list `any`. */
+  /**
+   * `any`, one host, or `{ list }`; an `any` inside a list makes the whole list `any`. Lists nested in lists
+   * (`{ a { b c } }`) are read with a stack of the open ones, not by recursion: pfctl's limit is its yacc stack
+   * ({@link MAX_LIST_NESTING}), never this process's.
+   */
   protected ipspec(): PfHost[] {
     if (this.acceptKw("any")) return [];
-    if (this.acceptChar("{")) {
-      this.optnl();
-      let any = false;
-      const out: PfHost[] = [];
-      let first = true;
-      while (!this.isChar("}")) {
-        if (!first) this.acceptChar(",");
-        first = false;
-        const hs = this.ipspec();
-        if (hs.length === 0) any = true;
-        out.push(...hs);
+    if (!this.isChar("{")) return this.xhostSpec();
+    const open: { out: PfHost[]; any: boolean; first: boolean }[] = [];
+    for (;;) {
+      if (this.acceptChar("{")) {
+        if (open.length >= MAX_LIST_NESTING) throw new YaccOverflow();
+        // a nested list is an entry of the list around it
+        const around = open[open.length - 1];
+        if (around) around.first = false;
+        open.push({ out: [], any: false, first: true });
         this.optnl();
+        continue;
       }
-      if (first) this.syntax();
-      this.shift();
-      return any ? [] : out;
+      const top = open[open.length - 1]!;
+      if (this.isChar("}")) {
+        if (top.first) this.syntax();
+        this.shift();
+        open.pop();
+        const hs = top.any ? [] : top.out;
+        const parent = open[open.length - 1];
+        if (!parent) return hs;
+        if (hs.length === 0) parent.any = true;
+        parent.out.push(...hs);
+        this.optnl();
+        continue;
+      }
+      if (!top.first) this.acceptChar(",");
+      top.first = false;
+      if (this.isChar("{")) continue;
+      const hs = this.acceptKw("any") ? [] : this.xhostSpec();
+      if (hs.length === 0) top.any = true;
+      top.out.push(...hs);
+      this.optnl();
     }
+  }
+
+  /** xhost: `not host`, `not no-route` or `not urpf-failed` (a rule's from/to: IPv6 scopes kept). */
+  private xhostSpec(): PfHost[] {
     const not = this.acceptChar("!");
     if (this.acceptKw("no-route")) return [{ kind: "no-route", ...(not ? { not } : {}) }];
     if (this.acceptKw("urpf-failed")) return [{ kind: "urpf-failed", ...(not ? { not } : {}) }];

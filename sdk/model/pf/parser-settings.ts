@@ -8,6 +8,7 @@ import { checkTableFile } from "./table-file";
 import { isRdomain, type PfHost, type PfStatement, type PfTable } from "./types";
 import { PfOptionParser } from "./parser-options";
 import { atoul } from "./atoul";
+import { MAX_LIST_NESTING, YaccOverflow } from "./parser-base";
 
 export abstract class PfSettingsParser extends PfOptionParser {
   protected varset(): void {
@@ -110,18 +111,7 @@ export abstract class PfSettingsParser extends PfOptionParser {
         braces = true;
         this.optnl();
         if (!this.isChar("}")) {
-          const entries: PfHost[] = [];
-          for (;;) {
-            // xhost: not host | not NOROUTE | not URPFFAILED
-            const not = this.acceptChar("!");
-            const n = not ? { not } : {};
-            // tablespec: xhost optweight
-            const hosts: PfHost[] = this.optWeight(this.acceptKw("no-route") ? [{ kind: "no-route", ...n }] : this.acceptKw("urpf-failed") ? [{ kind: "urpf-failed", ...n }] : this.host(not));
-            entries.push(...hosts);
-            this.optnl();
-            if (this.isChar("}")) break;
-            this.acceptChar(",");
-          }
+          const entries = this.tableHostList();
           this.shift();
           // table_opt: once the list is read, each entry must be an address or network
           const why: Partial<Record<PfHost["kind"], string>> = {
@@ -419,5 +409,36 @@ export abstract class PfSettingsParser extends PfOptionParser {
       return true;
     }
     return false;
+  }
+
+  /**
+   * table_host_list up to (not past) the table's `}`: tablespec optnl | table_host_list comma tablespec optnl, where
+   * a tablespec is `xhost optweight` or a nested list, `'{' optnl table_host_list '}'`, whose entries join the
+   * table's. Nested lists are read with a stack of the open ones, not by recursion: pfctl's limit is its yacc stack
+   * ({@link MAX_LIST_NESTING} levels below the table's own braces), never this process's.
+   */
+  private tableHostList(): PfHost[] {
+    const open: PfHost[][] = [[]];
+    for (;;) {
+      if (this.acceptChar("{")) {
+        if (open.length > MAX_LIST_NESTING) throw new YaccOverflow();
+        this.optnl();
+        open.push([]);
+        continue;
+      }
+      // xhost: not host | not NOROUTE | not URPFFAILED, then its optweight
+      const not = this.acceptChar("!");
+      const n = not ? { not } : {};
+      open[open.length - 1]!.push(...this.optWeight(this.acceptKw("no-route") ? [{ kind: "no-route", ...n }] : this.acceptKw("urpf-failed") ? [{ kind: "urpf-failed", ...n }] : this.host(not)));
+      for (;;) {
+        this.optnl();
+        if (!this.isChar("}")) break;
+        if (open.length === 1) return open[0]!;
+        this.shift();
+        const inner = open.pop()!;
+        open[open.length - 1]!.push(...inner);
+      }
+      this.acceptChar(",");
+    }
   }
 }

@@ -49,7 +49,7 @@ import { isRdomain, type PfIfName } from "./types";
 import type { PfAnchorCall, PfBlockPolicy, PfFilterRule, PfHost, PfIfSpec, PfInterface, PfLogOptions, PfRule, PfRuleOptions, PfRuleset, PfStatement } from "./types";
 import { ruleOptions } from "./rule-options";
 import { LABEL_SIZE } from "./expand-label";
-import { Errx, Fail, describe, type PfParseOptions, type PfParseOutput } from "./parser-base";
+import { Errx, Fail, describe, isStackExhaustion, MAX_LIST_NESTING, YaccOverflow, type PfParseOptions, type PfParseOutput } from "./parser-base";
 import { ANCHOR_STACK_DEPTH, PATH_MAX, PF_ANCHOR_NAME_SIZE } from "./names";
 import { PfQueueParser } from "./parser-queues";
 
@@ -88,6 +88,13 @@ class PfParser extends PfQueueParser {
       try {
         this.statement();
       } catch (e) {
+        if (e instanceof YaccOverflow || isStackExhaustion(e)) {
+          // yyparse aborts: no `Syntax error in config file` line, nothing loaded
+          this.out.stderr.push(`${this.file}:${this.la.line}: yacc stack overflow`);
+          this.out.diagnostics.push({ file: this.file, line: this.la.line, column: this.la.col, severity: "error", message: `yacc stack overflow: lists nested more than ${MAX_LIST_NESTING} deep (pfctl reads no further); write their entries as one list` });
+          this.out.errors++;
+          break;
+        }
         if (e instanceof Errx) {
           this.out.stderr.push(`pfctl: ${e.message}`);
           this.out.diagnostics.push({ file: this.file, line: this.la.line, column: this.la.col, severity: "error", message: `${e.message} (pfctl stops here)` });
