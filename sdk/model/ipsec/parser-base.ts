@@ -21,6 +21,20 @@ function cInt(digits: string): number {
   return Number(BigInt.asIntN(32, v));
 }
 
+/**
+ * byacc's parse stack filled up at `token` (`yacc stack overflow`): OpenBSD's skeleton holds YYMAXDEPTH = 10000 states
+ * and each level of a nested host list (`{ { … } }`) takes one. yyparse aborts: ipsecctl reads no further.
+ */
+export class YaccOverflow {
+  constructor(readonly token: Token) {}
+}
+
+/**
+ * How deep host lists may nest: measured with ipsecctl (`flow esp from {…{ 10.0.0.1 }…} to …` parses at 9991 levels,
+ * overflows at 9992; a rule that starts otherwise has a few states more or less on the stack).
+ */
+export const MAX_HOST_LIST_NESTING = 9991;
+
 export class SyntaxError_ {
   /** `secret`: the token may be a key or PSK, never echo it. */
   constructor(
@@ -42,6 +56,8 @@ export abstract class ParserBase {
   protected problems: ParseProblem[] = [];
   protected fieldTokens = new Map<string, Token>();
   protected depth = 0;
+  /** yyparse aborted (a {@link YaccOverflow}): nothing after it is read, in this file or those including it. */
+  protected stopped = false;
   /** auth/enc written as `none`/`unknown` in an ike rule's main or quick mode (see transforms()). */
   protected nullXfs: { field: string; name: string; tok: Token }[] = [];
   /** An ike rule's satype isakmpd cannot negotiate (ipcomp, ipip): a generation error, as ike.c reports it. */

@@ -7,7 +7,7 @@ import { familyOf, formatAddress, hostsFileHost, parseIpAsWritten, resolvePort }
 import { hostV4V6, maskedText } from "./host-text";
 import type { Token } from "./lexer";
 import { strtolWhole } from "../strtonum";
-import { ParserBase, SyntaxError_ } from "./parser-base";
+import { MAX_HOST_LIST_NESTING, ParserBase, SyntaxError_, YaccOverflow } from "./parser-base";
 import type { IpsecAddress, IpsecEndpoint } from "./types";
 
 /**
@@ -120,31 +120,47 @@ export abstract class HostParser extends ParserBase {
     return { kind: "name", name: text };
   }
 
-  /** `host` or `{ host, host … }`; a host of a list may be a list itself (parse.y `host: '{' host_list '}'`). */
-  protected hostList(field: string, inList = false): IpsecAddress[] {
-    const t = this.peek();
-    if (t.kind === "punct" && t.text === "{") {
-      this.next();
-      this.mark(field, t);
-      const list: IpsecAddress[] = [];
-      // host_list: host | host_list comma host, comma: ',' | empty — a host first, at most one comma between
-      // two hosts, none before the `}`
-      list.push(...this.hostList(field, true));
-      for (;;) {
-        const n = this.peek();
-        if (n.kind === "punct" && n.text === "}") {
-          this.next();
-          break;
-        }
-        if (n.kind === "punct" && n.text === ",") this.next();
-        list.push(...this.hostList(field, true));
+  /**
+   * `host` or `{ host, host … }`; a host of a list may be a list itself (parse.y `host: '{' host_list '}'`). Lists in
+   * lists are read with a stack of the open ones, not by recursion: ipsecctl's limit is its yacc stack
+   * ({@link MAX_HOST_LIST_NESTING}), never this process's.
+   */
+  protected hostList(field: string): IpsecAddress[] {
+    if (!this.isPunct("{")) return this.listHost(field, false);
+    // host_list: host | host_list comma host, comma: ',' | empty — a host first, at most one comma between two
+    // hosts, none before the `}`
+    const open: IpsecAddress[][] = [];
+    for (;;) {
+      if (this.isPunct("{")) {
+        const t = this.peek();
+        if (open.length >= MAX_HOST_LIST_NESTING) throw new YaccOverflow(t);
+        this.next();
+        this.mark(field, t);
+        open.push([]);
+        continue;
       }
-      return list;
+      open[open.length - 1]!.push(...this.listHost(field, true));
+      while (this.isPunct("}")) {
+        this.next();
+        const inner = open.pop()!;
+        const around = open[open.length - 1];
+        if (!around) return inner;
+        around.push(...inner);
+      }
+      if (this.isPunct(",")) this.next();
     }
+  }
+
+  private isPunct(text: string): boolean {
+    const t = this.peek();
+    return t.kind === "punct" && t.text === text;
+  }
+
+  /** One host (no list); in a list it may be `host_spec '(' host_spec ')'`: the NAT goes to its first address (`$$->srcnat = $3`). */
+  private listHost(field: string, inList: boolean): IpsecAddress[] {
     const hosts = hostsFileHost(this.host(field));
-    // a host of a list may be `host_spec '(' host_spec ')'`: the NAT goes to its first address (`$$->srcnat = $3`)
     const first = hosts[0];
-    if (inList && first && first.kind !== "any" && this.peek().kind === "punct" && this.peek().text === "(") hosts[0] = { ...first, nat: this.natAfter(field, first) };
+    if (inList && first && first.kind !== "any" && this.isPunct("(")) hosts[0] = { ...first, nat: this.natAfter(field, first) };
     return hosts;
   }
 

@@ -20,8 +20,9 @@ import { strtonumError } from "../strtonum";
 import { ENC_INFO, PHASE1_AUTH, PHASE1_ENC, type EncTransform } from "./transforms";
 import type { FlowRule, FlowType, IkeMainPhase, IkePhase, IkeRule, IpsecConf, IpsecStatement, SaType } from "./types";
 import { ISAKMPD_ID_HINT, ISAKMPD_VALUE_HINT, statementProblems } from "./validate";
-import { FLOW_TYPES, SATYPE_NUMBER, SATYPE_WORDS, SyntaxError_, problemDiagnostic, type ParsedItem, type ParseOptions } from "./parser-base";
+import { FLOW_TYPES, MAX_HOST_LIST_NESTING, SATYPE_NUMBER, SATYPE_WORDS, SyntaxError_, YaccOverflow, problemDiagnostic, type ParsedItem, type ParseOptions } from "./parser-base";
 import { SaRuleParser } from "./parser-sa";
+import { isStackExhaustion } from "../stack-exhaustion";
 
 export type { ParsedItem, ParseOptions, ParseProblem } from "./parser-base";
 export { problemDiagnostic, problemMessage } from "./parser-base";
@@ -33,7 +34,7 @@ class Parser extends SaRuleParser {
     this.buffered = [];
     this.depth++;
     try {
-      for (;;) {
+      while (!this.stopped) {
         // a new statement's problems start before its first token is read (an undefined macro there is its own)
         if (this.buffered.length === 0) this.problems = [];
         const t = this.peek();
@@ -135,6 +136,15 @@ class Parser extends SaRuleParser {
         throw new SyntaxError_(end);
       }
     } catch (e) {
+      if (e instanceof YaccOverflow || isStackExhaustion(e)) {
+        // yyparse aborts: the rule and all after it are never read
+        const at = e instanceof YaccOverflow ? e.token : this.peek();
+        this.problem(at, "hard", "yacc stack overflow", undefined, `lists nested more than ${MAX_HOST_LIST_NESTING} deep (ipsecctl reads no further); write their entries as one list`);
+        this.items.push({ kind: "dropped", problems: this.problems });
+        this.problems = [];
+        this.stopped = true;
+        return;
+      }
       if (!(e instanceof SyntaxError_)) throw e;
       this.recover(e);
       return;

@@ -100,11 +100,6 @@ export class YaccOverflow {}
  */
 export const MAX_LIST_NESTING = 4994;
 
-/** Whether `e` is the JavaScript engine running out of stack (the parser's recursion, on input nested past all use). */
-export function isStackExhaustion(e: unknown): boolean {
-  return e instanceof RangeError && /call stack/i.test(e.message);
-}
-
 /** Valid pf rule options outside the model (see the header): refused with a message naming them. */
 export const UNSUPPORTED_RULE_OPTS = new Set(["os"]);
 

@@ -49,7 +49,8 @@ import { isRdomain, type PfIfName } from "./types";
 import type { PfAnchorCall, PfBlockPolicy, PfFilterRule, PfHost, PfIfSpec, PfInterface, PfLogOptions, PfRule, PfRuleOptions, PfRuleset, PfStatement } from "./types";
 import { ruleOptions } from "./rule-options";
 import { LABEL_SIZE } from "./expand-label";
-import { Errx, Fail, describe, isStackExhaustion, MAX_LIST_NESTING, YaccOverflow, type PfParseOptions, type PfParseOutput } from "./parser-base";
+import { isStackExhaustion } from "../stack-exhaustion";
+import { Errx, Fail, describe, MAX_LIST_NESTING, YaccOverflow, type PfParseOptions, type PfParseOutput } from "./parser-base";
 import { ANCHOR_STACK_DEPTH, PATH_MAX, PF_ANCHOR_NAME_SIZE } from "./names";
 import { PfQueueParser } from "./parser-queues";
 
