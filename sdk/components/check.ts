@@ -129,11 +129,22 @@ export function isPlain(v: unknown): boolean {
 
 /** How a wrongly typed value is named: `a string`, `a list`, `nothing`. */
 /**
+ * `list` when it has no hole: a hole (`[, "em1"]`, `new Array(3)`) is skipped by forEach and map but not by a for
+ * loop, so one check would pass it and the next fail on it; refused once, naming its index.
+ */
+export function noHoles<T>(label: string, field: string, list: T[], example: string): T[] {
+  for (let i = 0; i < list.length; i++)
+    if (!(i in list)) throw report(userError(label, `${field}[${i}]`, "(none)", "a hole in the list: nothing at this index", `remove it, e.g. \`${example}\``));
+  return list;
+}
+
+/**
  * An optional list argument (plain JavaScript may pass a string or an object): the list, `[]` when
  * absent, a value not known yet (an Output) as it is; anything else is refused naming what was given.
  */
 export function listArg<T>(label: string, field: string, value: T[] | undefined | null, example: string): T[] {
-  if (value === undefined || value === null || Array.isArray(value)) return value ?? [];
+  if (Array.isArray(value)) return noHoles(label, field, value, example);
+  if (value === undefined || value === null) return [];
   if (!isPlain(value)) return value as unknown as T[];
   throw report(userError(label, field, shown(value), `not a list (${givenKind(value)} given)`, `give a list, e.g. \`${example}\``));
 }
@@ -141,6 +152,12 @@ export function listArg<T>(label: string, field: string, value: T[] | undefined 
 /** An optional boolean argument: JavaScript's `"no"` or `"false"` would be true. */
 export function boolArg(label: string, field: string, value: unknown): void {
   if (value !== undefined && typeof value !== "boolean") throw report(userError(label, field, shown(value), `not a boolean (${givenKind(value)} given)`, "write `true` or `false`"));
+}
+
+/** An entry of a list of objects: required (not `undefined` or `null`), an object (not a list, not a scalar). */
+export function entryArg(label: string, field: string, value: unknown, example: string): void {
+  if (value === undefined || value === null) throw report(userError(label, field, shown(value), `not an object (${givenKind(value)} given)`, `give e.g. \`${example}\``));
+  objectArg(label, field, value, example);
 }
 
 /** An optional object argument (not a list, not a scalar). */

@@ -3,7 +3,7 @@ import type { GatewaySpec, IfAddress, IkeDaemon, NatSpec } from "../planner/spec
 import { GatewayConfig, type ConnectionArgs } from "../resources/gateway-config";
 import type { HostState } from "../state";
 import { argError, ifAddress, networkOf } from "./common";
-import { boolArg, isPlain, listArg, need, objectArg, take, takeOpt, labelOf } from "./check";
+import { boolArg, isPlain, listArg, need, noHoles, objectArg, entryArg, take, takeOpt, labelOf } from "./check";
 import { hostAddress, integer, interfaceName, keySeed, network, oneOf, packageName, rcFlags, serviceName, sysctlName, userName } from "../model/tokens/index";
 import { sysctlValueOf } from "../model/sysctl/index";
 import { openGroup, type Group, type GroupPlan } from "./registry";
@@ -327,7 +327,7 @@ function checkGatewayArgs(label: string, args: GatewayArgs): InternalArgs[] {
     boolArg(label, "external.nat.forwardsIke", args.external.nat.forwardsIke);
   }
   if (args.ike !== undefined) take(label, "ike", args.ike, oneOf(["isakmpd", "iked"] as const));
-  const internals = args.internal === undefined ? [] : Array.isArray(args.internal) ? args.internal : [args.internal];
+  const internals = args.internal === undefined ? [] : Array.isArray(args.internal) ? noHoles(label, "internal", args.internal, '[{ interface: "em0", network: "172.16.0.0/24" }]') : [args.internal];
   const seen = new Map<string, string>([[args.external.interface, "external.interface"]]);
   internals.forEach((i, k) => {
     const f = Array.isArray(args.internal) ? `internal[${k}]` : "internal";
@@ -367,7 +367,7 @@ function checkGatewayArgs(label: string, args: GatewayArgs): InternalArgs[] {
   objectArg(label, "pf", args.pf, '{ policy: "block", skip: ["lo0"] }');
   listArg(label, "pf.skip", args.pf?.skip, '["enc0"]').forEach((x, k) => take(label, `pf.skip[${k}]`, x, interfaceName));
   listArg(label, "extraInterfaces", args.extraInterfaces, '[{ interface: "lo1", addresses: ["10.0.0.1/32"] }]').forEach((x, k) => {
-    objectArg(label, `extraInterfaces[${k}]`, x, '{ interface: "lo1", addresses: ["10.0.0.1/32"] }');
+    entryArg(label, `extraInterfaces[${k}]`, x, '{ interface: "lo1", addresses: ["10.0.0.1/32"] }');
     const iface = take(label, `extraInterfaces[${k}].interface`, x?.interface, interfaceName);
     need(label, `extraInterfaces[${k}].addresses`, x.addresses, 'give the interface\'s addresses with their prefix, e.g. `["10.0.0.1/32"]`');
     listArg(label, `extraInterfaces[${k}].addresses`, x.addresses, '["10.0.0.1/32"]');
@@ -377,6 +377,7 @@ function checkGatewayArgs(label: string, args: GatewayArgs): InternalArgs[] {
   });
   if (args.packages !== undefined) {
     if (!Array.isArray(args.packages)) throw argError(label, "packages", String(args.packages), "not a list", "give package names, e.g. `[\"openvpn\"]`");
+    noHoles(label, "packages", args.packages, '["openvpn"]');
     const listed = new Map<string, number>();
     args.packages.forEach((p, k) => {
       const name = take(label, `packages[${k}]`, p, packageName);

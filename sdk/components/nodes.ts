@@ -12,7 +12,7 @@ import type { ManualKeysSpec } from "../planner/spec";
 import { Gateway } from "./gateway";
 import type { Group } from "./registry";
 import { argError } from "./common";
-import { report, take, UserError } from "./check";
+import { noHoles, report, take, UserError } from "./check";
 import { charName, hexKey, unsafeTextChar, visible, type TokenRule } from "../model/tokens/index";
 
 /** Anything a tunnel end can name: a {@link Gateway}, or a CARP pair (both members, bound to the CARP address). */
@@ -55,7 +55,7 @@ export function pfRules(label: string, field: string, rules: PfRule[] | string |
   if (typeof rules !== "string") {
     if (!Array.isArray(rules)) throw argError(label, field, typeof rules, "not pf rules", "give pf.conf text or a list of typed rules");
     // typed rules are checked here, named by the field the user wrote (`left.rules[2].to.ports[0]`)
-    rules.forEach((r, i) => typedRule(label, `${field}[${i}]`, r));
+    noHoles(label, field, rules, '[{ kind: "filter", action: "pass", direction: "in" }]').forEach((r, i) => typedRule(label, `${field}[${i}]`, r));
     return rules;
   }
   // the text is the body of an anchor file: tabs and newlines are its layout, any other invisible character is refused

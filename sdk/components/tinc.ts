@@ -3,7 +3,7 @@ import { tincMemberKeys, type TincMemberSpec, type TincSpec } from "../planner/t
 import { tincName } from "../model/tinc/index";
 import { hostAddress, network, udpPort } from "../model/tokens/index";
 import { argError, ifAddress, networksArg } from "./common";
-import { need, take, labelOf, notANode } from "./check";
+import { need, noHoles, take, labelOf, notANode } from "./check";
 import { Gateway } from "./gateway";
 import { groupOf, nodeOf } from "./nodes";
 
@@ -54,7 +54,7 @@ export class TincNetwork extends pulumi.ComponentResource {
     if (!args || typeof args !== "object") throw argError(label, "args", String(args), "no arguments", "pass `{ members: [{ gateway, inner }, …] }`");
     this.netname = take(label, args.netname === undefined ? "name" : "netname", args.netname ?? name, tincName);
     if (!Array.isArray(args.members) || args.members.length < 2) throw argError(label, "members", String(args.members?.length ?? "(none)"), "a network needs at least two members", "give two or more `{ gateway, inner }`");
-    args.members.forEach((m, i) => {
+    noHoles(label, "members", args.members, "[{ gateway: gw1, inner: \"10.9.0.1/24\" }, …]").forEach((m, i) => {
       need(label, `members[${i}]`, m, "give `{ gateway, inner }`");
       if (!(m.gateway instanceof Gateway)) throw argError(label, `members[${i}].gateway`, notANode(m.gateway), "not a Gateway", "pass a Gateway declared in this program");
       take(label, m.name === undefined ? `members[${i}].gateway` : `members[${i}].name`, m.name ?? m.gateway.gatewayName, tincName);

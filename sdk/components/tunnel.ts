@@ -4,7 +4,7 @@ import type { IkeDaemon, KeyingSpec, PolicySpec, TunnelEndSpec, TunnelSpec } fro
 import { overlaps } from "../model/address/sets";
 import { parseNet } from "../model/address/parse";
 import { argError, checkPhase, phaseSpec, type PhaseArgs } from "./common";
-import { need, take, takeOpt, labelOf, listArg, objectArg, notANode } from "./check";
+import { need, take, takeOpt, labelOf, listArg, objectArg, entryArg, notANode } from "./check";
 import { hostAddress, identity, integer, network, oneOf, psk as pskRule, tagName } from "../model/tokens/index";
 import { canonicalProtocol } from "../model/pf/names";
 import { Gateway } from "./gateway";
@@ -150,7 +150,7 @@ export class SiteToSiteTunnel extends pulumi.ComponentResource {
     if (!args.manual && auth === "psk" && missing) throw argError(label, missing, "(none)", missing === "psk" ? "`auth: \"psk\"` needs a pre-shared key" : `the other end has its own PSK, and the tunnel has no \`psk\` for this one`, missing === "psk" ? "pass `psk: cfg.requireSecret(\"psk\")`" : "pass `psk: cfg.requireSecret(\"psk\")` for the tunnel instead of per end");
     if (args.manual?.spi) for (const d of ["leftToRight", "rightToLeft"] as const) take(label, `manual.spi.${d}`, args.manual.spi[d], integer("an SPI", 256, 0xfffffffe, "choose an SPI in 0x100–0xfffffffe (0–255 are reserved)"));
     for (const [p, i] of listArg(label, "policies", args.policies, '[{ proto: "tcp", port: 22 }]').map((p, i) => [p, i] as const)) {
-      objectArg(label, `policies[${i}]`, p, '{ proto: "tcp", port: 22 }');
+      entryArg(label, `policies[${i}]`, p, '{ proto: "tcp", port: 22 }');
       if (p.proto !== undefined && (typeof p.proto !== "string" || canonicalProtocol(p.proto) === undefined)) throw argError(label, `policies[${i}].proto`, String(p.proto), "not an IP protocol of /etc/protocols", "use e.g. `tcp`, `udp`, `icmp` or a number 1–255");
       if (p.port !== undefined) take(label, `policies[${i}].port`, p.port, integer("a port", 1, 65535));
       if (p.localPort !== undefined) take(label, `policies[${i}].localPort`, p.localPort, integer("a port", 1, 65535));

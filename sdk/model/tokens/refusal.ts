@@ -52,7 +52,7 @@ export function asciiToken(text: string): string {
 export function shown(value: unknown, max = 80): string {
   if (value === undefined) return "(none)";
   if (value === null) return "(null)";
-  const s = typeof value === "string" ? value : typeof value === "number" || typeof value === "boolean" ? String(value) : safeJson(value);
+  const s = typeof value === "string" ? value : typeof value === "number" || typeof value === "boolean" ? String(value) : typeof value === "bigint" ? `${value}n` : safeJson(value);
   // non-ASCII letters, digits and marks too: a lookalike (Cyrillic `е` in `еm0`) would read as the valid value it imitates
   const esc = s.replace(/[\p{C}\p{Zl}\p{Zp}\\]|(?![\x00-\x7e])[\p{L}\p{N}\p{M}]/gu, (c) => NAMED[c] ?? `\\u${c.codePointAt(0)!.toString(16).padStart(4, "0")}`);
   if (s === "") return '""';
