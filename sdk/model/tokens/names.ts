@@ -89,6 +89,9 @@ export const serviceName: TokenRule = (v) => {
   const s = aString(v, "a service name", "ntpd");
   refuseUnsafe(s, "rc.conf.local", "use the rc.d script's name, e.g. `ntpd`");
   if (!/^[a-z_][a-z0-9_]*$/.test(s) || s.length > 64) throw new Refusal("not an rc.d service name (lower-case letters, digits and `_`, not starting with a digit)", "use the rc.d script's name, e.g. `ntpd`");
+  // a name every JavaScript object answers to (`services.__proto__` sets the map's prototype instead of a service):
+  // no rc.d script has one
+  if (s in Object.prototype) throw new Refusal("not an rc.d service name (a name of JavaScript's own object properties, which a services map cannot hold)", "use the rc.d script's name, e.g. `ntpd`");
   return s;
 };
 
