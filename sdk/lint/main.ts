@@ -7,6 +7,7 @@
  */
 import { closeSync, constants, fstatSync, openSync, readFileSync, readSync, statSync } from "node:fs";
 import { formatDiagnostic } from "../model/diagnostics";
+import { visible } from "../model/tokens/refusal";
 import { kindOf, LINT_KINDS, parseKind, unknownKindMessage, type LintKind } from "./kinds";
 import { hasErrors, lintFile } from "./lint";
 
@@ -143,7 +144,7 @@ export function runLint(args: readonly string[], io: CliIo = processIo): number 
       mode = io.mode(file);
     } catch (e) {
       const code = e instanceof TooLarge ? e.message : (e as NodeJS.ErrnoException).code;
-      io.err(`pulumi-openbsd lint: ${file}: cannot read${code === undefined ? "" : ` (${code})`}`);
+      io.err(`pulumi-openbsd lint: ${visible(file)}: cannot read${code === undefined ? "" : ` (${code})`}`);
       status = 2;
       continue;
     }
@@ -152,7 +153,9 @@ export function runLint(args: readonly string[], io: CliIo = processIo): number 
       ...(mode === undefined ? {} : { mode }),
       ...(io.include === undefined ? {} : { include: (p: string) => io.include!(p) }),
     });
-    for (const d of ds) io.out(formatDiagnostic(d));
+    // a control character of the file (a CR, a NUL, an escape sequence) quoted in a message is printed escaped (`\r`):
+    // raw, it would move the terminal's cursor or rewrite what lint printed before it
+    for (const d of ds) io.out(visible(formatDiagnostic(d)));
     if (hasErrors(ds) && status === 0) status = 1;
   }
   return status;

@@ -144,6 +144,19 @@ describe("runLint in process", () => {
     expect(io.errs).toEqual([]);
   });
 
+  it("prints a file's control characters escaped: a CR, a NUL or an escape sequence never reaches the terminal raw", () => {
+    const io = memoryIo({
+      "iked.conf": { text: 'ikev2 "x" esp from 10.0.0.1 to 10.1.0.0/16 peer 192.0.2.1\r\n\0\n', mode: 0o100600 },
+      "pf.conf": { text: 'pass in on em0 label "\x1b[2J\x1b[31mOK"\r\n' },
+    });
+    expect(runLint(["iked.conf", "pf.conf"], io)).toBe(1);
+    expect(io.outs).toEqual([
+      "iked.conf:1:58: syntax error: unexpected `\\r`; expected a token that may follow an address",
+      "iked.conf:2:1: syntax error: unexpected `\\0`; expected ikev2, set, user or a macro definition",
+      "pf.conf:1:35: syntax error: unexpected `\\r`",
+    ]);
+  });
+
   it("exits 0 when there are only warnings", () => {
     const io = memoryIo({ "/etc/hostname.em0": { text: "up\n", mode: 0o100644 } });
     expect(runLint(["/etc/hostname.em0"], io)).toBe(0);
