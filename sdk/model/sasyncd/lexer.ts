@@ -93,13 +93,21 @@ export function sasyncdTokens(text: string): SasyncdPosTok[] {
   buf[d] = 0;
   for (let s = 0; s <= d; s++) if (isspace(buf[s]!)) buf[s] = 0;
 
+  // the offsets of the file's newlines, once: a token's line is how many come before it (a binary search, not a count
+  // from the start of the file for every token)
+  const newlines: number[] = [];
+  for (let i = orig.indexOf(0x0a); i >= 0; i = orig.indexOf(0x0a, i + 1)) newlines.push(i);
   const position = (at: number): { line: number; column: number } => {
     const src = at < d ? from[at]! : Math.min(at, len);
-    const before = orig.subarray(0, src);
-    const nl = before.lastIndexOf(0x0a);
-    let line = 1;
-    for (const c of before) if (c === 0x0a) line++;
-    return { line, column: orig.subarray(nl + 1, src).toString("utf8").length + 1 };
+    let lo = 0;
+    let hi = newlines.length;
+    while (lo < hi) {
+      const mid = (lo + hi) >> 1;
+      if (newlines[mid]! < src) lo = mid + 1;
+      else hi = mid;
+    }
+    const nl = lo > 0 ? newlines[lo - 1]! : -1;
+    return { line: lo + 1, column: orig.subarray(nl + 1, src).toString("utf8").length + 1 };
   };
   const out: SasyncdPosTok[] = [];
   let ptr = -1;
