@@ -3,11 +3,26 @@
  * (so the provider never sees an absent field), and the provider's transport and diff read the same
  * values for connections stored before the defaults were filled.
  */
+import { isIPv6 } from "node:net";
 
 /** sshd's port when none is given. */
 export const SSH_PORT = 22;
 /** The login user when none is given; other users run the scripts through doas(1). */
 export const SSH_USER = "root";
+
+/**
+ * What is wrong with `host` as a connection's host, or undefined: a host name or address of letters, digits and
+ * `.:_-`, where `:` belongs to IPv6 addresses only. `192.0.2.153:2222` or `gw1.example.org:22` (a host and a port run
+ * together, as ssh's `host:port` habit writes them) would otherwise reach the resolver as a name and fail at apply.
+ */
+export function hostProblem(host: string): { reason: string; fix: string } | undefined {
+  if (!/^[A-Za-z0-9.:_-]+$/.test(host)) return { reason: "not a host name or address", fix: "give e.g. `192.0.2.153` or `gw1.example.org`" };
+  if (!host.includes(":") || isIPv6(host)) return undefined;
+  const m = /^([^:]+):(\d+)$/.exec(host);
+  return m
+    ? { reason: "a host and a port in one (`HOST:PORT`)", fix: `give the host alone and the port apart: \`host: "${m[1]}", port: ${Number(m[2])}\`` }
+    : { reason: "not a host name or address (only an IPv6 address holds `:`)", fix: "give e.g. `192.0.2.153`, `2001:db8::153` or `gw1.example.org`" };
+}
 
 /** A connection as the user may give it (and as the provider's transport takes it). */
 export interface ConnectionInput {

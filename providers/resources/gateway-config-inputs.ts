@@ -4,6 +4,7 @@ import type { SshTarget } from "../transport/ssh";
 import { parseHostKey } from "../transport/hostkey";
 import { privateKeyProblem } from "../transport/private-key";
 import { kernelProblem } from "../gateway/ipsec-kernel";
+import { hostProblem } from "../../sdk/connection";
 import { anchorName, interfaceName, packageName, rcFlags, refusalOf, serviceName, shown, sysctlName, userName } from "../../sdk/model/tokens/index";
 import { sysctlValueOf } from "../../sdk/model/sysctl/index";
 import { hasUnknown, isUnknown } from "../unknowns";
@@ -58,6 +59,10 @@ export function validate(n: Inputs): { property: string; reason: string }[] {
   } else if (!c || typeof c !== "object") bad("connection", "missing; give { host, privateKey, hostKey }");
   else {
     if (known(c.host) && (typeof c.host !== "string" || !/^[A-Za-z0-9.:_-]+$/.test(c.host))) bad("connection.host", `\`${String(c.host)}\` is not a host name or address`);
+    else if (known(c.host)) {
+      const hp = hostProblem(c.host as string);
+      if (hp) bad("connection.host", `\`${String(c.host)}\`: ${hp.reason}; ${hp.fix}`);
+    }
     if (c.port !== undefined && known(c.port) && (!Number.isInteger(c.port) || c.port < 1 || c.port > 65535)) bad("connection.port", `\`${String(c.port)}\` is not a TCP port; give 1–65535 (default 22)`);
     if (c.user !== undefined && known(c.user) && refusalOf(userName, c.user)) bad("connection.user", `\`${String(c.user)}\` is not a user name; default root (others use doas)`);
     const keyProblem = known(c.privateKey) ? privateKeyProblem(c.privateKey) : undefined;

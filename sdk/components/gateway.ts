@@ -9,7 +9,7 @@ import { sysctlValueOf } from "../model/sysctl/index";
 import { openGroup, type Group, type GroupPlan } from "./registry";
 import { publishFiles, publishState, wholeState, type GatewayFile } from "./outputs";
 import { ikedKeyPair } from "../planner/keys";
-import { parseHostKey, withConnectionDefaults } from "../connection";
+import { hostProblem, parseHostKey, withConnectionDefaults } from "../connection";
 import { aString, givenKind, refuseUnsafe, type TokenRule } from "../model/tokens/refusal";
 
 /** A pinned host key is one line of known_hosts: blanks around it are trimmed (as the provider does), nothing unsafe inside. */
@@ -270,7 +270,8 @@ export class Gateway extends pulumi.ComponentResource {
 function checkConnection<C extends ConnectionArgs>(label: string, name: string, group: Group, c: C): C {
   if (!c || typeof c !== "object") throw argError(label, "connection", String(c), "not a connection", "give `{ host, privateKey, hostKey }`");
   if (typeof c.host !== "string" || c.host === "") throw argError(label, "connection.host", String(c.host), "required", "give the management address or host name, e.g. `192.0.2.153`");
-  if (!/^[A-Za-z0-9.:_-]+$/.test(c.host)) throw argError(label, "connection.host", c.host, "not a host name or address", "give e.g. `192.0.2.153` or `gw1.example.org`");
+  const hp = hostProblem(c.host);
+  if (hp) throw argError(label, "connection.host", c.host, hp.reason, hp.fix);
   if (c.port !== undefined) take(label, "connection.port", c.port, integer("a TCP port", 1, 65535));
   if (c.user !== undefined) take(label, "connection.user", c.user, userName);
   if (c.privateKey === undefined || c.privateKey === null || c.privateKey === "") throw argError(label, "connection.privateKey", "(none)", "required", "pass `cfg.requireSecret(\"sshKey\")`");

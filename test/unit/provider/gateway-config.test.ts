@@ -60,6 +60,13 @@ describe("validate", () => {
     expect((r.inputs as { state: { ipsecKernel: unknown } }).state.ipsecKernel).toEqual(s.ipsecKernel);
     expect(s.ipsecKernel!.tunnels).toHaveLength(2);
   });
+  it("check refuses a host and a port run together, and a colon outside an IPv6 address; an IPv6 address passes", async () => {
+    const check = (host: string) => gatewayConfig.check!("urn:pulumi:dev::vpn::openbsd:index:GatewayConfig::gw1", {}, { connection: { ...conn, host }, state: gwState("gw1") }).then((r) => r.failures);
+    expect(await check("192.0.2.153:2222")).toEqual([{ property: "", reason: 'connection.host: `192.0.2.153:2222`: a host and a port in one (`HOST:PORT`); give the host alone and the port apart: `host: "192.0.2.153", port: 2222`' }]);
+    expect(await check("gw1:x")).toEqual([{ property: "", reason: "connection.host: `gw1:x`: not a host name or address (only an IPv6 address holds `:`); give e.g. `192.0.2.153`, `2001:db8::153` or `gw1.example.org`" }]);
+    expect(await check("2001:db8::153")).toEqual([]);
+  });
+
   it("check names a nested field in the reason, not as the engine's `property` (it would print `value {<nil>}`)", async () => {
     const r = await gatewayConfig.check!("urn:pulumi:dev::vpn::openbsd:index:GatewayConfig::gw1", {}, { connection: { ...conn, host: "bad host" }, state: gwState("gw1"), rollbackSeconds: 3 });
     expect(r.failures).toEqual([
