@@ -43,6 +43,13 @@ export function normalizeConnection<T>(c: T): T {
   return out as T;
 }
 
+/** What is wrong with a connection's host, as `check` reports it; undefined when it is a host name or address. */
+function connectionHostProblem(host: unknown): string | undefined {
+  if (typeof host !== "string" || !/^[A-Za-z0-9.:_-]+$/.test(host)) return `\`${String(host)}\` is not a host name or address`;
+  const hp = hostProblem(host);
+  return hp ? `\`${host}\`: ${hp.reason}; ${hp.fix}` : undefined;
+}
+
 /**
  * Every problem with the inputs, as `field: value is wrong; allowed …` (no secret values shown). A value not
  * known yet (at preview, providers/unknowns.ts) is not checked: the engine checks the inputs again at `pulumi up`,
@@ -58,11 +65,8 @@ export function validate(n: Inputs): { property: string; reason: string }[] {
     // the whole connection is checked at up
   } else if (!c || typeof c !== "object") bad("connection", "missing; give { host, privateKey, hostKey }");
   else {
-    if (known(c.host) && (typeof c.host !== "string" || !/^[A-Za-z0-9.:_-]+$/.test(c.host))) bad("connection.host", `\`${String(c.host)}\` is not a host name or address`);
-    else if (known(c.host)) {
-      const hp = hostProblem(c.host as string);
-      if (hp) bad("connection.host", `\`${String(c.host)}\`: ${hp.reason}; ${hp.fix}`);
-    }
+    const hp = known(c.host) ? connectionHostProblem(c.host) : undefined;
+    if (hp) bad("connection.host", hp);
     if (c.port !== undefined && known(c.port) && (!Number.isInteger(c.port) || c.port < 1 || c.port > 65535)) bad("connection.port", `\`${String(c.port)}\` is not a TCP port; give 1–65535 (default 22)`);
     if (c.user !== undefined && known(c.user) && refusalOf(userName, c.user)) bad("connection.user", `\`${String(c.user)}\` is not a user name; default root (others use doas)`);
     const keyProblem = known(c.privateKey) ? privateKeyProblem(c.privateKey) : undefined;
