@@ -45,7 +45,7 @@ export function normalizeConnection<T>(c: T): T {
 
 /** What is wrong with a connection's host, as `check` reports it; undefined when it is a host name or address. */
 function connectionHostProblem(host: unknown): string | undefined {
-  if (typeof host !== "string" || !/^[A-Za-z0-9.:_-]+$/.test(host)) return `\`${String(host)}\` is not a host name or address`;
+  if (typeof host !== "string") return `\`${String(host)}\` is not a host name or address`;
   const hp = hostProblem(host);
   return hp ? `\`${host}\`: ${hp.reason}; ${hp.fix}` : undefined;
 }

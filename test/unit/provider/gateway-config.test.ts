@@ -70,7 +70,7 @@ describe("validate", () => {
   it("check names a nested field in the reason, not as the engine's `property` (it would print `value {<nil>}`)", async () => {
     const r = await gatewayConfig.check!("urn:pulumi:dev::vpn::openbsd:index:GatewayConfig::gw1", {}, { connection: { ...conn, host: "bad host" }, state: gwState("gw1"), rollbackSeconds: 3 });
     expect(r.failures).toEqual([
-      { property: "", reason: "connection.host: `bad host` is not a host name or address" },
+      { property: "", reason: "connection.host: `bad host`: not a host name or address; give e.g. `192.0.2.153` or `gw1.example.org`" },
       { property: "rollbackSeconds", reason: "rollbackSeconds: `3` must be a whole number of seconds from 5 to 3600 (default 60)" },
     ]);
   });

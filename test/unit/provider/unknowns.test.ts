@@ -42,7 +42,7 @@ describe("GatewayConfig check with unknown inputs", () => {
   });
   it("the checks that do not read the unknown still run", async () => {
     const r = await check({ connection: { ...conn, host: "bad host", privateKey: UNKNOWN }, state: UNKNOWN, rollbackSeconds: 3 });
-    expect(reasons(r)).toEqual(["connection.host: `bad host` is not a host name or address", "rollbackSeconds: `3` must be a whole number of seconds from 5 to 3600 (default 60)"]);
+    expect(reasons(r)).toEqual(["connection.host: `bad host`: not a host name or address; give e.g. `192.0.2.153` or `gw1.example.org`", "rollbackSeconds: `3` must be a whole number of seconds from 5 to 3600 (default 60)"]);
   });
   it("a state with unknown parts: the known items are checked, the references into unknown ones wait", () => {
     const s = gwState("gw1");
