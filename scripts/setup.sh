@@ -40,6 +40,8 @@ command -v nft >/dev/null || need+=(nftables)
 command -v musl-gcc >/dev/null || need+=(musl-tools)
 # mksh, of the pdksh family OpenBSD's ksh belongs to: the read script's shell test runs under it too
 command -v mksh >/dev/null || need+=(mksh)
+# csh, a login shell admins give root: test/provider/login-shells.test.ts commits through it
+command -v csh >/dev/null || need+=(csh)
 if [ ${#need[@]} -gt 0 ]; then
   say "apt-get install ${need[*]}"
   export DEBIAN_FRONTEND=noninteractive

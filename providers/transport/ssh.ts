@@ -77,6 +77,16 @@ export class TransportError extends Error {
 const handshakes = new Map<string, Semaphore>();
 
 /**
+ * The first line of every script: closes descriptors 3 to 9, which the script's shell may have inherited from the
+ * login shell that started it. A login shell that keeps copies of the session's pipes there without close-on-exec
+ * (Debian's csh does: 3, 4 and 5) hands them to everything the script starts, and sshd closes the channel only
+ * when the last copy is closed: the commit's rollback timer (`nohup … &`) or a daemon the apply starts would hold
+ * the command open until it exits (a stage that ends only when its own timer fires). ksh, mksh, dash and bash keep
+ * their own script descriptor at 10 or above; `n<&-` on a descriptor that is not open does nothing.
+ */
+export const CLOSE_INHERITED = "exec 3<&- 4<&- 5<&- 6<&- 7<&- 8<&- 9<&-\n";
+
+/**
  * Declines OpenSSH's host-key rotation offer on a connection. After authentication every OpenSSH sshd announces
  * all its host keys (`hostkeys-00@openssh.com`, sent by sshd's `notify_hostkeys`), and ssh2 answers each
  * announcement by asking the server to prove it holds them (`hostkeys-prove-00@openssh.com`): the gateway then
@@ -288,11 +298,11 @@ export class SshSession {
               }
               resolve({ stdout: Buffer.concat(out).toString("utf8"), stderr: Buffer.concat(errb).toString("utf8"), code });
             });
-            const input = Buffer.from(script, "utf8");
+            const input = Buffer.from(CLOSE_INHERITED + script, "utf8");
             c.bytesOut += input.length;
             if (opts.cutAt !== undefined) {
               // fault injection: part of the script, then the connection dies
-              stream.write(input.subarray(0, opts.cutAt), () => setTimeout(() => this.destroy(), 200));
+              stream.write(input.subarray(0, CLOSE_INHERITED.length + opts.cutAt), () => setTimeout(() => this.destroy(), 200));
             } else if (opts.gate) stream.write(input);
             else stream.end(input);
           });
