@@ -42,6 +42,8 @@ command -v musl-gcc >/dev/null || need+=(musl-tools)
 command -v mksh >/dev/null || need+=(mksh)
 # csh, a login shell admins give root: test/provider/login-shells.test.ts commits through it
 command -v csh >/dev/null || need+=(csh)
+# doas (OpenDoas, the port of OpenBSD's): a login user other than root (test/provider/doas-login.test.ts)
+command -v doas >/dev/null || need+=(doas)
 if [ ${#need[@]} -gt 0 ]; then
   say "apt-get install ${need[*]}"
   export DEBIAN_FRONTEND=noninteractive

@@ -30,7 +30,11 @@ export interface ConnectionInput {
   host: string;
   /** Default 22. */
   port?: number;
-  /** Default `root`; other users go through doas(1). */
+  /**
+   * The login user. Default `root`. Any other user runs every command as root through doas(1), as
+   * `doas -n /bin/sh -s` (no password: there is no terminal); the gateway's /etc/doas.conf must let it, e.g.
+   * `permit nopass admin as root cmd /bin/sh`.
+   */
   user?: string;
   /** The SSH private key (a secret). */
   privateKey: string;

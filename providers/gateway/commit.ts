@@ -204,6 +204,8 @@ export async function commit(target: SshTarget, c: Omit<CommitInput, "id">): Pro
           },
         })
         .catch((e: Error) => {
+          // refused before any script ran (doas)
+          if (e instanceof TransportError && e.unreachable && !went) throw new TransportError(`${e.message}; nothing was changed (${ON_OLD})`, host, e.code, true);
           throw new TransportError(
             went
               ? `${e.message} (fault: ${fault ?? "none"}); ${onNewUnconfirmed(c.rollbackSeconds)}`

@@ -23,6 +23,7 @@ import { warnThroughEngine } from "../engine-log";
 import { promptAcks } from "./prompt-ack";
 import { signedFirst } from "./signed-first";
 import { coalesceWrites } from "./coalesce-writes";
+import { DOAS_SHELL, doasRefusal } from "./doas";
 
 /** At most this many channels are open at once on one connection. */
 export const MAX_CHANNELS = 8;
@@ -238,7 +239,8 @@ export class SshSession {
   exec(script: string, opts: { name?: string; gate?: Gate; cutAt?: number; timeoutMs?: number } = {}): Promise<ExecResult> {
     const c = countersFor(this.id);
     // `exec`: the login shell sshd starts to run this line becomes the script's shell instead of forking it
-    const argv = (this.target.user ?? SSH_USER) === "root" ? "exec /bin/sh -s" : "exec doas -n /bin/sh -s";
+    const user = this.target.user ?? SSH_USER;
+    const argv = user === "root" ? "exec /bin/sh -s" : DOAS_SHELL;
     return this.channels.with(
       () =>
         new Promise<ExecResult>((resolve, reject) => {
@@ -296,7 +298,10 @@ export class SshSession {
               if (code === null) {
                 return reject(new TransportError(`${this.id}: connection lost during \`${opts.name ?? "script"}\``, this.id));
               }
-              resolve({ stdout: Buffer.concat(out).toString("utf8"), stderr: Buffer.concat(errb).toString("utf8"), code });
+              const r = { stdout: Buffer.concat(out).toString("utf8"), stderr: Buffer.concat(errb).toString("utf8"), code };
+              const refused = user === "root" ? undefined : doasRefusal(user, r);
+              if (refused) return reject(new TransportError(`${this.id}: ${refused}`, this.id, code, true));
+              resolve(r);
             });
             const input = Buffer.from(CLOSE_INHERITED + script, "utf8");
             c.bytesOut += input.length;

@@ -16,7 +16,10 @@ export interface ConnectionArgs {
   host: pulumi.Input<string>;
   /** SSH port. Default 22. */
   port?: pulumi.Input<number>;
-  /** Login user. Default `root`; any other user runs commands through doas(1). */
+  /**
+   * Login user. Default `root`. Any other user runs every command as root through doas(1), as `doas -n /bin/sh -s`;
+   * the gateway's /etc/doas.conf must let it without a password, e.g. `permit nopass admin as root cmd /bin/sh`.
+   */
   user?: pulumi.Input<string>;
   /** OpenSSH private key (PEM/OpenSSH format). Always stored as a secret. */
   privateKey: pulumi.Input<string>;
