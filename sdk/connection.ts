@@ -4,6 +4,7 @@
  * values for connections stored before the defaults were filled.
  */
 import { isIPv6 } from "node:net";
+import { hostKeyMistake } from "./model/tokens/ssh";
 
 /** sshd's port when none is given. */
 export const SSH_PORT = 22;
@@ -77,6 +78,8 @@ export interface PinnedKey {
  * preview and of the provider's transport.
  */
 export function parseHostKey(text: string): PinnedKey | string {
+  const mistake = hostKeyMistake(text);
+  if (mistake) return `hostKey: ${mistake.reason}; ${mistake.fix}`;
   const parts = text.trim().split(/\s+/);
   const [type, b64] = parts;
   if (type && b64 && /^sk-\S+$/.test(type)) {

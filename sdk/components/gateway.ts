@@ -4,7 +4,7 @@ import { GatewayConfig, type ConnectionArgs } from "../resources/gateway-config"
 import type { HostState } from "../state";
 import { argError, ifAddress, networkOf } from "./common";
 import { boolArg, isPlain, listArg, need, noHoles, objectArg, entryArg, take, takeOpt, labelOf } from "./check";
-import { hostAddress, integer, interfaceName, keySeed, network, oneOf, packageName, rcFlags, serviceName, sysctlName, userName } from "../model/tokens/index";
+import { hostAddress, hostKeyMistake, integer, interfaceName, keySeed, network, oneOf, packageName, rcFlags, serviceName, sysctlName, userName } from "../model/tokens/index";
 import { sysctlValueOf } from "../model/sysctl/index";
 import { openGroup, type Group, type GroupPlan } from "./registry";
 import { publishFiles, publishState, wholeState, type GatewayFile } from "./outputs";
@@ -282,6 +282,8 @@ function checkConnection<C extends ConnectionArgs>(label: string, name: string, 
     if (c.insecureSkipHostKeyCheck !== true) throw argError(label, "connection.hostKey", "(none)", "required: each gateway's SSH host key is pinned, so that no one can pose as the gateway", `${keyFix}, or set \`insecureSkipHostKeyCheck: true\` (dangerous)`);
   } else {
     // a newline, control or invisible character first (one line of known_hosts), then the provider's own parse
+    const mistake = typeof c.hostKey === "string" ? hostKeyMistake(c.hostKey) : undefined;
+    if (mistake) throw argError(label, "connection.hostKey", String(c.hostKey), mistake.reason, mistake.fix);
     if (typeof c.hostKey === "string") take(label, "connection.hostKey", c.hostKey, hostKeyLine);
     const k = typeof c.hostKey === "string" ? parseHostKey(c.hostKey.trim()) : "hostKey: not a string";
     if (typeof k === "string") throw argError(label, "connection.hostKey", String(c.hostKey), / is not an OpenSSH public key/.test(k) ? "not an OpenSSH public key (`TYPE BASE64`, e.g. `ssh-ed25519 AAAA…`)" : k.replace(/^hostKey: /, ""), keyFix);

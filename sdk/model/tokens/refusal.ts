@@ -49,10 +49,15 @@ export function asciiToken(text: string): string {
  * U+202E), separator, unassigned characters and non-ASCII letters are shown as `\n`, `\u202e`, `\u0435`; long
  * values are cut.
  */
+/** A private key in any of the forms ssh-keygen and OpenSSL write (`-----BEGIN OPENSSH PRIVATE KEY-----`, `…EC PRIVATE KEY…`). */
+export const PRIVATE_KEY = /-----BEGIN [A-Z0-9 ]*PRIVATE KEY-----/;
+
 export function shown(value: unknown, max = 80): string {
   if (value === undefined) return "(none)";
   if (value === null) return "(null)";
   const s = typeof value === "string" ? value : typeof value === "number" || typeof value === "boolean" ? String(value) : typeof value === "bigint" ? `${value}n` : safeJson(value);
+  // a private key given where a plain value belongs (a host key, a certificate) is never quoted, not even its start
+  if (PRIVATE_KEY.test(s)) return "(a private key)";
   // non-ASCII letters, digits and marks too: a lookalike (Cyrillic `е` in `еm0`) would read as the valid value it imitates
   const esc = s.replace(/[\p{C}\p{Zl}\p{Zp}\\]|(?![\x00-\x7e])[\p{L}\p{N}\p{M}]/gu, (c) => NAMED[c] ?? `\\u${c.codePointAt(0)!.toString(16).padStart(4, "0")}`);
   if (s === "") return '""';

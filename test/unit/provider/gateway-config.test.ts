@@ -338,6 +338,12 @@ describe("host keys and masking", () => {
     expect(parseHostKey("ssh-ed25519")).toBe("hostKey: `ssh-ed25519` is not an OpenSSH public key; give it as in known_hosts without the host name, e.g. `ssh-ed25519 AAAAC3Nz…`");
     expect(parseHostKey("ssh-rsa " + KEY.split(" ")[1])).toBe("hostKey: the key data does not hold a `ssh-rsa` key");
   });
+  it("tells the usual mix-ups apart, and never quotes a private key given as the host key", () => {
+    const fake = "-----BEGIN EC PRIVATE KEY-----\nMHcCAQEEIFAKEprivateSCALARnotakey\n-----END EC PRIVATE KEY-----\n";
+    expect(parseHostKey(fake)).toBe("hostKey: a private key, not the gateway's public host key; the key you log in with goes in `privateKey`; pin the gateway's own public host key here, e.g. `ssh-ed25519 AAAAC3Nz…` (`ssh-keyscan -t ed25519 HOST` prints it)");
+    expect(parseHostKey(`192.0.2.153 ${KEY}`)).toBe(`hostKey: starts with \`192.0.2.153\`, as ssh-keyscan and known_hosts print a key; give the key alone, without the host name: \`${KEY.split(" ")[0]} ${KEY.split(" ")[1]!.slice(0, 16)}…\``);
+    expect(parseHostKey("SHA256:Y8aG1n3C4mZl8pQbE1X9t7wBq3kzZ1bq8z7m8h9wq0A")).toMatch(/^hostKey: a fingerprint, not the key: the whole key is pinned; give the key whose fingerprint this is/);
+  });
   it("masks secrets in error text", () => {
     expect(maskSecrets(`ipsecctl: line 1: psk "${PSK}" bad`, [PSK])).toBe('ipsecctl: line 1: psk "***" bad');
   });
