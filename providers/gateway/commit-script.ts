@@ -44,7 +44,7 @@ import { isClonedInterface } from "../../sdk/model/tokens/interface";
 import { interfaceApply } from "./interfaces";
 import { IPSEC_DELETE_FN, verifyKernelLines } from "./ipsec-kernel";
 import { STATE_DIR } from "./state-dir";
-import { type Owner } from "./owner";
+import { who, type Owner } from "./owner";
 import { applySysctls, recordSysctls, restoreSysctls } from "./sysctl-script";
 import { isPseudoService, recordServices, restoreServices, serviceNames, stopAddedServices } from "./services-script";
 import { installLines, removeLines } from "./packages-script";
@@ -190,7 +190,7 @@ export function stageScript(c: CommitInput): string {
   const { news, olds } = c;
   const L = [...BLOCK_START, ...PRELUDE(c.id)];
   // the connection's loss must not kill the script half way: it notices it at `read` (EOF) instead
-  L.push("trap '' HUP PIPE", "lock", "TPID=", "WD=", "DL=");
+  L.push("trap '' HUP PIPE", ...(c.owner ? [`WHO=${sq(who(c.owner))}`] : []), "lock", "TPID=", "WD=", "DL=");
   L.push('cleanup() { if [ -n "$WD" ]; then kill "$WD" 2>/dev/null; fi; if [ -n "$TPID" ]; then kill "$TPID" 2>/dev/null; fi; if [ -f "$R/staged" ]; then while read -r t; do rm -f "$t"; done < "$R/staged"; fi; rm -rf "$R" "$D/lock"; [ -z "$DL" ] || exit 1; }', "trap cleanup EXIT");
   L.push(...watchdogLines(stageDeadline(news)));
   if (c.owner) L.push(`owns ${sq(c.owner.stack)} ${c.owner.takeover ? "takeover" : "-"}`);
@@ -406,7 +406,7 @@ export function applyScript(c: CommitInput): string {
 
 /** Delete: put back each file's baseline (or remove what the resource added), sysctls and services, and reload. */
 export function deleteScript(s: HostState, owner?: Owner): string {
-  const L = [...BLOCK_START, ...PRELUDE("delete"), "trap '' HUP PIPE", "lock"];
+  const L = [...BLOCK_START, ...PRELUDE("delete"), "trap '' HUP PIPE", ...(owner ? [`WHO=${sq(who(owner))}`] : []), "lock"];
   L.push('trap \'rm -rf "$D/lock"\' EXIT');
   if (owner) {
     L.push(`owns ${sq(owner.stack)} -`);

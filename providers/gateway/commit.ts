@@ -151,11 +151,14 @@ function applyFailure(host: string, r: ExecResult, secrets: string[], c: CommitI
 
 /** Dead commits the script found holding the lock and finished (ARCHITECTURE.md D12), for the log. */
 function recovered(host: string, stderr: string): void {
-  for (const m of stderr.matchAll(/^@@recovered (\S+) (restored|dropped) ?(.*)$/gm)) {
+  for (const m of stderr.matchAll(/^@@recovered (\S+) (restored|superseded|dropped) ?(.*)$/gm)) {
+    const also = m[3] ? ` (${m[3]})` : "";
     log(
       m[2] === "restored"
-        ? `${host}: commit ${m[1]} was dead (its process gone or the host rebooted since) and unconfirmed: put the gateway back on the configuration before it${m[3] ? ` (${m[3]})` : ""}, released its lock, and went on`
-        : `${host}: commit ${m[1]} was dead before its swap: removed what it had staged, released its lock, and went on`,
+        ? `${host}: commit ${m[1]} was dead (its process gone or the host rebooted since) and unconfirmed: put the gateway back on the configuration before it${also}, released its lock, and went on`
+        : m[2] === "superseded"
+          ? `${host}: commit ${m[1]} of this resource, from an earlier operation that ended before confirming it (interrupted?), was still waiting for its rollback timer: put the gateway back on the configuration before it${also} at once, released its lock, and went on`
+          : `${host}: commit ${m[1]} was dead before its swap: removed what it had staged, released its lock, and went on`,
       "warning",
     );
   }

@@ -24,3 +24,11 @@ export function ownerOf(urn: string, takeover = false): Owner | undefined {
   const m = /^urn:pulumi:([^:]+)::([^:]+)::/.exec(urn);
   return m ? { stack: `${m[2]}/${m[1]}`, urn, ...(takeover ? { takeover } : {}) } : undefined;
 }
+
+/**
+ * Who takes the on-host lock (`$WHO`, script-lib.ts): the stack, the resource's URN and how it reaches the gateway, on
+ * one line. The same resource of the same stack finding its own earlier commit unconfirmed supersedes it at once.
+ */
+export function who(o: Owner): string {
+  return [o.stack, o.urn, o.target ?? ""].join(" ").replace(/[\r\n]/g, " ");
+}

@@ -6,12 +6,14 @@
  */
 import { describe, expect, it } from "vitest";
 import { execFileSync, spawnSync } from "node:child_process";
-import { existsSync, readFileSync, writeFileSync } from "node:fs";
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
 import * as path from "node:path";
 import { fileURLToPath } from "node:url";
 import { applyScript, confirmScript, deleteScript, stageScript, type CommitInput } from "../../../providers/gateway/commit-script";
 import { ifWants, interfaceApply } from "../../../providers/gateway/interfaces";
 import { ownerOf } from "../../../providers/gateway/owner";
+import { SCRIPT_LIB } from "../../../providers/gateway/script-lib";
 import { peersOf } from "../../../providers/resources/gateway-config";
 import { gwState } from "../../provider/fixtures";
 
@@ -160,5 +162,33 @@ describe("an interface whose hostname.if changed (interfaceApply)", () => {
       expect(run(shell, "'keepalive: timeout 3 count 3'"), shell).toMatch(/^undo: gre0 does not show `keepalive: timeout 3 count 3` that \/etc\/hostname.gre0 asks for; ifconfig gre0 prints:\n/);
       expect(run(shell, "'vnetid 50 '"), shell).toMatch(/^undo: gre0 does not show `vnetid 50 `/);
     }
+  });
+});
+
+describe("the lock's `superseded` (script-lib.ts): an unconfirmed commit of the same resource and stack only", () => {
+  const lib = SCRIPT_LIB;
+  /** Runs `superseded` under sh against a lock held by a live process (this test's own sh) for commit `abc`. */
+  const run = (o: { who?: string; mine: string; pending: boolean }) => {
+    const D = mkdtempSync(path.join(tmpdir(), "sup-"));
+    try {
+      mkdirSync(path.join(D, "lock"));
+      mkdirSync(path.join(D, "rollback", "abc"), { recursive: true });
+      writeFileSync(path.join(D, "lock", "owner"), `abc ${process.pid} 1700000000\n`);
+      if (o.who !== undefined) writeFileSync(path.join(D, "lock", "who"), `${o.who}\n`);
+      if (o.pending) writeFileSync(path.join(D, "rollback", "abc", "pending"), "");
+      const r = spawnSync("sh", ["-c", `${lib}\nD=$1\nWHO=$2\nif superseded; then echo superseded; else echo waits; fi`, "sh", D, o.mine], { encoding: "utf8" });
+      return r.stdout.trim() + r.stderr;
+    } finally {
+      rmSync(D, { recursive: true, force: true });
+    }
+  };
+  const me = "vpn/dev urn:pulumi:dev::vpn::openbsd:index:GatewayConfig::gw1 ";
+  it("supersedes its own stack's and resource's commit that swapped and waits for its timer", () => expect(run({ who: me, mine: me, pending: true })).toBe("superseded"));
+  it("waits for another resource, another stack, a commit before its swap, a lock of an older version without `who`, and a commit without an owner", () => {
+    expect(run({ who: "vpn/dev urn:pulumi:dev::vpn::openbsd:index:GatewayConfig::gw1-new ", mine: me, pending: true })).toBe("waits");
+    expect(run({ who: me.replace("vpn/dev", "vpn/prod"), mine: me, pending: true })).toBe("waits");
+    expect(run({ who: me, mine: me, pending: false })).toBe("waits");
+    expect(run({ mine: me, pending: true })).toBe("waits");
+    expect(run({ who: me, mine: "", pending: true })).toBe("waits");
   });
 });

@@ -29,6 +29,7 @@ keep() {
   cmp -s "$1" "$2" || fail "copy $1 to $2" "the copy differs from $1"
 }
 BOOT=
+WHO=
 boot() { [ -n "$BOOT" ] || BOOT=$(sysctl -n kern.boottime 2>/dev/null || echo unknown); }
 own() {
   boot
@@ -45,6 +46,13 @@ dead() {
   [ "$oboot" != "$BOOT" ] && return 0
   ! kill -0 "$opid" 2>/dev/null
 }
+superseded() {
+  [ -n "$WHO" ] && [ -f "$D/lock/who" ] || return 1
+  oid=; opid=; oboot=; w=
+  read -r oid opid oboot < "$D/lock/owner" || return 1
+  [ -n "$oid" ] && [ -e "$D/rollback/$oid/pending" ] || return 1
+  w=$(cat "$D/lock/who" 2>/dev/null) && [ "$w" = "$WHO" ]
+}
 recover() {
   mv "$D/lock" "$D/lock.$$" 2>/dev/null || return 0
   c=; read -r c _ 2>/dev/null < "$D/lock.$$/owner"
@@ -54,8 +62,11 @@ recover() {
   fi
   r="$D/rollback/$oid"
   if [ -f "$r/restore.sh" ] && [ -e "$r/pending" ]; then
+    # a superseded commit's timer is alive: stopped (its shell first, which then ends with its sleep) so that it
+    # does not linger for the rest of its seconds
+    if [ "$1" = superseded ] && [ -n "$opid" ]; then kill "$opid" 2>/dev/null; pkill -P "$opid" 2>/dev/null; fi
     E=$(sh "$r/restore.sh" 2>&1)
-    printf '@@recovered %s restored %s\n' "$oid" "$E" >&2
+    printf '@@recovered %s %s %s\n' "$oid" "$1" "$E" >&2
   else
     if [ -f "$r/staged" ]; then while read -r t; do rm -f "$t"; done < "$r/staged"; fi
     printf '@@recovered %s dropped\n' "$oid" >&2
@@ -66,7 +77,8 @@ lock() {
   E=$(mkdir -p "$D" 2>&1 && chmod 700 "$D") || fail "mkdir $D" "$E"
   n=0
   while ! mkdir "$D/lock" 2>/dev/null; do
-    if dead; then recover; continue; fi
+    if dead; then recover restored; continue; fi
+    if superseded; then recover superseded; continue; fi
     n=$((n+1))
     if [ "$n" -ge "$LOCK_WAIT" ]; then
       printf '@@locked %s\n' "$(cat "$D/lock/owner" 2>/dev/null)" >&2
@@ -75,6 +87,7 @@ lock() {
     sleep 1
   done
   own $$ || { rm -rf "$D/lock"; exit 1; }
+  [ -z "$WHO" ] || printf '%s\n' "$WHO" > "$D/lock/who" 2>/dev/null || :
 }
 owns() {
   if [ -f "$D/owner" ] && [ "$2" != takeover ]; then
@@ -88,6 +101,7 @@ ID=delete
 R="$D/rollback/$ID"
 ch() { grep -qxF "$1" "$R/changed" 2>/dev/null; }
 trap '' HUP PIPE
+WHO='vpn/prod urn:pulumi:prod::vpn::openbsd:index:GatewayConfig::gw1 '
 lock
 trap 'rm -rf "$D/lock"' EXIT
 owns 'vpn/prod' -
