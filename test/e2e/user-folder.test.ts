@@ -10,7 +10,7 @@
  * refresh finds a hand edit, up repairs it, destroy; `pulumi import` adopts a gateway configured by hand.
  */
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { execFileSync, spawnSync, type SpawnSyncReturns } from "node:child_process";
+import { execFileSync, spawnSync, type ChildProcess, type SpawnSyncReturns } from "node:child_process";
 import { createRequire } from "node:module";
 import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
@@ -98,7 +98,7 @@ let pulumiVersion: string;
  * exercise the provider against the lab, where checking the same program again costs 1.5 CPU-s a run and shows
  * nothing new (the folder's types are checked by the first preview and by the tsc tests above).
  */
-type CliOpts = { stdin?: string; wrap?: string[]; transpileOnly?: boolean };
+type CliOpts = { stdin?: string; wrap?: string[]; transpileOnly?: boolean; onSpawn?: (p: ChildProcess) => void };
 const env = (transpileOnly = false) => projectEnv({ PULUMI_NODEJS_TRANSPILE_ONLY: String(transpileOnly) });
 const cli = (args: string[], opts: CliOpts = {}) => pulumiCli(dir, args, { ...opts, env: env(opts.transpileOnly) });
 const ok = async (args: string[], opts: CliOpts = {}) => {
@@ -285,6 +285,43 @@ describe("pulumi in the folder, on the lab", () => {
     await ok(["up", "--yes", "--skip-preview"], { transpileOnly: true });
     expect((await labExec(lab, "gw1", "cat /etc/pf.anchors/vpn")).stdout).toBe(before);
     await ok(["preview", "--expect-no-changes"], { transpileOnly: true });
+  });
+  it("Ctrl-C twice between swap and confirm: the next up takes over at once (not after the rollback timer) and converges", async () => {
+    // gw1's `ipsecctl -f` (the apply's load of the new rules) made slow: a bind mount over the emulator's client, in
+    // gw1's mount namespace only, that sleeps before loading; the interrupt lands while the apply waits on it
+    const emuc = (await labExec(lab, "gw1", "readlink /sbin/ipsecctl")).stdout.trim();
+    const wrap = '#!/bin/sh\nn=${0##*/}\ncase "$n $1" in "ipsecctl -f") sleep 20;; esac\n[ -e /root/real/$n ] || ln -s /root/emuc /root/real/$n\nexec /root/real/$n "$@"\n';
+    const hook = await labExec(lab, "gw1", `set -e; cp ${emuc} /root/emuc; mkdir -p /root/real; cat > /root/wrap.sh; chmod 755 /root/wrap.sh; mount --bind /root/wrap.sh ${emuc}`, wrap);
+    expect(hook.code, hook.stderr).toBe(0);
+    const unhook = () => labExec(lab, "gw1", `umount -l ${emuc}; rm -rf /root/emuc /root/real /root/wrap.sh`);
+    const NEW_PSK = "e2e-psk-after-ctrl-c-4b1d9c0e7a";
+    try {
+      await ok(["config", "set", "--secret", "psk", NEW_PSK]);
+      let up: ChildProcess | undefined;
+      const run = cli(["up", "--yes", "--skip-preview"], { transpileOnly: true, onSpawn: (p) => (up = p) });
+      // swapped, unconfirmed, applying: then the user presses Ctrl-C twice
+      const deadline = Date.now() + 60_000;
+      while (!(await labExec(lab, "gw1", "ps -eo args | grep -q '^sleep 20' && ls /var/db/pulumi-openbsd/rollback/*/pending")).stdout.includes("pending")) {
+        if (Date.now() > deadline) throw new Error("the apply never reached the slow ipsecctl");
+        await new Promise((r) => setTimeout(r, 200));
+      }
+      up!.kill("SIGINT");
+      await new Promise((r) => setTimeout(r, 500));
+      up!.kill("SIGINT");
+      const r = await run;
+      expect(r.code).not.toBe(0);
+      expect(r.stdout).toMatch(/GatewayConfig gw1 updating \(interrupted\)/);
+      expect((await labExec(lab, "gw1", "grep -c e2e-psk-after-ctrl-c /etc/ipsec.conf")).stdout).toBe("1\n"); // NEW, unconfirmed
+      await unhook();
+      const again = await ok(["up", "--yes", "--skip-preview"], { transpileOnly: true });
+      expect(again.stdout).toMatch(/warning: [0-9.:]+: commit [0-9a-f]{12} of this resource, from an earlier operation that ended before confirming it \(interrupted\?\), was still waiting for its rollback timer: put the gateway back on the configuration before it at once, released its lock, and went on/);
+      expect(again.stdout).not.toContain(NEW_PSK);
+      expect((await labExec(lab, "gw1", "grep -c e2e-psk-after-ctrl-c /etc/ipsec.conf; ls /var/db/pulumi-openbsd/rollback | wc -l; ls -d /var/db/pulumi-openbsd/lock 2>/dev/null | wc -l")).stdout).toMatch(/^1\n\s*0\n\s*0\n$/);
+      await ok(["preview", "--expect-no-changes"], { transpileOnly: true });
+      expect((await ok(["stack", "export"])).stdout).not.toContain(NEW_PSK);
+    } finally {
+      await unhook();
+    }
   });
   it("`pulumi stack export` after up holds no plaintext SSH private key", async () => {
     const r = await ok(["stack", "export"]);

@@ -2,7 +2,7 @@
  * The Pulumi CLI in a project folder, as a user runs it: its environment and one run of `pulumi ARGS`. Kept apart from
  * ./project.ts (which loads the Automation API): `npm run demo` starts with only this.
  */
-import { spawn } from "node:child_process";
+import { spawn, type ChildProcess } from "node:child_process";
 import * as path from "node:path";
 import { engineEnv, ROOT } from "./env";
 
@@ -16,7 +16,11 @@ export function projectEnv(extra: Record<string, string> = {}): Record<string, s
 }
 
 /** Runs `pulumi ARGS` in `cwd`; resolves with the exit status and output (never throws on a failed command). */
-export function pulumiCli(cwd: string, args: string[], opts: { env?: Record<string, string>; stdin?: string; wrap?: string[] } = {}): Promise<{ code: number; stdout: string; stderr: string }> {
+export function pulumiCli(
+  cwd: string,
+  args: string[],
+  opts: { env?: Record<string, string>; stdin?: string; wrap?: string[]; onSpawn?: (p: ChildProcess) => void } = {},
+): Promise<{ code: number; stdout: string; stderr: string }> {
   const env = opts.env ?? projectEnv();
   const bin = path.join(ROOT, ".tools", "bin", "pulumi");
   const [cmd, ...argv] = opts.wrap ? [...opts.wrap, bin, ...args] : [bin, ...args];
@@ -29,6 +33,7 @@ export function pulumiCli(cwd: string, args: string[], opts: { env?: Record<stri
     p.on("error", reject);
     p.on("close", (code) => resolve({ code: code ?? -1, stdout, stderr }));
     p.stdin.end(opts.stdin ?? "");
+    opts.onSpawn?.(p);
   });
 }
 

@@ -63,9 +63,14 @@ recover() {
   r="$D/rollback/$oid"
   if [ -f "$r/restore.sh" ] && [ -e "$r/pending" ]; then
     # a superseded commit's timer is alive: stopped (its shell first, which then ends with its sleep) so that it
-    # does not linger for the rest of its seconds
-    if [ "$1" = superseded ] && [ -n "$opid" ]; then kill "$opid" 2>/dev/null; pkill -P "$opid" 2>/dev/null; fi
-    E=$(sh "$r/restore.sh" 2>&1)
+    # does not linger for the rest of its seconds; its apply may still run (a step that hangs: the connection that
+    # started it is gone, not the script), and is stopped first by its restore, as the timer would (its timer argument)
+    if [ "$1" = superseded ]; then
+      if [ -n "$opid" ]; then kill "$opid" 2>/dev/null; pkill -P "$opid" 2>/dev/null; fi
+      E=$(sh "$r/restore.sh" timer 2>&1)
+    else
+      E=$(sh "$r/restore.sh" 2>&1)
+    fi
     printf '@@recovered %s %s %s\n' "$oid" "$1" "$E" >&2
   else
     if [ -f "$r/staged" ]; then while read -r t; do rm -f "$t"; done < "$r/staged"; fi
@@ -224,7 +229,7 @@ grep -q "^isakmpd " "$D/baseline-svc" 2>/dev/null || { if rcctl get 'isakmpd' st
 grep -q "^ipsec " "$D/baseline-svc" 2>/dev/null || { if rcctl get 'ipsec' status >/dev/null 2>&1; then st=on; else st=off; fi; run=-; fl=; rec "ipsec $st $run $fl" "$D/baseline-svc"; }
 { if rcctl get 'isakmpd' status >/dev/null 2>&1; then st=on; else st=off; fi; if rcctl check 'isakmpd' >/dev/null 2>&1; then run=yes; else run=no; fi; fl=$(rcctl get 'isakmpd' flags 2>/dev/null); rec "isakmpd $st $run $fl" "$R/svc"; }
 { if rcctl get 'ipsec' status >/dev/null 2>&1; then st=on; else st=off; fi; run=-; fl=; rec "ipsec $st $run $fl" "$R/svc"; }
-put "$R/restore.sh" 6496 <<'PULUMI_OPENBSD_EOF_X'
+put "$R/restore.sh" 6752 <<'PULUMI_OPENBSD_EOF_X'
 # shellcheck disable=SC2317,SC2012 # library functions a script may not call; `ls -ld` of one named file
 set -u
 umask 077
@@ -288,9 +293,14 @@ recover() {
   r="$D/rollback/$oid"
   if [ -f "$r/restore.sh" ] && [ -e "$r/pending" ]; then
     # a superseded commit's timer is alive: stopped (its shell first, which then ends with its sleep) so that it
-    # does not linger for the rest of its seconds
-    if [ "$1" = superseded ] && [ -n "$opid" ]; then kill "$opid" 2>/dev/null; pkill -P "$opid" 2>/dev/null; fi
-    E=$(sh "$r/restore.sh" 2>&1)
+    # does not linger for the rest of its seconds; its apply may still run (a step that hangs: the connection that
+    # started it is gone, not the script), and is stopped first by its restore, as the timer would (its timer argument)
+    if [ "$1" = superseded ]; then
+      if [ -n "$opid" ]; then kill "$opid" 2>/dev/null; pkill -P "$opid" 2>/dev/null; fi
+      E=$(sh "$r/restore.sh" timer 2>&1)
+    else
+      E=$(sh "$r/restore.sh" 2>&1)
+    fi
     printf '@@recovered %s %s %s\n' "$oid" "$1" "$E" >&2
   else
     if [ -f "$r/staged" ]; then while read -r t; do rm -f "$t"; done < "$r/staged"; fi
