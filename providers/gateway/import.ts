@@ -39,13 +39,15 @@ export const IMPORT_ID_FORMAT = "`[USER@]HOST[:PORT] HOSTKEY`, e.g. `root@192.0.
 
 /** Parses an import id into a connection without the private key; a string is the error. */
 export function parseImportId(id: string): Omit<SshTarget, "privateKey"> | string {
-  const m = /^(?:([^@\s]+)@)?(\[[0-9A-Fa-f:.]+\]|[A-Za-z0-9._-]+)(?::(\d{1,5}))?(?:\s+(\S+\s+\S+))?\s*$/.exec(id.trim());
+  // a key as its .pub file holds it may end in a comment (`root@gw1.example.org`): left out of the pinned key
+  const m = /^(?:([^@\s]+)@)?(\[[0-9A-Fa-f:.]+\]|[A-Za-z0-9._-]+)(?::(\d{1,5}))?(?:\s+((?:ssh-|ecdsa-)\S+\s+\S+)(?:\s+\S.*)?|\s+(\S+\s+\S+))?\s*$/.exec(id.trim());
   if (!m || (m[1] !== undefined && refusalOf(userName, m[1]))) return `import id \`${id}\` is not ${IMPORT_ID_FORMAT}`;
   const port = m[3] === undefined ? undefined : Number(m[3]);
   if (port !== undefined && (port < 1 || port > 65535)) return `import id \`${id}\`: port ${port} is not 1–65535`;
-  if (!m[4]) return `import id \`${id}\` has no host key; give ${IMPORT_ID_FORMAT} (\`ssh-keyscan -t ed25519 HOST\` prints it)`;
+  const key = m[4] ?? m[5];
+  if (!key) return `import id \`${id}\` has no host key; give ${IMPORT_ID_FORMAT} (\`ssh-keyscan -t ed25519 HOST\` prints it)`;
   const host = m[2]!.replace(/^\[|\]$/g, "");
-  return { host, ...(port !== undefined && port !== 22 ? { port } : {}), ...(m[1] && m[1] !== "root" ? { user: m[1] } : {}), hostKey: m[4] };
+  return { host, ...(port !== undefined && port !== 22 ? { port } : {}), ...(m[1] && m[1] !== "root" ? { user: m[1] } : {}), hostKey: key };
 }
 
 /** The discovery script: existing candidate files, and the texts of pf.conf and sysctl.conf. */

@@ -9,6 +9,8 @@ describe("parseImportId", () => {
     expect(parseImportId(`root@192.0.2.153:22 ${KEY}`)).toEqual({ host: "192.0.2.153", hostKey: KEY });
     expect(parseImportId(`admin@gw1.example.com:2222 ${KEY}`)).toEqual({ host: "gw1.example.com", port: 2222, user: "admin", hostKey: KEY });
     expect(parseImportId(`[2001:db8::1] ${KEY}`)).toEqual({ host: "2001:db8::1", hostKey: KEY });
+    // the key as /etc/ssh/ssh_host_ed25519_key.pub holds it, its comment left out
+    expect(parseImportId(`root@192.0.2.153 ${KEY} root@gw1.example.org`)).toEqual({ host: "192.0.2.153", hostKey: KEY });
   });
   it("names what is wrong", () => {
     expect(parseImportId("192.0.2.153")).toBe(
