@@ -24,6 +24,7 @@ import { promptAcks } from "./prompt-ack";
 import { signedFirst } from "./signed-first";
 import { coalesceWrites } from "./coalesce-writes";
 import { DOAS_SHELL, doasRefusal } from "./doas";
+import { isLoginRefused, loginRefusal } from "./login-refusal";
 
 /** At most this many channels are open at once on one connection. */
 export const MAX_CHANNELS = 8;
@@ -216,7 +217,9 @@ export class SshSession {
                         "If the gateway was reinstalled or its host keys changed, pin its key anew from a trusted path (on its console: `ssh-keygen -lf /etc/ssh/ssh_host_ed25519_key.pub`); otherwise someone may be impersonating it.",
                       id,
                     )
-                  : new TransportError(`${id}: cannot connect as ${target.user ?? SSH_USER}: ${e.message}`, id, undefined, true),
+                  : isLoginRefused(e)
+                    ? new TransportError(`${id}: ${loginRefusal(target.user ?? SSH_USER, target.privateKey)}`, id, undefined, true)
+                    : new TransportError(`${id}: cannot connect as ${target.user ?? SSH_USER}: ${e.message}`, id, undefined, true),
             );
           });
           client.connect(cfg);

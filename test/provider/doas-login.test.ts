@@ -4,6 +4,10 @@
  * A commit and a read work through it and the files are root's; when doas refuses, the error says what doas said
  * and the doas.conf line that lets the admin in, and nothing changes.
  */
+import { execFileSync } from "node:child_process";
+import { mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { labDown, labExec, labUp, type Lab } from "../lab/api";
 import { commit, readLive } from "../../providers/gateway/commit";
@@ -67,4 +71,32 @@ describe("a login user other than root, through doas", () => {
       expect(await gw(SNAPSHOT)).toBe(before);
     });
   }
+});
+
+describe("a login the gateway refuses", () => {
+  /** A key the gateway has never seen, and its fingerprint as `ssh-keygen -lf` prints it. */
+  function strangerKey(): { privateKey: string; fingerprint: string } {
+    const dir = mkdtempSync(join(tmpdir(), "stranger-"));
+    try {
+      execFileSync("ssh-keygen", ["-q", "-t", "ed25519", "-N", "", "-C", "stranger", "-f", join(dir, "id")]);
+      const fingerprint = execFileSync("ssh-keygen", ["-lf", join(dir, "id.pub")], { encoding: "utf8" }).split(" ")[1]!;
+      return { privateKey: readFileSync(join(dir, "id"), "utf8"), fingerprint };
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  }
+  it("as root with a key not in authorized_keys: names the key by its fingerprint, authorized_keys and PermitRootLogin; nothing changes", async () => {
+    const k = strangerKey();
+    const before = await gw(SNAPSHOT);
+    const why = `${host()}: the gateway refused the login as root with the connection's privateKey (its public key is ${k.fingerprint}): add that public key to /root/.ssh/authorized_keys on the gateway; root also needs \`PermitRootLogin prohibit-password\` in its /etc/ssh/sshd_config (the installer's default is \`no\`), or connect as a user that doas(1) lets run /bin/sh as root`;
+    expect(await errOf(readLive({ ...targetOf(lab.gateways.gw1!), privateKey: k.privateKey }, gwState("gw1")))).toBe(why);
+    expect(await errOf(commit({ ...targetOf(lab.gateways.gw1!), privateKey: k.privateKey }, { olds: gwState("gw1"), news: changedGw1(), rollbackSeconds: 30 }))).toContain(why);
+    expect(await gw(SNAPSHOT)).toBe(before);
+  });
+  it("as another user: names that user's authorized_keys", async () => {
+    const k = strangerKey();
+    expect(await errOf(readLive({ ...admin(), privateKey: k.privateKey }, gwState("gw1")))).toBe(
+      `${host()}: the gateway refused the login as admin with the connection's privateKey (its public key is ${k.fingerprint}): add that public key to ~admin/.ssh/authorized_keys on the gateway`,
+    );
+  });
 });
