@@ -26,9 +26,10 @@ export function ownerOf(urn: string, takeover = false): Owner | undefined {
 }
 
 /**
- * Who takes the on-host lock (`$WHO`, script-lib.ts): the stack, the resource's URN and how it reaches the gateway, on
- * one line. The same resource of the same stack finding its own earlier commit unconfirmed supersedes it at once.
+ * Who takes the on-host lock (`$WHO`, script-lib.ts): the stack and the resource's URN, on one line (not how it
+ * reaches the gateway: a commit and a destroy of one resource must match). The same resource of the same stack
+ * finding its own earlier commit unconfirmed supersedes it at once.
  */
 export function who(o: Owner): string {
-  return [o.stack, o.urn, o.target ?? ""].join(" ").replace(/[\r\n]/g, " ");
+  return `${o.stack} ${o.urn}`.replace(/[\r\n]/g, " ");
 }

@@ -162,7 +162,7 @@ describe("a dead commit (D12)", () => {
     const err = await withFault("after-swap", () => errOf(commit(t(), { olds: base(), news: changed(), rollbackSeconds: 600, owner })));
     expect(err).toContain("its on-host timer puts it back on its OLD configuration within 600 s");
     const [id, pid] = (await gw(`cat ${D}/lock/owner`)).split(" ");
-    expect(await gw(`kill -0 ${pid} && echo timer alive; cat ${D}/lock/who`)).toBe(`timer alive\n${owner.stack} ${owner.urn} \n`);
+    expect(await gw(`kill -0 ${pid} && echo timer alive; cat ${D}/lock/who`)).toBe(`timer alive\n${owner.stack} ${owner.urn}\n`);
     // the next `pulumi up` of the same stack: the timer's 600 s are not waited for (nor the lock's 120)
     const r = await commit(t(), { olds: base(), news: changed(), rollbackSeconds: 90, owner });
     expect(r.recovered).toEqual([id]);
@@ -170,6 +170,16 @@ describe("a dead commit (D12)", () => {
     // stopped: gone, or a zombie the lab's init has not reaped yet
     expect(await gw(`case "$(ps -o stat= -p ${pid})" in ""|Z*) echo timer stopped;; esac; cut -d' ' -f1 ${D}/last-rollback; ls -d ${D}/lock ${D}/rollback/${id} 2>/dev/null | wc -l; sysctl -n net.inet.ip.forwarding; pfctl -a vpn -sr | grep -c 'port = 22'`)).toBe(`timer stopped\n${id}\n0\n2\n1\n`);
     await commit(t(), { olds: changed(), news: base(), rollbackSeconds: 90, owner });
+    await gw(`rm -f ${D}/owner ${D}/last-rollback`);
+  });
+
+  it("a destroy of that resource supersedes its unconfirmed commit the same way, then puts the baseline back", async () => {
+    const owner: Owner = { stack: "vpn/dev", urn: "urn:pulumi:dev::vpn::openbsd:index:GatewayConfig::gw1" };
+    await withFault("after-swap", () => errOf(commit(t(), { olds: base(), news: changed(), rollbackSeconds: 600, owner })));
+    const [id, pid] = (await gw(`cat ${D}/lock/owner`)).split(" ");
+    await uninstall(t(), changed(), owner);
+    expect(await gw(`case "$(ps -o stat= -p ${pid})" in ""|Z*) echo timer stopped;; esac; cut -d' ' -f1 ${D}/last-rollback; ls -d ${D}/lock ${D}/rollback/${id} 2>/dev/null | wc -l`)).toBe(`timer stopped\n${id}\n0\n`);
+    await commit(t(), { news: base(), rollbackSeconds: 90 });
     await gw(`rm -f ${D}/owner ${D}/last-rollback`);
   });
 

@@ -182,10 +182,10 @@ describe("the lock's `superseded` (script-lib.ts): an unconfirmed commit of the 
       rmSync(D, { recursive: true, force: true });
     }
   };
-  const me = "vpn/dev urn:pulumi:dev::vpn::openbsd:index:GatewayConfig::gw1 ";
+  const me = "vpn/dev urn:pulumi:dev::vpn::openbsd:index:GatewayConfig::gw1";
   it("supersedes its own stack's and resource's commit that swapped and waits for its timer", () => expect(run({ who: me, mine: me, pending: true })).toBe("superseded"));
   it("waits for another resource, another stack, a commit before its swap, a lock of an older version without `who`, and a commit without an owner", () => {
-    expect(run({ who: "vpn/dev urn:pulumi:dev::vpn::openbsd:index:GatewayConfig::gw1-new ", mine: me, pending: true })).toBe("waits");
+    expect(run({ who: "vpn/dev urn:pulumi:dev::vpn::openbsd:index:GatewayConfig::gw1-new", mine: me, pending: true })).toBe("waits");
     expect(run({ who: me.replace("vpn/dev", "vpn/prod"), mine: me, pending: true })).toBe("waits");
     expect(run({ who: me, mine: me, pending: false })).toBe("waits");
     expect(run({ mine: me, pending: true })).toBe("waits");

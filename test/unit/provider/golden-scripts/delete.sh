@@ -106,7 +106,7 @@ ID=delete
 R="$D/rollback/$ID"
 ch() { grep -qxF "$1" "$R/changed" 2>/dev/null; }
 trap '' HUP PIPE
-WHO='vpn/prod urn:pulumi:prod::vpn::openbsd:index:GatewayConfig::gw1 '
+WHO='vpn/prod urn:pulumi:prod::vpn::openbsd:index:GatewayConfig::gw1'
 lock
 trap 'rm -rf "$D/lock"' EXIT
 owns 'vpn/prod' -
