@@ -5,7 +5,7 @@ import { parseHostKey } from "../transport/hostkey";
 import { privateKeyProblem } from "../transport/private-key";
 import { kernelProblem } from "../gateway/ipsec-kernel";
 import { hostProblem } from "../../sdk/connection";
-import { anchorName, interfaceName, packageName, rcFlags, refusalOf, serviceName, shown, sysctlName, userName } from "../../sdk/model/tokens/index";
+import { anchorName, interfaceName, packageName, rcFlags, refusalOf, serviceName, shown, sysctlName, userName, visible } from "../../sdk/model/tokens/index";
 import { sysctlValueOf } from "../../sdk/model/sysctl/index";
 import { hasUnknown, isUnknown } from "../unknowns";
 
@@ -57,7 +57,8 @@ function connectionHostProblem(host: unknown): string | undefined {
  */
 export function validate(n: Inputs): { property: string; reason: string }[] {
   const f: { property: string; reason: string }[] = [];
-  const bad = (property: string, reason: string) => f.push({ property, reason: `${property}: ${reason}` });
+  // a map key or value from the state reaches the user's terminal in these: control and format characters escaped
+  const bad = (property: string, reason: string) => f.push({ property: visible(property), reason: visible(`${property}: ${reason}`) });
   /** Known now: holds no unknown value. */
   const known = (v: unknown) => !hasUnknown(v);
   const c = normalizeConnection(n.connection as Partial<SshTarget> | undefined);
@@ -75,7 +76,7 @@ export function validate(n: Inputs): { property: string; reason: string }[] {
       // pinned at up
     } else if (c.hostKey !== undefined && c.hostKey !== null && c.hostKey !== "") {
       const k = parseHostKey(String(c.hostKey));
-      if (typeof k === "string") f.push({ property: "connection.hostKey", reason: "connection." + k });
+      if (typeof k === "string") f.push({ property: "connection.hostKey", reason: visible("connection." + k) });
     } else if (known(c.insecureSkipHostKeyCheck) && !c.insecureSkipHostKeyCheck) bad("connection.hostKey", "missing; pin the gateway's key (`ssh-keyscan -t ed25519 HOST`) or set insecureSkipHostKeyCheck: true (dangerous)");
   }
   if (n.rollbackSeconds !== undefined && n.rollbackSeconds !== null && known(n.rollbackSeconds) && (!Number.isInteger(n.rollbackSeconds) || n.rollbackSeconds < 5 || n.rollbackSeconds > 3600)) {
@@ -93,7 +94,8 @@ export function validate(n: Inputs): { property: string; reason: string }[] {
   const hasFile = (p: unknown) => isUnknown(s.files) || !!s.files?.[String(p)];
   for (const [p, file] of entries(s.files)) {
     const at = `state.files["${p}"]`;
-    if (!/^\/[A-Za-z0-9._+@/-]+$/.test(p) || p.includes("/../") || p.endsWith("/")) bad(at, `\`${p}\` is not an absolute file path of letters, digits and ._+@-/`);
+    // no `.` or `..` segment and no empty one: the path names one file, the one it reads as
+    if (!/^\/[A-Za-z0-9._+@/-]+$/.test(p) || p.split("/").slice(1).some((seg) => seg === "" || seg === "." || seg === "..")) bad(at, `\`${p}\` is not an absolute file path of letters, digits and ._+@-/ (no \`.\`, \`..\` or empty segment)`);
     if (isUnknown(file)) continue;
     if (typeof file.content !== "string") bad(`${at}.content`, "must be a string");
     if (known(file.mode) && !/^0?[0-7]{3,4}$/.test(String(file.mode))) bad(`${at}.mode`, `\`${String(file.mode)}\` is not an octal mode; give e.g. 0600`);

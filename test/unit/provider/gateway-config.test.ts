@@ -36,6 +36,19 @@ describe("validate", () => {
       "state.interfaces: `gif0` has no /etc/hostname.gif0 in state.files",
     ]);
   });
+  it("a file path with a `.`, `..` or empty segment is refused, and a key's control characters never reach the terminal raw", () => {
+    const paths = ["/etc/..", "/etc/./pf.conf", "/etc//pf.conf", "/etc/pf.conf/.", "/.."];
+    for (const p of paths) {
+      const s = gwState("gw1");
+      s.files[p] = { content: "", mode: "0600", owner: "root", group: "wheel", check: "none" };
+      expect(validate({ connection: conn, state: s }).map((x) => x.reason)).toEqual([`state.files["${p}"]: \`${p}\` is not an absolute file path of letters, digits and ._+@-/ (no \`.\`, \`..\` or empty segment)`]);
+    }
+    const s = gwState("gw1");
+    s.sysctls["net.inet.ip.forwarding\u001b[2J"] = "1";
+    const f = validate({ connection: conn, state: s });
+    expect(f.map((x) => x.property)).toEqual(['state.sysctls["net.inet.ip.forwarding\\u001b[2J"]']);
+    expect(f[0]!.reason).not.toMatch(/[\u0000-\u001f]/);
+  });
   it("checks the typed kernel entries with the one ipsecctl grammar: a flow must read back as itself, no SA key, peers are addresses", () => {
     const flowIn = (k: NonNullable<ReturnType<typeof gwState>["ipsecKernel"]>) => k.tunnels[0]!;
     const withSrcid = gwState("gw1");
