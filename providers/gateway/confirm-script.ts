@@ -52,7 +52,9 @@ export function confirmScript(id: string, flows: readonly FlowPattern[] = [], wa
     ...wait,
     // the claim: only one of the confirm, the timer and a failing step gets `pending`
     'if ! mv "$R/pending" "$R/confirmed" 2>/dev/null; then printf \'@@rolledback %s\\n\' "$ID" >&2; exit 1; fi',
-    'if dead; then :; elif [ -n "$opid" ] && [ "$opid" != "$$" ]; then kill "$opid" 2>/dev/null; fi',
+    // the timer disarmed: its shell first (ksh and mksh act on TERM only once their `sleep` ends), then the sleep, so
+    // that no `sleep N; sh restore.sh timer` is left in the gateway's process list after a commit that succeeded
+    'if dead; then :; elif [ -n "$opid" ] && [ "$opid" != "$$" ]; then kill "$opid" 2>/dev/null; pkill -P "$opid" 2>/dev/null; fi',
     // the previous files kept beside their targets for a restore (stage script, `old`)
     'if [ -f "$R/changed" ]; then while read -r f; do rm -f "$f.pulumi-old"; done < "$R/changed"; fi',
     ...record,

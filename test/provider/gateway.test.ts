@@ -206,6 +206,15 @@ describe("the commit", () => {
     });
   }
 
+  it("a confirmed commit leaves no rollback timer in the gateway's process list", async () => {
+    const t = targetOf(lab.gateways.gw1!);
+    await commit(t, { olds: gwState("gw1"), news: gwState("gw1", { forwarding: "2" }), rollbackSeconds: 30 });
+    // timers of this gateway only (the lab's gateways and the host share one process list): its mount namespace
+    const left = await gw(`me=$(readlink /proc/self/ns/mnt); for p in $(pgrep -f 'restore[.]sh timer'); do [ "$(readlink /proc/$p/ns/mnt)" = "$me" ] && ps -o etimes=,stat=,args= -p $p | grep -v '^ *[0-9]* Z'; done; true`);
+    await commit(t, { olds: gwState("gw1", { forwarding: "2" }), news: gwState("gw1"), rollbackSeconds: 30 });
+    expect(left).toBe("");
+  });
+
   it("waits for the on-host lock held by another operation", async () => {
     const t = targetOf(lab.gateways.gw1!);
     await gw("mkdir /var/db/pulumi-openbsd/lock && echo other > /var/db/pulumi-openbsd/lock/owner");
