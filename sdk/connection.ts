@@ -17,12 +17,30 @@ export const SSH_USER = "root";
  * together, as ssh's `host:port` habit writes them) would otherwise reach the resolver as a name and fail at apply.
  */
 export function hostProblem(host: string): { reason: string; fix: string } | undefined {
+  const v6 = /^\[([0-9A-Fa-f:.]+)\]$/.exec(host);
+  if (v6 && isIPv6(v6[1]!)) return { reason: "an IPv6 address in brackets (as a URL writes it)", fix: `give the address alone: \`${v6[1]}\`` };
   if (!/^[A-Za-z0-9.:_-]+$/.test(host)) return { reason: "not a host name or address", fix: "give e.g. `192.0.2.153` or `gw1.example.org`" };
-  if (!host.includes(":") || isIPv6(host)) return undefined;
+  if (!host.includes(":")) return nameProblem(host);
+  if (isIPv6(host)) return undefined;
   const m = /^([^:]+):(\d+)$/.exec(host);
   return m
     ? { reason: "a host and a port in one (`HOST:PORT`)", fix: `give the host alone and the port apart: \`host: "${m[1]}", port: ${Number(m[2])}\`` }
     : { reason: "not a host name or address (only an IPv6 address holds `:`)", fix: "give e.g. `192.0.2.153`, `2001:db8::153` or `gw1.example.org`" };
+}
+
+/**
+ * A host name or IPv4 address that the resolver would take for something else, or never find: a name of digits
+ * and dots is an IPv4 address only as four numbers 0–255 (glibc and OpenBSD's libc read `1.2.3` as 1.2.0.3 and
+ * `0x7f.1` as 127.0.0.1; `192.0.2.256` goes to DNS), and a label never starts or ends with `-`, nor is empty.
+ */
+function nameProblem(host: string): { reason: string; fix: string } | undefined {
+  const labels = host.replace(/\.$/, "").split(".");
+  if (labels.every((l) => /^(\d+|0[xX][0-9A-Fa-f]*)$/.test(l))) {
+    if (labels.length === 4 && labels.every((l) => /^(0|[1-9]\d{0,2})$/.test(l) && Number(l) <= 255)) return undefined;
+    return { reason: "not an IPv4 address: four numbers 0–255, in decimal, without leading zeros", fix: "give e.g. `192.0.2.153`" };
+  }
+  if (labels.some((l) => l === "" || l.startsWith("-") || l.endsWith("-"))) return { reason: "not a host name: a label is empty, or starts or ends with `-`", fix: "give e.g. `gw1.example.org` or `192.0.2.153`" };
+  return undefined;
 }
 
 /** A connection as the user may give it (and as the provider's transport takes it). */
