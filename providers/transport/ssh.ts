@@ -25,6 +25,7 @@ import { signedFirst } from "./signed-first";
 import { coalesceWrites } from "./coalesce-writes";
 import { DOAS_SHELL, doasRefusal } from "./doas";
 import { isLoginRefused, loginRefusal } from "./login-refusal";
+import { connectFailure } from "./connect-failure";
 
 /** At most this many channels are open at once on one connection. */
 export const MAX_CHANNELS = 8;
@@ -219,7 +220,7 @@ export class SshSession {
                     )
                   : isLoginRefused(e)
                     ? new TransportError(`${id}: ${loginRefusal(target.user ?? SSH_USER, target.privateKey)}`, id, undefined, true)
-                    : new TransportError(`${id}: cannot connect as ${target.user ?? SSH_USER}: ${e.message}`, id, undefined, true),
+                    : new TransportError(`${id}: cannot connect as ${target.user ?? SSH_USER}: ${connectFailure(e, target.port ?? SSH_PORT)}`, id, undefined, true),
             );
           });
           client.connect(cfg);

@@ -224,8 +224,8 @@ describe("pulumi in the folder, with no network at all", () => {
     expect(r.code).not.toBe(0);
     const diagnostics = r.stdout.slice(r.stdout.indexOf("Diagnostics:"));
     expect(diagnostics.split("\n").filter((l) => /^\s+error: /.test(l)).sort()).toEqual([
-      "    error: 192.0.123.85:22: cannot connect as root: connect ENETUNREACH 192.0.123.85:22 - Local (0.0.0.0:0); nothing was changed (the gateway is on its OLD configuration)",
-      "    error: 192.0.2.153:22: cannot connect as root: connect ENETUNREACH 192.0.2.153:22 - Local (0.0.0.0:0); nothing was changed (the gateway is on its OLD configuration)",
+      "    error: 192.0.123.85:22: cannot connect as root: connect ENETUNREACH 192.0.123.85:22 - Local (0.0.0.0:0) (no route to that network from here: is the management network reachable from this machine?); nothing was changed (the gateway is on its OLD configuration)",
+      "    error: 192.0.2.153:22: cannot connect as root: connect ENETUNREACH 192.0.2.153:22 - Local (0.0.0.0:0) (no route to that network from here: is the management network reachable from this machine?); nothing was changed (the gateway is on its OLD configuration)",
       "    error: update failed",
     ]);
     expect(r.stdout + r.stderr).not.toMatch(/^\s+at /m);

@@ -314,7 +314,7 @@ describe("a gateway that no longer answers", () => {
     const gone = { ...targetOf(lab.gateways.gw2!), port: 2 };
     const err = await errOf(gatewayConfig.delete!("gw2", urn, { connection: gone, state: gwState("gw2"), rollbackSeconds: 120 }));
     expect(err).toBe(
-      `${lab.gateways.gw2!.host}:2: cannot connect as root: connect ECONNREFUSED ${lab.gateways.gw2!.host}:2\n` +
+      `${lab.gateways.gw2!.host}:2: cannot connect as root: connect ECONNREFUSED ${lab.gateways.gw2!.host}:2 (nothing listens on port 2 there: is sshd running, and on this port (\`connection.port\`)?)\n` +
         "Nothing was changed on the gateway. Run `pulumi destroy` again once it is reachable; if it is gone for good, " +
         `\`pulumi state delete '${urn}'\` removes this resource from the stack without touching any host.`,
     );
