@@ -16,6 +16,13 @@ const HINTS: Record<string, (port: number) => string> = {
 
 /** `message` with what to check appended, when the failure is one of {@link HINTS} or ssh2's handshake timeout. */
 export function connectFailure(e: Error & { code?: string }, port: number): string {
-  const hint = e.code && HINTS[e.code] ? HINTS[e.code]!(port) : /Timed out while waiting for handshake/.test(e.message) ? `no SSH server answered on port ${port} in time: the host is down, a firewall drops the port, or something else listens there` : undefined;
+  const hint =
+    e.code && HINTS[e.code]
+      ? HINTS[e.code]!(port)
+      : /Timed out while waiting for handshake/.test(e.message)
+        ? `no SSH server answered on port ${port} in time: the host is down, a firewall drops the port, or something else listens there`
+        : /Connection lost before handshake/.test(e.message)
+          ? `the host closed the connection before SSH began: sshd turned it away (MaxStartups, PerSourcePenalties after failed logins), or port ${port} is not sshd's`
+          : undefined;
   return hint ? `${e.message} (${hint})` : e.message;
 }
