@@ -92,26 +92,7 @@ export function validate(n: Inputs): { property: string; reason: string }[] {
   const entries = <V>(m: Record<string, V> | undefined): [string, V][] => (isUnknown(m) ? [] : Object.entries(m ?? {}));
   /** Whether the state names `p` among its files (true while the files map is unknown: checked at up). */
   const hasFile = (p: unknown) => isUnknown(s.files) || !!s.files?.[String(p)];
-  for (const [p, file] of entries(s.files)) {
-    const at = `state.files["${p}"]`;
-    // no `.` or `..` segment and no empty one: the path names one file, the one it reads as
-    if (!/^\/[A-Za-z0-9._+@/-]+$/.test(p) || p.split("/").slice(1).some((seg) => seg === "" || seg === "." || seg === "..")) bad(at, `\`${p}\` is not an absolute file path of letters, digits and ._+@-/ (no \`.\`, \`..\` or empty segment)`);
-    if (isUnknown(file)) continue;
-    if (typeof file.content !== "string") bad(`${at}.content`, "must be a string");
-    if (known(file.mode) && !/^0?[0-7]{3,4}$/.test(String(file.mode))) bad(`${at}.mode`, `\`${String(file.mode)}\` is not an octal mode; give e.g. 0600`);
-    for (const k of ["owner", "group"] as const) {
-      if (file[k] !== undefined && known(file[k]) && refusalOf(userName, file[k])) bad(`${at}.${k}`, `\`${String(file[k])}\` is not a user/group name`);
-    }
-    if (!known(file.check) || !known(file.mode)) continue;
-    if (file.check !== undefined && !CHECKS.includes(file.check)) bad(`${at}.check`, `unknown check \`${String(file.check)}\`; one of ${CHECKS.join(", ")}`);
-    const mode = parseInt(String(file.mode), 8);
-    if ((file.check === "iked" || file.check === "sasyncd") && (mode & 0o077) !== 0) {
-      bad(`${at}.mode`, `\`${file.mode}\`: ${file.check} refuses a config file with group or other access; give 0600`);
-    }
-    if (file.check === "ipsec" && (mode & 0o037) !== 0) {
-      bad(`${at}.mode`, `\`${file.mode}\`: ipsecctl refuses a file that is group writable or world read/writable; give 0600`);
-    }
-  }
+  for (const [p, file] of entries(s.files)) fileProblems(p, file, bad, known);
   for (const [k, v] of entries(s.sysctls)) {
     const kr = refusalOf(sysctlName, k);
     if (kr) bad(`state.sysctls["${k}"]`, `\`${shown(k)}\`: ${kr.reason}; ${kr.fix}`);
@@ -156,4 +137,26 @@ export function validate(n: Inputs): { property: string; reason: string }[] {
   const k = known(s.ipsecKernel) ? kernelProblem(s.ipsecKernel) : undefined;
   if (k) bad("state.ipsecKernel", k);
   return f;
+}
+
+/** What is wrong with one file of the state (`p` its path, as written in the map). */
+function fileProblems(p: string, file: HostState["files"][string], bad: (property: string, reason: string) => void, known: (v: unknown) => boolean): void {
+  const at = `state.files["${p}"]`;
+  // no `.` or `..` segment and no empty one: the path names one file, the one it reads as
+  if (!/^\/[A-Za-z0-9._+@/-]+$/.test(p) || p.split("/").slice(1).some((seg) => seg === "" || seg === "." || seg === "..")) bad(at, `\`${p}\` is not an absolute file path of letters, digits and ._+@-/ (no \`.\`, \`..\` or empty segment)`);
+  if (isUnknown(file)) return;
+  if (typeof file.content !== "string") bad(`${at}.content`, "must be a string");
+  if (known(file.mode) && !/^0?[0-7]{3,4}$/.test(String(file.mode))) bad(`${at}.mode`, `\`${String(file.mode)}\` is not an octal mode; give e.g. 0600`);
+  for (const k of ["owner", "group"] as const) {
+    if (file[k] !== undefined && known(file[k]) && refusalOf(userName, file[k])) bad(`${at}.${k}`, `\`${String(file[k])}\` is not a user/group name`);
+  }
+  if (!known(file.check) || !known(file.mode)) return;
+  if (file.check !== undefined && !CHECKS.includes(file.check)) bad(`${at}.check`, `unknown check \`${String(file.check)}\`; one of ${CHECKS.join(", ")}`);
+  const mode = parseInt(String(file.mode), 8);
+  if ((file.check === "iked" || file.check === "sasyncd") && (mode & 0o077) !== 0) {
+    bad(`${at}.mode`, `\`${file.mode}\`: ${file.check} refuses a config file with group or other access; give 0600`);
+  }
+  if (file.check === "ipsec" && (mode & 0o037) !== 0) {
+    bad(`${at}.mode`, `\`${file.mode}\`: ipsecctl refuses a file that is group writable or world read/writable; give 0600`);
+  }
 }
