@@ -8,7 +8,7 @@ import { randomBytes } from "node:crypto";
 import type { HostState } from "../../sdk/state";
 import { hostId, log, maskSecrets, readTimeoutMs, SshSession, TransportError, withSession, type ExecResult, type SshTarget } from "../transport/ssh";
 import { KeyedMutex } from "../transport/semaphore";
-import { applyScript, confirmScript, deleteScript, flowWaitCap, flowWaitSeconds, GO, READY, STAGED, stageDeadline, stageScript, STATE_DIR, type CommitInput } from "./commit-script";
+import { applyScript, confirmScript, deleteScript, flowWaitCap, flowWaitSeconds, GO, LOCK_WAIT_SECONDS, READY, STAGED, stageDeadline, stageScript, STATE_DIR, type CommitInput } from "./commit-script";
 import type { Owner } from "./owner";
 import { flowsToAwait } from "./ipsec-kernel";
 import { flowKeys, lsPath, parseReadOutput, readScript, type LiveState } from "./read-script";
@@ -150,6 +150,21 @@ function applyFailure(host: string, r: ExecResult, secrets: string[], c: CommitI
 }
 
 /** Dead commits the script found holding the lock and finished (ARCHITECTURE.md D12), for the log. */
+/**
+ * The stage's or the destroy's stderr, line by line while it runs: a wait for the on-host lock (`@@waiting ID WHO`,
+ * script-lib.ts `lock`) is said at once, under the resource, rather than after up to {@link LOCK_WAIT_SECONDS} of
+ * silence.
+ */
+function lockWait(host: string): (line: string) => void {
+  return (line) => {
+    const m = /^@@waiting (\S*) ?(\S*) ?(.*)$/.exec(line);
+    if (!m) return;
+    const [, id, stack, urn] = m as unknown as [string, string, string, string];
+    const holder = id ? `commit ${id}${stack ? ` of stack ${stack}${urn ? ` (${urn})` : ""}` : ""}` : "another operation";
+    log(`${host}: waiting for the gateway's commit lock, held by ${holder}: another operation on this gateway, or one still within its rollback timer; this one goes on when the lock is released, and gives up after ${LOCK_WAIT_SECONDS} s`, "warning");
+  };
+}
+
 function recovered(host: string, stderr: string): void {
   for (const m of stderr.matchAll(/^@@recovered (\S+) (restored|superseded|dropped) ?(.*)$/gm)) {
     const also = m[3] ? ` (${m[3]})` : "";
@@ -194,6 +209,7 @@ export async function commit(target: SshTarget, c: Omit<CommitInput, "id">): Pro
       const a = await s
         .exec(script, {
           name: "stage and validate",
+          onStderrLine: lockWait(host),
           // the host's own watchdog stops the script at stageDeadline; this is for a host that does not
           timeoutMs: (stageDeadline(c.news) + 60) * 1000,
           ...(fault === "before-stage" ? { cutAt: Math.floor(script.length / 2) } : {}),
@@ -275,7 +291,7 @@ export async function uninstall(target: SshTarget, s: HostState, owner?: Owner):
   const host = hostId(target);
   const secrets = secretsOf(s, target.privateKey);
   const me = owner && { ...owner, target: owner.target ?? host };
-  const r = await hostLock.with(host, () => withSession(target, (ss) => ss.exec(deleteScript(s, me), { name: "restore the baseline" })));
+  const r = await hostLock.with(host, () => withSession(target, (ss) => ss.exec(deleteScript(s, me), { name: "restore the baseline", onStderrLine: lockWait(host) })));
   recovered(host, r.stderr);
   if (r.code === 3 || r.code === 75) throw stageFailure(host, r, { id: "delete", news: s, rollbackSeconds: 0, ...(owner ? { owner } : {}) }, secrets);
   const handedOver = /^@@handedover (\S+) ?(\S*)$/m.exec(r.stderr);

@@ -240,7 +240,7 @@ export class SshSession {
    * stdin. `name` is how the command is named in errors; `secrets` are masked in any error text.
    * Resolves with the result whatever the exit status; see {@link SshSession.run} for checked runs.
    */
-  exec(script: string, opts: { name?: string; gate?: Gate; cutAt?: number; timeoutMs?: number } = {}): Promise<ExecResult> {
+  exec(script: string, opts: { name?: string; gate?: Gate; cutAt?: number; timeoutMs?: number; onStderrLine?: (line: string) => void } = {}): Promise<ExecResult> {
     const c = countersFor(this.id);
     // `exec`: the login shell sshd starts to run this line becomes the script's shell instead of forking it
     const user = this.target.user ?? SSH_USER;
@@ -291,8 +291,15 @@ export class SshSession {
                 }
               }
             });
+            let partial = "";
             stream.stderr.on("data", (d: Buffer) => {
-              if (!overflow(d)) errb.push(d);
+              if (overflow(d)) return;
+              errb.push(d);
+              // whole lines as they come, for a script that reports progress on stderr (the lock wait)
+              if (!opts.onStderrLine) return;
+              const lines = (partial + d.toString("utf8")).split("\n");
+              partial = lines.pop()!;
+              for (const l of lines) opts.onStderrLine(l);
             });
             stream.on("exit", (status: number | null, signal?: string) => {
               code = status ?? (signal ? 128 : 255);

@@ -215,12 +215,23 @@ describe("the commit", () => {
     expect(left).toBe("");
   });
 
-  it("waits for the on-host lock held by another operation", async () => {
+  it("waits for the on-host lock held by another operation, and says so while it waits", async () => {
     const t = targetOf(lab.gateways.gw1!);
-    await gw("mkdir /var/db/pulumi-openbsd/lock && echo other > /var/db/pulumi-openbsd/lock/owner");
+    await gw("mkdir /var/db/pulumi-openbsd/lock && echo \"abc123def456 1 $(sysctl -n kern.boottime)\" > /var/db/pulumi-openbsd/lock/owner && echo 'vpn/prod urn:pulumi:prod::vpn::openbsd:index:GatewayConfig::gw1' > /var/db/pulumi-openbsd/lock/who");
+    // the plugin's log (stderr; through the engine when there is one): the warning must come before the lock is released
+    const said: string[] = [];
+    const write = process.stderr.write.bind(process.stderr);
+    process.stderr.write = ((chunk: string | Uint8Array, ...rest: unknown[]) => (said.push(String(chunk)), (write as (...a: unknown[]) => boolean)(chunk, ...rest))) as typeof process.stderr.write;
     let released = false;
     const p = commit(t, { olds: gwState("gw1"), news: gwState("gw1", { forwarding: "2" }), rollbackSeconds: 30 }).then(() => released);
-    await new Promise((r) => setTimeout(r, 2500));
+    try {
+      await new Promise((r) => setTimeout(r, 2500));
+    } finally {
+      process.stderr.write = write;
+    }
+    expect(said.filter((l) => l.includes("waiting"))).toEqual([
+      `pulumi-resource-openbsd: warning: ${lab.gateways.gw1!.host}:22: waiting for the gateway's commit lock, held by commit abc123def456 of stack vpn/prod (urn:pulumi:prod::vpn::openbsd:index:GatewayConfig::gw1): another operation on this gateway, or one still within its rollback timer; this one goes on when the lock is released, and gives up after 120 s\n`,
+    ]);
     expect(await gw("sysctl -n net.inet.ip.forwarding")).toBe("1\n"); // nothing applied while locked
     released = true;
     await gw("rm -rf /var/db/pulumi-openbsd/lock");

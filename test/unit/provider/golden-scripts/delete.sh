@@ -85,6 +85,8 @@ lock() {
     if dead; then recover restored; continue; fi
     if superseded; then recover superseded; continue; fi
     n=$((n+1))
+    # said once, at once: the provider shows it while this waits (who holds the lock, when the holder wrote it)
+    if [ "$n" -eq 1 ]; then printf '@@waiting %s %s\n' "$(cut -d' ' -f1 "$D/lock/owner" 2>/dev/null)" "$(cat "$D/lock/who" 2>/dev/null)" >&2; fi
     if [ "$n" -ge "$LOCK_WAIT" ]; then
       printf '@@locked %s\n' "$(cat "$D/lock/owner" 2>/dev/null)" >&2
       exit 75

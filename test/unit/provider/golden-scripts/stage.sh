@@ -85,6 +85,8 @@ lock() {
     if dead; then recover restored; continue; fi
     if superseded; then recover superseded; continue; fi
     n=$((n+1))
+    # said once, at once: the provider shows it while this waits (who holds the lock, when the holder wrote it)
+    if [ "$n" -eq 1 ]; then printf '@@waiting %s %s\n' "$(cut -d' ' -f1 "$D/lock/owner" 2>/dev/null)" "$(cat "$D/lock/who" 2>/dev/null)" >&2; fi
     if [ "$n" -ge "$LOCK_WAIT" ]; then
       printf '@@locked %s\n' "$(cat "$D/lock/owner" 2>/dev/null)" >&2
       exit 75
@@ -229,7 +231,7 @@ grep -q "^isakmpd " "$D/baseline-svc" 2>/dev/null || { if rcctl get 'isakmpd' st
 grep -q "^ipsec " "$D/baseline-svc" 2>/dev/null || { if rcctl get 'ipsec' status >/dev/null 2>&1; then st=on; else st=off; fi; run=-; fl=; rec "ipsec $st $run $fl" "$D/baseline-svc"; }
 { if rcctl get 'isakmpd' status >/dev/null 2>&1; then st=on; else st=off; fi; if rcctl check 'isakmpd' >/dev/null 2>&1; then run=yes; else run=no; fi; fl=$(rcctl get 'isakmpd' flags 2>/dev/null); rec "isakmpd $st $run $fl" "$R/svc"; }
 { if rcctl get 'ipsec' status >/dev/null 2>&1; then st=on; else st=off; fi; run=-; fl=; rec "ipsec $st $run $fl" "$R/svc"; }
-put "$R/restore.sh" 6752 <<'PULUMI_OPENBSD_EOF_X'
+put "$R/restore.sh" 7009 <<'PULUMI_OPENBSD_EOF_X'
 # shellcheck disable=SC2317,SC2012 # library functions a script may not call; `ls -ld` of one named file
 set -u
 umask 077
@@ -315,6 +317,8 @@ lock() {
     if dead; then recover restored; continue; fi
     if superseded; then recover superseded; continue; fi
     n=$((n+1))
+    # said once, at once: the provider shows it while this waits (who holds the lock, when the holder wrote it)
+    if [ "$n" -eq 1 ]; then printf '@@waiting %s %s\n' "$(cut -d' ' -f1 "$D/lock/owner" 2>/dev/null)" "$(cat "$D/lock/who" 2>/dev/null)" >&2; fi
     if [ "$n" -ge "$LOCK_WAIT" ]; then
       printf '@@locked %s\n' "$(cat "$D/lock/owner" 2>/dev/null)" >&2
       exit 75
