@@ -4,6 +4,7 @@
  * value looks like and how to give a usable key; none shows the value.
  */
 import ssh2 from "ssh2";
+import { PRIVATE_KEY } from "../../sdk/model/tokens/refusal";
 
 const ENCRYPTED =
   "is encrypted with a passphrase (value not shown); the provider cannot ask for it: give an unencrypted key, kept as a Pulumi secret (`ssh-keygen -p -N '' -f COPY` on a copy of the file)";
@@ -15,7 +16,7 @@ export function privateKeyProblem(key: unknown): string | undefined {
   const k = key.trim();
   if (!k.includes("\n") && /^(~|\.{0,2}\/|[A-Za-z]:\\)/.test(k)) return `looks like a file path, not a key (value not shown); ${FIX}`;
   if (/^(ssh-|ecdsa-sha2-|sk-)[a-z0-9@.-]+ AAAA/.test(k)) return `is a public key, not a private one (value not shown); ${FIX}`;
-  if (!/-----BEGIN [A-Z ]*PRIVATE KEY-----/.test(k)) return `is not an OpenSSH/PEM private key (value not shown); ${FIX}`;
+  if (!PRIVATE_KEY.test(k)) return `is not an OpenSSH/PEM private key (value not shown); ${FIX}`;
   if (/-----BEGIN ENCRYPTED PRIVATE KEY-----/.test(k)) return ENCRYPTED;
   if (/-----BEGIN PRIVATE KEY-----/.test(k))
     return "is a PKCS#8 key, a format ssh2 cannot sign with (value not shown); convert a copy to OpenSSH's format: `ssh-keygen -p -N '' -f COPY`";
