@@ -411,10 +411,12 @@ export function deleteScript(s: HostState, owner?: Owner): string {
   if (owner) {
     L.push(`owns ${sq(owner.stack)} -`);
     // another resource of this stack took the gateway over since (a renamed Gateway, a new parent: Pulumi creates the
-    // new resource before it deletes the old one; a replacement has the same URN but reaches the gateway otherwise):
-    // its configuration stays, nothing is put back
-    const other = `{ [ -n "$u" ] && [ "$u" != ${sq(owner.urn)} ]; }` + (owner.target ? ` || { [ -n "$t" ] && [ "$t" != ${sq(owner.target)} ]; }` : "");
-    L.push(`if [ -f "$D/owner" ]; then o=; u=; t=; { read -r o; read -r u; read -r t; } < "$D/owner"; if ${other}; then printf '@@handedover %s %s\\n' "$u" "$t" >&2; exit 0; fi; fi`);
+    // new resource before it deletes the old one; a replacement has the same URN, and reaches the gateway otherwise
+    // or is another instance: `pulumi up --replace`): its configuration stays, nothing is put back
+    const differs = (v: string, mine: string | undefined) => (mine ? [`{ [ -n "$${v}" ] && [ "$${v}" != ${sq(mine)} ]; }`] : []);
+    const other = [...differs("u", owner.urn), ...differs("t", owner.target), ...differs("i", owner.instance)].join(" || ");
+    const vars = ["o", "u", "t", ...(owner.instance ? ["i"] : [])];
+    L.push(`if [ -f "$D/owner" ]; then ${vars.map((v) => `${v}=;`).join(" ")} { ${vars.map((v) => `read -r ${v};`).join(" ")} } < "$D/owner"; if ${other}; then printf '@@handedover %s %s\\n' "$u" "$t" >&2; exit 0; fi; fi`);
   }
   const rf = ruleFileOf(s);
   // a regular file only: ipsecctl would wait for good on a named pipe put there by hand (read-script.ts)

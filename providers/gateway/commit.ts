@@ -298,9 +298,11 @@ export async function uninstall(target: SshTarget, s: HostState, owner?: Owner):
   if (handedOver) {
     const [, urn, via] = handedOver as unknown as [string, string, string];
     const [who, why] =
-      urn === owner?.urn
-        ? [`this resource's replacement, which reaches it as ${via},`, "a replacement is created before the resource it replaces is deleted"]
-        : [`this stack's GatewayConfig "${urn.slice(urn.lastIndexOf("::") + 2)}"`, "a renamed or re-parented resource is created before the old one is deleted"];
+      urn !== owner?.urn
+        ? [`this stack's GatewayConfig "${urn.slice(urn.lastIndexOf("::") + 2)}"`, "a renamed or re-parented resource is created before the old one is deleted"]
+        : via && via !== me?.target
+          ? [`this resource's replacement, which reaches it as ${via},`, "a replacement is created before the resource it replaces is deleted"]
+          : ["this resource's replacement (`pulumi up --replace`, or replaceOnChanges)", "a replacement is created before the resource it replaces is deleted"];
     log(`${host}: nothing restored: ${who} manages the gateway now (${why}); its configuration stays`, "warning");
     return;
   }

@@ -1,6 +1,6 @@
 /** Command 3 of a commit (commit-script.ts): the confirm over a fresh connection, and how long it waits for flows. */
 import { sq } from "./shell";
-import type { Owner } from "./owner";
+import { ownerLines, type Owner } from "./owner";
 import { flowsPresentCondition, type FlowPattern } from "./ipsec-kernel";
 import { BLOCK_START, PRELUDE } from "./script-head";
 
@@ -42,7 +42,7 @@ export function confirmScript(id: string, flows: readonly FlowPattern[] = [], wa
   const record = owner
     ? [
         // the owner (D12); a failure to record it is reported, the commit stands
-        `if ! { printf '%s\\n' ${[owner.stack, owner.urn, ...(owner.target ? [owner.target] : [])].map(sq).join(" ")} > "$D/owner.new" && mv -f "$D/owner.new" "$D/owner"; } 2>/dev/null; then rm -f "$D/owner.new"; echo "@@noowner" >&2; fi`,
+        `if ! { printf '%s\\n' ${ownerLines(owner).map(sq).join(" ")} > "$D/owner.new" && mv -f "$D/owner.new" "$D/owner"; } 2>/dev/null; then rm -f "$D/owner.new"; echo "@@noowner" >&2; fi`,
       ]
     : [];
   return [

@@ -1,7 +1,9 @@
 /**
- * Who owns a gateway (ARCHITECTURE.md, D12): the host records `PROJECT/STACK` and the owning resource's URN;
- * a commit or destroy from another stack is refused, and adoption goes through `pulumi import`.
+ * Who owns a gateway (ARCHITECTURE.md, D12): the host records `PROJECT/STACK`, the owning resource's URN, how it
+ * reaches the gateway and its instance; a commit or destroy from another stack is refused, and adoption goes
+ * through `pulumi import`.
  */
+import { fingerprint } from "../secrets";
 
 /** Who owns a gateway. */
 export interface Owner {
@@ -17,12 +19,36 @@ export interface Owner {
    * address) is told apart from the resource it replaces, whose URN is the same.
    */
   target?: string;
+  /**
+   * Which incarnation of the resource (see {@link instanceOf}): a replacement (`pulumi up --replace`,
+   * `replaceOnChanges`) has the URN and the connection of the resource it replaces, and is created before that one
+   * is deleted; the instance recorded at each commit tells the old resource's delete that the gateway is its
+   * replacement's now.
+   */
+  instance?: string;
+}
+
+/**
+ * The instance of a resource: a fingerprint of a fixed text under its own fingerprint key, which a resource draws
+ * when it is created (or imported) and keeps through every update and refresh. Recorded on the host in the
+ * clear: it tells incarnations apart and says nothing of the key (HMAC-SHA256).
+ */
+export function instanceOf(fingerprintKey: string): string {
+  return fingerprint(fingerprintKey, "pulumi-openbsd owner instance");
+}
+
+/**
+ * The lines of the host's owner record (`$D/owner`, written at each confirm): `PROJECT/STACK`, the URN, the target
+ * (empty when not known) and, when known, the instance. A record written by an older version has the first three.
+ */
+export function ownerLines(o: Owner): string[] {
+  return [o.stack, o.urn, o.target ?? "", ...(o.instance ? [o.instance] : [])];
 }
 
 /** The owner of a URN `urn:pulumi:STACK::PROJECT::TYPE::NAME`: `PROJECT/STACK`. */
-export function ownerOf(urn: string, takeover = false): Owner | undefined {
+export function ownerOf(urn: string, takeover = false, instance?: string): Owner | undefined {
   const m = /^urn:pulumi:([^:]+)::([^:]+)::/.exec(urn);
-  return m ? { stack: `${m[2]}/${m[1]}`, urn, ...(takeover ? { takeover } : {}) } : undefined;
+  return m ? { stack: `${m[2]}/${m[1]}`, urn, ...(takeover ? { takeover } : {}), ...(instance ? { instance } : {}) } : undefined;
 }
 
 /**

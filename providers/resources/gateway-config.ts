@@ -37,7 +37,7 @@ import { flushCounters } from "../transport/counters";
 import { log, TransportError, type SshTarget } from "../transport/ssh";
 import { commit, readLive, uninstall } from "../gateway/commit";
 import { isPseudoService } from "../gateway/services-script";
-import { ownerOf, type Owner } from "../gateway/owner";
+import { instanceOf, ownerOf, type Owner } from "../gateway/owner";
 import { classify, driftKeys, inSync } from "../gateway/read-script";
 import { daemonOf, discover, IMPORT_ID_FORMAT, parseImportId } from "../gateway/import";
 import { failedCommit } from "./failed-commit";
@@ -244,7 +244,7 @@ export const gatewayConfig: ResourceProvider = guarded({
   async create(urn, inputs) {
     const n = plain(inputs);
     const key = keyOf();
-    const flows = await apply(undefined, n, ownerOf(urn), key);
+    const flows = await apply(undefined, n, ownerOf(urn, false, instanceOf(key)), key);
     return { id: idOf(n.connection), outs: markSecret(outputs(n, flows, key), secretPaths(inputs)) };
   },
 
@@ -254,7 +254,7 @@ export const gatewayConfig: ResourceProvider = guarded({
     // after an import the recorded state is what the gateway had: take it over as a create does, and
     // adopt the gateway (the import is how ownership moves between stacks, ARCHITECTURE.md D12)
     const key = keyOf(o);
-    const flows = await apply(o.imported ? undefined : o, n, ownerOf(urn, !!o.imported), key);
+    const flows = await apply(o.imported ? undefined : o, n, ownerOf(urn, !!o.imported, instanceOf(key)), key);
     return { outs: markSecret(outputs(n, flows, key), secretPaths(news)) };
   },
 
@@ -301,7 +301,9 @@ export const gatewayConfig: ResourceProvider = guarded({
   async delete(_id, urn, props) {
     const o = plain(props);
     try {
-      await uninstall(o.connection, o.state, ownerOf(urn));
+      // this incarnation (none known: a state from an older version, or an import not committed since, whose
+      // recorded instance is the previous owner's)
+      await uninstall(o.connection, o.state, ownerOf(urn, false, o.fingerprintKey && !o.imported ? instanceOf(o.fingerprintKey) : undefined));
     } catch (e) {
       // the resource stays in the stack: say how to let go of a gateway that will never answer again
       if (e instanceof TransportError && e.unreachable) {

@@ -286,6 +286,17 @@ describe("pulumi in the folder, on the lab", () => {
     expect((await labExec(lab, "gw1", "cat /etc/pf.anchors/vpn")).stdout).toBe(before);
     await ok(["preview", "--expect-no-changes"], { transpileOnly: true });
   });
+  it("`pulumi up --replace` of a gateway's GatewayConfig leaves the gateway configured (the replacement is created before the original is deleted)", async () => {
+    const urn = (JSON.parse((await ok(["stack", "export"])).stdout) as { deployment: { resources: { urn: string }[] } }).deployment.resources
+      .map((r) => r.urn)
+      .find((u) => u.endsWith("GatewayConfig::gw1"))!;
+    const r = await ok(["up", "--yes", "--skip-preview", "--replace", urn], { transpileOnly: true });
+    expect(r.stdout).toContain("+-1 replaced");
+    expect(r.stdout).toContain("nothing restored: this resource's replacement (`pulumi up --replace`, or replaceOnChanges) manages the gateway now");
+    expect((await labExec(lab, "gw1", "cat /etc/ipsec.conf; sysctl -n net.inet.ip.forwarding")).stdout).toMatch(/peer 192\.0\.123\.85[^]*\n1\n$/);
+    // what the replacement recorded is what the gateway runs: nothing drifted
+    await ok(["refresh", "--yes", "--skip-preview", "--expect-no-changes"], { transpileOnly: true });
+  });
   it("Ctrl-C twice between swap and confirm: the next up takes over at once (not after the rollback timer) and converges", async () => {
     // gw1's `ipsecctl -f` (the apply's load of the new rules) made slow: a bind mount over the emulator's client, in
     // gw1's mount namespace only, that sleeps before loading; the interrupt lands while the apply waits on it

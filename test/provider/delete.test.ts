@@ -5,7 +5,7 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { labDown, labExec, labUp, type Lab } from "../lab/api";
 import { commit, uninstall } from "../../providers/gateway/commit";
-import { ownerOf } from "../../providers/gateway/owner";
+import { instanceOf, ownerOf } from "../../providers/gateway/owner";
 import { gwState, targetOf } from "./fixtures";
 
 let lab: Lab;
@@ -74,6 +74,53 @@ describe("delete", () => {
     await uninstall(t, state(), alpha);
     expect(await gw(SNAPSHOT)).toBe(before);
     expect(await gw("ls /var/db/pulumi-openbsd")).toBe("");
+  });
+
+  it("a replacement with the same URN and connection (`pulumi up --replace`): the old incarnation's delete leaves the gateway to the new one", async () => {
+    const before = await gw(SNAPSHOT);
+    const t = targetOf(lab.gateways.gw1!);
+    const urn = "urn:pulumi:dev::vpn::openbsd:index:Gateway$openbsd:index:GatewayConfig::gw1";
+    // each incarnation draws its own fingerprint key at its create
+    const [old, replacement] = [ownerOf(urn, false, instanceOf("a".repeat(64)))!, ownerOf(urn, false, instanceOf("b".repeat(64)))!];
+    process.env.PULUMI_OPENBSD_FLOW_WAIT = "3";
+    try {
+      await commit(t, { news: state(), rollbackSeconds: 60, owner: old });
+      const during = await gw(SNAPSHOT);
+      await commit(t, { news: state(), rollbackSeconds: 60, owner: replacement });
+      expect(await gw("cat /var/db/pulumi-openbsd/owner")).toBe(`vpn/dev\n${urn}\n${lab.gateways.gw1!.host}:22\n${replacement.instance}\n`);
+      const said: string[] = [];
+      const write = process.stderr.write.bind(process.stderr);
+      process.stderr.write = ((chunk: string | Uint8Array, ...rest: unknown[]) => (said.push(String(chunk)), (write as (...a: unknown[]) => boolean)(chunk, ...rest))) as typeof process.stderr.write;
+      try {
+        await uninstall(t, state(), old);
+      } finally {
+        process.stderr.write = write;
+      }
+      expect(await gw(SNAPSHOT)).toBe(during);
+      expect(said.join("")).toContain(
+        `${lab.gateways.gw1!.host}:22: nothing restored: this resource's replacement (\`pulumi up --replace\`, or replaceOnChanges) manages the gateway now (a replacement is created before the resource it replaces is deleted); its configuration stays`,
+      );
+    } finally {
+      delete process.env.PULUMI_OPENBSD_FLOW_WAIT;
+    }
+    await uninstall(t, state(), replacement);
+    expect(await gw(SNAPSHOT)).toBe(before);
+    expect(await gw("ls /var/db/pulumi-openbsd")).toBe("");
+  });
+
+  it("an owner record an older version wrote (no instance): the resource's delete restores the gateway", async () => {
+    const before = await gw(SNAPSHOT);
+    const t = targetOf(lab.gateways.gw1!);
+    const o = ownerOf("urn:pulumi:dev::vpn::openbsd:index:Gateway$openbsd:index:GatewayConfig::gw1", false, instanceOf("c".repeat(64)))!;
+    const { instance: _none, ...legacy } = o;
+    process.env.PULUMI_OPENBSD_FLOW_WAIT = "3";
+    try {
+      await commit(t, { news: state(), rollbackSeconds: 60, owner: legacy });
+    } finally {
+      delete process.env.PULUMI_OPENBSD_FLOW_WAIT;
+    }
+    await uninstall(t, state(), o);
+    expect(await gw(SNAPSHOT)).toBe(before);
   });
 
   it("a replacement that reaches the same machine under another name (a DNS name swapped for its address): the old resource's delete leaves it as it is", async () => {

@@ -12,7 +12,7 @@ import * as path from "node:path";
 import { fileURLToPath } from "node:url";
 import { applyScript, confirmScript, deleteScript, stageScript, type CommitInput } from "../../../providers/gateway/commit-script";
 import { ifWants, interfaceApply } from "../../../providers/gateway/interfaces";
-import { ownerOf } from "../../../providers/gateway/owner";
+import { instanceOf, ownerOf } from "../../../providers/gateway/owner";
 import { SCRIPT_LIB } from "../../../providers/gateway/script-lib";
 import { peersOf } from "../../../providers/resources/gateway-config";
 import { gwState } from "../../provider/fixtures";
@@ -30,7 +30,7 @@ function plan(): CommitInput {
     olds: gwState("gw1"),
     news,
     rollbackSeconds: 60,
-    owner: { stack: "vpn/prod", urn: "urn:pulumi:prod::vpn::openbsd:index:GatewayConfig::gw1" },
+    owner: { stack: "vpn/prod", urn: "urn:pulumi:prod::vpn::openbsd:index:GatewayConfig::gw1", target: "192.0.2.153:22", instance: instanceOf("0".repeat(64)) },
   };
 }
 

@@ -117,7 +117,7 @@ fi
 if ! mv "$R/pending" "$R/confirmed" 2>/dev/null; then printf '@@rolledback %s\n' "$ID" >&2; exit 1; fi
 if dead; then :; elif [ -n "$opid" ] && [ "$opid" != "$$" ]; then kill "$opid" 2>/dev/null; pkill -P "$opid" 2>/dev/null; fi
 if [ -f "$R/changed" ]; then while read -r f; do rm -f "$f.pulumi-old"; done < "$R/changed"; fi
-if ! { printf '%s\n' 'vpn/prod' 'urn:pulumi:prod::vpn::openbsd:index:GatewayConfig::gw1' > "$D/owner.new" && mv -f "$D/owner.new" "$D/owner"; } 2>/dev/null; then rm -f "$D/owner.new"; echo "@@noowner" >&2; fi
+if ! { printf '%s\n' 'vpn/prod' 'urn:pulumi:prod::vpn::openbsd:index:GatewayConfig::gw1' '192.0.2.153:22' 'fp:411faaccec4e' > "$D/owner.new" && mv -f "$D/owner.new" "$D/owner"; } 2>/dev/null; then rm -f "$D/owner.new"; echo "@@noowner" >&2; fi
 rm -rf "$R" "$D/lock"
 ipsecctl -sf 2>/dev/null
 exit 0

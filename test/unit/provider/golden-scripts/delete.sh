@@ -112,7 +112,7 @@ WHO='vpn/prod urn:pulumi:prod::vpn::openbsd:index:GatewayConfig::gw1'
 lock
 trap 'rm -rf "$D/lock"' EXIT
 owns 'vpn/prod' -
-if [ -f "$D/owner" ]; then o=; u=; t=; { read -r o; read -r u; read -r t; } < "$D/owner"; if { [ -n "$u" ] && [ "$u" != 'urn:pulumi:prod::vpn::openbsd:index:GatewayConfig::gw1' ]; }; then printf '@@handedover %s %s\n' "$u" "$t" >&2; exit 0; fi; fi
+if [ -f "$D/owner" ]; then o=; u=; t=; i=; { read -r o; read -r u; read -r t; read -r i; } < "$D/owner"; if { [ -n "$u" ] && [ "$u" != 'urn:pulumi:prod::vpn::openbsd:index:GatewayConfig::gw1' ]; } || { [ -n "$t" ] && [ "$t" != '192.0.2.153:22' ]; } || { [ -n "$i" ] && [ "$i" != 'fp:411faaccec4e' ]; }; then printf '@@handedover %s %s\n' "$u" "$t" >&2; exit 0; fi; fi
 [ -f '/etc/ipsec.conf' ] && ipsecctl -d -f '/etc/ipsec.conf' >/dev/null 2>&1
 [ -f "$D/baseline-svc" ] && { : > "$D/svc-restore"; while read -r s rest; do case "$s" in 'isakmpd'|'ipsec') echo "$s $rest" >> "$D/svc-restore";; esac; done < "$D/baseline-svc"; }
 [ -f "$D/svc-restore" ] && while read -r s st run fl; do
