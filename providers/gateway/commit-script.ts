@@ -193,7 +193,7 @@ export function stageScript(c: CommitInput): string {
   L.push("trap '' HUP PIPE", ...(c.owner ? [`WHO=${sq(who(c.owner))}`] : []), "lock", "TPID=", "WD=", "DL=");
   L.push('cleanup() { if [ -n "$WD" ]; then kill "$WD" 2>/dev/null; fi; if [ -n "$TPID" ]; then kill "$TPID" 2>/dev/null; fi; if [ -f "$R/staged" ]; then while read -r t; do rm -f "$t"; done < "$R/staged"; fi; rm -rf "$R" "$D/lock"; [ -z "$DL" ] || exit 1; }', "trap cleanup EXIT");
   L.push(...watchdogLines(stageDeadline(news)));
-  if (c.owner) L.push(`owns ${sq(c.owner.stack)} ${c.owner.takeover ? "takeover" : "-"}`);
+  if (c.owner) L.push(ownsLine(c.owner, !!c.owner.takeover));
   L.push(...notFileLines([...Object.keys(news.files), ...Object.keys(olds?.files ?? {})]));
   L.push('rm -rf "$R"', 'E=$(mkdir -p "$R/files" 2>&1) || fail "mkdir $R/files" "$E"', 'put "$R/changed" 0 < /dev/null', 'put "$R/staged" 0 < /dev/null');
   // packages first: the rc.d scripts they install are what rcctl records and applies (packages-script.ts)
@@ -404,19 +404,26 @@ export function applyScript(c: CommitInput): string {
   return L.join("\n") + "\n";
 }
 
+/** The owner check (`owns`, script-lib.ts) of a commit or delete: its stack, whether it adopts, its instance and URN. */
+function ownsLine(o: Owner, takeover: boolean): string {
+  return `owns ${sq(o.stack)} ${takeover ? "takeover" : "-"}${o.instance ? ` ${sq(o.instance)} ${sq(o.urn)}` : ""}`;
+}
+
 /** Delete: put back each file's baseline (or remove what the resource added), sysctls and services, and reload. */
 export function deleteScript(s: HostState, owner?: Owner): string {
   const L = [...BLOCK_START, ...PRELUDE("delete"), "trap '' HUP PIPE", ...(owner ? [`WHO=${sq(who(owner))}`] : []), "lock"];
   L.push('trap \'rm -rf "$D/lock"\' EXIT');
   if (owner) {
-    L.push(`owns ${sq(owner.stack)} -`);
+    L.push(ownsLine(owner, false));
     // another resource of this stack took the gateway over since (a renamed Gateway, a new parent: Pulumi creates the
     // new resource before it deletes the old one; a replacement has the same URN, and reaches the gateway otherwise
     // or is another instance: `pulumi up --replace`): its configuration stays, nothing is put back
     const differs = (v: string, mine: string | undefined) => (mine ? [`{ [ -n "$${v}" ] && [ "$${v}" != ${sq(mine)} ]; }`] : []);
     const other = [...differs("u", owner.urn), ...differs("t", owner.target), ...differs("i", owner.instance)].join(" || ");
+    // (the instance recorded being this one's, it is this resource, whatever its URN or connection says: a renamed stack)
+    const mine = owner.instance ? `! [ "$i" = ${sq(owner.instance)} ] && ` : "";
     const vars = ["o", "u", "t", ...(owner.instance ? ["i"] : [])];
-    L.push(`if [ -f "$D/owner" ]; then ${vars.map((v) => `${v}=;`).join(" ")} { ${vars.map((v) => `read -r ${v};`).join(" ")} } < "$D/owner"; if ${other}; then printf '@@handedover %s %s\\n' "$u" "$t" >&2; exit 0; fi; fi`);
+    L.push(`if [ -f "$D/owner" ]; then ${vars.map((v) => `${v}=;`).join(" ")} { ${vars.map((v) => `read -r ${v};`).join(" ")} } < "$D/owner"; if ${mine}{ ${other}; }; then printf '@@handedover %s %s\\n' "$u" "$t" >&2; exit 0; fi; fi`);
   }
   const rf = ruleFileOf(s);
   // a regular file only: ipsecctl would wait for good on a named pipe put there by hand (read-script.ts)

@@ -165,6 +165,19 @@ function lockWait(host: string): (line: string) => void {
   };
 }
 
+/**
+ * The owner recorded on the host named this resource under another stack or URN, with this resource's instance: the
+ * same resource after `pulumi stack rename` or `pulumi state move` (owner.ts). Said, as the record changes with it.
+ */
+function moved(host: string, stderr: string, owner: Owner | undefined): void {
+  const m = /^@@moved (\S*) ?(.*)$/m.exec(stderr);
+  if (!m || !owner) return;
+  log(
+    `${host}: the gateway's owner record named ${m[2] || "?"} of stack ${m[1]}; this is the same resource (the instance recorded is its own: a renamed stack, or \`pulumi state move\`), so it went on as ${owner.urn} of stack ${owner.stack}`,
+    "warning",
+  );
+}
+
 function recovered(host: string, stderr: string): void {
   for (const m of stderr.matchAll(/^@@recovered (\S+) (restored|superseded|dropped) ?(.*)$/gm)) {
     const also = m[3] ? ` (${m[3]})` : "";
@@ -234,6 +247,7 @@ export async function commit(target: SshTarget, c: Omit<CommitInput, "id">): Pro
         });
       stderr = a.stderr;
       recovered(host, a.stderr);
+      moved(host, a.stderr, c.owner);
       // a stage that ends without having been let through to the swap changed nothing, whatever its status says
       if (a.code !== 0 || !went) throw stageFailure(host, { ...a, code: a.code || 1 }, input, secrets);
       changed = a.stdout.split("\n").filter((l) => l.startsWith("@@changed ")).map((l) => l.slice(10));
@@ -293,6 +307,7 @@ export async function uninstall(target: SshTarget, s: HostState, owner?: Owner):
   const me = owner && { ...owner, target: owner.target ?? host };
   const r = await hostLock.with(host, () => withSession(target, (ss) => ss.exec(deleteScript(s, me), { name: "restore the baseline", onStderrLine: lockWait(host) })));
   recovered(host, r.stderr);
+  moved(host, r.stderr, owner);
   if (r.code === 3 || r.code === 75) throw stageFailure(host, r, { id: "delete", news: s, rollbackSeconds: 0, ...(owner ? { owner } : {}) }, secrets);
   const handedOver = /^@@handedover (\S+) ?(\S*)$/m.exec(r.stderr);
   if (handedOver) {

@@ -334,6 +334,24 @@ describe("pulumi in the folder, on the lab", () => {
       await unhook();
     }
   });
+  it("`pulumi stack rename` keeps the gateways: the next up goes on as the same resources, says so, and destroy still restores", async () => {
+    const RENAMED = `${LAB}-renamed`;
+    await ok(["stack", "rename", RENAMED]);
+    try {
+      await ok(["config", "set", "--secret", "psk", "e2e-psk-after-stack-rename-7c2"]);
+      const r = await ok(["up", "--yes", "--skip-preview"], { transpileOnly: true });
+      for (const gw of ["gw1", "gw2"]) {
+        expect(r.stdout).toContain(
+          `the gateway's owner record named urn:pulumi:${LAB}::vpn::openbsd:index:Gateway$openbsd:index:GatewayConfig::${gw} of stack vpn/${LAB}; this is the same resource (the instance recorded is its own: a renamed stack, or \`pulumi state move\`), so it went on as urn:pulumi:${RENAMED}::vpn::openbsd:index:Gateway$openbsd:index:GatewayConfig::${gw} of stack vpn/${RENAMED}`,
+        );
+      }
+      expect((await labExec(lab, "gw2", "grep -c e2e-psk-after-stack-rename /etc/ipsec.conf")).stdout).toBe("1\n");
+      await ok(["preview", "--expect-no-changes"], { transpileOnly: true });
+    } finally {
+      // back under its own name: afterAll and the tests below use it (and destroy then meets the renamed record)
+      await ok(["stack", "rename", LAB]);
+    }
+  });
   it("`pulumi stack export` after up holds no plaintext SSH private key", async () => {
     const r = await ok(["stack", "export"]);
     expect(r.stdout).not.toContain(lab.gateways.gw1!.privateKey.split("\n")[1]!);

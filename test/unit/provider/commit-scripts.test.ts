@@ -192,3 +192,30 @@ describe("the lock's `superseded` (script-lib.ts): an unconfirmed commit of the 
     expect(run({ who: me, mine: "", pending: true })).toBe("waits");
   });
 });
+
+describe("the owner check's `owns` (script-lib.ts): another stack is refused, the same resource renamed or moved is not", () => {
+  /** Runs `owns` under sh against an owner record of `lines`; prints `goes on` when the check lets the script through. */
+  const run = (lines: string[], args: string[]) => {
+    const D = mkdtempSync(path.join(tmpdir(), "owns-"));
+    try {
+      writeFileSync(path.join(D, "owner"), lines.map((l) => `${l}\n`).join(""));
+      const r = spawnSync("sh", ["-c", `${SCRIPT_LIB}\nD=$1\nshift\nowns "$@"\necho goes on`, "sh", D, ...args], { encoding: "utf8" });
+      return `${r.stderr}${r.stdout}exit ${r.status}`;
+    } finally {
+      rmSync(D, { recursive: true, force: true });
+    }
+  };
+  const urn = (stack: string) => `urn:pulumi:${stack}::vpn::openbsd:index:GatewayConfig::gw1`;
+  const mine = instanceOf("1".repeat(64));
+  const recorded = (stack: string, instance?: string) => [`vpn/${stack}`, urn(stack), "192.0.2.153:22", ...(instance ? [instance] : [])];
+  it("its own record goes on without a word", () => expect(run(recorded("dev", mine), ["vpn/dev", "-", mine, urn("dev")])).toBe("goes on\nexit 0"));
+  it("the same instance under a renamed stack (`pulumi stack rename dev prod`) goes on, saying which record it found", () =>
+    expect(run(recorded("dev", mine), ["vpn/prod", "-", mine, urn("prod")])).toBe(`@@moved vpn/dev ${urn("dev")}\ngoes on\nexit 0`));
+  it("another stack is refused: another instance, a record without one (an older version), a check without one", () => {
+    const refused = `@@owner vpn/dev ${urn("dev")}\nexit 3`;
+    expect(run(recorded("dev", instanceOf("2".repeat(64))), ["vpn/prod", "-", mine, urn("prod")])).toBe(refused);
+    expect(run(recorded("dev"), ["vpn/prod", "-", mine, urn("prod")])).toBe(refused);
+    expect(run(recorded("dev", mine), ["vpn/prod", "-"])).toBe(refused);
+  });
+  it("an adoption after `pulumi import` goes on", () => expect(run(recorded("dev", instanceOf("2".repeat(64))), ["vpn/prod", "takeover", mine, urn("prod")])).toBe("goes on\nexit 0"));
+});

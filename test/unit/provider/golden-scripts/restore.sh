@@ -96,9 +96,11 @@ lock() {
 }
 owns() {
   if [ -f "$D/owner" ] && [ "$2" != takeover ]; then
-    o=; u=
-    { read -r o; read -r u; } < "$D/owner"
-    if [ "$o" != "$1" ]; then printf '@@owner %s %s\n' "$o" "$u" >&2; exit 3; fi
+    o=; u=; i=
+    { read -r o; read -r u; read -r _; read -r i; } < "$D/owner"
+    if [ -n "${3-}" ] && [ "$i" = "$3" ]; then
+      if [ "$o" != "$1" ] || [ "$u" != "$4" ]; then printf '@@moved %s %s\n' "$o" "$u" >&2; fi
+    elif [ "$o" != "$1" ]; then printf '@@owner %s %s\n' "$o" "$u" >&2; exit 3; fi
   fi
 }
 LOCK_WAIT=120
