@@ -404,9 +404,9 @@ export function applyScript(c: CommitInput): string {
   return L.join("\n") + "\n";
 }
 
-/** The owner check (`owns`, script-lib.ts) of a commit or delete: its stack, whether it adopts, its instance and URN. */
+/** The owner check (`owns`, script-lib.ts) of a commit or delete: its stack, whether it adopts, its instance. */
 function ownsLine(o: Owner, takeover: boolean): string {
-  return `owns ${sq(o.stack)} ${takeover ? "takeover" : "-"}${o.instance ? ` ${sq(o.instance)} ${sq(o.urn)}` : ""}`;
+  return `owns ${sq(o.stack)} ${takeover ? "takeover" : "-"}${o.instance ? ` ${sq(o.instance)}` : ""}`;
 }
 
 /** Delete: put back each file's baseline (or remove what the resource added), sysctls and services, and reload. */

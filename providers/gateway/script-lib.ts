@@ -26,11 +26,11 @@
  *   was never confirmed, taken by the same resource of the same stack (`$WHO`, kept as `$D/lock/who`), is
  *   superseded the same way at once, its timer stopped (`@@recovered ID superseded`): the operation that made it is
  *   over (Pulumi runs one operation on a stack at a time, one step on a resource), so its confirm can never come.
- * - `owns OWNER TAKEOVER [INSTANCE URN]` — one owner per gateway: `$D/owner` holds `PROJECT/STACK`, the URN of the
+ * - `owns OWNER TAKEOVER [INSTANCE]` — one owner per gateway: `$D/owner` holds `PROJECT/STACK`, the URN of the
  *   resource that committed last, its target and its instance (owner.ts); another owner is refused (`@@owner …`,
  *   exit 3) unless the commit is an adoption after `pulumi import` (`takeover`), or the instance recorded is
- *   INSTANCE: the same resource under another stack name or URN (`pulumi stack rename`, `pulumi state move`),
- *   said with `@@moved OWNER URN`.
+ *   INSTANCE: the same resource under another stack name (`pulumi stack rename`, `pulumi state move`), said with
+ *   `@@moved OWNER URN`.
  *
  * The pending rollback is claimed by renaming `$R/pending` (atomic): the timer, a failing step and
  * the confirm all claim it, and only the one whose rename succeeds acts. A dead lock is claimed the same
@@ -141,7 +141,7 @@ owns() {
     o=; u=; i=
     { read -r o; read -r u; read -r _; read -r i; } < "$D/owner"
     if [ -n "\${3-}" ] && [ "$i" = "$3" ]; then
-      if [ "$o" != "$1" ] || [ "$u" != "$4" ]; then printf '@@moved %s %s\\n' "$o" "$u" >&2; fi
+      [ "$o" = "$1" ] || printf '@@moved %s %s\\n' "$o" "$u" >&2
     elif [ "$o" != "$1" ]; then printf '@@owner %s %s\\n' "$o" "$u" >&2; exit 3; fi
   fi
 }

@@ -108,6 +108,22 @@ describe("delete", () => {
     expect(await gw("ls /var/db/pulumi-openbsd")).toBe("");
   });
 
+  it("a Gateway renamed with an alias, destroyed before any commit under its new name: the same instance, so restored", async () => {
+    const before = await gw(SNAPSHOT);
+    const t = targetOf(lab.gateways.gw1!);
+    const urn = (name: string) => `urn:pulumi:dev::vpn::openbsd:index:Gateway$openbsd:index:GatewayConfig::${name}`;
+    const key = "d".repeat(64);
+    process.env.PULUMI_OPENBSD_FLOW_WAIT = "3";
+    try {
+      await commit(t, { news: state(), rollbackSeconds: 60, owner: ownerOf(urn("gw1"), false, instanceOf(key))! });
+    } finally {
+      delete process.env.PULUMI_OPENBSD_FLOW_WAIT;
+    }
+    // `aliases: [{ name: "gw1" }]` on a Gateway now called edge1: the same resource (its state, so its key), a new URN
+    await uninstall(t, state(), ownerOf(urn("edge1"), false, instanceOf(key))!);
+    expect(await gw(SNAPSHOT)).toBe(before);
+  });
+
   it("an owner record an older version wrote (no instance): the resource's delete restores the gateway", async () => {
     const before = await gw(SNAPSHOT);
     const t = targetOf(lab.gateways.gw1!);

@@ -101,7 +101,7 @@ owns() {
     o=; u=; i=
     { read -r o; read -r u; read -r _; read -r i; } < "$D/owner"
     if [ -n "${3-}" ] && [ "$i" = "$3" ]; then
-      if [ "$o" != "$1" ] || [ "$u" != "$4" ]; then printf '@@moved %s %s\n' "$o" "$u" >&2; fi
+      [ "$o" = "$1" ] || printf '@@moved %s %s\n' "$o" "$u" >&2
     elif [ "$o" != "$1" ]; then printf '@@owner %s %s\n' "$o" "$u" >&2; exit 3; fi
   fi
 }
@@ -113,7 +113,7 @@ trap '' HUP PIPE
 WHO='vpn/prod urn:pulumi:prod::vpn::openbsd:index:GatewayConfig::gw1'
 lock
 trap 'rm -rf "$D/lock"' EXIT
-owns 'vpn/prod' - 'fp:411faaccec4e' 'urn:pulumi:prod::vpn::openbsd:index:GatewayConfig::gw1'
+owns 'vpn/prod' - 'fp:411faaccec4e'
 if [ -f "$D/owner" ]; then o=; u=; t=; i=; { read -r o; read -r u; read -r t; read -r i; } < "$D/owner"; if ! [ "$i" = 'fp:411faaccec4e' ] && { { [ -n "$u" ] && [ "$u" != 'urn:pulumi:prod::vpn::openbsd:index:GatewayConfig::gw1' ]; } || { [ -n "$t" ] && [ "$t" != '192.0.2.153:22' ]; } || { [ -n "$i" ] && [ "$i" != 'fp:411faaccec4e' ]; }; }; then printf '@@handedover %s %s\n' "$u" "$t" >&2; exit 0; fi; fi
 [ -f '/etc/ipsec.conf' ] && ipsecctl -d -f '/etc/ipsec.conf' >/dev/null 2>&1
 [ -f "$D/baseline-svc" ] && { : > "$D/svc-restore"; while read -r s rest; do case "$s" in 'isakmpd'|'ipsec') echo "$s $rest" >> "$D/svc-restore";; esac; done < "$D/baseline-svc"; }

@@ -99,7 +99,7 @@ owns() {
     o=; u=; i=
     { read -r o; read -r u; read -r _; read -r i; } < "$D/owner"
     if [ -n "${3-}" ] && [ "$i" = "$3" ]; then
-      if [ "$o" != "$1" ] || [ "$u" != "$4" ]; then printf '@@moved %s %s\n' "$o" "$u" >&2; fi
+      [ "$o" = "$1" ] || printf '@@moved %s %s\n' "$o" "$u" >&2
     elif [ "$o" != "$1" ]; then printf '@@owner %s %s\n' "$o" "$u" >&2; exit 3; fi
   fi
 }

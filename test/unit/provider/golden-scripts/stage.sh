@@ -101,7 +101,7 @@ owns() {
     o=; u=; i=
     { read -r o; read -r u; read -r _; read -r i; } < "$D/owner"
     if [ -n "${3-}" ] && [ "$i" = "$3" ]; then
-      if [ "$o" != "$1" ] || [ "$u" != "$4" ]; then printf '@@moved %s %s\n' "$o" "$u" >&2; fi
+      [ "$o" = "$1" ] || printf '@@moved %s %s\n' "$o" "$u" >&2
     elif [ "$o" != "$1" ]; then printf '@@owner %s %s\n' "$o" "$u" >&2; exit 3; fi
   fi
 }
@@ -120,7 +120,7 @@ trap cleanup EXIT
 trap 'printf "@@deadline 300\n" >&2; DL=1; exit 1' TERM
 PG=$(ps -o pgid= -p $$ 2>/dev/null | tr -d " ")
 if [ -n "$PG" ]; then sh -c "trap 'kill \$s 2>/dev/null; exit 0' TERM; sleep 300 & s=\$!; wait \$s && kill -TERM -$PG" </dev/null >/dev/null 2>&1 & WD=$!; fi
-owns 'vpn/prod' - 'fp:411faaccec4e' 'urn:pulumi:prod::vpn::openbsd:index:GatewayConfig::gw1'
+owns 'vpn/prod' - 'fp:411faaccec4e'
 if [ -e '/etc/hostname.em0' ] && [ ! -f '/etc/hostname.em0' ]; then printf '@@notfile %s\n' "$(ls -ld '/etc/hostname.em0' 2>&1)" >&2; exit 1; fi
 if [ -e '/etc/hostname.gre0' ] && [ ! -f '/etc/hostname.gre0' ]; then printf '@@notfile %s\n' "$(ls -ld '/etc/hostname.gre0' 2>&1)" >&2; exit 1; fi
 if [ -e '/etc/ipsec.conf' ] && [ ! -f '/etc/ipsec.conf' ]; then printf '@@notfile %s\n' "$(ls -ld '/etc/ipsec.conf' 2>&1)" >&2; exit 1; fi
@@ -233,7 +233,7 @@ grep -q "^isakmpd " "$D/baseline-svc" 2>/dev/null || { if rcctl get 'isakmpd' st
 grep -q "^ipsec " "$D/baseline-svc" 2>/dev/null || { if rcctl get 'ipsec' status >/dev/null 2>&1; then st=on; else st=off; fi; run=-; fl=; rec "ipsec $st $run $fl" "$D/baseline-svc"; }
 { if rcctl get 'isakmpd' status >/dev/null 2>&1; then st=on; else st=off; fi; if rcctl check 'isakmpd' >/dev/null 2>&1; then run=yes; else run=no; fi; fl=$(rcctl get 'isakmpd' flags 2>/dev/null); rec "isakmpd $st $run $fl" "$R/svc"; }
 { if rcctl get 'ipsec' status >/dev/null 2>&1; then st=on; else st=off; fi; run=-; fl=; rec "ipsec $st $run $fl" "$R/svc"; }
-put "$R/restore.sh" 7179 <<'PULUMI_OPENBSD_EOF_X'
+put "$R/restore.sh" 7148 <<'PULUMI_OPENBSD_EOF_X'
 # shellcheck disable=SC2317,SC2012 # library functions a script may not call; `ls -ld` of one named file
 set -u
 umask 077
@@ -335,7 +335,7 @@ owns() {
     o=; u=; i=
     { read -r o; read -r u; read -r _; read -r i; } < "$D/owner"
     if [ -n "${3-}" ] && [ "$i" = "$3" ]; then
-      if [ "$o" != "$1" ] || [ "$u" != "$4" ]; then printf '@@moved %s %s\n' "$o" "$u" >&2; fi
+      [ "$o" = "$1" ] || printf '@@moved %s %s\n' "$o" "$u" >&2
     elif [ "$o" != "$1" ]; then printf '@@owner %s %s\n' "$o" "$u" >&2; exit 3; fi
   fi
 }
