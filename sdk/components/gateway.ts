@@ -1,6 +1,6 @@
 import * as pulumi from "@pulumi/pulumi";
 import type { GatewaySpec, IfAddress, IkeDaemon, NatSpec } from "../planner/spec";
-import { GatewayConfig, type ConnectionArgs } from "../resources/gateway-config";
+import { GatewayConfig, warnIfPluginUnfound, type ConnectionArgs } from "../resources/gateway-config";
 import type { HostState } from "../state";
 import { argError, ifAddress, networkOf } from "./common";
 import { boolArg, isPlain, listArg, need, noHoles, objectArg, entryArg, take, takeOpt, labelOf } from "./check";
@@ -176,6 +176,8 @@ export class Gateway extends pulumi.ComponentResource {
   readonly gatewayName: string;
 
   constructor(name: string, args: GatewayArgs, opts?: pulumi.ComponentResourceOptions) {
+    // said before any GatewayConfig reaches the engine, which fails at the first one when it cannot find the plugin
+    warnIfPluginUnfound();
     super("openbsd:index:Gateway", name, {}, opts);
     const label = labelOf("Gateway", name);
     this.gatewayName = name;

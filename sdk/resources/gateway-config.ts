@@ -1,5 +1,10 @@
 import * as pulumi from "@pulumi/pulumi";
+import { accessSync, constants, readdirSync, readFileSync } from "node:fs";
+import { homedir } from "node:os";
+import * as path from "node:path";
 import type { HostState, ManagedFile } from "../state";
+import { localRequire } from "../local-require";
+import { pluginLocationProblem } from "./plugin-location";
 
 /**
  * A {@link HostState} whose secret parts are Pulumi secrets of their own: the content of each file that
@@ -78,9 +83,58 @@ export class GatewayConfig extends pulumi.CustomResource {
       host: pub("host"), port: pub("port"), user: pub("user"), privateKey: pulumi.secret(c.privateKey),
       hostKey: pub("hostKey"), insecureSkipHostKeyCheck: pub("insecureSkipHostKeyCheck"),
     };
+    warnIfPluginUnfound();
     super("openbsd:index:GatewayConfig", name, { connection, state: args.state, rollbackSeconds: args.rollbackSeconds, drift: undefined }, {
       ...opts,
       additionalSecretOutputs: ["connection"],
     });
+  }
+}
+
+let pluginChecked = false;
+
+/**
+ * Once per program, before the first GatewayConfig reaches the engine (a Gateway calls it as it is declared): warns
+ * when the engine will not find the provider plugin (plugin-location.ts). A warning given as the engine already
+ * fails on the plugin is lost with the program. Nothing is said when nothing can be known (no project root: mocks).
+ * @internal
+ */
+export function warnIfPluginUnfound(): void {
+  if (pluginChecked) return;
+  pluginChecked = true;
+  try {
+    const projectRoot = pulumi.getRootDirectory();
+    if (!projectRoot) return;
+    const msg = pluginLocationProblem({
+      projectRoot,
+      packageRoot: path.dirname(localRequire.resolve("pulumi-openbsd/package.json")),
+      env: process.env,
+      home: homedir(),
+      read: (f) => {
+        try {
+          return readFileSync(f, "utf8");
+        } catch {
+          return undefined;
+        }
+      },
+      executable: (f) => {
+        try {
+          accessSync(f, constants.X_OK);
+          return true;
+        } catch {
+          return false;
+        }
+      },
+      list: (d) => {
+        try {
+          return readdirSync(d);
+        } catch {
+          return [];
+        }
+      },
+    });
+    if (msg) void pulumi.log.warn(msg);
+  } catch {
+    // nothing known, nothing said
   }
 }

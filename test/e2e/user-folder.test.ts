@@ -217,6 +217,25 @@ describe("pulumi in the folder, with no network at all", () => {
     }
   });
 
+  it("a Pulumi.yaml without the README's plugins entry: preview says where the plugin is and the lines to add", async () => {
+    writeFileSync(path.join(dir, "Pulumi.yaml"), "name: vpn\nruntime: nodejs\n");
+    try {
+      const e = env();
+      // the lab's engine folder holds a link to the plugin: a user's PATH does not
+      const PATH = e.PATH!.split(":").filter((d) => !existsSync(path.join(d, "pulumi-resource-openbsd"))).join(":");
+      const r = await pulumiCli(dir, ["preview"], { env: { ...e, PATH }, wrap: NO_NETWORK });
+      expect(r.code).not.toBe(0);
+      expect(r.stdout).toContain("error: no resource plugin 'pulumi-resource-openbsd' found");
+      const rel = "./node_modules/pulumi-openbsd/providers/bin";
+      expect(r.stdout).toContain(
+        `warning: the engine will not find the openbsd provider plugin: it ships in this package (${rel}), and Pulumi.yaml names no path for it, no pulumi-resource-openbsd is on $PATH`,
+      );
+      expect(r.stdout).toContain(`Add to ${path.join(dir, "Pulumi.yaml")}:\n    plugins:\n      providers:\n        - name: openbsd\n          path: ${rel}`);
+    } finally {
+      writeFileSync(path.join(dir, "Pulumi.yaml"), README_PULUMI_YAML);
+    }
+  });
+
   // --continue-on-error: without it the engine stops scheduling after the first failure, so whether the second
   // gateway is tried at all depends on timing; with it every gateway is tried and each reports its own error.
   it("up --continue-on-error against unreachable hosts fails cleanly: one error per gateway naming host and cause, no stack trace", async () => {
