@@ -6,7 +6,7 @@ import { argError, ifAddress, networkOf } from "./common";
 import { boolArg, isPlain, listArg, need, noHoles, objectArg, entryArg, take, takeOpt, labelOf } from "./check";
 import { hostAddress, hostKeyMistake, integer, interfaceName, keySeed, network, oneOf, packageName, rcFlags, serviceName, sysctlName, userName } from "../model/tokens/index";
 import { sysctlValueOf } from "../model/sysctl/index";
-import { openGroup, type Group, type GroupPlan } from "./registry";
+import { hold, openGroup, type Group, type GroupPlan } from "./registry";
 import { publishFiles, publishState, wholeState, type GatewayFile } from "./outputs";
 import { ikedKeyPair } from "../planner/keys";
 import { hostProblem, parseHostKey, withConnectionDefaults } from "../connection";
@@ -176,8 +176,10 @@ export class Gateway extends pulumi.ComponentResource {
   readonly gatewayName: string;
 
   constructor(name: string, args: GatewayArgs, opts?: pulumi.ComponentResourceOptions) {
-    // said before any GatewayConfig reaches the engine, which fails at the first one when it cannot find the plugin
-    warnIfPluginUnfound();
+    // said before any GatewayConfig reaches the engine, which fails at the first one when it cannot find the plugin:
+    // the declarations are sealed (and their GatewayConfigs registered) once the engine has the warning
+    const warned = warnIfPluginUnfound();
+    if (warned) void hold(warned);
     super("openbsd:index:Gateway", name, {}, opts);
     const label = labelOf("Gateway", name);
     this.gatewayName = name;

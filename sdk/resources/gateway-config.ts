@@ -83,7 +83,7 @@ export class GatewayConfig extends pulumi.CustomResource {
       host: pub("host"), port: pub("port"), user: pub("user"), privateKey: pulumi.secret(c.privateKey),
       hostKey: pub("hostKey"), insecureSkipHostKeyCheck: pub("insecureSkipHostKeyCheck"),
     };
-    warnIfPluginUnfound();
+    void warnIfPluginUnfound();
     super("openbsd:index:GatewayConfig", name, { connection, state: args.state, rollbackSeconds: args.rollbackSeconds, drift: undefined }, {
       ...opts,
       additionalSecretOutputs: ["connection"],
@@ -94,17 +94,18 @@ export class GatewayConfig extends pulumi.CustomResource {
 let pluginChecked = false;
 
 /**
- * Once per program, before the first GatewayConfig reaches the engine (a Gateway calls it as it is declared): warns
- * when the engine will not find the provider plugin (plugin-location.ts). A warning given as the engine already
- * fails on the plugin is lost with the program. Nothing is said when nothing can be known (no project root: mocks).
+ * Once per program, before the first GatewayConfig reaches the engine: warns when the engine will not find the
+ * provider plugin (plugin-location.ts). Returns the warning's delivery, which a Gateway holds its declaration group
+ * open for: a warning still on its way when the engine fails on the plugin is lost with the program. Nothing is
+ * said when nothing can be known (no project root: mocks).
  * @internal
  */
-export function warnIfPluginUnfound(): void {
-  if (pluginChecked) return;
+export function warnIfPluginUnfound(): Promise<void> | undefined {
+  if (pluginChecked) return undefined;
   pluginChecked = true;
   try {
     const projectRoot = pulumi.getRootDirectory();
-    if (!projectRoot) return;
+    if (!projectRoot) return undefined;
     const msg = pluginLocationProblem({
       projectRoot,
       packageRoot: path.dirname(localRequire.resolve("pulumi-openbsd/package.json")),
@@ -133,8 +134,9 @@ export function warnIfPluginUnfound(): void {
         }
       },
     });
-    if (msg) void pulumi.log.warn(msg);
+    return msg ? pulumi.log.warn(msg) : undefined;
   } catch {
     // nothing known, nothing said
+    return undefined;
   }
 }
