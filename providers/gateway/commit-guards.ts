@@ -5,6 +5,7 @@
  */
 import type { HostState } from "../../sdk/state";
 import { sq } from "./shell";
+import { LOCK_WAIT_SECONDS } from "./script-head";
 
 /**
  * Seconds the stage script may take before its watchdog stops it (`@@deadline N`; nothing changed): generous for
@@ -12,9 +13,22 @@ import { sq } from "./shell";
  * PULUMI_OPENBSD_STAGE_DEADLINE=SECONDS (a whole number ≥ 1) changes it.
  */
 export function stageDeadline(s: HostState, env: NodeJS.ProcessEnv = process.env): number {
-  const v = env.PULUMI_OPENBSD_STAGE_DEADLINE;
-  if (v !== undefined && /^[0-9]{1,5}$/.test(v) && Number(v) >= 1) return Number(v);
-  return s.packages?.length ? 1800 : 300;
+  return wholeSeconds(env.PULUMI_OPENBSD_STAGE_DEADLINE) ?? (s.packages?.length ? 1800 : 300);
+}
+
+/**
+ * Seconds a destroy's restore may take before the provider stops waiting for it: the lock's wait, then as long as
+ * a stage may take (services stopped, files put back, rules reloaded, packages removed). Past it the host does not
+ * answer (a command there hangs, or the host is hostile): `pulumi destroy` fails instead of waiting forever.
+ * PULUMI_OPENBSD_DELETE_DEADLINE=SECONDS (a whole number ≥ 1) changes it.
+ */
+export function deleteDeadline(s: HostState, env: NodeJS.ProcessEnv = process.env): number {
+  return wholeSeconds(env.PULUMI_OPENBSD_DELETE_DEADLINE) ?? LOCK_WAIT_SECONDS + (s.packages?.length ? 1800 : 300);
+}
+
+/** A whole number of seconds ≥ 1 given in the environment, or undefined. */
+function wholeSeconds(v: string | undefined): number | undefined {
+  return v !== undefined && /^[0-9]{1,5}$/.test(v) && Number(v) >= 1 ? Number(v) : undefined;
 }
 
 /**

@@ -48,11 +48,11 @@ import { who, type Owner } from "./owner";
 import { applySysctls, recordSysctls, restoreSysctls } from "./sysctl-script";
 import { isPseudoService, recordServices, restoreServices, serviceNames, stopAddedServices } from "./services-script";
 import { installLines, removeLines } from "./packages-script";
-import { STOP_APPLY, stageDeadline, swapLines, watchdogLines } from "./commit-guards";
+import { deleteDeadline, STOP_APPLY, stageDeadline, swapLines, watchdogLines } from "./commit-guards";
 import { BLOCK_START, LOCK_WAIT_SECONDS, PRELUDE } from "./script-head";
 import { confirmScript, flowWaitCap, flowWaitSeconds } from "./confirm-script";
 
-export { stageDeadline, confirmScript, flowWaitCap, flowWaitSeconds };
+export { deleteDeadline, stageDeadline, confirmScript, flowWaitCap, flowWaitSeconds };
 
 export { STATE_DIR, LOCK_WAIT_SECONDS };
 

@@ -8,7 +8,7 @@ import { randomBytes } from "node:crypto";
 import type { HostState } from "../../sdk/state";
 import { hostId, log, maskSecrets, readTimeoutMs, SshSession, TransportError, withSession, type ExecResult, type SshTarget } from "../transport/ssh";
 import { KeyedMutex } from "../transport/semaphore";
-import { applyScript, confirmScript, deleteScript, flowWaitCap, flowWaitSeconds, GO, LOCK_WAIT_SECONDS, READY, STAGED, stageDeadline, stageScript, STATE_DIR, type CommitInput } from "./commit-script";
+import { applyScript, confirmScript, deleteDeadline, deleteScript, flowWaitCap, flowWaitSeconds, GO, LOCK_WAIT_SECONDS, READY, STAGED, stageDeadline, stageScript, STATE_DIR, type CommitInput } from "./commit-script";
 import type { Owner } from "./owner";
 import { flowsToAwait } from "./ipsec-kernel";
 import { flowKeys, lsPath, parseReadOutput, readScript, type LiveState } from "./read-script";
@@ -305,7 +305,13 @@ export async function uninstall(target: SshTarget, s: HostState, owner?: Owner):
   const host = hostId(target);
   const secrets = secretsOf(s, target.privateKey);
   const me = owner && { ...owner, target: owner.target ?? host };
-  const r = await hostLock.with(host, () => withSession(target, (ss) => ss.exec(deleteScript(s, me), { name: "restore the baseline", onStderrLine: lockWait(host) })));
+  const r = await hostLock
+    .with(host, () => withSession(target, (ss) => ss.exec(deleteScript(s, me), { name: "restore the baseline", onStderrLine: lockWait(host), timeoutMs: deleteDeadline(s) * 1000 })))
+    .catch((e: unknown) => {
+      // the restore ran, and was cut off (no answer within its deadline, the connection lost): where it got is unknown
+      if (!(e instanceof TransportError) || e.unreachable) throw e;
+      throw new TransportError(`${e.message}. The gateway may be partly restored (between its NEW and its OLD configuration), and the restore may still be running there: \`pulumi destroy\` again retries once it has ended.`, host, e.code);
+    });
   recovered(host, r.stderr);
   moved(host, r.stderr, owner);
   if (r.code === 3 || r.code === 75) throw stageFailure(host, r, { id: "delete", news: s, rollbackSeconds: 0, ...(owner ? { owner } : {}) }, secrets);

@@ -8,11 +8,12 @@
  *   would still have done lands on the restored host;
  * - a tool printing the scripts' markers (`@@notrestored …`): shown as the tool's text, not taken for a report;
  * - a validation that never ends: the on-host watchdog stops the stage at its deadline, removes what it staged and
- *   releases the lock.
+ *   releases the lock;
+ * - a destroy's restore that never ends: the destroy fails at its deadline, saying where the gateway may be.
  */
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { labDown, labExec, labUp, type Lab } from "../lab/api";
-import { commit } from "../../providers/gateway/commit";
+import { commit, uninstall } from "../../providers/gateway/commit";
 import type { HostState } from "../../sdk/state";
 import { gwState, targetOf, until, changedGw1, errOf, onGateway } from "./fixtures";
 
@@ -46,11 +47,12 @@ afterAll(async () => {
 
 /**
  * Every emulated command of gw1 through a shell wrapper (bind-mounted over the emulator's client, in gw1's mount
- * namespace only) that makes `pfctl … -nf …` (a validation) sleep a minute.
+ * namespace only) that makes the commands matching `pattern` (a `case` pattern over `NAME ARGS`) sleep a minute:
+ * `pfctl*-nf*` hangs a validation.
  */
-async function hangValidation(): Promise<() => Promise<void>> {
+async function hangCommands(pattern: string): Promise<() => Promise<void>> {
   const emuc = (await gw("readlink /usr/sbin/pfctl")).trim();
-  const wrap = '#!/bin/sh\nn=${0##*/}\ncase "$n $*" in pfctl*-nf*) sleep 60;; esac\n[ -e /root/real/$n ] || ln -s /root/emuc /root/real/$n\nexec /root/real/$n "$@"\n';
+  const wrap = `#!/bin/sh\nn=\${0##*/}\ncase "$n $*" in ${pattern}) sleep 60;; esac\n[ -e /root/real/$n ] || ln -s /root/emuc /root/real/$n\nexec /root/real/$n "$@"\n`;
   const r = await labExec(lab, "gw1", `set -e; cp ${emuc} /root/emuc; mkdir -p /root/real; cat > /root/wrap.sh; chmod 755 /root/wrap.sh; mount --bind /root/wrap.sh ${emuc}`, wrap);
   if (r.code !== 0) throw new Error(`hook: ${r.stderr}`);
   return async () => void (await gw(`umount ${emuc}; pkill -f 'sleep 60' ; rm -rf /root/emuc /root/real /root/wrap.sh`));
@@ -111,7 +113,7 @@ describe("a commit against a hostile host", () => {
 
   it("a validation that never ends: the watchdog stops the stage at its deadline; nothing changed, the lock released", async () => {
     const before = await gw(SNAPSHOT);
-    const unhook = await hangValidation();
+    const unhook = await hangCommands("pfctl*-nf*");
     process.env.PULUMI_OPENBSD_STAGE_DEADLINE = "3";
     let err: string;
     try {
@@ -138,5 +140,31 @@ describe("a commit against a hostile host", () => {
       `${host}: apply failed: \`sh /etc/netstart vether0\` failed: @ @notrestored /etc/pf.conf /etc/sysctl.conf\nthe previous configuration was restored (the gateway is on its OLD configuration)`,
     );
     expect(await gw(SNAPSHOT)).toBe(before);
+  });
+
+  it("a destroy whose restore never ends: it fails at its deadline saying the gateway may be partly restored; destroy again, once the restore has ended, completes", async () => {
+    const before = await gw("cat /etc/ipsec.conf");
+    expect(before).toContain("peer 192.0.123.85");
+    // the restore's first step, `ipsecctl -d -f /etc/ipsec.conf` (the flows taken down), hangs
+    const unhook = await hangCommands("ipsecctl*-d*");
+    process.env.PULUMI_OPENBSD_DELETE_DEADLINE = "3";
+    let err: string;
+    try {
+      const t0 = Date.now();
+      err = await errOf(uninstall(t(), base()));
+      expect(Date.now() - t0).toBeLessThan(20_000);
+    } finally {
+      delete process.env.PULUMI_OPENBSD_DELETE_DEADLINE;
+      await unhook();
+    }
+    expect(err).toBe(
+      `${host}: \`restore the baseline\` did not finish within 3 s; stopped it and closed the connection (a command on the gateway hangs). ` +
+        "The gateway may be partly restored (between its NEW and its OLD configuration), and the restore may still be running there: `pulumi destroy` again retries once it has ended.",
+    );
+    // the hung command ended (unhook): the cut-off restore finishes on its own, and a destroy again completes
+    await until(gw, `ls -d ${D}/lock 2>&1`, (out) => out.includes("No such"), 20_000);
+    await uninstall(t(), base());
+    expect(await gw("cat /etc/ipsec.conf 2>&1")).not.toContain("peer 192.0.123.85");
+    await commit(t(), { news: base(), rollbackSeconds: 120 });
   });
 });
