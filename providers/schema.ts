@@ -19,6 +19,21 @@ const connection = {
     privateKey: { ...str, secret: true, description: "OpenSSH private key (secret); default the provider's `openbsd:privateKey`." },
     hostKey: { ...str, description: "`ssh-ed25519 AAAA…`; required unless insecureSkipHostKeyCheck." },
     insecureSkipHostKeyCheck: { type: "boolean", description: "Accept any host key; default false." },
+    proxy: { $ref: "#/types/openbsd:index:Proxy", description: "A bastion the gateway is reached through (`ssh -J`); none by default." },
+  },
+  required: ["host"],
+};
+
+const proxy = {
+  type: "object",
+  description: "A bastion (jump host): the provider logs in there and its sshd opens the TCP connection to the gateway.",
+  properties: {
+    host: { ...str, description: "Address or name of the bastion's sshd." },
+    port: { type: "integer", description: "sshd port; default 22." },
+    user: { ...str, description: "Login user on the bastion; default root." },
+    privateKey: { ...str, secret: true, description: "OpenSSH private key for the bastion (secret); default the gateway's." },
+    hostKey: { ...str, description: "The bastion's `ssh-ed25519 AAAA…`; required unless insecureSkipHostKeyCheck." },
+    insecureSkipHostKeyCheck: { type: "boolean", description: "Accept any host key from the bastion; default false." },
   },
   required: ["host"],
 };
@@ -30,7 +45,7 @@ export function packageSchema(): string {
     version: PROVIDER_VERSION,
     description: "OpenBSD VPN gateways configured over SSH.",
     config: { variables: CONFIG_VARIABLES },
-    types: { "openbsd:index:Connection": connection },
+    types: { "openbsd:index:Connection": connection, "openbsd:index:Proxy": proxy },
     resources: {
       "openbsd:index:GatewayConfig": {
         description: "The whole configuration of one gateway, committed over SSH with an on-host rollback timer.",

@@ -61,6 +61,28 @@ export interface ConnectionInput {
   hostKey?: string;
   /** Skip the host key check (loud; tests only). */
   insecureSkipHostKeyCheck?: boolean;
+  /** A bastion the gateway is reached through (`ssh -J`); none by default. */
+  proxy?: ProxyInput;
+}
+
+/**
+ * A bastion (jump host): the provider logs in there and has its sshd open the TCP connection to the gateway
+ * (`ssh -J`, a `direct-tcpip` channel: the bastion's sshd must allow it, `AllowTcpForwarding`, OpenBSD's default
+ * yes). The SSH session to the gateway runs end to end through that channel: the bastion sees no key and no command.
+ */
+export interface ProxyInput {
+  /** The bastion's address or host name. */
+  host: string;
+  /** Default 22. */
+  port?: number;
+  /** The login user on the bastion. Default `root`. */
+  user?: string;
+  /** The SSH private key for the bastion (a secret). Default: the gateway's `privateKey`. */
+  privateKey?: string;
+  /** The bastion's pinned host key, `ssh-ed25519 AAAA…`; required unless insecureSkipHostKeyCheck. */
+  hostKey?: string;
+  /** Skip the bastion's host key check (loud; tests only). */
+  insecureSkipHostKeyCheck?: boolean;
 }
 
 /** A connection with every default filled in. */
@@ -71,14 +93,47 @@ export interface Connection {
   privateKey: string;
   hostKey?: string;
   insecureSkipHostKeyCheck: boolean;
+  proxy?: Proxy;
 }
 
-/** Fills in the defaults: port 22, user root, host key checked. */
+/** A bastion with its defaults filled in (its key, when not given, is the gateway's). */
+export interface Proxy {
+  host: string;
+  port: number;
+  user: string;
+  privateKey?: string;
+  hostKey?: string;
+  insecureSkipHostKeyCheck: boolean;
+}
+
+/** Fills in the defaults: port 22, user root, host key checked; the same for a bastion. */
 export function withConnectionDefaults(c: ConnectionInput): Connection {
+  const p = c.proxy;
   return {
     host: c.host, port: c.port ?? SSH_PORT, user: c.user ?? SSH_USER, privateKey: c.privateKey,
     ...(c.hostKey !== undefined ? { hostKey: c.hostKey } : {}),
     insecureSkipHostKeyCheck: c.insecureSkipHostKeyCheck ?? false,
+    ...(p
+      ? {
+          proxy: {
+            host: p.host, port: p.port ?? SSH_PORT, user: p.user ?? SSH_USER,
+            ...(p.privateKey !== undefined ? { privateKey: p.privateKey } : {}),
+            ...(p.hostKey !== undefined ? { hostKey: p.hostKey } : {}),
+            insecureSkipHostKeyCheck: p.insecureSkipHostKeyCheck ?? false,
+          },
+        }
+      : {}),
+  };
+}
+
+/** The connection to a gateway's bastion, as a connection of its own (its key defaults to the gateway's). */
+export function proxyTarget(c: ConnectionInput): ConnectionInput | undefined {
+  const p = c.proxy;
+  if (!p) return undefined;
+  return {
+    host: p.host, privateKey: p.privateKey ?? c.privateKey,
+    ...(p.port !== undefined ? { port: p.port } : {}), ...(p.user !== undefined ? { user: p.user } : {}),
+    ...(p.hostKey !== undefined ? { hostKey: p.hostKey } : {}), ...(p.insecureSkipHostKeyCheck !== undefined ? { insecureSkipHostKeyCheck: p.insecureSkipHostKeyCheck } : {}),
   };
 }
 

@@ -33,11 +33,14 @@ const FAULT = () => process.env.PULUMI_OPENBSD_FAULT as Fault | undefined;
  * (`state.secrets`: PSKs, sharedkey, carp passwords, manual keys, derived private keys) and the SSH
  * private key, each with its line forms. Typed, never scraped out of the rendered files.
  */
-export function secretsOf(s: HostState, privateKey?: string): string[] {
-  const values = [...(s.secrets ?? []), ...(privateKey ? [privateKey] : [])];
+export function secretsOf(s: HostState, ...privateKeys: (string | undefined)[]): string[] {
+  const values = [...(s.secrets ?? []), ...privateKeys.filter((k): k is string => !!k)];
   rememberSecrets(values);
   return values.flatMap(secretForms);
 }
+
+/** The private keys a connection holds: the gateway's, and its bastion's when it has its own. */
+const keysOf = (t: SshTarget): (string | undefined)[] => [t.privateKey, t.proxy?.privateKey];
 
 /** What the host is on after a failure (ARCHITECTURE.md D2, D3): every commit error says it. */
 export const ON_OLD = "the gateway is on its OLD configuration";
@@ -205,7 +208,7 @@ export interface CommitResult {
 export async function commit(target: SshTarget, c: Omit<CommitInput, "id">): Promise<CommitResult> {
   const host = hostId(target);
   const input: CommitInput = { ...c, id: randomBytes(6).toString("hex") };
-  const secrets = secretsOf(c.news, target.privateKey);
+  const secrets = secretsOf(c.news, ...keysOf(target));
   const fault = FAULT();
   return hostLock.with(host, async () => {
     let s: SshSession;
@@ -294,7 +297,7 @@ export async function commit(target: SshTarget, c: Omit<CommitInput, "id">): Pro
 export async function readLive(target: SshTarget, desired: HostState): Promise<LiveState> {
   const host = hostId(target);
   const marker = nonce();
-  const r = await withSession(target, (s) => s.run(readScript(desired, marker), { name: "read live state", secrets: secretsOf(desired, target.privateKey), timeoutMs: readTimeoutMs() }));
+  const r = await withSession(target, (s) => s.run(readScript(desired, marker), { name: "read live state", secrets: secretsOf(desired, ...keysOf(target)), timeoutMs: readTimeoutMs() }));
   const live = parseReadOutput(r.stdout, marker);
   if (typeof live === "string") throw new TransportError(`${host}: ${live}`, host);
   return live;
@@ -303,7 +306,7 @@ export async function readLive(target: SshTarget, desired: HostState): Promise<L
 /** Delete: restore baselines and reload. */
 export async function uninstall(target: SshTarget, s: HostState, owner?: Owner): Promise<void> {
   const host = hostId(target);
-  const secrets = secretsOf(s, target.privateKey);
+  const secrets = secretsOf(s, ...keysOf(target));
   const me = owner && { ...owner, target: owner.target ?? host };
   const r = await hostLock
     .with(host, () => withSession(target, (ss) => ss.exec(deleteScript(s, me), { name: "restore the baseline", onStderrLine: lockWait(host), timeoutMs: deleteDeadline(s) * 1000 })))

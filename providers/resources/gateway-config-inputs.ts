@@ -37,9 +37,15 @@ export interface Inputs {
  * (root, 22, none, false), so null and undefined are dropped here.
  */
 export function normalizeConnection<T>(c: T): T {
-  if (!c || typeof c !== "object") return c;
+  if (!c || typeof c !== "object" || isUnknown(c)) return c;
   const out: Record<string, unknown> = {};
   for (const [k, v] of Object.entries(c as Record<string, unknown>)) if (v !== null && v !== undefined) out[k] = v;
+  // a bastion: the same, and none when it names no host (the SDK sends a connection that may hold one as its fields)
+  if (out.proxy !== undefined) {
+    const p = normalizeConnection(out.proxy);
+    if (p && typeof p === "object" && !isUnknown(p) && (p as { host?: unknown }).host === undefined) delete out.proxy;
+    else out.proxy = p;
+  }
   return out as T;
 }
 
@@ -78,6 +84,7 @@ export function validate(n: Inputs): { property: string; reason: string }[] {
       const k = parseHostKey(String(c.hostKey));
       if (typeof k === "string") f.push({ property: "connection.hostKey", reason: visible("connection." + k) });
     } else if (known(c.insecureSkipHostKeyCheck) && !c.insecureSkipHostKeyCheck) bad("connection.hostKey", "missing; pin the gateway's key (`ssh-keyscan -t ed25519 HOST`) or set insecureSkipHostKeyCheck: true (dangerous)");
+    if (c.proxy !== undefined) proxyProblems(c.proxy, bad, known);
   }
   if (n.rollbackSeconds !== undefined && n.rollbackSeconds !== null && known(n.rollbackSeconds) && (!Number.isInteger(n.rollbackSeconds) || n.rollbackSeconds < 5 || n.rollbackSeconds > 3600)) {
     bad("rollbackSeconds", `\`${String(n.rollbackSeconds)}\` must be a whole number of seconds from 5 to 3600 (default ${DEFAULT_ROLLBACK_SECONDS})`);
@@ -159,4 +166,22 @@ function fileProblems(p: string, file: HostState["files"][string], bad: (propert
   if (file.check === "ipsec" && (mode & 0o037) !== 0) {
     bad(`${at}.mode`, `\`${file.mode}\`: ipsecctl refuses a file that is group writable or world read/writable; give 0600`);
   }
+}
+
+/** What is wrong with a connection's bastion (`connection.proxy`): its own host, port, user, key and pinned host key. */
+function proxyProblems(p: unknown, bad: (property: string, reason: string) => void, known: (v: unknown) => boolean): void {
+  if (isUnknown(p)) return;
+  if (!p || typeof p !== "object") return bad("connection.proxy", "not a bastion; give { host, hostKey } (user, port and privateKey optional)");
+  const x = p as Partial<SshTarget>;
+  const hp = known(x.host) ? connectionHostProblem(x.host) : undefined;
+  if (hp) bad("connection.proxy.host", hp);
+  if (x.port !== undefined && known(x.port) && (!Number.isInteger(x.port) || x.port < 1 || x.port > 65535)) bad("connection.proxy.port", `\`${String(x.port)}\` is not a TCP port; give 1–65535 (default 22)`);
+  if (x.user !== undefined && known(x.user) && refusalOf(userName, x.user)) bad("connection.proxy.user", `\`${String(x.user)}\` is not a user name; default root`);
+  const keyProblem = x.privateKey !== undefined && known(x.privateKey) ? privateKeyProblem(x.privateKey) : undefined;
+  if (keyProblem) bad("connection.proxy.privateKey", keyProblem);
+  if (!known(x.hostKey)) return;
+  if (x.hostKey !== undefined && x.hostKey !== "") {
+    const k = parseHostKey(String(x.hostKey));
+    if (typeof k === "string") bad("connection.proxy.hostKey", k.replace(/^hostKey: /, ""));
+  } else if (known(x.insecureSkipHostKeyCheck) && !x.insecureSkipHostKeyCheck) bad("connection.proxy.hostKey", "missing; pin the bastion's key (`ssh-keyscan -t ed25519 BASTION`) or set insecureSkipHostKeyCheck: true (dangerous)");
 }

@@ -88,7 +88,8 @@ function wrapState(s: HostState): unknown {
 }
 
 function wrapConnection(c: SshTarget): unknown {
-  return { ...c, privateKey: secret(c.privateKey) };
+  const p = c.proxy;
+  return { ...c, privateKey: secret(c.privateKey), ...(p ? { proxy: { ...p, ...(p.privateKey !== undefined ? { privateKey: secret(p.privateKey) } : {}) } } : {}) };
 }
 
 
@@ -123,6 +124,8 @@ export function diffInputs(olds: Inputs, news: Inputs): DetailedDiffResult {
     replace = true;
   } else {
     for (const k of ["user", "privateKey", "hostKey", "insecureSkipHostKeyCheck"] as const) if (differs(oc[k], nc[k])) d[`connection.${k}`] = { kind: "update" };
+    // another way to the same gateway: an update
+    if (differs(oc.proxy, nc.proxy)) d["connection.proxy"] = { kind: "update" };
   }
   if (differs(olds.rollbackSeconds ?? DEFAULT_ROLLBACK_SECONDS, news.rollbackSeconds ?? DEFAULT_ROLLBACK_SECONDS)) d["rollbackSeconds"] = { kind: "update" };
   return { changes: Object.keys(d).length > 0, replaces: replace ? ["connection"] : [], detailedDiff: d };

@@ -11,13 +11,13 @@
  *   appear in argv, in the environment or in `ps`.
  * - Success is exit status 0. An error names the host, the command (secrets masked) and the tool's stderr.
  */
-import { Client, type ConnectConfig } from "ssh2";
+import { Client, type ClientChannel, type ConnectConfig } from "ssh2";
 import { blobType, hostKeyAlgorithms, keyFingerprint, parseHostKey } from "./hostkey";
 import { countersFor } from "./counters";
 import { Semaphore } from "./semaphore";
 import { redact } from "../redact";
 import { MIN_REDACTED_LENGTH } from "../../sdk/planner/secret-forms";
-import { SSH_PORT, SSH_USER, type ConnectionInput } from "../../sdk/connection";
+import { proxyTarget, SSH_PORT, SSH_USER, type ConnectionInput } from "../../sdk/connection";
 import { visibleLines } from "../../sdk/model/tokens/refusal";
 import { warnThroughEngine } from "../engine-log";
 import { promptAcks } from "./prompt-ack";
@@ -153,8 +153,43 @@ export class SshSession {
     private readonly client: Client,
     readonly target: SshTarget,
     readonly id: string,
+    /** The bastion's session the connection runs through (`connection.proxy`), closed with it. */
+    private readonly via?: SshSession,
   ) {
-    client.on("close", () => (this.closed = true));
+    client.on("close", () => {
+      this.closed = true;
+      via?.close();
+    });
+  }
+
+  /**
+   * A TCP connection from the bastion to `host:port` (a `direct-tcpip` channel, as `ssh -J` opens), for the gateway's
+   * own SSH session to run through. Errors name the bastion and what to check there.
+   */
+  private forward(host: string, port: number, gateway: string): Promise<ClientChannel> {
+    return new Promise((resolve, reject) =>
+      this.client.forwardOut("127.0.0.1", 0, host, port, (err, stream) => {
+        if (!err) return resolve(stream);
+        // RFC 4254 5.1's reason: 1 administratively prohibited, 2 connect failed
+        const reason = (err as Error & { reason?: unknown }).reason;
+        const why = reason === 1 || /prohibited/i.test(err.message)
+          ? "its sshd refuses to forward (`AllowTcpForwarding no`, or a `restrict`/`permitopen` on the key in its authorized_keys?)"
+          : reason === 2 || /connect failed|refused|unreachable|timed out/i.test(err.message)
+            ? `it could not reach ${host} port ${port} (is the gateway's sshd up there, and reachable from the bastion?)`
+            : "it did not open the connection";
+        reject(new TransportError(`${gateway}: the bastion ${this.id} (connection.proxy) did not connect to the gateway: ${err.message}; ${why}`, gateway, undefined, true));
+      }),
+    );
+  }
+
+  /** The session to a gateway's bastion; a failure names the gateway, then the bastion's own words. */
+  private static async openProxy(target: SshTarget, gateway: string, timeoutMs: number): Promise<SshSession> {
+    try {
+      return await SshSession.open(proxyTarget(target)!, timeoutMs);
+    } catch (e) {
+      if (!(e instanceof TransportError)) throw e;
+      throw new TransportError(`${gateway}: through the bastion (connection.proxy): ${e.message}`, gateway, e.code, true);
+    }
   }
 
   /** Opens a connection, verifying the host key. */
@@ -169,6 +204,15 @@ export class SshSession {
       if (typeof pinned === "string") throw new TransportError(`${id}: ${pinned}`, id);
     } else {
       log(`${id}: host key NOT verified (insecureSkipHostKeyCheck: true); anyone on the path can impersonate this gateway`, "warning");
+    }
+    // through a bastion: its own session first (its key pinned the same way), then a channel from it to the gateway
+    const bastion = target.proxy ? await SshSession.openProxy(target, id, timeoutMs) : undefined;
+    let sock: ClientChannel | undefined;
+    try {
+      sock = bastion ? await bastion.forward(target.host, target.port ?? SSH_PORT, id) : undefined;
+    } catch (e) {
+      bastion?.close();
+      throw e;
     }
     let sem = handshakes.get(id);
     if (!sem) handshakes.set(id, (sem = new Semaphore(MAX_HANDSHAKES)));
@@ -200,13 +244,15 @@ export class SshSession {
               return false;
             },
           };
-          client.once("ready", () => resolve(new SshSession(client, target, id)));
+          if (sock) cfg.sock = sock;
+          client.once("ready", () => resolve(new SshSession(client, target, id, bastion)));
           // `on`, not `once`: a refused handshake may be followed by the socket's reset, and an error event nobody
           // listens to would end the plugin; after the first, errors only close the connection (open commands fail
           // on its close)
           let failed = false;
           client.on("error", (e: Error) => {
             client.end();
+            bastion?.close();
             if (failed) return;
             failed = true;
             reject(
@@ -340,12 +386,14 @@ export class SshSession {
   close(): void {
     this.closed = true;
     this.client.end();
+    this.via?.close();
   }
 
   /** Kills the TCP connection at once (fault injection in tests). */
   destroy(): void {
     this.closed = true;
     this.client.destroy();
+    this.via?.destroy();
   }
 }
 

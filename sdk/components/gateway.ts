@@ -191,7 +191,14 @@ export class Gateway extends pulumi.ComponentResource {
     const conn = pulumi.output(args.connection).apply((c) => checkConnection(label, name, this.group, c));
     // defaults filled once, here, so the provider never sees an absent (null) field
     const connection = conn.apply(withConnectionDefaults);
-    this.connection = pulumi.secret(connection.apply(({ insecureSkipHostKeyCheck: _, ...c }) => c));
+    // as @pulumi/command's remote.Command takes it (no insecureSkipHostKeyCheck; a bastion is its `proxy`)
+    this.connection = pulumi.secret(
+      connection.apply(({ insecureSkipHostKeyCheck: _, proxy, ...c }) => {
+        if (!proxy) return c;
+        const { insecureSkipHostKeyCheck: _p, ...px } = proxy;
+        return { ...c, proxy: { ...px, privateKey: px.privateKey ?? c.privateKey } };
+      }),
+    );
     this.keySeed = pulumi.secret(args.keySeed !== undefined ? pulumi.output(args.keySeed).apply((v) => take(label, "keySeed", v, keySeed, { secret: true })) : conn.apply((c) => c.privateKey));
     const fwd = args.forwarding ?? {};
     // each argument given as an Input is checked by itself when it resolves (still at preview): one not known yet
@@ -281,19 +288,12 @@ function checkConnection<C extends ConnectionArgs>(label: string, name: string, 
   if (c.privateKey === undefined || c.privateKey === null || c.privateKey === "") throw argError(label, "connection.privateKey", "(none)", "required", "pass `cfg.requireSecret(\"sshKey\")`");
   if (typeof c.privateKey !== "string") throw argError(label, "connection.privateKey", "(secret)", `not a private key (${givenKind(c.privateKey)} given)`, "pass the key's text, e.g. `cfg.requireSecret(\"sshKey\")`");
   // the provider pins the host key (it refuses to connect without one): refused here, at preview, like any bad input
-  const keyFix = "give it as known_hosts holds it without the host name, e.g. `ssh-ed25519 AAAAC3Nz…` (`ssh-keyscan -t ed25519 HOST` prints it)";
-  if (c.hostKey === undefined || c.hostKey === null) {
-    if (c.insecureSkipHostKeyCheck !== true) throw argError(label, "connection.hostKey", "(none)", "required: each gateway's SSH host key is pinned, so that no one can pose as the gateway", `${keyFix}, or set \`insecureSkipHostKeyCheck: true\` (dangerous)`);
-  } else {
-    // a newline, control or invisible character first (one line of known_hosts), then the provider's own parse
-    const mistake = typeof c.hostKey === "string" ? hostKeyMistake(c.hostKey) : undefined;
-    if (mistake) throw argError(label, "connection.hostKey", String(c.hostKey), mistake.reason, mistake.fix);
-    if (typeof c.hostKey === "string") take(label, "connection.hostKey", c.hostKey, hostKeyLine);
-    const k = typeof c.hostKey === "string" ? parseHostKey(c.hostKey.trim()) : "hostKey: not a string";
-    if (typeof k === "string") throw argError(label, "connection.hostKey", String(c.hostKey), / is not an OpenSSH public key/.test(k) ? "not an OpenSSH public key (`TYPE BASE64`, e.g. `ssh-ed25519 AAAA…`)" : k.replace(/^hostKey: /, ""), keyFix);
-  }
-  // one host, one Gateway: two would overwrite each other's files and each other's commits
-  const at = `${c.host}:${c.port ?? 22}`;
+  checkPinnedKey(label, "connection", c.hostKey, c.insecureSkipHostKeyCheck, "HOST", "each gateway's SSH host key is pinned, so that no one can pose as the gateway");
+  if (c.proxy !== undefined && c.proxy !== null) checkProxy(label, c.proxy as unknown as Record<string, unknown>);
+  // one host, one Gateway: two would overwrite each other's files and each other's commits (the same address behind
+  // two bastions is two hosts)
+  const via = c.proxy ? ` via ${String((c.proxy as { host?: unknown }).host)}:${String((c.proxy as { port?: unknown }).port ?? 22)}` : "";
+  const at = `${c.host}:${c.port ?? 22}${via}`;
   let hosts = sshHosts.get(group);
   if (!hosts) sshHosts.set(group, (hosts = new Map()));
   const first = hosts.get(at);
@@ -301,6 +301,35 @@ function checkConnection<C extends ConnectionArgs>(label: string, name: string, 
     throw argError(label, "connection.host", c.host, `also the connection of Gateway "${first}" (port ${c.port ?? 22}): two Gateways would overwrite each other's files on one host`, "declare each gateway once, or give this one its own host or port");
   hosts.set(at, name);
   return c;
+}
+
+/** A connection's bastion (`connection.proxy`), checked as the connection itself is; its key may be left out (the gateway's). */
+function checkProxy(label: string, p: Record<string, unknown>): void {
+  if (typeof p !== "object") throw argError(label, "connection.proxy", String(p), "not a bastion", "give `{ host, hostKey }` (user, port and privateKey optional)");
+  if (typeof p.host !== "string" || p.host === "") throw argError(label, "connection.proxy.host", String(p.host), "required", "give the bastion's address or host name, e.g. `198.51.100.7`");
+  const hp = hostProblem(p.host);
+  if (hp) throw argError(label, "connection.proxy.host", p.host, hp.reason, hp.fix);
+  if (p.port !== undefined) take(label, "connection.proxy.port", p.port, integer("a TCP port", 1, 65535));
+  if (p.user !== undefined) take(label, "connection.proxy.user", p.user, userName);
+  if (p.privateKey !== undefined && typeof p.privateKey !== "string") throw argError(label, "connection.proxy.privateKey", "(secret)", `not a private key (${givenKind(p.privateKey)} given)`, "pass the key's text, e.g. `cfg.requireSecret(\"bastionKey\")`, or leave it out to use the gateway's");
+  checkPinnedKey(label, "connection.proxy", p.hostKey, p.insecureSkipHostKeyCheck, "BASTION", "the bastion's SSH host key is pinned too, so that no one can pose as it");
+}
+
+/**
+ * A pinned host key (`AT.hostKey`): required unless `insecureSkipHostKeyCheck`; one line of known_hosts without the
+ * host name (a newline, control or invisible character refused first), then the provider's own parse.
+ */
+function checkPinnedKey(label: string, at: string, hostKey: unknown, insecure: unknown, scanned: string, why: string): void {
+  const keyFix = `give it as known_hosts holds it without the host name, e.g. \`ssh-ed25519 AAAAC3Nz…\` (\`ssh-keyscan -t ed25519 ${scanned}\` prints it)`;
+  if (hostKey === undefined || hostKey === null) {
+    if (insecure !== true) throw argError(label, `${at}.hostKey`, "(none)", `required: ${why}`, `${keyFix}, or set \`insecureSkipHostKeyCheck: true\` (dangerous)`);
+    return;
+  }
+  const mistake = typeof hostKey === "string" ? hostKeyMistake(hostKey) : undefined;
+  if (mistake) throw argError(label, `${at}.hostKey`, String(hostKey), mistake.reason, mistake.fix);
+  if (typeof hostKey === "string") take(label, `${at}.hostKey`, hostKey, hostKeyLine);
+  const k = typeof hostKey === "string" ? parseHostKey(hostKey.trim()) : "hostKey: not a string";
+  if (typeof k === "string") throw argError(label, `${at}.hostKey`, String(hostKey), / is not an OpenSSH public key/.test(k) ? "not an OpenSSH public key (`TYPE BASE64`, e.g. `ssh-ed25519 AAAA…`)" : k.replace(/^hostKey: /, ""), keyFix);
 }
 
 /** The SSH `host:port` of each Gateway of a group, by Gateway name. */

@@ -35,6 +35,29 @@ export interface ConnectionArgs {
   hostKey?: pulumi.Input<string>;
   /** Skip host-key pinning. Dangerous: anyone on the path can impersonate the gateway. Default false. */
   insecureSkipHostKeyCheck?: pulumi.Input<boolean>;
+  /**
+   * A bastion (jump host) the gateway is reached through, as `ssh -J` does: the provider logs in to the bastion,
+   * whose sshd opens the TCP connection to `host`:`port` (a `direct-tcpip` channel: its sshd_config must allow
+   * `AllowTcpForwarding`, OpenBSD's default). The session to the gateway runs end to end inside it, its host key
+   * pinned as without a bastion. Default: none, the gateway is reached directly.
+   */
+  proxy?: pulumi.Input<ProxyConnectionArgs>;
+}
+
+/** A bastion (jump host) between the provider and a gateway (see {@link ConnectionArgs.proxy}). */
+export interface ProxyConnectionArgs {
+  /** The bastion's address or host name. */
+  host: pulumi.Input<string>;
+  /** The bastion's SSH port. Default 22. */
+  port?: pulumi.Input<number>;
+  /** The login user on the bastion (it runs nothing there: it only opens the connection). Default `root`. */
+  user?: pulumi.Input<string>;
+  /** OpenSSH private key for the bastion (PEM/OpenSSH format). Default: the gateway's `privateKey`. Always stored as a secret. */
+  privateKey?: pulumi.Input<string>;
+  /** The bastion's pinned host key, as in known_hosts without the host name: `ssh-ed25519 AAAA…`. */
+  hostKey?: pulumi.Input<string>;
+  /** Skip the bastion's host-key pinning. Dangerous: anyone on the path can impersonate it. Default false. */
+  insecureSkipHostKeyCheck?: pulumi.Input<boolean>;
 }
 
 /** Arguments of {@link GatewayConfig}. */
@@ -82,6 +105,9 @@ export class GatewayConfig extends pulumi.CustomResource {
     const connection = {
       host: pub("host"), port: pub("port"), user: pub("user"), privateKey: pulumi.secret(c.privateKey),
       hostKey: pub("hostKey"), insecureSkipHostKeyCheck: pub("insecureSkipHostKeyCheck"),
+      // a bastion the same way, its key alone secret; sent only when one may be there (a connection given whole as an
+      // Output may hold one: then its fields are sent, empty when it has none), so no connection without one changes
+      ...(mayHaveProxy(args.connection) ? { proxy: proxyFields(c) } : {}),
     };
     void warnIfPluginUnfound();
     super("openbsd:index:GatewayConfig", name, { connection, state: args.state, rollbackSeconds: args.rollbackSeconds, drift: undefined }, {
@@ -139,4 +165,19 @@ export function warnIfPluginUnfound(): Promise<void> | undefined {
     // nothing known, nothing said
     return undefined;
   }
+}
+
+/** Whether a connection as given may hold a bastion: one given as a plain object says so itself. */
+function mayHaveProxy(c: pulumi.Input<ConnectionArgs>): boolean {
+  return pulumi.Output.isInstance(c) || c instanceof Promise || (typeof c === "object" && c !== null && (c as ConnectionArgs).proxy !== undefined);
+}
+
+/** The bastion's fields of a connection, each public but its key (absent: all undefined, dropped by the provider). */
+function proxyFields(c: pulumi.Output<pulumi.Unwrap<ConnectionArgs>>): Record<string, pulumi.Output<unknown>> {
+  const p = c.apply((x) => x.proxy);
+  const pub = <K extends keyof ProxyConnectionArgs>(k: K) => pulumi.unsecret(p.apply((x) => x?.[k]));
+  return {
+    host: pub("host"), port: pub("port"), user: pub("user"), privateKey: pulumi.secret(p.apply((x) => x?.privateKey)),
+    hostKey: pub("hostKey"), insecureSkipHostKeyCheck: pub("insecureSkipHostKeyCheck"),
+  };
 }

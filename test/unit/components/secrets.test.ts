@@ -81,6 +81,25 @@ describe("component outputs derived from secrets are secrets", () => {
     expect(Object.keys(await valueOf(g.state)).length).toBeGreaterThan(0);
   });
 
+  it("a gateway behind a bastion: the bastion's own key reaches the GatewayConfig as a secret only; Gateway.connection carries it as remote.Command's `proxy`", async () => {
+    const BASTION_KEY = "-----BEGIN OPENSSH PRIVATE KEY-----\nYmFzdGlvbi1rZXktbmV2ZXItaW4tcGxhaW50ZXh0\n-----END OPENSSH PRIVATE KEY-----\n";
+    const c0 = recorded.length;
+    const g = new openbsd.Gateway("s-bastion", {
+      connection: { ...conn("10.0.0.5"), proxy: { host: "198.51.100.7", user: "jump", privateKey: pulumi.secret(BASTION_KEY), hostKey: "ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIBastion" } },
+      external: { interface: "em1", address: "192.0.2.11" },
+    });
+    const mine = (r: (typeof recorded)[number]) => r.type === "openbsd:index:GatewayConfig" && r.name === "s-bastion";
+    for (let i = 0; i < 200 && !recorded.slice(c0).some(mine); i++) await new Promise((r) => setTimeout(r, 10));
+    const cfg = recorded.slice(c0).find(mine)!;
+    const into = { plain: [] as string[], secret: [] as string[] };
+    split(cfg.inputs, into);
+    expect(into.plain.filter((p) => p.includes("YmFzdGlvbi1rZXkt"))).toEqual([]);
+    expect(into.secret).toContain(BASTION_KEY);
+    const c = (await valueOf(g.connection)) as unknown as { proxy: Record<string, unknown> };
+    expect(c.proxy).toEqual({ host: "198.51.100.7", port: 22, user: "jump", privateKey: BASTION_KEY, hostKey: "ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIBastion" });
+    expect(await isSecret(g.connection as pulumi.Output<unknown>)).toBe(true);
+  });
+
   it("Gateway.publicKey is the iked public key it installs, not secret; its private key file is secret", async () => {
     const a = new openbsd.Gateway("k-a", { ike: "iked", connection: conn("169.254.2.1"), external: { interface: "em1", address: "192.0.2.153" }, internal: { interface: "em0", network: "172.16.0.0/24" } });
     const b = new openbsd.Gateway("k-b", { ike: "iked", connection: conn("169.254.2.3"), external: { interface: "em1", address: "192.0.123.85" }, internal: { interface: "em0", network: "192.168.15.0/24" } });

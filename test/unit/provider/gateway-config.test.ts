@@ -87,6 +87,26 @@ describe("validate", () => {
       { property: "rollbackSeconds", reason: "rollbackSeconds: `3` must be a whole number of seconds from 5 to 3600 (default 60)" },
     ]);
   });
+  it("a bastion (connection.proxy): checked as the connection is; one sent empty (a connection given as an Output, without one) is none", async () => {
+    const check = (proxy: unknown) => gatewayConfig.check!("urn:pulumi:dev::vpn::openbsd:index:GatewayConfig::gw1", {}, { connection: { ...conn, proxy }, state: gwState("gw1") });
+    expect((await check({ host: "198.51.100.7", hostKey: KEY })).failures).toEqual([]);
+    expect((await check({ host: "198.51.100.7:2222", port: 0, user: "a b", privateKey: "hunter2-secret" })).failures!.map((f) => f.reason)).toEqual([
+      'connection.proxy.host: `198.51.100.7:2222`: a host and a port in one (`HOST:PORT`); give the host alone and the port apart: `host: "198.51.100.7", port: 2222`',
+      "connection.proxy.port: `0` is not a TCP port; give 1–65535 (default 22)",
+      "connection.proxy.user: `a b` is not a user name; default root",
+      "connection.proxy.privateKey: is not an OpenSSH/PEM private key (value not shown); give the key file's contents, e.g. `pulumi config set --secret sshKey < PATH_TO_KEY`",
+      "connection.proxy.hostKey: missing; pin the bastion's key (`ssh-keyscan -t ed25519 BASTION`) or set insecureSkipHostKeyCheck: true (dangerous)",
+    ]);
+    const empty = await check({ host: null, port: null, user: null, privateKey: null, hostKey: null, insecureSkipHostKeyCheck: null });
+    expect(empty.failures).toEqual([]);
+    expect(Object.keys(empty.inputs!.connection as object)).not.toContain("proxy");
+  });
+  it("a bastion added, changed or removed is an update (the same gateway, another way to it), never a replacement", () => {
+    const via = { ...conn, proxy: { host: "198.51.100.7", hostKey: KEY } };
+    for (const [a, b] of [[conn, via], [via, { ...via, proxy: { ...via.proxy, port: 2222 } }], [via, conn]] as const) {
+      expect(diffInputs({ connection: a, state: gwState("gw1") }, { connection: b, state: gwState("gw1") })).toEqual({ changes: true, replaces: [], detailedDiff: { "connection.proxy": { kind: "update" } } });
+    }
+  });
   it("never shows the private key", () => {
     const f = validate({ connection: { ...conn, privateKey: "hunter2-secret" }, state: gwState("gw1") });
     expect(f.map((x) => x.reason)).toEqual(["connection.privateKey: is not an OpenSSH/PEM private key (value not shown); give the key file's contents, e.g. `pulumi config set --secret sshKey < PATH_TO_KEY`"]);
