@@ -9,16 +9,21 @@ import { CONFIG_VARIABLES } from "./config";
 const str = { type: "string" };
 const any = { $ref: "pulumi.json#/Any" };
 
+/** An SSH endpoint's properties (the gateway's, or its bastion's): `of` names whose, `key` where its key defaults from. */
+const sshEndpoint = (of: string, key: string) => ({
+  host: { ...str, description: `Address or name of ${of} sshd.` },
+  port: { type: "integer", description: "sshd port; default 22." },
+  user: { ...str, description: "Login user; default root." },
+  privateKey: { ...str, secret: true, description: `OpenSSH private key (secret); default ${key}.` },
+  hostKey: { ...str, description: `${of[0]!.toUpperCase()}${of.slice(1)} \`ssh-ed25519 AAAA…\`; required unless insecureSkipHostKeyCheck.` },
+  insecureSkipHostKeyCheck: { type: "boolean", description: "Accept any host key; default false." },
+});
+
 const connection = {
   type: "object",
   description: "How the provider reaches the gateway over SSH.",
   properties: {
-    host: { ...str, description: "Address or name of the gateway's sshd." },
-    port: { type: "integer", description: "sshd port; default 22." },
-    user: { ...str, description: "Login user; default root." },
-    privateKey: { ...str, secret: true, description: "OpenSSH private key (secret); default the provider's `openbsd:privateKey`." },
-    hostKey: { ...str, description: "`ssh-ed25519 AAAA…`; required unless insecureSkipHostKeyCheck." },
-    insecureSkipHostKeyCheck: { type: "boolean", description: "Accept any host key; default false." },
+    ...sshEndpoint("the gateway's", "the provider's `openbsd:privateKey`"),
     proxy: { $ref: "#/types/openbsd:index:Proxy", description: "A bastion the gateway is reached through (`ssh -J`); none by default." },
   },
   required: ["host"],
@@ -27,14 +32,7 @@ const connection = {
 const proxy = {
   type: "object",
   description: "A bastion (jump host): the provider logs in there and its sshd opens the TCP connection to the gateway.",
-  properties: {
-    host: { ...str, description: "Address or name of the bastion's sshd." },
-    port: { type: "integer", description: "sshd port; default 22." },
-    user: { ...str, description: "Login user on the bastion; default root." },
-    privateKey: { ...str, secret: true, description: "OpenSSH private key for the bastion (secret); default the gateway's." },
-    hostKey: { ...str, description: "The bastion's `ssh-ed25519 AAAA…`; required unless insecureSkipHostKeyCheck." },
-    insecureSkipHostKeyCheck: { type: "boolean", description: "Accept any host key from the bastion; default false." },
-  },
+  properties: sshEndpoint("the bastion's", "the gateway's"),
   required: ["host"],
 };
 
