@@ -42,8 +42,9 @@ export function normalizeConnection<T>(c: T): T {
   for (const [k, v] of Object.entries(c as Record<string, unknown>)) if (v !== null && v !== undefined) out[k] = v;
   // a bastion: the same, and none when it names no host (the SDK sends a connection that may hold one as its fields)
   if (out.proxy !== undefined) {
-    const p = normalizeConnection(out.proxy);
-    if (p && typeof p === "object" && !isUnknown(p) && (p as { host?: unknown }).host === undefined) delete out.proxy;
+    // (a list is left as it came, for the check to refuse)
+    const p = Array.isArray(out.proxy) ? out.proxy : normalizeConnection(out.proxy);
+    if (p && typeof p === "object" && !Array.isArray(p) && !isUnknown(p) && Object.keys(p).length === 0) delete out.proxy;
     else out.proxy = p;
   }
   return out as T;
@@ -84,6 +85,8 @@ export function validate(n: Inputs): { property: string; reason: string }[] {
       const k = parseHostKey(String(c.hostKey));
       if (typeof k === "string") f.push({ property: "connection.hostKey", reason: visible("connection." + k) });
     } else if (known(c.insecureSkipHostKeyCheck) && !c.insecureSkipHostKeyCheck) bad("connection.hostKey", "missing; pin the gateway's key (`ssh-keyscan -t ed25519 HOST`) or set insecureSkipHostKeyCheck: true (dangerous)");
+    // a string (`"yes"`, `"false"`) would count as true and drop the pin
+    if (c.insecureSkipHostKeyCheck !== undefined && known(c.insecureSkipHostKeyCheck) && typeof c.insecureSkipHostKeyCheck !== "boolean") bad("connection.insecureSkipHostKeyCheck", `\`${String(c.insecureSkipHostKeyCheck)}\` is not a boolean; give true or false (default false)`);
     if (c.proxy !== undefined) proxyProblems(c.proxy, bad, known);
   }
   if (n.rollbackSeconds !== undefined && n.rollbackSeconds !== null && known(n.rollbackSeconds) && (!Number.isInteger(n.rollbackSeconds) || n.rollbackSeconds < 5 || n.rollbackSeconds > 3600)) {
@@ -171,9 +174,11 @@ function fileProblems(p: string, file: HostState["files"][string], bad: (propert
 /** What is wrong with a connection's bastion (`connection.proxy`): its own host, port, user, key and pinned host key. */
 function proxyProblems(p: unknown, bad: (property: string, reason: string) => void, known: (v: unknown) => boolean): void {
   if (isUnknown(p)) return;
-  if (!p || typeof p !== "object") return bad("connection.proxy", "not a bastion; give { host, hostKey } (user, port and privateKey optional)");
+  if (!p || typeof p !== "object" || Array.isArray(p)) return bad("connection.proxy", "not a bastion; give { host, hostKey } (user, port and privateKey optional)");
   const x = p as Partial<SshTarget>;
-  const hp = known(x.host) ? connectionHostProblem(x.host) : undefined;
+  if (x.host === undefined) bad("connection.proxy.host", "missing; give the bastion's address or host name");
+  if (x.proxy !== undefined) bad("connection.proxy.proxy", "a bastion behind a bastion is not supported; reach the last bastion directly, or give the gateway's connection through it alone");
+  const hp = x.host !== undefined && known(x.host) ? connectionHostProblem(x.host) : undefined;
   if (hp) bad("connection.proxy.host", hp);
   if (x.port !== undefined && known(x.port) && (!Number.isInteger(x.port) || x.port < 1 || x.port > 65535)) bad("connection.proxy.port", `\`${String(x.port)}\` is not a TCP port; give 1–65535 (default 22)`);
   if (x.user !== undefined && known(x.user) && refusalOf(userName, x.user)) bad("connection.proxy.user", `\`${String(x.user)}\` is not a user name; default root`);
@@ -184,4 +189,5 @@ function proxyProblems(p: unknown, bad: (property: string, reason: string) => vo
     const k = parseHostKey(String(x.hostKey));
     if (typeof k === "string") bad("connection.proxy.hostKey", k.replace(/^hostKey: /, ""));
   } else if (known(x.insecureSkipHostKeyCheck) && !x.insecureSkipHostKeyCheck) bad("connection.proxy.hostKey", "missing; pin the bastion's key (`ssh-keyscan -t ed25519 BASTION`) or set insecureSkipHostKeyCheck: true (dangerous)");
+  if (x.insecureSkipHostKeyCheck !== undefined && known(x.insecureSkipHostKeyCheck) && typeof x.insecureSkipHostKeyCheck !== "boolean") bad("connection.proxy.insecureSkipHostKeyCheck", `\`${String(x.insecureSkipHostKeyCheck)}\` is not a boolean; give true or false (default false)`);
 }

@@ -196,7 +196,8 @@ export class SshSession {
   static async open(target: SshTarget, timeoutMs = 20_000): Promise<SshSession> {
     const id = hostId(target);
     let pinned: ReturnType<typeof parseHostKey> | undefined;
-    if (!target.insecureSkipHostKeyCheck) {
+    // only `true` skips the pin: anything else (a string "false" from config) keeps it
+    if (target.insecureSkipHostKeyCheck !== true) {
       if (!target.hostKey) {
         throw new TransportError(`${id}: no hostKey given; pin the gateway's host key (\`ssh-keyscan -t ed25519 HOST\`) or set insecureSkipHostKeyCheck: true`, id);
       }

@@ -320,6 +320,8 @@ function checkProxy(label: string, p: Record<string, unknown>): void {
  * host name (a newline, control or invisible character refused first), then the provider's own parse.
  */
 function checkPinnedKey(label: string, at: string, hostKey: unknown, insecure: unknown, scanned: string, why: string): void {
+  // a string ("yes", "false") would count as true and drop the pin
+  boolArg(label, `${at}.insecureSkipHostKeyCheck`, insecure);
   const keyFix = `give it as known_hosts holds it without the host name, e.g. \`ssh-ed25519 AAAAC3Nz…\` (\`ssh-keyscan -t ed25519 ${scanned}\` prints it)`;
   if (hostKey === undefined || hostKey === null) {
     if (insecure !== true) throw argError(label, `${at}.hostKey`, "(none)", `required: ${why}`, `${keyFix}, or set \`insecureSkipHostKeyCheck: true\` (dangerous)`);

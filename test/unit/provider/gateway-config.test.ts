@@ -97,6 +97,16 @@ describe("validate", () => {
       "connection.proxy.privateKey: is not an OpenSSH/PEM private key (value not shown); give the key file's contents, e.g. `pulumi config set --secret sshKey < PATH_TO_KEY`",
       "connection.proxy.hostKey: missing; pin the bastion's key (`ssh-keyscan -t ed25519 BASTION`) or set insecureSkipHostKeyCheck: true (dangerous)",
     ]);
+    const reasons = async (proxy: unknown) => (await check(proxy)).failures!.map((f) => f.reason);
+    expect(await reasons([])).toEqual(["connection.proxy: not a bastion; give { host, hostKey } (user, port and privateKey optional)"]);
+    expect(await reasons({ hostKey: KEY })).toEqual(["connection.proxy.host: missing; give the bastion's address or host name"]);
+    expect(await reasons({ host: "198.51.100.7", hostKey: KEY, proxy: { host: "198.51.100.8" } })).toEqual([
+      "connection.proxy.proxy: a bastion behind a bastion is not supported; reach the last bastion directly, or give the gateway's connection through it alone",
+    ]);
+    // a string would count as true and drop the pin
+    expect(await reasons({ host: "198.51.100.7", hostKey: KEY, insecureSkipHostKeyCheck: "yes" })).toEqual(["connection.proxy.insecureSkipHostKeyCheck: `yes` is not a boolean; give true or false (default false)"]);
+    const top = await gatewayConfig.check!("urn:pulumi:dev::vpn::openbsd:index:GatewayConfig::gw1", {}, { connection: { ...conn, insecureSkipHostKeyCheck: "false" }, state: gwState("gw1") });
+    expect(top.failures).toEqual([{ property: "", reason: "connection.insecureSkipHostKeyCheck: `false` is not a boolean; give true or false (default false)" }]);
     const empty = await check({ host: null, port: null, user: null, privateKey: null, hostKey: null, insecureSkipHostKeyCheck: null });
     expect(empty.failures).toEqual([]);
     expect(Object.keys(empty.inputs!.connection as object)).not.toContain("proxy");
