@@ -114,6 +114,10 @@ export function validate(n: Inputs): { property: string; reason: string }[] {
     if (sr) bad(`state.services["${k}"]`, `\`${shown(k)}\`: ${sr.reason}; ${sr.fix}`);
     if (isUnknown(v)) continue;
     if (known(v.order) && !Number.isFinite(v.order)) bad(`state.services["${k}"].order`, `\`${String(v.order)}\` must be a number`);
+    // a string ("false", "no") would count as true: a service enabled or started that was meant to be off
+    for (const b of ["enabled", "running"] as const) {
+      if (v[b] !== undefined && v[b] !== null && known(v[b]) && typeof v[b] !== "boolean") bad(`state.services["${k}"].${b}`, `\`${shown(v[b])}\` is not a boolean; give true or false`);
+    }
     const fr = v.flags !== undefined && known(v.flags) ? refusalOf(rcFlags, v.flags) : undefined;
     if (fr) bad(`state.services["${k}"].flags`, `\`${shown(v.flags)}\`: ${fr.reason}; ${fr.fix}`);
     if (v.flags !== undefined && known(v.flags) && /(^|\s)-S(\s|$)/.test(v.flags) && (k === "isakmpd" || k === "iked")) {
@@ -156,6 +160,8 @@ function fileProblems(p: string, file: HostState["files"][string], bad: (propert
   if (!/^\/[A-Za-z0-9._+@/-]+$/.test(p) || p.split("/").slice(1).some((seg) => seg === "" || seg === "." || seg === "..")) bad(at, `\`${p}\` is not an absolute file path of letters, digits and ._+@-/ (no \`.\`, \`..\` or empty segment)`);
   if (isUnknown(file)) return;
   if (typeof file.content !== "string") bad(`${at}.content`, "must be a string");
+  // a string would count as true (or a `false` string as false as a boolean is meant): secret only as a boolean
+  if (file.secret !== undefined && file.secret !== null && known(file.secret) && typeof file.secret !== "boolean") bad(`${at}.secret`, `\`${shown(file.secret)}\` is not a boolean; give true or false`);
   if (known(file.mode) && !/^0?[0-7]{3,4}$/.test(String(file.mode))) bad(`${at}.mode`, `\`${String(file.mode)}\` is not an octal mode; give e.g. 0600`);
   for (const k of ["owner", "group"] as const) {
     if (file[k] !== undefined && known(file[k]) && refusalOf(userName, file[k])) bad(`${at}.${k}`, `\`${String(file[k])}\` is not a user/group name`);

@@ -117,6 +117,16 @@ describe("validate", () => {
       expect(diffInputs({ connection: a, state: gwState("gw1") }, { connection: b, state: gwState("gw1") })).toEqual({ changes: true, replaces: [], detailedDiff: { "connection.proxy": { kind: "update" } } });
     }
   });
+  it("a string where the state holds a boolean is refused: \"false\" would count as true (a service enabled, started; a file's content kept in the clear or not)", () => {
+    const s = gwState("gw1");
+    s.services.isakmpd = { ...s.services.isakmpd!, enabled: "false" as never, running: "no" as never };
+    s.files["/etc/ipsec.conf"] = { ...s.files["/etc/ipsec.conf"]!, secret: "false" as never };
+    expect(validate({ connection: conn, state: s }).map((x) => x.reason)).toEqual([
+      'state.files["/etc/ipsec.conf"].secret: `false` is not a boolean; give true or false',
+      'state.services["isakmpd"].enabled: `false` is not a boolean; give true or false',
+      'state.services["isakmpd"].running: `no` is not a boolean; give true or false',
+    ]);
+  });
   it("never shows the private key", () => {
     const f = validate({ connection: { ...conn, privateKey: "hunter2-secret" }, state: gwState("gw1") });
     expect(f.map((x) => x.reason)).toEqual(["connection.privateKey: is not an OpenSSH/PEM private key (value not shown); give the key file's contents, e.g. `pulumi config set --secret sshKey < PATH_TO_KEY`"]);
