@@ -4,7 +4,8 @@
  * - the connection comes from the id, `[USER@]HOST[:PORT] HOSTKEY`, e.g.
  *   `root@192.0.2.153:22 ssh-ed25519 AAAAC3…` (user default root, port default 22, an IPv6 host in
  *   brackets: `root@[2001:db8::1]:22 ssh-ed25519 …`; the pinned host key as in known_hosts without the
- *   host name), and the private key from the provider configuration `openbsd:privateKey` (secret);
+ *   host name), followed for a gateway behind a bastion by ` via [USER@]BASTION[:PORT] BASTIONKEY`, and the
+ *   private key (the bastion's too) from the provider configuration `openbsd:privateKey` (secret);
  * - what to read is discovered on the host: the well-known files that exist (/etc/ipsec.conf,
  *   /etc/iked.conf, /etc/sasyncd.conf, /etc/pf.conf, /etc/sysctl.conf, /etc/hostname.*, the anchors
  *   pf.conf loads), the sysctls sysctl.conf sets, and the IPsec daemons' rc settings. The contents of
@@ -35,17 +36,31 @@ const SERVICES: Record<string, ServiceState> = {
 };
 
 /** The import id format, for error messages. */
-export const IMPORT_ID_FORMAT = "`[USER@]HOST[:PORT] HOSTKEY`, e.g. `root@192.0.2.153:22 ssh-ed25519 AAAAC3…`";
+export const IMPORT_ID_FORMAT =
+  "`[USER@]HOST[:PORT] HOSTKEY`, e.g. `root@192.0.2.153:22 ssh-ed25519 AAAAC3…`, and for a gateway behind a bastion ` via [USER@]BASTION[:PORT] BASTIONKEY` after it";
 
-/** Parses an import id into a connection without the private key; a string is the error. */
+/**
+ * Parses an import id into a connection without the private key (a bastion's, when the id names one, is the
+ * gateway's: `openbsd:privateKey`); a string is the error.
+ */
 export function parseImportId(id: string): Omit<SshTarget, "privateKey"> | string {
+  const [gateway, bastion, ...more] = id.trim().split(/\s+via\s+/);
+  if (more.length) return `import id \`${id}\`: a bastion behind a bastion is not supported; give ${IMPORT_ID_FORMAT}`;
+  const g = parseEndpoint(id, gateway!, "HOST");
+  if (typeof g === "string" || bastion === undefined) return g;
+  const b = parseEndpoint(id, bastion, "BASTION");
+  return typeof b === "string" ? b : { ...g, proxy: b };
+}
+
+/** One `[USER@]HOST[:PORT] HOSTKEY` of an import id (`scan`: the host's name in the `ssh-keyscan` hint). */
+function parseEndpoint(id: string, text: string, scan: string): Omit<SshTarget, "privateKey"> | string {
   // a key as its .pub file holds it may end in a comment (`root@gw1.example.org`): left out of the pinned key
-  const m = /^(?:([^@\s]+)@)?(\[[0-9A-Fa-f:.]+\]|[A-Za-z0-9._-]+)(?::(\d{1,5}))?(?:\s+((?:ssh-|ecdsa-)\S+\s+\S+)(?:\s+\S.*)?|\s+(\S+\s+\S+))?\s*$/.exec(id.trim());
+  const m = /^(?:([^@\s]+)@)?(\[[0-9A-Fa-f:.]+\]|[A-Za-z0-9._-]+)(?::(\d{1,5}))?(?:\s+((?:ssh-|ecdsa-)\S+\s+\S+)(?:\s+\S.*)?|\s+(\S+\s+\S+))?\s*$/.exec(text.trim());
   if (!m || (m[1] !== undefined && refusalOf(userName, m[1]))) return `import id \`${id}\` is not ${IMPORT_ID_FORMAT}`;
   const port = m[3] === undefined ? undefined : Number(m[3]);
   if (port !== undefined && (port < 1 || port > 65535)) return `import id \`${id}\`: port ${port} is not 1–65535`;
   const key = m[4] ?? m[5];
-  if (!key) return `import id \`${id}\` has no host key; give ${IMPORT_ID_FORMAT} (\`ssh-keyscan -t ed25519 HOST\` prints it)`;
+  if (!key) return `import id \`${id}\` has no host key${scan === "HOST" ? "" : " for the bastion"}; give ${IMPORT_ID_FORMAT} (\`ssh-keyscan -t ed25519 ${scan}\` prints it)`;
   const host = m[2]!.replace(/^\[|\]$/g, "");
   return { host, ...(port !== undefined && port !== 22 ? { port } : {}), ...(m[1] && m[1] !== "root" ? { user: m[1] } : {}), hostKey: key };
 }

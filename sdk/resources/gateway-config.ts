@@ -83,8 +83,9 @@ export interface GatewayConfigArgs {
  *
  * Import (resource option `import: ID`): the id is `[USER@]HOST[:PORT] HOSTKEY`, e.g.
  * `root@192.0.2.153:22 ssh-ed25519 AAAAC3…` (user default root, port default 22, an IPv6 host in
- * brackets, the host key as `ssh-keyscan -t ed25519 HOST` prints it without the host name), and the
- * private key comes from the provider configuration `openbsd:privateKey`
+ * brackets, the host key as `ssh-keyscan -t ed25519 HOST` prints it without the host name; a gateway
+ * behind a bastion: ` via [USER@]BASTION[:PORT] BASTIONKEY` after it), and the
+ * private key (the bastion's too) comes from the provider configuration `openbsd:privateKey`
  * (`pulumi config set --secret openbsd:privateKey -- "$(cat KEY)"`): the engine sends no inputs with
  * an import. The import reads what the gateway has without changing it; the next `up` converges to
  * `state`, and destroy puts back what the gateway had when it was imported.

@@ -58,7 +58,7 @@ describe("import of an existing gateway", () => {
     const before = await gw(SNAPSHOT);
     const err = await stack.up().then(() => "", (e: Error) => e.message);
     expect(err).toContain("the engine sends no inputs with an import, so the connection must come from the id and the provider configuration: no private key: the provider configuration `openbsd:privateKey` is not set.");
-    expect(err).toContain("Give the id as `[USER@]HOST[:PORT] HOSTKEY`, e.g. `root@192.0.2.153:22 ssh-ed25519 AAAAC3…` and set the key with `pulumi config set --secret openbsd:privateKey");
+    expect(err).toContain("Give the id as `[USER@]HOST[:PORT] HOSTKEY`, e.g. `root@192.0.2.153:22 ssh-ed25519 AAAAC3…`, and for a gateway behind a bastion ` via [USER@]BASTION[:PORT] BASTIONKEY` after it and set the key with `pulumi config set --secret openbsd:privateKey");
     expect(await gw(SNAPSHOT)).toBe(before);
   });
 

@@ -14,11 +14,17 @@ describe("parseImportId", () => {
   });
   it("names what is wrong", () => {
     expect(parseImportId("192.0.2.153")).toBe(
-      "import id `192.0.2.153` has no host key; give `[USER@]HOST[:PORT] HOSTKEY`, e.g. `root@192.0.2.153:22 ssh-ed25519 AAAAC3…` (`ssh-keyscan -t ed25519 HOST` prints it)",
+      "import id `192.0.2.153` has no host key; give `[USER@]HOST[:PORT] HOSTKEY`, e.g. `root@192.0.2.153:22 ssh-ed25519 AAAAC3…`, and for a gateway behind a bastion ` via [USER@]BASTION[:PORT] BASTIONKEY` after it (`ssh-keyscan -t ed25519 HOST` prints it)",
     );
     expect(parseImportId(`root@h:70000 ${KEY}`)).toBe(`import id \`root@h:70000 ${KEY}\`: port 70000 is not 1–65535`);
-    expect(parseImportId(`Admin@h ${KEY}`)).toBe(`import id \`Admin@h ${KEY}\` is not \`[USER@]HOST[:PORT] HOSTKEY\`, e.g. \`root@192.0.2.153:22 ssh-ed25519 AAAAC3…\``);
-    expect(parseImportId("a b c d")).toBe("import id `a b c d` is not `[USER@]HOST[:PORT] HOSTKEY`, e.g. `root@192.0.2.153:22 ssh-ed25519 AAAAC3…`");
+    const FORMAT = "`[USER@]HOST[:PORT] HOSTKEY`, e.g. `root@192.0.2.153:22 ssh-ed25519 AAAAC3…`, and for a gateway behind a bastion ` via [USER@]BASTION[:PORT] BASTIONKEY` after it";
+    expect(parseImportId(`Admin@h ${KEY}`)).toBe(`import id \`Admin@h ${KEY}\` is not ${FORMAT}`);
+    expect(parseImportId("a b c d")).toBe(`import id \`a b c d\` is not ${FORMAT}`);
+    expect(parseImportId(`10.0.0.5 ${KEY} via jump@198.51.100.7`)).toBe(`import id \`10.0.0.5 ${KEY} via jump@198.51.100.7\` has no host key for the bastion; give ${FORMAT} (\`ssh-keyscan -t ed25519 BASTION\` prints it)`);
+    expect(parseImportId(`10.0.0.5 ${KEY} via b1 ${KEY} via b2 ${KEY}`)).toBe(`import id \`10.0.0.5 ${KEY} via b1 ${KEY} via b2 ${KEY}\`: a bastion behind a bastion is not supported; give ${FORMAT}`);
+  });
+  it("a gateway behind a bastion: ` via [USER@]BASTION[:PORT] BASTIONKEY` after the gateway's own", () => {
+    expect(parseImportId(`root@10.0.0.5 ${KEY} root@gw1 via jump@198.51.100.7:2222 ${KEY}`)).toEqual({ host: "10.0.0.5", hostKey: KEY, proxy: { host: "198.51.100.7", port: 2222, user: "jump", hostKey: KEY } });
   });
 });
 
