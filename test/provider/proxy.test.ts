@@ -13,6 +13,7 @@ import { labDown, labExec, labUp, type Lab } from "../lab/api";
 import { labSshdArgs } from "../lab/lab-sshd";
 import { commit, readLive } from "../../providers/gateway/commit";
 import { classify } from "../../providers/gateway/read-script";
+import { discover, parseImportId } from "../../providers/gateway/import";
 import { getCounters, resetCounters } from "../../providers/transport/counters";
 import type { SshTarget } from "../../providers/transport/ssh";
 import { changedGw1, errOf, gwState, targetOf } from "./fixtures";
@@ -59,6 +60,17 @@ describe("a gateway behind a bastion (connection.proxy)", () => {
     // the gateway's sshd saw the login come from the bastion's side, not from the test runner
     expect((await labExec(lab, "gw1", "cat /etc/ipsec.conf")).stdout).toContain("peer 192.0.123.85");
     await commit(viaGw2(), { olds: changedGw1(), news: gwState("gw1"), rollbackSeconds: 60 });
+  });
+
+  it("an import id naming the bastion (` via …`) discovers the gateway through it", async () => {
+    const b = lab.gateways.gw2!;
+    const id = `root@192.0.2.153 ${lab.gateways.gw1!.hostKey} via root@${b.host} ${b.hostKey}`;
+    const conn = parseImportId(id);
+    if (typeof conn === "string") throw new Error(conn);
+    expect(conn.proxy).toEqual({ host: b.host, hostKey: b.hostKey });
+    await commit(viaGw2(), { news: gwState("gw1"), rollbackSeconds: 60 });
+    const found = await discover({ ...conn, privateKey: lab.gateways.gw1!.privateKey });
+    expect(Object.keys(found.files)).toEqual(expect.arrayContaining(["/etc/ipsec.conf", "/etc/pf.conf", "/etc/sysctl.conf"]));
   });
 
   it("a bastion posing with another key is refused before anything reaches the gateway", async () => {
