@@ -34,7 +34,7 @@ import { fingerprint, isSecret, newFingerprintKey, secret, unwrap } from "../sec
 import { redacting, rememberRequest } from "../redact";
 import { markSecret, secretPaths, type PropertyPath } from "../secret-marks";
 import { flushCounters } from "../transport/counters";
-import { log, TransportError, type SshTarget } from "../transport/ssh";
+import { hostId, log, TransportError, type SshTarget } from "../transport/ssh";
 import { commit, readLive, uninstall } from "../gateway/commit";
 import { isPseudoService } from "../gateway/services-script";
 import { instanceOf, ownerOf, type Owner } from "../gateway/owner";
@@ -109,26 +109,35 @@ const eq = (a: unknown, b: unknown) => JSON.stringify(a) === JSON.stringify(b);
 
 /**
  * Pure detailed diff: per item of the state, plus items a read found drifted. At preview a new input may be
- * unknown (providers/unknowns.ts): each unknown part is a change (an unknown host or port replaces, as a new one
- * does), and a state holding an unknown value is one update of `state`, its items compared at up.
+ * unknown (providers/unknowns.ts): each unknown part is a change, and a state holding an unknown value is one
+ * update of `state`, its items compared at up.
+ *
+ * Decision: a change of the connection, its host and port included, is an update, never a replacement. The
+ * connection says how to reach the gateway, and a replacement would delete the original through the old one: after
+ * sshd moved to another port, or the machine was renumbered or retired, that delete cannot connect, the update fails
+ * half way, and the stack holds two resources of one URN, which `pulumi state delete` refuses as ambiguous. An
+ * update commits at the new address as a create does ({@link movedTarget}) and never contacts the old one.
  */
 export function diffInputs(olds: Inputs, news: Inputs): DetailedDiffResult {
   const d: Record<string, { kind: PropertyDiffKind }> = hasUnknown(news.state) ? { state: { kind: "update" } } : diffState(olds, news.state);
   /** Whether a new input differs from the old one (an unknown one may). */
   const differs = (a: unknown, b: unknown) => hasUnknown(b) || !eq(a, b);
-  let replace = false;
   const oc = olds.connection;
   const nc: Partial<SshTarget> = isUnknown(news.connection) ? { host: UNKNOWN } : news.connection;
-  if (differs(oc.host, nc.host) || differs(oc.port ?? SSH_PORT, nc.port ?? SSH_PORT)) {
-    d["connection.host"] = { kind: "update-replace" };
-    replace = true;
-  } else {
-    for (const k of ["user", "privateKey", "hostKey", "insecureSkipHostKeyCheck"] as const) if (differs(oc[k], nc[k])) d[`connection.${k}`] = { kind: "update" };
-    // another way to the same gateway: an update
-    if (differs(oc.proxy, nc.proxy)) d["connection.proxy"] = { kind: "update" };
-  }
+  if (differs(oc.host, nc.host)) d["connection.host"] = { kind: "update" };
+  if (differs(oc.port ?? SSH_PORT, nc.port ?? SSH_PORT)) d["connection.port"] = { kind: "update" };
+  for (const k of ["user", "privateKey", "hostKey", "insecureSkipHostKeyCheck", "proxy"] as const) if (!isUnknown(news.connection) && differs(oc[k], nc[k])) d[`connection.${k}`] = { kind: "update" };
   if (differs(olds.rollbackSeconds ?? DEFAULT_ROLLBACK_SECONDS, news.rollbackSeconds ?? DEFAULT_ROLLBACK_SECONDS)) d["rollbackSeconds"] = { kind: "update" };
-  return { changes: Object.keys(d).length > 0, replaces: replace ? ["connection"] : [], detailedDiff: d };
+  return { changes: Object.keys(d).length > 0, replaces: [], detailedDiff: d };
+}
+
+/**
+ * Whether an update reaches another `HOST:PORT` than the one last committed to: another address of the same machine,
+ * or another machine. Either way what the old state says was applied is not known to be there, so the commit runs as
+ * a create's does (every file staged against what the host has, every interface and service applied).
+ */
+export function movedTarget(olds: Inputs, news: Inputs): boolean {
+  return hostId(olds.connection) !== hostId(news.connection);
 }
 
 /** The state's part of {@link diffInputs}, both states known: per item, plus items a read found drifted. */
@@ -257,7 +266,9 @@ export const gatewayConfig: ResourceProvider = guarded({
     // after an import the recorded state is what the gateway had: take it over as a create does, and
     // adopt the gateway (the import is how ownership moves between stacks, ARCHITECTURE.md D12)
     const key = keyOf(o);
-    const flows = await apply(o.imported ? undefined : o, n, ownerOf(urn, !!o.imported, instanceOf(key)), key);
+    const moved = movedTarget(o, n);
+    if (moved) log(`${idOf(n.connection)}: the connection now reaches ${hostId(n.connection)} (was ${hostId(o.connection)}): committed as a create is, from what the gateway has; ${hostId(o.connection)} is not contacted`);
+    const flows = await apply(o.imported || moved ? undefined : o, n, ownerOf(urn, !!o.imported, instanceOf(key)), key);
     return { outs: markSecret(outputs(n, flows, key), secretPaths(news)) };
   },
 

@@ -18,6 +18,7 @@ import * as path from "node:path";
 import { labDown, labExec, labUp, type Lab } from "../lab/api";
 import { NO_NETWORK, packTarball, projectEnv, pulumiCli } from "../support/project";
 import { ROOT } from "../support/env";
+import { labSshdArgs } from "../lab/lab-sshd";
 
 /** README "Using it with your own Pulumi CLI", word for word. */
 const README_PROGRAM = readmeBlock("ts");
@@ -315,6 +316,21 @@ describe("pulumi in the folder, on the lab", () => {
     expect((await labExec(lab, "gw1", "cat /etc/ipsec.conf; sysctl -n net.inet.ip.forwarding")).stdout).toMatch(/peer 192\.0\.123\.85[^]*\n1\n$/);
     // what the replacement recorded is what the gateway runs: nothing drifted
     await ok(["refresh", "--yes", "--skip-preview", "--expect-no-changes"], { transpileOnly: true });
+  });
+  it("sshd moved to another port: `pulumi config set gw1Port 2222` then up is an update at the new port, never a replacement that would need the old one", async () => {
+    const sshd = await labExec(lab, "gw1", ["/usr/sbin/sshd", "-f", "/etc/ssh/sshd_config", "-o", "Port=2222", "-o", "PidFile=/run/sshd-2222.pid", ...labSshdArgs()].join(" "));
+    expect(sshd.code, sshd.stderr).toBe(0);
+    try {
+      await ok(["config", "set", "gw1Port", "2222"]);
+      const r = await ok(["up", "--yes", "--skip-preview"], { transpileOnly: true });
+      expect(r.stdout).toContain("~ 1 updated");
+      expect(r.stdout).not.toMatch(/replace|deleting original/);
+      await ok(["refresh", "--yes", "--skip-preview", "--expect-no-changes"], { transpileOnly: true });
+    } finally {
+      await ok(["config", "set", "gw1Port", String(lab.gateways.gw1!.port)]);
+      await ok(["up", "--yes", "--skip-preview"], { transpileOnly: true });
+      await labExec(lab, "gw1", "kill $(cat /run/sshd-2222.pid)");
+    }
   });
   it("Ctrl-C twice between swap and confirm: the next up takes over at once (not after the rollback timer) and converges", async () => {
     // gw1's `ipsecctl -f` (the apply's load of the new rules) made slow: a bind mount over the emulator's client, in

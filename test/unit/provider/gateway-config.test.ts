@@ -1,6 +1,6 @@
 /** Pure parts of the GatewayConfig provider: validation messages, detailed diffs, drift classification, read parsing. */
 import { describe, expect, it } from "vitest";
-import { diffInputs, gatewayConfig, validate } from "../../../providers/resources/gateway-config";
+import { diffInputs, gatewayConfig, movedTarget, validate } from "../../../providers/resources/gateway-config";
 import { classify, inSync, modeOfLs, parseReadOutput, readScript, type LiveState } from "../../../providers/gateway/read-script";
 import { applyScript, stageScript } from "../../../providers/gateway/commit-script";
 import { writeFileLines } from "../../../providers/gateway/shell";
@@ -145,19 +145,23 @@ describe("diffInputs", () => {
       'state.sysctls["net.inet.ip.forwarding"]': { kind: "update" },
     });
   });
-  it("items a read found drifted are changes; a new host replaces", () => {
+  it("items a read found drifted are changes; a new host or port is an update (the old address is never needed again), committed as a create is", () => {
     const drift = { ...inSync(gwState("gw1")), 'anchors["vpn"]': "running drifted", flows: "running drifted", 'sysctls["net.inet.ip.forwarding"]': "running drifted" };
-    const d = diffInputs({ connection: conn, state: gwState("gw1"), drift }, { connection: { ...conn, host: "192.0.2.154" }, state: gwState("gw1") });
-    expect(d).toEqual({
+    const olds = { connection: conn, state: gwState("gw1"), drift };
+    const news = { connection: { ...conn, host: "192.0.2.154", port: 2222 }, state: gwState("gw1") };
+    expect(diffInputs(olds, news)).toEqual({
       changes: true,
-      replaces: ["connection"],
+      replaces: [],
       detailedDiff: {
         'drift["anchors[\\"vpn\\"]"]': { kind: "update" },
         'drift["flows"]': { kind: "update" },
         'state.sysctls["net.inet.ip.forwarding"]': { kind: "update" },
-        "connection.host": { kind: "update-replace" },
+        "connection.host": { kind: "update" },
+        "connection.port": { kind: "update" },
       },
     });
+    expect(movedTarget(olds, news)).toBe(true);
+    expect(movedTarget(olds, { ...news, connection: { ...conn, port: 22, user: "admin" } })).toBe(false);
   });
 });
 

@@ -66,9 +66,9 @@ describe("GatewayConfig diff with unknown inputs (preview of an update)", () => 
   it("an unknown state is one update of `state`", () => {
     expect(diffInputs(olds, { connection: conn, state: UNKNOWN as never })).toEqual({ changes: true, replaces: [], detailedDiff: { state: { kind: "update" } } });
   });
-  it("an unknown host may be another host: a replacement; an unknown key an update", () => {
-    expect(diffInputs(olds, { connection: { ...conn, host: UNKNOWN }, state: gwState("gw1") }).replaces).toEqual(["connection"]);
-    expect(diffInputs(olds, { connection: UNKNOWN as never, state: gwState("gw1") }).replaces).toEqual(["connection"]);
+  it("an unknown host may be another host: an update of it (a connection is never replaced); an unknown key an update", () => {
+    expect(diffInputs(olds, { connection: { ...conn, host: UNKNOWN }, state: gwState("gw1") })).toEqual({ changes: true, replaces: [], detailedDiff: { "connection.host": { kind: "update" } } });
+    expect(diffInputs(olds, { connection: UNKNOWN as never, state: gwState("gw1") })).toEqual({ changes: true, replaces: [], detailedDiff: { "connection.host": { kind: "update" } } });
     expect(diffInputs(olds, { connection: { ...conn, privateKey: UNKNOWN }, state: gwState("gw1"), rollbackSeconds: UNKNOWN as never }).detailedDiff).toEqual({
       "connection.privateKey": { kind: "update" },
       rollbackSeconds: { kind: "update" },
