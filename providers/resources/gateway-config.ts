@@ -59,6 +59,15 @@ export function holdsSecret(f: ManagedFile, s: HostState): boolean {
   return isSecretFile(f) || (s.secrets ?? []).some((v) => v !== "" && f.content.includes(v));
 }
 
+/**
+ * The `ipsecctl -sf` flows as stored: a secret when a flow names a value of the state's `secrets` list (a network or
+ * peer address the program marked secret appears in the kernel's flows as it does in ipsec.conf), plain otherwise.
+ */
+export function flowsOutput(flows: string[], s: HostState): unknown {
+  const values = (s.secrets ?? []).filter((v) => v !== "");
+  return flows.some((f) => values.some((v) => f.includes(v))) ? secret(flows) : flows;
+}
+
 /** Fills defaults (owner root, group wheel, check none). A state holding a value not known yet (preview) stays as it is. */
 function normalizeState(s: HostState): HostState {
   if (hasUnknown(s)) return s;
@@ -181,7 +190,7 @@ function outputs(n: Inputs, flows: string[], fingerprintKey: string): Record<str
     state: wrapState(n.state),
     ...(n.rollbackSeconds !== undefined ? { rollbackSeconds: n.rollbackSeconds } : {}),
     drift: inSync(n.state),
-    flows,
+    flows: flowsOutput(flows, n.state),
   };
 }
 
@@ -304,7 +313,7 @@ export const gatewayConfig: ResourceProvider = guarded({
       fingerprintKey: secret(keyOf(fromProps ? src : undefined)),
       state: wrapState(fromProps ? src.state : observed),
       drift: fromProps ? drift : inSyncOf(observed, drift),
-      flows: fromProps ? (src.flows ?? []) : (live.flows ?? []),
+      flows: flowsOutput(fromProps ? (src.flows ?? []) : (live.flows ?? []), src.state),
       ...(src.imported ? { imported: true } : {}),
     };
     const drifted = Object.fromEntries(Object.entries(drift).filter(([, v]) => v !== "in sync"));

@@ -116,6 +116,7 @@ export class CarpPair extends pulumi.ComponentResource implements TunnelNode {
         preempt: args.preempt ?? true,
         ...(args.flushmode ? { flushmode: args.flushmode } : {}),
       }));
+    this.group.markSecrets(args);
     this.group.add("pairs", { label, spec });
     this.registerOutputs({});
   }

@@ -252,6 +252,7 @@ export class Gateway extends pulumi.ComponentResource {
         keySeed: seed,
       }));
     this.group = openGroup();
+    this.group.markSecrets(args, ["connection", "rollbackSeconds"]);
     this.group.addGateway(name, spec);
     const group = this.group;
     const plan = (): pulumi.Output<GroupPlan> => group.plan!;

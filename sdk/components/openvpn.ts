@@ -102,6 +102,7 @@ export class OpenVpnTunnel extends pulumi.ComponentResource {
       ...(args.auth !== undefined ? { auth: args.auth } : {}),
       ...(args.keepalive !== undefined ? { keepalive: { interval: args.keepalive.interval, timeout: args.keepalive.timeout } } : {}),
     }));
+    group.markSecrets(args);
     group.add("openvpn", { label, spec });
     this.registerOutputs({ configFile: this.configFile });
   }

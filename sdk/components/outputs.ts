@@ -8,7 +8,7 @@
  * `pulumi stack export` shows pf.conf and hostname.em0 readable and ipsec.conf as ciphertext.
  */
 import * as pulumi from "@pulumi/pulumi";
-import { holdsSecrets } from "../planner/secrets";
+import { holdsSecrets, occurring } from "../planner/secrets";
 import type { HostStateInput } from "../resources/gateway-config";
 import type { HostState, ManagedFile } from "../state";
 
@@ -55,8 +55,27 @@ export function publishFiles(s: HostState): Record<string, GatewayFile> {
 export function publishState(s: HostState): HostStateInput {
   const files: HostStateInput["files"] = {};
   for (const [path, f] of Object.entries(s.files)) files[path] = { ...f, content: content(f) };
-  const { secrets, ...rest } = s;
-  return { ...rest, files, ...(secrets ? { secrets: pulumi.secret(secrets) } : {}) };
+  const { secrets, files: _files, ...rest } = s;
+  // beyond the files, a value holding a secret (a sysctl value, daemon flags the user marked secret) is one too
+  const others = secrets?.length ? (secretLeaves(rest, secrets) as typeof rest) : rest;
+  return { ...others, files, ...(secrets ? { secrets: pulumi.secret(secrets) } : {}) };
+}
+
+/** `v` with each string that holds one of `secrets` (exact substrings) as a Pulumi secret of its own. */
+function secretLeaves(v: unknown, secrets: readonly string[]): unknown {
+  if (typeof v === "string") return occurring(v, secrets).length > 0 ? pulumi.secret(v) : v;
+  if (Array.isArray(v)) return v.map((x) => secretLeaves(x, secrets));
+  if (v && typeof v === "object") return Object.fromEntries(Object.entries(v).map(([k, x]) => [k, secretLeaves(x, secrets)]));
+  return v;
+}
+
+/**
+ * A value derived from the plan (a tunnel's identities), as a Pulumi secret when it holds a value the user marked
+ * secret (`marked`, planner/marked-forms.ts), plain otherwise.
+ */
+export function publishMarked<T>(v: T, marked: readonly string[]): pulumi.Output<T> {
+  const held = marked.length > 0 && occurring(JSON.stringify(v), marked.map((m) => JSON.stringify(m).slice(1, -1))).length > 0;
+  return (held ? pulumi.secret(v) : pulumi.output(v)) as unknown as pulumi.Output<T>;
 }
 
 /** The whole state as one value: a Pulumi secret when any of its files holds a secret. */

@@ -19,6 +19,7 @@
 import * as pulumi from "@pulumi/pulumi";
 import { randomBytes } from "node:crypto";
 import { planAndRender } from "../planner/run";
+import { markedForms } from "../planner/marked-forms";
 import { tunnelIdentities, type TunnelIdentities } from "../planner/identities";
 import type { AnchorSpec, CarpPairSpec, GatewaySpec, LinkSpec, Topology, TunnelSpec } from "../planner/spec";
 import type { WireGuardSpec } from "../planner/wireguard";
@@ -29,6 +30,7 @@ import type { HostState } from "../state";
 import { PlanError } from "../planner/errors";
 import { ModelError } from "../model/diagnostics";
 import { onUserError, report, theRefused, UserError } from "./check";
+import { markedSecrets } from "./marked-secrets";
 
 /** A contribution: its label (`SiteToSiteTunnel "x"`) and its resolved spec. */
 interface Entry<T> {
@@ -45,6 +47,8 @@ export interface GroupPlan {
   states: Record<string, HostState>;
   dependsOn: Record<string, string[]>;
   tunnels: Record<string, TunnelIdentities>;
+  /** The values the user marked secret in the group's ordinary fields (planner/marked-forms.ts). */
+  marked: string[];
 }
 
 let current: Group | undefined;
@@ -97,6 +101,8 @@ export class Group {
   readonly sshTunnels: Entry<SshTunnelSpec>[] = [];
   readonly openvpn: Entry<OpenVpnSpec>[] = [];
   readonly tinc: Entry<TincSpec>[] = [];
+  /** What each contribution's arguments hold that the user marked secret (marked-secrets.ts). */
+  private readonly marked: pulumi.Output<string[]>[] = [];
   private generation = 0;
   private resolveSeal!: () => void;
   /** Resolves when the group is sealed; {@link plan} is set then. */
@@ -149,6 +155,14 @@ export class Group {
     ));
   }
 
+  /**
+   * Records the values of a contribution's arguments that the user marked secret (`skip`: top-level fields that
+   * never reach a file): the group's files holding one are secret, whatever field it was given in.
+   */
+  markSecrets(args: object, skip: readonly string[] = []): void {
+    this.marked.push(markedSecrets(args, skip));
+  }
+
   addGateway(name: string, spec: pulumi.Output<GatewaySpec>): void {
     if (this.gateways.has(name)) throw report(new UserError(`Gateway "${name}": two gateways have this name; give each Gateway a unique name`));
     this.gateways.set(name, { label: `Gateway "${name}"`, spec: awaitedLater(spec) });
@@ -169,10 +183,12 @@ export class Group {
       .all([
         all([...this.gateways.values()]), all(this.tunnels), all(this.pairs), all(this.anchors), all(this.links),
         pulumi.all([all(this.wireguard), all(this.sshTunnels), all(this.openvpn), all(this.tinc)]),
+        pulumi.all(this.marked),
       ])
-      .apply(([gateways, tunnels, pairs, anchors, links, [wireguard, sshTunnels, openvpn, tinc]]): Topology => ({
+      .apply(([gateways, tunnels, pairs, anchors, links, [wireguard, sshTunnels, openvpn, tinc], marked]): Topology => ({
         gateways, tunnels, pairs, anchors, links,
         ...(wireguard.length ? { wireguard } : {}), ...(sshTunnels.length ? { sshTunnels } : {}), ...(openvpn.length ? { openvpn } : {}), ...(tinc.length ? { tinc } : {}),
+        ...(marked.flat().length ? { marked: [...new Set(marked.flat())] } : {}),
       }));
     // The planner reads the secrets (to render them and compare fingerprints), so it runs on un-secreted
     // inputs; its plain result is internal: components/outputs.ts re-wraps every part holding a secret
@@ -181,7 +197,7 @@ export class Group {
     this.plan = pulumi.unsecret(topo).apply((t) => {
       if (this.refused) throw theRefused();
       try {
-        return { ...planAndRender(t, { fingerprintKey: fpKey }), tunnels: tunnelIdentities(t) };
+        return { ...planAndRender(t, { fingerprintKey: fpKey }), tunnels: tunnelIdentities(t), marked: (t.marked ?? []).flatMap(markedForms) };
       } catch (e) {
         // one error for the whole group, reported once however many gateways' outputs it rejects
         if (e instanceof PlanError) throw report(new UserError(e.message));

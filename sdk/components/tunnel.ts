@@ -11,6 +11,7 @@ import { Gateway } from "./gateway";
 import { CertificateAuthority } from "./ca";
 import type { EndIdentity } from "../planner/identities";
 import { defaultNetworks, filterRules, groupOf, manualKeys, nodeOf, type ManualKeysArgs, type TunnelNode } from "./nodes";
+import { publishMarked } from "./outputs";
 
 /** One end of a {@link SiteToSiteTunnel}, with per-end settings. */
 export interface TunnelEndArgs {
@@ -205,8 +206,9 @@ export class SiteToSiteTunnel extends pulumi.ComponentResource {
     const spec: pulumi.Output<TunnelSpec> = pulumi.all([endSpec(lArgs, "left", ln), endSpec(rArgs, "right", rn), keying]).apply(([left, right, k]) => ({
       name, left, right, keying: k, satype: args.satype ?? "esp", policies, enc0: args.enc0 ?? "skip",
     }));
+    group.markSecrets(args);
     group.add("tunnels", { label, spec });
-    const identities = pulumi.output(group.sealedSignal.then(() => 0)).apply(() => group.plan!.apply((p) => p.tunnels[name]!));
+    const identities = pulumi.output(group.sealedSignal.then(() => 0)).apply(() => group.plan!.apply((p) => publishMarked(p.tunnels[name]!, p.marked)));
     this.left = identities.apply((i) => i.left);
     this.right = identities.apply((i) => i.right);
     this.registerOutputs({ left: this.left, right: this.right });

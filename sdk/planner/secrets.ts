@@ -22,6 +22,7 @@ import type { LinkSpec, ManualKeysSpec, Topology, TunnelSpec } from "./spec";
 import { resolveManualKeys } from "./manual-keys";
 import { SecretFinder } from "./secret-finder";
 import { MIN_REDACTED_LENGTH, secretForms } from "./secret-forms";
+import { markedForms } from "./marked-forms";
 
 export { MIN_REDACTED_LENGTH, secretForms } from "./secret-forms";
 
@@ -92,7 +93,11 @@ export function secretsByGateway(t: Topology): Map<string, string[]> {
     const values = [p.sharedkey, ...p.segments.flatMap((s) => (s.password !== undefined ? [s.password] : [])), ...p.members.flatMap((m) => Object.values(m.passwords ?? {}))];
     add(p.name, values);
   }
-  for (const [g, vs] of out) out.set(g, unique(vs));
+  // values the user marked secret in ordinary fields (marked-forms.ts): every gateway's, in the forms the planner
+  // writes them; those secret by their type stay with their own gateways above
+  const byType = new Set([...[...out.values()].flat(), ...t.gateways.map((g) => g.keySeed)]);
+  const marked = unique((t.marked ?? []).flatMap(markedForms)).filter((v) => !byType.has(v));
+  for (const [g, vs] of out) out.set(g, unique([...vs, ...marked]));
   return out;
 }
 

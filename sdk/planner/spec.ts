@@ -298,4 +298,9 @@ export interface Topology {
   openvpn?: OpenVpnSpec[];
   /** tinc networks (planner/tinc.ts). */
   tinc?: TincSpec[];
+  /**
+   * Values the user marked secret (a secret Output) in fields that are not secret by their type: an address, a
+   * network, a sysctl value. Every file of the group that holds one is secret (planner/marked-forms.ts).
+   */
+  marked?: string[];
 }

@@ -144,6 +144,77 @@ describe("component outputs derived from secrets are secrets", () => {
   });
 });
 
+describe("a value the user marked secret in an ordinary field stays a secret", () => {
+  /** The GatewayConfig `name` registered (after its group sealed). */
+  async function configOf(name: string, from: number) {
+    const mine = (r: (typeof recorded)[number]) => r.type === "openbsd:index:GatewayConfig" && r.name === name;
+    for (let i = 0; i < 300 && !recorded.slice(from).some(mine); i++) await tick(10);
+    return recorded.slice(from).find(mine)!;
+  }
+  /** The plaintext strings of a registered value that hold one of `values`. */
+  function plainHolding(v: unknown, values: string[]): string[] {
+    const into = { plain: [] as string[], secret: [] as string[] };
+    split(v, into);
+    return into.plain.filter((p) => values.some((x) => p.includes(x)));
+  }
+
+  it("an address, a network, a sysctl value and daemon flags given as secrets: no plaintext copy in the GatewayConfigs, the files holding them secret, the tunnel's identities too", async () => {
+    const c0 = recorded.length;
+    // what a user gets from `config.requireSecret` or another stack's secret output
+    const ADDR = "198.18.7.41";
+    const NET = "10.77.66.0/24";
+    const MTU = "7733";
+    const FLAGS = "-s -f /etc/ntpd-hidden.conf";
+    const a = new openbsd.Gateway("m-a", {
+      connection: conn("169.254.3.1"),
+      external: { interface: "em1", address: pulumi.secret(ADDR) },
+      internal: { interface: "em0", network: pulumi.secret(NET) },
+      sysctls: { "net.inet.ip.mtudisc": pulumi.secret(MTU) },
+      services: { ntpd: { flags: pulumi.secret(FLAGS) } },
+    });
+    const b = new openbsd.Gateway("m-b", { connection: conn("169.254.3.3"), external: { interface: "em1", address: "192.0.123.85" }, internal: { interface: "em0", network: "192.168.15.0/24" } });
+    const t = new openbsd.SiteToSiteTunnel("m-t", { left: a, right: b, psk: pulumi.secret(PSK) });
+    const values = [ADDR, NET, MTU, FLAGS];
+    for (const name of ["m-a", "m-b"]) expect(plainHolding((await configOf(name, c0)).inputs, values)).toEqual([]);
+    const fa = await valueOf(a.files);
+    for (const f of ["/etc/pf.conf", "/etc/sysctl.conf", "/etc/rc.conf.local"]) {
+      if (!fa[f]) continue;
+      const text = await valueOf(fa[f]!.content);
+      if (values.some((v) => text.includes(v))) expect([f, fa[f]!.secret, await isSecret(fa[f]!.content)]).toEqual([f, true, true]);
+    }
+    expect(await valueOf(fa["/etc/sysctl.conf"]!.content)).toContain(`net.inet.ip.mtudisc=${MTU}`);
+    // the peer's pf rules name the marked address: secret there too
+    const fb = await valueOf(b.files);
+    const peerFiles = await Promise.all(Object.entries(fb).map(async ([p, f]) => [p, await valueOf(f.content), await isSecret(f.content)] as const));
+    expect(peerFiles.filter(([, text, secret]) => text.includes(ADDR) && !secret)).toEqual([]);
+    expect(peerFiles.some(([, text]) => text.includes(ADDR))).toBe(true);
+    expect(await isSecret(t.left)).toBe(true);
+    expect((await valueOf(t.left)).address).toBe(ADDR);
+    // a plain peer's own identity names only what the user wrote in plain
+    expect(await isSecret(a.state)).toBe(true);
+  });
+
+  it("a gateway with no secret of its own (no tunnel): the marked sysctl value and address are not registered in plaintext", async () => {
+    const c0 = recorded.length;
+    const g = new openbsd.Gateway("m-c", { connection: conn("169.254.3.9"), external: { interface: "em1", address: pulumi.secret("198.18.9.9") }, sysctls: { "net.inet.ip.mtudisc": pulumi.secret("7734") } });
+    expect(plainHolding((await configOf("m-c", c0)).inputs, ["198.18.9.9", "7734"])).toEqual([]);
+    const f = await valueOf(g.files);
+    expect([await valueOf(f["/etc/sysctl.conf"]!.content), await isSecret(f["/etc/sysctl.conf"]!.content)]).toEqual(["net.inet.ip.forwarding=1\nnet.inet.ip.mtudisc=7734\n", true]);
+    expect(await isSecret(f["/etc/pf.conf"]!.content)).toBe(false);
+    expect(await isSecret(g.state)).toBe(true);
+  });
+
+  it("a gateway without marked values keeps readable files (pf.conf, sysctl.conf) and identities", async () => {
+    const a = new openbsd.Gateway("u-a", { connection: conn("169.254.3.5"), external: { interface: "em1", address: "192.0.2.153" }, internal: { interface: "em0", network: "172.16.0.0/24" }, sysctls: { "net.inet.ip.mtudisc": "1" } });
+    const b = new openbsd.Gateway("u-b", { connection: conn("169.254.3.7"), external: { interface: "em1", address: "192.0.123.85" }, internal: { interface: "em0", network: "192.168.15.0/24" } });
+    const t = new openbsd.SiteToSiteTunnel("u-t", { left: a, right: b, psk: pulumi.secret(PSK) });
+    const fa = await valueOf(a.files);
+    expect(await isSecret(fa["/etc/pf.conf"]!.content)).toBe(false);
+    expect(await isSecret(fa["/etc/sysctl.conf"]!.content)).toBe(false);
+    expect(await isSecret(t.left)).toBe(false);
+  });
+});
+
 describe("no example registers a secret in plaintext", () => {
   for (const example of ["01-site-to-site", "02-enc0-filtering", "03-ike-policy", "04-carp-redundancy", "05-gif-tunnels", "06-rfc3884", "07-iked", "08-manual-keying", "09-host-basics", "14-isakmpd-pubkey", "15-x509"]) {
     it(example, async () => {

@@ -6,7 +6,8 @@
 import { describe, expect, it } from "vitest";
 import fc from "fast-check";
 import { gatewaySecrets, ikedKeyPair, occurring, planAndRender, PlanError, sealSecrets, tunnelIdentities } from "../../../sdk/planner/index";
-import { redactError } from "../../../sdk/planner/secrets";
+import { redactError, secretsByGateway } from "../../../sdk/planner/secrets";
+import { markedForms } from "../../../sdk/planner/marked-forms";
 import type { HostState } from "../../../sdk/state";
 import type { Topology } from "../../../sdk/planner/spec";
 import { FP_KEY, gw, gw2, PSK, topo, tunnel } from "./fixtures";
@@ -186,5 +187,25 @@ describe("tunnel identities", () => {
     expect(tunnelIdentities(topo({ gateways: gws }))["net1-net2"]!.right).toEqual({ node: "gw2", address: "192.0.123.85", kind: "fqdn" });
     const manual = topo({ tunnels: [tunnel({ keying: { kind: "manual", keys: KEYS } })] });
     expect(tunnelIdentities(manual)["net1-net2"]!.left).toEqual({ node: "gw1", address: "192.0.2.153", kind: "none" });
+  });
+});
+
+describe("values the user marked secret in ordinary fields (marked-forms.ts)", () => {
+  it("are looked for as given and as the planner writes them: a network's canonical text and its address, an IPv6 one as inet_ntop prints it", () => {
+    expect(markedForms(" 10.1.0.5/16 ")).toEqual([" 10.1.0.5/16 ", "10.1.0.5/16", "10.1.0.0/16", "10.1.0.0", "10.1.0.5"]);
+    expect(markedForms("2001:DB8:0:0::1")).toEqual(["2001:DB8:0:0::1", "2001:db8::1"]);
+    expect(markedForms("7733")).toEqual(["7733"]);
+    expect(markedForms("")).toEqual([]);
+  });
+
+  it("mark every gateway's files that hold one, and only values secret by type stay with their own gateways", () => {
+    const t = topo({ gateways: [gw("gw1", "192.0.2.153", "172.16.0.0/24"), gw2()], tunnels: [tunnel()] });
+    const marked = { ...t, marked: ["2001:DB8:0:0::1", "7733"] };
+    const by = secretsByGateway(marked);
+    for (const g of t.gateways) expect(by.get(g.name)).toEqual(expect.arrayContaining(["2001:db8::1", "7733"]));
+    const sealed = sealSecrets({ files: { "/etc/sysctl.conf": { content: "net.inet.ip.mtudisc=7733\n", mode: "0644", owner: "root", group: "wheel", check: "none" }, "/etc/pf.conf": { content: "pass\n", mode: "0600", owner: "root", group: "wheel", check: "pf" } }, sysctls: {}, services: {}, interfaces: [], anchors: {}, ipsec: { daemon: "none" } }, by.get(t.gateways[0]!.name)!);
+    expect(sealed.files["/etc/sysctl.conf"]).toMatchObject({ secret: true, mode: "0600" });
+    expect(sealed.files["/etc/pf.conf"]!.secret).toBeUndefined();
+    expect(sealed.secrets).toEqual(["7733"]);
   });
 });

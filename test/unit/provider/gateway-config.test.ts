@@ -1,6 +1,7 @@
 /** Pure parts of the GatewayConfig provider: validation messages, detailed diffs, drift classification, read parsing. */
 import { describe, expect, it } from "vitest";
-import { diffInputs, gatewayConfig, movedTarget, validate } from "../../../providers/resources/gateway-config";
+import { diffInputs, flowsOutput, gatewayConfig, movedTarget, validate } from "../../../providers/resources/gateway-config";
+import { isSecret } from "../../../providers/secrets";
 import { classify, inSync, modeOfLs, parseReadOutput, readScript, type LiveState } from "../../../providers/gateway/read-script";
 import { applyScript, stageScript } from "../../../providers/gateway/commit-script";
 import { writeFileLines } from "../../../providers/gateway/shell";
@@ -425,5 +426,15 @@ describe("a CARP backup whose commit fails", () => {
     const master = await gatewayConfig.create(urn, { connection, state: s, rollbackSeconds: 60 }).then(() => "", (e: Error) => e.message);
     expect(master).toContain("cannot connect as root");
     expect(master).not.toContain("CARP");
+  });
+});
+
+describe("the flows stored with the state", () => {
+  const flows = ["flow esp out from 172.31.77.0/24 to 192.168.15.0/24 peer 192.0.123.85 type require"];
+  it("are a secret when a flow names a value of the state's secrets list (a network the program marked secret), plain otherwise", () => {
+    const s = gwState();
+    expect(isSecret(flowsOutput(flows, { ...s, secrets: ["172.31.77.0/24", PSK] }))).toBe(true);
+    expect(flowsOutput(flows, { ...s, secrets: [PSK] })).toEqual(flows);
+    expect(flowsOutput(flows, s)).toEqual(flows);
   });
 });

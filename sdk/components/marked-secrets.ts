@@ -1,0 +1,55 @@
+/**
+ * Which values of a component's arguments the user marked secret (planner/marked-forms.ts): every string inside a
+ * secret Output, wherever it sits in the arguments (an address, a network, a list of them, a sysctl value, a
+ * flags string). Numbers and booleans count as their text.
+ *
+ * Resources among the arguments (a tunnel's Gateways, a CarpPair) are not walked: their outputs are theirs. An
+ * Output that is unknown (a preview before the resource behind it exists) or that fails adds nothing: the files it
+ * would reach are unknown or refused too, and marking must never make a program fail or a preview less known.
+ */
+import * as pulumi from "@pulumi/pulumi";
+
+/** What an Output carries besides its value (the SDK's OutputImpl; read as `awaitedLater` in registry.ts does). */
+interface OutputFlags {
+  isKnown?: Promise<boolean>;
+  isSecret?: Promise<boolean>;
+}
+
+/** The strings (numbers and booleans as text) of a resolved value, however nested. */
+function leaves(v: unknown, out: string[] = [], depth = 0): string[] {
+  if (depth > 32 || v === null || v === undefined) return out;
+  if (typeof v === "string") out.push(v);
+  else if (typeof v === "number" || typeof v === "boolean" || typeof v === "bigint") out.push(String(v));
+  else if (Array.isArray(v)) for (const x of v) leaves(x, out, depth + 1);
+  else if (typeof v === "object" && !pulumi.Resource.isInstance(v)) for (const x of Object.values(v as object)) leaves(x, out, depth + 1);
+  return out;
+}
+
+/** The strings of `o` when it is a known secret; none otherwise (unknown, plain, or failed). */
+function ifSecret(o: pulumi.Output<unknown>): pulumi.Output<string[]> {
+  const f = o as unknown as OutputFlags;
+  const flags = Promise.all([f.isKnown ?? false, f.isSecret ?? false]).catch(() => [false, false]);
+  return pulumi.output(flags).apply(async ([known, secret]): Promise<string[]> => {
+    if (!known || !secret) return [];
+    // a failed value marks nothing: the component's own checks report it
+    return (o as unknown as { promise(): Promise<unknown> }).promise().then((v) => leaves(v), () => []);
+  });
+}
+
+/**
+ * The values the user marked secret in `args` (see above), `skip`ping top-level fields that never reach a file
+ * (a Gateway's `connection`, `rollbackSeconds`). A plain Output: the values are looked for in the rendered files,
+ * which are then secret.
+ */
+export function markedSecrets(args: object, skip: readonly string[] = []): pulumi.Output<string[]> {
+  const found: pulumi.Output<string[]>[] = [];
+  const walk = (v: unknown, depth: number): void => {
+    if (depth > 32 || v === null || v === undefined || typeof v !== "object") return;
+    if (pulumi.Output.isInstance(v)) found.push(ifSecret(v));
+    else if (pulumi.Resource.isInstance(v)) return;
+    else if (Array.isArray(v)) for (const x of v) walk(x, depth + 1);
+    else for (const x of Object.values(v as object)) walk(x, depth + 1);
+  };
+  for (const [k, v] of Object.entries(args)) if (!skip.includes(k)) walk(v, 1);
+  return pulumi.all(found).apply((xs) => [...new Set(xs.flat())]);
+}
