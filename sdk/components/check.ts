@@ -9,6 +9,7 @@
  * handler of the rejected outputs, again as the language host's result (`One or more errors occurred: …`).
  */
 import * as pulumi from "@pulumi/pulumi";
+import { marksPending, maskMarked } from "./marked-secrets";
 import { charName, givenKind, Refusal, shown, shownLabel, unsafeChar, visible, type TokenRule } from "../model/tokens/refusal";
 
 /**
@@ -16,7 +17,9 @@ import { charName, givenKind, Refusal, shown, shownLabel, unsafeChar, visible, t
  * every rejected input it meets (in place), which would print the path of each output the error crossed.
  */
 function fixMessage(e: Error, message: string): void {
-  Object.defineProperty(e, "message", { get: () => message, set: () => undefined, enumerable: false, configurable: false });
+  // a value the user marked secret is never shown, whenever the message is read (marked-secrets.ts)
+  Object.defineProperty(e, "message", { get: () => maskMarked(message), set: () => undefined, enumerable: false, configurable: false });
+  Object.defineProperty(e, "stack", { get: () => `${e.name}: ${maskMarked(message)}`, set: () => undefined, enumerable: false, configurable: false });
 }
 
 /**
@@ -28,9 +31,8 @@ export class UserError extends pulumi.ResourceError {
   constructor(message: string, resource?: pulumi.Resource) {
     super(message, resource, true);
     this.name = "UserError";
+    // the stack would only show this module's frames: its first line alone
     fixMessage(this, message);
-    // the stack would only show this module's frames
-    this.stack = `${this.name}: ${message}`;
   }
 
   /** Whether `e` is a UserError (also across copies of this module). */
@@ -72,7 +74,11 @@ export function onUserError(l: (e: UserError) => void): () => void {
 export function report(e: UserError, resource?: pulumi.Resource): Refused {
   if (!reported.has(e)) {
     reported.add(e);
-    void pulumi.log.error(e.message, resource ?? e.resource);
+    // a value the user marked secret is never printed (marked-secrets.ts): when one may still be being read, the
+    // message waits one turn of the event loop, by which the value it quotes is known (it was read to be checked)
+    const show = () => void pulumi.log.error(e.message, resource ?? e.resource);
+    if (marksPending()) setImmediate(show);
+    else show();
     for (const l of listeners) l(e);
   }
   return theRefused();

@@ -8,6 +8,16 @@
  * would reach are unknown or refused too, and marking must never make a program fail or a preview less known.
  */
 import * as pulumi from "@pulumi/pulumi";
+import { markedForms } from "../planner/marked-forms";
+import { MIN_REDACTED_LENGTH } from "../planner/secret-forms";
+
+/**
+ * The marked values seen so far in this program (their forms, longest first: see {@link maskMarked}), and how many
+ * secret Outputs are still being read. A check that refuses a marked value (`external.address = …: not an
+ * address`) must not print it: its error is masked with these before it is shown (check.ts `report`).
+ */
+const seen = new Set<string>();
+let pending = 0;
 
 /** What an Output carries besides its value (the SDK's OutputImpl; read as `awaitedLater` in registry.ts does). */
 interface OutputFlags {
@@ -29,10 +39,17 @@ function leaves(v: unknown, out: string[] = [], depth = 0): string[] {
 function ifSecret(o: pulumi.Output<unknown>): pulumi.Output<string[]> {
   const f = o as unknown as OutputFlags;
   const flags = Promise.all([f.isKnown ?? false, f.isSecret ?? false]).catch(() => [false, false]);
+  pending++;
   return pulumi.output(flags).apply(async ([known, secret]): Promise<string[]> => {
-    if (!known || !secret) return [];
-    // a failed value marks nothing: the component's own checks report it
-    return (o as unknown as { promise(): Promise<unknown> }).promise().then((v) => leaves(v), () => []);
+    try {
+      if (!known || !secret) return [];
+      // a failed value marks nothing: the component's own checks report it
+      const values = await (o as unknown as { promise(): Promise<unknown> }).promise().then((v) => leaves(v), () => []);
+          for (const v of values) for (const f of markedForms(v)) if (f.length >= MIN_REDACTED_LENGTH) seen.add(f);
+      return values;
+    } finally {
+      pending--;
+    }
   });
 }
 
@@ -52,4 +69,17 @@ export function markedSecrets(args: object, skip: readonly string[] = []): pulum
   };
   for (const [k, v] of Object.entries(args)) if (!skip.includes(k)) walk(v, 1);
   return pulumi.all(found).apply((xs) => [...new Set(xs.flat())]);
+}
+
+/** Whether a marked value may still be unread (a secret Output found in arguments, not resolved yet). */
+export function marksPending(): boolean {
+  return pending > 0;
+}
+
+/**
+ * `text` with every marked value seen so far replaced by `(secret)` (values shorter than the provider redacts are
+ * left: they occur everywhere by chance).
+ */
+export function maskMarked(text: string): string {
+  return [...seen].sort((a, b) => b.length - a.length).reduce((t, v) => (t.includes(v) ? t.split(v).join("(secret)") : t), text);
 }

@@ -6,7 +6,7 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import * as pulumi from "@pulumi/pulumi";
 import * as openbsd from "pulumi-openbsd";
-import { recorded, setupMocks, valueOf } from "./mocks";
+import { recorded, sealed, setupMocks, tolerateRejections, valueOf } from "./mocks";
 import { unwrap } from "../../../providers/secrets";
 import type { HostState } from "pulumi-openbsd";
 
@@ -202,6 +202,24 @@ describe("a value the user marked secret in an ordinary field stays a secret", (
     expect([await valueOf(f["/etc/sysctl.conf"]!.content), await isSecret(f["/etc/sysctl.conf"]!.content)]).toEqual(["net.inet.ip.forwarding=1\nnet.inet.ip.mtudisc=7734\n", true]);
     expect(await isSecret(f["/etc/pf.conf"]!.content)).toBe(false);
     expect(await isSecret(g.state)).toBe(true);
+  });
+
+  it("a marked value a check refuses is not quoted: the error shows (secret) where the value stood, and names the field", async () => {
+    const seen: string[] = [];
+    const stopSeeing = openbsd.onUserError((e) => seen.push(e.message));
+    const stop = tolerateRejections(() => true);
+    try {
+      new openbsd.Gateway("m-bad", { connection: conn("169.254.3.11"), external: { interface: "em1", address: pulumi.secret("198.18.300.1") } });
+      for (let i = 0; i < 100 && seen.length === 0; i++) await tick(10);
+      await tick(50);
+    } finally {
+      stopSeeing();
+      await stop();
+    }
+    expect(seen).toHaveLength(1);
+    expect(seen[0]).toContain("external.address = (secret)");
+    expect(seen[0]).not.toContain("198.18.300.1");
+    await sealed();
   });
 
   it("a gateway without marked values keeps readable files (pf.conf, sysctl.conf) and identities", async () => {
