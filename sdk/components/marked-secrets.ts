@@ -25,13 +25,15 @@ interface OutputFlags {
   isSecret?: Promise<boolean>;
 }
 
-/** The strings (numbers and booleans as text) of a resolved value, however nested. */
-function leaves(v: unknown, out: string[] = [], depth = 0): string[] {
+/** The strings (numbers and booleans as text) of a resolved value, however nested (each object once: a cycle ends). */
+function leaves(v: unknown, out: string[] = [], depth = 0, visited = new WeakSet<object>()): string[] {
   if (depth > 32 || v === null || v === undefined) return out;
   if (typeof v === "string") out.push(v);
   else if (typeof v === "number" || typeof v === "boolean" || typeof v === "bigint") out.push(String(v));
-  else if (Array.isArray(v)) for (const x of v) leaves(x, out, depth + 1);
-  else if (typeof v === "object" && !pulumi.Resource.isInstance(v)) for (const x of Object.values(v as object)) leaves(x, out, depth + 1);
+  else if (typeof v === "object" && !visited.has(v) && !pulumi.Resource.isInstance(v)) {
+    visited.add(v);
+    for (const x of Array.isArray(v) ? v : Object.values(v)) leaves(x, out, depth + 1, visited);
+  }
   return out;
 }
 
@@ -60,14 +62,20 @@ function ifSecret(o: pulumi.Output<unknown>): pulumi.Output<string[]> {
  */
 export function markedSecrets(args: object, skip: readonly string[] = []): pulumi.Output<string[]> {
   const found: pulumi.Output<string[]>[] = [];
+  // each object once: arguments that hold a cycle (or one object many times) are walked in linear time
+  const visited = new WeakSet<object>();
   const walk = (v: unknown, depth: number): void => {
-    if (depth > 32 || v === null || v === undefined || typeof v !== "object") return;
+    if (depth > 32 || v === null || v === undefined || typeof v !== "object" || visited.has(v)) return;
+    visited.add(v);
     if (pulumi.Output.isInstance(v)) found.push(ifSecret(v));
     else if (pulumi.Resource.isInstance(v)) return;
-    else if (Array.isArray(v)) for (const x of v) walk(x, depth + 1);
-    else for (const x of Object.values(v as object)) walk(x, depth + 1);
+    else for (const x of Array.isArray(v) ? v : Object.values(v)) walk(x, depth + 1);
   };
-  for (const [k, v] of Object.entries(args)) if (!skip.includes(k)) walk(v, 1);
+  try {
+    for (const [k, v] of Object.entries(args)) if (!skip.includes(k)) walk(v, 1);
+  } catch {
+    // a getter that throws: the component's own checks report what is wrong with the arguments
+  }
   return pulumi.all(found).apply((xs) => [...new Set(xs.flat())]);
 }
 

@@ -222,6 +222,15 @@ describe("a value the user marked secret in an ordinary field stays a secret", (
     await sealed();
   });
 
+  it("arguments holding a cycle are walked once (no hang), and a marked value beside it is still found", async () => {
+    const c0 = recorded.length;
+    const cyc: Record<string, unknown> = {};
+    for (const k of "abcdefghijklmnopqrstuvwxyz") cyc[k] = cyc;
+    const g = new openbsd.Gateway("m-cyc", { connection: conn("169.254.3.13"), external: { interface: "em1", address: "192.0.2.77" }, sysctls: { "net.inet.ip.mtudisc": pulumi.secret("7735") }, ...({ cyc } as object) });
+    expect(plainHolding((await configOf("m-cyc", c0)).inputs, ["7735"])).toEqual([]);
+    expect(await isSecret((await valueOf(g.files))["/etc/sysctl.conf"]!.content)).toBe(true);
+  });
+
   it("a gateway without marked values keeps readable files (pf.conf, sysctl.conf) and identities", async () => {
     const a = new openbsd.Gateway("u-a", { connection: conn("169.254.3.5"), external: { interface: "em1", address: "192.0.2.153" }, internal: { interface: "em0", network: "172.16.0.0/24" }, sysctls: { "net.inet.ip.mtudisc": "1" } });
     const b = new openbsd.Gateway("u-b", { connection: conn("169.254.3.7"), external: { interface: "em1", address: "192.0.123.85" }, internal: { interface: "em0", network: "192.168.15.0/24" } });
