@@ -19,7 +19,6 @@ import { charName, givenKind, Refusal, shown, shownLabel, unsafeChar, visible, t
 function fixMessage(e: Error, message: string): void {
   // a value the user marked secret is never shown, whenever the message is read (marked-secrets.ts)
   Object.defineProperty(e, "message", { get: () => maskMarked(message), set: () => undefined, enumerable: false, configurable: false });
-  Object.defineProperty(e, "stack", { get: () => `${e.name}: ${maskMarked(message)}`, set: () => undefined, enumerable: false, configurable: false });
 }
 
 /**
@@ -31,8 +30,9 @@ export class UserError extends pulumi.ResourceError {
   constructor(message: string, resource?: pulumi.Resource) {
     super(message, resource, true);
     this.name = "UserError";
-    // the stack would only show this module's frames: its first line alone
     fixMessage(this, message);
+    // the stack would only show this module's frames: its first line alone, masked as the message is
+    Object.defineProperty(this, "stack", { get: () => `${this.name}: ${this.message}`, set: () => undefined, enumerable: false, configurable: true });
   }
 
   /** Whether `e` is a UserError (also across copies of this module). */
