@@ -47,7 +47,7 @@ function ifSecret(o: pulumi.Output<unknown>): pulumi.Output<string[]> {
       if (!known || !secret) return [];
       // a failed value marks nothing: the component's own checks report it
       const values = await (o as unknown as { promise(): Promise<unknown> }).promise().then((v) => leaves(v), () => []);
-          for (const v of values) for (const f of markedForms(v)) if (f.length >= MIN_REDACTED_LENGTH) seen.add(f);
+      for (const v of values) for (const f of markedForms(v)) if (f.length >= MIN_REDACTED_LENGTH) seen.add(f);
       return values;
     } finally {
       pending--;

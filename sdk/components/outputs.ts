@@ -9,6 +9,7 @@
  */
 import * as pulumi from "@pulumi/pulumi";
 import { holdsSecrets, occurring } from "../planner/secrets";
+import { SecretFinder } from "../planner/secret-finder";
 import type { HostStateInput } from "../resources/gateway-config";
 import type { HostState, ManagedFile } from "../state";
 
@@ -57,15 +58,15 @@ export function publishState(s: HostState): HostStateInput {
   for (const [path, f] of Object.entries(s.files)) files[path] = { ...f, content: content(f) };
   const { secrets, files: _files, ...rest } = s;
   // beyond the files, a value holding a secret (a sysctl value, daemon flags the user marked secret) is one too
-  const others = secrets?.length ? (secretLeaves(rest, secrets) as typeof rest) : rest;
+  const others = secrets?.length ? (secretLeaves(rest, new SecretFinder(secrets)) as typeof rest) : rest;
   return { ...others, files, ...(secrets ? { secrets: pulumi.secret(secrets) } : {}) };
 }
 
-/** `v` with each string that holds one of `secrets` (exact substrings) as a Pulumi secret of its own. */
-function secretLeaves(v: unknown, secrets: readonly string[]): unknown {
-  if (typeof v === "string") return occurring(v, secrets).length > 0 ? pulumi.secret(v) : v;
-  if (Array.isArray(v)) return v.map((x) => secretLeaves(x, secrets));
-  if (v && typeof v === "object") return Object.fromEntries(Object.entries(v).map(([k, x]) => [k, secretLeaves(x, secrets)]));
+/** `v` with each string that holds one of the finder's values (exact substrings) as a Pulumi secret of its own. */
+function secretLeaves(v: unknown, finder: SecretFinder): unknown {
+  if (typeof v === "string") return finder.in(v).length > 0 ? pulumi.secret(v) : v;
+  if (Array.isArray(v)) return v.map((x) => secretLeaves(x, finder));
+  if (v && typeof v === "object") return Object.fromEntries(Object.entries(v).map(([k, x]) => [k, secretLeaves(x, finder)]));
   return v;
 }
 

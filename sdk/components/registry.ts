@@ -19,7 +19,7 @@
 import * as pulumi from "@pulumi/pulumi";
 import { randomBytes } from "node:crypto";
 import { planAndRender } from "../planner/run";
-import { markedForms } from "../planner/marked-forms";
+import { markedBeyondType } from "../planner/secrets";
 import { tunnelIdentities, type TunnelIdentities } from "../planner/identities";
 import type { AnchorSpec, CarpPairSpec, GatewaySpec, LinkSpec, Topology, TunnelSpec } from "../planner/spec";
 import type { WireGuardSpec } from "../planner/wireguard";
@@ -197,7 +197,7 @@ export class Group {
     this.plan = pulumi.unsecret(topo).apply((t) => {
       if (this.refused) throw theRefused();
       try {
-        return { ...planAndRender(t, { fingerprintKey: fpKey }), tunnels: tunnelIdentities(t), marked: (t.marked ?? []).flatMap(markedForms) };
+        return { ...planAndRender(t, { fingerprintKey: fpKey }), tunnels: tunnelIdentities(t), marked: markedBeyondType(t) };
       } catch (e) {
         // one error for the whole group, reported once however many gateways' outputs it rejects
         if (e instanceof PlanError) throw report(new UserError(e.message));

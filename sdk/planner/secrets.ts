@@ -95,10 +95,20 @@ export function secretsByGateway(t: Topology): Map<string, string[]> {
   }
   // values the user marked secret in ordinary fields (marked-forms.ts): every gateway's, in the forms the planner
   // writes them; those secret by their type stay with their own gateways above
-  const byType = new Set([...[...out.values()].flat(), ...t.gateways.map((g) => g.keySeed)]);
-  const marked = unique((t.marked ?? []).flatMap(markedForms)).filter((v) => !byType.has(v));
+  const marked = markedBeyondType(t, out);
   for (const [g, vs] of out) out.set(g, unique([...vs, ...marked]));
   return out;
+}
+
+/**
+ * The forms of the values the user marked secret (`Topology.marked`) that are not secret by their type already
+ * (`byType`: {@link secretsByGateway}'s lists before these are added; computed when not given).
+ */
+export function markedBeyondType(t: Topology, byType?: Map<string, string[]>): string[] {
+  if (!t.marked?.length) return [];
+  const typed = byType ?? secretsByGateway({ ...t, marked: [] });
+  const known = new Set([...[...typed.values()].flat(), ...t.gateways.map((g) => g.keySeed)]);
+  return unique(t.marked.flatMap(markedForms)).filter((v) => !known.has(v));
 }
 
 /** The secret values declared for one gateway (see {@link secretsByGateway}). */
