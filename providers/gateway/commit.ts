@@ -9,7 +9,7 @@ import type { HostState } from "../../sdk/state";
 import { hostId, log, maskSecrets, readTimeoutMs, SshSession, TransportError, withSession, type ExecResult, type SshTarget } from "../transport/ssh";
 import { KeyedMutex } from "../transport/semaphore";
 import { applyScript, confirmScript, deleteDeadline, deleteScript, flowWaitCap, flowWaitSeconds, GO, LOCK_WAIT_SECONDS, READY, STAGED, stageDeadline, stageScript, STATE_DIR, type CommitInput } from "./commit-script";
-import type { Owner } from "./owner";
+import { ownerRecordScript, recordedInstanceOf, type Owner } from "./owner";
 import { flowsToAwait } from "./ipsec-kernel";
 import { flowKeys, lsPath, parseReadOutput, readScript, type LiveState } from "./read-script";
 import { nonce } from "./shell";
@@ -291,6 +291,16 @@ export async function commit(target: SshTarget, c: Omit<CommitInput, "id">): Pro
     if (conf.stderr.includes("@@noowner")) log(`${host}: committed, but the owner could not be recorded in ${STATE_DIR}/owner`, "warning");
     return { changed, flows: flowKeys(conf.stdout), recovered: [...stderr.matchAll(/^@@recovered (\S+)/gm)].map((m) => m[1]!) };
   });
+}
+
+/**
+ * The instance the gateway's owner record names (owner.ts), read in one command; undefined when it records none. A
+ * connection moved to another `HOST:PORT` asks it: the same instance there is the same gateway reached another way.
+ */
+export async function recordedInstance(target: SshTarget): Promise<string | undefined> {
+  const marker = nonce();
+  const r = await withSession(target, (s) => s.exec(ownerRecordScript(marker), { name: "read the owner record", timeoutMs: readTimeoutMs() }));
+  return recordedInstanceOf(r.stdout, marker);
 }
 
 /** One read: one connection, one command. */

@@ -4,6 +4,7 @@
  * through `pulumi import`.
  */
 import { fingerprint } from "../secrets";
+import { STATE_DIR } from "./state-dir";
 
 /** Who owns a gateway. */
 export interface Owner {
@@ -58,4 +59,22 @@ export function ownerOf(urn: string, takeover = false, instance?: string): Owner
  */
 export function who(o: Owner): string {
   return `${o.stack} ${o.urn}`.replace(/[\r\n]/g, " ");
+}
+
+/** Prints the host's owner record between markers (nothing when there is none): see {@link recordedInstanceOf}. */
+export function ownerRecordScript(marker: string): string {
+  return `echo "@@${marker} owner"\n[ -f ${STATE_DIR}/owner ] && cat ${STATE_DIR}/owner 2>/dev/null\necho "@@${marker} done"\nexit 0\n`;
+}
+
+/**
+ * The instance an owner record names (its fourth line), from {@link ownerRecordScript}'s output; undefined when the
+ * host has no record, a record written before instances were recorded, or the output is incomplete.
+ */
+export function recordedInstanceOf(stdout: string, marker: string): string | undefined {
+  const start = stdout.indexOf(`@@${marker} owner\n`);
+  const end = stdout.indexOf(`@@${marker} done`);
+  if (start < 0 || end < start) return undefined;
+  const lines = stdout.slice(start + `@@${marker} owner\n`.length, end).split("\n");
+  const i = lines[3]?.trim();
+  return i ? i : undefined;
 }

@@ -35,7 +35,7 @@ import { redacting, rememberRequest } from "../redact";
 import { markSecret, secretPaths, type PropertyPath } from "../secret-marks";
 import { flushCounters } from "../transport/counters";
 import { hostId, log, TransportError, type SshTarget } from "../transport/ssh";
-import { commit, readLive, uninstall } from "../gateway/commit";
+import { commit, readLive, recordedInstance, uninstall } from "../gateway/commit";
 import { isPseudoService } from "../gateway/services-script";
 import { instanceOf, ownerOf, type Owner } from "../gateway/owner";
 import { classify, driftKeys, inSync } from "../gateway/read-script";
@@ -276,8 +276,17 @@ export const gatewayConfig: ResourceProvider = guarded({
     // adopt the gateway (the import is how ownership moves between stacks, ARCHITECTURE.md D12)
     const key = keyOf(o);
     const moved = movedTarget(o, n);
-    if (moved) log(`${idOf(n.connection)}: the connection now reaches ${hostId(n.connection)} (was ${hostId(o.connection)}): committed as a create is, from what the gateway has; ${hostId(o.connection)} is not contacted`);
-    const flows = await apply(o.imported || moved ? undefined : o, n, ownerOf(urn, !!o.imported, instanceOf(key)), key);
+    // the gateway at the new address may be this one reached another way (sshd on another port, the gateway
+    // renumbered): its owner record naming this resource's instance says so, and the update goes on from the
+    // recorded state (what the program no longer declares is taken off, as in any update); another machine gets
+    // what a create commits
+    const same = moved && !o.imported && (await recordedInstance(n.connection)) === instanceOf(key);
+    if (moved) {
+      log(same
+        ? `${idOf(n.connection)}: the connection now reaches ${hostId(n.connection)} (was ${hostId(o.connection)}), and the gateway there is this resource's own (its owner record names it): updated from its recorded configuration; ${hostId(o.connection)} is not contacted`
+        : `${idOf(n.connection)}: the connection now reaches ${hostId(n.connection)} (was ${hostId(o.connection)}): committed as a create is, from what the gateway has; ${hostId(o.connection)} is not contacted`);
+    }
+    const flows = await apply(o.imported || (moved && !same) ? undefined : o, n, ownerOf(urn, !!o.imported, instanceOf(key)), key);
     return { outs: markSecret(outputs(n, flows, key), secretPaths(news)) };
   },
 

@@ -2,6 +2,7 @@
 import { describe, expect, it } from "vitest";
 import { diffInputs, flowsOutput, gatewayConfig, movedTarget, validate } from "../../../providers/resources/gateway-config";
 import { isSecret } from "../../../providers/secrets";
+import { ownerRecordScript, recordedInstanceOf } from "../../../providers/gateway/owner";
 import { classify, inSync, modeOfLs, parseReadOutput, readScript, type LiveState } from "../../../providers/gateway/read-script";
 import { applyScript, stageScript } from "../../../providers/gateway/commit-script";
 import { writeFileLines } from "../../../providers/gateway/shell";
@@ -436,5 +437,18 @@ describe("the flows stored with the state", () => {
     expect(isSecret(flowsOutput(flows, { ...s, secrets: ["172.31.77.0/24", PSK] }))).toBe(true);
     expect(flowsOutput(flows, { ...s, secrets: [PSK] })).toEqual(flows);
     expect(flowsOutput(flows, s)).toEqual(flows);
+  });
+});
+
+describe("the owner record a moved connection reads", () => {
+  const out = (record: string | undefined) => `@@m owner\n${record ?? ""}@@m done\n`;
+  it("names the instance of its fourth line; none for a record without one, no record, or output cut short", () => {
+    expect(recordedInstanceOf(out("vpn/dev\nurn:pulumi:dev::vpn::T::gw1\n192.0.2.153:22\nabc123\n"), "m")).toBe("abc123");
+    expect(recordedInstanceOf(out("vpn/dev\nurn:pulumi:dev::vpn::T::gw1\n192.0.2.153:22\n"), "m")).toBeUndefined();
+    expect(recordedInstanceOf(out(undefined), "m")).toBeUndefined();
+    expect(recordedInstanceOf("@@m owner\nvpn/dev\nu\nt\nabc123\n", "m")).toBeUndefined();
+  });
+  it("reads the record without failing when there is none", () => {
+    expect(ownerRecordScript("m")).toBe('echo "@@m owner"\n[ -f /var/db/pulumi-openbsd/owner ] && cat /var/db/pulumi-openbsd/owner 2>/dev/null\necho "@@m done"\nexit 0\n');
   });
 });
