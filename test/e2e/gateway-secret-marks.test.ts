@@ -7,14 +7,11 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import * as pulumi from "@pulumi/pulumi";
-import { readdirSync, readFileSync, type Dirent } from "node:fs";
-import * as path from "node:path";
 import type { Stack } from "@pulumi/pulumi/automation";
 import { GatewayConfig } from "../../sdk/resources/gateway-config";
 import { labDown, labExec, labUp, type Lab } from "../lab/api";
 import { labStack, removeStack } from "../support/stack";
-import { exportWithoutSecrets, leaks } from "../support/secrets";
-import { ROOT } from "../support/env";
+import { plaintextLeaks } from "../support/secrets";
 
 const PROJECT = "gateway-secret-marks";
 /** Obvious test values, one per way of marking a secret. */
@@ -57,37 +54,8 @@ const program = async () => {
   });
 };
 
-/**
- * Every file of this project's stacks in the backend (checkpoint, history, backups). The backend is shared with the
- * tests running beside this one: their stacks' files (a checkpoint's `.tmp`, a removed stack's folder) may vanish
- * while it is walked, so entries are typed by readdir (no stat of a file that is gone) and a folder that vanished is
- * skipped.
- */
-function backendFiles(): string[] {
-  const out: string[] = [];
-  const walk = (d: string): void => {
-    let entries: Dirent[];
-    try {
-      entries = readdirSync(d, { withFileTypes: true });
-    } catch (e) {
-      if ((e as NodeJS.ErrnoException).code === "ENOENT") return;
-      throw e;
-    }
-    for (const e of entries) {
-      const p = path.join(d, e.name);
-      if (e.isDirectory()) walk(p);
-      else if (p.includes(`${path.sep}${PROJECT}${path.sep}`) && p.includes(stack.name)) out.push(p);
-    }
-  };
-  walk(path.join(ROOT, ".state", "backend", ".pulumi"));
-  return out;
-}
 
-async function noPlaintext(where: string): Promise<string[]> {
-  const found = [...leaks(`${where}: stack export`, await exportWithoutSecrets(stack), SECRETS), ...leaks(`${where}: engine output`, transcript.join("\n"), SECRETS)];
-  for (const f of backendFiles()) found.push(...leaks(`${where}: ${path.relative(ROOT, f)}`, readFileSync(f, "utf8"), SECRETS));
-  return found;
-}
+const noPlaintext = (where: string) => plaintextLeaks(where, stack, PROJECT, transcript, SECRETS);
 
 beforeAll(async () => {
   lab = await labUp("site-to-site", { prefix: "fsm", quiet: true });

@@ -7,14 +7,11 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import * as pulumi from "@pulumi/pulumi";
-import { readdirSync, readFileSync, type Dirent } from "node:fs";
-import * as path from "node:path";
 import type { Stack } from "@pulumi/pulumi/automation";
 import { Gateway, SiteToSiteTunnel } from "pulumi-openbsd";
 import { labDown, labExec, labUp, type Lab } from "../lab/api";
 import { labStack, removeStack } from "../support/stack";
-import { exportWithoutSecrets, leaks } from "../support/secrets";
-import { ROOT } from "../support/env";
+import { plaintextLeaks } from "../support/secrets";
 
 const PROJECT = "marked-secrets";
 /** The values marked secret: gw1's internal network (in ipsec.conf, the pf anchor and the kernel's flows) and a sysctl value. */
@@ -41,32 +38,7 @@ const program = async () => {
   new SiteToSiteTunnel("net1-net2", { left: gw1, right: gw2, psk: pulumi.secret("marked-secrets-psk-0123456789") });
 };
 
-/** This stack's files in the backend (checkpoint, history, backups); a folder another test removes meanwhile is skipped. */
-function backendFiles(): string[] {
-  const out: string[] = [];
-  const walk = (d: string): void => {
-    let entries: Dirent[];
-    try {
-      entries = readdirSync(d, { withFileTypes: true });
-    } catch (e) {
-      if ((e as NodeJS.ErrnoException).code === "ENOENT") return;
-      throw e;
-    }
-    for (const e of entries) {
-      const p = path.join(d, e.name);
-      if (e.isDirectory()) walk(p);
-      else if (p.includes(`${path.sep}${PROJECT}${path.sep}`) && p.includes(stack.name)) out.push(p);
-    }
-  };
-  walk(path.join(ROOT, ".state", "backend", ".pulumi"));
-  return out;
-}
-
-async function noPlaintext(where: string): Promise<string[]> {
-  const found = [...leaks(`${where}: stack export`, await exportWithoutSecrets(stack), SECRETS), ...leaks(`${where}: engine output`, transcript.join("\n"), SECRETS)];
-  for (const f of backendFiles()) found.push(...leaks(`${where}: ${path.relative(ROOT, f)}`, readFileSync(f, "utf8"), SECRETS));
-  return found;
-}
+const noPlaintext = (where: string) => plaintextLeaks(where, stack, PROJECT, transcript, SECRETS);
 
 beforeAll(async () => {
   lab = await labUp("site-to-site", { prefix: "fms", quiet: true });

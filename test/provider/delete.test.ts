@@ -6,7 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { labDown, labExec, labUp, type Lab } from "../lab/api";
 import { commit, uninstall } from "../../providers/gateway/commit";
 import { instanceOf, ownerOf, type Owner } from "../../providers/gateway/owner";
-import { gwState, targetOf } from "./fixtures";
+import { gwState, stderrOf, targetOf } from "./fixtures";
 
 let lab: Lab;
 const gw = async (cmd: string) => {
@@ -44,19 +44,6 @@ async function commitAs(owner?: Owner): Promise<void> {
   } finally {
     delete process.env.PULUMI_OPENBSD_FLOW_WAIT;
   }
-}
-
-/** What the provider's log said (its warnings go to stderr) while `fn` ran. */
-async function stderrOf(fn: () => Promise<unknown>): Promise<string> {
-  const said: string[] = [];
-  const write = process.stderr.write.bind(process.stderr);
-  process.stderr.write = ((chunk: string | Uint8Array, ...rest: unknown[]) => (said.push(String(chunk)), (write as (...a: unknown[]) => boolean)(chunk, ...rest))) as typeof process.stderr.write;
-  try {
-    await fn();
-  } finally {
-    process.stderr.write = write;
-  }
-  return said.join("");
 }
 
 beforeAll(async () => {

@@ -87,3 +87,16 @@ export const onGateway = (lab: () => Lab, gw = "gw1") => async (cmd: string): Pr
   const r = await labExec(lab(), gw, cmd);
   return r.stdout + r.stderr;
 };
+
+/** What the provider's log said (its notes and warnings go to stderr) while `fn` ran. */
+export async function stderrOf(fn: () => Promise<unknown>): Promise<string> {
+  const said: string[] = [];
+  const write = process.stderr.write.bind(process.stderr);
+  process.stderr.write = ((chunk: string | Uint8Array, ...rest: unknown[]) => (said.push(String(chunk)), (write as (...a: unknown[]) => boolean)(chunk, ...rest))) as typeof process.stderr.write;
+  try {
+    await fn();
+  } finally {
+    process.stderr.write = write;
+  }
+  return said.join("");
+}

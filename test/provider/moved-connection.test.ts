@@ -11,7 +11,7 @@ import { labSshdArgs } from "../lab/lab-sshd";
 import { gatewayConfig } from "../../providers/resources/gateway-config";
 import { unwrap } from "../../providers/secrets";
 import type { HostState } from "../../sdk/state";
-import { gwState, targetOf } from "./fixtures";
+import { gwState, stderrOf, targetOf } from "./fixtures";
 
 let lab: Lab;
 const URN = "urn:pulumi:dev::vpn::openbsd:index:Gateway$openbsd:index:GatewayConfig::gw1";
@@ -27,19 +27,6 @@ function state(ip6: boolean): HostState {
   return s;
 }
 const at = (port: number, s: HostState) => ({ connection: { ...targetOf(lab.gateways.gw1!), port }, state: s, rollbackSeconds: 60 });
-
-/** What the provider's log said (its notes go to stderr) while `fn` ran. */
-async function stderrOf(fn: () => Promise<unknown>): Promise<string> {
-  const said: string[] = [];
-  const write = process.stderr.write.bind(process.stderr);
-  process.stderr.write = ((chunk: string | Uint8Array, ...rest: unknown[]) => (said.push(String(chunk)), (write as (...a: unknown[]) => boolean)(chunk, ...rest))) as typeof process.stderr.write;
-  try {
-    await fn();
-  } finally {
-    process.stderr.write = write;
-  }
-  return said.join("");
-}
 
 beforeAll(async () => {
   lab = await labUp("site-to-site", { prefix: "mvc", quiet: true });

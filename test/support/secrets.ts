@@ -8,6 +8,9 @@
  * list, private keys, derived key material), so a value derived from a secret is looked for too.
  */
 import type { Stack } from "@pulumi/pulumi/automation";
+import { readdirSync, readFileSync, type Dirent } from "node:fs";
+import * as path from "node:path";
+import { ROOT } from "./env";
 
 const SIG = "4dabf18193072939515e22adb298388d";
 
@@ -61,4 +64,40 @@ export function leaks(where: string, text: string, secrets: Record<string, strin
       }
     }
   return out;
+}
+
+/**
+ * Every file of one stack of `project` in the tests' local backend (checkpoint, history, backups). The backend is
+ * shared with the tests running beside this one: their stacks' files (a checkpoint's `.tmp`, a removed stack's folder)
+ * may vanish while it is walked, so entries are typed by readdir (no stat of a file that is gone) and a folder that
+ * vanished is skipped.
+ */
+export function backendFiles(project: string, stackName: string): string[] {
+  const out: string[] = [];
+  const walk = (d: string): void => {
+    let entries: Dirent[];
+    try {
+      entries = readdirSync(d, { withFileTypes: true });
+    } catch (e) {
+      if ((e as NodeJS.ErrnoException).code === "ENOENT") return;
+      throw e;
+    }
+    for (const e of entries) {
+      const p = path.join(d, e.name);
+      if (e.isDirectory()) walk(p);
+      else if (p.includes(`${path.sep}${project}${path.sep}`) && p.includes(stackName)) out.push(p);
+    }
+  };
+  walk(path.join(ROOT, ".state", "backend", ".pulumi"));
+  return out;
+}
+
+/**
+ * The secrets (by label) a user would find in plaintext after an operation: in `pulumi stack export`, in the engine's
+ * output (`transcript`) and in the stack's files in the backend.
+ */
+export async function plaintextLeaks(where: string, stack: Stack, project: string, transcript: readonly string[], secrets: Record<string, string>): Promise<string[]> {
+  const found = [...leaks(`${where}: stack export`, await exportWithoutSecrets(stack), secrets), ...leaks(`${where}: engine output`, transcript.join("\n"), secrets)];
+  for (const f of backendFiles(project, stack.name)) found.push(...leaks(`${where}: ${path.relative(ROOT, f)}`, readFileSync(f, "utf8"), secrets));
+  return found;
 }
