@@ -19,6 +19,7 @@ const SOME = [
   "extra addresses as a string, not a list", // was a raw TypeError behind `error serializing property "outputs"`
   "newline at the end of a sysctl name", // a map key with a newline: was echoed raw in the field
   "a rollback delay given as an Output, too short", // an Output: was never checked
+  "`; halt` after a secret external address", // a value marked secret: was quoted in the error
 ];
 const PICKS = process.env.HOSTILE_ALL === "1" ? HOSTILE.map((c) => c.name) : SOME;
 const count = (hay: string, needle: string) => hay.split(needle).length - 1;
