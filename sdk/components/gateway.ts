@@ -267,7 +267,7 @@ export class Gateway extends pulumi.ComponentResource {
     const deps: Promise<pulumi.Resource[]> = group.sealedSignal.then(() =>
       (group.order.get(name) ?? []).map((g) => gatewayRegistry.get(group)?.get(g)?.config).filter((r): r is GatewayConfig => r !== undefined),
     );
-    this.config = new GatewayConfig(name, { connection, state: planned.apply(publishState), rollbackSeconds: args.rollbackSeconds }, { parent: this, dependsOn: deps });
+    this.config = new GatewayConfig(name, { connection, state: pulumi.output(group.sealedSignal.then(() => 0)).apply(() => plan().apply((p) => publishState(p.states[name]!, p.marked))), rollbackSeconds: args.rollbackSeconds }, { parent: this, dependsOn: deps });
     let byName = gatewayRegistry.get(group);
     if (!byName) gatewayRegistry.set(group, (byName = new Map()));
     byName.set(name, this);

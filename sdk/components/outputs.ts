@@ -51,14 +51,16 @@ export function publishFiles(s: HostState): Record<string, GatewayFile> {
 
 /**
  * The state as the GatewayConfig input and the Gateway's registered output: the same data, with the
- * content of each file holding a secret, and the `secrets` list, as Pulumi secrets of their own.
+ * content of each file holding a secret, the `secrets` list, and each other value holding one of the values the user
+ * marked secret (`marked`, planner/marked-forms.ts), as Pulumi secrets of their own.
  */
-export function publishState(s: HostState): HostStateInput {
+export function publishState(s: HostState, marked: readonly string[] = []): HostStateInput {
   const files: HostStateInput["files"] = {};
   for (const [path, f] of Object.entries(s.files)) files[path] = { ...f, content: content(f) };
   const { secrets, files: _files, ...rest } = s;
-  // beyond the files, a value holding a secret (a sysctl value, daemon flags the user marked secret) is one too
-  const others = secrets?.length ? (secretLeaves(rest, new SecretFinder(secrets)) as typeof rest) : rest;
+  // beyond the files, a value holding one the user marked secret (a sysctl value, daemon flags) is a secret too
+  const held = marked.filter((m) => secrets?.includes(m));
+  const others = held.length ? (secretLeaves(rest, new SecretFinder(held)) as typeof rest) : rest;
   return { ...others, files, ...(secrets ? { secrets: pulumi.secret(secrets) } : {}) };
 }
 
