@@ -38,8 +38,7 @@ export class PfAnchor extends pulumi.ComponentResource {
     if (this.anchorName === "vpn") throw argError(label, args.name === undefined ? "name (default: the resource name)" : "name", "vpn", "`vpn` is the anchor the tunnels' rules are generated into", "choose another anchor name");
     const group = groupOf(label, [nodeOf(args.gateway)]);
     const rules = pfRules(label, "rules", args.rules);
-    group.markSecrets(args);
-    group.add("anchors", { label, spec: pulumi.output({ name: this.anchorName, gateway: args.gateway.gatewayName, rules, ...(typeof args.rules === "string" ? { text: true } : {}), ...(this.anchorName !== name ? { resource: name } : {}) }) });
+    group.add("anchors", { label, spec: pulumi.output({ name: this.anchorName, gateway: args.gateway.gatewayName, rules, ...(typeof args.rules === "string" ? { text: true } : {}), ...(this.anchorName !== name ? { resource: name } : {}) }) }, args);
     this.registerOutputs({});
   }
 }

@@ -116,8 +116,7 @@ export class CarpPair extends pulumi.ComponentResource implements TunnelNode {
         preempt: args.preempt ?? true,
         ...(args.flushmode ? { flushmode: args.flushmode } : {}),
       }));
-    this.group.markSecrets(args);
-    this.group.add("pairs", { label, spec });
+    this.group.add("pairs", { label, spec }, args);
     this.registerOutputs({});
   }
 }

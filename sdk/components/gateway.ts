@@ -6,7 +6,7 @@ import { argError, ifAddress, networkOf } from "./common";
 import { boolArg, isPlain, listArg, need, noHoles, objectArg, entryArg, take, takeOpt, labelOf } from "./check";
 import { hostAddress, hostKeyMistake, integer, interfaceName, keySeed, network, oneOf, packageName, rcFlags, serviceName, sysctlName, userName } from "../model/tokens/index";
 import { sysctlValueOf } from "../model/sysctl/index";
-import { hold, openGroup, type Group, type GroupPlan } from "./registry";
+import { hold, openGroup, type Group } from "./registry";
 import { publishFiles, publishState, wholeState, type GatewayFile } from "./outputs";
 import { ikedKeyPair } from "../planner/keys";
 import { hostProblem, parseHostKey, withConnectionDefaults } from "../connection";
@@ -252,11 +252,9 @@ export class Gateway extends pulumi.ComponentResource {
         keySeed: seed,
       }));
     this.group = openGroup();
-    this.group.markSecrets(args, ["connection", "rollbackSeconds"]);
-    this.group.addGateway(name, spec);
+    this.group.addGateway(name, spec, args);
     const group = this.group;
-    const plan = (): pulumi.Output<GroupPlan> => group.plan!;
-    const planned = pulumi.output(group.sealedSignal.then(() => 0)).apply(() => plan().apply((p) => p.states[name]!));
+    const planned = group.fromPlan((p) => p.states[name]!);
     this.state = planned.apply(wholeState);
     this.files = planned.apply(publishFiles);
     // a public key is public: derived from the (secret) seed, it is deliberately not secret
@@ -267,7 +265,7 @@ export class Gateway extends pulumi.ComponentResource {
     const deps: Promise<pulumi.Resource[]> = group.sealedSignal.then(() =>
       (group.order.get(name) ?? []).map((g) => gatewayRegistry.get(group)?.get(g)?.config).filter((r): r is GatewayConfig => r !== undefined),
     );
-    this.config = new GatewayConfig(name, { connection, state: pulumi.output(group.sealedSignal.then(() => 0)).apply(() => plan().apply((p) => publishState(p.states[name]!, p.marked))), rollbackSeconds: args.rollbackSeconds }, { parent: this, dependsOn: deps });
+    this.config = new GatewayConfig(name, { connection, state: group.fromPlan((p) => publishState(p.states[name]!, p.marked)), rollbackSeconds: args.rollbackSeconds }, { parent: this, dependsOn: deps });
     let byName = gatewayRegistry.get(group);
     if (!byName) gatewayRegistry.set(group, (byName = new Map()));
     byName.set(name, this);

@@ -95,8 +95,7 @@ export class GifTunnel extends pulumi.ComponentResource {
       ...(args.vnetid !== undefined ? { vnetid: args.vnetid } : {}),
       ...(args.keepalive ? { keepalive: args.keepalive } : {}),
     }));
-    group.markSecrets(args);
-    group.add("links", { label, spec });
+    group.add("links", { label, spec }, args);
     this.registerOutputs({});
   }
 }

@@ -102,8 +102,7 @@ export class OpenVpnTunnel extends pulumi.ComponentResource {
       ...(args.auth !== undefined ? { auth: args.auth } : {}),
       ...(args.keepalive !== undefined ? { keepalive: { interval: args.keepalive.interval, timeout: args.keepalive.timeout } } : {}),
     }));
-    group.markSecrets(args);
-    group.add("openvpn", { label, spec });
+    group.add("openvpn", { label, spec }, args);
     this.registerOutputs({ configFile: this.configFile });
   }
 }

@@ -142,6 +142,12 @@ export class Group {
     );
   }
 
+  /** `f` of the group's plan, once the group is sealed (the value a component derives from the planned group). */
+  fromPlan<T>(f: (p: GroupPlan) => T): pulumi.Output<pulumi.Unwrap<T>> {
+    // (an Output returned by `f` is lifted, as `apply` does)
+    return pulumi.output(this.sealedSignal.then(() => 0)).apply(() => this.plan!.apply(f)) as pulumi.Output<pulumi.Unwrap<T>>;
+  }
+
   /** Throws the "too late" error when the group is sealed. */
   assertOpen(label: string, gatewayLabels: string[]): void {
     if (!this.sealed) return;
@@ -156,20 +162,20 @@ export class Group {
   }
 
   /**
-   * Records the values of a contribution's arguments that the user marked secret (`skip`: top-level fields that
-   * never reach a file): the group's files holding one are secret, whatever field it was given in.
+   * A Gateway's contribution. `args` are its arguments as the user gave them: the values marked secret in them
+   * (marked-secrets.ts; not `connection` and `rollbackSeconds`, which never reach a file) make the group's files
+   * holding one secret, whatever field they were given in.
    */
-  markSecrets(args: object, skip: readonly string[] = []): void {
-    this.marked.push(markedSecrets(args, skip));
-  }
-
-  addGateway(name: string, spec: pulumi.Output<GatewaySpec>): void {
+  addGateway(name: string, spec: pulumi.Output<GatewaySpec>, args: object): void {
     if (this.gateways.has(name)) throw report(new UserError(`Gateway "${name}": two gateways have this name; give each Gateway a unique name`));
+    this.marked.push(markedSecrets(args, ["connection", "rollbackSeconds"]));
     this.gateways.set(name, { label: `Gateway "${name}"`, spec: awaitedLater(spec) });
     this.schedule();
   }
 
-  add<K extends "tunnels" | "pairs" | "anchors" | "links" | "wireguard" | "sshTunnels" | "openvpn" | "tinc">(kind: K, entry: this[K][number]): void {
+  /** A contribution attached to gateways; `args` as for {@link addGateway}. */
+  add<K extends "tunnels" | "pairs" | "anchors" | "links" | "wireguard" | "sshTunnels" | "openvpn" | "tinc">(kind: K, entry: this[K][number], args: object): void {
+    this.marked.push(markedSecrets(args));
     awaitedLater(entry.spec as pulumi.Output<unknown>);
     (this[kind] as Entry<unknown>[]).push(entry as Entry<unknown>);
     this.schedule();

@@ -168,8 +168,7 @@ export class SshTunnel extends pulumi.ComponentResource {
         ...(args.serverAliveCountMax !== undefined ? { aliveCountMax: args.serverAliveCountMax } : {}),
         ...(args.restartDelay !== undefined ? { restartDelay: args.restartDelay } : {}),
       }));
-    group.markSecrets(args);
-    group.add("sshTunnels", { label, spec });
+    group.add("sshTunnels", { label, spec }, args);
     orderSshTunnel(c.gateway.gatewayName, s.gateway.gatewayName, group.order);
     this.registerOutputs({ clientPublicKey: this.clientPublicKey, service: this.service });
   }

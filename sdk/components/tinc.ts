@@ -88,8 +88,7 @@ export class TincNetwork extends pulumi.ComponentResource {
       this.publicKeys[node.name] = pulumi.unsecret(m.gateway.keySeed.apply((seed) => tincMemberKeys(node, netname, seed).publicKey));
     }
     const spec: pulumi.Output<TincSpec> = pulumi.all(members).apply((ms) => ({ resource: name, netname, members: ms }));
-    group.markSecrets(args);
-    group.add("tinc", { label, spec });
+    group.add("tinc", { label, spec }, args);
     this.registerOutputs({ publicKeys: this.publicKeys });
   }
 }

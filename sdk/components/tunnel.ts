@@ -206,9 +206,8 @@ export class SiteToSiteTunnel extends pulumi.ComponentResource {
     const spec: pulumi.Output<TunnelSpec> = pulumi.all([endSpec(lArgs, "left", ln), endSpec(rArgs, "right", rn), keying]).apply(([left, right, k]) => ({
       name, left, right, keying: k, satype: args.satype ?? "esp", policies, enc0: args.enc0 ?? "skip",
     }));
-    group.markSecrets(args);
-    group.add("tunnels", { label, spec });
-    const identities = pulumi.output(group.sealedSignal.then(() => 0)).apply(() => group.plan!.apply((p) => publishMarked(p.tunnels[name]!, p.marked)));
+    group.add("tunnels", { label, spec }, args);
+    const identities = group.fromPlan((p) => publishMarked(p.tunnels[name]!, p.marked));
     this.left = identities.apply((i) => i.left);
     this.right = identities.apply((i) => i.right);
     this.registerOutputs({ left: this.left, right: this.right });

@@ -117,8 +117,7 @@ export class WireGuardTunnel extends pulumi.ComponentResource {
       ...(args.keepalive ? { keepalive: args.keepalive } : {}),
       ...(psk !== null ? { psk } : {}),
     }));
-    group.markSecrets(args);
-    group.add("wireguard", { label, spec });
+    group.add("wireguard", { label, spec }, args);
     this.registerOutputs({ leftPublicKey: this.leftPublicKey, rightPublicKey: this.rightPublicKey });
   }
 }
