@@ -44,12 +44,22 @@ command -v mksh >/dev/null || need+=(mksh)
 command -v csh >/dev/null || need+=(csh)
 # doas (OpenDoas, the port of OpenBSD's): a login user other than root (test/provider/doas-login.test.ts)
 command -v doas >/dev/null || need+=(doas)
+# to build the gateways' sshd as OpenBSD builds its own (scripts/lab-sshd.sh): a compiler, make, patch, OpenSSL and zlib
+command -v make >/dev/null || need+=(make)
+command -v patch >/dev/null || need+=(patch)
+[ -f /usr/include/openssl/evp.h ] || need+=(libssl-dev)
+[ -f /usr/include/zlib.h ] || need+=(zlib1g-dev)
+[ -f /usr/include/crypt.h ] || need+=(libcrypt-dev)
 if [ ${#need[@]} -gt 0 ]; then
   say "apt-get install ${need[*]}"
   export DEBIAN_FRONTEND=noninteractive
   apt-get update -qq >/dev/null
   apt-get install -y -qq --no-install-recommends "${need[@]}" >/dev/null
 fi
+
+# 2b. The gateways' sshd: OpenSSH from Debian's source of the installed version, without PAM, SELinux, Kerberos and
+#     the rest, as OpenBSD's (cached; about 35 s the first time). Without it the lab runs Debian's /usr/sbin/sshd.
+if sshd=$(bash scripts/lab-sshd.sh); then say "lab sshd: $sshd"; else say "lab sshd: Debian's /usr/sbin/sshd (the build above failed)"; fi
 
 # 3. The package itself, compiled (dist/): the plugin, the lint CLI and the examples run the build.
 say "npm run build"

@@ -25,7 +25,7 @@ import { natRouters } from "./nat";
 import { procStart, recordAlive, withLock } from "./reserve";
 import { loadTopology, type Topology } from "./topology";
 import { buildClient, startServer, stopServer } from "./resident";
-import { LAB_CLIENT_KEY, labSshdArgs } from "./lab-sshd";
+import { LAB_CLIENT_KEY, labSshdArgs, labSshdBinary } from "./lab-sshd";
 import { privateTmpLines } from "./private-tmp";
 
 /** One gateway of a running lab, with everything a client needs to reach it over ssh. */
@@ -260,6 +260,9 @@ async function writeWrappers(dir: string, bundle: Emu): Promise<void> {
     else await writeFile(join(dir, sub, c), wrapper(c, emuExec(bundle, `${c} "$@"`)), { mode: 0o755 });
   };
   for (const c of SBIN) await put("sbin", c);
+  // the gateway's sshd, built as OpenBSD's is (lab-sshd.ts), in front of the machine's
+  const sshd = labSshdBinary();
+  if (sshd) await copyFile(sshd, join(dir, "sbin", "sshd"));
   for (const c of BIN) await put("bin", c);
   // OpenBSD's /bin/sh and root's login shell are its ksh (pdksh): every script the provider runs, and every rc.d
   // script, runs under it. mksh is of the same family (dash, Debian's /bin/sh, is not): /bin/sh and /bin/ksh on the gateway
@@ -305,7 +308,6 @@ export function sshdConfig(mgmt: string): string {
     "AuthorizedKeysFile .ssh/authorized_keys",
     "PasswordAuthentication no",
     "KbdInteractiveAuthentication no",
-    "UsePAM no",
     "PidFile /run/sshd.pid",
     "MaxSessions 64",
     "MaxStartups 100:30:200",

@@ -4,6 +4,7 @@
 import { existsSync } from "node:fs";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { labDown, labUp, type Lab } from "./api";
+import { labSshdBinary } from "./lab-sshd";
 import { sshConnect, type Session } from "./helpers/ssh";
 
 describe("root's login on a gateway", () => {
@@ -25,6 +26,13 @@ describe("root's login on a gateway", () => {
     });
     // /bin/sh is the same shell, of the pdksh family (not Debian's dash)
     expect((await gw1.exec("sh -c 'echo ${KSH_VERSION:+pdksh}'")).stdout).toBe("pdksh\n");
+  });
+
+  // the sshd it logs in through is OpenSSH built as OpenBSD's (lab-sshd.ts): it knows no PAM, as OpenBSD's does not,
+  // and says so about a `UsePAM` line in the words of OpenBSD's sshd -t
+  it.skipIf(!labSshdBinary())("goes through an sshd built without PAM, as OpenBSD's", async () => {
+    const r = await gw1.exec("printf 'UsePAM no\\nHostKey /etc/ssh/ssh_host_ed25519_key\\n' > /tmp/pam.conf; sshd -t -f /tmp/pam.conf; echo $?; readlink /proc/$(cat /run/sshd.pid)/exe");
+    expect(r).toEqual({ stdout: "0\n/usr/sbin/sshd\n", stderr: "/tmp/pam.conf line 1: Unsupported option UsePAM\r\n", code: 0 });
   });
 
   it("keeps what a session writes to ~ off the host's /root", async () => {
