@@ -129,8 +129,15 @@ class Parser extends SaRuleParser {
           // reduced before yylex made the token: what the lexer reported of it (an undefined macro) is not the rule's
           const lexed = this.lexedProblems.get(bad) ?? [];
           this.problems = this.problems.filter((p) => !lexed.includes(p));
+          const hard = (ps: readonly { effect: string }[]) => ps.filter((p) => p.effect === "hard" || p.effect === "fatal").length;
+          const before = hard(this.problems);
+          const at = this.items.length;
           this.finishRule(stmt, first, bad);
+          // the reduction's action refused the rule (YYERROR): byacc recovers from there, before it reads the token,
+          // so that token's syntax error is never printed (`… bundle B enckey K`: only `no encryption key specified`)
+          const refusedAtReduction = hard(this.items[at]?.problems ?? []) > before;
           this.problems = [...lexed];
+          if (refusedAtReduction) this.actionFailed = true;
           throw new SyntaxError_(bad);
         }
         throw new SyntaxError_(end);
