@@ -153,7 +153,9 @@ class Parser extends ParserBase {
   protected set(): void {
     this.advance();
     const t = this.tok;
-    if (t.type !== "kw") this.syntax(`one of ${IKED_SET_FLAGS.join(", ")}, dpd_check_interval, ocsp`);
+    // a keyword no `set` rule takes (`set radius`) is the syntax error itself: never shifted
+    const known = t.type === "kw" && ((IKED_SET_FLAGS as readonly string[]).includes(t.value) || t.value === "dpd_check_interval" || t.value === "ocsp");
+    if (!known) this.syntax(`one of ${IKED_SET_FLAGS.join(", ")}, dpd_check_interval, ocsp`);
     this.advance();
     let s: IkedSetting;
     if ((IKED_SET_FLAGS as readonly string[]).includes(t.value)) s = { kind: "flag", flag: t.value as IkedSetFlag };
