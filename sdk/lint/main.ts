@@ -17,7 +17,8 @@ export const USAGE = `usage: pulumi-openbsd lint [--kind KIND] FILE...
   KIND is told from the file name when not given: ${LINT_KINDS.join(", ")}
   (ipsec.conf, iked.conf, pf.conf or a pf anchor (*.pf, pf.*.conf, pf.anchors/*), hostname.IF,
   sasyncd.conf, sysctl.conf, rc.conf.local). FILE - reads standard input (needs --kind).
-  Exit status: 0 no errors, 1 errors found, 2 usage error or unreadable file.`;
+  Exit status: 0 no errors, 1 errors found, 2 usage error or unreadable file.
+       pulumi-openbsd --version`;
 
 /** What the CLI touches; replaced in tests. */
 export interface CliIo {

@@ -1,5 +1,5 @@
 import { execFile } from "node:child_process";
-import { chmodSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { chmodSync, cpSync, mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
@@ -119,6 +119,29 @@ describe.concurrent("pulumi-openbsd lint, the real process", { timeout: 60_000 }
     const [k, r] = await Promise.all([cli(["lint", "--kind", "ike", "x"]), cli(["frob"])]);
     expect(k.err[0]).toBe("pulumi-openbsd lint: --kind: unknown kind `ike`; one of ipsec, iked, pf, hostname, sasyncd, sysctl, rcconf");
     expect([r.rc, r.err[0]]).toEqual([2, "pulumi-openbsd: unknown subcommand `frob`; one of lint"]);
+  });
+
+  it("prints its version for --version and -V", async ({ expect }) => {
+    const version = (JSON.parse(readFileSync(join(ROOT, "package.json"), "utf8")) as { version: string }).version;
+    const [a, b] = await Promise.all([cli(["--version"]), cli(["-V"])]);
+    expect(a).toEqual({ rc: 0, out: [`pulumi-openbsd ${version}`], err: [] });
+    expect(b).toEqual(a);
+  });
+
+  it("runs from a folder whose path has a space and a non-ASCII letter, as npm installs it under /home/José/My Projects", async ({ expect }) => {
+    // the package's layout (bin/, dist/, package.json) under such a folder: the program's own path was taken from its
+    // file: URL (`/My%20Projects/`), so it looked for a folder that does not exist
+    const pkg = join(dir, "My Projects José", "node_modules", "pulumi-openbsd");
+    mkdirSync(pkg, { recursive: true });
+    cpSync(join(ROOT, "bin"), join(pkg, "bin"), { recursive: true });
+    cpSync(join(ROOT, "package.json"), join(pkg, "package.json"));
+    symlinkSync(join(ROOT, "dist"), join(pkg, "dist"));
+    const f = join(dir, "iked.conf");
+    const r = await run(process.execPath, [join(pkg, "bin", "pulumi-openbsd.mjs"), "lint", f]).then(
+      (x) => ({ rc: 0, stdout: x.stdout, stderr: x.stderr }),
+      (e: { code: number; stdout: string; stderr: string }) => ({ rc: e.code, stdout: e.stdout, stderr: e.stderr }),
+    );
+    expect(r).toEqual({ rc: 1, stdout: `${f}:1:1: group writable or world read/writable (mode 0644); iked refuses the file: chmod 0600 ${f}\n`, stderr: "" });
   });
 
   it("works as `npx pulumi-openbsd lint FILE` from the repository root", async ({ expect }) => {
