@@ -13,7 +13,7 @@ import type { Stack } from "@pulumi/pulumi/automation";
 import { Gateway } from "../../sdk/components/gateway";
 import { labDown, labExec, labUp, type Lab } from "../lab/api";
 import { labSshdArgs } from "../lab/lab-sshd";
-import { labStack, removeStack } from "../support/stack";
+import { labStack, destroyAndRemove } from "../support/stack";
 import { ROOT } from "../support/env";
 
 let lab: Lab;
@@ -52,10 +52,7 @@ beforeAll(async () => {
 });
 
 afterAll(async () => {
-  if (stack) {
-    await stack.destroy().catch(() => undefined);
-    await removeStack(stack);
-  }
+  await destroyAndRemove(stack);
   if (lab) {
     await labExec(lab, "gw1", "kill $(cat /run/sshd-egress.pid)");
     await labDown(lab);

@@ -10,7 +10,7 @@ import * as pulumi from "@pulumi/pulumi";
 import type { Stack } from "@pulumi/pulumi/automation";
 import { GatewayConfig } from "../../sdk/resources/gateway-config";
 import { labDown, labExec, labUp, type Lab } from "../lab/api";
-import { labStack, removeStack } from "../support/stack";
+import { labStack, destroyAndRemove } from "../support/stack";
 import { plaintextLeaks } from "../support/secrets";
 
 const PROJECT = "gateway-secret-marks";
@@ -63,10 +63,7 @@ beforeAll(async () => {
 });
 
 afterAll(async () => {
-  if (stack) {
-    await stack.destroy().catch(() => undefined);
-    await removeStack(stack);
-  }
+  await destroyAndRemove(stack);
   if (lab) await labDown(lab);
 });
 

@@ -10,7 +10,7 @@ import * as pulumi from "@pulumi/pulumi";
 import type { Stack } from "@pulumi/pulumi/automation";
 import { Gateway, SiteToSiteTunnel } from "pulumi-openbsd";
 import { labDown, labExec, labUp, type Lab } from "../lab/api";
-import { labStack, removeStack } from "../support/stack";
+import { labStack, destroyAndRemove } from "../support/stack";
 import { plaintextLeaks } from "../support/secrets";
 
 const PROJECT = "marked-secrets";
@@ -46,10 +46,7 @@ beforeAll(async () => {
 });
 
 afterAll(async () => {
-  if (stack) {
-    await stack.destroy().catch(() => undefined);
-    await removeStack(stack);
-  }
+  await destroyAndRemove(stack);
   if (lab) await labDown(lab);
 });
 

@@ -10,7 +10,7 @@ import * as os from "node:os";
 import * as path from "node:path";
 import type { Stack } from "@pulumi/pulumi/automation";
 import { LocalFile } from "../../sdk/resources/local-file";
-import { labStack, removeStack } from "../support/stack";
+import { labStack, destroyAndRemove } from "../support/stack";
 import { exportWithoutSecrets, forms, leaks } from "../support/secrets";
 import { TEST_PRIVATE_KEY } from "../support/ssh-key";
 
@@ -25,10 +25,7 @@ beforeAll(async () => {
   stack = await labStack("config-secret", `cfg${process.pid}`, program, { "openbsd:privateKey": { value: TEST_PRIVATE_KEY } });
 });
 afterAll(async () => {
-  if (stack) {
-    await stack.destroy().catch(() => undefined);
-    await removeStack(stack);
-  }
+  await destroyAndRemove(stack);
   rmSync(dir, { recursive: true, force: true });
 });
 

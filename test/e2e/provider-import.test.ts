@@ -11,7 +11,7 @@ import * as pulumi from "@pulumi/pulumi";
 import type { Stack } from "@pulumi/pulumi/automation";
 import { GatewayConfig } from "../../sdk/resources/gateway-config";
 import { labDown, labExec, labUp, type Lab } from "../lab/api";
-import { labStack, removeStack } from "../support/stack";
+import { labStack, destroyAndRemove } from "../support/stack";
 import { ROOT } from "../support/env";
 import { readFileSync } from "node:fs";
 import * as path from "node:path";
@@ -46,10 +46,7 @@ beforeAll(async () => {
 });
 
 afterAll(async () => {
-  if (stack) {
-    await stack.destroy().catch(() => undefined);
-    await removeStack(stack);
-  }
+  await destroyAndRemove(stack);
   if (lab) await labDown(lab);
 });
 

@@ -12,7 +12,7 @@ import * as path from "node:path";
 import type { Stack } from "@pulumi/pulumi/automation";
 import { GatewayConfig } from "../../sdk/resources/gateway-config";
 import { labDown, labExec, labUp, type Lab } from "../lab/api";
-import { labStack, removeStack } from "../support/stack";
+import { labStack, destroyAndRemove } from "../support/stack";
 import { ROOT } from "../support/env";
 import { gwState, PSK, SIDES, type Side } from "../provider/fixtures";
 import { clearCounters, readCounters } from "../provider/counters-files";
@@ -58,10 +58,7 @@ beforeAll(async () => {
 });
 
 afterAll(async () => {
-  if (stack) {
-    await stack.destroy().catch(() => undefined);
-    await removeStack(stack);
-  }
+  await destroyAndRemove(stack);
   if (lab) await labDown(lab);
 });
 

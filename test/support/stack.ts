@@ -56,6 +56,13 @@ export async function labStack(project: string, stackName: string, program: Pulu
   return stock ? stack : leanStack(stack);
 }
 
+/** A test's end: destroys what the stack still holds (a failure there is not the test's), then removes the stack. */
+export async function destroyAndRemove(stack: Stack | undefined): Promise<void> {
+  if (!stack) return;
+  await stack.destroy().catch(() => undefined);
+  await removeStack(stack);
+}
+
 /**
  * Removes a stack and everything it holds (after destroy), ignoring a missing one; and the folder the Automation API
  * made for an inline program (`$TMPDIR/automation-XXXXXX`, which the SDK never removes).
