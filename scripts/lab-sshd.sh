@@ -23,28 +23,12 @@ for t in cc make patch; do command -v "$t" >/dev/null || { say "no $t"; exit 1; 
 
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
-# the machine's own apt sources, as deb-src: the source of exactly the version installed
-mkdir -p "$work/sources" "$work/lists/partial" "$work/src"
-for f in /etc/apt/sources.list.d/*.sources; do
-  [ -f "$f" ] && sed -E 's/^Types:.*/Types: deb-src/' "$f" > "$work/sources/$(basename "$f")"
-done
-for f in /etc/apt/sources.list /etc/apt/sources.list.d/*.list; do
-  [ -f "$f" ] && sed -nE 's/^deb[[:space:]]+/deb-src /p' "$f" >> "$work/sources/machine.list"
-done
-apt=(apt-get -q -o "Dir::Etc::SourceList=/dev/null" -o "Dir::Etc::SourceParts=$work/sources" -o "Dir::State::Lists=$work/lists" -o APT::Sandbox::User=root)
-"${apt[@]}" update >"$work/apt.log" 2>&1 || { say "apt-get update (deb-src) failed: $(tail -1 "$work/apt.log")"; exit 1; }
-(cd "$work/src" && "${apt[@]}" source --download-only "openssh=$ver") >>"$work/apt.log" 2>&1 \
-  || { say "no source of openssh $ver: $(tail -1 "$work/apt.log")"; exit 1; }
-
+# shellcheck source=scripts/deb-source.sh
+source "$(dirname "$0")/deb-source.sh"
+deb_src_lists "$work" || exit 1
 src="$work/build"
-mkdir -p "$src"
-tar xzf "$work"/src/openssh_*.orig.tar.gz -C "$src" --strip-components=1
-tar xJf "$work"/src/openssh_*.debian.tar.xz -C "$src"
+deb_src_unpack "$work" openssh "$ver" "$src" || exit 1
 cd "$src"
-while read -r p _; do
-  case $p in '' | \#*) continue ;; esac
-  patch -p1 -s -N <"debian/patches/$p" >/dev/null || { say "Debian's patch $p does not apply"; exit 1; }
-done <debian/patches/series
 # from 9.8 on, sshd starts a second program (sshd-session) from its libexec directory for each connection, which the
 # lab does not place on the gateway: such a version is not built, and the gateways run Debian's sshd
 if grep -q 'sshd-session' Makefile.in; then say "OpenSSH $ver runs sshd-session: not built here"; exit 1; fi

@@ -60,6 +60,10 @@ fi
 # 2b. The gateways' sshd: OpenSSH from Debian's source of the installed version, without PAM, SELinux, Kerberos and
 #     the rest, as OpenBSD's (cached; about 35 s the first time). Without it the lab runs Debian's /usr/sbin/sshd.
 if sshd=$(bash scripts/lab-sshd.sh); then say "lab sshd: $sshd"; else say "lab sshd: Debian's /usr/sbin/sshd (the build above failed)"; fi
+# 2c. The gateways' base tools: GNU coreutils, grep and diffutils of the installed versions, built statically with musl,
+#     as OpenBSD links its /bin (cached; about a minute and a half the first time). Without them the gateways run the
+#     machine's programs.
+if tools=$(bash scripts/lab-tools.sh); then say "lab tools: $tools"; else say "lab tools: the machine's (the build above failed)"; fi
 
 # 3. The package itself, compiled (dist/): the plugin, the lint CLI and the examples run the build.
 say "npm run build"

@@ -26,6 +26,7 @@ import { procStart, recordAlive, withLock } from "./reserve";
 import { loadTopology, type Topology } from "./topology";
 import { buildClient, startServer, stopServer } from "./resident";
 import { LAB_CLIENT_KEY, labSshdArgs, labSshdBinary } from "./lab-sshd";
+import { labToolsDir } from "./lab-tools";
 import { privateTmpLines } from "./private-tmp";
 
 /** One gateway of a running lab, with everything a client needs to reach it over ssh. */
@@ -537,6 +538,7 @@ export async function labUp(
       await must(["mount", "--bind", nsDir, nsDir]);
     }
     await must(["mount", "--make-private", nsDir]);
+    const tools = labToolsDir();
     const staticAddrs = (g: string) => t.gateways[g]!.interfaces.flatMap((i) => i.hostname.map((l) => /^inet6?\s+(?:alias\s+)?([0-9a-fA-F:.]+)/.exec(l)?.[1]).filter((x): x is string => !!x));
     await pmap(names, 8, async (g, i) => {
       const ns = `${id}-${g}`;
@@ -566,6 +568,10 @@ export async function labUp(
       const setup = [
         "set -e",
         `hostname ${g}`,
+        // the emulated commands over /usr/sbin and /usr/bin, then the static base tools (lab-tools.ts), then the
+        // machine's: first, while the paths they come from are still the machine's (the cache may be under /root or /tmp)
+        `mount -t overlay overlay -o lowerdir=${dir}/sbin:/usr/sbin /usr/sbin`,
+        `mount -t overlay overlay -o lowerdir=${[`${dir}/bin`, ...(tools ? [tools] : []), "/usr/bin"].join(":")} /usr/bin`,
         `mount --bind ${root}/etc /etc`,
         `mount --bind ${root}/var /var`,
         `mount --bind ${root}/root /root`,
@@ -581,8 +587,6 @@ export async function labUp(
         ...privateTmpLines([repo, stateRoot, process.execPath]),
         "mkdir -p /run/sshd /run/rc.d /run/netns",
         `mount --move ${dir}/.netns-${g} /run/netns`,
-        `mount -t overlay overlay -o lowerdir=${dir}/sbin:/usr/sbin /usr/sbin`,
-        `mount -t overlay overlay -o lowerdir=${dir}/bin:/usr/bin /usr/bin`,
       ].join("\n");
       await must(["unshare", `--mount=${mnt}`, `--uts=${uts}`, "--propagation", "private", "/bin/sh", "-c", setup]);
       rec.gateways[g] = { name: g, host: m.gw, port: 22, user: "root", privateKeyPath: keyPath, privateKey, hostKey, netns: ns, root };

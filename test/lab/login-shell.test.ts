@@ -5,6 +5,7 @@ import { existsSync } from "node:fs";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { labDown, labUp, type Lab } from "./api";
 import { labSshdBinary } from "./lab-sshd";
+import { labToolsDir } from "./lab-tools";
 import { sshConnect, type Session } from "./helpers/ssh";
 
 describe("root's login on a gateway", () => {
@@ -33,6 +34,14 @@ describe("root's login on a gateway", () => {
   it.skipIf(!labSshdBinary())("goes through an sshd built without PAM, as OpenBSD's", async () => {
     const r = await gw1.exec("printf 'UsePAM no\\nHostKey /etc/ssh/ssh_host_ed25519_key\\n' > /tmp/pam.conf; sshd -t -f /tmp/pam.conf; echo $?; readlink /proc/$(cat /run/sshd.pid)/exe");
     expect(r).toEqual({ stdout: "0\n/usr/sbin/sshd\n", stderr: "/tmp/pam.conf line 1: Unsupported option UsePAM\r\n", code: 0 });
+  });
+
+  // the base tools the provider's scripts start by the dozen are static programs, as OpenBSD's /bin (lab-tools.ts):
+  // GNU's, as before, with the gateway's own users and groups and the same words when they fail
+  it.skipIf(!labToolsDir())("runs base tools linked statically, as OpenBSD's /bin", async () => {
+    const tools = ["cat", "ls", "cmp", "grep", "printf", "mv", "chmod", "rm"];
+    const r = await gw1.exec(`for t in ${tools.join(" ")}; do p=$(command -v $t); readelf -l "$p" | grep -q 'program interpreter' && echo "$p is dynamic"; done; ls -ld /etc/passwd | awk '{print $1, $3, $4}'; cat /nonexistent; echo $?`);
+    expect(r).toEqual({ stdout: "-rw-r--r-- root wheel\n1\n", stderr: "cat: /nonexistent: No such file or directory\n", code: 0 });
   });
 
   it("keeps what a session writes to ~ off the host's /root", async () => {
