@@ -74,8 +74,8 @@ function breakKey(r: Opt): string {
     r.rtable ?? -1, r.natTo ?? null, r.rdrTo ?? null,
     // BREAK fields of the options beyond the first model: logif/log flags, overload, rule_flag bits
     r.logOptions ?? null, r.stateOptions?.overload ?? null, r.stateOptions?.sourceTrack ?? "", r.staticPort ?? false, scrubFlags(r), r.route ?? null, r.binatTo ?? null, r.divertTo ?? null, r.divertReply ?? false, r.divertPacket ?? null, r.setPrio ?? null, r.pool ?? null, r.afTo ?? null, r.queue ?? null,
-    // unlisted in pf_rule_desc, so BREAK: prio, pktrate, rcv_ifname/rcvifnot
-    r.prio ?? -1, r.maxPktRate ?? null, r.receivedOn ?? null,
+    // unlisted in pf_rule_desc, so BREAK: prio, pktrate, rcv_ifname/rcvifnot, delay (`set delay`, 0 too)
+    r.prio ?? -1, r.maxPktRate ?? null, r.receivedOn ?? null, r.kind === "filter" ? r.setDelay ?? null : null,
   ]);
 }
 
