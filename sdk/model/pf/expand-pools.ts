@@ -3,7 +3,7 @@
  * collapse_redirspec() makes them: the addresses of the combination's family kept, a list as its own table.
  */
 import type { ExpandContext } from "./expand";
-import { collapsePool, resolveHosts, targetFamilies } from "./expand-hosts";
+import { collapsePool, FAILED_TO_ADD_HOST, resolveHosts, targetFamilies } from "./expand-hosts";
 import { dynifMultiAddr } from "./if-modifier";
 import type { PfAddressFamily, PfFilterRule, PfHost, PfRule } from "./types";
 import { afToPoolErrors, collapseAfToPools, type AfToPools } from "./expand-afto";
@@ -56,8 +56,12 @@ export function collapsePools(rule: PfFilterRule, af: PfAddressFamily | undefine
     // a second address of a list whose type is not dynamic (bitmask): no table is made
     const multipleRefused = listed && rule.pool?.type === "bitmask" ? "pool type is not valid for multiple translation or routing addresses" : undefined;
     const c = collapsePool(fams, af, what, { wide: listed?.map((h) => h.badMask !== undefined), ...(multipleRefused ? { multipleRefused } : {}) });
-    if (c.error) errors.push(c.error);
-    else if (listed && t?.kind === "table") {
+    if (c.error) {
+      errors.push(c.error);
+      // a table begun and refused took its number (add_opt_table numbers the table it begins; nothing is printed):
+      // refused at a third address or later (another family, …), or an address it could not add (a wide IPv4 mask)
+      if (c.kept.length > 1 || c.error === FAILED_TO_ADD_HOST) ctx.autoTable?.([], "unmade");
+    } else if (listed && t?.kind === "table") {
       const kept = c.kept.map((i) => listed[i]!.host!);
       // a table or `(if)` in the list cannot go into its table: the table is begun (its number taken) and not made
       // (the parser's refusal says why)
