@@ -245,8 +245,9 @@ export function ikeRuleProblems(rule: IkeRule): RuleProblem[] {
   // `tag "a b"` loads, and isakmpd reads `PF-Tag=a b force` as the tag `a`
   else if (rule.tag !== undefined && /\s/.test(rule.tag))
     out.push({ field: "tag", value: rule.tag, text: `tag \`${rule.tag}\` cannot reach isakmpd whole`, hint: ISAKMPD_VALUE_HINT, stage: "model" });
-  // create_ike() returns at its port check, before the phases' transforms are looked at
-  if (out.some((p) => p.text === "no protocol supplied with source/destination ports")) return out.filter((p) => !p.text.startsWith("authentication is implicit"));
+  // create_ike() returns at its port check, before the phases' transforms are looked at and before expand_rule()
+  // pairs the addresses (its family checks)
+  if (out.some((p) => p.text === "no protocol supplied with source/destination ports")) return out.filter((p) => !p.text.startsWith("authentication is implicit") && p.stage !== "expand");
   return out;
 }
 
