@@ -21,8 +21,14 @@ const files = (n: number): Record<string, string> => ({
   "/etc/tinc/vpn/tinc-up": `#!/bin/sh\nifconfig "$INTERFACE" 10.10.0.${n} netmask 255.255.255.0 up\nroute -q add -inet 10.10.0.0/24 10.10.0.${n}\n${others(n).map((m) => `route -q add -inet 10.${m}.0.0/24 10.10.0.${n}\n`).join("")}exit 0\n`,
 });
 /** From site N's LAN address to site M's gateway LAN address, through the mesh (the first pings wait for tincd's handshakes). */
-// after a reboot tincd retries its ConnectTo peers with a growing back-off (5 s, 10 s, …): up to 90 one-second tries
-const ping = (n: number, m: number) => `for i in $(seq 1 90); do ping -c 1 -W 1 -I 10.${n}.0.1 10.${m}.0.1 >/dev/null && break; done; ping -c 3 -i 0.3 -W 2 -I 10.${n}.0.1 10.${m}.0.1`;
+// After a reboot tincd retries its ConnectTo peers with a growing back-off (5 s, 10 s, …). And tinc 1.0 can race
+// itself there: the rebooted node sends its new key for a peer twice (ANS_KEY once through the third node, while the
+// direct meta connection is not yet up, then directly); when the forwarded one arrives last, the peer keeps encrypting
+// with the key that was replaced and every UDP packet it sends is dropped ("Got unauthenticated packet", seen with
+// tincd -d5 in about 1 run in 10 under load). tincd clears it by itself: net_packet.c's PMTU schedule ends the 30
+// one-second probes, sleeps PingInterval (60 s), sends one more burst and waits PingTimeout (5 s), then restarts
+// discovery with the packets over TCP meanwhile: some 95 s. Up to 150 one-second tries: the pings outlast it.
+const ping = (n: number, m: number) => `for i in $(seq 1 150); do ping -c 1 -W 1 -I 10.${n}.0.1 10.${m}.0.1 >/dev/null && break; done; ping -c 3 -i 0.3 -W 2 -I 10.${n}.0.1 10.${m}.0.1`;
 
 const pingAll = (ctx: () => { lab: import("../../lab/api").Lab }) => async () => {
   const { lab } = ctx();
