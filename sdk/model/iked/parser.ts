@@ -42,6 +42,13 @@ class Parser extends ParserBase {
         if (!(e instanceof Fail)) throw e;
         this.report(e, !(e.iked === "syntax error" && this.errflag > 0));
         this.errflag = 3;
+        // the line ended where a value was due (`proto`, `port`, `lifetime` last on it), and the value's reader took
+        // that newline: yacc never shifts the token it fails on, and its `grammar error '\n'` takes it as the newline
+        // that ends the recovery: the next line is read as usual (errflag one lower for the newline shifted)
+        if (e.tok.type === "nl" && this.last === e.tok) {
+          this.errflag = 2;
+          continue;
+        }
         // yacc's `grammar error '\n'`: drop tokens up to the end of the line, each still read by yylex (an
         // undefined macro or an unterminated string there is reported too)
         if (this.cur().type !== "nl" && this.cur().type !== "eof") {
