@@ -118,7 +118,7 @@ function mutate(tool: Tool, text: string): [string, string] {
   const wi = () => (words.length ? pick(words)[1] : 0);
   const lines = text.split("\n");
   const setTok = (i: number, v: string) => [...toks.slice(0, i), v, ...toks.slice(i + 1)].join("");
-  const m = int(0, 23);
+  const m = int(0, 24);
   switch (m) {
     case 0: { const i = wi(); return [setTok(i, ""), `drop token ${JSON.stringify(toks[i])}`]; }
     case 1: { const i = wi(); return [setTok(i, `${toks[i]} ${toks[i]}`), `double token ${JSON.stringify(toks[i])}`]; }
@@ -226,6 +226,12 @@ function mutate(tool: Tool, text: string): [string, string] {
       const ws = toks.map((t, i) => [t, i] as const).filter(([t, i]) => /^[ \t]+$/.test(t) && i > 0 && toks[i - 1] !== "\n" && toks[i + 1] !== "\n" && !toks[i + 1]?.startsWith("#"));
       if (!ws.length) return [text, "noop"];
       const [, i] = pick(ws); return [setTok(i, " \\\n\t"), `continue the line after ${JSON.stringify(toks[i - 1])}`];
+    }
+    case 23: { // the line ends early, where a value is due: the newline is the token the parser fails on
+      const i = wi(); let j = i + 1;
+      while (j < toks.length && toks[j] !== "\n") j++;
+      if (j === i + 1) return [text, "noop"];
+      return [[...toks.slice(0, i + 1), ...toks.slice(j)].join(""), `line ends after ${JSON.stringify(toks[i])}`];
     }
     default: { // whitespace oddities
       const v = pick(["\t", "\r", "  ", ""]); const ws = toks.map((t, i) => [t, i] as const).filter(([t]) => /^[ \t]+$/.test(t));

@@ -379,7 +379,7 @@ export abstract class PfSettingsParser extends PfOptionParser {
           if (this.la.type !== "STRING") this.syntax();
           const v = this.shift();
           const { value: pct, rest } = strtod(v.text);
-          if (rest !== "%") this.failSilently("illegal percentage value", v);
+          if (rest !== "%") this.failSilently(`syncookies ${k.text}: \`${v.text}\` is not a percentage (a number and \`%\`, e.g. \`25%\`): pfctl refuses the line without a message`, v);
           if (pct <= 0 || pct > 100) this.fail("illegal percentage value", "a percentage above 0 and at most 100, e.g. `25%`", v);
           // pfctl_watermarks holds u_int32_t: the percentage is truncated
           if (k.text === "start") start = Math.trunc(pct);
