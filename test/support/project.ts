@@ -66,11 +66,36 @@ export function sharedModules(): string {
   writeFileSync(path.join(tmp, "package.json"), JSON.stringify({ name: "pulumi-openbsd-examples-modules", private: true }));
   npmInstall(tmp, exampleDependencies(kept));
   writeFileSync(path.join(tmp, ".complete"), new Date().toISOString());
-  rmSync(dir, { recursive: true, force: true });
-  renameSync(tmp, dir);
-  // older installs are of older package contents
-  for (const e of readdirSync(PACKED)) if (e.startsWith("modules-") && e !== path.basename(dir)) rmSync(path.join(PACKED, e), { recursive: true, force: true });
+  // another run of the suite in this checkout may have finished the same install meanwhile: its folder stays (its
+  // tests may be reading it), this one goes
+  const theirs = () => existsSync(path.join(dir, ".complete"));
+  if (!theirs()) {
+    rmSync(dir, { recursive: true, force: true });
+    try {
+      renameSync(tmp, dir);
+    } catch (e) {
+      if (!theirs()) throw e;
+    }
+  }
+  rmSync(tmp, { recursive: true, force: true });
+  // older installs are of older package contents; another run's install under way (`.tmp-PID`, alive) is left alone
+  for (const e of readdirSync(PACKED)) {
+    if (!e.startsWith("modules-") || e === path.basename(dir)) continue;
+    const pid = Number(/\.tmp-(\d+)$/.exec(e)?.[1]);
+    if (pid && processAlive(pid)) continue;
+    rmSync(path.join(PACKED, e), { recursive: true, force: true });
+  }
   return modules;
+}
+
+/** Whether process `pid` is running (signal 0: checks without sending). */
+function processAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (e) {
+    return (e as NodeJS.ErrnoException).code === "EPERM";
+  }
 }
 
 /** Where the globalSetup of the e2e project put the shared node_modules (env), else installs it now. */
