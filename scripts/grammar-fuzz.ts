@@ -8,6 +8,8 @@
  * of several lists with pools and options, expand_rule's checks in their order, the optimizer on rules of many kinds.
  * `--compose` first draws single statements until 120 are accepted by OpenBSD, then builds each file of `--statements`
  * of them (the optimizer, default peers, ordering); `--queues` adds pf queue trees and rules that set queues.
+ * `--cut` ends a third of the statements early, after a random word, and adds a statement after each: the newline is
+ * then the token the parser fails on, and where yacc's recovery ends decides whether the next line is read.
  *
  * A development tool (CI has no oracle), not part of `npm test`:
  *   npx tsx scripts/grammar-fuzz.ts /work/wt/oracle-out/bin pfctl --seed 1 --count 200 --statements 5 --compose
@@ -30,7 +32,7 @@ const opt = (k: string, d: string): string => {
 };
 const [BIN, TOOL] = argv;
 if (!BIN || (TOOL !== "pfctl" && TOOL !== "ipsecctl" && TOOL !== "iked")) {
-  console.error("usage: grammar-fuzz.ts BIN pfctl|ipsecctl|iked [--seed N] [--count N] [--statements N] [--compose] [--queues] [--show N]");
+  console.error("usage: grammar-fuzz.ts BIN pfctl|ipsecctl|iked [--seed N] [--count N] [--statements N] [--compose] [--queues] [--cut] [--show N]");
   process.exit(2);
 }
 const SEED = Number(opt("--seed", "1"));
@@ -40,6 +42,13 @@ const SHOW = Number(opt("--show", "12"));
 const d = new Draw(rng(SEED));
 
 const draw = (): string => (TOOL === "pfctl" ? pfStatement(d, argv.includes("--queues")) : TOOL === "ipsecctl" ? ipsecRule(d) : ikedStatement(d));
+const CUT = argv.includes("--cut");
+/** `--cut`: the statement up to a random word (quoted strings kept whole), and the statement drawn after it. */
+const cut = (s: string, next: () => string): string => {
+  const words = s.match(/"[^"]*"|\S+/g) ?? [];
+  if (!CUT || words.length < 2 || !d.chance(1 / 3)) return s;
+  return `${words.slice(0, d.upTo(words.length - 1)).join(" ")}\n${next()}`;
+};
 const prefix = TOOL === "pfctl" ? PF_TABLES : "";
 const dir = path.join(tmpdir(), `grammar-fuzz-${TOOL}-${SEED}`);
 rmSync(dir, { recursive: true, force: true });
@@ -62,7 +71,8 @@ let acceptedFiles = 0;
 let shown = 0;
 for (let i = 0; i < COUNT; i++) {
   const name = `g${i}.conf`;
-  const text = prefix + Array.from({ length: STATEMENTS }, () => (accepted.length ? d.pick(accepted) : draw())).join("\n") + "\n";
+  const one = () => (accepted.length ? d.pick(accepted) : draw());
+  const text = prefix + Array.from({ length: STATEMENTS }, () => cut(one(), one)).join("\n") + "\n";
   const file = path.join(dir, name);
   writeFileSync(file, text, { mode: 0o600 });
   const o = oracle(file);
