@@ -41,6 +41,11 @@ export interface TincNetworkArgs {
  * router mode on tun0: the `tinc` package; /etc/tinc/NET/tinc.conf, hosts/NAME of every member with its RSA
  * public key, rsa_key.priv (0600, a secret derived from the gateway's key seed), tinc-up (address and routes);
  * rc.d `tincd` enabled with flags `-n NET`, restarted when a file changes; pf rules for the tinc port.
+ *
+ * A restarted member of a mesh of three or more can take up to about 95 s to be reached again from one peer: tinc
+ * 1.0 sends its new key to that peer twice (through a third member, then directly), and when the forwarded copy
+ * arrives last the peer encrypts with the replaced key until tincd's path MTU discovery restarts (30 probes,
+ * PingInterval 60 s, PingTimeout 5 s). tincd recovers by itself; seen with the real tincd in the lab's scenario 13.
  */
 export class TincNetwork extends pulumi.ComponentResource {
   /** Each member's RSA public key (PKCS#1 PEM, not secret), by tinc node name. */
