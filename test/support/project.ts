@@ -15,6 +15,7 @@ import { engineEnv, ROOT } from "./env";
 import { createStack, pulumiCommand } from "./stack";
 import { leanStack } from "./lean-stack";
 import { projectEnv } from "./cli";
+import { processAlive } from "./process-alive";
 
 export const STATE = path.join(ROOT, ".state");
 const PACKED = path.join(STATE, "packed");
@@ -88,15 +89,6 @@ export function sharedModules(): string {
   return modules;
 }
 
-/** Whether process `pid` is running (signal 0: checks without sending). */
-function processAlive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (e) {
-    return (e as NodeJS.ErrnoException).code === "EPERM";
-  }
-}
 
 /** Where the globalSetup of the e2e project put the shared node_modules (env), else installs it now. */
 export function examplesModules(): string {

@@ -15,6 +15,7 @@ import { mkdir, open, readFile, rename, rm, stat, writeFile } from "node:fs/prom
 import { readdirSync, readFileSync, statSync } from "node:fs";
 import { hostname } from "node:os";
 import { join } from "node:path";
+import { processAlive } from "../../support/process-alive";
 
 /** Resolve an absolute OpenBSD path (`/etc/pf.conf`) on this gateway's root (`$EMU_ROOT` or `/`). */
 export function rootPath(p: string): string {
@@ -147,14 +148,6 @@ async function store(file: string, value: unknown): Promise<void> {
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
-function alive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (e) {
-    return (e as NodeJS.ErrnoException).code === "EPERM";
-  }
-}
 
 /** Take `file.lock` (O_EXCL, holding our pid); steal it when its holder died or it is older than 30 s. */
 async function lock(file: string): Promise<() => Promise<void>> {
@@ -170,7 +163,7 @@ async function lock(file: string): Promise<() => Promise<void>> {
       try {
         const pid = Number(await readFile(lk, "utf8"));
         const age = Date.now() - (await stat(lk)).mtimeMs;
-        if ((pid > 0 && !alive(pid)) || age > 30_000) await rm(lk, { force: true });
+        if ((pid > 0 && !processAlive(pid)) || age > 30_000) await rm(lk, { force: true });
       } catch {
         /* raced with the holder's release */
       }
