@@ -24,5 +24,18 @@ export function privateKeyProblem(key: unknown): string | undefined {
   const err = Array.isArray(parsed) ? undefined : parsed instanceof Error ? parsed : undefined;
   if (!err) return undefined;
   if (/passphrase|encrypted/i.test(err.message)) return ENCRYPTED;
+  const shape = lineProblem(k);
+  if (shape) return `${shape} (value not shown); ${FIX}`;
   return `cannot be read as a private key: ${err.message} (value not shown); ${FIX}`;
+}
+
+/**
+ * What is wrong with the key's lines when ssh2 cannot read it, for the three ways a key is usually mangled on its way
+ * into a config or a CI variable: escaped line breaks, line breaks lost, or lines indented.
+ */
+function lineProblem(k: string): string | undefined {
+  if (!k.includes("\n") && k.includes("\\n")) return "has the two characters `\\n` where its line breaks should be (an escaped string), so it cannot be read";
+  if (!k.includes("\n")) return "is on one line: its line breaks were lost (e.g. pasted into a one-line field), so it cannot be read";
+  if (k.split("\n").slice(1).some((l) => /^[ \t]/.test(l))) return "has indented lines (e.g. copied from a YAML or JSON block), so it cannot be read";
+  return undefined;
 }

@@ -50,6 +50,13 @@ describe("privateKeyProblem", () => {
     const p8 = generateKeyPairSync("ec", { namedCurve: "P-256", privateKeyEncoding: { type: "pkcs8", format: "pem" }, publicKeyEncoding: { type: "spki", format: "pem" } });
     expect(privateKeyProblem(p8.privateKey)).toBe("is a PKCS#8 key, a format ssh2 cannot sign with (value not shown); convert a copy to OpenSSH's format: `ssh-keygen -p -N '' -f COPY`");
   });
+  it("names how the key's lines were mangled on their way into a config: escaped, lost, indented; takes CRLF", () => {
+    const k = plain.priv;
+    expect(privateKeyProblem(k.replace(/\n/g, "\\n"))).toBe(`has the two characters \`\\n\` where its line breaks should be (an escaped string), so it cannot be read (value not shown); ${FIX}`);
+    expect(privateKeyProblem(k.replace(/\n/g, " "))).toBe(`is on one line: its line breaks were lost (e.g. pasted into a one-line field), so it cannot be read (value not shown); ${FIX}`);
+    expect(privateKeyProblem(k.split("\n").map((l) => `  ${l}`).join("\n"))).toBe(`has indented lines (e.g. copied from a YAML or JSON block), so it cannot be read (value not shown); ${FIX}`);
+    expect(privateKeyProblem(k.replace(/\n/g, "\r\n"))).toBeUndefined();
+  });
   it("never quotes the value", () => {
     for (const k of ["hunter2-secret-value", "~/.ssh/hunter2", plain.pub])
       expect(privateKeyProblem(k)!).not.toContain(k.trim().slice(0, 12));
