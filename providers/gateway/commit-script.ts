@@ -38,6 +38,7 @@
  */
 import { posix } from "node:path";
 import type { HostState, ManagedFile } from "../../sdk/state";
+import { expectedKernel, parseIpsecConf } from "../../sdk/model/ipsec";
 import { sq, writeFileLines } from "./shell";
 import { notFileLines } from "./not-file";
 import { isClonedInterface } from "../../sdk/model/tokens/interface";
@@ -124,13 +125,25 @@ function reloadLines(s: HostState, changed: (path: string) => string, svcFile: s
     out.push(`if ${changed(a.file)}; then if [ -e ${sq(a.file)} ]; then pfctl -a ${sq(n)} -f ${sq(a.file)} >/dev/null 2>&1; else ${flushAnchor(n)}; fi; fi`);
   }
   out.push(...restoreServices(svcFile));
-  if (ipsecFile) out.push(`if ${changed(ipsecFile)} && [ -e ${sq(ipsecFile)} ] && rcctl get ipsec status >/dev/null 2>&1; then ipsecctl -f ${sq(ipsecFile)} >/dev/null 2>&1; fi`);
+  if (ipsecFile) out.push(`if ${changed(ipsecFile)} && [ -e ${sq(ipsecFile)} ] && rcctl get ipsec status >/dev/null 2>&1; then ipsc -f ${sq(ipsecFile)} >/dev/null 2>&1; fi`);
   return out;
 }
 
 /** sshd_config files of a state (FileCheck `sshd`): sshd is reloaded when one changed. */
 function sshdFiles(s: HostState): string[] {
   return Object.entries(s.files).filter(([, f]) => f.check === "sshd").map(([p]) => p).sort();
+}
+
+/**
+ * Before `ipsecctl -f` of a rule file with `ike` rules: isakmpd must run (the apply started it at its position), or
+ * ipsecctl would wait on the FIFO a stopped isakmpd left for good (script-lib.ts `ipsc`); the step fails instead.
+ */
+function ikeGuard(news: HostState, rf: string): string {
+  const text = news.files[rf]?.content;
+  const k = news.ipsecKernel ?? (text === undefined ? undefined : expectedKernel(parseIpsecConf(text).value));
+  if (!k?.tunnels.length) return "";
+  const what = `ipsecctl -f ${rf}`;
+  return `rcctl check isakmpd >/dev/null 2>&1 || undo ${sq(what)} ${sq(`isakmpd does not run, so the ike rules of ${rf} cannot be loaded`)}; `;
 }
 
 function ruleFileOf(s: HostState | undefined): string | undefined {
@@ -155,7 +168,7 @@ function restoreScript(c: CommitInput, all: HostState): string {
     // loading the NEW configuration over the restored one
     ...STOP_APPLY,
     "bad=",
-    ...(rf ? [`if ch ${sq(rf)} && [ -e ${sq(rf)} ]; then ipsecctl -d -f ${sq(rf)} >/dev/null 2>&1; fi`] : []),
+    ...(rf ? [`if ch ${sq(rf)} && [ -e ${sq(rf)} ]; then ipsc -d -f ${sq(rf)} >/dev/null 2>&1; fi`] : []),
     ...stopAddedServices('"$R/svc"'),
     'if [ ! -f "$R/manifest" ]; then bad=" (no manifest $R/manifest: no file was put back)"; else',
     "while read -r st f; do",
@@ -350,7 +363,7 @@ export function applyScript(c: CommitInput): string {
   if (rf) {
     const cond = drifted("flows") ? "true" : `ch ${sq(rf)} || [ $reload_ipsec = 1 ]`;
     ipsecLines.push(
-      `if ${cond}; then if [ -e "$R/files"${sq(rf)} ]; then ipdel "$R/files"${sq(rf)}; fi; step ipsecctl -f ${sq(rf)}; : > "$R/ipsec-loaded"`,
+      `if ${cond}; then if [ -e "$R/files"${sq(rf)} ]; then ipdel "$R/files"${sq(rf)}; fi; ${ikeGuard(news, rf)}step ipsecctl -f ${sq(rf)}; : > "$R/ipsec-loaded"`,
       ...verifyKernelLines(news.ipsecKernel, rf),
       "fi",
     );
@@ -427,7 +440,7 @@ export function deleteScript(s: HostState, owner?: Owner): string {
   }
   const rf = ruleFileOf(s);
   // a regular file only: ipsecctl would wait for good on a named pipe put there by hand (read-script.ts)
-  if (rf) L.push(`[ -f ${sq(rf)} ] && ipsecctl -d -f ${sq(rf)} >/dev/null 2>&1`);
+  if (rf) L.push(`[ -f ${sq(rf)} ] && ipsc -d -f ${sq(rf)} >/dev/null 2>&1`);
   const names = new Set(Object.keys(s.services));
   L.push(`[ -f "$D/baseline-svc" ] && { : > "$D/svc-restore"; while read -r s rest; do case "$s" in ${[...names].map(sq).join("|") || "''"}) echo "$s $rest" >> "$D/svc-restore";; esac; done < "$D/baseline-svc"; }`);
   L.push(...stopAddedServices('"$D/svc-restore"'));
@@ -447,8 +460,9 @@ export function deleteScript(s: HostState, owner?: Owner): string {
   L.push('if [ -n "$bad" ]; then printf \'@@notrestored%s\\n\' "$bad" >&2; exit 1; fi');
   L.push('[ -f "$D/baseline-dirs" ] && sort -r "$D/baseline-dirs" | while read -r x; do rmdir "$x" 2>/dev/null; done');
   L.push('rm -f "$D/svc-restore" "$D/baseline-sysctl" "$D/baseline-svc" "$D/baseline-dirs"' + (owner ? ' "$D/owner"' : ""));
-  // directories left empty (baseline copies all restored, no rollback pending)
-  L.push('[ -d "$D/baseline" ] && find "$D/baseline" -depth -type d -exec rmdir {} \\; 2>/dev/null; rmdir "$D/rollback" 2>/dev/null');
+  // every baseline is back: those of this state's files above, those of files an earlier commit stopped managing
+  // when it did (their records are kept for a later takeover, of no use now); then no rollback is pending
+  L.push('rm -rf "$D/baseline"; rmdir "$D/rollback" 2>/dev/null');
   L.push("exit 0", "}");
   return L.join("\n") + "\n";
 }

@@ -25,7 +25,7 @@ export function manualKernelEntries(k: ExpectedKernel | undefined): { flows: str
  */
 export const IPSEC_DELETE_FN = [
   "ipdel() {",
-  '  if OUT=$(ipsecctl -d -f "$1" 2>&1); then return 0; fi',
+  '  if OUT=$(ipsc -d -f "$1" 2>&1); then return 0; fi',
   "  BAD=$(printf '%s\\n' \"$OUT\" | grep -v -e '^$' -e '^\\(ipsecctl: \\)\\{0,1\\}PF_KEY failed: No such process$' -e '^\\(ipsecctl: \\)\\{0,1\\}failed to delete rule [0-9][0-9]*$')",
   '  [ -z "$BAD" ] && return 0',
   '  undo "ipsecctl -d -f $1" "$OUT"',

@@ -32,12 +32,30 @@
  *   INSTANCE: the same resource under another stack name (`pulumi stack rename`, `pulumi state move`), said with
  *   `@@moved OWNER URN`.
  *
+ * - `ipsc ARGS…` — `ipsecctl ARGS…` that never waits for good: an `ike` rule is written to isakmpd's FIFO, which
+ *   isakmpd leaves on disk when it stops (until the next boot), and ipsecctl's open of it then waits for a reader that
+ *   never comes. With isakmpd not running (`rcctl check`), the rules go to a FIFO of the script's own that it drains:
+ *   flows and SAs are loaded or deleted as usual, and the ike rules have nothing to act on (isakmpd deleted its SAs
+ *   and flows when it stopped; a new one knows none).
+ *
  * The pending rollback is claimed by renaming `$R/pending` (atomic): the timer, a failing step and
  * the confirm all claim it, and only the one whose rename succeeds acts. A dead lock is claimed the same
  * way (renamed to `lock.PID`, then checked to still be the dead commit's), so two operations that find it
  * at once do not both recover it; a restore script releases the lock only while its own commit holds it.
  */
 import { STATE_DIR } from "./state-dir";
+
+/** `ipsc` (see above): also run on its own by tests. */
+export const IPSC_FN = `ipsc() {
+  if rcctl check isakmpd >/dev/null 2>&1; then ipsecctl "$@"; return; fi
+  IF="$D/ike.fifo.$$"; rm -f "$IF"
+  E=$(mkfifo -m 600 "$IF" 2>&1) || { printf 'mkfifo %s: %s\\n' "$IF" "$E" >&2; return 1; }
+  exec 9<>"$IF"
+  cat <&9 >/dev/null & IP=$!
+  ipsecctl -i "$IF" "$@"; IS=$?
+  kill "$IP" 2>/dev/null; exec 9<&-; rm -f "$IF"
+  return "$IS"
+}`;
 
 /** The library's text (POSIX sh; `shellcheck -s sh` clean, see test/unit/provider/commit-scripts.test.ts). */
 export const SCRIPT_LIB = `# shellcheck disable=SC2317,SC2012 # library functions a script may not call; \`ls -ld\` of one named file
@@ -68,6 +86,7 @@ keep() {
   E=$(cp -p "$1" "$2" 2>&1) || fail "copy $1 to $2" "$E"
   cmp -s "$1" "$2" || fail "copy $1 to $2" "the copy differs from $1"
 }
+${IPSC_FN}
 BOOT=
 WHO=
 boot() { [ -n "$BOOT" ] || BOOT=$(sysctl -n kern.boottime 2>/dev/null || echo unknown); }

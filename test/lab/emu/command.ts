@@ -66,7 +66,7 @@ export async function loadCommand(name: string): Promise<Command | undefined> {
 export interface RunResult { stdout: string; stderr: string; code: number }
 
 /** Run an emulated command in-process (tests): `runCommand("sysctl", ["-n", "net.inet.ip.forwarding"])`. */
-export async function runCommand(name: string, argv: string[], opts: { stdin?: string; env?: NodeJS.ProcessEnv; cwd?: string } = {}): Promise<RunResult> {
+export async function runCommand(name: string, argv: string[], opts: { stdin?: string; env?: NodeJS.ProcessEnv; cwd?: string; killed?: AbortSignal } = {}): Promise<RunResult> {
   const cmd = await loadCommand(name);
   if (!cmd) return { stdout: "", stderr: `${name}: not found\n`, code: 127 };
   let stdout = "";
@@ -78,6 +78,7 @@ export async function runCommand(name: string, argv: string[], opts: { stdin?: s
     err: (s) => { stderr += s; },
     env: opts.env ?? process.env,
     cwd: opts.cwd ?? process.cwd(),
+    ...(opts.killed ? { killed: opts.killed } : {}),
   });
   return { stdout, stderr, code };
 }

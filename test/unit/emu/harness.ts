@@ -96,7 +96,8 @@ export function goldenInterfaces(): InterfaceTable {
 /** Two or more emulated gateways that see each other as lab peers (lab.json), each with its own root. */
 export interface MiniLab {
   roots: Record<string, string>;
-  run(gw: string, cmd: string, argv: string[], stdin?: string): Promise<RunResult>;
+  /** `killed`: the command's death (io.killed), for a command that would wait for good. */
+  run(gw: string, cmd: string, argv: string[], stdin?: string, killed?: AbortSignal): Promise<RunResult>;
   write(gw: string, path: string, text: string, mode?: number): Promise<string>;
   /** Make `gw`'s carp interface `ifname` win (advskew 0) or lose (advskew 200) the election (carp-elect.ts). */
   carp(gw: string, ifname: string, state: "MASTER" | "BACKUP"): Promise<void>;
@@ -138,10 +139,10 @@ export async function miniLab(gateways: Record<string, { em0: string; em1: strin
   };
   return {
     roots,
-    async run(gw, cmd, argv, stdin) {
+    async run(gw, cmd, argv, stdin, killed) {
       const root = use(gw);
       const cwd = join(root, "etc");
-      return runCommand(cmd, argv, { cwd, stdin, env: { ...process.env, EMU_ROOT: root } });
+      return runCommand(cmd, argv, { cwd, stdin, env: { ...process.env, EMU_ROOT: root }, ...(killed ? { killed } : {}) });
     },
     async write(gw, p, text, mode = 0o600) {
       const root = use(gw);

@@ -4,6 +4,9 @@
  * `-f` is additive, `-d -f` removes, `-F` flushes; refusals word for word.
  */
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { execFileSync } from "node:child_process";
+import { closeSync, constants, openSync, readSync, statSync } from "node:fs";
+import { join } from "node:path";
 import { miniLab, type MiniLab } from "./harness";
 
 let lab: MiniLab;
@@ -39,6 +42,35 @@ describe("ike rules and isakmpd", () => {
       stderr: "ipsecctl: ike_ipsec_establish: open(/var/run/isakmpd.fifo): No such file or directory\n",
       code: 1,
     });
+  });
+
+  it("after isakmpd stopped, its FIFO stays and ipsecctl waits on it for good; a FIFO someone reads gets the rules", async () => {
+    await lab.write("gw1", "/etc/ipsec.conf", GW1);
+    expect((await lab.run("gw1", "isakmpd", ["-K"])).code).toBe(0);
+    const fifo = join(lab.roots.gw1!, "var/run/isakmpd.fifo");
+    expect(statSync(fifo).isFIFO()).toBe(true);
+    await lab.stop("gw1", "isakmpd");
+    expect(statSync(fifo).isFIFO()).toBe(true);
+    // ike_ipsec_establish's blocking open: ipsecctl is still waiting when it is killed
+    const killed = new AbortController();
+    const run = lab.run("gw1", "ipsecctl", ["-f", "/etc/ipsec.conf"], undefined, killed.signal);
+    const first = await Promise.race([run.then(() => "ended"), new Promise((r) => setTimeout(() => r("waiting"), 300))]);
+    killed.abort();
+    await run;
+    expect(first).toBe("waiting");
+    // `-i` another FIFO that a reader holds (as isakmpd holds its own, O_RDWR): the rule's lines are written there
+    const mine = join(lab.roots.gw1!, "etc/mine.fifo");
+    execFileSync("mkfifo", [mine]);
+    const fd = openSync(mine, constants.O_RDWR | constants.O_NONBLOCK);
+    try {
+      expect(await lab.run("gw1", "ipsecctl", ["-i", "/etc/mine.fifo", "-f", "/etc/ipsec.conf"])).toEqual({ stdout: "", stderr: "", code: 0 });
+      const buf = Buffer.alloc(65536);
+      const text = buf.subarray(0, readSync(fd, buf)).toString();
+      expect(text).toContain("C set [Phase 1]:192.0.123.85=peer-192.0.123.85 force\n");
+    } finally {
+      closeSync(fd);
+    }
+    expect(await lab.run("gw1", "ipsecctl", ["-i", "/etc/ipsec.conf", "-f", "/etc/ipsec.conf"])).toEqual({ stdout: "", stderr: "ipsecctl: ike_ipsec_establish: /etc/ipsec.conf not a fifo\n", code: 1 });
   });
 
   it("mirrored rules with the same PSK bring the tunnel up on both gateways", async () => {

@@ -1,17 +1,19 @@
 /** `ipdel`: `ipsecctl -d -f OLD` tolerating only ESRCH (entries already gone), run with a stub ipsecctl. */
 import { describe, expect, it } from "vitest";
-import { execFileSync } from "node:child_process";
-import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { execFileSync, spawnSync } from "node:child_process";
+import { closeSync, constants, mkdtempSync, openSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import * as path from "node:path";
 import { declaredTunnelFlows, IPSEC_DELETE_FN, manualKernelEntries } from "../../../providers/gateway/ipsec-kernel";
 import { expectedKernel, parseIpsecConf } from "../../../sdk/model/ipsec";
+import { IPSC_FN } from "../../../providers/gateway/script-lib";
 
 function run(stderr: string, code: number): { code: number; stderr: string } {
   const dir = mkdtempSync(path.join(tmpdir(), "ipdel-"));
   try {
     writeFileSync(path.join(dir, "ipsecctl"), `#!/bin/sh\nprintf '%s' '${stderr}' >&2\nexit ${code}\n`, { mode: 0o755 });
-    const script = [`PATH=${dir}:$PATH`, `R=${dir}`, `undo() { printf '@@fail %s\\n%s\\n' "$1" "$2" >&2; exit 1; }`, ...IPSEC_DELETE_FN, "ipdel /old/ipsec.conf", "echo done"].join("\n");
+    writeFileSync(path.join(dir, "rcctl"), "#!/bin/sh\nexit 0\n", { mode: 0o755 });
+    const script = [`PATH=${dir}:$PATH`, `R=${dir}`, `D=${dir}`, `undo() { printf '@@fail %s\\n%s\\n' "$1" "$2" >&2; exit 1; }`, IPSC_FN, ...IPSEC_DELETE_FN, "ipdel /old/ipsec.conf", "echo done"].join("\n");
     try {
       execFileSync("/bin/sh", ["-c", script], { stdio: "pipe" });
       return { code: 0, stderr: "" };
@@ -33,6 +35,47 @@ describe("ipdel", () => {
       code: 1,
       stderr: "@@fail ipsecctl -d -f /old/ipsec.conf\nipsecctl: PF_KEY failed: No such process\nipsecctl: PF_KEY failed: Operation not permitted\n",
     });
+  });
+});
+
+/**
+ * `ipsc ARGS` with a stub ipsecctl that writes each "ike rule" as OpenBSD's does: a blocking open of the FIFO
+ * (`-i`'s, else $D/isakmpd.fifo, standing for /var/run/isakmpd.fifo), which waits for good when nobody reads it.
+ */
+function ipsc(isakmpdRuns: boolean): { code: number | null; signal: NodeJS.Signals | null; stdout: string; args: string; leftover: string[] } {
+  const dir = mkdtempSync(path.join(tmpdir(), "ipsc-"));
+  try {
+    // what a stopped isakmpd leaves behind: its FIFO, with no reader
+    execFileSync("mkfifo", [path.join(dir, "isakmpd.fifo")]);
+    writeFileSync(path.join(dir, "rcctl"), `#!/bin/sh\nexit ${isakmpdRuns ? 0 : 1}\n`, { mode: 0o755 });
+    writeFileSync(
+      path.join(dir, "ipsecctl"),
+      `#!/bin/sh\necho "$*" > ${dir}/args\nf=${dir}/isakmpd.fifo\n[ "$1" = -i ] && f=$2\necho 'C set [Phase 1]:198.51.100.2=peer-198.51.100.2 force' > "$f"\necho loaded\n`,
+      { mode: 0o755 },
+    );
+    const script = [`PATH=${dir}:$PATH`, `D=${dir}`, IPSC_FN, "ipsc -d -f /etc/ipsec.conf"].join("\n");
+    const r = spawnSync("/bin/sh", ["-c", script], { encoding: "utf8", timeout: isakmpdRuns ? 1000 : 20_000 });
+    // a stub still waiting on the FIFO: a reader lets it write and end
+    closeSync(openSync(path.join(dir, "isakmpd.fifo"), constants.O_RDONLY | constants.O_NONBLOCK));
+    const args = (() => { try { return readFileSync(path.join(dir, "args"), "utf8").trim(); } catch { return ""; } })();
+    return { code: r.status, signal: r.signal, stdout: r.stdout, args, leftover: readdirSync(dir).filter((f) => f.startsWith("ike.fifo")) };
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+describe("ipsc", () => {
+  it("with isakmpd stopped, writes the ike rules to a FIFO of its own that it drains: no wait on the one isakmpd left", () => {
+    const r = ipsc(false);
+    expect(r.code).toBe(0);
+    expect(r.stdout).toBe("loaded\n");
+    expect(r.args).toMatch(/^-i \S+\/ike\.fifo\.\d+ -d -f \/etc\/ipsec\.conf$/);
+    expect(r.leftover).toEqual([]);
+  });
+  it("with isakmpd running, is ipsecctl itself (here the stub's write to the FIFO nobody reads waits, as the real one would)", () => {
+    const r = ipsc(true);
+    expect(r.signal).toBe("SIGTERM"); // killed at the timeout: it waited
+    expect(r.args).toBe("-d -f /etc/ipsec.conf");
   });
 });
 

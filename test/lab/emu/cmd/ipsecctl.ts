@@ -7,8 +7,9 @@
  *   `FILE: owner not root or current user`); `-f -` reads stdin as `stdin` without the check;
  * - `-f` is additive: flows and SAs go to the emulated kernel (ipsec-kernel.ts; re-adding an existing SA is
  *   silently kept, EEXIST), ike rules are written as isakmpd's FIFO stream to the running isakmpd's
- *   configuration database (ike-db.ts) — with no isakmpd running it fails like ipsecctl does when the FIFO is
- *   missing (`ike_ipsec_establish: open(/var/run/isakmpd.fifo): No such file or directory`);
+ *   configuration database (ike-db.ts); with no isakmpd running, or `-i` another FIFO, they meet the FIFO on disk
+ *   as OpenBSD leaves it (ike-fifo.ts): missing (`ike_ipsec_establish: open(/var/run/isakmpd.fifo): No such file or
+ *   directory`), left behind by an isakmpd that stopped (the open waits for good), or read by someone (written);
  * - `-d -f` deletes what the file describes (ESRCH for a missing flow/SA: `PF_KEY failed: No such process`,
  *   `failed to delete rule N`; ike rules send `t`, `C rmv`, `C rms`);
  * - `-F` flushes the kernel's flows and SAs (isakmpd's negotiated tunnels come back: it renegotiates);
@@ -27,6 +28,7 @@ import { emptyKernel, flowKey, saKey, showIpsec, type IpsecKernel } from "../ips
 import { commitRules, type CommitRule } from "../ipsec-rules";
 import { applyFifo, deleteStreamFor } from "../ike-db";
 import { kernelView, withIsakmpdDb } from "../ike-state";
+import { ISAKMPD_FIFO, writeIkeFifo } from "../ike-fifo";
 import { ipsecctlNv } from "../ipsecctl-nv";
 import { formatSa, parseIpsecConfDetailed, sasOfSaRule, sasOfTcpMd5Rule, type Sa } from "../../../../sdk/model/ipsec";
 
@@ -48,7 +50,7 @@ const ipsecctl: Command = async (io) => {
   }
   let del = false, flush = false, noaction = false, showKeys = false, verbose = 0;
   let file: string | undefined;
-  let fifo = "/var/run/isakmpd.fifo";
+  let fifo = ISAKMPD_FIFO;
   let show: (typeof SHOW)[number] | undefined;
   const defines: Record<string, string> = {};
   for (const o of g.opts) {
@@ -183,9 +185,11 @@ async function rules(io: Io, file: string, o: { del: boolean; noaction: boolean;
       }
       case "ike": {
         const stream = o.del ? deleteStreamFor(r.stream) : r.stream;
-        const ok = o.fifo === "/var/run/isakmpd.fifo" && (await withIsakmpdDb((db) => applyFifo(db, stream)));
-        if (!ok) {
-          io.err(`ipsecctl: ike_ipsec_establish: open(${o.fifo}): No such file or directory\n`);
+        // the running isakmpd takes the lines; with none, what OpenBSD's FIFO on disk does (ike-fifo.ts)
+        const taken = o.fifo === ISAKMPD_FIFO && (await withIsakmpdDb((db) => applyFifo(db, stream)));
+        const failed = taken ? undefined : await writeIkeFifo(io, o.fifo, stream);
+        if (failed) {
+          io.err(`ipsecctl: ${failed}\n`);
           return 1;
         }
         if (!o.del && !r.complete) {

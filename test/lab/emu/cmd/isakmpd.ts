@@ -5,7 +5,9 @@
  * (`isakmpd -K`, plus `-S` when rc.d adds it); it records the daemon as running with those flags
  * (ike-daemon.ts) and exits 0. `rcctl stop` marks it stopped; its configuration database (what `ipsecctl -f`
  * wrote to the FIFO, ike-state.ts) belongs to that run and is forgotten on stop/restart, as with the real
- * daemon. Tunnels come up (flows in `ipsecctl -sf`) only when both ends' databases agree (ike-agree.ts) and:
+ * daemon. At start it makes /var/run/isakmpd.fifo (or `-f`'s path) as ui_init does, and leaves it there when it
+ * stops: ipsecctl's ike rules then wait for a reader for good, as on OpenBSD (ike-fifo.ts). Tunnels come up
+ * (flows in `ipsecctl -sf`) only when both ends' databases agree (ike-agree.ts) and:
  * - `-K` is given (without it isakmpd checks keynote(4) policy, which ipsecctl's rules never satisfy here);
  * - with `-S`, only once sasyncd runs and has made this node the carp MASTER (sasyncd.json).
  * isakmpd and iked cannot both run: both bind udp/500 (reference C.9); the second one fails here with the
@@ -15,6 +17,7 @@ import type { Command, Io } from "../command";
 import { getopt } from "../ipsec-getopt";
 import { foreground, flagString, startDaemon } from "../ike-daemon";
 import { serviceRunning } from "../state";
+import { ISAKMPD_FIFO, makeIkeFifo } from "../ike-fifo";
 
 const USAGE =
   "usage: isakmpd [-46adKLnSTv] [-c config-file] [-D class=level] [-f fifo]\n" +
@@ -40,6 +43,8 @@ const isakmpd: Command = async (io) => {
     return 1;
   }
   await startDaemon("isakmpd", flagString(io.argv));
+  // ui_init: the FIFO ipsecctl writes the rules to, left on disk when isakmpd exits (ike-fifo.ts)
+  makeIkeFifo(g.opts.filter((o) => o.ch === "f").pop()?.arg ?? ISAKMPD_FIFO);
   return debug ? foreground(io, "isakmpd") : 0;
 };
 

@@ -22,6 +22,7 @@ import { realDaemon } from "../rcd-real";
 import sysctl from "./sysctl";
 import { kshReadLines } from "../../../../sdk/model/tokens/ksh-read";
 import { stopAllEspd } from "../natt";
+import { removeIkeFifo } from "../ike-fifo";
 
 /** Forget all emulated state and undo Linux side effects (the power switch). */
 export async function powerOff(): Promise<void> {
@@ -42,6 +43,8 @@ export async function powerOff(): Promise<void> {
     await procSysctl("net/ipv4/ip_forward", "0");
     await procSysctl("net/ipv6/conf/all/forwarding", "0");
   }
+  // the boot's `rm -rf /var/run/*` (rc line 521): isakmpd's FIFO goes with it
+  removeIkeFifo();
   for (const f of await readdir(stateDir()).catch(() => [] as string[])) {
     if (f === "lab.json" || f === "hw.json") continue;
     await rm(`${stateDir()}/${f}`, { recursive: true, force: true });

@@ -28,6 +28,16 @@ keep() {
   E=$(cp -p "$1" "$2" 2>&1) || fail "copy $1 to $2" "$E"
   cmp -s "$1" "$2" || fail "copy $1 to $2" "the copy differs from $1"
 }
+ipsc() {
+  if rcctl check isakmpd >/dev/null 2>&1; then ipsecctl "$@"; return; fi
+  IF="$D/ike.fifo.$$"; rm -f "$IF"
+  E=$(mkfifo -m 600 "$IF" 2>&1) || { printf 'mkfifo %s: %s\n' "$IF" "$E" >&2; return 1; }
+  exec 9<>"$IF"
+  cat <&9 >/dev/null & IP=$!
+  ipsecctl -i "$IF" "$@"; IS=$?
+  kill "$IP" 2>/dev/null; exec 9<&-; rm -f "$IF"
+  return "$IS"
+}
 BOOT=
 WHO=
 boot() { [ -n "$BOOT" ] || BOOT=$(sysctl -n kern.boottime 2>/dev/null || echo unknown); }
@@ -121,7 +131,7 @@ ifwant() {
 $I" ;; esac; done
 }
 ipdel() {
-  if OUT=$(ipsecctl -d -f "$1" 2>&1); then return 0; fi
+  if OUT=$(ipsc -d -f "$1" 2>&1); then return 0; fi
   BAD=$(printf '%s\n' "$OUT" | grep -v -e '^$' -e '^\(ipsecctl: \)\{0,1\}PF_KEY failed: No such process$' -e '^\(ipsecctl: \)\{0,1\}failed to delete rule [0-9][0-9]*$')
   [ -z "$BAD" ] && return 0
   undo "ipsecctl -d -f $1" "$OUT"
@@ -142,7 +152,7 @@ if rcctl check 'isakmpd' >/dev/null 2>&1; then [ $restart = 1 ] && step rcctl re
 [ $restart = 1 ] && reload_ipsec=1
 restart=0
 if ! rcctl get 'ipsec' status >/dev/null 2>&1; then step rcctl enable 'ipsec'; fi
-if ch '/etc/ipsec.conf' || [ $reload_ipsec = 1 ]; then if [ -e "$R/files"'/etc/ipsec.conf' ]; then ipdel "$R/files"'/etc/ipsec.conf'; fi; step ipsecctl -f '/etc/ipsec.conf'; : > "$R/ipsec-loaded"
+if ch '/etc/ipsec.conf' || [ $reload_ipsec = 1 ]; then if [ -e "$R/files"'/etc/ipsec.conf' ]; then ipdel "$R/files"'/etc/ipsec.conf'; fi; rcctl check isakmpd >/dev/null 2>&1 || undo 'ipsecctl -f /etc/ipsec.conf' 'isakmpd does not run, so the ike rules of /etc/ipsec.conf cannot be loaded'; step ipsecctl -f '/etc/ipsec.conf'; : > "$R/ipsec-loaded"
 fi
 rm -f "$R/apply.pgid"
 exit 0

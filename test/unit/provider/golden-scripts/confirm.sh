@@ -28,6 +28,16 @@ keep() {
   E=$(cp -p "$1" "$2" 2>&1) || fail "copy $1 to $2" "$E"
   cmp -s "$1" "$2" || fail "copy $1 to $2" "the copy differs from $1"
 }
+ipsc() {
+  if rcctl check isakmpd >/dev/null 2>&1; then ipsecctl "$@"; return; fi
+  IF="$D/ike.fifo.$$"; rm -f "$IF"
+  E=$(mkfifo -m 600 "$IF" 2>&1) || { printf 'mkfifo %s: %s\n' "$IF" "$E" >&2; return 1; }
+  exec 9<>"$IF"
+  cat <&9 >/dev/null & IP=$!
+  ipsecctl -i "$IF" "$@"; IS=$?
+  kill "$IP" 2>/dev/null; exec 9<&-; rm -f "$IF"
+  return "$IS"
+}
 BOOT=
 WHO=
 boot() { [ -n "$BOOT" ] || BOOT=$(sysctl -n kern.boottime 2>/dev/null || echo unknown); }

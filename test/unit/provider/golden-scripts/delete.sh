@@ -28,6 +28,16 @@ keep() {
   E=$(cp -p "$1" "$2" 2>&1) || fail "copy $1 to $2" "$E"
   cmp -s "$1" "$2" || fail "copy $1 to $2" "the copy differs from $1"
 }
+ipsc() {
+  if rcctl check isakmpd >/dev/null 2>&1; then ipsecctl "$@"; return; fi
+  IF="$D/ike.fifo.$$"; rm -f "$IF"
+  E=$(mkfifo -m 600 "$IF" 2>&1) || { printf 'mkfifo %s: %s\n' "$IF" "$E" >&2; return 1; }
+  exec 9<>"$IF"
+  cat <&9 >/dev/null & IP=$!
+  ipsecctl -i "$IF" "$@"; IS=$?
+  kill "$IP" 2>/dev/null; exec 9<&-; rm -f "$IF"
+  return "$IS"
+}
 BOOT=
 WHO=
 boot() { [ -n "$BOOT" ] || BOOT=$(sysctl -n kern.boottime 2>/dev/null || echo unknown); }
@@ -115,7 +125,7 @@ lock
 trap 'rm -rf "$D/lock"' EXIT
 owns 'vpn/prod' - 'fp:411faaccec4e'
 if [ -f "$D/owner" ]; then o=; u=; t=; i=; { read -r o; read -r u; read -r t; read -r i; } < "$D/owner"; if ! [ "$i" = 'fp:411faaccec4e' ] && { { [ -n "$u" ] && [ "$u" != 'urn:pulumi:prod::vpn::openbsd:index:GatewayConfig::gw1' ]; } || { [ -n "$t" ] && [ "$t" != '192.0.2.153:22' ]; } || { [ -n "$i" ] && [ "$i" != 'fp:411faaccec4e' ]; }; }; then printf '@@handedover %s %s\n' "$u" "$t" >&2; exit 0; fi; fi
-[ -f '/etc/ipsec.conf' ] && ipsecctl -d -f '/etc/ipsec.conf' >/dev/null 2>&1
+[ -f '/etc/ipsec.conf' ] && ipsc -d -f '/etc/ipsec.conf' >/dev/null 2>&1
 [ -f "$D/baseline-svc" ] && { : > "$D/svc-restore"; while read -r s rest; do case "$s" in 'isakmpd'|'ipsec') echo "$s $rest" >> "$D/svc-restore";; esac; done < "$D/baseline-svc"; }
 [ -f "$D/svc-restore" ] && while read -r s st run fl; do
   if [ "$st" = off ]; then [ "$run" = "-" ] || rcctl stop "$s" >/dev/null 2>&1; rcctl disable "$s" >/dev/null 2>&1; fi
@@ -142,10 +152,10 @@ if del '/etc/pf.anchors/vpn'; then if [ -e '/etc/pf.anchors/vpn' ]; then pfctl -
     if [ "$run" = yes ]; then rcctl restart "$s" >/dev/null 2>&1; elif [ "$run" = no ]; then rcctl stop "$s" >/dev/null 2>&1; fi
   fi
 done < "$D/svc-restore"
-if del '/etc/ipsec.conf' && [ -e '/etc/ipsec.conf' ] && rcctl get ipsec status >/dev/null 2>&1; then ipsecctl -f '/etc/ipsec.conf' >/dev/null 2>&1; fi
+if del '/etc/ipsec.conf' && [ -e '/etc/ipsec.conf' ] && rcctl get ipsec status >/dev/null 2>&1; then ipsc -f '/etc/ipsec.conf' >/dev/null 2>&1; fi
 if [ -n "$bad" ]; then printf '@@notrestored%s\n' "$bad" >&2; exit 1; fi
 [ -f "$D/baseline-dirs" ] && sort -r "$D/baseline-dirs" | while read -r x; do rmdir "$x" 2>/dev/null; done
 rm -f "$D/svc-restore" "$D/baseline-sysctl" "$D/baseline-svc" "$D/baseline-dirs" "$D/owner"
-[ -d "$D/baseline" ] && find "$D/baseline" -depth -type d -exec rmdir {} \; 2>/dev/null; rmdir "$D/rollback" 2>/dev/null
+rm -rf "$D/baseline"; rmdir "$D/rollback" 2>/dev/null
 exit 0
 }

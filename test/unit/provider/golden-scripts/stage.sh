@@ -28,6 +28,16 @@ keep() {
   E=$(cp -p "$1" "$2" 2>&1) || fail "copy $1 to $2" "$E"
   cmp -s "$1" "$2" || fail "copy $1 to $2" "the copy differs from $1"
 }
+ipsc() {
+  if rcctl check isakmpd >/dev/null 2>&1; then ipsecctl "$@"; return; fi
+  IF="$D/ike.fifo.$$"; rm -f "$IF"
+  E=$(mkfifo -m 600 "$IF" 2>&1) || { printf 'mkfifo %s: %s\n' "$IF" "$E" >&2; return 1; }
+  exec 9<>"$IF"
+  cat <&9 >/dev/null & IP=$!
+  ipsecctl -i "$IF" "$@"; IS=$?
+  kill "$IP" 2>/dev/null; exec 9<&-; rm -f "$IF"
+  return "$IS"
+}
 BOOT=
 WHO=
 boot() { [ -n "$BOOT" ] || BOOT=$(sysctl -n kern.boottime 2>/dev/null || echo unknown); }
@@ -233,7 +243,7 @@ grep -q "^isakmpd " "$D/baseline-svc" 2>/dev/null || { if rcctl get 'isakmpd' st
 grep -q "^ipsec " "$D/baseline-svc" 2>/dev/null || { if rcctl get 'ipsec' status >/dev/null 2>&1; then st=on; else st=off; fi; run=-; fl=; rec "ipsec $st $run $fl" "$D/baseline-svc"; }
 { if rcctl get 'isakmpd' status >/dev/null 2>&1; then st=on; else st=off; fi; if rcctl check 'isakmpd' >/dev/null 2>&1; then run=yes; else run=no; fi; fl=$(rcctl get 'isakmpd' flags 2>/dev/null); rec "isakmpd $st $run $fl" "$R/svc"; }
 { if rcctl get 'ipsec' status >/dev/null 2>&1; then st=on; else st=off; fi; run=-; fl=; rec "ipsec $st $run $fl" "$R/svc"; }
-put "$R/restore.sh" 7148 <<'PULUMI_OPENBSD_EOF_X'
+put "$R/restore.sh" 7490 <<'PULUMI_OPENBSD_EOF_X'
 # shellcheck disable=SC2317,SC2012 # library functions a script may not call; `ls -ld` of one named file
 set -u
 umask 077
@@ -261,6 +271,16 @@ keep() {
   [ -d "$kd" ] || { E=$(mkdir -p "$kd" 2>&1) || fail "mkdir $kd" "$E"; }
   E=$(cp -p "$1" "$2" 2>&1) || fail "copy $1 to $2" "$E"
   cmp -s "$1" "$2" || fail "copy $1 to $2" "the copy differs from $1"
+}
+ipsc() {
+  if rcctl check isakmpd >/dev/null 2>&1; then ipsecctl "$@"; return; fi
+  IF="$D/ike.fifo.$$"; rm -f "$IF"
+  E=$(mkfifo -m 600 "$IF" 2>&1) || { printf 'mkfifo %s: %s\n' "$IF" "$E" >&2; return 1; }
+  exec 9<>"$IF"
+  cat <&9 >/dev/null & IP=$!
+  ipsecctl -i "$IF" "$@"; IS=$?
+  kill "$IP" 2>/dev/null; exec 9<&-; rm -f "$IF"
+  return "$IS"
 }
 BOOT=
 WHO=
@@ -349,7 +369,7 @@ if [ "${1:-}" = timer ] && [ -f "$R/apply.pgid" ]; then
   if [ -n "$ag" ] && kill -TERM -"$ag" 2>/dev/null; then n=0; while kill -0 -"$ag" 2>/dev/null && [ $n -lt 25 ]; do sleep 0.2; n=$((n+1)); done; kill -KILL -"$ag" 2>/dev/null; fi
 fi
 bad=
-if ch '/etc/ipsec.conf' && [ -e '/etc/ipsec.conf' ]; then ipsecctl -d -f '/etc/ipsec.conf' >/dev/null 2>&1; fi
+if ch '/etc/ipsec.conf' && [ -e '/etc/ipsec.conf' ]; then ipsc -d -f '/etc/ipsec.conf' >/dev/null 2>&1; fi
 [ -f "$R/svc" ] && while read -r s st run fl; do
   if [ "$st" = off ]; then [ "$run" = "-" ] || rcctl stop "$s" >/dev/null 2>&1; rcctl disable "$s" >/dev/null 2>&1; fi
 done < "$R/svc"
@@ -376,7 +396,7 @@ if ch '/etc/pf.anchors/vpn'; then if [ -e '/etc/pf.anchors/vpn' ]; then pfctl -a
     if [ "$run" = yes ]; then rcctl restart "$s" >/dev/null 2>&1; elif [ "$run" = no ]; then rcctl stop "$s" >/dev/null 2>&1; fi
   fi
 done < "$R/svc"
-if ch '/etc/ipsec.conf' && [ -e '/etc/ipsec.conf' ] && rcctl get ipsec status >/dev/null 2>&1; then ipsecctl -f '/etc/ipsec.conf' >/dev/null 2>&1; fi
+if ch '/etc/ipsec.conf' && [ -e '/etc/ipsec.conf' ] && rcctl get ipsec status >/dev/null 2>&1; then ipsc -f '/etc/ipsec.conf' >/dev/null 2>&1; fi
 echo "$ID $(date)" > "$D/last-rollback"
 if [ -z "$bad" ]; then rm -rf "$R"; fi; o=; read -r o _ 2>/dev/null < "$D/lock/owner"; [ "$o" != "$ID" ] || rm -rf "$D/lock"
 if [ -n "$bad" ]; then printf '@@notrestored%s\n@@copies %s\n' "$bad" "$R/files" >&2; exit 1; fi

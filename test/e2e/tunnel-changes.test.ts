@@ -1,0 +1,98 @@
+/**
+ * Changing a site-to-site tunnel the way an admin does over a gateway's life, through the real engine and the
+ * components (inline program, the lab's site-to-site pair): IKEv1 (isakmpd) swapped for IKEv2 (iked) and back, then
+ * the tunnel taken out of the program while the gateways stay. Each `pulumi up` succeeds, leaves one IKE daemon (or
+ * none) running with its own file, the tunnel's flows up while it is declared, and a clean preview after it.
+ *
+ * Each of these used to fail: the commit stopped isakmpd before it deleted the old ipsec.conf's entries, which
+ * needs isakmpd's FIFO (`ike_ipsec_establish: open(/var/run/isakmpd.fifo)`); on OpenBSD, where the FIFO stays after
+ * isakmpd exits, the apply waited on it until the rollback timer put the gateway back.
+ */
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import * as pulumi from "@pulumi/pulumi";
+import * as openbsd from "pulumi-openbsd";
+import type { Stack } from "@pulumi/pulumi/automation";
+import { labDown, labExec, labUp, type Lab } from "../lab/api";
+import { destroyAndRemove, labStack } from "../support/stack";
+
+const PSK = "tunnel-changes-e2e-PSK-5b1d9";
+let lab: Lab;
+let stack: Stack;
+/** What the program declares: the tunnel's IKE daemon, or no tunnel. */
+let tunnel: "isakmpd" | "iked" | "none" = "isakmpd";
+
+const program = async () => {
+  const conn = (side: string) => {
+    const g = lab.gateways[side]!;
+    return { host: g.host, port: g.port, user: g.user, privateKey: pulumi.secret(g.privateKey), hostKey: g.hostKey };
+  };
+  const gw1 = new openbsd.Gateway("gw1", { connection: conn("gw1"), external: { interface: "em1", address: "192.0.2.153" }, internal: { interface: "em0", network: "172.16.0.0/24" }, rollbackSeconds: 30 });
+  const gw2 = new openbsd.Gateway("gw2", { connection: conn("gw2"), external: { interface: "em1", address: "192.0.123.85" }, internal: { interface: "em0", network: "192.168.15.0/24" }, rollbackSeconds: 30 });
+  if (tunnel !== "none") {
+    new openbsd.SiteToSiteTunnel("net1-net2", { left: gw1, right: gw2, psk: pulumi.secret(PSK), ike: tunnel, main: { auth: "hmac-sha2-256", enc: "aes-256" }, quick: { auth: "hmac-sha2-256", enc: "aes-256" } });
+  }
+};
+
+/** Which IKE daemon runs on `side`, which of the two files it has, and its flows between the two networks. */
+async function ipsecOf(side: string): Promise<string> {
+  const r = await labExec(lab, side, "{ rcctl check isakmpd; rcctl check iked; for f in /etc/ipsec.conf /etc/iked.conf; do [ -e $f ] && echo $f; done; ipsecctl -sf | grep -c 'from 172.16.0.0/24 to 192.168.15.0/24'; } 2>&1");
+  return r.stdout;
+}
+
+/** `pulumi up` succeeds and changes exactly `want` resources; then the preview shows nothing to do. */
+async function upTo(want: Record<string, number>): Promise<void> {
+  const u = await stack.up({ color: "never" });
+  expect(u.summary.result).toBe("succeeded");
+  const { same: _same, ...changed } = u.summary.resourceChanges ?? {};
+  expect(changed).toEqual(want);
+  const p = await stack.preview({ color: "never" });
+  expect(Object.keys(p.changeSummary).filter((k) => k !== "same")).toEqual([]);
+}
+
+/** Waits for both ends' flows (isakmpd and iked negotiate once both ends are committed). */
+async function flowsUp(): Promise<void> {
+  for (let i = 0; i < 40; i++) {
+    const n = await Promise.all(["gw1", "gw2"].map((g) => labExec(lab, g, "ipsecctl -sf | grep -c 'from 172.16.0.0/24 to 192.168.15.0/24'")));
+    if (n.every((r) => r.stdout.trim() === "1")) return;
+    await new Promise((r) => setTimeout(r, 250));
+  }
+}
+
+beforeAll(async () => {
+  lab = await labUp("site-to-site", { prefix: "tchg", quiet: true });
+  stack = await labStack("tunnel-changes", `t${process.pid}`, program);
+});
+afterAll(async () => {
+  await destroyAndRemove(stack);
+  if (lab) await labDown(lab);
+});
+
+describe("a tunnel changed over a gateway's life", () => {
+  it("up with isakmpd (IKEv1)", async () => {
+    const u = await stack.up({ color: "never" });
+    expect(u.summary.result).toBe("succeeded");
+    await flowsUp();
+    expect(await ipsecOf("gw1")).toBe("isakmpd(ok)\niked(failed)\n/etc/ipsec.conf\n1\n");
+  });
+
+  it("switched to iked (IKEv2): isakmpd stopped, ipsec.conf gone, iked runs with iked.conf, flows up", async () => {
+    tunnel = "iked";
+    await upTo({ update: 2 });
+    await flowsUp();
+    for (const gw of ["gw1", "gw2"]) expect(await ipsecOf(gw), gw).toBe("isakmpd(failed)\niked(ok)\n/etc/iked.conf\n1\n");
+  });
+
+  it("switched back to isakmpd", async () => {
+    tunnel = "isakmpd";
+    await upTo({ update: 2 });
+    await flowsUp();
+    for (const gw of ["gw1", "gw2"]) expect(await ipsecOf(gw), gw).toBe("isakmpd(ok)\niked(failed)\n/etc/ipsec.conf\n1\n");
+  });
+
+  it("the tunnel taken out of the program: no IKE daemon, no file, no flow; the gateways stay managed", async () => {
+    tunnel = "none";
+    await upTo({ update: 2, delete: 1 });
+    for (const gw of ["gw1", "gw2"]) expect(await ipsecOf(gw), gw).toBe("isakmpd(failed)\niked(failed)\n0\n");
+    expect((await stack.refresh({ color: "never" })).summary.resourceChanges).not.toHaveProperty("update");
+  });
+});
