@@ -391,6 +391,7 @@ export function applyScript(c: CommitInput): string {
         L.push(`if [ "$(rcctl get ${q} flags 2>/dev/null)" != ${sq(s.flags)} ]; then step rcctl set ${q} flags ${flagWords(s.flags)}; restart=1; fi`);
       }
       for (const p of [...cfgOf(n), ...(s.restartOn ?? [])]) L.push(`if ch ${sq(p)}; then restart=1; fi`);
+      if (s.running && (n === "isakmpd" || n === "iked")) L.push(...syncFlagLines(n, news));
       if (!isPseudoService(n)) {
         if (s.running) {
           L.push(`if rcctl check ${q} >/dev/null 2>&1; then [ $restart = 1 ] && step rcctl restart ${q}; else step rcctl start ${q}; fi`);
@@ -415,6 +416,22 @@ export function applyScript(c: CommitInput): string {
   // done: the timer must not stop this process group any more (its number may be another's by the time it fires)
   L.push('rm -f "$R/apply.pgid"', "exit 0", "}");
   return L.join("\n") + "\n";
+}
+
+/**
+ * isakmpd and iked run with `-S` (passive until sasyncd makes the node the carp master) exactly when sasyncd is
+ * enabled: their rc.d scripts add it at start (rc_pre) when `sasyncd_flags` is not NO. So sasyncd is enabled before
+ * the daemon starts, and a daemon that runs with `-S` and should not, or the other way round (seeds/000: "if isakmpd
+ * is already running … kill it and restart it by adding the -S flag"), is restarted. What it runs with is rc.subr's
+ * run file (/var/run/rc.d/NAME `daemon_flags`), written at its start; none (started by hand): left as it is.
+ */
+function syncFlagLines(n: "isakmpd" | "iked", news: HostState): string[] {
+  const sync = news.services.sasyncd?.enabled === true;
+  const want = sync || /(^|\s)-[A-Za-z]*S/.test(news.services[n]?.flags ?? "") ? 1 : 0;
+  return [
+    ...(sync ? ["if ! rcctl get sasyncd status >/dev/null 2>&1; then step rcctl enable sasyncd; fi"] : []),
+    `if [ -f /var/run/rc.d/${n} ]; then hs=0; for w in $(sed -n 's/^daemon_flags=//p' /var/run/rc.d/${n}); do case "$w" in -*S*) hs=1 ;; esac; done; [ $hs = ${want} ] || restart=1; fi`,
+  ];
 }
 
 /** The owner check (`owns`, script-lib.ts) of a commit or delete: its stack, whether it adopts, its instance. */

@@ -75,6 +75,18 @@ async function commitTo(olds: HostState | undefined, news: HostState, extra: { r
 
 const RUNNING = "rcctl check isakmpd; rcctl check iked; rcctl get isakmpd flags; rcctl get iked flags";
 
+/** gw1 as a CARP member whose SAs sasyncd syncs (seeds/000 "Adding Redundancy"): isakmpd must then run with -S. */
+function withSasyncd(): HostState {
+  const s = gwState("gw1");
+  s.files["/etc/hostname.carp1"] = { content: "inet 192.0.2.200 255.255.255.0 NONE vhid 1 carpdev em1 pass carp-pass-1\n", mode: "0640", owner: "root", group: "wheel", check: "none" };
+  s.files["/etc/sasyncd.conf"] = { content: `interface carp1\npeer 192.0.123.85\nsharedkey 0x${"5a".repeat(32)}\n`, mode: "0600", owner: "root", group: "wheel", secret: true, check: "sasyncd" };
+  s.interfaces = [...s.interfaces, "carp1"];
+  s.services.sasyncd = { order: 3, enabled: true, running: true };
+  return s;
+}
+/** The flags isakmpd really runs with: rc.subr's run file (rc.d adds -S when sasyncd is enabled). */
+const ISAKMPD_RUNS_WITH = "sed -n 's/^daemon_flags=//p' /var/run/rc.d/isakmpd";
+
 beforeAll(async () => {
   lab = await labUp("site-to-site", { prefix: "iketr", quiet: true });
 });
@@ -119,6 +131,19 @@ describe("IPsec changes that stop isakmpd", () => {
     await commitTo(manual, withoutIpsec());
     expect(await gw("ipsecctl -sf; ipsecctl -ss; rcctl get ipsec status")).toBe("");
     await commitTo(withoutIpsec(), gwState("gw1"));
+  });
+
+  it("sasyncd added beside a running isakmpd: isakmpd restarted with -S (the guide's step); sasyncd taken out: restarted without", async () => {
+    await commitTo(undefined, gwState("gw1"));
+    expect(await gw(ISAKMPD_RUNS_WITH)).toBe("-K\n");
+    await commitTo(gwState("gw1"), withSasyncd());
+    expect(await gw(`${ISAKMPD_RUNS_WITH}; rcctl check sasyncd`)).toBe("-S -K\nsasyncd(ok)\n");
+    // a commit that changes nothing leaves it running
+    const since = await gw("grep -A2 '\"isakmpd\"' /var/emu/services.json | grep since");
+    await commitTo(withSasyncd(), withSasyncd());
+    expect(await gw("grep -A2 '\"isakmpd\"' /var/emu/services.json | grep since")).toBe(since);
+    await commitTo(withSasyncd(), gwState("gw1"));
+    expect(await gw(`${ISAKMPD_RUNS_WITH}; rcctl check sasyncd; rcctl get sasyncd status || echo disabled`)).toBe("-K\nsasyncd(failed)\ndisabled\n");
   });
 
   it("a destroy on a gateway whose isakmpd was stopped by hand restores at once (no wait on isakmpd's FIFO)", async () => {

@@ -1,4 +1,6 @@
 /** Scenario 4: redundant gateways, CARP + pfsync + sasyncd (seeds/000 "Adding Redundancy"), examples/04-carp-redundancy. */
+import { expect } from "vitest";
+import { labExec } from "../../lab/api";
 import { scenario } from "./harness";
 import { PSK } from "./common";
 
@@ -35,4 +37,14 @@ scenario({
   flows: { gw1a: ["flow esp out from 172.16.0.0/24 to 192.168.15.0/24 peer 192.0.123.85"], gw2: ["flow esp out from 192.168.15.0/24 to 172.16.0.0/24 peer 192.0.2.153"] },
   edit: { gateway: "gw1b", command: "sed -i 's/advskew 100/advskew 0/' /etc/hostname.carp2", file: "/etc/hostname.carp2" },
   reboot: "gw1a",
+  checks: [
+    {
+      // seeds/000: "if isakmpd is already running … restart it by adding the -S flag"; rc.d adds it when sasyncd is
+      // enabled, so sasyncd is enabled before isakmpd starts. rc.subr's run file holds the flags it really runs with.
+      name: "isakmpd runs with -S on both members, as the guide says",
+      run: async (lab) => {
+        for (const gw of ["gw1a", "gw1b"]) expect((await labExec(lab, gw, "sed -n 's/^daemon_flags=//p' /var/run/rc.d/isakmpd")).stdout, gw).toBe("-S -K\n");
+      },
+    },
+  ],
 });

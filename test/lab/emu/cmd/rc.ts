@@ -17,12 +17,13 @@ import { hardware, readState, rootPath, stateDir, setServiceRunning, type Interf
 import { stopPid } from "../packages";
 import ifconfig from "./ifconfig";
 import netstart from "./netstart";
-import { rcAction } from "./rcd";
+import { rcAction, startFlags } from "./rcd";
 import { realDaemon } from "../rcd-real";
 import sysctl from "./sysctl";
 import { kshReadLines } from "../../../../sdk/model/tokens/ksh-read";
 import { stopAllEspd } from "../natt";
 import { removeIkeFifo } from "../ike-fifo";
+import { removeRunfiles, writeRunfile } from "../rc-runfile";
 
 /** Forget all emulated state and undo Linux side effects (the power switch). */
 export async function powerOff(): Promise<void> {
@@ -43,8 +44,9 @@ export async function powerOff(): Promise<void> {
     await procSysctl("net/ipv4/ip_forward", "0");
     await procSysctl("net/ipv6/conf/all/forwarding", "0");
   }
-  // the boot's `rm -rf /var/run/*` (rc line 521): isakmpd's FIFO goes with it
+  // the boot's `rm -rf /var/run/*` (rc line 521): isakmpd's FIFO and rc.subr's run files go with it
   removeIkeFifo();
+  removeRunfiles();
   for (const f of await readdir(stateDir()).catch(() => [] as string[])) {
     if (f === "lab.json" || f === "hw.json") continue;
     await rm(`${stateDir()}/${f}`, { recursive: true, force: true });
@@ -93,7 +95,10 @@ const rc: Command = async (io) => {
     if (["isakmpd", "iked", "sasyncd"].includes(d) || !isBase(d)) continue;
     if (!enabled(lines, d)) continue;
     if (realDaemon(d)) await rcAction(quiet, d, "start");
-    else await setServiceRunning(d, true, "");
+    else {
+      await setServiceRunning(d, true, "");
+      writeRunfile(d, startFlags(lines, d).replace(/^NO$/, ""));
+    }
   }
   // package daemons last, in pkg_scripts order (rc(8) start_daemon ${pkg_scripts}), for real (emu/packages.ts)
   for (const d of pkgScripts(lines)) {

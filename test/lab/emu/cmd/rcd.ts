@@ -2,7 +2,8 @@
  * TEST DOUBLE — the body of the emulated /etc/rc.d/NAME scripts (rc.subr actions), for the pulumi-openbsd lab.
  * `/etc/rc.d/isakmpd start` runs `rcd isakmpd start`. Starting a daemon that has an emulated command
  * (isakmpd, iked, sasyncd) runs that command with the configured flags (it checks its config and records itself
- * as running); other daemons are only recorded as running. Output: `isakmpd(ok)`, `isakmpd(failed)` (B.5).
+ * as running); other daemons are only recorded as running. A start writes rc.subr's run file, a stop removes it
+ * (rc-runfile.ts). Output: `isakmpd(ok)`, `isakmpd(failed)` (B.5).
  */
 import type { Command, Io } from "../command";
 import { loadCommand } from "../command";
@@ -11,6 +12,7 @@ import { readState, serviceRunning, setServiceRunning, type ServiceTable } from 
 import { realDaemon, startReal } from "../rcd-real";
 import { reloadLabSshd } from "../sshd";
 import { packageDaemon, startDaemon as startPackageDaemon, stopPid } from "../packages";
+import { removeRunfile, writeRunfile } from "../rc-runfile";
 
 /** Emulated daemons that are real commands of the emulator. */
 const DAEMON_CMDS = new Set(["isakmpd", "iked", "sasyncd"]);
@@ -61,7 +63,12 @@ export async function rcAction(io: Io, svc: string, action: RcAction, opts: { fo
       }
       if (running) return 0;
       const flags = startFlags(lines, svc).replace(/^NO$/, "");
-      if (await startDaemon(io, svc, flags)) { say("ok"); return 0; }
+      if (await startDaemon(io, svc, flags)) {
+        writeRunfile(svc, flags);
+        say("ok");
+        return 0;
+      }
+      removeRunfile(svc);
       say("failed", true);
       return 1;
     }
@@ -73,6 +80,7 @@ export async function rcAction(io: Io, svc: string, action: RcAction, opts: { fo
         return 0;
       }
       await setServiceRunning(svc, false);
+      removeRunfile(svc);
       say("ok");
       return 0;
     }
