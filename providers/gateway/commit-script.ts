@@ -430,6 +430,7 @@ function syncFlagLines(n: "isakmpd" | "iked", news: HostState): string[] {
   const want = sync || /(^|\s)-[A-Za-z]*S/.test(news.services[n]?.flags ?? "") ? 1 : 0;
   return [
     ...(sync ? ["if ! rcctl get sasyncd status >/dev/null 2>&1; then step rcctl enable sasyncd; fi"] : []),
+    "# shellcheck disable=SC2013 # the run file's flags, split into words on purpose",
     `if [ -f /var/run/rc.d/${n} ]; then hs=0; for w in $(sed -n 's/^daemon_flags=//p' /var/run/rc.d/${n}); do case "$w" in -*S*) hs=1 ;; esac; done; [ $hs = ${want} ] || restart=1; fi`,
   ];
 }

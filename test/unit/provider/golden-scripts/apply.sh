@@ -148,6 +148,7 @@ if ch '/etc/pf.anchors/vpn'; then step pfctl -a 'vpn' -f '/etc/pf.anchors/vpn'; 
 restart=0
 if ! rcctl get 'isakmpd' status >/dev/null 2>&1; then step rcctl enable 'isakmpd'; fi
 if [ "$(rcctl get 'isakmpd' flags 2>/dev/null)" != '-K' ]; then step rcctl set 'isakmpd' flags '-K'; restart=1; fi
+# shellcheck disable=SC2013 # the run file's flags, split into words on purpose
 if [ -f /var/run/rc.d/isakmpd ]; then hs=0; for w in $(sed -n 's/^daemon_flags=//p' /var/run/rc.d/isakmpd); do case "$w" in -*S*) hs=1 ;; esac; done; [ $hs = 0 ] || restart=1; fi
 if rcctl check 'isakmpd' >/dev/null 2>&1; then [ $restart = 1 ] && step rcctl restart 'isakmpd'; else step rcctl start 'isakmpd'; fi
 [ $restart = 1 ] && reload_ipsec=1
