@@ -5,6 +5,7 @@ import * as path from "node:path";
 import type { HostState, ManagedFile } from "../state";
 import { localRequire } from "../local-require";
 import { pluginLocationProblem } from "./plugin-location";
+import { holdShutdownIfUnregistered } from "./inline-shutdown";
 
 /**
  * A {@link HostState} whose secret parts are Pulumi secrets of their own: the content of each file that
@@ -115,6 +116,7 @@ export class GatewayConfig extends pulumi.CustomResource {
       ...opts,
       additionalSecretOutputs: ["connection"],
     });
+    holdShutdownIfUnregistered(this);
   }
 }
 

@@ -4,6 +4,8 @@
  * the tunnel taken out of the program while the gateways stay. Each `pulumi up` succeeds, leaves one IKE daemon (or
  * none) running with its own file, the tunnel's flows up while it is declared, and a clean preview after it.
  *
+ * A program refused at `up` on this stack leaves it as it is: nothing deleted, no gateway touched.
+ *
  * Each of these used to fail: the commit stopped isakmpd before it deleted the old ipsec.conf's entries, which
  * needs isakmpd's FIFO (`ike_ipsec_establish: open(/var/run/isakmpd.fifo)`); on OpenBSD, where the FIFO stays after
  * isakmpd exits, the apply waited on it until the rollback timer put the gateway back.
@@ -20,6 +22,8 @@ let lab: Lab;
 let stack: Stack;
 /** What the program declares: the tunnel's IKE daemon, or no tunnel. */
 let tunnel: "isakmpd" | "iked" | "none" = "isakmpd";
+/** A second tunnel between the same networks, which the planner refuses. */
+let conflicting = false;
 
 const program = async () => {
   const conn = (side: string) => {
@@ -31,6 +35,8 @@ const program = async () => {
   if (tunnel !== "none") {
     new openbsd.SiteToSiteTunnel("net1-net2", { left: gw1, right: gw2, psk: pulumi.secret(PSK), ike: tunnel, main: { auth: "hmac-sha2-256", enc: "aes-256" }, quick: { auth: "hmac-sha2-256", enc: "aes-256" } });
   }
+  if (conflicting) new openbsd.SiteToSiteTunnel("again", { left: gw1, right: gw2, psk: pulumi.secret(PSK) });
+  // (the program returns nothing: no stack output depends on the GatewayConfigs)
 };
 
 /** Which IKE daemon runs on `side`, which of the two files it has, and its flows between the two networks. */
@@ -86,6 +92,27 @@ describe("a tunnel changed over a gateway's life", () => {
     tunnel = "isakmpd";
     await upTo({ update: 2 });
     await flowsUp();
+    for (const gw of ["gw1", "gw2"]) expect(await ipsecOf(gw), gw).toBe("isakmpd(ok)\niked(failed)\n/etc/ipsec.conf\n1\n");
+  });
+
+  it("a program refused at up (a second tunnel between the same networks) deletes nothing and changes no gateway", async () => {
+    conflicting = true;
+    let out = "";
+    try {
+      await expect(stack.up({ color: "never", onOutput: (o) => void (out += o) })).rejects.toThrow();
+    } finally {
+      conflicting = false;
+    }
+    expect(out).toContain('SiteToSiteTunnel "again", SiteToSiteTunnel "net1-net2", Gateway "gw1": networks = 192.168.15.0/24, 192.168.15.0/24: both tunnels of Gateway "gw1" protect overlapping remote networks');
+    // the engine deletes what a program it thinks finished did not register: an inline program that logged errors
+    // (the Automation API's) told it so, and the GatewayConfigs, which were never registered, went with their gateways
+    expect(out).not.toMatch(/deleting|deleted/);
+    const types = (await stack.exportStack()).deployment.resources.map((r: { type: string }) => r.type);
+    expect(types.filter((t: string) => t === "openbsd:index:GatewayConfig")).toHaveLength(2);
+    for (const gw of ["gw1", "gw2"]) expect(await ipsecOf(gw), gw).toBe("isakmpd(ok)\niked(failed)\n/etc/ipsec.conf\n1\n");
+    // what the refused run did record is the refused tunnel's component (no gateway state of its own): the next up
+    // takes it out again, and changes nothing else
+    await upTo({ delete: 1 });
     for (const gw of ["gw1", "gw2"]) expect(await ipsecOf(gw), gw).toBe("isakmpd(ok)\niked(failed)\n/etc/ipsec.conf\n1\n");
   });
 
