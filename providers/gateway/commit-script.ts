@@ -38,7 +38,7 @@
  */
 import { posix } from "node:path";
 import type { HostState, ManagedFile } from "../../sdk/state";
-import { expectedKernel, parseIpsecConf } from "../../sdk/model/ipsec";
+import { expectedKernel, parseIpsecConf, renderStatement } from "../../sdk/model/ipsec";
 import { sq, writeFileLines } from "./shell";
 import { notFileLines } from "./not-file";
 import { isClonedInterface } from "../../sdk/model/tokens/interface";
@@ -144,6 +144,25 @@ function ikeGuard(news: HostState, rf: string): string {
   if (!k?.tunnels.length) return "";
   const what = `ipsecctl -f ${rf}`;
   return `rcctl check isakmpd >/dev/null 2>&1 || undo ${sq(what)} ${sq(`isakmpd does not run, so the ike rules of ${rf} cannot be loaded`)}; `;
+}
+
+/**
+ * Whether a change of the rule file leaves part of an old `ike` rule in isakmpd's running configuration: `ipsecctl -d`
+ * of a rule removes its phase 2 connection only (ike.c ike_delete_config), never its peer's phase 1 sections, and a
+ * rule loaded again sets only the keys it has and adds its phase 1 transforms to those there (`C add
+ * [phase1-…]:Transforms`). So an old rule changed or taken out would leave a `Remote-ID` or an `ID` no rule asks for
+ * any more (the tunnel then fails on an unexpected ID), or an old phase 1 transform still offered. isakmpd is then
+ * restarted, which starts from an empty configuration, before the new file is loaded; rules only added need not.
+ */
+function ikeRulesLeftBehind(olds: HostState | undefined, news: HostState, rf: string): boolean {
+  const ike = (text: string | undefined) => {
+    if (text === undefined) return new Set<string>();
+    const r = parseIpsecConf(text);
+    return new Set(r.value.statements.filter((st) => st.type === "ike").map(renderStatement));
+  };
+  const before = ike(olds?.files[rf]?.content);
+  const after = ike(news.files[rf]?.content);
+  return [...before].some((r) => !after.has(r));
 }
 
 function ruleFileOf(s: HostState | undefined): string | undefined {
@@ -391,6 +410,7 @@ export function applyScript(c: CommitInput): string {
         L.push(`if [ "$(rcctl get ${q} flags 2>/dev/null)" != ${sq(s.flags)} ]; then step rcctl set ${q} flags ${flagWords(s.flags)}; restart=1; fi`);
       }
       for (const p of [...cfgOf(n), ...(s.restartOn ?? [])]) L.push(`if ch ${sq(p)}; then restart=1; fi`);
+      if (n === "isakmpd" && rf && rf === oldRf && ikeRulesLeftBehind(olds, news, rf)) L.push(`if ch ${sq(rf)}; then restart=1; fi`);
       if (s.running && (n === "isakmpd" || n === "iked")) L.push(...syncFlagLines(n, news));
       if (!isPseudoService(n)) {
         if (s.running) {

@@ -4,7 +4,7 @@
  * the tunnel taken out of the program while the gateways stay. Each `pulumi up` succeeds, leaves one IKE daemon (or
  * none) running with its own file, the tunnel's flows up while it is declared, and a clean preview after it.
  *
- * A program refused at `up` on this stack leaves it as it is: nothing deleted, no gateway touched.
+ * Certificates, then the PSK again, bring the tunnel back up each time. A program refused at `up` on this stack leaves it as it is: nothing deleted, no gateway touched.
  *
  * Each of these used to fail: the commit stopped isakmpd before it deleted the old ipsec.conf's entries, which
  * needs isakmpd's FIFO (`ike_ipsec_establish: open(/var/run/isakmpd.fifo)`); on OpenBSD, where the FIFO stays after
@@ -22,6 +22,8 @@ let lab: Lab;
 let stack: Stack;
 /** What the program declares: the tunnel's IKE daemon, or no tunnel. */
 let tunnel: "isakmpd" | "iked" | "none" = "isakmpd";
+/** The tunnel's authentication: the PSK, or certificates of a CertificateAuthority (gw2 known by a name). */
+let x509 = false;
 /** A second tunnel between the same networks, which the planner refuses. */
 let conflicting = false;
 
@@ -33,7 +35,10 @@ const program = async () => {
   const gw1 = new openbsd.Gateway("gw1", { connection: conn("gw1"), external: { interface: "em1", address: "192.0.2.153" }, internal: { interface: "em0", network: "172.16.0.0/24" }, rollbackSeconds: 30 });
   const gw2 = new openbsd.Gateway("gw2", { connection: conn("gw2"), external: { interface: "em1", address: "192.0.123.85" }, internal: { interface: "em0", network: "192.168.15.0/24" }, rollbackSeconds: 30 });
   if (tunnel !== "none") {
-    new openbsd.SiteToSiteTunnel("net1-net2", { left: gw1, right: gw2, psk: pulumi.secret(PSK), ike: tunnel, main: { auth: "hmac-sha2-256", enc: "aes-256" }, quick: { auth: "hmac-sha2-256", enc: "aes-256" } });
+    const auth = x509
+      ? { auth: "x509" as const, ca: new openbsd.CertificateAuthority("ca", { keySeed: pulumi.secret("tunnel-changes-e2e-ca-seed-7f3a"), commonName: "VPN CA" }) }
+      : { psk: pulumi.secret(PSK) };
+    new openbsd.SiteToSiteTunnel("net1-net2", { left: gw1, right: x509 ? { gateway: gw2, srcid: "gw2.example.org" } : gw2, ...auth, ike: tunnel, main: { auth: "hmac-sha2-256", enc: "aes-256" }, quick: { auth: "hmac-sha2-256", enc: "aes-256" } });
   }
   if (conflicting) new openbsd.SiteToSiteTunnel("again", { left: gw1, right: gw2, psk: pulumi.secret(PSK) });
   // (the program returns nothing: no stack output depends on the GatewayConfigs)
@@ -91,6 +96,20 @@ describe("a tunnel changed over a gateway's life", () => {
   it("switched back to isakmpd", async () => {
     tunnel = "isakmpd";
     await upTo({ update: 2 });
+    await flowsUp();
+    for (const gw of ["gw1", "gw2"]) expect(await ipsecOf(gw), gw).toBe("isakmpd(ok)\niked(failed)\n/etc/ipsec.conf\n1\n");
+  });
+
+  it("certificates, then the PSK again: the tunnel comes back up each time", async () => {
+    // `ipsecctl -d` of a rule leaves its peer's phase 1 sections in isakmpd (ike.c ike_delete_config), and a load adds
+    // its phase 1 transforms to those there: the RSA_SIG transform and gw2's Remote-ID of the certificates stayed
+    // with the PSK's, and the tunnel never came back up. isakmpd is restarted instead, from an empty configuration
+    x509 = true;
+    await upTo({ create: 1, update: 2 });
+    await flowsUp();
+    for (const gw of ["gw1", "gw2"]) expect(await ipsecOf(gw), gw).toBe("isakmpd(ok)\niked(failed)\n/etc/ipsec.conf\n1\n");
+    x509 = false;
+    await upTo({ delete: 1, update: 2 });
     await flowsUp();
     for (const gw of ["gw1", "gw2"]) expect(await ipsecOf(gw), gw).toBe("isakmpd(ok)\niked(failed)\n/etc/ipsec.conf\n1\n");
   });

@@ -15,7 +15,8 @@ import { ifWants, interfaceApply } from "../../../providers/gateway/interfaces";
 import { instanceOf, ownerOf } from "../../../providers/gateway/owner";
 import { SCRIPT_LIB } from "../../../providers/gateway/script-lib";
 import { peersOf } from "../../../providers/resources/gateway-config";
-import { gwState } from "../../provider/fixtures";
+import { gwState, ipsecConf } from "../../provider/fixtures";
+import type { HostState } from "../../../sdk/state";
 
 const dir = path.join(path.dirname(fileURLToPath(import.meta.url)), "golden-scripts");
 const norm = (s: string) => s.replace(/PULUMI_OPENBSD_EOF_[0-9a-f]{12}/g, "PULUMI_OPENBSD_EOF_X");
@@ -88,6 +89,25 @@ describe("commit scripts", () => {
     expect(at("echo @@ready")).toBeLessThan(at('[ "$go" = go ] || exit 1'));
     expect(at('[ "$go" = go ] || exit 1')).toBeLessThan(at("nohup sh -c"));
     expect(at("nohup sh -c")).toBeLessThan(at("mv -f '/etc/pf.anchors/vpn.pulumi-new' '/etc/pf.anchors/vpn'"));
+  });
+});
+
+describe("isakmpd restarted when a change of ipsec.conf would leave an old ike rule behind in it", () => {
+  const RESTART = "if ch '/etc/ipsec.conf'; then restart=1; fi";
+  const apply = (olds: HostState, news: HostState) => applyScript({ id: "0123456789ab", olds, news, rollbackSeconds: 60 });
+  const withConf = (text: string) => {
+    const s = gwState("gw1");
+    s.files["/etc/ipsec.conf"] = { ...s.files["/etc/ipsec.conf"]!, content: text };
+    return s;
+  };
+  const OTHER = "ike esp from 172.16.0.0/24 to 10.7.0.0/24 peer 198.51.100.7 psk \"another-psk-0123456789\"\n";
+  it("an ike rule changed (another PSK) or taken out: isakmpd starts again from an empty configuration", () => {
+    expect(apply(gwState("gw1"), gwState("gw1", { psk: "another-psk-0123456789" }))).toContain(RESTART);
+    expect(apply(withConf(ipsecConf("gw1") + OTHER), gwState("gw1"))).toContain(RESTART);
+  });
+  it("ike rules only added, or the file unchanged: the running isakmpd takes the new ones (no tunnel goes down)", () => {
+    expect(apply(gwState("gw1"), withConf(ipsecConf("gw1") + OTHER))).not.toContain(RESTART);
+    expect(apply(gwState("gw1"), gwState("gw1", { forwarding: "2" }))).not.toContain(RESTART);
   });
 });
 
