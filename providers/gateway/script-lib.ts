@@ -34,9 +34,12 @@
  *
  * - `ipsc ARGS…` — `ipsecctl ARGS…` that never waits for good: an `ike` rule is written to isakmpd's FIFO, which
  *   isakmpd leaves on disk when it stops (until the next boot), and ipsecctl's open of it then waits for a reader that
- *   never comes. With isakmpd not running (`rcctl check`), the rules go to a FIFO of the script's own that it drains:
- *   flows and SAs are loaded or deleted as usual, and the ike rules have nothing to act on (isakmpd deleted its SAs
- *   and flows when it stopped; a new one knows none).
+ *   never comes. With isakmpd not running (`rcctl check`), the rules go to a FIFO of the script's own that a `cat`
+ *   drains: flows and SAs are loaded or deleted as usual, and the ike rules have nothing to act on (isakmpd deleted
+ *   its SAs and flows when it stopped; a new one knows none). The script holds the FIFO open for writing while
+ *   ipsecctl runs, so every open of it finds a reader and the reader no end; once the script closes it, `cat` reads to
+ *   the end and exits by itself (a `kill` could reach it before its exec and be lost: the `cat` then lived on,
+ *   holding the `$(…)` of its caller open for good).
  *
  * The pending rollback is claimed by renaming `$R/pending` (atomic): the timer, a failing step and
  * the confirm all claim it, and only the one whose rename succeeds acts. A dead lock is claimed the same
@@ -50,10 +53,13 @@ export const IPSC_FN = `ipsc() {
   if rcctl check isakmpd >/dev/null 2>&1; then ipsecctl "$@"; return; fi
   IF="$D/ike.fifo.$$"; rm -f "$IF"
   E=$(mkfifo -m 600 "$IF" 2>&1) || { printf 'mkfifo %s: %s\\n' "$IF" "$E" >&2; return 1; }
-  exec 9<>"$IF"
-  cat <&9 >/dev/null & IP=$!
+  # shellcheck disable=SC2094 # the FIFO, opened for writing first so that opening it for reading does not wait
+  exec 9<>"$IF" 8<"$IF"
+  cat <&8 8<&- 9<&- >/dev/null 2>&1 & IP=$!
+  exec 8<&-
   ipsecctl -i "$IF" "$@"; IS=$?
-  kill "$IP" 2>/dev/null; exec 9<&-; rm -f "$IF"
+  exec 9<&-
+  wait "$IP"; rm -f "$IF"
   return "$IS"
 }`;
 

@@ -79,6 +79,24 @@ describe("ipsc", () => {
   });
 });
 
+describe("ipsc, called as ipdel calls it (`OUT=$(ipsc …)`), many times over with isakmpd stopped", () => {
+  it("every call returns: its `cat` ends by itself once the script closes the FIFO (no kill), and no FIFO is left", () => {
+    const dir = mkdtempSync(path.join(tmpdir(), "ipsc-loop-"));
+    try {
+      writeFileSync(path.join(dir, "rcctl"), "#!/bin/sh\nexit 1\n", { mode: 0o755 });
+      // two ike rules: ipsecctl opens the FIFO once per rule
+      writeFileSync(path.join(dir, "ipsecctl"), `#!/bin/sh\necho 'C set [Phase 1]:a=b force' > "$2"\necho 'C set [Phase 1]:c=d force' > "$2"\n`, { mode: 0o755 });
+      const script = [`PATH=${dir}:$PATH`, `D=${dir}`, IPSC_FN, "i=0; while [ $i -lt 300 ]; do OUT=$(ipsc -d -f /etc/ipsec.conf 2>&1) || exit 1; i=$((i+1)); done; echo done"].join("\n");
+      const r = spawnSync("/bin/sh", ["-c", script], { encoding: "utf8", timeout: 60_000 });
+      expect(r.signal).toBeNull();
+      expect(r.stdout).toBe("done\n");
+      expect(readdirSync(dir).filter((f) => f.startsWith("ike.fifo"))).toEqual([]);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});
+
 describe("manualKernelEntries", () => {
   it("flows and SAs of manual rules as ipsecctl -sf/-ss print them, from the typed state; ike rules left out", () => {
     const conf = `flow esp from 172.16.0.0/24 to 192.168.15.0/24 peer 192.0.123.85

@@ -32,10 +32,13 @@ ipsc() {
   if rcctl check isakmpd >/dev/null 2>&1; then ipsecctl "$@"; return; fi
   IF="$D/ike.fifo.$$"; rm -f "$IF"
   E=$(mkfifo -m 600 "$IF" 2>&1) || { printf 'mkfifo %s: %s\n' "$IF" "$E" >&2; return 1; }
-  exec 9<>"$IF"
-  cat <&9 >/dev/null & IP=$!
+  # shellcheck disable=SC2094 # the FIFO, opened for writing first so that opening it for reading does not wait
+  exec 9<>"$IF" 8<"$IF"
+  cat <&8 8<&- 9<&- >/dev/null 2>&1 & IP=$!
+  exec 8<&-
   ipsecctl -i "$IF" "$@"; IS=$?
-  kill "$IP" 2>/dev/null; exec 9<&-; rm -f "$IF"
+  exec 9<&-
+  wait "$IP"; rm -f "$IF"
   return "$IS"
 }
 BOOT=

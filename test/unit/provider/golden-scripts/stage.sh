@@ -32,10 +32,13 @@ ipsc() {
   if rcctl check isakmpd >/dev/null 2>&1; then ipsecctl "$@"; return; fi
   IF="$D/ike.fifo.$$"; rm -f "$IF"
   E=$(mkfifo -m 600 "$IF" 2>&1) || { printf 'mkfifo %s: %s\n' "$IF" "$E" >&2; return 1; }
-  exec 9<>"$IF"
-  cat <&9 >/dev/null & IP=$!
+  # shellcheck disable=SC2094 # the FIFO, opened for writing first so that opening it for reading does not wait
+  exec 9<>"$IF" 8<"$IF"
+  cat <&8 8<&- 9<&- >/dev/null 2>&1 & IP=$!
+  exec 8<&-
   ipsecctl -i "$IF" "$@"; IS=$?
-  kill "$IP" 2>/dev/null; exec 9<&-; rm -f "$IF"
+  exec 9<&-
+  wait "$IP"; rm -f "$IF"
   return "$IS"
 }
 BOOT=
@@ -243,7 +246,7 @@ grep -q "^isakmpd " "$D/baseline-svc" 2>/dev/null || { if rcctl get 'isakmpd' st
 grep -q "^ipsec " "$D/baseline-svc" 2>/dev/null || { if rcctl get 'ipsec' status >/dev/null 2>&1; then st=on; else st=off; fi; run=-; fl=; rec "ipsec $st $run $fl" "$D/baseline-svc"; }
 { if rcctl get 'isakmpd' status >/dev/null 2>&1; then st=on; else st=off; fi; if rcctl check 'isakmpd' >/dev/null 2>&1; then run=yes; else run=no; fi; fl=$(rcctl get 'isakmpd' flags 2>/dev/null); rec "isakmpd $st $run $fl" "$R/svc"; }
 { if rcctl get 'ipsec' status >/dev/null 2>&1; then st=on; else st=off; fi; run=-; fl=; rec "ipsec $st $run $fl" "$R/svc"; }
-put "$R/restore.sh" 7490 <<'PULUMI_OPENBSD_EOF_X'
+put "$R/restore.sh" 7626 <<'PULUMI_OPENBSD_EOF_X'
 # shellcheck disable=SC2317,SC2012 # library functions a script may not call; `ls -ld` of one named file
 set -u
 umask 077
@@ -276,10 +279,13 @@ ipsc() {
   if rcctl check isakmpd >/dev/null 2>&1; then ipsecctl "$@"; return; fi
   IF="$D/ike.fifo.$$"; rm -f "$IF"
   E=$(mkfifo -m 600 "$IF" 2>&1) || { printf 'mkfifo %s: %s\n' "$IF" "$E" >&2; return 1; }
-  exec 9<>"$IF"
-  cat <&9 >/dev/null & IP=$!
+  # shellcheck disable=SC2094 # the FIFO, opened for writing first so that opening it for reading does not wait
+  exec 9<>"$IF" 8<"$IF"
+  cat <&8 8<&- 9<&- >/dev/null 2>&1 & IP=$!
+  exec 8<&-
   ipsecctl -i "$IF" "$@"; IS=$?
-  kill "$IP" 2>/dev/null; exec 9<&-; rm -f "$IF"
+  exec 9<&-
+  wait "$IP"; rm -f "$IF"
   return "$IS"
 }
 BOOT=
