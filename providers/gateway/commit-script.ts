@@ -38,7 +38,6 @@
  */
 import { posix } from "node:path";
 import type { HostState, ManagedFile } from "../../sdk/state";
-import { expectedKernel, parseIpsecConf, renderStatement } from "../../sdk/model/ipsec";
 import { sq, writeFileLines } from "./shell";
 import { notFileLines } from "./not-file";
 import { isClonedInterface } from "../../sdk/model/tokens/interface";
@@ -52,6 +51,7 @@ import { installLines, removeLines } from "./packages-script";
 import { deleteDeadline, STOP_APPLY, stageDeadline, swapLines, watchdogLines } from "./commit-guards";
 import { BLOCK_START, LOCK_WAIT_SECONDS, PRELUDE } from "./script-head";
 import { confirmScript, flowWaitCap, flowWaitSeconds } from "./confirm-script";
+import { ikeGuard, ikeRulesLeftBehind, syncFlagLines } from "./ike-daemon-lines";
 
 export { deleteDeadline, stageDeadline, confirmScript, flowWaitCap, flowWaitSeconds };
 
@@ -132,37 +132,6 @@ function reloadLines(s: HostState, changed: (path: string) => string, svcFile: s
 /** sshd_config files of a state (FileCheck `sshd`): sshd is reloaded when one changed. */
 function sshdFiles(s: HostState): string[] {
   return Object.entries(s.files).filter(([, f]) => f.check === "sshd").map(([p]) => p).sort();
-}
-
-/**
- * Before `ipsecctl -f` of a rule file with `ike` rules: isakmpd must run (the apply started it at its position), or
- * ipsecctl would wait on the FIFO a stopped isakmpd left for good (script-lib.ts `ipsc`); the step fails instead.
- */
-function ikeGuard(news: HostState, rf: string): string {
-  const text = news.files[rf]?.content;
-  const k = news.ipsecKernel ?? (text === undefined ? undefined : expectedKernel(parseIpsecConf(text).value));
-  if (!k?.tunnels.length) return "";
-  const what = `ipsecctl -f ${rf}`;
-  return `rcctl check isakmpd >/dev/null 2>&1 || undo ${sq(what)} ${sq(`isakmpd does not run, so the ike rules of ${rf} cannot be loaded`)}; `;
-}
-
-/**
- * Whether a change of the rule file leaves part of an old `ike` rule in isakmpd's running configuration: `ipsecctl -d`
- * of a rule removes its phase 2 connection only (ike.c ike_delete_config), never its peer's phase 1 sections, and a
- * rule loaded again sets only the keys it has and adds its phase 1 transforms to those there (`C add
- * [phase1-…]:Transforms`). So an old rule changed or taken out would leave a `Remote-ID` or an `ID` no rule asks for
- * any more (the tunnel then fails on an unexpected ID), or an old phase 1 transform still offered. isakmpd is then
- * restarted, which starts from an empty configuration, before the new file is loaded; rules only added need not.
- */
-function ikeRulesLeftBehind(olds: HostState | undefined, news: HostState, rf: string): boolean {
-  const ike = (text: string | undefined) => {
-    if (text === undefined) return new Set<string>();
-    const r = parseIpsecConf(text);
-    return new Set(r.value.statements.filter((st) => st.type === "ike").map(renderStatement));
-  };
-  const before = ike(olds?.files[rf]?.content);
-  const after = ike(news.files[rf]?.content);
-  return [...before].some((r) => !after.has(r));
 }
 
 function ruleFileOf(s: HostState | undefined): string | undefined {
@@ -436,23 +405,6 @@ export function applyScript(c: CommitInput): string {
   // done: the timer must not stop this process group any more (its number may be another's by the time it fires)
   L.push('rm -f "$R/apply.pgid"', "exit 0", "}");
   return L.join("\n") + "\n";
-}
-
-/**
- * isakmpd and iked run with `-S` (passive until sasyncd makes the node the carp master) exactly when sasyncd is
- * enabled: their rc.d scripts add it at start (rc_pre) when `sasyncd_flags` is not NO. So sasyncd is enabled before
- * the daemon starts, and a daemon that runs with `-S` and should not, or the other way round (seeds/000: "if isakmpd
- * is already running … kill it and restart it by adding the -S flag"), is restarted. What it runs with is rc.subr's
- * run file (/var/run/rc.d/NAME `daemon_flags`), written at its start; none (started by hand): left as it is.
- */
-function syncFlagLines(n: "isakmpd" | "iked", news: HostState): string[] {
-  const sync = news.services.sasyncd?.enabled === true;
-  const want = sync || /(^|\s)-[A-Za-z]*S/.test(news.services[n]?.flags ?? "") ? 1 : 0;
-  return [
-    ...(sync ? ["if ! rcctl get sasyncd status >/dev/null 2>&1; then step rcctl enable sasyncd; fi"] : []),
-    "# shellcheck disable=SC2013 # the run file's flags, split into words on purpose",
-    `if [ -f /var/run/rc.d/${n} ]; then hs=0; for w in $(sed -n 's/^daemon_flags=//p' /var/run/rc.d/${n}); do case "$w" in -*S*) hs=1 ;; esac; done; [ $hs = ${want} ] || restart=1; fi`,
-  ];
 }
 
 /** The owner check (`owns`, script-lib.ts) of a commit or delete: its stack, whether it adopts, its instance. */
